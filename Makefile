@@ -1,0 +1,51 @@
+# packbuilder task runner. `make help` lists the targets.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+MEETING ?= inputs/2020-03-05-safer-plymouth
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# Debian/Ubuntu packages: LibreOffice Writer without a GUI, metric-compatible fonts,
+# poppler (pdftoppm, to look at pages) and qpdf (the benchmark's plain recipe).
+APT_PACKAGES := libreoffice-writer-nogui fonts-liberation fonts-liberation2 fonts-dejavu-core poppler-utils qpdf
+
+.PHONY: help setup system venv demo test lint bench fuzz clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/' | expand -t 12
+
+setup: system venv  ## install LibreOffice, fonts and the virtualenv (idempotent)
+
+system:
+	@if ! command -v soffice >/dev/null || ! command -v pdftoppm >/dev/null || ! command -v qpdf >/dev/null \
+	   || ! fc-list | grep -qi 'Liberation Sans'; then \
+	  echo "Installing system packages: $(APT_PACKAGES)"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $(APT_PACKAGES); \
+	fi
+
+venv: $(BIN)/.installed
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+demo: setup  ## build the example meeting in inputs/ into output/
+	$(BIN)/packbuilder build $(MEETING)
+
+test: setup  ## run every test (real LibreOffice included)
+	$(BIN)/pytest -q
+
+lint: venv  ## ruff and mypy
+	$(BIN)/ruff check packbuilder tests bench tools
+	$(BIN)/mypy
+
+bench: setup  ## benchmark against the plain soffice + qpdf recipe; writes bench/results.md
+	$(BIN)/python -m bench.run
+
+fuzz: venv  ## hypothesis fuzz of workbook and appendix bytes (FUZZ_SECONDS, default 300)
+	FUZZ_SECONDS=$${FUZZ_SECONDS:-300} $(BIN)/pytest -q tests/fuzz -p no:cacheprovider
+
+clean:  ## remove output/ and caches
+	rm -rf output .pytest_cache .hypothesis

@@ -1,0 +1,113 @@
+"""All errors packbuilder raises on purpose.
+
+Every error carries where it happened (a file, and within it a sheet and cell, or a page) and what the
+user should do, so that the command line can print it as one line and exit non-zero. A traceback
+reaching a user is a bug.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a value came from: a file, and optionally a sheet and a cell (or a page)."""
+
+    file: Path
+    sheet: str | None = None
+    cell: str | None = None
+    page: int | None = None
+
+    def __str__(self) -> str:
+        parts = [_display_path(self.file)]
+        if self.sheet is not None:
+            parts.append(f"sheet {self.sheet}")
+        if self.cell is not None:
+            parts.append(f"cell {self.cell}")
+        if self.page is not None:
+            parts.append(f"page {self.page}")
+        return ", ".join(parts)
+
+    def at(self, cell: str) -> Source:
+        return Source(self.file, self.sheet, cell)
+
+
+def _display_path(path: Path) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+class PackError(Exception):
+    """Base of every error packbuilder raises on purpose: one line for the user."""
+
+    kind = "error"
+
+    def __init__(self, message: str, source: Source | Path | None = None) -> None:
+        if isinstance(source, Path):
+            source = Source(source)
+        self.message = message
+        self.source = source
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        if self.source is None:
+            return self.message
+        return f"{self.source}: {self.message}"
+
+
+class InputError(PackError):
+    """A workbook, a folder or a paper is wrong: the user must fix the input."""
+
+
+class TemplateError(PackError):
+    """A Word template cannot be rendered (syntax error, unknown variable)."""
+
+
+class ConversionError(PackError):
+    """LibreOffice could not turn a Word document into PDF."""
+
+
+class AssemblyError(PackError):
+    """A PDF cannot be read or merged into the pack."""
+
+
+class PublishError(PackError):
+    """The pack cannot be written to the output folder."""
+
+
+class ErrorList(PackError):
+    """Several problems found at once (by `packbuilder check`, or loading a whole meeting)."""
+
+    def __init__(self, errors: list[PackError]) -> None:
+        self.errors = errors
+        super().__init__("; ".join(str(e) for e in errors))
+
+    def __str__(self) -> str:
+        return "\n".join(str(e) for e in self.errors)
+
+
+class Collector:
+    """Gathers errors so that a whole meeting is checked before anything is reported."""
+
+    def __init__(self) -> None:
+        self.errors: list[PackError] = []
+        self.warnings: list[str] = []
+
+    def add(self, error: PackError) -> None:
+        if isinstance(error, ErrorList):
+            self.errors.extend(error.errors)
+        else:
+            self.errors.append(error)
+
+    def warn(self, message: str) -> None:
+        self.warnings.append(message)
+
+    def raise_if_any(self) -> None:
+        if len(self.errors) == 1:
+            raise self.errors[0]
+        if self.errors:
+            raise ErrorList(list(self.errors))

@@ -1,0 +1,309 @@
+"""Loading a meeting folder into the model, checking everything before anything is built.
+
+A meeting folder holds ``meeting.xlsx`` (sheets ``Meeting`` and ``Agenda``) and the papers the agenda
+names. `load_meeting` reads it all and reports every problem it finds at once, as an `ErrorList`, so
+that ``packbuilder check`` can list them all and ``packbuilder build`` stops before writing anything.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from packbuilder import documents, sheets
+from packbuilder.errors import Collector, InputError, PackError, Source
+from packbuilder.model import AgendaItem, Contact, Meeting, Paper, PaperKind, Status
+
+WORKBOOK_NAME = "meeting.xlsx"
+WORD_SUFFIXES = {".docx", ".doc", ".odt", ".rtf"}
+DATA_SUFFIXES = {".xlsx", ".xlsm"}
+RULES = ("england", "wales", "parish")
+
+AGENDA_ALIASES: dict[str, tuple[str, ...]] = {
+    "item": ("item number", "item no", "no", "number", "no."),
+    "title": ("subject", "item title"),
+    "lead": ("who", "presenter", "officer"),
+    "purpose": ("decision required", "purpose or decision required", "purpose/decision required"),
+    "time": ("time allowed", "minutes", "mins", "time (mins)", "time allowed (mins)"),
+    "papers": ("paper", "documents", "files"),
+    "status": (),
+    "exempt paragraph": ("exempt", "exempt para", "exempt paragraph (schedule 12a)"),
+    "supplement": ("supplement number", "supplement no"),
+}
+
+
+def find_workbook(folder: Path) -> Path:
+    if not folder.is_dir():
+        raise InputError("meeting folder not found; give the path of a folder holding meeting.xlsx", folder)
+    path = folder / WORKBOOK_NAME
+    if not path.is_file():
+        raise InputError(
+            f"no {WORKBOOK_NAME} in the meeting folder; copy one from inputs/ and fill it in", folder
+        )
+    return path
+
+
+def load_meeting(folder: Path) -> Meeting:
+    """Read and validate a whole meeting folder.
+
+    Raises:
+        PackError: the one problem found, or an `ErrorList` of every problem found.
+    """
+    folder = Path(folder)
+    errors = Collector()
+    path = find_workbook(folder)
+    wb = sheets.Workbook(path)
+    fields = _meeting_fields(wb, errors)
+    items = _agenda(wb, folder, errors)
+    errors.raise_if_any()
+    return Meeting(folder=folder, workbook=path, items=tuple(items), **fields)
+
+
+def _try(errors: Collector, fn, *args, default=None):  # type: ignore[no-untyped-def]
+    try:
+        return fn(*args)
+    except PackError as exc:
+        errors.add(exc)
+        return default
+
+
+def _meeting_fields(wb: sheets.Workbook, errors: Collector) -> dict:  # type: ignore[type-arg]
+    try:
+        fs = wb.fields("Meeting")
+    except PackError as exc:
+        errors.add(exc)
+        return {}
+    out: dict = {}  # type: ignore[type-arg]
+
+    def required(name: str, *aliases: str) -> sheets.Cell | None:
+        return _try(errors, fs.require, name, *aliases)
+
+    body = required("Body", "Committee", "Board")
+    out["body"] = sheets.text(body) if body else ""
+    date = required("Date", "Meeting date")
+    out["date"] = _try(errors, sheets.date, date, "the meeting date") if date else None
+    start = required("Start time", "Time", "Start")
+    out["start_time"] = _try(errors, sheets.time, start, "the start time") if start else None
+    venue = required("Venue", "Place", "Location")
+    out["venue"] = sheets.text(venue) if venue else ""
+    end = fs.get("End time", "Finish time", "End")
+    out["end_time"] = _try(errors, sheets.time, end, "the end time") if end and not end.blank else None
+    out["chair"] = _opt(fs, "Chair")
+    out["title"] = _opt(fs, "Pack title", "Title")
+    out["contact"] = Contact(
+        name=_opt(fs, "Contact name", "Contact", "Democratic advisor", "Democratic adviser"),
+        phone=_opt(fs, "Contact phone", "Phone", "Telephone"),
+        email=_opt(fs, "Contact email", "Contact e-mail", "Email", "E-mail"),
+    )
+    rule_cell = fs.get("Deadline rule", "Publication rule", "Rule")
+    rule = sheets.text(rule_cell).lower() if rule_cell else ""
+    if rule and rule not in RULES:
+        errors.add(InputError(f"deadline rule {rule!r} is not one of {', '.join(RULES)}", rule_cell.source))  # type: ignore[union-attr]
+    out["deadline_rule"] = rule if rule in RULES else "england"
+    known = {"body", "committee", "board", "date", "meeting date", "start time", "time", "start", "venue",
+             "place", "location", "end time", "finish time", "end", "chair", "pack title", "title",
+             "contact name", "contact", "democratic advisor", "democratic adviser", "contact phone", "phone",
+             "telephone", "contact email", "contact e-mail", "email", "e-mail", "deadline rule",
+             "publication rule", "rule"}
+    out["extra"] = {k: sheets.text(c) for k, c in fs.items() if sheets.normalise(k) not in known}
+    return out
+
+
+def _opt(fs: sheets.FieldSheet, *names: str) -> str:
+    cell = fs.get(*names)
+    return sheets.text(cell) if cell else ""
+
+
+def _agenda(wb: sheets.Workbook, folder: Path, errors: Collector) -> list[AgendaItem]:
+    try:
+        table = wb.table("Agenda", required=("item", "title", "papers"), aliases=AGENDA_ALIASES)
+    except PackError as exc:
+        errors.add(exc)
+        return []
+    if not table.records:
+        errors.add(InputError("the agenda has no items; add one row per item below the header", table.source()))
+        return []
+    items: list[AgendaItem] = []
+    seen: dict[str, Source] = {}
+    for rec in table.records:
+        try:
+            item = _item(rec, folder, errors)
+        except PackError as exc:
+            errors.add(exc)
+            continue
+        key = item.number.lower()
+        if key in seen:
+            errors.add(InputError(
+                f"item number {item.number} is used twice (first at {seen[key].cell}); number each item once",
+                item.source,
+            ))
+            continue
+        seen[key] = item.source
+        items.append(item)
+    return items
+
+
+def _item(rec: sheets.Record, folder: Path, errors: Collector) -> AgendaItem:
+    number_cell = rec.cell("item")
+    number = sheets.text(number_cell).rstrip(".")
+    if not number:
+        raise InputError("item number is empty; number every item (1, 2, 3 ...)", number_cell.source)
+    title_cell = rec.cell("title")
+    title = sheets.text(title_cell)
+    if not title:
+        raise InputError(f"item {number} has no title; fill it in", title_cell.source)
+    status = _status(rec.cell("status"))
+    minutes_cell = rec.cell("time")
+    minutes = None
+    if not minutes_cell.blank:
+        minutes = sheets.integer(
+            _strip_mins(minutes_cell), "the time allowed in minutes, as a whole number such as 15"
+        )
+    exempt_cell = rec.cell("exempt paragraph")
+    exempt = None
+    if not exempt_cell.blank:
+        exempt = _try(errors, _exempt, exempt_cell)
+    supplement_cell = rec.cell("supplement")
+    supplement = None
+    if not supplement_cell.blank:
+        supplement = _try(errors, sheets.integer, supplement_cell, "a supplement number (1, 2 ...)")
+        if supplement is not None and status is not Status.TO_FOLLOW:
+            errors.add(InputError(
+                f"item {number} is given supplement {supplement} but its status is not 'to follow'; "
+                "set the status to 'to follow' or clear the supplement number",
+                supplement_cell.source,
+            ))
+    papers_cell = rec.cell("papers")
+    papers = _papers(papers_cell, folder, status, number, errors)
+    return AgendaItem(
+        number=number,
+        title=title,
+        lead=sheets.text(rec.cell("lead")),
+        purpose=sheets.text(rec.cell("purpose")),
+        minutes=minutes,
+        papers=tuple(papers),
+        status=status,
+        exempt_paragraph=exempt,
+        supplement=supplement,
+        source=number_cell.source,
+    )
+
+
+def _strip_mins(cell: sheets.Cell) -> sheets.Cell:
+    if isinstance(cell.value, str):
+        m = re.fullmatch(r"\s*(\d+)\s*(m|min|mins|minutes)?\.?\s*", cell.value, re.I)
+        if m:
+            return sheets.Cell(m.group(1), cell.source)
+    return cell
+
+
+def _status(cell: sheets.Cell) -> Status:
+    value = re.sub(r"[\s_-]+", " ", sheets.text(cell).lower()).strip()
+    for status in Status:
+        if value == status.value:
+            return status
+    if value in {"verbal update", "verbal report"}:
+        return Status.VERBAL
+    if value in {"to follow", "tf", "late"}:
+        return Status.TO_FOLLOW
+    raise InputError(
+        f"status {sheets.text(cell)!r} is not one of: blank, verbal, to follow", cell.source
+    )
+
+
+def _exempt(cell: sheets.Cell) -> int:
+    value = cell.value
+    if isinstance(value, str):
+        m = re.fullmatch(r"\s*(?:para(?:graph)?\.?\s*)?(\d+)\s*", value, re.I)
+        value = m.group(1) if m else value
+    n = sheets.integer(sheets.Cell(value, cell.source), "a paragraph number of Schedule 12A (1 to 7)")
+    if not 1 <= n <= 7:
+        raise InputError(
+            f"exempt paragraph {n} does not exist; Part 1 of Schedule 12A has paragraphs 1 to 7", cell.source
+        )
+    return n
+
+
+def _papers(
+    cell: sheets.Cell, folder: Path, status: Status, number: str, errors: Collector
+) -> list[Paper]:
+    names = [n.strip() for n in re.split(r"[\n;]+", sheets.text(cell)) if n.strip()]
+    if status is Status.VERBAL and names:
+        errors.add(InputError(
+            f"item {number} is a verbal item but lists papers; clear the papers or the status",
+            cell.source,
+        ))
+        return []
+    papers = []
+    for name in names:
+        try:
+            path = safe_path(folder, name, cell.source)
+        except PackError as exc:
+            errors.add(exc)
+            continue
+        if not path.exists():
+            if status is Status.TO_FOLLOW:
+                continue  # not arrived yet: the item stays "to follow"
+            errors.add(InputError(
+                f"paper {name!r} of item {number} is not in the meeting folder; add the file or "
+                "correct its name",
+                cell.source,
+            ))
+            continue
+        try:
+            papers.append(_paper(path, cell.source, folder))
+        except PackError as exc:
+            errors.add(exc)
+    return papers
+
+
+def safe_path(folder: Path, name: str, source: Source) -> Path:
+    """A paper's path, refused if it leaves the meeting folder (../, absolute paths, links)."""
+    if Path(name).is_absolute() or name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name):
+        raise InputError(
+            f"paper {name!r} is an absolute path; put the file in the meeting folder and give its name",
+            source,
+        )
+    root = folder.resolve()
+    path = (folder / name)
+    try:
+        path.resolve().relative_to(root)
+    except ValueError:
+        raise InputError(
+            f"paper {name!r} points outside the meeting folder; put the file in the folder itself",
+            source,
+        ) from None
+    return path
+
+
+def _paper(path: Path, source: Source, folder: Path) -> Paper:
+    suffix = path.suffix.lower()
+    if suffix == ".pdf":
+        from packbuilder import pdf
+
+        pdf.check_readable(path)
+        return Paper(path, PaperKind.PDF, documents.title_from_filename(path), source)
+    if suffix in WORD_SUFFIXES:
+        _check_word(path)
+        return Paper(path, PaperKind.WORD, documents.title_from_filename(path), source)
+    if suffix in DATA_SUFFIXES:
+        return documents.load_data_paper(path, source, folder)
+    raise InputError(
+        f"paper {path.name!r} is neither PDF, Word (.docx, .doc, .odt, .rtf) nor a data workbook (.xlsx)",
+        source,
+    )
+
+
+def _check_word(path: Path) -> None:
+    import zipfile
+
+    if path.suffix.lower() in {".docx", ".odt"}:
+        if not zipfile.is_zipfile(path):
+            raise InputError(
+                "this Word file is damaged or not really a .docx; open it in Word and save it again",
+                Source(path),
+            )
+        with zipfile.ZipFile(path) as zf:
+            total = sum(i.file_size for i in zf.infolist())
+        if total > 500 * 1024 * 1024:
+            raise InputError("this Word file unpacks to more than 500 MB; refusing it as unsafe", Source(path))

@@ -1,0 +1,107 @@
+"""The typed model that crosses stage boundaries.
+
+Only these frozen dataclasses travel between stages: `render` never sees openpyxl, `assemble` never sees
+docxtpl. Everything read from a workbook keeps its `Source` (file, sheet, cell) so that a later stage can
+still say exactly where a bad value came from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from packbuilder.errors import Source
+
+
+class Status(enum.Enum):
+    """An agenda item's papers: present (blank), spoken to (verbal), or arriving late (to follow)."""
+
+    PAPERS = ""
+    VERBAL = "verbal"
+    TO_FOLLOW = "to follow"
+
+
+class PaperKind(enum.Enum):
+    PDF = "pdf"  # an appendix, included as it is
+    WORD = "word"  # an officer's report, converted by LibreOffice
+    DATA = "data"  # a workbook that fills a template from templates/
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str = ""
+    phone: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class Paper:
+    """One document of an agenda item, in the order the agenda lists it."""
+
+    path: Path
+    kind: PaperKind
+    title: str
+    source: Source
+    template: str | None = None  # DATA only: the template's name in templates/
+    context: Mapping[str, Any] = field(default_factory=dict)  # DATA only: validated values
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    number: str
+    title: str
+    lead: str
+    purpose: str
+    minutes: int | None
+    papers: tuple[Paper, ...]
+    status: Status
+    exempt_paragraph: int | None
+    supplement: int | None
+    source: Source
+
+    @property
+    def exempt(self) -> bool:
+        return self.exempt_paragraph is not None
+
+    @property
+    def has_papers(self) -> bool:
+        return bool(self.papers) and self.status is not Status.VERBAL
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """A meeting folder, read and validated: everything a build needs."""
+
+    folder: Path
+    workbook: Path
+    body: str
+    date: dt.date
+    start_time: dt.time
+    venue: str
+    items: tuple[AgendaItem, ...]
+    end_time: dt.time | None = None
+    chair: str = ""
+    contact: Contact = Contact()
+    title: str = ""
+    deadline_rule: str = "england"
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.folder.name
+
+    @property
+    def pack_title(self) -> str:
+        return self.title or f"{self.body} - {self.date:%-d %B %Y}"
+
+    def input_files(self) -> list[Path]:
+        """Every file the build reads from the meeting folder, for hashing and staleness."""
+        files = [self.workbook]
+        for item in self.items:
+            files.extend(p.path for p in item.papers)
+        return sorted(set(files))

@@ -1,0 +1,287 @@
+"""PDF work: reading papers, stamping pages, fillers, bookmarks, metadata. The one module importing pypdf.
+
+Stamps are drawn by appending a few bytes of content to each page, in one shared standard font
+(Helvetica, not embedded), with the page's own content wrapped in q/Q so that whatever graphics state it
+leaves cannot move or hide the stamp. That costs a few hundred bytes a page; overlaying a whole stamp page
+per page with ``merge_page`` would copy resources into every page and multiply the pack's size.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pypdf import PdfReader, PdfWriter
+from pypdf.errors import PdfReadError, PyPdfError
+from pypdf.generic import (
+    ArrayObject,
+    BooleanObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    NameObject,
+    TextStringObject,
+)
+
+from packbuilder.errors import AssemblyError, InputError, Source
+
+A4 = (595.276, 841.89)
+FILLER_TEXT = "This page is intentionally left blank"
+
+# pypdf logs every recoverable oddity of a damaged file; the user gets our one line instead
+logging.getLogger("pypdf").setLevel(logging.ERROR)
+
+# Helvetica advance widths (per 1000 em) for printable ASCII, from the standard Adobe font metrics;
+# used to centre and right-align stamps without embedding or measuring a font.
+_HELV = [
+    278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278,
+    556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 278, 278, 584, 584, 584, 556,
+    1015, 667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833, 722, 778,
+    667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278, 469, 556,
+    333, 556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500, 222, 833, 556, 556,
+    556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584,
+]
+
+
+def text_width(text: str, size: float, bold: bool = False) -> float:
+    widths = sum(_HELV[ord(c) - 32] if 32 <= ord(c) < 127 else 556 for c in text)
+    return widths * size / 1000 * (1.06 if bold else 1.0)
+
+
+def _pdf_string(text: str) -> bytes:
+    raw = text.encode("cp1252", errors="replace")
+    out = bytearray(b"(")
+    for b in raw:
+        if b in b"()\\":
+            out += b"\\" + bytes([b])
+        elif b < 32 or b > 126:
+            out += f"\\{b:03o}".encode()
+        else:
+            out.append(b)
+    return bytes(out + b")")
+
+
+# --- reading papers ------------------------------------------------------------------------------
+
+def open_pdf(path: Path) -> PdfReader:
+    """Open a paper, refusing what cannot go into a pack, with a message saying what to do."""
+    src = Source(path)
+    try:
+        reader = PdfReader(path, strict=False)
+        if reader.is_encrypted:
+            try:
+                ok = reader.decrypt("")
+            except (PyPdfError, NotImplementedError, ValueError):
+                ok = 0
+            if not ok:
+                raise InputError(
+                    "this PDF needs a password to open; ask its author for a copy without one", src
+                )
+        count = len(reader.pages)
+    except InputError:
+        raise
+    except (PdfReadError, PyPdfError, OSError, ValueError, KeyError, TypeError, AttributeError,
+            IndexError, RecursionError, AssertionError, ZeroDivisionError) as exc:
+        raise InputError(
+            f"this PDF is damaged or not a PDF ({type(exc).__name__}); ask for the file again or "
+            "re-save it from its source",
+            src,
+        ) from None
+    if count == 0:
+        raise InputError("this PDF has no pages; ask for the file again", src)
+    return reader
+
+
+def check_readable(path: Path) -> int:
+    """The page count of a paper, after checking that every page can be read."""
+    reader = open_pdf(path)
+    for number, page in enumerate(reader.pages, start=1):
+        try:
+            _ = page.mediabox, page.get("/Contents")
+        except (PyPdfError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise InputError(
+                f"page {number} is damaged ({type(exc).__name__}); ask for the file again",
+                Source(path, page=number),
+            ) from None
+    return len(reader.pages)
+
+
+def page_count(path: Path) -> int:
+    return len(open_pdf(path).pages)
+
+
+def page_texts(path: Path) -> list[str]:
+    """The text of every page (for checks and tests)."""
+    return [p.extract_text() or "" for p in PdfReader(path).pages]
+
+
+# --- stamps --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Stamp:
+    text: str
+    where: str  # "bottom-centre", "top-right", "top-centre", "top-centre-2", "middle"
+    size: float = 9
+    bold: bool = False
+
+
+def _position(stamp: Stamp, width: float, height: float) -> tuple[float, float]:
+    w = text_width(stamp.text, stamp.size, stamp.bold)
+    if stamp.where == "bottom-centre":
+        return (width - w) / 2, 14
+    if stamp.where == "top-right":
+        return width - 36 - w, height - 24
+    if stamp.where == "top-centre":
+        return (width - w) / 2, height - 24
+    if stamp.where == "top-centre-2":
+        return (width - w) / 2, height - 36
+    if stamp.where == "middle":
+        return (width - w) / 2, height / 2
+    raise ValueError(stamp.where)
+
+
+def _stamp_content(stamps: Sequence[Stamp], box: tuple[float, float, float, float], rotation: int) -> bytes:
+    llx, lly, urx, ury = box
+    w, h = urx - llx, ury - lly
+    vis_w, vis_h = (h, w) if rotation in (90, 270) else (w, h)
+    ops = [b"Q"]  # closes the q that opens the page, so stamps use the default coordinates
+    for stamp in stamps:
+        x, y = _position(stamp, vis_w, vis_h)
+        # visible coordinates -> user space, for pages shown rotated
+        if rotation == 90:
+            m = (0, 1, -1, 0, llx + w - y, lly + x)
+        elif rotation == 180:
+            m = (-1, 0, 0, -1, llx + w - x, lly + h - y)
+        elif rotation == 270:
+            m = (0, -1, 1, 0, llx + y, lly + h - x)
+        else:
+            m = (1, 0, 0, 1, llx + x, lly + y)
+        tw = text_width(stamp.text, stamp.size, stamp.bold)
+        font = b"/PBHB" if stamp.bold else b"/PBH"
+        ops.append(
+            b"q %s cm 1 g -2 -3 %.2f %.2f re f 0 g BT %s %.1f Tf 0 0 Td %s Tj ET Q"
+            % (" ".join(f"{v:.3f}" for v in m).encode(), tw + 4, stamp.size + 4, font, stamp.size,
+               _pdf_string(stamp.text))
+        )
+    return b"\n".join(ops) + b"\n"
+
+
+# --- writing a pack ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Bookmark:
+    title: str
+    page_index: int  # 0-based index in the pack
+    children: tuple[Bookmark, ...] = ()
+
+
+class PackWriter:
+    """Builds one pack: pages appended in order, stamped as they go, then written once."""
+
+    def __init__(self) -> None:
+        self.writer = PdfWriter()
+        self._fonts = {
+            "/PBH": self._font("Helvetica"),
+            "/PBHB": self._font("Helvetica-Bold"),
+        }
+        opener = DecodedStreamObject()
+        opener.set_data(b"q\n")
+        self._opener = self.writer._add_object(opener)
+
+    def _font(self, base: str):  # type: ignore[no-untyped-def]
+        font = DictionaryObject({
+            NameObject("/Type"): NameObject("/Font"),
+            NameObject("/Subtype"): NameObject("/Type1"),
+            NameObject("/BaseFont"): NameObject(f"/{base}"),
+            NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
+        })
+        return self.writer._add_object(font)
+
+    @property
+    def pages(self) -> int:
+        return len(self.writer.pages)
+
+    def add_pdf(self, path: Path, stamps_for: list[list[Stamp]] | None = None) -> int:
+        """Append every page of a PDF; `stamps_for[i]` are the stamps of its page i. Returns its page count."""
+        reader = open_pdf(path)
+        try:
+            for i, page in enumerate(reader.pages):
+                added = self.writer.add_page(page)
+                if stamps_for and stamps_for[i]:
+                    self._stamp(added, stamps_for[i])
+        except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+            raise AssemblyError(
+                f"cannot copy page {i + 1} into the pack ({type(exc).__name__}); re-save the PDF from "
+                "its source",
+                Source(path, page=i + 1),
+            ) from None
+        return len(reader.pages)
+
+    def add_blank(self, stamps: list[Stamp], size: tuple[float, float] = A4) -> None:
+        page = self.writer.add_blank_page(*size)
+        page[NameObject("/Contents")] = ArrayObject()
+        self._stamp(page, stamps)
+
+    def _stamp(self, page, stamps: Sequence[Stamp]) -> None:  # type: ignore[no-untyped-def]
+        box = tuple(float(v) for v in (page.cropbox if "/CropBox" in page else page.mediabox))
+        rotation = int(page.get("/Rotate", 0) or 0) % 360
+        stream = DecodedStreamObject()
+        stream.set_data(_stamp_content(stamps, box, rotation))  # type: ignore[arg-type]
+        ref = self.writer._add_object(stream)
+        contents = page.get("/Contents")
+        parts = ArrayObject([self._opener])
+        if contents is not None:
+            obj = contents.get_object()
+            if isinstance(obj, ArrayObject):
+                parts.extend(obj)
+            else:
+                parts.append(contents if hasattr(contents, "idnum") else self.writer._add_object(obj))
+        parts.append(ref)
+        page[NameObject("/Contents")] = parts
+        resources = page.get("/Resources")
+        resources = DictionaryObject() if resources is None else resources.get_object()
+        fonts = resources.get("/Font")
+        fonts = DictionaryObject() if fonts is None else DictionaryObject(fonts.get_object())
+        fonts.update({NameObject(k): v for k, v in self._fonts.items()})
+        resources = DictionaryObject(resources)
+        resources[NameObject("/Font")] = fonts
+        page[NameObject("/Resources")] = resources
+
+    def finish(
+        self,
+        out: Path,
+        *,
+        title: str,
+        subject: str,
+        author: str,
+        bookmarks: Sequence[Bookmark],
+        unnumbered: int,
+        language: str = "en-GB",
+    ) -> None:
+        """Bookmarks, page labels (viewer page numbers match the stamps), metadata; then write `out`."""
+        w = self.writer
+        for bm in bookmarks:
+            parent = w.add_outline_item(bm.title, bm.page_index)
+            for child in bm.children:
+                w.add_outline_item(child.title, child.page_index, parent=parent)
+        if unnumbered:
+            w.set_page_label(0, unnumbered - 1, "/r", prefix="Agenda ")
+        if self.pages > unnumbered:
+            w.set_page_label(unnumbered, self.pages - 1, "/D", start=1)
+        w.add_metadata({
+            "/Title": title,
+            "/Subject": subject,
+            "/Author": author,
+            "/Creator": "packbuilder",
+            "/Producer": "packbuilder (pypdf)",
+        })
+        w._root_object[NameObject("/Lang")] = TextStringObject(language)
+        w._root_object[NameObject("/ViewerPreferences")] = DictionaryObject(
+            {NameObject("/DisplayDocTitle"): BooleanObject(True)}
+        )
+        w.page_mode = "/UseOutlines"
+        buf = io.BytesIO()
+        w.write(buf)
+        out.write_bytes(buf.getvalue())

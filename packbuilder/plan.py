@@ -1,0 +1,66 @@
+"""Which packs a meeting needs, and what goes in each.
+
+* The **agenda pack** lists every item. Items "to follow" show "To follow" instead of a page range.
+* With exempt items (Part II, Schedule 12A) there are two agenda packs: the **public** one lists the
+  exempt items but leaves their papers out; the **private** one, for members, includes them.
+* A **supplementary pack** carries the papers of "to follow" items once their files are in the folder,
+  grouped by the item's Supplement number (1 when blank). It has its own frontsheet and numbering, and
+  a public and a private version when it carries an exempt item.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from packbuilder.model import AgendaItem, Meeting, Status
+
+PRIVATE_SUFFIX = "PRIVATE-not-for-publication"
+
+
+@dataclass(frozen=True)
+class PackSpec:
+    supplement: int | None  # None for the agenda pack
+    private: bool | None  # None when the pack has no exempt papers (one version only)
+    listed: tuple[AgendaItem, ...]  # on the frontsheet
+    included: tuple[AgendaItem, ...]  # whose papers are in the pack
+
+    @property
+    def is_supplement(self) -> bool:
+        return self.supplement is not None
+
+    def filename(self, meeting: Meeting) -> str:
+        base = f"{meeting.name}-supplement-{self.supplement}" if self.is_supplement else f"{meeting.name}-agenda-pack"
+        if self.private is None:
+            return f"{base}.pdf"
+        return f"{base}-{PRIVATE_SUFFIX}.pdf" if self.private else f"{base}-public.pdf"
+
+    @property
+    def label(self) -> str:
+        name = f"Supplement {self.supplement}" if self.is_supplement else "Agenda pack"
+        if self.private is None:
+            return name
+        return f"{name} (private)" if self.private else f"{name} (public)"
+
+
+def _papers_in(item: AgendaItem, private: bool) -> bool:
+    return item.has_papers and (private or not item.exempt)
+
+
+def _versions(listed: tuple[AgendaItem, ...], eligible: tuple[AgendaItem, ...], supplement: int | None) -> list[PackSpec]:
+    if any(i.exempt for i in eligible):
+        return [
+            PackSpec(supplement, False, listed, tuple(i for i in eligible if _papers_in(i, False))),
+            PackSpec(supplement, True, listed, tuple(i for i in eligible if _papers_in(i, True))),
+        ]
+    return [PackSpec(supplement, None, listed, tuple(i for i in eligible if i.has_papers))]
+
+
+def plan_packs(meeting: Meeting) -> list[PackSpec]:
+    items = meeting.items
+    main_eligible = tuple(i for i in items if i.status is Status.PAPERS)
+    packs = _versions(items, main_eligible, None)
+    arrived = [i for i in items if i.status is Status.TO_FOLLOW and i.papers]
+    for number in sorted({i.supplement or 1 for i in arrived}):
+        group = tuple(i for i in arrived if (i.supplement or 1) == number)
+        packs.extend(_versions(group, group, number))
+    return packs

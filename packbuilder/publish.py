@@ -1,0 +1,85 @@
+"""Writing packs into the output folder atomically.
+
+Packs are staged in a hidden folder inside the output folder (the same file system, so a rename is
+atomic), then each is renamed over its old version. A build that fails before this point leaves the last
+good packs exactly where they were; a reader of the output folder sees an old pack or a new one, never a
+partial file. A manifest records what was written, with the hash of every input, for `status` and
+scheduled builds.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import shutil
+import uuid
+from pathlib import Path
+from typing import Any
+
+from packbuilder.errors import PublishError, Source
+
+MANIFEST = "packbuilder-build.json"
+
+
+def _fail(exc: OSError, where: Path) -> PublishError:
+    if exc.errno == errno.ENOSPC:
+        what = "the disk is full; free some space and build again (the previous pack is untouched)"
+    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        what = "cannot write here (permission denied); choose another --output folder (the previous pack is untouched)"
+    else:
+        what = f"cannot write the pack ({exc.strerror or exc}); the previous pack is untouched"
+    return PublishError(what, Source(where))
+
+
+def read_manifest(outdir: Path) -> dict[str, Any] | None:
+    try:
+        return json.loads((outdir / MANIFEST).read_text())  # type: ignore[no-any-return]
+    except (OSError, ValueError):
+        return None
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def publish(files: dict[str, Path], outdir: Path, manifest: dict[str, Any]) -> list[Path]:
+    """Move built files (name -> temporary path) into `outdir`, replacing old versions atomically.
+
+    Pack files that the previous build wrote and this one did not (say, a public/private pair when the
+    exempt item has gone) are removed, so the folder never mixes two builds' packs.
+    """
+    staging = outdir / f".staging-{uuid.uuid4().hex[:8]}"
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+        staging.mkdir()
+        staged: dict[str, Path] = {}
+        for name, src in files.items():
+            dest = staging / name
+            shutil.copyfile(src, dest)
+            _fsync(dest)
+            staged[name] = dest
+        (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True))
+        _fsync(staging / MANIFEST)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise _fail(exc, outdir) from None
+    old = read_manifest(outdir) or {}
+    written = []
+    try:
+        for name, path in staged.items():
+            os.replace(path, outdir / name)
+            written.append(outdir / name)
+        os.replace(staging / MANIFEST, outdir / MANIFEST)
+    except OSError as exc:
+        raise _fail(exc, outdir) from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    for name in old.get("packs", {}):
+        if name not in files and "/" not in name and (outdir / name).is_file():
+            (outdir / name).unlink()
+    return written

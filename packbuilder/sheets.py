@@ -1,0 +1,416 @@
+"""Reading workbooks: the one module that imports openpyxl.
+
+Meeting workbooks and data workbooks share two shapes of sheet:
+
+* a *field sheet* (Field | Value): one setting a row, looked up by name, case-insensitively;
+* a *table sheet*: a header row, then one record a row, columns looked up by name.
+
+Every value comes back with its `Source` (file, sheet, cell), so that whoever parses it can say exactly
+where a bad value is. Formula cells yield the value Excel or LibreOffice saved; a formula without a saved
+value is an error telling the user to open and save the workbook.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import warnings
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from packbuilder.errors import InputError, Source
+
+MAX_WORKBOOK_BYTES = 50 * 1024 * 1024
+MAX_UNZIPPED_BYTES = 500 * 1024 * 1024
+
+
+def normalise(name: str) -> str:
+    """Header or field name as a lookup key: 'Time allowed (mins)' -> 'time allowed (mins)'."""
+    return re.sub(r"\s+", " ", str(name)).strip().lower()
+
+
+@dataclass(frozen=True)
+class Cell:
+    value: Any
+    source: Source
+    merged_into: str | None = None  # the merged range, when this cell is hidden by a merge
+
+    @property
+    def blank(self) -> bool:
+        return self.value is None or (isinstance(self.value, str) and not self.value.strip())
+
+
+class Workbook:
+    """A workbook opened for reading values (formulas resolved to their saved values)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._values, self._formulas = _open(path)
+
+    @property
+    def sheet_names(self) -> list[str]:
+        return list(self._values.sheetnames)
+
+    def has_sheet(self, name: str) -> bool:
+        return self._find(name) is not None
+
+    def _find(self, name: str) -> str | None:
+        for actual in self._values.sheetnames:
+            if normalise(actual) == normalise(name):
+                return str(actual)
+        return None
+
+    def _sheet_name(self, name: str) -> str:
+        actual = self._find(name)
+        if actual is None:
+            have = ", ".join(self._values.sheetnames)
+            raise InputError(
+                f"no sheet named {name!r} (sheets: {have}); add it or rename the sheet",
+                Source(self.path),
+            )
+        return actual
+
+    def rows(self, sheet: str) -> Iterator[list[Cell]]:
+        """Every non-empty row of a sheet, each cell with its source."""
+        name = self._sheet_name(sheet)
+        ws = self._values[name]
+        fws = self._formulas[name]
+        merged = {}
+        for rng in ws.merged_cells.ranges:
+            for r in range(rng.min_row, rng.max_row + 1):
+                for c in range(rng.min_col, rng.max_col + 1):
+                    if (r, c) != (rng.min_row, rng.min_col):
+                        merged[(r, c)] = str(rng)
+        for row in ws.iter_rows():
+            cells = []
+            for c in row:
+                if c.coordinate is None:  # EmptyCell of read-only mode
+                    continue
+                src = Source(self.path, name, c.coordinate)
+                value = c.value
+                if value is None:
+                    formula = fws[c.coordinate].value
+                    if isinstance(formula, str) and formula.startswith("="):
+                        raise InputError(
+                            f"formula {formula} has no saved value; open the workbook in Excel or "
+                            "LibreOffice and save it, so that its results are stored",
+                            src,
+                        )
+                if isinstance(value, str) and value.startswith("#") and value.rstrip("!?/0") in {
+                    "#REF", "#VALUE", "#DIV", "#NAME", "#N/A", "#NUM", "#NULL"
+                }:
+                    raise InputError(f"the cell shows the spreadsheet error {value}; fix the formula", src)
+                cells.append(Cell(value, src, merged.get((c.row, c.column))))
+            if any(not c.blank for c in cells):
+                yield cells
+
+    def fields(self, sheet: str) -> FieldSheet:
+        return FieldSheet(self, self._sheet_name(sheet))
+
+    def table(self, sheet: str, required: tuple[str, ...] = (), aliases: dict[str, tuple[str, ...]] | None = None) -> Table:
+        return Table(self, self._sheet_name(sheet), required, aliases or {})
+
+
+def _open(path: Path) -> tuple[Any, Any]:
+    import openpyxl  # noqa: PLC0415 - imported only here
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    src = Source(path)
+    if not path.is_file():
+        raise InputError("file not found; check the file name", src)
+    if path.stat().st_size > MAX_WORKBOOK_BYTES:
+        raise InputError("workbook is larger than 50 MB; is it the right file?", src)
+    head = path.read_bytes()[:8]
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise InputError(
+            "this is a password-protected or old-format (.xls) workbook; remove the password or "
+            "save it as an Excel workbook (.xlsx)",
+            src,
+        )
+    if not head.startswith(b"PK"):
+        raise InputError(
+            "this is not an Excel workbook (.xlsx), perhaps a CSV or another file renamed; "
+            "open it and save it as an Excel workbook",
+            src,
+        )
+    try:
+        with zipfile.ZipFile(path) as zf:
+            total = sum(i.file_size for i in zf.infolist())
+        if total > MAX_UNZIPPED_BYTES:
+            raise InputError("workbook unpacks to more than 500 MB; refusing it as unsafe", src)
+        with warnings.catch_warnings():
+            # openpyxl warns about data validation and other extensions it does not read; harmless
+            warnings.simplefilter("ignore")
+            values = openpyxl.load_workbook(path, data_only=True)
+            formulas = openpyxl.load_workbook(path, data_only=False)
+    except InputError:
+        raise
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError) as exc:
+        raise InputError(
+            f"cannot read this workbook ({type(exc).__name__}); open it and save it again as .xlsx",
+            src,
+        ) from None
+    return values, formulas
+
+
+class FieldSheet:
+    """A Field | Value sheet."""
+
+    def __init__(self, wb: Workbook, sheet: str) -> None:
+        self.path = wb.path
+        self.sheet = sheet
+        self._cells: dict[str, Cell] = {}
+        self.names: dict[str, str] = {}
+        for row in wb.rows(sheet):
+            if len(row) < 1 or row[0].blank:
+                continue
+            key = normalise(str(row[0].value))
+            if key in {"field", "setting"}:
+                continue  # header row
+            value = row[1] if len(row) > 1 else Cell(None, row[0].source.at(_right_of(row[0].source.cell)))
+            self._cells[key] = value
+            self.names[key] = str(row[0].value).strip()
+
+    def source(self) -> Source:
+        return Source(self.path, self.sheet)
+
+    def get(self, name: str, *aliases: str) -> Cell | None:
+        for key in (name, *aliases):
+            cell = self._cells.get(normalise(key))
+            if cell is not None:
+                return cell
+        return None
+
+    def require(self, name: str, *aliases: str) -> Cell:
+        cell = self.get(name, *aliases)
+        if cell is None:
+            raise InputError(
+                f"no row for {name!r}; add a row with {name!r} in column A and its value in column B",
+                self.source(),
+            )
+        if cell.blank:
+            raise InputError(f"{name} is empty; fill it in", cell.source)
+        return cell
+
+    def items(self) -> Iterator[tuple[str, Cell]]:
+        for key, cell in self._cells.items():
+            yield self.names[key], cell
+
+
+def _right_of(cell: str | None) -> str | None:
+    if not cell:
+        return cell
+    m = re.match(r"([A-Z]+)(\d+)", cell)
+    if not m:
+        return cell
+    col = m.group(1)
+    nxt = chr(ord(col[-1]) + 1) if col[-1] != "Z" else "AA"
+    return f"{col[:-1]}{nxt}{m.group(2)}"
+
+
+class Table:
+    """A table sheet: the first non-empty row is the header."""
+
+    def __init__(
+        self, wb: Workbook, sheet: str, required: tuple[str, ...], aliases: dict[str, tuple[str, ...]]
+    ) -> None:
+        self.path = wb.path
+        self.sheet = sheet
+        rows = list(wb.rows(sheet))
+        self.columns: dict[str, int] = {}
+        self.records: list[Record] = []
+        if not rows:
+            if required:
+                raise InputError(
+                    f"the sheet is empty; it needs a header row with {', '.join(required)}",
+                    Source(self.path, sheet),
+                )
+            return
+        header = rows[0]
+        for i, cell in enumerate(header):
+            if not cell.blank:
+                self.columns.setdefault(normalise(str(cell.value)), i)
+        for canonical, names in aliases.items():
+            for n in names:
+                if normalise(n) in self.columns and canonical not in self.columns:
+                    self.columns[canonical] = self.columns[normalise(n)]
+        missing = [c for c in required if normalise(c) not in self.columns]
+        if missing:
+            first_row = header[0].source.cell[1:] if header[0].source.cell else "1"
+            raise InputError(
+                f"no column {', '.join(repr(m) for m in missing)} in the header row (row {first_row}); "
+                "add it or correct the heading",
+                Source(self.path, sheet),
+            )
+        self.header_sources = {normalise(str(c.value)): c.source for c in header if not c.blank}
+        for row in rows[1:]:
+            for cell in row:
+                if cell.merged_into:
+                    raise InputError(
+                        f"cells {cell.merged_into} are merged; unmerge them and fill in every row",
+                        cell.source,
+                    )
+            self.records.append(Record(self, row))
+
+    def source(self) -> Source:
+        return Source(self.path, self.sheet)
+
+
+class Record:
+    """One row of a table sheet."""
+
+    def __init__(self, table: Table, cells: list[Cell]) -> None:
+        self.table = table
+        self.cells = cells
+        self.row = int(re.sub(r"[A-Z]+", "", cells[0].source.cell or "0")) if cells else 0
+
+    def cell(self, column: str) -> Cell:
+        idx = self.table.columns.get(normalise(column))
+        if idx is None:
+            return Cell(None, Source(self.table.path, self.table.sheet, None))
+        if idx < len(self.cells):
+            return self.cells[idx]
+        col_letter = _column_letter(idx)
+        return Cell(None, Source(self.table.path, self.table.sheet, f"{col_letter}{self.row}"))
+
+    def has(self, column: str) -> bool:
+        return normalise(column) in self.table.columns
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            name: self.cells[i].value if i < len(self.cells) else None
+            for name, i in self.table.columns.items()
+        }
+
+
+def _column_letter(idx: int) -> str:
+    letters = ""
+    idx += 1
+    while idx:
+        idx, rem = divmod(idx - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+# --- parsing cell values -------------------------------------------------------------------------
+
+def text(cell: Cell) -> str:
+    """A cell as text, exactly as typed (numbers without a trailing .0)."""
+    v = cell.value
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    if isinstance(v, dt.datetime) and v.time() == dt.time(0):
+        return f"{v:%-d %B %Y}"
+    return str(v).strip()
+
+
+_DATE_FORMATS = ("%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y", "%A %d %B %Y", "%d-%m-%Y")
+
+
+def date(cell: Cell, what: str = "a date") -> dt.date:
+    v = cell.value
+    if isinstance(v, dt.datetime):
+        return v.date()
+    if isinstance(v, dt.date):
+        return v
+    if isinstance(v, str):
+        s = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", v.strip())
+        for fmt in _DATE_FORMATS:
+            try:
+                return dt.datetime.strptime(s, fmt).date()
+            except ValueError:
+                continue
+    shown = "an empty cell" if cell.blank else repr(v)
+    raise InputError(f"expected {what} such as 05/03/2020, got {shown}", cell.source)
+
+
+_TIME_RE = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?$", re.I)
+
+
+def time(cell: Cell, what: str = "a time") -> dt.time:
+    v = cell.value
+    if isinstance(v, dt.datetime):
+        return v.time()
+    if isinstance(v, dt.time):
+        return v
+    if isinstance(v, float) and 0 <= v < 1:  # Excel stores times as fractions of a day
+        minutes = round(v * 24 * 60)
+        return dt.time(minutes // 60, minutes % 60)
+    if isinstance(v, str):
+        m = _TIME_RE.match(v.strip())
+        if m:
+            hour, minute = int(m.group(1)), int(m.group(2) or 0)
+            suffix = (m.group(3) or "").lower().replace(".", "")
+            if suffix == "pm" and hour < 12:
+                hour += 12
+            if suffix == "am" and hour == 12:
+                hour = 0
+            if hour < 24 and minute < 60:
+                return dt.time(hour, minute)
+    shown = "an empty cell" if cell.blank else repr(v)
+    raise InputError(f"expected {what} such as 14:00 or 2pm, got {shown}", cell.source)
+
+
+def integer(cell: Cell, what: str = "a whole number") -> int:
+    v = cell.value
+    if isinstance(v, bool):
+        pass
+    elif isinstance(v, int):
+        return v
+    elif isinstance(v, float) and v.is_integer():
+        return int(v)
+    elif isinstance(v, str) and re.fullmatch(r"\s*\d+\s*", v):
+        return int(v)
+    shown = "an empty cell" if cell.blank else repr(v)
+    raise InputError(f"expected {what}, got {shown}", cell.source)
+
+
+_MONEY_RE = re.compile(r"^(-)?\s*£?\s*(-)?\s*([\d,]*\.?\d*)\s*$")
+
+
+def money(cell: Cell, what: str = "an amount in pounds") -> Decimal:
+    """An amount as an exact Decimal: a number, or text such as '£25,000' or '25000.00'.
+
+    Floats from the workbook are converted through their shortest repr, so 0.1 stays 0.1.
+    Negative amounts are errors: allocations and spend are never below zero.
+    """
+    v = cell.value
+    amount: Decimal | None = None
+    if isinstance(v, bool):
+        amount = None
+    elif isinstance(v, int):
+        amount = Decimal(v)
+    elif isinstance(v, float):
+        amount = Decimal(repr(v))
+    elif isinstance(v, Decimal):
+        amount = v
+    elif isinstance(v, str):
+        m = _MONEY_RE.match(v.strip())
+        if m and re.search(r"\d", m.group(3)) and _commas_ok(m.group(3)):
+            try:
+                amount = Decimal(m.group(3).replace(",", ""))
+            except InvalidOperation:
+                amount = None
+            if amount is not None and (m.group(1) or m.group(2)):
+                amount = -amount
+    if amount is None:
+        shown = "an empty cell" if cell.blank else repr(v)
+        raise InputError(f"expected {what} such as £25,000 or 25000.00, got {shown}", cell.source)
+    if amount < 0:
+        raise InputError(f"amount {text(cell)} is negative; amounts must be zero or more", cell.source)
+    if amount != amount.quantize(Decimal("0.01")):
+        raise InputError(f"amount {text(cell)} has fractions of a penny; round it to pence", cell.source)
+    return amount
+
+
+def _commas_ok(digits: str) -> bool:
+    whole = digits.split(".")[0]
+    if "," not in whole:
+        return True
+    return re.fullmatch(r"\d{1,3}(,\d{3})*", whole) is not None

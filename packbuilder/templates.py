@@ -1,0 +1,31 @@
+"""Finding Word templates.
+
+A meeting folder may carry its own ``templates/`` (a body's restyled house templates); otherwise the
+folder named by ``PACKBUILDER_TEMPLATES``; otherwise the ``templates/`` shipped beside the package.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+SHIPPED = Path(__file__).resolve().parent.parent / "templates"
+
+
+def template_dirs(meeting_folder: Path | None = None) -> list[Path]:
+    dirs = []
+    if meeting_folder is not None:
+        dirs.append(meeting_folder / "templates")
+    env = os.environ.get("PACKBUILDER_TEMPLATES")
+    if env:
+        dirs.append(Path(env))
+    dirs.append(SHIPPED)
+    return dirs
+
+
+def find_template(name: str, meeting_folder: Path | None = None) -> Path | None:
+    for d in template_dirs(meeting_folder):
+        candidate = d / f"{name}.docx"
+        if candidate.is_file():
+            return candidate
+    return None

@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from packbuilder.convert import LibreOffice
+
+
+@pytest.fixture(scope="session")
+def libreoffice() -> LibreOffice:
+    """The real converter; end-to-end tests must run it, so a missing LibreOffice fails loudly."""
+    if not shutil.which("soffice"):
+        pytest.fail("LibreOffice (soffice) is not installed: run `make setup`")
+    return LibreOffice()
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(tmp_path_factory, monkeypatch):  # type: ignore[no-untyped-def]
+    # every test session has its own conversion cache, never the user's
+    monkeypatch.setenv("PACKBUILDER_CACHE", str(tmp_path_factory.getbasetemp() / "cache"))

@@ -1,0 +1,161 @@
+"""Helpers for the scripts that generate the shipped Word templates (python-docx).
+
+The templates in templates/ are the product: users open and restyle them in Word. These scripts only
+make the first version reproducible; re-running one overwrites the template it makes.
+"""
+
+from __future__ import annotations
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+
+FONT = "Arial"  # LibreOffice renders it with the metric-compatible Liberation Sans
+
+
+def new_document(landscape: bool = False):  # type: ignore[no-untyped-def]
+    doc = Document()
+    section = doc.sections[0]
+    section.page_height, section.page_width = Cm(29.7), Cm(21.0)
+    if landscape:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Cm(29.7), Cm(21.0)
+    for side in ("left_margin", "right_margin"):
+        setattr(section, side, Cm(2.0))
+    section.top_margin = Cm(2.0)
+    section.bottom_margin = Cm(2.0)
+    section.footer_distance = Cm(1.0)
+    styles = doc.styles
+    normal = styles["Normal"]
+    normal.font.name = FONT
+    normal.font.size = Pt(11)
+    normal.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
+    normal.paragraph_format.space_after = Pt(6)
+    for name, size in (("Title", 22), ("Heading 1", 16), ("Heading 2", 13), ("Heading 3", 11)):
+        st = styles[name]
+        st.font.name = FONT
+        st.font.size = Pt(size)
+        st.font.bold = True
+        st.font.color.rgb = RGBColor(0, 0, 0)  # packs are printed in black and white
+        rpr = st.element.get_or_add_rPr()
+        fonts = rpr.find(qn("w:rFonts"))
+        if fonts is None:
+            fonts = OxmlElement("w:rFonts")
+            rpr.append(fonts)
+        for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+            fonts.set(qn(attr), FONT)
+        for theme_attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+            if fonts.get(qn(theme_attr)) is not None:
+                del fonts.attrib[qn(theme_attr)]
+        st.paragraph_format.space_before = Pt(12 if name != "Title" else 0)
+        st.paragraph_format.space_after = Pt(6)
+    for name in ("List Bullet", "List Number"):
+        styles[name].font.name = FONT
+        styles[name].paragraph_format.space_after = Pt(3)
+    return doc
+
+
+def para(container, text: str = "", style: str | None = None, bold: bool = False,  # type: ignore[no-untyped-def]
+         size: int | None = None, align: str | None = None, italic: bool = False):
+    p = container.add_paragraph(style=style)
+    if text:
+        run = p.add_run(text)
+        run.bold = bold or None
+        run.italic = italic or None
+        if size:
+            run.font.size = Pt(size)
+    if align == "center":
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    elif align == "right":
+        p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    return p
+
+
+def cell_paragraphs(cell, lines: list[tuple[str, dict]]) -> None:  # type: ignore[type-arg, no-untyped-def]
+    """Fill a table cell with paragraphs: (text, options for `para`)."""
+    first = cell.paragraphs[0]
+    for i, (text, opts) in enumerate(lines):
+        if i == 0:
+            if text:
+                run = first.add_run(text)
+                run.bold = opts.get("bold") or None
+                run.italic = opts.get("italic") or None
+                if opts.get("size"):
+                    run.font.size = Pt(opts["size"])
+            if opts.get("style"):
+                first.style = cell.part.document.styles[opts["style"]]
+        else:
+            para(cell, text, **opts)
+
+
+def repeat_header(row) -> None:  # type: ignore[no-untyped-def]
+    tr_pr = row._tr.get_or_add_trPr()
+    el = OxmlElement("w:tblHeader")
+    el.set(qn("w:val"), "true")
+    tr_pr.append(el)
+
+
+def cant_split(row) -> None:  # type: ignore[no-untyped-def]
+    tr_pr = row._tr.get_or_add_trPr()
+    el = OxmlElement("w:cantSplit")
+    el.set(qn("w:val"), "true")
+    tr_pr.append(el)
+
+
+def shade(cell, fill: str = "D9D9D9") -> None:  # type: ignore[no-untyped-def]
+    tc_pr = cell._tc.get_or_add_tcPr()
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill)
+    tc_pr.append(shd)
+
+
+def table(doc, cols: int, widths_cm: list[float], style: str = "Table Grid"):  # type: ignore[no-untyped-def]
+    t = doc.add_table(rows=0, cols=cols)
+    t.style = doc.styles[style]
+    t.alignment = WD_TABLE_ALIGNMENT.CENTER
+    t.autofit = False
+    for col, w in zip(t.columns, widths_cm, strict=True):
+        col.width = Cm(w)
+    return t
+
+
+def set_widths(row, widths_cm: list[float]) -> None:  # type: ignore[no-untyped-def]
+    for cell, w in zip(row.cells, widths_cm, strict=True):
+        cell.width = Cm(w)
+
+
+def page_x_of_y_footer(section, prefix: str = "") -> None:  # type: ignore[no-untyped-def]
+    """A footer reading '<prefix>Page X of Y' with real PAGE and NUMPAGES fields."""
+    p = section.footer.paragraphs[0]
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    if prefix:
+        p.add_run(prefix)
+    p.add_run("Page ")
+    _field(p, "PAGE")
+    p.add_run(" of ")
+    _field(p, "NUMPAGES")
+    for run in p.runs:
+        run.font.size = Pt(8)
+
+
+def _field(p, code: str) -> None:  # type: ignore[no-untyped-def]
+    run = p.add_run()
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {code} "
+    sep = OxmlElement("w:fldChar")
+    sep.set(qn("w:fldCharType"), "separate")
+    text = OxmlElement("w:t")
+    text.text = "1"
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    for el in (begin, instr, sep, text, end):
+        run._r.append(el)

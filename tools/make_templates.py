@@ -1,0 +1,127 @@
+"""Generate templates/agenda.docx and templates/supplement.docx (the frontsheets).
+
+Run: .venv/bin/python tools/make_templates.py
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from docxkit import cell_paragraphs, new_document, para, repeat_header, set_widths, shade, table  # noqa: E402
+
+OUT = Path(__file__).resolve().parent.parent / "templates"
+WIDTHS = [1.4, 10.4, 2.6, 2.6]
+
+
+def _header(doc, heading: str) -> None:  # type: ignore[no-untyped-def]
+    para(doc, "{{ body }}", style="Title", align="center")
+    para(doc, heading, bold=True, size=16, align="center")
+    para(doc, "{%p if private %}")
+    p = para(doc, "PRIVATE PACK: NOT FOR PUBLICATION", bold=True, size=14, align="center")
+    p.paragraph_format.keep_with_next = True
+    para(doc, "This version includes exempt papers for members only. Do not publish or forward it. "
+         "The public pack leaves these papers out.", italic=True, align="center")
+    para(doc, "{%p endif %}")
+    t = table(doc, 2, [3.0, 14.0], style="Normal Table")
+    for label, value in (("Date:", "{{ date }}"), ("Time:", "{{ time }}"), ("Place:", "{{ venue }}")):
+        row = t.add_row()
+        cell_paragraphs(row.cells[0], [(label, {"bold": True})])
+        cell_paragraphs(row.cells[1], [(value, {})])
+        set_widths(row, [3.0, 14.0])
+    para(doc, "{%p if chair %}")
+    para(doc, "Chair: {{ chair }}")
+    para(doc, "{%p endif %}")
+
+
+def _contact(doc) -> None:  # type: ignore[no-untyped-def]
+    para(doc, "{%p if contact.name %}")
+    para(doc, "Contact: {{ contact.name }}{% if contact.phone %}, tel. {{ contact.phone }}{% endif %}"
+              "{% if contact.email %}, {{ contact.email }}{% endif %}", size=10)
+    para(doc, "{%p endif %}")
+    para(doc, "Published {{ published }}", size=10)
+
+
+def agenda() -> None:
+    doc = new_document()
+    _header(doc, "AGENDA")
+    _contact(doc)
+    t = table(doc, 4, WIDTHS)
+    head = t.add_row()
+    for cell, text in zip(head.cells, ("Item", "Subject", "Lead", "Time"), strict=True):
+        cell_paragraphs(cell, [(text, {"bold": True})])
+        shade(cell)
+    repeat_header(head)
+    set_widths(head, WIDTHS)
+    loop = t.add_row()
+    cell_paragraphs(loop.cells[0], [("{%tr for item in items %}", {})])
+    body = t.add_row()
+    cell_paragraphs(body.cells[0], [("{{ item.number }}.", {"bold": True})])
+    cell_paragraphs(body.cells[1], [
+        ("{%p if item.exclusion %}", {}),
+        ("Exclusion of the press and public", {"bold": True}),
+        ("{{ item.exclusion }}", {"italic": True}),
+        ("{%p endif %}", {}),
+        ("{{ item.title }}", {"bold": True}),
+        ("{%p if item.purpose %}", {}),
+        ("{{ item.purpose }}", {}),
+        ("{%p endif %}", {}),
+        ("{%p if item.note %}", {}),
+        ("{{ item.note }}", {"bold": True}),
+        ("{%p endif %}", {}),
+    ])
+    cell_paragraphs(body.cells[2], [("{{ item.lead }}", {})])
+    cell_paragraphs(body.cells[3], [("{{ item.start }}", {}), ("{{ item.minutes }}", {"size": 9})])
+    end = t.add_row()
+    cell_paragraphs(end.cells[0], [("{%tr endfor %}", {})])
+    for row in (loop, body, end):
+        set_widths(row, WIDTHS)
+    para(doc, "{%p if end %}")
+    para(doc, "Meeting close: {{ end }}")
+    para(doc, "{%p endif %}")
+    para(doc, "Page numbers refer to this pack; papers are listed in agenda order.", size=9, italic=True)
+    doc.core_properties.title = "Agenda frontsheet"
+    doc.save(OUT / "agenda.docx")
+
+
+def supplement() -> None:
+    doc = new_document()
+    _header(doc, "SUPPLEMENTARY PACK {{ supplement }}")
+    para(doc, "Please find attached additional information relating to agenda {{ supplement_word }} "
+              "{{ supplement_items }}.")
+    widths = [1.4, 15.6]
+    t = table(doc, 2, widths)
+    head = t.add_row()
+    for cell, text in zip(head.cells, ("Item", "Subject"), strict=True):
+        cell_paragraphs(cell, [(text, {"bold": True})])
+        shade(cell)
+    repeat_header(head)
+    loop = t.add_row()
+    cell_paragraphs(loop.cells[0], [("{%tr for item in items %}", {})])
+    body = t.add_row()
+    cell_paragraphs(body.cells[0], [("{{ item.number }}.", {"bold": True})])
+    cell_paragraphs(body.cells[1], [
+        ("{{ item.title }}", {"bold": True}),
+        ("{%p if item.purpose %}", {}),
+        ("{{ item.purpose }}", {}),
+        ("{%p endif %}", {}),
+        ("{%p if item.note %}", {}),
+        ("{{ item.note }}", {"bold": True}),
+        ("{%p endif %}", {}),
+    ])
+    end = t.add_row()
+    cell_paragraphs(end.cells[0], [("{%tr endfor %}", {})])
+    for row in (head, loop, body, end):
+        set_widths(row, widths)
+    _contact(doc)
+    doc.core_properties.title = "Supplementary pack frontsheet"
+    doc.save(OUT / "supplement.docx")
+
+
+if __name__ == "__main__":
+    OUT.mkdir(exist_ok=True)
+    agenda()
+    supplement()
+    print("wrote", OUT / "agenda.docx", OUT / "supplement.docx")
