@@ -133,10 +133,12 @@ def _position(stamp: Stamp, width: float, height: float) -> tuple[float, float]:
         return (width - w) / 2, 14
     if stamp.where == "top-right":
         return width - 36 - w, height - 24
+    # the private marking sits below the item stamp's baseline, so that text extraction and screen
+    # readers get "Agenda Item 6" and "NOT FOR PUBLICATION" as separate lines
     if stamp.where == "top-centre":
-        return (width - w) / 2, height - 24
+        return (width - w) / 2, height - 38
     if stamp.where == "top-centre-2":
-        return (width - w) / 2, height - 36
+        return (width - w) / 2, height - 48
     if stamp.where == "middle":
         return (width - w) / 2, height / 2
     raise ValueError(stamp.where)
@@ -263,9 +265,9 @@ class PackWriter:
         """Bookmarks, page labels (viewer page numbers match the stamps), metadata; then write `out`."""
         w = self.writer
         for bm in bookmarks:
-            parent = w.add_outline_item(bm.title, bm.page_index)
+            parent = w.add_outline_item(title=bm.title, page_number=bm.page_index)
             for child in bm.children:
-                w.add_outline_item(child.title, child.page_index, parent=parent)
+                w.add_outline_item(title=child.title, page_number=child.page_index, parent=parent)
         if unnumbered:
             w.set_page_label(0, unnumbered - 1, "/r", prefix="Agenda ")
         if self.pages > unnumbered:

@@ -10,7 +10,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from docxkit import cell_paragraphs, new_document, para, repeat_header, set_widths, shade, table  # noqa: E402
+from docxkit import (  # noqa: E402
+    cant_split,
+    cell_paragraphs,
+    new_document,
+    para,
+    repeat_header,
+    set_widths,
+    shade,
+    table,
+)
 
 OUT = Path(__file__).resolve().parent.parent / "templates"
 WIDTHS = [1.4, 10.4, 2.6, 2.6]
@@ -71,7 +80,11 @@ def agenda() -> None:
         ("{%p if item.note %}", {}),
         ("{{ item.note }}", {"bold": True}),
         ("{%p endif %}", {}),
+        ("{%p if private and item.exempt %}", {}),
+        ("{{ item.exempt_note }}", {"italic": True, "size": 9}),
+        ("{%p endif %}", {}),
     ])
+    cant_split(body)
     cell_paragraphs(body.cells[2], [("{{ item.lead }}", {})])
     cell_paragraphs(body.cells[3], [("{{ item.start }}", {}), ("{{ item.minutes }}", {"size": 9})])
     end = t.add_row()
@@ -110,7 +123,11 @@ def supplement() -> None:
         ("{%p if item.note %}", {}),
         ("{{ item.note }}", {"bold": True}),
         ("{%p endif %}", {}),
+        ("{%p if private and item.exempt %}", {}),
+        ("{{ item.exempt_note }}", {"italic": True, "size": 9}),
+        ("{%p endif %}", {}),
     ])
+    cant_split(body)
     end = t.add_row()
     cell_paragraphs(end.cells[0], [("{%tr endfor %}", {})])
     for row in (head, loop, body, end):

@@ -1,0 +1,131 @@
+"""End to end: meeting folders built with the real LibreOffice, packs read back with pypdf."""
+
+from __future__ import annotations
+
+import pytest
+
+from packbuilder.build import build
+from tests.factory import make_meeting
+from tests.packreader import FILLER, Pack
+
+pytestmark = pytest.mark.libreoffice
+
+
+def assert_conventions(pack: Pack, with_papers: list[str]) -> None:
+    """What a democratic advisor checks first, derived from the PDF alone."""
+    front = pack.front_pages
+    assert front >= 1 and front % 2 == 0, "Page 1 must fall on a right-hand page"
+    for i in range(front):
+        assert pack.stamp(i) is None, f"frontsheet page {i + 1} is numbered"
+    numbers = [pack.stamp(i) for i in range(front, pack.page_count)]
+    assert numbers == list(range(1, len(numbers) + 1)), "Page N must be continuous from 1"
+    starts = pack.item_starts()
+    assert list(starts) == with_papers, "Agenda Item stamps: one per item with papers, in order"
+    assert all(p % 2 == 1 for p in starts.values()), f"items must start on odd pages: {starts}"
+    ranges = pack.real_ranges()
+    assert pack.frontsheet_ranges() == [ranges[n] for n in with_papers]
+    # a filler page exactly before each item that would otherwise start on an even page
+    starts_after_first = sorted(starts.values())[1:]
+    expected_fillers = [s - 1 for s in starts_after_first if (s - 1) in pack.fillers()]
+    assert pack.fillers() == expected_fillers
+    for filler in pack.fillers():
+        assert (filler + 1) in starts.values(), f"filler on page {filler} not followed by an item"
+    for number, first in starts.items():
+        last_content = ranges[number][1] - (1 if ranges[number][1] in pack.fillers() else 0)
+        assert last_content % 2 == 1 or ranges[number][1] == last_content, \
+            f"item {number} ends on an even page and still has a filler"
+    # bookmarks: the item's entry points at its stamped page
+    marks = {title.split(":")[0]: page for depth, title, page in pack.bookmarks() if depth == 0}
+    for number, first in starts.items():
+        assert marks[f"Item {number}"] == pack.physical(first)
+
+
+def test_mixed_meeting(tmp_path, libreoffice):
+    folder = make_meeting(
+        tmp_path / "2020-03-05-board",
+        items=[
+            {"title": "Minutes of the last meeting", "papers": ["minutes.pdf"]},  # 3 pages -> filler
+            {"title": "Apologies"},  # no papers
+            {"title": "YOT Governance update", "status": "verbal"},
+            {"title": "One-pager", "papers": ["one.pdf"]},  # 1 page -> filler
+            {"title": "Report with appendix", "papers": ["report.docx", "appendix.pdf"]},
+            {"title": "Long appendix", "papers": ["long.pdf"]},  # 25 pages, even start
+            {"title": "Even item", "papers": ["even.pdf"]},  # 2 pages, last
+        ],
+        papers={"minutes.pdf": 3, "one.pdf": 1, "report.docx": 4, "appendix.pdf": 2,
+                "long.pdf": 25, "even.pdf": 2},
+    )
+    result = build(folder, tmp_path / "out", converter=libreoffice)
+    assert [p.path.name for p in result.packs] == ["2020-03-05-board-agenda-pack.pdf"]
+    pack = Pack.read(result.packs[0].path)
+    assert_conventions(pack, ["1", "4", "5", "6", "7"])
+    starts = pack.item_starts()
+    # hand-worked: minutes 1-3 + filler 4; one-pager 5 + filler 6; item 7 starts at 7
+    assert starts["1"] == 1 and starts["4"] == 5 and starts["5"] == 7
+    assert pack.fillers()[:2] == [4, 6]
+    # every page of every paper is there, in order
+    for i in range(1, 26):
+        assert len(pack.find_line(f"long page {i}")) == 1
+    assert pack.find("minutes page 1")[0] < pack.find("one page 1")[0] < pack.find("appendix page 1")[0]
+    # a verbal item and an item without papers are listed but take no pages
+    front = pack.frontsheet_text()
+    assert "Verbal update" in front and "Apologies" in front
+    # nested bookmarks: one per document under its item
+    marks = pack.bookmarks()
+    assert (1, "Report", pack.physical(starts["5"])) in marks
+    assert any(depth == 1 and title == "Appendix" for depth, title, _ in marks)
+    meta = pack.reader.metadata
+    assert meta.title and "Test Partnership Board" in meta.title
+    assert meta.subject == "Agenda and reports"
+    assert pack.reader.trailer["/Root"]["/Lang"] == "en-GB"
+    # viewers show the same numbers as the stamps
+    assert pack.reader.page_labels[pack.front_pages] == "1"
+
+
+def test_even_pages_need_no_fillers(tmp_path, libreoffice):
+    folder = make_meeting(
+        tmp_path / "m",
+        items=[{"papers": ["a.pdf"]}, {"papers": ["b.pdf"]}, {"papers": ["c.pdf"]}],
+        papers={"a.pdf": 2, "b.pdf": 4, "c.pdf": 6},
+    )
+    pack = Pack.read(build(folder, tmp_path / "out", converter=libreoffice).packs[0].path)
+    assert_conventions(pack, ["1", "2", "3"])
+    assert pack.fillers() == []
+    assert pack.frontsheet_ranges() == [(1, 2), (3, 6), (7, 12)]
+    assert pack.page_count == pack.front_pages + 12
+
+
+def test_long_frontsheet_keeps_references_exact(tmp_path, libreoffice):
+    # 30 items: the frontsheet runs over several pages; references must not move
+    items = [{"title": f"Item number {n} with a long title " * 2, "purpose": "To note. " * 8,
+              "papers": [f"p{n}.pdf"]} for n in range(1, 31)]
+    papers = {f"p{n}.pdf": (n % 4) + 1 for n in range(1, 31)}
+    folder = make_meeting(tmp_path / "m", items=items, papers=papers)
+    pack = Pack.read(build(folder, tmp_path / "out", converter=libreoffice).packs[0].path)
+    assert pack.front_pages >= 2
+    assert_conventions(pack, [str(n) for n in range(1, 31)])
+
+
+def test_text_is_data_not_markup(tmp_path, libreoffice):
+    tricky = "Fish & Chips <b>bold</b> \"quoted\" it's {{ 7*7 }} {% if x %}"
+    folder = make_meeting(tmp_path / "m", items=[{"title": tricky, "purpose": tricky, "papers": ["a.pdf"]}],
+                          fields={"Body": "Board & Co <Ltd>"}, papers={"a.pdf": 1})
+    pack = Pack.read(build(folder, tmp_path / "out", converter=libreoffice).packs[0].path)
+    front = " ".join(pack.frontsheet_text().split())
+    assert tricky in front
+    assert "Board & Co <Ltd>" in front
+    assert "49" not in front
+
+
+def test_example_meeting_builds(tmp_path, libreoffice):
+    from pathlib import Path
+
+    example = Path(__file__).resolve().parent.parent / "inputs" / "2020-03-05-safer-plymouth"
+    result = build(example, tmp_path / "out", converter=libreoffice)
+    names = [p.path.name for p in result.packs]
+    assert "2020-03-05-safer-plymouth-agenda-pack-public.pdf" in names
+    for pack_result in result.packs:
+        pack = Pack.read(pack_result.path)
+        with_papers = list(pack.item_starts())
+        assert_conventions(pack, with_papers)
+    assert FILLER  # the filler text is what the packs use

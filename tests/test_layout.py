@@ -1,0 +1,67 @@
+"""Layout arithmetic: odd-page starts, numbered fillers, contiguous ranges (property tests)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from packbuilder.layout import lay_out
+
+items_strategy = st.lists(st.lists(st.integers(1, 40), min_size=1, max_size=4), min_size=1, max_size=15)
+
+
+@given(items_strategy)
+def test_every_item_starts_on_an_odd_page(items):
+    layout = lay_out(list(enumerate(items)))
+    assert all(p.first % 2 == 1 for p in layout.items)
+
+
+@given(items_strategy)
+def test_ranges_are_contiguous_and_count_every_page(items):
+    layout = lay_out(list(enumerate(items)))
+    assert layout.items[0].first == 1
+    for a, b in zip(layout.items, layout.items[1:], strict=False):
+        assert b.first == a.last + 1
+    papers = sum(sum(counts) for counts in items)
+    assert layout.total == papers + len(layout.filler_pages())
+
+
+@given(items_strategy)
+def test_fillers_only_where_needed(items):
+    layout = lay_out(list(enumerate(items)))
+    for i, placed in enumerate(layout.items):
+        ends_on = placed.documents[-1].last
+        is_last = i == len(layout.items) - 1
+        # a filler exactly when the item ends on an odd page and another item follows
+        assert placed.filler_after == (ends_on % 2 == 1 and not is_last)
+
+
+@given(items_strategy)
+def test_documents_follow_each_other_inside_an_item(items):
+    layout = lay_out(list(enumerate(items)))
+    for placed, counts in zip(layout.items, items, strict=True):
+        assert [d.pages for d in placed.documents] == counts
+        for a, b in zip(placed.documents, placed.documents[1:], strict=False):
+            assert b.first == a.last + 1
+
+
+@pytest.mark.parametrize(
+    ("counts", "expected"),
+    [
+        # worked by hand: 3 pages -> 1-3 + filler 4; 8 pages -> 5-12; 10 pages -> 13-22 (seed 000's ranges)
+        ([[3], [8], [10]], ["(Pages 1 - 4)", "(Pages 5 - 12)", "(Pages 13 - 22)"]),
+        # one-page items: 1 + filler 2; 3 + filler 4; 5 (last, no filler)
+        ([[1], [1], [1]], ["(Pages 1 - 2)", "(Pages 3 - 4)", "(Page 5)"]),
+        # two documents in one item: 2 + 3 = pages 1-5, filler 6; then 7-8
+        ([[2, 3], [2]], ["(Pages 1 - 6)", "(Pages 7 - 8)"]),
+    ],
+)
+def test_page_references_worked_by_hand(counts, expected):
+    layout = lay_out(list(enumerate(counts)))
+    assert [p.pages_ref for p in layout.items] == expected
+
+
+def test_empty_item_is_refused():
+    with pytest.raises(ValueError):
+        lay_out([("1", [])])
