@@ -102,6 +102,10 @@ def check(meeting_dir: Path) -> None:
         click.echo(line)
 
 
+from packbuilder.cli_schedule import register as _register_schedule
+_register_schedule(cli)
+
+
 def main() -> None:
     cli(prog_name="packbuilder")
 

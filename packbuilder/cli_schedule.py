@@ -1,0 +1,116 @@
+"""Commands for publishing on time: `deadline`, `status` and `build-due` (for cron).
+
+Thin, like the rest of the command line: the logic is in `packbuilder.deadline` and
+`packbuilder.schedule`. "Today" can be pinned with PACKBUILDER_TODAY=YYYY-MM-DD (for tests, and for
+asking "what would tomorrow's run do?").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+import click
+
+from packbuilder import deadline as deadlines
+
+RULE = click.Choice(sorted(deadlines.RULES), case_sensitive=False)
+
+
+class _Date(click.ParamType):
+    name = "DATE"
+
+    def convert(self, value, param, ctx):  # type: ignore[no-untyped-def]
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value).strip())
+        except ValueError:
+            self.fail(f"{value!r} is not a date; write it as YYYY-MM-DD (2020-03-05)", param, ctx)
+
+
+DATE = _Date()
+
+
+def handles_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """packbuilder.cli's one-line error handling, imported late: cli.py imports this module."""
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from packbuilder.cli import handles_errors as handle
+
+        return handle(fn)(*args, **kwargs)
+
+    return wrapper
+
+
+def _today_option(fn):  # type: ignore[no-untyped-def]
+    return click.option("--today", type=DATE, envvar="PACKBUILDER_TODAY", hidden=True,
+                        help="Pretend today is this date (YYYY-MM-DD).")(fn)
+
+
+def register(group: click.Group) -> None:
+    """Add the scheduling commands to the packbuilder command group."""
+    group.add_command(deadline)
+    group.add_command(status)
+    group.add_command(build_due)
+
+
+@click.command()
+@click.argument("date", type=DATE)
+@click.option("--rule", type=RULE, default="england", show_default=True,
+              help="england: 5 clear working days; wales: 3; parish: 3 clear days with Saturdays.")
+def deadline(date: dt.date, rule: str) -> None:
+    """Print the last day the pack for a meeting on DATE (YYYY-MM-DD) can be published."""
+    rule = rule.lower()
+    click.echo(deadlines.deadline(date, rule).isoformat())
+    click.echo(deadlines.explain(date, rule))
+
+
+@click.command()
+@click.argument("inputs_dir", type=click.Path(path_type=Path), default=Path("inputs"))
+@click.option("--output-root", type=click.Path(path_type=Path),
+              help="Folder holding each meeting's output folder (default: output/).")
+@_today_option
+@handles_errors
+def status(inputs_dir: Path, output_root: Path | None, today: dt.date | None) -> None:
+    """List every meeting under INPUTS_DIR (default inputs/): date, deadline, days left, state."""
+    from packbuilder.schedule import statuses
+
+    today = today or dt.date.today()
+    found = statuses(inputs_dir, today, output_root)
+    if not found:
+        click.echo(f"no meeting folders (with meeting.xlsx) in {inputs_dir}")
+    for s in found:
+        click.echo(s.line(today))
+
+
+@click.command("build-due")
+@click.argument("inputs_dir", type=click.Path(path_type=Path), default=Path("inputs"))
+@click.option("--window", type=click.IntRange(min=0), default=10, show_default=True,
+              help="Build meetings whose deadline is at most this many working days away.")
+@click.option("--output-root", type=click.Path(path_type=Path),
+              help="Folder holding each meeting's output folder (default: output/).")
+@_today_option
+@handles_errors
+def build_due(inputs_dir: Path, window: int, output_root: Path | None,
+              today: dt.date | None) -> None:
+    """Build every due meeting whose inputs changed since its last build (made for cron).
+
+    A meeting is due from WINDOW working days before its deadline until the day of the meeting.
+    One line per meeting; exit status 1 if any build failed (the others are still built).
+    """
+    from packbuilder.schedule import Outcome
+    from packbuilder.schedule import build_due as run
+
+    def report(outcome: Outcome) -> None:
+        click.echo(outcome.line())
+
+    outcomes = run(inputs_dir, today or dt.date.today(), window=window, output_root=output_root,
+                   report=report)
+    if any(o.failed for o in outcomes):
+        sys.exit(1)

@@ -1,0 +1,155 @@
+"""The statutory publication deadline: the last day a meeting's pack can be published.
+
+The agenda and reports of a meeting must be open to inspection a number of *clear* days before
+it. "Clear" means that neither the day of publication nor the day of the meeting counts: a pack
+published on Monday for a Friday meeting has three clear days (Tuesday, Wednesday, Thursday).
+Which days count depends on the body:
+
+- **england**: principal councils in England, five clear working days (Local Government Act 1972
+  s100B(3), "five" since the 2002 Period of Notice Order). Weekends and England's bank holidays do
+  not count.
+- **wales**: principal councils in Wales, three clear working days; weekends and Wales's bank
+  holidays do not count.
+- **parish**: parish and town councils, three clear days (Schedule 12 paragraph 10). Saturdays
+  count; s243 of the Act disregards Sundays, bank holidays, the Christmas break (from the last
+  weekday before Christmas Day to the first weekday after it that is not a bank holiday) and the
+  Easter break (Maundy Thursday to the Tuesday after Easter Day). Parishes use England's bank
+  holidays (England and Wales share theirs under the Banking and Financial Dealings Act 1971).
+
+The deadline itself must be a day that counts: a pack "published" on a Sunday is read on Monday.
+Bank holidays come from the maintained `holidays` library, which includes one-off days such as the
+2022 Platinum Jubilee and the state funeral of 19 September 2022. Other days appointed for public
+mourning (which s243 also disregards for parishes) are not in it: check them by hand.
+
+Everything here is pure and cheap; holiday tables are computed once per nation and year.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import lru_cache
+
+import holidays
+from dateutil.easter import easter
+
+ONE_DAY = dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """How one kind of body counts clear days."""
+
+    name: str
+    clear_days: int
+    subdiv: str  # the nation whose bank holidays apply, as the `holidays` library names it
+    saturdays_count: bool = False
+    breaks: bool = False  # s243: Christmas and Easter breaks are disregarded too
+
+
+RULES: dict[str, Rule] = {
+    "england": Rule("england", 5, "ENG"),
+    "wales": Rule("wales", 3, "WLS"),
+    "parish": Rule("parish", 3, "ENG", saturdays_count=True, breaks=True),
+}
+
+
+def rule(name: str) -> Rule:
+    """The rule called `name` (england, wales, parish); ValueError for anything else."""
+    try:
+        return RULES[name.strip().lower()]
+    except KeyError:
+        raise ValueError(f"unknown deadline rule {name!r}; use one of {', '.join(RULES)}") from None
+
+
+@lru_cache(maxsize=64)
+def _bank_holidays(subdiv: str, year: int) -> frozenset[dt.date]:
+    return frozenset(holidays.country_holidays("GB", subdiv=subdiv, years=year))
+
+
+def is_bank_holiday(day: dt.date, subdiv: str = "ENG") -> bool:
+    return day in _bank_holidays(subdiv, day.year)
+
+
+@lru_cache(maxsize=64)
+def _breaks(year: int) -> frozenset[dt.date]:
+    """The s243 Christmas and Easter breaks that fall in `year`."""
+    days: set[dt.date] = set()
+    sunday = easter(year)
+    days.update(sunday + dt.timedelta(days=n) for n in range(-3, 3))  # Thursday to Tuesday
+    for christmas in (dt.date(year - 1, 12, 25), dt.date(year, 12, 25)):
+        start = christmas - ONE_DAY
+        while start.weekday() >= 5:
+            start -= ONE_DAY
+        end = christmas + ONE_DAY
+        while end.weekday() >= 5 or is_bank_holiday(end, "ENG"):
+            end += ONE_DAY
+        day = start
+        while day <= end:
+            if day.year == year:
+                days.add(day)
+            day += ONE_DAY
+    return frozenset(days)
+
+
+def counts(day: dt.date, rule_name: str = "england") -> bool:
+    """Whether `day` counts as a clear day (and so can be a publication day) under the rule."""
+    r = rule(rule_name)
+    weekday = day.weekday()
+    if weekday == 6 or (weekday == 5 and not r.saturdays_count):
+        return False
+    if is_bank_holiday(day, r.subdiv):
+        return False
+    return not (r.breaks and day in _breaks(day.year))
+
+
+def clear_days(published: dt.date, meeting: dt.date, rule_name: str = "england") -> int:
+    """Days that count strictly between publication and the meeting."""
+    n = 0
+    day = published + ONE_DAY
+    while day < meeting:
+        n += counts(day, rule_name)
+        day += ONE_DAY
+    return n
+
+
+def deadline(meeting: dt.date, rule_name: str = "england") -> dt.date:
+    """The last day on which the pack for a meeting on `meeting` can be published under the rule.
+
+    Walk back from the day before the meeting, counting days that count; once enough are counted,
+    the next earlier day that counts is the deadline.
+    """
+    needed = rule(rule_name).clear_days
+    day = meeting - ONE_DAY
+    seen = 0
+    while seen < needed:
+        seen += counts(day, rule_name)
+        day -= ONE_DAY
+    while not counts(day, rule_name):
+        day -= ONE_DAY
+    return day
+
+
+def days_left(today: dt.date, until: dt.date, rule_name: str = "england") -> int:
+    """Days that count after `today` up to and including `until`; negative once `until` has passed.
+
+    0 means `until` is today; once it has passed, minus the days that count from `until` (a deadline
+    always counts) up to yesterday: -1 on the first day after a deadline, weekends between or not.
+    """
+    if until >= today:
+        after = (today + ONE_DAY * n for n in range(1, (until - today).days + 1))
+        return sum(counts(day, rule_name) for day in after)
+    since = (until + ONE_DAY * n for n in range((today - until).days))
+    return -sum(counts(day, rule_name) for day in since)
+
+
+def long_date(day: dt.date) -> str:
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def explain(meeting: dt.date, rule_name: str = "england") -> str:
+    """For people: 'Wednesday 26 February 2020: 5 clear working days before Thursday 5 ...'."""
+    r = rule(rule_name)
+    kind = "clear days" if r.saturdays_count else "clear working days"
+    last = long_date(deadline(meeting, rule_name))
+    return f"{last}: {r.clear_days} {kind} before {long_date(meeting)}"

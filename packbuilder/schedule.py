@@ -1,0 +1,301 @@
+"""Scheduled builds: which meetings need a pack now, and building them without collisions.
+
+Advisors publish each pack by its statutory deadline (`packbuilder.deadline`) and rebuild it when a
+late paper arrives. `status` answers "where is every meeting?", and `build_due` is what cron runs
+every morning:
+
+- a meeting is **due** from `window` working days before its deadline until the day of the meeting
+  itself. After the deadline its papers can still change (a late report, a "to follow" item arriving
+  for a supplement), so it is still rebuilt, with a note that late items need the chair's
+  agreement that they are urgent (LGA 1972 s100B(4)(b)); after the meeting day the published pack
+  is the record and is never rebuilt by a schedule.
+- a due meeting is **built** only if its inputs changed since its last build. Every build records a
+  sha256 of each input file in the manifest beside the packs (`publish.MANIFEST`); a meeting whose
+  inputs hash the same, and whose packs are all still there, is current.
+- each meeting is built under a **lock**: an exclusive `flock` on a hidden file in its output
+  folder. The kernel releases it when the holder exits, however it dies, so a crashed run never
+  blocks the next. A second run at the same time skips the meeting rather than waiting for it, and
+  a run that gets the lock checks the hashes again, so two runs build a meeting once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import fcntl
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from packbuilder import deadline, sheets
+from packbuilder.build import build, default_converter, default_output, input_hash
+from packbuilder.convert import Converter
+from packbuilder.errors import ErrorList, InputError, PackError, PublishError, Source
+from packbuilder.meeting import RULES, WORKBOOK_NAME, find_workbook, load_meeting
+from packbuilder.model import Meeting, Status
+from packbuilder.publish import read_manifest
+
+LOCK_NAME = ".packbuilder.lock"
+DEFAULT_WINDOW = 10  # working days before the deadline
+LATE_NOTE = ("late items need the chair's agreement that they are urgent, with the reasons in the "
+             "minutes (s100B(4)(b))")
+
+
+class State(enum.Enum):
+    CURRENT = "built and current"
+    STALE = "built but stale (inputs changed since)"
+    NOT_BUILT = "not built"
+    PAPERS_MISSING = "papers missing"
+    BROKEN = "cannot build"
+
+
+@dataclass
+class MeetingStatus:
+    """Where one meeting stands today."""
+
+    folder: Path
+    outdir: Path
+    state: State
+    date: dt.date | None = None
+    rule: str = "england"
+    deadline: dt.date | None = None
+    days_left: int | None = None  # working days from today to the deadline; negative once passed
+    to_follow: tuple[str, ...] = ()
+    problem: str = ""  # the first problem, when the meeting cannot be built
+    problems: int = 0
+    built_at: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.folder.name
+
+    def held(self, today: dt.date) -> bool:
+        return self.date is not None and self.date < today
+
+    def deadline_passed(self, today: dt.date) -> bool:
+        return self.deadline is not None and self.deadline < today
+
+    def line(self, today: dt.date) -> str:
+        """One line for `packbuilder status`."""
+        if self.date is None or self.deadline is None or self.days_left is None:
+            return f"{self.name}: {self.state.value}: {self.problem}"
+        parts = [f"{self.name}: meeting {_short(self.date)}, deadline {_short(self.deadline)}"]
+        if self.held(today):
+            parts.append("meeting held")
+        elif self.days_left > 0:
+            parts.append(f"{_plural(self.days_left, 'working day')} left")
+        elif self.deadline == today:
+            parts.append("deadline today")
+        else:
+            ago = _plural(-self.days_left, "working day")
+            parts.append(f"deadline passed {ago} ago: {LATE_NOTE}")
+        state = self.state.value
+        if self.built_at and self.state in (State.CURRENT, State.STALE):
+            state += f", built {self.built_at}"
+        parts.append(state)
+        if self.to_follow:
+            parts.append(f"items still to follow: {', '.join(self.to_follow)}")
+        if self.problem:
+            parts.append(self.problem + _more(self.problems))
+        return "; ".join(parts)
+
+
+def _more(problems: int) -> str:
+    return f" (and {problems - 1} more; run packbuilder check)" if problems > 1 else ""
+
+
+def _short(day: dt.date) -> str:
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def find_meetings(inputs: Path) -> list[Path]:
+    """The meeting folders under `inputs`: its subfolders holding a meeting.xlsx, by name."""
+    if not inputs.is_dir():
+        raise InputError("inputs folder not found; give the folder that holds the meeting folders",
+                         inputs)
+    return sorted(p for p in inputs.iterdir() if p.is_dir() and (p / WORKBOOK_NAME).is_file())
+
+
+def output_for(folder: Path, output_root: Path | None = None) -> Path:
+    return output_root / folder.resolve().name if output_root else default_output(folder)
+
+
+def peek(folder: Path) -> tuple[dt.date, str]:
+    """The meeting's date and deadline rule alone, readable even when other inputs are broken."""
+    fs = sheets.Workbook(find_workbook(folder)).fields("Meeting")
+    date = sheets.date(fs.require("Date", "Meeting date"), "the meeting date")
+    cell = fs.get("Deadline rule", "Publication rule", "Rule")
+    rule = sheets.text(cell).lower() if cell else ""
+    if rule and rule not in RULES:
+        raise InputError(f"deadline rule {rule!r} is not one of {', '.join(RULES)}", cell.source)  # type: ignore[union-attr]
+    return date, rule or "england"
+
+
+def build_state(meeting: Meeting, outdir: Path) -> tuple[State, str]:
+    """Whether the packs in `outdir` were built from the meeting's inputs as they are now."""
+    manifest = read_manifest(outdir)
+    if not manifest:
+        return State.NOT_BUILT, ""
+    packs = manifest.get("packs") or {}
+    if not packs or not all((outdir / name).is_file() for name in packs):
+        return State.NOT_BUILT, ""  # someone removed a pack: the folder no longer holds a build
+    built_at = str(manifest.get("built_at", ""))
+    if manifest.get("inputs") != input_hash(meeting):
+        return State.STALE, built_at
+    return State.CURRENT, built_at
+
+
+def _errors(exc: PackError) -> list[PackError]:
+    return list(exc.errors) if isinstance(exc, ErrorList) else [exc]
+
+
+def _missing_paper(error: PackError) -> bool:
+    # the wording meeting._papers uses for a paper the agenda names that is not in the folder
+    return "is not in the meeting folder" in error.message
+
+
+def meeting_status(folder: Path, today: dt.date, output_root: Path | None = None) -> MeetingStatus:
+    """Read one meeting folder and its output folder; never raises for a broken meeting."""
+    outdir = output_for(folder, output_root)
+    try:
+        date, rule = peek(folder)
+    except PackError as exc:
+        return MeetingStatus(folder, outdir, State.BROKEN, problem=str(exc), problems=1)
+    due = deadline.deadline(date, rule)
+    status = MeetingStatus(folder, outdir, State.NOT_BUILT, date, rule, due,
+                           deadline.days_left(today, due, rule))
+    try:
+        meeting = load_meeting(folder)
+    except PackError as exc:
+        errors = _errors(exc)
+        missing = [e for e in errors if _missing_paper(e)]
+        status.state = State.PAPERS_MISSING if missing else State.BROKEN
+        status.problem = str((missing or errors)[0])
+        status.problems = len(errors)
+        return status
+    status.state, status.built_at = build_state(meeting, outdir)
+    status.to_follow = tuple(i.number for i in meeting.items
+                             if i.status is Status.TO_FOLLOW and not i.papers)
+    return status
+
+
+def statuses(inputs: Path, today: dt.date, output_root: Path | None = None) -> list[MeetingStatus]:
+    return [meeting_status(folder, today, output_root) for folder in find_meetings(inputs)]
+
+
+@contextmanager
+def meeting_lock(outdir: Path) -> Iterator[bool]:
+    """Hold the meeting's build lock for the `with` block; yields False if another run holds it.
+
+    The lock file stays in place: removing it would let a third run lock a new file while the second
+    still holds the old one.
+    """
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(outdir / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise PublishError(f"cannot create the build lock ({exc.strerror or exc}); check that the "
+                           "output folder can be written", Source(outdir)) from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        yield True
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+@dataclass
+class Outcome:
+    """What `build_due` did with one meeting: built, skipped or failed, and why, in one line."""
+
+    name: str
+    action: str
+    message: str
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        return self.action == "failed"
+
+    def line(self) -> str:
+        warned = "".join(f"; warning: {w}" for w in self.warnings)
+        return f"{self.action} {self.name}: {self.message}{warned}"
+
+
+def in_window(status: MeetingStatus, today: dt.date, window: int) -> str | None:
+    """None if the meeting is due for building today, else why not."""
+    assert status.date and status.deadline and status.days_left is not None
+    if status.held(today):
+        return f"meeting held on {_short(status.date)}; its packs are the record and stay as built"
+    if status.days_left > window:
+        return (f"deadline {_short(status.deadline)} is {status.days_left} working days away "
+                f"(window {window})")
+    return None
+
+
+def build_due(
+    inputs: Path,
+    today: dt.date,
+    *,
+    window: int = DEFAULT_WINDOW,
+    output_root: Path | None = None,
+    converter: Callable[[], Converter] | None = None,
+    report: Callable[[Outcome], None] | None = None,
+) -> list[Outcome]:
+    """Build every meeting under `inputs` that is due and changed; one Outcome per meeting.
+
+    A broken meeting fails alone: the others are still built.
+    """
+    made: list[Converter] = []
+
+    def get_converter() -> Converter:
+        if not made:  # one converter (and one cache) for the whole run, made only if needed
+            made.append((converter or default_converter)())
+        return made[0]
+
+    outcomes = []
+    for folder in find_meetings(inputs):
+        outcome = _build_one(folder, today, window, output_root, get_converter)
+        if report:
+            report(outcome)
+        outcomes.append(outcome)
+    return outcomes
+
+
+def _build_one(folder: Path, today: dt.date, window: int, output_root: Path | None,
+               get_converter: Callable[[], Converter]) -> Outcome:
+    name = folder.name
+    outdir = output_for(folder, output_root)
+    try:
+        date, rule = peek(folder)
+        due = deadline.deadline(date, rule)
+        status = MeetingStatus(folder, outdir, State.NOT_BUILT, date, rule, due,
+                               deadline.days_left(today, due, rule))
+        why_not = in_window(status, today, window)
+        if why_not:
+            return Outcome(name, "skipped", why_not)
+        with meeting_lock(outdir) as locked:
+            if not locked:
+                return Outcome(name, "skipped", "being built by another run")
+            # checked under the lock: a run that has just finished this meeting leaves it current
+            state, built_at = build_state(load_meeting(folder), outdir)
+            if state is State.CURRENT:
+                return Outcome(name, "skipped", f"up to date (built {built_at})")
+            result = build(folder, outdir, converter=get_converter(), today=today)
+    except PackError as exc:
+        errors = _errors(exc)
+        return Outcome(name, "failed", f"{errors[0]}{_more(len(errors))}")
+    pages = ", ".join(f"{p.label} {p.pages} pages" for p in result.packs)
+    message = f"{pages} -> {outdir} (was {state.value})"
+    if status.deadline_passed(today):
+        message += f"; deadline {_short(due)} has passed: {LATE_NOTE}"
+    return Outcome(name, "built", message, result.warnings)
