@@ -159,3 +159,120 @@ def _field(p, code: str) -> None:  # type: ignore[no-untyped-def]
     end.set(qn("w:fldCharType"), "end")
     for el in (begin, instr, sep, text, end):
         run._r.append(el)
+
+
+# --- helpers added for the minutes template ------------------------------------------------------
+
+def paragraph_style(doc, name: str, base: str = "Normal", bold: bool = False,  # type: ignore[no-untyped-def]
+                    size: int | None = None, keep_with_next: bool = False,
+                    space_before: int | None = None, space_after: int | None = None,
+                    left_cm: float | None = None):
+    """A named paragraph style (created, or updated when it exists), so users restyle it in Word."""
+    from docx.enum.style import WD_STYLE_TYPE
+
+    styles = doc.styles
+    names = {s.name for s in styles}
+    st = styles[name] if name in names else styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    st.base_style = styles[base]
+    st.quick_style = True
+    if bold:
+        st.font.bold = True
+    if size:
+        st.font.size = Pt(size)
+    pf = st.paragraph_format
+    if keep_with_next:
+        pf.keep_with_next = True
+    if space_before is not None:
+        pf.space_before = Pt(space_before)
+    if space_after is not None:
+        pf.space_after = Pt(space_after)
+    if left_cm is not None:
+        pf.left_indent = Cm(left_cm)
+    return st
+
+
+def left_border(style, points: float = 2.25, space: int = 6) -> None:  # type: ignore[no-untyped-def]
+    """A rule down the left of every paragraph of a style (adjacent paragraphs share one rule)."""
+    ppr = style.element.get_or_add_pPr()
+    bdr = OxmlElement("w:pBdr")
+    left = OxmlElement("w:left")
+    left.set(qn("w:val"), "single")
+    left.set(qn("w:sz"), str(int(points * 8)))
+    left.set(qn("w:space"), str(space))
+    left.set(qn("w:color"), "000000")
+    bdr.append(left)
+    # schema order: pBdr comes after keepNext/keepLines/pageBreakBefore/framePr/widowControl/numPr
+    anchor = None
+    for tag in ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:spacing", "w:ind", "w:contextualSpacing",
+                "w:jc", "w:outlineLvl", "w:rPr"):
+        anchor = ppr.find(qn(tag))
+        if anchor is not None:
+            break
+    if anchor is not None:
+        anchor.addprevious(bdr)
+    else:
+        ppr.append(bdr)
+
+
+def numbering_restarted_by(doc, list_style: str, heading_style: str,  # type: ignore[no-untyped-def]
+                           text: str = "(%2)", indent_cm: float = 1.0) -> None:
+    """Make `list_style` a numbered list that starts again at 1 after every `heading_style` paragraph.
+
+    Word numbers every paragraph of a list style as one list through the whole document, so the
+    resolutions of a second minute would carry on from the first (5, 6, ...). Here both styles share
+    one list: the heading is its level 1 with no visible number, the list items its level 2, and Word
+    (and LibreOffice) restart a level after each paragraph of the level above. It lives in the styles,
+    so the behaviour survives users restyling the template in Word.
+    """
+    numbering = doc.part.numbering_part.element
+    abstract_ids = [int(a.get(qn("w:abstractNumId"))) for a in numbering.findall(qn("w:abstractNum"))]
+    num_ids = [int(n.get(qn("w:numId"))) for n in numbering.findall(qn("w:num"))]
+    abstract_id, num_id = max(abstract_ids, default=0) + 1, max(num_ids, default=0) + 1
+
+    def el(tag: str, **attrs: str):  # type: ignore[no-untyped-def]
+        e = OxmlElement(tag)
+        for k, v in attrs.items():
+            e.set(qn(f"w:{k}"), v)
+        return e
+
+    abstract = el("w:abstractNum", abstractNumId=str(abstract_id))
+    abstract.append(el("w:multiLevelType", val="multilevel"))
+    twips = str(int(indent_cm * 567))
+    for ilvl, fmt, lvl_text, left, hanging in ((0, "none", "", "0", "0"),
+                                               (1, "decimal", text, twips, twips)):
+        lvl = el("w:lvl", ilvl=str(ilvl))
+        lvl.append(el("w:start", val="1"))
+        lvl.append(el("w:numFmt", val=fmt))
+        lvl.append(el("w:suff", val="nothing" if ilvl == 0 else "tab"))
+        lvl.append(el("w:lvlText", val=lvl_text))
+        lvl.append(el("w:lvlJc", val="left"))
+        ppr = el("w:pPr")
+        ppr.append(el("w:ind", left=left, hanging=hanging))
+        lvl.append(ppr)
+        abstract.append(lvl)
+    # abstractNum elements must precede every num element
+    first_num = numbering.find(qn("w:num"))
+    if first_num is not None:
+        first_num.addprevious(abstract)
+    else:
+        numbering.append(abstract)
+    num = el("w:num", numId=str(num_id))
+    num.append(el("w:abstractNumId", val=str(abstract_id)))
+    numbering.append(num)
+    for style_name, ilvl in ((heading_style, 0), (list_style, 1)):
+        ppr = doc.styles[style_name].element.get_or_add_pPr()
+        ppr._remove_numPr()
+        num_pr = el("w:numPr")
+        num_pr.append(el("w:ilvl", val=str(ilvl)))
+        num_pr.append(el("w:numId", val=str(num_id)))
+        ppr._insert_numPr(num_pr)  # python-docx keeps the schema's element order
+
+
+def runs(p, parts: list[tuple[str, dict]]) -> None:  # type: ignore[type-arg, no-untyped-def]
+    """Add runs to a paragraph: (text, {"bold": True, "italic": True, "size": 9})."""
+    for text, opts in parts:
+        run = p.add_run(text)
+        run.bold = opts.get("bold") or None
+        run.italic = opts.get("italic") or None
+        if opts.get("size"):
+            run.font.size = Pt(opts["size"])
