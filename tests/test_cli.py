@@ -1,0 +1,79 @@
+"""The command line as a user meets it: paths on stdout, one-line errors, nothing half-written."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.factory import make_meeting
+
+pytestmark = pytest.mark.libreoffice
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "packbuilder", *args], capture_output=True, text=True,
+                          cwd=cwd, timeout=300)
+
+
+def test_build_prints_each_pdf_path_and_a_summary(tmp_path):
+    folder = make_meeting(tmp_path / "m", items=[{"papers": ["a.pdf"]}], papers={"a.pdf": 2})
+    proc = run("build", str(folder), "--output", str(tmp_path / "out"))
+    assert proc.returncode == 0, proc.stderr
+    paths = proc.stdout.split()
+    assert paths == [str(tmp_path / "out" / "m-agenda-pack.pdf")]
+    assert Path(paths[0]).is_file()
+    assert "1 items with papers" in proc.stderr and "built m in" in proc.stderr
+
+
+def test_default_output_is_output_slash_meeting_name(tmp_path):
+    folder = make_meeting(tmp_path / "2021-01-01-x", items=[{"papers": ["a.pdf"]}], papers={"a.pdf": 1})
+    proc = run("build", str(folder), "--quiet", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "output" / "2021-01-01-x" / "2021-01-01-x-agenda-pack.pdf").is_file()
+    assert proc.stderr == ""
+
+
+def test_bad_date_is_one_line_naming_the_cell_and_nothing_is_replaced(tmp_path):
+    folder = make_meeting(tmp_path / "m", items=[{"papers": ["a.pdf"]}], papers={"a.pdf": 1})
+    out = tmp_path / "out"
+    assert run("build", str(folder), "--output", str(out)).returncode == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    make_meeting(folder, items=[{"papers": ["a.pdf"]}], fields={"Date": "next Thursday"})
+    proc = run("build", str(folder), "--output", str(out))
+    assert proc.returncode == 1
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert "meeting.xlsx, sheet Meeting, cell B3" in lines[0] and "'next Thursday'" in lines[0]
+    assert "Traceback" not in proc.stderr and proc.stdout == ""
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_check_reports_every_problem_grouped_by_file(tmp_path):
+    folder = make_meeting(
+        tmp_path / "m",
+        items=[{"papers": ["gone.pdf"]}, {"item": 1, "papers": []}, {"status": "maybe"}],
+        fields={"Start time": "teatime"},
+    )
+    proc = run("check", str(folder))
+    assert proc.returncode == 1
+    err = proc.stderr
+    assert "4 problems found" in err
+    for expected in ("cell B4", "'gone.pdf'", "used twice", "'maybe'"):
+        assert expected in err
+    assert "Traceback" not in err
+
+
+def test_check_of_a_good_meeting_says_what_it_would_build(tmp_path):
+    folder = make_meeting(tmp_path / "m", items=[{"papers": ["a.pdf"]}], papers={"a.pdf": 1})
+    proc = run("check", str(folder))
+    assert proc.returncode == 0
+    assert "will build m-agenda-pack.pdf" in proc.stdout
+
+
+def test_missing_folder(tmp_path):
+    proc = run("build", str(tmp_path / "nope"))
+    assert proc.returncode == 1
+    assert "meeting folder not found" in proc.stderr
