@@ -203,8 +203,8 @@ def left_border(style, points: float = 2.25, space: int = 6) -> None:  # type: i
     bdr.append(left)
     # schema order: pBdr comes after keepNext/keepLines/pageBreakBefore/framePr/widowControl/numPr
     anchor = None
-    for tag in ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:spacing", "w:ind", "w:contextualSpacing",
-                "w:jc", "w:outlineLvl", "w:rPr"):
+    for tag in ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:spacing", "w:ind",
+                "w:contextualSpacing", "w:jc", "w:outlineLvl", "w:rPr"):
         anchor = ppr.find(qn(tag))
         if anchor is not None:
             break
@@ -216,16 +216,17 @@ def left_border(style, points: float = 2.25, space: int = 6) -> None:  # type: i
 
 def numbering_restarted_by(doc, list_style: str, heading_style: str,  # type: ignore[no-untyped-def]
                            text: str = "(%2)", indent_cm: float = 1.0) -> None:
-    """Make `list_style` a numbered list that starts again at 1 after every `heading_style` paragraph.
+    """Make `list_style` a numbered list that restarts at 1 after each `heading_style` paragraph.
 
     Word numbers every paragraph of a list style as one list through the whole document, so the
     resolutions of a second minute would carry on from the first (5, 6, ...). Here both styles share
-    one list: the heading is its level 1 with no visible number, the list items its level 2, and Word
-    (and LibreOffice) restart a level after each paragraph of the level above. It lives in the styles,
-    so the behaviour survives users restyling the template in Word.
+    one list: the heading is its level 1 with no visible number, the list items its level 2, and
+    Word (and LibreOffice) restart a level after each paragraph of the level above. It lives in the
+    styles, so the behaviour survives users restyling the template in Word.
     """
     numbering = doc.part.numbering_part.element
-    abstract_ids = [int(a.get(qn("w:abstractNumId"))) for a in numbering.findall(qn("w:abstractNum"))]
+    abstracts = numbering.findall(qn("w:abstractNum"))
+    abstract_ids = [int(a.get(qn("w:abstractNumId"))) for a in abstracts]
     num_ids = [int(n.get(qn("w:numId"))) for n in numbering.findall(qn("w:num"))]
     abstract_id, num_id = max(abstract_ids, default=0) + 1, max(num_ids, default=0) + 1
 

@@ -1,12 +1,13 @@
 """Generate templates/minutes.docx: the draft minutes of the last meeting.
 
-The layout follows the Safer Plymouth minutes of 30 September 2019 (seed 000): body and date, PRESENT
-with the chair first, apologies, also in attendance, start and finish times, the draft-minutes note,
-then numbered minute items with narrative, "Members discussed:" bullets, "It was agreed that -" numbered
-resolutions and actions set apart, the dates of future meetings, and an actions log.
+The layout follows the Safer Plymouth minutes of 30 September 2019 (seed 000): body and date,
+PRESENT with the chair first, apologies, also in attendance, start and finish times, the draft
+minutes note, then numbered minute items with narrative, "Members discussed:" bullets, "It was
+agreed that -" numbered resolutions and actions set apart, the dates of future meetings, and an
+actions log.
 
-Styles users can restyle in Word: "Minute Heading" (restarts the resolutions' numbering), "Attendee",
-"Action", "List Bullet", "List Number".
+Styles users can restyle in Word: "Minute Heading" (restarts the resolutions' numbering),
+"Section Label", "Attendee", "Action", "List Bullet", "List Number".
 
 Run: .venv/bin/python tools/make_minutes_template.py
 """
@@ -36,15 +37,18 @@ from docxkit import (  # noqa: E402
 OUT = Path(__file__).resolve().parent.parent / "templates" / "minutes.docx"
 LOG_WIDTHS = [1.5, 7.2, 3.3, 3.2, 1.8]
 DRAFT_NOTE = (
-    "Note: At a future meeting, the committee will consider the accuracy of these draft minutes, so "
-    "they may be subject to change. Please check the minutes of that meeting to confirm whether these "
+    "Note: At a future meeting, the committee will consider the accuracy of these draft minutes, "
+    "so "
+    "they may be subject to change. Please check the minutes of that meeting to confirm whether "
+    "these "
     "minutes have been amended."
 )
 
 
 def styles(doc) -> None:  # type: ignore[no-untyped-def]
     paragraph_style(doc, "Minute Heading", base="Heading 2", keep_with_next=True, space_before=14)
-    paragraph_style(doc, "Section Label", bold=True, keep_with_next=True, space_before=6, space_after=3)
+    paragraph_style(doc, "Section Label", bold=True, keep_with_next=True, space_before=6,
+                    space_after=3)
     paragraph_style(doc, "Attendee", space_after=2)
     action = paragraph_style(doc, "Action", space_before=0, space_after=0, left_cm=0.4)
     left_border(action)
