@@ -1,0 +1,333 @@
+"""Status and scheduled builds: what is due, staleness from input hashes, and the per-meeting lock.
+
+Most tests use a fast fake converter (a one-page PDF per document) because they are about *which*
+meetings get built; one end-to-end test runs `packbuilder build-due` with the real LibreOffice and
+reads the pack back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from packbuilder.cli import cli
+from packbuilder.publish import read_manifest
+from packbuilder.schedule import (
+    LOCK_NAME,
+    Outcome,
+    State,
+    build_due,
+    meeting_lock,
+    meeting_status,
+    statuses,
+)
+from tests.factory import make_meeting, write_pdf
+
+REPO = Path(__file__).resolve().parent.parent
+
+# Meetings on Thursday 5 March 2020 have the deadline Wednesday 26 February 2020 (england).
+MEETING = dt.datetime(2020, 3, 5)
+# Thursday 20 Feb: the deadline is 4 working days away (Fri 21, Mon 24, Tue 25, Wed 26)
+TODAY = dt.date(2020, 2, 20)
+
+
+class FakeConverter:
+    """A one-page PDF per document, recording every batch it was asked to convert."""
+
+    def __init__(self) -> None:
+        self.calls: list[list[Path]] = []
+
+    def version(self) -> str:
+        return "fake-1"
+
+    def convert(self, documents: Sequence[Path], outdir: Path) -> list[Path]:
+        self.calls.append(list(documents))
+        outdir.mkdir(parents=True, exist_ok=True)
+        return [write_pdf(outdir / f"{i:04d}.pdf", 1, label=f"converted {d.stem}")
+                for i, d in enumerate(documents)]
+
+
+def _meeting(inputs: Path, name: str, date: dt.datetime = MEETING, pages: int = 2,
+             **fields: object) -> Path:
+    return make_meeting(inputs / name, items=[{"papers": [f"{name}-report.pdf"]}],
+                        fields={"Date": date, **fields}, papers={f"{name}-report.pdf": pages})
+
+
+def _pack_text(outdir: Path) -> str:
+    packs = sorted(outdir.glob("*.pdf"))
+    assert packs, f"no pack in {outdir}"
+    return "\n".join(page.extract_text() for page in PdfReader(packs[0]).pages)
+
+
+def _run(inputs: Path, output: Path, conv: FakeConverter, today: dt.date = TODAY,
+         window: int = 10) -> dict[str, Outcome]:
+    outcomes = build_due(inputs, today, window=window, output_root=output, converter=lambda: conv)
+    return {o.name: o for o in outcomes}
+
+
+def test_second_run_builds_nothing(tmp_path: Path) -> None:
+    inputs, output = tmp_path / "inputs", tmp_path / "output"
+    _meeting(inputs, "a")
+    _meeting(inputs, "b")
+    conv = FakeConverter()
+    first = _run(inputs, output, conv)
+    assert {n: o.action for n, o in first.items()} == {"a": "built", "b": "built"}
+    assert len(conv.calls) == 2  # one frontsheet batch per meeting
+    stamps = {n: read_manifest(output / n)["built_at"] for n in ("a", "b")}  # type: ignore[index]
+    second = _run(inputs, output, conv)
+    assert {n: o.action for n, o in second.items()} == {"a": "skipped", "b": "skipped"}
+    assert all("up to date" in o.message for o in second.values())
+    assert len(conv.calls) == 2
+    assert {n: read_manifest(output / n)["built_at"] for n in ("a", "b")} == stamps  # type: ignore[index]
+
+
+def test_changed_paper_makes_its_meeting_stale_and_rebuilt(tmp_path: Path) -> None:
+    inputs, output = tmp_path / "inputs", tmp_path / "output"
+    _meeting(inputs, "a")
+    _meeting(inputs, "b")
+    conv = FakeConverter()
+    _run(inputs, output, conv)
+    assert "a-report page 3" not in _pack_text(output / "a")
+    assert {s.name: s.state for s in statuses(inputs, TODAY, output)} == {
+        "a": State.CURRENT, "b": State.CURRENT}
+
+    write_pdf(inputs / "a" / "a-report.pdf", 3)  # a late revision of a's report
+    assert {s.name: s.state for s in statuses(inputs, TODAY, output)} == {
+        "a": State.STALE, "b": State.CURRENT}
+
+    again = _run(inputs, output, conv)
+    assert again["a"].action == "built" and again["b"].action == "skipped"
+    assert "a-report page 3" in _pack_text(output / "a")
+    assert meeting_status(inputs / "a", TODAY, output).state is State.CURRENT
+
+
+def test_removed_pack_counts_as_not_built(tmp_path: Path) -> None:
+    inputs, output = tmp_path / "inputs", tmp_path / "output"
+    _meeting(inputs, "a")
+    conv = FakeConverter()
+    _run(inputs, output, conv)
+    for pack in (output / "a").glob("*.pdf"):
+        pack.unlink()
+    assert meeting_status(inputs / "a", TODAY, output).state is State.NOT_BUILT
+    assert _run(inputs, output, conv)["a"].action == "built"
+
+
+@pytest.mark.parametrize(("today", "action", "why"), [
+    # deadline Wed 26 Feb; window 3: Thu 20 Feb leaves 4 working days -> outside
+    (dt.date(2020, 2, 20), "skipped", "4 working days away (window 3)"),
+    # Fri 21 Feb leaves Mon 24, Tue 25, Wed 26: 3 working days -> due
+    (dt.date(2020, 2, 21), "built", ""),
+    # after the deadline but before the meeting: still built, with the s100B(4)(b) note
+    (dt.date(2020, 3, 2), "built", "s100B(4)(b)"),
+    # the day of the meeting: still built (a paper tabled on the day)
+    (dt.date(2020, 3, 5), "built", "s100B(4)(b)"),
+    # the day after the meeting: the published pack is the record
+    (dt.date(2020, 3, 6), "skipped", "meeting held"),
+])
+def test_window(tmp_path: Path, today: dt.date, action: str, why: str) -> None:
+    inputs, output = tmp_path / "inputs", tmp_path / "output"
+    _meeting(inputs, "a")
+    outcome = _run(inputs, output, FakeConverter(), today=today, window=3)["a"]
+    assert outcome.action == action, outcome.line()
+    assert why in outcome.message
+
+
+def test_a_broken_meeting_fails_alone(tmp_path: Path) -> None:
+    inputs, output = tmp_path / "inputs", tmp_path / "output"
+    _meeting(inputs, "a")
+    _meeting(inputs, "b")
+    (inputs / "a" / "a-report.pdf").unlink()
+    outcomes = _run(inputs, output, FakeConverter())
+    assert outcomes["a"].failed
+    assert "a-report.pdf" in outcomes["a"].message
+    assert "not in the meeting folder" in outcomes["a"].message
+    assert "\n" not in outcomes["a"].line()
+    assert outcomes["b"].action == "built"
+    assert read_manifest(output / "b") is not None
+
+
+def test_status_states(tmp_path: Path) -> None:
+    inputs, output = tmp_path / "inputs", tmp_path / "output"
+    _meeting(inputs, "built")
+    _meeting(inputs, "missing")
+    (inputs / "missing" / "missing-report.pdf").unlink()
+    make_meeting(inputs / "follow", fields={"Date": MEETING},
+                 items=[{"papers": ["r.pdf"]}, {"papers": ["late.pdf"], "status": "to follow"}],
+                 papers={"r.pdf": 1})
+    _meeting(inputs, "parish", date=dt.datetime(2020, 3, 12), **{"Deadline rule": "parish"})
+    (inputs / "not-a-meeting").mkdir()
+    _run(inputs, output, FakeConverter())
+    _meeting(inputs, "unbuilt")  # arrives after the run
+    found = {s.name: s for s in statuses(inputs, TODAY, output)}
+    assert set(found) == {"built", "missing", "follow", "parish", "unbuilt"}
+    assert found["built"].state is State.CURRENT
+    assert found["unbuilt"].state is State.NOT_BUILT
+    assert found["missing"].state is State.PAPERS_MISSING
+    assert "missing-report.pdf" in found["missing"].problem
+    assert found["follow"].to_follow == ("2",)
+    # parish, Thu 12 Mar 2020: Wed 11, Tue 10, Mon 9 clear; Sun 8 does not count -> Sat 7 Mar
+    assert found["parish"].deadline == dt.date(2020, 3, 7)
+    line = found["follow"].line(TODAY)
+    assert "Thu 5 Mar 2020" in line and "Wed 26 Feb 2020" in line
+    assert "4 working days left" in line and "items still to follow: 2" in line
+
+
+def test_status_cli_after_the_deadline(tmp_path: Path) -> None:
+    inputs, output = tmp_path / "inputs", tmp_path / "output"
+    _meeting(inputs, "a")
+    result = CliRunner().invoke(cli, ["status", str(inputs), "--output-root", str(output)],
+                                env={"PACKBUILDER_TODAY": "2020-02-28"})
+    assert result.exit_code == 0, result.output
+    (line,) = result.output.splitlines()
+    # deadline Wed 26; on Fri 28 it passed Wed 26 and Thu 27: 2 working days ago
+    assert line.startswith("a: meeting Thu 5 Mar 2020, deadline Wed 26 Feb 2020")
+    assert "deadline passed 2 working days ago" in line
+    assert "chair" in line and "s100B(4)(b)" in line
+    assert "not built" in line
+
+
+def test_status_of_a_meeting_whose_date_cannot_be_read(tmp_path: Path) -> None:
+    inputs = tmp_path / "inputs"
+    _meeting(inputs, "a", date="next Thursday")  # type: ignore[arg-type]
+    (s,) = statuses(inputs, TODAY, tmp_path / "output")
+    assert s.state is State.BROKEN and s.date is None
+    assert "cell B3" in s.line(TODAY) and "next Thursday" in s.line(TODAY)
+    outcome = _run(inputs, tmp_path / "output", FakeConverter())["a"]
+    assert outcome.failed and "cell B3" in outcome.message
+
+
+def test_missing_inputs_folder_is_one_line(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["build-due", str(tmp_path / "nowhere")])
+    assert result.exit_code == 1
+    assert result.output.count("\n") == 1 and "inputs folder not found" in result.output
+
+
+def test_lock_skips_the_meeting_while_held(tmp_path: Path) -> None:
+    inputs, output = tmp_path / "inputs", tmp_path / "output"
+    _meeting(inputs, "a")
+    conv = FakeConverter()
+    with meeting_lock(output / "a") as locked:
+        assert locked
+        outcome = _run(inputs, output, conv)["a"]
+    assert outcome.action == "skipped" and "another run" in outcome.message
+    assert conv.calls == []
+    assert _run(inputs, output, conv)["a"].action == "built"
+
+
+def test_lock_is_released_when_its_holder_dies(tmp_path: Path) -> None:
+    outdir = tmp_path / "out"
+    outdir.mkdir()
+    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+        import fcntl, os, sys, time
+        fd = os.open({str(outdir / LOCK_NAME)!r}, os.O_RDWR | os.O_CREAT)
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        print("locked", flush=True)
+        time.sleep(60)
+    """)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        with meeting_lock(outdir) as locked:
+            assert not locked
+    finally:
+        os.kill(holder.pid, signal.SIGKILL)
+        holder.communicate()
+    with meeting_lock(outdir) as locked:
+        assert locked
+
+
+# a driver for `packbuilder build-due` in a separate process, with a slow fake converter that logs
+# every batch: the two runs overlap, and the log counts the builds of both
+DRIVER = """
+import os, sys, time
+from pathlib import Path
+sys.path.insert(0, {repo!r})
+from tests.factory import write_pdf
+import packbuilder.schedule as schedule
+
+class SlowFake:
+    def version(self):
+        return "fake-slow"
+
+    def convert(self, documents, outdir):
+        with open({log!r}, "a") as fh:
+            fh.write(f"{{os.getpid()}} {{len(documents)}}\\n")
+        time.sleep(0.6)
+        outdir.mkdir(parents=True, exist_ok=True)
+        return [write_pdf(outdir / f"{{i}}.pdf", 1) for i, _ in enumerate(documents)]
+
+schedule.default_converter = SlowFake
+from packbuilder.cli import main
+sys.argv = ["packbuilder", "build-due", *sys.argv[1:]]
+main()
+"""
+
+
+def test_two_concurrent_runs_build_each_meeting_once(tmp_path: Path) -> None:
+    inputs, output = tmp_path / "inputs", tmp_path / "output"
+    names = ["m1", "m2", "m3", "m4"]
+    for name in names:
+        _meeting(inputs, name)
+    log = tmp_path / "conversions.log"
+    driver = tmp_path / "driver.py"
+    driver.write_text(DRIVER.format(repo=str(REPO), log=str(log)))
+    env = dict(os.environ, PACKBUILDER_TODAY=TODAY.isoformat())
+    cmd = [sys.executable, str(driver), str(inputs), "--output-root", str(output)]
+    runs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             env=env) for _ in range(2)]
+    outputs = [r.communicate(timeout=120) for r in runs]
+    for run, (out, err) in zip(runs, outputs, strict=True):
+        assert run.returncode == 0, out + err
+    batches = log.read_text().splitlines()
+    assert len(batches) == len(names), batches  # one frontsheet batch per build, across both runs
+    assert len({line.split()[0] for line in batches}) == 2, "the runs did not share the work"
+    lines = [line for out, _ in outputs for line in out.splitlines()]
+    built = sorted(line.split()[1].rstrip(":") for line in lines if line.startswith("built "))
+    assert built == names
+    assert len(lines) == 2 * len(names)  # one line per meeting per run
+    for name in names:
+        assert read_manifest(output / name) is not None
+
+
+@pytest.mark.libreoffice
+def test_build_due_cli_with_libreoffice(tmp_path: Path, libreoffice: object) -> None:
+    inputs, output = tmp_path / "inputs", tmp_path / "output"
+    _meeting(inputs, "good", pages=3)
+    _meeting(inputs, "broken")
+    (inputs / "broken" / "broken-report.pdf").unlink()
+    args = ["build-due", str(inputs), "--output-root", str(output)]
+    env = {"PACKBUILDER_TODAY": TODAY.isoformat()}
+    started = time.monotonic()
+    first = CliRunner().invoke(cli, args, env=env)
+    assert time.monotonic() - started < 120
+    assert first.exit_code == 1, first.output  # the broken meeting fails ...
+    lines = first.output.splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith("failed broken: ") and "broken-report.pdf" in lines[0]
+    assert lines[1].startswith("built good: ")  # ... and the good one is still built
+    (pack,) = (output / "good").glob("*.pdf")
+    reader = PdfReader(pack)
+    text = [p.extract_text() for p in reader.pages]
+    assert "Test Partnership Board" in text[0]  # the frontsheet, from the real template
+    assert any("good-report page 3" in t for t in text)
+    assert any("Page 1" in t for t in text[1:])
+
+    second = CliRunner().invoke(cli, args, env=env)
+    assert second.exit_code == 1
+    assert second.output.splitlines()[1].startswith("skipped good: up to date")
+    assert PdfReader(pack).pages[0].extract_text() == text[0]
+
+    status = CliRunner().invoke(cli, ["status", str(inputs), "--output-root", str(output)], env=env)
+    assert status.exit_code == 0
+    broken, good = status.output.splitlines()
+    assert "papers missing" in broken and "built and current" in good
