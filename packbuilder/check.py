@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from packbuilder.errors import ErrorList, PackError
+from packbuilder.errors import ErrorList, PackError, Source
 from packbuilder.meeting import load_meeting
 from packbuilder.plan import plan_packs
 
@@ -17,7 +17,7 @@ def check_meeting(folder: Path) -> tuple[dict[str, list[str]], list[str]]:
         errors = exc.errors if isinstance(exc, ErrorList) else [exc]
         grouped: dict[str, list[str]] = {}
         for e in errors:
-            file = str(e.source.file) if e.source else str(folder)
+            file = str(Source(e.source.file if e.source else Path(folder)))
             grouped.setdefault(file, []).append(str(e))
         return grouped, []
     summary = [f"{meeting.name}: {meeting.body}, {meeting.date:%-d %B %Y}: {len(meeting.items)} items, "

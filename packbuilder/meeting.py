@@ -152,13 +152,14 @@ def _item(rec: sheets.Record, folder: Path, errors: Collector) -> AgendaItem:
     title = sheets.text(title_cell)
     if not title:
         raise InputError(f"item {number} has no title; fill it in", title_cell.source)
-    status = _status(rec.cell("status"))
+    # a bad status or time is collected, not raised, so that the item's papers are still checked
+    # and `packbuilder check` lists every problem at once
+    status = _try(errors, _status, rec.cell("status"), default=Status.PAPERS)
     minutes_cell = rec.cell("time")
     minutes = None
     if not minutes_cell.blank:
-        minutes = sheets.integer(
-            _strip_mins(minutes_cell), "the time allowed in minutes, as a whole number such as 15"
-        )
+        minutes = _try(errors, sheets.integer, _strip_mins(minutes_cell),
+                       "the time allowed in minutes, as a whole number such as 15")
     exempt_cell = rec.cell("exempt paragraph")
     exempt = None
     if not exempt_cell.blank:
@@ -294,16 +295,64 @@ def _paper(path: Path, source: Source, folder: Path) -> Paper:
     )
 
 
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # compound file: .doc, or any encrypted Office file
+MAX_UNZIPPED_BYTES = 500 * 1024 * 1024
+
+
 def _check_word(path: Path) -> None:
+    """Refuse a Word file that LibreOffice would choke on or, worse, import as plain text.
+
+    LibreOffice opens almost anything: a text file renamed .doc becomes a page of gibberish in the
+    pack. So the first bytes must match the suffix, and a zip's declared size must be sane (a
+    "zip bomb" declares gigabytes that would be unpacked on the build machine).
+    """
     import zipfile
 
-    if path.suffix.lower() in {".docx", ".odt"}:
-        if not zipfile.is_zipfile(path):
+    src = Source(path)
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+    except OSError as exc:
+        raise InputError(f"cannot read this file ({exc.strerror}); check its permissions", src) from None
+    suffix = path.suffix.lower()
+    if suffix in {".docx", ".odt"}:
+        if head.startswith(OLE_MAGIC):
+            raise InputError(
+                "this Word file is password-protected (or an old .doc renamed .docx); remove the "
+                "password, or open it in Word and save it as .docx",
+                src,
+            )
+        try:
+            with zipfile.ZipFile(path) as zf:
+                total = sum(i.file_size for i in zf.infolist())
+                names = set(zf.namelist())
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError):
             raise InputError(
                 "this Word file is damaged or not really a .docx; open it in Word and save it again",
-                Source(path),
+                src,
+            ) from None
+        if total > MAX_UNZIPPED_BYTES:
+            raise InputError(
+                "this Word file declares more than 500 MB when unpacked (a 'zip bomb'?); refusing it "
+                "as unsafe: ask for the file again",
+                src,
             )
-        with zipfile.ZipFile(path) as zf:
-            total = sum(i.file_size for i in zf.infolist())
-        if total > 500 * 1024 * 1024:
-            raise InputError("this Word file unpacks to more than 500 MB; refusing it as unsafe", Source(path))
+        body = "word/document.xml" if suffix == ".docx" else "content.xml"
+        if body not in names:
+            raise InputError(
+                f"this {suffix} file is a zip archive but not a Word document (no {body}); open it in "
+                "Word and save it again",
+                src,
+            )
+    elif suffix == ".doc" and not head.startswith(OLE_MAGIC):
+        raise InputError(
+            "this .doc file is not a Word document (perhaps text or another file renamed); open it "
+            "in Word and save it as .docx",
+            src,
+        )
+    elif suffix == ".rtf" and not head.startswith(b"{\\rtf"):
+        raise InputError(
+            "this .rtf file is not rich text (perhaps another file renamed); open it in Word and "
+            "save it as .docx",
+            src,
+        )

@@ -71,27 +71,91 @@ def render(template: Path, context: Mapping[str, Any], out: Path) -> Path:
         doc.save(str(out))
     except jinja2.UndefinedError as exc:
         name = _undefined_name(str(exc))
+        known = ", ".join(sorted(context))
         raise TemplateError(
-            f"the template uses {name}, which the workbook does not provide; correct the tag in the "
-            "template or add the value",
+            f"the template uses {name}, which is not defined here (available: {known}); correct the "
+            "tag in the template, or add the value to the workbook",
             template,
         ) from None
     except jinja2.TemplateSyntaxError as exc:
-        raise TemplateError(
-            f"template syntax error: {exc.message} (line {exc.lineno} of the document's XML); "
-            "open the template in Word and check the {{ }} and {% %} tags around there",
-            template,
-        ) from None
+        raise TemplateError(_syntax_message(template, exc), template) from None
     except jinja2.exceptions.SecurityError as exc:
         raise TemplateError(f"the template tries something unsafe and was stopped: {exc}", template) from None
-    except (KeyError, ValueError, OSError) as exc:
-        if "zip" in str(exc).lower() or isinstance(exc, KeyError):
+    except jinja2.TemplateError as exc:
+        raise TemplateError(f"the template failed: {_one_line(str(exc))}", template) from None
+    except Exception as exc:  # noqa: BLE001 - users edit templates: whatever a tag or filter
+        # raises (a damaged .docx, a filter given the wrong kind of value) is a template problem
+        if _is_not_docx(template):
             raise TemplateError(
                 "the template is not a readable Word document; open it in Word and save it as .docx",
                 template,
             ) from None
-        raise
+        raise TemplateError(
+            f"a tag in the template failed ({type(exc).__name__}: {_one_line(str(exc))}); check the "
+            "tags and filters of the template",
+            template,
+        ) from None
     return out
+
+
+def _one_line(text: str, limit: int = 200) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _is_not_docx(template: Path) -> bool:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(template) as zf:
+            return "word/document.xml" not in zf.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return True
+
+
+def _syntax_message(template: Path, exc: jinja2.TemplateSyntaxError) -> str:
+    """Jinja's message, with the paragraph holding the bad tag (the XML line number means nothing
+    to someone who edits the template in Word)."""
+    where = _bad_paragraph(template)
+    near = f' in the paragraph "{_one_line(where, 80)}"' if where else ""
+    what = _one_line(exc.message or str(exc)).rstrip(".")
+    return (f"template syntax error{near}: {what}; open the template in Word and check its {{{{ }}}} "
+            "and {% %} tags")
+
+
+def _paragraphs(template: Path) -> list[str]:
+    """The text of every paragraph of the document, its headers and footers (runs joined)."""
+    import html
+    import zipfile
+
+    texts = []
+    try:
+        with zipfile.ZipFile(template) as zf:
+            parts = [n for n in zf.namelist()
+                     if re.fullmatch(r"word/(document|header\d*|footer\d*)\.xml", n)]
+            for name in parts:
+                xml = zf.read(name).decode("utf-8", errors="replace")
+                for para in re.findall(r"<w:p[ >].*?</w:p>", xml, re.S):
+                    runs = re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", para)
+                    texts.append(html.unescape("".join(runs)))
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError):
+        return []
+    return texts
+
+
+
+def _bad_paragraph(template: Path) -> str | None:
+    """The first paragraph with unbalanced tag brackets, or a {{ }} tag that does not parse alone."""
+    env = environment()
+    for text in _paragraphs(template):
+        if text.count("{{") != text.count("}}") or text.count("{%") != text.count("%}"):
+            return text
+        for tag in re.findall(r"\{\{.*?\}\}", text, re.S):
+            try:
+                env.parse(tag)
+            except jinja2.TemplateSyntaxError:
+                return text
+    return None
 
 
 def _undefined_name(message: str) -> str:

@@ -117,8 +117,6 @@ class Workbook:
 
 def _open(path: Path) -> tuple[Any, Any]:
     import openpyxl  # noqa: PLC0415 - imported only here
-    from openpyxl.utils.exceptions import InvalidFileException
-
     src = Source(path)
     if not path.is_file():
         raise InputError("file not found; check the file name", src)
@@ -140,18 +138,35 @@ def _open(path: Path) -> tuple[Any, Any]:
     try:
         with zipfile.ZipFile(path) as zf:
             total = sum(i.file_size for i in zf.infolist())
-        if total > MAX_UNZIPPED_BYTES:
-            raise InputError("workbook unpacks to more than 500 MB; refusing it as unsafe", src)
+            names = set(zf.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise InputError(
+            "this workbook is damaged or incomplete (perhaps cut short while copying or "
+            "downloading); ask for it again, or open it in Excel and save it again",
+            src,
+        ) from None
+    if total > MAX_UNZIPPED_BYTES:
+        raise InputError(
+            "workbook declares more than 500 MB when unpacked (a 'zip bomb'?); refusing it as unsafe",
+            src,
+        )
+    if "xl/workbook.xml" not in names:
+        raise InputError(
+            "this is a zip file but not an Excel workbook (no xl/workbook.xml); open the real "
+            "workbook in Excel and save it as .xlsx",
+            src,
+        )
+    try:
         with warnings.catch_warnings():
             # openpyxl warns about data validation and other extensions it does not read; harmless
             warnings.simplefilter("ignore")
             values = openpyxl.load_workbook(path, data_only=True)
             formulas = openpyxl.load_workbook(path, data_only=False)
-    except InputError:
-        raise
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError) as exc:
+    except Exception:  # noqa: BLE001 - a hostile or broken file can make openpyxl raise
+        # anything (KeyError, TypeError, XML errors ...); each is a problem with the file, not a bug
         raise InputError(
-            f"cannot read this workbook ({type(exc).__name__}); open it and save it again as .xlsx",
+            "this workbook is damaged or was saved by a program Excel does not recognise; open it "
+            "in Excel or LibreOffice and save it again as .xlsx",
             src,
         ) from None
     return values, formulas
@@ -240,11 +255,13 @@ class Table:
                     self.columns[canonical] = self.columns[normalise(n)]
         missing = [c for c in required if normalise(c) not in self.columns]
         if missing:
-            first_row = header[0].source.cell[1:] if header[0].source.cell else "1"
+            row = re.sub(r"[A-Z]+", "", header[0].source.cell or "1")
+            found = ", ".join(str(c.value).strip() for c in header if not c.blank)
+            wanted = " and ".join(repr(m[:1].upper() + m[1:]) for m in missing)
             raise InputError(
-                f"no column {', '.join(repr(m) for m in missing)} in the header row (row {first_row}); "
-                "add it or correct the heading",
-                Source(self.path, sheet),
+                f"no column {wanted} in the header row (row {row} has: {found}); add the column or "
+                "correct its heading",
+                Source(self.path, sheet, f"A{row}"),
             )
         self.header_sources = {normalise(str(c.value)): c.source for c in header if not c.blank}
         for row in rows[1:]:

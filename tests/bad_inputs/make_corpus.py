@@ -1,0 +1,226 @@
+"""Regenerate the corpus of bad inputs in this folder: `python tests/bad_inputs/make_corpus.py`.
+
+Every file is small and named by what it exercises. The workbooks replace a good meeting's
+``meeting.xlsx`` (they name the paper ``report.pdf``, which the tests' base meeting has); papers are
+named in an agenda row of their own; templates go in a meeting's ``templates/`` override.
+
+``wb-password-protected.xlsx`` is a real Excel-encrypted workbook (an OLE compound file holding
+EncryptionInfo and EncryptedPackage streams); making it needs ``msoffcrypto-tool``, which is not a
+dependency of packbuilder: without it, the committed file is kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import struct
+import sys
+import zipfile
+from pathlib import Path
+
+from docx import Document
+from openpyxl import Workbook
+from pypdf import PdfWriter
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent.parent))
+
+from tests.factory import AGENDA_HEADER, MEETING_FIELDS, write_pdf  # noqa: E402
+
+A4 = (595.276, 841.89)
+A3 = (841.89, 1190.55)
+
+
+# --- workbooks -----------------------------------------------------------------------------------
+
+def meeting_workbook(
+    fields: dict | None = None, rows: list[list] | None = None, header: list[str] | None = None,
+    agenda_name: str = "Agenda",
+) -> Workbook:
+    """A good meeting workbook (item 1 Apologies, item 2 a report with report.pdf), then spoilt."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Meeting"
+    ws.append(["Field", "Value"])
+    for k, v in {**MEETING_FIELDS, **(fields or {})}.items():
+        ws.append([k, v])
+    ag = wb.create_sheet(agenda_name)
+    ag.append(header or AGENDA_HEADER)
+    if rows is None:
+        rows = [[1, "Apologies"], [2, "Performance report", "A Officer", "To note", 15, "report.pdf"]]
+    for row in rows:
+        ag.append(row)
+    return wb
+
+
+def save(wb: Workbook, name: str) -> None:
+    wb.save(HERE / name)
+
+
+def workbooks() -> None:
+    save(meeting_workbook(agenda_name="Agneda"), "wb-renamed-agenda-sheet.xlsx")
+    header = ["Papers" if h == "Papers" else h for h in AGENDA_HEADER]
+    header[header.index("Papers")] = "Attachments"
+    save(meeting_workbook(header=header), "wb-renamed-papers-column.xlsx")
+    wb = meeting_workbook()
+    del wb["Meeting"]
+    save(wb, "wb-missing-meeting-sheet.xlsx")
+    wb = meeting_workbook()
+    wb["Meeting"].delete_rows(3)  # the Date row
+    save(wb, "wb-missing-date-row.xlsx")
+    save(meeting_workbook(rows=[]), "wb-empty-agenda.xlsx")
+    save(meeting_workbook(rows=[[1, "Apologies"], [2, "Performance report", None, None, None,
+                                                   "report.pdf"], [2, "Budget"]]),
+         "wb-repeated-item-number.xlsx")
+    save(meeting_workbook(fields={"Date": "next Thursday"}), "wb-date-not-a-date.xlsx")
+    save(meeting_workbook(fields={"Date": "31/02/2020"}), "wb-date-impossible.xlsx")
+    save(meeting_workbook(fields={"Start time": "after lunch"}), "wb-time-not-a-time.xlsx")
+    save(meeting_workbook(fields={"Start time": "25:00"}), "wb-time-impossible.xlsx")
+    save(meeting_workbook(rows=[[1, "Apologies"], [2, "Performance report", "A Officer", None,
+                                                   "a quarter of an hour", "report.pdf"]]),
+         "wb-minutes-not-a-number.xlsx")
+    wb = meeting_workbook(rows=[[1, "Apologies", "Chair"], [2, "Performance report", None, None,
+                                                             None, "report.pdf"]])
+    wb["Agenda"].merge_cells("C2:C3")  # one lead typed across two items
+    save(wb, "wb-merged-cells.xlsx")
+    # openpyxl stores the formula and no result: exactly a workbook written by a program, never
+    # opened in Excel
+    save(meeting_workbook(fields={"Date": "=DATE(2020,3,5)"}), "wb-formula-without-value.xlsx")
+    (HERE / "wb-csv-renamed.xlsx").write_text(
+        "Field,Value\nBody,Test Partnership Board\nDate,05/03/2020\nStart time,14:00\n"
+    )
+    (HERE / "wb-not-a-zip.xlsx").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 2)
+    buf = io.BytesIO()
+    meeting_workbook().save(buf)
+    (HERE / "wb-truncated.xlsx").write_bytes(buf.getvalue()[: len(buf.getvalue()) // 2])
+    with zipfile.ZipFile(HERE / "wb-zip-not-a-workbook.xlsx", "w") as zf:
+        zf.writestr("notes.txt", "holiday photos")
+    _password_protected()
+
+
+def _password_protected() -> None:
+    try:
+        import msoffcrypto  # noqa: PLC0415 - only to make this one fixture
+        from msoffcrypto.format.ooxml import OOXMLFile  # noqa: PLC0415
+    except ImportError:
+        print("msoffcrypto-tool not installed: keeping wb-password-protected.xlsx as it is")
+        return
+    assert msoffcrypto
+    plain = io.BytesIO()
+    meeting_workbook().save(plain)
+    plain.seek(0)
+    out = io.BytesIO()
+    OOXMLFile(plain).encrypt("committee", out)
+    (HERE / "wb-password-protected.xlsx").write_bytes(out.getvalue())
+
+
+# --- papers --------------------------------------------------------------------------------------
+
+def _pdf_bytes(pages: int, label: str) -> bytes:
+    tmp = HERE / ".tmp.pdf"
+    write_pdf(tmp, pages, label)
+    data = tmp.read_bytes()
+    tmp.unlink()
+    return data
+
+
+def papers() -> None:
+    good = _pdf_bytes(3, "Truncated")
+    (HERE / "pdf-truncated.pdf").write_bytes(good[: len(good) // 2])
+    # a PDF header and trailer around bytes that are no PDF objects at all
+    (HERE / "pdf-corrupt.pdf").write_bytes(
+        b"%PDF-1.7\n" + bytes((i * 97 + 13) % 256 for i in range(1500)) + b"\n%%EOF\n"
+    )
+    (HERE / "pdf-not-a-pdf.pdf").write_bytes(b"<html><body>Report</body></html>\n")
+    for name, user, owner in (("pdf-encrypted-open-password.pdf", "secret", "owner"),
+                              ("pdf-encrypted-owner-only.pdf", "", "owner")):
+        w = PdfWriter(clone_from=io.BytesIO(_pdf_bytes(2, "Encrypted")))
+        w.encrypt(user_password=user, owner_password=owner, algorithm="AES-128")
+        with open(HERE / name, "wb") as fh:
+            w.write(fh)
+    w = PdfWriter()
+    with open(HERE / "pdf-zero-pages.pdf", "wb") as fh:
+        w.write(fh)
+    _odd_pages()
+    (HERE / "docx-not-a-zip.docx").write_text("This was typed in Notepad and saved as .docx\n")
+    (HERE / "doc-not-a-doc.doc").write_text("Not a Word 97 document at all\n")
+    (HERE / "docx-encrypted.docx").write_bytes((HERE / "wb-password-protected.xlsx").read_bytes())
+    _zip_bomb()
+    with zipfile.ZipFile(HERE / "docx-zip-not-word.docx", "w") as zf:
+        zf.writestr("readme.txt", "a zip file, but no Word document inside")
+
+
+def _odd_pages() -> None:
+    """One PDF with an A3 page, an A4 landscape page and an A4 page shown rotated by 90 degrees."""
+    parts = []
+    for label, size, rotate in (("Odd A3", A3, 0), ("Odd landscape", (A4[1], A4[0]), 0),
+                                ("Odd rotated", A4, 90)):
+        tmp = HERE / ".tmp.pdf"
+        write_pdf(tmp, 1, label, size=size, rotate=rotate)
+        parts.append(tmp.read_bytes())
+        tmp.unlink()
+    w = PdfWriter()
+    for data in parts:
+        w.append(io.BytesIO(data))
+    with open(HERE / "pdf-odd-sizes-and-rotations.pdf", "wb") as fh:
+        w.write(fh)
+
+
+def _zip_bomb() -> None:
+    """A small .docx whose central directory declares an entry of 4 GB uncompressed.
+
+    A real bomb of that size would be megabytes even compressed; what a reader trusts before it
+    inflates anything is the declared size, so that is what the fixture forges.
+    """
+    buf = io.BytesIO()
+    doc = Document()
+    doc.add_paragraph("Looks like a report")
+    doc.save(buf)
+    data = bytearray(buf.getvalue())
+    cd = data.rfind(b"PK\x05\x06")
+    (cd_offset,) = struct.unpack_from("<I", data, cd + 16)
+    pos = cd_offset
+    while data[pos:pos + 4] == b"PK\x01\x02":
+        name_len, extra_len, comment_len = struct.unpack_from("<HHH", data, pos + 28)
+        name = bytes(data[pos + 46:pos + 46 + name_len])
+        if name == b"word/document.xml":
+            struct.pack_into("<I", data, pos + 24, 0xFFFF_FF00)  # uncompressed size
+        pos += 46 + name_len + extra_len + comment_len
+    (HERE / "docx-zip-bomb.docx").write_bytes(bytes(data))
+
+
+# --- templates -----------------------------------------------------------------------------------
+
+def _template(name: str, paragraphs: list[list[tuple[str, bool]]]) -> None:
+    """A template whose paragraphs are given as runs of (text, bold)."""
+    doc = Document()
+    for runs in paragraphs:
+        p = doc.add_paragraph()
+        for text, bold in runs:
+            p.add_run(text).bold = bold
+    doc.save(HERE / name)
+
+
+def templates() -> None:
+    _template("tpl-syntax-error.docx", [[("Agenda of {{ body }", False)], [("{{ date }}", False)]])
+    _template("tpl-unclosed-block.docx", [[("{% if private %}Private", False)], [("{{ body }}", False)]])
+    _template("tpl-undefined-variable.docx", [[("{{ body }}", False)], [("Chaired by {{ chairman }}", False)]])
+    _template("tpl-unsafe.docx", [[("{{ body.__class__.__mro__ }}", False)]])
+    # Word splits a tag into runs when part of it is formatted differently (here "bo" is bold)
+    _template("tpl-split-tag.docx", [
+        [("Agenda of {{ ", False), ("bo", True), ("dy }}", False)],
+        [("{% for i in items %}{{ i.number }}. {{ i.", False), ("title", True), (" }} ", False),
+         ("{% endfor %}", False)],
+        [("Date: {{ date }}", False)],
+    ])
+
+
+def main() -> None:
+    workbooks()
+    papers()
+    templates()
+    print(f"corpus written to {HERE}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,320 @@
+"""Every bad input of the corpus in tests/bad_inputs/, run through the command line as a user would.
+
+Each bad build must exit 1 with one line on stderr naming the place (file, sheet and cell, or the
+paper's file) and no traceback, print nothing on stdout, and leave the pack already in the output
+folder byte for byte as it was. Some "odd" inputs are not errors at all (an owner-password-only PDF,
+A3 and rotated pages, a tag split by Word's formatting, template syntax typed into a cell): those
+must build, and the pack is read back to show they came out right.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from tests.factory import make_meeting, write_pdf
+
+CORPUS = Path(__file__).resolve().parent / "bad_inputs"
+ROOT = Path(__file__).resolve().parent.parent
+NAME = "meeting"  # every meeting folder has this name, so every build writes the same pack file
+PACK = f"{NAME}-agenda-pack.pdf"
+BASE_ITEMS = [{"title": "Apologies"}, {"title": "Performance report", "papers": ["report.pdf"]}]
+
+pytestmark = pytest.mark.libreoffice
+
+
+def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    return subprocess.run([sys.executable, "-m", "packbuilder", *args], capture_output=True,
+                          text=True, cwd=cwd, env=env, timeout=300)
+
+
+def base_meeting(folder: Path, extra_items: list[dict] | None = None) -> Path:
+    return make_meeting(folder, items=BASE_ITEMS + (extra_items or []), papers={"report.pdf": 2})
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder` (hidden ones too) and its bytes."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def good_pack(tmp_path_factory: pytest.TempPathFactory, libreoffice) -> Path:  # noqa: ARG001
+    """An output folder holding a good pack of the base meeting, built once by the real CLI."""
+    work = tmp_path_factory.mktemp("good")
+    base_meeting(work / NAME)
+    result = run_cli("build", NAME, "--output", "out", cwd=work)
+    assert result.returncode == 0, result.stderr
+    assert len(PdfReader(work / "out" / PACK).pages) > 2
+    return work / "out"
+
+
+@dataclass(frozen=True)
+class Case:
+    file: str  # in tests/bad_inputs/
+    where: str  # "workbook" (becomes meeting.xlsx), "paper" (item 3's paper), "template" (agenda.docx)
+    place: str  # the place the error line must name, after "error: "
+    says: str  # words the message must contain (what is wrong)
+
+    @property
+    def id(self) -> str:
+        return self.file.rsplit(".", 1)[0]
+
+
+WB = f"{NAME}/meeting.xlsx"
+CASES = [
+    # workbooks
+    Case("wb-renamed-agenda-sheet.xlsx", "workbook", WB, "no sheet named 'Agenda'"),
+    Case("wb-missing-meeting-sheet.xlsx", "workbook", WB, "no sheet named 'Meeting'"),
+    Case("wb-renamed-papers-column.xlsx", "workbook", f"{WB}, sheet Agenda, cell A1",
+         "no column 'Papers'"),
+    Case("wb-missing-date-row.xlsx", "workbook", f"{WB}, sheet Meeting", "no row for 'Date'"),
+    Case("wb-empty-agenda.xlsx", "workbook", f"{WB}, sheet Agenda", "the agenda has no items"),
+    Case("wb-repeated-item-number.xlsx", "workbook", f"{WB}, sheet Agenda, cell A4",
+         "item number 2 is used twice (first at A3)"),
+    Case("wb-date-not-a-date.xlsx", "workbook", f"{WB}, sheet Meeting, cell B3", "'next Thursday'"),
+    Case("wb-date-impossible.xlsx", "workbook", f"{WB}, sheet Meeting, cell B3", "'31/02/2020'"),
+    Case("wb-time-not-a-time.xlsx", "workbook", f"{WB}, sheet Meeting, cell B4", "'after lunch'"),
+    Case("wb-time-impossible.xlsx", "workbook", f"{WB}, sheet Meeting, cell B4", "'25:00'"),
+    Case("wb-minutes-not-a-number.xlsx", "workbook", f"{WB}, sheet Agenda, cell E3",
+         "'a quarter of an hour'"),
+    Case("wb-merged-cells.xlsx", "workbook", f"{WB}, sheet Agenda, cell C3", "C2:C3 are merged"),
+    Case("wb-formula-without-value.xlsx", "workbook", f"{WB}, sheet Meeting, cell B3",
+         "=DATE(2020,3,5) has no saved value"),
+    Case("wb-password-protected.xlsx", "workbook", WB, "password-protected"),
+    Case("wb-csv-renamed.xlsx", "workbook", WB, "perhaps a CSV"),
+    Case("wb-not-a-zip.xlsx", "workbook", WB, "not an Excel workbook"),
+    Case("wb-truncated.xlsx", "workbook", WB, "damaged or incomplete"),
+    Case("wb-zip-not-a-workbook.xlsx", "workbook", WB, "zip file but not an Excel workbook"),
+    # papers
+    Case("pdf-truncated.pdf", "paper", f"{NAME}/pdf-truncated.pdf", "damaged"),
+    Case("pdf-corrupt.pdf", "paper", f"{NAME}/pdf-corrupt.pdf", "damaged"),
+    Case("pdf-not-a-pdf.pdf", "paper", f"{NAME}/pdf-not-a-pdf.pdf", "not a PDF"),
+    Case("pdf-encrypted-open-password.pdf", "paper", f"{NAME}/pdf-encrypted-open-password.pdf",
+         "needs a password"),
+    Case("pdf-zero-pages.pdf", "paper", f"{NAME}/pdf-zero-pages.pdf", "has no pages"),
+    Case("docx-not-a-zip.docx", "paper", f"{NAME}/docx-not-a-zip.docx", "damaged"),
+    Case("docx-zip-not-word.docx", "paper", f"{NAME}/docx-zip-not-word.docx",
+         "not a Word document"),
+    Case("docx-encrypted.docx", "paper", f"{NAME}/docx-encrypted.docx", "password-protected"),
+    Case("docx-zip-bomb.docx", "paper", f"{NAME}/docx-zip-bomb.docx", "more than 500 MB"),
+    Case("doc-not-a-doc.doc", "paper", f"{NAME}/doc-not-a-doc.doc", "not a Word document"),
+    # templates (a meeting's own templates/ override)
+    Case("tpl-syntax-error.docx", "template", f"{NAME}/templates/agenda.docx",
+         'in the paragraph "Agenda of {{ body }"'),
+    Case("tpl-unclosed-block.docx", "template", f"{NAME}/templates/agenda.docx", "'endif'"),
+    Case("tpl-undefined-variable.docx", "template", f"{NAME}/templates/agenda.docx",
+         "uses 'chairman'"),
+    Case("tpl-unsafe.docx", "template", f"{NAME}/templates/agenda.docx", "unsafe"),
+]
+
+
+def place(case: Case, work: Path) -> None:
+    """Make the meeting folder `work/meeting` with the bad file where it does harm."""
+    folder = work / NAME
+    src = CORPUS / case.file
+    if case.where == "workbook":
+        base_meeting(folder)
+        shutil.copyfile(src, folder / "meeting.xlsx")
+    elif case.where == "paper":
+        base_meeting(folder, [{"title": "Bad paper", "papers": [case.file]}])
+        shutil.copyfile(src, folder / case.file)
+    else:
+        base_meeting(folder)
+        (folder / "templates").mkdir()
+        shutil.copyfile(src, folder / "templates" / "agenda.docx")
+
+
+def assert_one_clear_line(result: subprocess.CompletedProcess[str], place_: str, says: str) -> None:
+    assert "Traceback" not in result.stderr
+    assert result.returncode == 1, result.stderr
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"error: {place_}: "), lines[0]
+    assert says in lines[0], lines[0]
+
+
+def test_corpus_has_a_case_for_every_file() -> None:
+    """A file added to the corpus without a test would prove nothing."""
+    tested = {c.file for c in CASES} | set(BUILDS)
+    files = {p.name for p in CORPUS.iterdir() if p.is_file() and not p.name.endswith(".py")}
+    assert files == tested
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
+def test_bad_input_one_line_and_old_pack_kept(case: Case, tmp_path: Path, good_pack: Path) -> None:
+    place(case, tmp_path)
+    out = tmp_path / "out"
+    shutil.copytree(good_pack, out)
+    before = snapshot(out)
+    result = run_cli("build", NAME, "--output", "out", cwd=tmp_path)
+    assert_one_clear_line(result, case.place, case.says)
+    assert snapshot(out) == before
+
+
+@pytest.mark.parametrize("where, paper, says", [
+    ("missing", "missing.pdf", "is not in the meeting folder"),
+    ("parent", "../outside.pdf", "points outside the meeting folder"),
+    ("absolute", "ABSOLUTE", "is an absolute path"),
+    ("windows", "C:\\Papers\\report.pdf", "is an absolute path"),
+    ("symlink", "linked.pdf", "points outside the meeting folder"),
+])
+def test_paper_paths_stay_in_the_folder(where: str, paper: str, says: str, tmp_path: Path,
+                                        good_pack: Path) -> None:
+    outside = write_pdf(tmp_path / "outside.pdf", 1)
+    if paper == "ABSOLUTE":
+        paper = str(outside)
+    base_meeting(tmp_path / NAME, [{"title": "Bad paper", "papers": [paper]}])
+    if where == "symlink":
+        (tmp_path / NAME / "linked.pdf").symlink_to(outside)
+    out = tmp_path / "out"
+    shutil.copytree(good_pack, out)
+    before = snapshot(out)
+    result = run_cli("build", NAME, "--output", "out", cwd=tmp_path)
+    # the agenda row's Papers cell (column F) of item 3 (row 4) is the place to fix
+    assert_one_clear_line(result, f"{NAME}/meeting.xlsx, sheet Agenda, cell F4", says)
+    assert paper in result.stderr or repr(paper) in result.stderr
+    assert snapshot(out) == before
+
+
+def test_symlink_inside_the_folder_is_fine(tmp_path: Path) -> None:
+    folder = base_meeting(tmp_path / NAME)
+    (folder / "papers").mkdir()
+    write_pdf(folder / "papers" / "real.pdf", 1, "Linked paper")
+    (folder / "alias.pdf").symlink_to(folder / "papers" / "real.pdf")
+    base_meeting(folder, [{"title": "Linked", "papers": ["alias.pdf"]}])
+    result = run_cli("check", NAME, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+
+
+# --- odd inputs that must build --------------------------------------------------------------------
+
+def build_with_paper(tmp_path: Path, paper: str) -> PdfReader:
+    base_meeting(tmp_path / NAME, [{"title": "Odd paper", "papers": [paper]}])
+    shutil.copyfile(CORPUS / paper, tmp_path / NAME / paper)
+    result = run_cli("build", NAME, "--output", "out", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith(PACK)
+    return PdfReader(tmp_path / "out" / PACK)
+
+
+def test_owner_password_only_pdf_is_built(tmp_path: Path) -> None:
+    """Restrictions without an open password are common on published PDFs; the paper goes in."""
+    reader = build_with_paper(tmp_path, "pdf-encrypted-owner-only.pdf")
+    texts = [p.extract_text() for p in reader.pages]
+    assert not reader.is_encrypted
+    assert any("Encrypted page 2" in t for t in texts)
+
+
+def test_odd_page_sizes_and_rotation_are_kept(tmp_path: Path) -> None:
+    reader = build_with_paper(tmp_path, "pdf-odd-sizes-and-rotations.pdf")
+    source = PdfReader(CORPUS / "pdf-odd-sizes-and-rotations.pdf")
+    pack_pages = {}
+    for page in reader.pages:
+        text = page.extract_text()
+        m = re.search(r"(Odd \w+) page 1", text)
+        if m:
+            pack_pages[m.group(1)] = (page, text)
+    assert set(pack_pages) == {"Odd A3", "Odd landscape", "Odd rotated"}
+    for original in source.pages:
+        label = re.search(r"Odd \w+", original.extract_text()).group(0)
+        page, text = pack_pages[label]
+        assert [round(float(v)) for v in page.mediabox] == [round(float(v)) for v in original.mediabox]
+        assert page.rotation == original.rotation
+        assert re.search(r"\bPage \d+\b", text), text  # the stamp is real, extractable text
+    assert pack_pages["Odd rotated"][0].rotation == 90
+    assert "Agenda Item 3" in pack_pages["Odd A3"][1]
+
+
+def test_tag_split_by_word_formatting_renders(tmp_path: Path) -> None:
+    """Word splits "{{ body }}" into runs when part of it is bold; docxtpl joins them again."""
+    base_meeting(tmp_path / NAME)
+    (tmp_path / NAME / "templates").mkdir()
+    shutil.copyfile(CORPUS / "tpl-split-tag.docx", tmp_path / NAME / "templates" / "agenda.docx")
+    result = run_cli("build", NAME, "--output", "out", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    first = PdfReader(tmp_path / "out" / PACK).pages[0].extract_text()
+    assert "Agenda of Test Partnership Board" in first
+    assert "2. Performance report" in first
+    assert "{{" not in first and "}}" not in first
+
+
+def test_template_syntax_in_cells_is_text(tmp_path: Path) -> None:
+    """Spreadsheet text is data: tags typed into cells come out literally, never evaluated."""
+    make_meeting(tmp_path / NAME, items=[
+        {"title": "Apologies {{ 7*7 }}", "lead": "{% for x in range(3) %}loop{% endfor %}"},
+        {"title": 'Tom & Jerry <b>bold</b> "quoted"', "papers": ["report.pdf"]},
+    ], papers={"report.pdf": 2}, fields={"Venue": "{{ body.__class__.__mro__ }}"})
+    result = run_cli("build", NAME, "--output", "out", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    text = " ".join(PdfReader(tmp_path / "out" / PACK).pages[0].extract_text().split())
+    assert "Apologies {{ 7*7 }}" in text
+    assert "49" not in text
+    assert "{% for x in" in text and "loop{%" in text and "looploop" not in text.replace(" ", "")
+    assert 'Tom & Jerry <b>bold</b> "quoted"' in text
+    assert "{{ body.__class__.__mro__ }}" in text
+
+
+def test_jinja_environment_is_sandboxed() -> None:
+    from jinja2.exceptions import SecurityError
+    from jinja2.sandbox import SandboxedEnvironment
+
+    from packbuilder.render import environment
+
+    env = environment()
+    assert isinstance(env, SandboxedEnvironment)
+    assert env.autoescape
+    with pytest.raises(SecurityError):
+        env.from_string("{{ x.__class__.__mro__ }}").render(x="")
+    assert env.from_string("{{ x }}").render(x="<b>&") == "&lt;b&gt;&amp;"
+
+
+BUILDS = {"pdf-encrypted-owner-only.pdf", "pdf-odd-sizes-and-rotations.pdf", "tpl-split-tag.docx"}
+
+
+# --- check: every problem at once, grouped by file ------------------------------------------------
+
+def test_check_reports_every_problem_grouped_by_file(tmp_path: Path) -> None:
+    folder = make_meeting(tmp_path / NAME, items=[
+        {"title": "Apologies"},
+        {"title": "Report", "papers": ["report.pdf", "missing.pdf"]},
+        {"title": "Corrupt", "papers": ["pdf-corrupt.pdf"], "time allowed": "ages"},
+        {"title": "Word", "papers": ["docx-not-a-zip.docx", "../escape.pdf"]},
+    ], papers={"report.pdf": 2}, fields={"Date": "next Thursday", "Start time": "after lunch"})
+    for name in ("pdf-corrupt.pdf", "docx-not-a-zip.docx"):
+        shutil.copyfile(CORPUS / name, folder / name)
+    result = run_cli("check", NAME, cwd=tmp_path)
+    assert "Traceback" not in result.stderr
+    assert result.returncode == 1
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert lines[0] == "7 problems found:"
+    groups: dict[str, list[str]] = {}
+    current = None
+    for line in lines[1:]:
+        if line.startswith("  error: "):
+            assert current is not None
+            groups[current].append(line[len("  error: "):])
+        else:
+            current = line.rstrip(":")
+            assert current not in groups, "a file is listed twice"
+            groups[current] = []
+    wb, corrupt, word = (f"{NAME}/meeting.xlsx", f"{NAME}/pdf-corrupt.pdf",
+                         f"{NAME}/docx-not-a-zip.docx")
+    assert {Path(k).as_posix().split(f"{tmp_path.name}/")[-1] for k in groups} == {wb, corrupt, word}
+    by_file = {Path(k).as_posix().split(f"{tmp_path.name}/")[-1]: v for k, v in groups.items()}
+    places = sorted(e.split(": ")[0] for e in by_file[wb])
+    assert places == sorted([f"{wb}, sheet Meeting, cell B3", f"{wb}, sheet Meeting, cell B4",
+                             f"{wb}, sheet Agenda, cell E4", f"{wb}, sheet Agenda, cell F3",
+                             f"{wb}, sheet Agenda, cell F5"])
+    assert len(by_file[corrupt]) == 1 and by_file[corrupt][0].startswith(f"{corrupt}: ")
+    assert len(by_file[word]) == 1 and by_file[word][0].startswith(f"{word}: ")
