@@ -17,6 +17,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from docx.shared import Pt
+
 sys.path.insert(0, str(Path(__file__).parent))
 
 from docxkit import (  # noqa: E402
@@ -35,7 +37,7 @@ from docxkit import (  # noqa: E402
 )
 
 OUT = Path(__file__).resolve().parent.parent / "templates" / "minutes.docx"
-LOG_WIDTHS = [1.5, 7.2, 3.3, 3.2, 1.8]
+LOG_WIDTHS = [1.8, 7.0, 3.2, 3.2, 1.8]
 DRAFT_NOTE = (
     "Note: At a future meeting, the committee will consider the accuracy of these draft minutes, "
     "so "
@@ -110,10 +112,11 @@ def minute_items(doc) -> None:  # type: ignore[no-untyped-def]
     para(doc, "{%p endif %}")
     para(doc, "{%p for a in m.actions %}")
     first = para(doc, style="Action")
-    first.paragraph_format.space_before = None
+    first.paragraph_format.space_before = Pt(4)
     runs(first, [("Action: ", {"bold": True}), ("{{ a.text }}", {})])
     first.paragraph_format.keep_with_next = True
     second = para(doc, style="Action")
+    second.paragraph_format.space_after = Pt(4)
     runs(second, [("Owner: ", {"bold": True}), ("{{ a.owner or 'to be confirmed' }}", {}),
                   ("{% if a.due %}", {}), ("   Due: ", {"bold": True}),
                   ("{{ a.due|short_date }}{% endif %}", {})])

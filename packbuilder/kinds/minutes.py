@@ -101,8 +101,8 @@ def load_minutes(wb: sheets.Workbook) -> Loaded:
     errors = Collector()
     meeting = _attempt(errors, _meeting, wb) or {}
     people = _attempt(errors, _attendance, wb, errors) or []
-    items = _attempt(errors, _minutes, wb, errors) or []
-    actions = _attempt(errors, _actions, wb, {m.number for m in items}, errors) or []
+    items, numbers = _attempt(errors, _minutes, wb, errors) or ([], set())
+    actions = _attempt(errors, _actions, wb, numbers, errors) or []
     future = _attempt(errors, _future, wb, errors) or []
     errors.raise_if_any()
     by_minute: dict[int, list[Action]] = {}
@@ -216,33 +216,34 @@ MINUTE_ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 
-def _minutes(wb: sheets.Workbook, errors: Collector) -> list[MinuteItem]:
+def _minutes(wb: sheets.Workbook, errors: Collector) -> tuple[list[MinuteItem], set[int]]:
+    """The minute items, and every minute number read (even of rows with other problems)."""
     table = wb.table("Minutes", required=("number", "heading"), aliases=MINUTE_ALIASES)
     items: list[MinuteItem] = []
+    numbers: set[int] = set()
     last: tuple[int, sheets.Cell] | None = None
     for rec in table.records:
+        cell = rec.cell("number")
         try:
-            item = _minute(rec, errors)
+            number = sheets.integer(cell, "a minute number such as 48 or 1")
+            if last is not None and number <= last[0]:
+                what = "repeats" if number == last[0] else "goes backwards after"
+                errors.add(InputError(
+                    f"minute number {number} {what} minute {last[0]} (cell "
+                    f"{last[1].source.cell}); minute numbers must count up, each minute with its "
+                    "own number", cell.source))
+            last = (number, cell)
+            numbers.add(number)
+            items.append(_minute(rec, number, errors))
         except PackError as exc:
             errors.add(exc)
-            continue
-        cell = rec.cell("number")
-        if last is not None and item.number <= last[0]:
-            what = "repeats" if item.number == last[0] else "goes backwards after"
-            errors.add(InputError(
-                f"minute number {item.number} {what} minute {last[0]} (cell "
-                f"{last[1].source.cell}); minute numbers must count up, each minute with its own "
-                "number", cell.source))
-        last = (item.number, cell)
-        items.append(item)
-    if not items:
+    if not table.records:
         raise InputError("there are no minute items; add one row per minute below the header row",
                          table.source())
-    return items
+    return items, numbers
 
 
-def _minute(rec: sheets.Record, errors: Collector) -> MinuteItem:
-    number = sheets.integer(rec.cell("number"), "a minute number such as 48 or 1")
+def _minute(rec: sheets.Record, number: int, errors: Collector) -> MinuteItem:
     heading = rec.cell("heading")
     if heading.blank:
         raise InputError(f"minute {number} has no heading; fill it in", heading.source)
