@@ -37,7 +37,7 @@ from docxkit import (  # noqa: E402
 )
 
 OUT = Path(__file__).resolve().parent.parent / "templates" / "minutes.docx"
-LOG_WIDTHS = [1.8, 7.0, 3.2, 3.2, 1.8]
+LOG_WIDTHS = [1.8, 6.6, 3.2, 3.6, 1.8]
 DRAFT_NOTE = (
     "Note: At a future meeting, the committee will consider the accuracy of these draft minutes, "
     "so "
