@@ -1,0 +1,162 @@
+"""Money as committee papers print it, exact to the penny.
+
+A community safety partnership receives a grant (£400,568 a year in the seeds) and, in its
+*commissioning plan*, allocates it to projects; at year end its *evaluation return* reports each
+project's actual spend against its allocation. Readers check these tables by hand, so:
+
+* amounts are `Decimal`, never float: £0.10 + £0.20 is £0.30, and a total is the exact sum of the
+  amounts printed above it;
+* amounts print the way people write them: "£160,200" in whole pounds, "£1,234.50" when any amount
+  in the document has pence (then every amount shows pence, so the column still adds up by eye), and
+  "£2m" only when the finance officer typed "£2m";
+* the money left over is named: "Unallocated £4,200", "Over-allocated by £440"; a project's outturn
+  is "Overspent by £440", "Underspent by £1,200" or "Spent in full", as the seeds print it.
+
+Everything here is a pure function except `amount`, which reads a workbook cell and raises an
+`InputError` naming the cell.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from packbuilder import sheets
+from packbuilder.errors import InputError
+
+PENNY = Decimal("0.01")
+ZERO = Decimal(0)
+
+# "£2m", "£1.5m", "£75k", "£1bn": shorthand that finance officers type for budgets of other bodies
+_SHORTHAND = re.compile(r"^£?\s*(\d+(?:\.\d+)?)\s*(k|m|bn)$", re.IGNORECASE)
+_MULTIPLIER = {"k": Decimal(1_000), "m": Decimal(1_000_000), "bn": Decimal(1_000_000_000)}
+
+
+@dataclass(frozen=True)
+class Amount:
+    """An amount in pounds, and the shorthand it was typed as ("£2m"), if any."""
+
+    value: Decimal
+    typed: str = ""
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.value, Decimal):
+            raise TypeError("an Amount holds a Decimal, never a float")
+
+
+def parse(text: str) -> Amount:
+    """Text such as '£25,000', '25000.00' or '£2m' as an exact Amount.
+
+    Raises:
+        ValueError: the text is not an amount, is negative or has fractions of a penny.
+    """
+    s = text.strip()
+    m = _SHORTHAND.match(s)
+    if m:
+        value = Decimal(m.group(1)) * _MULTIPLIER[m.group(2).lower()]
+        return Amount(_checked(value, s), typed=f"£{m.group(1)}{m.group(2).lower()}")
+    m = re.fullmatch(r"(-)?\s*£?\s*(-)?\s*(\d{1,3}(?:,\d{3})+|\d*)(\.\d+)?", s)
+    if not m or not (m.group(3) or m.group(4)) or (m.group(4) == "."):
+        raise ValueError(f"{text!r} is not an amount")
+    value = Decimal((m.group(3) or "0").replace(",", "") + (m.group(4) or ""))
+    if m.group(1) or m.group(2):
+        value = -value
+    return Amount(_checked(value, s))
+
+
+def _checked(value: Decimal, shown: str) -> Decimal:
+    if value < 0:
+        raise ValueError(f"amount {shown} is negative; amounts must be zero or more")
+    if value != value.quantize(PENNY):
+        raise ValueError(f"amount {shown} has fractions of a penny; round it to pence")
+    return value
+
+
+def amount(cell: sheets.Cell, what: str = "an amount in pounds") -> Amount:
+    """A workbook cell as an Amount: a number, '£25,000', '25000.00', or shorthand '£2m'.
+
+    Raises:
+        InputError: naming the cell, when the value is empty, not a number, negative or has
+            fractions of a penny.
+    """
+    v = cell.value
+    if isinstance(v, str) and _SHORTHAND.match(v.strip()):
+        try:
+            return parse(v)
+        except ValueError as exc:
+            raise InputError(str(exc), cell.source) from None
+    return Amount(sheets.money(cell, what))
+
+
+def has_pence(values: Iterable[Decimal]) -> bool:
+    """Whether any amount has pence, so that the whole document prints pence."""
+    return any(v != v.to_integral_value() for v in values)
+
+
+def pounds(value: Decimal | Amount, pence: bool = False) -> str:
+    """£160,200, or £160,200.00 with `pence`; an Amount typed as shorthand prints as typed."""
+    if isinstance(value, Amount):
+        if value.typed:
+            return value.typed
+        value = value.value
+    value = Decimal(value)
+    if not pence and value != value.to_integral_value():
+        pence = True  # never hide pence that are there: the totals would not add up
+    text = f"{abs(value):,.2f}" if pence else f"{abs(value):,.0f}"
+    return f"-£{text}" if value < 0 else f"£{text}"
+
+
+def outturn(allocated: Decimal, spent: Decimal, pence: bool = False) -> str:
+    """A project's spend against its allocation, as the seeds word it: 'Overspent by £440'."""
+    diff = spent - allocated
+    if diff > 0:
+        return f"Overspent by {pounds(diff, pence)}"
+    if diff < 0:
+        return f"Underspent by {pounds(-diff, pence)}"
+    return "Spent in full"
+
+
+def share(part: Decimal, whole: Decimal) -> str:
+    """`part` as a percentage of `whole`: '40%', '6.2%', '0.5%' (to one decimal place)."""
+    if whole <= 0:
+        return ""
+    pct = (part * 100 / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    if pct == 0 and part > 0:
+        return "<0.1%"
+    text = f"{pct:f}"
+    if text.endswith(".0"):
+        text = text[:-2]
+    return f"{text}%"
+
+
+@dataclass(frozen=True)
+class Balance:
+    """Allocations set against the money available (grant plus any carry-forward)."""
+
+    available: Decimal
+    allocated: Decimal
+
+    @property
+    def remainder(self) -> Decimal:
+        """Unallocated money; negative when the allocations exceed what is available."""
+        return self.available - self.allocated
+
+    @property
+    def over_allocated(self) -> bool:
+        return self.allocated > self.available
+
+    def label(self, pence: bool = False) -> str:
+        """'Unallocated £4,200', 'Fully allocated' or 'Over-allocated by £440'."""
+        if self.over_allocated:
+            return f"Over-allocated by {pounds(-self.remainder, pence)}"
+        if self.remainder == 0:
+            return "Fully allocated"
+        return f"Unallocated {pounds(self.remainder, pence)}"
+
+
+def balance(grant: Decimal, allocations: Iterable[Decimal],
+            carry_forward: Decimal = ZERO) -> Balance:
+    """Total the allocations, exactly, against the grant and carry-forward."""
+    return Balance(grant + carry_forward, sum(allocations, ZERO))
