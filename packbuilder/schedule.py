@@ -41,6 +41,14 @@ LOCK_NAME = ".packbuilder.lock"
 DEFAULT_WINDOW = 10  # working days before the deadline
 LATE_NOTE = ("late items need the chair's agreement that they are urgent, with the reasons in the "
              "minutes (s100B(4)(b))")
+# s100B is for principal councils; a parish council can only decide the business in its summons
+PARISH_LATE_NOTE = ("a parish council cannot decide business that was not in the summons 3 clear "
+                    "days before (Schedule 12 paragraph 10): move late items to a later meeting")
+
+
+def late_note(rule: str) -> str:
+    """What publishing after the deadline means for this kind of body."""
+    return PARISH_LATE_NOTE if rule == "parish" else LATE_NOTE
 
 
 class State(enum.Enum):
@@ -90,7 +98,7 @@ class MeetingStatus:
             parts.append("deadline today")
         else:
             ago = _plural(-self.days_left, "working day")
-            parts.append(f"deadline passed {ago} ago: {LATE_NOTE}")
+            parts.append(f"deadline passed {ago} ago: {late_note(self.rule)}")
         state = self.state.value
         if self.built_at and self.state in (State.CURRENT, State.STALE):
             state += f", built {self.built_at}"
@@ -297,5 +305,5 @@ def _build_one(folder: Path, today: dt.date, window: int, output_root: Path | No
     pages = ", ".join(f"{p.label} {p.pages} pages" for p in result.packs)
     message = f"{pages} -> {outdir} (was {state.value})"
     if status.deadline_passed(today):
-        message += f"; deadline {_short(due)} has passed: {LATE_NOTE}"
+        message += f"; deadline {_short(due)} has passed: {late_note(rule)}"
     return Outcome(name, "built", message, result.warnings)

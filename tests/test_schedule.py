@@ -197,6 +197,16 @@ def test_status_cli_after_the_deadline(tmp_path: Path) -> None:
     assert "not built" in line
 
 
+def test_parish_late_note_does_not_cite_s100b(tmp_path: Path) -> None:
+    inputs = tmp_path / "inputs"
+    _meeting(inputs, "p", date=dt.datetime(2020, 3, 12), **{"Deadline rule": "parish"})
+    # deadline Sat 7 Mar 2020; on Mon 9 Mar it passed 1 day ago (Sat 7; Sun 8 does not count)
+    monday = dt.date(2020, 3, 9)
+    line = meeting_status(inputs / "p", monday, tmp_path / "out").line(monday)
+    assert "deadline passed 1 working day ago" in line
+    assert "Schedule 12" in line and "s100B" not in line
+
+
 def test_status_of_a_meeting_whose_date_cannot_be_read(tmp_path: Path) -> None:
     inputs = tmp_path / "inputs"
     _meeting(inputs, "a", date="next Thursday")  # type: ignore[arg-type]
