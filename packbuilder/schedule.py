@@ -302,6 +302,9 @@ def _build_one(folder: Path, today: dt.date, window: int, output_root: Path | No
     except PackError as exc:
         errors = _errors(exc)
         return Outcome(name, "failed", f"{errors[0]}{_more(len(errors))}")
+    except Exception as exc:  # noqa: BLE001 - a bug in one meeting must not stop the others' builds
+        return Outcome(name, "failed", f"unexpected {type(exc).__name__}: {exc} (this is a bug in "
+                       "packbuilder; please report it with the meeting folder)")
     pages = ", ".join(f"{p.label} {p.pages} pages" for p in result.packs)
     message = f"{pages} -> {outdir} (was {state.value})"
     if status.deadline_passed(today):

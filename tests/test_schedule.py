@@ -157,6 +157,23 @@ def test_a_broken_meeting_fails_alone(tmp_path: Path) -> None:
     assert read_manifest(output / "b") is not None
 
 
+def test_an_unexpected_error_in_one_meeting_does_not_stop_the_others(tmp_path: Path) -> None:
+    inputs, output = tmp_path / "inputs", tmp_path / "output"
+    _meeting(inputs, "a")
+    _meeting(inputs, "b")
+
+    class Exploding(FakeConverter):
+        def convert(self, documents: Sequence[Path], outdir: Path) -> list[Path]:
+            if not self.calls:
+                self.calls.append([])
+                raise RuntimeError("boom")
+            return super().convert(documents, outdir)
+
+    outcomes = _run(inputs, output, Exploding())
+    assert outcomes["a"].failed and "RuntimeError: boom" in outcomes["a"].message
+    assert outcomes["b"].action == "built"
+
+
 def test_status_states(tmp_path: Path) -> None:
     inputs, output = tmp_path / "inputs", tmp_path / "output"
     _meeting(inputs, "built")
