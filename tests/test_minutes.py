@@ -332,6 +332,9 @@ def test_pack_with_minutes_as_item_one(tmp_path: Path, libreoffice) -> None:  # 
     numbers = [int(n) for n in re.findall(r"^(\d+)\. ", body, flags=re.M)]
     assert numbers == [m[0] for m in minutes]
     assert NASTY in text  # & < " and {{ }} literally, not escaped or evaluated
+    numbered = re.findall(r"^\((\d+)\)\s*resolution (\d+)\.(\d+)", body, flags=re.M)
+    assert len(numbered) == 8 and all(shown == k for shown, _i, k in numbered), \
+        "resolutions are numbered (1), (2) afresh under every minute"
 
     log = text[text.index("Actions log"):]
     for _minute, action, owner, due, _status in actions:

@@ -239,16 +239,22 @@ def numbering_restarted_by(doc, list_style: str, heading_style: str,  # type: ig
     abstract = el("w:abstractNum", abstractNumId=str(abstract_id))
     abstract.append(el("w:multiLevelType", val="multilevel"))
     twips = str(int(indent_cm * 567))
-    for ilvl, fmt, lvl_text, left, hanging in ((0, "none", "", "0", "0"),
-                                               (1, "decimal", text, twips, twips)):
+    for style_name in (heading_style, list_style):  # unlink the styles from their old lists
+        style_id = doc.styles[style_name].style_id
+        for old in numbering.xpath(f'./w:abstractNum/w:lvl/w:pStyle[@w:val="{style_id}"]'):
+            old.getparent().remove(old)
+    levels = ((0, heading_style, "none", "", "0"), (1, list_style, "decimal", text, twips))
+    for ilvl, style_name, fmt, lvl_text, indent in levels:
         lvl = el("w:lvl", ilvl=str(ilvl))
         lvl.append(el("w:start", val="1"))
         lvl.append(el("w:numFmt", val=fmt))
+        # Word links a style to a list level both ways: the level names its style too
+        lvl.append(el("w:pStyle", val=doc.styles[style_name].style_id))
         lvl.append(el("w:suff", val="nothing" if ilvl == 0 else "tab"))
         lvl.append(el("w:lvlText", val=lvl_text))
         lvl.append(el("w:lvlJc", val="left"))
         ppr = el("w:pPr")
-        ppr.append(el("w:ind", left=left, hanging=hanging))
+        ppr.append(el("w:ind", left=indent, hanging=indent))
         lvl.append(ppr)
         abstract.append(lvl)
     # abstractNum elements must precede every num element
