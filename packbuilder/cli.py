@@ -72,10 +72,18 @@ def cli() -> None:
 def build(meeting_dir: Path, output: Path | None, no_cache: bool, quiet: bool) -> None:
     """Build the meeting's packs and print the path of each PDF written."""
     from packbuilder.build import build as run_build
-    from packbuilder.build import default_converter
+    from packbuilder.build import default_converter, default_output
+    from packbuilder.errors import PublishError
+    from packbuilder.schedule import meeting_lock
 
-    result = run_build(meeting_dir, output, converter=default_converter(cache=not no_cache),
-                       progress=_progress(quiet))
+    outdir = output or default_output(meeting_dir)
+    # the same lock as build-due, so a manual build and a scheduled one never overlap
+    with meeting_lock(outdir) as locked:
+        if not locked:
+            raise PublishError("another build of this meeting is running into this folder; wait for it "
+                               "to finish and build again", outdir)
+        result = run_build(meeting_dir, outdir, converter=default_converter(cache=not no_cache),
+                           progress=_progress(quiet))
     for pack in result.packs:
         click.echo(str(pack.path))
     if not quiet:
@@ -102,7 +110,8 @@ def check(meeting_dir: Path) -> None:
         click.echo(line)
 
 
-from packbuilder.cli_schedule import register as _register_schedule
+from packbuilder.cli_schedule import register as _register_schedule  # noqa: E402 - needs `cli`
+
 _register_schedule(cli)
 
 
