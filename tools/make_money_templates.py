@@ -144,7 +144,8 @@ def _title(doc) -> None:  # type: ignore[no-untyped-def]
 
 # the real columns: No. | project and outline | total budget | amount | share | measures |
 # priorities | approved; then the two tag columns
-PLAN_GRID = [1.0, 7.0, 2.3, 2.4, 1.6, 6.4, 3.2, 1.8, TAG, TAG]
+# docxtpl spreads the width of the grid columns it drops over the others: keep those two tiny
+PLAN_GRID = [1.0, 7.0, 2.3, 2.4, 1.6, 6.4, 3.0, 2.0, 0.02, 0.02]
 
 
 def _plan_row(t, cells: list[list[tuple[str, dict]]], right: tuple[int, ...] = ()):  # type: ignore[no-untyped-def, type-arg]
@@ -154,7 +155,7 @@ def _plan_row(t, cells: list[list[tuple[str, dict]]], right: tuple[int, ...] = (
         cell_paragraphs(row.cells[i], lines)
         if i in right:
             _right(row.cells[i])
-    set_widths(row, [1.0, 7.0, TAG, 2.3, TAG, 2.4, 1.6, 6.4, 3.2, 1.8])
+    set_widths(row, [1.0, 7.0, TAG, 2.3, TAG, 2.4, 1.6, 6.4, 3.0, 2.0])
     return row
 
 
@@ -187,7 +188,7 @@ def commissioning_plan() -> None:
         [_text("{% colspan outline_span %}{{ p.title }}", bold=True)] + _blocks("b", "p.outline"),
         tc_if,
         [_text("{{ p.total_budget }}"), ("{%p if p.budget_share %}", {"style": "Table Text"}),
-         _text("grant {{ p.budget_share }} of it", size=8),
+         _text("({{ p.budget_share }} from this grant)", size=8),
          ("{%p endif %}", {"style": "Table Text"})],
         tc_end,
         [_text("{{ p.amount }}")],
@@ -218,6 +219,7 @@ def commissioning_plan() -> None:
         (OVER_OR_UNALLOCATED, "{{ remainder }}", True),
     ])
     para(doc, "{%p if over_allocated %}")
+    para(doc, "")
     para(doc, "The allocations exceed the money available by {{ remainder }}. The plan records "
               "that this over-allocation is intended.", bold=True, size=10)
     para(doc, "{%p endif %}")

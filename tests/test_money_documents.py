@@ -1,0 +1,364 @@
+"""Commissioning plans and evaluation returns: workbooks in, checked money and real PDFs out."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import zipfile
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl import Workbook
+from pypdf import PdfReader
+
+from packbuilder import money, sheets
+from packbuilder.build import build
+from packbuilder.convert import LibreOffice
+from packbuilder.documents import load_data_paper
+from packbuilder.errors import ErrorList, InputError, PackError, Source
+from packbuilder.kinds.money_documents import load_commissioning_plan, load_evaluation_return
+from packbuilder.render import render
+from packbuilder.templates import find_template
+from tests.factory import make_meeting
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "inputs" / "2020-03-05-safer-plymouth"
+PRIORITIES = [(1, "Connecting Communities and Policing"), (2, "Preventing and deterring crime"),
+              (3, "Protecting people at risk of abuse"),
+              (4, "Supporting victims and witnesses and helping them to get justice"),
+              (5, "Getting the best out of the police")]
+PLAN_HEADER = ["No.", "Title", "Outline", "Amount allocated", "Outcome measures", "Priorities",
+               "Approved"]
+RETURN_HEADER = ["Title", "Amount allocated", "Actual spend", "Outcomes", "Comments"]
+AMOUNT = re.compile(r"£\d{1,3}(?:,\d{3})*(?:\.\d\d)?")
+
+
+def workbook(path: Path, kind: str, fields: dict[str, Any], header: Sequence[str],
+             rows: Sequence[Sequence[Any]], priorities: Sequence[tuple[int, str]] = (),
+             fields_sheet: str = "") -> Path:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Document"
+    ws.append(["Field", "Value"])
+    ws.append(["Kind", kind])
+    fs = wb.create_sheet(fields_sheet or ("Plan" if kind == "commissioning-plan" else "Return"))
+    fs.append(["Field", "Value"])
+    for k, v in fields.items():
+        fs.append([k, v])
+    pr = wb.create_sheet("Projects")
+    pr.append(list(header))
+    for row in rows:
+        pr.append(list(row))
+    if priorities:
+        ps = wb.create_sheet("Priorities")
+        ps.append(["No.", "Priority"])
+        for p in priorities:
+            ps.append(list(p))
+    wb.save(path)
+    return path
+
+
+def field_names(fields: dict[str, Any]) -> dict[str, Any]:
+    """Keyword arguments as field names: over_allocation_intended -> 'Over-allocation intended'."""
+    names = {"over_allocation_intended": "Over-allocation intended",
+             "name_printed": "Name (printed)"}
+    return {names.get(k, k.replace("_", " ").capitalize()): v for k, v in fields.items()}
+
+
+def plan(path: Path, rows: Sequence[Sequence[Any]], header: Sequence[str] = PLAN_HEADER,
+         **fields: Any) -> Path:
+    base = {"Partnership": "Safer Plymouth", "Title": "Spending plan", "Year": "2020/21",
+            "Status": "draft", "Grant total": 400568}
+    base.update(field_names(fields))
+    return workbook(path, "commissioning-plan", base, header, rows, PRIORITIES)
+
+
+def project(n: int, amount: Any, title: str | None = None, outline: str = "An outline.",
+            priorities: Any = "3, 4") -> list[Any]:
+    return [n, title or f"Project {n}", outline, amount, "- measure one\n- measure two",
+            priorities, None]
+
+
+def evaluation(path: Path, rows: Sequence[Sequence[Any]], **fields: Any) -> Path:
+    base = {"Partnership": "Safer Plymouth Partnership", "Title": "Final evaluation report",
+            "Year": "2018/19", "Status": "final", "Grant total": 400568, "Carry forward": 27678,
+            "Carry forward note": "for MARAC co-ordinator & IDVA hours"}
+    base.update(field_names(fields))
+    return workbook(path, "evaluation-return", base, RETURN_HEADER, rows)
+
+
+def load(path: Path) -> dict[str, Any]:
+    wb = sheets.Workbook(path)
+    kind = sheets.text(wb.fields("Document").require("Kind"))
+    loader = load_commissioning_plan if kind == "commissioning-plan" else load_evaluation_return
+    loaded = loader(wb)
+    return dict(loaded.context)
+
+
+def to_pdf(path: Path, converter: LibreOffice, outdir: Path) -> list[str]:
+    """Render a data workbook through its template and LibreOffice; the text of every page."""
+    paper = load_data_paper(path, Source(path), path.parent)
+    template = find_template(paper.template or "")
+    assert template is not None
+    docx = render(template, paper.context, outdir / f"{path.stem}.docx")
+    (pdf,) = converter.convert([docx], outdir / "pdf")
+    return [page.extract_text() or "" for page in PdfReader(pdf).pages]
+
+
+def amounts_in(text: str) -> list[Decimal]:
+    return [money.parse(m).value for m in AMOUNT.findall(text)]
+
+
+# --- loading and checking ------------------------------------------------------------------------
+
+def test_example_plan_is_seed_000_spending_plan() -> None:
+    ctx = load(EXAMPLE / "commissioning-plan-2020-21.xlsx")
+    allocations = [210000, 25000, 93575, 25000, 10000, 13993]  # seed 000, section 6
+    assert [p["amount"] for p in ctx["projects"]] == [money.pounds(Decimal(a)) for a in allocations]
+    assert ctx["grant_total"] == "£400,568"
+    assert ctx["total_allocated"] == money.pounds(Decimal(sum(allocations)))
+    unallocated = money.pounds(Decimal(400568 - sum(allocations)))
+    assert ctx["remainder_label"] == f"Unallocated {unallocated}"
+    assert ctx["draft"] and "DRAFT" in ctx["footer_label"]
+    assert ctx["projects"][0]["priorities"] == ["3. Protecting people at risk of abuse",
+                                                "4. Supporting victims and witnesses and helping "
+                                                "them to get justice"]
+
+
+def test_example_return_has_the_seed_overspend() -> None:
+    ctx = load(EXAMPLE / "evaluation-return-2018-19.xlsx")
+    outturns = {p["title"]: p["outturn"] for p in ctx["projects"]}
+    assert outturns["ASB/Low level crime/Emerging local issues"] == "Overspent by £440"
+    assert outturns["Safer Plymouth infrastructure"] == "Underspent by £440"
+    assert ctx["carry_forward"] == "£27,678"
+
+
+def test_seed_004_variant_contribution_and_total_budget(tmp_path: Path) -> None:
+    header = ["Title", "Recommendation", "OPCC contribution", "Total budget"]
+    rows = [["Domestic abuse", "Continue to commission", 110000, 501753],
+            ["Sexual violence", "Continue to commission", 25000, "£75,000"],
+            ["Drugs and alcohol", "Continue to commission", 98500, "£2m"]]
+    ctx = load(plan(tmp_path / "p.xlsx", rows, header=header))
+    assert ctx["has_total_budget"] and ctx["outline_span"] == 1
+    assert ctx["amount_heading"] == "OPCC contribution"
+    assert [p["total_budget"] for p in ctx["projects"]] == ["£501,753", "£75,000", "£2m"]
+    assert ctx["projects"][1]["budget_share"] == "33.3%"
+    assert ctx["projects"][0]["outline"][0].text == "Continue to commission"
+
+
+def test_pence_anywhere_means_pence_everywhere(tmp_path: Path) -> None:
+    ctx = load(plan(tmp_path / "p.xlsx", [project(1, "£100.10"), project(2, 200)],
+                    grant_total="300.10"))
+    assert [p["amount"] for p in ctx["projects"]] == ["£100.10", "£200.00"]
+    assert ctx["total_allocated"] == "£300.10" and ctx["remainder_label"] == "Fully allocated"
+
+
+@pytest.mark.parametrize(("amount", "says"), [
+    (-440, "negative"), ("TBC", "got 'TBC'"), ("12.345", "fractions of a penny"),
+    (None, "empty cell"),
+])
+def test_bad_allocation_names_the_cell(tmp_path: Path, amount: Any, says: str) -> None:
+    path = plan(tmp_path / "p.xlsx", [project(1, 1000), project(2, amount)])
+    with pytest.raises(InputError) as err:
+        load(path)
+    assert f"{path.name}, sheet Projects, cell D3" in str(err.value)
+    assert says in str(err.value)
+
+
+def test_every_bad_cell_is_reported_at_once(tmp_path: Path) -> None:
+    path = plan(tmp_path / "p.xlsx", [project(1, "ten"), project(2, 5, priorities="7"),
+                                      project(3, -1)], grant_total="lots")
+    with pytest.raises(ErrorList) as err:
+        load(path)
+    text = str(err.value)
+    for where in ("sheet Plan, cell B6", "sheet Projects, cell D2", "sheet Projects, cell F3",
+                  "sheet Projects, cell D4"):
+        assert where in text
+    assert "no priority 7" in text
+
+
+def test_over_allocation_is_an_error_unless_intended(tmp_path: Path) -> None:
+    rows = [project(1, 400000), project(2, 1008)]
+    with pytest.raises(InputError) as err:
+        load(plan(tmp_path / "p.xlsx", rows))
+    assert "over-allocated by £440" in str(err.value)
+    assert "Over-allocation intended" in str(err.value)
+    ctx = load(plan(tmp_path / "q.xlsx", rows, over_allocation_intended="yes"))
+    assert ctx["over_allocated"] and ctx["remainder"] == "£440"
+
+
+def test_carry_forward_counts_towards_what_is_available(tmp_path: Path) -> None:
+    ctx = load(plan(tmp_path / "p.xlsx", [project(1, 400568), project(2, 27678)],
+                    carry_forward="£27,678"))
+    assert ctx["available"] == "£428,246" and ctx["remainder_label"] == "Fully allocated"
+    assert ctx["projects"][1]["share"] == "6.9%"  # of the grant
+
+
+@pytest.mark.parametrize(("cell", "says"), [
+    ("three", "expected priority numbers"), ("9", "no priority 9"), ("2; 3 and 5", None),
+])
+def test_priorities_by_number(tmp_path: Path, cell: str, says: str | None) -> None:
+    path = plan(tmp_path / "p.xlsx", [project(1, 100, priorities=cell)])
+    if says is None:
+        assert [p[:2] for p in load(path)["projects"][0]["priorities"]] == ["2.", "3.", "5."]
+        return
+    with pytest.raises(InputError) as err:
+        load(path)
+    assert "sheet Projects, cell F2" in str(err.value) and says in str(err.value)
+
+
+def test_status_must_be_draft_or_final(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="status must be draft or final"):
+        load(plan(tmp_path / "p.xlsx", [project(1, 100)], status="nearly"))
+    assert load(plan(tmp_path / "q.xlsx", [project(1, 100)], status="Final"))["draft"] is False
+
+
+def test_formula_without_saved_value_says_open_and_save(tmp_path: Path) -> None:
+    path = plan(tmp_path / "p.xlsx", [project(1, 100), project(2, "=D2*2")])
+    with pytest.raises(InputError) as err:
+        load(path)
+    assert "cell D3" in str(err.value)
+    assert "open the workbook in Excel or LibreOffice and save it" in str(err.value)
+
+
+def test_formula_uses_the_value_the_spreadsheet_saved(tmp_path: Path) -> None:
+    path = plan(tmp_path / "p.xlsx", [project(1, 100), project(2, "=D2*2+0.5")])
+    # store the formula's result beside it, as saving in Excel or LibreOffice does (openpyxl cannot)
+    saved = tmp_path / "saved.xlsx"
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(saved, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename.endswith("sheet3.xml"):  # Projects
+                data = data.replace(b"<f>D2*2+0.5</f><v></v>", b"<f>D2*2+0.5</f><v>200.5</v>")
+                assert b"<v>200.5</v>" in data
+            dst.writestr(item, data)
+    ctx = load(saved)
+    assert [p["amount"] for p in ctx["projects"]] == ["£100.00", "£200.50"]
+    assert ctx["total_allocated"] == "£300.50"
+
+
+def test_return_needs_actual_spend(tmp_path: Path) -> None:
+    path = evaluation(tmp_path / "r.xlsx", [["A", 100, 90, "", ""], ["B", 200, "", "", ""]])
+    with pytest.raises(InputError) as err:
+        load(path)
+    assert "sheet Projects, cell C3" in str(err.value)
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.decimals(min_value=0, max_value=Decimal("500000"), places=2), min_size=1,
+                max_size=12),
+       st.decimals(min_value=1, max_value=Decimal("9000000"), places=2))
+def test_generated_plans_add_up(tmp_path: Path, allocations: list[Decimal], grant: Decimal) -> None:
+    over = sum(allocations) > grant
+    path = plan(tmp_path / "h.xlsx", [project(i, str(a)) for i, a in enumerate(allocations, 1)],
+                grant_total=str(grant), over_allocation_intended="yes" if over else "no")
+    ctx = load(path)
+    printed = [money.parse(p["amount"]).value for p in ctx["projects"]]
+    assert printed == allocations
+    assert money.parse(ctx["total_allocated"]).value == sum(printed, Decimal(0))
+    remainder = money.parse(ctx["remainder"]).value
+    assert remainder == abs(grant - sum(printed, Decimal(0)))
+    assert ctx["over_allocated"] == over
+
+
+# --- real documents through LibreOffice ----------------------------------------------------------
+
+@pytest.mark.libreoffice
+def test_long_plan_repeats_its_header_on_every_page(tmp_path: Path,
+                                                    libreoffice: LibreOffice) -> None:
+    outline = ("This project responds to the strategic assessment. " * 12 + "\n\n"
+               "- first activity of the project, described at some length\n"
+               "- second activity\n- third activity\n\n" + "It is reviewed quarterly. " * 10)
+    rows = [project(i, 10000 + i, outline=outline, priorities="1, 2, 3") for i in range(1, 21)]
+    pages = to_pdf(plan(tmp_path / "long.xlsx", rows), libreoffice, tmp_path)
+    assert len(pages) >= 5
+    for n, text in enumerate(pages, start=1):
+        if n < len(pages) or "Project 20" in text:
+            assert "How the outcomes will be measured" in text, f"page {n} lost the header row"
+        assert re.search(rf"Page\s*{n}\s*of\s*{len(pages)}", text), f"page {n} footer"
+        assert "SAFER PLYMOUTH DRAFT" in text
+    everything = "\n".join(pages)
+    for i in range(1, 21):
+        assert f"Project {i}\n" in everything or f"Project {i} " in everything
+    expected = sum(10000 + i for i in range(1, 21))
+    assert money.pounds(Decimal(expected)) in everything
+
+
+@pytest.mark.libreoffice
+def test_plan_pdf_reads_back_its_money(tmp_path: Path, libreoffice: LibreOffice) -> None:
+    rows = [project(1, 160200, title="Domestic abuse & <refuge> {{ x }}"), project(2, 25000),
+            project(3, "£98,500")]
+    pages = to_pdf(plan(tmp_path / "p.xlsx", rows, status="final"), libreoffice, tmp_path)
+    text = "\n".join(pages)
+    assert "Domestic abuse & <refuge> {{ x }}" in text  # spreadsheet text is data
+    found = amounts_in(text)
+    for a in (160200, 25000, 98500, 283700, 400568, 400568 - 283700):
+        assert Decimal(a) in found, a
+    assert "Unallocated" in text and "DRAFT" not in text
+    assert "Total budget" not in text
+    assert "Police & Crime Plan priorities" in text
+    for number, name in PRIORITIES:
+        assert f"{number}. {name}" in text.replace("\n", " ")
+    assert "40%" in text  # £160,200 of £400,568
+
+
+@pytest.mark.libreoffice
+def test_total_budget_column_and_over_allocation_show(tmp_path: Path,
+                                                      libreoffice: LibreOffice) -> None:
+    header = [*PLAN_HEADER, "Total budget"]
+    rows = [project(1, 400000) + ["£573,300"], project(2, 1008) + ["£2m"]]
+    pages = to_pdf(plan(tmp_path / "p.xlsx", rows, header=header, over_allocation_intended="yes"),
+                   libreoffice, tmp_path)
+    text = "\n".join(pages)
+    assert "Total budget" in text and "£573,300" in text and "£2m" in text
+    assert "OVER-ALLOCATED by" in text and "£440" in text
+
+
+@pytest.mark.libreoffice
+def test_return_pdf_prints_outturns_and_signature(tmp_path: Path, libreoffice: LibreOffice) -> None:
+    rows = [["PDAS", 160200, 160200, "Supported:\n- 2,067 victims", "Provided by Sanctuary"],
+            ["ASB", 5868, 6308, "Operations", "Spent on:\n- £700 rental"],
+            ["Prevent", 3000, 1800, "Sessions", ""]]
+    pages = to_pdf(evaluation(tmp_path / "r.xlsx", rows, name_printed="Lucy Gannon",
+                              position="Commissioning Manager"), libreoffice, tmp_path)
+    text = "\n".join(pages)
+    for phrase in ("Spent in full", "Overspent by £440", "Underspent by £1,200", "Lucy Gannon",
+                   "Name (printed)", "Signature", "Position", "Date", "Actual spend"):
+        assert phrase in text, phrase
+    assert "Underspent by £760" in text  # in total: 440 over, 1,200 under
+    cfwd = "(+ carry-forward £27,678 for MARAC co-ordinator & IDVA hours)"
+    assert cfwd in text.replace("\n", " ")
+    assert re.search(r"Page\s*1\s*of\s*\d", pages[0])
+
+
+@pytest.mark.libreoffice
+def test_example_meeting_builds_with_both_money_papers(tmp_path: Path,
+                                                       libreoffice: LibreOffice) -> None:
+    folder = tmp_path / "meeting"
+    folder.mkdir()
+    for name in ("commissioning-plan-2020-21.xlsx", "evaluation-return-2018-19.xlsx"):
+        shutil.copy(EXAMPLE / name, folder / name)
+    make_meeting(folder, [
+        {"title": "Commissioning plan 2020/21",
+         "papers": ["commissioning-plan-2020-21.xlsx", "evaluation-return-2018-19.xlsx"]},
+    ])
+    result = build(folder, tmp_path / "out", converter=libreoffice)
+    (pack,) = result.packs
+    text = "\n".join(p.extract_text() or "" for p in PdfReader(pack.path).pages)
+    for phrase in ("Grant total: £400,568", "Unallocated", "£23,000", "SAFER PLYMOUTH DRAFT",
+                   "Overspent by £440", "Underspent by £1,200", "Agenda Item 1"):
+        assert phrase in text, phrase
+    assert any("commissioning plan is a draft" in w for w in result.warnings)
+
+
+def test_unknown_money_problem_is_a_pack_error(tmp_path: Path) -> None:
+    # a workbook without the Plan sheet: one clear error naming the file
+    path = workbook(tmp_path / "p.xlsx", "evaluation-return", {"Grant total": 1}, RETURN_HEADER, [],
+                    fields_sheet="Plan")
+    with pytest.raises(PackError, match="no sheet named 'Return'"):
+        load(path)
