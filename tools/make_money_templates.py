@@ -5,9 +5,10 @@ Both are landscape documents with one wide table whose header row repeats on eve
 
 The commissioning plan's optional "Total budget" column is one table column wrapped in docxtpl
 cell tags: ``{%tc if has_total_budget %}`` and ``{%tc endif %}`` sit in two narrow cells either side
-of it and disappear when rendered. When the column is left out, the outline cell spans its width
-(``{% colspan outline_span %}``). The table grid lists the real columns first and two narrow columns
-for the tag cells last, because docxtpl drops unused grid columns from the end.
+of it and disappear when rendered. Every row keeps the full width of the grid: the outline cell
+spans its own column and the first tag column (``{% colspan 2 if has_total_budget else 4 %}``: all
+four when the budget is left out) and the budget cell spans the second tag column. So the template
+looks right when opened in Word, and the rendered table needs no grid repairs.
 
 Run: .venv/bin/python tools/make_money_templates.py
 """
@@ -37,7 +38,8 @@ from docxkit import (  # noqa: E402
 
 OUT = Path(__file__).resolve().parent.parent / "templates"
 OVER_OR_UNALLOCATED = "{{ 'OVER-ALLOCATED by' if over_allocated else 'Unallocated' }}"
-TAG = 0.5  # width (cm) of a cell holding only a {%tc %} tag
+TAG = 0.4  # width (cm) of a cell holding only a {%tc %} tag
+OUTLINE_SPAN = "{% colspan 2 if has_total_budget else 4 %}"
 
 
 def _styles(doc) -> None:  # type: ignore[no-untyped-def]
@@ -60,17 +62,6 @@ def _landscape(doc) -> None:  # type: ignore[no-untyped-def]
     section.top_margin = Cm(1.8)
     section.bottom_margin = Cm(2.0)
     page_x_of_y_footer(section, prefix="{{ footer_label }}    ")
-
-
-def _grid(tbl, widths_cm: list[float]) -> None:  # type: ignore[no-untyped-def]
-    """Rewrite the table grid: the real columns' widths, in order."""
-    grid = tbl._tbl.tblGrid
-    for col in list(grid):
-        grid.remove(col)
-    for w in widths_cm:
-        col = OxmlElement("w:gridCol")
-        col.set(qn("w:w"), str(int(Cm(w).twips)))
-        grid.append(col)
 
 
 def _fixed(tbl) -> None:  # type: ignore[no-untyped-def]
@@ -142,10 +133,9 @@ def _title(doc) -> None:  # type: ignore[no-untyped-def]
 
 # --- commissioning plan --------------------------------------------------------------------------
 
-# the real columns: No. | project and outline | total budget | amount | share | measures |
-# priorities | approved; then the two tag columns
-# docxtpl spreads the width of the grid columns it drops over the others: keep those two tiny
-PLAN_GRID = [1.0, 7.0, 2.3, 2.4, 1.6, 6.4, 3.0, 2.0, 0.02, 0.02]
+# No. | project and outline | {%tc if %} | total budget | {%tc endif %} | amount | share |
+# measures | priorities | approved
+PLAN_GRID = [1.0, 6.4, TAG, 2.1, TAG, 2.4, 1.6, 6.4, 3.0, 2.0]
 
 
 def _plan_row(t, cells: list[list[tuple[str, dict]]], right: tuple[int, ...] = ()):  # type: ignore[no-untyped-def, type-arg]
@@ -155,7 +145,7 @@ def _plan_row(t, cells: list[list[tuple[str, dict]]], right: tuple[int, ...] = (
         cell_paragraphs(row.cells[i], lines)
         if i in right:
             _right(row.cells[i])
-    set_widths(row, [1.0, 7.0, TAG, 2.3, TAG, 2.4, 1.6, 6.4, 3.0, 2.0])
+    set_widths(row, PLAN_GRID)
     return row
 
 
@@ -171,8 +161,8 @@ def commissioning_plan() -> None:
     tc_end = [("{%tc endif %}", {"style": "Table Text", "size": 5})]
     head = _plan_row(t, [
         [_text("No.", bold=True)],
-        [_text("{% colspan outline_span %}Project or service and brief outline", bold=True)],
-        tc_if, [_text("Total budget", bold=True)], tc_end,
+        [_text(OUTLINE_SPAN + "Project or service and brief outline", bold=True)],
+        tc_if, [_text("{% colspan 2 %}Total budget", bold=True)], tc_end,
         [_text("{{ amount_heading }}", bold=True)],
         [_text("Share of grant", bold=True)],
         [_text("How the outcomes will be measured", bold=True)],
@@ -185,9 +175,10 @@ def commissioning_plan() -> None:
     _plan_row(t, [[("{%tr for p in projects %}", {})]] + [[]] * 9)
     _plan_row(t, [
         [_text("{{ p.number }}", bold=True)],
-        [_text("{% colspan outline_span %}{{ p.title }}", bold=True)] + _blocks("b", "p.outline"),
+        [_text(OUTLINE_SPAN + "{{ p.title }}", bold=True)] + _blocks("b", "p.outline"),
         tc_if,
-        [_text("{{ p.total_budget }}"), ("{%p if p.budget_share %}", {"style": "Table Text"}),
+        [_text("{% colspan 2 %}{{ p.total_budget }}"),
+         ("{%p if p.budget_share %}", {"style": "Table Text"}),
          _text("({{ p.budget_share }} from this grant)", size=8),
          ("{%p endif %}", {"style": "Table Text"})],
         tc_end,
@@ -201,8 +192,8 @@ def commissioning_plan() -> None:
     _plan_row(t, [[("{%tr endfor %}", {})]] + [[]] * 9)
     total = _plan_row(t, [
         [_text("")],
-        [_text("{% colspan outline_span %}Total allocated", bold=True)],
-        tc_if, [_text("")], tc_end,
+        [_text(OUTLINE_SPAN + "Total allocated", bold=True)],
+        tc_if, [_text("{% colspan 2 %}")], tc_end,
         [_text("{{ total_allocated }}", bold=True)],
         [_text("")], [_text("")], [_text("")], [_text("")],
     ], right=(5,))

@@ -234,7 +234,6 @@ def load_commissioning_plan(wb: sheets.Workbook) -> Loaded:
     ctx.update({
         "amount_heading": _heading(wb, table, "amount allocated"),
         "has_total_budget": has_budget,
-        "outline_span": 1 if has_budget else 2,  # the outline cell takes the budget column's width
         "has_priorities": bool(key),
         "priorities_heading": (_field_text(fields, "Priorities heading")
                                or "Police & Crime Plan priorities"),
