@@ -51,6 +51,9 @@ def new_document(landscape: bool = False):  # type: ignore[no-untyped-def]
         for theme_attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
             if fonts.get(qn(theme_attr)) is not None:
                 del fonts.attrib[qn(theme_attr)]
+        p_pr = st.element.get_or_add_pPr()
+        for border in p_pr.findall(qn("w:pBdr")):  # python-docx's Title has a blue rule under it
+            p_pr.remove(border)
         st.paragraph_format.space_before = Pt(12 if name != "Title" else 0)
         st.paragraph_format.space_after = Pt(6)
     for name in ("List Bullet", "List Number"):
@@ -144,8 +147,9 @@ def page_x_of_y_footer(section, prefix: str = "") -> None:  # type: ignore[no-un
         run.font.size = Pt(8)
 
 
-def _field(p, code: str) -> None:  # type: ignore[no-untyped-def]
+def _field(p, code: str, size: int = 8) -> None:  # type: ignore[no-untyped-def]
     run = p.add_run()
+    run.font.size = Pt(size)  # the field's result takes the run's size, as the words around it do
     begin = OxmlElement("w:fldChar")
     begin.set(qn("w:fldCharType"), "begin")
     instr = OxmlElement("w:instrText")
