@@ -137,6 +137,8 @@ def page_x_of_y_footer(section, prefix: str = "") -> None:  # type: ignore[no-un
     """A footer reading '<prefix>Page X of Y' with real PAGE and NUMPAGES fields."""
     p = section.footer.paragraphs[0]
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    # LibreOffice draws a field's result in the paragraph's size, not the run's: size the style
+    p.style.font.size = Pt(8)
     if prefix:
         p.add_run(prefix)
     p.add_run("Page ")
