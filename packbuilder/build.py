@@ -54,7 +54,8 @@ class BuildResult:
     def summary(self) -> list[str]:
         lines = []
         for p in self.packs:
-            lines.append(f"{p.label}: {p.items} items with papers, {p.pages} pages "
+            items = "1 item" if p.items == 1 else f"{p.items} items"
+            lines.append(f"{p.label}: {items} with papers, {p.pages} pages "
                          f"({p.numbered} numbered) -> {p.path}")
         lines.extend(f"warning: {w}" for w in self.warnings)
         lines.append(f"built {self.meeting.name} in {self.seconds:.1f} s "

@@ -25,7 +25,7 @@ def test_build_prints_each_pdf_path_and_a_summary(tmp_path):
     paths = proc.stdout.split()
     assert paths == [str(tmp_path / "out" / "m-agenda-pack.pdf")]
     assert Path(paths[0]).is_file()
-    assert "1 items with papers" in proc.stderr and "built m in" in proc.stderr
+    assert "1 item with papers" in proc.stderr and "built m in" in proc.stderr
 
 
 def test_default_output_is_output_slash_meeting_name(tmp_path):
