@@ -1,27 +1,50 @@
 """Word to PDF: the converter interface, LibreOffice headless behind it, and a conversion cache.
 
-The rest of packbuilder sees only `Converter`: a pack could be converted by a remote service tomorrow
-without touching the other stages. LibreOffice starts in about 0.7 s and then converts a small document
-in about 0.1 s, so every document of a build goes through one ``soffice`` process. Each process gets a
-user profile of its own, so that two builds at once (or a desktop LibreOffice) never share one.
+The rest of packbuilder sees only `Converter`: a pack could be converted by a remote service
+tomorrow without touching the other stages.
+
+LibreOffice costs about a second to start and then a fraction of a second per document, so a build
+hands every document to one ``soffice`` process, or, when the batch is big enough to pay for a
+second start, splits it between two processes running side by side (one per core). Each process
+gets a user profile of its own, so two builds at once (or a desktop LibreOffice) never share one.
+A process that produces no new PDF for `timeout` seconds is hung: it is killed and the documents it
+had not finished go to a fresh process, once; a process that crashes is restarted the same way.
+LibreOffice converts in the order it is given, so the first document without a PDF is to blame.
+
+The cache is content-addressed: the key is the document's content, the converter's version and the
+export filter, so a document converted once is never converted again, whatever its name or folder.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
 import signal
 import subprocess
 import tempfile
+import threading
+import time
+import zipfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from packbuilder.errors import ConversionError, Source
+from packbuilder.errors import ConversionError, PackError, Source
 
 PDF_FILTER = "pdf:writer_pdf_Export"
 DEFAULT_TIMEOUT = float(os.environ.get("PACKBUILDER_CONVERT_TIMEOUT", "120"))
+# A second LibreOffice costs a start (about a second of one core) and ~250 MB; below this many
+# documents one process finishes first (measured in bench/results.md).
+PARALLEL_MIN_DOCUMENTS = 4
+# LibreOffice maps, touches and unmaps a large block over and over while starting: ~300,000 page
+# faults, half a second of system time. Keeping such blocks in the heap makes a start ~0.4 s faster
+# for ~45 MB more resident memory, so it is used when one process converts the whole batch (two
+# processes are already ~500 MB). glibc only; other C libraries ignore the variable.
+GLIBC_TUNABLES = "glibc.malloc.mmap_threshold=268435456:glibc.malloc.trim_threshold=268435456"
+_POLL = 0.05
 
 
 class Converter(Protocol):
@@ -46,34 +69,65 @@ def find_soffice() -> str | None:
         if found:
             return found
     for path in ("/usr/bin/soffice", "/usr/lib/libreoffice/program/soffice",
-                 "/opt/libreoffice/program/soffice", "/Applications/LibreOffice.app/Contents/MacOS/soffice"):
+                 "/opt/libreoffice/program/soffice",
+                 "/Applications/LibreOffice.app/Contents/MacOS/soffice"):
         if os.path.exists(path):
             return path
     return None
 
 
-class LibreOffice:
-    """LibreOffice headless, one process per batch, restarted once if it hangs or dies."""
+def default_processes() -> int:
+    env = os.environ.get("PACKBUILDER_CONVERT_PROCESSES")
+    if env and env.isdigit() and int(env) > 0:
+        return int(env)
+    return min(2, os.cpu_count() or 1)
 
-    def __init__(self, soffice: str | None = None, timeout: float = DEFAULT_TIMEOUT) -> None:
+
+@dataclass(frozen=True)
+class _Job:
+    """One document of a batch: its place in the batch, the original, and its staged ASCII copy."""
+
+    index: int
+    original: Path
+    staged: Path
+    output: Path
+
+
+class LibreOffice:
+    """LibreOffice headless: one or two processes per batch, each restarted once if it fails.
+
+    Args:
+        soffice: the ``soffice`` program (found on PATH when not given).
+        timeout: seconds a process may go without producing a PDF before it is deemed hung.
+        processes: most LibreOffice processes run at once (default: 2 on a multi-core machine).
+    """
+
+    def __init__(self, soffice: str | None = None, timeout: float = DEFAULT_TIMEOUT,
+                 processes: int | None = None) -> None:
         found = soffice or find_soffice()
         if not found:
-            raise ConversionError(
-                "LibreOffice is not installed; run `make setup` (or apt-get install libreoffice-writer-nogui)"
-            )
+            raise ConversionError("LibreOffice is not installed; run `make setup` "
+                                  "(or apt-get install libreoffice-writer-nogui)")
         self.soffice = found
         self.timeout = timeout
+        self.processes = processes or default_processes()
         self._version: str | None = None
 
     def version(self) -> str:
         if self._version is None:
-            try:
-                out = subprocess.run([self.soffice, "--version"], capture_output=True, text=True,
-                                     timeout=60, stdin=subprocess.DEVNULL).stdout.strip()
-            except (OSError, subprocess.SubprocessError):
-                out = "unknown"
-            self._version = f"{out}|{PDF_FILTER}"
+            self._version = f"{self._program_version()}|{PDF_FILTER}"
         return self._version
+
+    def _program_version(self) -> str:
+        # versionrc changes with every LibreOffice build; reading it saves a process per build
+        rc = Path(os.path.realpath(self.soffice)).parent / "versionrc"
+        if rc.is_file():
+            return "versionrc:" + hashlib.sha256(rc.read_bytes()).hexdigest()[:16]
+        try:
+            return subprocess.run([self.soffice, "--version"], capture_output=True, text=True,
+                                  timeout=60, stdin=subprocess.DEVNULL).stdout.strip() or "unknown"
+        except (OSError, subprocess.SubprocessError):
+            return "unknown"
 
     def convert(self, documents: Sequence[Path], outdir: Path) -> list[Path]:
         if not documents:
@@ -81,66 +135,179 @@ class LibreOffice:
         outdir.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(prefix="packbuilder-lo-") as tmp:
             work = Path(tmp)
+            (work / "in").mkdir()
+            (work / "out").mkdir()
             # ASCII names in a folder of our own: no clashes between papers of the same name in
             # different folders, and no surprises with non-ASCII file names on odd locales
-            staged = []
+            jobs = []
             for i, doc in enumerate(documents):
-                target = work / "in" / f"d{i:04d}{doc.suffix.lower()}"
-                target.parent.mkdir(exist_ok=True)
-                shutil.copyfile(doc, target)
-                staged.append(target)
-            pending = list(range(len(documents)))
-            for attempt in (1, 2):
-                self._run([staged[i] for i in pending], work, attempt, documents, pending)
-                pending = [i for i in pending if not (work / "out" / f"d{i:04d}.pdf").exists()]
-                if not pending:
-                    break
-            if pending:
-                doc = documents[pending[0]]
-                raise ConversionError(
-                    "LibreOffice could not convert this document to PDF; open it in Word or LibreOffice, "
-                    "check it opens, and save it again",
-                    Source(doc),
-                )
+                staged = work / "in" / f"d{i:04d}{doc.suffix.lower()}"
+                try:
+                    shutil.copyfile(doc, staged)
+                except OSError as exc:
+                    raise ConversionError(f"cannot read this document ({exc.strerror})",
+                                          Source(doc)) from None
+                jobs.append(_Job(i, doc, staged, work / "out" / f"d{i:04d}.pdf"))
+            self._convert_all(jobs, work)
             results = []
-            for i, doc in enumerate(documents):
-                dest = outdir / f"{i:04d}-{hashlib.sha1(str(doc).encode()).hexdigest()[:8]}.pdf"
-                shutil.move(str(work / "out" / f"d{i:04d}.pdf"), dest)
+            for job in jobs:
+                tag = hashlib.sha1(str(job.original).encode()).hexdigest()[:8]
+                dest = outdir / f"{job.index:04d}-{tag}.pdf"
+                shutil.move(str(job.output), dest)
                 results.append(dest)
             return results
 
-    def _run(self, docs: list[Path], work: Path, attempt: int, originals: Sequence[Path],
-             pending: list[int]) -> None:
-        profile = work / f"profile{attempt}"
+    def _convert_all(self, jobs: list[_Job], work: Path) -> None:
+        shards = split(jobs, self.processes if len(jobs) >= PARALLEL_MIN_DOCUMENTS else 1)
+        cancel = threading.Event()
+        workers = [_Worker(self, shard, work, f"p{n}", cancel, alone=len(shards) == 1)
+                   for n, shard in enumerate(shards)]
+        if len(workers) == 1:
+            workers[0].run_catching()
+        else:
+            threads = [threading.Thread(target=w.run_catching, daemon=True) for w in workers]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+        failures = [w.error for w in workers if w.error is not None]
+        if failures:
+            # the earliest document of the batch that failed, whichever process met it first
+            raise min(failures, key=lambda f: f.index).error
+
+
+def split(jobs: list[_Job], parts: int) -> list[list[_Job]]:
+    """Share the jobs between `parts` processes, balanced by file size (a proxy for work), each part
+    in batch order."""
+    parts = max(1, min(parts, len(jobs)))
+    shards: list[list[_Job]] = [[] for _ in range(parts)]
+    loads = [0] * parts
+    for job in sorted(jobs, key=lambda j: -_size(j.staged)):
+        lightest = loads.index(min(loads))
+        shards[lightest].append(job)
+        loads[lightest] += _size(job.staged) + 20_000  # each document has a fixed cost too
+    return [sorted(s, key=lambda j: j.index) for s in shards if s]
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+class _Failure(Exception):
+    def __init__(self, index: int, error: PackError) -> None:
+        super().__init__(str(error))
+        self.index = index
+        self.error = error
+
+
+class _Worker:
+    """Converts one share of a batch in one LibreOffice process at a time, restarting it once."""
+
+    def __init__(self, lo: LibreOffice, jobs: list[_Job], work: Path, name: str,
+                 cancel: threading.Event, alone: bool) -> None:
+        self.lo, self.jobs, self.work, self.name, self.cancel = lo, jobs, work, name, cancel
+        self.alone = alone  # the only process of its batch
+        self.error: _Failure | None = None
+
+    def run_catching(self) -> None:
+        """Run; a failure is kept in `error` and stops the other processes of the batch."""
+        try:
+            self.run()
+        except _Failure as exc:
+            self.error = exc
+            self.cancel.set()
+        except PackError as exc:
+            self.error = _Failure(self.jobs[0].index, exc)
+            self.cancel.set()
+
+    def run(self) -> None:
+        pending = self.jobs
+        hung = False
+        for attempt in (1, 2):
+            hung = self._process(pending, self.work / f"profile-{self.name}-{attempt}")
+            if self.cancel.is_set():
+                return
+            pending = [j for j in pending if not j.output.exists()]
+            if not pending:
+                return
+        job = pending[0]
+        if hung:
+            error = ConversionError(
+                f"LibreOffice hung converting this document (no result after "
+                f"{self.lo.timeout:g} s, twice); open it in Word, check it, and save it again",
+                Source(job.original),
+            )
+        else:
+            error = ConversionError(
+                "LibreOffice could not convert this document to PDF; open it in Word or "
+                "LibreOffice, check it opens, and save it again",
+                Source(job.original),
+            )
+        raise _Failure(job.index, error)
+
+    def _process(self, jobs: list[_Job], profile: Path) -> bool:
+        """Run one LibreOffice on `jobs`; True if it was killed for making no progress."""
         cmd = [
-            self.soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--invisible",
-            "--nologo", "--norestore", "--nolockcheck", "--convert-to", PDF_FILTER,
-            "--outdir", str(work / "out"), *map(str, docs),
+            self.lo.soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless",
+            "--invisible", "--nologo", "--norestore", "--nolockcheck", "--convert-to", PDF_FILTER,
+            "--outdir", str(self.work / "out"), *(str(j.staged) for j in jobs),
         ]
-        env = dict(os.environ, HOME=str(work), SAL_USE_VCLPLUGIN="svp")
+        env = dict(os.environ, HOME=str(self.work), SAL_USE_VCLPLUGIN="svp")
+        if self.alone:
+            tunables = [env.get("GLIBC_TUNABLES"), GLIBC_TUNABLES]
+            env["GLIBC_TUNABLES"] = ":".join(t for t in tunables if t)
         try:
             proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                     stderr=subprocess.DEVNULL, env=env, start_new_session=True)
         except OSError as exc:
-            raise ConversionError(f"cannot start LibreOffice ({exc.strerror})") from None
+            raise ConversionError(
+                f"cannot start LibreOffice {self.lo.soffice} ({exc.strerror})") from None
+        done = 0
+        last_progress = time.monotonic()
         try:
-            proc.wait(timeout=self.timeout * max(1, len(docs)) ** 0.5 + self.timeout)
-        except subprocess.TimeoutExpired:
+            while proc.poll() is None:
+                if self.cancel.is_set():
+                    _kill_group(proc)
+                    return False
+                now_done = sum(1 for j in jobs if j.output.exists())
+                if now_done != done:
+                    done, last_progress = now_done, time.monotonic()
+                elif time.monotonic() - last_progress > self.lo.timeout:
+                    _kill_group(proc)
+                    _drop_incomplete(jobs)
+                    return True
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    proc.wait(timeout=_POLL)
+        except BaseException:
             _kill_group(proc)
-            if attempt == 2:
-                first = originals[pending[0]]
-                raise ConversionError(
-                    f"LibreOffice hung converting this document (no result after {self.timeout:.0f} s, "
-                    "twice); open it in Word, check it, and save it again",
-                    Source(first),
-                ) from None
+            raise
+        if proc.returncode != 0:
+            # a crash may leave the PDF it was writing half written
+            _drop_incomplete(jobs)
+        _kill_group(proc)  # a helper process LibreOffice left behind
+        return False
+
+
+def _drop_incomplete(jobs: list[_Job]) -> None:
+    """Delete PDFs that a killed or crashed process left half written (no trailer at the end)."""
+    for job in jobs:
+        try:
+            with open(job.output, "rb") as fh:
+                fh.seek(0, os.SEEK_END)
+                fh.seek(max(0, fh.tell() - 1024))
+                complete = b"%%EOF" in fh.read()
+        except OSError:
+            continue
+        if not complete:
+            job.output.unlink(missing_ok=True)
 
 
 def _kill_group(proc: subprocess.Popen) -> None:  # type: ignore[type-arg]
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
     proc.wait()
 
 
@@ -152,9 +319,30 @@ def cache_dir() -> Path:
     return Path(base) / "packbuilder"
 
 
+def content_digest(document: Path) -> bytes:
+    """What a document says, not how it was zipped.
+
+    A .docx is a zip whose entries carry the time they were written, so the same paper rendered
+    twice has different bytes; hashing the entries' names and contents lets a re-rendered but
+    unchanged paper hit the cache. Anything that is not a readable zip is hashed byte for byte.
+    """
+    h = hashlib.sha256()
+    try:
+        with zipfile.ZipFile(document) as z:
+            for info in sorted(z.infolist(), key=lambda i: i.filename):
+                h.update(info.filename.encode() + b"\0")
+                h.update(hashlib.sha256(z.read(info)).digest())
+        return b"zip:" + h.digest()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError):
+        pass
+    h = hashlib.sha256()
+    h.update(document.read_bytes())
+    return b"raw:" + h.digest()
+
+
 class CachingConverter:
-    """Wraps a converter: a document whose bytes, converter version and options were converted before
-    is never converted again."""
+    """Wraps a converter: a document whose content, converter version and options were converted
+    before is never converted again."""
 
     def __init__(self, inner: Converter, directory: Path | None = None) -> None:
         self.inner = inner
@@ -167,26 +355,35 @@ class CachingConverter:
 
     def key(self, document: Path) -> str:
         h = hashlib.sha256()
-        h.update(self.inner.version().encode())
-        h.update(document.suffix.lower().encode())
-        h.update(document.read_bytes())
+        h.update(self.inner.version().encode() + b"\0")
+        h.update(document.suffix.lower().encode() + b"\0")
+        try:
+            h.update(content_digest(document))
+        except OSError as exc:
+            raise ConversionError(f"cannot read this document ({exc.strerror})",
+                                  Source(document)) from None
         return h.hexdigest()
+
+    def _path(self, key: str) -> Path:
+        return self.directory / key[:2] / f"{key}.pdf"
 
     def convert(self, documents: Sequence[Path], outdir: Path) -> list[Path]:
         outdir.mkdir(parents=True, exist_ok=True)
         keys = [self.key(d) for d in documents]
-        cached = {k: self.directory / k[:2] / f"{k}.pdf" for k in keys}
-        missing = [d for d, k in zip(documents, keys, strict=True) if not cached[k].exists()]
         # one document converted once, even if it appears twice in a build
-        unique = list({self.key(d): d for d in missing}.values())
-        if unique:
-            converted = self.inner.convert(unique, outdir / "fresh")
-            for doc, pdf in zip(unique, converted, strict=True):
-                target = cached[self.key(doc)]
+        missing: dict[str, Path] = {}
+        for doc, key in zip(documents, keys, strict=True):
+            if key not in missing and not self._path(key).exists():
+                missing[key] = doc
+        if missing:
+            converted = self.inner.convert(list(missing.values()), outdir / "fresh")
+            for key, pdf in zip(missing, converted, strict=True):
+                target = self._path(key)
                 target.parent.mkdir(parents=True, exist_ok=True)
-                tmp = target.with_suffix(f".{os.getpid()}.tmp")
+                # written aside then renamed: a build stopped half way never leaves half a PDF
+                tmp = target.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
                 shutil.copyfile(pdf, tmp)
                 os.replace(tmp, target)
-        self.misses += len(unique)
+        self.misses += len(missing)
         self.hits += len(documents) - len(missing)
-        return [cached[k] for k in keys]
+        return [self._path(k) for k in keys]

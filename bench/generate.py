@@ -1,0 +1,300 @@
+"""The benchmark's meeting: 12 agenda items, 10 officers' Word reports and about 1,000 appendix pages.
+
+A large pack is mostly appendices that arrive as PDFs: strategies full of text, data tables, pages of
+photographs and charts, landscape spreadsheets. We make each kind as a Word document and convert it once
+with LibreOffice, as its author would have; the PDFs are kept in ``bench/work/appendices`` so that
+regenerating the meeting never re-measures their conversion. The Word reports (2 to 30 pages) stay
+Word documents: converting them is part of every build.
+
+Everything is deterministic (a seeded random generator), so two machines measure the same meeting.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import shutil
+import struct
+import subprocess
+import tempfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.shared import Cm, Pt
+from openpyxl import Workbook
+from pypdf import PdfReader
+
+WORK = Path(__file__).resolve().parent / "work"
+MEETING = WORK / "meeting"
+APPENDICES = WORK / "appendices"
+# bump when the appendix recipes change, so cached PDFs are remade
+GENERATION = "3"
+
+WORDS = (
+    "partnership community safety residents council police health probation voluntary sector "
+    "commissioning outcomes priority funding evaluation violence exploitation prevention housing "
+    "support services board strategy delivery quarter performance indicator target review evidence "
+    "assessment risk children families young people neighbourhood reduction reoffending victims "
+    "consultation engagement governance assurance budget allocation recommendation progress"
+).split()
+
+
+@dataclass(frozen=True)
+class Appendix:
+    name: str
+    kind: str  # text | tables | images | landscape
+    units: int  # paragraphs, table rows, images or landscape rows: roughly sets the page count
+
+
+# About 1,000 pages in all, in the proportions of real packs (mostly text and tables).
+APPENDICES_SPEC = [
+    Appendix("Appendix A - Strategic assessment 2019-20", "text", 900),
+    Appendix("Appendix B - Crime and disorder data tables", "tables", 2600),
+    Appendix("Appendix C - Site visit photographs", "images", 60),
+    Appendix("Appendix D - Commissioning budget by service (landscape)", "landscape", 1500),
+    Appendix("Appendix E - Community consultation responses", "text", 700),
+    Appendix("Appendix F - Performance scorecard", "tables", 1600),
+    Appendix("Appendix G - Hate crime charts", "images", 40),
+    Appendix("Appendix H - Partner action plans (landscape)", "landscape", 900),
+]
+
+# (file name, approximate pages) of the officers' Word reports
+REPORTS = [
+    ("Minutes of the last meeting.docx", 4),
+    ("Chair's update.docx", 2),
+    ("Strategic assessment covering report.docx", 8),
+    ("Serious violence duty.docx", 12),
+    ("Commissioning plan 2020-21.docx", 30),
+    ("Evaluation return 2018-19.docx", 18),
+    ("Hate crime and Welcoming City.docx", 6),
+    ("Domestic abuse services review.docx", 24),
+    ("Prevent annual report.docx", 10),
+    ("Partnership restructure.docx", 3),
+]
+
+# (title, papers) for the 12 agenda items; numbers index REPORTS and APPENDICES_SPEC
+ITEMS: list[tuple[str, list[int], list[int]]] = [
+    ("Apologies and declarations of interest", [], []),
+    ("Minutes of the last meeting", [0], []),
+    ("Chair's update", [1], []),
+    ("Strategic assessment 2019-20", [2], [0, 1]),
+    ("Serious violence duty", [3], [2]),
+    ("Commissioning plan 2020-21", [4], [3]),
+    ("Evaluation return 2018-19", [5], [5]),
+    ("Hate crime and Welcoming City", [6], [6]),
+    ("Domestic abuse services review", [7], [4]),
+    ("Prevent annual report", [8], [7]),
+    ("Partnership restructure", [9], []),
+    ("Date of the next meeting", [], []),
+]
+
+# The cell the rebuild benchmark changes: item 4's purpose, column D of the Agenda sheet
+CHANGED_CELL = ("Agenda", "D5")
+
+
+def sentence(rng: random.Random, words: int = 18) -> str:
+    text = " ".join(rng.choice(WORDS) for _ in range(words))
+    return text[0].upper() + text[1:] + "."
+
+
+def paragraph(rng: random.Random, sentences: int = 5) -> str:
+    return " ".join(sentence(rng, rng.randint(10, 24)) for _ in range(sentences))
+
+
+def png(width: int, height: int, seed: int) -> bytes:
+    """A photograph-like RGB PNG (smooth gradients plus grain), written without an imaging library."""
+    rng = random.Random(seed)
+    fx, fy = rng.uniform(0.5, 3), rng.uniform(0.5, 3)
+    rows = []
+    for y in range(height):
+        row = bytearray(b"\x00")
+        for x in range(width):
+            g = rng.randint(0, 24)
+            r = int(110 + 90 * ((x * fx / width) % 1)) + g
+            gg = int(90 + 100 * ((y * fy / height) % 1)) + g
+            b = int(60 + 60 * (((x + y) / (width + height)) % 1)) + g
+            row += bytes((min(r, 255), min(gg, 255), min(b, 255)))
+        rows.append(bytes(row))
+    raw = zlib.compress(b"".join(rows), 6)
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", raw) + chunk(b"IEND", b"")
+
+
+def _document(landscape: bool = False):  # type: ignore[no-untyped-def]
+    doc = Document()
+    section = doc.sections[0]
+    if landscape:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Cm(29.7), Cm(21.0)
+    else:
+        section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(2.0))
+    doc.styles["Normal"].font.name = "Arial"
+    doc.styles["Normal"].font.size = Pt(11)
+    return doc
+
+
+def _table(doc, rng: random.Random, rows: int, cols: int) -> None:  # type: ignore[no-untyped-def]
+    t = doc.add_table(rows=1, cols=cols)
+    t.style = doc.styles["Table Grid"]
+    heads = ["Area", "Measure"] + [f"Q{i}" for i in range(1, cols - 1)]
+    for cell, head in zip(t.rows[0].cells, heads, strict=True):
+        cell.text = head
+    for _ in range(rows):
+        cells = t.add_row().cells
+        cells[0].text = rng.choice(WORDS).title() + " " + rng.choice(WORDS)
+        cells[1].text = sentence(rng, 4)
+        for cell in cells[2:]:
+            cell.text = f"{rng.randint(0, 99999):,}"
+
+
+def appendix_docx(spec: Appendix, path: Path, seed: int) -> None:
+    rng = random.Random(seed)
+    doc = _document(landscape=spec.kind == "landscape")
+    doc.add_heading(spec.name, 0)
+    if spec.kind == "text":
+        for i in range(spec.units):
+            if i % 12 == 0:
+                doc.add_heading(f"{i // 12 + 1}. {sentence(rng, 5)[:-1]}", 1)
+            doc.add_paragraph(paragraph(rng))
+    elif spec.kind == "tables":
+        for part in range(spec.units // 200):
+            doc.add_heading(f"Table {part + 1}: {sentence(rng, 4)[:-1]}", 2)
+            _table(doc, rng, 200, 6)
+    elif spec.kind == "landscape":
+        for part in range(spec.units // 150):
+            doc.add_heading(f"Schedule {part + 1}", 2)
+            _table(doc, rng, 150, 12)
+    elif spec.kind == "images":
+        with tempfile.TemporaryDirectory() as tmp:
+            for i in range(spec.units):
+                image = Path(tmp) / f"{i}.png"
+                image.write_bytes(png(480, 320, seed * 1000 + i))
+                doc.add_heading(f"Figure {i + 1}", 2)
+                doc.add_picture(str(image), width=Cm(16))
+                doc.add_paragraph(paragraph(rng, 3))
+                doc.add_page_break()
+    else:
+        raise ValueError(spec.kind)
+    doc.save(str(path))
+
+
+def report_docx(title: str, pages: int, path: Path, seed: int) -> None:
+    """An officer's report: headings, paragraphs and a table, about `pages` pages long."""
+    rng = random.Random(seed)
+    doc = _document()
+    doc.add_heading(title.removesuffix(".docx"), 0)
+    doc.add_paragraph("Report of the Head of Community Connections. Date: 5 March 2020.")
+    for section in range(max(1, round(pages * 1.5))):
+        doc.add_heading(f"{section + 1}. {sentence(rng, 4)[:-1]}", 1)
+        for _ in range(4):
+            doc.add_paragraph(paragraph(rng))
+        if section % 3 == 2:
+            _table(doc, rng, 8, 5)
+    doc.save(str(path))
+
+
+def soffice_convert(docs: list[Path], outdir: Path) -> None:
+    """Convert once with LibreOffice, as the appendices' authors did (not part of any measurement)."""
+    with tempfile.TemporaryDirectory() as profile:
+        subprocess.run(
+            ["soffice", f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
+             "--convert-to", "pdf", "--outdir", str(outdir), *map(str, docs)],
+            check=True, capture_output=True, timeout=1800,
+        )
+
+
+def make_appendices() -> list[Path]:
+    """The appendix PDFs, converted once and cached in bench/work/appendices."""
+    APPENDICES.mkdir(parents=True, exist_ok=True)
+    stamp = APPENDICES / "GENERATION"
+    if not stamp.exists() or stamp.read_text() != GENERATION:
+        for old in APPENDICES.glob("*.pdf"):
+            old.unlink()
+    pdfs = [APPENDICES / f"{a.name}.pdf" for a in APPENDICES_SPEC]
+    todo = [(i, a) for i, a in enumerate(APPENDICES_SPEC) if not pdfs[i].exists()]
+    if todo:
+        print(f"generating {len(todo)} appendices (once; cached in {APPENDICES})", flush=True)
+        with tempfile.TemporaryDirectory() as tmp:
+            docs = []
+            for i, spec in todo:
+                doc = Path(tmp) / f"{spec.name}.docx"
+                appendix_docx(spec, doc, seed=100 + i)
+                docs.append(doc)
+            soffice_convert(docs, APPENDICES)
+        stamp.write_text(GENERATION)
+    return pdfs
+
+
+def meeting_workbook(path: Path, items: list[tuple[str, list[str]]]) -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Meeting"
+    for row in [
+        ("Field", "Value"),
+        ("Body", "Safer Plymouth Partnership Board"),
+        ("Date", dt.datetime(2020, 3, 5)),
+        ("Start time", dt.time(13, 0)),
+        ("End time", dt.time(16, 0)),
+        ("Venue", "Warspite Room, Council House, Plymouth"),
+        ("Chair", "Chief Superintendent Dave Thorne"),
+        ("Contact name", "Amelia Boulter, Democratic Advisor"),
+        ("Contact phone", "01752 304570"),
+        ("Contact email", "democratic.support@plymouth.gov.uk"),
+    ]:
+        ws.append(row)
+    ag = wb.create_sheet("Agenda")
+    ag.append(["Item", "Title", "Lead", "Purpose", "Time allowed", "Papers", "Status"])
+    for n, (title, papers) in enumerate(items, start=1):
+        ag.append([n, title, "AM", f"To consider the {title.lower()} and agree the recommendations.",
+                   10, "\n".join(papers) or None, None if papers or n in (1, 12) else "verbal"])
+    wb.save(path)
+
+
+def set_changed_cell(meeting: Path, value: str) -> None:
+    """Change one cell of meeting.xlsx, as an advisor would on deadline day."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(meeting / "meeting.xlsx")
+    sheet, cell = CHANGED_CELL
+    wb[sheet][cell] = value
+    wb.save(meeting / "meeting.xlsx")
+
+
+def make_meeting() -> Path:
+    """(Re)write bench/work/meeting: meeting.xlsx, the Word reports and the appendix PDFs."""
+    appendices = make_appendices()
+    if MEETING.exists():
+        shutil.rmtree(MEETING)
+    MEETING.mkdir(parents=True)
+    for i, (name, pages) in enumerate(REPORTS):
+        report_docx(name, pages, MEETING / name, seed=i)
+    for pdf in appendices:
+        shutil.copyfile(pdf, MEETING / pdf.name)
+    items = [
+        (title, [REPORTS[r][0] for r in reports] + [appendices[a].name for a in apps])
+        for title, reports, apps in ITEMS
+    ]
+    meeting_workbook(MEETING / "meeting.xlsx", items)
+    return MEETING
+
+
+def input_pdfs(meeting: Path) -> list[Path]:
+    return sorted(meeting.glob("*.pdf"))
+
+
+def appendix_pages(meeting: Path) -> int:
+    return sum(len(PdfReader(p).pages) for p in input_pdfs(meeting))
+
+
+if __name__ == "__main__":
+    folder = make_meeting()
+    print(f"{folder}: {appendix_pages(folder)} appendix pages")

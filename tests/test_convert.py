@@ -1,0 +1,327 @@
+"""The converter: robustness (with a fake ``soffice``), the real LibreOffice, and the cache.
+
+The fake soffice is a small Python script taking LibreOffice's command line. It turns each input
+(a text file standing in for a Word document) into a one-page PDF reading the input's first line,
+and misbehaves on inputs whose text asks it to: HANG (sleeps, with a child process, as soffice.bin
+under oosplash), CRASH (writes half a PDF and dies), FLAKY (crashes the first time only). It logs
+every start (profile, inputs, pid, environment) so tests can see restarts and parallel processes.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from packbuilder.convert import PARALLEL_MIN_DOCUMENTS, CachingConverter, LibreOffice
+from packbuilder.errors import ConversionError
+from tests.factory import write_docx
+
+FAKE = r'''#!{python}
+import json, os, subprocess, sys, time
+from pathlib import Path
+from pypdf import PdfWriter
+from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+
+state = Path(os.environ["FAKE_SOFFICE_STATE"])
+args = sys.argv[1:]
+outdir = Path(args[args.index("--outdir") + 1])
+profile = next(a for a in args if a.startswith("-env:UserInstallation="))
+inputs = [a for a in args[args.index("--outdir") + 2:]]
+with open(state / "log.jsonl", "a") as log:
+    log.write(json.dumps({{"pid": os.getpid(), "profile": profile, "inputs": inputs,
+                          "tunables": os.environ.get("GLIBC_TUNABLES", "")}}) + "\n")
+
+
+def pdf(path, text):
+    w = PdfWriter()
+    font = w._add_object(DictionaryObject({{
+        NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
+        NameObject("/BaseFont"): NameObject("/Helvetica")}}))
+    page = w.add_blank_page(595, 842)
+    stream = DecodedStreamObject()
+    stream.set_data(f"BT /F1 12 Tf 72 700 Td ({{text}}) Tj ET".encode())
+    page[NameObject("/Contents")] = w._add_object(stream)
+    page[NameObject("/Resources")] = DictionaryObject(
+        {{NameObject("/Font"): DictionaryObject({{NameObject("/F1"): font}})}})
+    with open(path, "wb") as fh:
+        w.write(fh)
+
+
+for name in inputs:
+    text = Path(name).read_text(encoding="utf-8").splitlines()[0]
+    out = outdir / (Path(name).stem + ".pdf")
+    if "HANG" in text:
+        child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+        (state / "child.pid").write_text(str(child.pid))
+        time.sleep(600)
+    flaky_done = state / ("flaky-" + Path(name).name)
+    if "CRASH" in text or ("FLAKY" in text and not flaky_done.exists()):
+        flaky_done.touch()
+        out.write_bytes(b"%PDF-1.7\n1 0 obj")  # half a PDF, as a crash mid-write leaves
+        os._exit(139)
+    pdf(out, text)
+    time.sleep(float(os.environ.get("FAKE_SOFFICE_DELAY", "0")))
+'''
+
+
+@pytest.fixture
+def fake_soffice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    state = tmp_path / "fake-state"
+    state.mkdir()
+    script = tmp_path / "soffice"
+    script.write_text(FAKE.format(python=sys.executable))
+    script.chmod(0o755)
+    monkeypatch.setenv("FAKE_SOFFICE_STATE", str(state))
+    return script
+
+
+def starts(fake: Path) -> list[dict]:  # type: ignore[type-arg]
+    log = fake.parent / "fake-state" / "log.jsonl"
+    return [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
+
+
+def docs(folder: Path, *texts: str) -> list[Path]:
+    folder.mkdir(exist_ok=True)
+    out = []
+    for i, text in enumerate(texts):
+        path = folder / f"paper {i}.docx"
+        path.write_text(text + "\n", encoding="utf-8")
+        out.append(path)
+    return out
+
+
+def first_text(pdf: Path) -> str:
+    return PdfReader(pdf).pages[0].extract_text().strip()
+
+
+# --- robustness, with the fake ------------------------------------------------------------------
+
+@pytest.mark.parametrize("count", [1, 3, PARALLEL_MIN_DOCUMENTS, 9])
+@pytest.mark.parametrize("processes", [1, 2])
+def test_every_document_comes_back_in_order(fake_soffice: Path, tmp_path: Path, count: int,
+                                            processes: int) -> None:
+    texts = [f"document {i}" for i in range(count)]
+    lo = LibreOffice(soffice=str(fake_soffice), timeout=10, processes=processes)
+    pdfs = lo.convert(docs(tmp_path / "in", *texts), tmp_path / "out")
+    assert [first_text(p) for p in pdfs] == texts
+    assert all(p.parent == tmp_path / "out" for p in pdfs)
+    runs = starts(fake_soffice)
+    expected = processes if count >= PARALLEL_MIN_DOCUMENTS else 1
+    assert len(runs) == expected
+    assert len({r["profile"] for r in runs}) == expected  # a user profile per process
+    assert sorted(len(r["inputs"]) for r in runs) == sorted(
+        [count // expected + (1 if i < count % expected else 0) for i in range(expected)])
+
+
+def test_a_lone_process_starts_with_the_malloc_tuning(fake_soffice: Path, tmp_path: Path) -> None:
+    LibreOffice(soffice=str(fake_soffice), processes=2).convert(docs(tmp_path / "a", "one"),
+                                                                 tmp_path / "o1")
+    LibreOffice(soffice=str(fake_soffice), processes=2).convert(
+        docs(tmp_path / "b", *["x"] * PARALLEL_MIN_DOCUMENTS), tmp_path / "o2")
+    lone, *pair = starts(fake_soffice)
+    assert "mmap_threshold" in lone["tunables"]
+    assert len(pair) == 2 and all("mmap_threshold" not in r["tunables"] for r in pair)
+
+
+def test_a_hung_libreoffice_is_killed_restarted_once_then_named(fake_soffice: Path,
+                                                               tmp_path: Path) -> None:
+    papers = docs(tmp_path / "in", "fine", "HANG here", "never reached")
+    lo = LibreOffice(soffice=str(fake_soffice), timeout=1, processes=1)
+    started = time.monotonic()
+    with pytest.raises(ConversionError) as caught:
+        lo.convert(papers, tmp_path / "out")
+    assert time.monotonic() - started < 8
+    message = str(caught.value)
+    assert "paper 1.docx" in message and "hung" in message and "twice" in message
+    runs = starts(fake_soffice)
+    assert len(runs) == 2
+    assert len(runs[1]["inputs"]) == 2  # the restart is given only what was left
+    assert runs[0]["profile"] != runs[1]["profile"]
+    for run in runs:
+        assert not _alive(run["pid"])
+    # the hung process's own child (soffice.bin under oosplash) is killed with it
+    child = int((fake_soffice.parent / "fake-state" / "child.pid").read_text())
+    deadline = time.monotonic() + 5
+    while _alive(child) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(child)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_a_crash_is_retried_once_and_half_written_pdfs_are_redone(fake_soffice: Path,
+                                                                  tmp_path: Path) -> None:
+    papers = docs(tmp_path / "in", "first", "FLAKY second", "third")
+    lo = LibreOffice(soffice=str(fake_soffice), timeout=10, processes=1)
+    pdfs = lo.convert(papers, tmp_path / "out")
+    assert [first_text(p) for p in pdfs] == ["first", "FLAKY second", "third"]
+    assert [len(r["inputs"]) for r in starts(fake_soffice)] == [3, 2]
+
+
+def test_a_document_that_always_crashes_is_named(fake_soffice: Path, tmp_path: Path) -> None:
+    papers = docs(tmp_path / "in", "first", "second", "CRASH third")
+    with pytest.raises(ConversionError) as caught:
+        LibreOffice(soffice=str(fake_soffice), timeout=10, processes=1).convert(papers,
+                                                                              tmp_path / "o")
+    assert "paper 2.docx" in str(caught.value)
+    assert "could not convert" in str(caught.value)
+    assert len(starts(fake_soffice)) == 2
+
+
+def test_a_failure_in_one_of_two_processes_names_its_document(fake_soffice: Path,
+                                                              tmp_path: Path) -> None:
+    texts = ["a", "b", "c", "d", "CRASH e", "f"]
+    with pytest.raises(ConversionError) as caught:
+        LibreOffice(soffice=str(fake_soffice), timeout=10, processes=2).convert(
+            docs(tmp_path / "in", *texts), tmp_path / "o")
+    assert "paper 4.docx" in str(caught.value)
+
+
+def test_non_ascii_and_clashing_names_are_staged(fake_soffice: Path, tmp_path: Path) -> None:
+    a = tmp_path / "one" / "Rapport d'activité – été.docx"
+    b = tmp_path / "two" / "Rapport d'activité – été.docx"
+    for path, text in ((a, "from one"), (b, "from two")):
+        path.parent.mkdir()
+        path.write_text(text + "\n", encoding="utf-8")
+    pdfs = LibreOffice(soffice=str(fake_soffice), processes=1).convert([a, b], tmp_path / "out")
+    assert [first_text(p) for p in pdfs] == ["from one", "from two"]
+    assert all(name.isascii() for run in starts(fake_soffice) for name in run["inputs"])
+
+
+def test_a_missing_soffice_or_document_is_one_clear_error(fake_soffice: Path,
+                                                          tmp_path: Path) -> None:
+    with pytest.raises(ConversionError, match="cannot start LibreOffice"):
+        LibreOffice(soffice=str(tmp_path / "no-such-soffice")).convert(docs(tmp_path / "in", "x"),
+                                                                       tmp_path / "out")
+    with pytest.raises(ConversionError, match="gone.docx.*cannot read"):
+        LibreOffice(soffice=str(fake_soffice)).convert([tmp_path / "gone.docx"], tmp_path / "out")
+
+
+# --- the real LibreOffice -------------------------------------------------------------------------
+
+@pytest.mark.libreoffice
+def test_real_libreoffice_converts_a_batch_in_two_processes(tmp_path: Path) -> None:
+    folders = [tmp_path / "a", tmp_path / "b"]
+    for f in folders:
+        f.mkdir()
+    papers = [
+        write_docx(folders[0] / "Rapport d'activité – été.docx", 2, label="Rapport ete"),
+        write_docx(folders[0] / "Minutes.docx", 2, label="Minutes of the board"),
+        write_docx(folders[1] / "Minutes.docx", 2, label="Minutes of the panel"),
+        write_docx(folders[1] / "Plan.docx", 40, label="Commissioning plan"),
+        write_docx(folders[1] / "Return.docx", 3, label="Evaluation return"),
+    ]
+    pdfs = LibreOffice(processes=2).convert(papers, tmp_path / "out")
+    labels = ["Rapport ete", "Minutes of the board", "Minutes of the panel", "Commissioning plan",
+              "Evaluation return"]
+    for pdf, label in zip(pdfs, labels, strict=True):
+        reader = PdfReader(pdf)
+        assert reader.pages[0].extract_text().startswith(label)
+        assert f"{label} paragraph 2." in "".join(p.extract_text() for p in reader.pages)
+    assert len(PdfReader(pdfs[3]).pages) > 1
+
+
+@pytest.mark.libreoffice
+def test_real_libreoffice_converts_a_non_ascii_name_alone(libreoffice: LibreOffice,
+                                                          tmp_path: Path) -> None:
+    paper = write_docx(tmp_path / "Rapport d'activité – été.docx", 1, label="Été report")
+    (pdf,) = libreoffice.convert([paper], tmp_path / "out")
+    assert PdfReader(pdf).pages[0].extract_text().startswith("Été report")
+
+
+# --- the cache ----------------------------------------------------------------------------------
+
+class Counting:
+    """A converter recording what it is asked to convert; each PDF reads its document's text."""
+
+    def __init__(self, version: str = "v1") -> None:
+        self.batches: list[list[str]] = []
+        self._version = version
+
+    def version(self) -> str:
+        return self._version
+
+    def convert(self, documents, outdir):  # type: ignore[no-untyped-def]
+        from tests.factory import write_pdf
+
+        outdir.mkdir(parents=True, exist_ok=True)
+        self.batches.append([d.name for d in documents])
+        out = []
+        for i, d in enumerate(documents):
+            out.append(write_pdf(outdir / f"{i}.pdf", 1, label=d.read_bytes()[:20].hex()))
+        return out
+
+
+def test_the_cache_converts_the_same_bytes_once(tmp_path: Path) -> None:
+    inner = Counting()
+    cache = CachingConverter(inner, tmp_path / "cache")
+    a, b = docs(tmp_path / "in", "alpha", "beta")
+    first = cache.convert([a, b], tmp_path / "o1")
+    second = cache.convert([a, b], tmp_path / "o2")
+    assert inner.batches == [["paper 0.docx", "paper 1.docx"]]
+    assert [first_text(p) for p in first] == [first_text(p) for p in second]
+    assert (cache.hits, cache.misses) == (2, 2)
+    b.write_text("beta, revised\n")
+    cache.convert([a, b], tmp_path / "o3")
+    assert inner.batches[1] == ["paper 1.docx"]
+    # another LibreOffice (version) is another cache
+    other = Counting("v2")
+    CachingConverter(other, tmp_path / "cache").convert([a], tmp_path / "o4")
+    assert other.batches == [["paper 0.docx"]]
+
+
+def test_the_cache_converts_a_duplicate_once(tmp_path: Path) -> None:
+    inner = Counting()
+    a, b = docs(tmp_path / "in", "same", "same")
+    pdfs = CachingConverter(inner, tmp_path / "cache").convert([a, b, a], tmp_path / "out")
+    assert inner.batches == [["paper 0.docx"]]
+    assert pdfs[0] == pdfs[1] == pdfs[2]
+
+
+def test_the_cache_sees_through_docx_timestamps(tmp_path: Path) -> None:
+    """A paper rendered again a second later is the same zip with other timestamps: a cache hit."""
+    def docx(path: Path, when: tuple[int, ...], body: str) -> Path:
+        with zipfile.ZipFile(path, "w") as z:
+            for name, data in (("[Content_Types].xml", "<Types/>"), ("word/document.xml", body)):
+                z.writestr(zipfile.ZipInfo(name, date_time=when), data)  # type: ignore[arg-type]
+        return path
+
+    (tmp_path / "in").mkdir()
+    one = docx(tmp_path / "in" / "one.docx", (2020, 3, 5, 9, 0, 0), "<w:body>minutes</w:body>")
+    two = docx(tmp_path / "in" / "two.docx", (2020, 3, 5, 9, 0, 2), "<w:body>minutes</w:body>")
+    three = docx(tmp_path / "in" / "three.docx", (2020, 3, 5, 9, 0, 2), "<w:body>Minutes</w:body>")
+    assert one.read_bytes() != two.read_bytes()
+    inner = Counting()
+    cache = CachingConverter(inner, tmp_path / "cache")
+    cache.convert([one], tmp_path / "o1")
+    cache.convert([two], tmp_path / "o2")
+    cache.convert([three], tmp_path / "o3")
+    assert inner.batches == [["one.docx"], ["three.docx"]]
+
+
+def test_the_cache_survives_a_missing_document_with_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(ConversionError, match="gone.docx.*cannot read"):
+        CachingConverter(Counting(), tmp_path / "cache").convert([tmp_path / "gone.docx"],
+                                                                 tmp_path / "out")
+
+
+def test_version_follows_versionrc_without_starting_libreoffice(fake_soffice: Path) -> None:
+    rc = fake_soffice.parent / "versionrc"
+    rc.write_text("[Version]\nbuildid=1\n")
+    before = LibreOffice(soffice=str(fake_soffice)).version()
+    rc.write_text("[Version]\nbuildid=2\n")
+    after = LibreOffice(soffice=str(fake_soffice)).version()
+    assert before != after and "writer_pdf_Export" in after
+    assert starts(fake_soffice) == []
