@@ -9,6 +9,7 @@ scheduled builds.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
@@ -20,13 +21,18 @@ from typing import Any
 from packbuilder.errors import PublishError, Source
 
 MANIFEST = "packbuilder-build.json"
+STAGING = ".staging-"
 
 
 def _fail(exc: OSError, where: Path) -> PublishError:
     if exc.errno == errno.ENOSPC:
         what = "the disk is full; free some space and build again (the previous pack is untouched)"
+    elif exc.errno in (errno.ENOTDIR, errno.EEXIST):
+        what = ("the output path is a file, or inside one, not a folder; choose another --output "
+                "folder (the previous pack is untouched)")
     elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        what = "cannot write here (permission denied); choose another --output folder (the previous pack is untouched)"
+        what = ("cannot write here (permission denied); choose another --output folder (the previous "
+                "pack is untouched)")
     else:
         what = f"cannot write the pack ({exc.strerror or exc}); the previous pack is untouched"
     return PublishError(what, Source(where))
@@ -47,15 +53,51 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
+def _fsync_dir(path: Path) -> None:
+    """Make the renames themselves durable (a power cut must not bring back the old names)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return  # some file systems do not open directories; the renames are still atomic
+    try:
+        with contextlib.suppress(OSError):
+            os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _remove_stale_staging(outdir: Path) -> None:
+    """Remove staging folders left by builds that were killed (their process no longer exists).
+
+    A killed build never damages a pack, but it leaves its half-written staging folder behind; the
+    next build clears it. A staging folder of a build still running is left alone.
+    """
+    for entry in outdir.glob(f"{STAGING}*"):
+        pid = entry.name[len(STAGING):].split("-", 1)[0]
+        if not pid.isdigit() or not _alive(int(pid)):
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def publish(files: dict[str, Path], outdir: Path, manifest: dict[str, Any]) -> list[Path]:
     """Move built files (name -> temporary path) into `outdir`, replacing old versions atomically.
 
     Pack files that the previous build wrote and this one did not (say, a public/private pair when the
     exempt item has gone) are removed, so the folder never mixes two builds' packs.
     """
-    staging = outdir / f".staging-{uuid.uuid4().hex[:8]}"
+    staging = outdir / f"{STAGING}{os.getpid()}-{uuid.uuid4().hex[:8]}"
     try:
         outdir.mkdir(parents=True, exist_ok=True)
+        _remove_stale_staging(outdir)
         staging.mkdir()
         staged: dict[str, Path] = {}
         for name, src in files.items():
@@ -75,11 +117,14 @@ def publish(files: dict[str, Path], outdir: Path, manifest: dict[str, Any]) -> l
             os.replace(path, outdir / name)
             written.append(outdir / name)
         os.replace(staging / MANIFEST, outdir / MANIFEST)
+        _fsync_dir(outdir)
     except OSError as exc:
         raise _fail(exc, outdir) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     for name in old.get("packs", {}):
         if name not in files and "/" not in name and (outdir / name).is_file():
-            (outdir / name).unlink()
+            # the new packs are published; an old extra pack left behind is harmless
+            with contextlib.suppress(OSError):
+                (outdir / name).unlink()
     return written

@@ -73,26 +73,28 @@ def render(template: Path, context: Mapping[str, Any], out: Path) -> Path:
         name = _undefined_name(str(exc))
         known = ", ".join(sorted(context))
         raise TemplateError(
-            f"the template uses {name}, which is not defined here (available: {known}); correct the "
-            "tag in the template, or add the value to the workbook",
+            f"the template uses {name}, which is not defined here (available: {known}); correct "
+            "the tag in the template, or add the value to the workbook",
             template,
         ) from None
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(_syntax_message(template, exc), template) from None
     except jinja2.exceptions.SecurityError as exc:
-        raise TemplateError(f"the template tries something unsafe and was stopped: {exc}", template) from None
+        raise TemplateError(f"the template tries something unsafe and was stopped: {exc}",
+                            template) from None
     except jinja2.TemplateError as exc:
         raise TemplateError(f"the template failed: {_one_line(str(exc))}", template) from None
     except Exception as exc:  # noqa: BLE001 - users edit templates: whatever a tag or filter
         # raises (a damaged .docx, a filter given the wrong kind of value) is a template problem
         if _is_not_docx(template):
             raise TemplateError(
-                "the template is not a readable Word document; open it in Word and save it as .docx",
+                "the template is not a readable Word document; open it in Word and save it as "
+                ".docx",
                 template,
             ) from None
         raise TemplateError(
-            f"a tag in the template failed ({type(exc).__name__}: {_one_line(str(exc))}); check the "
-            "tags and filters of the template",
+            f"a tag in the template failed ({type(exc).__name__}: {_one_line(str(exc))}); check "
+            "the tags and filters of the template",
             template,
         ) from None
     return out
@@ -119,8 +121,8 @@ def _syntax_message(template: Path, exc: jinja2.TemplateSyntaxError) -> str:
     where = _bad_paragraph(template)
     near = f' in the paragraph "{_one_line(where, 80)}"' if where else ""
     what = _one_line(exc.message or str(exc)).rstrip(".")
-    return (f"template syntax error{near}: {what}; open the template in Word and check its {{{{ }}}} "
-            "and {% %} tags")
+    return (f"template syntax error{near}: {what}; open the template in Word and check its "
+            "{{ }} and {% %} tags")
 
 
 def _paragraphs(template: Path) -> list[str]:
@@ -145,7 +147,7 @@ def _paragraphs(template: Path) -> list[str]:
 
 
 def _bad_paragraph(template: Path) -> str | None:
-    """The first paragraph with unbalanced tag brackets, or a {{ }} tag that does not parse alone."""
+    """The first paragraph with unbalanced tag brackets, or with a {{ }} tag that does not parse."""
     env = environment()
     for text in _paragraphs(template):
         if text.count("{{") != text.count("}}") or text.count("{%") != text.count("%}"):

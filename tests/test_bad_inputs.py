@@ -43,7 +43,8 @@ def base_meeting(folder: Path, extra_items: list[dict] | None = None) -> Path:
 
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file under `folder` (hidden ones too) and its bytes."""
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {str(p.relative_to(folder)): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +61,7 @@ def good_pack(tmp_path_factory: pytest.TempPathFactory, libreoffice) -> Path:  #
 @dataclass(frozen=True)
 class Case:
     file: str  # in tests/bad_inputs/
-    where: str  # "workbook" (becomes meeting.xlsx), "paper" (item 3's paper), "template" (agenda.docx)
+    where: str  # "workbook" (meeting.xlsx), "paper" (item 3's paper), "template" (agenda.docx)
     place: str  # the place the error line must name, after "error: "
     says: str  # words the message must contain (what is wrong)
 
@@ -107,6 +108,8 @@ CASES = [
     Case("docx-encrypted.docx", "paper", f"{NAME}/docx-encrypted.docx", "password-protected"),
     Case("docx-zip-bomb.docx", "paper", f"{NAME}/docx-zip-bomb.docx", "more than 500 MB"),
     Case("doc-not-a-doc.doc", "paper", f"{NAME}/doc-not-a-doc.doc", "not a Word document"),
+    Case("money-text-in-amount.xlsx", "paper", f"{NAME}/money-text-in-amount.xlsx, sheet Projects, "
+         "cell D3", "'about twenty-five thousand'"),
     # templates (a meeting's own templates/ override)
     Case("tpl-syntax-error.docx", "template", f"{NAME}/templates/agenda.docx",
          'in the paragraph "Agenda of {{ body }"'),
@@ -196,7 +199,7 @@ def test_symlink_inside_the_folder_is_fine(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
 
 
-# --- odd inputs that must build --------------------------------------------------------------------
+# --- odd inputs that must build ------------------------------------------------------------------
 
 def build_with_paper(tmp_path: Path, paper: str) -> PdfReader:
     base_meeting(tmp_path / NAME, [{"title": "Odd paper", "papers": [paper]}])
@@ -228,7 +231,8 @@ def test_odd_page_sizes_and_rotation_are_kept(tmp_path: Path) -> None:
     for original in source.pages:
         label = re.search(r"Odd \w+", original.extract_text()).group(0)
         page, text = pack_pages[label]
-        assert [round(float(v)) for v in page.mediabox] == [round(float(v)) for v in original.mediabox]
+        size = [round(float(v)) for v in page.mediabox]
+        assert size == [round(float(v)) for v in original.mediabox]
         assert page.rotation == original.rotation
         assert re.search(r"\bPage \d+\b", text), text  # the stamp is real, extractable text
     assert pack_pages["Odd rotated"][0].rotation == 90
@@ -310,8 +314,8 @@ def test_check_reports_every_problem_grouped_by_file(tmp_path: Path) -> None:
             groups[current] = []
     wb, corrupt, word = (f"{NAME}/meeting.xlsx", f"{NAME}/pdf-corrupt.pdf",
                          f"{NAME}/docx-not-a-zip.docx")
-    assert {Path(k).as_posix().split(f"{tmp_path.name}/")[-1] for k in groups} == {wb, corrupt, word}
     by_file = {Path(k).as_posix().split(f"{tmp_path.name}/")[-1]: v for k, v in groups.items()}
+    assert set(by_file) == {wb, corrupt, word}
     places = sorted(e.split(": ")[0] for e in by_file[wb])
     assert places == sorted([f"{wb}, sheet Meeting, cell B3", f"{wb}, sheet Meeting, cell B4",
                              f"{wb}, sheet Agenda, cell E4", f"{wb}, sheet Agenda, cell F3",

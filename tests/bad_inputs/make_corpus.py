@@ -11,7 +11,6 @@ dependency of packbuilder: without it, the committed file is kept.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import struct
 import sys
@@ -47,7 +46,8 @@ def meeting_workbook(
     ag = wb.create_sheet(agenda_name)
     ag.append(header or AGENDA_HEADER)
     if rows is None:
-        rows = [[1, "Apologies"], [2, "Performance report", "A Officer", "To note", 15, "report.pdf"]]
+        rows = [[1, "Apologies"],
+                [2, "Performance report", "A Officer", "To note", 15, "report.pdf"]]
     for row in rows:
         ag.append(row)
     return wb
@@ -203,8 +203,10 @@ def _template(name: str, paragraphs: list[list[tuple[str, bool]]]) -> None:
 
 def templates() -> None:
     _template("tpl-syntax-error.docx", [[("Agenda of {{ body }", False)], [("{{ date }}", False)]])
-    _template("tpl-unclosed-block.docx", [[("{% if private %}Private", False)], [("{{ body }}", False)]])
-    _template("tpl-undefined-variable.docx", [[("{{ body }}", False)], [("Chaired by {{ chairman }}", False)]])
+    _template("tpl-unclosed-block.docx",
+              [[("{% if private %}Private", False)], [("{{ body }}", False)]])
+    _template("tpl-undefined-variable.docx",
+              [[("{{ body }}", False)], [("Chaired by {{ chairman }}", False)]])
     _template("tpl-unsafe.docx", [[("{{ body.__class__.__mro__ }}", False)]])
     # Word splits a tag into runs when part of it is formatted differently (here "bo" is bold)
     _template("tpl-split-tag.docx", [
@@ -215,10 +217,24 @@ def templates() -> None:
     ])
 
 
+def money_workbooks() -> None:
+    """A commissioning plan (a data workbook paper) with words where an amount should be."""
+    from openpyxl import load_workbook  # noqa: PLC0415
+
+    example = (HERE.parent.parent / "inputs" / "2020-03-05-safer-plymouth"
+               / "commissioning-plan-2020-21.xlsx")
+    wb = load_workbook(example)
+    projects = wb["Projects"]
+    column = [c.value for c in projects[1]].index("Amount allocated") + 1
+    projects.cell(row=3, column=column, value="about twenty-five thousand")
+    wb.save(HERE / "money-text-in-amount.xlsx")
+
+
 def main() -> None:
     workbooks()
     papers()
     templates()
+    money_workbooks()
     print(f"corpus written to {HERE}")
 
 
