@@ -322,3 +322,16 @@ def test_check_reports_every_problem_grouped_by_file(tmp_path: Path) -> None:
                              f"{wb}, sheet Agenda, cell F5"])
     assert len(by_file[corrupt]) == 1 and by_file[corrupt][0].startswith(f"{corrupt}: ")
     assert len(by_file[word]) == 1 and by_file[word][0].startswith(f"{word}: ")
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.where == "template"], ids=lambda c: c.id)
+def test_check_finds_template_mistakes_without_building(case: Case, tmp_path: Path) -> None:
+    """`check` renders the templates on trial, so a bad tag shows before anyone builds."""
+    place(case, tmp_path)
+    result = run_cli("check", NAME, cwd=tmp_path)
+    assert "Traceback" not in result.stderr
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "1 problems found:", f"{case.place}:", result.stderr.splitlines()[2]]
+    assert result.stderr.splitlines()[2].startswith(f"  error: {case.place}: ")
+    assert case.says in result.stderr
