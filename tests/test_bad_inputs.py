@@ -102,6 +102,7 @@ CASES = [
     Case("pdf-encrypted-open-password.pdf", "paper", f"{NAME}/pdf-encrypted-open-password.pdf",
          "needs a password"),
     Case("pdf-zero-pages.pdf", "paper", f"{NAME}/pdf-zero-pages.pdf", "has no pages"),
+    Case("pdf-damaged-page.pdf", "paper", f"{NAME}/pdf-damaged-page.pdf, page 2", "damaged"),
     Case("docx-not-a-zip.docx", "paper", f"{NAME}/docx-not-a-zip.docx", "damaged"),
     Case("docx-zip-not-word.docx", "paper", f"{NAME}/docx-zip-not-word.docx",
          "not a Word document"),

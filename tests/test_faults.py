@@ -109,6 +109,31 @@ def test_disk_full_keeps_the_previous_pack(when: str, tmp_path: Path, monkeypatc
     assert snapshot(out) == before  # no staging folder left behind either
 
 
+@pytest.mark.xfail(strict=True, reason="cli.handles_errors reports OSError as a bug (exit 2); "
+                   "it should print one line and exit 1 (see docs/changes/robustness.md)")
+def test_disk_full_while_assembling_is_one_clear_line(tmp_path: Path, monkeypatch,
+                                                      libreoffice) -> None:
+    """The scratch folder can fill up too (a big appendix); that is not a bug in packbuilder."""
+    from click.testing import CliRunner
+
+    from packbuilder import cli, pdf
+
+    folder = meeting(tmp_path)
+    out = tmp_path / "out"
+    build(folder, out, converter=libreoffice)
+    before = snapshot(out)
+
+    def full(*_args, **_kwargs):  # type: ignore[no-untyped-def]
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(pdf.PackWriter, "finish", full)
+    result = CliRunner().invoke(cli.cli, ["build", str(folder), "--output", str(out)])
+    assert snapshot(out) == before
+    assert result.exit_code == 1, result.output
+    assert len(result.output.splitlines()) == 1
+    assert "No space left" in result.output or "disk is full" in result.output
+
+
 def test_stale_staging_of_a_killed_build_is_cleared(tmp_path: Path, libreoffice) -> None:
     folder = meeting(tmp_path)
     out = tmp_path / "out"

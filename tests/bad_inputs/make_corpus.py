@@ -20,6 +20,7 @@ from pathlib import Path
 from docx import Document
 from openpyxl import Workbook
 from pypdf import PdfWriter
+from pypdf.generic import ArrayObject, NameObject, NumberObject, TextStringObject
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
@@ -140,6 +141,12 @@ def papers() -> None:
             w.write(fh)
     w = PdfWriter()
     with open(HERE / "pdf-zero-pages.pdf", "wb") as fh:
+        w.write(fh)
+    # page 2 of 3 has a page size that is not numbers: only that page is damaged
+    w = PdfWriter(clone_from=io.BytesIO(_pdf_bytes(3, "Damaged")))
+    w.pages[1][NameObject("/MediaBox")] = ArrayObject(
+        [NumberObject(0), TextStringObject("wide"), NumberObject(5)])
+    with open(HERE / "pdf-damaged-page.pdf", "wb") as fh:
         w.write(fh)
     _odd_pages()
     (HERE / "docx-not-a-zip.docx").write_text("This was typed in Notepad and saved as .docx\n")
