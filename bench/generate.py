@@ -1,10 +1,10 @@
-"""The benchmark's meeting: 12 agenda items, 10 officers' Word reports and about 1,000 appendix pages.
+"""The benchmark's meeting: 12 items, 10 officers' Word reports, about 1,000 appendix pages.
 
-A large pack is mostly appendices that arrive as PDFs: strategies full of text, data tables, pages of
-photographs and charts, landscape spreadsheets. We make each kind as a Word document and convert it once
-with LibreOffice, as its author would have; the PDFs are kept in ``bench/work/appendices`` so that
-regenerating the meeting never re-measures their conversion. The Word reports (2 to 30 pages) stay
-Word documents: converting them is part of every build.
+A large pack is mostly appendices that arrive as PDFs: strategies full of text, data tables, pages
+of photographs and charts, landscape spreadsheets. We make each kind as a Word document and convert
+it once with LibreOffice, as its author would have; the PDFs are kept in ``bench/work/appendices``
+so that regenerating the meeting never re-measures their conversion. The Word reports (2 to 30
+pages) stay Word documents: converting them is part of every build.
 
 Everything is deterministic (a seeded random generator), so two machines measure the same meeting.
 """
@@ -33,13 +33,15 @@ APPENDICES = WORK / "appendices"
 # bump when the appendix recipes change, so cached PDFs are remade
 GENERATION = "3"
 
-WORDS = (
-    "partnership community safety residents council police health probation voluntary sector "
-    "commissioning outcomes priority funding evaluation violence exploitation prevention housing "
-    "support services board strategy delivery quarter performance indicator target review evidence "
-    "assessment risk children families young people neighbourhood reduction reoffending victims "
-    "consultation engagement governance assurance budget allocation recommendation progress"
-).split()
+WORDS = [
+    "partnership", "community", "safety", "residents", "council", "police", "health",
+    "probation", "voluntary", "sector", "commissioning", "outcomes", "priority", "funding",
+    "evaluation", "violence", "exploitation", "prevention", "housing", "support", "services",
+    "board", "strategy", "delivery", "quarter", "performance", "indicator", "target", "review",
+    "evidence", "assessment", "risk", "children", "families", "young", "people",
+    "neighbourhood", "reduction", "reoffending", "victims", "consultation", "engagement",
+    "governance", "assurance", "budget", "allocation", "recommendation", "progress",
+]
 
 
 @dataclass(frozen=True)
@@ -105,7 +107,7 @@ def paragraph(rng: random.Random, sentences: int = 5) -> str:
 
 
 def png(width: int, height: int, seed: int) -> bytes:
-    """A photograph-like RGB PNG (smooth gradients plus grain), written without an imaging library."""
+    """A photograph-like RGB PNG (gradients and grain), written without an imaging library."""
     rng = random.Random(seed)
     fx, fy = rng.uniform(0.5, 3), rng.uniform(0.5, 3)
     rows = []
@@ -121,7 +123,8 @@ def png(width: int, height: int, seed: int) -> bytes:
     raw = zlib.compress(b"".join(rows), 6)
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        crc = struct.pack(">I", zlib.crc32(kind + data))
+        return struct.pack(">I", len(data)) + kind + data + crc
 
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", raw) + chunk(b"IEND", b"")
@@ -203,11 +206,11 @@ def report_docx(title: str, pages: int, path: Path, seed: int) -> None:
 
 
 def soffice_convert(docs: list[Path], outdir: Path) -> None:
-    """Convert once with LibreOffice, as the appendices' authors did (not part of any measurement)."""
+    """Convert once with LibreOffice, as the appendices' authors did (never measured)."""
     with tempfile.TemporaryDirectory() as profile:
         subprocess.run(
-            ["soffice", f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
-             "--convert-to", "pdf", "--outdir", str(outdir), *map(str, docs)],
+            ["soffice", f"-env:UserInstallation={Path(profile).as_uri()}", "--headless",
+             "--norestore", "--convert-to", "pdf", "--outdir", str(outdir), *map(str, docs)],
             check=True, capture_output=True, timeout=1800,
         )
 
@@ -254,8 +257,9 @@ def meeting_workbook(path: Path, items: list[tuple[str, list[str]]]) -> None:
     ag = wb.create_sheet("Agenda")
     ag.append(["Item", "Title", "Lead", "Purpose", "Time allowed", "Papers", "Status"])
     for n, (title, papers) in enumerate(items, start=1):
-        ag.append([n, title, "AM", f"To consider the {title.lower()} and agree the recommendations.",
-                   10, "\n".join(papers) or None, None if papers or n in (1, 12) else "verbal"])
+        purpose = f"To consider the {title.lower()} and agree the recommendations."
+        status = None if papers or n in (1, 12) else "verbal"
+        ag.append([n, title, "AM", purpose, 10, "\n".join(papers) or None, status])
     wb.save(path)
 
 

@@ -6,7 +6,8 @@ tomorrow without touching the other stages.
 LibreOffice costs about a second to start and then a fraction of a second per document, so a build
 hands every document to one ``soffice`` process, or, when the batch is big enough to pay for a
 second start, splits it between two processes running side by side (one per core). Each process
-gets a user profile of its own, so two builds at once (or a desktop LibreOffice) never share one.
+has a user profile to itself, locked while it runs, so two builds at once (or a desktop
+LibreOffice) never share one; profiles are kept between builds, since a new one costs ~0.3 s.
 A process that produces no new PDF for `timeout` seconds is hung: it is killed and the documents it
 had not finished go to a fresh process, once; a process that crashes is restarted the same way.
 LibreOffice converts in the order it is given, so the first document without a PDF is to blame.
@@ -27,12 +28,17 @@ import tempfile
 import threading
 import time
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 from packbuilder.errors import ConversionError, PackError, Source
+
+try:
+    import fcntl
+except ImportError:  # Windows: every process gets a fresh profile
+    fcntl = None  # type: ignore[assignment]
 
 PDF_FILTER = "pdf:writer_pdf_Export"
 DEFAULT_TIMEOUT = float(os.environ.get("PACKBUILDER_CONVERT_TIMEOUT", "120"))
@@ -224,15 +230,20 @@ class _Worker:
             self.cancel.set()
 
     def run(self) -> None:
-        pending = self.jobs
-        hung = False
-        for attempt in (1, 2):
-            hung = self._process(pending, self.work / f"profile-{self.name}-{attempt}")
-            if self.cancel.is_set():
-                return
-            pending = [j for j in pending if not j.output.exists()]
-            if not pending:
-                return
+        with kept_profile() as profile:
+            hung = self._process(self.jobs, profile or self.work / f"profile-{self.name}-1")
+            pending = [j for j in self.jobs if not j.output.exists()]
+            if pending and profile and not self.cancel.is_set():
+                shutil.rmtree(profile, ignore_errors=True)  # it may be what went wrong
+        if self.cancel.is_set() or not pending:
+            return
+        # the restart gets a profile of its own, fresh
+        hung = self._process(pending, self.work / f"profile-{self.name}-2")
+        if self.cancel.is_set():
+            return
+        pending = [j for j in pending if not j.output.exists()]
+        if not pending:
+            return
         job = pending[0]
         if hung:
             error = ConversionError(
@@ -289,6 +300,34 @@ class _Worker:
             _drop_incomplete(jobs)
         _kill_group(proc)  # a helper process LibreOffice left behind
         return False
+
+
+@contextlib.contextmanager
+def kept_profile(slots: int = 8) -> Iterator[Path | None]:
+    """A LibreOffice user profile kept between builds, locked while in use; None if none is free.
+
+    LibreOffice starts about 0.3 s faster with a profile it made before. The lock (released when
+    the process holding it dies) keeps two LibreOffice processes from ever sharing a profile.
+    """
+    base = cache_dir().resolve() / "libreoffice-profiles"
+    held = None
+    if fcntl is not None:
+        with contextlib.suppress(OSError):
+            base.mkdir(parents=True, exist_ok=True)
+            for n in range(slots):
+                fh = open(base / f"{n}.lock", "a")  # noqa: SIM115 - held open as the lock
+                try:
+                    fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except OSError:
+                    fh.close()
+                    continue
+                held = (fh, base / str(n))
+                break
+    try:
+        yield held[1] if held else None
+    finally:
+        if held:
+            held[0].close()
 
 
 def _drop_incomplete(jobs: list[_Job]) -> None:

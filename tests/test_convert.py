@@ -14,17 +14,25 @@ import sys
 import time
 import zipfile
 from pathlib import Path
+from urllib.parse import unquote, urlparse
 
 import pytest
 from pypdf import PdfReader
 
-from packbuilder.convert import PARALLEL_MIN_DOCUMENTS, CachingConverter, LibreOffice
+from packbuilder.convert import (
+    PARALLEL_MIN_DOCUMENTS,
+    CachingConverter,
+    LibreOffice,
+    cache_dir,
+    kept_profile,
+)
 from packbuilder.errors import ConversionError
 from tests.factory import write_docx
 
 FAKE = r'''#!{python}
 import json, os, subprocess, sys, time
 from pathlib import Path
+from urllib.parse import unquote, urlparse
 from pypdf import PdfWriter
 from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
@@ -32,6 +40,7 @@ state = Path(os.environ["FAKE_SOFFICE_STATE"])
 args = sys.argv[1:]
 outdir = Path(args[args.index("--outdir") + 1])
 profile = next(a for a in args if a.startswith("-env:UserInstallation="))
+Path(unquote(urlparse(profile.split("=", 1)[1]).path)).mkdir(parents=True, exist_ok=True)
 inputs = [a for a in args[args.index("--outdir") + 2:]]
 with open(state / "log.jsonl", "a") as log:
     log.write(json.dumps({{"pid": os.getpid(), "profile": profile, "inputs": inputs,
@@ -159,6 +168,34 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"
+
+
+def _profile_dir(run: dict) -> Path:  # type: ignore[type-arg]
+    return Path(unquote(urlparse(run["profile"].split("=", 1)[1]).path))
+
+
+def test_profiles_are_kept_between_builds_and_never_shared(fake_soffice: Path,
+                                                           tmp_path: Path) -> None:
+    lo = LibreOffice(soffice=str(fake_soffice), processes=1)
+    lo.convert(docs(tmp_path / "a", "one"), tmp_path / "o1")
+    lo.convert(docs(tmp_path / "b", "two"), tmp_path / "o2")
+    first, second = starts(fake_soffice)
+    assert first["profile"] == second["profile"]
+    assert _profile_dir(first).is_relative_to(cache_dir().resolve())
+    with kept_profile() as held:  # another build is using that profile now
+        assert held == _profile_dir(first)
+        lo.convert(docs(tmp_path / "c", "three"), tmp_path / "o3")
+    assert _profile_dir(starts(fake_soffice)[2]) not in (held, None)
+
+
+def test_a_failure_discards_the_kept_profile(fake_soffice: Path, tmp_path: Path) -> None:
+    with pytest.raises(ConversionError):
+        LibreOffice(soffice=str(fake_soffice), processes=1).convert(
+            docs(tmp_path / "in", "CRASH always"), tmp_path / "out")
+    kept, fresh = starts(fake_soffice)
+    assert _profile_dir(kept).is_relative_to(cache_dir().resolve())
+    assert not _profile_dir(kept).exists()
+    assert not _profile_dir(fresh).is_relative_to(cache_dir().resolve())
 
 
 def test_a_crash_is_retried_once_and_half_written_pdfs_are_redone(fake_soffice: Path,
