@@ -7,6 +7,7 @@ reaching a user is a bug.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,8 +56,18 @@ class PackError(Exception):
 
     def __str__(self) -> str:
         if self.source is None:
-            return self.message
-        return f"{self.source}: {self.message}"
+            return one_line(self.message)
+        return one_line(f"{self.source}: {self.message}")
+
+
+# Everything Python's str.splitlines() breaks at: a cell or a file name holding one of these must not
+# break the promise of one line per error.
+_LINE_BREAKS = re.compile(r"\s*[\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+\s*")
+
+
+def one_line(text: str) -> str:
+    """`text` with its line breaks (from cells typed with Alt+Enter, or odd file names) as spaces."""
+    return _LINE_BREAKS.sub(" ", text).strip()
 
 
 class InputError(PackError):

@@ -257,10 +257,12 @@ class Table:
         if missing:
             row = re.sub(r"[A-Z]+", "", header[0].source.cell or "1")
             found = ", ".join(str(c.value).strip() for c in header if not c.blank)
-            wanted = " and ".join(repr(m[:1].upper() + m[1:]) for m in missing)
+            names = [repr(m[:1].upper() + m[1:]) for m in missing]
+            wanted = (f"no column {names[0]}" if len(names) == 1
+                      else f"no columns {', '.join(names[:-1])} and {names[-1]}")
             raise InputError(
-                f"no column {wanted} in the header row (row {row} has: {found}); add the column or "
-                "correct its heading",
+                f"{wanted} in the header row (row {row} has: {found or 'nothing'}); add the column "
+                "or correct its heading",
                 Source(self.path, sheet, f"A{row}"),
             )
         self.header_sources = {normalise(str(c.value)): c.source for c in header if not c.blank}

@@ -77,6 +77,8 @@ CASES = [
     Case("wb-missing-meeting-sheet.xlsx", "workbook", WB, "no sheet named 'Meeting'"),
     Case("wb-renamed-papers-column.xlsx", "workbook", f"{WB}, sheet Agenda, cell A1",
          "no column 'Papers'"),
+    Case("wb-line-break-in-heading.xlsx", "workbook", f"{WB}, sheet Agenda, cell A1",
+         "Papers (file names), Status"),
     Case("wb-missing-date-row.xlsx", "workbook", f"{WB}, sheet Meeting", "no row for 'Date'"),
     Case("wb-empty-agenda.xlsx", "workbook", f"{WB}, sheet Agenda", "the agenda has no items"),
     Case("wb-repeated-item-number.xlsx", "workbook", f"{WB}, sheet Agenda, cell A4",

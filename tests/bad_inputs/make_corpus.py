@@ -63,6 +63,9 @@ def workbooks() -> None:
     header = ["Papers" if h == "Papers" else h for h in AGENDA_HEADER]
     header[header.index("Papers")] = "Attachments"
     save(meeting_workbook(header=header), "wb-renamed-papers-column.xlsx")
+    # a heading typed over two lines (Alt+Enter): the error quoting it must still be one line
+    header[header.index("Attachments")] = "Papers\n(file names)"
+    save(meeting_workbook(header=header), "wb-line-break-in-heading.xlsx")
     wb = meeting_workbook()
     del wb["Meeting"]
     save(wb, "wb-missing-meeting-sheet.xlsx")

@@ -6,3 +6,16 @@ import os
 
 if not os.environ.get("FUZZ_SECONDS"):
     collect_ignore_glob = ["test_*.py"]
+
+
+def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]
+    """How many inputs each fuzz target tried, and the kinds of refusal seen."""
+    from tests.fuzz.test_fuzz import TALLY
+
+    if not TALLY:
+        return
+    terminalreporter.section("fuzz summary")
+    for target, t in TALLY.items():
+        terminalreporter.write_line(
+            f"{target}: {t['accepted'] + t['refused']} inputs, {t['accepted']} accepted, "
+            f"{t['refused']} refused with a clear error ({len(t['kinds'])} kinds)")

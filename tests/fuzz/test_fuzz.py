@@ -8,6 +8,7 @@ example also has a time limit, so that a hang counts as a failure too.
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import html
 import io
@@ -43,6 +44,10 @@ PER_EXAMPLE = 20  # seconds before an example counts as a hang
 
 FUZZ = settings(max_examples=50, deadline=None, database=None, print_blob=True,
                 suppress_health_check=list(HealthCheck))
+
+
+TALLY: dict[str, dict] = collections.defaultdict(
+    lambda: {"accepted": 0, "refused": 0, "kinds": set()})
 
 
 class Hang(Exception):
@@ -83,12 +88,18 @@ def assert_clear(exc: PackError) -> None:
         assert line.strip(), "an empty message"
 
 
-def accepts_or_explains(fn: Callable[[], object]) -> None:
+def accepts_or_explains(fn: Callable[[], object], tally: str) -> None:
+    """The property: `fn` returns, or raises a clear PackError. Counted for the closing summary."""
     try:
         with time_limit(PER_EXAMPLE):
             fn()
     except PackError as exc:
         assert_clear(exc)
+        TALLY[tally]["refused"] += 1
+        TALLY[tally]["kinds"].add(exc.message.split(";")[0][:60] if not isinstance(exc, ErrorList)
+                                  else "several problems")
+    else:
+        TALLY[tally]["accepted"] += 1
 
 
 # --- workbook contents ----------------------------------------------------------------------------
@@ -121,30 +132,54 @@ FIELD_NAMES = ["Body", "Date", "Start time", "Venue", "End time", "Chair", "Cont
 HEADERS = [*AGENDA_HEADER, "No.", "Subject", "Minutes", "Paper", "Exempt", "Notes"]
 
 
+GOOD_FIELDS = [["Field", "Value"], ["Body", "Test Board"], ["Date", dt.datetime(2020, 3, 5)],
+               ["Start time", dt.time(14)], ["Venue", "Room 1"], ["Chair", "Cllr A"]]
+GOOD_AGENDA = [AGENDA_HEADER,
+               [1, "Apologies"],
+               [2, "Report", "A Officer", "To note", 15, "a.pdf\nb.docx"],
+               [3, "Late report", None, None, None, "missing.pdf", "to follow", None, 1],
+               [4, "Exempt", None, None, None, "a.pdf", None, 3],
+               [5, "Verbal update", None, None, 10, None, "verbal"]]
+
+
 @st.composite
 def meeting_workbooks(draw: st.DrawFn) -> Workbook:
+    """A good meeting workbook spoilt in a few places (so that deep paths are reached), or one made
+    up from scratch."""
+    if draw(st.booleans()):
+        fields = [list(r) for r in GOOD_FIELDS]
+        agenda = [list(r) for r in GOOD_AGENDA]
+    else:
+        fields = [[name, draw(CELL)] for name in draw(st.lists(st.sampled_from(FIELD_NAMES),
+                                                               max_size=12))]
+        header = draw(st.lists(st.sampled_from(HEADERS), max_size=10))
+        agenda = [header] + [[draw(CELL) for _ in header] for _ in range(draw(st.integers(0, 4)))]
+    for _ in range(draw(st.integers(0, 4))):
+        rows = draw(st.sampled_from([fields, agenda]))
+        if not rows or not rows[0]:
+            continue
+        r = draw(st.integers(0, len(rows) - 1))
+        action = draw(st.sampled_from(["cell", "cell", "papers", "delete row", "header"]))
+        if action == "delete row":
+            del rows[r]
+        elif action == "header" and rows is agenda and agenda[0]:
+            agenda[0][draw(st.integers(0, len(agenda[0]) - 1))] = draw(st.sampled_from(HEADERS))
+        else:
+            width = max(len(rows[r]), 1)
+            c = draw(st.integers(0, width + 1))
+            rows[r].extend([None] * (c + 1 - len(rows[r])))
+            rows[r][c] = draw(PAPERS if action == "papers" else CELL)
     wb = Workbook()
     ws = wb.active
-    ws.title = draw(st.sampled_from(["Meeting", "meeting", " Meeting ", "Meetings", "Sheet"]))
-    if draw(st.booleans()):
-        ws.append(["Field", "Value"])
-    for name in draw(st.lists(st.sampled_from(FIELD_NAMES), max_size=12)):
-        ws.append([name, draw(CELL)])
-    ag = wb.create_sheet(draw(st.sampled_from(["Agenda", "AGENDA", "Agneda"])))
-    header = draw(st.one_of(st.just(AGENDA_HEADER),
-                            st.lists(st.sampled_from(HEADERS), max_size=10)))
-    if header:
-        ag.append(header)
-    for n in range(draw(st.integers(0, 5))):
-        row = [draw(CELL) for _ in header]
-        if "Papers" in header:
-            row[header.index("Papers")] = draw(PAPERS)
-        if "Item" in header and draw(st.booleans()):
-            row[header.index("Item")] = n + 1
+    ws.title = draw(st.sampled_from(["Meeting", "Meeting", "meeting", " Meeting ", "Meetings"]))
+    for row in fields:
+        ws.append(row)
+    ag = wb.create_sheet(draw(st.sampled_from(["Agenda", "Agenda", "AGENDA", "Agneda"])))
+    for row in agenda:
         ag.append(row)
-    if ag.max_row > 1 and draw(st.booleans()):
+    if ag.max_row > 1 and draw(st.integers(0, 4)) == 0:
         r = draw(st.integers(1, ag.max_row))
-        c = draw(st.integers(1, max(1, len(header))))
+        c = draw(st.integers(1, ag.max_column))
         ag.merge_cells(start_row=r, start_column=c, end_row=min(ag.max_row, r + 1),
                        end_column=c + 1)
     return wb
@@ -186,7 +221,7 @@ def test_workbook_contents(papers_dir: Path) -> None:
                 wb.save(folder / "meeting.xlsx")
             except (ValueError, TypeError):  # openpyxl refuses a value: not a workbook anyone has
                 return
-            accepts_or_explains(lambda: load_meeting(folder))
+            accepts_or_explains(lambda: load_meeting(folder), "workbook contents")
             from packbuilder.check import check_meeting
 
             with time_limit(PER_EXAMPLE):
@@ -255,7 +290,7 @@ def test_appendix_pdf_bytes(tmp_path: Path) -> None:
             w.finish(tmp_path / "pack.pdf", title="t", subject="s", author="a", bookmarks=[],
                      unnumbered=0)
 
-        accepts_or_explains(into_a_pack)
+        accepts_or_explains(into_a_pack, "PDF bytes")
 
     for_the_budget(one)
 
@@ -274,7 +309,7 @@ def test_word_bytes(tmp_path: Path) -> None:
     def one(data: bytes, suffix: str) -> None:
         path = tmp_path / f"paper{suffix}"
         path.write_bytes(data)
-        accepts_or_explains(lambda: _check_word(path))
+        accepts_or_explains(lambda: _check_word(path), "Word bytes")
 
     for_the_budget(one)
 
@@ -303,7 +338,7 @@ def test_workbook_bytes(tmp_path: Path) -> None:
                 list(wb.rows(name))
             load_meeting(folder)
 
-        accepts_or_explains(read_all)
+        accepts_or_explains(read_all, "workbook bytes")
 
     for_the_budget(one)
 
@@ -321,7 +356,7 @@ def test_workbook_that_is_a_zip_of_anything(tmp_path: Path) -> None:
         with zipfile.ZipFile(path, "w") as zf:
             for name, data in members.items():
                 zf.writestr(name, data)
-        accepts_or_explains(lambda: sheets.Workbook(path))
+        accepts_or_explains(lambda: sheets.Workbook(path), "zip members")
 
     for_the_budget(one)
 
@@ -343,7 +378,9 @@ def test_cell_text_renders_literally(tmp_path: Path) -> None:
             meeting = load_meeting(folder)
         except PackError as exc:
             assert_clear(exc)
+            TALLY["cell text"]["refused"] += 1
             return
+        TALLY["cell text"]["accepted"] += 1
         spec = plan.plan_packs(meeting)[0]
         layout = lay_out([(i.number, []) for i in spec.included])
         out = tmp_path / "agenda.docx"
