@@ -51,8 +51,29 @@ def pounds(value: Decimal | int | None, pence: bool | None = None) -> str:
 FILTERS = {"long_date": long_date, "short_date": short_date, "clock": clock, "pounds": pounds}
 
 
+MAX_REPEAT = 100_000  # items or characters one `*` in a template may make
+MAX_POWER = 1_000  # largest exponent of `**`
+
+
+class _Sandbox(SandboxedEnvironment):
+    """The sandbox, also refusing arithmetic that would exhaust memory or time (``'x' * 10**9``)."""
+
+    intercepted_binops = frozenset(["*", "**"])
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and isinstance(right, int | float) and abs(right) > MAX_POWER:
+            raise jinja2.exceptions.SecurityError(f"the power {right} is too large")
+        if operator == "*":
+            for seq, times in ((left, right), (right, left)):
+                if (isinstance(seq, str | list | tuple) and isinstance(times, int)
+                        and len(seq) * times > MAX_REPEAT):
+                    raise jinja2.exceptions.SecurityError("a repetition makes more than "
+                                                          f"{MAX_REPEAT:,} items")
+        return super().call_binop(context, operator, left, right)
+
+
 def environment() -> SandboxedEnvironment:
-    env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=True)
+    env = _Sandbox(undefined=jinja2.StrictUndefined, autoescape=True)
     env.filters.update(FILTERS)
     return env
 

@@ -97,6 +97,7 @@ CASES = [
     Case("wb-not-a-zip.xlsx", "workbook", WB, "not an Excel workbook"),
     Case("wb-truncated.xlsx", "workbook", WB, "damaged or incomplete"),
     Case("wb-zip-not-a-workbook.xlsx", "workbook", WB, "zip file but not an Excel workbook"),
+    Case("wb-xml-entity-bomb.xlsx", "workbook", WB, "damaged"),
     # papers
     Case("pdf-truncated.pdf", "paper", f"{NAME}/pdf-truncated.pdf", "damaged"),
     Case("pdf-corrupt.pdf", "paper", f"{NAME}/pdf-corrupt.pdf", "damaged"),
@@ -120,6 +121,8 @@ CASES = [
     Case("tpl-undefined-variable.docx", "template", f"{NAME}/templates/agenda.docx",
          "uses 'chairman'"),
     Case("tpl-unsafe.docx", "template", f"{NAME}/templates/agenda.docx", "unsafe"),
+    Case("tpl-memory-bomb.docx", "template", f"{NAME}/templates/agenda.docx",
+         "a repetition makes more than 100,000 items"),
 ]
 
 

@@ -99,7 +99,30 @@ def workbooks() -> None:
     (HERE / "wb-truncated.xlsx").write_bytes(buf.getvalue()[: len(buf.getvalue()) // 2])
     with zipfile.ZipFile(HERE / "wb-zip-not-a-workbook.xlsx", "w") as zf:
         zf.writestr("notes.txt", "holiday photos")
+    _entity_bomb()
     _password_protected()
+
+
+LAUGHS = "".join(f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10))
+DOCTYPE = ('<!DOCTYPE lolz [<!ENTITY lol0 "lol">' + LAUGHS
+           + '<!ENTITY xxe SYSTEM "file:///etc/passwd">]>')
+
+
+def _entity_bomb() -> None:
+    """'Billion laughs' and an external entity in a workbook's XML: refused, never expanded."""
+    buf = io.BytesIO()
+    meeting_workbook().save(buf)
+    with zipfile.ZipFile(buf) as zin, \
+            zipfile.ZipFile(HERE / "wb-xml-entity-bomb.xlsx", "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename in ("xl/sharedStrings.xml", "xl/worksheets/sheet1.xml"):
+                text = data.decode()
+                root = text.index("<", text.index("?>") + 2) if text.startswith("<?xml") else 0
+                text = text[:root] + DOCTYPE + text[root:]
+                text = text.replace("Test Partnership Board", "&lol9;&xxe;")
+                data = text.encode()
+            zout.writestr(info, data)
 
 
 def _password_protected() -> None:
@@ -218,6 +241,7 @@ def templates() -> None:
     _template("tpl-undefined-variable.docx",
               [[("{{ body }}", False)], [("Chaired by {{ chairman }}", False)]])
     _template("tpl-unsafe.docx", [[("{{ body.__class__.__mro__ }}", False)]])
+    _template("tpl-memory-bomb.docx", [[("{{ body }}", False)], [("{{ 'x' * 10**9 }}", False)]])
     # Word splits a tag into runs when part of it is formatted differently (here "bo" is bold)
     _template("tpl-split-tag.docx", [
         [("Agenda of {{ ", False), ("bo", True), ("dy }}", False)],
