@@ -31,7 +31,7 @@ class Source:
             parts.append(f"page {self.page}")
         return ", ".join(parts)
 
-    def at(self, cell: str) -> Source:
+    def at(self, cell: str | None) -> Source:
         return Source(self.file, self.sheet, cell)
 
 

@@ -255,15 +255,15 @@ class Table:
                     self.columns[canonical] = self.columns[normalise(n)]
         missing = [c for c in required if normalise(c) not in self.columns]
         if missing:
-            row = re.sub(r"[A-Z]+", "", header[0].source.cell or "1")
+            header_row = re.sub(r"[A-Z]+", "", header[0].source.cell or "1")
             found = ", ".join(str(c.value).strip() for c in header if not c.blank)
-            names = [repr(m[:1].upper() + m[1:]) for m in missing]
-            wanted = (f"no column {names[0]}" if len(names) == 1
-                      else f"no columns {', '.join(names[:-1])} and {names[-1]}")
+            quoted = [repr(m[:1].upper() + m[1:]) for m in missing]
+            wanted = (f"no column {quoted[0]}" if len(quoted) == 1
+                      else f"no columns {', '.join(quoted[:-1])} and {quoted[-1]}")
             raise InputError(
-                f"{wanted} in the header row (row {row} has: {found or 'nothing'}); add the column "
-                "or correct its heading",
-                Source(self.path, sheet, f"A{row}"),
+                f"{wanted} in the header row (row {header_row} has: {found or 'nothing'}); add the "
+                "column or correct its heading",
+                Source(self.path, sheet, f"A{header_row}"),
             )
         self.header_sources = {normalise(str(c.value)): c.source for c in header if not c.blank}
         for row in rows[1:]:
