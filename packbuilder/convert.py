@@ -4,8 +4,9 @@ The rest of packbuilder sees only `Converter`: a pack could be converted by a re
 tomorrow without touching the other stages.
 
 LibreOffice costs about a second to start and then a fraction of a second per document, so a build
-hands every document to one ``soffice`` process, or, when the batch is big enough to pay for a
-second start, splits it between two processes running side by side (one per core). Each process
+hands every document to one ``soffice`` process; on a machine with cores to spare (four or more), a
+big batch is split between two processes running side by side. On two cores a second process only
+competes with the first and with Python: measured slower (bench/results.md, row a2). Each process
 has a user profile to itself, locked while it runs, so two builds at once (or a desktop
 LibreOffice) never share one; profiles are kept between builds, since a new one costs ~0.3 s.
 A process that produces no new PDF for `timeout` seconds is hung: it is killed and the documents it
@@ -42,8 +43,8 @@ except ImportError:  # Windows: every process gets a fresh profile
 
 PDF_FILTER = "pdf:writer_pdf_Export"
 DEFAULT_TIMEOUT = float(os.environ.get("PACKBUILDER_CONVERT_TIMEOUT", "120"))
-# A second LibreOffice costs a start (about a second of one core) and ~250 MB; below this many
-# documents one process finishes first (measured in bench/results.md).
+# A second LibreOffice costs a start (about a second of one core) and ~250 MB: never worth it for
+# fewer documents than this.
 PARALLEL_MIN_DOCUMENTS = 4
 # LibreOffice maps, touches and unmaps a large block over and over while starting: ~300,000 page
 # faults, half a second of system time. Keeping such blocks in the heap makes a start ~0.4 s faster
@@ -83,10 +84,11 @@ def find_soffice() -> str | None:
 
 
 def default_processes() -> int:
+    """Processes per batch: PACKBUILDER_CONVERT_PROCESSES, else 2 with 4 cores or more, else 1."""
     env = os.environ.get("PACKBUILDER_CONVERT_PROCESSES")
     if env and env.isdigit() and int(env) > 0:
         return int(env)
-    return min(2, os.cpu_count() or 1)
+    return 2 if (os.cpu_count() or 1) >= 4 else 1
 
 
 @dataclass(frozen=True)
@@ -105,7 +107,7 @@ class LibreOffice:
     Args:
         soffice: the ``soffice`` program (found on PATH when not given).
         timeout: seconds a process may go without producing a PDF before it is deemed hung.
-        processes: most LibreOffice processes run at once (default: 2 on a multi-core machine).
+        processes: most LibreOffice processes run at once (default: `default_processes()`).
     """
 
     def __init__(self, soffice: str | None = None, timeout: float = DEFAULT_TIMEOUT,

@@ -10,6 +10,7 @@ every start (profile, inputs, pid, environment) so tests can see restarts and pa
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 import zipfile
@@ -24,6 +25,7 @@ from packbuilder.convert import (
     CachingConverter,
     LibreOffice,
     cache_dir,
+    default_processes,
     kept_profile,
 )
 from packbuilder.errors import ConversionError
@@ -126,6 +128,16 @@ def test_every_document_comes_back_in_order(fake_soffice: Path, tmp_path: Path, 
     assert len({r["profile"] for r in runs}) == expected  # a user profile per process
     assert sorted(len(r["inputs"]) for r in runs) == sorted(
         [count // expected + (1 if i < count % expected else 0) for i in range(expected)])
+
+
+@pytest.mark.parametrize(("cores", "env", "expected"),
+                         [(1, "", 1), (2, "", 1), (4, "", 2), (16, "", 2), (2, "2", 2), (8, "1", 1),
+                          (2, "zero", 1)])
+def test_default_processes(monkeypatch: pytest.MonkeyPatch, cores: int, env: str,
+                           expected: int) -> None:
+    monkeypatch.setattr(os, "cpu_count", lambda: cores)
+    monkeypatch.setenv("PACKBUILDER_CONVERT_PROCESSES", env)
+    assert default_processes() == expected
 
 
 def test_a_lone_process_starts_with_the_malloc_tuning(fake_soffice: Path, tmp_path: Path) -> None:
