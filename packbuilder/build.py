@@ -21,7 +21,7 @@ from pathlib import Path
 from packbuilder import frontsheet, plan
 from packbuilder.assemble import assemble
 from packbuilder.convert import CachingConverter, Converter, LibreOffice
-from packbuilder.errors import InputError, PackError
+from packbuilder.errors import ConversionError, InputError
 from packbuilder.layout import Layout, lay_out
 from packbuilder.meeting import load_meeting
 from packbuilder.model import Meeting, Paper, PaperKind
@@ -165,7 +165,8 @@ def _paper_pdfs(meeting: Meeting, papers: list[Paper], converter: Converter, wor
         pdfs.update(zip(to_convert, converted, strict=True))
     for paper in papers:
         if paper.kind is not PaperKind.PDF and page_count(pdfs[paper.path]) < 1:
-            raise PackError("the converted document has no pages", paper.source)
+            raise ConversionError("LibreOffice turned this document into a PDF with no pages; open it "
+                                  "and check it has content", paper.source)
     return pdfs
 
 

@@ -6,6 +6,7 @@ with status 1; anything else is a bug and still prints one line, asking for a re
 
 from __future__ import annotations
 
+import errno
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -20,12 +21,16 @@ from packbuilder.errors import ErrorList, PackError
 
 def _fail(exc: PackError) -> None:
     if isinstance(exc, ErrorList):
-        click.echo(f"{len(exc.errors)} problems found:", err=True)
+        click.echo(f"{_problems(len(exc.errors))} found:", err=True)
         for e in exc.errors:
             click.echo(f"error: {e}", err=True)
     else:
         click.echo(f"error: {exc}", err=True)
     sys.exit(1)
+
+
+def _problems(n: int) -> str:
+    return "1 problem" if n == 1 else f"{n} problems"
 
 
 def handles_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -35,6 +40,13 @@ def handles_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
             return fn(*args, **kwargs)
         except PackError as exc:
             _fail(exc)
+        except OSError as exc:
+            # the machine, not the input: a full disk, a vanished file, a folder we may not write
+            what = "the disk is full; free some space" if exc.errno == errno.ENOSPC else exc.strerror
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"error: {where}{what or exc}; nothing was published and the previous pack is "
+                       "untouched", err=True)
+            sys.exit(1)
         except KeyboardInterrupt:
             click.echo("interrupted; the previous pack is untouched", err=True)
             sys.exit(130)
@@ -100,7 +112,7 @@ def check(meeting_dir: Path) -> None:
 
     problems, summary = check_meeting(meeting_dir)
     if problems:
-        click.echo(f"{sum(len(v) for v in problems.values())} problems found:", err=True)
+        click.echo(f"{_problems(sum(len(v) for v in problems.values()))} found:", err=True)
         for file, errors in problems.items():
             click.echo(f"{file}:", err=True)
             for e in errors:

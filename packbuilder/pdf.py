@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
-from pypdf.errors import PdfReadError, PyPdfError
+from pypdf.errors import DependencyError, PdfReadError, PyPdfError
 from pypdf.generic import (
     ArrayObject,
     BooleanObject,
@@ -73,7 +73,7 @@ def open_pdf(path: Path) -> PdfReader:
         if reader.is_encrypted:
             try:
                 ok = reader.decrypt("")
-            except (PyPdfError, NotImplementedError, ValueError):
+            except (PyPdfError, DependencyError, NotImplementedError, ValueError):
                 ok = 0
             if not ok:
                 raise InputError(
@@ -82,8 +82,8 @@ def open_pdf(path: Path) -> PdfReader:
         count = len(reader.pages)
     except InputError:
         raise
-    except (PdfReadError, PyPdfError, OSError, ValueError, KeyError, TypeError, AttributeError,
-            IndexError, RecursionError, AssertionError, ZeroDivisionError) as exc:
+    except (PdfReadError, PyPdfError, DependencyError, OSError, ValueError, KeyError, TypeError,
+            AttributeError, IndexError, RecursionError, AssertionError, ZeroDivisionError) as exc:
         raise InputError(
             f"this PDF is damaged or not a PDF ({type(exc).__name__}); ask for the file again or "
             "re-save it from its source",
@@ -102,7 +102,7 @@ def check_readable(path: Path) -> int:
             _ = page.mediabox, page.get("/Contents")
         except (PyPdfError, ValueError, KeyError, TypeError, AttributeError) as exc:
             raise InputError(
-                f"page {number} is damaged ({type(exc).__name__}); ask for the file again",
+                f"this page is damaged ({type(exc).__name__}); ask for the file again",
                 Source(path, page=number),
             ) from None
     return len(reader.pages)

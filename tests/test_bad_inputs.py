@@ -338,6 +338,6 @@ def test_check_finds_template_mistakes_without_building(case: Case, tmp_path: Pa
     assert "Traceback" not in result.stderr
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
-        "1 problems found:", f"{case.place}:", result.stderr.splitlines()[2]]
+        "1 problem found:", f"{case.place}:", result.stderr.splitlines()[2]]
     assert result.stderr.splitlines()[2].startswith(f"  error: {case.place}: ")
     assert case.says in result.stderr
