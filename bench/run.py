@@ -276,20 +276,27 @@ def median_stages(runs: list[list[tuple[str, float]]]) -> list[tuple[str, float]
     return [(name, statistics.median(dict(r)[name] for r in runs)) for name, _ in runs[0]]
 
 
-def single_parse_rebuild(meeting: Path, cache: Path, runs: int = 3) -> list[tuple[str, float]]:
-    """The rebuild's stages if every PDF were parsed once per build (open_pdf memoised): what
-    build.py and pdf.py would gain by keeping each paper's reader."""
+def rebuild_stages(meeting: Path, cache: Path, runs: int = 5) -> tuple[list[tuple[str, float]],
+                                                                         list[tuple[str, float]]]:
+    """Median stages of in-process rebuilds as they are, and with every PDF parsed once per build
+    (open_pdf memoised: what build.py and pdf.py would gain by keeping each paper's reader),
+    alternating so that both see the same machine."""
     import packbuilder.pdf as pdf
 
     original = pdf.open_pdf
+    plain, single = [], []
     try:
-        results = []
-        for _ in range(runs):
-            pdf.open_pdf = functools.lru_cache(maxsize=None)(original)  # type: ignore[assignment]
-            results.append(stage_times(meeting, cache))
-        return median_stages(results)
+        for n in range(runs):
+            for memo in ((False, True) if n % 2 else (True, False)):
+                if memo:
+                    pdf.open_pdf = functools.lru_cache(maxsize=None)(original)  # type: ignore[assignment]
+                    single.append(stage_times(meeting, cache))
+                else:
+                    pdf.open_pdf = original  # type: ignore[assignment]
+                    plain.append(stage_times(meeting, cache))
     finally:
         pdf.open_pdf = original  # type: ignore[assignment]
+    return median_stages(plain), median_stages(single)
 
 
 def profile_rebuild(meeting: Path, cache: Path) -> tuple[str, int]:
@@ -326,8 +333,8 @@ def analysis(b: Bench, stages: dict[str, list[tuple[str, float]]], opens: int, p
     med_a = statistics.median(r.seconds for r in b.results["a"])
     med_b = statistics.median(r.seconds for r in b.results["b"])
     med_a2 = statistics.median(r.seconds for r in b.results["a2"])
-    peak_a = max(r.peak_bytes for r in b.results["a"]) / 2**20
-    peak_a2 = max(r.peak_bytes for r in b.results["a2"]) / 2**20
+    peak_a = statistics.median(r.peak_bytes for r in b.results["a"]) / 2**20
+    peak_a2 = statistics.median(r.peak_bytes for r in b.results["a2"]) / 2**20
     cold, warm, single = stages["cold"], stages["rebuild"], stages["single"]
     front, assembly = _stage(warm, "rendering frontsheets"), _stage(warm, "assembling")
     total, total_single = sum(s for _, s in warm), sum(s for _, s in single)
@@ -349,6 +356,9 @@ def analysis(b: Bench, stages: dict[str, list[tuple[str, float]]], opens: int, p
         f"pages while LibreOffice converts it (then putting the frontsheet in front) would hide "
         f"up to {overlap:.2f} s more. With both, the rebuild would take about {b_projected:.2f} s: "
         f"{b_projected / c:.2f} of the recipe (an estimate from the stage times).",
+        f"- Run as a command, the rebuild took {med_b:.2f} s, {med_b - total:.2f} s more than "
+        "in-process: Python's start-up, imports (~0.3 s: pypdf, docxtpl, openpyxl, holidays) "
+        "and exit.",
         "- What would remove LibreOffice's start from a rebuild altogether is a converter kept "
         "running between builds (LibreOffice listening on a pipe, driven through UNO: "
         "python3-uno or unoserver), holding ~250 MB between builds.",
@@ -357,7 +367,7 @@ def analysis(b: Bench, stages: dict[str, list[tuple[str, float]]], opens: int, p
         f"LibreOffice start {cold_front:.2f} s; assembling {cold_assembly:.2f} s. The same two "
         f"changes would make it about {a_projected:.2f} s: {a_projected / c:.2f} of the recipe.",
         f"- **Two LibreOffice processes** for the Word files (a2) took {med_a2:.2f} s against "
-        f"{med_a:.2f} s for (a), peak memory {peak_a2:.0f} MB against {peak_a:.0f} MB: on "
+        f"{med_a:.2f} s for (a), median peak memory {peak_a2:.0f} MB against {peak_a:.0f} MB: on "
         f"{os.cpu_count()} cores the second process competes with the first and with Python "
         "(and a lone process starts faster with the malloc tuning it alone gets). packbuilder "
         "splits a batch only with four cores or more.",
@@ -437,7 +447,7 @@ def report(b: Bench, info: dict[str, str], sizes: dict[str, int], pages: dict[st
         "",
         "## Where the time goes",
         "",
-        "Stages of an in-process build, cold (one run) and rebuild (median of three); seconds, a "
+        "Stages of an in-process build, cold (one run) and rebuild (median of five); seconds, a "
         "stage lasting until the next progress message:",
         "",
         "| stage | cold | rebuild |",
@@ -450,8 +460,6 @@ def report(b: Bench, info: dict[str, str], sizes: dict[str, int], pages: dict[st
         lines.append(f"| {name} | {secs:.2f} | {warm.get(name, float('nan')):.2f} |")
     lines += [
         f"| total | {sum(s for _, s in cold):.2f} | {sum(warm.values()):.2f} |",
-        "",
-        "A build run as a command adds Python's start-up and imports (about 0.25 s here).",
         "",
         "cProfile of one rebuild (LibreOffice's time shows as waiting on its process):",
         "",
@@ -501,9 +509,8 @@ def main(argv: list[str] | None = None) -> None:
     }
     say("timing the stages and profiling a rebuild")
     cache = work / "cache-rebuild"
-    stages = {"cold": stage_times(meeting, None),
-              "rebuild": median_stages([stage_times(meeting, cache) for _ in range(3)]),
-              "single": single_parse_rebuild(meeting, cache)}
+    plain, single = rebuild_stages(meeting, cache)
+    stages = {"cold": stage_times(meeting, None), "rebuild": plain, "single": single}
     profile, opens = profile_rebuild(meeting, cache)
     papers = len(agenda_order(meeting)) + 1  # and the frontsheet
     text = report(b, machine(), sizes, pages, (load_start, load_end), stages, profile)
