@@ -4,9 +4,9 @@ The rest of packbuilder sees only `Converter`: a pack could be converted by a re
 tomorrow without touching the other stages.
 
 LibreOffice costs about a second to start and then a fraction of a second per document, so a build
-hands every document to one ``soffice`` process; on a machine with cores to spare (four or more), a
-big batch is split between two processes running side by side. On two cores a second process only
-competes with the first and with Python: measured slower (bench/results.md, row a2). Each process
+hands every document to one ``soffice`` process, or, when the batch is big enough to pay for a
+second start, splits it between two processes running side by side, one per core (measured against
+one process in bench/results.md, rows a and a1). Each process
 has a user profile to itself, locked while it runs, so two builds at once (or a desktop
 LibreOffice) never share one; profiles are kept between builds, since a new one costs ~0.3 s.
 A process that produces no new PDF for `timeout` seconds is hung: it is killed and the documents it
@@ -84,11 +84,11 @@ def find_soffice() -> str | None:
 
 
 def default_processes() -> int:
-    """Processes per batch: PACKBUILDER_CONVERT_PROCESSES, else 2 with 4 cores or more, else 1."""
+    """Processes per batch: PACKBUILDER_CONVERT_PROCESSES, else 2 with 2 cores or more, else 1."""
     env = os.environ.get("PACKBUILDER_CONVERT_PROCESSES")
     if env and env.isdigit() and int(env) > 0:
         return int(env)
-    return 2 if (os.cpu_count() or 1) >= 4 else 1
+    return min(2, os.cpu_count() or 1)
 
 
 @dataclass(frozen=True)

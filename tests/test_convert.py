@@ -131,9 +131,9 @@ def test_every_document_comes_back_in_order(fake_soffice: Path, tmp_path: Path, 
 
 
 @pytest.mark.parametrize(("cores", "env", "expected"),
-                         [(1, "", 1), (2, "", 1), (4, "", 2), (16, "", 2), (2, "2", 2), (8, "1", 1),
-                          (2, "zero", 1)])
-def test_default_processes(monkeypatch: pytest.MonkeyPatch, cores: int, env: str,
+                         [(1, "", 1), (2, "", 2), (4, "", 2), (None, "", 1), (1, "2", 2),
+                          (8, "1", 1), (2, "zero", 2)])
+def test_default_processes(monkeypatch: pytest.MonkeyPatch, cores: int | None, env: str,
                            expected: int) -> None:
     monkeypatch.setattr(os, "cpu_count", lambda: cores)
     monkeypatch.setenv("PACKBUILDER_CONVERT_PROCESSES", env)
