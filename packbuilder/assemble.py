@@ -4,54 +4,59 @@ The frontsheet is unnumbered; when it has an odd number of pages an unnumbered f
 that Page 1 falls on a right-hand page. Every later page is stamped "Page N"; the first page of each
 item's papers is stamped "Agenda Item N"; in a private pack, every page of an exempt paper is marked
 NOT FOR PUBLICATION with its paragraph of Schedule 12A.
+
+The numbered pages are assembled first (`assemble_papers`) and the frontsheet put in front of them
+afterwards (`finish_pack`): nothing about the numbered pages depends on the frontsheet, so the build
+can convert the frontsheet while the papers are being stamped.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from packbuilder.frontsheet import SCHEDULE_12A
 from packbuilder.layout import Layout
-from packbuilder.model import Meeting
+from packbuilder.model import AgendaItem, Meeting
 from packbuilder.pdf import FILLER_TEXT, Bookmark, PackWriter, Stamp
 from packbuilder.plan import PackSpec
 
 
-@dataclass(frozen=True)
-class PackStats:
-    pages: int
-    frontsheet_pages: int
+def _stamps(item: AgendaItem, first_document: bool, first: int, pages: int, private: bool) -> list[list[Stamp]]:
+    out = []
+    for offset in range(pages):
+        page = [Stamp(f"Page {first + offset}", "bottom-centre")]
+        if first_document and offset == 0:
+            page.append(Stamp(f"Agenda Item {item.number}", "top-right", 11, bold=True))
+        if private and item.exempt_paragraph:
+            page.append(Stamp("NOT FOR PUBLICATION", "top-centre", 11, bold=True))
+            page.append(Stamp(f"by virtue of paragraph {item.exempt_paragraph} of {SCHEDULE_12A}",
+                              "top-centre-2", 7))
+        out.append(page)
+    return out
 
 
-def assemble(meeting: Meeting, spec: PackSpec, layout: Layout, frontsheet: Path,
-             pdfs: dict[Path, Path], out: Path) -> PackStats:
+def assemble_papers(spec: PackSpec, layout: Layout, pdfs: dict[Path, Path]) -> PackWriter:
+    """The numbered part of a pack: every included item's papers, stamped, with fillers."""
     w = PackWriter()
-    w.add_pdf(frontsheet)
-    if w.pages % 2:
-        w.add_blank([Stamp(FILLER_TEXT, "middle", 11)])
-    unnumbered = w.pages
-    bookmarks = [Bookmark("Agenda" if not spec.is_supplement else f"Supplement {spec.supplement}", 0)]
     for item, placed in zip(spec.included, layout.items, strict=True):
-        children = []
         for d_index, (paper, doc) in enumerate(zip(item.papers, placed.documents, strict=True)):
-            stamps: list[list[Stamp]] = []
-            for offset in range(doc.pages):
-                page = [Stamp(f"Page {doc.first + offset}", "bottom-centre")]
-                if d_index == 0 and offset == 0:
-                    page.append(Stamp(f"Agenda Item {item.number}", "top-right", 11, bold=True))
-                if spec.private and item.exempt_paragraph:
-                    page.append(Stamp("NOT FOR PUBLICATION", "top-centre", 11, bold=True))
-                    page.append(Stamp(f"by virtue of paragraph {item.exempt_paragraph} of {SCHEDULE_12A}",
-                                      "top-centre-2", 7))
-                stamps.append(page)
-            children.append(Bookmark(paper.title, unnumbered + doc.first - 1))
-            w.add_pdf(pdfs[paper.path], stamps)
+            w.add_pdf(pdfs[paper.path], _stamps(item, d_index == 0, doc.first, doc.pages, bool(spec.private)))
         if placed.filler_after:
             w.add_blank([Stamp(FILLER_TEXT, "middle", 11), Stamp(f"Page {placed.last}", "bottom-centre")])
+    return w
+
+
+def finish_pack(w: PackWriter, meeting: Meeting, spec: PackSpec, layout: Layout, frontsheet: Path,
+                out: Path) -> int:
+    """Put the frontsheet in front, add bookmarks and metadata, write `out`; returns its page count."""
+    unnumbered = w.insert_front(frontsheet, filler=Stamp(FILLER_TEXT, "middle", 11))
+    bookmarks = [Bookmark("Agenda" if not spec.is_supplement else f"Supplement {spec.supplement}", 0)]
+    for item, placed in zip(spec.included, layout.items, strict=True):
+        children = tuple(Bookmark(paper.title, unnumbered + doc.first - 1)
+                         for paper, doc in zip(item.papers, placed.documents, strict=True))
         bookmarks.append(Bookmark(f"Item {item.number}: {item.title}", unnumbered + placed.first - 1,
-                                  tuple(children)))
-    subject = (f"Supplementary pack {spec.supplement}" if spec.is_supplement else "Agenda and reports")
+                                  children))
+    subject = f"Supplementary pack {spec.supplement}" if spec.is_supplement else "Agenda and reports"
     if spec.private:
         subject += " - PRIVATE: not for publication"
     elif spec.private is False:
@@ -64,4 +69,4 @@ def assemble(meeting: Meeting, spec: PackSpec, layout: Layout, frontsheet: Path,
         bookmarks=bookmarks,
         unnumbered=unnumbered,
     )
-    return PackStats(w.pages, unnumbered)
+    return w.pages

@@ -14,12 +14,13 @@ import datetime as dt
 import hashlib
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from packbuilder import frontsheet, plan
-from packbuilder.assemble import assemble
+from packbuilder.assemble import assemble_papers, finish_pack
 from packbuilder.convert import CachingConverter, Converter, LibreOffice
 from packbuilder.errors import ConversionError, InputError
 from packbuilder.layout import Layout, lay_out
@@ -102,22 +103,30 @@ def build(
     specs = plan.plan_packs(meeting)
     converter = converter or default_converter()
     hits_before = getattr(converter, "hits", 0)
+    misses_before = getattr(converter, "misses", 0)
     with tempfile.TemporaryDirectory(prefix="packbuilder-") as tmp:
         work = Path(tmp)
         papers = [p for spec in specs for item in spec.included for p in item.papers]
-        pdfs = _paper_pdfs(meeting, papers, converter, work, say)
-        counts = {p.path: page_count(pdfs[p.path]) for p in papers}
+        pdfs, counts = _paper_pdfs(meeting, papers, converter, work, say)
         layouts = [_layout(spec, counts) for spec in specs]
         say("rendering frontsheets")
-        fronts = _frontsheets(meeting, specs, layouts, converter, work, today or dt.date.today())
+        front_docs = _frontsheets(meeting, specs, layouts, work, today or dt.date.today())
+        # The frontsheets depend only on page counts, so LibreOffice converts them while the numbered
+        # pages are assembled; they go in front of each pack when both are ready.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            fronts_job = pool.submit(converter.convert, front_docs, work / "frontsheets-pdf")
+            bodies = []
+            for spec, layout in zip(specs, layouts, strict=True):
+                say(f"assembling {spec.label}")
+                bodies.append(assemble_papers(spec, layout, pdfs))
+            fronts = fronts_job.result()
         built: dict[str, Path] = {}
         results = []
-        for spec, layout, front in zip(specs, layouts, fronts, strict=True):
-            say(f"assembling {spec.label}")
+        for spec, layout, body, front in zip(specs, layouts, bodies, fronts, strict=True):
             name = spec.filename(meeting)
-            stats = assemble(meeting, spec, layout, front, pdfs, work / name)
+            pages = finish_pack(body, meeting, spec, layout, front, work / name)
             built[name] = work / name
-            results.append(PackResult(Path(), spec.label, stats.pages, layout.total, len(spec.included)))
+            results.append(PackResult(Path(), spec.label, pages, layout.total, len(spec.included)))
         say("publishing")
         manifest = {
             "meeting": meeting.name,
@@ -134,14 +143,15 @@ def build(
         for i in meeting.items if i.status.value == "to follow" and not i.papers
     ]
     hits = getattr(converter, "hits", 0) - hits_before
-    misses = getattr(converter, "misses", 0)
+    misses = getattr(converter, "misses", 0) - misses_before
     return BuildResult(meeting, results, time.monotonic() - started, warnings,
                        conversions=misses, cache_hits=hits)
 
 
 def _paper_pdfs(meeting: Meeting, papers: list[Paper], converter: Converter, work: Path,
-                say: Progress) -> dict[Path, Path]:
-    """A PDF for every paper: PDFs as they are, data papers rendered, Word files converted in one batch."""
+                say: Progress) -> tuple[dict[Path, Path], dict[Path, int]]:
+    """A PDF and a page count for every paper: PDFs as they are, data papers rendered, Word files
+    converted in one batch."""
     pdfs: dict[Path, Path] = {}
     to_convert: dict[Path, Path] = {}  # paper path -> Word file to convert
     rendered = work / "rendered"
@@ -163,11 +173,15 @@ def _paper_pdfs(meeting: Meeting, papers: list[Paper], converter: Converter, wor
         say(f"converting {len(to_convert)} Word documents")
         converted = converter.convert(list(to_convert.values()), work / "converted")
         pdfs.update(zip(to_convert, converted, strict=True))
+    counts: dict[Path, int] = {}
     for paper in papers:
-        if paper.kind is not PaperKind.PDF and page_count(pdfs[paper.path]) < 1:
+        if paper.path in counts:
+            continue
+        counts[paper.path] = paper.pages if paper.pages else page_count(pdfs[paper.path])
+        if counts[paper.path] < 1:
             raise ConversionError("LibreOffice turned this document into a PDF with no pages; open it "
                                   "and check it has content", paper.source)
-    return pdfs
+    return pdfs, counts
 
 
 def _layout(spec: plan.PackSpec, counts: dict[Path, int]) -> Layout:
@@ -175,7 +189,8 @@ def _layout(spec: plan.PackSpec, counts: dict[Path, int]) -> Layout:
 
 
 def _frontsheets(meeting: Meeting, specs: list[plan.PackSpec], layouts: list[Layout],
-                 converter: Converter, work: Path, today: dt.date) -> list[Path]:
+                 work: Path, today: dt.date) -> list[Path]:
+    """Render (not convert) each pack's frontsheet from its layout."""
     docs = []
     fronts = work / "frontsheets"
     fronts.mkdir()
@@ -187,4 +202,4 @@ def _frontsheets(meeting: Meeting, specs: list[plan.PackSpec], layouts: list[Lay
         out = fronts / f"{n:02d}-{name}.docx"
         render(template, frontsheet.context(meeting, spec, layout, today), out)
         docs.append(out)
-    return converter.convert(docs, work / "frontsheets-pdf")
+    return docs

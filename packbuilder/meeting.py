@@ -282,8 +282,8 @@ def _paper(path: Path, source: Source, folder: Path) -> Paper:
     if suffix == ".pdf":
         from packbuilder import pdf
 
-        pdf.check_readable(path)
-        return Paper(path, PaperKind.PDF, documents.title_from_filename(path), source)
+        pages = pdf.check_readable(path)
+        return Paper(path, PaperKind.PDF, documents.title_from_filename(path), source, pages=pages)
     if suffix in WORD_SUFFIXES:
         _check_word(path)
         return Paper(path, PaperKind.WORD, documents.title_from_filename(path), source)

@@ -49,6 +49,7 @@ class Paper:
     template: str | None = None  # DATA only: the template's name in templates/
     context: Mapping[str, Any] = field(default_factory=dict)  # DATA only: validated values
     warnings: tuple[str, ...] = ()
+    pages: int | None = None  # PDF only: its page count, known once it has been checked
 
 
 @dataclass(frozen=True)

@@ -226,6 +226,20 @@ class PackWriter:
         page[NameObject("/Contents")] = ArrayObject()
         self._stamp(page, stamps)
 
+    def insert_front(self, path: Path, filler: Stamp) -> int:
+        """Put a PDF's pages (unstamped) before every page so far, padded with a filler page to an
+        even count; returns how many pages went in front."""
+        reader = open_pdf(path)
+        for i, page in enumerate(reader.pages):
+            self.writer.insert_page(page, i)
+        count = len(reader.pages)
+        if count % 2:
+            page = self.writer.insert_blank_page(*A4, index=count)
+            page[NameObject("/Contents")] = ArrayObject()
+            self._stamp(page, [filler])
+            count += 1
+        return count
+
     def _stamp(self, page, stamps: Sequence[Stamp]) -> None:  # type: ignore[no-untyped-def]
         box = tuple(float(v) for v in (page.cropbox if "/CropBox" in page else page.mediabox))
         rotation = int(page.get("/Rotate", 0) or 0) % 360
