@@ -20,6 +20,7 @@ export filter, so a document converted once is never converted again, whatever i
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 import shutil
@@ -264,6 +265,7 @@ class _Worker:
     def _process(self, jobs: list[_Job], profile: Path) -> bool:
         """Run one LibreOffice on `jobs`; True if it was killed for making no progress."""
         cmd = [
+            *no_network_prefix(),
             self.lo.soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless",
             "--invisible", "--nologo", "--norestore", "--nolockcheck", "--convert-to", PDF_FILTER,
             "--outdir", str(self.work / "out"), *(str(j.staged) for j in jobs),
@@ -272,6 +274,9 @@ class _Worker:
         if self.alone:
             tunables = [env.get("GLIBC_TUNABLES"), GLIBC_TUNABLES]
             env["GLIBC_TUNABLES"] = ":".join(t for t in tunables if t)
+        if not os.access(self.lo.soffice, os.X_OK):  # the namespace wrapper would hide the OSError
+            raise ConversionError(f"cannot start LibreOffice {self.lo.soffice} (not found or not "
+                                  "executable); run `make setup`")
         try:
             proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                     stderr=subprocess.DEVNULL, env=env, start_new_session=True)
@@ -344,6 +349,31 @@ def _drop_incomplete(jobs: list[_Job]) -> None:
             continue
         if not complete:
             job.output.unlink(missing_ok=True)
+
+
+@functools.cache
+def no_network_prefix() -> tuple[str, ...]:
+    """A command prefix that runs LibreOffice with no network at all, where the system allows it.
+
+    A Word file can link images or data from the web, and LibreOffice would fetch them while
+    converting: a hostile paper could make the build call out, or leak that the pack is being built.
+    An empty network namespace (util-linux ``unshare``; as root, or through an unprivileged user
+    namespace) makes every such fetch fail at once. Where neither is allowed, LibreOffice runs as is.
+    """
+    if os.environ.get("PACKBUILDER_CONVERT_NETWORK") == "allow":
+        return ()
+    unshare = shutil.which("unshare")
+    if not unshare:
+        return ()
+    for flags in (("-n",), ("-r", "-n")):
+        try:
+            ok = subprocess.run([unshare, *flags, "true"], stdin=subprocess.DEVNULL,
+                                capture_output=True, timeout=10).returncode == 0
+        except (OSError, subprocess.SubprocessError):
+            ok = False
+        if ok:
+            return (unshare, *flags)
+    return ()
 
 
 def _kill_group(proc: subprocess.Popen) -> None:  # type: ignore[type-arg]
