@@ -1,4 +1,9 @@
-"""PDF work: reading papers, stamping pages, fillers, bookmarks, metadata. The one module importing pypdf.
+"""PDF work: reading papers, stamping pages, fillers, bookmarks, metadata.
+
+The one module importing the PDF libraries. pypdf checks papers when a meeting is loaded (its strict
+reading is what tells an advisor which page of which file is damaged); pikepdf (qpdf) assembles the
+packs, because the benchmark showed pypdf's parsing and writing to be most of a rebuild's time
+(bench/results.md): qpdf copies a 1,000-page pack several times faster.
 
 Stamps are drawn by appending a few bytes of content to each page, in one shared standard font
 (Helvetica, not embedded), with the page's own content wrapped in q/Q so that whatever graphics state it
@@ -8,22 +13,15 @@ per page with ``merge_page`` would copy resources into every page and multiply t
 
 from __future__ import annotations
 
-import io
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pypdf import PdfReader, PdfWriter
+import pikepdf
+from pikepdf import Array, Dictionary, Name, Pdf, Stream, String
+from pypdf import PdfReader
 from pypdf.errors import DependencyError, PdfReadError, PyPdfError
-from pypdf.generic import (
-    ArrayObject,
-    BooleanObject,
-    DecodedStreamObject,
-    DictionaryObject,
-    NameObject,
-    TextStringObject,
-)
 
 from packbuilder.errors import AssemblyError, InputError, Source
 
@@ -183,87 +181,87 @@ class PackWriter:
     """Builds one pack: pages appended in order, stamped as they go, then written once."""
 
     def __init__(self) -> None:
-        self.writer = PdfWriter()
+        self.pdf = Pdf.new()
+        self._sources: list[Pdf] = []  # pages copied from a source are read from it until saved
         self._fonts = {
-            "/PBH": self._font("Helvetica"),
-            "/PBHB": self._font("Helvetica-Bold"),
+            "/PBH": self.pdf.make_indirect(_font("Helvetica")),
+            "/PBHB": self.pdf.make_indirect(_font("Helvetica-Bold")),
         }
-        opener = DecodedStreamObject()
-        opener.set_data(b"q\n")
-        self._opener = self.writer._add_object(opener)
-
-    def _font(self, base: str):  # type: ignore[no-untyped-def]
-        font = DictionaryObject({
-            NameObject("/Type"): NameObject("/Font"),
-            NameObject("/Subtype"): NameObject("/Type1"),
-            NameObject("/BaseFont"): NameObject(f"/{base}"),
-            NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
-        })
-        return self.writer._add_object(font)
+        # one shared "q" opens every stamped page: identical objects are written once
+        self._opener = self.pdf.make_indirect(Stream(self.pdf, b"q\n"))
 
     @property
     def pages(self) -> int:
-        return len(self.writer.pages)
+        return len(self.pdf.pages)
+
+    def _open(self, path: Path) -> Pdf:
+        try:
+            src = Pdf.open(path)
+        except pikepdf.PasswordError:
+            raise InputError("this PDF needs a password to open; ask its author for a copy without one",
+                             Source(path)) from None
+        except (pikepdf.PdfError, OSError, ValueError) as exc:
+            raise AssemblyError(f"cannot read this PDF ({type(exc).__name__}); re-save it from its source",
+                                Source(path)) from None
+        self._sources.append(src)
+        return src
 
     def add_pdf(self, path: Path, stamps_for: list[list[Stamp]] | None = None) -> int:
         """Append every page of a PDF; `stamps_for[i]` are the stamps of its page i. Returns its page count."""
-        reader = open_pdf(path)
+        src = self._open(path)
+        start = len(self.pdf.pages)
+        i = 0
         try:
-            for i, page in enumerate(reader.pages):
-                added = self.writer.add_page(page)
+            self.pdf.pages.extend(src.pages)
+            for i in range(len(src.pages)):
                 if stamps_for and stamps_for[i]:
-                    self._stamp(added, stamps_for[i])
-        except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+                    self._stamp(self.pdf.pages[start + i], stamps_for[i])
+        except (pikepdf.PdfError, ValueError, KeyError, TypeError, AttributeError) as exc:
             raise AssemblyError(
-                f"cannot copy page {i + 1} into the pack ({type(exc).__name__}); re-save the PDF from "
+                f"cannot copy this page into the pack ({type(exc).__name__}); re-save the PDF from "
                 "its source",
                 Source(path, page=i + 1),
             ) from None
-        return len(reader.pages)
+        return len(src.pages)
+
+    def _blank(self, size: tuple[float, float]) -> pikepdf.Page:
+        return pikepdf.Page(self.pdf.make_indirect(Dictionary(
+            Type=Name.Page, MediaBox=Array([0, 0, size[0], size[1]]), Resources=Dictionary(),
+        )))
 
     def add_blank(self, stamps: list[Stamp], size: tuple[float, float] = A4) -> None:
-        page = self.writer.add_blank_page(*size)
-        page[NameObject("/Contents")] = ArrayObject()
-        self._stamp(page, stamps)
+        self.pdf.pages.append(self._blank(size))
+        self._stamp(self.pdf.pages[-1], stamps)
 
     def insert_front(self, path: Path, filler: Stamp) -> int:
         """Put a PDF's pages (unstamped) before every page so far, padded with a filler page to an
         even count; returns how many pages went in front."""
-        reader = open_pdf(path)
-        for i, page in enumerate(reader.pages):
-            self.writer.insert_page(page, i)
-        count = len(reader.pages)
+        src = self._open(path)
+        for i, page in enumerate(src.pages):
+            self.pdf.pages.insert(i, page)
+        count = len(src.pages)
         if count % 2:
-            page = self.writer.insert_blank_page(*A4, index=count)
-            page[NameObject("/Contents")] = ArrayObject()
-            self._stamp(page, [filler])
+            self.pdf.pages.insert(count, self._blank(A4))
+            self._stamp(self.pdf.pages[count], [filler])
             count += 1
         return count
 
-    def _stamp(self, page, stamps: Sequence[Stamp]) -> None:  # type: ignore[no-untyped-def]
-        box = tuple(float(v) for v in (page.cropbox if "/CropBox" in page else page.mediabox))
-        rotation = int(page.get("/Rotate", 0) or 0) % 360
-        stream = DecodedStreamObject()
-        stream.set_data(_stamp_content(stamps, box, rotation))  # type: ignore[arg-type]
-        ref = self.writer._add_object(stream)
-        contents = page.get("/Contents")
-        parts = ArrayObject([self._opener])
-        if contents is not None:
-            obj = contents.get_object()
-            if isinstance(obj, ArrayObject):
-                parts.extend(obj)
-            else:
-                parts.append(contents if hasattr(contents, "idnum") else self.writer._add_object(obj))
-        parts.append(ref)
-        page[NameObject("/Contents")] = parts
-        resources = page.get("/Resources")
-        resources = DictionaryObject() if resources is None else resources.get_object()
+    def _stamp(self, page: pikepdf.Page, stamps: Sequence[Stamp]) -> None:
+        box = tuple(float(v) for v in page.cropbox)
+        rotation = int(page.obj.get("/Rotate", 0)) % 360
+        data = _stamp_content(stamps, box, rotation)  # type: ignore[arg-type]
+        page.contents_add(self._opener, prepend=True)
+        page.contents_add(Stream(self.pdf, data), prepend=False)
+        resources = page.obj.get("/Resources")
+        if resources is None:
+            page.obj.Resources = Dictionary()
+            resources = page.obj.Resources
         fonts = resources.get("/Font")
-        fonts = DictionaryObject() if fonts is None else DictionaryObject(fonts.get_object())
-        fonts.update({NameObject(k): v for k, v in self._fonts.items()})
-        resources = DictionaryObject(resources)
-        resources[NameObject("/Font")] = fonts
-        page[NameObject("/Resources")] = resources
+        if fonts is None:
+            resources.Font = Dictionary()
+            fonts = resources.Font
+        for name, font in self._fonts.items():
+            fonts[name] = font
 
     def finish(
         self,
@@ -277,27 +275,34 @@ class PackWriter:
         language: str = "en-GB",
     ) -> None:
         """Bookmarks, page labels (viewer page numbers match the stamps), metadata; then write `out`."""
-        w = self.writer
-        for bm in bookmarks:
-            parent = w.add_outline_item(title=bm.title, page_number=bm.page_index)
-            for child in bm.children:
-                w.add_outline_item(title=child.title, page_number=child.page_index, parent=parent)
+        pdf = self.pdf
+        with pdf.open_outline() as outline:
+            for bm in bookmarks:
+                item = pikepdf.OutlineItem(bm.title, bm.page_index)
+                item.children.extend(pikepdf.OutlineItem(c.title, c.page_index) for c in bm.children)
+                outline.root.append(item)
+        nums = Array()
         if unnumbered:
-            w.set_page_label(0, unnumbered - 1, "/r", prefix="Agenda ")
+            nums.extend([0, Dictionary(S=Name.r, P=String("Agenda "))])
         if self.pages > unnumbered:
-            w.set_page_label(unnumbered, self.pages - 1, "/D", start=1)
-        w.add_metadata({
-            "/Title": title,
-            "/Subject": subject,
-            "/Author": author,
-            "/Creator": "packbuilder",
-            "/Producer": "packbuilder (pypdf)",
-        })
-        w._root_object[NameObject("/Lang")] = TextStringObject(language)
-        w._root_object[NameObject("/ViewerPreferences")] = DictionaryObject(
-            {NameObject("/DisplayDocTitle"): BooleanObject(True)}
-        )
-        w.page_mode = "/UseOutlines"
-        buf = io.BytesIO()
-        w.write(buf)
-        out.write_bytes(buf.getvalue())
+            nums.extend([unnumbered, Dictionary(S=Name.D, St=1)])
+        pdf.Root.PageLabels = Dictionary(Nums=nums)
+        pdf.docinfo[Name.Title] = String(title)
+        pdf.docinfo[Name.Subject] = String(subject)
+        pdf.docinfo[Name.Author] = String(author)
+        pdf.docinfo[Name.Creator] = String("packbuilder")
+        pdf.docinfo[Name.Producer] = String("packbuilder (pikepdf)")
+        pdf.Root.Lang = String(language)
+        pdf.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
+        pdf.Root.PageMode = Name.UseOutlines
+        try:
+            pdf.save(out, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        finally:
+            for src in self._sources:
+                src.close()
+            self._sources.clear()
+
+
+def _font(base: str) -> Dictionary:
+    return Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name(f"/{base}"),
+                      Encoding=Name.WinAnsiEncoding)
