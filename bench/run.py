@@ -55,6 +55,7 @@ TARGET_SIZE = 1.10  # pack bytes / sum of the input PDFs' bytes
 
 # --- peak memory of a process tree ---------------------------------------------------------------
 
+
 def _children_map() -> dict[int, list[int]]:
     kids: dict[int, list[int]] = {}
     for entry in os.scandir("/proc"):
@@ -66,7 +67,7 @@ def _children_map() -> dict[int, list[int]]:
         except OSError:
             continue
         # the command name may hold spaces and parentheses: fields resume after the last ')'
-        ppid = int(stat[stat.rindex(b")") + 2:].split()[1])
+        ppid = int(stat[stat.rindex(b")") + 2 :].split()[1])
         kids.setdefault(ppid, []).append(int(entry.name))
     return kids
 
@@ -118,20 +119,29 @@ class Run:
 def measure(cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> Run:
     """Run `cmd` to completion; its wall time and the peak RSS of its process tree."""
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdin=subprocess.DEVNULL,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        cmd,
+        env=env,
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     sampler = PeakSampler(proc.pid)
     sampler.start()
     _, err = proc.communicate()
     seconds = time.perf_counter() - started
     peak = sampler.stop()
     if proc.returncode:
-        raise SystemExit(f"benchmark command failed ({proc.returncode}): {' '.join(cmd)}\n"
-                         f"{err.decode(errors='replace')}")
+        raise SystemExit(
+            f"benchmark command failed ({proc.returncode}): {' '.join(cmd)}\n"
+            f"{err.decode(errors='replace')}"
+        )
     return Run(seconds, peak)
 
 
 # --- the three contenders ------------------------------------------------------------------------
+
 
 def agenda_order(meeting: Path) -> list[Path]:
     """Every paper in the order the pack prints them (the order the recipe's qpdf merges them)."""
@@ -140,8 +150,13 @@ def agenda_order(meeting: Path) -> list[Path]:
     ws = load_workbook(meeting / "meeting.xlsx", read_only=True)["Agenda"]
     rows = list(ws.iter_rows(values_only=True))
     col = [str(h).lower() for h in rows[0]].index("papers")
-    return [meeting / name.strip() for row in rows[1:] if row[col]
-            for name in str(row[col]).splitlines() if name.strip()]
+    return [
+        meeting / name.strip()
+        for row in rows[1:]
+        if row[col]
+        for name in str(row[col]).splitlines()
+        if name.strip()
+    ]
 
 
 RECIPE = r"""
@@ -166,15 +181,24 @@ class Bench:
     work: Path
     runs: int
     results: dict[str, list[Run]] = field(
-        default_factory=lambda: {"a": [], "a1": [], "b": [], "c": []})
+        default_factory=lambda: {"a": [], "a1": [], "b": [], "c": []}
+    )
 
     def packbuilder(self, cache: Path, out: Path, processes: str = "") -> Run:
         env = dict(os.environ, PACKBUILDER_CACHE=str(cache))
         env.pop("PACKBUILDER_CONVERT_PROCESSES", None)
         if processes:
             env["PACKBUILDER_CONVERT_PROCESSES"] = processes
-        cmd = [sys.executable, "-m", "packbuilder", "build", str(self.meeting),
-               "--output", str(out), "--quiet"]
+        cmd = [
+            sys.executable,
+            "-m",
+            "packbuilder",
+            "build",
+            str(self.meeting),
+            "--output",
+            str(out),
+            "--quiet",
+        ]
         return measure(cmd, env=env, cwd=ROOT)
 
     def cold(self, n: int, processes: str = "") -> Run:
@@ -200,8 +224,16 @@ class Bench:
         conv.mkdir()
         # a user's LibreOffice profile exists already; the warm-up run made this one
         profile = (self.work / "recipe-profile").as_uri()
-        cmd = ["bash", "-c", RECIPE, "recipe", str(conv), str(self.work / "recipe.pdf"), profile,
-               *map(str, agenda_order(self.meeting))]
+        cmd = [
+            "bash",
+            "-c",
+            RECIPE,
+            "recipe",
+            str(conv),
+            str(self.work / "recipe.pdf"),
+            profile,
+            *map(str, agenda_order(self.meeting)),
+        ]
         return measure(cmd)
 
     def warm_up(self) -> None:
@@ -213,14 +245,19 @@ class Bench:
     def run(self, say: Callable[[str], None]) -> None:
         self.warm_up()
         for n in range(1, self.runs + 1):
-            for key, fn in (("a", self.cold), ("b", self.rebuild), ("c", self.recipe),
-                            ("a1", self.cold_one_process)):
+            for key, fn in (
+                ("a", self.cold),
+                ("b", self.rebuild),
+                ("c", self.recipe),
+                ("a1", self.cold_one_process),
+            ):
                 r = fn(n)
                 self.results[key].append(r)
                 say(f"run {n} ({key}): {r.seconds:.2f} s, peak {r.peak_bytes / 2**20:.0f} MB")
 
 
 # --- sizes, machine, profile ---------------------------------------------------------------------
+
 
 def pdf_pages(path: Path) -> int:
     from pypdf import PdfReader
@@ -229,11 +266,16 @@ def pdf_pages(path: Path) -> int:
 
 
 def machine() -> dict[str, str]:
-    mem = next(line for line in Path("/proc/meminfo").read_text().splitlines()
-               if line.startswith("MemTotal"))
+    mem = next(
+        line
+        for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal")
+    )
     cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
-    cpu = next((line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")),
-               platform.processor() or "unknown")
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")),
+        platform.processor() or "unknown",
+    )
     lo = subprocess.run(["soffice", "--version"], capture_output=True, text=True).stdout.strip()
     qpdf = subprocess.run(["qpdf", "--version"], capture_output=True, text=True).stdout
     qpdf = qpdf.splitlines()[0]
@@ -260,8 +302,12 @@ def stage_times(meeting: Path, cache: Path | None) -> list[tuple[str, float]]:
     converter = CachingConverter(lo, cache) if cache else lo
     with tempfile.TemporaryDirectory() as out:
         start = time.perf_counter()
-        build(meeting, Path(out), converter=converter,
-              progress=lambda msg: marks.append((msg, time.perf_counter())))
+        build(
+            meeting,
+            Path(out),
+            converter=converter,
+            progress=lambda msg: marks.append((msg, time.perf_counter())),
+        )
         end = time.perf_counter()
     stages = []
     times = [start] + [t for _, t in marks] + [end]
@@ -275,8 +321,9 @@ def median_stages(runs: list[list[tuple[str, float]]]) -> list[tuple[str, float]
     return [(name, statistics.median(dict(r)[name] for r in runs)) for name, _ in runs[0]]
 
 
-def rebuild_stages(meeting: Path, cache: Path, runs: int = 5) -> tuple[list[tuple[str, float]],
-                                                                         list[tuple[str, float]]]:
+def rebuild_stages(
+    meeting: Path, cache: Path, runs: int = 5
+) -> tuple[list[tuple[str, float]], list[tuple[str, float]]]:
     """Median stages of in-process rebuilds as they are, and with every PDF parsed once per build
     (open_pdf memoised: what build.py and pdf.py would gain by keeping each paper's reader),
     alternating so that both see the same machine."""
@@ -286,7 +333,7 @@ def rebuild_stages(meeting: Path, cache: Path, runs: int = 5) -> tuple[list[tupl
     plain, single = [], []
     try:
         for n in range(runs):
-            for memo in ((False, True) if n % 2 else (True, False)):
+            for memo in (False, True) if n % 2 else (True, False):
                 if memo:
                     pdf.open_pdf = functools.lru_cache(maxsize=None)(original)  # type: ignore[assignment]
                     single.append(stage_times(meeting, cache))
@@ -313,14 +360,21 @@ def profile_rebuild(meeting: Path, cache: Path) -> tuple[str, int]:
     stats = pstats.Stats(prof, stream=buf)
     stats.sort_stats("cumulative").print_stats("packbuilder/", 16)
     stats.sort_stats("tottime").print_stats(8)
-    lines = [line for line in buf.getvalue().splitlines()
-             if line.strip() and not line.startswith(("   Ordered by", "Ordered"))]
-    opens = sum(v[1] for k, v in stats.stats.items()  # type: ignore[attr-defined]
-                if k[2] == "open_pdf")
+    lines = [
+        line
+        for line in buf.getvalue().splitlines()
+        if line.strip() and not line.startswith(("   Ordered by", "Ordered"))
+    ]
+    opens = sum(
+        v[1]
+        for k, v in stats.stats.items()  # type: ignore[attr-defined]
+        if k[2] == "open_pdf"
+    )
     return "\n".join(lines), opens
 
 
 # --- the report ----------------------------------------------------------------------------------
+
 
 def _stage(stages: list[tuple[str, float]], prefix: str) -> float:
     return sum(secs for name, secs in stages if name.startswith(prefix))
@@ -342,53 +396,64 @@ def analysis(b: Bench, stages: dict[str, list[tuple[str, float]]], opens: int, p
     b_projected = med_b - parse_saving - overlap
     cold_front, cold_assembly = _stage(cold, "rendering frontsheets"), _stage(cold, "assembling")
     a_projected = med_a - parse_saving - min(cold_front, cold_assembly)
-    return "\n".join([
-        "## What limits it, and what would meet the targets",
-        "",
-        f"- **Rebuild.** Of an in-process rebuild's {total:.2f} s, the frontsheet (rendered, then "
-        f"converted by one LibreOffice start) takes {front:.2f} s and assembling the pack "
-        f"{assembly:.2f} s. The PDFs were opened {opens} times for {papers} papers: each appendix "
-        "is parsed when the meeting is loaded, again to count its pages, and again to assemble it. "
-        f"Parsing each PDF once per build (measured here by memoising `pdf.open_pdf`) makes the "
-        f"rebuild {total_single:.2f} s, {parse_saving:.2f} s less.",
-        f"- The frontsheet's conversion needs only the page counts, so assembling the numbered "
-        f"pages while LibreOffice converts it (then putting the frontsheet in front) would hide "
-        f"up to {overlap:.2f} s more. With both, the rebuild would take about {b_projected:.2f} s: "
-        f"{b_projected / c:.2f} of the recipe (an estimate from the stage times).",
-        f"- Run as a command, the rebuild took {med_b:.2f} s, {med_b - total:.2f} s more than "
-        "in-process: Python's start-up, imports (~0.3 s: pypdf, docxtpl, openpyxl, holidays) "
-        "and exit.",
-        "- What would remove LibreOffice's start from a rebuild altogether is a converter kept "
-        "running between builds (LibreOffice listening on a pipe, driven through UNO: "
-        "python3-uno or unoserver), holding ~250 MB between builds.",
-        f"- **Cold build.** Converting the 10 Word documents takes "
-        f"{_stage(cold, 'converting'):.2f} s, LibreOffice's own work; the frontsheet's second "
-        f"LibreOffice start {cold_front:.2f} s; assembling {cold_assembly:.2f} s. The same two "
-        f"changes would make it about {a_projected:.2f} s: {a_projected / c:.2f} of the recipe.",
-        f"- **Two LibreOffice processes.** (a) splits the 10 Word files between two processes; "
-        f"(a1), one process, took {med_a1:.2f} s against {med_a:.2f} s, median peak memory "
-        f"{peak_a1:.0f} MB against {peak_a:.0f} MB. LibreOffice converts on one core, so on an "
-        "idle 2-core machine the second process should pay; on this shared machine the "
-        "difference has swung either way between runs (other work takes the second core).",
-        "- Memory and size are within their targets: assembly with pypdf keeps each page's "
-        "resources shared, and the stamps add a few hundred bytes a page.",
-        "",
-    ])
+    return "\n".join(
+        [
+            "## What limits it, and what would meet the targets",
+            "",
+            f"- **Rebuild.** Of an in-process rebuild's {total:.2f} s, the frontsheet (rendered, then "
+            f"converted by one LibreOffice start) takes {front:.2f} s and assembling the pack "
+            f"{assembly:.2f} s. The PDFs were opened {opens} times for {papers} papers: each appendix "
+            "is parsed when the meeting is loaded, again to count its pages, and again to assemble it. "
+            f"Parsing each PDF once per build (measured here by memoising `pdf.open_pdf`) makes the "
+            f"rebuild {total_single:.2f} s, {parse_saving:.2f} s less.",
+            f"- The frontsheet's conversion needs only the page counts, so assembling the numbered "
+            f"pages while LibreOffice converts it (then putting the frontsheet in front) would hide "
+            f"up to {overlap:.2f} s more. With both, the rebuild would take about {b_projected:.2f} s: "
+            f"{b_projected / c:.2f} of the recipe (an estimate from the stage times).",
+            f"- Run as a command, the rebuild took {med_b:.2f} s, {med_b - total:.2f} s more than "
+            "in-process: Python's start-up, imports (~0.3 s: pypdf, docxtpl, openpyxl, holidays) "
+            "and exit.",
+            "- What would remove LibreOffice's start from a rebuild altogether is a converter kept "
+            "running between builds (LibreOffice listening on a pipe, driven through UNO: "
+            "python3-uno or unoserver), holding ~250 MB between builds.",
+            f"- **Cold build.** Converting the 10 Word documents takes "
+            f"{_stage(cold, 'converting'):.2f} s, LibreOffice's own work; the frontsheet's second "
+            f"LibreOffice start {cold_front:.2f} s; assembling {cold_assembly:.2f} s. The same two "
+            f"changes would make it about {a_projected:.2f} s: {a_projected / c:.2f} of the recipe.",
+            f"- **Two LibreOffice processes.** (a) splits the 10 Word files between two processes; "
+            f"(a1), one process, took {med_a1:.2f} s against {med_a:.2f} s, median peak memory "
+            f"{peak_a1:.0f} MB against {peak_a:.0f} MB. LibreOffice converts on one core, so on an "
+            "idle 2-core machine the second process should pay; on this shared machine the "
+            "difference has swung either way between runs (other work takes the second core).",
+            "- Memory and size are within their targets: assembly with pypdf keeps each page's "
+            "resources shared, and the stamps add a few hundred bytes a page.",
+            "",
+        ]
+    )
 
 
 def _fmt(runs: list[Run]) -> tuple[str, str]:
     s = [r.seconds for r in runs]
     m = [r.peak_bytes / 2**20 for r in runs]
-    return (f"{statistics.median(s):.2f} s ({min(s):.2f}-{max(s):.2f})",
-            f"{statistics.median(m):.0f} MB ({min(m):.0f}-{max(m):.0f})")
+    return (
+        f"{statistics.median(s):.2f} s ({min(s):.2f}-{max(s):.2f})",
+        f"{statistics.median(m):.0f} MB ({min(m):.0f}-{max(m):.0f})",
+    )
 
 
 def _mark(ok: bool) -> str:
     return "**met**" if ok else "**missed**"
 
 
-def report(b: Bench, info: dict[str, str], sizes: dict[str, int], pages: dict[str, int],
-           load: tuple[str, str], stages: dict[str, list[tuple[str, float]]], profile: str) -> str:
+def report(
+    b: Bench,
+    info: dict[str, str],
+    sizes: dict[str, int],
+    pages: dict[str, int],
+    load: tuple[str, str],
+    stages: dict[str, list[tuple[str, float]]],
+    profile: str,
+) -> str:
     med = {k: statistics.median(r.seconds for r in v) for k, v in b.results.items()}
     peak = max(r.peak_bytes for k in ("a", "b") for r in b.results[k]) / 2**20
     ratio_a, ratio_b = med["a"] / med["c"], med["b"] / med["c"]

@@ -2,7 +2,8 @@
 
 The pipeline, one module a stage::
 
-    workbook (inputs) -> model -> render (docx) -> convert (pdf) -> layout -> assemble (pack) -> publish
+    workbook (inputs) -> model -> render (docx) -> convert (pdf) -> layout -> assemble (pack) ->
+    publish
 
 `packbuilder.build.build` runs it; `packbuilder.cli` is a thin command line over it.
 """

@@ -21,7 +21,9 @@ from packbuilder.pdf import FILLER_TEXT, Bookmark, PackWriter, Stamp
 from packbuilder.plan import PackSpec
 
 
-def _stamps(item: AgendaItem, first_document: bool, first: int, pages: int, private: bool) -> list[list[Stamp]]:
+def _stamps(
+    item: AgendaItem, first_document: bool, first: int, pages: int, private: bool
+) -> list[list[Stamp]]:
     out = []
     for offset in range(pages):
         page = [Stamp(f"Page {first + offset}", "bottom-centre")]
@@ -29,8 +31,13 @@ def _stamps(item: AgendaItem, first_document: bool, first: int, pages: int, priv
             page.append(Stamp(f"Agenda Item {item.number}", "top-right", 11, bold=True))
         if private and item.exempt_paragraph:
             page.append(Stamp("NOT FOR PUBLICATION", "top-centre", 11, bold=True))
-            page.append(Stamp(f"by virtue of paragraph {item.exempt_paragraph} of {SCHEDULE_12A}",
-                              "top-centre-2", 7))
+            page.append(
+                Stamp(
+                    f"by virtue of paragraph {item.exempt_paragraph} of {SCHEDULE_12A}",
+                    "top-centre-2",
+                    7,
+                )
+            )
         out.append(page)
     return out
 
@@ -40,23 +47,37 @@ def assemble_papers(spec: PackSpec, layout: Layout, pdfs: dict[Path, Path]) -> P
     w = PackWriter()
     for item, placed in zip(spec.included, layout.items, strict=True):
         for d_index, (paper, doc) in enumerate(zip(item.papers, placed.documents, strict=True)):
-            w.add_pdf(pdfs[paper.path], _stamps(item, d_index == 0, doc.first, doc.pages, bool(spec.private)))
+            w.add_pdf(
+                pdfs[paper.path],
+                _stamps(item, d_index == 0, doc.first, doc.pages, bool(spec.private)),
+            )
         if placed.filler_after:
-            w.add_blank([Stamp(FILLER_TEXT, "middle", 11), Stamp(f"Page {placed.last}", "bottom-centre")])
+            w.add_blank(
+                [Stamp(FILLER_TEXT, "middle", 11), Stamp(f"Page {placed.last}", "bottom-centre")]
+            )
     return w
 
 
-def finish_pack(w: PackWriter, meeting: Meeting, spec: PackSpec, layout: Layout, frontsheet: Path,
-                out: Path) -> int:
-    """Put the frontsheet in front, add bookmarks and metadata, write `out`; returns its page count."""
+def finish_pack(
+    w: PackWriter, meeting: Meeting, spec: PackSpec, layout: Layout, frontsheet: Path, out: Path
+) -> int:
+    """Put the frontsheet in front, add bookmarks and metadata, write `out`; returns its page count.
+    """
     unnumbered = w.insert_front(frontsheet, filler=Stamp(FILLER_TEXT, "middle", 11))
-    bookmarks = [Bookmark("Agenda" if not spec.is_supplement else f"Supplement {spec.supplement}", 0)]
+    bookmarks = [
+        Bookmark("Agenda" if not spec.is_supplement else f"Supplement {spec.supplement}", 0)
+    ]
     for item, placed in zip(spec.included, layout.items, strict=True):
-        children = tuple(Bookmark(paper.title, unnumbered + doc.first - 1)
-                         for paper, doc in zip(item.papers, placed.documents, strict=True))
-        bookmarks.append(Bookmark(f"Item {item.number}: {item.title}", unnumbered + placed.first - 1,
-                                  children))
-    subject = f"Supplementary pack {spec.supplement}" if spec.is_supplement else "Agenda and reports"
+        children = tuple(
+            Bookmark(paper.title, unnumbered + doc.first - 1)
+            for paper, doc in zip(item.papers, placed.documents, strict=True)
+        )
+        bookmarks.append(
+            Bookmark(f"Item {item.number}: {item.title}", unnumbered + placed.first - 1, children)
+        )
+    subject = (
+        f"Supplementary pack {spec.supplement}" if spec.is_supplement else "Agenda and reports"
+    )
     if spec.private:
         subject += " - PRIVATE: not for publication"
     elif spec.private is False:

@@ -4,8 +4,8 @@
     -> lay out each pack from page counts -> render and convert the frontsheets (one batch)
     -> assemble each pack (stamps, fillers, bookmarks) -> publish atomically
 
-Everything is read and checked before anything is written, and nothing reaches the output folder until
-every pack of the build is complete.
+Everything is read and checked before anything is written, and nothing reaches the output folder
+until every pack of the build is complete.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ import datetime as dt
 import hashlib
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,11 +56,15 @@ class BuildResult:
         lines = []
         for p in self.packs:
             items = "1 item" if p.items == 1 else f"{p.items} items"
-            lines.append(f"{p.label}: {items} with papers, {p.pages} pages "
-                         f"({p.numbered} numbered) -> {p.path}")
+            lines.append(
+                f"{p.label}: {items} with papers, {p.pages} pages "
+                f"({p.numbered} numbered) -> {p.path}"
+            )
         lines.extend(f"warning: {w}" for w in self.warnings)
-        lines.append(f"built {self.meeting.name} in {self.seconds:.1f} s "
-                     f"({self.conversions} converted, {self.cache_hits} from cache)")
+        lines.append(
+            f"built {self.meeting.name} in {self.seconds:.1f} s "
+            f"({self.conversions} converted, {self.cache_hits} from cache)"
+        )
         return lines
 
 
@@ -111,8 +115,8 @@ def build(
         layouts = [_layout(spec, counts) for spec in specs]
         say("rendering frontsheets")
         front_docs = _frontsheets(meeting, specs, layouts, work, today or dt.date.today())
-        # The frontsheets depend only on page counts, so LibreOffice converts them while the numbered
-        # pages are assembled; they go in front of each pack when both are ready.
+        # The frontsheets depend only on page counts, so LibreOffice converts them while the
+        # numbered pages are assembled; they go in front of each pack when both are ready.
         with ThreadPoolExecutor(max_workers=1) as pool:
             fronts_job = pool.submit(converter.convert, front_docs, work / "frontsheets-pdf")
             bodies = []
@@ -132,7 +136,10 @@ def build(
             "meeting": meeting.name,
             "built_at": dt.datetime.now().isoformat(timespec="seconds"),
             "inputs": input_hash(meeting),
-            "packs": {name: {"label": r.label, "pages": r.pages} for name, r in zip(built, results, strict=True)},
+            "packs": {
+                name: {"label": r.label, "pages": r.pages}
+                for name, r in zip(built, results, strict=True)
+            },
         }
         written = publish(built, outdir, manifest)
     for result, path in zip(results, written, strict=True):
@@ -140,16 +147,19 @@ def build(
     warnings = [w for item in meeting.items for p in item.papers for w in p.warnings]
     warnings += [
         f"item {i.number} is 'to follow' and its papers have not arrived; it shows 'To follow'"
-        for i in meeting.items if i.status.value == "to follow" and not i.papers
+        for i in meeting.items
+        if i.status.value == "to follow" and not i.papers
     ]
     hits = getattr(converter, "hits", 0) - hits_before
     misses = getattr(converter, "misses", 0) - misses_before
-    return BuildResult(meeting, results, time.monotonic() - started, warnings,
-                       conversions=misses, cache_hits=hits)
+    return BuildResult(
+        meeting, results, time.monotonic() - started, warnings, conversions=misses, cache_hits=hits
+    )
 
 
-def _paper_pdfs(meeting: Meeting, papers: list[Paper], converter: Converter, work: Path,
-                say: Progress) -> tuple[dict[Path, Path], dict[Path, int]]:
+def _paper_pdfs(
+    meeting: Meeting, papers: list[Paper], converter: Converter, work: Path, say: Progress
+) -> tuple[dict[Path, Path], dict[Path, int]]:
     """A PDF and a page count for every paper: PDFs as they are, data papers rendered, Word files
     converted in one batch."""
     pdfs: dict[Path, Path] = {}
@@ -179,8 +189,11 @@ def _paper_pdfs(meeting: Meeting, papers: list[Paper], converter: Converter, wor
             continue
         counts[paper.path] = paper.pages if paper.pages else page_count(pdfs[paper.path])
         if counts[paper.path] < 1:
-            raise ConversionError("LibreOffice turned this document into a PDF with no pages; open it "
-                                  "and check it has content", paper.source)
+            raise ConversionError(
+                "LibreOffice turned this document into a PDF with no pages; open it "
+                "and check it has content",
+                paper.source,
+            )
     return pdfs, counts
 
 
@@ -188,8 +201,9 @@ def _layout(spec: plan.PackSpec, counts: dict[Path, int]) -> Layout:
     return lay_out([(item.number, [counts[p.path] for p in item.papers]) for item in spec.included])
 
 
-def _frontsheets(meeting: Meeting, specs: list[plan.PackSpec], layouts: list[Layout],
-                 work: Path, today: dt.date) -> list[Path]:
+def _frontsheets(
+    meeting: Meeting, specs: list[plan.PackSpec], layouts: list[Layout], work: Path, today: dt.date
+) -> list[Path]:
     """Render (not convert) each pack's frontsheet from its layout."""
     docs = []
     fronts = work / "frontsheets"
@@ -198,7 +212,9 @@ def _frontsheets(meeting: Meeting, specs: list[plan.PackSpec], layouts: list[Lay
         name = "supplement" if spec.is_supplement else "agenda"
         template = find_template(name, meeting.folder)
         if template is None:
-            raise InputError(f"template {name}.docx not found; restore it in templates/", meeting.folder)
+            raise InputError(
+                f"template {name}.docx not found; restore it in templates/", meeting.folder
+            )
         out = fronts / f"{n:02d}-{name}.docx"
         render(template, frontsheet.context(meeting, spec, layout, today), out)
         docs.append(out)

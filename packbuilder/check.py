@@ -36,8 +36,10 @@ def check_meeting(folder: Path) -> tuple[dict[str, list[str]], list[str]]:
             file = str(Source(e.source.file if e.source else Path(folder)))
             grouped.setdefault(file, []).append(str(e))
         return grouped, []
-    summary = [f"{meeting.name}: {meeting.body}, {meeting.date:%-d %B %Y}: {len(meeting.items)} "
-               f"items, {sum(len(i.papers) for i in meeting.items)} papers; all inputs look right"]
+    summary = [
+        f"{meeting.name}: {meeting.body}, {meeting.date:%-d %B %Y}: {len(meeting.items)} "
+        f"items, {sum(len(i.papers) for i in meeting.items)} papers; all inputs look right"
+    ]
     for spec in plan_packs(meeting):
         summary.append(f"will build {spec.filename(meeting)}")
     for item in meeting.items:
@@ -74,13 +76,17 @@ def try_templates(meeting: Meeting) -> list[PackError]:
             name = "supplement" if spec.is_supplement else "agenda"
             template = find_template(name, meeting.folder)
             if template is None:
-                errors.append(TemplateError(f"template {name}.docx not found; restore it in "
-                                            "templates/", meeting.folder))
+                errors.append(
+                    TemplateError(
+                        f"template {name}.docx not found; restore it in templates/", meeting.folder
+                    )
+                )
                 continue
             if template in failed:
                 continue
-            layout = lay_out([(item.number, [_pages(p) for p in item.papers])
-                              for item in spec.included])
+            layout = lay_out(
+                [(item.number, [_pages(p) for p in item.papers]) for item in spec.included]
+            )
             context = frontsheet.context(meeting, spec, layout, dt.date.today())
             try:
                 render(template, context, work / f"front-{n:02d}.docx")

@@ -1,7 +1,7 @@
 """The command line: a thin layer over `packbuilder.build` and friends.
 
-Every deliberate error prints as one line (file, sheet, cell: what is wrong and what to do) and exits
-with status 1; anything else is a bug and still prints one line, asking for a report.
+Every deliberate error prints as one line (file, sheet, cell: what is wrong and what to do) and
+exits with status 1; anything else is a bug and still prints one line, asking for a report.
 """
 
 from __future__ import annotations
@@ -42,17 +42,25 @@ def handles_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
             _fail(exc)
         except OSError as exc:
             # the machine, not the input: a full disk, a vanished file, a folder we may not write
-            what = "the disk is full; free some space" if exc.errno == errno.ENOSPC else exc.strerror
+            what = (
+                "the disk is full; free some space" if exc.errno == errno.ENOSPC else exc.strerror
+            )
             where = f"{exc.filename}: " if exc.filename else ""
-            click.echo(f"error: {where}{what or exc}; nothing was published and the previous pack is "
-                       "untouched", err=True)
+            click.echo(
+                f"error: {where}{what or exc}; nothing was published and the previous pack is "
+                "untouched",
+                err=True,
+            )
             sys.exit(1)
         except KeyboardInterrupt:
             click.echo("interrupted; the previous pack is untouched", err=True)
             sys.exit(130)
         except Exception as exc:  # noqa: BLE001 - a bug: one line, never a traceback
-            click.echo(f"error: unexpected {type(exc).__name__}: {exc} (this is a bug in packbuilder; "
-                       "please report it with the meeting folder)", err=True)
+            click.echo(
+                f"error: unexpected {type(exc).__name__}: {exc} (this is a bug in packbuilder; "
+                "please report it with the meeting folder)",
+                err=True,
+            )
             sys.exit(2)
 
     return wrapper
@@ -76,26 +84,44 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("meeting_dir", type=click.Path(path_type=Path))
-@click.option("--output", "-o", type=click.Path(path_type=Path),
-              help="Folder for the packs (default: output/<meeting folder name>).")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path),
+    help="Folder for the packs (default: output/<meeting folder name>).",
+)
 @click.option("--no-cache", is_flag=True, help="Convert every Word document afresh.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress or summary; only the paths written.")
 @handles_errors
 def build(meeting_dir: Path, output: Path | None, no_cache: bool, quiet: bool) -> None:
     """Build the meeting's packs and print the path of each PDF written."""
-    from packbuilder.build import build as run_build
-    from packbuilder.build import default_converter, default_output
-    from packbuilder.errors import PublishError
-    from packbuilder.schedule import meeting_lock
+    from packbuilder.convert import CachingConverter, LibreOffice
 
-    outdir = output or default_output(meeting_dir)
-    # the same lock as build-due, so a manual build and a scheduled one never overlap
-    with meeting_lock(outdir) as locked:
-        if not locked:
-            raise PublishError("another build of this meeting is running into this folder; wait for it "
-                               "to finish and build again", outdir)
-        result = run_build(meeting_dir, outdir, converter=default_converter(cache=not no_cache),
-                           progress=_progress(quiet))
+    lo = LibreOffice()
+    lo.prestart()  # LibreOffice starts while Python imports the rest and checks the inputs
+    try:
+        from packbuilder.build import build as run_build
+        from packbuilder.build import default_output
+        from packbuilder.errors import PublishError
+        from packbuilder.schedule import meeting_lock
+
+        outdir = output or default_output(meeting_dir)
+        # the same lock as build-due, so a manual build and a scheduled one never overlap
+        with meeting_lock(outdir) as locked:
+            if not locked:
+                raise PublishError(
+                    "another build of this meeting is running into this folder; wait for it "
+                    "to finish and build again",
+                    outdir,
+                )
+            result = run_build(
+                meeting_dir,
+                outdir,
+                converter=lo if no_cache else CachingConverter(lo),
+                progress=_progress(quiet),
+            )
+    finally:
+        lo.close()
     for pack in result.packs:
         click.echo(str(pack.path))
     if not quiet:

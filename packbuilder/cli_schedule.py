@@ -49,8 +49,13 @@ def handles_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _today_option(fn):  # type: ignore[no-untyped-def]
-    return click.option("--today", type=DATE, envvar="PACKBUILDER_TODAY", hidden=True,
-                        help="Pretend today is this date (YYYY-MM-DD).")(fn)
+    return click.option(
+        "--today",
+        type=DATE,
+        envvar="PACKBUILDER_TODAY",
+        hidden=True,
+        help="Pretend today is this date (YYYY-MM-DD).",
+    )(fn)
 
 
 def register(group: click.Group) -> None:
@@ -62,8 +67,13 @@ def register(group: click.Group) -> None:
 
 @click.command()
 @click.argument("date", type=DATE)
-@click.option("--rule", type=RULE, default="england", show_default=True,
-              help="england: 5 clear working days; wales: 3; parish: 3 clear days with Saturdays.")
+@click.option(
+    "--rule",
+    type=RULE,
+    default="england",
+    show_default=True,
+    help="england: 5 clear working days; wales: 3; parish: 3 clear days with Saturdays.",
+)
 def deadline(date: dt.date, rule: str) -> None:
     """Print the last day the pack for a meeting on DATE (YYYY-MM-DD) can be published."""
     rule = rule.lower()
@@ -73,8 +83,11 @@ def deadline(date: dt.date, rule: str) -> None:
 
 @click.command()
 @click.argument("inputs_dir", type=click.Path(path_type=Path), default=Path("inputs"))
-@click.option("--output-root", type=click.Path(path_type=Path),
-              help="Folder holding each meeting's output folder (default: output/).")
+@click.option(
+    "--output-root",
+    type=click.Path(path_type=Path),
+    help="Folder holding each meeting's output folder (default: output/).",
+)
 @_today_option
 @handles_errors
 def status(inputs_dir: Path, output_root: Path | None, today: dt.date | None) -> None:
@@ -91,14 +104,23 @@ def status(inputs_dir: Path, output_root: Path | None, today: dt.date | None) ->
 
 @click.command("build-due")
 @click.argument("inputs_dir", type=click.Path(path_type=Path), default=Path("inputs"))
-@click.option("--window", type=click.IntRange(min=0), default=10, show_default=True,
-              help="Build meetings whose deadline is at most this many working days away.")
-@click.option("--output-root", type=click.Path(path_type=Path),
-              help="Folder holding each meeting's output folder (default: output/).")
+@click.option(
+    "--window",
+    type=click.IntRange(min=0),
+    default=10,
+    show_default=True,
+    help="Build meetings whose deadline is at most this many working days away.",
+)
+@click.option(
+    "--output-root",
+    type=click.Path(path_type=Path),
+    help="Folder holding each meeting's output folder (default: output/).",
+)
 @_today_option
 @handles_errors
-def build_due(inputs_dir: Path, window: int, output_root: Path | None,
-              today: dt.date | None) -> None:
+def build_due(
+    inputs_dir: Path, window: int, output_root: Path | None, today: dt.date | None
+) -> None:
     """Build every due meeting whose inputs changed since its last build (made for cron).
 
     A meeting is due from WINDOW working days before its deadline until the day of the meeting.
@@ -110,7 +132,8 @@ def build_due(inputs_dir: Path, window: int, output_root: Path | None,
     def report(outcome: Outcome) -> None:
         click.echo(outcome.line())
 
-    outcomes = run(inputs_dir, today or dt.date.today(), window=window, output_root=output_root,
-                   report=report)
+    outcomes = run(
+        inputs_dir, today or dt.date.today(), window=window, output_root=output_root, report=report
+    )
     if any(o.failed for o in outcomes):
         sys.exit(1)

@@ -1,15 +1,16 @@
 """Document kinds: how a data workbook becomes a Word document.
 
-A *data workbook* is a paper of an agenda item that fills a Word template rather than being included as
+A *data workbook* is a paper of an agenda item that fills a Word template rather than being included
+as
 it is. Its sheet ``Document`` (Field | Value) names the kind::
 
     Kind   | minutes
     Title  | Draft minutes, 30 September 2019     (optional: the bookmark title)
 
-A kind is a template (``templates/<kind>.docx``) plus a loader that reads and validates the workbook into
-the template's context. Kinds with rules of their own (minutes, commissioning plans, evaluation returns)
-register a loader with `register`; any other kind falls back to `generic_context`, which exposes every
-sheet to the template, so a new kind of document needs only a template and a workbook.
+A kind is a template (``templates/<kind>.docx``) plus a loader that reads and validates the workbook
+into the template's context. Kinds with rules of their own (minutes, commissioning plans, evaluation
+returns) register a loader with `register`; any other kind falls back to `generic_context`, which
+exposes every sheet to the template, so a new kind of document needs only a template and a workbook.
 """
 
 from __future__ import annotations
@@ -99,7 +100,11 @@ def generic_context(wb: sheets.Workbook) -> Loaded:
                     row[f"{slug(col)}_blocks"] = richtext.blocks(value)
                 records.append(row)
             ctx[slug(name)] = records
-    title = str(ctx.get("document", {}).get("title", "")) if isinstance(ctx.get("document"), dict) else ""
+    title = (
+        str(ctx.get("document", {}).get("title", ""))
+        if isinstance(ctx.get("document"), dict)
+        else ""
+    )
     return Loaded(ctx, title)
 
 
@@ -139,7 +144,8 @@ def load_data_paper(path: Path, source: Source, meeting_folder: Path) -> Paper:
 
 
 def _title_from(path: Path) -> str:
-    """A bookmark title from a file name: 'appendix-a_strategic assessment.pdf' -> 'Appendix a strategic assessment'."""
+    """A bookmark title from a file name: 'appendix-a_strategic assessment.pdf' -> 'Appendix a
+    strategic assessment'."""
     stem = re.sub(r"[_]+", " ", path.stem).strip()
     return stem[:1].upper() + stem[1:] if stem else path.name
 

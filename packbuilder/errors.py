@@ -1,7 +1,7 @@
 """All errors packbuilder raises on purpose.
 
-Every error carries where it happened (a file, and within it a sheet and cell, or a page) and what the
-user should do, so that the command line can print it as one line and exit non-zero. A traceback
+Every error carries where it happened (a file, and within it a sheet and cell, or a page) and what
+the user should do, so that the command line can print it as one line and exit non-zero. A traceback
 reaching a user is a bug.
 """
 
@@ -60,13 +60,14 @@ class PackError(Exception):
         return one_line(f"{self.source}: {self.message}")
 
 
-# Everything Python's str.splitlines() breaks at: a cell or a file name holding one of these must not
-# break the promise of one line per error.
+# Everything Python's str.splitlines() breaks at: a cell or a file name holding one of these must
+# not break the promise of one line per error.
 _LINE_BREAKS = re.compile(r"\s*[\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+\s*")
 
 
 def one_line(text: str) -> str:
-    """`text` with its line breaks (from cells typed with Alt+Enter, or odd file names) as spaces."""
+    """`text` with its line breaks (from cells typed with Alt+Enter, or odd file names) as spaces.
+    """
     return _LINE_BREAKS.sub(" ", text).strip()
 
 

@@ -1,7 +1,8 @@
 """The context the agenda and supplement frontsheet templates are filled with.
 
-It is computed from the meeting and the pack's layout, never the other way round: the page references
-are known before the frontsheet is rendered, so they are exact however long the frontsheet runs.
+It is computed from the meeting and the pack's layout, never the other way round: the page
+references are known before the frontsheet is rendered, so they are exact however long the
+frontsheet runs.
 """
 
 from __future__ import annotations
@@ -25,8 +26,10 @@ def exclusion_resolution(paragraphs: list[int]) -> str:
     paras = _and([str(p) for p in sorted(set(paragraphs))])
     word = "paragraph" if len(set(paragraphs)) == 1 else "paragraphs"
     return (
-        "To consider passing a resolution under Section 100A(4) of the Local Government Act 1972 to "
-        "exclude the press and public from the meeting for the following item(s) of business on the "
+        "To consider passing a resolution under Section 100A(4) of the Local Government Act 1972 "
+        "to "
+        "exclude the press and public from the meeting for the following item(s) of business on "
+        "the "
         "grounds that they involve the likely disclosure of exempt information as defined in "
         f"{word} {paras} of {SCHEDULE_12A}."
     )
@@ -72,20 +75,22 @@ def context(meeting: Meeting, spec: PackSpec, layout: Layout, published: dt.date
             exclusion = exclusion_resolution(exempt_paras)  # type: ignore[arg-type]
             exclusion_done = True
         note = _note(item, spec, layout)
-        rows.append({
-            "number": item.number,
-            "title": item.title,
-            "lead": item.lead,
-            "purpose": item.purpose,
-            "minutes": f"{item.minutes} mins" if item.minutes else "",
-            "start": times.get(item.number, ""),
-            "note": note,
-            "pages": layout.item(item.number).pages_ref if layout.item(item.number) else "",  # type: ignore[union-attr]
-            "exempt": bool(item.exempt),
-            "exempt_note": exempt_note(item.exempt_paragraph) if item.exempt_paragraph else "",
-            "exclusion": exclusion,
-            "status": item.status.value,
-        })
+        rows.append(
+            {
+                "number": item.number,
+                "title": item.title,
+                "lead": item.lead,
+                "purpose": item.purpose,
+                "minutes": f"{item.minutes} mins" if item.minutes else "",
+                "start": times.get(item.number, ""),
+                "note": note,
+                "pages": layout.item(item.number).pages_ref if layout.item(item.number) else "",  # type: ignore[union-attr]
+                "exempt": bool(item.exempt),
+                "exempt_note": exempt_note(item.exempt_paragraph) if item.exempt_paragraph else "",
+                "exclusion": exclusion,
+                "status": item.status.value,
+            }
+        )
     with_papers = [i.number for i in spec.included]
     return {
         "body": meeting.body,
@@ -93,11 +98,15 @@ def context(meeting: Meeting, spec: PackSpec, layout: Layout, published: dt.date
         "date": long_date(meeting.date),
         "start": clock(meeting.start_time),
         "end": clock(meeting.end_time),
-        "time": clock(meeting.start_time) + (f" - {clock(meeting.end_time)}" if meeting.end_time else ""),
+        "time": clock(meeting.start_time)
+        + (f" - {clock(meeting.end_time)}" if meeting.end_time else ""),
         "venue": meeting.venue,
         "chair": meeting.chair,
-        "contact": {"name": meeting.contact.name, "phone": meeting.contact.phone,
-                    "email": meeting.contact.email},
+        "contact": {
+            "name": meeting.contact.name,
+            "phone": meeting.contact.phone,
+            "email": meeting.contact.email,
+        },
         "items": rows,
         "private": bool(spec.private),
         "has_exempt": bool(exempt_paras),

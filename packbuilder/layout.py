@@ -1,17 +1,20 @@
 """Where every page of a pack goes: odd-page starts, fillers, and the agenda's page references.
 
-A pack is printed double-sided. Each agenda item's papers start on a right-hand page, which in a pack
-numbered from 1 is an odd page. When an item ends on an odd page, the next item would start on a
-left-hand page, so a filler page reading "This page is intentionally left blank" is inserted after it.
+A pack is printed double-sided. Each agenda item's papers start on a right-hand page, which in a
+pack numbered from 1 is an odd page. When an item ends on an odd page, the next item would start on
+a left-hand page, so a filler page reading "This page is intentionally left blank" is inserted after
+it.
 
-Fillers are real pages of the pack: they carry a "Page N" stamp like every other page, and the agenda's
-"(Pages X - Y)" references count them. An item's range runs from its first page to the page before the
-next item starts, so it includes the item's trailing filler, as the modern.gov packs in
-``shared/seeds`` do ("Pages 1-4", "Pages 5-12", "Pages 13-22"). The last item never gets a trailing filler.
+Fillers are real pages of the pack: they carry a "Page N" stamp like every other page, and the
+agenda's "(Pages X - Y)" references count them. An item's range runs from its first page to the page
+before the next item starts, so it includes the item's trailing filler, as the modern.gov packs in
+``shared/seeds`` do ("Pages 1-4", "Pages 5-12", "Pages 13-22"). The last item never gets a trailing
+filler.
 
-The frontsheet is not numbered and is not part of this arithmetic: page references depend only on the
-page counts of the papers, so the layout is computed first and the frontsheet rendered from it. That is
-what makes the references right by construction, however long the frontsheet turns out to be.
+The frontsheet is not numbered and is not part of this arithmetic: page references depend only on
+the page counts of the papers, so the layout is computed first and the frontsheet rendered from it.
+That is what makes the references right by construction, however long the frontsheet turns out to
+be.
 """
 
 from __future__ import annotations
@@ -47,7 +50,11 @@ class PlacedItem:
 
     @property
     def pages_ref(self) -> str:
-        return f"(Pages {self.first} - {self.last})" if self.last != self.first else f"(Page {self.first})"
+        return (
+            f"(Pages {self.first} - {self.last})"
+            if self.last != self.first
+            else f"(Page {self.first})"
+        )
 
 
 @dataclass(frozen=True)
@@ -80,7 +87,9 @@ def lay_out(items: Sequence[tuple[Hashable, Sequence[int]]]) -> Layout:
     page = 1
     for index, (key, counts) in enumerate(items):
         if not counts or any(c < 1 for c in counts):
-            raise ValueError(f"item {key!r} needs documents of at least one page, got {list(counts)}")
+            raise ValueError(
+                f"item {key!r} needs documents of at least one page, got {list(counts)}"
+            )
         docs = []
         for count in counts:
             docs.append(PlacedDocument(page, count))

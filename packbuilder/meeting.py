@@ -1,8 +1,9 @@
 """Loading a meeting folder into the model, checking everything before anything is built.
 
-A meeting folder holds ``meeting.xlsx`` (sheets ``Meeting`` and ``Agenda``) and the papers the agenda
-names. `load_meeting` reads it all and reports every problem it finds at once, as an `ErrorList`, so
-that ``packbuilder check`` can list them all and ``packbuilder build`` stops before writing anything.
+A meeting folder holds ``meeting.xlsx`` (sheets ``Meeting`` and ``Agenda``) and the papers the
+agenda names. `load_meeting` reads it all and reports every problem it finds at once, as an
+`ErrorList`, so that ``packbuilder check`` can list them all and ``packbuilder build`` stops before
+writing anything.
 """
 
 from __future__ import annotations
@@ -34,11 +35,14 @@ AGENDA_ALIASES: dict[str, tuple[str, ...]] = {
 
 def find_workbook(folder: Path) -> Path:
     if not folder.is_dir():
-        raise InputError("meeting folder not found; give the path of a folder holding meeting.xlsx", folder)
+        raise InputError(
+            "meeting folder not found; give the path of a folder holding meeting.xlsx", folder
+        )
     path = folder / WORKBOOK_NAME
     if not path.is_file():
         raise InputError(
-            f"no {WORKBOOK_NAME} in the meeting folder; copy one from inputs/ and fill it in", folder
+            f"no {WORKBOOK_NAME} in the meeting folder; copy one from inputs/ and fill it in",
+            folder,
         )
     return path
 
@@ -87,7 +91,9 @@ def _meeting_fields(wb: sheets.Workbook, errors: Collector) -> dict:  # type: ig
     venue = required("Venue", "Place", "Location")
     out["venue"] = sheets.text(venue) if venue else ""
     end = fs.get("End time", "Finish time", "End")
-    out["end_time"] = _try(errors, sheets.time, end, "the end time") if end and not end.blank else None
+    out["end_time"] = (
+        _try(errors, sheets.time, end, "the end time") if end and not end.blank else None
+    )
     out["chair"] = _opt(fs, "Chair")
     out["title"] = _opt(fs, "Pack title", "Title")
     out["contact"] = Contact(
@@ -97,14 +103,44 @@ def _meeting_fields(wb: sheets.Workbook, errors: Collector) -> dict:  # type: ig
     )
     rule_cell = fs.get("Deadline rule", "Publication rule", "Rule")
     rule = sheets.text(rule_cell).lower() if rule_cell else ""
-    if rule and rule not in RULES:
-        errors.add(InputError(f"deadline rule {rule!r} is not one of {', '.join(RULES)}", rule_cell.source))  # type: ignore[union-attr]
+    if rule_cell is not None and rule and rule not in RULES:
+        errors.add(
+            InputError(f"deadline rule {rule!r} is not one of {', '.join(RULES)}", rule_cell.source)
+        )
     out["deadline_rule"] = rule if rule in RULES else "england"
-    known = {"body", "committee", "board", "date", "meeting date", "start time", "time", "start", "venue",
-             "place", "location", "end time", "finish time", "end", "chair", "pack title", "title",
-             "contact name", "contact", "democratic advisor", "democratic adviser", "contact phone", "phone",
-             "telephone", "contact email", "contact e-mail", "email", "e-mail", "deadline rule",
-             "publication rule", "rule"}
+    known = {
+        "body",
+        "committee",
+        "board",
+        "date",
+        "meeting date",
+        "start time",
+        "time",
+        "start",
+        "venue",
+        "place",
+        "location",
+        "end time",
+        "finish time",
+        "end",
+        "chair",
+        "pack title",
+        "title",
+        "contact name",
+        "contact",
+        "democratic advisor",
+        "democratic adviser",
+        "contact phone",
+        "phone",
+        "telephone",
+        "contact email",
+        "contact e-mail",
+        "email",
+        "e-mail",
+        "deadline rule",
+        "publication rule",
+        "rule",
+    }
     out["extra"] = {k: sheets.text(c) for k, c in fs.items() if sheets.normalise(k) not in known}
     return out
 
@@ -121,7 +157,11 @@ def _agenda(wb: sheets.Workbook, folder: Path, errors: Collector) -> list[Agenda
         errors.add(exc)
         return []
     if not table.records:
-        errors.add(InputError("the agenda has no items; add one row per item below the header", table.source()))
+        errors.add(
+            InputError(
+                "the agenda has no items; add one row per item below the header", table.source()
+            )
+        )
         return []
     items: list[AgendaItem] = []
     seen: dict[str, Source] = {}
@@ -133,10 +173,13 @@ def _agenda(wb: sheets.Workbook, folder: Path, errors: Collector) -> list[Agenda
             continue
         key = item.number.lower()
         if key in seen:
-            errors.add(InputError(
-                f"item number {item.number} is used twice (first at {seen[key].cell}); number each item once",
-                item.source,
-            ))
+            errors.add(
+                InputError(
+                    f"item number {item.number} is used twice (first at {seen[key].cell}); number "
+                    "each item once",
+                    item.source,
+                )
+            )
             continue
         seen[key] = item.source
         items.append(item)
@@ -147,7 +190,9 @@ def _item(rec: sheets.Record, folder: Path, errors: Collector) -> AgendaItem:
     number_cell = rec.cell("item")
     number = sheets.text(number_cell).rstrip(".")
     if not number:
-        raise InputError("item number is empty; number every item (1, 2, 3 ...)", number_cell.source)
+        raise InputError(
+            "item number is empty; number every item (1, 2, 3 ...)", number_cell.source
+        )
     title_cell = rec.cell("title")
     title = sheets.text(title_cell)
     if not title:
@@ -158,8 +203,12 @@ def _item(rec: sheets.Record, folder: Path, errors: Collector) -> AgendaItem:
     minutes_cell = rec.cell("time")
     minutes = None
     if not minutes_cell.blank:
-        minutes = _try(errors, sheets.integer, _strip_mins(minutes_cell),
-                       "the time allowed in minutes, as a whole number such as 15")
+        minutes = _try(
+            errors,
+            sheets.integer,
+            _strip_mins(minutes_cell),
+            "the time allowed in minutes, as a whole number such as 15",
+        )
     exempt_cell = rec.cell("exempt paragraph")
     exempt = None
     if not exempt_cell.blank:
@@ -169,11 +218,14 @@ def _item(rec: sheets.Record, folder: Path, errors: Collector) -> AgendaItem:
     if not supplement_cell.blank:
         supplement = _try(errors, sheets.integer, supplement_cell, "a supplement number (1, 2 ...)")
         if supplement is not None and status is not Status.TO_FOLLOW:
-            errors.add(InputError(
-                f"item {number} is given supplement {supplement} but its status is not 'to follow'; "
-                "set the status to 'to follow' or clear the supplement number",
-                supplement_cell.source,
-            ))
+            errors.add(
+                InputError(
+                    f"item {number} is given supplement {supplement} but its status is not 'to "
+                    "follow'; "
+                    "set the status to 'to follow' or clear the supplement number",
+                    supplement_cell.source,
+                )
+            )
     papers_cell = rec.cell("papers")
     papers = _papers(papers_cell, folder, status, number, errors)
     return AgendaItem(
@@ -217,10 +269,13 @@ def _exempt(cell: sheets.Cell) -> int:
     if isinstance(value, str):
         m = re.fullmatch(r"\s*(?:para(?:graph)?\.?\s*)?(\d+)\s*", value, re.I)
         value = m.group(1) if m else value
-    n = sheets.integer(sheets.Cell(value, cell.source), "a paragraph number of Schedule 12A (1 to 7)")
+    n = sheets.integer(
+        sheets.Cell(value, cell.source), "a paragraph number of Schedule 12A (1 to 7)"
+    )
     if not 1 <= n <= 7:
         raise InputError(
-            f"exempt paragraph {n} does not exist; Part 1 of Schedule 12A has paragraphs 1 to 7", cell.source
+            f"exempt paragraph {n} does not exist; Part 1 of Schedule 12A has paragraphs 1 to 7",
+            cell.source,
         )
     return n
 
@@ -230,10 +285,12 @@ def _papers(
 ) -> list[Paper]:
     names = [n.strip() for n in re.split(r"[\n;]+", sheets.text(cell)) if n.strip()]
     if status is Status.VERBAL and names:
-        errors.add(InputError(
-            f"item {number} is a verbal item but lists papers; clear the papers or the status",
-            cell.source,
-        ))
+        errors.add(
+            InputError(
+                f"item {number} is a verbal item but lists papers; clear the papers or the status",
+                cell.source,
+            )
+        )
         return []
     papers = []
     for name in names:
@@ -245,11 +302,14 @@ def _papers(
         if not path.exists():
             if status is Status.TO_FOLLOW:
                 continue  # not arrived yet: the item stays "to follow"
-            errors.add(InputError(
-                f"paper {name!r} of item {number} is not in the meeting folder; add the file or "
-                "correct its name",
-                cell.source,
-            ))
+            errors.add(
+                InputError(
+                    f"paper {name!r} of item {number} is not in the meeting folder; add the file "
+                    "or "
+                    "correct its name",
+                    cell.source,
+                )
+            )
             continue
         try:
             papers.append(_paper(path, cell.source, folder))
@@ -262,11 +322,12 @@ def safe_path(folder: Path, name: str, source: Source) -> Path:
     """A paper's path, refused if it leaves the meeting folder (../, absolute paths, links)."""
     if Path(name).is_absolute() or name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name):
         raise InputError(
-            f"paper {name!r} is an absolute path; put the file in the meeting folder and give its name",
+            f"paper {name!r} is an absolute path; put the file in the meeting folder and give its "
+            "name",
             source,
         )
     root = folder.resolve()
-    path = (folder / name)
+    path = folder / name
     try:
         path.resolve().relative_to(root)
     except ValueError:
@@ -290,7 +351,8 @@ def _paper(path: Path, source: Source, folder: Path) -> Paper:
     if suffix in DATA_SUFFIXES:
         return documents.load_data_paper(path, source, folder)
     raise InputError(
-        f"paper {path.name!r} is neither PDF, Word (.docx, .doc, .odt, .rtf) nor a data workbook (.xlsx)",
+        f"paper {path.name!r} is neither PDF, Word (.docx, .doc, .odt, .rtf) nor a data workbook "
+        "(.xlsx)",
         source,
     )
 
@@ -313,7 +375,9 @@ def _check_word(path: Path) -> None:
         with open(path, "rb") as fh:
             head = fh.read(8)
     except OSError as exc:
-        raise InputError(f"cannot read this file ({exc.strerror}); check its permissions", src) from None
+        raise InputError(
+            f"cannot read this file ({exc.strerror}); check its permissions", src
+        ) from None
     suffix = path.suffix.lower()
     if suffix in {".docx", ".odt"}:
         if head.startswith(OLE_MAGIC):
@@ -328,19 +392,22 @@ def _check_word(path: Path) -> None:
                 names = set(zf.namelist())
         except (zipfile.BadZipFile, OSError, ValueError, EOFError):
             raise InputError(
-                "this Word file is damaged or not really a .docx; open it in Word and save it again",
+                "this Word file is damaged or not really a .docx; open it in Word and save it "
+                "again",
                 src,
             ) from None
         if total > MAX_UNZIPPED_BYTES:
             raise InputError(
-                "this Word file declares more than 500 MB when unpacked (a 'zip bomb'?); refusing it "
+                "this Word file declares more than 500 MB when unpacked (a 'zip bomb'?); refusing "
+                "it "
                 "as unsafe: ask for the file again",
                 src,
             )
         body = "word/document.xml" if suffix == ".docx" else "content.xml"
         if body not in names:
             raise InputError(
-                f"this {suffix} file is a zip archive but not a Word document (no {body}); open it in "
+                f"this {suffix} file is a zip archive but not a Word document (no {body}); open "
+                "it in "
                 "Word and save it again",
                 src,
             )

@@ -1,8 +1,8 @@
 """The typed model that crosses stage boundaries.
 
-Only these frozen dataclasses travel between stages: `render` never sees openpyxl, `assemble` never sees
-docxtpl. Everything read from a workbook keeps its `Source` (file, sheet, cell) so that a later stage can
-still say exactly where a bad value came from.
+Only these frozen dataclasses travel between stages: `render` never sees openpyxl, `assemble` never
+sees docxtpl. Everything read from a workbook keeps its `Source` (file, sheet, cell) so that a later
+stage can still say exactly where a bad value came from.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from packbuilder.errors import Source
 
 
 class Status(enum.Enum):
-    """An agenda item's papers: present (blank), spoken to (verbal), or arriving late (to follow)."""
+    """An agenda item's papers: present (blank), spoken to (verbal), or arriving late (to follow).
+    """
 
     PAPERS = ""
     VERBAL = "verbal"

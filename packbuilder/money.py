@@ -156,7 +156,8 @@ class Balance:
         return f"Unallocated {pounds(self.remainder, pence)}"
 
 
-def balance(grant: Decimal, allocations: Iterable[Decimal],
-            carry_forward: Decimal = ZERO) -> Balance:
+def balance(
+    grant: Decimal, allocations: Iterable[Decimal], carry_forward: Decimal = ZERO
+) -> Balance:
     """Total the allocations, exactly, against the grant and carry-forward."""
     return Balance(grant + carry_forward, sum(allocations, ZERO))

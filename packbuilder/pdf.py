@@ -6,9 +6,10 @@ packs, because the benchmark showed pypdf's parsing and writing to be most of a 
 (bench/results.md): qpdf copies a 1,000-page pack several times faster.
 
 Stamps are drawn by appending a few bytes of content to each page, in one shared standard font
-(Helvetica, not embedded), with the page's own content wrapped in q/Q so that whatever graphics state it
-leaves cannot move or hide the stamp. That costs a few hundred bytes a page; overlaying a whole stamp page
-per page with ``merge_page`` would copy resources into every page and multiply the pack's size.
+(Helvetica, not embedded), with the page's own content wrapped in q/Q so that whatever graphics
+state it leaves cannot move or hide the stamp. That costs a few hundred bytes a page; overlaying a
+whole stamp page per page with ``merge_page`` would copy resources into every page and multiply the
+pack's size.
 """
 
 from __future__ import annotations
@@ -34,12 +35,101 @@ logging.getLogger("pypdf").setLevel(logging.ERROR)
 # Helvetica advance widths (per 1000 em) for printable ASCII, from the standard Adobe font metrics;
 # used to centre and right-align stamps without embedding or measuring a font.
 _HELV = [
-    278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278,
-    556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 278, 278, 584, 584, 584, 556,
-    1015, 667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833, 722, 778,
-    667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278, 469, 556,
-    333, 556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500, 222, 833, 556, 556,
-    556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584,
+    278,
+    278,
+    355,
+    556,
+    556,
+    889,
+    667,
+    191,
+    333,
+    333,
+    389,
+    584,
+    278,
+    333,
+    278,
+    278,
+    556,
+    556,
+    556,
+    556,
+    556,
+    556,
+    556,
+    556,
+    556,
+    556,
+    278,
+    278,
+    584,
+    584,
+    584,
+    556,
+    1015,
+    667,
+    667,
+    722,
+    722,
+    667,
+    611,
+    778,
+    722,
+    278,
+    500,
+    667,
+    556,
+    833,
+    722,
+    778,
+    667,
+    778,
+    722,
+    667,
+    611,
+    722,
+    667,
+    944,
+    667,
+    667,
+    611,
+    278,
+    278,
+    278,
+    469,
+    556,
+    333,
+    556,
+    556,
+    500,
+    556,
+    556,
+    278,
+    556,
+    556,
+    222,
+    222,
+    500,
+    222,
+    833,
+    556,
+    556,
+    556,
+    556,
+    333,
+    500,
+    278,
+    556,
+    500,
+    722,
+    500,
+    500,
+    500,
+    334,
+    260,
+    334,
+    584,
 ]
 
 
@@ -63,6 +153,7 @@ def _pdf_string(text: str) -> bytes:
 
 # --- reading papers ------------------------------------------------------------------------------
 
+
 def open_pdf(path: Path) -> PdfReader:
     """Open a paper, refusing what cannot go into a pack, with a message saying what to do."""
     src = Source(path)
@@ -70,9 +161,9 @@ def open_pdf(path: Path) -> PdfReader:
         reader = PdfReader(path, strict=False)
         if reader.is_encrypted:
             try:
-                ok = reader.decrypt("")
+                ok = bool(reader.decrypt(""))
             except (PyPdfError, DependencyError, NotImplementedError, ValueError):
-                ok = 0
+                ok = False
             if not ok:
                 raise InputError(
                     "this PDF needs a password to open; ask its author for a copy without one", src
@@ -80,8 +171,20 @@ def open_pdf(path: Path) -> PdfReader:
         count = len(reader.pages)
     except InputError:
         raise
-    except (PdfReadError, PyPdfError, DependencyError, OSError, ValueError, KeyError, TypeError,
-            AttributeError, IndexError, RecursionError, AssertionError, ZeroDivisionError) as exc:
+    except (
+        PdfReadError,
+        PyPdfError,
+        DependencyError,
+        OSError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        IndexError,
+        RecursionError,
+        AssertionError,
+        ZeroDivisionError,
+    ) as exc:
         raise InputError(
             f"this PDF is damaged or not a PDF ({type(exc).__name__}); ask for the file again or "
             "re-save it from its source",
@@ -117,6 +220,7 @@ def page_texts(path: Path) -> list[str]:
 
 # --- stamps --------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Stamp:
     text: str
@@ -142,7 +246,9 @@ def _position(stamp: Stamp, width: float, height: float) -> tuple[float, float]:
     raise ValueError(stamp.where)
 
 
-def _stamp_content(stamps: Sequence[Stamp], box: tuple[float, float, float, float], rotation: int) -> bytes:
+def _stamp_content(
+    stamps: Sequence[Stamp], box: tuple[float, float, float, float], rotation: int
+) -> bytes:
     llx, lly, urx, ury = box
     w, h = urx - llx, ury - lly
     vis_w, vis_h = (h, w) if rotation in (90, 270) else (w, h)
@@ -162,13 +268,20 @@ def _stamp_content(stamps: Sequence[Stamp], box: tuple[float, float, float, floa
         font = b"/PBHB" if stamp.bold else b"/PBH"
         ops.append(
             b"q %s cm 1 g -2 -3 %.2f %.2f re f 0 g BT %s %.1f Tf 0 0 Td %s Tj ET Q"
-            % (" ".join(f"{v:.3f}" for v in m).encode(), tw + 4, stamp.size + 4, font, stamp.size,
-               _pdf_string(stamp.text))
+            % (
+                " ".join(f"{v:.3f}" for v in m).encode(),
+                tw + 4,
+                stamp.size + 4,
+                font,
+                stamp.size,
+                _pdf_string(stamp.text),
+            )
         )
     return b"\n".join(ops) + b"\n"
 
 
 # --- writing a pack ------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Bookmark:
@@ -198,16 +311,21 @@ class PackWriter:
         try:
             src = Pdf.open(path)
         except pikepdf.PasswordError:
-            raise InputError("this PDF needs a password to open; ask its author for a copy without one",
-                             Source(path)) from None
+            raise InputError(
+                "this PDF needs a password to open; ask its author for a copy without one",
+                Source(path),
+            ) from None
         except (pikepdf.PdfError, OSError, ValueError) as exc:
-            raise AssemblyError(f"cannot read this PDF ({type(exc).__name__}); re-save it from its source",
-                                Source(path)) from None
+            raise AssemblyError(
+                f"cannot read this PDF ({type(exc).__name__}); re-save it from its source",
+                Source(path),
+            ) from None
         self._sources.append(src)
         return src
 
     def add_pdf(self, path: Path, stamps_for: list[list[Stamp]] | None = None) -> int:
-        """Append every page of a PDF; `stamps_for[i]` are the stamps of its page i. Returns its page count."""
+        """Append every page of a PDF; `stamps_for[i]` are the stamps of its page i. Returns its
+        page count."""
         src = self._open(path)
         start = len(self.pdf.pages)
         i = 0
@@ -225,9 +343,15 @@ class PackWriter:
         return len(src.pages)
 
     def _blank(self, size: tuple[float, float]) -> pikepdf.Page:
-        return pikepdf.Page(self.pdf.make_indirect(Dictionary(
-            Type=Name.Page, MediaBox=Array([0, 0, size[0], size[1]]), Resources=Dictionary(),
-        )))
+        return pikepdf.Page(
+            self.pdf.make_indirect(
+                Dictionary(
+                    Type=Name.Page,
+                    MediaBox=Array([0, 0, size[0], size[1]]),
+                    Resources=Dictionary(),
+                )
+            )
+        )
 
     def add_blank(self, stamps: list[Stamp], size: tuple[float, float] = A4) -> None:
         self.pdf.pages.append(self._blank(size))
@@ -274,19 +398,22 @@ class PackWriter:
         unnumbered: int,
         language: str = "en-GB",
     ) -> None:
-        """Bookmarks, page labels (viewer page numbers match the stamps), metadata; then write `out`."""
+        """Bookmarks, page labels (viewer page numbers match the stamps), metadata; then write
+        `out`."""
         pdf = self.pdf
         with pdf.open_outline() as outline:
             for bm in bookmarks:
                 item = pikepdf.OutlineItem(bm.title, bm.page_index)
-                item.children.extend(pikepdf.OutlineItem(c.title, c.page_index) for c in bm.children)
+                item.children.extend(
+                    pikepdf.OutlineItem(c.title, c.page_index) for c in bm.children
+                )
                 outline.root.append(item)
-        nums = Array()
+        nums: list[object] = []
         if unnumbered:
-            nums.extend([0, Dictionary(S=Name.r, P=String("Agenda "))])
+            nums += [0, Dictionary(S=Name.r, P=String("Agenda "))]
         if self.pages > unnumbered:
-            nums.extend([unnumbered, Dictionary(S=Name.D, St=1)])
-        pdf.Root.PageLabels = Dictionary(Nums=nums)
+            nums += [unnumbered, Dictionary(S=Name.D, St=1)]
+        pdf.Root.PageLabels = Dictionary(Nums=Array(nums))
         pdf.docinfo[Name.Title] = String(title)
         pdf.docinfo[Name.Subject] = String(subject)
         pdf.docinfo[Name.Author] = String(author)
@@ -304,5 +431,6 @@ class PackWriter:
 
 
 def _font(base: str) -> Dictionary:
-    return Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name(f"/{base}"),
-                      Encoding=Name.WinAnsiEncoding)
+    return Dictionary(
+        Type=Name.Font, Subtype=Name.Type1, BaseFont=Name(f"/{base}"), Encoding=Name.WinAnsiEncoding
+    )

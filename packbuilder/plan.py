@@ -3,9 +3,10 @@
 * The **agenda pack** lists every item. Items "to follow" show "To follow" instead of a page range.
 * With exempt items (Part II, Schedule 12A) there are two agenda packs: the **public** one lists the
   exempt items but leaves their papers out; the **private** one, for members, includes them.
-* A **supplementary pack** carries the papers of "to follow" items once their files are in the folder,
-  grouped by the item's Supplement number (1 when blank). It has its own frontsheet and numbering, and
-  a public and a private version when it carries an exempt item.
+* A **supplementary pack** carries the papers of "to follow" items once their files are in the
+  folder,
+  grouped by the item's Supplement number (1 when blank). It has its own frontsheet and numbering,
+  and a public and a private version when it carries an exempt item.
 """
 
 from __future__ import annotations
@@ -29,7 +30,11 @@ class PackSpec:
         return self.supplement is not None
 
     def filename(self, meeting: Meeting) -> str:
-        base = f"{meeting.name}-supplement-{self.supplement}" if self.is_supplement else f"{meeting.name}-agenda-pack"
+        base = (
+            f"{meeting.name}-supplement-{self.supplement}"
+            if self.is_supplement
+            else f"{meeting.name}-agenda-pack"
+        )
         if self.private is None:
             return f"{base}.pdf"
         return f"{base}-{PRIVATE_SUFFIX}.pdf" if self.private else f"{base}-public.pdf"
@@ -46,7 +51,9 @@ def _papers_in(item: AgendaItem, private: bool) -> bool:
     return item.has_papers and (private or not item.exempt)
 
 
-def _versions(listed: tuple[AgendaItem, ...], eligible: tuple[AgendaItem, ...], supplement: int | None) -> list[PackSpec]:
+def _versions(
+    listed: tuple[AgendaItem, ...], eligible: tuple[AgendaItem, ...], supplement: int | None
+) -> list[PackSpec]:
     if any(i.exempt for i in eligible):
         return [
             PackSpec(supplement, False, listed, tuple(i for i in eligible if _papers_in(i, False))),

@@ -1,10 +1,10 @@
 """Writing packs into the output folder atomically.
 
 Packs are staged in a hidden folder inside the output folder (the same file system, so a rename is
-atomic), then each is renamed over its old version. A build that fails before this point leaves the last
-good packs exactly where they were; a reader of the output folder sees an old pack or a new one, never a
-partial file. A manifest records what was written, with the hash of every input, for `status` and
-scheduled builds.
+atomic), then each is renamed over its old version. A build that fails before this point leaves the
+last good packs exactly where they were; a reader of the output folder sees an old pack or a new
+one, never a partial file. A manifest records what was written, with the hash of every input, for
+`status` and scheduled builds.
 """
 
 from __future__ import annotations
@@ -28,11 +28,15 @@ def _fail(exc: OSError, where: Path) -> PublishError:
     if exc.errno == errno.ENOSPC:
         what = "the disk is full; free some space and build again (the previous pack is untouched)"
     elif exc.errno in (errno.ENOTDIR, errno.EEXIST):
-        what = ("the output path is a file, or inside one, not a folder; choose another --output "
-                "folder (the previous pack is untouched)")
+        what = (
+            "the output path is a file, or inside one, not a folder; choose another --output "
+            "folder (the previous pack is untouched)"
+        )
     elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        what = ("cannot write here (permission denied); choose another --output folder (the previous "
-                "pack is untouched)")
+        what = (
+            "cannot write here (permission denied); choose another --output folder (the previous "
+            "pack is untouched)"
+        )
     else:
         what = f"cannot write the pack ({exc.strerror or exc}); the previous pack is untouched"
     return PublishError(what, Source(where))
@@ -73,7 +77,7 @@ def _remove_stale_staging(outdir: Path) -> None:
     next build clears it. A staging folder of a build still running is left alone.
     """
     for entry in outdir.glob(f"{STAGING}*"):
-        pid = entry.name[len(STAGING):].split("-", 1)[0]
+        pid = entry.name[len(STAGING) :].split("-", 1)[0]
         if not pid.isdigit() or not _alive(int(pid)):
             shutil.rmtree(entry, ignore_errors=True)
 
@@ -91,8 +95,8 @@ def _alive(pid: int) -> bool:
 def publish(files: dict[str, Path], outdir: Path, manifest: dict[str, Any]) -> list[Path]:
     """Move built files (name -> temporary path) into `outdir`, replacing old versions atomically.
 
-    Pack files that the previous build wrote and this one did not (say, a public/private pair when the
-    exempt item has gone) are removed, so the folder never mixes two builds' packs.
+    Pack files that the previous build wrote and this one did not (say, a public/private pair when
+    the exempt item has gone) are removed, so the folder never mixes two builds' packs.
     """
     staging = outdir / f"{STAGING}{os.getpid()}-{uuid.uuid4().hex[:8]}"
     try:

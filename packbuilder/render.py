@@ -1,9 +1,10 @@
 """Filling Word templates: the one module importing docxtpl.
 
 Templates are ordinary .docx files with Jinja tags that a user can open and restyle in Word. They
-render in a sandboxed Jinja environment with autoescaping, because users edit templates and spreadsheet
-text is data: a cell holding ``{{ x }}``, ``&`` or ``<`` comes out literally and never runs. An undefined
-variable is an error naming the template and the variable, not a silently blank field.
+render in a sandboxed Jinja environment with autoescaping, because users edit templates and
+spreadsheet text is data: a cell holding ``{{ x }}``, ``&`` or ``<`` comes out literally and never
+runs. An undefined variable is an error naming the template and the variable, not a silently blank
+field.
 """
 
 from __future__ import annotations
@@ -65,10 +66,14 @@ class _Sandbox(SandboxedEnvironment):
             raise jinja2.exceptions.SecurityError(f"the power {right} is too large")
         if operator == "*":
             for seq, times in ((left, right), (right, left)):
-                if (isinstance(seq, str | list | tuple) and isinstance(times, int)
-                        and len(seq) * times > MAX_REPEAT):
-                    raise jinja2.exceptions.SecurityError("a repetition makes more than "
-                                                          f"{MAX_REPEAT:,} items")
+                if (
+                    isinstance(seq, str | list | tuple)
+                    and isinstance(times, int)
+                    and len(seq) * times > MAX_REPEAT
+                ):
+                    raise jinja2.exceptions.SecurityError(
+                        f"a repetition makes more than {MAX_REPEAT:,} items"
+                    )
         return super().call_binop(context, operator, left, right)
 
 
@@ -101,8 +106,9 @@ def render(template: Path, context: Mapping[str, Any], out: Path) -> Path:
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(_syntax_message(template, exc), template) from None
     except jinja2.exceptions.SecurityError as exc:
-        raise TemplateError(f"the template tries something unsafe and was stopped: {exc}",
-                            template) from None
+        raise TemplateError(
+            f"the template tries something unsafe and was stopped: {exc}", template
+        ) from None
     except jinja2.TemplateError as exc:
         raise TemplateError(f"the template failed: {_one_line(str(exc))}", template) from None
     except Exception as exc:  # noqa: BLE001 - users edit templates: whatever a tag or filter
@@ -142,8 +148,10 @@ def _syntax_message(template: Path, exc: jinja2.TemplateSyntaxError) -> str:
     where = _bad_paragraph(template)
     near = f' in the paragraph "{_one_line(where, 80)}"' if where else ""
     what = _one_line(exc.message or str(exc)).rstrip(".")
-    return (f"template syntax error{near}: {what}; open the template in Word and check its "
-            "{{ }} and {% %} tags")
+    return (
+        f"template syntax error{near}: {what}; open the template in Word and check its "
+        "{{ }} and {% %} tags"
+    )
 
 
 def _paragraphs(template: Path) -> list[str]:
@@ -154,8 +162,11 @@ def _paragraphs(template: Path) -> list[str]:
     texts = []
     try:
         with zipfile.ZipFile(template) as zf:
-            parts = [n for n in zf.namelist()
-                     if re.fullmatch(r"word/(document|header\d*|footer\d*)\.xml", n)]
+            parts = [
+                n
+                for n in zf.namelist()
+                if re.fullmatch(r"word/(document|header\d*|footer\d*)\.xml", n)
+            ]
             for name in parts:
                 xml = zf.read(name).decode("utf-8", errors="replace")
                 for para in re.findall(r"<w:p[ >].*?</w:p>", xml, re.S):
@@ -164,7 +175,6 @@ def _paragraphs(template: Path) -> list[str]:
     except (zipfile.BadZipFile, OSError, KeyError, ValueError):
         return []
     return texts
-
 
 
 def _bad_paragraph(template: Path) -> str | None:

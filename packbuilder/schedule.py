@@ -39,11 +39,15 @@ from packbuilder.publish import read_manifest
 
 LOCK_NAME = ".packbuilder.lock"
 DEFAULT_WINDOW = 10  # working days before the deadline
-LATE_NOTE = ("late items need the chair's agreement that they are urgent, with the reasons in the "
-             "minutes (s100B(4)(b))")
+LATE_NOTE = (
+    "late items need the chair's agreement that they are urgent, with the reasons in the "
+    "minutes (s100B(4)(b))"
+)
 # s100B is for principal councils; a parish council can only decide the business in its summons
-PARISH_LATE_NOTE = ("a parish council cannot decide business that was not in the summons 3 clear "
-                    "days before (Schedule 12 paragraph 10): move late items to a later meeting")
+PARISH_LATE_NOTE = (
+    "a parish council cannot decide business that was not in the summons 3 clear "
+    "days before (Schedule 12 paragraph 10): move late items to a later meeting"
+)
 
 
 def late_note(rule: str) -> str:
@@ -125,8 +129,9 @@ def _plural(n: int, word: str) -> str:
 def find_meetings(inputs: Path) -> list[Path]:
     """The meeting folders under `inputs`: its subfolders holding a meeting.xlsx, by name."""
     if not inputs.is_dir():
-        raise InputError("inputs folder not found; give the folder that holds the meeting folders",
-                         inputs)
+        raise InputError(
+            "inputs folder not found; give the folder that holds the meeting folders", inputs
+        )
     return sorted(p for p in inputs.iterdir() if p.is_dir() and (p / WORKBOOK_NAME).is_file())
 
 
@@ -176,8 +181,9 @@ def meeting_status(folder: Path, today: dt.date, output_root: Path | None = None
     except PackError as exc:
         return MeetingStatus(folder, outdir, State.BROKEN, problem=str(exc), problems=1)
     due = deadline.deadline(date, rule)
-    status = MeetingStatus(folder, outdir, State.NOT_BUILT, date, rule, due,
-                           deadline.days_left(today, due, rule))
+    status = MeetingStatus(
+        folder, outdir, State.NOT_BUILT, date, rule, due, deadline.days_left(today, due, rule)
+    )
     try:
         meeting = load_meeting(folder)
     except PackError as exc:
@@ -188,8 +194,9 @@ def meeting_status(folder: Path, today: dt.date, output_root: Path | None = None
         status.problems = len(errors)
         return status
     status.state, status.built_at = build_state(meeting, outdir)
-    status.to_follow = tuple(i.number for i in meeting.items
-                             if i.status is Status.TO_FOLLOW and not i.papers)
+    status.to_follow = tuple(
+        i.number for i in meeting.items if i.status is Status.TO_FOLLOW and not i.papers
+    )
     return status
 
 
@@ -208,8 +215,11 @@ def meeting_lock(outdir: Path) -> Iterator[bool]:
         outdir.mkdir(parents=True, exist_ok=True)
         fd = os.open(outdir / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:
-        raise PublishError(f"cannot create the build lock ({exc.strerror or exc}); check that the "
-                           "output folder can be written", Source(outdir)) from None
+        raise PublishError(
+            f"cannot create the build lock ({exc.strerror or exc}); check that the "
+            "output folder can be written",
+            Source(outdir),
+        ) from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -245,8 +255,10 @@ def in_window(status: MeetingStatus, today: dt.date, window: int) -> str | None:
     if status.held(today):
         return f"meeting held on {_short(status.date)}; its packs are the record and stay as built"
     if status.days_left > window:
-        return (f"deadline {_short(status.deadline)} is {status.days_left} working days away "
-                f"(window {window})")
+        return (
+            f"deadline {_short(status.deadline)} is {status.days_left} working days away "
+            f"(window {window})"
+        )
     return None
 
 
@@ -279,15 +291,21 @@ def build_due(
     return outcomes
 
 
-def _build_one(folder: Path, today: dt.date, window: int, output_root: Path | None,
-               get_converter: Callable[[], Converter]) -> Outcome:
+def _build_one(
+    folder: Path,
+    today: dt.date,
+    window: int,
+    output_root: Path | None,
+    get_converter: Callable[[], Converter],
+) -> Outcome:
     name = folder.name
     outdir = output_for(folder, output_root)
     try:
         date, rule = peek(folder)
         due = deadline.deadline(date, rule)
-        status = MeetingStatus(folder, outdir, State.NOT_BUILT, date, rule, due,
-                               deadline.days_left(today, due, rule))
+        status = MeetingStatus(
+            folder, outdir, State.NOT_BUILT, date, rule, due, deadline.days_left(today, due, rule)
+        )
         why_not = in_window(status, today, window)
         if why_not:
             return Outcome(name, "skipped", why_not)
@@ -303,8 +321,12 @@ def _build_one(folder: Path, today: dt.date, window: int, output_root: Path | No
         errors = _errors(exc)
         return Outcome(name, "failed", f"{errors[0]}{_more(len(errors))}")
     except Exception as exc:  # noqa: BLE001 - a bug in one meeting must not stop the others' builds
-        return Outcome(name, "failed", f"unexpected {type(exc).__name__}: {exc} (this is a bug in "
-                       "packbuilder; please report it with the meeting folder)")
+        return Outcome(
+            name,
+            "failed",
+            f"unexpected {type(exc).__name__}: {exc} (this is a bug in "
+            "packbuilder; please report it with the meeting folder)",
+        )
     pages = ", ".join(f"{p.label} {p.pages} pages" for p in result.packs)
     message = f"{pages} -> {outdir} (was {state.value})"
     if status.deadline_passed(today):

@@ -5,9 +5,9 @@ Meeting workbooks and data workbooks share two shapes of sheet:
 * a *field sheet* (Field | Value): one setting a row, looked up by name, case-insensitively;
 * a *table sheet*: a header row, then one record a row, columns looked up by name.
 
-Every value comes back with its `Source` (file, sheet, cell), so that whoever parses it can say exactly
-where a bad value is. Formula cells yield the value Excel or LibreOffice saved; a formula without a saved
-value is an error telling the user to open and save the workbook.
+Every value comes back with its `Source` (file, sheet, cell), so that whoever parses it can say
+exactly where a bad value is. Formula cells yield the value Excel or LibreOffice saved; a formula
+without a saved value is an error telling the user to open and save the workbook.
 """
 
 from __future__ import annotations
@@ -100,10 +100,15 @@ class Workbook:
                             "LibreOffice and save it, so that its results are stored",
                             src,
                         )
-                if isinstance(value, str) and value.startswith("#") and value.rstrip("!?/0") in {
-                    "#REF", "#VALUE", "#DIV", "#NAME", "#N/A", "#NUM", "#NULL"
-                }:
-                    raise InputError(f"the cell shows the spreadsheet error {value}; fix the formula", src)
+                if (
+                    isinstance(value, str)
+                    and value.startswith("#")
+                    and value.rstrip("!?/0")
+                    in {"#REF", "#VALUE", "#DIV", "#NAME", "#N/A", "#NUM", "#NULL"}
+                ):
+                    raise InputError(
+                        f"the cell shows the spreadsheet error {value}; fix the formula", src
+                    )
                 cells.append(Cell(value, src, merged.get((c.row, c.column))))
             if any(not c.blank for c in cells):
                 yield cells
@@ -111,12 +116,18 @@ class Workbook:
     def fields(self, sheet: str) -> FieldSheet:
         return FieldSheet(self, self._sheet_name(sheet))
 
-    def table(self, sheet: str, required: tuple[str, ...] = (), aliases: dict[str, tuple[str, ...]] | None = None) -> Table:
+    def table(
+        self,
+        sheet: str,
+        required: tuple[str, ...] = (),
+        aliases: dict[str, tuple[str, ...]] | None = None,
+    ) -> Table:
         return Table(self, self._sheet_name(sheet), required, aliases or {})
 
 
 def _open(path: Path) -> tuple[Any, Any]:
     import openpyxl  # noqa: PLC0415 - imported only here
+
     src = Source(path)
     if not path.is_file():
         raise InputError("file not found; check the file name", src)
@@ -147,7 +158,8 @@ def _open(path: Path) -> tuple[Any, Any]:
         ) from None
     if total > MAX_UNZIPPED_BYTES:
         raise InputError(
-            "workbook declares more than 500 MB when unpacked (a 'zip bomb'?); refusing it as unsafe",
+            "workbook declares more than 500 MB when unpacked (a 'zip bomb'?); refusing it as "
+            "unsafe",
             src,
         )
     if "xl/workbook.xml" not in names:
@@ -186,7 +198,11 @@ class FieldSheet:
             key = normalise(str(row[0].value))
             if key in {"field", "setting"}:
                 continue  # header row
-            value = row[1] if len(row) > 1 else Cell(None, row[0].source.at(_right_of(row[0].source.cell)))
+            value = (
+                row[1]
+                if len(row) > 1
+                else Cell(None, row[0].source.at(_right_of(row[0].source.cell)))
+            )
             self._cells[key] = value
             self.names[key] = str(row[0].value).strip()
 
@@ -204,7 +220,8 @@ class FieldSheet:
         cell = self.get(name, *aliases)
         if cell is None:
             raise InputError(
-                f"no row for {name!r}; add a row with {name!r} in column A and its value in column B",
+                f"no row for {name!r}; add a row with {name!r} in column A and its value in "
+                "column B",
                 self.source(),
             )
         if cell.blank:
@@ -231,7 +248,11 @@ class Table:
     """A table sheet: the first non-empty row is the header."""
 
     def __init__(
-        self, wb: Workbook, sheet: str, required: tuple[str, ...], aliases: dict[str, tuple[str, ...]]
+        self,
+        wb: Workbook,
+        sheet: str,
+        required: tuple[str, ...],
+        aliases: dict[str, tuple[str, ...]],
     ) -> None:
         self.path = wb.path
         self.sheet = sheet
@@ -258,8 +279,11 @@ class Table:
             header_row = re.sub(r"[A-Z]+", "", header[0].source.cell or "1")
             found = ", ".join(str(c.value).strip() for c in header if not c.blank)
             quoted = [repr(m[:1].upper() + m[1:]) for m in missing]
-            wanted = (f"no column {quoted[0]}" if len(quoted) == 1
-                      else f"no columns {', '.join(quoted[:-1])} and {quoted[-1]}")
+            wanted = (
+                f"no column {quoted[0]}"
+                if len(quoted) == 1
+                else f"no columns {', '.join(quoted[:-1])} and {quoted[-1]}"
+            )
             raise InputError(
                 f"{wanted} in the header row (row {header_row} has: {found or 'nothing'}); add the "
                 "column or correct its heading",
@@ -317,6 +341,7 @@ def _column_letter(idx: int) -> str:
 
 # --- parsing cell values -------------------------------------------------------------------------
 
+
 def text(cell: Cell) -> str:
     """A cell as text, exactly as typed (numbers without a trailing .0)."""
     v = cell.value
@@ -329,7 +354,15 @@ def text(cell: Cell) -> str:
     return str(v).strip()
 
 
-_DATE_FORMATS = ("%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y", "%A %d %B %Y", "%d-%m-%Y")
+_DATE_FORMATS = (
+    "%d/%m/%Y",
+    "%d/%m/%y",
+    "%Y-%m-%d",
+    "%d %B %Y",
+    "%d %b %Y",
+    "%A %d %B %Y",
+    "%d-%m-%Y",
+)
 
 
 def date(cell: Cell, what: str = "a date") -> dt.date:
@@ -382,9 +415,12 @@ def integer(cell: Cell, what: str = "a whole number") -> int:
         pass
     elif isinstance(v, int):
         return v
-    elif isinstance(v, float) and v.is_integer():
-        return int(v)
-    elif isinstance(v, str) and re.fullmatch(r"\s*\d+\s*", v):
+    elif (
+        isinstance(v, float)
+        and v.is_integer()
+        or isinstance(v, str)
+        and re.fullmatch(r"\s*\d+\s*", v)
+    ):
         return int(v)
     shown = "an empty cell" if cell.blank else repr(v)
     raise InputError(f"expected {what}, got {shown}", cell.source)
@@ -422,9 +458,13 @@ def money(cell: Cell, what: str = "an amount in pounds") -> Decimal:
         shown = "an empty cell" if cell.blank else repr(v)
         raise InputError(f"expected {what} such as £25,000 or 25000.00, got {shown}", cell.source)
     if amount < 0:
-        raise InputError(f"amount {text(cell)} is negative; amounts must be zero or more", cell.source)
+        raise InputError(
+            f"amount {text(cell)} is negative; amounts must be zero or more", cell.source
+        )
     if amount != amount.quantize(Decimal("0.01")):
-        raise InputError(f"amount {text(cell)} has fractions of a penny; round it to pence", cell.source)
+        raise InputError(
+            f"amount {text(cell)} has fractions of a penny; round it to pence", cell.source
+        )
     return amount
 
 

@@ -25,26 +25,46 @@ MEETING_FIELDS: dict[str, Any] = {
     "Contact name": "Ada Advisor",
 }
 
-AGENDA_HEADER = ["Item", "Title", "Lead", "Purpose", "Time allowed", "Papers", "Status",
-                 "Exempt paragraph", "Supplement"]
+AGENDA_HEADER = [
+    "Item",
+    "Title",
+    "Lead",
+    "Purpose",
+    "Time allowed",
+    "Papers",
+    "Status",
+    "Exempt paragraph",
+    "Supplement",
+]
 
 
-def write_pdf(path: Path, pages: int, label: str | None = None,
-              size: tuple[float, float] = (595.276, 841.89), rotate: int = 0) -> Path:
+def write_pdf(
+    path: Path,
+    pages: int,
+    label: str | None = None,
+    size: tuple[float, float] = (595.276, 841.89),
+    rotate: int = 0,
+) -> Path:
     """A PDF whose page i reads '<label> page i' (label defaults to the file stem)."""
     label = label or path.stem
     w = PdfWriter()
-    font = w._add_object(DictionaryObject({
-        NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
-        NameObject("/BaseFont"): NameObject("/Helvetica"),
-    }))
+    font = w._add_object(
+        DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Font"),
+                NameObject("/Subtype"): NameObject("/Type1"),
+                NameObject("/BaseFont"): NameObject("/Helvetica"),
+            }
+        )
+    )
     for i in range(1, pages + 1):
         page = w.add_blank_page(*size)
         stream = DecodedStreamObject()
         stream.set_data(f"BT /F1 14 Tf 72 400 Td ({label} page {i}) Tj ET".encode())
         page[NameObject("/Contents")] = w._add_object(stream)
         page[NameObject("/Resources")] = DictionaryObject(
-            {NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})})
+            {NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})}
+        )
         if rotate:
             page.rotate(rotate)
     with open(path, "wb") as fh:
@@ -73,7 +93,8 @@ def make_meeting(
     Args:
         items: dicts with keys of AGENDA_HEADER in lower case ("item", "title", "papers", ...);
             "papers" is a list of file names.
-        papers: file name -> pages (PDF) or paragraphs (docx) to create; names not given are left out.
+        papers: file name -> pages (PDF) or paragraphs (docx) to create; names not given are left
+        out.
     """
     folder.mkdir(parents=True, exist_ok=True)
     wb = Workbook()

@@ -59,7 +59,8 @@ class Pack:
         return out
 
     def real_ranges(self) -> dict[str, tuple[int, int]]:
-        """Each item's range as the pages show it: from its stamp to the page before the next one."""
+        """Each item's range as the pages show it: from its stamp to the page before the next one.
+        """
         starts = sorted(self.item_starts().items(), key=lambda kv: kv[1])
         last = self.page_count - self.front_pages
         out = {}
@@ -75,8 +76,11 @@ class Pack:
 
     def fillers(self) -> list[int]:
         """Pack page numbers of numbered filler pages."""
-        return [self.stamp(i) for i in range(self.front_pages, self.page_count)  # type: ignore[misc]
-                if FILLER in self.texts[i]]
+        return [
+            self.stamp(i)
+            for i in range(self.front_pages, self.page_count)  # type: ignore[misc]
+            if FILLER in self.texts[i]
+        ]
 
     def bookmarks(self) -> list[tuple[int, str, int]]:
         """(depth, title, physical page index) for every outline entry, in order."""

@@ -33,8 +33,14 @@ pytestmark = pytest.mark.libreoffice
 
 def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    return subprocess.run([sys.executable, "-m", "packbuilder", *args], capture_output=True,
-                          text=True, cwd=cwd, env=env, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "packbuilder", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=300,
+    )
 
 
 def base_meeting(folder: Path, extra_items: list[dict] | None = None) -> Path:
@@ -43,8 +49,9 @@ def base_meeting(folder: Path, extra_items: list[dict] | None = None) -> Path:
 
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file under `folder` (hidden ones too) and its bytes."""
-    return {str(p.relative_to(folder)): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -75,23 +82,43 @@ CASES = [
     # workbooks
     Case("wb-renamed-agenda-sheet.xlsx", "workbook", WB, "no sheet named 'Agenda'"),
     Case("wb-missing-meeting-sheet.xlsx", "workbook", WB, "no sheet named 'Meeting'"),
-    Case("wb-renamed-papers-column.xlsx", "workbook", f"{WB}, sheet Agenda, cell A1",
-         "no column 'Papers'"),
-    Case("wb-line-break-in-heading.xlsx", "workbook", f"{WB}, sheet Agenda, cell A1",
-         "Papers (file names), Status"),
+    Case(
+        "wb-renamed-papers-column.xlsx",
+        "workbook",
+        f"{WB}, sheet Agenda, cell A1",
+        "no column 'Papers'",
+    ),
+    Case(
+        "wb-line-break-in-heading.xlsx",
+        "workbook",
+        f"{WB}, sheet Agenda, cell A1",
+        "Papers (file names), Status",
+    ),
     Case("wb-missing-date-row.xlsx", "workbook", f"{WB}, sheet Meeting", "no row for 'Date'"),
     Case("wb-empty-agenda.xlsx", "workbook", f"{WB}, sheet Agenda", "the agenda has no items"),
-    Case("wb-repeated-item-number.xlsx", "workbook", f"{WB}, sheet Agenda, cell A4",
-         "item number 2 is used twice (first at A3)"),
+    Case(
+        "wb-repeated-item-number.xlsx",
+        "workbook",
+        f"{WB}, sheet Agenda, cell A4",
+        "item number 2 is used twice (first at A3)",
+    ),
     Case("wb-date-not-a-date.xlsx", "workbook", f"{WB}, sheet Meeting, cell B3", "'next Thursday'"),
     Case("wb-date-impossible.xlsx", "workbook", f"{WB}, sheet Meeting, cell B3", "'31/02/2020'"),
     Case("wb-time-not-a-time.xlsx", "workbook", f"{WB}, sheet Meeting, cell B4", "'after lunch'"),
     Case("wb-time-impossible.xlsx", "workbook", f"{WB}, sheet Meeting, cell B4", "'25:00'"),
-    Case("wb-minutes-not-a-number.xlsx", "workbook", f"{WB}, sheet Agenda, cell E3",
-         "'a quarter of an hour'"),
+    Case(
+        "wb-minutes-not-a-number.xlsx",
+        "workbook",
+        f"{WB}, sheet Agenda, cell E3",
+        "'a quarter of an hour'",
+    ),
     Case("wb-merged-cells.xlsx", "workbook", f"{WB}, sheet Agenda, cell C3", "C2:C3 are merged"),
-    Case("wb-formula-without-value.xlsx", "workbook", f"{WB}, sheet Meeting, cell B3",
-         "=DATE(2020,3,5) has no saved value"),
+    Case(
+        "wb-formula-without-value.xlsx",
+        "workbook",
+        f"{WB}, sheet Meeting, cell B3",
+        "=DATE(2020,3,5) has no saved value",
+    ),
     Case("wb-password-protected.xlsx", "workbook", WB, "password-protected"),
     Case("wb-csv-renamed.xlsx", "workbook", WB, "perhaps a CSV"),
     Case("wb-not-a-zip.xlsx", "workbook", WB, "not an Excel workbook"),
@@ -102,27 +129,48 @@ CASES = [
     Case("pdf-truncated.pdf", "paper", f"{NAME}/pdf-truncated.pdf", "damaged"),
     Case("pdf-corrupt.pdf", "paper", f"{NAME}/pdf-corrupt.pdf", "damaged"),
     Case("pdf-not-a-pdf.pdf", "paper", f"{NAME}/pdf-not-a-pdf.pdf", "not a PDF"),
-    Case("pdf-encrypted-open-password.pdf", "paper", f"{NAME}/pdf-encrypted-open-password.pdf",
-         "needs a password"),
+    Case(
+        "pdf-encrypted-open-password.pdf",
+        "paper",
+        f"{NAME}/pdf-encrypted-open-password.pdf",
+        "needs a password",
+    ),
     Case("pdf-zero-pages.pdf", "paper", f"{NAME}/pdf-zero-pages.pdf", "has no pages"),
     Case("pdf-damaged-page.pdf", "paper", f"{NAME}/pdf-damaged-page.pdf, page 2", "damaged"),
     Case("docx-not-a-zip.docx", "paper", f"{NAME}/docx-not-a-zip.docx", "damaged"),
-    Case("docx-zip-not-word.docx", "paper", f"{NAME}/docx-zip-not-word.docx",
-         "not a Word document"),
+    Case(
+        "docx-zip-not-word.docx", "paper", f"{NAME}/docx-zip-not-word.docx", "not a Word document"
+    ),
     Case("docx-encrypted.docx", "paper", f"{NAME}/docx-encrypted.docx", "password-protected"),
     Case("docx-zip-bomb.docx", "paper", f"{NAME}/docx-zip-bomb.docx", "more than 500 MB"),
     Case("doc-not-a-doc.doc", "paper", f"{NAME}/doc-not-a-doc.doc", "not a Word document"),
-    Case("money-text-in-amount.xlsx", "paper", f"{NAME}/money-text-in-amount.xlsx, sheet Projects, "
-         "cell D3", "'about twenty-five thousand'"),
+    Case(
+        "money-text-in-amount.xlsx",
+        "paper",
+        f"{NAME}/money-text-in-amount.xlsx, sheet Projects, cell D3",
+        "'about twenty-five thousand'",
+    ),
     # templates (a meeting's own templates/ override)
-    Case("tpl-syntax-error.docx", "template", f"{NAME}/templates/agenda.docx",
-         'in the paragraph "Agenda of {{ body }"'),
+    Case(
+        "tpl-syntax-error.docx",
+        "template",
+        f"{NAME}/templates/agenda.docx",
+        'in the paragraph "Agenda of {{ body }"',
+    ),
     Case("tpl-unclosed-block.docx", "template", f"{NAME}/templates/agenda.docx", "'endif'"),
-    Case("tpl-undefined-variable.docx", "template", f"{NAME}/templates/agenda.docx",
-         "uses 'chairman'"),
+    Case(
+        "tpl-undefined-variable.docx",
+        "template",
+        f"{NAME}/templates/agenda.docx",
+        "uses 'chairman'",
+    ),
     Case("tpl-unsafe.docx", "template", f"{NAME}/templates/agenda.docx", "unsafe"),
-    Case("tpl-memory-bomb.docx", "template", f"{NAME}/templates/agenda.docx",
-         "a repetition makes more than 100,000 items"),
+    Case(
+        "tpl-memory-bomb.docx",
+        "template",
+        f"{NAME}/templates/agenda.docx",
+        "a repetition makes more than 100,000 items",
+    ),
 ]
 
 
@@ -170,15 +218,19 @@ def test_bad_input_one_line_and_old_pack_kept(case: Case, tmp_path: Path, good_p
     assert snapshot(out) == before
 
 
-@pytest.mark.parametrize("where, paper, says", [
-    ("missing", "missing.pdf", "is not in the meeting folder"),
-    ("parent", "../outside.pdf", "points outside the meeting folder"),
-    ("absolute", "ABSOLUTE", "is an absolute path"),
-    ("windows", "C:\\Papers\\report.pdf", "is an absolute path"),
-    ("symlink", "linked.pdf", "points outside the meeting folder"),
-])
-def test_paper_paths_stay_in_the_folder(where: str, paper: str, says: str, tmp_path: Path,
-                                        good_pack: Path) -> None:
+@pytest.mark.parametrize(
+    "where, paper, says",
+    [
+        ("missing", "missing.pdf", "is not in the meeting folder"),
+        ("parent", "../outside.pdf", "points outside the meeting folder"),
+        ("absolute", "ABSOLUTE", "is an absolute path"),
+        ("windows", "C:\\Papers\\report.pdf", "is an absolute path"),
+        ("symlink", "linked.pdf", "points outside the meeting folder"),
+    ],
+)
+def test_paper_paths_stay_in_the_folder(
+    where: str, paper: str, says: str, tmp_path: Path, good_pack: Path
+) -> None:
     outside = write_pdf(tmp_path / "outside.pdf", 1)
     if paper == "ABSOLUTE":
         paper = str(outside)
@@ -206,6 +258,7 @@ def test_symlink_inside_the_folder_is_fine(tmp_path: Path) -> None:
 
 
 # --- odd inputs that must build ------------------------------------------------------------------
+
 
 def build_with_paper(tmp_path: Path, paper: str) -> PdfReader:
     base_meeting(tmp_path / NAME, [{"title": "Odd paper", "papers": [paper]}])
@@ -260,10 +313,15 @@ def test_tag_split_by_word_formatting_renders(tmp_path: Path) -> None:
 
 def test_template_syntax_in_cells_is_text(tmp_path: Path) -> None:
     """Spreadsheet text is data: tags typed into cells come out literally, never evaluated."""
-    make_meeting(tmp_path / NAME, items=[
-        {"title": "Apologies {{ 7*7 }}", "lead": "{% for x in range(3) %}loop{% endfor %}"},
-        {"title": 'Tom & Jerry <b>bold</b> "quoted"', "papers": ["report.pdf"]},
-    ], papers={"report.pdf": 2}, fields={"Venue": "{{ body.__class__.__mro__ }}"})
+    make_meeting(
+        tmp_path / NAME,
+        items=[
+            {"title": "Apologies {{ 7*7 }}", "lead": "{% for x in range(3) %}loop{% endfor %}"},
+            {"title": 'Tom & Jerry <b>bold</b> "quoted"', "papers": ["report.pdf"]},
+        ],
+        papers={"report.pdf": 2},
+        fields={"Venue": "{{ body.__class__.__mro__ }}"},
+    )
     result = run_cli("build", NAME, "--output", "out", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     text = " ".join(PdfReader(tmp_path / "out" / PACK).pages[0].extract_text().split())
@@ -293,13 +351,19 @@ BUILDS = {"pdf-encrypted-owner-only.pdf", "pdf-odd-sizes-and-rotations.pdf", "tp
 
 # --- check: every problem at once, grouped by file ------------------------------------------------
 
+
 def test_check_reports_every_problem_grouped_by_file(tmp_path: Path) -> None:
-    folder = make_meeting(tmp_path / NAME, items=[
-        {"title": "Apologies"},
-        {"title": "Report", "papers": ["report.pdf", "missing.pdf"]},
-        {"title": "Corrupt", "papers": ["pdf-corrupt.pdf"], "time allowed": "ages"},
-        {"title": "Word", "papers": ["docx-not-a-zip.docx", "../escape.pdf"]},
-    ], papers={"report.pdf": 2}, fields={"Date": "next Thursday", "Start time": "after lunch"})
+    folder = make_meeting(
+        tmp_path / NAME,
+        items=[
+            {"title": "Apologies"},
+            {"title": "Report", "papers": ["report.pdf", "missing.pdf"]},
+            {"title": "Corrupt", "papers": ["pdf-corrupt.pdf"], "time allowed": "ages"},
+            {"title": "Word", "papers": ["docx-not-a-zip.docx", "../escape.pdf"]},
+        ],
+        papers={"report.pdf": 2},
+        fields={"Date": "next Thursday", "Start time": "after lunch"},
+    )
     for name in ("pdf-corrupt.pdf", "docx-not-a-zip.docx"):
         shutil.copyfile(CORPUS / name, folder / name)
     result = run_cli("check", NAME, cwd=tmp_path)
@@ -313,19 +377,28 @@ def test_check_reports_every_problem_grouped_by_file(tmp_path: Path) -> None:
     for line in lines[1:]:
         if line.startswith("  error: "):
             assert current is not None
-            groups[current].append(line[len("  error: "):])
+            groups[current].append(line[len("  error: ") :])
         else:
             current = line.rstrip(":")
             assert current not in groups, "a file is listed twice"
             groups[current] = []
-    wb, corrupt, word = (f"{NAME}/meeting.xlsx", f"{NAME}/pdf-corrupt.pdf",
-                         f"{NAME}/docx-not-a-zip.docx")
+    wb, corrupt, word = (
+        f"{NAME}/meeting.xlsx",
+        f"{NAME}/pdf-corrupt.pdf",
+        f"{NAME}/docx-not-a-zip.docx",
+    )
     by_file = {Path(k).as_posix().split(f"{tmp_path.name}/")[-1]: v for k, v in groups.items()}
     assert set(by_file) == {wb, corrupt, word}
     places = sorted(e.split(": ")[0] for e in by_file[wb])
-    assert places == sorted([f"{wb}, sheet Meeting, cell B3", f"{wb}, sheet Meeting, cell B4",
-                             f"{wb}, sheet Agenda, cell E4", f"{wb}, sheet Agenda, cell F3",
-                             f"{wb}, sheet Agenda, cell F5"])
+    assert places == sorted(
+        [
+            f"{wb}, sheet Meeting, cell B3",
+            f"{wb}, sheet Meeting, cell B4",
+            f"{wb}, sheet Agenda, cell E4",
+            f"{wb}, sheet Agenda, cell F3",
+            f"{wb}, sheet Agenda, cell F5",
+        ]
+    )
     assert len(by_file[corrupt]) == 1 and by_file[corrupt][0].startswith(f"{corrupt}: ")
     assert len(by_file[word]) == 1 and by_file[word][0].startswith(f"{word}: ")
 
@@ -338,6 +411,9 @@ def test_check_finds_template_mistakes_without_building(case: Case, tmp_path: Pa
     assert "Traceback" not in result.stderr
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
-        "1 problem found:", f"{case.place}:", result.stderr.splitlines()[2]]
+        "1 problem found:",
+        f"{case.place}:",
+        result.stderr.splitlines()[2],
+    ]
     assert result.stderr.splitlines()[2].startswith(f"  error: {case.place}: ")
     assert case.says in result.stderr

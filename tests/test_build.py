@@ -30,10 +30,11 @@ def assert_conventions(pack: Pack, with_papers: list[str]) -> None:
     assert pack.fillers() == expected_fillers
     for filler in pack.fillers():
         assert (filler + 1) in starts.values(), f"filler on page {filler} not followed by an item"
-    for number, first in starts.items():
+    for number in starts:
         last_content = ranges[number][1] - (1 if ranges[number][1] in pack.fillers() else 0)
-        assert last_content % 2 == 1 or ranges[number][1] == last_content, \
+        assert last_content % 2 == 1 or ranges[number][1] == last_content, (
             f"item {number} ends on an even page and still has a filler"
+        )
     # bookmarks: the item's entry points at its stamped page
     marks = {title.split(":")[0]: page for depth, title, page in pack.bookmarks() if depth == 0}
     for number, first in starts.items():
@@ -44,7 +45,10 @@ def test_mixed_meeting(tmp_path, libreoffice):
     folder = make_meeting(
         tmp_path / "2020-03-05-board",
         items=[
-            {"title": "Minutes of the last meeting", "papers": ["minutes.pdf"]},  # 3 pages -> filler
+            {
+                "title": "Minutes of the last meeting",
+                "papers": ["minutes.pdf"],
+            },  # 3 pages -> filler
             {"title": "Apologies"},  # no papers
             {"title": "YOT Governance update", "status": "verbal"},
             {"title": "One-pager", "papers": ["one.pdf"]},  # 1 page -> filler
@@ -52,8 +56,14 @@ def test_mixed_meeting(tmp_path, libreoffice):
             {"title": "Long appendix", "papers": ["long.pdf"]},  # 25 pages, even start
             {"title": "Even item", "papers": ["even.pdf"]},  # 2 pages, last
         ],
-        papers={"minutes.pdf": 3, "one.pdf": 1, "report.docx": 4, "appendix.pdf": 2,
-                "long.pdf": 25, "even.pdf": 2},
+        papers={
+            "minutes.pdf": 3,
+            "one.pdf": 1,
+            "report.docx": 4,
+            "appendix.pdf": 2,
+            "long.pdf": 25,
+            "even.pdf": 2,
+        },
     )
     result = build(folder, tmp_path / "out", converter=libreoffice)
     assert [p.path.name for p in result.packs] == ["2020-03-05-board-agenda-pack.pdf"]
@@ -66,7 +76,11 @@ def test_mixed_meeting(tmp_path, libreoffice):
     # every page of every paper is there, in order
     for i in range(1, 26):
         assert len(pack.find_line(f"long page {i}")) == 1
-    assert pack.find("minutes page 1")[0] < pack.find("one page 1")[0] < pack.find("appendix page 1")[0]
+    assert (
+        pack.find("minutes page 1")[0]
+        < pack.find("one page 1")[0]
+        < pack.find("appendix page 1")[0]
+    )
     # a verbal item and an item without papers are listed but take no pages
     front = pack.frontsheet_text()
     assert "Verbal update" in front and "Apologies" in front
@@ -97,8 +111,14 @@ def test_even_pages_need_no_fillers(tmp_path, libreoffice):
 
 def test_long_frontsheet_keeps_references_exact(tmp_path, libreoffice):
     # 30 items: the frontsheet runs over several pages; references must not move
-    items = [{"title": f"Item number {n} with a long title " * 2, "purpose": "To note. " * 8,
-              "papers": [f"p{n}.pdf"]} for n in range(1, 31)]
+    items = [
+        {
+            "title": f"Item number {n} with a long title " * 2,
+            "purpose": "To note. " * 8,
+            "papers": [f"p{n}.pdf"],
+        }
+        for n in range(1, 31)
+    ]
     papers = {f"p{n}.pdf": (n % 4) + 1 for n in range(1, 31)}
     folder = make_meeting(tmp_path / "m", items=items, papers=papers)
     pack = Pack.read(build(folder, tmp_path / "out", converter=libreoffice).packs[0].path)
@@ -107,9 +127,13 @@ def test_long_frontsheet_keeps_references_exact(tmp_path, libreoffice):
 
 
 def test_text_is_data_not_markup(tmp_path, libreoffice):
-    tricky = "Fish & Chips <b>bold</b> \"quoted\" it's {{ 7*7 }} {% if x %}"
-    folder = make_meeting(tmp_path / "m", items=[{"title": tricky, "purpose": tricky, "papers": ["a.pdf"]}],
-                          fields={"Body": "Board & Co <Ltd>"}, papers={"a.pdf": 1})
+    tricky = 'Fish & Chips <b>bold</b> "quoted" it\'s {{ 7*7 }} {% if x %}'
+    folder = make_meeting(
+        tmp_path / "m",
+        items=[{"title": tricky, "purpose": tricky, "papers": ["a.pdf"]}],
+        fields={"Body": "Board & Co <Ltd>"},
+        papers={"a.pdf": 1},
+    )
     pack = Pack.read(build(folder, tmp_path / "out", converter=libreoffice).packs[0].path)
     front = " ".join(pack.frontsheet_text().split())
     assert tricky in front

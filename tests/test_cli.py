@@ -14,8 +14,13 @@ pytestmark = pytest.mark.libreoffice
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "packbuilder", *args], capture_output=True, text=True,
-                          cwd=cwd, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "packbuilder", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=300,
+    )
 
 
 def test_build_prints_each_pdf_path_and_a_summary(tmp_path):
@@ -29,7 +34,9 @@ def test_build_prints_each_pdf_path_and_a_summary(tmp_path):
 
 
 def test_default_output_is_output_slash_meeting_name(tmp_path):
-    folder = make_meeting(tmp_path / "2021-01-01-x", items=[{"papers": ["a.pdf"]}], papers={"a.pdf": 1})
+    folder = make_meeting(
+        tmp_path / "2021-01-01-x", items=[{"papers": ["a.pdf"]}], papers={"a.pdf": 1}
+    )
     proc = run("build", str(folder), "--quiet", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "output" / "2021-01-01-x" / "2021-01-01-x-agenda-pack.pdf").is_file()

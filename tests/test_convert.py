@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import sys
 import time
 import zipfile
@@ -31,7 +32,7 @@ from packbuilder.convert import (
 from packbuilder.errors import ConversionError
 from tests.factory import write_docx
 
-FAKE = r'''#!{python}
+FAKE = r"""#!{python}
 import json, os, subprocess, sys, time
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -78,7 +79,7 @@ for name in inputs:
         os._exit(139)
     pdf(out, text)
     time.sleep(float(os.environ.get("FAKE_SOFFICE_DELAY", "0")))
-'''
+"""
 
 
 @pytest.fixture
@@ -113,10 +114,12 @@ def first_text(pdf: Path) -> str:
 
 # --- robustness, with the fake ------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("count", [1, 3, PARALLEL_MIN_DOCUMENTS, 9])
 @pytest.mark.parametrize("processes", [1, 2])
-def test_every_document_comes_back_in_order(fake_soffice: Path, tmp_path: Path, count: int,
-                                            processes: int) -> None:
+def test_every_document_comes_back_in_order(
+    fake_soffice: Path, tmp_path: Path, count: int, processes: int
+) -> None:
     texts = [f"document {i}" for i in range(count)]
     lo = LibreOffice(soffice=str(fake_soffice), timeout=10, processes=processes)
     pdfs = lo.convert(docs(tmp_path / "in", *texts), tmp_path / "out")
@@ -127,31 +130,37 @@ def test_every_document_comes_back_in_order(fake_soffice: Path, tmp_path: Path, 
     assert len(runs) == expected
     assert len({r["profile"] for r in runs}) == expected  # a user profile per process
     assert sorted(len(r["inputs"]) for r in runs) == sorted(
-        [count // expected + (1 if i < count % expected else 0) for i in range(expected)])
+        [count // expected + (1 if i < count % expected else 0) for i in range(expected)]
+    )
 
 
-@pytest.mark.parametrize(("cores", "env", "expected"),
-                         [(1, "", 1), (2, "", 2), (4, "", 2), (None, "", 1), (1, "2", 2),
-                          (8, "1", 1), (2, "zero", 2)])
-def test_default_processes(monkeypatch: pytest.MonkeyPatch, cores: int | None, env: str,
-                           expected: int) -> None:
+@pytest.mark.parametrize(
+    ("cores", "env", "expected"),
+    [(1, "", 1), (2, "", 2), (4, "", 2), (None, "", 1), (1, "2", 2), (8, "1", 1), (2, "zero", 2)],
+)
+def test_default_processes(
+    monkeypatch: pytest.MonkeyPatch, cores: int | None, env: str, expected: int
+) -> None:
     monkeypatch.setattr(os, "cpu_count", lambda: cores)
     monkeypatch.setenv("PACKBUILDER_CONVERT_PROCESSES", env)
     assert default_processes() == expected
 
 
 def test_a_lone_process_starts_with_the_malloc_tuning(fake_soffice: Path, tmp_path: Path) -> None:
-    LibreOffice(soffice=str(fake_soffice), processes=2).convert(docs(tmp_path / "a", "one"),
-                                                                 tmp_path / "o1")
     LibreOffice(soffice=str(fake_soffice), processes=2).convert(
-        docs(tmp_path / "b", *["x"] * PARALLEL_MIN_DOCUMENTS), tmp_path / "o2")
+        docs(tmp_path / "a", "one"), tmp_path / "o1"
+    )
+    LibreOffice(soffice=str(fake_soffice), processes=2).convert(
+        docs(tmp_path / "b", *["x"] * PARALLEL_MIN_DOCUMENTS), tmp_path / "o2"
+    )
     lone, *pair = starts(fake_soffice)
     assert "mmap_threshold" in lone["tunables"]
     assert len(pair) == 2 and all("mmap_threshold" not in r["tunables"] for r in pair)
 
 
-def test_a_hung_libreoffice_is_killed_restarted_once_then_named(fake_soffice: Path,
-                                                               tmp_path: Path) -> None:
+def test_a_hung_libreoffice_is_killed_restarted_once_then_named(
+    fake_soffice: Path, tmp_path: Path
+) -> None:
     papers = docs(tmp_path / "in", "fine", "HANG here", "never reached")
     lo = LibreOffice(soffice=str(fake_soffice), timeout=1, processes=1)
     started = time.monotonic()
@@ -186,8 +195,9 @@ def _profile_dir(run: dict) -> Path:  # type: ignore[type-arg]
     return Path(unquote(urlparse(run["profile"].split("=", 1)[1]).path))
 
 
-def test_profiles_are_kept_between_builds_and_never_shared(fake_soffice: Path,
-                                                           tmp_path: Path) -> None:
+def test_profiles_are_kept_between_builds_and_never_shared(
+    fake_soffice: Path, tmp_path: Path
+) -> None:
     lo = LibreOffice(soffice=str(fake_soffice), processes=1)
     lo.convert(docs(tmp_path / "a", "one"), tmp_path / "o1")
     lo.convert(docs(tmp_path / "b", "two"), tmp_path / "o2")
@@ -203,15 +213,17 @@ def test_profiles_are_kept_between_builds_and_never_shared(fake_soffice: Path,
 def test_a_failure_discards_the_kept_profile(fake_soffice: Path, tmp_path: Path) -> None:
     with pytest.raises(ConversionError):
         LibreOffice(soffice=str(fake_soffice), processes=1).convert(
-            docs(tmp_path / "in", "CRASH always"), tmp_path / "out")
+            docs(tmp_path / "in", "CRASH always"), tmp_path / "out"
+        )
     kept, fresh = starts(fake_soffice)
     assert _profile_dir(kept).is_relative_to(cache_dir().resolve())
     assert not _profile_dir(kept).exists()
     assert not _profile_dir(fresh).is_relative_to(cache_dir().resolve())
 
 
-def test_a_crash_is_retried_once_and_half_written_pdfs_are_redone(fake_soffice: Path,
-                                                                  tmp_path: Path) -> None:
+def test_a_crash_is_retried_once_and_half_written_pdfs_are_redone(
+    fake_soffice: Path, tmp_path: Path
+) -> None:
     papers = docs(tmp_path / "in", "first", "FLAKY second", "third")
     lo = LibreOffice(soffice=str(fake_soffice), timeout=10, processes=1)
     pdfs = lo.convert(papers, tmp_path / "out")
@@ -222,19 +234,22 @@ def test_a_crash_is_retried_once_and_half_written_pdfs_are_redone(fake_soffice: 
 def test_a_document_that_always_crashes_is_named(fake_soffice: Path, tmp_path: Path) -> None:
     papers = docs(tmp_path / "in", "first", "second", "CRASH third")
     with pytest.raises(ConversionError) as caught:
-        LibreOffice(soffice=str(fake_soffice), timeout=10, processes=1).convert(papers,
-                                                                              tmp_path / "o")
+        LibreOffice(soffice=str(fake_soffice), timeout=10, processes=1).convert(
+            papers, tmp_path / "o"
+        )
     assert "paper 2.docx" in str(caught.value)
     assert "could not convert" in str(caught.value)
     assert len(starts(fake_soffice)) == 2
 
 
-def test_a_failure_in_one_of_two_processes_names_its_document(fake_soffice: Path,
-                                                              tmp_path: Path) -> None:
+def test_a_failure_in_one_of_two_processes_names_its_document(
+    fake_soffice: Path, tmp_path: Path
+) -> None:
     texts = ["a", "b", "c", "d", "CRASH e", "f"]
     with pytest.raises(ConversionError) as caught:
         LibreOffice(soffice=str(fake_soffice), timeout=10, processes=2).convert(
-            docs(tmp_path / "in", *texts), tmp_path / "o")
+            docs(tmp_path / "in", *texts), tmp_path / "o"
+        )
     assert "paper 4.docx" in str(caught.value)
 
 
@@ -249,16 +264,19 @@ def test_non_ascii_and_clashing_names_are_staged(fake_soffice: Path, tmp_path: P
     assert all(name.isascii() for run in starts(fake_soffice) for name in run["inputs"])
 
 
-def test_a_missing_soffice_or_document_is_one_clear_error(fake_soffice: Path,
-                                                          tmp_path: Path) -> None:
+def test_a_missing_soffice_or_document_is_one_clear_error(
+    fake_soffice: Path, tmp_path: Path
+) -> None:
     with pytest.raises(ConversionError, match="cannot start LibreOffice"):
-        LibreOffice(soffice=str(tmp_path / "no-such-soffice")).convert(docs(tmp_path / "in", "x"),
-                                                                       tmp_path / "out")
+        LibreOffice(soffice=str(tmp_path / "no-such-soffice")).convert(
+            docs(tmp_path / "in", "x"), tmp_path / "out"
+        )
     with pytest.raises(ConversionError, match="gone.docx.*cannot read"):
         LibreOffice(soffice=str(fake_soffice)).convert([tmp_path / "gone.docx"], tmp_path / "out")
 
 
 # --- the real LibreOffice -------------------------------------------------------------------------
+
 
 @pytest.mark.libreoffice
 def test_real_libreoffice_converts_a_batch_in_two_processes(tmp_path: Path) -> None:
@@ -273,8 +291,13 @@ def test_real_libreoffice_converts_a_batch_in_two_processes(tmp_path: Path) -> N
         write_docx(folders[1] / "Return.docx", 3, label="Evaluation return"),
     ]
     pdfs = LibreOffice(processes=2).convert(papers, tmp_path / "out")
-    labels = ["Rapport ete", "Minutes of the board", "Minutes of the panel", "Commissioning plan",
-              "Evaluation return"]
+    labels = [
+        "Rapport ete",
+        "Minutes of the board",
+        "Minutes of the panel",
+        "Commissioning plan",
+        "Evaluation return",
+    ]
     for pdf, label in zip(pdfs, labels, strict=True):
         reader = PdfReader(pdf)
         assert reader.pages[0].extract_text().startswith(label)
@@ -283,14 +306,16 @@ def test_real_libreoffice_converts_a_batch_in_two_processes(tmp_path: Path) -> N
 
 
 @pytest.mark.libreoffice
-def test_real_libreoffice_converts_a_non_ascii_name_alone(libreoffice: LibreOffice,
-                                                          tmp_path: Path) -> None:
+def test_real_libreoffice_converts_a_non_ascii_name_alone(
+    libreoffice: LibreOffice, tmp_path: Path
+) -> None:
     paper = write_docx(tmp_path / "Rapport d'activité – été.docx", 1, label="Été report")
     (pdf,) = libreoffice.convert([paper], tmp_path / "out")
     assert PdfReader(pdf).pages[0].extract_text().startswith("Été report")
 
 
 # --- the cache ----------------------------------------------------------------------------------
+
 
 class Counting:
     """A converter recording what it is asked to convert; each PDF reads its document's text."""
@@ -341,6 +366,7 @@ def test_the_cache_converts_a_duplicate_once(tmp_path: Path) -> None:
 
 def test_the_cache_sees_through_docx_timestamps(tmp_path: Path) -> None:
     """A paper rendered again a second later is the same zip with other timestamps: a cache hit."""
+
     def docx(path: Path, when: tuple[int, ...], body: str) -> Path:
         with zipfile.ZipFile(path, "w") as z:
             for name, data in (("[Content_Types].xml", "<Types/>"), ("word/document.xml", body)):
@@ -362,8 +388,9 @@ def test_the_cache_sees_through_docx_timestamps(tmp_path: Path) -> None:
 
 def test_the_cache_survives_a_missing_document_with_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ConversionError, match="gone.docx.*cannot read"):
-        CachingConverter(Counting(), tmp_path / "cache").convert([tmp_path / "gone.docx"],
-                                                                 tmp_path / "out")
+        CachingConverter(Counting(), tmp_path / "cache").convert(
+            [tmp_path / "gone.docx"], tmp_path / "out"
+        )
 
 
 def test_version_follows_versionrc_without_starting_libreoffice(fake_soffice: Path) -> None:
@@ -374,3 +401,41 @@ def test_version_follows_versionrc_without_starting_libreoffice(fake_soffice: Pa
     after = LibreOffice(soffice=str(fake_soffice)).version()
     assert before != after and "writer_pdf_Export" in after
     assert starts(fake_soffice) == []
+
+
+# --- a LibreOffice started ahead of the build -----------------------------------------------------
+
+def _soffice_running(profile_hint: str) -> list[str]:
+    out = subprocess.run(["pgrep", "-af", "soffice"], capture_output=True, text=True).stdout
+    return [line for line in out.splitlines() if profile_hint in line]
+
+
+@pytest.mark.libreoffice
+def test_prestarted_libreoffice_takes_the_first_conversion_and_is_gone_after(tmp_path: Path,
+                                                                              monkeypatch) -> None:
+    monkeypatch.setenv("PACKBUILDER_CACHE", str(tmp_path / "cache"))
+    lo = LibreOffice()
+    lo.prestart()
+    warm = lo._warm
+    assert warm is not None and warm.proc.poll() is None, "prestart started no LibreOffice"
+    sources = docs(tmp_path / "in", "first", "second")
+    pdfs = lo.convert(sources, tmp_path / "out")
+    assert lo._warm is None, "the conversion did not take the started LibreOffice"
+    lo.close()
+    for text, pdf in zip(("first", "second"), pdfs, strict=True):
+        assert text in PdfReader(pdf).pages[0].extract_text()
+    assert warm.proc.poll() is not None
+    assert _soffice_running(str(tmp_path / "cache")) == []
+
+
+@pytest.mark.libreoffice
+def test_prestarted_libreoffice_is_stopped_when_no_conversion_comes(tmp_path: Path,
+                                                                    monkeypatch) -> None:
+    monkeypatch.setenv("PACKBUILDER_CACHE", str(tmp_path / "cache"))
+    lo = LibreOffice()
+    lo.prestart()
+    warm = lo._warm
+    assert warm is not None and warm.proc.poll() is None
+    lo.close()
+    assert warm.proc.poll() is not None
+    assert _soffice_running(str(tmp_path / "cache")) == []

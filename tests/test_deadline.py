@@ -112,14 +112,17 @@ def test_explain_names_parish_days_without_working() -> None:
     assert "3 clear days before" in explain(D(2020, 3, 6), "parish")
 
 
-@pytest.mark.parametrize(("today", "expected"), [
-    (D(2020, 2, 26), 0),  # the deadline itself
-    (D(2020, 2, 24), 2),  # Mon: Tue 25 and Wed 26 remain
-    (D(2020, 2, 21), 3),  # Fri: Mon 24, Tue 25, Wed 26 (the weekend does not count)
-    (D(2020, 2, 27), -1),  # the day after: passed 1 working day ago
-    # Mon 2 Mar: Wed 26, Thu 27 and Fri 28 are the working days from the deadline to yesterday
-    (D(2020, 3, 2), -3),
-])
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        (D(2020, 2, 26), 0),  # the deadline itself
+        (D(2020, 2, 24), 2),  # Mon: Tue 25 and Wed 26 remain
+        (D(2020, 2, 21), 3),  # Fri: Mon 24, Tue 25, Wed 26 (the weekend does not count)
+        (D(2020, 2, 27), -1),  # the day after: passed 1 working day ago
+        # Mon 2 Mar: Wed 26, Thu 27 and Fri 28 are the working days from the deadline to yesterday
+        (D(2020, 3, 2), -3),
+    ],
+)
 def test_days_left(today: dt.date, expected: int) -> None:
     assert days_left(today, D(2020, 2, 26), "england") == expected
 

@@ -39,24 +39,39 @@ pytestmark = pytest.mark.libreoffice
 
 
 def meeting(tmp_path: Path, venue: str = "Room 1, Council House") -> Path:
-    return make_meeting(tmp_path / NAME, fields={"Venue": venue}, items=[
-        {"title": "Apologies"},
-        {"title": "Performance report", "papers": ["report.pdf"]},
-        {"title": "Budget", "papers": ["budget.pdf"]},
-    ], papers={"report.pdf": 3, "budget.pdf": 2})
+    return make_meeting(
+        tmp_path / NAME,
+        fields={"Venue": venue},
+        items=[
+            {"title": "Apologies"},
+            {"title": "Performance report", "papers": ["report.pdf"]},
+            {"title": "Budget", "papers": ["budget.pdf"]},
+        ],
+        papers={"report.pdf": 3, "budget.pdf": 2},
+    )
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file of the output folder and its bytes; the (empty) build lock is not output."""
-    return {str(p.relative_to(folder)): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file() and p.name != ".packbuilder.lock"}
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != ".packbuilder.lock"
+    }
 
 
-def run_cli(*args: str, cwd: Path,
-            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     env = dict(env or os.environ, PYTHONPATH=str(ROOT))
-    return subprocess.run([sys.executable, "-m", "packbuilder", *args], capture_output=True,
-                          text=True, cwd=cwd, env=env, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "packbuilder", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=300,
+    )
 
 
 def test_output_inside_a_file_is_one_clear_line(tmp_path: Path, libreoffice) -> None:
@@ -74,8 +89,9 @@ def test_output_inside_a_file_is_one_clear_line(tmp_path: Path, libreoffice) -> 
 
 
 @pytest.mark.parametrize("when", ["copying the pack", "flushing the manifest"])
-def test_disk_full_keeps_the_previous_pack(when: str, tmp_path: Path, monkeypatch,
-                                           libreoffice) -> None:
+def test_disk_full_keeps_the_previous_pack(
+    when: str, tmp_path: Path, monkeypatch, libreoffice
+) -> None:
     folder = meeting(tmp_path)
     out = tmp_path / "out"
     build(folder, out, converter=libreoffice)
@@ -110,8 +126,9 @@ def test_disk_full_keeps_the_previous_pack(when: str, tmp_path: Path, monkeypatc
     assert snapshot(out) == before  # no staging folder left behind either
 
 
-def test_disk_full_while_assembling_is_one_clear_line(tmp_path: Path, monkeypatch,
-                                                      libreoffice) -> None:
+def test_disk_full_while_assembling_is_one_clear_line(
+    tmp_path: Path, monkeypatch, libreoffice
+) -> None:
     """The scratch folder can fill up too (a big appendix); that is not a bug in packbuilder."""
     from click.testing import CliRunner
 
@@ -163,8 +180,12 @@ def test_publish_stopped_at_every_step_leaves_old_or_new_packs(tmp_path: Path, m
     built.mkdir()
     for n in names:
         (built / n).write_bytes(new[n])
-    steps = {"copyfile": publish_module.shutil.copyfile, "_fsync": publish_module._fsync,
-             "replace": publish_module.os.replace, "_fsync_dir": publish_module._fsync_dir}
+    steps = {
+        "copyfile": publish_module.shutil.copyfile,
+        "_fsync": publish_module._fsync,
+        "replace": publish_module.os.replace,
+        "_fsync_dir": publish_module._fsync_dir,
+    }
     calls = 0
     stop_at = 0
 
@@ -178,6 +199,7 @@ def test_publish_stopped_at_every_step_leaves_old_or_new_packs(tmp_path: Path, m
                     Path(args[1]).write_bytes(data[: len(data) // 2])
                 raise Killed
             return fn(*args, **kwargs)
+
         return wrapped
 
     monkeypatch.setattr(publish_module.shutil, "copyfile", step(steps["copyfile"], half_copy=True))
@@ -264,10 +286,13 @@ def test_sigkill_at_random_moments_never_leaves_a_broken_pack(tmp_path: Path, li
     kills = finished = 0
     while time.monotonic() < deadline:
         meeting(tmp_path, venues[1 - current])  # a build that finishes changes the pack
-        proc = subprocess.Popen([sys.executable, "-m", "packbuilder", "build", NAME,
-                                 "--output", "out"],
-                                cwd=tmp_path, env=env, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "packbuilder", "build", NAME, "--output", "out"],
+            cwd=tmp_path,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         launched = time.monotonic()
         # half the kills anywhere, half near the end of a build, where the pack is published
         time.sleep(rng.uniform(0.0, span) if rng.random() < 0.5 else rng.uniform(0.6, 0.9) * span)
@@ -288,9 +313,11 @@ def test_sigkill_at_random_moments_never_leaves_a_broken_pack(tmp_path: Path, li
         seen[current] += 1
         manifest = json.loads((out / MANIFEST).read_text())
         assert set(manifest["packs"]) == {PACK}, f"seed {seed}"
-    print(f"sigkill loop: seed {seed}, span {span:.1f} s, {kills} kills, {finished} finished, "
-          f"packs seen {seen}",
-          file=sys.stderr)
+    print(
+        f"sigkill loop: seed {seed}, span {span:.1f} s, {kills} kills, {finished} finished, "
+        f"packs seen {seen}",
+        file=sys.stderr,
+    )
     assert kills >= 5
     final = run_cli("build", NAME, "--output", "out", cwd=tmp_path, env=env)
     assert final.returncode == 0, final.stderr

@@ -8,7 +8,9 @@ from hypothesis import strategies as st
 
 from packbuilder.layout import lay_out
 
-items_strategy = st.lists(st.lists(st.integers(1, 40), min_size=1, max_size=4), min_size=1, max_size=15)
+items_strategy = st.lists(
+    st.lists(st.integers(1, 40), min_size=1, max_size=4), min_size=1, max_size=15
+)
 
 
 @given(items_strategy)
@@ -49,7 +51,8 @@ def test_documents_follow_each_other_inside_an_item(items):
 @pytest.mark.parametrize(
     ("counts", "expected"),
     [
-        # worked by hand: 3 pages -> 1-3 + filler 4; 8 pages -> 5-12; 10 pages -> 13-22 (seed 000's ranges)
+        # worked by hand: 3 pages -> 1-3 + filler 4; 8 pages -> 5-12; 10 pages -> 13-22 (seed 000's
+        # ranges)
         ([[3], [8], [10]], ["(Pages 1 - 4)", "(Pages 5 - 12)", "(Pages 13 - 22)"]),
         # one-page items: 1 + filler 2; 3 + filler 4; 5 (last, no filler)
         ([[1], [1], [1]], ["(Pages 1 - 2)", "(Pages 3 - 4)", "(Page 5)"]),

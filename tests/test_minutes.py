@@ -26,9 +26,13 @@ from tests.factory import make_meeting, write_pdf
 TEMPLATE = SHIPPED / "minutes.docx"
 NASTY = 'Fish & chips <b>not bold</b> "quoted" {{ x }} {% if %}'
 
-MEETING = [("Body", "Test Community Safety Partnership"), ("Date", dt.datetime(2019, 9, 30)),
-           ("Start time", dt.time(14, 0)), ("Finish time", dt.time(16, 30)),
-           ("Venue", "Room 2, Guildhall")]
+MEETING = [
+    ("Body", "Test Community Safety Partnership"),
+    ("Date", dt.datetime(2019, 9, 30)),
+    ("Start time", dt.time(14, 0)),
+    ("Finish time", dt.time(16, 30)),
+    ("Venue", "Room 2, Guildhall"),
+]
 ATTENDANCE_HEADER = ["Name", "Role", "Organisation", "Attendance", "Chair"]
 ATTENDANCE = [
     ("Priya Member", "Manager", "Probation", "present", ""),
@@ -37,13 +41,24 @@ ATTENDANCE = [
     ("Otto Officer", "Democratic Advisor", "Council", "in attendance", ""),
     ("Abe Absent", "", "Health", "absent", ""),
 ]
-MINUTES_HEADER = ["Number", "Heading", "Narrative", "Members discussed", "Closing narrative",
-                  "It was agreed that"]
+MINUTES_HEADER = [
+    "Number",
+    "Heading",
+    "Narrative",
+    "Members discussed",
+    "Closing narrative",
+    "It was agreed that",
+]
 MINUTES = [
     (48, "Welcome", "The Chair welcomed everyone.\n\nApologies were noted.", "", "", ""),
-    (49, "Strategic assessment", "The analyst presented the assessment.",
-     "- hate crime reporting;\n- cyber-crime", "The Chair thanked the analyst.",
-     "- the assessment is signed off;\n- the plan is refreshed"),
+    (
+        49,
+        "Strategic assessment",
+        "The analyst presented the assessment.",
+        "- hate crime reporting;\n- cyber-crime",
+        "The Chair thanked the analyst.",
+        "- the assessment is signed off;\n- the plan is refreshed",
+    ),
     (50, "Any other business", "None.", "", "", "- the next agenda is circulated early"),
 ]
 ACTIONS_HEADER = ["Minute", "Action", "Owner", "Due date", "Status"]
@@ -54,12 +69,16 @@ ACTIONS = [
 FUTURE = [(dt.datetime(2020, 3, 5), dt.time(13, 0), "Warspite Room")]
 
 
-def write_minutes(path: Path, *, meeting: list[tuple[str, Any]] | None = None,
-                  attendance: list[tuple[Any, ...]] | None = None,
-                  minutes: list[tuple[Any, ...]] | None = None,
-                  actions: list[tuple[Any, ...]] | None = None,
-                  actions_header: list[str] | None = None,
-                  without: str | None = None) -> Path:
+def write_minutes(
+    path: Path,
+    *,
+    meeting: list[tuple[str, Any]] | None = None,
+    attendance: list[tuple[Any, ...]] | None = None,
+    minutes: list[tuple[Any, ...]] | None = None,
+    actions: list[tuple[Any, ...]] | None = None,
+    actions_header: list[str] | None = None,
+    without: str | None = None,
+) -> Path:
     """A minutes workbook; every argument defaults to the small valid meeting above."""
     wb = Workbook()
     sheets_ = {
@@ -88,6 +107,7 @@ def load(path: Path):  # type: ignore[no-untyped-def]
 
 # --- the loader ----------------------------------------------------------------------------------
 
+
 def test_loads_attendance_chair_first_and_grouped(tmp_path: Path) -> None:
     ctx = load(write_minutes(tmp_path / "m.xlsx")).context
     assert [p.name for p in ctx["present"]] == ["Colin Chair", "Priya Member"]
@@ -106,10 +126,13 @@ def test_loads_minutes_with_their_actions_and_the_log(tmp_path: Path) -> None:
     m49 = ctx["minutes"][1]
     assert m49.discussed == ("hate crime reporting;", "cyber-crime")
     assert m49.agreed == ("the assessment is signed off;", "the plan is refreshed")
-    assert [b.text for b in ctx["minutes"][0].narrative] == ["The Chair welcomed everyone.",
-                                                             "Apologies were noted."]
+    assert [b.text for b in ctx["minutes"][0].narrative] == [
+        "The Chair welcomed everyone.",
+        "Apologies were noted.",
+    ]
     assert [(a.text, a.owner, a.due) for a in m49.actions] == [
-        ("Publish the assessment", "Ann Analyst", dt.date(2019, 10, 31))]
+        ("Publish the assessment", "Ann Analyst", dt.date(2019, 10, 31))
+    ]
     assert [(a.minute, a.status) for a in ctx["actions"]] == [(49, "Open"), (50, "Done")]
     assert ctx["future_meetings"][0].date == dt.date(2020, 3, 5)
     assert loaded.warnings == []
@@ -126,52 +149,98 @@ def _replace(rows: Rows, index: int, column: int, value: Any) -> Rows:
 
 
 BAD = {
-    "due date not a date": (dict(actions=_replace(ACTIONS, 0, 3, "next meeting")),
-                            "Actions", "D2", "due date"),
-    "attendance not one of four": (dict(attendance=_replace(ATTENDANCE, 2, 3, "sent regrets")),
-                                   "Attendance", "D4",
-                                   "present, apologies, in attendance or absent"),
-    "attendance empty": (dict(attendance=_replace(ATTENDANCE, 0, 3, None)),
-                         "Attendance", "D2", "attendance is empty"),
-    "minute number repeats": (dict(minutes=_replace(MINUTES, 1, 0, 48), actions=[]),
-                              "Minutes", "A3", "repeats minute 48"),
-    "minute number goes backwards": (dict(minutes=_replace(MINUTES, 2, 0, 47), actions=[]),
-                                     "Minutes", "A4", "goes backwards"),
-    "minute number not a number": (dict(minutes=_replace(MINUTES, 0, 0, "forty-eight"),
-                                        actions=[]),
-                                   "Minutes", "A2", "minute number"),
+    "due date not a date": (
+        dict(actions=_replace(ACTIONS, 0, 3, "next meeting")),
+        "Actions",
+        "D2",
+        "due date",
+    ),
+    "attendance not one of four": (
+        dict(attendance=_replace(ATTENDANCE, 2, 3, "sent regrets")),
+        "Attendance",
+        "D4",
+        "present, apologies, in attendance or absent",
+    ),
+    "attendance empty": (
+        dict(attendance=_replace(ATTENDANCE, 0, 3, None)),
+        "Attendance",
+        "D2",
+        "attendance is empty",
+    ),
+    "minute number repeats": (
+        dict(minutes=_replace(MINUTES, 1, 0, 48), actions=[]),
+        "Minutes",
+        "A3",
+        "repeats minute 48",
+    ),
+    "minute number goes backwards": (
+        dict(minutes=_replace(MINUTES, 2, 0, 47), actions=[]),
+        "Minutes",
+        "A4",
+        "goes backwards",
+    ),
+    "minute number not a number": (
+        dict(minutes=_replace(MINUTES, 0, 0, "forty-eight"), actions=[]),
+        "Minutes",
+        "A2",
+        "minute number",
+    ),
     "heading empty": (dict(minutes=_replace(MINUTES, 1, 1, None)), "Minutes", "B3", "no heading"),
-    "action for a minute that does not exist": (dict(actions=_replace(ACTIONS, 1, 0, 51)),
-                                                "Actions", "A3", "no minute 51"),
+    "action for a minute that does not exist": (
+        dict(actions=_replace(ACTIONS, 1, 0, 51)),
+        "Actions",
+        "A3",
+        "no minute 51",
+    ),
     "action text empty": (dict(actions=_replace(ACTIONS, 0, 1, None)), "Actions", "B2", "empty"),
-    "two chairs": (dict(attendance=_replace(ATTENDANCE, 0, 4, "yes")), "Attendance", "E3",
-                   "so is the person in cell E2"),
-    "chair sent apologies": (dict(attendance=_replace(ATTENDANCE, 1, 3, "apologies")),
-                             "Attendance", "E3", "chair must be present"),
-    "chair column not yes": (dict(attendance=_replace(ATTENDANCE, 0, 4, "maybe")),
-                             "Attendance", "E2", "'yes' or blank"),
-    "finish time not a time": (dict(meeting=[*MEETING[:3], ("Finish time", "teatime"),
-                                             *MEETING[4:]]),
-                               "Meeting", "B5", "finished"),
+    "two chairs": (
+        dict(attendance=_replace(ATTENDANCE, 0, 4, "yes")),
+        "Attendance",
+        "E3",
+        "so is the person in cell E2",
+    ),
+    "chair sent apologies": (
+        dict(attendance=_replace(ATTENDANCE, 1, 3, "apologies")),
+        "Attendance",
+        "E3",
+        "chair must be present",
+    ),
+    "chair column not yes": (
+        dict(attendance=_replace(ATTENDANCE, 0, 4, "maybe")),
+        "Attendance",
+        "E2",
+        "'yes' or blank",
+    ),
+    "finish time not a time": (
+        dict(meeting=[*MEETING[:3], ("Finish time", "teatime"), *MEETING[4:]]),
+        "Meeting",
+        "B5",
+        "finished",
+    ),
 }
 
 
 @pytest.mark.parametrize("change, sheet, cell, words", BAD.values(), ids=BAD.keys())
-def test_bad_input_names_workbook_sheet_and_cell(tmp_path: Path, change: dict[str, Any], sheet: str,
-                                                  cell: str, words: str) -> None:
+def test_bad_input_names_workbook_sheet_and_cell(
+    tmp_path: Path, change: dict[str, Any], sheet: str, cell: str, words: str
+) -> None:
     path = write_minutes(tmp_path / "minutes-bad.xlsx", **change)
     with pytest.raises(InputError) as info:
         load(path)
     err = info.value
     assert err.source is not None
     assert (Path(err.source.file).name, err.source.sheet, err.source.cell) == (
-        "minutes-bad.xlsx", sheet, cell)
+        "minutes-bad.xlsx",
+        sheet,
+        cell,
+    )
     assert words in err.message
     assert f"minutes-bad.xlsx, sheet {sheet}, cell {cell}: " in str(err)
 
 
-@pytest.mark.parametrize("missing",
-                         ["Meeting", "Attendance", "Minutes", "Actions", "Future meetings"])
+@pytest.mark.parametrize(
+    "missing", ["Meeting", "Attendance", "Minutes", "Actions", "Future meetings"]
+)
 def test_missing_sheet_is_named(tmp_path: Path, missing: str) -> None:
     with pytest.raises(InputError, match=f"no sheet named '{missing}'"):
         load(write_minutes(tmp_path / "m.xlsx", without=missing))
@@ -186,12 +255,17 @@ def test_missing_column_names_the_sheet(tmp_path: Path) -> None:
 
 
 def test_every_problem_of_the_workbook_is_reported_at_once(tmp_path: Path) -> None:
-    path = write_minutes(tmp_path / "m.xlsx", attendance=_replace(ATTENDANCE, 1, 3, "late"),
-                         actions=_replace(ACTIONS, 1, 3, "soon"))
+    path = write_minutes(
+        tmp_path / "m.xlsx",
+        attendance=_replace(ATTENDANCE, 1, 3, "late"),
+        actions=_replace(ACTIONS, 1, 3, "soon"),
+    )
     with pytest.raises(ErrorList) as info:
         load(path)
-    assert sorted((e.source.sheet, e.source.cell) for e in info.value.errors  # type: ignore[union-attr]
-                  ) == [("Actions", "D3"), ("Attendance", "D3")]
+    assert sorted(
+        (e.source.sheet, e.source.cell)
+        for e in info.value.errors  # type: ignore[union-attr]
+    ) == [("Actions", "D3"), ("Attendance", "D3")]
 
 
 def test_action_without_owner_is_a_warning_naming_the_cell(tmp_path: Path) -> None:
@@ -207,14 +281,16 @@ def test_nobody_marked_chair_is_a_warning(tmp_path: Path) -> None:
 
 
 def test_typed_numbers_in_points_are_a_warning(tmp_path: Path) -> None:
-    minutes = _replace(MINUTES, 1, 5,
-                       "(1) the assessment is signed off\n\n(2) the plan is refreshed")
+    minutes = _replace(
+        MINUTES, 1, 5, "(1) the assessment is signed off\n\n(2) the plan is refreshed"
+    )
     loaded = load(write_minutes(tmp_path / "m.xlsx", minutes=minutes))
     assert any("cell F3" in w and "typed number" in w for w in loaded.warnings)
 
 
-@settings(max_examples=25, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.lists(st.integers(min_value=1, max_value=200), min_size=1, max_size=6))
 def test_minute_numbers_must_strictly_increase(tmp_path: Path, numbers: list[int]) -> None:
     rows = [(n, f"Heading {i}", "", "", "", "") for i, n in enumerate(numbers)]
@@ -238,6 +314,7 @@ def test_document_sheet_selects_the_minutes_kind(tmp_path: Path) -> None:
 
 # --- the template --------------------------------------------------------------------------------
 
+
 def _rendered(tmp_path: Path, **change: Any) -> Any:
     loaded = load(write_minutes(tmp_path / "m.xlsx", **change))
     out = render(TEMPLATE, loaded.context, tmp_path / "minutes.docx")
@@ -249,12 +326,18 @@ def test_points_and_resolutions_are_word_list_paragraphs(tmp_path: Path) -> None
     styles = {p.text: p.style.name for p in doc.paragraphs}
     for point in ("hate crime reporting;", "cyber-crime"):
         assert styles[point] == "List Bullet"
-    for resolution in ("the assessment is signed off;", "the plan is refreshed",
-                       "the next agenda is circulated early"):
+    for resolution in (
+        "the assessment is signed off;",
+        "the plan is refreshed",
+        "the next agenda is circulated early",
+    ):
         assert styles[resolution] == "List Number"
     # the bullet and number come from the style, never typed into the text
-    assert not [p.text for p in doc.paragraphs if p.style.name.startswith("List")
-                and re.match(r"\s*([-•]|\(?\d+[.)])", p.text)]
+    assert not [
+        p.text
+        for p in doc.paragraphs
+        if p.style.name.startswith("List") and re.match(r"\s*([-•]|\(?\d+[.)])", p.text)
+    ]
 
 
 def test_resolution_numbering_restarts_under_each_minute_heading(tmp_path: Path) -> None:
@@ -287,28 +370,40 @@ def test_cell_text_renders_literally(tmp_path: Path) -> None:
 # --- end to end: a pack whose item 1 is these minutes --------------------------------------------
 
 TEN = [
-    (60 + i, f"Minute heading {i}",
-     f"Opening narrative {i}. " + "The board heard a report and asked questions about it. " * 6
-     + f"\n\nSecond paragraph {i}. " + "Members noted the figures and the risks. " * 4,
-     "\n".join(f"- point {i}.{k} about partnership working and the figures" for k in range(1, 4)),
-     "",
-     "\n".join(f"- resolution {i}.{k}" for k in range(1, 3)) if i % 2 else "")
+    (
+        60 + i,
+        f"Minute heading {i}",
+        f"Opening narrative {i}. "
+        + "The board heard a report and asked questions about it. " * 6
+        + f"\n\nSecond paragraph {i}. "
+        + "Members noted the figures and the risks. " * 4,
+        "\n".join(
+            f"- point {i}.{k} about partnership working and the figures" for k in range(1, 4)
+        ),
+        "",
+        "\n".join(f"- resolution {i}.{k}" for k in range(1, 3)) if i % 2 else "",
+    )
     for i in range(1, 11)
 ]
-TEN_ACTIONS = [(60 + i, f"Action {i} to report back", f"Owner {i}", dt.datetime(2020, 1, i), "")
-               for i in range(1, 11, 3)]
+TEN_ACTIONS = [
+    (60 + i, f"Action {i} to report back", f"Owner {i}", dt.datetime(2020, 1, i), "")
+    for i in range(1, 11, 3)
+]
 
 
 def _section(text: str, start: str, end: str) -> str:
-    return text[text.index(start) + len(start):text.index(end)]
+    return text[text.index(start) + len(start) : text.index(end)]
 
 
 @pytest.mark.libreoffice
 def test_pack_with_minutes_as_item_one(tmp_path: Path, libreoffice) -> None:  # type: ignore[no-untyped-def]
-    folder = make_meeting(tmp_path / "meeting", items=[
-        {"title": "Minutes of the last meeting", "papers": ["minutes-2019-09-30.xlsx"]},
-        {"title": "Report", "papers": ["report.pdf"]},
-    ])
+    folder = make_meeting(
+        tmp_path / "meeting",
+        items=[
+            {"title": "Minutes of the last meeting", "papers": ["minutes-2019-09-30.xlsx"]},
+            {"title": "Report", "papers": ["report.pdf"]},
+        ],
+    )
     write_pdf(folder / "report.pdf", 1)
     minutes = [*TEN[:4], (65, NASTY, "Narrative.", "", "", ""), *TEN[5:]]
     actions = [*TEN_ACTIONS, (65, "Action with no owner yet", None, None, "")]
@@ -325,7 +420,8 @@ def test_pack_with_minutes_as_item_one(tmp_path: Path, libreoffice) -> None:  # 
     assert "Ann Apology, Fire Service" in _section(text, "Apologies:", "Absent:")
     assert "Abe Absent" in _section(text, "Absent:", "Also in attendance:")
     assert "Otto Officer, Democratic Advisor, Council" in _section(
-        text, "Also in attendance:", "The meeting started at 2 pm and finished at 4.30 pm.")
+        text, "Also in attendance:", "The meeting started at 2 pm and finished at 4.30 pm."
+    )
     assert "draft minutes" in text
 
     body = _section(text, "PRESENT:", "Actions log")
@@ -333,10 +429,11 @@ def test_pack_with_minutes_as_item_one(tmp_path: Path, libreoffice) -> None:  # 
     assert numbers == [m[0] for m in minutes]
     assert NASTY in text  # & < " and {{ }} literally, not escaped or evaluated
     numbered = re.findall(r"^\((\d+)\)\s*resolution (\d+)\.(\d+)", body, flags=re.M)
-    assert len(numbered) == 8 and all(shown == k for shown, _i, k in numbered), \
+    assert len(numbered) == 8 and all(shown == k for shown, _i, k in numbered), (
         "resolutions are numbered (1), (2) afresh under every minute"
+    )
 
-    log = text[text.index("Actions log"):]
+    log = text[text.index("Actions log") :]
     for _minute, action, owner, due, _status in actions:
         assert action in log
         assert (owner or "to be confirmed") in log

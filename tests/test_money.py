@@ -15,8 +15,9 @@ from packbuilder.errors import InputError, Source
 
 SRC = Source(Path("plan.xlsx"), "Projects", "D7")
 
-pence_amounts = st.decimals(min_value=0, max_value=Decimal("99999999.99"), places=2,
-                            allow_nan=False, allow_infinity=False)
+pence_amounts = st.decimals(
+    min_value=0, max_value=Decimal("99999999.99"), places=2, allow_nan=False, allow_infinity=False
+)
 whole_amounts = st.integers(min_value=0, max_value=99_999_999).map(Decimal)
 amounts = st.one_of(whole_amounts, pence_amounts)
 
@@ -32,15 +33,19 @@ def cell(value: object) -> sheets.Cell:
 
 # --- formatting ----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("value", "pence", "expected"), [
-    (Decimal(160200), False, "£160,200"),
-    (Decimal(400568), False, "£400,568"),
-    (Decimal(0), False, "£0"),
-    (Decimal("1234.5"), False, "£1,234.50"),  # pence are never hidden
-    (Decimal(25000), True, "£25,000.00"),
-    (Decimal("0.10"), False, "£0.10"),
-    (Decimal(1_000_000), False, "£1,000,000"),  # never abbreviated unless typed so
-])
+
+@pytest.mark.parametrize(
+    ("value", "pence", "expected"),
+    [
+        (Decimal(160200), False, "£160,200"),
+        (Decimal(400568), False, "£400,568"),
+        (Decimal(0), False, "£0"),
+        (Decimal("1234.5"), False, "£1,234.50"),  # pence are never hidden
+        (Decimal(25000), True, "£25,000.00"),
+        (Decimal("0.10"), False, "£0.10"),
+        (Decimal(1_000_000), False, "£1,000,000"),  # never abbreviated unless typed so
+    ],
+)
 def test_pounds(value: Decimal, pence: bool, expected: str) -> None:
     assert money.pounds(value, pence) == expected
 
@@ -77,10 +82,18 @@ def test_outturn_as_the_seed_prints_it() -> None:
     assert money.outturn(Decimal(3000), Decimal(1800)) == "Underspent by £1,200"
 
 
-@pytest.mark.parametrize(("part", "whole", "expected"), [
-    (160200, 400568, "40%"), (25000, 400568, "6.2%"), (98500, 1905122 * 10, "0.5%"),
-    (400568, 400568, "100%"), (0, 400568, "0%"), (1, 400568, "<0.1%"), (5, 0, ""),
-])
+@pytest.mark.parametrize(
+    ("part", "whole", "expected"),
+    [
+        (160200, 400568, "40%"),
+        (25000, 400568, "6.2%"),
+        (98500, 1905122 * 10, "0.5%"),
+        (400568, 400568, "100%"),
+        (0, 400568, "0%"),
+        (1, 400568, "<0.1%"),
+        (5, 0, ""),
+    ],
+)
 def test_share(part: int, whole: int, expected: str) -> None:
     assert money.share(Decimal(part), Decimal(whole)) == expected
 
@@ -96,9 +109,11 @@ def test_share_is_within_rounding(part: Decimal, whole: Decimal) -> None:
 
 # --- totals that add up --------------------------------------------------------------------------
 
+
 @given(st.lists(amounts, max_size=30), amounts, st.one_of(st.just(Decimal(0)), amounts))
-def test_printed_total_is_sum_of_printed_amounts(allocations: list[Decimal], grant: Decimal,
-                                                 cfwd: Decimal) -> None:
+def test_printed_total_is_sum_of_printed_amounts(
+    allocations: list[Decimal], grant: Decimal, cfwd: Decimal
+) -> None:
     pence = money.has_pence([*allocations, grant, cfwd])
     rows = [money.pounds(a, pence) for a in allocations]
     bal = money.balance(grant, allocations, cfwd)
@@ -125,20 +140,40 @@ def test_exact_to_the_penny() -> None:
 
 # --- reading cells -------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("value", "expected"), [
-    (25000, Decimal(25000)), (25000.0, Decimal(25000)), ("£25,000", Decimal(25000)),
-    ("25000.00", Decimal(25000)), (" £ 1,234.56 ", Decimal("1234.56")), (0.1, Decimal("0.1")),
-    (Decimal("98500"), Decimal(98500)), ("£2m", Decimal(2_000_000)), ("£1.5m", Decimal(1_500_000)),
-])
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (25000, Decimal(25000)),
+        (25000.0, Decimal(25000)),
+        ("£25,000", Decimal(25000)),
+        ("25000.00", Decimal(25000)),
+        (" £ 1,234.56 ", Decimal("1234.56")),
+        (0.1, Decimal("0.1")),
+        (Decimal("98500"), Decimal(98500)),
+        ("£2m", Decimal(2_000_000)),
+        ("£1.5m", Decimal(1_500_000)),
+    ],
+)
 def test_amount_cells(value: object, expected: Decimal) -> None:
     assert money.amount(cell(value)).value == expected
 
 
-@pytest.mark.parametrize(("value", "says"), [
-    (-440, "negative"), ("-£440", "negative"), ("£-440", "negative"), ("tbc", "got 'tbc'"),
-    ("Awaiting confirmation", "Awaiting"), (None, "empty cell"), ("£25,00", "got"),
-    ("12.345", "fractions of a penny"), (True, "got"), ("£0.5k", None),
-])
+@pytest.mark.parametrize(
+    ("value", "says"),
+    [
+        (-440, "negative"),
+        ("-£440", "negative"),
+        ("£-440", "negative"),
+        ("tbc", "got 'tbc'"),
+        ("Awaiting confirmation", "Awaiting"),
+        (None, "empty cell"),
+        ("£25,00", "got"),
+        ("12.345", "fractions of a penny"),
+        (True, "got"),
+        ("£0.5k", None),
+    ],
+)
 def test_bad_amount_cells_name_the_cell(value: object, says: str | None) -> None:
     if says is None:  # £500: shorthand is fine as long as it is whole pence
         assert money.amount(cell(value)).value == Decimal(500)

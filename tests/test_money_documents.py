@@ -27,19 +27,35 @@ from packbuilder.templates import find_template
 from tests.factory import make_meeting
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "inputs" / "2020-03-05-safer-plymouth"
-PRIORITIES = [(1, "Connecting Communities and Policing"), (2, "Preventing and deterring crime"),
-              (3, "Protecting people at risk of abuse"),
-              (4, "Supporting victims and witnesses and helping them to get justice"),
-              (5, "Getting the best out of the police")]
-PLAN_HEADER = ["No.", "Title", "Outline", "Amount allocated", "Outcome measures", "Priorities",
-               "Approved"]
+PRIORITIES = [
+    (1, "Connecting Communities and Policing"),
+    (2, "Preventing and deterring crime"),
+    (3, "Protecting people at risk of abuse"),
+    (4, "Supporting victims and witnesses and helping them to get justice"),
+    (5, "Getting the best out of the police"),
+]
+PLAN_HEADER = [
+    "No.",
+    "Title",
+    "Outline",
+    "Amount allocated",
+    "Outcome measures",
+    "Priorities",
+    "Approved",
+]
 RETURN_HEADER = ["Title", "Amount allocated", "Actual spend", "Outcomes", "Comments"]
 AMOUNT = re.compile(r"£\d{1,3}(?:,\d{3})*(?:\.\d\d)?")
 
 
-def workbook(path: Path, kind: str, fields: dict[str, Any], header: Sequence[str],
-             rows: Sequence[Sequence[Any]], priorities: Sequence[tuple[int, str]] = (),
-             fields_sheet: str = "") -> Path:
+def workbook(
+    path: Path,
+    kind: str,
+    fields: dict[str, Any],
+    header: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    priorities: Sequence[tuple[int, str]] = (),
+    fields_sheet: str = "",
+) -> Path:
     wb = Workbook()
     ws = wb.active
     ws.title = "Document"
@@ -64,29 +80,55 @@ def workbook(path: Path, kind: str, fields: dict[str, Any], header: Sequence[str
 
 def field_names(fields: dict[str, Any]) -> dict[str, Any]:
     """Keyword arguments as field names: over_allocation_intended -> 'Over-allocation intended'."""
-    names = {"over_allocation_intended": "Over-allocation intended",
-             "name_printed": "Name (printed)"}
+    names = {
+        "over_allocation_intended": "Over-allocation intended",
+        "name_printed": "Name (printed)",
+    }
     return {names.get(k, k.replace("_", " ").capitalize()): v for k, v in fields.items()}
 
 
-def plan(path: Path, rows: Sequence[Sequence[Any]], header: Sequence[str] = PLAN_HEADER,
-         **fields: Any) -> Path:
-    base = {"Partnership": "Safer Plymouth", "Title": "Spending plan", "Year": "2020/21",
-            "Status": "draft", "Grant total": 400568}
+def plan(
+    path: Path, rows: Sequence[Sequence[Any]], header: Sequence[str] = PLAN_HEADER, **fields: Any
+) -> Path:
+    base = {
+        "Partnership": "Safer Plymouth",
+        "Title": "Spending plan",
+        "Year": "2020/21",
+        "Status": "draft",
+        "Grant total": 400568,
+    }
     base.update(field_names(fields))
     return workbook(path, "commissioning-plan", base, header, rows, PRIORITIES)
 
 
-def project(n: int, amount: Any, title: str | None = None, outline: str = "An outline.",
-            priorities: Any = "3, 4") -> list[Any]:
-    return [n, title or f"Project {n}", outline, amount, "- measure one\n- measure two",
-            priorities, None]
+def project(
+    n: int,
+    amount: Any,
+    title: str | None = None,
+    outline: str = "An outline.",
+    priorities: Any = "3, 4",
+) -> list[Any]:
+    return [
+        n,
+        title or f"Project {n}",
+        outline,
+        amount,
+        "- measure one\n- measure two",
+        priorities,
+        None,
+    ]
 
 
 def evaluation(path: Path, rows: Sequence[Sequence[Any]], **fields: Any) -> Path:
-    base = {"Partnership": "Safer Plymouth Partnership", "Title": "Final evaluation report",
-            "Year": "2018/19", "Status": "final", "Grant total": 400568, "Carry forward": 27678,
-            "Carry forward note": "for MARAC co-ordinator & IDVA hours"}
+    base = {
+        "Partnership": "Safer Plymouth Partnership",
+        "Title": "Final evaluation report",
+        "Year": "2018/19",
+        "Status": "final",
+        "Grant total": 400568,
+        "Carry forward": 27678,
+        "Carry forward note": "for MARAC co-ordinator & IDVA hours",
+    }
     base.update(field_names(fields))
     return workbook(path, "evaluation-return", base, RETURN_HEADER, rows)
 
@@ -115,6 +157,7 @@ def amounts_in(text: str) -> list[Decimal]:
 
 # --- loading and checking ------------------------------------------------------------------------
 
+
 def test_example_plan_is_seed_000_spending_plan() -> None:
     ctx = load(EXAMPLE / "commissioning-plan-2020-21.xlsx")
     allocations = [210000, 25000, 93575, 25000, 10000, 13993]  # seed 000, section 6
@@ -124,9 +167,10 @@ def test_example_plan_is_seed_000_spending_plan() -> None:
     unallocated = money.pounds(Decimal(400568 - sum(allocations)))
     assert ctx["remainder_label"] == f"Unallocated {unallocated}"
     assert ctx["draft"] and "DRAFT" in ctx["footer_label"]
-    assert ctx["projects"][0]["priorities"] == ["3. Protecting people at risk of abuse",
-                                                "4. Supporting victims and witnesses and helping "
-                                                "them to get justice"]
+    assert ctx["projects"][0]["priorities"] == [
+        "3. Protecting people at risk of abuse",
+        "4. Supporting victims and witnesses and helping them to get justice",
+    ]
 
 
 def test_example_return_has_the_seed_overspend() -> None:
@@ -139,9 +183,11 @@ def test_example_return_has_the_seed_overspend() -> None:
 
 def test_seed_004_variant_contribution_and_total_budget(tmp_path: Path) -> None:
     header = ["Title", "Recommendation", "OPCC contribution", "Total budget"]
-    rows = [["Domestic abuse", "Continue to commission", 110000, 501753],
-            ["Sexual violence", "Continue to commission", 25000, "£75,000"],
-            ["Drugs and alcohol", "Continue to commission", 98500, "£2m"]]
+    rows = [
+        ["Domestic abuse", "Continue to commission", 110000, 501753],
+        ["Sexual violence", "Continue to commission", 25000, "£75,000"],
+        ["Drugs and alcohol", "Continue to commission", 98500, "£2m"],
+    ]
     ctx = load(plan(tmp_path / "p.xlsx", rows, header=header))
     assert ctx["has_total_budget"]
     assert ctx["amount_heading"] == "OPCC contribution"
@@ -151,16 +197,22 @@ def test_seed_004_variant_contribution_and_total_budget(tmp_path: Path) -> None:
 
 
 def test_pence_anywhere_means_pence_everywhere(tmp_path: Path) -> None:
-    ctx = load(plan(tmp_path / "p.xlsx", [project(1, "£100.10"), project(2, 200)],
-                    grant_total="300.10"))
+    ctx = load(
+        plan(tmp_path / "p.xlsx", [project(1, "£100.10"), project(2, 200)], grant_total="300.10")
+    )
     assert [p["amount"] for p in ctx["projects"]] == ["£100.10", "£200.00"]
     assert ctx["total_allocated"] == "£300.10" and ctx["remainder_label"] == "Fully allocated"
 
 
-@pytest.mark.parametrize(("amount", "says"), [
-    (-440, "negative"), ("TBC", "got 'TBC'"), ("12.345", "fractions of a penny"),
-    (None, "empty cell"),
-])
+@pytest.mark.parametrize(
+    ("amount", "says"),
+    [
+        (-440, "negative"),
+        ("TBC", "got 'TBC'"),
+        ("12.345", "fractions of a penny"),
+        (None, "empty cell"),
+    ],
+)
 def test_bad_allocation_names_the_cell(tmp_path: Path, amount: Any, says: str) -> None:
     path = plan(tmp_path / "p.xlsx", [project(1, 1000), project(2, amount)])
     with pytest.raises(InputError) as err:
@@ -170,13 +222,20 @@ def test_bad_allocation_names_the_cell(tmp_path: Path, amount: Any, says: str) -
 
 
 def test_every_bad_cell_is_reported_at_once(tmp_path: Path) -> None:
-    path = plan(tmp_path / "p.xlsx", [project(1, "ten"), project(2, 5, priorities="7"),
-                                      project(3, -1)], grant_total="lots")
+    path = plan(
+        tmp_path / "p.xlsx",
+        [project(1, "ten"), project(2, 5, priorities="7"), project(3, -1)],
+        grant_total="lots",
+    )
     with pytest.raises(ErrorList) as err:
         load(path)
     text = str(err.value)
-    for where in ("sheet Plan, cell B6", "sheet Projects, cell D2", "sheet Projects, cell F3",
-                  "sheet Projects, cell D4"):
+    for where in (
+        "sheet Plan, cell B6",
+        "sheet Projects, cell D2",
+        "sheet Projects, cell F3",
+        "sheet Projects, cell D4",
+    ):
         assert where in text
     assert "no priority 7" in text
 
@@ -192,15 +251,21 @@ def test_over_allocation_is_an_error_unless_intended(tmp_path: Path) -> None:
 
 
 def test_carry_forward_counts_towards_what_is_available(tmp_path: Path) -> None:
-    ctx = load(plan(tmp_path / "p.xlsx", [project(1, 400568), project(2, 27678)],
-                    carry_forward="£27,678"))
+    ctx = load(
+        plan(tmp_path / "p.xlsx", [project(1, 400568), project(2, 27678)], carry_forward="£27,678")
+    )
     assert ctx["available"] == "£428,246" and ctx["remainder_label"] == "Fully allocated"
     assert ctx["projects"][1]["share"] == "6.9%"  # of the grant
 
 
-@pytest.mark.parametrize(("cell", "says"), [
-    ("three", "expected priority numbers"), ("9", "no priority 9"), ("2; 3 and 5", None),
-])
+@pytest.mark.parametrize(
+    ("cell", "says"),
+    [
+        ("three", "expected priority numbers"),
+        ("9", "no priority 9"),
+        ("2; 3 and 5", None),
+    ],
+)
 def test_priorities_by_number(tmp_path: Path, cell: str, says: str | None) -> None:
     path = plan(tmp_path / "p.xlsx", [project(1, 100, priorities=cell)])
     if says is None:
@@ -248,15 +313,23 @@ def test_return_needs_actual_spend(tmp_path: Path) -> None:
     assert "sheet Projects, cell C3" in str(err.value)
 
 
-@settings(max_examples=25, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.decimals(min_value=0, max_value=Decimal("500000"), places=2), min_size=1,
-                max_size=12),
-       st.decimals(min_value=1, max_value=Decimal("9000000"), places=2))
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.decimals(min_value=0, max_value=Decimal("500000"), places=2), min_size=1, max_size=12
+    ),
+    st.decimals(min_value=1, max_value=Decimal("9000000"), places=2),
+)
 def test_generated_plans_add_up(tmp_path: Path, allocations: list[Decimal], grant: Decimal) -> None:
     over = sum(allocations) > grant
-    path = plan(tmp_path / "h.xlsx", [project(i, str(a)) for i, a in enumerate(allocations, 1)],
-                grant_total=str(grant), over_allocation_intended="yes" if over else "no")
+    path = plan(
+        tmp_path / "h.xlsx",
+        [project(i, str(a)) for i, a in enumerate(allocations, 1)],
+        grant_total=str(grant),
+        over_allocation_intended="yes" if over else "no",
+    )
     ctx = load(path)
     printed = [money.parse(p["amount"]).value for p in ctx["projects"]]
     assert printed == allocations
@@ -268,12 +341,16 @@ def test_generated_plans_add_up(tmp_path: Path, allocations: list[Decimal], gran
 
 # --- real documents through LibreOffice ----------------------------------------------------------
 
+
 @pytest.mark.libreoffice
-def test_long_plan_repeats_its_header_on_every_page(tmp_path: Path,
-                                                    libreoffice: LibreOffice) -> None:
-    outline = ("This project responds to the strategic assessment. " * 12 + "\n\n"
-               "- first activity of the project, described at some length\n"
-               "- second activity\n- third activity\n\n" + "It is reviewed quarterly. " * 10)
+def test_long_plan_repeats_its_header_on_every_page(
+    tmp_path: Path, libreoffice: LibreOffice
+) -> None:
+    outline = (
+        "This project responds to the strategic assessment. " * 12 + "\n\n"
+        "- first activity of the project, described at some length\n"
+        "- second activity\n- third activity\n\n" + "It is reviewed quarterly. " * 10
+    )
     rows = [project(i, 10000 + i, outline=outline, priorities="1, 2, 3") for i in range(1, 21)]
     pages = to_pdf(plan(tmp_path / "long.xlsx", rows), libreoffice, tmp_path)
     assert len(pages) >= 5
@@ -291,8 +368,11 @@ def test_long_plan_repeats_its_header_on_every_page(tmp_path: Path,
 
 @pytest.mark.libreoffice
 def test_plan_pdf_reads_back_its_money(tmp_path: Path, libreoffice: LibreOffice) -> None:
-    rows = [project(1, 160200, title="Domestic abuse & <refuge> {{ x }}"), project(2, 25000),
-            project(3, "£98,500")]
+    rows = [
+        project(1, 160200, title="Domestic abuse & <refuge> {{ x }}"),
+        project(2, 25000),
+        project(3, "£98,500"),
+    ]
     pages = to_pdf(plan(tmp_path / "p.xlsx", rows, status="final"), libreoffice, tmp_path)
     text = "\n".join(pages)
     assert "Domestic abuse & <refuge> {{ x }}" in text  # spreadsheet text is data
@@ -308,12 +388,16 @@ def test_plan_pdf_reads_back_its_money(tmp_path: Path, libreoffice: LibreOffice)
 
 
 @pytest.mark.libreoffice
-def test_total_budget_column_and_over_allocation_show(tmp_path: Path,
-                                                      libreoffice: LibreOffice) -> None:
+def test_total_budget_column_and_over_allocation_show(
+    tmp_path: Path, libreoffice: LibreOffice
+) -> None:
     header = [*PLAN_HEADER, "Total budget"]
     rows = [project(1, 400000) + ["£573,300"], project(2, 1008) + ["£2m"]]
-    pages = to_pdf(plan(tmp_path / "p.xlsx", rows, header=header, over_allocation_intended="yes"),
-                   libreoffice, tmp_path)
+    pages = to_pdf(
+        plan(tmp_path / "p.xlsx", rows, header=header, over_allocation_intended="yes"),
+        libreoffice,
+        tmp_path,
+    )
     text = "\n".join(pages)
     assert "Total budget" in text and "£573,300" in text and "£2m" in text
     assert "OVER-ALLOCATED by" in text and "£440" in text
@@ -321,14 +405,30 @@ def test_total_budget_column_and_over_allocation_show(tmp_path: Path,
 
 @pytest.mark.libreoffice
 def test_return_pdf_prints_outturns_and_signature(tmp_path: Path, libreoffice: LibreOffice) -> None:
-    rows = [["PDAS", 160200, 160200, "Supported:\n- 2,067 victims", "Provided by Sanctuary"],
-            ["ASB", 5868, 6308, "Operations", "Spent on:\n- £700 rental"],
-            ["Prevent", 3000, 1800, "Sessions", ""]]
-    pages = to_pdf(evaluation(tmp_path / "r.xlsx", rows, name_printed="Lucy Gannon",
-                              position="Commissioning Manager"), libreoffice, tmp_path)
+    rows = [
+        ["PDAS", 160200, 160200, "Supported:\n- 2,067 victims", "Provided by Sanctuary"],
+        ["ASB", 5868, 6308, "Operations", "Spent on:\n- £700 rental"],
+        ["Prevent", 3000, 1800, "Sessions", ""],
+    ]
+    pages = to_pdf(
+        evaluation(
+            tmp_path / "r.xlsx", rows, name_printed="Lucy Gannon", position="Commissioning Manager"
+        ),
+        libreoffice,
+        tmp_path,
+    )
     text = "\n".join(pages)
-    for phrase in ("Spent in full", "Overspent by £440", "Underspent by £1,200", "Lucy Gannon",
-                   "Name (printed)", "Signature", "Position", "Date", "Actual spend"):
+    for phrase in (
+        "Spent in full",
+        "Overspent by £440",
+        "Underspent by £1,200",
+        "Lucy Gannon",
+        "Name (printed)",
+        "Signature",
+        "Position",
+        "Date",
+        "Actual spend",
+    ):
         assert phrase in text, phrase
     assert "Underspent by £760" in text  # in total: 440 over, 1,200 under
     cfwd = "(+ carry-forward £27,678 for MARAC co-ordinator & IDVA hours)"
@@ -337,28 +437,47 @@ def test_return_pdf_prints_outturns_and_signature(tmp_path: Path, libreoffice: L
 
 
 @pytest.mark.libreoffice
-def test_example_meeting_builds_with_both_money_papers(tmp_path: Path,
-                                                       libreoffice: LibreOffice) -> None:
+def test_example_meeting_builds_with_both_money_papers(
+    tmp_path: Path, libreoffice: LibreOffice
+) -> None:
     folder = tmp_path / "meeting"
     folder.mkdir()
     for name in ("commissioning-plan-2020-21.xlsx", "evaluation-return-2018-19.xlsx"):
         shutil.copy(EXAMPLE / name, folder / name)
-    make_meeting(folder, [
-        {"title": "Commissioning plan 2020/21",
-         "papers": ["commissioning-plan-2020-21.xlsx", "evaluation-return-2018-19.xlsx"]},
-    ])
+    make_meeting(
+        folder,
+        [
+            {
+                "title": "Commissioning plan 2020/21",
+                "papers": ["commissioning-plan-2020-21.xlsx", "evaluation-return-2018-19.xlsx"],
+            },
+        ],
+    )
     result = build(folder, tmp_path / "out", converter=libreoffice)
     (pack,) = result.packs
     text = "\n".join(p.extract_text() or "" for p in PdfReader(pack.path).pages)
-    for phrase in ("Grant total: £400,568", "Unallocated", "£23,000", "SAFER PLYMOUTH DRAFT",
-                   "Overspent by £440", "Underspent by £1,200", "Agenda Item 1"):
+    for phrase in (
+        "Grant total: £400,568",
+        "Unallocated",
+        "£23,000",
+        "SAFER PLYMOUTH DRAFT",
+        "Overspent by £440",
+        "Underspent by £1,200",
+        "Agenda Item 1",
+    ):
         assert phrase in text, phrase
     assert any("commissioning plan is a draft" in w for w in result.warnings)
 
 
 def test_unknown_money_problem_is_a_pack_error(tmp_path: Path) -> None:
     # a workbook without the Plan sheet: one clear error naming the file
-    path = workbook(tmp_path / "p.xlsx", "evaluation-return", {"Grant total": 1}, RETURN_HEADER, [],
-                    fields_sheet="Plan")
+    path = workbook(
+        tmp_path / "p.xlsx",
+        "evaluation-return",
+        {"Grant total": 1},
+        RETURN_HEADER,
+        [],
+        fields_sheet="Plan",
+    )
     with pytest.raises(PackError, match="no sheet named 'Return'"):
         load(path)

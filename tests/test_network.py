@@ -19,15 +19,24 @@ from packbuilder.convert import LibreOffice
 pytestmark = pytest.mark.libreoffice
 
 
-
 def _png() -> bytes:
     """A 1x1 white PNG."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return (struct.pack(">I", len(data)) + kind + data
-                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
+
     header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-            + chunk(b"IDAT", zlib.compress(b"\x00\xff\xff\xff")) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00\xff\xff\xff"))
+        + chunk(b"IEND", b"")
+    )
 
 
 PNG = _png()
@@ -61,7 +70,9 @@ def linked_image_docx(path: Path, url: str) -> Path:
             data = src.read(item.filename)
             if item.filename == "word/_rels/document.xml.rels":
                 text = data.decode()
-                text = re.sub(r'Target="media/[^"]+"', f'Target="{url}" TargetMode="External"', text)
+                text = re.sub(
+                    r'Target="media/[^"]+"', f'Target="{url}" TargetMode="External"', text
+                )
                 data = text.encode()
             elif item.filename == "word/document.xml":
                 data = data.replace(b"r:embed=", b"r:link=")

@@ -13,8 +13,10 @@ from tests.test_build import assert_conventions
 pytestmark = pytest.mark.libreoffice
 
 SECRET = "SECRETTENDER"
-NOTICE = ("Not for publication by virtue of paragraph 3 of Part 1 of Schedule 12A to the Local "
-          "Government Act 1972")
+NOTICE = (
+    "Not for publication by virtue of paragraph 3 of Part 1 of Schedule 12A to the Local "
+    "Government Act 1972"
+)
 
 
 def _flat(text: str) -> str:
@@ -32,8 +34,13 @@ def built(tmp_path_factory, libreoffice):  # type: ignore[no-untyped-def]
             {"title": "Restructure update", "papers": ["late.pdf"], "status": "to follow"},
             {"title": "Not yet arrived", "papers": ["missing.pdf"], "status": "to follow"},
             {"title": "Performance", "papers": ["perf.pdf"]},
-            {"title": "Late and exempt", "papers": ["late-secret.pdf"], "status": "to follow",
-             "exempt paragraph": "para 1", "supplement": 2},
+            {
+                "title": "Late and exempt",
+                "papers": ["late-secret.pdf"],
+                "status": "to follow",
+                "exempt paragraph": "para 1",
+                "supplement": 2,
+            },
         ],
         papers={"minutes.pdf": 3, "late.pdf": 3, "perf.pdf": 2},
     )
@@ -72,7 +79,9 @@ def test_public_pack_lists_exempt_item_but_leaves_its_papers_out(built):
     assert "paragraphs 1 and 3 of Part 1 of Schedule 12A" in front
 
 
-@pytest.mark.parametrize("name", ["agenda-pack-public.pdf", "supplement-1.pdf", "supplement-2-public.pdf"])
+@pytest.mark.parametrize(
+    "name", ["agenda-pack-public.pdf", "supplement-1.pdf", "supplement-2-public.pdf"]
+)
 def test_nothing_of_an_exempt_paper_leaks_into_a_public_pack(built, name):
     raw = built[name].read_bytes()
     assert SECRET.encode() not in raw  # text, metadata, bookmarks, attachments: nothing at all

@@ -54,14 +54,21 @@ class FakeConverter:
     def convert(self, documents: Sequence[Path], outdir: Path) -> list[Path]:
         self.calls.append(list(documents))
         outdir.mkdir(parents=True, exist_ok=True)
-        return [write_pdf(outdir / f"{i:04d}.pdf", 1, label=f"converted {d.stem}")
-                for i, d in enumerate(documents)]
+        return [
+            write_pdf(outdir / f"{i:04d}.pdf", 1, label=f"converted {d.stem}")
+            for i, d in enumerate(documents)
+        ]
 
 
-def _meeting(inputs: Path, name: str, date: dt.datetime = MEETING, pages: int = 2,
-             **fields: object) -> Path:
-    return make_meeting(inputs / name, items=[{"papers": [f"{name}-report.pdf"]}],
-                        fields={"Date": date, **fields}, papers={f"{name}-report.pdf": pages})
+def _meeting(
+    inputs: Path, name: str, date: dt.datetime = MEETING, pages: int = 2, **fields: object
+) -> Path:
+    return make_meeting(
+        inputs / name,
+        items=[{"papers": [f"{name}-report.pdf"]}],
+        fields={"Date": date, **fields},
+        papers={f"{name}-report.pdf": pages},
+    )
 
 
 def _pack_text(outdir: Path) -> str:
@@ -70,8 +77,9 @@ def _pack_text(outdir: Path) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(packs[0]).pages)
 
 
-def _run(inputs: Path, output: Path, conv: FakeConverter, today: dt.date = TODAY,
-         window: int = 10) -> dict[str, Outcome]:
+def _run(
+    inputs: Path, output: Path, conv: FakeConverter, today: dt.date = TODAY, window: int = 10
+) -> dict[str, Outcome]:
     outcomes = build_due(inputs, today, window=window, output_root=output, converter=lambda: conv)
     return {o.name: o for o in outcomes}
 
@@ -100,11 +108,15 @@ def test_changed_paper_makes_its_meeting_stale_and_rebuilt(tmp_path: Path) -> No
     _run(inputs, output, conv)
     assert "a-report page 3" not in _pack_text(output / "a")
     assert {s.name: s.state for s in statuses(inputs, TODAY, output)} == {
-        "a": State.CURRENT, "b": State.CURRENT}
+        "a": State.CURRENT,
+        "b": State.CURRENT,
+    }
 
     write_pdf(inputs / "a" / "a-report.pdf", 3)  # a late revision of a's report
     assert {s.name: s.state for s in statuses(inputs, TODAY, output)} == {
-        "a": State.STALE, "b": State.CURRENT}
+        "a": State.STALE,
+        "b": State.CURRENT,
+    }
 
     again = _run(inputs, output, conv)
     assert again["a"].action == "built" and again["b"].action == "skipped"
@@ -123,18 +135,21 @@ def test_removed_pack_counts_as_not_built(tmp_path: Path) -> None:
     assert _run(inputs, output, conv)["a"].action == "built"
 
 
-@pytest.mark.parametrize(("today", "action", "why"), [
-    # deadline Wed 26 Feb; window 3: Thu 20 Feb leaves 4 working days -> outside
-    (dt.date(2020, 2, 20), "skipped", "4 working days away (window 3)"),
-    # Fri 21 Feb leaves Mon 24, Tue 25, Wed 26: 3 working days -> due
-    (dt.date(2020, 2, 21), "built", ""),
-    # after the deadline but before the meeting: still built, with the s100B(4)(b) note
-    (dt.date(2020, 3, 2), "built", "s100B(4)(b)"),
-    # the day of the meeting: still built (a paper tabled on the day)
-    (dt.date(2020, 3, 5), "built", "s100B(4)(b)"),
-    # the day after the meeting: the published pack is the record
-    (dt.date(2020, 3, 6), "skipped", "meeting held"),
-])
+@pytest.mark.parametrize(
+    ("today", "action", "why"),
+    [
+        # deadline Wed 26 Feb; window 3: Thu 20 Feb leaves 4 working days -> outside
+        (dt.date(2020, 2, 20), "skipped", "4 working days away (window 3)"),
+        # Fri 21 Feb leaves Mon 24, Tue 25, Wed 26: 3 working days -> due
+        (dt.date(2020, 2, 21), "built", ""),
+        # after the deadline but before the meeting: still built, with the s100B(4)(b) note
+        (dt.date(2020, 3, 2), "built", "s100B(4)(b)"),
+        # the day of the meeting: still built (a paper tabled on the day)
+        (dt.date(2020, 3, 5), "built", "s100B(4)(b)"),
+        # the day after the meeting: the published pack is the record
+        (dt.date(2020, 3, 6), "skipped", "meeting held"),
+    ],
+)
 def test_window(tmp_path: Path, today: dt.date, action: str, why: str) -> None:
     inputs, output = tmp_path / "inputs", tmp_path / "output"
     _meeting(inputs, "a")
@@ -179,9 +194,12 @@ def test_status_states(tmp_path: Path) -> None:
     _meeting(inputs, "built")
     _meeting(inputs, "missing")
     (inputs / "missing" / "missing-report.pdf").unlink()
-    make_meeting(inputs / "follow", fields={"Date": MEETING},
-                 items=[{"papers": ["r.pdf"]}, {"papers": ["late.pdf"], "status": "to follow"}],
-                 papers={"r.pdf": 1})
+    make_meeting(
+        inputs / "follow",
+        fields={"Date": MEETING},
+        items=[{"papers": ["r.pdf"]}, {"papers": ["late.pdf"], "status": "to follow"}],
+        papers={"r.pdf": 1},
+    )
     _meeting(inputs, "parish", date=dt.datetime(2020, 3, 12), **{"Deadline rule": "parish"})
     (inputs / "not-a-meeting").mkdir()
     _run(inputs, output, FakeConverter())
@@ -203,8 +221,11 @@ def test_status_states(tmp_path: Path) -> None:
 def test_status_cli_after_the_deadline(tmp_path: Path) -> None:
     inputs, output = tmp_path / "inputs", tmp_path / "output"
     _meeting(inputs, "a")
-    result = CliRunner().invoke(cli, ["status", str(inputs), "--output-root", str(output)],
-                                env={"PACKBUILDER_TODAY": "2020-02-28"})
+    result = CliRunner().invoke(
+        cli,
+        ["status", str(inputs), "--output-root", str(output)],
+        env={"PACKBUILDER_TODAY": "2020-02-28"},
+    )
     assert result.exit_code == 0, result.output
     (line,) = result.output.splitlines()
     # deadline Wed 26; on Fri 28 it passed Wed 26 and Thu 27: 2 working days ago
@@ -255,13 +276,21 @@ def test_lock_skips_the_meeting_while_held(tmp_path: Path) -> None:
 def test_lock_is_released_when_its_holder_dies(tmp_path: Path) -> None:
     outdir = tmp_path / "out"
     outdir.mkdir()
-    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
         import fcntl, os, sys, time
         fd = os.open({str(outdir / LOCK_NAME)!r}, os.O_RDWR | os.O_CREAT)
         fcntl.flock(fd, fcntl.LOCK_EX)
         print("locked", flush=True)
         time.sleep(60)
-    """)], stdout=subprocess.PIPE, text=True)
+    """),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
         with meeting_lock(outdir) as locked:
@@ -310,8 +339,10 @@ def test_two_concurrent_runs_build_each_meeting_once(tmp_path: Path) -> None:
     driver.write_text(DRIVER.format(repo=str(REPO), log=str(log)))
     env = dict(os.environ, PACKBUILDER_TODAY=TODAY.isoformat())
     cmd = [sys.executable, str(driver), str(inputs), "--output-root", str(output)]
-    runs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                             env=env) for _ in range(2)]
+    runs = [
+        subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        for _ in range(2)
+    ]
     outputs = [r.communicate(timeout=120) for r in runs]
     for run, (out, err) in zip(runs, outputs, strict=True):
         assert run.returncode == 0, out + err

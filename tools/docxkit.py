@@ -62,8 +62,15 @@ def new_document(landscape: bool = False):  # type: ignore[no-untyped-def]
     return doc
 
 
-def para(container, text: str = "", style: str | None = None, bold: bool = False,  # type: ignore[no-untyped-def]
-         size: int | None = None, align: str | None = None, italic: bool = False):
+def para(
+    container,
+    text: str = "",
+    style: str | None = None,
+    bold: bool = False,  # type: ignore[no-untyped-def]
+    size: int | None = None,
+    align: str | None = None,
+    italic: bool = False,
+):
     p = container.add_paragraph(style=style)
     if text:
         run = p.add_run(text)
@@ -169,10 +176,18 @@ def _field(p, code: str, size: int = 8) -> None:  # type: ignore[no-untyped-def]
 
 # --- helpers added for the minutes template ------------------------------------------------------
 
-def paragraph_style(doc, name: str, base: str = "Normal", bold: bool = False,  # type: ignore[no-untyped-def]
-                    size: int | None = None, keep_with_next: bool = False,
-                    space_before: int | None = None, space_after: int | None = None,
-                    left_cm: float | None = None):
+
+def paragraph_style(
+    doc,
+    name: str,
+    base: str = "Normal",
+    bold: bool = False,  # type: ignore[no-untyped-def]
+    size: int | None = None,
+    keep_with_next: bool = False,
+    space_before: int | None = None,
+    space_after: int | None = None,
+    left_cm: float | None = None,
+):
     """A named paragraph style (created, or updated when it exists), so users restyle it in Word."""
     from docx.enum.style import WD_STYLE_TYPE
 
@@ -209,8 +224,17 @@ def left_border(style, points: float = 2.25, space: int = 6) -> None:  # type: i
     bdr.append(left)
     # schema order: pBdr comes after keepNext/keepLines/pageBreakBefore/framePr/widowControl/numPr
     anchor = None
-    for tag in ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:spacing", "w:ind",
-                "w:contextualSpacing", "w:jc", "w:outlineLvl", "w:rPr"):
+    for tag in (
+        "w:shd",
+        "w:tabs",
+        "w:suppressAutoHyphens",
+        "w:spacing",
+        "w:ind",
+        "w:contextualSpacing",
+        "w:jc",
+        "w:outlineLvl",
+        "w:rPr",
+    ):
         anchor = ppr.find(qn(tag))
         if anchor is not None:
             break
@@ -220,8 +244,13 @@ def left_border(style, points: float = 2.25, space: int = 6) -> None:  # type: i
         ppr.append(bdr)
 
 
-def numbering_restarted_by(doc, list_style: str, heading_style: str,  # type: ignore[no-untyped-def]
-                           text: str = "(%2)", indent_cm: float = 1.0) -> None:
+def numbering_restarted_by(
+    doc,
+    list_style: str,
+    heading_style: str,  # type: ignore[no-untyped-def]
+    text: str = "(%2)",
+    indent_cm: float = 1.0,
+) -> None:
     """Make `list_style` a numbered list that restarts at 1 after each `heading_style` paragraph.
 
     Word numbers every paragraph of a list style as one list through the whole document, so the

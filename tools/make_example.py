@@ -1,8 +1,8 @@
 """Generate the example meeting in inputs/2020-03-05-safer-plymouth (modelled on seed 000).
 
-Writes meeting.xlsx, officers' Word reports and appendix PDFs (converted once by LibreOffice and committed,
-as an officer would send them). Data workbooks for generated documents (minutes, commissioning plan,
-evaluation return) are made by their own scripts in tools/.
+Writes meeting.xlsx, officers' Word reports and appendix PDFs (converted once by LibreOffice and
+committed, as an officer would send them). Data workbooks for generated documents (minutes,
+commissioning plan, evaluation return) are made by their own scripts in tools/.
 
 Run: .venv/bin/python tools/make_example.py
 """
@@ -56,25 +56,99 @@ def meeting_workbook() -> None:
     ws.column_dimensions["A"].width = 18
     ws.column_dimensions["B"].width = 60
     ag = wb.create_sheet("Agenda")
-    ag.append(["Item", "Title", "Lead", "Purpose", "Time allowed", "Papers", "Status", "Exempt paragraph",
-               "Supplement"])
+    ag.append(
+        [
+            "Item",
+            "Title",
+            "Lead",
+            "Purpose",
+            "Time allowed",
+            "Papers",
+            "Status",
+            "Exempt paragraph",
+            "Supplement",
+        ]
+    )
     items = [
-        (1, "Minutes of the last meeting", "Chair", "To agree the minutes of the meeting held on "
-         "30 September 2019 as a correct record.", 10, "minutes-2019-09-30.xlsx", None, None, None),
-        (2, "Equality Objectives and Welcoming City", "KM/LH", "To consult the partnership on the "
-         "Council's equality objectives, in particular hate crime.", 20,
-         "Equality Objectives brief.docx\nAppendix A - Welcoming City charter.pdf", None, None, None),
-        (3, "YOT Governance update", "JK", "To receive a verbal update.", 15, None, "verbal", None, None),
-        (4, "Safer Plymouth OPCC Commissioning Plan 2020/21", "LG", "To agree the draft spending plan "
-         "for 2020/21 and note the 2018/19 evaluation return.", 30,
-         "commissioning-plan-2020-21.xlsx\nevaluation-return-2018-19.xlsx", None, None, None),
-        (5, "Restructure update", "Theme Leads/AM", "To note progress on the partnership restructure.", 15,
-         "Restructure update.docx", "to follow", None, 1),
-        (6, "Domestic Homicide Review: commissioning of chair", "AM", "To approve the award of the "
-         "DHR independent chair contract.", 10, "DHR chair contract award.docx", None, 3, None),
+        (
+            1,
+            "Minutes of the last meeting",
+            "Chair",
+            "To agree the minutes of the meeting held on 30 September 2019 as a correct record.",
+            10,
+            "minutes-2019-09-30.xlsx",
+            None,
+            None,
+            None,
+        ),
+        (
+            2,
+            "Equality Objectives and Welcoming City",
+            "KM/LH",
+            "To consult the partnership on the "
+            "Council's equality objectives, in particular hate crime.",
+            20,
+            "Equality Objectives brief.docx\nAppendix A - Welcoming City charter.pdf",
+            None,
+            None,
+            None,
+        ),
+        (
+            3,
+            "YOT Governance update",
+            "JK",
+            "To receive a verbal update.",
+            15,
+            None,
+            "verbal",
+            None,
+            None,
+        ),
+        (
+            4,
+            "Safer Plymouth OPCC Commissioning Plan 2020/21",
+            "LG",
+            "To agree the draft spending plan for 2020/21 and note the 2018/19 evaluation return.",
+            30,
+            "commissioning-plan-2020-21.xlsx\nevaluation-return-2018-19.xlsx",
+            None,
+            None,
+            None,
+        ),
+        (
+            5,
+            "Restructure update",
+            "Theme Leads/AM",
+            "To note progress on the partnership restructure.",
+            15,
+            "Restructure update.docx",
+            "to follow",
+            None,
+            1,
+        ),
+        (
+            6,
+            "Domestic Homicide Review: commissioning of chair",
+            "AM",
+            "To approve the award of the DHR independent chair contract.",
+            10,
+            "DHR chair contract award.docx",
+            None,
+            3,
+            None,
+        ),
         (7, "Any other business", "Chair", None, 10, None, None, None, None),
-        (8, "DHR Training", "AM", "To receive a presentation on Domestic Homicide Review training.", 20,
-         "Appendix B - DHR training programme.pdf", None, None, None),
+        (
+            8,
+            "DHR Training",
+            "AM",
+            "To receive a presentation on Domestic Homicide Review training.",
+            20,
+            "Appendix B - DHR training programme.pdf",
+            None,
+            None,
+            None,
+        ),
     ]
     for it in items:
         ag.append(list(it))
@@ -100,9 +174,11 @@ def word_report(name: str, title: str, sections: list[tuple[str, int]], author: 
         for i in range(paragraphs):
             para(doc, LOREM * (2 + i % 3))
             if i == 1:
-                for b in ("hate crime reporting and third-party reporting centres;",
-                          "community cohesion and the Welcoming City charter;",
-                          "training for front-line staff in trauma-informed practice."):
+                for b in (
+                    "hate crime reporting and third-party reporting centres;",
+                    "community cohesion and the Welcoming City charter;",
+                    "training for front-line staff in trauma-informed practice.",
+                ):
                     para(doc, b, style="List Bullet")
     doc.core_properties.title = title
     path = MEETING / name
@@ -118,8 +194,11 @@ def appendix_pdf(name: str, title: str, pages: int, landscape: bool = False) -> 
         if landscape:
             t = table(doc, 8, [5.0, 2.5, 2.5, 2.5, 2.5, 2.5, 3.0, 5.0])
             head = t.add_row()
-            for cell, text in zip(head.cells, ("Indicator", "Apr", "May", "Jun", "Jul", "Aug", "Target",
-                                               "Comment"), strict=True):
+            for cell, text in zip(
+                head.cells,
+                ("Indicator", "Apr", "May", "Jun", "Jul", "Aug", "Target", "Comment"),
+                strict=True,
+            ):
                 cell.text = text
             repeat_header(head)
             for r in range(14):
@@ -136,26 +215,48 @@ def appendix_pdf(name: str, title: str, pages: int, landscape: bool = False) -> 
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "appendix.docx"
         doc.save(src)
-        subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp}/profile", "--headless",
-                        "--convert-to", "pdf", "--outdir", tmp, str(src)], check=True,
-                       capture_output=True)
+        subprocess.run(
+            [
+                "soffice",
+                f"-env:UserInstallation=file://{tmp}/profile",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                tmp,
+                str(src),
+            ],
+            check=True,
+            capture_output=True,
+        )
         shutil.copyfile(Path(tmp) / "appendix.pdf", MEETING / name)
 
 
 def main() -> None:
     MEETING.mkdir(parents=True, exist_ok=True)
     meeting_workbook()
-    word_report("Equality Objectives brief.docx", "Equality Objectives: Safer Plymouth Partnership brief",
-                [("Background information", 3), ("Consultation", 2), ("Recommendations", 1)],
-                "Policy and Intelligence Team")
-    word_report("Restructure update.docx", "Safer Plymouth restructure: update from theme leads",
-                [("Purpose", 1), ("Progress", 3), ("Next steps", 1)], "Community Connections")
-    word_report("DHR chair contract award.docx", "Domestic Homicide Review: award of independent chair "
-                "contract (exempt)", [("Tenders received", 2), ("Evaluation and prices", 2)],
-                "Strategic Commissioning Manager")
+    word_report(
+        "Equality Objectives brief.docx",
+        "Equality Objectives: Safer Plymouth Partnership brief",
+        [("Background information", 3), ("Consultation", 2), ("Recommendations", 1)],
+        "Policy and Intelligence Team",
+    )
+    word_report(
+        "Restructure update.docx",
+        "Safer Plymouth restructure: update from theme leads",
+        [("Purpose", 1), ("Progress", 3), ("Next steps", 1)],
+        "Community Connections",
+    )
+    word_report(
+        "DHR chair contract award.docx",
+        "Domestic Homicide Review: award of independent chair contract (exempt)",
+        [("Tenders received", 2), ("Evaluation and prices", 2)],
+        "Strategic Commissioning Manager",
+    )
     appendix_pdf("Appendix A - Welcoming City charter.pdf", "Welcoming City charter", 3)
-    appendix_pdf("Appendix B - DHR training programme.pdf", "DHR training programme 2020", 2,
-                 landscape=True)
+    appendix_pdf(
+        "Appendix B - DHR training programme.pdf", "DHR training programme 2020", 2, landscape=True
+    )
     print("wrote", MEETING)
 
 

@@ -49,8 +49,9 @@ DRAFT_NOTE = (
 
 def styles(doc) -> None:  # type: ignore[no-untyped-def]
     paragraph_style(doc, "Minute Heading", base="Heading 2", keep_with_next=True, space_before=14)
-    paragraph_style(doc, "Section Label", bold=True, keep_with_next=True, space_before=6,
-                    space_after=3)
+    paragraph_style(
+        doc, "Section Label", bold=True, keep_with_next=True, space_before=6, space_after=3
+    )
     paragraph_style(doc, "Attendee", space_after=2)
     action = paragraph_style(doc, "Action", space_before=0, space_after=0, left_cm=0.4)
     left_border(action)
@@ -80,8 +81,13 @@ def people(doc, seq: str, label: str, chair: bool = False) -> None:  # type: ign
 
 def header(doc) -> None:  # type: ignore[no-untyped-def]
     para(doc, "{{ body }}", bold=True, size=16, align="center")
-    para(doc, "Draft minutes of the meeting held on {{ date|long_date }}", bold=True, size=12,
-         align="center")
+    para(
+        doc,
+        "Draft minutes of the meeting held on {{ date|long_date }}",
+        bold=True,
+        size=12,
+        align="center",
+    )
     para(doc, "{%p if venue %}")
     para(doc, "{{ venue }}", align="center")
     para(doc, "{%p endif %}")
@@ -117,9 +123,16 @@ def minute_items(doc) -> None:  # type: ignore[no-untyped-def]
     first.paragraph_format.keep_with_next = True
     second = para(doc, style="Action")
     second.paragraph_format.space_after = Pt(4)
-    runs(second, [("Owner: ", {"bold": True}), ("{{ a.owner or 'to be confirmed' }}", {}),
-                  ("{% if a.due %}", {}), ("   Due: ", {"bold": True}),
-                  ("{{ a.due|short_date }}{% endif %}", {})])
+    runs(
+        second,
+        [
+            ("Owner: ", {"bold": True}),
+            ("{{ a.owner or 'to be confirmed' }}", {}),
+            ("{% if a.due %}", {}),
+            ("   Due: ", {"bold": True}),
+            ("{{ a.due|short_date }}{% endif %}", {}),
+        ],
+    )
     para(doc, "{%p endfor %}")
     para(doc, "{%p endfor %}")
 
@@ -128,8 +141,12 @@ def future(doc) -> None:  # type: ignore[no-untyped-def]
     para(doc, "{%p if future_meetings %}")
     para(doc, "Dates of future meetings", style="Heading 2")
     para(doc, "{%p for f in future_meetings %}")
-    para(doc, "{{ f.date|long_date }}{% if f.time %}, {{ f.time|clock }}{% endif %}"
-              "{% if f.venue %}, {{ f.venue }}{% endif %}", style="List Bullet")
+    para(
+        doc,
+        "{{ f.date|long_date }}{% if f.time %}, {{ f.time|clock }}{% endif %}"
+        "{% if f.venue %}, {{ f.venue }}{% endif %}",
+        style="List Bullet",
+    )
     para(doc, "{%p endfor %}")
     para(doc, "{%p endif %}")
     para(doc, "{%p for b in future_meetings_note %}")
@@ -140,20 +157,30 @@ def future(doc) -> None:  # type: ignore[no-untyped-def]
 def actions_log(doc) -> None:  # type: ignore[no-untyped-def]
     para(doc, "{%p if actions %}")
     para(doc, "Actions log", style="Heading 2")
-    para(doc, "Every action of these minutes, for the next meeting's matters arising.", size=10,
-         italic=True).paragraph_format.keep_with_next = True
+    para(
+        doc,
+        "Every action of these minutes, for the next meeting's matters arising.",
+        size=10,
+        italic=True,
+    ).paragraph_format.keep_with_next = True
     t = table(doc, 5, LOG_WIDTHS)
     head = t.add_row()
-    for cell, text in zip(head.cells, ("Minute", "Action", "Owner", "Due date", "Status"),
-                          strict=True):
+    for cell, text in zip(
+        head.cells, ("Minute", "Action", "Owner", "Due date", "Status"), strict=True
+    ):
         cell_paragraphs(cell, [(text, {"bold": True, "size": 10})])
         shade(cell)
     repeat_header(head)
     loop = t.add_row()
     cell_paragraphs(loop.cells[0], [("{%tr for a in actions %}", {})])
     body = t.add_row()
-    values = ("{{ a.minute }}", "{{ a.text }}", "{{ a.owner or 'to be confirmed' }}",
-              "{{ a.due|short_date }}", "{{ a.status }}")
+    values = (
+        "{{ a.minute }}",
+        "{{ a.text }}",
+        "{{ a.owner or 'to be confirmed' }}",
+        "{{ a.due|short_date }}",
+        "{{ a.status }}",
+    )
     for cell, text in zip(body.cells, values, strict=True):
         cell_paragraphs(cell, [(text, {"size": 10})])
     cant_split(body)

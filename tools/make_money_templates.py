@@ -45,8 +45,11 @@ OUTLINE_SPAN = "{% colspan 2 if has_total_budget else 4 %}"
 def _styles(doc) -> None:  # type: ignore[no-untyped-def]
     """Small named styles for table text, so that users restyle every cell at once in Word."""
     styles = doc.styles
-    for name, base, bold in (("Table Text", "Normal", False), ("Table Heading", "Normal", True),
-                             ("Table Bullet", "List Bullet", False)):
+    for name, base, bold in (
+        ("Table Text", "Normal", False),
+        ("Table Heading", "Normal", True),
+        ("Table Bullet", "List Bullet", False),
+    ):
         st = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
         st.base_style = styles[base]
         st.quick_style = True
@@ -118,10 +121,14 @@ def _summary(doc, rows: list[tuple[str, str, bool]]) -> None:  # type: ignore[no
 
 def _grant_line(doc) -> None:  # type: ignore[no-untyped-def]
     para(doc, "{{ partnership }}", bold=True, size=12)
-    para(doc, "Grant total: {{ grant_total }}{% if carry_forward %} (+ carry-forward "
-              "{{ carry_forward }}{% if carry_forward_note %} {{ carry_forward_note }}{% endif %})"
-              "{% endif %}",
-         bold=True, size=12)
+    para(
+        doc,
+        "Grant total: {{ grant_total }}{% if carry_forward %} (+ carry-forward "
+        "{{ carry_forward }}{% if carry_forward_note %} {{ carry_forward_note }}{% endif %})"
+        "{% endif %}",
+        bold=True,
+        size=12,
+    )
 
 
 def _title(doc) -> None:  # type: ignore[no-untyped-def]
@@ -159,60 +166,91 @@ def commissioning_plan() -> None:
     _fixed(t)
     tc_if = [("{%tc if has_total_budget %}", {"style": "Table Text", "size": 5})]
     tc_end = [("{%tc endif %}", {"style": "Table Text", "size": 5})]
-    head = _plan_row(t, [
-        [_text("No.", bold=True)],
-        [_text(OUTLINE_SPAN + "Project or service and brief outline", bold=True)],
-        tc_if, [_text("{% colspan 2 %}Total budget", bold=True)], tc_end,
-        [_text("{{ amount_heading }}", bold=True)],
-        [_text("Share of grant", bold=True)],
-        [_text("How the outcomes will be measured", bold=True)],
-        [_text("Priorities served", bold=True)],
-        [_text("Approved", bold=True)],
-    ])
+    head = _plan_row(
+        t,
+        [
+            [_text("No.", bold=True)],
+            [_text(OUTLINE_SPAN + "Project or service and brief outline", bold=True)],
+            tc_if,
+            [_text("{% colspan 2 %}Total budget", bold=True)],
+            tc_end,
+            [_text("{{ amount_heading }}", bold=True)],
+            [_text("Share of grant", bold=True)],
+            [_text("How the outcomes will be measured", bold=True)],
+            [_text("Priorities served", bold=True)],
+            [_text("Approved", bold=True)],
+        ],
+    )
     for cell in head.cells:
         shade(cell)
     repeat_header(head)
     _plan_row(t, [[("{%tr for p in projects %}", {})]] + [[]] * 9)
-    _plan_row(t, [
-        [_text("{{ p.number }}", bold=True)],
-        [_text(OUTLINE_SPAN + "{{ p.title }}", bold=True)] + _blocks("b", "p.outline"),
-        tc_if,
-        [_text("{% colspan 2 %}{{ p.total_budget }}"),
-         ("{%p if p.budget_share %}", {"style": "Table Text"}),
-         _text("({{ p.budget_share }} from this grant)", size=8),
-         ("{%p endif %}", {"style": "Table Text"})],
-        tc_end,
-        [_text("{{ p.amount }}")],
-        [_text("{{ p.share }}")],
-        _blocks("m", "p.measures"),
-        [("{%p for pr in p.priorities %}", {"style": "Table Text"}), _text("{{ pr }}"),
-         ("{%p endfor %}", {"style": "Table Text"})],
-        [_text("{{ p.approved }}")],
-    ], right=(3, 5, 6))
+    _plan_row(
+        t,
+        [
+            [_text("{{ p.number }}", bold=True)],
+            [_text(OUTLINE_SPAN + "{{ p.title }}", bold=True)] + _blocks("b", "p.outline"),
+            tc_if,
+            [
+                _text("{% colspan 2 %}{{ p.total_budget }}"),
+                ("{%p if p.budget_share %}", {"style": "Table Text"}),
+                _text("({{ p.budget_share }} from this grant)", size=8),
+                ("{%p endif %}", {"style": "Table Text"}),
+            ],
+            tc_end,
+            [_text("{{ p.amount }}")],
+            [_text("{{ p.share }}")],
+            _blocks("m", "p.measures"),
+            [
+                ("{%p for pr in p.priorities %}", {"style": "Table Text"}),
+                _text("{{ pr }}"),
+                ("{%p endfor %}", {"style": "Table Text"}),
+            ],
+            [_text("{{ p.approved }}")],
+        ],
+        right=(3, 5, 6),
+    )
     _plan_row(t, [[("{%tr endfor %}", {})]] + [[]] * 9)
-    total = _plan_row(t, [
-        [_text("")],
-        [_text(OUTLINE_SPAN + "Total allocated", bold=True)],
-        tc_if, [_text("{% colspan 2 %}")], tc_end,
-        [_text("{{ total_allocated }}", bold=True)],
-        [_text("")], [_text("")], [_text("")], [_text("")],
-    ], right=(5,))
+    total = _plan_row(
+        t,
+        [
+            [_text("")],
+            [_text(OUTLINE_SPAN + "Total allocated", bold=True)],
+            tc_if,
+            [_text("{% colspan 2 %}")],
+            tc_end,
+            [_text("{{ total_allocated }}", bold=True)],
+            [_text("")],
+            [_text("")],
+            [_text("")],
+            [_text("")],
+        ],
+        right=(5,),
+    )
     for cell in total.cells:
         shade(cell, "F2F2F2")
     para(doc, "")
-    _summary(doc, [
-        ("Grant total", "{{ grant_total }}", False),
-        ("{%tr if carry_forward %}", "", False),
-        ("Carry-forward", "{{ carry_forward }}", False),
-        ("Total available", "{{ available }}", False),
-        ("{%tr endif %}", "", False),
-        ("Total allocated", "{{ total_allocated }}", False),
-        (OVER_OR_UNALLOCATED, "{{ remainder }}", True),
-    ])
+    _summary(
+        doc,
+        [
+            ("Grant total", "{{ grant_total }}", False),
+            ("{%tr if carry_forward %}", "", False),
+            ("Carry-forward", "{{ carry_forward }}", False),
+            ("Total available", "{{ available }}", False),
+            ("{%tr endif %}", "", False),
+            ("Total allocated", "{{ total_allocated }}", False),
+            (OVER_OR_UNALLOCATED, "{{ remainder }}", True),
+        ],
+    )
     para(doc, "{%p if over_allocated %}")
     para(doc, "")
-    para(doc, "The allocations exceed the money available by {{ remainder }}. The plan records "
-              "that this over-allocation is intended.", bold=True, size=10)
+    para(
+        doc,
+        "The allocations exceed the money available by {{ remainder }}. The plan records "
+        "that this over-allocation is intended.",
+        bold=True,
+        size=10,
+    )
     para(doc, "{%p endif %}")
     para(doc, "{%p if has_priorities %}")
     para(doc, "{{ priorities_heading }}", style="Heading 3")
@@ -238,10 +276,17 @@ def evaluation_return() -> None:
     t = table(doc, 5, RETURN_WIDTHS)
     _fixed(t)
     head = t.add_row()
-    for cell, text in zip(head.cells, ("Project, service or pilot", "Amount allocated",
-                                       "Actual spend", "Outcomes",
-                                       "Comments (including any underspend or overspend)"),
-                          strict=True):
+    for cell, text in zip(
+        head.cells,
+        (
+            "Project, service or pilot",
+            "Amount allocated",
+            "Actual spend",
+            "Outcomes",
+            "Comments (including any underspend or overspend)",
+        ),
+        strict=True,
+    ):
         cell_paragraphs(cell, [_text(text, bold=True)])
         shade(cell)
     repeat_header(head)
@@ -252,8 +297,9 @@ def evaluation_return() -> None:
     cell_paragraphs(body.cells[1], [_text("{{ p.allocated }}")])
     cell_paragraphs(body.cells[2], [_text("{{ p.spent }}")])
     cell_paragraphs(body.cells[3], _blocks("b", "p.outcomes"))
-    cell_paragraphs(body.cells[4],
-                    [_text("{{ p.outturn }}", bold=True)] + _blocks("c", "p.comments"))
+    cell_paragraphs(
+        body.cells[4], [_text("{{ p.outturn }}", bold=True)] + _blocks("c", "p.comments")
+    )
     _right(body.cells[1])
     _right(body.cells[2])
     end = t.add_row()
@@ -271,23 +317,30 @@ def evaluation_return() -> None:
     for row in (head, loop, body, end, total):
         set_widths(row, RETURN_WIDTHS)
     para(doc, "")
-    _summary(doc, [
-        ("Grant total", "{{ grant_total }}", False),
-        ("{%tr if carry_forward %}", "", False),
-        ("Carry-forward", "{{ carry_forward }}", False),
-        ("Total available", "{{ available }}", False),
-        ("{%tr endif %}", "", False),
-        ("Total allocated", "{{ total_allocated }}", False),
-        (OVER_OR_UNALLOCATED, "{{ remainder }}", False),
-        ("Total actual spend", "{{ total_spent }}", False),
-        ("Outturn", "{{ total_outturn }}", True),
-    ])
+    _summary(
+        doc,
+        [
+            ("Grant total", "{{ grant_total }}", False),
+            ("{%tr if carry_forward %}", "", False),
+            ("Carry-forward", "{{ carry_forward }}", False),
+            ("Total available", "{{ available }}", False),
+            ("{%tr endif %}", "", False),
+            ("Total allocated", "{{ total_allocated }}", False),
+            (OVER_OR_UNALLOCATED, "{{ remainder }}", False),
+            ("Total actual spend", "{{ total_spent }}", False),
+            ("Outturn", "{{ total_outturn }}", True),
+        ],
+    )
     para(doc, "")
     widths = [5.0, 10.0]
     sig = table(doc, 2, widths)
     sig.alignment = 0
-    for label, value in (("Signature", ""), ("Name (printed)", "{{ signed_by }}"),
-                         ("Position", "{{ position }}"), ("Date", "{{ signed_on }}")):
+    for label, value in (
+        ("Signature", ""),
+        ("Name (printed)", "{{ signed_by }}"),
+        ("Position", "{{ position }}"),
+        ("Date", "{{ signed_on }}"),
+    ):
         row = sig.add_row()
         cell_paragraphs(row.cells[0], [(label, {"bold": True})])
         cell_paragraphs(row.cells[1], [(value, {})])

@@ -31,11 +31,20 @@ def _header(doc, heading: str) -> None:  # type: ignore[no-untyped-def]
     para(doc, "{%p if private %}")
     p = para(doc, "PRIVATE PACK: NOT FOR PUBLICATION", bold=True, size=14, align="center")
     p.paragraph_format.keep_with_next = True
-    para(doc, "This version includes exempt papers for members only. Do not publish or forward it. "
-         "The public pack leaves these papers out.", italic=True, align="center")
+    para(
+        doc,
+        "This version includes exempt papers for members only. Do not publish or forward it. "
+        "The public pack leaves these papers out.",
+        italic=True,
+        align="center",
+    )
     para(doc, "{%p endif %}")
     t = table(doc, 2, [3.0, 14.0], style="Normal Table")
-    for label, value in (("Date:", "{{ date }}"), ("Time:", "{{ time }}"), ("Place:", "{{ venue }}")):
+    for label, value in (
+        ("Date:", "{{ date }}"),
+        ("Time:", "{{ time }}"),
+        ("Place:", "{{ venue }}"),
+    ):
         row = t.add_row()
         cell_paragraphs(row.cells[0], [(label, {"bold": True})])
         cell_paragraphs(row.cells[1], [(value, {})])
@@ -47,8 +56,12 @@ def _header(doc, heading: str) -> None:  # type: ignore[no-untyped-def]
 
 def _contact(doc) -> None:  # type: ignore[no-untyped-def]
     para(doc, "{%p if contact.name %}")
-    para(doc, "Contact: {{ contact.name }}{% if contact.phone %}, tel. {{ contact.phone }}{% endif %}"
-              "{% if contact.email %}, {{ contact.email }}{% endif %}", size=10)
+    para(
+        doc,
+        "Contact: {{ contact.name }}{% if contact.phone %}, tel. {{ contact.phone }}{% endif %}"
+        "{% if contact.email %}, {{ contact.email }}{% endif %}",
+        size=10,
+    )
     para(doc, "{%p endif %}")
     para(doc, "Published {{ published }}", size=10)
 
@@ -68,22 +81,25 @@ def agenda() -> None:
     cell_paragraphs(loop.cells[0], [("{%tr for item in items %}", {})])
     body = t.add_row()
     cell_paragraphs(body.cells[0], [("{{ item.number }}.", {"bold": True})])
-    cell_paragraphs(body.cells[1], [
-        ("{%p if item.exclusion %}", {}),
-        ("Exclusion of the press and public", {"bold": True}),
-        ("{{ item.exclusion }}", {"italic": True}),
-        ("{%p endif %}", {}),
-        ("{{ item.title }}", {"bold": True}),
-        ("{%p if item.purpose %}", {}),
-        ("{{ item.purpose }}", {}),
-        ("{%p endif %}", {}),
-        ("{%p if item.note %}", {}),
-        ("{{ item.note }}", {"bold": True}),
-        ("{%p endif %}", {}),
-        ("{%p if private and item.exempt %}", {}),
-        ("{{ item.exempt_note }}", {"italic": True, "size": 9}),
-        ("{%p endif %}", {}),
-    ])
+    cell_paragraphs(
+        body.cells[1],
+        [
+            ("{%p if item.exclusion %}", {}),
+            ("Exclusion of the press and public", {"bold": True}),
+            ("{{ item.exclusion }}", {"italic": True}),
+            ("{%p endif %}", {}),
+            ("{{ item.title }}", {"bold": True}),
+            ("{%p if item.purpose %}", {}),
+            ("{{ item.purpose }}", {}),
+            ("{%p endif %}", {}),
+            ("{%p if item.note %}", {}),
+            ("{{ item.note }}", {"bold": True}),
+            ("{%p endif %}", {}),
+            ("{%p if private and item.exempt %}", {}),
+            ("{{ item.exempt_note }}", {"italic": True, "size": 9}),
+            ("{%p endif %}", {}),
+        ],
+    )
     cant_split(body)
     cell_paragraphs(body.cells[2], [("{{ item.lead }}", {})])
     cell_paragraphs(body.cells[3], [("{{ item.start }}", {}), ("{{ item.minutes }}", {"size": 9})])
@@ -94,7 +110,12 @@ def agenda() -> None:
     para(doc, "{%p if end %}")
     para(doc, "Meeting close: {{ end }}")
     para(doc, "{%p endif %}")
-    para(doc, "Page numbers refer to this pack; papers are listed in agenda order.", size=9, italic=True)
+    para(
+        doc,
+        "Page numbers refer to this pack; papers are listed in agenda order.",
+        size=9,
+        italic=True,
+    )
     doc.core_properties.title = "Agenda frontsheet"
     doc.save(OUT / "agenda.docx")
 
@@ -102,8 +123,11 @@ def agenda() -> None:
 def supplement() -> None:
     doc = new_document()
     _header(doc, "SUPPLEMENTARY PACK {{ supplement }}")
-    para(doc, "Please find attached additional information relating to agenda {{ supplement_word }} "
-              "{{ supplement_items }}.")
+    para(
+        doc,
+        "Please find attached additional information relating to agenda {{ supplement_word }} "
+        "{{ supplement_items }}.",
+    )
     widths = [1.4, 15.6]
     t = table(doc, 2, widths)
     head = t.add_row()
@@ -115,18 +139,21 @@ def supplement() -> None:
     cell_paragraphs(loop.cells[0], [("{%tr for item in items %}", {})])
     body = t.add_row()
     cell_paragraphs(body.cells[0], [("{{ item.number }}.", {"bold": True})])
-    cell_paragraphs(body.cells[1], [
-        ("{{ item.title }}", {"bold": True}),
-        ("{%p if item.purpose %}", {}),
-        ("{{ item.purpose }}", {}),
-        ("{%p endif %}", {}),
-        ("{%p if item.note %}", {}),
-        ("{{ item.note }}", {"bold": True}),
-        ("{%p endif %}", {}),
-        ("{%p if private and item.exempt %}", {}),
-        ("{{ item.exempt_note }}", {"italic": True, "size": 9}),
-        ("{%p endif %}", {}),
-    ])
+    cell_paragraphs(
+        body.cells[1],
+        [
+            ("{{ item.title }}", {"bold": True}),
+            ("{%p if item.purpose %}", {}),
+            ("{{ item.purpose }}", {}),
+            ("{%p endif %}", {}),
+            ("{%p if item.note %}", {}),
+            ("{{ item.note }}", {"bold": True}),
+            ("{%p endif %}", {}),
+            ("{%p if private and item.exempt %}", {}),
+            ("{{ item.exempt_note }}", {"italic": True, "size": 9}),
+            ("{%p endif %}", {}),
+        ],
+    )
     cant_split(body)
     end = t.add_row()
     cell_paragraphs(end.cells[0], [("{%tr endfor %}", {})])

@@ -164,22 +164,33 @@ def _attendance(wb: sheets.Workbook, errors: Collector) -> list[tuple[str, Perso
         if person.chair:
             cell = rec.cell("chair")
             if chair is not None:
-                errors.add(InputError(
-                    f"{person.name} is marked as chair, but so is the person in cell "
-                    f"{chair.source.cell}; mark only the person who chaired the meeting",
-                    cell.source))
+                errors.add(
+                    InputError(
+                        f"{person.name} is marked as chair, but so is the person in cell "
+                        f"{chair.source.cell}; mark only the person who chaired the meeting",
+                        cell.source,
+                    )
+                )
             elif attendance != "present":
-                errors.add(InputError(
-                    f"{person.name} is marked as chair but their attendance is {attendance!r}; "
-                    "the chair must be present (mark whoever chaired the meeting)", cell.source))
+                errors.add(
+                    InputError(
+                        f"{person.name} is marked as chair but their attendance is {attendance!r}; "
+                        "the chair must be present (mark whoever chaired the meeting)",
+                        cell.source,
+                    )
+                )
             chair = cell
         people.append((attendance, person))
     if not any(a == "present" for a, _ in people):
-        raise InputError("nobody is marked present; set Attendance to 'present' for the members "
-                         "who came", table.source())
+        raise InputError(
+            "nobody is marked present; set Attendance to 'present' for the members who came",
+            table.source(),
+        )
     if chair is None:
-        errors.warn(f"{table.source()}: nobody is marked as chair; put 'yes' in the Chair column "
-                    "of the person who chaired the meeting")
+        errors.warn(
+            f"{table.source()}: nobody is marked as chair; put 'yes' in the Chair column "
+            "of the person who chaired the meeting"
+        )
     return people
 
 
@@ -228,18 +239,24 @@ def _minutes(wb: sheets.Workbook, errors: Collector) -> tuple[list[MinuteItem], 
             number = sheets.integer(cell, "a minute number such as 48 or 1")
             if last is not None and number <= last[0]:
                 what = "repeats" if number == last[0] else "goes backwards after"
-                errors.add(InputError(
-                    f"minute number {number} {what} minute {last[0]} (cell "
-                    f"{last[1].source.cell}); minute numbers must count up, each minute with its "
-                    "own number", cell.source))
+                errors.add(
+                    InputError(
+                        f"minute number {number} {what} minute {last[0]} (cell "
+                        f"{last[1].source.cell}); minute numbers must count up, each minute with "
+                        "its "
+                        "own number",
+                        cell.source,
+                    )
+                )
             last = (number, cell)
             numbers.add(number)
             items.append(_minute(rec, number, errors))
         except PackError as exc:
             errors.add(exc)
     if not table.records:
-        raise InputError("there are no minute items; add one row per minute below the header row",
-                         table.source())
+        raise InputError(
+            "there are no minute items; add one row per minute below the header row", table.source()
+        )
     return items, numbers
 
 
@@ -253,8 +270,10 @@ def _minute(rec: sheets.Record, number: int, errors: Collector) -> MinuteItem:
     discussed = tuple(richtext.bullets(sheets.text(discussed_cell)))
     for cell, points in ((agreed_cell, agreed), (discussed_cell, discussed)):
         if any(TYPED_NUMBER.match(p) for p in points):
-            errors.warn(f"{cell.source}: a point starts with a typed number; start each point with "
-                        "'- ' on its own line instead (Word numbers and bullets them)")
+            errors.warn(
+                f"{cell.source}: a point starts with a typed number; start each point with "
+                "'- ' on its own line instead (Word numbers and bullets them)"
+            )
     return MinuteItem(
         number=number,
         heading=one_line(heading),
@@ -272,8 +291,9 @@ ACTION_ALIASES: dict[str, tuple[str, ...]] = {
 
 
 def _actions(wb: sheets.Workbook, numbers: set[int], errors: Collector) -> list[Action]:
-    table = wb.table("Actions", required=("minute", "action", "owner", "due date"),
-                     aliases=ACTION_ALIASES)
+    table = wb.table(
+        "Actions", required=("minute", "action", "owner", "due date"), aliases=ACTION_ALIASES
+    )
     actions = []
     for rec in table.records:
         try:
@@ -287,16 +307,21 @@ def _action(rec: sheets.Record, numbers: set[int], errors: Collector) -> Action:
     minute_cell = rec.cell("minute")
     minute = sheets.integer(minute_cell, "the number of the minute this action belongs to")
     if numbers and minute not in numbers:
-        raise InputError(f"there is no minute {minute} in sheet Minutes; give the number of the "
-                         "minute this action belongs to", minute_cell.source)
+        raise InputError(
+            f"there is no minute {minute} in sheet Minutes; give the number of the "
+            "minute this action belongs to",
+            minute_cell.source,
+        )
     text = rec.cell("action")
     if text.blank:
-        raise InputError(f"the action for minute {minute} is empty; fill it in or delete the row",
-                         text.source)
+        raise InputError(
+            f"the action for minute {minute} is empty; fill it in or delete the row", text.source
+        )
     owner = rec.cell("owner")
     if owner.blank:
-        errors.warn(f"{owner.source}: the action for minute {minute} has no owner; add who will "
-                    "do it")
+        errors.warn(
+            f"{owner.source}: the action for minute {minute} has no owner; add who will do it"
+        )
     due = rec.cell("due date")
     status = one_line(rec.cell("status"))
     return Action(
@@ -314,11 +339,13 @@ def _future(wb: sheets.Workbook, errors: Collector) -> list[FutureMeeting]:
     for rec in table.records:
         try:
             time = rec.cell("time")
-            out.append(FutureMeeting(
-                date=sheets.date(rec.cell("date"), "the date of a future meeting"),
-                time=None if time.blank else sheets.time(time),
-                venue=one_line(rec.cell("venue")),
-            ))
+            out.append(
+                FutureMeeting(
+                    date=sheets.date(rec.cell("date"), "the date of a future meeting"),
+                    time=None if time.blank else sheets.time(time),
+                    venue=one_line(rec.cell("venue")),
+                )
+            )
         except PackError as exc:
             errors.add(exc)
     return out

@@ -43,11 +43,22 @@ PLAN_COLUMNS = {
     "no.": ("no", "number", "ref", "#"),
     "title": ("project", "project/service", "service", "project or service", "project title"),
     "outline": ("brief outline", "description", "recommendation"),
-    "amount allocated": ("amount", "allocated", "amount allocated £", "allocation",
-                         "opcc contribution", "contribution", "grant"),
+    "amount allocated": (
+        "amount",
+        "allocated",
+        "amount allocated £",
+        "allocation",
+        "opcc contribution",
+        "contribution",
+        "grant",
+    ),
     "outcome measures": ("how the outcomes will be measured", "outcomes", "measures"),
-    "priorities": ("priority", "priorities served", "police & crime plan priority",
-                   "police & crime plan priorities"),
+    "priorities": (
+        "priority",
+        "priorities served",
+        "police & crime plan priority",
+        "police & crime plan priorities",
+    ),
     "approved": ("comment/approved", "comment / approved", "agreed"),
     "total budget": ("total contract value", "total budget £"),
 }
@@ -107,11 +118,17 @@ def _header(fields: sheets.FieldSheet, errors: Collector) -> dict[str, Any]:
     title = _field_text(fields, "Title")
     year = _field_text(fields, "Year")
     grant = _attempt(errors, money.Amount(money.ZERO), _grant, fields)
-    cfwd = _attempt(errors, None, _optional_amount, fields.get("Carry forward", "Carry-forward"),
-                    "the carry-forward in pounds")
+    cfwd = _attempt(
+        errors,
+        None,
+        _optional_amount,
+        fields.get("Carry forward", "Carry-forward"),
+        "the carry-forward in pounds",
+    )
     draft = _attempt(errors, True, _status, fields)
-    intended = _attempt(errors, False, _flag, fields.get("Over-allocation intended"),
-                        "Over-allocation intended")
+    intended = _attempt(
+        errors, False, _flag, fields.get("Over-allocation intended"), "Over-allocation intended"
+    )
     note = fields.get("Carry forward note", "Carry-forward note")
     return {
         "partnership": partnership,
@@ -128,8 +145,9 @@ def _header(fields: sheets.FieldSheet, errors: Collector) -> dict[str, Any]:
     }
 
 
-def _money_context(head: dict[str, Any], allocated: list[Decimal], pence: bool,
-                   source: Source) -> dict[str, Any]:
+def _money_context(
+    head: dict[str, Any], allocated: list[Decimal], pence: bool, source: Source
+) -> dict[str, Any]:
     """Totals and remainder, formatted; an unintended over-allocation is an error."""
     grant: money.Amount = head["grant"]
     cfwd: money.Amount | None = head["carry_forward"]
@@ -155,19 +173,27 @@ def _money_context(head: dict[str, Any], allocated: list[Decimal], pence: bool,
 
 # --- priorities ----------------------------------------------------------------------------------
 
+
 def _priorities(wb: sheets.Workbook, errors: Collector) -> dict[int, str]:
     if not wb.has_sheet("Priorities"):
         return {}
-    table = wb.table("Priorities", required=("no.", "priority"),
-                     aliases={"no.": ("no", "number", "#"), "priority": ("name", "title")})
+    table = wb.table(
+        "Priorities",
+        required=("no.", "priority"),
+        aliases={"no.": ("no", "number", "#"), "priority": ("name", "title")},
+    )
     out: dict[int, str] = {}
     for rec in table.records:
         number = _attempt(errors, None, sheets.integer, rec.cell("no."), "a priority number")
         if number is None:
             continue
         if number in out:
-            errors.add(InputError(f"priority {number} is listed twice; number each priority once",
-                                  rec.cell("no.").source))
+            errors.add(
+                InputError(
+                    f"priority {number} is listed twice; number each priority once",
+                    rec.cell("no.").source,
+                )
+            )
         out[number] = sheets.text(rec.cell("priority"))
     return out
 
@@ -182,16 +208,23 @@ def _served(cell: sheets.Cell, key: dict[int, str]) -> list[int]:
         raise InputError(f"expected priority numbers such as 3, 4; got {raw!r}", cell.source)
     numbers = [int(t.rstrip(".")) for t in tokens]
     if not key:
-        raise InputError("priority numbers are given but the workbook has no sheet 'Priorities' "
-                         "(No. | Priority); add it", cell.source)
+        raise InputError(
+            "priority numbers are given but the workbook has no sheet 'Priorities' "
+            "(No. | Priority); add it",
+            cell.source,
+        )
     unknown = [n for n in numbers if n not in key]
     if unknown:
-        raise InputError(f"no priority {unknown[0]} on the Priorities sheet (it has "
-                         f"{', '.join(str(n) for n in sorted(key))})", cell.source)
+        raise InputError(
+            f"no priority {unknown[0]} on the Priorities sheet (it has "
+            f"{', '.join(str(n) for n in sorted(key))})",
+            cell.source,
+        )
     return sorted(set(numbers))
 
 
 # --- the commissioning plan ----------------------------------------------------------------------
+
 
 def _measures(text: str) -> list[richtext.Block]:
     """Outcome measures: as written when the cell has bullets, else every paragraph a bullet."""
@@ -210,19 +243,31 @@ def load_commissioning_plan(wb: sheets.Workbook) -> Loaded:
     key = _priorities(wb, errors)
     table = wb.table("Projects", required=("title", "amount allocated"), aliases=PLAN_COLUMNS)
     if not table.records:
-        errors.add(InputError("the sheet has no projects; add one row per project or service",
-                              table.source()))
+        errors.add(
+            InputError(
+                "the sheet has no projects; add one row per project or service", table.source()
+            )
+        )
     rows: list[dict[str, Any]] = []
     for n, rec in enumerate(table.records, start=1):
         amount = _attempt(errors, None, money.amount, rec.cell("amount allocated"))
-        budget = _attempt(errors, None, _optional_amount, rec.cell("total budget"),
-                          "the total budget in pounds")
+        budget = _attempt(
+            errors, None, _optional_amount, rec.cell("total budget"), "the total budget in pounds"
+        )
         served: list[int] = _attempt(errors, [], _served, rec.cell("priorities"), key)
         title = sheets.text(rec.cell("title"))
         if not title:
             errors.add(InputError("the project has no title; fill it in", rec.cell("title").source))
-        rows.append({"rec": rec, "number": sheets.text(rec.cell("no.")) or str(n), "title": title,
-                     "amount": amount, "budget": budget, "served": served})
+        rows.append(
+            {
+                "rec": rec,
+                "number": sheets.text(rec.cell("no.")) or str(n),
+                "title": title,
+                "amount": amount,
+                "budget": budget,
+                "served": served,
+            }
+        )
     errors.raise_if_any()
     amounts = [r["amount"].value for r in rows]
     extra = [head["grant"].value] + ([head["carry_forward"].value] if head["carry_forward"] else [])
@@ -231,34 +276,41 @@ def load_commissioning_plan(wb: sheets.Workbook) -> Loaded:
     ctx.update(_money_context(head, amounts, pence, fields.source()))
     grant = head["grant"].value
     has_budget = any(r["budget"] is not None for r in rows)
-    ctx.update({
-        "amount_heading": _heading(wb, table, "amount allocated"),
-        "has_total_budget": has_budget,
-        "has_priorities": bool(key),
-        "priorities_heading": (_field_text(fields, "Priorities heading")
-                               or "Police & Crime Plan priorities"),
-        "priorities": [{"number": k, "name": v} for k, v in sorted(key.items())],
-        "projects": [
-            {
-                "number": r["number"],
-                "title": r["title"],
-                "outline": richtext.blocks(sheets.text(r["rec"].cell("outline"))),
-                "amount": money.pounds(r["amount"], pence),
-                "share": money.share(r["amount"].value, grant),
-                "total_budget": money.pounds(r["budget"], pence) if r["budget"] else "",
-                "budget_share": (money.share(r["amount"].value, r["budget"].value)
-                                 if r["budget"] and r["budget"].value else ""),
-                "measures": _measures(sheets.text(r["rec"].cell("outcome measures"))),
-                "priorities": [f"{p}. {key[p]}" for p in r["served"]],
-                "approved": sheets.text(r["rec"].cell("approved")),
-            }
-            for r in rows
-        ],
-    })
+    ctx.update(
+        {
+            "amount_heading": _heading(wb, table, "amount allocated"),
+            "has_total_budget": has_budget,
+            "has_priorities": bool(key),
+            "priorities_heading": (
+                _field_text(fields, "Priorities heading") or "Police & Crime Plan priorities"
+            ),
+            "priorities": [{"number": k, "name": v} for k, v in sorted(key.items())],
+            "projects": [
+                {
+                    "number": r["number"],
+                    "title": r["title"],
+                    "outline": richtext.blocks(sheets.text(r["rec"].cell("outline"))),
+                    "amount": money.pounds(r["amount"], pence),
+                    "share": money.share(r["amount"].value, grant),
+                    "total_budget": money.pounds(r["budget"], pence) if r["budget"] else "",
+                    "budget_share": (
+                        money.share(r["amount"].value, r["budget"].value)
+                        if r["budget"] and r["budget"].value
+                        else ""
+                    ),
+                    "measures": _measures(sheets.text(r["rec"].cell("outcome measures"))),
+                    "priorities": [f"{p}. {key[p]}" for p in r["served"]],
+                    "approved": sheets.text(r["rec"].cell("approved")),
+                }
+                for r in rows
+            ],
+        }
+    )
     warnings = []
     if ctx["draft"]:
-        warnings.append(f"{wb.path.name}: the commissioning plan is a draft and says DRAFT on "
-                        "every page")
+        warnings.append(
+            f"{wb.path.name}: the commissioning plan is a draft and says DRAFT on every page"
+        )
     return Loaded(ctx, title=ctx["heading"] or "Commissioning plan", warnings=warnings)
 
 
@@ -270,22 +322,28 @@ def _heading(wb: sheets.Workbook, table: sheets.Table, column: str) -> str:
 
 # --- the evaluation return -----------------------------------------------------------------------
 
+
 @register("evaluation-return")
 def load_evaluation_return(wb: sheets.Workbook) -> Loaded:
     """An evaluation return workbook as the template's context: spend against allocation."""
     errors = Collector()
     fields = wb.fields("Return")
     head = _header(fields, errors)
-    table = wb.table("Projects", required=("title", "amount allocated", "actual spend"),
-                     aliases=RETURN_COLUMNS)
+    table = wb.table(
+        "Projects", required=("title", "amount allocated", "actual spend"), aliases=RETURN_COLUMNS
+    )
     if not table.records:
-        errors.add(InputError("the sheet has no projects; add one row per project or service",
-                              table.source()))
+        errors.add(
+            InputError(
+                "the sheet has no projects; add one row per project or service", table.source()
+            )
+        )
     rows: list[tuple[sheets.Record, str, money.Amount | None, money.Amount | None]] = []
     for rec in table.records:
         allocated = _attempt(errors, None, money.amount, rec.cell("amount allocated"))
-        spent = _attempt(errors, None, money.amount, rec.cell("actual spend"),
-                         "the actual spend in pounds")
+        spent = _attempt(
+            errors, None, money.amount, rec.cell("actual spend"), "the actual spend in pounds"
+        )
         title = sheets.text(rec.cell("title"))
         if not title:
             errors.add(InputError("the project has no title; fill it in", rec.cell("title").source))
@@ -301,26 +359,28 @@ def load_evaluation_return(wb: sheets.Workbook) -> Loaded:
     ctx.update(_money_context(head, allocated_values, pence, fields.source()))
     total_allocated = sum(allocated_values, money.ZERO)
     total_spent = sum(spent_values, money.ZERO)
-    ctx.update({
-        "projects": [
-            {
-                "title": title,
-                "allocated": money.pounds(allocated, pence),
-                "spent": money.pounds(spent, pence),
-                "outturn": money.outturn(allocated.value, spent.value, pence),
-                "overspent": spent.value > allocated.value,
-                "outcomes": richtext.blocks(sheets.text(rec.cell("outcomes"))),
-                "comments": richtext.blocks(sheets.text(rec.cell("comments"))),
-            }
-            for rec, title, allocated, spent in checked
-        ],
-        "total_spent": money.pounds(total_spent, pence),
-        "total_outturn": money.outturn(total_allocated, total_spent, pence),
-        "signed_by": _field_text(fields, "Name (printed)", "Signed by", "Name"),
-        "position": _field_text(fields, "Position"),
-        "signed_on": signed,
-        "notes": richtext.blocks(_field_text(fields, "Notes")),
-    })
+    ctx.update(
+        {
+            "projects": [
+                {
+                    "title": title,
+                    "allocated": money.pounds(allocated, pence),
+                    "spent": money.pounds(spent, pence),
+                    "outturn": money.outturn(allocated.value, spent.value, pence),
+                    "overspent": spent.value > allocated.value,
+                    "outcomes": richtext.blocks(sheets.text(rec.cell("outcomes"))),
+                    "comments": richtext.blocks(sheets.text(rec.cell("comments"))),
+                }
+                for rec, title, allocated, spent in checked
+            ],
+            "total_spent": money.pounds(total_spent, pence),
+            "total_outturn": money.outturn(total_allocated, total_spent, pence),
+            "signed_by": _field_text(fields, "Name (printed)", "Signed by", "Name"),
+            "position": _field_text(fields, "Position"),
+            "signed_on": signed,
+            "notes": richtext.blocks(_field_text(fields, "Notes")),
+        }
+    )
     return Loaded(ctx, title=ctx["heading"] or "Evaluation return")
 
 

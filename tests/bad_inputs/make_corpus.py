@@ -33,8 +33,11 @@ A3 = (841.89, 1190.55)
 
 # --- workbooks -----------------------------------------------------------------------------------
 
+
 def meeting_workbook(
-    fields: dict | None = None, rows: list[list] | None = None, header: list[str] | None = None,
+    fields: dict | None = None,
+    rows: list[list] | None = None,
+    header: list[str] | None = None,
     agenda_name: str = "Agenda",
 ) -> Workbook:
     """A good meeting workbook (item 1 Apologies, item 2 a report with report.pdf), then spoilt."""
@@ -47,8 +50,10 @@ def meeting_workbook(
     ag = wb.create_sheet(agenda_name)
     ag.append(header or AGENDA_HEADER)
     if rows is None:
-        rows = [[1, "Apologies"],
-                [2, "Performance report", "A Officer", "To note", 15, "report.pdf"]]
+        rows = [
+            [1, "Apologies"],
+            [2, "Performance report", "A Officer", "To note", 15, "report.pdf"],
+        ]
     for row in rows:
         ag.append(row)
     return wb
@@ -73,18 +78,32 @@ def workbooks() -> None:
     wb["Meeting"].delete_rows(3)  # the Date row
     save(wb, "wb-missing-date-row.xlsx")
     save(meeting_workbook(rows=[]), "wb-empty-agenda.xlsx")
-    save(meeting_workbook(rows=[[1, "Apologies"], [2, "Performance report", None, None, None,
-                                                   "report.pdf"], [2, "Budget"]]),
-         "wb-repeated-item-number.xlsx")
+    save(
+        meeting_workbook(
+            rows=[
+                [1, "Apologies"],
+                [2, "Performance report", None, None, None, "report.pdf"],
+                [2, "Budget"],
+            ]
+        ),
+        "wb-repeated-item-number.xlsx",
+    )
     save(meeting_workbook(fields={"Date": "next Thursday"}), "wb-date-not-a-date.xlsx")
     save(meeting_workbook(fields={"Date": "31/02/2020"}), "wb-date-impossible.xlsx")
     save(meeting_workbook(fields={"Start time": "after lunch"}), "wb-time-not-a-time.xlsx")
     save(meeting_workbook(fields={"Start time": "25:00"}), "wb-time-impossible.xlsx")
-    save(meeting_workbook(rows=[[1, "Apologies"], [2, "Performance report", "A Officer", None,
-                                                   "a quarter of an hour", "report.pdf"]]),
-         "wb-minutes-not-a-number.xlsx")
-    wb = meeting_workbook(rows=[[1, "Apologies", "Chair"], [2, "Performance report", None, None,
-                                                             None, "report.pdf"]])
+    save(
+        meeting_workbook(
+            rows=[
+                [1, "Apologies"],
+                [2, "Performance report", "A Officer", None, "a quarter of an hour", "report.pdf"],
+            ]
+        ),
+        "wb-minutes-not-a-number.xlsx",
+    )
+    wb = meeting_workbook(
+        rows=[[1, "Apologies", "Chair"], [2, "Performance report", None, None, None, "report.pdf"]]
+    )
     wb["Agenda"].merge_cells("C2:C3")  # one lead typed across two items
     save(wb, "wb-merged-cells.xlsx")
     # openpyxl stores the formula and no result: exactly a workbook written by a program, never
@@ -104,16 +123,19 @@ def workbooks() -> None:
 
 
 LAUGHS = "".join(f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10))
-DOCTYPE = ('<!DOCTYPE lolz [<!ENTITY lol0 "lol">' + LAUGHS
-           + '<!ENTITY xxe SYSTEM "file:///etc/passwd">]>')
+DOCTYPE = (
+    '<!DOCTYPE lolz [<!ENTITY lol0 "lol">' + LAUGHS + '<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+)
 
 
 def _entity_bomb() -> None:
     """'Billion laughs' and an external entity in a workbook's XML: refused, never expanded."""
     buf = io.BytesIO()
     meeting_workbook().save(buf)
-    with zipfile.ZipFile(buf) as zin, \
-            zipfile.ZipFile(HERE / "wb-xml-entity-bomb.xlsx", "w", zipfile.ZIP_DEFLATED) as zout:
+    with (
+        zipfile.ZipFile(buf) as zin,
+        zipfile.ZipFile(HERE / "wb-xml-entity-bomb.xlsx", "w", zipfile.ZIP_DEFLATED) as zout,
+    ):
         for info in zin.infolist():
             data = zin.read(info.filename)
             if info.filename in ("xl/sharedStrings.xml", "xl/worksheets/sheet1.xml"):
@@ -143,6 +165,7 @@ def _password_protected() -> None:
 
 # --- papers --------------------------------------------------------------------------------------
 
+
 def _pdf_bytes(pages: int, label: str) -> bytes:
     tmp = HERE / ".tmp.pdf"
     write_pdf(tmp, pages, label)
@@ -159,8 +182,10 @@ def papers() -> None:
         b"%PDF-1.7\n" + bytes((i * 97 + 13) % 256 for i in range(1500)) + b"\n%%EOF\n"
     )
     (HERE / "pdf-not-a-pdf.pdf").write_bytes(b"<html><body>Report</body></html>\n")
-    for name, user, owner in (("pdf-encrypted-open-password.pdf", "secret", "owner"),
-                              ("pdf-encrypted-owner-only.pdf", "", "owner")):
+    for name, user, owner in (
+        ("pdf-encrypted-open-password.pdf", "secret", "owner"),
+        ("pdf-encrypted-owner-only.pdf", "", "owner"),
+    ):
         w = PdfWriter(clone_from=io.BytesIO(_pdf_bytes(2, "Encrypted")))
         w.encrypt(user_password=user, owner_password=owner, algorithm="AES-128")
         with open(HERE / name, "wb") as fh:
@@ -171,7 +196,8 @@ def papers() -> None:
     # page 2 of 3 has a page size that is not numbers: only that page is damaged
     w = PdfWriter(clone_from=io.BytesIO(_pdf_bytes(3, "Damaged")))
     w.pages[1][NameObject("/MediaBox")] = ArrayObject(
-        [NumberObject(0), TextStringObject("wide"), NumberObject(5)])
+        [NumberObject(0), TextStringObject("wide"), NumberObject(5)]
+    )
     with open(HERE / "pdf-damaged-page.pdf", "wb") as fh:
         w.write(fh)
     _odd_pages()
@@ -186,8 +212,11 @@ def papers() -> None:
 def _odd_pages() -> None:
     """One PDF with an A3 page, an A4 landscape page and an A4 page shown rotated by 90 degrees."""
     parts = []
-    for label, size, rotate in (("Odd A3", A3, 0), ("Odd landscape", (A4[1], A4[0]), 0),
-                                ("Odd rotated", A4, 90)):
+    for label, size, rotate in (
+        ("Odd A3", A3, 0),
+        ("Odd landscape", (A4[1], A4[0]), 0),
+        ("Odd rotated", A4, 90),
+    ):
         tmp = HERE / ".tmp.pdf"
         write_pdf(tmp, 1, label, size=size, rotate=rotate)
         parts.append(tmp.read_bytes())
@@ -213,9 +242,9 @@ def _zip_bomb() -> None:
     cd = data.rfind(b"PK\x05\x06")
     (cd_offset,) = struct.unpack_from("<I", data, cd + 16)
     pos = cd_offset
-    while data[pos:pos + 4] == b"PK\x01\x02":
+    while data[pos : pos + 4] == b"PK\x01\x02":
         name_len, extra_len, comment_len = struct.unpack_from("<HHH", data, pos + 28)
-        name = bytes(data[pos + 46:pos + 46 + name_len])
+        name = bytes(data[pos + 46 : pos + 46 + name_len])
         if name == b"word/document.xml":
             struct.pack_into("<I", data, pos + 24, 0xFFFF_FF00)  # uncompressed size
         pos += 46 + name_len + extra_len + comment_len
@@ -223,6 +252,7 @@ def _zip_bomb() -> None:
 
 
 # --- templates -----------------------------------------------------------------------------------
+
 
 def _template(name: str, paragraphs: list[list[tuple[str, bool]]]) -> None:
     """A template whose paragraphs are given as runs of (text, bold)."""
@@ -236,27 +266,41 @@ def _template(name: str, paragraphs: list[list[tuple[str, bool]]]) -> None:
 
 def templates() -> None:
     _template("tpl-syntax-error.docx", [[("Agenda of {{ body }", False)], [("{{ date }}", False)]])
-    _template("tpl-unclosed-block.docx",
-              [[("{% if private %}Private", False)], [("{{ body }}", False)]])
-    _template("tpl-undefined-variable.docx",
-              [[("{{ body }}", False)], [("Chaired by {{ chairman }}", False)]])
+    _template(
+        "tpl-unclosed-block.docx", [[("{% if private %}Private", False)], [("{{ body }}", False)]]
+    )
+    _template(
+        "tpl-undefined-variable.docx",
+        [[("{{ body }}", False)], [("Chaired by {{ chairman }}", False)]],
+    )
     _template("tpl-unsafe.docx", [[("{{ body.__class__.__mro__ }}", False)]])
     _template("tpl-memory-bomb.docx", [[("{{ body }}", False)], [("{{ 'x' * 10**9 }}", False)]])
     # Word splits a tag into runs when part of it is formatted differently (here "bo" is bold)
-    _template("tpl-split-tag.docx", [
-        [("Agenda of {{ ", False), ("bo", True), ("dy }}", False)],
-        [("{% for i in items %}{{ i.number }}. {{ i.", False), ("title", True), (" }} ", False),
-         ("{% endfor %}", False)],
-        [("Date: {{ date }}", False)],
-    ])
+    _template(
+        "tpl-split-tag.docx",
+        [
+            [("Agenda of {{ ", False), ("bo", True), ("dy }}", False)],
+            [
+                ("{% for i in items %}{{ i.number }}. {{ i.", False),
+                ("title", True),
+                (" }} ", False),
+                ("{% endfor %}", False),
+            ],
+            [("Date: {{ date }}", False)],
+        ],
+    )
 
 
 def money_workbooks() -> None:
     """A commissioning plan (a data workbook paper) with words where an amount should be."""
     from openpyxl import load_workbook  # noqa: PLC0415
 
-    example = (HERE.parent.parent / "inputs" / "2020-03-05-safer-plymouth"
-               / "commissioning-plan-2020-21.xlsx")
+    example = (
+        HERE.parent.parent
+        / "inputs"
+        / "2020-03-05-safer-plymouth"
+        / "commissioning-plan-2020-21.xlsx"
+    )
     wb = load_workbook(example)
     projects = wb["Projects"]
     column = [c.value for c in projects[1]].index("Amount allocated") + 1

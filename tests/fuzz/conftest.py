@@ -18,4 +18,5 @@ def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untype
     for target, t in TALLY.items():
         terminalreporter.write_line(
             f"{target}: {t['accepted'] + t['refused']} inputs, {t['accepted']} accepted, "
-            f"{t['refused']} refused with a clear error ({len(t['kinds'])} kinds)")
+            f"{t['refused']} refused with a clear error ({len(t['kinds'])} kinds)"
+        )

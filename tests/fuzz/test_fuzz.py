@@ -42,12 +42,18 @@ TESTS = 6  # how many tests below share the time
 BUDGET = float(os.environ.get("FUZZ_SECONDS", "0")) / TESTS
 PER_EXAMPLE = 20  # seconds before an example counts as a hang
 
-FUZZ = settings(max_examples=50, deadline=None, database=None, print_blob=True,
-                suppress_health_check=list(HealthCheck))
+FUZZ = settings(
+    max_examples=50,
+    deadline=None,
+    database=None,
+    print_blob=True,
+    suppress_health_check=list(HealthCheck),
+)
 
 
 TALLY: dict[str, dict] = collections.defaultdict(
-    lambda: {"accepted": 0, "refused": 0, "kinds": set()})
+    lambda: {"accepted": 0, "refused": 0, "kinds": set()}
+)
 
 
 class Hang(Exception):
@@ -96,8 +102,9 @@ def accepts_or_explains(fn: Callable[[], object], tally: str) -> None:
     except PackError as exc:
         assert_clear(exc)
         TALLY[tally]["refused"] += 1
-        TALLY[tally]["kinds"].add(exc.message.split(";")[0][:60] if not isinstance(exc, ErrorList)
-                                  else "several problems")
+        TALLY[tally]["kinds"].add(
+            exc.message.split(";")[0][:60] if not isinstance(exc, ErrorList) else "several problems"
+        )
     else:
         TALLY[tally]["accepted"] += 1
 
@@ -108,11 +115,35 @@ SAFE_TEXT = st.text(st.characters(exclude_categories=("Cs", "Cc")), max_size=40)
 CELL = st.one_of(
     st.none(),
     SAFE_TEXT,
-    st.sampled_from(["05/03/2020", "5 March 2020", "2pm", "14:00", "12.30 p.m.", "25:00",
-                     "31/02/2020", "verbal", "to follow", "TF", "para 3", "8", "15 mins", "£25,000",
-                     "-5", "#REF!", "=1+1", "=DATE(2020,3,5)", "{{ 7*7 }}", "{% for %}", "a.pdf",
-                     "  ", "\n\n", "- a\n- b"]),
-    st.integers(min_value=-10**12, max_value=10**12),
+    st.sampled_from(
+        [
+            "05/03/2020",
+            "5 March 2020",
+            "2pm",
+            "14:00",
+            "12.30 p.m.",
+            "25:00",
+            "31/02/2020",
+            "verbal",
+            "to follow",
+            "TF",
+            "para 3",
+            "8",
+            "15 mins",
+            "£25,000",
+            "-5",
+            "#REF!",
+            "=1+1",
+            "=DATE(2020,3,5)",
+            "{{ 7*7 }}",
+            "{% for %}",
+            "a.pdf",
+            "  ",
+            "\n\n",
+            "- a\n- b",
+        ]
+    ),
+    st.integers(min_value=-(10**12), max_value=10**12),
     st.floats(allow_nan=False, allow_infinity=False),
     st.booleans(),
     st.dates(min_value=dt.date(1900, 3, 1), max_value=dt.date(9999, 12, 31)),
@@ -121,25 +152,63 @@ CELL = st.one_of(
 )
 PAPERS = st.one_of(
     st.none(),
-    st.lists(st.sampled_from(["a.pdf", "b.docx", "bad.pdf", "missing.pdf", "../a.pdf",
-                              "/etc/passwd", "C:\\x.pdf", "sub", "sub/", "a.pdf ", "A.PDF",
-                              "link.pdf", "bad.doc", "x.txt", ".", ".."]),
-             max_size=3).map("\n".join),
+    st.lists(
+        st.sampled_from(
+            [
+                "a.pdf",
+                "b.docx",
+                "bad.pdf",
+                "missing.pdf",
+                "../a.pdf",
+                "/etc/passwd",
+                "C:\\x.pdf",
+                "sub",
+                "sub/",
+                "a.pdf ",
+                "A.PDF",
+                "link.pdf",
+                "bad.doc",
+                "x.txt",
+                ".",
+                "..",
+            ]
+        ),
+        max_size=3,
+    ).map("\n".join),
     SAFE_TEXT,
 )
-FIELD_NAMES = ["Body", "Date", "Start time", "Venue", "End time", "Chair", "Contact name",
-               "Deadline rule", "Pack title", "Committee", "Time"]
+FIELD_NAMES = [
+    "Body",
+    "Date",
+    "Start time",
+    "Venue",
+    "End time",
+    "Chair",
+    "Contact name",
+    "Deadline rule",
+    "Pack title",
+    "Committee",
+    "Time",
+]
 HEADERS = [*AGENDA_HEADER, "No.", "Subject", "Minutes", "Paper", "Exempt", "Notes"]
 
 
-GOOD_FIELDS = [["Field", "Value"], ["Body", "Test Board"], ["Date", dt.datetime(2020, 3, 5)],
-               ["Start time", dt.time(14)], ["Venue", "Room 1"], ["Chair", "Cllr A"]]
-GOOD_AGENDA = [AGENDA_HEADER,
-               [1, "Apologies"],
-               [2, "Report", "A Officer", "To note", 15, "a.pdf\nb.docx"],
-               [3, "Late report", None, None, None, "missing.pdf", "to follow", None, 1],
-               [4, "Exempt", None, None, None, "a.pdf", None, 3],
-               [5, "Verbal update", None, None, 10, None, "verbal"]]
+GOOD_FIELDS = [
+    ["Field", "Value"],
+    ["Body", "Test Board"],
+    ["Date", dt.datetime(2020, 3, 5)],
+    ["Start time", dt.time(14)],
+    ["Venue", "Room 1"],
+    ["Chair", "Cllr A"],
+]
+GOOD_AGENDA = [
+    AGENDA_HEADER,
+    [1, "Apologies"],
+    [2, "Report", "A Officer", "To note", 15, "a.pdf\nb.docx"],
+    [3, "Late report", None, None, None, "missing.pdf", "to follow", None, 1],
+    [4, "Exempt", None, None, None, "a.pdf", None, 3],
+    [5, "Verbal update", None, None, 10, None, "verbal"],
+]
 
 
 @st.composite
@@ -150,8 +219,9 @@ def meeting_workbooks(draw: st.DrawFn) -> Workbook:
         fields = [list(r) for r in GOOD_FIELDS]
         agenda = [list(r) for r in GOOD_AGENDA]
     else:
-        fields = [[name, draw(CELL)] for name in draw(st.lists(st.sampled_from(FIELD_NAMES),
-                                                               max_size=12))]
+        fields = [
+            [name, draw(CELL)] for name in draw(st.lists(st.sampled_from(FIELD_NAMES), max_size=12))
+        ]
         header = draw(st.lists(st.sampled_from(HEADERS), max_size=10))
         agenda = [header] + [[draw(CELL) for _ in header] for _ in range(draw(st.integers(0, 4)))]
     for _ in range(draw(st.integers(0, 4))):
@@ -180,8 +250,9 @@ def meeting_workbooks(draw: st.DrawFn) -> Workbook:
     if ag.max_row > 1 and draw(st.integers(0, 4)) == 0:
         r = draw(st.integers(1, ag.max_row))
         c = draw(st.integers(1, ag.max_column))
-        ag.merge_cells(start_row=r, start_column=c, end_row=min(ag.max_row, r + 1),
-                       end_column=c + 1)
+        ag.merge_cells(
+            start_row=r, start_column=c, end_row=min(ag.max_row, r + 1), end_column=c + 1
+        )
     return wb
 
 
@@ -235,6 +306,7 @@ def test_workbook_contents(papers_dir: Path) -> None:
 
 # --- bytes of files -------------------------------------------------------------------------------
 
+
 @st.composite
 def mutated(draw: st.DrawFn, seeds: list[bytes]) -> bytes:
     data = bytearray(draw(st.sampled_from(seeds)))
@@ -246,29 +318,33 @@ def mutated(draw: st.DrawFn, seeds: list[bytes]) -> bytes:
         if op == "flip":
             data[at] ^= 1 << draw(st.integers(0, 7))
         elif op == "delete":
-            del data[at:at + draw(st.integers(1, 64))]
+            del data[at : at + draw(st.integers(1, 64))]
         elif op == "insert":
             data[at:at] = draw(st.binary(min_size=1, max_size=32))
         elif op == "truncate":
             del data[at:]
         elif op == "duplicate":
             n = draw(st.integers(1, 256))
-            data[at:at] = data[at:at + n]
+            data[at:at] = data[at : at + n]
         else:  # numbers steer PDF objects: lengths, offsets, counts, references
-            m = re.search(rb"\d+", bytes(data[at:at + 200]))
+            m = re.search(rb"\d+", bytes(data[at : at + 200]))
             if m:
                 start = at + m.start()
-                data[start:at + m.end()] = str(draw(st.sampled_from(
-                    [0, 1, -1, 2**31, 10**12, draw(st.integers(0, 100000))]))).encode()
+                data[start : at + m.end()] = str(
+                    draw(st.sampled_from([0, 1, -1, 2**31, 10**12, draw(st.integers(0, 100000))]))
+                ).encode()
     return bytes(data)
 
 
 def _pdf_seeds() -> list[bytes]:
     with tempfile.TemporaryDirectory() as tmp:
-        seeds = [write_pdf(Path(tmp) / "s.pdf", 2).read_bytes(),
-                 write_pdf(Path(tmp) / "r.pdf", 1, rotate=90, size=(842, 595)).read_bytes()]
-    example = (ROOT / "inputs" / "2020-03-05-safer-plymouth"
-               / "Appendix A - Welcoming City charter.pdf")
+        seeds = [
+            write_pdf(Path(tmp) / "s.pdf", 2).read_bytes(),
+            write_pdf(Path(tmp) / "r.pdf", 1, rotate=90, size=(842, 595)).read_bytes(),
+        ]
+    example = (
+        ROOT / "inputs" / "2020-03-05-safer-plymouth" / "Appendix A - Welcoming City charter.pdf"
+    )
     if example.is_file():  # a real LibreOffice PDF: fonts, streams, an xref stream
         seeds.append(example.read_bytes())
     return seeds
@@ -287,8 +363,14 @@ def test_appendix_pdf_bytes(tmp_path: Path) -> None:
             pages = check_readable(path)
             w = PackWriter()
             w.add_pdf(path, [[Stamp(f"Page {i + 1}", "bottom-centre")] for i in range(pages)])
-            w.finish(tmp_path / "pack.pdf", title="t", subject="s", author="a", bookmarks=[],
-                     unnumbered=0)
+            w.finish(
+                tmp_path / "pack.pdf",
+                title="t",
+                subject="s",
+                author="a",
+                bookmarks=[],
+                unnumbered=0,
+            )
 
         accepts_or_explains(into_a_pack, "PDF bytes")
 
@@ -315,9 +397,11 @@ def test_word_bytes(tmp_path: Path) -> None:
 
 
 def test_workbook_bytes(tmp_path: Path) -> None:
-    folder = make_meeting(tmp_path / "m", items=[{"title": "Apologies"},
-                                                 {"title": "Report", "papers": ["r.pdf"]}],
-                          papers={"r.pdf": 1})
+    folder = make_meeting(
+        tmp_path / "m",
+        items=[{"title": "Apologies"}, {"title": "Report", "papers": ["r.pdf"]}],
+        papers={"r.pdf": 1},
+    )
     seeds = [(folder / "meeting.xlsx").read_bytes()]
     # a workbook stored without compression exposes its XML to the mutations
     with zipfile.ZipFile(io.BytesIO(seeds[0])) as src:
@@ -345,12 +429,25 @@ def test_workbook_bytes(tmp_path: Path) -> None:
 
 def test_workbook_that_is_a_zip_of_anything(tmp_path: Path) -> None:
     """A zip whose members are named like a workbook's but hold anything at all."""
-    names = ["[Content_Types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels",
-             "xl/worksheets/sheet1.xml", "xl/sharedStrings.xml", "xl/styles.xml", "_rels/.rels"]
+    names = [
+        "[Content_Types].xml",
+        "xl/workbook.xml",
+        "xl/_rels/workbook.xml.rels",
+        "xl/worksheets/sheet1.xml",
+        "xl/sharedStrings.xml",
+        "xl/styles.xml",
+        "_rels/.rels",
+    ]
 
     @FUZZ
-    @given(st.dictionaries(st.sampled_from(names), st.binary(max_size=300) | st.sampled_from(
-        [b"<x/>", b"<?xml version='1.0'?><workbook/>", b"", b"<" * 100]), max_size=len(names)))
+    @given(
+        st.dictionaries(
+            st.sampled_from(names),
+            st.binary(max_size=300)
+            | st.sampled_from([b"<x/>", b"<?xml version='1.0'?><workbook/>", b"", b"<" * 100]),
+            max_size=len(names),
+        )
+    )
     def one(members: dict[str, bytes]) -> None:
         path = tmp_path / "meeting.xlsx"
         with zipfile.ZipFile(path, "w") as zf:
@@ -363,17 +460,19 @@ def test_workbook_that_is_a_zip_of_anything(tmp_path: Path) -> None:
 
 # --- cell text through a template -----------------------------------------------------------------
 
+
 def test_cell_text_renders_literally(tmp_path: Path) -> None:
     """Whatever text is typed in a cell appears in the rendered frontsheet as it is, never run."""
     template = find_template("agenda")
     assert template is not None
 
     @FUZZ
-    @given(SAFE_TEXT.filter(lambda s: s.strip() and "\n" not in s),
-           SAFE_TEXT.filter(lambda s: s.strip()))
+    @given(
+        SAFE_TEXT.filter(lambda s: s.strip() and "\n" not in s),
+        SAFE_TEXT.filter(lambda s: s.strip()),
+    )
     def one(title: str, venue: str) -> None:
-        folder = make_meeting(tmp_path / "m", items=[{"title": title}],
-                              fields={"Venue": venue})
+        folder = make_meeting(tmp_path / "m", items=[{"title": title}], fields={"Venue": venue})
         try:
             meeting = load_meeting(folder)
         except PackError as exc:
