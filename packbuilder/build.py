@@ -121,7 +121,8 @@ def build(
             fronts_job = pool.submit(converter.convert, front_docs, work / "frontsheets-pdf")
             bodies = []
             for spec, layout in zip(specs, layouts, strict=True):
-                say(f"assembling {spec.label}")
+                say(f"assembling {spec.label}: {len(spec.included)} items with papers, "
+                    f"{layout.total} numbered pages")
                 bodies.append(assemble_papers(spec, layout, pdfs))
             fronts = fronts_job.result()
         built: dict[str, Path] = {}

@@ -102,9 +102,15 @@ def test_even_pages_need_no_fillers(tmp_path, libreoffice):
         items=[{"papers": ["a.pdf"]}, {"papers": ["b.pdf"]}, {"papers": ["c.pdf"]}],
         papers={"a.pdf": 2, "b.pdf": 4, "c.pdf": 6},
     )
-    pack = Pack.read(build(folder, tmp_path / "out", converter=libreoffice).packs[0].path)
+    messages: list[str] = []
+    result = build(folder, tmp_path / "out", converter=libreoffice, progress=messages.append)
+    pack = Pack.read(result.packs[0].path)
     assert_conventions(pack, ["1", "2", "3"])
     assert pack.fillers() == []
+    # a terminal shows the stages, with counts
+    assert messages[0] == "checking inputs"
+    assert "assembling Agenda pack: 3 items with papers, 12 numbered pages" in messages
+    assert messages[-1] == "publishing"
     assert pack.frontsheet_ranges() == [(1, 2), (3, 6), (7, 12)]
     assert pack.page_count == pack.front_pages + 12
 
