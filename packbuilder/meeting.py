@@ -14,6 +14,7 @@ from pathlib import Path
 from packbuilder import documents, sheets
 from packbuilder.errors import Collector, InputError, PackError, Source
 from packbuilder.model import AgendaItem, Contact, Meeting, Paper, PaperKind, Status
+from packbuilder.safezip import check_office_zip
 
 WORKBOOK_NAME = "meeting.xlsx"
 WORD_SUFFIXES = {".docx", ".doc", ".odt", ".rtf"}
@@ -358,7 +359,6 @@ def _paper(path: Path, source: Source, folder: Path) -> Paper:
 
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # compound file: .doc, or any encrypted Office file
-MAX_UNZIPPED_BYTES = 500 * 1024 * 1024
 
 
 def _check_word(path: Path) -> None:
@@ -368,7 +368,6 @@ def _check_word(path: Path) -> None:
     pack. So the first bytes must match the suffix, and a zip's declared size must be sane (a
     "zip bomb" declares gigabytes that would be unpacked on the build machine).
     """
-    import zipfile
 
     src = Source(path)
     try:
@@ -386,31 +385,17 @@ def _check_word(path: Path) -> None:
                 "password, or open it in Word and save it as .docx",
                 src,
             )
-        try:
-            with zipfile.ZipFile(path) as zf:
-                total = sum(i.file_size for i in zf.infolist())
-                names = set(zf.namelist())
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-            raise InputError(
-                "this Word file is damaged or not really a .docx; open it in Word and save it "
-                "again",
-                src,
-            ) from None
-        if total > MAX_UNZIPPED_BYTES:
-            raise InputError(
-                "this Word file declares more than 500 MB when unpacked (a 'zip bomb'?); refusing "
-                "it "
-                "as unsafe: ask for the file again",
-                src,
-            )
         body = "word/document.xml" if suffix == ".docx" else "content.xml"
-        if body not in names:
-            raise InputError(
-                f"this {suffix} file is a zip archive but not a Word document (no {body}); open "
-                "it in "
-                "Word and save it again",
-                src,
-            )
+        check_office_zip(
+            path,
+            src,
+            what="Word file",
+            member=body,
+            damaged="this Word file is damaged or not really a .docx; open it in Word and save it "
+            "again",
+            not_office=f"this {suffix} file is a zip archive but not a Word document (no {body}); "
+            "open it in Word and save it again",
+        )
     elif suffix == ".doc" and not head.startswith(OLE_MAGIC):
         raise InputError(
             "this .doc file is not a Word document (perhaps text or another file renamed); open it "

@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import warnings
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -23,9 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from packbuilder.errors import InputError, Source
+from packbuilder.safezip import check_office_zip
 
 MAX_WORKBOOK_BYTES = 50 * 1024 * 1024
-MAX_UNZIPPED_BYTES = 500 * 1024 * 1024
 
 
 def normalise(name: str) -> str:
@@ -146,28 +145,16 @@ def _open(path: Path) -> tuple[Any, Any]:
             "open it and save it as an Excel workbook",
             src,
         )
-    try:
-        with zipfile.ZipFile(path) as zf:
-            total = sum(i.file_size for i in zf.infolist())
-            names = set(zf.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        raise InputError(
-            "this workbook is damaged or incomplete (perhaps cut short while copying or "
-            "downloading); ask for it again, or open it in Excel and save it again",
-            src,
-        ) from None
-    if total > MAX_UNZIPPED_BYTES:
-        raise InputError(
-            "workbook declares more than 500 MB when unpacked (a 'zip bomb'?); refusing it as "
-            "unsafe",
-            src,
-        )
-    if "xl/workbook.xml" not in names:
-        raise InputError(
-            "this is a zip file but not an Excel workbook (no xl/workbook.xml); open the real "
-            "workbook in Excel and save it as .xlsx",
-            src,
-        )
+    check_office_zip(
+        path,
+        src,
+        what="workbook",
+        member="xl/workbook.xml",
+        damaged="this workbook is damaged or incomplete (perhaps cut short while copying or "
+        "downloading); ask for it again, or open it in Excel and save it again",
+        not_office="this is a zip file but not an Excel workbook (no xl/workbook.xml); open the "
+        "real workbook in Excel and save it as .xlsx",
+    )
     try:
         with warnings.catch_warnings():
             # openpyxl warns about data validation and other extensions it does not read; harmless
