@@ -122,7 +122,9 @@ def test_supplement_has_its_own_frontsheet_and_numbering(built):
 def test_supplement_with_an_exempt_item_has_public_and_private_versions(built):
     public = Pack.read(built["supplement-2-public.pdf"])
     private = Pack.read(built["supplement-2-PRIVATE-not-for-publication.pdf"])
-    assert "Not for publication by virtue of paragraph 1" in _flat(public.frontsheet_text())
+    front = _flat(public.frontsheet_text())
+    assert "Not for publication by virtue of paragraph 1" in front
+    assert "exclude the press and public" in front and "paragraph 1 of Part 1 of Schedule 12A" in front
     assert public.item_starts() == {}
     assert_conventions(private, ["6"])
     assert all("NOT FOR PUBLICATION" in private.texts[i] for i in private.find(SECRET + "LATE"))

@@ -66,47 +66,58 @@ def _contact(doc) -> None:  # type: ignore[no-untyped-def]
     para(doc, "Published {{ published }}", size=10)
 
 
-def agenda() -> None:
-    doc = new_document()
-    _header(doc, "AGENDA")
-    _contact(doc)
-    t = table(doc, 4, WIDTHS)
+# The subject cell of an agenda row: the exclusion resolution before the first exempt item, the
+# title, the purpose, then the page range (or To follow, Verbal update, or the exempt notice).
+SUBJECT = [
+    ("{%p if item.exclusion %}", {}),
+    ("Exclusion of the press and public", {"bold": True}),
+    ("{{ item.exclusion }}", {"italic": True}),
+    ("{%p endif %}", {}),
+    ("{{ item.title }}", {"bold": True}),
+    ("{%p if item.purpose %}", {}),
+    ("{{ item.purpose }}", {}),
+    ("{%p endif %}", {}),
+    ("{%p if item.note %}", {}),
+    ("{{ item.note }}", {"bold": True}),
+    ("{%p endif %}", {}),
+    ("{%p if private and item.exempt %}", {}),
+    ("{{ item.exempt_note }}", {"italic": True, "size": 9}),
+    ("{%p endif %}", {}),
+]
+
+
+def _lead_and_time(row) -> None:  # type: ignore[no-untyped-def]
+    cell_paragraphs(row.cells[2], [("{{ item.lead }}", {})])
+    cell_paragraphs(row.cells[3], [("{{ item.start }}", {}), ("{{ item.minutes }}", {"size": 9})])
+
+
+def _items_table(doc, headings, widths, more_cells=None) -> None:  # type: ignore[no-untyped-def]
+    """The agenda's items: a header row repeated on every page, then one row an item."""
+    t = table(doc, len(headings), widths)
     head = t.add_row()
-    for cell, text in zip(head.cells, ("Item", "Subject", "Lead", "Time"), strict=True):
+    for cell, text in zip(head.cells, headings, strict=True):
         cell_paragraphs(cell, [(text, {"bold": True})])
         shade(cell)
     repeat_header(head)
-    set_widths(head, WIDTHS)
     loop = t.add_row()
     cell_paragraphs(loop.cells[0], [("{%tr for item in items %}", {})])
     body = t.add_row()
     cell_paragraphs(body.cells[0], [("{{ item.number }}.", {"bold": True})])
-    cell_paragraphs(
-        body.cells[1],
-        [
-            ("{%p if item.exclusion %}", {}),
-            ("Exclusion of the press and public", {"bold": True}),
-            ("{{ item.exclusion }}", {"italic": True}),
-            ("{%p endif %}", {}),
-            ("{{ item.title }}", {"bold": True}),
-            ("{%p if item.purpose %}", {}),
-            ("{{ item.purpose }}", {}),
-            ("{%p endif %}", {}),
-            ("{%p if item.note %}", {}),
-            ("{{ item.note }}", {"bold": True}),
-            ("{%p endif %}", {}),
-            ("{%p if private and item.exempt %}", {}),
-            ("{{ item.exempt_note }}", {"italic": True, "size": 9}),
-            ("{%p endif %}", {}),
-        ],
-    )
+    cell_paragraphs(body.cells[1], SUBJECT)
+    if more_cells:
+        more_cells(body)
     cant_split(body)
-    cell_paragraphs(body.cells[2], [("{{ item.lead }}", {})])
-    cell_paragraphs(body.cells[3], [("{{ item.start }}", {}), ("{{ item.minutes }}", {"size": 9})])
     end = t.add_row()
     cell_paragraphs(end.cells[0], [("{%tr endfor %}", {})])
-    for row in (loop, body, end):
-        set_widths(row, WIDTHS)
+    for row in (head, loop, body, end):
+        set_widths(row, widths)
+
+
+def agenda() -> None:
+    doc = new_document()
+    _header(doc, "AGENDA")
+    _contact(doc)
+    _items_table(doc, ("Item", "Subject", "Lead", "Time"), WIDTHS, _lead_and_time)
     para(doc, "{%p if end %}")
     para(doc, "Meeting close: {{ end }}")
     para(doc, "{%p endif %}")
@@ -128,37 +139,7 @@ def supplement() -> None:
         "Please find attached additional information relating to agenda {{ supplement_word }} "
         "{{ supplement_items }}.",
     )
-    widths = [1.4, 15.6]
-    t = table(doc, 2, widths)
-    head = t.add_row()
-    for cell, text in zip(head.cells, ("Item", "Subject"), strict=True):
-        cell_paragraphs(cell, [(text, {"bold": True})])
-        shade(cell)
-    repeat_header(head)
-    loop = t.add_row()
-    cell_paragraphs(loop.cells[0], [("{%tr for item in items %}", {})])
-    body = t.add_row()
-    cell_paragraphs(body.cells[0], [("{{ item.number }}.", {"bold": True})])
-    cell_paragraphs(
-        body.cells[1],
-        [
-            ("{{ item.title }}", {"bold": True}),
-            ("{%p if item.purpose %}", {}),
-            ("{{ item.purpose }}", {}),
-            ("{%p endif %}", {}),
-            ("{%p if item.note %}", {}),
-            ("{{ item.note }}", {"bold": True}),
-            ("{%p endif %}", {}),
-            ("{%p if private and item.exempt %}", {}),
-            ("{{ item.exempt_note }}", {"italic": True, "size": 9}),
-            ("{%p endif %}", {}),
-        ],
-    )
-    cant_split(body)
-    end = t.add_row()
-    cell_paragraphs(end.cells[0], [("{%tr endfor %}", {})])
-    for row in (head, loop, body, end):
-        set_widths(row, widths)
+    _items_table(doc, ("Item", "Subject"), [1.4, 15.6])
     _contact(doc)
     doc.core_properties.title = "Supplementary pack frontsheet"
     doc.save(OUT / "supplement.docx")
