@@ -103,8 +103,10 @@ def build(meeting_dir: Path, output: Path | None, no_cache: bool, quiet: bool) -
         from packbuilder.build import build as run_build
         from packbuilder.build import default_output
         from packbuilder.errors import PublishError
+        from packbuilder.meeting import find_workbook
         from packbuilder.schedule import meeting_lock
 
+        find_workbook(meeting_dir)  # a wrong folder must not leave an empty output folder behind
         outdir = output or default_output(meeting_dir)
         # the same lock as build-due, so a manual build and a scheduled one never overlap
         with meeting_lock(outdir) as locked:

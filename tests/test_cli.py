@@ -80,7 +80,8 @@ def test_check_of_a_good_meeting_says_what_it_would_build(tmp_path):
     assert "will build m-agenda-pack.pdf" in proc.stdout
 
 
-def test_missing_folder(tmp_path):
-    proc = run("build", str(tmp_path / "nope"))
+def test_missing_folder_is_one_line_and_writes_nothing(tmp_path):
+    proc = run("build", str(tmp_path / "nope"), cwd=tmp_path)
     assert proc.returncode == 1
     assert "meeting folder not found" in proc.stderr
+    assert list(tmp_path.iterdir()) == [], "a failed build left files behind"
