@@ -330,7 +330,9 @@ class PackWriter:
         start = len(self.pdf.pages)
         i = 0
         try:
-            self.pdf.pages.extend(src.pages)
+            # add_pages_from, unlike pages.extend, keeps the paper's form fields working and its
+            # internal links (named destinations) pointing at its pages
+            self.pdf.add_pages_from(src)
             for i in range(len(src.pages)):
                 if stamps_for and stamps_for[i]:
                     self._stamp(self.pdf.pages[start + i], stamps_for[i])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pikepdf
 import pytest
 from pypdf import PdfReader, PdfWriter
 
@@ -21,6 +22,25 @@ NOTICE = (
 
 def _flat(text: str) -> str:
     return " ".join(text.split())
+
+
+def add_form_field(path, name: str, value: str) -> None:
+    """Give the PDF's first page a filled-in text field (an AcroForm widget)."""
+    with pikepdf.Pdf.open(path, allow_overwriting_input=True) as pdf:
+        field = pdf.make_indirect(
+            pikepdf.Dictionary(
+                Type=pikepdf.Name.Annot,
+                Subtype=pikepdf.Name.Widget,
+                FT=pikepdf.Name.Tx,
+                T=pikepdf.String(name),
+                V=pikepdf.String(value),
+                Rect=[72, 700, 300, 720],
+                P=pdf.pages[0].obj,
+            )
+        )
+        pdf.pages[0].obj.Annots = pdf.make_indirect(pikepdf.Array([field]))
+        pdf.Root.AcroForm = pikepdf.Dictionary(Fields=pikepdf.Array([field]))
+        pdf.save(path)
 
 
 @pytest.fixture(scope="module")
@@ -51,6 +71,7 @@ def built(tmp_path_factory, libreoffice):  # type: ignore[no-untyped-def]
         w.add_attachment(f"{SECRET}-prices.txt", f"{SECRET} prices".encode())
         w.add_metadata({"/Title": f"{SECRET} title", "/Author": SECRET})
         w.write(folder / name)
+        add_form_field(folder / name, f"{SECRET}-bid", f"{SECRET} 125,000")
     result = build(folder, tmp / "out", converter=libreoffice)
     return {p.path.name.replace("2020-03-05-board-", ""): p.path for p in result.packs}
 
@@ -105,6 +126,14 @@ def test_private_pack_marks_every_page_of_every_exempt_paper(built):
     others = [i for i in range(pack.front_pages, pack.page_count) if i not in secret_pages]
     assert all("NOT FOR PUBLICATION" not in pack.texts[i] for i in others)
     assert "PRIVATE" in pack.reader.metadata.subject
+    # the exempt paper's form field came along into the private pack: the public check could fail
+    assert SECRET.encode() in built[
+        "agenda-pack-PRIVATE-not-for-publication.pdf"
+    ].read_bytes() or any(
+        SECRET in str(a.get_object().get("/T", ""))
+        for p in pack.reader.pages
+        for a in p.get("/Annots", [])
+    )
 
 
 def test_supplement_has_its_own_frontsheet_and_numbering(built):
