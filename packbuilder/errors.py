@@ -75,6 +75,10 @@ class InputError(PackError):
     """A workbook, a folder or a paper is wrong: the user must fix the input."""
 
 
+class MissingPaperError(InputError):
+    """A paper the agenda names is not in the meeting folder (yet): `status` tells these apart."""
+
+
 class TemplateError(PackError):
     """A Word template cannot be rendered (syntax error, unknown variable)."""
 

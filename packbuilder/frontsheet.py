@@ -27,11 +27,9 @@ def exclusion_resolution(paragraphs: list[int]) -> str:
     word = "paragraph" if len(set(paragraphs)) == 1 else "paragraphs"
     return (
         "To consider passing a resolution under Section 100A(4) of the Local Government Act 1972 "
-        "to "
-        "exclude the press and public from the meeting for the following item(s) of business on "
-        "the "
-        "grounds that they involve the likely disclosure of exempt information as defined in "
-        f"{word} {paras} of {SCHEDULE_12A}."
+        "to exclude the press and public from the meeting for the following item(s) of business "
+        "on the grounds that they involve the likely disclosure of exempt information as defined "
+        f"in {word} {paras} of {SCHEDULE_12A}."
     )
 
 

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 from packbuilder import documents, sheets
-from packbuilder.errors import Collector, InputError, PackError, Source
+from packbuilder.errors import Collector, InputError, MissingPaperError, PackError, Source
 from packbuilder.model import AgendaItem, Contact, Meeting, Paper, PaperKind, Status
 from packbuilder.safezip import check_office_zip
 
@@ -304,10 +304,9 @@ def _papers(
             if status is Status.TO_FOLLOW:
                 continue  # not arrived yet: the item stays "to follow"
             errors.add(
-                InputError(
+                MissingPaperError(
                     f"paper {name!r} of item {number} is not in the meeting folder; add the file "
-                    "or "
-                    "correct its name",
+                    "or correct its name",
                     cell.source,
                 )
             )

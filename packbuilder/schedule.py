@@ -32,7 +32,14 @@ from pathlib import Path
 from packbuilder import deadline, sheets
 from packbuilder.build import build, default_converter, default_output, input_hash
 from packbuilder.convert import Converter
-from packbuilder.errors import ErrorList, InputError, PackError, PublishError, Source
+from packbuilder.errors import (
+    ErrorList,
+    InputError,
+    MissingPaperError,
+    PackError,
+    PublishError,
+    Source,
+)
 from packbuilder.meeting import RULES, WORKBOOK_NAME, find_workbook, load_meeting
 from packbuilder.model import Meeting, Status
 from packbuilder.publish import read_manifest
@@ -169,8 +176,7 @@ def _errors(exc: PackError) -> list[PackError]:
 
 
 def _missing_paper(error: PackError) -> bool:
-    # the wording meeting._papers uses for a paper the agenda names that is not in the folder
-    return "is not in the meeting folder" in error.message
+    return isinstance(error, MissingPaperError)
 
 
 def meeting_status(folder: Path, today: dt.date, output_root: Path | None = None) -> MeetingStatus:

@@ -25,7 +25,6 @@ minute number) and ``Future meetings``. Every text cell follows the one cell-tex
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, replace
 
 from packbuilder import richtext, sheets
@@ -43,7 +42,6 @@ ATTENDANCE = {
 ATTENDANCE_CHOICES = "present, apologies, in attendance or absent"
 YES = {"yes", "y", "x", "true", "chair", "✓", "✔"}
 NO = {"no", "n", "false", "-"}
-TYPED_NUMBER = re.compile(r"^\(?\d{1,2}[.)]\s")
 
 
 @dataclass(frozen=True)
@@ -243,8 +241,7 @@ def _minutes(wb: sheets.Workbook, errors: Collector) -> tuple[list[MinuteItem], 
                     InputError(
                         f"minute number {number} {what} minute {last[0]} (cell "
                         f"{last[1].source.cell}); minute numbers must count up, each minute with "
-                        "its "
-                        "own number",
+                        "its own number",
                         cell.source,
                     )
                 )
@@ -268,12 +265,6 @@ def _minute(rec: sheets.Record, number: int, errors: Collector) -> MinuteItem:
     agreed = tuple(richtext.bullets(sheets.text(agreed_cell)))
     discussed_cell = rec.cell("members discussed")
     discussed = tuple(richtext.bullets(sheets.text(discussed_cell)))
-    for cell, points in ((agreed_cell, agreed), (discussed_cell, discussed)):
-        if any(TYPED_NUMBER.match(p) for p in points):
-            errors.warn(
-                f"{cell.source}: a point starts with a typed number; start each point with "
-                "'- ' on its own line instead (Word numbers and bullets them)"
-            )
     return MinuteItem(
         number=number,
         heading=one_line(heading),
