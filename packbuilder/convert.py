@@ -150,12 +150,26 @@ class LibreOffice:
             return
         home = Path(tempfile.mkdtemp(prefix="packbuilder-lo-home-"))
         stack.callback(shutil.rmtree, home, True)
-        cmd = [*no_network_prefix(), self.soffice, f"-env:UserInstallation={profile.as_uri()}",
-               *_OPTIONS]
+        # If the build dies (SIGKILL) before a conversion reaches it, nothing would stop this
+        # LibreOffice: coreutils' timeout kills its whole process group after WARM_LIMIT seconds.
+        limit = (shutil.which("timeout"), "-s", "KILL", str(WARM_LIMIT))
+        cmd = [
+            *no_network_prefix(),
+            *(limit if limit[0] else ()),
+            self.soffice,
+            f"-env:UserInstallation={profile.as_uri()}",
+            *_OPTIONS,
+        ]
         env = _environment(home, alone=True)
         try:
-            proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                    stderr=subprocess.DEVNULL, env=env, start_new_session=True)
+            proc = subprocess.Popen(
+                cmd,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                env=env,
+                start_new_session=True,
+            )
         except OSError:
             stack.close()
             return
@@ -246,6 +260,7 @@ class LibreOffice:
             raise min(failures, key=lambda f: f.index).error
 
 
+WARM_LIMIT = 900  # seconds a prestarted LibreOffice may live, its handed-over conversion included
 _OPTIONS = ("--headless", "--invisible", "--nologo", "--norestore", "--nolockcheck")
 
 

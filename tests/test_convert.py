@@ -439,3 +439,23 @@ def test_prestarted_libreoffice_is_stopped_when_no_conversion_comes(tmp_path: Pa
     lo.close()
     assert warm.proc.poll() is not None
     assert _soffice_running(str(tmp_path / "cache")) == []
+
+
+@pytest.mark.libreoffice
+def test_prestarted_libreoffice_does_not_outlive_its_limit(tmp_path: Path, monkeypatch) -> None:
+    """A build killed before its conversion leaves no LibreOffice running for ever."""
+    from packbuilder import convert
+
+    monkeypatch.setenv("PACKBUILDER_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(convert, "WARM_LIMIT", 3)
+    lo = LibreOffice()
+    lo.prestart()
+    warm = lo._warm
+    assert warm is not None
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and _soffice_running(str(tmp_path / "cache")):
+        time.sleep(0.5)
+    try:
+        assert _soffice_running(str(tmp_path / "cache")) == [], "LibreOffice outlived its limit"
+    finally:
+        lo.close()
