@@ -29,6 +29,7 @@ from packbuilder.model import Meeting, Paper, PaperKind
 from packbuilder.pdf import page_count
 from packbuilder.publish import publish
 from packbuilder.render import render
+from packbuilder.scratch import clear_stale_scratch, scratch_prefix
 from packbuilder.templates import find_template
 
 Progress = Callable[[str], None]
@@ -108,7 +109,8 @@ def build(
     converter = converter or default_converter()
     hits_before = getattr(converter, "hits", 0)
     misses_before = getattr(converter, "misses", 0)
-    with tempfile.TemporaryDirectory(prefix="packbuilder-") as tmp:
+    clear_stale_scratch()
+    with tempfile.TemporaryDirectory(prefix=scratch_prefix()) as tmp:
         work = Path(tmp)
         papers = [p for spec in specs for item in spec.included for p in item.papers]
         pdfs, counts = _paper_pdfs(meeting, papers, converter, work, say)
@@ -121,8 +123,10 @@ def build(
             fronts_job = pool.submit(converter.convert, front_docs, work / "frontsheets-pdf")
             bodies = []
             for spec, layout in zip(specs, layouts, strict=True):
-                say(f"assembling {spec.label}: {len(spec.included)} items with papers, "
-                    f"{layout.total} numbered pages")
+                say(
+                    f"assembling {spec.label}: {len(spec.included)} items with papers, "
+                    f"{layout.total} numbered pages"
+                )
                 bodies.append(assemble_papers(spec, layout, pdfs))
             fronts = fronts_job.result()
         built: dict[str, Path] = {}

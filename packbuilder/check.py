@@ -20,6 +20,7 @@ from packbuilder.model import Meeting, Paper, PaperKind
 from packbuilder.pdf import page_count
 from packbuilder.plan import plan_packs
 from packbuilder.render import render
+from packbuilder.scratch import scratch_prefix
 from packbuilder.templates import find_template
 
 
@@ -58,7 +59,7 @@ def try_templates(meeting: Meeting) -> list[PackError]:
     """Render every template the build will use into a scratch folder; return what failed."""
     errors: list[PackError] = []
     failed: set[Path] = set()  # one error per template, however many papers use it
-    with tempfile.TemporaryDirectory(prefix="packbuilder-check-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=scratch_prefix("check")) as tmp:
         work = Path(tmp)
         papers = {p.path: p for item in meeting.items for p in item.papers}
         for n, paper in enumerate(papers.values()):

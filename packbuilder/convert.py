@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Protocol
 
 from packbuilder.errors import ConversionError, PackError, Source
+from packbuilder.scratch import scratch_prefix
 
 try:
     import fcntl
@@ -148,7 +149,7 @@ class LibreOffice:
         if profile is None:
             stack.close()
             return
-        home = Path(tempfile.mkdtemp(prefix="packbuilder-lo-home-"))
+        home = Path(tempfile.mkdtemp(prefix=scratch_prefix("lo-home")))
         stack.callback(shutil.rmtree, home, True)
         # If the build dies (SIGKILL) before a conversion reaches it, nothing would stop this
         # LibreOffice: coreutils' timeout kills its whole process group after WARM_LIMIT seconds.
@@ -214,7 +215,7 @@ class LibreOffice:
         if not documents:
             return []
         outdir.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(prefix="packbuilder-lo-") as tmp:
+        with tempfile.TemporaryDirectory(prefix=scratch_prefix("lo")) as tmp:
             work = Path(tmp)
             (work / "in").mkdir()
             (work / "out").mkdir()
