@@ -163,14 +163,7 @@ class LibreOffice:
         ]
         env = _environment(home, alone=True)
         try:
-            proc = subprocess.Popen(
-                cmd,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                env=env,
-                start_new_session=True,
-            )
+            proc = _spawn(cmd, env)
         except OSError:
             stack.close()
             return
@@ -263,6 +256,18 @@ class LibreOffice:
 
 WARM_LIMIT = 900  # seconds a prestarted LibreOffice may live, its handed-over conversion included
 _OPTIONS = ("--headless", "--invisible", "--nologo", "--norestore", "--nolockcheck")
+
+
+def _spawn(cmd: list[str], env: dict[str, str]) -> subprocess.Popen:  # type: ignore[type-arg]
+    """Start LibreOffice in a session of its own, so that it and its children die together."""
+    return subprocess.Popen(
+        cmd,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+        start_new_session=True,
+    )
 
 
 def _environment(home: Path, alone: bool) -> dict[str, str]:
@@ -411,14 +416,7 @@ class _Worker:
                 "executable); run `make setup`"
             )
         try:
-            proc = subprocess.Popen(
-                cmd,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                env=env,
-                start_new_session=True,
-            )
+            proc = _spawn(cmd, env)
         except OSError as exc:
             raise ConversionError(
                 f"cannot start LibreOffice {self.lo.soffice} ({exc.strerror})"
