@@ -31,6 +31,7 @@ FILLER_TEXT = "This page is intentionally left blank"
 
 # pypdf logs every recoverable oddity of a damaged file; the user gets our one line instead
 logging.getLogger("pypdf").setLevel(logging.ERROR)
+logging.getLogger("pikepdf").setLevel(logging.CRITICAL)
 
 # Helvetica advance widths (per 1000 em) for printable ASCII, from the standard Adobe font metrics;
 # used to centre and right-align stamps without embedding or measuring a font.
@@ -206,11 +207,33 @@ def check_readable(path: Path) -> int:
                 f"this page is damaged ({type(exc).__name__}); ask for the file again",
                 Source(path, page=number),
             ) from None
-    return len(reader.pages)
+    count = page_count(path)
+    if count != len(reader.pages):
+        # The layout counts pages as the assembler will copy them; a page tree that two readers
+        # count differently would put every later stamp and page reference out by some pages.
+        raise InputError(
+            f"this PDF's list of pages is damaged (it holds {len(reader.pages)} or {count} pages, "
+            "depending on how it is read); re-save it from its source, or print it to PDF again",
+            Source(path),
+        )
+    return count
 
 
 def page_count(path: Path) -> int:
-    return len(open_pdf(path).pages)
+    """Pages as the pack's assembler (qpdf) sees them: the count the layout must use."""
+    try:
+        with Pdf.open(path) as pdf:
+            return len(pdf.pages)
+    except pikepdf.PasswordError:
+        raise InputError(
+            "this PDF needs a password to open; ask its author for a copy without one", Source(path)
+        ) from None
+    except (pikepdf.PdfError, OSError, ValueError) as exc:
+        raise InputError(
+            f"this PDF is damaged or not a PDF ({type(exc).__name__}); ask for the file again or "
+            "re-save it from its source",
+            Source(path),
+        ) from None
 
 
 def page_texts(path: Path) -> list[str]:
@@ -332,6 +355,12 @@ class PackWriter:
         try:
             # add_pages_from, unlike pages.extend, keeps the paper's form fields working and its
             # internal links (named destinations) pointing at its pages
+            if stamps_for is not None and len(stamps_for) != len(src.pages):
+                raise AssemblyError(
+                    f"the PDF now has {len(src.pages)} pages, not the {len(stamps_for)} counted "
+                    "when the build began; was it replaced during the build? Build again",
+                    Source(path),
+                )
             self.pdf.add_pages_from(src)
             for i in range(len(src.pages)):
                 if stamps_for and stamps_for[i]:

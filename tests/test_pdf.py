@@ -1,0 +1,32 @@
+"""Reading papers: the page count the layout uses is the one the assembler copies."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from packbuilder.errors import InputError
+from packbuilder.pdf import PackWriter, Stamp, check_readable, page_count
+from tests.factory import write_pdf
+
+
+def test_a_page_tree_two_readers_count_differently_is_refused(tmp_path):
+    # found by `make fuzz`: a page whose /Type is mangled is skipped by one reader and kept by the
+    # other, which would put every later stamp and page reference out by a page
+    path = write_pdf(tmp_path / "paper.pdf", 2)
+    data = re.sub(rb"/Type /Page(?=\s)", b"/Type .Page", path.read_bytes(), count=1)
+    path.write_bytes(data)
+    with pytest.raises(InputError, match="list of pages is damaged"):
+        check_readable(path)
+
+
+def test_counts_agree_on_a_sound_pdf(tmp_path):
+    path = write_pdf(tmp_path / "paper.pdf", 3)
+    assert check_readable(path) == page_count(path) == 3
+
+
+def test_a_paper_changed_during_the_build_is_an_error_not_a_wrong_pack(tmp_path):
+    path = write_pdf(tmp_path / "paper.pdf", 3)
+    with pytest.raises(Exception, match="counted when the build began"):
+        PackWriter().add_pdf(path, [[Stamp("Page 1", "bottom-centre")]] * 2)
