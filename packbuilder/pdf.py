@@ -228,7 +228,7 @@ def page_count(path: Path) -> int:
         raise InputError(
             "this PDF needs a password to open; ask its author for a copy without one", Source(path)
         ) from None
-    except (pikepdf.PdfError, OSError, ValueError) as exc:
+    except (pikepdf.PdfError, RuntimeError, OSError, ValueError) as exc:
         raise InputError(
             f"this PDF is damaged or not a PDF ({type(exc).__name__}); ask for the file again or "
             "re-save it from its source",
@@ -338,7 +338,7 @@ class PackWriter:
                 "this PDF needs a password to open; ask its author for a copy without one",
                 Source(path),
             ) from None
-        except (pikepdf.PdfError, OSError, ValueError) as exc:
+        except (pikepdf.PdfError, RuntimeError, OSError, ValueError) as exc:
             raise AssemblyError(
                 f"cannot read this PDF ({type(exc).__name__}); re-save it from its source",
                 Source(path),
@@ -365,7 +365,14 @@ class PackWriter:
             for i in range(len(src.pages)):
                 if stamps_for and stamps_for[i]:
                     self._stamp(self.pdf.pages[start + i], stamps_for[i])
-        except (pikepdf.PdfError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        except (
+            pikepdf.PdfError,
+            RuntimeError,
+            ValueError,
+            KeyError,
+            TypeError,
+            AttributeError,
+        ) as exc:
             raise AssemblyError(
                 f"cannot copy this page into the pack ({type(exc).__name__}); re-save the PDF from "
                 "its source",

@@ -30,3 +30,12 @@ def test_a_paper_changed_during_the_build_is_an_error_not_a_wrong_pack(tmp_path)
     path = write_pdf(tmp_path / "paper.pdf", 3)
     with pytest.raises(Exception, match="counted when the build began"):
         PackWriter().add_pdf(path, [[Stamp("Page 1", "bottom-centre")]] * 2)
+
+
+def test_a_wrong_page_count_in_the_page_tree_is_one_clear_error(tmp_path):
+    # found by `make fuzz` (qpdf may raise a RuntimeError, not a PdfError, on such a page tree)
+    path = write_pdf(tmp_path / "paper.pdf", 2)
+    data = path.read_bytes().replace(b"%PDF", b"$PDF", 1).replace(b"/Count 2", b".Count 2", 1)
+    path.write_bytes(data.replace(b"/Font <<\n/F1", b"/Font <<>\n/F1", 1))
+    with pytest.raises(InputError):
+        check_readable(path)
