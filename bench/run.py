@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import cProfile
 import datetime as dt
-import functools
 import io
 import os
 import platform
@@ -321,28 +320,9 @@ def median_stages(runs: list[list[tuple[str, float]]]) -> list[tuple[str, float]
     return [(name, statistics.median(dict(r)[name] for r in runs)) for name, _ in runs[0]]
 
 
-def rebuild_stages(
-    meeting: Path, cache: Path, runs: int = 5
-) -> tuple[list[tuple[str, float]], list[tuple[str, float]]]:
-    """Median stages of in-process rebuilds as they are, and with every PDF parsed once per build
-    (open_pdf memoised: what build.py and pdf.py would gain by keeping each paper's reader),
-    alternating so that both see the same machine."""
-    import packbuilder.pdf as pdf
-
-    original = pdf.open_pdf
-    plain, single = [], []
-    try:
-        for n in range(runs):
-            for memo in (False, True) if n % 2 else (True, False):
-                if memo:
-                    pdf.open_pdf = functools.lru_cache(maxsize=None)(original)  # type: ignore[assignment]
-                    single.append(stage_times(meeting, cache))
-                else:
-                    pdf.open_pdf = original  # type: ignore[assignment]
-                    plain.append(stage_times(meeting, cache))
-    finally:
-        pdf.open_pdf = original  # type: ignore[assignment]
-    return median_stages(plain), median_stages(single)
+def rebuild_stages(meeting: Path, cache: Path, runs: int = 5) -> list[tuple[str, float]]:
+    """Median stages of in-process rebuilds."""
+    return median_stages([stage_times(meeting, cache) for _ in range(runs)])
 
 
 def profile_rebuild(meeting: Path, cache: Path) -> tuple[str, int]:
@@ -568,8 +548,7 @@ def main(argv: list[str] | None = None) -> None:
     }
     say("timing the stages and profiling a rebuild")
     cache = work / "cache-rebuild"
-    plain, single = rebuild_stages(meeting, cache)
-    stages = {"cold": stage_times(meeting, None), "rebuild": plain, "single": single}
+    stages = {"cold": stage_times(meeting, None), "rebuild": rebuild_stages(meeting, cache)}
     profile, opens = profile_rebuild(meeting, cache)
     papers = len(agenda_order(meeting)) + 1  # and the frontsheet
     text = report(b, machine(), sizes, pages, (load_start, load_end), stages, profile)

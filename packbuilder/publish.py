@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from packbuilder.errors import PublishError, Source
+from packbuilder.scratch import process_alive
 
 MANIFEST = "packbuilder-build.json"
 STAGING = ".staging-"
@@ -78,18 +79,8 @@ def _remove_stale_staging(outdir: Path) -> None:
     """
     for entry in outdir.glob(f"{STAGING}*"):
         pid = entry.name[len(STAGING) :].split("-", 1)[0]
-        if not pid.isdigit() or not _alive(int(pid)):
+        if not pid.isdigit() or not process_alive(int(pid)):
             shutil.rmtree(entry, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def publish(files: dict[str, Path], outdir: Path, manifest: dict[str, Any]) -> list[Path]:

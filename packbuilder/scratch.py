@@ -29,12 +29,13 @@ def clear_stale_scratch() -> None:
     with contextlib.suppress(OSError):
         for entry in root.iterdir():
             m = _SCRATCH.match(entry.name)
-            if not m or not entry.is_dir() or _alive(int(m.group(1))):
+            if not m or not entry.is_dir() or process_alive(int(m.group(1))):
                 continue
             shutil.rmtree(entry, ignore_errors=True)
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether process `pid` still exists (someone else's process counts as alive)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
