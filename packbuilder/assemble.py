@@ -61,8 +61,8 @@ def assemble_papers(spec: PackSpec, layout: Layout, pdfs: dict[Path, Path]) -> P
 def finish_pack(
     w: PackWriter, meeting: Meeting, spec: PackSpec, layout: Layout, frontsheet: Path, out: Path
 ) -> int:
-    """Put the frontsheet in front, add bookmarks and metadata, write `out`; returns its page count.
-    """
+    """Put the frontsheet in front, add bookmarks and metadata, write `out`; returns its page
+    count."""
     unnumbered = w.insert_front(frontsheet, filler=Stamp(FILLER_TEXT, "middle", 11))
     bookmarks = [
         Bookmark("Agenda" if not spec.is_supplement else f"Supplement {spec.supplement}", 0)

@@ -56,10 +56,18 @@ GLIBC_TUNABLES = "glibc.malloc.mmap_threshold=268435456:glibc.malloc.trim_thresh
 _POLL = 0.05
 
 
+@dataclass(frozen=True)
+class ConversionStats:
+    converted: int = 0  # documents LibreOffice actually converted
+    cached: int = 0  # documents served from the cache
+
+
 class Converter(Protocol):
     """Turns Word documents into PDFs."""
 
-    def convert(self, documents: Sequence[Path], outdir: Path) -> list[Path]:
+    def convert(
+        self, documents: Sequence[Path], outdir: Path, *, sources: Sequence[Source] | None = None
+    ) -> list[Path]:
         """Convert each document; return the PDFs, in the same order, inside `outdir`.
 
         Raises:
@@ -70,6 +78,23 @@ class Converter(Protocol):
     def version(self) -> str:
         """Changes whenever the output could change (the cache key includes it)."""
         ...
+
+    def stats(self) -> ConversionStats:
+        """Documents converted and served from the cache since the converter was made."""
+        ...
+
+    def close(self) -> None:
+        """Stop any LibreOffice this converter started and no conversion used; idempotent."""
+        ...
+
+
+def open_converter(*, cache: bool = True, prestart: bool = False) -> Converter:
+    """The converter a build uses: LibreOffice, behind the conversion cache unless `cache` is
+    off."""
+    lo = LibreOffice()
+    if prestart:
+        lo.prestart()
+    return CachingConverter(lo) if cache else lo
 
 
 def find_soffice() -> str | None:
@@ -133,6 +158,7 @@ class LibreOffice:
         self._version: str | None = None
         self._warm: _Warm | None = None
         self._warm_lock = threading.Lock()
+        self._converted = 0
 
     def prestart(self) -> None:
         """Start LibreOffice now, on a kept profile, so that its start (about 0.7 s) overlaps the
@@ -204,9 +230,15 @@ class LibreOffice:
         except (OSError, subprocess.SubprocessError):
             return "unknown"
 
-    def convert(self, documents: Sequence[Path], outdir: Path) -> list[Path]:
+    def stats(self) -> ConversionStats:
+        return ConversionStats(converted=self._converted)
+
+    def convert(
+        self, documents: Sequence[Path], outdir: Path, *, sources: Sequence[Source] | None = None
+    ) -> list[Path]:
         if not documents:
             return []
+        self._converted += len(documents)
         outdir.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(prefix=scratch_prefix("lo")) as tmp:
             work = Path(tmp)
@@ -585,7 +617,15 @@ class CachingConverter:
     def _path(self, key: str) -> Path:
         return self.directory / key[:2] / f"{key}.pdf"
 
-    def convert(self, documents: Sequence[Path], outdir: Path) -> list[Path]:
+    def stats(self) -> ConversionStats:
+        return ConversionStats(converted=self.misses, cached=self.hits)
+
+    def close(self) -> None:
+        self.inner.close()
+
+    def convert(
+        self, documents: Sequence[Path], outdir: Path, *, sources: Sequence[Source] | None = None
+    ) -> list[Path]:
         outdir.mkdir(parents=True, exist_ok=True)
         keys = [self.key(d) for d in documents]
         # one document converted once, even if it appears twice in a build

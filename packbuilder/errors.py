@@ -66,8 +66,8 @@ _LINE_BREAKS = re.compile(r"\s*[\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+\s*")
 
 
 def one_line(text: str) -> str:
-    """`text` with its line breaks (from cells typed with Alt+Enter, or odd file names) as spaces.
-    """
+    """`text` with its line breaks (from cells typed with Alt+Enter, or odd file names) as
+    spaces."""
     return _LINE_BREAKS.sub(" ", text).strip()
 
 
@@ -93,6 +93,10 @@ class AssemblyError(PackError):
 
 class PublishError(PackError):
     """The pack cannot be written to the output folder."""
+
+
+class BuildLockedError(PublishError):
+    """Another build of the same meeting into the same output folder is running."""
 
 
 class ErrorList(PackError):

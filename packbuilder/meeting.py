@@ -8,6 +8,7 @@ writing anything.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -64,6 +65,21 @@ def load_meeting(folder: Path) -> Meeting:
     return Meeting(folder=folder, workbook=path, items=tuple(items), **fields)
 
 
+def read_date_and_rule(folder: Path) -> tuple[dt.date, str]:
+    """The meeting's date and deadline rule alone, for `status` and scheduled builds: readable
+    even when the agenda or other header cells are broken.
+
+    Raises:
+        PackError: the workbook cannot be read, or the date or the rule is wrong.
+    """
+    errors = Collector()
+    fields = _meeting_fields(sheets.Workbook(find_workbook(folder)), errors)
+    date, rule = fields.get("date"), fields.get("deadline_rule")
+    if date is None or rule is None:
+        errors.raise_if_any()
+    return date, rule  # type: ignore[return-value]
+
+
 def _try(errors: Collector, fn, *args, default=None):  # type: ignore[no-untyped-def]
     try:
         return fn(*args)
@@ -108,7 +124,12 @@ def _meeting_fields(wb: sheets.Workbook, errors: Collector) -> dict:  # type: ig
         errors.add(
             InputError(f"deadline rule {rule!r} is not one of {', '.join(RULES)}", rule_cell.source)
         )
-    out["deadline_rule"] = rule if rule in RULES else "england"
+    if not rule:
+        out["deadline_rule"] = "england"
+    elif rule in RULES:
+        out["deadline_rule"] = rule
+    else:
+        out["deadline_rule"] = None  # reported above
     known = {
         "body",
         "committee",

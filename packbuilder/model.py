@@ -18,8 +18,8 @@ from packbuilder.errors import Source
 
 
 class Status(enum.Enum):
-    """An agenda item's papers: present (blank), spoken to (verbal), or arriving late (to follow).
-    """
+    """An agenda item's papers: present (blank), spoken to (verbal), or arriving late (to
+    follow)."""
 
     PAPERS = ""
     VERBAL = "verbal"
@@ -100,6 +100,18 @@ class Meeting:
     @property
     def pack_title(self) -> str:
         return self.title or f"{self.body} - {self.date:%-d %B %Y}"
+
+    def warnings(self) -> list[str]:
+        """What a build or a check should point out without refusing: each paper's warnings, and
+        items whose papers are still to follow."""
+        out = [w for item in self.items for p in item.papers for w in p.warnings]
+        out += [
+            f"item {i.number} is to follow and its papers have not arrived; the agenda shows "
+            "'To follow'"
+            for i in self.items
+            if i.status is Status.TO_FOLLOW and not i.papers
+        ]
+        return out
 
     def input_files(self) -> list[Path]:
         """Every file the build reads from the meeting folder, for hashing and staleness."""

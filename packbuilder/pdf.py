@@ -472,3 +472,11 @@ def _font(base: str) -> Dictionary:
     return Dictionary(
         Type=Name.Font, Subtype=Name.Type1, BaseFont=Name(f"/{base}"), Encoding=Name.WinAnsiEncoding
     )
+
+
+def write_blank_pdf(path: Path, size: tuple[float, float] = A4) -> Path:
+    """A one-page blank PDF (a stand-in for a document that is not converted)."""
+    with Pdf.new() as pdf:
+        pdf.add_blank_page(page_size=size)
+        pdf.save(path)
+    return path

@@ -10,19 +10,55 @@ one, never a partial file. A manifest records what was written, with the hash of
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import errno
+import hashlib
 import json
 import os
 import shutil
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from packbuilder.errors import PublishError, Source
+from packbuilder.model import Meeting
 from packbuilder.scratch import process_alive
 
 MANIFEST = "packbuilder-build.json"
 STAGING = ".staging-"
+
+
+@dataclass(frozen=True)
+class BuiltPack:
+    """A complete pack in the scratch folder, ready to publish."""
+
+    name: str  # its file name in the output folder
+    path: Path
+    label: str
+    public: bool
+    pages: int  # physical pages, frontsheet included
+    numbered: int  # "Page N" pages
+    items: int  # items whose papers are in it
+
+
+def input_hash(meeting: Meeting) -> dict[str, str]:
+    """sha256 of every input file, by path relative to the meeting folder."""
+    out = {}
+    for path in meeting.input_files():
+        out[str(path.relative_to(meeting.folder))] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return out
+
+
+def manifest(meeting: Meeting, packs: Sequence[BuiltPack]) -> dict[str, Any]:
+    """What a build wrote and from what: `status` and scheduled builds compare the input hashes."""
+    return {
+        "meeting": meeting.name,
+        "built_at": dt.datetime.now().isoformat(timespec="seconds"),
+        "inputs": input_hash(meeting),
+        "packs": {p.name: {"label": p.label, "pages": p.pages} for p in packs},
+    }
 
 
 def _fail(exc: OSError, where: Path) -> PublishError:
@@ -83,8 +119,8 @@ def _remove_stale_staging(outdir: Path) -> None:
             shutil.rmtree(entry, ignore_errors=True)
 
 
-def publish(files: dict[str, Path], outdir: Path, manifest: dict[str, Any]) -> list[Path]:
-    """Move built files (name -> temporary path) into `outdir`, replacing old versions atomically.
+def publish(meeting: Meeting, packs: Sequence[BuiltPack], outdir: Path) -> list[Path]:
+    """Move built packs into `outdir`, replacing old versions atomically; returns their paths.
 
     Pack files that the previous build wrote and this one did not (say, a public/private pair when
     the exempt item has gone) are removed, so the folder never mixes two builds' packs.
@@ -95,12 +131,14 @@ def publish(files: dict[str, Path], outdir: Path, manifest: dict[str, Any]) -> l
         _remove_stale_staging(outdir)
         staging.mkdir()
         staged: dict[str, Path] = {}
+        files = {p.name: p.path for p in packs}
         for name, src in files.items():
             dest = staging / name
             shutil.copyfile(src, dest)
             _fsync(dest)
             staged[name] = dest
-        (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True))
+        record = manifest(meeting, packs)
+        (staging / MANIFEST).write_text(json.dumps(record, indent=2, sort_keys=True))
         _fsync(staging / MANIFEST)
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)

@@ -28,7 +28,8 @@ from pypdf import PdfReader
 from packbuilder import publish as publish_module
 from packbuilder.build import build
 from packbuilder.errors import PublishError
-from packbuilder.publish import MANIFEST
+from packbuilder.meeting import load_meeting
+from packbuilder.publish import MANIFEST, BuiltPack
 from tests.factory import make_meeting
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -180,6 +181,8 @@ def test_publish_stopped_at_every_step_leaves_old_or_new_packs(tmp_path: Path, m
     built.mkdir()
     for n in names:
         (built / n).write_bytes(new[n])
+    meeting = load_meeting(make_meeting(tmp_path / NAME, items=[{"title": "Apologies"}]))
+    packs = [BuiltPack(n, built / n, n, "public" in n, 1, 0, 0) for n in names]
     steps = {
         "copyfile": publish_module.shutil.copyfile,
         "_fsync": publish_module._fsync,
@@ -213,7 +216,7 @@ def test_publish_stopped_at_every_step_leaves_old_or_new_packs(tmp_path: Path, m
             (out / n).write_bytes(old[n])
         calls = 0
         try:
-            publish_module.publish({n: built / n for n in names}, out, {"packs": {}})
+            publish_module.publish(meeting, packs, out)
         except Killed:
             stopped = True
         else:
