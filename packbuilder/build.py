@@ -13,6 +13,7 @@ LibreOffice itself, so every caller gets the same safety.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import tempfile
 import time
@@ -31,8 +32,16 @@ from packbuilder.meeting import find_workbook, load_meeting
 from packbuilder.model import Meeting, Paper
 from packbuilder.papers import PaperPdfs, paper_pdfs
 from packbuilder.plan import PackSpec, plan_packs
-from packbuilder.publish import BuiltPack, publish
+from packbuilder.publish import (
+    BuiltPack,
+    current_versions,
+    file_hash,
+    intact,
+    publish,
+    read_manifest,
+)
 from packbuilder.scratch import clear_stale_scratch, scratch_prefix
+from packbuilder.versions import Edition, edition, pack_content
 
 Progress = Callable[[str], None]
 log = logging.getLogger("packbuilder")
@@ -113,12 +122,21 @@ def build(
         work = stack.enter_context(scratch_folder())
         papers = paper_pdfs(_papers_of(specs), meeting.folder, converter, work, say)
         layouts = [layout_of(spec, papers) for spec in specs]
+        editions = _editions(meeting, specs, layouts, outdir, today or dt.date.today())
+        changed = [n for n, (e, _) in enumerate(editions) if not e.unchanged]
         say("rendering frontsheets")
-        published = [today or dt.date.today()] * len(specs)
         fronts = frontsheet.render_frontsheets(
-            meeting, specs, layouts, published, work / "frontsheets"
+            meeting,
+            [specs[n] for n in changed],
+            [layouts[n] for n in changed],
+            [editions[n][0].published_line for n in changed],
+            work / "frontsheets",
         )
-        built = _assemble(meeting, specs, layouts, papers, fronts, converter, work, say)
+        made = _assemble(meeting, specs, layouts, changed, papers, fronts, converter, work, say)
+        built = [
+            _pack(meeting, specs[n], layouts[n], *editions[n], made.get(n), outdir)
+            for n in range(len(specs))
+        ]
         say("publishing")
         written = publish(meeting, built, outdir)
         after = converter.stats()
@@ -159,17 +177,54 @@ def layout_of(spec: PackSpec, papers: PaperPdfs) -> Layout:
     )
 
 
+def _editions(
+    meeting: Meeting, specs: Sequence[PackSpec], layouts: Sequence[Layout], outdir: Path,
+    today: dt.date,
+) -> list[tuple[Edition, str]]:
+    """Each pack's edition (new version, or the published one unchanged) and content key."""
+    hashes = functools.cache(file_hash)
+    published = current_versions(outdir, meeting.name)
+    out = []
+    for spec, layout in zip(specs, layouts, strict=True):
+        key = pack_content(meeting, spec, layout, hashes)
+        current = published.get(spec.filename(meeting), (None, []))[0]
+        ok = current is not None and intact(outdir, current)
+        out.append((edition(current, key, today, ok), key))
+    return out
+
+
+def _pack(
+    meeting: Meeting, spec: PackSpec, layout: Layout, edition: Edition, key: str,
+    made: tuple[Path, int] | None, outdir: Path,
+) -> BuiltPack:
+    name = spec.filename(meeting)
+    if made is not None:
+        path, pages = made
+    else:  # unchanged: the published file stands
+        path, pages = None, _published_pages(outdir, meeting.name, name)
+    return BuiltPack(
+        name, spec.label, not spec.private, pages, layout.total, len(spec.included), key,
+        edition, path,
+    )
+
+
+def _published_pages(outdir: Path, meeting: str, name: str) -> int:
+    pack = ((read_manifest(outdir, meeting) or {}).get("packs") or {}).get(name) or {}
+    return int(pack.get("pages", 0))
+
+
 def _assemble(
     meeting: Meeting,
     specs: Sequence[PackSpec],
     layouts: Sequence[Layout],
+    which: Sequence[int],
     papers: PaperPdfs,
     front_docs: Sequence[Path],
     converter: Converter,
     work: Path,
     say: Progress,
-) -> list[BuiltPack]:
-    """Each pack, complete, in the scratch folder.
+) -> dict[int, tuple[Path, int]]:
+    """Packs `which` (indexes into specs), complete, in the scratch folder: path and page count.
 
     The frontsheets depend only on page counts, so LibreOffice converts them while the numbered
     pages are assembled; they go in front of each pack when both are ready.
@@ -177,26 +232,16 @@ def _assemble(
     with ThreadPoolExecutor(max_workers=1) as pool:
         fronts_job = pool.submit(converter.convert, front_docs, work / "frontsheets-pdf")
         bodies = []
-        for spec, layout in zip(specs, layouts, strict=True):
+        for n in which:
+            spec, layout = specs[n], layouts[n]
             say(
                 f"assembling {spec.label}: {len(spec.included)} items with papers, "
                 f"{layout.total} numbered pages"
             )
             bodies.append(assemble_papers(spec, layout, papers.pdfs))
         fronts = fronts_job.result()
-    built = []
-    for spec, layout, body, front in zip(specs, layouts, bodies, fronts, strict=True):
-        name = spec.filename(meeting)
-        pages = finish_pack(body, meeting, spec, layout, front, work / name)
-        built.append(
-            BuiltPack(
-                name=name,
-                path=work / name,
-                label=spec.label,
-                public=not spec.private,
-                pages=pages,
-                numbered=layout.total,
-                items=len(spec.included),
-            )
-        )
-    return built
+    made = {}
+    for n, body, front in zip(which, bodies, fronts, strict=True):
+        out = work / specs[n].filename(meeting)
+        made[n] = (out, finish_pack(body, meeting, specs[n], layouts[n], front, out))
+    return made

@@ -72,5 +72,5 @@ def _trial_build(meeting: Meeting) -> None:
         papers = [p for spec in specs for item in spec.included for p in item.papers]
         pdfs = paper_pdfs(papers, meeting.folder, DryConverter(), work, lambda _m: None)
         layouts = [layout_of(spec, pdfs) for spec in specs]
-        today = [dt.date.today()] * len(specs)
+        today = [frontsheet.long_date(dt.date.today())] * len(specs)
         frontsheet.render_frontsheets(meeting, specs, layouts, today, work / "frontsheets")

@@ -66,7 +66,8 @@ def item_times(meeting: Meeting) -> dict[str, str]:
     return times
 
 
-def context(meeting: Meeting, spec: PackSpec, layout: Layout, published: dt.date) -> dict[str, Any]:
+def context(meeting: Meeting, spec: PackSpec, layout: Layout, published: str) -> dict[str, Any]:
+    """The frontsheet template's context; `published` is the "Published" line's text."""
     times = item_times(meeting)
     rows = []
     exclusion_done = False
@@ -115,7 +116,7 @@ def context(meeting: Meeting, spec: PackSpec, layout: Layout, published: dt.date
         "supplement": spec.supplement or "",
         "supplement_items": _and(with_papers) if with_papers else "",
         "supplement_word": "item" if len(with_papers) == 1 else "items",
-        "published": long_date(published),
+        "published": published,
         "total_pages": layout.total,
         "extra": dict(meeting.extra),
     }
@@ -129,7 +130,7 @@ def render_frontsheets(
     meeting: Meeting,
     specs: Sequence[PackSpec],
     layouts: Sequence[Layout],
-    published: Sequence[dt.date],
+    published: Sequence[str],
     out: Path,
 ) -> list[Path]:
     """Render (not convert) each pack's frontsheet from its layout into `out`.

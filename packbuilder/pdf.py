@@ -461,7 +461,10 @@ class PackWriter:
         pdf.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
         pdf.Root.PageMode = Name.UseOutlines
         try:
-            pdf.save(out, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+            # no random /ID: an unchanged pack rebuilt is the same file, byte for byte
+            pdf.save(
+                out, object_stream_mode=pikepdf.ObjectStreamMode.generate, deterministic_id=True
+            )
         finally:
             for src in self._sources:
                 src.close()

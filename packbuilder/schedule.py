@@ -33,7 +33,8 @@ from packbuilder.errors import BuildLockedError, ErrorList, InputError, MissingP
 from packbuilder.lock import meeting_lock
 from packbuilder.meeting import WORKBOOK_NAME, load_meeting, read_date_and_rule
 from packbuilder.model import Meeting, Status
-from packbuilder.publish import input_hash, read_manifest
+from packbuilder.publish import current_versions, input_hash, read_manifest
+from packbuilder.versions import history_line
 
 DEFAULT_WINDOW = 10  # working days before the deadline
 LATE_NOTE = (
@@ -75,6 +76,7 @@ class MeetingStatus:
     problem: str = ""  # the first problem, when the meeting cannot be built
     problems: int = 0
     built_at: str = ""
+    history: tuple[str, ...] = ()  # one line per pack: its versions and when each was published
 
     @property
     def name(self) -> str:
@@ -138,11 +140,11 @@ def output_for(folder: Path, output_root: Path | None = None) -> Path:
 
 def build_state(meeting: Meeting, outdir: Path) -> tuple[State, str]:
     """Whether the packs in `outdir` were built from the meeting's inputs as they are now."""
-    manifest = read_manifest(outdir)
+    manifest = read_manifest(outdir, meeting.name)
     if not manifest:
         return State.NOT_BUILT, ""
-    packs = manifest.get("packs") or {}
-    if not packs or not all((outdir / name).is_file() for name in packs):
+    versions = current_versions(outdir, meeting.name)
+    if not versions or not all((outdir / v.file).is_file() for v, _ in versions.values()):
         return State.NOT_BUILT, ""  # someone removed a pack: the folder no longer holds a build
     built_at = str(manifest.get("built_at", ""))
     if manifest.get("inputs") != input_hash(meeting):
@@ -187,6 +189,12 @@ def meeting_status(folder: Path, today: dt.date, output_root: Path | None = None
         status.problems = len(errors)
         return status
     status.state, status.built_at = build_state(meeting, outdir)
+    packs = (read_manifest(outdir, meeting.name) or {}).get("packs") or {}
+    labels = {name: pack.get("label", name) for name, pack in packs.items()}
+    status.history = tuple(
+        history_line(labels.get(name, name), earlier, current)
+        for name, (current, earlier) in current_versions(outdir, meeting.name).items()
+    )
     status.to_follow = tuple(
         i.number for i in meeting.items if i.status is Status.TO_FOLLOW and not i.papers
     )

@@ -10,6 +10,7 @@ regular file, and a full disk is an OSError(ENOSPC) injected where the pack is c
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import errno
 import itertools
 import json
@@ -29,12 +30,14 @@ from packbuilder import publish as publish_module
 from packbuilder.build import build
 from packbuilder.errors import PublishError
 from packbuilder.meeting import load_meeting
-from packbuilder.publish import MANIFEST, BuiltPack
+from packbuilder.publish import BuiltPack, current_versions
+from packbuilder.versions import edition
 from tests.factory import make_meeting
 
 ROOT = Path(__file__).resolve().parent.parent
 NAME = "meeting"
 PACK = f"{NAME}-agenda-pack.pdf"
+MANIFEST = f"packbuilder-{NAME}.json"
 
 pytestmark = pytest.mark.libreoffice
 
@@ -57,7 +60,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return {
         str(p.relative_to(folder)): p.read_bytes()
         for p in sorted(folder.rglob("*"))
-        if p.is_file() and p.name != ".packbuilder.lock"
+        if p.is_file() and not p.name.endswith(".lock")
     }
 
 
@@ -97,6 +100,7 @@ def test_disk_full_keeps_the_previous_pack(
     out = tmp_path / "out"
     build(folder, out, converter=libreoffice)
     before = snapshot(out)
+    meeting(tmp_path, venue="Warspite Room, Council House")  # a new version to publish
 
     def full(*_args, **_kwargs):  # type: ignore[no-untyped-def]
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
@@ -114,7 +118,7 @@ def test_disk_full_keeps_the_previous_pack(
         real_fsync = publish_module._fsync
 
         def fsync(path: Path) -> None:
-            if path.name == MANIFEST:
+            if path.name == "manifest.json":  # the record, written aside before its rename
                 full()
             real_fsync(path)
 
@@ -139,6 +143,7 @@ def test_disk_full_while_assembling_is_one_clear_line(
     out = tmp_path / "out"
     build(folder, out, converter=libreoffice)
     before = snapshot(out)
+    meeting(tmp_path, venue="Warspite Room, Council House")  # a new version to publish
 
     def full(*_args, **_kwargs):  # type: ignore[no-untyped-def]
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
@@ -165,29 +170,48 @@ def test_stale_staging_of_a_killed_build_is_cleared(tmp_path: Path, libreoffice)
     build(folder, out, converter=libreoffice)
     assert not stale.exists()
     assert live.exists()
-    assert {p.name for p in out.iterdir() if not p.name.startswith(".")} == {PACK, MANIFEST}
+    assert {p.name for p in out.iterdir() if not p.name.startswith(".")} == {"public", MANIFEST}
+    assert [p.name for p in (out / "public").iterdir()] == [PACK]
 
 
 class Killed(BaseException):
     """Stands for SIGKILL: not an Exception, so no `except Exception` in the code can swallow it."""
 
 
-def test_publish_stopped_at_every_step_leaves_old_or_new_packs(tmp_path: Path, monkeypatch) -> None:
+def test_publish_stopped_at_every_step_leaves_old_or_new_packs(  # noqa: C901 - one story
+    tmp_path: Path, monkeypatch
+) -> None:
     """Stop `publish` at each of its file operations in turn: every pack is old or new, whole."""
     names = [f"{NAME}-agenda-pack-public.pdf", f"{NAME}-agenda-pack-private.pdf"]
+    folders = {names[0]: "public", names[1]: "private"}
     old = {n: f"%PDF old {n} ".encode() * 500 for n in names}
     new = {n: f"%PDF new {n} ".encode() * 700 for n in names}
-    built = tmp_path / "built"
-    built.mkdir()
-    for n in names:
-        (built / n).write_bytes(new[n])
+    for version, content in ((1, old), (2, new)):
+        (tmp_path / f"v{version}").mkdir()
+        for n in names:
+            (tmp_path / f"v{version}" / n).write_bytes(content[n])
     meeting = load_meeting(make_meeting(tmp_path / NAME, items=[{"title": "Apologies"}]))
-    packs = [BuiltPack(n, built / n, n, "public" in n, 1, 0, 0) for n in names]
+    day = dt.date(2020, 2, 26)
+
+    def packs(version: int, out: Path) -> list[BuiltPack]:
+        current = current_versions(out, NAME)
+        made = []
+        for n in names:
+            ed = edition(current[n][0] if n in current else None, f"key{version}", day, True)
+            path = tmp_path / f"v{version}" / n
+            made.append(BuiltPack(n, n, "public" in n, 1, 0, 0, f"key{version}", ed, path))
+        return made
+
+    first = tmp_path / "first"
+    publish_module.publish(meeting, packs(1, first), first)
+    for n in range(1, 40):  # copied before shutil is patched below
+        shutil.copytree(first, tmp_path / f"out{n}")
     steps = {
         "copyfile": publish_module.shutil.copyfile,
         "_fsync": publish_module._fsync,
         "replace": publish_module.os.replace,
         "_fsync_dir": publish_module._fsync_dir,
+        "link": publish_module.os.link,
     }
     calls = 0
     stop_at = 0
@@ -209,25 +233,26 @@ def test_publish_stopped_at_every_step_leaves_old_or_new_packs(tmp_path: Path, m
     monkeypatch.setattr(publish_module, "_fsync", step(steps["_fsync"]))
     monkeypatch.setattr(publish_module.os, "replace", step(steps["replace"]))
     monkeypatch.setattr(publish_module, "_fsync_dir", step(steps["_fsync_dir"]))
+    monkeypatch.setattr(publish_module.os, "link", step(steps["link"]))
     for stop_at in itertools.count(1):
         out = tmp_path / f"out{stop_at}"
-        out.mkdir()
-        for n in names:
-            (out / n).write_bytes(old[n])
         calls = 0
         try:
-            publish_module.publish(meeting, packs, out)
+            publish_module.publish(meeting, packs(2, out), out)
         except Killed:
             stopped = True
         else:
             stopped = False
         for n in names:
-            assert (out / n).read_bytes() in (old[n], new[n]), f"stopped at step {stop_at}"
+            assert (out / folders[n] / n).read_bytes() in (old[n], new[n]), f"step {stop_at}"
         visible = {p.name for p in out.iterdir() if not p.name.startswith(".")}
-        assert visible <= {*names, MANIFEST}
+        assert visible <= {"public", "private", "archive", MANIFEST}
         if not stopped:
             break
-    assert stop_at > 6  # every step was tried: two copies, their fsyncs, the renames
+    assert stop_at > 8  # every step was tried: two copies, their fsyncs, archive links, renames
+    for n in names:  # the finished publish kept the first version in the archive
+        archived = out / "archive" / n.replace(".pdf", ".v1.pdf")
+        assert archived.read_bytes() == old[n]
 
 
 def _page_texts(path: Path) -> list[str]:
@@ -276,7 +301,7 @@ def test_sigkill_at_random_moments_never_leaves_a_broken_pack(tmp_path: Path, li
         meeting(tmp_path, venue)
         result = run_cli("build", NAME, "--output", "out", cwd=tmp_path, env=env)
         assert result.returncode == 0, result.stderr
-        complete.append(_page_texts(out / PACK))
+        complete.append(_page_texts(out / "public" / PACK))
     assert complete[0] != complete[1]
     # kill anywhere from the start to a little after a build would have finished, so that some
     # kills land while the pack is being published
@@ -309,8 +334,9 @@ def test_sigkill_at_random_moments_never_leaves_a_broken_pack(tmp_path: Path, li
             span = 0.5 * span + 0.5 * 1.3 * (time.monotonic() - launched)
         _reap_orphans(str(tmp))
         visible = {p.name for p in out.iterdir() if not p.name.startswith(".")}
-        assert visible == {PACK, MANIFEST}, f"seed {seed}: {visible}"
-        texts = _page_texts(out / PACK)
+        assert visible <= {"public", "archive", MANIFEST}, f"seed {seed}: {visible}"
+        assert [p.name for p in (out / "public").iterdir()] == [PACK], f"seed {seed}"
+        texts = _page_texts(out / "public" / PACK)
         assert texts in complete, f"seed {seed}: the pack is not a complete pack of either build"
         current = complete.index(texts)
         seen[current] += 1
