@@ -6,8 +6,9 @@ folder named by ``PACKBUILDER_TEMPLATES``; otherwise the ``templates/`` shipped 
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
+
+from packbuilder.settings import settings
 
 SHIPPED = Path(__file__).resolve().parent.parent / "templates"
 
@@ -16,9 +17,9 @@ def template_dirs(meeting_folder: Path | None = None) -> list[Path]:
     dirs = []
     if meeting_folder is not None:
         dirs.append(meeting_folder / "templates")
-    env = os.environ.get("PACKBUILDER_TEMPLATES")
-    if env:
-        dirs.append(Path(env))
+    override = settings().templates_dir
+    if override is not None:
+        dirs.append(override)
     dirs.append(SHIPPED)
     return dirs
 

@@ -24,12 +24,15 @@ from pypdf import PdfReader
 from packbuilder.convert import (
     PARALLEL_MIN_DOCUMENTS,
     CachingConverter,
+    ConversionStats,
+    Converter,
     LibreOffice,
-    cache_dir,
-    default_processes,
     kept_profile,
+    open_converter,
 )
-from packbuilder.errors import ConversionError
+from packbuilder.convert import libreoffice as libreoffice_module
+from packbuilder.errors import ConversionError, Source
+from packbuilder.settings import Settings, settings
 from tests.factory import write_docx
 
 FAKE = r"""#!{python}
@@ -142,8 +145,8 @@ def test_default_processes(
     monkeypatch: pytest.MonkeyPatch, cores: int | None, env: str, expected: int
 ) -> None:
     monkeypatch.setattr(os, "cpu_count", lambda: cores)
-    monkeypatch.setenv("PACKBUILDER_CONVERT_PROCESSES", env)
-    assert default_processes() == expected
+    chosen = Settings.from_env({"PACKBUILDER_CONVERT_PROCESSES": env}).convert_processes
+    assert chosen == expected
 
 
 def test_a_lone_process_starts_with_the_malloc_tuning(fake_soffice: Path, tmp_path: Path) -> None:
@@ -203,7 +206,7 @@ def test_profiles_are_kept_between_builds_and_never_shared(
     lo.convert(docs(tmp_path / "b", "two"), tmp_path / "o2")
     first, second = starts(fake_soffice)
     assert first["profile"] == second["profile"]
-    assert _profile_dir(first).is_relative_to(cache_dir().resolve())
+    assert _profile_dir(first).is_relative_to(settings().cache_dir.resolve())
     with kept_profile() as held:  # another build is using that profile now
         assert held == _profile_dir(first)
         lo.convert(docs(tmp_path / "c", "three"), tmp_path / "o3")
@@ -216,9 +219,9 @@ def test_a_failure_discards_the_kept_profile(fake_soffice: Path, tmp_path: Path)
             docs(tmp_path / "in", "CRASH always"), tmp_path / "out"
         )
     kept, fresh = starts(fake_soffice)
-    assert _profile_dir(kept).is_relative_to(cache_dir().resolve())
+    assert _profile_dir(kept).is_relative_to(settings().cache_dir.resolve())
     assert not _profile_dir(kept).exists()
-    assert not _profile_dir(fresh).is_relative_to(cache_dir().resolve())
+    assert not _profile_dir(fresh).is_relative_to(settings().cache_dir.resolve())
 
 
 def test_a_crash_is_retried_once_and_half_written_pdfs_are_redone(
@@ -317,7 +320,7 @@ def test_real_libreoffice_converts_a_non_ascii_name_alone(
 # --- the cache ----------------------------------------------------------------------------------
 
 
-class Counting:
+class Counting(Converter):
     """A converter recording what it is asked to convert; each PDF reads its document's text."""
 
     def __init__(self, version: str = "v1") -> None:
@@ -327,8 +330,16 @@ class Counting:
     def version(self) -> str:
         return self._version
 
-    def convert(self, documents, outdir):  # type: ignore[no-untyped-def]
+    def stats(self) -> ConversionStats:
+        return ConversionStats(converted=sum(len(b) for b in self.batches))
+
+    def close(self) -> None:
+        self.closed = True
+
+    def convert(self, documents, outdir, *, sources=None):  # type: ignore[no-untyped-def]
         from tests.factory import write_pdf
+
+        self.sources = sources
 
         outdir.mkdir(parents=True, exist_ok=True)
         self.batches.append([d.name for d in documents])
@@ -346,7 +357,7 @@ def test_the_cache_converts_the_same_bytes_once(tmp_path: Path) -> None:
     second = cache.convert([a, b], tmp_path / "o2")
     assert inner.batches == [["paper 0.docx", "paper 1.docx"]]
     assert [first_text(p) for p in first] == [first_text(p) for p in second]
-    assert (cache.hits, cache.misses) == (2, 2)
+    assert cache.stats() == ConversionStats(converted=2, cached=2)
     b.write_text("beta, revised\n")
     cache.convert([a, b], tmp_path / "o3")
     assert inner.batches[1] == ["paper 1.docx"]
@@ -413,8 +424,7 @@ def _soffice_running(profile_hint: str) -> list[str]:
 @pytest.mark.libreoffice
 def test_prestarted_libreoffice_takes_the_first_conversion_and_is_gone_after(tmp_path: Path,
                                                                               monkeypatch) -> None:
-    monkeypatch.setenv("PACKBUILDER_CACHE", str(tmp_path / "cache"))
-    lo = LibreOffice()
+    lo = LibreOffice(settings=Settings(cache_dir=tmp_path / "cache"))
     lo.prestart()
     warm = lo._warm
     assert warm is not None and warm.proc.poll() is None, "prestart started no LibreOffice"
@@ -431,8 +441,7 @@ def test_prestarted_libreoffice_takes_the_first_conversion_and_is_gone_after(tmp
 @pytest.mark.libreoffice
 def test_prestarted_libreoffice_is_stopped_when_no_conversion_comes(tmp_path: Path,
                                                                     monkeypatch) -> None:
-    monkeypatch.setenv("PACKBUILDER_CACHE", str(tmp_path / "cache"))
-    lo = LibreOffice()
+    lo = LibreOffice(settings=Settings(cache_dir=tmp_path / "cache"))
     lo.prestart()
     warm = lo._warm
     assert warm is not None and warm.proc.poll() is None
@@ -443,12 +452,9 @@ def test_prestarted_libreoffice_is_stopped_when_no_conversion_comes(tmp_path: Pa
 
 @pytest.mark.libreoffice
 def test_prestarted_libreoffice_does_not_outlive_its_limit(tmp_path: Path, monkeypatch) -> None:
-    """A build killed before its conversion leaves no LibreOffice running for ever."""
-    from packbuilder import convert
-
-    monkeypatch.setenv("PACKBUILDER_CACHE", str(tmp_path / "cache"))
-    monkeypatch.setattr(convert, "WARM_LIMIT", 3)
-    lo = LibreOffice()
+    """A prestarted LibreOffice whose guard is gone too still ends: coreutils' timeout."""
+    monkeypatch.setattr(libreoffice_module, "WARM_LIMIT", 3)
+    lo = LibreOffice(settings=Settings(cache_dir=tmp_path / "cache"))
     lo.prestart()
     warm = lo._warm
     assert warm is not None
