@@ -33,7 +33,7 @@ OPTIONS = ("--headless", "--invisible", "--nologo", "--norestore", "--nolockchec
 _GUARD = (
     'trap "" HUP INT TERM QUIT PIPE; '
     'while read -r line; do [ "$line" = done ] && exit 0; done; '
-    'kill -KILL -- "-$1" 2>/dev/null'
+    'kill -9 "-$1" 2>/dev/null'  # dash's kill takes no "--"
 )
 
 
