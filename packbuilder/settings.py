@@ -48,7 +48,7 @@ class Settings:
         default) runs it in an empty network namespace where the system allows one.
     ``PACKBUILDER_CACHE``
         Folder of the conversion cache and the kept LibreOffice profiles (default: the user's
-        cache folder, see `default_cache_dir`).
+        cache folder, see `default_cache_dir`; platformdirs reads ``XDG_CACHE_HOME`` itself).
     ``PACKBUILDER_TEMPLATES``
         A folder of Word templates searched after a meeting folder's own ``templates/`` and before
         the shipped ones (default: none).

@@ -204,8 +204,8 @@ class LibreOffice(Converter):
         check_sources(documents, sources)
         if not documents:
             return []
-        outdir.mkdir(parents=True, exist_ok=True)
         try:
+            outdir.mkdir(parents=True, exist_ok=True)
             with tempfile.TemporaryDirectory(prefix=scratch_prefix("lo")) as tmp:
                 results = self._convert_in(Path(tmp), documents, sources, outdir)
         except OSError as exc:
