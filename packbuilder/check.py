@@ -15,7 +15,7 @@ from pathlib import Path
 
 from packbuilder import frontsheet
 from packbuilder.build import layout_of, scratch_folder
-from packbuilder.convert import ConversionStats
+from packbuilder.convert import ConversionStats, Converter
 from packbuilder.errors import ErrorList, PackError, Source
 from packbuilder.meeting import load_meeting
 from packbuilder.model import Meeting
@@ -24,7 +24,7 @@ from packbuilder.pdf import write_blank_pdf
 from packbuilder.plan import plan_packs
 
 
-class DryConverter:
+class DryConverter(Converter):
     """A converter that converts nothing: every document becomes one blank page."""
 
     def convert(

@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from packbuilder.convert import ConversionStats
+from packbuilder.convert import ConversionStats, Converter
 from packbuilder.errors import Source
 from tests.factory import write_pdf
 
 
-class FakeConverter:
+class FakeConverter(Converter):
     """A one-page PDF per document, recording every batch it was asked to convert."""
 
     def __init__(self) -> None:
