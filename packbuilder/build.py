@@ -182,7 +182,7 @@ def _paper_pdfs(
                 raise InputError(f"template {paper.template}.docx not found", paper.source)
             say(f"rendering {paper.path.name}")
             out = rendered / f"{i:03d}-{paper.template}.docx"
-            render(template, paper.context, out)
+            render(template, paper.data, out)
             to_convert[paper.path] = out
     if to_convert:
         say(f"converting {len(to_convert)} Word documents")

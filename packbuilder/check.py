@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 from packbuilder import frontsheet
+from packbuilder.dates import short_date
 from packbuilder.errors import ErrorList, PackError, Source, TemplateError
 from packbuilder.layout import lay_out
 from packbuilder.meeting import load_meeting
@@ -38,7 +39,7 @@ def check_meeting(folder: Path) -> tuple[dict[str, list[str]], list[str]]:
             grouped.setdefault(file, []).append(str(e))
         return grouped, []
     summary = [
-        f"{meeting.name}: {meeting.body}, {meeting.date:%-d %B %Y}: {len(meeting.items)} "
+        f"{meeting.name}: {meeting.body}, {short_date(meeting.date)}: {len(meeting.items)} "
         f"items, {sum(len(i.papers) for i in meeting.items)} papers; all inputs look right"
     ]
     for spec in plan_packs(meeting):
@@ -69,7 +70,7 @@ def try_templates(meeting: Meeting) -> list[PackError]:
             if template is None or template in failed:
                 continue
             try:
-                render(template, paper.context, work / f"{n:03d}.docx")
+                render(template, paper.data, work / f"{n:03d}.docx")
             except TemplateError as exc:
                 failed.add(template)
                 errors.append(exc)

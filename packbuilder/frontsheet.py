@@ -10,10 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from packbuilder.dates import clock, long_date
 from packbuilder.layout import Layout
 from packbuilder.model import AgendaItem, Meeting, Status
 from packbuilder.plan import PackSpec
-from packbuilder.render import clock, long_date
 
 SCHEDULE_12A = "Part 1 of Schedule 12A to the Local Government Act 1972"
 
