@@ -2,7 +2,7 @@
 
 The one home of this wording: the frontsheet, the minutes, the money documents, pack titles and
 the templates' filters (``long_date``, ``short_date``, ``clock``) all call these functions. They
-avoid strftime's ``%-d``, which only glibc understands.
+avoid strftime's flag for an unpadded day (a dash after the percent sign), which only glibc knows.
 """
 
 from __future__ import annotations

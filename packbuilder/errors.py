@@ -69,7 +69,8 @@ _LINE_BREAKS = re.compile(r"\s*[\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+\s*")
 
 
 def one_line(text: str) -> str:
-    """`text` with its line breaks (from cells typed with Alt+Enter, or odd file names) as spaces."""
+    """`text` with its line breaks (from cells typed with Alt+Enter, or odd file names) as spaces.
+    """
     return _LINE_BREAKS.sub(" ", text).strip()
 
 

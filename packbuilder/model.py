@@ -18,7 +18,8 @@ from packbuilder.errors import Source
 
 
 class Status(enum.Enum):
-    """An agenda item's papers: present (blank), spoken to (verbal), or arriving late (to follow)."""
+    """An agenda item's papers: present (blank), spoken to (verbal), or arriving late (to follow).
+    """
 
     PAPERS = ""
     VERBAL = "verbal"
