@@ -145,6 +145,7 @@ def test_printed_total_is_sum_of_printed_amounts(
     bal = money.balance(grant, allocations, cfwd)
     total = money.pounds(bal.allocated, pence)
     assert printed(total)[0] == sum((printed(r)[0] for r in rows), Decimal(0))
+    assert printed(total)[0] == sum(allocations, Decimal(0))  # and both are the exact sum
     # every printed amount has the same number of decimals, so the column adds up by eye
     assert len({"." in r for r in [*rows, total]}) == 1
     label = bal.label(pence)
