@@ -16,6 +16,7 @@ from pathlib import Path
 from packbuilder import frontsheet
 from packbuilder.build import layout_of, scratch_folder
 from packbuilder.convert import ConversionStats, Converter
+from packbuilder.dates import long_date, short_date
 from packbuilder.errors import ErrorList, PackError, Source
 from packbuilder.meeting import load_meeting
 from packbuilder.model import Meeting
@@ -56,7 +57,7 @@ def check_meeting(folder: Path) -> tuple[dict[str, list[str]], list[str]]:
             grouped.setdefault(file, []).append(str(e))
         return grouped, []
     summary = [
-        f"{meeting.name}: {meeting.body}, {frontsheet.long_date(meeting.date)}: "
+        f"{meeting.name}: {meeting.body}, {short_date(meeting.date)}: "
         f"{len(meeting.items)} items, {sum(len(i.papers) for i in meeting.items)} papers; all "
         "inputs look right"
     ]
@@ -72,5 +73,5 @@ def _trial_build(meeting: Meeting) -> None:
         papers = [p for spec in specs for item in spec.included for p in item.papers]
         pdfs = paper_pdfs(papers, meeting.folder, DryConverter(), work, lambda _m: None)
         layouts = [layout_of(spec, pdfs) for spec in specs]
-        today = [frontsheet.long_date(dt.date.today())] * len(specs)
+        today = [long_date(dt.date.today())] * len(specs)
         frontsheet.render_frontsheets(meeting, specs, layouts, today, work / "frontsheets")

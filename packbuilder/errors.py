@@ -8,8 +8,13 @@ reaching a user is a bug.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar, overload
+
+T = TypeVar("T")
+D = TypeVar("D")
 
 
 @dataclass(frozen=True)
@@ -44,8 +49,6 @@ def _display_path(path: Path) -> str:
 
 class PackError(Exception):
     """Base of every error packbuilder raises on purpose: one line for the user."""
-
-    kind = "error"
 
     def __init__(self, message: str, source: Source | Path | None = None) -> None:
         if isinstance(source, Path):
@@ -125,6 +128,20 @@ class Collector:
 
     def warn(self, message: str) -> None:
         self.warnings.append(message)
+
+    @overload
+    def attempt(self, fn: Callable[..., T], *args: Any) -> T | None: ...
+
+    @overload
+    def attempt(self, fn: Callable[..., T], *args: Any, default: D) -> T | D: ...
+
+    def attempt(self, fn: Callable[..., Any], *args: Any, default: Any = None) -> Any:
+        """`fn(*args)`, or `default` with its error kept: every bad cell is named at once."""
+        try:
+            return fn(*args)
+        except PackError as exc:
+            self.add(exc)
+            return default
 
     def raise_if_any(self) -> None:
         if len(self.errors) == 1:

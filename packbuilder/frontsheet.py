@@ -12,11 +12,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from packbuilder.dates import clock, long_date
 from packbuilder.errors import Collector, PackError, TemplateError
 from packbuilder.layout import Layout
 from packbuilder.model import AgendaItem, Meeting, Status
 from packbuilder.plan import PackSpec
-from packbuilder.render import clock, long_date, render
+from packbuilder.render import render
 from packbuilder.templates import find_template
 
 SCHEDULE_12A = "Part 1 of Schedule 12A to the Local Government Act 1972"

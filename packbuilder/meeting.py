@@ -80,14 +80,6 @@ def read_date_and_rule(folder: Path) -> tuple[dt.date, str]:
     return date, rule  # type: ignore[return-value]
 
 
-def _try(errors: Collector, fn, *args, default=None):  # type: ignore[no-untyped-def]
-    try:
-        return fn(*args)
-    except PackError as exc:
-        errors.add(exc)
-        return default
-
-
 def _meeting_fields(wb: sheets.Workbook, errors: Collector) -> dict:  # type: ignore[type-arg]
     try:
         fs = wb.fields("Meeting")
@@ -97,26 +89,26 @@ def _meeting_fields(wb: sheets.Workbook, errors: Collector) -> dict:  # type: ig
     out: dict = {}  # type: ignore[type-arg]
 
     def required(name: str, *aliases: str) -> sheets.Cell | None:
-        return _try(errors, fs.require, name, *aliases)
+        return errors.attempt(fs.require, name, *aliases)
 
     body = required("Body", "Committee", "Board")
     out["body"] = sheets.text(body) if body else ""
     date = required("Date", "Meeting date")
-    out["date"] = _try(errors, sheets.date, date, "the meeting date") if date else None
+    out["date"] = errors.attempt(sheets.date, date, "the meeting date") if date else None
     start = required("Start time", "Time", "Start")
-    out["start_time"] = _try(errors, sheets.time, start, "the start time") if start else None
+    out["start_time"] = errors.attempt(sheets.time, start, "the start time") if start else None
     venue = required("Venue", "Place", "Location")
     out["venue"] = sheets.text(venue) if venue else ""
     end = fs.get("End time", "Finish time", "End")
     out["end_time"] = (
-        _try(errors, sheets.time, end, "the end time") if end and not end.blank else None
+        errors.attempt(sheets.time, end, "the end time") if end and not end.blank else None
     )
-    out["chair"] = _opt(fs, "Chair")
-    out["title"] = _opt(fs, "Pack title", "Title")
+    out["chair"] = fs.text("Chair")
+    out["title"] = fs.text("Pack title", "Title")
     out["contact"] = Contact(
-        name=_opt(fs, "Contact name", "Contact", "Democratic advisor", "Democratic adviser"),
-        phone=_opt(fs, "Contact phone", "Phone", "Telephone"),
-        email=_opt(fs, "Contact email", "Contact e-mail", "Email", "E-mail"),
+        name=fs.text("Contact name", "Contact", "Democratic advisor", "Democratic adviser"),
+        phone=fs.text("Contact phone", "Phone", "Telephone"),
+        email=fs.text("Contact email", "Contact e-mail", "Email", "E-mail"),
     )
     rule_cell = fs.get("Deadline rule", "Publication rule", "Rule")
     rule = sheets.text(rule_cell).lower() if rule_cell else ""
@@ -165,11 +157,6 @@ def _meeting_fields(wb: sheets.Workbook, errors: Collector) -> dict:  # type: ig
     }
     out["extra"] = {k: sheets.text(c) for k, c in fs.items() if sheets.normalise(k) not in known}
     return out
-
-
-def _opt(fs: sheets.FieldSheet, *names: str) -> str:
-    cell = fs.get(*names)
-    return sheets.text(cell) if cell else ""
 
 
 def _agenda(wb: sheets.Workbook, folder: Path, errors: Collector) -> list[AgendaItem]:
@@ -221,12 +208,11 @@ def _item(rec: sheets.Record, folder: Path, errors: Collector) -> AgendaItem:
         raise InputError(f"item {number} has no title; fill it in", title_cell.source)
     # a bad status or time is collected, not raised, so that the item's papers are still checked
     # and `packbuilder check` lists every problem at once
-    status = _try(errors, _status, rec.cell("status"), default=Status.PAPERS)
+    status = errors.attempt(_status, rec.cell("status"), default=Status.PAPERS)
     minutes_cell = rec.cell("time")
     minutes = None
     if not minutes_cell.blank:
-        minutes = _try(
-            errors,
+        minutes = errors.attempt(
             sheets.integer,
             _strip_mins(minutes_cell),
             "the time allowed in minutes, as a whole number such as 15",
@@ -234,11 +220,13 @@ def _item(rec: sheets.Record, folder: Path, errors: Collector) -> AgendaItem:
     exempt_cell = rec.cell("exempt paragraph")
     exempt = None
     if not exempt_cell.blank:
-        exempt = _try(errors, _exempt, exempt_cell)
+        exempt = errors.attempt(_exempt, exempt_cell)
     supplement_cell = rec.cell("supplement")
     supplement = None
     if not supplement_cell.blank:
-        supplement = _try(errors, sheets.integer, supplement_cell, "a supplement number (1, 2 ...)")
+        supplement = errors.attempt(
+            sheets.integer, supplement_cell, "a supplement number (1, 2 ...)"
+        )
         if supplement is not None and status is not Status.TO_FOLLOW:
             errors.add(
                 InputError(

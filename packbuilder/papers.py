@@ -58,7 +58,7 @@ def render_data_papers(
         say(f"rendering {paper.path.name}")
         try:
             rendered[paper.path] = render(
-                template, paper.context, out / f"{i:03d}-{paper.template}.docx"
+                template, paper.data, out / f"{i:03d}-{paper.template}.docx"
             )
         except TemplateError as exc:
             failed[template] = exc

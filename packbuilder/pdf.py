@@ -236,11 +236,6 @@ def page_count(path: Path) -> int:
         ) from None
 
 
-def page_texts(path: Path) -> list[str]:
-    """The text of every page (for checks and tests)."""
-    return [p.extract_text() or "" for p in PdfReader(path).pages]
-
-
 # --- stamps --------------------------------------------------------------------------------------
 
 

@@ -9,48 +9,17 @@ field.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Mapping
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
+from packbuilder.contexts import FILTERS, template_context
 from packbuilder.errors import TemplateError
-
-
-def long_date(value: dt.date | None) -> str:
-    return "" if value is None else f"{value:%A} {value.day} {value:%B %Y}"
-
-
-def short_date(value: dt.date | None) -> str:
-    return "" if value is None else f"{value.day} {value:%B %Y}"
-
-
-def clock(value: dt.time | None) -> str:
-    """Times as committee papers write them: 2.00 pm, 10 am."""
-    if value is None:
-        return ""
-    hour = value.hour % 12 or 12
-    suffix = "am" if value.hour < 12 else "pm"
-    return f"{hour}.{value.minute:02d} {suffix}" if value.minute else f"{hour} {suffix}"
-
-
-def pounds(value: Decimal | int | None, pence: bool | None = None) -> str:
-    """£160,200 (whole pounds) or £1,234.50 (pence shown when there are any, or when asked)."""
-    if value is None:
-        return ""
-    amount = Decimal(value)
-    show_pence = pence if pence is not None else amount != amount.to_integral_value()
-    text = f"{abs(amount):,.2f}" if show_pence else f"{abs(amount):,.0f}"
-    return f"-£{text}" if amount < 0 else f"£{text}"
-
-
-FILTERS = {"long_date": long_date, "short_date": short_date, "clock": clock, "pounds": pounds}
-
+from packbuilder.model import DocumentData
 
 MAX_REPEAT = 100_000  # items or characters one `*` in a template may make
 MAX_POWER = 1_000  # largest exponent of `**`
@@ -79,17 +48,25 @@ class _Sandbox(SandboxedEnvironment):
 
 def environment() -> SandboxedEnvironment:
     env = _Sandbox(undefined=jinja2.StrictUndefined, autoescape=True)
-    env.filters.update(FILTERS)
+    env.filters.update(FILTERS)  # dates, times and pounds, worded by `contexts`
     return env
 
 
-def render(template: Path, context: Mapping[str, Any], out: Path) -> Path:
+def render(template: Path, context: Mapping[str, Any] | DocumentData | None, out: Path) -> Path:
     """Render `template` with `context` into `out` (.docx).
+
+    `context` is a data paper's model (turned into its template's context by
+    `contexts.template_context`) or, for the frontsheets, the context itself.
 
     Raises:
         TemplateError: naming the template, and the tag or variable at fault.
     """
     from docxtpl import DocxTemplate  # imported here: the one module that owns docxtpl
+
+    if context is None:
+        context = {}
+    elif isinstance(context, DocumentData):
+        context = template_context(context)
 
     try:
         doc = DocxTemplate(str(template))

@@ -17,10 +17,10 @@ import re
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from packbuilder import dates
 from packbuilder.errors import InputError, Source
 from packbuilder.safezip import check_office_zip
 
@@ -215,20 +215,31 @@ class FieldSheet:
             raise InputError(f"{name} is empty; fill it in", cell.source)
         return cell
 
+    def text(self, name: str, *aliases: str) -> str:
+        """The text of a row that may be missing or blank ('' then)."""
+        cell = self.get(name, *aliases)
+        return text(cell) if cell is not None else ""
+
     def items(self) -> Iterator[tuple[str, Cell]]:
         for key, cell in self._cells.items():
             yield self.names[key], cell
 
 
 def _right_of(cell: str | None) -> str | None:
+    """The name of the cell to the right: 'AZ5' -> 'BA5'."""
+    from openpyxl.utils.cell import (  # noqa: PLC0415 - imported only here
+        column_index_from_string,
+        coordinate_from_string,
+        get_column_letter,
+    )
+
     if not cell:
         return cell
-    m = re.match(r"([A-Z]+)(\d+)", cell)
-    if not m:
+    try:
+        column, row = coordinate_from_string(cell)
+    except ValueError:
         return cell
-    col = m.group(1)
-    nxt = chr(ord(col[-1]) + 1) if col[-1] != "Z" else "AA"
-    return f"{col[:-1]}{nxt}{m.group(2)}"
+    return f"{get_column_letter(column_index_from_string(column) + 1)}{row}"
 
 
 class Table:
@@ -276,7 +287,6 @@ class Table:
                 "column or correct its heading",
                 Source(self.path, sheet, f"A{header_row}"),
             )
-        self.header_sources = {normalise(str(c.value)): c.source for c in header if not c.blank}
         for row in rows[1:]:
             for cell in row:
                 if cell.merged_into:
@@ -307,23 +317,12 @@ class Record:
         col_letter = _column_letter(idx)
         return Cell(None, Source(self.table.path, self.table.sheet, f"{col_letter}{self.row}"))
 
-    def has(self, column: str) -> bool:
-        return normalise(column) in self.table.columns
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            name: self.cells[i].value if i < len(self.cells) else None
-            for name, i in self.table.columns.items()
-        }
-
 
 def _column_letter(idx: int) -> str:
-    letters = ""
-    idx += 1
-    while idx:
-        idx, rem = divmod(idx - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
+    """The letter of the column at 0-based `idx`: 0 -> 'A', 26 -> 'AA'."""
+    from openpyxl.utils.cell import get_column_letter  # noqa: PLC0415 - imported only here
+
+    return get_column_letter(idx + 1)
 
 
 # --- parsing cell values -------------------------------------------------------------------------
@@ -337,8 +336,24 @@ def text(cell: Cell) -> str:
     if isinstance(v, float) and v.is_integer():
         return str(int(v))
     if isinstance(v, dt.datetime) and v.time() == dt.time(0):
-        return f"{v:%-d %B %Y}"
+        return dates.short_date(v)
     return str(v).strip()
+
+
+YES = frozenset({"yes", "y", "x", "true", "✓", "✔"})
+NO = frozenset({"no", "n", "false", "-"})
+
+
+def yes_no(cell: Cell | None, what: str, also_yes: frozenset[str] = frozenset()) -> bool:
+    """A yes/no cell ('yes', 'y', 'x', a tick; 'no', 'n', '-'); blank or missing is no."""
+    if cell is None or cell.blank:
+        return False
+    value = normalise(text(cell))
+    if value in YES or value in also_yes:
+        return True
+    if value in NO:
+        return False
+    raise InputError(f"{what}: expected 'yes', 'no' or blank, got {text(cell)!r}", cell.source)
 
 
 _DATE_FORMATS = (
@@ -411,52 +426,3 @@ def integer(cell: Cell, what: str = "a whole number") -> int:
         return int(v)
     shown = "an empty cell" if cell.blank else repr(v)
     raise InputError(f"expected {what}, got {shown}", cell.source)
-
-
-_MONEY_RE = re.compile(r"^(-)?\s*£?\s*(-)?\s*([\d,]*\.?\d*)\s*$")
-
-
-def money(cell: Cell, what: str = "an amount in pounds") -> Decimal:
-    """An amount as an exact Decimal: a number, or text such as '£25,000' or '25000.00'.
-
-    Floats from the workbook are converted through their shortest repr, so 0.1 stays 0.1.
-    Negative amounts are errors: allocations and spend are never below zero.
-    """
-    v = cell.value
-    amount: Decimal | None = None
-    if isinstance(v, bool):
-        amount = None
-    elif isinstance(v, int):
-        amount = Decimal(v)
-    elif isinstance(v, float):
-        amount = Decimal(repr(v))
-    elif isinstance(v, Decimal):
-        amount = v
-    elif isinstance(v, str):
-        m = _MONEY_RE.match(v.strip())
-        if m and re.search(r"\d", m.group(3)) and _commas_ok(m.group(3)):
-            try:
-                amount = Decimal(m.group(3).replace(",", ""))
-            except InvalidOperation:
-                amount = None
-            if amount is not None and (m.group(1) or m.group(2)):
-                amount = -amount
-    if amount is None:
-        shown = "an empty cell" if cell.blank else repr(v)
-        raise InputError(f"expected {what} such as £25,000 or 25000.00, got {shown}", cell.source)
-    if amount < 0:
-        raise InputError(
-            f"amount {text(cell)} is negative; amounts must be zero or more", cell.source
-        )
-    if amount != amount.quantize(Decimal("0.01")):
-        raise InputError(
-            f"amount {text(cell)} has fractions of a penny; round it to pence", cell.source
-        )
-    return amount
-
-
-def _commas_ok(digits: str) -> bool:
-    whole = digits.split(".")[0]
-    if "," not in whole:
-        return True
-    return re.fullmatch(r"\d{1,3}(,\d{3})*", whole) is not None

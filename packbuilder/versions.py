@@ -22,10 +22,10 @@ from pathlib import Path
 from typing import Any
 
 from packbuilder import frontsheet
+from packbuilder.dates import long_date
 from packbuilder.layout import Layout
 from packbuilder.model import Meeting
 from packbuilder.plan import PackSpec
-from packbuilder.render import long_date
 from packbuilder.templates import find_template
 
 
