@@ -15,10 +15,9 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 WIDTH_MM = 160.0
-HEIGHT_MM = 62.0
+HEIGHT_MM = 50.0
 DPI = 200
 
 
@@ -71,13 +70,14 @@ def draw(
     matplotlib.use("Agg")
     from matplotlib import pyplot as plt
 
-    style: dict[str, Any] = {
-        "font.family": ["Liberation Sans", "DejaVu Sans"],
-        "font.size": 8,
-        "axes.edgecolor": "0.3",
-        "axes.linewidth": 0.6,
-    }
-    with matplotlib.rc_context(style):
+    with matplotlib.rc_context(
+        {
+            "font.family": ["Liberation Sans", "DejaVu Sans"],
+            "font.size": 8,
+            "axes.edgecolor": "0.3",
+            "axes.linewidth": 0.6,
+        }
+    ):
         fig, ax = plt.subplots(figsize=(WIDTH_MM / 25.4, HEIGHT_MM / 25.4), dpi=DPI)
         try:
             x = list(range(len(periods)))
@@ -100,7 +100,10 @@ def draw(
                 )
             ax.set_xticks(x, list(periods))
             ax.set_xlim(-0.4, len(periods) - 0.6)
-            ax.set_ylim(bottom=0)
+            drawn = [float(v) for _, _, vs in series for v in vs if v is not None]
+            top = max(drawn, default=0.0)
+            # from zero, so that a change looks its true size; headroom for the highest marker
+            ax.set_ylim(bottom=min([0.0, *drawn]), top=top * 1.08 if top > 0 else 1.0)
             ax.yaxis.set_major_formatter(
                 matplotlib.ticker.FuncFormatter(
                     lambda v, _pos: f"{v:,.0f}%" if unit == "%" else f"{v:,.0f}"

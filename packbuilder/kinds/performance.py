@@ -902,10 +902,11 @@ def table_rows(ind: Indicator, year: Year) -> list[dict[str, Any]]:
     if last is not None:
         rows.append((year.previous.label, [fmt(v, p, u) for v in last], False))
         diff = change(this, last)
-        label = "Change (percentage points)" if ind.percent else "Change against last year"
+        label = "Change (points)" if ind.percent else "Change on last year"
         rows.append((label, [fmt(v, p, signed=True) for v in diff], False))
         if ind.adds_up:
-            rows.append(("Change %", [fmt_percent(v) for v in percent_changes(this, last)], False))
+            pct = percent_changes(this, last)
+            rows.append(("Change %", [fmt(v, 1, signed=True) for v in pct], False))
     if ind.adds_up:
         rows.append((f"Cumulative {year.label}", [fmt(v, p) for v in cumulative(this)], True))
         if last is not None:
@@ -921,7 +922,13 @@ def table_rows(ind: Indicator, year: Year) -> list[dict[str, Any]]:
         if ind.adds_up:
             rows.append(("Cumulative target", [fmt(v, p) for v in cumulative(target)], False))
         gap = against_target(this, target, ind.adds_up)
-        label = "Against target (to date)" if ind.adds_up else "Against target"
+        label = (
+            "Against target (to date)"
+            if ind.adds_up
+            else "Against target (points)"
+            if ind.percent
+            else "Against target"
+        )
         rows.append((label, [fmt(v, p, signed=True) for v in gap], False))
     return [{"label": label, "cells": list(cells), "bold": bold} for label, cells, bold in rows]
 
