@@ -82,7 +82,9 @@ def draw(
         try:
             x = list(range(len(periods)))
             for z, (line, label, values) in reversed(list(enumerate(series))):
-                ys = [float("nan") if v is None else float(v) for v in values]
+                # periods after the last given have no figure yet
+                padded = [*values, *[None] * (len(periods) - len(values))]
+                ys = [float("nan") if v is None else float(v) for v in padded[: len(periods)]]
                 colour = str(line.grey)
                 ax.plot(
                     x,

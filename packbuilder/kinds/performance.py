@@ -270,10 +270,11 @@ def load_report(wb: sheets.Workbook) -> tuple[PerformanceReport, list[str]]:
         raise AssertionError("unreachable: a missing year is an error")
     found: dict[str, tuple[Frequency, dict[str, _Row]]] = {}
     sheets_found = 0
+    all_read = True
     for freq in Frequency:
         if wb.has_sheet(freq.sheet):
             sheets_found += 1
-            _attempt(errors, None, _figures, wb, freq, year, defs, found, errors)
+            all_read &= _attempt(errors, False, _figures, wb, freq, year, defs, found, errors)
     if not sheets_found:
         errors.add(
             InputError(
@@ -285,7 +286,7 @@ def load_report(wb: sheets.Workbook) -> tuple[PerformanceReport, list[str]]:
     indicators = []
     for key, d in defs.items():
         if key not in found:
-            if sheets_found:
+            if sheets_found and all_read:
                 errors.add(
                     InputError(
                         f"indicator {d.name!r} has no figures; add a row for it with Year "
@@ -295,6 +296,8 @@ def load_report(wb: sheets.Workbook) -> tuple[PerformanceReport, list[str]]:
                 )
             continue
         freq, rows = found[key]
+        if not all(r.readable for r in rows.values()):
+            continue  # its unreadable figures are reported; checks on them would only repeat it
         ind = _attempt(errors, None, _indicator, d, freq, rows, year, errors)
         if ind is not None:
             indicators.append(ind)
@@ -528,6 +531,7 @@ class _Row:
     role: str  # "this", "last", "target", "cumulative"
     figures: tuple[Figure, ...]
     source: Source  # the Year cell
+    readable: bool = True  # every figure a number: otherwise its errors are already reported
 
 
 def _period_of(cell: sheets.Cell, freq: Frequency) -> int | None:
@@ -621,7 +625,7 @@ def _figures(
     defs: dict[str, _Definition],
     found: dict[str, tuple[Frequency, dict[str, _Row]]],
     errors: Collector,
-) -> None:
+) -> bool:
     """Read one sheet of figures into `found`: indicator -> (frequency, role -> row)."""
     ind_col, year_col, period_cols, rows = _columns(wb, freq)
     for row in rows:
@@ -671,9 +675,11 @@ def _figures(
             continue
         percent = d.unit == "%"
         figures = []
+        before = len(errors.errors)
         for i in period_cols:
             cell = at(i)
             figures.append(Figure(_attempt(errors, None, number, cell, percent), cell.source))
+        readable = len(errors.errors) == before
         seen = found.setdefault(key, (freq, {}))[1]
         if role in seen:
             errors.add(
@@ -684,7 +690,8 @@ def _figures(
                 )
             )
             continue
-        seen[role] = _Row(role, tuple(figures), year_cell.source)
+        seen[role] = _Row(role, tuple(figures), year_cell.source, readable)
+    return True
 
 
 def _places(figures: Sequence[Figure]) -> int:
