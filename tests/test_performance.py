@@ -514,6 +514,7 @@ def test_rendered_report_has_charts_with_alt_text_and_literal_text(tmp_path):
 # --- end to end: LibreOffice, the PDF read back ---------------------------------------------------
 
 
+@pytest.mark.libreoffice
 def test_pack_carries_the_summary_and_tables(tmp_path: Path, libreoffice: LibreOffice) -> None:
     folder = tmp_path / "2020-03-05-board"
     make_meeting(folder, [{"title": "Performance update", "papers": ["perf.xlsx"]}])
@@ -548,3 +549,79 @@ def test_pack_carries_the_summary_and_tables(tmp_path: Path, libreoffice: LibreO
     assert "Q1 Q2 Q3 Q4" in rest
     # the summary is a page of its own: the first indicator starts on the next page
     assert "Recorded crime" in pages[summary + 1] and "Summary" not in pages[summary + 1]
+
+
+@given(figures)
+def test_cumulative_is_blank_from_the_first_blank_on(values):
+    cum = perf.cumulative(values)
+    for i, c in enumerate(cum):
+        assert (c is None) == any(v is None for v in values[: i + 1])
+
+
+def test_pictures_become_images_and_other_values_pass_untouched(tmp_path):
+    from docxtpl import DocxTemplate, InlineImage
+
+    from packbuilder.render import Picture, _with_pictures
+
+    doc = DocxTemplate(str(find_template("performance-report", tmp_path)))
+    picture = Picture(b"png", 10.0, "alt")
+    plain = {"rows": [{"a": 1}], "t": (1, 2)}
+    ctx = {"plain": plain, "nested": {"charts": [picture], "t": (picture,)}}
+    out = _with_pictures(ctx, doc)
+    assert out["plain"] is plain  # nothing rebuilt where there is no picture
+    assert isinstance(out["nested"]["charts"][0], InlineImage)
+    assert isinstance(out["nested"]["t"], tuple) and isinstance(out["nested"]["t"][0], InlineImage)
+
+
+@pytest.mark.libreoffice
+def test_tagged_pdf_export_gives_each_chart_its_alt_text(tmp_path, libreoffice):
+    """LibreOffice's tagged PDF export turns wp:docPr descr into the figure's /Alt, so the
+    accessibility work only has to switch tagging on for the charts to be described."""
+    import shutil
+    import subprocess
+
+    path = workbook(
+        tmp_path / "perf.xlsx",
+        [("Recorded crime", "crimes", "down")],
+        [("Recorded crime", "2016/17", 1335, 1576), ("Recorded crime", "2015/16", 1652, 1684)],
+    )
+    paper = load_data_paper(path, Source(path), tmp_path)
+    docx = render(find_template("performance-report", tmp_path), paper.context, tmp_path / "r.docx")
+    soffice = shutil.which("soffice")
+    assert soffice
+    tagged = 'pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"}}'
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            tagged,
+            "--outdir",
+            str(tmp_path),
+            str(docx),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    reader = PdfReader(tmp_path / "r.pdf")
+    alts: list[str] = []
+
+    def walk(node: Any) -> None:
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, dict):
+            if node.get("/S") == "/Figure":
+                alts.append(str(node.get("/Alt")))
+            if "/K" in node:
+                walk(node["/K"])
+        elif isinstance(node, list):
+            for kid in node:
+                walk(kid)
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    # 1335+1576 = 2911 against 1652+1684 = 3336: 425 fewer, 12.7% lower (425/3336 = 12.74%)
+    assert alts == [
+        "Line chart of Recorded crime, monthly figures for 2016/17 against last year. April to "
+        "May 2016: 2,911 crimes this year against 3,336 last year, 12.7% lower (better)."
+    ]
