@@ -272,6 +272,7 @@ def test_every_problem_is_reported_at_once_with_its_cell(tmp_path):
             ("Hate crime", "2016/17", 1, None, 3),  # D3: a gap before June
             ("Burglary", "2016/17", 5),  # A4: not on the Indicators sheet
             ("Hate crime", "2017/18", 1),  # B5: neither this year nor last
+            ("ASB", "2016/17", 1),  # its indicator row is wrong: not also 'no indicator ASB'
         ],
     )
     with pytest.raises(PackError) as info:

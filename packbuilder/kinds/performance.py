@@ -285,6 +285,8 @@ def load_report(wb: sheets.Workbook) -> tuple[PerformanceReport, list[str]]:
         )
     indicators = []
     for key, d in defs.items():
+        if d is None:
+            continue
         if key not in found:
             if sheets_found and all_read:
                 errors.add(
@@ -386,11 +388,11 @@ INDICATOR_COLUMNS = {
 }
 
 
-def _indicators(wb: sheets.Workbook, errors: Collector) -> dict[str, _Definition]:
+def _indicators(wb: sheets.Workbook, errors: Collector) -> dict[str, _Definition | None]:
     table = wb.table(
         "Indicators", required=("indicator", "direction of good"), aliases=INDICATOR_COLUMNS
     )
-    out: dict[str, _Definition] = {}
+    out: dict[str, _Definition | None] = {}
     for rec in table.records:
         name_cell = rec.cell("indicator")
         if name_cell.blank:
@@ -403,17 +405,19 @@ def _indicators(wb: sheets.Workbook, errors: Collector) -> dict[str, _Definition
         name = _one_line(name_cell)
         key = sheets.normalise(name)
         if key in out:
+            first = next(
+                r for r in table.records if sheets.normalise(_one_line(r.cell("indicator"))) == key
+            )
             errors.add(
                 InputError(
                     f"indicator {name!r} is listed twice (first in cell "
-                    f"{out[key].source.cell}); list each indicator once",
+                    f"{first.cell('indicator').source.cell}); list each indicator once",
                     name_cell.source,
                 )
             )
             continue
-        d = _attempt(errors, None, _definition, rec, name)
-        if d is not None:
-            out[key] = d
+        # None: listed, but its row has errors (reported); its figures are then left unchecked
+        out[key] = _attempt(errors, None, _definition, rec, name)
     if not table.records:
         errors.add(InputError("no indicators; add one row per indicator", table.source()))
     return out
@@ -622,7 +626,7 @@ def _figures(
     wb: sheets.Workbook,
     freq: Frequency,
     year: Year,
-    defs: dict[str, _Definition],
+    defs: dict[str, _Definition | None],
     found: dict[str, tuple[Frequency, dict[str, _Row]]],
     errors: Collector,
 ) -> bool:
@@ -659,6 +663,8 @@ def _figures(
                 )
             continue
         d = defs[key]
+        if d is None:
+            continue  # the indicator's own row has errors, reported on the Indicators sheet
         if key in found and found[key][0] is not freq:
             errors.add(
                 InputError(
