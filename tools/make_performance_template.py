@@ -7,10 +7,11 @@ direction word (better, worse, no change). Monthly indicators get a table of twe
 quarterly ones a table of four: two tables in the template, one shown per indicator.
 
 Every table has a real header row (repeated on a new page) and named styles that a user can
-restyle in Word: "Table Text", "Table Heading", "Table Figure", "Table Figure Heading",
-"Indicator Note", "Chart", "Monitoring Only",
-"Comment Label", "Comment". Headings keep with what follows; the `{%p %}` tag
-paragraphs vanish when rendered, so there are no empty paragraphs between headings and content.
+restyle in Word: "Table Text", "Table Heading", "Table Figure", "Table Figure Heading", "Table
+Corner", "Chart", "Comment Label", "Comment". Each indicator's heading is followed directly by its
+table, whose every paragraph keeps with the next, so that heading, table and chart stay on one page
+(LibreOffice keeps only one paragraph before a table with it). The `{%p %}` tag paragraphs vanish
+when rendered, so there are no empty paragraphs between headings and content.
 
 Run: .venv/bin/python tools/make_performance_template.py
 """
@@ -57,21 +58,11 @@ def styles(doc) -> None:  # type: ignore[no-untyped-def]
         if "Figure" in name:
             st.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         st.paragraph_format.keep_with_next = True  # a table stays with its chart
-    paragraph_style(
-        doc, "Indicator Note", size=9, space_before=0, space_after=4, keep_with_next=True
-    )
+    corner = paragraph_style(doc, "Table Corner", size=8, space_before=0, space_after=0)
+    corner.paragraph_format.keep_with_next = True
     chart = paragraph_style(doc, "Chart", space_before=4, space_after=4)
     chart.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
     chart.paragraph_format.keep_with_next = True
-    paragraph_style(
-        doc,
-        "Monitoring Only",
-        bold=True,
-        size=9,
-        space_before=0,
-        space_after=4,
-        keep_with_next=True,
-    )
     paragraph_style(
         doc, "Comment Label", bold=True, size=9, space_before=4, space_after=2, keep_with_next=True
     )
@@ -186,6 +177,18 @@ def figures_table(doc, periods: list[str], widths: list[float]) -> None:  # type
     t = table(doc, len(periods) + 1, widths)
     _fixed(t)
     head = _row(t, [""] + periods, widths, heading=True)
+    # the top left cell says what is counted and which way is good, and marks an indicator kept
+    # for monitoring only (as the seed's tables do); a paragraph between the heading and the table
+    # would let LibreOffice leave the heading alone at the foot of a page
+    cell_paragraphs(
+        head.cells[0],
+        [
+            ("{{ i.corner }}", {"style": "Table Corner"}),
+            ("{%p if i.monitoring_only %}", {"style": "Table Corner"}),
+            ("FOR MONITORING ONLY", {"style": "Table Corner", "bold": True}),
+            ("{%p endif %}", {"style": "Table Corner"}),
+        ],
+    )
     repeat_header(head)
     _loop_row(t, "{%tr for r in i.rows %}", widths)
     cells = [f"{{{{ r.cells[{n}] }}}}" for n in range(len(periods))]
@@ -207,10 +210,6 @@ def indicators(doc) -> None:  # type: ignore[no-untyped-def]
     h.paragraph_format.page_break_before = True
     para(doc, "{%p for i in indicators %}")
     para(doc, "{{ i.name }}", style="Heading 2")
-    para(doc, "{%p if i.monitoring_only %}")
-    para(doc, "FOR MONITORING ONLY", style="Monitoring Only")
-    para(doc, "{%p endif %}")
-    para(doc, "{{ i.about }}", style="Indicator Note")
     para(doc, "{%p if i.monthly %}")
     figures_table(doc, MONTHS, MONTHLY_WIDTHS)
     para(doc, "{%p else %}")

@@ -995,7 +995,7 @@ def context(report: PerformanceReport) -> dict[str, Any]:
                 "monthly": ind.frequency is Frequency.MONTHLY,
                 "periods": list(ind.frequency.periods),
                 "unit": ind.unit,
-                "about": _about(ind),
+                "corner": _corner(ind),
                 "rows": table_rows(ind, year),
                 "chart": Picture(chart, WIDTH_MM, trend_text(ind, year)),
                 "comment": richtext.blocks(ind.comment),
@@ -1013,23 +1013,11 @@ def context(report: PerformanceReport) -> dict[str, Any]:
     }
 
 
-def _about(ind: Indicator) -> str:
-    """'Crimes, monthly. Lower is better.' with the target where there is one."""
-    parts = [
-        (ind.unit[:1].upper() + ind.unit[1:] if ind.unit and ind.unit != "%" else "Percentage")
-        if ind.unit
-        else "Figures",
-        ", monthly." if ind.frequency is Frequency.MONTHLY else ", quarterly.",
-        f" {direction_text(ind)}.",
-    ]
-    if ind.target is not None:
-        targets = {f.value for f in ind.target}
-        if len(targets) == 1 and None not in targets:
-            each = "a month" if ind.frequency is Frequency.MONTHLY else "a quarter"
-            parts.append(f" Target: {fmt(ind.target[0].value, ind.places, ind.unit)} {each}.")
-        else:
-            parts.append(" Target: as in the table.")
-    return "".join(parts)
+def _corner(ind: Indicator) -> str:
+    """What the figures count and which way is good, for the table's top left cell:
+    'Crimes: lower is better'."""
+    unit = "Percentage" if ind.percent else ind.unit[:1].upper() + ind.unit[1:] or "Figures"
+    return f"{unit}: {direction_text(ind).lower()}"
 
 
 def load_performance_report(wb: sheets.Workbook) -> Any:
