@@ -19,12 +19,14 @@ from typing import Any
 
 from packbuilder import dates, money, richtext
 from packbuilder.documents import FieldsSheet, WorkbookData, slug
+from packbuilder.kinds import performance
 from packbuilder.kinds.minutes import Minutes
 from packbuilder.kinds.money_documents import (
     CommissioningPlan,
     EvaluationReturn,
     Funding,
 )
+from packbuilder.kinds.performance import PerformanceReport
 from packbuilder.model import DocumentData
 
 
@@ -184,3 +186,8 @@ def _workbook(data: WorkbookData) -> dict[str, Any]:
             rows.append(row)
         ctx[slug(sheet.name)] = rows
     return ctx
+
+
+@template_context.register
+def _performance_report(data: PerformanceReport) -> dict[str, Any]:
+    return performance.context(data)

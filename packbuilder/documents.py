@@ -59,7 +59,7 @@ def _import_builtin_kinds() -> None:
     # Importing registers them; done lazily so that this module has no import cycle with them.
     import importlib
 
-    for name in ("minutes", "money_documents"):
+    for name in ("minutes", "money_documents", "performance"):
         try:
             importlib.import_module(f"packbuilder.kinds.{name}")
         except ModuleNotFoundError as exc:  # a kind not written yet

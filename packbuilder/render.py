@@ -9,8 +9,10 @@ field.
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,53 @@ from jinja2.sandbox import SandboxedEnvironment
 from packbuilder.contexts import FILTERS, template_context
 from packbuilder.errors import TemplateError
 from packbuilder.model import DocumentData
+
+
+@dataclass(frozen=True)
+class Picture:
+    """An image a template shows where it writes ``{{ value }}`` (alone in its paragraph): PNG
+    bytes, the printed width, and the alt text that a screen reader speaks in its place."""
+
+    data: bytes
+    width_mm: float
+    alt: str
+
+
+def _with_pictures(value: Any, doc: Any) -> Any:
+    """`value` with every `Picture` inside dicts, lists and tuples made a docxtpl inline image
+    carrying its alt text (wp:docPr descr, which LibreOffice exports as the PDF figure's /Alt).
+    Containers without a picture are passed on as they are."""
+    from docx.shared import Mm
+    from docxtpl import InlineImage
+
+    class _Image(InlineImage):  # type: ignore[misc]
+        def __init__(self, picture: Picture) -> None:
+            super().__init__(doc, None, width=Mm(picture.width_mm))
+            self.picture = picture
+
+        def _insert_image(self) -> str:
+            inline = self.tpl.current_rendering_part.new_pic_inline(
+                io.BytesIO(self.picture.data), self.width, self.height
+            )
+            inline.docPr.set("descr", self.picture.alt)
+            return (
+                f"</w:t></w:r><w:r><w:drawing>{inline.xml}</w:drawing></w:r><w:r>"
+                '<w:t xml:space="preserve">'
+            )
+
+    def walk(v: Any) -> Any:
+        if isinstance(v, Picture):
+            return _Image(v)
+        if isinstance(v, Mapping):
+            items = {k: walk(x) for k, x in v.items()}
+            return items if any(items[k] is not x for k, x in v.items()) else v
+        if type(v) in (list, tuple):
+            seq = [walk(x) for x in v]
+            return type(v)(seq) if any(a is not b for a, b in zip(seq, v, strict=True)) else v
+        return v
+
+    return walk(value)
+
 
 MAX_REPEAT = 100_000  # items or characters one `*` in a template may make
 MAX_POWER = 1_000  # largest exponent of `**`
@@ -70,7 +119,7 @@ def render(template: Path, context: Mapping[str, Any] | DocumentData | None, out
 
     try:
         doc = DocxTemplate(str(template))
-        doc.render(dict(context), jinja_env=environment(), autoescape=True)
+        doc.render(_with_pictures(dict(context), doc), jinja_env=environment(), autoescape=True)
         doc.save(str(out))
     except jinja2.UndefinedError as exc:
         name = _undefined_name(str(exc))

@@ -37,6 +37,7 @@ class Cell:
     value: Any
     source: Source
     merged_into: str | None = None  # the merged range, when this cell is hidden by a merge
+    number_format: str = "General"  # as Excel shows the value: "0%" means 0.88 reads as 88%
 
     @property
     def blank(self) -> bool:
@@ -108,7 +109,7 @@ class Workbook:
                     raise InputError(
                         f"the cell shows the spreadsheet error {value}; fix the formula", src
                     )
-                cells.append(Cell(value, src, merged.get((c.row, c.column))))
+                cells.append(Cell(value, src, merged.get((c.row, c.column)), c.number_format))
             if any(not c.blank for c in cells):
                 yield cells
 

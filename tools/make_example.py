@@ -149,6 +149,17 @@ def meeting_workbook() -> None:
             None,
             None,
         ),
+        (
+            9,
+            "Performance update",
+            "Performance analyst",
+            "To receive the performance report.",
+            15,
+            "performance-report-2016-17.xlsx",
+            None,
+            None,
+            None,
+        ),
     ]
     for it in items:
         ag.append(list(it))
