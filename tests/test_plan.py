@@ -7,59 +7,15 @@ from the model (no workbook, no LibreOffice).
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from packbuilder.errors import Source
-from packbuilder.model import AgendaItem, Meeting, Paper, PaperKind, Status
+from packbuilder.model import AgendaItem, Meeting, Status
 from packbuilder.plan import plan_packs
-
-FOLDER = Path("/meetings/2020-03-05-board")
-PAPERS, VERBAL, TO_FOLLOW = Status.PAPERS, Status.VERBAL, Status.TO_FOLLOW
-
-
-def paper(name: str) -> Paper:
-    return Paper(
-        path=FOLDER / name, kind=PaperKind.PDF, title=name, source=Source(FOLDER / "meeting.xlsx")
-    )
-
-
-def item(
-    number: int,
-    *papers: str,
-    status: Status = PAPERS,
-    exempt: int | None = None,
-    supplement: int | None = None,
-    minutes: int | None = None,
-) -> AgendaItem:
-    return AgendaItem(
-        number=str(number),
-        title=f"Item {number}",
-        lead="",
-        purpose="",
-        minutes=minutes,
-        papers=tuple(paper(p) for p in papers),
-        status=status,
-        exempt_paragraph=exempt,
-        supplement=supplement,
-        source=Source(FOLDER / "meeting.xlsx", "Agenda", f"A{number + 1}"),
-    )
-
-
-def meeting(*items: AgendaItem) -> Meeting:
-    return Meeting(
-        folder=FOLDER,
-        workbook=FOLDER / "meeting.xlsx",
-        body="Test Partnership Board",
-        date=dt.date(2020, 3, 5),
-        start_time=dt.time(14, 0),
-        venue="Room 1",
-        items=items,
-    )
+from tests.models import PAPERS, TO_FOLLOW, VERBAL, item, meeting
 
 
 def summary(m: Meeting) -> list[tuple[str, str, str, str]]:
