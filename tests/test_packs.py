@@ -164,7 +164,10 @@ def test_no_exempt_items_means_one_pack_and_stale_versions_removed(tmp_path, lib
     folder = make_meeting(tmp_path / "m", items=items, papers={"a.pdf": 1, "b.pdf": 1})
     out = tmp_path / "out"
     first = build(folder, out, converter=libreoffice)
-    assert len(first.packs) == 2
+    assert [p.path.name for p in first.packs] == [
+        "m-agenda-pack-public.pdf",
+        "m-agenda-pack-PRIVATE-not-for-publication.pdf",
+    ]
     make_meeting(tmp_path / "m", items=[items[0], {"papers": ["b.pdf"]}])
     second = build(folder, out, converter=libreoffice)
     assert [p.path.name for p in second.packs] == ["m-agenda-pack.pdf"]
