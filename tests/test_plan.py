@@ -153,7 +153,7 @@ def _papers_of(spec_included: tuple[AgendaItem, ...]) -> set[Path]:
     return {p.path for i in spec_included for p in i.papers}
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(meetings())
 def test_no_exempt_paper_reaches_a_pack_that_is_not_private(m: Meeting) -> None:
     exempt_papers = {p.path for i in m.items if i.exempt for p in i.papers}
@@ -163,7 +163,7 @@ def test_no_exempt_paper_reaches_a_pack_that_is_not_private(m: Meeting) -> None:
             assert not _papers_of(spec.included) & exempt_papers, spec.filename(m)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(meetings())
 def test_every_paper_of_a_non_exempt_item_is_published_exactly_once(m: Meeting) -> None:
     """Once in the agenda pack (papers) or in its supplement (to follow, arrived); never verbal."""
@@ -181,7 +181,7 @@ def test_every_paper_of_a_non_exempt_item_is_published_exactly_once(m: Meeting) 
     assert sorted(published, key=str) == sorted(expected, key=str)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(meetings())
 def test_every_exempt_paper_is_in_exactly_one_private_pack(m: Meeting) -> None:
     in_private = [
@@ -196,7 +196,7 @@ def test_every_exempt_paper_is_in_exactly_one_private_pack(m: Meeting) -> None:
     assert sorted((e for e in in_private if e[1] in numbers), key=str) == sorted(exempt, key=str)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(meetings())
 def test_private_pack_is_the_public_one_plus_exempt_papers(m: Meeting) -> None:
     specs = plan_packs(m)
@@ -213,7 +213,7 @@ def test_private_pack_is_the_public_one_plus_exempt_papers(m: Meeting) -> None:
         assert all(i.exempt for i in secret.included if i.number not in public_numbers)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(meetings())
 def test_each_pack_lists_the_right_items_in_agenda_order(m: Meeting) -> None:
     for spec in plan_packs(m):
@@ -231,7 +231,7 @@ def test_each_pack_lists_the_right_items_in_agenda_order(m: Meeting) -> None:
         assert all(i.papers and i.status is not VERBAL for i in spec.included)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(meetings())
 def test_file_names_are_distinct_and_only_private_ones_say_so(m: Meeting) -> None:
     names = [s.filename(m) for s in plan_packs(m)]
