@@ -44,7 +44,7 @@ lint: venv  ## ruff and mypy
 bench: setup  ## benchmark against the plain soffice + qpdf recipe; writes bench/results.md
 	$(BIN)/python -m bench.run
 
-fuzz: venv  ## hypothesis fuzz of workbook and appendix bytes (FUZZ_SECONDS, default 300)
+fuzz: venv  ## fuzz inputs (FUZZ_SECONDS, default 300), kill builds at random (KILL_SECONDS, 45)
 	FUZZ_SECONDS=$${FUZZ_SECONDS:-300} $(BIN)/pytest -q tests/fuzz -p no:cacheprovider
 
 clean:  ## remove output/ and caches

@@ -410,10 +410,10 @@ def test_check_finds_template_mistakes_without_building(case: Case, tmp_path: Pa
     result = run_cli("check", NAME, cwd=tmp_path)
     assert "Traceback" not in result.stderr
     assert result.returncode == 1
-    assert result.stderr.splitlines() == [
-        "1 problem found:",
-        f"{case.place}:",
-        result.stderr.splitlines()[2],
-    ]
-    assert result.stderr.splitlines()[2].startswith(f"  error: {case.place}: ")
-    assert case.says in result.stderr
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 3, result.stderr
+    assert lines[0] == "1 problem found:"
+    assert lines[1] == f"{case.place}:"
+    assert lines[2].startswith(f"  error: {case.place}: "), lines[2]
+    assert case.says in lines[2], lines[2]

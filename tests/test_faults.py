@@ -15,12 +15,13 @@ import errno
 import itertools
 import json
 import os
-import random
+import re
 import shutil
 import signal
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -30,7 +31,7 @@ from packbuilder import publish as publish_module
 from packbuilder.build import build
 from packbuilder.errors import PublishError
 from packbuilder.meeting import load_meeting
-from packbuilder.publish import BuiltPack, current_versions
+from packbuilder.publish import STAGING, BuiltPack, current_versions
 from packbuilder.versions import edition
 from tests.factory import make_meeting
 
@@ -152,8 +153,9 @@ def test_disk_full_while_assembling_is_one_clear_line(
     result = CliRunner().invoke(cli.cli, ["build", str(folder), "--output", str(out)])
     assert snapshot(out) == before
     assert result.exit_code == 1, result.output
-    assert len(result.output.splitlines()) == 1
-    assert "No space left" in result.output or "disk is full" in result.output
+    assert len(result.output.splitlines()) == 1, result.output
+    assert result.output.startswith("error: "), result.output
+    assert "the disk is full" in result.output and "previous pack is untouched" in result.output
 
 
 def test_stale_staging_of_a_killed_build_is_cleared(tmp_path: Path, libreoffice) -> None:
@@ -256,7 +258,11 @@ def test_publish_stopped_at_every_step_leaves_old_or_new_packs(  # noqa: C901 - 
 
 
 def _page_texts(path: Path) -> list[str]:
-    return [p.extract_text() for p in PdfReader(path).pages]
+    """The pack's text, without the frontsheet's "Published" line: every finished build of a
+    changed meeting is a new version, dated and numbered, so the venue tells the builds apart."""
+    texts = [p.extract_text() for p in PdfReader(path).pages]
+    texts[0] = re.sub(r"Published .*?(?=Item Subject)", "", texts[0], flags=re.S)
+    return texts
 
 
 def _pids_mentioning(marker: str) -> list[int]:
@@ -285,69 +291,135 @@ def _reap_orphans(marker: str, grace: float = 10.0) -> None:
             os.kill(pid, signal.SIGKILL)
 
 
-def test_sigkill_at_random_moments_never_leaves_a_broken_pack(tmp_path: Path, libreoffice) -> None:
-    """Kill builds at random moments for ~45 s: the pack is always a complete one of some build.
+VENUES = ["Room 1, Council House", "Warspite Room, Council House"]
 
-    The meeting alternates between two venues, so that a new pack can be told from the old one.
+
+PUBLISH_STEPS = ["staging made", "manifest staged", "pack replaced"]
+
+
+def _identity(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+@dataclass
+class KillRig:
+    """A meeting whose two venues give two different complete packs, and builds to kill.
+
+    `complete[v]` is the page text of a complete pack of venue v; `current` is the venue of the
+    pack in the output folder; `span` follows how long a build takes on this machine now.
     """
-    venues = ["Room 1, Council House", "Warspite Room, Council House"]
-    tmp = tmp_path / "tmp-kill"  # the builds' TMPDIR: its path marks their LibreOffice processes
-    tmp.mkdir()
-    env = dict(os.environ, TMPDIR=str(tmp), PYTHONPATH=str(ROOT))
-    out = tmp_path / "out"
-    complete = []  # the page texts of a complete pack of each venue
-    started = time.monotonic()
-    for venue in venues:
-        meeting(tmp_path, venue)
-        result = run_cli("build", NAME, "--output", "out", cwd=tmp_path, env=env)
-        assert result.returncode == 0, result.stderr
-        complete.append(_page_texts(out / "public" / PACK))
-    assert complete[0] != complete[1]
-    # kill anywhere from the start to a little after a build would have finished, so that some
-    # kills land while the pack is being published
-    span = (time.monotonic() - started) / 2 * 1.3
-    seed = int(os.environ.get("KILL_SEED", random.randrange(1 << 30)))
-    rng = random.Random(seed)
-    deadline = time.monotonic() + float(os.environ.get("KILL_SECONDS", "45"))
-    seen = [0, 0]
-    current = 1  # the venue of the pack in the output folder
-    kills = finished = 0
-    while time.monotonic() < deadline:
-        meeting(tmp_path, venues[1 - current])  # a build that finishes changes the pack
+
+    work: Path
+    env: dict[str, str]
+    complete: list[list[str]]
+    span: float
+    current: int = 1
+    kills: int = 0
+    finished: int = 0
+    seen: int = 0  # builds killed after the file they were waiting for appeared
+
+    @property
+    def out(self) -> Path:
+        return self.work / "out"
+
+    @classmethod
+    def start(cls, work: Path) -> KillRig:
+        tmp = work / "tmp-kill"  # the builds' TMPDIR: its path marks their LibreOffice processes
+        tmp.mkdir()
+        env = dict(os.environ, TMPDIR=str(tmp), PYTHONPATH=str(ROOT))
+        complete = []
+        # the first build of each venue converts its frontsheet; the third, timed, is what the
+        # builds to kill will be like: both frontsheets are in the conversion cache by then
+        for venue in [*VENUES, VENUES[0]]:
+            meeting(work, venue)
+            started = time.monotonic()
+            result = run_cli("build", NAME, "--output", "out", cwd=work, env=env)
+            assert result.returncode == 0, result.stderr
+            complete.append(_page_texts(work / "out" / "public" / PACK))
+        assert complete[0] != complete[1] and complete[2] == complete[0]
+        return cls(work, env, complete[:2], span=time.monotonic() - started, current=0)
+
+    def build_and_kill(self, after: float, once: str | None = None) -> None:
+        """Start a build that would change the pack, SIGKILL it `after` seconds in (or `after`
+        seconds once it has reached a step of publishing, one of PUBLISH_STEPS) unless it has
+        finished by then, and check that the output folder holds a whole pack of one build or the
+        other.
+        """
+        meeting(self.work, VENUES[1 - self.current])
+        before = _identity(self.out / "public" / PACK)
         proc = subprocess.Popen(
             [sys.executable, "-m", "packbuilder", "build", NAME, "--output", "out"],
-            cwd=tmp_path,
-            env=env,
+            cwd=self.work,
+            env=self.env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
         launched = time.monotonic()
-        # half the kills anywhere, half near the end of a build, where the pack is published
-        time.sleep(rng.uniform(0.0, span) if rng.random() < 0.5 else rng.uniform(0.6, 0.9) * span)
+        if once:
+            give_up = launched + 10 * self.span
+            while not self._reached(once, proc.pid, before):
+                if proc.poll() is not None or time.monotonic() > give_up:
+                    break
+                time.sleep(0.0002)
+            else:
+                self.seen += 1
+        time.sleep(after)
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
-            kills += 1
+            self.kills += 1
         proc.wait()
         if proc.returncode == 0:
-            finished += 1
+            self.finished += 1
             # builds slow down and speed up with the machine's load: follow them
-            span = 0.5 * span + 0.5 * 1.3 * (time.monotonic() - launched)
-        _reap_orphans(str(tmp))
-        visible = {p.name for p in out.iterdir() if not p.name.startswith(".")}
-        assert visible <= {"public", "archive", MANIFEST}, f"seed {seed}: {visible}"
-        assert [p.name for p in (out / "public").iterdir()] == [PACK], f"seed {seed}"
-        texts = _page_texts(out / "public" / PACK)
-        assert texts in complete, f"seed {seed}: the pack is not a complete pack of either build"
-        current = complete.index(texts)
-        seen[current] += 1
-        manifest = json.loads((out / MANIFEST).read_text())
-        assert set(manifest["packs"]) == {PACK}, f"seed {seed}"
+            self.span = 0.5 * self.span + 0.5 * (time.monotonic() - launched)
+        _reap_orphans(self.env["TMPDIR"])
+        where = f"killed {after:.2f} s in"
+        visible = {p.name for p in self.out.iterdir() if not p.name.startswith(".")}
+        assert visible <= {"public", "archive", MANIFEST}, f"{where}: {visible}"
+        assert [p.name for p in (self.out / "public").iterdir()] == [PACK], where
+        texts = _page_texts(self.out / "public" / PACK)
+        assert texts in self.complete, f"{where}: the pack is not a complete pack of either build"
+        self.current = self.complete.index(texts)
+        manifest = json.loads((self.out / MANIFEST).read_text())
+        assert set(manifest["packs"]) == {PACK}, where
+
+    def _reached(self, step: str, pid: int, before: tuple[int, int, int] | None) -> bool:
+        if step == "staging made":  # the packs are being copied into the build's staging folder
+            return any(self.out.glob(f"{STAGING}{pid}-*"))
+        if step == "manifest staged":  # the packs are copied; next come the renames into place
+            return any(self.out.glob(f"{STAGING}{pid}-*/manifest.json"))
+        assert step == "pack replaced", step  # the pack in the output folder is not the old one
+        return _identity(self.out / "public" / PACK) != before
+
+    def finish(self) -> None:
+        """A build after the kills succeeds and clears every killed build's staging folder."""
+        final = run_cli("build", NAME, "--output", "out", cwd=self.work, env=self.env)
+        assert final.returncode == 0, final.stderr
+        assert not list(self.out.glob(".staging-*")), "a killed build's staging folder was left"
+
+
+# Fixed kill moments: fractions of a build's time (reading, converting, assembling), then each
+# step of publishing, which takes a few milliseconds: killed the moment a build reaches it. A
+# publish that wrote the pack in place, or renamed it before it was whole, fails here. `make fuzz`
+# kills at random moments for longer (tests/fuzz/test_sigkill.py).
+KILL_FRACTIONS = [0.1, 0.5, 0.85]
+
+
+def test_sigkill_at_fixed_moments_never_leaves_a_broken_pack(tmp_path: Path, libreoffice) -> None:
+    rig = KillRig.start(tmp_path)
+    for fraction in KILL_FRACTIONS:
+        rig.build_and_kill(fraction * rig.span)
+    for step in PUBLISH_STEPS:
+        rig.build_and_kill(0.0, once=step)
     print(
-        f"sigkill loop: seed {seed}, span {span:.1f} s, {kills} kills, {finished} finished, "
-        f"packs seen {seen}",
+        f"sigkill: span {rig.span:.2f} s, {rig.kills} kills ({rig.seen} in publish), "
+        f"{rig.finished} finished",
         file=sys.stderr,
     )
-    assert kills >= 5
-    final = run_cli("build", NAME, "--output", "out", cwd=tmp_path, env=env)
-    assert final.returncode == 0, final.stderr
-    assert not list(out.glob(".staging-*")), "a killed build's staging folder was not cleared"
+    assert rig.kills >= 3, f"builds finished before most kills ({rig.finished} finished)"
+    assert rig.seen == len(PUBLISH_STEPS), "a build finished before it was seen publishing"
+    rig.finish()
