@@ -23,6 +23,7 @@ SCHEDULE = "schedule"
 
 
 def audit(user, action: str, meeting: str = "", detail: str = "") -> None:  # type: ignore[no-untyped-def]
+    assert action in AuditEntry.Action.values, action
     who = user.get_username() if user is not None and user.is_authenticated else SCHEDULE
     AuditEntry.objects.create(
         user=user if user is not None and user.is_authenticated else None,
@@ -79,7 +80,7 @@ def run_build(build_id: int) -> None:
     build.state = Build.State.DONE
     build.finished_at = timezone.now()
     build.save(update_fields=["state", "finished_at"])
-    audit(build.started_by, AuditEntry.Action.BUILT, slug, f"version {version.number}: {pages}")
+    audit(build.started_by, "built", slug, f"version {version.number}: {pages}")
 
 
 class Busy(Exception):
@@ -112,7 +113,7 @@ def run_schedule() -> list[library.Scheduled]:
             )
             BuildEvent.objects.create(build=build, text=f"scheduled build: {o.message}")
             version = _new_version(meeting, built, build)
-        audit(None, AuditEntry.Action.BUILT, meeting.slug, f"version {version.number} (scheduled)")
+        audit(None, "built", meeting.slug, f"version {version.number} (scheduled)")
     return outcomes
 
 
@@ -130,8 +131,8 @@ def notify_subscribers(version_id: int) -> int:
     for p in version.public_packs:
         url = reverse("public-file", args=[version.meeting.slug, p["file"]])
         body.append(f"{p['label']} ({p['pages']} pages): {settings.SITE_URL}{url}")
-    EmailMessage(
-        subject=f"Published: {title}", body="\n".join(body) + "\n", bcc=to
-    ).send(fail_silently=False)
-    audit(version.published_by, AuditEntry.Action.EMAIL, version.meeting.slug, f"{len(to)} subscribers")
+    EmailMessage(subject=f"Published: {title}", body="\n".join(body) + "\n", bcc=to).send(
+        fail_silently=False
+    )
+    audit(version.published_by, "email", version.meeting.slug, f"{len(to)} subscribers")
     return len(to)

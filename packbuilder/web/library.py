@@ -243,16 +243,15 @@ class Scheduled:
     message: str
 
 
-def build_due(inputs_root: Path, current_root: Path, window: int | None = None) -> list[Scheduled]:
+def build_due(
+    inputs_root: Path, current_root: Path, window: int = schedule.DEFAULT_WINDOW
+) -> list[Scheduled]:
     """The library's scheduled-build rule over every meeting: due and changed ones are built into
     `current_root`/<meeting>."""
     if not inputs_root.is_dir():
         return []
-    kwargs = {} if window is None else {"window": window}
-    outcomes = schedule.build_due(inputs_root, today(), output_root=current_root, **kwargs)
-    return [
-        Scheduled(o.name, o.action, local(o.message, inputs_root / o.name)) for o in outcomes
-    ]
+    outcomes = schedule.build_due(inputs_root, today(), window=window, output_root=current_root)
+    return [Scheduled(o.name, o.action, local(o.message, inputs_root / o.name)) for o in outcomes]
 
 
 def describe(folder: Path, outdir: Path) -> Built:

@@ -1,4 +1,4 @@
-"""What the web page keeps: accounts with a role, meetings, builds and their versions, the audit log.
+"""What the web page keeps: accounts with a role, meetings, builds, versions and the audit log.
 
 The meeting's files live on disk (`storage`); the database records who did what and which version
 of each meeting is the published one.
@@ -103,7 +103,9 @@ class Version(models.Model):
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
-    build = models.OneToOneField(Build, null=True, on_delete=models.SET_NULL, related_name="version")
+    build = models.OneToOneField(
+        Build, null=True, on_delete=models.SET_NULL, related_name="version"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     packs = models.JSONField(default=list)  # [{"file", "label", "pages", "private"}]
     agenda = models.JSONField(default=dict)  # the meeting and its items, for the HTML agenda

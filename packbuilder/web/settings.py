@@ -165,7 +165,9 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
-NODE_MODULES = Path(os.environ.get("PACKBUILDER_WEB_NODE_MODULES", PACKAGE.parents[1] / "node_modules"))
+NODE_MODULES = Path(
+    os.environ.get("PACKBUILDER_WEB_NODE_MODULES", PACKAGE.parents[1] / "node_modules")
+)
 STATICFILES_DIRS = [
     ("govuk", NODE_MODULES / "govuk-frontend" / "dist" / "govuk"),
     ("htmx", NODE_MODULES / "htmx.org" / "dist"),

@@ -1,10 +1,10 @@
 """Where a meeting's files live under the data folder, and the checks on uploaded files.
 
-    <data>/inputs/<meeting>/          the meeting folder: meeting.xlsx and the papers
-    <data>/current/<meeting>/         the library's output folder: the latest build (status and
-                                      scheduled builds compare the inputs against it)
-    <data>/versions/<meeting>/<n>/    every build, kept as it was (hard links to the packs)
-    <data>/previews/<meeting>/<n>/    page images of a version's packs, made when first shown
+<data>/inputs/<meeting>/          the meeting folder: meeting.xlsx and the papers
+<data>/current/<meeting>/         the library's output folder: the latest build (status and
+                                  scheduled builds compare the inputs against it)
+<data>/versions/<meeting>/<n>/    every build, kept as it was (hard links to the packs)
+<data>/previews/<meeting>/<n>/    page images of a version's packs, made when first shown
 """
 
 from __future__ import annotations

@@ -26,7 +26,11 @@ urlpatterns = [
     path("audit/", views.audit, name="audit"),
     path("public/", views.public_index, name="public-index"),
     path("public/<slug:slug>/", views.public, name="public"),
-    path("public/<slug:slug>/v<int:number>/<str:file>", views.public_version_file, name="public-version-file"),
+    path(
+        "public/<slug:slug>/v<int:number>/<str:file>",
+        views.public_version_file,
+        name="public-version-file",
+    ),
     path("public/<slug:slug>/<str:file>", views.public_file, name="public-file"),
     path("admin/", admin.site.urls),
 ]

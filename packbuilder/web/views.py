@@ -16,8 +16,8 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.views import redirect_to_login
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -32,7 +32,6 @@ from packbuilder.web.models import (
     BuildEvent,
     LoginFailure,
     Meeting,
-    Role,
     Version,
 )
 
@@ -71,8 +70,7 @@ def _address(request: HttpRequest) -> str:
 
 
 class SignInForm(AuthenticationForm):
-    """Django's sign-in form, refusing to try once a user name or an address has failed too often.
-    """
+    """Django's sign-in form, refusing to try once a name or an address has failed too often."""
 
     error_messages = {
         **AuthenticationForm.error_messages,
@@ -110,7 +108,7 @@ class SignIn(auth_views.LoginView):
 # ---- meetings -------------------------------------------------------------------------------
 
 
-@role_required(Role.ADVISOR)
+@role_required("advisor")
 @require_GET
 def meetings(request: HttpRequest) -> HttpResponse:
     rows = []
@@ -144,20 +142,20 @@ class NewMeetingForm(forms.Form):
         return name
 
 
-@role_required(Role.ADVISOR)
+@role_required("advisor")
 def new_meeting(request: HttpRequest) -> HttpResponse:
     form = NewMeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         slug = form.cleaned_data["name"]
         storage.meeting_folder(slug).mkdir(parents=True, exist_ok=True)
         Meeting.objects.create(slug=slug, created_by=request.user)
-        jobs.audit(request.user, AuditEntry.Action.CREATE, slug)
+        jobs.audit(request.user, "create", slug)
         messages.success(request, f"Meeting {slug} created: upload meeting.xlsx and the papers")
         return redirect("meeting", slug)
     return render(request, "web/new_meeting.html", {"form": form})
 
 
-@role_required(Role.ADVISOR)
+@role_required("advisor")
 @require_GET
 def meeting(request: HttpRequest, slug: str) -> HttpResponse:
     m = get_object_or_404(Meeting, slug=slug)
@@ -182,7 +180,7 @@ def meeting(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@role_required(Role.ADVISOR)
+@role_required("advisor")
 @require_POST
 def upload(request: HttpRequest, slug: str) -> HttpResponse:
     get_object_or_404(Meeting, slug=slug)
@@ -204,7 +202,7 @@ def upload(request: HttpRequest, slug: str) -> HttpResponse:
             refused.append(str(exc))
             continue
         kept.append(name)
-        jobs.audit(request.user, AuditEntry.Action.UPLOAD, slug, f"{name} ({f.size} bytes)")
+        jobs.audit(request.user, "upload", slug, f"{name} ({f.size} bytes)")
     if kept:
         messages.success(request, "Uploaded " + ", ".join(kept))
     for r in refused:
@@ -212,7 +210,7 @@ def upload(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("meeting", slug)
 
 
-@role_required(Role.ADVISOR)
+@role_required("advisor")
 @require_GET
 def input_file(request: HttpRequest, slug: str, name: str) -> HttpResponse:
     """An input again; inputs may be exempt papers, so they are never cached and always audited."""
@@ -220,7 +218,7 @@ def input_file(request: HttpRequest, slug: str, name: str) -> HttpResponse:
     path = next((p for p in storage.inputs(slug) if p.name == name), None)
     if path is None:
         raise Http404("no such file in this meeting")
-    jobs.audit(request.user, AuditEntry.Action.DOWNLOAD_PRIVATE, slug, f"input {name}")
+    jobs.audit(request.user, "download-private", slug, f"input {name}")
     return _file(path, PRIVATE)
 
 
@@ -233,7 +231,7 @@ def _file(path: Path, cache: str, inline: bool = False) -> FileResponse:
 # ---- builds ---------------------------------------------------------------------------------
 
 
-@role_required(Role.ADVISOR)
+@role_required("advisor")
 @require_POST
 def start_build(request: HttpRequest, slug: str) -> HttpResponse:
     from packbuilder.web.tasks import build_task
@@ -244,12 +242,12 @@ def start_build(request: HttpRequest, slug: str) -> HttpResponse:
         messages.info(request, "This meeting is being built already")
         return redirect("build", slug, running.pk)
     b = Build.objects.create(meeting=m, started_by=request.user)
-    jobs.audit(request.user, AuditEntry.Action.BUILD, slug, f"build {b.pk}")
+    jobs.audit(request.user, "build", slug, f"build {b.pk}")
     build_task(b.pk)
     return redirect("build", slug, b.pk)
 
 
-@role_required(Role.ADVISOR)
+@role_required("advisor")
 @require_GET
 def build(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     b = get_object_or_404(Build, meeting__slug=slug, pk=pk)
@@ -270,14 +268,16 @@ def build(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 async def build_events(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """The build's progress as server-sent events: each line as it happens, then `done`."""
     user = await request.auser()  # type: ignore[attr-defined]
-    if not user.is_authenticated or not user.has_role(Role.ADVISOR):
+    if not user.is_authenticated or not user.has_role("advisor"):
         raise PermissionDenied("this needs the advisor role")
     try:
         b = await Build.objects.select_related("meeting").aget(meeting__slug=slug, pk=pk)
     except Build.DoesNotExist:
         raise Http404("no such build") from None
     try:  # the page holds the events up to `after`; a reconnecting browser says what it has seen
-        last = max(int(request.GET.get("after") or 0), int(request.headers.get("Last-Event-ID") or 0))
+        last = max(
+            int(request.GET.get("after") or 0), int(request.headers.get("Last-Event-ID") or 0)
+        )
     except ValueError:
         last = 0
 
@@ -300,15 +300,16 @@ async def build_events(request: HttpRequest, slug: str, pk: int) -> HttpResponse
     return response
 
 
-
 # ---- versions, preview, publish -------------------------------------------------------------
 
 
 def _version(slug: str, number: int) -> Version:
-    return get_object_or_404(Version.objects.select_related("meeting"), meeting__slug=slug, number=number)
+    return get_object_or_404(
+        Version.objects.select_related("meeting"), meeting__slug=slug, number=number
+    )
 
 
-@role_required(Role.ADVISOR)
+@role_required("advisor")
 @require_GET
 def version(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     v = _version(slug, number)
@@ -319,7 +320,7 @@ def version(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     )
 
 
-@role_required(Role.ADVISOR)
+@role_required("advisor")
 @require_GET
 def preview(request: HttpRequest, slug: str, number: int, file: str) -> HttpResponse:
     v = _version(slug, number)
@@ -333,7 +334,7 @@ def preview(request: HttpRequest, slug: str, number: int, file: str) -> HttpResp
     )
 
 
-@role_required(Role.ADVISOR)
+@role_required("advisor")
 @require_GET
 def page_image(request: HttpRequest, slug: str, number: int, file: str, page: int) -> HttpResponse:
     v = _version(slug, number)
@@ -345,7 +346,7 @@ def page_image(request: HttpRequest, slug: str, number: int, file: str, page: in
     return _file(image, PRIVATE, inline=True)
 
 
-@role_required(Role.ADVISOR)
+@role_required("advisor")
 @require_GET
 def version_file(request: HttpRequest, slug: str, number: int, file: str) -> HttpResponse:
     v = _version(slug, number)
@@ -353,11 +354,11 @@ def version_file(request: HttpRequest, slug: str, number: int, file: str) -> Htt
     if pack is None:
         raise Http404("no such pack")
     if pack["private"]:
-        jobs.audit(request.user, AuditEntry.Action.DOWNLOAD_PRIVATE, slug, f"version {number}: {file}")
+        jobs.audit(request.user, "download-private", slug, f"version {number}: {file}")
     return _file(storage.version_folder(slug, number) / file, PRIVATE)
 
 
-@role_required(Role.PUBLISHER)
+@role_required("publisher")
 @require_POST
 def publish(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     from packbuilder.web.tasks import notify_task
@@ -366,7 +367,7 @@ def publish(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     v.published_at = timezone.now()
     v.published_by = request.user
     v.save(update_fields=["published_at", "published_by"])
-    jobs.audit(request.user, AuditEntry.Action.PUBLISH, slug, f"version {number}")
+    jobs.audit(request.user, "publish", slug, f"version {number}")
     messages.success(request, f"Version {number} is published")
     notify_task(v.pk)
     return redirect("version", slug, number)
@@ -417,7 +418,9 @@ def public_file(request: HttpRequest, slug: str, file: str) -> HttpResponse:
     pack = packs[0] if file == "pack.pdf" and packs else v.pack(file)
     if pack is None or pack["private"]:
         raise Http404("no such public pack")
-    response = _file(storage.version_folder(slug, v.number) / pack["file"], PUBLIC_CACHE, inline=True)
+    response = _file(
+        storage.version_folder(slug, v.number) / pack["file"], PUBLIC_CACHE, inline=True
+    )
     return response
 
 
@@ -434,7 +437,7 @@ def public_version_file(request: HttpRequest, slug: str, number: int, file: str)
 # ---- audit ----------------------------------------------------------------------------------
 
 
-@role_required(Role.PUBLISHER)
+@role_required("publisher")
 @require_GET
 def audit(request: HttpRequest) -> HttpResponse:
     entries = AuditEntry.objects.all()

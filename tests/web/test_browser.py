@@ -2,9 +2,9 @@
 `make serve` runs (uvicorn and the Huey consumer, in their own processes, on 127.0.0.1).
 
 Sign in, create a meeting, upload the example's files with a broken workbook, see the located
-problem, fix it, build with live progress, preview, download, publish (an e-mail reaches a local SMTP
-server), and read the public page signed out. axe-core checks every page at WCAG 2.2 A and AA. The
-packs built from the page are compared with `packbuilder build`'s, page by page.
+problem, fix it, build with live progress, preview, download, publish (an e-mail reaches a local
+SMTP server), and read the public page signed out. axe-core checks every page at WCAG 2.2 A and
+AA. The packs built from the page are compared with `packbuilder build`'s, page by page.
 
 Screenshots go to a temporary folder, or to PACKBUILDER_WEB_SCREENSHOTS (docs/img for the README).
 """
@@ -12,7 +12,6 @@ Screenshots go to a temporary folder, or to PACKBUILDER_WEB_SCREENSHOTS (docs/im
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -37,7 +36,7 @@ pytestmark = [
     pytest.mark.libreoffice,
     pytest.mark.skipif(
         not CHROMIUM.exists(),
-        reason="Debian's chromium is not installed (make test installs it: apt-get install chromium)",
+        reason="Debian's chromium is not installed (make test installs it: apt install chromium)",
     ),
 ]
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
@@ -92,7 +91,7 @@ def server(tmp_path_factory, mailbox):  # type: ignore[no-untyped-def]
     web = [str(BIN / "packbuilder-web")]
     subprocess.run([*web, "migrate", "-v0"], env=env, check=True)
     subprocess.run(
-        [*web, "createsuperuser", "--noinput", "--username", "admin", "--email", "admin@example.org"],
+        [*web, "createsuperuser", "--noinput", "--username", "admin", "--email", "a@example.org"],
         env=env, check=True, capture_output=True,
     )  # fmt: skip
     subprocess.run(
@@ -269,7 +268,7 @@ def test_from_an_empty_page_to_a_published_pack(server, browser, mailbox, shots,
     cli = tmp_path / "cli"
     subprocess.run(
         [str(BIN / "packbuilder"), "build", str(EXAMPLE), "--output", str(cli), "--quiet"],
-        check=True, capture_output=True, env={**os.environ, "PACKBUILDER_CACHE": str(tmp_path / "c")},
+        check=True, capture_output=True, env={**os.environ, "PACKBUILDER_CACHE": str(tmp_path)},
     )  # fmt: skip
     cli_packs = sorted(p.name for p in cli.glob("*.pdf"))
     assert sorted(p.name for p in downloaded.glob("*.pdf")) == cli_packs
@@ -289,7 +288,7 @@ def test_from_an_empty_page_to_a_published_pack(server, browser, mailbox, shots,
         if mailbox.messages:
             break
         time.sleep(0.1)
-    (to, message), = mailbox.messages
+    ((to, message),) = mailbox.messages
     assert to == ["members@example.org"]
     assert f"{url}/public/{SLUG}/" in message
     assert "PRIVATE" not in message

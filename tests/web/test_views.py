@@ -310,9 +310,13 @@ def test_upload_names_never_leave_the_meeting_folder(make_user, meeting, data, n
     client = signed_in(make_user("ann"))
     boundary = "XyZ"
     body = (
-        f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{name}\"\r\n"
-        f"Content-Type: application/pdf\r\n\r\n"
-    ).encode() + PDF + f"\r\n--{boundary}--\r\n".encode()
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="{name}"\r\n'
+            f"Content-Type: application/pdf\r\n\r\n"
+        ).encode()
+        + PDF
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
     response = client.generic(
         "POST", "/meetings/m/upload", body, content_type=f"multipart/form-data; boundary={boundary}"
     )
