@@ -24,6 +24,7 @@ from packbuilder.errors import ErrorList, PackError, Source
 from packbuilder.meeting import WORKBOOK_NAME, safe_path
 from packbuilder.model import Meeting, Status
 from packbuilder.publish import MANIFEST, read_manifest
+from packbuilder.render import clock
 
 __all__ = ["MANIFEST", "WORKBOOK_NAME", "PackError"]
 
@@ -226,7 +227,7 @@ def agenda_of(meeting: Meeting) -> dict[str, Any]:
         "title": meeting.pack_title,
         "body": meeting.body,
         "date": meeting.date.isoformat(),
-        "time": meeting.start_time.strftime("%H:%M"),
+        "when": f"{deadlines.long_date(meeting.date)}, {clock(meeting.start_time)}",
         "venue": meeting.venue,
         "chair": meeting.chair,
         "items": items,

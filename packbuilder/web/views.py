@@ -21,6 +21,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.views.decorators.http import require_GET, require_POST
@@ -316,7 +317,13 @@ def version(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     return render(
         request,
         "web/version.html",
-        {"meeting": v.meeting, "version": v, "published": v.meeting.published},
+        {
+            "meeting": v.meeting,
+            "version": v,
+            "published": v.meeting.published,
+            "public_url": request.build_absolute_uri(reverse("public", args=[slug])),
+            "pack_url": request.build_absolute_uri(reverse("public-file", args=[slug, "pack.pdf"])),
+        },
     )
 
 

@@ -6,12 +6,14 @@ version's files by hand, which is all the page's rules need.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import shutil
 from pathlib import Path
 
 import openpyxl
 import pytest
+from asgiref.sync import async_to_sync
 from django.test import Client
 from django.urls import reverse
 
@@ -418,3 +420,59 @@ def test_build_publish_and_public_addresses(make_user, meeting, client):  # type
     assert Version.objects.count() == 2
     assert (folder / v.packs[0]["file"]).read_bytes() == before
     assert "Safer Plymouth" in client.get("/public/m/").content.decode()  # still version 1
+
+
+def test_progress_stream_needs_the_advisor_role(client, make_user, meeting):  # type: ignore[no-untyped-def]
+    build = Build.objects.create(meeting=meeting)
+    url = f"/meetings/m/builds/{build.pk}/events"
+    assert client.get(url).status_code == 403
+    assert signed_in(make_user("guest", role="")).get(url).status_code == 403
+
+
+async def read_all(chunks) -> bytes:  # type: ignore[no-untyped-def]
+    return b"".join([c async for c in chunks])
+
+
+def test_progress_stream_sends_each_line_once_then_done(make_user, meeting):  # type: ignore[no-untyped-def]
+    from packbuilder.web.models import BuildEvent
+
+    build = Build.objects.create(meeting=meeting, state=Build.State.DONE)
+    first = BuildEvent.objects.create(build=build, text="checking inputs")
+    BuildEvent.objects.create(build=build, text="converting <2> & more")
+    response = signed_in(make_user("ann")).get(
+        f"/meetings/m/builds/{build.pk}/events?after={first.pk}"
+    )
+    assert response["Content-Type"] == "text/event-stream"
+    assert response["Cache-Control"] == "no-store"
+    body = async_to_sync(read_all)(response.streaming_content).decode()
+    assert "checking inputs" not in body  # the page has it already
+    assert "data: <li>converting &lt;2&gt; &amp; more</li>" in body  # text, never markup
+    assert body.rstrip().endswith("event: done\ndata: done")
+
+
+@pytest.mark.libreoffice
+def test_scheduled_builds_follow_the_build_due_rule(meeting, monkeypatch):  # type: ignore[no-untyped-def]
+    from packbuilder.web import jobs, tasks
+
+    for f in EXAMPLE.iterdir():
+        shutil.copy(f, storage.meeting_folder("m"))
+    monkeypatch.setenv("PACKBUILDER_TODAY", "2020-01-06")  # 35 working days before the deadline
+    (skipped,) = jobs.run_schedule()
+    assert skipped.action == "skipped" and "working days away" in skipped.message
+    assert not Version.objects.exists()
+    monkeypatch.setenv("PACKBUILDER_TODAY", "2020-02-24")  # two working days before it
+    (built,) = jobs.run_schedule()
+    assert built.action == "built", built.message
+    version = Version.objects.get()
+    assert version.build.scheduled and version.build.state == "done"
+    assert [p["label"] for p in version.packs][:2] == [
+        "Agenda pack (public)",
+        "Agenda pack (private)",
+    ]
+    assert version.agenda["body"] == "Safer Plymouth Partnership Board"
+    assert (storage.version_folder("m", 1) / version.packs[0]["file"]).is_file()
+    assert AuditEntry.objects.filter(action="built", who="schedule").exists()
+    (again,) = jobs.run_schedule()  # nothing changed: nothing built
+    assert again.action == "skipped" and "up to date" in again.message
+    assert Version.objects.count() == 1
+    assert tasks.scheduled_builds.validate_datetime(dt.datetime(2020, 2, 24, 9, 0))
