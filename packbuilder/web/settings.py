@@ -155,6 +155,10 @@ CSRF_TRUSTED_ORIGINS = [SITE_URL] if SITE_URL.startswith("https://") else []
 # Uploads: papers up to 100 MB each; anything above 2.5 MB goes to a temporary file, not memory
 MAX_UPLOAD_BYTES = 100 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "packbuilder.web.uploads.LimitedUpload",  # stops a file at MAX_UPLOAD_BYTES
+]
 DATA_UPLOAD_MAX_NUMBER_FILES = 50
 
 LANGUAGE_CODE = "en-gb"

@@ -22,6 +22,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.html import escape
 from django.views.decorators.http import require_GET, require_POST
@@ -186,6 +187,14 @@ def meeting(request: HttpRequest, slug: str) -> HttpResponse:
 def upload(request: HttpRequest, slug: str) -> HttpResponse:
     get_object_or_404(Meeting, slug=slug)
     files = request.FILES.getlist("files")
+    limit = filesizeformat(settings.MAX_UPLOAD_BYTES)
+    too_large = [
+        f"{name}: the file is larger than {limit}" for name in getattr(request, "too_large", [])
+    ]
+    for r in too_large:
+        messages.error(request, f"Not uploaded: {r}")
+    if not files and too_large:
+        return redirect("meeting", slug)
     if not files:
         messages.error(request, "Choose one or more files to upload")
         return redirect("meeting", slug)
@@ -194,10 +203,7 @@ def upload(request: HttpRequest, slug: str) -> HttpResponse:
         name = f.name or ""
         try:
             if f.size > settings.MAX_UPLOAD_BYTES:
-                raise storage.UploadRefused(
-                    f"{name}: the file is larger than "
-                    f"{settings.MAX_UPLOAD_BYTES // (1024 * 1024)} MB"
-                )
+                raise storage.UploadRefused(f"{name}: the file is larger than {limit}")
             storage.save_upload(slug, name, f.chunks())
         except storage.UploadRefused as exc:
             refused.append(str(exc))

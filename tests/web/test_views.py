@@ -334,15 +334,20 @@ def test_save_upload_refuses_names_outside_the_folder(data, name):  # type: igno
     assert not list(data.rglob("*.pdf"))
 
 
-def test_uploads_over_the_size_limit_are_refused(make_user, meeting, settings):  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("in_memory", [True, False])
+def test_uploads_over_the_size_limit_are_refused(make_user, meeting, settings, in_memory):  # type: ignore[no-untyped-def]
     assert settings.MAX_UPLOAD_BYTES == 100 * 1024 * 1024
-    settings.MAX_UPLOAD_BYTES = 1000
+    settings.MAX_UPLOAD_BYTES = 100_000
+    if not in_memory:  # large requests stream to disk, and are stopped at the limit
+        settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 0
     client = signed_in(make_user("ann"))
-    response = client.post(
-        "/meetings/m/upload", {"files": [file("big.pdf", PDF + b"x" * 1000)]}, follow=True
-    )
-    assert "larger than" in response.content.decode()
+    big = file("big.pdf", PDF + b"x" * 100_000)
+    small = file("small.pdf", PDF)
+    response = client.post("/meetings/m/upload", {"files": [big, small]}, follow=True)
+    page = response.content.decode()
+    assert "Not uploaded: big.pdf: the file is larger than 97.7\xa0KB" in page
     assert not (storage.meeting_folder("m") / "big.pdf").exists()
+    assert (storage.meeting_folder("m") / "small.pdf").read_bytes() == PDF
 
 
 # ---- check, status ------------------------------------------------------------------------
