@@ -326,8 +326,14 @@ def test_from_an_empty_page_to_a_published_pack(server, browser, mailbox, shots,
     assert "/accounts/login/" in page.url
     page.goto(url + "/public/")
     axe(page)
+    page.goto(url + "/public/no-such-meeting/")
+    assert "Page not found" in page.locator("h1").inner_text()
+    axe(page)
     assert errors == []
     context.close()
+    kinds = ["/accounts/login/", "/meetings/", "/meetings/new", f"/meetings/{SLUG}/", "/builds/"]
+    kinds += ["/versions/1/", "/preview/", "/audit/", f"/public/{SLUG}/", "/public/", "/no-such"]
+    assert [k for k in kinds if not any(k in u for u in CHECKED)] == []
 
 
 def test_every_page_works_without_javascript(server, browser):  # type: ignore[no-untyped-def]
@@ -349,9 +355,3 @@ def test_every_page_works_without_javascript(server, browser):  # type: ignore[n
     page.click("text=Preview, download and publish version")
     assert page.locator("button:has-text('Publish version 2')").count() == 1
     context.close()
-
-
-def test_every_kind_of_page_was_checked_with_axe() -> None:
-    kinds = ["/accounts/login/", "/meetings/", "/meetings/new", f"/meetings/{SLUG}/", "/builds/",
-             "/versions/1/", "/preview/", "/audit/", f"/public/{SLUG}/", "/public/"]  # fmt: skip
-    assert all(any(k in u for u in CHECKED) for k in kinds), CHECKED
