@@ -95,6 +95,15 @@ def _fail(build: Build, problems: list[str]) -> None:
     build.save(update_fields=["state", "problems", "finished_at"])
 
 
+def recover_interrupted() -> int:
+    """Builds left running by a consumer that stopped (a restart, a crash) fail with a reason, so
+    that nobody waits on a page that can never finish. Call before the consumer starts."""
+    stuck = list(Build.objects.filter(state=Build.State.RUNNING))
+    for build in stuck:
+        _fail(build, ["The build was interrupted when the server stopped; build again."])
+    return len(stuck)
+
+
 def run_schedule() -> list[library.Scheduled]:
     """The library's build-due rule over every meeting; each build becomes a version."""
     outcomes = library.build_due(storage.inputs_root(), storage.current_root())

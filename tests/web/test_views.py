@@ -483,3 +483,17 @@ def test_scheduled_builds_follow_the_build_due_rule(meeting, monkeypatch):  # ty
     # and the consumer runs it on the hour (PACKBUILDER_WEB_SCHEDULE=60)
     due = HUEY.read_periodic(dt.datetime(2020, 2, 24, 9, 0))
     assert tasks.scheduled_builds.task_class in [type(t) for t in due]
+
+
+def test_a_build_interrupted_by_a_restart_fails_with_a_reason(make_user, meeting):  # type: ignore[no-untyped-def]
+    from packbuilder.web.jobs import recover_interrupted
+
+    running = Build.objects.create(meeting=meeting, state=Build.State.RUNNING)
+    queued = Build.objects.create(meeting=meeting)  # still in the queue: it will run
+    assert recover_interrupted() == 1
+    running.refresh_from_db()
+    queued.refresh_from_db()
+    assert running.state == "failed" and "interrupted" in running.problems[0]
+    assert queued.state == "queued"
+    page = signed_in(make_user("ann")).get(f"/meetings/m/builds/{running.pk}/").content.decode()
+    assert "The build failed" in page and "build again" in page

@@ -27,6 +27,9 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         consumer = None
         if not no_consumer and not settings.HUEY.get("immediate"):
+            from packbuilder.web.jobs import recover_interrupted
+
+            recover_interrupted()
             consumer = subprocess.Popen(
                 [sys.executable, "-m", "packbuilder.web", "run_huey", "--quiet"]
             )
