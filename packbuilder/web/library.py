@@ -59,6 +59,9 @@ class MeetingState:
     problem: str
     problems: int
     built_at: str
+    rule: str = (
+        ""  # "Wednesday 26 February 2020: 5 clear working days before Thursday 5 March 2020"
+    )
 
 
 _STATES = {
@@ -100,11 +103,8 @@ def meeting_state(folder: Path, current_root: Path, on: dt.date | None = None) -
         local(s.problem, folder),
         s.problems,
         s.built_at,
+        deadlines.explain(s.date, s.rule) if s.date is not None else "",
     )
-
-
-def deadline_explained(date: dt.date, rule: str = "england") -> str:
-    return deadlines.explain(date, rule)
 
 
 # ---- check ----------------------------------------------------------------------------------

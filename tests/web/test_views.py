@@ -497,3 +497,13 @@ def test_a_build_interrupted_by_a_restart_fails_with_a_reason(make_user, meeting
     assert queued.state == "queued"
     page = signed_in(make_user("ann")).get(f"/meetings/m/builds/{running.pk}/").content.decode()
     assert "The build failed" in page and "build again" in page
+
+
+def test_meeting_page_says_how_the_deadline_follows(make_user, meeting, monkeypatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("PACKBUILDER_TODAY", "2020-02-28")
+    for f in EXAMPLE.iterdir():
+        shutil.copy(f, storage.meeting_folder("m"))
+    page = signed_in(make_user("ann")).get("/meetings/m/").content.decode()
+    assert "5 clear working days before Thursday 5 March 2020" in page
+    assert "Deadline passed 2 working days ago" in page
+    assert "chair&#x27;s agreement" in page  # what publishing late means (s100B(4)(b))
