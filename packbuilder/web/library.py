@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,13 +20,14 @@ from packbuilder import deadline as deadlines
 from packbuilder import frontsheet, plan, schedule
 from packbuilder.build import build as library_build
 from packbuilder.check import check_meeting
-from packbuilder.errors import ErrorList, PackError, Source
+from packbuilder.dates import clock
+from packbuilder.errors import BuildLockedError, ErrorList, PackError, Source
+from packbuilder.lock import meeting_lock as library_lock
 from packbuilder.meeting import WORKBOOK_NAME, safe_path
 from packbuilder.model import Meeting, Status
-from packbuilder.publish import MANIFEST, read_manifest
-from packbuilder.render import clock
+from packbuilder.publish import manifest_path, read_manifest
 
-__all__ = ["MANIFEST", "WORKBOOK_NAME", "PackError"]
+__all__ = ["WORKBOOK_NAME", "PackError"]
 
 
 def today() -> dt.date:
@@ -167,8 +168,16 @@ def is_private(file: str) -> bool:
 
 @contextmanager
 def meeting_lock(outdir: Path) -> Iterator[bool]:
-    with schedule.meeting_lock(outdir) as locked:
-        yield locked
+    """Hold the library's build lock of the meeting built into `outdir` (named as its folder);
+    yields False if another build holds it. The lock is re-entrant in its own thread, so the
+    library's build() can take it again inside."""
+    with ExitStack() as stack:
+        try:
+            stack.enter_context(library_lock(outdir, outdir.name))
+        except BuildLockedError:
+            yield False
+            return
+        yield True
 
 
 def build(folder: Path, outdir: Path, progress: Callable[[str], None]) -> Built:
@@ -181,7 +190,7 @@ def build(folder: Path, outdir: Path, progress: Callable[[str], None]) -> Built:
             "pages": p.pages,
             "numbered": p.numbered,
             "items": p.items,
-            "private": is_private(p.path.name),
+            "private": p.path.parent.name == "private" or is_private(p.path.name),
         }
         for p in result.packs
     ]
@@ -194,9 +203,11 @@ def build(folder: Path, outdir: Path, progress: Callable[[str], None]) -> Built:
 
 
 def pack_files(outdir: Path) -> list[str]:
-    """The pack files of the build in `outdir`, from its manifest."""
-    manifest = read_manifest(outdir) or {}
-    return sorted(manifest.get("packs") or {})
+    """The pack files of the build in `outdir` (paths relative to it: public/..., private/...),
+    from its record, with the record itself."""
+    packs = (read_manifest(outdir, outdir.name) or {}).get("packs") or {}
+    files = sorted(str(p["current"]["file"]) for p in packs.values())
+    return [*files, manifest_path(outdir, outdir.name).name]
 
 
 def agenda_of(meeting: Meeting) -> dict[str, Any]:
@@ -259,7 +270,7 @@ def describe(folder: Path, outdir: Path) -> Built:
     """A build the schedule made in `outdir`, described as `build` describes its own."""
     from packbuilder.meeting import load_meeting
 
-    manifest = read_manifest(outdir) or {}
+    manifest = read_manifest(outdir, outdir.name) or {}
     packs = [
         {
             "file": name,

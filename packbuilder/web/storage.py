@@ -131,11 +131,12 @@ def snapshot(slug: str, number: int) -> Path:
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=dest.parent, prefix=f".{number}-"))
     try:
-        for name in [*library.pack_files(src), library.MANIFEST]:
+        for name in library.pack_files(src):  # a version's files sit side by side
+            flat = Path(name).name
             try:
-                os.link(src / name, tmp / name)
+                os.link(src / name, tmp / flat)
             except OSError:
-                shutil.copy2(src / name, tmp / name)
+                shutil.copy2(src / name, tmp / flat)
         tmp.rename(dest)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
