@@ -30,6 +30,7 @@ from packbuilder.pdf import page_count
 from packbuilder.publish import publish
 from packbuilder.render import render
 from packbuilder.scratch import clear_stale_scratch, scratch_prefix
+from packbuilder.tagged import clean_converted
 from packbuilder.templates import find_template
 
 Progress = Callable[[str], None]
@@ -120,7 +121,7 @@ def build(
         # The frontsheets depend only on page counts, so LibreOffice converts them while the
         # numbered pages are assembled; they go in front of each pack when both are ready.
         with ThreadPoolExecutor(max_workers=1) as pool:
-            fronts_job = pool.submit(converter.convert, front_docs, work / "frontsheets-pdf")
+            fronts_job = pool.submit(_convert, converter, front_docs, work / "frontsheets-pdf")
             bodies = []
             for spec, layout in zip(specs, layouts, strict=True):
                 say(
@@ -186,7 +187,7 @@ def _paper_pdfs(
             to_convert[paper.path] = out
     if to_convert:
         say(f"converting {len(to_convert)} Word documents")
-        converted = converter.convert(list(to_convert.values()), work / "converted")
+        converted = _convert(converter, list(to_convert.values()), work / "converted")
         pdfs.update(zip(to_convert, converted, strict=True))
     counts: dict[Path, int] = {}
     for paper in papers:
@@ -200,6 +201,15 @@ def _paper_pdfs(
                 paper.source,
             )
     return pdfs, counts
+
+
+def _convert(converter: Converter, documents: list[Path], outdir: Path) -> list[Path]:
+    """Convert, then clean LibreOffice's tagged output once per document (a cleaned PDF, cached or
+    not, is not cleaned again). TODO(lead): move the cleaning into the converter, before caching."""
+    pdfs = converter.convert(documents, outdir)
+    for pdf in pdfs:
+        clean_converted(pdf)
+    return pdfs
 
 
 def _layout(spec: plan.PackSpec, counts: dict[Path, int]) -> Layout:

@@ -43,7 +43,14 @@ try:
 except ImportError:  # Windows: every process gets a fresh profile
     fcntl = None  # type: ignore[assignment]
 
-PDF_FILTER = "pdf:writer_pdf_Export"
+# Tagged PDF/UA: headings, lists, tables (header rows as TH), alt text as /Figure /Alt.
+# UseTaggedPDF alone maps standard structure types to themselves in the RoleMap (a cycle that
+# PDF/UA forbids); PDFUACompliance avoids it. The cache key includes this string, so a change here
+# converts every document again.
+PDF_FILTER = (
+    'pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"},'
+    '"PDFUACompliance":{"type":"boolean","value":"true"}}'
+)
 DEFAULT_TIMEOUT = float(os.environ.get("PACKBUILDER_CONVERT_TIMEOUT", "120"))
 # A second LibreOffice costs a start (about a second of one core) and ~250 MB: never worth it for
 # fewer documents than this.
