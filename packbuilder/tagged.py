@@ -101,18 +101,61 @@ def artifact_untagged_paths(pdf: Pdf, page: pikepdf.Page) -> int:
     return wrapped
 
 
+def regroup_stray_list_items(pdf: Pdf) -> int:
+    """Put each list item (LI) that is not in a list (L) back into the list just before it.
+
+    LibreOffice 7.4 tags a list in a table cell that breaks across pages as an L holding the items
+    on the first page, followed by the items of the next page loose in the cell (PDF/UA: an LI's
+    parent must be an L). The MCIDs stay with their elements, so the parent tree is unchanged.
+    Returns how many items it moved.
+    """
+    moved = 0
+    tree = pdf.Root.get("/StructTreeRoot", Dictionary())
+    for top in list(elements(tree.get("/K", Array()))):
+        for e in list(walk(top)):
+            if "/K" not in e or not isinstance(e.K, pikepdf.Array):
+                continue
+            kids = list(e.K)
+            if not any(_is(k, "/LI") for k in kids) or str(e.S) == "/L":
+                continue
+            regrouped: list[pikepdf.Object] = []
+            for kid in kids:
+                if _is(kid, "/LI"):
+                    if not (regrouped and _is(regrouped[-1], "/L")):
+                        new = pdf.make_indirect(
+                            Dictionary(Type=Name.StructElem, S=Name.L, P=e, K=Array())
+                        )
+                        regrouped.append(new)
+                    lst = regrouped[-1]
+                    if not isinstance(lst.K, pikepdf.Array):
+                        lst.K = Array([lst.K])
+                    lst.K.append(kid)
+                    kid.P = lst
+                    moved += 1
+                else:
+                    regrouped.append(kid)
+            e.K = Array(regrouped)
+    return moved
+
+
+def _is(obj: object, role: str) -> bool:
+    return isinstance(obj, pikepdf.Dictionary) and str(obj.get("/S")) == role
+
+
 def clean_converted(path: Path) -> int:
-    """Make a PDF that LibreOffice exported as tagged pass PDF/UA's "tagged or artifact" rule.
+    """Make a PDF that LibreOffice exported as tagged pass PDF/UA where LibreOffice 7.4 does not:
+    untagged rules and borders become artifacts, stray list items go back into their lists.
 
     The expensive part of making a pack accessible (every page's content is parsed), so it is
     meant to run once per converted document, before the conversion is cached; a PDF already
-    cleaned is left as it is. The file is replaced atomically. Returns how many runs of painting
-    were marked as artifacts.
+    cleaned is left as it is. The file is replaced atomically. Returns how many repairs it made.
     """
     with Pdf.open(path) as pdf:
-        if CLEANED_MARK in pdf.trailer.get("/Info", {}) or "/StructTreeRoot" not in pdf.Root:
+        tree = pdf.Root.get("/StructTreeRoot")
+        if CLEANED_MARK in pdf.trailer.get("/Info", {}) or not isinstance(tree, Dictionary):
             return 0
         wrapped = sum(artifact_untagged_paths(pdf, page) for page in pdf.pages)
+        wrapped += regroup_stray_list_items(pdf)
         pdf.docinfo[CLEANED_MARK] = True
         tmp = path.with_name(f".{path.name}.{os.getpid()}.clean")
         pdf.save(tmp)
@@ -427,7 +470,7 @@ def check_structure(path: Path) -> list[str]:
         keys = [int(k) for k, _ in parents.items()]
         if len(keys) != len(set(keys)):
             problems.append("the parent tree has a key twice")
-        if int(tree.get("/ParentTreeNextKey", 0)) <= max(keys, default=-1):
+        if "/ParentTreeNextKey" in tree and int(tree.ParentTreeNextKey) <= max(keys, default=-1):
             problems.append("ParentTreeNextKey is not above every parent-tree key")
     return problems
 
