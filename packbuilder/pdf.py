@@ -515,6 +515,11 @@ class PackWriter:
         """The papers without a structure tree: the pack cannot claim PDF/UA while there are any."""
         return list(self.structure.untagged)
 
+    @property
+    def conforms(self) -> bool:
+        """Whether the pack may claim PDF/UA-1: every paper tagged, every figure described."""
+        return not self.structure.untagged and not self.structure.figures_without_alt
+
     def begin_part(self, title: str) -> None:
         """Start a part of the pack (an agenda item: "Agenda Item 4: Commissioning plan")."""
         self._part = self.structure.part(title)
@@ -671,7 +676,7 @@ class PackWriter:
         language: str | None = None,
     ) -> None:
         """Bookmarks, page labels (viewer page numbers match the stamps), structure, metadata; then
-        write `out`. The pack claims PDF/UA-1 only when every paper in it was tagged."""
+        write `out`. The pack claims PDF/UA-1 only when it can (`conforms`)."""
         pdf = self.pdf
         language = language or self.language
         with pdf.open_outline() as outline:
@@ -700,7 +705,7 @@ class PackWriter:
             meta["dc:creator"] = [author]
             meta["pdf:Producer"] = "packbuilder (pikepdf)"
             meta["xmp:CreatorTool"] = "packbuilder"
-            if not self.structure.untagged:
+            if self.conforms:
                 meta["pdfuaid:part"] = "1"
         pdf.Root.Lang = String(language)
         pdf.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)

@@ -258,6 +258,7 @@ class StructureMerger:
         self.parents: dict[int, pikepdf.Object] = {}  # the parent tree, flattened
         self.next_key = 0
         self.untagged: list[Path] = []
+        self.figures_without_alt: list[Path] = []
         self._roles = _Names()
         self._classes = _Names()
         self._ids: dict[bytes, pikepdf.Object] = {}
@@ -308,9 +309,15 @@ class StructureMerger:
         classes = self._classes.add(tree.get("/ClassMap"), suffix)
         id_prefix = self._merge_ids(tree.get("/IDTree"), suffix)
         paper = self._paper_element(tree, title, part, src.Root.get("/Lang"))
-        if roles or classes or id_prefix:
-            for e in walk(paper):
+        figures = {"/Figure"} | {k for k, v in self._roles.merged.items() if str(v) == "/Figure"}
+        silent = False
+        for e in walk(paper):
+            if roles or classes or id_prefix:
                 _rename(e, roles, classes, id_prefix)
+            if str(e.S) in figures and "/Alt" not in e and "/ActualText" not in e:
+                silent = True
+        if silent:
+            self.figures_without_alt.append(path)
         return paper
 
     def _renumber(self, pages: list[pikepdf.Page], offset: int) -> None:

@@ -538,4 +538,20 @@ def test_a_word_papers_alt_text_reaches_the_pack_and_a_missing_one_is_a_warning(
         ]
         alts = [str(e.get("/Alt", "")) for e in figures]
     assert "A bar chart of hate crime, 2018 to 2019" in alts
+    assert "" in alts  # the silent image: a figure a screen reader cannot describe
+    assert not claims_pdfua(pack)
     assert check_structure(pack) == []
+
+
+def test_a_figure_without_alternative_text_stops_the_pdfua_claim(tmp_path):
+    path = write_tagged_pdf(tmp_path / "a.pdf", 1)
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        pdf.Root.StructTreeRoot.K[0].K[0].S = Name.Figure
+        pdf.save(path)
+    w = PackWriter()
+    w.begin_part("Agenda Item 1: A")
+    w.add_pdf(path, title="A")
+    assert not w.conforms
+    out = tmp_path / "pack.pdf"
+    w.finish(out, title="t", subject="s", author="a", bookmarks=[], unnumbered=0)
+    assert not claims_pdfua(out)
