@@ -20,9 +20,13 @@ PDF/UA requires of every font.
 
 from __future__ import annotations
 
+import base64
 import functools
+import hashlib
 import io
+import json
 import logging
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -293,15 +297,59 @@ def _find_font(filename: str) -> Path:
     )
 
 
+FontProgram = tuple[bytes, tuple[int, ...], dict[str, Any]]
+_FONT_CACHE_FORMAT = 1
+
+
+def _font_cache(path: Path) -> Path:
+    """Where the subset of `path` is kept between builds: beside the conversion cache, keyed by
+    the font file as it is now (a font package upgrade makes a new subset)."""
+    env = os.environ.get("PACKBUILDER_CACHE")
+    base = Path(env) if env else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    root = base if env else base / "packbuilder"
+    st = path.stat()
+    key = f"{_FONT_CACHE_FORMAT}|{path}|{st.st_size}|{st.st_mtime_ns}|{_CODES}"
+    return root / "fonts" / f"{hashlib.sha256(key.encode()).hexdigest()[:32]}.json"
+
+
 @functools.lru_cache(maxsize=4)
-def _font_program(filename: str) -> tuple[bytes, tuple[int, ...], dict[str, Any]]:
+def _font_program(filename: str) -> FontProgram:
     """A subset of a TrueType font holding the Windows-1252 characters: its bytes, the advance
-    width of each code in `_CODES` (per 1000 em), and its descriptor metrics. Computed once per
-    process."""
+    width of each code in `_CODES` (per 1000 em), and its descriptor metrics.
+
+    Subsetting costs about half a second, so the result is kept on disk (and in memory for the
+    process); a cache that cannot be read or written is only slower."""
+    path = _find_font(filename)
+    cached = _font_cache(path)
+    try:
+        data = json.loads(cached.read_text(encoding="utf-8"))
+        return base64.b64decode(data["program"]), tuple(data["widths"]), data["metrics"]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    program = _subset_font(path)
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_name(f".{cached.name}.{os.getpid()}.tmp")
+        tmp.write_text(
+            json.dumps(
+                {
+                    "program": base64.b64encode(program[0]).decode("ascii"),
+                    "widths": program[1],
+                    "metrics": program[2],
+                }
+            ),
+            encoding="utf-8",
+        )
+        os.replace(tmp, cached)
+    except OSError:
+        pass
+    return program
+
+
+def _subset_font(path: Path) -> FontProgram:
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
-    path = _find_font(filename)
     try:
         font = TTFont(str(path))
     except Exception as exc:  # fontTools raises many kinds of errors on a damaged file
@@ -313,6 +361,7 @@ def _font_program(filename: str) -> tuple[bytes, tuple[int, ...], dict[str, Any]
     options = subset.Options()
     options.name_IDs = ["*"]
     options.notdef_outline = True
+    options.hinting = False  # a third of the size; stamps are large enough not to need it
     options.drop_tables += ["FFTM"]
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=unicodes)

@@ -292,6 +292,22 @@ def test_a_missing_stamp_font_is_one_clear_error(tmp_path, monkeypatch):
         pdfmod._font_program.cache_clear()
 
 
+def test_the_font_subset_is_made_once_and_then_read_from_the_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("PACKBUILDER_CACHE", str(tmp_path / "cache"))
+    pdfmod._font_program.cache_clear()
+    made = []
+    subset = pdfmod._subset_font
+    monkeypatch.setattr(pdfmod, "_subset_font", lambda path: made.append(path) or subset(path))
+    try:
+        first = pdfmod._font_program("LiberationSans-Regular.ttf")
+        pdfmod._font_program.cache_clear()  # as in a new process
+        again = pdfmod._font_program("LiberationSans-Regular.ttf")
+    finally:
+        pdfmod._font_program.cache_clear()
+    assert len(made) == 1 and again == first
+    assert len(list((tmp_path / "cache" / "fonts").iterdir())) == 1
+
+
 # --- what the pack claims -----------------------------------------------------------------------
 
 
