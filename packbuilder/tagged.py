@@ -29,6 +29,7 @@ parent tree to an element that claims it back on that page, and the reverse.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +41,10 @@ from pikepdf import Array, Dictionary, Name, NumberTree, Pdf, String
 # Set in the document information of a converted PDF once `clean_converted` has run on it, so that
 # a cached conversion is never cleaned twice.
 CLEANED_MARK = Name("/PackbuilderTagsCleaned")
+# ... with how many figures it has without alternative text, so that a build need not walk its
+# structure tree again to know whether the pack may claim PDF/UA.
+FIGURES_MARK = Name("/PackbuilderFiguresWithoutAlt")
+_MCID = re.compile(rb"/MCID\s+(\d+)")
 
 _PAINT = frozenset({"S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "sh"})
 _NOT_A_PATH = frozenset({"Tj", "TJ", "'", '"', "Do", "BI", "INLINE IMAGE", "BT", "ET", "q", "Q"})
@@ -157,6 +162,7 @@ def clean_converted(path: Path) -> int:
         wrapped = sum(artifact_untagged_paths(pdf, page) for page in pdf.pages)
         wrapped += regroup_stray_list_items(pdf)
         pdf.docinfo[CLEANED_MARK] = True
+        pdf.docinfo[FIGURES_MARK] = figures_without_alt(tree)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.clean")
         pdf.save(tmp)
     os.replace(tmp, path)
@@ -164,6 +170,21 @@ def clean_converted(path: Path) -> int:
 
 
 # --- the structure of a pack ---------------------------------------------------------------------
+
+
+def figures_without_alt(tree: pikepdf.Dictionary, top: pikepdf.Object | None = None) -> int:
+    """How many figures (including types role-mapped to /Figure) under `top` (default: the whole
+    tree) have neither /Alt nor /ActualText: images a screen reader cannot describe."""
+    roles = tree.get("/RoleMap")
+    figures = {"/Figure"}
+    if isinstance(roles, pikepdf.Dictionary):
+        figures |= {k for k, v in roles.items() if str(v) == "/Figure"}
+    count = 0
+    for start in elements(tree.get("/K", Array()) if top is None else top):
+        for e in walk(start):
+            if str(e.get("/S")) in figures and "/Alt" not in e and "/ActualText" not in e:
+                count += 1
+    return count
 
 
 def elements(k: pikepdf.Object) -> Iterator[pikepdf.Dictionary]:
@@ -202,6 +223,24 @@ def page_mcids(page: pikepdf.Page) -> list[int]:
         if isinstance(props, pikepdf.Dictionary) and "/MCID" in props:
             out.append(int(props.MCID))
     return out
+
+
+def _max_mcid(page: pikepdf.Page) -> int:
+    """The highest MCID in a page's content (-1 if none): a quick scan of the bytes, not a parse,
+    since it runs on the first page of every paper of every build. A match inside a string can only
+    make it higher, which is harmless."""
+    contents = page.obj.get("/Contents")
+    streams = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
+    found = [-1]
+    for stream in streams:
+        if isinstance(stream, pikepdf.Stream):
+            found += [int(m) for m in _MCID.findall(stream.read_bytes())]
+    properties = page.obj.get("/Resources", Dictionary()).get("/Properties")
+    if isinstance(properties, pikepdf.Dictionary):
+        for _, props in properties.items():
+            if isinstance(props, pikepdf.Dictionary) and "/MCID" in props:
+                found.append(int(props.MCID))
+    return max(found)
 
 
 def _form_xobjects(resources: pikepdf.Object | None, seen: set) -> Iterator[pikepdf.Object]:
@@ -308,16 +347,16 @@ class StructureMerger:
         roles = self._roles.add(tree.get("/RoleMap"), suffix)
         classes = self._classes.add(tree.get("/ClassMap"), suffix)
         id_prefix = self._merge_ids(tree.get("/IDTree"), suffix)
-        paper = self._paper_element(tree, title, part, src.Root.get("/Lang"))
-        figures = {"/Figure"} | {k for k, v in self._roles.merged.items() if str(v) == "/Figure"}
-        silent = False
-        for e in walk(paper):
-            if roles or classes or id_prefix:
-                _rename(e, roles, classes, id_prefix)
-            if str(e.S) in figures and "/Alt" not in e and "/ActualText" not in e:
-                silent = True
+        info = src.trailer.get("/Info")
+        known = info.get(FIGURES_MARK) if isinstance(info, pikepdf.Dictionary) else None
+        # counted once when a converted document was cleaned; an appendix is counted here
+        silent = int(known) if known is not None else figures_without_alt(tree)
         if silent:
             self.figures_without_alt.append(path)
+        paper = self._paper_element(tree, title, part, src.Root.get("/Lang"))
+        if roles or classes or id_prefix:
+            for e in walk(paper):
+                _rename(e, roles, classes, id_prefix)
         return paper
 
     def _renumber(self, pages: list[pikepdf.Page], offset: int) -> None:
@@ -376,7 +415,7 @@ class StructureMerger:
         key = int(page.obj.StructParents)
         parents = self.parents.get(key)
         known: list[object] = list(parents) if isinstance(parents, pikepdf.Array) else []
-        mcid = max([len(known) - 1, *page_mcids(page)]) + 1
+        mcid = max(len(known) - 1, _max_mcid(page)) + 1
         elem = self.pdf.make_indirect(
             Dictionary(Type=Name.StructElem, S=Name.P, P=part, Pg=page.obj, K=mcid)
         )

@@ -381,6 +381,22 @@ def test_cleaning_a_converted_pdf_happens_once(tmp_path):
     assert check_structure(path) == []
 
 
+def test_cleaning_counts_figures_without_alt_text_once_for_every_later_build(tmp_path):
+    path = write_tagged_pdf(tmp_path / "a.pdf", 2)
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        pdf.Root.StructTreeRoot.K[0].K[0].S = Name.Figure
+        pdf.Root.StructTreeRoot.K[0].K[1].S = Name.Figure
+        pdf.Root.StructTreeRoot.K[0].K[1].Alt = pikepdf.String("A chart")
+        pdf.save(path)
+    clean_converted(path)
+    with pikepdf.open(path) as pdf:
+        assert int(pdf.docinfo["/PackbuilderFiguresWithoutAlt"]) == 1
+    w = PackWriter()
+    w.begin_part("Agenda Item 1: A")
+    w.add_pdf(path, title="A")
+    assert not w.conforms
+
+
 def test_list_items_left_outside_their_list_are_put_back(tmp_path):
     path = write_tagged_pdf(tmp_path / "a.pdf", 2)
     with pikepdf.open(path, allow_overwriting_input=True) as pdf:
