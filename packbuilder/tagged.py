@@ -335,6 +335,9 @@ class StructureMerger:
             for page in pages:  # keys into a tree that is not coming along would point elsewhere
                 if "/StructParents" in page.obj:
                     del page.obj["/StructParents"]
+                for annot in page.obj.get("/Annots", Array()):
+                    if isinstance(annot, pikepdf.Dictionary) and "/StructParent" in annot:
+                        del annot["/StructParent"]
             return None
         tree = cast(pikepdf.Dictionary, self.pdf.copy_foreign(tree))
         offset = self.next_key

@@ -271,6 +271,26 @@ def test_a_tagged_stamp_on_an_untagged_paper_still_belongs_to_the_structure(tmp_
     assert ("mcid 0", "Agenda Item 1") in marked_texts(pack)[0]
 
 
+def test_an_untagged_papers_stale_structure_keys_are_dropped(tmp_path):
+    # a PDF whose structure tree was stripped but whose pages and links still carry their keys
+    path = write_tagged_pdf(tmp_path / "stripped.pdf", 2, link=True)
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        del pdf.Root["/StructTreeRoot"]
+        pdf.save(path)
+    other = write_tagged_pdf(tmp_path / "a.pdf", 1, link=True)
+    pack = _pack(tmp_path, [("Tagged", other), ("Stripped", path)], stamp=False)
+    with pikepdf.open(pack) as pdf:
+        stripped = pdf.pages[1:3]
+        assert all("/StructParents" not in p.obj for p in stripped)
+        assert "/StructParent" not in stripped[0].obj.Annots[0]
+    # its orphaned marked content is reported, not hidden: the pack does not claim PDF/UA
+    assert check_structure(pack) == [
+        "page 2: marked content but no /StructParents",
+        "page 3: marked content but no /StructParents",
+    ]
+    assert not claims_pdfua(pack)
+
+
 def test_the_stamp_font_is_embedded_with_a_unicode_map(tmp_path):
     pack = _pack(tmp_path, [("A", write_tagged_pdf(tmp_path / "a.pdf", 1))])
     with pikepdf.open(pack) as pdf:
