@@ -48,6 +48,8 @@ dl.details dd { margin: 0; }
 ul.items { list-style: none; padding: 0; }
 ul.items > li { border-top: 1px solid #505a5f; padding: 1rem 0; }
 .note { font-weight: bold; }
+.papers-label { margin-bottom: 0; }
+ul.papers { margin-top: 0.25rem; }
 .exempt { font-style: italic; }
 """
 
@@ -170,7 +172,8 @@ def _item(row: dict[str, Any], item: Any, layout: Layout, href: str) -> list[str
     elif placed is not None and item is not None:
         if row["exempt"] and row["exempt_note"]:
             out.append(f'<p class="exempt">{_e(row["exempt_note"])}</p>')
-        out.append('<ul class="papers">')
+        out.append('<p class="papers-label">Papers:</p>')
+        out.append('<ul class="papers" aria-label="Papers">')
         for k, (paper, doc) in enumerate(zip(item.papers, placed.documents, strict=True), 1):
             out.append(
                 f'<li><a href="{href}#nameddest={_e(destination(number, k))}">'
