@@ -43,10 +43,14 @@ def _stamps(
     for offset in range(pages):
         page = [Stamp(f"Page {first + offset}", "bottom-centre")]
         if first_document and offset == 0:
-            page.append(Stamp(f"Agenda Item {item.number}", "top-right", 11, True, tagged=True))
+            page.append(
+                Stamp(f"Agenda Item {item.number}", "top-right", 11, bold=True, tagged=True)
+            )
         if private and item.exempt_paragraph:
             # read once, before the paper; its repeats on later pages are pagination artifacts
-            page.append(Stamp("NOT FOR PUBLICATION", "top-centre", 11, True, tagged=offset == 0))
+            page.append(
+                Stamp("NOT FOR PUBLICATION", "top-centre", 11, bold=True, tagged=offset == 0)
+            )
             page.append(
                 Stamp(
                     f"by virtue of paragraph {item.exempt_paragraph} of {SCHEDULE_12A}",
