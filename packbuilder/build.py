@@ -26,6 +26,7 @@ from pathlib import Path
 from packbuilder import frontsheet
 from packbuilder.assemble import assemble_papers, finish_pack
 from packbuilder.convert import ConversionStats, Converter, open_converter
+from packbuilder.html_agenda import write_html_agenda
 from packbuilder.layout import Layout, lay_out
 from packbuilder.lock import meeting_lock
 from packbuilder.meeting import find_workbook, load_meeting
@@ -36,6 +37,7 @@ from packbuilder.publish import (
     BuiltPack,
     current_versions,
     file_hash,
+    html_name,
     intact,
     publish,
     read_manifest,
@@ -134,7 +136,7 @@ def build(
         )
         made = _assemble(meeting, specs, layouts, changed, papers, fronts, converter, work, say)
         built = [
-            _pack(meeting, specs[n], layouts[n], *editions[n], made.get(n), outdir)
+            _pack(meeting, specs[n], layouts[n], *editions[n], made.get(n), outdir, work)
             for n in range(len(specs))
         ]
         say("publishing")
@@ -194,17 +196,39 @@ def _editions(
 
 
 def _pack(
-    meeting: Meeting, spec: PackSpec, layout: Layout, edition: Edition, key: str,
-    made: tuple[Path, int] | None, outdir: Path,
+    meeting: Meeting,
+    spec: PackSpec,
+    layout: Layout,
+    edition: Edition,
+    key: str,
+    made: tuple[Path, int] | None,
+    outdir: Path,
+    work: Path,
 ) -> BuiltPack:
+    """A pack ready to publish, with the HTML agenda of a public pack."""
     name = spec.filename(meeting)
     if made is not None:
         path, pages = made
     else:  # unchanged: the published file stands
         path, pages = None, _published_pages(outdir, meeting.name, name)
+    html = None
+    if not spec.private:
+        html = work / "html" / html_name(name)
+        html.parent.mkdir(exist_ok=True)
+        write_html_agenda(
+            meeting, spec, layout, edition.published, name, html, edition.published_line
+        )
     return BuiltPack(
-        name, spec.label, not spec.private, pages, layout.total, len(spec.included), key,
-        edition, path,
+        name,
+        spec.label,
+        not spec.private,
+        pages,
+        layout.total,
+        len(spec.included),
+        key,
+        edition,
+        path,
+        html,
     )
 
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import zipfile
 from pathlib import Path
+from xml.etree import ElementTree
 
 from packbuilder import documents, sheets
 from packbuilder.errors import Collector, InputError, MissingPaperError, PackError, Source
@@ -353,10 +355,23 @@ def _paper(path: Path, source: Source, folder: Path) -> Paper:
         from packbuilder import pdf
 
         pages = pdf.check_readable(path)
-        return Paper(path, PaperKind.PDF, documents.title_from_filename(path), source, pages=pages)
+        warnings = () if pdf.is_tagged(path) else (f"{path.name}: {pdf.UNTAGGED_WARNING}",)
+        title = documents.title_from_filename(path)
+        return Paper(path, PaperKind.PDF, title, source, warnings=warnings, pages=pages)
     if suffix in WORD_SUFFIXES:
         _check_word(path)
-        return Paper(path, PaperKind.WORD, documents.title_from_filename(path), source)
+        missing = images_without_alt_text(path)
+        warnings = (
+            (
+                f"{path.name}: {missing} image{'s' if missing > 1 else ''} without alternative "
+                "text, which screen readers cannot describe; ask its author to add alt text in "
+                "Word (right-click the image, View Alt Text) or mark it as decorative",
+            )
+            if missing
+            else ()
+        )
+        title = documents.title_from_filename(path)
+        return Paper(path, PaperKind.WORD, title, source, warnings=warnings)
     if suffix in DATA_SUFFIXES:
         return documents.load_data_paper(path, source, folder)
     raise InputError(
@@ -364,6 +379,32 @@ def _paper(path: Path, source: Source, folder: Path) -> Paper:
         "(.xlsx)",
         source,
     )
+
+
+_WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+# Word's "Mark as decorative": an extension on the drawing's properties
+_DECORATIVE = "{http://schemas.microsoft.com/office/drawing/2017/decorative}decorative"
+
+
+def images_without_alt_text(path: Path) -> int:
+    """How many images (drawings) of a .docx have neither alternative text nor the decorative
+    mark. LibreOffice carries a Word image's alt text into the tagged PDF; without it a screen
+    reader can only say "image". Other formats are not inspected (0)."""
+    if path.suffix.lower() != ".docx":
+        return 0
+    try:
+        with zipfile.ZipFile(path) as zf, zf.open("word/document.xml") as fh:
+            missing = 0
+            for _, el in ElementTree.iterparse(fh):
+                if el.tag == f"{_WP}docPr":
+                    described = (el.get("descr") or "").strip()
+                    decorative = any(
+                        e.tag == _DECORATIVE and e.get("val") in ("1", "true") for e in el.iter()
+                    )
+                    missing += not (described or decorative)
+            return missing
+    except (zipfile.BadZipFile, KeyError, OSError, ElementTree.ParseError):
+        return 0  # _check_word has already refused what LibreOffice could not read
 
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # compound file: .doc, or any encrypted Office file

@@ -57,10 +57,16 @@ class BuiltPack:
     content: str  # its content key
     edition: Edition
     path: Path | None  # the new file; None when the pack is unchanged
+    agenda_html: Path | None = None  # a public pack's HTML agenda, published beside it
 
     @property
     def folder(self) -> str:
         return PUBLIC if self.public else PRIVATE
+
+
+def html_name(pack: str) -> str:
+    """The HTML agenda published beside a pack."""
+    return f"{pack[:-4] if pack.lower().endswith('.pdf') else pack}.html"
 
 
 def manifest_path(outdir: Path, meeting: str) -> Path:
@@ -180,6 +186,11 @@ def publish(meeting: Meeting, packs: Sequence[BuiltPack], outdir: Path) -> list[
             shutil.copyfile(pack.path, dest)  # type: ignore[arg-type]
             _fsync(dest)
             staged[pack.name] = dest
+        for pack in packs:
+            if pack.agenda_html is not None:
+                dest = staging / html_name(pack.name)
+                shutil.copyfile(pack.agenda_html, dest)
+                staged[dest.name] = dest
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
         raise _fail(exc, outdir) from None
@@ -268,6 +279,10 @@ def _plan(
             "current": version.as_record(),
             "history": [v.as_record() for v in history],
         }
+        if pack.agenda_html is not None:
+            html = html_name(pack.name)
+            moves.append(_Move("replace", staged[html], f"{pack.folder}/{html}"))
+            record_packs[pack.name]["html"] = f"{pack.folder}/{html}"
     # packs this meeting published before and this build does not make (an exemption lifted):
     # withdrawn from public/ and private/, kept in the archive
     withdrawn = dict(_read_withdrawn(outdir, meeting.name))
@@ -279,6 +294,7 @@ def _plan(
             kept = dataclasses.replace(current, file=_archived(name, current))
             moves.append(_Move("archive", outdir / current.file, kept.file))
             moves.append(_Move("withdraw", outdir / current.file, ""))
+            moves.append(_Move("withdraw", outdir / PUBLIC / html_name(name), ""))
         withdrawn[name] = {
             "withdrawn": dt.date.today().isoformat(),
             "history": [v.as_record() for v in [*history, kept]],

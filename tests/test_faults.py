@@ -173,7 +173,7 @@ def test_stale_staging_of_a_killed_build_is_cleared(tmp_path: Path, libreoffice)
     assert not stale.exists()
     assert live.exists()
     assert {p.name for p in out.iterdir() if not p.name.startswith(".")} == {"public", MANIFEST}
-    assert [p.name for p in (out / "public").iterdir()] == [PACK]
+    assert [p.name for p in (out / "public").glob("*.pdf")] == [PACK]
 
 
 class Killed(BaseException):
@@ -380,7 +380,7 @@ class KillRig:
         where = f"killed {after:.2f} s in"
         visible = {p.name for p in self.out.iterdir() if not p.name.startswith(".")}
         assert visible <= {"public", "archive", MANIFEST}, f"{where}: {visible}"
-        assert [p.name for p in (self.out / "public").iterdir()] == [PACK], where
+        assert [p.name for p in (self.out / "public").glob("*.pdf")] == [PACK], where
         texts = _page_texts(self.out / "public" / PACK)
         assert texts in self.complete, f"{where}: the pack is not a complete pack of either build"
         self.current = self.complete.index(texts)

@@ -61,13 +61,15 @@ def test_public_folder_holds_public_packs_only(tmp_path: Path, converter) -> Non
     folder = exempt_meeting(tmp_path / "m")
     out = tmp_path / "out"
     build(folder, out, converter=converter, today=FEB26)
-    assert files(out / "public") == {"m-agenda-pack-public.pdf"}
+    # the public pack and its HTML agenda; the private pack has no HTML agenda
+    assert files(out / "public") == {"m-agenda-pack-public.pdf", "m-agenda-pack-public.html"}
     assert files(out / "private") == {"m-agenda-pack-PRIVATE-not-for-publication.pdf"}
     # the record names every input, the exempt paper too: it is never in the public folder
     assert "secret-deal.pdf" in manifest_path(out, "m").read_text()
     assert manifest_path(out, "m").parent == out
     for pack in (out / "public").iterdir():
-        assert b"secret-deal" not in raw(pack)
+        if pack.suffix == ".pdf":
+            assert b"secret-deal" not in raw(pack)
         assert b"secret-deal" not in pack.read_bytes()
 
 
@@ -171,7 +173,7 @@ def test_lifting_an_exemption_withdraws_the_pair_into_the_archive(
         ],
     )
     build(folder, out, converter=converter, today=MAR02)
-    assert files(out / "public") == {"m-agenda-pack.pdf"}
+    assert files(out / "public") == {"m-agenda-pack.pdf", "m-agenda-pack.html"}
     assert not list((out / "private").iterdir())
     assert files(out / "archive") == {
         "m-agenda-pack-public.v1.pdf",

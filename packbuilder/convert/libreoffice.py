@@ -43,8 +43,16 @@ from packbuilder.convert.sandbox import command_prefix
 from packbuilder.errors import ConversionError, PackError, Source
 from packbuilder.scratch import scratch_prefix
 from packbuilder.settings import Settings, settings
+from packbuilder.tagged import CLEANED_MARK, clean_converted
 
-PDF_FILTER = "pdf:writer_pdf_Export"
+# Tagged PDF/UA: headings, lists, tables (header rows as TH), alt text as /Figure /Alt.
+# UseTaggedPDF alone maps standard structure types to themselves in the RoleMap (a cycle that
+# PDF/UA forbids); PDFUACompliance avoids it. The cache key includes this string, so a change here
+# converts every document again.
+PDF_FILTER = (
+    'pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"},'
+    '"PDFUACompliance":{"type":"boolean","value":"true"}}'
+)
 # A second LibreOffice costs a start (about a second of one core) and ~250 MB: never worth it for
 # fewer documents than this.
 PARALLEL_MIN_DOCUMENTS = 4
@@ -172,7 +180,7 @@ class LibreOffice(Converter):
 
     def version(self) -> str:
         if self._version is None:
-            self._version = f"{self._program_version()}|{PDF_FILTER}"
+            self._version = f"{self._program_version()}|{PDF_FILTER}|{CLEANED_MARK}"
         return self._version
 
     def _program_version(self) -> str:
@@ -212,6 +220,19 @@ class LibreOffice(Converter):
             if exc.errno in _DISK_FULL:
                 raise disk_full_error(Path(tempfile.gettempdir())) from None
             raise
+        # LibreOffice's tagged output needs one repair pass to pass PDF/UA: done here, once per
+        # document, so that the cache keeps the repaired PDF and no build repeats it
+        for i, pdf in enumerate(results):
+            try:
+                clean_converted(pdf)
+            except Exception as exc:  # noqa: BLE001 - pikepdf raises several kinds on a bad file
+                source = sources[i] if sources else Source(documents[i])
+                raise ConversionError(
+                    f"LibreOffice made a PDF of this document that cannot be read "
+                    f"({type(exc).__name__}); open it in Word, save it again and build again "
+                    "(LibreOffice itself may be at fault)",
+                    source,
+                ) from None
         with self._lock:
             self._converted += len(results)
         return results
