@@ -23,12 +23,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from tests.browser import CHROMIUM, axe_violations, launch
+
 ROOT = Path(__file__).parents[2]
 EXAMPLE = ROOT / "inputs" / "2020-03-05-safer-plymouth"
 SLUG = EXAMPLE.name
-CHROMIUM = Path("/usr/bin/chromium")
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 BIN = Path(sys.executable).parent
 PASSWORD = "a long pass phrase for pat"
 
@@ -126,10 +125,7 @@ def server(tmp_path_factory, mailbox):  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="module")
 def browser():  # type: ignore[no-untyped-def]
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        yield b
-        b.close()
+    yield from launch()
 
 
 @pytest.fixture(scope="module")
@@ -145,11 +141,7 @@ CHECKED: list[str] = []
 
 def axe(page) -> None:  # type: ignore[no-untyped-def]
     """No axe-core violation on the page at WCAG 2.2 A and AA."""
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("r => axe.run(document, {runOnly: r})", WCAG)
-    found = [
-        (v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]
-    ]
+    found = axe_violations(page)
     assert found == [], page.url
     CHECKED.append(page.url)
 
