@@ -141,11 +141,11 @@ def test_text_is_data_not_markup(tmp_path, libreoffice):
 
 
 EXAMPLE = "2020-03-05-safer-plymouth"
-# the example's agenda: items 1, 2, 4 and 8 have papers, 6 is exempt (paragraph 3), 5 is to follow
-# (its paper has arrived, supplement 1), 3 is verbal and 7 has none
+# the example's agenda: items 1, 2, 4, 8 and 9 have papers, 6 is exempt (paragraph 3), 5 is to
+# follow (its paper has arrived, supplement 1), 3 is verbal and 7 has none
 EXAMPLE_PACKS = {
-    f"{EXAMPLE}-agenda-pack-public.pdf": ["1", "2", "4", "8"],
-    f"{EXAMPLE}-agenda-pack-PRIVATE-not-for-publication.pdf": ["1", "2", "4", "6", "8"],
+    f"{EXAMPLE}-agenda-pack-public.pdf": ["1", "2", "4", "8", "9"],
+    f"{EXAMPLE}-agenda-pack-PRIVATE-not-for-publication.pdf": ["1", "2", "4", "6", "8", "9"],
     f"{EXAMPLE}-supplement-1.pdf": ["5"],
 }
 
