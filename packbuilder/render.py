@@ -71,6 +71,7 @@ def render(template: Path, context: Mapping[str, Any] | DocumentData | None, out
     try:
         doc = DocxTemplate(str(template))
         doc.render(dict(context), jinja_env=environment(), autoescape=True)
+        _keep_every_cell(doc.docx)
         doc.save(str(out))
     except jinja2.UndefinedError as exc:
         name = _undefined_name(str(exc))
@@ -102,6 +103,24 @@ def render(template: Path, context: Mapping[str, Any] | DocumentData | None, out
             template,
         ) from None
     return out
+
+
+def _keep_every_cell(document: Any) -> None:
+    """Give every table cell left without a paragraph an empty one.
+
+    A Word cell must hold at least one paragraph. A cell whose paragraphs are all ``{%p %}`` tags
+    (a loop over an empty list) has none once rendered, and LibreOffice then drops the cell, so the
+    rest of its row shifts left under the wrong headings. The shipped templates guard every such
+    cell; this keeps a user's restyled template from breaking its table the same way.
+    """
+    parts = [document.part] + [
+        rel.target_part
+        for rel in document.part.rels.values()
+        if rel.reltype.endswith(("/header", "/footer"))
+    ]
+    for part in parts:
+        for cell in part.element.xpath(".//w:tc[not(w:p)]"):
+            cell.append(cell.makeelement(cell.tag[: -len("tc")] + "p", {}))
 
 
 def _one_line(text: str, limit: int = 200) -> str:
