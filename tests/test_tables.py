@@ -1,12 +1,12 @@
 """Every generated table holds its grid for every input, read back from the real PDF.
 
 A Word table cell must hold at least one paragraph. A template cell whose paragraphs are all
-``{%p %}`` tags (a loop over a project's outcome measures, say) renders to a cell with none when the
-loop has nothing to print, and LibreOffice then drops the cell: the rest of the row shifts left under
-the wrong headings. So for every optional cell of every generated table, in turn, the cell is made
-blank, very long, several paragraphs and bullets; the document goes through the real template and
-LibreOffice; pdfplumber (an independent reader) finds the table on every page; every row must have
-exactly the header's cells, and every value must sit under its own header.
+``{%p %}`` tags (a loop over a project's outcome measures, say) renders to a cell with none when
+the loop has nothing to print, and LibreOffice then drops the cell: the rest of the row shifts left
+under the wrong headings. So for every optional cell of every generated table, in turn, the cell
+is made blank, very long, several paragraphs and bullets; the document goes through the real
+template and LibreOffice; pdfplumber (an independent reader) finds the table on every page; every
+row must have exactly the header's cells, and every value must sit under its own header.
 """
 
 from __future__ import annotations
@@ -79,11 +79,20 @@ MINUTES_COLUMNS = {
 # paragraphs; a blank is what matters for them)
 TEXT = tuple(SHAPES)
 OPTIONAL = {
-    "plan": {"Outline": TEXT, "Outcome measures": TEXT, "Approved": TEXT, "Priorities": ("blank",),
-             "Total budget": ("blank",)},
+    "plan": {
+        "Outline": TEXT,
+        "Outcome measures": TEXT,
+        "Approved": TEXT,
+        "Priorities": ("blank",),
+        "Total budget": ("blank",),
+    },
     "return": {"Outcomes": TEXT, "Comments": TEXT},
-    "minutes": {"Owner": TEXT, "Status": TEXT, "Due date": ("blank",),
-                "Action": ("long", "paragraphs", "bullets")},
+    "minutes": {
+        "Owner": TEXT,
+        "Status": TEXT,
+        "Due date": ("blank",),
+        "Action": ("long", "paragraphs", "bullets"),
+    },
 }
 
 
@@ -96,11 +105,20 @@ def _cases() -> list[Case]:
             for shape in shapes:
                 value = SHAPES[shape]
                 if value is not None:
-                    value = value.replace("first", f"{token} first").replace(
-                        "First", f"{token} First"
-                    ).replace("a long", f"{token} a long", 1)
-                out.append(Case(f"{kind}-{column}-{shape}", kind, column, value,
-                                "" if value is None else token))
+                    value = (
+                        value.replace("first", f"{token} first")
+                        .replace("First", f"{token} First")
+                        .replace("a long", f"{token} a long", 1)
+                    )
+                out.append(
+                    Case(
+                        f"{kind}-{column}-{shape}",
+                        kind,
+                        column,
+                        value,
+                        "" if value is None else token,
+                    )
+                )
     return out
 
 

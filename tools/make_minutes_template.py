@@ -39,11 +39,9 @@ from docxkit import (  # noqa: E402
 OUT = Path(__file__).resolve().parent.parent / "templates" / "minutes.docx"
 LOG_WIDTHS = [1.8, 6.6, 3.2, 3.6, 1.8]
 DRAFT_NOTE = (
-    "Note: At a future meeting, the {{ body_word }} will consider the accuracy of these draft minutes, "
-    "so "
-    "they may be subject to change. Please check the minutes of that meeting to confirm whether "
-    "these "
-    "minutes have been amended."
+    "Note: At a future meeting, the {{ body_word }} will consider the accuracy of these draft "
+    "minutes, so they may be subject to change. Please check the minutes of that meeting to "
+    "confirm whether these minutes have been amended."
 )
 
 
