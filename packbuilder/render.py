@@ -85,10 +85,14 @@ def render(template: Path, context: Mapping[str, Any] | DocumentData | None, out
         raise TemplateError(_syntax_message(template, exc), template) from None
     except jinja2.exceptions.SecurityError as exc:
         raise TemplateError(
-            f"the template tries something unsafe and was stopped: {exc}", template
+            f"the template tries something unsafe and was stopped ({exc}); remove that tag from "
+            "the template",
+            template,
         ) from None
     except jinja2.TemplateError as exc:
-        raise TemplateError(f"the template failed: {_one_line(str(exc))}", template) from None
+        raise TemplateError(
+            f"the template failed ({_one_line(str(exc))}); check the tags of the template", template
+        ) from None
     except Exception as exc:  # noqa: BLE001 - users edit templates: whatever a tag or filter
         # raises (a damaged .docx, a filter given the wrong kind of value) is a template problem
         if _is_not_docx(template):
