@@ -282,5 +282,6 @@ def _assemble(
     made = {}
     for n, body, front in zip(which, bodies, fronts, strict=True):
         out = work / specs[n].filename(meeting)
-        made[n] = (out, finish_pack(body, meeting, specs[n], layouts[n], front, out))
+        pages = finish_pack(body, meeting, specs[n], layouts[n], front, out, papers.pdfs)
+        made[n] = (out, pages)
     return made
