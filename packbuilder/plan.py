@@ -6,7 +6,9 @@
 * A **supplementary pack** carries the papers of "to follow" items once their files are in the
   folder,
   grouped by the item's Supplement number (1 when blank). It has its own frontsheet and numbering,
-  and a public and a private version when it carries an exempt item.
+  and a public and a private version when it carries an exempt item. A supplement that carries
+  *only* exempt papers has no public version: there would be nothing in it the public may see (the
+  public agenda pack already lists the item with its exempt notice).
 """
 
 from __future__ import annotations
@@ -55,19 +57,37 @@ def _versions(
     listed: tuple[AgendaItem, ...], eligible: tuple[AgendaItem, ...], supplement: int | None
 ) -> list[PackSpec]:
     if any(i.exempt for i in eligible):
-        return [
-            PackSpec(supplement, False, listed, tuple(i for i in eligible if _papers_in(i, False))),
-            PackSpec(supplement, True, listed, tuple(i for i in eligible if _papers_in(i, True))),
-        ]
+        public = tuple(i for i in eligible if _papers_in(i, False))
+        private = PackSpec(
+            supplement, True, listed, tuple(i for i in eligible if _papers_in(i, True))
+        )
+        if supplement is not None and not public:
+            return [private]
+        return [PackSpec(supplement, False, listed, public), private]
     return [PackSpec(supplement, None, listed, tuple(i for i in eligible if i.has_papers))]
+
+
+def _supplements(meeting: Meeting) -> dict[int, tuple[AgendaItem, ...]]:
+    arrived = [i for i in meeting.items if i.status is Status.TO_FOLLOW and i.papers]
+    return {
+        number: tuple(i for i in arrived if (i.supplement or 1) == number)
+        for number in sorted({i.supplement or 1 for i in arrived})
+    }
 
 
 def plan_packs(meeting: Meeting) -> list[PackSpec]:
     items = meeting.items
     main_eligible = tuple(i for i in items if i.status is Status.PAPERS)
     packs = _versions(items, main_eligible, None)
-    arrived = [i for i in items if i.status is Status.TO_FOLLOW and i.papers]
-    for number in sorted({i.supplement or 1 for i in arrived}):
-        group = tuple(i for i in arrived if (i.supplement or 1) == number)
+    for number, group in _supplements(meeting).items():
         packs.extend(_versions(group, group, number))
     return packs
+
+
+def withheld_public_supplements(meeting: Meeting) -> dict[int, tuple[AgendaItem, ...]]:
+    """Supplements built for members only, because every paper they carry is exempt."""
+    return {
+        number: group
+        for number, group in _supplements(meeting).items()
+        if all(i.exempt for i in group)
+    }
