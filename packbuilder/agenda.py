@@ -412,7 +412,8 @@ def open_actions(item: AgendaItem) -> list[str]:
                     p for p in (action.owner, f"by {short_date(action.due)}" if action.due else "")
                     if p
                 )
-                out.append(f"{action.text} ({who})" if who else action.text)
+                text = action.text.rstrip(" .")
+                out.append(f"{text} ({who})" if who else text)
     return out
 
 
