@@ -358,7 +358,10 @@ def schedule(rows: Sequence[AgendaRow], start: dt.time) -> list[tuple[dt.time | 
 
 
 def time_text(start: dt.time | None, end: dt.time | None, timing: Timing) -> str:
-    """The Time column of the table style: "10.00 - 10.05 am", a start, or the cell's word."""
+    """The Time column of the table style: the cell's word ("N/a"), "10.00–10.05 am", or a
+    start."""
+    if timing.text:
+        return timing.text
     if start and end:
         return clock_range(start, end)
     if start:
@@ -367,11 +370,11 @@ def time_text(start: dt.time | None, end: dt.time | None, timing: Timing) -> str
 
 
 def clock_range(start: dt.time, end: dt.time) -> str:
-    """"10.00 - 10.05 am", "12.30 - 1 pm", "11.30 am - 1 pm"."""
+    """"10.00–10.05 am", "12.30–1 pm", "11.30 am–1 pm": an en dash, as ranges are printed."""
     if (start.hour < 12) == (end.hour < 12):
         hour = start.hour % 12 or 12
-        return f"{hour}.{start.minute:02d} - {clock(end)}"
-    return f"{clock(start)} - {clock(end)}"
+        return f"{hour}.{start.minute:02d}\u2013{clock(end)}"
+    return f"{clock(start)}\u2013{clock(end)}"
 
 
 def timing_warnings(meeting: Meeting) -> list[str]:

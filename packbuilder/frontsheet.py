@@ -67,6 +67,8 @@ def item_times(meeting: Meeting) -> dict[str, str]:
 
 
 def _start(row: AgendaItem | AgendaBreak, start: Any, end: Any) -> str:
+    if row.timing.text:
+        return row.timing.text
     if row.timing.end and start and end:
         return agenda.clock_range(start, end)
     return clock(start) if start else row.timing.text

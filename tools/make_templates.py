@@ -24,7 +24,7 @@ from docx.shared import Pt  # noqa: E402
 
 OUT = Path(__file__).resolve().parent.parent / "templates"
 WIDTHS = [1.4, 10.4, 2.6, 2.6]
-TABLE_WIDTHS = [1.3, 7.0, 2.3, 3.8, 2.6]
+TABLE_WIDTHS = [1.2, 6.6, 2.2, 3.7, 3.3]
 
 
 def _after_table(p):  # type: ignore[no-untyped-def]
@@ -129,7 +129,7 @@ def _lead_and_time(row) -> None:  # type: ignore[no-untyped-def]
 def _who_decision_time(row) -> None:  # type: ignore[no-untyped-def]
     cell_paragraphs(row.cells[2], [("{{ item.lead }}", {})])
     cell_paragraphs(row.cells[3], [("{{ item.purpose }}", {})])
-    cell_paragraphs(row.cells[4], [("{{ item.time }}", {})])
+    cell_paragraphs(row.cells[4], [("{{ item.time }}", {"size": 10})])
 
 
 def _items_table(doc, headings, widths, more_cells=None, purpose=True) -> None:  # type: ignore[no-untyped-def]
@@ -198,6 +198,9 @@ def supplement() -> None:
         "{{ supplement_items }}.",
     )
     _items_table(doc, ("Item", "Subject"), [1.4, 15.6])
+    para(doc, "{%p if paperwork_marker %}")
+    _after_table(para(doc, "* indicates paperwork included", italic=True))
+    para(doc, "{%p endif %}")
     _contact(doc, after_table=True)
     doc.core_properties.title = "Supplementary pack frontsheet"
     doc.save(OUT / "supplement.docx")
