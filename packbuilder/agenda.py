@@ -247,7 +247,7 @@ def parse_range(text: str) -> tuple[dt.time, dt.time] | None:
     "10.00-10.05", "12.30 – 1pm", "10am to 11.30am", "2 - 3.15pm". A time without am or pm takes
     the other end's when that keeps the range in order ("12.30 - 1pm", "2 - 3pm"); with neither,
     the 24-hour clock is read, except that 1 to 7 o'clock mean the afternoon (no board meets at
-    3 in the morning), and an end earlier than its start is taken as the afternoon ("11-1").
+    3 in the morning, and "11-1" is 11 am to 1 pm).
 
     Raises:
         ValueError: it has the shape of a range but is impossible ("10.75-11", "11-10am").
@@ -261,8 +261,6 @@ def parse_range(text: str) -> tuple[dt.time, dt.time] | None:
     if not a[2] and not b[2]:
         start = _to_time(a[0] + (12 if 1 <= a[0] <= 7 else 0), a[1], "")
         end = _to_time(b[0] + (12 if 1 <= b[0] <= 7 else 0), b[1], "")
-        if start and end and end <= start and b[0] < 12:
-            end = _to_time(b[0] + 12, b[1], "")
     elif a[2] and b[2]:
         start, end = _to_time(*a), _to_time(*b)
     elif b[2]:
@@ -397,6 +395,11 @@ def timing_warnings(meeting: Meeting) -> list[str]:
 # --- actions carried forward -----------------------------------------------------------------
 
 
+def is_open(status: str) -> bool:
+    """An action is open unless its Status says it is done; a blank status is open."""
+    return sheets.normalise(status) not in DONE
+
+
 def open_actions(item: AgendaItem) -> list[str]:
     """The open actions of the minutes among the item's papers, as agenda bullets.
 
@@ -409,7 +412,7 @@ def open_actions(item: AgendaItem) -> list[str]:
     for paper in item.papers:
         if paper.kind is PaperKind.DATA and isinstance(paper.data, Minutes):
             for action in paper.data.actions:
-                if sheets.normalise(action.status) in DONE:
+                if not is_open(action.status):
                     continue
                 who = ", ".join(
                     p for p in (action.owner, f"by {short_date(action.due)}" if action.due else "")
