@@ -2,9 +2,9 @@
 
 A board's agenda is more than numbered items. The May 2016 Safer Plymouth agenda, for example, has
 section headings ("Agenda Items for Discussion:", "BRIEFINGS (DISCUSS BY EXCEPTION ONLY):"), a
-break ("BREAK - if required"), times written as ranges ("10.00-10.05", "12.30 - 1pm"), and notes
-under an item ("Actions to be carried forward:" with bullets). This module reads those rows and cells
-into the typed model; `meeting` calls it for each row of the Agenda sheet.
+break ("BREAK - if required"), times written as ranges ("10.00-10.05", "12.30 - 1pm"), and
+notes under an item ("Actions to be carried forward:" with bullets). This module reads those rows
+and cells into the typed model; `meeting` calls it for each row of the Agenda sheet.
 
 What a row is:
 
@@ -29,8 +29,8 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import re
-from dataclasses import replace
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TypeVar
 
 from packbuilder import richtext, sheets
@@ -47,7 +47,6 @@ from packbuilder.model import (
     PaperKind,
     Timing,
 )
-
 
 T = TypeVar("T")
 
@@ -283,6 +282,23 @@ def parse_range(text: str) -> tuple[dt.time, dt.time] | None:
 TIME_HELP = "minutes (15), a time range (10.00-10.15, 12.30 - 1pm) or a start time (10:15)"
 
 
+def _typed_timing(cell: sheets.Cell) -> Timing:
+    """A Time cell that Excel stored as a time or a number."""
+    v = cell.value
+    if isinstance(v, dt.datetime):
+        return Timing(start=v.time())
+    if isinstance(v, dt.time):
+        return Timing(start=v)
+    if isinstance(v, int | float) and not isinstance(v, bool):
+        if float(v).is_integer() and v >= 0:
+            return Timing(minutes=int(v))
+        if 0 < v < 1:  # Excel stores a time typed as 10:15 as a fraction of a day
+            minutes = round(v * 24 * 60)
+            return Timing(start=dt.time(minutes // 60 % 24, minutes % 60))
+    shown = str(v).upper() if isinstance(v, bool) else repr(v)
+    raise InputError(f"expected {TIME_HELP}, got {shown}", cell.source)
+
+
 def timing(cell: sheets.Cell) -> Timing:
     """The Time cell of an item or a break.
 
@@ -292,19 +308,8 @@ def timing(cell: sheets.Cell) -> Timing:
     v = cell.value
     if cell.blank:
         return Timing()
-    if isinstance(v, dt.datetime):
-        return Timing(start=v.time())
-    if isinstance(v, dt.time):
-        return Timing(start=v)
-    if isinstance(v, bool):
-        raise InputError(f"expected {TIME_HELP}, got {str(v).upper()}", cell.source)
-    if isinstance(v, int | float):
-        if float(v).is_integer() and v >= 0:
-            return Timing(minutes=int(v))
-        if 0 < v < 1:  # Excel stores a time typed as 10:15 as a fraction of a day
-            minutes = round(v * 24 * 60)
-            return Timing(start=dt.time(minutes // 60 % 24, minutes % 60))
-        raise InputError(f"expected {TIME_HELP}, got {v!r}", cell.source)
+    if not isinstance(v, str):
+        return _typed_timing(cell)
     text = sheets.text(cell)
     if m := _MINUTES.fullmatch(text):
         return Timing(minutes=int(m.group(1)))
@@ -328,7 +333,9 @@ def _plus(time: dt.time, minutes: int) -> dt.time | None:
     return moment.time() if moment.date() == dt.date(2000, 1, 1) else None
 
 
-def schedule(rows: Sequence[AgendaRow], start: dt.time) -> list[tuple[dt.time | None, dt.time | None]]:
+def schedule(
+    rows: Sequence[AgendaRow], start: dt.time
+) -> list[tuple[dt.time | None, dt.time | None]]:
     """Each row's (start, end) on the running clock (None where not known); headings get none."""
     now: dt.time | None = start
     out: list[tuple[dt.time | None, dt.time | None]] = []
@@ -368,7 +375,7 @@ def time_text(start: dt.time | None, end: dt.time | None, timing: Timing) -> str
 
 
 def clock_range(start: dt.time, end: dt.time) -> str:
-    """"10.00–10.05 am", "12.30–1 pm", "11.30 am–1 pm": an en dash, as ranges are printed."""
+    """ "10.00–10.05 am", "12.30–1 pm", "11.30 am–1 pm": an en dash, as ranges are printed."""
     if (start.hour < 12) == (end.hour < 12):
         hour = start.hour % 12 or 12
         return f"{hour}.{start.minute:02d}\u2013{clock(end)}"
@@ -415,7 +422,8 @@ def open_actions(item: AgendaItem) -> list[str]:
                 if not is_open(action.status):
                     continue
                 who = ", ".join(
-                    p for p in (action.owner, f"by {short_date(action.due)}" if action.due else "")
+                    p
+                    for p in (action.owner, f"by {short_date(action.due)}" if action.due else "")
                     if p
                 )
                 text = action.text.rstrip(" .")
@@ -462,9 +470,7 @@ def settings(fs: sheets.FieldSheet, errors: Collector) -> AgendaSettings:
     marker_cell = fs.get("Paperwork marker")
     marker = style is AgendaStyle.TABLE
     if marker_cell is not None and not marker_cell.blank:
-        marker = errors.attempt(
-            sheets.yes_no, marker_cell, "Paperwork marker", default=marker
-        )
+        marker = errors.attempt(sheets.yes_no, marker_cell, "Paperwork marker", default=marker)
     lead = fs.text("Lead heading") or ("Who" if style is AgendaStyle.TABLE else "Lead")
     return AgendaSettings(
         style=style,
@@ -475,9 +481,7 @@ def settings(fs: sheets.FieldSheet, errors: Collector) -> AgendaSettings:
     )
 
 
-def _choice(
-    cell: sheets.Cell | None, choices: dict[str, T], default: T, errors: Collector
-) -> T:
+def _choice(cell: sheets.Cell | None, choices: dict[str, T], default: T, errors: Collector) -> T:
     if cell is None or cell.blank:
         return default
     value = sheets.normalise(sheets.text(cell))
@@ -491,7 +495,6 @@ def _choice(
         )
     )
     return default
-
 
 
 def with_notices(meeting: Meeting) -> Meeting:

@@ -14,7 +14,16 @@ from pathlib import Path
 
 from packbuilder import agenda, documents, sheets
 from packbuilder.errors import Collector, InputError, MissingPaperError, PackError, Source
-from packbuilder.model import AgendaItem, AgendaRow, Contact, Meeting, Paper, PaperKind, Status, Timing
+from packbuilder.model import (
+    AgendaItem,
+    AgendaRow,
+    Contact,
+    Meeting,
+    Paper,
+    PaperKind,
+    Status,
+    Timing,
+)
 from packbuilder.safezip import check_office_zip
 
 WORKBOOK_NAME = "meeting.xlsx"

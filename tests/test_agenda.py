@@ -62,7 +62,12 @@ def test_headings_and_breaks_without_a_kind_column(tmp_path):
     meeting = load_meeting(folder)
     kinds = [type(r).__name__ for r in meeting.rows]
     assert kinds == [
-        "AgendaItem", "AgendaHeading", "AgendaItem", "AgendaBreak", "AgendaHeading", "AgendaItem",
+        "AgendaItem",
+        "AgendaHeading",
+        "AgendaItem",
+        "AgendaBreak",
+        "AgendaHeading",
+        "AgendaItem",
     ]
     assert [i.number for i in meeting.items] == ["1", "2", "3"]  # headings are never items
     assert meeting.rows[1].title == "Agenda Items for Discussion:"
@@ -72,8 +77,13 @@ def test_headings_and_breaks_without_a_kind_column(tmp_path):
 
 @pytest.mark.parametrize(
     ("kind", "expected"),
-    [("heading", AgendaHeading), ("Section", AgendaHeading), ("break", AgendaBreak),
-     ("item", AgendaItem), ("", AgendaItem)],
+    [
+        ("heading", AgendaHeading),
+        ("Section", AgendaHeading),
+        ("break", AgendaBreak),
+        ("item", AgendaItem),
+        ("", AgendaItem),
+    ],
 )
 def test_kind_column(tmp_path, kind, expected):
     number = 1 if expected is AgendaItem else None
@@ -117,7 +127,8 @@ def test_kind_column_errors(tmp_path, row, cell, words):
 )
 def test_a_heading_with_item_cells_is_refused(tmp_path, row, cell, column):
     errors = load_error(
-        tmp_path, [{"title": "First"}, {"item": None, "title": "Briefings", **row}],
+        tmp_path,
+        [{"title": "First"}, {"item": None, "title": "Briefings", **row}],
         papers={"a.pdf": 1},
     )
     assert errors == [
@@ -147,8 +158,16 @@ def test_a_break_may_have_a_time_but_no_papers(tmp_path):
 
 @pytest.mark.parametrize(
     ("typed", "number"),
-    [(1, "1"), (4.0, "4"), ("4a", "4a"), ("4(a)", "4(a)"), ("4.1", "4.1"), ("A1", "A1"),
-     ("12.", "12"), (" 7 ", "7")],
+    [
+        (1, "1"),
+        (4.0, "4"),
+        ("4a", "4a"),
+        ("4(a)", "4(a)"),
+        ("4.1", "4.1"),
+        ("A1", "A1"),
+        ("12.", "12"),
+        (" 7 ", "7"),
+    ],
 )
 def test_item_numbers_accepted(tmp_path, typed, number):
     folder = make_meeting(tmp_path / "m", items=[{"item": typed, "title": "T"}])
@@ -201,8 +220,10 @@ def test_a_heading_typed_in_item_is_an_error_of_check(tmp_path):
 
     folder = make_meeting(
         tmp_path / "m",
-        items=[{"item": 1, "title": "Welcome"}, {"item": "Agenda Items for Discussion:",
-                                                 "title": None}],
+        items=[
+            {"item": 1, "title": "Welcome"},
+            {"item": "Agenda Items for Discussion:", "title": None},
+        ],
     )
     problems, summary = check_meeting(folder)
     assert summary == []
@@ -316,10 +337,20 @@ def test_time_cells_refused(value, words):
     assert words in str(info.value)
 
 
-def _item(number: str, timing: Timing = Timing()) -> AgendaItem:
+def _item(number: str, timing: Timing | None = None) -> AgendaItem:
+    timing = timing or Timing()
     return AgendaItem(
-        number, f"Item {number}", "", "", timing.minutes, (), Status.PAPERS, None, None,
-        Source(Path("meeting.xlsx"), "Agenda", f"A{number}"), timing=timing,
+        number,
+        f"Item {number}",
+        "",
+        "",
+        timing.minutes,
+        (),
+        Status.PAPERS,
+        None,
+        None,
+        Source(Path("meeting.xlsx"), "Agenda", f"A{number}"),
+        timing=timing,
     )
 
 
@@ -391,8 +422,17 @@ def test_clock_ranges(start, end, text):
 
 @pytest.mark.parametrize(
     ("status", "open_"),
-    [("", True), ("Open", True), ("In progress", True), ("Done", False), ("complete", False),
-     ("Completed", False), ("CLOSED", False), ("✓", False), ("yes", False)],
+    [
+        ("", True),
+        ("Open", True),
+        ("In progress", True),
+        ("Done", False),
+        ("complete", False),
+        ("Completed", False),
+        ("CLOSED", False),
+        ("✓", False),
+        ("yes", False),
+    ],
 )
 def test_which_actions_are_open(status, open_):
     assert agenda.is_open(status) is open_
@@ -421,7 +461,9 @@ def test_notes_come_from_the_notes_cell(tmp_path):
     )
     item = load_meeting(folder).items[0]
     assert [(b.text, b.bullet) for b in item.notes] == [
-        ("All on Thursdays.", False), ("21 July 2016", True), ("6 April 2017", True),
+        ("All on Thursdays.", False),
+        ("21 July 2016", True),
+        ("6 April 2017", True),
     ]
 
 
@@ -470,8 +512,13 @@ def test_a_supplement_of_only_exempt_papers_has_no_public_version(tmp_path):
         tmp_path / "m",
         items=[
             {"title": "Minutes", "papers": ["a.pdf"]},
-            {"item": 2, "title": "Tender", "papers": ["t.pdf"], "status": "to follow",
-             "exempt paragraph": 3},
+            {
+                "item": 2,
+                "title": "Tender",
+                "papers": ["t.pdf"],
+                "status": "to follow",
+                "exempt paragraph": 3,
+            },
         ],
         papers={"a.pdf": 1, "t.pdf": 2},
     )
@@ -489,8 +536,13 @@ def test_a_mixed_supplement_keeps_its_public_version(tmp_path):
         tmp_path / "m",
         items=[
             {"title": "Late", "papers": ["l.pdf"], "status": "to follow"},
-            {"item": 2, "title": "Tender", "papers": ["t.pdf"], "status": "to follow",
-             "exempt paragraph": 3},
+            {
+                "item": 2,
+                "title": "Tender",
+                "papers": ["t.pdf"],
+                "status": "to follow",
+                "exempt paragraph": 3,
+            },
         ],
         papers={"l.pdf": 1, "t.pdf": 2},
     )
@@ -501,18 +553,26 @@ def test_a_mixed_supplement_keeps_its_public_version(tmp_path):
 # --- the frontsheet's rows ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("ranges", "expected"), [
-    ("with fillers", ["(Pages 1 - 4)", "(Pages 5 - 6)"]),
-    ("papers only", ["(Pages 1 - 3)", "(Pages 5 - 6)"]),
-])
+@pytest.mark.parametrize(
+    ("ranges", "expected"),
+    [
+        ("with fillers", ["(Pages 1 - 4)", "(Pages 5 - 6)"]),
+        ("papers only", ["(Pages 1 - 3)", "(Pages 5 - 6)"]),
+    ],
+)
 def test_frontsheet_rows(tmp_path, ranges, expected):
     folder = make_meeting(
         tmp_path / "m",
         items=[
             {"title": "Minutes", "papers": ["a.pdf"], "time allowed": "10.00-10.10"},
             {"item": None, "title": "Agenda Items for Discussion:"},
-            {"item": 2, "title": "Plan", "papers": ["b.pdf"], "time allowed": 20,
-             "notes": "Actions:\n- one"},
+            {
+                "item": 2,
+                "title": "Plan",
+                "papers": ["b.pdf"],
+                "time allowed": 20,
+                "notes": "Actions:\n- one",
+            },
             {"item": None, "title": "BREAK – if required", "time allowed": 10},
         ],
         fields={"Start time": T(10, 0), "Page ranges": ranges},

@@ -28,18 +28,30 @@ def _meeting(folder: Path, fields: dict) -> Path:  # type: ignore[type-arg]
     return make_meeting(
         folder,
         items=[
-            {"item": 1, "title": "Minutes of the last meeting", "papers": ["minutes.pdf"],
-             "time allowed": "10.00-10.10",
-             "notes": "Actions to be carried forward:\n- Further paper on development"},
+            {
+                "item": 1,
+                "title": "Minutes of the last meeting",
+                "papers": ["minutes.pdf"],
+                "time allowed": "10.00-10.10",
+                "notes": "Actions to be carried forward:\n- Further paper on development",
+            },
             {"item": None, "title": HEADINGS[0]},
-            {"item": 2, "title": "Safer Plymouth development", "papers": ["dev.pdf"],
-             "time allowed": "10.10-12.30", "purpose": "Discuss and agree new framework."},
+            {
+                "item": 2,
+                "title": "Safer Plymouth development",
+                "papers": ["dev.pdf"],
+                "time allowed": "10.10-12.30",
+                "purpose": "Discuss and agree new framework.",
+            },
             {"item": None, "title": "BREAK – if required"},
-            {"item": 3, "title": "Organised crime", "time allowed": "12.30 – 1pm",
-             "status": "verbal"},
+            {
+                "item": 3,
+                "title": "Organised crime",
+                "time allowed": "12.30 – 1pm",
+                "status": "verbal",
+            },
             {"item": None, "title": HEADINGS[1]},
-            {"item": 4, "title": "Contract award", "papers": ["tender.pdf"],
-             "exempt paragraph": 3},
+            {"item": 4, "title": "Contract award", "papers": ["tender.pdf"], "exempt paragraph": 3},
         ],
         fields={"Start time": dt.time(10, 0), "End time": dt.time(13, 0), **fields},
         papers={"minutes.pdf": 3, "dev.pdf": 2, "tender.pdf": 1},
@@ -70,10 +82,11 @@ def test_headings_are_shown_unnumbered_and_never_stamped(packs, style):
             # no number before it on its line, as items have ("2.")
             line = next(x for x in front.splitlines() if heading.split(":")[0] in x)
             assert not re.match(r"\s*\d+\.", line), line
-        stamps = [n for t in pack.texts[pack.front_pages:] for n in ITEM_STAMP.findall(t)]
+        stamps = [n for t in pack.texts[pack.front_pages :] for n in ITEM_STAMP.findall(t)]
         assert set(stamps) <= {"1", "2", "4"}
-        assert all(h.split(":")[0] not in title for _d, title, _p in pack.bookmarks()
-                   for h in HEADINGS)
+        assert all(
+            h.split(":")[0] not in title for _d, title, _p in pack.bookmarks() for h in HEADINGS
+        )
 
 
 def test_the_table_style(packs):
@@ -110,8 +123,9 @@ def test_the_list_style_keeps_the_modern_gov_ranges(packs):
 
 
 def test_the_second_example_builds(tmp_path, libreoffice):
-    result = build(ROOT / "inputs" / "2016-05-26-safer-plymouth", tmp_path / "out",
-                   converter=libreoffice)
+    result = build(
+        ROOT / "inputs" / "2016-05-26-safer-plymouth", tmp_path / "out", converter=libreoffice
+    )
     assert [p.label for p in result.packs] == ["Agenda pack", "Supplement 1"]
     assert result.warnings == ()
     pack = Pack.read(result.packs[0].path)

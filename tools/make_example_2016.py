@@ -58,41 +58,87 @@ def meeting_workbook() -> None:
     ws.column_dimensions["B"].width = 60
     ag = wb.create_sheet("Agenda")
     header = [
-        "Item", "Subject", "Who", "Decision required", "Time", "Papers", "Status", "Supplement",
+        "Item",
+        "Subject",
+        "Who",
+        "Decision required",
+        "Time",
+        "Papers",
+        "Status",
+        "Supplement",
         "Notes",
     ]
     ag.append(header)
     rows = [
         (
-            1, "Welcome/Introductions:", "Chair/AB", "None.", "10.00-10.05", None, None, None,
+            1,
+            "Welcome/Introductions:",
+            "Chair/AB",
+            "None.",
+            "10.00-10.05",
+            None,
+            None,
+            None,
             "Cllr Dave Downie as new portfolio holder of Safer and Stronger Communities for "
             "Plymouth City Council.",
         ),
         (2, "Apologies:", "Chair/AB", "None.", "10.05-10.10", None, None, None, None),
         (
-            3, "Minutes and actions from Last Meeting – 07.04.16", "Chair/AB",
-            "Agree minutes as accurate. Development paper transferred to agenda.", "10.10-10.15",
-            "minutes-2016-04-07.xlsx", None, None, None,
+            3,
+            "Minutes and actions from Last Meeting – 07.04.16",
+            "Chair/AB",
+            "Agree minutes as accurate. Development paper transferred to agenda.",
+            "10.10-10.15",
+            "minutes-2016-04-07.xlsx",
+            None,
+            None,
+            None,
         ),
         (None, "Agenda Items for Discussion:", None, None, None, None, None, None, None),
         (
-            4, "Safer Plymouth – development.", "PA", "Discuss and agree new framework.",
-            "10.15-12.30", "Safer Plymouth development.docx\nPlan on a page.pdf", None, None,
+            4,
+            "Safer Plymouth – development.",
+            "PA",
+            "Discuss and agree new framework.",
+            "10.15-12.30",
+            "Safer Plymouth development.docx\nPlan on a page.pdf",
+            None,
+            None,
             None,
         ),
         (None, "BREAK – if required", None, None, None, None, None, None, None),
         (
-            5, "Organised Crime Profiles: update and alignment with Strategic assessment.",
-            "Chair/AB", "Agree alignment arrangements.", "12.30 – 1pm",
-            "Organised Crime Profiles update.docx", "to follow", 1, None,
+            5,
+            "Organised Crime Profiles: update and alignment with Strategic assessment.",
+            "Chair/AB",
+            "Agree alignment arrangements.",
+            "12.30 – 1pm",
+            "Organised Crime Profiles update.docx",
+            "to follow",
+            1,
+            None,
         ),
         (
-            None, "BRIEFINGS (DISCUSS BY EXCEPTION ONLY):", None, None, None, None, None, None,
+            None,
+            "BRIEFINGS (DISCUSS BY EXCEPTION ONLY):",
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
             None,
         ),
         (6, "None Scheduled.", "N/a", "N/a", "N/a", None, None, None, None),
         (
-            7, "Dates of Future Meetings:", None, None, None, None, None, None,
+            7,
+            "Dates of Future Meetings:",
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
             "(All meetings on Thursdays and commence at 10 am).\n"
             "- 21 July 2016\n- 22 September 2016\n- 19 January 2017\n- 6 April 2017",
         ),
@@ -111,8 +157,13 @@ def meeting_workbook() -> None:
 
 ATTENDANCE = [  # name, role, organisation, attendance, chair (seed 003's minutes of 7 April 2016)
     ("Chief Superintendent Andy Boulting", "", "Devon and Cornwall Police", "present", "yes"),
-    ("Councillor Philippa Davey", "Cabinet Member for Safer and Stronger Communities", "PCC",
-     "present", ""),
+    (
+        "Councillor Philippa Davey",
+        "Cabinet Member for Safer and Stronger Communities",
+        "PCC",
+        "present",
+        "",
+    ),
     ("Bronwyn Prosser", "Social Inclusion Manager", "PCC", "present", ""),
     ("Georgia Webb", "", "National Probation Service", "present", ""),
     ("Judith Harwood", "Assistant Director for Learning and Communities", "PCC", "present", ""),
@@ -132,45 +183,80 @@ ATTENDANCE = [  # name, role, organisation, attendance, chair (seed 003's minute
 ]
 
 MINUTES = [  # number, heading, narrative, members discussed, closing narrative, agreed
-    (48, "Welcome/introductions/apologies",
-     "Chief Superintendent Andy Boulting, Chair, welcomed all parties and requested "
-     "introductions.", "", "", ""),
-    (49, "Minutes and actions from last meeting - held on Thursday 21 January 2016",
-     "Agreed.\n\nMembers were provided with:\n\n"
-     "(a) Update on domestic violence (DV) recording changes and any impact on service and "
-     "support to victims - the timescale had now reduced to 6-8 hours overnight and 2-3 hours "
-     "during the day.\n"
-     "(b) CSE - promotion of the organised crime profile and local action plan within "
-     "organisations and alignment with PCSB work.\n"
-     "(c) Update on students, University campus and North Hill community safety concerns.",
-     "", "", ""),
-    (50, "Safer Plymouth – decisions on development",
-     "Pete Aley (Head of Neighbourhood & Community Services) presented his paper 'Safer "
-     "Plymouth - decisions on development'. Chairs of the delivery groups had been invited so "
-     "that their views could be taken into account alongside the board.",
-     "- clearer communication between community groups, the public and the board\n"
-     "- being realistic about what can be achieved with current resources\n"
-     "- a strong strategic role with clear lines of accountability\n"
-     "- developing SMART objectives within a clear outcome framework",
-     "The Chair thanked members for their contributions.",
-     "(1) will prioritise community safety issues that evidence shows pose the greatest threat, "
-     "risk and harm;\n"
-     "(2) commissions the next Strategic Assessment to focus on this priority;\n"
-     "(3) develops and champions an outcomes framework covering individuals, communities and "
-     "key issues."),
-    (51, "Dates of future meetings",
-     "All meetings take place on Thursdays, 10 am to 1 pm in the Council House unless "
-     "otherwise advised.", "", "", ""),
+    (
+        48,
+        "Welcome/introductions/apologies",
+        "Chief Superintendent Andy Boulting, Chair, welcomed all parties and requested "
+        "introductions.",
+        "",
+        "",
+        "",
+    ),
+    (
+        49,
+        "Minutes and actions from last meeting - held on Thursday 21 January 2016",
+        "Agreed.\n\nMembers were provided with:\n\n"
+        "(a) Update on domestic violence (DV) recording changes and any impact on service and "
+        "support to victims - the timescale had now reduced to 6-8 hours overnight and 2-3 hours "
+        "during the day.\n"
+        "(b) CSE - promotion of the organised crime profile and local action plan within "
+        "organisations and alignment with PCSB work.\n"
+        "(c) Update on students, University campus and North Hill community safety concerns.",
+        "",
+        "",
+        "",
+    ),
+    (
+        50,
+        "Safer Plymouth – decisions on development",
+        "Pete Aley (Head of Neighbourhood & Community Services) presented his paper 'Safer "
+        "Plymouth - decisions on development'. Chairs of the delivery groups had been invited so "
+        "that their views could be taken into account alongside the board.",
+        "- clearer communication between community groups, the public and the board\n"
+        "- being realistic about what can be achieved with current resources\n"
+        "- a strong strategic role with clear lines of accountability\n"
+        "- developing SMART objectives within a clear outcome framework",
+        "The Chair thanked members for their contributions.",
+        "(1) will prioritise community safety issues that evidence shows pose the greatest threat, "
+        "risk and harm;\n"
+        "(2) commissions the next Strategic Assessment to focus on this priority;\n"
+        "(3) develops and champions an outcomes framework covering individuals, communities and "
+        "key issues.",
+    ),
+    (
+        51,
+        "Dates of future meetings",
+        "All meetings take place on Thursdays, 10 am to 1 pm in the Council House unless "
+        "otherwise advised.",
+        "",
+        "",
+        "",
+    ),
 ]
 
 ACTIONS = [  # minute, action, owner, due date, status
-    (49, "Circulate the new local PCSB action plan to the group when it is ready.",
-     "Charles Pitman", dt.datetime(2016, 5, 26), "Done"),
-    (49, "Invite the new Student Union President to future meetings.", "Claire Oldfield",
-     dt.datetime(2016, 5, 26), "Done"),
-    (50, "Further paper on the development of Safer Plymouth Partnership, building on today's "
-     "paper and progressing the outcomes framework.", "Pete Aley", dt.datetime(2016, 5, 26),
-     "Open"),
+    (
+        49,
+        "Circulate the new local PCSB action plan to the group when it is ready.",
+        "Charles Pitman",
+        dt.datetime(2016, 5, 26),
+        "Done",
+    ),
+    (
+        49,
+        "Invite the new Student Union President to future meetings.",
+        "Claire Oldfield",
+        dt.datetime(2016, 5, 26),
+        "Done",
+    ),
+    (
+        50,
+        "Further paper on the development of Safer Plymouth Partnership, building on today's "
+        "paper and progressing the outcomes framework.",
+        "Pete Aley",
+        dt.datetime(2016, 5, 26),
+        "Open",
+    ),
 ]
 
 FUTURE = [
@@ -184,20 +270,55 @@ FUTURE = [
 
 def minutes_workbook() -> None:
     wb = Workbook()
-    sheet(wb, "Document", ["Field", "Value"],
-          [("Kind", "minutes"), ("Title", "Minutes of the meeting held on 7 April 2016")], [14, 60])
-    ws = sheet(wb, "Meeting", ["Field", "Value"], [
-        ("Body", BODY), ("Date", dt.datetime(2016, 4, 7)), ("Start time", dt.time(10, 5)),
-        ("Finish time", dt.time(13, 0)), ("Venue", VENUE),
-    ], [22, 70])
+    sheet(
+        wb,
+        "Document",
+        ["Field", "Value"],
+        [("Kind", "minutes"), ("Title", "Minutes of the meeting held on 7 April 2016")],
+        [14, 60],
+    )
+    ws = sheet(
+        wb,
+        "Meeting",
+        ["Field", "Value"],
+        [
+            ("Body", BODY),
+            ("Date", dt.datetime(2016, 4, 7)),
+            ("Start time", dt.time(10, 5)),
+            ("Finish time", dt.time(13, 0)),
+            ("Venue", VENUE),
+        ],
+        [22, 70],
+    )
     ws["B3"].number_format = "dd/mm/yyyy"
-    sheet(wb, "Attendance", ["Name", "Role", "Organisation", "Attendance", "Chair"], ATTENDANCE,
-          [32, 44, 44, 16, 8])
-    sheet(wb, "Minutes", ["Number", "Heading", "Narrative", "Members discussed",
-                          "Closing narrative", "It was agreed that"], MINUTES,
-          [9, 30, 70, 70, 40, 50])
-    ws = sheet(wb, "Actions", ["Minute", "Action", "Owner", "Due date", "Status"], ACTIONS,
-               [9, 70, 26, 12, 10])
+    sheet(
+        wb,
+        "Attendance",
+        ["Name", "Role", "Organisation", "Attendance", "Chair"],
+        ATTENDANCE,
+        [32, 44, 44, 16, 8],
+    )
+    sheet(
+        wb,
+        "Minutes",
+        [
+            "Number",
+            "Heading",
+            "Narrative",
+            "Members discussed",
+            "Closing narrative",
+            "It was agreed that",
+        ],
+        MINUTES,
+        [9, 30, 70, 70, 40, 50],
+    )
+    ws = sheet(
+        wb,
+        "Actions",
+        ["Minute", "Action", "Owner", "Due date", "Status"],
+        ACTIONS,
+        [9, 70, 26, 12, 10],
+    )
     for c in ws["D"][1:]:
         c.number_format = "dd/mm/yyyy"
     ws = sheet(wb, "Future meetings", ["Date", "Time", "Venue"], FUTURE, [14, 10, 40])
@@ -207,19 +328,33 @@ def minutes_workbook() -> None:
 
 
 DECISIONS = [
-    ("Prioritise community safety issues that evidence shows pose the greatest threat, risk and "
-     "harm.", "This has been built into the proposed \u201cplan on a page\u201d attached."),
-    ("Commission the next Strategic Assessment to focus on this priority and make outcome "
-     "focused recommendations.", "The analyst responsible for the Strategic Assessment has been "
-     "briefed on these requirements."),
-    ("Develop and champion an outcomes framework covering individuals, communities and key "
-     "issues.", "A proposed format for an Outcomes Framework is attached."),
-    ("Champion a systems leadership approach across organisations.", "It is suggested that Safer "
-     "Plymouth promotes clear roles for leaders (board members) and for staff across "
-     "organisations and sectors."),
-    ("Consider how the voice of the community is included in Safer Plymouth's prioritisation.",
-     "As a starting point, all organisations on the Board pool knowledge of relevant community "
-     "insight; decisions can then be taken on plugging any gaps."),
+    (
+        "Prioritise community safety issues that evidence shows pose the greatest threat, risk and "
+        "harm.",
+        "This has been built into the proposed \u201cplan on a page\u201d attached.",
+    ),
+    (
+        "Commission the next Strategic Assessment to focus on this priority and make outcome "
+        "focused recommendations.",
+        "The analyst responsible for the Strategic Assessment has been "
+        "briefed on these requirements.",
+    ),
+    (
+        "Develop and champion an outcomes framework covering individuals, communities and key "
+        "issues.",
+        "A proposed format for an Outcomes Framework is attached.",
+    ),
+    (
+        "Champion a systems leadership approach across organisations.",
+        "It is suggested that Safer "
+        "Plymouth promotes clear roles for leaders (board members) and for staff across "
+        "organisations and sectors.",
+    ),
+    (
+        "Consider how the voice of the community is included in Safer Plymouth's prioritisation.",
+        "As a starting point, all organisations on the Board pool knowledge of relevant community "
+        "insight; decisions can then be taken on plugging any gaps.",
+    ),
 ]
 
 
@@ -228,23 +363,30 @@ def development_paper() -> None:
     para(doc, "Safer Plymouth: development", style="Title")
     para(doc, "DATE: 26 May 2016", bold=True)
     para(doc, "Introduction", style="Heading 1")
-    para(doc, "This paper makes proposals for the next steps in the development of Safer "
-              "Plymouth.")
+    para(doc, "This paper makes proposals for the next steps in the development of Safer Plymouth.")
     para(doc, "Background", style="Heading 1")
-    para(doc, "The last Safer Plymouth Board meeting took a number of decisions to start "
-              "implementing changes towards a more dynamic and innovative way of working, with "
-              "an outcome-focused approach. " * 3)
+    para(
+        doc,
+        "The last Safer Plymouth Board meeting took a number of decisions to start "
+        "implementing changes towards a more dynamic and innovative way of working, with "
+        "an outcome-focused approach. " * 3,
+    )
     para(doc, "Progress", style="Heading 1")
     for n, (decision, update) in enumerate(DECISIONS * 2, start=1):
         para(doc, f"({n}) {decision}", bold=True)
-        para(doc, f"{update} Suggestions for further work on implementation follow, with the "
-                  "partners who would lead them and the outcome measures that would show "
-                  "progress; the Board is asked to comment on each before the framework is "
-                  "populated for the next meeting.")
+        para(
+            doc,
+            f"{update} Suggestions for further work on implementation follow, with the "
+            "partners who would lead them and the outcome measures that would show "
+            "progress; the Board is asked to comment on each before the framework is "
+            "populated for the next meeting.",
+        )
     para(doc, "Recommendations", style="Heading 1")
     para(doc, "It is recommended that the Board:")
-    for rec in ("Notes progress and endorses the further action suggested in \u201cProgress\u201d.",
-                "Agrees the format for the plan on a page and outcomes framework."):
+    for rec in (
+        "Notes progress and endorses the further action suggested in \u201cProgress\u201d.",
+        "Agrees the format for the plan on a page and outcomes framework.",
+    ):
         para(doc, rec, style="List Number")
     para(doc, "Pete Aley", italic=True)
     doc.core_properties.title = "Safer Plymouth: development"
@@ -271,12 +413,18 @@ def plan_on_a_page() -> None:
 
 def late_paper() -> None:
     doc = new_document()
-    para(doc, "Organised Crime Profiles: update and alignment with the Strategic Assessment",
-         style="Title")
+    para(
+        doc,
+        "Organised Crime Profiles: update and alignment with the Strategic Assessment",
+        style="Title",
+    )
     for heading in ("Purpose", "Organised crime local profiles", "Alignment", "Recommendation"):
         para(doc, heading, style="Heading 1")
-        para(doc, "The organised crime local profile has been circulated to members. This "
-                  "update sets out how it will align with the Strategic Assessment. " * 4)
+        para(
+            doc,
+            "The organised crime local profile has been circulated to members. This "
+            "update sets out how it will align with the Strategic Assessment. " * 4,
+        )
     doc.core_properties.title = "Organised Crime Profiles update"
     doc.save(MEETING / "Organised Crime Profiles update.docx")
 

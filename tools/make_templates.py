@@ -10,6 +10,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from docx.shared import Pt  # noqa: E402
 from docxkit import (  # noqa: E402
     cant_split,
     cell_paragraphs,
@@ -20,7 +21,6 @@ from docxkit import (  # noqa: E402
     shade,
     table,
 )
-from docx.shared import Pt  # noqa: E402
 
 OUT = Path(__file__).resolve().parent.parent / "templates"
 WIDTHS = [1.4, 10.4, 2.6, 2.6]
