@@ -19,9 +19,10 @@ spreadsheet error such as ``#SPILL!``) is refused with what to do, because it wo
 stamped on the papers as "Agenda Item Agenda Items for Discussion:".
 
 Times: the Time cell holds minutes allowed ("15"), a range ("10.00-10.05", "12.30 - 1pm",
-"10am to 11.30am"), a start time, or a word shown as typed ("N/a"). The frontsheet keeps a running
-clock from the meeting's start: a range sets it, minutes advance it, an item without a time stops it
-(its length is unknown). A break without a time ("if required") leaves the clock where it was.
+"10am to 11.30am"), a start time, or one of a few words shown as typed ("N/a", "TBC"). The
+frontsheet keeps a running clock from the meeting's start: a range sets it, minutes advance it, an
+item without a time stops it (its length is unknown). A break without a time ("if required") leaves
+the clock where it was.
 """
 
 from __future__ import annotations
@@ -279,6 +280,11 @@ def parse_range(text: str) -> tuple[dt.time, dt.time] | None:
     return start, end
 
 
+# words a Time cell may hold instead of a time, shown as typed (anything else is a typing error:
+# "a quarter of an hour" would print as it is, and start no clock)
+TIME_WORDS = frozenset(
+    {"n/a", "na", "n.a.", "-", "–", "tbc", "tba", "if required", "as required", "none"}
+)
 TIME_HELP = "minutes (15), a time range (10.00-10.15, 12.30 - 1pm) or a start time (10:15)"
 
 
@@ -303,7 +309,7 @@ def timing(cell: sheets.Cell) -> Timing:
     """The Time cell of an item or a break.
 
     Raises:
-        InputError: digits that are neither minutes, a time range nor a time.
+        InputError: neither minutes, a time range, a time nor one of `TIME_WORDS`.
     """
     v = cell.value
     if cell.blank:
@@ -323,8 +329,8 @@ def timing(cell: sheets.Cell) -> Timing:
         start = _to_time(int(m.group(1)), int(m.group(2) or 0), _suffix(m.group(3)))
         if start is not None:
             return Timing(start=start)
-    if not re.search(r"\d", text):
-        return Timing(text=text)  # "N/a", "TBC", "if required": shown as typed
+    if sheets.normalise(text) in TIME_WORDS:
+        return Timing(text=text)  # shown as typed
     raise InputError(f"expected {TIME_HELP}, got {text!r}", cell.source)
 
 

@@ -325,6 +325,7 @@ def test_time_cells(value, expected):
     ("value", "words"),
     [
         ("about 5", "expected minutes (15), a time range (10.00-10.15, 12.30 - 1pm) or a start"),
+        ("a quarter of an hour", "got 'a quarter of an hour'"),
         (True, "got TRUE"),
         ("11-10am", "'11-10am' ends before it starts; write minutes (15)"),
         (2.5, "got 2.5"),
