@@ -105,7 +105,7 @@ def row_kind(rec: sheets.Record) -> RowKind:
                 kind_cell.source,
             )
         kind = KINDS[value]
-        if kind is RowKind.ITEM and number_cell.blank:
+        if not value and number_cell.blank:  # Kind left blank: the row says what it is
             kind = _implicit_kind(title_cell) or RowKind.ITEM
         if kind is RowKind.ITEM:
             check_number(number_cell)

@@ -593,3 +593,13 @@ def test_frontsheet_rows(tmp_path, ranges, expected):
     assert [rows[0]["note"], rows[2]["note"]] == expected
     assert [r["time"] for r in rows] == ["10.00–10.10 am", "", "10.10–10.30 am", "10.30–10.40 am"]
     assert [(b.text, b.bullet) for b in rows[2]["notes"]] == [("Actions:", False), ("one", True)]
+
+
+def test_kind_item_without_a_number_is_an_empty_item_number(tmp_path):
+    errors = load_error(
+        tmp_path,
+        [{"title": "First"}, {"kind": "item", "item": None, "title": "X"}],
+        header=WITH_KIND,
+    )
+    assert len(errors) == 1
+    assert "cell B3: item number is empty" in errors[0]
