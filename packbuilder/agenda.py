@@ -350,6 +350,8 @@ def schedule(
             out.append((None, None))
             continue
         t = row.timing
+        if isinstance(row, AgendaItem) and t == Timing() and row.minutes is not None:
+            t = Timing(minutes=row.minutes)  # an item made with minutes alone (no Time cell read)
         if t.start and t.end:
             out.append((t.start, t.end))
             now = t.end
@@ -504,16 +506,6 @@ def _choice(cell: sheets.Cell | None, choices: dict[str, T], default: T, errors:
 
 
 def with_notices(meeting: Meeting) -> Meeting:
-    """The meeting with the warnings its agenda as a whole deserves (timings past the end time,
-    a supplement that has no public version)."""
-    from packbuilder.plan import withheld_public_supplements  # noqa: PLC0415 - plan imports model
-
-    notices = timing_warnings(meeting)
-    for number, items in withheld_public_supplements(meeting).items():
-        numbers = ", ".join(i.number for i in items)
-        notices.append(
-            f"supplement {number} carries only exempt papers (item {numbers}): no public "
-            "supplement is built, because there is nothing in it the public may see; the "
-            "private one is for members only"
-        )
-    return replace(meeting, notices=tuple(notices))
+    """The meeting with the warnings its agenda as a whole deserves (timings past the end
+    time)."""
+    return replace(meeting, notices=tuple(timing_warnings(meeting)))

@@ -63,7 +63,11 @@ def finish_pack(
 ) -> int:
     """Put the frontsheet in front, add bookmarks and metadata, write `out`; returns its page
     count."""
-    unnumbered = w.insert_front(frontsheet, filler=Stamp(FILLER_TEXT, "middle", 11))
+    # a pack without numbered pages (a public supplement of exempt papers only) ends with its
+    # frontsheet: a filler after it would be followed by nothing
+    unnumbered = w.insert_front(
+        frontsheet, filler=Stamp(FILLER_TEXT, "middle", 11), pad=bool(layout.items)
+    )
     bookmarks = [
         Bookmark("Agenda" if not spec.is_supplement else f"Supplement {spec.supplement}", 0)
     ]

@@ -57,13 +57,15 @@ def _note(item: AgendaItem, spec: PackSpec, layout: Layout, with_filler: bool = 
 
 def item_times(meeting: Meeting) -> dict[str, str]:
     """Each item's time as the list style shows it: a start on the running clock from the
-    meeting's start (see `agenda`), or the range typed in its Time cell."""
+    meeting's start (see `agenda`), or the range typed in its Time cell; items whose time is not
+    known are left out."""
     rows = meeting.agenda_rows
-    return {
+    times = {
         row.number: _start(row, start, end)
         for row, (start, end) in zip(rows, agenda.schedule(rows, meeting.start_time), strict=True)
         if isinstance(row, AgendaItem)
     }
+    return {number: time for number, time in times.items() if time}
 
 
 def _start(row: AgendaItem | AgendaBreak, start: Any, end: Any) -> str:
@@ -143,6 +145,8 @@ def context(meeting: Meeting, spec: PackSpec, layout: Layout, published: str) ->
     rows = _rows(meeting, spec, layout)
     exempt_paras = [i.exempt_paragraph for i in spec.listed if i.exempt_paragraph]
     with_papers = [i.number for i in spec.included]
+    # exempt papers this (public) pack leaves out, which a supplement's frontsheet names
+    withheld = [i.number for i in spec.listed if i.exempt and i.has_papers and not spec.private]
     settings = meeting.agenda
     return {
         "body": meeting.body,
@@ -170,6 +174,8 @@ def context(meeting: Meeting, spec: PackSpec, layout: Layout, published: str) ->
         "supplement": spec.supplement or "",
         "supplement_items": _and(with_papers) if with_papers else "",
         "supplement_word": "item" if len(with_papers) == 1 else "items",
+        "withheld_items": _and(withheld) if withheld else "",
+        "withheld_word": "item" if len(withheld) == 1 else "items",
         "published": published,
         "total_pages": layout.total,
         "extra": dict(meeting.extra),

@@ -390,14 +390,14 @@ class PackWriter:
         self.pdf.pages.append(self._blank(size))
         self._stamp(self.pdf.pages[-1], stamps)
 
-    def insert_front(self, path: Path, filler: Stamp) -> int:
+    def insert_front(self, path: Path, filler: Stamp, pad: bool = True) -> int:
         """Put a PDF's pages (unstamped) before every page so far, padded with a filler page to an
-        even count; returns how many pages went in front."""
+        even count unless `pad` is False; returns how many pages went in front."""
         src = self._open(path)
         for i, page in enumerate(src.pages):
             self.pdf.pages.insert(i, page)
         count = len(src.pages)
-        if count % 2:
+        if count % 2 and pad:
             self.pdf.pages.insert(count, self._blank(A4))
             self._stamp(self.pdf.pages[count], [filler])
             count += 1

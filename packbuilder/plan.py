@@ -6,9 +6,9 @@
 * A **supplementary pack** carries the papers of "to follow" items once their files are in the
   folder,
   grouped by the item's Supplement number (1 when blank). It has its own frontsheet and numbering,
-  and a public and a private version when it carries an exempt item. A supplement that carries
-  *only* exempt papers has no public version: there would be nothing in it the public may see (the
-  public agenda pack already lists the item with its exempt notice).
+  and a public and a private version when it carries an exempt item. A public supplement whose
+  every paper is exempt carries no papers: its frontsheet tells the public which items' papers went
+  to members only, and why.
 """
 
 from __future__ import annotations
@@ -56,14 +56,12 @@ def _papers_in(item: AgendaItem, private: bool) -> bool:
 def _versions(
     listed: tuple[AgendaItem, ...], eligible: tuple[AgendaItem, ...], supplement: int | None
 ) -> list[PackSpec]:
-    if any(i.exempt for i in eligible):
-        public = tuple(i for i in eligible if _papers_in(i, False))
-        private = PackSpec(
-            supplement, True, listed, tuple(i for i in eligible if _papers_in(i, True))
-        )
-        if supplement is not None and not public:
-            return [private]
-        return [PackSpec(supplement, False, listed, public), private]
+    # two versions only when there are exempt papers to leave out of the public one (as on main)
+    if any(i.exempt and i.has_papers for i in eligible):
+        return [
+            PackSpec(supplement, False, listed, tuple(i for i in eligible if _papers_in(i, False))),
+            PackSpec(supplement, True, listed, tuple(i for i in eligible if _papers_in(i, True))),
+        ]
     return [PackSpec(supplement, None, listed, tuple(i for i in eligible if i.has_papers))]
 
 
@@ -83,11 +81,3 @@ def plan_packs(meeting: Meeting) -> list[PackSpec]:
         packs.extend(_versions(group, group, number))
     return packs
 
-
-def withheld_public_supplements(meeting: Meeting) -> dict[int, tuple[AgendaItem, ...]]:
-    """Supplements built for members only, because every paper they carry is exempt."""
-    return {
-        number: group
-        for number, group in _supplements(meeting).items()
-        if all(i.exempt for i in group)
-    }

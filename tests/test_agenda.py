@@ -508,47 +508,40 @@ def test_bad_settings_are_located(tmp_path, field, value, words):
 # --- supplements of exempt papers only ---------------------------------------------------------
 
 
-def test_a_supplement_of_only_exempt_papers_has_no_public_version(tmp_path):
-    folder = make_meeting(
-        tmp_path / "m",
-        items=[
-            {"title": "Minutes", "papers": ["a.pdf"]},
-            {
-                "item": 2,
-                "title": "Tender",
-                "papers": ["t.pdf"],
-                "status": "to follow",
-                "exempt paragraph": 3,
-            },
-        ],
-        papers={"a.pdf": 1, "t.pdf": 2},
+@pytest.mark.parametrize(
+    ("late", "supplement_items", "withheld"),
+    [
+        # only the exempt paper arrived: the public supplement names it, carries nothing
+        ([], "", "2"),
+        # a public paper and an exempt one: both said
+        (["Late"], "1", "2"),
+    ],
+)
+def test_a_public_supplement_says_which_papers_went_to_members_only(
+    tmp_path, late, supplement_items, withheld
+):
+    items = [{"item": 1, "title": t, "papers": ["l.pdf"], "status": "to follow"} for t in late]
+    items.append(
+        {
+            "item": 2,
+            "title": "Tender",
+            "papers": ["t.pdf"],
+            "status": "to follow",
+            "exempt paragraph": 3,
+        }
     )
+    folder = make_meeting(tmp_path / "m", items=items, papers={"l.pdf": 1, "t.pdf": 2})
     meeting = load_meeting(folder)
-    labels = [s.label for s in plan_packs(meeting)]
-    assert labels == ["Agenda pack", "Supplement 1 (private)"]
-    assert any(
-        w.startswith("supplement 1 carries only exempt papers (item 2): no public supplement")
-        for w in meeting.warnings()
+    specs = [s for s in plan_packs(meeting) if s.is_supplement]
+    assert [s.label for s in specs] == ["Supplement 1 (public)", "Supplement 1 (private)"]
+    public, private = (
+        frontsheet.context(meeting, s, lay_out([(i.number, [1]) for i in s.included]), "")
+        for s in specs
     )
-
-
-def test_a_mixed_supplement_keeps_its_public_version(tmp_path):
-    folder = make_meeting(
-        tmp_path / "m",
-        items=[
-            {"title": "Late", "papers": ["l.pdf"], "status": "to follow"},
-            {
-                "item": 2,
-                "title": "Tender",
-                "papers": ["t.pdf"],
-                "status": "to follow",
-                "exempt paragraph": 3,
-            },
-        ],
-        papers={"l.pdf": 1, "t.pdf": 2},
-    )
-    labels = [s.label for s in plan_packs(load_meeting(folder))]
-    assert "Supplement 1 (public)" in labels and "Supplement 1 (private)" in labels
+    assert (public["supplement_items"], public["withheld_items"]) == (supplement_items, withheld)
+    # the private one carries the exempt papers: nothing is withheld from members
+    assert private["withheld_items"] == ""
+    assert private["supplement_items"] == ("1 and 2" if late else "2")
 
 
 # --- the frontsheet's rows ---------------------------------------------------------------------

@@ -82,7 +82,8 @@ def test_one_build_makes_every_pack_due(built):
         "agenda-pack-public.pdf",
         "supplement-1.pdf",
         "supplement-2-PRIVATE-not-for-publication.pdf",
-    ]  # supplement 2 carries only exempt papers: nothing in it for the public (issue 13)
+        "supplement-2-public.pdf",
+    ]
 
 
 def test_public_pack_lists_exempt_item_but_leaves_its_papers_out(built):
@@ -100,7 +101,7 @@ def test_public_pack_lists_exempt_item_but_leaves_its_papers_out(built):
 
 
 @pytest.mark.parametrize(
-    "name", ["agenda-pack-public.pdf", "supplement-1.pdf"]
+    "name", ["agenda-pack-public.pdf", "supplement-1.pdf", "supplement-2-public.pdf"]
 )
 def test_nothing_of_an_exempt_paper_leaks_into_a_public_pack(built, name):
     raw = built[name].read_bytes()
@@ -147,14 +148,24 @@ def test_supplement_has_its_own_frontsheet_and_numbering(built):
     assert pack.reader.metadata.subject == "Supplementary pack 1"
 
 
-def test_supplement_of_only_exempt_papers_is_for_members_only(built):
-    # no public version: its frontsheet would announce papers it does not carry ("relating to
-    # agenda items .") and end on a filler; the public agenda pack lists the item as exempt
-    assert "supplement-2-public.pdf" not in built
+def test_supplement_with_an_exempt_item_has_public_and_private_versions(built):
+    public = Pack.read(built["supplement-2-public.pdf"])
     private = Pack.read(built["supplement-2-PRIVATE-not-for-publication.pdf"])
-    front = _flat(private.frontsheet_text())
-    assert "additional information relating to agenda item 6." in front
+    front = _flat(public.frontsheet_text())
+    assert "Not for publication by virtue of paragraph 1" in front
     assert "exclude the press and public" in front
+    assert "paragraph 1 of Part 1 of Schedule 12A" in front
+    assert public.item_starts() == {}
+    # it says what the public is entitled to know, never "relating to agenda items ." (issue 13)
+    assert "relating to agenda" not in front
+    assert (
+        "The papers for agenda item 6 have been sent to members only. They are not for "
+        "publication because they contain exempt information, as shown below; this supplement "
+        "has no papers for publication." in front
+    )
+    # and it ends with its frontsheet: no filler page that nothing follows
+    assert not public.find("This page is intentionally left blank")
+    assert public.page_count == public.front_pages
     assert_conventions(private, ["6"])
     assert all("NOT FOR PUBLICATION" in private.texts[i] for i in private.find(SECRET + "LATE"))
 

@@ -192,11 +192,24 @@ def agenda() -> None:
 def supplement() -> None:
     doc = new_document()
     _header(doc, "SUPPLEMENTARY PACK {{ supplement }}")
+    para(doc, "{%p if supplement_items %}")
     para(
         doc,
         "Please find attached additional information relating to agenda {{ supplement_word }} "
         "{{ supplement_items }}.",
     )
+    para(doc, "{%p endif %}")
+    # a public supplement leaves exempt papers out: say which, so that it never announces papers
+    # it does not carry ("relating to agenda items .")
+    para(doc, "{%p if withheld_items %}")
+    para(
+        doc,
+        "The papers for agenda {{ withheld_word }} {{ withheld_items }} have been sent to members "
+        "only. They are not for publication because they contain exempt information, as shown "
+        "below{% if not supplement_items %}; this supplement has no papers for publication{% endif "
+        "%}.",
+    )
+    para(doc, "{%p endif %}")
     _items_table(doc, ("Item", "Subject"), [1.4, 15.6])
     para(doc, "{%p if paperwork_marker %}")
     _after_table(para(doc, "* indicates paperwork included", italic=True))
