@@ -14,9 +14,18 @@ import zipfile
 from pathlib import Path
 from xml.etree import ElementTree
 
-from packbuilder import documents, sheets
+from packbuilder import agenda, documents, sheets
 from packbuilder.errors import Collector, InputError, MissingPaperError, PackError, Source
-from packbuilder.model import AgendaItem, Contact, Meeting, Paper, PaperKind, Status
+from packbuilder.model import (
+    AgendaItem,
+    AgendaRow,
+    Contact,
+    Meeting,
+    Paper,
+    PaperKind,
+    Status,
+    Timing,
+)
 from packbuilder.safezip import check_office_zip
 
 WORKBOOK_NAME = "meeting.xlsx"
@@ -29,11 +38,13 @@ AGENDA_ALIASES: dict[str, tuple[str, ...]] = {
     "title": ("subject", "item title"),
     "lead": ("who", "presenter", "officer"),
     "purpose": ("decision required", "purpose or decision required", "purpose/decision required"),
-    "time": ("time allowed", "minutes", "mins", "time (mins)", "time allowed (mins)"),
+    "time": ("time allowed", "minutes", "mins", "time (mins)", "time allowed (mins)")
+    + agenda.TIME_ALIASES,
     "papers": ("paper", "documents", "files"),
     "status": (),
     "exempt paragraph": ("exempt", "exempt para", "exempt paragraph (schedule 12a)"),
     "supplement": ("supplement number", "supplement no"),
+    **agenda.ALIASES,
 }
 
 
@@ -62,9 +73,11 @@ def load_meeting(folder: Path) -> Meeting:
     path = find_workbook(folder)
     wb = sheets.Workbook(path)
     fields = _meeting_fields(wb, errors)
-    items = _agenda(wb, folder, errors)
+    rows = _agenda(wb, folder, errors)
     errors.raise_if_any()
-    return Meeting(folder=folder, workbook=path, items=tuple(items), **fields)
+    items = tuple(r for r in rows if isinstance(r, AgendaItem))
+    meeting = Meeting(folder=folder, workbook=path, items=items, rows=tuple(rows), **fields)
+    return agenda.with_notices(meeting)
 
 
 def read_date_and_rule(folder: Path) -> tuple[dt.date, str]:
@@ -161,11 +174,13 @@ def _meeting_fields(wb: sheets.Workbook, errors: Collector) -> dict:  # type: ig
         "publication rule",
         "rule",
     }
+    out["agenda"] = agenda.settings(fs, errors)
+    known |= agenda.SETTING_NAMES
     out["extra"] = {k: sheets.text(c) for k, c in fs.items() if sheets.normalise(k) not in known}
     return out
 
 
-def _agenda(wb: sheets.Workbook, folder: Path, errors: Collector) -> list[AgendaItem]:
+def _agenda(wb: sheets.Workbook, folder: Path, errors: Collector) -> list[AgendaRow]:
     try:
         table = wb.table("Agenda", required=("item", "title", "papers"), aliases=AGENDA_ALIASES)
     except PackError as exc:
@@ -178,10 +193,17 @@ def _agenda(wb: sheets.Workbook, folder: Path, errors: Collector) -> list[Agenda
             )
         )
         return []
-    items: list[AgendaItem] = []
+    items: list[AgendaRow] = []
     seen: dict[str, Source] = {}
     for rec in table.records:
         try:
+            kind = agenda.row_kind(rec)
+            if kind is agenda.RowKind.HEADING:
+                items.append(agenda.heading(rec))
+                continue
+            if kind is agenda.RowKind.BREAK:
+                items.append(agenda.break_row(rec))
+                continue
             item = _item(rec, folder, errors)
         except PackError as exc:
             errors.add(exc)
@@ -203,26 +225,19 @@ def _agenda(wb: sheets.Workbook, folder: Path, errors: Collector) -> list[Agenda
 
 def _item(rec: sheets.Record, folder: Path, errors: Collector) -> AgendaItem:
     number_cell = rec.cell("item")
-    number = sheets.text(number_cell).rstrip(".")
+    number = agenda.check_number(number_cell)
     if not number:
         raise InputError(
             "item number is empty; number every item (1, 2, 3 ...)", number_cell.source
         )
     title_cell = rec.cell("title")
-    title = sheets.text(title_cell)
+    title = agenda.check_title(title_cell)
     if not title:
         raise InputError(f"item {number} has no title; fill it in", title_cell.source)
     # a bad status or time is collected, not raised, so that the item's papers are still checked
     # and `packbuilder check` lists every problem at once
     status = errors.attempt(_status, rec.cell("status"), default=Status.PAPERS)
-    minutes_cell = rec.cell("time")
-    minutes = None
-    if not minutes_cell.blank:
-        minutes = errors.attempt(
-            sheets.integer,
-            _strip_mins(minutes_cell),
-            "the time allowed in minutes, as a whole number such as 15",
-        )
+    timing = errors.attempt(agenda.timing, rec.cell("time"), default=Timing())
     exempt_cell = rec.cell("exempt paragraph")
     exempt = None
     if not exempt_cell.blank:
@@ -249,21 +264,15 @@ def _item(rec: sheets.Record, folder: Path, errors: Collector) -> AgendaItem:
         title=title,
         lead=sheets.text(rec.cell("lead")),
         purpose=sheets.text(rec.cell("purpose")),
-        minutes=minutes,
+        minutes=timing.minutes,
         papers=tuple(papers),
         status=status,
         exempt_paragraph=exempt,
         supplement=supplement,
         source=number_cell.source,
+        timing=timing,
+        notes=agenda.notes(rec.cell("notes")),
     )
-
-
-def _strip_mins(cell: sheets.Cell) -> sheets.Cell:
-    if isinstance(cell.value, str):
-        m = re.fullmatch(r"\s*(\d+)\s*(m|min|mins|minutes)?\.?\s*", cell.value, re.I)
-        if m:
-            return sheets.Cell(m.group(1), cell.source)
-    return cell
 
 
 def _status(cell: sheets.Cell) -> Status:

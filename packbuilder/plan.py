@@ -6,7 +6,9 @@
 * A **supplementary pack** carries the papers of "to follow" items once their files are in the
   folder,
   grouped by the item's Supplement number (1 when blank). It has its own frontsheet and numbering,
-  and a public and a private version when it carries an exempt item.
+  and a public and a private version when it carries an exempt item. A public supplement whose
+  every paper is exempt carries no papers: its frontsheet tells the public which items' papers went
+  to members only, and why.
 """
 
 from __future__ import annotations
@@ -63,12 +65,19 @@ def _versions(
     return [PackSpec(supplement, None, listed, tuple(i for i in eligible if i.has_papers))]
 
 
+def _supplements(meeting: Meeting) -> dict[int, tuple[AgendaItem, ...]]:
+    arrived = [i for i in meeting.items if i.status is Status.TO_FOLLOW and i.papers]
+    return {
+        number: tuple(i for i in arrived if (i.supplement or 1) == number)
+        for number in sorted({i.supplement or 1 for i in arrived})
+    }
+
+
 def plan_packs(meeting: Meeting) -> list[PackSpec]:
     items = meeting.items
     main_eligible = tuple(i for i in items if i.status is Status.PAPERS)
     packs = _versions(items, main_eligible, None)
-    arrived = [i for i in items if i.status is Status.TO_FOLLOW and i.papers]
-    for number in sorted({i.supplement or 1 for i in arrived}):
-        group = tuple(i for i in arrived if (i.supplement or 1) == number)
+    for number, group in _supplements(meeting).items():
         packs.extend(_versions(group, group, number))
     return packs
+
