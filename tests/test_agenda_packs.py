@@ -137,7 +137,7 @@ def test_the_second_example_builds(tmp_path, libreoffice):
     assert "Further paper on the development of Safer Plymouth Partnership" in front
     assert "Circulate the new local PCSB action plan" not in front
     assert pack.item_starts() == {"3": 1, "4": 3}  # minutes of 2 pages, no filler needed
-    assert "(Pages 1 - 3)" in front and "(Pages 5 - 7)" in front
+    assert "(Pages 1 - 2)" in front and "(Pages 3 - 5)" in front
     supplement = Pack.read(result.packs[1].path)
     assert "relating to agenda item 5." in _flat(supplement.frontsheet_text())
     assert supplement.item_starts() == {"5": 1}
