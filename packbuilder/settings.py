@@ -18,6 +18,10 @@ import platformdirs
 from packbuilder.errors import PackError
 
 DEFAULT_CONVERT_TIMEOUT = 120.0
+# The warm converter's LibreOffice is restarted after this many documents (unoserver users report
+# LibreOffice dying after ~400) or once its process tree holds more than this many MB.
+DEFAULT_WARM_MAX_CONVERSIONS = 200
+DEFAULT_WARM_MAX_MEMORY_MB = 800
 
 
 def default_convert_processes() -> int:
@@ -52,6 +56,12 @@ class Settings:
     ``PACKBUILDER_TEMPLATES``
         A folder of Word templates searched after a meeting folder's own ``templates/`` and before
         the shipped ones (default: none).
+    ``PACKBUILDER_WARM_MAX_CONVERSIONS``
+        The warm converter (docs/warm-converter.md) restarts its LibreOffice after this many
+        documents (default 200). Anything but a positive whole number means the default.
+    ``PACKBUILDER_WARM_MAX_MEMORY_MB``
+        ... or as soon as LibreOffice's processes hold more than this many MB (default 800).
+        Anything but a positive whole number means the default.
     """
 
     convert_timeout: float = DEFAULT_CONVERT_TIMEOUT
@@ -59,6 +69,8 @@ class Settings:
     network_allowed: bool = False
     cache_dir: Path = field(default_factory=default_cache_dir)
     templates_dir: Path | None = None
+    warm_max_conversions: int = DEFAULT_WARM_MAX_CONVERSIONS
+    warm_max_memory_mb: int = DEFAULT_WARM_MAX_MEMORY_MB
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
@@ -80,7 +92,19 @@ class Settings:
             network_allowed=environ.get("PACKBUILDER_CONVERT_NETWORK") == "allow",
             cache_dir=Path(cache) if cache else default_cache_dir(),
             templates_dir=Path(templates) if templates else None,
+            warm_max_conversions=_count(
+                environ.get("PACKBUILDER_WARM_MAX_CONVERSIONS"), DEFAULT_WARM_MAX_CONVERSIONS
+            ),
+            warm_max_memory_mb=_count(
+                environ.get("PACKBUILDER_WARM_MAX_MEMORY_MB"), DEFAULT_WARM_MAX_MEMORY_MB
+            ),
         )
+
+
+def _count(value: str | None, default: int) -> int:
+    """A positive whole number, or `default` for anything else."""
+    value = (value or "").strip()
+    return int(value) if value.isdigit() and int(value) > 0 else default
 
 
 def _timeout(value: str | None) -> float:
