@@ -42,7 +42,7 @@ lint: venv  ## ruff and mypy
 	$(BIN)/ruff check packbuilder tests bench tools
 	$(BIN)/mypy
 
-bench: setup  ## benchmark against the plain soffice + qpdf recipe; writes bench/results.md
+bench: setup  ## benchmark vs the plain recipe at 1,000-4,000 pages (BENCH_QUICK=1, BENCH_PAGES, BENCH_RUNS); writes bench/results.md
 	$(BIN)/python -m bench.run
 
 fuzz: venv  ## hypothesis fuzz of workbook and appendix bytes (FUZZ_SECONDS, default 300)
