@@ -202,10 +202,13 @@ qpdf --empty --pages "${all[@]}" -- "$private"
 class WarmCaller:
     """`bench/warm_caller.py` in a process of its own: one warm converter for every request."""
 
-    def __init__(self) -> None:
+    def __init__(self, work: Path) -> None:
+        # its LibreOffice profile in the benchmark's folder, not the user's cache
+        env = dict(os.environ, PACKBUILDER_CACHE=str(work / "warm-caller"))
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "bench.warm_caller"],
             cwd=ROOT,
+            env=env,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -712,7 +715,7 @@ def main(argv: list[str] | None = None) -> None:
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     load_start = f"{os.getloadavg()[0]:.2f}"
-    caller = WarmCaller()
+    caller = WarmCaller(work)
     benches, sizes = [], {}
     try:
         for pages in pages_list:
