@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from packbuilder.errors import InputError, Source
 from packbuilder.model import AgendaItem, Meeting, Status
 
 PRIVATE_SUFFIX = "PRIVATE-not-for-publication"
@@ -74,10 +75,32 @@ def _supplements(meeting: Meeting) -> dict[int, tuple[AgendaItem, ...]]:
 
 
 def plan_packs(meeting: Meeting) -> list[PackSpec]:
+    """Every pack the meeting needs, agenda pack first.
+
+    Raises:
+        InputError: the meeting folder's name is too long to name its packs after it.
+    """
     items = meeting.items
     main_eligible = tuple(i for i in items if i.status is Status.PAPERS)
     packs = _versions(items, main_eligible, None)
     for number, group in _supplements(meeting).items():
         packs.extend(_versions(group, group, number))
+    _check_names(meeting, packs)
     return packs
+
+
+# A file name is at most 255 bytes on the usual file systems; an archived version adds ".v123".
+NAME_LIMIT = 255 - len(".v123")
+
+
+def _check_names(meeting: Meeting, packs: list[PackSpec]) -> None:
+    longest = max(len(spec.filename(meeting).encode()) for spec in packs)
+    if longest > NAME_LIMIT:
+        spare = len(meeting.name.encode()) - (longest - NAME_LIMIT)
+        raise InputError(
+            f"the meeting folder's name is too long to name its packs after it "
+            f"({len(meeting.name)} characters); rename the folder to at most {max(spare, 1)} "
+            "characters, such as 2020-03-05-safer-plymouth",
+            Source(meeting.folder),
+        )
 
