@@ -13,6 +13,7 @@ without a saved value is an error telling the user to open and save the workbook
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import warnings
 from collections.abc import Iterator
@@ -160,8 +161,11 @@ def _open(path: Path) -> tuple[Any, Any]:
         with warnings.catch_warnings():
             # openpyxl warns about data validation and other extensions it does not read; harmless
             warnings.simplefilter("ignore")
-            values = openpyxl.load_workbook(path, data_only=True)
-            formulas = openpyxl.load_workbook(path, data_only=False)
+            # from bytes in memory: openpyxl leaves its file open when a hostile file makes it
+            # raise, and a long-running caller (the web page) must not leak file handles
+            data = path.read_bytes()
+            values = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+            formulas = openpyxl.load_workbook(io.BytesIO(data), data_only=False)
     except Exception:  # noqa: BLE001 - a hostile or broken file can make openpyxl raise
         # anything (KeyError, TypeError, XML errors ...); each is a problem with the file, not a bug
         raise InputError(
