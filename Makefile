@@ -2,7 +2,8 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-MEETING ?= inputs/2020-03-05-safer-plymouth
+# the example meetings `make demo` builds (every folder of inputs/ holding a meeting.xlsx)
+MEETINGS ?= $(patsubst %/meeting.xlsx,%,$(wildcard inputs/*/meeting.xlsx))
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian/Ubuntu packages: LibreOffice Writer without a GUI, metric-compatible fonts,
 # poppler (pdftoppm, to look at pages), qpdf (the benchmark's plain recipe) and python3-uno
@@ -60,8 +61,8 @@ $(CSS): packbuilder/web/scss/app.scss node_modules/.installed
 serve: setup assets  ## the web page for advisors at http://127.0.0.1:$(PORT) (jobs included)
 	$(BIN)/packbuilder-web serve --port $(PORT)
 
-demo: setup  ## build the example meeting in inputs/ into output/
-	$(BIN)/packbuilder build $(MEETING)
+demo: setup  ## build the example meetings in inputs/ into output/
+	@for m in $(MEETINGS); do echo "== $$m"; $(BIN)/packbuilder build "$$m" || exit 1; done
 
 test: setup assets  ## run every test (real LibreOffice and Chromium included)
 	$(BIN)/pytest -q
