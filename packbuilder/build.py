@@ -12,6 +12,7 @@ LibreOffice itself, so every caller gets the same safety.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import logging
@@ -28,7 +29,7 @@ from packbuilder.assemble import assemble_papers, finish_pack
 from packbuilder.convert import ConversionStats, Converter, open_converter
 from packbuilder.html_agenda import write_html_agenda
 from packbuilder.layout import Layout, lay_out
-from packbuilder.lock import meeting_lock
+from packbuilder.lock import lock_path, meeting_lock
 from packbuilder.meeting import find_workbook, load_meeting
 from packbuilder.model import Meeting, Paper
 from packbuilder.papers import PaperPdfs, paper_pdfs
@@ -119,6 +120,8 @@ def build(
     outdir = Path(output) if output else default_output(folder)
     say = _reporter(progress)
     with ExitStack() as stack:
+        if not outdir.exists():  # a first build that fails leaves no output folder behind
+            stack.callback(_remove_if_only_lock(outdir, folder.name))
         stack.enter_context(meeting_lock(outdir, folder.name))
         if converter is None:
             converter = stack.enter_context(closing(open_converter(cache=cache, prestart=True)))
@@ -163,6 +166,21 @@ def build(
     )
     stats = ConversionStats(after.converted - before.converted, after.cached - before.cached)
     return BuildResult(meeting, packs, time.monotonic() - started, tuple(meeting.warnings()), stats)
+
+
+def _remove_if_only_lock(outdir: Path, meeting: str) -> Callable[[], None]:
+    """A clean-up for an output folder this build creates: if the build fails before publishing,
+    the folder holds only the lock file, and both go (the lock is released first, being entered
+    after this clean-up is registered)."""
+
+    def cleanup() -> None:
+        lock = lock_path(outdir, meeting)
+        with contextlib.suppress(OSError):
+            if [p.name for p in outdir.iterdir()] == [lock.name]:
+                lock.unlink()
+                outdir.rmdir()
+
+    return cleanup
 
 
 def _reporter(progress: Progress | None) -> Progress:

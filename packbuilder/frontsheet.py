@@ -38,6 +38,24 @@ def exclusion_resolution(paragraphs: list[int]) -> str:
     )
 
 
+def exclusions(items: Sequence[AgendaItem]) -> dict[int, str]:
+    """The exclusion resolution before each run of consecutive exempt items, by the id of the
+    run's first item: a resolution covers the items that follow it, so a public item after an
+    exempt one ends the run and the next exempt item needs a resolution of its own, naming its
+    own paragraphs."""
+    out: dict[int, str] = {}
+    run: list[AgendaItem] = []
+    for item in [*items, None]:
+        if item is not None and item.exempt:
+            run.append(item)
+            continue
+        if run:
+            paragraphs = [i.exempt_paragraph for i in run if i.exempt_paragraph]
+            out[id(run[0])] = exclusion_resolution(paragraphs)
+            run = []
+    return out
+
+
 def _and(words: list[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
@@ -94,8 +112,7 @@ def _rows(meeting: Meeting, spec: PackSpec, layout: Layout) -> list[dict[str, An
     whole = meeting.agenda_rows
     times = dict(zip(map(id, whole), agenda.schedule(whole, meeting.start_time), strict=True))
     listed = {id(i) for i in spec.listed}
-    exempt_paras = [i.exempt_paragraph for i in spec.listed if i.exempt_paragraph]
-    exclusion_done = False
+    resolutions = exclusions(spec.listed)
     rows = []
     for row in agenda_rows:
         start, end = times.get(id(row), (None, None))
@@ -111,10 +128,7 @@ def _rows(meeting: Meeting, spec: PackSpec, layout: Layout) -> list[dict[str, An
         item = row
         if id(item) not in listed:
             continue
-        exclusion = ""
-        if item.exempt and not exclusion_done:
-            exclusion = exclusion_resolution(exempt_paras)  # type: ignore[arg-type]
-            exclusion_done = True
+        exclusion = resolutions.get(id(item), "")
         placed = layout.item(item.number)
         rows.append(
             {

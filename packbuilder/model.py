@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,9 @@ from pathlib import Path
 from packbuilder.dates import short_date
 from packbuilder.errors import Source
 from packbuilder.richtext import Block
+
+# the files an agenda can name as papers (meeting.py reads each kind)
+PAPER_SUFFIXES = frozenset({".pdf", ".docx", ".doc", ".odt", ".rtf", ".xlsx", ".xlsm"})
 
 
 class Status(enum.Enum):
@@ -183,6 +187,34 @@ class Meeting:
             for i in self.items
             if i.status is Status.TO_FOLLOW and not i.papers
         ]
+        out += self._folder_warnings()
+        return out
+
+    def _folder_warnings(self) -> list[str]:
+        """A folder copied from another meeting and not renamed (its packs and their versions
+        are named after it), and files in it that no agenda item names (a late paper saved under
+        another name)."""
+        out = []
+        named = re.match(r"(\d{4}-\d{2}-\d{2})(?!\d)", self.name)
+        if named and named.group(1) != self.date.isoformat():
+            out.append(
+                f"the meeting folder is named for {named.group(1)} but the meeting is on "
+                f"{self.date.isoformat()}; rename the folder (its packs are named after it, and "
+                "a copied folder would replace the other meeting's packs)"
+            )
+        used = {p.resolve() for p in self.input_files()}
+        try:
+            files = sorted(p for p in self.folder.iterdir() if p.is_file())
+        except OSError:
+            return out
+        for path in files:
+            if path.name.startswith((".", "~$")) or path.resolve() in used:
+                continue
+            if path.suffix.lower() in PAPER_SUFFIXES:
+                out.append(
+                    f"{path.name} is in the meeting folder but no agenda item names it; add it to "
+                    "an item's Papers, or remove it"
+                )
         return out
 
     def input_files(self) -> list[Path]:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.factory import make_meeting
+from tests.factory import make_meeting, write_pdf
 
 pytestmark = pytest.mark.libreoffice
 
@@ -86,3 +86,31 @@ def test_missing_folder_is_one_line_and_writes_nothing(tmp_path):
     assert proc.returncode == 1
     assert "meeting folder not found" in proc.stderr
     assert list(tmp_path.iterdir()) == [], "a failed build left files behind"
+
+
+def test_a_first_build_that_fails_leaves_no_output_folder(tmp_path):
+    folder = make_meeting(tmp_path / "m", items=[{"papers": ["gone.pdf"]}])
+    proc = run("build", str(folder), "--output", str(tmp_path / "out"))
+    assert proc.returncode == 1 and "gone.pdf" in proc.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_check_warns_of_a_copied_folder_and_of_a_paper_nobody_names(tmp_path):
+    folder = make_meeting(
+        tmp_path / "2020-01-09-board", items=[{"papers": ["a.pdf"]}], papers={"a.pdf": 1}
+    )
+    write_pdf(folder / "appB.pdf", 1)  # a late paper saved under another name
+    (folder / "~$meeting.xlsx").write_bytes(b"Excel's lock file")  # not a paper
+    proc = run("check", str(folder))
+    assert proc.returncode == 0, proc.stderr
+    warnings = [
+        line for line in proc.stdout.splitlines()
+        if line.startswith("warning: ") and "untagged" not in line  # the factory's PDFs are
+    ]  # fmt: skip
+    assert warnings == [
+        "warning: the meeting folder is named for 2020-01-09 but the meeting is on 2020-03-05; "
+        "rename the folder (its packs are named after it, and a copied folder would replace the "
+        "other meeting's packs)",
+        "warning: appB.pdf is in the meeting folder but no agenda item names it; add it to an "
+        "item's Papers, or remove it",
+    ]

@@ -168,11 +168,13 @@ def test_public_rows() -> None:
     assert ctx["total_pages"] == 5
 
 
-def test_the_exclusion_resolution_comes_once_before_the_first_exempt_item() -> None:
+def test_the_exclusion_resolution_comes_before_each_run_of_exempt_items() -> None:
     rows = public_context()["items"]
-    resolution = exclusion_resolution([1, 3])
-    assert "paragraphs 1 and 3 of" in resolution
-    assert [r["exclusion"] for r in rows] == ["", "", "", "", resolution, "", ""]
+    # items 5 (paragraph 3) and 7 (paragraph 1) are exempt, item 6 between them is not
+    assert [r["exclusion"] for r in rows] == [
+        "", "", "", "", exclusion_resolution([3]), "", exclusion_resolution([1])
+    ]  # fmt: skip
+    assert "paragraph 3 of" in rows[4]["exclusion"] and "paragraph 1 of" in rows[6]["exclusion"]
 
 
 def test_private_rows_give_the_exempt_papers_page_numbers() -> None:
@@ -232,3 +234,25 @@ def test_a_single_version_pack_still_marks_a_verbal_exempt_item() -> None:
         ("(Page 1)", ""),
         (f"Not for publication by virtue of paragraph 5 of {ACT}", exclusion_resolution([5])),
     ]
+
+
+def test_each_run_of_exempt_items_gets_its_own_resolution_with_its_paragraphs() -> None:
+    """A resolution excludes the public for the items that follow it: an exempt item in the
+    middle of the agenda must not carry a resolution naming a later item's paragraph."""
+    items = (
+        item(1, "a.pdf"),
+        item(2, "s2.pdf", exempt=1),
+        item(3, "b.pdf"),
+        item(4, "s4.pdf", exempt=3),
+        item(5, "s5.pdf", exempt=7),
+    )
+    m = meeting(*items)
+    layout = lay_out([(i.number, [1]) for i in items])
+    ctx = context(m, PackSpec(None, True, items, items), layout, "")
+    rows = {r["number"]: r for r in ctx["items"]}
+    assert rows["2"]["exclusion"] == exclusion_resolution([1])
+    assert "paragraph 1 of Part 1" in rows["2"]["exclusion"]
+    assert rows["3"]["exclusion"] == ""
+    assert rows["4"]["exclusion"] == exclusion_resolution([3, 7])
+    assert "paragraphs 3 and 7 of Part 1" in rows["4"]["exclusion"]
+    assert rows["5"]["exclusion"] == "" and rows["1"]["exclusion"] == ""

@@ -97,7 +97,9 @@ def test_public_pack_lists_exempt_item_but_leaves_its_papers_out(built):
     # an exempt one shows, in public, only that it is not for publication
     assert front.count("To follow") == 2
     assert "Not for publication by virtue of paragraph 1 of" in front
-    assert "paragraphs 1 and 3 of Part 1 of Schedule 12A" in front
+    # a resolution before each run of exempt items (2, then 6), each naming its own paragraph
+    assert "as defined in paragraph 3 of Part 1 of Schedule 12A" in front
+    assert "as defined in paragraph 1 of Part 1 of Schedule 12A" in front
 
 
 @pytest.mark.parametrize(
