@@ -8,7 +8,7 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # poppler (pdftoppm, to look at pages) and qpdf (the benchmark's plain recipe).
 APT_PACKAGES := libreoffice-writer-nogui fonts-liberation fonts-liberation2 fonts-dejavu-core poppler-utils qpdf
 
-.PHONY: help setup system venv demo test lint bench fuzz clean
+.PHONY: help setup system venv demo test lint bench fuzz wheel-check clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/' | expand -t 12
@@ -46,6 +46,9 @@ bench: setup  ## benchmark against the plain soffice + qpdf recipe; writes bench
 
 fuzz: venv  ## hypothesis fuzz of workbook and appendix bytes (FUZZ_SECONDS, default 300)
 	FUZZ_SECONDS=$${FUZZ_SECONDS:-300} $(BIN)/pytest -q tests/fuzz -p no:cacheprovider
+
+wheel-check: venv  ## build a wheel, install it in a throwaway virtualenv, build the example with it
+	$(BIN)/python tools/wheel_check.py $(MEETING)
 
 clean:  ## remove output/ and caches
 	rm -rf output .pytest_cache .hypothesis

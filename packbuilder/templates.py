@@ -1,7 +1,8 @@
 """Finding Word templates.
 
 A meeting folder may carry its own ``templates/`` (a body's restyled house templates); otherwise the
-folder named by ``PACKBUILDER_TEMPLATES``; otherwise the ``templates/`` shipped beside the package.
+folder named by ``PACKBUILDER_TEMPLATES``; otherwise the templates shipped inside the package, in
+``packbuilder/templates/`` as package data, so that a wheel or ``pip install .`` carries them.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-SHIPPED = Path(__file__).resolve().parent.parent / "templates"
+SHIPPED = Path(__file__).resolve().parent / "templates"
 
 
 def template_dirs(meeting_folder: Path | None = None) -> list[Path]:
