@@ -343,8 +343,16 @@ def _paper(path: Path, source: Source, folder: Path) -> Paper:
     if suffix == ".pdf":
         from packbuilder import pdf
 
-        pages = pdf.check_readable(path)
-        return Paper(path, PaperKind.PDF, documents.title_from_filename(path), source, pages=pages)
+        warnings: list[str] = []
+        pages = pdf.check_readable(path, warnings)
+        return Paper(
+            path,
+            PaperKind.PDF,
+            documents.title_from_filename(path),
+            source,
+            pages=pages,
+            warnings=tuple(warnings),
+        )
     if suffix in WORD_SUFFIXES:
         _check_word(path)
         return Paper(path, PaperKind.WORD, documents.title_from_filename(path), source)

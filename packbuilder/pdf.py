@@ -25,6 +25,7 @@ from pypdf import PdfReader
 from pypdf.errors import DependencyError, PdfReadError, PyPdfError
 
 from packbuilder.errors import AssemblyError, InputError, Source
+from packbuilder.sanitize import ATTACHED, sanitize
 
 A4 = (595.276, 841.89)
 FILLER_TEXT = "This page is intentionally left blank"
@@ -196,8 +197,13 @@ def open_pdf(path: Path) -> PdfReader:
     return reader
 
 
-def check_readable(path: Path) -> int:
-    """The page count of a paper, after checking that every page can be read."""
+def check_readable(path: Path, warnings: list[str] | None = None) -> int:
+    """The page count of a paper, after checking that every page can be read.
+
+    Args:
+        warnings: if given, gets a line for each kind of active content (scripts, attached files)
+            that the packs will not carry, so that the advisor knows what was left out.
+    """
     reader = open_pdf(path)
     for number, page in enumerate(reader.pages, start=1):
         try:
@@ -207,7 +213,7 @@ def check_readable(path: Path) -> int:
                 f"this page is damaged ({type(exc).__name__}); ask for the file again",
                 Source(path, page=number),
             ) from None
-    count = page_count(path)
+    count = _check_pages(path, warnings)
     if count != len(reader.pages):
         # The layout counts pages as the assembler will copy them; a page tree that two readers
         # count differently would put every later stamp and page reference out by some pages.
@@ -217,6 +223,69 @@ def check_readable(path: Path) -> int:
             Source(path),
         )
     return count
+
+
+def _check_pages(path: Path, warnings: list[str] | None) -> int:
+    """Pages as the assembler sees them, each page's drawing instructions parsed by qpdf.
+
+    A page whose content stream cannot be decoded would otherwise go into the pack blank (or cut
+    short), with nothing to tell the advisor that a page of the appendix was lost.
+    """
+    try:
+        with Pdf.open(path) as pdf:
+            pdf.get_warnings()  # what opening repaired is not a page's fault
+            for number, page in enumerate(pdf.pages, start=1):
+                _parse_page(pdf, page, path, number)
+            if warnings is not None:
+                removed = sanitize(pdf, public=True)  # a trial run on a copy that is never saved
+                warnings.extend(
+                    f"{path.name} carries {what}: "
+                    + (
+                        "left out of public packs (a private pack keeps them)"
+                        if what == ATTACHED
+                        else "removed from every pack"
+                    )
+                    for what in removed
+                )
+            return len(pdf.pages)
+    except InputError:
+        raise
+    except pikepdf.PasswordError:
+        raise InputError(
+            "this PDF needs a password to open; ask its author for a copy without one", Source(path)
+        ) from None
+    except (pikepdf.PdfError, RuntimeError, OSError, ValueError) as exc:
+        raise InputError(
+            f"this PDF is damaged or not a PDF ({type(exc).__name__}); ask for the file again or "
+            "re-save it from its source",
+            Source(path),
+        ) from None
+
+
+def _parse_page(pdf: Pdf, page: pikepdf.Page, path: Path, number: int) -> None:
+    """Refuse a page whose content (or a form it draws) qpdf cannot decode and parse."""
+    streams: list[object] = [page]
+    resources = page.obj.get("/Resources")
+    xobjects = resources.get("/XObject") if isinstance(resources, Dictionary) else None
+    if isinstance(xobjects, Dictionary):
+        streams += [
+            x
+            for x in xobjects.values()
+            if isinstance(x, Stream) and x.stream_dict.get("/Subtype") == Name.Form
+        ]
+    problem = ""
+    for stream in streams:
+        try:
+            pikepdf.parse_content_stream(stream)  # type: ignore[arg-type]
+        except (pikepdf.PdfError, RuntimeError, ValueError, TypeError) as exc:
+            problem = str(exc) or type(exc).__name__
+        problem = problem or "; ".join(pdf.get_warnings())
+        if problem:
+            raise InputError(
+                f"page {number} cannot be read (its content is damaged, so it would come out blank or "
+                "cut short); ask for the file again, or re-save it from its source",
+                Source(path, page=number),
+            )
 
 
 def page_count(path: Path) -> int:
@@ -435,10 +504,12 @@ class PackWriter:
         bookmarks: Sequence[Bookmark],
         unnumbered: int,
         language: str = "en-GB",
+        public: bool = True,
     ) -> None:
         """Bookmarks, page labels (viewer page numbers match the stamps), metadata; then write
-        `out`."""
+        `out`, without active content (see `sanitize`; a private pack keeps attached files)."""
         pdf = self.pdf
+        sanitize(pdf, public=public)
         with pdf.open_outline() as outline:
             for bm in bookmarks:
                 item = pikepdf.OutlineItem(bm.title, bm.page_index)

@@ -137,6 +137,16 @@ CASES = [
     ),
     Case("pdf-zero-pages.pdf", "paper", f"{NAME}/pdf-zero-pages.pdf", "has no pages"),
     Case("pdf-damaged-page.pdf", "paper", f"{NAME}/pdf-damaged-page.pdf, page 2", "damaged"),
+    # a page whose drawing instructions are corrupt would come out blank (issue 12)
+    *(
+        Case(
+            f"pdf-page-{n}-{what}.pdf",
+            "paper",
+            f"{NAME}/pdf-page-{n}-{what}.pdf, page {n}",
+            f"page {n} cannot be read",
+        )
+        for n, what in ((3, "bad-compression"), (2, "truncated-content"), (2, "bad-form"))
+    ),
     Case("docx-not-a-zip.docx", "paper", f"{NAME}/docx-not-a-zip.docx", "damaged"),
     Case(
         "docx-zip-not-word.docx", "paper", f"{NAME}/docx-zip-not-word.docx", "not a Word document"
@@ -346,7 +356,12 @@ def test_jinja_environment_is_sandboxed() -> None:
     assert env.from_string("{{ x }}").render(x="<b>&") == "&lt;b&gt;&amp;"
 
 
-BUILDS = {"pdf-encrypted-owner-only.pdf", "pdf-odd-sizes-and-rotations.pdf", "tpl-split-tag.docx"}
+BUILDS = {
+    "pdf-encrypted-owner-only.pdf",
+    "pdf-odd-sizes-and-rotations.pdf",
+    "tpl-split-tag.docx",
+    "pdf-active-content.pdf",  # tests/test_safety.py
+}
 
 
 # --- check: every problem at once, grouped by file ------------------------------------------------

