@@ -8,13 +8,16 @@ writing anything.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
 from pathlib import Path
 
 from packbuilder import documents, sheets
 from packbuilder.errors import Collector, InputError, MissingPaperError, PackError, Source
 from packbuilder.model import AgendaItem, Contact, Meeting, Paper, PaperKind, Status
-from packbuilder.safezip import check_office_zip
+from packbuilder.safezip import check_office_zip, content_digest, read_member
 
 WORKBOOK_NAME = "meeting.xlsx"
 WORD_SUFFIXES = {".docx", ".doc", ".odt", ".rtf"}
@@ -60,8 +63,105 @@ def load_meeting(folder: Path) -> Meeting:
     wb = sheets.Workbook(path)
     fields = _meeting_fields(wb, errors)
     items = _agenda(wb, folder, errors)
+    _exempt_papers_stay_exempt(items, folder, errors)
     errors.raise_if_any()
     return Meeting(folder=folder, workbook=path, items=tuple(items), **fields)
+
+
+def _exempt_papers_stay_exempt(items: list[AgendaItem], folder: Path, errors: Collector) -> None:
+    """Refuse a paper of an exempt item that another item would publish.
+
+    The same document can reach a second item by many routes: the same name, another spelling of
+    it (case, ``./``, ``sub/../``), a symbolic or hard link, or a copy. Each paper is known by every
+    identity it has (its real path, its inode, the hash of its bytes, and for Office files the hash
+    of what the archive holds and of its text), and a public item sharing any identity with an
+    exempt item's paper is refused, naming both Papers cells.
+    """
+    exempt: dict[tuple[object, ...], tuple[AgendaItem, Paper]] = {}
+    for item in items:
+        if item.exempt:
+            for paper in item.papers:
+                for identity in _identities(paper, folder):
+                    exempt.setdefault(identity, (item, paper))
+    if not exempt:
+        return
+    for item in items:
+        if item.exempt:
+            continue
+        for paper in item.papers:
+            match = next((exempt[i] for i in _identities(paper, folder) if i in exempt), None)
+            if match is None:
+                continue
+            other_item, other = match
+            errors.add(
+                InputError(
+                    f"paper {_shown(paper, folder)!r} of item {item.number} is "
+                    f"{_route(paper, other)} {_shown(other, folder)!r}, a paper of exempt item "
+                    f"{other_item.number} (cell {other.source.cell}); an exempt paper must not "
+                    f"be published through another item: remove it from item {item.number}, or "
+                    "make that item exempt too",
+                    paper.source,
+                )
+            )
+
+
+def _shown(paper: Paper, folder: Path) -> str:
+    try:
+        return paper.path.relative_to(folder).as_posix()
+    except ValueError:
+        return paper.path.name
+
+
+def _route(paper: Paper, other: Paper) -> str:
+    if paper.path.resolve() == other.path.resolve():
+        same_name = os.path.normpath(paper.path) == os.path.normpath(other.path)
+        return "the same file as" if same_name and not paper.path.is_symlink() else "a link to"
+    try:
+        if os.path.samefile(paper.path, other.path):
+            return "a link to"
+    except OSError:
+        pass
+    return "a copy of (the same content as)"
+
+
+WORD_TEXT_MEMBERS = {".docx": "word/document.xml", ".odt": "content.xml"}
+MIN_TEXT_FOR_MATCH = 40  # characters: two near-empty documents are not "the same report"
+
+
+def _identities(paper: Paper, folder: Path) -> set[tuple[object, ...]]:
+    """Every way of recognising a paper's document, whatever it is called or wherever it lives."""
+    path = paper.path
+    ids: set[tuple[object, ...]] = {("path", str(path.resolve()))}
+    try:
+        st = path.stat()
+        ids.add(("inode", st.st_dev, st.st_ino))
+        ids.add(("bytes", _file_digest(path)))
+    except OSError:
+        return ids
+    suffix = path.suffix.lower()
+    if suffix in {".docx", ".odt", ".xlsx", ".xlsm"}:
+        try:
+            ids.add(("archive", content_digest(path, skip=("docProps/", "meta.xml"))))
+            member = WORD_TEXT_MEMBERS.get(suffix)
+            xml = read_member(path, member) if member else None
+            if xml:
+                text = re.sub(rb"\s+", b"", re.sub(rb"<[^>]*>", b"", xml))
+                if len(text) >= MIN_TEXT_FOR_MATCH:
+                    ids.add(("text", hashlib.sha256(text).hexdigest()))
+        except Exception:  # noqa: BLE001 - the paper was checked; a late failure just means no id
+            pass
+    if paper.kind is PaperKind.DATA and paper.context:
+        data = json.dumps(paper.context, sort_keys=True, default=str)
+        ids.add(("data", paper.template, hashlib.sha256(data.encode()).hexdigest()))
+    return ids
+
+
+def _file_digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
 
 
 def _try(errors: Collector, fn, *args, default=None):  # type: ignore[no-untyped-def]

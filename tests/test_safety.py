@@ -135,3 +135,131 @@ def test_advisor_is_told_what_was_removed(active_packs) -> None:
     warnings = [line for line in stderr.splitlines() if line.startswith("warning: ")]
     assert any("pdf-active-content.pdf" in w and "JavaScript" in w for w in warnings), stderr
     assert any("pdf-active-content.pdf" in w and "attached files" in w for w in warnings), stderr
+
+
+# --- 1. an exempt paper reaches no other item, by any route ---------------------------------------
+
+
+def _docx(path: Path, runs: list[tuple[str, bool]], author: str = "Officer") -> None:
+    from docx import Document
+
+    doc = Document()
+    doc.core_properties.author = author
+    p = doc.add_paragraph()
+    for text, bold in runs:
+        p.add_run(text).bold = bold
+    doc.save(path)
+
+
+SECRET_TEXT = "Tender prices from the three bidders: Alpha £412,000, Beta £398,500, Gamma £455,250."
+
+
+def _rezip(src: Path, dst: Path) -> None:
+    """The same archive members, zipped again with another compression level and order."""
+    import zipfile
+
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_STORED) as zout:
+        for info in reversed(zin.infolist()):
+            zout.writestr(info.filename, zin.read(info.filename))
+
+
+def _route(folder: Path, route: str) -> tuple[str, str]:
+    """Make the exempt paper and the public item's route to it; returns (exempt, public) names."""
+    from tests.factory import write_pdf
+
+    pdf = write_pdf(folder / "secret.pdf", 2, "Exempt tender")
+    if route == "same name":
+        return "secret.pdf", "secret.pdf"
+    if route == "dot slash":
+        return "secret.pdf", "./secret.pdf"
+    if route == "other relative path":
+        (folder / "papers").mkdir()
+        return "secret.pdf", "papers/../secret.pdf"
+    if route == "symlink":
+        (folder / "alias.pdf").symlink_to(pdf)
+        return "secret.pdf", "alias.pdf"
+    if route == "symlink to folder":
+        (folder / "public").symlink_to(folder)
+        return "secret.pdf", "public/secret.pdf"
+    if route == "hard link":
+        (folder / "hard.pdf").hardlink_to(pdf)
+        return "secret.pdf", "hard.pdf"
+    if route == "copy":
+        shutil.copyfile(pdf, folder / "Copy of secret.pdf")
+        return "secret.pdf", "Copy of secret.pdf"
+    if route == "word copy re-zipped":
+        _docx(folder / "tender.docx", [(SECRET_TEXT, False)])
+        _rezip(folder / "tender.docx", folder / "tender-v2.docx")
+        return "tender.docx", "tender-v2.docx"
+    if route == "word same text, other formatting and author":
+        _docx(folder / "tender.docx", [(SECRET_TEXT, False)])
+        half = len(SECRET_TEXT) // 2
+        _docx(
+            folder / "summary.docx",
+            [(SECRET_TEXT[:half], True), (SECRET_TEXT[half:], False)],
+            author="Someone else",
+        )
+        return "tender.docx", "summary.docx"
+    if route == "data workbook saved again":
+        from openpyxl import load_workbook
+
+        example = Path(__file__).resolve().parents[1] / "inputs" / "2020-03-05-safer-plymouth"
+        shutil.copyfile(example / "commissioning-plan-2020-21.xlsx", folder / "plan.xlsx")
+        wb = load_workbook(folder / "plan.xlsx")
+        wb.properties.creator = "Someone else"
+        wb.save(folder / "plan-copy.xlsx")
+        return "plan.xlsx", "plan-copy.xlsx"
+    raise AssertionError(route)
+
+
+ROUTES = [
+    "same name",
+    "dot slash",
+    "other relative path",
+    "symlink",
+    "symlink to folder",
+    "hard link",
+    "copy",
+    "word copy re-zipped",
+    "word same text, other formatting and author",
+    "data workbook saved again",
+]
+
+
+@pytest.mark.parametrize("public_first", [False, True], ids=["exempt-first", "public-first"])
+@pytest.mark.parametrize("route", ROUTES)
+def test_exempt_paper_is_refused_through_another_item(
+    route: str, public_first: bool, tmp_path: Path
+) -> None:
+    folder = tmp_path / NAME
+    folder.mkdir()
+    exempt_name, public_name = _route(folder, route)
+    exempt = {"title": "Tender award", "papers": [exempt_name], "exempt paragraph": 3}
+    public = {"title": "Procurement update", "papers": [public_name]}
+    items = [{"title": "Apologies"}, *([public, exempt] if public_first else [exempt, public])]
+    make_meeting(folder, items=items)
+    result = run_cli("build", NAME, "--output", "out", cwd=tmp_path)
+    assert "Traceback" not in result.stderr
+    assert result.returncode == 1, result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    public_row, exempt_row = (3, 4) if public_first else (4, 3)
+    assert lines[0].startswith(f"error: {NAME}/meeting.xlsx, sheet Agenda, cell F{public_row}: ")
+    assert f"exempt item {exempt_row - 1} (cell F{exempt_row})" in lines[0]
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").rglob("*.pdf"))
+
+
+def test_two_exempt_items_may_share_a_paper(tmp_path: Path) -> None:
+    """Only publication is refused: a paper under two exempt items stays in the private pack."""
+    folder = make_meeting(
+        tmp_path / NAME,
+        items=[
+            {"title": "Tender", "papers": ["secret.pdf"], "exempt paragraph": 3},
+            {"title": "Tender appeal", "papers": ["secret.pdf"], "exempt paragraph": 3},
+            {"title": "Report", "papers": ["report.pdf"]},
+        ],
+        papers={"secret.pdf": 1, "report.pdf": 1},
+    )
+    assert folder.is_dir()
+    result = run_cli("check", NAME, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
