@@ -282,8 +282,8 @@ def _parse_page(pdf: Pdf, page: pikepdf.Page, path: Path, number: int) -> None:
         problem = problem or "; ".join(pdf.get_warnings())
         if problem:
             raise InputError(
-                f"page {number} cannot be read (its content is damaged, so it would come out blank or "
-                "cut short); ask for the file again, or re-save it from its source",
+                f"page {number} cannot be read (its content is damaged, so it would come out "
+                "blank or cut short); ask for the file again, or re-save it from its source",
                 Source(path, page=number),
             )
 

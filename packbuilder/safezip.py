@@ -13,6 +13,7 @@ most the cap in time (a second or two) and one chunk in memory, whatever the arc
 from __future__ import annotations
 
 import hashlib
+import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,7 +24,14 @@ MAX_UNZIPPED_BYTES = 500 * 1024 * 1024
 # the XML that the readers (openpyxl, LibreOffice) turn into objects costs far more memory than
 # its size: a real meeting workbook or report holds well under 1 MB of it
 MAX_XML_BYTES = 60 * 1024 * 1024
+# openpyxl holds every cell of a workbook as an object (loaded twice: values and formulas), so its
+# XML is capped lower: 20 MB is some 300,000 cells, far beyond a meeting's workbooks
+MAX_WORKBOOK_XML_BYTES = 20 * 1024 * 1024
+# openpyxl makes an object for every cell of a merged range: one range over a whole sheet would be
+# 17 billion of them
+MAX_MERGED_CELLS = 100_000
 CHUNK = 1024 * 1024
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]{1,3})(\d{1,7}):([A-Z]{1,3})(\d{1,7})"')
 
 
 class TooBig(Exception):
@@ -49,20 +57,15 @@ def check_office_zip(
             declared = sum(i.file_size for i in infos)
             if declared > MAX_UNZIPPED_BYTES:
                 raise TooBig
-            total = xml = 0
-            for info in infos:
-                for chunk in _inflate(zf, info):
-                    total += len(chunk)
-                    if _is_xml(info.filename):
-                        xml += len(chunk)
-                    if total > MAX_UNZIPPED_BYTES or xml > MAX_XML_BYTES:
-                        raise TooBig
+            workbook = member == "xl/workbook.xml"
+            _inflate_all(zf, infos, MAX_WORKBOOK_XML_BYTES if workbook else MAX_XML_BYTES, src)
     except InputError:
         raise
     except TooBig:
+        text_cap = MAX_WORKBOOK_XML_BYTES if member == "xl/workbook.xml" else MAX_XML_BYTES
         raise InputError(
             f"this {what} unpacks to more than a real one ever holds (more than 500 MB, or more "
-            f"than {MAX_XML_BYTES // 2**20} MB of text; a 'zip bomb'?); refusing it as unsafe: ask "
+            f"than {text_cap // 2**20} MB of text; a 'zip bomb'?); refusing it as unsafe: ask "
             "for the file again",
             src,
         ) from None
@@ -70,6 +73,45 @@ def check_office_zip(
         raise InputError(damaged, src) from None
     except Exception:  # noqa: BLE001 - zlib and zipfile raise odd things on hostile archives
         raise InputError(damaged, src) from None
+
+
+def _inflate_all(
+    zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], max_xml: int, src: Source
+) -> None:
+    """Inflate every member, counting what comes out; stop at the caps."""
+    total = xml = 0
+    for info in infos:
+        sheet = info.filename.startswith("xl/worksheets/")
+        tail = b""
+        for chunk in _inflate(zf, info):
+            total += len(chunk)
+            if _is_xml(info.filename):
+                xml += len(chunk)
+            if total > MAX_UNZIPPED_BYTES or xml > max_xml:
+                raise TooBig
+            if sheet:
+                tail = _check_merges(tail + chunk, src)
+
+
+def _check_merges(data: bytes, src: Source) -> bytes:
+    """Refuse a merged range of more cells than any table; returns the tail to carry over."""
+    for m in _MERGE.finditer(data):
+        c1, r1, c2, r2 = m.groups()
+        cells = (abs(_col(c2) - _col(c1)) + 1) * (abs(int(r2) - int(r1)) + 1)
+        if cells > MAX_MERGED_CELLS:
+            raise InputError(
+                f"cells {c1.decode()}{r1.decode()}:{c2.decode()}{r2.decode()} of a sheet are "
+                f"merged into one ({cells:,} cells); unmerge them and save the workbook again",
+                src,
+            )
+    return data[-200:]
+
+
+def _col(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
 
 
 def _is_xml(name: str) -> bool:

@@ -125,6 +125,9 @@ CASES = [
     Case("wb-truncated.xlsx", "workbook", WB, "damaged or incomplete"),
     Case("wb-zip-not-a-workbook.xlsx", "workbook", WB, "zip file but not an Excel workbook"),
     Case("wb-xml-entity-bomb.xlsx", "workbook", WB, "damaged"),
+    # bounded resources (issue 12): refused in seconds, see also tests/test_safety.py
+    Case("wb-merged-whole-sheet.xlsx", "workbook", WB, "C20:XFD1048576"),
+    Case("wb-zip-bomb-sheet-xml.xlsx", "workbook", WB, "zip bomb"),
     # papers
     Case("pdf-truncated.pdf", "paper", f"{NAME}/pdf-truncated.pdf", "damaged"),
     Case("pdf-corrupt.pdf", "paper", f"{NAME}/pdf-corrupt.pdf", "damaged"),
@@ -153,6 +156,10 @@ CASES = [
     ),
     Case("docx-encrypted.docx", "paper", f"{NAME}/docx-encrypted.docx", "password-protected"),
     Case("docx-zip-bomb.docx", "paper", f"{NAME}/docx-zip-bomb.docx", "more than 500 MB"),
+    Case("docx-zip-bomb-xml.docx", "paper", f"{NAME}/docx-zip-bomb-xml.docx", "zip bomb"),
+    Case(
+        "docx-zip-bomb-lying-size.docx", "paper", f"{NAME}/docx-zip-bomb-lying-size.docx", "damaged"
+    ),
     Case("doc-not-a-doc.doc", "paper", f"{NAME}/doc-not-a-doc.doc", "not a Word document"),
     Case(
         "money-text-in-amount.xlsx",
@@ -361,6 +368,7 @@ BUILDS = {
     "pdf-odd-sizes-and-rotations.pdf",
     "tpl-split-tag.docx",
     "pdf-active-content.pdf",  # tests/test_safety.py
+    "wb-stray-cell-far-down.xlsx",  # tests/test_safety.py
 }
 
 

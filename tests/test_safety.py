@@ -263,3 +263,57 @@ def test_two_exempt_items_may_share_a_paper(tmp_path: Path) -> None:
     assert folder.is_dir()
     result = run_cli("check", NAME, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
+
+
+# --- bounded resources ----------------------------------------------------------------------------
+
+MEASURE = """
+import resource, subprocess, sys, time
+started = time.monotonic()
+r = subprocess.run(sys.argv[1:], capture_output=True, text=True, timeout=600)
+peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(r.returncode, round(time.monotonic() - started, 1), peak_kb)
+sys.stderr.write(r.stderr)
+"""
+
+
+@pytest.mark.parametrize(
+    "file, where, code",
+    [
+        ("wb-stray-cell-far-down.xlsx", "workbook", 0),
+        ("wb-merged-whole-sheet.xlsx", "workbook", 1),
+        ("wb-zip-bomb-sheet-xml.xlsx", "workbook", 1),
+        ("docx-zip-bomb-xml.docx", "paper", 1),
+        ("docx-zip-bomb-lying-size.docx", "paper", 1),
+    ],
+)
+def test_hostile_sizes_are_checked_in_seconds_and_bounded_memory(
+    file: str, where: str, code: int, tmp_path: Path
+) -> None:
+    """Measured generously (shared, noisy machines): under 30 s and 1 GB, or a clear refusal."""
+    import os
+    import sys
+
+    from tests.test_bad_inputs import ROOT, base_meeting
+
+    folder = base_meeting(
+        tmp_path / NAME, [{"title": "Bad", "papers": [file]}] if where == "paper" else None
+    )
+    shutil.copyfile(CORPUS / file, folder / ("meeting.xlsx" if where == "workbook" else file))
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    cmd = [sys.executable, "-m", "packbuilder", "check", NAME]
+    result = subprocess.run(
+        [sys.executable, "-c", MEASURE, *cmd],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=300,
+    )
+    returncode, seconds, peak_kb = result.stdout.split()
+    assert "Traceback" not in result.stderr
+    assert int(returncode) == code, result.stderr
+    assert float(seconds) < 30
+    assert int(peak_kb) < 1024 * 1024
+    if code:
+        assert f"{NAME}/" in result.stderr and "error:" in result.stderr

@@ -12,6 +12,7 @@ dependency of packbuilder: without it, the committed file is kept.
 from __future__ import annotations
 
 import io
+import re
 import struct
 import sys
 import zipfile
@@ -440,6 +441,107 @@ def damaged_content() -> None:
     pdf.save(HERE / "pdf-page-2-bad-form.pdf")
 
 
+# --- bounded resources (issue 12) ----------------------------------------------------------------
+
+
+def _patch_zip(src: bytes, name: str, edit, out: Path, declared: int | None = None) -> None:  # type: ignore[no-untyped-def]
+    """Rewrite one member of a zip through `edit` (bytes -> bytes or an iterator of chunks);
+    `declared` forges the uncompressed size written in both headers."""
+    import zlib  # noqa: PLC0415
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(src)) as zin, zipfile.ZipFile(buf, "w") as zout:
+        for info in zin.infolist():
+            if info.filename != name:
+                zout.writestr(info, zin.read(info.filename), zipfile.ZIP_DEFLATED)
+                continue
+            data = edit(zin.read(name))
+            chunks = [data] if isinstance(data, bytes) else data
+            comp = zlib.compressobj(9, zlib.DEFLATED, -15)
+            crc, size, body = 0, 0, bytearray()
+            for chunk in chunks:
+                crc = zlib.crc32(chunk, crc)
+                size += len(chunk)
+                body += comp.compress(chunk)
+            body += comp.flush()
+            zi = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            # write a stored placeholder, then swap in the raw deflate stream and sizes
+            zi.CRC, zi.compress_size, zi.file_size = crc, len(body), declared or size
+            offset = zout.fp.tell()  # type: ignore[union-attr]
+            zi.header_offset = offset
+            zout.fp.write(zi.FileHeader(zip64=False))  # type: ignore[union-attr]
+            zout.fp.write(bytes(body))  # type: ignore[union-attr]
+            zout.filelist.append(zi)
+            zout.NameToInfo[zi.filename] = zi
+            zout.start_dir = zout.fp.tell()  # type: ignore[union-attr]
+    out.write_bytes(buf.getvalue())
+
+
+def bounded_resources() -> None:
+    """Inputs that cost minutes and gigabytes if a reader trusts them."""
+    good = io.BytesIO()
+    meeting_workbook().save(good)
+    # one stray cell far down and right, and a dimension claiming the whole sheet: must still build
+    wb = meeting_workbook()
+    wb["Meeting"]["XFD1048576"] = "stray"
+    stray = io.BytesIO()
+    wb.save(stray)
+    _patch_zip(
+        stray.getvalue(),
+        "xl/worksheets/sheet1.xml",
+        lambda x: re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:XFD1048576"', x),
+        HERE / "wb-stray-cell-far-down.xlsx",
+    )
+    # a merged range over most of a sheet: openpyxl makes an object per merged cell
+    _patch_zip(
+        good.getvalue(),
+        "xl/worksheets/sheet1.xml",
+        lambda x: x.replace(
+            b"</sheetData>",
+            b'</sheetData><mergeCells count="1"><mergeCell ref="C20:XFD1048576"/></mergeCells>',
+        ),
+        HERE / "wb-merged-whole-sheet.xlsx",
+    )
+
+    # sheet XML that inflates to 120 MB of cells, its size declared honestly
+    def many_cells(x: bytes):  # type: ignore[no-untyped-def]
+        head, tail = x.split(b"</sheetData>")
+        yield head.replace(b"<sheetData/>", b"<sheetData>")
+        row = b'<row r="900"><c r="Z900" t="inlineStr"><is><t>x</t></is></c>' * 2_000 + b"</row>"
+        for _ in range(1000):
+            yield row
+        yield b"</sheetData>" + tail
+
+    _patch_zip(
+        good.getvalue(), "xl/worksheets/sheet2.xml", many_cells, HERE / "wb-zip-bomb-sheet-xml.xlsx"
+    )
+    doc = Document()
+    doc.add_paragraph("Looks like a report")
+    docx = io.BytesIO()
+    doc.save(docx)
+
+    def many_paragraphs(x: bytes):  # type: ignore[no-untyped-def]
+        head, tail = x.split(b"</w:body>")
+        yield head
+        para = b"<w:p><w:r><w:t>bomb</w:t></w:r></w:p>" * 10_000
+        for _ in range(400):  # 150 MB of paragraphs
+            yield para
+        yield b"</w:body>" + tail
+
+    _patch_zip(
+        docx.getvalue(), "word/document.xml", many_paragraphs, HERE / "docx-zip-bomb-xml.docx"
+    )
+    # the same, its headers declaring 2 KB: a reader trusting the declared size is fooled
+    _patch_zip(
+        docx.getvalue(),
+        "word/document.xml",
+        many_paragraphs,
+        HERE / "docx-zip-bomb-lying-size.docx",
+        declared=2048,
+    )
+
+
 def main() -> None:
     workbooks()
     papers()
@@ -447,6 +549,7 @@ def main() -> None:
     money_workbooks()
     active_content()
     damaged_content()
+    bounded_resources()
     print(f"corpus written to {HERE}")
 
 
