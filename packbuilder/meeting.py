@@ -16,6 +16,7 @@ from pathlib import Path
 
 from packbuilder import documents, sheets
 from packbuilder.errors import Collector, InputError, MissingPaperError, PackError, Source
+from packbuilder.external import check_external
 from packbuilder.model import AgendaItem, Contact, Meeting, Paper, PaperKind, Status
 from packbuilder.safezip import check_office_zip, content_digest, read_member
 
@@ -515,3 +516,5 @@ def _check_word(path: Path) -> None:
             "save it as .docx",
             src,
         )
+    # only now that the file is known to be what it says: nothing it refers to may be loaded
+    check_external(path)

@@ -160,6 +160,70 @@ CASES = [
     Case(
         "docx-zip-bomb-lying-size.docx", "paper", f"{NAME}/docx-zip-bomb-lying-size.docx", "damaged"
     ),
+    # references to files outside the meeting folder (issue 12)
+    Case(
+        "docx-linked-image.docx",
+        "paper",
+        f"{NAME}/docx-linked-image.docx",
+        "links to an image outside the meeting folder (file:///etc/packbuilder-outside/secret.png)"
+        "; embed the image instead",
+    ),
+    Case(
+        "docx-includepicture-field.docx",
+        "paper",
+        f"{NAME}/docx-includepicture-field.docx",
+        'INCLUDEPICTURE that reads another file ("file:///etc/packbuilder-outside/logo.png"',
+    ),
+    Case(
+        "docx-includetext-simple-field.docx",
+        "paper",
+        f"{NAME}/docx-includetext-simple-field.docx",
+        'INCLUDETEXT that reads another file ("/etc/passwd")',
+    ),
+    Case("docx-ddeauto-field.docx", "paper", f"{NAME}/docx-ddeauto-field.docx", "DDEAUTO"),
+    Case(
+        "docx-linked-object.docx",
+        "paper",
+        f"{NAME}/docx-linked-object.docx",
+        "links to an object in another file (file:///C:/Finance/budget.xlsx)",
+    ),
+    Case(
+        "docx-attached-template.docx",
+        "paper",
+        f"{NAME}/docx-attached-template.docx",
+        "attached to a template outside the meeting folder",
+    ),
+    Case(
+        "docx-subdocument.docx",
+        "paper",
+        f"{NAME}/docx-subdocument.docx",
+        "subdocument from another file (../confidential/part2.docx)",
+    ),
+    Case(
+        "docx-external-font.docx",
+        "paper",
+        f"{NAME}/docx-external-font.docx",
+        "loads a font from another file",
+    ),
+    Case(
+        "odt-linked-image.odt",
+        "paper",
+        f"{NAME}/odt-linked-image.odt",
+        "links to an image outside the meeting folder (file:///etc/packbuilder-outside/secret.png)",
+    ),
+    Case(
+        "doc-includetext-field.doc",
+        "paper",
+        f"{NAME}/doc-includetext-field.doc",
+        'INCLUDETEXT that reads another file ("/etc/passwd")',
+    ),
+    Case(
+        "rtf-includepicture-field.rtf",
+        "paper",
+        f"{NAME}/rtf-includepicture-field.rtf",
+        'INCLUDEPICTURE that reads another file ("file:///etc/packbuilder-outside/x.png")',
+    ),
+    Case("rtf-linked-object.rtf", "paper", f"{NAME}/rtf-linked-object.rtf", "links to an object"),
     Case("doc-not-a-doc.doc", "paper", f"{NAME}/doc-not-a-doc.doc", "not a Word document"),
     Case(
         "money-text-in-amount.xlsx",

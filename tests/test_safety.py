@@ -317,3 +317,68 @@ def test_hostile_sizes_are_checked_in_seconds_and_bounded_memory(
     assert int(peak_kb) < 1024 * 1024
     if code:
         assert f"{NAME}/" in result.stderr and "error:" in result.stderr
+
+
+# --- 2. nothing outside the meeting folder is read into a pack ------------------------------------
+
+
+def _images_in(pack: Path) -> int:
+    return sum(len(page.images) for page in PdfReader(pack).pages)
+
+
+def test_linked_image_outside_the_folder_never_reaches_the_pack(tmp_path: Path) -> None:
+    """Real LibreOffice loads a picture "linked to file" from anywhere on the build machine; the
+    paper is refused before it gets the chance."""
+    from tests.bad_inputs.make_corpus import _png, linked_image_docx
+
+    outside = tmp_path / "elsewhere" / "secret.png"
+    outside.parent.mkdir()
+    outside.write_bytes(_png())
+    folder = make_meeting(
+        tmp_path / NAME,
+        items=[{"title": "Apologies"}, {"title": "Report", "papers": ["report.docx"]}],
+    )
+    (folder / "report.docx").write_bytes(linked_image_docx(outside.as_uri()))
+    result = run_cli("build", NAME, "--output", "out", cwd=tmp_path)
+    assert "Traceback" not in result.stderr
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.splitlines() == [
+        f"error: {NAME}/report.docx: links to an image outside the meeting folder "
+        f"({outside.as_uri()}); embed the image instead"
+    ]
+    packs = list((tmp_path / "out").rglob("*.pdf")) if (tmp_path / "out").exists() else []
+    assert packs == []
+
+
+def test_plain_hyperlinks_are_fine(tmp_path: Path, libreoffice) -> None:  # noqa: ARG001
+    """A hyperlink loads nothing: the report is not refused and builds."""
+    from docx import Document
+
+    from tests.bad_inputs.make_corpus import R_NS, _docx_edit
+
+    doc = Document()
+    doc.add_paragraph("Report with a link")
+    import io
+
+    buf = io.BytesIO()
+    doc.save(buf)
+    link = (
+        '<w:p><w:hyperlink r:id="rIdOutside"><w:r><w:t>Council website</w:t></w:r>'
+        "</w:hyperlink></w:p>"
+    )
+    data = _docx_edit(
+        buf.getvalue(),
+        {"word/document.xml": lambda x: x.replace(b"<w:sectPr", link.encode() + b"<w:sectPr", 1)},
+        rels={
+            "word/_rels/document.xml.rels": (f"{R_NS}/hyperlink", "https://www.plymouth.gov.uk/")
+        },
+    )
+    folder = make_meeting(
+        tmp_path / NAME,
+        items=[{"title": "Apologies"}, {"title": "Report", "papers": ["report.docx"]}],
+    )
+    (folder / "report.docx").write_bytes(data)
+    result = run_cli("build", NAME, "--output", "out", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    (pack,) = (tmp_path / "out").rglob("*.pdf")
+    assert "Council website" in " ".join(p.extract_text() for p in PdfReader(pack).pages)

@@ -542,6 +542,232 @@ def bounded_resources() -> None:
     )
 
 
+# --- references to files outside the meeting folder (issue 12) ------------------------------------
+
+OUTSIDE = "file:///etc/packbuilder-outside/secret.png"
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+REL_IMAGE = f"{R_NS}/image"
+
+
+def _png() -> bytes:
+    buf = io.BytesIO()
+    # a 1x1 PNG, written by hand: no imaging library needed
+    import zlib  # noqa: PLC0415
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    buf.write(b"\x89PNG\r\n\x1a\n")
+    buf.write(chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)))
+    buf.write(chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00")))
+    buf.write(chunk(b"IEND", b""))
+    return buf.getvalue()
+
+
+def linked_image_docx(target: str) -> bytes:
+    """A Word report whose picture is "linked to file" (r:link to an external relationship)."""
+    doc = Document()
+    doc.add_paragraph("Report with a linked picture")
+    doc.add_picture(io.BytesIO(_png()))
+    buf = io.BytesIO()
+    doc.save(buf)
+
+    def relink(xml: bytes) -> bytes:
+        return re.sub(rb'r:embed="rId\d+"', b'r:link="rIdOutside"', xml)
+
+    return _docx_edit(
+        buf.getvalue(),
+        {"word/document.xml": relink},
+        rels={"word/_rels/document.xml.rels": (REL_IMAGE, target)},
+    )
+
+
+def _docx_edit(data: bytes, edits: dict, rels: dict | None = None) -> bytes:  # type: ignore[type-arg]
+    """Rewrite parts of a .docx; `rels` adds an external relationship rIdOutside to a rels part."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w") as zout:
+        names = zin.namelist()
+        for name in names:
+            part = zin.read(name)
+            if name in edits:
+                part = edits[name](part)
+            if rels and name in rels:
+                kind, target = rels[name]
+                rel = (
+                    f'<Relationship Id="rIdOutside" Type="{kind}" Target="{target}" '
+                    'TargetMode="External"/>'
+                ).encode()
+                part = part.replace(b"</Relationships>", rel + b"</Relationships>")
+            zout.writestr(name, part, zipfile.ZIP_DEFLATED)
+        for name, (kind, target) in (rels or {}).items():
+            if name not in names:
+                zout.writestr(
+                    name,
+                    f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
+                    'openxmlformats.org/package/2006/relationships"><Relationship Id="rIdOutside" '
+                    f'Type="{kind}" Target="{target}" TargetMode="External"/></Relationships>',
+                )
+    return out.getvalue()
+
+
+def _docx_with_body(body_xml: str) -> bytes:
+    doc = Document()
+    doc.add_paragraph("Report")
+    buf = io.BytesIO()
+    doc.save(buf)
+    return _docx_edit(
+        buf.getvalue(),
+        {
+            "word/document.xml": lambda x: x.replace(
+                b"<w:sectPr", body_xml.encode() + b"<w:sectPr", 1
+            )
+        },
+    )
+
+
+def _run(text: str, instr: bool = False) -> str:
+    tag = "w:instrText" if instr else "w:t"
+    return f'<w:r><{tag} xml:space="preserve">{text}</{tag}></w:r>'
+
+
+def _fld(kind: str) -> str:
+    return f'<w:r><w:fldChar w:fldCharType="{kind}"/></w:r>'
+
+
+def external_references() -> None:
+    """Word papers referring to files outside the meeting folder, one per mechanism."""
+    (HERE / "docx-linked-image.docx").write_bytes(linked_image_docx(OUTSIDE))
+    # a complex field whose instruction Word split over three runs, nested in an IF field
+    field = (
+        "<w:p>"
+        + _fld("begin")
+        + _run("IF 1 = 1 ", True)
+        + _fld("begin")
+        + _run(" INCLUDE", True)
+        + _run("PICTURE &quot;", True)
+        + _run("file:///etc/packbuilder-outside/logo.png&quot; \\d", True)
+        + _fld("separate")
+        + _run("[picture]")
+        + _fld("end")
+        + _fld("separate")
+        + _run("[picture]")
+        + _fld("end")
+        + "</w:p>"
+    )
+    (HERE / "docx-includepicture-field.docx").write_bytes(_docx_with_body(field))
+    simple = (
+        '<w:p><w:fldSimple w:instr=" INCLUDETEXT &quot;/etc/passwd&quot; ">'
+        + _run("[text]")
+        + "</w:fldSimple></w:p>"
+    )
+    (HERE / "docx-includetext-simple-field.docx").write_bytes(_docx_with_body(simple))
+    dde = "<w:p>" + _fld("begin") + _run('ddeauto Excel "C:\\budget.xlsx" Sheet1!R1C1', True)
+    dde += _fld("separate") + _run("12") + _fld("end") + "</w:p>"
+    (HERE / "docx-ddeauto-field.docx").write_bytes(_docx_with_body(dde))
+    plain = Document()
+    plain.add_paragraph("Report")
+    buf = io.BytesIO()
+    plain.save(buf)
+    for name, part, kind, target in (
+        (
+            "docx-linked-object.docx",
+            "word/_rels/document.xml.rels",
+            f"{R_NS}/oleObject",
+            "file:///C:/Finance/budget.xlsx",
+        ),
+        (
+            "docx-attached-template.docx",
+            "word/_rels/settings.xml.rels",
+            f"{R_NS}/attachedTemplate",
+            "file:///\\\\fileserver\\templates\\report.dotm",
+        ),
+        (
+            "docx-subdocument.docx",
+            "word/_rels/document.xml.rels",
+            f"{R_NS}/subDocument",
+            "../confidential/part2.docx",
+        ),
+        (
+            "docx-external-font.docx",
+            "word/_rels/fontTable.xml.rels",
+            f"{R_NS}/font",
+            "file:///usr/share/fonts/secret.odttf",
+        ),
+    ):
+        (HERE / name).write_bytes(_docx_edit(buf.getvalue(), {}, rels={part: (kind, target)}))
+    _odt_linked_image()
+    _doc_from("docx-includetext-simple-field.docx", "doc-includetext-field.doc")
+    (HERE / "rtf-includepicture-field.rtf").write_bytes(
+        b"{\\rtf1\\ansi{\\fonttbl{\\f0 Arial;}}\\f0 Report "
+        b'{\\field{\\*\\fldinst {\\b INCLUDE}{PICTURE "file:///etc/packbuilder-outside/x.png"}}'
+        b"{\\fldrslt {[picture]}}}\\par}"
+    )
+    (HERE / "rtf-linked-object.rtf").write_bytes(
+        b"{\\rtf1\\ansi Report {\\object\\objlink\\objw100\\objh100"
+        b"{\\*\\objclass Excel.Sheet.12}{\\*\\objdata 0105}}\\par}"
+    )
+
+
+def _doc_from(docx: str, doc: str) -> None:
+    """A real Word 97 file, saved by LibreOffice from a .docx above (kept if soffice is absent)."""
+    import shutil  # noqa: PLC0415
+    import subprocess  # noqa: PLC0415
+    import tempfile  # noqa: PLC0415
+
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        print(f"soffice not found: keeping {doc} as it is")
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        shutil.copyfile(HERE / docx, Path(tmp) / "paper.docx")
+        subprocess.run(
+            [
+                soffice,
+                f"-env:UserInstallation=file://{tmp}/profile",
+                "--headless",
+                "--convert-to",
+                "doc",
+                "--outdir",
+                tmp,
+                f"{tmp}/paper.docx",
+            ],
+            capture_output=True,
+            timeout=180,
+            check=True,
+        )
+        shutil.copyfile(Path(tmp) / "paper.doc", HERE / doc)
+
+
+def _odt_linked_image() -> None:
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+        'xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" '
+        'xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" '
+        'xmlns:xlink="http://www.w3.org/1999/xlink" office:version="1.2"><office:body>'
+        "<office:text><text:p>Report with a linked picture "
+        '<text:a xlink:href="https://www.plymouth.gov.uk/">a plain link</text:a></text:p><text:p>'
+        '<draw:frame svg:width="2cm" svg:height="2cm" text:anchor-type="as-char">'
+        f'<draw:image xlink:href="{OUTSIDE}" xlink:type="simple" xlink:show="embed" '
+        'xlink:actuate="onLoad"/></draw:frame></text:p></office:text></office:body>'
+        "</office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:'
+        'tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry '
+        'manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.text"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
+    with zipfile.ZipFile(HERE / "odt-linked-image.odt", "w") as zf:
+        zf.writestr("mimetype", "application/vnd.oasis.opendocument.text", zipfile.ZIP_STORED)
+        zf.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
+        zf.writestr("META-INF/manifest.xml", manifest, zipfile.ZIP_DEFLATED)
+
+
 def main() -> None:
     workbooks()
     papers()
@@ -550,6 +776,7 @@ def main() -> None:
     active_content()
     damaged_content()
     bounded_resources()
+    external_references()
     print(f"corpus written to {HERE}")
 
 
