@@ -8,6 +8,7 @@ writing anything.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
@@ -185,23 +186,33 @@ def _meeting_fields(wb: sheets.Workbook, errors: Collector) -> dict:  # type: ig
         return _try(errors, fs.require, name, *aliases)
 
     body = required("Body", "Committee", "Board")
-    out["body"] = sheets.text(body) if body else ""
+    out["body"] = _try(errors, _text, body, "the body's name", default="") if body else ""
     date = required("Date", "Meeting date")
-    out["date"] = _try(errors, sheets.date, date, "the meeting date") if date else None
+    out["date"] = _try(errors, _meeting_date, date) if date else None
     start = required("Start time", "Time", "Start")
     out["start_time"] = _try(errors, sheets.time, start, "the start time") if start else None
     venue = required("Venue", "Place", "Location")
-    out["venue"] = sheets.text(venue) if venue else ""
+    out["venue"] = _try(errors, _text, venue, "the venue", default="") if venue else ""
     end = fs.get("End time", "Finish time", "End")
     out["end_time"] = (
         _try(errors, sheets.time, end, "the end time") if end and not end.blank else None
     )
-    out["chair"] = _opt(fs, "Chair")
-    out["title"] = _opt(fs, "Pack title", "Title")
+    if out["end_time"] and out["start_time"] and end and out["end_time"] <= out["start_time"]:
+        errors.add(
+            InputError(
+                f"the end time {out['end_time']:%H:%M} is not after the start time "
+                f"{out['start_time']:%H:%M}; correct one of them",
+                end.source,
+            )
+        )
+    out["chair"] = _opt(fs, errors, "Chair")
+    out["title"] = _opt(fs, errors, "Pack title", "Title")
     out["contact"] = Contact(
-        name=_opt(fs, "Contact name", "Contact", "Democratic advisor", "Democratic adviser"),
-        phone=_opt(fs, "Contact phone", "Phone", "Telephone"),
-        email=_opt(fs, "Contact email", "Contact e-mail", "Email", "E-mail"),
+        name=_opt(
+            fs, errors, "Contact name", "Contact", "Democratic advisor", "Democratic adviser"
+        ),
+        phone=_opt(fs, errors, "Contact phone", "Phone", "Telephone"),
+        email=_opt(fs, errors, "Contact email", "Contact e-mail", "Email", "E-mail"),
     )
     rule_cell = fs.get("Deadline rule", "Publication rule", "Rule")
     rule = sheets.text(rule_cell).lower() if rule_cell else ""
@@ -243,13 +254,49 @@ def _meeting_fields(wb: sheets.Workbook, errors: Collector) -> dict:  # type: ig
         "publication rule",
         "rule",
     }
-    out["extra"] = {k: sheets.text(c) for k, c in fs.items() if sheets.normalise(k) not in known}
+    out["extra"] = {
+        k: _try(errors, _text, c, k, default="")
+        for k, c in fs.items()
+        if sheets.normalise(k) not in known
+    }
     return out
 
 
-def _opt(fs: sheets.FieldSheet, *names: str) -> str:
+def _opt(fs: sheets.FieldSheet, errors: Collector, *names: str) -> str:
     cell = fs.get(*names)
-    return sheets.text(cell) if cell else ""
+    return _try(errors, _text, cell, names[0], default="") if cell else ""
+
+
+MAX_TEXT = 5_000  # characters: a title or a lead is a line, a purpose a paragraph
+EARLIEST, LATEST = dt.date(1970, 1, 1), dt.date(2199, 12, 31)
+
+
+def _text(cell: sheets.Cell, what: str) -> str:
+    """A cell as text, refusing what no one means as text: a tick-box value or a whole essay."""
+    if isinstance(cell.value, bool):
+        raise InputError(
+            f"{what} is {'TRUE' if cell.value else 'FALSE'} (a tick-box value), not text; type "
+            "the text in",
+            cell.source,
+        )
+    text = sheets.text(cell)
+    if len(text) > MAX_TEXT:
+        raise InputError(
+            f"{what} is {len(text):,} characters long; a cell of the agenda holds at most "
+            f"{MAX_TEXT:,}: is it the right cell?",
+            cell.source,
+        )
+    return text
+
+
+def _meeting_date(cell: sheets.Cell) -> dt.date:
+    date = sheets.date(cell, "the meeting date")
+    if not EARLIEST <= date <= LATEST:
+        raise InputError(
+            f"the meeting date {date:%d/%m/%Y} is not a real meeting's date; check the year",
+            cell.source,
+        )
+    return date
 
 
 def _agenda(wb: sheets.Workbook, folder: Path, errors: Collector) -> list[AgendaItem]:
@@ -290,13 +337,9 @@ def _agenda(wb: sheets.Workbook, folder: Path, errors: Collector) -> list[Agenda
 
 def _item(rec: sheets.Record, folder: Path, errors: Collector) -> AgendaItem:
     number_cell = rec.cell("item")
-    number = sheets.text(number_cell).rstrip(".")
-    if not number:
-        raise InputError(
-            "item number is empty; number every item (1, 2, 3 ...)", number_cell.source
-        )
+    number = _item_number(number_cell)
     title_cell = rec.cell("title")
-    title = sheets.text(title_cell)
+    title = _text(title_cell, f"the title of item {number}")
     if not title:
         raise InputError(f"item {number} has no title; fill it in", title_cell.source)
     # a bad status or time is collected, not raised, so that the item's papers are still checked
@@ -305,12 +348,7 @@ def _item(rec: sheets.Record, folder: Path, errors: Collector) -> AgendaItem:
     minutes_cell = rec.cell("time")
     minutes = None
     if not minutes_cell.blank:
-        minutes = _try(
-            errors,
-            sheets.integer,
-            _strip_mins(minutes_cell),
-            "the time allowed in minutes, as a whole number such as 15",
-        )
+        minutes = _try(errors, _minutes, minutes_cell)
     exempt_cell = rec.cell("exempt paragraph")
     exempt = None
     if not exempt_cell.blank:
@@ -318,7 +356,7 @@ def _item(rec: sheets.Record, folder: Path, errors: Collector) -> AgendaItem:
     supplement_cell = rec.cell("supplement")
     supplement = None
     if not supplement_cell.blank:
-        supplement = _try(errors, sheets.integer, supplement_cell, "a supplement number (1, 2 ...)")
+        supplement = _try(errors, _supplement, supplement_cell)
         if supplement is not None and status is not Status.TO_FOLLOW:
             errors.add(
                 InputError(
@@ -333,8 +371,10 @@ def _item(rec: sheets.Record, folder: Path, errors: Collector) -> AgendaItem:
     return AgendaItem(
         number=number,
         title=title,
-        lead=sheets.text(rec.cell("lead")),
-        purpose=sheets.text(rec.cell("purpose")),
+        lead=_try(errors, _text, rec.cell("lead"), f"the lead of item {number}", default=""),
+        purpose=_try(
+            errors, _text, rec.cell("purpose"), f"the purpose of item {number}", default=""
+        ),
         minutes=minutes,
         papers=tuple(papers),
         status=status,
@@ -342,6 +382,51 @@ def _item(rec: sheets.Record, folder: Path, errors: Collector) -> AgendaItem:
         supplement=supplement,
         source=number_cell.source,
     )
+
+
+ITEM_NUMBER = re.compile(r"[A-Za-z0-9]+(?:[.()-][A-Za-z0-9]+)*[)]?")
+
+
+def _item_number(cell: sheets.Cell) -> str:
+    """An item's number as the agenda shows it: 5, 5a, 5.1, 5(a), A2 ..."""
+    value = cell.value
+    if isinstance(value, bool) or (isinstance(value, int | float) and not value >= 1):
+        raise InputError(
+            f"item number {sheets.text(cell)} is not a number an agenda uses; number the items "
+            "1, 2, 3 ...",
+            cell.source,
+        )
+    number = sheets.text(cell).rstrip(".")
+    if not number:
+        raise InputError("item number is empty; number every item (1, 2, 3 ...)", cell.source)
+    if len(number) > 10 or not ITEM_NUMBER.fullmatch(number):
+        raise InputError(
+            f"item number {number[:20]!r} is not an item number (such as 5, 5a or 5.1); number "
+            "the items 1, 2, 3 ...",
+            cell.source,
+        )
+    return number
+
+
+def _minutes(cell: sheets.Cell) -> int:
+    what = "the time allowed in minutes, as a whole number such as 15"
+    n = sheets.integer(_strip_mins(cell), what)
+    if not 0 <= n <= 24 * 60:
+        raise InputError(
+            f"time allowed {n} minutes is not a time an item can take; give {what}", cell.source
+        )
+    return n
+
+
+def _supplement(cell: sheets.Cell) -> int:
+    what = "a supplement number (1, 2 ...)"
+    n = sheets.integer(cell, what)
+    if not 1 <= n <= 99:
+        raise InputError(
+            f"supplement {n} is not a supplement number; supplements are numbered 1, 2, 3 ...",
+            cell.source,
+        )
+    return n
 
 
 def _strip_mins(cell: sheets.Cell) -> sheets.Cell:
@@ -385,7 +470,7 @@ def _exempt(cell: sheets.Cell) -> int:
 def _papers(
     cell: sheets.Cell, folder: Path, status: Status, number: str, errors: Collector
 ) -> list[Paper]:
-    names = [n.strip() for n in re.split(r"[\n;]+", sheets.text(cell)) if n.strip()]
+    names = [n.strip() for n in re.split(r"[\n;]+", _text(cell, "the papers")) if n.strip()]
     if status is Status.VERBAL and names:
         errors.add(
             InputError(
@@ -398,10 +483,20 @@ def _papers(
     for name in names:
         try:
             path = safe_path(folder, name, cell.source)
+            exists = path.exists()
         except PackError as exc:
             errors.add(exc)
             continue
-        if not path.exists():
+        except (OSError, RuntimeError, ValueError):  # a name too long, a link to itself ...
+            errors.add(
+                InputError(
+                    f"paper {name[:60]!r} of item {number} cannot be opened (the name is too long "
+                    "or it is a link that leads nowhere); give the name of a file in the folder",
+                    cell.source,
+                )
+            )
+            continue
+        if not exists:
             if status is Status.TO_FOLLOW:
                 continue  # not arrived yet: the item stays "to follow"
             errors.add(
@@ -431,6 +526,12 @@ def safe_path(folder: Path, name: str, source: Source) -> Path:
     path = folder / name
     try:
         path.resolve().relative_to(root)
+    except (OSError, RuntimeError):
+        raise InputError(
+            f"paper {name[:60]!r} cannot be opened (the name is too long, or it is a link that "
+            "leads to itself); give the name of a file in the folder",
+            source,
+        ) from None
     except ValueError:
         raise InputError(
             f"paper {name!r} points outside the meeting folder; put the file in the folder itself",

@@ -7,6 +7,7 @@ qpdf writes them uncompressed (``qpdf --qdf --object-streams=disable``), and pyp
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 import subprocess
@@ -382,3 +383,107 @@ def test_plain_hyperlinks_are_fine(tmp_path: Path, libreoffice) -> None:  # noqa
     assert result.returncode == 0, result.stderr
     (pack,) = (tmp_path / "out").rglob("*.pdf")
     assert "Council website" in " ".join(p.extract_text() for p in PdfReader(pack).pages)
+
+
+# --- 4. every value is checked ------------------------------------------------------------------
+
+HOSTILE_VALUES: list[object] = [
+    10**30,
+    -5,
+    0,
+    -(10**20),
+    1e308,
+    -1e-300,
+    3.5,
+    True,
+    False,
+    dt.datetime(1, 1, 1),
+    dt.datetime(9999, 12, 31, 23, 59),
+    dt.time(23, 59, 59, 999999),
+    dt.timedelta(days=10**6),
+    dt.timedelta(seconds=-5),
+    dt.date(1900, 1, 1),
+    "#REF!",
+    "#SPILL!",
+    "#N/A",
+    "#CALC!",
+    "x" * 40_000,
+    "\u202e\u2028",
+    "para 99",
+    "1e400",
+    "99999999999999999999999",
+    "-1",
+    "0",
+    "24:00",
+    "13pm",
+    "31/12/9999",
+    "01/01/0001",
+    "../../etc/passwd",
+    "{{ 7*7 }}",
+]
+FIELDS = [
+    "Body",
+    "Date",
+    "Start time",
+    "Venue",
+    "End time",
+    "Chair",
+    "Pack title",
+    "Contact name",
+    "Contact phone",
+    "Contact email",
+    "Deadline rule",
+]
+COLUMNS = [
+    "item",
+    "title",
+    "lead",
+    "purpose",
+    "time allowed",
+    "papers",
+    "status",
+    "exempt paragraph",
+    "supplement",
+]
+
+
+def _hostile_meeting(folder: Path, shift: int) -> None:
+    """Every cell the loader reads gets a hostile value; `shift` rotates which gets which, so that
+    over all shifts every cell meets every value."""
+    n = len(HOSTILE_VALUES)
+    fields = {f: HOSTILE_VALUES[(i + shift) % n] for i, f in enumerate(FIELDS)}
+    item = {c: HOSTILE_VALUES[(len(FIELDS) + i + shift) % n] for i, c in enumerate(COLUMNS)}
+    make_meeting(
+        folder,
+        items=[{"title": "Apologies"}, item, {"title": "Report", "papers": ["report.pdf"]}],
+        fields=fields,
+        papers={"report.pdf": 1},
+    )
+
+
+@pytest.mark.parametrize("shift", range(len(HOSTILE_VALUES)))
+def test_hostile_values_are_located_errors_never_bugs(shift: int, tmp_path: Path) -> None:
+    from packbuilder.errors import ErrorList, PackError
+    from packbuilder.meeting import load_meeting
+
+    folder = tmp_path / NAME
+    _hostile_meeting(folder, shift)
+    try:
+        load_meeting(folder)
+    except PackError as exc:  # anything else is the "this is a bug" line
+        errors = exc.errors if isinstance(exc, ErrorList) else [exc]
+        for e in errors:
+            assert e.source is not None and e.source.cell, str(e)
+            assert "\n" not in str(e) and len(str(e)) < 1000, str(e)[:200]
+
+
+@pytest.mark.parametrize("shift", [0, 7, 19, 26])
+def test_hostile_values_through_the_cli(shift: int, tmp_path: Path) -> None:
+    _hostile_meeting(tmp_path / NAME, shift)
+    result = run_cli("check", NAME, cwd=tmp_path)
+    assert "Traceback" not in result.stderr and "this is a bug" not in result.stderr
+    assert result.returncode == 1, result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("  error: ")]
+    assert errors
+    for line in errors:
+        assert re.match(rf"  error: {NAME}/meeting\.xlsx, sheet \w+, cell [A-Z]+\d+: ", line), line
