@@ -178,8 +178,11 @@ def _odt(path: Path) -> str | None:
         xml = _read(path, name)
         if re.search(r"<(?:\w+:)?dde-(?:connection-decl|source|link)\b", xml):
             return f"reads data from another program or file (a DDE link); {KINDS['package'][1]}"
-        for m in re.finditer(r"<([\w:.-]+)\b([^>]*?)\bxlink:href\s*=\s*\"([^\"]*)\"", xml):
-            element, target = m.group(1), html.unescape(m.group(3))
+        for m in re.finditer(
+            r"<([\w:.-]+)\b([^>]*?)\bxlink:href\s*=\s*(?:\"([^\"]*)\"|'([^']*)')", xml
+        ):
+            element = m.group(1)
+            target = html.unescape(m.group(3) if m.group(3) is not None else m.group(4))
             if element.split(":")[-1] == "a":  # a hyperlink: followed only when clicked
                 continue
             if _outside_package(target):
@@ -231,6 +234,9 @@ def _rtf(data: bytes) -> str | None:
             return f"{what}; embed or paste that content instead"
     for m in re.finditer(rb"\\fldinst\b", data):
         chunk = data[m.end() : m.end() + 600].decode("latin-1").split("\\fldrslt")[0]
+        # characters may be written as \'hh or \uN: decode them before reading the instruction
+        chunk = re.sub(r"\\'([0-9a-fA-F]{2})", lambda h: chr(int(h.group(1), 16)), chunk)
+        chunk = re.sub(r"\\u(-?\d+) ?\??", lambda u: chr(int(u.group(1)) % 65536), chunk)
         # drop control words, control symbols and group braces: what is left is the instruction
         text = re.sub(r"\\[a-z]+-?\d* ?|\\[^a-z]|[{}]", "", chunk)
         problem = _field_problem(text)

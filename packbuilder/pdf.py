@@ -15,6 +15,8 @@ pack's size.
 from __future__ import annotations
 
 import logging
+import warnings
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -234,8 +236,9 @@ def _check_pages(path: Path, warnings: list[str] | None) -> int:
     try:
         with Pdf.open(path) as pdf:
             pdf.get_warnings()  # what opening repaired is not a page's fault
+            checked: dict[tuple[int, int], int] = {}  # streams shared by pages: checked once
             for number, page in enumerate(pdf.pages, start=1):
-                _parse_page(pdf, page, path, number)
+                _parse_page(pdf, page, path, number, checked)
             if warnings is not None:
                 removed = sanitize(pdf, public=True)  # a trial run on a copy that is never saved
                 warnings.extend(
@@ -262,9 +265,62 @@ def _check_pages(path: Path, warnings: list[str] | None) -> int:
         ) from None
 
 
-def _parse_page(pdf: Pdf, page: pikepdf.Page, path: Path, number: int) -> None:
-    """Refuse a page whose content (or a form it draws) qpdf cannot decode and parse."""
-    streams: list[object] = [page]
+MAX_CONTENT_BYTES = 200 * 1024 * 1024  # one page's drawing instructions, unpacked
+PARSE_CONTENT_BYTES = 20 * 1024 * 1024  # above this, decoded but not parsed (memory)
+
+
+def _parse_page(
+    pdf: Pdf, page: pikepdf.Page, path: Path, number: int, checked: dict[tuple[int, int], int]
+) -> None:
+    """Refuse a page whose content (or a form it draws) qpdf cannot decode and parse.
+
+    Compressed content is first unpacked in chunks and counted: a few kilobytes of "flate bomb"
+    would otherwise unpack to gigabytes in memory.
+    """
+    streams = [s for s in _page_streams(page) if not s.is_indirect or s.objgen not in checked]
+    problem = ""
+    try:
+        sizes = [_unpacked_size(s) for s in streams]
+        checked.update((s.objgen, n) for s, n in zip(streams, sizes, strict=True) if s.is_indirect)
+        if sum(sizes) > MAX_CONTENT_BYTES or sum(checked.values()) > 4 * MAX_CONTENT_BYTES:
+            raise InputError(
+                f"page {number} unpacks to more than {MAX_CONTENT_BYTES // 2**20} MB of drawing "
+                "instructions (a 'zip bomb'?); ask for the file again, or print it to PDF again",
+                Source(path, page=number),
+            )
+        if sum(sizes) > PARSE_CONTENT_BYTES:
+            for s in streams:
+                s.read_bytes()
+        else:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                # the page as a whole: its content may be split over streams mid-instruction
+                pikepdf.parse_content_stream(page)
+                for x in streams:
+                    if x.stream_dict.get("/Subtype") == Name.Form:
+                        pikepdf.parse_content_stream(x)
+            problem = "; ".join(str(w.message) for w in caught)
+    except InputError:
+        raise
+    except (pikepdf.PdfError, RuntimeError, ValueError, TypeError, zlib.error) as exc:
+        problem = str(exc) or type(exc).__name__
+    problem = problem or "; ".join(pdf.get_warnings())
+    if problem:
+        raise InputError(
+            f"page {number} cannot be read (its content is damaged, so it would come out "
+            "blank or cut short); ask for the file again, or re-save it from its source",
+            Source(path, page=number),
+        )
+
+
+def _page_streams(page: pikepdf.Page) -> list[Stream]:
+    """A page's content streams and the forms (Form XObjects) it draws."""
+    streams: list[Stream] = []
+    contents = page.obj.get("/Contents")
+    if isinstance(contents, Stream):
+        streams.append(contents)
+    elif isinstance(contents, Array):
+        streams += [c for c in contents if isinstance(c, Stream)]
     resources = page.obj.get("/Resources")
     xobjects = resources.get("/XObject") if isinstance(resources, Dictionary) else None
     if isinstance(xobjects, Dictionary):
@@ -273,19 +329,26 @@ def _parse_page(pdf: Pdf, page: pikepdf.Page, path: Path, number: int) -> None:
             for x in xobjects.values()
             if isinstance(x, Stream) and x.stream_dict.get("/Subtype") == Name.Form
         ]
-    problem = ""
-    for stream in streams:
-        try:
-            pikepdf.parse_content_stream(stream)  # type: ignore[arg-type]
-        except (pikepdf.PdfError, RuntimeError, ValueError, TypeError) as exc:
-            problem = str(exc) or type(exc).__name__
-        problem = problem or "; ".join(pdf.get_warnings())
-        if problem:
-            raise InputError(
-                f"page {number} cannot be read (its content is damaged, so it would come out "
-                "blank or cut short); ask for the file again, or re-save it from its source",
-                Source(path, page=number),
-            )
+    return streams
+
+
+def _unpacked_size(stream: Stream) -> int:
+    """The unpacked size of a content stream, counted in chunks, stopping past the cap."""
+    filters = stream.stream_dict.get("/Filter")
+    if isinstance(filters, Array) and len(filters) == 1:
+        filters = filters[0]
+    raw = stream.read_raw_bytes()
+    if filters is None:
+        return len(raw)
+    if filters != Name.FlateDecode:
+        return len(raw)  # other filters are decoded by qpdf; only Flate reaches bomb ratios
+    inflater = zlib.decompressobj()
+    size = 0
+    data = raw
+    while data and size <= MAX_CONTENT_BYTES:
+        size += len(inflater.decompress(data, 1 << 20))
+        data = inflater.unconsumed_tail
+    return size
 
 
 def page_count(path: Path) -> int:

@@ -156,6 +156,7 @@ CASES = [
     ),
     Case("docx-encrypted.docx", "paper", f"{NAME}/docx-encrypted.docx", "password-protected"),
     Case("docx-zip-bomb.docx", "paper", f"{NAME}/docx-zip-bomb.docx", "more than 500 MB"),
+    Case("pdf-page-flate-bomb.pdf", "paper", f"{NAME}/pdf-page-flate-bomb.pdf, page 2", "200 MB"),
     Case("docx-zip-bomb-xml.docx", "paper", f"{NAME}/docx-zip-bomb-xml.docx", "zip bomb"),
     Case(
         "docx-zip-bomb-lying-size.docx", "paper", f"{NAME}/docx-zip-bomb-lying-size.docx", "damaged"

@@ -286,6 +286,7 @@ sys.stderr.write(r.stderr)
         ("wb-zip-bomb-sheet-xml.xlsx", "workbook", 1),
         ("docx-zip-bomb-xml.docx", "paper", 1),
         ("docx-zip-bomb-lying-size.docx", "paper", 1),
+        ("pdf-page-flate-bomb.pdf", "paper", 1),
     ],
 )
 def test_hostile_sizes_are_checked_in_seconds_and_bounded_memory(

@@ -478,6 +478,20 @@ def _patch_zip(src: bytes, name: str, edit, out: Path, declared: int | None = No
     out.write_bytes(buf.getvalue())
 
 
+def _pdf_flate_bomb() -> None:
+    """Page 2's content: 300 KB that unpack to 300 MB of spaces (a "flate bomb")."""
+    import zlib  # noqa: PLC0415
+
+    import pikepdf  # noqa: PLC0415
+
+    pdf = pikepdf.open(io.BytesIO(_pdf_bytes(2, "Bomb")))
+    comp = zlib.compressobj(9)
+    body = b"".join(comp.compress(b" " * (1 << 20)) for _ in range(300)) + comp.flush()
+    page = pdf.pages[1].obj
+    page.Contents.write(body, filter=pikepdf.Name.FlateDecode)
+    pdf.save(HERE / "pdf-page-flate-bomb.pdf")
+
+
 def bounded_resources() -> None:
     """Inputs that cost minutes and gigabytes if a reader trusts them."""
     good = io.BytesIO()
@@ -532,6 +546,7 @@ def bounded_resources() -> None:
     _patch_zip(
         docx.getvalue(), "word/document.xml", many_paragraphs, HERE / "docx-zip-bomb-xml.docx"
     )
+    _pdf_flate_bomb()
     # the same, its headers declaring 2 KB: a reader trusting the declared size is fooled
     _patch_zip(
         docx.getvalue(),
