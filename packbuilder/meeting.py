@@ -141,6 +141,12 @@ def _identities(paper: Paper, folder: Path) -> set[tuple[object, ...]]:
     except OSError:
         return ids
     suffix = path.suffix.lower()
+    if suffix == ".pdf":
+        from packbuilder import pdf
+
+        digest = pdf.content_digest(path)
+        if digest:
+            ids.add(("pdf pages", digest))
     if suffix in {".docx", ".odt", ".xlsx", ".xlsm"}:
         try:
             ids.add(("archive", content_digest(path, skip=("docProps/", "meta.xml"))))

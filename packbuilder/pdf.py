@@ -14,6 +14,7 @@ pack's size.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import warnings
 import zlib
@@ -349,6 +350,27 @@ def _unpacked_size(stream: Stream) -> int:
         size += len(inflater.decompress(data, 1 << 20))
         data = inflater.unconsumed_tail
     return size
+
+
+def content_digest(path: Path) -> str | None:
+    """A hash of what a PDF's pages draw, not of how the file is laid out: a copy re-saved with
+    other metadata, object numbers or compression gets the same digest. None for a PDF that
+    draws (almost) nothing, which two unrelated files could share."""
+    h = hashlib.sha256()
+    size = 0
+    try:
+        with Pdf.open(path) as pdf:
+            for page in pdf.pages:
+                h.update(b"\0page")
+                for stream in _page_streams(page):
+                    data = stream.read_bytes()
+                    size += len(data)
+                    h.update(data)
+                for image in page.images.values():
+                    h.update(image.read_raw_bytes())
+    except (pikepdf.PdfError, RuntimeError, OSError, ValueError, TypeError):
+        return None
+    return h.hexdigest() if size >= 100 else None
 
 
 def page_count(path: Path) -> int:

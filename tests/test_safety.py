@@ -188,6 +188,14 @@ def _route(folder: Path, route: str) -> tuple[str, str]:
     if route == "copy":
         shutil.copyfile(pdf, folder / "Copy of secret.pdf")
         return "secret.pdf", "Copy of secret.pdf"
+    if route == "pdf saved again with other metadata":
+        import pikepdf
+
+        with pikepdf.open(pdf) as copy:
+            copy.docinfo["/Title"] = "Procurement summary"
+            copy.save(folder / "summary.pdf", object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        assert (folder / "summary.pdf").read_bytes() != pdf.read_bytes()
+        return "secret.pdf", "summary.pdf"
     if route == "word copy re-zipped":
         _docx(folder / "tender.docx", [(SECRET_TEXT, False)])
         _rezip(folder / "tender.docx", folder / "tender-v2.docx")
@@ -221,6 +229,7 @@ ROUTES = [
     "symlink to folder",
     "hard link",
     "copy",
+    "pdf saved again with other metadata",
     "word copy re-zipped",
     "word same text, other formatting and author",
     "data workbook saved again",
