@@ -473,6 +473,17 @@ def money(cell: Cell, what: str = "an amount in pounds") -> Decimal:
     if amount is None:
         shown = "an empty cell" if cell.blank else repr(v)
         raise InputError(f"expected {what} such as £25,000 or 25000.00, got {shown}", cell.source)
+    return _valid_amount(amount, cell)
+
+
+def _valid_amount(amount: Decimal, cell: Cell) -> Decimal:
+    if not amount.is_finite():
+        raise InputError(f"amount {text(cell)[:30]} is not a number", cell.source)
+    if abs(amount) >= MAX_AMOUNT:
+        raise InputError(
+            f"amount {text(cell)[:30]} is more than £1,000,000,000,000; is it the right cell?",
+            cell.source,
+        )
     if amount < 0:
         raise InputError(
             f"amount {text(cell)} is negative; amounts must be zero or more", cell.source
@@ -482,6 +493,9 @@ def money(cell: Cell, what: str = "an amount in pounds") -> Decimal:
             f"amount {text(cell)} has fractions of a penny; round it to pence", cell.source
         )
     return amount
+
+
+MAX_AMOUNT = Decimal(10) ** 12  # beyond any council's budget; quantize fails on huge values
 
 
 def _commas_ok(digits: str) -> bool:

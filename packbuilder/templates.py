@@ -25,8 +25,13 @@ def template_dirs(meeting_folder: Path | None = None) -> list[Path]:
 
 
 def find_template(name: str, meeting_folder: Path | None = None) -> Path | None:
+    if len(name) > 100 or "/" in name or "\\" in name or name.startswith("."):
+        return None  # not a template's name (and no path may climb out of templates/)
     for d in template_dirs(meeting_folder):
         candidate = d / f"{name}.docx"
-        if candidate.is_file():
-            return candidate
+        try:
+            if candidate.is_file():
+                return candidate
+        except OSError:  # a name the file system cannot take
+            continue
     return None

@@ -497,3 +497,50 @@ def test_hostile_values_through_the_cli(shift: int, tmp_path: Path) -> None:
     assert errors
     for line in errors:
         assert re.match(rf"  error: {NAME}/meeting\.xlsx, sheet \w+, cell [A-Z]+\d+: ", line), line
+
+
+DATA_WORKBOOKS = [
+    "minutes-2019-09-30.xlsx",
+    "commissioning-plan-2020-21.xlsx",
+    "evaluation-return-2018-19.xlsx",
+]
+
+
+@pytest.mark.parametrize("workbook", DATA_WORKBOOKS)
+def test_hostile_values_in_data_workbooks_are_located_errors(workbook: str, tmp_path: Path) -> None:
+    """A seeded sample: each of 40 cells of the example workbook gets one hostile value."""
+    import random
+
+    from openpyxl import load_workbook
+
+    from packbuilder.documents import load_data_paper
+    from packbuilder.errors import ErrorList, PackError, Source
+
+    example = Path(__file__).resolve().parents[1] / "inputs" / "2020-03-05-safer-plymouth"
+    cells = [
+        (ws.title, c.coordinate)
+        for ws in load_workbook(example / workbook).worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if c.value is not None
+    ]
+    rnd = random.Random(workbook)
+    cases = [(sheet, cell, rnd.choice(HOSTILE_VALUES)) for sheet, cell in rnd.sample(cells, 40)]
+    # values that once reached the "this is a bug" line: a kind too long for a file name, an
+    # amount too large for pence
+    cases += [("Document", "B2", "x" * 40_000)]
+    if "Projects" in {s for s, _ in cells}:
+        cases += [("Projects", "D2", 1e308), ("Projects", "D2", "£" + "9" * 30)]
+    for sheet, coordinate, value in cases:
+        wb = load_workbook(example / workbook)
+        wb[sheet][coordinate].value = value
+        path = tmp_path / workbook
+        wb.save(path)
+        try:
+            load_data_paper(path, Source(path), example)
+        except PackError as exc:
+            for e in exc.errors if isinstance(exc, ErrorList) else [exc]:
+                assert e.source is not None and Path(e.source.file) == path, str(e)
+                assert "\n" not in str(e) and len(str(e)) <= 1100
+        except Exception as exc:  # noqa: BLE001 - the test's point
+            pytest.fail(f"{sheet}!{coordinate} = {value!r:.40}: {type(exc).__name__}: {exc}")
