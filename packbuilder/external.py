@@ -26,6 +26,7 @@ Each format is read the way it stores references:
 from __future__ import annotations
 
 import html
+import posixpath
 import re
 import zipfile
 from pathlib import Path
@@ -122,11 +123,27 @@ def _docx(path: Path) -> str | None:
                 what, advice = KINDS.get(kind, OTHER)
                 return f"{what} ({_shorten(target)}); {advice}"
     for name in _xml_parts(path, (".xml",)):
-        if name.startswith(("word/", "customXml/")) or "/" not in name:
-            problem = _fields(_read(path, name))
+        if name.startswith("word/"):
+            xml = _read(path, name)
+            problem = _fields(xml) or _file_attribute(xml)
             if problem:
                 return problem
     return None
+
+
+# an attribute naming a file directly (VML pictures' o:href and src, for one), not through a
+# relationship: a local file URL, a Windows path or a network share
+_FILE_ATTRIBUTE = re.compile(
+    r"\s[\w:]+\s*=\s*[\"'](file:[^\"']*|[A-Za-z]:\\[^\"']*|\\\\[^\"']+)[\"']", re.I
+)
+
+
+def _file_attribute(xml: str) -> str | None:
+    m = _FILE_ATTRIBUTE.search(xml)
+    if m is None:
+        return None
+    what, advice = OTHER
+    return f"{what} ({_shorten(html.unescape(m.group(1)))}); {advice}"
 
 
 _FIELD_TOKEN = re.compile(
@@ -174,6 +191,8 @@ def _field_problem(instr: str) -> str | None:
 
 
 def _odt(path: Path) -> str | None:
+    with zipfile.ZipFile(path) as zf:
+        members = set(zf.namelist())
     for name in _xml_parts(path, (".xml",)):
         xml = _read(path, name)
         if re.search(r"<(?:\w+:)?dde-(?:connection-decl|source|link)\b", xml):
@@ -185,17 +204,24 @@ def _odt(path: Path) -> str | None:
             target = html.unescape(m.group(3) if m.group(3) is not None else m.group(4))
             if element.split(":")[-1] == "a":  # a hyperlink: followed only when clicked
                 continue
-            if _outside_package(target):
+            if _outside_package(target, members):
                 what, advice = KINDS["image"] if "image" in element else OTHER
                 return f"{what} ({_shorten(target)}); {advice}"
     return None
 
 
-def _outside_package(target: str) -> bool:
+def _outside_package(target: str, members: set[str]) -> bool:
+    """Whether an href leaves the package: anything that is not one of its own parts (or a
+    folder of them, as an embedded object is) counts as outside."""
     t = target.strip()
     if not t or t.startswith("#"):
         return False
-    return bool(re.match(r"^[a-z][a-z0-9+.-]*:|^/|^\\\\|^\.\./|^\.\.\\", t, re.I))
+    if re.match(r"^[a-z][a-z0-9+.-]*:|^/|^\\", t, re.I):
+        return True
+    inside = posixpath.normpath(t.replace("\\", "/"))
+    if inside.startswith("../") or inside == "..":
+        return True
+    return inside not in members and not any(m.startswith(inside + "/") for m in members)
 
 
 # a field in a Word 97 document: 0x13, then its instruction; 8-bit text or UTF-16

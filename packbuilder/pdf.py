@@ -26,6 +26,7 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name, Pdf, Stream, String
 from pypdf import PdfReader
 from pypdf.errors import DependencyError, PdfReadError, PyPdfError
+from pypdf.generic import NullObject
 
 from packbuilder.errors import AssemblyError, InputError, Source
 from packbuilder.sanitize import ATTACHED, sanitize
@@ -210,12 +211,21 @@ def check_readable(path: Path, warnings: list[str] | None = None) -> int:
     reader = open_pdf(path)
     for number, page in enumerate(reader.pages, start=1):
         try:
-            _ = page.mediabox, page.get("/Contents")
+            _ = page.mediabox
+            contents = page.get("/Contents")
+            # a reference to an object the file does not hold: the page would come out blank
+            missing = contents is not None and isinstance(contents.get_object(), NullObject | None)
         except (PyPdfError, ValueError, KeyError, TypeError, AttributeError) as exc:
             raise InputError(
                 f"this page is damaged ({type(exc).__name__}); ask for the file again",
                 Source(path, page=number),
             ) from None
+        if missing:
+            raise InputError(
+                f"page {number} cannot be read (its content is missing, so it would come out "
+                "blank); ask for the file again, or re-save it from its source",
+                Source(path, page=number),
+            )
     count = _check_pages(path, warnings)
     if count != len(reader.pages):
         # The layout counts pages as the assembler will copy them; a page tree that two readers
@@ -279,7 +289,10 @@ def _parse_page(
     would otherwise unpack to gigabytes in memory.
     """
     streams = [s for s in _page_streams(page) if not s.is_indirect or s.objgen not in checked]
+    contents = page.obj.get("/Contents")
     problem = ""
+    if "/Contents" in page.obj and not isinstance(contents, Stream | Array):
+        problem = "its content is missing"  # a reference to nothing: the page would be blank
     try:
         sizes = [_unpacked_size(s) for s in streams]
         checked.update((s.objgen, n) for s, n in zip(streams, sizes, strict=True) if s.is_indirect)
@@ -300,7 +313,7 @@ def _parse_page(
                 for x in streams:
                     if x.stream_dict.get("/Subtype") == Name.Form:
                         pikepdf.parse_content_stream(x)
-            problem = "; ".join(str(w.message) for w in caught)
+            problem = problem or "; ".join(str(w.message) for w in caught)
     except InputError:
         raise
     except (pikepdf.PdfError, RuntimeError, ValueError, TypeError, zlib.error) as exc:

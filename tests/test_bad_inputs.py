@@ -148,7 +148,12 @@ CASES = [
             f"{NAME}/pdf-page-{n}-{what}.pdf, page {n}",
             f"page {n} cannot be read",
         )
-        for n, what in ((3, "bad-compression"), (2, "truncated-content"), (2, "bad-form"))
+        for n, what in (
+            (3, "bad-compression"),
+            (2, "truncated-content"),
+            (2, "bad-form"),
+            (2, "missing-content"),
+        )
     ),
     Case("docx-not-a-zip.docx", "paper", f"{NAME}/docx-not-a-zip.docx", "damaged"),
     Case(
@@ -211,6 +216,18 @@ CASES = [
         "paper",
         f"{NAME}/odt-linked-image.odt",
         "links to an image outside the meeting folder (file:///etc/packbuilder-outside/secret.png)",
+    ),
+    Case(
+        "docx-vml-linked-picture.docx",
+        "paper",
+        f"{NAME}/docx-vml-linked-picture.docx",
+        "refers to a file outside the meeting folder (file:///etc/packbuilder-outside/vml.png)",
+    ),
+    Case(
+        "odt-linked-section.odt",
+        "paper",
+        f"{NAME}/odt-linked-section.odt",
+        "refers to a file outside the meeting folder (other-report.odt)",
     ),
     Case(
         "doc-includetext-field.doc",

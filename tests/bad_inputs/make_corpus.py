@@ -426,6 +426,14 @@ def damaged_content() -> None:
         b"BT /F1 14 Tf 72 400 Td (Cutoff page 2) Tj ET q 1 0 0 1 <<<< ]]"
     )
     pdf.save(HERE / "pdf-page-2-truncated-content.pdf")
+    # page 2's content is a reference to an object the file does not hold
+    pdf = pikepdf.open(io.BytesIO(_pdf_bytes(3, "Missing")))
+    buf = io.BytesIO()
+    pdf.save(buf, qdf=True, object_stream_mode=pikepdf.ObjectStreamMode.disable)
+    data = buf.getvalue()
+    second = list(re.finditer(rb"/Contents \d+ 0 R", data))[1]
+    data = data[: second.start()] + b"/Contents 999 0 R" + data[second.end() :]
+    (HERE / "pdf-page-2-missing-content.pdf").write_bytes(data)
     # page 2 draws a form (XObject) whose stream is garbage: the page itself parses
     pdf = pikepdf.open(io.BytesIO(_pdf_bytes(2, "Form")))
     form = pdf.make_stream(
@@ -713,6 +721,19 @@ def external_references() -> None:
     ):
         (HERE / name).write_bytes(_docx_edit(buf.getvalue(), {}, rels={part: (kind, target)}))
     _odt_linked_image()
+    # a VML picture naming its file in an attribute, with no relationship at all
+    vml = (
+        '<w:p><w:r><w:pict><v:shape xmlns:v="urn:schemas-microsoft-com:vml" '
+        'xmlns:o="urn:schemas-microsoft-com:office:office" style="width:50pt;height:50pt">'
+        '<v:imagedata src="file:///etc/packbuilder-outside/vml.png" '
+        'o:href="file:///etc/packbuilder-outside/vml.png"/></v:shape></w:pict></w:r></w:p>'
+    )
+    (HERE / "docx-vml-linked-picture.docx").write_bytes(_docx_with_body(vml))
+    _odt_linked_image(
+        "odt-linked-section.odt",
+        '<text:section text:name="S1"><text:section-source xlink:href="other-report.odt" '
+        'xlink:type="simple"/></text:section>',
+    )
     _doc_from("docx-includetext-simple-field.docx", "doc-includetext-field.doc")
     (HERE / "rtf-includepicture-field.rtf").write_bytes(
         b"{\\rtf1\\ansi{\\fonttbl{\\f0 Arial;}}\\f0 Report "
@@ -755,7 +776,14 @@ def _doc_from(docx: str, doc: str) -> None:
         shutil.copyfile(Path(tmp) / "paper.doc", HERE / doc)
 
 
-def _odt_linked_image() -> None:
+def _odt_linked_image(name: str = "odt-linked-image.odt", body: str = "") -> None:
+    """A minimal .odt: a plain hyperlink (fine) and `body`, by default a picture linked to a file
+    outside the package."""
+    body = body or (
+        '<text:p><draw:frame svg:width="2cm" svg:height="2cm" text:anchor-type="as-char">'
+        f'<draw:image xlink:href="{OUTSIDE}" xlink:type="simple" xlink:show="embed" '
+        'xlink:actuate="onLoad"/></draw:frame></text:p>'
+    )
     content = (
         '<?xml version="1.0" encoding="UTF-8"?>'
         '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
@@ -763,12 +791,9 @@ def _odt_linked_image() -> None:
         'xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" '
         'xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" '
         'xmlns:xlink="http://www.w3.org/1999/xlink" office:version="1.2"><office:body>'
-        "<office:text><text:p>Report with a linked picture "
-        '<text:a xlink:href="https://www.plymouth.gov.uk/">a plain link</text:a></text:p><text:p>'
-        '<draw:frame svg:width="2cm" svg:height="2cm" text:anchor-type="as-char">'
-        f'<draw:image xlink:href="{OUTSIDE}" xlink:type="simple" xlink:show="embed" '
-        'xlink:actuate="onLoad"/></draw:frame></text:p></office:text></office:body>'
-        "</office:document-content>"
+        "<office:text><text:p>Report with linked content "
+        '<text:a xlink:href="https://www.plymouth.gov.uk/">a plain link</text:a></text:p>'
+        f"{body}</office:text></office:body></office:document-content>"
     )
     manifest = (
         '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:'
@@ -777,7 +802,7 @@ def _odt_linked_image() -> None:
         '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
         "</manifest:manifest>"
     )
-    with zipfile.ZipFile(HERE / "odt-linked-image.odt", "w") as zf:
+    with zipfile.ZipFile(HERE / name, "w") as zf:
         zf.writestr("mimetype", "application/vnd.oasis.opendocument.text", zipfile.ZIP_STORED)
         zf.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
         zf.writestr("META-INF/manifest.xml", manifest, zipfile.ZIP_DEFLATED)
