@@ -251,7 +251,7 @@ def _check_pages(path: Path, warnings: list[str] | None) -> int:
             for number, page in enumerate(pdf.pages, start=1):
                 _parse_page(pdf, page, path, number, checked)
             if warnings is not None:
-                removed = sanitize(pdf, public=True)  # a trial run on a copy that is never saved
+                removed = _trial_sanitize(pdf, path)
                 warnings.extend(
                     f"{path.name} carries {what}: "
                     + (
@@ -278,6 +278,18 @@ def _check_pages(path: Path, warnings: list[str] | None) -> int:
 
 MAX_CONTENT_BYTES = 200 * 1024 * 1024  # one page's drawing instructions, unpacked
 PARSE_CONTENT_BYTES = 20 * 1024 * 1024  # above this, decoded but not parsed (memory)
+
+
+def _trial_sanitize(pdf: Pdf, path: Path) -> list[str]:
+    """What `sanitize` would remove from a paper: run on the opened copy, which is never saved."""
+    try:
+        return sanitize(pdf, public=True)
+    except Exception as exc:  # noqa: BLE001 - a structure too odd to clean is refused, not risked
+        raise InputError(
+            f"this PDF's structure is too unusual to check for scripts and attachments "
+            f"({type(exc).__name__}); re-save it from its source, or print it to PDF again",
+            Source(path),
+        ) from None
 
 
 def _parse_page(
@@ -607,7 +619,14 @@ class PackWriter:
         """Bookmarks, page labels (viewer page numbers match the stamps), metadata; then write
         `out`, without active content (see `sanitize`; a private pack keeps attached files)."""
         pdf = self.pdf
-        sanitize(pdf, public=public)
+        try:
+            sanitize(pdf, public=public)
+        except Exception as exc:  # noqa: BLE001 - never publish a pack that was not cleaned
+            raise AssemblyError(
+                f"could not check the pack for scripts and attachments ({type(exc).__name__}); "
+                "nothing was published: build again, and report it if it happens again",
+                Source(out),
+            ) from None
         with pdf.open_outline() as outline:
             for bm in bookmarks:
                 item = pikepdf.OutlineItem(bm.title, bm.page_index)
