@@ -30,7 +30,11 @@ MAX_WORKBOOK_XML_BYTES = 20 * 1024 * 1024
 # openpyxl makes an object for every cell of a merged range: one range over a whole sheet would be
 # 17 billion of them
 MAX_MERGED_CELLS = 100_000
+# and every cell costs openpyxl time and memory twice over: 100,000 is hundreds of times a real
+# meeting workbook, and reads in seconds
+MAX_CELLS = 100_000
 CHUNK = 1024 * 1024
+_CELL = re.compile(rb"<(?:\w+:)?c[\s>/]")
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]{1,3})(\d{1,7}):([A-Z]{1,3})(\d{1,7})"')
 
 
@@ -79,7 +83,7 @@ def _inflate_all(
     zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], max_xml: int, src: Source
 ) -> None:
     """Inflate every member, counting what comes out; stop at the caps."""
-    total = xml = 0
+    total = xml = cells = 0
     for info in infos:
         sheet = info.filename.startswith("xl/worksheets/")
         tail = b""
@@ -90,6 +94,14 @@ def _inflate_all(
             if total > MAX_UNZIPPED_BYTES or xml > max_xml:
                 raise TooBig
             if sheet:
+                cells += len(_CELL.findall(chunk))
+                if cells > MAX_CELLS:
+                    raise InputError(
+                        f"this workbook has more than {MAX_CELLS:,} filled cells (a meeting's "
+                        "workbook has hundreds); is it the right file? Delete what the meeting "
+                        "does not need and save it again",
+                        src,
+                    )
                 tail = _check_merges(tail + chunk, src)
 
 

@@ -128,6 +128,7 @@ CASES = [
     # bounded resources (issue 12): refused in seconds, see also tests/test_safety.py
     Case("wb-merged-whole-sheet.xlsx", "workbook", WB, "C20:XFD1048576"),
     Case("wb-zip-bomb-sheet-xml.xlsx", "workbook", WB, "zip bomb"),
+    Case("wb-too-many-cells.xlsx", "workbook", WB, "more than 100,000 filled cells"),
     # papers
     Case("pdf-truncated.pdf", "paper", f"{NAME}/pdf-truncated.pdf", "damaged"),
     Case("pdf-corrupt.pdf", "paper", f"{NAME}/pdf-corrupt.pdf", "damaged"),

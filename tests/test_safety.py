@@ -293,6 +293,7 @@ sys.stderr.write(r.stderr)
         ("wb-stray-cell-far-down.xlsx", "workbook", 0),
         ("wb-merged-whole-sheet.xlsx", "workbook", 1),
         ("wb-zip-bomb-sheet-xml.xlsx", "workbook", 1),
+        ("wb-too-many-cells.xlsx", "workbook", 1),
         ("docx-zip-bomb-xml.docx", "paper", 1),
         ("docx-zip-bomb-lying-size.docx", "paper", 1),
         ("pdf-page-flate-bomb.pdf", "paper", 1),

@@ -526,17 +526,28 @@ def bounded_resources() -> None:
         HERE / "wb-merged-whole-sheet.xlsx",
     )
 
-    # sheet XML that inflates to 120 MB of cells, its size declared honestly
+    # sheet XML that inflates to 120 MB (one cell of text), its size declared honestly
+    def huge_cell(x: bytes):  # type: ignore[no-untyped-def]
+        head, tail = x.split(b"</sheetData>")
+        yield head.replace(b"<sheetData/>", b"<sheetData>")
+        yield b'<row r="900"><c r="Z900" t="inlineStr"><is><t>'
+        for _ in range(120):
+            yield b"x" * (1 << 20)
+        yield b"</t></is></c></row></sheetData>" + tail
+
+    _patch_zip(
+        good.getvalue(), "xl/worksheets/sheet2.xml", huge_cell, HERE / "wb-zip-bomb-sheet-xml.xlsx"
+    )
+
+    # 150,000 cells (the same one, again and again): openpyxl would take a minute over them
     def many_cells(x: bytes):  # type: ignore[no-untyped-def]
         head, tail = x.split(b"</sheetData>")
         yield head.replace(b"<sheetData/>", b"<sheetData>")
-        row = b'<row r="900"><c r="Z900" t="inlineStr"><is><t>x</t></is></c>' * 2_000 + b"</row>"
-        for _ in range(1000):
-            yield row
+        yield b'<row r="900">' + b'<c r="Z900"><v>1</v></c>' * 150_000 + b"</row>"
         yield b"</sheetData>" + tail
 
     _patch_zip(
-        good.getvalue(), "xl/worksheets/sheet2.xml", many_cells, HERE / "wb-zip-bomb-sheet-xml.xlsx"
+        good.getvalue(), "xl/worksheets/sheet2.xml", many_cells, HERE / "wb-too-many-cells.xlsx"
     )
     doc = Document()
     doc.add_paragraph("Looks like a report")
