@@ -391,8 +391,11 @@ def content_digest(path: Path) -> str | None:
                     data = stream.read_bytes()
                     size += len(data)
                     h.update(data)
-                for image in page.images.values():
-                    h.update(image.read_raw_bytes())
+                resources = page.obj.get("/Resources")
+                xobjects = resources.get("/XObject") if isinstance(resources, Dictionary) else None
+                for x in xobjects.values() if isinstance(xobjects, Dictionary) else ():
+                    if isinstance(x, Stream) and x.stream_dict.get("/Subtype") == Name.Image:
+                        h.update(x.read_raw_bytes())
     except (pikepdf.PdfError, RuntimeError, OSError, ValueError, TypeError):
         return None
     return h.hexdigest() if size >= 100 else None
