@@ -7,8 +7,13 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian/Ubuntu packages: LibreOffice Writer without a GUI, metric-compatible fonts,
 # poppler (pdftoppm, to look at pages) and qpdf (the benchmark's plain recipe).
 APT_PACKAGES := libreoffice-writer-nogui fonts-liberation fonts-liberation2 fonts-dejavu-core poppler-utils qpdf
+# The web page: Chromium and its driver for the browser tests; Node.js and npm (only where missing)
+# for the front-end packages in package.json (GOV.UK Frontend, htmx, axe-core, sass).
+WEB_APT_PACKAGES := chromium chromium-driver
+NODE_APT_PACKAGES := nodejs npm
+PORT ?= 8000
 
-.PHONY: help setup system venv demo test lint bench fuzz wheel-check clean
+.PHONY: help setup system venv assets demo serve test lint bench fuzz wheel-check clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/' | expand -t 12
@@ -22,19 +27,40 @@ system:
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $(APT_PACKAGES); \
 	fi
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null \
+	   || ! command -v npm >/dev/null; then \
+	  pkgs="$(WEB_APT_PACKAGES)"; command -v npm >/dev/null || pkgs="$$pkgs $(NODE_APT_PACKAGES)"; \
+	  echo "Installing system packages: $$pkgs"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$pkgs; \
+	fi
 
 venv: $(BIN)/.installed
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q -e '.[dev,web,web-test]'
 	touch $@
+
+CSS := packbuilder/web/static/web/app.css
+
+assets: node_modules/.installed $(CSS)
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --omit=optional --ignore-scripts
+	touch $@
+
+$(CSS): packbuilder/web/scss/app.scss node_modules/.installed
+	node_modules/.bin/sass --load-path=node_modules --style=compressed --no-source-map $< $@
+
+serve: setup assets  ## the web page for advisors at http://127.0.0.1:$(PORT) (jobs included)
+	$(BIN)/packbuilder-web serve --port $(PORT)
 
 demo: setup  ## build the example meeting in inputs/ into output/
 	$(BIN)/packbuilder build $(MEETING)
 
-test: setup  ## run every test (real LibreOffice included)
+test: setup assets  ## run every test (real LibreOffice and Chromium included)
 	$(BIN)/pytest -q
 
 lint: venv  ## ruff and mypy
@@ -44,11 +70,11 @@ lint: venv  ## ruff and mypy
 bench: setup  ## benchmark against the plain soffice + qpdf recipe; writes bench/results.md
 	$(BIN)/python -m bench.run
 
-fuzz: venv  ## hypothesis fuzz of workbook and appendix bytes (FUZZ_SECONDS, default 300)
+fuzz: venv  ## fuzz inputs (FUZZ_SECONDS, default 300), kill builds at random (KILL_SECONDS, 45)
 	FUZZ_SECONDS=$${FUZZ_SECONDS:-300} $(BIN)/pytest -q tests/fuzz -p no:cacheprovider
 
 wheel-check: venv  ## build a wheel, install it in a throwaway virtualenv, build the example with it
 	$(BIN)/python tools/wheel_check.py $(MEETING)
 
 clean:  ## remove output/ and caches
-	rm -rf output .pytest_cache .hypothesis
+	rm -rf output .pytest_cache .hypothesis $(CSS)

@@ -1,57 +1,70 @@
 """Building a meeting's packs: the whole pipeline, in order, on one screen.
 
-    load and check every input -> render data papers (docx) -> convert Word to PDF (one batch)
-    -> lay out each pack from page counts -> render and convert the frontsheets (one batch)
-    -> assemble each pack (stamps, fillers, bookmarks) -> publish atomically
+    lock the meeting -> load and check every input -> plan the packs -> every paper as a PDF
+    -> lay out each pack from page counts -> render the frontsheets -> assemble each pack
+    (converting the frontsheets meanwhile) -> publish atomically
 
 Everything is read and checked before anything is written, and nothing reaches the output folder
-until every pack of the build is complete.
+until every pack of the build is complete. `build()` is the one entry point: the command line, the
+scheduler and the web page all call it, and it takes the meeting's lock and starts and stops
+LibreOffice itself, so every caller gets the same safety.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
+import functools
+import logging
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from contextlib import ExitStack, closing, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
-from packbuilder import frontsheet, plan
+from packbuilder import frontsheet
 from packbuilder.assemble import assemble_papers, finish_pack
-from packbuilder.convert import CachingConverter, Converter, LibreOffice
-from packbuilder.errors import ConversionError, InputError
+from packbuilder.convert import ConversionStats, Converter, open_converter
+from packbuilder.html_agenda import write_html_agenda
 from packbuilder.layout import Layout, lay_out
-from packbuilder.meeting import load_meeting
-from packbuilder.model import Meeting, Paper, PaperKind
-from packbuilder.pdf import page_count
-from packbuilder.publish import publish
-from packbuilder.render import render
+from packbuilder.lock import meeting_lock
+from packbuilder.meeting import find_workbook, load_meeting
+from packbuilder.model import Meeting, Paper
+from packbuilder.papers import PaperPdfs, paper_pdfs
+from packbuilder.plan import PackSpec, plan_packs
+from packbuilder.publish import (
+    BuiltPack,
+    current_versions,
+    file_hash,
+    html_name,
+    intact,
+    publish,
+    read_manifest,
+)
 from packbuilder.scratch import clear_stale_scratch, scratch_prefix
-from packbuilder.templates import find_template
+from packbuilder.versions import Edition, edition, pack_content
 
 Progress = Callable[[str], None]
+log = logging.getLogger("packbuilder")
 
 
-@dataclass
+@dataclass(frozen=True)
 class PackResult:
     path: Path
     label: str
     pages: int  # physical pages, frontsheet included
     numbered: int  # "Page N" pages
-    items: int
+    items: int  # items whose papers are in the pack
 
 
-@dataclass
+@dataclass(frozen=True)
 class BuildResult:
     meeting: Meeting
-    packs: list[PackResult]
+    packs: tuple[PackResult, ...]
     seconds: float
-    warnings: list[str] = field(default_factory=list)
-    conversions: int = 0
-    cache_hits: int = 0
+    warnings: tuple[str, ...]
+    conversions: ConversionStats
 
     def summary(self) -> list[str]:
         lines = []
@@ -63,8 +76,8 @@ class BuildResult:
             )
         lines.extend(f"warning: {w}" for w in self.warnings)
         lines.append(
-            f"built {self.meeting.name} in {self.seconds:.1f} s "
-            f"({self.conversions} converted, {self.cache_hits} from cache)"
+            f"built {self.meeting.name} in {self.seconds:.1f} s ({self.conversions.converted} "
+            f"converted, {self.conversions.cached} from cache)"
         )
         return lines
 
@@ -73,154 +86,186 @@ def default_output(folder: Path) -> Path:
     return Path("output") / Path(folder).resolve().name
 
 
-def input_hash(meeting: Meeting) -> dict[str, str]:
-    """sha256 of every input file, by path relative to the meeting folder."""
-    out = {}
-    for path in meeting.input_files():
-        out[str(path.relative_to(meeting.folder))] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return out
-
-
-def default_converter(cache: bool = True) -> Converter:
-    lo = LibreOffice()
-    return CachingConverter(lo) if cache else lo
-
-
 def build(
     folder: Path,
     output: Path | None = None,
     *,
     converter: Converter | None = None,
+    cache: bool = True,
     progress: Progress | None = None,
     today: dt.date | None = None,
 ) -> BuildResult:
     """Build every pack the meeting needs into `output` (default output/<meeting folder name>).
 
+    Args:
+        converter: converts Word to PDF; by default LibreOffice (behind the conversion cache unless
+            `cache` is False), started at once so that its start overlaps the input checks, and
+            stopped at the end. A converter passed in is used and left open.
+        progress: called with a line for each stage (also logged to the "packbuilder" logger).
+
     Raises:
-        PackError: the first problem, or an ErrorList of every input problem found.
+        BuildLockedError: another build of this meeting into `output` is running.
+        PackError: the first problem, or an ErrorList of every input problem found; nothing has
+            been written and the last good packs are where they were.
     """
     started = time.monotonic()
-    say = progress or (lambda _msg: None)
     folder = Path(folder)
+    find_workbook(folder)  # a wrong folder must not leave an empty output folder behind
     outdir = Path(output) if output else default_output(folder)
-    say("checking inputs")
-    meeting = load_meeting(folder)
-    specs = plan.plan_packs(meeting)
-    converter = converter or default_converter()
-    hits_before = getattr(converter, "hits", 0)
-    misses_before = getattr(converter, "misses", 0)
-    clear_stale_scratch()
-    with tempfile.TemporaryDirectory(prefix=scratch_prefix()) as tmp:
-        work = Path(tmp)
-        papers = [p for spec in specs for item in spec.included for p in item.papers]
-        pdfs, counts = _paper_pdfs(meeting, papers, converter, work, say)
-        layouts = [_layout(spec, counts) for spec in specs]
+    say = _reporter(progress)
+    with ExitStack() as stack:
+        stack.enter_context(meeting_lock(outdir, folder.name))
+        if converter is None:
+            converter = stack.enter_context(closing(open_converter(cache=cache, prestart=True)))
+        before = converter.stats()
+        say("checking inputs")
+        meeting = load_meeting(folder)
+        specs = plan_packs(meeting)
+        work = stack.enter_context(scratch_folder())
+        papers = paper_pdfs(_papers_of(specs), meeting.folder, converter, work, say)
+        layouts = [layout_of(spec, papers) for spec in specs]
+        editions = _editions(meeting, specs, layouts, outdir, today or dt.date.today())
+        changed = [n for n, (e, _) in enumerate(editions) if not e.unchanged]
         say("rendering frontsheets")
-        front_docs = _frontsheets(meeting, specs, layouts, work, today or dt.date.today())
-        # The frontsheets depend only on page counts, so LibreOffice converts them while the
-        # numbered pages are assembled; they go in front of each pack when both are ready.
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            fronts_job = pool.submit(converter.convert, front_docs, work / "frontsheets-pdf")
-            bodies = []
-            for spec, layout in zip(specs, layouts, strict=True):
-                say(
-                    f"assembling {spec.label}: {len(spec.included)} items with papers, "
-                    f"{layout.total} numbered pages"
-                )
-                bodies.append(assemble_papers(spec, layout, pdfs))
-            fronts = fronts_job.result()
-        built: dict[str, Path] = {}
-        results = []
-        for spec, layout, body, front in zip(specs, layouts, bodies, fronts, strict=True):
-            name = spec.filename(meeting)
-            pages = finish_pack(body, meeting, spec, layout, front, work / name)
-            built[name] = work / name
-            results.append(PackResult(Path(), spec.label, pages, layout.total, len(spec.included)))
+        fronts = frontsheet.render_frontsheets(
+            meeting,
+            [specs[n] for n in changed],
+            [layouts[n] for n in changed],
+            [editions[n][0].published_line for n in changed],
+            work / "frontsheets",
+        )
+        made = _assemble(meeting, specs, layouts, changed, papers, fronts, converter, work, say)
+        built = [
+            _pack(meeting, specs[n], layouts[n], *editions[n], made.get(n), outdir, work)
+            for n in range(len(specs))
+        ]
         say("publishing")
-        manifest = {
-            "meeting": meeting.name,
-            "built_at": dt.datetime.now().isoformat(timespec="seconds"),
-            "inputs": input_hash(meeting),
-            "packs": {
-                name: {"label": r.label, "pages": r.pages}
-                for name, r in zip(built, results, strict=True)
-            },
-        }
-        written = publish(built, outdir, manifest)
-    for result, path in zip(results, written, strict=True):
-        result.path = path
-    warnings = [w for item in meeting.items for p in item.papers for w in p.warnings]
-    warnings += [
-        f"item {i.number} is 'to follow' and its papers have not arrived; it shows 'To follow'"
-        for i in meeting.items
-        if i.status.value == "to follow" and not i.papers
-    ]
-    hits = getattr(converter, "hits", 0) - hits_before
-    misses = getattr(converter, "misses", 0) - misses_before
-    return BuildResult(
-        meeting, results, time.monotonic() - started, warnings, conversions=misses, cache_hits=hits
+        written = publish(meeting, built, outdir)
+        after = converter.stats()
+    packs = tuple(
+        PackResult(path, b.label, b.pages, b.numbered, b.items)
+        for b, path in zip(built, written, strict=True)
+    )
+    stats = ConversionStats(after.converted - before.converted, after.cached - before.cached)
+    return BuildResult(meeting, packs, time.monotonic() - started, tuple(meeting.warnings()), stats)
+
+
+def _reporter(progress: Progress | None) -> Progress:
+    def say(message: str) -> None:
+        log.info(message)
+        if progress is not None:
+            progress(message)
+
+    return say
+
+
+@contextmanager
+def scratch_folder(what: str = "") -> Iterator[Path]:
+    """A private scratch folder for one build, removed afterwards (or by the next build, if this
+    one is killed)."""
+    clear_stale_scratch()
+    with tempfile.TemporaryDirectory(prefix=scratch_prefix(what)) as tmp:
+        yield Path(tmp)
+
+
+def _papers_of(specs: Sequence[PackSpec]) -> list[Paper]:
+    return [p for spec in specs for item in spec.included for p in item.papers]
+
+
+def layout_of(spec: PackSpec, papers: PaperPdfs) -> Layout:
+    """Where each of the pack's documents starts, from the papers' page counts."""
+    return lay_out(
+        [(item.number, [papers.pages[p.path] for p in item.papers]) for item in spec.included]
     )
 
 
-def _paper_pdfs(
-    meeting: Meeting, papers: list[Paper], converter: Converter, work: Path, say: Progress
-) -> tuple[dict[Path, Path], dict[Path, int]]:
-    """A PDF and a page count for every paper: PDFs as they are, data papers rendered, Word files
-    converted in one batch."""
-    pdfs: dict[Path, Path] = {}
-    to_convert: dict[Path, Path] = {}  # paper path -> Word file to convert
-    rendered = work / "rendered"
-    rendered.mkdir()
-    for i, paper in enumerate({p.path: p for p in papers}.values()):
-        if paper.kind is PaperKind.PDF:
-            pdfs[paper.path] = paper.path
-        elif paper.kind is PaperKind.WORD:
-            to_convert[paper.path] = paper.path
-        else:
-            template = find_template(paper.template or "", meeting.folder)
-            if template is None:  # checked when loading; a template removed since
-                raise InputError(f"template {paper.template}.docx not found", paper.source)
-            say(f"rendering {paper.path.name}")
-            out = rendered / f"{i:03d}-{paper.template}.docx"
-            render(template, paper.context, out)
-            to_convert[paper.path] = out
-    if to_convert:
-        say(f"converting {len(to_convert)} Word documents")
-        converted = converter.convert(list(to_convert.values()), work / "converted")
-        pdfs.update(zip(to_convert, converted, strict=True))
-    counts: dict[Path, int] = {}
-    for paper in papers:
-        if paper.path in counts:
-            continue
-        counts[paper.path] = paper.pages if paper.pages else page_count(pdfs[paper.path])
-        if counts[paper.path] < 1:
-            raise ConversionError(
-                "LibreOffice turned this document into a PDF with no pages; open it "
-                "and check it has content",
-                paper.source,
+def _editions(
+    meeting: Meeting, specs: Sequence[PackSpec], layouts: Sequence[Layout], outdir: Path,
+    today: dt.date,
+) -> list[tuple[Edition, str]]:
+    """Each pack's edition (new version, or the published one unchanged) and content key."""
+    hashes = functools.cache(file_hash)
+    published = current_versions(outdir, meeting.name)
+    out = []
+    for spec, layout in zip(specs, layouts, strict=True):
+        key = pack_content(meeting, spec, layout, hashes)
+        current = published.get(spec.filename(meeting), (None, []))[0]
+        ok = current is not None and intact(outdir, current)
+        out.append((edition(current, key, today, ok), key))
+    return out
+
+
+def _pack(
+    meeting: Meeting,
+    spec: PackSpec,
+    layout: Layout,
+    edition: Edition,
+    key: str,
+    made: tuple[Path, int] | None,
+    outdir: Path,
+    work: Path,
+) -> BuiltPack:
+    """A pack ready to publish, with the HTML agenda of a public pack."""
+    name = spec.filename(meeting)
+    if made is not None:
+        path, pages = made
+    else:  # unchanged: the published file stands
+        path, pages = None, _published_pages(outdir, meeting.name, name)
+    html = None
+    if not spec.private:
+        html = work / "html" / html_name(name)
+        html.parent.mkdir(exist_ok=True)
+        write_html_agenda(
+            meeting, spec, layout, edition.published, name, html, edition.published_line
+        )
+    return BuiltPack(
+        name,
+        spec.label,
+        not spec.private,
+        pages,
+        layout.total,
+        len(spec.included),
+        key,
+        edition,
+        path,
+        html,
+    )
+
+
+def _published_pages(outdir: Path, meeting: str, name: str) -> int:
+    pack = ((read_manifest(outdir, meeting) or {}).get("packs") or {}).get(name) or {}
+    return int(pack.get("pages", 0))
+
+
+def _assemble(
+    meeting: Meeting,
+    specs: Sequence[PackSpec],
+    layouts: Sequence[Layout],
+    which: Sequence[int],
+    papers: PaperPdfs,
+    front_docs: Sequence[Path],
+    converter: Converter,
+    work: Path,
+    say: Progress,
+) -> dict[int, tuple[Path, int]]:
+    """Packs `which` (indexes into specs), complete, in the scratch folder: path and page count.
+
+    The frontsheets depend only on page counts, so LibreOffice converts them while the numbered
+    pages are assembled; they go in front of each pack when both are ready.
+    """
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        fronts_job = pool.submit(converter.convert, front_docs, work / "frontsheets-pdf")
+        bodies = []
+        for n in which:
+            spec, layout = specs[n], layouts[n]
+            say(
+                f"assembling {spec.label}: {len(spec.included)} items with papers, "
+                f"{layout.total} numbered pages"
             )
-    return pdfs, counts
-
-
-def _layout(spec: plan.PackSpec, counts: dict[Path, int]) -> Layout:
-    return lay_out([(item.number, [counts[p.path] for p in item.papers]) for item in spec.included])
-
-
-def _frontsheets(
-    meeting: Meeting, specs: list[plan.PackSpec], layouts: list[Layout], work: Path, today: dt.date
-) -> list[Path]:
-    """Render (not convert) each pack's frontsheet from its layout."""
-    docs = []
-    fronts = work / "frontsheets"
-    fronts.mkdir()
-    for n, (spec, layout) in enumerate(zip(specs, layouts, strict=True)):
-        name = "supplement" if spec.is_supplement else "agenda"
-        template = find_template(name, meeting.folder)
-        if template is None:
-            raise InputError(
-                f"template {name}.docx not found; restore it in templates/", meeting.folder
-            )
-        out = fronts / f"{n:02d}-{name}.docx"
-        render(template, frontsheet.context(meeting, spec, layout, today), out)
-        docs.append(out)
-    return docs
+            bodies.append(assemble_papers(spec, layout, papers.pdfs))
+        fronts = fronts_job.result()
+    made = {}
+    for n, body, front in zip(which, bodies, fronts, strict=True):
+        out = work / specs[n].filename(meeting)
+        made[n] = (out, finish_pack(body, meeting, specs[n], layouts[n], front, out))
+    return made

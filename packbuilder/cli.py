@@ -1,15 +1,15 @@
-"""The command line: a thin layer over `packbuilder.build` and friends.
+"""The command line: a thin layer over the library (`packbuilder.build`, `check`, `schedule`).
 
-Every deliberate error prints as one line (file, sheet, cell: what is wrong and what to do) and
-exits with status 1; anything else is a bug and still prints one line, asking for a report.
+It parses arguments and prints; every rule lives in the library. The command group turns every
+deliberate error into one line (file, sheet, cell: what is wrong and what to do) and exit status 1;
+anything else is a bug and still prints one line, asking for a report.
 """
 
 from __future__ import annotations
 
 import errno
+import logging
 import sys
-from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,10 @@ import click
 
 from packbuilder import __version__
 from packbuilder.errors import ErrorList, PackError
+
+
+def _problems(n: int) -> str:
+    return "1 problem" if n == 1 else f"{n} problems"
 
 
 def _fail(exc: PackError) -> None:
@@ -29,32 +33,32 @@ def _fail(exc: PackError) -> None:
     sys.exit(1)
 
 
-def _problems(n: int) -> str:
-    return "1 problem" if n == 1 else f"{n} problems"
+def _machine_error(exc: OSError) -> None:
+    # the machine, not the input: a full disk, a vanished file, a folder we may not write
+    what = "the disk is full; free some space" if exc.errno == errno.ENOSPC else exc.strerror
+    where = f"{exc.filename}: " if exc.filename else ""
+    click.echo(
+        f"error: {where}{what or exc}; nothing was published and the previous pack is untouched",
+        err=True,
+    )
+    sys.exit(1)
 
 
-def handles_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
-    @wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+class PackGroup(click.Group):
+    """The packbuilder command group: one line for every error, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
         try:
-            return fn(*args, **kwargs)
+            return super().invoke(ctx)
         except PackError as exc:
             _fail(exc)
         except OSError as exc:
-            # the machine, not the input: a full disk, a vanished file, a folder we may not write
-            what = (
-                "the disk is full; free some space" if exc.errno == errno.ENOSPC else exc.strerror
-            )
-            where = f"{exc.filename}: " if exc.filename else ""
-            click.echo(
-                f"error: {where}{what or exc}; nothing was published and the previous pack is "
-                "untouched",
-                err=True,
-            )
-            sys.exit(1)
+            _machine_error(exc)
         except KeyboardInterrupt:
             click.echo("interrupted; the previous pack is untouched", err=True)
             sys.exit(130)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
         except Exception as exc:  # noqa: BLE001 - a bug: one line, never a traceback
             click.echo(
                 f"error: unexpected {type(exc).__name__}: {exc} (this is a bug in packbuilder; "
@@ -63,20 +67,22 @@ def handles_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
             )
             sys.exit(2)
 
-    return wrapper
+
+class _Progress(logging.Handler):
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(f"  {record.getMessage()}", err=True)
 
 
-def _progress(quiet: bool) -> Callable[[str], None] | None:
-    if quiet or not sys.stderr.isatty():
-        return None
+def _show_progress(quiet: bool) -> None:
+    """Progress lines on a terminal (never in cron or when --quiet); library noise stays quiet."""
+    log = logging.getLogger("packbuilder")
+    if not quiet and sys.stderr.isatty():
+        log.addHandler(_Progress())
+        log.setLevel(logging.INFO)
+        log.propagate = False
 
-    def say(message: str) -> None:
-        click.echo(f"  {message}", err=True)
 
-    return say
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=PackGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="packbuilder")
 def cli() -> None:
     """Build paginated meeting packs from a meeting folder (meeting.xlsx and its papers)."""
@@ -92,38 +98,12 @@ def cli() -> None:
 )
 @click.option("--no-cache", is_flag=True, help="Convert every Word document afresh.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress or summary; only the paths written.")
-@handles_errors
 def build(meeting_dir: Path, output: Path | None, no_cache: bool, quiet: bool) -> None:
     """Build the meeting's packs and print the path of each PDF written."""
-    from packbuilder.convert import CachingConverter, LibreOffice
+    from packbuilder.build import build as run_build
 
-    lo = LibreOffice()
-    lo.prestart()  # LibreOffice starts while Python imports the rest and checks the inputs
-    try:
-        from packbuilder.build import build as run_build
-        from packbuilder.build import default_output
-        from packbuilder.errors import PublishError
-        from packbuilder.meeting import find_workbook
-        from packbuilder.schedule import meeting_lock
-
-        find_workbook(meeting_dir)  # a wrong folder must not leave an empty output folder behind
-        outdir = output or default_output(meeting_dir)
-        # the same lock as build-due, so a manual build and a scheduled one never overlap
-        with meeting_lock(outdir) as locked:
-            if not locked:
-                raise PublishError(
-                    "another build of this meeting is running into this folder; wait for it "
-                    "to finish and build again",
-                    outdir,
-                )
-            result = run_build(
-                meeting_dir,
-                outdir,
-                converter=lo if no_cache else CachingConverter(lo),
-                progress=_progress(quiet),
-            )
-    finally:
-        lo.close()
+    _show_progress(quiet)
+    result = run_build(meeting_dir, output, cache=not no_cache)
     for pack in result.packs:
         click.echo(str(pack.path))
     if not quiet:
@@ -133,7 +113,6 @@ def build(meeting_dir: Path, output: Path | None, no_cache: bool, quiet: bool) -
 
 @cli.command()
 @click.argument("meeting_dir", type=click.Path(path_type=Path))
-@handles_errors
 def check(meeting_dir: Path) -> None:
     """Check a meeting folder without building: report every problem found, grouped by file."""
     from packbuilder.check import check_meeting
@@ -150,9 +129,11 @@ def check(meeting_dir: Path) -> None:
         click.echo(line)
 
 
-from packbuilder.cli_schedule import register as _register_schedule  # noqa: E402 - needs `cli`
+from packbuilder.cli_schedule import build_due, deadline, status  # noqa: E402 - after `cli`
 
-_register_schedule(cli)
+cli.add_command(deadline)
+cli.add_command(status)
+cli.add_command(build_due)
 
 
 def main() -> None:

@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -21,31 +18,25 @@ from packbuilder import deadline as deadlines
 RULE = click.Choice(sorted(deadlines.RULES), case_sensitive=False)
 
 
-class _Date(click.ParamType):
-    name = "DATE"
+class _Day(click.DateTime):
+    """A date written YYYY-MM-DD (click's DateTime, giving a date and a plainer message)."""
+
+    def __init__(self) -> None:
+        super().__init__(formats=["%Y-%m-%d"])
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        return "YYYY-MM-DD"
 
     def convert(self, value, param, ctx):  # type: ignore[no-untyped-def]
-        if isinstance(value, dt.date):
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
             return value
         try:
-            return dt.date.fromisoformat(str(value).strip())
-        except ValueError:
+            return super().convert(str(value).strip(), param, ctx).date()
+        except click.BadParameter:
             self.fail(f"{value!r} is not a date; write it as YYYY-MM-DD (2020-03-05)", param, ctx)
 
 
-DATE = _Date()
-
-
-def handles_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """packbuilder.cli's one-line error handling, imported late: cli.py imports this module."""
-
-    @wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from packbuilder.cli import handles_errors as handle
-
-        return handle(fn)(*args, **kwargs)
-
-    return wrapper
+DATE = _Day()
 
 
 def _today_option(fn):  # type: ignore[no-untyped-def]
@@ -56,13 +47,6 @@ def _today_option(fn):  # type: ignore[no-untyped-def]
         hidden=True,
         help="Pretend today is this date (YYYY-MM-DD).",
     )(fn)
-
-
-def register(group: click.Group) -> None:
-    """Add the scheduling commands to the packbuilder command group."""
-    group.add_command(deadline)
-    group.add_command(status)
-    group.add_command(build_due)
 
 
 @click.command()
@@ -89,17 +73,18 @@ def deadline(date: dt.date, rule: str) -> None:
     help="Folder holding each meeting's output folder (default: output/).",
 )
 @_today_option
-@handles_errors
 def status(inputs_dir: Path, output_root: Path | None, today: dt.date | None) -> None:
     """List every meeting under INPUTS_DIR (default inputs/): date, deadline, days left, state."""
     from packbuilder.schedule import statuses
 
-    today = today or dt.date.today()
-    found = statuses(inputs_dir, today, output_root)
+    day = today or dt.date.today()
+    found = statuses(inputs_dir, day, output_root)
     if not found:
         click.echo(f"no meeting folders (with meeting.xlsx) in {inputs_dir}")
     for s in found:
-        click.echo(s.line(today))
+        click.echo(s.line(day))
+        for line in s.history:
+            click.echo(f"  {line}")
 
 
 @click.command("build-due")
@@ -117,7 +102,6 @@ def status(inputs_dir: Path, output_root: Path | None, today: dt.date | None) ->
     help="Folder holding each meeting's output folder (default: output/).",
 )
 @_today_option
-@handles_errors
 def build_due(
     inputs_dir: Path, window: int, output_root: Path | None, today: dt.date | None
 ) -> None:
@@ -132,8 +116,7 @@ def build_due(
     def report(outcome: Outcome) -> None:
         click.echo(outcome.line())
 
-    outcomes = run(
-        inputs_dir, today or dt.date.today(), window=window, output_root=output_root, report=report
-    )
+    day = today or dt.date.today()
+    outcomes = run(inputs_dir, day, window=window, output_root=output_root, report=report)
     if any(o.failed for o in outcomes):
         sys.exit(1)

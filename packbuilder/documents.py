@@ -1,39 +1,38 @@
 """Document kinds: how a data workbook becomes a Word document.
 
-A *data workbook* is a paper of an agenda item that fills a Word template rather than being included
-as
-it is. Its sheet ``Document`` (Field | Value) names the kind::
+A *data workbook* is a paper of an agenda item that fills a Word template rather than being
+included as it is. Its sheet ``Document`` (Field | Value) names the kind::
 
     Kind   | minutes
     Title  | Draft minutes, 30 September 2019     (optional: the bookmark title)
 
 A kind is a template (``templates/<kind>.docx``) plus a loader that reads and validates the workbook
-into the template's context. Kinds with rules of their own (minutes, commissioning plans, evaluation
-returns) register a loader with `register`; any other kind falls back to `generic_context`, which
-exposes every sheet to the template, so a new kind of document needs only a template and a workbook.
+into a typed model (a subclass of `model.DocumentData`); `contexts` turns the model into the
+template's context. Kinds with rules of their own (minutes, commissioning plans, evaluation returns)
+register a loader with `register`; any other kind falls back to `load_workbook_data`, which gives
+the template every sheet, so a new kind of document needs only a template and a workbook.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from packbuilder import richtext, sheets
+from packbuilder import sheets
 from packbuilder.errors import InputError, Source
-from packbuilder.model import Paper, PaperKind
+from packbuilder.model import DocumentData, Paper, PaperKind
 from packbuilder.templates import find_template
 
 
-@dataclass
+@dataclass(frozen=True)
 class Loaded:
-    """What a kind's loader returns: the template context, a title, and warnings for the summary."""
+    """What a kind's loader returns: the typed data, a title, and warnings for the summary."""
 
-    context: dict[str, Any]
+    data: DocumentData
     title: str = ""
-    warnings: list[str] = field(default_factory=list)
+    warnings: tuple[str, ...] = ()
 
 
 Loader = Callable[[sheets.Workbook], Loaded]
@@ -60,7 +59,7 @@ def _import_builtin_kinds() -> None:
     # Importing registers them; done lazily so that this module has no import cycle with them.
     import importlib
 
-    for name in ("minutes", "money_documents"):
+    for name in ("minutes", "money_documents", "performance"):
         try:
             importlib.import_module(f"packbuilder.kinds.{name}")
         except ModuleNotFoundError as exc:  # a kind not written yet
@@ -74,38 +73,67 @@ def slug(name: str) -> str:
     return s if s and not s[0].isdigit() else f"_{s}"
 
 
-def generic_context(wb: sheets.Workbook) -> Loaded:
-    """Every sheet to the template: field sheets as a mapping, others as a list of rows.
+@dataclass(frozen=True, kw_only=True)
+class Value:
+    """A cell's text exactly as typed, and where it was typed."""
 
-    A sheet whose first header cell is 'Field' is a field sheet. Values are text, exactly as typed;
-    each row also offers ``<column>_blocks`` (paragraphs and bullets, see `richtext`).
-    """
-    ctx: dict[str, Any] = {}
+    text: str
+    source: Source
+
+
+@dataclass(frozen=True, kw_only=True)
+class FieldsSheet:
+    """A Field | Value sheet of a workbook of any other kind: its rows in order."""
+
+    name: str
+    fields: tuple[tuple[str, Value], ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class TableSheet:
+    """A table sheet of a workbook of any other kind: its column headings and rows."""
+
+    name: str
+    columns: tuple[str, ...]  # as normalised by `sheets.normalise`
+    rows: tuple[tuple[Value, ...], ...]  # one Value a column, in `columns` order
+
+
+@dataclass(frozen=True, kw_only=True)
+class WorkbookData(DocumentData):
+    """A data workbook of a kind with no rules of its own: every sheet, as text."""
+
+    sheets: tuple[FieldsSheet | TableSheet, ...]
+
+
+def load_workbook_data(wb: sheets.Workbook) -> Loaded:
+    """Every sheet, for a template: a sheet whose first header cell is 'Field' (or 'Setting') is a
+    field sheet, any other a table. Values are text, exactly as typed."""
+    out: list[FieldsSheet | TableSheet] = []
     for name in wb.sheet_names:
-        rows = list(wb.rows(name))
-        if not rows:
-            ctx[slug(name)] = []
-            continue
-        if sheets.normalise(str(rows[0][0].value)) in {"field", "setting"}:
+        first = next(wb.rows(name), None)
+        if first is not None and sheets.normalise(str(first[0].value)) in {"field", "setting"}:
             fs = wb.fields(name)
-            ctx[slug(name)] = {slug(k): sheets.text(c) for k, c in fs.items()}
-        else:
-            table = wb.table(name)
-            records = []
-            for rec in table.records:
-                row: dict[str, Any] = {}
-                for col, idx in table.columns.items():
-                    value = sheets.text(rec.cells[idx]) if idx < len(rec.cells) else ""
-                    row[slug(col)] = value
-                    row[f"{slug(col)}_blocks"] = richtext.blocks(value)
-                records.append(row)
-            ctx[slug(name)] = records
-    title = (
-        str(ctx.get("document", {}).get("title", ""))
-        if isinstance(ctx.get("document"), dict)
-        else ""
+            pairs = tuple((k, Value(text=sheets.text(c), source=c.source)) for k, c in fs.items())
+            out.append(FieldsSheet(name=name, fields=pairs))
+            continue
+        table = wb.table(name)
+        columns = tuple(table.columns)
+        rows = tuple(
+            tuple(Value(text=sheets.text(c), source=c.source) for c in map(rec.cell, columns))
+            for rec in table.records
+        )
+        out.append(TableSheet(name=name, columns=columns, rows=rows))
+    title = next(
+        (
+            v.text
+            for sheet in out
+            if isinstance(sheet, FieldsSheet) and slug(sheet.name) == "document"
+            for k, v in sheet.fields
+            if slug(k) == "title"
+        ),
+        "",
     )
-    return Loaded(ctx, title)
+    return Loaded(WorkbookData(source=Source(wb.path), sheets=tuple(out)), title)
 
 
 def load_data_paper(path: Path, source: Source, meeting_folder: Path) -> Paper:
@@ -128,7 +156,7 @@ def load_data_paper(path: Path, source: Source, meeting_folder: Path) -> Paper:
             f"{', '.join(known_kinds())} or add templates/{kind}.docx",
             kind_cell.source,
         )
-    loader = _LOADERS.get(kind, generic_context)
+    loader = _LOADERS.get(kind, load_workbook_data)
     loaded = loader(wb)
     title_cell = doc.get("Title")
     title = (sheets.text(title_cell) if title_cell else "") or loaded.title or _title_from(path)
@@ -138,8 +166,8 @@ def load_data_paper(path: Path, source: Source, meeting_folder: Path) -> Paper:
         title=title,
         source=source,
         template=kind,
-        context=loaded.context,
-        warnings=tuple(loaded.warnings),
+        data=loaded.data,
+        warnings=loaded.warnings,
     )
 
 

@@ -8,8 +8,13 @@ reaching a user is a bug.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar, overload
+
+T = TypeVar("T")
+D = TypeVar("D")
 
 
 @dataclass(frozen=True)
@@ -45,8 +50,6 @@ def _display_path(path: Path) -> str:
 class PackError(Exception):
     """Base of every error packbuilder raises on purpose: one line for the user."""
 
-    kind = "error"
-
     def __init__(self, message: str, source: Source | Path | None = None) -> None:
         if isinstance(source, Path):
             source = Source(source)
@@ -66,8 +69,8 @@ _LINE_BREAKS = re.compile(r"\s*[\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+\s*")
 
 
 def one_line(text: str) -> str:
-    """`text` with its line breaks (from cells typed with Alt+Enter, or odd file names) as spaces.
-    """
+    """`text` with its line breaks (from cells typed with Alt+Enter, or odd file names) as
+    spaces, and at most MAX_LINE characters."""
     text = _LINE_BREAKS.sub(" ", text).strip()
     if len(text) > MAX_LINE:  # a cell of 40,000 characters quoted back is no message at all
         text = f"{text[: MAX_LINE - 400]} [...] {text[-300:]}"
@@ -101,6 +104,10 @@ class PublishError(PackError):
     """The pack cannot be written to the output folder."""
 
 
+class BuildLockedError(PublishError):
+    """Another build of the same meeting into the same output folder is running."""
+
+
 class ErrorList(PackError):
     """Several problems found at once (by `packbuilder check`, or loading a whole meeting)."""
 
@@ -127,6 +134,20 @@ class Collector:
 
     def warn(self, message: str) -> None:
         self.warnings.append(message)
+
+    @overload
+    def attempt(self, fn: Callable[..., T], *args: Any) -> T | None: ...
+
+    @overload
+    def attempt(self, fn: Callable[..., T], *args: Any, default: D) -> T | D: ...
+
+    def attempt(self, fn: Callable[..., Any], *args: Any, default: Any = None) -> Any:
+        """`fn(*args)`, or `default` with its error kept: every bad cell is named at once."""
+        try:
+            return fn(*args)
+        except PackError as exc:
+            self.add(exc)
+            return default
 
     def raise_if_any(self) -> None:
         if len(self.errors) == 1:

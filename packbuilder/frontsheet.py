@@ -1,4 +1,4 @@
-"""The context the agenda and supplement frontsheet templates are filled with.
+"""The agenda and supplement frontsheets: their templates' context, and rendering them.
 
 It is computed from the meeting and the pack's layout, never the other way round: the page
 references are known before the frontsheet is rendered, so they are exact however long the
@@ -8,12 +8,17 @@ frontsheet runs.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
+from packbuilder.dates import clock, long_date
+from packbuilder.errors import Collector, PackError, TemplateError
 from packbuilder.layout import Layout
 from packbuilder.model import AgendaItem, Meeting, Status
 from packbuilder.plan import PackSpec
-from packbuilder.render import clock, long_date
+from packbuilder.render import render
+from packbuilder.templates import find_template
 
 SCHEDULE_12A = "Part 1 of Schedule 12A to the Local Government Act 1972"
 
@@ -62,7 +67,8 @@ def item_times(meeting: Meeting) -> dict[str, str]:
     return times
 
 
-def context(meeting: Meeting, spec: PackSpec, layout: Layout, published: dt.date) -> dict[str, Any]:
+def context(meeting: Meeting, spec: PackSpec, layout: Layout, published: str) -> dict[str, Any]:
+    """The frontsheet template's context; `published` is the "Published" line's text."""
     times = item_times(meeting)
     rows = []
     exclusion_done = False
@@ -111,7 +117,48 @@ def context(meeting: Meeting, spec: PackSpec, layout: Layout, published: dt.date
         "supplement": spec.supplement or "",
         "supplement_items": _and(with_papers) if with_papers else "",
         "supplement_word": "item" if len(with_papers) == 1 else "items",
-        "published": long_date(published),
+        "published": published,
         "total_pages": layout.total,
         "extra": dict(meeting.extra),
     }
+
+
+def template_name(spec: PackSpec) -> str:
+    return "supplement" if spec.is_supplement else "agenda"
+
+
+def render_frontsheets(
+    meeting: Meeting,
+    specs: Sequence[PackSpec],
+    layouts: Sequence[Layout],
+    published: Sequence[str],
+    out: Path,
+) -> list[Path]:
+    """Render (not convert) each pack's frontsheet from its layout into `out`.
+
+    Raises:
+        ErrorList: every frontsheet template that is missing or failed, once each.
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    docs = []
+    failed: dict[str, PackError] = {}
+    for n, (spec, layout, day) in enumerate(zip(specs, layouts, published, strict=True)):
+        name = template_name(spec)
+        if name in failed:
+            continue
+        template = find_template(name, meeting.folder)
+        if template is None:
+            failed[name] = TemplateError(
+                f"template {name}.docx not found; restore it in templates/", meeting.folder
+            )
+            continue
+        try:
+            filled = context(meeting, spec, layout, day)
+            docs.append(render(template, filled, out / f"{n:02d}-{name}.docx"))
+        except TemplateError as exc:
+            failed[name] = exc
+    errors = Collector()
+    for error in failed.values():
+        errors.add(error)
+    errors.raise_if_any()
+    return docs

@@ -8,12 +8,15 @@ writing anything.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
 import os
 import re
+import zipfile
 from pathlib import Path
+from xml.etree import ElementTree
 
 from packbuilder import documents, sheets
 from packbuilder.errors import Collector, InputError, MissingPaperError, PackError, Source
@@ -158,10 +161,24 @@ def _identities(paper: Paper, folder: Path) -> set[tuple[object, ...]]:
                     ids.add(("text", hashlib.sha256(text).hexdigest()))
         except Exception:  # noqa: BLE001 - the paper was checked; a late failure just means no id
             pass
-    if paper.kind is PaperKind.DATA and paper.context:
-        data = json.dumps(paper.context, sort_keys=True, default=str)
+    if paper.kind is PaperKind.DATA and paper.data is not None:
+        data = json.dumps(_content(paper.data), sort_keys=True, default=str)
         ids.add(("data", paper.template, hashlib.sha256(data.encode()).hexdigest()))
     return ids
+
+
+def _content(value: object) -> object:
+    """A data paper's values without the places they were read from (which name its file), so
+    that two copies of one workbook compare equal."""
+    if isinstance(value, Source):
+        return None
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _content(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, list | tuple):
+        return [_content(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _content(v) for k, v in value.items()}
+    return repr(value)
 
 
 def _file_digest(path: Path) -> str:
@@ -172,12 +189,19 @@ def _file_digest(path: Path) -> str:
     return h.hexdigest()
 
 
-def _try(errors: Collector, fn, *args, default=None):  # type: ignore[no-untyped-def]
-    try:
-        return fn(*args)
-    except PackError as exc:
-        errors.add(exc)
-        return default
+def read_date_and_rule(folder: Path) -> tuple[dt.date, str]:
+    """The meeting's date and deadline rule alone, for `status` and scheduled builds: readable
+    even when the agenda or other header cells are broken.
+
+    Raises:
+        PackError: the workbook cannot be read, or the date or the rule is wrong.
+    """
+    errors = Collector()
+    fields = _meeting_fields(sheets.Workbook(find_workbook(folder)), errors)
+    date, rule = fields.get("date"), fields.get("deadline_rule")
+    if date is None or rule is None:
+        errors.raise_if_any()
+    return date, rule  # type: ignore[return-value]
 
 
 def _meeting_fields(wb: sheets.Workbook, errors: Collector) -> dict:  # type: ignore[type-arg]
@@ -189,19 +213,19 @@ def _meeting_fields(wb: sheets.Workbook, errors: Collector) -> dict:  # type: ig
     out: dict = {}  # type: ignore[type-arg]
 
     def required(name: str, *aliases: str) -> sheets.Cell | None:
-        return _try(errors, fs.require, name, *aliases)
+        return errors.attempt(fs.require, name, *aliases)
 
     body = required("Body", "Committee", "Board")
-    out["body"] = _try(errors, _text, body, "the body's name", default="") if body else ""
+    out["body"] = errors.attempt(_text, body, "the body's name", default="") if body else ""
     date = required("Date", "Meeting date")
-    out["date"] = _try(errors, _meeting_date, date) if date else None
+    out["date"] = errors.attempt(_meeting_date, date) if date else None
     start = required("Start time", "Time", "Start")
-    out["start_time"] = _try(errors, sheets.time, start, "the start time") if start else None
+    out["start_time"] = errors.attempt(sheets.time, start, "the start time") if start else None
     venue = required("Venue", "Place", "Location")
-    out["venue"] = _try(errors, _text, venue, "the venue", default="") if venue else ""
+    out["venue"] = errors.attempt(_text, venue, "the venue", default="") if venue else ""
     end = fs.get("End time", "Finish time", "End")
     out["end_time"] = (
-        _try(errors, sheets.time, end, "the end time") if end and not end.blank else None
+        errors.attempt(sheets.time, end, "the end time") if end and not end.blank else None
     )
     if out["end_time"] and out["start_time"] and end and out["end_time"] <= out["start_time"]:
         errors.add(
@@ -226,7 +250,12 @@ def _meeting_fields(wb: sheets.Workbook, errors: Collector) -> dict:  # type: ig
         errors.add(
             InputError(f"deadline rule {rule!r} is not one of {', '.join(RULES)}", rule_cell.source)
         )
-    out["deadline_rule"] = rule if rule in RULES else "england"
+    if not rule:
+        out["deadline_rule"] = "england"
+    elif rule in RULES:
+        out["deadline_rule"] = rule
+    else:
+        out["deadline_rule"] = None  # reported above
     known = {
         "body",
         "committee",
@@ -261,7 +290,7 @@ def _meeting_fields(wb: sheets.Workbook, errors: Collector) -> dict:  # type: ig
         "rule",
     }
     out["extra"] = {
-        k: _try(errors, _text, c, k, default="")
+        k: errors.attempt(_text, c, k, default="")
         for k, c in fs.items()
         if sheets.normalise(k) not in known
     }
@@ -270,7 +299,7 @@ def _meeting_fields(wb: sheets.Workbook, errors: Collector) -> dict:  # type: ig
 
 def _opt(fs: sheets.FieldSheet, errors: Collector, *names: str) -> str:
     cell = fs.get(*names)
-    return _try(errors, _text, cell, names[0], default="") if cell else ""
+    return errors.attempt(_text, cell, names[0], default="") if cell else ""
 
 
 MAX_TEXT = 5_000  # characters: a title or a lead is a line, a purpose a paragraph
@@ -350,19 +379,19 @@ def _item(rec: sheets.Record, folder: Path, errors: Collector) -> AgendaItem:
         raise InputError(f"item {number} has no title; fill it in", title_cell.source)
     # a bad status or time is collected, not raised, so that the item's papers are still checked
     # and `packbuilder check` lists every problem at once
-    status = _try(errors, _status, rec.cell("status"), default=Status.PAPERS)
+    status = errors.attempt(_status, rec.cell("status"), default=Status.PAPERS)
     minutes_cell = rec.cell("time")
     minutes = None
     if not minutes_cell.blank:
-        minutes = _try(errors, _minutes, minutes_cell)
+        minutes = errors.attempt(_minutes, minutes_cell)
     exempt_cell = rec.cell("exempt paragraph")
     exempt = None
     if not exempt_cell.blank:
-        exempt = _try(errors, _exempt, exempt_cell)
+        exempt = errors.attempt(_exempt, exempt_cell)
     supplement_cell = rec.cell("supplement")
     supplement = None
     if not supplement_cell.blank:
-        supplement = _try(errors, _supplement, supplement_cell)
+        supplement = errors.attempt(_supplement, supplement_cell)
         if supplement is not None and status is not Status.TO_FOLLOW:
             errors.add(
                 InputError(
@@ -377,9 +406,9 @@ def _item(rec: sheets.Record, folder: Path, errors: Collector) -> AgendaItem:
     return AgendaItem(
         number=number,
         title=title,
-        lead=_try(errors, _text, rec.cell("lead"), f"the lead of item {number}", default=""),
-        purpose=_try(
-            errors, _text, rec.cell("purpose"), f"the purpose of item {number}", default=""
+        lead=errors.attempt(_text, rec.cell("lead"), f"the lead of item {number}", default=""),
+        purpose=errors.attempt(
+            _text, rec.cell("purpose"), f"the purpose of item {number}", default=""
         ),
         minutes=minutes,
         papers=tuple(papers),
@@ -551,19 +580,26 @@ def _paper(path: Path, source: Source, folder: Path) -> Paper:
     if suffix == ".pdf":
         from packbuilder import pdf
 
-        warnings: list[str] = []
-        pages = pdf.check_readable(path, warnings)
-        return Paper(
-            path,
-            PaperKind.PDF,
-            documents.title_from_filename(path),
-            source,
-            pages=pages,
-            warnings=tuple(warnings),
-        )
+        found: list[str] = []
+        pages = pdf.check_readable(path, found)
+        if not pdf.is_tagged(path):
+            found.append(f"{path.name}: {pdf.UNTAGGED_WARNING}")
+        title = documents.title_from_filename(path)
+        return Paper(path, PaperKind.PDF, title, source, warnings=tuple(found), pages=pages)
     if suffix in WORD_SUFFIXES:
         _check_word(path)
-        return Paper(path, PaperKind.WORD, documents.title_from_filename(path), source)
+        missing = images_without_alt_text(path)
+        warnings = (
+            (
+                f"{path.name}: {missing} image{'s' if missing > 1 else ''} without alternative "
+                "text, which screen readers cannot describe; ask its author to add alt text in "
+                "Word (right-click the image, View Alt Text) or mark it as decorative",
+            )
+            if missing
+            else ()
+        )
+        title = documents.title_from_filename(path)
+        return Paper(path, PaperKind.WORD, title, source, warnings=warnings)
     if suffix in DATA_SUFFIXES:
         return documents.load_data_paper(path, source, folder)
     raise InputError(
@@ -571,6 +607,32 @@ def _paper(path: Path, source: Source, folder: Path) -> Paper:
         "(.xlsx)",
         source,
     )
+
+
+_WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+# Word's "Mark as decorative": an extension on the drawing's properties
+_DECORATIVE = "{http://schemas.microsoft.com/office/drawing/2017/decorative}decorative"
+
+
+def images_without_alt_text(path: Path) -> int:
+    """How many images (drawings) of a .docx have neither alternative text nor the decorative
+    mark. LibreOffice carries a Word image's alt text into the tagged PDF; without it a screen
+    reader can only say "image". Other formats are not inspected (0)."""
+    if path.suffix.lower() != ".docx":
+        return 0
+    try:
+        with zipfile.ZipFile(path) as zf, zf.open("word/document.xml") as fh:
+            missing = 0
+            for _, el in ElementTree.iterparse(fh):
+                if el.tag == f"{_WP}docPr":
+                    described = (el.get("descr") or "").strip()
+                    decorative = any(
+                        e.tag == _DECORATIVE and e.get("val") in ("1", "true") for e in el.iter()
+                    )
+                    missing += not (described or decorative)
+            return missing
+    except (zipfile.BadZipFile, KeyError, OSError, ElementTree.ParseError):
+        return 0  # _check_word has already refused what LibreOffice could not read
 
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # compound file: .doc, or any encrypted Office file

@@ -12,14 +12,14 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
+from packbuilder.dates import short_date
 from packbuilder.errors import Source
 
 
 class Status(enum.Enum):
-    """An agenda item's papers: present (blank), spoken to (verbal), or arriving late (to follow).
-    """
+    """An agenda item's papers: present (blank), spoken to (verbal), or arriving late (to
+    follow)."""
 
     PAPERS = ""
     VERBAL = "verbal"
@@ -30,6 +30,19 @@ class PaperKind(enum.Enum):
     PDF = "pdf"  # an appendix, included as it is
     WORD = "word"  # an officer's report, converted by LibreOffice
     DATA = "data"  # a workbook that fills a template from templates/
+
+
+@dataclass(frozen=True, kw_only=True)
+class DocumentData:
+    """What a data workbook holds, read and checked: the base of every kind's model.
+
+    Each kind's loader returns a subclass (`kinds.minutes.Minutes`,
+    `kinds.money_documents.CommissioningPlan` and `EvaluationReturn`, and
+    `documents.WorkbookData` for any other kind): exact values (Decimal money, dates, times), never
+    text formatted for a template; `contexts.template_context` turns one into a template's context.
+    """
+
+    source: Source  # the workbook; rows and cells inside carry their own
 
 
 @dataclass(frozen=True)
@@ -48,7 +61,7 @@ class Paper:
     title: str
     source: Source
     template: str | None = None  # DATA only: the template's name in templates/
-    context: Mapping[str, Any] = field(default_factory=dict)  # DATA only: validated values
+    data: DocumentData | None = None  # DATA only: the workbook's content, read and checked
     warnings: tuple[str, ...] = ()
     pages: int | None = None  # PDF only: its page count, known once it has been checked
 
@@ -99,7 +112,19 @@ class Meeting:
 
     @property
     def pack_title(self) -> str:
-        return self.title or f"{self.body} - {self.date:%-d %B %Y}"
+        return self.title or f"{self.body} - {short_date(self.date)}"
+
+    def warnings(self) -> list[str]:
+        """What a build or a check should point out without refusing: each paper's warnings, and
+        items whose papers are still to follow."""
+        out = [w for item in self.items for p in item.papers for w in p.warnings]
+        out += [
+            f"item {i.number} is to follow and its papers have not arrived; the agenda shows "
+            "'To follow'"
+            for i in self.items
+            if i.status is Status.TO_FOLLOW and not i.papers
+        ]
+        return out
 
     def input_files(self) -> list[Path]:
         """Every file the build reads from the meeting folder, for hashing and staleness."""

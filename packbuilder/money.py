@@ -12,8 +12,19 @@ project's actual spend against its allocation. Readers check these tables by han
 * the money left over is named: "Unallocated £4,200", "Over-allocated by £440"; a project's outturn
   is "Overspent by £440", "Underspent by £1,200" or "Spent in full", as the seeds print it.
 
+Amounts typed as text are read by one rule, `parse` (and `amount` for a workbook cell):
+
+* an optional "£", then whole pounds with no commas ("25000") or commas between every three
+  digits ("25,000"), then optional pence (".50"); a bare point is allowed ("25,000." is £25,000),
+  and so are pence alone (".50");
+* or shorthand: a number, then k, m or bn ("£2m", "£1.5m", "£75k"), without commas; it prints as
+  typed;
+* a minus sign anywhere before the digits ("-£440", "£-440") makes a negative amount, which is an
+  error, as are fractions of a penny ("12.345"); anything else ("£25,00", "tbc") is not an amount.
+
 Everything here is a pure function except `amount`, which reads a workbook cell and raises an
-`InputError` naming the cell.
+`InputError` naming the cell. `pounds` is the one money formatter (the templates' ``pounds``
+filter is it too).
 """
 
 from __future__ import annotations
@@ -21,7 +32,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from packbuilder import sheets
 from packbuilder.errors import InputError
@@ -29,8 +40,16 @@ from packbuilder.errors import InputError
 PENNY = Decimal("0.01")
 ZERO = Decimal(0)
 
-# "£2m", "£1.5m", "£75k", "£1bn": shorthand that finance officers type for budgets of other bodies
-_SHORTHAND = re.compile(r"^£?\s*(\d+(?:\.\d+)?)\s*(k|m|bn)$", re.IGNORECASE)
+# The one grammar of an amount typed as text (see the module docstring). Whole pounds either have
+# no commas or commas between every three digits, so "£25,00" (a slip for £2,500 or £25,000) is
+# refused rather than guessed.
+_AMOUNT = re.compile(
+    r"""(?P<minus>-)?\s*£?\s*(?P<minus2>-)?\s*
+    (?P<whole>\d{1,3}(?:,\d{3})+|\d+)?
+    (?P<point>\.(?P<pence>\d*))?
+    \s*(?P<unit>k|m|bn)?""",
+    re.IGNORECASE | re.VERBOSE,
+)
 _MULTIPLIER = {"k": Decimal(1_000), "m": Decimal(1_000_000), "bn": Decimal(1_000_000_000)}
 
 
@@ -47,47 +66,75 @@ class Amount:
 
 
 def parse(text: str) -> Amount:
-    """Text such as '£25,000', '25000.00' or '£2m' as an exact Amount.
+    """Text such as '£25,000', '25000.00', '25,000.' or '£2m' as an exact Amount.
 
     Raises:
         ValueError: the text is not an amount, is negative or has fractions of a penny.
     """
-    s = text.strip()
-    m = _SHORTHAND.match(s)
-    if m:
-        value = Decimal(m.group(1)) * _MULTIPLIER[m.group(2).lower()]
-        return Amount(_checked(value, s), typed=f"£{m.group(1)}{m.group(2).lower()}")
-    m = re.fullmatch(r"(-)?\s*£?\s*(-)?\s*(\d{1,3}(?:,\d{3})+|\d*)(\.\d+)?", s)
-    if not m or not (m.group(3) or m.group(4)) or (m.group(4) == "."):
+    found = _parse(text)
+    if found is None:
         raise ValueError(f"{text!r} is not an amount")
-    value = Decimal((m.group(3) or "0").replace(",", "") + (m.group(4) or ""))
-    if m.group(1) or m.group(2):
+    return found
+
+
+def _parse(text: str) -> Amount | None:
+    """The Amount in `text`, or None when the text is not shaped like an amount at all."""
+    s = text.strip()
+    m = _AMOUNT.fullmatch(s)
+    if not m or not (m["whole"] or m["pence"]):
+        return None
+    number = (m["whole"] or "0").replace(",", "") + "." + (m["pence"] or "")
+    value = Decimal(number.rstrip("."))
+    typed = ""
+    if m["unit"]:
+        if "," in (m["whole"] or "") or (m["point"] and not m["pence"]):
+            return None  # "£2,000k" and "£2.m" are typos, not shorthand
+        unit = m["unit"].lower()
+        value *= _MULTIPLIER[unit]
+        typed = f"£{(m['whole'] or '0')}{m['point'] or ''}{unit}"
+    if m["minus"] or m["minus2"]:
         value = -value
-    return Amount(_checked(value, s))
+    return Amount(_checked(value, s), typed)
 
 
 def _checked(value: Decimal, shown: str) -> Decimal:
     if value < 0:
         raise ValueError(f"amount {shown} is negative; amounts must be zero or more")
-    if value != value.quantize(PENNY):
+    try:
+        exact = value == value.quantize(PENNY)
+    except InvalidOperation:
+        raise ValueError(f"amount {shown} is too large to be a sum of money") from None
+    if not exact:
         raise ValueError(f"amount {shown} has fractions of a penny; round it to pence")
     return value
 
 
 def amount(cell: sheets.Cell, what: str = "an amount in pounds") -> Amount:
-    """A workbook cell as an Amount: a number, '£25,000', '25000.00', or shorthand '£2m'.
+    """A workbook cell as an Amount: a number, or text that `parse` accepts.
+
+    Numbers typed into Excel arrive as floats and are converted through their shortest repr, so
+    0.1 stays 0.1.
 
     Raises:
-        InputError: naming the cell, when the value is empty, not a number, negative or has
+        InputError: naming the cell, when the value is empty, not an amount, negative or has
             fractions of a penny.
     """
     v = cell.value
-    if isinstance(v, str) and _SHORTHAND.match(v.strip()):
-        try:
-            return parse(v)
-        except ValueError as exc:
-            raise InputError(str(exc), cell.source) from None
-    return Amount(sheets.money(cell, what))
+    found: Amount | None = None
+    try:
+        if isinstance(v, bool):
+            found = None
+        elif isinstance(v, int | float | Decimal):
+            value = Decimal(repr(v)) if isinstance(v, float) else Decimal(v)
+            found = Amount(_checked(value, sheets.text(cell))) if value.is_finite() else None
+        elif isinstance(v, str):
+            found = _parse(v)
+    except ValueError as exc:
+        raise InputError(str(exc), cell.source) from None
+    if found is None:
+        shown = "an empty cell" if cell.blank else repr(v)
+        raise InputError(f"expected {what} such as £25,000 or 25000.00, got {shown}", cell.source)
+    return found
 
 
 def has_pence(values: Iterable[Decimal]) -> bool:

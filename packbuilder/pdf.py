@@ -1,26 +1,39 @@
 """PDF work: reading papers, stamping pages, fillers, bookmarks, metadata.
 
-The one module importing the PDF libraries. pypdf checks papers when a meeting is loaded (its strict
-reading is what tells an advisor which page of which file is damaged); pikepdf (qpdf) assembles the
-packs, because the benchmark showed pypdf's parsing and writing to be most of a rebuild's time
-(bench/results.md): qpdf copies a 1,000-page pack several times faster.
+The one module importing the PDF libraries (with `tagged`, which keeps the papers' structure trees
+through the merge). pypdf checks papers when a meeting is loaded (its strict reading is what tells
+an advisor which page of which file is damaged); pikepdf (qpdf) assembles the packs, because the
+benchmark showed pypdf's parsing and writing to be most of a rebuild's time (bench/results.md): qpdf
+copies a 1,000-page pack several times faster.
 
-Stamps are drawn by appending a few bytes of content to each page, in one shared standard font
-(Helvetica, not embedded), with the page's own content wrapped in q/Q so that whatever graphics
-state it leaves cannot move or hide the stamp. That costs a few hundred bytes a page; overlaying a
-whole stamp page per page with ``merge_page`` would copy resources into every page and multiply the
-pack's size.
+Stamps are drawn by appending a few bytes of content to each page, with the page's own content
+wrapped in q/Q so that whatever graphics state it leaves cannot move or hide the stamp. That costs a
+few hundred bytes a page; overlaying a whole stamp page per page with ``merge_page`` would copy
+resources into every page and multiply the pack's size.
+
+A pack is a tagged PDF (see `tagged`): "Page N", fillers and repeated markings are pagination
+artifacts, which screen readers skip; "Agenda Item N" and the first NOT FOR PUBLICATION marking of
+a paper are real content, tagged and read before the paper. The stamp font is Liberation Sans
+(Helvetica's metrics, so stamps are placed as before), embedded as a subset with a Unicode map, as
+PDF/UA requires of every font.
 """
 
 from __future__ import annotations
 
+import base64
+import functools
 import hashlib
+import io
+import json
 import logging
+import os
+import re
 import warnings
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, Pdf, Stream, String
@@ -30,6 +43,8 @@ from pypdf.generic import NullObject
 
 from packbuilder.errors import AssemblyError, InputError, Source
 from packbuilder.sanitize import ATTACHED, sanitize
+from packbuilder.settings import settings
+from packbuilder.tagged import StructureMerger
 
 A4 = (595.276, 841.89)
 FILLER_TEXT = "This page is intentionally left blank"
@@ -418,9 +433,180 @@ def page_count(path: Path) -> int:
         ) from None
 
 
-def page_texts(path: Path) -> list[str]:
-    """The text of every page (for checks and tests)."""
-    return [p.extract_text() or "" for p in PdfReader(path).pages]
+def is_tagged(path: Path) -> bool:
+    """Whether a PDF has a structure tree (headings, paragraphs, reading order) that screen readers
+    can use. An untagged paper cannot be made accessible by packbuilder."""
+    try:
+        with Pdf.open(path) as pdf:
+            tree = pdf.Root.get("/StructTreeRoot")
+            return isinstance(tree, Dictionary) and "/ParentTree" in tree and bool(tree.get("/K"))
+    except (pikepdf.PdfError, RuntimeError, OSError, ValueError):
+        return False
+
+
+UNTAGGED_WARNING = (
+    "this PDF is untagged (no structure for screen readers), so the pack cannot be fully "
+    "accessible and will not claim PDF/UA; ask its author to export it again from Word or "
+    "LibreOffice with tagged PDF (PDF/UA) switched on"
+)
+
+
+# --- the stamp font ------------------------------------------------------------------------------
+
+FONT_DIRS = (
+    Path("/usr/share/fonts/truetype/liberation"),
+    Path("/usr/share/fonts/truetype/liberation2"),
+    Path("/usr/share/fonts/liberation"),
+    Path("/usr/share/fonts/liberation-sans"),
+    Path("/Library/Fonts"),
+)
+# The stamps use Windows-1252 (WinAnsiEncoding): every character in it is in the subset.
+_CODES = [c for c in range(32, 256) if c not in (127, 129, 141, 143, 144, 157)]
+
+
+def _find_font(filename: str) -> Path:
+    for folder in FONT_DIRS:
+        if (folder / filename).is_file():
+            return folder / filename
+    raise AssemblyError(
+        f"the stamp font {filename} (Liberation Sans) is not installed; run `make setup` "
+        "(or apt-get install fonts-liberation)"
+    )
+
+
+FontProgram = tuple[bytes, tuple[int, ...], dict[str, Any]]
+_FONT_CACHE_FORMAT = 1
+
+
+def _font_cache(path: Path) -> Path:
+    """Where the subset of `path` is kept between builds: beside the conversion cache, keyed by
+    the font file as it is now (a font package upgrade makes a new subset)."""
+    root = settings().cache_dir
+    st = path.stat()
+    key = f"{_FONT_CACHE_FORMAT}|{path}|{st.st_size}|{st.st_mtime_ns}|{_CODES}"
+    return root / "fonts" / f"{hashlib.sha256(key.encode()).hexdigest()[:32]}.json"
+
+
+@functools.lru_cache(maxsize=4)
+def _font_program(filename: str) -> FontProgram:
+    """A subset of a TrueType font holding the Windows-1252 characters: its bytes, the advance
+    width of each code in `_CODES` (per 1000 em), and its descriptor metrics.
+
+    Subsetting costs about half a second, so the result is kept on disk (and in memory for the
+    process); a cache that cannot be read or written is only slower."""
+    path = _find_font(filename)
+    cached = _font_cache(path)
+    try:
+        data = json.loads(cached.read_text(encoding="utf-8"))
+        return base64.b64decode(data["program"]), tuple(data["widths"]), data["metrics"]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    program = _subset_font(path)
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_name(f".{cached.name}.{os.getpid()}.tmp")
+        tmp.write_text(
+            json.dumps(
+                {
+                    "program": base64.b64encode(program[0]).decode("ascii"),
+                    "widths": program[1],
+                    "metrics": program[2],
+                }
+            ),
+            encoding="utf-8",
+        )
+        os.replace(tmp, cached)
+    except OSError:
+        pass
+    return program
+
+
+def _subset_font(path: Path) -> FontProgram:
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    try:
+        font = TTFont(str(path))
+    except Exception as exc:  # fontTools raises many kinds of errors on a damaged file
+        raise AssemblyError(
+            f"the stamp font {path} cannot be read ({type(exc).__name__}); reinstall "
+            "fonts-liberation"
+        ) from None
+    unicodes = [ord(bytes([c]).decode("cp1252")) for c in _CODES]
+    options = subset.Options()
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    options.hinting = False  # a third of the size; stamps are large enough not to need it
+    options.drop_tables += ["FFTM"]
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=unicodes)
+    subsetter.subset(font)
+    buf = io.BytesIO()
+    font.save(buf)
+    scale = 1000 / font["head"].unitsPerEm
+    cmap = font.getBestCmap()
+    widths = tuple(round(font["hmtx"][cmap[u]][0] * scale) if u in cmap else 0 for u in unicodes)
+    head, os2 = font["head"], font["OS/2"]
+    metrics = {
+        "bbox": [round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax)],
+        "ascent": round(os2.sTypoAscender * scale),
+        "descent": round(os2.sTypoDescender * scale),
+        "cap": round(getattr(os2, "sCapHeight", 700) * scale),
+        "italic": float(font["post"].italicAngle),
+    }
+    return buf.getvalue(), widths, metrics
+
+
+def _to_unicode() -> bytes:
+    lines = []
+    for start in range(0, len(_CODES), 100):  # at most 100 entries a block
+        block = _CODES[start : start + 100]
+        lines.append(f"{len(block)} beginbfchar")
+        for c in block:
+            lines.append(f"<{c:02X}> <{ord(bytes([c]).decode('cp1252')):04X}>")
+        lines.append("endbfchar")
+    return (
+        b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n"
+        b"/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+        b"/CMapName /Adobe-Identity-UCS def /CMapType 2 def\n"
+        b"1 begincodespacerange <00> <FF> endcodespacerange\n"
+        + "\n".join(lines).encode()
+        + b"\nendcmap CMapName currentdict /CMap defineresource pop end end\n"
+    )
+
+
+def _embedded_font(pdf: Pdf, filename: str, tag: str) -> pikepdf.Object:
+    """Liberation Sans as a simple TrueType font: WinAnsiEncoding, widths, the subset embedded,
+    and a ToUnicode map so that stamps are read and searched as the words they show."""
+    program, widths, m = _font_program(filename)
+    name = Name(f"/{tag}+{Path(filename).stem.replace('-Regular', '')}")  # subset tag: 6 capitals
+    first, last = _CODES[0], _CODES[-1]
+    by_code = dict(zip(_CODES, widths, strict=True))
+    descriptor = Dictionary(
+        Type=Name.FontDescriptor,
+        FontName=name,
+        Flags=32,  # non-symbolic: the encoding maps codes to glyphs by name
+        FontBBox=Array(m["bbox"]),
+        ItalicAngle=m["italic"],
+        Ascent=m["ascent"],
+        Descent=m["descent"],
+        CapHeight=m["cap"],
+        StemV=80,
+        FontFile2=pdf.make_stream(program),
+    )
+    return pdf.make_indirect(
+        Dictionary(
+            Type=Name.Font,
+            Subtype=Name.TrueType,
+            BaseFont=name,
+            FirstChar=first,
+            LastChar=last,
+            Widths=Array([by_code.get(c, 0) for c in range(first, last + 1)]),
+            Encoding=Name.WinAnsiEncoding,
+            FontDescriptor=pdf.make_indirect(descriptor),
+            ToUnicode=pdf.make_stream(_to_unicode()),
+        )
+    )
 
 
 # --- stamps --------------------------------------------------------------------------------------
@@ -428,10 +614,15 @@ def page_texts(path: Path) -> list[str]:
 
 @dataclass(frozen=True)
 class Stamp:
+    """Text drawn on a page. An untagged stamp is a pagination artifact (page numbers, fillers,
+    repeated markings): screen readers skip it. A `tagged` stamp is real content, read before the
+    paper on its page ("Agenda Item 4", a paper's first NOT FOR PUBLICATION marking)."""
+
     text: str
     where: str  # "bottom-centre", "top-right", "top-centre", "top-centre-2", "middle"
     size: float = 9
     bold: bool = False
+    tagged: bool = False
 
 
 def _position(stamp: Stamp, width: float, height: float) -> tuple[float, float]:
@@ -451,13 +642,26 @@ def _position(stamp: Stamp, width: float, height: float) -> tuple[float, float]:
     raise ValueError(stamp.where)
 
 
+def _artifact(where: str) -> bytes:
+    """The properties of a pagination artifact, by where the stamp sits (ISO 32000-1, 14.8.2.2)."""
+    if where == "middle":
+        return b"<< /Type /Pagination /Subtype /Watermark >>"
+    edge, kind = (b"Bottom", b"Footer") if where.startswith("bottom") else (b"Top", b"Header")
+    return b"<< /Type /Pagination /Subtype /%s /Attached [/%s] >>" % (kind, edge)
+
+
 def _stamp_content(
-    stamps: Sequence[Stamp], box: tuple[float, float, float, float], rotation: int
+    stamps: Sequence[Stamp],
+    box: tuple[float, float, float, float],
+    rotation: int,
+    mcids: Sequence[int] = (),
 ) -> bytes:
+    """The content that draws `stamps`; the n-th tagged stamp carries ``mcids[n]``."""
     llx, lly, urx, ury = box
     w, h = urx - llx, ury - lly
     vis_w, vis_h = (h, w) if rotation in (90, 270) else (w, h)
     ops = [b"Q"]  # closes the q that opens the page, so stamps use the default coordinates
+    tagged = iter(mcids)
     for stamp in stamps:
         x, y = _position(stamp, vis_w, vis_h)
         # visible coordinates -> user space, for pages shown rotated
@@ -469,19 +673,22 @@ def _stamp_content(
             m = (0, -1, 1, 0, llx + y, lly + h - x)
         else:
             m = (1, 0, 0, 1, llx + x, lly + y)
+        cm = " ".join(f"{v:.3f}" for v in m).encode()
         tw = text_width(stamp.text, stamp.size, stamp.bold)
         font = b"/PBHB" if stamp.bold else b"/PBH"
-        ops.append(
-            b"q %s cm 1 g -2 -3 %.2f %.2f re f 0 g BT %s %.1f Tf 0 0 Td %s Tj ET Q"
-            % (
-                " ".join(f"{v:.3f}" for v in m).encode(),
-                tw + 4,
-                stamp.size + 4,
-                font,
-                stamp.size,
-                _pdf_string(stamp.text),
-            )
+        # the white box that keeps a stamp legible over the page is decoration, never content
+        backing = b"q %s cm 1 g -2 -3 %.2f %.2f re f Q" % (cm, tw + 4, stamp.size + 4)
+        text = b"q %s cm 0 g BT %s %.1f Tf 0 0 Td %s Tj ET Q" % (
+            cm,
+            font,
+            stamp.size,
+            _pdf_string(stamp.text),
         )
+        if stamp.tagged:
+            ops.append(b"/Artifact BMC %s EMC" % backing)
+            ops.append(b"/P << /MCID %d >> BDC %s EMC" % (next(tagged), text))
+        else:
+            ops.append(b"/Artifact %s BDC %s %s EMC" % (_artifact(stamp.where), backing, text))
     return b"\n".join(ops) + b"\n"
 
 
@@ -495,22 +702,55 @@ class Bookmark:
     children: tuple[Bookmark, ...] = ()
 
 
-class PackWriter:
-    """Builds one pack: pages appended in order, stamped as they go, then written once."""
+def destination_name(text: str) -> str:
+    """A named destination safe in a URL fragment (``pack.pdf#nameddest=item-4``)."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-")
 
-    def __init__(self) -> None:
+
+class PackWriter:
+    """Builds one pack: pages appended in order, stamped as they go, their structure kept, then
+    written once.
+
+    Pages are grouped into parts (`begin_part`, one per agenda item): each paper's structure tree
+    goes into the current part, and the part's tagged stamps are read before the paper they sit
+    on.
+    """
+
+    def __init__(self, language: str = "en-GB") -> None:
         self.pdf = Pdf.new()
+        self.language = language
         self._sources: list[Pdf] = []  # pages copied from a source are read from it until saved
         self._fonts = {
-            "/PBH": self.pdf.make_indirect(_font("Helvetica")),
-            "/PBHB": self.pdf.make_indirect(_font("Helvetica-Bold")),
+            "/PBH": _embedded_font(self.pdf, "LiberationSans-Regular.ttf", "PBSTMP"),
+            "/PBHB": _embedded_font(self.pdf, "LiberationSans-Bold.ttf", "PBSTMB"),
         }
         # one shared "q" opens every stamped page: identical objects are written once
         self._opener = self.pdf.make_indirect(Stream(self.pdf, b"q\n"))
+        self.structure = StructureMerger(self.pdf, language)
+        self._part: Dictionary | None = None
+        self._destinations: dict[str, int] = {}
 
     @property
     def pages(self) -> int:
         return len(self.pdf.pages)
+
+    @property
+    def untagged(self) -> list[Path]:
+        """The papers without a structure tree: the pack cannot claim PDF/UA while there are any."""
+        return list(self.structure.untagged)
+
+    @property
+    def conforms(self) -> bool:
+        """Whether the pack may claim PDF/UA-1: every paper tagged, every figure described."""
+        return not self.structure.untagged and not self.structure.figures_without_alt
+
+    def begin_part(self, title: str) -> None:
+        """Start a part of the pack (an agenda item: "Agenda Item 4: Commissioning plan")."""
+        self._part = self.structure.part(title)
+
+    def add_destination(self, name: str, page_index: int) -> None:
+        """A named destination (``pack.pdf#nameddest=NAME``) at the top of a page of the pack."""
+        self._destinations[destination_name(name)] = page_index
 
     def _open(self, path: Path) -> Pdf:
         try:
@@ -528,12 +768,18 @@ class PackWriter:
         self._sources.append(src)
         return src
 
-    def add_pdf(self, path: Path, stamps_for: list[list[Stamp]] | None = None) -> int:
-        """Append every page of a PDF; `stamps_for[i]` are the stamps of its page i. Returns its
-        page count."""
+    def add_pdf(
+        self, path: Path, stamps_for: list[list[Stamp]] | None = None, title: str | None = None
+    ) -> int:
+        """Append every page of a PDF, and its structure under the current part; `stamps_for[i]`
+        are the stamps of its page i. Returns its page count."""
         src = self._open(path)
         start = len(self.pdf.pages)
         i = 0
+        if self._part is None:
+            self.begin_part(title or path.stem)
+        part = self._part
+        assert part is not None
         try:
             # add_pages_from, unlike pages.extend, keeps the paper's form fields working and its
             # internal links (named destinations) pointing at its pages
@@ -544,9 +790,11 @@ class PackWriter:
                     Source(path),
                 )
             self.pdf.add_pages_from(src)
-            for i in range(len(src.pages)):
+            copied = list(self.pdf.pages[start:])
+            paper = self.structure.adopt(src, copied, title or path.stem, part, path)
+            for i, page in enumerate(copied):
                 if stamps_for and stamps_for[i]:
-                    self._stamp(self.pdf.pages[start + i], stamps_for[i])
+                    self._stamp(page, stamps_for[i], part, paper)
         except (
             pikepdf.PdfError,
             RuntimeError,
@@ -574,26 +822,43 @@ class PackWriter:
         )
 
     def add_blank(self, stamps: list[Stamp], size: tuple[float, float] = A4) -> None:
+        """A filler page; its stamps are artifacts (a filler has nothing to read)."""
         self.pdf.pages.append(self._blank(size))
-        self._stamp(self.pdf.pages[-1], stamps)
+        self._stamp(self.pdf.pages[-1], stamps, None, None)
 
-    def insert_front(self, path: Path, filler: Stamp) -> int:
-        """Put a PDF's pages (unstamped) before every page so far, padded with a filler page to an
-        even count; returns how many pages went in front."""
+    def insert_front(self, path: Path, filler: Stamp, title: str = "Agenda") -> int:
+        """Put a PDF's pages (unstamped) before every page so far, as the first part of the pack,
+        padded with a filler page to an even count; returns how many pages went in front."""
         src = self._open(path)
+        count = len(src.pages)
         for i, page in enumerate(src.pages):
             self.pdf.pages.insert(i, page)
-        count = len(src.pages)
+        part = self.structure.part(title, first=True)
+        self.structure.adopt(src, list(self.pdf.pages[:count]), title, part, path)
+        # destinations and bookmarks given so far count from the first page of the papers
+        self._destinations = {k: v + count + count % 2 for k, v in self._destinations.items()}
         if count % 2:
             self.pdf.pages.insert(count, self._blank(A4))
-            self._stamp(self.pdf.pages[count], [filler])
+            self._stamp(self.pdf.pages[count], [filler], None, None)
             count += 1
         return count
 
-    def _stamp(self, page: pikepdf.Page, stamps: Sequence[Stamp]) -> None:
+    def _stamp(
+        self,
+        page: pikepdf.Page,
+        stamps: Sequence[Stamp],
+        part: Dictionary | None,
+        paper: Dictionary | None,
+    ) -> None:
+        mcids = []
+        for stamp in stamps:
+            if stamp.tagged:
+                if part is None:
+                    raise ValueError("a tagged stamp needs a part of the pack to belong to")
+                mcids.append(self.structure.tag(page, part, before=paper))
         box = tuple(float(v) for v in page.cropbox)
         rotation = int(page.obj.get("/Rotate", 0)) % 360
-        data = _stamp_content(stamps, box, rotation)  # type: ignore[arg-type]
+        data = _stamp_content(stamps, box, rotation, mcids)  # type: ignore[arg-type]
         page.contents_add(self._opener, prepend=True)
         page.contents_add(Stream(self.pdf, data), prepend=False)
         resources = page.obj.get("/Resources")
@@ -607,6 +872,22 @@ class PackWriter:
         for name, font in self._fonts.items():
             fonts[name] = font
 
+    def _write_destinations(self) -> None:
+        if not self._destinations:
+            return
+        root = self.pdf.Root
+        if "/Names" not in root:
+            root.Names = Dictionary()
+        if "/Dests" in root.Names:
+            tree = pikepdf.NameTree(root.Names.Dests)
+        else:
+            tree = pikepdf.NameTree.new(self.pdf)
+            root.Names.Dests = tree.obj
+        for name, index in sorted(self._destinations.items()):
+            page = self.pdf.pages[index]
+            top = float(page.mediabox[3])
+            tree[name] = Array([page.obj, Name.XYZ, None, top, None])  # type: ignore[list-item]
+
     def finish(
         self,
         out: Path,
@@ -616,12 +897,14 @@ class PackWriter:
         author: str,
         bookmarks: Sequence[Bookmark],
         unnumbered: int,
-        language: str = "en-GB",
+        language: str | None = None,
         public: bool = True,
     ) -> None:
-        """Bookmarks, page labels (viewer page numbers match the stamps), metadata; then write
-        `out`, without active content (see `sanitize`; a private pack keeps attached files)."""
+        """Bookmarks, page labels (viewer page numbers match the stamps), structure, metadata; then
+        write `out`, without active content (see `sanitize`: a private pack keeps attached files).
+        The pack claims PDF/UA-1 only when it can (`conforms`)."""
         pdf = self.pdf
+        language = language or self.language
         try:
             sanitize(pdf, public=public)
         except Exception as exc:  # noqa: BLE001 - never publish a pack that was not cleaned
@@ -643,16 +926,29 @@ class PackWriter:
         if self.pages > unnumbered:
             nums += [unnumbered, Dictionary(S=Name.D, St=1)]
         pdf.Root.PageLabels = Dictionary(Nums=Array(nums))
+        self._write_destinations()
+        self.structure.finish()
         pdf.docinfo[Name.Title] = String(title)
         pdf.docinfo[Name.Subject] = String(subject)
         pdf.docinfo[Name.Author] = String(author)
         pdf.docinfo[Name.Creator] = String("packbuilder")
         pdf.docinfo[Name.Producer] = String("packbuilder (pikepdf)")
+        with pdf.open_metadata(set_pikepdf_as_editor=False) as meta:
+            meta["dc:title"] = title
+            meta["dc:description"] = subject
+            meta["dc:creator"] = [author]
+            meta["pdf:Producer"] = "packbuilder (pikepdf)"
+            meta["xmp:CreatorTool"] = "packbuilder"
+            if self.conforms:
+                meta["pdfuaid:part"] = "1"
         pdf.Root.Lang = String(language)
         pdf.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
         pdf.Root.PageMode = Name.UseOutlines
         try:
-            pdf.save(out, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+            # no random /ID: an unchanged pack rebuilt is the same file, byte for byte
+            pdf.save(
+                out, object_stream_mode=pikepdf.ObjectStreamMode.generate, deterministic_id=True
+            )
         finally:
             for src in self._sources:
                 src.close()
@@ -663,3 +959,11 @@ def _font(base: str) -> Dictionary:
     return Dictionary(
         Type=Name.Font, Subtype=Name.Type1, BaseFont=Name(f"/{base}"), Encoding=Name.WinAnsiEncoding
     )
+
+
+def write_blank_pdf(path: Path, size: tuple[float, float] = A4) -> Path:
+    """A one-page blank PDF (a stand-in for a document that is not converted)."""
+    with Pdf.new() as pdf:
+        pdf.add_blank_page(page_size=size)
+        pdf.save(path)
+    return path

@@ -54,7 +54,8 @@ def _papers_in(item: AgendaItem, private: bool) -> bool:
 def _versions(
     listed: tuple[AgendaItem, ...], eligible: tuple[AgendaItem, ...], supplement: int | None
 ) -> list[PackSpec]:
-    if any(i.exempt for i in eligible):
+    # two versions only when there are exempt papers to leave out of the public one
+    if any(i.exempt and i.has_papers for i in eligible):
         return [
             PackSpec(supplement, False, listed, tuple(i for i in eligible if _papers_in(i, False))),
             PackSpec(supplement, True, listed, tuple(i for i in eligible if _papers_in(i, True))),

@@ -1,28 +1,120 @@
-"""Writing packs into the output folder atomically.
+"""Writing packs into a meeting's output folder: atomically, by version, public apart from
+private.
+
+The output folder of a meeting (default ``output/<meeting>``) is laid out so that publishing a
+folder can never publish a private pack or name an exempt paper:
+
+    public/     the current public packs: the one folder to put on the council's website
+    private/    the current private packs (NOT FOR PUBLICATION): for members only
+    archive/    every earlier published version of every pack, ``<pack>.v<N>.pdf``: not for the
+                website either (a version may have been withdrawn for a reason)
+    packbuilder-<meeting>.json   the record: inputs and their hashes, every pack's versions
 
 Packs are staged in a hidden folder inside the output folder (the same file system, so a rename is
-atomic), then each is renamed over its old version. A build that fails before this point leaves the
-last good packs exactly where they were; a reader of the output folder sees an old pack or a new
-one, never a partial file. A manifest records what was written, with the hash of every input, for
-`status` and scheduled builds.
+atomic), then each is renamed over its old version, after that version has been linked into the
+archive. A build that fails before this point leaves the last good packs exactly where they were; a
+reader of the output folder sees an old pack or a new one, never a partial file. A pack whose
+content has not changed (`packbuilder.versions`) is not written at all. A build removes nothing but
+its own meeting's packs, and those it moves to the archive.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import datetime as dt
 import errno
+import hashlib
 import json
 import os
 import shutil
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from packbuilder.errors import PublishError, Source
+from packbuilder.model import Meeting
 from packbuilder.scratch import process_alive
+from packbuilder.versions import Edition, Version, archive_name
 
-MANIFEST = "packbuilder-build.json"
 STAGING = ".staging-"
+PUBLIC, PRIVATE, ARCHIVE = "public", "private", "archive"
+LEGACY_MANIFEST = "packbuilder-build.json"  # packbuilder 0.1 kept packs and record side by side
+
+
+@dataclass(frozen=True)
+class BuiltPack:
+    """A pack of this build, ready to publish: made in the scratch folder, or unchanged."""
+
+    name: str  # its file name
+    label: str
+    public: bool
+    pages: int  # physical pages, frontsheet included
+    numbered: int  # "Page N" pages
+    items: int  # items whose papers are in it
+    content: str  # its content key
+    edition: Edition
+    path: Path | None  # the new file; None when the pack is unchanged
+    agenda_html: Path | None = None  # a public pack's HTML agenda, published beside it
+
+    @property
+    def folder(self) -> str:
+        return PUBLIC if self.public else PRIVATE
+
+
+def html_name(pack: str) -> str:
+    """The HTML agenda published beside a pack."""
+    return f"{pack[:-4] if pack.lower().endswith('.pdf') else pack}.html"
+
+
+def manifest_path(outdir: Path, meeting: str) -> Path:
+    return outdir / f"packbuilder-{meeting}.json"
+
+
+def file_hash(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def input_hash(meeting: Meeting) -> dict[str, str]:
+    """sha256 of every input file, by path relative to the meeting folder."""
+    return {str(p.relative_to(meeting.folder)): file_hash(p) for p in meeting.input_files()}
+
+
+def read_manifest(outdir: Path, meeting: str) -> dict[str, Any] | None:
+    """The record of the meeting's last build into `outdir`, or None."""
+    try:
+        data = json.loads(manifest_path(outdir, meeting).read_text())
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def current_versions(outdir: Path, meeting: str) -> dict[str, tuple[Version, list[Version]]]:
+    """Each pack's current version and its earlier ones, from the record."""
+    out: dict[str, tuple[Version, list[Version]]] = {}
+    for name, pack in ((read_manifest(outdir, meeting) or {}).get("packs") or {}).items():
+        try:
+            current = Version.from_record(pack["current"])
+            history = [Version.from_record(v) for v in pack.get("history", [])]
+        except (KeyError, TypeError, ValueError):
+            continue  # a record from another version of packbuilder: treated as unpublished
+        out[name] = (current, history)
+    return out
+
+
+def intact(outdir: Path, version: Version) -> bool:
+    """Whether a version's file is where the record says, as it was published."""
+    path = outdir / version.file
+    try:
+        return path.is_file() and file_hash(path) == version.sha256
+    except OSError:
+        return False
 
 
 def _fail(exc: OSError, where: Path) -> PublishError:
@@ -41,13 +133,6 @@ def _fail(exc: OSError, where: Path) -> PublishError:
     else:
         what = f"cannot write the pack ({exc.strerror or exc}); the previous pack is untouched"
     return PublishError(what, Source(where))
-
-
-def read_manifest(outdir: Path) -> dict[str, Any] | None:
-    try:
-        return json.loads((outdir / MANIFEST).read_text())  # type: ignore[no-any-return]
-    except (OSError, ValueError):
-        return None
 
 
 def _fsync(path: Path) -> None:
@@ -83,43 +168,169 @@ def _remove_stale_staging(outdir: Path) -> None:
             shutil.rmtree(entry, ignore_errors=True)
 
 
-def publish(files: dict[str, Path], outdir: Path, manifest: dict[str, Any]) -> list[Path]:
-    """Move built files (name -> temporary path) into `outdir`, replacing old versions atomically.
+def publish(meeting: Meeting, packs: Sequence[BuiltPack], outdir: Path) -> list[Path]:
+    """Put this build's packs in place in `outdir`; returns the path of each pack, in order.
 
-    Pack files that the previous build wrote and this one did not (say, a public/private pair when
-    the exempt item has gone) are removed, so the folder never mixes two builds' packs.
+    Raises:
+        PublishError: the output folder cannot be written; the previous packs are untouched.
     """
     staging = outdir / f"{STAGING}{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    new = [p for p in packs if p.path is not None]
     try:
         outdir.mkdir(parents=True, exist_ok=True)
         _remove_stale_staging(outdir)
         staging.mkdir()
         staged: dict[str, Path] = {}
-        for name, src in files.items():
-            dest = staging / name
-            shutil.copyfile(src, dest)
+        for pack in new:
+            dest = staging / pack.name
+            shutil.copyfile(pack.path, dest)  # type: ignore[arg-type]
             _fsync(dest)
-            staged[name] = dest
-        (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True))
-        _fsync(staging / MANIFEST)
+            staged[pack.name] = dest
+        for pack in packs:
+            if pack.agenda_html is not None:
+                dest = staging / html_name(pack.name)
+                shutil.copyfile(pack.agenda_html, dest)
+                staged[dest.name] = dest
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
         raise _fail(exc, outdir) from None
-    old = read_manifest(outdir) or {}
-    written = []
+    old = current_versions(outdir, meeting.name)
     try:
-        for name, path in staged.items():
-            os.replace(path, outdir / name)
-            written.append(outdir / name)
-        os.replace(staging / MANIFEST, outdir / MANIFEST)
-        _fsync_dir(outdir)
+        record, moves = _plan(meeting, packs, staged, old, outdir)
+        # the record is written and flushed before anything moves: a full disk stops us here
+        tmp = staging / "manifest.json"
+        tmp.write_text(json.dumps(record, indent=2, sort_keys=True))
+        _fsync(tmp)
+        for move in moves:
+            move.apply(outdir)
+        os.replace(tmp, manifest_path(outdir, meeting.name))
+        for folder in (outdir / PUBLIC, outdir / PRIVATE, outdir / ARCHIVE, outdir):
+            _fsync_dir(folder)
     except OSError as exc:
         raise _fail(exc, outdir) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    for name in old.get("packs", {}):
-        if name not in files and "/" not in name and (outdir / name).is_file():
-            # the new packs are published; an old extra pack left behind is harmless
+    _retire_legacy(meeting, outdir)
+    return [outdir / p.folder / p.name for p in packs]
+
+
+@dataclass(frozen=True)
+class _Move:
+    """One file operation of publishing, in order: archive a copy, put a new pack in, withdraw."""
+
+    what: str  # "archive", "replace" or "withdraw"
+    source: Path
+    target: str  # relative to the output folder ("" for withdraw)
+
+    def apply(self, outdir: Path) -> None:
+        if self.what == "archive":
+            _archive(self.source, outdir / self.target)
+        elif self.what == "replace":
+            (outdir / self.target).parent.mkdir(exist_ok=True)
+            os.replace(self.source, outdir / self.target)
+        else:
+            with contextlib.suppress(FileNotFoundError):
+                self.source.unlink()
+
+
+def _archive(current: Path, target: Path) -> None:
+    """Link the published file into the archive (it stays published until replaced)."""
+    target.parent.mkdir(exist_ok=True)
+    with contextlib.suppress(FileNotFoundError):
+        target.unlink()  # a killed build's half-done archive
+    try:
+        os.link(current, target)
+    except OSError:
+        shutil.copyfile(current, target)
+
+
+def _archived(name: str, version: Version) -> str:
+    return f"{ARCHIVE}/{archive_name(name, version.number)}"
+
+
+def _plan(
+    meeting: Meeting,
+    packs: Sequence[BuiltPack],
+    staged: dict[str, Path],
+    old: dict[str, tuple[Version, list[Version]]],
+    outdir: Path,
+) -> tuple[dict[str, Any], list[_Move]]:
+    """The new record, and the file operations that make the output folder match it."""
+    moves: list[_Move] = []
+    record_packs: dict[str, Any] = {}
+    for pack in packs:
+        where = f"{pack.folder}/{pack.name}"
+        current, history = old.get(pack.name, (None, []))
+        if pack.name in staged:
+            if pack.edition.revises is not None and current is not None:
+                kept = current
+                if intact(outdir, current):
+                    kept = dataclasses.replace(current, file=_archived(pack.name, current))
+                    moves.append(_Move("archive", outdir / current.file, kept.file))
+                history = [*history, kept]
+            moves.append(_Move("replace", staged[pack.name], where))
+            sha = file_hash(staged[pack.name])
+        else:
+            sha = current.sha256 if current else file_hash(outdir / where)
+        version = Version(pack.edition.version, pack.edition.published, pack.content, sha, where)
+        record_packs[pack.name] = {
+            "label": pack.label,
+            "pages": pack.pages,
+            "current": version.as_record(),
+            "history": [v.as_record() for v in history],
+        }
+        if pack.agenda_html is not None:
+            html = html_name(pack.name)
+            moves.append(_Move("replace", staged[html], f"{pack.folder}/{html}"))
+            record_packs[pack.name]["html"] = f"{pack.folder}/{html}"
+    # packs this meeting published before and this build does not make (an exemption lifted):
+    # withdrawn from public/ and private/, kept in the archive
+    withdrawn = dict(_read_withdrawn(outdir, meeting.name))
+    for name, (current, history) in old.items():
+        if name in record_packs:
+            continue
+        kept = current
+        if (outdir / current.file).is_file() and not current.file.startswith(ARCHIVE + "/"):
+            kept = dataclasses.replace(current, file=_archived(name, current))
+            moves.append(_Move("archive", outdir / current.file, kept.file))
+            moves.append(_Move("withdraw", outdir / current.file, ""))
+            moves.append(_Move("withdraw", outdir / PUBLIC / html_name(name), ""))
+        withdrawn[name] = {
+            "withdrawn": dt.date.today().isoformat(),
+            "history": [v.as_record() for v in [*history, kept]],
+        }
+    for name in record_packs:
+        withdrawn.pop(name, None)
+    record = {
+        "meeting": meeting.name,
+        "built_at": dt.datetime.now().isoformat(timespec="seconds"),
+        "inputs": input_hash(meeting),
+        "packs": record_packs,
+        "withdrawn": withdrawn,
+    }
+    return record, moves
+
+
+def _read_withdrawn(outdir: Path, meeting: str) -> dict[str, Any]:
+    found = (read_manifest(outdir, meeting) or {}).get("withdrawn")
+    return found if isinstance(found, dict) else {}
+
+
+def _retire_legacy(meeting: Meeting, outdir: Path) -> None:
+    """Move the packs a packbuilder 0.1 build of this meeting left beside its record into the
+    archive: the output folder's root held public and private packs together."""
+    legacy = outdir / LEGACY_MANIFEST
+    try:
+        data = json.loads(legacy.read_text())
+    except (OSError, ValueError):
+        return
+    if not isinstance(data, dict) or data.get("meeting") != meeting.name:
+        return  # another meeting's: not ours to touch
+    for name in data.get("packs") or {}:
+        path = outdir / name
+        if "/" not in name and path.is_file():
             with contextlib.suppress(OSError):
-                (outdir / name).unlink()
-    return written
+                _archive(path, outdir / ARCHIVE / archive_name(name, 0))
+                path.unlink()
+    with contextlib.suppress(OSError):
+        legacy.unlink()

@@ -9,47 +9,65 @@ field.
 
 from __future__ import annotations
 
-import datetime as dt
+import io
 import re
 from collections.abc import Mapping
-from decimal import Decimal
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
+from packbuilder.contexts import FILTERS, template_context
 from packbuilder.errors import TemplateError
+from packbuilder.model import DocumentData
 
 
-def long_date(value: dt.date | None) -> str:
-    return "" if value is None else f"{value:%A} {value.day} {value:%B %Y}"
+@dataclass(frozen=True)
+class Picture:
+    """An image a template shows where it writes ``{{ value }}`` (alone in its paragraph): PNG
+    bytes, the printed width, and the alt text that a screen reader speaks in its place."""
+
+    data: bytes
+    width_mm: float
+    alt: str
 
 
-def short_date(value: dt.date | None) -> str:
-    return "" if value is None else f"{value.day} {value:%B %Y}"
+def _with_pictures(value: Any, doc: Any) -> Any:
+    """`value` with every `Picture` inside dicts, lists and tuples made a docxtpl inline image
+    carrying its alt text (wp:docPr descr, which LibreOffice exports as the PDF figure's /Alt).
+    Containers without a picture are passed on as they are."""
+    from docx.shared import Mm
+    from docxtpl import InlineImage
 
+    class _Image(InlineImage):  # type: ignore[misc]
+        def __init__(self, picture: Picture) -> None:
+            super().__init__(doc, None, width=Mm(picture.width_mm))
+            self.picture = picture
 
-def clock(value: dt.time | None) -> str:
-    """Times as committee papers write them: 2.00 pm, 10 am."""
-    if value is None:
-        return ""
-    hour = value.hour % 12 or 12
-    suffix = "am" if value.hour < 12 else "pm"
-    return f"{hour}.{value.minute:02d} {suffix}" if value.minute else f"{hour} {suffix}"
+        def _insert_image(self) -> str:
+            inline = self.tpl.current_rendering_part.new_pic_inline(
+                io.BytesIO(self.picture.data), self.width, self.height
+            )
+            inline.docPr.set("descr", self.picture.alt)
+            return (
+                f"</w:t></w:r><w:r><w:drawing>{inline.xml}</w:drawing></w:r><w:r>"
+                '<w:t xml:space="preserve">'
+            )
 
+    def walk(v: Any) -> Any:
+        if isinstance(v, Picture):
+            return _Image(v)
+        if isinstance(v, Mapping):
+            items = {k: walk(x) for k, x in v.items()}
+            return items if any(items[k] is not x for k, x in v.items()) else v
+        if type(v) in (list, tuple):
+            seq = [walk(x) for x in v]
+            return type(v)(seq) if any(a is not b for a, b in zip(seq, v, strict=True)) else v
+        return v
 
-def pounds(value: Decimal | int | None, pence: bool | None = None) -> str:
-    """£160,200 (whole pounds) or £1,234.50 (pence shown when there are any, or when asked)."""
-    if value is None:
-        return ""
-    amount = Decimal(value)
-    show_pence = pence if pence is not None else amount != amount.to_integral_value()
-    text = f"{abs(amount):,.2f}" if show_pence else f"{abs(amount):,.0f}"
-    return f"-£{text}" if amount < 0 else f"£{text}"
-
-
-FILTERS = {"long_date": long_date, "short_date": short_date, "clock": clock, "pounds": pounds}
+    return walk(value)
 
 
 MAX_REPEAT = 100_000  # items or characters one `*` in a template may make
@@ -79,21 +97,29 @@ class _Sandbox(SandboxedEnvironment):
 
 def environment() -> SandboxedEnvironment:
     env = _Sandbox(undefined=jinja2.StrictUndefined, autoescape=True)
-    env.filters.update(FILTERS)
+    env.filters.update(FILTERS)  # dates, times and pounds, worded by `contexts`
     return env
 
 
-def render(template: Path, context: Mapping[str, Any], out: Path) -> Path:
+def render(template: Path, context: Mapping[str, Any] | DocumentData | None, out: Path) -> Path:
     """Render `template` with `context` into `out` (.docx).
+
+    `context` is a data paper's model (turned into its template's context by
+    `contexts.template_context`) or, for the frontsheets, the context itself.
 
     Raises:
         TemplateError: naming the template, and the tag or variable at fault.
     """
     from docxtpl import DocxTemplate  # imported here: the one module that owns docxtpl
 
+    if context is None:
+        context = {}
+    elif isinstance(context, DocumentData):
+        context = template_context(context)
+
     try:
         doc = DocxTemplate(str(template))
-        doc.render(dict(context), jinja_env=environment(), autoescape=True)
+        doc.render(_with_pictures(dict(context), doc), jinja_env=environment(), autoescape=True)
         doc.save(str(out))
     except jinja2.UndefinedError as exc:
         name = _undefined_name(str(exc))

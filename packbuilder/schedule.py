@@ -12,39 +12,30 @@ every morning:
 - a due meeting is **built** only if its inputs changed since its last build. Every build records a
   sha256 of each input file in the manifest beside the packs (`publish.MANIFEST`); a meeting whose
   inputs hash the same, and whose packs are all still there, is current.
-- each meeting is built under a **lock**: an exclusive `flock` on a hidden file in its output
-  folder. The kernel releases it when the holder exits, however it dies, so a crashed run never
-  blocks the next. A second run at the same time skips the meeting rather than waiting for it, and
-  a run that gets the lock checks the hashes again, so two runs build a meeting once.
+- each meeting is built under its **lock** (`packbuilder.lock`), the same one every build takes. A
+  second run at the same time skips the meeting rather than waiting for it, and a run that gets the
+  lock checks the hashes again, so two runs build a meeting once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
-import fcntl
-import os
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import ExitStack, closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from packbuilder import deadline, sheets
-from packbuilder.build import build, default_converter, default_output, input_hash
-from packbuilder.convert import Converter
-from packbuilder.errors import (
-    ErrorList,
-    InputError,
-    MissingPaperError,
-    PackError,
-    PublishError,
-    Source,
-)
-from packbuilder.meeting import RULES, WORKBOOK_NAME, find_workbook, load_meeting
+from packbuilder import deadline
+from packbuilder.build import build, default_output
+from packbuilder.convert import Converter, open_converter
+from packbuilder.errors import BuildLockedError, ErrorList, InputError, MissingPaperError, PackError
+from packbuilder.lock import meeting_lock
+from packbuilder.meeting import WORKBOOK_NAME, load_meeting, read_date_and_rule
 from packbuilder.model import Meeting, Status
-from packbuilder.publish import read_manifest
+from packbuilder.publish import current_versions, input_hash, read_manifest
+from packbuilder.versions import history_line
 
-LOCK_NAME = ".packbuilder.lock"
 DEFAULT_WINDOW = 10  # working days before the deadline
 LATE_NOTE = (
     "late items need the chair's agreement that they are urgent, with the reasons in the "
@@ -85,6 +76,7 @@ class MeetingStatus:
     problem: str = ""  # the first problem, when the meeting cannot be built
     problems: int = 0
     built_at: str = ""
+    history: tuple[str, ...] = ()  # one line per pack: its versions and when each was published
 
     @property
     def name(self) -> str:
@@ -146,24 +138,13 @@ def output_for(folder: Path, output_root: Path | None = None) -> Path:
     return output_root / folder.resolve().name if output_root else default_output(folder)
 
 
-def peek(folder: Path) -> tuple[dt.date, str]:
-    """The meeting's date and deadline rule alone, readable even when other inputs are broken."""
-    fs = sheets.Workbook(find_workbook(folder)).fields("Meeting")
-    date = sheets.date(fs.require("Date", "Meeting date"), "the meeting date")
-    cell = fs.get("Deadline rule", "Publication rule", "Rule")
-    rule = sheets.text(cell).lower() if cell else ""
-    if rule and rule not in RULES:
-        raise InputError(f"deadline rule {rule!r} is not one of {', '.join(RULES)}", cell.source)  # type: ignore[union-attr]
-    return date, rule or "england"
-
-
 def build_state(meeting: Meeting, outdir: Path) -> tuple[State, str]:
     """Whether the packs in `outdir` were built from the meeting's inputs as they are now."""
-    manifest = read_manifest(outdir)
+    manifest = read_manifest(outdir, meeting.name)
     if not manifest:
         return State.NOT_BUILT, ""
-    packs = manifest.get("packs") or {}
-    if not packs or not all((outdir / name).is_file() for name in packs):
+    versions = current_versions(outdir, meeting.name)
+    if not versions or not all((outdir / v.file).is_file() for v, _ in versions.values()):
         return State.NOT_BUILT, ""  # someone removed a pack: the folder no longer holds a build
     built_at = str(manifest.get("built_at", ""))
     if manifest.get("inputs") != input_hash(meeting):
@@ -183,15 +164,23 @@ def meeting_status(folder: Path, today: dt.date, output_root: Path | None = None
     """Read one meeting folder and its output folder; never raises for a broken meeting."""
     outdir = output_for(folder, output_root)
     try:
-        date, rule = peek(folder)
+        date, rule = read_date_and_rule(folder)
     except PackError as exc:
-        return MeetingStatus(folder, outdir, State.BROKEN, problem=str(exc), problems=1)
+        errors = _errors(exc)
+        return MeetingStatus(
+            folder, outdir, State.BROKEN, problem=str(errors[0]), problems=len(errors)
+        )
+    except OSError as exc:  # a folder we may not read: report it and go on with the others
+        return MeetingStatus(folder, outdir, State.BROKEN, problem=_unreadable(folder, exc))
     due = deadline.deadline(date, rule)
     status = MeetingStatus(
         folder, outdir, State.NOT_BUILT, date, rule, due, deadline.days_left(today, due, rule)
     )
     try:
         meeting = load_meeting(folder)
+    except OSError as exc:
+        status.state, status.problem = State.BROKEN, _unreadable(folder, exc)
+        return status
     except PackError as exc:
         errors = _errors(exc)
         missing = [e for e in errors if _missing_paper(e)]
@@ -200,6 +189,12 @@ def meeting_status(folder: Path, today: dt.date, output_root: Path | None = None
         status.problems = len(errors)
         return status
     status.state, status.built_at = build_state(meeting, outdir)
+    packs = (read_manifest(outdir, meeting.name) or {}).get("packs") or {}
+    labels = {name: pack.get("label", name) for name, pack in packs.items()}
+    status.history = tuple(
+        history_line(labels.get(name, name), earlier, current)
+        for name, (current, earlier) in current_versions(outdir, meeting.name).items()
+    )
     status.to_follow = tuple(
         i.number for i in meeting.items if i.status is Status.TO_FOLLOW and not i.papers
     )
@@ -210,31 +205,8 @@ def statuses(inputs: Path, today: dt.date, output_root: Path | None = None) -> l
     return [meeting_status(folder, today, output_root) for folder in find_meetings(inputs)]
 
 
-@contextmanager
-def meeting_lock(outdir: Path) -> Iterator[bool]:
-    """Hold the meeting's build lock for the `with` block; yields False if another run holds it.
-
-    The lock file stays in place: removing it would let a third run lock a new file while the second
-    still holds the old one.
-    """
-    try:
-        outdir.mkdir(parents=True, exist_ok=True)
-        fd = os.open(outdir / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError as exc:
-        raise PublishError(
-            f"cannot create the build lock ({exc.strerror or exc}); check that the "
-            "output folder can be written",
-            Source(outdir),
-        ) from None
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            yield False
-            return
-        yield True
-    finally:
-        os.close(fd)  # closing releases the lock
+def _unreadable(folder: Path, exc: OSError) -> str:
+    return f"{folder}: cannot be read ({exc.strerror or exc}); check the folder's permissions"
 
 
 @dataclass
@@ -279,21 +251,24 @@ def build_due(
 ) -> list[Outcome]:
     """Build every meeting under `inputs` that is due and changed; one Outcome per meeting.
 
-    A broken meeting fails alone: the others are still built.
+    A broken meeting fails alone: the others are still built. One converter (and one LibreOffice
+    cache) serves the whole run; it is started only if a meeting needs building.
     """
-    made: list[Converter] = []
-
-    def get_converter() -> Converter:
-        if not made:  # one converter (and one cache) for the whole run, made only if needed
-            made.append((converter or default_converter)())
-        return made[0]
-
     outcomes = []
-    for folder in find_meetings(inputs):
-        outcome = _build_one(folder, today, window, output_root, get_converter)
-        if report:
-            report(outcome)
-        outcomes.append(outcome)
+    with ExitStack() as stack:
+        made: list[Converter] = []
+
+        def get_converter() -> Converter:
+            if not made:
+                conv = (converter or open_converter)()
+                made.append(stack.enter_context(closing(conv)))
+            return made[0]
+
+        for folder in find_meetings(inputs):
+            outcome = _build_one(folder, today, window, output_root, get_converter)
+            if report:
+                report(outcome)
+            outcomes.append(outcome)
     return outcomes
 
 
@@ -307,7 +282,7 @@ def _build_one(
     name = folder.name
     outdir = output_for(folder, output_root)
     try:
-        date, rule = peek(folder)
+        date, rule = read_date_and_rule(folder)
         due = deadline.deadline(date, rule)
         status = MeetingStatus(
             folder, outdir, State.NOT_BUILT, date, rule, due, deadline.days_left(today, due, rule)
@@ -315,14 +290,16 @@ def _build_one(
         why_not = in_window(status, today, window)
         if why_not:
             return Outcome(name, "skipped", why_not)
-        with meeting_lock(outdir) as locked:
-            if not locked:
-                return Outcome(name, "skipped", "being built by another run")
+        with meeting_lock(outdir, folder.name):
             # checked under the lock: a run that has just finished this meeting leaves it current
             state, built_at = build_state(load_meeting(folder), outdir)
             if state is State.CURRENT:
                 return Outcome(name, "skipped", f"up to date (built {built_at})")
             result = build(folder, outdir, converter=get_converter(), today=today)
+    except BuildLockedError:
+        return Outcome(name, "skipped", "being built by another run")
+    except OSError as exc:
+        return Outcome(name, "failed", _unreadable(folder, exc))
     except PackError as exc:
         errors = _errors(exc)
         return Outcome(name, "failed", f"{errors[0]}{_more(len(errors))}")
@@ -337,4 +314,4 @@ def _build_one(
     message = f"{pages} -> {outdir} (was {state.value})"
     if status.deadline_passed(today):
         message += f"; deadline {_short(due)} has passed: {late_note(rule)}"
-    return Outcome(name, "built", message, result.warnings)
+    return Outcome(name, "built", message, list(result.warnings))

@@ -17,10 +17,10 @@ import re
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from packbuilder import dates
 from packbuilder.errors import InputError, Source
 from packbuilder.safezip import check_office_zip
 
@@ -37,6 +37,7 @@ class Cell:
     value: Any
     source: Source
     merged_into: str | None = None  # the merged range, when this cell is hidden by a merge
+    number_format: str = "General"  # as Excel shows the value: "0%" means 0.88 reads as 88%
 
     @property
     def blank(self) -> bool:
@@ -109,7 +110,7 @@ class Workbook:
                     raise InputError(
                         f"the cell shows the spreadsheet error {value}; fix the formula", src
                     )
-                cells.append(Cell(value, src, merged.get((c.row, c.column))))
+                cells.append(Cell(value, src, merged.get((c.row, c.column)), c.number_format))
             if any(not c.blank for c in cells):
                 yield cells
 
@@ -244,20 +245,31 @@ class FieldSheet:
             raise InputError(f"{name} is empty; fill it in", cell.source)
         return cell
 
+    def text(self, name: str, *aliases: str) -> str:
+        """The text of a row that may be missing or blank ('' then)."""
+        cell = self.get(name, *aliases)
+        return text(cell) if cell is not None else ""
+
     def items(self) -> Iterator[tuple[str, Cell]]:
         for key, cell in self._cells.items():
             yield self.names[key], cell
 
 
 def _right_of(cell: str | None) -> str | None:
+    """The name of the cell to the right: 'AZ5' -> 'BA5'."""
+    from openpyxl.utils.cell import (  # noqa: PLC0415 - imported only here
+        column_index_from_string,
+        coordinate_from_string,
+        get_column_letter,
+    )
+
     if not cell:
         return cell
-    m = re.match(r"([A-Z]+)(\d+)", cell)
-    if not m:
+    try:
+        column, row = coordinate_from_string(cell)
+    except ValueError:
         return cell
-    col = m.group(1)
-    nxt = chr(ord(col[-1]) + 1) if col[-1] != "Z" else "AA"
-    return f"{col[:-1]}{nxt}{m.group(2)}"
+    return f"{get_column_letter(column_index_from_string(column) + 1)}{row}"
 
 
 class Table:
@@ -305,7 +317,6 @@ class Table:
                 "column or correct its heading",
                 Source(self.path, sheet, f"A{header_row}"),
             )
-        self.header_sources = {normalise(str(c.value)): c.source for c in header if not c.blank}
         for row in rows[1:]:
             for cell in row:
                 if cell.merged_into:
@@ -336,23 +347,12 @@ class Record:
         col_letter = _column_letter(idx)
         return Cell(None, Source(self.table.path, self.table.sheet, f"{col_letter}{self.row}"))
 
-    def has(self, column: str) -> bool:
-        return normalise(column) in self.table.columns
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            name: self.cells[i].value if i < len(self.cells) else None
-            for name, i in self.table.columns.items()
-        }
-
 
 def _column_letter(idx: int) -> str:
-    letters = ""
-    idx += 1
-    while idx:
-        idx, rem = divmod(idx - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
+    """The letter of the column at 0-based `idx`: 0 -> 'A', 26 -> 'AA'."""
+    from openpyxl.utils.cell import get_column_letter  # noqa: PLC0415 - imported only here
+
+    return get_column_letter(idx + 1)
 
 
 # --- parsing cell values -------------------------------------------------------------------------
@@ -366,8 +366,24 @@ def text(cell: Cell) -> str:
     if isinstance(v, float) and v.is_integer():
         return str(int(v))
     if isinstance(v, dt.datetime) and v.time() == dt.time(0):
-        return f"{v:%-d %B %Y}"
+        return dates.short_date(v)
     return str(v).strip()
+
+
+YES = frozenset({"yes", "y", "x", "true", "✓", "✔"})
+NO = frozenset({"no", "n", "false", "-"})
+
+
+def yes_no(cell: Cell | None, what: str, also_yes: frozenset[str] = frozenset()) -> bool:
+    """A yes/no cell ('yes', 'y', 'x', a tick; 'no', 'n', '-'); blank or missing is no."""
+    if cell is None or cell.blank:
+        return False
+    value = normalise(text(cell))
+    if value in YES or value in also_yes:
+        return True
+    if value in NO:
+        return False
+    raise InputError(f"{what}: expected 'yes', 'no' or blank, got {text(cell)!r}", cell.source)
 
 
 _DATE_FORMATS = (
@@ -440,66 +456,3 @@ def integer(cell: Cell, what: str = "a whole number") -> int:
         return int(v)
     shown = "an empty cell" if cell.blank else repr(v)
     raise InputError(f"expected {what}, got {shown}", cell.source)
-
-
-_MONEY_RE = re.compile(r"^(-)?\s*£?\s*(-)?\s*([\d,]*\.?\d*)\s*$")
-
-
-def money(cell: Cell, what: str = "an amount in pounds") -> Decimal:
-    """An amount as an exact Decimal: a number, or text such as '£25,000' or '25000.00'.
-
-    Floats from the workbook are converted through their shortest repr, so 0.1 stays 0.1.
-    Negative amounts are errors: allocations and spend are never below zero.
-    """
-    v = cell.value
-    amount: Decimal | None = None
-    if isinstance(v, bool):
-        amount = None
-    elif isinstance(v, int):
-        amount = Decimal(v)
-    elif isinstance(v, float):
-        amount = Decimal(repr(v))
-    elif isinstance(v, Decimal):
-        amount = v
-    elif isinstance(v, str):
-        m = _MONEY_RE.match(v.strip())
-        if m and re.search(r"\d", m.group(3)) and _commas_ok(m.group(3)):
-            try:
-                amount = Decimal(m.group(3).replace(",", ""))
-            except InvalidOperation:
-                amount = None
-            if amount is not None and (m.group(1) or m.group(2)):
-                amount = -amount
-    if amount is None:
-        shown = "an empty cell" if cell.blank else repr(v)
-        raise InputError(f"expected {what} such as £25,000 or 25000.00, got {shown}", cell.source)
-    return _valid_amount(amount, cell)
-
-
-def _valid_amount(amount: Decimal, cell: Cell) -> Decimal:
-    if not amount.is_finite():
-        raise InputError(f"amount {text(cell)[:30]} is not a number", cell.source)
-    if abs(amount) >= MAX_AMOUNT:
-        raise InputError(
-            f"amount {text(cell)[:30]} is more than £1,000,000,000,000; is it the right cell?",
-            cell.source,
-        )
-    if amount < 0:
-        raise InputError(
-            f"amount {text(cell)} is negative; amounts must be zero or more", cell.source
-        )
-    if amount != amount.quantize(Decimal("0.01")):
-        raise InputError(
-            f"amount {text(cell)} has fractions of a penny; round it to pence", cell.source
-        )
-    return amount
-
-
-MAX_AMOUNT = Decimal(10) ** 12  # beyond any council's budget; quantize fails on huge values
-
-
-def _commas_ok(digits: str) -> bool:
-    whole = digits.split(".")[0]
-    if "," not in whole:
-        return True
-    return re.fullmatch(r"\d{1,3}(,\d{3})*", whole) is not None

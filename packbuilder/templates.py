@@ -7,19 +7,23 @@ folder named by ``PACKBUILDER_TEMPLATES``; otherwise the templates shipped insid
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
+
+from packbuilder.settings import Settings, settings
 
 SHIPPED = Path(__file__).resolve().parent / "templates"
 
 
-def template_dirs(meeting_folder: Path | None = None) -> list[Path]:
+def template_dirs(
+    meeting_folder: Path | None = None, settings_: Settings | None = None
+) -> list[Path]:
+    """Where templates are searched, first first (`settings_` default: the process's)."""
     dirs = []
     if meeting_folder is not None:
         dirs.append(meeting_folder / "templates")
-    env = os.environ.get("PACKBUILDER_TEMPLATES")
-    if env:
-        dirs.append(Path(env))
+    override = (settings_ or settings()).templates_dir
+    if override is not None:
+        dirs.append(override)
     dirs.append(SHIPPED)
     return dirs
 

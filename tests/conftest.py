@@ -5,6 +5,7 @@ import shutil
 import pytest
 
 from packbuilder.convert import LibreOffice
+from packbuilder.settings import settings
 
 
 @pytest.fixture(scope="session")
@@ -19,3 +20,6 @@ def libreoffice() -> LibreOffice:
 def _isolated_cache(tmp_path_factory, monkeypatch):  # type: ignore[no-untyped-def]
     # every test session has its own conversion cache, never the user's
     monkeypatch.setenv("PACKBUILDER_CACHE", str(tmp_path_factory.getbasetemp() / "cache"))
+    settings.cache_clear()  # read again, with this test's environment
+    yield
+    settings.cache_clear()

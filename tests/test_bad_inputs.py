@@ -61,7 +61,7 @@ def good_pack(tmp_path_factory: pytest.TempPathFactory, libreoffice) -> Path:  #
     base_meeting(work / NAME)
     result = run_cli("build", NAME, "--output", "out", cwd=work)
     assert result.returncode == 0, result.stderr
-    assert len(PdfReader(work / "out" / PACK).pages) > 2
+    assert len(PdfReader(work / "out" / "public" / PACK).pages) > 2
     return work / "out"
 
 
@@ -366,7 +366,7 @@ def build_with_paper(tmp_path: Path, paper: str) -> PdfReader:
     result = run_cli("build", NAME, "--output", "out", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().endswith(PACK)
-    return PdfReader(tmp_path / "out" / PACK)
+    return PdfReader(tmp_path / "out" / "public" / PACK)
 
 
 def test_owner_password_only_pdf_is_built(tmp_path: Path) -> None:
@@ -405,7 +405,7 @@ def test_tag_split_by_word_formatting_renders(tmp_path: Path) -> None:
     shutil.copyfile(CORPUS / "tpl-split-tag.docx", tmp_path / NAME / "templates" / "agenda.docx")
     result = run_cli("build", NAME, "--output", "out", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    first = PdfReader(tmp_path / "out" / PACK).pages[0].extract_text()
+    first = PdfReader(tmp_path / "out" / "public" / PACK).pages[0].extract_text()
     assert "Agenda of Test Partnership Board" in first
     assert "2. Performance report" in first
     assert "{{" not in first and "}}" not in first
@@ -424,7 +424,7 @@ def test_template_syntax_in_cells_is_text(tmp_path: Path) -> None:
     )
     result = run_cli("build", NAME, "--output", "out", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    text = " ".join(PdfReader(tmp_path / "out" / PACK).pages[0].extract_text().split())
+    text = " ".join(PdfReader(tmp_path / "out" / "public" / PACK).pages[0].extract_text().split())
     assert "Apologies {{ 7*7 }}" in text
     assert "49" not in text
     assert "{% for x in" in text and "loop{%" in text and "looploop" not in text.replace(" ", "")
@@ -516,10 +516,10 @@ def test_check_finds_template_mistakes_without_building(case: Case, tmp_path: Pa
     result = run_cli("check", NAME, cwd=tmp_path)
     assert "Traceback" not in result.stderr
     assert result.returncode == 1
-    assert result.stderr.splitlines() == [
-        "1 problem found:",
-        f"{case.place}:",
-        result.stderr.splitlines()[2],
-    ]
-    assert result.stderr.splitlines()[2].startswith(f"  error: {case.place}: ")
-    assert case.says in result.stderr
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 3, result.stderr
+    assert lines[0] == "1 problem found:"
+    assert lines[1] == f"{case.place}:"
+    assert lines[2].startswith(f"  error: {case.place}: "), lines[2]
+    assert case.says in lines[2], lines[2]

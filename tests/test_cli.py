@@ -28,7 +28,7 @@ def test_build_prints_each_pdf_path_and_a_summary(tmp_path):
     proc = run("build", str(folder), "--output", str(tmp_path / "out"))
     assert proc.returncode == 0, proc.stderr
     paths = proc.stdout.split()
-    assert paths == [str(tmp_path / "out" / "m-agenda-pack.pdf")]
+    assert paths == [str(tmp_path / "out" / "public" / "m-agenda-pack.pdf")]
     assert Path(paths[0]).is_file()
     assert "1 item with papers" in proc.stderr and "built m in" in proc.stderr
 
@@ -39,7 +39,8 @@ def test_default_output_is_output_slash_meeting_name(tmp_path):
     )
     proc = run("build", str(folder), "--quiet", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
-    assert (tmp_path / "output" / "2021-01-01-x" / "2021-01-01-x-agenda-pack.pdf").is_file()
+    out = tmp_path / "output" / "2021-01-01-x"
+    assert (out / "public" / "2021-01-01-x-agenda-pack.pdf").is_file()
     assert proc.stderr == ""
 
 
@@ -47,7 +48,7 @@ def test_bad_date_is_one_line_naming_the_cell_and_nothing_is_replaced(tmp_path):
     folder = make_meeting(tmp_path / "m", items=[{"papers": ["a.pdf"]}], papers={"a.pdf": 1})
     out = tmp_path / "out"
     assert run("build", str(folder), "--output", str(out)).returncode == 0
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     make_meeting(folder, items=[{"papers": ["a.pdf"]}], fields={"Date": "next Thursday"})
     proc = run("build", str(folder), "--output", str(out))
     assert proc.returncode == 1
@@ -55,7 +56,7 @@ def test_bad_date_is_one_line_naming_the_cell_and_nothing_is_replaced(tmp_path):
     assert len(lines) == 1, proc.stderr
     assert "meeting.xlsx, sheet Meeting, cell B3" in lines[0] and "'next Thursday'" in lines[0]
     assert "Traceback" not in proc.stderr and proc.stdout == ""
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
 
 
 def test_check_reports_every_problem_grouped_by_file(tmp_path):

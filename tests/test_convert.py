@@ -9,10 +9,14 @@ every start (profile, inputs, pid, environment) so tests can see restarts and pa
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import shutil
+import signal
 import subprocess
 import sys
+import threading
 import time
 import zipfile
 from pathlib import Path
@@ -24,12 +28,15 @@ from pypdf import PdfReader
 from packbuilder.convert import (
     PARALLEL_MIN_DOCUMENTS,
     CachingConverter,
+    ConversionStats,
+    Converter,
     LibreOffice,
-    cache_dir,
-    default_processes,
     kept_profile,
+    open_converter,
 )
-from packbuilder.errors import ConversionError
+from packbuilder.convert import libreoffice as libreoffice_module
+from packbuilder.errors import ConversionError, Source
+from packbuilder.settings import Settings, settings
 from tests.factory import write_docx
 
 FAKE = r"""#!{python}
@@ -142,8 +149,8 @@ def test_default_processes(
     monkeypatch: pytest.MonkeyPatch, cores: int | None, env: str, expected: int
 ) -> None:
     monkeypatch.setattr(os, "cpu_count", lambda: cores)
-    monkeypatch.setenv("PACKBUILDER_CONVERT_PROCESSES", env)
-    assert default_processes() == expected
+    chosen = Settings.from_env({"PACKBUILDER_CONVERT_PROCESSES": env}).convert_processes
+    assert chosen == expected
 
 
 def test_a_lone_process_starts_with_the_malloc_tuning(fake_soffice: Path, tmp_path: Path) -> None:
@@ -203,7 +210,7 @@ def test_profiles_are_kept_between_builds_and_never_shared(
     lo.convert(docs(tmp_path / "b", "two"), tmp_path / "o2")
     first, second = starts(fake_soffice)
     assert first["profile"] == second["profile"]
-    assert _profile_dir(first).is_relative_to(cache_dir().resolve())
+    assert _profile_dir(first).is_relative_to(settings().cache_dir.resolve())
     with kept_profile() as held:  # another build is using that profile now
         assert held == _profile_dir(first)
         lo.convert(docs(tmp_path / "c", "three"), tmp_path / "o3")
@@ -216,9 +223,9 @@ def test_a_failure_discards_the_kept_profile(fake_soffice: Path, tmp_path: Path)
             docs(tmp_path / "in", "CRASH always"), tmp_path / "out"
         )
     kept, fresh = starts(fake_soffice)
-    assert _profile_dir(kept).is_relative_to(cache_dir().resolve())
+    assert _profile_dir(kept).is_relative_to(settings().cache_dir.resolve())
     assert not _profile_dir(kept).exists()
-    assert not _profile_dir(fresh).is_relative_to(cache_dir().resolve())
+    assert not _profile_dir(fresh).is_relative_to(settings().cache_dir.resolve())
 
 
 def test_a_crash_is_retried_once_and_half_written_pdfs_are_redone(
@@ -317,7 +324,7 @@ def test_real_libreoffice_converts_a_non_ascii_name_alone(
 # --- the cache ----------------------------------------------------------------------------------
 
 
-class Counting:
+class Counting(Converter):
     """A converter recording what it is asked to convert; each PDF reads its document's text."""
 
     def __init__(self, version: str = "v1") -> None:
@@ -327,8 +334,16 @@ class Counting:
     def version(self) -> str:
         return self._version
 
-    def convert(self, documents, outdir):  # type: ignore[no-untyped-def]
+    def stats(self) -> ConversionStats:
+        return ConversionStats(converted=sum(len(b) for b in self.batches))
+
+    def close(self) -> None:
+        self.closed = True
+
+    def convert(self, documents, outdir, *, sources=None):  # type: ignore[no-untyped-def]
         from tests.factory import write_pdf
+
+        self.sources = sources
 
         outdir.mkdir(parents=True, exist_ok=True)
         self.batches.append([d.name for d in documents])
@@ -346,7 +361,7 @@ def test_the_cache_converts_the_same_bytes_once(tmp_path: Path) -> None:
     second = cache.convert([a, b], tmp_path / "o2")
     assert inner.batches == [["paper 0.docx", "paper 1.docx"]]
     assert [first_text(p) for p in first] == [first_text(p) for p in second]
-    assert (cache.hits, cache.misses) == (2, 2)
+    assert cache.stats() == ConversionStats(converted=2, cached=2)
     b.write_text("beta, revised\n")
     cache.convert([a, b], tmp_path / "o3")
     assert inner.batches[1] == ["paper 1.docx"]
@@ -413,8 +428,7 @@ def _soffice_running(profile_hint: str) -> list[str]:
 @pytest.mark.libreoffice
 def test_prestarted_libreoffice_takes_the_first_conversion_and_is_gone_after(tmp_path: Path,
                                                                               monkeypatch) -> None:
-    monkeypatch.setenv("PACKBUILDER_CACHE", str(tmp_path / "cache"))
-    lo = LibreOffice()
+    lo = LibreOffice(settings=Settings(cache_dir=tmp_path / "cache"))
     lo.prestart()
     warm = lo._warm
     assert warm is not None and warm.proc.poll() is None, "prestart started no LibreOffice"
@@ -431,8 +445,7 @@ def test_prestarted_libreoffice_takes_the_first_conversion_and_is_gone_after(tmp
 @pytest.mark.libreoffice
 def test_prestarted_libreoffice_is_stopped_when_no_conversion_comes(tmp_path: Path,
                                                                     monkeypatch) -> None:
-    monkeypatch.setenv("PACKBUILDER_CACHE", str(tmp_path / "cache"))
-    lo = LibreOffice()
+    lo = LibreOffice(settings=Settings(cache_dir=tmp_path / "cache"))
     lo.prestart()
     warm = lo._warm
     assert warm is not None and warm.proc.poll() is None
@@ -443,12 +456,9 @@ def test_prestarted_libreoffice_is_stopped_when_no_conversion_comes(tmp_path: Pa
 
 @pytest.mark.libreoffice
 def test_prestarted_libreoffice_does_not_outlive_its_limit(tmp_path: Path, monkeypatch) -> None:
-    """A build killed before its conversion leaves no LibreOffice running for ever."""
-    from packbuilder import convert
-
-    monkeypatch.setenv("PACKBUILDER_CACHE", str(tmp_path / "cache"))
-    monkeypatch.setattr(convert, "WARM_LIMIT", 3)
-    lo = LibreOffice()
+    """A prestarted LibreOffice whose guard is gone too still ends: coreutils' timeout."""
+    monkeypatch.setattr(libreoffice_module, "WARM_LIMIT", 3)
+    lo = LibreOffice(settings=Settings(cache_dir=tmp_path / "cache"))
     lo.prestart()
     warm = lo._warm
     assert warm is not None
@@ -459,3 +469,189 @@ def test_prestarted_libreoffice_does_not_outlive_its_limit(tmp_path: Path, monke
         assert _soffice_running(str(tmp_path / "cache")) == [], "LibreOffice outlived its limit"
     finally:
         lo.close()
+
+
+# --- errors name the user's file, or the disk -----------------------------------------------------
+
+
+def test_a_hang_names_the_source_not_the_scratch_copy(fake_soffice: Path, tmp_path: Path) -> None:
+    """A data paper is converted from a Word file rendered in a scratch folder: the error must
+    name the user's workbook (the source), and say LibreOffice may be at fault."""
+    rendered = docs(tmp_path / "scratch", "fine", "HANG rendered")
+    workbook = Source(tmp_path / "Plan.xlsx", "Plan")
+    sources = [Source(tmp_path / "fine.docx"), workbook]
+    lo = LibreOffice(soffice=str(fake_soffice), timeout=1, processes=1)
+    with pytest.raises(ConversionError) as caught:
+        lo.convert(rendered, tmp_path / "out", sources=sources)
+    message = str(caught.value)
+    assert "Plan.xlsx, sheet Plan" in message and "hung" in message
+    assert "LibreOffice itself may be at fault" in message
+    assert "scratch" not in message and "paper 1" not in message
+
+
+def test_a_crash_names_the_source(fake_soffice: Path, tmp_path: Path) -> None:
+    rendered = docs(tmp_path / "scratch", "CRASH rendered")
+    with pytest.raises(ConversionError) as caught:
+        LibreOffice(soffice=str(fake_soffice), timeout=10, processes=1).convert(
+            rendered, tmp_path / "out", sources=[Source(tmp_path / "Returns.xlsx")]
+        )
+    message = str(caught.value)
+    assert message.startswith("Returns.xlsx: ") or "/Returns.xlsx: " in message
+    assert "may be at fault" in message and "scratch" not in message
+
+
+def test_the_cache_names_the_source_of_an_unreadable_document(tmp_path: Path) -> None:
+    inner = Counting()
+    with pytest.raises(ConversionError, match=r"Minutes\.xlsx.*cannot read"):
+        CachingConverter(inner, tmp_path / "cache").convert(
+            [tmp_path / "scratch-0001.docx"], tmp_path / "out",
+            sources=[Source(tmp_path / "Minutes.xlsx")],
+        )
+    a, b = docs(tmp_path / "in", "one", "two")
+    CachingConverter(inner, tmp_path / "cache").convert(
+        [a, b], tmp_path / "o", sources=[Source(tmp_path / "A.xlsx"), Source(tmp_path / "B.xlsx")]
+    )
+    assert inner.sources == [Source(tmp_path / "A.xlsx"), Source(tmp_path / "B.xlsx")]
+
+
+def _enospc(*_args, **_kwargs):  # type: ignore[no-untyped-def]
+    raise OSError(28, "No space left on device")
+
+
+def test_a_full_scratch_disk_while_staging_blames_the_disk(
+    fake_soffice: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    papers = docs(tmp_path / "in", "one")
+    monkeypatch.setattr(shutil, "copyfile", _enospc)
+    with pytest.raises(ConversionError) as caught:
+        LibreOffice(soffice=str(fake_soffice), processes=1).convert(papers, tmp_path / "out")
+    message = str(caught.value)
+    assert "disk" in message and "full" in message
+    assert "paper 0" not in message and "cannot read" not in message
+
+
+def test_libreoffice_failing_on_a_full_disk_blames_the_disk(
+    fake_soffice: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """LibreOffice writes no PDF when the disk is full, just as for a bad document: with (almost)
+    no space left, the disk is named, not the paper."""
+    monkeypatch.setattr(libreoffice_module, "free_bytes", lambda _folder: 1024)
+    with pytest.raises(ConversionError) as caught:
+        LibreOffice(soffice=str(fake_soffice), timeout=10, processes=1).convert(
+            docs(tmp_path / "in", "CRASH as on a full disk"), tmp_path / "out"
+        )
+    message = str(caught.value)
+    assert "disk" in message and "full" in message and "paper 0" not in message
+
+
+@pytest.mark.parametrize("broken", ["full", "not a folder"])
+def test_a_cache_that_cannot_be_written_is_skipped(tmp_path: Path, broken: str) -> None:
+    (tmp_path / "in").mkdir()
+    a = tmp_path / "in" / "a.docx"
+    a.write_text("alpha\n")
+    inner = Counting()
+    if broken == "full":
+        cache = CachingConverter(inner, tmp_path / "cache")
+        key = cache.key(a)
+        target = tmp_path / "cache" / key[:2] / f"{key}.pdf"
+        target.parent.mkdir(parents=True)
+        # the entry is written aside first, under this name: make that write hit a full disk
+        aside = target.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+        aside.symlink_to("/dev/full")
+    else:
+        (tmp_path / "cache").write_text("a file where the cache folder should be")
+        cache = CachingConverter(inner, tmp_path / "cache" / "sub")
+    (pdf,) = cache.convert([a], tmp_path / "o1")
+    assert first_text(pdf).startswith("616c7068610a")  # "alpha\n" in hex, as Counting writes
+    if broken == "full":  # no entry, half-written or whole, and the aside file is gone
+        assert not target.exists() and not aside.exists()
+    (again,) = cache.convert([a], tmp_path / "o2")
+    assert first_text(again) == first_text(pdf)
+    assert len(inner.batches) == 2  # nothing was cached, so it is converted again
+
+
+# --- the converter's life: statistics, closing, dying with the build -----------------------------
+
+
+def test_open_converter_counts_and_closes(
+    fake_soffice: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", f"{fake_soffice.parent}{os.pathsep}{os.environ['PATH']}")
+    a, b = docs(tmp_path / "in", "alpha", "beta")
+    with open_converter(settings=Settings(cache_dir=tmp_path / "cache")) as conv:
+        conv.convert([a, b], tmp_path / "o1")
+        conv.convert([a, b, a], tmp_path / "o2")
+        assert conv.stats() == ConversionStats(converted=2, cached=3)
+    conv.close()  # idempotent
+    with open_converter(cache=False, settings=Settings(cache_dir=tmp_path / "cache")) as plain:
+        plain.convert([a], tmp_path / "o3")
+        assert plain.stats() == ConversionStats(converted=1, cached=0)
+    assert len(starts(fake_soffice)) == 2
+
+
+def _dies_within(pids: list[int], seconds: float) -> list[int]:
+    """The pids still alive after waiting up to `seconds` for them to die."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and any(_alive(p) for p in pids):
+        time.sleep(0.1)
+    return [p for p in pids if _alive(p)]
+
+
+def test_a_killed_build_leaves_no_libreoffice_behind(fake_soffice: Path, tmp_path: Path) -> None:
+    """SIGKILL of the build mid-conversion: LibreOffice and its child die within seconds."""
+    (paper,) = docs(tmp_path / "in", "HANG for ever")
+    code = (
+        "import sys\nfrom pathlib import Path\nfrom packbuilder.convert import LibreOffice\n"
+        "from packbuilder.settings import Settings\n"
+        f"lo = LibreOffice(soffice={str(fake_soffice)!r}, timeout=600, processes=1,"
+        f" settings=Settings(cache_dir=Path({str(tmp_path / 'cache')!r})))\n"
+        f"lo.convert([Path({str(paper)!r})], Path({str(tmp_path / 'out')!r}))\n"
+    )
+    build = subprocess.Popen([sys.executable, "-c", code])
+    child_pid = fake_soffice.parent / "fake-state" / "child.pid"
+    try:
+        deadline = time.monotonic() + 30
+        while not child_pid.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert child_pid.exists(), "the fake LibreOffice never started"
+    finally:
+        build.send_signal(signal.SIGKILL)
+        build.wait()
+    pids = [starts(fake_soffice)[0]["pid"], int(child_pid.read_text())]
+    survivors = _dies_within(pids, 5)
+    for pid in survivors:  # clean up after a failure, then fail
+        os.kill(pid, signal.SIGKILL)
+    assert survivors == [], "LibreOffice outlived the build that started it"
+
+
+@pytest.mark.libreoffice
+def test_a_killed_build_leaves_no_prestarted_libreoffice_behind(tmp_path: Path) -> None:
+    """The real LibreOffice, started ahead of the build (oosplash, then soffice.bin, in the network
+    sandbox under timeout): all of it dies within seconds of the build's SIGKILL."""
+    cache = tmp_path / "cache"
+    code = (
+        "import time\nfrom pathlib import Path\nfrom packbuilder.convert import LibreOffice\n"
+        "from packbuilder.settings import Settings\n"
+        f"LibreOffice(settings=Settings(cache_dir=Path({str(cache)!r}))).prestart()\n"
+        "time.sleep(120)\n"
+    )
+    build = subprocess.Popen([sys.executable, "-c", code])
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not any(
+            "soffice.bin" in line for line in _soffice_running(str(cache))
+        ):
+            time.sleep(0.2)
+        running = _soffice_running(str(cache))
+        assert any("soffice.bin" in line for line in running), "LibreOffice never started"
+    finally:
+        build.send_signal(signal.SIGKILL)
+        build.wait()
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and _soffice_running(str(cache)):
+        time.sleep(0.1)
+    survivors = _soffice_running(str(cache))  # by profile: oosplash may have restarted soffice.bin
+    for line in survivors:  # clean up after a failure, then fail
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(int(line.split()[0]), signal.SIGKILL)
+    assert survivors == [], "LibreOffice outlived the build that started it"

@@ -10,16 +10,18 @@ regular file, and a full disk is an OSError(ENOSPC) injected where the pack is c
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import errno
 import itertools
 import json
 import os
-import random
+import re
 import shutil
 import signal
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -28,12 +30,15 @@ from pypdf import PdfReader
 from packbuilder import publish as publish_module
 from packbuilder.build import build
 from packbuilder.errors import PublishError
-from packbuilder.publish import MANIFEST
+from packbuilder.meeting import load_meeting
+from packbuilder.publish import STAGING, BuiltPack, current_versions
+from packbuilder.versions import edition
 from tests.factory import make_meeting
 
 ROOT = Path(__file__).resolve().parent.parent
 NAME = "meeting"
 PACK = f"{NAME}-agenda-pack.pdf"
+MANIFEST = f"packbuilder-{NAME}.json"
 
 pytestmark = pytest.mark.libreoffice
 
@@ -56,7 +61,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return {
         str(p.relative_to(folder)): p.read_bytes()
         for p in sorted(folder.rglob("*"))
-        if p.is_file() and p.name != ".packbuilder.lock"
+        if p.is_file() and not p.name.endswith(".lock")
     }
 
 
@@ -96,6 +101,7 @@ def test_disk_full_keeps_the_previous_pack(
     out = tmp_path / "out"
     build(folder, out, converter=libreoffice)
     before = snapshot(out)
+    meeting(tmp_path, venue="Warspite Room, Council House")  # a new version to publish
 
     def full(*_args, **_kwargs):  # type: ignore[no-untyped-def]
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
@@ -113,7 +119,7 @@ def test_disk_full_keeps_the_previous_pack(
         real_fsync = publish_module._fsync
 
         def fsync(path: Path) -> None:
-            if path.name == MANIFEST:
+            if path.name == "manifest.json":  # the record, written aside before its rename
                 full()
             real_fsync(path)
 
@@ -138,6 +144,7 @@ def test_disk_full_while_assembling_is_one_clear_line(
     out = tmp_path / "out"
     build(folder, out, converter=libreoffice)
     before = snapshot(out)
+    meeting(tmp_path, venue="Warspite Room, Council House")  # a new version to publish
 
     def full(*_args, **_kwargs):  # type: ignore[no-untyped-def]
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
@@ -146,8 +153,9 @@ def test_disk_full_while_assembling_is_one_clear_line(
     result = CliRunner().invoke(cli.cli, ["build", str(folder), "--output", str(out)])
     assert snapshot(out) == before
     assert result.exit_code == 1, result.output
-    assert len(result.output.splitlines()) == 1
-    assert "No space left" in result.output or "disk is full" in result.output
+    assert len(result.output.splitlines()) == 1, result.output
+    assert result.output.startswith("error: "), result.output
+    assert "the disk is full" in result.output and "previous pack is untouched" in result.output
 
 
 def test_stale_staging_of_a_killed_build_is_cleared(tmp_path: Path, libreoffice) -> None:
@@ -164,27 +172,48 @@ def test_stale_staging_of_a_killed_build_is_cleared(tmp_path: Path, libreoffice)
     build(folder, out, converter=libreoffice)
     assert not stale.exists()
     assert live.exists()
-    assert {p.name for p in out.iterdir() if not p.name.startswith(".")} == {PACK, MANIFEST}
+    assert {p.name for p in out.iterdir() if not p.name.startswith(".")} == {"public", MANIFEST}
+    assert [p.name for p in (out / "public").glob("*.pdf")] == [PACK]
 
 
 class Killed(BaseException):
     """Stands for SIGKILL: not an Exception, so no `except Exception` in the code can swallow it."""
 
 
-def test_publish_stopped_at_every_step_leaves_old_or_new_packs(tmp_path: Path, monkeypatch) -> None:
+def test_publish_stopped_at_every_step_leaves_old_or_new_packs(  # noqa: C901 - one story
+    tmp_path: Path, monkeypatch
+) -> None:
     """Stop `publish` at each of its file operations in turn: every pack is old or new, whole."""
     names = [f"{NAME}-agenda-pack-public.pdf", f"{NAME}-agenda-pack-private.pdf"]
+    folders = {names[0]: "public", names[1]: "private"}
     old = {n: f"%PDF old {n} ".encode() * 500 for n in names}
     new = {n: f"%PDF new {n} ".encode() * 700 for n in names}
-    built = tmp_path / "built"
-    built.mkdir()
-    for n in names:
-        (built / n).write_bytes(new[n])
+    for version, content in ((1, old), (2, new)):
+        (tmp_path / f"v{version}").mkdir()
+        for n in names:
+            (tmp_path / f"v{version}" / n).write_bytes(content[n])
+    meeting = load_meeting(make_meeting(tmp_path / NAME, items=[{"title": "Apologies"}]))
+    day = dt.date(2020, 2, 26)
+
+    def packs(version: int, out: Path) -> list[BuiltPack]:
+        current = current_versions(out, NAME)
+        made = []
+        for n in names:
+            ed = edition(current[n][0] if n in current else None, f"key{version}", day, True)
+            path = tmp_path / f"v{version}" / n
+            made.append(BuiltPack(n, n, "public" in n, 1, 0, 0, f"key{version}", ed, path))
+        return made
+
+    first = tmp_path / "first"
+    publish_module.publish(meeting, packs(1, first), first)
+    for n in range(1, 40):  # copied before shutil is patched below
+        shutil.copytree(first, tmp_path / f"out{n}")
     steps = {
         "copyfile": publish_module.shutil.copyfile,
         "_fsync": publish_module._fsync,
         "replace": publish_module.os.replace,
         "_fsync_dir": publish_module._fsync_dir,
+        "link": publish_module.os.link,
     }
     calls = 0
     stop_at = 0
@@ -206,29 +235,34 @@ def test_publish_stopped_at_every_step_leaves_old_or_new_packs(tmp_path: Path, m
     monkeypatch.setattr(publish_module, "_fsync", step(steps["_fsync"]))
     monkeypatch.setattr(publish_module.os, "replace", step(steps["replace"]))
     monkeypatch.setattr(publish_module, "_fsync_dir", step(steps["_fsync_dir"]))
+    monkeypatch.setattr(publish_module.os, "link", step(steps["link"]))
     for stop_at in itertools.count(1):
         out = tmp_path / f"out{stop_at}"
-        out.mkdir()
-        for n in names:
-            (out / n).write_bytes(old[n])
         calls = 0
         try:
-            publish_module.publish({n: built / n for n in names}, out, {"packs": {}})
+            publish_module.publish(meeting, packs(2, out), out)
         except Killed:
             stopped = True
         else:
             stopped = False
         for n in names:
-            assert (out / n).read_bytes() in (old[n], new[n]), f"stopped at step {stop_at}"
+            assert (out / folders[n] / n).read_bytes() in (old[n], new[n]), f"step {stop_at}"
         visible = {p.name for p in out.iterdir() if not p.name.startswith(".")}
-        assert visible <= {*names, MANIFEST}
+        assert visible <= {"public", "private", "archive", MANIFEST}
         if not stopped:
             break
-    assert stop_at > 6  # every step was tried: two copies, their fsyncs, the renames
+    assert stop_at > 8  # every step was tried: two copies, their fsyncs, archive links, renames
+    for n in names:  # the finished publish kept the first version in the archive
+        archived = out / "archive" / n.replace(".pdf", ".v1.pdf")
+        assert archived.read_bytes() == old[n]
 
 
 def _page_texts(path: Path) -> list[str]:
-    return [p.extract_text() for p in PdfReader(path).pages]
+    """The pack's text, without the frontsheet's "Published" line: every finished build of a
+    changed meeting is a new version, dated and numbered, so the venue tells the builds apart."""
+    texts = [p.extract_text() for p in PdfReader(path).pages]
+    texts[0] = re.sub(r"Published .*?(?=Item Subject)", "", texts[0], flags=re.S)
+    return texts
 
 
 def _pids_mentioning(marker: str) -> list[int]:
@@ -257,71 +291,138 @@ def _reap_orphans(marker: str, grace: float = 10.0) -> None:
             os.kill(pid, signal.SIGKILL)
 
 
-def test_sigkill_at_random_moments_never_leaves_a_broken_pack(tmp_path: Path, libreoffice) -> None:
-    """Kill builds at random moments for ~45 s: the pack is always a complete one of some build.
+VENUES = ["Room 1, Council House", "Warspite Room, Council House"]
 
-    The meeting alternates between two venues, so that a new pack can be told from the old one.
+
+PUBLISH_STEPS = ["staging made", "manifest staged", "pack replaced"]
+
+
+def _identity(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+@dataclass
+class KillRig:
+    """A meeting whose two venues give two different complete packs, and builds to kill.
+
+    `complete[v]` is the page text of a complete pack of venue v; `current` is the venue of the
+    pack in the output folder; `span` follows how long a build takes on this machine now.
     """
-    venues = ["Room 1, Council House", "Warspite Room, Council House"]
-    tmp = tmp_path / "tmp-kill"  # the builds' TMPDIR: its path marks their LibreOffice processes
-    tmp.mkdir()
-    env = dict(os.environ, TMPDIR=str(tmp), PYTHONPATH=str(ROOT))
-    out = tmp_path / "out"
-    complete = []  # the page texts of a complete pack of each venue
-    started = time.monotonic()
-    for venue in venues:
-        meeting(tmp_path, venue)
-        result = run_cli("build", NAME, "--output", "out", cwd=tmp_path, env=env)
-        assert result.returncode == 0, result.stderr
-        complete.append(_page_texts(out / PACK))
-    assert complete[0] != complete[1]
-    # kill anywhere from the start to a little after a build would have finished, so that some
-    # kills land while the pack is being published
-    span = (time.monotonic() - started) / 2 * 1.3
-    seed = int(os.environ.get("KILL_SEED", random.randrange(1 << 30)))
-    rng = random.Random(seed)
-    deadline = time.monotonic() + float(os.environ.get("KILL_SECONDS", "45"))
-    seen = [0, 0]
-    current = 1  # the venue of the pack in the output folder
-    kills = finished = 0
-    while time.monotonic() < deadline:
-        meeting(tmp_path, venues[1 - current])  # a build that finishes changes the pack
+
+    work: Path
+    env: dict[str, str]
+    complete: list[list[str]]
+    span: float
+    current: int = 1
+    kills: int = 0
+    finished: int = 0
+    seen: int = 0  # builds killed after the file they were waiting for appeared
+
+    @property
+    def out(self) -> Path:
+        return self.work / "out"
+
+    @classmethod
+    def start(cls, work: Path) -> KillRig:
+        tmp = work / "tmp-kill"  # the builds' TMPDIR: its path marks their LibreOffice processes
+        tmp.mkdir()
+        env = dict(os.environ, TMPDIR=str(tmp), PYTHONPATH=str(ROOT))
+        complete = []
+        # the first build of each venue converts its frontsheet; the third, timed, is what the
+        # builds to kill will be like: both frontsheets are in the conversion cache by then
+        for venue in [*VENUES, VENUES[0]]:
+            meeting(work, venue)
+            started = time.monotonic()
+            result = run_cli("build", NAME, "--output", "out", cwd=work, env=env)
+            assert result.returncode == 0, result.stderr
+            complete.append(_page_texts(work / "out" / "public" / PACK))
+        assert complete[0] != complete[1] and complete[2] == complete[0]
+        return cls(work, env, complete[:2], span=time.monotonic() - started, current=0)
+
+    def build_and_kill(self, after: float, once: str | None = None) -> None:
+        """Start a build that would change the pack, SIGKILL it `after` seconds in (or `after`
+        seconds once it has reached a step of publishing, one of PUBLISH_STEPS) unless it has
+        finished by then, and check that the output folder holds a whole pack of one build or the
+        other.
+        """
+        meeting(self.work, VENUES[1 - self.current])
+        before = _identity(self.out / "public" / PACK)
         proc = subprocess.Popen(
             [sys.executable, "-m", "packbuilder", "build", NAME, "--output", "out"],
-            cwd=tmp_path,
-            env=env,
+            cwd=self.work,
+            env=self.env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
         launched = time.monotonic()
-        # half the kills anywhere, half near the end of a build, where the pack is published
-        time.sleep(rng.uniform(0.0, span) if rng.random() < 0.5 else rng.uniform(0.6, 0.9) * span)
+        if once:
+            give_up = launched + 10 * self.span
+            while not self._reached(once, proc.pid, before):
+                if proc.poll() is not None or time.monotonic() > give_up:
+                    break
+                time.sleep(0.0002)
+            else:
+                self.seen += 1
+        time.sleep(after)
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
-            kills += 1
+            self.kills += 1
         proc.wait()
         if proc.returncode == 0:
-            finished += 1
+            self.finished += 1
             # builds slow down and speed up with the machine's load: follow them
-            span = 0.5 * span + 0.5 * 1.3 * (time.monotonic() - launched)
-        _reap_orphans(str(tmp))
-        visible = {p.name for p in out.iterdir() if not p.name.startswith(".")}
-        assert visible == {PACK, MANIFEST}, f"seed {seed}: {visible}"
-        texts = _page_texts(out / PACK)
-        assert texts in complete, f"seed {seed}: the pack is not a complete pack of either build"
-        current = complete.index(texts)
-        seen[current] += 1
-        manifest = json.loads((out / MANIFEST).read_text())
-        assert set(manifest["packs"]) == {PACK}, f"seed {seed}"
+            self.span = 0.5 * self.span + 0.5 * (time.monotonic() - launched)
+        _reap_orphans(self.env["TMPDIR"])
+        where = f"killed {after:.2f} s in"
+        visible = {p.name for p in self.out.iterdir() if not p.name.startswith(".")}
+        assert visible <= {"public", "archive", MANIFEST}, f"{where}: {visible}"
+        assert [p.name for p in (self.out / "public").glob("*.pdf")] == [PACK], where
+        texts = _page_texts(self.out / "public" / PACK)
+        assert texts in self.complete, f"{where}: the pack is not a complete pack of either build"
+        self.current = self.complete.index(texts)
+        manifest = json.loads((self.out / MANIFEST).read_text())
+        assert set(manifest["packs"]) == {PACK}, where
+
+    def _reached(self, step: str, pid: int, before: tuple[int, int, int] | None) -> bool:
+        if step == "staging made":  # the packs are being copied into the build's staging folder
+            return any(self.out.glob(f"{STAGING}{pid}-*"))
+        if step == "manifest staged":  # the packs are copied; next come the renames into place
+            return any(self.out.glob(f"{STAGING}{pid}-*/manifest.json"))
+        assert step == "pack replaced", step  # the pack in the output folder is not the old one
+        return _identity(self.out / "public" / PACK) != before
+
+    def finish(self) -> None:
+        """A build after the kills succeeds and clears every killed build's staging folder."""
+        final = run_cli("build", NAME, "--output", "out", cwd=self.work, env=self.env)
+        assert final.returncode == 0, final.stderr
+        assert not list(self.out.glob(".staging-*")), "a killed build's staging folder was left"
+
+
+# Fixed kill moments: fractions of a build's time (reading, converting, assembling), then each
+# step of publishing, which takes a few milliseconds: killed the moment a build reaches it. A
+# publish that wrote the pack in place, or renamed it before it was whole, fails here. `make fuzz`
+# kills at random moments for longer (tests/fuzz/test_sigkill.py).
+KILL_FRACTIONS = [0.1, 0.5, 0.85]
+
+
+def test_sigkill_at_fixed_moments_never_leaves_a_broken_pack(tmp_path: Path, libreoffice) -> None:
+    rig = KillRig.start(tmp_path)
+    for fraction in KILL_FRACTIONS:
+        rig.build_and_kill(fraction * rig.span)
+    for step in PUBLISH_STEPS:
+        rig.build_and_kill(0.0, once=step)
     print(
-        f"sigkill loop: seed {seed}, span {span:.1f} s, {kills} kills, {finished} finished, "
-        f"packs seen {seen}",
+        f"sigkill: span {rig.span:.2f} s, {rig.kills} kills ({rig.seen} in publish), "
+        f"{rig.finished} finished",
         file=sys.stderr,
     )
-    assert kills >= 5
-    final = run_cli("build", NAME, "--output", "out", cwd=tmp_path, env=env)
-    assert final.returncode == 0, final.stderr
-    assert not list(out.glob(".staging-*")), "a killed build's staging folder was not cleared"
+    assert rig.kills >= 3, f"builds finished before most kills ({rig.finished} finished)"
+    assert rig.seen == len(PUBLISH_STEPS), "a build finished before it was seen publishing"
+    rig.finish()
 
 
 def test_a_pack_that_cannot_be_cleaned_is_not_published(
@@ -336,7 +437,7 @@ def test_a_pack_that_cannot_be_cleaned_is_not_published(
     out = tmp_path / "out"
     build(folder, out, converter=libreoffice)
     before = snapshot(out)
-    (folder / "report.pdf").write_bytes((folder / "budget.pdf").read_bytes())  # a changed input
+    meeting(tmp_path, venue="Warspite Room, Council House")  # a new version to publish
 
     def broken(*_args, **_kwargs):  # type: ignore[no-untyped-def]
         raise RecursionError("too deep")

@@ -65,6 +65,33 @@ def test_page_references_worked_by_hand(counts, expected):
     assert [p.pages_ref for p in layout.items] == expected
 
 
-def test_empty_item_is_refused():
-    with pytest.raises(ValueError):
-        lay_out([("1", [])])
+@pytest.mark.parametrize(
+    ("counts", "fillers", "total"),
+    [
+        ([[3], [8], [10]], [4], 22),
+        ([[1], [1], [1]], [2, 4], 5),
+        ([[2, 3], [2]], [6], 8),
+        ([[5]], [], 5),  # the last item never gets a filler
+        ([], [], 0),  # a pack whose papers are all exempt or to follow
+    ],
+)
+def test_fillers_and_total_worked_by_hand(counts, fillers, total):
+    layout = lay_out(list(enumerate(counts)))
+    assert layout.filler_pages() == fillers
+    assert layout.total == total
+
+
+def test_items_are_found_by_their_key():
+    layout = lay_out([("1", [3]), ("4", [2, 1]), ("7", [1])])
+    placed = layout.item("4")
+    assert placed is not None
+    assert (placed.first, placed.last, placed.filler_after) == (5, 8, True)
+    assert [(d.first, d.last) for d in placed.documents] == [(5, 6), (7, 7)]
+    assert layout.item("7").pages_ref == "(Page 9)"  # type: ignore[union-attr]
+    assert layout.item("2") is None  # listed without papers: not in the layout
+
+
+@pytest.mark.parametrize("counts", [[], [2, 0], [-1]])
+def test_an_item_without_pages_is_refused(counts):
+    with pytest.raises(ValueError, match=r"item '1' needs documents of at least one page"):
+        lay_out([("0", [1]), ("1", counts)])

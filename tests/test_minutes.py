@@ -109,33 +109,38 @@ def load(path: Path):  # type: ignore[no-untyped-def]
 
 
 def test_loads_attendance_chair_first_and_grouped(tmp_path: Path) -> None:
-    ctx = load(write_minutes(tmp_path / "m.xlsx")).context
-    assert [p.name for p in ctx["present"]] == ["Colin Chair", "Priya Member"]
-    assert ctx["present"][0].chair and not ctx["present"][1].chair
-    assert ctx["present"][0].line == "Colin Chair, Chief Superintendent, Police"
-    assert [p.line for p in ctx["apologies"]] == ["Ann Apology, Fire Service"]
-    assert [p.name for p in ctx["in_attendance"]] == ["Otto Officer"]
-    assert [p.name for p in ctx["absent"]] == ["Abe Absent"]
-    assert (ctx["start"], ctx["finish"]) == (dt.time(14, 0), dt.time(16, 30))
+    minutes = load(write_minutes(tmp_path / "m.xlsx")).data
+    assert [p.name for p in minutes.present] == ["Colin Chair", "Priya Member"]
+    assert minutes.present[0].chair and not minutes.present[1].chair
+    assert minutes.present[0].line == "Colin Chair, Chief Superintendent, Police"
+    assert [p.line for p in minutes.apologies] == ["Ann Apology, Fire Service"]
+    assert [p.name for p in minutes.in_attendance] == ["Otto Officer"]
+    assert [p.name for p in minutes.absent] == ["Abe Absent"]
+    assert (minutes.start, minutes.finish) == (dt.time(14, 0), dt.time(16, 30))
 
 
 def test_loads_minutes_with_their_actions_and_the_log(tmp_path: Path) -> None:
     loaded = load(write_minutes(tmp_path / "m.xlsx"))
-    ctx = loaded.context
-    assert [m.number for m in ctx["minutes"]] == [48, 49, 50]
-    m49 = ctx["minutes"][1]
+    minutes = loaded.data
+    assert [m.number for m in minutes.minutes] == [48, 49, 50]
+    m49 = minutes.minutes[1]
     assert m49.discussed == ("hate crime reporting;", "cyber-crime")
     assert m49.agreed == ("the assessment is signed off;", "the plan is refreshed")
-    assert [b.text for b in ctx["minutes"][0].narrative] == [
+    assert [b.text for b in minutes.minutes[0].narrative] == [
         "The Chair welcomed everyone.",
         "Apologies were noted.",
     ]
     assert [(a.text, a.owner, a.due) for a in m49.actions] == [
         ("Publish the assessment", "Ann Analyst", dt.date(2019, 10, 31))
     ]
-    assert [(a.minute, a.status) for a in ctx["actions"]] == [(49, "Open"), (50, "Done")]
-    assert ctx["future_meetings"][0].date == dt.date(2020, 3, 5)
-    assert loaded.warnings == []
+    assert [(a.minute, a.status) for a in minutes.actions] == [(49, "Open"), (50, "Done")]
+    assert minutes.future_meetings[0].date == dt.date(2020, 3, 5)
+    assert loaded.warnings == ()
+    # every row keeps where it was typed, for later stages' messages
+    assert (m49.source.sheet, m49.source.cell) == ("Minutes", "A3")
+    assert (m49.actions[0].source.sheet, m49.actions[0].source.cell) == ("Actions", "A2")
+    chair = minutes.present[0]  # listed first, typed on the second row
+    assert (chair.source.sheet, chair.source.cell) == ("Attendance", "A3")
     assert "30 September 2019" in loaded.title
 
 
@@ -209,7 +214,7 @@ BAD = {
         dict(attendance=_replace(ATTENDANCE, 0, 4, "maybe")),
         "Attendance",
         "E2",
-        "'yes' or blank",
+        "'yes', 'no' or blank",
     ),
     "finish time not a time": (
         dict(meeting=[*MEETING[:3], ("Finish time", "teatime"), *MEETING[4:]]),
@@ -272,7 +277,7 @@ def test_action_without_owner_is_a_warning_naming_the_cell(tmp_path: Path) -> No
     loaded = load(write_minutes(tmp_path / "m.xlsx", actions=_replace(ACTIONS, 1, 2, None)))
     assert len(loaded.warnings) == 1
     assert "sheet Actions, cell C3" in loaded.warnings[0] and "no owner" in loaded.warnings[0]
-    assert loaded.context["actions"][1].owner == ""
+    assert loaded.data.actions[1].owner == ""
 
 
 def test_nobody_marked_chair_is_a_warning(tmp_path: Path) -> None:
@@ -281,12 +286,10 @@ def test_nobody_marked_chair_is_a_warning(tmp_path: Path) -> None:
 
 
 def test_typed_numbers_in_points_become_list_numbers(tmp_path: Path) -> None:
-    minutes = _replace(
-        MINUTES, 1, 5, "(1) the assessment is signed off\n(2) the plan is refreshed"
-    )
+    minutes = _replace(MINUTES, 1, 5, "(1) the assessment is signed off\n(2) the plan is refreshed")
     loaded = load(write_minutes(tmp_path / "m.xlsx", minutes=minutes))
     # the template's List Number style numbers them; the typed numbers are not printed twice
-    agreed = [m.agreed for m in loaded.context["minutes"] if m.agreed]
+    agreed = [m.agreed for m in loaded.data.minutes if m.agreed]
     assert ("the assessment is signed off", "the plan is refreshed") in agreed
     assert not any("typed number" in w for w in loaded.warnings)
 
@@ -300,7 +303,7 @@ def test_minute_numbers_must_strictly_increase(tmp_path: Path, numbers: list[int
     path = write_minutes(tmp_path / "m.xlsx", minutes=rows, actions=[])
     first_bad = next((i for i in range(1, len(numbers)) if numbers[i] <= numbers[i - 1]), None)
     if first_bad is None:
-        assert [m.number for m in load(path).context["minutes"]] == numbers
+        assert [m.number for m in load(path).data.minutes] == numbers
     else:
         with pytest.raises(PackError) as info:
             load(path)
@@ -320,7 +323,7 @@ def test_document_sheet_selects_the_minutes_kind(tmp_path: Path) -> None:
 
 def _rendered(tmp_path: Path, **change: Any) -> Any:
     loaded = load(write_minutes(tmp_path / "m.xlsx", **change))
-    out = render(TEMPLATE, loaded.context, tmp_path / "minutes.docx")
+    out = render(TEMPLATE, loaded.data, tmp_path / "minutes.docx")
     return Document(str(out))
 
 

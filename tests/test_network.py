@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from packbuilder import convert
-from packbuilder.convert import LibreOffice
+from packbuilder.convert import LibreOffice, no_network_prefix
+from packbuilder.settings import Settings
 
 pytestmark = pytest.mark.libreoffice
 
@@ -92,22 +92,21 @@ def server():  # type: ignore[no-untyped-def]
     httpd.server_close()
 
 
-def test_linked_images_are_not_fetched(tmp_path, server, monkeypatch):
+def test_linked_images_are_not_fetched(tmp_path, server):
     doc = linked_image_docx(tmp_path / "linked.docx", f"{server}/pixel.png")
-    if not convert.no_network_prefix():
+    if not no_network_prefix():
         pytest.fail("no network isolation available (unshare); LibreOffice could fetch links")
-    out = LibreOffice().convert([doc], tmp_path / "out")
+    lo = LibreOffice(settings=Settings(cache_dir=tmp_path / "cache"))
+    out = lo.convert([doc], tmp_path / "out")
     assert out[0].read_bytes().startswith(b"%PDF")
     assert _Counter.hits == []
 
 
-def test_the_test_can_see_a_fetch(tmp_path, server, monkeypatch):
+def test_the_test_can_see_a_fetch(tmp_path, server):
     """Without isolation LibreOffice does fetch the link: so the test above could fail."""
-    monkeypatch.setenv("PACKBUILDER_CONVERT_NETWORK", "allow")
-    convert.no_network_prefix.cache_clear()
-    try:
-        doc = linked_image_docx(tmp_path / "linked.docx", f"{server}/pixel.png")
-        LibreOffice().convert([doc], tmp_path / "out")
-    finally:
-        convert.no_network_prefix.cache_clear()
+    allowed = Settings.from_env(
+        {"PACKBUILDER_CONVERT_NETWORK": "allow", "PACKBUILDER_CACHE": str(tmp_path / "cache")}
+    )
+    doc = linked_image_docx(tmp_path / "linked.docx", f"{server}/pixel.png")
+    LibreOffice(settings=allowed).convert([doc], tmp_path / "out")
     assert _Counter.hits, "LibreOffice did not fetch the linked image even with the network allowed"

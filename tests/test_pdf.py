@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from packbuilder.errors import InputError
+from packbuilder.errors import AssemblyError, InputError
 from packbuilder.pdf import PackWriter, Stamp, check_readable, page_count
 from tests.factory import write_pdf
 
@@ -17,8 +17,9 @@ def test_a_page_tree_two_readers_count_differently_is_refused(tmp_path):
     path = write_pdf(tmp_path / "paper.pdf", 2)
     data = re.sub(rb"/Type /Page(?=\s)", b"/Type .Page", path.read_bytes(), count=1)
     path.write_bytes(data)
-    with pytest.raises(InputError, match="list of pages is damaged"):
+    with pytest.raises(InputError, match="list of pages is damaged") as caught:
         check_readable(path)
+    assert str(caught.value).startswith(f"{path}: ")
 
 
 def test_counts_agree_on_a_sound_pdf(tmp_path):
@@ -27,9 +28,14 @@ def test_counts_agree_on_a_sound_pdf(tmp_path):
 
 
 def test_a_paper_changed_during_the_build_is_an_error_not_a_wrong_pack(tmp_path):
+    # the layout was made for 2 pages; the file now has 3
     path = write_pdf(tmp_path / "paper.pdf", 3)
-    with pytest.raises(Exception, match="counted when the build began"):
+    with pytest.raises(AssemblyError) as caught:
         PackWriter().add_pdf(path, [[Stamp("Page 1", "bottom-centre")]] * 2)
+    message = str(caught.value)
+    assert message.startswith(f"{path}: ")  # names the paper
+    assert "now has 3 pages, not the 2 counted when the build began" in message
+    assert "Build again" in message
 
 
 def test_a_wrong_page_count_in_the_page_tree_is_one_clear_error(tmp_path):
@@ -37,5 +43,7 @@ def test_a_wrong_page_count_in_the_page_tree_is_one_clear_error(tmp_path):
     path = write_pdf(tmp_path / "paper.pdf", 2)
     data = path.read_bytes().replace(b"%PDF", b"$PDF", 1).replace(b"/Count 2", b".Count 2", 1)
     path.write_bytes(data.replace(b"/Font <<\n/F1", b"/Font <<>\n/F1", 1))
-    with pytest.raises(InputError):
+    with pytest.raises(InputError, match="damaged") as caught:
         check_readable(path)
+    assert str(caught.value).startswith(f"{path}, page 1: ")
+    assert "\n" not in str(caught.value)

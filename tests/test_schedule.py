@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -22,17 +23,12 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from packbuilder.cli import cli
+from packbuilder.errors import BuildLockedError
+from packbuilder.lock import lock_path, meeting_lock
 from packbuilder.publish import read_manifest
-from packbuilder.schedule import (
-    LOCK_NAME,
-    Outcome,
-    State,
-    build_due,
-    meeting_lock,
-    meeting_status,
-    statuses,
-)
+from packbuilder.schedule import Outcome, State, build_due, meeting_status, statuses
 from tests.factory import make_meeting, write_pdf
+from tests.fakes import FakeConverter
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -40,24 +36,6 @@ REPO = Path(__file__).resolve().parent.parent
 MEETING = dt.datetime(2020, 3, 5)
 # Thursday 20 Feb: the deadline is 4 working days away (Fri 21, Mon 24, Tue 25, Wed 26)
 TODAY = dt.date(2020, 2, 20)
-
-
-class FakeConverter:
-    """A one-page PDF per document, recording every batch it was asked to convert."""
-
-    def __init__(self) -> None:
-        self.calls: list[list[Path]] = []
-
-    def version(self) -> str:
-        return "fake-1"
-
-    def convert(self, documents: Sequence[Path], outdir: Path) -> list[Path]:
-        self.calls.append(list(documents))
-        outdir.mkdir(parents=True, exist_ok=True)
-        return [
-            write_pdf(outdir / f"{i:04d}.pdf", 1, label=f"converted {d.stem}")
-            for i, d in enumerate(documents)
-        ]
 
 
 def _meeting(
@@ -72,7 +50,7 @@ def _meeting(
 
 
 def _pack_text(outdir: Path) -> str:
-    packs = sorted(outdir.glob("*.pdf"))
+    packs = sorted((outdir / "public").glob("*.pdf"))
     assert packs, f"no pack in {outdir}"
     return "\n".join(page.extract_text() for page in PdfReader(packs[0]).pages)
 
@@ -92,12 +70,12 @@ def test_second_run_builds_nothing(tmp_path: Path) -> None:
     first = _run(inputs, output, conv)
     assert {n: o.action for n, o in first.items()} == {"a": "built", "b": "built"}
     assert len(conv.calls) == 2  # one frontsheet batch per meeting
-    stamps = {n: read_manifest(output / n)["built_at"] for n in ("a", "b")}  # type: ignore[index]
+    stamps = {n: read_manifest(output / n, n)["built_at"] for n in ("a", "b")}  # type: ignore[index]
     second = _run(inputs, output, conv)
     assert {n: o.action for n, o in second.items()} == {"a": "skipped", "b": "skipped"}
     assert all("up to date" in o.message for o in second.values())
     assert len(conv.calls) == 2
-    assert {n: read_manifest(output / n)["built_at"] for n in ("a", "b")} == stamps  # type: ignore[index]
+    assert {n: read_manifest(output / n, n)["built_at"] for n in ("a", "b")} == stamps  # type: ignore[index]
 
 
 def test_changed_paper_makes_its_meeting_stale_and_rebuilt(tmp_path: Path) -> None:
@@ -129,7 +107,7 @@ def test_removed_pack_counts_as_not_built(tmp_path: Path) -> None:
     _meeting(inputs, "a")
     conv = FakeConverter()
     _run(inputs, output, conv)
-    for pack in (output / "a").glob("*.pdf"):
+    for pack in (output / "a" / "public").glob("*.pdf"):
         pack.unlink()
     assert meeting_status(inputs / "a", TODAY, output).state is State.NOT_BUILT
     assert _run(inputs, output, conv)["a"].action == "built"
@@ -169,7 +147,7 @@ def test_a_broken_meeting_fails_alone(tmp_path: Path) -> None:
     assert "not in the meeting folder" in outcomes["a"].message
     assert "\n" not in outcomes["a"].line()
     assert outcomes["b"].action == "built"
-    assert read_manifest(output / "b") is not None
+    assert read_manifest(output / "b", "b") is not None
 
 
 def test_an_unexpected_error_in_one_meeting_does_not_stop_the_others(tmp_path: Path) -> None:
@@ -178,7 +156,9 @@ def test_an_unexpected_error_in_one_meeting_does_not_stop_the_others(tmp_path: P
     _meeting(inputs, "b")
 
     class Exploding(FakeConverter):
-        def convert(self, documents: Sequence[Path], outdir: Path) -> list[Path]:
+        def convert(
+            self, documents: Sequence[Path], outdir: Path, *, sources: object = None
+        ) -> list[Path]:
             if not self.calls:
                 self.calls.append([])
                 raise RuntimeError("boom")
@@ -265,9 +245,22 @@ def test_lock_skips_the_meeting_while_held(tmp_path: Path) -> None:
     inputs, output = tmp_path / "inputs", tmp_path / "output"
     _meeting(inputs, "a")
     conv = FakeConverter()
-    with meeting_lock(output / "a") as locked:
-        assert locked
+    # held by another thread, as a web worker would: the lock is re-entrant only in its own thread
+    holding, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with meeting_lock(output / "a", "a"):
+            holding.set()
+            release.wait(30)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert holding.wait(30)
         outcome = _run(inputs, output, conv)["a"]
+    finally:
+        release.set()
+        holder.join()
     assert outcome.action == "skipped" and "another run" in outcome.message
     assert conv.calls == []
     assert _run(inputs, output, conv)["a"].action == "built"
@@ -282,7 +275,7 @@ def test_lock_is_released_when_its_holder_dies(tmp_path: Path) -> None:
             "-c",
             textwrap.dedent(f"""
         import fcntl, os, sys, time
-        fd = os.open({str(outdir / LOCK_NAME)!r}, os.O_RDWR | os.O_CREAT)
+        fd = os.open({str(lock_path(outdir, "m"))!r}, os.O_RDWR | os.O_CREAT)
         fcntl.flock(fd, fcntl.LOCK_EX)
         print("locked", flush=True)
         time.sleep(60)
@@ -293,13 +286,16 @@ def test_lock_is_released_when_its_holder_dies(tmp_path: Path) -> None:
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
-        with meeting_lock(outdir) as locked:
-            assert not locked
+        with (
+            pytest.raises(BuildLockedError, match="another build of this meeting"),
+            meeting_lock(outdir, "m"),
+        ):
+            pass
     finally:
         os.kill(holder.pid, signal.SIGKILL)
         holder.communicate()
-    with meeting_lock(outdir) as locked:
-        assert locked
+    with meeting_lock(outdir, "m"):
+        assert lock_path(outdir, "m").is_file()
 
 
 # a driver for `packbuilder build-due` in a separate process, with a slow fake converter that logs
@@ -315,14 +311,21 @@ class SlowFake:
     def version(self):
         return "fake-slow"
 
-    def convert(self, documents, outdir):
+    def stats(self):
+        from packbuilder.convert import ConversionStats
+        return ConversionStats()
+
+    def close(self):
+        pass
+
+    def convert(self, documents, outdir, *, sources=None):
         with open({log!r}, "a") as fh:
             fh.write(f"{{os.getpid()}} {{len(documents)}}\\n")
         time.sleep(0.6)
         outdir.mkdir(parents=True, exist_ok=True)
         return [write_pdf(outdir / f"{{i}}.pdf", 1) for i, _ in enumerate(documents)]
 
-schedule.default_converter = SlowFake
+schedule.open_converter = SlowFake
 from packbuilder.cli import main
 sys.argv = ["packbuilder", "build-due", *sys.argv[1:]]
 main()
@@ -354,7 +357,7 @@ def test_two_concurrent_runs_build_each_meeting_once(tmp_path: Path) -> None:
     assert built == names
     assert len(lines) == 2 * len(names)  # one line per meeting per run
     for name in names:
-        assert read_manifest(output / name) is not None
+        assert read_manifest(output / name, name) is not None
 
 
 @pytest.mark.libreoffice
@@ -373,7 +376,7 @@ def test_build_due_cli_with_libreoffice(tmp_path: Path, libreoffice: object) -> 
     assert len(lines) == 2
     assert lines[0].startswith("failed broken: ") and "broken-report.pdf" in lines[0]
     assert lines[1].startswith("built good: ")  # ... and the good one is still built
-    (pack,) = (output / "good").glob("*.pdf")
+    (pack,) = (output / "good" / "public").glob("*.pdf")
     reader = PdfReader(pack)
     text = [p.extract_text() for p in reader.pages]
     assert "Test Partnership Board" in text[0]  # the frontsheet, from the real template
@@ -387,5 +390,5 @@ def test_build_due_cli_with_libreoffice(tmp_path: Path, libreoffice: object) -> 
 
     status = CliRunner().invoke(cli, ["status", str(inputs), "--output-root", str(output)], env=env)
     assert status.exit_code == 0
-    broken, good = status.output.splitlines()
+    broken, good = [line for line in status.output.splitlines() if not line.startswith(" ")]
     assert "papers missing" in broken and "built and current" in good

@@ -60,7 +60,29 @@ def new_document(landscape: bool = False):  # type: ignore[no-untyped-def]
     for name in ("List Bullet", "List Number"):
         styles[name].font.name = FONT
         styles[name].paragraph_format.space_after = Pt(3)
+    _accessible(doc)
     return doc
+
+
+LANGUAGE = "en-GB"
+
+
+def _accessible(doc) -> None:  # type: ignore[no-untyped-def]
+    """What a tagged PDF export needs from the document itself: its language (British English, so
+    screen readers pronounce it so), and the Title style as the first heading level, so that the
+    headings below it (Heading 2, 3) nest without a gap."""
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    for attr in ("w:val", "w:eastAsia", "w:bidi"):
+        lang.set(qn(attr), LANGUAGE)
+    title = doc.styles["Title"].element.get_or_add_pPr()
+    level = OxmlElement("w:outlineLvl")
+    level.set(qn("w:val"), "0")
+    title.append(level)
 
 
 def para(

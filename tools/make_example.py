@@ -4,7 +4,7 @@ Writes meeting.xlsx, officers' Word reports and appendix PDFs (converted once by
 committed, as an officer would send them). Data workbooks for generated documents (minutes,
 commissioning plan, evaluation return) are made by their own scripts in tools/.
 
-Run: .venv/bin/python tools/make_example.py
+Run: .venv/bin/python tools/make_example.py [--appendices]
 """
 
 from __future__ import annotations
@@ -23,6 +23,11 @@ sys.path.insert(0, str(Path(__file__).parent))
 from docxkit import new_document, para, repeat_header, table  # noqa: E402
 
 MEETING = Path(__file__).resolve().parent.parent / "inputs" / "2020-03-05-safer-plymouth"
+
+TAGGED_PDF = (
+    'pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"},'
+    '"PDFUACompliance":{"type":"boolean","value":"true"}}'
+)
 
 LOREM = (
     "The partnership has continued to develop its approach to community safety across the city, working "
@@ -149,6 +154,17 @@ def meeting_workbook() -> None:
             None,
             None,
         ),
+        (
+            9,
+            "Performance update",
+            "Performance analyst",
+            "To receive the performance report.",
+            15,
+            "performance-report-2016-17.xlsx",
+            None,
+            None,
+            None,
+        ),
     ]
     for it in items:
         ag.append(list(it))
@@ -212,6 +228,7 @@ def appendix_pdf(name: str, title: str, pages: int, landscape: bool = False) -> 
                 para(doc, LOREM * 2)
         if p < pages - 1:
             doc.add_page_break()
+    doc.core_properties.title = title  # the PDF's title, shown by viewers and screen readers
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "appendix.docx"
         doc.save(src)
@@ -221,7 +238,9 @@ def appendix_pdf(name: str, title: str, pages: int, landscape: bool = False) -> 
                 f"-env:UserInstallation=file://{tmp}/profile",
                 "--headless",
                 "--convert-to",
-                "pdf",
+                # tagged PDF/UA, as an officer gets by ticking "PDF/UA" in Word's or LibreOffice's
+                # export options: an accessible appendix
+                TAGGED_PDF,
                 "--outdir",
                 tmp,
                 str(src),
@@ -232,7 +251,18 @@ def appendix_pdf(name: str, title: str, pages: int, landscape: bool = False) -> 
         shutil.copyfile(Path(tmp) / "appendix.pdf", MEETING / name)
 
 
+def appendices() -> None:
+    appendix_pdf("Appendix A - Welcoming City charter.pdf", "Welcoming City charter", 3)
+    appendix_pdf(
+        "Appendix B - DHR training programme.pdf", "DHR training programme 2020", 2, landscape=True
+    )
+
+
 def main() -> None:
+    if sys.argv[1:] == ["--appendices"]:  # remake only the appendix PDFs
+        appendices()
+        print("wrote the appendices in", MEETING)
+        return
     MEETING.mkdir(parents=True, exist_ok=True)
     meeting_workbook()
     word_report(
@@ -253,10 +283,7 @@ def main() -> None:
         [("Tenders received", 2), ("Evaluation and prices", 2)],
         "Strategic Commissioning Manager",
     )
-    appendix_pdf("Appendix A - Welcoming City charter.pdf", "Welcoming City charter", 3)
-    appendix_pdf(
-        "Appendix B - DHR training programme.pdf", "DHR training programme 2020", 2, landscape=True
-    )
+    appendices()
     print("wrote", MEETING)
 
 

@@ -80,7 +80,8 @@ def people(doc, seq: str, label: str, chair: bool = False) -> None:  # type: ign
 
 
 def header(doc) -> None:  # type: ignore[no-untyped-def]
-    para(doc, "{{ body }}", bold=True, size=16, align="center")
+    # the document's first heading (the Title style is heading level 1), so minutes' H2s nest
+    para(doc, "{{ body }}", style="Title", bold=True, size=16, align="center")
     para(
         doc,
         "Draft minutes of the meeting held on {{ date|long_date }}",

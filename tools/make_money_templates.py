@@ -253,7 +253,8 @@ def commissioning_plan() -> None:
     )
     para(doc, "{%p endif %}")
     para(doc, "{%p if has_priorities %}")
-    para(doc, "{{ priorities_heading }}", style="Heading 3")
+    # the next heading level below the title (H1): a gap in the levels confuses screen readers
+    para(doc, "{{ priorities_heading }}", style="Heading 2", size=11)
     para(doc, "{%p for pr in priorities %}", size=10)
     para(doc, "{{ pr.number }}. {{ pr.name }}", size=10)
     para(doc, "{%p endfor %}", size=10)

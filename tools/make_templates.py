@@ -8,6 +8,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from docx.shared import Cm, Pt
+
 sys.path.insert(0, str(Path(__file__).parent))
 
 from docxkit import (  # noqa: E402
@@ -16,6 +18,7 @@ from docxkit import (  # noqa: E402
     new_document,
     para,
     repeat_header,
+    runs,
     set_widths,
     shade,
     table,
@@ -39,16 +42,17 @@ def _header(doc, heading: str) -> None:  # type: ignore[no-untyped-def]
         align="center",
     )
     para(doc, "{%p endif %}")
-    t = table(doc, 2, [3.0, 14.0], style="Normal Table")
+    # Label and value on one line, lined up by a tab stop: a table here would be a layout table,
+    # which a screen reader announces as a grid of cells without headers.
     for label, value in (
         ("Date:", "{{ date }}"),
         ("Time:", "{{ time }}"),
         ("Place:", "{{ venue }}"),
     ):
-        row = t.add_row()
-        cell_paragraphs(row.cells[0], [(label, {"bold": True})])
-        cell_paragraphs(row.cells[1], [(value, {})])
-        set_widths(row, [3.0, 14.0])
+        p = para(doc)
+        runs(p, [(label, {"bold": True}), (f"\t{value}", {})])
+        p.paragraph_format.tab_stops.add_tab_stop(Cm(3.0))
+        p.paragraph_format.space_after = Pt(3)
     para(doc, "{%p if chair %}")
     para(doc, "Chair: {{ chair }}")
     para(doc, "{%p endif %}")

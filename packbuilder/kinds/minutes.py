@@ -26,10 +26,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
+from typing import Any
 
-from packbuilder import richtext, sheets
+from packbuilder import dates, richtext, sheets
 from packbuilder.documents import Loaded, register
-from packbuilder.errors import Collector, InputError, PackError
+from packbuilder.errors import Collector, InputError, PackError, Source
+from packbuilder.model import DocumentData
 
 ATTENDANCE = {
     "present": "present",
@@ -40,13 +42,13 @@ ATTENDANCE = {
     "absent": "absent",
 }
 ATTENDANCE_CHOICES = "present, apologies, in attendance or absent"
-YES = {"yes", "y", "x", "true", "chair", "✓", "✔"}
-NO = {"no", "n", "false", "-"}
+CHAIR = frozenset({"chair"})  # besides yes, x or a tick, the Chair column may say "chair"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Person:
     name: str
+    source: Source  # the name's cell
     role: str = ""
     organisation: str = ""
     chair: bool = False
@@ -57,16 +59,17 @@ class Person:
         return ", ".join(part for part in (self.name, self.role, self.organisation) if part)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Action:
     minute: int
     text: str
     owner: str
     due: dt.date | None
     status: str
+    source: Source  # the cell of its minute number
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class MinuteItem:
     number: int
     heading: str
@@ -74,14 +77,43 @@ class MinuteItem:
     discussed: tuple[str, ...]  # "Members discussed:" points
     closing: tuple[richtext.Block, ...]  # narrative after the points
     agreed: tuple[str, ...]  # "It was agreed that -" numbered points
+    source: Source  # the cell of its number
     actions: tuple[Action, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class FutureMeeting:
     date: dt.date
     time: dt.time | None
     venue: str
+    source: Source  # the cell of its date
+
+
+@dataclass(frozen=True, kw_only=True)
+class Minutes(DocumentData):
+    """A minutes workbook, read and checked: the model of templates/minutes.docx."""
+
+    body: str
+    date: dt.date
+    start: dt.time
+    finish: dt.time
+    venue: str
+    present: tuple[Person, ...]  # the chair first
+    apologies: tuple[Person, ...]
+    in_attendance: tuple[Person, ...]
+    absent: tuple[Person, ...]
+    minutes: tuple[MinuteItem, ...]  # each with its actions
+    future_meetings: tuple[FutureMeeting, ...]
+    future_meetings_note: tuple[richtext.Block, ...]
+
+    @property
+    def actions(self) -> tuple[Action, ...]:
+        """The actions log, in minute order."""
+        return tuple(a for m in self.minutes for a in m.actions)
+
+    @property
+    def title(self) -> str:
+        return f"Minutes of the meeting held on {dates.short_date(self.date)}"
 
 
 def one_line(cell: sheets.Cell) -> str:
@@ -97,43 +129,34 @@ def load_minutes(wb: sheets.Workbook) -> Loaded:
         PackError: one error, or an ErrorList of every problem found in the workbook.
     """
     errors = Collector()
-    meeting = _attempt(errors, _meeting, wb) or {}
-    people = _attempt(errors, _attendance, wb, errors) or []
-    items, numbers = _attempt(errors, _minutes, wb, errors) or ([], set())
-    actions = _attempt(errors, _actions, wb, numbers, errors) or []
-    future = _attempt(errors, _future, wb, errors) or []
+    meeting = errors.attempt(_meeting, wb)
+    people = errors.attempt(_attendance, wb, errors, default=[])
+    items, numbers = errors.attempt(_minutes, wb, errors, default=([], set()))
+    actions = errors.attempt(_actions, wb, numbers, errors, default=[])
+    future = errors.attempt(_future, wb, errors, default=[])
     errors.raise_if_any()
+    assert meeting is not None  # else raise_if_any raised
     by_minute: dict[int, list[Action]] = {}
     for a in actions:
         by_minute.setdefault(a.minute, []).append(a)
-    items = [replace(m, actions=tuple(by_minute.get(m.number, ()))) for m in items]
-    context = {
+    minutes = Minutes(
+        source=Source(wb.path),
         **meeting,
-        "present": sorted(_with(people, "present"), key=lambda p: not p.chair),  # chair first
-        "apologies": _with(people, "apologies"),
-        "in_attendance": _with(people, "in attendance"),
-        "absent": _with(people, "absent"),
-        "minutes": items,
-        "actions": [a for m in items for a in m.actions],  # the log, in minute order
-        "future_meetings": future,
-    }
-    title = f"Minutes of the meeting held on {meeting['date'].day} {meeting['date']:%B %Y}"
-    return Loaded(context, title, errors.warnings)
+        present=tuple(sorted(_with(people, "present"), key=lambda p: not p.chair)),
+        apologies=_with(people, "apologies"),
+        in_attendance=_with(people, "in attendance"),
+        absent=_with(people, "absent"),
+        minutes=tuple(replace(m, actions=tuple(by_minute.get(m.number, ()))) for m in items),
+        future_meetings=tuple(future),
+    )
+    return Loaded(minutes, minutes.title, tuple(errors.warnings))
 
 
-def _attempt(errors: Collector, fn, *args):  # type: ignore[no-untyped-def]
-    try:
-        return fn(*args)
-    except PackError as exc:
-        errors.add(exc)
-        return None
+def _with(people: list[tuple[str, Person]], attendance: str) -> tuple[Person, ...]:
+    return tuple(p for a, p in people if a == attendance)
 
 
-def _with(people: list[tuple[str, Person]], attendance: str) -> list[Person]:
-    return [p for a, p in people if a == attendance]
-
-
-def _meeting(wb: sheets.Workbook) -> dict[str, object]:
+def _meeting(wb: sheets.Workbook) -> dict[str, Any]:
     fs = wb.fields("Meeting")
     note = fs.get("Future meetings note", "Note on future meetings")
     venue = fs.get("Venue", "Place")
@@ -145,7 +168,7 @@ def _meeting(wb: sheets.Workbook) -> dict[str, object]:
             fs.require("Finish time", "End time", "Finished"), "the time the meeting finished"
         ),
         "venue": one_line(venue) if venue else "",
-        "future_meetings_note": richtext.blocks(sheets.text(note)) if note else [],
+        "future_meetings_note": tuple(richtext.blocks(sheets.text(note))) if note else (),
     }
 
 
@@ -203,19 +226,11 @@ def _person(rec: sheets.Record) -> tuple[str, Person]:
         raise InputError(f"attendance is {shown}; write one of {ATTENDANCE_CHOICES}", cell.source)
     return attendance, Person(
         name=one_line(name),
+        source=name.source,
         role=one_line(rec.cell("role")),
         organisation=one_line(rec.cell("organisation")),
-        chair=_yes_no(rec.cell("chair")),
+        chair=sheets.yes_no(rec.cell("chair"), "the Chair column", also_yes=CHAIR),
     )
-
-
-def _yes_no(cell: sheets.Cell) -> bool:
-    value = sheets.normalise(sheets.text(cell))
-    if value in YES:
-        return True
-    if not value or value in NO:
-        return False
-    raise InputError(f"expected 'yes' or blank, got {sheets.text(cell)!r}", cell.source)
 
 
 MINUTE_ALIASES: dict[str, tuple[str, ...]] = {
@@ -272,6 +287,7 @@ def _minute(rec: sheets.Record, number: int, errors: Collector) -> MinuteItem:
         discussed=discussed,
         closing=tuple(richtext.blocks(sheets.text(rec.cell("closing narrative")))),
         agreed=agreed,
+        source=rec.cell("number").source,
     )
 
 
@@ -321,6 +337,7 @@ def _action(rec: sheets.Record, numbers: set[int], errors: Collector) -> Action:
         owner=one_line(owner),
         due=None if due.blank else sheets.date(due, "a due date"),
         status=status or "Open",
+        source=minute_cell.source,
     )
 
 
@@ -330,11 +347,13 @@ def _future(wb: sheets.Workbook, errors: Collector) -> list[FutureMeeting]:
     for rec in table.records:
         try:
             time = rec.cell("time")
+            date = rec.cell("date")
             out.append(
                 FutureMeeting(
-                    date=sheets.date(rec.cell("date"), "the date of a future meeting"),
+                    date=sheets.date(date, "the date of a future meeting"),
                     time=None if time.blank else sheets.time(time),
                     venue=one_line(rec.cell("venue")),
+                    source=date.source,
                 )
             )
         except PackError as exc:

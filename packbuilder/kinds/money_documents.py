@@ -24,19 +24,16 @@ Every problem in the workbook is reported at once, each naming its cell.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, TypeVar
 
 from packbuilder import money, richtext, sheets
 from packbuilder.documents import Loaded, register
-from packbuilder.errors import Collector, InputError, PackError, Source
+from packbuilder.errors import Collector, InputError, Source
+from packbuilder.model import DocumentData
 
-T = TypeVar("T")
-
-YES = {"yes", "y", "true", "x", "✓", "✔"}
-NO = {"no", "n", "false", "-", ""}
 STATUSES = {"draft": True, "final": False}
 
 PLAN_COLUMNS = {
@@ -71,24 +68,109 @@ RETURN_COLUMNS = {
 }
 
 
-def _attempt(errors: Collector, default: T, fn: Callable[..., T], *args: Any) -> T:
-    """Run one check, keeping its error for the report so that every bad cell is named at once."""
-    try:
-        return fn(*args)
-    except PackError as exc:
-        errors.add(exc)
-        return default
+# --- the model -----------------------------------------------------------------------------------
 
 
-def _flag(cell: sheets.Cell | None, what: str) -> bool:
-    if cell is None:
-        return False
-    value = sheets.text(cell).lower()
-    if value in YES:
-        return True
-    if value in NO:
-        return False
-    raise InputError(f"{what}: expected yes or no, got {sheets.text(cell)!r}", cell.source)
+@dataclass(frozen=True, kw_only=True)
+class Funding:
+    """The fields both documents share: who, what, which year, the grant and the carry-forward."""
+
+    partnership: str
+    title: str
+    year: str
+    draft: bool
+    grant: money.Amount
+    carry_forward: money.Amount | None
+    carry_forward_note: str
+    over_allocation_intended: bool
+    source: Source  # the Plan or Return sheet
+
+    @property
+    def heading(self) -> str:
+        """'Spending Intentions 2020/21': the title and the year."""
+        return " ".join(p for p in (self.title, self.year) if p)
+
+    @property
+    def amounts(self) -> tuple[money.Amount, ...]:
+        return (self.grant,) + ((self.carry_forward,) if self.carry_forward else ())
+
+    def balance(self, allocations: list[Decimal]) -> money.Balance:
+        """The allocations totalled against the grant plus the carry-forward."""
+        cfwd = self.carry_forward.value if self.carry_forward else money.ZERO
+        return money.balance(self.grant.value, allocations, cfwd)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Priority:
+    """A priority of the Police & Crime Plan, from the Priorities sheet."""
+
+    number: int
+    name: str
+    source: Source
+
+
+@dataclass(frozen=True, kw_only=True)
+class PlannedProject:
+    """A row of a commissioning plan."""
+
+    number: str  # as typed in the No. column, else its position
+    title: str
+    outline: tuple[richtext.Block, ...]
+    amount: money.Amount
+    total_budget: money.Amount | None
+    measures: tuple[richtext.Block, ...]
+    priorities: tuple[int, ...]  # numbers on the Priorities sheet
+    approved: str
+    source: Source  # the cell of its amount
+
+
+@dataclass(frozen=True, kw_only=True)
+class CommissioningPlan(DocumentData):
+    """A commissioning plan, its money checked: the model of templates/commissioning-plan.docx."""
+
+    funding: Funding
+    amount_heading: str  # the amount column's heading as typed ("OPCC contribution")
+    priorities_heading: str
+    priorities: tuple[Priority, ...]
+    projects: tuple[PlannedProject, ...]
+
+    @property
+    def amounts(self) -> tuple[money.Amount, ...]:
+        """Every amount printed in the document (which decides whether pence are shown)."""
+        return (*(p.amount for p in self.projects), *self.funding.amounts)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReturnedProject:
+    """A row of an evaluation return."""
+
+    title: str
+    allocated: money.Amount
+    spent: money.Amount
+    outcomes: tuple[richtext.Block, ...]
+    comments: tuple[richtext.Block, ...]
+    source: Source  # the cell of its actual spend
+
+
+@dataclass(frozen=True, kw_only=True)
+class EvaluationReturn(DocumentData):
+    """An evaluation return: the model of templates/evaluation-return.docx."""
+
+    funding: Funding
+    projects: tuple[ReturnedProject, ...]
+    signed_by: str
+    position: str
+    signed_on: dt.date | None  # None: left blank, to be dated by hand when signed
+    notes: tuple[richtext.Block, ...]
+
+    @property
+    def amounts(self) -> tuple[money.Amount, ...]:
+        """Every amount printed in the document (which decides whether pence are shown)."""
+        rows = (a for p in self.projects for a in (p.allocated, p.spent))
+        return (*rows, *self.funding.amounts)
+
+
+# --- the header both documents share -------------------------------------------------------------
 
 
 def _status(fields: sheets.FieldSheet) -> bool:
@@ -112,96 +194,74 @@ def _optional_amount(cell: sheets.Cell | None, what: str) -> money.Amount | None
     return money.amount(cell, what)
 
 
-def _header(fields: sheets.FieldSheet, errors: Collector) -> dict[str, Any]:
-    """The fields both documents share: who, what, which year, the grant and the carry-forward."""
-    partnership = _field_text(fields, "Partnership")
-    title = _field_text(fields, "Title")
-    year = _field_text(fields, "Year")
-    grant = _attempt(errors, money.Amount(money.ZERO), _grant, fields)
-    cfwd = _attempt(
-        errors,
-        None,
-        _optional_amount,
-        fields.get("Carry forward", "Carry-forward"),
-        "the carry-forward in pounds",
+def _funding(fields: sheets.FieldSheet, errors: Collector) -> Funding:
+    return Funding(
+        partnership=fields.text("Partnership"),
+        title=fields.text("Title"),
+        year=fields.text("Year"),
+        draft=errors.attempt(_status, fields, default=True),
+        grant=errors.attempt(_grant, fields, default=money.Amount(money.ZERO)),
+        carry_forward=errors.attempt(
+            _optional_amount,
+            fields.get("Carry forward", "Carry-forward"),
+            "the carry-forward in pounds",
+        ),
+        carry_forward_note=fields.text("Carry forward note", "Carry-forward note"),
+        over_allocation_intended=errors.attempt(
+            sheets.yes_no,
+            fields.get("Over-allocation intended"),
+            "Over-allocation intended",
+            default=False,
+        ),
+        source=fields.source(),
     )
-    draft = _attempt(errors, True, _status, fields)
-    intended = _attempt(
-        errors, False, _flag, fields.get("Over-allocation intended"), "Over-allocation intended"
-    )
-    note = fields.get("Carry forward note", "Carry-forward note")
-    return {
-        "partnership": partnership,
-        "title": title,
-        "year": year,
-        "heading": " ".join(p for p in (title, year) if p),
-        "draft": draft,
-        "status": "DRAFT" if draft else "FINAL",
-        "footer_label": " ".join(p for p in (partnership.upper(), "DRAFT" if draft else "") if p),
-        "grant": grant,
-        "carry_forward": cfwd,
-        "carry_forward_note": sheets.text(note) if note else "",
-        "over_allocation_intended": intended,
-    }
 
 
-def _money_context(
-    head: dict[str, Any], allocated: list[Decimal], pence: bool, source: Source
-) -> dict[str, Any]:
-    """Totals and remainder, formatted; an unintended over-allocation is an error."""
-    grant: money.Amount = head["grant"]
-    cfwd: money.Amount | None = head["carry_forward"]
-    bal = money.balance(grant.value, allocated, cfwd.value if cfwd else money.ZERO)
-    if bal.over_allocated and not head["over_allocation_intended"]:
+def _check_balance(funding: Funding, allocated: list[Decimal], pence: bool) -> None:
+    """An unintended over-allocation is an error."""
+    bal = funding.balance(allocated)
+    if bal.over_allocated and not funding.over_allocation_intended:
         raise InputError(
             f"the allocations total {money.pounds(bal.allocated, pence)}, more than the "
             f"{money.pounds(bal.available, pence)} available ({bal.label(pence).lower()}); "
             "correct the amounts, or add a row 'Over-allocation intended' with the value yes",
-            source,
+            funding.source,
         )
-    return {
-        "grant_total": money.pounds(grant, pence),
-        "carry_forward": money.pounds(cfwd, pence) if cfwd else "",
-        "available": money.pounds(bal.available, pence),
-        "total_allocated": money.pounds(bal.allocated, pence),
-        "remainder": money.pounds(abs(bal.remainder), pence),
-        "remainder_label": bal.label(pence),
-        "over_allocated": bal.over_allocated,
-        "fully_allocated": bal.remainder == 0,
-    }
 
 
 # --- priorities ----------------------------------------------------------------------------------
 
 
-def _priorities(wb: sheets.Workbook, errors: Collector) -> dict[int, str]:
+def _priorities(wb: sheets.Workbook, errors: Collector) -> tuple[Priority, ...]:
     if not wb.has_sheet("Priorities"):
-        return {}
+        return ()
     table = wb.table(
         "Priorities",
         required=("no.", "priority"),
         aliases={"no.": ("no", "number", "#"), "priority": ("name", "title")},
     )
-    out: dict[int, str] = {}
+    out: dict[int, Priority] = {}
     for rec in table.records:
-        number = _attempt(errors, None, sheets.integer, rec.cell("no."), "a priority number")
+        cell = rec.cell("no.")
+        number = errors.attempt(sheets.integer, cell, "a priority number")
         if number is None:
             continue
         if number in out:
             errors.add(
                 InputError(
-                    f"priority {number} is listed twice; number each priority once",
-                    rec.cell("no.").source,
+                    f"priority {number} is listed twice; number each priority once", cell.source
                 )
             )
-        out[number] = sheets.text(rec.cell("priority"))
-    return out
+        out[number] = Priority(
+            number=number, name=sheets.text(rec.cell("priority")), source=cell.source
+        )
+    return tuple(v for _, v in sorted(out.items()))
 
 
-def _served(cell: sheets.Cell, key: dict[int, str]) -> list[int]:
+def _served(cell: sheets.Cell, key: dict[int, str]) -> tuple[int, ...]:
     """The priority numbers in a cell such as '3, 4' or '2 and 5' (or a number)."""
     if cell.blank:
-        return []
+        return ()
     raw = sheets.text(cell)
     tokens = [t for t in re.split(r"[,;/&\s]+|\band\b", raw) if t]
     if not tokens or not all(re.fullmatch(r"\d+\.?", t) for t in tokens):
@@ -220,27 +280,28 @@ def _served(cell: sheets.Cell, key: dict[int, str]) -> list[int]:
             f"{', '.join(str(n) for n in sorted(key))})",
             cell.source,
         )
-    return sorted(set(numbers))
+    return tuple(sorted(set(numbers)))
 
 
 # --- the commissioning plan ----------------------------------------------------------------------
 
 
-def _measures(text: str) -> list[richtext.Block]:
+def _measures(text: str) -> tuple[richtext.Block, ...]:
     """Outcome measures: as written when the cell has bullets, else every paragraph a bullet."""
     blocks = richtext.blocks(text)
     if any(b.bullet for b in blocks):
-        return blocks
-    return [richtext.Block(b.text, bullet=True) for b in blocks]
+        return tuple(blocks)
+    return tuple(richtext.Block(b.text, bullet=True) for b in blocks)
 
 
 @register("commissioning-plan")
 def load_commissioning_plan(wb: sheets.Workbook) -> Loaded:
-    """A commissioning plan workbook as the template's context, its money checked."""
+    """A commissioning plan workbook, its money checked."""
     errors = Collector()
     fields = wb.fields("Plan")
-    head = _header(fields, errors)
-    key = _priorities(wb, errors)
+    funding = _funding(fields, errors)
+    priorities = _priorities(wb, errors)
+    key = {p.number: p.name for p in priorities}
     table = wb.table("Projects", required=("title", "amount allocated"), aliases=PLAN_COLUMNS)
     if not table.records:
         errors.add(
@@ -248,70 +309,48 @@ def load_commissioning_plan(wb: sheets.Workbook) -> Loaded:
                 "the sheet has no projects; add one row per project or service", table.source()
             )
         )
-    rows: list[dict[str, Any]] = []
+    projects: list[PlannedProject] = []
     for n, rec in enumerate(table.records, start=1):
-        amount = _attempt(errors, None, money.amount, rec.cell("amount allocated"))
-        budget = _attempt(
-            errors, None, _optional_amount, rec.cell("total budget"), "the total budget in pounds"
+        amount = errors.attempt(money.amount, rec.cell("amount allocated"))
+        budget = errors.attempt(
+            _optional_amount, rec.cell("total budget"), "the total budget in pounds"
         )
-        served: list[int] = _attempt(errors, [], _served, rec.cell("priorities"), key)
+        served = errors.attempt(_served, rec.cell("priorities"), key, default=())
         title = sheets.text(rec.cell("title"))
         if not title:
             errors.add(InputError("the project has no title; fill it in", rec.cell("title").source))
-        rows.append(
-            {
-                "rec": rec,
-                "number": sheets.text(rec.cell("no.")) or str(n),
-                "title": title,
-                "amount": amount,
-                "budget": budget,
-                "served": served,
-            }
+        if amount is None:
+            continue  # its error is kept
+        projects.append(
+            PlannedProject(
+                number=sheets.text(rec.cell("no.")) or str(n),
+                title=title,
+                outline=tuple(richtext.blocks(sheets.text(rec.cell("outline")))),
+                amount=amount,
+                total_budget=budget,
+                measures=_measures(sheets.text(rec.cell("outcome measures"))),
+                priorities=served,
+                approved=sheets.text(rec.cell("approved")),
+                source=rec.cell("amount allocated").source,
+            )
         )
     errors.raise_if_any()
-    amounts = [r["amount"].value for r in rows]
-    extra = [head["grant"].value] + ([head["carry_forward"].value] if head["carry_forward"] else [])
-    pence = money.has_pence(amounts + extra)
-    ctx = {k: v for k, v in head.items() if k not in {"grant", "carry_forward"}}
-    ctx.update(_money_context(head, amounts, pence, fields.source()))
-    grant = head["grant"].value
-    has_budget = any(r["budget"] is not None for r in rows)
-    ctx.update(
-        {
-            "amount_heading": _heading(wb, table, "amount allocated"),
-            "has_total_budget": has_budget,
-            "has_priorities": bool(key),
-            "priorities_heading": (
-                _field_text(fields, "Priorities heading") or "Police & Crime Plan priorities"
-            ),
-            "priorities": [{"number": k, "name": v} for k, v in sorted(key.items())],
-            "projects": [
-                {
-                    "number": r["number"],
-                    "title": r["title"],
-                    "outline": richtext.blocks(sheets.text(r["rec"].cell("outline"))),
-                    "amount": money.pounds(r["amount"], pence),
-                    "share": money.share(r["amount"].value, grant),
-                    "total_budget": money.pounds(r["budget"], pence) if r["budget"] else "",
-                    "budget_share": (
-                        money.share(r["amount"].value, r["budget"].value)
-                        if r["budget"] and r["budget"].value
-                        else ""
-                    ),
-                    "measures": _measures(sheets.text(r["rec"].cell("outcome measures"))),
-                    "priorities": [f"{p}. {key[p]}" for p in r["served"]],
-                    "approved": sheets.text(r["rec"].cell("approved")),
-                }
-                for r in rows
-            ],
-        }
+    plan = CommissioningPlan(
+        source=Source(wb.path),
+        funding=funding,
+        amount_heading=_heading(wb, table, "amount allocated"),
+        priorities_heading=(fields.text("Priorities heading") or "Police & Crime Plan priorities"),
+        priorities=priorities,
+        projects=tuple(projects),
     )
+    pence = money.has_pence(a.value for a in plan.amounts)
+    _check_balance(funding, [p.amount.value for p in projects], pence)
     warnings = []
-    if ctx["draft"]:
+    if funding.draft:
         warnings.append(
             f"{wb.path.name}: the commissioning plan is a draft and says DRAFT on every page"
         )
-    return Loaded(ctx, title=ctx["heading"] or "Commissioning plan", warnings=warnings)
+    return Loaded(plan, title=funding.heading or "Commissioning plan", warnings=tuple(warnings))
 
 
 def _heading(wb: sheets.Workbook, table: sheets.Table, column: str) -> str:
@@ -325,10 +364,10 @@ def _heading(wb: sheets.Workbook, table: sheets.Table, column: str) -> str:
 
 @register("evaluation-return")
 def load_evaluation_return(wb: sheets.Workbook) -> Loaded:
-    """An evaluation return workbook as the template's context: spend against allocation."""
+    """An evaluation return workbook: spend against allocation, its money checked."""
     errors = Collector()
     fields = wb.fields("Return")
-    head = _header(fields, errors)
+    funding = _funding(fields, errors)
     table = wb.table(
         "Projects", required=("title", "amount allocated", "actual spend"), aliases=RETURN_COLUMNS
     )
@@ -338,60 +377,43 @@ def load_evaluation_return(wb: sheets.Workbook) -> Loaded:
                 "the sheet has no projects; add one row per project or service", table.source()
             )
         )
-    rows: list[tuple[sheets.Record, str, money.Amount | None, money.Amount | None]] = []
+    projects: list[ReturnedProject] = []
     for rec in table.records:
-        allocated = _attempt(errors, None, money.amount, rec.cell("amount allocated"))
-        spent = _attempt(
-            errors, None, money.amount, rec.cell("actual spend"), "the actual spend in pounds"
-        )
+        allocated = errors.attempt(money.amount, rec.cell("amount allocated"))
+        spent = errors.attempt(money.amount, rec.cell("actual spend"), "the actual spend in pounds")
         title = sheets.text(rec.cell("title"))
         if not title:
             errors.add(InputError("the project has no title; fill it in", rec.cell("title").source))
-        rows.append((rec, title, allocated, spent))
-    signed = _attempt(errors, "", _signed_date, fields)
+        if allocated is None or spent is None:
+            continue  # its error is kept
+        projects.append(
+            ReturnedProject(
+                title=title,
+                allocated=allocated,
+                spent=spent,
+                outcomes=tuple(richtext.blocks(sheets.text(rec.cell("outcomes")))),
+                comments=tuple(richtext.blocks(sheets.text(rec.cell("comments")))),
+                source=rec.cell("actual spend").source,
+            )
+        )
+    signed_on = errors.attempt(_signed_date, fields)
     errors.raise_if_any()
-    checked = [(rec, t, a, s) for rec, t, a, s in rows if a is not None and s is not None]  # all
-    allocated_values = [a.value for _, _, a, _ in checked]
-    spent_values = [s.value for _, _, _, s in checked]
-    extra = [head["grant"].value] + ([head["carry_forward"].value] if head["carry_forward"] else [])
-    pence = money.has_pence(allocated_values + spent_values + extra)
-    ctx = {k: v for k, v in head.items() if k not in {"grant", "carry_forward"}}
-    ctx.update(_money_context(head, allocated_values, pence, fields.source()))
-    total_allocated = sum(allocated_values, money.ZERO)
-    total_spent = sum(spent_values, money.ZERO)
-    ctx.update(
-        {
-            "projects": [
-                {
-                    "title": title,
-                    "allocated": money.pounds(allocated, pence),
-                    "spent": money.pounds(spent, pence),
-                    "outturn": money.outturn(allocated.value, spent.value, pence),
-                    "overspent": spent.value > allocated.value,
-                    "outcomes": richtext.blocks(sheets.text(rec.cell("outcomes"))),
-                    "comments": richtext.blocks(sheets.text(rec.cell("comments"))),
-                }
-                for rec, title, allocated, spent in checked
-            ],
-            "total_spent": money.pounds(total_spent, pence),
-            "total_outturn": money.outturn(total_allocated, total_spent, pence),
-            "signed_by": _field_text(fields, "Name (printed)", "Signed by", "Name"),
-            "position": _field_text(fields, "Position"),
-            "signed_on": signed,
-            "notes": richtext.blocks(_field_text(fields, "Notes")),
-        }
+    ret = EvaluationReturn(
+        source=Source(wb.path),
+        funding=funding,
+        projects=tuple(projects),
+        signed_by=fields.text("Name (printed)", "Signed by", "Name"),
+        position=fields.text("Position"),
+        signed_on=signed_on,
+        notes=tuple(richtext.blocks(fields.text("Notes"))),
     )
-    return Loaded(ctx, title=ctx["heading"] or "Evaluation return")
+    pence = money.has_pence(a.value for a in ret.amounts)
+    _check_balance(funding, [p.allocated.value for p in projects], pence)
+    return Loaded(ret, title=funding.heading or "Evaluation return")
 
 
-def _field_text(fields: sheets.FieldSheet, name: str, *aliases: str) -> str:
-    cell = fields.get(name, *aliases)
-    return sheets.text(cell) if cell is not None else ""
-
-
-def _signed_date(fields: sheets.FieldSheet) -> str:
+def _signed_date(fields: sheets.FieldSheet) -> dt.date | None:
     cell = fields.get("Date", "Date signed")
     if cell is None or cell.blank:
-        return ""  # left blank, to be dated by hand when signed
-    d = sheets.date(cell, "the date signed")
-    return f"{d.day} {d:%B %Y}"
+        return None  # left blank, to be dated by hand when signed
+    return sheets.date(cell, "the date signed")

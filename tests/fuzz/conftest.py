@@ -1,4 +1,7 @@
-"""The fuzz tests run only from `make fuzz`, which sets FUZZ_SECONDS; `make test` skips them."""
+"""The fuzz tests run only from `make fuzz`, which sets FUZZ_SECONDS; `make test` skips them.
+
+test_fuzz.py shares FUZZ_SECONDS between its targets; test_sigkill.py kills builds for KILL_SECONDS.
+"""
 
 from __future__ import annotations
 

@@ -1,0 +1,67 @@
+"""Word to PDF: the converter interface, LibreOffice headless behind it, and a conversion cache.
+
+The rest of packbuilder sees only `Converter` (`protocol`) and gets one from `open_converter`:
+
+    with open_converter(prestart=True) as converter:
+        pdfs = converter.convert(documents, outdir, sources=sources)
+        converter.stats()  # ConversionStats(converted=..., cached=...)
+
+The modules, one job each:
+
+- `protocol`: the `Converter` interface and `ConversionStats`.
+- `libreoffice`: LibreOffice headless as a Converter: batching over one or two processes, hung and
+  crashed processes killed and restarted once, errors naming the user's file or a full disk.
+- `process`: one LibreOffice process group, started so that it dies with the build.
+- `profiles`: the pool of LibreOffice user profiles kept between builds, locked while in use.
+- `sandbox`: the empty network namespace LibreOffice converts in.
+- `cache`: the content-keyed cache wrapped around a converter.
+"""
+
+from __future__ import annotations
+
+from packbuilder.convert.cache import CachingConverter, content_digest
+from packbuilder.convert.libreoffice import (
+    PARALLEL_MIN_DOCUMENTS,
+    PDF_FILTER,
+    WARM_LIMIT,
+    LibreOffice,
+)
+from packbuilder.convert.process import find_soffice
+from packbuilder.convert.profiles import kept_profile
+from packbuilder.convert.protocol import ConversionStats, Converter
+from packbuilder.convert.sandbox import no_network_prefix
+from packbuilder.settings import Settings
+from packbuilder.settings import settings as _settings
+
+__all__ = [
+    "PARALLEL_MIN_DOCUMENTS",
+    "PDF_FILTER",
+    "WARM_LIMIT",
+    "CachingConverter",
+    "ConversionStats",
+    "Converter",
+    "LibreOffice",
+    "content_digest",
+    "find_soffice",
+    "kept_profile",
+    "no_network_prefix",
+    "open_converter",
+]
+
+
+def open_converter(
+    *, cache: bool = True, prestart: bool = False, settings: Settings | None = None
+) -> Converter:
+    """The converter a build uses: LibreOffice, behind the cache unless `cache` is False.
+
+    With `prestart`, LibreOffice starts now, so that its start overlaps the caller's own work;
+    close the converter (or use it in a ``with`` block) to stop it if no conversion comes.
+
+    Raises:
+        ConversionError: LibreOffice is not installed.
+    """
+    settings = settings or _settings()
+    lo = LibreOffice(settings=settings)
+    if prestart:
+        lo.prestart()
+    return CachingConverter(lo, settings.cache_dir) if cache else lo

@@ -1,0 +1,474 @@
+"""LibreOffice headless as a `Converter`: batching, supervision of hung or crashed processes.
+
+LibreOffice costs about a second to start and then a fraction of a second per document, so a build
+hands every document to one ``soffice`` process, or, when the batch is big enough to pay for a
+second start, splits it between two processes running side by side, one per core (measured against
+one process in bench/results.md, rows a and a1). Each process runs on a kept user profile of its
+own (`profiles`), in the network sandbox (`sandbox`), as a group that dies with the build
+(`process`).
+
+Documents are first copied to ASCII names in a scratch folder of our own: no clashes between
+papers of the same name in different folders, no surprises with odd file names. A process that
+produces no new PDF for `timeout` seconds is hung: it is killed and the documents it had not
+finished go to a fresh process on a fresh profile, once; a process that crashes is restarted the
+same way. LibreOffice converts in the order it is given, so the first document without a PDF is
+to blame, and the error names its source (the user's file). When the scratch disk is full, the
+error blames the disk instead.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import hashlib
+import os
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from packbuilder.convert.process import OPTIONS, Process, environment, find_soffice
+from packbuilder.convert.profiles import kept_profile
+from packbuilder.convert.protocol import (
+    ConversionStats,
+    Converter,
+    check_sources,
+    source_of,
+)
+from packbuilder.convert.sandbox import command_prefix
+from packbuilder.errors import ConversionError, PackError, Source
+from packbuilder.scratch import scratch_prefix
+from packbuilder.settings import Settings, settings
+from packbuilder.tagged import CLEANED_MARK, clean_converted
+
+# Tagged PDF/UA: headings, lists, tables (header rows as TH), alt text as /Figure /Alt.
+# UseTaggedPDF alone maps standard structure types to themselves in the RoleMap (a cycle that
+# PDF/UA forbids); PDFUACompliance avoids it. The cache key includes this string, so a change here
+# converts every document again.
+PDF_FILTER = (
+    'pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"},'
+    '"PDFUACompliance":{"type":"boolean","value":"true"}}'
+)
+# A second LibreOffice costs a start (about a second of one core) and ~250 MB: never worth it for
+# fewer documents than this.
+PARALLEL_MIN_DOCUMENTS = 4
+WARM_LIMIT = 900  # seconds a prestarted LibreOffice may live, its handed-over conversion included
+# Below this much free space, a document LibreOffice failed to write is blamed on the disk.
+MIN_FREE_BYTES = 64 * 1024 * 1024
+_DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
+_POLL = 0.05
+
+
+def free_bytes(folder: Path) -> int:
+    """Free space on the disk holding `folder` (a very large number if it cannot be told)."""
+    try:
+        return shutil.disk_usage(folder).free
+    except OSError:
+        return 1 << 62
+
+
+def disk_full_error(folder: Path) -> ConversionError:
+    """The error for a full scratch disk: it names the disk's folder, not a paper."""
+    return ConversionError(
+        "the disk holding the scratch folder is full; free some space there (or set TMPDIR to a "
+        "folder on a larger disk) and build again",
+        Path(folder),
+    )
+
+
+@dataclass(frozen=True)
+class _Job:
+    """One document of a batch: its place, what errors name, and its staged ASCII copy."""
+
+    index: int
+    original: Path
+    source: Source
+    staged: Path
+    output: Path
+
+
+class LibreOffice(Converter):
+    """LibreOffice headless: one or two processes per batch, each restarted once if it fails.
+
+    Args:
+        soffice: the ``soffice`` program (found on PATH when not given).
+        timeout: seconds a process may go without producing a PDF before it is deemed hung
+            (default: the settings' ``convert_timeout``).
+        processes: most LibreOffice processes run at once (default: the settings'
+            ``convert_processes``).
+        settings: where the defaults, the profile pool and the network policy come from
+            (default: `packbuilder.settings.settings()`).
+
+    Raises:
+        ConversionError: LibreOffice is not installed.
+    """
+
+    def __init__(
+        self,
+        soffice: str | None = None,
+        timeout: float | None = None,
+        processes: int | None = None,
+        *,
+        settings: Settings | None = None,
+    ) -> None:
+        found = soffice or find_soffice()
+        if not found:
+            raise ConversionError(
+                "LibreOffice is not installed; run `make setup` "
+                "(or apt-get install libreoffice-writer-nogui)"
+            )
+        self.settings = settings or _settings()
+        self.soffice = found
+        self.timeout = timeout or self.settings.convert_timeout
+        self.processes = processes or self.settings.convert_processes
+        self._version: str | None = None
+        self._warm: _Warm | None = None
+        self._lock = threading.Lock()
+        self._converted = 0
+
+    def prestart(self) -> None:
+        """Start LibreOffice now, on a kept profile, so that its start (about 0.7 s) overlaps the
+        build's own work; the next conversion runs on that profile and hands its documents to it.
+
+        LibreOffice passes a second ``soffice --convert-to`` on the same profile to the instance
+        already running there and that instance exits when done, so nothing is left running. A no-op
+        where no kept profile is free; `close` stops it if no conversion came.
+        """
+        if self._warm is not None:
+            return
+        stack = contextlib.ExitStack()
+        profile = stack.enter_context(kept_profile(self.settings.cache_dir))
+        if profile is None:
+            stack.close()
+            return
+        home = Path(tempfile.mkdtemp(prefix=scratch_prefix("lo-home")))
+        stack.callback(shutil.rmtree, home, True)
+        # Dies with the build (`process`); coreutils' timeout is a second line, should the guard
+        # itself be killed: it kills the whole group after WARM_LIMIT seconds.
+        limit = (shutil.which("timeout"), "-s", "KILL", str(WARM_LIMIT))
+        cmd = [
+            *command_prefix(self.settings),
+            *(limit if limit[0] else ()),
+            self.soffice,
+            f"-env:UserInstallation={profile.as_uri()}",
+            *OPTIONS,
+        ]
+        try:
+            proc = Process(cmd, environment(home, alone=True))
+        except OSError:
+            stack.close()
+            return
+        self._warm = _Warm(stack, profile, proc)
+
+    def _take_warm(self) -> _Warm | None:
+        with self._lock:
+            warm, self._warm = self._warm, None
+            return warm
+
+    def close(self) -> None:
+        """Stop a LibreOffice started by `prestart` that no conversion used. Idempotent."""
+        warm = self._take_warm()
+        if warm is not None:
+            warm.finish(grace=0)
+
+    def stats(self) -> ConversionStats:
+        return ConversionStats(converted=self._converted)
+
+    def version(self) -> str:
+        if self._version is None:
+            self._version = f"{self._program_version()}|{PDF_FILTER}|{CLEANED_MARK}"
+        return self._version
+
+    def _program_version(self) -> str:
+        # versionrc changes with every LibreOffice build; reading it saves a process per build
+        rc = Path(os.path.realpath(self.soffice)).parent / "versionrc"
+        if rc.is_file():
+            return "versionrc:" + hashlib.sha256(rc.read_bytes()).hexdigest()[:16]
+        try:
+            return (
+                subprocess.run(
+                    [self.soffice, "--version"],
+                    capture_output=True,
+                    text=True,
+                    timeout=60,
+                    stdin=subprocess.DEVNULL,
+                ).stdout.strip()
+                or "unknown"
+            )
+        except (OSError, subprocess.SubprocessError):
+            return "unknown"
+
+    def convert(
+        self,
+        documents: Sequence[Path],
+        outdir: Path,
+        *,
+        sources: Sequence[Source] | None = None,
+    ) -> list[Path]:
+        check_sources(documents, sources)
+        if not documents:
+            return []
+        try:
+            outdir.mkdir(parents=True, exist_ok=True)
+            with tempfile.TemporaryDirectory(prefix=scratch_prefix("lo")) as tmp:
+                results = self._convert_in(Path(tmp), documents, sources, outdir)
+        except OSError as exc:
+            if exc.errno in _DISK_FULL:
+                raise disk_full_error(Path(tempfile.gettempdir())) from None
+            raise
+        # LibreOffice's tagged output needs one repair pass to pass PDF/UA: done here, once per
+        # document, so that the cache keeps the repaired PDF and no build repeats it
+        for i, pdf in enumerate(results):
+            try:
+                clean_converted(pdf)
+            except Exception as exc:  # noqa: BLE001 - pikepdf raises several kinds on a bad file
+                source = sources[i] if sources else Source(documents[i])
+                raise ConversionError(
+                    f"LibreOffice made a PDF of this document that cannot be read "
+                    f"({type(exc).__name__}); open it in Word, save it again and build again "
+                    "(LibreOffice itself may be at fault)",
+                    source,
+                ) from None
+        with self._lock:
+            self._converted += len(results)
+        return results
+
+    def _convert_in(
+        self,
+        work: Path,
+        documents: Sequence[Path],
+        sources: Sequence[Source] | None,
+        outdir: Path,
+    ) -> list[Path]:
+        (work / "in").mkdir()
+        (work / "out").mkdir()
+        jobs = []
+        for i, doc in enumerate(documents):
+            staged = work / "in" / f"d{i:04d}{doc.suffix.lower()}"
+            source = source_of(doc, sources, i)
+            try:
+                shutil.copyfile(doc, staged)
+            except OSError as exc:
+                if exc.errno in _DISK_FULL:
+                    raise
+                raise ConversionError(
+                    f"cannot read this document ({exc.strerror})", source
+                ) from None
+            jobs.append(_Job(i, doc, source, staged, work / "out" / f"d{i:04d}.pdf"))
+        self._convert_all(jobs, work)
+        results = []
+        for job in jobs:
+            tag = hashlib.sha1(str(job.original).encode()).hexdigest()[:8]
+            dest = outdir / f"{job.index:04d}-{tag}.pdf"
+            shutil.move(str(job.output), dest)
+            results.append(dest)
+        return results
+
+    def _convert_all(self, jobs: list[_Job], work: Path) -> None:
+        shards = split(jobs, self.processes if len(jobs) >= PARALLEL_MIN_DOCUMENTS else 1)
+        cancel = threading.Event()
+        workers = [
+            _Worker(self, shard, work, f"p{n}", cancel, alone=len(shards) == 1)
+            for n, shard in enumerate(shards)
+        ]
+        if len(workers) == 1:
+            workers[0].run_catching()
+        else:
+            threads = [threading.Thread(target=w.run_catching, daemon=True) for w in workers]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+        failures = [w.error for w in workers if w.error is not None]
+        if failures:
+            # the earliest document of the batch that failed, whichever process met it first
+            raise min(failures, key=lambda f: f.index).error
+
+
+def _settings() -> Settings:
+    return settings()
+
+
+@dataclass
+class _Warm:
+    """A LibreOffice started ahead of its first conversion, and the kept profile it holds."""
+
+    stack: contextlib.ExitStack
+    profile: Path
+    proc: Process
+
+    def finish(self, grace: float = 1.0) -> None:
+        """Wait `grace` seconds for it to exit (it does by itself after the conversion handed to
+        it), then stop it; then let its profile go."""
+        self.proc.stop(grace)
+        self.stack.close()
+
+
+def split(jobs: list[_Job], parts: int) -> list[list[_Job]]:
+    """Share the jobs between `parts` processes, balanced by file size (a proxy for work), each part
+    in batch order."""
+    parts = max(1, min(parts, len(jobs)))
+    shards: list[list[_Job]] = [[] for _ in range(parts)]
+    loads = [0] * parts
+    for job in sorted(jobs, key=lambda j: -_size(j.staged)):
+        lightest = loads.index(min(loads))
+        shards[lightest].append(job)
+        loads[lightest] += _size(job.staged) + 20_000  # each document has a fixed cost too
+    return [sorted(s, key=lambda j: j.index) for s in shards if s]
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+class _Failure(Exception):
+    def __init__(self, index: int, error: PackError) -> None:
+        super().__init__(str(error))
+        self.index = index
+        self.error = error
+
+
+class _Worker:
+    """Converts one share of a batch in one LibreOffice process at a time, restarting it once."""
+
+    def __init__(
+        self,
+        lo: LibreOffice,
+        jobs: list[_Job],
+        work: Path,
+        name: str,
+        cancel: threading.Event,
+        alone: bool,
+    ) -> None:
+        self.lo, self.jobs, self.work, self.name, self.cancel = lo, jobs, work, name, cancel
+        self.alone = alone  # the only process of its batch
+        self.error: _Failure | None = None
+
+    def run_catching(self) -> None:
+        """Run; a failure is kept in `error` and stops the other processes of the batch."""
+        try:
+            self.run()
+        except _Failure as exc:
+            self.error = exc
+            self.cancel.set()
+        except PackError as exc:
+            self.error = _Failure(self.jobs[0].index, exc)
+            self.cancel.set()
+
+    @contextlib.contextmanager
+    def _profile(self) -> Iterator[Path | None]:
+        warm = self.lo._take_warm()
+        if warm is None:
+            with kept_profile(self.lo.settings.cache_dir) as profile:
+                yield profile
+            return
+        try:
+            yield warm.profile
+        finally:
+            warm.finish()
+
+    def run(self) -> None:
+        with self._profile() as profile:
+            hung = self._process(self.jobs, profile or self.work / f"profile-{self.name}-1")
+            pending = [j for j in self.jobs if not j.output.exists()]
+            if pending and profile and not self.cancel.is_set():
+                shutil.rmtree(profile, ignore_errors=True)  # it may be what went wrong
+        if self.cancel.is_set() or not pending:
+            return
+        # the restart gets a profile of its own, fresh
+        hung = self._process(pending, self.work / f"profile-{self.name}-2")
+        if self.cancel.is_set():
+            return
+        pending = [j for j in pending if not j.output.exists()]
+        if pending:
+            raise _Failure(pending[0].index, self._blame(pending[0], hung))
+
+    def _blame(self, job: _Job, hung: bool) -> PackError:
+        """The error for a document two processes failed to convert: the disk when it is full,
+        else the document, saying LibreOffice itself may be at fault."""
+        if free_bytes(self.work) < MIN_FREE_BYTES:
+            return disk_full_error(Path(tempfile.gettempdir()))
+        if hung:
+            return ConversionError(
+                f"LibreOffice hung converting this document (no result after "
+                f"{self.lo.timeout:g} s, twice); LibreOffice itself may be at fault: open the "
+                "document in Word, save it again and rebuild, and report it if it still hangs",
+                job.source,
+            )
+        return ConversionError(
+            "LibreOffice could not convert this document to PDF (it crashed or wrote nothing; "
+            "LibreOffice itself may be at fault); open it in Word or LibreOffice, check it opens, "
+            "save it again and rebuild",
+            job.source,
+        )
+
+    def _process(self, jobs: list[_Job], profile: Path) -> bool:
+        """Run one LibreOffice on `jobs`; True if it was killed for making no progress."""
+        cmd = [
+            *command_prefix(self.lo.settings),
+            self.lo.soffice,
+            f"-env:UserInstallation={profile.as_uri()}",
+            *OPTIONS,
+            "--convert-to",
+            PDF_FILTER,
+            "--outdir",
+            str(self.work / "out"),
+            *(str(j.staged) for j in jobs),
+        ]
+        env = environment(self.work, alone=self.alone)
+        if not os.access(self.lo.soffice, os.X_OK):  # the namespace wrapper would hide the OSError
+            raise ConversionError(
+                f"cannot start LibreOffice {self.lo.soffice} (not found or not "
+                "executable); run `make setup`"
+            )
+        try:
+            proc = Process(cmd, env)
+        except OSError as exc:
+            raise ConversionError(
+                f"cannot start LibreOffice {self.lo.soffice} ({exc.strerror})"
+            ) from None
+        try:
+            return self._supervise(proc, jobs)
+        finally:
+            proc.stop()  # a helper process LibreOffice left behind, or all of it on an error
+
+    def _supervise(self, proc: Process, jobs: list[_Job]) -> bool:
+        done = 0
+        last_progress = time.monotonic()
+        while proc.poll() is None:
+            if self.cancel.is_set():
+                return False
+            now_done = sum(1 for j in jobs if j.output.exists())
+            if now_done != done:
+                done, last_progress = now_done, time.monotonic()
+            elif time.monotonic() - last_progress > self.lo.timeout:
+                proc.stop()
+                _drop_incomplete(jobs)
+                return True
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(timeout=_POLL)
+        if proc.returncode != 0:
+            # a crash may leave the PDF it was writing half written
+            _drop_incomplete(jobs)
+        return False
+
+
+def _drop_incomplete(jobs: list[_Job]) -> None:
+    """Delete PDFs that a killed or crashed process left half written (no trailer at the end)."""
+    for job in jobs:
+        try:
+            with open(job.output, "rb") as fh:
+                fh.seek(0, os.SEEK_END)
+                fh.seek(max(0, fh.tell() - 1024))
+                complete = b"%%EOF" in fh.read()
+        except OSError:
+            continue
+        if not complete:
+            job.output.unlink(missing_ok=True)

@@ -1,0 +1,80 @@
+"""The converter interface: the one seam between the build and whatever turns Word into PDF.
+
+The rest of packbuilder sees only `Converter`. A pack could be converted by a remote service
+tomorrow, and `check` can run the build's own stages with a converter that converts nothing,
+without touching the other stages. A converter implements `convert`, `version`, `stats` and
+`close`; subclassing `Converter` (a Protocol may be subclassed) adds ``with`` support for free.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Protocol, Self
+
+from packbuilder.errors import Source
+
+
+@dataclass(frozen=True)
+class ConversionStats:
+    """What a converter did since it was made."""
+
+    converted: int = 0  # documents LibreOffice actually converted
+    cached: int = 0  # documents served from the cache
+
+
+class Converter(Protocol):
+    """Turns Word documents into PDFs."""
+
+    def convert(
+        self,
+        documents: Sequence[Path],
+        outdir: Path,
+        *,
+        sources: Sequence[Source] | None = None,
+    ) -> list[Path]:
+        """Convert each document; return the PDFs, in the same order, inside `outdir`.
+
+        `sources[i]`, when given, is what an error about `documents[i]` names: the user's file
+        (for a data paper the workbook, not the Word file rendered from it in a scratch folder).
+
+        Raises:
+            ConversionError: naming the document (its source) that could not be converted, or
+                the disk when a scratch disk is full.
+        """
+        ...
+
+    def version(self) -> str:
+        """Changes whenever the output could change (the cache key includes it)."""
+        ...
+
+    def stats(self) -> ConversionStats:
+        """Documents converted and served from a cache since this converter was made."""
+        ...
+
+    def close(self) -> None:
+        """Stop anything the converter keeps running (a prestarted LibreOffice); idempotent."""
+        ...
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def source_of(document: Path, sources: Sequence[Source] | None, index: int) -> Source:
+    """What an error about `document`, the `index`th of a batch, names."""
+    return sources[index] if sources is not None else Source(document)
+
+
+def check_sources(documents: Sequence[Path], sources: Sequence[Source] | None) -> None:
+    if sources is not None and len(sources) != len(documents):
+        raise ValueError(f"{len(sources)} sources for {len(documents)} documents")

@@ -1,0 +1,29 @@
+"""Dates and times as committee papers write them: "Thursday 5 March 2020", "2.00 pm".
+
+The one home of this wording: the frontsheet, the minutes, the money documents, pack titles and
+the templates' filters (``long_date``, ``short_date``, ``clock``) all call these functions. They
+avoid strftime's flag for an unpadded day (a dash after the percent sign), which only glibc knows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+
+def long_date(value: dt.date | None) -> str:
+    """'Thursday 5 March 2020' (blank for no date)."""
+    return "" if value is None else f"{value:%A} {value.day} {value:%B %Y}"
+
+
+def short_date(value: dt.date | None) -> str:
+    """'5 March 2020' (blank for no date)."""
+    return "" if value is None else f"{value.day} {value:%B %Y}"
+
+
+def clock(value: dt.time | None) -> str:
+    """'2.00 pm', '10 am' (blank for no time)."""
+    if value is None:
+        return ""
+    hour = value.hour % 12 or 12
+    suffix = "am" if value.hour < 12 else "pm"
+    return f"{hour}.{value.minute:02d} {suffix}" if value.minute else f"{hour} {suffix}"

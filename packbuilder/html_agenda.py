@@ -1,0 +1,210 @@
+"""The HTML agenda: a web page published beside a pack, for people who do not want a PDF.
+
+A PDF pack, even a well tagged one, is heavy on a phone and awkward for some assistive technology; a
+council's website is expected to give the agenda as a web page too (WCAG 2.1 AA, the Public Sector
+Bodies Accessibility Regulations 2018). The page says what the frontsheet says, from the same data
+(`frontsheet.context`, and the layout the frontsheet's page references come from), so the two
+cannot disagree: the meeting's details, then every item with its purpose, lead and time, and for
+each paper a link into the pack.
+
+The links use named destinations (``pack.pdf#nameddest=item-4-paper-1``, written into the pack by
+`assemble`) rather than page numbers: a page number in a link is a physical page, which moves
+whenever the frontsheet grows by a page; a named destination moves with the paper. Exempt items
+appear with their Schedule 12A note and no papers, items to follow and verbal items say so.
+
+Standalone: one file, no script, no external style sheet or font, so it works wherever it is put.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from html import escape
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from packbuilder import frontsheet
+from packbuilder.assemble import destination
+from packbuilder.dates import long_date
+from packbuilder.layout import Layout
+from packbuilder.model import Meeting
+from packbuilder.plan import PackSpec
+
+STYLE = """
+body { font-family: Arial, "Liberation Sans", sans-serif; font-size: 1.1875rem; line-height: 1.5;
+  color: #0b0c0c; background: #fff; margin: 0; }
+main { max-width: 48rem; margin: 0 auto; padding: 1rem 1.25rem 3rem; }
+a { color: #1d4f91; text-decoration: underline; }
+a:visited { color: #4c2c92; }
+a:focus { outline: 3px solid #fd0; background: #fd0; color: #0b0c0c; text-decoration: none; }
+.skip-link { position: absolute; left: -9999px; top: 0; padding: 0.5rem 1rem; }
+.skip-link:focus { left: 0; }
+h1 { font-size: 2rem; line-height: 1.2; margin: 1rem 0 0.5rem; }
+h2 { font-size: 1.5rem; margin: 2rem 0 0.5rem; }
+h3 { font-size: 1.25rem; margin: 0 0 0.25rem; }
+dl.details { display: grid; grid-template-columns: max-content 1fr; gap: 0.25rem 1rem; }
+dl.details dt { font-weight: bold; }
+dl.details dd { margin: 0; }
+ul.items { list-style: none; padding: 0; }
+ul.items > li { border-top: 1px solid #505a5f; padding: 1rem 0; }
+.note { font-weight: bold; }
+.papers-label { margin-bottom: 0; }
+ul.papers { margin-top: 0.25rem; }
+.exempt { font-style: italic; }
+"""
+
+
+def _e(value: object) -> str:
+    return escape(str(value), quote=True)
+
+
+def _time(value: dt.date | dt.time | None, text: str) -> str:
+    if value is None:
+        return _e(text)
+    iso = value.strftime("%H:%M") if isinstance(value, dt.time) else value.isoformat()
+    return f'<time datetime="{iso}">{_e(text)}</time>'
+
+
+def _pages(first: int, last: int) -> str:
+    return f"page {first}" if first == last else f"pages {first} to {last}"
+
+
+def html_agenda(
+    meeting: Meeting,
+    spec: PackSpec,
+    layout: Layout,
+    published: dt.date,
+    pdf_name: str,
+    published_line: str | None = None,
+) -> str:
+    """The HTML agenda of a pack, whose PDF is `pdf_name` in the same folder; `published_line` is
+    the frontsheet's "Published" text (by default the date)."""
+    ctx = frontsheet.context(meeting, spec, layout, published_line or long_date(published))
+    href = quote(pdf_name)
+    kind = f"Supplementary pack {ctx['supplement']}" if ctx["supplement"] else "Agenda"
+    title = f"{kind}: {ctx['title']}"
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en-GB">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{_e(title)}</title>",
+        f"<style>{STYLE}</style>",
+        "</head>",
+        "<body>",
+        '<a class="skip-link" href="#items">Skip to the agenda items</a>',
+        "<main>",
+        f"<h1>{_e(title)}</h1>",
+    ]
+    if ctx["private"]:
+        out.append(
+            '<p class="note">Private: not for publication. This agenda belongs with the pack that '
+            "includes exempt papers, for members only.</p>"
+        )
+    out += _details(meeting, ctx)
+    pages = layout.total
+    out.append(
+        f'<p>All the papers are in one PDF: <a href="{href}">{_e(kind.lower())} pack '
+        f"(PDF, {pages} numbered page{'s' if pages != 1 else ''})</a>. "
+        "Page numbers below are the numbers printed on the pack's pages.</p>"
+    )
+    if ctx["supplement"]:
+        out.append(
+            f"<p>Additional information relating to agenda {_e(ctx['supplement_word'])} "
+            f"{_e(ctx['supplement_items'])}.</p>"
+        )
+    out.append('<h2 id="items">Agenda items</h2>')
+    out.append('<ul class="items">')
+    papers = {item.number: item for item in spec.included}
+    for row in ctx["items"]:
+        out += _item(row, papers.get(row["number"]), layout, href)
+    out.append("</ul>")
+    out.append(
+        f"<p>Published {_time(published, ctx['published'])}.</p>" if ctx["published"] else ""
+    )
+    out += ["</main>", "</body>", "</html>", ""]
+    return "\n".join(line for line in out if line)
+
+
+def _details(meeting: Meeting, ctx: dict[str, Any]) -> list[str]:
+    out = ['<dl class="details">']
+    out.append(f"<dt>Date</dt><dd>{_time(meeting.date, ctx['date'])}</dd>")
+    when = _time(meeting.start_time, ctx["start"])
+    if meeting.end_time:
+        when += f" to {_time(meeting.end_time, ctx['end'])}"
+    out.append(f"<dt>Time</dt><dd>{when}</dd>")
+    if ctx["venue"]:
+        out.append(f"<dt>Place</dt><dd>{_e(ctx['venue'])}</dd>")
+    if ctx["chair"]:
+        out.append(f"<dt>Chair</dt><dd>{_e(ctx['chair'])}</dd>")
+    contact = ctx["contact"]
+    if contact["name"] or contact["email"] or contact["phone"]:
+        parts = [_e(contact["name"])] if contact["name"] else []
+        if contact["phone"]:
+            tel = "".join(c for c in contact["phone"] if c.isdigit() or c == "+")
+            parts.append(f'telephone <a href="tel:{_e(tel)}">{_e(contact["phone"])}</a>')
+        if contact["email"]:
+            mail = _e(contact["email"])
+            parts.append(f'email <a href="mailto:{mail}">{mail}</a>')
+        out.append(f"<dt>Contact</dt><dd>{', '.join(parts)}</dd>")
+    out.append(f"<dt>Body</dt><dd>{_e(ctx['body'])}</dd>")
+    out.append("</dl>")
+    return out
+
+
+def _item(row: dict[str, Any], item: Any, layout: Layout, href: str) -> list[str]:
+    number = row["number"]
+    out = [f'<li id="{_e(destination(number))}">']
+    if row["exclusion"]:
+        out.append(
+            f'<p class="exempt"><strong>Exclusion of the press and public.</strong> '
+            f"{_e(row['exclusion'])}</p>"
+        )
+    out.append(f"<h3>{_e(number)}. {_e(row['title'])}</h3>")
+    if row["purpose"]:
+        out.append(f"<p>{_e(row['purpose'])}</p>")
+    facts = []
+    if row["lead"]:
+        facts.append(f"<dt>Lead</dt><dd>{_e(row['lead'])}</dd>")
+    if row["start"] or row["minutes"]:
+        when = ", ".join(x for x in (row["start"], row["minutes"]) if x)
+        facts.append(f"<dt>Time</dt><dd>{_e(when)}</dd>")
+    if facts:
+        out.append('<dl class="details">' + "".join(facts) + "</dl>")
+    placed = layout.item(number) if item is not None else None
+    if row["exempt"] and placed is None:
+        out.append(f'<p class="exempt">{_e(row["note"])}</p>')
+    elif placed is not None and item is not None:
+        if row["exempt"] and row["exempt_note"]:
+            out.append(f'<p class="exempt">{_e(row["exempt_note"])}</p>')
+        out.append('<p class="papers-label">Papers:</p>')
+        out.append('<ul class="papers" aria-label="Papers">')
+        for k, (paper, doc) in enumerate(zip(item.papers, placed.documents, strict=True), 1):
+            out.append(
+                f'<li><a href="{href}#nameddest={_e(destination(number, k))}">'
+                f"{_e(paper.title)}</a> (PDF, {_pages(doc.first, doc.last)})</li>"
+            )
+        out.append("</ul>")
+    elif row["note"]:
+        out.append(f'<p class="note">{_e(row["note"])}</p>')
+    out.append("</li>")
+    return out
+
+
+def write_html_agenda(
+    meeting: Meeting,
+    spec: PackSpec,
+    layout: Layout,
+    published: dt.date,
+    pdf_name: str,
+    out: Path,
+    published_line: str | None = None,
+) -> Path:
+    """Write the HTML agenda of a pack to `out` (written aside, then renamed); returns `out`."""
+    text = html_agenda(meeting, spec, layout, published, pdf_name, published_line)
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, out)
+    return out

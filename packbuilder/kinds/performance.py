@@ -1,0 +1,1027 @@
+"""Performance reports: a partnership's indicators, month by month, against last year and target.
+
+At most meetings a board receives a *performance report* (or scorecard): for each indicator it
+watches (overall crime, anti-social behaviour, referrals to domestic abuse services ...) a table of
+this year's figures by month (April to March, the financial year) or by quarter, last year's figures
+for the same periods, the *cumulative* (year-to-date) total, the *change against last year*, often a
+*target* and the gap to it, and a comment. Some indicators are marked "FOR MONITORING ONLY": they
+are watched, not judged. Whether a rise is good depends on the indicator: fewer burglaries is
+better, more reports of domestic abuse (an under-reported crime) is better. So every indicator says
+its *direction of good*, and the report turns each change into a word: better, worse, no change.
+
+Analysts keep the figures in a spreadsheet; advisors used to paste them into Word by hand, and the
+seeds show the result: a "change" row whose months without data repeat last year's figures. Here
+every derived row (cumulative, change, change against target) is computed from the typed figures
+and is blank wherever this year has no figure yet, so that mistake cannot happen.
+
+The workbook (see docs/performance-reports.md):
+
+* ``Document`` (Field | Value): Kind = performance-report, Title, Year (the financial year of the
+  figures, ``2016/17``), As at (optional date), Partnership and Introduction (optional);
+* ``Indicators``: one row per indicator: Indicator, Unit, Direction of good (up or down), Target,
+  Monitoring only, Adds up, Comment;
+* ``Monthly figures`` (Indicator | Year | Apr .. Mar) and/or ``Quarterly figures`` (Indicator |
+  Year | Q1 .. Q4): one row per indicator per year (``2016/17``, ``2015/16``), and optionally a
+  ``Target`` row (a target per period) and a typed ``Cumulative`` row, which is checked, not used.
+
+This module holds the model (frozen dataclasses, every figure with its `Source`), a pure loader
+that validates the workbook and reports every problem at once, pure derivations, and at the bottom
+a thin adapter to today's `register` / `Loaded` API that draws the charts and formats the numbers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from packbuilder import richtext, sheets
+from packbuilder.documents import Loaded, register
+from packbuilder.errors import Collector, InputError, PackError, Source
+from packbuilder.model import DocumentData
+
+MONTHS = ("Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Jan", "Feb", "Mar")
+MONTH_NAMES = (
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "January",
+    "February",
+    "March",
+)
+QUARTERS = ("Q1", "Q2", "Q3", "Q4")
+QUARTER_MONTHS = ("April to June", "July to September", "October to December", "January to March")
+
+UP_WORDS = {"up", "higher", "higher is better", "increase", "increase is good", "more", "↑"}
+DOWN_WORDS = {"down", "lower", "lower is better", "decrease", "reduce", "reduction", "less", "↓"}
+YES = {"yes", "y", "true", "x", "✓", "✔"}
+NO = {"no", "n", "false", "-", ""}
+BLANK_WORDS = {"-", "–", "—", "n/a", "na", "n.a."}  # typed for "no figure"
+
+Number = Decimal | None
+
+
+# --- the model -----------------------------------------------------------------------------------
+
+
+class Direction(enum.Enum):
+    """Which way is good: up (more is better) or down (less is better)."""
+
+    UP = "up"
+    DOWN = "down"
+
+
+class Frequency(enum.Enum):
+    MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
+
+    @property
+    def periods(self) -> tuple[str, ...]:
+        return MONTHS if self is Frequency.MONTHLY else QUARTERS
+
+    @property
+    def sheet(self) -> str:
+        return "Monthly figures" if self is Frequency.MONTHLY else "Quarterly figures"
+
+
+@dataclass(frozen=True)
+class Year:
+    """A financial year, April to March: Year(2016) is 2016/17."""
+
+    start: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.start}/{(self.start + 1) % 100:02d}"
+
+    @property
+    def previous(self) -> Year:
+        return Year(self.start - 1)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One typed figure (None where the cell is blank) and the cell it came from."""
+
+    value: Number
+    source: Source
+
+
+@dataclass(frozen=True)
+class Indicator:
+    name: str
+    unit: str  # "crimes", "referrals", "%" ...
+    direction: Direction | None  # None only for an indicator kept for monitoring only
+    monitoring_only: bool
+    adds_up: bool  # counts add up month by month; rates and percentages do not
+    comment: str
+    frequency: Frequency
+    this_year: tuple[Figure, ...]
+    last_year: tuple[Figure, ...] | None  # None: no figures for last year at all
+    target: tuple[Figure, ...] | None
+    places: int  # decimal places the figures are typed with
+    source: Source  # the indicator's name on the Indicators sheet
+
+    @property
+    def percent(self) -> bool:
+        return self.unit == "%"
+
+
+@dataclass(frozen=True, kw_only=True)
+class PerformanceReport(DocumentData):
+    title: str
+    partnership: str
+    year: Year
+    as_at: dt.date | None
+    introduction: str
+    indicators: tuple[Indicator, ...]
+
+
+def values(figures: Sequence[Figure] | None) -> tuple[Number, ...] | None:
+    return None if figures is None else tuple(f.value for f in figures)
+
+
+# --- derivations (pure) --------------------------------------------------------------------------
+
+
+def cumulative(figures: Sequence[Number]) -> tuple[Number, ...]:
+    """The running total, blank from the first period without a figure on."""
+    out: list[Number] = []
+    total: Number = Decimal(0)
+    for v in figures:
+        total = None if v is None or total is None else total + v
+        out.append(total)
+    return tuple(out)
+
+
+def change(this: Sequence[Number], last: Sequence[Number]) -> tuple[Number, ...]:
+    """This year minus last year, period by period; blank where either is blank."""
+    return tuple(
+        None if t is None or lt is None else t - lt for t, lt in zip(this, last, strict=True)
+    )
+
+
+def percent_change(this: Number, last: Number) -> Number:
+    """The change as a percentage of last year, to one decimal place (blank if last year is 0)."""
+    if this is None or last is None or last == 0:
+        return None
+    return ((this - last) * 100 / last).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def percent_changes(this: Sequence[Number], last: Sequence[Number]) -> tuple[Number, ...]:
+    return tuple(percent_change(t, lt) for t, lt in zip(this, last, strict=True))
+
+
+def against_target(
+    this: Sequence[Number], target: Sequence[Number], adds_up: bool
+) -> tuple[Number, ...]:
+    """This year less the target: year to date for figures that add up, else period by period."""
+    if adds_up:
+        return change(cumulative(this), cumulative(target))
+    return change(this, target)
+
+
+def latest(figures: Sequence[Number]) -> int | None:
+    """The index of the last period with a figure."""
+    filled = [i for i, v in enumerate(figures) if v is not None]
+    return filled[-1] if filled else None
+
+
+def direction_word(difference: Number, direction: Direction | None, zero: str = "no change") -> str:
+    """'better', 'worse' or `zero`, judging a difference by the indicator's direction of good."""
+    if difference is None or direction is None:
+        return ""
+    if difference == 0:
+        return zero
+    good = difference > 0 if direction is Direction.UP else difference < 0
+    return "better" if good else "worse"
+
+
+@dataclass(frozen=True)
+class Headline:
+    """An indicator's latest position, as the summary page shows it."""
+
+    period: int | None  # index of the latest period with this year's figure
+    figure: Number  # year to date for counts, the latest period's figure for rates
+    last_year: Number  # the same measure a year earlier
+    change: Number
+    percent: Number  # change as a % of last year (counts only)
+    against_target: Number
+    word: str  # better, worse, no change (or against target: better, worse, on target)
+
+
+def headline(ind: Indicator) -> Headline:
+    this = values(ind.this_year) or ()
+    k = latest(this)
+    if k is None:
+        return Headline(None, None, None, None, None, None, "")
+    last = values(ind.last_year)
+    target = values(ind.target)
+    pick = cumulative if ind.adds_up else tuple
+    figure = pick(this)[k]
+    before = pick(last)[k] if last is not None else None
+    diff = None if figure is None or before is None else figure - before
+    gap = against_target(this, target, ind.adds_up)[k] if target is not None else None
+    if diff is not None:
+        word = direction_word(diff, ind.direction)
+    else:
+        word = direction_word(gap, ind.direction, zero="on target")
+    return Headline(
+        period=k,
+        figure=figure,
+        last_year=before,
+        change=diff,
+        percent=percent_change(figure, before) if ind.adds_up else None,
+        against_target=gap,
+        word=word,
+    )
+
+
+# --- loading and checking the workbook (pure: a workbook in, a report or every error out) --------
+
+
+def load_report(wb: sheets.Workbook) -> tuple[PerformanceReport, list[str]]:
+    """Read and check a performance report workbook.
+
+    Returns:
+        The report and its warnings (each naming its cell).
+    Raises:
+        PackError: one error, or an ErrorList of every problem in the workbook.
+    """
+    errors = Collector()
+    doc = wb.fields("Document")
+    title = _text(doc.get("Title"))
+    partnership = _text(doc.get("Partnership", "Body"))
+    introduction = _text(doc.get("Introduction", "Intro"))
+    year = _attempt(errors, None, _year, doc)
+    as_at = _attempt(errors, None, _as_at, doc)
+    defs = _attempt(errors, {}, _indicators, wb, errors)
+    if year is None:
+        errors.raise_if_any()
+        raise AssertionError("unreachable: a missing year is an error")
+    found: dict[str, tuple[Frequency, dict[str, _Row]]] = {}
+    sheets_found = 0
+    all_read = True
+    for freq in Frequency:
+        if wb.has_sheet(freq.sheet):
+            sheets_found += 1
+            all_read &= _attempt(errors, False, _figures, wb, freq, year, defs, found, errors)
+    if not sheets_found:
+        errors.add(
+            InputError(
+                "no sheet of figures; add a sheet 'Monthly figures' (Indicator | Year | Apr .. Mar)"
+                " or 'Quarterly figures' (Indicator | Year | Q1 .. Q4)",
+                Source(wb.path),
+            )
+        )
+    indicators = []
+    for key, d in defs.items():
+        if d is None:
+            continue
+        if key not in found:
+            if sheets_found and all_read:
+                errors.add(
+                    InputError(
+                        f"indicator {d.name!r} has no figures; add a row for it with Year "
+                        f"{year.label} to the sheet Monthly figures or Quarterly figures",
+                        d.source,
+                    )
+                )
+            continue
+        freq, rows = found[key]
+        if not all(r.readable for r in rows.values()):
+            continue  # its unreadable figures are reported; checks on them would only repeat it
+        ind = _attempt(errors, None, _indicator, d, freq, rows, year, errors)
+        if ind is not None:
+            indicators.append(ind)
+    errors.raise_if_any()
+    report = PerformanceReport(
+        title=title or f"Performance report {year.label}",
+        partnership=partnership,
+        year=year,
+        as_at=as_at,
+        introduction=introduction,
+        indicators=tuple(indicators),
+        source=Source(wb.path),
+    )
+    return report, errors.warnings
+
+
+def _attempt(errors: Collector, default: Any, fn: Any, *args: Any) -> Any:
+    try:
+        return fn(*args)
+    except PackError as exc:
+        errors.add(exc)
+        return default
+
+
+def _text(cell: sheets.Cell | None) -> str:
+    return "" if cell is None else sheets.text(cell)
+
+
+def _one_line(cell: sheets.Cell) -> str:
+    return " ".join(sheets.text(cell).split())
+
+
+_YEAR_RE = re.compile(r"^(\d{4})\s*[/-]\s*(\d{2}|\d{4})$")
+
+
+def parse_year(text: str) -> Year | None:
+    """'2016/17', '2016-17' or '2016/2017' as a financial year; None if it is not one."""
+    m = _YEAR_RE.match(text.strip())
+    if not m:
+        return None
+    start, end = int(m.group(1)), m.group(2)
+    if int(end) % (100 if len(end) == 2 else 10_000) != (start + 1) % (
+        100 if len(end) == 2 else 10_000
+    ):
+        return None
+    return Year(start)
+
+
+def _year(doc: sheets.FieldSheet) -> Year:
+    cell = doc.require("Year", "Financial year", "Period")
+    year = parse_year(sheets.text(cell))
+    if year is None:
+        raise InputError(
+            f"the year must be a financial year such as 2016/17, got {sheets.text(cell)!r}",
+            cell.source,
+        )
+    return year
+
+
+def _as_at(doc: sheets.FieldSheet) -> dt.date | None:
+    cell = doc.get("As at", "Date", "Figures as at")
+    if cell is None or cell.blank:
+        return None
+    return sheets.date(cell, "the date the figures are as at")
+
+
+@dataclass(frozen=True)
+class _Definition:
+    name: str
+    unit: str
+    direction: Direction | None
+    monitoring_only: bool
+    adds_up: bool
+    comment: str
+    target: Figure | None
+    source: Source
+    target_source: Source
+
+
+INDICATOR_COLUMNS = {
+    "indicator": ("name", "indicator name"),
+    "direction of good": ("direction", "good is", "better when"),
+    "monitoring only": ("for monitoring only", "monitoring"),
+    "comment": ("comments", "commentary"),
+    "adds up": ("cumulative", "accumulates"),
+}
+
+
+def _indicators(wb: sheets.Workbook, errors: Collector) -> dict[str, _Definition | None]:
+    table = wb.table(
+        "Indicators", required=("indicator", "direction of good"), aliases=INDICATOR_COLUMNS
+    )
+    out: dict[str, _Definition | None] = {}
+    for rec in table.records:
+        name_cell = rec.cell("indicator")
+        if name_cell.blank:
+            errors.add(
+                InputError(
+                    "the indicator has no name; fill it in or delete the row", name_cell.source
+                )
+            )
+            continue
+        name = _one_line(name_cell)
+        key = sheets.normalise(name)
+        if key in out:
+            first = next(
+                r for r in table.records if sheets.normalise(_one_line(r.cell("indicator"))) == key
+            )
+            errors.add(
+                InputError(
+                    f"indicator {name!r} is listed twice (first in cell "
+                    f"{first.cell('indicator').source.cell}); list each indicator once",
+                    name_cell.source,
+                )
+            )
+            continue
+        # None: listed, but its row has errors (reported); its figures are then left unchecked
+        out[key] = _attempt(errors, None, _definition, rec, name)
+    if not table.records:
+        errors.add(InputError("no indicators; add one row per indicator", table.source()))
+    return out
+
+
+def _definition(rec: sheets.Record, name: str) -> _Definition:
+    errors = Collector()
+    unit = _one_line(rec.cell("unit"))
+    percent = unit == "%"
+    monitoring = _attempt(errors, False, _flag, rec.cell("monitoring only"), "Monitoring only")
+    adds_cell = rec.cell("adds up")
+    adds_up = (
+        not percent if adds_cell.blank else _attempt(errors, True, _flag, adds_cell, "Adds up")
+    )
+    direction = _attempt(errors, None, _direction, rec.cell("direction of good"), name, monitoring)
+    target_cell = rec.cell("target")
+    target = None
+    if not target_cell.blank:
+        target = Figure(_attempt(errors, None, number, target_cell, percent), target_cell.source)
+    errors.raise_if_any()
+    return _Definition(
+        name=name,
+        unit=unit,
+        direction=direction,
+        monitoring_only=monitoring,
+        adds_up=adds_up,
+        comment=sheets.text(rec.cell("comment")),
+        target=target,
+        source=rec.cell("indicator").source,
+        target_source=target_cell.source,
+    )
+
+
+def _flag(cell: sheets.Cell, what: str) -> bool:
+    value = sheets.normalise(sheets.text(cell))
+    if value in YES:
+        return True
+    if value in NO:
+        return False
+    raise InputError(f"{what}: expected yes or no, got {sheets.text(cell)!r}", cell.source)
+
+
+def _direction(cell: sheets.Cell, name: str, monitoring: bool) -> Direction | None:
+    value = sheets.normalise(sheets.text(cell))
+    if value in UP_WORDS:
+        return Direction.UP
+    if value in DOWN_WORDS:
+        return Direction.DOWN
+    if not value and monitoring:
+        return None
+    shown = "empty" if not value else repr(sheets.text(cell))
+    raise InputError(
+        f"the direction of good of {name!r} is {shown}; write up (more is better) or down "
+        "(less is better)",
+        cell.source,
+    )
+
+
+def number(cell: sheets.Cell, percent: bool = False) -> Number:
+    """A figure: a number, or text such as '1,234' or '88%'; blank, '-' or 'n/a' for none.
+
+    For a percentage indicator a cell formatted as a percentage in Excel (0.88 shown as 88%) reads
+    as 88, as it shows.
+    """
+    v = cell.value
+    if cell.blank:
+        return None
+    if isinstance(v, bool):
+        pass
+    elif isinstance(v, int | float):
+        d = Decimal(v) if isinstance(v, int) else Decimal(repr(v))
+        if d.is_finite():
+            if "%" not in cell.number_format:
+                return d
+            if percent:  # Excel keeps 88% as 0.88
+                q = (d * 100).quantize(Decimal("0.01"))
+                return q.quantize(Decimal(1)) if q == q.to_integral_value() else q.normalize()
+            raise InputError(
+                f"the cell shows a percentage ({d * 100:f}%) but the indicator's unit is not %; "
+                "set its Unit to % on the Indicators sheet, or format the cell as a number",
+                cell.source,
+            )
+    elif isinstance(v, str):
+        return _typed_number(cell, v.strip(), percent)
+    raise InputError(
+        f"expected a number such as 1,234 or 88%, got {sheets.text(cell)!r}; leave the cell "
+        "blank (or type n/a) if there is no figure",
+        cell.source,
+    )
+
+
+def _typed_number(cell: sheets.Cell, s: str, percent: bool) -> Number:
+    """A figure typed as text: '1,234', '-3.5', '88%'."""
+    if s.lower() in BLANK_WORDS:
+        return None
+    m = re.fullmatch(r"([-+]?)\s*(\d{1,3}(?:,\d{3})+|\d*)(\.\d+)?\s*(%?)", s)
+    if m and (m.group(2) or m.group(3)):
+        if m.group(4) and not percent:
+            raise InputError(
+                f"{s!r} is a percentage but the indicator's unit is not %; set its Unit to % on "
+                "the Indicators sheet, or type the figure without %",
+                cell.source,
+            )
+        d = Decimal(m.group(2).replace(",", "") + (m.group(3) or ""))
+        return -d if m.group(1) == "-" else d
+    raise InputError(
+        f"expected a number such as 1,234 or 88%, got {s!r}; leave the cell blank (or type n/a) "
+        "if there is no figure",
+        cell.source,
+    )
+
+
+@dataclass(frozen=True)
+class _Row:
+    role: str  # "this", "last", "target", "cumulative"
+    figures: tuple[Figure, ...]
+    source: Source  # the Year cell
+    readable: bool = True  # every figure a number: otherwise its errors are already reported
+
+
+def _period_of(cell: sheets.Cell, freq: Frequency) -> int | None:
+    """Which period a header cell names: 'Apr', 'April', 'Apr-16', a date; 'Q1'."""
+    v = cell.value
+    if freq is Frequency.MONTHLY:
+        if isinstance(v, dt.date):
+            return (v.month - 4) % 12
+        head = re.match(r"[A-Za-z]{3,}", sheets.text(cell))
+        if head:
+            word = head.group(0).lower()
+            for i, (short, full) in enumerate(zip(MONTHS, MONTH_NAMES, strict=True)):
+                if word in (short.lower(), full.lower()) or (
+                    len(word) >= 3 and full.lower().startswith(word)
+                ):
+                    return i
+        return None
+    m = re.fullmatch(r"q\s*([1-4])", sheets.normalise(sheets.text(cell)))
+    return int(m.group(1)) - 1 if m else None
+
+
+def _columns(
+    wb: sheets.Workbook, freq: Frequency
+) -> tuple[int, int, list[int], list[list[sheets.Cell]]]:
+    """The Indicator and Year columns, the period columns in order, and the data rows."""
+    rows = list(wb.rows(freq.sheet))
+    if not rows:
+        raise InputError(
+            f"the sheet is empty; it needs a header row: Indicator | Year | "
+            f"{' | '.join(freq.periods)}",
+            Source(wb.path, freq.sheet),
+        )
+    header = rows[0]
+    indicator_col = year_col = None
+    periods: dict[int, int] = {}
+    for i, cell in enumerate(header):
+        if cell.blank:
+            continue
+        name = sheets.normalise(sheets.text(cell))
+        if name in {"indicator", "indicator name", "name"}:
+            indicator_col = i
+        elif name in {"year", "series", "row", "figures"}:
+            year_col = i
+        else:
+            p = _period_of(cell, freq)
+            if p is None or p in periods.values():
+                what = "repeats a period" if p is not None else "is not a period"
+                raise InputError(
+                    f"the heading {sheets.text(cell)!r} {what}; the headings must be "
+                    f"Indicator, Year, then {', '.join(freq.periods)}",
+                    cell.source,
+                )
+            periods[i] = p
+    missing = [n for n, c in (("Indicator", indicator_col), ("Year", year_col)) if c is None]
+    order = [periods[i] for i in sorted(periods)]
+    if missing or order != list(range(len(freq.periods))):
+        found = ", ".join(sheets.text(c) for c in header if not c.blank)
+        raise InputError(
+            f"the header row must be Indicator, Year, then {', '.join(freq.periods)} in that "
+            f"order (it has: {found})",
+            header[0].source,
+        )
+    assert indicator_col is not None and year_col is not None
+    return indicator_col, year_col, sorted(periods), rows[1:]
+
+
+def _role(cell: sheets.Cell, year: Year) -> str:
+    text = sheets.normalise(sheets.text(cell))
+    if text in {"this year", year.label.lower()} or parse_year(text) == year:
+        return "this"
+    if text in {"last year", year.previous.label.lower()} or parse_year(text) == year.previous:
+        return "last"
+    if text in {"target", "targets"}:
+        return "target"
+    if text in {"cumulative", "cumulative this year", "year to date", "ytd"} or text.startswith(
+        "cumulative"
+    ):
+        return "cumulative"
+    shown = "empty" if cell.blank else repr(sheets.text(cell))
+    raise InputError(
+        f"the year is {shown}; write {year.label} (this year), {year.previous.label} (last "
+        "year), Target or Cumulative",
+        cell.source,
+    )
+
+
+def _figures(
+    wb: sheets.Workbook,
+    freq: Frequency,
+    year: Year,
+    defs: dict[str, _Definition | None],
+    found: dict[str, tuple[Frequency, dict[str, _Row]]],
+    errors: Collector,
+) -> bool:
+    """Read one sheet of figures into `found`: indicator -> (frequency, role -> row)."""
+    ind_col, year_col, period_cols, rows = _columns(wb, freq)
+    for row in rows:
+
+        def at(i: int, row: list[sheets.Cell] = row) -> sheets.Cell:
+            if i < len(row):
+                return row[i]
+            src = row[0].source
+            letter = sheets._column_letter(i)  # noqa: SLF001 - the one place cells beyond a row are named
+            return sheets.Cell(None, src.at(f"{letter}{re.sub(r'[A-Z]+', '', src.cell or '')}"))
+
+        name_cell, year_cell = at(ind_col), at(year_col)
+        if name_cell.blank:
+            errors.add(
+                InputError(
+                    "the row has figures but no indicator; write the indicator's name as on the "
+                    "Indicators sheet",
+                    name_cell.source,
+                )
+            )
+            continue
+        key = sheets.normalise(_one_line(name_cell))
+        if key not in defs:
+            if defs:
+                errors.add(
+                    InputError(
+                        f"no indicator {_one_line(name_cell)!r} on the Indicators sheet; add it "
+                        "there or correct the name",
+                        name_cell.source,
+                    )
+                )
+            continue
+        d = defs[key]
+        if d is None:
+            continue  # the indicator's own row has errors, reported on the Indicators sheet
+        if key in found and found[key][0] is not freq:
+            errors.add(
+                InputError(
+                    f"{d.name!r} has figures on both the Monthly figures and the Quarterly "
+                    "figures sheets; keep it on one",
+                    name_cell.source,
+                )
+            )
+            continue
+        try:
+            role = _role(year_cell, year)
+        except PackError as exc:
+            errors.add(exc)
+            continue
+        percent = d.unit == "%"
+        figures = []
+        before = len(errors.errors)
+        for i in period_cols:
+            cell = at(i)
+            figures.append(Figure(_attempt(errors, None, number, cell, percent), cell.source))
+        readable = len(errors.errors) == before
+        seen = found.setdefault(key, (freq, {}))[1]
+        if role in seen:
+            errors.add(
+                InputError(
+                    f"{d.name!r} has two rows for {sheets.text(year_cell)} (the first in row "
+                    f"{re.sub(r'[A-Z]+', '', seen[role].source.cell or '')}); keep one",
+                    year_cell.source,
+                )
+            )
+            continue
+        seen[role] = _Row(role, tuple(figures), year_cell.source, readable)
+    return True
+
+
+def _places(figures: Sequence[Figure]) -> int:
+    exps = [
+        -int(f.value.as_tuple().exponent)  # type: ignore[operator]
+        for f in figures
+        if f.value is not None and f.value != f.value.to_integral_value()
+    ]
+    return min(max(exps, default=0), 2)
+
+
+def _indicator(
+    d: _Definition, freq: Frequency, rows: dict[str, _Row], year: Year, errors: Collector
+) -> Indicator:
+    """One indicator from its rows, checked: no gaps, last year where this year has a figure, a
+    typed cumulative that agrees with the figures."""
+    found = Collector()
+    periods = freq.periods
+    this_row = rows.get("this")
+    if this_row is None:
+        other = next(iter(rows.values()))
+        raise InputError(
+            f"{d.name!r} has no row for this year; add a row with Year {year.label}",
+            other.source,
+        )
+    this = this_row.figures
+    _check_this_year(d, this_row, periods, year, errors, found)
+    last_row = rows.get("last")
+    if last_row is not None:
+        for t, lt, p in zip(this, last_row.figures, periods, strict=True):
+            if t.value is not None and lt.value is None:
+                errors.warn(
+                    f"{lt.source}: {d.name!r} has a figure for {p} this year but none last year, "
+                    "so its change against last year is left blank; fill in last year's figure"
+                )
+    target_row = rows.get("target")
+    target: tuple[Figure, ...] | None = None
+    if target_row is not None and d.target is not None:
+        found.add(
+            InputError(
+                f"{d.name!r} has a target on the Indicators sheet (cell {d.target_source.cell}) "
+                "and a Target row here; keep one",
+                target_row.source,
+            )
+        )
+    elif target_row is not None:
+        target = target_row.figures
+    elif d.target is not None:
+        target = tuple(d.target for _ in periods)
+    cum_row = rows.get("cumulative")
+    if cum_row is not None:
+        if not d.adds_up:
+            found.add(
+                InputError(
+                    f"{d.name!r} does not add up (its unit is {d.unit or 'blank'} or Adds up is "
+                    "no), so it has no cumulative; delete this row",
+                    cum_row.source,
+                )
+            )
+        else:
+            _check_cumulative(cum_row, this, periods, found)
+    found.raise_if_any()
+    return Indicator(
+        name=d.name,
+        unit=d.unit,
+        direction=d.direction,
+        monitoring_only=d.monitoring_only,
+        adds_up=d.adds_up,
+        comment=d.comment,
+        frequency=freq,
+        this_year=this,
+        last_year=last_row.figures if last_row else None,
+        target=target,
+        places=_places(this + (last_row.figures if last_row else ()) + (target or ())),
+        source=d.source,
+    )
+
+
+def _check_this_year(
+    d: _Definition,
+    row: _Row,
+    periods: Sequence[str],
+    year: Year,
+    errors: Collector,
+    found: Collector,
+) -> None:
+    """This year's figures run without gaps from the first period to the latest."""
+    k = latest(values(row.figures) or ())
+    if k is None:
+        errors.warn(f"{row.source}: {d.name!r} has no figures for {year.label} yet")
+        return
+    for f, p in zip(row.figures[:k], periods, strict=False):
+        if f.value is None:
+            found.add(
+                InputError(
+                    f"this year's figure for {p} is blank but later periods have figures; "
+                    "fill it in (0 if there were none)",
+                    f.source,
+                )
+            )
+
+
+def _check_cumulative(
+    row: _Row, this: Sequence[Figure], periods: Sequence[str], found: Collector
+) -> None:
+    """A typed cumulative row must agree with the running total of this year's figures."""
+    computed = cumulative(values(this) or ())
+    for i, (typed, want) in enumerate(zip(row.figures, computed, strict=True)):
+        if typed.value is None or typed.value == want:
+            continue
+        span = periods[0] if i == 0 else f"{periods[0]} to {periods[i]}"
+        if want is None:
+            message = (
+                f"the cumulative for {periods[i]} is {_plain(typed.value)} but this year has no "
+                f"figure for {span}; delete it (packbuilder computes the cumulative)"
+            )
+        else:
+            message = (
+                f"the cumulative for {periods[i]} is {_plain(typed.value)} but this year's "
+                f"figures for {span} add up to {_plain(want)}; correct the figures or delete "
+                "the Cumulative row (packbuilder computes it)"
+            )
+        found.add(InputError(message, typed.source))
+
+
+def _plain(value: Decimal) -> str:
+    return f"{value:,}"
+
+
+# --- presentation: words and numbers as the report prints them -----------------------------------
+
+
+def fmt(value: Number, places: int = 0, unit: str = "", signed: bool = False) -> str:
+    """1,234 / 88% / +12 / -3.5; blank for no figure."""
+    if value is None:
+        return ""
+    q = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    text = f"{abs(q):,.{places}f}"
+    sign = "-" if q < 0 else "+" if signed and q > 0 else ""
+    return f"{sign}{text}{'%' if unit == '%' else ''}"
+
+
+def fmt_percent(value: Number) -> str:
+    return "" if value is None else f"{'+' if value > 0 else ''}{value}%"
+
+
+def span_text(ind: Indicator, year: Year, k: int) -> str:
+    """The periods up to `k` in words: 'April to November 2016', 'April 2016 to January 2017'.
+    For a rate, only period `k`: 'November 2016'."""
+    if ind.frequency is Frequency.QUARTERLY:
+        q = f"{QUARTERS[k]} {year.label}"
+        return q if k == 0 or not ind.adds_up else f"Q1 to {q}"
+
+    def month(i: int) -> str:
+        return f"{MONTH_NAMES[i]} {year.start + (1 if i >= 9 else 0)}"
+
+    if not ind.adds_up or k == 0:
+        return month(k)
+    if k < 9:
+        return f"April to {month(k)}"
+    return f"{month(0)} to {month(k)}"
+
+
+def trend_text(ind: Indicator, year: Year) -> str:
+    """The trend in words, for the chart's alt text: 'Recorded crime, April to November 2016:
+    12,586 crimes this year against 12,016 last year, 4.7% higher (worse).'"""
+    h = headline(ind)
+    what = "quarterly" if ind.frequency is Frequency.QUARTERLY else "monthly"
+    compared = " against last year" if ind.last_year is not None else ""
+    intro = f"Line chart of {ind.name}, {what} figures for {year.label}{compared}"
+    intro += ", with the target." if ind.target is not None else "."
+    if h.period is None:
+        return f"{intro} No figures yet this year."
+    unit = f" {ind.unit}" if ind.unit and ind.unit != "%" else ""
+    figure = fmt(h.figure, ind.places, ind.unit) + unit
+    lines = [f"{intro} {span_text(ind, year, h.period)}: {figure} this year"]
+    if h.last_year is not None and h.change is not None:
+        lines.append(f" against {fmt(h.last_year, ind.places, ind.unit)} last year")
+        if h.change == 0:
+            lines.append(", no change")
+        elif ind.adds_up and h.percent is not None:
+            lines.append(f", {abs(h.percent)}% {'higher' if h.change > 0 else 'lower'}")
+        else:
+            points = " points" if ind.percent else unit
+            higher = "higher" if h.change > 0 else "lower"
+            lines.append(f", {fmt(abs(h.change), ind.places)}{points} {higher}")
+        if h.word and h.word != "no change":
+            lines.append(f" ({h.word})")
+    if h.against_target is not None:
+        gap = h.against_target
+        to_date = " to date" if ind.adds_up else ""
+        if gap == 0:
+            lines.append(f"; on target{to_date}")
+        else:
+            amount = fmt(abs(gap), ind.places, ind.unit)
+            lines.append(f"; {amount} {'above' if gap > 0 else 'below'} target{to_date}")
+    return "".join(lines) + "."
+
+
+def direction_text(ind: Indicator) -> str:
+    if ind.direction is Direction.UP:
+        return "Higher is better"
+    if ind.direction is Direction.DOWN:
+        return "Lower is better"
+    return "Not judged"
+
+
+def table_rows(ind: Indicator, year: Year) -> list[dict[str, Any]]:
+    """The rows of an indicator's table: typed figures first, then the derived rows."""
+    p, u = ind.places, ind.unit
+    this = values(ind.this_year) or ()
+    last = values(ind.last_year)
+    target = values(ind.target)
+    rows: list[tuple[str, Sequence[str], bool]] = [(year.label, [fmt(v, p, u) for v in this], True)]
+    if last is not None:
+        rows.append((year.previous.label, [fmt(v, p, u) for v in last], False))
+        diff = change(this, last)
+        label = "Change (points)" if ind.percent else "Change on last year"
+        rows.append((label, [fmt(v, p, signed=True) for v in diff], False))
+        if ind.adds_up:
+            pct = percent_changes(this, last)
+            rows.append(("Change %", [fmt(v, 1, signed=True) for v in pct], False))
+    if ind.adds_up:
+        rows.append((f"Cumulative {year.label}", [fmt(v, p) for v in cumulative(this)], True))
+        if last is not None:
+            rows.append(
+                (
+                    f"Cumulative {year.previous.label}",
+                    [fmt(v, p) for v in cumulative(last)],
+                    False,
+                )
+            )
+    if target is not None:
+        rows.append(("Target", [fmt(v, p, u) for v in target], False))
+        if ind.adds_up:
+            rows.append(("Cumulative target", [fmt(v, p) for v in cumulative(target)], False))
+        gap = against_target(this, target, ind.adds_up)
+        label = (
+            "Against target (to date)"
+            if ind.adds_up
+            else "Against target (points)"
+            if ind.percent
+            else "Against target"
+        )
+        rows.append((label, [fmt(v, p, signed=True) for v in gap], False))
+    return [{"label": label, "cells": list(cells), "bold": bold} for label, cells, bold in rows]
+
+
+# --- the template context and the registration -------------------------------------------------
+# Everything above is the model, its loader and its derivations; below, the function that turns a
+# report into the context of templates/performance-report.docx (charts drawn, numbers formatted),
+# which `contexts.template_context` calls, and the loader's registration.
+
+
+def context(report: PerformanceReport) -> dict[str, Any]:
+    from packbuilder.charts import WIDTH_MM, line_chart
+    from packbuilder.render import Picture
+
+    year = report.year
+    summary = []
+    indicators = []
+    for ind in report.indicators:
+        h = headline(ind)
+        this = values(ind.this_year) or ()
+        latest_text = span_text(ind, year, h.period) if h.period is not None else "no figures yet"
+        summary.append(
+            {
+                "name": ind.name,
+                "monitoring_only": ind.monitoring_only,
+                "period": latest_text,
+                "figure": fmt(h.figure, ind.places, ind.unit),
+                "last_year": fmt(h.last_year, ind.places, ind.unit),
+                "change": fmt(h.change, ind.places, signed=True),
+                "percent": fmt_percent(h.percent),
+                "against_target": fmt(h.against_target, ind.places, signed=True),
+                "word": h.word or ("not judged" if ind.direction is None else ""),
+            }
+        )
+        chart = line_chart(
+            ind.frequency.periods,
+            [None if v is None else float(v) for v in this],
+            None
+            if ind.last_year is None
+            else [None if v is None else float(v) for v in values(ind.last_year) or ()],
+            None
+            if ind.target is None
+            else [None if v is None else float(v) for v in values(ind.target) or ()],
+            labels=(year.label, year.previous.label),
+            unit=ind.unit,
+        )
+        indicators.append(
+            {
+                "name": ind.name,
+                "monitoring_only": ind.monitoring_only,
+                "monthly": ind.frequency is Frequency.MONTHLY,
+                "periods": list(ind.frequency.periods),
+                "unit": ind.unit,
+                "corner": _corner(ind),
+                "rows": table_rows(ind, year),
+                "chart": Picture(chart, WIDTH_MM, trend_text(ind, year)),
+                "comment": richtext.blocks(ind.comment),
+            }
+        )
+    return {
+        "title": report.title,
+        "partnership": report.partnership,
+        "year": year.label,
+        "last_year": year.previous.label,
+        "as_at": f"{report.as_at.day} {report.as_at:%B %Y}" if report.as_at else "",
+        "introduction": richtext.blocks(report.introduction),
+        "summary": summary,
+        "indicators": indicators,
+    }
+
+
+def _corner(ind: Indicator) -> str:
+    """What the figures count and which way is good, for the table's top left cell:
+    'Crimes: lower is better'."""
+    unit = "Percentage" if ind.percent else ind.unit[:1].upper() + ind.unit[1:] or "Figures"
+    return f"{unit}: {direction_text(ind).lower()}"
+
+
+@register("performance-report")
+def load_performance_report(wb: sheets.Workbook) -> Loaded:
+    report, warnings = load_report(wb)
+    return Loaded(report, title=report.title, warnings=tuple(warnings))

@@ -1,0 +1,104 @@
+"""Settings from the environment: read once, in one place, into one frozen object.
+
+No other module reads ``os.environ``. The library takes a `Settings` where a caller may want its
+own (a test, a web app serving several councils); otherwise `settings()` builds one from the
+process environment the first time it is asked and keeps it.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import platformdirs
+
+from packbuilder.errors import PackError
+
+DEFAULT_CONVERT_TIMEOUT = 120.0
+
+
+def default_convert_processes() -> int:
+    """2 LibreOffice processes per batch with 2 cores or more, else 1 (bench/results.md, a/a1)."""
+    return min(2, os.cpu_count() or 1)
+
+
+def default_cache_dir() -> Path:
+    """The user's cache folder for packbuilder (``~/.cache/packbuilder`` on Linux, honouring
+    XDG_CACHE_HOME; the platform's own elsewhere)."""
+    return platformdirs.user_cache_path("packbuilder")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything packbuilder takes from the environment.
+
+    Environment variables (all optional):
+
+    ``PACKBUILDER_CONVERT_TIMEOUT``
+        Seconds a LibreOffice process may go without producing a PDF before it is deemed hung,
+        killed and restarted once (default 120). Must be a positive number.
+    ``PACKBUILDER_CONVERT_PROCESSES``
+        Most LibreOffice processes converting one batch side by side (default 2 with two cores
+        or more, else 1). Anything but a positive whole number means the default.
+    ``PACKBUILDER_CONVERT_NETWORK``
+        ``allow`` lets LibreOffice reach the network while converting; anything else (the
+        default) runs it in an empty network namespace where the system allows one.
+    ``PACKBUILDER_CACHE``
+        Folder of the conversion cache and the kept LibreOffice profiles (default: the user's
+        cache folder, see `default_cache_dir`; platformdirs reads ``XDG_CACHE_HOME`` itself).
+    ``PACKBUILDER_TEMPLATES``
+        A folder of Word templates searched after a meeting folder's own ``templates/`` and before
+        the shipped ones (default: none).
+    """
+
+    convert_timeout: float = DEFAULT_CONVERT_TIMEOUT
+    convert_processes: int = field(default_factory=default_convert_processes)
+    network_allowed: bool = False
+    cache_dir: Path = field(default_factory=default_cache_dir)
+    templates_dir: Path | None = None
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> Settings:
+        """Settings from `environ` (normally ``os.environ``).
+
+        Raises:
+            PackError: a variable that cannot mean anything (a timeout that is not a number).
+        """
+        processes = environ.get("PACKBUILDER_CONVERT_PROCESSES", "")
+        cache = environ.get("PACKBUILDER_CACHE")
+        templates = environ.get("PACKBUILDER_TEMPLATES")
+        return cls(
+            convert_timeout=_timeout(environ.get("PACKBUILDER_CONVERT_TIMEOUT")),
+            convert_processes=(
+                int(processes)
+                if processes.isdigit() and int(processes) > 0
+                else default_convert_processes()
+            ),
+            network_allowed=environ.get("PACKBUILDER_CONVERT_NETWORK") == "allow",
+            cache_dir=Path(cache) if cache else default_cache_dir(),
+            templates_dir=Path(templates) if templates else None,
+        )
+
+
+def _timeout(value: str | None) -> float:
+    if value is None or not value.strip():
+        return DEFAULT_CONVERT_TIMEOUT
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = float("nan")
+    if not seconds > 0 or seconds == float("inf"):
+        raise PackError(
+            f"PACKBUILDER_CONVERT_TIMEOUT must be a number of seconds above 0, not {value!r}; "
+            "set it to e.g. 120 or unset it"
+        )
+    return seconds
+
+
+@functools.cache
+def settings() -> Settings:
+    """The process's settings, built from ``os.environ`` on first use and kept."""
+    return Settings.from_env(os.environ)

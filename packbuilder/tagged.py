@@ -1,0 +1,558 @@
+"""Tagged PDF: keeping every paper's structure in the pack, and checking that it holds together.
+
+A tagged PDF carries, beside what is drawn, a *structure tree*: headings, paragraphs, lists, tables
+and figures (with their alternative text) in reading order. Screen readers and reflow read that
+tree, not the drawing. The drawing and the tree are tied together in two directions:
+
+- on a page, each piece of real content is a marked-content sequence with a number, its MCID
+  (``/P <</MCID 3>> BDC ... EMC``); MCIDs are per page;
+- each structure element names the page (``/Pg``) and the MCIDs it owns (``/K``);
+- the document's *parent tree* maps a page's ``/StructParents`` key to an array whose entry n is the
+  element that owns MCID n on that page (and an annotation's ``/StructParent`` key to its element).
+
+Content that is not part of the reading (page numbers, fillers, repeated markings, decorative
+rules) is marked as an *artifact* instead, and belongs to no element.
+
+qpdf, and therefore pikepdf's page copying, keeps the structure of no input (qpdf issue 490). A
+merge that keeps it does what PDFBox's PDFMergerUtility does, per source: copy the pages; copy the
+source's StructTreeRoot through the same foreign-object map, so that its ``/Pg`` and ``/Obj``
+references land on the copied pages and annotations; add an offset (the pack's next free parent-tree
+key) to the pages' ``/StructParents`` and the annotations' and form XObjects' ``/StructParent(s)``
+and to the source's parent-tree keys (MCIDs never change); hang the source's elements under one
+``/Document``, in a ``/Part`` per agenda item; and merge the role map, class map and ID tree,
+renaming what clashes.
+
+`check_structure` is the independent test of all that: every MCID on every page maps through the
+parent tree to an element that claims it back on that page, and the reverse.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import cast
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name, NumberTree, Pdf, String
+
+# Set in the document information of a converted PDF once `clean_converted` has run on it, so that
+# a cached conversion is never cleaned twice.
+CLEANED_MARK = Name("/PackbuilderTagsCleaned")
+# ... with how many figures it has without alternative text, so that a build need not walk its
+# structure tree again to know whether the pack may claim PDF/UA.
+FIGURES_MARK = Name("/PackbuilderFiguresWithoutAlt")
+_MCID = re.compile(rb"/MCID\s+(\d+)")
+
+_PAINT = frozenset({"S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "sh"})
+_NOT_A_PATH = frozenset({"Tj", "TJ", "'", '"', "Do", "BI", "INLINE IMAGE", "BT", "ET", "q", "Q"})
+
+
+# --- LibreOffice's untagged rules ----------------------------------------------------------------
+
+
+def artifact_untagged_paths(pdf: Pdf, page: pikepdf.Page) -> int:
+    """Mark each run of path painting outside any marked content as an ``/Artifact``.
+
+    LibreOffice 7.4 draws paragraph borders and table rules outside marked content, which PDF/UA
+    forbids (content must be tagged or an artifact). Rules and borders are decoration, so they
+    become artifacts. Text and images outside marked content are left alone: hiding real content
+    from a screen reader would be worse than failing the check. Returns how many runs it wrapped.
+    """
+    ops = pikepdf.parse_content_stream(page)
+    out: list[tuple] = []
+    run: list[tuple] = []
+    depth, wrapped, in_text = 0, 0, False
+
+    def flush() -> None:
+        nonlocal wrapped
+        if any(str(op) in _PAINT for _, op in run):
+            out.append(([Name.Artifact], pikepdf.Operator("BMC")))
+            out.extend(run)
+            out.append(([], pikepdf.Operator("EMC")))
+            wrapped += 1
+        else:
+            out.extend(run)
+        run.clear()
+
+    for instruction in ops:
+        operands, op = instruction.operands, instruction.operator
+        name = str(op)
+        if name in ("BDC", "BMC"):
+            flush()
+            depth += 1
+            out.append((operands, op))
+        elif name == "EMC":
+            flush()
+            depth = max(depth - 1, 0)
+            out.append((operands, op))
+        elif depth == 0 and not in_text and name not in _NOT_A_PATH:
+            # path construction and painting, with the graphics state set up for it
+            run.append((operands, op))
+            if name in _PAINT or name == "n":
+                flush()
+        else:
+            flush()
+            if name == "BT":
+                in_text = True
+            elif name == "ET":
+                in_text = False
+            out.append((operands, op))
+    flush()
+    if wrapped:
+        page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(out))
+    return wrapped
+
+
+def regroup_stray_list_items(pdf: Pdf) -> int:
+    """Put each list item (LI) that is not in a list (L) back into the list just before it.
+
+    LibreOffice 7.4 tags a list in a table cell that breaks across pages as an L holding the items
+    on the first page, followed by the items of the next page loose in the cell (PDF/UA: an LI's
+    parent must be an L). The MCIDs stay with their elements, so the parent tree is unchanged.
+    Returns how many items it moved.
+    """
+    moved = 0
+    tree = pdf.Root.get("/StructTreeRoot", Dictionary())
+    for top in list(elements(tree.get("/K", Array()))):
+        for e in list(walk(top)):
+            if "/K" not in e or not isinstance(e.K, pikepdf.Array):
+                continue
+            kids = list(e.K)
+            if not any(_is(k, "/LI") for k in kids) or str(e.S) == "/L":
+                continue
+            regrouped: list[pikepdf.Object] = []
+            for kid in kids:
+                if _is(kid, "/LI"):
+                    if not (regrouped and _is(regrouped[-1], "/L")):
+                        new = pdf.make_indirect(
+                            Dictionary(Type=Name.StructElem, S=Name.L, P=e, K=Array())
+                        )
+                        regrouped.append(new)
+                    lst = regrouped[-1]
+                    if not isinstance(lst.K, pikepdf.Array):
+                        lst.K = Array([lst.K])
+                    lst.K.append(kid)
+                    kid.P = lst
+                    moved += 1
+                else:
+                    regrouped.append(kid)
+            e.K = Array(regrouped)
+    return moved
+
+
+def _is(obj: object, role: str) -> bool:
+    return isinstance(obj, pikepdf.Dictionary) and str(obj.get("/S")) == role
+
+
+def clean_converted(path: Path) -> int:
+    """Make a PDF that LibreOffice exported as tagged pass PDF/UA where LibreOffice 7.4 does not:
+    untagged rules and borders become artifacts, stray list items go back into their lists.
+
+    The expensive part of making a pack accessible (every page's content is parsed), so it is
+    meant to run once per converted document, before the conversion is cached; a PDF already
+    cleaned is left as it is. The file is replaced atomically. Returns how many repairs it made.
+    """
+    with Pdf.open(path) as pdf:
+        tree = pdf.Root.get("/StructTreeRoot")
+        if CLEANED_MARK in pdf.trailer.get("/Info", {}) or not isinstance(tree, Dictionary):
+            return 0
+        wrapped = sum(artifact_untagged_paths(pdf, page) for page in pdf.pages)
+        wrapped += regroup_stray_list_items(pdf)
+        pdf.docinfo[CLEANED_MARK] = True
+        pdf.docinfo[FIGURES_MARK] = figures_without_alt(tree)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.clean")
+        pdf.save(tmp)
+    os.replace(tmp, path)
+    return wrapped
+
+
+# --- the structure of a pack ---------------------------------------------------------------------
+
+
+def figures_without_alt(tree: pikepdf.Dictionary, top: pikepdf.Object | None = None) -> int:
+    """How many figures (including types role-mapped to /Figure) under `top` (default: the whole
+    tree) have neither /Alt nor /ActualText: images a screen reader cannot describe."""
+    roles = tree.get("/RoleMap")
+    figures = {"/Figure"}
+    if isinstance(roles, pikepdf.Dictionary):
+        figures |= {k for k, v in roles.items() if str(v) == "/Figure"}
+    count = 0
+    for start in elements(tree.get("/K", Array()) if top is None else top):
+        for e in walk(start):
+            if str(e.get("/S")) in figures and "/Alt" not in e and "/ActualText" not in e:
+                count += 1
+    return count
+
+
+def elements(k: pikepdf.Object) -> Iterator[pikepdf.Dictionary]:
+    """The structure elements in a /K value (not its MCIDs, marked-content or object refs)."""
+    if isinstance(k, pikepdf.Array):
+        for x in k:
+            yield from elements(x)
+    elif isinstance(k, pikepdf.Dictionary) and "/S" in k:
+        yield k
+
+
+def walk(elem: pikepdf.Dictionary, seen: set | None = None) -> Iterator[pikepdf.Dictionary]:
+    """Every structure element at or below `elem`, depth first (each once)."""
+    seen = set() if seen is None else seen
+    if elem.is_indirect:
+        if elem.objgen in seen:
+            return
+        seen.add(elem.objgen)
+    yield elem
+    if "/K" in elem:
+        for kid in elements(elem.K):
+            yield from walk(kid, seen)
+
+
+def page_mcids(page: pikepdf.Page) -> list[int]:
+    """The MCIDs of the marked-content sequences in a page's own content, in order."""
+    properties = page.obj.get("/Resources", Dictionary()).get("/Properties")
+    out = []
+    for instruction in pikepdf.parse_content_stream(page, "BDC"):
+        operands = instruction.operands
+        if len(operands) < 2:
+            continue
+        props: object = operands[1]
+        if isinstance(props, Name) and properties is not None:
+            props = properties.get(props)
+        if isinstance(props, pikepdf.Dictionary) and "/MCID" in props:
+            out.append(int(props.MCID))
+    return out
+
+
+def _max_mcid(page: pikepdf.Page) -> int:
+    """The highest MCID in a page's content (-1 if none): a quick scan of the bytes, not a parse,
+    since it runs on the first page of every paper of every build. A match inside a string can only
+    make it higher, which is harmless."""
+    contents = page.obj.get("/Contents")
+    streams = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
+    found = [-1]
+    for stream in streams:
+        if isinstance(stream, pikepdf.Stream):
+            found += [int(m) for m in _MCID.findall(stream.read_bytes())]
+    properties = page.obj.get("/Resources", Dictionary()).get("/Properties")
+    if isinstance(properties, pikepdf.Dictionary):
+        for _, props in properties.items():
+            if isinstance(props, pikepdf.Dictionary) and "/MCID" in props:
+                found.append(int(props.MCID))
+    return max(found)
+
+
+def _form_xobjects(resources: pikepdf.Object | None, seen: set) -> Iterator[pikepdf.Object]:
+    if not isinstance(resources, pikepdf.Dictionary):
+        return
+    for _, xo in resources.get("/XObject", Dictionary()).items():
+        if not xo.is_indirect or xo.objgen in seen:
+            continue
+        seen.add(xo.objgen)
+        yield xo
+        if xo.get("/Subtype") == Name.Form:
+            yield from _form_xobjects(xo.get("/Resources"), seen)
+
+
+@dataclass
+class _Names:
+    """A name-keyed map merged across sources (role map, class map): a key another source already
+    uses for something else is renamed for this source."""
+
+    merged: dict[str, pikepdf.Object] = field(default_factory=dict)
+
+    def add(self, source: pikepdf.Object | None, suffix: str) -> dict[str, str]:
+        renames: dict[str, str] = {}
+        if not isinstance(source, pikepdf.Dictionary):
+            return renames
+        for key, value in source.items():
+            if key not in self.merged:
+                self.merged[key] = value
+            elif repr(self.merged[key]) != repr(value):
+                new = f"{key}_{suffix}"
+                renames[key] = new
+                self.merged[new] = value
+        return renames
+
+
+class StructureMerger:
+    """The structure tree of a pack being assembled: one /Document, a /Part per agenda item, each
+    paper's own structure inside its part.
+
+    Args:
+        pdf: the pack. Pages are copied into it by the caller; `adopt` is called right after, with
+            the same open source, so that qpdf's object map for that source is the one in use.
+    """
+
+    def __init__(self, pdf: Pdf, language: str) -> None:
+        self.pdf = pdf
+        self.root = pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot))
+        self.document = pdf.make_indirect(
+            Dictionary(
+                Type=Name.StructElem, S=Name.Document, P=self.root, K=Array(), Lang=String(language)
+            )
+        )
+        self.root.K = Array([self.document])
+        self.parents: dict[int, pikepdf.Object] = {}  # the parent tree, flattened
+        self.next_key = 0
+        self.untagged: list[Path] = []
+        self.figures_without_alt: list[Path] = []
+        self._roles = _Names()
+        self._classes = _Names()
+        self._ids: dict[bytes, pikepdf.Object] = {}
+        self._sources = 0
+
+    def part(self, title: str, first: bool = False) -> pikepdf.Dictionary:
+        """A new /Part under the /Document (an agenda item, or the frontsheet when `first`)."""
+        part = self.pdf.make_indirect(
+            Dictionary(
+                Type=Name.StructElem, S=Name.Part, P=self.document, K=Array(), T=String(title)
+            )
+        )
+        if first:
+            self.document.K.insert(0, part)
+        else:
+            self.document.K.append(part)
+        return part
+
+    def adopt(
+        self, src: Pdf, pages: list[pikepdf.Page], title: str, part: pikepdf.Dictionary, path: Path
+    ) -> pikepdf.Dictionary | None:
+        """Hang the structure of `src`, whose pages were just copied as `pages`, under `part`.
+
+        Returns the element that holds the paper (an /Art titled after it), or None when the
+        source is untagged (it is then listed in `untagged`).
+        """
+        self._sources += 1
+        tree = src.Root.get("/StructTreeRoot")
+        if (
+            not isinstance(tree, pikepdf.Dictionary)
+            or "/ParentTree" not in tree
+            or "/K" not in tree
+        ):
+            self.untagged.append(path)
+            for page in pages:  # keys into a tree that is not coming along would point elsewhere
+                if "/StructParents" in page.obj:
+                    del page.obj["/StructParents"]
+                for annot in page.obj.get("/Annots", Array()):
+                    if isinstance(annot, pikepdf.Dictionary) and "/StructParent" in annot:
+                        del annot["/StructParent"]
+            return None
+        tree = cast(pikepdf.Dictionary, self.pdf.copy_foreign(tree))
+        offset = self.next_key
+        self._renumber(pages, offset)
+        for key, value in NumberTree(tree.ParentTree).items():
+            self.parents[int(key) + offset] = value
+            self.next_key = max(self.next_key, int(key) + offset + 1)
+        self.next_key = max(self.next_key, offset + int(tree.get("/ParentTreeNextKey", 0)))
+        suffix = str(self._sources)
+        roles = self._roles.add(tree.get("/RoleMap"), suffix)
+        classes = self._classes.add(tree.get("/ClassMap"), suffix)
+        id_prefix = self._merge_ids(tree.get("/IDTree"), suffix)
+        info = src.trailer.get("/Info")
+        known = info.get(FIGURES_MARK) if isinstance(info, pikepdf.Dictionary) else None
+        # counted once when a converted document was cleaned; an appendix is counted here
+        silent = int(known) if known is not None else figures_without_alt(tree)
+        if silent:
+            self.figures_without_alt.append(path)
+        paper = self._paper_element(tree, title, part, src.Root.get("/Lang"))
+        if roles or classes or id_prefix:
+            for e in walk(paper):
+                _rename(e, roles, classes, id_prefix)
+        return paper
+
+    def _renumber(self, pages: list[pikepdf.Page], offset: int) -> None:
+        seen: set = set()
+        for page in pages:
+            if "/StructParents" in page.obj:
+                page.obj.StructParents = int(page.obj.StructParents) + offset
+            annots = page.obj.get("/Annots")
+            if isinstance(annots, pikepdf.Array) and len(annots):
+                page.obj.Tabs = Name.S  # tab through links in structure order (PDF/UA 7.18.3)
+                for annot in annots:
+                    if isinstance(annot, pikepdf.Dictionary) and "/StructParent" in annot:
+                        annot.StructParent = int(annot.StructParent) + offset
+            for xo in _form_xobjects(page.obj.get("/Resources"), seen):
+                for key in ("/StructParent", "/StructParents"):
+                    if key in xo:
+                        xo[key] = int(xo[key]) + offset
+
+    def _merge_ids(self, idtree: pikepdf.Object | None, suffix: str) -> bytes:
+        if not isinstance(idtree, pikepdf.Dictionary):
+            return b""
+        ids = {k.encode("latin-1"): v for k, v in pikepdf.NameTree(idtree).items()}
+        prefix = f"s{suffix}-".encode() if any(k in self._ids for k in ids) else b""
+        for k, v in ids.items():
+            self._ids[prefix + k] = v
+        return prefix
+
+    def _paper_element(
+        self, tree: pikepdf.Dictionary, title: str, part: pikepdf.Dictionary, lang: object
+    ) -> pikepdf.Dictionary:
+        """One /Art for the paper: its own /Document renamed, or a new /Art around its elements."""
+        top = list(elements(tree.K))
+        if len(top) == 1 and str(top[0].S) == "/Document":
+            paper = top[0]
+            paper.S = Name.Art
+        else:
+            paper = self.pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Art, K=Array()))
+            for kid in top:
+                kid.P = paper
+                paper.K.append(kid)
+        paper.T = String(title)
+        if isinstance(lang, String) and "/Lang" not in paper:
+            paper.Lang = lang  # the paper's own language: a Welsh paper is read in Welsh
+        paper.P = part
+        part.K.append(paper)
+        return paper
+
+    def tag(self, page: pikepdf.Page, part: pikepdf.Dictionary, before: object | None) -> int:
+        """A /P element for one piece of stamped real content on `page`, placed in `part` just
+        before the element `before` (the paper's own, so it is read first) or at the end.
+        Returns the MCID the stamp's content must carry."""
+        if "/StructParents" not in page.obj:  # an untagged page, or a page of no content
+            page.obj.StructParents = self.next_key
+            self.parents[self.next_key] = Array()
+            self.next_key += 1
+        key = int(page.obj.StructParents)
+        parents = self.parents.get(key)
+        known: list[object] = list(parents) if isinstance(parents, pikepdf.Array) else []
+        mcid = max(len(known) - 1, _max_mcid(page)) + 1
+        elem = self.pdf.make_indirect(
+            Dictionary(Type=Name.StructElem, S=Name.P, P=part, Pg=page.obj, K=mcid)
+        )
+        known += [None] * (mcid - len(known)) + [elem]
+        self.parents[key] = Array(known)
+        kids = list(part.K)
+        at = len(kids)
+        if before is not None:
+            target = before.objgen  # type: ignore[attr-defined]
+            at = next((i for i, k in enumerate(kids) if k.is_indirect and k.objgen == target), at)
+        part.K.insert(at, elem)
+        return mcid
+
+    def finish(self) -> None:
+        """Write the merged tree into the pack's catalog."""
+        pdf = self.pdf
+        tree = NumberTree.new(pdf)
+        for key in sorted(self.parents):
+            tree[key] = self.parents[key]
+        self.root.ParentTree = pdf.make_indirect(tree.obj)
+        self.root.ParentTreeNextKey = self.next_key
+        if self._roles.merged:
+            self.root.RoleMap = Dictionary(self._roles.merged)
+        if self._classes.merged:
+            self.root.ClassMap = Dictionary(self._classes.merged)
+        if self._ids:
+            ids = pikepdf.NameTree.new(pdf)
+            for k, v in sorted(self._ids.items()):
+                ids[k.decode("latin-1")] = v
+            self.root.IDTree = ids.obj
+        pdf.Root.StructTreeRoot = self.root
+        pdf.Root.MarkInfo = Dictionary(Marked=True)
+
+
+def _rename(
+    e: pikepdf.Dictionary, roles: dict[str, str], classes: dict[str, str], id_prefix: bytes
+) -> None:
+    if roles and str(e.S) in roles:
+        e.S = Name(roles[str(e.S)])
+    if classes and "/C" in e:
+        c = e.C
+        if isinstance(c, Name) and str(c) in classes:
+            e.C = Name(classes[str(c)])
+        elif isinstance(c, pikepdf.Array):
+            e.C = Array(Name(classes.get(str(n), str(n))) if isinstance(n, Name) else n for n in c)
+    if id_prefix:
+        if "/ID" in e:
+            e.ID = String(id_prefix + bytes(e.ID))
+        # table cells name their header cells by ID
+        attrs = e.get("/A")
+        for a in attrs if isinstance(attrs, pikepdf.Array) else [attrs]:
+            if isinstance(a, pikepdf.Dictionary) and isinstance(a.get("/Headers"), pikepdf.Array):
+                a.Headers = Array(String(id_prefix + bytes(h)) for h in a.Headers)
+
+
+# --- checking ------------------------------------------------------------------------------------
+
+
+def check_structure(path: Path) -> list[str]:
+    """Problems with how a PDF's content and its structure tree point at each other.
+
+    Every MCID on every page must map through the parent tree to an element that claims it back on
+    that page; every MCID an element claims must be on its page; every element must reach the root;
+    parent-tree keys must be unique and below ParentTreeNextKey. An empty list means sound.
+    """
+    with Pdf.open(path) as pdf:
+        tree = pdf.Root.get("/StructTreeRoot")
+        if not isinstance(tree, pikepdf.Dictionary) or "/ParentTree" not in tree:
+            return ["no structure tree (the PDF is not tagged)"]
+        pages: dict[tuple[int, int], int] = {p.obj.objgen: i for i, p in enumerate(pdf.pages)}
+        claimed, problems = _claims(tree, pages)
+        parents = NumberTree(tree.ParentTree)
+        on_pages: set[tuple[int, int]] = set()
+        for i, page in enumerate(pdf.pages):
+            mcids = page_mcids(page)
+            if len(mcids) != len(set(mcids)):
+                problems.append(f"page {i + 1}: an MCID is used twice")
+            if not mcids:
+                continue
+            if "/StructParents" not in page.obj:
+                problems.append(f"page {i + 1}: marked content but no /StructParents")
+                continue
+            entry = parents.get(int(page.obj.StructParents))
+            if not isinstance(entry, pikepdf.Array):
+                problems.append(f"page {i + 1}: its /StructParents is not in the parent tree")
+                continue
+            for m in mcids:
+                on_pages.add((i, m))
+                owner = entry[m] if m < len(entry) else None
+                if not isinstance(owner, pikepdf.Dictionary):
+                    problems.append(f"page {i + 1} MCID {m}: no element in the parent tree")
+                elif claimed.get((i, m)) != owner.objgen:
+                    problems.append(f"page {i + 1} MCID {m}: the parent tree names another element")
+        problems += [
+            f"page {i + 1}: an element claims MCID {m}, which is not on the page"
+            for (i, m) in sorted(set(claimed) - on_pages)
+        ]
+        keys = [int(k) for k, _ in parents.items()]
+        if len(keys) != len(set(keys)):
+            problems.append("the parent tree has a key twice")
+        if "/ParentTreeNextKey" in tree and int(tree.ParentTreeNextKey) <= max(keys, default=-1):
+            problems.append("ParentTreeNextKey is not above every parent-tree key")
+    return problems
+
+
+def _claims(
+    tree: pikepdf.Dictionary, pages: dict[tuple[int, int], int]
+) -> tuple[dict[tuple[int, int], tuple[int, int]], list[str]]:
+    """(page index, MCID) -> the element claiming it; and the problems found on the way."""
+    claimed: dict[tuple[int, int], tuple[int, int]] = {}
+    problems: list[str] = []
+    seen: set = set()
+    for top in elements(tree.get("/K", Array())):
+        for e in walk(top, seen):
+            parent, hops = e, 0
+            while isinstance(parent.get("/P"), pikepdf.Dictionary) and hops < 1000:
+                if parent.P.get("/Type") == Name.StructTreeRoot:
+                    break
+                parent, hops = cast(pikepdf.Dictionary, parent.P), hops + 1
+            if parent.get("/P") is None or parent.P.objgen != tree.objgen:
+                problems.append(f"element {e.objgen} ({e.get('/S')}) does not reach the root")
+            k = e.get("/K")
+            for item in k if isinstance(k, pikepdf.Array) else ([] if k is None else [k]):
+                page, mcid = None, None
+                if isinstance(item, int):
+                    page, mcid = e.get("/Pg"), int(item)
+                elif isinstance(item, pikepdf.Dictionary) and item.get("/Type") == Name.MCR:
+                    if "/Stm" in item:
+                        continue  # marked content in a form XObject: keyed by the XObject
+                    page, mcid = item.get("/Pg", e.get("/Pg")), int(item.MCID)
+                if mcid is None:
+                    continue
+                if page is None or page.objgen not in pages:
+                    problems.append(f"element {e.objgen} MCID {mcid}: /Pg is not a page of the PDF")
+                    continue
+                claimed[(pages[page.objgen], mcid)] = e.objgen
+    return claimed, problems

@@ -1,0 +1,137 @@
+"""Published versions of a pack: when a rebuild is the same pack, and when it is a new version.
+
+Once a pack is published, the date on its frontsheet is a legal fact: an agenda published five
+clear working days before the meeting must not look late because a supplement was added a week
+later. So a pack is identified by its **content**: a hash of everything that decides what it shows
+(the frontsheet's data apart from the published date, the bytes of every paper in it, the
+templates). A rebuild whose content key matches the current version is the same pack: it is not
+written again, so it stays byte for byte what was published. A pack whose content changed is a new
+**version**, published on the day it was built, whose frontsheet says which version it revises; the
+earlier version is kept in the archive. A supplement's key covers only its own items, so a later
+supplement never rewrites an earlier one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from packbuilder import frontsheet
+from packbuilder.dates import long_date
+from packbuilder.layout import Layout
+from packbuilder.model import Meeting
+from packbuilder.plan import PackSpec
+from packbuilder.templates import find_template
+
+
+@dataclass(frozen=True)
+class Version:
+    """One published version of a pack, as the output folder's record keeps it."""
+
+    number: int
+    published: dt.date
+    content: str  # the content key
+    sha256: str  # of the file as published
+    file: str  # where it is now, relative to the meeting's output folder
+
+    def as_record(self) -> dict[str, Any]:
+        return {
+            "version": self.number,
+            "published": self.published.isoformat(),
+            "content": self.content,
+            "sha256": self.sha256,
+            "file": self.file,
+        }
+
+    @classmethod
+    def from_record(cls, data: Mapping[str, Any]) -> Version:
+        return cls(
+            int(data["version"]),
+            dt.date.fromisoformat(str(data["published"])),
+            str(data["content"]),
+            str(data["sha256"]),
+            str(data["file"]),
+        )
+
+
+@dataclass(frozen=True)
+class Edition:
+    """What this build makes of one pack: its version number and published date."""
+
+    version: int
+    published: dt.date
+    revises: Version | None  # the current version this one replaces, if any
+    unchanged: bool  # the same content as the current version: nothing to write
+
+    @property
+    def published_line(self) -> str:
+        """The frontsheet's "Published" text."""
+        if self.revises is None:
+            return long_date(self.published)
+        return (
+            f"{long_date(self.published)} (version {self.version}, replacing the pack published "
+            f"on {long_date(self.revises.published)})"
+        )
+
+
+def content_key(parts: Mapping[str, Any]) -> str:
+    """A stable hash of the parts that decide a pack's content (JSON-able values)."""
+    text = json.dumps(parts, sort_keys=True, default=str, ensure_ascii=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def edition(current: Version | None, key: str, today: dt.date, intact: bool) -> Edition:
+    """This build's edition of a pack whose current version is `current`.
+
+    Args:
+        key: the content key of the pack this build would make.
+        intact: the current version's file is still in place, unaltered.
+    """
+    if current is None:
+        return Edition(1, today, None, unchanged=False)
+    if current.content == key:
+        # same content: same version and date; written again only if its file went missing
+        return Edition(current.number, current.published, None, unchanged=intact)
+    return Edition(current.number + 1, today, current, unchanged=False)
+
+
+def archive_name(pack: str, version: int) -> str:
+    stem = pack[:-4] if pack.lower().endswith(".pdf") else pack
+    return f"{stem}.v{version}.pdf"
+
+
+def history_line(label: str, history: Sequence[Version], current: Version) -> str:
+    """One line of a pack's history for `status`: "Agenda pack: version 2 published ..."."""
+    if not history:
+        return f"{label}: published {long_date(current.published)}"
+    earlier = ", ".join(f"v{v.number} {long_date(v.published)}" for v in history)
+    return (
+        f"{label}: version {current.number} published {long_date(current.published)} "
+        f"(earlier: {earlier})"
+    )
+
+
+def pack_content(
+    meeting: Meeting, spec: PackSpec, layout: Layout, hashes: Callable[[Path], str]
+) -> str:
+    """The content key of the pack `spec` lays out: its frontsheet's data (not the published
+    date), the bytes of each paper in it, and the templates that render them."""
+    front = frontsheet.context(meeting, spec, layout, "")
+    front.pop("published", None)
+    templates = {frontsheet.template_name(spec)} | {
+        p.template for item in spec.included for p in item.papers if p.template
+    }
+    found = {name: find_template(name, meeting.folder) for name in sorted(templates)}
+    return content_key(
+        {
+            "frontsheet": front,
+            "label": spec.label,
+            "papers": [hashes(p.path) for item in spec.included for p in item.papers],
+            "templates": {n: hashes(t) if t else None for n, t in found.items()},
+        }
+    )

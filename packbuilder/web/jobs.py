@@ -1,0 +1,147 @@
+"""The work behind the queue: a build from the page, scheduled builds, e-mail on publish.
+
+Huey runs these (`tasks`); they record progress, versions and the audit log, and leave every rule
+about packs to the library (through `library`).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone
+
+from packbuilder.web import library, storage
+from packbuilder.web.models import AuditEntry, Build, BuildEvent, Meeting, Subscriber, Version
+
+log = logging.getLogger(__name__)
+SCHEDULE = "schedule"
+
+
+def audit(user, action: str, meeting: str = "", detail: str = "") -> None:  # type: ignore[no-untyped-def]
+    assert action in AuditEntry.Action.values, action
+    who = user.get_username() if user is not None and user.is_authenticated else SCHEDULE
+    AuditEntry.objects.create(
+        user=user if user is not None and user.is_authenticated else None,
+        who=who,
+        action=action,
+        meeting=meeting,
+        detail=detail,
+    )
+
+
+def _new_version(meeting: Meeting, built: library.Built, build: Build | None) -> Version:
+    """Keep the build now in current/<meeting> as the meeting's next version (under its lock)."""
+    with transaction.atomic():
+        number = (meeting.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+        storage.snapshot(meeting.slug, number)
+        return Version.objects.create(
+            meeting=meeting,
+            number=number,
+            build=build,
+            packs=built.packs,
+            agenda=built.agenda,
+            warnings=built.warnings,
+        )
+
+
+def run_build(build_id: int) -> None:
+    build = Build.objects.select_related("meeting", "started_by").get(pk=build_id)
+    slug = build.meeting.slug
+    folder = storage.meeting_folder(slug)
+    build.state = Build.State.RUNNING
+    build.save(update_fields=["state"])
+
+    def progress(message: str) -> None:
+        BuildEvent.objects.create(build=build, text=library.local(message, folder))
+
+    try:
+        with library.meeting_lock(storage.current_folder(slug)) as locked:
+            if not locked:
+                raise Busy()
+            built = library.build(folder, storage.current_folder(slug), progress)
+            version = _new_version(build.meeting, built, build)
+    except Busy:
+        _fail(build, ["This meeting is being built already; wait for that build to finish."])
+        return
+    except library.PackError as exc:
+        _fail(build, library.problems_of(exc, folder))
+        return
+    except Exception as exc:  # noqa: BLE001 - the page must say the build failed, not spin forever
+        log.exception("build %s of %s failed", build_id, slug)
+        _fail(build, [f"Unexpected {type(exc).__name__}: this is a bug in packbuilder; report it."])
+        return
+    pages = ", ".join(f"{p['label']}: {p['pages']} pages" for p in built.packs)
+    progress(f"built version {version.number} in {built.seconds:.1f} s ({pages})")
+    build.state = Build.State.DONE
+    build.finished_at = timezone.now()
+    build.save(update_fields=["state", "finished_at"])
+    audit(build.started_by, "built", slug, f"version {version.number}: {pages}")
+
+
+class Busy(Exception):
+    pass
+
+
+def _fail(build: Build, problems: list[str]) -> None:
+    BuildEvent.objects.create(build=build, text="build failed")
+    build.state = Build.State.FAILED
+    build.problems = problems
+    build.finished_at = timezone.now()
+    build.save(update_fields=["state", "problems", "finished_at"])
+
+
+def recover_interrupted() -> int:
+    """Builds left running by a consumer that stopped (a restart, a crash) fail with a reason, so
+    that nobody waits on a page that can never finish. Call before the consumer starts."""
+    stuck = list(Build.objects.filter(state=Build.State.RUNNING))
+    for build in stuck:
+        _fail(build, ["The build was interrupted when the server stopped; build again."])
+    return len(stuck)
+
+
+def run_schedule() -> list[library.Scheduled]:
+    """The library's build-due rule over every meeting; each build becomes a version."""
+    outcomes = library.build_due(storage.inputs_root(), storage.current_root())
+    for o in outcomes:
+        log.info("scheduled build: %s %s: %s", o.action, o.meeting, o.message)
+        meeting = Meeting.objects.filter(slug=o.meeting).first()
+        if o.action != "built" or meeting is None:
+            continue
+        current = storage.current_folder(meeting.slug)
+        with library.meeting_lock(current) as locked:
+            if not locked:
+                continue  # a build from the page has started since; it makes its own version
+            built = library.describe(storage.meeting_folder(meeting.slug), current)
+            build = Build.objects.create(
+                meeting=meeting, scheduled=True, state=Build.State.DONE, finished_at=timezone.now()
+            )
+            BuildEvent.objects.create(build=build, text=f"scheduled build: {o.message}")
+            version = _new_version(meeting, built, build)
+        audit(None, "built", meeting.slug, f"version {version.number} (scheduled)")
+    return outcomes
+
+
+def notify_subscribers(version_id: int) -> int:
+    """E-mail every subscriber that a pack was published; returns how many were sent to."""
+    if not settings.EMAIL_HOST:
+        return 0
+    version = Version.objects.select_related("meeting").get(pk=version_id)
+    to = list(Subscriber.objects.values_list("email", flat=True))
+    if not to:
+        return 0
+    title = version.agenda.get("title") or version.meeting.slug
+    link = settings.SITE_URL + reverse("public", args=[version.meeting.slug])
+    body = [f"The pack for {title} has been published.", "", f"Agenda and papers: {link}"]
+    for p in version.public_packs:
+        url = reverse("public-file", args=[version.meeting.slug, p["file"]])
+        body.append(f"{p['label']} ({p['pages']} pages): {settings.SITE_URL}{url}")
+    EmailMessage(subject=f"Published: {title}", body="\n".join(body) + "\n", bcc=to).send(
+        fail_silently=False
+    )
+    audit(version.published_by, "email", version.meeting.slug, f"{len(to)} subscribers")
+    return len(to)

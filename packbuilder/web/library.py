@@ -1,0 +1,287 @@
+"""Every call the web page makes into the packbuilder library, in one place.
+
+The pages hold no rule of their own: deadlines, states, checks, builds and the scheduled-build rule
+are the library's. This adapter turns the library's answers into plain values for templates, so
+that when the library changes shape (it is taking the per-meeting lock, the converter lifecycle and
+published versions into itself) only this module moves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from packbuilder import deadline as deadlines
+from packbuilder import frontsheet, plan, schedule
+from packbuilder.build import build as library_build
+from packbuilder.check import check_meeting
+from packbuilder.dates import clock
+from packbuilder.errors import BuildLockedError, ErrorList, PackError, Source
+from packbuilder.lock import meeting_lock as library_lock
+from packbuilder.meeting import WORKBOOK_NAME, safe_path
+from packbuilder.model import Meeting, Status
+from packbuilder.publish import manifest_path, read_manifest
+
+__all__ = ["WORKBOOK_NAME", "PackError"]
+
+
+def today() -> dt.date:
+    """Today, or the day PACKBUILDER_TODAY names (as the command line allows, for tests)."""
+    pinned = os.environ.get("PACKBUILDER_TODAY", "").strip()
+    return dt.date.fromisoformat(pinned) if pinned else dt.date.today()
+
+
+def upload_path(folder: Path, name: str) -> Path:
+    """Where an uploaded file named `name` goes in the meeting folder; PackError if that would
+    leave the folder (the same rule as paper names in meeting.xlsx)."""
+    return safe_path(folder, name, Source(folder / name))
+
+
+# ---- status ---------------------------------------------------------------------------------
+
+
+@dataclass
+class MeetingState:
+    """One meeting as `packbuilder status` sees it, in words for the page."""
+
+    date: dt.date | None
+    deadline: dt.date | None
+    days_left: int | None
+    state: str  # built, stale, not built, papers missing, cannot build
+    tag: str  # GOV.UK tag colour
+    timing: str  # "4 working days left", "deadline today", "deadline passed 2 working days ago"
+    late_note: str
+    to_follow: tuple[str, ...]
+    problem: str
+    problems: int
+    built_at: str
+    rule: str = (
+        ""  # "Wednesday 26 February 2020: 5 clear working days before Thursday 5 March 2020"
+    )
+
+
+_STATES = {
+    schedule.State.CURRENT: ("Built", "green"),
+    schedule.State.STALE: ("Stale: papers changed since the build", "yellow"),
+    schedule.State.NOT_BUILT: ("Not built", "grey"),
+    schedule.State.PAPERS_MISSING: ("Papers missing", "orange"),
+    schedule.State.BROKEN: ("Cannot build", "red"),
+}
+
+
+def meeting_state(folder: Path, current_root: Path, on: dt.date | None = None) -> MeetingState:
+    """Deadline, working days left and state of the meeting in `folder`, whose latest build is in
+    `current_root`/<folder name>."""
+    on = on or today()
+    s = schedule.meeting_status(folder, on, current_root)
+    state, tag = _STATES[s.state]
+    timing = late = ""
+    if s.date is not None and s.deadline is not None and s.days_left is not None:
+        if s.held(on):
+            timing = "Meeting held"
+        elif s.days_left > 0:
+            timing = f"{s.days_left} working day{'' if s.days_left == 1 else 's'} left"
+        elif s.deadline == on:
+            timing = "Deadline today"
+        else:
+            ago = -s.days_left
+            timing = f"Deadline passed {ago} working day{'' if ago == 1 else 's'} ago"
+            late = schedule.late_note(s.rule)
+    return MeetingState(
+        s.date,
+        s.deadline,
+        s.days_left,
+        state,
+        tag,
+        timing,
+        late,
+        s.to_follow,
+        local(s.problem, folder),
+        s.problems,
+        s.built_at,
+        deadlines.explain(s.date, s.rule) if s.date is not None else "",
+    )
+
+
+# ---- check ----------------------------------------------------------------------------------
+
+
+@dataclass
+class FileProblems:
+    file: str  # a name in the meeting folder, or "" for the folder itself
+    problems: list[str]
+
+
+@dataclass
+class CheckResult:
+    problems: list[FileProblems] = field(default_factory=list)
+    summary: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def local(message: str, folder: Path) -> str:
+    """A library message with the meeting folder's path taken off the file names it starts with:
+    advisors know their files by name, not by where the server keeps them."""
+    for prefix in {str(Source(folder)), str(folder), str(folder.resolve())}:
+        message = message.replace(prefix + "/", "").replace(prefix + ": ", "meeting folder: ")
+    return message
+
+
+def check(folder: Path) -> CheckResult:
+    grouped, summary = check_meeting(folder)
+    result = CheckResult(summary=[local(line, folder) for line in summary])
+    for file, problems in grouped.items():
+        path = Path(file)
+        name = path.name if path.resolve().parent == folder.resolve() else ""
+        result.problems.append(FileProblems(name, [local(p, folder) for p in problems]))
+    return result
+
+
+def problems_of(exc: PackError, folder: Path) -> list[str]:
+    """The one-line messages of a library error, one per problem."""
+    errors = exc.errors if isinstance(exc, ErrorList) else [exc]
+    return [local(str(e), folder) for e in errors]
+
+
+# ---- build ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Built:
+    packs: list[dict[str, Any]]  # file, label, pages, numbered, items, private
+    agenda: dict[str, Any]
+    warnings: list[str]
+    seconds: float
+
+
+def is_private(file: str) -> bool:
+    return plan.PRIVATE_SUFFIX in file
+
+
+@contextmanager
+def meeting_lock(outdir: Path) -> Iterator[bool]:
+    """Hold the library's build lock of the meeting built into `outdir` (named as its folder);
+    yields False if another build holds it. The lock is re-entrant in its own thread, so the
+    library's build() can take it again inside."""
+    with ExitStack() as stack:
+        try:
+            stack.enter_context(library_lock(outdir, outdir.name))
+        except BuildLockedError:
+            yield False
+            return
+        yield True
+
+
+def build(folder: Path, outdir: Path, progress: Callable[[str], None]) -> Built:
+    """Build every pack of the meeting in `folder` into `outdir`. Raises PackError."""
+    result = library_build(folder, outdir, progress=progress, today=today())
+    packs = [
+        {
+            "file": p.path.name,
+            "label": p.label,
+            "pages": p.pages,
+            "numbered": p.numbered,
+            "items": p.items,
+            "private": p.path.parent.name == "private" or is_private(p.path.name),
+        }
+        for p in result.packs
+    ]
+    return Built(
+        packs,
+        agenda_of(result.meeting),
+        [local(w, folder) for w in result.warnings],
+        result.seconds,
+    )
+
+
+def pack_files(outdir: Path) -> list[str]:
+    """The pack files of the build in `outdir` (paths relative to it: public/..., private/...),
+    from its record, with the record itself."""
+    packs = (read_manifest(outdir, outdir.name) or {}).get("packs") or {}
+    files = sorted(str(p["current"]["file"]) for p in packs.values())
+    return [*files, manifest_path(outdir, outdir.name).name]
+
+
+def agenda_of(meeting: Meeting) -> dict[str, Any]:
+    """The meeting and its items as plain values, for the HTML agenda of a version."""
+    items = []
+    for i in meeting.items:
+        if i.exempt:
+            note = frontsheet.exempt_note(i.exempt_paragraph)  # type: ignore[arg-type]
+        elif i.status is Status.TO_FOLLOW and not i.papers:
+            note = "To follow"
+        elif i.status is Status.VERBAL:
+            note = "Verbal update"
+        else:
+            note = ""
+        items.append(
+            {
+                "number": i.number,
+                "title": i.title,
+                "lead": i.lead,
+                "purpose": i.purpose,
+                "minutes": i.minutes,
+                "exempt": i.exempt,
+                "note": note,
+                "papers": [p.title for p in i.papers] if i.has_papers and not i.exempt else [],
+            }
+        )
+    return {
+        "title": meeting.pack_title,
+        "body": meeting.body,
+        "date": meeting.date.isoformat(),
+        "when": f"{deadlines.long_date(meeting.date)}, {clock(meeting.start_time)}",
+        "venue": meeting.venue,
+        "chair": meeting.chair,
+        "items": items,
+    }
+
+
+# ---- scheduled builds -----------------------------------------------------------------------
+
+
+@dataclass
+class Scheduled:
+    meeting: str  # the meeting folder's name
+    action: str  # built, skipped, failed
+    message: str
+
+
+def build_due(
+    inputs_root: Path, current_root: Path, window: int = schedule.DEFAULT_WINDOW
+) -> list[Scheduled]:
+    """The library's scheduled-build rule over every meeting: due and changed ones are built into
+    `current_root`/<meeting>."""
+    if not inputs_root.is_dir():
+        return []
+    outcomes = schedule.build_due(inputs_root, today(), window=window, output_root=current_root)
+    return [Scheduled(o.name, o.action, local(o.message, inputs_root / o.name)) for o in outcomes]
+
+
+def describe(folder: Path, outdir: Path) -> Built:
+    """A build the schedule made in `outdir`, described as `build` describes its own."""
+    from packbuilder.meeting import load_meeting
+
+    manifest = read_manifest(outdir, outdir.name) or {}
+    packs = [
+        {
+            "file": name,
+            "label": info.get("label", name),
+            "pages": info.get("pages", 0),
+            "private": is_private(name),
+        }
+        for name, info in sorted((manifest.get("packs") or {}).items())
+    ]
+    try:
+        agenda = agenda_of(load_meeting(folder))
+    except PackError:
+        agenda = {}  # the inputs changed again since; the packs themselves are what counts
+    return Built(packs, agenda, [], 0.0)

@@ -1,0 +1,167 @@
+"""What the web page keeps: accounts with a role, meetings, builds, versions and the audit log.
+
+The meeting's files live on disk (`storage`); the database records who did what and which version
+of each meeting is the published one.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class Role(models.TextChoices):
+    NONE = "", "No role (public packs only)"
+    ADVISOR = "advisor", "Advisor"
+    PUBLISHER = "publisher", "Publisher"
+    ADMIN = "admin", "Admin"
+
+
+RANK = {Role.NONE: 0, Role.ADVISOR: 1, Role.PUBLISHER: 2, Role.ADMIN: 3}
+
+
+class User(AbstractUser):
+    """An account: advisors prepare and build meetings, publishers also publish, admins also
+    manage accounts. A superuser counts as an admin."""
+
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.ADVISOR, blank=True)
+
+    def has_role(self, role: str) -> bool:
+        if not self.is_active:
+            return False
+        if self.is_superuser:
+            return True
+        return RANK[Role(self.role)] >= RANK[Role(role)]
+
+    def has_perm(self, perm, obj=None):  # type: ignore[no-untyped-def]
+        # an admin manages accounts and subscribers in /admin/ without per-model permissions
+        return (self.is_active and self.role == Role.ADMIN) or super().has_perm(perm, obj)
+
+    def has_module_perms(self, app_label):  # type: ignore[no-untyped-def]
+        return (self.is_active and self.role == Role.ADMIN) or super().has_module_perms(app_label)
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if self.role == Role.ADMIN:
+            self.is_staff = True  # the account admin (/admin/) is theirs
+        super().save(*args, **kwargs)
+
+
+class Meeting(models.Model):
+    slug = models.SlugField(max_length=80, unique=True)
+    created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-slug"]
+
+    def __str__(self) -> str:
+        return self.slug
+
+    @property
+    def published(self) -> Version | None:
+        return self.versions.exclude(published_at=None).order_by("-published_at").first()
+
+
+class Build(models.Model):
+    """One build job, from the page or the schedule; a successful one makes a Version."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Building"
+        DONE = "done", "Built"
+        FAILED = "failed", "Failed"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="builds")
+    state = models.CharField(max_length=16, choices=State.choices, default=State.QUEUED)
+    started_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    scheduled = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True)
+    problems = models.JSONField(default=list)  # one line each, when it failed
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)
+
+
+class BuildEvent(models.Model):
+    """A progress line of a build, as the library reports it (read by the progress stream)."""
+
+    build = models.ForeignKey(Build, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(auto_now_add=True)
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["id"]
+
+
+class Version(models.Model):
+    """A successful build, kept immutable under versions/<meeting>/<number>/."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    build = models.OneToOneField(
+        Build, null=True, on_delete=models.SET_NULL, related_name="version"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    packs = models.JSONField(default=list)  # [{"file", "label", "pages", "private"}]
+    agenda = models.JSONField(default=dict)  # the meeting and its items, for the HTML agenda
+    warnings = models.JSONField(default=list)
+    published_at = models.DateTimeField(null=True)
+    published_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "number"], name="one_number_per_meeting")
+        ]
+
+    def pack(self, file: str) -> dict | None:  # type: ignore[type-arg]
+        return next((p for p in self.packs if p["file"] == file), None)
+
+    @property
+    def public_packs(self) -> list[dict]:  # type: ignore[type-arg]
+        return [p for p in self.packs if not p["private"]]
+
+
+class AuditEntry(models.Model):
+    class Action(models.TextChoices):
+        CREATE = "create", "Created meeting"
+        UPLOAD = "upload", "Uploaded"
+        BUILD = "build", "Started build"
+        BUILT = "built", "Built"
+        PUBLISH = "publish", "Published"
+        DOWNLOAD_PRIVATE = "download-private", "Downloaded private file"
+        EMAIL = "email", "E-mailed subscribers"
+
+    at = models.DateTimeField(auto_now_add=True)
+    user = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    who = models.CharField(max_length=150)  # kept when the account is deleted; "schedule" for jobs
+    action = models.CharField(max_length=32, choices=Action.choices)
+    meeting = models.CharField(max_length=80, blank=True)
+    detail = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name_plural = "audit entries"
+
+
+class LoginFailure(models.Model):
+    """A failed sign-in, for throttling (see views.SignInForm)."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    username = models.CharField(max_length=150, db_index=True)
+    address = models.CharField(max_length=64, db_index=True)
+
+
+class Subscriber(models.Model):
+    """Someone e-mailed when a pack is published (all meetings)."""
+
+    email = models.EmailField(unique=True)
+    name = models.CharField(max_length=150, blank=True)
+
+    def __str__(self) -> str:
+        return self.email

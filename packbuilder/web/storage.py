@@ -1,0 +1,166 @@
+"""Where a meeting's files live under the data folder, and the checks on uploaded files.
+
+<data>/inputs/<meeting>/          the meeting folder: meeting.xlsx and the papers
+<data>/current/<meeting>/         the library's output folder: the latest build (status and
+                                  scheduled builds compare the inputs against it)
+<data>/versions/<meeting>/<n>/    every build, kept as it was (hard links to the packs)
+<data>/previews/<meeting>/<n>/    page images of a version's packs, made when first shown
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+
+from packbuilder.web import library
+
+# What an upload must start with, by its extension: a name is never trusted for the content.
+ZIP = b"PK\x03\x04"
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+SIGNATURES = {
+    ".xlsx": (ZIP,),
+    ".xlsm": (ZIP,),
+    ".docx": (ZIP,),
+    ".odt": (ZIP,),
+    ".doc": (OLE,),
+    ".rtf": (b"{\\rtf",),
+}
+KINDS = "PDF, Word (.docx, .doc, .odt, .rtf) or Excel (.xlsx, .xlsm)"
+
+
+def data() -> Path:
+    return Path(settings.DATA)
+
+
+def inputs_root() -> Path:
+    return data() / "inputs"
+
+
+def current_root() -> Path:
+    return data() / "current"
+
+
+def meeting_folder(slug: str) -> Path:
+    return inputs_root() / slug
+
+
+def current_folder(slug: str) -> Path:
+    return current_root() / slug
+
+
+def version_folder(slug: str, number: int) -> Path:
+    return data() / "versions" / slug / str(number)
+
+
+def preview_folder(slug: str, number: int) -> Path:
+    return data() / "previews" / slug / str(number)
+
+
+def inputs(slug: str) -> list[Path]:
+    folder = meeting_folder(slug)
+    if not folder.is_dir():
+        return []
+    return sorted(
+        (p for p in folder.iterdir() if p.is_file() and not p.name.startswith((".", "~$"))),
+        key=lambda p: (p.name != library.WORKBOOK_NAME, p.name.lower()),
+    )
+
+
+class UploadRefused(Exception):
+    """An upload that is not kept; the message says why, naming the file."""
+
+
+def sniff(name: str, head: bytes) -> None:
+    """Refuse content that is not what its extension says (or a kind the library cannot read)."""
+    suffix = Path(name).suffix.lower()
+    if suffix == ".pdf":
+        # readers accept %PDF- anywhere in the first kilobyte
+        if b"%PDF-" not in head[:1024]:
+            raise UploadRefused(f"{name}: this is not a PDF file; save it as PDF and try again")
+        return
+    if suffix not in SIGNATURES:
+        raise UploadRefused(f"{name}: the file must be {KINDS}")
+    if not head.startswith(SIGNATURES[suffix]):
+        raise UploadRefused(
+            f"{name}: the content is not a {suffix} file; open it in Word or Excel and save it "
+            f"as {suffix} again"
+        )
+
+
+def save_upload(slug: str, name: str, chunks) -> Path:  # type: ignore[no-untyped-def]
+    """Write an uploaded file into the meeting folder, replacing a file of the same name
+    atomically. Refuses names that would leave the folder, and content of the wrong type."""
+    folder = meeting_folder(slug)
+    if name != Path(name).name or name in ("", ".", "..") or name.startswith((".", "~")):
+        raise UploadRefused(f"{name!r}: give the file a plain name (no folders, no leading dot)")
+    try:
+        dest = library.upload_path(folder, name)
+    except library.PackError as exc:
+        raise UploadRefused(str(exc)) from None
+    if dest.parent.resolve() != folder.resolve():
+        raise UploadRefused(f"{name!r}: the file must go in the meeting folder itself")
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".upload-")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            head = b""
+            for chunk in chunks:
+                if len(head) < 1024:
+                    head += chunk[: 1024 - len(head)]
+                out.write(chunk)
+        sniff(name, head)
+        os.replace(tmp, dest)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return dest
+
+
+def snapshot(slug: str, number: int) -> Path:
+    """Keep the latest build (current/<meeting>) as version `number`: hard links, as the library
+    replaces packs by renaming, never by writing into them."""
+    src = current_folder(slug)
+    dest = version_folder(slug, number)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=dest.parent, prefix=f".{number}-"))
+    try:
+        for name in library.pack_files(src):  # a version's files sit side by side
+            flat = Path(name).name
+            try:
+                os.link(src / name, tmp / flat)
+            except OSError:
+                shutil.copy2(src / name, tmp / flat)
+        tmp.rename(dest)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return dest
+
+
+def page_image(slug: str, number: int, file: str, page: int) -> Path | None:
+    """A PNG of one page of a version's pack (pdftoppm), made once; None past the last page."""
+    out = preview_folder(slug, number) / file / f"{page}.png"
+    if out.is_file():
+        return out
+    pdf = version_folder(slug, number) / file
+    if not pdf.is_file():
+        return None
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=out.parent) as tmp:
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "60", "-f", str(page), "-l", str(page), "-singlefile",
+             str(pdf), f"{tmp}/page"],
+            check=False, capture_output=True, timeout=60,
+        )  # fmt: skip
+        made = Path(tmp) / "page.png"
+        if not made.is_file():
+            return None
+        os.replace(made, out)
+    return out

@@ -1,0 +1,476 @@
+"""The pages. Each view checks the role, calls `library` or `storage`, and renders one template.
+
+Every page works without JavaScript: forms post and redirect, the build page shows the state as
+it is at each reload; htmx and server-sent events only make it live.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import re
+from functools import wraps
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
+from django.views.decorators.http import require_GET, require_POST
+
+from packbuilder.web import jobs, library, storage
+from packbuilder.web.models import (
+    AuditEntry,
+    Build,
+    BuildEvent,
+    LoginFailure,
+    Meeting,
+    Version,
+)
+
+PRIVATE = "private, no-store"
+
+
+def site(request: HttpRequest) -> dict:  # type: ignore[type-arg]
+    """Template context for every page: the user's role."""
+    user = request.user
+    can = {r: user.is_authenticated and user.has_role(r) for r in ("advisor", "publisher", "admin")}  # type: ignore[union-attr]
+    return {"can": can}
+
+
+def role_required(role: str):  # type: ignore[no-untyped-def]
+    def decorate(view):  # type: ignore[no-untyped-def]
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):  # type: ignore[no-untyped-def]
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not request.user.has_role(role):
+                raise PermissionDenied(f"this needs the {role} role")
+            response = view(request, *args, **kwargs)
+            response.headers.setdefault("Cache-Control", PRIVATE)
+            return response
+
+        return wrapper
+
+    return decorate
+
+
+# ---- signing in -----------------------------------------------------------------------------
+
+
+def _address(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "")[:64]
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form, refusing to try once a name or an address has failed too often."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "Enter a correct user name and password",
+        "throttled": "Too many failed attempts: wait %(minutes)s minutes and try again",
+    }
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        username = (self.data.get("username") or "").strip()[:150]
+        since = timezone.now() - dt.timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
+        recent = LoginFailure.objects.filter(at__gte=since)
+        address = _address(self.request) if self.request else ""
+        if (
+            recent.filter(username__iexact=username).count() >= settings.LOGIN_FAILURES
+            or recent.filter(address=address).count() >= settings.LOGIN_FAILURES * 4
+        ):
+            raise forms.ValidationError(
+                self.error_messages["throttled"],
+                code="throttled",
+                params={"minutes": settings.LOGIN_LOCKOUT_MINUTES},
+            )
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            LoginFailure.objects.create(username=username, address=address)
+            raise
+
+
+class SignIn(auth_views.LoginView):
+    form_class = SignInForm
+    template_name = "web/login.html"
+    redirect_authenticated_user = True
+
+
+# ---- meetings -------------------------------------------------------------------------------
+
+
+@role_required("advisor")
+@require_GET
+def meetings(request: HttpRequest) -> HttpResponse:
+    rows = []
+    for m in Meeting.objects.all():
+        state = library.meeting_state(storage.meeting_folder(m.slug), storage.current_root())
+        rows.append({"meeting": m, "state": state, "published": m.published})
+    rows.sort(key=lambda r: (r["state"].date or dt.date.min, r["meeting"].slug), reverse=True)
+    return render(request, "web/meetings.html", {"rows": rows})
+
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,78}[a-z0-9]$")
+
+
+class NewMeetingForm(forms.Form):
+    name = forms.CharField(
+        label="Meeting folder name",
+        help_text="Lower-case letters, numbers and hyphens, for example 2020-03-05-safer-plymouth",
+        max_length=80,
+        error_messages={"required": "Enter a name for the meeting"},
+    )
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip().lower()
+        if not SLUG.match(name):
+            raise forms.ValidationError(
+                "Use only lower-case letters, numbers and hyphens, for example "
+                "2020-03-05-safer-plymouth"
+            )
+        if Meeting.objects.filter(slug=name).exists():
+            raise forms.ValidationError("A meeting with that name exists already")
+        return name
+
+
+@role_required("advisor")
+def new_meeting(request: HttpRequest) -> HttpResponse:
+    form = NewMeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        slug = form.cleaned_data["name"]
+        storage.meeting_folder(slug).mkdir(parents=True, exist_ok=True)
+        Meeting.objects.create(slug=slug, created_by=request.user)
+        jobs.audit(request.user, "create", slug)
+        messages.success(request, f"Meeting {slug} created: upload meeting.xlsx and the papers")
+        return redirect("meeting", slug)
+    return render(request, "web/new_meeting.html", {"form": form})
+
+
+@role_required("advisor")
+@require_GET
+def meeting(request: HttpRequest, slug: str) -> HttpResponse:
+    m = get_object_or_404(Meeting, slug=slug)
+    folder = storage.meeting_folder(slug)
+    files = storage.inputs(slug)
+    checked = library.check(folder) if files else None
+    state = library.meeting_state(folder, storage.current_root())
+    published = m.published
+    return render(
+        request,
+        "web/meeting.html",
+        {
+            "meeting": m,
+            "state": state,
+            "files": [{"name": f.name, "size": f.stat().st_size} for f in files],
+            "checked": checked,
+            "builds": m.builds.all()[:5],
+            "versions": m.versions.all(),
+            "published": published,
+            "max_mb": settings.MAX_UPLOAD_BYTES // (1024 * 1024),
+        },
+    )
+
+
+@role_required("advisor")
+@require_POST
+def upload(request: HttpRequest, slug: str) -> HttpResponse:
+    get_object_or_404(Meeting, slug=slug)
+    files = request.FILES.getlist("files")
+    limit = filesizeformat(settings.MAX_UPLOAD_BYTES)
+    too_large = [
+        f"{name}: the file is larger than {limit}" for name in getattr(request, "too_large", [])
+    ]
+    for r in too_large:
+        messages.error(request, f"Not uploaded: {r}")
+    if not files and too_large:
+        return redirect("meeting", slug)
+    if not files:
+        messages.error(request, "Choose one or more files to upload")
+        return redirect("meeting", slug)
+    kept, refused = [], []
+    for f in files:
+        name = f.name or ""
+        try:
+            if f.size > settings.MAX_UPLOAD_BYTES:
+                raise storage.UploadRefused(f"{name}: the file is larger than {limit}")
+            storage.save_upload(slug, name, f.chunks())
+        except storage.UploadRefused as exc:
+            refused.append(str(exc))
+            continue
+        kept.append(name)
+        jobs.audit(request.user, "upload", slug, f"{name} ({f.size} bytes)")
+    if kept:
+        messages.success(request, "Uploaded " + ", ".join(kept))
+    for r in refused:
+        messages.error(request, f"Not uploaded: {r}")
+    return redirect("meeting", slug)
+
+
+@role_required("advisor")
+@require_GET
+def input_file(request: HttpRequest, slug: str, name: str) -> HttpResponse:
+    """An input again; inputs may be exempt papers, so they are never cached and always audited."""
+    get_object_or_404(Meeting, slug=slug)
+    path = next((p for p in storage.inputs(slug) if p.name == name), None)
+    if path is None:
+        raise Http404("no such file in this meeting")
+    jobs.audit(request.user, "download-private", slug, f"input {name}")
+    return _file(path, PRIVATE)
+
+
+def _file(path: Path, cache: str, inline: bool = False) -> FileResponse:
+    response = FileResponse(path.open("rb"), as_attachment=not inline, filename=path.name)
+    response.headers["Cache-Control"] = cache
+    return response
+
+
+# ---- builds ---------------------------------------------------------------------------------
+
+
+@role_required("advisor")
+@require_POST
+def start_build(request: HttpRequest, slug: str) -> HttpResponse:
+    from packbuilder.web.tasks import build_task
+
+    m = get_object_or_404(Meeting, slug=slug)
+    running = m.builds.filter(state__in=[Build.State.QUEUED, Build.State.RUNNING]).first()
+    if running:
+        messages.info(request, "This meeting is being built already")
+        return redirect("build", slug, running.pk)
+    b = Build.objects.create(meeting=m, started_by=request.user)
+    jobs.audit(request.user, "build", slug, f"build {b.pk}")
+    build_task(b.pk)
+    return redirect("build", slug, b.pk)
+
+
+@role_required("advisor")
+@require_GET
+def build(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    b = get_object_or_404(Build, meeting__slug=slug, pk=pk)
+    events = list(b.events.all())
+    return render(
+        request,
+        "web/build.html",
+        {
+            "meeting": b.meeting,
+            "build": b,
+            "events": events,
+            "last_event": events[-1].pk if events else 0,
+            "version": Version.objects.filter(build=b).first(),
+        },
+    )
+
+
+async def build_events(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The build's progress as server-sent events: each line as it happens, then `done`."""
+    user = await request.auser()  # type: ignore[attr-defined]
+    if not user.is_authenticated or not user.has_role("advisor"):
+        raise PermissionDenied("this needs the advisor role")
+    try:
+        b = await Build.objects.select_related("meeting").aget(meeting__slug=slug, pk=pk)
+    except Build.DoesNotExist:
+        raise Http404("no such build") from None
+    try:  # the page holds the events up to `after`; a reconnecting browser says what it has seen
+        last = max(
+            int(request.GET.get("after") or 0), int(request.headers.get("Last-Event-ID") or 0)
+        )
+    except ValueError:
+        last = 0
+
+    async def stream():  # type: ignore[no-untyped-def]
+        nonlocal last
+        for _ in range(60 * 60 * 2):  # a build may take long; a client may reconnect after
+            async for e in BuildEvent.objects.filter(build_id=b.pk, id__gt=last):
+                last = e.id
+                yield f"id: {e.id}\nevent: message\ndata: <li>{escape(e.text)}</li>\n\n"
+            state = await Build.objects.filter(pk=b.pk).values_list("state", flat=True).aget()
+            if state in (Build.State.DONE, Build.State.FAILED):
+                yield f"event: done\ndata: {state}\n\n"
+                return
+            yield ": waiting\n\n"
+            await asyncio.sleep(0.5)
+
+    response = StreamingHttpResponse(stream(), content_type="text/event-stream")
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Accel-Buffering"] = "no"  # nginx: pass each event on at once
+    return response
+
+
+# ---- versions, preview, publish -------------------------------------------------------------
+
+
+def _version(slug: str, number: int) -> Version:
+    return get_object_or_404(
+        Version.objects.select_related("meeting"), meeting__slug=slug, number=number
+    )
+
+
+@role_required("advisor")
+@require_GET
+def version(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    v = _version(slug, number)
+    return render(
+        request,
+        "web/version.html",
+        {
+            "meeting": v.meeting,
+            "version": v,
+            "published": v.meeting.published,
+            "public_url": request.build_absolute_uri(reverse("public", args=[slug])),
+            "pack_url": request.build_absolute_uri(reverse("public-file", args=[slug, "pack.pdf"])),
+        },
+    )
+
+
+@role_required("advisor")
+@require_GET
+def preview(request: HttpRequest, slug: str, number: int, file: str) -> HttpResponse:
+    v = _version(slug, number)
+    pack = v.pack(file)
+    if pack is None:
+        raise Http404("no such pack")
+    return render(
+        request,
+        "web/preview.html",
+        {"meeting": v.meeting, "version": v, "pack": pack, "pages": range(1, pack["pages"] + 1)},
+    )
+
+
+@role_required("advisor")
+@require_GET
+def page_image(request: HttpRequest, slug: str, number: int, file: str, page: int) -> HttpResponse:
+    v = _version(slug, number)
+    if v.pack(file) is None:
+        raise Http404("no such pack")
+    image = storage.page_image(slug, number, file, page)
+    if image is None:
+        raise Http404("no such page")
+    return _file(image, PRIVATE, inline=True)
+
+
+@role_required("advisor")
+@require_GET
+def version_file(request: HttpRequest, slug: str, number: int, file: str) -> HttpResponse:
+    v = _version(slug, number)
+    pack = v.pack(file)
+    if pack is None:
+        raise Http404("no such pack")
+    if pack["private"]:
+        jobs.audit(request.user, "download-private", slug, f"version {number}: {file}")
+    return _file(storage.version_folder(slug, number) / file, PRIVATE)
+
+
+@role_required("publisher")
+@require_POST
+def publish(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    from packbuilder.web.tasks import notify_task
+
+    v = _version(slug, number)
+    v.published_at = timezone.now()
+    v.published_by = request.user
+    v.save(update_fields=["published_at", "published_by"])
+    jobs.audit(request.user, "publish", slug, f"version {number}")
+    messages.success(request, f"Version {number} is published")
+    notify_task(v.pk)
+    return redirect("version", slug, number)
+
+
+# ---- what the public sees -------------------------------------------------------------------
+
+
+PUBLIC_CACHE = "public, max-age=60"
+
+
+@require_GET
+def public_index(request: HttpRequest) -> HttpResponse:
+    rows = [(m, m.published) for m in Meeting.objects.all()]
+    rows = [(m, v) for m, v in rows if v is not None]
+    response = render(request, "web/public_index.html", {"rows": rows})
+    response.headers["Cache-Control"] = PUBLIC_CACHE
+    return response
+
+
+def _published(slug: str) -> tuple[Meeting, Version]:
+    m = get_object_or_404(Meeting, slug=slug)
+    v = m.published
+    if v is None:
+        raise Http404("this meeting has not been published")
+    return m, v
+
+
+@require_GET
+def public(request: HttpRequest, slug: str) -> HttpResponse:
+    """The HTML agenda of the published version, with its public packs (a stable address)."""
+    m, v = _published(slug)
+    earlier = m.versions.exclude(published_at=None).exclude(pk=v.pk).order_by("-published_at")
+    response = render(
+        request,
+        "web/public.html",
+        {"meeting": m, "version": v, "agenda": v.agenda, "earlier": earlier},
+    )
+    response.headers["Cache-Control"] = PUBLIC_CACHE
+    return response
+
+
+@require_GET
+def public_file(request: HttpRequest, slug: str, file: str) -> HttpResponse:
+    """A public pack of the published version; `pack.pdf` is its agenda pack."""
+    _, v = _published(slug)
+    packs = v.public_packs
+    pack = packs[0] if file == "pack.pdf" and packs else v.pack(file)
+    if pack is None or pack["private"]:
+        raise Http404("no such public pack")
+    response = _file(
+        storage.version_folder(slug, v.number) / pack["file"], PUBLIC_CACHE, inline=True
+    )
+    return response
+
+
+@require_GET
+def public_version_file(request: HttpRequest, slug: str, number: int, file: str) -> HttpResponse:
+    """A public pack of an earlier published version."""
+    v = _version(slug, number)
+    pack = v.pack(file)
+    if v.published_at is None or pack is None or pack["private"]:
+        raise Http404("no such public pack")
+    return _file(storage.version_folder(slug, number) / file, PUBLIC_CACHE, inline=True)
+
+
+# ---- audit ----------------------------------------------------------------------------------
+
+
+@role_required("publisher")
+@require_GET
+def audit(request: HttpRequest) -> HttpResponse:
+    entries = AuditEntry.objects.all()
+    meeting = request.GET.get("meeting", "")
+    if meeting:
+        entries = entries.filter(meeting=meeting)
+    return render(request, "web/audit.html", {"entries": entries[:500], "meeting": meeting})
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return redirect("meetings" if request.user.is_authenticated else "login")
+
+
+def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "web/403.html", status=403)
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "web/404.html", status=404)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(request, "web/403_csrf.html", status=403)

@@ -1,0 +1,234 @@
+"""The frontsheet's context: page references, notes, exempt notices, times, worked by hand.
+
+The context is what the agenda template prints, so every expected string below is written out in
+full. Packs are given as `PackSpec`s and layouts from hand page counts, so these tests do not
+depend on the plan's rules (tests/test_plan.py) or on LibreOffice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from packbuilder.frontsheet import context, exclusion_resolution, exempt_note, item_times
+from packbuilder.layout import lay_out
+from packbuilder.model import Contact
+from packbuilder.plan import PackSpec
+from tests.models import TO_FOLLOW, VERBAL, item, meeting
+
+ACT = "Part 1 of Schedule 12A to the Local Government Act 1972"
+
+
+def test_exempt_note() -> None:
+    assert exempt_note(3) == (
+        "Not for publication by virtue of paragraph 3 of Part 1 of Schedule 12A to the Local "
+        "Government Act 1972"
+    )
+
+
+@pytest.mark.parametrize(
+    ("paragraphs", "words"),
+    [
+        ([3], "paragraph 3"),
+        ([3, 3], "paragraph 3"),  # two items under the same paragraph
+        ([3, 1], "paragraphs 1 and 3"),
+        ([7, 1, 3, 1], "paragraphs 1, 3 and 7"),
+    ],
+)
+def test_exclusion_resolution(paragraphs: list[int], words: str) -> None:
+    assert exclusion_resolution(paragraphs) == (
+        "To consider passing a resolution under Section 100A(4) of the Local Government Act 1972 "
+        "to exclude the press and public from the meeting for the following item(s) of business "
+        "on the grounds that they involve the likely disclosure of exempt information as defined "
+        f"in {words} of {ACT}."
+    )
+
+
+@pytest.mark.parametrize(
+    ("start", "minutes", "expected"),
+    [
+        # 2 pm + 10 -> 2.10 pm + 15 -> 2.25 pm + 5 -> 2.30 pm
+        (dt.time(14, 0), [10, 15, 5, 20], ["2 pm", "2.10 pm", "2.25 pm", "2.30 pm"]),
+        # across noon: 11.45 am + 30 -> 12.15 pm; and midnight's hour is 12
+        (dt.time(11, 45), [30, 60], ["11.45 am", "12.15 pm"]),
+        (dt.time(0, 5), [55], ["12.05 am"]),
+        # an item without a time allowed: it has a start, the items after it have none
+        (dt.time(18, 30), [15, None, 10, 10], ["6.30 pm", "6.45 pm"]),
+        (dt.time(10, 0), [None, 5], ["10 am"]),
+    ],
+)
+def test_item_times(start: dt.time, minutes: list[int | None], expected: list[str]) -> None:
+    m = meeting(*(item(n, minutes=mins) for n, mins in enumerate(minutes, 1)), start_time=start)
+    assert item_times(m) == {str(n): time for n, time in enumerate(expected, 1)}
+
+
+# The meeting of the context tests: papers of 3 pages (item 1), 2 pages (exempt item 5) and 1 page
+# (item 6), and the other kinds of row.
+ITEMS = (
+    item(1, "minutes.pdf", minutes=10, title="Minutes & matters arising"),
+    item(2, minutes=5, title="Apologies"),
+    item(3, status=VERBAL, minutes=15),
+    item(4, "late.pdf", status=TO_FOLLOW, minutes=20),
+    item(5, "tender.pdf", exempt=3, minutes=30),
+    item(6, "perf.pdf"),
+    item(7, status=VERBAL, exempt=1),
+)
+MEETING = meeting(
+    *ITEMS,
+    end_time=dt.time(16, 30),
+    chair="Cllr Jane Smith",
+    contact=Contact("Ada Advisor", "01752 000000", "ada@example.gov.uk"),
+    extra={"Ward": "Stoke"},
+)
+PUBLIC = PackSpec(None, False, ITEMS, (ITEMS[0], ITEMS[5]))
+PRIVATE = PackSpec(None, True, ITEMS, (ITEMS[0], ITEMS[4], ITEMS[5]))
+PUBLISHED = dt.date(2020, 2, 26)
+NOTE_3 = f"Not for publication by virtue of paragraph 3 of {ACT}"
+NOTE_1 = f"Not for publication by virtue of paragraph 1 of {ACT}"
+
+
+def public_context() -> dict:
+    # public: item 1 pages 1-3 + filler 4; item 6 page 5
+    return context(MEETING, PUBLIC, lay_out([("1", [3]), ("6", [1])]), PUBLISHED)
+
+
+def private_context() -> dict:
+    # private: item 1 pages 1-3 + filler 4; item 5 pages 5-6; item 6 page 7
+    return context(MEETING, PRIVATE, lay_out([("1", [3]), ("5", [2]), ("6", [1])]), PUBLISHED)
+
+
+def test_meeting_fields() -> None:
+    ctx = public_context()
+    assert {k: ctx[k] for k in ("body", "title", "date", "start", "end", "time", "venue")} == {
+        "body": "Test Partnership Board",
+        "title": "Test Partnership Board - 5 March 2020",
+        "date": "Thursday 5 March 2020",
+        "start": "2 pm",
+        "end": "4.30 pm",
+        "time": "2 pm - 4.30 pm",
+        "venue": "Room 1",
+    }
+    assert ctx["chair"] == "Cllr Jane Smith"
+    assert ctx["contact"] == {
+        "name": "Ada Advisor",
+        "phone": "01752 000000",
+        "email": "ada@example.gov.uk",
+    }
+    assert ctx["published"] == "Wednesday 26 February 2020"
+    assert ctx["extra"] == {"Ward": "Stoke"}
+    assert ctx["supplement"] == ""
+
+
+def test_time_without_an_end() -> None:
+    m = meeting(item(1), start_time=dt.time(9, 30))
+    ctx = context(m, PackSpec(None, None, m.items, ()), lay_out([]), PUBLISHED)
+    assert (ctx["start"], ctx["end"], ctx["time"]) == ("9.30 am", "", "9.30 am")
+    assert ctx["total_pages"] == 0
+
+
+def test_public_rows() -> None:
+    ctx = public_context()
+    rows = ctx["items"]
+    assert [r["number"] for r in rows] == ["1", "2", "3", "4", "5", "6", "7"]
+    assert [r["note"] for r in rows] == [
+        "(Pages 1 - 4)",
+        "",
+        "Verbal update",
+        "To follow",
+        NOTE_3,
+        "(Page 5)",
+        NOTE_1,
+    ]
+    assert [r["pages"] for r in rows] == ["(Pages 1 - 4)", "", "", "", "", "(Page 5)", ""]
+    assert [r["start"] for r in rows] == [
+        "2 pm",
+        "2.10 pm",
+        "2.15 pm",
+        "2.30 pm",
+        "2.50 pm",
+        "3.20 pm",
+        "",
+    ]
+    assert [r["minutes"] for r in rows] == [
+        "10 mins",
+        "5 mins",
+        "15 mins",
+        "20 mins",
+        "30 mins",
+        "",
+        "",
+    ]
+    assert [r["status"] for r in rows] == ["", "", "verbal", "to follow", "", "", "verbal"]
+    assert [r["exempt"] for r in rows] == [False] * 4 + [True, False, True]
+    assert [r["exempt_note"] for r in rows] == ["", "", "", "", NOTE_3, "", NOTE_1]
+    assert rows[0]["title"] == "Minutes & matters arising"  # text stays text
+    assert ctx["private"] is False
+    assert ctx["has_exempt"] is True
+    assert ctx["total_pages"] == 5
+
+
+def test_the_exclusion_resolution_comes_once_before_the_first_exempt_item() -> None:
+    rows = public_context()["items"]
+    resolution = exclusion_resolution([1, 3])
+    assert "paragraphs 1 and 3 of" in resolution
+    assert [r["exclusion"] for r in rows] == ["", "", "", "", resolution, "", ""]
+
+
+def test_private_rows_give_the_exempt_papers_page_numbers() -> None:
+    ctx = private_context()
+    rows = ctx["items"]
+    assert [r["note"] for r in rows] == [
+        "(Pages 1 - 4)",
+        "",
+        "Verbal update",
+        "To follow",
+        "(Pages 5 - 6)",
+        "(Page 7)",
+        "Verbal update",
+    ]
+    # the notice is still there for the template to print next to the item
+    assert [r["exempt_note"] for r in rows] == ["", "", "", "", NOTE_3, "", NOTE_1]
+    assert ctx["private"] is True
+    assert ctx["total_pages"] == 7
+
+
+def test_a_pack_without_exempt_items_has_no_exclusion() -> None:
+    items = (item(1, "a.pdf"), item(2, status=VERBAL))
+    m = meeting(*items)
+    ctx = context(m, PackSpec(None, None, items, items[:1]), lay_out([("1", [2])]), PUBLISHED)
+    assert ctx["has_exempt"] is False
+    assert ctx["private"] is False
+    assert [(r["note"], r["exclusion"], r["exempt_note"]) for r in ctx["items"]] == [
+        ("(Pages 1 - 2)", "", ""),
+        ("Verbal update", "", ""),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("numbers", "words", "word"),
+    [([4], "4", "item"), ([4, 8], "4 and 8", "items"), ([2, 4, 8], "2, 4 and 8", "items")],
+)
+def test_supplement_names_the_items_it_carries(numbers: list[int], words: str, word: str) -> None:
+    items = tuple(item(n, f"late{n}.pdf", status=TO_FOLLOW, supplement=2) for n in numbers)
+    m = meeting(*items)
+    layout = lay_out([(i.number, [2]) for i in items])  # 2 pages each: no fillers
+    ctx = context(m, PackSpec(2, None, items, items), layout, PUBLISHED)
+    assert ctx["supplement"] == 2
+    assert (ctx["supplement_items"], ctx["supplement_word"]) == (words, word)
+    # in a supplement, a to-follow item whose papers are here shows its pages, not "To follow"
+    assert ctx["items"][0]["note"] == "(Pages 1 - 2)"
+    assert ctx["items"][-1]["note"] == f"(Pages {2 * len(numbers) - 1} - {2 * len(numbers)})"
+
+
+def test_a_single_version_pack_still_marks_a_verbal_exempt_item() -> None:
+    """A verbal exempt item has no papers, so the plan makes one pack; it is the public one."""
+    items = (item(1, "a.pdf"), item(2, status=VERBAL, exempt=5))
+    m = meeting(*items)
+    ctx = context(m, PackSpec(None, None, items, items[:1]), lay_out([("1", [1])]), PUBLISHED)
+    assert ctx["private"] is False
+    assert ctx["has_exempt"] is True
+    assert [(r["note"], r["exclusion"]) for r in ctx["items"]] == [
+        ("(Page 1)", ""),
+        (f"Not for publication by virtue of paragraph 5 of {ACT}", exclusion_resolution([5])),
+    ]

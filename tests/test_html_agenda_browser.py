@@ -1,0 +1,53 @@
+"""The HTML agenda published beside a public pack, in a real browser: axe-core finds no WCAG 2.2
+A or AA violation, every paper link names a destination the PDF has, and a screenshot is taken to
+look at (PACKBUILDER_WEB_SCREENSHOTS keeps it)."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from packbuilder.build import build
+from packbuilder.convert import CachingConverter, LibreOffice
+from tests.browser import NEEDS_CHROMIUM, axe_violations, launch
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "inputs" / "2020-03-05-safer-plymouth"
+
+pytestmark = [pytest.mark.libreoffice, NEEDS_CHROMIUM]
+
+
+@pytest.fixture(scope="module")
+def browser():  # type: ignore[no-untyped-def]
+    yield from launch()
+
+
+def test_the_example_html_agenda_passes_axe_and_links_into_its_pack(tmp_path, browser):  # type: ignore[no-untyped-def]
+    result = build(EXAMPLE, tmp_path / "out", converter=CachingConverter(LibreOffice()))
+    public = next(p.path for p in result.packs if p.path.name.endswith("public.pdf"))
+    html = public.with_suffix(".html")
+    assert html.is_file()
+    page = browser.new_page()
+    page.goto(html.as_uri())
+    assert page.title().startswith("Agenda: ")
+    assert page.locator("h1").count() == 1
+    assert axe_violations(page) == []
+    shots = Path(os.environ.get("PACKBUILDER_WEB_SCREENSHOTS") or tmp_path)
+    shots.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=shots / "html-agenda.png", full_page=True)
+    hrefs = page.locator("a[href*='#nameddest=']").evaluate_all("as => as.map(a => a.href)")
+    assert hrefs, "no paper links into the pack"
+    with pikepdf.open(public) as pdf:
+        names = {str(k) for k, _ in pikepdf.NameTree(pdf.Root.Names.Dests).items()}
+    for href in hrefs:
+        target = re.search(r"/([^/#]+)#nameddest=(.+)$", href)
+        assert target and target.group(1) == public.name, href
+        assert target.group(2) in names, href
+    # exempt item 6: listed with its note, and nothing of its paper
+    text = page.locator("main").inner_text()
+    assert "Not for publication by virtue of paragraph" in text
+    assert "DHR chair contract award" not in text

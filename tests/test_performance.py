@@ -1,0 +1,628 @@
+"""Performance reports: figures in, derived rows, located errors, charts for black and white, PDF.
+
+Expected numbers are literals worked out by hand from seed 004's figures (its item 8, "Safer
+Plymouth Performance Report 2017"), never by the code under test.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from openpyxl import Workbook
+from PIL import Image, ImageChops
+from pypdf import PdfReader
+
+from packbuilder import charts, sheets
+from packbuilder.build import build
+from packbuilder.convert import LibreOffice
+from packbuilder.documents import load_data_paper
+from packbuilder.errors import ErrorList, InputError, PackError, Source
+from packbuilder.kinds import performance as perf
+from packbuilder.render import render
+from packbuilder.templates import find_template
+from tests.factory import make_meeting
+
+EXAMPLE = (
+    Path(__file__).resolve().parent.parent
+    / "inputs"
+    / "2020-03-05-safer-plymouth"
+    / "performance-report-2016-17.xlsx"
+)
+MONTHS = ["Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Jan", "Feb", "Mar"]
+D = Decimal
+
+# seed 004, violence with injury excluding domestic abuse
+VWI_THIS = [134, 173, 185, 208, 158, 177, 192, 148]
+VWI_LAST = [151, 166, 160, 177, 140, 163, 186, 137, 146, 119, 131, 170]
+
+
+def workbook(
+    path: Path,
+    indicators: Sequence[Sequence[Any]],
+    monthly: Sequence[Sequence[Any]] = (),
+    quarterly: Sequence[Sequence[Any]] | None = None,
+    year: str = "2016/17",
+    indicator_header: Sequence[str] = (
+        "Indicator",
+        "Unit",
+        "Direction of good",
+        "Target",
+        "Monitoring only",
+        "Comment",
+    ),
+) -> Path:
+    wb = Workbook()
+    doc = wb.active
+    doc.title = "Document"
+    for row in (("Field", "Value"), ("Kind", "performance-report"), ("Year", year)):
+        doc.append(row)
+    ind = wb.create_sheet("Indicators")
+    ind.append(list(indicator_header))
+    for row in indicators:
+        ind.append(list(row))
+    ws = wb.create_sheet("Monthly figures")
+    ws.append(["Indicator", "Year", *MONTHS])
+    for row in monthly:
+        ws.append(list(row))
+    if quarterly is not None:
+        qs = wb.create_sheet("Quarterly figures")
+        qs.append(["Indicator", "Year", "Q1", "Q2", "Q3", "Q4"])
+        for row in quarterly:
+            qs.append(list(row))
+    wb.save(path)
+    return path
+
+
+def load(path: Path) -> tuple[perf.PerformanceReport, list[str]]:
+    return perf.load_report(sheets.Workbook(path))
+
+
+def messages(exc: PackError) -> list[str]:
+    return [str(e) for e in exc.errors] if isinstance(exc, ErrorList) else [str(exc)]
+
+
+# --- the example workbook against hand-computed figures -------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def example() -> perf.PerformanceReport:
+    report, warnings = load(EXAMPLE)
+    assert warnings == []
+    return report
+
+
+def by_name(report: perf.PerformanceReport, start: str) -> perf.Indicator:
+    (found,) = [i for i in report.indicators if i.name.startswith(start)]
+    return found
+
+
+# name, year to date this year, same months last year, change, change %, word
+HEADLINES = [
+    # 1335+1576+1611+1692+1637+1590+1570+1575; 1652+1684+1407+1469+1386+1467+1565+1386
+    ("Overall crime", 12586, 12016, 570, "4.7", "worse"),
+    # 158+180+148+136+144+146+89+148; 196+192+147+119+106+169+148+146; -74/1223 = -6.05%
+    ("Reduce serious", 1149, 1223, -74, "-6.1", "better"),
+    # 95/1280 = 7.42%
+    ("Reduce violence", 1375, 1280, 95, "7.4", "worse"),
+    # 351+412+431+475+469+382+352+358; 553+569+504+603+549+503+578+470; -1099/4329 = -25.39%
+    ("Increase reporting of domestic", 3230, 4329, -1099, "-25.4", "worse"),
+    # quarters: 518+526; 542+539; -37/1081 = -3.42%
+    ("Increase referrals", 1044, 1081, -37, "-3.4", "worse"),
+    # 367/6803 = 5.39%
+    ("Reduce rate of anti-social", 7170, 6803, 367, "5.4", "worse"),
+    # 17+25+32+54+37+45+42+35; 30+25+26+17+36+25+22+38; 68/219 = 31.05%
+    ("Police recorded hate crime", 287, 219, 68, "31.1", "better"),
+]
+
+
+@pytest.mark.parametrize(("name", "figure", "last", "diff", "pct", "word"), HEADLINES)
+def test_example_headlines_match_hand_computed(example, name, figure, last, diff, pct, word):
+    h = perf.headline(by_name(example, name))
+    assert (h.figure, h.last_year, h.change) == (D(figure), D(last), D(diff))
+    assert h.percent == D(pct)
+    assert h.word == word
+
+
+def test_target_only_indicators_are_judged_against_target(example):
+    ist = perf.headline(by_name(example, "Increase reporting of Level Two"))
+    # 41+61+60+67+34+51+47 = 361 against the cumulative target 55+53+54+52+54+53+54 = 375
+    assert (ist.figure, ist.against_target, ist.word) == (D(361), D(-14), "worse")
+    assert ist.change is None
+    rate = perf.headline(by_name(example, "Level Two Indicator"))
+    # a percentage does not add up: the latest month (September, 90%, typed as 0.9 formatted 0%)
+    assert (rate.period, rate.figure, rate.against_target, rate.word) == (
+        5,
+        D(90),
+        D(0),
+        "on target",
+    )
+
+
+def test_change_is_blank_where_this_year_has_no_figure(example):
+    """Seed 004's hand-made table repeated last year's figures in December to March; not here."""
+    rows = {
+        r["label"]: r["cells"]
+        for r in perf.table_rows(by_name(example, "Reduce violence"), example.year)
+    }
+    assert rows["Change on last year"] == [
+        "-17",
+        "+7",
+        "+25",
+        "+31",
+        "+18",
+        "+14",
+        "+6",
+        "+11",
+        "",
+        "",
+        "",
+        "",
+    ]
+    assert rows["Cumulative 2016/17"] == [
+        "134",
+        "307",
+        "492",
+        "700",
+        "858",
+        "1,035",
+        "1,227",
+        "1,375",
+        "",
+        "",
+        "",
+        "",
+    ]
+    # -17/151 = -11.26%, 7/166 = 4.22%
+    assert rows["Change %"][:2] == ["-11.3", "+4.2"]
+    assert rows["Change %"][8:] == ["", "", "", ""]
+    assert rows["Cumulative 2015/16"][-1] == "1,846"  # the whole of last year
+
+
+def test_alt_text_states_the_trend(example):
+    text = perf.trend_text(by_name(example, "Overall crime"), example.year)
+    assert (
+        "April to November 2016: 12,586 crimes this year against 12,016 last year, "
+        "4.7% higher (worse)" in text
+    )
+    text = perf.trend_text(by_name(example, "Increase reporting of Level Two"), example.year)
+    assert "April to October 2016: 361 incidents this year; 14 below target to date." in text
+
+
+# --- derivations: properties ---------------------------------------------------------------------
+
+figures = st.lists(st.one_of(st.none(), st.integers(-10_000, 10_000).map(Decimal)), max_size=12)
+filled = st.lists(st.integers(0, 10_000).map(Decimal), max_size=12)
+
+
+@given(filled, st.integers(0, 12))
+def test_cumulative_of_a_prefix_is_a_prefix_of_the_cumulative(values, n):
+    assert perf.cumulative(values[:n]) == perf.cumulative(values)[:n]
+
+
+@given(filled)
+def test_cumulative_ends_at_the_sum(values):
+    cum = perf.cumulative(values)
+    assert cum[-1:] == ((sum(values, Decimal(0)),) if values else ())
+    assert all(b - a == v for a, b, v in zip(cum, cum[1:], values[1:], strict=False))
+
+
+@given(st.data())
+def test_change_is_blank_exactly_where_a_figure_is_blank(data):
+    this = data.draw(figures)
+    last = data.draw(
+        st.lists(
+            st.one_of(st.none(), st.integers(0, 99).map(Decimal)),
+            min_size=len(this),
+            max_size=len(this),
+        )
+    )
+    diff = perf.change(this, last)
+    for t, lt, c in zip(this, last, diff, strict=True):
+        assert (c is None) == (t is None or lt is None)
+        if c is not None:
+            assert c + lt == t
+    for adds_up in (True, False):
+        gap = perf.against_target(this, last, adds_up)
+        assert all(g is None for t, g in zip(this, gap, strict=True) if t is None)
+
+
+@given(st.integers(-1000, 1000))
+def test_direction_word_flips_with_the_direction_of_good(n):
+    up = perf.direction_word(Decimal(n), perf.Direction.UP)
+    down = perf.direction_word(Decimal(n), perf.Direction.DOWN)
+    if n == 0:
+        assert up == down == "no change"
+    else:
+        assert {up, down} == {"better", "worse"}
+        assert (up == "better") == (n > 0)
+
+
+@pytest.mark.parametrize(
+    ("this", "last", "expected"),
+    [(110, 100, "10.0"), (90, 100, "-10.0"), (1, 3, "-66.7"), (2, 3, "-33.3"), (5, 0, None)],
+)
+def test_percent_change_by_hand(this, last, expected):
+    got = perf.percent_change(Decimal(this), Decimal(last))
+    assert got == (None if expected is None else Decimal(expected))
+
+
+# --- located errors and warnings -----------------------------------------------------------------
+
+
+def test_every_problem_is_reported_at_once_with_its_cell(tmp_path):
+    path = workbook(
+        tmp_path / "perf.xlsx",
+        [
+            ("Crime", "crimes", "down"),
+            ("ASB", "incidents", "sideways"),  # C3: unknown direction
+            ("Crime", "crimes", "down"),  # A4: listed twice
+            ("Hate crime", "crimes", "up"),
+        ],
+        [
+            ("Crime", "2016/17", 10, "ten", 30),  # D2: not a number
+            ("Hate crime", "2016/17", 1, None, 3),  # D3: a gap before June
+            ("Burglary", "2016/17", 5),  # A4: not on the Indicators sheet
+            ("Hate crime", "2017/18", 1),  # B5: neither this year nor last
+            ("ASB", "2016/17", 1),  # its indicator row is wrong: not also 'no indicator ASB'
+        ],
+    )
+    with pytest.raises(PackError) as info:
+        load(path)
+    got = messages(info.value)
+    assert all("\n" not in m for m in got)
+    wanted = {
+        "sheet Indicators, cell C3": "direction of good of 'ASB' is 'sideways'",
+        "sheet Indicators, cell A4": "listed twice (first in cell A2)",
+        "sheet Monthly figures, cell D2": "expected a number such as 1,234 or 88%, got 'ten'",
+        "sheet Monthly figures, cell D3": "this year's figure for May is blank",
+        "sheet Monthly figures, cell A4": "no indicator 'Burglary' on the Indicators sheet",
+        "sheet Monthly figures, cell B5": "write 2016/17 (this year), 2015/16 (last year)",
+    }
+    assert len(got) == len(wanted), got  # each problem once: 'ten' is not also reported as a gap
+    for where, what in wanted.items():
+        assert any(where in m and what in m for m in got), (where, what, got)
+    assert all(str(path.name) in m for m in got)
+
+
+def test_a_typed_cumulative_that_disagrees_is_located(tmp_path):
+    path = workbook(
+        tmp_path / "perf.xlsx",
+        [("Crime", "crimes", "down")],
+        [
+            ("Crime", "2016/17", 158, 180, 148),
+            ("Crime", "Cumulative", 158, 338, 490, 600),  # E3 wrong (486), F3 has no July figure
+        ],
+    )
+    with pytest.raises(PackError) as info:
+        load(path)
+    got = messages(info.value)
+    assert len(got) == 2
+    assert (
+        "sheet Monthly figures, cell E3: the cumulative for Jun is 490 but this year's figures "
+        "for Apr to Jun add up to 486" in got[0]
+    )
+    assert "cell F3" in got[1] and "this year has no figure for Apr to Jul" in got[1]
+
+
+def test_a_typed_cumulative_that_agrees_is_accepted_and_not_used(tmp_path):
+    path = workbook(
+        tmp_path / "perf.xlsx",
+        [("Crime", "crimes", "down")],
+        [("Crime", "2016/17", 158, 180), ("Crime", "Cumulative", 158, 338)],
+    )
+    report, warnings = load(path)
+    assert warnings == []
+    assert perf.headline(report.indicators[0]).figure == D(338)
+
+
+def test_last_years_missing_figure_is_a_located_warning(tmp_path):
+    path = workbook(
+        tmp_path / "perf.xlsx",
+        [("Crime", "crimes", "down")],
+        [("Crime", "2016/17", 10, 20, 30), ("Crime", "2015/16", 12, None, 28, 40)],
+    )
+    report, warnings = load(path)
+    assert len(warnings) == 1
+    assert "sheet Monthly figures, cell D3" in warnings[0] and "none last year" in warnings[0]
+    rows = {r["label"]: r["cells"] for r in perf.table_rows(report.indicators[0], report.year)}
+    assert rows["Change on last year"][:4] == ["-2", "", "+2", ""]
+    # the year to date cannot be compared when a month of last year is missing
+    assert perf.headline(report.indicators[0]).change is None
+
+
+def test_target_in_two_places_and_cumulative_of_a_rate_are_errors(tmp_path):
+    path = workbook(
+        tmp_path / "perf.xlsx",
+        [("Crime", "crimes", "down", 100), ("Satisfaction", "%", "up")],
+        [
+            ("Crime", "2016/17", 90),
+            ("Crime", "Target", 100),
+            ("Satisfaction", "2016/17", "88%"),
+            ("Satisfaction", "Cumulative", "88%"),
+        ],
+    )
+    with pytest.raises(ErrorList) as info:
+        load(path)
+    got = messages(info.value)
+    assert any("cell B3" in m and "cell D2" in m and "keep one" in m for m in got)
+    assert any("cell B5" in m and "does not add up" in m for m in got)
+
+
+def test_quarterly_and_monthly_rows_and_figures_of_every_shape(tmp_path):
+    path = workbook(
+        tmp_path / "perf.xlsx",
+        [("Referrals", "referrals", "up"), ("Satisfaction", "%", "higher is better", "90%")],
+        [("Satisfaction", "this year", "88%", 0.9, "n/a")],
+        quarterly=[
+            ("Referrals", "2016-17", "518", "1,044"),
+            ("Referrals", "last year", 542, 539, 555, 539),
+        ],
+    )
+    wb = sheets.Workbook(path)
+    report, _ = perf.load_report(wb)
+    referrals, satisfaction = report.indicators
+    assert perf.values(referrals.this_year) == (D(518), D(1044), None, None)
+    assert referrals.frequency is perf.Frequency.QUARTERLY
+    # 0.9 in a cell not formatted as % is 0.9; "88%" typed is 88
+    assert perf.values(satisfaction.this_year)[:3] == (D(88), D("0.9"), None)
+    assert perf.values(satisfaction.target) == (D(90),) * 12
+
+
+def test_excel_percent_cells_read_as_they_show(tmp_path):
+    path = workbook(
+        tmp_path / "perf.xlsx",
+        [("Satisfaction", "%", "up")],
+        [("Satisfaction", "2016/17", 0.885, 0.9)],
+    )
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    for c in ("C2", "D2"):
+        wb["Monthly figures"][c].number_format = "0.0%"
+    wb.save(path)
+    report, _ = load(path)
+    assert perf.values(report.indicators[0].this_year)[:2] == (D("88.5"), D(90))
+
+
+def test_a_percentage_for_a_count_is_refused(tmp_path):
+    path = workbook(
+        tmp_path / "perf.xlsx", [("Crime", "crimes", "down")], [("Crime", "2016/17", "5%")]
+    )
+    with pytest.raises(
+        InputError, match=r"cell C2: '5%' is a percentage but the indicator's unit is not %"
+    ):
+        load(path)
+
+
+def test_header_must_name_the_months_in_order(tmp_path):
+    path = workbook(
+        tmp_path / "perf.xlsx", [("Crime", "crimes", "down")], [("Crime", "2016/17", 1)]
+    )
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    wb["Monthly figures"]["D1"] = "Total"
+    wb.save(path)
+    with pytest.raises(InputError, match=r"cell D1: the heading 'Total' is not a period"):
+        load(path)
+
+
+@pytest.mark.parametrize(
+    ("text", "start"),
+    [("2016/17", 2016), ("2016-17", 2016), ("2016/2017", 2016), ("1999/00", 1999)],
+)
+def test_financial_years(text, start):
+    assert perf.parse_year(text) == perf.Year(start)
+
+
+@pytest.mark.parametrize("text", ["2016/18", "2016", "16/17", "2016/2018"])
+def test_not_financial_years(text):
+    assert perf.parse_year(text) is None
+
+
+# --- charts: readable in black and white ---------------------------------------------------------
+
+
+def test_series_differ_by_line_style_and_marker_not_colour_alone():
+    assert charts.THIS_YEAR.linestyle != charts.LAST_YEAR.linestyle != charts.TARGET.linestyle
+    assert charts.THIS_YEAR.linestyle != charts.TARGET.linestyle
+    assert charts.THIS_YEAR.marker != charts.LAST_YEAR.marker
+    assert charts.THIS_YEAR.filled != charts.LAST_YEAR.filled
+
+
+def _binary(png: bytes) -> Image.Image:
+    """The chart as a black and white photocopy would print it (no greys at all)."""
+    grey = Image.open(io.BytesIO(png)).convert("L")
+    return grey.point(lambda v: 0 if v < 160 else 255, mode="1")
+
+
+def _ink(image: Image.Image) -> int:
+    return image.convert("L").histogram()[0]
+
+
+def test_this_year_and_last_year_stay_distinguishable_in_black_and_white():
+    """The same figures drawn as this year and as last year must still look different once every
+    grey prints black or white: line style and markers carry the difference, not colour."""
+    values = [float(v) for v in VWI_LAST]
+    empty = _ink(_binary(charts.draw(MONTHS, [(charts.THIS_YEAR, "A", [None] * 12)])))
+    as_this = _binary(charts.draw(MONTHS, [(charts.THIS_YEAR, "A", values)]))
+    as_last = _binary(charts.draw(MONTHS, [(charts.LAST_YEAR, "A", values)]))
+    this_ink, last_ink = _ink(as_this) - empty, _ink(as_last) - empty
+    assert last_ink > 0.3 * this_ink  # the grey dashed line survives a photocopy
+    differing = ImageChops.logical_xor(as_this, as_last).convert("L").histogram()[255]
+    # identical styles would differ nowhere; here most of the thinner line differs
+    assert differing > 0.5 * min(this_ink, last_ink), (differing, this_ink, last_ink)
+
+
+def test_chart_is_a_png_without_colour_and_the_same_every_time():
+    png = charts.line_chart(
+        MONTHS, [float(v) for v in VWI_THIS], [float(v) for v in VWI_LAST], [150.0] * 12
+    )
+    assert png == charts.line_chart(
+        MONTHS, [float(v) for v in VWI_THIS], [float(v) for v in VWI_LAST], [150.0] * 12
+    )
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    r, g, b = image.split()  # greys only: nothing relies on colour
+    assert ImageChops.difference(r, g).getbbox() is None
+    assert ImageChops.difference(g, b).getbbox() is None
+
+
+# --- rendering: pictures with alt text, literal text ---------------------------------------------
+
+
+def test_rendered_report_has_charts_with_alt_text_and_literal_text(tmp_path):
+    path = workbook(
+        tmp_path / "perf.xlsx",
+        [
+            (
+                "Crime & disorder <all> {{ x }}",
+                "crimes",
+                "down",
+                None,
+                None,
+                "Police & partners {% if %}",
+            )
+        ],
+        [
+            ("Crime & disorder <all> {{ x }}", "2016/17", 10, 20),
+            ("Crime & disorder <all> {{ x }}", "2015/16", 12, 18),
+        ],
+    )
+    paper = load_data_paper(path, Source(path), tmp_path)
+    out = render(
+        find_template("performance-report", tmp_path), paper.data, tmp_path / "out.docx"
+    )
+    with zipfile.ZipFile(out) as zf:
+        xml = zf.read("word/document.xml").decode()
+        media = [n for n in zf.namelist() if n.startswith("word/media/")]
+    assert len(media) == 1
+    (descr,) = re.findall(r'<wp:docPr [^>]*descr="([^"]*)"', xml)
+    assert "Line chart of Crime &amp; disorder &lt;all&gt; {{ x }}" in descr
+    assert "April to May 2016: 30 crimes this year against 30 last year, no change." in descr
+    assert "Police &amp; partners {% if %}" in xml
+    assert "<w:tblHeader" in xml  # real header rows
+
+
+# --- end to end: LibreOffice, the PDF read back ---------------------------------------------------
+
+
+@pytest.mark.libreoffice
+def test_pack_carries_the_summary_and_tables(tmp_path: Path, libreoffice: LibreOffice) -> None:
+    folder = tmp_path / "2020-03-05-board"
+    make_meeting(folder, [{"title": "Performance update", "papers": ["perf.xlsx"]}])
+    workbook(
+        folder / "perf.xlsx",
+        [("Recorded crime", "crimes", "down"), ("Referrals", "referrals", "up")],
+        [
+            ("Recorded crime", "2016/17", 1335, 1576, 1611),
+            ("Recorded crime", "2015/16", *[1652, 1684, 1407, 1469]),
+        ],
+        quarterly=[
+            ("Referrals", "2016/17", 518, 526),
+            ("Referrals", "2015/16", 542, 539, 555, 539),
+        ],
+    )
+    result = build(folder, tmp_path / "out", converter=libreoffice)
+    reader = PdfReader(result.packs[0].path)
+    pages = [p.extract_text() for p in reader.pages]
+    summary = next(i for i, t in enumerate(pages) if "Summary" in t)
+    text = " ".join(pages[summary].split())
+    # 1335+1576+1611 = 4522 against 1652+1684+1407 = 4743: -221, -4.7% (221/4743 = 4.66%);
+    # less is better
+    assert re.search(r"Recorded crime April to June 2016 4,522 4,743 -221 -4\.7% better", text), (
+        text
+    )
+    # 518+526 = 1044 against 542+539 = 1081: -37, -3.4%; more is better
+    assert re.search(r"Referrals Q1 to Q2 2016/17 1,044 1,081 -37 -3\.4% worse", text), text
+    rest = " ".join(" ".join(pages[summary + 1 :]).split())
+    assert "Apr May Jun Jul Aug Sep Oct Nov Dec Jan Feb Mar" in rest
+    assert "Cumulative 2016/17 1,335 2,911 4,522" in rest
+    assert "Change on last year -317 -108 +204" in rest
+    assert "Q1 Q2 Q3 Q4" in rest
+    # the summary is a page of its own: the first indicator starts on the next page
+    assert "Recorded crime" in pages[summary + 1] and "Summary" not in pages[summary + 1]
+
+
+@given(figures)
+def test_cumulative_is_blank_from_the_first_blank_on(values):
+    cum = perf.cumulative(values)
+    for i, c in enumerate(cum):
+        assert (c is None) == any(v is None for v in values[: i + 1])
+
+
+def test_pictures_become_images_and_other_values_pass_untouched(tmp_path):
+    from docxtpl import DocxTemplate, InlineImage
+
+    from packbuilder.render import Picture, _with_pictures
+
+    doc = DocxTemplate(str(find_template("performance-report", tmp_path)))
+    picture = Picture(b"png", 10.0, "alt")
+    plain = {"rows": [{"a": 1}], "t": (1, 2)}
+    ctx = {"plain": plain, "nested": {"charts": [picture], "t": (picture,)}}
+    out = _with_pictures(ctx, doc)
+    assert out["plain"] is plain  # nothing rebuilt where there is no picture
+    assert isinstance(out["nested"]["charts"][0], InlineImage)
+    assert isinstance(out["nested"]["t"], tuple) and isinstance(out["nested"]["t"][0], InlineImage)
+
+
+@pytest.mark.libreoffice
+def test_tagged_pdf_export_gives_each_chart_its_alt_text(tmp_path, libreoffice):
+    """LibreOffice's tagged PDF export turns wp:docPr descr into the figure's /Alt, so the
+    accessibility work only has to switch tagging on for the charts to be described."""
+    import shutil
+    import subprocess
+
+    path = workbook(
+        tmp_path / "perf.xlsx",
+        [("Recorded crime", "crimes", "down")],
+        [("Recorded crime", "2016/17", 1335, 1576), ("Recorded crime", "2015/16", 1652, 1684)],
+    )
+    paper = load_data_paper(path, Source(path), tmp_path)
+    docx = render(find_template("performance-report", tmp_path), paper.data, tmp_path / "r.docx")
+    soffice = shutil.which("soffice")
+    assert soffice
+    tagged = 'pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"}}'
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            tagged,
+            "--outdir",
+            str(tmp_path),
+            str(docx),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    reader = PdfReader(tmp_path / "r.pdf")
+    alts: list[str] = []
+
+    def walk(node: Any) -> None:
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, dict):
+            if node.get("/S") == "/Figure":
+                alts.append(str(node.get("/Alt")))
+            if "/K" in node:
+                walk(node["/K"])
+        elif isinstance(node, list):
+            for kid in node:
+                walk(kid)
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    # 1335+1576 = 2911 against 1652+1684 = 3336: 425 fewer, 12.7% lower (425/3336 = 12.74%)
+    assert alts == [
+        "Line chart of Recorded crime, monthly figures for 2016/17 against last year. April to "
+        "May 2016: 2,911 crimes this year against 3,336 last year, 12.7% lower (better)."
+    ]

@@ -1,0 +1,238 @@
+"""Which packs a meeting needs and what each carries: the public/private rule, unit-tested.
+
+`plan_packs` decides what a member of the public may read, so its cases are worked by hand below
+and its safety rules are checked as properties over generated meetings. Meetings are built directly
+from the model (no workbook, no LibreOffice).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from packbuilder.model import AgendaItem, Meeting, Status
+from packbuilder.plan import plan_packs
+from tests.models import PAPERS, TO_FOLLOW, VERBAL, item, meeting
+
+
+def summary(m: Meeting) -> list[tuple[str, str, str, str]]:
+    """Each pack as (file name, label, listed item numbers, included item numbers)."""
+    return [
+        (
+            spec.filename(m),
+            spec.label,
+            " ".join(i.number for i in spec.listed),
+            " ".join(i.number for i in spec.included),
+        )
+        for spec in plan_packs(m)
+    ]
+
+
+AGENDA = "2020-03-05-board-agenda-pack"
+PRIVATE = "PRIVATE-not-for-publication"
+
+CASES = {
+    "no exempt items: one pack, verbal and paperless items listed only": (
+        meeting(item(1, "a.pdf"), item(2), item(3, status=VERBAL), item(4, "b.pdf", "c.pdf")),
+        [(f"{AGENDA}.pdf", "Agenda pack", "1 2 3 4", "1 4")],
+    ),
+    "exempt item with papers: public leaves them out, private has them": (
+        meeting(item(1, "a.pdf"), item(2, "secret.pdf", exempt=3), item(3, "b.pdf")),
+        [
+            (f"{AGENDA}-public.pdf", "Agenda pack (public)", "1 2 3", "1 3"),
+            (f"{AGENDA}-{PRIVATE}.pdf", "Agenda pack (private)", "1 2 3", "1 2 3"),
+        ],
+    ),
+    # a private version would carry nothing more than the public one (as for a verbal item)
+    "exempt item without papers: one pack": (
+        meeting(item(1, "a.pdf"), item(2, exempt=1)),
+        [(f"{AGENDA}.pdf", "Agenda pack", "1 2", "1")],
+    ),
+    "verbal exempt item: no exempt papers, one pack": (
+        meeting(item(1, "a.pdf"), item(2, status=VERBAL, exempt=3)),
+        [(f"{AGENDA}.pdf", "Agenda pack", "1 2", "1")],
+    ),
+    "verbal exempt item with a file named: the file is never included": (
+        meeting(item(1, "a.pdf"), item(2, "secret.pdf", status=VERBAL, exempt=3)),
+        [(f"{AGENDA}.pdf", "Agenda pack", "1 2", "1")],
+    ),
+    "to follow without files: listed in the agenda, no supplement": (
+        meeting(item(1, "a.pdf"), item(2, status=TO_FOLLOW)),
+        [(f"{AGENDA}.pdf", "Agenda pack", "1 2", "1")],
+    ),
+    "to follow with files: a supplement 1 carrying only it": (
+        meeting(item(1, "a.pdf"), item(2, "late.pdf", status=TO_FOLLOW), item(3, "b.pdf")),
+        [
+            (f"{AGENDA}.pdf", "Agenda pack", "1 2 3", "1 3"),
+            ("2020-03-05-board-supplement-1.pdf", "Supplement 1", "2", "2"),
+        ],
+    ),
+    "several supplement numbers: one pack each, blank counts as 1, in number order": (
+        meeting(
+            item(1, "a.pdf"),
+            item(2, "s3.pdf", status=TO_FOLLOW, supplement=3),
+            item(3, "s1.pdf", status=TO_FOLLOW),
+            item(4, "s1b.pdf", status=TO_FOLLOW, supplement=1),
+            item(5, status=TO_FOLLOW, supplement=2),  # files not arrived: no supplement 2
+        ),
+        [
+            (f"{AGENDA}.pdf", "Agenda pack", "1 2 3 4 5", "1"),
+            ("2020-03-05-board-supplement-1.pdf", "Supplement 1", "3 4", "3 4"),
+            ("2020-03-05-board-supplement-3.pdf", "Supplement 3", "2", "2"),
+        ],
+    ),
+    "exempt late item: its supplement is split, the agenda pack is not": (
+        meeting(
+            item(1, "a.pdf"),
+            item(2, "late.pdf", status=TO_FOLLOW, supplement=2),
+            item(3, "late-secret.pdf", status=TO_FOLLOW, exempt=1, supplement=2),
+        ),
+        [
+            (f"{AGENDA}.pdf", "Agenda pack", "1 2 3", "1"),
+            (
+                "2020-03-05-board-supplement-2-public.pdf",
+                "Supplement 2 (public)",
+                "2 3",
+                "2",
+            ),
+            (
+                f"2020-03-05-board-supplement-2-{PRIVATE}.pdf",
+                "Supplement 2 (private)",
+                "2 3",
+                "2 3",
+            ),
+        ],
+    ),
+    "exempt item in the agenda and a plain supplement": (
+        meeting(
+            item(1, "secret.pdf", exempt=3),
+            item(2, "late.pdf", status=TO_FOLLOW),
+        ),
+        [
+            (f"{AGENDA}-public.pdf", "Agenda pack (public)", "1 2", ""),
+            (f"{AGENDA}-{PRIVATE}.pdf", "Agenda pack (private)", "1 2", "1"),
+            ("2020-03-05-board-supplement-1.pdf", "Supplement 1", "2", "2"),
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize(("m", "expected"), CASES.values(), ids=list(CASES))
+def test_packs_worked_by_hand(m: Meeting, expected: list[tuple[str, str, str, str]]) -> None:
+    assert summary(m) == expected
+
+
+# --- properties over generated meetings -----------------------------------------------------------
+
+
+@st.composite
+def meetings(draw: st.DrawFn) -> Meeting:
+    count = draw(st.integers(1, 12))
+    items = []
+    for n in range(1, count + 1):
+        items.append(
+            item(
+                n,
+                *[f"p{n}-{k}.pdf" for k in range(draw(st.integers(0, 3)))],
+                status=draw(st.sampled_from(Status)),
+                exempt=draw(st.none() | st.integers(1, 7)),
+                supplement=draw(st.none() | st.integers(1, 3)),
+            )
+        )
+    return meeting(*items)
+
+
+def _papers_of(spec_included: tuple[AgendaItem, ...]) -> set[Path]:
+    return {p.path for i in spec_included for p in i.papers}
+
+
+@settings(max_examples=300, deadline=None)
+@given(meetings())
+def test_no_exempt_paper_reaches_a_pack_that_is_not_private(m: Meeting) -> None:
+    exempt_papers = {p.path for i in m.items if i.exempt for p in i.papers}
+    for spec in plan_packs(m):
+        if spec.private is not True:
+            assert not any(i.exempt for i in spec.included), spec.filename(m)
+            assert not _papers_of(spec.included) & exempt_papers, spec.filename(m)
+
+
+@settings(max_examples=100, deadline=None)
+@given(meetings())
+def test_every_paper_of_a_non_exempt_item_is_published_exactly_once(m: Meeting) -> None:
+    """Once in the agenda pack (papers) or in its supplement (to follow, arrived); never verbal."""
+    published = [
+        (spec.supplement, i.number)
+        for spec in plan_packs(m)
+        if spec.private is not True
+        for i in spec.included
+    ]
+    expected = []
+    for i in m.items:
+        if i.exempt or not i.papers or i.status is VERBAL:
+            continue
+        expected.append((None if i.status is PAPERS else (i.supplement or 1), i.number))
+    assert sorted(published, key=str) == sorted(expected, key=str)
+
+
+@settings(max_examples=100, deadline=None)
+@given(meetings())
+def test_every_exempt_paper_is_in_exactly_one_private_pack(m: Meeting) -> None:
+    in_private = [
+        (spec.supplement, i.number) for spec in plan_packs(m) if spec.private for i in spec.included
+    ]
+    exempt = [
+        (None if i.status is PAPERS else (i.supplement or 1), i.number)
+        for i in m.items
+        if i.exempt and i.papers and i.status is not VERBAL
+    ]
+    numbers = {n for _, n in exempt}
+    assert sorted((e for e in in_private if e[1] in numbers), key=str) == sorted(exempt, key=str)
+
+
+@settings(max_examples=100, deadline=None)
+@given(meetings())
+def test_private_pack_is_the_public_one_plus_exempt_papers(m: Meeting) -> None:
+    specs = plan_packs(m)
+    by_key = {(s.supplement, s.private): s for s in specs}
+    assert len(by_key) == len(specs), "two packs of the same kind and version"
+    for supplement, private in by_key:
+        if private is None:
+            assert (supplement, True) not in by_key and (supplement, False) not in by_key
+            continue
+        public, secret = by_key[(supplement, False)], by_key[(supplement, True)]
+        assert public.listed == secret.listed
+        public_numbers = {i.number for i in public.included}
+        assert public_numbers <= {i.number for i in secret.included}
+        assert all(i.exempt for i in secret.included if i.number not in public_numbers)
+
+
+@settings(max_examples=100, deadline=None)
+@given(meetings())
+def test_each_pack_lists_the_right_items_in_agenda_order(m: Meeting) -> None:
+    for spec in plan_packs(m):
+        if spec.supplement is None:
+            expected = list(m.items)  # the agenda pack lists every item
+        else:
+            expected = [
+                i
+                for i in m.items
+                if i.status is TO_FOLLOW and i.papers and (i.supplement or 1) == spec.supplement
+            ]
+        assert list(spec.listed) == expected
+        # what a pack includes it lists, in the same order, and only items with papers
+        assert [i for i in spec.listed if i in spec.included] == list(spec.included)
+        assert all(i.papers and i.status is not VERBAL for i in spec.included)
+
+
+@settings(max_examples=100, deadline=None)
+@given(meetings())
+def test_file_names_are_distinct_and_only_private_ones_say_so(m: Meeting) -> None:
+    names = [s.filename(m) for s in plan_packs(m)]
+    assert len(names) == len(set(names))
+    assert names[0].startswith(f"{AGENDA}")
+    for spec, name in zip(plan_packs(m), names, strict=True):
+        assert (PRIVATE in name) == (spec.private is True)
+        assert ("(private)" in spec.label) == (spec.private is True)

@@ -1,0 +1,203 @@
+"""Publishing: public apart from private, versions that keep their published date, and builds that
+never touch another meeting's packs. The packs are read back with pypdf and raw bytes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from packbuilder.build import build
+from packbuilder.cli import cli
+from packbuilder.convert import CachingConverter, LibreOffice
+from packbuilder.publish import manifest_path
+from tests.factory import make_meeting
+
+pytestmark = pytest.mark.libreoffice
+
+FEB26, MAR02, MAR03 = dt.date(2020, 2, 26), dt.date(2020, 3, 2), dt.date(2020, 3, 3)
+
+
+@pytest.fixture(scope="module")
+def converter() -> CachingConverter:
+    return CachingConverter(LibreOffice())
+
+
+def exempt_meeting(root: Path, venue: str = "Room 1", secret: str = "secret-deal") -> Path:
+    return make_meeting(
+        root,
+        fields={"Venue": venue},
+        items=[
+            {"title": "Minutes", "papers": ["minutes.pdf"]},
+            {"title": "Contract award", "papers": [f"{secret}.pdf"], "exempt paragraph": 3},
+        ],
+        papers={"minutes.pdf": 2, f"{secret}.pdf": 1},
+    )
+
+
+def files(folder: Path) -> set[str]:
+    return {str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()}
+
+
+def front_text(pack: Path) -> str:
+    return PdfReader(pack).pages[0].extract_text()
+
+
+def raw(pack: Path) -> bytes:
+    """The PDF's objects uncompressed (qpdf), so that a name cannot hide in a compressed stream."""
+    return subprocess.run(
+        ["qpdf", "--qdf", "--object-streams=disable", str(pack), "-"],
+        capture_output=True,
+        check=True,
+    ).stdout
+
+
+def test_public_folder_holds_public_packs_only(tmp_path: Path, converter) -> None:
+    folder = exempt_meeting(tmp_path / "m")
+    out = tmp_path / "out"
+    build(folder, out, converter=converter, today=FEB26)
+    # the public pack and its HTML agenda; the private pack has no HTML agenda
+    assert files(out / "public") == {"m-agenda-pack-public.pdf", "m-agenda-pack-public.html"}
+    assert files(out / "private") == {"m-agenda-pack-PRIVATE-not-for-publication.pdf"}
+    # the record names every input, the exempt paper too: it is never in the public folder
+    assert "secret-deal.pdf" in manifest_path(out, "m").read_text()
+    assert manifest_path(out, "m").parent == out
+    for pack in (out / "public").iterdir():
+        if pack.suffix == ".pdf":
+            assert b"secret-deal" not in raw(pack)
+        assert b"secret-deal" not in pack.read_bytes()
+
+
+def test_rebuilding_an_unchanged_meeting_changes_no_byte_and_no_date(
+    tmp_path: Path, converter
+) -> None:
+    folder = exempt_meeting(tmp_path / "m")
+    out = tmp_path / "out"
+    build(folder, out, converter=converter, today=FEB26)
+    before = {f: (out / f).read_bytes() for f in files(out) if f.endswith(".pdf")}
+    assert "Wednesday 26 February 2020" in front_text(out / "public" / "m-agenda-pack-public.pdf")
+    build(folder, out, converter=converter, today=MAR02)  # a later day: nothing changed
+    after = {f: (out / f).read_bytes() for f in files(out) if f.endswith(".pdf")}
+    assert after == before
+    assert not (out / "archive").exists()
+
+
+def test_a_changed_pack_is_a_new_version_and_the_old_one_is_kept(
+    tmp_path: Path, converter
+) -> None:
+    folder = exempt_meeting(tmp_path / "m")
+    out = tmp_path / "outputs" / "m"
+    build(folder, out, converter=converter, today=FEB26)
+    public = out / "public" / "m-agenda-pack-public.pdf"
+    first = public.read_bytes()
+    exempt_meeting(tmp_path / "m", venue="Warspite Room")  # the frontsheet changes
+    build(folder, out, converter=converter, today=MAR02)
+    text = front_text(public)
+    assert "Warspite Room" in text
+    assert "Monday 2 March 2020 (version 2, replacing the pack published on Wednesday 26" in text
+    assert (out / "archive" / "m-agenda-pack-public.v1.pdf").read_bytes() == first
+    record = json.loads(manifest_path(out, "m").read_text())
+    pack = record["packs"]["m-agenda-pack-public.pdf"]
+    assert pack["current"]["version"] == 2 and pack["current"]["published"] == "2020-03-02"
+    assert [v["published"] for v in pack["history"]] == ["2020-02-26"]
+    args = ["status", str(tmp_path), "--output-root", str(tmp_path / "outputs")]
+    status = CliRunner().invoke(cli, args, env={"PACKBUILDER_TODAY": "2020-03-03"})
+    assert "Agenda pack (public): version 2 published Monday 2 March 2020" in status.output
+    assert "earlier: v1 Wednesday 26 February 2020" in status.output
+
+
+def test_a_late_supplement_never_redates_the_agenda_or_rewrites_an_earlier_supplement(
+    tmp_path: Path, converter
+) -> None:
+    def meeting(arrived: list[str]) -> Path:
+        return make_meeting(
+            tmp_path / "m",
+            items=[
+                {"title": "Minutes", "papers": ["minutes.pdf"]},
+                {"title": "Budget", "papers": ["budget.pdf"], "status": "to follow"},
+                {
+                    "title": "Plan",
+                    "papers": ["plan.pdf"],
+                    "status": "to follow",
+                    "supplement": 2,
+                },
+            ],
+            papers={"minutes.pdf": 2, **{name: 1 for name in arrived}},
+        )
+
+    out = tmp_path / "out"
+    build(meeting([]), out, converter=converter, today=FEB26)  # papers to follow are missing ...
+    agenda = (out / "public" / "m-agenda-pack.pdf").read_bytes()
+    build(meeting(["budget.pdf"]), out, converter=converter, today=MAR02)
+    supplement1 = (out / "public" / "m-supplement-1.pdf").read_bytes()
+    build(meeting(["budget.pdf", "plan.pdf"]), out, converter=converter, today=MAR03)
+    assert (out / "public" / "m-agenda-pack.pdf").read_bytes() == agenda
+    assert (out / "public" / "m-supplement-1.pdf").read_bytes() == supplement1
+    assert "Tuesday 3 March 2020" in front_text(out / "public" / "m-supplement-2.pdf")
+    assert not (out / "archive").exists()
+
+
+def test_two_meetings_share_an_output_folder_without_touching_each_other(
+    tmp_path: Path, converter
+) -> None:
+    out = tmp_path / "out"
+    first = exempt_meeting(tmp_path / "a", secret="a-secret")
+    second = make_meeting(
+        tmp_path / "b", items=[{"title": "Report", "papers": ["r.pdf"]}], papers={"r.pdf": 1}
+    )
+    build(first, out, converter=converter, today=FEB26)
+    a_files = {f: (out / f).read_bytes() for f in files(out) if f.startswith(("public", "priv"))}
+    build(second, out, converter=converter, today=FEB26)
+    build(second, out, converter=converter, today=MAR02)
+    for f, data in a_files.items():
+        assert (out / f).read_bytes() == data
+    assert (out / "public" / "b-agenda-pack.pdf").is_file()
+
+
+def test_lifting_an_exemption_withdraws_the_pair_into_the_archive(
+    tmp_path: Path, converter
+) -> None:
+    folder = exempt_meeting(tmp_path / "m")
+    out = tmp_path / "out"
+    build(folder, out, converter=converter, today=FEB26)
+    make_meeting(
+        folder,
+        items=[
+            {"title": "Minutes", "papers": ["minutes.pdf"]},
+            {"title": "Contract award", "papers": ["secret-deal.pdf"]},
+        ],
+    )
+    build(folder, out, converter=converter, today=MAR02)
+    assert files(out / "public") == {"m-agenda-pack.pdf", "m-agenda-pack.html"}
+    assert not list((out / "private").iterdir())
+    assert files(out / "archive") == {
+        "m-agenda-pack-public.v1.pdf",
+        "m-agenda-pack-PRIVATE-not-for-publication.v1.pdf",
+    }
+    record = json.loads(manifest_path(out, "m").read_text())
+    assert set(record["withdrawn"]) == {
+        "m-agenda-pack-public.pdf",
+        "m-agenda-pack-PRIVATE-not-for-publication.pdf",
+    }
+
+
+def test_packs_of_a_version_0_1_build_move_to_the_archive(tmp_path: Path, converter) -> None:
+    folder = make_meeting(
+        tmp_path / "m", items=[{"title": "Report", "papers": ["r.pdf"]}], papers={"r.pdf": 1}
+    )
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "m-agenda-pack.pdf").write_bytes(b"%PDF-1.7 an old pack")
+    (out / "other-agenda-pack.pdf").write_bytes(b"%PDF-1.7 not ours")
+    (out / "packbuilder-build.json").write_text(
+        json.dumps({"meeting": "m", "packs": {"m-agenda-pack.pdf": {"pages": 1}}})
+    )
+    build(folder, out, converter=converter, today=FEB26)
+    assert (out / "archive" / "m-agenda-pack.v0.pdf").read_bytes() == b"%PDF-1.7 an old pack"
+    assert (out / "other-agenda-pack.pdf").is_file()
+    assert not (out / "m-agenda-pack.pdf").exists()

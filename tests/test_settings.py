@@ -1,0 +1,69 @@
+"""Settings: every environment variable read once, in packbuilder.settings, and nowhere else."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+import packbuilder
+from packbuilder.errors import PackError
+from packbuilder.settings import Settings
+from packbuilder.templates import template_dirs
+
+
+def test_defaults_from_an_empty_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", "/srv/xdg-cache")  # platformdirs follows XDG on Linux
+    s = Settings.from_env({})
+    assert s.convert_timeout == 120
+    assert s.convert_processes in (1, 2)
+    assert s.network_allowed is False
+    assert s.cache_dir == Path("/srv/xdg-cache/packbuilder")
+    assert s.templates_dir is None
+
+
+def test_every_variable_is_read() -> None:
+    s = Settings.from_env(
+        {
+            "PACKBUILDER_CONVERT_TIMEOUT": "7.5",
+            "PACKBUILDER_CONVERT_PROCESSES": "3",
+            "PACKBUILDER_CONVERT_NETWORK": "allow",
+            "PACKBUILDER_CACHE": "/srv/cache",
+            "PACKBUILDER_TEMPLATES": "/srv/house-templates",
+        }
+    )
+    assert s == Settings(
+        convert_timeout=7.5,
+        convert_processes=3,
+        network_allowed=True,
+        cache_dir=Path("/srv/cache"),
+        templates_dir=Path("/srv/house-templates"),
+    )
+    assert template_dirs(None, s) == [Path("/srv/house-templates"), template_dirs(None)[-1]]
+
+
+@pytest.mark.parametrize("network", ["", "deny", "ALLOW", "yes"])
+def test_only_allow_opens_the_network(network: str) -> None:
+    assert Settings.from_env({"PACKBUILDER_CONVERT_NETWORK": network}).network_allowed is False
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-5", "nan", "inf"])
+def test_a_meaningless_timeout_is_one_line_naming_the_variable(value: str) -> None:
+    with pytest.raises(PackError) as caught:
+        Settings.from_env({"PACKBUILDER_CONVERT_TIMEOUT": value})
+    message = str(caught.value)
+    assert "PACKBUILDER_CONVERT_TIMEOUT" in message and repr(value) in message
+    assert "\n" not in message
+
+
+def test_no_other_module_reads_the_environment() -> None:
+    """Only settings.py reads variables; convert/process.py hands ours on to LibreOffice."""
+    root = Path(packbuilder.__file__).parent
+    allowed = {root / "settings.py", root / "convert" / "process.py"}
+    readers = [
+        str(path.relative_to(root))
+        for path in sorted(root.rglob("*.py"))
+        if path not in allowed and re.search(r"os\.environ|getenv\(", path.read_text())
+    ]
+    assert readers == []

@@ -1,0 +1,86 @@
+"""Reading workbooks: cell names, yes/no cells and optional field rows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from packbuilder import sheets
+from packbuilder.errors import InputError, Source
+
+SRC = Source(Path("plan.xlsx"), "Plan", "B4")
+
+
+@pytest.mark.parametrize(
+    ("cell", "right"),
+    [("A1", "B1"), ("Y3", "Z3"), ("Z9", "AA9"), ("AZ5", "BA5"), ("ZZ2", "AAA2"), (None, None)],
+)
+def test_right_of(cell: str | None, right: str | None) -> None:
+    assert sheets._right_of(cell) == right
+
+
+@pytest.mark.parametrize(
+    ("idx", "letter"), [(0, "A"), (25, "Z"), (26, "AA"), (51, "AZ"), (52, "BA")]
+)
+def test_column_letter(idx: int, letter: str) -> None:
+    assert sheets._column_letter(idx) == letter
+
+
+def test_a_field_with_no_value_cell_is_named_by_the_cell_to_its_right(tmp_path: Path) -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Plan"
+    ws["A5"] = "Grant total"  # the only column of the sheet: its value cell does not exist
+    wb.save(tmp_path / "p.xlsx")
+    fields = sheets.Workbook(tmp_path / "p.xlsx").fields("Plan")
+    with pytest.raises(InputError, match="sheet Plan, cell B5: Grant total is empty"):
+        fields.require("Grant total")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("yes", True),
+        ("Y", True),
+        ("x", True),
+        ("✓", True),
+        ("TRUE", True),
+        ("no", False),
+        ("n", False),
+        ("-", False),
+        ("", False),
+        (None, False),
+    ],
+)
+def test_yes_no(value: object, expected: bool) -> None:
+    assert sheets.yes_no(sheets.Cell(value, SRC), "Over-allocation intended") is expected
+
+
+def test_yes_no_refuses_anything_else_naming_the_cell() -> None:
+    with pytest.raises(InputError) as err:
+        sheets.yes_no(sheets.Cell("maybe", SRC), "Over-allocation intended")
+    assert str(err.value) == (
+        "plan.xlsx, sheet Plan, cell B4: Over-allocation intended: expected 'yes', 'no' or "
+        "blank, got 'maybe'"
+    )
+
+
+def test_yes_no_accepts_extra_words_when_asked() -> None:
+    cell = sheets.Cell("Chair", SRC)
+    assert sheets.yes_no(cell, "the Chair column", also_yes=frozenset({"chair"}))
+    with pytest.raises(InputError):
+        sheets.yes_no(cell, "the Chair column")
+
+
+def test_field_text_is_blank_for_a_missing_row(tmp_path: Path) -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Plan"
+    ws.append(["Field", "Value"])
+    ws.append(["Carry-forward note", "for MARAC hours"])
+    wb.save(tmp_path / "p.xlsx")
+    fields = sheets.Workbook(tmp_path / "p.xlsx").fields("Plan")
+    assert fields.text("Carry forward note", "Carry-forward note") == "for MARAC hours"
+    assert fields.text("Position") == ""

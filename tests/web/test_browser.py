@@ -1,0 +1,350 @@
+"""The whole flow in a real browser: Debian's Chromium, driven by Playwright, against the server
+`make serve` runs (uvicorn and the Huey consumer, in their own processes, on 127.0.0.1).
+
+Sign in, create a meeting, upload the example's files with a broken workbook, see the located
+problem, fix it, build with live progress, preview, download, publish (an e-mail reaches a local
+SMTP server), and read the public page signed out. axe-core checks every page at WCAG 2.2 A and
+AA. The packs built from the page are compared with `packbuilder build`'s, page by page.
+
+Screenshots go to a temporary folder, or to PACKBUILDER_WEB_SCREENSHOTS (docs/img for the README).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from tests.browser import CHROMIUM, axe_violations, launch
+
+ROOT = Path(__file__).parents[2]
+EXAMPLE = ROOT / "inputs" / "2020-03-05-safer-plymouth"
+SLUG = EXAMPLE.name
+BIN = Path(sys.executable).parent
+PASSWORD = "a long pass phrase for pat"
+
+pytestmark = [
+    pytest.mark.libreoffice,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="Debian's chromium is not installed (make test installs it: apt install chromium)",
+    ),
+]
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Mailbox:
+    """A local SMTP server (aiosmtpd) on loopback that keeps what it receives."""
+
+    def __init__(self) -> None:
+        from aiosmtpd.controller import Controller
+
+        self.messages: list[tuple[list[str], str]] = []
+        self.port = free_port()
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+
+    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]  # noqa: N802
+        self.messages.append((list(envelope.rcpt_tos), envelope.content.decode("utf-8", "replace")))
+        return "250 OK"
+
+
+@pytest.fixture(scope="module")
+def mailbox():  # type: ignore[no-untyped-def]
+    box = Mailbox()
+    box.controller.start()
+    yield box
+    box.controller.stop()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, mailbox):  # type: ignore[no-untyped-def]
+    """`packbuilder-web serve` with a fresh data folder, a publisher account and a subscriber."""
+    tmp = tmp_path_factory.mktemp("web")
+    port = free_port()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "packbuilder.web.settings",
+        "PACKBUILDER_WEB_DATA": str(tmp / "data"),
+        "PACKBUILDER_WEB_SCHEDULE": "0",
+        "PACKBUILDER_WEB_URL": f"http://127.0.0.1:{port}",
+        "PACKBUILDER_CACHE": str(tmp / "cache"),
+        "PACKBUILDER_SMTP_HOST": "127.0.0.1",
+        "PACKBUILDER_SMTP_PORT": str(mailbox.port),
+        "DJANGO_SUPERUSER_PASSWORD": "an admin pass phrase",
+    }
+    env.pop("PACKBUILDER_WEB_IMMEDIATE", None)
+    web = [str(BIN / "packbuilder-web")]
+    subprocess.run([*web, "migrate", "-v0"], env=env, check=True)
+    subprocess.run(
+        [*web, "createsuperuser", "--noinput", "--username", "admin", "--email", "a@example.org"],
+        env=env, check=True, capture_output=True,
+    )  # fmt: skip
+    subprocess.run(
+        [*web, "shell", "-c",
+         "from packbuilder.web.models import User, Subscriber; "
+         f"User.objects.create_user('pat', password='{PASSWORD}', role='publisher'); "
+         "Subscriber.objects.create(email='members@example.org')"],
+        env=env, check=True,
+    )  # fmt: skip
+    log = (tmp / "serve.log").open("w")
+    proc = subprocess.Popen(
+        [*web, "serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
+    )
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(url + "/accounts/login/", timeout=2).close()
+            break
+        except OSError:
+            if proc.poll() is not None:
+                pytest.fail(f"the server stopped: {(tmp / 'serve.log').read_text()}")
+            time.sleep(0.2)
+    yield url, tmp
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():  # type: ignore[no-untyped-def]
+    yield from launch()
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> Path:  # type: ignore[no-untyped-def]
+    where = os.environ.get("PACKBUILDER_WEB_SCREENSHOTS")
+    folder = Path(where) if where else tmp_path_factory.mktemp("screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+CHECKED: list[str] = []
+
+
+def axe(page) -> None:  # type: ignore[no-untyped-def]
+    """No axe-core violation on the page at WCAG 2.2 A and AA."""
+    found = axe_violations(page)
+    assert found == [], page.url
+    CHECKED.append(page.url)
+
+
+def sign_in(page, url: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(url + "/meetings/")
+    assert "/accounts/login/" in page.url
+    page.fill("#id_username", "pat")
+    page.fill("#id_password", PASSWORD)
+    page.click("button:has-text('Sign in')")
+    page.wait_for_url("**/meetings/")
+
+
+def read_pdf(path: Path) -> list[str]:
+    from pypdf import PdfReader
+
+    return [p.extract_text() or "" for p in PdfReader(path).pages]
+
+
+def test_from_an_empty_page_to_a_published_pack(server, browser, mailbox, shots, tmp_path):  # type: ignore[no-untyped-def]
+    url, _ = server
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1100, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+
+    # sign in
+    page.goto(url + "/meetings/")
+    axe(page)
+    page.screenshot(path=shots / "web-sign-in.png")
+    sign_in(page, url)
+    axe(page)
+
+    # create a meeting
+    page.click("text=Create a meeting")
+    axe(page)
+    page.click("button:has-text('Create meeting')")  # empty: an error, located
+    assert page.locator(".govuk-error-summary").inner_text().count("Enter a name") == 1
+    axe(page)
+    page.fill("#id_name", SLUG)
+    page.click("button:has-text('Create meeting')")
+    page.wait_for_url(f"**/meetings/{SLUG}/")
+    axe(page)
+
+    # upload the example's files, with a broken workbook
+    broken = tmp_path / "broken" / "meeting.xlsx"
+    broken.parent.mkdir()
+    wb = openpyxl.load_workbook(EXAMPLE / "meeting.xlsx")
+    wb["Agenda"]["E2"] = "ten"
+    wb.save(broken)
+    papers = [p for p in sorted(EXAMPLE.iterdir()) if p.name != "meeting.xlsx"]
+    page.set_input_files("#files", [broken, *papers])
+    page.click("button:has-text('Upload')")
+    page.wait_for_load_state()
+    problems = page.locator("#problems")
+    assert "meeting.xlsx, sheet Agenda, cell E2" in problems.inner_text()
+    axe(page)
+    page.screenshot(path=shots / "web-problem.png", full_page=True)
+    problems.locator("a", has_text="cell E2").first.click()
+    assert page.url.endswith("#file-meetingxlsx")
+    assert page.locator("#file-meetingxlsx").is_visible()
+
+    # fix it: upload the right workbook over it
+    page.set_input_files("#files", [EXAMPLE / "meeting.xlsx"])
+    page.click("button:has-text('Upload')")
+    page.wait_for_selector("#check-ok")
+    assert "No problems found" in page.locator("#check-ok").inner_text()
+    assert page.locator("tr[id^=file-]").count() >= len(papers) + 1
+    axe(page)
+    page.screenshot(path=shots / "web-meeting.png", full_page=True)
+
+    # build, with progress arriving live (no reload of the page)
+    page.click("button:has-text('Build the packs')")
+    page.wait_for_url("**/builds/*/")
+    build_url = page.url
+    navigations: list[str] = []
+    page.on("framenavigated", lambda f: navigations.append(f.url))
+    progress = page.locator("#progress")
+    assert progress.get_attribute("aria-live") == "polite"
+    page.wait_for_selector("#progress li:has-text('converting')", timeout=120_000)
+    page.wait_for_selector(".govuk-panel--confirmation", timeout=180_000)
+    assert navigations == [], "the page reloaded instead of updating in place"
+    steps = progress.locator("li").all_inner_texts()
+    assert steps[0] == "checking inputs"
+    assert any(s.startswith("assembling Agenda pack (private)") for s in steps)
+    assert steps[-1].startswith("built version 1")
+    assert len(steps) == len(set(steps)), "a progress line arrived twice"
+    axe(page)
+    page.screenshot(path=shots / "web-build.png", full_page=True)
+    # a reload shows the same state and steps
+    page.reload()
+    assert page.locator("#progress li").all_inner_texts() == steps
+
+    # preview and download
+    page.click("text=Preview, download and publish version 1")
+    page.wait_for_url("**/versions/1/")
+    axe(page)
+    page.click("a:has-text('Preview'):has-text('Agenda pack (public)')")
+    page.wait_for_selector(".app-preview img")
+    first = page.locator(".app-preview img").first
+    first.scroll_into_view_if_needed()
+    page.wait_for_function("document.querySelector('.app-preview img').naturalWidth > 0")
+    assert first.get_attribute("alt").startswith("Page 1 of ")
+    axe(page)
+    page.screenshot(path=shots / "web-preview.png")
+    page.go_back()
+    downloaded = tmp_path / "web"
+    downloaded.mkdir()
+    links = page.locator("a[download]")
+    for i in range(links.count()):
+        with page.expect_download() as got:
+            links.nth(i).click()
+        got.value.save_as(downloaded / got.value.suggested_filename)
+
+    # the same packs as the command line builds
+    cli = tmp_path / "cli"
+    subprocess.run(
+        [str(BIN / "packbuilder"), "build", str(EXAMPLE), "--output", str(cli), "--quiet"],
+        check=True, capture_output=True, env={**os.environ, "PACKBUILDER_CACHE": str(tmp_path)},
+    )  # fmt: skip
+    cli_files = {p.name: p for p in cli.rglob("*.pdf") if "archive" not in p.parts}
+    cli_packs = sorted(cli_files)
+    assert sorted(p.name for p in downloaded.glob("*.pdf")) == cli_packs
+    assert len(cli_packs) == 3
+    for name in cli_packs:
+        web_text, cli_text = read_pdf(downloaded / name), read_pdf(cli_files[name])
+        assert len(web_text) == len(cli_text), name
+        assert web_text == cli_text, name
+
+    # publish; subscribers get an e-mail with the stable address
+    page.click("button:has-text('Publish version 1')")
+    page.wait_for_selector(".govuk-notification-banner--success")
+    assert "Version 1 is published" in page.locator(".govuk-notification-banner").inner_text()
+    axe(page)
+    page.screenshot(path=shots / "web-published.png", full_page=True)
+    for _ in range(100):
+        if mailbox.messages:
+            break
+        time.sleep(0.1)
+    ((to, message),) = mailbox.messages
+    assert to == ["members@example.org"]
+    assert f"{url}/public/{SLUG}/" in message
+    assert "PRIVATE" not in message
+
+    # the meetings list and the audit log
+    page.goto(url + "/meetings/")
+    row = page.locator("tr", has_text=SLUG)
+    assert "Built" in row.inner_text() and "Version 1" in row.inner_text()
+    axe(page)
+    page.screenshot(path=shots / "web-meetings.png", full_page=True)
+    page.goto(url + "/audit/")
+    audit = page.locator("table").inner_text()
+    for what in ["Created meeting", "Uploaded", "Started build", "Built", "Published",
+                 "Downloaded private file", "E-mailed subscribers"]:  # fmt: skip
+        assert what in audit, what
+    axe(page)
+
+    # signed out: the public page and pack, never the private one
+    page.click("button:has-text('Sign out')")
+    page.wait_for_url("**/accounts/login/")
+    page.goto(url + f"/public/{SLUG}/")
+    agenda = page.locator("main").inner_text()
+    assert "Safer Plymouth Partnership Board" in agenda
+    assert "Not for publication by virtue of paragraph 3" in agenda
+    axe(page)
+    page.screenshot(path=shots / "web-public.png", full_page=True)
+    public = page.request.get(url + f"/public/{SLUG}/pack.pdf")
+    assert public.status == 200 and public.body().startswith(b"%PDF")
+    assert public.body() == (downloaded / f"{SLUG}-agenda-pack-public.pdf").read_bytes()
+    private = f"{SLUG}-agenda-pack-PRIVATE-not-for-publication.pdf"
+    assert page.request.get(url + f"/public/{SLUG}/{private}").status == 404
+    page.goto(url + f"/meetings/{SLUG}/versions/1/{private}")
+    assert "/accounts/login/" in page.url
+    page.goto(build_url)
+    assert "/accounts/login/" in page.url
+    page.goto(url + "/public/")
+    axe(page)
+    page.goto(url + "/public/no-such-meeting/")
+    assert "Page not found" in page.locator("h1").inner_text()
+    axe(page)
+    assert errors == []
+    context.close()
+    kinds = ["/accounts/login/", "/meetings/", "/meetings/new", f"/meetings/{SLUG}/", "/builds/"]
+    kinds += ["/versions/1/", "/preview/", "/audit/", f"/public/{SLUG}/", "/public/", "/no-such"]
+    assert [k for k in kinds if not any(k in u for u in CHECKED)] == []
+
+
+def test_every_page_works_without_javascript(server, browser):  # type: ignore[no-untyped-def]
+    url, _ = server
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    sign_in(page, url)
+    page.click(f"text={SLUG}")
+    page.click("button:has-text('Build the packs')")
+    page.wait_for_url("**/builds/*/")
+    for _ in range(600):
+        if page.locator(".govuk-panel--confirmation, .govuk-error-summary").count():
+            break
+        assert "Refresh the page" in page.locator("main").inner_text()
+        time.sleep(0.5)
+        page.reload()
+    assert page.locator(".govuk-panel--confirmation").count() == 1
+    assert page.locator("#progress li").count() >= 5
+    page.click("text=Preview, download and publish version")
+    assert page.locator("button:has-text('Publish version 2')").count() == 1
+    context.close()

@@ -1,0 +1,509 @@
+"""Routes, roles, CSRF, uploads and the audit log of the web page, with Django's test client.
+
+A real build runs once here (test_build_publish_and_public_addresses); the other tests make a
+version's files by hand, which is all the page's rules need.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+from asgiref.sync import async_to_sync
+from django.test import Client
+from django.urls import reverse
+
+from packbuilder.web import storage
+from packbuilder.web.models import AuditEntry, Build, LoginFailure, Meeting, Version
+
+EXAMPLE = Path(__file__).parents[2] / "inputs" / "2020-03-05-safer-plymouth"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PRIVATE = "m-agenda-pack-PRIVATE-not-for-publication.pdf"
+PUBLIC = "m-agenda-pack-public.pdf"
+
+
+def signed_in(user) -> Client:  # type: ignore[no-untyped-def]
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def fetch(client, url):  # type: ignore[no-untyped-def]
+    """GET `url`, closing a file response (an unread one would leave its file open)."""
+    response = client.get(url)
+    response.close()
+    return response
+
+
+def file(name: str, content: bytes) -> io.BytesIO:
+    f = io.BytesIO(content)
+    f.name = name
+    return f
+
+
+@pytest.fixture
+def meeting(data, make_user):  # type: ignore[no-untyped-def]
+    m = Meeting.objects.create(slug="m")
+    storage.meeting_folder("m").mkdir(parents=True)
+    return m
+
+
+@pytest.fixture
+def version(meeting):  # type: ignore[no-untyped-def]
+    """Version 1 of meeting m: a public and a private pack."""
+    folder = storage.version_folder("m", 1)
+    folder.mkdir(parents=True)
+    (folder / PUBLIC).write_bytes(PDF + b"public")
+    (folder / PRIVATE).write_bytes(PDF + b"private")
+    return Version.objects.create(
+        meeting=meeting,
+        number=1,
+        packs=[
+            {"file": PUBLIC, "label": "Agenda pack (public)", "pages": 1, "private": False},
+            {"file": PRIVATE, "label": "Agenda pack (private)", "pages": 1, "private": True},
+        ],
+        agenda={"title": "Board - 5 March 2020", "items": []},
+    )
+
+
+# ---- signing in, roles ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/meetings/",
+        "/meetings/new",
+        "/meetings/m/",
+        "/meetings/m/inputs/meeting.xlsx",
+        "/meetings/m/versions/1/",
+        f"/meetings/m/versions/1/{PUBLIC}",
+        f"/meetings/m/versions/1/{PRIVATE}",
+        f"/meetings/m/versions/1/preview/{PUBLIC}/",
+        "/audit/",
+    ],
+)
+def test_pages_need_signing_in(client, version, url):  # type: ignore[no-untyped-def]
+    response = fetch(client, url)
+    assert response.status_code == 302
+    assert response.url.startswith("/accounts/login/?next=")
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/meetings/", "/meetings/m/", f"/meetings/m/versions/1/{PRIVATE}", "/meetings/m/inputs/x.pdf"],
+)
+def test_an_account_without_a_role_sees_no_meeting_nor_private_pack(make_user, version, url):  # type: ignore[no-untyped-def]
+    (storage.meeting_folder("m") / "x.pdf").write_bytes(PDF)
+    response = fetch(signed_in(make_user("guest", role="")), url)
+    assert response.status_code == 403
+    assert b"does not have the role" in response.content
+
+
+def test_private_pack_served_to_advisor_never_cached_and_audited(make_user, version):  # type: ignore[no-untyped-def]
+    response = signed_in(make_user("ann")).get(f"/meetings/m/versions/1/{PRIVATE}")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).endswith(b"private")
+    assert response["Cache-Control"] == "private, no-store"
+    entry = AuditEntry.objects.get(action="download-private")
+    assert (entry.who, entry.meeting) == ("ann", "m")
+    assert PRIVATE in entry.detail
+
+
+def test_inputs_may_be_exempt_papers_so_they_are_private(make_user, meeting):  # type: ignore[no-untyped-def]
+    (storage.meeting_folder("m") / "Exempt report.pdf").write_bytes(PDF)
+    response = fetch(signed_in(make_user("ann")), "/meetings/m/inputs/Exempt report.pdf")
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-store"
+    assert AuditEntry.objects.filter(action="download-private", detail__contains="Exempt").exists()
+
+
+def test_only_a_publisher_publishes(make_user, version):  # type: ignore[no-untyped-def]
+    url = "/meetings/m/versions/1/publish"
+    assert signed_in(make_user("ann")).post(url).status_code == 403
+    assert Meeting.objects.get(slug="m").published is None
+    response = signed_in(make_user("pat", role="publisher")).post(url)
+    assert response.status_code == 302
+    assert Meeting.objects.get(slug="m").published == version
+    assert AuditEntry.objects.filter(action="publish", who="pat").exists()
+
+
+def test_publishing_a_later_version_keeps_the_earlier_listed(make_user, version, client):  # type: ignore[no-untyped-def]
+    publisher = signed_in(make_user("pat", role="publisher"))
+    publisher.post("/meetings/m/versions/1/publish")
+    second = storage.version_folder("m", 2)
+    shutil.copytree(storage.version_folder("m", 1), second)
+    (second / PUBLIC).write_bytes(PDF + b"second")
+    Version.objects.create(meeting=version.meeting, number=2, packs=version.packs, agenda={})
+    publisher.post("/meetings/m/versions/2/publish")
+    page = client.get("/public/m/").content.decode()
+    assert "Earlier published versions" in page
+    assert f"/public/m/v1/{PUBLIC}" in page
+    latest = client.get("/public/m/pack.pdf")
+    assert b"".join(latest.streaming_content).endswith(b"second")
+    earlier = client.get(f"/public/m/v1/{PUBLIC}")
+    assert b"".join(earlier.streaming_content).endswith(b"public")
+
+
+def test_public_addresses_never_serve_private_packs(client, make_user, version):  # type: ignore[no-untyped-def]
+    assert client.get("/public/m/").status_code == 404  # not published yet
+    assert client.get("/public/m/pack.pdf").status_code == 404
+    signed_in(make_user("pat", role="publisher")).post("/meetings/m/versions/1/publish")
+    assert client.get("/public/m/").status_code == 200
+    pack = client.get("/public/m/pack.pdf")
+    assert pack.status_code == 200
+    assert b"".join(pack.streaming_content).endswith(b"public")
+    assert fetch(client, f"/public/m/{PUBLIC}").status_code == 200
+    assert client.get(f"/public/m/{PRIVATE}").status_code == 404
+    assert client.get(f"/public/m/v1/{PRIVATE}").status_code == 404
+    assert PRIVATE not in client.get("/public/m/").content.decode()
+
+
+def test_audit_log_is_for_publishers(make_user, meeting):  # type: ignore[no-untyped-def]
+    assert signed_in(make_user("ann")).get("/audit/").status_code == 403
+    assert signed_in(make_user("pat", role="publisher")).get("/audit/").status_code == 200
+
+
+def test_admin_role_reaches_the_account_admin(make_user, db):  # type: ignore[no-untyped-def]
+    assert signed_in(make_user("ann")).get("/admin/").status_code == 302  # to admin login
+    assert signed_in(make_user("ada", role="admin")).get("/admin/web/user/").status_code == 200
+
+
+# ---- CSRF, sign-in throttling, settings ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/accounts/login/",
+        "/meetings/new",
+        "/meetings/m/upload",
+        "/meetings/m/build",
+        "/meetings/m/versions/1/publish",
+        "/accounts/logout/",
+    ],
+)
+def test_every_form_refuses_a_post_without_its_csrf_token(make_user, version, url):  # type: ignore[no-untyped-def]
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(make_user("pat", role="publisher"))
+    response = client.post(url, {"name": "x", "username": "pat", "password": "p"})
+    assert response.status_code == 403
+    assert b"The form had expired" in response.content
+    assert Version.objects.get(number=1).published_at is None
+    assert not Build.objects.exists()
+
+
+def test_forms_carry_a_csrf_token(make_user, version):  # type: ignore[no-untyped-def]
+    client = signed_in(make_user("pat", role="publisher"))
+    for url in ["/meetings/new", "/meetings/m/", "/meetings/m/versions/1/"]:
+        page = client.get(url).content.decode()
+        assert page.count("<form") == page.count('name="csrfmiddlewaretoken"'), url
+
+
+def test_sign_in_and_throttling(make_user, client):  # type: ignore[no-untyped-def]
+    make_user("ann", password="the right pass phrase")
+    for _ in range(5):
+        response = client.post("/accounts/login/", {"username": "ann", "password": "wrong"})
+        assert b"Enter a correct user name and password" in response.content
+    assert LoginFailure.objects.count() == 5
+    # the sixth try is refused even with the right password
+    response = client.post(
+        "/accounts/login/", {"username": "ann", "password": "the right pass phrase"}
+    )
+    assert response.status_code == 200
+    assert b"Too many failed attempts" in response.content
+    assert "_auth_user_id" not in client.session
+    other = Client()
+    response = other.post("/accounts/login/", {"username": "bob", "password": "x"})
+    assert b"Too many" not in response.content  # another user name is not locked out
+
+
+def test_sign_in_works(make_user, client):  # type: ignore[no-untyped-def]
+    make_user("ann", password="the right pass phrase")
+    response = client.post(
+        "/accounts/login/", {"username": "ann", "password": "the right pass phrase"}
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("meetings")
+
+
+def test_default_settings_hash_with_argon2_and_send_cookies_secure_only(monkeypatch):  # type: ignore[no-untyped-def]
+    import importlib
+
+    import packbuilder.web.settings as real
+
+    monkeypatch.delenv("PACKBUILDER_WEB_HTTPS", raising=False)
+    real = importlib.reload(real)
+    assert real.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+    assert real.SESSION_COOKIE_SECURE and real.CSRF_COOKIE_SECURE
+    assert real.SESSION_COOKIE_HTTPONLY
+    assert real.SECURE_HSTS_SECONDS > 0
+    monkeypatch.setenv("PACKBUILDER_WEB_HTTPS", "0")
+    assert not importlib.reload(real).SESSION_COOKIE_SECURE
+
+
+def test_argon2_hashes_a_password():  # type: ignore[no-untyped-def]
+    from django.contrib.auth.hashers import Argon2PasswordHasher
+
+    hashed = Argon2PasswordHasher().encode("a long pass phrase", "saltsaltsalt")
+    assert hashed.startswith("argon2$argon2id$")
+
+
+# ---- creating meetings and uploading --------------------------------------------------------
+
+
+def test_create_a_meeting(make_user, data):  # type: ignore[no-untyped-def]
+    client = signed_in(make_user("ann"))
+    response = client.post("/meetings/new", {"name": "2020-03-05-board"})
+    assert response.status_code == 302
+    assert (data / "inputs" / "2020-03-05-board").is_dir()
+    assert client.post("/meetings/new", {"name": "../etc"}).status_code == 200
+    assert not (data / "etc").exists()
+    page = client.post("/meetings/new", {"name": "2020-03-05-board"}).content
+    assert b"exists already" in page
+
+
+def test_upload_several_files_and_download_them_again(make_user, meeting):  # type: ignore[no-untyped-def]
+    client = signed_in(make_user("ann"))
+    wb = (EXAMPLE / "meeting.xlsx").read_bytes()
+    response = client.post(
+        "/meetings/m/upload",
+        {"files": [file("meeting.xlsx", wb), file("Appendix.pdf", PDF)]},
+    )
+    assert response.status_code == 302
+    folder = storage.meeting_folder("m")
+    assert (folder / "meeting.xlsx").read_bytes() == wb
+    assert (folder / "Appendix.pdf").read_bytes() == PDF
+    assert AuditEntry.objects.filter(action="upload").count() == 2
+    got = client.get("/meetings/m/inputs/meeting.xlsx")
+    assert b"".join(got.streaming_content) == wb
+    # a replacement replaces
+    client.post("/meetings/m/upload", {"files": [file("Appendix.pdf", PDF + b"2")]})
+    assert (folder / "Appendix.pdf").read_bytes() == PDF + b"2"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "why"),
+    [
+        ("report.pdf", b"<html>not a pdf</html>", "not a PDF"),
+        ("meeting.xlsx", b"Item,Title\n1,Minutes\n", "not a .xlsx"),
+        ("report.docx", PDF, "not a .docx"),
+        ("report.doc", b"PK\x03\x04", "not a .doc"),
+        ("script.sh", b"#!/bin/sh\n", "must be PDF, Word"),
+        ("page.html", b"<script>", "must be PDF, Word"),
+    ],
+)
+def test_uploads_are_sniffed(make_user, meeting, name, content, why):  # type: ignore[no-untyped-def]
+    client = signed_in(make_user("ann"))
+    response = client.post("/meetings/m/upload", {"files": [file(name, content)]}, follow=True)
+    assert why in response.content.decode()
+    assert list(storage.meeting_folder("m").iterdir()) == []
+    assert not AuditEntry.objects.filter(action="upload").exists()
+
+
+@pytest.mark.parametrize(
+    "name", ["../escape.pdf", "..\\..\\escape.pdf", "/tmp/escape.pdf", "..", "sub/../../x.pdf"]
+)
+def test_upload_names_never_leave_the_meeting_folder(make_user, meeting, data, name):  # type: ignore[no-untyped-def]
+    client = signed_in(make_user("ann"))
+    boundary = "XyZ"
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="{name}"\r\n'
+            f"Content-Type: application/pdf\r\n\r\n"
+        ).encode()
+        + PDF
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    response = client.generic(
+        "POST", "/meetings/m/upload", body, content_type=f"multipart/form-data; boundary={boundary}"
+    )
+    assert response.status_code == 302
+    written = sorted(p.relative_to(data) for p in data.rglob("*") if p.is_file())
+    assert all(p.parts[:2] == ("inputs", "m") and len(p.parts) == 3 for p in written), written
+
+
+@pytest.mark.parametrize("name", ["../escape.pdf", "a/../../escape.pdf", "/etc/x.pdf", ".x.pdf"])
+def test_save_upload_refuses_names_outside_the_folder(data, name):  # type: ignore[no-untyped-def]
+    with pytest.raises(storage.UploadRefused):
+        storage.save_upload("m", name, [PDF])
+    assert not list(data.rglob("*.pdf"))
+
+
+@pytest.mark.parametrize("in_memory", [True, False])
+def test_uploads_over_the_size_limit_are_refused(make_user, meeting, settings, in_memory):  # type: ignore[no-untyped-def]
+    assert settings.MAX_UPLOAD_BYTES == 100 * 1024 * 1024
+    settings.MAX_UPLOAD_BYTES = 100_000
+    if not in_memory:  # large requests stream to disk, and are stopped at the limit
+        settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 0
+    client = signed_in(make_user("ann"))
+    big = file("big.pdf", PDF + b"x" * 100_000)
+    small = file("small.pdf", PDF)
+    response = client.post("/meetings/m/upload", {"files": [big, small]}, follow=True)
+    page = response.content.decode()
+    assert "Not uploaded: big.pdf: the file is larger than 97.7\xa0KB" in page
+    assert not (storage.meeting_folder("m") / "big.pdf").exists()
+    assert (storage.meeting_folder("m") / "small.pdf").read_bytes() == PDF
+
+
+# ---- check, status ------------------------------------------------------------------------
+
+
+def test_meeting_page_lists_problems_by_file_sheet_and_cell(make_user, meeting, tmp_path):  # type: ignore[no-untyped-def]
+    folder = storage.meeting_folder("m")
+    for f in EXAMPLE.iterdir():
+        shutil.copy(f, folder)
+    wb = openpyxl.load_workbook(folder / "meeting.xlsx")
+    wb["Agenda"]["E2"] = "ten"
+    wb.save(folder / "meeting.xlsx")
+    page = signed_in(make_user("ann")).get("/meetings/m/").content.decode()
+    assert "Fix these problems before building" in page
+    assert "meeting.xlsx, sheet Agenda, cell E2" in page
+    assert str(folder) not in page  # the server's folders are not the advisor's business
+    assert 'href="#file-meetingxlsx"' in page
+    assert 'id="file-meetingxlsx"' in page
+
+
+def test_meetings_list_shows_deadline_days_left_and_status(make_user, meeting, monkeypatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("PACKBUILDER_TODAY", "2020-02-24")
+    for f in EXAMPLE.iterdir():
+        shutil.copy(f, storage.meeting_folder("m"))
+    page = signed_in(make_user("ann")).get("/meetings/").content.decode()
+    # 5 March 2020 (England): publish by Wednesday 26 February, two working days after Monday 24th
+    assert "Wed 26 February 2020" in page
+    assert "2 working days left" in page
+    assert "Not built" in page
+
+
+# ---- a real build --------------------------------------------------------------------------
+
+
+@pytest.mark.libreoffice
+def test_build_publish_and_public_addresses(make_user, meeting, client):  # type: ignore[no-untyped-def]
+    for f in EXAMPLE.iterdir():
+        shutil.copy(f, storage.meeting_folder("m"))
+    ann = signed_in(make_user("ann"))
+    response = ann.post("/meetings/m/build")  # Huey runs the job at once in these tests
+    build = Build.objects.get()
+    assert response.url == f"/meetings/m/builds/{build.pk}/"
+    assert build.state == "done", build.problems
+    events = [e.text for e in build.events.all()]
+    assert events[0] == "checking inputs"
+    assert any(e.startswith("converting") for e in events)
+    assert events[-1].startswith("built version 1")
+    page = ann.get(response.url).content.decode()
+    assert "Version 1" in page and "checking inputs" in page
+    v = Version.objects.get()
+    labels = [p["label"] for p in v.packs]
+    assert labels == ["Agenda pack (public)", "Agenda pack (private)", "Supplement 1"]
+    assert [p["private"] for p in v.packs] == [False, True, False]
+    folder = storage.version_folder("m", 1)
+    assert sorted(p.name for p in folder.iterdir() if p.suffix == ".pdf") == sorted(
+        p["file"] for p in v.packs
+    )
+    # the page shows the meeting as built, then stale after a paper changes
+    assert "Built" in ann.get("/meetings/").content.decode()
+    image = ann.get(f"/meetings/m/versions/1/preview/{v.packs[0]['file']}/1.png")
+    assert b"".join(image.streaming_content).startswith(b"\x89PNG")
+    signed_in(make_user("pat", role="publisher")).post("/meetings/m/versions/1/publish")
+    agenda = client.get("/public/m/").content.decode()
+    assert "Safer Plymouth Partnership Board" in agenda
+    assert "Not for publication by virtue of paragraph 3" in agenda
+    assert "DHR chair contract award" not in agenda  # the exempt paper's title stays private
+    assert fetch(client, "/public/m/pack.pdf")["Content-Type"] == "application/pdf"
+    # a second build makes version 2; version 1's files stay as they were
+    before = (folder / v.packs[0]["file"]).read_bytes()
+    wb = openpyxl.load_workbook(storage.meeting_folder("m") / "meeting.xlsx")
+    wb["Agenda"]["B2"] = "Minutes of the previous meeting"
+    wb.save(storage.meeting_folder("m") / "meeting.xlsx")
+    assert "Stale" in ann.get("/meetings/").content.decode()
+    ann.post("/meetings/m/build")
+    assert Version.objects.count() == 2
+    assert (folder / v.packs[0]["file"]).read_bytes() == before
+    assert "Safer Plymouth" in client.get("/public/m/").content.decode()  # still version 1
+
+
+def test_progress_stream_needs_the_advisor_role(client, make_user, meeting):  # type: ignore[no-untyped-def]
+    build = Build.objects.create(meeting=meeting)
+    url = f"/meetings/m/builds/{build.pk}/events"
+    assert client.get(url).status_code == 403
+    assert signed_in(make_user("guest", role="")).get(url).status_code == 403
+
+
+async def read_all(chunks) -> bytes:  # type: ignore[no-untyped-def]
+    return b"".join([c async for c in chunks])
+
+
+def test_progress_stream_sends_each_line_once_then_done(make_user, meeting):  # type: ignore[no-untyped-def]
+    from packbuilder.web.models import BuildEvent
+
+    build = Build.objects.create(meeting=meeting, state=Build.State.DONE)
+    first = BuildEvent.objects.create(build=build, text="checking inputs")
+    BuildEvent.objects.create(build=build, text="converting <2> & more")
+    response = signed_in(make_user("ann")).get(
+        f"/meetings/m/builds/{build.pk}/events?after={first.pk}"
+    )
+    assert response["Content-Type"] == "text/event-stream"
+    assert response["Cache-Control"] == "no-store"
+    body = async_to_sync(read_all)(response.streaming_content).decode()
+    assert "checking inputs" not in body  # the page has it already
+    assert "data: <li>converting &lt;2&gt; &amp; more</li>" in body  # text, never markup
+    assert body.rstrip().endswith("event: done\ndata: done")
+
+
+@pytest.mark.libreoffice
+def test_scheduled_builds_follow_the_build_due_rule(meeting, monkeypatch):  # type: ignore[no-untyped-def]
+    from huey.contrib.djhuey import HUEY
+
+    from packbuilder.web import jobs, tasks
+
+    for f in EXAMPLE.iterdir():
+        shutil.copy(f, storage.meeting_folder("m"))
+    monkeypatch.setenv("PACKBUILDER_TODAY", "2020-01-06")  # 35 working days before the deadline
+    (skipped,) = jobs.run_schedule()
+    assert skipped.action == "skipped" and "working days away" in skipped.message
+    assert not Version.objects.exists()
+    monkeypatch.setenv("PACKBUILDER_TODAY", "2020-02-24")  # two working days before it
+    (built,) = jobs.run_schedule()
+    assert built.action == "built", built.message
+    version = Version.objects.get()
+    assert version.build.scheduled and version.build.state == "done"
+    labels = sorted(p["label"] for p in version.packs)
+    assert labels == ["Agenda pack (private)", "Agenda pack (public)", "Supplement 1"]
+    assert version.agenda["body"] == "Safer Plymouth Partnership Board"
+    assert (storage.version_folder("m", 1) / version.packs[0]["file"]).is_file()
+    assert AuditEntry.objects.filter(action="built", who="schedule").exists()
+    (again,) = jobs.run_schedule()  # nothing changed: nothing built
+    assert again.action == "skipped" and "up to date" in again.message
+    assert Version.objects.count() == 1
+    # and the consumer runs it on the hour (PACKBUILDER_WEB_SCHEDULE=60)
+    due = HUEY.read_periodic(dt.datetime(2020, 2, 24, 9, 0))
+    assert tasks.scheduled_builds.task_class in [type(t) for t in due]
+
+
+def test_a_build_interrupted_by_a_restart_fails_with_a_reason(make_user, meeting):  # type: ignore[no-untyped-def]
+    from packbuilder.web.jobs import recover_interrupted
+
+    running = Build.objects.create(meeting=meeting, state=Build.State.RUNNING)
+    queued = Build.objects.create(meeting=meeting)  # still in the queue: it will run
+    assert recover_interrupted() == 1
+    running.refresh_from_db()
+    queued.refresh_from_db()
+    assert running.state == "failed" and "interrupted" in running.problems[0]
+    assert queued.state == "queued"
+    page = signed_in(make_user("ann")).get(f"/meetings/m/builds/{running.pk}/").content.decode()
+    assert "The build failed" in page and "build again" in page
+
+
+def test_meeting_page_says_how_the_deadline_follows(make_user, meeting, monkeypatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("PACKBUILDER_TODAY", "2020-02-28")
+    for f in EXAMPLE.iterdir():
+        shutil.copy(f, storage.meeting_folder("m"))
+    page = signed_in(make_user("ann")).get("/meetings/m/").content.decode()
+    assert "5 clear working days before Thursday 5 March 2020" in page
+    assert "Deadline passed 2 working days ago" in page
+    assert "chair&#x27;s agreement" in page  # what publishing late means (s100B(4)(b))
