@@ -13,7 +13,7 @@ WEB_APT_PACKAGES := chromium chromium-driver
 NODE_APT_PACKAGES := nodejs npm
 PORT ?= 8000
 
-.PHONY: help setup system venv assets demo serve test lint bench fuzz wheel-check clean
+.PHONY: help setup system venv assets demo serve test lint lock bench fuzz wheel-check clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/' | expand -t 12
@@ -37,10 +37,12 @@ system:
 
 venv: $(BIN)/.installed
 
-$(BIN)/.installed: pyproject.toml
+# requirements.lock pins every dependency to the versions the tests last passed with, so a fresh
+# machine gets those; `make lock` writes it anew from the virtualenv after an upgrade.
+$(BIN)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev,web,web-test]'
+	$(BIN)/pip install -q -c requirements.lock -e '.[dev,web,web-test]'
 	touch $@
 
 CSS := packbuilder/web/static/web/app.css
@@ -62,6 +64,10 @@ demo: setup  ## build the example meeting in inputs/ into output/
 
 test: setup assets  ## run every test (real LibreOffice and Chromium included)
 	$(BIN)/pytest -q
+
+lock: venv  ## pin the virtualenv's dependency versions in requirements.lock
+	{ echo "# pinned by make lock: the versions the tests passed with (make setup installs these)"; \
+	  $(BIN)/pip freeze --exclude-editable | grep -v '^pip=='; } > requirements.lock
 
 lint: venv  ## ruff and mypy
 	$(BIN)/ruff check packbuilder tests bench tools

@@ -22,7 +22,14 @@ from pathlib import Path
 from packbuilder.frontsheet import SCHEDULE_12A
 from packbuilder.layout import Layout
 from packbuilder.model import AgendaItem, Meeting
-from packbuilder.pdf import FILLER_TEXT, Bookmark, PackWriter, Stamp, destination_name
+from packbuilder.pdf import (
+    FILLER_TEXT,
+    Bookmark,
+    PackWriter,
+    Stamp,
+    destination_name,
+    paper_headings,
+)
 from packbuilder.plan import PackSpec
 
 
@@ -83,16 +90,36 @@ def assemble_papers(spec: PackSpec, layout: Layout, pdfs: dict[Path, Path]) -> P
     return w
 
 
+def _shifted(marks: tuple[Bookmark, ...], by: int) -> tuple[Bookmark, ...]:
+    return tuple(Bookmark(m.title, m.page_index + by, _shifted(m.children, by)) for m in marks)
+
+
 def finish_pack(
-    w: PackWriter, meeting: Meeting, spec: PackSpec, layout: Layout, frontsheet: Path, out: Path
+    w: PackWriter,
+    meeting: Meeting,
+    spec: PackSpec,
+    layout: Layout,
+    frontsheet: Path,
+    out: Path,
+    pdfs: dict[Path, Path],
 ) -> int:
-    """Put the frontsheet in front, add bookmarks and metadata, write `out`; returns its pages."""
+    """Put the frontsheet in front, add bookmarks and metadata, write `out`; returns its page
+    count.
+
+    The outline: the frontsheet ("Agenda" or "Supplement N"), then one entry per item, each with
+    its papers nested, and each paper's own bookmarks (its headings) nested under the paper.
+    Nothing of a paper reaches the top level, and a paper not in this pack (an exempt paper in a
+    public pack) adds nothing."""
     front_title = "Agenda" if not spec.is_supplement else f"Supplement {spec.supplement}"
     unnumbered = w.insert_front(frontsheet, Stamp(FILLER_TEXT, "middle", 11), front_title)
     bookmarks = [Bookmark(front_title, 0)]
     for item, placed in zip(spec.included, layout.items, strict=True):
         children = tuple(
-            Bookmark(paper.title, unnumbered + doc.first - 1)
+            Bookmark(
+                paper.title,
+                unnumbered + doc.first - 1,
+                _shifted(paper_headings(pdfs[paper.path]), unnumbered + doc.first - 1),
+            )
             for paper, doc in zip(item.papers, placed.documents, strict=True)
         )
         bookmarks.append(

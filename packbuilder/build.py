@@ -56,6 +56,10 @@ class PackResult:
     pages: int  # physical pages, frontsheet included
     numbered: int  # "Page N" pages
     items: int  # items whose papers are in the pack
+    public: bool  # in public/, for the website; else private/, for members only
+    version: int  # its published version (packbuilder.versions)
+    published: dt.date  # the date its content was first published
+    unchanged: bool  # the same as the version already published: not written again
 
 
 @dataclass(frozen=True)
@@ -70,9 +74,10 @@ class BuildResult:
         lines = []
         for p in self.packs:
             items = "1 item" if p.items == 1 else f"{p.items} items"
+            state = "unchanged" if p.unchanged else f"version {p.version}"
             lines.append(
                 f"{p.label}: {items} with papers, {p.pages} pages "
-                f"({p.numbered} numbered) -> {p.path}"
+                f"({p.numbered} numbered), {state} -> {p.path}"
             )
         lines.extend(f"warning: {w}" for w in self.warnings)
         lines.append(
@@ -143,7 +148,17 @@ def build(
         written = publish(meeting, built, outdir)
         after = converter.stats()
     packs = tuple(
-        PackResult(path, b.label, b.pages, b.numbered, b.items)
+        PackResult(
+            path,
+            b.label,
+            b.pages,
+            b.numbered,
+            b.items,
+            b.public,
+            b.edition.version,
+            b.edition.published,
+            b.edition.unchanged,
+        )
         for b, path in zip(built, written, strict=True)
     )
     stats = ConversionStats(after.converted - before.converted, after.cached - before.cached)
@@ -267,5 +282,6 @@ def _assemble(
     made = {}
     for n, body, front in zip(which, bodies, fronts, strict=True):
         out = work / specs[n].filename(meeting)
-        made[n] = (out, finish_pack(body, meeting, specs[n], layouts[n], front, out))
+        pages = finish_pack(body, meeting, specs[n], layouts[n], front, out, papers.pdfs)
+        made[n] = (out, pages)
     return made

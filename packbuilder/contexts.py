@@ -56,6 +56,7 @@ def _minutes(data: Minutes) -> dict[str, Any]:
     # Dates and times stay dates and times: templates/minutes.docx words them with the filters.
     return {
         "body": data.body,
+        "body_word": data.body_word,
         "date": data.date,
         "start": data.start,
         "finish": data.finish,
@@ -68,6 +69,8 @@ def _minutes(data: Minutes) -> dict[str, Any]:
         "minutes": list(data.minutes),
         "actions": list(data.actions),
         "future_meetings": list(data.future_meetings),
+        # the number of the minute that gives the dates (they print under it), else None
+        "future_meetings_minute": data.future_meetings_minute,
     }
 
 

@@ -142,7 +142,7 @@ def load_data_paper(path: Path, source: Source, meeting_folder: Path) -> Paper:
     wb = sheets.Workbook(path)
     if not wb.has_sheet("Document"):
         raise InputError(
-            "a workbook listed as a paper needs a sheet 'Document' with a row 'Kind' "
+            "a workbook listed as a paper needs a sheet 'Document'; add it, with a row 'Kind' "
             f"(one of: {', '.join(known_kinds())}, or the name of a template in templates/)",
             Source(path),
         )

@@ -248,7 +248,11 @@ def _meeting_fields(wb: sheets.Workbook, errors: Collector) -> dict:  # type: ig
     rule = sheets.text(rule_cell).lower() if rule_cell else ""
     if rule_cell is not None and rule and rule not in RULES:
         errors.add(
-            InputError(f"deadline rule {rule!r} is not one of {', '.join(RULES)}", rule_cell.source)
+            InputError(
+                f"deadline rule {rule!r} is not one of {', '.join(RULES)}; write one of them, or "
+                "leave it blank for england",
+                rule_cell.source,
+            )
         )
     if not rule:
         out["deadline_rule"] = "england"
@@ -482,7 +486,8 @@ def _status(cell: sheets.Cell) -> Status:
     if value in {"to follow", "tf", "late"}:
         return Status.TO_FOLLOW
     raise InputError(
-        f"status {sheets.text(cell)!r} is not one of: blank, verbal, to follow", cell.source
+        f"status {sheets.text(cell)!r} is not one of: blank, verbal, to follow; write one of them",
+        cell.source,
     )
 
 
@@ -496,7 +501,8 @@ def _exempt(cell: sheets.Cell) -> int:
     )
     if not 1 <= n <= 7:
         raise InputError(
-            f"exempt paragraph {n} does not exist; Part 1 of Schedule 12A has paragraphs 1 to 7",
+            f"exempt paragraph {n} does not exist; give one of paragraphs 1 to 7 of Part 1 of "
+            "Schedule 12A",
             cell.source,
         )
     return n
@@ -604,7 +610,7 @@ def _paper(path: Path, source: Source, folder: Path) -> Paper:
         return documents.load_data_paper(path, source, folder)
     raise InputError(
         f"paper {path.name!r} is neither PDF, Word (.docx, .doc, .odt, .rtf) nor a data workbook "
-        "(.xlsx)",
+        "(.xlsx); save it as one of those, or correct the file name",
         source,
     )
 

@@ -73,7 +73,7 @@ def parse(text: str) -> Amount:
     """
     found = _parse(text)
     if found is None:
-        raise ValueError(f"{text!r} is not an amount")
+        raise ValueError(f"{text!r} is not an amount; type it as a number such as 25000.00")
     return found
 
 
@@ -103,7 +103,7 @@ def _checked(value: Decimal, shown: str) -> Decimal:
     try:
         exact = value == value.quantize(PENNY)
     except InvalidOperation:
-        raise ValueError(f"amount {shown} is too large to be a sum of money") from None
+        raise ValueError(f"amount {shown} is too large to be a sum of money; correct it") from None
     if not exact:
         raise ValueError(f"amount {shown} has fractions of a penny; round it to pence")
     return value
@@ -133,7 +133,11 @@ def amount(cell: sheets.Cell, what: str = "an amount in pounds") -> Amount:
         raise InputError(str(exc), cell.source) from None
     if found is None:
         shown = "an empty cell" if cell.blank else repr(v)
-        raise InputError(f"expected {what} such as £25,000 or 25000.00, got {shown}", cell.source)
+        raise InputError(
+            f"expected {what} such as £25,000 or 25000.00, got {shown}; type the amount as a "
+            "number",
+            cell.source,
+        )
     return found
 
 

@@ -52,7 +52,11 @@ def render_data_papers(
             continue
         template = find_template(paper.template or "", folder)
         if template is None:  # checked when loading; a template removed since
-            raise InputError(f"template {paper.template}.docx not found", paper.source)
+            raise InputError(
+                f"template {paper.template}.docx not found; restore it in templates/ and build "
+                "again",
+                paper.source,
+            )
         if template in failed:
             continue
         say(f"rendering {paper.path.name}")

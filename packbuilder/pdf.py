@@ -529,8 +529,8 @@ def _subset_font(path: Path) -> FontProgram:
         font = TTFont(str(path))
     except Exception as exc:  # fontTools raises many kinds of errors on a damaged file
         raise AssemblyError(
-            f"the stamp font {path} cannot be read ({type(exc).__name__}); reinstall "
-            "fonts-liberation"
+            f"the stamp font {path} cannot be read ({type(exc).__name__}); run make setup "
+            "to install fonts-liberation again"
         ) from None
     unicodes = [ord(bytes([c]).decode("cp1252")) for c in _CODES]
     options = subset.Options()
@@ -607,6 +607,40 @@ def _embedded_font(pdf: Pdf, filename: str, tag: str) -> pikepdf.Object:
             ToUnicode=pdf.make_stream(_to_unicode()),
         )
     )
+
+def paper_headings(path: Path, max_depth: int = 6) -> tuple[Bookmark, ...]:
+    """A paper's own bookmarks (a Word report's headings, a minute's numbers), their page indexes
+    counted from the paper's first page, for nesting under the paper's entry in the pack.
+
+    A paper's outline is a convenience, never a reason to refuse it: one that cannot be read, or an
+    entry leading nowhere in the paper, is left out.
+    """
+    try:
+        reader = PdfReader(path, strict=False)
+        if reader.is_encrypted:
+            reader.decrypt("")
+        pages = len(reader.pages)
+
+        def walk(entries: list, depth: int) -> tuple[Bookmark, ...]:  # type: ignore[type-arg]
+            out: list[Bookmark] = []
+            for i, entry in enumerate(entries):
+                if isinstance(entry, list):
+                    continue  # children, taken with the entry before them
+                title = " ".join(str(entry.title or "").split())
+                page = reader.get_destination_page_number(entry)
+                below = entries[i + 1] if i + 1 < len(entries) else None
+                children = (
+                    walk(below, depth + 1) if isinstance(below, list) and depth < max_depth else ()
+                )
+                if title and page is not None and 0 <= page < pages:
+                    out.append(Bookmark(title, page, children))
+                else:
+                    out.extend(children)  # keep what leads somewhere, one level up
+            return tuple(out)
+
+        return walk(reader.outline, 1)
+    except Exception:  # noqa: BLE001 - any failure reading an outline only loses its bookmarks
+        return ()
 
 
 # --- stamps --------------------------------------------------------------------------------------
@@ -789,7 +823,9 @@ class PackWriter:
                     "when the build began; was it replaced during the build? Build again",
                     Source(path),
                 )
-            self.pdf.add_pages_from(src)
+            # the paper's own bookmarks are not copied: they would land at the top of the pack's
+            # outline; assemble nests them under the paper's entry (see paper_headings)
+            self.pdf.add_pages_from(src, outlines="ignore")
             copied = list(self.pdf.pages[start:])
             paper = self.structure.adopt(src, copied, title or path.stem, part, path)
             for i, page in enumerate(copied):
@@ -914,12 +950,7 @@ class PackWriter:
                 Source(out),
             ) from None
         with pdf.open_outline() as outline:
-            for bm in bookmarks:
-                item = pikepdf.OutlineItem(bm.title, bm.page_index)
-                item.children.extend(
-                    pikepdf.OutlineItem(c.title, c.page_index) for c in bm.children
-                )
-                outline.root.append(item)
+            outline.root[:] = [_outline_item(bm) for bm in bookmarks]
         nums: list[object] = []
         if unnumbered:
             nums += [0, Dictionary(S=Name.r, P=String("Agenda "))]
@@ -953,6 +984,12 @@ class PackWriter:
             for src in self._sources:
                 src.close()
             self._sources.clear()
+
+
+def _outline_item(bm: Bookmark) -> pikepdf.OutlineItem:
+    item = pikepdf.OutlineItem(bm.title, bm.page_index)
+    item.children.extend(_outline_item(c) for c in bm.children)
+    return item
 
 
 def _font(base: str) -> Dictionary:

@@ -131,7 +131,10 @@ def _fail(exc: OSError, where: Path) -> PublishError:
             "pack is untouched)"
         )
     else:
-        what = f"cannot write the pack ({exc.strerror or exc}); the previous pack is untouched"
+        what = (
+            f"cannot write the pack ({exc.strerror or exc}); check the output folder and build "
+            "again (the previous pack is untouched)"
+        )
     return PublishError(what, Source(where))
 
 

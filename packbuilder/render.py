@@ -120,6 +120,7 @@ def render(template: Path, context: Mapping[str, Any] | DocumentData | None, out
     try:
         doc = DocxTemplate(str(template))
         doc.render(_with_pictures(dict(context), doc), jinja_env=environment(), autoescape=True)
+        _keep_every_cell(doc.docx)
         doc.save(str(out))
     except jinja2.UndefinedError as exc:
         name = _undefined_name(str(exc))
@@ -133,10 +134,14 @@ def render(template: Path, context: Mapping[str, Any] | DocumentData | None, out
         raise TemplateError(_syntax_message(template, exc), template) from None
     except jinja2.exceptions.SecurityError as exc:
         raise TemplateError(
-            f"the template tries something unsafe and was stopped: {exc}", template
+            f"the template tries something unsafe and was stopped ({exc}); remove that tag from "
+            "the template",
+            template,
         ) from None
     except jinja2.TemplateError as exc:
-        raise TemplateError(f"the template failed: {_one_line(str(exc))}", template) from None
+        raise TemplateError(
+            f"the template failed ({_one_line(str(exc))}); check the tags of the template", template
+        ) from None
     except Exception as exc:  # noqa: BLE001 - users edit templates: whatever a tag or filter
         # raises (a damaged .docx, a filter given the wrong kind of value) is a template problem
         if _is_not_docx(template):
@@ -151,6 +156,24 @@ def render(template: Path, context: Mapping[str, Any] | DocumentData | None, out
             template,
         ) from None
     return out
+
+
+def _keep_every_cell(document: Any) -> None:
+    """Give every table cell left without a paragraph an empty one.
+
+    A Word cell must hold at least one paragraph. A cell whose paragraphs are all ``{%p %}`` tags
+    (a loop over an empty list) has none once rendered, and LibreOffice then drops the cell, so the
+    rest of its row shifts left under the wrong headings. The shipped templates guard every such
+    cell; this keeps a user's restyled template from breaking its table the same way.
+    """
+    parts = [document.part] + [
+        rel.target_part
+        for rel in document.part.rels.values()
+        if rel.reltype.endswith(("/header", "/footer"))
+    ]
+    for part in parts:
+        for cell in part.element.xpath(".//w:tc[not(w:p)]"):
+            cell.append(cell.makeelement(cell.tag[: -len("tc")] + "p", {}))
 
 
 def _one_line(text: str, limit: int = 200) -> str:

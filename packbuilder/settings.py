@@ -7,6 +7,7 @@ process environment the first time it is asked and keeps it.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import os
 from collections.abc import Mapping
@@ -52,6 +53,9 @@ class Settings:
     ``PACKBUILDER_TEMPLATES``
         A folder of Word templates searched after a meeting folder's own ``templates/`` and before
         the shipped ones (default: none).
+    ``PACKBUILDER_TODAY``
+        Pretend today is this date (YYYY-MM-DD), for tests and for asking what tomorrow's
+        scheduled run would do (the command line's ``--today``; the web page's clock).
     """
 
     convert_timeout: float = DEFAULT_CONVERT_TIMEOUT
@@ -59,6 +63,7 @@ class Settings:
     network_allowed: bool = False
     cache_dir: Path = field(default_factory=default_cache_dir)
     templates_dir: Path | None = None
+    today: dt.date | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
@@ -80,7 +85,20 @@ class Settings:
             network_allowed=environ.get("PACKBUILDER_CONVERT_NETWORK") == "allow",
             cache_dir=Path(cache) if cache else default_cache_dir(),
             templates_dir=Path(templates) if templates else None,
+            today=_day(environ.get("PACKBUILDER_TODAY")),
         )
+
+
+def _day(value: str | None) -> dt.date | None:
+    if value is None or not value.strip():
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise PackError(
+            f"PACKBUILDER_TODAY must be a date written YYYY-MM-DD, not {value!r}; correct it or "
+            "unset it"
+        ) from None
 
 
 def _timeout(value: str | None) -> float:

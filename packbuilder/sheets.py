@@ -161,7 +161,7 @@ def _open(path: Path) -> tuple[Any, Any]:
     if not path.is_file():
         raise InputError("file not found; check the file name", src)
     if path.stat().st_size > MAX_WORKBOOK_BYTES:
-        raise InputError("workbook is larger than 50 MB; is it the right file?", src)
+        raise InputError("workbook is larger than 50 MB; check it is the right file", src)
     head = path.read_bytes()[:8]
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise InputError(
@@ -290,7 +290,7 @@ class Table:
         if not rows:
             if required:
                 raise InputError(
-                    f"the sheet is empty; it needs a header row with {', '.join(required)}",
+                    f"the sheet is empty; add a header row with {', '.join(required)}",
                     Source(self.path, sheet),
                 )
             return
@@ -383,7 +383,11 @@ def yes_no(cell: Cell | None, what: str, also_yes: frozenset[str] = frozenset())
         return True
     if value in NO:
         return False
-    raise InputError(f"{what}: expected 'yes', 'no' or blank, got {text(cell)!r}", cell.source)
+    raise InputError(
+        f"{what}: expected 'yes', 'no' or blank, got {text(cell)!r}; write yes or no, or leave "
+        "it blank",
+        cell.source,
+    )
 
 
 _DATE_FORMATS = (
@@ -411,7 +415,10 @@ def date(cell: Cell, what: str = "a date") -> dt.date:
             except ValueError:
                 continue
     shown = "an empty cell" if cell.blank else repr(v)
-    raise InputError(f"expected {what} such as 05/03/2020, got {shown}", cell.source)
+    raise InputError(
+        f"expected {what} such as 05/03/2020, got {shown}; type a date (a date cell is best)",
+        cell.source,
+    )
 
 
 _TIME_RE = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?$", re.I)
@@ -438,7 +445,9 @@ def time(cell: Cell, what: str = "a time") -> dt.time:
             if hour < 24 and minute < 60:
                 return dt.time(hour, minute)
     shown = "an empty cell" if cell.blank else repr(v)
-    raise InputError(f"expected {what} such as 14:00 or 2pm, got {shown}", cell.source)
+    raise InputError(
+        f"expected {what} such as 14:00 or 2pm, got {shown}; type a time of day", cell.source
+    )
 
 
 def integer(cell: Cell, what: str = "a whole number") -> int:
@@ -455,4 +464,4 @@ def integer(cell: Cell, what: str = "a whole number") -> int:
     ):
         return int(v)
     shown = "an empty cell" if cell.blank else repr(v)
-    raise InputError(f"expected {what}, got {shown}", cell.source)
+    raise InputError(f"expected {what}, got {shown}; type a whole number", cell.source)

@@ -8,7 +8,9 @@ tests can find each page of each paper in the pack; ("name.docx", paragraphs) a 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -120,3 +122,34 @@ def make_meeting(
         elif name.endswith(".docx"):
             write_docx(path, count)
     return folder
+
+
+@dataclass
+class CliResult:
+    """What a command-line run printed and returned, as subprocess.run reports it."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> CliResult:
+    """Run `packbuilder ARGS` in this process (click's runner) from folder `cwd`.
+
+    The same command group, parsing and error handling as the installed command, without starting
+    a new Python each time; tests of the real entry point run it as a subprocess.
+    """
+    from click.testing import CliRunner
+
+    from packbuilder.cli import cli
+    from packbuilder.settings import settings
+
+    before = Path.cwd()
+    os.chdir(cwd)
+    settings.cache_clear()
+    try:
+        result = CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)
+    finally:
+        os.chdir(before)
+        settings.cache_clear()
+    return CliResult(result.exit_code, result.stdout, result.stderr)

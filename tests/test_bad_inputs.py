@@ -9,18 +9,15 @@ must build, and the pack is read back to show they came out right.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
-from tests.factory import make_meeting, write_pdf
+from tests.factory import CliResult, make_meeting, run_cli, write_pdf
 
 CORPUS = Path(__file__).resolve().parent / "bad_inputs"
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,18 +26,6 @@ PACK = f"{NAME}-agenda-pack.pdf"
 BASE_ITEMS = [{"title": "Apologies"}, {"title": "Performance report", "papers": ["report.pdf"]}]
 
 pytestmark = pytest.mark.libreoffice
-
-
-def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    return subprocess.run(
-        [sys.executable, "-m", "packbuilder", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env=env,
-        timeout=300,
-    )
 
 
 def base_meeting(folder: Path, extra_items: list[dict] | None = None) -> Path:
@@ -290,7 +275,7 @@ def place(case: Case, work: Path) -> None:
         shutil.copyfile(src, folder / "templates" / "agenda.docx")
 
 
-def assert_one_clear_line(result: subprocess.CompletedProcess[str], place_: str, says: str) -> None:
+def assert_one_clear_line(result: CliResult, place_: str, says: str) -> None:
     assert "Traceback" not in result.stderr
     assert result.returncode == 1, result.stderr
     assert result.stdout == ""

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import pytest
+from pypdf import PdfWriter
 
 from packbuilder.build import build
 from tests.factory import make_meeting
@@ -141,11 +145,11 @@ def test_text_is_data_not_markup(tmp_path, libreoffice):
 
 
 EXAMPLE = "2020-03-05-safer-plymouth"
-# the example's agenda: items 1, 2, 4 and 8 have papers, 6 is exempt (paragraph 3), 5 is to follow
-# (its paper has arrived, supplement 1), 3 is verbal and 7 has none
+# the example's agenda: items 1, 2, 4, 8 and 9 have papers, 6 is exempt (paragraph 3), 5 is to
+# follow (its paper has arrived, supplement 1), 3 is verbal and 7 has none
 EXAMPLE_PACKS = {
-    f"{EXAMPLE}-agenda-pack-public.pdf": ["1", "2", "4", "8"],
-    f"{EXAMPLE}-agenda-pack-PRIVATE-not-for-publication.pdf": ["1", "2", "4", "6", "8"],
+    f"{EXAMPLE}-agenda-pack-public.pdf": ["1", "2", "4", "8", "9"],
+    f"{EXAMPLE}-agenda-pack-PRIVATE-not-for-publication.pdf": ["1", "2", "4", "6", "8", "9"],
     f"{EXAMPLE}-supplement-1.pdf": ["5"],
 }
 
@@ -169,3 +173,53 @@ def test_example_meeting_builds(tmp_path, libreoffice):
         "Not for publication by virtue of paragraph 3 of Part 1 of Schedule 12A to the Local "
         "Government Act 1972"
     ) in front
+
+
+def _with_outline(path: Path, entries: list[tuple[int, str, int]]) -> Path:
+    """Give a PDF its own outline: (depth, title, page index) in order."""
+    w = PdfWriter(clone_from=path)
+    parents: list[Any] = []
+    for depth, title, page in entries:
+        parent = parents[depth - 1] if depth else None
+        parents[depth:] = [w.add_outline_item(title=title, page_number=page, parent=parent)]
+    w.write(path)
+    return path
+
+
+def test_outline_nests_every_paper_under_its_item(tmp_path, libreoffice):
+    """The outline is the frontsheet, then the items; each paper under its item and each paper's
+    own bookmarks under the paper; nothing of a paper at the top, nothing of an exempt paper in
+    the public pack."""
+    folder = make_meeting(
+        tmp_path / "2020-03-05-board",
+        items=[
+            {"title": "Report", "papers": ["report.docx"]},
+            {"title": "Appendix", "papers": ["appendix.pdf"]},
+            {"title": "Contract", "papers": ["tender.pdf"], "exempt paragraph": 3},
+        ],
+        papers={"report.docx": 3, "appendix.pdf": 3, "tender.pdf": 2},
+    )
+    _with_outline(folder / "appendix.pdf", [(0, "Part A", 0), (1, "A.1", 1), (0, "Part B", 2)])
+    _with_outline(folder / "tender.pdf", [(0, "SECRET prices", 1)])
+    result = build(folder, tmp_path / "out", converter=libreoffice)
+    packs = {p.path.name.split("agenda-pack-")[1]: Pack.read(p.path) for p in result.packs}
+    public, private = packs["public.pdf"], packs["PRIVATE-not-for-publication.pdf"]
+    start = {n: public.physical(p) for n, p in public.item_starts().items()}
+    assert public.bookmarks() == [
+        (0, "Agenda", 0),
+        (0, "Item 1: Report", start["1"]),
+        (1, "Report", start["1"]),
+        (2, "report", start["1"]),  # the Word report's own heading, from LibreOffice's export
+        (0, "Item 2: Appendix", start["2"]),
+        (1, "Appendix", start["2"]),
+        (2, "Part A", start["2"]),
+        (3, "A.1", start["2"] + 1),
+        (2, "Part B", start["2"] + 2),
+    ]
+    third = private.physical(private.item_starts()["3"])
+    assert private.bookmarks()[-3:] == [
+        (0, "Item 3: Contract", third),
+        (1, "Tender", third),
+        (2, "SECRET prices", third + 1),
+    ]
+    assert not [t for _, t, _ in public.bookmarks() if "SECRET" in t]

@@ -83,7 +83,7 @@ MEETING = meeting(
 )
 PUBLIC = PackSpec(None, False, ITEMS, (ITEMS[0], ITEMS[5]))
 PRIVATE = PackSpec(None, True, ITEMS, (ITEMS[0], ITEMS[4], ITEMS[5]))
-PUBLISHED = dt.date(2020, 2, 26)
+PUBLISHED = "Wednesday 26 February 2020"  # the published line, as versions.Edition words it
 NOTE_3 = f"Not for publication by virtue of paragraph 3 of {ACT}"
 NOTE_1 = f"Not for publication by virtue of paragraph 1 of {ACT}"
 

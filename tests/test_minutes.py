@@ -373,6 +373,54 @@ def test_cell_text_renders_literally(tmp_path: Path) -> None:
     assert NASTY in [c.text for row in log.rows for c in row.cells]
 
 
+@pytest.mark.parametrize(
+    ("body", "word_field", "word"),
+    [
+        ("Safer Plymouth Partnership", None, "partnership"),
+        ("Health and Wellbeing Board", None, "board"),
+        ("Board", None, "board"),
+        ("Audit Committee", None, "committee"),
+        ("Safer Plymouth", None, "committee"),  # a place says nothing: the default
+        ("Safer Plymouth", "Partnership", "partnership"),  # the field overrides the name
+        ("Safer Plymouth Partnership Board", "board", "board"),
+    ],
+)
+def test_draft_note_calls_the_body_by_its_own_word(
+    tmp_path: Path, body: str, word_field: str | None, word: str
+) -> None:
+    meeting = [(k, body if k == "Body" else v) for k, v in MEETING]
+    if word_field is not None:
+        meeting.append(("Body word", word_field))
+    doc = _rendered(tmp_path, meeting=meeting)
+    (note,) = [p.text for p in doc.paragraphs if p.text.startswith("Note: At a future meeting")]
+    assert note.startswith(f"Note: At a future meeting, the {word} will consider")
+
+
+def _future_headings(doc: Any) -> list[str]:
+    headings = ("Heading 2", "Minute Heading")
+    return [p.text for p in doc.paragraphs if p.style.name in headings and "eeting" in p.text]
+
+
+def test_future_meetings_print_once_in_their_own_section(tmp_path: Path) -> None:
+    doc = _rendered(tmp_path)
+    assert _future_headings(doc) == ["Dates of future meetings"]
+    texts = [p.text for p in doc.paragraphs]
+    assert texts.count("Thursday 5 March 2020, 1 pm, Warspite Room") == 1
+
+
+@pytest.mark.parametrize(
+    "heading", ["Dates of future meetings", "Date of next meeting", "Future meeting dates"]
+)
+def test_a_minute_on_future_meetings_carries_the_dates_once(tmp_path: Path, heading: str) -> None:
+    minutes = [*MINUTES, (51, heading, "", "", "", "")]
+    doc = _rendered(tmp_path, minutes=minutes)
+    texts = [p.text for p in doc.paragraphs]
+    assert _future_headings(doc) == [f"51. {heading}"]
+    dates = [i for i, t in enumerate(texts) if t == "Thursday 5 March 2020, 1 pm, Warspite Room"]
+    assert len(dates) == 1
+    assert dates[0] > texts.index(f"51. {heading}")
+
+
 # --- end to end: a pack whose item 1 is these minutes --------------------------------------------
 
 TEN = [

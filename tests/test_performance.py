@@ -353,7 +353,7 @@ def test_target_in_two_places_and_cumulative_of_a_rate_are_errors(tmp_path):
     with pytest.raises(ErrorList) as info:
         load(path)
     got = messages(info.value)
-    assert any("cell B3" in m and "cell D2" in m and "keep one" in m for m in got)
+    assert any("cell B3" in m and "cell D2" in m and "delete one of them" in m for m in got)
     assert any("cell B5" in m and "does not add up" in m for m in got)
 
 

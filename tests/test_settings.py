@@ -58,9 +58,13 @@ def test_a_meaningless_timeout_is_one_line_naming_the_variable(value: str) -> No
 
 
 def test_no_other_module_reads_the_environment() -> None:
-    """Only settings.py reads variables; convert/process.py hands ours on to LibreOffice."""
+    """Only settings.py reads variables; convert/process.py hands ours on to LibreOffice; the web
+    app, a Django project of its own, is configured where Django reads configuration: its
+    settings module and its entry points (which name that module)."""
     root = Path(packbuilder.__file__).parent
-    allowed = {root / "settings.py", root / "convert" / "process.py"}
+    allowed = {root / "settings.py", root / "convert" / "process.py"} | {
+        root / "web" / name for name in ("settings.py", "__main__.py", "asgi.py", "wsgi.py")
+    }
     readers = [
         str(path.relative_to(root))
         for path in sorted(root.rglob("*.py"))

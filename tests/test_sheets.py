@@ -63,7 +63,7 @@ def test_yes_no_refuses_anything_else_naming_the_cell() -> None:
         sheets.yes_no(sheets.Cell("maybe", SRC), "Over-allocation intended")
     assert str(err.value) == (
         "plan.xlsx, sheet Plan, cell B4: Over-allocation intended: expected 'yes', 'no' or "
-        "blank, got 'maybe'"
+        "blank, got 'maybe'; write yes or no, or leave it blank"
     )
 
 

@@ -39,11 +39,9 @@ from docxkit import (  # noqa: E402
 OUT = Path(__file__).resolve().parents[1] / "packbuilder" / "templates" / "minutes.docx"
 LOG_WIDTHS = [1.8, 6.6, 3.2, 3.6, 1.8]
 DRAFT_NOTE = (
-    "Note: At a future meeting, the committee will consider the accuracy of these draft minutes, "
-    "so "
-    "they may be subject to change. Please check the minutes of that meeting to confirm whether "
-    "these "
-    "minutes have been amended."
+    "Note: At a future meeting, the {{ body_word }} will consider the accuracy of these draft "
+    "minutes, so they may be subject to change. Please check the minutes of that meeting to "
+    "confirm whether these minutes have been amended."
 )
 
 
@@ -111,6 +109,10 @@ def minute_items(doc) -> None:  # type: ignore[no-untyped-def]
     para(doc, "{%p endfor %}")
     para(doc, "{%p endif %}")
     blocks(doc, "m.closing")
+    # a minute headed "Dates of future meetings" gets the dates, and no section repeats them
+    para(doc, "{%p if m.number == future_meetings_minute %}")
+    future_dates(doc)
+    para(doc, "{%p endif %}")
     para(doc, "{%p if m.agreed %}")
     para(doc, "It was agreed that \u2013", style="Section Label").runs[0].bold = False
     para(doc, "{%p for point in m.agreed %}")
@@ -138,9 +140,8 @@ def minute_items(doc) -> None:  # type: ignore[no-untyped-def]
     para(doc, "{%p endfor %}")
 
 
-def future(doc) -> None:  # type: ignore[no-untyped-def]
-    para(doc, "{%p if future_meetings %}")
-    para(doc, "Dates of future meetings", style="Heading 2")
+def future_dates(doc) -> None:  # type: ignore[no-untyped-def]
+    """The dates of future meetings as bullets, then the note on them."""
     para(doc, "{%p for f in future_meetings %}")
     para(
         doc,
@@ -149,10 +150,19 @@ def future(doc) -> None:  # type: ignore[no-untyped-def]
         style="List Bullet",
     )
     para(doc, "{%p endfor %}")
-    para(doc, "{%p endif %}")
     para(doc, "{%p for b in future_meetings_note %}")
     para(doc, "{{ b.text }}")
     para(doc, "{%p endfor %}")
+
+
+def future(doc) -> None:  # type: ignore[no-untyped-def]
+    """The section "Dates of future meetings", unless a minute already gives them."""
+    para(doc, "{%p if future_meetings_minute is none %}")
+    para(doc, "{%p if future_meetings %}")
+    para(doc, "Dates of future meetings", style="Heading 2")
+    para(doc, "{%p endif %}")
+    future_dates(doc)
+    para(doc, "{%p endif %}")
 
 
 def actions_log(doc) -> None:  # type: ignore[no-untyped-def]

@@ -73,8 +73,23 @@ def _fixed(tbl) -> None:  # type: ignore[no-untyped-def]
     tbl._tbl.tblPr.append(layout)
 
 
-def _blocks(var: str, seq: str) -> list[tuple[str, dict]]:  # type: ignore[type-arg]
-    """Paragraphs for richtext blocks: bullets as real list paragraphs, the rest as table text."""
+def _keep_cell(seq: str) -> list[tuple[str, dict]]:  # type: ignore[type-arg]
+    """An empty paragraph left in the cell when `seq` prints nothing.
+
+    A Word cell must hold a paragraph. A cell whose paragraphs are all ``{%p %}`` tags has none
+    left when its loop is empty, and LibreOffice then drops the cell: the rest of the row shifts
+    left under the wrong headings. Every cell made only of ``{%p %}`` tags ends with this.
+    """
+    return [
+        (f"{{%p if not {seq} %}}", {"style": "Table Text"}),
+        ("", {"style": "Table Text"}),
+        ("{%p endif %}", {"style": "Table Text"}),
+    ]
+
+
+def _blocks(var: str, seq: str, alone: bool = False) -> list[tuple[str, dict]]:  # type: ignore[type-arg]
+    """Paragraphs for richtext blocks: bullets as real list paragraphs, the rest as table text.
+    `alone`: the blocks are the cell's only content, so the cell keeps a paragraph when empty."""
     return [
         (f"{{%p for {var} in {seq} %}}", {"style": "Table Text"}),
         (f"{{%p if {var}.bullet %}}", {"style": "Table Text"}),
@@ -83,7 +98,7 @@ def _blocks(var: str, seq: str) -> list[tuple[str, dict]]:  # type: ignore[type-
         (f"{{{{ {var}.text }}}}", {"style": "Table Text"}),
         ("{%p endif %}", {"style": "Table Text"}),
         ("{%p endfor %}", {"style": "Table Text"}),
-    ]
+    ] + (_keep_cell(seq) if alone else [])
 
 
 def _text(text: str, **opts) -> tuple[str, dict]:  # type: ignore[no-untyped-def, type-arg]
@@ -200,12 +215,13 @@ def commissioning_plan() -> None:
             tc_end,
             [_text("{{ p.amount }}")],
             [_text("{{ p.share }}")],
-            _blocks("m", "p.measures"),
+            _blocks("m", "p.measures", alone=True),
             [
                 ("{%p for pr in p.priorities %}", {"style": "Table Text"}),
                 _text("{{ pr }}"),
                 ("{%p endfor %}", {"style": "Table Text"}),
-            ],
+            ]
+            + _keep_cell("p.priorities"),
             [_text("{{ p.approved }}")],
         ],
         right=(3, 5, 6),
@@ -297,7 +313,7 @@ def evaluation_return() -> None:
     cell_paragraphs(body.cells[0], [_text("{{ p.title }}", bold=True)])
     cell_paragraphs(body.cells[1], [_text("{{ p.allocated }}")])
     cell_paragraphs(body.cells[2], [_text("{{ p.spent }}")])
-    cell_paragraphs(body.cells[3], _blocks("b", "p.outcomes"))
+    cell_paragraphs(body.cells[3], _blocks("b", "p.outcomes", alone=True))
     cell_paragraphs(
         body.cells[4], [_text("{{ p.outturn }}", bold=True)] + _blocks("c", "p.comments")
     )

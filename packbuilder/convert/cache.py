@@ -82,7 +82,8 @@ class CachingConverter(Converter):
             h.update(content_digest(document))
         except OSError as exc:
             raise ConversionError(
-                f"cannot read this document ({exc.strerror})", source or Source(document)
+                f"cannot read this document ({exc.strerror}); check that it opens, and build again",
+                source or Source(document),
             ) from None
         return h.hexdigest()
 

@@ -256,7 +256,9 @@ class LibreOffice(Converter):
                 if exc.errno in _DISK_FULL:
                     raise
                 raise ConversionError(
-                    f"cannot read this document ({exc.strerror})", source
+                    f"cannot read this document ({exc.strerror}); check that it opens, and build "
+                    "again",
+                    source,
                 ) from None
             jobs.append(_Job(i, doc, source, staged, work / "out" / f"d{i:04d}.pdf"))
         self._convert_all(jobs, work)
@@ -432,7 +434,8 @@ class _Worker:
             proc = Process(cmd, env)
         except OSError as exc:
             raise ConversionError(
-                f"cannot start LibreOffice {self.lo.soffice} ({exc.strerror})"
+                f"cannot start LibreOffice {self.lo.soffice} ({exc.strerror}); check it runs, or "
+                "run `make setup`"
             ) from None
         try:
             return self._supervise(proc, jobs)

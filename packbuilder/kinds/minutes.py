@@ -13,6 +13,11 @@ Every pack carries the draft minutes of the previous meeting as the paper of its
   agreed that -" followed by numbered points), and actions, each with an owner and a due date;
 * the dates of future meetings.
 
+The draft-minutes note names the body by its own word ("the partnership will consider the accuracy
+of these draft minutes"): the ``Body word`` field of the Meeting sheet when given, else the last
+word of the body's name when that is a kind of body (`BODY_WORDS`: "Safer Plymouth Partnership" ->
+"partnership", "... Board" -> "board"), else "committee".
+
 The actions are also gathered into an *actions log* at the end, so that the next meeting's "matters
 arising" can carry the open ones forward.
 
@@ -25,6 +30,7 @@ minute number) and ``Future meetings``. Every text cell follows the one cell-tex
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -43,6 +49,40 @@ ATTENDANCE = {
 }
 ATTENDANCE_CHOICES = "present, apologies, in attendance or absent"
 CHAIR = frozenset({"chair"})  # besides yes, x or a tick, the Chair column may say "chair"
+# the words a body's name ends with that say what kind of body it is; any other ending (a place,
+# "Safer Plymouth") says nothing, and the minutes call the body "the committee"
+BODY_WORDS = frozenset(
+    {
+        "assembly",
+        "board",
+        "cabinet",
+        "commission",
+        "committee",
+        "council",
+        "executive",
+        "forum",
+        "group",
+        "panel",
+        "partnership",
+        "sub-committee",
+        "subcommittee",
+        "trust",
+    }
+)
+DEFAULT_BODY_WORD = "committee"
+# a minute whose heading says it gives the dates of future meetings (seed 000's last minute)
+FUTURE_MEETINGS_HEADING = re.compile(
+    r"\b(?:dates?\s+(?:of|for)\s+(?:the\s+)?(?:future|next)\s+meetings?|"
+    r"(?:future|next)\s+meetings?(?:\s+dates?)?|meeting\s+dates)\b",
+    re.IGNORECASE,
+)
+
+
+def body_word(body: str) -> str:
+    """What the minutes call the body: the last word of its name when that names a kind of body."""
+    words = body.replace("\u2011", "-").split()
+    last = words[-1].strip(".,;:()").lower() if words else ""
+    return last if last in BODY_WORDS else DEFAULT_BODY_WORD
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -94,6 +134,7 @@ class Minutes(DocumentData):
     """A minutes workbook, read and checked: the model of templates/minutes.docx."""
 
     body: str
+    body_word: str  # "partnership", "board", "committee": the draft-minutes note's word for it
     date: dt.date
     start: dt.time
     finish: dt.time
@@ -110,6 +151,15 @@ class Minutes(DocumentData):
     def actions(self) -> tuple[Action, ...]:
         """The actions log, in minute order."""
         return tuple(a for m in self.minutes for a in m.actions)
+
+    @property
+    def future_meetings_minute(self) -> int | None:
+        """The number of the minute that gives the dates of future meetings, if one does: the
+        dates are printed under it rather than again in a section of their own."""
+        for m in self.minutes:
+            if FUTURE_MEETINGS_HEADING.search(m.heading):
+                return m.number
+        return None
 
     @property
     def title(self) -> str:
@@ -160,8 +210,12 @@ def _meeting(wb: sheets.Workbook) -> dict[str, Any]:
     fs = wb.fields("Meeting")
     note = fs.get("Future meetings note", "Note on future meetings")
     venue = fs.get("Venue", "Place")
+    body = one_line(fs.require("Body", "Committee", "Board"))
+    word_cell = fs.get("Body word", "Body type")
+    word = one_line(word_cell).lower() if word_cell is not None else ""
     return {
-        "body": one_line(fs.require("Body", "Committee", "Board")),
+        "body": body,
+        "body_word": word or body_word(body),
         "date": sheets.date(fs.require("Date", "Meeting date"), "the date of the meeting"),
         "start": sheets.time(fs.require("Start time", "Started"), "the time the meeting started"),
         "finish": sheets.time(

@@ -180,7 +180,10 @@ def _status(fields: sheets.FieldSheet) -> bool:
         return True
     value = sheets.text(cell).lower()
     if value not in STATUSES:
-        raise InputError(f"status must be draft or final, got {sheets.text(cell)!r}", cell.source)
+        raise InputError(
+            f"status must be draft or final, got {sheets.text(cell)!r}; write draft or final",
+            cell.source,
+        )
     return STATUSES[value]
 
 
@@ -265,7 +268,11 @@ def _served(cell: sheets.Cell, key: dict[int, str]) -> tuple[int, ...]:
     raw = sheets.text(cell)
     tokens = [t for t in re.split(r"[,;/&\s]+|\band\b", raw) if t]
     if not tokens or not all(re.fullmatch(r"\d+\.?", t) for t in tokens):
-        raise InputError(f"expected priority numbers such as 3, 4; got {raw!r}", cell.source)
+        raise InputError(
+            f"expected priority numbers such as 3, 4, got {raw!r}; type the numbers from the "
+            "Priorities sheet",
+            cell.source,
+        )
     numbers = [int(t.rstrip(".")) for t in tokens]
     if not key:
         raise InputError(
@@ -277,7 +284,8 @@ def _served(cell: sheets.Cell, key: dict[int, str]) -> tuple[int, ...]:
     if unknown:
         raise InputError(
             f"no priority {unknown[0]} on the Priorities sheet (it has "
-            f"{', '.join(str(n) for n in sorted(key))})",
+            f"{', '.join(str(n) for n in sorted(key))}); use one of those numbers, or add the "
+            "priority to the sheet",
             cell.source,
         )
     return tuple(sorted(set(numbers)))

@@ -354,7 +354,8 @@ def _year(doc: sheets.FieldSheet) -> Year:
     year = parse_year(sheets.text(cell))
     if year is None:
         raise InputError(
-            f"the year must be a financial year such as 2016/17, got {sheets.text(cell)!r}",
+            f"the year must be a financial year such as 2016/17, got {sheets.text(cell)!r}; "
+            "write it like 2016/17",
             cell.source,
         )
     return year
@@ -412,7 +413,7 @@ def _indicators(wb: sheets.Workbook, errors: Collector) -> dict[str, _Definition
             errors.add(
                 InputError(
                     f"indicator {name!r} is listed twice (first in cell "
-                    f"{first.cell('indicator').source.cell}); list each indicator once",
+                    f"{first.cell('indicator').source.cell}); delete one of the rows",
                     name_cell.source,
                 )
             )
@@ -458,7 +459,9 @@ def _flag(cell: sheets.Cell, what: str) -> bool:
         return True
     if value in NO:
         return False
-    raise InputError(f"{what}: expected yes or no, got {sheets.text(cell)!r}", cell.source)
+    raise InputError(
+        f"{what}: expected yes or no, got {sheets.text(cell)!r}; write yes or no", cell.source
+    )
 
 
 def _direction(cell: sheets.Cell, name: str, monitoring: bool) -> Direction | None:
@@ -565,7 +568,7 @@ def _columns(
     rows = list(wb.rows(freq.sheet))
     if not rows:
         raise InputError(
-            f"the sheet is empty; it needs a header row: Indicator | Year | "
+            f"the sheet is empty; add a header row: Indicator | Year | "
             f"{' | '.join(freq.periods)}",
             Source(wb.path, freq.sheet),
         )
@@ -596,7 +599,7 @@ def _columns(
         found = ", ".join(sheets.text(c) for c in header if not c.blank)
         raise InputError(
             f"the header row must be Indicator, Year, then {', '.join(freq.periods)} in that "
-            f"order (it has: {found})",
+            f"order (it has: {found}); correct the headings",
             header[0].source,
         )
     assert indicator_col is not None and year_col is not None
@@ -670,7 +673,7 @@ def _figures(
             errors.add(
                 InputError(
                     f"{d.name!r} has figures on both the Monthly figures and the Quarterly "
-                    "figures sheets; keep it on one",
+                    "figures sheets; delete its rows from one of them",
                     name_cell.source,
                 )
             )
@@ -692,7 +695,7 @@ def _figures(
             errors.add(
                 InputError(
                     f"{d.name!r} has two rows for {sheets.text(year_cell)} (the first in row "
-                    f"{re.sub(r'[A-Z]+', '', seen[role].source.cell or '')}); keep one",
+                    f"{re.sub(r'[A-Z]+', '', seen[role].source.cell or '')}); delete one of them",
                     year_cell.source,
                 )
             )
@@ -740,7 +743,7 @@ def _indicator(
         found.add(
             InputError(
                 f"{d.name!r} has a target on the Indicators sheet (cell {d.target_source.cell}) "
-                "and a Target row here; keep one",
+                "and a Target row here; delete one of them",
                 target_row.source,
             )
         )

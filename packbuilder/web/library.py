@@ -9,7 +9,6 @@ published versions into itself) only this module moves.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -26,14 +25,14 @@ from packbuilder.lock import meeting_lock as library_lock
 from packbuilder.meeting import WORKBOOK_NAME, safe_path
 from packbuilder.model import Meeting, Status
 from packbuilder.publish import manifest_path, read_manifest
+from packbuilder.settings import settings
 
 __all__ = ["WORKBOOK_NAME", "PackError"]
 
 
 def today() -> dt.date:
     """Today, or the day PACKBUILDER_TODAY names (as the command line allows, for tests)."""
-    pinned = os.environ.get("PACKBUILDER_TODAY", "").strip()
-    return dt.date.fromisoformat(pinned) if pinned else dt.date.today()
+    return settings().today or dt.date.today()
 
 
 def upload_path(folder: Path, name: str) -> Path:
@@ -190,7 +189,7 @@ def build(folder: Path, outdir: Path, progress: Callable[[str], None]) -> Built:
             "pages": p.pages,
             "numbered": p.numbered,
             "items": p.items,
-            "private": p.path.parent.name == "private" or is_private(p.path.name),
+            "private": not p.public,
         }
         for p in result.packs
     ]

@@ -17,6 +17,7 @@ from asgiref.sync import async_to_sync
 from django.test import Client
 from django.urls import reverse
 
+from packbuilder.settings import settings as settings_
 from packbuilder.web import storage
 from packbuilder.web.models import AuditEntry, Build, LoginFailure, Meeting, Version
 
@@ -370,6 +371,7 @@ def test_meeting_page_lists_problems_by_file_sheet_and_cell(make_user, meeting, 
 
 def test_meetings_list_shows_deadline_days_left_and_status(make_user, meeting, monkeypatch):  # type: ignore[no-untyped-def]
     monkeypatch.setenv("PACKBUILDER_TODAY", "2020-02-24")
+    settings_.cache_clear()
     for f in EXAMPLE.iterdir():
         shutil.copy(f, storage.meeting_folder("m"))
     page = signed_in(make_user("ann")).get("/meetings/").content.decode()
@@ -464,10 +466,12 @@ def test_scheduled_builds_follow_the_build_due_rule(meeting, monkeypatch):  # ty
     for f in EXAMPLE.iterdir():
         shutil.copy(f, storage.meeting_folder("m"))
     monkeypatch.setenv("PACKBUILDER_TODAY", "2020-01-06")  # 35 working days before the deadline
+    settings_.cache_clear()
     (skipped,) = jobs.run_schedule()
     assert skipped.action == "skipped" and "working days away" in skipped.message
     assert not Version.objects.exists()
     monkeypatch.setenv("PACKBUILDER_TODAY", "2020-02-24")  # two working days before it
+    settings_.cache_clear()
     (built,) = jobs.run_schedule()
     assert built.action == "built", built.message
     version = Version.objects.get()
@@ -501,6 +505,7 @@ def test_a_build_interrupted_by_a_restart_fails_with_a_reason(make_user, meeting
 
 def test_meeting_page_says_how_the_deadline_follows(make_user, meeting, monkeypatch):  # type: ignore[no-untyped-def]
     monkeypatch.setenv("PACKBUILDER_TODAY", "2020-02-28")
+    settings_.cache_clear()
     for f in EXAMPLE.iterdir():
         shutil.copy(f, storage.meeting_folder("m"))
     page = signed_in(make_user("ann")).get("/meetings/m/").content.decode()
