@@ -121,7 +121,7 @@ def _docx(path: Path) -> str | None:
                 continue
             if external or re.match(r"^[a-z][a-z0-9+.-]*:|^\\\\", target, re.I):
                 what, advice = KINDS.get(kind, OTHER)
-                return f"{what} ({_shorten(target)}); {advice}"
+                return f"{what} ({_shorten(target)}); remove the link: {advice}"
     for name in _xml_parts(path, (".xml",)):
         if name.startswith("word/"):
             xml = _read(path, name)
@@ -143,7 +143,7 @@ def _file_attribute(xml: str) -> str | None:
     if m is None:
         return None
     what, advice = OTHER
-    return f"{what} ({_shorten(html.unescape(m.group(1)))}); {advice}"
+    return f"{what} ({_shorten(html.unescape(m.group(1)))}); remove the link: {advice}"
 
 
 _FIELD_TOKEN = re.compile(
@@ -196,7 +196,10 @@ def _odt(path: Path) -> str | None:
     for name in _xml_parts(path, (".xml",)):
         xml = _read(path, name)
         if re.search(r"<(?:\w+:)?dde-(?:connection-decl|source|link)\b", xml):
-            return f"reads data from another program or file (a DDE link); {KINDS['package'][1]}"
+            return (
+                "reads data from another program or file (a DDE link); remove the link: paste "
+                "the values instead"
+            )
         for m in re.finditer(
             r"<([\w:.-]+)\b([^>]*?)\bxlink:href\s*=\s*(?:\"([^\"]*)\"|'([^']*)')", xml
         ):
@@ -206,7 +209,7 @@ def _odt(path: Path) -> str | None:
                 continue
             if _outside_package(target, members):
                 what, advice = KINDS["image"] if "image" in element else OTHER
-                return f"{what} ({_shorten(target)}); {advice}"
+                return f"{what} ({_shorten(target)}); remove the link: {advice}"
     return None
 
 
@@ -257,7 +260,7 @@ _RTF_LINKS = {
 def _rtf(data: bytes) -> str | None:
     for word, what in _RTF_LINKS.items():
         if re.search(re.escape(word) + rb"(?![a-z])", data):
-            return f"{what}; embed or paste that content instead"
+            return f"{what}; remove the link: embed or paste that content instead"
     for m in re.finditer(rb"\\fldinst\b", data):
         chunk = data[m.end() : m.end() + 600].decode("latin-1").split("\\fldrslt")[0]
         # characters may be written as \'hh or \uN: decode them before reading the instruction

@@ -321,8 +321,8 @@ def _text(cell: sheets.Cell, what: str) -> str:
     text = sheets.text(cell)
     if len(text) > MAX_TEXT:
         raise InputError(
-            f"{what} is {len(text):,} characters long; a cell of the agenda holds at most "
-            f"{MAX_TEXT:,}: is it the right cell?",
+            f"{what} is {len(text):,} characters long; check the cell: a cell of the agenda holds "
+            f"at most {MAX_TEXT:,}",
             cell.source,
         )
     return text
@@ -462,7 +462,7 @@ def _supplement(cell: sheets.Cell) -> int:
     n = sheets.integer(cell, what)
     if not 1 <= n <= 99:
         raise InputError(
-            f"supplement {n} is not a supplement number; supplements are numbered 1, 2, 3 ...",
+            f"supplement {n} is not a supplement number; number the supplements 1, 2, 3 ...",
             cell.source,
         )
     return n

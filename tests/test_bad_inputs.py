@@ -158,7 +158,7 @@ CASES = [
         "paper",
         f"{NAME}/docx-linked-image.docx",
         "links to an image outside the meeting folder (file:///etc/packbuilder-outside/secret.png)"
-        "; embed the image instead",
+        "; remove the link: embed the image instead",
     ),
     Case(
         "docx-includepicture-field.docx",

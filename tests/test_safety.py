@@ -356,7 +356,7 @@ def test_linked_image_outside_the_folder_never_reaches_the_pack(tmp_path: Path) 
     assert result.returncode == 1, result.stderr
     assert result.stderr.splitlines() == [
         f"error: {NAME}/report.docx: links to an image outside the meeting folder "
-        f"({outside.as_uri()}); embed the image instead"
+        f"({outside.as_uri()}); remove the link: embed the image instead"
     ]
     packs = list((tmp_path / "out").rglob("*.pdf")) if (tmp_path / "out").exists() else []
     assert packs == []
