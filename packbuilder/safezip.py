@@ -17,6 +17,7 @@ import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 from packbuilder.errors import InputError, Source
 
@@ -87,22 +88,23 @@ def _inflate_all(
     for info in infos:
         sheet = info.filename.startswith("xl/worksheets/")
         tail = b""
-        for chunk in _inflate(zf, info):
-            total += len(chunk)
-            if _is_xml(info.filename):
-                xml += len(chunk)
-            if total > MAX_UNZIPPED_BYTES or xml > max_xml:
-                raise TooBig
-            if sheet:
-                cells += len(_CELL.findall(chunk))
-                if cells > MAX_CELLS:
-                    raise InputError(
-                        f"this workbook has more than {MAX_CELLS:,} filled cells (a meeting's "
-                        "workbook has hundreds); is it the right file? Delete what the meeting "
-                        "does not need and save it again",
-                        src,
-                    )
-                tail = _check_merges(tail + chunk, src)
+        with zf.open(info) as fh:
+            for chunk in _chunks(fh):
+                total += len(chunk)
+                if _is_xml(info.filename):
+                    xml += len(chunk)
+                if total > MAX_UNZIPPED_BYTES or xml > max_xml:
+                    raise TooBig
+                if sheet:
+                    cells += len(_CELL.findall(chunk))
+                    if cells > MAX_CELLS:
+                        raise InputError(
+                            f"this workbook has more than {MAX_CELLS:,} filled cells (a meeting's "
+                            "workbook has hundreds); is it the right file? Delete what the meeting "
+                            "does not need and save it again",
+                            src,
+                        )
+                    tail = _check_merges(tail + chunk, src)
 
 
 def _check_merges(data: bytes, src: Source) -> bytes:
@@ -130,10 +132,11 @@ def _is_xml(name: str) -> bool:
     return name.lower().endswith((".xml", ".rels", ".vml"))
 
 
-def _inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
-    with zf.open(info) as fh:
-        while chunk := fh.read(CHUNK):
-            yield chunk
+def _chunks(fh: IO[bytes]) -> Iterator[bytes]:
+    """An opened member's bytes in chunks; the caller's `with` closes it, even when it stops
+    early at a cap."""
+    while chunk := fh.read(CHUNK):
+        yield chunk
 
 
 def read_member(path: Path, name: str, cap: int = MAX_XML_BYTES) -> bytes | None:
@@ -148,10 +151,11 @@ def read_member(path: Path, name: str, cap: int = MAX_XML_BYTES) -> bytes | None
         except KeyError:
             return None
         out = bytearray()
-        for chunk in _inflate(zf, info):
-            out += chunk
-            if len(out) > cap:
-                raise TooBig
+        with zf.open(info) as fh:
+            for chunk in _chunks(fh):
+                out += chunk
+                if len(out) > cap:
+                    raise TooBig
         return bytes(out)
 
 
@@ -172,7 +176,8 @@ def content_digest(path: Path, skip: tuple[str, ...] = ()) -> str:
             if info.filename.startswith(skip) or info.is_dir():
                 continue
             h.update(info.filename.encode() + b"\0")
-            for chunk in _inflate(zf, info):
-                h.update(chunk)
+            with zf.open(info) as fh:
+                for chunk in _chunks(fh):
+                    h.update(chunk)
             h.update(b"\0")
     return h.hexdigest()
