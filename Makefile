@@ -5,8 +5,9 @@ BIN    := $(VENV)/bin
 MEETING ?= inputs/2020-03-05-safer-plymouth
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian/Ubuntu packages: LibreOffice Writer without a GUI, metric-compatible fonts,
-# poppler (pdftoppm, to look at pages) and qpdf (the benchmark's plain recipe).
-APT_PACKAGES := libreoffice-writer-nogui fonts-liberation fonts-liberation2 fonts-dejavu-core poppler-utils qpdf
+# poppler (pdftoppm, to look at pages), qpdf (the benchmark's plain recipe) and python3-uno
+# (LibreOffice's Python bridge, for the warm converter's helper: docs/warm-converter.md).
+APT_PACKAGES := libreoffice-writer-nogui fonts-liberation fonts-liberation2 fonts-dejavu-core poppler-utils qpdf python3-uno
 # The web page: Chromium and its driver for the browser tests; Node.js and npm (only where missing)
 # for the front-end packages in package.json (GOV.UK Frontend, htmx, axe-core, sass).
 WEB_APT_PACKAGES := chromium chromium-driver
@@ -22,7 +23,7 @@ setup: system venv  ## install LibreOffice, fonts and the virtualenv (idempotent
 
 system:
 	@if ! command -v soffice >/dev/null || ! command -v pdftoppm >/dev/null || ! command -v qpdf >/dev/null \
-	   || ! fc-list | grep -qi 'Liberation Sans'; then \
+	   || ! fc-list | grep -qi 'Liberation Sans' || ! /usr/bin/python3 -c 'import uno' 2>/dev/null; then \
 	  echo "Installing system packages: $(APT_PACKAGES)"; \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $(APT_PACKAGES); \
@@ -73,7 +74,7 @@ lint: venv  ## ruff and mypy
 	$(BIN)/ruff check packbuilder tests bench tools
 	$(BIN)/mypy
 
-bench: setup  ## benchmark against the plain soffice + qpdf recipe; writes bench/results.md
+bench: setup  ## benchmark vs the plain recipe at 1,000-4,000 pages (BENCH_QUICK=1, BENCH_PAGES, BENCH_RUNS); writes bench/results.md
 	$(BIN)/python -m bench.run
 
 fuzz: venv  ## fuzz inputs (FUZZ_SECONDS, default 300), kill builds at random (KILL_SECONDS, 45)

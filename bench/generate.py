@@ -1,10 +1,17 @@
-"""The benchmark's meeting: 12 items, 10 officers' Word reports, about 1,000 appendix pages.
+"""The benchmark's meeting: Word reports and appendix PDFs, at any size, with an exempt item.
 
 A large pack is mostly appendices that arrive as PDFs: strategies full of text, data tables, pages
 of photographs and charts, landscape spreadsheets. We make each kind as a Word document and convert
 it once with LibreOffice, as its author would have; the PDFs are kept in ``bench/work/appendices``
 so that regenerating the meeting never re-measures their conversion. The Word reports (2 to 30
 pages) stay Word documents: converting them is part of every build.
+
+The base meeting has 12 items, 10 reports and about 1,050 appendix pages (about 1,230 pages in the
+pack); one item is exempt (a Part II item), so every build makes a public pack and a private one.
+`make_meeting(pages)` grows it to about `pages` pages as a larger meeting grows: more items, each a
+report with its appendices, cycling through the base meeting's papers (copies under new names, so
+every paper is read and copied on its own). Grown meetings are 1,000, 2,000 and 4,000 pages in the
+benchmark.
 
 Everything is deterministic (a seeded random generator), so two machines measure the same meeting.
 """
@@ -118,7 +125,7 @@ REPORTS = [
     ("Partnership restructure.docx", 3),
 ]
 
-# (title, papers) for the 12 agenda items; numbers index REPORTS and APPENDICES_SPEC
+# (title, reports, appendices) for the 12 agenda items; numbers index REPORTS and APPENDICES_SPEC
 ITEMS: list[tuple[str, list[int], list[int]]] = [
     ("Apologies and declarations of interest", [], []),
     ("Minutes of the last meeting", [0], []),
@@ -134,7 +141,14 @@ ITEMS: list[tuple[str, list[int], list[int]]] = [
     ("Date of the next meeting", [], []),
 ]
 
-# The cell the rebuild benchmark changes: item 4's purpose, column D of the Agenda sheet
+# The Part II item: the public pack leaves its papers out, the private pack has them all
+EXEMPT_ITEM = "Domestic abuse services review"
+EXEMPT_PARAGRAPH = 3
+# Items that may repeat when the meeting grows (the ones with papers)
+GROWABLE = [i for i, (_, reports, apps) in enumerate(ITEMS) if reports or apps]
+
+# The cell the rebuild benchmark changes: item 4's purpose, column D of the Agenda sheet, which the
+# frontsheet prints
 CHANGED_CELL = ("Agenda", "D5")
 
 
@@ -307,11 +321,15 @@ def meeting_workbook(path: Path, items: list[tuple[str, list[str]]]) -> None:
     ]:
         ws.append(row)
     ag = wb.create_sheet("Agenda")
-    ag.append(["Item", "Title", "Lead", "Purpose", "Time allowed", "Papers", "Status"])
+    ag.append(
+        ["Item", "Title", "Lead", "Purpose", "Time allowed", "Papers", "Status", "Exempt paragraph"]
+    )
+    last = len(items)
     for n, (title, papers) in enumerate(items, start=1):
         purpose = f"To consider the {title.lower()} and agree the recommendations."
-        status = None if papers or n in (1, 12) else "verbal"
-        ag.append([n, title, "AM", purpose, 10, "\n".join(papers) or None, status])
+        status = None if papers or n in (1, last) else "verbal"
+        exempt = EXEMPT_PARAGRAPH if title.startswith(EXEMPT_ITEM) else None
+        ag.append([n, title, "AM", purpose, 10, "\n".join(papers) or None, status, exempt])
     wb.save(path)
 
 
@@ -325,22 +343,74 @@ def set_changed_cell(meeting: Path, value: str) -> None:
     wb.save(meeting / "meeting.xlsx")
 
 
-def make_meeting() -> Path:
-    """(Re)write bench/work/meeting: meeting.xlsx, the Word reports and the appendix PDFs."""
-    appendices = make_appendices()
-    if MEETING.exists():
-        shutil.rmtree(MEETING)
-    MEETING.mkdir(parents=True)
-    for i, (name, pages) in enumerate(REPORTS):
-        report_docx(name, pages, MEETING / name, seed=i)
-    for pdf in appendices:
-        shutil.copyfile(pdf, MEETING / pdf.name)
-    items = [
-        (title, [REPORTS[r][0] for r in reports] + [appendices[a].name for a in apps])
-        for title, reports, apps in ITEMS
+def _copy_name(name: str, copy: int) -> str:
+    """The file name of the `copy`th copy of a paper (the first keeps its name)."""
+    if copy == 0:
+        return name
+    stem, dot, ext = name.rpartition(".")
+    return f"{stem} (part {copy + 1}).{ext}"
+
+
+def plan_items(
+    pages: int | None, appendix_pages: list[int]
+) -> list[tuple[str, list[int], list[int], int]]:
+    """The agenda as (title, reports, appendices, copy).
+
+    The base meeting when `pages` is None. Otherwise: the items with papers, in order and then
+    again as further copies, until the meeting has about `pages` pages; the Part II item last, as
+    councils take them (after the press and public are excluded); apologies first and the date of
+    the next meeting at the end, as in the base meeting."""
+    if pages is None:
+        return [(title, reports, apps, 0) for title, reports, apps in ITEMS]
+
+    def size(reports: list[int], apps: list[int]) -> int:
+        return sum(REPORTS[r][1] for r in reports) + sum(appendix_pages[a] for a in apps)
+
+    cycle = [ITEMS[i] for i in GROWABLE if ITEMS[i][0] != EXEMPT_ITEM]
+    exempt = next(item for item in ITEMS if item[0] == EXEMPT_ITEM)
+    body: list[tuple[str, list[int], list[int], int]] = []
+    total, n = size(exempt[1], exempt[2]), 0
+    while total < pages * 0.97:
+        title, reports, apps = cycle[n % len(cycle)]
+        copy = n // len(cycle)
+        body.append((f"{title} (part {copy + 1})" if copy else title, reports, apps, copy))
+        total += size(reports, apps)
+        n += 1
+    first, last = ITEMS[0], ITEMS[-1]
+    return [
+        (first[0], [], [], 0),
+        *body,
+        (exempt[0], exempt[1], exempt[2], 0),
+        (last[0], [], [], 0),
     ]
-    meeting_workbook(MEETING / "meeting.xlsx", items)
-    return MEETING
+
+
+def make_meeting(pages: int | None = None, folder: Path = MEETING) -> Path:
+    """(Re)write `folder`: meeting.xlsx, the Word reports and the appendix PDFs, grown to about
+    `pages` pages (the base meeting when None)."""
+    appendices = make_appendices()
+    counts = [len(PdfReader(p).pages) for p in appendices]
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    items = []
+    for title, reports, apps, copy in plan_items(pages, counts):
+        names = []
+        for r in reports:
+            name = _copy_name(REPORTS[r][0], copy)
+            if not (folder / name).exists():
+                report_docx(
+                    name.removesuffix(".docx"), REPORTS[r][1], folder / name, seed=r + 1000 * copy
+                )
+            names.append(name)
+        for a in apps:
+            name = _copy_name(appendices[a].name, copy)
+            if not (folder / name).exists():
+                shutil.copyfile(appendices[a], folder / name)
+            names.append(name)
+        items.append((title, names))
+    meeting_workbook(folder / "meeting.xlsx", items)
+    return folder
 
 
 def input_pdfs(meeting: Path) -> list[Path]:
@@ -352,5 +422,7 @@ def appendix_pages(meeting: Path) -> int:
 
 
 if __name__ == "__main__":
-    folder = make_meeting()
+    import sys
+
+    folder = make_meeting(int(sys.argv[1]) if len(sys.argv) > 1 else None)
     print(f"{folder}: {appendix_pages(folder)} appendix pages")

@@ -1,34 +1,36 @@
-"""The benchmark: packbuilder against the plain recipe a user would script, side by side.
+"""The benchmark: packbuilder against the plain recipe a user would script, side by side, as the
+meeting grows.
 
-Three ways of making the same ~1,000-page pack from the same meeting folder, run alternately so
-that whatever else the machine is doing affects all three alike:
+For each meeting size (1,000, 2,000 and 4,000 pages by default; a meeting with a Part II item, so
+a public pack and a private one), these are run alternately, so that whatever else the machine is
+doing affects them alike:
 
 (a) ``packbuilder build`` cold: an empty conversion cache, no LibreOffice running;
-(b) ``packbuilder build`` again after one cell of meeting.xlsx changed (an item's purpose, which is
-    printed on the frontsheet), with the cache of the previous builds;
+(b) ``packbuilder build`` again after one frontsheet cell of meeting.xlsx changed (an item's
+    purpose), with the cache of the previous builds;
 (c) the plain recipe: ``soffice --headless --convert-to pdf`` once per Word file (a process each,
-    as a shell loop would), then ``qpdf --empty --pages ... --`` to merge everything in agenda
-    order. It has no frontsheet, no page stamps, no fillers and no bookmarks, so it is a lower
-    bound on real work.
+    as a shell loop would), then ``qpdf --empty --pages ... --`` twice: the public merge (papers of
+    the items that are not exempt) and the private one (every paper). It has no frontsheet, no page
+    stamps, no fillers and no bookmarks, so it is a lower bound on real work;
+(wa) and (wb): (a) and (b) by a long-running caller holding a warm converter
+    (`bench/warm_caller.py`, docs/warm-converter.md) instead of the command.
 
 Each run's wall time and the peak memory of its whole process tree (the sum of the resident set
 sizes of every process under it, LibreOffice included, sampled from /proc) are recorded; medians
-and min-max go to ``bench/results.md`` with the machine, the date and the targets met or missed.
-Where a target is missed, the stages of one in-process build are timed and a cProfile of the
-rebuild says what limits it.
+and min-max go to ``bench/results.md``, and the growth to ``bench/growth.png``.
 
-Run: ``make bench`` (or ``.venv/bin/python -m bench.run --runs 3``).
+Run: ``make bench``. Settable by environment variables (or the same options on the command line):
+``BENCH_PAGES`` (sizes, default ``1000,2000,4000``), ``BENCH_RUNS`` (runs of each, default 3) and
+``BENCH_QUICK=1`` (1,000 pages, one run, no stage timing: to check the harness in a few minutes).
 """
 
 from __future__ import annotations
 
 import argparse
-import cProfile
 import datetime as dt
-import io
+import json
 import os
 import platform
-import pstats
 import shutil
 import statistics
 import subprocess
@@ -36,20 +38,30 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench import generate
 
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = Path(__file__).resolve().parent / "results.md"
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results.md"
+CHART = HERE / "growth.png"
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
-TARGET_COLD = 0.35  # (a) / (c)
-TARGET_REBUILD = 0.10  # (b) / (c)
-TARGET_MEMORY_MB = 600
-TARGET_SIZE = 1.10  # pack bytes / sum of the input PDFs' bytes
+TARGET_COLD = 0.30  # (a) / (c) at 1,000 pages
+TARGET_REBUILD = 0.05  # (b) / (c) at 1,000 pages
+TARGET_REBUILD_GROWTH = 1.5  # (b) at 4,000 pages / (b) at 1,000 pages
+TARGET_MEMORY_MB = 600  # at 4,000 pages
+TARGET_SIZE = 1.05  # each pack's bytes / its input PDFs' bytes
+
+CONTENDERS = {
+    "a": "(a) packbuilder, cold (command, empty cache)",
+    "b": "(b) packbuilder, rebuild after one frontsheet cell (command)",
+    "c": "(c) plain recipe: soffice per Word file + qpdf (public and private merges)",
+    "wa": "(wa) as (a), by a long-running caller with the warm converter",
+    "wb": "(wb) as (b), by a long-running caller with the warm converter",
+}
 
 
 # --- peak memory of a process tree ---------------------------------------------------------------
@@ -139,18 +151,25 @@ def measure(cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None 
     return Run(seconds, peak)
 
 
-# --- the three contenders ------------------------------------------------------------------------
+# --- the contenders ------------------------------------------------------------------------------
 
 
-def agenda_order(meeting: Path) -> list[Path]:
-    """Every paper in the order the pack prints them (the order the recipe's qpdf merges them)."""
+@dataclass(frozen=True)
+class Paper:
+    path: Path
+    exempt: bool
+
+
+def agenda_order(meeting: Path) -> list[Paper]:
+    """Every paper in the order the packs print them, and whether its item is exempt."""
     from openpyxl import load_workbook
 
     ws = load_workbook(meeting / "meeting.xlsx", read_only=True)["Agenda"]
     rows = list(ws.iter_rows(values_only=True))
-    col = [str(h).lower() for h in rows[0]].index("papers")
+    heads = [str(h).lower() for h in rows[0]]
+    col, ex = heads.index("papers"), heads.index("exempt paragraph")
     return [
-        meeting / name.strip()
+        Paper(meeting / name.strip(), bool(row[ex]))
         for row in rows[1:]
         if row[col]
         for name in str(row[col]).splitlines()
@@ -160,62 +179,114 @@ def agenda_order(meeting: Path) -> list[Path]:
 
 RECIPE = r"""
 set -e
-conv="$1"; out="$2"; profile="$3"; shift 3
-# one LibreOffice per Word file, as a shell loop over *.docx would
-for f in "$@"; do
+conv="$1"; public="$2"; private="$3"; profile="$4"; shift 4
+# one LibreOffice per Word file, as a shell loop over *.docx would; each argument is P:path (a
+# public paper) or X:path (an exempt one)
+for a in "$@"; do
+  f="${a#?:}"
   case "$f" in *.docx) soffice -env:UserInstallation="$profile" --headless --convert-to pdf \
                          --outdir "$conv" "$f" >/dev/null 2>&1 ;; esac
 done
-pages=()
-for f in "$@"; do
-  case "$f" in *.docx) b="${f##*/}"; pages+=("$conv/${b%.docx}.pdf") ;; *) pages+=("$f") ;; esac
+all=(); pub=()
+for a in "$@"; do
+  f="${a#?:}"
+  case "$f" in *.docx) b="${f##*/}"; f="$conv/${b%.docx}.pdf" ;; esac
+  all+=("$f")
+  case "$a" in P:*) pub+=("$f") ;; esac
 done
-qpdf --empty --pages "${pages[@]}" -- "$out"
+qpdf --empty --pages "${pub[@]}" -- "$public"
+qpdf --empty --pages "${all[@]}" -- "$private"
 """
+
+
+class WarmCaller:
+    """`bench/warm_caller.py` in a process of its own: one warm converter for every request."""
+
+    def __init__(self, work: Path) -> None:
+        # its LibreOffice profile in the benchmark's folder, not the user's cache
+        env = dict(os.environ, PACKBUILDER_CACHE=str(work / "warm-caller"))
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "bench.warm_caller"],
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        self._answer()
+
+    def _answer(self) -> dict[str, float]:
+        assert self.proc.stdout is not None
+        line = self.proc.stdout.readline()
+        if not line:
+            raise SystemExit("the warm caller (bench/warm_caller.py) died; run it alone to see why")
+        return json.loads(line)  # type: ignore[no-any-return]
+
+    def build(self, meeting: Path, out: Path, cache: Path) -> Run:
+        assert self.proc.stdin is not None
+        sampler = PeakSampler(self.proc.pid)
+        started = time.perf_counter()
+        sampler.start()
+        self.proc.stdin.write(
+            json.dumps({"meeting": str(meeting), "out": str(out), "cache": str(cache)}) + "\n"
+        )
+        self.proc.stdin.flush()
+        self._answer()
+        seconds = time.perf_counter() - started
+        return Run(seconds, sampler.stop())
+
+    def close(self) -> None:
+        if self.proc.stdin is not None:
+            self.proc.stdin.close()
+        self.proc.wait(timeout=60)
+        if self.proc.stdout is not None:
+            self.proc.stdout.close()
 
 
 @dataclass
 class Bench:
+    pages: int
     meeting: Path
     work: Path
     runs: int
-    results: dict[str, list[Run]] = field(
-        default_factory=lambda: {"a": [], "a1": [], "b": [], "c": []}
-    )
+    caller: WarmCaller
+    results: dict[str, list[Run]] = field(default_factory=lambda: {k: [] for k in CONTENDERS})
 
-    def packbuilder(self, cache: Path, out: Path, processes: str = "") -> Run:
+    def packbuilder(self, cache: Path, out: Path) -> Run:
         env = dict(os.environ, PACKBUILDER_CACHE=str(cache))
-        env.pop("PACKBUILDER_CONVERT_PROCESSES", None)
-        if processes:
-            env["PACKBUILDER_CONVERT_PROCESSES"] = processes
-        cmd = [
-            sys.executable,
-            "-m",
-            "packbuilder",
-            "build",
-            str(self.meeting),
-            "--output",
-            str(out),
-            "--quiet",
-        ]
-        return measure(cmd, env=env, cwd=ROOT)
+        cmd = [sys.executable, "-m", "packbuilder", "build", str(self.meeting)]
+        return measure([*cmd, "--output", str(out), "--quiet"], env=env, cwd=ROOT)
 
-    def cold(self, n: int, processes: str = "") -> Run:
-        cache = self.work / f"cache-cold-{n}"
+    def _fresh(self, name: str) -> Path:
+        cache = self.work / name
         shutil.rmtree(cache, ignore_errors=True)
         cache.mkdir()
+        return cache
+
+    def cold(self, n: int) -> Run:
+        cache = self._fresh("cache-cold")
+        shutil.rmtree(self.work / "out-cold", ignore_errors=True)
         try:
-            return self.packbuilder(cache, self.work / "out-cold", processes)
+            return self.packbuilder(cache, self.work / "out-cold")
         finally:
             shutil.rmtree(cache, ignore_errors=True)
 
-    def cold_one_process(self, n: int) -> Run:
-        """(a) with every Word file converted by one LibreOffice: what the second process buys."""
-        return self.cold(n, processes="1")
-
     def rebuild(self, n: int) -> Run:
+        # a new value each time: an unchanged pack is not rewritten
         generate.set_changed_cell(self.meeting, f"To agree the assessment (revision {n}).")
         return self.packbuilder(self.work / "cache-rebuild", self.work / "out-rebuild")
+
+    def warm_cold(self, n: int) -> Run:
+        cache = self._fresh("cache-warm-cold")
+        shutil.rmtree(self.work / "out-warm-cold", ignore_errors=True)
+        try:
+            return self.caller.build(self.meeting, self.work / "out-warm-cold", cache)
+        finally:
+            shutil.rmtree(cache, ignore_errors=True)
+
+    def warm_rebuild(self, n: int) -> Run:
+        generate.set_changed_cell(self.meeting, f"To agree the assessment (warm revision {n}).")
+        return self.caller.build(self.meeting, self.work / "out-warm", self.work / "cache-warm")
 
     def recipe(self, n: int) -> Run:
         conv = self.work / "recipe-pdfs"
@@ -223,39 +294,85 @@ class Bench:
         conv.mkdir()
         # a user's LibreOffice profile exists already; the warm-up run made this one
         profile = (self.work / "recipe-profile").as_uri()
-        cmd = [
-            "bash",
-            "-c",
-            RECIPE,
-            "recipe",
-            str(conv),
-            str(self.work / "recipe.pdf"),
-            profile,
-            *map(str, agenda_order(self.meeting)),
-        ]
-        return measure(cmd)
+        papers = [f"{'X' if p.exempt else 'P'}:{p.path}" for p in agenda_order(self.meeting)]
+        public, private = self.work / "recipe-public.pdf", self.work / "recipe-private.pdf"
+        return measure(
+            ["bash", "-c", RECIPE, "recipe", str(conv), str(public), str(private), profile, *papers]
+        )
 
     def warm_up(self) -> None:
-        """One untimed run of each: disk caches, the recipe's profile, the rebuild cache."""
-        shutil.rmtree(self.work / "cache-rebuild", ignore_errors=True)
+        """One untimed run of the recipe and of each rebuild: disk caches, the recipe's profile,
+        the rebuild caches."""
+        for name in ("cache-rebuild", "cache-warm"):
+            self._fresh(name)
         self.recipe(0)
         self.packbuilder(self.work / "cache-rebuild", self.work / "out-rebuild")
+        self.caller.build(self.meeting, self.work / "out-warm", self.work / "cache-warm")
 
-    def run(self, say: Callable[[str], None]) -> None:
+    def run(self, say) -> None:  # type: ignore[no-untyped-def]
         self.warm_up()
+        steps = {
+            "a": self.cold,
+            "b": self.rebuild,
+            "c": self.recipe,
+            "wa": self.warm_cold,
+            "wb": self.warm_rebuild,
+        }
         for n in range(1, self.runs + 1):
-            for key, fn in (
-                ("a", self.cold),
-                ("b", self.rebuild),
-                ("c", self.recipe),
-                ("a1", self.cold_one_process),
-            ):
+            for key, fn in steps.items():
                 r = fn(n)
                 self.results[key].append(r)
-                say(f"run {n} ({key}): {r.seconds:.2f} s, peak {r.peak_bytes / 2**20:.0f} MB")
+                say(
+                    f"{self.pages} pages, run {n} ({key}): {r.seconds:.2f} s, "
+                    f"peak {r.peak_bytes / 2**20:.0f} MB"
+                )
+
+    def median(self, key: str) -> float:
+        return statistics.median(r.seconds for r in self.results[key])
+
+    def peak(self, key: str) -> float:
+        return statistics.median(r.peak_bytes for r in self.results[key]) / 2**20
 
 
-# --- sizes, machine, profile ---------------------------------------------------------------------
+@dataclass
+class Sizes:
+    """What one size made: pages and bytes of each pack, and of the inputs each was made from."""
+
+    pages: dict[str, int]
+    bytes: dict[str, int]
+
+    def ratio(self, pack: str) -> float:
+        return self.bytes[pack] / self.bytes[f"{pack} inputs"]
+
+
+def measure_sizes(b: Bench) -> Sizes:
+    papers = agenda_order(b.meeting)
+    converted = {p.stem: p for p in (b.work / "recipe-pdfs").glob("*.pdf")}
+
+    def pdf_of(paper: Paper) -> Path:
+        return converted[paper.path.stem] if paper.path.suffix == ".docx" else paper.path
+
+    public = next((b.work / "out-cold" / "public").glob("*.pdf"))
+    private = next((b.work / "out-cold" / "private").glob("*.pdf"))
+    size = {
+        "public": public.stat().st_size,
+        "private": private.stat().st_size,
+        "public inputs": sum(pdf_of(p).stat().st_size for p in papers if not p.exempt),
+        "private inputs": sum(pdf_of(p).stat().st_size for p in papers),
+        "recipe public": (b.work / "recipe-public.pdf").stat().st_size,
+        "recipe private": (b.work / "recipe-private.pdf").stat().st_size,
+    }
+    pages = {
+        "public": pdf_pages(public),
+        "private": pdf_pages(private),
+        "recipe private": pdf_pages(b.work / "recipe-private.pdf"),
+        "word reports": sum(1 for p in papers if p.path.suffix == ".docx"),
+        "appendices": sum(1 for p in papers if p.path.suffix == ".pdf"),
+    }
+    return Sizes(pages, size)
+
+
+# --- sizes, machine, stages ---------------------------------------------------------------------
 
 
 def pdf_pages(path: Path) -> int:
@@ -316,95 +433,70 @@ def stage_times(meeting: Path, cache: Path | None) -> list[tuple[str, float]]:
     return stages
 
 
-def median_stages(runs: list[list[tuple[str, float]]]) -> list[tuple[str, float]]:
-    return [(name, statistics.median(dict(r)[name] for r in runs)) for name, _ in runs[0]]
-
-
-def rebuild_stages(meeting: Path, cache: Path, runs: int = 5) -> list[tuple[str, float]]:
-    """Median stages of in-process rebuilds."""
-    return median_stages([stage_times(meeting, cache) for _ in range(runs)])
-
-
-def profile_rebuild(meeting: Path, cache: Path) -> tuple[str, int]:
-    """The top functions of a rebuild by cumulative and own time; how often a PDF was opened."""
-    from packbuilder.build import build
-    from packbuilder.convert import CachingConverter, LibreOffice
-
-    generate.set_changed_cell(meeting, f"To agree the assessment (profiled {time.time()}).")
-    prof = cProfile.Profile()
-    with tempfile.TemporaryDirectory() as out:
-        prof.enable()
-        build(meeting, Path(out), converter=CachingConverter(LibreOffice(), cache))
-        prof.disable()
-    buf = io.StringIO()
-    stats = pstats.Stats(prof, stream=buf)
-    stats.sort_stats("cumulative").print_stats("packbuilder/", 16)
-    stats.sort_stats("tottime").print_stats(8)
-    lines = [
-        line
-        for line in buf.getvalue().splitlines()
-        if line.strip() and not line.startswith(("   Ordered by", "Ordered"))
-    ]
-    opens = sum(
-        v[1]
-        for k, v in stats.stats.items()  # type: ignore[attr-defined]
-        if k[2] == "open_pdf"
-    )
-    return "\n".join(lines), opens
-
-
 # --- the report ----------------------------------------------------------------------------------
 
 
-def _stage(stages: list[tuple[str, float]], prefix: str) -> float:
-    return sum(secs for name, secs in stages if name.startswith(prefix))
+def chart(benches: list[Bench], path: Path) -> None:
+    """Time and peak memory against pages, one line per contender: black, told apart by line style
+    and marker so that it reads in black and white."""
+    import matplotlib
 
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
 
-def analysis(b: Bench, stages: dict[str, list[tuple[str, float]]], opens: int, papers: int) -> str:
-    """What limits the build now, from this run's numbers, and what would take it further."""
-    med_a = statistics.median(r.seconds for r in b.results["a"])
-    med_b = statistics.median(r.seconds for r in b.results["b"])
-    med_a1 = statistics.median(r.seconds for r in b.results["a1"])
-    peak_a = statistics.median(r.peak_bytes for r in b.results["a"]) / 2**20
-    peak_a1 = statistics.median(r.peak_bytes for r in b.results["a1"]) / 2**20
-    cold, warm = stages["cold"], stages["rebuild"]
-    total = sum(s for _, s in warm)
-    checking, assembly = _stage(warm, "checking"), _stage(warm, "assembling")
-    return "\n".join(
-        [
-            "## What limits it, and what would take it further",
-            "",
-            "How the build meets the targets: every Word document of a build goes through one or two "
-            "LibreOffice processes; a content-keyed cache skips documents converted before; "
-            "`packbuilder build` starts LibreOffice before it imports the rest and checks the inputs, "
-            "and the first conversion hands its documents to that instance; the frontsheets, which "
-            "need only page counts, are converted while the numbered pages are assembled; pikepdf "
-            "(qpdf) copies and stamps the pages and writes the pack.",
-            "",
-            f"- **Rebuild.** In-process it takes {total:.2f} s: checking the inputs {checking:.2f} s "
-            f"(pypdf reads each appendix once, {opens} opens for {papers} papers in the profile), "
-            f"then the frontsheet's conversion, which the assembly of the numbered pages overlaps "
-            f"({assembly:.2f} s until both are done). Run as a command it took {med_b:.2f} s, "
-            f"{med_b - total:.2f} s more: Python's start-up, imports (~0.3 s: pypdf, pikepdf, docxtpl, "
-            "openpyxl) and exit. LibreOffice's start is now mostly hidden behind those.",
-            "- What would take a rebuild further is a converter kept running between builds "
-            "(LibreOffice listening on a pipe, driven through UNO: python3-uno or unoserver), holding "
-            "~250 MB between builds, and checking appendices by their hash instead of re-reading "
-            "them when they have not changed since the last build.",
-            f"- **Cold build.** Converting the 10 Word documents takes "
-            f"{_stage(cold, 'converting'):.2f} s, LibreOffice's own work, and is the floor; "
-            f"assembling {_stage(cold, 'assembling'):.2f} s.",
-            f"- **Two LibreOffice processes.** (a) splits the 10 Word files between two processes; "
-            f"(a1), one process, took {med_a1:.2f} s against {med_a:.2f} s, median peak memory "
-            f"{peak_a1:.0f} MB against {peak_a:.0f} MB. LibreOffice converts on one core, so on an "
-            "idle 2-core machine the second process should pay; on this shared machine the "
-            "difference has swung either way between runs (other work takes the second core).",
-            "- Memory and size are within their targets: qpdf keeps each source's shared resources "
-            "shared and writes object streams, and the stamps add a few hundred bytes a page. The "
-            "peak is Python holding the parsed pages while LibreOffice runs beside it.",
-            "",
-        ]
+    styles = {
+        "a": ("-", "o"),
+        "b": ("--", "s"),
+        "c": (":", "^"),
+        "wa": ("-.", "D"),
+        "wb": ((0, (5, 1, 1, 1, 1, 1)), "v"),
+    }
+    x = [b.pages for b in benches]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 5))
+    for key, (line, marker) in styles.items():
+        label = CONTENDERS[key].split(" (command")[0].split(":")[0]
+        left.plot(
+            x,
+            [b.median(key) for b in benches],
+            color="black",
+            linestyle=line,
+            marker=marker,
+            markerfacecolor="white",
+            label=label,
+        )
+        right.plot(
+            x,
+            [b.peak(key) for b in benches],
+            color="black",
+            linestyle=line,
+            marker=marker,
+            markerfacecolor="white",
+            label=label,
+        )
+    right.axhline(TARGET_MEMORY_MB, color="grey", linewidth=0.8)
+    right.annotate(
+        f"target {TARGET_MEMORY_MB} MB",
+        (x[0], TARGET_MEMORY_MB),
+        xytext=(0, 4),
+        textcoords="offset points",
+        fontsize=8,
+        color="black",
     )
+    for ax, title, unit in (
+        (left, "Wall time (median)", "seconds"),
+        (right, "Peak memory of the process tree (median)", "MB"),
+    ):
+        ax.set_title(title, fontsize=10)
+        ax.set_xlabel("pages in the meeting (target size)")
+        ax.set_ylabel(unit)
+        ax.set_xticks(x)
+        ax.set_ylim(bottom=0)
+        ax.grid(True, color="0.85", linewidth=0.5)
+    handles, labels = left.get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=3, fontsize=8, frameon=False)
+    fig.tight_layout(rect=(0, 0.12, 1, 1))
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
 
 
 def _fmt(runs: list[Run]) -> tuple[str, str]:
@@ -420,101 +512,198 @@ def _mark(ok: bool) -> str:
     return "**met**" if ok else "**missed**"
 
 
+def targets(benches: list[Bench], sizes: dict[int, Sizes]) -> list[str]:
+    by = {b.pages: b for b in benches}
+    small, large = min(by), max(by)
+    s, big = by[small], by[large]
+    ratio_a, ratio_b = s.median("a") / s.median("c"), s.median("b") / s.median("c")
+    peak = max(r.peak_bytes for k in ("a", "b") for r in big.results[k]) / 2**20
+    worst = max(
+        (sz.ratio(pack), pages, pack)
+        for pages, sz in sizes.items()
+        for pack in ("public", "private")
+    )
+    rows = [
+        "| target | measured | |",
+        "|---|---|---|",
+        f"| cold build (a) <= {TARGET_COLD} x recipe (c) at {small:,} pages | {ratio_a:.2f} | "
+        f"{_mark(ratio_a <= TARGET_COLD)} |",
+        f"| rebuild (b) <= {TARGET_REBUILD} x recipe (c) at {small:,} pages | {ratio_b:.3f} | "
+        f"{_mark(ratio_b <= TARGET_REBUILD)} |",
+    ]
+    if large != small:
+        growth = big.median("b") / s.median("b")
+        rows.append(
+            f"| rebuild (b) at {large:,} pages <= {TARGET_REBUILD_GROWTH} x at {small:,} "
+            f"| {growth:.2f} | {_mark(growth <= TARGET_REBUILD_GROWTH)} |"
+        )
+    rows += [
+        f"| peak memory <= {TARGET_MEMORY_MB} MB at {large:,} pages (a and b, worst run) | "
+        f"{peak:.0f} MB | {_mark(peak <= TARGET_MEMORY_MB)} |",
+        f"| each pack <= {TARGET_SIZE} x its input PDFs (worst: {worst[2]} pack, "
+        f"{worst[1]:,} pages) | {worst[0]:.3f} | {_mark(worst[0] <= TARGET_SIZE)} |",
+    ]
+    if 1000 not in by or 4000 not in by:
+        rows.append("")
+        rows.append(
+            f"The targets are set at 1,000 and 4,000 pages; this run measured "
+            f"{', '.join(f'{p:,}' for p in sorted(by))} pages, so they are shown at the "
+            "smallest and largest sizes measured."
+        )
+    return rows
+
+
 def report(
-    b: Bench,
+    benches: list[Bench],
+    sizes: dict[int, Sizes],
     info: dict[str, str],
-    sizes: dict[str, int],
-    pages: dict[str, int],
     load: tuple[str, str],
-    stages: dict[str, list[tuple[str, float]]],
-    profile: str,
+    stages: list[tuple[str, float, float]],
+    quick: bool,
 ) -> str:
-    med = {k: statistics.median(r.seconds for r in v) for k, v in b.results.items()}
-    peak = max(r.peak_bytes for k in ("a", "b") for r in b.results[k]) / 2**20
-    ratio_a, ratio_b = med["a"] / med["c"], med["b"] / med["c"]
-    size_ratio = sizes["pack"] / sizes["inputs"]
+    runs = benches[0].runs
     lines = [
-        "# Benchmark: packbuilder against the plain soffice + qpdf recipe",
+        "# Benchmark: packbuilder against the plain soffice + qpdf recipe, as the meeting grows",
         "",
         f"Written by `make bench` (`python -m bench.run`) on {dt.datetime.now():%Y-%m-%d %H:%M}. "
-        f"{b.runs} runs of each, alternating a, b, c; median (min-max).",
+        f"{runs} run{'s' if runs > 1 else ''} of each, alternating a, b, c, wa, wb; "
+        "median (min-max).",
         "",
+    ]
+    if quick:
+        lines += [
+            "**Quick mode** (`BENCH_QUICK=1`): one size, one run, to check the harness; not the "
+            "numbers to judge the targets by. Run `make bench` for those.",
+            "",
+        ]
+    lines += [
         "## Machine",
         "",
         *[f"- {k}: {v}" for k, v in info.items()],
         f"- load average (1 min) at start / end: {load[0]} / {load[1]} "
         "(the machine may be shared: ratios from the same run are what count)",
         "",
-        "## The meeting",
+        "## The meetings",
         "",
-        f"`bench/generate.py`: 12 agenda items, {len(generate.REPORTS)} officers' Word reports "
-        f"({pages['reports']} pages once converted), {len(generate.APPENDICES_SPEC)} appendix "
-        "PDFs of "
-        f"{pages['appendices']} pages (text, tables, photographs, landscape tables). "
-        f"The pack has {pages['pack']} pages; the recipe's merge {pages['recipe']}.",
+        "`bench/generate.py`: officers' Word reports (2 to 30 pages) and appendix PDFs (text, "
+        "tables, photographs, landscape tables), with one Part II item (exempt paragraph "
+        f"{generate.EXEMPT_PARAGRAPH}) taken last: a public pack without its papers and a "
+        "private pack with every paper.",
         "",
-        "## Results",
-        "",
-        "| | wall time | peak memory (process tree) |",
-        "|---|---|---|",
-        f"| (a) packbuilder, cold (empty cache) | {_fmt(b.results['a'])[0]} | "
-        f"{_fmt(b.results['a'])[1]} |",
-        f"| (b) packbuilder, rebuild after one cell changed | {_fmt(b.results['b'])[0]} | "
-        f"{_fmt(b.results['b'])[1]} |",
-        f"| (c) plain recipe: soffice per file + qpdf | {_fmt(b.results['c'])[0]} | "
-        f"{_fmt(b.results['c'])[1]} |",
-        f"| (a1) as (a), every Word file in one LibreOffice process "
-        f"(`PACKBUILDER_CONVERT_PROCESSES=1`) | {_fmt(b.results['a1'])[0]} | "
-        f"{_fmt(b.results['a1'])[1]} |",
-        "",
-        f"Sizes: the pack is {sizes['pack'] / 1e6:.2f} MB; the input PDFs (appendices and the Word "
-        f"reports as LibreOffice converts them) {sizes['inputs'] / 1e6:.2f} MB; "
-        f"the recipe's merge {sizes['recipe'] / 1e6:.2f} MB.",
-        "",
-        "## Targets (2-core machine)",
-        "",
-        "| target | measured | |",
-        "|---|---|---|",
-        f"| cold build (a) <= {TARGET_COLD} x recipe (c) | {ratio_a:.2f} | "
-        f"{_mark(ratio_a <= TARGET_COLD)} |",
-        f"| rebuild (b) <= {TARGET_REBUILD} x recipe (c) | {ratio_b:.2f} | "
-        f"{_mark(ratio_b <= TARGET_REBUILD)} |",
-        f"| peak memory <= {TARGET_MEMORY_MB} MB (packbuilder, worst run) | {peak:.0f} MB | "
-        f"{_mark(peak <= TARGET_MEMORY_MB)} |",
-        f"| pack size <= {TARGET_SIZE} x sum of input PDFs | {size_ratio:.3f} | "
-        f"{_mark(size_ratio <= TARGET_SIZE)} |",
-        "",
-        "## Where the time goes",
-        "",
-        "Stages of an in-process build, cold (one run) and rebuild (median of five); seconds, a "
-        "stage lasting until the next progress message:",
-        "",
-        "| stage | cold | rebuild |",
-        "|---|---|---|",
+        "| target size | Word reports | appendix PDFs | public pack pages | private pack pages | "
+        "recipe's private merge pages |",
+        "|---|---|---|---|---|---|",
     ]
-    cold, warm = stages["cold"], dict(stages["rebuild"])
-    for name, secs in cold:
-        if name == "start up":
-            continue
-        lines.append(f"| {name} | {secs:.2f} | {warm.get(name, float('nan')):.2f} |")
+    for b in benches:
+        p = sizes[b.pages].pages
+        lines.append(
+            f"| {b.pages:,} | {p['word reports']} | {p['appendices']} | {p['public']:,} "
+            f"| {p['private']:,} | {p['recipe private']:,} |"
+        )
+    lines += ["", "## Results", ""]
+    for b in benches:
+        lines += [
+            f"### {b.pages:,} pages",
+            "",
+            "| | wall time | peak memory (process tree) | x recipe (c) |",
+            "|---|---|---|---|",
+        ]
+        for key, name in CONTENDERS.items():
+            t, m = _fmt(b.results[key])
+            lines.append(f"| {name} | {t} | {m} | {b.median(key) / b.median('c'):.3f} |")
+        sz = sizes[b.pages].bytes
+        lines += [
+            "",
+            f"Sizes: public pack {sz['public'] / 1e6:.2f} MB from {sz['public inputs'] / 1e6:.2f} MB "
+            f"of input PDFs ({sizes[b.pages].ratio('public'):.3f}); private pack "
+            f"{sz['private'] / 1e6:.2f} MB from {sz['private inputs'] / 1e6:.2f} MB "
+            f"({sizes[b.pages].ratio('private'):.3f}); the recipe's merges "
+            f"{sz['recipe public'] / 1e6:.2f} and {sz['recipe private'] / 1e6:.2f} MB. "
+            "Input PDFs: the appendices and the Word reports as LibreOffice converts them.",
+            "",
+        ]
     lines += [
-        f"| total | {sum(s for _, s in cold):.2f} | {sum(warm.values()):.2f} |",
+        "## Growth",
         "",
-        "cProfile of one rebuild (LibreOffice's time shows as waiting on its process):",
+        "![Wall time and peak memory against the meeting's size](growth.png)",
         "",
-        "```",
-        profile,
-        "```",
+        "| contender | " + " | ".join(f"{b.pages:,} pages" for b in benches) + " |",
+        "|---|" + "---|" * len(benches),
+    ]
+    for key, name in CONTENDERS.items():
+        lines.append(
+            f"| {name} | "
+            + " | ".join(f"{b.median(key):.2f} s, {b.peak(key):.0f} MB" for b in benches)
+            + " |"
+        )
+    lines += ["", "## Targets (2-core machine)", "", *targets(benches, sizes), ""]
+    if stages:
+        lines += [
+            "## Where the time goes",
+            "",
+            f"Stages of an in-process build at {benches[0].pages:,} pages, cold (one run) and "
+            "rebuild (median of three); seconds, a stage lasting until the next progress message:",
+            "",
+            "| stage | cold | rebuild |",
+            "|---|---|---|",
+            *[f"| {name} | {cold:.2f} | {warm:.2f} |" for name, cold, warm in stages],
+            "",
+        ]
+    lines += [
+        "## Reading it",
+        "",
+        "- (b) and (wb) change one cell that the frontsheet prints, so both packs' frontsheets are "
+        "converted again; an unchanged pack is not rewritten, so a rebuild that changed nothing "
+        "would be faster still and is not what is measured.",
+        "- (wa) and (wb) are a caller that stays running (a web worker, a scheduler loop) with one "
+        "LibreOffice kept warm between builds: no Python start-up or imports, no LibreOffice "
+        "start. Their peak memory includes the caller's Python and the warm LibreOffice "
+        "(docs/warm-converter.md).",
+        "- The recipe's LibreOffice profile exists before the timed runs (a user's would), and it "
+        "starts one LibreOffice per Word file, as a shell loop would.",
         "",
     ]
     return "\n".join(lines)
 
 
+def stage_table(meeting: Path, work: Path) -> list[tuple[str, float, float]]:
+    cold = stage_times(meeting, None)
+    cache = work / "cache-rebuild"
+    rebuilds = [dict(stage_times(meeting, cache)) for _ in range(3)]
+    return [
+        (name, secs, statistics.median(r.get(name, float("nan")) for r in rebuilds))
+        for name, secs in cold
+        if name != "start up"
+    ]
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value.isdigit() and int(value) > 0 else default
+
+
 def main(argv: list[str] | None = None) -> None:
+    quick_env = os.environ.get("BENCH_QUICK", "") not in ("", "0")
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=3, help="runs of each contender (default 3)")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        default=quick_env,
+        help="1,000 pages, one run, no stage timing (BENCH_QUICK=1)",
+    )
+    parser.add_argument(
+        "--pages",
+        default=os.environ.get("BENCH_PAGES", ""),
+        help="meeting sizes, comma-separated (BENCH_PAGES, default 1000,2000,4000)",
+    )
+    parser.add_argument(
+        "--runs", type=int, default=0, help="runs of each contender (BENCH_RUNS, default 3)"
+    )
     parser.add_argument("--output", type=Path, default=RESULTS, help="where to write the report")
     args = parser.parse_args(argv)
+    sizes_text = args.pages or ("1000" if args.quick else "1000,2000,4000")
+    pages_list = sorted({int(p) for p in sizes_text.split(",") if p.strip()})
+    runs = args.runs or _env_int("BENCH_RUNS", 1 if args.quick else 3)
     for tool in ("soffice", "qpdf"):
         if not shutil.which(tool):
             raise SystemExit(f"{tool} is not installed: run `make setup`")
@@ -522,41 +711,37 @@ def main(argv: list[str] | None = None) -> None:
     def say(msg: str) -> None:
         print(msg, flush=True)
 
-    say("generating the meeting (appendices are converted once and cached in bench/work)")
-    meeting = generate.make_meeting()
     work = generate.WORK / "runs"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     load_start = f"{os.getloadavg()[0]:.2f}"
-    b = Bench(meeting, work, args.runs)
-    b.run(say)
+    caller = WarmCaller(work)
+    benches, sizes = [], {}
+    try:
+        for pages in pages_list:
+            say(
+                f"generating the {pages:,}-page meeting (appendices are converted once and cached "
+                "in bench/work)"
+            )
+            meeting = generate.make_meeting(pages, folder=generate.WORK / f"meeting-{pages}")
+            b = Bench(pages, meeting, work / str(pages), runs, caller)
+            b.work.mkdir()
+            b.run(say)
+            benches.append(b)
+            sizes[pages] = measure_sizes(b)
+    finally:
+        caller.close()
     load_end = f"{os.getloadavg()[0]:.2f}"
-
-    pack = next((work / "out-cold").glob("*.pdf"))
-    reports = sorted((work / "recipe-pdfs").glob("*.pdf"))
-    appendices = generate.input_pdfs(meeting)
-    sizes = {
-        "pack": pack.stat().st_size,
-        "inputs": sum(p.stat().st_size for p in [*reports, *appendices]),
-        "recipe": (work / "recipe.pdf").stat().st_size,
-    }
-    pages = {
-        "reports": sum(pdf_pages(p) for p in reports),
-        "appendices": sum(pdf_pages(p) for p in appendices),
-        "pack": pdf_pages(pack),
-        "recipe": pdf_pages(work / "recipe.pdf"),
-    }
-    say("timing the stages and profiling a rebuild")
-    cache = work / "cache-rebuild"
-    stages = {"cold": stage_times(meeting, None), "rebuild": rebuild_stages(meeting, cache)}
-    profile, opens = profile_rebuild(meeting, cache)
-    papers = len(agenda_order(meeting)) + 1  # and the frontsheet
-    text = report(b, machine(), sizes, pages, (load_start, load_end), stages, profile)
-    text += analysis(b, stages, opens, papers)
+    stages = []
+    if not args.quick:
+        say("timing the stages of an in-process build")
+        stages = stage_table(benches[0].meeting, benches[0].work)
+    chart(benches, CHART)
+    text = report(benches, sizes, machine(), (load_start, load_end), stages, args.quick)
     args.output.write_text(text)
-    say(f"wrote {args.output}")
+    say(f"wrote {args.output} and {CHART}")
     for line in text.splitlines():
-        if line.startswith("| (") or "**m" in line:
+        if "**m" in line:
             say(line)
 
 

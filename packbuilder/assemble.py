@@ -111,7 +111,11 @@ def finish_pack(
     Nothing of a paper reaches the top level, and a paper not in this pack (an exempt paper in a
     public pack) adds nothing."""
     front_title = "Agenda" if not spec.is_supplement else f"Supplement {spec.supplement}"
-    unnumbered = w.insert_front(frontsheet, Stamp(FILLER_TEXT, "middle", 11), front_title)
+    # a pack without numbered pages (a public supplement of exempt papers only) ends with its
+    # frontsheet: a filler after it would be followed by nothing
+    unnumbered = w.insert_front(
+        frontsheet, Stamp(FILLER_TEXT, "middle", 11), front_title, pad=bool(layout.items)
+    )
     bookmarks = [Bookmark(front_title, 0)]
     for item, placed in zip(spec.included, layout.items, strict=True):
         children = tuple(

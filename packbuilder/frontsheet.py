@@ -7,15 +7,15 @@ frontsheet runs.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from packbuilder import agenda
 from packbuilder.dates import clock, long_date
 from packbuilder.errors import Collector, PackError, TemplateError
 from packbuilder.layout import Layout
-from packbuilder.model import AgendaItem, Meeting, Status
+from packbuilder.model import AgendaBreak, AgendaItem, AgendaRow, AgendaStyle, Meeting, Status
 from packbuilder.plan import PackSpec
 from packbuilder.render import render
 from packbuilder.templates import find_template
@@ -42,12 +42,12 @@ def _and(words: list[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
-def _note(item: AgendaItem, spec: PackSpec, layout: Layout) -> str:
+def _note(item: AgendaItem, spec: PackSpec, layout: Layout, with_filler: bool = True) -> str:
     placed = layout.item(item.number)
     if item.exempt and not spec.private:
         return exempt_note(item.exempt_paragraph)  # type: ignore[arg-type]
     if placed is not None:
-        return placed.pages_ref
+        return placed.reference(with_filler)
     if item.status is Status.TO_FOLLOW:
         return "To follow"
     if item.status is Status.VERBAL:
@@ -56,46 +56,98 @@ def _note(item: AgendaItem, spec: PackSpec, layout: Layout) -> str:
 
 
 def item_times(meeting: Meeting) -> dict[str, str]:
-    """Approximate start times, when every item before has a time allowed."""
-    times: dict[str, str] = {}
-    now = dt.datetime.combine(meeting.date, meeting.start_time)
-    for item in meeting.items:
-        times[item.number] = clock(now.time())
-        if item.minutes is None:
-            break
-        now += dt.timedelta(minutes=item.minutes)
-    return times
+    """Each item's time as the list style shows it: a start on the running clock from the
+    meeting's start (see `agenda`), or the range typed in its Time cell; items whose time is not
+    known are left out."""
+    rows = meeting.agenda_rows
+    times = {
+        row.number: _start(row, start, end)
+        for row, (start, end) in zip(rows, agenda.schedule(rows, meeting.start_time), strict=True)
+        if isinstance(row, AgendaItem)
+    }
+    return {number: time for number, time in times.items() if time}
 
 
-def context(meeting: Meeting, spec: PackSpec, layout: Layout, published: str) -> dict[str, Any]:
-    """The frontsheet template's context; `published` is the "Published" line's text."""
-    times = item_times(meeting)
-    rows = []
-    exclusion_done = False
+def _start(row: AgendaItem | AgendaBreak, start: Any, end: Any) -> str:
+    if row.timing.text:
+        return row.timing.text
+    if row.timing.end and start and end:
+        return agenda.clock_range(start, end)
+    return clock(start) if start else row.timing.text
+
+
+def _blank_row(kind: str, title: str) -> dict[str, Any]:
+    return {
+        "kind": kind, "number": "", "number_label": "", "title": title, "star": "", "lead": "",
+        "purpose": "", "minutes": "", "start": "", "time": "", "note": "", "pages": "",
+        "notes": [], "exempt": False, "exempt_note": "", "exclusion": "", "status": "",
+    }
+
+
+def _rows(meeting: Meeting, spec: PackSpec, layout: Layout) -> list[dict[str, Any]]:
+    """One row a line of the agenda: items (those the pack lists), and on the agenda pack its
+    headings and breaks too."""
+    settings = meeting.agenda
+    agenda_rows: tuple[AgendaRow, ...] = (
+        spec.listed if spec.is_supplement else meeting.agenda_rows
+    )
+    whole = meeting.agenda_rows
+    times = dict(zip(map(id, whole), agenda.schedule(whole, meeting.start_time), strict=True))
+    listed = {id(i) for i in spec.listed}
     exempt_paras = [i.exempt_paragraph for i in spec.listed if i.exempt_paragraph]
-    for item in spec.listed:
+    exclusion_done = False
+    rows = []
+    for row in agenda_rows:
+        start, end = times.get(id(row), (None, None))
+        if isinstance(row, AgendaBreak):
+            out = _blank_row("break", row.title)
+            out["start"] = _start(row, start, end)
+            out["time"] = agenda.time_text(start, end, row.timing)
+            rows.append(out)
+            continue
+        if not isinstance(row, AgendaItem):
+            rows.append(_blank_row("heading", row.title))
+            continue
+        item = row
+        if id(item) not in listed:
+            continue
         exclusion = ""
         if item.exempt and not exclusion_done:
             exclusion = exclusion_resolution(exempt_paras)  # type: ignore[arg-type]
             exclusion_done = True
-        note = _note(item, spec, layout)
+        placed = layout.item(item.number)
         rows.append(
             {
+                "kind": "item",
                 "number": item.number,
+                "number_label": f"{item.number}.",
                 "title": item.title,
+                "star": "*" if settings.paperwork_marker and placed is not None else "",
                 "lead": item.lead,
                 "purpose": item.purpose,
                 "minutes": f"{item.minutes} mins" if item.minutes else "",
-                "start": times.get(item.number, ""),
-                "note": note,
-                "pages": layout.item(item.number).pages_ref if layout.item(item.number) else "",  # type: ignore[union-attr]
+                "start": _start(item, start, end),
+                "time": agenda.time_text(start, end, item.timing),
+                "note": _note(item, spec, layout, settings.ranges_include_fillers),
+                "pages": placed.reference(settings.ranges_include_fillers) if placed else "",
+                "notes": agenda.item_notes(item, public=not spec.private),
                 "exempt": bool(item.exempt),
                 "exempt_note": exempt_note(item.exempt_paragraph) if item.exempt_paragraph else "",
                 "exclusion": exclusion,
                 "status": item.status.value,
             }
         )
+    return rows
+
+
+def context(meeting: Meeting, spec: PackSpec, layout: Layout, published: str) -> dict[str, Any]:
+    """The frontsheet template's context; `published` is the "Published" line's text."""
+    rows = _rows(meeting, spec, layout)
+    exempt_paras = [i.exempt_paragraph for i in spec.listed if i.exempt_paragraph]
     with_papers = [i.number for i in spec.included]
+    # exempt papers this (public) pack leaves out, which a supplement's frontsheet names
+    withheld = [i.number for i in spec.listed if i.exempt and i.has_papers and not spec.private]
+    settings = meeting.agenda
     return {
         "body": meeting.body,
         "title": meeting.pack_title,
@@ -112,11 +164,18 @@ def context(meeting: Meeting, spec: PackSpec, layout: Layout, published: str) ->
             "email": meeting.contact.email,
         },
         "items": rows,
+        "style": settings.style.value,
+        "table_style": settings.style is AgendaStyle.TABLE,
+        "lead_heading": settings.lead_heading,
+        "purpose_heading": settings.purpose_heading,
+        "paperwork_marker": settings.paperwork_marker,
         "private": bool(spec.private),
         "has_exempt": bool(exempt_paras),
         "supplement": spec.supplement or "",
         "supplement_items": _and(with_papers) if with_papers else "",
         "supplement_word": "item" if len(with_papers) == 1 else "items",
+        "withheld_items": _and(withheld) if withheld else "",
+        "withheld_word": "item" if len(withheld) == 1 else "items",
         "published": published,
         "total_pages": layout.total,
         "extra": dict(meeting.extra),

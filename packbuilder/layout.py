@@ -6,9 +6,11 @@ a left-hand page, so a filler page reading "This page is intentionally left blan
 it.
 
 Fillers are real pages of the pack: they carry a "Page N" stamp like every other page, and the
-agenda's "(Pages X - Y)" references count them. An item's range runs from its first page to the page
-before the next item starts, so it includes the item's trailing filler, as the modern.gov packs in
-``shared/seeds`` do ("Pages 1-4", "Pages 5-12", "Pages 13-22"). The last item never gets a trailing
+agenda's "(Pages X - Y)" references count them. By default an item's range runs from its first page
+to the page before the next item starts, so it includes the item's trailing filler, as modern.gov
+packs do ("Pages 1 - 4", "Pages 5 - 12", "Pages 13 - 22": no page is left out of every range). Some
+boards write only the pages of the papers ("Pages 1 - 5" then "Pages 7 - 12", page 6 being the
+filler): `PlacedItem.reference` writes either convention. The last item never gets a trailing
 filler.
 
 The frontsheet is not numbered and is not part of this arithmetic: page references depend only on
@@ -49,12 +51,19 @@ class PlacedItem:
         return self.documents[-1].last + (1 if self.filler_after else 0)
 
     @property
+    def papers_last(self) -> int:
+        """The last page of the item's papers, its trailing filler left out."""
+        return self.documents[-1].last
+
+    @property
     def pages_ref(self) -> str:
-        return (
-            f"(Pages {self.first} - {self.last})"
-            if self.last != self.first
-            else f"(Page {self.first})"
-        )
+        return self.reference()
+
+    def reference(self, with_filler: bool = True) -> str:
+        """'(Pages 5 - 12)', or '(Page 5)' for one page; `with_filler` False leaves a trailing
+        filler out of the range."""
+        last = self.last if with_filler else self.papers_last
+        return f"(Pages {self.first} - {last})" if last != self.first else f"(Page {self.first})"
 
 
 @dataclass(frozen=True)

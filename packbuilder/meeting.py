@@ -18,10 +18,19 @@ import zipfile
 from pathlib import Path
 from xml.etree import ElementTree
 
-from packbuilder import documents, sheets
+from packbuilder import agenda, documents, sheets
 from packbuilder.errors import Collector, InputError, MissingPaperError, PackError, Source
 from packbuilder.external import check_external
-from packbuilder.model import AgendaItem, Contact, Meeting, Paper, PaperKind, Status
+from packbuilder.model import (
+    AgendaItem,
+    AgendaRow,
+    Contact,
+    Meeting,
+    Paper,
+    PaperKind,
+    Status,
+    Timing,
+)
 from packbuilder.safezip import check_office_zip, content_digest, read_member
 
 WORKBOOK_NAME = "meeting.xlsx"
@@ -34,11 +43,13 @@ AGENDA_ALIASES: dict[str, tuple[str, ...]] = {
     "title": ("subject", "item title"),
     "lead": ("who", "presenter", "officer"),
     "purpose": ("decision required", "purpose or decision required", "purpose/decision required"),
-    "time": ("time allowed", "minutes", "mins", "time (mins)", "time allowed (mins)"),
+    "time": ("time allowed", "minutes", "mins", "time (mins)", "time allowed (mins)")
+    + agenda.TIME_ALIASES,
     "papers": ("paper", "documents", "files"),
     "status": (),
     "exempt paragraph": ("exempt", "exempt para", "exempt paragraph (schedule 12a)"),
     "supplement": ("supplement number", "supplement no"),
+    **agenda.ALIASES,
 }
 
 
@@ -67,10 +78,12 @@ def load_meeting(folder: Path) -> Meeting:
     path = find_workbook(folder)
     wb = sheets.Workbook(path)
     fields = _meeting_fields(wb, errors)
-    items = _agenda(wb, folder, errors)
-    _exempt_papers_stay_exempt(items, folder, errors)
+    rows = _agenda(wb, folder, errors)
+    _exempt_papers_stay_exempt([r for r in rows if isinstance(r, AgendaItem)], folder, errors)
     errors.raise_if_any()
-    return Meeting(folder=folder, workbook=path, items=tuple(items), **fields)
+    items = tuple(r for r in rows if isinstance(r, AgendaItem))
+    meeting = Meeting(folder=folder, workbook=path, items=items, rows=tuple(rows), **fields)
+    return agenda.with_notices(meeting)
 
 
 def _exempt_papers_stay_exempt(items: list[AgendaItem], folder: Path, errors: Collector) -> None:
@@ -293,6 +306,8 @@ def _meeting_fields(wb: sheets.Workbook, errors: Collector) -> dict:  # type: ig
         "publication rule",
         "rule",
     }
+    out["agenda"] = agenda.settings(fs, errors)
+    known |= agenda.SETTING_NAMES
     out["extra"] = {
         k: errors.attempt(_text, c, k, default="")
         for k, c in fs.items()
@@ -338,7 +353,7 @@ def _meeting_date(cell: sheets.Cell) -> dt.date:
     return date
 
 
-def _agenda(wb: sheets.Workbook, folder: Path, errors: Collector) -> list[AgendaItem]:
+def _agenda(wb: sheets.Workbook, folder: Path, errors: Collector) -> list[AgendaRow]:
     try:
         table = wb.table("Agenda", required=("item", "title", "papers"), aliases=AGENDA_ALIASES)
     except PackError as exc:
@@ -351,10 +366,17 @@ def _agenda(wb: sheets.Workbook, folder: Path, errors: Collector) -> list[Agenda
             )
         )
         return []
-    items: list[AgendaItem] = []
+    items: list[AgendaRow] = []
     seen: dict[str, Source] = {}
     for rec in table.records:
         try:
+            kind = agenda.row_kind(rec)
+            if kind is agenda.RowKind.HEADING:
+                items.append(agenda.heading(rec))
+                continue
+            if kind is agenda.RowKind.BREAK:
+                items.append(agenda.break_row(rec))
+                continue
             item = _item(rec, folder, errors)
         except PackError as exc:
             errors.add(exc)
@@ -376,18 +398,19 @@ def _agenda(wb: sheets.Workbook, folder: Path, errors: Collector) -> list[Agenda
 
 def _item(rec: sheets.Record, folder: Path, errors: Collector) -> AgendaItem:
     number_cell = rec.cell("item")
-    number = _item_number(number_cell)
+    number = agenda.check_number(number_cell)
+    if not number:
+        raise InputError(
+            "item number is empty; number every item (1, 2, 3 ...)", number_cell.source
+        )
     title_cell = rec.cell("title")
-    title = _text(title_cell, f"the title of item {number}")
+    title = agenda.check_title(title_cell)
     if not title:
         raise InputError(f"item {number} has no title; fill it in", title_cell.source)
     # a bad status or time is collected, not raised, so that the item's papers are still checked
     # and `packbuilder check` lists every problem at once
     status = errors.attempt(_status, rec.cell("status"), default=Status.PAPERS)
-    minutes_cell = rec.cell("time")
-    minutes = None
-    if not minutes_cell.blank:
-        minutes = errors.attempt(_minutes, minutes_cell)
+    timing = errors.attempt(agenda.timing, rec.cell("time"), default=Timing())
     exempt_cell = rec.cell("exempt paragraph")
     exempt = None
     if not exempt_cell.blank:
@@ -414,47 +437,15 @@ def _item(rec: sheets.Record, folder: Path, errors: Collector) -> AgendaItem:
         purpose=errors.attempt(
             _text, rec.cell("purpose"), f"the purpose of item {number}", default=""
         ),
-        minutes=minutes,
+        minutes=timing.minutes,
         papers=tuple(papers),
         status=status,
         exempt_paragraph=exempt,
         supplement=supplement,
         source=number_cell.source,
+        timing=timing,
+        notes=agenda.notes(rec.cell("notes")),
     )
-
-
-ITEM_NUMBER = re.compile(r"[A-Za-z0-9]+(?:[.()-][A-Za-z0-9]+)*[)]?")
-
-
-def _item_number(cell: sheets.Cell) -> str:
-    """An item's number as the agenda shows it: 5, 5a, 5.1, 5(a), A2 ..."""
-    value = cell.value
-    if isinstance(value, bool) or (isinstance(value, int | float) and not value >= 1):
-        raise InputError(
-            f"item number {sheets.text(cell)} is not a number an agenda uses; number the items "
-            "1, 2, 3 ...",
-            cell.source,
-        )
-    number = sheets.text(cell).rstrip(".")
-    if not number:
-        raise InputError("item number is empty; number every item (1, 2, 3 ...)", cell.source)
-    if len(number) > 10 or not ITEM_NUMBER.fullmatch(number):
-        raise InputError(
-            f"item number {number[:20]!r} is not an item number (such as 5, 5a or 5.1); number "
-            "the items 1, 2, 3 ...",
-            cell.source,
-        )
-    return number
-
-
-def _minutes(cell: sheets.Cell) -> int:
-    what = "the time allowed in minutes, as a whole number such as 15"
-    n = sheets.integer(_strip_mins(cell), what)
-    if not 0 <= n <= 24 * 60:
-        raise InputError(
-            f"time allowed {n} minutes is not a time an item can take; give {what}", cell.source
-        )
-    return n
 
 
 def _supplement(cell: sheets.Cell) -> int:
@@ -466,14 +457,6 @@ def _supplement(cell: sheets.Cell) -> int:
             cell.source,
         )
     return n
-
-
-def _strip_mins(cell: sheets.Cell) -> sheets.Cell:
-    if isinstance(cell.value, str):
-        m = re.fullmatch(r"\s*(\d+)\s*(m|min|mins|minutes)?\.?\s*", cell.value, re.I)
-        if m:
-            return sheets.Cell(m.group(1), cell.source)
-    return cell
 
 
 def _status(cell: sheets.Cell) -> Status:

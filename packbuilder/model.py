@@ -15,6 +15,7 @@ from pathlib import Path
 
 from packbuilder.dates import short_date
 from packbuilder.errors import Source
+from packbuilder.richtext import Block
 
 
 class Status(enum.Enum):
@@ -67,6 +68,17 @@ class Paper:
 
 
 @dataclass(frozen=True)
+class Timing:
+    """An agenda row's Time cell: minutes allowed ("15"), a range ("10.00-10.05", "12.30 - 1pm"),
+    a start time, or a word shown as typed ("N/a")."""
+
+    minutes: int | None = None
+    start: dt.time | None = None
+    end: dt.time | None = None
+    text: str = ""  # a cell that is none of these, shown as typed
+
+
+@dataclass(frozen=True)
 class AgendaItem:
     number: str
     title: str
@@ -78,6 +90,8 @@ class AgendaItem:
     exempt_paragraph: int | None
     supplement: int | None
     source: Source
+    timing: Timing = Timing()
+    notes: tuple[Block, ...] = ()  # the Notes cell: short text and bullets under the subject
 
     @property
     def exempt(self) -> bool:
@@ -86,6 +100,43 @@ class AgendaItem:
     @property
     def has_papers(self) -> bool:
         return bool(self.papers) and self.status is not Status.VERBAL
+
+
+@dataclass(frozen=True)
+class AgendaHeading:
+    """A section heading of the agenda ("Agenda Items for Discussion", "Part II"): shown, never
+    numbered, stamped or given papers."""
+
+    title: str
+    source: Source
+
+
+@dataclass(frozen=True)
+class AgendaBreak:
+    """A break in the meeting ("BREAK - if required"), with its time if given."""
+
+    title: str
+    timing: Timing
+    source: Source
+
+
+AgendaRow = AgendaItem | AgendaHeading | AgendaBreak
+
+
+class AgendaStyle(enum.Enum):
+    LIST = "list"  # modern.gov: Item | Subject (title, purpose, pages) | Lead | Time
+    TABLE = "table"  # Item | Subject | Who | Decision required | Time, as in the May 2016 pack
+
+
+@dataclass(frozen=True)
+class AgendaSettings:
+    """How the frontsheet writes the agenda (Meeting-sheet settings, see docs/meeting-folder.md)."""
+
+    style: AgendaStyle = AgendaStyle.LIST
+    ranges_include_fillers: bool = True  # modern.gov: an item's range runs to the next item's start
+    lead_heading: str = "Lead"
+    purpose_heading: str = "Decision required"
+    paperwork_marker: bool = False  # "*" after the subject of items whose papers are in the pack
 
 
 @dataclass(frozen=True)
@@ -105,6 +156,13 @@ class Meeting:
     title: str = ""
     deadline_rule: str = "england"
     extra: Mapping[str, str] = field(default_factory=dict)
+    rows: tuple[AgendaRow, ...] = ()  # the whole agenda in order: items, headings and breaks
+    agenda: AgendaSettings = AgendaSettings()
+    notices: tuple[str, ...] = ()  # warnings found while loading (timings past the end time)
+
+    @property
+    def agenda_rows(self) -> tuple[AgendaRow, ...]:
+        return self.rows or self.items
 
     @property
     def name(self) -> str:
@@ -118,6 +176,7 @@ class Meeting:
         """What a build or a check should point out without refusing: each paper's warnings, and
         items whose papers are still to follow."""
         out = [w for item in self.items for p in item.papers for w in p.warnings]
+        out += self.notices
         out += [
             f"item {i.number} is to follow and its papers have not arrived; the agenda shows "
             "'To follow'"

@@ -862,18 +862,22 @@ class PackWriter:
         self.pdf.pages.append(self._blank(size))
         self._stamp(self.pdf.pages[-1], stamps, None, None)
 
-    def insert_front(self, path: Path, filler: Stamp, title: str = "Agenda") -> int:
+    def insert_front(
+        self, path: Path, filler: Stamp, title: str = "Agenda", pad: bool = True
+    ) -> int:
         """Put a PDF's pages (unstamped) before every page so far, as the first part of the pack,
-        padded with a filler page to an even count; returns how many pages went in front."""
+        padded with a filler page to an even count unless `pad` is False; returns how many pages
+        went in front."""
         src = self._open(path)
         count = len(src.pages)
         for i, page in enumerate(src.pages):
             self.pdf.pages.insert(i, page)
         part = self.structure.part(title, first=True)
         self.structure.adopt(src, list(self.pdf.pages[:count]), title, part, path)
+        padding = count % 2 if pad else 0
         # destinations and bookmarks given so far count from the first page of the papers
-        self._destinations = {k: v + count + count % 2 for k, v in self._destinations.items()}
-        if count % 2:
+        self._destinations = {k: v + count + padding for k, v in self._destinations.items()}
+        if padding:
             self.pdf.pages.insert(count, self._blank(A4))
             self._stamp(self.pdf.pages[count], [filler], None, None)
             count += 1

@@ -6,13 +6,16 @@
 * A **supplementary pack** carries the papers of "to follow" items once their files are in the
   folder,
   grouped by the item's Supplement number (1 when blank). It has its own frontsheet and numbering,
-  and a public and a private version when it carries an exempt item.
+  and a public and a private version when it carries an exempt item. A public supplement whose
+  every paper is exempt carries no papers: its frontsheet tells the public which items' papers went
+  to members only, and why.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from packbuilder.errors import InputError, Source
 from packbuilder.model import AgendaItem, Meeting, Status
 
 PRIVATE_SUFFIX = "PRIVATE-not-for-publication"
@@ -63,12 +66,41 @@ def _versions(
     return [PackSpec(supplement, None, listed, tuple(i for i in eligible if i.has_papers))]
 
 
+def _supplements(meeting: Meeting) -> dict[int, tuple[AgendaItem, ...]]:
+    arrived = [i for i in meeting.items if i.status is Status.TO_FOLLOW and i.papers]
+    return {
+        number: tuple(i for i in arrived if (i.supplement or 1) == number)
+        for number in sorted({i.supplement or 1 for i in arrived})
+    }
+
+
 def plan_packs(meeting: Meeting) -> list[PackSpec]:
+    """Every pack the meeting needs, agenda pack first.
+
+    Raises:
+        InputError: the meeting folder's name is too long to name its packs after it.
+    """
     items = meeting.items
     main_eligible = tuple(i for i in items if i.status is Status.PAPERS)
     packs = _versions(items, main_eligible, None)
-    arrived = [i for i in items if i.status is Status.TO_FOLLOW and i.papers]
-    for number in sorted({i.supplement or 1 for i in arrived}):
-        group = tuple(i for i in arrived if (i.supplement or 1) == number)
+    for number, group in _supplements(meeting).items():
         packs.extend(_versions(group, group, number))
+    _check_names(meeting, packs)
     return packs
+
+
+# A file name is at most 255 bytes on the usual file systems; an archived version adds ".v123".
+NAME_LIMIT = 255 - len(".v123")
+
+
+def _check_names(meeting: Meeting, packs: list[PackSpec]) -> None:
+    longest = max(len(spec.filename(meeting).encode()) for spec in packs)
+    if longest > NAME_LIMIT:
+        spare = len(meeting.name.encode()) - (longest - NAME_LIMIT)
+        raise InputError(
+            f"the meeting folder's name is too long to name its packs after it "
+            f"({len(meeting.name)} characters); rename the folder to at most {max(spare, 1)} "
+            "characters, such as 2020-03-05-safer-plymouth",
+            Source(meeting.folder),
+        )
+

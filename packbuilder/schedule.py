@@ -248,15 +248,18 @@ def build_due(
     output_root: Path | None = None,
     converter: Callable[[], Converter] | None = None,
     report: Callable[[Outcome], None] | None = None,
+    shared_converter: Converter | None = None,
 ) -> list[Outcome]:
     """Build every meeting under `inputs` that is due and changed; one Outcome per meeting.
 
     A broken meeting fails alone: the others are still built. One converter (and one LibreOffice
-    cache) serves the whole run; it is started only if a meeting needs building.
+    cache) serves the whole run; it is made by `converter` (default `open_converter`) only if a
+    meeting needs building, and closed at the end. A long-running caller passes its own instead as
+    `shared_converter` (a warm converter, docs/warm-converter.md): used and left open.
     """
     outcomes = []
     with ExitStack() as stack:
-        made: list[Converter] = []
+        made: list[Converter] = [shared_converter] if shared_converter is not None else []
 
         def get_converter() -> Converter:
             if not made:

@@ -19,6 +19,10 @@ import platformdirs
 from packbuilder.errors import PackError
 
 DEFAULT_CONVERT_TIMEOUT = 120.0
+# The warm converter's LibreOffice is restarted after this many documents (unoserver users report
+# LibreOffice dying after ~400) or once its process tree holds more than this many MB.
+DEFAULT_WARM_MAX_CONVERSIONS = 200
+DEFAULT_WARM_MAX_MEMORY_MB = 800
 
 
 def default_convert_processes() -> int:
@@ -56,6 +60,12 @@ class Settings:
     ``PACKBUILDER_TODAY``
         Pretend today is this date (YYYY-MM-DD), for tests and for asking what tomorrow's
         scheduled run would do (the command line's ``--today``; the web page's clock).
+    ``PACKBUILDER_WARM_MAX_CONVERSIONS``
+        The warm converter (docs/warm-converter.md) restarts its LibreOffice after this many
+        documents (default 200). Anything but a positive whole number means the default.
+    ``PACKBUILDER_WARM_MAX_MEMORY_MB``
+        ... or as soon as LibreOffice's processes hold more than this many MB (default 800).
+        Anything but a positive whole number means the default.
     """
 
     convert_timeout: float = DEFAULT_CONVERT_TIMEOUT
@@ -64,6 +74,8 @@ class Settings:
     cache_dir: Path = field(default_factory=default_cache_dir)
     templates_dir: Path | None = None
     today: dt.date | None = None
+    warm_max_conversions: int = DEFAULT_WARM_MAX_CONVERSIONS
+    warm_max_memory_mb: int = DEFAULT_WARM_MAX_MEMORY_MB
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
@@ -86,6 +98,12 @@ class Settings:
             cache_dir=Path(cache) if cache else default_cache_dir(),
             templates_dir=Path(templates) if templates else None,
             today=_day(environ.get("PACKBUILDER_TODAY")),
+            warm_max_conversions=_count(
+                environ.get("PACKBUILDER_WARM_MAX_CONVERSIONS"), DEFAULT_WARM_MAX_CONVERSIONS
+            ),
+            warm_max_memory_mb=_count(
+                environ.get("PACKBUILDER_WARM_MAX_MEMORY_MB"), DEFAULT_WARM_MAX_MEMORY_MB
+            ),
         )
 
 
@@ -99,6 +117,12 @@ def _day(value: str | None) -> dt.date | None:
             f"PACKBUILDER_TODAY must be a date written YYYY-MM-DD, not {value!r}; correct it or "
             "unset it"
         ) from None
+
+
+def _count(value: str | None, default: int) -> int:
+    """A positive whole number, or `default` for anything else."""
+    value = (value or "").strip()
+    return int(value) if value.isdigit() and int(value) > 0 else default
 
 
 def _timeout(value: str | None) -> float:

@@ -1,11 +1,21 @@
 from __future__ import annotations
 
+import os
 import shutil
 
 import pytest
 
 from packbuilder.convert import LibreOffice
 from packbuilder.settings import settings
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _session_cache(tmp_path_factory):  # type: ignore[no-untyped-def]
+    """Session-wide converters (the `libreoffice` fixture) read the settings once: point them at
+    the session's own cache, never the user's, before anything reads them."""
+    os.environ["PACKBUILDER_CACHE"] = str(tmp_path_factory.getbasetemp() / "cache")
+    settings.cache_clear()
+    yield
 
 
 @pytest.fixture(scope="session")

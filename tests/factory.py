@@ -89,12 +89,16 @@ def make_meeting(
     items: Sequence[dict[str, Any]],
     fields: dict[str, Any] | None = None,
     papers: dict[str, int] | None = None,
+    header: Sequence[str] = AGENDA_HEADER,
 ) -> Path:
     """Write a meeting folder.
 
     Args:
         items: dicts with keys of AGENDA_HEADER in lower case ("item", "title", "papers", ...);
-            "papers" is a list of file names.
+            "papers" is a list of file names. A row without "item" is numbered by its position
+            unless it says "item": None (a heading or a break).
+        header: the Agenda sheet's header (default AGENDA_HEADER), for extra columns such as
+            Kind or Notes.
         papers: file name -> pages (PDF) or paragraphs (docx) to create; names not given are left
         out.
     """
@@ -106,14 +110,14 @@ def make_meeting(
     for k, v in {**MEETING_FIELDS, **(fields or {})}.items():
         ws.append([k, v])
     ag = wb.create_sheet("Agenda")
-    ag.append(AGENDA_HEADER)
+    ag.append(list(header))
     for n, item in enumerate(items, start=1):
         row = dict(item)
         row.setdefault("item", n)
         row.setdefault("title", f"Item {n} title")
         names = row.get("papers") or []
         row["papers"] = "\n".join(names) if isinstance(names, list) else names
-        ag.append([row.get(h.lower()) for h in AGENDA_HEADER])
+        ag.append([row.get(h.lower()) for h in header])
     wb.save(folder / "meeting.xlsx")
     for name, count in (papers or {}).items():
         path = folder / name

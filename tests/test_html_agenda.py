@@ -226,7 +226,7 @@ def test_every_paper_link_lands_on_the_papers_first_page_of_the_pack(meeting, tm
     pdfs = {p.path: p.path for i in spec.included for p in i.papers}
     w = assemble_papers(spec, layout, pdfs)
     pack = tmp_path / "pack.pdf"
-    finish_pack(w, meeting, spec, layout, write_pdf(tmp_path / "front.pdf", 1), pack)
+    finish_pack(w, meeting, spec, layout, write_pdf(tmp_path / "front.pdf", 1), pack, pdfs)
     out = write_html_agenda(meeting, spec, layout, PUBLISHED, pack.name, tmp_path / "a.html")
     doc = parse(out.read_text(encoding="utf-8"))
     reader = PdfReader(pack)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -95,3 +97,47 @@ def test_items_are_found_by_their_key():
 def test_an_item_without_pages_is_refused(counts):
     with pytest.raises(ValueError, match=r"item '1' needs documents of at least one page"):
         lay_out([("0", [1]), ("1", counts)])
+
+
+@pytest.mark.parametrize(
+    ("counts", "expected"),
+    [
+        # seed 003: minutes of 5 pages (filler 6), development paper of 6 pages -> 1-5, 7-12
+        ([[5], [6]], ["(Pages 1 - 5)", "(Pages 7 - 12)"]),
+        # a one-page item with a filler is one page: 1 (filler 2), 3-4 (no filler), 5
+        ([[1], [2], [1]], ["(Page 1)", "(Pages 3 - 4)", "(Page 5)"]),
+        # two documents: 2 + 3 = 1-5 (filler 6); then 7-8
+        ([[2, 3], [2]], ["(Pages 1 - 5)", "(Pages 7 - 8)"]),
+    ],
+)
+def test_page_references_without_fillers_worked_by_hand(counts, expected):
+    layout = lay_out(list(enumerate(counts)))
+    assert [p.reference(with_filler=False) for p in layout.items] == expected
+
+
+RANGE = re.compile(r"\(Pages? (\d+)(?: - (\d+))?\)")
+
+
+@given(items_strategy)
+def test_ranges_without_fillers_cover_exactly_the_papers(items):
+    layout = lay_out(list(enumerate(items)))
+    fillers = set(layout.filler_pages())
+    covered: list[int] = []
+    for placed, counts in zip(layout.items, items, strict=True):
+        m = RANGE.fullmatch(placed.reference(with_filler=False))
+        assert m is not None
+        first, last = int(m.group(1)), int(m.group(2) or m.group(1))
+        assert last - first + 1 == sum(counts)  # the item's papers, nothing else
+        covered.extend(range(first, last + 1))
+    # every numbered page is in exactly one range, except the fillers, which are in none
+    assert sorted(covered) == [p for p in range(1, layout.total + 1) if p not in fillers]
+
+
+@given(items_strategy)
+def test_the_two_conventions_differ_only_by_a_trailing_filler(items):
+    layout = lay_out(list(enumerate(items)))
+    for placed in layout.items:
+        if placed.filler_after:
+            assert placed.reference(with_filler=False) != placed.pages_ref
+        else:
+            assert placed.reference(with_filler=False) == placed.pages_ref

@@ -153,6 +153,16 @@ def test_supplement_with_an_exempt_item_has_public_and_private_versions(built):
     assert "exclude the press and public" in front
     assert "paragraph 1 of Part 1 of Schedule 12A" in front
     assert public.item_starts() == {}
+    # it says what the public is entitled to know, never "relating to agenda items ." (issue 13)
+    assert "relating to agenda" not in front
+    assert (
+        "The papers for agenda item 6 have been sent to members only. They are not for "
+        "publication because they contain exempt information, as shown below; this supplement "
+        "has no papers for publication." in front
+    )
+    # and it ends with its frontsheet: no filler page that nothing follows
+    assert not public.find("This page is intentionally left blank")
+    assert public.page_count == public.front_pages
     assert_conventions(private, ["6"])
     late_pages = private.find(SECRET + "LATE")
     assert len(late_pages) == 3

@@ -236,3 +236,23 @@ def test_file_names_are_distinct_and_only_private_ones_say_so(m: Meeting) -> Non
     for spec, name in zip(plan_packs(m), names, strict=True):
         assert (PRIVATE in name) == (spec.private is True)
         assert ("(private)" in spec.label) == (spec.private is True)
+
+
+def test_a_meeting_name_too_long_for_its_packs_is_one_located_error(tmp_path) -> None:
+    from dataclasses import replace
+
+    from packbuilder.errors import InputError
+
+    m = meeting(item(1, "a.pdf"), item(2, "secret.pdf", exempt=3))
+    ok = replace(m, folder=tmp_path / ("m" * 180))  # "-agenda-pack-PRIVATE-...pdf" still fits
+    assert len(plan_packs(ok)) == 2
+    long = replace(m, folder=tmp_path / ("m" * 230))
+    with pytest.raises(InputError) as caught:
+        plan_packs(long)
+    message = str(caught.value)
+    assert "too long to name its packs" in message and "rename the folder" in message
+    # the limit it names is right: a folder of exactly that length plans
+    limit = int(message.split("at most ")[1].split()[0])
+    assert len(plan_packs(replace(m, folder=tmp_path / ("m" * limit)))) == 2
+    with pytest.raises(InputError):
+        plan_packs(replace(m, folder=tmp_path / ("m" * (limit + 1))))

@@ -392,3 +392,20 @@ def test_build_due_cli_with_libreoffice(tmp_path: Path, libreoffice: object) -> 
     assert status.exit_code == 0
     broken, good = [line for line in status.output.splitlines() if not line.startswith(" ")]
     assert "papers missing" in broken and "built and current" in good
+
+
+def test_a_shared_converter_is_used_and_left_open(tmp_path: Path) -> None:
+    """A long-running caller's converter (a warm LibreOffice) serves every run; no run closes it."""
+    inputs, output = tmp_path / "inputs", tmp_path / "output"
+    _meeting(inputs, "a")
+    conv = FakeConverter()
+    outcomes = build_due(
+        inputs,
+        TODAY,
+        window=10,
+        output_root=output,
+        shared_converter=conv,
+        converter=lambda: pytest.fail("a shared converter was replaced"),
+    )
+    assert [o.action for o in outcomes] == ["built"]
+    assert len(conv.calls) == 1 and not conv.closed

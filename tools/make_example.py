@@ -180,7 +180,13 @@ def meeting_workbook() -> None:
     wb.save(MEETING / "meeting.xlsx")
 
 
-def word_report(name: str, title: str, sections: list[tuple[str, int]], author: str) -> Path:
+def word_report(
+    name: str,
+    title: str,
+    sections: list[tuple[str, int]],
+    author: str,
+    folder: Path = MEETING,
+) -> Path:
     doc = new_document()
     para(doc, "PLYMOUTH CITY COUNCIL", bold=True, size=10)
     para(doc, title, style="Title")
@@ -197,12 +203,14 @@ def word_report(name: str, title: str, sections: list[tuple[str, int]], author: 
                 ):
                     para(doc, b, style="List Bullet")
     doc.core_properties.title = title
-    path = MEETING / name
+    path = folder / name
     doc.save(path)
     return path
 
 
-def appendix_pdf(name: str, title: str, pages: int, landscape: bool = False) -> None:
+def appendix_pdf(
+    name: str, title: str, pages: int, landscape: bool = False, folder: Path = MEETING
+) -> None:
     doc = new_document(landscape=landscape)
     para(doc, title, style="Title")
     for p in range(pages):
@@ -229,6 +237,11 @@ def appendix_pdf(name: str, title: str, pages: int, landscape: bool = False) -> 
         if p < pages - 1:
             doc.add_page_break()
     doc.core_properties.title = title  # the PDF's title, shown by viewers and screen readers
+    pdf_from_word(doc, folder / name)
+
+
+def pdf_from_word(doc, out: Path) -> None:  # type: ignore[no-untyped-def]
+    """Save a python-docx document as PDF through LibreOffice, as an officer's PDF would be."""
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "appendix.docx"
         doc.save(src)
@@ -248,7 +261,7 @@ def appendix_pdf(name: str, title: str, pages: int, landscape: bool = False) -> 
             check=True,
             capture_output=True,
         )
-        shutil.copyfile(Path(tmp) / "appendix.pdf", MEETING / name)
+        shutil.copyfile(Path(tmp) / "appendix.pdf", out)
 
 
 def appendices() -> None:

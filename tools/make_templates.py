@@ -26,6 +26,13 @@ from docxkit import (  # noqa: E402
 
 OUT = Path(__file__).resolve().parent.parent / "packbuilder" / "templates"
 WIDTHS = [1.4, 10.4, 2.6, 2.6]
+TABLE_WIDTHS = [1.2, 6.6, 2.2, 3.7, 3.3]
+
+
+def _after_table(p):  # type: ignore[no-untyped-def]
+    """A paragraph after a table gets space above it, so that it never touches the table."""
+    p.paragraph_format.space_before = Pt(12)
+    return p
 
 
 def _header(doc, heading: str) -> None:  # type: ignore[no-untyped-def]
@@ -58,7 +65,9 @@ def _header(doc, heading: str) -> None:  # type: ignore[no-untyped-def]
     para(doc, "{%p endif %}")
 
 
-def _contact(doc) -> None:  # type: ignore[no-untyped-def]
+def _contact(doc, after_table: bool = False) -> None:  # type: ignore[no-untyped-def]
+    if after_table:  # the contact line may be left out: the space is a paragraph of its own
+        _after_table(para(doc, ""))
     para(doc, "{%p if contact.name %}")
     para(
         doc,
@@ -70,24 +79,49 @@ def _contact(doc) -> None:  # type: ignore[no-untyped-def]
     para(doc, "Published {{ published }}", size=10)
 
 
-# The subject cell of an agenda row: the exclusion resolution before the first exempt item, the
-# title, the purpose, then the page range (or To follow, Verbal update, or the exempt notice).
-SUBJECT = [
-    ("{%p if item.exclusion %}", {}),
-    ("Exclusion of the press and public", {"bold": True}),
-    ("{{ item.exclusion }}", {"italic": True}),
+# Notes under an item's subject (its Notes cell, and actions carried forward from the minutes):
+# paragraphs, and bullets as List Bullet paragraphs (the one cell-text convention, see richtext).
+NOTES = [
+    ("{%p for b in item.notes %}", {}),
+    ("{%p if b.bullet %}", {}),
+    ("{{ b.text }}", {"style": "List Bullet", "size": 10}),
+    ("{%p else %}", {}),
+    ("{{ b.text }}", {"size": 10}),
     ("{%p endif %}", {}),
-    ("{{ item.title }}", {"bold": True}),
-    ("{%p if item.purpose %}", {}),
-    ("{{ item.purpose }}", {}),
-    ("{%p endif %}", {}),
-    ("{%p if item.note %}", {}),
-    ("{{ item.note }}", {"bold": True}),
-    ("{%p endif %}", {}),
-    ("{%p if private and item.exempt %}", {}),
-    ("{{ item.exempt_note }}", {"italic": True, "size": 9}),
-    ("{%p endif %}", {}),
+    ("{%p endfor %}", {}),
 ]
+
+
+def subject(purpose: bool) -> list[tuple[str, dict]]:  # type: ignore[type-arg]
+    """The subject cell of an agenda row. A heading or a break shows its title alone. An item: the
+    exclusion resolution before the first exempt item, the title (with the paperwork marker), the
+    purpose (list style only: the table style gives it a column), the page range (or To follow,
+    Verbal update, or the exempt notice), then its notes."""
+    return [
+        ("{%p if item.kind == 'heading' %}", {}),
+        ("{{ item.title }}", {"bold": True, "size": 12}),
+        ("{%p elif item.kind == 'break' %}", {}),
+        ("{{ item.title }}", {"bold": True, "italic": True}),
+        ("{%p else %}", {}),
+        ("{%p if item.exclusion %}", {}),
+        ("Exclusion of the press and public", {"bold": True}),
+        ("{{ item.exclusion }}", {"italic": True}),
+        ("{%p endif %}", {}),
+        ("{{ item.title }}{% if item.star %} {{ item.star }}{% endif %}", {"bold": True}),
+        *(
+            [("{%p if item.purpose %}", {}), ("{{ item.purpose }}", {}), ("{%p endif %}", {})]
+            if purpose
+            else []
+        ),
+        ("{%p if item.note %}", {}),
+        ("{{ item.note }}", {"bold": True}),
+        ("{%p endif %}", {}),
+        *NOTES,
+        ("{%p if private and item.exempt %}", {}),
+        ("{{ item.exempt_note }}", {"italic": True, "size": 9}),
+        ("{%p endif %}", {}),
+        ("{%p endif %}", {}),
+    ]
 
 
 def _lead_and_time(row) -> None:  # type: ignore[no-untyped-def]
@@ -95,8 +129,15 @@ def _lead_and_time(row) -> None:  # type: ignore[no-untyped-def]
     cell_paragraphs(row.cells[3], [("{{ item.start }}", {}), ("{{ item.minutes }}", {"size": 9})])
 
 
-def _items_table(doc, headings, widths, more_cells=None) -> None:  # type: ignore[no-untyped-def]
-    """The agenda's items: a header row repeated on every page, then one row an item."""
+def _who_decision_time(row) -> None:  # type: ignore[no-untyped-def]
+    cell_paragraphs(row.cells[2], [("{{ item.lead }}", {})])
+    cell_paragraphs(row.cells[3], [("{{ item.purpose }}", {})])
+    cell_paragraphs(row.cells[4], [("{{ item.time }}", {"size": 10})])
+
+
+def _items_table(doc, headings, widths, more_cells=None, purpose=True) -> None:  # type: ignore[no-untyped-def]
+    """The agenda's rows: a header row repeated on every page, then one row an item, heading or
+    break."""
     t = table(doc, len(headings), widths)
     head = t.add_row()
     for cell, text in zip(head.cells, headings, strict=True):
@@ -106,8 +147,8 @@ def _items_table(doc, headings, widths, more_cells=None) -> None:  # type: ignor
     loop = t.add_row()
     cell_paragraphs(loop.cells[0], [("{%tr for item in items %}", {})])
     body = t.add_row()
-    cell_paragraphs(body.cells[0], [("{{ item.number }}.", {"bold": True})])
-    cell_paragraphs(body.cells[1], SUBJECT)
+    cell_paragraphs(body.cells[0], [("{{ item.number_label }}", {"bold": True})])
+    cell_paragraphs(body.cells[1], subject(purpose))
     if more_cells:
         more_cells(body)
     cant_split(body)
@@ -121,16 +162,32 @@ def agenda() -> None:
     doc = new_document()
     _header(doc, "AGENDA")
     _contact(doc)
-    _items_table(doc, ("Item", "Subject", "Lead", "Time"), WIDTHS, _lead_and_time)
-    para(doc, "{%p if end %}")
-    para(doc, "Meeting close: {{ end }}")
+    para(doc, "{%p if paperwork_marker %}")
+    para(doc, "* indicates paperwork included", italic=True)
     para(doc, "{%p endif %}")
-    para(
+    # one template, two styles (Meeting sheet "Agenda style"): modern.gov's list, or the table of
+    # Item | Subject | Who | Decision required | Time that some boards write
+    para(doc, "{%p if table_style %}")
+    _items_table(
+        doc,
+        ("Item", "Subject", "{{ lead_heading }}", "{{ purpose_heading }}", "Time (approx.)"),
+        TABLE_WIDTHS,
+        _who_decision_time,
+        purpose=False,
+    )
+    para(doc, "{%p else %}")
+    _items_table(doc, ("Item", "Subject", "{{ lead_heading }}", "Time"), WIDTHS, _lead_and_time)
+    para(doc, "{%p endif %}")
+    para(doc, "{%p if end %}")
+    _after_table(para(doc, "Meeting close: {{ end }}"))
+    para(doc, "{%p endif %}")
+    note = para(
         doc,
         "Page numbers refer to this pack; papers are listed in agenda order.",
         size=9,
         italic=True,
     )
+    _after_table(note)  # when there is no Meeting close line, this one follows the table
     doc.core_properties.title = "Agenda frontsheet"
     doc.save(OUT / "agenda.docx")
 
@@ -138,13 +195,29 @@ def agenda() -> None:
 def supplement() -> None:
     doc = new_document()
     _header(doc, "SUPPLEMENTARY PACK {{ supplement }}")
+    para(doc, "{%p if supplement_items %}")
     para(
         doc,
         "Please find attached additional information relating to agenda {{ supplement_word }} "
         "{{ supplement_items }}.",
     )
+    para(doc, "{%p endif %}")
+    # a public supplement leaves exempt papers out: say which, so that it never announces papers
+    # it does not carry ("relating to agenda items .")
+    para(doc, "{%p if withheld_items %}")
+    para(
+        doc,
+        "The papers for agenda {{ withheld_word }} {{ withheld_items }} have been sent to members "
+        "only. They are not for publication because they contain exempt information, as shown "
+        "below{% if not supplement_items %}; this supplement has no papers for publication{% endif "
+        "%}.",
+    )
+    para(doc, "{%p endif %}")
     _items_table(doc, ("Item", "Subject"), [1.4, 15.6])
-    _contact(doc)
+    para(doc, "{%p if paperwork_marker %}")
+    _after_table(para(doc, "* indicates paperwork included", italic=True))
+    para(doc, "{%p endif %}")
+    _contact(doc, after_table=True)
     doc.core_properties.title = "Supplementary pack frontsheet"
     doc.save(OUT / "supplement.docx")
 

@@ -15,6 +15,8 @@ The modules, one job each:
 - `profiles`: the pool of LibreOffice user profiles kept between builds, locked while in use.
 - `sandbox`: the empty network namespace LibreOffice converts in.
 - `cache`: the content-keyed cache wrapped around a converter.
+- `warm`: LibreOffice kept running between builds for long-running callers (`open_converter(warm=
+  True)`), supervised; `uno_worker` is the helper it drives LibreOffice through.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from packbuilder.convert.process import find_soffice
 from packbuilder.convert.profiles import kept_profile
 from packbuilder.convert.protocol import ConversionStats, Converter
 from packbuilder.convert.sandbox import no_network_prefix
+from packbuilder.convert.warm import WarmLibreOffice
 from packbuilder.settings import Settings
 from packbuilder.settings import settings as _settings
 
@@ -44,24 +47,39 @@ __all__ = [
     "content_digest",
     "find_soffice",
     "kept_profile",
+    "WarmLibreOffice",
     "no_network_prefix",
     "open_converter",
 ]
 
 
 def open_converter(
-    *, cache: bool = True, prestart: bool = False, settings: Settings | None = None
+    *,
+    cache: bool = True,
+    prestart: bool = False,
+    warm: bool = False,
+    settings: Settings | None = None,
 ) -> Converter:
     """The converter a build uses: LibreOffice, behind the cache unless `cache` is False.
 
     With `prestart`, LibreOffice starts now, so that its start overlaps the caller's own work;
     close the converter (or use it in a ``with`` block) to stop it if no conversion comes.
 
+    With `warm`, LibreOffice is kept running between conversions until the converter is closed:
+    for a caller that lives longer than one build and passes the same converter to every
+    ``build(..., converter=...)`` (docs/warm-converter.md).
+
     Raises:
-        ConversionError: LibreOffice is not installed.
+        ConversionError: LibreOffice (or, with `warm`, its Python bridge) is not installed.
     """
     settings = settings or _settings()
-    lo = LibreOffice(settings=settings)
-    if prestart:
-        lo.prestart()
+    lo: LibreOffice | WarmLibreOffice
+    if warm:
+        lo = WarmLibreOffice(settings=settings)
+        if prestart:
+            lo.start()
+    else:
+        lo = LibreOffice(settings=settings)
+        if prestart:
+            lo.prestart()
     return CachingConverter(lo, settings.cache_dir) if cache else lo

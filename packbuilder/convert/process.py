@@ -67,15 +67,18 @@ def environment(home: Path, alone: bool) -> dict[str, str]:
 class Process:
     """A LibreOffice process group that dies with this Python process.
 
+    With `pipes`, its standard input and output are pipes to us (`popen.stdin`, `popen.stdout`),
+    as the warm converter's helper needs; else both are /dev/null.
+
     Raises:
         OSError: the program cannot be started.
     """
 
-    def __init__(self, cmd: list[str], env: dict[str, str]) -> None:
+    def __init__(self, cmd: list[str], env: dict[str, str], pipes: bool = False) -> None:
         self.popen = subprocess.Popen(
             cmd,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
+            stdin=subprocess.PIPE if pipes else subprocess.DEVNULL,
+            stdout=subprocess.PIPE if pipes else subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             env=env,
             start_new_session=True,
@@ -106,6 +109,10 @@ class Process:
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(self.popen.pid, signal.SIGKILL)
         self.popen.wait()
+        for pipe in (self.popen.stdin, self.popen.stdout):
+            if pipe is not None:
+                with contextlib.suppress(OSError):
+                    pipe.close()
         guard, self._guard = self._guard, None
         if guard is not None and guard.stdin is not None:
             with contextlib.suppress(OSError):

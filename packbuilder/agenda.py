@@ -1,0 +1,511 @@
+"""The Agenda sheet's rows as real agendas write them: items, section headings and breaks.
+
+A board's agenda is more than numbered items. The May 2016 Safer Plymouth agenda, for example, has
+section headings ("Agenda Items for Discussion:", "BRIEFINGS (DISCUSS BY EXCEPTION ONLY):"), a
+break ("BREAK - if required"), times written as ranges ("10.00-10.05", "12.30 - 1pm"), and
+notes under an item ("Actions to be carried forward:" with bullets). This module reads those rows
+and cells into the typed model; `meeting` calls it for each row of the Agenda sheet.
+
+What a row is:
+
+* With a **Kind** column: ``item`` (or blank), ``heading``, or ``break``.
+* Without one (every workbook made before Kind existed keeps working): a row with a number in Item
+  is an item; a row with Item blank and a Title is a heading, or a break when its Title starts with
+  "Break", "Comfort break" or "Lunch".
+
+An item number is what a committee numbers items with: digits, with an optional letter or
+sub-number ("4", "4a", "4(a)", "4.1", "A1"). Anything else typed in Item (a heading, TRUE, a
+spreadsheet error such as ``#SPILL!``) is refused with what to do, because it would otherwise be
+stamped on the papers as "Agenda Item Agenda Items for Discussion:".
+
+Times: the Time cell holds minutes allowed ("15"), a range ("10.00-10.05", "12.30 - 1pm",
+"10am to 11.30am"), a start time, or one of a few words shown as typed ("N/a", "TBC"). The
+frontsheet keeps a running clock from the meeting's start: a range sets it, minutes advance it, an
+item without a time stops it (its length is unknown). A break without a time ("if required") leaves
+the clock where it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import TypeVar
+
+from packbuilder import richtext, sheets
+from packbuilder.dates import clock, short_date
+from packbuilder.errors import Collector, InputError
+from packbuilder.model import (
+    AgendaBreak,
+    AgendaHeading,
+    AgendaItem,
+    AgendaRow,
+    AgendaSettings,
+    AgendaStyle,
+    Meeting,
+    PaperKind,
+    Timing,
+)
+
+T = TypeVar("T")
+
+
+class RowKind(enum.Enum):
+    ITEM = "item"
+    HEADING = "heading"
+    BREAK = "break"
+
+
+KINDS = {
+    "": RowKind.ITEM,
+    "item": RowKind.ITEM,
+    "heading": RowKind.HEADING,
+    "section": RowKind.HEADING,
+    "section heading": RowKind.HEADING,
+    "part": RowKind.HEADING,
+    "break": RowKind.BREAK,
+}
+
+# Agenda-sheet columns this module reads (merged into meeting.AGENDA_ALIASES)
+ALIASES: dict[str, tuple[str, ...]] = {
+    "kind": ("type", "row type", "row kind"),
+    "notes": ("note", "details", "notes under the subject"),
+}
+TIME_ALIASES = ("time (approx.)", "time (approx)", "approx. time", "timing", "times")
+
+ITEM_NUMBER = re.compile(
+    r"[A-Za-z]{0,2}\d{1,3}[A-Za-z]?(?:[.\-/]?(?:\(\w{1,3}\)|\d{1,3}|[A-Za-z]))*"
+)
+ERROR_VALUE = re.compile(r"#(?:[A-Z0-9_]+[!?]|N/A|DIV/0!|GETTING_DATA)", re.I)
+BREAK_TITLE = re.compile(r"\s*(?:comfort\s+)?(?:break|lunch)\b", re.I)
+DONE = frozenset({"done", "complete", "completed", "closed", "finished", "yes", "✓", "✔"})
+CARRIED_HEADING = "Actions to be carried forward:"
+
+
+# --- which kind of row -----------------------------------------------------------------------
+
+
+def row_kind(rec: sheets.Record) -> RowKind:
+    """What an Agenda row is; a value in Item that is no item number is refused.
+
+    Raises:
+        InputError: Kind is not item, heading or break; or Item holds no item number.
+    """
+    kind_cell = rec.cell("kind")
+    number_cell = rec.cell("item")
+    title_cell = rec.cell("title")
+    if not kind_cell.blank or kind_cell.source.cell is not None:
+        value = sheets.normalise(sheets.text(kind_cell))
+        if value not in KINDS:
+            raise InputError(
+                f"Kind {sheets.text(kind_cell)!r} is not one of: item (or blank), heading, break; "
+                "correct it",
+                kind_cell.source,
+            )
+        kind = KINDS[value]
+        if not value and number_cell.blank:  # Kind left blank: the row says what it is
+            kind = _implicit_kind(title_cell) or RowKind.ITEM
+        if kind is RowKind.ITEM:
+            check_number(number_cell)
+            return kind
+        if not number_cell.blank:
+            raise InputError(
+                f"a {kind.value} has no item number; clear Item in this row or set Kind to item",
+                number_cell.source,
+            )
+        return kind
+    if number_cell.blank:
+        return _implicit_kind(title_cell) or RowKind.ITEM  # an empty title: meeting reports it
+    check_number(number_cell)
+    return RowKind.ITEM
+
+
+def _implicit_kind(title: sheets.Cell) -> RowKind | None:
+    if title.blank or not isinstance(title.value, str):
+        return None
+    return RowKind.BREAK if BREAK_TITLE.match(title.value) else RowKind.HEADING
+
+
+def check_number(cell: sheets.Cell) -> str:
+    """An item number as typed, without a trailing full stop ("4." -> "4").
+
+    Raises:
+        InputError: the cell holds a heading, TRUE/FALSE, a spreadsheet error or other text.
+    """
+    value = cell.value
+    if isinstance(value, bool):
+        raise InputError(
+            f"{str(value).upper()} is not an item number; type the item's number (1, 2, 4a)",
+            cell.source,
+        )
+    text = sheets.text(cell)
+    if ERROR_VALUE.fullmatch(text):
+        raise InputError(
+            f"the cell shows the spreadsheet error {text}, not an item number; fix the formula or "
+            "type the number",
+            cell.source,
+        )
+    number = text.rstrip(".").strip()
+    if number and not (len(number) <= 12 and ITEM_NUMBER.fullmatch(number)):
+        raise InputError(
+            f"{text!r} in the Item column is not an item number; for a section heading leave Item "
+            "blank and put the heading in Title (or set Kind to heading)",
+            cell.source,
+        )
+    return number
+
+
+def check_title(cell: sheets.Cell, what: str = "a title") -> str:
+    """A title as typed.
+
+    Raises:
+        InputError: TRUE/FALSE or a spreadsheet error where a title should be.
+    """
+    if isinstance(cell.value, bool):
+        raise InputError(
+            f"{str(cell.value).upper()} is not {what}; type the words to show", cell.source
+        )
+    text = sheets.text(cell)
+    if ERROR_VALUE.fullmatch(text):
+        raise InputError(
+            f"the cell shows the spreadsheet error {text}, not {what}; fix the formula or type "
+            "the words",
+            cell.source,
+        )
+    return text
+
+
+_NOT_FOR_HEADINGS = ("papers", "status", "exempt paragraph", "supplement", "lead", "purpose")
+
+
+def heading(rec: sheets.Record) -> AgendaHeading:
+    """A section heading row.
+
+    Raises:
+        InputError: it names papers or other item cells (a heading has none).
+    """
+    _no_item_cells(rec, "heading", _NOT_FOR_HEADINGS + ("time", "notes"))
+    title = rec.cell("title")
+    return AgendaHeading(check_title(title, "a heading"), title.source)
+
+
+def break_row(rec: sheets.Record) -> AgendaBreak:
+    """A break row, with its time if given.
+
+    Raises:
+        InputError: it names papers, or its time cannot be read.
+    """
+    _no_item_cells(rec, "break", _NOT_FOR_HEADINGS)
+    title = rec.cell("title")
+    text = check_title(title, "a break") or "Break"
+    return AgendaBreak(text, timing(rec.cell("time")), title.source)
+
+
+def _no_item_cells(rec: sheets.Record, what: str, columns: Sequence[str]) -> None:
+    for column in columns:
+        cell = rec.cell(column)
+        if not cell.blank:
+            raise InputError(
+                f"this row is a {what} (no item number) but has {column.title()} filled in; "
+                "number the item in Item, or clear the cell",
+                cell.source,
+            )
+
+
+def notes(cell: sheets.Cell) -> tuple[richtext.Block, ...]:
+    """The Notes cell: paragraphs and bullets under the subject (the one cell-text convention)."""
+    return tuple(richtext.blocks(sheets.text(cell)))
+
+
+# --- times -------------------------------------------------------------------------------------
+
+_T = r"(\d{1,2})(?:[.:](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?"
+_RANGE = re.compile(rf"\s*{_T}\s*(?:-|–|—|to)\s*{_T}\s*", re.I)
+_ONE = re.compile(rf"\s*{_T}\s*", re.I)
+_MINUTES = re.compile(r"\s*(\d{1,3})\s*(?:m|min|mins|minutes)?\.?\s*", re.I)
+
+
+def _suffix(raw: str | None) -> str:
+    return (raw or "").lower().replace(".", "")
+
+
+def _to_time(hour: int, minute: int, suffix: str) -> dt.time | None:
+    if minute > 59 or (suffix and not 1 <= hour <= 12) or hour > 23:
+        return None
+    if suffix == "pm" and hour < 12:
+        hour += 12
+    elif suffix == "am" and hour == 12:
+        hour = 0
+    return dt.time(hour, minute)
+
+
+def parse_range(text: str) -> tuple[dt.time, dt.time] | None:
+    """A time range as agendas write it, or None when `text` is not one.
+
+    "10.00-10.05", "12.30 – 1pm", "10am to 11.30am", "2 - 3.15pm". A time without am or pm takes
+    the other end's when that keeps the range in order ("12.30 - 1pm", "2 - 3pm"); with neither,
+    the 24-hour clock is read, except that 1 to 7 o'clock mean the afternoon (no board meets at
+    3 in the morning, and "11-1" is 11 am to 1 pm).
+
+    Raises:
+        ValueError: it has the shape of a range but is impossible ("10.75-11", "11-10am").
+    """
+    m = _RANGE.fullmatch(text)
+    if not m:
+        return None
+    h1, m1, s1, h2, m2, s2 = m.groups()
+    a = (int(h1), int(m1 or 0), _suffix(s1))
+    b = (int(h2), int(m2 or 0), _suffix(s2))
+    if not a[2] and not b[2]:
+        start = _to_time(a[0] + (12 if 1 <= a[0] <= 7 else 0), a[1], "")
+        end = _to_time(b[0] + (12 if 1 <= b[0] <= 7 else 0), b[1], "")
+    elif a[2] and b[2]:
+        start, end = _to_time(*a), _to_time(*b)
+    elif b[2]:
+        end = _to_time(*b)
+        start = _to_time(a[0], a[1], b[2])
+        if start and end and start >= end:
+            start = _to_time(a[0], a[1], "am" if b[2] == "pm" else "pm")
+    else:
+        start = _to_time(*a)
+        end = _to_time(b[0], b[1], a[2])
+        if start and end and end <= start:
+            end = _to_time(b[0], b[1], "pm" if a[2] == "am" else "am")
+    if start is None or end is None:
+        raise ValueError(f"{text.strip()!r} is not a possible time range")
+    if end <= start:
+        raise ValueError(f"{text.strip()!r} ends before it starts")
+    return start, end
+
+
+# words a Time cell may hold instead of a time, shown as typed (anything else is a typing error:
+# "a quarter of an hour" would print as it is, and start no clock)
+TIME_WORDS = frozenset(
+    {"n/a", "na", "n.a.", "-", "–", "tbc", "tba", "if required", "as required", "none"}
+)
+TIME_HELP = "minutes (15), a time range (10.00-10.15, 12.30 - 1pm) or a start time (10:15)"
+
+
+def _typed_timing(cell: sheets.Cell) -> Timing:
+    """A Time cell that Excel stored as a time or a number."""
+    v = cell.value
+    if isinstance(v, dt.datetime):
+        return Timing(start=v.time())
+    if isinstance(v, dt.time):
+        return Timing(start=v)
+    if isinstance(v, int | float) and not isinstance(v, bool):
+        if float(v).is_integer() and v >= 0:
+            return Timing(minutes=int(v))
+        if 0 < v < 1:  # Excel stores a time typed as 10:15 as a fraction of a day
+            minutes = round(v * 24 * 60)
+            return Timing(start=dt.time(minutes // 60 % 24, minutes % 60))
+    shown = str(v).upper() if isinstance(v, bool) else repr(v)
+    raise InputError(f"expected {TIME_HELP}, got {shown}; type one of these", cell.source)
+
+
+def timing(cell: sheets.Cell) -> Timing:
+    """The Time cell of an item or a break.
+
+    Raises:
+        InputError: neither minutes, a time range, a time nor one of `TIME_WORDS`.
+    """
+    v = cell.value
+    if cell.blank:
+        return Timing()
+    if not isinstance(v, str):
+        return _typed_timing(cell)
+    text = sheets.text(cell)
+    if m := _MINUTES.fullmatch(text):
+        return Timing(minutes=int(m.group(1)))
+    try:
+        found = parse_range(text)
+    except ValueError as exc:
+        raise InputError(f"{exc}; write {TIME_HELP}", cell.source) from None
+    if found:
+        return Timing(start=found[0], end=found[1])
+    if m := _ONE.fullmatch(text):
+        start = _to_time(int(m.group(1)), int(m.group(2) or 0), _suffix(m.group(3)))
+        if start is not None:
+            return Timing(start=start)
+    if sheets.normalise(text) in TIME_WORDS:
+        return Timing(text=text)  # shown as typed
+    raise InputError(f"expected {TIME_HELP}, got {text!r}; type one of these", cell.source)
+
+
+def _plus(time: dt.time, minutes: int) -> dt.time | None:
+    moment = dt.datetime.combine(dt.date(2000, 1, 1), time) + dt.timedelta(minutes=minutes)
+    return moment.time() if moment.date() == dt.date(2000, 1, 1) else None
+
+
+def schedule(
+    rows: Sequence[AgendaRow], start: dt.time
+) -> list[tuple[dt.time | None, dt.time | None]]:
+    """Each row's (start, end) on the running clock (None where not known); headings get none."""
+    now: dt.time | None = start
+    out: list[tuple[dt.time | None, dt.time | None]] = []
+    for row in rows:
+        if isinstance(row, AgendaHeading):
+            out.append((None, None))
+            continue
+        t = row.timing
+        if isinstance(row, AgendaItem) and t == Timing() and row.minutes is not None:
+            t = Timing(minutes=row.minutes)  # an item made with minutes alone (no Time cell read)
+        if t.start and t.end:
+            out.append((t.start, t.end))
+            now = t.end
+        elif t.start:
+            out.append((t.start, None))
+            now = None
+        elif t.minutes is not None:
+            end = _plus(now, t.minutes) if now else None
+            out.append((now, end))
+            now = end
+        elif isinstance(row, AgendaBreak):
+            out.append((None, None))  # "if required": the clock runs on
+        else:
+            out.append((now, None))
+            now = None  # an item of unknown length: later start times are unknown
+    return out
+
+
+def time_text(start: dt.time | None, end: dt.time | None, timing: Timing) -> str:
+    """The Time column of the table style: the cell's word ("N/a"), "10.00–10.05 am", or a
+    start."""
+    if timing.text:
+        return timing.text
+    if start and end:
+        return clock_range(start, end)
+    if start:
+        return clock(start)
+    return timing.text
+
+
+def clock_range(start: dt.time, end: dt.time) -> str:
+    """ "10.00–10.05 am", "12.30–1 pm", "11.30 am–1 pm": an en dash, as ranges are printed."""
+    if (start.hour < 12) == (end.hour < 12):
+        hour = start.hour % 12 or 12
+        return f"{hour}.{start.minute:02d}\u2013{clock(end)}"
+    return f"{clock(start)}\u2013{clock(end)}"
+
+
+def timing_warnings(meeting: Meeting) -> list[str]:
+    """A warning when the agenda's timings run past the meeting's end time (the first row that
+    does, with its place)."""
+    if meeting.end_time is None:
+        return []
+    rows = meeting.agenda_rows
+    for row, (_s, end) in zip(rows, schedule(rows, meeting.start_time), strict=True):
+        if end is not None and end > meeting.end_time:
+            what = f"item {row.number}" if isinstance(row, AgendaItem) else "the break"
+            return [
+                f"{row.source}: the agenda's timings run to {clock(end)} ({what}), past the "
+                f"meeting's end time of {clock(meeting.end_time)}; shorten the times or change "
+                "End time in sheet Meeting"
+            ]
+    return []
+
+
+# --- actions carried forward -----------------------------------------------------------------
+
+
+def is_open(status: str) -> bool:
+    """An action is open unless its Status says it is done; a blank status is open."""
+    return sheets.normalise(status) not in DONE
+
+
+def open_actions(item: AgendaItem) -> list[str]:
+    """The open actions of the minutes among the item's papers, as agenda bullets.
+
+    An action is open unless its Status says it is done (done, complete, completed, closed,
+    finished, yes or a tick); a blank status is open.
+    """
+    from packbuilder.kinds.minutes import Minutes  # noqa: PLC0415 - the kinds import documents
+
+    out = []
+    for paper in item.papers:
+        if paper.kind is PaperKind.DATA and isinstance(paper.data, Minutes):
+            for action in paper.data.actions:
+                if not is_open(action.status):
+                    continue
+                who = ", ".join(
+                    p
+                    for p in (action.owner, f"by {short_date(action.due)}" if action.due else "")
+                    if p
+                )
+                text = action.text.rstrip(" .")
+                out.append(f"{text} ({who})" if who else text)
+    return out
+
+
+def item_notes(item: AgendaItem, public: bool) -> list[richtext.Block]:
+    """What the frontsheet shows under an item's subject: its Notes, then the open actions of the
+    last minutes when they are among its papers (not in a public pack when the item is exempt)."""
+    out = list(item.notes)
+    carried = [] if (public and item.exempt) else open_actions(item)
+    if carried:
+        out.append(richtext.Block(CARRIED_HEADING))
+        out.extend(richtext.Block(text, bullet=True) for text in carried)
+    return out
+
+
+# --- Meeting-sheet settings --------------------------------------------------------------------
+
+STYLES = {
+    "list": AgendaStyle.LIST,
+    "modern.gov": AgendaStyle.LIST,
+    "table": AgendaStyle.TABLE,
+    "tabular": AgendaStyle.TABLE,
+}
+RANGES = {
+    "with fillers": True,
+    "including fillers": True,
+    "modern.gov": True,
+    "papers only": False,
+    "without fillers": False,
+    "excluding fillers": False,
+}
+SETTING_NAMES = frozenset(
+    {"agenda style", "page ranges", "lead heading", "decision heading", "paperwork marker"}
+)
+
+
+def settings(fs: sheets.FieldSheet, errors: Collector) -> AgendaSettings:
+    """The agenda's settings from sheet Meeting; a bad value is collected, the default used."""
+    style = _choice(fs.get("Agenda style"), STYLES, AgendaStyle.LIST, errors)
+    with_fillers = _choice(fs.get("Page ranges"), RANGES, True, errors)
+    marker_cell = fs.get("Paperwork marker")
+    marker = style is AgendaStyle.TABLE
+    if marker_cell is not None and not marker_cell.blank:
+        marker = errors.attempt(sheets.yes_no, marker_cell, "Paperwork marker", default=marker)
+    lead = fs.text("Lead heading") or ("Who" if style is AgendaStyle.TABLE else "Lead")
+    return AgendaSettings(
+        style=style,
+        ranges_include_fillers=with_fillers,
+        lead_heading=lead,
+        purpose_heading=fs.text("Decision heading") or "Decision required",
+        paperwork_marker=marker,
+    )
+
+
+def _choice(cell: sheets.Cell | None, choices: dict[str, T], default: T, errors: Collector) -> T:
+    if cell is None or cell.blank:
+        return default
+    value = sheets.normalise(sheets.text(cell))
+    if value in choices:
+        return choices[value]
+    errors.add(
+        InputError(
+            f"{sheets.text(cell)!r} is not one of: {', '.join(choices)}; correct it or leave it "
+            "blank for the default",
+            cell.source,
+        )
+    )
+    return default
+
+
+def with_notices(meeting: Meeting) -> Meeting:
+    """The meeting with the warnings its agenda as a whole deserves (timings past the end
+    time)."""
+    return replace(meeting, notices=tuple(timing_warnings(meeting)))

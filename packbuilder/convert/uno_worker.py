@@ -1,0 +1,123 @@
+"""The warm converter's helper: one LibreOffice, driven through UNO, one document per request.
+
+This file is run as a program by a Python that has LibreOffice's UNO bridge (``import uno``):
+Debian's ``python3-uno`` gives the system ``/usr/bin/python3`` one, and LibreOffice's own builds
+ship ``program/python``. It is not imported by packbuilder (whose virtualenv has no bridge) and
+imports nothing of packbuilder's: the supervisor (`warm`) runs it in the network sandbox, as the
+leader of a process group that its LibreOffice belongs to, so killing the group stops both.
+
+    python3 uno_worker.py SOFFICE PROFILE_URL PIPE_NAME
+
+It starts ``soffice`` listening on a private UNO pipe, connects, prints one JSON line
+``{"ready": true}``, then reads requests, one JSON line each, ``{"in": PATH, "out": PATH}``, and
+answers each with ``{"ok": true}`` or ``{"ok": false, "error": TEXT}``. It exits when its standard
+input closes, stopping LibreOffice. A LibreOffice that dies makes it exit with status 3; the
+supervisor sees the end of its output and restarts both.
+
+Documents are opened hidden, read-only, with macros never run and links never updated (the same
+filter, ``writer_pdf_Export``, as ``soffice --convert-to pdf:writer_pdf_Export``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import subprocess
+import sys
+import time
+
+import uno  # type: ignore[import-not-found]
+from com.sun.star.beans import PropertyValue  # type: ignore[import-not-found]
+
+CONNECT_SECONDS = 60
+OPTIONS = ("--headless", "--invisible", "--nologo", "--norestore", "--nolockcheck")
+
+
+def _props(**values: object) -> tuple[object, ...]:
+    out = []
+    for name, value in values.items():
+        p = PropertyValue()
+        p.Name, p.Value = name, value
+        out.append(p)
+    return tuple(out)
+
+
+def _reply(**values: object) -> None:
+    sys.stdout.write(json.dumps(values) + "\n")
+    sys.stdout.flush()
+
+
+def _connect(soffice: subprocess.Popen, pipe: str):  # type: ignore[no-untyped-def,type-arg]
+    local = uno.getComponentContext()
+    resolver = local.ServiceManager.createInstanceWithContext(
+        "com.sun.star.bridge.UnoUrlResolver", local
+    )
+    deadline = time.monotonic() + CONNECT_SECONDS
+    while True:
+        try:
+            ctx = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
+            return ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
+        except Exception:  # NoConnectException until LibreOffice listens
+            if soffice.poll() is not None or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
+def _convert(desktop, source: str, target: str) -> None:  # type: ignore[no-untyped-def]
+    doc = desktop.loadComponentFromURL(
+        uno.systemPathToFileUrl(source),
+        "_blank",
+        0,
+        _props(Hidden=True, ReadOnly=True, MacroExecutionMode=0, UpdateDocMode=0),
+    )
+    if doc is None:
+        raise RuntimeError("LibreOffice could not open the document")
+    try:
+        doc.storeToURL(uno.systemPathToFileUrl(target), _props(FilterName="writer_pdf_Export"))
+    finally:
+        doc.close(True)
+
+
+def main(argv: list[str]) -> int:
+    soffice_path, profile, pipe = argv
+    soffice = subprocess.Popen(
+        [
+            soffice_path,
+            f"-env:UserInstallation={profile}",
+            *OPTIONS,
+            f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext",
+        ],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        desktop = _connect(soffice, pipe)
+        _reply(ready=True, pid=os.getpid())
+        for line in sys.stdin:
+            request = json.loads(line)
+            try:
+                _convert(desktop, request["in"], request["out"])
+            except Exception as exc:
+                if soffice.poll() is not None:  # LibreOffice died under us
+                    return 3
+                # a bridge to a dead LibreOffice raises DisposedException or RuntimeException
+                name = type(exc).__name__
+                if "Disposed" in name or "Bridge" in str(exc):
+                    return 3
+                _reply(ok=False, error=f"{name}: {exc}".strip())
+                continue
+            _reply(ok=True)
+        with contextlib.suppress(Exception):
+            desktop.terminate()
+        return 0
+    finally:
+        try:
+            soffice.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            soffice.kill()
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,598 @@
+"""Agenda rows as real agendas write them (issue 13): headings, breaks, time ranges, notes, carried
+actions, item numbers checked, the agenda settings. Expected values are worked by hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from packbuilder import agenda, frontsheet
+from packbuilder.errors import ErrorList, PackError, Source
+from packbuilder.layout import lay_out
+from packbuilder.meeting import load_meeting
+from packbuilder.model import (
+    AgendaBreak,
+    AgendaHeading,
+    AgendaItem,
+    AgendaStyle,
+    Status,
+    Timing,
+)
+from packbuilder.plan import plan_packs
+from packbuilder.sheets import Cell
+from tests.factory import AGENDA_HEADER, make_meeting
+
+ROOT = Path(__file__).resolve().parent.parent
+WITH_NOTES = [*AGENDA_HEADER, "Notes"]
+WITH_KIND = ["Kind", *AGENDA_HEADER, "Notes"]
+T = dt.time
+
+
+def messages(exc: PackError) -> list[str]:
+    return [str(e) for e in (exc.errors if isinstance(exc, ErrorList) else [exc])]
+
+
+def load_error(tmp_path, items, **kw) -> list[str]:
+    folder = make_meeting(tmp_path / "m", items=items, **kw)
+    with pytest.raises(PackError) as info:
+        load_meeting(folder)
+    return messages(info.value)
+
+
+# --- rows --------------------------------------------------------------------------------------
+
+
+def test_headings_and_breaks_without_a_kind_column(tmp_path):
+    folder = make_meeting(
+        tmp_path / "m",
+        items=[
+            {"item": 1, "title": "Welcome", "time": "10.00-10.05"},
+            {"item": None, "title": "Agenda Items for Discussion:"},
+            {"item": 2, "title": "Development", "papers": ["dev.pdf"], "time": 30},
+            {"item": None, "title": "BREAK – if required"},
+            {"item": None, "title": "Part II: items not for publication"},
+            {"item": 3, "title": "Contract", "papers": ["c.pdf"], "exempt paragraph": 3},
+        ],
+        papers={"dev.pdf": 2, "c.pdf": 1},
+    )
+    meeting = load_meeting(folder)
+    kinds = [type(r).__name__ for r in meeting.rows]
+    assert kinds == [
+        "AgendaItem",
+        "AgendaHeading",
+        "AgendaItem",
+        "AgendaBreak",
+        "AgendaHeading",
+        "AgendaItem",
+    ]
+    assert [i.number for i in meeting.items] == ["1", "2", "3"]  # headings are never items
+    assert meeting.rows[1].title == "Agenda Items for Discussion:"
+    assert meeting.rows[3].title == "BREAK – if required"
+    assert meeting.rows[1].source.cell == "B3"
+
+
+@pytest.mark.parametrize(
+    ("kind", "expected"),
+    [
+        ("heading", AgendaHeading),
+        ("Section", AgendaHeading),
+        ("break", AgendaBreak),
+        ("item", AgendaItem),
+        ("", AgendaItem),
+    ],
+)
+def test_kind_column(tmp_path, kind, expected):
+    number = 1 if expected is AgendaItem else None
+    folder = make_meeting(
+        tmp_path / "m",
+        items=[{"item": 1, "title": "First"}, {"kind": kind, "item": number, "title": "Row"}],
+        header=WITH_KIND,
+    )
+    if expected is AgendaItem:
+        folder = make_meeting(
+            tmp_path / "m",
+            items=[{"item": 1, "title": "First"}, {"kind": kind, "item": 2, "title": "Row"}],
+            header=WITH_KIND,
+        )
+    assert isinstance(load_meeting(folder).rows[1], expected)
+
+
+@pytest.mark.parametrize(
+    ("row", "cell", "words"),
+    [
+        ({"kind": "sub-heading", "title": "X"}, "A3", "Kind 'sub-heading' is not one of"),
+        ({"kind": "heading", "item": 2, "title": "X"}, "B3", "a heading has no item number"),
+        ({"kind": "break", "item": 2, "title": "X"}, "B3", "a break has no item number"),
+    ],
+)
+def test_kind_column_errors(tmp_path, row, cell, words):
+    errors = load_error(tmp_path, [{"title": "First"}, {"item": None, **row}], header=WITH_KIND)
+    assert len(errors) == 1
+    assert f"sheet Agenda, cell {cell}" in errors[0]
+    assert words in errors[0]
+
+
+@pytest.mark.parametrize(
+    ("row", "cell", "column"),
+    [
+        ({"papers": ["a.pdf"]}, "F3", "Papers"),
+        ({"status": "verbal"}, "G3", "Status"),
+        ({"lead": "AB"}, "C3", "Lead"),
+        ({"exempt paragraph": 3}, "H3", "Exempt Paragraph"),
+    ],
+)
+def test_a_heading_with_item_cells_is_refused(tmp_path, row, cell, column):
+    errors = load_error(
+        tmp_path,
+        [{"title": "First"}, {"item": None, "title": "Briefings", **row}],
+        papers={"a.pdf": 1},
+    )
+    assert errors == [
+        f"{tmp_path / 'm' / 'meeting.xlsx'}, sheet Agenda, cell {cell}: this row is a heading (no "
+        f"item number) but has {column} filled in; number the item in Item, or clear the cell"
+    ]
+
+
+def test_a_break_may_have_a_time_but_no_papers(tmp_path):
+    folder = make_meeting(
+        tmp_path / "m",
+        items=[{"title": "First"}, {"item": None, "title": "Lunch", "time allowed": "12.30-1pm"}],
+    )
+    row = load_meeting(folder).rows[1]
+    assert isinstance(row, AgendaBreak)
+    assert (row.timing.start, row.timing.end) == (T(12, 30), T(13, 0))
+    errors = load_error(
+        tmp_path,
+        [{"title": "First"}, {"item": None, "title": "Break", "papers": ["a.pdf"]}],
+        papers={"a.pdf": 1},
+    )
+    assert "cell F3: this row is a break" in errors[0]
+
+
+# --- item numbers and titles -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "number"),
+    [
+        (1, "1"),
+        (4.0, "4"),
+        ("4a", "4a"),
+        ("4(a)", "4(a)"),
+        ("4.1", "4.1"),
+        ("A1", "A1"),
+        ("12.", "12"),
+        (" 7 ", "7"),
+    ],
+)
+def test_item_numbers_accepted(tmp_path, typed, number):
+    folder = make_meeting(tmp_path / "m", items=[{"item": typed, "title": "T"}])
+    assert load_meeting(folder).items[0].number == number
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        (
+            "Agenda Items for Discussion:",
+            "'Agenda Items for Discussion:' in the Item column is not an item number; for a "
+            "section heading leave Item blank and put the heading in Title (or set Kind to "
+            "heading)",
+        ),
+        ("AOB", "'AOB' in the Item column is not an item number"),
+        (True, "TRUE is not an item number; type the item's number (1, 2, 4a)"),
+        (False, "FALSE is not an item number"),
+        (
+            "#SPILL!",
+            "the cell shows the spreadsheet error #SPILL!, not an item number; fix the formula "
+            "or type the number",
+        ),
+        ("#CALC!", "the cell shows the spreadsheet error #CALC!, not an item number"),
+        ("#REF!", "the cell shows the spreadsheet error #REF!; fix the formula"),
+    ],
+)
+def test_item_numbers_refused_with_their_cell(tmp_path, typed, message):
+    errors = load_error(tmp_path, [{"title": "First"}, {"item": typed, "title": "Second"}])
+    assert len(errors) == 1
+    assert f"meeting.xlsx, sheet Agenda, cell A3: {message}" in errors[0]
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        (True, "TRUE is not a title; type the words to show"),
+        ("#SPILL!", "the cell shows the spreadsheet error #SPILL!, not a title"),
+        ("#N/A", "the cell shows the spreadsheet error #N/A"),
+    ],
+)
+def test_titles_refused_with_their_cell(tmp_path, typed, message):
+    errors = load_error(tmp_path, [{"item": 1, "title": typed}])
+    assert len(errors) == 1
+    assert f"sheet Agenda, cell B2: {message}" in errors[0]
+
+
+def test_a_heading_typed_in_item_is_an_error_of_check(tmp_path):
+    from packbuilder.check import check_meeting
+
+    folder = make_meeting(
+        tmp_path / "m",
+        items=[
+            {"item": 1, "title": "Welcome"},
+            {"item": "Agenda Items for Discussion:", "title": None},
+        ],
+    )
+    problems, summary = check_meeting(folder)
+    assert summary == []
+    (lines,) = problems.values()
+    assert any("cell A3" in line and "is not an item number" in line for line in lines)
+
+
+# --- times -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("10.00-10.05", T(10, 0), T(10, 5)),
+        ("12.30 – 1pm", T(12, 30), T(13, 0)),
+        ("10am to 11.30am", T(10, 0), T(11, 30)),
+        ("2 - 3.15pm", T(14, 0), T(15, 15)),
+        ("11 - 1pm", T(11, 0), T(13, 0)),
+        ("11am - 1", T(11, 0), T(13, 0)),
+        ("11-1", T(11, 0), T(13, 0)),
+        ("1.30-2.30", T(13, 30), T(14, 30)),
+        ("10:15 — 12:30", T(10, 15), T(12, 30)),
+        ("9.45 a.m. - 10.15 a.m.", T(9, 45), T(10, 15)),
+        ("18.00-19.30", T(18, 0), T(19, 30)),
+    ],
+)
+def test_time_ranges_worked_by_hand(text, start, end):
+    assert agenda.parse_range(text) == (start, end)
+
+
+@pytest.mark.parametrize("text", ["15", "N/a", "10.00", "soon", "10.00-"])
+def test_not_a_range(text):
+    assert agenda.parse_range(text) is None
+
+
+@pytest.mark.parametrize("text", ["10.75-11", "11-10am", "13pm-2pm", "10.30-10.30"])
+def test_impossible_ranges(text):
+    with pytest.raises(ValueError):
+        agenda.parse_range(text)
+
+
+def _twelve(t: dt.time) -> tuple[str, str]:
+    hour = t.hour % 12 or 12
+    return f"{hour}.{t.minute:02d}", "am" if t.hour < 12 else "pm"
+
+
+times = st.builds(T, st.integers(0, 23), st.integers(0, 59))
+day_times = st.builds(T, st.integers(8, 23), st.integers(0, 59))
+
+
+@given(times, times)
+def test_ranges_with_am_and_pm_on_both_ends(a, b):
+    if a >= b:
+        return
+    (ta, sa), (tb, sb) = _twelve(a), _twelve(b)
+    assert agenda.parse_range(f"{ta}{sa} - {tb}{sb}") == (a, b)
+
+
+@given(day_times, day_times)
+def test_ranges_on_the_24_hour_clock_from_8_am(a, b):
+    if a >= b:
+        return
+    assert agenda.parse_range(f"{a.hour}.{a.minute:02d}-{b.hour}.{b.minute:02d}") == (a, b)
+
+
+@given(times, times)
+def test_a_start_without_am_pm_takes_the_ends(a, b):
+    if a >= b or (a.hour < 12) != (b.hour < 12):
+        return
+    (ta, _), (tb, sb) = _twelve(a), _twelve(b)
+    assert agenda.parse_range(f"{ta} – {tb}{sb}") == (a, b)
+
+
+def _cell(value):  # type: ignore[no-untyped-def]
+    return Cell(value, Source(Path("meeting.xlsx"), "Agenda", "E5"))
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (None, Timing()),
+        (15, Timing(minutes=15)),
+        (15.0, Timing(minutes=15)),
+        ("15 mins", Timing(minutes=15)),
+        ("20m", Timing(minutes=20)),
+        ("10.00-10.05", Timing(start=T(10, 0), end=T(10, 5))),
+        (T(10, 15), Timing(start=T(10, 15))),
+        (0.4375, Timing(start=T(10, 30))),  # Excel's fraction of a day
+        ("10:15", Timing(start=T(10, 15))),
+        ("N/a", Timing(text="N/a")),
+        ("if required", Timing(text="if required")),
+    ],
+)
+def test_time_cells(value, expected):
+    assert agenda.timing(_cell(value)) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        ("about 5", "expected minutes (15), a time range (10.00-10.15, 12.30 - 1pm) or a start"),
+        ("a quarter of an hour", "got 'a quarter of an hour'"),
+        (True, "got TRUE"),
+        ("11-10am", "'11-10am' ends before it starts; write minutes (15)"),
+        (2.5, "got 2.5"),
+    ],
+)
+def test_time_cells_refused(value, words):
+    with pytest.raises(PackError) as info:
+        agenda.timing(_cell(value))
+    assert str(info.value).startswith("meeting.xlsx, sheet Agenda, cell E5: ")
+    assert words in str(info.value)
+
+
+def _item(number: str, timing: Timing | None = None) -> AgendaItem:
+    timing = timing or Timing()
+    return AgendaItem(
+        number,
+        f"Item {number}",
+        "",
+        "",
+        timing.minutes,
+        (),
+        Status.PAPERS,
+        None,
+        None,
+        Source(Path("meeting.xlsx"), "Agenda", f"A{number}"),
+        timing=timing,
+    )
+
+
+def test_the_running_clock_worked_by_hand():
+    src = Source(Path("meeting.xlsx"), "Agenda", "B9")
+    rows = [
+        _item("1", Timing(minutes=10)),
+        AgendaHeading("Discussion", src),
+        AgendaBreak("Break - if required", Timing(), src),
+        _item("2", Timing(start=T(10, 30), end=T(11, 0))),
+        _item("3", Timing(minutes=15)),
+        AgendaBreak("Lunch", Timing(minutes=30), src),
+        _item("4"),  # no time: its start is known, its end is not
+        _item("5", Timing(minutes=5)),
+        _item("6", Timing(text="N/a")),
+    ]
+    assert agenda.schedule(rows, T(10, 0)) == [
+        (T(10, 0), T(10, 10)),
+        (None, None),
+        (None, None),
+        (T(10, 30), T(11, 0)),
+        (T(11, 0), T(11, 15)),
+        (T(11, 15), T(11, 45)),
+        (T(11, 45), None),
+        (None, None),
+        (None, None),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("end", "warned"),
+    [("11:00", True), ("11:15", False), (None, False)],
+)
+def test_a_warning_when_timings_run_past_the_end(tmp_path, end, warned):
+    fields = {"Start time": T(10, 0)} | ({"End time": end} if end else {})
+    folder = make_meeting(
+        tmp_path / "m",
+        items=[
+            {"title": "A", "time allowed": 30},
+            {"item": None, "title": "BREAK"},
+            {"item": 2, "title": "B", "time allowed": "10.30-11.15"},
+        ],
+        fields=fields,
+    )
+    warnings = load_meeting(folder).warnings()
+    expected = (
+        f"{tmp_path / 'm' / 'meeting.xlsx'}, sheet Agenda, cell A4: the agenda's timings run to "
+        "11.15 am (item 2), past the meeting's end time of 11 am; shorten the times or change End "
+        "time in sheet Meeting"
+    )
+    assert (expected in warnings) is warned
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "text"),
+    [
+        (T(10, 0), T(10, 5), "10.00–10.05 am"),
+        (T(12, 30), T(13, 0), "12.30–1 pm"),
+        (T(11, 30), T(13, 0), "11.30 am–1 pm"),
+        (T(14, 0), T(15, 15), "2.00–3.15 pm"),
+    ],
+)
+def test_clock_ranges(start, end, text):
+    assert agenda.clock_range(start, end) == text
+
+
+# --- actions carried forward -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("status", "open_"),
+    [
+        ("", True),
+        ("Open", True),
+        ("In progress", True),
+        ("Done", False),
+        ("complete", False),
+        ("Completed", False),
+        ("CLOSED", False),
+        ("✓", False),
+        ("yes", False),
+    ],
+)
+def test_which_actions_are_open(status, open_):
+    assert agenda.is_open(status) is open_
+
+
+def test_the_open_actions_of_the_minutes_are_carried_onto_the_agenda():
+    meeting = load_meeting(ROOT / "inputs" / "2016-05-26-safer-plymouth")
+    item = next(i for i in meeting.items if i.number == "3")
+    notes = agenda.item_notes(item, public=True)
+    # the minutes hold three actions; two are Done, one is Open
+    assert [(b.text, b.bullet) for b in notes] == [
+        ("Actions to be carried forward:", False),
+        (
+            "Further paper on the development of Safer Plymouth Partnership, building on today's "
+            "paper and progressing the outcomes framework (Pete Aley, by 26 May 2016)",
+            True,
+        ),
+    ]
+
+
+def test_notes_come_from_the_notes_cell(tmp_path):
+    folder = make_meeting(
+        tmp_path / "m",
+        items=[{"title": "Dates", "notes": "All on Thursdays.\n- 21 July 2016\n- 6 April 2017"}],
+        header=WITH_NOTES,
+    )
+    item = load_meeting(folder).items[0]
+    assert [(b.text, b.bullet) for b in item.notes] == [
+        ("All on Thursdays.", False),
+        ("21 July 2016", True),
+        ("6 April 2017", True),
+    ]
+
+
+# --- settings ------------------------------------------------------------------------------------
+
+
+def test_default_settings_keep_the_modern_gov_list(tmp_path):
+    meeting = load_meeting(make_meeting(tmp_path / "m", items=[{"title": "A"}]))
+    assert meeting.agenda.style is AgendaStyle.LIST
+    assert meeting.agenda.ranges_include_fillers is True
+    assert meeting.agenda.paperwork_marker is False
+    assert meeting.agenda.lead_heading == "Lead"
+    assert "agenda style" not in {k.lower() for k in meeting.extra}
+
+
+def test_table_style_settings(tmp_path):
+    fields = {"Agenda style": "Table", "Page ranges": "papers only", "Decision heading": "Ask"}
+    meeting = load_meeting(make_meeting(tmp_path / "m", items=[{"title": "A"}], fields=fields))
+    assert meeting.agenda.style is AgendaStyle.TABLE
+    assert meeting.agenda.ranges_include_fillers is False
+    assert meeting.agenda.paperwork_marker is True  # the table style's default
+    assert (meeting.agenda.lead_heading, meeting.agenda.purpose_heading) == ("Who", "Ask")
+    assert meeting.extra == {}
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "words"),
+    [
+        ("Agenda style", "grid", "'grid' is not one of: list, modern.gov, table, tabular"),
+        ("Page ranges", "short", "'short' is not one of: with fillers"),
+        ("Paperwork marker", "maybe", "Paperwork marker: expected 'yes', 'no' or blank"),
+    ],
+)
+def test_bad_settings_are_located(tmp_path, field, value, words):
+    errors = load_error(tmp_path, [{"title": "A"}], fields={field: value})
+    assert len(errors) == 1
+    assert "meeting.xlsx, sheet Meeting, cell B" in errors[0]
+    assert words in errors[0]
+
+
+# --- supplements of exempt papers only ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("late", "supplement_items", "withheld"),
+    [
+        # only the exempt paper arrived: the public supplement names it, carries nothing
+        ([], "", "2"),
+        # a public paper and an exempt one: both said
+        (["Late"], "1", "2"),
+    ],
+)
+def test_a_public_supplement_says_which_papers_went_to_members_only(
+    tmp_path, late, supplement_items, withheld
+):
+    items = [{"item": 1, "title": t, "papers": ["l.pdf"], "status": "to follow"} for t in late]
+    items.append(
+        {
+            "item": 2,
+            "title": "Tender",
+            "papers": ["t.pdf"],
+            "status": "to follow",
+            "exempt paragraph": 3,
+        }
+    )
+    folder = make_meeting(tmp_path / "m", items=items, papers={"l.pdf": 1, "t.pdf": 2})
+    meeting = load_meeting(folder)
+    specs = [s for s in plan_packs(meeting) if s.is_supplement]
+    assert [s.label for s in specs] == ["Supplement 1 (public)", "Supplement 1 (private)"]
+    public, private = (
+        frontsheet.context(meeting, s, lay_out([(i.number, [1]) for i in s.included]), "")
+        for s in specs
+    )
+    assert (public["supplement_items"], public["withheld_items"]) == (supplement_items, withheld)
+    # the private one carries the exempt papers: nothing is withheld from members
+    assert private["withheld_items"] == ""
+    assert private["supplement_items"] == ("1 and 2" if late else "2")
+
+
+# --- the frontsheet's rows ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("ranges", "expected"),
+    [
+        ("with fillers", ["(Pages 1 - 4)", "(Pages 5 - 6)"]),
+        ("papers only", ["(Pages 1 - 3)", "(Pages 5 - 6)"]),
+    ],
+)
+def test_frontsheet_rows(tmp_path, ranges, expected):
+    folder = make_meeting(
+        tmp_path / "m",
+        items=[
+            {"title": "Minutes", "papers": ["a.pdf"], "time allowed": "10.00-10.10"},
+            {"item": None, "title": "Agenda Items for Discussion:"},
+            {
+                "item": 2,
+                "title": "Plan",
+                "papers": ["b.pdf"],
+                "time allowed": 20,
+                "notes": "Actions:\n- one",
+            },
+            {"item": None, "title": "BREAK – if required", "time allowed": 10},
+        ],
+        fields={"Start time": T(10, 0), "Page ranges": ranges},
+        papers={"a.pdf": 3, "b.pdf": 2},
+        header=WITH_NOTES,
+    )
+    meeting = load_meeting(folder)
+    spec = plan_packs(meeting)[0]
+    layout = lay_out([("1", [3]), ("2", [2])])
+    rows = frontsheet.context(meeting, spec, layout, "today")["items"]
+    assert [(r["kind"], r["number_label"], r["title"]) for r in rows] == [
+        ("item", "1.", "Minutes"),
+        ("heading", "", "Agenda Items for Discussion:"),
+        ("item", "2.", "Plan"),
+        ("break", "", "BREAK – if required"),
+    ]
+    assert [rows[0]["note"], rows[2]["note"]] == expected
+    assert [r["time"] for r in rows] == ["10.00–10.10 am", "", "10.10–10.30 am", "10.30–10.40 am"]
+    assert [(b.text, b.bullet) for b in rows[2]["notes"]] == [("Actions:", False), ("one", True)]
+
+
+def test_kind_item_without_a_number_is_an_empty_item_number(tmp_path):
+    errors = load_error(
+        tmp_path,
+        [{"title": "First"}, {"kind": "item", "item": None, "title": "X"}],
+        header=WITH_KIND,
+    )
+    assert len(errors) == 1
+    assert "cell B3: item number is empty" in errors[0]

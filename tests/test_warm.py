@@ -1,0 +1,258 @@
+"""The warm converter, with the real LibreOffice: same output as the cold path, restarts, hangs,
+crashes, and no LibreOffice left behind a killed caller.
+
+Hangs and crashes are made by stopping (SIGSTOP) or killing (SIGKILL) the real ``soffice.bin``
+in the middle of a conversion: LibreOffice then behaves as it does on a document that hangs it
+or crashes it, without a document that does so on every version.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from packbuilder.build import build
+from packbuilder.convert import CachingConverter, LibreOffice, WarmLibreOffice, open_converter
+from packbuilder.convert import warm as warm_module
+from packbuilder.errors import ConversionError, Source
+from packbuilder.settings import Settings
+from tests.factory import make_meeting, write_docx
+
+pytestmark = pytest.mark.libreoffice
+
+
+def _pages(pdf: Path) -> list[str]:
+    return [re.sub(r"\s+", " ", p.extract_text()).strip() for p in PdfReader(pdf).pages]
+
+
+def _soffice_bins(pgid: int) -> list[int]:
+    """soffice.bin processes of the warm converter's group."""
+    out = []
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        with contextlib.suppress(OSError):
+            stat = Path(f"/proc/{entry.name}/stat").read_bytes()
+            comm = stat[stat.index(b"(") + 1 : stat.rindex(b")")]
+            if int(stat[stat.rindex(b")") + 2 :].split()[2]) == pgid and comm == b"soffice.bin":
+                out.append(int(entry.name))
+    return out
+
+
+def _members(pgid: int) -> list[int]:
+    """Live processes of group `pgid` (zombies waiting to be reaped count as gone)."""
+    out = []
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                stat = Path(f"/proc/{entry.name}/stat").read_bytes()
+                fields = stat[stat.rindex(b")") + 2 :].split()
+                if int(fields[2]) == pgid and fields[0] != b"Z":
+                    out.append(int(entry.name))
+    return out
+
+
+def _group_alive(pgid: int) -> bool:
+    return bool(_members(pgid))
+
+
+@pytest.fixture
+def warm(tmp_path: Path) -> Iterator[WarmLibreOffice]:
+    w = WarmLibreOffice(settings=Settings(cache_dir=tmp_path / "cache"), timeout=20)
+    yield w
+    w.close()
+
+
+@pytest.fixture
+def papers(tmp_path: Path) -> list[Path]:
+    (tmp_path / "in").mkdir()
+    return [
+        write_docx(tmp_path / "in" / "Rapport d'activité – été.docx", 2, label="Rapport ete"),
+        write_docx(tmp_path / "in" / "Plan.docx", 40, label="Commissioning plan"),
+        write_docx(tmp_path / "in" / "Minutes.docx", 3, label="Minutes of the board"),
+    ]
+
+
+def test_the_warm_converter_gives_the_cold_paths_pages_and_text(
+    warm: WarmLibreOffice, libreoffice: LibreOffice, papers: list[Path], tmp_path: Path
+) -> None:
+    cold = libreoffice.convert(papers, tmp_path / "cold")
+    hot = warm.convert(papers, tmp_path / "warm")
+    assert [p.parent for p in hot] == [tmp_path / "warm"] * 3
+    for c, h in zip(cold, hot, strict=True):
+        assert _pages(h) == _pages(c)
+    assert len(_pages(hot[1])) > 1, "the 40-paragraph paper should run over a page"
+    assert _pages(hot[0])[0].startswith("Rapport ete")
+    assert warm.version() == libreoffice.version()  # one cache serves both
+
+
+def test_it_stays_running_between_conversions(
+    warm: WarmLibreOffice, papers: list[Path], tmp_path: Path
+) -> None:
+    warm.convert(papers[:1], tmp_path / "a")
+    pid = warm.pid()
+    (pdf,) = warm.convert(papers[2:], tmp_path / "b")
+    assert warm.pid() == pid and warm.starts == 1
+    assert _pages(pdf)[0].startswith("Minutes of the board")
+    assert warm.stats().converted == 2
+
+
+def test_it_restarts_after_n_conversions(papers: list[Path], tmp_path: Path) -> None:
+    with WarmLibreOffice(settings=Settings(cache_dir=tmp_path / "cache"), max_conversions=2) as w:
+        pdfs = w.convert([papers[0], papers[2], papers[0]], tmp_path / "out")
+        # recycled after the 2nd document: the 3rd ran on a new LibreOffice, which is kept
+        assert w.starts == 2
+        assert [_pages(p)[0].split(" ")[0] for p in pdfs] == ["Rapport", "Minutes", "Rapport"]
+
+
+def test_it_restarts_when_its_memory_grows(papers: list[Path], tmp_path: Path) -> None:
+    with WarmLibreOffice(settings=Settings(cache_dir=tmp_path / "cache"), max_memory_mb=1) as w:
+        w.start()
+        first = w.pid()
+        w.convert(papers[:1], tmp_path / "a")
+        assert w.starts == 2 and w.pid() != first  # LibreOffice holds far more than 1 MB
+        (pdf,) = w.convert(papers[2:], tmp_path / "b")
+        assert _pages(pdf)[0].startswith("Minutes of the board")
+    assert first is not None and not _group_alive(first)
+
+
+def _sabotage(
+    monkeypatch: pytest.MonkeyPatch, sig: int, times: int, index: int | None = None
+) -> list[int]:
+    """Send `sig` to soffice.bin as each of the next `times` documents (or only the `index`th
+    of the batch) is handed over; the process groups hit."""
+    hit: list[int] = []
+    original = warm_module._Server.convert
+
+    def convert(self, staged, output, seconds):  # type: ignore[no-untyped-def]
+        if len(hit) < times and (index is None or staged.stem == f"d{index:04d}"):
+            for pid in _soffice_bins(self.proc.pid):
+                os.kill(pid, sig)
+            hit.append(self.proc.pid)
+        return original(self, staged, output, seconds)
+
+    monkeypatch.setattr(warm_module._Server, "convert", convert)
+    return hit
+
+
+def test_a_hung_libreoffice_is_killed_and_the_document_retried_once(
+    papers: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with WarmLibreOffice(settings=Settings(cache_dir=tmp_path / "cache"), timeout=3) as w:
+        w.start()
+        w._ready_server()
+        hung = _sabotage(monkeypatch, signal.SIGSTOP, times=1)
+        (pdf,) = w.convert(papers[2:], tmp_path / "out")
+        assert _pages(pdf)[0].startswith("Minutes of the board")
+        assert w.starts == 2
+        assert not _group_alive(hung[0]), "the hung LibreOffice was left running"
+
+
+def test_a_document_that_hangs_twice_is_named(
+    papers: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = Source(Path("inputs/meeting/Minutes.docx"))
+    with WarmLibreOffice(settings=Settings(cache_dir=tmp_path / "cache"), timeout=3) as w:
+        hung = _sabotage(monkeypatch, signal.SIGSTOP, times=2, index=1)
+        w.start()
+        w._ready_server()
+        started = time.monotonic()
+        with pytest.raises(ConversionError) as err:
+            w.convert([papers[0], papers[2]], tmp_path / "out", sources=[Source(papers[0]), source])
+        assert time.monotonic() - started < 30
+    assert "Minutes.docx" in str(err.value) and "hung" in str(err.value)
+    assert "d0001" not in str(err.value)  # the source, not the scratch copy
+    assert len(hung) == 2 and not any(_group_alive(g) for g in hung)
+    assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []
+
+
+def test_a_crash_is_recovered_and_a_document_that_always_crashes_is_named(
+    papers: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with WarmLibreOffice(settings=Settings(cache_dir=tmp_path / "cache"), timeout=20) as w:
+        w.start()
+        w._ready_server()
+        _sabotage(monkeypatch, signal.SIGKILL, times=1)
+        (pdf,) = w.convert(papers[:1], tmp_path / "a")
+        assert _pages(pdf)[0].startswith("Rapport ete") and w.starts == 2
+
+        _sabotage(monkeypatch, signal.SIGKILL, times=2)
+        with pytest.raises(ConversionError) as err:
+            w.convert(papers[2:], tmp_path / "b", sources=[Source(Path("meeting.xlsx"), "Minutes")])
+        assert "meeting.xlsx" in str(err.value) and "crashed" in str(err.value)
+        # and it is still usable afterwards
+        monkeypatch.undo()
+        (pdf,) = w.convert(papers[2:], tmp_path / "c")
+        assert _pages(pdf)[0].startswith("Minutes of the board")
+
+
+def test_a_missing_uno_bridge_is_one_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(warm_module, "uno_python", lambda soffice: None)
+    with pytest.raises(ConversionError, match="python3-uno"):
+        WarmLibreOffice(settings=Settings(cache_dir=tmp_path / "cache"))
+
+
+def test_a_killed_caller_leaves_no_libreoffice_behind(tmp_path: Path, papers: list[Path]) -> None:
+    """SIGKILL of a long-running caller holding a warm LibreOffice: all of it dies in seconds."""
+    code = (
+        "import sys, time\nfrom pathlib import Path\nfrom packbuilder.convert import "
+        "WarmLibreOffice\nfrom packbuilder.settings import Settings\n"
+        f"w = WarmLibreOffice(settings=Settings(cache_dir=Path({str(tmp_path / 'cache')!r})))\n"
+        f"w.convert([Path({str(papers[2])!r})], Path({str(tmp_path / 'out')!r}))\n"
+        "print(w.pid(), flush=True)\ntime.sleep(120)\n"
+    )
+    caller = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    try:
+        assert caller.stdout is not None
+        pgid = int(caller.stdout.readline())
+        assert _soffice_bins(pgid), "no LibreOffice running for the caller"
+    finally:
+        caller.send_signal(signal.SIGKILL)
+        caller.wait()
+        if caller.stdout is not None:
+            caller.stdout.close()
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and _group_alive(pgid):
+        time.sleep(0.1)
+    survivors = _members(pgid)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pgid, signal.SIGKILL)  # clean up after a failure, then fail
+    assert survivors == [], "LibreOffice outlived the caller that started it"
+
+
+def test_open_converter_warm_serves_builds_without_restarting(tmp_path: Path) -> None:
+    folder = make_meeting(
+        tmp_path / "2020-03-05-board",
+        items=[{"title": "Report", "papers": ["report.docx"]}],
+        papers={"report.docx": 4},
+    )
+    settings = Settings(cache_dir=tmp_path / "cache")
+    with open_converter(warm=True, prestart=True, settings=settings) as conv:
+        assert isinstance(conv, CachingConverter) and isinstance(conv.inner, WarmLibreOffice)
+        first = build(folder, tmp_path / "out1", converter=conv)
+        second = build(folder, tmp_path / "out2", converter=conv)  # left open by build()
+        assert conv.inner.starts == 1
+        pgid = conv.inner.pid()
+    assert pgid is not None and not _group_alive(pgid)
+    for result in (first, second):
+        pack = result.packs[0].path
+        assert "Report" in " ".join(_pages(pack))
+
+
+def test_settings_read_the_warm_limits() -> None:
+    s = Settings.from_env(
+        {"PACKBUILDER_WARM_MAX_CONVERSIONS": "50", "PACKBUILDER_WARM_MAX_MEMORY_MB": "x"}
+    )
+    assert (s.warm_max_conversions, s.warm_max_memory_mb) == (50, 800)
