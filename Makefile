@@ -15,7 +15,7 @@ WEB_APT_PACKAGES := chromium chromium-driver
 NODE_APT_PACKAGES := nodejs npm
 PORT ?= 8000
 
-.PHONY: help setup system venv assets demo serve test lint lock bench fuzz clean
+.PHONY: help setup system venv assets demo serve test lint lock bench fuzz wheel-check clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/' | expand -t 12
@@ -80,6 +80,9 @@ bench: setup  ## benchmark vs the plain recipe at 1,000-4,000 pages (BENCH_QUICK
 
 fuzz: venv  ## fuzz inputs (FUZZ_SECONDS, default 300), kill builds at random (KILL_SECONDS, 45)
 	FUZZ_SECONDS=$${FUZZ_SECONDS:-300} $(BIN)/pytest -q tests/fuzz -p no:cacheprovider
+
+wheel-check: venv  ## build a wheel, install it in a throwaway virtualenv, build the example with it
+	$(BIN)/python tools/wheel_check.py $(MEETING)
 
 clean:  ## remove output/ and caches
 	rm -rf output .pytest_cache .hypothesis $(CSS)

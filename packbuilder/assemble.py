@@ -143,5 +143,6 @@ def finish_pack(
         author=meeting.body,
         bookmarks=bookmarks,
         unnumbered=unnumbered,
+        public=not spec.private,
     )
     return w.pages

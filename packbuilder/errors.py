@@ -70,8 +70,14 @@ _LINE_BREAKS = re.compile(r"\s*[\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+\s*")
 
 def one_line(text: str) -> str:
     """`text` with its line breaks (from cells typed with Alt+Enter, or odd file names) as
-    spaces."""
-    return _LINE_BREAKS.sub(" ", text).strip()
+    spaces, and at most MAX_LINE characters."""
+    text = _LINE_BREAKS.sub(" ", text).strip()
+    if len(text) > MAX_LINE:  # a cell of 40,000 characters quoted back is no message at all
+        text = f"{text[: MAX_LINE - 400]} [...] {text[-300:]}"
+    return text
+
+
+MAX_LINE = 1000
 
 
 class InputError(PackError):

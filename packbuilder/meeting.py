@@ -8,7 +8,11 @@ writing anything.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import hashlib
+import json
+import os
 import re
 import zipfile
 from pathlib import Path
@@ -16,6 +20,7 @@ from xml.etree import ElementTree
 
 from packbuilder import agenda, documents, sheets
 from packbuilder.errors import Collector, InputError, MissingPaperError, PackError, Source
+from packbuilder.external import check_external
 from packbuilder.model import (
     AgendaItem,
     AgendaRow,
@@ -26,7 +31,7 @@ from packbuilder.model import (
     Status,
     Timing,
 )
-from packbuilder.safezip import check_office_zip
+from packbuilder.safezip import check_office_zip, content_digest, read_member
 
 WORKBOOK_NAME = "meeting.xlsx"
 WORD_SUFFIXES = {".docx", ".doc", ".odt", ".rtf"}
@@ -74,10 +79,127 @@ def load_meeting(folder: Path) -> Meeting:
     wb = sheets.Workbook(path)
     fields = _meeting_fields(wb, errors)
     rows = _agenda(wb, folder, errors)
+    _exempt_papers_stay_exempt([r for r in rows if isinstance(r, AgendaItem)], folder, errors)
     errors.raise_if_any()
     items = tuple(r for r in rows if isinstance(r, AgendaItem))
     meeting = Meeting(folder=folder, workbook=path, items=items, rows=tuple(rows), **fields)
     return agenda.with_notices(meeting)
+
+
+def _exempt_papers_stay_exempt(items: list[AgendaItem], folder: Path, errors: Collector) -> None:
+    """Refuse a paper of an exempt item that another item would publish.
+
+    The same document can reach a second item by many routes: the same name, another spelling of
+    it (case, ``./``, ``sub/../``), a symbolic or hard link, or a copy. Each paper is known by every
+    identity it has (its real path, its inode, the hash of its bytes, and for Office files the hash
+    of what the archive holds and of its text), and a public item sharing any identity with an
+    exempt item's paper is refused, naming both Papers cells.
+    """
+    exempt: dict[tuple[object, ...], tuple[AgendaItem, Paper]] = {}
+    for item in items:
+        if item.exempt:
+            for paper in item.papers:
+                for identity in _identities(paper, folder):
+                    exempt.setdefault(identity, (item, paper))
+    if not exempt:
+        return
+    for item in items:
+        if item.exempt:
+            continue
+        for paper in item.papers:
+            match = next((exempt[i] for i in _identities(paper, folder) if i in exempt), None)
+            if match is None:
+                continue
+            other_item, other = match
+            errors.add(
+                InputError(
+                    f"paper {_shown(paper, folder)!r} of item {item.number} is "
+                    f"{_route(paper, other)} {_shown(other, folder)!r}, a paper of exempt item "
+                    f"{other_item.number} (cell {other.source.cell}); an exempt paper must not "
+                    f"be published through another item: remove it from item {item.number}, or "
+                    "make that item exempt too",
+                    paper.source,
+                )
+            )
+
+
+def _shown(paper: Paper, folder: Path) -> str:
+    try:
+        return paper.path.relative_to(folder).as_posix()
+    except ValueError:
+        return paper.path.name
+
+
+def _route(paper: Paper, other: Paper) -> str:
+    if paper.path.resolve() == other.path.resolve():
+        same_name = os.path.normpath(paper.path) == os.path.normpath(other.path)
+        return "the same file as" if same_name and not paper.path.is_symlink() else "a link to"
+    try:
+        if os.path.samefile(paper.path, other.path):
+            return "a link to"
+    except OSError:
+        pass
+    return "a copy of (the same content as)"
+
+
+WORD_TEXT_MEMBERS = {".docx": "word/document.xml", ".odt": "content.xml"}
+MIN_TEXT_FOR_MATCH = 40  # characters: two near-empty documents are not "the same report"
+
+
+def _identities(paper: Paper, folder: Path) -> set[tuple[object, ...]]:
+    """Every way of recognising a paper's document, whatever it is called or wherever it lives."""
+    path = paper.path
+    ids: set[tuple[object, ...]] = {("path", str(path.resolve()))}
+    try:
+        st = path.stat()
+        ids.add(("inode", st.st_dev, st.st_ino))
+        ids.add(("bytes", _file_digest(path)))
+    except OSError:
+        return ids
+    suffix = path.suffix.lower()
+    if suffix == ".pdf":
+        from packbuilder import pdf
+
+        digest = pdf.content_digest(path)
+        if digest:
+            ids.add(("pdf pages", digest))
+    if suffix in {".docx", ".odt", ".xlsx", ".xlsm"}:
+        try:
+            ids.add(("archive", content_digest(path, skip=("docProps/", "meta.xml"))))
+            member = WORD_TEXT_MEMBERS.get(suffix)
+            xml = read_member(path, member) if member else None
+            if xml:
+                text = re.sub(rb"\s+", b"", re.sub(rb"<[^>]*>", b"", xml))
+                if len(text) >= MIN_TEXT_FOR_MATCH:
+                    ids.add(("text", hashlib.sha256(text).hexdigest()))
+        except Exception:  # noqa: BLE001 - the paper was checked; a late failure just means no id
+            pass
+    if paper.kind is PaperKind.DATA and paper.data is not None:
+        data = json.dumps(_content(paper.data), sort_keys=True, default=str)
+        ids.add(("data", paper.template, hashlib.sha256(data.encode()).hexdigest()))
+    return ids
+
+
+def _content(value: object) -> object:
+    """A data paper's values without the places they were read from (which name its file), so
+    that two copies of one workbook compare equal."""
+    if isinstance(value, Source):
+        return None
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _content(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, list | tuple):
+        return [_content(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _content(v) for k, v in value.items()}
+    return repr(value)
+
+
+def _file_digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
 
 
 def read_date_and_rule(folder: Path) -> tuple[dt.date, str]:
@@ -107,23 +229,33 @@ def _meeting_fields(wb: sheets.Workbook, errors: Collector) -> dict:  # type: ig
         return errors.attempt(fs.require, name, *aliases)
 
     body = required("Body", "Committee", "Board")
-    out["body"] = sheets.text(body) if body else ""
+    out["body"] = errors.attempt(_text, body, "the body's name", default="") if body else ""
     date = required("Date", "Meeting date")
-    out["date"] = errors.attempt(sheets.date, date, "the meeting date") if date else None
+    out["date"] = errors.attempt(_meeting_date, date) if date else None
     start = required("Start time", "Time", "Start")
     out["start_time"] = errors.attempt(sheets.time, start, "the start time") if start else None
     venue = required("Venue", "Place", "Location")
-    out["venue"] = sheets.text(venue) if venue else ""
+    out["venue"] = errors.attempt(_text, venue, "the venue", default="") if venue else ""
     end = fs.get("End time", "Finish time", "End")
     out["end_time"] = (
         errors.attempt(sheets.time, end, "the end time") if end and not end.blank else None
     )
-    out["chair"] = fs.text("Chair")
-    out["title"] = fs.text("Pack title", "Title")
+    if out["end_time"] and out["start_time"] and end and out["end_time"] <= out["start_time"]:
+        errors.add(
+            InputError(
+                f"the end time {out['end_time']:%H:%M} is not after the start time "
+                f"{out['start_time']:%H:%M}; correct one of them",
+                end.source,
+            )
+        )
+    out["chair"] = _opt(fs, errors, "Chair")
+    out["title"] = _opt(fs, errors, "Pack title", "Title")
     out["contact"] = Contact(
-        name=fs.text("Contact name", "Contact", "Democratic advisor", "Democratic adviser"),
-        phone=fs.text("Contact phone", "Phone", "Telephone"),
-        email=fs.text("Contact email", "Contact e-mail", "Email", "E-mail"),
+        name=_opt(
+            fs, errors, "Contact name", "Contact", "Democratic advisor", "Democratic adviser"
+        ),
+        phone=_opt(fs, errors, "Contact phone", "Phone", "Telephone"),
+        email=_opt(fs, errors, "Contact email", "Contact e-mail", "Email", "E-mail"),
     )
     rule_cell = fs.get("Deadline rule", "Publication rule", "Rule")
     rule = sheets.text(rule_cell).lower() if rule_cell else ""
@@ -176,8 +308,49 @@ def _meeting_fields(wb: sheets.Workbook, errors: Collector) -> dict:  # type: ig
     }
     out["agenda"] = agenda.settings(fs, errors)
     known |= agenda.SETTING_NAMES
-    out["extra"] = {k: sheets.text(c) for k, c in fs.items() if sheets.normalise(k) not in known}
+    out["extra"] = {
+        k: errors.attempt(_text, c, k, default="")
+        for k, c in fs.items()
+        if sheets.normalise(k) not in known
+    }
     return out
+
+
+def _opt(fs: sheets.FieldSheet, errors: Collector, *names: str) -> str:
+    cell = fs.get(*names)
+    return errors.attempt(_text, cell, names[0], default="") if cell else ""
+
+
+MAX_TEXT = 5_000  # characters: a title or a lead is a line, a purpose a paragraph
+EARLIEST, LATEST = dt.date(1970, 1, 1), dt.date(2199, 12, 31)
+
+
+def _text(cell: sheets.Cell, what: str) -> str:
+    """A cell as text, refusing what no one means as text: a tick-box value or a whole essay."""
+    if isinstance(cell.value, bool):
+        raise InputError(
+            f"{what} is {'TRUE' if cell.value else 'FALSE'} (a tick-box value), not text; type "
+            "the text in",
+            cell.source,
+        )
+    text = sheets.text(cell)
+    if len(text) > MAX_TEXT:
+        raise InputError(
+            f"{what} is {len(text):,} characters long; check the cell: a cell of the agenda holds "
+            f"at most {MAX_TEXT:,}",
+            cell.source,
+        )
+    return text
+
+
+def _meeting_date(cell: sheets.Cell) -> dt.date:
+    date = sheets.date(cell, "the meeting date")
+    if not EARLIEST <= date <= LATEST:
+        raise InputError(
+            f"the meeting date {date:%d/%m/%Y} is not a real meeting's date; check the year",
+            cell.source,
+        )
+    return date
 
 
 def _agenda(wb: sheets.Workbook, folder: Path, errors: Collector) -> list[AgendaRow]:
@@ -245,9 +418,7 @@ def _item(rec: sheets.Record, folder: Path, errors: Collector) -> AgendaItem:
     supplement_cell = rec.cell("supplement")
     supplement = None
     if not supplement_cell.blank:
-        supplement = errors.attempt(
-            sheets.integer, supplement_cell, "a supplement number (1, 2 ...)"
-        )
+        supplement = errors.attempt(_supplement, supplement_cell)
         if supplement is not None and status is not Status.TO_FOLLOW:
             errors.add(
                 InputError(
@@ -262,8 +433,10 @@ def _item(rec: sheets.Record, folder: Path, errors: Collector) -> AgendaItem:
     return AgendaItem(
         number=number,
         title=title,
-        lead=sheets.text(rec.cell("lead")),
-        purpose=sheets.text(rec.cell("purpose")),
+        lead=errors.attempt(_text, rec.cell("lead"), f"the lead of item {number}", default=""),
+        purpose=errors.attempt(
+            _text, rec.cell("purpose"), f"the purpose of item {number}", default=""
+        ),
         minutes=timing.minutes,
         papers=tuple(papers),
         status=status,
@@ -273,6 +446,17 @@ def _item(rec: sheets.Record, folder: Path, errors: Collector) -> AgendaItem:
         timing=timing,
         notes=agenda.notes(rec.cell("notes")),
     )
+
+
+def _supplement(cell: sheets.Cell) -> int:
+    what = "a supplement number (1, 2 ...)"
+    n = sheets.integer(cell, what)
+    if not 1 <= n <= 99:
+        raise InputError(
+            f"supplement {n} is not a supplement number; number the supplements 1, 2, 3 ...",
+            cell.source,
+        )
+    return n
 
 
 def _status(cell: sheets.Cell) -> Status:
@@ -310,7 +494,7 @@ def _exempt(cell: sheets.Cell) -> int:
 def _papers(
     cell: sheets.Cell, folder: Path, status: Status, number: str, errors: Collector
 ) -> list[Paper]:
-    names = [n.strip() for n in re.split(r"[\n;]+", sheets.text(cell)) if n.strip()]
+    names = [n.strip() for n in re.split(r"[\n;]+", _text(cell, "the papers")) if n.strip()]
     if status is Status.VERBAL and names:
         errors.add(
             InputError(
@@ -323,10 +507,20 @@ def _papers(
     for name in names:
         try:
             path = safe_path(folder, name, cell.source)
+            exists = path.exists()
         except PackError as exc:
             errors.add(exc)
             continue
-        if not path.exists():
+        except (OSError, RuntimeError, ValueError):  # a name too long, a link to itself ...
+            errors.add(
+                InputError(
+                    f"paper {name[:60]!r} of item {number} cannot be opened (the name is too long "
+                    "or it is a link that leads nowhere); give the name of a file in the folder",
+                    cell.source,
+                )
+            )
+            continue
+        if not exists:
             if status is Status.TO_FOLLOW:
                 continue  # not arrived yet: the item stays "to follow"
             errors.add(
@@ -356,6 +550,12 @@ def safe_path(folder: Path, name: str, source: Source) -> Path:
     path = folder / name
     try:
         path.resolve().relative_to(root)
+    except (OSError, RuntimeError):
+        raise InputError(
+            f"paper {name[:60]!r} cannot be opened (the name is too long, or it is a link that "
+            "leads to itself); give the name of a file in the folder",
+            source,
+        ) from None
     except ValueError:
         raise InputError(
             f"paper {name!r} points outside the meeting folder; put the file in the folder itself",
@@ -369,10 +569,12 @@ def _paper(path: Path, source: Source, folder: Path) -> Paper:
     if suffix == ".pdf":
         from packbuilder import pdf
 
-        pages = pdf.check_readable(path)
-        warnings = () if pdf.is_tagged(path) else (f"{path.name}: {pdf.UNTAGGED_WARNING}",)
+        found: list[str] = []
+        pages = pdf.check_readable(path, found)
+        if not pdf.is_tagged(path):
+            found.append(f"{path.name}: {pdf.UNTAGGED_WARNING}")
         title = documents.title_from_filename(path)
-        return Paper(path, PaperKind.PDF, title, source, warnings=warnings, pages=pages)
+        return Paper(path, PaperKind.PDF, title, source, warnings=tuple(found), pages=pages)
     if suffix in WORD_SUFFIXES:
         _check_word(path)
         missing = images_without_alt_text(path)
@@ -472,3 +674,5 @@ def _check_word(path: Path) -> None:
             "save it as .docx",
             src,
         )
+    # only now that the file is known to be what it says: nothing it refers to may be loaded
+    check_external(path)

@@ -28,6 +28,8 @@ import json
 import logging
 import os
 import re
+import warnings
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,8 +39,10 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name, Pdf, Stream, String
 from pypdf import PdfReader
 from pypdf.errors import DependencyError, PdfReadError, PyPdfError
+from pypdf.generic import NullObject
 
 from packbuilder.errors import AssemblyError, InputError, Source
+from packbuilder.sanitize import ATTACHED, sanitize
 from packbuilder.settings import settings
 from packbuilder.tagged import StructureMerger
 
@@ -212,18 +216,32 @@ def open_pdf(path: Path) -> PdfReader:
     return reader
 
 
-def check_readable(path: Path) -> int:
-    """The page count of a paper, after checking that every page can be read."""
+def check_readable(path: Path, warnings: list[str] | None = None) -> int:
+    """The page count of a paper, after checking that every page can be read.
+
+    Args:
+        warnings: if given, gets a line for each kind of active content (scripts, attached files)
+            that the packs will not carry, so that the advisor knows what was left out.
+    """
     reader = open_pdf(path)
     for number, page in enumerate(reader.pages, start=1):
         try:
-            _ = page.mediabox, page.get("/Contents")
+            _ = page.mediabox
+            contents = page.get("/Contents")
+            # a reference to an object the file does not hold: the page would come out blank
+            missing = contents is not None and isinstance(contents.get_object(), NullObject | None)
         except (PyPdfError, ValueError, KeyError, TypeError, AttributeError) as exc:
             raise InputError(
                 f"this page is damaged ({type(exc).__name__}); ask for the file again",
                 Source(path, page=number),
             ) from None
-    count = page_count(path)
+        if missing:
+            raise InputError(
+                f"page {number} cannot be read (its content is missing, so it would come out "
+                "blank); ask for the file again, or re-save it from its source",
+                Source(path, page=number),
+            )
+    count = _check_pages(path, warnings)
     if count != len(reader.pages):
         # The layout counts pages as the assembler will copy them; a page tree that two readers
         # count differently would put every later stamp and page reference out by some pages.
@@ -233,6 +251,169 @@ def check_readable(path: Path) -> int:
             Source(path),
         )
     return count
+
+
+def _check_pages(path: Path, warnings: list[str] | None) -> int:
+    """Pages as the assembler sees them, each page's drawing instructions parsed by qpdf.
+
+    A page whose content stream cannot be decoded would otherwise go into the pack blank (or cut
+    short), with nothing to tell the advisor that a page of the appendix was lost.
+    """
+    try:
+        with Pdf.open(path) as pdf:
+            pdf.get_warnings()  # what opening repaired is not a page's fault
+            checked: dict[tuple[int, int], int] = {}  # streams shared by pages: checked once
+            for number, page in enumerate(pdf.pages, start=1):
+                _parse_page(pdf, page, path, number, checked)
+            if warnings is not None:
+                removed = _trial_sanitize(pdf, path)
+                warnings.extend(
+                    f"{path.name} carries {what}: "
+                    + (
+                        "left out of public packs (a private pack keeps them)"
+                        if what == ATTACHED
+                        else "removed from every pack"
+                    )
+                    for what in removed
+                )
+            return len(pdf.pages)
+    except InputError:
+        raise
+    except pikepdf.PasswordError:
+        raise InputError(
+            "this PDF needs a password to open; ask its author for a copy without one", Source(path)
+        ) from None
+    except (pikepdf.PdfError, RuntimeError, OSError, ValueError) as exc:
+        raise InputError(
+            f"this PDF is damaged or not a PDF ({type(exc).__name__}); ask for the file again or "
+            "re-save it from its source",
+            Source(path),
+        ) from None
+
+
+MAX_CONTENT_BYTES = 200 * 1024 * 1024  # one page's drawing instructions, unpacked
+PARSE_CONTENT_BYTES = 20 * 1024 * 1024  # above this, decoded but not parsed (memory)
+
+
+def _trial_sanitize(pdf: Pdf, path: Path) -> list[str]:
+    """What `sanitize` would remove from a paper: run on the opened copy, which is never saved."""
+    try:
+        return sanitize(pdf, public=True)
+    except Exception as exc:  # noqa: BLE001 - a structure too odd to clean is refused, not risked
+        raise InputError(
+            f"this PDF's structure is too unusual to check for scripts and attachments "
+            f"({type(exc).__name__}); re-save it from its source, or print it to PDF again",
+            Source(path),
+        ) from None
+
+
+def _parse_page(
+    pdf: Pdf, page: pikepdf.Page, path: Path, number: int, checked: dict[tuple[int, int], int]
+) -> None:
+    """Refuse a page whose content (or a form it draws) qpdf cannot decode and parse.
+
+    Compressed content is first unpacked in chunks and counted: a few kilobytes of "flate bomb"
+    would otherwise unpack to gigabytes in memory.
+    """
+    streams = [s for s in _page_streams(page) if not s.is_indirect or s.objgen not in checked]
+    contents = page.obj.get("/Contents")
+    problem = ""
+    if "/Contents" in page.obj and not isinstance(contents, Stream | Array):
+        problem = "its content is missing"  # a reference to nothing: the page would be blank
+    try:
+        sizes = [_unpacked_size(s) for s in streams]
+        checked.update((s.objgen, n) for s, n in zip(streams, sizes, strict=True) if s.is_indirect)
+        if sum(sizes) > MAX_CONTENT_BYTES or sum(checked.values()) > 4 * MAX_CONTENT_BYTES:
+            raise InputError(
+                f"page {number} unpacks to more than {MAX_CONTENT_BYTES // 2**20} MB of drawing "
+                "instructions (a 'zip bomb'?); ask for the file again, or print it to PDF again",
+                Source(path, page=number),
+            )
+        if sum(sizes) > PARSE_CONTENT_BYTES:
+            for s in streams:
+                s.read_bytes()
+        else:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                # the page as a whole: its content may be split over streams mid-instruction
+                pikepdf.parse_content_stream(page)
+                for x in streams:
+                    if x.stream_dict.get("/Subtype") == Name.Form:
+                        pikepdf.parse_content_stream(x)
+            problem = problem or "; ".join(str(w.message) for w in caught)
+    except InputError:
+        raise
+    except (pikepdf.PdfError, RuntimeError, ValueError, TypeError, zlib.error) as exc:
+        problem = str(exc) or type(exc).__name__
+    problem = problem or "; ".join(pdf.get_warnings())
+    if problem:
+        raise InputError(
+            f"page {number} cannot be read (its content is damaged, so it would come out "
+            "blank or cut short); ask for the file again, or re-save it from its source",
+            Source(path, page=number),
+        )
+
+
+def _page_streams(page: pikepdf.Page) -> list[Stream]:
+    """A page's content streams and the forms (Form XObjects) it draws."""
+    streams: list[Stream] = []
+    contents = page.obj.get("/Contents")
+    if isinstance(contents, Stream):
+        streams.append(contents)
+    elif isinstance(contents, Array):
+        streams += [c for c in contents if isinstance(c, Stream)]
+    resources = page.obj.get("/Resources")
+    xobjects = resources.get("/XObject") if isinstance(resources, Dictionary) else None
+    if isinstance(xobjects, Dictionary):
+        streams += [
+            x
+            for x in xobjects.values()
+            if isinstance(x, Stream) and x.stream_dict.get("/Subtype") == Name.Form
+        ]
+    return streams
+
+
+def _unpacked_size(stream: Stream) -> int:
+    """The unpacked size of a content stream, counted in chunks, stopping past the cap."""
+    filters = stream.stream_dict.get("/Filter")
+    if isinstance(filters, Array) and len(filters) == 1:
+        filters = filters[0]
+    raw = stream.read_raw_bytes()
+    if filters is None:
+        return len(raw)
+    if filters != Name.FlateDecode:
+        return len(raw)  # other filters are decoded by qpdf; only Flate reaches bomb ratios
+    inflater = zlib.decompressobj()
+    size = 0
+    data = raw
+    while data and size <= MAX_CONTENT_BYTES:
+        size += len(inflater.decompress(data, 1 << 20))
+        data = inflater.unconsumed_tail
+    return size
+
+
+def content_digest(path: Path) -> str | None:
+    """A hash of what a PDF's pages draw, not of how the file is laid out: a copy re-saved with
+    other metadata, object numbers or compression gets the same digest. None for a PDF that
+    draws (almost) nothing, which two unrelated files could share."""
+    h = hashlib.sha256()
+    size = 0
+    try:
+        with Pdf.open(path) as pdf:
+            for page in pdf.pages:
+                h.update(b"\0page")
+                for stream in _page_streams(page):
+                    data = stream.read_bytes()
+                    size += len(data)
+                    h.update(data)
+                resources = page.obj.get("/Resources")
+                xobjects = resources.get("/XObject") if isinstance(resources, Dictionary) else None
+                for x in xobjects.values() if isinstance(xobjects, Dictionary) else ():
+                    if isinstance(x, Stream) and x.stream_dict.get("/Subtype") == Name.Image:
+                        h.update(x.read_raw_bytes())
+    except (pikepdf.PdfError, RuntimeError, OSError, ValueError, TypeError):
+        return None
+    return h.hexdigest() if size >= 100 else None
 
 
 def page_count(path: Path) -> int:
@@ -757,11 +938,21 @@ class PackWriter:
         bookmarks: Sequence[Bookmark],
         unnumbered: int,
         language: str | None = None,
+        public: bool = True,
     ) -> None:
         """Bookmarks, page labels (viewer page numbers match the stamps), structure, metadata; then
-        write `out`. The pack claims PDF/UA-1 only when it can (`conforms`)."""
+        write `out`, without active content (see `sanitize`: a private pack keeps attached files).
+        The pack claims PDF/UA-1 only when it can (`conforms`)."""
         pdf = self.pdf
         language = language or self.language
+        try:
+            sanitize(pdf, public=public)
+        except Exception as exc:  # noqa: BLE001 - never publish a pack that was not cleaned
+            raise AssemblyError(
+                f"could not check the pack for scripts and attachments ({type(exc).__name__}); "
+                "nothing was published: build again, and report it if it happens again",
+                Source(out),
+            ) from None
         with pdf.open_outline() as outline:
             outline.root[:] = [_outline_item(bm) for bm in bookmarks]
         nums: list[object] = []

@@ -86,10 +86,11 @@ class Workbook:
                 for c in range(rng.min_col, rng.max_col + 1):
                     if (r, c) != (rng.min_row, rng.min_col):
                         merged[(r, c)] = str(rng)
-        for row in ws.iter_rows():
+        for r, row in _stored_rows(ws, Source(self.path, name)):
             cells = []
-            for c in row:
-                if c.coordinate is None:  # EmptyCell of read-only mode
+            for i, c in enumerate(row):
+                if c is None:  # a gap in the stored cells: an empty cell, in its place
+                    cells.append(Cell(None, Source(self.path, name, f"{_column_letter(i)}{r}")))
                     continue
                 src = Source(self.path, name, c.coordinate)
                 value = c.value
@@ -124,6 +125,34 @@ class Workbook:
         aliases: dict[str, tuple[str, ...]] | None = None,
     ) -> Table:
         return Table(self, self._sheet_name(sheet), required, aliases or {})
+
+
+MAX_SHEET_CELLS = 2_000_000
+
+
+def _stored_rows(ws: Any, src: Source) -> Iterator[tuple[int, list[Any]]]:
+    """The rows holding cells, each a list from column A to its last stored cell (None for gaps).
+
+    ``ws.iter_rows()`` walks the whole rectangle up to the furthest cell: one stray cell typed at
+    XFD1048576 would make that 17 billion cells. Only stored cells are walked here, and a sheet
+    whose rows would still add up to millions of cells is refused, naming its furthest cell.
+    """
+    by_row: dict[int, dict[int, Any]] = {}
+    for (r, c), cell in ws._cells.items():  # openpyxl's store of the cells the file holds
+        by_row.setdefault(r, {})[c] = cell
+    budget = MAX_SHEET_CELLS
+    for r in sorted(by_row):
+        cols = by_row[r]
+        width = max(cols)
+        budget -= width
+        if budget < 0:
+            far = by_row[r][width].coordinate
+            raise InputError(
+                f"the sheet has cells as far out as {far}; delete the rows and columns beyond your "
+                "table (select them, right-click, Delete) and save the workbook again",
+                src.at(far),
+            )
+        yield r, [cols.get(c) for c in range(1, width + 1)]
 
 
 def _open(path: Path) -> tuple[Any, Any]:

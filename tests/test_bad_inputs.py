@@ -110,6 +110,10 @@ CASES = [
     Case("wb-truncated.xlsx", "workbook", WB, "damaged or incomplete"),
     Case("wb-zip-not-a-workbook.xlsx", "workbook", WB, "zip file but not an Excel workbook"),
     Case("wb-xml-entity-bomb.xlsx", "workbook", WB, "damaged"),
+    # bounded resources (issue 12): refused in seconds, see also tests/test_safety.py
+    Case("wb-merged-whole-sheet.xlsx", "workbook", WB, "C20:XFD1048576"),
+    Case("wb-zip-bomb-sheet-xml.xlsx", "workbook", WB, "zip bomb"),
+    Case("wb-too-many-cells.xlsx", "workbook", WB, "more than 100,000 filled cells"),
     # papers
     Case("pdf-truncated.pdf", "paper", f"{NAME}/pdf-truncated.pdf", "damaged"),
     Case("pdf-corrupt.pdf", "paper", f"{NAME}/pdf-corrupt.pdf", "damaged"),
@@ -122,12 +126,108 @@ CASES = [
     ),
     Case("pdf-zero-pages.pdf", "paper", f"{NAME}/pdf-zero-pages.pdf", "has no pages"),
     Case("pdf-damaged-page.pdf", "paper", f"{NAME}/pdf-damaged-page.pdf, page 2", "damaged"),
+    # a page whose drawing instructions are corrupt would come out blank (issue 12)
+    *(
+        Case(
+            f"pdf-page-{n}-{what}.pdf",
+            "paper",
+            f"{NAME}/pdf-page-{n}-{what}.pdf, page {n}",
+            f"page {n} cannot be read",
+        )
+        for n, what in (
+            (3, "bad-compression"),
+            (2, "truncated-content"),
+            (2, "bad-form"),
+            (2, "missing-content"),
+        )
+    ),
     Case("docx-not-a-zip.docx", "paper", f"{NAME}/docx-not-a-zip.docx", "damaged"),
     Case(
         "docx-zip-not-word.docx", "paper", f"{NAME}/docx-zip-not-word.docx", "not a Word document"
     ),
     Case("docx-encrypted.docx", "paper", f"{NAME}/docx-encrypted.docx", "password-protected"),
     Case("docx-zip-bomb.docx", "paper", f"{NAME}/docx-zip-bomb.docx", "more than 500 MB"),
+    Case("pdf-page-flate-bomb.pdf", "paper", f"{NAME}/pdf-page-flate-bomb.pdf, page 2", "200 MB"),
+    Case("docx-zip-bomb-xml.docx", "paper", f"{NAME}/docx-zip-bomb-xml.docx", "zip bomb"),
+    Case(
+        "docx-zip-bomb-lying-size.docx", "paper", f"{NAME}/docx-zip-bomb-lying-size.docx", "damaged"
+    ),
+    # references to files outside the meeting folder (issue 12)
+    Case(
+        "docx-linked-image.docx",
+        "paper",
+        f"{NAME}/docx-linked-image.docx",
+        "links to an image outside the meeting folder (file:///etc/packbuilder-outside/secret.png)"
+        "; remove the link: embed the image instead",
+    ),
+    Case(
+        "docx-includepicture-field.docx",
+        "paper",
+        f"{NAME}/docx-includepicture-field.docx",
+        'INCLUDEPICTURE that reads another file ("file:///etc/packbuilder-outside/logo.png"',
+    ),
+    Case(
+        "docx-includetext-simple-field.docx",
+        "paper",
+        f"{NAME}/docx-includetext-simple-field.docx",
+        'INCLUDETEXT that reads another file ("/etc/passwd")',
+    ),
+    Case("docx-ddeauto-field.docx", "paper", f"{NAME}/docx-ddeauto-field.docx", "DDEAUTO"),
+    Case(
+        "docx-linked-object.docx",
+        "paper",
+        f"{NAME}/docx-linked-object.docx",
+        "links to an object in another file (file:///C:/Finance/budget.xlsx)",
+    ),
+    Case(
+        "docx-attached-template.docx",
+        "paper",
+        f"{NAME}/docx-attached-template.docx",
+        "attached to a template outside the meeting folder",
+    ),
+    Case(
+        "docx-subdocument.docx",
+        "paper",
+        f"{NAME}/docx-subdocument.docx",
+        "subdocument from another file (../confidential/part2.docx)",
+    ),
+    Case(
+        "docx-external-font.docx",
+        "paper",
+        f"{NAME}/docx-external-font.docx",
+        "loads a font from another file",
+    ),
+    Case(
+        "odt-linked-image.odt",
+        "paper",
+        f"{NAME}/odt-linked-image.odt",
+        "links to an image outside the meeting folder (file:///etc/packbuilder-outside/secret.png)",
+    ),
+    Case(
+        "docx-vml-linked-picture.docx",
+        "paper",
+        f"{NAME}/docx-vml-linked-picture.docx",
+        "refers to a file outside the meeting folder (file:///etc/packbuilder-outside/vml.png)",
+    ),
+    Case(
+        "odt-linked-section.odt",
+        "paper",
+        f"{NAME}/odt-linked-section.odt",
+        "refers to a file outside the meeting folder (other-report.odt)",
+    ),
+    Case(
+        "doc-includetext-field.doc",
+        "paper",
+        f"{NAME}/doc-includetext-field.doc",
+        'INCLUDETEXT that reads another file ("/etc/passwd")',
+    ),
+    Case(
+        "rtf-includepicture-field.rtf",
+        "paper",
+        f"{NAME}/rtf-includepicture-field.rtf",
+        'INCLUDEPICTURE that reads another file ("file:///etc/packbuilder-outside/x.png")',
+    ),
+    Case("rtf-linked-object.rtf", "paper", f"{NAME}/rtf-linked-object.rtf", "links to an object"),
     Case("doc-not-a-doc.doc", "paper", f"{NAME}/doc-not-a-doc.doc", "not a Word document"),
     Case(
         "money-text-in-amount.xlsx",
@@ -331,7 +431,13 @@ def test_jinja_environment_is_sandboxed() -> None:
     assert env.from_string("{{ x }}").render(x="<b>&") == "&lt;b&gt;&amp;"
 
 
-BUILDS = {"pdf-encrypted-owner-only.pdf", "pdf-odd-sizes-and-rotations.pdf", "tpl-split-tag.docx"}
+BUILDS = {
+    "pdf-encrypted-owner-only.pdf",
+    "pdf-odd-sizes-and-rotations.pdf",
+    "tpl-split-tag.docx",
+    "pdf-active-content.pdf",  # tests/test_safety.py
+    "wb-stray-cell-far-down.xlsx",  # tests/test_safety.py
+}
 
 
 # --- check: every problem at once, grouped by file ------------------------------------------------

@@ -423,3 +423,27 @@ def test_sigkill_at_fixed_moments_never_leaves_a_broken_pack(tmp_path: Path, lib
     assert rig.kills >= 3, f"builds finished before most kills ({rig.finished} finished)"
     assert rig.seen == len(PUBLISH_STEPS), "a build finished before it was seen publishing"
     rig.finish()
+
+
+def test_a_pack_that_cannot_be_cleaned_is_not_published(
+    tmp_path: Path, monkeypatch, libreoffice
+) -> None:
+    """If removing active content fails, the build stops and the last good pack stays (issue 12):
+    a pack is never published unchecked."""
+    from packbuilder import pdf as pdf_module
+    from packbuilder.errors import AssemblyError
+
+    folder = meeting(tmp_path)
+    out = tmp_path / "out"
+    build(folder, out, converter=libreoffice)
+    before = snapshot(out)
+    meeting(tmp_path, venue="Warspite Room, Council House")  # a new version to publish
+
+    def broken(*_args, **_kwargs):  # type: ignore[no-untyped-def]
+        raise RecursionError("too deep")
+
+    monkeypatch.setattr(pdf_module, "sanitize", broken)
+    monkeypatch.setattr(pdf_module, "_trial_sanitize", lambda *_a: [])
+    with pytest.raises(AssemblyError, match="could not check the pack for scripts"):
+        build(folder, out, converter=libreoffice)
+    assert snapshot(out) == before

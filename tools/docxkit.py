@@ -1,7 +1,8 @@
 """Helpers for the scripts that generate the shipped Word templates (python-docx).
 
-The templates in templates/ are the product: users open and restyle them in Word. These scripts only
-make the first version reproducible; re-running one overwrites the template it makes.
+The templates in packbuilder/templates/ are the product: users open and restyle them in Word.
+These scripts only make the first version reproducible; re-running one overwrites the template
+it makes.
 """
 
 from __future__ import annotations

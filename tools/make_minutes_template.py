@@ -1,4 +1,4 @@
-"""Generate templates/minutes.docx: the draft minutes of the last meeting.
+"""Generate packbuilder/templates/minutes.docx: the draft minutes of the last meeting.
 
 The layout follows the Safer Plymouth minutes of 30 September 2019 (seed 000): body and date,
 PRESENT with the chair first, apologies, also in attendance, start and finish times, the draft
@@ -36,7 +36,7 @@ from docxkit import (  # noqa: E402
     table,
 )
 
-OUT = Path(__file__).resolve().parent.parent / "templates" / "minutes.docx"
+OUT = Path(__file__).resolve().parents[1] / "packbuilder" / "templates" / "minutes.docx"
 LOG_WIDTHS = [1.8, 6.6, 3.2, 3.6, 1.8]
 DRAFT_NOTE = (
     "Note: At a future meeting, the {{ body_word }} will consider the accuracy of these draft "

@@ -1,4 +1,4 @@
-"""Generate templates/commissioning-plan.docx and templates/evaluation-return.docx.
+"""Generate packbuilder/templates/commissioning-plan.docx and evaluation-return.docx.
 
 Both are landscape documents with one wide table whose header row repeats on every page, their own
 "Page X of Y" footer (with DRAFT in it while the document is a draft), black and white only.
@@ -36,7 +36,7 @@ from docxkit import (  # noqa: E402
     table,
 )
 
-OUT = Path(__file__).resolve().parent.parent / "templates"
+OUT = Path(__file__).resolve().parent.parent / "packbuilder" / "templates"
 OVER_OR_UNALLOCATED = "{{ 'OVER-ALLOCATED by' if over_allocated else 'Unallocated' }}"
 TAG = 0.4  # width (cm) of a cell holding only a {%tc %} tag
 OUTLINE_SPAN = "{% colspan 2 if has_total_budget else 4 %}"

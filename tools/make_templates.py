@@ -1,4 +1,4 @@
-"""Generate templates/agenda.docx and templates/supplement.docx (the frontsheets).
+"""Generate packbuilder/templates/agenda.docx and supplement.docx (the frontsheets).
 
 Run: .venv/bin/python tools/make_templates.py
 """
@@ -24,7 +24,7 @@ from docxkit import (  # noqa: E402
     table,
 )
 
-OUT = Path(__file__).resolve().parent.parent / "templates"
+OUT = Path(__file__).resolve().parent.parent / "packbuilder" / "templates"
 WIDTHS = [1.4, 10.4, 2.6, 2.6]
 TABLE_WIDTHS = [1.2, 6.6, 2.2, 3.7, 3.3]
 

@@ -1,0 +1,274 @@
+"""Word papers that refer to files outside themselves: refused before LibreOffice opens them.
+
+A Word document can show content it does not hold: a picture "linked to file", an OLE object
+linked to a spreadsheet, a template or subdocument, a frame or a font loaded from elsewhere, and
+fields that read a file when the document is opened (INCLUDEPICTURE, INCLUDETEXT, LINK, DDE,
+DDEAUTO, IMPORT).
+LibreOffice, converting the paper, follows those references on the build machine: a picture linked
+to ``file:///...`` ends up inside the published pack. Nothing outside the meeting folder may reach a
+pack, so a paper carrying any such reference is refused, naming the paper and what it refers to.
+
+Plain hyperlinks are fine: a viewer follows them only when a reader clicks, nothing is loaded.
+
+Each format is read the way it stores references:
+
+* ``.docx``: every relationship part (``*.rels``) marked ``TargetMode="External"`` other than a
+  hyperlink, and the field instructions (simple and complex fields, across runs) of every XML part.
+* ``.odt``: every ``xlink:href`` outside the package, except links (``text:a``, ``draw:a``), and any
+  DDE connection.
+* ``.doc`` (Word 97 binary): the field codes in its text (a field starts with byte 0x13), in both
+  the 8-bit and the UTF-16 text encodings. Linked OLE objects of old .doc files are not decoded;
+  converted by LibreOffice they show their cached picture. Ask for .docx where that matters.
+* ``.rtf``: field instructions (``\\fldinst``), linked objects (``\\objlink``, ``\\objautlink``), an
+  attached template (``\\*\\template``) and subdocuments.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+import zipfile
+from pathlib import Path
+
+from packbuilder.errors import InputError, Source
+from packbuilder.safezip import MAX_XML_BYTES, TooBig, read_member
+
+FILE_FIELDS = {"INCLUDEPICTURE", "INCLUDETEXT", "INCLUDE", "LINK", "DDE", "DDEAUTO", "IMPORT"}
+FIELD_ADVICE = (
+    "in Word, select the field and press Ctrl+Shift+F9 to turn it into ordinary content, or paste "
+    "the content in"
+)
+# what a relationship type (its last word) refers to, and what to do instead
+KINDS = {
+    "image": ("links to an image outside the meeting folder", "embed the image instead"),
+    "oleObject": (
+        "links to an object in another file",
+        "embed the object instead, or paste it as a picture",
+    ),
+    "package": ("links to a package in another file", "embed it instead"),
+    "attachedTemplate": (
+        "is attached to a template outside the meeting folder",
+        "clear the attached template (Word: Developer > Document Template) or copy the text into "
+        "a new document",
+    ),
+    "subDocument": (
+        "includes a subdocument from another file",
+        "copy the subdocument's text into this document",
+    ),
+    "frame": ("shows a frame from another file", "copy that content into this document"),
+    "font": ("loads a font from another file", "embed the font, or use an installed one"),
+    "externalLinkPath": ("reads data from another file", "paste the values instead"),
+}
+OTHER = ("refers to a file outside the meeting folder", "embed or paste that content instead")
+
+
+def check_external(path: Path) -> None:
+    """Refuse a Word paper that refers to anything outside itself (see the module docstring)."""
+    suffix = path.suffix.lower()
+    src = Source(path)
+    if suffix == ".docx":
+        problem = _docx(path)
+    elif suffix == ".odt":
+        problem = _odt(path)
+    elif suffix in {".doc", ".rtf"}:
+        data = path.read_bytes()
+        problem = _doc(data) if suffix == ".doc" else _rtf(data)
+    else:
+        return
+    if problem:
+        raise InputError(problem, src)
+
+
+def _shorten(target: str) -> str:
+    target = " ".join(target.split())
+    return target if len(target) <= 200 else target[:197] + "..."
+
+
+def _xml_parts(path: Path, suffixes: tuple[str, ...]) -> list[str]:
+    with zipfile.ZipFile(path) as zf:
+        return [n for n in zf.namelist() if n.lower().endswith(suffixes)]
+
+
+def _read(path: Path, name: str) -> str:
+    try:
+        data = read_member(path, name, MAX_XML_BYTES) or b""
+    except TooBig:
+        return ""  # the size check of the whole archive has already refused such a file
+    return data.decode("utf-8", errors="replace")
+
+
+_REL = re.compile(r"<(?:\w+:)?Relationship\b([^>]*)>")
+_ATTR = re.compile(r'([\w:]+)\s*=\s*"([^"]*)"|([\w:]+)\s*=\s*\'([^\']*)\'')
+
+
+def _attrs(text: str) -> dict[str, str]:
+    out = {}
+    for m in _ATTR.finditer(text):
+        key = m.group(1) or m.group(3)
+        out[key.split(":")[-1]] = html.unescape(m.group(2) if m.group(1) else m.group(4))
+    return out
+
+
+def _docx(path: Path) -> str | None:
+    for name in _xml_parts(path, (".rels",)):
+        for m in _REL.finditer(_read(path, name)):
+            a = _attrs(m.group(1))
+            target = a.get("Target", "")
+            kind = a.get("Type", "").rstrip("/").rsplit("/", 1)[-1]
+            external = a.get("TargetMode", "").lower() == "external"
+            if kind == "hyperlink":
+                continue
+            if external or re.match(r"^[a-z][a-z0-9+.-]*:|^\\\\", target, re.I):
+                what, advice = KINDS.get(kind, OTHER)
+                return f"{what} ({_shorten(target)}); remove the link: {advice}"
+    for name in _xml_parts(path, (".xml",)):
+        if name.startswith("word/"):
+            xml = _read(path, name)
+            problem = _fields(xml) or _file_attribute(xml)
+            if problem:
+                return problem
+    return None
+
+
+# an attribute naming a file directly (VML pictures' o:href and src, for one), not through a
+# relationship: a local file URL, a Windows path or a network share
+_FILE_ATTRIBUTE = re.compile(
+    r"\s[\w:]+\s*=\s*[\"'](file:[^\"']*|[A-Za-z]:\\[^\"']*|\\\\[^\"']+)[\"']", re.I
+)
+
+
+def _file_attribute(xml: str) -> str | None:
+    m = _FILE_ATTRIBUTE.search(xml)
+    if m is None:
+        return None
+    what, advice = OTHER
+    return f"{what} ({_shorten(html.unescape(m.group(1)))}); remove the link: {advice}"
+
+
+_FIELD_TOKEN = re.compile(
+    r"<(?:\w+:)?fldChar\b[^>]*?fldCharType\s*=\s*[\"'](\w+)[\"']"
+    r"|<(?:\w+:)?instrText\b[^>]*>([^<]*)<"
+    r"|<(?:\w+:)?fldSimple\b[^>]*?instr\s*=\s*(?:\"([^\"]*)\"|'([^']*)')"
+)
+
+
+def _fields(xml: str) -> str | None:
+    """The first field of an XML part that reads a file, as a message.
+
+    A complex field is begin, instruction runs (as many as Word split it into), separate, result
+    runs, end; fields nest. A simple field carries its instruction in one attribute.
+    """
+    open_fields: list[tuple[list[str], list[bool]]] = []  # (instruction parts, [in result?])
+    instructions: list[str] = []
+    for m in _FIELD_TOKEN.finditer(xml):
+        kind, text, simple1, simple2 = m.groups()
+        if kind == "begin":
+            open_fields.append(([], [False]))
+        elif kind == "separate" and open_fields:
+            open_fields[-1][1][0] = True
+        elif kind == "end" and open_fields:
+            instructions.append("".join(open_fields.pop()[0]))
+        elif text is not None and open_fields and not open_fields[-1][1][0]:
+            open_fields[-1][0].append(html.unescape(text))
+        elif simple1 is not None or simple2 is not None:
+            instructions.append(html.unescape(simple1 if simple1 is not None else simple2))
+    instructions += ["".join(parts) for parts, _ in open_fields]  # never closed: still counted
+    for instr in instructions:
+        problem = _field_problem(instr)
+        if problem:
+            return problem
+    return None
+
+
+def _field_problem(instr: str) -> str | None:
+    words = instr.strip().split(None, 1)
+    if not words or words[0].upper() not in FILE_FIELDS:
+        return None
+    field = words[0].upper()
+    argument = _shorten(words[1]) if len(words) > 1 else ""
+    return f"has a field {field} that reads another file ({argument}); {FIELD_ADVICE}"
+
+
+def _odt(path: Path) -> str | None:
+    with zipfile.ZipFile(path) as zf:
+        members = set(zf.namelist())
+    for name in _xml_parts(path, (".xml",)):
+        xml = _read(path, name)
+        if re.search(r"<(?:\w+:)?dde-(?:connection-decl|source|link)\b", xml):
+            return (
+                "reads data from another program or file (a DDE link); remove the link: paste "
+                "the values instead"
+            )
+        for m in re.finditer(
+            r"<([\w:.-]+)\b([^>]*?)\bxlink:href\s*=\s*(?:\"([^\"]*)\"|'([^']*)')", xml
+        ):
+            element = m.group(1)
+            target = html.unescape(m.group(3) if m.group(3) is not None else m.group(4))
+            if element.split(":")[-1] == "a":  # a hyperlink: followed only when clicked
+                continue
+            if _outside_package(target, members):
+                what, advice = KINDS["image"] if "image" in element else OTHER
+                return f"{what} ({_shorten(target)}); remove the link: {advice}"
+    return None
+
+
+def _outside_package(target: str, members: set[str]) -> bool:
+    """Whether an href leaves the package: anything that is not one of its own parts (or a
+    folder of them, as an embedded object is) counts as outside."""
+    t = target.strip()
+    if not t or t.startswith("#"):
+        return False
+    if re.match(r"^[a-z][a-z0-9+.-]*:|^/|^\\", t, re.I):
+        return True
+    inside = posixpath.normpath(t.replace("\\", "/"))
+    if inside.startswith("../") or inside == "..":
+        return True
+    return inside not in members and not any(m.startswith(inside + "/") for m in members)
+
+
+# a field in a Word 97 document: 0x13, then its instruction; 8-bit text or UTF-16
+_DOC_FIELD_8 = re.compile(rb"\x13\s*([A-Za-z]+)")
+_DOC_FIELD_16 = re.compile(rb"\x13\x00(?:[ \t]\x00)*((?:[A-Za-z]\x00)+)")
+
+
+def _doc(data: bytes) -> str | None:
+    for m in _DOC_FIELD_8.finditer(data):
+        if m.group(1).upper().decode("ascii") in FILE_FIELDS:
+            return _field_problem(_doc_instruction(data, m.start() + 1, 1))
+    for m in _DOC_FIELD_16.finditer(data):
+        word = m.group(1).decode("utf-16-le", errors="replace").upper()
+        if word in FILE_FIELDS:
+            return _field_problem(_doc_instruction(data, m.start() + 2, 2))
+    return None
+
+
+def _doc_instruction(data: bytes, start: int, width: int) -> str:
+    raw = data[start : start + 200 * width]
+    text = raw.decode("utf-16-le" if width == 2 else "cp1252", errors="replace")
+    return re.split(r"[\x13\x14\x15]", text)[0]
+
+
+_RTF_LINKS = {
+    rb"\objlink": "links to an object in another file",
+    rb"\objautlink": "links to an object in another file",
+    rb"\*\template": "is attached to a template outside the meeting folder",
+    rb"\subdocument": "includes a subdocument from another file",
+}
+
+
+def _rtf(data: bytes) -> str | None:
+    for word, what in _RTF_LINKS.items():
+        if re.search(re.escape(word) + rb"(?![a-z])", data):
+            return f"{what}; remove the link: embed or paste that content instead"
+    for m in re.finditer(rb"\\fldinst\b", data):
+        chunk = data[m.end() : m.end() + 600].decode("latin-1").split("\\fldrslt")[0]
+        # characters may be written as \'hh or \uN: decode them before reading the instruction
+        chunk = re.sub(r"\\'([0-9a-fA-F]{2})", lambda h: chr(int(h.group(1), 16)), chunk)
+        chunk = re.sub(r"\\u(-?\d+) ?\??", lambda u: chr(int(u.group(1)) % 65536), chunk)
+        # drop control words, control symbols and group braces: what is left is the instruction
+        text = re.sub(r"\\[a-z]+-?\d* ?|\\[^a-z]|[{}]", "", chunk)
+        problem = _field_problem(text)
+        if problem:
+            return problem
+    return None

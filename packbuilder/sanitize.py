@@ -1,0 +1,206 @@
+"""Active content: what an appendix may carry besides its pages, and what a pack keeps of it.
+
+A PDF can hold more than text and pictures. It can run JavaScript when it is opened, when a page is
+shown, when a link or a form field is clicked (``/OpenAction``, ``/AA`` "additional actions", the
+``/Names /JavaScript`` tree, ``/JS`` in any action, chained to others through ``/Next``); it can ask
+the viewer to launch a program or open another file (``/Launch``, ``/GoToR``, ``/GoToE``,
+``/ImportData``), send form data over the network (``/SubmitForm``), play media (``/Rendition``,
+``/Movie``, ``/Sound``, RichMedia, 3D and Screen annotations), carry whole files inside it (the
+``/EmbeddedFiles`` tree, FileAttachment annotations, ``/EF`` in any file specification) and carry an
+XFA form, which is a program of its own.
+
+A meeting pack needs none of that: it is read and printed. So `sanitize` removes from **every** pack
+scripts, launch and remote actions and media, before the pack is written: members' machines deserve
+the same safety as the public's, and a printed pack loses nothing. Plain links (to a page of the
+pack, or to a web or e-mail address) stay. **Attached files** are the one thing a private pack
+keeps: an officer may attach a spreadsheet behind an exempt report on purpose, and members are its
+audience; a public pack never carries them, because an attachment is a whole document that nobody
+reviewed page by page for exempt information.
+
+The walk visits every object of the file, not only the places a viewer usually looks, so that an
+action hidden anywhere (an annotation of a page, a field's kid, an outline item) is found.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pikepdf import Array, Dictionary, Name, Object, Pdf, Stream
+
+# actions a printed pack may keep: moving within the document, web and e-mail links, viewer commands
+SAFE_ACTIONS = {"/GoTo", "/URI", "/Named", "/ResetForm", "/Hide", "/SetOCGState", "/Trans"}
+SAFE_URI_SCHEMES = ("http://", "https://", "mailto:", "tel:", "#")
+MEDIA_ANNOTATIONS = {"/RichMedia", "/3D", "/Screen", "/Movie", "/Sound"}
+MEDIA_ACTIONS = {"/Rendition", "/Movie", "/Sound", "/RichMediaExecute", "/GoTo3DView"}
+# Action types no pack keeps, wherever they are found. "/S" alone does not make an action (page
+# labels, structure elements and soft masks have one too), so the walk of every object matches
+# these names; where a key is known to hold an action (/A, /OpenAction, /Next) only SAFE_ACTIONS
+# stay.
+UNSAFE_ACTIONS = {
+    "/JavaScript",
+    "/Launch",
+    "/ImportData",
+    "/SubmitForm",
+    "/GoToR",
+    "/GoToE",
+    "/Thread",
+    *MEDIA_ACTIONS,
+}
+
+SCRIPTS = "JavaScript or actions that run programs, open other files or send data"
+MEDIA = "multimedia (video, sound, 3D or Flash content)"
+XFA = "an XFA form (forms that run their own program)"
+ATTACHED = "attached files"
+
+
+def sanitize(pdf: Pdf, *, public: bool) -> list[str]:
+    """Remove active content from `pdf` in place, before it is saved.
+
+    Args:
+        public: a public pack also loses attached files; a private pack keeps them.
+
+    Returns:
+        What was removed, as phrases for a warning ("JavaScript or actions ..."); empty when the
+        file carried none.
+    """
+    found: set[str] = set()
+    root = pdf.Root
+    if not isinstance(root, Dictionary):
+        return []
+    _clean_catalog(root, public, found)
+    form = root.get("/AcroForm")
+    if isinstance(form, Dictionary):
+        for key in ("/XFA", "/NeedsRendering"):
+            if key in form:
+                del form[key]
+                found.add(XFA)
+    for page in pdf.pages:
+        _clean_annotations(page.obj, public, found)
+    for obj in _every_dictionary(pdf):
+        _clean_dictionary(obj, public, found)
+    # /OpenAction and /AA of the catalog are cleaned by this walk too, as in any dictionary
+    order = [SCRIPTS, MEDIA, XFA, ATTACHED]
+    return [what for what in order if what in found]
+
+
+def _clean_catalog(root: Dictionary, public: bool, found: set[str]) -> None:
+    names = root.get("/Names")
+    if isinstance(names, Dictionary):
+        for key in ("/JavaScript", "/AlternatePresentations", "/Renditions"):
+            if key in names:
+                del names[key]
+                found.add(SCRIPTS if key == "/JavaScript" else MEDIA)
+        if public and "/EmbeddedFiles" in names:
+            del names["/EmbeddedFiles"]
+            found.add(ATTACHED)
+    if public and "/Collection" in root:  # a PDF portfolio: a folder of attached files
+        del root["/Collection"]
+        found.add(ATTACHED)
+
+
+def _every_dictionary(pdf: Pdf) -> Iterator[Dictionary | Stream]:
+    """Every dictionary and stream of the file, indirect or nested, each once."""
+    seen: set[tuple[int, int]] = set()
+    stack: list[Object] = [o for o in pdf.objects if _container(o)]
+    stack.append(pdf.trailer)
+    while stack:
+        obj = stack.pop()
+        if obj.is_indirect:
+            if obj.objgen in seen:
+                continue
+            seen.add(obj.objgen)
+        if isinstance(obj, Stream):
+            yield obj
+            stack.extend(v for v in obj.stream_dict.values() if _container(v))
+        elif isinstance(obj, Dictionary):
+            yield obj
+            stack.extend(v for v in obj.values() if _container(v))
+        elif isinstance(obj, Array):
+            stack.extend(v for v in obj if _container(v))
+
+
+def _container(obj: Object) -> bool:
+    return isinstance(obj, Dictionary | Array | Stream)
+
+
+def _clean_dictionary(obj: Dictionary | Stream, public: bool, found: set[str]) -> None:
+    d = obj.stream_dict if isinstance(obj, Stream) else obj
+    kind = str(d.get("/S")) if isinstance(d.get("/S"), Name) else ""
+    if kind in UNSAFE_ACTIONS or (kind == "/URI" and not _safe_uri(d)):
+        # an action under a key no viewer should look at: emptied, so it does nothing anywhere
+        for key in list(d.keys()):
+            del d[key]
+        found.add(MEDIA if kind in MEDIA_ACTIONS else SCRIPTS)
+        return
+    for key in ("/AA", "/JS"):  # triggers (page open, field change ...) and script text
+        if key in d:
+            del d[key]
+            found.add(SCRIPTS)
+    for key in ("/A", "/OpenAction", "/Next", "/PA"):
+        action = d.get(key)
+        if isinstance(action, Dictionary) and "/S" in action and not _keep_action(action, found):
+            del d[key]
+    if public:
+        _drop_attachments(obj, d, found)
+
+
+def _drop_attachments(obj: Dictionary | Stream, d: Dictionary, found: set[str]) -> None:
+    for key in (
+        "/EF",
+        "/RF",
+        "/AF",
+    ):  # a file inside a file specification; PDF 2.0 associated files
+        if key in d:
+            del d[key]
+            found.add(ATTACHED)
+    if isinstance(obj, Stream) and d.get("/Type") == Name("/EmbeddedFile"):
+        obj.write(b"")  # should anything still point at it, it points at nothing
+        for key in list(d.keys()):
+            if key not in ("/Length", "/Filter", "/DecodeParms"):
+                del d[key]
+        found.add(ATTACHED)
+
+
+def _keep_action(action: Dictionary, found: set[str]) -> bool:
+    """Whether an action may stay; trims its /Next chain of anything unsafe on the way."""
+    kind = str(action.get("/S"))
+    safe = kind in SAFE_ACTIONS and (kind != "/URI" or _safe_uri(action))
+    if not safe:
+        found.add(MEDIA if kind in MEDIA_ACTIONS else SCRIPTS)
+        return False
+    nxt = action.get("/Next")
+    if isinstance(nxt, Dictionary) and "/S" in nxt:
+        if not _keep_action(nxt, found):
+            del action["/Next"]
+    elif isinstance(nxt, Array):
+        kept = [a for a in nxt if isinstance(a, Dictionary) and _keep_action(a, found)]
+        if len(kept) != len(nxt):
+            action.Next = Array(kept)
+    return True
+
+
+def _safe_uri(action: Dictionary) -> bool:
+    """A link to the web or an e-mail address; not javascript:, file: or a program's scheme."""
+    try:
+        uri = bytes(action.get("/URI", b"")).decode("latin-1")
+    except (TypeError, ValueError):
+        return False
+    return uri.strip().lower().startswith(SAFE_URI_SCHEMES)
+
+
+def _clean_annotations(page: Dictionary, public: bool, found: set[str]) -> None:
+    annots = page.get("/Annots")
+    if not isinstance(annots, Array):
+        return
+    kept = []
+    for annot in annots:
+        subtype = annot.get("/Subtype") if isinstance(annot, Dictionary) else None
+        if subtype is not None and str(subtype) in MEDIA_ANNOTATIONS:
+            found.add(MEDIA)
+            continue
+        if public and subtype == Name("/FileAttachment"):
+            found.add(ATTACHED)
+            continue
+        kept.append(annot)
+    if len(kept) != len(annots):
+        page.Annots = Array(kept)

@@ -1,0 +1,547 @@
+"""Safe to publish (issue 12): nothing exempt, nothing from outside the meeting folder and no
+active content reaches a public pack, by any route.
+
+Absence is proved with readers independent of the code under test: the raw bytes of the pack as
+qpdf writes them uncompressed (``qpdf --qdf --object-streams=disable``), and pypdf.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from pypdf.generic import IndirectObject
+
+from tests.factory import make_meeting
+from tests.test_bad_inputs import CORPUS, run_cli
+
+NAME = "meeting"
+ATTACHED_TEXT = b"ATTACHED-SECRET-SPREADSHEET"  # inside pdf-active-content.pdf (make_corpus.py)
+# names that only active content uses; "/JS" must not match "/JSomething"
+ACTIVE = re.compile(
+    rb"/(JavaScript|JS|Launch|EmbeddedFiles?|SubmitForm|ImportData|GoToR|GoToE|Rendition|"
+    rb"RichMedia\w*|Movie|Sound|Screen|3D|XFA|AA)(?![A-Za-z0-9])|javascript:|file:///"
+)
+
+
+def raw(pack: Path, tmp_path: Path) -> bytes:
+    """The pack's bytes as qpdf writes them: every stream decompressed, no object streams."""
+    out = tmp_path / f"{pack.stem}.qdf.pdf"
+    subprocess.run(
+        ["qpdf", "--qdf", "--object-streams=disable", str(pack), str(out)],
+        check=True,
+        capture_output=True,
+    )
+    return out.read_bytes()
+
+
+def _resolve(obj):  # type: ignore[no-untyped-def]
+    return obj.get_object() if isinstance(obj, IndirectObject) else obj
+
+
+def pypdf_active(pack: Path) -> list[str]:
+    """Active content as pypdf finds it: catalog actions and trees, page and annotation actions."""
+    reader = PdfReader(pack)
+    root = reader.trailer["/Root"]
+    found = []
+    for key in ("/OpenAction", "/AA"):
+        action = _resolve(root.get(key))
+        if isinstance(action, dict) and action.get("/S") != "/GoTo":
+            found.append(f"catalog {key}")
+    names = _resolve(root.get("/Names")) or {}
+    found += [f"names {k}" for k in ("/JavaScript", "/EmbeddedFiles") if k in names]
+    if "/XFA" in (_resolve(root.get("/AcroForm")) or {}):
+        found.append("XFA")
+    for number, page in enumerate(reader.pages, start=1):
+        if "/AA" in page:
+            found.append(f"page {number} /AA")
+        for annot in page.get("/Annots") or []:
+            annot = _resolve(annot)
+            subtype = annot.get("/Subtype")
+            if subtype in ("/FileAttachment", "/Screen", "/RichMedia", "/3D", "/Movie", "/Sound"):
+                found.append(f"page {number} {subtype}")
+            if "/AA" in annot:
+                found.append(f"page {number} annotation /AA")
+            action = _resolve(annot.get("/A"))
+            while isinstance(action, dict):
+                kind = action.get("/S")
+                uri = str(action.get("/URI", ""))
+                if kind not in ("/GoTo", "/URI", "/Named") or (
+                    kind == "/URI" and not uri.startswith("https://")
+                ):
+                    found.append(f"page {number} action {kind} {uri}")
+                action = _resolve(action.get("/Next"))
+                if isinstance(action, list):
+                    action = _resolve(action[0]) if action else None
+    return found
+
+
+@pytest.fixture(scope="module")
+def active_packs(tmp_path_factory: pytest.TempPathFactory, libreoffice) -> tuple[Path, str]:  # noqa: ARG001
+    """A meeting whose public item carries the active appendix, beside an exempt item (so that
+    there is a public and a private pack), built by the real CLI."""
+    work = tmp_path_factory.mktemp("active")
+    folder = make_meeting(
+        work / NAME,
+        items=[
+            {"title": "Grants", "papers": ["pdf-active-content.pdf"]},
+            {"title": "Contract", "papers": ["contract.pdf"], "exempt paragraph": 3},
+        ],
+        papers={"contract.pdf": 1},
+    )
+    shutil.copyfile(CORPUS / "pdf-active-content.pdf", folder / "pdf-active-content.pdf")
+    result = run_cli("build", NAME, "--output", "out", cwd=work)
+    assert result.returncode == 0, result.stderr
+    return work / "out", result.stderr
+
+
+def _pack(out: Path, private: bool) -> Path:
+    packs = [
+        p for p in out.rglob("*.pdf") if ("PRIVATE" in p.name) == private and "agenda" in p.name
+    ]
+    assert len(packs) == 1, packs
+    return packs[0]
+
+
+def test_public_pack_carries_no_active_content(active_packs, tmp_path: Path) -> None:
+    out, _ = active_packs
+    pack = _pack(out, private=False)
+    data = raw(pack, tmp_path)
+    assert ACTIVE.findall(data) == []
+    assert ATTACHED_TEXT not in data
+    assert pypdf_active(pack) == []
+    # what is harmless stays: the appendix's pages and its plain web link
+    assert b"https://www.plymouth.gov.uk/" in data
+    text = " ".join(p.extract_text() for p in PdfReader(pack).pages)
+    assert "Active page 1" in text and "Active page 2" in text
+
+
+def test_private_pack_keeps_attached_files_but_no_scripts(active_packs, tmp_path: Path) -> None:
+    out, _ = active_packs
+    pack = _pack(out, private=True)
+    data = raw(pack, tmp_path)
+    found = {m.decode() for m in ACTIVE.findall(data)}
+    assert found <= {"EmbeddedFile"}, found  # the attached file's stream type, nothing else
+    assert ATTACHED_TEXT in data
+    assert [f for f in pypdf_active(pack) if "FileAttachment" not in f] == []
+
+
+def test_advisor_is_told_what_was_removed(active_packs) -> None:
+    _, stderr = active_packs
+    warnings = [line for line in stderr.splitlines() if line.startswith("warning: ")]
+    assert any("pdf-active-content.pdf" in w and "JavaScript" in w for w in warnings), stderr
+    assert any("pdf-active-content.pdf" in w and "attached files" in w for w in warnings), stderr
+
+
+# --- 1. an exempt paper reaches no other item, by any route ---------------------------------------
+
+
+def _docx(path: Path, runs: list[tuple[str, bool]], author: str = "Officer") -> None:
+    from docx import Document
+
+    doc = Document()
+    doc.core_properties.author = author
+    p = doc.add_paragraph()
+    for text, bold in runs:
+        p.add_run(text).bold = bold
+    doc.save(path)
+
+
+SECRET_TEXT = "Tender prices from the three bidders: Alpha £412,000, Beta £398,500, Gamma £455,250."
+
+
+def _rezip(src: Path, dst: Path) -> None:
+    """The same archive members, zipped again with another compression level and order."""
+    import zipfile
+
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_STORED) as zout:
+        for info in reversed(zin.infolist()):
+            zout.writestr(info.filename, zin.read(info.filename))
+
+
+def _route(folder: Path, route: str) -> tuple[str, str]:
+    """Make the exempt paper and the public item's route to it; returns (exempt, public) names."""
+    from tests.factory import write_pdf
+
+    pdf = write_pdf(folder / "secret.pdf", 2, "Exempt tender")
+    if route == "same name":
+        return "secret.pdf", "secret.pdf"
+    if route == "dot slash":
+        return "secret.pdf", "./secret.pdf"
+    if route == "other relative path":
+        (folder / "papers").mkdir()
+        return "secret.pdf", "papers/../secret.pdf"
+    if route == "symlink":
+        (folder / "alias.pdf").symlink_to(pdf)
+        return "secret.pdf", "alias.pdf"
+    if route == "symlink to folder":
+        (folder / "public").symlink_to(folder)
+        return "secret.pdf", "public/secret.pdf"
+    if route == "hard link":
+        (folder / "hard.pdf").hardlink_to(pdf)
+        return "secret.pdf", "hard.pdf"
+    if route == "copy":
+        shutil.copyfile(pdf, folder / "Copy of secret.pdf")
+        return "secret.pdf", "Copy of secret.pdf"
+    if route == "pdf saved again with other metadata":
+        import pikepdf
+
+        with pikepdf.open(pdf) as copy:
+            copy.docinfo["/Title"] = "Procurement summary"
+            copy.save(folder / "summary.pdf", object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        assert (folder / "summary.pdf").read_bytes() != pdf.read_bytes()
+        return "secret.pdf", "summary.pdf"
+    if route == "word copy re-zipped":
+        _docx(folder / "tender.docx", [(SECRET_TEXT, False)])
+        _rezip(folder / "tender.docx", folder / "tender-v2.docx")
+        return "tender.docx", "tender-v2.docx"
+    if route == "word same text, other formatting and author":
+        _docx(folder / "tender.docx", [(SECRET_TEXT, False)])
+        half = len(SECRET_TEXT) // 2
+        _docx(
+            folder / "summary.docx",
+            [(SECRET_TEXT[:half], True), (SECRET_TEXT[half:], False)],
+            author="Someone else",
+        )
+        return "tender.docx", "summary.docx"
+    if route == "data workbook saved again":
+        from openpyxl import load_workbook
+
+        example = Path(__file__).resolve().parents[1] / "inputs" / "2020-03-05-safer-plymouth"
+        shutil.copyfile(example / "commissioning-plan-2020-21.xlsx", folder / "plan.xlsx")
+        wb = load_workbook(folder / "plan.xlsx")
+        wb.properties.creator = "Someone else"
+        wb.save(folder / "plan-copy.xlsx")
+        return "plan.xlsx", "plan-copy.xlsx"
+    raise AssertionError(route)
+
+
+ROUTES = [
+    "same name",
+    "dot slash",
+    "other relative path",
+    "symlink",
+    "symlink to folder",
+    "hard link",
+    "copy",
+    "pdf saved again with other metadata",
+    "word copy re-zipped",
+    "word same text, other formatting and author",
+    "data workbook saved again",
+]
+
+
+@pytest.mark.parametrize("public_first", [False, True], ids=["exempt-first", "public-first"])
+@pytest.mark.parametrize("route", ROUTES)
+def test_exempt_paper_is_refused_through_another_item(
+    route: str, public_first: bool, tmp_path: Path
+) -> None:
+    folder = tmp_path / NAME
+    folder.mkdir()
+    exempt_name, public_name = _route(folder, route)
+    exempt = {"title": "Tender award", "papers": [exempt_name], "exempt paragraph": 3}
+    public = {"title": "Procurement update", "papers": [public_name]}
+    items = [{"title": "Apologies"}, *([public, exempt] if public_first else [exempt, public])]
+    make_meeting(folder, items=items)
+    result = run_cli("build", NAME, "--output", "out", cwd=tmp_path)
+    assert "Traceback" not in result.stderr
+    assert result.returncode == 1, result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    public_row, exempt_row = (3, 4) if public_first else (4, 3)
+    assert lines[0].startswith(f"error: {NAME}/meeting.xlsx, sheet Agenda, cell F{public_row}: ")
+    assert f"exempt item {exempt_row - 1} (cell F{exempt_row})" in lines[0]
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").rglob("*.pdf"))
+
+
+def test_two_exempt_items_may_share_a_paper(tmp_path: Path) -> None:
+    """Only publication is refused: a paper under two exempt items stays in the private pack."""
+    folder = make_meeting(
+        tmp_path / NAME,
+        items=[
+            {"title": "Tender", "papers": ["secret.pdf"], "exempt paragraph": 3},
+            {"title": "Tender appeal", "papers": ["secret.pdf"], "exempt paragraph": 3},
+            {"title": "Report", "papers": ["report.pdf"]},
+        ],
+        papers={"secret.pdf": 1, "report.pdf": 1},
+    )
+    assert folder.is_dir()
+    result = run_cli("check", NAME, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+
+
+# --- bounded resources ----------------------------------------------------------------------------
+
+MEASURE = """
+import resource, subprocess, sys, time
+started = time.monotonic()
+r = subprocess.run(sys.argv[1:], capture_output=True, text=True, timeout=600)
+peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(r.returncode, round(time.monotonic() - started, 1), peak_kb)
+sys.stderr.write(r.stderr)
+"""
+
+
+@pytest.mark.parametrize(
+    "file, where, code",
+    [
+        ("wb-stray-cell-far-down.xlsx", "workbook", 0),
+        ("wb-merged-whole-sheet.xlsx", "workbook", 1),
+        ("wb-zip-bomb-sheet-xml.xlsx", "workbook", 1),
+        ("wb-too-many-cells.xlsx", "workbook", 1),
+        ("docx-zip-bomb-xml.docx", "paper", 1),
+        ("docx-zip-bomb-lying-size.docx", "paper", 1),
+        ("pdf-page-flate-bomb.pdf", "paper", 1),
+    ],
+)
+def test_hostile_sizes_are_checked_in_seconds_and_bounded_memory(
+    file: str, where: str, code: int, tmp_path: Path
+) -> None:
+    """Measured generously (shared, noisy machines): under 30 s and 1 GB, or a clear refusal."""
+    import os
+    import sys
+
+    from tests.test_bad_inputs import ROOT, base_meeting
+
+    folder = base_meeting(
+        tmp_path / NAME, [{"title": "Bad", "papers": [file]}] if where == "paper" else None
+    )
+    shutil.copyfile(CORPUS / file, folder / ("meeting.xlsx" if where == "workbook" else file))
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    cmd = [sys.executable, "-m", "packbuilder", "check", NAME]
+    result = subprocess.run(
+        [sys.executable, "-c", MEASURE, *cmd],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=300,
+    )
+    returncode, seconds, peak_kb = result.stdout.split()
+    assert "Traceback" not in result.stderr
+    assert int(returncode) == code, result.stderr
+    assert float(seconds) < 30
+    assert int(peak_kb) < 1024 * 1024
+    if code:
+        assert f"{NAME}/" in result.stderr and "error:" in result.stderr
+
+
+# --- 2. nothing outside the meeting folder is read into a pack ------------------------------------
+
+
+def _images_in(pack: Path) -> int:
+    return sum(len(page.images) for page in PdfReader(pack).pages)
+
+
+def test_linked_image_outside_the_folder_never_reaches_the_pack(tmp_path: Path) -> None:
+    """Real LibreOffice loads a picture "linked to file" from anywhere on the build machine; the
+    paper is refused before it gets the chance."""
+    from tests.bad_inputs.make_corpus import _png, linked_image_docx
+
+    outside = tmp_path / "elsewhere" / "secret.png"
+    outside.parent.mkdir()
+    outside.write_bytes(_png())
+    folder = make_meeting(
+        tmp_path / NAME,
+        items=[{"title": "Apologies"}, {"title": "Report", "papers": ["report.docx"]}],
+    )
+    (folder / "report.docx").write_bytes(linked_image_docx(outside.as_uri()))
+    result = run_cli("build", NAME, "--output", "out", cwd=tmp_path)
+    assert "Traceback" not in result.stderr
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.splitlines() == [
+        f"error: {NAME}/report.docx: links to an image outside the meeting folder "
+        f"({outside.as_uri()}); remove the link: embed the image instead"
+    ]
+    packs = list((tmp_path / "out").rglob("*.pdf")) if (tmp_path / "out").exists() else []
+    assert packs == []
+
+
+def test_plain_hyperlinks_are_fine(tmp_path: Path, libreoffice) -> None:  # noqa: ARG001
+    """A hyperlink loads nothing: the report is not refused and builds."""
+    from docx import Document
+
+    from tests.bad_inputs.make_corpus import R_NS, _docx_edit
+
+    doc = Document()
+    doc.add_paragraph("Report with a link")
+    import io
+
+    buf = io.BytesIO()
+    doc.save(buf)
+    link = (
+        '<w:p><w:hyperlink r:id="rIdOutside"><w:r><w:t>Council website</w:t></w:r>'
+        "</w:hyperlink></w:p>"
+    )
+    data = _docx_edit(
+        buf.getvalue(),
+        {"word/document.xml": lambda x: x.replace(b"<w:sectPr", link.encode() + b"<w:sectPr", 1)},
+        rels={
+            "word/_rels/document.xml.rels": (f"{R_NS}/hyperlink", "https://www.plymouth.gov.uk/")
+        },
+    )
+    folder = make_meeting(
+        tmp_path / NAME,
+        items=[{"title": "Apologies"}, {"title": "Report", "papers": ["report.docx"]}],
+    )
+    (folder / "report.docx").write_bytes(data)
+    result = run_cli("build", NAME, "--output", "out", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    (pack,) = (tmp_path / "out").rglob("*.pdf")
+    assert "Council website" in " ".join(p.extract_text() for p in PdfReader(pack).pages)
+
+
+# --- 4. every value is checked ------------------------------------------------------------------
+
+HOSTILE_VALUES: list[object] = [
+    10**30,
+    -5,
+    0,
+    -(10**20),
+    1e308,
+    -1e-300,
+    3.5,
+    True,
+    False,
+    dt.datetime(1, 1, 1),
+    dt.datetime(9999, 12, 31, 23, 59),
+    dt.time(23, 59, 59, 999999),
+    dt.timedelta(days=10**6),
+    dt.timedelta(seconds=-5),
+    dt.date(1900, 1, 1),
+    "#REF!",
+    "#SPILL!",
+    "#N/A",
+    "#CALC!",
+    "x" * 40_000,
+    "\u202e\u2028",
+    "para 99",
+    "1e400",
+    "99999999999999999999999",
+    "-1",
+    "0",
+    "24:00",
+    "13pm",
+    "31/12/9999",
+    "01/01/0001",
+    "../../etc/passwd",
+    "{{ 7*7 }}",
+]
+FIELDS = [
+    "Body",
+    "Date",
+    "Start time",
+    "Venue",
+    "End time",
+    "Chair",
+    "Pack title",
+    "Contact name",
+    "Contact phone",
+    "Contact email",
+    "Deadline rule",
+]
+COLUMNS = [
+    "item",
+    "title",
+    "lead",
+    "purpose",
+    "time allowed",
+    "papers",
+    "status",
+    "exempt paragraph",
+    "supplement",
+]
+
+
+def _hostile_meeting(folder: Path, shift: int) -> None:
+    """Every cell the loader reads gets a hostile value; `shift` rotates which gets which, so that
+    over all shifts every cell meets every value."""
+    n = len(HOSTILE_VALUES)
+    fields = {f: HOSTILE_VALUES[(i + shift) % n] for i, f in enumerate(FIELDS)}
+    item = {c: HOSTILE_VALUES[(len(FIELDS) + i + shift) % n] for i, c in enumerate(COLUMNS)}
+    make_meeting(
+        folder,
+        items=[{"title": "Apologies"}, item, {"title": "Report", "papers": ["report.pdf"]}],
+        fields=fields,
+        papers={"report.pdf": 1},
+    )
+
+
+@pytest.mark.parametrize("shift", range(len(HOSTILE_VALUES)))
+def test_hostile_values_are_located_errors_never_bugs(shift: int, tmp_path: Path) -> None:
+    from packbuilder.errors import ErrorList, PackError
+    from packbuilder.meeting import load_meeting
+
+    folder = tmp_path / NAME
+    _hostile_meeting(folder, shift)
+    try:
+        load_meeting(folder)
+    except PackError as exc:  # anything else is the "this is a bug" line
+        errors = exc.errors if isinstance(exc, ErrorList) else [exc]
+        for e in errors:
+            assert e.source is not None and e.source.cell, str(e)
+            assert "\n" not in str(e) and len(str(e)) < 1000, str(e)[:200]
+
+
+@pytest.mark.parametrize("shift", [0, 7, 19, 26])
+def test_hostile_values_through_the_cli(shift: int, tmp_path: Path) -> None:
+    _hostile_meeting(tmp_path / NAME, shift)
+    result = run_cli("check", NAME, cwd=tmp_path)
+    assert "Traceback" not in result.stderr and "this is a bug" not in result.stderr
+    assert result.returncode == 1, result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("  error: ")]
+    assert errors
+    for line in errors:
+        assert re.match(rf"  error: {NAME}/meeting\.xlsx, sheet \w+, cell [A-Z]+\d+: ", line), line
+
+
+DATA_WORKBOOKS = [
+    "minutes-2019-09-30.xlsx",
+    "commissioning-plan-2020-21.xlsx",
+    "evaluation-return-2018-19.xlsx",
+]
+
+
+@pytest.mark.parametrize("workbook", DATA_WORKBOOKS)
+def test_hostile_values_in_data_workbooks_are_located_errors(workbook: str, tmp_path: Path) -> None:
+    """A seeded sample: each of 40 cells of the example workbook gets one hostile value."""
+    import random
+
+    from openpyxl import load_workbook
+
+    from packbuilder.documents import load_data_paper
+    from packbuilder.errors import ErrorList, PackError, Source
+
+    example = Path(__file__).resolve().parents[1] / "inputs" / "2020-03-05-safer-plymouth"
+    cells = [
+        (ws.title, c.coordinate)
+        for ws in load_workbook(example / workbook).worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if c.value is not None
+    ]
+    rnd = random.Random(workbook)
+    cases = [(sheet, cell, rnd.choice(HOSTILE_VALUES)) for sheet, cell in rnd.sample(cells, 40)]
+    # values that once reached the "this is a bug" line: a kind too long for a file name, an
+    # amount too large for pence
+    cases += [("Document", "B2", "x" * 40_000)]
+    if "Projects" in {s for s, _ in cells}:
+        cases += [("Projects", "D2", 1e308), ("Projects", "D2", "£" + "9" * 30)]
+    for sheet, coordinate, value in cases:
+        wb = load_workbook(example / workbook)
+        wb[sheet][coordinate].value = value
+        path = tmp_path / workbook
+        wb.save(path)
+        try:
+            load_data_paper(path, Source(path), example)
+        except PackError as exc:
+            for e in exc.errors if isinstance(exc, ErrorList) else [exc]:
+                assert e.source is not None and Path(e.source.file) == path, str(e)
+                assert "\n" not in str(e) and len(str(e)) <= 1100
+        except Exception as exc:  # noqa: BLE001 - the test's point
+            pytest.fail(f"{sheet}!{coordinate} = {value!r:.40}: {type(exc).__name__}: {exc}")
