@@ -39,7 +39,7 @@ from docxkit import (  # noqa: E402
     table,
 )
 
-OUT = Path(__file__).resolve().parent.parent / "templates" / "performance-report.docx"
+OUT = Path(__file__).resolve().parents[1] / "packbuilder" / "templates" / "performance-report.docx"
 MONTHS = ["Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Jan", "Feb", "Mar"]
 QUARTERS = ["Q1", "Q2", "Q3", "Q4"]
 SUMMARY_WIDTHS = [4.6, 2.9, 1.5, 1.5, 1.4, 1.4, 1.6, 1.5]
