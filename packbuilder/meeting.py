@@ -54,6 +54,12 @@ AGENDA_ALIASES: dict[str, tuple[str, ...]] = {
 
 
 def find_workbook(folder: Path) -> Path:
+    if folder.is_file():
+        raise InputError(
+            "this is a file, not a meeting folder; give the folder that holds it "
+            f"({folder.parent})",
+            folder,
+        )
     if not folder.is_dir():
         raise InputError(
             "meeting folder not found; give the path of a folder holding meeting.xlsx", folder

@@ -114,3 +114,11 @@ def test_check_warns_of_a_copied_folder_and_of_a_paper_nobody_names(tmp_path):
         "warning: appB.pdf is in the meeting folder but no agenda item names it; add it to an "
         "item's Papers, or remove it",
     ]
+
+
+def test_giving_meeting_xlsx_instead_of_its_folder_says_so(tmp_path):
+    folder = make_meeting(tmp_path / "m", items=[{"papers": ["a.pdf"]}], papers={"a.pdf": 1})
+    proc = run("check", str(folder / "meeting.xlsx"))
+    assert proc.returncode == 1
+    assert "this is a file, not a meeting folder; give the folder that holds it" in proc.stderr
+    assert str(folder) in proc.stderr
