@@ -157,7 +157,7 @@ def meeting_workbook() -> None:
         (
             9,
             "Performance update",
-            "Performance analyst",
+            "Analyst",
             "To receive the performance report.",
             15,
             "performance-report-2016-17.xlsx",
