@@ -21,6 +21,7 @@ PDF/UA requires of every font.
 from __future__ import annotations
 
 import base64
+import contextlib
 import functools
 import hashlib
 import io
@@ -30,7 +31,7 @@ import os
 import re
 import warnings
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -259,24 +260,31 @@ def _check_pages(path: Path, warnings: list[str] | None) -> int:
     A page whose content stream cannot be decoded would otherwise go into the pack blank (or cut
     short), with nothing to tell the advisor that a page of the appendix was lost.
     """
+    with _opened(path) as pdf:
+        pdf.get_warnings()  # what opening repaired is not a page's fault
+        checked: dict[tuple[int, int], int] = {}  # streams shared by pages: checked once
+        for number, page in enumerate(pdf.pages, start=1):
+            _parse_page(pdf, page, path, number, checked)
+        if warnings is not None:
+            removed = _trial_sanitize(pdf, path)
+            warnings.extend(
+                f"{path.name} carries {what}: "
+                + (
+                    "left out of public packs (a private pack keeps them)"
+                    if what == ATTACHED
+                    else "removed from every pack"
+                )
+                for what in removed
+            )
+        return len(pdf.pages)
+
+
+@contextlib.contextmanager
+def _opened(path: Path) -> Iterator[Pdf]:
+    """A paper opened with pikepdf, its failures as one located InputError each."""
     try:
         with Pdf.open(path) as pdf:
-            pdf.get_warnings()  # what opening repaired is not a page's fault
-            checked: dict[tuple[int, int], int] = {}  # streams shared by pages: checked once
-            for number, page in enumerate(pdf.pages, start=1):
-                _parse_page(pdf, page, path, number, checked)
-            if warnings is not None:
-                removed = _trial_sanitize(pdf, path)
-                warnings.extend(
-                    f"{path.name} carries {what}: "
-                    + (
-                        "left out of public packs (a private pack keeps them)"
-                        if what == ATTACHED
-                        else "removed from every pack"
-                    )
-                    for what in removed
-                )
-            return len(pdf.pages)
+            yield pdf
     except InputError:
         raise
     except pikepdf.PasswordError:
@@ -418,19 +426,8 @@ def content_digest(path: Path) -> str | None:
 
 def page_count(path: Path) -> int:
     """Pages as the pack's assembler (qpdf) sees them: the count the layout must use."""
-    try:
-        with Pdf.open(path) as pdf:
-            return len(pdf.pages)
-    except pikepdf.PasswordError:
-        raise InputError(
-            "this PDF needs a password to open; ask its author for a copy without one", Source(path)
-        ) from None
-    except (pikepdf.PdfError, RuntimeError, OSError, ValueError) as exc:
-        raise InputError(
-            f"this PDF is damaged or not a PDF ({type(exc).__name__}); ask for the file again or "
-            "re-save it from its source",
-            Source(path),
-        ) from None
+    with _opened(path) as pdf:
+        return len(pdf.pages)
 
 
 def is_tagged(path: Path) -> bool:
