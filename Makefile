@@ -42,7 +42,7 @@ venv: $(BIN)/.installed
 $(BIN)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -c requirements.lock -e '.[dev,web,web-test]'
+	$(BIN)/pip install -q -c requirements.lock -e '.[dev,web,web-test,scale]'
 	touch $@
 
 CSS := packbuilder/web/static/web/app.css

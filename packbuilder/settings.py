@@ -18,6 +18,7 @@ import platformdirs
 from packbuilder.errors import PackError
 
 DEFAULT_CONVERT_TIMEOUT = 120.0
+DEFAULT_GOTENBERG_CONCURRENCY = 4
 
 
 def default_convert_processes() -> int:
@@ -52,6 +53,17 @@ class Settings:
     ``PACKBUILDER_TEMPLATES``
         A folder of Word templates searched after a meeting folder's own ``templates/`` and before
         the shipped ones (default: none).
+    ``PACKBUILDER_GOTENBERG_URL``
+        The address of a Gotenberg conversion service (e.g. ``http://gotenberg:3000``): documents
+        are converted there instead of by a local LibreOffice, the cache still in front (default:
+        none, local LibreOffice). See docs/scaling.md.
+    ``PACKBUILDER_GOTENBERG_CONCURRENCY``
+        Most documents of one build sent to Gotenberg at once (default 4). Anything but a
+        positive whole number means the default.
+    ``PACKBUILDER_REDIS_URL``
+        A Redis server (``redis://host:6379/0``) that several machines share: the meeting build
+        lock is then taken there as well as on the output folder, and the web page's jobs queue
+        there (default: none, both local).
     """
 
     convert_timeout: float = DEFAULT_CONVERT_TIMEOUT
@@ -59,6 +71,9 @@ class Settings:
     network_allowed: bool = False
     cache_dir: Path = field(default_factory=default_cache_dir)
     templates_dir: Path | None = None
+    gotenberg_url: str | None = None
+    gotenberg_concurrency: int = DEFAULT_GOTENBERG_CONCURRENCY
+    redis_url: str | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
@@ -70,6 +85,7 @@ class Settings:
         processes = environ.get("PACKBUILDER_CONVERT_PROCESSES", "")
         cache = environ.get("PACKBUILDER_CACHE")
         templates = environ.get("PACKBUILDER_TEMPLATES")
+        concurrency = environ.get("PACKBUILDER_GOTENBERG_CONCURRENCY", "")
         return cls(
             convert_timeout=_timeout(environ.get("PACKBUILDER_CONVERT_TIMEOUT")),
             convert_processes=(
@@ -80,6 +96,13 @@ class Settings:
             network_allowed=environ.get("PACKBUILDER_CONVERT_NETWORK") == "allow",
             cache_dir=Path(cache) if cache else default_cache_dir(),
             templates_dir=Path(templates) if templates else None,
+            gotenberg_url=environ.get("PACKBUILDER_GOTENBERG_URL", "").strip().rstrip("/") or None,
+            gotenberg_concurrency=(
+                int(concurrency)
+                if concurrency.isdigit() and int(concurrency) > 0
+                else DEFAULT_GOTENBERG_CONCURRENCY
+            ),
+            redis_url=environ.get("PACKBUILDER_REDIS_URL", "").strip() or None,
         )
 
 

@@ -44,6 +44,7 @@ OWNERS = {
     "matplotlib": {"charts.py"},
     "django": {"web/"},
     "filelock": {"lock.py", "convert/profiles.py"},
+    "httpx": {"convert/gotenberg.py"},
 }
 
 

@@ -14,6 +14,7 @@ The modules, one job each:
 - `process`: one LibreOffice process group, started so that it dies with the build.
 - `profiles`: the pool of LibreOffice user profiles kept between builds, locked while in use.
 - `sandbox`: the empty network namespace LibreOffice converts in.
+- `gotenberg`: the Gotenberg conversion service (HTTP) as a Converter, when settings name one.
 - `cache`: the content-keyed cache wrapped around a converter.
 """
 
@@ -30,6 +31,7 @@ from packbuilder.convert.process import find_soffice
 from packbuilder.convert.profiles import kept_profile
 from packbuilder.convert.protocol import ConversionStats, Converter
 from packbuilder.convert.sandbox import no_network_prefix
+from packbuilder.errors import ConversionError
 from packbuilder.settings import Settings
 from packbuilder.settings import settings as _settings
 
@@ -52,15 +54,26 @@ __all__ = [
 def open_converter(
     *, cache: bool = True, prestart: bool = False, settings: Settings | None = None
 ) -> Converter:
-    """The converter a build uses: LibreOffice, behind the cache unless `cache` is False.
+    """The converter a build uses: LibreOffice, or the Gotenberg service when the settings name
+    one (``PACKBUILDER_GOTENBERG_URL``), behind the cache unless `cache` is False.
 
     With `prestart`, LibreOffice starts now, so that its start overlaps the caller's own work;
     close the converter (or use it in a ``with`` block) to stop it if no conversion comes.
 
     Raises:
-        ConversionError: LibreOffice is not installed.
+        ConversionError: LibreOffice is not installed, or the Gotenberg client (httpx) is not.
     """
     settings = settings or _settings()
+    if settings.gotenberg_url:
+        try:
+            from packbuilder.convert.gotenberg import Gotenberg
+        except ImportError:
+            raise ConversionError(
+                "PACKBUILDER_GOTENBERG_URL is set but the Gotenberg client is not installed; "
+                "install packbuilder[scale] (pip install 'packbuilder[scale]') or unset it"
+            ) from None
+        service = Gotenberg(settings.gotenberg_url, settings=settings)
+        return CachingConverter(service, settings.cache_dir) if cache else service
     lo = LibreOffice(settings=settings)
     if prestart:
         lo.prestart()
