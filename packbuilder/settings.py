@@ -53,6 +53,9 @@ class Settings:
     ``PACKBUILDER_TEMPLATES``
         A folder of Word templates searched after a meeting folder's own ``templates/`` and before
         the shipped ones (default: none).
+    ``PACKBUILDER_CACHE_MAX_MB``
+        Size bound of the conversion cache in megabytes: after each build the entries used longest
+        ago are deleted down to it (default: no bound).
     ``PACKBUILDER_GOTENBERG_URL``
         The address of a Gotenberg conversion service (e.g. ``http://gotenberg:3000``): documents
         are converted there instead of by a local LibreOffice, the cache still in front (default:
@@ -71,6 +74,7 @@ class Settings:
     network_allowed: bool = False
     cache_dir: Path = field(default_factory=default_cache_dir)
     templates_dir: Path | None = None
+    cache_max_mb: int | None = None
     gotenberg_url: str | None = None
     gotenberg_concurrency: int = DEFAULT_GOTENBERG_CONCURRENCY
     redis_url: str | None = None
@@ -86,6 +90,7 @@ class Settings:
         cache = environ.get("PACKBUILDER_CACHE")
         templates = environ.get("PACKBUILDER_TEMPLATES")
         concurrency = environ.get("PACKBUILDER_GOTENBERG_CONCURRENCY", "")
+        max_mb = environ.get("PACKBUILDER_CACHE_MAX_MB", "").strip()
         return cls(
             convert_timeout=_timeout(environ.get("PACKBUILDER_CONVERT_TIMEOUT")),
             convert_processes=(
@@ -96,6 +101,7 @@ class Settings:
             network_allowed=environ.get("PACKBUILDER_CONVERT_NETWORK") == "allow",
             cache_dir=Path(cache) if cache else default_cache_dir(),
             templates_dir=Path(templates) if templates else None,
+            cache_max_mb=int(max_mb) if max_mb.isdigit() and int(max_mb) > 0 else None,
             gotenberg_url=environ.get("PACKBUILDER_GOTENBERG_URL", "").strip().rstrip("/") or None,
             gotenberg_concurrency=(
                 int(concurrency)

@@ -73,8 +73,12 @@ def open_converter(
                 "install packbuilder[scale] (pip install 'packbuilder[scale]') or unset it"
             ) from None
         service = Gotenberg(settings.gotenberg_url, settings=settings)
-        return CachingConverter(service, settings.cache_dir) if cache else service
+        return CachingConverter(service, settings.cache_dir, _bound(settings)) if cache else service
     lo = LibreOffice(settings=settings)
     if prestart:
         lo.prestart()
-    return CachingConverter(lo, settings.cache_dir) if cache else lo
+    return CachingConverter(lo, settings.cache_dir, _bound(settings)) if cache else lo
+
+
+def _bound(settings: Settings) -> int | None:
+    return settings.cache_max_mb * 1024 * 1024 if settings.cache_max_mb else None
