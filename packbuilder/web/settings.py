@@ -21,6 +21,8 @@ Environment:
                                 several machines take them (default: Huey's SQLite queue in the
                                 data folder); see docs/scaling.md
     PACKBUILDER_WEB_WORKERS     job threads per consumer process (default 1)
+    PACKBUILDER_WEB_STALE_SECONDS  seconds without a heartbeat after which a build's worker is
+                                taken as dead and the build queued again (default 60)
 """
 
 from __future__ import annotations
@@ -161,8 +163,8 @@ HUEY = {
 }
 # a build whose worker has not been heard of for this long is taken as dead: built again
 # (up to BUILD_ATTEMPTS times in all) or reported as failed (jobs.recover_interrupted)
-BUILD_HEARTBEAT_SECONDS = 10
 BUILD_STALE_SECONDS = int(os.environ.get("PACKBUILDER_WEB_STALE_SECONDS", "60"))
+BUILD_HEARTBEAT_SECONDS = max(1, min(10, BUILD_STALE_SECONDS // 4))
 BUILD_ATTEMPTS = 2
 SCHEDULE_MINUTES = int(os.environ.get("PACKBUILDER_WEB_SCHEDULE", "60"))
 
