@@ -45,6 +45,7 @@ OWNERS = {
     "django": {"web/"},
     "filelock": {"lock.py", "convert/profiles.py"},
     "httpx": {"convert/gotenberg.py"},
+    "redis": {"lock.py"},
 }
 
 
