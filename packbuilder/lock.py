@@ -11,9 +11,9 @@ An flock holds between processes of one machine. It does not hold between machin
 either local to each client or emulated with the server's lock manager, which some setups lack.
 When workers on several machines build into one shared output folder, set
 ``PACKBUILDER_REDIS_URL``: the lock is then also taken in Redis, as a key that expires
-(`SHARED_TTL` seconds) unless its holder renews it every third of that, so a worker that dies, or
-whose machine does, frees the meeting within `SHARED_TTL` seconds. The key names the output
-folder's full path, so every machine must mount the shared folder at the same path.
+(``PACKBUILDER_REDIS_LOCK_SECONDS``, default 30) unless its holder renews it every third of
+that, so a worker that dies, or whose machine does, frees the meeting within that time. The key
+names the output folder's full path: every machine must mount the shared folder at one path.
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ from packbuilder.errors import BuildLockedError, PublishError, Source
 from packbuilder.settings import Settings, settings
 
 log = logging.getLogger(__name__)
-SHARED_TTL = 30.0  # seconds a shared lock outlives its last renewal
 
 LOCK_SUFFIX = ".lock"
 
@@ -50,7 +49,8 @@ def meeting_lock(outdir: Path, meeting: str, settings: Settings | None = None) -
         BuildLockedError: another build of this meeting into this folder holds the lock.
         PublishError: the output folder cannot be created or written, or Redis cannot be reached.
     """
-    redis_url = (settings or _settings()).redis_url
+    settings = settings or _settings()
+    redis_url = settings.redis_url
     path = lock_path(outdir, meeting)
     try:
         outdir.mkdir(parents=True, exist_ok=True)
@@ -72,7 +72,7 @@ def meeting_lock(outdir: Path, meeting: str, settings: Settings | None = None) -
         ) from None
     try:
         if redis_url:
-            with shared_lock(outdir, meeting, redis_url):
+            with shared_lock(outdir, meeting, redis_url, settings.redis_lock_seconds):
                 yield
         else:
             yield
@@ -96,7 +96,7 @@ def shared_key(outdir: Path, meeting: str) -> str:
 
 
 @contextmanager
-def shared_lock(outdir: Path, meeting: str, url: str, ttl: float = SHARED_TTL) -> Iterator[None]:
+def shared_lock(outdir: Path, meeting: str, url: str, ttl: float) -> Iterator[None]:
     """Hold the Redis lock of `meeting` in `outdir`, renewed every third of `ttl` while held.
 
     Raises:

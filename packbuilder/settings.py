@@ -19,6 +19,7 @@ from packbuilder.errors import PackError
 
 DEFAULT_CONVERT_TIMEOUT = 120.0
 DEFAULT_GOTENBERG_CONCURRENCY = 4
+DEFAULT_REDIS_LOCK_SECONDS = 30.0
 
 
 def default_convert_processes() -> int:
@@ -67,6 +68,9 @@ class Settings:
         A Redis server (``redis://host:6379/0``) that several machines share: the meeting build
         lock is then taken there as well as on the output folder, and the web page's jobs queue
         there (default: none, both local).
+    ``PACKBUILDER_REDIS_LOCK_SECONDS``
+        How long the Redis build lock of a worker that died outlives it (default 30): its holder
+        renews it every third of that while it builds.
     """
 
     convert_timeout: float = DEFAULT_CONVERT_TIMEOUT
@@ -78,6 +82,7 @@ class Settings:
     gotenberg_url: str | None = None
     gotenberg_concurrency: int = DEFAULT_GOTENBERG_CONCURRENCY
     redis_url: str | None = None
+    redis_lock_seconds: float = DEFAULT_REDIS_LOCK_SECONDS
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
@@ -91,6 +96,7 @@ class Settings:
         templates = environ.get("PACKBUILDER_TEMPLATES")
         concurrency = environ.get("PACKBUILDER_GOTENBERG_CONCURRENCY", "")
         max_mb = environ.get("PACKBUILDER_CACHE_MAX_MB", "").strip()
+        lock_seconds = environ.get("PACKBUILDER_REDIS_LOCK_SECONDS", "").strip()
         return cls(
             convert_timeout=_timeout(environ.get("PACKBUILDER_CONVERT_TIMEOUT")),
             convert_processes=(
@@ -109,6 +115,11 @@ class Settings:
                 else DEFAULT_GOTENBERG_CONCURRENCY
             ),
             redis_url=environ.get("PACKBUILDER_REDIS_URL", "").strip() or None,
+            redis_lock_seconds=(
+                float(lock_seconds)
+                if lock_seconds.isdigit() and int(lock_seconds) > 0
+                else DEFAULT_REDIS_LOCK_SECONDS
+            ),
         )
 
 

@@ -33,7 +33,7 @@ with shared_lock(Path(sys.argv[1]), "m", sys.argv[2], ttl={ttl}):
 
 
 def with_redis(url: str) -> Settings:
-    return dataclasses.replace(Settings.from_env({}), redis_url=url)
+    return dataclasses.replace(Settings.from_env({}), redis_url=url, redis_lock_seconds=TTL)
 
 
 def test_a_build_on_another_machine_holds_the_meeting_until_it_dies(redis_url, tmp_path):  # type: ignore[no-untyped-def]

@@ -152,9 +152,7 @@ class Gotenberg(Converter):
 
                 answer = self._send(post, source)
         except OSError as exc:
-            raise ConversionError(
-                f"cannot read this document ({exc.strerror})", source
-            ) from None
+            raise ConversionError(f"cannot read this document ({exc.strerror})", source) from None
         except _Unavailable as exc:
             raise ConversionError(
                 f"the conversion service at {self.url} did not convert this document ({exc}, "
@@ -188,9 +186,7 @@ class Gotenberg(Converter):
             self._converted += 1
         return dest
 
-    def _send(
-        self, request: Callable[[], httpx.Response], source: Source | None
-    ) -> httpx.Response:
+    def _send(self, request: Callable[[], httpx.Response], source: Source | None) -> httpx.Response:
         """Send `request`, again after a pause while the service is busy or unreachable.
 
         Raises:

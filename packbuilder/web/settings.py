@@ -163,7 +163,11 @@ HUEY = {
 }
 # a build whose worker has not been heard of for this long is taken as dead: built again
 # (up to BUILD_ATTEMPTS times in all) or reported as failed (jobs.recover_interrupted)
-BUILD_STALE_SECONDS = int(os.environ.get("PACKBUILDER_WEB_STALE_SECONDS", "60"))
+# ... and never before its Redis build lock has expired, or the build run again would find it held
+BUILD_STALE_SECONDS = max(
+    int(os.environ.get("PACKBUILDER_WEB_STALE_SECONDS", "60")),
+    int(library_settings().redis_lock_seconds) + 1 if REDIS_URL else 0,
+)
 BUILD_HEARTBEAT_SECONDS = max(1, min(10, BUILD_STALE_SECONDS // 4))
 BUILD_ATTEMPTS = 2
 SCHEDULE_MINUTES = int(os.environ.get("PACKBUILDER_WEB_SCHEDULE", "60"))
