@@ -51,6 +51,7 @@ def running_redis(folder: Path) -> Iterator[str]:
     if server is None:
         raise Unavailable("Debian's redis-server is not installed (apt-get install redis-server)")
     port = free_port()
+    folder.mkdir(parents=True, exist_ok=True)
     proc = subprocess.Popen(
         [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
          "--dir", str(folder)],
