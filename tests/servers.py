@@ -176,12 +176,15 @@ class Site:
         return lines[-1] if lines else ""
 
     def start_worker(self) -> subprocess.Popen[bytes]:
+        """A `run_huey` worker process; its output goes to worker-<n>.log beside the data."""
+        log = (self.data.parent / f"worker-{len(self.workers) + 1}.log").open("ab")
         proc = subprocess.Popen(
             [sys.executable, "-m", "packbuilder.web", "run_huey", "--workers", "1",
              "--no-periodic", "--quiet"],
             env=self.env, start_new_session=True,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
+        log.close()  # the worker has its own copy
         self.workers.append(proc)
         return proc
 
@@ -231,6 +234,14 @@ class Site:
             ).fetchall()
         keys = ("slug", "state", "worker", "attempts", "problems")
         return {row[0]: dict(zip(keys, row[1:], strict=True)) for row in rows}
+
+    def events(self, build: int) -> list[str]:
+        """A build's progress lines, read straight from PostgreSQL."""
+        with psycopg.connect(self.database_url) as conn:
+            rows = conn.execute(
+                "SELECT text FROM web_buildevent WHERE build_id = %s ORDER BY id", (build,)
+            ).fetchall()
+        return [str(r[0]) for r in rows]
 
     def versions(self, slug: str) -> int:
         with psycopg.connect(self.database_url) as conn:

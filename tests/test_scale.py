@@ -67,18 +67,21 @@ def test_a_worker_killed_mid_build_leaves_no_broken_pack_and_the_build_runs_agai
     site: Site,
 ) -> None:
     site.stop_workers()
-    site.meeting("east", papers=3)
+    site.meeting("east", papers=8)
     victim = site.start_worker()
     build = site.enqueue("east")
-    wait_for(lambda: site.builds()[build]["state"] == "running", 60, "the build to start")
-    time.sleep(1.5)  # into the conversions
-    os.killpg(victim.pid, signal.SIGKILL)
+
+    def converting() -> bool:
+        return any(e.startswith("converting") for e in site.events(build))
+
+    wait_for(converting, 60, "the build to start converting")
+    os.killpg(victim.pid, signal.SIGKILL)  # LibreOffice is at work: mid-build
     victim.wait()
     # nothing half written where the packs are published
     public = site.data / "current" / "east" / "public"
-    assert not public.exists() or not list(public.glob("*.pdf"))
+    assert not public.exists() or not list(public.glob("*.pdf")), list(public.glob("*.pdf"))
     record = site.builds()[build]
-    assert record["state"] == "running" and record["attempts"] == 1
+    assert record["state"] == "running" and record["attempts"] == 1, record
     dead = record["worker"]
     # the recovery every consumer runs each minute, once the heartbeat is stale
     time.sleep(STALE + 1)
@@ -92,3 +95,31 @@ def test_a_worker_killed_mid_build_leaves_no_broken_pack_and_the_build_runs_agai
     assert record["worker"] != dead
     site.check_pack("east")
     assert site.versions("east") == 1
+
+
+def test_a_build_whose_job_was_lost_is_queued_again(site: Site) -> None:
+    """A worker that died between taking the job off the queue and claiming the build."""
+    site.stop_workers()
+    site.meeting("west")
+    build = int(
+        site.python(
+            "import datetime as dt\n"
+            "from django.utils import timezone\n"
+            "from packbuilder.web.models import Build, Meeting\n"
+            "b = Build.objects.create(meeting=Meeting.objects.get(slug='west'))\n"
+            f"ago = timezone.now() - dt.timedelta(seconds={STALE + 1})\n"
+            "Build.objects.filter(pk=b.pk).update(created_at=ago)\n"
+            "print(b.pk)"
+        )
+    )
+    assert (
+        site.python("from packbuilder.web.jobs import recover_stale; print(recover_stale())") == "1"
+    )
+    # on the queue now: a second recovery does not queue it twice
+    assert (
+        site.python("from packbuilder.web.jobs import recover_stale; print(recover_stale())") == "0"
+    )
+    site.start_worker()
+    wait_for(lambda: site.finished(build), 150, "the build to run")
+    assert site.builds()[build]["state"] == "done"
+    site.check_pack("west")

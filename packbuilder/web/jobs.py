@@ -192,10 +192,36 @@ def recover_interrupted(stale_seconds: float = 0, retry: bool = False) -> int:
     return recovered
 
 
+def requeue_lost(stale_seconds: float) -> int:
+    """Builds waiting to start for `stale_seconds` whose job is not on the queue (a worker died
+    between taking the job and claiming the build; a queue that was emptied) go back on it.
+    A job queued twice is harmless: only one worker can claim the build. Returns how many."""
+    from huey.contrib.djhuey import HUEY
+
+    from packbuilder.web.tasks import build_task
+
+    cutoff = timezone.now() - dt.timedelta(seconds=stale_seconds)
+    waiting = set(
+        Build.objects.filter(state=Build.State.QUEUED, created_at__lt=cutoff).values_list(
+            "pk", flat=True
+        )
+    )
+    if not waiting:
+        return 0
+    queued = {t.args[0] for t in HUEY.pending() if t.name.endswith("build_task") and t.args}
+    lost = sorted(waiting - queued)
+    for pk in lost:
+        log.warning("build %s was not on the queue; queued again", pk)
+        build_task(pk)
+    return len(lost)
+
+
 def recover_stale() -> int:
-    """The recovery consumers sharing a queue run each minute (see `recover_interrupted`)."""
+    """The recovery consumers sharing a queue run each minute: builds whose worker died are built
+    again or failed (`recover_interrupted`), lost jobs queued again (`requeue_lost`)."""
     close_old_connections()
-    return recover_interrupted(settings.BUILD_STALE_SECONDS, retry=True)
+    stale = settings.BUILD_STALE_SECONDS
+    return recover_interrupted(stale, retry=True) + requeue_lost(stale)
 
 
 def run_schedule() -> list[library.Scheduled]:
