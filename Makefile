@@ -13,6 +13,8 @@ APT_PACKAGES := libreoffice-writer-nogui fonts-liberation fonts-liberation2 font
 # for the front-end packages in package.json (GOV.UK Frontend, htmx, axe-core, sass).
 WEB_APT_PACKAGES := chromium chromium-driver
 NODE_APT_PACKAGES := nodejs npm
+# Several machines (docs/scaling.md): the tests start a real Redis and a real PostgreSQL on loopback.
+SCALE_APT_PACKAGES := redis-server postgresql
 PORT ?= 8000
 
 .PHONY: help setup system venv assets demo serve test lint lock bench fuzz wheel-check clean
@@ -36,6 +38,11 @@ system:
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$pkgs; \
 	fi
+	@if ! command -v redis-server >/dev/null || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  echo "Installing system packages: $(SCALE_APT_PACKAGES)"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $(SCALE_APT_PACKAGES); \
+	fi
 
 venv: $(BIN)/.installed
 
@@ -44,7 +51,7 @@ venv: $(BIN)/.installed
 $(BIN)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -c requirements.lock -e '.[dev,web,web-test]'
+	$(BIN)/pip install -q -c requirements.lock -e '.[dev,web,web-test,scale]'
 	touch $@
 
 CSS := packbuilder/web/static/web/app.css

@@ -6,17 +6,31 @@ output folder before reading anything, and a second build is refused at once rat
 wait. The lock is an OS lock (`flock`, through the `filelock` library), so the kernel releases it
 however its holder dies: a crashed or killed build never blocks the next one. The lock file stays
 in place: removing it would let a third build lock a new file while the second holds the old one.
+
+An flock holds between processes of one machine. It does not hold between machines: on NFS it is
+either local to each client or emulated with the server's lock manager, which some setups lack.
+When workers on several machines build into one shared output folder, set
+``PACKBUILDER_REDIS_URL``: the lock is then also taken in Redis, as a key that expires
+(``PACKBUILDER_REDIS_LOCK_SECONDS``, default 30) unless its holder renews it every third of
+that, so a worker that dies, or whose machine does, frees the meeting within that time. The key
+names the output folder's full path: every machine must mount the shared folder at one path.
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import filelock
 
 from packbuilder.errors import BuildLockedError, PublishError, Source
+from packbuilder.settings import Settings, settings
+
+log = logging.getLogger(__name__)
 
 LOCK_SUFFIX = ".lock"
 
@@ -27,13 +41,16 @@ def lock_path(outdir: Path, meeting: str) -> Path:
 
 
 @contextmanager
-def meeting_lock(outdir: Path, meeting: str) -> Iterator[None]:
-    """Hold the build lock of `meeting` in `outdir` for the `with` block.
+def meeting_lock(outdir: Path, meeting: str, settings: Settings | None = None) -> Iterator[None]:
+    """Hold the build lock of `meeting` in `outdir` for the `with` block (also in Redis when the
+    settings name one).
 
     Raises:
         BuildLockedError: another build of this meeting into this folder holds the lock.
-        PublishError: the output folder cannot be created or written.
+        PublishError: the output folder cannot be created or written, or Redis cannot be reached.
     """
+    settings = settings or _settings()
+    redis_url = settings.redis_url
     path = lock_path(outdir, meeting)
     try:
         outdir.mkdir(parents=True, exist_ok=True)
@@ -54,6 +71,100 @@ def meeting_lock(outdir: Path, meeting: str) -> Iterator[None]:
             Source(outdir),
         ) from None
     try:
-        yield
+        if redis_url:
+            with shared_lock(outdir, meeting, redis_url, settings.redis_lock_seconds):
+                yield
+        else:
+            yield
     finally:
         lock.release()
+
+
+def _settings() -> Settings:
+    return settings()
+
+
+# shared locks this process holds: name -> [lock, renewer's stop event, depth]. Only the thread
+# holding the meeting's flock gets here, so a second entry is that thread taking it again.
+_held: dict[str, list] = {}  # type: ignore[type-arg]
+_held_lock = threading.Lock()
+
+
+def shared_key(outdir: Path, meeting: str) -> str:
+    where = hashlib.sha256(str(outdir.resolve()).encode()).hexdigest()[:16]
+    return f"packbuilder:build-lock:{meeting}:{where}"
+
+
+@contextmanager
+def shared_lock(outdir: Path, meeting: str, url: str, ttl: float) -> Iterator[None]:
+    """Hold the Redis lock of `meeting` in `outdir`, renewed every third of `ttl` while held.
+
+    Raises:
+        BuildLockedError: a build on another machine holds it.
+        PublishError: Redis cannot be reached.
+    """
+    try:
+        import redis  # the scale extra: only where several machines share a folder
+    except ImportError:
+        raise PublishError(
+            "PACKBUILDER_REDIS_URL is set but the Redis client is not installed; install "
+            "packbuilder[scale] or unset it",
+            Source(outdir),
+        ) from None
+    name = shared_key(outdir, meeting)
+    with _held_lock:
+        if name in _held:
+            _held[name][2] += 1
+            entry = _held[name]
+        else:
+            entry = None
+    if entry is None:
+        entry = _acquire(name, url, ttl, outdir)
+        with _held_lock:
+            _held[name] = entry
+    try:
+        yield
+    finally:
+        with _held_lock:
+            entry[2] -= 1
+            last = entry[2] == 0
+            if last:
+                del _held[name]
+        if last:
+            entry[1].set()
+            with suppress(redis.RedisError):  # expired (we were stalled) or Redis is gone
+                entry[0].release()
+            entry[0].redis.close()
+
+
+def _acquire(name: str, url: str, ttl: float, outdir: Path) -> list:  # type: ignore[type-arg]
+    import redis
+
+    try:
+        client = redis.Redis.from_url(url, socket_timeout=10, socket_connect_timeout=10)
+        lock = client.lock(name, timeout=ttl, blocking=False, thread_local=False)
+        taken = lock.acquire()
+    except redis.RedisError as exc:
+        raise PublishError(
+            f"cannot reach Redis at {url} for the build lock ({type(exc).__name__}); check "
+            "PACKBUILDER_REDIS_URL and that Redis is running",
+            Source(outdir),
+        ) from None
+    if not taken:
+        client.close()
+        raise BuildLockedError(
+            "another build of this meeting is running into this folder (on another machine); "
+            "wait for it to finish and build again",
+            Source(outdir),
+        )
+    stop = threading.Event()
+
+    def renew() -> None:
+        while not stop.wait(ttl / 3):
+            try:
+                lock.reacquire()
+            except redis.RedisError:
+                log.warning("could not renew the shared build lock %s", name)
+
+    threading.Thread(target=renew, daemon=True, name=f"renew-{name}").start()
+    return [lock, stop, 1]

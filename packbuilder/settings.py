@@ -23,6 +23,8 @@ DEFAULT_CONVERT_TIMEOUT = 120.0
 # LibreOffice dying after ~400) or once its process tree holds more than this many MB.
 DEFAULT_WARM_MAX_CONVERSIONS = 200
 DEFAULT_WARM_MAX_MEMORY_MB = 800
+DEFAULT_GOTENBERG_CONCURRENCY = 4
+DEFAULT_REDIS_LOCK_SECONDS = 30.0
 
 
 def default_convert_processes() -> int:
@@ -66,6 +68,23 @@ class Settings:
     ``PACKBUILDER_WARM_MAX_MEMORY_MB``
         ... or as soon as LibreOffice's processes hold more than this many MB (default 800).
         Anything but a positive whole number means the default.
+    ``PACKBUILDER_CACHE_MAX_MB``
+        Size bound of the conversion cache in megabytes: after each build the entries used longest
+        ago are deleted down to it (default: no bound).
+    ``PACKBUILDER_GOTENBERG_URL``
+        The address of a Gotenberg conversion service (e.g. ``http://gotenberg:3000``): documents
+        are converted there instead of by a local LibreOffice, the cache still in front (default:
+        none, local LibreOffice). See docs/scaling.md.
+    ``PACKBUILDER_GOTENBERG_CONCURRENCY``
+        Most documents of one build sent to Gotenberg at once (default 4). Anything but a
+        positive whole number means the default.
+    ``PACKBUILDER_REDIS_URL``
+        A Redis server (``redis://host:6379/0``) that several machines share: the meeting build
+        lock is then taken there as well as on the output folder, and the web page's jobs queue
+        there (default: none, both local).
+    ``PACKBUILDER_REDIS_LOCK_SECONDS``
+        How long the Redis build lock of a worker that died outlives it (default 30): its holder
+        renews it every third of that while it builds.
     """
 
     convert_timeout: float = DEFAULT_CONVERT_TIMEOUT
@@ -76,6 +95,11 @@ class Settings:
     today: dt.date | None = None
     warm_max_conversions: int = DEFAULT_WARM_MAX_CONVERSIONS
     warm_max_memory_mb: int = DEFAULT_WARM_MAX_MEMORY_MB
+    cache_max_mb: int | None = None
+    gotenberg_url: str | None = None
+    gotenberg_concurrency: int = DEFAULT_GOTENBERG_CONCURRENCY
+    redis_url: str | None = None
+    redis_lock_seconds: float = DEFAULT_REDIS_LOCK_SECONDS
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
@@ -87,6 +111,9 @@ class Settings:
         processes = environ.get("PACKBUILDER_CONVERT_PROCESSES", "")
         cache = environ.get("PACKBUILDER_CACHE")
         templates = environ.get("PACKBUILDER_TEMPLATES")
+        concurrency = environ.get("PACKBUILDER_GOTENBERG_CONCURRENCY", "")
+        max_mb = environ.get("PACKBUILDER_CACHE_MAX_MB", "").strip()
+        lock_seconds = environ.get("PACKBUILDER_REDIS_LOCK_SECONDS", "").strip()
         return cls(
             convert_timeout=_timeout(environ.get("PACKBUILDER_CONVERT_TIMEOUT")),
             convert_processes=(
@@ -103,6 +130,19 @@ class Settings:
             ),
             warm_max_memory_mb=_count(
                 environ.get("PACKBUILDER_WARM_MAX_MEMORY_MB"), DEFAULT_WARM_MAX_MEMORY_MB
+            ),
+            cache_max_mb=int(max_mb) if max_mb.isdigit() and int(max_mb) > 0 else None,
+            gotenberg_url=environ.get("PACKBUILDER_GOTENBERG_URL", "").strip().rstrip("/") or None,
+            gotenberg_concurrency=(
+                int(concurrency)
+                if concurrency.isdigit() and int(concurrency) > 0
+                else DEFAULT_GOTENBERG_CONCURRENCY
+            ),
+            redis_url=environ.get("PACKBUILDER_REDIS_URL", "").strip() or None,
+            redis_lock_seconds=(
+                float(lock_seconds)
+                if lock_seconds.isdigit() and int(lock_seconds) > 0
+                else DEFAULT_REDIS_LOCK_SECONDS
             ),
         )
 

@@ -44,6 +44,8 @@ OWNERS = {
     "matplotlib": {"charts.py"},
     "django": {"web/"},
     "filelock": {"lock.py", "convert/profiles.py"},
+    "httpx": {"convert/gotenberg.py"},
+    "redis": {"lock.py"},
 }
 
 

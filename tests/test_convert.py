@@ -16,7 +16,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import threading
 import time
 import zipfile
 from pathlib import Path
@@ -35,6 +34,7 @@ from packbuilder.convert import (
     open_converter,
 )
 from packbuilder.convert import libreoffice as libreoffice_module
+from packbuilder.convert.cache import aside as cache_aside
 from packbuilder.errors import ConversionError, Source
 from packbuilder.settings import Settings, settings
 from tests.factory import write_docx
@@ -556,7 +556,7 @@ def test_a_cache_that_cannot_be_written_is_skipped(tmp_path: Path, broken: str) 
         target = tmp_path / "cache" / key[:2] / f"{key}.pdf"
         target.parent.mkdir(parents=True)
         # the entry is written aside first, under this name: make that write hit a full disk
-        aside = target.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+        aside = cache_aside(target)
         aside.symlink_to("/dev/full")
     else:
         (tmp_path / "cache").write_text("a file where the cache folder should be")

@@ -71,3 +71,18 @@ def test_no_other_module_reads_the_environment() -> None:
         if path not in allowed and re.search(r"os\.environ|getenv\(", path.read_text())
     ]
     assert readers == []
+
+
+def test_the_scaling_variables() -> None:
+    s = Settings.from_env(
+        {
+            "PACKBUILDER_GOTENBERG_URL": " http://gotenberg:3000/ ",
+            "PACKBUILDER_GOTENBERG_CONCURRENCY": "8",
+            "PACKBUILDER_REDIS_URL": "redis://queue:6379/2",
+        }
+    )
+    assert s.gotenberg_url == "http://gotenberg:3000"
+    assert s.gotenberg_concurrency == 8
+    assert s.redis_url == "redis://queue:6379/2"
+    unset = Settings.from_env({"PACKBUILDER_GOTENBERG_CONCURRENCY": "lots"})
+    assert (unset.gotenberg_url, unset.redis_url, unset.gotenberg_concurrency) == (None, None, 4)

@@ -14,6 +14,7 @@ The modules, one job each:
 - `process`: one LibreOffice process group, started so that it dies with the build.
 - `profiles`: the pool of LibreOffice user profiles kept between builds, locked while in use.
 - `sandbox`: the empty network namespace LibreOffice converts in.
+- `gotenberg`: the Gotenberg conversion service (HTTP) as a Converter, when settings name one.
 - `cache`: the content-keyed cache wrapped around a converter.
 - `warm`: LibreOffice kept running between builds for long-running callers (`open_converter(warm=
   True)`), supervised; `uno_worker` is the helper it drives LibreOffice through.
@@ -33,6 +34,7 @@ from packbuilder.convert.profiles import kept_profile
 from packbuilder.convert.protocol import ConversionStats, Converter
 from packbuilder.convert.sandbox import no_network_prefix
 from packbuilder.convert.warm import WarmLibreOffice
+from packbuilder.errors import ConversionError
 from packbuilder.settings import Settings
 from packbuilder.settings import settings as _settings
 
@@ -60,7 +62,8 @@ def open_converter(
     warm: bool = False,
     settings: Settings | None = None,
 ) -> Converter:
-    """The converter a build uses: LibreOffice, behind the cache unless `cache` is False.
+    """The converter a build uses: LibreOffice, or the Gotenberg service when the settings name
+    one (``PACKBUILDER_GOTENBERG_URL``), behind the cache unless `cache` is False.
 
     With `prestart`, LibreOffice starts now, so that its start overlaps the caller's own work;
     close the converter (or use it in a ``with`` block) to stop it if no conversion comes.
@@ -70,9 +73,20 @@ def open_converter(
     ``build(..., converter=...)`` (docs/warm-converter.md).
 
     Raises:
-        ConversionError: LibreOffice (or, with `warm`, its Python bridge) is not installed.
+        ConversionError: LibreOffice (or, with `warm`, its Python bridge) is not installed, or
+            the Gotenberg client (httpx) is not.
     """
     settings = settings or _settings()
+    if settings.gotenberg_url:
+        try:
+            from packbuilder.convert.gotenberg import Gotenberg
+        except ImportError:
+            raise ConversionError(
+                "PACKBUILDER_GOTENBERG_URL is set but the Gotenberg client is not installed; "
+                "install packbuilder[scale] (pip install 'packbuilder[scale]') or unset it"
+            ) from None
+        service = Gotenberg(settings.gotenberg_url, settings=settings)
+        return CachingConverter(service, settings.cache_dir, _bound(settings)) if cache else service
     lo: LibreOffice | WarmLibreOffice
     if warm:
         lo = WarmLibreOffice(settings=settings)
@@ -82,4 +96,8 @@ def open_converter(
         lo = LibreOffice(settings=settings)
         if prestart:
             lo.prestart()
-    return CachingConverter(lo, settings.cache_dir) if cache else lo
+    return CachingConverter(lo, settings.cache_dir, _bound(settings)) if cache else lo
+
+
+def _bound(settings: Settings) -> int | None:
+    return settings.cache_max_mb * 1024 * 1024 if settings.cache_max_mb else None

@@ -4,17 +4,31 @@ The cache is content-keyed: the key is the document's content, the converter's v
 document's type, so a paper converted once is found again whatever its name or folder, and a new
 LibreOffice starts a new cache. A .docx is hashed by what its zip entries say, not by the zip's
 bytes, so a data paper rendered again (same text, new timestamps) is still a hit. Entries are
-written aside and renamed, so a build stopped half way never leaves half a PDF; a cache that cannot
-be written (a full disk, a read-only folder) is skipped, never a failed build.
+written aside and then linked into place, so a build stopped half way never leaves half a PDF; a
+cache that cannot be written (a full disk, a read-only folder) is skipped, never a failed build.
+
+Several workers may share one cache folder, on one machine or on a network file system. An entry
+is written aside under a name of its writer's own (host, process, thread) and hard-linked to its
+key: the link fails if the key is there already, so the first writer wins and an entry, once
+there, is never replaced under a worker reading it (on NFS a file replaced while another machine
+has it open can read as a stale handle). A folder that cannot hard-link falls back to a rename.
+Two workers missing the same key at once both convert it, and one conversion is kept: wasted work,
+never a wrong or half-written entry. `prune` keeps the folder under a size bound
+(``PACKBUILDER_CACHE_MAX_MB``), dropping the entries used longest ago: a hit refreshes an entry's
+time, and an entry used within the last `RECENT` seconds is kept whatever the bound, so that a
+build never loses an entry it has just been handed.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import shutil
+import socket
 import threading
+import time
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -22,6 +36,9 @@ from pathlib import Path
 from packbuilder.convert.protocol import ConversionStats, Converter, check_sources, source_of
 from packbuilder.errors import ConversionError, Source
 from packbuilder.settings import settings
+
+RECENT = 3600  # seconds: an entry used this recently is never pruned
+STALE_ASIDE = 3600  # seconds: an aside file this old was left by a killed writer
 
 
 def content_digest(document: Path) -> bytes:
@@ -57,9 +74,12 @@ class CachingConverter(Converter):
         directory: the cache folder (default: the settings' ``cache_dir``).
     """
 
-    def __init__(self, inner: Converter, directory: Path | None = None) -> None:
+    def __init__(
+        self, inner: Converter, directory: Path | None = None, max_bytes: int | None = None
+    ) -> None:
         self.inner = inner
         self.directory = directory or settings().cache_dir
+        self.max_bytes = max_bytes  # pruned to this on close; None: no bound
         self.hits = 0  # documents served from the cache
         self.misses = 0  # documents handed to `inner`
         self._lock = threading.Lock()
@@ -71,7 +91,11 @@ class CachingConverter(Converter):
         return ConversionStats(converted=self.misses, cached=self.hits)
 
     def close(self) -> None:
+        """Close the inner converter; then keep the cache under its size bound, if it has one."""
         self.inner.close()
+        if self.max_bytes:
+            with contextlib.suppress(OSError):
+                prune(self.directory, self.max_bytes)
 
     def key(self, document: Path, source: Source | None = None) -> str:
         """The cache key of `document`; an unreadable document is an error naming `source`."""
@@ -106,6 +130,9 @@ class CachingConverter(Converter):
             if key not in missing and not self._path(key).exists():
                 missing[key] = i
         found = {k: self._path(k) for k in keys if k not in missing}
+        for path in found.values():
+            with contextlib.suppress(OSError):
+                os.utime(path)  # used now: the last entry `prune` drops
         if missing:
             converted = self.inner.convert(
                 [documents[i] for i in missing.values()],
@@ -120,17 +147,64 @@ class CachingConverter(Converter):
         return [found[k] for k in keys]
 
     def _store(self, key: str, pdf: Path) -> Path:
-        """Keep `pdf` under `key` and return the kept copy; return `pdf` itself when the cache
-        cannot be written (a full disk, a read-only folder): the build goes on uncached."""
+        """Keep `pdf` under `key` and return the kept copy (another writer's, if it stored the
+        key first); return `pdf` itself when the cache cannot be written (a full disk, a
+        read-only folder): the build goes on uncached."""
         target = self._path(key)
-        # written aside then renamed: a build stopped half way never leaves half a PDF
-        tmp = target.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+        # written aside, then linked into place: a build stopped half way never leaves half a PDF
+        tmp = aside(target)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(pdf, tmp)
-            os.replace(tmp, target)
+            try:
+                os.link(tmp, target)  # fails if the key is there: the first writer wins
+            except FileExistsError:
+                pass
+            except OSError as exc:
+                if exc.errno not in _NO_LINKS:
+                    raise
+                os.replace(tmp, target)  # a file system without hard links
         except OSError:
+            return pdf
+        finally:
             with contextlib.suppress(OSError):
                 tmp.unlink(missing_ok=True)
-            return pdf
         return target
+
+
+# errors of a file system that cannot hard-link (FAT, some network shares)
+_NO_LINKS = {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EXDEV, errno.EMLINK}
+
+
+def aside(target: Path) -> Path:
+    """Where an entry is written before it is linked to `target`: a name of this host, process
+    and thread alone, so that writers sharing a cache folder never write into one file."""
+    return target.with_suffix(f".{socket.gethostname()}.{os.getpid()}.{threading.get_ident()}.tmp")
+
+
+def prune(directory: Path, max_bytes: int, now: float | None = None) -> int:
+    """Delete the entries used longest ago until the cache holds at most `max_bytes`, and aside
+    files a killed writer left; entries used in the last `RECENT` seconds stay whatever the
+    bound. Safe while other workers use the cache. Returns how many files were deleted."""
+    now = time.time() if now is None else now
+    entries: list[tuple[float, int, Path]] = []
+    deleted = 0
+    for path in directory.glob("??/*"):
+        try:
+            st = path.stat()
+        except OSError:
+            continue  # deleted by another worker meanwhile
+        if path.suffix == ".tmp":
+            if now - st.st_mtime > STALE_ASIDE:
+                path.unlink(missing_ok=True)
+                deleted += 1
+        elif path.suffix == ".pdf":
+            entries.append((st.st_mtime, st.st_size, path))
+    total = sum(size for _, size, _ in entries)
+    for used, size, path in sorted(entries):
+        if total <= max_bytes or now - used < RECENT:
+            break
+        path.unlink(missing_ok=True)
+        total -= size
+        deleted += 1
+    return deleted

@@ -2,16 +2,29 @@
 
 Huey runs these (`tasks`); they record progress, versions and the audit log, and leave every rule
 about packs to the library (through `library`).
+
+Several workers, on one machine or several sharing a Redis queue, may take builds: a worker claims
+a queued build in one conditional update (a build delivered twice runs once), names itself on it
+and says it is alive every few seconds while it builds. A worker killed mid-build leaves the last
+good packs where they were (the library publishes by renaming) and a build whose heartbeat stops:
+`recover_interrupted`, run by every consumer each minute, queues it again, once, or reports it
+failed. Never lost, never stuck on "building".
 """
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import logging
+import os
+import socket
+import threading
+from collections.abc import Iterator
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import transaction
-from django.db.models import Max
+from django.db import close_old_connections, connection, transaction
+from django.db.models import F, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,6 +33,11 @@ from packbuilder.web.models import AuditEntry, Build, BuildEvent, Meeting, Subsc
 
 log = logging.getLogger(__name__)
 SCHEDULE = "schedule"
+
+
+def worker_name() -> str:
+    """This worker, as a build records it: host and process."""
+    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 def audit(user, action: str, meeting: str = "", detail: str = "") -> None:  # type: ignore[no-untyped-def]
@@ -50,11 +68,48 @@ def _new_version(meeting: Meeting, built: library.Built, build: Build | None) ->
 
 
 def run_build(build_id: int) -> None:
+    me = worker_name()
+    # claim the build: only a queued build starts, so a job delivered twice builds once
+    claimed = Build.objects.filter(pk=build_id, state=Build.State.QUEUED).update(
+        state=Build.State.RUNNING, worker=me, heartbeat=timezone.now(), attempts=F("attempts") + 1
+    )
+    if not claimed:
+        log.info("build %s is not waiting to start (taken or finished); skipped", build_id)
+        return
     build = Build.objects.select_related("meeting", "started_by").get(pk=build_id)
     slug = build.meeting.slug
     folder = storage.meeting_folder(slug)
-    build.state = Build.State.RUNNING
-    build.save(update_fields=["state"])
+    with _heartbeat(build_id, me):
+        _run_claimed(build, folder)
+
+
+@contextlib.contextmanager
+def _heartbeat(build_id: int, me: str) -> Iterator[None]:
+    """Say every BUILD_HEARTBEAT_SECONDS that this worker is still building `build_id`."""
+    stop = threading.Event()
+
+    def beat() -> None:
+        try:
+            while not stop.wait(settings.BUILD_HEARTBEAT_SECONDS):
+                Build.objects.filter(pk=build_id, worker=me, state=Build.State.RUNNING).update(
+                    heartbeat=timezone.now()
+                )
+        except Exception:  # noqa: BLE001 - a missed beat at worst makes the build run again
+            log.exception("heartbeat of build %s", build_id)
+        finally:
+            connection.close()  # this thread's own connection
+
+    thread = threading.Thread(target=beat, daemon=True, name=f"heartbeat-{build_id}")
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
+def _run_claimed(build: Build, folder) -> None:  # type: ignore[no-untyped-def]
+    build_id, slug = build.pk, build.meeting.slug
 
     def progress(message: str) -> None:
         BuildEvent.objects.create(build=build, text=library.local(message, folder))
@@ -95,13 +150,78 @@ def _fail(build: Build, problems: list[str]) -> None:
     build.save(update_fields=["state", "problems", "finished_at"])
 
 
-def recover_interrupted() -> int:
-    """Builds left running by a consumer that stopped (a restart, a crash) fail with a reason, so
-    that nobody waits on a page that can never finish. Call before the consumer starts."""
-    stuck = list(Build.objects.filter(state=Build.State.RUNNING))
+def recover_interrupted(stale_seconds: float = 0, retry: bool = False) -> int:
+    """Builds whose worker stopped (a restart, a crash, a killed process) and has not been heard
+    of for `stale_seconds`: with `retry`, each is queued again until it has been started
+    BUILD_ATTEMPTS times, then fails with a reason; without, it fails at once. So nobody waits on
+    a page that can never finish. Safe with several workers recovering at once: each build is
+    taken by one conditional update. Returns how many builds were recovered.
+
+    A single consumer calls it before it starts, with no wait (every running build is its own,
+    dead); consumers sharing a queue call it each minute with BUILD_STALE_SECONDS and `retry`.
+    """
+    cutoff = timezone.now() - dt.timedelta(seconds=stale_seconds)
+    stuck = Build.objects.filter(state=Build.State.RUNNING).filter(
+        Q(heartbeat__lt=cutoff) | Q(heartbeat=None)
+    )
+    recovered = 0
     for build in stuck:
-        _fail(build, ["The build was interrupted when the server stopped; build again."])
-    return len(stuck)
+        mine = Build.objects.filter(
+            pk=build.pk, state=Build.State.RUNNING, heartbeat=build.heartbeat
+        )
+        who = f" ({build.worker})" if build.worker else ""
+        if retry and build.attempts < settings.BUILD_ATTEMPTS:
+            if not mine.update(state=Build.State.QUEUED, worker=""):
+                continue  # another worker recovered it, or its own came back to life
+            BuildEvent.objects.create(
+                build=build, text=f"the worker building this stopped{who}; building again"
+            )
+            from packbuilder.web.tasks import build_task
+
+            build_task(build.pk)
+        else:
+            if not mine.update(state=Build.State.FAILED):
+                continue
+            stopped = (
+                f"The worker building this stopped{who} {build.attempts} times"
+                if retry
+                else "The build was interrupted when the server stopped"
+            )
+            _fail(build, [f"{stopped}; build again."])
+        recovered += 1
+    return recovered
+
+
+def requeue_lost(stale_seconds: float) -> int:
+    """Builds waiting to start for `stale_seconds` whose job is not on the queue (a worker died
+    between taking the job and claiming the build; a queue that was emptied) go back on it.
+    A job queued twice is harmless: only one worker can claim the build. Returns how many."""
+    from huey.contrib.djhuey import HUEY
+
+    from packbuilder.web.tasks import build_task
+
+    cutoff = timezone.now() - dt.timedelta(seconds=stale_seconds)
+    waiting = set(
+        Build.objects.filter(state=Build.State.QUEUED, created_at__lt=cutoff).values_list(
+            "pk", flat=True
+        )
+    )
+    if not waiting:
+        return 0
+    queued = {t.args[0] for t in HUEY.pending() if t.name.endswith("build_task") and t.args}
+    lost = sorted(waiting - queued)
+    for pk in lost:
+        log.warning("build %s was not on the queue; queued again", pk)
+        build_task(pk)
+    return len(lost)
+
+
+def recover_stale() -> int:
+    """The recovery consumers sharing a queue run each minute: builds whose worker died are built
+    again or failed (`recover_interrupted`), lost jobs queued again (`requeue_lost`)."""
+    close_old_connections()
+    stale = settings.BUILD_STALE_SECONDS
+    return recover_interrupted(stale, retry=True) + requeue_lost(stale)
 
 
 def run_schedule() -> list[library.Scheduled]:

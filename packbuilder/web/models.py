@@ -78,6 +78,11 @@ class Build(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True)
     problems = models.JSONField(default=list)  # one line each, when it failed
+    # the worker running it (host:pid), when it last said it was alive, and how many times a
+    # worker has started it: a build whose worker died is built again or reported as failed
+    worker = models.CharField(max_length=200, blank=True)
+    heartbeat = models.DateTimeField(null=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at"]

@@ -14,6 +14,15 @@ Environment:
     PACKBUILDER_SMTP_HOST, _PORT, _USER, _PASSWORD, _TLS, PACKBUILDER_MAIL_FROM
                                 e-mail to subscribers on publish (off without a host)
     PACKBUILDER_WEB_SCHEDULE    minutes between scheduled build runs (default 60; 0 turns it off)
+    PACKBUILDER_DATABASE_URL    postgresql://user:password@host:5432/name: the web page's data in
+                                PostgreSQL, shared by several servers (default: SQLite in the data
+                                folder); `packbuilder-web migrate` (or `serve`) sets it up
+    PACKBUILDER_REDIS_URL       redis://host:6379/0: build jobs queue in Redis, so workers on
+                                several machines take them (default: Huey's SQLite queue in the
+                                data folder); see docs/scaling.md
+    PACKBUILDER_WEB_WORKERS     job threads per consumer process (default 1)
+    PACKBUILDER_WEB_STALE_SECONDS  seconds without a heartbeat after which a build's worker is
+                                taken as dead and the build queued again (default 60)
 """
 
 from __future__ import annotations
@@ -21,6 +30,9 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from packbuilder.settings import settings as library_settings
 
 PACKAGE = Path(__file__).resolve().parent
 DATA = Path(os.environ.get("PACKBUILDER_WEB_DATA", "var")).resolve()
@@ -90,8 +102,35 @@ TEMPLATES = [
 ASGI_APPLICATION = "packbuilder.web.asgi.application"
 WSGI_APPLICATION = "packbuilder.web.wsgi.application"
 
+
+def database(url: str) -> dict[str, object]:
+    """Django's DATABASES entry for a ``postgresql://user:password@host:port/name?option=value``
+    address (psycopg 3 underneath)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("postgres", "postgresql") or not parts.path.strip("/"):
+        raise ValueError(
+            f"PACKBUILDER_DATABASE_URL must look like postgresql://user:password@host:5432/name, "
+            f"not {parts.scheme}://..."
+        )
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": unquote(parts.path.strip("/")),
+        "USER": unquote(parts.username or ""),
+        "PASSWORD": unquote(parts.password or ""),
+        "HOST": parts.hostname or "",
+        "PORT": str(parts.port or ""),
+        "OPTIONS": dict(parse_qsl(parts.query)),
+        # workers hold a connection between jobs; a dropped one is noticed and opened again
+        "CONN_MAX_AGE": 60,
+        "CONN_HEALTH_CHECKS": True,
+    }
+
+
+DATABASE_URL = os.environ.get("PACKBUILDER_DATABASE_URL", "").strip()
 DATABASES = {
-    "default": {
+    "default": database(DATABASE_URL)
+    if DATABASE_URL
+    else {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": DATA / "db.sqlite3",
         # the job consumer writes progress while the server reads it: WAL lets both work at once
@@ -105,14 +144,32 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "web.User"
 
+REDIS_URL = library_settings().redis_url
 HUEY = {
-    "huey_class": "huey.SqliteHuey",
     "name": "packbuilder",
-    "filename": str(DATA / "huey.sqlite3"),
     "immediate": _flag("PACKBUILDER_WEB_IMMEDIATE", False),
     "results": False,
-    "consumer": {"workers": 1, "worker_type": "thread", "periodic": True},
+    "consumer": {
+        "workers": int(os.environ.get("PACKBUILDER_WEB_WORKERS", "1")),
+        "worker_type": "thread",
+        "periodic": True,
+    },
+    # one queue in Redis that every worker machine takes builds from, or SQLite in the data folder
+    **(
+        {"huey_class": "huey.RedisHuey", "url": REDIS_URL}
+        if REDIS_URL
+        else {"huey_class": "huey.SqliteHuey", "filename": str(DATA / "huey.sqlite3")}
+    ),
 }
+# a build whose worker has not been heard of for this long is taken as dead: built again
+# (up to BUILD_ATTEMPTS times in all) or reported as failed (jobs.recover_interrupted)
+# ... and never before its Redis build lock has expired, or the build run again would find it held
+BUILD_STALE_SECONDS = max(
+    int(os.environ.get("PACKBUILDER_WEB_STALE_SECONDS", "60")),
+    int(library_settings().redis_lock_seconds) + 1 if REDIS_URL else 0,
+)
+BUILD_HEARTBEAT_SECONDS = max(1, min(10, BUILD_STALE_SECONDS // 4))
+BUILD_ATTEMPTS = 2
 SCHEDULE_MINUTES = int(os.environ.get("PACKBUILDER_WEB_SCHEDULE", "60"))
 
 PASSWORD_HASHERS = [

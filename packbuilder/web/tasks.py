@@ -21,6 +21,12 @@ def notify_task(version_id: int) -> None:
     jobs.notify_subscribers(version_id)
 
 
+@db_periodic_task(crontab(minute="*"))
+def recover_stale_builds() -> None:
+    """A build whose worker died (killed, its machine gone) is built again or reported failed."""
+    jobs.recover_stale()
+
+
 if settings.SCHEDULE_MINUTES > 0:
     minutes = min(settings.SCHEDULE_MINUTES, 60)
 

@@ -512,3 +512,25 @@ def test_meeting_page_says_how_the_deadline_follows(make_user, meeting, monkeypa
     assert "5 clear working days before Thursday 5 March 2020" in page
     assert "Deadline passed 2 working days ago" in page
     assert "chair&#x27;s agreement" in page  # what publishing late means (s100B(4)(b))
+
+
+def test_recovery_leaves_a_live_worker_alone_and_fails_a_build_that_died_twice(meeting):  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from packbuilder.web.jobs import recover_interrupted
+
+    live = Build.objects.create(
+        meeting=meeting, state=Build.State.RUNNING, heartbeat=timezone.now(), attempts=1
+    )
+    long_ago = timezone.now() - dt.timedelta(minutes=5)
+    twice = Build.objects.create(
+        meeting=meeting, state=Build.State.RUNNING, heartbeat=long_ago, attempts=2, worker="w:2"
+    )
+    assert recover_interrupted(60, retry=True) == 1
+    live.refresh_from_db()
+    twice.refresh_from_db()
+    assert live.state == "running"
+    assert twice.state == "failed"
+    assert twice.problems == ["The worker building this stopped (w:2) 2 times; build again."]

@@ -27,9 +27,12 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         consumer = None
         if not no_consumer and not settings.HUEY.get("immediate"):
-            from packbuilder.web.jobs import recover_interrupted
+            from packbuilder.web.jobs import recover_interrupted, recover_stale
 
-            recover_interrupted()
+            if settings.REDIS_URL:
+                recover_stale()  # workers elsewhere may be building: only the silent ones
+            else:
+                recover_interrupted()  # this consumer is the only one: its builds died with it
             consumer = subprocess.Popen(
                 [sys.executable, "-m", "packbuilder.web", "run_huey", "--quiet"]
             )
