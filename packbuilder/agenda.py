@@ -391,16 +391,35 @@ def clock_range(start: dt.time, end: dt.time) -> str:
 
 
 def timing_warnings(meeting: Meeting) -> list[str]:
-    """A warning when the agenda's timings run past the meeting's end time (the first row that
-    does, with its place)."""
+    """Warnings when a row's time is before the meeting starts (often "10.00" typed for a 1 pm
+    meeting) or the agenda's timings run past the meeting's end time (the first row that does,
+    with its place)."""
+    rows = meeting.agenda_rows
+    times = schedule(rows, meeting.start_time)
+    out = [
+        f"{row.source}: {_what(row)} starts at {clock(start)}, before the meeting's start time of "
+        f"{clock(meeting.start_time)}; correct the time, or Start time in sheet Meeting"
+        for row, (start, _e) in zip(rows, times, strict=True)
+        if start is not None and start < meeting.start_time
+    ]
+    return out + _overrun(meeting, rows, times)
+
+
+def _what(row: AgendaRow) -> str:
+    return f"item {row.number}" if isinstance(row, AgendaItem) else "the break"
+
+
+def _overrun(
+    meeting: Meeting,
+    rows: Sequence[AgendaRow],
+    times: Sequence[tuple[dt.time | None, dt.time | None]],
+) -> list[str]:
     if meeting.end_time is None:
         return []
-    rows = meeting.agenda_rows
-    for row, (_s, end) in zip(rows, schedule(rows, meeting.start_time), strict=True):
+    for row, (_s, end) in zip(rows, times, strict=True):
         if end is not None and end > meeting.end_time:
-            what = f"item {row.number}" if isinstance(row, AgendaItem) else "the break"
             return [
-                f"{row.source}: the agenda's timings run to {clock(end)} ({what}), past the "
+                f"{row.source}: the agenda's timings run to {clock(end)} ({_what(row)}), past the "
                 f"meeting's end time of {clock(meeting.end_time)}; shorten the times or change "
                 "End time in sheet Meeting"
             ]

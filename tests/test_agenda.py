@@ -405,6 +405,20 @@ def test_a_warning_when_timings_run_past_the_end(tmp_path, end, warned):
     assert (expected in warnings) is warned
 
 
+def test_a_warning_when_an_item_starts_before_the_meeting(tmp_path):
+    """"10.00" typed for an item of a 1 pm meeting: shown as typed, and pointed out."""
+    folder = make_meeting(
+        tmp_path / "m",
+        items=[{"title": "A", "time allowed": "10:00"}, {"item": 2, "title": "B"}],
+        fields={"Start time": T(13, 0)},
+    )
+    warnings = [w for w in load_meeting(folder).warnings() if "before the meeting" in w]
+    assert warnings == [
+        f"{tmp_path / 'm' / 'meeting.xlsx'}, sheet Agenda, cell A2: item 1 starts at 10 am, "
+        "before the meeting's start time of 1 pm; correct the time, or Start time in sheet Meeting"
+    ]
+
+
 @pytest.mark.parametrize(
     ("start", "end", "text"),
     [
