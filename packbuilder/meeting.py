@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import difflib
 import hashlib
 import json
 import os
@@ -532,7 +533,7 @@ def _papers(
             errors.add(
                 MissingPaperError(
                     f"paper {name!r} of item {number} is not in the meeting folder; add the file "
-                    "or correct its name",
+                    f"or correct its name{_did_you_mean(folder, name)}",
                     cell.source,
                 )
             )
@@ -542,6 +543,18 @@ def _papers(
         except PackError as exc:
             errors.add(exc)
     return papers
+
+
+def _did_you_mean(folder: Path, name: str) -> str:
+    """ " (did you mean 'Report.docx'?)" when a file in the folder has a name close to `name`."""
+    try:
+        names = [p.name for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")]
+    except OSError:
+        return ""
+    close = difflib.get_close_matches(Path(name).name, names, n=1, cutoff=0.75)
+    if not close:  # a different case or extension only
+        close = [n for n in names if Path(n).stem.lower() == Path(name).stem.lower()][:1]
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def safe_path(folder: Path, name: str, source: Source) -> Path:

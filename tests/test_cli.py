@@ -122,3 +122,17 @@ def test_giving_meeting_xlsx_instead_of_its_folder_says_so(tmp_path):
     assert proc.returncode == 1
     assert "this is a file, not a meeting folder; give the folder that holds it" in proc.stderr
     assert str(folder) in proc.stderr
+
+
+def test_a_misspelt_paper_name_suggests_the_file_that_is_there(tmp_path):
+    folder = make_meeting(
+        tmp_path / "m",
+        items=[{"papers": ["Organised Crime Profile update.pdf"]}],
+        papers={"Organised Crime Profiles update.pdf": 1},
+    )
+    proc = run("check", str(folder))
+    assert proc.returncode == 1
+    assert (
+        "paper 'Organised Crime Profile update.pdf' of item 1 is not in the meeting folder; add "
+        "the file or correct its name (did you mean 'Organised Crime Profiles update.pdf'?)"
+    ) in proc.stderr
