@@ -39,6 +39,7 @@ from typing import Any
 import pikepdf
 from pikepdf import Array, Dictionary, Name, Pdf, Stream, String
 from pypdf import PdfReader
+from pypdf import __version__ as pypdf_version
 from pypdf.errors import DependencyError, PdfReadError, PyPdfError
 from pypdf.generic import NullObject
 
@@ -217,13 +218,88 @@ def open_pdf(path: Path) -> PdfReader:
     return reader
 
 
+# Bump when the checks below change: a paper checked by older checks is then checked again.
+CHECKS_VERSION = 1
+
+
 def check_readable(path: Path, warnings: list[str] | None = None) -> int:
     """The page count of a paper, after checking that every page can be read.
+
+    Parsing every page's drawing instructions is most of the time a meeting takes to load, and a
+    paper's bytes decide the answer, so a paper that passed is remembered by its content (in the
+    cache folder, beside the conversions): a rebuild does not check an unchanged paper again.
+    Failures are never remembered.
 
     Args:
         warnings: if given, gets a line for each kind of active content (scripts, attached files)
             that the packs will not carry, so that the advisor knows what was left out.
     """
+    entry = _check_entry(path)
+    known = _read_check(entry)
+    if known is not None and (warnings is None or known[1] is not None):
+        pages, removed = known
+    else:
+        removed = [] if warnings is not None else None
+        pages = _check_readable(path, removed)
+        _write_check(entry, pages, removed)
+    if warnings is not None:
+        warnings.extend(_removed_warnings(path, removed or []))
+    return pages
+
+
+def _check_entry(path: Path) -> Path | None:
+    """Where the result of checking this paper's content is kept (None if it cannot be read)."""
+    h = hashlib.sha256(f"{CHECKS_VERSION}|{pikepdf.__version__}|{pypdf_version}|".encode())
+    try:
+        with path.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
+    except OSError:
+        return None
+    key = h.hexdigest()
+    return settings().cache_dir / "checks" / key[:2] / f"{key}.json"
+
+
+def _read_check(entry: Path | None) -> tuple[int, list[str] | None] | None:
+    if entry is None:
+        return None
+    try:
+        data = json.loads(entry.read_text(encoding="utf-8"))
+        pages, removed = int(data["pages"]), data["removed"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if pages < 1 or not (removed is None or isinstance(removed, list)):
+        return None
+    return pages, removed
+
+
+def _write_check(entry: Path | None, pages: int, removed: list[str] | None) -> None:
+    """Remember a passed check; a cache that cannot be written is only slower."""
+    if entry is None:
+        return
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        tmp = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({"pages": pages, "removed": removed}), encoding="utf-8")
+        os.replace(tmp, entry)
+    except OSError:
+        pass
+
+
+def _removed_warnings(path: Path, removed: list[str]) -> list[str]:
+    return [
+        f"{path.name} carries {what}: "
+        + (
+            "left out of public packs (a private pack keeps them)"
+            if what == ATTACHED
+            else "removed from every pack"
+        )
+        for what in removed
+    ]
+
+
+def _check_readable(path: Path, removed: list[str] | None) -> int:
+    """Every check of a paper, uncached (see `check_readable`)."""
     reader = open_pdf(path)
     for number, page in enumerate(reader.pages, start=1):
         try:
@@ -242,7 +318,7 @@ def check_readable(path: Path, warnings: list[str] | None = None) -> int:
                 "blank); ask for the file again, or re-save it from its source",
                 Source(path, page=number),
             )
-    count = _check_pages(path, warnings)
+    count = _check_pages(path, removed)
     if count != len(reader.pages):
         # The layout counts pages as the assembler will copy them; a page tree that two readers
         # count differently would put every later stamp and page reference out by some pages.
@@ -254,7 +330,7 @@ def check_readable(path: Path, warnings: list[str] | None = None) -> int:
     return count
 
 
-def _check_pages(path: Path, warnings: list[str] | None) -> int:
+def _check_pages(path: Path, removed: list[str] | None) -> int:
     """Pages as the assembler sees them, each page's drawing instructions parsed by qpdf.
 
     A page whose content stream cannot be decoded would otherwise go into the pack blank (or cut
@@ -265,17 +341,8 @@ def _check_pages(path: Path, warnings: list[str] | None) -> int:
         checked: dict[tuple[int, int], int] = {}  # streams shared by pages: checked once
         for number, page in enumerate(pdf.pages, start=1):
             _parse_page(pdf, page, path, number, checked)
-        if warnings is not None:
-            removed = _trial_sanitize(pdf, path)
-            warnings.extend(
-                f"{path.name} carries {what}: "
-                + (
-                    "left out of public packs (a private pack keeps them)"
-                    if what == ATTACHED
-                    else "removed from every pack"
-                )
-                for what in removed
-            )
+        if removed is not None:  # what the packs will leave out, for the warnings
+            removed.extend(_trial_sanitize(pdf, path))
         return len(pdf.pages)
 
 

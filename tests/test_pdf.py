@@ -47,3 +47,35 @@ def test_a_wrong_page_count_in_the_page_tree_is_one_clear_error(tmp_path):
         check_readable(path)
     assert str(caught.value).startswith(f"{path}, page 1: ")
     assert "\n" not in str(caught.value)
+
+
+def test_a_paper_that_passed_is_not_checked_again_until_its_content_changes(
+    tmp_path, monkeypatch
+):
+    import packbuilder.pdf as pdfmod
+
+    path = write_pdf(tmp_path / "a.pdf", 3)
+    calls = []
+    real = pdfmod._check_readable
+    monkeypatch.setattr(pdfmod, "_check_readable", lambda p, r: calls.append(p) or real(p, r))
+    found: list[str] = []
+    assert check_readable(path, found) == 3 and check_readable(path, found) == 3
+    assert len(calls) == 1, "the unchanged paper was checked twice"
+    copy = tmp_path / "copy of a.pdf"  # the same content under another name: its warnings name it
+    copy.write_bytes(path.read_bytes())
+    assert check_readable(copy) == 3 and len(calls) == 1
+    write_pdf(path, 4)  # changed content: checked again
+    assert check_readable(path) == 4 and len(calls) == 2
+    from packbuilder.settings import settings
+
+    for entry in (settings().cache_dir / "checks").rglob("*.json"):
+        entry.write_text("not json")  # a damaged cache entry is only a miss
+    assert check_readable(path) == 4 and len(calls) == 3
+
+
+def test_a_failed_check_is_never_remembered(tmp_path):
+    path = tmp_path / "bad.pdf"
+    path.write_bytes(b"%PDF-1.7 not really")
+    for _ in range(2):
+        with pytest.raises(InputError):
+            check_readable(path)
