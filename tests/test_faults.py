@@ -414,7 +414,13 @@ def test_sigkill_at_fixed_moments_never_leaves_a_broken_pack(tmp_path: Path, lib
     for fraction in KILL_FRACTIONS:
         rig.build_and_kill(fraction * rig.span)
     for step in PUBLISH_STEPS:
-        rig.build_and_kill(0.0, once=step)
+        # a publishing step lasts milliseconds: a build may pass it between two looks, and is
+        # then tried again (a few times), so that each step is seen and killed at least once
+        for _attempt in range(5):
+            seen = rig.seen
+            rig.build_and_kill(0.0, once=step)
+            if rig.seen > seen:
+                break
     print(
         f"sigkill: span {rig.span:.2f} s, {rig.kills} kills ({rig.seen} in publish), "
         f"{rig.finished} finished",

@@ -54,7 +54,8 @@ def test_a_paper_that_passed_is_not_checked_again_until_its_content_changes(
 ):
     import packbuilder.pdf as pdfmod
 
-    path = write_pdf(tmp_path / "a.pdf", 3)
+    # content of its own: the session's cache may have seen the factory's usual pages
+    path = write_pdf(tmp_path / "a.pdf", 3, label=f"unique to {tmp_path.name}")
     calls = []
     real = pdfmod._check_readable
     monkeypatch.setattr(pdfmod, "_check_readable", lambda p, r: calls.append(p) or real(p, r))
@@ -64,7 +65,7 @@ def test_a_paper_that_passed_is_not_checked_again_until_its_content_changes(
     copy = tmp_path / "copy of a.pdf"  # the same content under another name: its warnings name it
     copy.write_bytes(path.read_bytes())
     assert check_readable(copy) == 3 and len(calls) == 1
-    write_pdf(path, 4)  # changed content: checked again
+    write_pdf(path, 4, label=f"unique to {tmp_path.name}")  # changed content: checked again
     assert check_readable(path) == 4 and len(calls) == 2
     from packbuilder.settings import settings
 
