@@ -72,7 +72,7 @@ def _stamps(
 
 def assemble_papers(spec: PackSpec, layout: Layout, pdfs: dict[Path, Path]) -> PackWriter:
     """The numbered part of a pack: every included item's papers, stamped, with fillers."""
-    w = PackWriter()
+    w = PackWriter(public=not spec.private)
     for item, placed in zip(spec.included, layout.items, strict=True):
         w.begin_part(part_title(item))
         w.add_destination(destination(item.number), w.pages)
@@ -143,6 +143,5 @@ def finish_pack(
         author=meeting.body,
         bookmarks=bookmarks,
         unnumbered=unnumbered,
-        public=not spec.private,
     )
     return w.pages

@@ -1,10 +1,10 @@
 """PDF work: reading papers, stamping pages, fillers, bookmarks, metadata.
 
-The one module importing the PDF libraries (with `tagged`, which keeps the papers' structure trees
-through the merge). pypdf checks papers when a meeting is loaded (its strict reading is what tells
-an advisor which page of which file is damaged); pikepdf (qpdf) assembles the packs, because the
-benchmark showed pypdf's parsing and writing to be most of a rebuild's time (bench/results.md): qpdf
-copies a 1,000-page pack several times faster.
+The one module importing the PDF library (with `tagged`, which keeps the papers' structure trees
+through the merge, and `sanitize`). The build reads and writes PDFs with pikepdf (qpdf) alone: the
+checks made when a meeting is loaded see the pages exactly as the assembler will copy them, and
+each paper is parsed once, not once per library (pypdf, which used to check papers, counted a
+damaged page tree differently from qpdf). pypdf stays as the tests' independent reader.
 
 Stamps are drawn by appending a few bytes of content to each page, with the page's own content
 wrapped in q/Q so that whatever graphics state it leaves cannot move or hide the stamp. That costs a
@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import dataclasses
 import functools
 import hashlib
 import io
@@ -38,10 +39,6 @@ from typing import Any
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, Pdf, Stream, String
-from pypdf import PdfReader
-from pypdf import __version__ as pypdf_version
-from pypdf.errors import DependencyError, PdfReadError, PyPdfError
-from pypdf.generic import NullObject
 
 from packbuilder.errors import AssemblyError, InputError, Source
 from packbuilder.sanitize import ATTACHED, sanitize
@@ -51,8 +48,6 @@ from packbuilder.tagged import StructureMerger
 A4 = (595.276, 841.89)
 FILLER_TEXT = "This page is intentionally left blank"
 
-# pypdf logs every recoverable oddity of a damaged file; the user gets our one line instead
-logging.getLogger("pypdf").setLevel(logging.ERROR)
 logging.getLogger("pikepdf").setLevel(logging.CRITICAL)
 
 # Helvetica advance widths (per 1000 em) for printable ASCII, from the standard Adobe font metrics;
@@ -176,111 +171,141 @@ def _pdf_string(text: str) -> bytes:
 
 # --- reading papers ------------------------------------------------------------------------------
 
-
-def open_pdf(path: Path) -> PdfReader:
-    """Open a paper, refusing what cannot go into a pack, with a message saying what to do."""
-    src = Source(path)
-    try:
-        reader = PdfReader(path, strict=False)
-        if reader.is_encrypted:
-            try:
-                ok = bool(reader.decrypt(""))
-            except (PyPdfError, DependencyError, NotImplementedError, ValueError):
-                ok = False
-            if not ok:
-                raise InputError(
-                    "this PDF needs a password to open; ask its author for a copy without one", src
-                )
-        count = len(reader.pages)
-    except InputError:
-        raise
-    except (
-        PdfReadError,
-        PyPdfError,
-        DependencyError,
-        OSError,
-        ValueError,
-        KeyError,
-        TypeError,
-        AttributeError,
-        IndexError,
-        RecursionError,
-        AssertionError,
-        ZeroDivisionError,
-    ) as exc:
-        raise InputError(
-            f"this PDF is damaged or not a PDF ({type(exc).__name__}); ask for the file again or "
-            "re-save it from its source",
-            src,
-        ) from None
-    if count == 0:
-        raise InputError("this PDF has no pages; ask for the file again", src)
-    return reader
-
-
 # Bump when the checks below change: a paper checked by older checks is then checked again.
-CHECKS_VERSION = 1
+CHECKS_VERSION = 2
 
 
-def check_readable(path: Path, warnings: list[str] | None = None) -> int:
-    """The page count of a paper, after checking that every page can be read.
+@dataclass(frozen=True)
+class PaperFacts:
+    """What a build needs to know about a PDF paper, learnt in one reading of it by qpdf (the
+    library that assembles the packs, so the page count is the one the layout must use).
+
+    Attributes:
+        pages: its page count.
+        removed: the kinds of active content the packs will not carry (`sanitize`'s phrases);
+            empty when the paper carries none, which lets the assembler skip cleaning it.
+        tagged: whether it has a structure tree for screen readers (`is_tagged`).
+        digest: what its pages draw (`content_digest`).
+    """
+
+    pages: int
+    removed: tuple[str, ...]
+    tagged: bool
+    digest: str | None
+
+
+def paper_facts(path: Path) -> PaperFacts:
+    """Check that every page of a paper can be read, and learn its `PaperFacts`.
 
     Parsing every page's drawing instructions is most of the time a meeting takes to load, and a
     paper's bytes decide the answer, so a paper that passed is remembered by its content (in the
     cache folder, beside the conversions): a rebuild does not check an unchanged paper again.
     Failures are never remembered.
 
+    Raises:
+        InputError: naming the paper (and the page) and what to do.
+    """
+    entry = _facts_entry(path)
+    known = _read_facts(entry)
+    if known is None:
+        known = _examine(path)
+        _write_facts(entry, known)
+    return known
+
+
+def check_readable(path: Path, warnings: list[str] | None = None) -> int:
+    """The page count of a paper, after checking that every page can be read (`paper_facts`).
+
     Args:
         warnings: if given, gets a line for each kind of active content (scripts, attached files)
             that the packs will not carry, so that the advisor knows what was left out.
     """
-    entry = _check_entry(path)
-    known = _read_check(entry)
-    if known is not None and (warnings is None or known[1] is not None):
-        pages, removed = known
-    else:
-        removed = [] if warnings is not None else None
-        pages = _check_readable(path, removed)
-        _write_check(entry, pages, removed)
+    facts = paper_facts(path)
     if warnings is not None:
-        warnings.extend(_removed_warnings(path, removed or []))
-    return pages
+        warnings.extend(_removed_warnings(path, list(facts.removed)))
+    return facts.pages
 
 
-def _check_entry(path: Path) -> Path | None:
-    """Where the result of checking this paper's content is kept (None if it cannot be read)."""
-    h = hashlib.sha256(f"{CHECKS_VERSION}|{pikepdf.__version__}|{pypdf_version}|".encode())
+def known_clean(path: Path, public: bool = True) -> bool:
+    """Whether this PDF's content is known to carry nothing a pack would leave out: no active
+    content (and, for a `public` pack, no attached files). Known from the checks made when the
+    meeting was loaded, or from an earlier cleaning (`remember_clean`); the assembler then need
+    not walk its objects again."""
+    entry = _facts_entry(path)
+    if entry is None:
+        return False
+    if any(_clean_marker(entry, p).is_file() for p in {public, True}):
+        return True
+    facts = _read_facts(entry)
+    return facts is not None and not facts.removed
+
+
+def remember_clean(path: Path, public: bool) -> None:
+    """Record that cleaning this PDF for a `public` (or private) pack found nothing to remove (a
+    converted Word document, a frontsheet): the next build copies it without walking it again."""
+    entry = _facts_entry(path)
+    if entry is None:
+        return
+    marker = _clean_marker(entry, public)
     try:
-        with path.open("rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                h.update(block)
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.touch()
+    except OSError:
+        pass  # only slower
+
+
+def _clean_marker(entry: Path, public: bool) -> Path:
+    kind = "public" if public else "private"
+    return entry.parent.parent.parent / "clean" / entry.parent.name / f"{entry.stem}.{kind}"
+
+
+@functools.lru_cache(maxsize=512)
+def _content_key(path: str, stamp: tuple[int, int, int, int]) -> str:
+    h = hashlib.sha256(f"{CHECKS_VERSION}|{pikepdf.__version__}|".encode())
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _facts_entry(path: Path) -> Path | None:
+    """Where the facts about this paper's content are kept (None if it cannot be read). The hash
+    of its bytes is worked out once per process for a file not changed since (same inode, size
+    and modification time to the nanosecond)."""
+    try:
+        st = os.stat(path)
+        key = _content_key(
+            os.path.abspath(path), (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+        )
     except OSError:
         return None
-    key = h.hexdigest()
     return settings().cache_dir / "checks" / key[:2] / f"{key}.json"
 
 
-def _read_check(entry: Path | None) -> tuple[int, list[str] | None] | None:
+def _read_facts(entry: Path | None) -> PaperFacts | None:
     if entry is None:
         return None
     try:
         data = json.loads(entry.read_text(encoding="utf-8"))
-        pages, removed = int(data["pages"]), data["removed"]
+        facts = PaperFacts(
+            int(data["pages"]),
+            tuple(str(r) for r in data["removed"]),
+            bool(data["tagged"]),
+            data["digest"] if isinstance(data["digest"], str) else None,
+        )
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    if pages < 1 or not (removed is None or isinstance(removed, list)):
-        return None
-    return pages, removed
+    return facts if facts.pages >= 1 else None
 
 
-def _write_check(entry: Path | None, pages: int, removed: list[str] | None) -> None:
+def _write_facts(entry: Path | None, facts: PaperFacts) -> None:
     """Remember a passed check; a cache that cannot be written is only slower."""
     if entry is None:
         return
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
         tmp = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"pages": pages, "removed": removed}), encoding="utf-8")
+        tmp.write_text(json.dumps(dataclasses.asdict(facts)), encoding="utf-8")
         os.replace(tmp, entry)
     except OSError:
         pass
@@ -298,52 +323,102 @@ def _removed_warnings(path: Path, removed: list[str]) -> list[str]:
     ]
 
 
-def _check_readable(path: Path, removed: list[str] | None) -> int:
-    """Every check of a paper, uncached (see `check_readable`)."""
-    reader = open_pdf(path)
-    for number, page in enumerate(reader.pages, start=1):
-        try:
-            _ = page.mediabox
-            contents = page.get("/Contents")
-            # a reference to an object the file does not hold: the page would come out blank
-            missing = contents is not None and isinstance(contents.get_object(), NullObject | None)
-        except (PyPdfError, ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise InputError(
-                f"this page is damaged ({type(exc).__name__}); ask for the file again",
-                Source(path, page=number),
-            ) from None
-        if missing:
-            raise InputError(
-                f"page {number} cannot be read (its content is missing, so it would come out "
-                "blank); ask for the file again, or re-save it from its source",
-                Source(path, page=number),
-            )
-    count = _check_pages(path, removed)
-    if count != len(reader.pages):
-        # The layout counts pages as the assembler will copy them; a page tree that two readers
-        # count differently would put every later stamp and page reference out by some pages.
-        raise InputError(
-            f"this PDF's list of pages is damaged (it holds {len(reader.pages)} or {count} pages, "
-            "depending on how it is read); re-save it from its source, or print it to PDF again",
-            Source(path),
-        )
-    return count
-
-
-def _check_pages(path: Path, removed: list[str] | None) -> int:
-    """Pages as the assembler sees them, each page's drawing instructions parsed by qpdf.
-
-    A page whose content stream cannot be decoded would otherwise go into the pack blank (or cut
-    short), with nothing to tell the advisor that a page of the appendix was lost.
-    """
+def _examine(path: Path) -> PaperFacts:
+    """Every check of a paper, uncached (see `paper_facts`): each page's size, its drawing
+    instructions parsed by qpdf (a page whose content cannot be decoded would otherwise go into
+    the pack blank, or cut short, with nothing to tell the advisor), then what it draws, whether
+    it is tagged and what active content the packs would leave out."""
     with _opened(path) as pdf:
-        pdf.get_warnings()  # what opening repaired is not a page's fault
+        # what opening repaired is not a page's fault, except a page size qpdf had to make up
+        bad_boxes = _made_up_boxes(pdf.get_warnings(), path)
+        if len(pdf.pages) == 0:
+            raise InputError("this PDF has no pages; ask for the file again", Source(path))
         checked: dict[tuple[int, int], int] = {}  # streams shared by pages: checked once
         for number, page in enumerate(pdf.pages, start=1):
+            _check_box(page, path, number, page.objgen in bad_boxes)
+            if "/Contents" not in page.obj and _raw_page_has_contents(path, pdf, page):
+                raise InputError(
+                    f"page {number} cannot be read (its content is missing, so it would come "
+                    "out blank); ask for the file again, or re-save it from its source",
+                    Source(path, page=number),
+                )
             _parse_page(pdf, page, path, number, checked)
-        if removed is not None:  # what the packs will leave out, for the warnings
-            removed.extend(_trial_sanitize(pdf, path))
-        return len(pdf.pages)
+        digest = _digest(pdf)
+        tagged = _tagged(pdf)
+        pages = len(pdf.pages)
+        removed = _trial_sanitize(pdf, path)  # last: it changes the opened copy (never saved)
+    return PaperFacts(pages, tuple(removed), tagged, digest)
+
+
+_MADE_UP_BOX = re.compile(r"object (\d+) (\d+)\b[^:]*: kid \d+ \(from \d+\) MediaBox is undefined")
+
+
+def _made_up_boxes(opening: list[str], path: Path) -> set[tuple[int, int]]:
+    """The pages (by object) whose size qpdf could not read and replaced with US Letter while
+    opening the file: their content would be placed on a page of the wrong size."""
+    bad = set()
+    for warning in opening:
+        if "MediaBox is undefined" in warning:
+            found = _MADE_UP_BOX.search(warning)
+            if found is None:
+                raise InputError(
+                    "a page of this PDF is damaged (its page size is not four numbers); ask for "
+                    "the file again, or re-save it from its source",
+                    Source(path),
+                )
+            bad.add((int(found[1]), int(found[2])))
+    return bad
+
+
+def _check_box(page: pikepdf.Page, path: Path, number: int, made_up: bool = False) -> None:
+    """Refuse a page whose size is not four numbers: stamps could not be placed on it."""
+    try:
+        box = [float(v) for v in page.mediabox]
+        ok = not made_up and len(box) == 4 and box[2] != box[0] and box[3] != box[1]
+    except (pikepdf.PdfError, RuntimeError, ValueError, TypeError, AttributeError):
+        ok = False
+    if not ok:
+        raise InputError(
+            "this page is damaged (its page size is not four numbers); ask for the file again, or "
+            "re-save it from its source",
+            Source(path, page=number),
+        )
+
+
+def _raw_page_has_contents(path: Path, pdf: Pdf, page: pikepdf.Page) -> bool:
+    """Whether a page that qpdf reads as having no content names some in the file: a reference
+    to an object the file does not hold, which qpdf reads as nothing, so the page would come out
+    blank. Only pages without content are looked at (a blank page is rare in a paper)."""
+    number, generation = page.obj.objgen
+    if number == 0:
+        return False
+    pattern = re.compile(rb"(?<!\d)%d\s+%d\s+obj\b(.*?)endobj" % (number, generation), re.S)
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return False
+    return any(b"/Contents" in m.group(1) for m in pattern.finditer(data)) or any(
+        b"/Contents" in _in_object_stream(obj, number)
+        for obj in pdf.objects
+        if isinstance(obj, Stream) and obj.stream_dict.get("/Type") == Name.ObjStm
+    )
+
+
+def _in_object_stream(stream: Stream, number: int) -> bytes:
+    """The text of object `number` if this object stream holds it, else b""."""
+    try:
+        data = stream.read_bytes()
+        first, count = int(stream.stream_dict.First), int(stream.stream_dict.N)
+        header = data[:first].split()
+        offsets = {int(header[2 * i]): int(header[2 * i + 1]) for i in range(count)}
+        if number not in offsets:
+            return b""
+        starts = sorted(offsets.values())
+        at = offsets[number]
+        later = [s for s in starts if s > at]
+        return data[first + at : first + later[0] if later else len(data)]
+    except (pikepdf.PdfError, RuntimeError, ValueError, IndexError, AttributeError):
+        return b""
 
 
 @contextlib.contextmanager
@@ -470,24 +545,32 @@ def _unpacked_size(stream: Stream) -> int:
 def content_digest(path: Path) -> str | None:
     """A hash of what a PDF's pages draw, not of how the file is laid out: a copy re-saved with
     other metadata, object numbers or compression gets the same digest. None for a PDF that
-    draws (almost) nothing, which two unrelated files could share."""
-    h = hashlib.sha256()
-    size = 0
+    draws (almost) nothing, which two unrelated files could share. A paper already checked
+    (`paper_facts`) is not read again."""
+    facts = _read_facts(_facts_entry(path))
+    if facts is not None:
+        return facts.digest
     try:
         with Pdf.open(path) as pdf:
-            for page in pdf.pages:
-                h.update(b"\0page")
-                for stream in _page_streams(page):
-                    data = stream.read_bytes()
-                    size += len(data)
-                    h.update(data)
-                resources = page.obj.get("/Resources")
-                xobjects = resources.get("/XObject") if isinstance(resources, Dictionary) else None
-                for x in xobjects.values() if isinstance(xobjects, Dictionary) else ():
-                    if isinstance(x, Stream) and x.stream_dict.get("/Subtype") == Name.Image:
-                        h.update(x.read_raw_bytes())
+            return _digest(pdf)
     except (pikepdf.PdfError, RuntimeError, OSError, ValueError, TypeError):
         return None
+
+
+def _digest(pdf: Pdf) -> str | None:
+    h = hashlib.sha256()
+    size = 0
+    for page in pdf.pages:
+        h.update(b"\0page")
+        for stream in _page_streams(page):
+            data = stream.read_bytes()
+            size += len(data)
+            h.update(data)
+        resources = page.obj.get("/Resources")
+        xobjects = resources.get("/XObject") if isinstance(resources, Dictionary) else None
+        for x in xobjects.values() if isinstance(xobjects, Dictionary) else ():
+            if isinstance(x, Stream) and x.stream_dict.get("/Subtype") == Name.Image:
+                h.update(x.read_raw_bytes())
     return h.hexdigest() if size >= 100 else None
 
 
@@ -500,12 +583,19 @@ def page_count(path: Path) -> int:
 def is_tagged(path: Path) -> bool:
     """Whether a PDF has a structure tree (headings, paragraphs, reading order) that screen readers
     can use. An untagged paper cannot be made accessible by packbuilder."""
+    facts = _read_facts(_facts_entry(path))
+    if facts is not None:
+        return facts.tagged
     try:
         with Pdf.open(path) as pdf:
-            tree = pdf.Root.get("/StructTreeRoot")
-            return isinstance(tree, Dictionary) and "/ParentTree" in tree and bool(tree.get("/K"))
+            return _tagged(pdf)
     except (pikepdf.PdfError, RuntimeError, OSError, ValueError):
         return False
+
+
+def _tagged(pdf: Pdf) -> bool:
+    tree = pdf.Root.get("/StructTreeRoot")
+    return isinstance(tree, Dictionary) and "/ParentTree" in tree and bool(tree.get("/K"))
 
 
 UNTAGGED_WARNING = (
@@ -680,31 +770,66 @@ def paper_headings(path: Path, max_depth: int = 6) -> tuple[Bookmark, ...]:
     entry leading nowhere in the paper, is left out.
     """
     try:
-        reader = PdfReader(path, strict=False)
-        if reader.is_encrypted:
-            reader.decrypt("")
-        pages = len(reader.pages)
+        with Pdf.open(path) as pdf:
+            outlines = pdf.Root.get("/Outlines")
+            if not isinstance(outlines, Dictionary):
+                return ()
+            index = {page.objgen: n for n, page in enumerate(pdf.pages)}
+            named = _named_destinations(pdf)
+            seen: set[tuple[int, int]] = set()
 
-        def walk(entries: list, depth: int) -> tuple[Bookmark, ...]:  # type: ignore[type-arg]
-            out: list[Bookmark] = []
-            for i, entry in enumerate(entries):
-                if isinstance(entry, list):
-                    continue  # children, taken with the entry before them
-                title = " ".join(str(entry.title or "").split())
-                page = reader.get_destination_page_number(entry)
-                below = entries[i + 1] if i + 1 < len(entries) else None
-                children = (
-                    walk(below, depth + 1) if isinstance(below, list) and depth < max_depth else ()
-                )
-                if title and page is not None and 0 <= page < pages:
-                    out.append(Bookmark(title, page, children))
-                else:
-                    out.extend(children)  # keep what leads somewhere, one level up
-            return tuple(out)
+            def walk(first: object, depth: int) -> tuple[Bookmark, ...]:
+                out: list[Bookmark] = []
+                entry = first
+                while isinstance(entry, Dictionary) and len(seen) < 100_000:
+                    if entry.is_indirect:
+                        if entry.objgen in seen:
+                            break  # a loop in the outline
+                        seen.add(entry.objgen)
+                    title = " ".join(str(entry.get("/Title", "")).split())
+                    page = _outline_page(entry, index, named)
+                    below = entry.get("/First")
+                    children = walk(below, depth + 1) if depth < max_depth else ()
+                    if title and page is not None:
+                        out.append(Bookmark(title, page, children))
+                    else:
+                        out.extend(children)  # keep what leads somewhere, one level up
+                    entry = entry.get("/Next")
+                return tuple(out)
 
-        return walk(reader.outline, 1)
+            return walk(outlines.get("/First"), 1)
     except Exception:  # noqa: BLE001 - any failure reading an outline only loses its bookmarks
         return ()
+
+
+def _named_destinations(pdf: Pdf) -> dict[str, object]:
+    """The file's named destinations (the catalog's /Dests and its /Names /Dests tree)."""
+    named: dict[str, object] = {}
+    old = pdf.Root.get("/Dests")
+    if isinstance(old, Dictionary):
+        named.update((str(k)[1:], v) for k, v in old.items())
+    names = pdf.Root.get("/Names")
+    tree = names.get("/Dests") if isinstance(names, Dictionary) else None
+    if isinstance(tree, Dictionary):
+        named.update(pikepdf.NameTree(tree).items())
+    return named
+
+
+def _outline_page(
+    entry: Dictionary, index: dict[tuple[int, int], int], named: dict[str, object]
+) -> int | None:
+    """The page index an outline entry leads to, or None if it leads nowhere in this file."""
+    dest = entry.get("/Dest")
+    action = entry.get("/A")
+    if dest is None and isinstance(action, Dictionary) and action.get("/S") == Name.GoTo:
+        dest = action.get("/D")
+    if isinstance(dest, Name | String):
+        dest = named.get(str(dest)[1:] if isinstance(dest, Name) else str(dest))
+    if isinstance(dest, Dictionary):
+        dest = dest.get("/D")
+    if isinstance(dest, Array) and len(dest) and isinstance(dest[0], Dictionary):
+        return index.get(dest[0].objgen)
+    return None
 
 
 # --- stamps --------------------------------------------------------------------------------------
@@ -812,11 +937,18 @@ class PackWriter:
     Pages are grouped into parts (`begin_part`, one per agenda item): each paper's structure tree
     goes into the current part, and the part's tagged stamps are read before the paper they sit
     on.
+
+    Every source is cleaned of active content (`sanitize`) as it is opened, before a page of it is
+    copied: a public pack (`public`) also loses attached files. A source whose content is known
+    to carry none (`known_clean`, learnt when the meeting was checked) is not walked again, so a
+    rebuild does not pay for cleaning an unchanged appendix. What the pack adds itself (stamps,
+    fonts, outline, destinations, structure) holds no action.
     """
 
-    def __init__(self, language: str = "en-GB") -> None:
+    def __init__(self, language: str = "en-GB", *, public: bool = True) -> None:
         self.pdf = Pdf.new()
         self.language = language
+        self.public = public
         self._sources: list[Pdf] = []  # pages copied from a source are read from it until saved
         self._fonts = {
             "/PBH": _embedded_font(self.pdf, "LiberationSans-Regular.ttf", "PBSTMP"),
@@ -864,6 +996,16 @@ class PackWriter:
                 Source(path),
             ) from None
         self._sources.append(src)
+        if not known_clean(path, self.public):
+            try:
+                if not sanitize(src, public=self.public):
+                    remember_clean(path, self.public)
+            except Exception as exc:  # noqa: BLE001 - never copy from a source not cleaned
+                raise AssemblyError(
+                    f"could not check this PDF for scripts and attachments ({type(exc).__name__}); "
+                    "nothing was published: re-save it from its source and build again",
+                    Source(path),
+                ) from None
         return src
 
     def add_pdf(
@@ -1002,21 +1144,11 @@ class PackWriter:
         bookmarks: Sequence[Bookmark],
         unnumbered: int,
         language: str | None = None,
-        public: bool = True,
     ) -> None:
         """Bookmarks, page labels (viewer page numbers match the stamps), structure, metadata; then
-        write `out`, without active content (see `sanitize`: a private pack keeps attached files).
-        The pack claims PDF/UA-1 only when it can (`conforms`)."""
+        write `out`. The pack claims PDF/UA-1 only when it can (`conforms`)."""
         pdf = self.pdf
         language = language or self.language
-        try:
-            sanitize(pdf, public=public)
-        except Exception as exc:  # noqa: BLE001 - never publish a pack that was not cleaned
-            raise AssemblyError(
-                f"could not check the pack for scripts and attachments ({type(exc).__name__}); "
-                "nothing was published: build again, and report it if it happens again",
-                Source(out),
-            ) from None
         with pdf.open_outline() as outline:
             outline.root[:] = [_outline_item(bm) for bm in bookmarks]
         nums: list[object] = []

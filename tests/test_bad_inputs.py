@@ -115,7 +115,9 @@ CASES = [
     Case("wb-zip-bomb-sheet-xml.xlsx", "workbook", WB, "zip bomb"),
     Case("wb-too-many-cells.xlsx", "workbook", WB, "more than 100,000 filled cells"),
     # papers
-    Case("pdf-truncated.pdf", "paper", f"{NAME}/pdf-truncated.pdf", "damaged"),
+    Case(
+        "pdf-truncated.pdf", "paper", f"{NAME}/pdf-truncated.pdf, page 2", "ask for the file again"
+    ),
     Case("pdf-corrupt.pdf", "paper", f"{NAME}/pdf-corrupt.pdf", "damaged"),
     Case("pdf-not-a-pdf.pdf", "paper", f"{NAME}/pdf-not-a-pdf.pdf", "not a PDF"),
     Case(

@@ -450,6 +450,6 @@ def test_a_pack_that_cannot_be_cleaned_is_not_published(
 
     monkeypatch.setattr(pdf_module, "sanitize", broken)
     monkeypatch.setattr(pdf_module, "_trial_sanitize", lambda *_a: [])
-    with pytest.raises(AssemblyError, match="could not check the pack for scripts"):
+    with pytest.raises(AssemblyError, match="could not check this PDF for scripts"):
         build(folder, out, converter=libreoffice)
     assert snapshot(out) == before

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pypdf
 import pytest
 
 from packbuilder.errors import AssemblyError, InputError
@@ -11,15 +12,49 @@ from packbuilder.pdf import PackWriter, Stamp, check_readable, page_count
 from tests.factory import write_pdf
 
 
-def test_a_page_tree_two_readers_count_differently_is_refused(tmp_path):
-    # found by `make fuzz`: a page whose /Type is mangled is skipped by one reader and kept by the
-    # other, which would put every later stamp and page reference out by a page
+def test_a_mangled_page_type_is_counted_as_the_assembler_copies_it(tmp_path):
+    # found by `make fuzz`: a page whose /Type is mangled was skipped by pypdf and kept by qpdf,
+    # which put every later stamp and page reference out by a page. The build now reads papers
+    # with qpdf alone, so the layout's count is the assembler's; pypdf, reading the pack
+    # independently, finds every page stamped in order.
     path = write_pdf(tmp_path / "paper.pdf", 2)
     data = re.sub(rb"/Type /Page(?=\s)", b"/Type .Page", path.read_bytes(), count=1)
     path.write_bytes(data)
-    with pytest.raises(InputError, match="list of pages is damaged") as caught:
+    pages = check_readable(path)
+    assert pages == page_count(path) == 2
+    w = PackWriter()
+    w.add_pdf(path, [[Stamp(f"Page {i + 1}", "bottom-centre")] for i in range(pages)])
+    out = tmp_path / "pack.pdf"
+    w.finish(out, title="t", subject="s", author="a", bookmarks=[], unnumbered=0)
+    texts = [page.extract_text() for page in pypdf.PdfReader(out).pages]
+    assert len(texts) == 2
+    assert [t.split()[-2:] for t in texts] == [["Page", "1"], ["Page", "2"]]
+
+
+def test_a_page_whose_content_is_a_missing_object_is_refused(tmp_path):
+    # qpdf reads a reference to an object the file does not hold as nothing: the page would
+    # come out blank, so the file's own text is looked at for a page without content
+    path = write_pdf(tmp_path / "paper.pdf", 2)
+    data = path.read_bytes()
+    ref = re.search(rb"/Contents (\d+) 0 R", data)
+    assert ref is not None
+    path.write_bytes(data.replace(ref.group(0), b"/Contents 9999 0 R", 1))
+    with pytest.raises(InputError, match="content is missing") as caught:
         check_readable(path)
-    assert str(caught.value).startswith(f"{path}: ")
+    assert str(caught.value).startswith(f"{path}, page 1: ")
+
+
+def test_a_page_size_that_is_not_numbers_is_refused(tmp_path):
+    path = write_pdf(tmp_path / "paper.pdf", 2)
+    data = path.read_bytes()
+    box = b"/MediaBox [ 0.0 0.0 595.276 841.89 ]"
+    assert data.count(box) == 2
+    # the same length, so that the file's table of object offsets stays right
+    at = data.rindex(box)
+    path.write_bytes(data[:at] + b"/MediaBox [ 0.0 (w) 595.276 841.89 ]" + data[at + len(box) :])
+    with pytest.raises(InputError, match="page size is not four numbers") as caught:
+        check_readable(path)
+    assert str(caught.value).startswith(f"{path}, page 2: ")
 
 
 def test_counts_agree_on_a_sound_pdf(tmp_path):
@@ -38,15 +73,22 @@ def test_a_paper_changed_during_the_build_is_an_error_not_a_wrong_pack(tmp_path)
     assert "Build again" in message
 
 
-def test_a_wrong_page_count_in_the_page_tree_is_one_clear_error(tmp_path):
-    # found by `make fuzz` (qpdf may raise a RuntimeError, not a PdfError, on such a page tree)
+def test_a_wrong_page_count_in_the_page_tree_is_read_as_the_assembler_reads_it(tmp_path):
+    # found by `make fuzz`: pypdf called page 1 damaged where qpdf repairs the file and reads both
+    # pages (qpdf may also raise a RuntimeError, not a PdfError, on such a page tree). With one
+    # engine, the check and the assembly agree: both pages go in, stamped, and nothing escapes.
     path = write_pdf(tmp_path / "paper.pdf", 2)
     data = path.read_bytes().replace(b"%PDF", b"$PDF", 1).replace(b"/Count 2", b".Count 2", 1)
     path.write_bytes(data.replace(b"/Font <<\n/F1", b"/Font <<>\n/F1", 1))
-    with pytest.raises(InputError, match="damaged") as caught:
-        check_readable(path)
-    assert str(caught.value).startswith(f"{path}, page 1: ")
-    assert "\n" not in str(caught.value)
+    pages = check_readable(path)
+    assert pages == page_count(path) == 2
+    w = PackWriter()
+    w.add_pdf(path, [[Stamp(f"Page {i + 1}", "bottom-centre")] for i in range(pages)])
+    out = tmp_path / "pack.pdf"
+    w.finish(out, title="t", subject="s", author="a", bookmarks=[], unnumbered=0)
+    texts = [page.extract_text() for page in pypdf.PdfReader(out).pages]
+    assert ["paper page 1" in t and "Page 1" in t for t in texts][0]
+    assert len(texts) == 2 and "Page 2" in texts[1]
 
 
 def test_a_paper_that_passed_is_not_checked_again_until_its_content_changes(
@@ -57,8 +99,8 @@ def test_a_paper_that_passed_is_not_checked_again_until_its_content_changes(
     # content of its own: the session's cache may have seen the factory's usual pages
     path = write_pdf(tmp_path / "a.pdf", 3, label=f"unique to {tmp_path.name}")
     calls = []
-    real = pdfmod._check_readable
-    monkeypatch.setattr(pdfmod, "_check_readable", lambda p, r: calls.append(p) or real(p, r))
+    real = pdfmod._examine
+    monkeypatch.setattr(pdfmod, "_examine", lambda p: calls.append(p) or real(p))
     found: list[str] = []
     assert check_readable(path, found) == 3 and check_readable(path, found) == 3
     assert len(calls) == 1, "the unchanged paper was checked twice"
