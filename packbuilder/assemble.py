@@ -17,8 +17,17 @@ can convert the frontsheet while the papers are being stamped.
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import hashlib
+import os
+import sys
+from dataclasses import dataclass
 from pathlib import Path
 
+import pikepdf
+
+from packbuilder.convert.cache import prune, store
 from packbuilder.frontsheet import SCHEDULE_12A
 from packbuilder.layout import Layout
 from packbuilder.model import AgendaItem, Meeting
@@ -27,10 +36,12 @@ from packbuilder.pdf import (
     Bookmark,
     PackWriter,
     Stamp,
+    content_key,
     destination_name,
     paper_headings,
 )
 from packbuilder.plan import PackSpec
+from packbuilder.settings import settings
 
 
 def destination(item_number: str, paper: int | None = None) -> str:
@@ -70,24 +81,112 @@ def _stamps(
     return out
 
 
-def assemble_papers(spec: PackSpec, layout: Layout, pdfs: dict[Path, Path]) -> PackWriter:
-    """The numbered part of a pack: every included item's papers, stamped, with fillers."""
-    w = PackWriter(public=not spec.private)
+@dataclass(frozen=True)
+class _Step:
+    """One thing done to assemble a pack's numbered part (see `_steps`)."""
+
+    kind: str  # "part", "destination", "paper" or "filler"
+    text: str = ""  # the part's title, the destination's name or the paper's title
+    pdf: Path | None = None
+    stamps: tuple[tuple[Stamp, ...], ...] = ()
+
+
+def _steps(spec: PackSpec, layout: Layout, pdfs: dict[Path, Path]) -> list[_Step]:
+    """The numbered part of a pack as a list of steps: every included item's papers, stamped,
+    with fillers. The same steps on the same files make the same pages, so the steps (with the
+    files' contents) are the key under which the part is kept for reuse."""
+    steps = []
     for item, placed in zip(spec.included, layout.items, strict=True):
-        w.begin_part(part_title(item))
-        w.add_destination(destination(item.number), w.pages)
+        steps.append(_Step("part", part_title(item)))
+        steps.append(_Step("destination", destination(item.number)))
         for d_index, (paper, doc) in enumerate(zip(item.papers, placed.documents, strict=True)):
-            w.add_destination(destination(item.number, d_index + 1), w.pages)
-            w.add_pdf(
-                pdfs[paper.path],
-                _stamps(item, d_index == 0, doc.first, doc.pages, bool(spec.private)),
-                title=paper.title,
-            )
+            steps.append(_Step("destination", destination(item.number, d_index + 1)))
+            stamps = _stamps(item, d_index == 0, doc.first, doc.pages, bool(spec.private))
+            steps.append(_Step("paper", paper.title, pdfs[paper.path], tuple(map(tuple, stamps))))
         if placed.filler_after:
-            w.add_blank(
-                [Stamp(FILLER_TEXT, "middle", 11), Stamp(f"Page {placed.last}", "bottom-centre")]
+            filler = (
+                Stamp(FILLER_TEXT, "middle", 11),
+                Stamp(f"Page {placed.last}", "bottom-centre"),
             )
+            steps.append(_Step("filler", stamps=(filler,)))
+    return steps
+
+
+def assemble_papers(spec: PackSpec, layout: Layout, pdfs: dict[Path, Path]) -> PackWriter:
+    """The numbered part of a pack, assembled: every included item's papers, stamped, with
+    fillers."""
+    w = PackWriter(public=not spec.private)
+    for step in _steps(spec, layout, pdfs):
+        if step.kind == "part":
+            w.begin_part(step.text)
+        elif step.kind == "destination":
+            w.add_destination(step.text, w.pages)
+        elif step.kind == "paper":
+            assert step.pdf is not None
+            w.add_pdf(step.pdf, [list(s) for s in step.stamps], title=step.text)
+        else:
+            w.add_blank(list(step.stamps[0]))
     return w
+
+
+PARTS = "parts"  # the folder of kept numbered parts, in the cache folder
+PARTS_MAX_BYTES = 1 << 30  # kept numbered parts, at most (those used in the last hour are kept)
+
+
+def numbered_part(spec: PackSpec, layout: Layout, pdfs: dict[Path, Path], work: Path) -> Path:
+    """The numbered part of a pack as a file (see `PackWriter.save_body`), reused from the cache
+    folder when the same papers (by content) were assembled with the same stamps, parts and
+    destinations before: a rebuild that changed only the frontsheet assembles nothing again.
+
+    The key is every step of the assembly with each paper's content, the pack's kind (a public
+    part is cleaned of attached files) and the code that assembles, so a kept part can never
+    stand for other pages. It is written aside and linked into place, so a killed build never
+    leaves half a part to be reused; a kept part that does not open is assembled again.
+    """
+    steps = _steps(spec, layout, pdfs)
+    key = _key(steps, public=not spec.private)
+    folder = settings().cache_dir / PARTS
+    entry = folder / key[:2] / f"{key}.pdf"
+    if entry.is_file() and _opens(entry):
+        with contextlib.suppress(OSError):
+            os.utime(entry)  # used now: the last one `prune` drops
+        return entry
+    made = work / f"part-{key}.pdf"
+    assemble_papers(spec, layout, pdfs).save_body(made)
+    kept = store(made, entry)
+    with contextlib.suppress(OSError):
+        prune(folder, PARTS_MAX_BYTES)
+    return kept
+
+
+def _key(steps: list[_Step], public: bool) -> str:
+    h = hashlib.sha256(f"{_code_version()}|{int(public)}|".encode())
+    for step in steps:
+        content = content_key(step.pdf) if step.pdf is not None else ""
+        h.update(repr((step.kind, step.text, content, step.stamps)).encode() + b"\0")
+    return h.hexdigest()
+
+
+@functools.cache
+def _code_version() -> str:
+    """The code that assembles a numbered part: another version never reuses this one's parts."""
+    from packbuilder import pdf, sanitize, tagged
+
+    h = hashlib.sha256(pikepdf.__version__.encode())
+    for module in (pdf, sanitize, tagged, sys.modules[__name__]):
+        h.update(Path(module.__file__ or "").read_bytes())
+    return h.hexdigest()
+
+
+def _opens(entry: Path) -> bool:
+    """Whether a kept part opens (one that does not is removed, and assembled again)."""
+    try:
+        with pikepdf.Pdf.open(entry):
+            return True
+    except (pikepdf.PdfError, RuntimeError, OSError, ValueError):
+        with contextlib.suppress(OSError):
+            entry.unlink()
+        return False
 
 
 def _shifted(marks: tuple[Bookmark, ...], by: int) -> tuple[Bookmark, ...]:
@@ -95,7 +194,7 @@ def _shifted(marks: tuple[Bookmark, ...], by: int) -> tuple[Bookmark, ...]:
 
 
 def finish_pack(
-    w: PackWriter,
+    body: Path,
     meeting: Meeting,
     spec: PackSpec,
     layout: Layout,
@@ -110,6 +209,7 @@ def finish_pack(
     its papers nested, and each paper's own bookmarks (its headings) nested under the paper.
     Nothing of a paper reaches the top level, and a paper not in this pack (an exempt paper in a
     public pack) adds nothing."""
+    w = PackWriter(public=not spec.private, body=body)
     front_title = "Agenda" if not spec.is_supplement else f"Supplement {spec.supplement}"
     # a pack without numbered pages (a public supplement of exempt papers only) ends with its
     # frontsheet: a filler after it would be followed by nothing

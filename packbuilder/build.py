@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from packbuilder import frontsheet
-from packbuilder.assemble import assemble_papers, finish_pack
+from packbuilder.assemble import finish_pack, numbered_part
 from packbuilder.convert import ConversionStats, Converter, open_converter
 from packbuilder.html_agenda import write_html_agenda
 from packbuilder.layout import Layout, lay_out
@@ -295,7 +295,7 @@ def _assemble(
                 f"assembling {spec.label}: {len(spec.included)} items with papers, "
                 f"{layout.total} numbered pages"
             )
-            bodies.append(assemble_papers(spec, layout, papers.pdfs))
+            bodies.append(numbered_part(spec, layout, papers.pdfs, work))
         fronts = fronts_job.result()
     made = {}
     for n, body, front in zip(which, bodies, fronts, strict=True):

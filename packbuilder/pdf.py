@@ -259,6 +259,16 @@ def _clean_marker(entry: Path, public: bool) -> Path:
     return entry.parent.parent.parent / "clean" / entry.parent.name / f"{entry.stem}.{kind}"
 
 
+def content_key(path: Path) -> str:
+    """A hash of a file's bytes (worked out once per process for a file not changed since).
+
+    Raises:
+        OSError: the file cannot be read.
+    """
+    st = os.stat(path)
+    return _content_key(os.path.abspath(path), (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns))
+
+
 @functools.lru_cache(maxsize=512)
 def _content_key(path: str, stamp: tuple[int, int, int, int]) -> str:
     h = hashlib.sha256(f"{CHECKS_VERSION}|{pikepdf.__version__}|".encode())
@@ -273,10 +283,7 @@ def _facts_entry(path: Path) -> Path | None:
     of its bytes is worked out once per process for a file not changed since (same inode, size
     and modification time to the nanosecond)."""
     try:
-        st = os.stat(path)
-        key = _content_key(
-            os.path.abspath(path), (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
-        )
+        key = content_key(path)
     except OSError:
         return None
     return settings().cache_dir / "checks" / key[:2] / f"{key}.json"
@@ -774,7 +781,7 @@ def paper_headings(path: Path, max_depth: int = 6) -> tuple[Bookmark, ...]:
             outlines = pdf.Root.get("/Outlines")
             if not isinstance(outlines, Dictionary):
                 return ()
-            index = {page.objgen: n for n, page in enumerate(pdf.pages)}
+            index: dict[Any, int] = {page.objgen: n for n, page in enumerate(pdf.pages)}
             named = _named_destinations(pdf)
             seen: set[tuple[int, int]] = set()
 
@@ -816,10 +823,10 @@ def _named_destinations(pdf: Pdf) -> dict[str, object]:
 
 
 def _outline_page(
-    entry: Dictionary, index: dict[tuple[int, int], int], named: dict[str, object]
+    entry: Dictionary, index: dict[Any, int], named: dict[str, object]
 ) -> int | None:
     """The page index an outline entry leads to, or None if it leads nowhere in this file."""
-    dest = entry.get("/Dest")
+    dest: object = entry.get("/Dest")
     action = entry.get("/A")
     if dest is None and isinstance(action, Dictionary) and action.get("/S") == Name.GoTo:
         dest = action.get("/D")
@@ -945,20 +952,34 @@ class PackWriter:
     fonts, outline, destinations, structure) holds no action.
     """
 
-    def __init__(self, language: str = "en-GB", *, public: bool = True) -> None:
-        self.pdf = Pdf.new()
+    def __init__(
+        self, language: str = "en-GB", *, public: bool = True, body: Path | None = None
+    ) -> None:
+        """A new pack; or, given `body`, one that goes on from a numbered part written by
+        `save_body` (its pages, stamps, structure and destinations kept as they are)."""
         self.language = language
         self.public = public
         self._sources: list[Pdf] = []  # pages copied from a source are read from it until saved
+        self._part: Dictionary | None = None
+        self._destinations: dict[str, int] = {}
+        if body is None:
+            self.pdf = Pdf.new()
+            self.structure = StructureMerger(self.pdf, language)
+            self._body_conforms = True
+            fonts: dict[str, pikepdf.Object] = {}
+        else:
+            self.pdf = self._open(body, clean=False)  # written by packbuilder, cleaned then
+            self.structure = StructureMerger.resume(self.pdf, language)
+            self._body_conforms = bool(self.pdf.docinfo.get(_BODY_CONFORMS, False))
+            fonts = _stamp_fonts(self.pdf)
         self._fonts = {
-            "/PBH": _embedded_font(self.pdf, "LiberationSans-Regular.ttf", "PBSTMP"),
-            "/PBHB": _embedded_font(self.pdf, "LiberationSans-Bold.ttf", "PBSTMB"),
+            "/PBH": fonts.get("/PBH")
+            or _embedded_font(self.pdf, "LiberationSans-Regular.ttf", "PBSTMP"),
+            "/PBHB": fonts.get("/PBHB")
+            or _embedded_font(self.pdf, "LiberationSans-Bold.ttf", "PBSTMB"),
         }
         # one shared "q" opens every stamped page: identical objects are written once
         self._opener = self.pdf.make_indirect(Stream(self.pdf, b"q\n"))
-        self.structure = StructureMerger(self.pdf, language)
-        self._part: Dictionary | None = None
-        self._destinations: dict[str, int] = {}
 
     @property
     def pages(self) -> int:
@@ -972,7 +993,11 @@ class PackWriter:
     @property
     def conforms(self) -> bool:
         """Whether the pack may claim PDF/UA-1: every paper tagged, every figure described."""
-        return not self.structure.untagged and not self.structure.figures_without_alt
+        return (
+            self._body_conforms
+            and not self.structure.untagged
+            and not self.structure.figures_without_alt
+        )
 
     def begin_part(self, title: str) -> None:
         """Start a part of the pack (an agenda item: "Agenda Item 4: Commissioning plan")."""
@@ -982,7 +1007,7 @@ class PackWriter:
         """A named destination (``pack.pdf#nameddest=NAME``) at the top of a page of the pack."""
         self._destinations[destination_name(name)] = page_index
 
-    def _open(self, path: Path) -> Pdf:
+    def _open(self, path: Path, clean: bool = True) -> Pdf:
         try:
             src = Pdf.open(path)
         except pikepdf.PasswordError:
@@ -996,7 +1021,7 @@ class PackWriter:
                 Source(path),
             ) from None
         self._sources.append(src)
-        if not known_clean(path, self.public):
+        if clean and not known_clean(path, self.public):
             try:
                 if not sanitize(src, public=self.public):
                     remember_clean(path, self.public)
@@ -1134,6 +1159,25 @@ class PackWriter:
             top = float(page.mediabox[3])
             tree[name] = Array([page.obj, Name.XYZ, None, top, None])  # type: ignore[list-item]
 
+    def save_body(self, out: Path) -> None:
+        """Write the pack so far (its numbered part) to `out`, to be gone on with later by
+        ``PackWriter(body=out)``: pages, stamps, destinations and the structure tree as they
+        are; no outline, page labels or metadata, which depend on what goes in front."""
+        self._write_destinations()
+        self._destinations.clear()
+        self.structure.finish(resumable=True)
+        self.pdf.docinfo[_BODY_CONFORMS] = self.conforms
+        try:
+            self.pdf.save(out, deterministic_id=True)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Let go of the sources (and of a body the pack was gone on from)."""
+        for src in self._sources:
+            src.close()
+        self._sources.clear()
+
     def finish(
         self,
         out: Path,
@@ -1159,6 +1203,8 @@ class PackWriter:
         pdf.Root.PageLabels = Dictionary(Nums=Array(nums))
         self._write_destinations()
         self.structure.finish()
+        if _BODY_CONFORMS in pdf.docinfo:
+            del pdf.docinfo[_BODY_CONFORMS]
         pdf.docinfo[Name.Title] = String(title)
         pdf.docinfo[Name.Subject] = String(subject)
         pdf.docinfo[Name.Author] = String(author)
@@ -1181,9 +1227,21 @@ class PackWriter:
                 out, object_stream_mode=pikepdf.ObjectStreamMode.generate, deterministic_id=True
             )
         finally:
-            for src in self._sources:
-                src.close()
-            self._sources.clear()
+            self.close()
+
+
+# Set in the document information of a saved numbered part: whether it may claim PDF/UA.
+_BODY_CONFORMS = Name("/PackbuilderBodyConforms")
+
+
+def _stamp_fonts(pdf: Pdf) -> dict[str, pikepdf.Object]:
+    """The stamp fonts a saved numbered part embeds already (on any stamped page)."""
+    for page in pdf.pages:
+        resources = page.obj.get("/Resources")
+        fonts = resources.get("/Font") if isinstance(resources, Dictionary) else None
+        if isinstance(fonts, Dictionary) and "/PBH" in fonts and "/PBHB" in fonts:
+            return {"/PBH": fonts.PBH, "/PBHB": fonts.PBHB}
+    return {}
 
 
 def _outline_item(bm: Bookmark) -> pikepdf.OutlineItem:

@@ -44,6 +44,8 @@ CLEANED_MARK = Name("/PackbuilderTagsCleaned")
 # ... with how many figures it has without alternative text, so that a build need not walk its
 # structure tree again to know whether the pack may claim PDF/UA.
 FIGURES_MARK = Name("/PackbuilderFiguresWithoutAlt")
+# How many sources a saved tree was merged from (so that a resumed merge renames clashes apart).
+_SOURCES = Name("/PackbuilderSources")
 _MCID = re.compile(rb"/MCID\s+(\d+)")
 
 _PAINT = frozenset({"S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "sh"})
@@ -303,6 +305,32 @@ class StructureMerger:
         self._ids: dict[bytes, pikepdf.Object] = {}
         self._sources = 0
 
+    @classmethod
+    def resume(cls, pdf: Pdf, language: str) -> StructureMerger:
+        """The merger of a pack whose tree was written by `finish` and saved (a pack's numbered
+        part, kept to be reused): further sources are adopted into it as into a new one. What
+        made the saved part unable to claim PDF/UA is not known here: the caller keeps that."""
+        merger = cls.__new__(cls)
+        merger.pdf = pdf
+        merger.root = cast(pikepdf.Dictionary, pdf.Root.StructTreeRoot)
+        merger.document = next(elements(merger.root.K))
+        merger.parents = {int(k): v for k, v in NumberTree(merger.root.ParentTree).items()}
+        merger.next_key = int(merger.root.get("/ParentTreeNextKey", 0))
+        merger.next_key = max([merger.next_key, *(k + 1 for k in merger.parents)])
+        merger.untagged = []
+        merger.figures_without_alt = []
+        merger._roles = _Names(dict(merger.root.get("/RoleMap", Dictionary()).items()))
+        merger._classes = _Names(dict(merger.root.get("/ClassMap", Dictionary()).items()))
+        ids = merger.root.get("/IDTree")
+        merger._ids = (
+            {k.encode("latin-1"): v for k, v in pikepdf.NameTree(ids).items()}
+            if isinstance(ids, Dictionary)
+            else {}
+        )
+        merger._sources = int(merger.root.get(_SOURCES, 0))
+        merger.document.Lang = String(language)
+        return merger
+
     def part(self, title: str, first: bool = False) -> pikepdf.Dictionary:
         """A new /Part under the /Document (an agenda item, or the frontsheet when `first`)."""
         part = self.pdf.make_indirect(
@@ -432,8 +460,9 @@ class StructureMerger:
         part.K.insert(at, elem)
         return mcid
 
-    def finish(self) -> None:
-        """Write the merged tree into the pack's catalog."""
+    def finish(self, resumable: bool = False) -> None:
+        """Write the merged tree into the pack's catalog; a `resumable` tree (a pack's numbered
+        part, kept to be reused) also notes what `resume` needs."""
         pdf = self.pdf
         tree = NumberTree.new(pdf)
         for key in sorted(self.parents):
@@ -449,6 +478,10 @@ class StructureMerger:
             for k, v in sorted(self._ids.items()):
                 ids[k.decode("latin-1")] = v
             self.root.IDTree = ids.obj
+        if resumable:
+            self.root[_SOURCES] = self._sources  # read back by `resume`
+        elif _SOURCES in self.root:
+            del self.root[_SOURCES]
         pdf.Root.StructTreeRoot = self.root
         pdf.Root.MarkInfo = Dictionary(Marked=True)
 

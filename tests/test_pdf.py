@@ -122,3 +122,45 @@ def test_a_failed_check_is_never_remembered(tmp_path):
     for _ in range(2):
         with pytest.raises(InputError):
             check_readable(path)
+
+
+def test_a_papers_bookmarks_lead_to_pages_by_any_kind_of_destination(tmp_path):
+    # a page reference, a named destination (old /Dests and the name tree), a GoTo action, a
+    # bookmark leading outside the file (dropped, its children kept) and a loop (stopped)
+    import pikepdf
+    from pikepdf import Array, Dictionary, Name, String
+
+    from packbuilder.pdf import Bookmark, paper_headings
+
+    path = write_pdf(tmp_path / "paper.pdf", 4)
+    with pikepdf.Pdf.open(path, allow_overwriting_input=True) as pdf:
+        pages = [p.obj for p in pdf.pages]
+        pdf.Root.Dests = pdf.make_indirect(Dictionary(old=Array([pages[1], Name.Fit])))
+        tree = pikepdf.NameTree.new(pdf)
+        tree["new"] = Dictionary(D=Array([pages[2], Name.Fit]))
+        pdf.Root.Names = Dictionary(Dests=tree.obj)
+        items = [
+            Dictionary(Title=String("By page"), Dest=Array([pages[0], Name.Fit])),
+            Dictionary(Title=String("By old name"), Dest=Name("/old")),
+            Dictionary(Title=String("By name tree"), Dest=String("new")),
+            Dictionary(
+                Title=String("By action"),
+                A=Dictionary(S=Name.GoTo, D=Array([pages[3], Name.Fit])),
+            ),
+            Dictionary(Title=String("Elsewhere"), Dest=Array([7, Name.Fit])),
+        ]
+        items = [pdf.make_indirect(i) for i in items]
+        child = pdf.make_indirect(Dictionary(Title=String("Child"), Dest=Array([pages[3]])))
+        items[4].First = child
+        for a, b in zip(items, items[1:], strict=False):
+            a.Next = b
+        child.Next = child  # a loop
+        pdf.Root.Outlines = pdf.make_indirect(Dictionary(First=items[0], Last=items[-1]))
+        pdf.save(path)
+    assert paper_headings(path) == (
+        Bookmark("By page", 0),
+        Bookmark("By old name", 1),
+        Bookmark("By name tree", 2),
+        Bookmark("By action", 3),
+        Bookmark("Child", 3),
+    )

@@ -147,29 +147,32 @@ class CachingConverter(Converter):
         return [found[k] for k in keys]
 
     def _store(self, key: str, pdf: Path) -> Path:
-        """Keep `pdf` under `key` and return the kept copy (another writer's, if it stored the
-        key first); return `pdf` itself when the cache cannot be written (a full disk, a
-        read-only folder): the build goes on uncached."""
-        target = self._path(key)
-        # written aside, then linked into place: a build stopped half way never leaves half a PDF
-        tmp = aside(target)
+        return store(pdf, self._path(key))
+
+
+def store(file: Path, target: Path) -> Path:
+    """Keep a copy of `file` at `target` (a cache entry) and return it (another writer's, if it
+    stored the entry first); return `file` itself when the cache cannot be written (a full disk,
+    a read-only folder): the build goes on uncached."""
+    # written aside, then linked into place: a build stopped half way never leaves half a file
+    tmp = aside(target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(file, tmp)
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(pdf, tmp)
-            try:
-                os.link(tmp, target)  # fails if the key is there: the first writer wins
-            except FileExistsError:
-                pass
-            except OSError as exc:
-                if exc.errno not in _NO_LINKS:
-                    raise
-                os.replace(tmp, target)  # a file system without hard links
-        except OSError:
-            return pdf
-        finally:
-            with contextlib.suppress(OSError):
-                tmp.unlink(missing_ok=True)
-        return target
+            os.link(tmp, target)  # fails if the key is there: the first writer wins
+        except FileExistsError:
+            pass
+        except OSError as exc:
+            if exc.errno not in _NO_LINKS:
+                raise
+            os.replace(tmp, target)  # a file system without hard links
+    except OSError:
+        return file
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+    return target
 
 
 # errors of a file system that cannot hard-link (FAT, some network shares)
