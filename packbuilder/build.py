@@ -32,7 +32,7 @@ from packbuilder.layout import Layout, lay_out
 from packbuilder.lock import lock_path, meeting_lock
 from packbuilder.meeting import find_workbook, load_meeting
 from packbuilder.model import Meeting, Paper
-from packbuilder.papers import PaperPdfs, paper_pdfs
+from packbuilder.papers import PaperPdfs, Prefetch, paper_pdfs
 from packbuilder.plan import PackSpec, plan_packs
 from packbuilder.publish import (
     BuiltPack,
@@ -126,11 +126,14 @@ def build(
         if converter is None:
             converter = stack.enter_context(closing(open_converter(cache=cache, prestart=True)))
         before = converter.stats()
-        say("checking inputs")
-        meeting = load_meeting(folder)
-        specs = plan_packs(meeting)
         work = stack.enter_context(scratch_folder())
-        papers = paper_pdfs(_papers_of(specs), meeting.folder, converter, work, say)
+        say("checking inputs")
+        # the Word papers are converted while the PDF papers are checked
+        prefetch = Prefetch(converter)
+        stack.callback(prefetch.close)
+        meeting = load_meeting(folder, prefetch=prefetch.start)
+        specs = plan_packs(meeting)
+        papers = paper_pdfs(_papers_of(specs), meeting.folder, converter, work, say, prefetch)
         layouts = [layout_of(spec, papers) for spec in specs]
         editions = _editions(meeting, specs, layouts, outdir, today or dt.date.today())
         changed = [n for n, (e, _) in enumerate(editions) if not e.unchanged]

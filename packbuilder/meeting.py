@@ -16,6 +16,7 @@ import json
 import os
 import re
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -74,8 +75,15 @@ def find_workbook(folder: Path) -> Path:
     return path
 
 
-def load_meeting(folder: Path) -> Meeting:
+def load_meeting(
+    folder: Path, prefetch: Callable[[list[Path]], None] | None = None
+) -> Meeting:
     """Read and validate a whole meeting folder.
+
+    Args:
+        prefetch: called, before the papers are checked, with the Word papers the agenda names
+            (a first look: every name is checked afterwards), so that a build can have them
+            converted while the rest of the meeting is checked.
 
     Raises:
         PackError: the one problem found, or an `ErrorList` of every problem found.
@@ -85,6 +93,8 @@ def load_meeting(folder: Path) -> Meeting:
     path = find_workbook(folder)
     wb = sheets.Workbook(path)
     fields = _meeting_fields(wb, errors)
+    if prefetch is not None:
+        prefetch(_word_papers(wb, folder))
     rows = _agenda(wb, folder, errors)
     _exempt_papers_stay_exempt([r for r in rows if isinstance(r, AgendaItem)], folder, errors)
     errors.raise_if_any()
@@ -358,6 +368,27 @@ def _meeting_date(cell: sheets.Cell) -> dt.date:
             cell.source,
         )
     return date
+
+
+def _word_papers(wb: sheets.Workbook, folder: Path) -> list[Path]:
+    """The Word papers the agenda names that are in the folder: a quick first look, whose
+    mistakes are left for the checks to report."""
+    try:
+        table = wb.table("Agenda", required=("item", "title", "papers"), aliases=AGENDA_ALIASES)
+    except PackError:
+        return []
+    found: list[Path] = []
+    for rec in table.records:
+        try:
+            cell = rec.cell("papers")
+            for name in re.split(r"[\n;]+", _text(cell, "the papers")):
+                if name.strip() and Path(name.strip()).suffix.lower() in WORD_SUFFIXES:
+                    path = safe_path(folder, name.strip(), cell.source)
+                    if path.is_file() and path not in found:
+                        found.append(path)
+        except (PackError, OSError, RuntimeError, ValueError):
+            continue
+    return found
 
 
 def _agenda(wb: sheets.Workbook, folder: Path, errors: Collector) -> list[AgendaRow]:

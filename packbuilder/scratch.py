@@ -14,7 +14,9 @@ import tempfile
 from pathlib import Path
 
 # exactly what tempfile makes from `scratch_prefix`: a user's "packbuilder-2020-03-05" is not ours
-_SCRATCH = re.compile(r"^packbuilder-(?:(?:lo|lo-home|check)-)?(\d+)-[a-z0-9_]{8}$")
+_SCRATCH = re.compile(
+    r"^packbuilder-(?:(?:lo|lo-home|check|pre|warm|warm-lo)-)?(\d+)-[a-z0-9_]{8}$"
+)
 
 
 def scratch_prefix(what: str = "") -> str:

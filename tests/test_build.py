@@ -6,10 +6,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pypdf import PdfWriter
+from pypdf import PdfReader, PdfWriter
 
 from packbuilder.build import build
 from tests.factory import make_meeting
+from tests.fakes import FakeConverter
 from tests.packreader import FILLER, Pack
 
 pytestmark = pytest.mark.libreoffice
@@ -223,3 +224,73 @@ def test_outline_nests_every_paper_under_its_item(tmp_path, libreoffice):
         (2, "SECRET prices", third + 1),
     ]
     assert not [t for _, t, _ in public.bookmarks() if "SECRET" in t]
+
+
+def test_word_papers_are_converted_while_the_pdf_papers_are_checked(tmp_path):
+    """The Word papers the agenda names go to the converter before the PDF papers are checked
+    (LibreOffice would otherwise sit idle), each once, and the build uses those conversions."""
+    from packbuilder import pdf as pdf_module
+
+    folder = make_meeting(
+        tmp_path / "2020-03-05-board",
+        items=[
+            {"title": "Appendix", "papers": ["appendix.pdf"]},
+            {"title": "Report", "papers": ["report.docx", "second.docx"]},
+            {"title": "Again", "papers": ["report.docx"]},
+        ],
+        papers={"appendix.pdf": 2, "report.docx": 3, "second.docx": 2},
+    )
+    import threading
+
+    started = threading.Event()
+    converter = FakeConverter()
+    real_convert, real_facts = converter.convert, pdf_module.paper_facts
+
+    def convert(documents, outdir, *, sources=None):  # type: ignore[no-untyped-def]
+        started.set()
+        return real_convert(documents, outdir, sources=sources)
+
+    def facts(path):  # type: ignore[no-untyped-def]
+        assert started.wait(10), "a PDF was checked before the Word papers went to the converter"
+        return real_facts(path)
+
+    converter.convert = convert  # type: ignore[method-assign]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(pdf_module, "paper_facts", facts)
+        result = build(folder, tmp_path / "out", converter=converter)
+    word = [c for c in converter.calls if any(d.suffix == ".docx" for d in c)]
+    first = [d.name for d in word[0]]
+    assert first == ["report.docx", "second.docx"]  # each once, in agenda order
+    assert all(not d.name.startswith(("report", "second")) for c in word[1:] for d in c)
+    text = " ".join(p.extract_text() for p in PdfReader(result.packs[0].path).pages)
+    assert "converted report" in text and "converted second" in text
+
+
+def test_a_meeting_that_fails_its_checks_does_not_wait_for_its_word_papers(tmp_path):
+    """A build refused at loading reports at once: it does not wait for the Word papers handed
+    to the converter early, and publishes nothing."""
+    import threading
+
+    from packbuilder.errors import PackError
+
+    folder = make_meeting(
+        tmp_path / "2020-03-05-board",
+        items=[{"title": "Report", "papers": ["report.docx", "missing.pdf"]}],
+        papers={"report.docx": 3},
+    )
+    release, events = threading.Event(), []
+    converter = FakeConverter()
+    real_convert = converter.convert
+
+    def slow(documents, outdir, *, sources=None):  # type: ignore[no-untyped-def]
+        release.wait(60)
+        events.append("converted")
+        return real_convert(documents, outdir, sources=sources)
+
+    converter.convert = slow  # type: ignore[method-assign]
+    with pytest.raises(PackError, match="missing.pdf"):
+        build(folder, tmp_path / "out", converter=converter)
+    events.append("build failed")
+    release.set()
+    assert events[0] == "build failed"
+    assert not (tmp_path / "out").exists()
