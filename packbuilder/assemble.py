@@ -25,19 +25,19 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import pikepdf
-
 from packbuilder.convert.cache import prune, store
 from packbuilder.frontsheet import SCHEDULE_12A
 from packbuilder.layout import Layout
 from packbuilder.model import AgendaItem, Meeting
 from packbuilder.pdf import (
+    ENGINE,
     FILLER_TEXT,
     Bookmark,
     PackWriter,
     Stamp,
     content_key,
     destination_name,
+    opens,
     paper_headings,
 )
 from packbuilder.plan import PackSpec
@@ -130,7 +130,7 @@ def assemble_papers(spec: PackSpec, layout: Layout, pdfs: dict[Path, Path]) -> P
 
 
 PARTS = "parts"  # the folder of kept numbered parts, in the cache folder
-PARTS_MAX_BYTES = 1 << 30  # kept numbered parts, at most (those used in the last hour are kept)
+PARTS_MAX_BYTES = 1 << 30  # kept numbered parts, at most, unless PACKBUILDER_CACHE_MAX_MB says
 
 
 def numbered_part(spec: PackSpec, layout: Layout, pdfs: dict[Path, Path], work: Path) -> Path:
@@ -147,15 +147,16 @@ def numbered_part(spec: PackSpec, layout: Layout, pdfs: dict[Path, Path], work: 
     key = _key(steps, public=not spec.private)
     folder = settings().cache_dir / PARTS
     entry = folder / key[:2] / f"{key}.pdf"
-    if entry.is_file() and _opens(entry):
+    if entry.is_file() and opens(entry, remove=True):
         with contextlib.suppress(OSError):
             os.utime(entry)  # used now: the last one `prune` drops
         return entry
     made = work / f"part-{key}.pdf"
     assemble_papers(spec, layout, pdfs).save_body(made)
     kept = store(made, entry)
+    bound = settings().cache_max_mb
     with contextlib.suppress(OSError):
-        prune(folder, PARTS_MAX_BYTES)
+        prune(folder, bound * 2**20 if bound else PARTS_MAX_BYTES)
     return kept
 
 
@@ -172,21 +173,10 @@ def _code_version() -> str:
     """The code that assembles a numbered part: another version never reuses this one's parts."""
     from packbuilder import pdf, sanitize, tagged
 
-    h = hashlib.sha256(pikepdf.__version__.encode())
+    h = hashlib.sha256(ENGINE.encode())
     for module in (pdf, sanitize, tagged, sys.modules[__name__]):
         h.update(Path(module.__file__ or "").read_bytes())
     return h.hexdigest()
-
-
-def _opens(entry: Path) -> bool:
-    """Whether a kept part opens (one that does not is removed, and assembled again)."""
-    try:
-        with pikepdf.Pdf.open(entry):
-            return True
-    except (pikepdf.PdfError, RuntimeError, OSError, ValueError):
-        with contextlib.suppress(OSError):
-            entry.unlink()
-        return False
 
 
 def _shifted(marks: tuple[Bookmark, ...], by: int) -> tuple[Bookmark, ...]:

@@ -7,6 +7,7 @@ anything else is a bug and still prints one line, asking for a report.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import logging
 import sys
@@ -100,10 +101,20 @@ def cli() -> None:
 @click.option("--quiet", "-q", is_flag=True, help="No progress or summary; only the paths written.")
 def build(meeting_dir: Path, output: Path | None, no_cache: bool, quiet: bool) -> None:
     """Build the meeting's packs and print the path of each PDF written."""
-    from packbuilder.build import build as run_build
+    # LibreOffice takes a second to start: for a folder that looks like a meeting, it starts
+    # before the rest of packbuilder is imported (build() says what is wrong with any other)
+    from packbuilder.convert import open_converter
 
-    _show_progress(quiet)
-    result = run_build(meeting_dir, output, cache=not no_cache)
+    with contextlib.ExitStack() as stack:
+        converter = None
+        if (meeting_dir / "meeting.xlsx").is_file():
+            converter = stack.enter_context(
+                contextlib.closing(open_converter(cache=not no_cache, prestart=True))
+            )
+        from packbuilder.build import build as run_build
+
+        _show_progress(quiet)
+        result = run_build(meeting_dir, output, cache=not no_cache, converter=converter)
     for pack in result.packs:
         click.echo(str(pack.path))
     if not quiet:

@@ -11,10 +11,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
+import functools
 import hashlib
 import json
 import os
 import re
+import sys
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -626,8 +628,7 @@ def _paper(path: Path, source: Source, folder: Path) -> Paper:
         title = documents.title_from_filename(path)
         return Paper(path, PaperKind.PDF, title, source, warnings=tuple(found), pages=pages)
     if suffix in WORD_SUFFIXES:
-        _check_word(path)
-        missing = images_without_alt_text(path)
+        missing = _checked_word(path)
         warnings = (
             (
                 f"{path.name}: {missing} image{'s' if missing > 1 else ''} without alternative "
@@ -675,6 +676,33 @@ def images_without_alt_text(path: Path) -> int:
 
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # compound file: .doc, or any encrypted Office file
+
+
+def _checked_word(path: Path) -> int:
+    """Check a Word paper (`_check_word`) and count its images without alternative text. A paper
+    whose content passed is remembered by its content (beside the PDF papers' checks), so that
+    a rebuild does not read every Word paper again; a failure is never remembered."""
+    from packbuilder import pdf
+
+    entry = pdf.remembered(path, "word", _word_checks_version())
+    known = pdf.recall(entry)
+    if isinstance(known, dict) and isinstance(known.get("alt"), int):
+        return int(known["alt"])
+    _check_word(path)
+    missing = images_without_alt_text(path)
+    pdf.remember(entry, {"alt": missing})
+    return missing
+
+
+@functools.cache
+def _word_checks_version() -> str:
+    """The code that checks Word papers: a change to it checks every paper again."""
+    from packbuilder import external, safezip
+
+    h = hashlib.sha256()
+    for module in (external, safezip, sys.modules[__name__]):
+        h.update(Path(module.__file__ or "").read_bytes())
+    return h.hexdigest()
 
 
 def _check_word(path: Path) -> None:

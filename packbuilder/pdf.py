@@ -226,6 +226,41 @@ def check_readable(path: Path, warnings: list[str] | None = None) -> int:
     return facts.pages
 
 
+def remembered(path: Path, kind: str, version: str = "") -> Path | None:
+    """Where something learnt from a file's content (`kind`, by code of `version`) is kept in the
+    cache folder, beside the checks (None if the file cannot be read). The caller writes it with
+    `remember` and reads it back itself; only results of checks that passed are kept."""
+    entry = _facts_entry(path)
+    if entry is None:
+        return None
+    tag = hashlib.sha256(version.encode()).hexdigest()[:12] if version else "0"
+    return entry.with_name(f"{entry.stem}.{kind}.{tag}.json")
+
+
+def remember(entry: Path | None, value: object) -> None:
+    """Keep a JSON-able `value` at `entry` (see `remembered`); a cache that cannot be written is
+    only slower."""
+    if entry is None:
+        return
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        tmp = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(value), encoding="utf-8")
+        os.replace(tmp, entry)
+    except OSError:
+        pass
+
+
+def recall(entry: Path | None) -> Any:
+    """What `remember` kept at `entry`, or None."""
+    if entry is None:
+        return None
+    try:
+        return json.loads(entry.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
 def known_clean(path: Path, public: bool = True) -> bool:
     """Whether this PDF's content is known to carry nothing a pack would leave out: no active
     content (and, for a `public` pack, no attached files). Known from the checks made when the
@@ -292,30 +327,22 @@ def _facts_entry(path: Path) -> Path | None:
 def _read_facts(entry: Path | None) -> PaperFacts | None:
     if entry is None:
         return None
+    data = recall(entry)
     try:
-        data = json.loads(entry.read_text(encoding="utf-8"))
         facts = PaperFacts(
             int(data["pages"]),
             tuple(str(r) for r in data["removed"]),
             bool(data["tagged"]),
             data["digest"] if isinstance(data["digest"], str) else None,
         )
-    except (OSError, ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError):
         return None
     return facts if facts.pages >= 1 else None
 
 
 def _write_facts(entry: Path | None, facts: PaperFacts) -> None:
-    """Remember a passed check; a cache that cannot be written is only slower."""
-    if entry is None:
-        return
-    try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        tmp = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(dataclasses.asdict(facts)), encoding="utf-8")
-        os.replace(tmp, entry)
-    except OSError:
-        pass
+    """Remember a passed check."""
+    remember(entry, dataclasses.asdict(facts))
 
 
 def _removed_warnings(path: Path, removed: list[str]) -> list[str]:
@@ -581,6 +608,21 @@ def _digest(pdf: Pdf) -> str | None:
     return h.hexdigest() if size >= 100 else None
 
 
+ENGINE = f"pikepdf {pikepdf.__version__}, qpdf {pikepdf.__libqpdf_version__}"
+
+
+def opens(path: Path, remove: bool = False) -> bool:
+    """Whether a PDF opens; one that does not is deleted if `remove` (a damaged cache entry)."""
+    try:
+        with Pdf.open(path):
+            return True
+    except (pikepdf.PdfError, RuntimeError, OSError, ValueError):
+        if remove:
+            with contextlib.suppress(OSError):
+                path.unlink()
+        return False
+
+
 def page_count(path: Path) -> int:
     """Pages as the pack's assembler (qpdf) sees them: the count the layout must use."""
     with _opened(path) as pdf:
@@ -769,13 +811,36 @@ def _embedded_font(pdf: Pdf, filename: str, tag: str) -> pikepdf.Object:
         )
     )
 
+HEADINGS_VERSION = 1  # bump when the reading below changes
+
+
 def paper_headings(path: Path, max_depth: int = 6) -> tuple[Bookmark, ...]:
     """A paper's own bookmarks (a Word report's headings, a minute's numbers), their page indexes
     counted from the paper's first page, for nesting under the paper's entry in the pack.
 
     A paper's outline is a convenience, never a reason to refuse it: one that cannot be read, or an
-    entry leading nowhere in the paper, is left out.
+    entry leading nowhere in the paper, is left out. What a paper's content gives is remembered
+    (`remembered`), so a rebuild does not open every paper again for its outline.
     """
+    entry = remembered(path, "headings", f"{HEADINGS_VERSION}|{max_depth}")
+    known = recall(entry)
+    if isinstance(known, list):
+        with contextlib.suppress(ValueError, TypeError, IndexError):
+            return _bookmarks(known)
+    found = _read_headings(path, max_depth)
+    remember(entry, _plain(found))
+    return found
+
+
+def _plain(marks: Sequence[Bookmark]) -> list[object]:
+    return [[m.title, m.page_index, _plain(m.children)] for m in marks]
+
+
+def _bookmarks(plain: list[Any]) -> tuple[Bookmark, ...]:
+    return tuple(Bookmark(str(t), int(p), _bookmarks(c)) for t, p, c in plain)
+
+
+def _read_headings(path: Path, max_depth: int) -> tuple[Bookmark, ...]:
     try:
         with Pdf.open(path) as pdf:
             outlines = pdf.Root.get("/Outlines")
@@ -1193,8 +1258,7 @@ class PackWriter:
         write `out`. The pack claims PDF/UA-1 only when it can (`conforms`)."""
         pdf = self.pdf
         language = language or self.language
-        with pdf.open_outline() as outline:
-            outline.root[:] = [_outline_item(bm) for bm in bookmarks]
+        _write_outline(pdf, bookmarks)
         nums: list[object] = []
         if unnumbered:
             nums += [0, Dictionary(S=Name.r, P=String("Agenda "))]
@@ -1223,8 +1287,12 @@ class PackWriter:
         pdf.Root.PageMode = Name.UseOutlines
         try:
             # no random /ID: an unchanged pack rebuilt is the same file, byte for byte
+            # the papers' streams are written as they are, not decoded and packed again
             pdf.save(
-                out, object_stream_mode=pikepdf.ObjectStreamMode.generate, deterministic_id=True
+                out,
+                object_stream_mode=pikepdf.ObjectStreamMode.generate,
+                stream_decode_level=pikepdf.StreamDecodeLevel.none,
+                deterministic_id=True,
             )
         finally:
             self.close()
@@ -1244,10 +1312,43 @@ def _stamp_fonts(pdf: Pdf) -> dict[str, pikepdf.Object]:
     return {}
 
 
-def _outline_item(bm: Bookmark) -> pikepdf.OutlineItem:
-    item = pikepdf.OutlineItem(bm.title, bm.page_index)
-    item.children.extend(_outline_item(c) for c in bm.children)
-    return item
+def _write_outline(pdf: Pdf, bookmarks: Sequence[Bookmark]) -> None:
+    """The pack's outline, every entry open, each leading to the top of its page (written here
+    rather than through pikepdf's outline model, which looks every page up by walking the page
+    tree: most of a 4,000-page rebuild's time)."""
+    pages = [page.obj for page in pdf.pages]
+    root = pdf.make_indirect(Dictionary(Type=Name.Outlines))
+
+    def level(parent: Dictionary, marks: Sequence[Bookmark]) -> int:
+        if not marks:
+            return 0
+        items = [
+            pdf.make_indirect(
+                Dictionary(
+                    Title=String(m.title),
+                    Parent=parent,
+                    Dest=Array([pages[m.page_index], Name.Fit]),
+                )
+            )
+            for m in marks
+        ]
+        visible = len(items)
+        for item, mark, before, after in zip(
+            items, marks, [None, *items[:-1]], [*items[1:], None], strict=True
+        ):
+            if before is not None:
+                item.Prev = before
+            if after is not None:
+                item.Next = after
+            below = level(item, mark.children)
+            if below:
+                item.Count = below
+            visible += below
+        parent.First, parent.Last = items[0], items[-1]
+        return visible
+
+    root.Count = level(root, bookmarks)
+    pdf.Root.Outlines = root
 
 
 def _font(base: str) -> Dictionary:

@@ -297,6 +297,7 @@ class StructureMerger:
         )
         self.root.K = Array([self.document])
         self.parents: dict[int, pikepdf.Object] = {}  # the parent tree, flattened
+        self._kept: NumberTree | None = None  # a resumed pack's saved parent tree
         self.next_key = 0
         self.untagged: list[Path] = []
         self.figures_without_alt: list[Path] = []
@@ -314,9 +315,11 @@ class StructureMerger:
         merger.pdf = pdf
         merger.root = cast(pikepdf.Dictionary, pdf.Root.StructTreeRoot)
         merger.document = next(elements(merger.root.K))
-        merger.parents = {int(k): v for k, v in NumberTree(merger.root.ParentTree).items()}
-        merger.next_key = int(merger.root.get("/ParentTreeNextKey", 0))
-        merger.next_key = max([merger.next_key, *(k + 1 for k in merger.parents)])
+        # the saved parent tree is kept as it is (reading a 4,000-page pack's into a dict and
+        # writing it back cost half a second): only the keys added from now on are held here
+        merger.parents = {}
+        merger._kept = NumberTree(merger.root.ParentTree)
+        merger.next_key = int(merger.root.ParentTreeNextKey)
         merger.untagged = []
         merger.figures_without_alt = []
         merger._roles = _Names(dict(merger.root.get("/RoleMap", Dictionary()).items()))
@@ -445,6 +448,8 @@ class StructureMerger:
             self.next_key += 1
         key = int(page.obj.StructParents)
         parents = self.parents.get(key)
+        if parents is None and self._kept is not None and key in self._kept:
+            parents = self._kept[key]
         known: list[object] = list(parents) if isinstance(parents, pikepdf.Array) else []
         mcid = max(len(known) - 1, _max_mcid(page)) + 1
         elem = self.pdf.make_indirect(
@@ -464,10 +469,10 @@ class StructureMerger:
         """Write the merged tree into the pack's catalog; a `resumable` tree (a pack's numbered
         part, kept to be reused) also notes what `resume` needs."""
         pdf = self.pdf
-        tree = NumberTree.new(pdf)
+        tree = self._kept if self._kept is not None else NumberTree.new(pdf)
         for key in sorted(self.parents):
             tree[key] = self.parents[key]
-        self.root.ParentTree = pdf.make_indirect(tree.obj)
+        self.root.ParentTree = tree.obj if tree.obj.is_indirect else pdf.make_indirect(tree.obj)
         self.root.ParentTreeNextKey = self.next_key
         if self._roles.merged:
             self.root.RoleMap = Dictionary(self._roles.merged)
