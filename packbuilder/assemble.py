@@ -183,8 +183,15 @@ def _shifted(marks: tuple[Bookmark, ...], by: int) -> tuple[Bookmark, ...]:
     return tuple(Bookmark(m.title, m.page_index + by, _shifted(m.children, by)) for m in marks)
 
 
+def open_part(body: Path, spec: PackSpec) -> PackWriter:
+    """A pack going on from its numbered part (`numbered_part`), read in and ready for its
+    frontsheet (reading a 4,000-page part in takes a few tenths of a second, which a build can
+    spend while its frontsheets are converted)."""
+    return PackWriter(public=not spec.private, body=body)
+
+
 def finish_pack(
-    body: Path,
+    w: PackWriter,
     meeting: Meeting,
     spec: PackSpec,
     layout: Layout,
@@ -192,14 +199,13 @@ def finish_pack(
     out: Path,
     pdfs: dict[Path, Path],
 ) -> int:
-    """Put the frontsheet in front, add bookmarks and metadata, write `out`; returns its page
-    count.
+    """Put the frontsheet in front of a pack's numbered part (`open_part`), add bookmarks and
+    metadata, write `out`; returns its page count.
 
     The outline: the frontsheet ("Agenda" or "Supplement N"), then one entry per item, each with
     its papers nested, and each paper's own bookmarks (its headings) nested under the paper.
     Nothing of a paper reaches the top level, and a paper not in this pack (an exempt paper in a
     public pack) adds nothing."""
-    w = PackWriter(public=not spec.private, body=body)
     front_title = "Agenda" if not spec.is_supplement else f"Supplement {spec.supplement}"
     # a pack without numbered pages (a public supplement of exempt papers only) ends with its
     # frontsheet: a filler after it would be followed by nothing

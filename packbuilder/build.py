@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from packbuilder import frontsheet
-from packbuilder.assemble import finish_pack, numbered_part
+from packbuilder.assemble import finish_pack, numbered_part, open_part
 from packbuilder.convert import ConversionStats, Converter, open_converter
 from packbuilder.html_agenda import write_html_agenda
 from packbuilder.layout import Layout, lay_out
@@ -33,6 +33,7 @@ from packbuilder.lock import lock_path, meeting_lock
 from packbuilder.meeting import find_workbook, load_meeting
 from packbuilder.model import Meeting, Paper
 from packbuilder.papers import PaperPdfs, Prefetch, paper_pdfs
+from packbuilder.pdf import PackWriter
 from packbuilder.plan import PackSpec, plan_packs
 from packbuilder.publish import (
     BuiltPack,
@@ -299,10 +300,14 @@ def _assemble(
                 f"{layout.total} numbered pages"
             )
             bodies.append(numbered_part(spec, layout, papers.pdfs, work))
+        ready: dict[int, PackWriter] = {}
+        if not fronts_job.done():  # nothing else to do meanwhile: read the parts in
+            ready = {n: open_part(body, specs[n]) for n, body in zip(which, bodies, strict=True)}
         fronts = fronts_job.result()
     made = {}
     for n, body, front in zip(which, bodies, fronts, strict=True):
         out = work / specs[n].filename(meeting)
-        pages = finish_pack(body, meeting, specs[n], layouts[n], front, out, papers.pdfs)
+        w = ready.pop(n, None) or open_part(body, specs[n])
+        pages = finish_pack(w, meeting, specs[n], layouts[n], front, out, papers.pdfs)
         made[n] = (out, pages)
     return made

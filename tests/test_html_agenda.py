@@ -16,7 +16,7 @@ import pytest
 from pypdf import PdfReader
 
 from packbuilder import plan
-from packbuilder.assemble import finish_pack, numbered_part
+from packbuilder.assemble import finish_pack, numbered_part, open_part
 from packbuilder.html_agenda import html_agenda, write_html_agenda
 from packbuilder.layout import lay_out
 from packbuilder.meeting import load_meeting
@@ -224,7 +224,7 @@ def test_every_paper_link_lands_on_the_papers_first_page_of_the_pack(meeting, tm
     spec = _spec(meeting, True)
     layout = _layout(spec)
     pdfs = {p.path: p.path for i in spec.included for p in i.papers}
-    w = numbered_part(spec, layout, pdfs, tmp_path)
+    w = open_part(numbered_part(spec, layout, pdfs, tmp_path), spec)
     pack = tmp_path / "pack.pdf"
     finish_pack(w, meeting, spec, layout, write_pdf(tmp_path / "front.pdf", 1), pack, pdfs)
     out = write_html_agenda(meeting, spec, layout, PUBLISHED, pack.name, tmp_path / "a.html")
