@@ -653,8 +653,10 @@ def report(
         "## Reading it",
         "",
         "- (b) and (wb) change one cell that the frontsheet prints, so both packs' frontsheets are "
-        "converted again; an unchanged pack is not rewritten, so a rebuild that changed nothing "
-        "would be faster still and is not what is measured.",
+        "converted again and both packs written again; their numbered parts (every paper, "
+        "stamped, with its structure) are reused from the cache folder, as are the papers' "
+        "conversions and checks (docs/outputs.md). An unchanged pack is not rewritten, so a "
+        "rebuild that changed nothing would be faster still and is not what is measured.",
         "- (wa) and (wb) are a caller that stays running (a web worker, a scheduler loop) with one "
         "LibreOffice kept warm between builds: no Python start-up or imports, no LibreOffice "
         "start. Their peak memory includes the caller's Python and the warm LibreOffice "

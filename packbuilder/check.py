@@ -50,12 +50,7 @@ def check_meeting(folder: Path) -> tuple[dict[str, list[str]], list[str]]:
         meeting = load_meeting(Path(folder))
         _trial_build(meeting)
     except PackError as exc:
-        errors = exc.errors if isinstance(exc, ErrorList) else [exc]
-        grouped: dict[str, list[str]] = {}
-        for e in errors:
-            file = str(Source(e.source.file if e.source else Path(folder)))
-            grouped.setdefault(file, []).append(str(e))
-        return grouped, []
+        return (exc if isinstance(exc, ErrorList) else ErrorList([exc])).by_file(Path(folder)), []
     summary = [
         f"{meeting.name}: {meeting.body}, {short_date(meeting.date)}: "
         f"{len(meeting.items)} items, {sum(len(i.papers) for i in meeting.items)} papers; all "

@@ -26,12 +26,19 @@ def _problems(n: int) -> str:
 
 def _fail(exc: PackError) -> None:
     if isinstance(exc, ErrorList):
-        click.echo(f"{_problems(len(exc.errors))} found:", err=True)
-        for e in exc.errors:
-            click.echo(f"error: {e}", err=True)
+        _grouped(exc.by_file(Path.cwd()))
     else:
         click.echo(f"error: {exc}", err=True)
     sys.exit(1)
+
+
+def _grouped(problems: dict[str, list[str]]) -> None:
+    """Several problems, grouped by the file they are in (as `check` and `build` both show)."""
+    click.echo(f"{_problems(sum(len(v) for v in problems.values()))} found:", err=True)
+    for file, errors in problems.items():
+        click.echo(f"{file}:", err=True)
+        for e in errors:
+            click.echo(f"  error: {e}", err=True)
 
 
 def _machine_error(exc: OSError) -> None:
@@ -130,11 +137,7 @@ def check(meeting_dir: Path) -> None:
 
     problems, summary = check_meeting(meeting_dir)
     if problems:
-        click.echo(f"{_problems(sum(len(v) for v in problems.values()))} found:", err=True)
-        for file, errors in problems.items():
-            click.echo(f"{file}:", err=True)
-            for e in errors:
-                click.echo(f"  error: {e}", err=True)
+        _grouped(problems)
         sys.exit(1)
     for line in summary:
         click.echo(line)

@@ -118,6 +118,15 @@ class ErrorList(PackError):
     def __str__(self) -> str:
         return "\n".join(str(e) for e in self.errors)
 
+    def by_file(self, default: Path) -> dict[str, list[str]]:
+        """The problems grouped by the file they are in (`default` for one that names none), in
+        the order the files were first met: what `check`, `build` and the web page show."""
+        grouped: dict[str, list[str]] = {}
+        for e in self.errors:
+            file = str(Source(e.source.file if e.source else Path(default)))
+            grouped.setdefault(file, []).append(str(e))
+        return grouped
+
 
 class Collector:
     """Gathers errors so that a whole meeting is checked before anything is reported."""

@@ -136,3 +136,20 @@ def test_a_misspelt_paper_name_suggests_the_file_that_is_there(tmp_path):
         "paper 'Organised Crime Profile update.pdf' of item 1 is not in the meeting folder; add "
         "the file or correct its name (did you mean 'Organised Crime Profiles update.pdf'?)"
     ) in proc.stderr
+
+
+def test_build_reports_several_problems_grouped_by_file_as_check_does(tmp_path):
+    folder = make_meeting(
+        tmp_path / "m",
+        items=[{"papers": ["gone.pdf"]}, {"item": 1, "papers": []}, {"status": "maybe"}],
+        fields={"Start time": "teatime"},
+    )
+    built = run("build", str(folder), "--output", str(tmp_path / "out"))
+    checked = run("check", str(folder))
+    assert built.returncode == checked.returncode == 1
+    assert built.stderr == checked.stderr  # the same lines, grouped by file
+    lines = built.stderr.splitlines()
+    assert lines[0] == "4 problems found:"
+    assert lines[1].endswith("meeting.xlsx:")
+    assert all(line.startswith("  error: ") for line in lines[2:])
+    assert not (tmp_path / "out").exists()
