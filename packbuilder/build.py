@@ -132,7 +132,11 @@ def build(
         # the Word papers are converted while the PDF papers are checked
         prefetch = Prefetch(converter)
         stack.callback(prefetch.close)
-        meeting = load_meeting(folder, prefetch=prefetch.start)
+        converter.share_machine(True)  # measured: one LibreOffice beside the checks, not two
+        try:
+            meeting = load_meeting(folder, prefetch=prefetch.start)
+        finally:
+            converter.share_machine(False)
         specs = plan_packs(meeting)
         papers = paper_pdfs(_papers_of(specs), meeting.folder, converter, work, say, prefetch)
         layouts = [layout_of(spec, papers) for spec in specs]

@@ -97,6 +97,9 @@ class CachingConverter(Converter):
             with contextlib.suppress(OSError):
                 prune(self.directory, self.max_bytes)
 
+    def share_machine(self, busy: bool) -> None:
+        self.inner.share_machine(busy)
+
     def key(self, document: Path, source: Source | None = None) -> str:
         """The cache key of `document`; an unreadable document is an error naming `source`."""
         h = hashlib.sha256()

@@ -127,8 +127,12 @@ class LibreOffice(Converter):
         self.processes = processes or self.settings.convert_processes
         self._version: str | None = None
         self._warm: _Warm | None = None
+        self._busy = False  # the caller is using a core itself (`share_machine`)
         self._lock = threading.Lock()
         self._converted = 0
+
+    def share_machine(self, busy: bool) -> None:
+        self._busy = busy
 
     def prestart(self) -> None:
         """Start LibreOffice now, on a kept profile, so that its start (about 0.7 s) overlaps the
@@ -271,7 +275,8 @@ class LibreOffice(Converter):
         return results
 
     def _convert_all(self, jobs: list[_Job], work: Path) -> None:
-        shards = split(jobs, self.processes if len(jobs) >= PARALLEL_MIN_DOCUMENTS else 1)
+        processes = max(1, self.processes - 1) if self._busy else self.processes
+        shards = split(jobs, processes if len(jobs) >= PARALLEL_MIN_DOCUMENTS else 1)
         cancel = threading.Event()
         workers = [
             _Worker(self, shard, work, f"p{n}", cancel, alone=len(shards) == 1)

@@ -58,6 +58,13 @@ class Converter(Protocol):
         """Stop anything the converter keeps running (a prestarted LibreOffice); idempotent."""
         ...
 
+    def share_machine(self, busy: bool) -> None:
+        """While the caller is `busy` with work of its own (a build checking its PDF papers while
+        its Word papers are converted), a converter that runs processes side by side runs one
+        fewer: on two cores a second LibreOffice then only competes with the caller, for no
+        gain in time and the memory of a whole LibreOffice. Others ignore it."""
+        return None
+
     def __enter__(self) -> Self:
         return self
 
