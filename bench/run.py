@@ -27,6 +27,7 @@ Run: ``make bench``. Settable by environment variables (or the same options on t
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -408,12 +409,31 @@ def machine() -> dict[str, str]:
 
 def stage_times(meeting: Path, cache: Path | None) -> list[tuple[str, float]]:
     """Seconds per stage of one in-process build (the stages are build()'s progress messages)."""
-    from packbuilder.build import build
-    from packbuilder.convert import CachingConverter, LibreOffice
+    from packbuilder.settings import settings
 
     if cache:  # a rebuild converts the frontsheet again, as it would after an advisor's edit
         generate.set_changed_cell(meeting, f"To agree the assessment (timed {time.time()}).")
     marks: list[tuple[str, float]] = []
+    with contextlib.ExitStack() as stack:
+        # cold: an empty cache folder (no conversions, checks or kept parts); a rebuild: `cache`
+        folder = cache or Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        old = os.environ.get("PACKBUILDER_CACHE")
+        os.environ["PACKBUILDER_CACHE"] = str(folder)
+        settings.cache_clear()
+        stack.callback(settings.cache_clear)
+        if old is None:
+            stack.callback(os.environ.pop, "PACKBUILDER_CACHE", None)
+        else:
+            stack.callback(os.environ.__setitem__, "PACKBUILDER_CACHE", old)
+        return _timed_build(meeting, cache, marks)
+
+
+def _timed_build(
+    meeting: Path, cache: Path | None, marks: list[tuple[str, float]]
+) -> list[tuple[str, float]]:
+    from packbuilder.build import build
+    from packbuilder.convert import CachingConverter, LibreOffice
+
     lo = LibreOffice()
     converter = CachingConverter(lo, cache) if cache else lo
     with tempfile.TemporaryDirectory() as out:

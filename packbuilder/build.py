@@ -26,7 +26,7 @@ from pathlib import Path
 
 from packbuilder import frontsheet
 from packbuilder.assemble import finish_pack, numbered_part, open_part
-from packbuilder.convert import ConversionStats, Converter, open_converter
+from packbuilder.convert import ConversionStats, Converter, open_converter, share_machine
 from packbuilder.html_agenda import write_html_agenda
 from packbuilder.layout import Layout, lay_out
 from packbuilder.lock import lock_path, meeting_lock
@@ -132,11 +132,10 @@ def build(
         # the Word papers are converted while the PDF papers are checked
         prefetch = Prefetch(converter)
         stack.callback(prefetch.close)
-        converter.share_machine(True)  # measured: one LibreOffice beside the checks, not two
         try:
             meeting = load_meeting(folder, prefetch=prefetch.start)
         finally:
-            converter.share_machine(False)
+            share_machine(converter, False)  # the checks are done: both cores for LibreOffice
         specs = plan_packs(meeting)
         papers = paper_pdfs(_papers_of(specs), meeting.folder, converter, work, say, prefetch)
         layouts = [layout_of(spec, papers) for spec in specs]

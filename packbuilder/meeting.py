@@ -78,14 +78,14 @@ def find_workbook(folder: Path) -> Path:
 
 
 def load_meeting(
-    folder: Path, prefetch: Callable[[list[Path]], None] | None = None
+    folder: Path, prefetch: Callable[[list[Path], list[Path]], None] | None = None
 ) -> Meeting:
     """Read and validate a whole meeting folder.
 
     Args:
-        prefetch: called, before the papers are checked, with the Word papers the agenda names
-            (a first look: every name is checked afterwards), so that a build can have them
-            converted while the rest of the meeting is checked.
+        prefetch: called, before the papers are checked, with the Word papers and the PDF
+            papers the agenda names (a first look: every name is checked afterwards), so that a
+            build can have the Word papers converted while the rest of the meeting is checked.
 
     Raises:
         PackError: the one problem found, or an `ErrorList` of every problem found.
@@ -96,7 +96,11 @@ def load_meeting(
     wb = sheets.Workbook(path)
     fields = _meeting_fields(wb, errors)
     if prefetch is not None:
-        prefetch(_word_papers(wb, folder))
+        named = _named_papers(wb, folder)
+        prefetch(
+            [p for p in named if p.suffix.lower() in WORD_SUFFIXES],
+            [p for p in named if p.suffix.lower() == ".pdf"],
+        )
     rows = _agenda(wb, folder, errors)
     _exempt_papers_stay_exempt([r for r in rows if isinstance(r, AgendaItem)], folder, errors)
     errors.raise_if_any()
@@ -372,9 +376,9 @@ def _meeting_date(cell: sheets.Cell) -> dt.date:
     return date
 
 
-def _word_papers(wb: sheets.Workbook, folder: Path) -> list[Path]:
-    """The Word papers the agenda names that are in the folder: a quick first look, whose
-    mistakes are left for the checks to report."""
+def _named_papers(wb: sheets.Workbook, folder: Path) -> list[Path]:
+    """The papers the agenda names that are in the folder: a quick first look, whose mistakes
+    are left for the checks to report."""
     try:
         table = wb.table("Agenda", required=("item", "title", "papers"), aliases=AGENDA_ALIASES)
     except PackError:
@@ -384,7 +388,7 @@ def _word_papers(wb: sheets.Workbook, folder: Path) -> list[Path]:
         try:
             cell = rec.cell("papers")
             for name in re.split(r"[\n;]+", _text(cell, "the papers")):
-                if name.strip() and Path(name.strip()).suffix.lower() in WORD_SUFFIXES:
+                if name.strip():
                     path = safe_path(folder, name.strip(), cell.source)
                     if path.is_file() and path not in found:
                         found.append(path)

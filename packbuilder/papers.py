@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from packbuilder.convert import Converter
+from packbuilder.convert import Converter, share_machine
 from packbuilder.errors import (
     Collector,
     ConversionError,
@@ -26,7 +26,7 @@ from packbuilder.errors import (
     TemplateError,
 )
 from packbuilder.model import Paper, PaperKind
-from packbuilder.pdf import page_count
+from packbuilder.pdf import checked, page_count
 from packbuilder.render import render
 from packbuilder.scratch import scratch_prefix
 from packbuilder.templates import find_template
@@ -97,7 +97,12 @@ class Prefetch:
         self._folder: Path | None = None  # its own scratch folder, never the build's
         self._closed = False
 
-    def start(self, documents: list[Path]) -> None:
+    def start(self, documents: list[Path], pdfs: Sequence[Path] = ()) -> None:
+        """Convert `documents` (Word papers) in a thread. While PDF papers not checked before
+        are among `pdfs`, the build will be parsing their pages meanwhile: the converter is told
+        so (`share_machine`) until the caller says otherwise."""
+        if any(not checked(p) for p in pdfs):
+            share_machine(self.converter, True)
         if documents and self._thread is None and not self._closed:
             self._folder = Path(tempfile.mkdtemp(prefix=scratch_prefix("pre")))
             self._thread = threading.Thread(target=self._run, args=(documents,), daemon=True)

@@ -213,6 +213,11 @@ def paper_facts(path: Path) -> PaperFacts:
     return known
 
 
+def checked(path: Path) -> bool:
+    """Whether this PDF's content passed its checks before (`paper_facts` will not read it)."""
+    return _read_facts(_facts_entry(path)) is not None
+
+
 def check_readable(path: Path, warnings: list[str] | None = None) -> int:
     """The page count of a paper, after checking that every page can be read (`paper_facts`).
 

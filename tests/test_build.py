@@ -294,3 +294,30 @@ def test_a_meeting_that_fails_its_checks_does_not_wait_for_its_word_papers(tmp_p
     release.set()
     assert events[0] == "build failed"
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("with_pdf", [True, False])
+def test_the_converter_is_told_when_the_build_is_busy_checking_pdf_papers(tmp_path, with_pdf):
+    """One LibreOffice fewer only while PDF papers not checked before are being parsed: a
+    meeting of Word papers alone keeps both."""
+    papers = {"report.docx": 2, **({"appendix.pdf": 2} if with_pdf else {})}
+    folder = make_meeting(
+        tmp_path / "2020-03-05-board",
+        items=[{"title": "Report", "papers": list(papers)}],
+        papers=papers,
+    )
+    if with_pdf:  # content of its own: the session's cache may know the factory's usual pages
+        from tests.factory import write_pdf
+
+        write_pdf(folder / "appendix.pdf", 2, label=f"unique to {tmp_path.name}")
+    told: list[bool] = []
+
+    class Recording(FakeConverter):
+        def share_machine(self, busy: bool) -> None:
+            told.append(busy)
+
+    build(folder, tmp_path / "out", converter=Recording())
+    assert told == ([True, False] if with_pdf else [False])
+    told.clear()
+    build(folder, tmp_path / "out2", converter=Recording())  # the PDF is known now
+    assert told == [False]

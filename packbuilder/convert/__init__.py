@@ -31,7 +31,7 @@ from packbuilder.convert.libreoffice import (
 )
 from packbuilder.convert.process import find_soffice
 from packbuilder.convert.profiles import kept_profile
-from packbuilder.convert.protocol import ConversionStats, Converter
+from packbuilder.convert.protocol import ConversionStats, Converter, share_machine
 from packbuilder.convert.sandbox import no_network_prefix
 from packbuilder.convert.warm import WarmLibreOffice
 from packbuilder.errors import ConversionError
@@ -52,6 +52,7 @@ __all__ = [
     "WarmLibreOffice",
     "no_network_prefix",
     "open_converter",
+    "share_machine",
 ]
 
 

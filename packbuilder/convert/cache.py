@@ -33,7 +33,13 @@ import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from packbuilder.convert.protocol import ConversionStats, Converter, check_sources, source_of
+from packbuilder.convert.protocol import (
+    ConversionStats,
+    Converter,
+    check_sources,
+    share_machine,
+    source_of,
+)
 from packbuilder.errors import ConversionError, Source
 from packbuilder.settings import settings
 
@@ -98,7 +104,7 @@ class CachingConverter(Converter):
                 prune(self.directory, self.max_bytes)
 
     def share_machine(self, busy: bool) -> None:
-        self.inner.share_machine(busy)
+        share_machine(self.inner, busy)
 
     def key(self, document: Path, source: Source | None = None) -> str:
         """The cache key of `document`; an unreadable document is an error naming `source`."""

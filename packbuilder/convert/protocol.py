@@ -77,6 +77,14 @@ class Converter(Protocol):
         self.close()
 
 
+def share_machine(converter: Converter, busy: bool) -> None:
+    """`Converter.share_machine`, for any converter: one written without subclassing `Converter`
+    (it is a protocol) may not have it, and then there is nothing to tell."""
+    method = getattr(converter, "share_machine", None)
+    if callable(method):
+        method(busy)
+
+
 def source_of(document: Path, sources: Sequence[Source] | None, index: int) -> Source:
     """What an error about `document`, the `index`th of a batch, names."""
     return sources[index] if sources is not None else Source(document)
