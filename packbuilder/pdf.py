@@ -30,6 +30,7 @@ import json
 import logging
 import os
 import re
+import sys
 import warnings
 import zlib
 from collections.abc import Iterator, Sequence
@@ -171,7 +172,8 @@ def _pdf_string(text: str) -> bytes:
 
 # --- reading papers ------------------------------------------------------------------------------
 
-# Bump when the checks below change: a paper checked by older checks is then checked again.
+# Bump when the checks below change (any change to this module or to `sanitize` also changes the
+# keys, see `_checks_code`): a paper checked by older checks is then checked again.
 CHECKS_VERSION = 2
 
 
@@ -309,9 +311,22 @@ def content_key(path: Path) -> str:
     return _content_key(os.path.abspath(path), (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns))
 
 
+@functools.cache
+def _checks_code() -> str:
+    """The code that checks and cleans papers: what it learnt about a paper (its facts, that it
+    is clean) is kept under keys that change with it, so that a packbuilder that looks for more
+    (a new kind of active content) never trusts what an older one found."""
+    from packbuilder import sanitize as sanitize_module
+
+    h = hashlib.sha256(f"{CHECKS_VERSION}|{pikepdf.__version__}|".encode())
+    for module in (sanitize_module, sys.modules[__name__]):
+        h.update(Path(module.__file__ or "").read_bytes())
+    return h.hexdigest()
+
+
 @functools.lru_cache(maxsize=512)
 def _content_key(path: str, stamp: tuple[int, int, int, int]) -> str:
-    h = hashlib.sha256(f"{CHECKS_VERSION}|{pikepdf.__version__}|".encode())
+    h = hashlib.sha256(f"{_checks_code()}|".encode())
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             h.update(block)

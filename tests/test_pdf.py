@@ -164,3 +164,17 @@ def test_a_papers_bookmarks_lead_to_pages_by_any_kind_of_destination(tmp_path):
         Bookmark("By action", 3),
         Bookmark("Child", 3),
     )
+
+
+def test_what_older_checks_learnt_is_not_trusted_by_newer_code(tmp_path, monkeypatch):
+    # a packbuilder that looks for more active content must clean a paper an older one found
+    # clean: the facts and clean marks are kept under keys that change with the checking code
+    import packbuilder.pdf as pdfmod
+
+    path = write_pdf(tmp_path / "a.pdf", 2, label=f"unique to {tmp_path.name}")
+    assert check_readable(path) == 2
+    assert pdfmod.known_clean(path) and pdfmod.checked(path)
+    pdfmod._content_key.cache_clear()
+    monkeypatch.setattr(pdfmod, "_checks_code", lambda: "a newer sanitize")
+    assert not pdfmod.known_clean(path) and not pdfmod.checked(path)
+    pdfmod._content_key.cache_clear()
