@@ -171,6 +171,15 @@ def _remove_stale_staging(outdir: Path) -> None:
             shutil.rmtree(entry, ignore_errors=True)
 
 
+def _stage(pack: Path, dest: Path) -> None:
+    """A finished pack into the staging folder: linked when the scratch folder is on the same file
+    system (a 4,000-page pack is not copied again), else copied."""
+    try:
+        os.link(pack, dest)
+    except OSError:
+        shutil.copyfile(pack, dest)
+
+
 def publish(meeting: Meeting, packs: Sequence[BuiltPack], outdir: Path) -> list[Path]:
     """Put this build's packs in place in `outdir`; returns the path of each pack, in order.
 
@@ -186,7 +195,7 @@ def publish(meeting: Meeting, packs: Sequence[BuiltPack], outdir: Path) -> list[
         staged: dict[str, Path] = {}
         for pack in new:
             dest = staging / pack.name
-            shutil.copyfile(pack.path, dest)  # type: ignore[arg-type]
+            _stage(pack.path, dest)  # type: ignore[arg-type]
             _fsync(dest)
             staged[pack.name] = dest
         for pack in packs:

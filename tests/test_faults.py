@@ -114,7 +114,12 @@ def test_disk_full_keeps_the_previous_pack(
                 full()
             return real_copy(src, dst, *args, **kwargs)
 
+        def no_link(*_args, **_kwargs):  # type: ignore[no-untyped-def]
+            # the scratch folder on another file system: the pack is copied, not linked
+            raise OSError(errno.EXDEV, os.strerror(errno.EXDEV))
+
         monkeypatch.setattr(publish_module.shutil, "copyfile", copyfile)
+        monkeypatch.setattr(publish_module.os, "link", no_link)
     else:  # a full disk often shows only when the data is flushed
         real_fsync = publish_module._fsync
 
