@@ -37,7 +37,6 @@ from packbuilder.pdf import (
     Stamp,
     content_key,
     destination_name,
-    opens,
     paper_headings,
 )
 from packbuilder.plan import PackSpec
@@ -140,30 +139,63 @@ def numbered_part(spec: PackSpec, layout: Layout, pdfs: dict[Path, Path], work: 
 
     The key is every step of the assembly with each paper's content, the pack's kind (a public
     part is cleaned of attached files) and the code that assembles, so a kept part can never
-    stand for other pages. It is written aside and linked into place, so a killed build never
-    leaves half a part to be reused; a kept part that does not open is assembled again.
+    stand for other pages: a paper written to while it was being assembled (its bytes no longer
+    those of the key) makes a part that serves this build only. A part is written aside and
+    linked into place, so a killed build never leaves half a part; its name carries the hash of
+    its bytes, so a part damaged since is assembled again.
     """
     steps = _steps(spec, layout, pdfs)
-    key = _key(steps, public=not spec.private)
+    contents = {s.pdf: content_key(s.pdf) for s in steps if s.pdf is not None}
+    key = _key(steps, contents, public=not spec.private)
     folder = settings().cache_dir / PARTS
-    entry = folder / key[:2] / f"{key}.pdf"
-    if entry.is_file() and opens(entry, remove=True):
-        with contextlib.suppress(OSError):
-            os.utime(entry)  # used now: the last one `prune` drops
-        return entry
+    kept = _kept(folder / key[:2], key)
+    if kept is not None:
+        return kept
     made = work / f"part-{key}.pdf"
-    assemble_papers(spec, layout, pdfs).save_body(made)
-    kept = store(made, entry)
+    w = assemble_papers(spec, layout, pdfs)
+    # a paper written to while the part was assembled: the part serves this build only
+    unchanged = all(contents.get(path) == k for path, k in w.source_keys)
+    w.save_body(made)
+    if not unchanged:
+        return made
+    entry = folder / key[:2] / f"{key}.{_file_hash(made)}.pdf"
+    stored = store(made, entry)
     bound = settings().cache_max_mb
     with contextlib.suppress(OSError):
         prune(folder, bound * 2**20 if bound else PARTS_MAX_BYTES)
-    return kept
+    return stored
 
 
-def _key(steps: list[_Step], public: bool) -> str:
+def _kept(folder: Path, key: str) -> Path | None:
+    """The kept part of `key`, if there is one whose bytes are still those it was stored with
+    (its name carries their hash: a damaged part is removed, and assembled again)."""
+    for entry in sorted(folder.glob(f"{key}.*.pdf")):
+        try:
+            intact = entry.name.split(".")[1] == _file_hash(entry)
+        except OSError:
+            continue
+        if not intact:
+            with contextlib.suppress(OSError):
+                entry.unlink()
+            continue
+        with contextlib.suppress(OSError):
+            os.utime(entry)  # used now: the last one `prune` drops
+        return entry
+    return None
+
+
+def _file_hash(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()[:32]
+
+
+def _key(steps: list[_Step], contents: dict[Path, str], public: bool) -> str:
     h = hashlib.sha256(f"{_code_version()}|{int(public)}|".encode())
     for step in steps:
-        content = content_key(step.pdf) if step.pdf is not None else ""
+        content = contents[step.pdf] if step.pdf is not None else ""
         h.update(repr((step.kind, step.text, content, step.stamps)).encode() + b"\0")
     return h.hexdigest()
 

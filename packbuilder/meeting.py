@@ -632,7 +632,7 @@ def _paper(path: Path, source: Source, folder: Path) -> Paper:
         title = documents.title_from_filename(path)
         return Paper(path, PaperKind.PDF, title, source, warnings=tuple(found), pages=pages)
     if suffix in WORD_SUFFIXES:
-        missing = _checked_word(path)
+        missing = check_word_paper(path)
         warnings = (
             (
                 f"{path.name}: {missing} image{'s' if missing > 1 else ''} without alternative "
@@ -682,7 +682,7 @@ def images_without_alt_text(path: Path) -> int:
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # compound file: .doc, or any encrypted Office file
 
 
-def _checked_word(path: Path) -> int:
+def check_word_paper(path: Path) -> int:
     """Check a Word paper (`_check_word`) and count its images without alternative text. A paper
     whose content passed is remembered by its content (beside the PDF papers' checks), so that
     a rebuild does not read every Word paper again; a failure is never remembered."""

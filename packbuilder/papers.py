@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from packbuilder.convert import Converter, share_machine
+from packbuilder.convert import Converter, abort_conversions, share_machine
 from packbuilder.errors import (
     Collector,
     ConversionError,
@@ -26,7 +26,7 @@ from packbuilder.errors import (
     TemplateError,
 )
 from packbuilder.model import Paper, PaperKind
-from packbuilder.pdf import checked, page_count
+from packbuilder.pdf import checked, content_key, page_count
 from packbuilder.render import render
 from packbuilder.scratch import scratch_prefix
 from packbuilder.templates import find_template
@@ -82,20 +82,21 @@ class Prefetch:
 
     Loading a meeting parses every page of every PDF appendix, which keeps Python busy while
     LibreOffice, in processes of its own, would sit idle. So a build hands the Word papers the
-    agenda names (`load_meeting`'s `prefetch`) to the converter at once, in a thread, and
-    `paper_pdfs` takes what it converted. A document that failed here is converted again there,
-    so that its error is reported as usual. A build that fails before it needs them does not
-    wait: the thread is a daemon, its LibreOffice dies with the build, and its scratch folder
-    goes with the build's (or with the next build's clean-up).
+    agenda names (`load_meeting`'s `prefetch`) to a thread, which copies each one, checks the
+    copy as loading would (`check_word_paper`: nothing from outside the meeting folder may reach
+    LibreOffice) and converts the copies. `paper_pdfs` takes a conversion only if the paper's
+    content is still the copy's; any other paper, or one that failed here, is converted there, so
+    that its error is reported as usual. A build that fails before it needs them stops the
+    conversion (`abort_conversions`) rather than wait for it.
     """
 
     def __init__(self, converter: Converter) -> None:
         self.converter = converter
         self._thread: threading.Thread | None = None
-        self._converted: dict[Path, Path] = {}
+        self._converted: dict[Path, tuple[Path, str]] = {}
         self._lock = threading.Lock()
         self._folder: Path | None = None  # its own scratch folder, never the build's
-        self._closed = False
+        self._closed = threading.Event()
 
     def start(self, documents: list[Path], pdfs: Sequence[Path] = ()) -> None:
         """Convert `documents` (Word papers) in a thread. While PDF papers not checked before
@@ -103,7 +104,7 @@ class Prefetch:
         so (`share_machine`) until the caller says otherwise."""
         if any(not checked(p) for p in pdfs):
             share_machine(self.converter, True)
-        if documents and self._thread is None and not self._closed:
+        if documents and self._thread is None and not self._closed.is_set():
             self._folder = Path(tempfile.mkdtemp(prefix=scratch_prefix("pre")))
             self._thread = threading.Thread(target=self._run, args=(documents,), daemon=True)
             self._thread.start()
@@ -111,27 +112,60 @@ class Prefetch:
     def _run(self, documents: list[Path]) -> None:
         assert self._folder is not None
         try:
-            pdfs = self.converter.convert(documents, self._folder)
-            self._converted = dict(zip(documents, pdfs, strict=True))
+            copies = self._checked_copies(documents)
+            if copies and not self._closed.is_set():
+                pdfs = self.converter.convert([c for _, c, _ in copies], self._folder / "out")
+                self._converted = {
+                    doc: (pdf, key) for (doc, _, key), pdf in zip(copies, pdfs, strict=True)
+                }
         except Exception:  # noqa: BLE001 - converted again, and reported, by paper_pdfs
             pass
         finally:
             with self._lock:
-                if self._closed:  # the build is over and did not wait
+                if self._closed.is_set():  # the build is over and did not wait
                     shutil.rmtree(self._folder, ignore_errors=True)
 
-    def converted(self) -> dict[Path, Path]:
-        """Each Word paper converted (by its path), once the conversion is done."""
+    def _checked_copies(self, documents: list[Path]) -> list[tuple[Path, Path, str]]:
+        from packbuilder.meeting import check_word_paper
+
+        assert self._folder is not None
+        (self._folder / "in").mkdir()
+        copies = []
+        for i, doc in enumerate(documents):
+            copy = self._folder / "in" / f"{i:04d}{doc.suffix.lower()}"
+            try:
+                shutil.copyfile(doc, copy)
+                check_word_paper(copy)  # the very bytes LibreOffice will be given
+                copies.append((doc, copy, content_key(copy)))
+            except (PackError, OSError):
+                continue  # loading reports it; the build converts nothing of it here
+        return copies
+
+    def converted(self) -> dict[Path, tuple[Path, str]]:
+        """Each Word paper converted (by its path): the PDF and the content key of the copy it
+        was converted from; once the conversion is done."""
         if self._thread is not None:
             self._thread.join()
         return self._converted
 
     def close(self) -> None:
-        """At the end of the build: remove the conversions (now, or when the thread ends)."""
+        """At the end of the build: stop a conversion still running (a failed build), and remove
+        the conversions (now, or when the thread ends)."""
+        self._closed.set()
+        thread = self._thread
+        if thread is not None and thread.is_alive() and abort_conversions(self.converter):
+            thread.join(timeout=60)
         with self._lock:
-            self._closed = True
-            if self._folder is not None and not (self._thread and self._thread.is_alive()):
+            if self._folder is not None and not (thread and thread.is_alive()):
                 shutil.rmtree(self._folder, ignore_errors=True)
+
+
+def _same(path: Path, converted: tuple[Path, str] | None) -> bool:
+    """Whether a paper's content is still that of the copy converted while it was checked."""
+    try:
+        return converted is not None and content_key(path) == converted[1]
+    except OSError:
+        return False
 
 
 def paper_pdfs(
@@ -155,8 +189,8 @@ def paper_pdfs(
     for paper in unique:
         if paper.kind is PaperKind.PDF:
             pdfs[paper.path] = paper.path
-        elif paper.kind is PaperKind.WORD and paper.path in done:
-            pdfs[paper.path] = done[paper.path]
+        elif paper.kind is PaperKind.WORD and _same(paper.path, done.get(paper.path)):
+            pdfs[paper.path] = done[paper.path][0]
         else:
             to_convert[paper.path] = rendered.get(paper.path, paper.path)
     if to_convert:

@@ -207,12 +207,17 @@ def paper_facts(path: Path) -> PaperFacts:
     Raises:
         InputError: naming the paper (and the page) and what to do.
     """
-    entry = _facts_entry(path)
-    known = _read_facts(entry)
-    if known is None:
-        known = _examine(path)
-        _write_facts(entry, known)
-    return known
+    try:
+        with pinned(path) as (key, same, fh):
+            entry = _entry(key)
+            known = _read_facts(entry)
+            if known is None:
+                known = _examine(path, same)
+                if handle_key(fh) == key:  # not written to while it was examined
+                    _write_facts(entry, known)
+            return known
+    except OSError:
+        return _examine(path)  # names what is wrong with it
 
 
 def checked(path: Path) -> bool:
@@ -273,22 +278,26 @@ def known_clean(path: Path, public: bool = True) -> bool:
     content (and, for a `public` pack, no attached files). Known from the checks made when the
     meeting was loaded, or from an earlier cleaning (`remember_clean`); the assembler then need
     not walk its objects again."""
-    entry = _facts_entry(path)
-    if entry is None:
+    try:
+        return clean_by_key(content_key(path), public)
+    except OSError:
         return False
+
+
+def clean_by_key(key: str, public: bool = True) -> bool:
+    """`known_clean`, for content whose key is known (`pinned`)."""
+    entry = _entry(key)
     if any(_clean_marker(entry, p).is_file() for p in {public, True}):
         return True
     facts = _read_facts(entry)
     return facts is not None and not facts.removed
 
 
-def remember_clean(path: Path, public: bool) -> None:
-    """Record that cleaning this PDF for a `public` (or private) pack found nothing to remove (a
-    converted Word document, a frontsheet): the next build copies it without walking it again."""
-    entry = _facts_entry(path)
-    if entry is None:
-        return
-    marker = _clean_marker(entry, public)
+def remember_clean(key: str, public: bool) -> None:
+    """Record that cleaning the content of `key` for a `public` (or private) pack found nothing
+    to remove (a converted Word document, a frontsheet): the next build copies it without
+    walking it again."""
+    marker = _clean_marker(_entry(key), public)
     try:
         marker.parent.mkdir(parents=True, exist_ok=True)
         marker.touch()
@@ -301,6 +310,31 @@ def _clean_marker(entry: Path, public: bool) -> Path:
     return entry.parent.parent.parent / "clean" / entry.parent.name / f"{entry.stem}.{kind}"
 
 
+@contextlib.contextmanager
+def pinned(path: Path) -> Iterator[tuple[str, Path, Any]]:
+    """A file opened once: the hash of its content, a path that names that same open file (on
+    Linux ``/proc/self/fd/N``, so qpdf reads the very bytes that were hashed even if the file is
+    replaced meanwhile; elsewhere the path itself) and the open handle, to hash it again.
+
+    Raises:
+        OSError: the file cannot be read.
+    """
+    with open(path, "rb") as fh:
+        key = handle_key(fh)
+        same = Path(f"/proc/self/fd/{fh.fileno()}")
+        yield key, (same if same.exists() else path), fh
+
+
+def handle_key(fh: Any) -> str:
+    """The content key of an open file, read from its start (see `content_key`)."""
+    fh.seek(0)
+    h = hashlib.sha256(f"{_checks_code()}|".encode())
+    for block in iter(lambda: fh.read(1 << 20), b""):
+        h.update(block)
+    fh.seek(0)
+    return h.hexdigest()
+
+
 def content_key(path: Path) -> str:
     """A hash of a file's bytes (worked out once per process for a file not changed since).
 
@@ -308,7 +342,8 @@ def content_key(path: Path) -> str:
         OSError: the file cannot be read.
     """
     st = os.stat(path)
-    return _content_key(os.path.abspath(path), (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns))
+    stamp = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+    return _content_key(os.path.abspath(path), stamp)
 
 
 @functools.cache
@@ -325,7 +360,7 @@ def _checks_code() -> str:
 
 
 @functools.lru_cache(maxsize=512)
-def _content_key(path: str, stamp: tuple[int, int, int, int]) -> str:
+def _content_key(path: str, stamp: tuple[int, ...]) -> str:
     h = hashlib.sha256(f"{_checks_code()}|".encode())
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
@@ -333,15 +368,18 @@ def _content_key(path: str, stamp: tuple[int, int, int, int]) -> str:
     return h.hexdigest()
 
 
+def _entry(key: str) -> Path:
+    return settings().cache_dir / "checks" / key[:2] / f"{key}.json"
+
+
 def _facts_entry(path: Path) -> Path | None:
     """Where the facts about this paper's content are kept (None if it cannot be read). The hash
     of its bytes is worked out once per process for a file not changed since (same inode, size
     and modification time to the nanosecond)."""
     try:
-        key = content_key(path)
+        return _entry(content_key(path))
     except OSError:
         return None
-    return settings().cache_dir / "checks" / key[:2] / f"{key}.json"
 
 
 def _read_facts(entry: Path | None) -> PaperFacts | None:
@@ -377,12 +415,13 @@ def _removed_warnings(path: Path, removed: list[str]) -> list[str]:
     ]
 
 
-def _examine(path: Path) -> PaperFacts:
+def _examine(path: Path, read_from: Path | None = None) -> PaperFacts:
     """Every check of a paper, uncached (see `paper_facts`): each page's size, its drawing
     instructions parsed by qpdf (a page whose content cannot be decoded would otherwise go into
     the pack blank, or cut short, with nothing to tell the advisor), then what it draws, whether
-    it is tagged and what active content the packs would leave out."""
-    with _opened(path) as pdf:
+    it is tagged and what active content the packs would leave out. `read_from` names the same
+    file (see `pinned`); errors name `path`."""
+    with _opened(path, read_from) as pdf:
         # what opening repaired is not a page's fault, except a page size qpdf had to make up
         bad_boxes = _made_up_boxes(pdf.get_warnings(), path)
         if len(pdf.pages) == 0:
@@ -476,10 +515,11 @@ def _in_object_stream(stream: Stream, number: int) -> bytes:
 
 
 @contextlib.contextmanager
-def _opened(path: Path) -> Iterator[Pdf]:
-    """A paper opened with pikepdf, its failures as one located InputError each."""
+def _opened(path: Path, read_from: Path | None = None) -> Iterator[Pdf]:
+    """A paper opened with pikepdf (from `read_from`, the same file, if given), its failures as
+    one located InputError each."""
     try:
-        with Pdf.open(path) as pdf:
+        with Pdf.open(read_from or path) as pdf:
             yield pdf
     except InputError:
         raise
@@ -629,18 +669,6 @@ def _digest(pdf: Pdf) -> str | None:
 
 
 ENGINE = f"pikepdf {pikepdf.__version__}, qpdf {pikepdf.__libqpdf_version__}"
-
-
-def opens(path: Path, remove: bool = False) -> bool:
-    """Whether a PDF opens; one that does not is deleted if `remove` (a damaged cache entry)."""
-    try:
-        with Pdf.open(path):
-            return True
-    except (pikepdf.PdfError, RuntimeError, OSError, ValueError):
-        if remove:
-            with contextlib.suppress(OSError):
-                path.unlink()
-        return False
 
 
 def page_count(path: Path) -> int:
@@ -1044,7 +1072,9 @@ class PackWriter:
         `save_body` (its pages, stamps, structure and destinations kept as they are)."""
         self.language = language
         self.public = public
-        self._sources: list[Pdf] = []  # pages copied from a source are read from it until saved
+        # pages copied from a source are read from it until saved: each is kept open until then
+        self._sources: list[contextlib.ExitStack] = []
+        self.source_keys: list[tuple[Path, str]] = []  # each source opened, with its content key
         self._part: Dictionary | None = None
         self._destinations: dict[str, int] = {}
         if body is None:
@@ -1093,23 +1123,32 @@ class PackWriter:
         self._destinations[destination_name(name)] = page_index
 
     def _open(self, path: Path, clean: bool = True) -> Pdf:
+        """Open a source, kept open until the pack is written. It is hashed and read through one
+        open handle, so that what is known about its content (clean or not) is about the very
+        bytes copied; `source_keys` records each source's key."""
         try:
-            src = Pdf.open(path)
+            stack = contextlib.ExitStack()
+            key, same, _fh = stack.enter_context(pinned(path))
+            src = Pdf.open(same)
         except pikepdf.PasswordError:
+            stack.close()
             raise InputError(
                 "this PDF needs a password to open; ask its author for a copy without one",
                 Source(path),
             ) from None
         except (pikepdf.PdfError, RuntimeError, OSError, ValueError) as exc:
+            stack.close()
             raise AssemblyError(
                 f"cannot read this PDF ({type(exc).__name__}); re-save it from its source",
                 Source(path),
             ) from None
-        self._sources.append(src)
-        if clean and not known_clean(path, self.public):
+        stack.callback(src.close)
+        self._sources.append(stack)
+        self.source_keys.append((path, key))
+        if clean and not clean_by_key(key, self.public):
             try:
                 if not sanitize(src, public=self.public):
-                    remember_clean(path, self.public)
+                    remember_clean(key, self.public)
             except Exception as exc:  # noqa: BLE001 - never copy from a source not cleaned
                 raise AssemblyError(
                     f"could not check this PDF for scripts and attachments ({type(exc).__name__}); "
@@ -1259,8 +1298,8 @@ class PackWriter:
 
     def close(self) -> None:
         """Let go of the sources (and of a body the pack was gone on from)."""
-        for src in self._sources:
-            src.close()
+        for source in self._sources:
+            source.close()
         self._sources.clear()
 
     def finish(

@@ -682,3 +682,41 @@ def test_a_busy_caller_gets_one_libreoffice_fewer(tmp_path, monkeypatch):
     with pytest.raises(Stop):
         cached.convert(docs, tmp_path / "out2")
     assert asked[-1] == 1
+
+
+def test_abort_stops_a_running_batch_at_once(fake_soffice: Path, tmp_path: Path) -> None:
+    """A build that failed elsewhere stops the conversions it started (`abort`): the batch fails
+    with one line and no LibreOffice is left running, long before the conversion would end."""
+    import threading
+
+    lo = LibreOffice(soffice=str(fake_soffice), timeout=60, processes=1)
+    outcome: list[object] = []
+
+    def convert() -> None:
+        try:
+            outcome.append(lo.convert(docs(tmp_path / "in", "HANG for a while"), tmp_path / "o"))
+        except ConversionError as exc:
+            outcome.append(exc)
+
+    worker = threading.Thread(target=convert)
+    worker.start()
+    deadline = time.monotonic() + 30
+    while not starts(fake_soffice) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert starts(fake_soffice), "the fake LibreOffice never started"
+    assert lo.abort() is True
+    worker.join(20)
+    assert not worker.is_alive(), "the conversion went on after abort"
+    assert isinstance(outcome[0], ConversionError)
+    assert "stopped because the build stopped" in str(outcome[0])
+    pid_file = tmp_path / "fake-state" / "child.pid"
+    if pid_file.exists():  # the hung document's child process was stopped with its group
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                os.kill(int(pid_file.read_text()), 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.1)
+        else:
+            pytest.fail("LibreOffice's child process outlived the abort")

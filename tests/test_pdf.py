@@ -100,7 +100,7 @@ def test_a_paper_that_passed_is_not_checked_again_until_its_content_changes(
     path = write_pdf(tmp_path / "a.pdf", 3, label=f"unique to {tmp_path.name}")
     calls = []
     real = pdfmod._examine
-    monkeypatch.setattr(pdfmod, "_examine", lambda p: calls.append(p) or real(p))
+    monkeypatch.setattr(pdfmod, "_examine", lambda p, *a: calls.append(p) or real(p, *a))
     found: list[str] = []
     assert check_readable(path, found) == 3 and check_readable(path, found) == 3
     assert len(calls) == 1, "the unchanged paper was checked twice"

@@ -31,7 +31,12 @@ from packbuilder.convert.libreoffice import (
 )
 from packbuilder.convert.process import find_soffice
 from packbuilder.convert.profiles import kept_profile
-from packbuilder.convert.protocol import ConversionStats, Converter, share_machine
+from packbuilder.convert.protocol import (
+    ConversionStats,
+    Converter,
+    abort_conversions,
+    share_machine,
+)
 from packbuilder.convert.sandbox import no_network_prefix
 from packbuilder.convert.warm import WarmLibreOffice
 from packbuilder.errors import ConversionError
@@ -50,6 +55,7 @@ __all__ = [
     "find_soffice",
     "kept_profile",
     "WarmLibreOffice",
+    "abort_conversions",
     "no_network_prefix",
     "open_converter",
     "share_machine",

@@ -36,6 +36,7 @@ from pathlib import Path
 from packbuilder.convert.protocol import (
     ConversionStats,
     Converter,
+    abort_conversions,
     check_sources,
     share_machine,
     source_of,
@@ -105,6 +106,9 @@ class CachingConverter(Converter):
 
     def share_machine(self, busy: bool) -> None:
         share_machine(self.inner, busy)
+
+    def abort(self) -> bool:
+        return abort_conversions(self.inner)
 
     def key(self, document: Path, source: Source | None = None) -> str:
         """The cache key of `document`; an unreadable document is an error naming `source`."""

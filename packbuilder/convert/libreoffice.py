@@ -128,11 +128,18 @@ class LibreOffice(Converter):
         self._version: str | None = None
         self._warm: _Warm | None = None
         self._busy = False  # the caller is using a core itself (`share_machine`)
+        self._batches: set[threading.Event] = set()  # the cancel events of running batches
         self._lock = threading.Lock()
         self._converted = 0
 
     def share_machine(self, busy: bool) -> None:
         self._busy = busy
+
+    def abort(self) -> bool:
+        with self._lock:
+            for cancel in self._batches:
+                cancel.set()
+        return True
 
     def prestart(self) -> None:
         """Start LibreOffice now, on a kept profile, so that its start (about 0.7 s) overlaps the
@@ -278,6 +285,19 @@ class LibreOffice(Converter):
         processes = max(1, self.processes - 1) if self._busy else self.processes
         shards = split(jobs, processes if len(jobs) >= PARALLEL_MIN_DOCUMENTS else 1)
         cancel = threading.Event()
+        with self._lock:
+            self._batches.add(cancel)
+        try:
+            self._run_workers(shards, work, cancel)
+        finally:
+            with self._lock:
+                self._batches.discard(cancel)
+        if cancel.is_set():  # a failure has raised by now: this batch was aborted
+            raise ConversionError(
+                "the conversion was stopped because the build stopped; build again"
+            )
+
+    def _run_workers(self, shards: list[list[_Job]], work: Path, cancel: threading.Event) -> None:
         workers = [
             _Worker(self, shard, work, f"p{n}", cancel, alone=len(shards) == 1)
             for n, shard in enumerate(shards)

@@ -58,6 +58,11 @@ class Converter(Protocol):
         """Stop anything the converter keeps running (a prestarted LibreOffice); idempotent."""
         ...
 
+    def abort(self) -> bool:
+        """Stop the conversions running now, so that their batches fail at once (a build that
+        failed elsewhere does not wait for them); True if it can, else nothing happens."""
+        return False
+
     def share_machine(self, busy: bool) -> None:
         """While the caller is `busy` with work of its own (a build checking its PDF papers while
         its Word papers are converted), a converter that runs processes side by side runs one
@@ -75,6 +80,13 @@ class Converter(Protocol):
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def abort_conversions(converter: Converter) -> bool:
+    """Stop the conversions `converter` is running now (their batches fail); whether it could.
+    A converter without `abort` (or whose `abort` says False) is left to finish."""
+    method = getattr(converter, "abort", None)
+    return bool(method()) if callable(method) else False
 
 
 def share_machine(converter: Converter, busy: bool) -> None:

@@ -1,0 +1,184 @@
+"""What a build keeps by content must be about the very bytes it used (found by a review of the
+rebuild caches): a paper changed on disk between two steps, or a damaged cache entry, never puts
+stale, unchecked or active content into a pack."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pikepdf
+import pytest
+from pypdf import PdfReader
+
+import packbuilder.pdf as pdfmod
+from packbuilder import assemble, papers
+from packbuilder.build import build
+from packbuilder.errors import PackError
+from packbuilder.settings import settings
+from tests.factory import make_meeting, write_docx, write_pdf
+from tests.fakes import FakeConverter
+from tests.test_network import linked_image_docx
+
+
+def _text(pack: Path) -> str:
+    return " ".join(" ".join(p.extract_text() or "" for p in PdfReader(pack).pages).split())
+
+
+def test_a_word_paper_that_fails_its_checks_never_reaches_libreoffice(tmp_path):
+    # the prefetch converts copies that passed the Word checks, never the paper as it is
+    folder = make_meeting(
+        tmp_path / "2020-03-05-board",
+        items=[{"title": "Report", "papers": ["report.docx", "appendix.pdf"]}],
+        papers={"appendix.pdf": 2},
+    )
+    linked_image_docx(folder / "report.docx", "file:///etc/hostname")
+    converter = FakeConverter()
+    with pytest.raises(PackError, match="report.docx"):
+        build(folder, tmp_path / "out", converter=converter)
+    assert converter.calls == [], "a paper refused by the checks was handed to LibreOffice"
+
+
+def test_a_word_paper_saved_again_after_its_early_conversion_is_converted_again(tmp_path):
+    folder = make_meeting(
+        tmp_path / "2020-03-05-board",
+        items=[{"title": "Report", "papers": ["report.docx", "appendix.pdf"]}],
+        papers={"report.docx": 2, "appendix.pdf": 2},
+    )
+    converter = FakeConverter()
+    real = converter.convert
+
+    def convert(documents, outdir, *, sources=None):  # type: ignore[no-untyped-def]
+        out = real(documents, outdir, sources=sources)
+        if any(d.name == "0000.docx" for d in documents):  # the early conversion is done
+            write_docx(folder / "report.docx", 5, label="saved again")  # an officer saves it
+        return out
+
+    converter.convert = convert  # type: ignore[method-assign]
+    result = build(folder, tmp_path / "out", converter=converter)
+    given = [d.name for batch in converter.calls for d in batch]
+    assert given[:1] == ["0000.docx"]  # the early conversion, of the copy that was checked
+    assert "report.docx" in given  # converted again, from the paper as it is now
+    text = _text(result.packs[0].path)
+    assert "converted report" in text and "converted 0000" not in text
+
+
+def test_a_paper_changed_while_it_is_examined_leaves_nothing_remembered(tmp_path, monkeypatch):
+    # the key is the hash of the bytes examined: a file replaced mid-check is not remembered
+    # under either content (so a JavaScript version can never inherit a clean copy's "clean")
+    path = write_pdf(tmp_path / "a.pdf", 2, label=f"first {tmp_path.name}")
+    other = write_pdf(tmp_path / "b.pdf", 2, label=f"second {tmp_path.name}")
+    real = pdfmod._examine
+
+    def examine(p, *args):  # type: ignore[no-untyped-def]
+        facts = real(p, *args)
+        path.write_bytes(other.read_bytes())  # written in place while being read
+        return facts
+
+    monkeypatch.setattr(pdfmod, "_examine", examine)
+    original = path.read_bytes()
+    pdfmod.check_readable(path)
+    assert not pdfmod.checked(path)
+    path.write_bytes(original)
+    pdfmod._content_key.cache_clear()
+    assert not pdfmod.checked(path)
+
+
+def test_a_replaced_paper_is_read_as_the_bytes_that_were_hashed(tmp_path, monkeypatch):
+    # a paper replaced (saved under the same name) just after it was hashed: the checks read the
+    # bytes that were hashed, so what is remembered is true of that content
+    path = write_pdf(tmp_path / "a.pdf", 2, label=f"two pages {tmp_path.name}")
+    three = write_pdf(tmp_path / "c.pdf", 3, label=f"three pages {tmp_path.name}")
+    real = pdfmod.handle_key
+    swapped = []
+
+    def key_then_swap(fh):  # type: ignore[no-untyped-def]
+        k = real(fh)
+        if not swapped:
+            swapped.append(True)
+            three.replace(path)  # a new file under the name: the handle still reads the old one
+        return k
+
+    monkeypatch.setattr(pdfmod, "handle_key", key_then_swap)
+    assert pdfmod.check_readable(path) == 2
+
+
+def _meeting(tmp_path: Path) -> Path:
+    return make_meeting(
+        tmp_path / "2020-03-05-board",
+        items=[{"title": "Appendix", "papers": ["appendix.pdf"]}],
+        papers={"appendix.pdf": 3},
+    )
+
+
+def test_a_paper_written_to_during_assembly_makes_no_kept_part(tmp_path, monkeypatch):
+    folder = _meeting(tmp_path)
+    write_pdf(folder / "appendix.pdf", 3, label=f"version one {tmp_path.name}")
+    monkeypatch.setenv("PACKBUILDER_CACHE", str(tmp_path / "cache"))
+    settings.cache_clear()
+    # the key is made from what the paper held then; assembly reads other bytes
+    monkeypatch.setattr(assemble, "content_key", lambda p: "the bytes seen when keyed")
+    result = build(folder, tmp_path / "out", converter=FakeConverter())
+    assert f"version one {tmp_path.name} page 3" in _text(result.packs[0].path)
+    assert not list((tmp_path / "cache" / assemble.PARTS).rglob("*.pdf")), (
+        "a part was kept although its paper was not the one keyed"
+    )
+    monkeypatch.undo()
+    settings.cache_clear()
+
+
+def test_a_damaged_kept_part_is_assembled_again(tmp_path, monkeypatch):
+    folder = _meeting(tmp_path)
+    write_pdf(folder / "appendix.pdf", 3, label=f"intact {tmp_path.name}")
+    monkeypatch.setenv("PACKBUILDER_CACHE", str(tmp_path / "cache"))
+    settings.cache_clear()
+    build(folder, tmp_path / "out", converter=FakeConverter())
+    (kept,) = (tmp_path / "cache" / assemble.PARTS).rglob("*.pdf")
+    data = bytearray(kept.read_bytes())
+    middle = len(data) // 3
+    data[middle : middle + len(data) // 3] = bytes(len(data) // 3)  # same size, zeroed
+    kept.write_bytes(bytes(data))
+    again = build(folder, tmp_path / "clean", converter=FakeConverter())
+    assert f"intact {tmp_path.name} page 3" in _text(again.packs[0].path)
+    with pikepdf.open(again.packs[0].path) as pdf:
+        assert not pdf.get_warnings()
+    assert not kept.exists() or kept.read_bytes() != bytes(data)
+
+
+def test_a_failed_build_stops_its_early_conversions(tmp_path):
+    # with a converter that can abort (LibreOffice), the build does not leave its conversions
+    # running after it has failed and let go of the meeting's lock
+    import threading
+
+    folder = make_meeting(
+        tmp_path / "2020-03-05-board",
+        items=[{"title": "Report", "papers": ["report.docx", "missing.pdf"]}],
+        papers={"report.docx": 2},
+    )
+    stop, started = threading.Event(), threading.Event()
+    events: list[str] = []
+
+    class Abortable(FakeConverter):
+        def convert(self, documents, outdir, *, sources=None):  # type: ignore[no-untyped-def]
+            events.append("conversion started")
+            started.set()
+            stop.wait(30)
+            events.append("conversion ended")
+            return super().convert(documents, outdir, sources=sources)
+
+        def abort(self) -> bool:
+            events.append("aborted")
+            stop.set()
+            return True
+
+    real_start = papers.Prefetch.start
+
+    def start(self, documents, pdfs=()):  # type: ignore[no-untyped-def]
+        real_start(self, documents, pdfs)
+        assert started.wait(10), "the early conversion never started"
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(papers.Prefetch, "start", start)
+        with pytest.raises(PackError, match="missing.pdf"):
+            build(folder, tmp_path / "out", converter=Abortable())
+    events.append("build returned")
+    assert events == ["conversion started", "aborted", "conversion ended", "build returned"]
