@@ -31,6 +31,7 @@ import logging
 import os
 import re
 import sys
+import threading
 import warnings
 import zlib
 from collections.abc import Iterator, Sequence
@@ -256,7 +257,8 @@ def remember(entry: Path | None, value: object) -> None:
         return
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
-        tmp = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
+        # a name of this process and thread alone: two writers never share one
+        tmp = entry.with_name(f".{entry.name}.{os.getpid()}.{threading.get_ident()}.tmp")
         tmp.write_text(json.dumps(value), encoding="utf-8")
         os.replace(tmp, entry)
     except OSError:
