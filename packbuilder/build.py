@@ -306,11 +306,20 @@ def _assemble(
         ready: dict[int, PackWriter] = {}
         if not fronts_job.done():  # nothing else to do meanwhile: read the parts in
             ready = {n: open_part(body, specs[n]) for n, body in zip(which, bodies, strict=True)}
-        fronts = fronts_job.result()
+        try:
+            fronts = fronts_job.result()
+        except BaseException:
+            for unread in ready.values():
+                unread.close()
+            raise
     made = {}
-    for n, body, front in zip(which, bodies, fronts, strict=True):
-        out = work / specs[n].filename(meeting)
-        w = ready.pop(n, None) or open_part(body, specs[n])
-        pages = finish_pack(w, meeting, specs[n], layouts[n], front, out, papers.pdfs)
-        made[n] = (out, pages)
+    try:
+        for n, body, front in zip(which, bodies, fronts, strict=True):
+            out = work / specs[n].filename(meeting)
+            w = ready.pop(n, None) or open_part(body, specs[n])
+            pages = finish_pack(w, meeting, specs[n], layouts[n], front, out, papers.pdfs)
+            made[n] = (out, pages)
+    finally:
+        for unread in ready.values():  # a pack that failed leaves the others' parts unread
+            unread.close()
     return made

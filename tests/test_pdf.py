@@ -12,6 +12,18 @@ from packbuilder.pdf import PackWriter, Stamp, check_readable, page_count
 from tests.factory import write_pdf
 
 
+def _checked_then_packed(path, pages):  # type: ignore[no-untyped-def]
+    """Check a paper, put it in a pack stamped page by page, and read the pack back with pypdf:
+    the page count checked must be the one assembled."""
+    counted = check_readable(path)
+    assert counted == page_count(path) == pages
+    w = PackWriter()
+    w.add_pdf(path, [[Stamp(f"Page {i + 1}", "bottom-centre")] for i in range(counted)])
+    out = path.with_name("pack.pdf")
+    w.finish(out, title="t", subject="s", author="a", bookmarks=[], unnumbered=0)
+    return [page.extract_text() for page in pypdf.PdfReader(out).pages]
+
+
 def test_a_mangled_page_type_is_counted_as_the_assembler_copies_it(tmp_path):
     # found by `make fuzz`: a page whose /Type is mangled was skipped by pypdf and kept by qpdf,
     # which put every later stamp and page reference out by a page. The build now reads papers
@@ -20,13 +32,7 @@ def test_a_mangled_page_type_is_counted_as_the_assembler_copies_it(tmp_path):
     path = write_pdf(tmp_path / "paper.pdf", 2)
     data = re.sub(rb"/Type /Page(?=\s)", b"/Type .Page", path.read_bytes(), count=1)
     path.write_bytes(data)
-    pages = check_readable(path)
-    assert pages == page_count(path) == 2
-    w = PackWriter()
-    w.add_pdf(path, [[Stamp(f"Page {i + 1}", "bottom-centre")] for i in range(pages)])
-    out = tmp_path / "pack.pdf"
-    w.finish(out, title="t", subject="s", author="a", bookmarks=[], unnumbered=0)
-    texts = [page.extract_text() for page in pypdf.PdfReader(out).pages]
+    texts = _checked_then_packed(path, pages=2)
     assert len(texts) == 2
     assert [t.split()[-2:] for t in texts] == [["Page", "1"], ["Page", "2"]]
 
@@ -80,15 +86,9 @@ def test_a_wrong_page_count_in_the_page_tree_is_read_as_the_assembler_reads_it(t
     path = write_pdf(tmp_path / "paper.pdf", 2)
     data = path.read_bytes().replace(b"%PDF", b"$PDF", 1).replace(b"/Count 2", b".Count 2", 1)
     path.write_bytes(data.replace(b"/Font <<\n/F1", b"/Font <<>\n/F1", 1))
-    pages = check_readable(path)
-    assert pages == page_count(path) == 2
-    w = PackWriter()
-    w.add_pdf(path, [[Stamp(f"Page {i + 1}", "bottom-centre")] for i in range(pages)])
-    out = tmp_path / "pack.pdf"
-    w.finish(out, title="t", subject="s", author="a", bookmarks=[], unnumbered=0)
-    texts = [page.extract_text() for page in pypdf.PdfReader(out).pages]
-    assert ["paper page 1" in t and "Page 1" in t for t in texts][0]
-    assert len(texts) == 2 and "Page 2" in texts[1]
+    texts = _checked_then_packed(path, pages=2)
+    assert len(texts) == 2
+    assert "paper page 1" in texts[0] and "Page 1" in texts[0] and "Page 2" in texts[1]
 
 
 def test_a_paper_that_passed_is_not_checked_again_until_its_content_changes(
