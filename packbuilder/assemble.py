@@ -22,10 +22,12 @@ import functools
 import hashlib
 import os
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from packbuilder.convert.cache import prune, store
+from packbuilder.digests import file_digest
 from packbuilder.frontsheet import SCHEDULE_12A
 from packbuilder.layout import Layout
 from packbuilder.model import AgendaItem, Meeting
@@ -130,6 +132,7 @@ def assemble_papers(spec: PackSpec, layout: Layout, pdfs: dict[Path, Path]) -> P
 
 PARTS = "parts"  # the folder of kept numbered parts, in the cache folder
 PARTS_MAX_BYTES = 1 << 30  # kept numbered parts, at most, unless PACKBUILDER_CACHE_MAX_MB says
+TOUCHED = 600  # seconds: a part used again within this of its last use keeps its time
 
 
 def numbered_part(spec: PackSpec, layout: Layout, pdfs: dict[Path, Path], work: Path) -> Path:
@@ -179,17 +182,16 @@ def _kept(folder: Path, key: str) -> Path | None:
                 entry.unlink()
             continue
         with contextlib.suppress(OSError):
-            os.utime(entry)  # used now: the last one `prune` drops
+            # used now: the last one `prune` drops; not touched again for a while, since a touch
+            # makes the next build hash the part again (`digests`)
+            if time.time() - entry.stat().st_mtime > TOUCHED:
+                os.utime(entry)
         return entry
     return None
 
 
 def _file_hash(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()[:32]
+    return file_digest(path)[:32]
 
 
 def _key(steps: list[_Step], contents: dict[Path, str], public: bool) -> str:

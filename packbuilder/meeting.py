@@ -23,6 +23,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from packbuilder import agenda, documents, sheets
+from packbuilder.digests import file_digest
 from packbuilder.errors import Collector, InputError, MissingPaperError, PackError, Source
 from packbuilder.external import check_external
 from packbuilder.model import (
@@ -176,7 +177,7 @@ def _identities(paper: Paper, folder: Path) -> set[tuple[object, ...]]:
     try:
         st = path.stat()
         ids.add(("inode", st.st_dev, st.st_ino))
-        ids.add(("bytes", _file_digest(path)))
+        ids.add(("bytes", file_digest(path)))
     except OSError:
         return ids
     suffix = path.suffix.lower()
@@ -215,14 +216,6 @@ def _content(value: object) -> object:
     if isinstance(value, dict):
         return {str(k): _content(v) for k, v in value.items()}
     return repr(value)
-
-
-def _file_digest(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(1 << 20):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def read_date_and_rule(folder: Path) -> tuple[dt.date, str]:

@@ -42,6 +42,7 @@ from typing import Any
 import pikepdf
 from pikepdf import Array, Dictionary, Name, Pdf, Stream, String
 
+from packbuilder.digests import file_digest, handle_digest
 from packbuilder.errors import AssemblyError, InputError, Source
 from packbuilder.sanitize import ATTACHED, sanitize
 from packbuilder.settings import settings
@@ -329,23 +330,17 @@ def pinned(path: Path) -> Iterator[tuple[str, Path, Any]]:
 
 def handle_key(fh: Any) -> str:
     """The content key of an open file, read from its start (see `content_key`)."""
-    fh.seek(0)
-    h = hashlib.sha256(f"{_checks_code()}|".encode())
-    for block in iter(lambda: fh.read(1 << 20), b""):
-        h.update(block)
-    fh.seek(0)
-    return h.hexdigest()
+    return _keyed(handle_digest(fh))
 
 
 def content_key(path: Path) -> str:
-    """A hash of a file's bytes (worked out once per process for a file not changed since).
+    """A hash of a file's bytes and of the code that checks papers (the hash of the bytes is
+    worked out once for as long as the file is not written to: `digests`).
 
     Raises:
         OSError: the file cannot be read.
     """
-    st = os.stat(path)
-    stamp = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
-    return _content_key(os.path.abspath(path), stamp)
+    return _keyed(file_digest(path))
 
 
 @functools.cache
@@ -361,13 +356,8 @@ def _checks_code() -> str:
     return h.hexdigest()
 
 
-@functools.lru_cache(maxsize=512)
-def _content_key(path: str, stamp: tuple[int, ...]) -> str:
-    h = hashlib.sha256(f"{_checks_code()}|".encode())
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+def _keyed(digest: str) -> str:
+    return hashlib.sha256(f"{_checks_code()}|{digest}".encode()).hexdigest()
 
 
 def _entry(key: str) -> Path:
@@ -375,9 +365,7 @@ def _entry(key: str) -> Path:
 
 
 def _facts_entry(path: Path) -> Path | None:
-    """Where the facts about this paper's content are kept (None if it cannot be read). The hash
-    of its bytes is worked out once per process for a file not changed since (same inode, size
-    and modification time to the nanosecond)."""
+    """Where the facts about this paper's content are kept (None if it cannot be read)."""
     try:
         return _entry(content_key(path))
     except OSError:

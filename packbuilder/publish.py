@@ -24,7 +24,6 @@ import contextlib
 import dataclasses
 import datetime as dt
 import errno
-import hashlib
 import json
 import os
 import shutil
@@ -34,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from packbuilder.digests import file_digest
 from packbuilder.errors import PublishError, Source
 from packbuilder.model import Meeting
 from packbuilder.scratch import process_alive
@@ -74,11 +74,8 @@ def manifest_path(outdir: Path, meeting: str) -> Path:
 
 
 def file_hash(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+    """The sha256 of a file's bytes (remembered while the file is not written to: `digests`)."""
+    return file_digest(path)
 
 
 def input_hash(meeting: Meeting) -> dict[str, str]:

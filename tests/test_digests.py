@@ -1,0 +1,97 @@
+"""The digests of files, remembered for as long as a file is not written to (`digests`)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+
+import pytest
+
+from packbuilder import digests
+
+
+@pytest.fixture
+def settled(monkeypatch):  # type: ignore[no-untyped-def]
+    """Every file counts as long left alone (a test cannot wait seconds for each file)."""
+    monkeypatch.setattr(digests, "SETTLED_NS", -(10**12))
+    monkeypatch.setattr(digests, "_known", {})
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _entry(path):  # type: ignore[no-untyped-def]
+    return digests._entry(digests.stamp(path.stat()))
+
+
+def test_the_digest_is_the_sha256_of_the_bytes(tmp_path):
+    path = tmp_path / "a.pdf"
+    path.write_bytes(b"%PDF-1.7 one" * 100_000)
+    assert digests.file_digest(path) == _sha(path.read_bytes())
+    with path.open("rb") as fh:
+        fh.read(10)
+        assert digests.handle_digest(fh) == _sha(path.read_bytes())
+        assert fh.tell() == 0
+
+
+def test_a_file_just_written_is_not_remembered(tmp_path):
+    # a write within the same tick of the file system's clock would not change its stamp
+    path = tmp_path / "a.pdf"
+    path.write_bytes(b"fresh")
+    digests.file_digest(path)
+    assert not _entry(path).exists()
+    assert digests.stamp(path.stat()) not in digests._known
+
+
+def test_a_settled_file_is_remembered_in_the_cache_folder_for_the_next_process(tmp_path, settled):
+    path = tmp_path / "a.pdf"
+    path.write_bytes(b"settled")
+    assert digests.file_digest(path) == _sha(b"settled")
+    assert _entry(path).read_text() == _sha(b"settled")
+    # what a new process (a rebuild from the command line) finds: the entry, without reading
+    digests._known.clear()
+    _entry(path).write_text("f" * 64)
+    assert digests.file_digest(path) == "f" * 64
+
+
+def test_a_write_in_place_is_seen_even_with_size_and_time_put_back(tmp_path, settled):
+    path = tmp_path / "a.pdf"
+    path.write_bytes(b"version one")
+    before = path.stat()
+    assert digests.file_digest(path) == _sha(b"version one")
+    with path.open("r+b") as fh:  # same size, same inode
+        fh.write(b"VERSION ONE")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # the modification time put back
+    assert path.stat().st_mtime_ns == before.st_mtime_ns
+    assert digests.file_digest(path) == _sha(b"VERSION ONE")
+
+
+def test_a_replaced_file_is_hashed_again(tmp_path, settled):
+    path, other = tmp_path / "a.pdf", tmp_path / "b.pdf"
+    path.write_bytes(b"first")
+    other.write_bytes(b"other")
+    assert digests.file_digest(path) == _sha(b"first")
+    other.replace(path)
+    assert digests.file_digest(path) == _sha(b"other")
+
+
+def test_a_damaged_entry_is_not_believed(tmp_path, settled):
+    path = tmp_path / "a.pdf"
+    path.write_bytes(b"content")
+    digests.file_digest(path)
+    digests._known.clear()
+    _entry(path).write_text("not a digest")
+    assert digests.file_digest(path) == _sha(b"content")
+
+
+def test_a_cache_that_cannot_be_written_is_only_slower(tmp_path, settled, monkeypatch):
+    blocker = tmp_path / "cache"
+    blocker.write_text("a file where the cache folder should be")
+    monkeypatch.setenv("PACKBUILDER_CACHE", str(blocker))
+    from packbuilder.settings import settings
+
+    settings.cache_clear()
+    path = tmp_path / "a.pdf"
+    path.write_bytes(b"content")
+    assert digests.file_digest(path) == _sha(b"content")
