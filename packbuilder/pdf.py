@@ -30,6 +30,7 @@ import json
 import logging
 import os
 import re
+import shutil
 import sys
 import threading
 import warnings
@@ -1067,6 +1068,8 @@ class PackWriter:
         self.source_keys: list[tuple[Path, str]] = []  # each source opened, with its content key
         self._part: Dictionary | None = None
         self._destinations: dict[str, int] = {}
+        self._base: Path | None = None
+        self._base_size = 0
         if body is None:
             self.pdf = Pdf.new()
             self.structure = StructureMerger(self.pdf, language)
@@ -1074,6 +1077,9 @@ class PackWriter:
             fonts: dict[str, pikepdf.Object] = {}
         else:
             self.pdf = self._open(body, clean=False)  # written by packbuilder, cleaned then
+            # the part's bytes become the pack's, with what finishing adds appended (`finish`)
+            self._base = Path(self.pdf.filename)  # the open part itself (see `pinned`)
+            self._base_size = int(self.pdf.trailer.Size)
             self.structure = StructureMerger.resume(self.pdf, language)
             self._body_conforms = bool(self.pdf.docinfo.get(_BODY_CONFORMS, False))
             fonts = _stamp_fonts(self.pdf)
@@ -1282,7 +1288,7 @@ class PackWriter:
         self.structure.finish(resumable=True)
         self.pdf.docinfo[_BODY_CONFORMS] = self.conforms
         try:
-            self.pdf.save(out, deterministic_id=True)
+            _save(self.pdf, out)  # as a pack is written: its bytes become the pack's
         finally:
             self.close()
 
@@ -1335,16 +1341,112 @@ class PackWriter:
         pdf.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
         pdf.Root.PageMode = Name.UseOutlines
         try:
-            # no random /ID: an unchanged pack rebuilt is the same file, byte for byte
-            # the papers' streams are written as they are, not decoded and packed again
-            pdf.save(
-                out,
-                object_stream_mode=pikepdf.ObjectStreamMode.generate,
-                stream_decode_level=pikepdf.StreamDecodeLevel.none,
-                deterministic_id=True,
-            )
+            if self._base is not None and self.structure.appended_only:
+                _write_update(pdf, self._base, self._base_size, self._touched(), out)
+            else:
+                _save(pdf, out)
         finally:
             self.close()
+
+    def _touched(self) -> list[pikepdf.Object]:
+        """The objects of the saved part that finishing a pack changes: the catalog, the document
+        information, the page tree's root (the frontsheet goes in front), and of the structure
+        tree its root, its /Document and its parent tree's root (`StructureMerger.finish` adds
+        the frontsheet's keys as a new leaf). Everything else finishing adds is new."""
+        pdf = self.pdf
+        tree = pdf.Root.StructTreeRoot
+        touched = [pdf.Root, pdf.Root.Pages, tree, self.structure.document, tree.ParentTree]
+        info = pdf.trailer.get("/Info")
+        if info is not None:
+            touched.append(info)
+        return [o for o in touched if o.is_indirect and o.objgen[0] < self._base_size]
+
+
+def _save(pdf: Pdf, out: Path) -> None:
+    """Write a whole pack (or numbered part): no random /ID, so that an unchanged pack rebuilt
+    is the same file byte for byte; the papers' streams written as they are, not decoded and
+    packed again; small objects packed into compressed object streams."""
+    pdf.save(
+        out,
+        object_stream_mode=pikepdf.ObjectStreamMode.generate,
+        stream_decode_level=pikepdf.StreamDecodeLevel.none,
+        deterministic_id=True,
+    )
+
+
+def _write_update(
+    pdf: Pdf, base: Path, base_size: int, touched: Sequence[pikepdf.Object], out: Path
+) -> None:
+    """Write `out` as the bytes of `base` (the saved numbered part `pdf` was opened from) with
+    an incremental update appended (ISO 32000-1, 7.5.6): the objects finishing added (numbered
+    from `base_size` on) and the few it changed (`touched`), then a cross-reference stream that
+    points back to the part's. Writing a pack then costs what its frontsheet, outline and
+    metadata weigh, not what its 4,000 pages do."""
+    with base.open("rb") as fh:
+        fh.seek(max(0, os.fstat(fh.fileno()).st_size - 1024))
+        tail = fh.read()
+    found = re.search(rb"startxref\s+(\d+)\s+%%EOF\s*$", tail)
+    if found is None:
+        raise AssemblyError(
+            "a kept part of the pack is damaged; delete the cache folder and build again",
+            Source(base),
+        )
+    prev = int(found.group(1))
+    objects = list(touched)
+    number = base_size
+    while (obj := pdf.get_object((number, 0))) is not None:
+        objects.append(obj)
+        number += 1
+    shutil.copyfile(base, out)
+    with out.open("r+b") as fh:
+        start = fh.seek(0, os.SEEK_END)
+        update = bytearray(b"\n")
+        offsets: dict[int, tuple[int, int]] = {}
+        for obj in objects:
+            num, gen = obj.objgen
+            offsets[num] = (start + len(update), gen)
+            update += b"%d %d obj\n" % (num, gen)
+            if isinstance(obj, Stream):
+                raw = obj.read_raw_bytes()
+                obj.stream_dict.Length = len(raw)
+                update += obj.stream_dict.unparse(resolved=True) + b"\nstream\n" + raw
+                update += b"\nendstream\nendobj\n"
+            else:
+                update += obj.unparse(resolved=True) + b"\nendobj\n"
+        xref = max(number, base_size)
+        offsets[xref] = (start + len(update), 0)
+        width = max(4, (start + len(update)).bit_length() // 8 + 1)
+        rows = sorted(offsets.items())
+        index: list[int] = []
+        for num, _ in rows:
+            if index and index[-2] + index[-1] == num:
+                index[-1] += 1
+            else:
+                index += [num, 1]
+        data = zlib.compress(
+            b"".join(
+                b"\x01" + off.to_bytes(width, "big") + gen.to_bytes(2, "big")
+                for _, (off, gen) in rows
+            )
+        )
+        first_id = pdf.trailer.ID[0] if "/ID" in pdf.trailer else String(hashlib.md5(tail).digest())
+        trailer = Dictionary(
+            Type=Name.XRef,
+            Size=xref + 1,
+            Index=Array(index),
+            W=Array([1, width, 2]),
+            Root=pdf.Root,
+            Prev=prev,
+            ID=Array([first_id, String(hashlib.md5(bytes(update)).digest())]),
+            Filter=Name.FlateDecode,
+            Length=len(data),
+        )
+        info = pdf.trailer.get("/Info")
+        if info is not None:
+            trailer.Info = info
+        update += b"%d 0 obj\n" % xref + trailer.unparse() + b"\nstream\n" + data
+        update += b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % offsets[xref][0]
+        fh.write(update)
 
 
 # Set in the document information of a saved numbered part: whether it may claim PDF/UA.

@@ -305,6 +305,8 @@ class StructureMerger:
         self._classes = _Names()
         self._ids: dict[bytes, pikepdf.Object] = {}
         self._sources = 0
+        # whether `finish` changed nothing of a resumed tree in place but its root and /Document
+        self.appended_only = True
 
     @classmethod
     def resume(cls, pdf: Pdf, language: str) -> StructureMerger:
@@ -331,6 +333,7 @@ class StructureMerger:
             else {}
         )
         merger._sources = int(merger.root.get(_SOURCES, 0))
+        merger.appended_only = True
         merger.document.Lang = String(language)
         return merger
 
@@ -469,9 +472,13 @@ class StructureMerger:
         """Write the merged tree into the pack's catalog; a `resumable` tree (a pack's numbered
         part, kept to be reused) also notes what `resume` needs."""
         pdf = self.pdf
-        tree = self._kept if self._kept is not None else NumberTree.new(pdf)
-        for key in sorted(self.parents):
-            tree[key] = self.parents[key]
+        if self._kept is not None and _append_numbers(pdf, self._kept.obj, self.parents):
+            tree = self._kept
+        else:
+            tree = self._kept if self._kept is not None else NumberTree.new(pdf)
+            for key in sorted(self.parents):
+                tree[key] = self.parents[key]
+            self.appended_only = self._kept is None or not self.parents
         self.root.ParentTree = tree.obj if tree.obj.is_indirect else pdf.make_indirect(tree.obj)
         self.root.ParentTreeNextKey = self.next_key
         if self._roles.merged:
@@ -489,6 +496,38 @@ class StructureMerger:
             del self.root[_SOURCES]
         pdf.Root.StructTreeRoot = self.root
         pdf.Root.MarkInfo = Dictionary(Marked=True)
+
+
+def _append_numbers(pdf: Pdf, root: pikepdf.Object, items: dict[int, pikepdf.Object]) -> bool:
+    """Add `items` to the number tree at `root` as one new leaf (or at the end of a tree with no
+    leaves), if every key comes after the tree's: no node of the tree but its root changes, so
+    a pack gone on from a saved part rewrites nothing of that part's tree but its root (see
+    `PackWriter`). Returns False, adding nothing, when the keys do not come after."""
+    if not items:
+        return True
+    keys = sorted(items)
+    node, last = root, None
+    while isinstance(node, Dictionary) and isinstance(node.get("/Kids"), Array) and node.Kids:
+        limits = node.Kids[-1].get("/Limits")
+        if isinstance(limits, Array) and len(limits) == 2:
+            last = int(limits[1])
+            break
+        node = node.Kids[-1]
+    else:
+        nums = node.get("/Nums") if isinstance(node, Dictionary) else None
+        if isinstance(nums, Array) and len(nums) >= 2:
+            last = int(nums[len(nums) - 2])
+    if last is not None and keys[0] <= last:
+        return False
+    pairs: list[object] = []
+    for key in keys:
+        pairs += [key, items[key]]
+    if isinstance(root.get("/Kids"), Array):
+        leaf = pdf.make_indirect(Dictionary(Limits=Array([keys[0], keys[-1]]), Nums=Array(pairs)))
+        root.Kids.append(leaf)
+    else:
+        root.Nums = Array([*root.get("/Nums", Array()), *pairs])
+    return True
 
 
 def _rename(
