@@ -1392,21 +1392,31 @@ def _write_update(
             Source(base),
         )
     prev = int(found.group(1))
-    objects = list(touched)
-    number = base_size
-    while (obj := pdf.get_object((number, 0))) is not None:
-        objects.append(obj)
+    objects: list[tuple[int, int, Any]] = [(*o.objgen, o) for o in touched]
+    # new objects are numbered on from the part's; pikepdf hands an indirect number, boolean or
+    # null back as a plain Python value, and an undefined object reads as null (as a null one
+    # does): the numbers are tried until a run of them holds nothing
+    number, empty = base_size, 0
+    while empty < 64:
+        obj = pdf.get_object((number, 0))
+        if obj is None:
+            empty += 1
+        else:
+            objects.append((number, 0, obj))
+            empty = 0
         number += 1
+    number -= empty
     shutil.copyfile(base, out)
     with out.open("r+b") as fh:
         start = fh.seek(0, os.SEEK_END)
         update = bytearray(b"\n")
         offsets: dict[int, tuple[int, int]] = {}
-        for obj in objects:
-            num, gen = obj.objgen
+        for num, gen, obj in objects:
             offsets[num] = (start + len(update), gen)
             update += b"%d %d obj\n" % (num, gen)
-            if isinstance(obj, Stream):
+            if not isinstance(obj, pikepdf.Object):  # a number or a boolean
+                update += Array([obj]).unparse()[1:-1].strip() + b"\nendobj\n"
+            elif isinstance(obj, Stream):
                 raw = obj.read_raw_bytes()
                 obj.stream_dict.Length = len(raw)
                 update += obj.stream_dict.unparse(resolved=True) + b"\nstream\n" + raw

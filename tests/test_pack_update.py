@@ -76,6 +76,7 @@ def _read(path: Path) -> tuple[object, ...]:
     r = PdfReader(path, strict=True)
     return (
         [p.extract_text() for p in r.pages],
+        [(p.rotation, [float(v) for v in p.mediabox]) for p in r.pages],
         r.page_labels,
         [(o.title, r.get_destination_page_number(o)) for o in r.outline if not isinstance(o, list)],
         sorted(r.named_destinations),
@@ -108,6 +109,12 @@ def test_the_appended_update_holds_every_change_and_reads_as_a_whole_pack(
 ):
     part = _part(tmp_path, PAPERS[papers](tmp_path), private)
     front = write_tagged_pdf(tmp_path / "front.pdf", front_pages, label="Frontsheet")
+    with pikepdf.open(front, allow_overwriting_input=True) as pdf:
+        # objects that are plain numbers (LibreOffice writes stream lengths so): pikepdf hands
+        # them back as Python values, and the update must still carry them
+        pdf.pages[0].obj.Rotate = pdf.make_indirect(90)
+        pdf.pages[0].obj.MediaBox = pikepdf.Array([0, 0, pdf.make_indirect(500), 700])
+        pdf.save(front)
     real = pdfmod._write_update
     seen: list[set[tuple[int, int]]] = []
 
