@@ -217,11 +217,12 @@ def _shifted(marks: tuple[Bookmark, ...], by: int) -> tuple[Bookmark, ...]:
     return tuple(Bookmark(m.title, m.page_index + by, _shifted(m.children, by)) for m in marks)
 
 
-def open_part(body: Path, spec: PackSpec) -> PackWriter:
+def open_part(body: Path, spec: PackSpec, out: Path | None = None) -> PackWriter:
     """A pack going on from its numbered part (`numbered_part`), read in and ready for its
     frontsheet (reading a 4,000-page part in takes a few tenths of a second, which a build can
-    spend while its frontsheets are converted)."""
-    return PackWriter(public=not spec.private, body=body)
+    spend while its frontsheets are converted); given `out`, where the pack will be written, the
+    part's bytes are copied there meanwhile."""
+    return PackWriter(public=not spec.private, body=body, out=out)
 
 
 def finish_pack(

@@ -305,7 +305,10 @@ def _assemble(
             bodies.append(numbered_part(spec, layout, papers.pdfs, work))
         ready: dict[int, PackWriter] = {}
         if not fronts_job.done():  # nothing else to do meanwhile: read the parts in
-            ready = {n: open_part(body, specs[n]) for n, body in zip(which, bodies, strict=True)}
+            ready = {
+                n: open_part(body, specs[n], work / specs[n].filename(meeting))
+                for n, body in zip(which, bodies, strict=True)
+            }
         try:
             fronts = fronts_job.result()
         except BaseException:
@@ -316,7 +319,7 @@ def _assemble(
     try:
         for n, body, front in zip(which, bodies, fronts, strict=True):
             out = work / specs[n].filename(meeting)
-            w = ready.pop(n, None) or open_part(body, specs[n])
+            w = ready.pop(n, None) or open_part(body, specs[n], out)
             pages = finish_pack(w, meeting, specs[n], layouts[n], front, out, papers.pdfs)
             made[n] = (out, pages)
     finally:

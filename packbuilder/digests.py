@@ -74,6 +74,14 @@ def handle_digest(fh: BinaryIO) -> str:
     return digest
 
 
+def written(path: Path, digest: str) -> None:
+    """Remember the digest of a file this build has just published (`publish`), without
+    waiting for it to settle: nothing else writes to a pack while the meeting's lock is held,
+    and the next build, which checks the published pack is as it was, then need not read it."""
+    with contextlib.suppress(OSError):
+        _remember(stamp(path.stat()), digest)
+
+
 def _settled(st: tuple[int, ...], now_ns: int) -> bool:
     """Whether a file of stamp `st`, read at `now_ns`, had been left alone long enough that a
     later write must change its stamp."""

@@ -1057,10 +1057,17 @@ class PackWriter:
     """
 
     def __init__(
-        self, language: str = "en-GB", *, public: bool = True, body: Path | None = None
+        self,
+        language: str = "en-GB",
+        *,
+        public: bool = True,
+        body: Path | None = None,
+        out: Path | None = None,
     ) -> None:
         """A new pack; or, given `body`, one that goes on from a numbered part written by
-        `save_body` (its pages, stamps, structure and destinations kept as they are)."""
+        `save_body` (its pages, stamps, structure and destinations kept as they are). Given
+        `out` too, where the pack will be written: the part's bytes, which begin the pack, are
+        copied there at once, in the background (the kernel copies; Python goes on)."""
         self.language = language
         self.public = public
         # pages copied from a source are read from it until saved: each is kept open until then
@@ -1070,6 +1077,7 @@ class PackWriter:
         self._destinations: dict[str, int] = {}
         self._base: Path | None = None
         self._base_size = 0
+        self._copy: _Copy | None = None
         if body is None:
             self.pdf = Pdf.new()
             self.structure = StructureMerger(self.pdf, language)
@@ -1080,6 +1088,8 @@ class PackWriter:
             # the part's bytes become the pack's, with what finishing adds appended (`finish`)
             self._base = Path(self.pdf.filename)  # the open part itself (see `pinned`)
             self._base_size = int(self.pdf.trailer.Size)
+            if out is not None:
+                self._copy = _Copy(self._base, out)
             self.structure = StructureMerger.resume(self.pdf, language)
             self._body_conforms = bool(self.pdf.docinfo.get(_BODY_CONFORMS, False))
             fonts = _stamp_fonts(self.pdf)
@@ -1294,6 +1304,8 @@ class PackWriter:
 
     def close(self) -> None:
         """Let go of the sources (and of a body the pack was gone on from)."""
+        if self._copy is not None:
+            self._copy.made(None)  # the copy reads the body: done before it is let go
         for source in self._sources:
             source.close()
         self._sources.clear()
@@ -1342,6 +1354,9 @@ class PackWriter:
         pdf.Root.PageMode = Name.UseOutlines
         try:
             if self._base is not None and self.structure.appended_only:
+                copied = self._copy is not None and self._copy.made(out)
+                if not copied:
+                    shutil.copyfile(self._base, out)
                 _write_update(pdf, self._base, self._base_size, self._touched(), out)
             else:
                 _save(pdf, out)
@@ -1362,6 +1377,27 @@ class PackWriter:
         return [o for o in touched if o.is_indirect and o.objgen[0] < self._base_size]
 
 
+class _Copy(threading.Thread):
+    """A file copied in the background (by the kernel: the thread holds no lock Python needs)."""
+
+    def __init__(self, source: Path, target: Path) -> None:
+        super().__init__(daemon=True)
+        self.source, self.target = source, target
+        self.failed = False
+        self.start()
+
+    def run(self) -> None:
+        try:
+            shutil.copyfile(self.source, self.target)
+        except OSError:
+            self.failed = True  # copied again when the pack is written, and the error told then
+
+    def made(self, target: Path | None) -> bool:
+        """Wait for the copy; whether it made `target`."""
+        self.join()
+        return not self.failed and target == self.target
+
+
 def _save(pdf: Pdf, out: Path) -> None:
     """Write a whole pack (or numbered part): no random /ID, so that an unchanged pack rebuilt
     is the same file byte for byte; the papers' streams written as they are, not decoded and
@@ -1377,8 +1413,8 @@ def _save(pdf: Pdf, out: Path) -> None:
 def _write_update(
     pdf: Pdf, base: Path, base_size: int, touched: Sequence[pikepdf.Object], out: Path
 ) -> None:
-    """Write `out` as the bytes of `base` (the saved numbered part `pdf` was opened from) with
-    an incremental update appended (ISO 32000-1, 7.5.6): the objects finishing added (numbered
+    """Append to `out`, a copy of the bytes of `base` (the saved numbered part `pdf` was opened
+    from), an incremental update (ISO 32000-1, 7.5.6): the objects finishing added (numbered
     from `base_size` on) and the few it changed (`touched`), then a cross-reference stream that
     points back to the part's. Writing a pack then costs what its frontsheet, outline and
     metadata weigh, not what its 4,000 pages do."""
@@ -1406,7 +1442,6 @@ def _write_update(
             empty = 0
         number += 1
     number -= empty
-    shutil.copyfile(base, out)
     with out.open("r+b") as fh:
         start = fh.seek(0, os.SEEK_END)
         update = bytearray(b"\n")

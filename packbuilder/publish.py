@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from packbuilder.digests import file_digest
+from packbuilder.digests import file_digest, written
 from packbuilder.errors import PublishError, Source
 from packbuilder.model import Meeting
 from packbuilder.scratch import process_alive
@@ -212,6 +212,9 @@ def publish(meeting: Meeting, packs: Sequence[BuiltPack], outdir: Path) -> list[
         _fsync(tmp)
         for move in moves:
             move.apply(outdir)
+        for pack in new:
+            sha = record["packs"][pack.name]["current"]["sha256"]
+            written(outdir / pack.folder / pack.name, sha)
         os.replace(tmp, manifest_path(outdir, meeting.name))
         for folder in (outdir / PUBLIC, outdir / PRIVATE, outdir / ARCHIVE, outdir):
             _fsync_dir(folder)
