@@ -1428,70 +1428,101 @@ def _write_update(
             Source(base),
         )
     prev = int(found.group(1))
-    objects: list[tuple[int, int, Any]] = [(*o.objgen, o) for o in touched]
-    # new objects are numbered on from the part's; pikepdf hands an indirect number, boolean or
-    # null back as a plain Python value, and an undefined object reads as null (as a null one
-    # does): the numbers are tried until a run of them holds nothing
-    number, empty = base_size, 0
-    while empty < 64:
-        obj = pdf.get_object((number, 0))
-        if obj is None:
-            empty += 1
-        else:
-            objects.append((number, 0, obj))
-            empty = 0
-        number += 1
-    number -= empty
+    added, number = _added_objects(pdf, base_size)
+    objects: list[tuple[int, int, Any]] = [(*o.objgen, o) for o in touched] + added
     with out.open("r+b") as fh:
         start = fh.seek(0, os.SEEK_END)
         update = bytearray(b"\n")
-        offsets: dict[int, tuple[int, int]] = {}
+        rows: dict[int, tuple[int, int, int]] = {}  # number -> xref row (type, field 2, field 3)
+        # the small objects (structure elements, outline entries, the roots) go compressed into
+        # one object stream, as qpdf would pack them; streams are written as they are
+        packed: list[tuple[int, bytes]] = []
         for num, gen, obj in objects:
-            offsets[num] = (start + len(update), gen)
-            update += b"%d %d obj\n" % (num, gen)
-            if not isinstance(obj, pikepdf.Object):  # a number or a boolean
-                update += Array([obj]).unparse()[1:-1].strip() + b"\nendobj\n"
-            elif isinstance(obj, Stream):
-                raw = obj.read_raw_bytes()
-                obj.stream_dict.Length = len(raw)
-                update += obj.stream_dict.unparse(resolved=True) + b"\nstream\n" + raw
-                update += b"\nendstream\nendobj\n"
+            body = _object_body(obj)
+            if gen == 0 and not isinstance(obj, Stream):  # what an object stream may hold
+                packed.append((num, body))
             else:
-                update += obj.unparse(resolved=True) + b"\nendobj\n"
-        xref = max(number, base_size)
-        offsets[xref] = (start + len(update), 0)
+                rows[num] = (1, start + len(update), gen)
+                update += b"%d %d obj\n" % (num, gen) + body + b"\nendobj\n"
+        if packed:
+            stream_number, number = number, number + 1
+            bodies, heads, at = [], [], 0
+            for index, (num, body) in enumerate(packed):
+                heads.append(b"%d %d" % (num, at))
+                bodies.append(body)
+                at += len(body) + 1
+                rows[num] = (2, stream_number, index)
+            head = b" ".join(heads) + b"\n"
+            data = zlib.compress(head + b"\n".join(bodies) + b"\n")
+            rows[stream_number] = (1, start + len(update), 0)
+            update += b"%d 0 obj\n" % stream_number
+            update += Dictionary(
+                Type=Name.ObjStm, N=len(packed), First=len(head), Filter=Name.FlateDecode,
+                Length=len(data),
+            ).unparse()
+            update += b"\nstream\n" + data + b"\nendstream\nendobj\n"
+        xref = number
+        rows[xref] = (1, start + len(update), 0)
         width = max(4, (start + len(update)).bit_length() // 8 + 1)
-        rows = sorted(offsets.items())
-        index: list[int] = []
-        for num, _ in rows:
-            if index and index[-2] + index[-1] == num:
-                index[-1] += 1
+        index_pairs: list[int] = []
+        for num in sorted(rows):
+            if index_pairs and index_pairs[-2] + index_pairs[-1] == num:
+                index_pairs[-1] += 1
             else:
-                index += [num, 1]
-        data = zlib.compress(
+                index_pairs += [num, 1]
+        table = zlib.compress(
             b"".join(
-                b"\x01" + off.to_bytes(width, "big") + gen.to_bytes(2, "big")
-                for _, (off, gen) in rows
+                kind.to_bytes(1, "big") + two.to_bytes(width, "big") + three.to_bytes(2, "big")
+                for kind, two, three in (rows[num] for num in sorted(rows))
             )
         )
         first_id = pdf.trailer.ID[0] if "/ID" in pdf.trailer else String(hashlib.md5(tail).digest())
         trailer = Dictionary(
             Type=Name.XRef,
             Size=xref + 1,
-            Index=Array(index),
+            Index=Array(index_pairs),
             W=Array([1, width, 2]),
             Root=pdf.Root,
             Prev=prev,
             ID=Array([first_id, String(hashlib.md5(bytes(update)).digest())]),
             Filter=Name.FlateDecode,
-            Length=len(data),
+            Length=len(table),
         )
         info = pdf.trailer.get("/Info")
         if info is not None:
             trailer.Info = info
-        update += b"%d 0 obj\n" % xref + trailer.unparse() + b"\nstream\n" + data
-        update += b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % offsets[xref][0]
+        update += b"%d 0 obj\n" % xref + trailer.unparse() + b"\nstream\n" + table
+        update += b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % rows[xref][1]
         fh.write(update)
+
+
+def _added_objects(pdf: Pdf, first: int) -> tuple[list[tuple[int, int, Any]], int]:
+    """The objects made since `pdf` was opened (numbered on from `first`), and the next free
+    number. pikepdf hands an indirect number or boolean back as a plain Python value, and an
+    undefined object reads as null, as a null one does (which need not be written): numbers are
+    tried until a run of them holds nothing."""
+    added: list[tuple[int, int, Any]] = []
+    number, empty = first, 0
+    while empty < 64:
+        obj = pdf.get_object((number, 0))
+        if obj is None:
+            empty += 1
+        else:
+            added.append((number, 0, obj))
+            empty = 0
+        number += 1
+    return added, max(first, number - empty)
+
+
+def _object_body(obj: Any) -> bytes:
+    """An indirect object as written between ``N G obj`` and ``endobj``."""
+    if not isinstance(obj, pikepdf.Object):  # a number or a boolean
+        return Array([obj]).unparse()[1:-1].strip()
+    if isinstance(obj, Stream):
+        raw = obj.read_raw_bytes()
+        obj.stream_dict.Length = len(raw)
+        return obj.stream_dict.unparse(resolved=True) + b"\nstream\n" + raw + b"\nendstream"
+    return obj.unparse(resolved=True)
 
 
 # Set in the document information of a saved numbered part: whether it may claim PDF/UA.

@@ -480,6 +480,13 @@ class StructureMerger:
                 tree[key] = self.parents[key]
             self.appended_only = self._kept is None or not self.parents
         self.root.ParentTree = tree.obj if tree.obj.is_indirect else pdf.make_indirect(tree.obj)
+        if resumable and isinstance(tree.obj.get("/Nums"), Array) and len(tree.obj.Nums):
+            # the keys go down into one leaf: the pack made from this part adds its frontsheet's
+            # keys as another leaf and rewrites only this root, not every page's entry
+            nums = tree.obj.Nums
+            leaf = Dictionary(Limits=Array([nums[0], nums[len(nums) - 2]]), Nums=nums)
+            tree.obj.Kids = Array([pdf.make_indirect(leaf)])
+            del tree.obj["/Nums"]
         self.root.ParentTreeNextKey = self.next_key
         if self._roles.merged:
             self.root.RoleMap = Dictionary(self._roles.merged)
