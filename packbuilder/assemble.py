@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from packbuilder.convert.cache import prune, store
-from packbuilder.digests import file_digest
+from packbuilder.digests import kept_digest
 from packbuilder.frontsheet import SCHEDULE_12A
 from packbuilder.layout import Layout
 from packbuilder.model import AgendaItem, Meeting
@@ -171,7 +171,8 @@ def numbered_part(spec: PackSpec, layout: Layout, pdfs: dict[Path, Path], work: 
 
 def _kept(folder: Path, key: str) -> Path | None:
     """The kept part of `key`, if there is one whose bytes are still those it was stored with
-    (its name carries their hash: a damaged part is removed, and assembled again)."""
+    (its name carries their hash, checked against its digest, which `digests` remembers while the
+    file is not written to: a damaged or rewritten part is removed, and assembled again)."""
     for entry in sorted(folder.glob(f"{key}.*.pdf")):
         try:
             intact = entry.name.split(".")[1] == _file_hash(entry)
@@ -191,7 +192,7 @@ def _kept(folder: Path, key: str) -> Path | None:
 
 
 def _file_hash(path: Path) -> str:
-    return file_digest(path)[:32]
+    return kept_digest(path)[:32]
 
 
 def _key(steps: list[_Step], contents: dict[Path, str], public: bool) -> str:

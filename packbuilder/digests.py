@@ -1,28 +1,36 @@
-"""The hash of a file's bytes, worked out once for as long as the file is not written to.
+"""The hash of a file's bytes, and of packbuilder's own files, worked out once for as long as
+they are not written to.
 
 A build needs the sha256 of every paper several times over (to key its checks and conversions, to
 recognise an exempt paper published under another name, to tell whether a pack changed, to record
 the inputs) and of the files it made itself (a kept numbered part, the published packs). On a
-4,000-page meeting that was half a gigabyte read and hashed by every rebuild, most of it for files
-nobody had touched.
+4,000-page meeting that was half a gigabyte read and hashed by every rebuild.
 
-A file's digest is remembered under its *stamp*: device, inode, size, and the modification and
-status-change times to the nanosecond. Any write to a file moves its status-change time (ctime),
-which no program can set back, so a file with the stamp it was hashed under still holds the bytes
-that were hashed. The one exception is a write within the same tick of the file system's clock as
-the previous one (git's "racy" files): a digest is therefore remembered only for a file that had
-been left alone for `SETTLED_NS` before it was read, so that any later write falls in a later
-tick. A file just saved is simply hashed again next time.
+**Papers are hashed every time** (`file_digest`, `handle_digest`): what is known about a paper
+(that it is clean, what its pages are) is keyed by its hash, so the hash must be of the bytes as
+they are now. No shortcut on a file's times is safe for a file someone else writes: a write
+through a memory map can leave its times unchanged for half a minute, and some network and
+removable file systems let its times be set at will. Hashing is cheap (about 0.5 ms a megabyte);
+reading was the cost, and a paper is in the page cache.
 
-Digests are remembered in this process and in the cache folder (``digests/``), so that a rebuild
-from the command line finds them too. A cache that cannot be written is only slower.
+**Packbuilder's own files** (kept numbered parts in the cache folder, the packs it published:
+`kept_digest`) are large and are never written to once made, so their digest is remembered under
+their *stamp*: this boot of this machine, device, inode, size, and the modification and
+status-change times to the nanosecond. Any ordinary write moves a file's status-change time, which
+no program can set back. A write within the same tick of the file system's clock as the previous
+one would not (git's "racy" files): a digest is therefore remembered only for a file left alone for
+`SETTLED_NS` before it was read, or one packbuilder has just written itself (`written`). The
+digests are kept in this process and in the cache folder (``digests/``), so that a rebuild from
+the command line finds them too; a cache that cannot be written is only slower.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
+import socket
 import threading
 import time
 from pathlib import Path
@@ -33,17 +41,28 @@ from packbuilder.settings import settings
 SETTLED_NS = 3 * 10**9  # a file untouched this long before it is read has a trustworthy stamp
 FOLDER = "digests"  # in the cache folder
 
-_known: dict[tuple[int, ...], str] = {}
+_known: dict[tuple[object, ...], str] = {}
 _lock = threading.Lock()
 
 
-def stamp(st: os.stat_result) -> tuple[int, ...]:
-    """What identifies a file's content without reading it (see the module's docstring)."""
-    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+@functools.cache
+def _boot() -> str:
+    """This boot of this machine: device and inode numbers mean nothing on another machine
+    sharing the cache folder, nor after a restart."""
+    try:
+        return Path("/proc/sys/kernel/random/boot_id").read_text(encoding="ascii").strip()
+    except OSError:
+        return f"{socket.gethostname()}|{time.time_ns()}"  # remembered for this process only
+
+
+def stamp(st: os.stat_result) -> tuple[object, ...]:
+    """What identifies the content of one of packbuilder's own files without reading it (see
+    the module's docstring)."""
+    return (_boot(), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
 def file_digest(path: Path) -> str:
-    """The sha256 (hex) of a file's bytes.
+    """The sha256 (hex) of a file's bytes, read now.
 
     Raises:
         OSError: the file cannot be read.
@@ -53,25 +72,37 @@ def file_digest(path: Path) -> str:
 
 
 def handle_digest(fh: BinaryIO) -> str:
-    """The sha256 (hex) of an open file's bytes from its start; the handle is left at its start.
+    """The sha256 (hex) of an open file's bytes from its start, read now; the handle is left at
+    its start.
 
     Raises:
         OSError: the file cannot be read.
     """
-    before = stamp(os.fstat(fh.fileno()))
-    known = _recall(before)
-    if known is not None:
-        return known
-    started = time.time_ns()
     fh.seek(0)
     h = hashlib.sha256()
     for block in iter(lambda: fh.read(1 << 20), b""):
         h.update(block)
     fh.seek(0)
-    digest = h.hexdigest()
-    if stamp(os.fstat(fh.fileno())) == before and _settled(before, started):
-        _remember(before, digest)
-    return digest
+    return h.hexdigest()
+
+
+def kept_digest(path: Path) -> str:
+    """The sha256 (hex) of one of packbuilder's own files (a kept part, a published pack),
+    remembered while the file is not written to. Never for a paper: see the module's docstring.
+
+    Raises:
+        OSError: the file cannot be read.
+    """
+    with open(path, "rb") as fh:
+        before = stamp(os.fstat(fh.fileno()))
+        known = _recall(before)
+        if known is not None:
+            return known
+        started = time.time_ns()
+        digest = handle_digest(fh)
+        if stamp(os.fstat(fh.fileno())) == before and _settled(before, started):
+            _remember(before, digest)
+        return digest
 
 
 def written(path: Path, digest: str) -> None:
@@ -82,18 +113,20 @@ def written(path: Path, digest: str) -> None:
         _remember(stamp(path.stat()), digest)
 
 
-def _settled(st: tuple[int, ...], now_ns: int) -> bool:
+def _settled(st: tuple[object, ...], now_ns: int) -> bool:
     """Whether a file of stamp `st`, read at `now_ns`, had been left alone long enough that a
     later write must change its stamp."""
-    return max(st[3], st[4]) + SETTLED_NS < now_ns
+    mtime, ctime = st[4], st[5]
+    assert isinstance(mtime, int) and isinstance(ctime, int)
+    return max(mtime, ctime) + SETTLED_NS < now_ns
 
 
-def _entry(st: tuple[int, ...]) -> Path:
+def _entry(st: tuple[object, ...]) -> Path:
     name = hashlib.sha256(repr(st).encode()).hexdigest()
     return settings().cache_dir / FOLDER / name[:2] / name
 
 
-def _recall(st: tuple[int, ...]) -> str | None:
+def _recall(st: tuple[object, ...]) -> str | None:
     with _lock:
         known = _known.get(st)
     if known is not None:
@@ -109,7 +142,7 @@ def _recall(st: tuple[int, ...]) -> str | None:
     return text
 
 
-def _remember(st: tuple[int, ...], digest: str) -> None:
+def _remember(st: tuple[object, ...], digest: str) -> None:
     with _lock:
         if len(_known) > 65536:  # a long-running worker: forget rather than grow without end
             _known.clear()

@@ -315,16 +315,17 @@ def _clean_marker(entry: Path, public: bool) -> Path:
 
 
 @contextlib.contextmanager
-def pinned(path: Path) -> Iterator[tuple[str, Path, Any]]:
-    """A file opened once: the hash of its content, a path that names that same open file (on
-    Linux ``/proc/self/fd/N``, so qpdf reads the very bytes that were hashed even if the file is
-    replaced meanwhile; elsewhere the path itself) and the open handle, to hash it again.
+def pinned(path: Path, keyed: bool = True) -> Iterator[tuple[str, Path, Any]]:
+    """A file opened once: the hash of its content (unless not `keyed`: then ""), a path that
+    names that same open file (on Linux ``/proc/self/fd/N``, so qpdf reads the very bytes that
+    were hashed even if the file is replaced meanwhile; elsewhere the path itself) and the open
+    handle, to hash it again.
 
     Raises:
         OSError: the file cannot be read.
     """
     with open(path, "rb") as fh:
-        key = handle_key(fh)
+        key = handle_key(fh) if keyed else ""
         same = Path(f"/proc/self/fd/{fh.fileno()}")
         yield key, (same if same.exists() else path), fh
 
@@ -335,8 +336,7 @@ def handle_key(fh: Any) -> str:
 
 
 def content_key(path: Path) -> str:
-    """A hash of a file's bytes and of the code that checks papers (the hash of the bytes is
-    worked out once for as long as the file is not written to: `digests`).
+    """A hash of a file's bytes, read now, and of the code that checks papers.
 
     Raises:
         OSError: the file cannot be read.
@@ -1073,6 +1073,7 @@ class PackWriter:
         # pages copied from a source are read from it until saved: each is kept open until then
         self._sources: list[contextlib.ExitStack] = []
         self.source_keys: list[tuple[Path, str]] = []  # each source opened, with its content key
+        self._handles: list[Any] = []  # the open file of each, to hash again once copied
         self._part: Dictionary | None = None
         self._destinations: dict[str, int] = {}
         self._base: Path | None = None
@@ -1090,9 +1091,13 @@ class PackWriter:
             self._base_size = int(self.pdf.trailer.Size)
             if out is not None:
                 self._copy = _Copy(self._base, out)
-            self.structure = StructureMerger.resume(self.pdf, language)
-            self._body_conforms = bool(self.pdf.docinfo.get(_BODY_CONFORMS, False))
-            fonts = _stamp_fonts(self.pdf)
+            try:
+                self.structure = StructureMerger.resume(self.pdf, language)
+                self._body_conforms = bool(self.pdf.docinfo.get(_BODY_CONFORMS, False))
+                fonts = _stamp_fonts(self.pdf)
+            except BaseException:
+                self.close()  # the copy done and the part let go: the caller has no writer
+                raise
         self._fonts = {
             "/PBH": fonts.get("/PBH")
             or _embedded_font(self.pdf, "LiberationSans-Regular.ttf", "PBSTMP"),
@@ -1134,7 +1139,7 @@ class PackWriter:
         bytes copied; `source_keys` records each source's key."""
         try:
             stack = contextlib.ExitStack()
-            key, same, _fh = stack.enter_context(pinned(path))
+            key, same, fh = stack.enter_context(pinned(path, keyed=clean))
             src = Pdf.open(same)
         except pikepdf.PasswordError:
             stack.close()
@@ -1150,8 +1155,11 @@ class PackWriter:
             ) from None
         stack.callback(src.close)
         self._sources.append(stack)
+        if not clean:  # packbuilder's own file (a kept part): not hashed, not checked again
+            return src
         self.source_keys.append((path, key))
-        if clean and not clean_by_key(key, self.public):
+        self._handles.append(fh)
+        if not clean_by_key(key, self.public):
             try:
                 if not sanitize(src, public=self.public):
                     remember_clean(key, self.public)
@@ -1299,8 +1307,30 @@ class PackWriter:
         self.pdf.docinfo[_BODY_CONFORMS] = self.conforms
         try:
             _save(self.pdf, out)  # as a pack is written: its bytes become the pack's
+            self._sources_unchanged()
         finally:
             self.close()
+
+    def _sources_unchanged(self) -> None:
+        """Check that every source still holds the bytes it was opened with. What was known of
+        each (clean, its facts) was known by its hash when it was opened, but its pages are
+        read only as the pack is written: a paper written to in place meanwhile (through a
+        memory map, say) could have put into the pack what the hash vouched was not there.
+
+        Raises:
+            AssemblyError: naming the paper written to.
+        """
+        for (path, key), fh in zip(self.source_keys, self._handles, strict=True):
+            try:
+                same = handle_key(fh) == key
+            except OSError:
+                same = False
+            if not same:
+                raise AssemblyError(
+                    "this paper was changed while the pack was being made from it; build again "
+                    "once it is saved (the previous pack is untouched)",
+                    Source(path),
+                )
 
     def close(self) -> None:
         """Let go of the sources (and of a body the pack was gone on from)."""
@@ -1309,6 +1339,7 @@ class PackWriter:
         for source in self._sources:
             source.close()
         self._sources.clear()
+        self._handles.clear()
 
     def finish(
         self,
@@ -1353,13 +1384,17 @@ class PackWriter:
         pdf.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
         pdf.Root.PageMode = Name.UseOutlines
         try:
-            if self._base is not None and self.structure.appended_only:
+            # a destination added since the part was saved changes objects `_touched` leaves out
+            if self._base is not None and self.structure.appended_only and not self._destinations:
                 copied = self._copy is not None and self._copy.made(out)
                 if not copied:
                     shutil.copyfile(self._base, out)
                 _write_update(pdf, self._base, self._base_size, self._touched(), out)
             else:
+                if self._copy is not None:
+                    self._copy.made(None)  # the copy writes to `out` too: done before it is
                 _save(pdf, out)
+            self._sources_unchanged()
         finally:
             self.close()
 

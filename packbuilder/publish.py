@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from packbuilder.digests import file_digest, written
+from packbuilder.digests import file_digest, kept_digest, written
 from packbuilder.errors import PublishError, Source
 from packbuilder.model import Meeting
 from packbuilder.scratch import process_alive
@@ -74,7 +74,7 @@ def manifest_path(outdir: Path, meeting: str) -> Path:
 
 
 def file_hash(path: Path) -> str:
-    """The sha256 of a file's bytes (remembered while the file is not written to: `digests`)."""
+    """The sha256 of a file's bytes, read now."""
     return file_digest(path)
 
 
@@ -109,7 +109,8 @@ def intact(outdir: Path, version: Version) -> bool:
     """Whether a version's file is where the record says, as it was published."""
     path = outdir / version.file
     try:
-        return path.is_file() and file_hash(path) == version.sha256
+        # a pack is packbuilder's own file: its digest is remembered until it is written to
+        return path.is_file() and kept_digest(path) == version.sha256
     except OSError:
         return False
 
@@ -283,7 +284,7 @@ def _plan(
             moves.append(_Move("replace", staged[pack.name], where))
             sha = file_hash(staged[pack.name])
         else:
-            sha = current.sha256 if current else file_hash(outdir / where)
+            sha = current.sha256 if current else kept_digest(outdir / where)
         version = Version(pack.edition.version, pack.edition.published, pack.content, sha, where)
         record_packs[pack.name] = {
             "label": pack.label,

@@ -181,3 +181,81 @@ def test_a_failed_build_stops_its_early_conversions(tmp_path):
             build(folder, tmp_path / "out", converter=Abortable())
     events.append("build returned")
     assert events == ["conversion started", "aborted", "conversion ended", "build returned"]
+
+
+def _same_size_pair(tmp_path: Path) -> tuple[bytes, bytes]:
+    """One page's PDF twice, the second with a script run when the page opens; padded to one
+    length, so that one can be written over the other in place."""
+    versions = []
+    for script in (False, True):
+        pdf = pikepdf.new()
+        pdf.add_blank_page(page_size=(595, 842))
+        if script:
+            pdf.pages[0].obj.AA = pikepdf.Dictionary(
+                O=pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.alert(1)"))
+            )
+        out = tmp_path / f"v{int(script)}.pdf"
+        pdf.save(out, compress_streams=False, object_stream_mode=pikepdf.ObjectStreamMode.disable)
+        versions.append(out.read_bytes())
+    n = max(len(v) for v in versions) + 8
+    clean, active = (v + b"\n" * (n - len(v)) for v in versions)
+    return clean, active
+
+
+def _written_through_a_map(path: Path, data: bytes) -> None:
+    import mmap
+    import os
+
+    fd = os.open(path, os.O_RDWR)
+    try:
+        with mmap.mmap(fd, 0) as m:
+            m[:] = data
+            m.flush()
+    finally:
+        os.close(fd)
+
+
+def test_a_paper_rewritten_without_its_times_changing_is_checked_again(tmp_path, monkeypatch):
+    # a write through a memory map can leave a file's size and times as they were, for a while;
+    # a paper's "clean" is known by the hash of its bytes as they are now, never by its stamp
+    from packbuilder import digests
+
+    monkeypatch.setattr(digests, "SETTLED_NS", -(10**12))  # every file counts as long left alone
+    monkeypatch.setenv("PACKBUILDER_CACHE", str(tmp_path / "cache"))
+    settings.cache_clear()
+    clean, active = _same_size_pair(tmp_path)
+    path = tmp_path / "paper.pdf"
+    path.write_bytes(clean)
+    assert pdfmod.paper_facts(path).removed == ()
+    assert pdfmod.known_clean(path)
+    before = path.stat()
+    _written_through_a_map(path, active)
+    # whatever the file system did with its times, they are made to look untouched
+    monkeypatch.setattr(digests, "stamp", lambda st: ("the stamp it was checked under",))
+    assert path.stat().st_size == before.st_size
+    assert not pdfmod.known_clean(path)
+    w = pdfmod.PackWriter(public=True)
+    w.begin_part("Item 1")
+    w.add_pdf(path, [[pdfmod.Stamp("Page 1", "bottom-centre")]])
+    w.save_body(tmp_path / "part.pdf")
+    with pikepdf.open(tmp_path / "part.pdf") as part:
+        assert "/AA" not in part.pages[0].obj, "the script reached a public pack"
+    monkeypatch.undo()
+    settings.cache_clear()
+
+
+def test_a_paper_written_to_while_its_pages_are_copied_fails_the_pack(tmp_path):
+    # its hash vouched for what it held when it was opened; its pages are read as the pack is
+    # written: bytes changed in between could carry what the hash said was not there
+    clean, active = _same_size_pair(tmp_path)
+    path = tmp_path / "paper.pdf"
+    path.write_bytes(clean)
+    w = pdfmod.PackWriter(public=True)
+    w.begin_part("Item 1")
+    w.add_pdf(path, [[pdfmod.Stamp("Page 1", "bottom-centre")]])
+    _written_through_a_map(path, active)
+    with pytest.raises(PackError) as caught:
+        w.save_body(tmp_path / "part.pdf")
+    assert "paper.pdf" in str(caught.value) and "changed while the pack was being made" in str(
+        caught.value
+    )

@@ -1,4 +1,5 @@
-"""The digests of files, remembered for as long as a file is not written to (`digests`)."""
+"""The digests of files: a paper is hashed every time; packbuilder's own files are remembered
+for as long as they are not written to (`digests`)."""
 
 from __future__ import annotations
 
@@ -39,7 +40,7 @@ def test_a_file_just_written_is_not_remembered(tmp_path):
     # a write within the same tick of the file system's clock would not change its stamp
     path = tmp_path / "a.pdf"
     path.write_bytes(b"fresh")
-    digests.file_digest(path)
+    digests.kept_digest(path)
     assert not _entry(path).exists()
     assert digests.stamp(path.stat()) not in digests._known
 
@@ -47,42 +48,42 @@ def test_a_file_just_written_is_not_remembered(tmp_path):
 def test_a_settled_file_is_remembered_in_the_cache_folder_for_the_next_process(tmp_path, settled):
     path = tmp_path / "a.pdf"
     path.write_bytes(b"settled")
-    assert digests.file_digest(path) == _sha(b"settled")
+    assert digests.kept_digest(path) == _sha(b"settled")
     assert _entry(path).read_text() == _sha(b"settled")
     # what a new process (a rebuild from the command line) finds: the entry, without reading
     digests._known.clear()
     _entry(path).write_text("f" * 64)
-    assert digests.file_digest(path) == "f" * 64
+    assert digests.kept_digest(path) == "f" * 64
 
 
 def test_a_write_in_place_is_seen_even_with_size_and_time_put_back(tmp_path, settled):
     path = tmp_path / "a.pdf"
     path.write_bytes(b"version one")
     before = path.stat()
-    assert digests.file_digest(path) == _sha(b"version one")
+    assert digests.kept_digest(path) == _sha(b"version one")
     with path.open("r+b") as fh:  # same size, same inode
         fh.write(b"VERSION ONE")
     os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # the modification time put back
     assert path.stat().st_mtime_ns == before.st_mtime_ns
-    assert digests.file_digest(path) == _sha(b"VERSION ONE")
+    assert digests.kept_digest(path) == _sha(b"VERSION ONE")
 
 
 def test_a_replaced_file_is_hashed_again(tmp_path, settled):
     path, other = tmp_path / "a.pdf", tmp_path / "b.pdf"
     path.write_bytes(b"first")
     other.write_bytes(b"other")
-    assert digests.file_digest(path) == _sha(b"first")
+    assert digests.kept_digest(path) == _sha(b"first")
     other.replace(path)
-    assert digests.file_digest(path) == _sha(b"other")
+    assert digests.kept_digest(path) == _sha(b"other")
 
 
 def test_a_damaged_entry_is_not_believed(tmp_path, settled):
     path = tmp_path / "a.pdf"
     path.write_bytes(b"content")
-    digests.file_digest(path)
+    digests.kept_digest(path)
     digests._known.clear()
     _entry(path).write_text("not a digest")
-    assert digests.file_digest(path) == _sha(b"content")
+    assert digests.kept_digest(path) == _sha(b"content")
 
 
 def test_a_cache_that_cannot_be_written_is_only_slower(tmp_path, settled, monkeypatch):
@@ -94,4 +95,25 @@ def test_a_cache_that_cannot_be_written_is_only_slower(tmp_path, settled, monkey
     settings.cache_clear()
     path = tmp_path / "a.pdf"
     path.write_bytes(b"content")
-    assert digests.file_digest(path) == _sha(b"content")
+    assert digests.kept_digest(path) == _sha(b"content")
+
+
+def test_a_paper_is_hashed_every_time_whatever_its_stamp_says(tmp_path, settled, monkeypatch):
+    # a write through a memory map, or a file system that lets times be set, leaves the stamp as
+    # it was: nothing known about a paper may rest on it
+    path = tmp_path / "a.pdf"
+    path.write_bytes(b"version one")
+    monkeypatch.setattr(digests, "stamp", lambda st: ("always the same",))
+    assert digests.file_digest(path) == _sha(b"version one")
+    path.write_bytes(b"VERSION ONE")
+    assert digests.file_digest(path) == _sha(b"VERSION ONE")
+    with path.open("rb") as fh:
+        assert digests.handle_digest(fh) == _sha(b"VERSION ONE")
+    assert not digests._known, "a paper's digest was remembered"
+
+
+def test_a_stamp_names_this_boot_of_this_machine(tmp_path):
+    # device and inode numbers mean nothing on another machine sharing the cache, or after a restart
+    path = tmp_path / "a.pdf"
+    path.write_bytes(b"x")
+    assert digests.stamp(path.stat())[0] == digests._boot() != ""
