@@ -27,6 +27,7 @@ from pathlib import Path
 from packbuilder import frontsheet
 from packbuilder.assemble import finish_pack, numbered_part, open_part
 from packbuilder.convert import ConversionStats, Converter, open_converter, share_machine
+from packbuilder.convert.cache import tidy
 from packbuilder.html_agenda import write_html_agenda
 from packbuilder.layout import Layout, lay_out
 from packbuilder.lock import lock_path, meeting_lock
@@ -45,6 +46,7 @@ from packbuilder.publish import (
     read_manifest,
 )
 from packbuilder.scratch import clear_stale_scratch, scratch_prefix
+from packbuilder.settings import settings
 from packbuilder.versions import Edition, edition, pack_content
 
 Progress = Callable[[str], None]
@@ -157,6 +159,7 @@ def build(
         say("publishing")
         written = publish(meeting, built, outdir)
         after = converter.stats()
+        tidy(settings().cache_dir)
     packs = tuple(
         PackResult(
             path,

@@ -115,3 +115,62 @@ def test_a_hit_makes_an_entry_recent_and_close_prunes(tmp_path: Path) -> None:
     os.utime(entry, (long_ago, long_ago))
     converter.close()
     assert not entry.exists()
+
+
+def _aged(path: Path, seconds: float, now: float) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("entry")
+    os.utime(path, (now - seconds, now - seconds))
+    return path
+
+
+def test_small_entries_are_swept_once_a_day_by_age(tmp_path):
+    from packbuilder.convert.cache import SMALL_ENTRIES, tidy
+
+    now = time.time()
+    day = 86400
+    old_digest = _aged(tmp_path / "digests" / "ab" / "ab12", 31 * day, now)
+    new_digest = _aged(tmp_path / "digests" / "ab" / "ab34", 2 * day, now)
+    old_check = _aged(tmp_path / "checks" / "cd" / "cd12.json", 181 * day, now)
+    month_check = _aged(tmp_path / "checks" / "cd" / "cd34.json", 31 * day, now)
+    killed = _aged(tmp_path / "checks" / "cd" / ".cd56.json.123.456.tmp", 2 * 3600, now)
+    writing = _aged(tmp_path / "clean" / "ef" / ".ef12.public.123.456.tmp", 60, now)
+    other = _aged(tmp_path / "parts" / "ab" / "ab12.pdf", 400 * day, now)  # pruned by size
+    assert set(SMALL_ENTRIES) == {"checks", "clean", "digests"}
+    assert tidy(tmp_path, now) == 3
+    assert not old_digest.exists() and not old_check.exists() and not killed.exists()
+    assert new_digest.exists() and month_check.exists() and writing.exists() and other.exists()
+    # not again the same day, whatever has aged meanwhile
+    _aged(old_digest, 31 * day, now)
+    assert tidy(tmp_path, now + 3600) == 0 and old_digest.exists()
+    # a day on, the aside file that was being written is a killed writer's too
+    assert tidy(tmp_path, now + day + 1) == 2 and not old_digest.exists() and not writing.exists()
+
+
+def test_a_cache_that_cannot_be_written_is_not_swept(tmp_path):
+    from packbuilder.convert.cache import tidy
+
+    blocker = tmp_path / "cache"
+    blocker.write_text("a file where the cache folder should be")
+    assert tidy(blocker) == 0
+
+
+def test_a_build_sweeps_its_cache_folder(tmp_path, monkeypatch):
+    from packbuilder.build import build
+    from packbuilder.settings import settings
+    from tests.factory import make_meeting
+    from tests.fakes import FakeConverter
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("PACKBUILDER_CACHE", str(cache))
+    settings.cache_clear()
+    stale = _aged(cache / "digests" / "ab" / "ab12", 60 * 86400, time.time())
+    folder = make_meeting(
+        tmp_path / "2020-03-05-board",
+        items=[{"title": "Appendix", "papers": ["appendix.pdf"]}],
+        papers={"appendix.pdf": 2},
+    )
+    build(folder, tmp_path / "out", converter=FakeConverter())
+    assert not stale.exists() and (cache / ".swept").is_file()
+    monkeypatch.undo()
+    settings.cache_clear()

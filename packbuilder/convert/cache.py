@@ -224,3 +224,51 @@ def prune(directory: Path, max_bytes: int, now: float | None = None) -> int:
         total -= size
         deleted += 1
     return deleted
+
+
+# The cache's folders of small entries, each with how long an entry is kept after it was written:
+# what was learnt of a paper by its content (a paper not seen for half a year is checked again)
+# and the digests of packbuilder's own files (a kept part is long pruned by then).
+SMALL_ENTRIES = {"checks": 180 * 86400, "clean": 180 * 86400, "digests": 30 * 86400}
+SWEPT = ".swept"  # in the cache folder: when `tidy` last swept it
+SWEEP_EVERY = 86400  # seconds
+
+
+def sweep(directory: Path, max_age: float, now: float | None = None) -> int:
+    """Delete the entries of a folder of small entries (``??/*``) not written for `max_age`
+    seconds, and aside files a killed writer left. Safe while other workers use the cache (an
+    entry deleted is only learnt again). Returns how many files were deleted."""
+    now = time.time() if now is None else now
+    deleted = 0
+    for path in directory.glob("??/*"):
+        try:
+            age = now - path.stat().st_mtime
+            if age > (STALE_ASIDE if path.suffix == ".tmp" else max_age):
+                path.unlink()
+                deleted += 1
+        except OSError:
+            continue  # deleted by another worker meanwhile
+    return deleted
+
+
+def tidy(cache_dir: Path, now: float | None = None) -> int:
+    """Sweep the cache folder's small entries (`SMALL_ENTRIES`), at most once a day: without it
+    they grow with every paper and every pack ever built. A cache that cannot be written is left
+    as it is. Returns how many files were deleted."""
+    now = time.time() if now is None else now
+    marker = cache_dir / SWEPT
+    try:
+        if now - marker.stat().st_mtime < SWEEP_EVERY:
+            return 0
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return 0
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        marker.touch()
+        os.utime(marker, (now, now))
+    except OSError:
+        return 0
+    return sum(sweep(cache_dir / name, age, now) for name, age in SMALL_ENTRIES.items())
+
