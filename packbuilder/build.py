@@ -135,7 +135,8 @@ def build(
         prefetch = Prefetch(converter)
         stack.callback(prefetch.close)
         try:
-            meeting = load_meeting(folder, prefetch=prefetch.start)
+            # each paper is read from a copy of its own (`snapshots`)
+            meeting = load_meeting(folder, prefetch=prefetch.start, snapshots=work / "papers")
         finally:
             share_machine(converter, False)  # the checks are done: both cores for LibreOffice
         specs = plan_packs(meeting)

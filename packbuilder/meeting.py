@@ -8,6 +8,7 @@ writing anything.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import difflib
@@ -20,6 +21,7 @@ import sys
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from xml.etree import ElementTree
 
 from packbuilder import agenda, documents, sheets
@@ -37,6 +39,7 @@ from packbuilder.model import (
     Timing,
 )
 from packbuilder.safezip import check_office_zip, content_digest, read_member
+from packbuilder.snapshots import Snapshots, as_paper
 
 WORKBOOK_NAME = "meeting.xlsx"
 WORD_SUFFIXES = {".docx", ".doc", ".odt", ".rtf"}
@@ -79,7 +82,9 @@ def find_workbook(folder: Path) -> Path:
 
 
 def load_meeting(
-    folder: Path, prefetch: Callable[[list[Path], list[Path]], None] | None = None
+    folder: Path,
+    prefetch: Callable[[list[Path], list[Path]], None] | None = None,
+    snapshots: Path | None = None,
 ) -> Meeting:
     """Read and validate a whole meeting folder.
 
@@ -87,6 +92,9 @@ def load_meeting(
         prefetch: called, before the papers are checked, with the Word papers and the PDF
             papers the agenda names (a first look: every name is checked afterwards), so that a
             build can have the Word papers converted while the rest of the meeting is checked.
+        snapshots: a folder of the caller's own: each paper is copied there once and checked,
+            and read, as that copy (`packbuilder.snapshots`: what a build uses). None: papers are
+            read where they are.
 
     Raises:
         PackError: the one problem found, or an `ErrorList` of every problem found.
@@ -94,6 +102,10 @@ def load_meeting(
     folder = Path(folder)
     errors = Collector()
     path = find_workbook(folder)
+    try:
+        digest = file_digest(path)  # before it is read: saved meanwhile, the packs are stale
+    except OSError:
+        digest = ""  # sheets.Workbook says what is wrong with it
     wb = sheets.Workbook(path)
     fields = _meeting_fields(wb, errors)
     if prefetch is not None:
@@ -102,11 +114,19 @@ def load_meeting(
             [p for p in named if p.suffix.lower() in WORD_SUFFIXES],
             [p for p in named if p.suffix.lower() == ".pdf"],
         )
-    rows = _agenda(wb, folder, errors)
+    taken = Snapshots(folder, snapshots) if snapshots is not None else None
+    rows = _agenda(wb, folder, errors, taken)
     _exempt_papers_stay_exempt([r for r in rows if isinstance(r, AgendaItem)], folder, errors)
     errors.raise_if_any()
     items = tuple(r for r in rows if isinstance(r, AgendaItem))
-    meeting = Meeting(folder=folder, workbook=path, items=items, rows=tuple(rows), **fields)
+    meeting = Meeting(
+        folder=folder,
+        workbook=path,
+        items=items,
+        rows=tuple(rows),
+        workbook_digest=digest,
+        **fields,
+    )
     return agenda.with_notices(meeting)
 
 
@@ -177,6 +197,10 @@ def _identities(paper: Paper, folder: Path) -> set[tuple[object, ...]]:
     try:
         st = path.stat()
         ids.add(("inode", st.st_dev, st.st_ino))
+    except OSError:
+        pass
+    path = paper.file  # its content: the bytes the build reads (`snapshots`)
+    try:
         ids.add(("bytes", file_digest(path)))
     except OSError:
         return ids
@@ -390,7 +414,9 @@ def _named_papers(wb: sheets.Workbook, folder: Path) -> list[Path]:
     return found
 
 
-def _agenda(wb: sheets.Workbook, folder: Path, errors: Collector) -> list[AgendaRow]:
+def _agenda(
+    wb: sheets.Workbook, folder: Path, errors: Collector, taken: Snapshots | None = None
+) -> list[AgendaRow]:
     try:
         table = wb.table("Agenda", required=("item", "title", "papers"), aliases=AGENDA_ALIASES)
     except PackError as exc:
@@ -414,7 +440,7 @@ def _agenda(wb: sheets.Workbook, folder: Path, errors: Collector) -> list[Agenda
             if kind is agenda.RowKind.BREAK:
                 items.append(agenda.break_row(rec))
                 continue
-            item = _item(rec, folder, errors)
+            item = _item(rec, folder, errors, taken)
         except PackError as exc:
             errors.add(exc)
             continue
@@ -433,7 +459,9 @@ def _agenda(wb: sheets.Workbook, folder: Path, errors: Collector) -> list[Agenda
     return items
 
 
-def _item(rec: sheets.Record, folder: Path, errors: Collector) -> AgendaItem:
+def _item(
+    rec: sheets.Record, folder: Path, errors: Collector, taken: Snapshots | None = None
+) -> AgendaItem:
     number_cell = rec.cell("item")
     number = agenda.check_number(number_cell)
     if not number:
@@ -466,7 +494,7 @@ def _item(rec: sheets.Record, folder: Path, errors: Collector) -> AgendaItem:
                 )
             )
     papers_cell = rec.cell("papers")
-    papers = _papers(papers_cell, folder, status, number, errors)
+    papers = _papers(papers_cell, folder, status, number, errors, taken)
     return AgendaItem(
         number=number,
         title=title,
@@ -529,7 +557,12 @@ def _exempt(cell: sheets.Cell) -> int:
 
 
 def _papers(
-    cell: sheets.Cell, folder: Path, status: Status, number: str, errors: Collector
+    cell: sheets.Cell,
+    folder: Path,
+    status: Status,
+    number: str,
+    errors: Collector,
+    taken: Snapshots | None = None,
 ) -> list[Paper]:
     names = [n.strip() for n in re.split(r"[\n;]+", _text(cell, "the papers")) if n.strip()]
     if status is Status.VERBAL and names:
@@ -569,7 +602,7 @@ def _papers(
             )
             continue
         try:
-            papers.append(_paper(path, cell.source, folder))
+            papers.append(_paper(path, cell.source, folder, taken))
         except PackError as exc:
             errors.add(exc)
     return papers
@@ -613,7 +646,25 @@ def safe_path(folder: Path, name: str, source: Source) -> Path:
     return path
 
 
-def _paper(path: Path, source: Source, folder: Path) -> Paper:
+def _paper(path: Path, source: Source, folder: Path, taken: Snapshots | None = None) -> Paper:
+    """A paper of the agenda, checked. In a build (`taken`), the checks read the paper's copy,
+    which every later step reads too; their errors name the paper."""
+    suffix = path.suffix.lower()
+    if suffix not in {".pdf", *WORD_SUFFIXES, *DATA_SUFFIXES}:
+        raise InputError(
+            f"paper {path.name!r} is neither PDF, Word (.docx, .doc, .odt, .rtf) nor a data "
+            "workbook (.xlsx); save it as one of those, or correct the file name",
+            source,
+        )
+    file = taken.take(path, source) if taken is not None else path
+    try:
+        paper = _checked_paper(file, source, folder)
+    except PackError as exc:
+        raise as_paper(exc, file, path) from None
+    return dataclasses.replace(paper, path=path, snapshot=file if file != path else None)
+
+
+def _checked_paper(path: Path, source: Source, folder: Path) -> Paper:
     suffix = path.suffix.lower()
     if suffix == ".pdf":
         from packbuilder import pdf
@@ -637,13 +688,8 @@ def _paper(path: Path, source: Source, folder: Path) -> Paper:
         )
         title = documents.title_from_filename(path)
         return Paper(path, PaperKind.WORD, title, source, warnings=warnings)
-    if suffix in DATA_SUFFIXES:
-        return documents.load_data_paper(path, source, folder)
-    raise InputError(
-        f"paper {path.name!r} is neither PDF, Word (.docx, .doc, .odt, .rtf) nor a data workbook "
-        "(.xlsx); save it as one of those, or correct the file name",
-        source,
-    )
+    assert suffix in DATA_SUFFIXES  # the others are refused by `_paper`
+    return documents.load_data_paper(path, source, folder)
 
 
 _WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
@@ -678,17 +724,37 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # compound file: .doc, or any e
 def check_word_paper(path: Path) -> int:
     """Check a Word paper (`_check_word`) and count its images without alternative text. A paper
     whose content passed is remembered by its content (beside the PDF papers' checks), so that
-    a rebuild does not read every Word paper again; a failure is never remembered."""
+    a rebuild does not read every Word paper again: only if the checks read the bytes that were
+    hashed (the file was neither written to nor replaced meanwhile). A failure is never
+    remembered."""
     from packbuilder import pdf
 
-    entry = pdf.remembered(path, "word", _word_checks_version())
-    known = pdf.recall(entry)
-    if isinstance(known, dict) and isinstance(known.get("alt"), int):
-        return int(known["alt"])
-    _check_word(path)
-    missing = images_without_alt_text(path)
-    pdf.remember(entry, {"alt": missing})
-    return missing
+    with contextlib.ExitStack() as stack:
+        try:
+            key, _same, fh = stack.enter_context(pdf.pinned(path))
+        except OSError:
+            _check_word(path)  # says what is wrong with it
+            return images_without_alt_text(path)
+        entry = pdf.remembered_by_key(key, "word", _word_checks_version())
+        known = pdf.recall(entry)
+        if isinstance(known, dict) and isinstance(known.get("alt"), int):
+            return int(known["alt"])
+        # the checks read the paper by its name (its links are relative to where it is)
+        _check_word(path)
+        missing = images_without_alt_text(path)
+        # remembered only if what they read is what was hashed: the same file, not written to
+        if _same_file(path, fh) and pdf.handle_key(fh) == key:
+            pdf.remember(entry, {"alt": missing})
+        return missing
+
+
+def _same_file(path: Path, fh: Any) -> bool:
+    """Whether `path` still names the file open as `fh` (not another saved under its name)."""
+    try:
+        now, held = path.stat(), os.fstat(fh.fileno())
+    except OSError:
+        return False
+    return (now.st_dev, now.st_ino) == (held.st_dev, held.st_ino)
 
 
 @functools.cache

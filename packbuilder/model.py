@@ -69,6 +69,12 @@ class Paper:
     data: DocumentData | None = None  # DATA only: the workbook's content, read and checked
     warnings: tuple[str, ...] = ()
     pages: int | None = None  # PDF only: its page count, known once it has been checked
+    snapshot: Path | None = None  # in a build: the copy of its bytes every step reads (`snapshots`)
+
+    @property
+    def file(self) -> Path:
+        """Where the paper's bytes are read: its copy in a build, else the file itself."""
+        return self.snapshot or self.path
 
 
 @dataclass(frozen=True)
@@ -163,6 +169,7 @@ class Meeting:
     rows: tuple[AgendaRow, ...] = ()  # the whole agenda in order: items, headings and breaks
     agenda: AgendaSettings = AgendaSettings()
     notices: tuple[str, ...] = ()  # warnings found while loading (timings past the end time)
+    workbook_digest: str = ""  # sha256 of meeting.xlsx, taken before it was read
 
     @property
     def agenda_rows(self) -> tuple[AgendaRow, ...]:

@@ -187,12 +187,13 @@ def paper_pdfs(
     pdfs: dict[Path, Path] = {}
     to_convert: dict[Path, Path] = {}  # paper path -> Word document to convert
     for paper in unique:
+        # a paper's bytes are read from its copy, as loading checked them (`snapshots`)
         if paper.kind is PaperKind.PDF:
-            pdfs[paper.path] = paper.path
-        elif paper.kind is PaperKind.WORD and _same(paper.path, done.get(paper.path)):
+            pdfs[paper.path] = paper.file
+        elif paper.kind is PaperKind.WORD and _same(paper.file, done.get(paper.path)):
             pdfs[paper.path] = done[paper.path][0]
         else:
-            to_convert[paper.path] = rendered.get(paper.path, paper.path)
+            to_convert[paper.path] = rendered.get(paper.path, paper.file)
     if to_convert:
         sources = [Source(p.path) for p in unique if p.path in to_convert]
         converted = converter.convert(

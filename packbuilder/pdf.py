@@ -248,6 +248,15 @@ def remembered(path: Path, kind: str, version: str = "") -> Path | None:
     entry = _facts_entry(path)
     if entry is None:
         return None
+    return _remembered_at(entry, kind, version)
+
+
+def remembered_by_key(key: str, kind: str, version: str = "") -> Path:
+    """`remembered`, for content whose key is known (`pinned`)."""
+    return _remembered_at(_entry(key), kind, version)
+
+
+def _remembered_at(entry: Path, kind: str, version: str) -> Path:
     tag = hashlib.sha256(version.encode()).hexdigest()[:12] if version else "0"
     return entry.with_name(f"{entry.stem}.{kind}.{tag}.json")
 
@@ -850,6 +859,7 @@ def _embedded_font(pdf: Pdf, filename: str, tag: str) -> pikepdf.Object:
         )
     )
 
+
 HEADINGS_VERSION = 1  # bump when the reading below changes
 
 
@@ -926,9 +936,7 @@ def _named_destinations(pdf: Pdf) -> dict[str, object]:
     return named
 
 
-def _outline_page(
-    entry: Dictionary, index: dict[Any, int], named: dict[str, object]
-) -> int | None:
+def _outline_page(entry: Dictionary, index: dict[Any, int], named: dict[str, object]) -> int | None:
     """The page index an outline entry leads to, or None if it leads nowhere in this file."""
     dest: object = entry.get("/Dest")
     action = entry.get("/A")
@@ -1492,7 +1500,10 @@ def _write_update(
             rows[stream_number] = (1, start + len(update), 0)
             update += b"%d 0 obj\n" % stream_number
             update += Dictionary(
-                Type=Name.ObjStm, N=len(packed), First=len(head), Filter=Name.FlateDecode,
+                Type=Name.ObjStm,
+                N=len(packed),
+                First=len(head),
+                Filter=Name.FlateDecode,
                 Length=len(data),
             ).unparse()
             update += b"\nstream\n" + data + b"\nendstream\nendobj\n"

@@ -79,8 +79,13 @@ def file_hash(path: Path) -> str:
 
 
 def input_hash(meeting: Meeting) -> dict[str, str]:
-    """sha256 of every input file, by path relative to the meeting folder."""
-    return {str(p.relative_to(meeting.folder)): file_hash(p) for p in meeting.input_files()}
+    """sha256 of every input file, by path relative to the meeting folder: of the bytes the
+    build read (a paper's copy, `snapshots`; the workbook as it was before it was read), so that a
+    file saved while a build ran leaves its packs stale, never current."""
+    files = {p.path: p.file for item in meeting.items for p in item.papers}
+    hashes = {path: file_hash(read) for path, read in files.items()}
+    hashes[meeting.workbook] = meeting.workbook_digest or file_hash(meeting.workbook)
+    return {str(p.relative_to(meeting.folder)): h for p, h in sorted(hashes.items())}
 
 
 def read_manifest(outdir: Path, meeting: str) -> dict[str, Any] | None:

@@ -131,7 +131,7 @@ def pack_content(
         {
             "frontsheet": front,
             "label": spec.label,
-            "papers": [hashes(p.path) for item in spec.included for p in item.papers],
+            "papers": [hashes(p.file) for item in spec.included for p in item.papers],
             "templates": {n: hashes(t) if t else None for n, t in found.items()},
         }
     )

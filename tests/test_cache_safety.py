@@ -4,6 +4,7 @@ stale, unchecked or active content into a pack."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pikepdf
@@ -11,7 +12,7 @@ import pytest
 from pypdf import PdfReader
 
 import packbuilder.pdf as pdfmod
-from packbuilder import assemble, papers
+from packbuilder import assemble, papers, snapshots
 from packbuilder.build import build
 from packbuilder.errors import PackError
 from packbuilder.settings import settings
@@ -38,7 +39,9 @@ def test_a_word_paper_that_fails_its_checks_never_reaches_libreoffice(tmp_path):
     assert converter.calls == [], "a paper refused by the checks was handed to LibreOffice"
 
 
-def test_a_word_paper_saved_again_after_its_early_conversion_is_converted_again(tmp_path):
+def test_a_word_paper_saved_again_after_its_early_conversion_is_converted_again(
+    tmp_path, monkeypatch
+):
     folder = make_meeting(
         tmp_path / "2020-03-05-board",
         items=[{"title": "Report", "papers": ["report.docx", "appendix.pdf"]}],
@@ -46,18 +49,27 @@ def test_a_word_paper_saved_again_after_its_early_conversion_is_converted_again(
     )
     converter = FakeConverter()
     real = converter.convert
+    saved = threading.Event()
 
     def convert(documents, outdir, *, sources=None):  # type: ignore[no-untyped-def]
         out = real(documents, outdir, sources=sources)
         if any(d.name == "0000.docx" for d in documents):  # the early conversion is done
             write_docx(folder / "report.docx", 5, label="saved again")  # an officer saves it
+            saved.set()
         return out
 
+    real_take = snapshots.Snapshots.take
+
+    def take(self, path, source):  # type: ignore[no-untyped-def]
+        saved.wait(30)  # the save comes before loading takes its copy of the paper
+        return real_take(self, path, source)
+
+    monkeypatch.setattr(snapshots.Snapshots, "take", take)
     converter.convert = convert  # type: ignore[method-assign]
     result = build(folder, tmp_path / "out", converter=converter)
     given = [d.name for batch in converter.calls for d in batch]
     assert given[:1] == ["0000.docx"]  # the early conversion, of the copy that was checked
-    assert "report.docx" in given  # converted again, from the paper as it is now
+    assert "report.docx" in given  # converted again, from the paper as loading read it
     text = _text(result.packs[0].path)
     assert "converted report" in text and "converted 0000" not in text
 

@@ -1,0 +1,114 @@
+"""A build reads each paper's bytes once.
+
+Loading a meeting checks every paper: it is inside the meeting folder, it is not a copy of an
+exempt paper, a PDF's pages can be read and carry no script (or it is cleaned), a Word paper links
+nothing outside the folder. Those checks are only worth something if the pack is made from the
+bytes they read. A paper is a file in a folder other people write to, and a build takes seconds
+to minutes: a paper saved, swapped for a link to a file outside the folder, or overwritten with an
+exempt paper's bytes after it was checked would otherwise reach the pack unchecked, and what a
+build remembers about it (clean, its checks passed) would be remembered of other bytes.
+
+So when a build loads its meeting, each paper is copied, once, into the build's own scratch
+folder (`Snapshots.take`), and every later step reads that copy: the checks, the exempt-paper
+identities, the conversion, the pages copied into the pack, its headings and the pack's version.
+The file is opened once and the copy is made from that open file, so the check that it lies
+inside the meeting folder is made on the very file copied (where it really is, on Linux, is read
+back from the open file itself), whatever its name points to a moment later. A paper is kept by
+its name inside the copy's own folder, so that messages show the name the advisor knows; errors
+found in a copy are told against the paper (`as_paper`).
+
+`packbuilder check` publishes nothing and reads the papers where they are.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import os
+import shutil
+import stat
+from pathlib import Path
+
+from packbuilder.errors import ErrorList, InputError, PackError, Source
+
+BLOCK = 1 << 20
+
+
+class Snapshots:
+    """The copies of a meeting's papers a build reads, in `into` (a folder of the build's own)."""
+
+    def __init__(self, folder: Path, into: Path) -> None:
+        self.folder = Path(folder)
+        self.into = Path(into)
+        self._taken: dict[Path, Path] = {}  # paper as named -> its copy
+
+    def take(self, path: Path, source: Source) -> Path:
+        """The copy of the paper at `path` (made now, or when it was first named).
+
+        Raises:
+            InputError: the paper is not a file inside the meeting folder, or cannot be read;
+                naming `source` (the agenda's cell).
+        """
+        known = self._taken.get(path)
+        if known is not None:
+            return known
+        copy = self.into / f"{len(self._taken):04d}" / path.name
+        try:
+            # not blocked by a named pipe put in a paper's place; no effect on a regular file
+            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        except OSError as exc:
+            raise InputError(
+                f"cannot read paper {path.name!r} ({exc.strerror}); check that it is a file in the "
+                "meeting folder and that it can be opened",
+                source,
+            ) from None
+        with open(fd, "rb", closefd=True) as fh:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise InputError(
+                    f"paper {path.name!r} is not a file; give the name of a file in the folder",
+                    source,
+                )
+            if not _inside(_real_path(fd, path), self.folder):
+                raise InputError(
+                    f"paper {path.name!r} points outside the meeting folder; put the file in the "
+                    "folder itself",
+                    source,
+                )
+            try:
+                copy.parent.mkdir(parents=True, exist_ok=True)
+                with open(copy, "xb") as out:
+                    shutil.copyfileobj(fh, out, BLOCK)
+                copy.chmod(0o400)  # nothing of the build writes to it either
+            except OSError as exc:
+                raise InputError(
+                    f"cannot read paper {path.name!r} ({exc.strerror}); check that it can be "
+                    "opened, and that the disk is not full",
+                    source,
+                ) from None
+        self._taken[path] = copy
+        return copy
+
+
+def _real_path(fd: int, named: Path) -> Path:
+    """Where the file open as `fd` really is. On Linux the kernel says so for the open file
+    itself; elsewhere its name is resolved again (a link swapped in between goes unseen there)."""
+    with contextlib.suppress(OSError):
+        return Path(os.readlink(f"/proc/self/fd/{fd}"))
+    return named.resolve()
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.relative_to(folder.resolve())
+    except (ValueError, OSError, RuntimeError):
+        return False
+    return True
+
+
+def as_paper(error: PackError, copy: Path, paper: Path) -> PackError:
+    """`error`, found in the `copy` of a paper, told against the paper itself (every error of an
+    `ErrorList` too)."""
+    for e in error.errors if isinstance(error, ErrorList) else [error]:
+        if e.source is not None and e.source.file == copy:
+            e.source = dataclasses.replace(e.source, file=paper)
+    return error

@@ -1,0 +1,212 @@
+"""A build reads each paper's bytes once (`packbuilder.snapshots`): a paper saved, swapped for a
+link or overwritten after loading checked it reaches no pack unchecked (found by a review of the
+build as an attacker who can write to the meeting folder while a build runs)."""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from pathlib import Path
+
+import pikepdf
+import pytest
+from pypdf import PdfReader
+
+import packbuilder.build as build_module
+from packbuilder import snapshots
+from packbuilder.build import build
+from packbuilder.errors import InputError, PackError, Source
+from packbuilder.meeting import load_meeting
+from packbuilder.schedule import State, build_state
+from packbuilder.settings import settings
+from tests.factory import make_meeting, write_docx, write_pdf
+from tests.fakes import FakeConverter
+from tests.test_network import linked_image_docx
+
+
+@pytest.fixture(autouse=True)
+def own_cache(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("PACKBUILDER_CACHE", str(tmp_path / "cache"))
+    settings.cache_clear()
+    yield
+    monkeypatch.undo()
+    settings.cache_clear()
+
+
+def _text(pack: Path) -> str:
+    return " ".join(" ".join(p.extract_text() or "" for p in PdfReader(pack).pages).split())
+
+
+def _outline(pack: Path) -> list[str]:
+    with pikepdf.open(pack) as pdf, pdf.open_outline() as outline:
+        found: list[str] = []
+
+        def walk(items):  # type: ignore[no-untyped-def]
+            for item in items:
+                found.append(str(item.title))
+                walk(item.children)
+
+        walk(outline.root)
+        return found
+
+
+def _meeting(tmp_path: Path) -> Path:
+    folder = make_meeting(
+        tmp_path / "2020-03-05-board",
+        items=[
+            {"title": "Report", "papers": ["pub.pdf"]},
+            {"title": "Contract", "papers": ["tender.pdf"], "exempt paragraph": 3},
+        ],
+    )
+    write_pdf(folder / "pub.pdf", 2, label="PUBLIC REPORT")
+    write_pdf(folder / "tender.pdf", 2, label="EXEMPT TENDER")
+    return folder
+
+
+def _after_loading(monkeypatch, change):  # type: ignore[no-untyped-def]
+    """Run `change` once the meeting is loaded (every paper checked), before the packs are made."""
+    real = build_module.plan_packs
+
+    def plan(meeting):  # type: ignore[no-untyped-def]
+        change()
+        return real(meeting)
+
+    monkeypatch.setattr(build_module, "plan_packs", plan)
+
+
+def _public(result) -> Path:  # type: ignore[no-untyped-def]
+    return next(p.path for p in result.packs if p.public)
+
+
+def test_a_paper_overwritten_with_an_exempt_paper_after_loading_stays_what_was_checked(
+    tmp_path, monkeypatch
+):
+    folder = _meeting(tmp_path)
+
+    def overwrite() -> None:
+        with open(folder / "pub.pdf", "r+b") as fh:  # in place: same file, same name
+            fh.write((folder / "tender.pdf").read_bytes())
+            fh.truncate()
+
+    _after_loading(monkeypatch, overwrite)
+    result = build(folder, tmp_path / "out", converter=FakeConverter())
+    text = _text(_public(result))
+    assert "PUBLIC REPORT" in text and "EXEMPT TENDER" not in text
+    assert not any("EXEMPT" in title for title in _outline(_public(result)))
+
+
+def test_a_paper_swapped_for_a_link_outside_the_folder_after_loading_is_not_followed(
+    tmp_path, monkeypatch
+):
+    folder = _meeting(tmp_path)
+    outside = write_pdf(tmp_path / "outside.pdf", 2, label="OUTSIDE SECRET")
+
+    def swap() -> None:
+        (folder / "pub.pdf").unlink()
+        (folder / "pub.pdf").symlink_to(outside)
+
+    _after_loading(monkeypatch, swap)
+    result = build(folder, tmp_path / "out", converter=FakeConverter())
+    for pack in result.packs:
+        assert "OUTSIDE SECRET" not in _text(pack.path)
+
+
+def test_a_word_paper_saved_with_a_link_after_loading_never_reaches_the_converter(
+    tmp_path, monkeypatch
+):
+    folder = make_meeting(
+        tmp_path / "2020-03-05-board", items=[{"title": "Report", "papers": ["report.docx"]}]
+    )
+    write_docx(folder / "report.docx", 2)
+    linked = linked_image_docx(tmp_path / "linked.docx", "file:///etc/hostname").read_bytes()
+    seen: list[bool] = []
+
+    class Watching(FakeConverter):
+        def convert(self, documents, outdir, *, sources=None):  # type: ignore[no-untyped-def]
+            for doc in documents:
+                with zipfile.ZipFile(doc) as z:
+                    rels = [z.read(n) for n in z.namelist() if n.endswith(".rels")]
+                seen.append(any(b'TargetMode="External"' in r for r in rels))
+            return super().convert(documents, outdir, sources=sources)
+
+    _after_loading(monkeypatch, lambda: (folder / "report.docx").write_bytes(linked))
+    build(folder, tmp_path / "out", converter=Watching())
+    assert seen and not any(seen), "a Word paper reached LibreOffice unchecked"
+
+
+def test_a_paper_saved_during_a_build_leaves_its_packs_stale(tmp_path, monkeypatch):
+    # the record of the inputs is of what the build read: the next scheduled run builds again
+    folder = _meeting(tmp_path)
+    _after_loading(
+        monkeypatch, lambda: write_pdf(folder / "pub.pdf", 2, label="CORRECTED REPORT")
+    )
+    result = build(folder, tmp_path / "out", converter=FakeConverter())
+    assert "PUBLIC REPORT" in _text(_public(result))
+    monkeypatch.undo()
+    state, _ = build_state(load_meeting(folder), tmp_path / "out")
+    assert state is State.STALE
+
+
+def test_a_copy_is_taken_of_the_file_opened_not_of_where_its_name_points(tmp_path):
+    folder = tmp_path / "meeting"
+    folder.mkdir()
+    outside = write_pdf(tmp_path / "outside.pdf", 1, label="OUTSIDE")
+    (folder / "link.pdf").symlink_to(outside)
+    inside = write_pdf(folder / "inside.pdf", 1, label="INSIDE")
+    (folder / "inner-link.pdf").symlink_to(inside)
+    taken = snapshots.Snapshots(folder, tmp_path / "copies")
+    cell = Source(folder / "meeting.xlsx", "Agenda", "F2")
+    with pytest.raises(InputError) as caught:
+        taken.take(folder / "link.pdf", cell)
+    assert "points outside the meeting folder" in str(caught.value)
+    assert caught.value.source == cell
+    copy = taken.take(folder / "inner-link.pdf", cell)  # a link inside the folder is fine
+    assert copy.read_bytes() == inside.read_bytes() and copy.name == "inner-link.pdf"
+    assert taken.take(folder / "inner-link.pdf", cell) == copy  # once per paper
+
+
+def test_a_named_pipe_in_a_papers_place_is_refused_without_waiting(tmp_path):
+    folder = tmp_path / "meeting"
+    folder.mkdir()
+    os.mkfifo(folder / "pipe.pdf")
+    taken = snapshots.Snapshots(folder, tmp_path / "copies")
+    with pytest.raises(InputError, match="is not a file"):
+        taken.take(folder / "pipe.pdf", Source(folder / "meeting.xlsx", "Agenda", "F2"))
+
+
+def test_a_problem_found_in_the_copy_names_the_paper(tmp_path):
+    folder = _meeting(tmp_path)
+    data = (folder / "pub.pdf").read_bytes()
+    (folder / "pub.pdf").write_bytes(data[: len(data) // 3])  # cut short
+    with pytest.raises(PackError) as caught:
+        build(folder, tmp_path / "out", converter=FakeConverter())
+    message = str(caught.value)
+    assert "pub.pdf" in message and "papers" + os.sep not in message, message
+    assert str(tmp_path / "out") not in message
+
+
+@pytest.mark.parametrize("how", ["in place", "saved under its name"])
+def test_word_checks_are_remembered_only_of_the_bytes_they_read(tmp_path, monkeypatch, how):
+    # `check` reads papers where they are: a paper changed between its hash and its checks must
+    # not have the checks of other bytes remembered under its hash
+    from packbuilder import meeting
+
+    paper = linked_image_docx(tmp_path / "report.docx", "file:///etc/hostname")
+    linked = paper.read_bytes()
+    clean = write_docx(tmp_path / "clean.docx", 2).read_bytes()
+    real = meeting._check_word
+
+    def check(path):  # type: ignore[no-untyped-def]
+        if how == "in place":
+            path.write_bytes(clean)
+        else:
+            (tmp_path / "new.docx").write_bytes(clean)
+            (tmp_path / "new.docx").replace(path)
+        return real(path)
+
+    monkeypatch.setattr(meeting, "_check_word", check)
+    meeting.check_word_paper(paper)  # the clean bytes were checked
+    monkeypatch.setattr(meeting, "_check_word", real)
+    paper.write_bytes(linked)
+    with pytest.raises(InputError, match="outside the meeting folder"):
+        meeting.check_word_paper(paper)
