@@ -20,7 +20,8 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 from packbuilder.contexts import FILTERS, template_context
-from packbuilder.errors import TemplateError
+from packbuilder.errors import InputError, TemplateError
+from packbuilder.external import check_external
 from packbuilder.model import DocumentData
 
 
@@ -155,6 +156,12 @@ def render(template: Path, context: Mapping[str, Any] | DocumentData | None, out
             "the tags and filters of the template",
             template,
         ) from None
+    try:
+        # what LibreOffice will be given: a template, like a paper, may link to nothing outside
+        # the meeting folder (a picture "linked to file" would be read into the pack)
+        check_external(out)
+    except InputError as exc:
+        raise TemplateError(f"this template {exc.message}", template) from None
     return out
 
 

@@ -362,6 +362,35 @@ def test_linked_image_outside_the_folder_never_reaches_the_pack(tmp_path: Path) 
     assert packs == []
 
 
+@pytest.mark.parametrize("template", ["agenda", "minutes"])
+def test_a_meetings_own_template_linking_outside_the_folder_is_refused(
+    tmp_path: Path, template: str
+) -> None:
+    """A frontsheet or document template is filled and given to LibreOffice like a paper: a
+    picture "linked to file" in it would be read into the pack from anywhere on the machine."""
+    from tests.bad_inputs.make_corpus import _png, linked_image_docx
+    from tests.test_bad_inputs import ROOT
+
+    outside = tmp_path / "elsewhere" / "secret.png"
+    outside.parent.mkdir()
+    outside.write_bytes(_png())
+    papers = ["minutes.xlsx"] if template == "minutes" else []
+    folder = make_meeting(tmp_path / NAME, items=[{"title": "Minutes", "papers": papers}])
+    if papers:
+        example = ROOT / "inputs" / "2016-05-26-safer-plymouth" / "minutes-2016-04-07.xlsx"
+        shutil.copyfile(example, folder / "minutes.xlsx")
+    (folder / "templates").mkdir()
+    (folder / "templates" / f"{template}.docx").write_bytes(linked_image_docx(outside.as_uri()))
+    result = run_cli("build", NAME, "--output", "out", cwd=tmp_path)
+    assert "Traceback" not in result.stderr
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.splitlines() == [
+        f"error: {NAME}/templates/{template}.docx: this template links to an image outside the "
+        f"meeting folder ({outside.as_uri()}); remove the link: embed the image instead"
+    ]
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").rglob("*.pdf"))
+
+
 def test_plain_hyperlinks_are_fine(tmp_path: Path, libreoffice) -> None:  # noqa: ARG001
     """A hyperlink loads nothing: the report is not refused and builds."""
     from docx import Document
