@@ -20,7 +20,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 from packbuilder.contexts import FILTERS, template_context
-from packbuilder.errors import InputError, TemplateError
+from packbuilder.errors import InputError, Source, TemplateError
 from packbuilder.external import check_external
 from packbuilder.model import DocumentData
 
@@ -161,7 +161,8 @@ def render(template: Path, context: Mapping[str, Any] | DocumentData | None, out
         # the meeting folder (a picture "linked to file" would be read into the pack)
         check_external(out)
     except InputError as exc:
-        raise TemplateError(f"this template {exc.message}", template) from None
+        exc.source = Source(template)  # told against the template, not the filled copy
+        raise exc from None
     return out
 
 

@@ -385,8 +385,8 @@ def test_a_meetings_own_template_linking_outside_the_folder_is_refused(
     assert "Traceback" not in result.stderr
     assert result.returncode == 1, result.stderr
     assert result.stderr.splitlines() == [
-        f"error: {NAME}/templates/{template}.docx: this template links to an image outside the "
-        f"meeting folder ({outside.as_uri()}); remove the link: embed the image instead"
+        f"error: {NAME}/templates/{template}.docx: links to an image outside the meeting folder "
+        f"({outside.as_uri()}); remove the link: embed the image instead"
     ]
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").rglob("*.pdf"))
 
