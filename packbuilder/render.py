@@ -9,11 +9,15 @@ field.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+import enum
 import io
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
+from decimal import Decimal
+from pathlib import Path, PurePath
 from typing import Any
 
 import jinja2
@@ -94,6 +98,43 @@ class _Sandbox(SandboxedEnvironment):
                         f"a repetition makes more than {MAX_REPEAT:,} items"
                     )
         return super().call_binop(context, operator, left, right)
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        """Only what a template needs is reachable: text, numbers, dates, lists, mappings and
+        packbuilder's own records, and their methods. Jinja's sandbox alone lets a template call
+        any public method: a record's `Source` leads to a `pathlib.Path`, which reads and writes
+        files anywhere on the machine, and a chart to the whole `DocxTemplate`."""
+        return (
+            super().is_safe_attribute(obj, attr, value)
+            and _harmless(obj)
+            and _harmless(getattr(value, "__self__", value))  # a method: of what it is bound to
+        )
+
+
+_PLAIN = (
+    str,
+    int,
+    float,
+    bool,
+    Decimal,
+    dt.date,
+    dt.time,
+    dt.timedelta,
+    Mapping,
+    list,
+    tuple,
+    enum.Enum,
+)
+
+
+def _harmless(value: Any) -> bool:
+    """Whether a template may use `value` and look into it (see `_Sandbox.is_safe_attribute`)."""
+    if value is None or isinstance(value, (*_PLAIN, Picture)):
+        return True
+    if isinstance(value, PurePath | Source):
+        return False
+    # a record of the model: its attributes are judged one by one
+    return type(value).__module__.startswith("packbuilder.") and dataclasses.is_dataclass(value)
 
 
 def environment() -> SandboxedEnvironment:

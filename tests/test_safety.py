@@ -391,6 +391,41 @@ def test_a_meetings_own_template_linking_outside_the_folder_is_refused(
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").rglob("*.pdf"))
 
 
+@pytest.mark.parametrize(
+    "tag",
+    [
+        "{{ record.source.file.read_text() }}",  # a Source leads to a pathlib.Path
+        "{{ record.source }}",
+        "{{ image.tpl }}",  # a picture leads to the whole DocxTemplate
+        "{{ record.title.__class__ }}",
+    ],
+)
+def test_a_template_reaches_nothing_but_its_data(tmp_path: Path, tag: str) -> None:
+    """Jinja's sandbox lets a template call any public method of what it is given; a template
+    (the meeting's own) must not read or write files through a record's path."""
+    from docx import Document
+
+    from packbuilder.errors import Source, TemplateError
+    from packbuilder.kinds.minutes import Person
+    from packbuilder.render import Picture, render
+    from tests.bad_inputs.make_corpus import _png
+
+    template = tmp_path / "t.docx"
+    doc = Document()
+    doc.add_paragraph(f"Present: {{{{ record.name }}}} {tag}")
+    doc.save(template)
+    person = Person(name="Cllr Smith", source=Source(tmp_path / "minutes.xlsx", "Present", "A2"))
+    context = {"record": person, "image": Picture(_png(), 20, "a chart")}
+    with pytest.raises(TemplateError, match="unsafe"):
+        render(template, context, tmp_path / "out.docx")
+    doc = Document()
+    doc.add_paragraph("Present: {{ record.name | upper }} {{ record.name.split()[1] }}")
+    doc.save(template)
+    render(template, context, tmp_path / "out.docx")  # what templates do use still works
+    text = "\n".join(p.text for p in Document(tmp_path / "out.docx").paragraphs)
+    assert "CLLR SMITH Smith" in text
+
+
 def test_plain_hyperlinks_are_fine(tmp_path: Path, libreoffice) -> None:  # noqa: ARG001
     """A hyperlink loads nothing: the report is not refused and builds."""
     from docx import Document
