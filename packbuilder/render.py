@@ -27,6 +27,7 @@ from packbuilder.contexts import FILTERS, template_context
 from packbuilder.errors import InputError, Source, TemplateError
 from packbuilder.external import check_external
 from packbuilder.model import DocumentData
+from packbuilder.templates import read_template
 
 
 @dataclass(frozen=True)
@@ -160,7 +161,13 @@ def render(template: Path, context: Mapping[str, Any] | DocumentData | None, out
         context = template_context(context)
 
     try:
-        doc = DocxTemplate(str(template))
+        data = read_template(template)
+    except OSError as exc:
+        raise TemplateError(
+            f"cannot read the template ({exc.strerror}); check that it opens in Word", template
+        ) from None
+    try:
+        doc = DocxTemplate(io.BytesIO(data))
         doc.render(_with_pictures(dict(context), doc), jinja_env=environment(), autoescape=True)
         _keep_every_cell(doc.docx)
         doc.save(str(out))

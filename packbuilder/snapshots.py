@@ -68,7 +68,7 @@ class Snapshots:
                     f"paper {path.name!r} is not a file; give the name of a file in the folder",
                     source,
                 )
-            if not _inside(_real_path(fd, path), self.folder):
+            if not inside(real_path(fd, path), self.folder):
                 raise InputError(
                     f"paper {path.name!r} points outside the meeting folder; put the file in the "
                     "folder itself",
@@ -89,7 +89,7 @@ class Snapshots:
         return copy
 
 
-def _real_path(fd: int, named: Path) -> Path:
+def real_path(fd: int, named: Path) -> Path:
     """Where the file open as `fd` really is. On Linux the kernel says so for the open file
     itself; elsewhere its name is resolved again (a link swapped in between goes unseen there)."""
     with contextlib.suppress(OSError):
@@ -97,7 +97,7 @@ def _real_path(fd: int, named: Path) -> Path:
     return named.resolve()
 
 
-def _inside(path: Path, folder: Path) -> bool:
+def inside(path: Path, folder: Path) -> bool:
     try:
         path.relative_to(folder.resolve())
     except (ValueError, OSError, RuntimeError):

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from packbuilder.errors import InputError, Source
 from packbuilder.settings import Settings, settings
+from packbuilder.snapshots import inside, real_path
 
 SHIPPED = Path(__file__).resolve().parent / "templates"
 
@@ -39,3 +41,27 @@ def find_template(name: str, meeting_folder: Path | None = None) -> Path | None:
         except OSError:  # a name the file system cannot take
             continue
     return None
+
+
+def read_template(template: Path) -> bytes:
+    """The bytes of a template `find_template` found, read from the file opened, which must
+    really be where it was found: a meeting's own template (``<meeting>/templates/``) inside the
+    meeting folder, not a link to a Word file elsewhere on the machine (another meeting's exempt
+    paper, say), whatever its name or its folder's name points to.
+
+    Raises:
+        InputError: naming the template.
+        OSError: it cannot be read.
+    """
+    with open(template, "rb") as fh:
+        where = real_path(fh.fileno(), template)
+        if not any(inside(where, d) for d in template_dirs()) and not inside(
+            where, template.parent.parent  # a meeting's own: <meeting>/templates/<name>.docx
+        ):
+            raise InputError(
+                f"template {template.name} points outside the meeting folder; put the file itself "
+                "in the meeting's templates folder",
+                Source(template),
+            )
+        return fh.read()
+

@@ -426,6 +426,35 @@ def test_a_template_reaches_nothing_but_its_data(tmp_path: Path, tag: str) -> No
     assert "CLLR SMITH Smith" in text
 
 
+@pytest.mark.parametrize("linked", ["the template", "its folder"])
+def test_a_template_linked_to_a_file_outside_the_folder_is_refused(
+    tmp_path: Path, linked: str
+) -> None:
+    """A meeting's own template that is a link to a Word file elsewhere (another meeting's exempt
+    paper) would be filled and published: a plain .docx renders as it is."""
+    from docx import Document
+
+    from packbuilder.build import build
+    from packbuilder.errors import InputError
+    from tests.fakes import FakeConverter
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    doc = Document()
+    doc.add_paragraph("EXEMPT TENDER PRICES of another meeting")
+    doc.save(elsewhere / "agenda.docx")
+    folder = make_meeting(tmp_path / NAME, items=[{"title": "Apologies"}])
+    if linked == "the template":
+        (folder / "templates").mkdir()
+        (folder / "templates" / "agenda.docx").symlink_to(elsewhere / "agenda.docx")
+    else:
+        (folder / "templates").symlink_to(elsewhere)
+    with pytest.raises(InputError) as caught:
+        build(folder, tmp_path / "out", converter=FakeConverter())
+    assert "template agenda.docx points outside the meeting folder" in str(caught.value)
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").rglob("*.pdf"))
+
+
 def test_plain_hyperlinks_are_fine(tmp_path: Path, libreoffice) -> None:  # noqa: ARG001
     """A hyperlink loads nothing: the report is not refused and builds."""
     from docx import Document
