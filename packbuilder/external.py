@@ -13,7 +13,9 @@ Plain hyperlinks are fine: a viewer follows them only when a reader clicks, noth
 Each format is read the way it stores references:
 
 * ``.docx``: every relationship part (``*.rels``) marked ``TargetMode="External"`` other than a
-  hyperlink, and the field instructions (simple and complex fields, across runs) of every XML part.
+  hyperlink, and the field instructions (simple and complex fields, across runs) of every XML part;
+  and any document held inside it as an "alternative format chunk" (``w:altChunk``), which
+  LibreOffice imports, inner links and all: Word merges such a chunk in when the file is saved.
 * ``.odt``: every ``xlink:href`` outside the package, except links (``text:a``, ``draw:a``), and any
   DDE connection.
 * ``.doc`` (Word 97 binary): the field codes in its text (a field starts with byte 0x13), in both
@@ -119,6 +121,13 @@ def _docx(path: Path) -> str | None:
             external = a.get("TargetMode", "").lower() == "external"
             if kind == "hyperlink":
                 continue
+            if kind.lower() == "afchunk":  # a document inside the document, which LibreOffice
+                # imports with its own links unchecked (a .docx with a picture linked to file)
+                return (
+                    f"holds another document inside it ({_shorten(target)}), which would be "
+                    "imported without these checks; open it in Word and save it again, which "
+                    "merges that document in"
+                )
             if external or re.match(r"^[a-z][a-z0-9+.-]*:|^\\\\", target, re.I):
                 what, advice = KINDS.get(kind, OTHER)
                 return f"{what} ({_shorten(target)}); remove the link: {advice}"

@@ -455,6 +455,42 @@ def test_a_template_linked_to_a_file_outside_the_folder_is_refused(
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").rglob("*.pdf"))
 
 
+def test_a_document_inside_a_word_paper_is_refused(tmp_path: Path) -> None:
+    """An "alternative format chunk" is a whole document inside the paper, which LibreOffice
+    imports with its own links (a picture linked to a file outside the folder) unchecked."""
+    import zipfile
+
+    from docx import Document
+
+    from packbuilder.errors import InputError
+    from packbuilder.external import check_external
+
+    plain = tmp_path / "plain.docx"
+    doc = Document()
+    doc.add_paragraph("HOST")
+    doc.add_paragraph("CHUNK")
+    doc.save(plain)
+    paper = tmp_path / "report.docx"
+    rel = (
+        b'<Relationship Id="rIdAlt1" Target="afchunk.docx" Type="http://schemas.openxmlformats'
+        b'.org/officeDocument/2006/relationships/aFChunk"/></Relationships>'
+    )
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(paper, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "word/document.xml":
+                data = data.replace(
+                    b"<w:p><w:r><w:t>CHUNK</w:t></w:r></w:p>", b'<w:altChunk r:id="rIdAlt1"/>'
+                )
+            elif info.filename == "word/_rels/document.xml.rels":
+                data = data.replace(b"</Relationships>", rel)
+            dst.writestr(info, data)
+        dst.writestr("word/afchunk.docx", plain.read_bytes())
+    check_external(plain)  # the same paper without the chunk is fine
+    with pytest.raises(InputError, match="holds another document inside it"):
+        check_external(paper)
+
+
 def test_plain_hyperlinks_are_fine(tmp_path: Path, libreoffice) -> None:  # noqa: ARG001
     """A hyperlink loads nothing: the report is not refused and builds."""
     from docx import Document
