@@ -403,6 +403,16 @@ def test_a_percentage_for_a_count_is_refused(tmp_path):
         load(path)
 
 
+@pytest.mark.parametrize("figure", [1.7e308, -1e15, "1,000,000,000,000,000"])
+def test_a_figure_too_large_to_be_one_is_located(tmp_path, figure):
+    # Excel stores numbers up to 1.8E+308: the sums and percentages overflowed without a cell
+    path = workbook(
+        tmp_path / "perf.xlsx", [("Crime", "crimes", "down")], [("Crime", "2016/17", figure)]
+    )
+    with pytest.raises(InputError, match=r"cell C2: this figure is too large"):
+        load(path)
+
+
 def test_header_must_name_the_months_in_order(tmp_path):
     path = workbook(
         tmp_path / "perf.xlsx", [("Crime", "crimes", "down")], [("Crime", "2016/17", 1)]

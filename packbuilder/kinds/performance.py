@@ -480,12 +480,28 @@ def _direction(cell: sheets.Cell, name: str, monitoring: bool) -> Direction | No
     )
 
 
+MAX_FIGURE = Decimal(10) ** 15  # a figure this large is a typing slip (and overflows the sums)
+
+
 def number(cell: sheets.Cell, percent: bool = False) -> Number:
     """A figure: a number, or text such as '1,234' or '88%'; blank, '-' or 'n/a' for none.
 
     For a percentage indicator a cell formatted as a percentage in Excel (0.88 shown as 88%) reads
     as 88, as it shows.
+
+    Raises:
+        InputError: naming the cell.
     """
+    figure = _number(cell, percent)
+    if figure is not None and abs(figure) >= MAX_FIGURE:
+        raise InputError(
+            "this figure is too large (a quadrillion or more); correct the cell",
+            cell.source,
+        )
+    return figure
+
+
+def _number(cell: sheets.Cell, percent: bool) -> Number:
     v = cell.value
     if cell.blank:
         return None
