@@ -25,6 +25,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 from packbuilder import agenda, documents, sheets
+from packbuilder.convert.final import has_tracked_changes
 from packbuilder.digests import file_digest
 from packbuilder.errors import Collector, InputError, MissingPaperError, PackError, Source
 from packbuilder.external import check_external
@@ -677,7 +678,7 @@ def _checked_paper(path: Path, source: Source, folder: Path) -> Paper:
         return Paper(path, PaperKind.PDF, title, source, warnings=tuple(found), pages=pages)
     if suffix in WORD_SUFFIXES:
         missing = check_word_paper(path)
-        warnings = (
+        warnings: tuple[str, ...] = (
             (
                 f"{path.name}: {missing} image{'s' if missing > 1 else ''} without alternative "
                 "text, which screen readers cannot describe; ask its author to add alt text in "
@@ -686,6 +687,12 @@ def _checked_paper(path: Path, source: Source, folder: Path) -> Paper:
             if missing
             else ()
         )
+        if has_tracked_changes(path):
+            warnings += (
+                f"{path.name}: has tracked changes; the pack shows it with every change accepted "
+                "(as Word's No Markup view does): if that is not what its author meant, ask them "
+                "to accept or reject the changes in Word and save it",
+            )
         title = documents.title_from_filename(path)
         return Paper(path, PaperKind.WORD, title, source, warnings=warnings)
     assert suffix in DATA_SUFFIXES  # the others are refused by `_paper`

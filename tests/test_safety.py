@@ -491,6 +491,22 @@ def test_a_document_inside_a_word_paper_is_refused(tmp_path: Path) -> None:
         check_external(paper)
 
 
+def test_the_advisor_is_told_of_a_paper_with_tracked_changes(tmp_path: Path) -> None:
+    from packbuilder.build import build
+    from tests.fakes import FakeConverter
+    from tests.test_warm import _reviewed_docx
+
+    folder = make_meeting(tmp_path / NAME, items=[{"title": "Report", "papers": ["report.docx"]}])
+    _reviewed_docx(folder / "report.docx")
+    result = build(folder, tmp_path / "out", converter=FakeConverter())
+    assert any(
+        w.startswith(
+            "report.docx: has tracked changes; the pack shows it with every change accepted"
+        )
+        for w in result.warnings
+    ), result.warnings
+
+
 def test_plain_hyperlinks_are_fine(tmp_path: Path, libreoffice) -> None:  # noqa: ARG001
     """A hyperlink loads nothing: the report is not refused and builds."""
     from docx import Document

@@ -105,6 +105,74 @@ def test_the_warm_converter_gives_the_cold_paths_pages_and_text(
     assert warm.version() == libreoffice.version()  # one cache serves both
 
 
+def _reviewed_docx(path: Path) -> Path:
+    """A report with a tracked insertion, a tracked deletion and a reviewer's comment."""
+    import zipfile
+
+    write_docx(path, 1, label="VISIBLE report")
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    by = 'w:author="Officer" w:date="2020-01-01T00:00:00Z"'
+    changes = (
+        f'<w:p><w:ins w:id="1" {by}><w:r><w:t>INSERTED sentence</w:t></w:r></w:ins></w:p>'
+        f'<w:p><w:del w:id="2" {by}><w:r><w:delText>DELETED bidder prices</w:delText></w:r>'
+        '</w:del></w:p><w:p><w:commentRangeStart w:id="0"/><w:r><w:t>commented</w:t></w:r>'
+        '<w:commentRangeEnd w:id="0"/><w:r><w:commentReference w:id="0"/></w:r></w:p>'
+    )
+    comments = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:comments {w}>'
+        f'<w:comment w:id="0" {by}><w:p><w:r><w:t>COMMENT keep this out</w:t></w:r></w:p>'
+        "</w:comment></w:comments>"
+    )
+    tmp = path.with_suffix(".tmp")
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "word/document.xml":
+                data = data.replace(b"<w:sectPr", changes.encode() + b"<w:sectPr", 1)
+            elif info.filename == "word/_rels/document.xml.rels":
+                data = data.replace(
+                    b"</Relationships>",
+                    b'<Relationship Id="rIdC1" Type="http://schemas.openxmlformats.org/'
+                    b'officeDocument/2006/relationships/comments" Target="comments.xml"/>'
+                    b"</Relationships>",
+                )
+            elif info.filename == "[Content_Types].xml":
+                data = data.replace(
+                    b"</Types>",
+                    b'<Override PartName="/word/comments.xml" ContentType="application/vnd.'
+                    b'openxmlformats-officedocument.wordprocessingml.comments+xml"/></Types>',
+                )
+            dst.writestr(info, data)
+        dst.writestr("word/comments.xml", comments)
+    tmp.replace(path)
+    return path
+
+
+def test_both_converters_export_tagged_pdf_as_the_author_sees_the_paper(
+    warm: WarmLibreOffice, libreoffice: LibreOffice, tmp_path: Path
+) -> None:
+    # the warm converter once exported untagged PDFs (no PDF/UA options) into the shared cache;
+    # LibreOffice prints tracked deletions struck through and comments as notes on the page
+    import pikepdf
+
+    from packbuilder.convert.final import has_tracked_changes
+
+    paper = _reviewed_docx(tmp_path / "report.docx")
+    assert has_tracked_changes(paper)
+    before = paper.read_bytes()
+    for pdf in (
+        *libreoffice.convert([paper], tmp_path / "cold"),
+        *warm.convert([paper], tmp_path / "warm"),
+    ):
+        text = " ".join(_pages(pdf))
+        assert "VISIBLE report" in text and "INSERTED sentence" in text
+        assert "DELETED" not in text and "COMMENT" not in text, pdf
+        with pikepdf.open(pdf) as doc:
+            assert "/StructTreeRoot" in doc.Root and doc.Root.MarkInfo.Marked, pdf
+            assert not [a for page in doc.pages for a in page.get("/Annots", [])], pdf
+    assert paper.read_bytes() == before  # the paper itself is never changed
+
+
 def test_it_stays_running_between_conversions(
     warm: WarmLibreOffice, papers: list[Path], tmp_path: Path
 ) -> None:

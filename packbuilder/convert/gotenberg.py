@@ -29,6 +29,8 @@ import contextlib
 import email.utils
 import hashlib
 import os
+import shutil
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -37,6 +39,8 @@ from pathlib import Path
 
 import httpx
 
+from packbuilder.convert.final import MARK as FINAL
+from packbuilder.convert.final import has_tracked_changes, show_final
 from packbuilder.convert.protocol import ConversionStats, Converter, check_sources, source_of
 from packbuilder.errors import ConversionError, Source
 from packbuilder.settings import Settings, settings
@@ -105,7 +109,7 @@ class Gotenberg(Converter):
                     "PACKBUILDER_GOTENBERG_URL and that the service is running, or unset it to "
                     "convert with the local LibreOffice"
                 ) from None
-            self._version = f"gotenberg:{served}|{FORM}|{CLEANED_MARK}"
+            self._version = f"gotenberg:{served}|{FORM}|{CLEANED_MARK}|{FINAL}"
         return self._version
 
     def stats(self) -> ConversionStats:
@@ -139,7 +143,12 @@ class Gotenberg(Converter):
         # an ASCII name with the document's own extension, which Gotenberg picks the filter by
         name = f"d{index:04d}{document.suffix.lower()}"
         try:
-            with open(document, "rb") as fh:
+            with contextlib.ExitStack() as stack:
+                if has_tracked_changes(document):  # sent as Word shows it: changes accepted
+                    folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+                    document = Path(shutil.copyfile(document, folder / name))
+                    show_final(document)
+                fh = stack.enter_context(open(document, "rb"))
 
                 def post() -> httpx.Response:
                     fh.seek(0)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -31,6 +32,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from packbuilder.convert.final import MARK as FINAL
+from packbuilder.convert.final import show_final
 from packbuilder.convert.process import OPTIONS, Process, environment, find_soffice
 from packbuilder.convert.profiles import kept_profile
 from packbuilder.convert.protocol import (
@@ -45,13 +48,16 @@ from packbuilder.scratch import scratch_prefix
 from packbuilder.settings import Settings, settings
 from packbuilder.tagged import CLEANED_MARK, clean_converted
 
-# Tagged PDF/UA: headings, lists, tables (header rows as TH), alt text as /Figure /Alt.
-# UseTaggedPDF alone maps standard structure types to themselves in the RoleMap (a cycle that
-# PDF/UA forbids); PDFUACompliance avoids it. The cache key includes this string, so a change here
-# converts every document again.
-PDF_FILTER = (
-    'pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"},'
-    '"PDFUACompliance":{"type":"boolean","value":"true"}}'
+# The PDF export, the same for every way packbuilder drives LibreOffice (the warm converter's
+# worker is given these): tagged PDF/UA (headings, lists, tables with header rows as TH, alt text
+# as /Figure /Alt; UseTaggedPDF alone maps standard structure types to themselves in the RoleMap, a
+# cycle PDF/UA forbids, which PDFUACompliance avoids); reviewers' comments left out (they were
+# published as notes on the page). The cache key includes the filter, so a change here converts
+# every document again.
+PDF_OPTIONS = {"UseTaggedPDF": True, "PDFUACompliance": True, "ExportNotes": False}
+PDF_FILTER = "pdf:writer_pdf_Export:" + json.dumps(
+    {name: {"type": "boolean", "value": str(value).lower()} for name, value in PDF_OPTIONS.items()},
+    separators=(",", ":"),
 )
 # A second LibreOffice costs a start (about a second of one core) and ~250 MB: never worth it for
 # fewer documents than this.
@@ -191,7 +197,7 @@ class LibreOffice(Converter):
 
     def version(self) -> str:
         if self._version is None:
-            self._version = f"{self._program_version()}|{PDF_FILTER}|{CLEANED_MARK}"
+            self._version = f"{self._program_version()}|{PDF_FILTER}|{CLEANED_MARK}|{FINAL}"
         return self._version
 
     def _program_version(self) -> str:
@@ -263,6 +269,7 @@ class LibreOffice(Converter):
             source = source_of(doc, sources, i)
             try:
                 shutil.copyfile(doc, staged)
+                show_final(staged)  # tracked changes shown accepted, as Word shows them
             except OSError as exc:
                 if exc.errno in _DISK_FULL:
                     raise

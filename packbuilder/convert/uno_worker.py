@@ -6,7 +6,7 @@ ship ``program/python``. It is not imported by packbuilder (whose virtualenv has
 imports nothing of packbuilder's: the supervisor (`warm`) runs it in the network sandbox, as the
 leader of a process group that its LibreOffice belongs to, so killing the group stops both.
 
-    python3 uno_worker.py SOFFICE PROFILE_URL PIPE_NAME
+    python3 uno_worker.py SOFFICE PROFILE_URL PIPE_NAME PDF_OPTIONS_JSON
 
 It starts ``soffice`` listening on a private UNO pipe, connects, prints one JSON line
 ``{"ready": true}``, then reads requests, one JSON line each, ``{"in": PATH, "out": PATH}``, and
@@ -14,8 +14,9 @@ answers each with ``{"ok": true}`` or ``{"ok": false, "error": TEXT}``. It exits
 input closes, stopping LibreOffice. A LibreOffice that dies makes it exit with status 3; the
 supervisor sees the end of its output and restarts both.
 
-Documents are opened hidden, read-only, with macros never run and links never updated (the same
-filter, ``writer_pdf_Export``, as ``soffice --convert-to pdf:writer_pdf_Export``).
+Documents are opened hidden, read-only, with macros never run and links never updated, and
+exported as the cold path exports them: ``writer_pdf_Export`` with the supervisor's options
+(`libreoffice.PDF_OPTIONS`: tagged PDF/UA, no comments) as its FilterData.
 """
 
 from __future__ import annotations
@@ -64,7 +65,17 @@ def _connect(soffice: subprocess.Popen, pipe: str):  # type: ignore[no-untyped-d
             time.sleep(0.05)
 
 
-def _convert(desktop, source: str, target: str) -> None:  # type: ignore[no-untyped-def]
+def _export(options: dict[str, object]) -> object:
+    """The arguments of ``storeToURL``: the PDF filter and its options (FilterData), as a typed
+    sequence (a PropertyValue holding a sequence must cross the bridge typed: `uno.invoke`)."""
+    data = uno.Any("[]com.sun.star.beans.PropertyValue", _props(**options))
+    return uno.Any(
+        "[]com.sun.star.beans.PropertyValue",
+        _props(FilterName="writer_pdf_Export", FilterData=data),
+    )
+
+
+def _convert(desktop, source: str, target: str, export: object) -> None:  # type: ignore[no-untyped-def]
     doc = desktop.loadComponentFromURL(
         uno.systemPathToFileUrl(source),
         "_blank",
@@ -74,13 +85,14 @@ def _convert(desktop, source: str, target: str) -> None:  # type: ignore[no-unty
     if doc is None:
         raise RuntimeError("LibreOffice could not open the document")
     try:
-        doc.storeToURL(uno.systemPathToFileUrl(target), _props(FilterName="writer_pdf_Export"))
+        uno.invoke(doc, "storeToURL", (uno.systemPathToFileUrl(target), export))
     finally:
         doc.close(True)
 
 
 def main(argv: list[str]) -> int:
-    soffice_path, profile, pipe = argv
+    soffice_path, profile, pipe, options = argv
+    export = _export(json.loads(options))
     soffice = subprocess.Popen(
         [
             soffice_path,
@@ -98,7 +110,7 @@ def main(argv: list[str]) -> int:
         for line in sys.stdin:
             request = json.loads(line)
             try:
-                _convert(desktop, request["in"], request["out"])
+                _convert(desktop, request["in"], request["out"], export)
             except Exception as exc:
                 if soffice.poll() is not None:  # LibreOffice died under us
                     return 3

@@ -47,8 +47,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from packbuilder.convert.final import show_final
 from packbuilder.convert.libreoffice import (
     MIN_FREE_BYTES,
+    PDF_OPTIONS,
     LibreOffice,
     disk_full_error,
     free_bytes,
@@ -299,6 +301,7 @@ class WarmLibreOffice(Converter):
             staged = work / f"d{i:04d}{doc.suffix.lower()}"
             try:
                 shutil.copyfile(doc, staged)
+                show_final(staged)  # as the cold path gives it to LibreOffice
             except OSError as exc:
                 if exc.errno in _DISK_FULL:
                     raise
@@ -368,6 +371,7 @@ class WarmLibreOffice(Converter):
             self.soffice,
             profile.as_uri(),
             pipe,
+            json.dumps(PDF_OPTIONS),  # the cold path's export, so that they share the cache
         ]
         try:
             proc = Process(cmd, environment(scratch, alone=True), pipes=True)
