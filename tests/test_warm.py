@@ -173,6 +173,35 @@ def test_both_converters_export_tagged_pdf_as_the_author_sees_the_paper(
     assert paper.read_bytes() == before  # the paper itself is never changed
 
 
+def test_an_opendocument_paper_is_converted_with_its_changes_accepted(
+    libreoffice: LibreOffice, tmp_path: Path
+) -> None:
+    import subprocess
+
+    from packbuilder.convert.final import has_tracked_changes
+
+    docx = _reviewed_docx(tmp_path / "report.docx")
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "odt",
+            "--outdir",
+            str(tmp_path / "odt"),
+            str(docx),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    paper = tmp_path / "odt" / "report.odt"
+    assert has_tracked_changes(paper)
+    text = " ".join(_pages(libreoffice.convert([paper], tmp_path / "pdf")[0]))
+    assert "INSERTED sentence" in text and "DELETED" not in text and "COMMENT" not in text
+
+
 def test_it_stays_running_between_conversions(
     warm: WarmLibreOffice, papers: list[Path], tmp_path: Path
 ) -> None:

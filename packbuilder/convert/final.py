@@ -18,59 +18,92 @@ import shutil
 import zipfile
 from pathlib import Path
 
-from packbuilder.safezip import MAX_XML_BYTES, TooBig, read_member
+from packbuilder.safezip import MAX_XML_BYTES
 
-MARK = "final-view-2"  # in a converter's version: a change here converts every paper again
+MARK = "final-view-3"  # in a converter's version: a change here converts every paper again
 SETTINGS = "word/settings.xml"
 _CHANGE = re.compile(rb"<w:(?:ins|del|moveFrom|moveTo)\b")
 _COMMENT = re.compile(
     rb"<w:commentRangeStart\b[^>]*/>|<w:commentRangeEnd\b[^>]*/>|<w:commentReference\b[^>]*/>"
 )
 _VIEW = b'<w:revisionView w:markup="0" w:insDel="0" w:formatting="0" w:comments="0"/>'
+# an OpenDocument paper: its changes in content.xml, whether they show in settings.xml
+_ODT_CHANGE = re.compile(rb"<text:changed-region\b")
+_ODT_SHOW = re.compile(rb'(config:name="ShowRedlineChanges"\s+config:type="boolean"\s*>)\s*true')
+_ODT_SETTINGS = re.compile(
+    rb'(<config:config-item-set\s+config:name="ooo:configuration-settings"\s*>)'
+)
+_ODT_HIDE = (
+    b'<config:config-item config:name="ShowRedlineChanges" config:type="boolean">'
+    b"false</config:config-item>"
+)
+
+
+def _parts(path: Path) -> dict[str, bytes]:
+    """The XML parts of a Word or OpenDocument file a converter may rewrite."""
+    with zipfile.ZipFile(path) as zf:
+        return {
+            info.filename: zf.read(info)
+            for info in zf.infolist()
+            if info.filename.endswith(".xml")
+            and info.file_size <= MAX_XML_BYTES
+            and (info.filename.startswith("word/") or "/" not in info.filename)
+        }
 
 
 def has_tracked_changes(path: Path) -> bool:
-    """Whether a .docx holds tracked insertions, deletions or moves in its text."""
-    if path.suffix.lower() != ".docx":
+    """Whether a .docx or .odt holds tracked insertions, deletions or moves in its text."""
+    suffix = path.suffix.lower()
+    if suffix not in {".docx", ".odt"}:
         return False
     try:
-        with zipfile.ZipFile(path) as zf:
-            names = [n for n in zf.namelist() if n.startswith("word/") and n.endswith(".xml")]
-        for name in names:
-            if _CHANGE.search(read_member(path, name, MAX_XML_BYTES) or b""):
-                return True
-    except (OSError, zipfile.BadZipFile, TooBig, KeyError):
+        parts = _parts(path)
+    except (OSError, zipfile.BadZipFile):
         return False  # the Word checks have refused, or will refuse, such a file
-    return False
+    if suffix == ".odt":
+        return bool(_ODT_CHANGE.search(parts.get("content.xml", b"")))
+    return any(_CHANGE.search(xml) for name, xml in parts.items() if name.startswith("word/"))
 
 
 def show_final(path: Path) -> None:
-    """Rewrite a converter's own copy of a .docx so that LibreOffice shows its tracked changes as
-    accepted and none of its comments; any other file, or one with neither, is left as it is."""
-    if path.suffix.lower() != ".docx":
+    """Rewrite a converter's own copy of a .docx or .odt so that LibreOffice shows its tracked
+    changes as accepted and none of its comments; any other file, or one with neither, is left
+    as it is."""
+    suffix = path.suffix.lower()
+    if suffix not in {".docx", ".odt"}:
         return
     try:
-        with zipfile.ZipFile(path) as zf:
-            parts = {
-                info.filename: zf.read(info)
-                for info in zf.infolist()
-                if info.filename.startswith("word/")
-                and info.filename.endswith(".xml")
-                and info.file_size <= MAX_XML_BYTES
-            }
+        parts = _parts(path)
     except (OSError, zipfile.BadZipFile):
         return  # the Word checks have refused, or will refuse, such a file
-    changed = {name: _COMMENT.sub(b"", xml) for name, xml in parts.items()}
-    changed = {name: xml for name, xml in changed.items() if xml != parts[name]}
+    changed = _odt_final(parts) if suffix == ".odt" else _docx_final(parts)
+    if not changed:
+        return
+    rewritten = path.with_name(path.name + ".final")
+    with zipfile.ZipFile(path) as zf, zipfile.ZipFile(rewritten, "w") as out:
+        for info in zf.infolist():  # in order, each as it was stored (an .odt's mimetype first)
+            out.writestr(info, changed.get(info.filename) or zf.read(info))
+    shutil.move(rewritten, path)
+
+
+def _docx_final(parts: dict[str, bytes]) -> dict[str, bytes]:
+    """The parts of a .docx to rewrite: comments unanchored, the No Markup view."""
+    changed = {n: _COMMENT.sub(b"", x) for n, x in parts.items() if n.startswith("word/")}
+    changed = {n: x for n, x in changed.items() if x != parts[n]}
     if any(_CHANGE.search(xml) for xml in parts.values()) and SETTINGS in parts:
         view = re.sub(rb"<w:revisionView\b[^>]*/>", b"", parts[SETTINGS])
         view, found = re.subn(rb"(<w:settings\b[^>]*>)", rb"\1" + _VIEW, view, count=1)
         if found:
             changed[SETTINGS] = view
-    if not changed:
-        return
-    rewritten = path.with_name(path.name + ".final")
-    with zipfile.ZipFile(path) as zf, zipfile.ZipFile(rewritten, "w") as out:
-        for info in zf.infolist():
-            out.writestr(info, changed.get(info.filename) or zf.read(info))
-    shutil.move(rewritten, path)
+    return changed
+
+
+def _odt_final(parts: dict[str, bytes]) -> dict[str, bytes]:
+    """The parts of an .odt to rewrite: its changes not shown (comments: the export's
+    ExportNotes)."""
+    if not _ODT_CHANGE.search(parts.get("content.xml", b"")) or "settings.xml" not in parts:
+        return {}
+    view, found = _ODT_SHOW.subn(rb"\1false", parts["settings.xml"])
+    if not found:
+        view, found = _ODT_SETTINGS.subn(rb"\1" + _ODT_HIDE, view, count=1)
+    return {"settings.xml": view} if found else {}
