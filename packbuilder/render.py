@@ -21,6 +21,8 @@ from pathlib import Path, PurePath
 from typing import Any
 
 import jinja2
+import jinja2.runtime
+import jinja2.utils
 from jinja2.sandbox import SandboxedEnvironment
 
 from packbuilder.contexts import FILTERS, template_context
@@ -125,6 +127,11 @@ _PLAIN = (
     list,
     tuple,
     enum.Enum,
+    # Jinja's own helpers: `loop.index`, `namespace()`, `cycler()`, `joiner()`
+    jinja2.runtime.LoopContext,
+    jinja2.utils.Namespace,
+    jinja2.utils.Cycler,
+    jinja2.utils.Joiner,
 )
 
 

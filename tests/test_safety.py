@@ -420,10 +420,16 @@ def test_a_template_reaches_nothing_but_its_data(tmp_path: Path, tag: str) -> No
         render(template, context, tmp_path / "out.docx")
     doc = Document()
     doc.add_paragraph("Present: {{ record.name | upper }} {{ record.name.split()[1] }}")
+    doc.add_paragraph(
+        "{% set ns = namespace(n=0) %}{% set c = cycler('odd', 'even') %}"
+        "{% for p in [record, record] %}{{ loop.index }}{{ c.next() }}{% set ns.n = ns.n + 1 %}"
+        "{% endfor %} {{ ns.n }}"
+    )
     doc.save(template)
     render(template, context, tmp_path / "out.docx")  # what templates do use still works
     text = "\n".join(p.text for p in Document(tmp_path / "out.docx").paragraphs)
     assert "CLLR SMITH Smith" in text
+    assert "1odd2even 2" in text  # Jinja's own helpers: loop, namespace, cycler
 
 
 @pytest.mark.parametrize("linked", ["the template", "its folder"])
