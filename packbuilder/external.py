@@ -32,6 +32,7 @@ import posixpath
 import re
 import zipfile
 from pathlib import Path
+from xml.etree import ElementTree
 
 from packbuilder.errors import InputError, Source
 from packbuilder.safezip import MAX_XML_BYTES, TooBig, read_member
@@ -69,13 +70,17 @@ def check_external(path: Path) -> None:
     """Refuse a Word paper that refers to anything outside itself (see the module docstring)."""
     suffix = path.suffix.lower()
     src = Source(path)
-    if suffix == ".docx":
-        problem = _docx(path)
-    elif suffix == ".odt":
-        problem = _odt(path)
-    elif suffix in {".doc", ".rtf"}:
+    if suffix in {".doc", ".rtf"}:
         data = path.read_bytes()
         problem = _doc(data) if suffix == ".doc" else _rtf(data)
+    elif suffix in {".docx", ".odt"}:
+        try:
+            problem = _docx(path) if suffix == ".docx" else _odt(path)
+        except Unreadable:
+            problem = (
+                f"this {suffix} file is damaged (a part of it is not well-formed XML); open it "
+                "in Word and save it again"
+            )
     else:
         return
     if problem:
@@ -92,12 +97,39 @@ def _xml_parts(path: Path, suffixes: tuple[str, ...]) -> list[str]:
         return [n for n in zf.namelist() if n.lower().endswith(suffixes)]
 
 
+# The namespaces whose prefixes the checks look for, written with these prefixes whatever prefix
+# the file itself declares (an .odt may call the link namespace ``xl:``).
+PREFIXES = {
+    "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "xlink": "http://www.w3.org/1999/xlink",
+}
+for _prefix, _uri in PREFIXES.items():
+    ElementTree.register_namespace(_prefix, _uri)
+
+
+class Unreadable(Exception):
+    """A part of the file is not well-formed XML."""
+
+
 def _read(path: Path, name: str) -> str:
+    """A part of the file as XML written out again by a parser: each attribute whole, quoted and
+    escaped (a ``>`` inside a value once hid a link from the checks' patterns), in the encoding
+    the part declares, with the prefixes of `PREFIXES`.
+
+    Raises:
+        Unreadable: the part is not well-formed XML.
+    """
     try:
         data = read_member(path, name, MAX_XML_BYTES) or b""
     except TooBig:
         return ""  # the size check of the whole archive has already refused such a file
-    return data.decode("utf-8", errors="replace")
+    if not data.strip():
+        return ""
+    try:
+        return ElementTree.tostring(ElementTree.fromstring(data), encoding="unicode")
+    except (ElementTree.ParseError, ValueError):
+        raise Unreadable(name) from None
 
 
 _REL = re.compile(r"<(?:\w+:)?Relationship\b([^>]*)>")

@@ -513,6 +513,57 @@ def test_the_advisor_is_told_of_a_paper_with_tracked_changes(tmp_path: Path) -> 
     ), result.warnings
 
 
+def test_the_link_checks_read_word_files_as_a_parser_does(tmp_path: Path) -> None:
+    """XML allows `>` inside an attribute and any prefix for a namespace: a link written so
+    once slipped past the checks' patterns, and LibreOffice read the file into the pack."""
+    import zipfile
+
+    from docx import Document
+
+    from packbuilder.errors import InputError
+    from packbuilder.external import check_external
+
+    plain = tmp_path / "plain.docx"
+    Document().save(plain)
+
+    def docx_with(name: str, part: str, edit) -> Path:  # type: ignore[no-untyped-def]
+        out = tmp_path / name
+        with zipfile.ZipFile(plain) as src, zipfile.ZipFile(out, "w") as dst:
+            for info in src.infolist():
+                data = src.read(info)
+                dst.writestr(info, edit(data) if info.filename == part else data)
+        return out
+
+    hidden = docx_with(
+        "gt.docx",
+        "word/_rels/document.xml.rels",
+        lambda d: d.replace(
+            b"</Relationships>",
+            b'<Relationship Target="file:///no>such/../etc/secret.png" TargetMode="External" '
+            b'Id="rIdX" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+            b'relationships/image"/></Relationships>',
+        ),
+    )
+    with pytest.raises(InputError, match="links to an image outside the meeting folder"):
+        check_external(hidden)
+    broken = docx_with("broken.docx", "word/document.xml", lambda d: d[: len(d) // 2])
+    with pytest.raises(InputError, match="damaged"):
+        check_external(broken)
+    odt = tmp_path / "renamed.odt"
+    with zipfile.ZipFile(odt, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        z.writestr(
+            "content.xml",
+            '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:'
+            'office:1.0" xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" '
+            'xmlns:xl="http://www.w3.org/1999/xlink"><office:body><draw:frame><draw:image '
+            'xl:href="file:///etc/secret.png"/></draw:frame></office:body>'
+            "</office:document-content>",
+        )
+    with pytest.raises(InputError, match="outside the meeting folder"):
+        check_external(odt)
+
+
 def test_plain_hyperlinks_are_fine(tmp_path: Path, libreoffice) -> None:  # noqa: ARG001
     """A hyperlink loads nothing: the report is not refused and builds."""
     from docx import Document
