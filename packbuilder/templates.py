@@ -7,6 +7,7 @@ folder named by ``PACKBUILDER_TEMPLATES``; otherwise the templates shipped insid
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from packbuilder.errors import InputError, Source
@@ -45,9 +46,11 @@ def find_template(name: str, meeting_folder: Path | None = None) -> Path | None:
 
 def read_template(template: Path) -> bytes:
     """The bytes of a template `find_template` found, read from the file opened, which must
-    really be where it was found: a meeting's own template (``<meeting>/templates/``) inside the
-    meeting folder, not a link to a Word file elsewhere on the machine (another meeting's exempt
-    paper, say), whatever its name or its folder's name points to.
+    really be where it was found. A meeting's own template (``<meeting>/templates/<name>.docx``)
+    must be a file of that very folder: not a link to a Word file elsewhere on the machine, nor to
+    a paper of the meeting (an exempt item's, say, which would be filled and published), whatever
+    its name or its folder's name points to; a hard link (a file with another name too) is
+    refused for the same reason.
 
     Raises:
         InputError: naming the template.
@@ -55,13 +58,12 @@ def read_template(template: Path) -> bytes:
     """
     with open(template, "rb") as fh:
         where = real_path(fh.fileno(), template)
-        if not any(inside(where, d) for d in template_dirs()) and not inside(
-            where, template.parent.parent  # a meeting's own: <meeting>/templates/<name>.docx
-        ):
-            raise InputError(
-                f"template {template.name} points outside the meeting folder; put the file itself "
-                "in the meeting's templates folder",
-                Source(template),
-            )
+        if not any(inside(where, d) for d in template_dirs()):
+            own = template.parent.parent.resolve() / template.parent.name
+            if where.parent != own or os.fstat(fh.fileno()).st_nlink > 1:
+                raise InputError(
+                    f"template {template.name} is a link to another file; put the template "
+                    "itself (a copy, not a shortcut) in the meeting's templates folder",
+                    Source(template),
+                )
         return fh.read()
-

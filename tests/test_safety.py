@@ -8,6 +8,7 @@ qpdf writes them uncompressed (``qpdf --qdf --object-streams=disable``), and pyp
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import shutil
 import subprocess
@@ -432,12 +433,13 @@ def test_a_template_reaches_nothing_but_its_data(tmp_path: Path, tag: str) -> No
     assert "1odd2even 2" in text  # Jinja's own helpers: loop, namespace, cycler
 
 
-@pytest.mark.parametrize("linked", ["the template", "its folder"])
-def test_a_template_linked_to_a_file_outside_the_folder_is_refused(
-    tmp_path: Path, linked: str
-) -> None:
+@pytest.mark.parametrize(
+    "linked", ["the template", "its folder", "to a paper", "its folder to the meeting", "hard"]
+)
+def test_a_template_linked_to_another_file_is_refused(tmp_path: Path, linked: str) -> None:
     """A meeting's own template that is a link to a Word file elsewhere (another meeting's exempt
-    paper) would be filled and published: a plain .docx renders as it is."""
+    paper, or an exempt paper of this one) would be filled and published: a plain .docx renders
+    as it is."""
     from docx import Document
 
     from packbuilder.build import build
@@ -450,14 +452,24 @@ def test_a_template_linked_to_a_file_outside_the_folder_is_refused(
     doc.add_paragraph("EXEMPT TENDER PRICES of another meeting")
     doc.save(elsewhere / "agenda.docx")
     folder = make_meeting(tmp_path / NAME, items=[{"title": "Apologies"}])
-    if linked == "the template":
-        (folder / "templates").mkdir()
-        (folder / "templates" / "agenda.docx").symlink_to(elsewhere / "agenda.docx")
-    else:
+    paper = folder / "agenda.docx"  # as an exempt paper of this meeting would be
+    paper.write_bytes((elsewhere / "agenda.docx").read_bytes())
+    if linked == "its folder":
         (folder / "templates").symlink_to(elsewhere)
+    elif linked == "its folder to the meeting":
+        (folder / "templates").symlink_to(folder)
+    else:
+        (folder / "templates").mkdir()
+        template = folder / "templates" / "agenda.docx"
+        if linked == "the template":
+            template.symlink_to(elsewhere / "agenda.docx")
+        elif linked == "to a paper":
+            template.symlink_to(Path("..") / "agenda.docx")
+        else:
+            os.link(paper, template)
     with pytest.raises(InputError) as caught:
         build(folder, tmp_path / "out", converter=FakeConverter())
-    assert "template agenda.docx points outside the meeting folder" in str(caught.value)
+    assert "template agenda.docx is a link to another file" in str(caught.value)
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").rglob("*.pdf"))
 
 
