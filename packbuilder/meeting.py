@@ -591,6 +591,14 @@ def _papers(
                 )
             )
             continue
+        if exists and not path.is_file():  # a folder, or a named pipe that would never answer
+            errors.add(
+                InputError(
+                    f"paper {name!r} is not a file; give the name of a file in the folder",
+                    cell.source,
+                )
+            )
+            continue
         if not exists:
             if status is Status.TO_FOLLOW:
                 continue  # not arrived yet: the item stays "to follow"

@@ -62,12 +62,13 @@ class Snapshots:
                 "meeting folder and that it can be opened",
                 source,
             ) from None
+        if not stat.S_ISREG(os.fstat(fd).st_mode):  # a folder opens too
+            os.close(fd)
+            raise InputError(
+                f"paper {path.name!r} is not a file; give the name of a file in the folder",
+                source,
+            )
         with open(fd, "rb", closefd=True) as fh:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
-                raise InputError(
-                    f"paper {path.name!r} is not a file; give the name of a file in the folder",
-                    source,
-                )
             if not inside(real_path(fd, path), self.folder):
                 raise InputError(
                     f"paper {path.name!r} points outside the meeting folder; put the file in the "

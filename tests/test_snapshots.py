@@ -137,9 +137,7 @@ def test_a_word_paper_saved_with_a_link_after_loading_never_reaches_the_converte
 def test_a_paper_saved_during_a_build_leaves_its_packs_stale(tmp_path, monkeypatch):
     # the record of the inputs is of what the build read: the next scheduled run builds again
     folder = _meeting(tmp_path)
-    _after_loading(
-        monkeypatch, lambda: write_pdf(folder / "pub.pdf", 2, label="CORRECTED REPORT")
-    )
+    _after_loading(monkeypatch, lambda: write_pdf(folder / "pub.pdf", 2, label="CORRECTED REPORT"))
     result = build(folder, tmp_path / "out", converter=FakeConverter())
     assert "PUBLIC REPORT" in _text(_public(result))
     monkeypatch.undo()
@@ -210,3 +208,43 @@ def test_word_checks_are_remembered_only_of_the_bytes_they_read(tmp_path, monkey
     paper.write_bytes(linked)
     with pytest.raises(InputError, match="outside the meeting folder"):
         meeting.check_word_paper(paper)
+
+
+@pytest.mark.parametrize("kind", ["folder", "named pipe"])
+def test_a_paper_that_is_not_a_file_is_refused_by_check_and_build(tmp_path, kind):
+    import subprocess
+    import sys
+
+    folder = make_meeting(
+        tmp_path / "2020-03-05-board", items=[{"title": "R", "papers": ["x.pdf"]}]
+    )
+    if kind == "folder":
+        (folder / "x.pdf").mkdir()
+    else:
+        os.mkfifo(folder / "x.pdf")
+    for command in ("check", "build"):
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "packbuilder",
+                command,
+                str(folder),
+                *(["-o", str(tmp_path / "out")] if command == "build" else []),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,  # a named pipe once made `check` wait for ever
+            cwd=Path(__file__).resolve().parent.parent,
+        )
+        assert done.returncode == 1, done.stderr
+        assert "cell F2: paper 'x.pdf' is not a file" in done.stderr, done.stderr
+        assert "Traceback" not in done.stderr
+
+
+def test_a_folder_in_a_papers_place_is_not_copied(tmp_path):
+    folder = tmp_path / "meeting"
+    (folder / "dir.pdf").mkdir(parents=True)
+    taken = snapshots.Snapshots(folder, tmp_path / "copies")
+    with pytest.raises(InputError, match="is not a file"):
+        taken.take(folder / "dir.pdf", Source(folder / "meeting.xlsx", "Agenda", "F2"))
