@@ -576,6 +576,19 @@ def test_the_link_checks_read_word_files_as_a_parser_does(tmp_path: Path) -> Non
         check_external(odt)
 
 
+def test_the_advisor_is_told_of_an_rtf_paper_whose_changes_will_show(tmp_path: Path) -> None:
+    from packbuilder.build import build
+    from tests.fakes import FakeConverter
+
+    folder = make_meeting(tmp_path / NAME, items=[{"title": "Report", "papers": ["report.rtf"]}])
+    (folder / "report.rtf").write_text(r"{\rtf1\ansi Kept text. {\deleted Deleted text.}}")
+    result = build(folder, tmp_path / "out", converter=FakeConverter())
+    assert any(
+        w.startswith("report.rtf: has tracked changes, which the pack shows")
+        for w in result.warnings
+    ), result.warnings
+
+
 def test_plain_hyperlinks_are_fine(tmp_path: Path, libreoffice) -> None:  # noqa: ARG001
     """A hyperlink loads nothing: the report is not refused and builds."""
     from docx import Document

@@ -202,6 +202,26 @@ def test_an_opendocument_paper_is_converted_with_its_changes_accepted(
     assert "INSERTED sentence" in text and "DELETED" not in text and "COMMENT" not in text
 
 
+def test_a_word_paper_without_settings_is_converted_with_its_changes_accepted(
+    libreoffice: LibreOffice, tmp_path: Path
+) -> None:
+    import re
+    import zipfile
+
+    reviewed = _reviewed_docx(tmp_path / "reviewed.docx")
+    paper = tmp_path / "report.docx"
+    with zipfile.ZipFile(reviewed) as src, zipfile.ZipFile(paper, "w") as dst:
+        for info in src.infolist():
+            if info.filename == "word/settings.xml":
+                continue
+            data = src.read(info)
+            if info.filename == "word/_rels/document.xml.rels":
+                data = re.sub(rb"<Relationship [^>]*settings.xml\"/>", b"", data)
+            dst.writestr(info, data)
+    text = " ".join(_pages(libreoffice.convert([paper], tmp_path / "pdf")[0]))
+    assert "INSERTED sentence" in text and "DELETED" not in text
+
+
 def test_it_stays_running_between_conversions(
     warm: WarmLibreOffice, papers: list[Path], tmp_path: Path
 ) -> None:

@@ -20,8 +20,12 @@ from pathlib import Path
 
 from packbuilder.safezip import MAX_XML_BYTES
 
-MARK = "final-view-3"  # in a converter's version: a change here converts every paper again
+MARK = "final-view-4"  # in a converter's version: a change here converts every paper again
 SETTINGS = "word/settings.xml"
+RELS = "word/_rels/document.xml.rels"
+TYPES = "[Content_Types].xml"
+MANIFEST = "META-INF/manifest.xml"
+W = b"http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _CHANGE = re.compile(rb"<w:(?:ins|del|moveFrom|moveTo)\b")
 _COMMENT = re.compile(
     rb"<w:commentRangeStart\b[^>]*/>|<w:commentRangeEnd\b[^>]*/>|<w:commentReference\b[^>]*/>"
@@ -30,9 +34,7 @@ _VIEW = b'<w:revisionView w:markup="0" w:insDel="0" w:formatting="0" w:comments=
 # an OpenDocument paper: its changes in content.xml, whether they show in settings.xml
 _ODT_CHANGE = re.compile(rb"<text:changed-region\b")
 _ODT_SHOW = re.compile(rb'(config:name="ShowRedlineChanges"\s+config:type="boolean"\s*>)\s*true')
-_ODT_SETTINGS = re.compile(
-    rb'(<config:config-item-set\s+config:name="ooo:configuration-settings"\s*>)'
-)
+_ODT_SETTINGS = re.compile(rb'(<config:config-item-set\s+config:name="ooo:view-settings"\s*>)')
 _ODT_HIDE = (
     b'<config:config-item config:name="ShowRedlineChanges" config:type="boolean">'
     b"false</config:config-item>"
@@ -45,10 +47,29 @@ def _parts(path: Path) -> dict[str, bytes]:
         return {
             info.filename: zf.read(info)
             for info in zf.infolist()
-            if info.filename.endswith(".xml")
+            if info.filename.endswith((".xml", ".rels"))
             and info.file_size <= MAX_XML_BYTES
-            and (info.filename.startswith("word/") or "/" not in info.filename)
+            and (
+                info.filename.startswith("word/")
+                or "/" not in info.filename
+                or info.filename == MANIFEST
+            )
         }
+
+
+_RTF_CHANGE = re.compile(rb"\\(?:deleted|revised)(?![a-z])")
+
+
+def shows_tracked_changes(path: Path) -> bool:
+    """Whether a paper holds tracked changes that its PDF will show as changes (deletions struck
+    through): an .rtf's (LibreOffice has no setting to hide them that a converter can give it)."""
+    if path.suffix.lower() != ".rtf":
+        return False
+    try:
+        with open(path, "rb") as fh:
+            return bool(_RTF_CHANGE.search(fh.read(MAX_XML_BYTES)))
+    except OSError:
+        return False
 
 
 def has_tracked_changes(path: Path) -> bool:
@@ -82,7 +103,9 @@ def show_final(path: Path) -> None:
     rewritten = path.with_name(path.name + ".final")
     with zipfile.ZipFile(path) as zf, zipfile.ZipFile(rewritten, "w") as out:
         for info in zf.infolist():  # in order, each as it was stored (an .odt's mimetype first)
-            out.writestr(info, changed.get(info.filename) or zf.read(info))
+            out.writestr(info, changed.pop(info.filename, b"") or zf.read(info))
+        for name, data in changed.items():  # parts the file did not have
+            out.writestr(name, data, zipfile.ZIP_DEFLATED)
     shutil.move(rewritten, path)
 
 
@@ -90,19 +113,38 @@ def _docx_final(parts: dict[str, bytes]) -> dict[str, bytes]:
     """The parts of a .docx to rewrite: comments unanchored, the No Markup view."""
     changed = {n: _COMMENT.sub(b"", x) for n, x in parts.items() if n.startswith("word/")}
     changed = {n: x for n, x in changed.items() if x != parts[n]}
-    if any(_CHANGE.search(xml) for xml in parts.values()) and SETTINGS in parts:
+    if not any(_CHANGE.search(xml) for xml in parts.values()):
+        return changed
+    if SETTINGS in parts:
         view = re.sub(rb"<w:revisionView\b[^>]*/>", b"", parts[SETTINGS])
         view, found = re.subn(rb"(<w:settings\b[^>]*>)", rb"\1" + _VIEW, view, count=1)
         if found:
             changed[SETTINGS] = view
+    elif RELS in parts and TYPES in parts:  # a file without settings: given a part of them
+        changed[SETTINGS] = b'<w:settings xmlns:w="' + W + b'">' + _VIEW + b"</w:settings>"
+        changed[RELS] = parts[RELS].replace(
+            b"</Relationships>",
+            b'<Relationship Id="rIdPackbuilderSettings" Target="settings.xml" Type="http://'
+            b'schemas.openxmlformats.org/officeDocument/2006/relationships/settings"/>'
+            b"</Relationships>",
+            1,
+        )
+        changed[TYPES] = parts[TYPES].replace(
+            b"</Types>",
+            b'<Override PartName="/word/settings.xml" ContentType="application/vnd.'
+            b'openxmlformats-officedocument.wordprocessingml.settings+xml"/></Types>',
+            1,
+        )
     return changed
 
 
 def _odt_final(parts: dict[str, bytes]) -> dict[str, bytes]:
     """The parts of an .odt to rewrite: its changes not shown (comments: the export's
     ExportNotes)."""
-    if not _ODT_CHANGE.search(parts.get("content.xml", b"")) or "settings.xml" not in parts:
+    if not _ODT_CHANGE.search(parts.get("content.xml", b"")):
         return {}
+    if "settings.xml" not in parts:
+        return {}  # LibreOffice ignored settings made up for it: the changes show (warned)
     view, found = _ODT_SHOW.subn(rb"\1false", parts["settings.xml"])
     if not found:
         view, found = _ODT_SETTINGS.subn(rb"\1" + _ODT_HIDE, view, count=1)
