@@ -26,6 +26,11 @@ class Source:
     cell: str | None = None
     page: int | None = None
 
+    def __repr__(self) -> str:
+        """The file by its name alone: a template that prints a whole record (a person of the
+        minutes carries the cell of their name) must not publish where the meeting lives."""
+        return f"Source({self.file.name!r}, {self.sheet!r}, {self.cell!r}, {self.page!r})"
+
     def __str__(self) -> str:
         parts = [_display_path(self.file)]
         if self.sheet is not None:

@@ -431,6 +431,12 @@ def test_a_template_reaches_nothing_but_its_data(tmp_path: Path, tag: str) -> No
     text = "\n".join(p.text for p in Document(tmp_path / "out.docx").paragraphs)
     assert "CLLR SMITH Smith" in text
     assert "1odd2even 2" in text  # Jinja's own helpers: loop, namespace, cycler
+    doc = Document()
+    doc.add_paragraph("{{ record | string }} {{ record | pprint }}")
+    doc.save(template)
+    render(template, context, tmp_path / "out.docx")  # a whole record, printed: no path in it
+    text = "\n".join(p.text for p in Document(tmp_path / "out.docx").paragraphs)
+    assert "minutes.xlsx" in text and str(tmp_path) not in text
 
 
 @pytest.mark.parametrize(
