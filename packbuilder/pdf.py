@@ -1081,7 +1081,6 @@ class PackWriter:
         # pages copied from a source are read from it until saved: each is kept open until then
         self._sources: list[contextlib.ExitStack] = []
         self.source_keys: list[tuple[Path, str]] = []  # each source opened, with its content key
-        self._handles: list[Any] = []  # the open file of each, to hash again once copied
         self._part: Dictionary | None = None
         self._destinations: dict[str, int] = {}
         self._base: Path | None = None
@@ -1147,7 +1146,7 @@ class PackWriter:
         bytes copied; `source_keys` records each source's key."""
         try:
             stack = contextlib.ExitStack()
-            key, same, fh = stack.enter_context(pinned(path, keyed=clean))
+            key, same, _fh = stack.enter_context(pinned(path, keyed=clean))
             src = Pdf.open(same)
         except pikepdf.PasswordError:
             stack.close()
@@ -1166,7 +1165,6 @@ class PackWriter:
         if not clean:  # packbuilder's own file (a kept part): not hashed, not checked again
             return src
         self.source_keys.append((path, key))
-        self._handles.append(fh)
         if not clean_by_key(key, self.public):
             try:
                 if not sanitize(src, public=self.public):
@@ -1315,30 +1313,8 @@ class PackWriter:
         self.pdf.docinfo[_BODY_CONFORMS] = self.conforms
         try:
             _save(self.pdf, out)  # as a pack is written: its bytes become the pack's
-            self._sources_unchanged()
         finally:
             self.close()
-
-    def _sources_unchanged(self) -> None:
-        """Check that every source still holds the bytes it was opened with. What was known of
-        each (clean, its facts) was known by its hash when it was opened, but its pages are
-        read only as the pack is written: a paper written to in place meanwhile (through a
-        memory map, say) could have put into the pack what the hash vouched was not there.
-
-        Raises:
-            AssemblyError: naming the paper written to.
-        """
-        for (path, key), fh in zip(self.source_keys, self._handles, strict=True):
-            try:
-                same = handle_key(fh) == key
-            except OSError:
-                same = False
-            if not same:
-                raise AssemblyError(
-                    "this paper was changed while the pack was being made from it; build again "
-                    "once it is saved (the previous pack is untouched)",
-                    Source(path),
-                )
 
     def close(self) -> None:
         """Let go of the sources (and of a body the pack was gone on from)."""
@@ -1347,7 +1323,6 @@ class PackWriter:
         for source in self._sources:
             source.close()
         self._sources.clear()
-        self._handles.clear()
 
     def finish(
         self,
@@ -1402,7 +1377,6 @@ class PackWriter:
                 if self._copy is not None:
                     self._copy.made(None)  # the copy writes to `out` too: done before it is
                 _save(pdf, out)
-            self._sources_unchanged()
         finally:
             self.close()
 

@@ -254,20 +254,3 @@ def test_a_paper_rewritten_without_its_times_changing_is_checked_again(tmp_path,
         assert "/AA" not in part.pages[0].obj, "the script reached a public pack"
     monkeypatch.undo()
     settings.cache_clear()
-
-
-def test_a_paper_written_to_while_its_pages_are_copied_fails_the_pack(tmp_path):
-    # its hash vouched for what it held when it was opened; its pages are read as the pack is
-    # written: bytes changed in between could carry what the hash said was not there
-    clean, active = _same_size_pair(tmp_path)
-    path = tmp_path / "paper.pdf"
-    path.write_bytes(clean)
-    w = pdfmod.PackWriter(public=True)
-    w.begin_part("Item 1")
-    w.add_pdf(path, [[pdfmod.Stamp("Page 1", "bottom-centre")]])
-    _written_through_a_map(path, active)
-    with pytest.raises(PackError) as caught:
-        w.save_body(tmp_path / "part.pdf")
-    assert "paper.pdf" in str(caught.value) and "changed while the pack was being made" in str(
-        caught.value
-    )
