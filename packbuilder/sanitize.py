@@ -23,6 +23,7 @@ action hidden anywhere (an annotation of a page, a field's kid, an outline item)
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from pikepdf import Array, Dictionary, Name, Object, Pdf, Stream
@@ -98,29 +99,75 @@ def _clean_catalog(root: Dictionary, public: bool, found: set[str]) -> None:
         found.add(ATTACHED)
 
 
+# What `_clean_dictionary` acts on, in an object's text as qpdf writes it (names decoded, so
+# ``/J#53`` is ``/JS``): a key removed whatever its value, a value of /S or /Type removed, /S or
+# /Type given by reference, or a key that may hold an action, given here. An object whose text
+# has none of these has nothing to clean, nor has anything written inside it; a match in a string
+# is only a false alarm (the object is walked).
+_DELIMITER = rb"(?=[\s()<>\[\]{}/%]|$)"
+_RISKY = re.compile(
+    rb"/(?:AA|JS|EF|RF|AF|EmbeddedFile|"
+    + b"|".join(re.escape(n[1:].encode()) for n in sorted(UNSAFE_ACTIONS | {"/URI"}))
+    + rb")"
+    + _DELIMITER
+    + rb"|/(?:S|Type)\s+\d+\s+\d+\s+R"
+    + rb"|/(?:A|OpenAction|Next|PA)\s*(?:<<|\[)"
+)
+# A key that may hold an action, given by reference: the object holding it is walked when the
+# object referred to has an /S (a structure element's /A, its attributes, has none).
+_ACTION_REFERENCE = re.compile(rb"/(?:A|OpenAction|Next|PA)\s+(\d+)\s+(\d+)\s+R")
+_HAS_S = re.compile(rb"/S" + _DELIMITER)
+
+
 def _every_dictionary(pdf: Pdf) -> Iterator[Dictionary | Stream]:
-    """Every dictionary and stream of the file, indirect or nested, each once."""
-    seen: set[tuple[int, int]] = set()
-    stack: list[Object] = [o for o in pdf.objects if _container(o)]
-    stack.append(pdf.trailer)
+    """Every dictionary and stream of the file that `_clean_dictionary` may have to change,
+    indirect or nested, each once.
+
+    Every indirect object of the file is in `pdf.objects`, so each is looked at once, from there;
+    it and what is written inside it (direct dictionaries and arrays) are walked only when its
+    text as qpdf writes it names something risky (`_RISKY`, `_ACTION_REFERENCE`). A tagged paper
+    has a dictionary for every paragraph, span and table cell (70,000 in a 180-page table
+    appendix): asking qpdf for each object's text is one call, where visiting its keys from
+    Python was a dozen.
+    """
+    texts: dict[tuple[int, int], bytes] = {}
+    objects: list[Object] = []
+    for obj in pdf.objects:
+        if isinstance(obj, Stream):
+            texts[obj.objgen] = obj.stream_dict.unparse(resolved=True)
+        elif isinstance(obj, Dictionary | Array):
+            texts[obj.objgen] = obj.unparse(resolved=True)
+        else:
+            continue
+        objects.append(obj)
+    for obj in objects:
+        text = texts[obj.objgen]
+        if _RISKY.search(text) or any(
+            _HAS_S.search(texts.get((int(m[1]), int(m[2])), b""))
+            for m in _ACTION_REFERENCE.finditer(text)
+        ):
+            yield from _nested_dictionaries(obj)
+    yield from _nested_dictionaries(pdf.trailer)
+
+
+def _nested_dictionaries(top: Object) -> Iterator[Dictionary | Stream]:
+    """`top` if a dictionary or stream, and every dictionary and stream written inside it (not
+    those it refers to: they are indirect objects, visited on their own)."""
+    stack: list[Object] = [top]
     while stack:
         obj = stack.pop()
-        if obj.is_indirect:
-            if obj.objgen in seen:
-                continue
-            seen.add(obj.objgen)
         if isinstance(obj, Stream):
             yield obj
-            stack.extend(v for v in obj.stream_dict.values() if _container(v))
+            stack.extend(v for v in obj.stream_dict.values() if _direct_container(v))
         elif isinstance(obj, Dictionary):
             yield obj
-            stack.extend(v for v in obj.values() if _container(v))
+            stack.extend(v for v in obj.values() if _direct_container(v))
         elif isinstance(obj, Array):
-            stack.extend(v for v in obj if _container(v))
+            stack.extend(v for v in obj if _direct_container(v))
 
 
-def _container(obj: Object) -> bool:
-    return isinstance(obj, Dictionary | Array | Stream)
+def _direct_container(obj: Object) -> bool:
+    return isinstance(obj, Dictionary | Array | Stream) and not obj.is_indirect
 
 
 def _clean_dictionary(obj: Dictionary | Stream, public: bool, found: set[str]) -> None:
