@@ -37,6 +37,7 @@ from packbuilder.pdf import (
     Bookmark,
     PackWriter,
     Stamp,
+    WholePartNeeded,
     content_key,
     destination_name,
     paper_headings,
@@ -242,6 +243,21 @@ def finish_pack(
     its papers nested, and each paper's own bookmarks (its headings) nested under the paper.
     Nothing of a paper reaches the top level, and a paper not in this pack (an exempt paper in a
     public pack) adds nothing."""
+    try:
+        return _finish_pack(w, meeting, spec, layout, frontsheet, out, pdfs)
+    except WholePartNeeded:  # rare: finished again from the whole part, as qpdf reads it
+        return _finish_pack(w.whole(), meeting, spec, layout, frontsheet, out, pdfs)
+
+
+def _finish_pack(
+    w: PackWriter,
+    meeting: Meeting,
+    spec: PackSpec,
+    layout: Layout,
+    frontsheet: Path,
+    out: Path,
+    pdfs: dict[Path, Path],
+) -> int:
     front_title = "Agenda" if not spec.is_supplement else f"Supplement {spec.supplement}"
     # a pack without numbered pages (a public supplement of exempt papers only) ends with its
     # frontsheet: a filler after it would be followed by nothing

@@ -22,6 +22,11 @@ one would not (git's "racy" files): a digest is therefore remembered only for a 
 `SETTLED_NS` before it was read, or one packbuilder has just written itself (`written`). The
 digests are kept in this process and in the cache folder (``digests/``), so that a rebuild from
 the command line finds them too; a cache that cannot be written is only slower.
+
+**A build's own copy of a paper** (`snapshots`) is hashed as it is copied, once (`copied`): the
+copy is made read-only in the build's private scratch folder, which no one else can write to,
+and every later step of the build that asks for its digest gets that one (while the copy's stamp
+is unchanged). A 4,000-page rebuild hashed its papers six times over: 0.6 s.
 """
 
 from __future__ import annotations
@@ -43,6 +48,8 @@ FOLDER = "digests"  # in the cache folder
 
 _known: dict[tuple[object, ...], str] = {}
 _lock = threading.Lock()
+_copies: dict[str, tuple[tuple[object, ...], str]] = {}  # a build's copy -> (its stamp, digest)
+MAX_COPIES = 20_000  # the oldest forgotten first, in a long-running caller
 
 
 @functools.cache
@@ -62,13 +69,26 @@ def stamp(st: os.stat_result) -> tuple[object, ...]:
 
 
 def file_digest(path: Path) -> str:
-    """The sha256 (hex) of a file's bytes, read now.
+    """The sha256 (hex) of a file's bytes, read now (or, for a build's copy of a paper, when it
+    was copied: `copied`).
 
     Raises:
         OSError: the file cannot be read.
     """
     with open(path, "rb") as fh:
+        known = _copies.get(str(path))
+        if known is not None and known[0] == stamp(os.fstat(fh.fileno())):
+            return known[1]
         return handle_digest(fh)
+
+
+def copied(path: Path, digest: str) -> None:
+    """Remember the digest of a build's read-only copy of a paper, hashed as it was written."""
+    with _lock:
+        _copies.pop(str(path), None)
+        while len(_copies) >= MAX_COPIES:
+            _copies.pop(next(iter(_copies)))
+        _copies[str(path)] = (stamp(path.stat()), digest)
 
 
 def handle_digest(fh: BinaryIO) -> str:

@@ -47,6 +47,7 @@ from packbuilder.digests import file_digest, handle_digest
 from packbuilder.errors import AssemblyError, InputError, Source
 from packbuilder.sanitize import ATTACHED, sanitize
 from packbuilder.settings import settings
+from packbuilder.skeleton import object_body, skeleton
 from packbuilder.tagged import StructureMerger
 
 A4 = (595.276, 841.89)
@@ -674,6 +675,8 @@ def _digest(pdf: Pdf) -> str | None:
     return h.hexdigest() if size >= 100 else None
 
 
+log = logging.getLogger("packbuilder")
+
 ENGINE = f"pikepdf {pikepdf.__version__}, qpdf {pikepdf.__libqpdf_version__}"
 
 
@@ -1079,11 +1082,17 @@ class PackWriter:
         public: bool = True,
         body: Path | None = None,
         out: Path | None = None,
+        whole: bool = False,
     ) -> None:
         """A new pack; or, given `body`, one that goes on from a numbered part written by
         `save_body` (its pages, stamps, structure and destinations kept as they are). Given
         `out` too, where the pack will be written: the part's bytes, which begin the pack, are
-        copied there at once, in the background (the kernel copies; Python goes on)."""
+        copied there at once, in the background (the kernel copies; Python goes on).
+
+        A part is read as its skeleton (`skeleton`): the few objects finishing reads or
+        changes, under their own numbers; `finish` appends what it adds to the part's bytes.
+        Should finishing need more of the part (`WholePartNeeded`), the caller goes on from the
+        `whole` part instead, as qpdf reads it."""
         self.language = language
         self.public = public
         # pages copied from a source are read from it until saved: each is kept open until then
@@ -1093,6 +1102,9 @@ class PackWriter:
         self._destinations: dict[str, int] = {}
         self._base: Path | None = None
         self._base_size = 0
+        self._skeleton = False  # `pdf` is a part's skeleton: never saved whole
+        self._opener: pikepdf.Object | None = None
+        self._body = body
         self._copy: _Copy | None = None
         if body is None:
             self.pdf = Pdf.new()
@@ -1100,16 +1112,19 @@ class PackWriter:
             self._body_conforms = True
             fonts: dict[str, pikepdf.Object] = {}
         else:
-            self.pdf = self._open(body, clean=False)  # written by packbuilder, cleaned then
+            part = self._open(body, clean=False)  # written by packbuilder, cleaned then
             # the part's bytes become the pack's, with what finishing adds appended (`finish`)
-            self._base = Path(self.pdf.filename)  # the open part itself (see `pinned`)
-            self._base_size = int(self.pdf.trailer.Size)
+            self._base = Path(part.filename)  # the open part itself (see `pinned`)
+            self._base_size = int(part.trailer.Size)
             if out is not None:
                 self._copy = _Copy(self._base, out)
             try:
+                if whole:
+                    self.pdf, fonts = part, _stamp_fonts(part)
+                else:
+                    self.pdf, fonts = self._open_skeleton(part)
                 self.structure = StructureMerger.resume(self.pdf, language)
                 self._body_conforms = bool(self.pdf.docinfo.get(_BODY_CONFORMS, False))
-                fonts = _stamp_fonts(self.pdf)
             except BaseException:
                 self.close()  # the copy done and the part let go: the caller has no writer
                 raise
@@ -1120,7 +1135,32 @@ class PackWriter:
             or _embedded_font(self.pdf, "LiberationSans-Bold.ttf", "PBSTMB"),
         }
         # one shared "q" opens every stamped page: identical objects are written once
-        self._opener = self.pdf.make_indirect(Stream(self.pdf, b"q\n"))
+        if self._opener is None:
+            self._opener = self.pdf.make_indirect(Stream(self.pdf, b"q\n"))
+
+    def whole(self) -> PackWriter:
+        """This pack, gone on from the whole of its numbered part (see `WholePartNeeded`)."""
+        assert self._body is not None
+        self.close()
+        return PackWriter(self.language, public=self.public, body=self._body, whole=True)
+
+    def _open_skeleton(self, part: Pdf) -> tuple[Pdf, dict[str, pikepdf.Object]]:
+        """The skeleton of an open part (`skeleton`), opened, and the stamp fonts in it; or,
+        should qpdf not number new objects after the part's, the part itself."""
+        fonts = _stamp_fonts(part)
+        data = skeleton(part, fonts.values())
+        skel = Pdf.open(io.BytesIO(data), inherit_page_attributes=False)
+        stack = contextlib.ExitStack()
+        stack.callback(skel.close)
+        self._sources.append(stack)
+        # the one shared "q" every stamped page opens with: the first object added
+        self._opener = skel.make_indirect(Stream(skel, b"q\n"))
+        if self._opener.objgen[0] < self._base_size:  # it would replace one of the part's
+            log.warning("the skeleton of %s numbers objects wrongly: the whole part is read", part)
+            self._opener = None
+            return part, _stamp_fonts(part)
+        self._skeleton = True
+        return skel, {name: skel.get_object(font.objgen) for name, font in fonts.items()}
 
     @property
     def pages(self) -> int:
@@ -1285,6 +1325,7 @@ class PackWriter:
         box = tuple(float(v) for v in page.cropbox)
         rotation = int(page.obj.get("/Rotate", 0)) % 360
         data = _stamp_content(stamps, box, rotation, mcids)  # type: ignore[arg-type]
+        assert isinstance(self._opener, Stream)  # made with the writer
         page.contents_add(self._opener, prepend=True)
         page.contents_add(Stream(self.pdf, data), prepend=False)
         resources = page.obj.get("/Resources")
@@ -1350,6 +1391,8 @@ class PackWriter:
         write `out`. The pack claims PDF/UA-1 only when it can (`conforms`)."""
         pdf = self.pdf
         language = language or self.language
+        if self._skeleton and self._destinations:  # the part's destination tree is not in it
+            raise WholePartNeeded
         _write_outline(pdf, bookmarks)
         nums: list[object] = []
         if unnumbered:
@@ -1359,6 +1402,8 @@ class PackWriter:
         pdf.Root.PageLabels = Dictionary(Nums=Array(nums))
         self._write_destinations()
         self.structure.finish()
+        if self._skeleton and not self.structure.appended_only:
+            raise WholePartNeeded  # the part's parent tree changes: written whole
         if _BODY_CONFORMS in pdf.docinfo:
             del pdf.docinfo[_BODY_CONFORMS]
         pdf.docinfo[Name.Title] = String(title)
@@ -1385,6 +1430,8 @@ class PackWriter:
                     shutil.copyfile(self._base, out)
                 _write_update(pdf, self._base, self._base_size, self._touched(), out)
             else:
+                if self._skeleton:
+                    raise WholePartNeeded  # (not reached: `finish` raised it earlier)
                 if self._copy is not None:
                     self._copy.made(None)  # the copy writes to `out` too: done before it is
                 _save(pdf, out)
@@ -1466,7 +1513,7 @@ def _write_update(
         # one object stream, as qpdf would pack them; streams are written as they are
         packed: list[tuple[int, bytes]] = []
         for num, gen, obj in objects:
-            body = _object_body(obj)
+            body = object_body(obj)
             if gen == 0 and not isinstance(obj, Stream):  # what an object stream may hold
                 packed.append((num, body))
             else:
@@ -1545,19 +1592,14 @@ def _added_objects(pdf: Pdf, first: int) -> tuple[list[tuple[int, int, Any]], in
     return added, max(first, number - empty)
 
 
-def _object_body(obj: Any) -> bytes:
-    """An indirect object as written between ``N G obj`` and ``endobj``."""
-    if not isinstance(obj, pikepdf.Object):  # a number or a boolean
-        return Array([obj]).unparse()[1:-1].strip()
-    if isinstance(obj, Stream):
-        raw = obj.read_raw_bytes()
-        obj.stream_dict.Length = len(raw)
-        return obj.stream_dict.unparse(resolved=True) + b"\nstream\n" + raw + b"\nendstream"
-    return obj.unparse(resolved=True)
-
-
 # Set in the document information of a saved numbered part: whether it may claim PDF/UA.
 _BODY_CONFORMS = Name("/PackbuilderBodyConforms")
+
+
+class WholePartNeeded(Exception):
+    """Finishing a pack needs more of its numbered part than the skeleton holds (a destination
+    added after the part was saved, structure keys that do not come after the part's): go on
+    from the whole part (``PackWriter(body=..., whole=True)``). Nothing has been written."""
 
 
 def _stamp_fonts(pdf: Pdf) -> dict[str, pikepdf.Object]:

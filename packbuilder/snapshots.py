@@ -24,11 +24,12 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import hashlib
 import os
-import shutil
 import stat
 from pathlib import Path
 
+from packbuilder.digests import copied
 from packbuilder.errors import ErrorList, InputError, PackError, Source
 
 BLOCK = 1 << 20
@@ -77,9 +78,13 @@ class Snapshots:
                 )
             try:
                 copy.parent.mkdir(parents=True, exist_ok=True)
+                h = hashlib.sha256()
                 with open(copy, "xb") as out:
-                    shutil.copyfileobj(fh, out, BLOCK)
+                    for block in iter(lambda: fh.read(BLOCK), b""):
+                        h.update(block)
+                        out.write(block)
                 copy.chmod(0o400)  # nothing of the build writes to it either
+                copied(copy, h.hexdigest())  # hashed once, here (`digests`)
             except OSError as exc:
                 raise InputError(
                     f"cannot read paper {path.name!r} ({exc.strerror}); check that it can be "

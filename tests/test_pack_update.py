@@ -24,16 +24,30 @@ def _object_bytes(obj: pikepdf.Object) -> bytes:
 
 
 def _changed_originals(pdf: pikepdf.Pdf, base: Path, base_size: int) -> set[tuple[int, int]]:
-    """The objects of the saved part whose content differs, in memory, from the file's."""
+    """The objects of the saved part whose content differs, in memory, from the file's. `pdf`
+    is the part's skeleton (`pdf._skeleton`): an object it leaves out is absent or an empty
+    stand-in, and finishing cannot have changed it there."""
     changed = set()
     with pikepdf.open(base) as fresh:
         for number in range(1, base_size):
             before = fresh.get_object((number, 0))
-            if before is None:
+            after = pdf.get_object((number, 0))
+            if before is None or after is None:
                 continue
-            if _object_bytes(before) != _object_bytes(pdf.get_object((number, 0))):
+            if _object_bytes(after) == b"<< >>" != _object_bytes(before):
+                continue  # a stand-in
+            if _object_bytes(before) != _object_bytes(after):
                 changed.add((number, 0))
     return changed
+
+
+def _every_object(path: Path) -> dict[int, bytes]:
+    with pikepdf.open(path) as pdf:
+        return {
+            n: _object_bytes(o)
+            for n in range(1, int(pdf.trailer.Size))
+            if isinstance(o := pdf.get_object((n, 0)), pikepdf.Object)
+        }
 
 
 def _part(tmp_path: Path, papers: list[Path], private: bool = False) -> Path:
@@ -59,8 +73,8 @@ def _part(tmp_path: Path, papers: list[Path], private: bool = False) -> Path:
     return part
 
 
-def _finish(part: Path, front: Path, out: Path) -> None:
-    w = PackWriter(body=part)
+def _finish(part: Path, front: Path, out: Path, whole: bool = False) -> None:
+    w = PackWriter(body=part, whole=whole)
     n = w.insert_front(front, Stamp("This page is intentionally left blank", "middle", 11))
     w.finish(
         out,
@@ -133,12 +147,26 @@ def test_the_appended_update_holds_every_change_and_reads_as_a_whole_pack(
         pdfmod, "_write_update", lambda pdf, base, size, touched, out: pdfmod._save(pdf, out)
     )
     whole = tmp_path / "whole.pdf"
-    _finish(part, front, whole)
+    _finish(part, front, whole, whole=True)
     assert _read(updated) == _read(whole)
+    # object for object (the metadata's timestamps aside), the pack finished from the part's
+    # skeleton is the pack finished from the whole part as qpdf reads it
+    monkeypatch.setattr(pdfmod, "_write_update", real)
+    via_whole = tmp_path / "via-whole.pdf"
+    _finish(part, front, via_whole, whole=True)
+    objects, expected = _every_object(updated), _every_object(via_whole)
+    with pikepdf.open(via_whole) as pdf:
+        metadata = pdf.Root.Metadata.objgen[0]
+    assert len(objects) > 10
+    assert {n: b for n, b in objects.items() if n != metadata} == {
+        n: b for n, b in expected.items() if n != metadata
+    }
     assert check_structure(updated) == check_structure(whole) == []
     with pikepdf.open(updated) as a, pikepdf.open(whole) as b:
-        assert len(a.pages) == len(b.pages) == front_pages + front_pages % 2 + len(
-            PdfReader(part).pages
+        assert (
+            len(a.pages)
+            == len(b.pages)
+            == front_pages + front_pages % 2 + len(PdfReader(part).pages)
         )
         assert a.open_metadata().get("dc:title") == "Board - 5 March 2020: Agenda"
         assert str(a.open_metadata().get("pdfuaid:part")) == str(
@@ -155,5 +183,71 @@ def test_a_damaged_kept_part_is_one_clear_error(tmp_path):
     w.insert_front(write_tagged_pdf(tmp_path / "front.pdf", 2), Stamp("blank", "middle", 11))
     part.write_bytes(part.read_bytes()[:-40])  # its end cut off after it was read in
     with pytest.raises(pdfmod.AssemblyError, match="kept part of the pack is damaged"):
-        w.finish(tmp_path / "out.pdf", title="t", subject="s", author="a", bookmarks=[],
-                 unnumbered=2)
+        w.finish(
+            tmp_path / "out.pdf", title="t", subject="s", author="a", bookmarks=[], unnumbered=2
+        )
+
+
+def test_a_large_part_is_finished_from_its_skeleton(tmp_path):
+    """What makes a rebuild cost what changed: finishing reads a few objects of the part, not
+    the structure of every page (qpdf would read them all at the first object added)."""
+    part = _part(tmp_path, [write_tagged_pdf(tmp_path / "long.pdf", 300, link=True)])
+    w = PackWriter(body=part)
+    try:
+        assert w._skeleton
+
+        def elements(pdf: pikepdf.Pdf) -> int:
+            return sum(
+                1
+                for o in pdf.objects
+                if isinstance(o, pikepdf.Dictionary) and o.get("/Type") == pikepdf.Name.StructElem
+            )
+
+        with pikepdf.open(part) as whole:
+            assert elements(whole) > 300
+        assert elements(w.pdf) == 1  # the /Document, which takes the frontsheet's part
+    finally:
+        w.close()
+
+
+def test_a_skeleton_numbered_wrongly_is_not_used(tmp_path, monkeypatch):
+    """Should qpdf number new objects among the part's (the skeleton's padding not enough for
+    a qpdf to come), the part is read whole: the pack is the same."""
+    part = _part(tmp_path, PAPERS["small tagged papers with links, roles and ids"](tmp_path))
+    front = write_tagged_pdf(tmp_path / "front.pdf", 1, label="Frontsheet")
+    expected = tmp_path / "expected.pdf"
+    _finish(part, front, expected)
+    empty = pikepdf.new()
+    empty.save(tmp_path / "empty.pdf")
+    monkeypatch.setattr(
+        pdfmod, "skeleton", lambda part, also: (tmp_path / "empty.pdf").read_bytes()
+    )
+    w = PackWriter(body=part)
+    assert not w._skeleton
+    w.close()
+    got = tmp_path / "got.pdf"
+    _finish(part, front, got)
+    assert _read(got) == _read(expected)
+    assert check_structure(got) == []
+
+
+def test_a_part_without_pages_takes_its_frontsheet(tmp_path):
+    """A public supplement of exempt papers only has a numbered part with no pages."""
+    w = PackWriter()
+    part = tmp_path / "part.pdf"
+    w.save_body(part)
+    front = write_tagged_pdf(tmp_path / "front.pdf", 1, label="Frontsheet")
+    out = tmp_path / "out.pdf"
+    w = PackWriter(body=part)
+    assert w._skeleton
+    n = w.insert_front(front, Stamp("blank", "middle", 11), "Supplement 2", pad=False)
+    w.finish(
+        out,
+        title="t",
+        subject="s",
+        author="a",
+        bookmarks=[Bookmark("Supplement 2", 0)],
+        unnumbered=n,
+    )
+    assert [p.extract_text() for p in PdfReader(out, strict=True).pages] == ["Frontsheet page 1"]
+    assert check_structure(out) == []

@@ -1,0 +1,156 @@
+"""A numbered part's skeleton: what finishing a pack reads of it, under the same numbers.
+
+qpdf reads every object of a file the first time an object is added to it (to number the new
+one), and finishing a pack adds some (the frontsheet, the outline, the structure's new leaf): a
+4,000-page tagged part has 800,000 objects, and reading them cost seconds of every rebuild,
+growing with the pack. A skeleton holds a few thousand; finishing works on it, and what it adds,
+numbered from the part's /Size on as in the part, is appended to the part's bytes as an
+incremental update (`pdf._write_update`). Should finishing need more of the part, it goes on
+from the whole part instead (`pdf.WholePartNeeded`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import pikepdf
+from pikepdf import Array, Dictionary, Pdf, Stream
+
+_REFERENCE = re.compile(rb"(?<![\d.])(\d+) (\d+) R\b")
+
+
+class _Kept:
+    """The objects a skeleton holds, by number."""
+
+    def __init__(self) -> None:
+        self.objects: dict[tuple[int, int], pikepdf.Object] = {}
+
+    def __call__(self, obj: object, depth: int = 0) -> None:
+        """`obj` if indirect, and up to `depth` levels of what it holds or refers to."""
+        if not isinstance(obj, pikepdf.Object):
+            return
+        if obj.is_indirect:
+            if obj.objgen in self.objects:
+                return
+            self.objects[obj.objgen] = obj
+        if depth <= 0:
+            return
+        if isinstance(obj, Dictionary):
+            for value in obj.values():
+                self(value, depth - 1)
+        elif isinstance(obj, Array):
+            for value in obj:
+                self(value, depth - 1)
+
+
+def skeleton(part: Pdf, also: Iterable[pikepdf.Object] = ()) -> bytes:
+    """A PDF holding, under the numbers they have in `part`, only the objects finishing a pack
+    reads or changes (the catalog, the document information, the page tree and the pages, of
+    the structure tree its root, its /Document, its parent tree's top and last nodes, its role
+    and class maps and its ID tree) and those in `also` (the stamp fonts); with `part`'s /Size
+    and /ID."""
+    keep = _Kept()
+    root = part.Root
+    keep(root)
+    keep(part.trailer.get("/Info"))
+    keep(root.get("/MarkInfo"))
+    keep(root.get("/Metadata"))
+    keep(root.get("/Pages"))  # (a part may have no pages: a supplement of exempt papers only)
+    for page in part.pages:
+        node: object = page.obj
+        while isinstance(node, Dictionary) and node.is_indirect and node.objgen not in keep.objects:
+            keep(node)  # the page, and the page tree's nodes above it
+            node = node.get("/Parent")
+    tree = root.get("/StructTreeRoot")
+    if isinstance(tree, Dictionary):
+        _keep_structure(tree, keep)
+    for obj in also:
+        keep(obj)
+    return _written(keep.objects, part)
+
+
+def _keep_structure(tree: Dictionary, keep: _Kept) -> None:
+    keep(tree)
+    kids = tree.get("/K")
+    keep(kids, 1)  # the /Document (and an indirect array holding it)
+    for top in kids if isinstance(kids, Array) else [kids]:
+        if isinstance(top, Dictionary):
+            keep(top.get("/K"))  # its kids as an indirect array
+    keep(tree.get("/ParentTree"), 2)  # its root, its Kids and the nodes they list
+    node = tree.get("/ParentTree")
+    for _ in range(64):  # and its last node at every level (new keys go after its keys)
+        kids = node.get("/Kids") if isinstance(node, Dictionary) else None
+        if not isinstance(kids, Array) or not len(kids):
+            break
+        keep(kids)
+        node = kids[len(kids) - 1]
+        keep(node)
+    keep(tree.get("/RoleMap"), 1)
+    keep(tree.get("/ClassMap"), 3)  # attribute objects, and arrays of them
+    nodes = [tree.get("/IDTree")]  # every node of the ID tree, and the element each names
+    while nodes:
+        node = nodes.pop()
+        if not isinstance(node, Dictionary) or (node.is_indirect and node.objgen in keep.objects):
+            continue
+        keep(node)
+        keep(node.get("/Kids"))
+        keep(node.get("/Names"), 1)
+        nodes.extend(node.get("/Kids", Array()))
+
+
+def _written(objects: dict[tuple[int, int], pikepdf.Object], part: Pdf) -> bytes:
+    """The skeleton's file: `objects`, stand-ins, room, a cross-reference table, a trailer."""
+    size = int(part.trailer.Size)
+    bodies = {og: object_body(obj) for og, obj in objects.items()}
+    # What these objects refer to and the skeleton leaves out is there as an empty dictionary:
+    # qpdf reads a reference to an object a file lacks as null, and writes null for it (a key
+    # with a null value it drops), so the catalog written back would lose its /Names, the
+    # /Document its kids. Only numbers below /Size (a string may read like a reference).
+    held = {num for num, _ in objects}
+    stand_ins = {
+        int(m[1])
+        for body in bodies.values()
+        for m in _REFERENCE.finditer(body)
+        if int(m[1]) < size and int(m[1]) not in held
+    }
+    stand_ins.add(size - 1)  # new objects are numbered after the highest one qpdf holds
+    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets: dict[int, tuple[int, int]] = {}
+    for (num, gen), body in sorted(bodies.items()):
+        offsets[num] = (len(out), gen)
+        out += b"%d %d obj\n" % (num, gen) + body + b"\nendobj\n"
+    for num in sorted(stand_ins - held):
+        offsets[num] = (len(out), 0)
+        out += b"%d 0 obj\n<< >>\nendobj\n" % num
+    # qpdf 12 takes a file to hold no more objects than a few per byte: numbers beyond that
+    # are ignored as damage, and new objects would reuse the part's. Padding (a comment) makes
+    # room; `PackWriter` checks the number the first new object gets all the same.
+    out += b"%" + b" " * max(0, 8 * size - len(out)) + b"\n"
+    xref = len(out)
+    out += b"xref\n0 1\n0000000000 65535 f \n"
+    run: list[int] = []
+    for num in [*sorted(offsets), -1]:
+        if run and num != run[-1] + 1:
+            out += b"%d %d\n" % (run[0], len(run))
+            out += b"".join(b"%010d %05d n \n" % offsets[n] for n in run)
+            run = []
+        run.append(num)
+    trailer = Dictionary(Size=size, Root=part.Root)
+    for key in ("/Info", "/ID"):
+        if key in part.trailer:
+            trailer[key] = part.trailer[key]
+    out += b"trailer\n" + trailer.unparse() + b"\nstartxref\n%d\n%%%%EOF\n" % xref
+    return bytes(out)
+
+
+def object_body(obj: Any) -> bytes:
+    """An indirect object as written between ``N G obj`` and ``endobj``."""
+    if not isinstance(obj, pikepdf.Object):  # a number or a boolean
+        return Array([obj]).unparse()[1:-1].strip()
+    if isinstance(obj, Stream):
+        raw = obj.read_raw_bytes()
+        obj.stream_dict.Length = len(raw)
+        return obj.stream_dict.unparse(resolved=True) + b"\nstream\n" + raw + b"\nendstream"
+    return obj.unparse(resolved=True)
