@@ -58,17 +58,39 @@ def skeleton(part: Pdf, also: Iterable[pikepdf.Object] = ()) -> bytes:
     keep(root.get("/MarkInfo"))
     keep(root.get("/Metadata"))
     keep(root.get("/Pages"))  # (a part may have no pages: a supplement of exempt papers only)
-    for page in part.pages:
-        node: object = page.obj
-        while isinstance(node, Dictionary) and node.is_indirect and node.objgen not in keep.objects:
-            keep(node)  # the page, and the page tree's nodes above it
-            node = node.get("/Parent")
+    pages = _flat_pages(root.get("/Pages"))
+    if pages is None:  # not as packbuilder writes a part: every page, as it is
+        for page in part.pages:
+            node: object = page.obj
+            while isinstance(node, Dictionary) and node.is_indirect:
+                if node.objgen in keep.objects:
+                    break
+                keep(node)  # the page, and the page tree's nodes above it
+                node = node.get("/Parent")
     tree = root.get("/StructTreeRoot")
     if isinstance(tree, Dictionary):
         _keep_structure(tree, keep)
     for obj in also:
         keep(obj)
-    return _written(keep.objects, part)
+    return _written(keep.objects, part, pages or [])
+
+
+def _flat_pages(tree: object) -> list[tuple[int, int]] | None:
+    """The pages of a page tree whose root lists them all (as qpdf writes a part), by number, read
+    from the root's text without reading a page; None for any other tree."""
+    if not isinstance(tree, Dictionary) or not tree.is_indirect:
+        return None
+    kids = tree.get("/Kids")
+    if not isinstance(kids, Array) or kids.is_indirect:
+        return None
+    pages = [(int(m[1]), int(m[2])) for m in _REFERENCE.finditer(kids.unparse())]
+    if len(pages) != len(kids) or tree.get("/Count") != len(pages):
+        return None
+    for end in {0, len(pages) - 1} if pages else ():  # a page, not a node of pages
+        kid = kids[end]
+        if not isinstance(kid, Dictionary) or kid.get("/Type") != "/Page" or "/Kids" in kid:
+            return None
+    return pages
 
 
 def _keep_structure(tree: Dictionary, keep: _Kept) -> None:
@@ -78,15 +100,9 @@ def _keep_structure(tree: Dictionary, keep: _Kept) -> None:
     for top in kids if isinstance(kids, Array) else [kids]:
         if isinstance(top, Dictionary):
             keep(top.get("/K"))  # its kids as an indirect array
-    keep(tree.get("/ParentTree"), 2)  # its root, its Kids and the nodes they list
-    node = tree.get("/ParentTree")
-    for _ in range(64):  # and its last node at every level (new keys go after its keys)
-        kids = node.get("/Kids") if isinstance(node, Dictionary) else None
-        if not isinstance(kids, Array) or not len(kids):
-            break
-        keep(kids)
-        node = kids[len(kids) - 1]
-        keep(node)
+    # of the parent tree only its root, which takes the frontsheet's keys as a new leaf after
+    # the others (its nodes, and the leaves sharing their object streams, hold every page's)
+    keep(tree.get("/ParentTree"))
     keep(tree.get("/RoleMap"), 1)
     keep(tree.get("/ClassMap"), 3)  # attribute objects, and arrays of them
     nodes = [tree.get("/IDTree")]  # every node of the ID tree, and the element each names
@@ -100,8 +116,11 @@ def _keep_structure(tree: Dictionary, keep: _Kept) -> None:
         nodes.extend(node.get("/Kids", Array()))
 
 
-def _written(objects: dict[tuple[int, int], pikepdf.Object], part: Pdf) -> bytes:
-    """The skeleton's file: `objects`, stand-ins, room, a cross-reference table, a trailer."""
+def _written(
+    objects: dict[tuple[int, int], pikepdf.Object], part: Pdf, pages: list[tuple[int, int]]
+) -> bytes:
+    """The skeleton's file: `objects`, stand-ins (`pages` as pages of the root's), room, a
+    cross-reference table, a trailer."""
     size = int(part.trailer.Size)
     bodies = {og: object_body(obj) for og, obj in objects.items()}
     # What these objects refer to and the skeleton leaves out is there as an empty dictionary:
@@ -121,7 +140,16 @@ def _written(objects: dict[tuple[int, int], pikepdf.Object], part: Pdf) -> bytes
     for (num, gen), body in sorted(bodies.items()):
         offsets[num] = (len(out), gen)
         out += b"%d %d obj\n" % (num, gen) + body + b"\nendobj\n"
-    for num in sorted(stand_ins - held):
+    if pages:  # each a page of the tree's root and no more: finishing reads none of them (with
+        # the keys a page must have, or qpdf adds them when pages are inserted)
+        page = b"<< /MediaBox [ 0 0 1 1 ] /Parent %d %d R /Resources << >> /Type /Page >>" % (
+            part.Root.Pages.objgen
+        )
+        for num, gen in pages:
+            if num not in offsets:
+                offsets[num] = (len(out), gen)
+                out += b"%d %d obj\n%s\nendobj\n" % (num, gen, page)
+    for num in sorted(stand_ins - set(offsets)):
         offsets[num] = (len(out), 0)
         out += b"%d 0 obj\n<< >>\nendobj\n" % num
     # qpdf 12 takes a file to hold no more objects than a few per byte: numbers beyond that

@@ -298,6 +298,7 @@ class StructureMerger:
         self.root.K = Array([self.document])
         self.parents: dict[int, pikepdf.Object] = {}  # the parent tree, flattened
         self._kept: NumberTree | None = None  # a resumed pack's saved parent tree
+        self._kept_below: int | None = None  # and the key all its keys are below
         self.next_key = 0
         self.untagged: list[Path] = []
         self.figures_without_alt: list[Path] = []
@@ -322,6 +323,7 @@ class StructureMerger:
         merger.parents = {}
         merger._kept = NumberTree(merger.root.ParentTree)
         merger.next_key = int(merger.root.ParentTreeNextKey)
+        merger._kept_below = merger.next_key  # every key of the saved tree is below this
         merger.untagged = []
         merger.figures_without_alt = []
         merger._roles = _Names(dict(merger.root.get("/RoleMap", Dictionary()).items()))
@@ -472,7 +474,9 @@ class StructureMerger:
         """Write the merged tree into the pack's catalog; a `resumable` tree (a pack's numbered
         part, kept to be reused) also notes what `resume` needs."""
         pdf = self.pdf
-        if self._kept is not None and _append_numbers(pdf, self._kept.obj, self.parents):
+        if self._kept is not None and _append_numbers(
+            pdf, self._kept.obj, self.parents, self._kept_below
+        ):
             tree = self._kept
         else:
             tree = self._kept if self._kept is not None else NumberTree.new(pdf)
@@ -505,15 +509,24 @@ class StructureMerger:
         pdf.Root.MarkInfo = Dictionary(Marked=True)
 
 
-def _append_numbers(pdf: Pdf, root: pikepdf.Object, items: dict[int, pikepdf.Object]) -> bool:
+def _append_numbers(
+    pdf: Pdf, root: pikepdf.Object, items: dict[int, pikepdf.Object], below: int | None = None
+) -> bool:
     """Add `items` to the number tree at `root` as one new leaf (or at the end of a tree with no
     leaves), if every key comes after the tree's: no node of the tree but its root changes, so
     a pack gone on from a saved part rewrites nothing of that part's tree but its root (see
-    `PackWriter`). Returns False, adding nothing, when the keys do not come after."""
+    `PackWriter`). Returns False, adding nothing, when the keys do not come after.
+
+    Every key of the tree is `below` this, when given (the saved tree's ParentTreeNextKey): the
+    tree's nodes are then not read (a 4,000-page part's last leaf shares an object stream with
+    others holding the keys of every page)."""
     if not items:
         return True
     keys = sorted(items)
-    node, last = root, None
+    node: object = root
+    last: int | None = None
+    if below is not None and keys[0] >= below:
+        node = None  # (the loops below read nothing)
     while isinstance(node, Dictionary) and isinstance(node.get("/Kids"), Array) and node.Kids:
         limits = node.Kids[-1].get("/Limits")
         if isinstance(limits, Array) and len(limits) == 2:

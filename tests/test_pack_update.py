@@ -4,6 +4,7 @@ changed, and the pack must read exactly as one written whole."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pikepdf
@@ -23,6 +24,11 @@ def _object_bytes(obj: pikepdf.Object) -> bytes:
     return obj.unparse(resolved=True)
 
 
+_STAND_IN = re.compile(
+    rb"<< >>|<< /MediaBox \[ 0 0 1 1 \] /Parent \d+ \d+ R /Resources << >> /Type /Page >>"
+)
+
+
 def _changed_originals(pdf: pikepdf.Pdf, base: Path, base_size: int) -> set[tuple[int, int]]:
     """The objects of the saved part whose content differs, in memory, from the file's. `pdf`
     is the part's skeleton (`pdf._skeleton`): an object it leaves out is absent or an empty
@@ -34,8 +40,10 @@ def _changed_originals(pdf: pikepdf.Pdf, base: Path, base_size: int) -> set[tupl
             after = pdf.get_object((number, 0))
             if before is None or after is None:
                 continue
-            if _object_bytes(after) == b"<< >>" != _object_bytes(before):
-                continue  # a stand-in
+            if _STAND_IN.fullmatch(_object_bytes(after)) and _object_bytes(after) != _object_bytes(
+                before
+            ):
+                continue  # a stand-in (`skeleton`)
             if _object_bytes(before) != _object_bytes(after):
                 changed.add((number, 0))
     return changed
@@ -250,4 +258,26 @@ def test_a_part_without_pages_takes_its_frontsheet(tmp_path):
         unnumbered=n,
     )
     assert [p.extract_text() for p in PdfReader(out, strict=True).pages] == ["Frontsheet page 1"]
+    assert check_structure(out) == []
+
+
+def test_what_the_skeleton_cannot_take_is_finished_from_the_whole_part(tmp_path):
+    """A destination added after the part was saved goes into the part's name tree, which the
+    skeleton leaves out: finishing says so before writing anything, and the whole part takes it."""
+    part = _part(tmp_path, PAPERS["small tagged papers with links, roles and ids"](tmp_path))
+    front = write_tagged_pdf(tmp_path / "front.pdf", 1, label="Frontsheet")
+    out = tmp_path / "out.pdf"
+
+    def finish(w: PackWriter) -> None:
+        n = w.insert_front(front, Stamp("blank", "middle", 11))
+        w.add_destination("late", n)
+        w.finish(out, title="t", subject="s", author="a", bookmarks=[], unnumbered=n)
+
+    w = PackWriter(body=part)
+    with pytest.raises(pdfmod.WholePartNeeded):
+        finish(w)
+    assert not out.exists()
+    finish(w.whole())
+    r = PdfReader(out, strict=True)
+    assert {"late", "item-1", "item-2"} <= set(r.named_destinations)
     assert check_structure(out) == []
