@@ -243,27 +243,41 @@ def finish_pack(
     its papers nested, and each paper's own bookmarks (its headings) nested under the paper.
     Nothing of a paper reaches the top level, and a paper not in this pack (an exempt paper in a
     public pack) adds nothing."""
-    try:
-        return _finish_pack(w, meeting, spec, layout, frontsheet, out, pdfs)
-    except WholePartNeeded:  # rare: finished again from the whole part, as qpdf reads it
-        return _finish_pack(w.whole(), meeting, spec, layout, frontsheet, out, pdfs)
-
-
-def _finish_pack(
-    w: PackWriter,
-    meeting: Meeting,
-    spec: PackSpec,
-    layout: Layout,
-    frontsheet: Path,
-    out: Path,
-    pdfs: dict[Path, Path],
-) -> int:
     front_title = "Agenda" if not spec.is_supplement else f"Supplement {spec.supplement}"
-    # a pack without numbered pages (a public supplement of exempt papers only) ends with its
-    # frontsheet: a filler after it would be followed by nothing
-    unnumbered = w.insert_front(
-        frontsheet, Stamp(FILLER_TEXT, "middle", 11), front_title, pad=bool(layout.items)
+    subject = (
+        f"Supplementary pack {spec.supplement}" if spec.is_supplement else "Agenda and reports"
     )
+    if spec.private:
+        subject += " - PRIVATE: not for publication"
+    elif spec.private is False:
+        subject += " - public version"
+
+    def finish(w: PackWriter) -> int:
+        # a pack without numbered pages (a public supplement of exempt papers only) ends with
+        # its frontsheet: a filler after it would be followed by nothing
+        unnumbered = w.insert_front(
+            frontsheet, Stamp(FILLER_TEXT, "middle", 11), front_title, pad=bool(layout.items)
+        )
+        w.finish(
+            out,
+            title=f"{meeting.pack_title}: {subject}",
+            subject=subject,
+            author=meeting.body,
+            bookmarks=_outline(front_title, spec, layout, unnumbered, pdfs),
+            unnumbered=unnumbered,
+        )
+        return w.pages
+
+    try:
+        return finish(w)
+    except WholePartNeeded:  # rare: finished again from the whole part, as qpdf reads it
+        return finish(w.whole())
+
+
+def _outline(
+    front_title: str, spec: PackSpec, layout: Layout, unnumbered: int, pdfs: dict[Path, Path]
+) -> list[Bookmark]:
+    """The frontsheet's entry, then each item's, its papers and their headings nested under it."""
     bookmarks = [Bookmark(front_title, 0)]
     for item, placed in zip(spec.included, layout.items, strict=True):
         children = tuple(
@@ -277,19 +291,4 @@ def _finish_pack(
         bookmarks.append(
             Bookmark(f"Item {item.number}: {item.title}", unnumbered + placed.first - 1, children)
         )
-    subject = (
-        f"Supplementary pack {spec.supplement}" if spec.is_supplement else "Agenda and reports"
-    )
-    if spec.private:
-        subject += " - PRIVATE: not for publication"
-    elif spec.private is False:
-        subject += " - public version"
-    w.finish(
-        out,
-        title=f"{meeting.pack_title}: {subject}",
-        subject=subject,
-        author=meeting.body,
-        bookmarks=bookmarks,
-        unnumbered=unnumbered,
-    )
-    return w.pages
+    return bookmarks

@@ -54,6 +54,7 @@ A4 = (595.276, 841.89)
 FILLER_TEXT = "This page is intentionally left blank"
 
 logging.getLogger("pikepdf").setLevel(logging.CRITICAL)
+log = logging.getLogger("packbuilder")
 
 # Helvetica advance widths (per 1000 em) for printable ASCII, from the standard Adobe font metrics;
 # used to centre and right-align stamps without embedding or measuring a font.
@@ -675,8 +676,6 @@ def _digest(pdf: Pdf) -> str | None:
     return h.hexdigest() if size >= 100 else None
 
 
-log = logging.getLogger("packbuilder")
-
 ENGINE = f"pikepdf {pikepdf.__version__}, qpdf {pikepdf.__libqpdf_version__}"
 
 
@@ -1158,7 +1157,7 @@ class PackWriter:
         if self._opener.objgen[0] < self._base_size:  # it would replace one of the part's
             log.warning("the skeleton of %s numbers objects wrongly: the whole part is read", part)
             self._opener = None
-            return part, _stamp_fonts(part)
+            return part, fonts
         self._skeleton = True
         return skel, {name: skel.get_object(font.objgen) for name, font in fonts.items()}
 

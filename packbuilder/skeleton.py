@@ -2,7 +2,7 @@
 
 qpdf reads every object of a file the first time an object is added to it (to number the new
 one), and finishing a pack adds some (the frontsheet, the outline, the structure's new leaf): a
-4,000-page tagged part has 800,000 objects, and reading them cost seconds of every rebuild,
+4,000-page tagged part has 960,000 objects, and reading them cost seconds of every rebuild,
 growing with the pack. A skeleton holds a few thousand; finishing works on it, and what it adds,
 numbered from the part's /Size on as in the part, is appended to the part's bytes as an
 incremental update (`pdf._write_update`). Should finishing need more of the part, it goes on
@@ -47,10 +47,10 @@ class _Kept:
 
 def skeleton(part: Pdf, also: Iterable[pikepdf.Object] = ()) -> bytes:
     """A PDF holding, under the numbers they have in `part`, only the objects finishing a pack
-    reads or changes (the catalog, the document information, the page tree and the pages, of
-    the structure tree its root, its /Document, its parent tree's top and last nodes, its role
-    and class maps and its ID tree) and those in `also` (the stamp fonts); with `part`'s /Size
-    and /ID."""
+    reads or changes (the catalog, the document information, the page tree's root, of the
+    structure tree its root, its /Document, its parent tree's root, its role and class maps and
+    its ID tree) and those in `also` (the stamp fonts); each page a stand-in; with `part`'s
+    /Size and /ID."""
     keep = _Kept()
     root = part.Root
     keep(root)

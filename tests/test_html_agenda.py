@@ -248,3 +248,40 @@ def test_writing_leaves_no_temporary_file(meeting, tmp_path):
         "a.html",
     ]
     assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_a_pack_the_skeleton_cannot_finish_is_finished_from_the_whole_part(
+    meeting, tmp_path, monkeypatch
+):
+    """`finish_pack` goes on from the whole part when finishing from the skeleton says it cannot
+    (`WholePartNeeded`): the same pages, outline and destinations as from the skeleton."""
+    from packbuilder import pdf as pdfmod
+
+    spec = _spec(meeting, True)
+    layout = _layout(spec)
+    pdfs = {p.path: p.path for i in spec.included for p in i.papers}
+    part = numbered_part(spec, layout, pdfs, tmp_path)
+    front = write_pdf(tmp_path / "front.pdf", 1)
+
+    def read(pack):  # type: ignore[no-untyped-def]
+        r = PdfReader(pack, strict=True)
+        outline = [o.title for o in r.outline if not isinstance(o, list)]
+        return [p.extract_text() for p in r.pages], outline, sorted(r.named_destinations)
+
+    expected = tmp_path / "expected.pdf"
+    finish_pack(open_part(part, spec), meeting, spec, layout, front, expected, pdfs)
+    real_finish = pdfmod.PackWriter.finish
+    refused = []
+
+    def finish(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if self._skeleton:
+            refused.append(True)
+            raise pdfmod.WholePartNeeded
+        return real_finish(self, *args, **kwargs)
+
+    monkeypatch.setattr(pdfmod.PackWriter, "finish", finish)
+    got = tmp_path / "got.pdf"
+    pages = finish_pack(open_part(part, spec, got), meeting, spec, layout, front, got, pdfs)
+    assert refused == [True]
+    assert read(got) == read(expected)
+    assert pages == len(PdfReader(got).pages)
