@@ -18,9 +18,12 @@ can convert the frontsheet while the papers are being stamped.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import functools
+import gc
 import hashlib
 import os
+import shutil
 import sys
 import time
 from dataclasses import dataclass
@@ -38,6 +41,7 @@ from packbuilder.pdf import (
     PackWriter,
     Stamp,
     WholePartNeeded,
+    clean_by_key,
     content_key,
     destination_name,
     paper_headings,
@@ -114,11 +118,64 @@ def _steps(spec: PackSpec, layout: Layout, pdfs: dict[Path, Path]) -> list[_Step
     return steps
 
 
-def assemble_papers(spec: PackSpec, layout: Layout, pdfs: dict[Path, Path]) -> PackWriter:
-    """The numbered part of a pack, assembled: every included item's papers, stamped, with
-    fillers."""
-    w = PackWriter(public=not spec.private)
-    for step in _steps(spec, layout, pdfs):
+SLICE_BYTES = 8 << 20  # PDF bytes of papers assembled at a time, unless one item has more
+
+
+def assemble_papers(
+    spec: PackSpec, layout: Layout, pdfs: dict[Path, Path], out: Path, done: int = 0
+) -> list[tuple[Path, str]]:
+    """Write the numbered part of a pack to `out`: every included item's papers, stamped, with
+    fillers; or, given `done`, go on from the part in `out`, which holds this pack's first
+    `done` steps (`_steps`) already. Returns each source read, with its content key.
+
+    The items are assembled a few at a time (`SLICE_BYTES` of papers, `_slices`): each slice
+    after the first is appended to the part as an update, through the part's skeleton, and its
+    sources let go of. A pack's memory is then bounded by its largest slice, not its size:
+    qpdf holds every object of a source it copies from, and of the pack, until it is written
+    (a 4,000-page tagged pack has 960,000)."""
+    keys: list[tuple[Path, str]] = []
+    steps = _steps(spec, layout, pdfs)[done:]
+    for n, piece in enumerate(_slices(steps)):
+        body = out if done or n else None
+        w = PackWriter(public=not spec.private, body=body)
+        try:
+            _replay(w, piece)
+            w.save_body(out)
+        except WholePartNeeded:  # never seen: the skeleton holds what adding papers changes
+            w = w.whole()
+            _replay(w, piece)
+            w.save_body(out)
+        keys += w.source_keys
+        del w
+        _give_back_memory()
+    return keys
+
+
+def _give_back_memory() -> None:
+    """Hand the memory of a slice's sources, let go of, back to the system: glibc keeps freed
+    memory for the process otherwise, and a 4,000-page pack's slices would add up."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).malloc_trim(0)
+
+
+def _slices(steps: list[_Step]) -> list[list[_Step]]:
+    """`steps` cut where an item begins, once the slice so far has `SLICE_BYTES` of papers."""
+    slices: list[list[_Step]] = [[]]
+    size = 0
+    for step in steps:
+        if step.kind == "part" and slices[-1] and size >= SLICE_BYTES:
+            slices.append([])
+            size = 0
+        slices[-1].append(step)
+        if step.pdf is not None:
+            with contextlib.suppress(OSError):  # (an error told when it is opened)
+                size += step.pdf.stat().st_size
+    return slices
+
+
+def _replay(w: PackWriter, steps: list[_Step]) -> None:
+    for step in steps:
         if step.kind == "part":
             w.begin_part(step.text)
         elif step.kind == "destination":
@@ -128,7 +185,16 @@ def assemble_papers(spec: PackSpec, layout: Layout, pdfs: dict[Path, Path]) -> P
             w.add_pdf(step.pdf, [list(s) for s in step.stamps], title=step.text)
         else:
             w.add_blank(list(step.stamps[0]))
-    return w
+
+
+@dataclass(frozen=True)
+class MadePart:
+    """A numbered part made (or found kept) by this build, which another pack's may begin with."""
+
+    steps: tuple[_Step, ...]
+    contents: tuple[tuple[Path, str], ...]
+    path: Path
+    public: bool
 
 
 PARTS = "parts"  # the folder of kept numbered parts, in the cache folder
@@ -136,7 +202,13 @@ PARTS_MAX_BYTES = 1 << 30  # kept numbered parts, at most, unless PACKBUILDER_CA
 TOUCHED = 600  # seconds: a part used again within this of its last use keeps its time
 
 
-def numbered_part(spec: PackSpec, layout: Layout, pdfs: dict[Path, Path], work: Path) -> Path:
+def numbered_part(
+    spec: PackSpec,
+    layout: Layout,
+    pdfs: dict[Path, Path],
+    work: Path,
+    made: list[MadePart] | None = None,
+) -> Path:
     """The numbered part of a pack as a file (see `PackWriter.save_body`), reused from the cache
     folder when the same papers (by content) were assembled with the same stamps, parts and
     destinations before: a rebuild that changed only the frontsheet assembles nothing again.
@@ -147,27 +219,76 @@ def numbered_part(spec: PackSpec, layout: Layout, pdfs: dict[Path, Path], work: 
     those of the key) makes a part that serves this build only. A part is written aside and
     linked into place, so a killed build never leaves half a part; its name carries the hash of
     its bytes, so a part damaged since is assembled again.
+
+    `made` lists the parts this build made before (this one is added): a private pack whose
+    first pages are a public pack's (its exempt items come last) goes on from the public part,
+    adding only the exempt papers, when cleaning the public part's papers for the public
+    removed nothing (so that the private pack would hold the very same objects).
     """
     steps = _steps(spec, layout, pdfs)
     contents = {s.pdf: content_key(s.pdf) for s in steps if s.pdf is not None}
     key = _key(steps, contents, public=not spec.private)
     folder = settings().cache_dir / PARTS
-    kept = _kept(folder / key[:2], key)
-    if kept is not None:
-        return kept
-    made = work / f"part-{key}.pdf"
-    w = assemble_papers(spec, layout, pdfs)
+    part = _kept(folder / key[:2], key)
+    keyed = True  # the part holds the papers' contents of its key
+    if part is None:
+        part, keyed = _assemble_part(spec, layout, pdfs, steps, contents, key, work, made or [])
+    if made is not None and keyed:
+        made.append(MadePart(tuple(steps), tuple(contents.items()), part, not spec.private))
+    return part
+
+
+def _assemble_part(
+    spec: PackSpec,
+    layout: Layout,
+    pdfs: dict[Path, Path],
+    steps: list[_Step],
+    contents: dict[Path, str],
+    key: str,
+    work: Path,
+    made: list[MadePart],
+) -> tuple[Path, bool]:
+    """The part assembled (see `numbered_part`), and whether it was kept under `key`."""
+    out = work / f"part-{key}.pdf"
+    start = _beginning(steps, contents, not spec.private, made)
+    if start is not None:
+        shutil.copyfile(start.path, out)
+        read = list(start.contents)
+        read += assemble_papers(spec, layout, pdfs, out, done=len(start.steps))
+    else:
+        read = assemble_papers(spec, layout, pdfs, out)
     # a paper written to while the part was assembled: the part serves this build only
-    unchanged = all(contents.get(path) == k for path, k in w.source_keys)
-    w.save_body(made)
-    if not unchanged:
-        return made
-    entry = folder / key[:2] / f"{key}.{_file_hash(made)}.pdf"
-    stored = store(made, entry)
+    if not all(contents.get(path) == k for path, k in read):
+        return out, False
+    folder = settings().cache_dir / PARTS
+    entry = folder / key[:2] / f"{key}.{_file_hash(out)}.pdf"
+    stored = store(out, entry)
     bound = settings().cache_max_mb
     with contextlib.suppress(OSError):
         prune(folder, bound * 2**20 if bound else PARTS_MAX_BYTES)
-    return stored
+    return stored, True
+
+
+def _beginning(
+    steps: list[_Step], contents: dict[Path, str], public: bool, made: list[MadePart]
+) -> MadePart | None:
+    """The longest part made before whose steps, on the same contents, begin `steps`, and whose
+    papers hold the same objects in a pack of this kind (the same kind, or a public part none
+    of whose papers had anything removed for the public)."""
+    best = None
+    for part in made:
+        n = len(part.steps)
+        if not n or n > len(steps) or tuple(steps[:n]) != part.steps:
+            continue
+        if any(contents.get(path) != k for path, k in part.contents):
+            continue
+        if part.public != public and not (
+            part.public and all(clean_by_key(k, public=True) for _, k in part.contents)
+        ):
+            continue
+        if best is None or n > len(best.steps):
+            best = part
+    return best
 
 
 def _kept(folder: Path, key: str) -> Path | None:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from packbuilder import frontsheet
-from packbuilder.assemble import finish_pack, numbered_part, open_part
+from packbuilder.assemble import MadePart, finish_pack, numbered_part, open_part
 from packbuilder.convert import ConversionStats, Converter, open_converter, share_machine
 from packbuilder.convert.cache import tidy
 from packbuilder.html_agenda import write_html_agenda
@@ -300,13 +300,14 @@ def _assemble(
     with ThreadPoolExecutor(max_workers=1) as pool:
         fronts_job = pool.submit(converter.convert, front_docs, work / "frontsheets-pdf")
         bodies = []
+        parts: list[MadePart] = []  # a private pack's part goes on from the public's
         for n in which:
             spec, layout = specs[n], layouts[n]
             say(
                 f"assembling {spec.label}: {len(spec.included)} items with papers, "
                 f"{layout.total} numbered pages"
             )
-            bodies.append(numbered_part(spec, layout, papers.pdfs, work))
+            bodies.append(numbered_part(spec, layout, papers.pdfs, work, parts))
         ready: dict[int, PackWriter] = {}
         if not fronts_job.done():  # nothing else to do meanwhile: read the parts in
             ready = {

@@ -47,7 +47,7 @@ from packbuilder.digests import file_digest, handle_digest
 from packbuilder.errors import AssemblyError, InputError, Source
 from packbuilder.sanitize import ATTACHED, sanitize
 from packbuilder.settings import settings
-from packbuilder.skeleton import object_body, skeleton
+from packbuilder.skeleton import STAND_INS, object_body, skeleton
 from packbuilder.tagged import StructureMerger
 
 A4 = (595.276, 841.89)
@@ -1102,6 +1102,8 @@ class PackWriter:
         self._base: Path | None = None
         self._base_size = 0
         self._skeleton = False  # `pdf` is a part's skeleton: never saved whole
+        # the skeleton's objects that stand for the part's, as read: those changed are written
+        self._held: dict[tuple[int, int], bytes] = {}
         self._opener: pikepdf.Object | None = None
         self._body = body
         self._copy: _Copy | None = None
@@ -1122,6 +1124,13 @@ class PackWriter:
                     self.pdf, fonts = part, _stamp_fonts(part)
                 else:
                     self.pdf, fonts = self._open_skeleton(part)
+                if not self._skeleton:  # (rare: every object read, remembered to see changes)
+                    self._held = {
+                        o.objgen: _text(o) for o in part.objects if o.objgen[0] < self._base_size
+                    }
+                else:  # the skeleton has all it needs: qpdf's table of the part's objects (a
+                    # hundred megabytes at 4,000 pages) let go of; its bytes stay open (`_base`)
+                    part.close()
                 self.structure = StructureMerger.resume(self.pdf, language)
                 self._body_conforms = bool(self.pdf.docinfo.get(_BODY_CONFORMS, False))
             except BaseException:
@@ -1159,6 +1168,9 @@ class PackWriter:
             self._opener = None
             return part, fonts
         self._skeleton = True
+        self._held = {
+            o.objgen: _text(o) for o in skel.objects if 0 < o.objgen[0] < self._base_size
+        }
         return skel, {name: skel.get_object(font.objgen) for name, font in fonts.items()}
 
     @property
@@ -1357,13 +1369,31 @@ class PackWriter:
     def save_body(self, out: Path) -> None:
         """Write the pack so far (its numbered part) to `out`, to be gone on with later by
         ``PackWriter(body=out)``: pages, stamps, destinations and the structure tree as they
-        are; no outline, page labels or metadata, which depend on what goes in front."""
+        are; no outline, page labels or metadata, which depend on what goes in front.
+
+        A writer gone on from a part (`body`) writes that part's bytes with what was added
+        appended as an update, as `finish` does (`out` may be the part itself): papers are added
+        to a part a few items at a time, so that only those items' sources are held in memory
+        (`assemble.assemble_papers`).
+
+        Raises:
+            WholePartNeeded: adding needed more of the part than its skeleton holds; nothing
+                has been written (go on from ``whole()``).
+        """
         self._write_destinations()
         self._destinations.clear()
         self.structure.finish(resumable=True)
         self.pdf.docinfo[_BODY_CONFORMS] = self.conforms
         try:
-            _save(self.pdf, out)  # as a pack is written: its bytes become the pack's
+            if self._base is None:
+                _save(self.pdf, out)  # as a pack is written: its bytes become the pack's
+            else:
+                if self._skeleton and not self.structure.appended_only:
+                    raise WholePartNeeded  # the part's parent tree changes: written whole
+                touched = self._touched()
+                if self._body is None or not out.exists() or not out.samefile(self._body):
+                    shutil.copyfile(self._base, out)
+                _write_update(self.pdf, self._base, self._base_size, touched, out)
         finally:
             self.close()
 
@@ -1390,8 +1420,6 @@ class PackWriter:
         write `out`. The pack claims PDF/UA-1 only when it can (`conforms`)."""
         pdf = self.pdf
         language = language or self.language
-        if self._skeleton and self._destinations:  # the part's destination tree is not in it
-            raise WholePartNeeded
         _write_outline(pdf, bookmarks)
         nums: list[object] = []
         if unnumbered:
@@ -1422,33 +1450,37 @@ class PackWriter:
         pdf.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
         pdf.Root.PageMode = Name.UseOutlines
         try:
-            # a destination added since the part was saved changes objects `_touched` leaves out
-            if self._base is not None and self.structure.appended_only and not self._destinations:
+            if self._base is not None:
+                touched = self._touched()  # (before anything is written: it may raise)
                 copied = self._copy is not None and self._copy.made(out)
                 if not copied:
                     shutil.copyfile(self._base, out)
-                _write_update(pdf, self._base, self._base_size, self._touched(), out)
+                _write_update(pdf, self._base, self._base_size, touched, out)
             else:
-                if self._skeleton:
-                    raise WholePartNeeded  # (not reached: `finish` raised it earlier)
-                if self._copy is not None:
-                    self._copy.made(None)  # the copy writes to `out` too: done before it is
                 _save(pdf, out)
         finally:
             self.close()
 
     def _touched(self) -> list[pikepdf.Object]:
-        """The objects of the saved part that finishing a pack changes: the catalog, the document
-        information, the page tree's root (the frontsheet goes in front), and of the structure
-        tree its root, its /Document and its parent tree's root (`StructureMerger.finish` adds
-        the frontsheet's keys as a new leaf). Everything else finishing adds is new."""
-        pdf = self.pdf
-        tree = pdf.Root.StructTreeRoot
-        touched = [pdf.Root, pdf.Root.Pages, tree, self.structure.document, tree.ParentTree]
-        info = pdf.trailer.get("/Info")
-        if info is not None:
-            touched.append(info)
-        return [o for o in touched if o.is_indirect and o.objgen[0] < self._base_size]
+        """The objects of the saved part that finishing a pack (or adding papers) changed: those
+        whose text differs from when the part was read (of a skeleton, every object it holds;
+        of the whole part, every object). Everything else is new, numbered from the part's /Size.
+
+        Raises:
+            WholePartNeeded: a stand-in of the skeleton changed (an object of the part the
+                skeleton leaves out), which cannot be written over the part's.
+        """
+        changed = []
+        for objgen, before in self._held.items():
+            obj = self.pdf.get_object(objgen)
+            if _text(obj) == before:
+                continue
+            if not isinstance(obj, pikepdf.Object) or (
+                self._skeleton and STAND_INS.fullmatch(before)
+            ):
+                raise WholePartNeeded
+            changed.append(obj)
+        return changed
 
 
 class _Copy(threading.Thread):
@@ -1503,13 +1535,13 @@ def _write_update(
         )
     prev = int(found.group(1))
     added, number = _added_objects(pdf, base_size)
-    objects: list[tuple[int, int, Any]] = [(*o.objgen, o) for o in touched] + added
+    objects: list[tuple[int, int, Any]] = sorted((*o.objgen, o) for o in touched) + added
     with out.open("r+b") as fh:
         start = fh.seek(0, os.SEEK_END)
         update = bytearray(b"\n")
         rows: dict[int, tuple[int, int, int]] = {}  # number -> xref row (type, field 2, field 3)
         # the small objects (structure elements, outline entries, the roots) go compressed into
-        # one object stream, as qpdf would pack them; streams are written as they are
+        # object streams of a hundred, as qpdf packs them; streams are written as they are
         packed: list[tuple[int, bytes]] = []
         for num, gen, obj in objects:
             body = object_body(obj)
@@ -1518,10 +1550,10 @@ def _write_update(
             else:
                 rows[num] = (1, start + len(update), gen)
                 update += b"%d %d obj\n" % (num, gen) + body + b"\nendobj\n"
-        if packed:
+        for first in range(0, len(packed), _PACKED):
             stream_number, number = number, number + 1
             bodies, heads, at = [], [], 0
-            for index, (num, body) in enumerate(packed):
+            for index, (num, body) in enumerate(packed[first : first + _PACKED]):
                 heads.append(b"%d %d" % (num, at))
                 bodies.append(body)
                 at += len(body) + 1
@@ -1532,7 +1564,7 @@ def _write_update(
             update += b"%d 0 obj\n" % stream_number
             update += Dictionary(
                 Type=Name.ObjStm,
-                N=len(packed),
+                N=len(bodies),
                 First=len(head),
                 Filter=Name.FlateDecode,
                 Length=len(data),
@@ -1571,6 +1603,16 @@ def _write_update(
         update += b"%d 0 obj\n" % xref + trailer.unparse() + b"\nstream\n" + table
         update += b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % rows[xref][1]
         fh.write(update)
+
+
+def _text(obj: Any) -> bytes:
+    """An object's content as written (a stream's dictionary and raw data), to compare."""
+    if isinstance(obj, Stream):
+        return obj.stream_dict.unparse(resolved=True) + b"\0" + obj.read_raw_bytes()
+    return object_body(obj)
+
+
+_PACKED = 100  # objects to an object stream of an update (as qpdf packs them)
 
 
 def _added_objects(pdf: Pdf, first: int) -> tuple[list[tuple[int, int, Any]], int]:

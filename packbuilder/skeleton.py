@@ -19,6 +19,10 @@ import pikepdf
 from pikepdf import Array, Dictionary, Pdf, Stream
 
 _REFERENCE = re.compile(rb"(?<![\d.])(\d+) (\d+) R\b")
+_PAGE_STAND_IN = b"<< /MediaBox [ 0 0 1 1 ] /Parent %d %d R /Resources << >> /Type /Page >>"
+# A stand-in's text, as qpdf writes it back: an object the skeleton leaves out, which must never
+# be written over the part's (a real object that reads so is taken for one: only slower).
+STAND_INS = re.compile(rb"<< >>|" + re.escape(_PAGE_STAND_IN).replace(rb"%d", rb"\d+"))
 
 
 class _Kept:
@@ -47,10 +51,10 @@ class _Kept:
 
 def skeleton(part: Pdf, also: Iterable[pikepdf.Object] = ()) -> bytes:
     """A PDF holding, under the numbers they have in `part`, only the objects finishing a pack
-    reads or changes (the catalog, the document information, the page tree's root, of the
-    structure tree its root, its /Document, its parent tree's root, its role and class maps and
-    its ID tree) and those in `also` (the stamp fonts); each page a stand-in; with `part`'s
-    /Size and /ID."""
+    or appending papers to a part reads or changes (the catalog, the document information, the
+    page tree's root, the destinations' name tree, of the structure tree its root, its
+    /Document, its parent tree's root, its role and class maps and its ID tree) and those in
+    `also` (the stamp fonts); each page a stand-in (`STAND_INS`); with `part`'s /Size and /ID."""
     keep = _Kept()
     root = part.Root
     keep(root)
@@ -70,6 +74,10 @@ def skeleton(part: Pdf, also: Iterable[pikepdf.Object] = ()) -> bytes:
     tree = root.get("/StructTreeRoot")
     if isinstance(tree, Dictionary):
         _keep_structure(tree, keep)
+    names = root.get("/Names")
+    keep(names)
+    if isinstance(names, Dictionary):
+        _keep_name_tree(names.get("/Dests"), keep)  # destinations added after the part's
     for obj in also:
         keep(obj)
     return _written(keep.objects, part, pages or [])
@@ -105,7 +113,13 @@ def _keep_structure(tree: Dictionary, keep: _Kept) -> None:
     keep(tree.get("/ParentTree"))
     keep(tree.get("/RoleMap"), 1)
     keep(tree.get("/ClassMap"), 3)  # attribute objects, and arrays of them
-    nodes = [tree.get("/IDTree")]  # every node of the ID tree, and the element each names
+    _keep_name_tree(tree.get("/IDTree"), keep)  # and the element each ID names
+
+
+def _keep_name_tree(top: object, keep: _Kept) -> None:
+    """Every node of a name tree, and the objects its names refer to (an ID's element, a
+    destination's array); not what those refer to (a destination's page is a stand-in)."""
+    nodes = [top]
     while nodes:
         node = nodes.pop()
         if not isinstance(node, Dictionary) or (node.is_indirect and node.objgen in keep.objects):
@@ -142,9 +156,7 @@ def _written(
         out += b"%d %d obj\n" % (num, gen) + body + b"\nendobj\n"
     if pages:  # each a page of the tree's root and no more: finishing reads none of them (with
         # the keys a page must have, or qpdf adds them when pages are inserted)
-        page = b"<< /MediaBox [ 0 0 1 1 ] /Parent %d %d R /Resources << >> /Type /Page >>" % (
-            part.Root.Pages.objgen
-        )
+        page = _PAGE_STAND_IN % part.Root.Pages.objgen
         for num, gen in pages:
             if num not in offsets:
                 offsets[num] = (len(out), gen)

@@ -453,7 +453,13 @@ class StructureMerger:
             self.next_key += 1
         key = int(page.obj.StructParents)
         parents = self.parents.get(key)
-        if parents is None and self._kept is not None and key in self._kept:
+        if (
+            parents is None
+            and self._kept is not None
+            and self._kept_below is not None
+            and key < self._kept_below  # (a key of the saved tree: a page of the saved part)
+            and key in self._kept
+        ):
             parents = self._kept[key]
         known: list[object] = list(parents) if isinstance(parents, pikepdf.Array) else []
         mcid = max(len(known) - 1, _max_mcid(page)) + 1

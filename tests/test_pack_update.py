@@ -261,16 +261,36 @@ def test_a_part_without_pages_takes_its_frontsheet(tmp_path):
     assert check_structure(out) == []
 
 
+def test_a_destination_added_after_the_part_was_saved_goes_into_its_name_tree(tmp_path):
+    """The skeleton holds the part's destinations (their name tree): one added afterwards (an
+    item's papers appended to a part, a frontsheet's) is written in the update with them."""
+    part = _part(tmp_path, PAPERS["small tagged papers with links, roles and ids"](tmp_path))
+    front = write_tagged_pdf(tmp_path / "front.pdf", 1, label="Frontsheet")
+    out = tmp_path / "out.pdf"
+    w = PackWriter(body=part)
+    assert w._skeleton
+    n = w.insert_front(front, Stamp("blank", "middle", 11))
+    w.add_destination("late", n)
+    w.finish(out, title="t", subject="s", author="a", bookmarks=[], unnumbered=n)
+    assert out.read_bytes().startswith(part.read_bytes())
+    r = PdfReader(out, strict=True)
+    assert {"late", "item-1", "item-2"} <= set(r.named_destinations)
+    assert r.get_destination_page_number(r.named_destinations["late"]) == n
+    assert r.get_destination_page_number(r.named_destinations["item-2"]) == n + 2
+    assert check_structure(out) == []
+
+
 def test_what_the_skeleton_cannot_take_is_finished_from_the_whole_part(tmp_path):
-    """A destination added after the part was saved goes into the part's name tree, which the
-    skeleton leaves out: finishing says so before writing anything, and the whole part takes it."""
+    """A change to an object of the part the skeleton leaves out (here a page of the part,
+    which the skeleton holds as a stand-in) cannot be written over the part's: finishing says
+    so before writing anything, and the whole part takes it."""
     part = _part(tmp_path, PAPERS["small tagged papers with links, roles and ids"](tmp_path))
     front = write_tagged_pdf(tmp_path / "front.pdf", 1, label="Frontsheet")
     out = tmp_path / "out.pdf"
 
     def finish(w: PackWriter) -> None:
         n = w.insert_front(front, Stamp("blank", "middle", 11))
-        w.add_destination("late", n)
+        w.pdf.pages[n].obj.Rotate = 90
         w.finish(out, title="t", subject="s", author="a", bookmarks=[], unnumbered=n)
 
     w = PackWriter(body=part)
@@ -279,5 +299,6 @@ def test_what_the_skeleton_cannot_take_is_finished_from_the_whole_part(tmp_path)
     assert not out.exists()
     finish(w.whole())
     r = PdfReader(out, strict=True)
-    assert {"late", "item-1", "item-2"} <= set(r.named_destinations)
+    assert r.pages[2].rotation == 90
+    assert "Page 1" in r.pages[2].extract_text()
     assert check_structure(out) == []
