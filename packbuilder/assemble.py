@@ -160,17 +160,25 @@ def _give_back_memory() -> None:
 
 
 def _slices(steps: list[_Step]) -> list[list[_Step]]:
-    """`steps` cut where an item begins, once the slice so far has `SLICE_BYTES` of papers."""
-    slices: list[list[_Step]] = [[]]
-    size = 0
+    """`steps` cut where items begin, into slices of at most `SLICE_BYTES` of papers (or one
+    item, when it alone has more)."""
+    items: list[tuple[list[_Step], int]] = []
     for step in steps:
-        if step.kind == "part" and slices[-1] and size >= SLICE_BYTES:
-            slices.append([])
-            size = 0
-        slices[-1].append(step)
+        if step.kind == "part" or not items:
+            items.append(([], 0))
+        taken, size = items[-1]
+        taken.append(step)
         if step.pdf is not None:
             with contextlib.suppress(OSError):  # (an error told when it is opened)
-                size += step.pdf.stat().st_size
+                items[-1] = (taken, size + step.pdf.stat().st_size)
+    slices: list[list[_Step]] = [[]]
+    size = 0
+    for taken, weight in items:
+        if slices[-1] and size + weight > SLICE_BYTES:
+            slices.append([])
+            size = 0
+        slices[-1].extend(taken)
+        size += weight
     return slices
 
 

@@ -175,3 +175,27 @@ def test_a_slice_the_skeleton_cannot_take_is_added_to_the_whole_part(tmp_path, m
     assemble.assemble_papers(spec, layout, pdfs, sliced)
     assert len(refused) == len(spec.included) - 1
     assert _facts(sliced) == _facts(whole)
+
+
+def test_a_slice_holds_at_most_slice_bytes_of_papers_or_one_item(tmp_path, monkeypatch):
+    """What bounds a build's memory: no slice holds more than `SLICE_BYTES` of papers, unless
+    one item alone has more; and slices are cut only where an item begins."""
+    monkeypatch.setattr(assemble, "SLICE_BYTES", 100)
+    sizes = {"a": 60, "b": 30, "c": 20, "d": 250, "e": 10, "f": 90}
+    steps = []
+    for name, size in sizes.items():
+        (tmp_path / f"{name}.pdf").write_bytes(b"x" * size)
+        steps += [
+            assemble._Step("part", f"Agenda Item {name}"),
+            assemble._Step("destination", f"item-{name}"),
+            assemble._Step("paper", name, tmp_path / f"{name}.pdf"),
+        ]
+    slices = assemble._slices(steps)
+    assert [[s.text for s in piece if s.kind == "paper"] for piece in slices] == [
+        ["a", "b"],
+        ["c"],
+        ["d"],
+        ["e", "f"],
+    ]
+    assert [s for piece in slices for s in piece] == steps
+    assert all(piece[0].kind == "part" for piece in slices)
