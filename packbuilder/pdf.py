@@ -1644,13 +1644,31 @@ class WholePartNeeded(Exception):
 
 
 def _stamp_fonts(pdf: Pdf) -> dict[str, pikepdf.Object]:
-    """The stamp fonts a saved numbered part embeds already (on any stamped page)."""
-    for page in pdf.pages:
-        resources = page.obj.get("/Resources")
+    """The stamp fonts a saved numbered part embeds already (on any stamped page: the first, as
+    a rule). The page tree is walked from its root, one page at a time, not through `pdf.pages`
+    (nor a list of a node's kids), which reads every page, and with them every object stream
+    holding one (of a part assembled in slices, most of the part)."""
+    seen: set[tuple[int, int]] = set()
+
+    def search(node: object) -> dict[str, pikepdf.Object]:
+        if not isinstance(node, Dictionary) or (node.is_indirect and node.objgen in seen):
+            return {}
+        if node.is_indirect:
+            seen.add(node.objgen)
+        kids = node.get("/Kids")
+        if isinstance(kids, Array):
+            for i in range(len(kids)):
+                found = search(kids[i])
+                if found:
+                    return found
+            return {}
+        resources = node.get("/Resources")
         fonts = resources.get("/Font") if isinstance(resources, Dictionary) else None
         if isinstance(fonts, Dictionary) and "/PBH" in fonts and "/PBHB" in fonts:
             return {"/PBH": fonts.PBH, "/PBHB": fonts.PBHB}
-    return {}
+        return {}
+
+    return search(pdf.Root.get("/Pages"))
 
 
 def _write_outline(pdf: Pdf, bookmarks: Sequence[Bookmark]) -> None:
