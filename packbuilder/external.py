@@ -27,6 +27,7 @@ Each format is read the way it stores references:
 
 from __future__ import annotations
 
+import functools
 import html
 import posixpath
 import re
@@ -126,6 +127,28 @@ def _read(path: Path, name: str) -> str:
         return ""  # the size check of the whole archive has already refused such a file
     if not data.strip():
         return ""
+    if len(data) <= REMEMBERED_BYTES:
+        return _remembered(data, name)
+    return _normalised(data, name)
+
+
+REMEMBERED_BYTES = 1 << 19  # parts up to this size are remembered, 32 at most (`_remembered`)
+
+
+@functools.lru_cache(maxsize=32)
+def _remembered(data: bytes, name: str) -> str:
+    """`_normalised`, remembered by the bytes: a frontsheet is checked at every build, and of its
+    parts only the document's text changes (the styles, numbering, fonts and relationships are
+    its template's), so each is parsed once a process (a failure is never remembered)."""
+    return _normalised(data, name)
+
+
+def _normalised(data: bytes, name: str) -> str:
+    """`data` parsed and written out again (see `_read`).
+
+    Raises:
+        Unreadable: the part is not well-formed XML.
+    """
     try:
         return ElementTree.tostring(ElementTree.fromstring(data), encoding="unicode")
     except (ElementTree.ParseError, ValueError):
