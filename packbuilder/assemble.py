@@ -139,12 +139,16 @@ def assemble_papers(
         body = out if done or n else None
         w = PackWriter(public=not spec.private, body=body)
         try:
-            _replay(w, piece)
-            w.save_body(out)
-        except WholePartNeeded:  # never seen: the skeleton holds what adding papers changes
-            w = w.whole()
-            _replay(w, piece)
-            w.save_body(out)
+            try:
+                _replay(w, piece)
+                w.save_body(out)
+            except WholePartNeeded:  # rare: the skeleton holds what adding papers changes
+                w = w.whole()
+                _replay(w, piece)
+                w.save_body(out)
+        except BaseException:
+            w.close()  # its sources let go of, the error told by the caller
+            raise
         keys += w.source_keys
         del w
         _give_back_memory()

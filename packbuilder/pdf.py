@@ -1102,8 +1102,10 @@ class PackWriter:
         self._base: Path | None = None
         self._base_size = 0
         self._skeleton = False  # `pdf` is a part's skeleton: never saved whole
-        # the skeleton's objects that stand for the part's, as read: those changed are written
+        # a digest of each object of the skeleton (or of the whole part) as read, by number:
+        # those that changed are written (`_touched`); the skeleton's stand-ins, by number
         self._held: dict[tuple[int, int], bytes] = {}
+        self._stand_ins: set[tuple[int, int]] = set()
         self._opener: pikepdf.Object | None = None
         self._body = body
         self._copy: _Copy | None = None
@@ -1125,9 +1127,7 @@ class PackWriter:
                 else:
                     self.pdf, fonts = self._open_skeleton(part)
                 if not self._skeleton:  # (rare: every object read, remembered to see changes)
-                    self._held = {
-                        o.objgen: _text(o) for o in part.objects if o.objgen[0] < self._base_size
-                    }
+                    self._held = _digests(part, self._base_size)
                 else:  # the skeleton has all it needs: qpdf's table of the part's objects (a
                     # hundred megabytes at 4,000 pages) let go of; its bytes stay open (`_base`)
                     part.close()
@@ -1168,8 +1168,11 @@ class PackWriter:
             self._opener = None
             return part, fonts
         self._skeleton = True
-        self._held = {
-            o.objgen: _text(o) for o in skel.objects if 0 < o.objgen[0] < self._base_size
+        self._held = _digests(skel, self._base_size)
+        self._stand_ins = {
+            o.objgen
+            for o in skel.objects
+            if isinstance(o, Dictionary) and STAND_INS.fullmatch(object_body(o))
         }
         return skel, {name: skel.get_object(font.objgen) for name, font in fonts.items()}
 
@@ -1473,11 +1476,9 @@ class PackWriter:
         changed = []
         for objgen, before in self._held.items():
             obj = self.pdf.get_object(objgen)
-            if _text(obj) == before:
+            if _digest_of(obj) == before:
                 continue
-            if not isinstance(obj, pikepdf.Object) or (
-                self._skeleton and STAND_INS.fullmatch(before)
-            ):
+            if not isinstance(obj, pikepdf.Object) or objgen in self._stand_ins:
                 raise WholePartNeeded
             changed.append(obj)
         return changed
@@ -1605,11 +1606,24 @@ def _write_update(
         fh.write(update)
 
 
-def _text(obj: Any) -> bytes:
-    """An object's content as written (a stream's dictionary and raw data), to compare."""
+def _digest_of(obj: Any) -> bytes:
+    """A digest of an object's content as written (a stream's dictionary and raw data)."""
     if isinstance(obj, Stream):
-        return obj.stream_dict.unparse(resolved=True) + b"\0" + obj.read_raw_bytes()
-    return object_body(obj)
+        text = obj.stream_dict.unparse(resolved=True) + b"\0" + obj.read_raw_bytes()
+    else:
+        text = object_body(obj)
+    return hashlib.blake2b(text, digest_size=16).digest()
+
+
+def _digests(pdf: Pdf, below: int) -> dict[tuple[int, int], bytes]:
+    """`_digest_of` each object of `pdf` numbered below `below`. (pikepdf hands an indirect
+    number, boolean or null back as a plain value, without its number: such an object cannot be
+    changed in place either, and is left out.)"""
+    return {
+        o.objgen: _digest_of(o)
+        for o in pdf.objects
+        if isinstance(o, pikepdf.Object) and 0 < o.objgen[0] < below
+    }
 
 
 _PACKED = 100  # objects to an object stream of an update (as qpdf packs them)

@@ -76,6 +76,10 @@ def skeleton(part: Pdf, also: Iterable[pikepdf.Object] = ()) -> bytes:
         _keep_structure(tree, keep)
     names = root.get("/Names")
     keep(names)
+    form = root.get("/AcroForm")  # a paper's form fields join the part's, by name
+    keep(form, 1)
+    if isinstance(form, Dictionary):
+        _keep_fields(form.get("/Fields"), keep)
     if isinstance(names, Dictionary):
         _keep_name_tree(names.get("/Dests"), keep)  # destinations added after the part's
     for obj in also:
@@ -114,6 +118,21 @@ def _keep_structure(tree: Dictionary, keep: _Kept) -> None:
     keep(tree.get("/RoleMap"), 1)
     keep(tree.get("/ClassMap"), 3)  # attribute objects, and arrays of them
     _keep_name_tree(tree.get("/IDTree"), keep)  # and the element each ID names
+
+
+def _keep_fields(fields: object, keep: _Kept) -> None:
+    """Every form field of the part, and its kids (a paper's fields copied in are named apart
+    from them, and added to them)."""
+    nodes = list(fields) if isinstance(fields, Array) else []
+    while nodes:
+        node = nodes.pop()
+        if not isinstance(node, Dictionary) or (node.is_indirect and node.objgen in keep.objects):
+            continue
+        keep(node)
+        kids = node.get("/Kids")
+        keep(kids)
+        if isinstance(kids, Array):
+            nodes.extend(kids)
 
 
 def _keep_name_tree(top: object, keep: _Kept) -> None:

@@ -199,3 +199,82 @@ def test_a_slice_holds_at_most_slice_bytes_of_papers_or_one_item(tmp_path, monke
     ]
     assert [s for piece in slices for s in piece] == steps
     assert all(piece[0].kind == "part" for piece in slices)
+
+
+def _form_pdf(path: Path, value: str) -> Path:
+    """One page with a text field named "name" (every paper's field has that name)."""
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(595, 842))
+    page = pdf.pages[0]
+    font = pikepdf.Dictionary(
+        Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica
+    )
+    page.obj.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
+    page.obj.Contents = pdf.make_stream(b"BT /F1 12 Tf 72 720 Td (%s) Tj ET" % value.encode())
+    field = pdf.make_indirect(
+        pikepdf.Dictionary(
+            Type=pikepdf.Name.Annot,
+            Subtype=pikepdf.Name.Widget,
+            FT=pikepdf.Name.Tx,
+            T=pikepdf.String("name"),
+            V=pikepdf.String(value),
+            Rect=pikepdf.Array([72, 600, 300, 620]),
+            P=page.obj,
+            F=4,
+        )
+    )
+    page.obj.Annots = pikepdf.Array([field])
+    page.obj.Rotate = pdf.make_indirect(0)  # an indirect number (LibreOffice writes lengths so)
+    pdf.Root.AcroForm = pikepdf.Dictionary(
+        Fields=pikepdf.Array([field]), DA=pikepdf.String("/Helv 0 Tf 0 g")
+    )
+    pdf.save(path)
+    return path
+
+
+@pytest.mark.parametrize("whole_part", [False, True], ids=["skeleton", "whole part"])
+def test_papers_with_form_fields_keep_them_apart_in_slices(tmp_path, monkeypatch, whole_part):
+    """A paper's form fields join the part's form, named apart from fields already there: the
+    skeleton holds the part's form, so a later slice sees the fields of the earlier ones (and
+    the whole part, should a slice need it, takes them the same: its indirect numbers too)."""
+    from packbuilder.pdf import PackWriter, WholePartNeeded
+
+    names = ["first.pdf", "second.pdf", "third.pdf"]
+    folder = make_meeting(
+        tmp_path / "2020-03-05-board",
+        items=[{"title": f"Form {n}", "lead": "AM", "papers": [n]} for n in names],
+        papers={n: 1 for n in names},
+    )
+    for n in names:
+        _form_pdf(folder / n, n.removesuffix(".pdf"))
+    specs, layouts, pdfs = _parts(load_meeting(folder))
+    (spec,), (layout,) = specs, layouts
+    monkeypatch.setattr(assemble, "SLICE_BYTES", 1 << 40)
+    whole = tmp_path / "whole.pdf"
+    assemble.assemble_papers(spec, layout, pdfs, whole)
+    monkeypatch.setattr(assemble, "SLICE_BYTES", 1)
+    real_touched, real_whole = PackWriter._touched, PackWriter.whole
+    wholes = []
+
+    def touched(self):  # type: ignore[no-untyped-def]
+        if whole_part and self._skeleton:
+            raise WholePartNeeded
+        return real_touched(self)
+
+    def whole_part_read(self):  # type: ignore[no-untyped-def]
+        wholes.append(True)
+        return real_whole(self)
+
+    monkeypatch.setattr(PackWriter, "_touched", touched)
+    monkeypatch.setattr(PackWriter, "whole", whole_part_read)
+    sliced = tmp_path / "sliced.pdf"
+    assemble.assemble_papers(spec, layout, pdfs, sliced)
+    assert sliced.read_bytes().count(b"startxref") == 3
+    assert len(wholes) == (2 if whole_part else 0)
+
+    def fields(path: Path) -> dict[str, object]:
+        return {k: v.get("/V") for k, v in (PdfReader(path, strict=True).get_fields() or {}).items()}
+
+    assert len(fields(whole)) == 3
+    assert fields(sliced) == fields(whole)
+    assert _facts(sliced) == _facts(whole)
