@@ -273,7 +273,8 @@ def test_papers_with_form_fields_keep_them_apart_in_slices(tmp_path, monkeypatch
     assert len(wholes) == (2 if whole_part else 0)
 
     def fields(path: Path) -> dict[str, object]:
-        return {k: v.get("/V") for k, v in (PdfReader(path, strict=True).get_fields() or {}).items()}
+        found = PdfReader(path, strict=True).get_fields() or {}
+        return {k: v.get("/V") for k, v in found.items()}
 
     assert len(fields(whole)) == 3
     assert fields(sliced) == fields(whole)
