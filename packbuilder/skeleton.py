@@ -123,7 +123,18 @@ def _keep_structure(tree: Dictionary, keep: _Kept) -> None:
 def _keep_fields(fields: object, keep: _Kept) -> None:
     """Every form field of the part, and its kids (a paper's fields copied in are named apart
     from them, and added to them)."""
-    nodes = list(fields) if isinstance(fields, Array) else []
+    _keep_nodes(list(fields) if isinstance(fields, Array) else [], keep)
+
+
+def _keep_name_tree(top: object, keep: _Kept) -> None:
+    """Every node of a name tree, and the objects its names refer to (an ID's element, a
+    destination's array); not what those refer to (a destination's page is a stand-in)."""
+    _keep_nodes([top], keep, values="/Names")
+
+
+def _keep_nodes(nodes: list[object], keep: _Kept, values: str | None = None) -> None:
+    """Each node of a tree from `nodes` down its /Kids, with each node's /Kids array and, given
+    `values`, what the node holds under that key (and the objects in it)."""
     while nodes:
         node = nodes.pop()
         if not isinstance(node, Dictionary) or (node.is_indirect and node.objgen in keep.objects):
@@ -131,22 +142,10 @@ def _keep_fields(fields: object, keep: _Kept) -> None:
         keep(node)
         kids = node.get("/Kids")
         keep(kids)
+        if values is not None:
+            keep(node.get(values), 1)
         if isinstance(kids, Array):
             nodes.extend(kids)
-
-
-def _keep_name_tree(top: object, keep: _Kept) -> None:
-    """Every node of a name tree, and the objects its names refer to (an ID's element, a
-    destination's array); not what those refer to (a destination's page is a stand-in)."""
-    nodes = [top]
-    while nodes:
-        node = nodes.pop()
-        if not isinstance(node, Dictionary) or (node.is_indirect and node.objgen in keep.objects):
-            continue
-        keep(node)
-        keep(node.get("/Kids"))
-        keep(node.get("/Names"), 1)
-        nodes.extend(node.get("/Kids", Array()))
 
 
 def _written(
