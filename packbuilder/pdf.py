@@ -45,10 +45,10 @@ from pikepdf import Array, Dictionary, Name, Pdf, Stream, String
 
 from packbuilder.digests import file_digest, handle_digest
 from packbuilder.errors import AssemblyError, InputError, Source
-from packbuilder.sanitize import ATTACHED, sanitize
+from packbuilder.sanitize import ATTACHED, object_texts, sanitize
 from packbuilder.settings import settings
 from packbuilder.skeleton import STAND_INS, object_body, skeleton
-from packbuilder.tagged import StructureMerger
+from packbuilder.tagged import StructureMerger, figures_without_alt_in
 
 A4 = (595.276, 841.89)
 FILLER_TEXT = "This page is intentionally left blank"
@@ -193,12 +193,16 @@ class PaperFacts:
             empty when the paper carries none, which lets the assembler skip cleaning it.
         tagged: whether it has a structure tree for screen readers (`is_tagged`).
         digest: what its pages draw (`content_digest`).
+        figures: how many figures of its structure have no alternative text
+            (`tagged.figures_without_alt`): counted here, so that assembling does not walk
+            the structure again.
     """
 
     pages: int
     removed: tuple[str, ...]
     tagged: bool
     digest: str | None
+    figures: int = 0
 
 
 def paper_facts(path: Path) -> PaperFacts:
@@ -394,6 +398,7 @@ def _read_facts(entry: Path | None) -> PaperFacts | None:
             tuple(str(r) for r in data["removed"]),
             bool(data["tagged"]),
             data["digest"] if isinstance(data["digest"], str) else None,
+            int(data["figures"]),
         )
     except (ValueError, KeyError, TypeError):
         return None
@@ -441,8 +446,10 @@ def _examine(path: Path, read_from: Path | None = None) -> PaperFacts:
         digest = _digest(pdf)
         tagged = _tagged(pdf)
         pages = len(pdf.pages)
-        removed = _trial_sanitize(pdf, path)  # last: it changes the opened copy (never saved)
-    return PaperFacts(pages, tuple(removed), tagged, digest)
+        texts = _object_texts(pdf, path)  # one reading of every object, for both of these
+        figures = _figures(pdf, path, texts[1]) if tagged else 0
+        removed = _trial_sanitize(pdf, path, texts)  # last: it changes the opened copy
+    return PaperFacts(pages, tuple(removed), tagged, digest, figures)
 
 
 _MADE_UP_BOX = re.compile(r"object (\d+) (\d+)\b[^:]*: kid \d+ \(from \d+\) MediaBox is undefined")
@@ -541,16 +548,38 @@ MAX_CONTENT_BYTES = 200 * 1024 * 1024  # one page's drawing instructions, unpack
 PARSE_CONTENT_BYTES = 20 * 1024 * 1024  # above this, decoded but not parsed (memory)
 
 
-def _trial_sanitize(pdf: Pdf, path: Path) -> list[str]:
+def _trial_sanitize(
+    pdf: Pdf, path: Path, texts: tuple[list[pikepdf.Object], list[bytes]]
+) -> list[str]:
     """What `sanitize` would remove from a paper: run on the opened copy, which is never saved."""
     try:
-        return sanitize(pdf, public=True)
+        return sanitize(pdf, public=True, texts=texts)
     except Exception as exc:  # noqa: BLE001 - a structure too odd to clean is refused, not risked
-        raise InputError(
-            f"this PDF's structure is too unusual to check for scripts and attachments "
-            f"({type(exc).__name__}); re-save it from its source, or print it to PDF again",
-            Source(path),
-        ) from None
+        raise _too_unusual(path, exc) from None
+
+
+def _object_texts(pdf: Pdf, path: Path) -> tuple[list[pikepdf.Object], list[bytes]]:
+    try:
+        return object_texts(pdf)
+    except Exception as exc:  # noqa: BLE001 - as `_trial_sanitize`
+        raise _too_unusual(path, exc) from None
+
+
+def _figures(pdf: Pdf, path: Path, texts: list[bytes]) -> int:
+    try:
+        return figures_without_alt_in(pdf, texts)
+    except Exception as exc:  # noqa: BLE001 - as `_trial_sanitize`
+        raise _too_unusual(path, exc, "for images without alternative text") from None
+
+
+def _too_unusual(
+    path: Path, exc: Exception, what: str = "for scripts and attachments"
+) -> InputError:
+    return InputError(
+        f"this PDF's structure is too unusual to check {what} ({type(exc).__name__}); re-save "
+        "it from its source, or print it to PDF again",
+        Source(path),
+    )
 
 
 # an operator no content uses: the parser's list of instructions to return (`_parse_page`)
@@ -1267,7 +1296,9 @@ class PackWriter:
             # outline; assemble nests them under the paper's entry (see paper_headings)
             self.pdf.add_pages_from(src, outlines="ignore")
             copied = list(self.pdf.pages[start:])
-            paper = self.structure.adopt(src, copied, title or path.stem, part, path)
+            facts = _read_facts(_entry(self.source_keys[-1][1]))  # (its key: `_open`)
+            figures = facts.figures if facts is not None else None
+            paper = self.structure.adopt(src, copied, title or path.stem, part, path, figures)
             for i, page in enumerate(copied):
                 if stamps_for and stamps_for[i]:
                     self._stamp(page, stamps_for[i], part, paper)

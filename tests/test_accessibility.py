@@ -28,6 +28,7 @@ from packbuilder.tagged import (
     check_structure,
     clean_converted,
     elements,
+    figures_without_alt,
     regroup_stray_list_items,
     walk,
 )
@@ -610,3 +611,63 @@ def test_a_figure_without_alternative_text_stops_the_pdfua_claim(tmp_path):
     out = tmp_path / "pack.pdf"
     w.finish(out, title="t", subject="s", author="a", bookmarks=[], unnumbered=0)
     assert not claims_pdfua(out)
+
+
+def _with_figures(path: Path, kinds: list[str], alt: list[bool], roles: dict | None = None) -> Path:
+    """`path`'s page elements given the types `kinds` (alt text where `alt`), and a role map."""
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        tree = pdf.Root.StructTreeRoot
+        for elem, kind, described in zip(tree.K[0].K, kinds, alt, strict=True):
+            elem.S = Name(kind)
+            if described:
+                elem.Alt = pikepdf.String("A chart of the year")
+        if roles:
+            tree.RoleMap = pikepdf.Dictionary({k: Name(v) for k, v in roles.items()})
+        pdf.save(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("kinds", "alt", "roles", "silent"),
+    [
+        (["/P", "/P", "/P"], [False] * 3, None, 0),
+        (["/Figure", "/P", "/Figure"], [False, False, True], None, 1),
+        (["/Chart", "/Figure", "/P"], [False, False, False], {"/Chart": "/Figure"}, 2),
+        (["/Chart", "/Pic", "/P"], [False, True, False], {"/Chart": "/P", "/Pic": "/Figure"}, 0),
+    ],
+)
+def test_the_checks_count_figures_without_alt_text_as_the_walk_does(
+    tmp_path, kinds, alt, roles, silent
+):
+    path = _with_figures(write_tagged_pdf(tmp_path / "a.pdf", 3), kinds, alt, roles)
+    assert pdfmod.paper_facts(path).figures == silent
+    with pikepdf.open(path) as pdf:  # the walk of every element, as assembling did
+        assert figures_without_alt(pdf.Root.StructTreeRoot) == silent
+
+
+def test_a_figure_typed_by_reference_is_counted(tmp_path):
+    path = write_tagged_pdf(tmp_path / "a.pdf", 2)
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        pdf.Root.StructTreeRoot.K[0].K[1].S = pdf.make_indirect(Name.Figure)
+        pdf.save(path)
+    assert pdfmod.paper_facts(path).figures == 1
+
+
+def test_assembling_takes_the_checks_count_of_figures_without_walking_again(
+    tmp_path, monkeypatch
+):
+    silent = _with_figures(write_tagged_pdf(tmp_path / "a.pdf", 2), ["/Figure", "/P"], [False] * 2)
+    plain = write_tagged_pdf(tmp_path / "b.pdf", 2)
+    for path in (silent, plain):
+        pdfmod.paper_facts(path)  # checked, as every paper is when the meeting is loaded
+
+    def walked(*_a, **_k):
+        raise AssertionError("the structure was walked again")
+
+    monkeypatch.setattr("packbuilder.tagged.figures_without_alt", walked)
+    for path, conforms in ((silent, False), (plain, True)):
+        w = PackWriter()
+        w.begin_part("Agenda Item 1: A")
+        w.add_pdf(path, title="A")
+        assert w.conforms is conforms
+        w.close()

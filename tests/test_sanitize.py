@@ -160,3 +160,19 @@ def test_what_only_looks_like_an_action_stays(tmp_path: Path) -> None:
     assert b"/Placement /Block" in data
     assert b"https://example.org/" in data
     assert b"says /JS" in data
+
+
+@pytest.mark.parametrize("where", [0, 1, 250, 498, 499])
+@pytest.mark.parametrize("by_reference", [False, True])
+def test_an_action_among_many_objects_is_found_wherever_it_is(tmp_path, where, by_reference):
+    """The objects' texts are searched together: each match must be put down to its own object,
+    the first, the last or any between (and an action referred to, to the object referring)."""
+    pdf = _one_page()
+    holders = [pdf.make_indirect(Dictionary(N=i, K=Array([i]))) for i in range(500)]
+    # after every holder, so that the action's own object is not the one searched for
+    script = pdf.make_indirect(_script()) if by_reference else _script()
+    holders[where].A = script
+    pdf.Root.Holders = Array(holders)
+    assert sanitize(pdf, public=True) == [SCRIPTS]
+    raw = _raw(pdf, tmp_path)
+    assert b"app.alert" not in raw and b"/JavaScript" not in raw
