@@ -26,7 +26,7 @@ from pathlib import Path
 
 from packbuilder import frontsheet
 from packbuilder.assemble import MadePart, finish_pack, numbered_part, open_part
-from packbuilder.convert import ConversionStats, Converter, open_converter, share_machine
+from packbuilder.convert import ConversionStats, Converter, open_converter
 from packbuilder.convert.cache import tidy
 from packbuilder.html_agenda import write_html_agenda
 from packbuilder.layout import Layout, lay_out
@@ -138,7 +138,7 @@ def build(
             # each paper is read from a copy of its own (`snapshots`)
             meeting = load_meeting(folder, prefetch=prefetch.start, snapshots=work / "papers")
         finally:
-            share_machine(converter, False)  # the checks are done: both cores for LibreOffice
+            prefetch.checks_done()  # both cores for LibreOffice
         specs = plan_packs(meeting)
         papers = paper_pdfs(_papers_of(specs), meeting.folder, converter, work, say, prefetch)
         layouts = [layout_of(spec, papers) for spec in specs]

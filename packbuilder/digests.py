@@ -76,10 +76,22 @@ def file_digest(path: Path) -> str:
         OSError: the file cannot be read.
     """
     with open(path, "rb") as fh:
-        known = _copies.get(str(path))
-        if known is not None and known[0] == stamp(os.fstat(fh.fileno())):
-            return known[1]
-        return handle_digest(fh)
+        return opened_digest(path, fh)
+
+
+def opened_digest(path: Path, fh: BinaryIO) -> str:
+    """`file_digest` of `path`, opened as `fh` (read from the handle unless it is a build's copy
+    of a paper, whose digest is known while its stamp is unchanged); the handle is left at its
+    start.
+
+    Raises:
+        OSError: the file cannot be read.
+    """
+    known = _copies.get(str(path))
+    if known is not None and known[0] == stamp(os.fstat(fh.fileno())):
+        fh.seek(0)
+        return known[1]
+    return handle_digest(fh)
 
 
 def copied(path: Path, digest: str) -> None:

@@ -763,7 +763,7 @@ def check_word_paper(path: Path) -> int:
         _check_word(path)
         missing = images_without_alt_text(path)
         # remembered only if what they read is what was hashed: the same file, not written to
-        if _same_file(path, fh) and pdf.handle_key(fh) == key:
+        if _same_file(path, fh) and pdf.path_key(path, fh) == key:
             pdf.remember(entry, {"alt": missing})
         return missing
 

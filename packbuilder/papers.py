@@ -97,22 +97,37 @@ class Prefetch:
         self._lock = threading.Lock()
         self._folder: Path | None = None  # its own scratch folder, never the build's
         self._closed = threading.Event()
+        self._checks_over = False  # (`checks_done`)
 
     def start(self, documents: list[Path], pdfs: Sequence[Path] = ()) -> None:
         """Convert `documents` (Word papers) in a thread. While PDF papers not checked before
         are among `pdfs`, the build will be parsing their pages meanwhile: the converter is told
-        so (`share_machine`) until the caller says otherwise."""
-        if any(not checked(p) for p in pdfs):
-            share_machine(self.converter, True)
+        so (`share_machine`) until the checks are over (`checks_done`). That is found in the
+        thread, where hashing the PDFs does not hold up the checks (a rebuild checks nothing)."""
         if documents and self._thread is None and not self._closed.is_set():
             self._folder = Path(tempfile.mkdtemp(prefix=scratch_prefix("pre")))
-            self._thread = threading.Thread(target=self._run, args=(documents,), daemon=True)
+            self._thread = threading.Thread(
+                target=self._run, args=(documents, list(pdfs)), daemon=True
+            )
             self._thread.start()
 
-    def _run(self, documents: list[Path]) -> None:
+    def checks_done(self) -> None:
+        """The build has checked its papers: the converter may have the whole machine."""
+        with self._lock:
+            self._checks_over = True
+        share_machine(self.converter, False)
+
+    def _share_while_checking(self, pdfs: list[Path]) -> None:
+        busy = any(not checked(p) for p in pdfs)  # (a paper that cannot be read: not checked)
+        with self._lock:
+            if busy and not self._checks_over:
+                share_machine(self.converter, True)
+
+    def _run(self, documents: list[Path], pdfs: list[Path]) -> None:
         assert self._folder is not None
         try:
             copies = self._checked_copies(documents)
+            self._share_while_checking(pdfs)
             if copies and not self._closed.is_set():
                 pdfs = self.converter.convert([c for _, c, _ in copies], self._folder / "out")
                 self._converted = {

@@ -43,7 +43,7 @@ from typing import Any
 import pikepdf
 from pikepdf import Array, Dictionary, Name, Pdf, Stream, String
 
-from packbuilder.digests import file_digest, handle_digest
+from packbuilder.digests import file_digest, handle_digest, opened_digest
 from packbuilder.errors import AssemblyError, InputError, Source
 from packbuilder.sanitize import ATTACHED, object_texts, sanitize
 from packbuilder.settings import settings
@@ -222,7 +222,7 @@ def paper_facts(path: Path) -> PaperFacts:
             known = _read_facts(entry)
             if known is None:
                 known = _examine(path, same)
-                if handle_key(fh) == key:  # not written to while it was examined
+                if path_key(path, fh) == key:  # not written to while it was examined
                     _write_facts(entry, known)
             return known
     except OSError:
@@ -340,7 +340,7 @@ def pinned(path: Path, keyed: bool = True) -> Iterator[tuple[str, Path, Any]]:
         OSError: the file cannot be read.
     """
     with open(path, "rb") as fh:
-        key = handle_key(fh) if keyed else ""
+        key = path_key(path, fh) if keyed else ""
         same = Path(f"/proc/self/fd/{fh.fileno()}")
         yield key, (same if same.exists() else path), fh
 
@@ -348,6 +348,12 @@ def pinned(path: Path, keyed: bool = True) -> Iterator[tuple[str, Path, Any]]:
 def handle_key(fh: Any) -> str:
     """The content key of an open file, read from its start (see `content_key`)."""
     return _keyed(handle_digest(fh))
+
+
+def path_key(path: Path, fh: Any) -> str:
+    """The content key of `path`, opened as `fh` (a build's copy of a paper is not read again:
+    `digests.opened_digest`)."""
+    return _keyed(opened_digest(path, fh))
 
 
 def content_key(path: Path) -> str:

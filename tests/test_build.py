@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
 from pypdf import PdfReader, PdfWriter
 
+from packbuilder import pdf as pdfmod
 from packbuilder.build import build
 from tests.factory import make_meeting
 from tests.fakes import FakeConverter
@@ -311,12 +313,24 @@ def test_the_converter_is_told_when_the_build_is_busy_checking_pdf_papers(tmp_pa
 
         write_pdf(folder / "appendix.pdf", 2, label=f"unique to {tmp_path.name}")
     told: list[bool] = []
+    hinted = threading.Event()
 
     class Recording(FakeConverter):
         def share_machine(self, busy: bool) -> None:
             told.append(busy)
+            hinted.set()
 
-    build(folder, tmp_path / "out", converter=Recording())
+    # the hint is worked out in the conversion's thread: here the checks wait for it, as the
+    # checks of a real appendix outlast it
+    real = pdfmod.check_readable
+
+    def slow_checks(*args, **kwargs):  # type: ignore[no-untyped-def]
+        hinted.wait(10)
+        return real(*args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(pdfmod, "check_readable", slow_checks)
+        build(folder, tmp_path / "out", converter=Recording())
     assert told == ([True, False] if with_pdf else [False])
     told.clear()
     build(folder, tmp_path / "out2", converter=Recording())  # the PDF is known now

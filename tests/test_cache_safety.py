@@ -99,17 +99,17 @@ def test_a_replaced_paper_is_read_as_the_bytes_that_were_hashed(tmp_path, monkey
     # bytes that were hashed, so what is remembered is true of that content
     path = write_pdf(tmp_path / "a.pdf", 2, label=f"two pages {tmp_path.name}")
     three = write_pdf(tmp_path / "c.pdf", 3, label=f"three pages {tmp_path.name}")
-    real = pdfmod.handle_key
+    real = pdfmod.path_key
     swapped = []
 
-    def key_then_swap(fh):  # type: ignore[no-untyped-def]
-        k = real(fh)
+    def key_then_swap(p, fh):  # type: ignore[no-untyped-def]
+        k = real(p, fh)
         if not swapped:
             swapped.append(True)
             three.replace(path)  # a new file under the name: the handle still reads the old one
         return k
 
-    monkeypatch.setattr(pdfmod, "handle_key", key_then_swap)
+    monkeypatch.setattr(pdfmod, "path_key", key_then_swap)
     assert pdfmod.check_readable(path) == 2
 
 

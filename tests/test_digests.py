@@ -117,3 +117,25 @@ def test_a_stamp_names_this_boot_of_this_machine(tmp_path):
     path = tmp_path / "a.pdf"
     path.write_bytes(b"x")
     assert digests.stamp(path.stat())[0] == digests._boot() != ""
+
+
+def test_a_builds_copy_of_a_paper_is_read_once_while_its_stamp_holds(tmp_path, monkeypatch):
+    # the copy is the build's own, read-only: its checks and its assembly key it without reading
+    # it again; written to after all, it is read again
+    from packbuilder import pdf as pdfmod
+
+    copy = tmp_path / "copy.pdf"
+    copy.write_bytes(b"the copy")
+    digests.copied(copy, _sha(b"the copy"))
+    reads = []
+    real = digests.handle_digest
+    monkeypatch.setattr(digests, "handle_digest", lambda fh: reads.append(fh) or real(fh))
+    with pdfmod.pinned(copy) as (key, _same, fh):
+        assert fh.read() == b"the copy"  # the handle is at its start
+    assert reads == []
+    assert key == pdfmod.content_key(copy) != ""
+    copy.write_bytes(b"THE COPY")
+    with pdfmod.pinned(copy) as (changed, _same, _fh):
+        pass
+    assert len(reads) == 1
+    assert changed != key
