@@ -356,8 +356,17 @@ def open_part(body: Path, spec: PackSpec, out: Path | None = None) -> PackWriter
     """A pack going on from its numbered part (`numbered_part`), read in and ready for its
     frontsheet (reading a 4,000-page part in takes a few tenths of a second, which a build can
     spend while its frontsheets are converted); given `out`, where the pack will be written, the
-    part's bytes are copied there meanwhile."""
-    return PackWriter(public=not spec.private, body=body, out=out)
+    part's bytes are copied there meanwhile. A kept part's skeleton is kept beside it
+    (`SkeletonFile`), so that the next build reads that instead."""
+    return PackWriter(public=not spec.private, body=body, out=out, skeleton_at=_skeleton_at(body))
+
+
+def _skeleton_at(part: Path) -> Path | None:
+    """Where a kept part's skeleton is kept: beside it, named after it (pruned with it); None
+    for a part that is not kept (this build's own)."""
+    if part.parent.parent != settings().cache_dir / PARTS:
+        return None
+    return part.with_suffix(".skeleton")
 
 
 def finish_pack(

@@ -47,7 +47,7 @@ from packbuilder.digests import file_digest, handle_digest, opened_digest
 from packbuilder.errors import AssemblyError, InputError, Source
 from packbuilder.sanitize import ATTACHED, object_texts, sanitize
 from packbuilder.settings import settings
-from packbuilder.skeleton import STAND_INS, object_body, skeleton
+from packbuilder.skeleton import STAND_INS, SkeletonFile, object_body, skeleton
 from packbuilder.tagged import StructureMerger, figures_without_alt_in
 
 A4 = (595.276, 841.89)
@@ -1117,6 +1117,7 @@ class PackWriter:
         body: Path | None = None,
         out: Path | None = None,
         whole: bool = False,
+        skeleton_at: Path | None = None,
     ) -> None:
         """A new pack; or, given `body`, one that goes on from a numbered part written by
         `save_body` (its pages, stamps, structure and destinations kept as they are). Given
@@ -1126,7 +1127,10 @@ class PackWriter:
         A part is read as its skeleton (`skeleton`): the few objects finishing reads or
         changes, under their own numbers; `finish` appends what it adds to the part's bytes.
         Should finishing need more of the part (`WholePartNeeded`), the caller goes on from the
-        `whole` part instead, as qpdf reads it."""
+        `whole` part instead, as qpdf reads it. A part that is never written to again (a kept
+        part) may keep its skeleton in a file, `skeleton_at` (`SkeletonFile`): the next build
+        then reads that, and not the part, whose table of objects qpdf would read first (a
+        few tenths of a second at 4,000 pages)."""
         self.language = language
         self.public = public
         # pages copied from a source are read from it until saved: each is kept open until then
@@ -1150,22 +1154,12 @@ class PackWriter:
             self._body_conforms = True
             fonts: dict[str, pikepdf.Object] = {}
         else:
-            part = self._open(body, clean=False)  # written by packbuilder, cleaned then
-            # the part's bytes become the pack's, with what finishing adds appended (`finish`)
-            self._base = Path(part.filename)  # the open part itself (see `pinned`)
-            self._base_size = int(part.trailer.Size)
-            if out is not None:
-                self._copy = _Copy(self._base, out)
             try:
-                if whole:
-                    self.pdf, fonts = part, _stamp_fonts(part)
-                else:
-                    self.pdf, fonts = self._open_skeleton(part)
-                if not self._skeleton:  # (rare: every object read, remembered to see changes)
-                    self._held = _digests(part, self._base_size)
-                else:  # the skeleton has all it needs: qpdf's table of the part's objects (a
-                    # hundred megabytes at 4,000 pages) let go of; its bytes stay open (`_base`)
-                    part.close()
+                known = None if whole else self._from_skeleton_file(body, skeleton_at)
+                fonts = known if known is not None else self._from_part(body, whole, skeleton_at)
+                # the part's bytes become the pack's, with what finishing adds appended
+                if out is not None:
+                    self._copy = _Copy(self._base_path(), out)
                 self.structure = StructureMerger.resume(self.pdf, language)
                 self._body_conforms = bool(self.pdf.docinfo.get(_BODY_CONFORMS, False))
             except BaseException:
@@ -1187,11 +1181,26 @@ class PackWriter:
         self.close()
         return PackWriter(self.language, public=self.public, body=self._body, whole=True)
 
-    def _open_skeleton(self, part: Pdf) -> tuple[Pdf, dict[str, pikepdf.Object]]:
+    def _open_skeleton(
+        self, part: Pdf, keep_at: Path | None = None
+    ) -> tuple[Pdf, dict[str, pikepdf.Object]]:
         """The skeleton of an open part (`skeleton`), opened, and the stamp fonts in it; or,
-        should qpdf not number new objects after the part's, the part itself."""
+        should qpdf not number new objects after the part's, the part itself. Kept in the file
+        `keep_at`, if given, for the next build."""
         fonts = _stamp_fonts(part)
         data = skeleton(part, fonts.values())
+        numbers = {name: font.objgen for name, font in fonts.items()}
+        skel = self._skeleton_of(data, numbers)
+        if skel is None:
+            log.warning("the skeleton of %s numbers objects wrongly: the whole part is read", part)
+            return part, fonts
+        if keep_at is not None and self._base is not None:
+            SkeletonFile(data, numbers, self._base_size, self._base.stat().st_size).write(keep_at)
+        return skel, {name: skel.get_object(og) for name, og in numbers.items()}
+
+    def _skeleton_of(self, data: bytes, fonts: dict[str, tuple[int, int]]) -> Pdf | None:
+        """A part's skeleton opened from its bytes, what it holds remembered (`_touched`); None
+        if qpdf would not number new objects after the part's."""
         skel = Pdf.open(io.BytesIO(data), inherit_page_attributes=False)
         stack = contextlib.ExitStack()
         stack.callback(skel.close)
@@ -1199,9 +1208,8 @@ class PackWriter:
         # the one shared "q" every stamped page opens with: the first object added
         self._opener = skel.make_indirect(Stream(skel, b"q\n"))
         if self._opener.objgen[0] < self._base_size:  # it would replace one of the part's
-            log.warning("the skeleton of %s numbers objects wrongly: the whole part is read", part)
             self._opener = None
-            return part, fonts
+            return None
         self._skeleton = True
         self._held = _digests(skel, self._base_size)
         self._stand_ins = {
@@ -1209,7 +1217,55 @@ class PackWriter:
             for o in skel.objects
             if isinstance(o, Dictionary) and STAND_INS.fullmatch(object_body(o))
         }
-        return skel, {name: skel.get_object(font.objgen) for name, font in fonts.items()}
+        return skel
+
+    def _base_path(self) -> Path:
+        assert self._base is not None
+        return self._base
+
+    def _from_part(
+        self, body: Path, whole: bool, keep_at: Path | None
+    ) -> dict[str, pikepdf.Object]:
+        """Go on from the part `body`, read by qpdf: as its skeleton unless `whole`."""
+        part = self._open(body, clean=False)  # written by packbuilder, cleaned then
+        self._base = Path(part.filename)  # the open part itself (see `pinned`)
+        self._base_size = int(part.trailer.Size)
+        if whole:
+            self.pdf, fonts = part, _stamp_fonts(part)
+        else:
+            self.pdf, fonts = self._open_skeleton(part, keep_at)
+        if not self._skeleton:  # (rare: every object read, remembered to see changes)
+            self._held = _digests(part, self._base_size)
+        else:  # the skeleton has all it needs: qpdf's table of the part's objects (a hundred
+            # megabytes at 4,000 pages) let go of; its bytes stay open (`_base`)
+            part.close()
+        return fonts
+
+    def _from_skeleton_file(
+        self, body: Path, at: Path | None
+    ) -> dict[str, pikepdf.Object] | None:
+        """Go on from the part `body` as read from its skeleton's file `at` (`SkeletonFile`),
+        made when the part was read before: its stamp fonts. None, having changed nothing,
+        when there is no such file, or it does not fit this part."""
+        kept = SkeletonFile.read(at) if at is not None else None
+        if kept is None:
+            return None
+        stack = contextlib.ExitStack()
+        _key, same, fh = stack.enter_context(pinned(body, keyed=False))
+        if os.fstat(fh.fileno()).st_size != kept.part_bytes:  # not the part it was made of
+            stack.close()
+            return None
+        self._sources.append(stack)
+        self._base, self._base_size = same, kept.size
+        skel = self._skeleton_of(kept.data, kept.fonts)
+        if skel is None:  # (never, unless the file was made by another qpdf): the part, then
+            for source in self._sources:
+                source.close()
+            self._sources.clear()
+            self._base, self._base_size = None, 0
+            return None
+        self.pdf = skel
+        return {name: skel.get_object(og) for name, og in kept.fonts.items()}
 
     @property
     def pages(self) -> int:

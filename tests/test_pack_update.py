@@ -81,8 +81,10 @@ def _part(tmp_path: Path, papers: list[Path], private: bool = False) -> Path:
     return part
 
 
-def _finish(part: Path, front: Path, out: Path, whole: bool = False) -> None:
-    w = PackWriter(body=part, whole=whole)
+def _finish(
+    part: Path, front: Path, out: Path, whole: bool = False, skeleton_at: Path | None = None
+) -> None:
+    w = PackWriter(body=part, whole=whole, skeleton_at=skeleton_at)
     n = w.insert_front(front, Stamp("This page is intentionally left blank", "middle", 11))
     w.finish(
         out,
@@ -302,3 +304,45 @@ def test_what_the_skeleton_cannot_take_is_finished_from_the_whole_part(tmp_path)
     assert r.pages[2].rotation == 90
     assert "Page 1" in r.pages[2].extract_text()
     assert check_structure(out) == []
+
+
+def test_a_kept_parts_skeleton_is_kept_and_read_instead_of_the_part(tmp_path, monkeypatch):
+    part = _part(tmp_path, PAPERS["small tagged papers with links, roles and ids"](tmp_path))
+    front = write_tagged_pdf(tmp_path / "front.pdf", 2, label="Frontsheet")
+    kept = tmp_path / "part.skeleton"
+    _finish(part, front, tmp_path / "first.pdf", skeleton_at=kept)
+    assert kept.is_file()
+    _finish(part, front, tmp_path / "unkept.pdf")  # as before: the part read by qpdf
+
+    def not_read(*_a, **_k):  # type: ignore[no-untyped-def]
+        raise AssertionError("the part was read")
+
+    with monkeypatch.context() as mp:
+        mp.setattr(pdfmod, "skeleton", not_read)
+        mp.setattr(PackWriter, "_from_part", not_read)
+        _finish(part, front, tmp_path / "again.pdf", skeleton_at=kept)
+    assert (tmp_path / "again.pdf").read_bytes() == (tmp_path / "unkept.pdf").read_bytes()
+    assert (tmp_path / "first.pdf").read_bytes() == (tmp_path / "unkept.pdf").read_bytes()
+    assert check_structure(tmp_path / "again.pdf") == []
+
+
+@pytest.mark.parametrize("damage", ["cut short", "a byte changed", "another part's", "no head"])
+def test_a_skeleton_file_that_does_not_fit_is_not_believed(tmp_path, damage):
+    part = _part(tmp_path, PAPERS["small tagged papers with links, roles and ids"](tmp_path))
+    front = write_tagged_pdf(tmp_path / "front.pdf", 1, label="Frontsheet")
+    kept = tmp_path / "part.skeleton"
+    _finish(part, front, tmp_path / "right.pdf", skeleton_at=kept)
+    data = kept.read_bytes()
+    if damage == "cut short":
+        kept.write_bytes(data[: len(data) - 40])
+    elif damage == "a byte changed":
+        kept.write_bytes(data[:-10] + bytes([data[-10] ^ 1]) + data[-9:])
+    elif damage == "another part's":
+        other = tmp_path / "other"
+        other.mkdir()
+        other_part = _part(other, PAPERS["a parent tree with leaves (over a hundred keys)"](other))
+        _finish(other_part, front, other / "pack.pdf", skeleton_at=kept)
+    else:
+        kept.write_bytes(data.partition(b"\n")[2])
+    _finish(part, front, tmp_path / "again.pdf", skeleton_at=kept)
+    assert (tmp_path / "again.pdf").read_bytes() == (tmp_path / "right.pdf").read_bytes()

@@ -101,6 +101,27 @@ def test_prune_drops_the_entries_used_longest_ago(tmp_path: Path) -> None:
     assert [p.name for p in cache.glob("ab/*")] == ["just used.pdf"]
 
 
+def test_what_is_kept_beside_an_entry_goes_with_it(tmp_path: Path) -> None:
+    # a kept part's skeleton (`SkeletonFile`) is named after its part, with another suffix
+    cache = tmp_path / "cache"
+    now = time.time()
+    ages = {"old": 5 * RECENT, "recent": 2 * RECENT, "orphan": 3 * RECENT, "new orphan": 10}
+    for name, age in ages.items():
+        for suffix in (".pdf", ".skeleton"):
+            path = cache / "ab" / f"{name}{suffix}"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if suffix == ".pdf" and "orphan" in name:
+                continue  # its part was deleted (damaged, or by another worker)
+            path.write_bytes(b"x" * 1000)
+            os.utime(path, (now - age, now - age))
+    assert prune(cache, max_bytes=1500, now=now) == 3
+    assert sorted(p.name for p in cache.glob("ab/*")) == [
+        "new orphan.skeleton",  # made a moment ago: its part may be on its way
+        "recent.pdf",
+        "recent.skeleton",
+    ]
+
+
 def test_a_hit_makes_an_entry_recent_and_close_prunes(tmp_path: Path) -> None:
     document = tmp_path / "paper.docx"
     document.write_text("a paper\n")

@@ -201,9 +201,12 @@ def aside(target: Path) -> Path:
 def prune(directory: Path, max_bytes: int, now: float | None = None) -> int:
     """Delete the entries used longest ago until the cache holds at most `max_bytes`, and aside
     files a killed writer left; entries used in the last `RECENT` seconds stay whatever the
-    bound. Safe while other workers use the cache. Returns how many files were deleted."""
+    bound. A file kept beside an entry (named as it is, with another suffix: a kept part's
+    skeleton) goes with it, or once it has none. Safe while other workers use the cache.
+    Returns how many files were deleted."""
     now = time.time() if now is None else now
     entries: list[tuple[float, int, Path]] = []
+    companions: list[tuple[float, Path]] = []
     deleted = 0
     for path in directory.glob("??/*"):
         try:
@@ -216,6 +219,8 @@ def prune(directory: Path, max_bytes: int, now: float | None = None) -> int:
                 deleted += 1
         elif path.suffix == ".pdf":
             entries.append((st.st_mtime, st.st_size, path))
+        else:
+            companions.append((st.st_mtime, path))
     total = sum(size for _, size, _ in entries)
     for used, size, path in sorted(entries):
         if total <= max_bytes or now - used < RECENT:
@@ -223,6 +228,10 @@ def prune(directory: Path, max_bytes: int, now: float | None = None) -> int:
         path.unlink(missing_ok=True)
         total -= size
         deleted += 1
+    for made, path in companions:  # (one just made may be waiting for its entry's rename)
+        if now - made > RECENT and not path.with_suffix(".pdf").exists():
+            path.unlink(missing_ok=True)
+            deleted += 1
     return deleted
 
 
