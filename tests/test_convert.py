@@ -21,6 +21,7 @@ import zipfile
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+import pikepdf
 import pytest
 from pypdf import PdfReader
 
@@ -720,3 +721,50 @@ def test_abort_stops_a_running_batch_at_once(fake_soffice: Path, tmp_path: Path)
             time.sleep(0.1)
         else:
             pytest.fail("LibreOffice's child process outlived the abort")
+
+
+@pytest.mark.libreoffice
+def test_beside_a_busy_caller_the_repair_pass_runs_in_a_process_of_its_own(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """The repair of LibreOffice's tagged output is Python work: beside a build busy checking its
+    PDF papers it runs in a child process, on the other core; the build's own pass then finds
+    each PDF repaired already (and the PDFs are the same as repaired in the build's process)."""
+    from packbuilder.tagged import CLEANED_MARK, clean_converted
+
+    papers = [write_docx(tmp_path / f"{n}.docx", 3, label=f"Paper {n}") for n in "ab"]
+    seen: list[bool] = []
+
+    def own_pass(pdf: Path) -> int:
+        with pikepdf.open(pdf) as opened:
+            seen.append(CLEANED_MARK in opened.trailer.Info)
+        return clean_converted(pdf)
+
+    monkeypatch.setattr(libreoffice_module, "clean_converted", own_pass)
+    monkeypatch.setattr(libreoffice_module, "REPAIR_ELSEWHERE_BYTES", 0)
+    lo = LibreOffice(processes=1)
+    lo.share_machine(True)
+    busy = lo.convert(papers, tmp_path / "busy")
+    assert seen == [True, True]
+    seen.clear()
+    lo.share_machine(False)
+    idle = lo.convert(papers, tmp_path / "idle")
+    assert seen == [False, False]  # not busy: repaired here, as before
+    for a, b in zip(busy, idle, strict=True):
+        assert [p.extract_text() for p in PdfReader(a).pages] == [
+            p.extract_text() for p in PdfReader(b).pages
+        ]
+        with pikepdf.open(a) as x, pikepdf.open(b) as y:
+            assert x.Root.StructTreeRoot.K.unparse() != b""  # both tagged
+            assert int(x.trailer.Info["/PackbuilderFiguresWithoutAlt"]) == int(
+                y.trailer.Info["/PackbuilderFiguresWithoutAlt"]
+            )
+
+
+def test_the_repair_process_leaves_what_it_cannot_read_to_the_build(tmp_path: Path) -> None:
+    from packbuilder.convert.repair import repair_elsewhere
+
+    damaged = tmp_path / "damaged.pdf"
+    damaged.write_bytes(b"%PDF-1.7\nnot a pdf at all")
+    repair_elsewhere([damaged])  # no exception: the build's own pass says what is wrong
+    assert damaged.read_bytes() == b"%PDF-1.7\nnot a pdf at all"

@@ -42,6 +42,7 @@ from packbuilder.convert.protocol import (
     check_sources,
     source_of,
 )
+from packbuilder.convert.repair import repair_elsewhere
 from packbuilder.convert.sandbox import command_prefix
 from packbuilder.errors import ConversionError, PackError, Source
 from packbuilder.scratch import scratch_prefix
@@ -62,6 +63,8 @@ PDF_FILTER = "pdf:writer_pdf_Export:" + json.dumps(
 # A second LibreOffice costs a start (about a second of one core) and ~250 MB: never worth it for
 # fewer documents than this.
 PARALLEL_MIN_DOCUMENTS = 4
+# Below this many bytes of PDFs, repairing them costs less than starting a process to do it.
+REPAIR_ELSEWHERE_BYTES = 1 << 20
 WARM_LIMIT = 900  # seconds a prestarted LibreOffice may live, its handed-over conversion included
 # Below this much free space, a document LibreOffice failed to write is blamed on the disk.
 MIN_FREE_BYTES = 64 * 1024 * 1024
@@ -253,7 +256,10 @@ class LibreOffice(Converter):
                 raise disk_full_error(Path(tempfile.gettempdir())) from None
             raise
         # LibreOffice's tagged output needs one repair pass to pass PDF/UA: done here, once per
-        # document, so that the cache keeps the repaired PDF and no build repeats it
+        # document, so that the cache keeps the repaired PDF and no build repeats it; beside a
+        # caller busy with a core of its own, in a process of its own first (`repair`)
+        if self._busy and sum(_size(p) for p in results) >= REPAIR_ELSEWHERE_BYTES:
+            repair_elsewhere(results)
         for i, pdf in enumerate(results):
             try:
                 clean_converted(pdf)
