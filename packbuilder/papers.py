@@ -9,6 +9,7 @@ template, so that `check` and `build` report them all at once.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import tempfile
 import threading
@@ -25,6 +26,7 @@ from packbuilder.errors import (
     Source,
     TemplateError,
 )
+from packbuilder.headstart import check_elsewhere
 from packbuilder.model import Paper, PaperKind
 from packbuilder.pdf import checked, content_key, page_count
 from packbuilder.render import render
@@ -117,21 +119,26 @@ class Prefetch:
             self._checks_over = True
         share_machine(self.converter, False)
 
-    def _share_while_checking(self, pdfs: list[Path]) -> None:
+    def _share_while_checking(self, pdfs: list[Path]) -> bool:
+        """Tell the converter whether the build is busy checking PDF papers; whether it is."""
         busy = any(not checked(p) for p in pdfs)  # (a paper that cannot be read: not checked)
         with self._lock:
-            if busy and not self._checks_over:
+            busy = busy and not self._checks_over
+            if busy:
                 share_machine(self.converter, True)
+        return busy
 
     def _run(self, documents: list[Path], pdfs: list[Path]) -> None:
         assert self._folder is not None
         try:
-            copies = self._checked_copies(documents)
-            self._share_while_checking(pdfs)
-            if copies and not self._closed.is_set():
-                pdfs = self.converter.convert([c for _, c, _ in copies], self._folder / "out")
+            copies = self._copies(documents)
+            if self._share_while_checking(pdfs):  # the checks below, ahead, on the other core
+                check_elsewhere([copy for _, copy in copies])
+            passed = self._checked(copies)
+            if passed and not self._closed.is_set():
+                made = self.converter.convert([c for _, c, _ in passed], self._folder / "out")
                 self._converted = {
-                    doc: (pdf, key) for (doc, _, key), pdf in zip(copies, pdfs, strict=True)
+                    doc: (pdf, key) for (doc, _, key), pdf in zip(passed, made, strict=True)
                 }
         except Exception:  # noqa: BLE001 - converted again, and reported, by paper_pdfs
             pass
@@ -140,21 +147,30 @@ class Prefetch:
                 if self._closed.is_set():  # the build is over and did not wait
                     shutil.rmtree(self._folder, ignore_errors=True)
 
-    def _checked_copies(self, documents: list[Path]) -> list[tuple[Path, Path, str]]:
-        from packbuilder.meeting import check_word_paper
-
+    def _copies(self, documents: list[Path]) -> list[tuple[Path, Path]]:
         assert self._folder is not None
         (self._folder / "in").mkdir()
         copies = []
         for i, doc in enumerate(documents):
             copy = self._folder / "in" / f"{i:04d}{doc.suffix.lower()}"
-            try:
+            with contextlib.suppress(OSError):  # loading reports it; nothing of it converted here
                 shutil.copyfile(doc, copy)
-                check_word_paper(copy)  # the very bytes LibreOffice will be given
-                copies.append((doc, copy, content_key(copy)))
+                copies.append((doc, copy))
+        return copies
+
+    def _checked(self, copies: list[tuple[Path, Path]]) -> list[tuple[Path, Path, str]]:
+        """The copies that pass the checks (the very bytes LibreOffice will be given), with
+        their content keys."""
+        from packbuilder.meeting import check_word_paper
+
+        passed = []
+        for doc, copy in copies:
+            try:
+                check_word_paper(copy)
+                passed.append((doc, copy, content_key(copy)))
             except (PackError, OSError):
                 continue  # loading reports it; the build converts nothing of it here
-        return copies
+        return passed
 
     def converted(self) -> dict[Path, tuple[Path, str]]:
         """Each Word paper converted (by its path): the PDF and the content key of the copy it

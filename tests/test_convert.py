@@ -762,7 +762,7 @@ def test_beside_a_busy_caller_the_repair_pass_runs_in_a_process_of_its_own(
 
 
 def test_the_repair_process_leaves_what_it_cannot_read_to_the_build(tmp_path: Path) -> None:
-    from packbuilder.convert.repair import repair_elsewhere
+    from packbuilder.headstart import repair_elsewhere
 
     damaged = tmp_path / "damaged.pdf"
     damaged.write_bytes(b"%PDF-1.7\nnot a pdf at all")

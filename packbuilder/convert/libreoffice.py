@@ -42,9 +42,9 @@ from packbuilder.convert.protocol import (
     check_sources,
     source_of,
 )
-from packbuilder.convert.repair import repair_elsewhere
 from packbuilder.convert.sandbox import command_prefix
 from packbuilder.errors import ConversionError, PackError, Source
+from packbuilder.headstart import repair_elsewhere
 from packbuilder.scratch import scratch_prefix
 from packbuilder.settings import Settings, settings
 from packbuilder.tagged import CLEANED_MARK, clean_converted
@@ -257,7 +257,7 @@ class LibreOffice(Converter):
             raise
         # LibreOffice's tagged output needs one repair pass to pass PDF/UA: done here, once per
         # document, so that the cache keeps the repaired PDF and no build repeats it; beside a
-        # caller busy with a core of its own, in a process of its own first (`repair`)
+        # caller busy with a core of its own, in a process of its own first (`headstart`)
         if self._busy and sum(_size(p) for p in results) >= REPAIR_ELSEWHERE_BYTES:
             repair_elsewhere(results)
         for i, pdf in enumerate(results):

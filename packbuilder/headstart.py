@@ -1,0 +1,68 @@
+"""Work done in a process of its own beside a build that is busy with a core itself: a head
+start, never a verdict (`python -m packbuilder.headstart repair|check FILE...`).
+
+A cold build checks its PDF papers in the main thread while a thread copies and checks the Word
+papers, hands them to LibreOffice and repairs LibreOffice's tagged output (`tagged
+.clean_converted`). The checks and the repair are Python work, and one interpreter runs one
+thread at a time: each took twice as long, and LibreOffice started a second late. In a process
+of its own, that work runs on the other core.
+
+What the child does is only ahead of the build, which then does the same work itself, finding
+it done: a PDF repaired already carries the repair's mark; a Word paper whose checks passed is
+remembered by its content (`meeting.check_word_paper`), as any build remembers it. Whatever the
+child could not do, or did not finish, the build does, and reports, as before.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+TIMEOUT = 300  # seconds for the whole batch; past it, the build does what is left itself
+
+
+def repair_elsewhere(pdfs: Sequence[Path]) -> None:
+    """Repair LibreOffice's PDFs `pdfs` (`tagged.clean_converted`) in a child process."""
+    _run("repair", pdfs)
+
+
+def check_elsewhere(documents: Sequence[Path]) -> None:
+    """Check the Word papers `documents` (`meeting.check_word_paper`) in a child process."""
+    _run("check", documents)
+
+
+def _run(task: str, files: Sequence[Path]) -> None:
+    if not files:
+        return
+    with contextlib.suppress(OSError, subprocess.SubprocessError):
+        subprocess.run(
+            [sys.executable, "-m", __name__, task, *(str(p) for p in files)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            timeout=TIMEOUT,
+            check=False,
+        )
+
+
+def main(argv: Sequence[str]) -> int:
+    if not argv or argv[0] not in ("repair", "check"):
+        return 2
+    if argv[0] == "repair":
+        from packbuilder.tagged import clean_converted as work
+    else:
+        from packbuilder.meeting import check_word_paper as work  # type: ignore[assignment]
+    failed = 0
+    for arg in argv[1:]:
+        try:
+            work(Path(arg))
+        except Exception:  # noqa: BLE001 - the build does it again, and reports it
+            failed += 1
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,67 @@
+"""Work done ahead in a process of its own beside a busy build (`headstart`): only ever a head
+start. The build finds what the child did (a passed check remembered by content, a repaired PDF
+marked) and does the rest itself; what the child could not do, the build reports as before."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from packbuilder import pdf as pdfmod
+from packbuilder.errors import InputError
+from packbuilder.headstart import check_elsewhere
+from packbuilder.meeting import _word_checks_version, check_word_paper
+from tests.factory import write_docx
+from tests.test_network import linked_image_docx
+
+
+def _remembered(path: Path) -> object:
+    key = pdfmod.content_key(path)
+    return pdfmod.recall(pdfmod.remembered_by_key(key, "word", _word_checks_version()))
+
+
+def test_a_word_paper_checked_ahead_is_not_checked_again(tmp_path, monkeypatch):
+    paper = write_docx(tmp_path / f"report {tmp_path.name}.docx", 3)
+    assert _remembered(paper) is None
+    check_elsewhere([paper])
+    assert _remembered(paper) == {"alt": 0}  # written by the child, in the same cache
+
+    def checked_again(*_a, **_k):  # type: ignore[no-untyped-def]
+        raise AssertionError("checked again")
+
+    monkeypatch.setattr("packbuilder.meeting._check_word", checked_again)
+    assert check_word_paper(paper) == 0
+
+
+def test_a_word_paper_that_fails_ahead_is_refused_by_the_build_itself(tmp_path):
+    paper = linked_image_docx(tmp_path / "linked.docx", "http://127.0.0.1:9/picture.png")
+    check_elsewhere([paper])
+    assert _remembered(paper) is None  # a failure is never remembered
+    with pytest.raises(InputError) as caught:
+        check_word_paper(paper)
+    assert "linked.docx" in str(caught.value.source)
+
+
+def test_the_build_checks_its_word_papers_ahead_only_while_it_checks_pdf_papers(
+    tmp_path, monkeypatch
+):
+    from packbuilder.build import build
+    from tests.factory import make_meeting, write_pdf
+    from tests.fakes import FakeConverter
+
+    papers = {"report.docx": 2, "appendix.pdf": 2}
+    folder = make_meeting(
+        tmp_path / "2020-03-05-board",
+        items=[{"title": "Report", "papers": list(papers)}],
+        papers=papers,
+    )
+    write_pdf(folder / "appendix.pdf", 2, label=f"unique to {tmp_path.name}")
+    ahead: list[list[str]] = []
+    monkeypatch.setattr(
+        "packbuilder.papers.check_elsewhere", lambda docs: ahead.append([p.name for p in docs])
+    )
+    build(folder, tmp_path / "out", converter=FakeConverter())
+    assert ahead == [["0000.docx"]]  # the copy LibreOffice is given
+    build(folder, tmp_path / "out2", converter=FakeConverter())  # the PDF is known now
+    assert ahead == [["0000.docx"]]
