@@ -196,6 +196,10 @@ class LibreOffice(Converter):
         warm = self._take_warm()
         if warm is not None:
             warm.finish(grace=0)
+        self._wait_for_exits()
+
+    def _wait_for_exits(self) -> None:
+        """Wait for the prestarted LibreOffice let go of by `_finish_later` to have exited."""
         with self._lock:
             finishing, self._finishing = self._finishing, []
         for thread in finishing:
@@ -204,7 +208,8 @@ class LibreOffice(Converter):
     def _finish_later(self, warm: _Warm) -> None:
         """Let a prestarted LibreOffice that has done its conversion exit, and its profile go,
         in the background: it takes a tenth of a second to exit, which the build need not wait
-        for (`close` does)."""
+        for (`close` does, and so does the start of another LibreOffice: two side by side
+        would hold twice the memory for nothing)."""
         thread = threading.Thread(target=warm.finish, daemon=True)
         with self._lock:
             self._finishing.append(thread)
@@ -421,6 +426,7 @@ class _Worker:
     def _profile(self) -> Iterator[Path | None]:
         warm = self.lo._take_warm()
         if warm is None:
+            self.lo._wait_for_exits()  # a LibreOffice of its own is about to start
             with kept_profile(self.lo.settings.cache_dir) as profile:
                 yield profile
             return
