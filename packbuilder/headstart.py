@@ -35,11 +35,12 @@ def check_elsewhere(documents: Sequence[Path]) -> None:
 
 
 def _run(task: str, files: Sequence[Path]) -> None:
-    if not files:
+    if not files or not sys.executable:  # (an embedded interpreter: no Python to start)
         return
     with contextlib.suppress(OSError, subprocess.SubprocessError):
         subprocess.run(
-            [sys.executable, "-m", __name__, task, *(str(p) for p in files)],
+            # -P: this packbuilder, never one that happens to be in the current folder
+            [sys.executable, "-P", "-m", __name__, task, *(str(p) for p in files)],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

@@ -371,9 +371,10 @@ def _checks_code() -> str:
     is clean) is kept under keys that change with it, so that a packbuilder that looks for more
     (a new kind of active content) never trusts what an older one found."""
     from packbuilder import sanitize as sanitize_module
+    from packbuilder import tagged as tagged_module  # (it counts the figures without alt text)
 
     h = hashlib.sha256(f"{CHECKS_VERSION}|{pikepdf.__version__}|".encode())
-    for module in (sanitize_module, sys.modules[__name__]):
+    for module in (sanitize_module, tagged_module, sys.modules[__name__]):
         h.update(Path(module.__file__ or "").read_bytes())
     return h.hexdigest()
 

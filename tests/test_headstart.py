@@ -65,3 +65,41 @@ def test_the_build_checks_its_word_papers_ahead_only_while_it_checks_pdf_papers(
     assert ahead == [["0000.docx"]]  # the copy LibreOffice is given
     build(folder, tmp_path / "out2", converter=FakeConverter())  # the PDF is known now
     assert ahead == [["0000.docx"]]
+
+
+def test_the_child_runs_this_packbuilder_not_one_in_the_current_folder(tmp_path, monkeypatch):
+    # `python -m` would put the current folder first: a checkout of another version there
+    # would repair (and mark repaired) the build's PDFs with its own code
+    impostor = tmp_path / "packbuilder"
+    impostor.mkdir()
+    (impostor / "__init__.py").write_text("")
+    (impostor / "headstart.py").write_text(
+        "import sys, pathlib\\nfor a in sys.argv[2:]: pathlib.Path(a).write_text('impostor')\\n"
+    )
+    paper = write_docx(tmp_path / f"paper {tmp_path.name}.docx", 2)
+    before = paper.read_bytes()
+    monkeypatch.chdir(tmp_path)
+    check_elsewhere([paper])
+    assert paper.read_bytes() == before
+    assert _remembered(paper) == {"alt": 0}  # checked by the real one
+
+
+def test_checks_are_keyed_by_the_code_that_counts_figures():
+    # the figures' count is kept with a paper's checks: counted by other code, checked again
+    from packbuilder import tagged
+
+
+    key = pdfmod._checks_code()
+    real = Path.read_bytes
+
+    def other_tagged(self: Path) -> bytes:
+        data = real(self)
+        return data + b"# changed" if self == Path(tagged.__file__) else data
+
+    pdfmod._checks_code.cache_clear()
+    try:
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(Path, "read_bytes", other_tagged)
+            assert pdfmod._checks_code() != key
+    finally:
+        pdfmod._checks_code.cache_clear()

@@ -114,9 +114,13 @@ def test_what_is_kept_beside_an_entry_goes_with_it(tmp_path: Path) -> None:
                 continue  # its part was deleted (damaged, or by another worker)
             path.write_bytes(b"x" * 1000)
             os.utime(path, (now - age, now - age))
+    someone_elses = cache / "ab" / "notes.txt"  # a cache folder shared with other files
+    someone_elses.write_bytes(b"kept")
+    os.utime(someone_elses, (now - 9 * RECENT, now - 9 * RECENT))
     assert prune(cache, max_bytes=1500, now=now) == 3
     assert sorted(p.name for p in cache.glob("ab/*")) == [
         "new orphan.skeleton",  # made a moment ago: its part may be on its way
+        "notes.txt",
         "recent.pdf",
         "recent.skeleton",
     ]

@@ -198,6 +198,9 @@ def aside(target: Path) -> Path:
     return target.with_suffix(f".{socket.gethostname()}.{os.getpid()}.{threading.get_ident()}.tmp")
 
 
+COMPANIONS = (".skeleton",)  # files kept beside an entry, named after it (`prune`)
+
+
 def prune(directory: Path, max_bytes: int, now: float | None = None) -> int:
     """Delete the entries used longest ago until the cache holds at most `max_bytes`, and aside
     files a killed writer left; entries used in the last `RECENT` seconds stay whatever the
@@ -219,7 +222,7 @@ def prune(directory: Path, max_bytes: int, now: float | None = None) -> int:
                 deleted += 1
         elif path.suffix == ".pdf":
             entries.append((st.st_mtime, st.st_size, path))
-        else:
+        elif path.suffix in COMPANIONS:
             companions.append((st.st_mtime, path))
     total = sum(size for _, size, _ in entries)
     for used, size, path in sorted(entries):

@@ -201,9 +201,11 @@ class LibreOffice(Converter):
     def _wait_for_exits(self) -> None:
         """Wait for the prestarted LibreOffice let go of by `_finish_later` to have exited."""
         with self._lock:
-            finishing, self._finishing = self._finishing, []
+            finishing = list(self._finishing)
         for thread in finishing:
             thread.join()
+        with self._lock:
+            self._finishing = [t for t in self._finishing if t not in finishing]
 
     def _finish_later(self, warm: _Warm) -> None:
         """Let a prestarted LibreOffice that has done its conversion exit, and its profile go,
@@ -211,9 +213,9 @@ class LibreOffice(Converter):
         for (`close` does, and so does the start of another LibreOffice: two side by side
         would hold twice the memory for nothing)."""
         thread = threading.Thread(target=warm.finish, daemon=True)
-        with self._lock:
+        with self._lock:  # started before it is listed: whoever waits for it, waits for a run
+            thread.start()
             self._finishing.append(thread)
-        thread.start()
 
     def stats(self) -> ConversionStats:
         return ConversionStats(converted=self._converted)
