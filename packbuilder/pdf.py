@@ -43,7 +43,7 @@ from typing import Any
 import pikepdf
 from pikepdf import Array, Dictionary, Name, Pdf, Stream, String
 
-from packbuilder.digests import file_digest, handle_digest, opened_digest
+from packbuilder.digests import file_digest, opened_digest
 from packbuilder.errors import AssemblyError, InputError, Source
 from packbuilder.sanitize import ATTACHED, object_texts, sanitize
 from packbuilder.settings import settings
@@ -343,11 +343,6 @@ def pinned(path: Path, keyed: bool = True) -> Iterator[tuple[str, Path, Any]]:
         key = path_key(path, fh) if keyed else ""
         same = Path(f"/proc/self/fd/{fh.fileno()}")
         yield key, (same if same.exists() else path), fh
-
-
-def handle_key(fh: Any) -> str:
-    """The content key of an open file, read from its start (see `content_key`)."""
-    return _keyed(handle_digest(fh))
 
 
 def path_key(path: Path, fh: Any) -> str:
@@ -1252,7 +1247,10 @@ class PackWriter:
         if kept is None:
             return None
         stack = contextlib.ExitStack()
-        _key, same, fh = stack.enter_context(pinned(body, keyed=False))
+        try:
+            _key, same, fh = stack.enter_context(pinned(body, keyed=False))
+        except OSError:
+            return None  # (reading the part says what is wrong)
         if os.fstat(fh.fileno()).st_size != kept.part_bytes:  # not the part it was made of
             stack.close()
             return None

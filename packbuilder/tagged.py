@@ -177,10 +177,7 @@ def clean_converted(path: Path) -> int:
 def figures_without_alt(tree: pikepdf.Dictionary, top: pikepdf.Object | None = None) -> int:
     """How many figures (including types role-mapped to /Figure) under `top` (default: the whole
     tree) have neither /Alt nor /ActualText: images a screen reader cannot describe."""
-    roles = tree.get("/RoleMap")
-    figures = {"/Figure"}
-    if isinstance(roles, pikepdf.Dictionary):
-        figures |= {k for k, v in roles.items() if str(v) == "/Figure"}
+    figures = _figure_kinds(tree)
     count = 0
     for start in elements(tree.get("/K", Array()) if top is None else top):
         for e in walk(start):
@@ -200,16 +197,21 @@ def figures_without_alt_in(pdf: Pdf, texts: list[bytes]) -> int:
     tree = pdf.Root.get("/StructTreeRoot")
     if not isinstance(tree, pikepdf.Dictionary):
         return 0
-    roles = tree.get("/RoleMap")
-    figures = [Name.Figure]
-    if isinstance(roles, pikepdf.Dictionary):
-        figures += [Name(k) for k, v in roles.items() if str(v) == "/Figure"]
-    kinds = b"|".join(re.escape(f.unparse()) for f in figures)
+    kinds = b"|".join(re.escape(Name(f).unparse()) for f in sorted(_figure_kinds(tree)))
     # an element's type as written; or given by reference, which is not followed here
     maybe = re.compile(rb"/S\s*(?:" + kinds + rb")" + _NAME_END + rb"|/S\s+\d+\s+\d+\s+R")
     if not maybe.search(b"\n".join(texts)):
         return 0
     return figures_without_alt(tree)
+
+
+def _figure_kinds(tree: pikepdf.Dictionary) -> set[str]:
+    """/Figure and the types the tree's role map maps to it."""
+    roles = tree.get("/RoleMap")
+    figures = {"/Figure"}
+    if isinstance(roles, pikepdf.Dictionary):
+        figures |= {k for k, v in roles.items() if str(v) == "/Figure"}
+    return figures
 
 
 def elements(k: pikepdf.Object) -> Iterator[pikepdf.Dictionary]:

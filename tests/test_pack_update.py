@@ -346,3 +346,13 @@ def test_a_skeleton_file_that_does_not_fit_is_not_believed(tmp_path, damage):
         kept.write_bytes(data.partition(b"\n")[2])
     _finish(part, front, tmp_path / "again.pdf", skeleton_at=kept)
     assert (tmp_path / "again.pdf").read_bytes() == (tmp_path / "right.pdf").read_bytes()
+
+
+def test_a_kept_part_gone_since_its_skeleton_was_kept_is_one_clear_error(tmp_path):
+    part = _part(tmp_path, PAPERS["small tagged papers with links, roles and ids"](tmp_path))
+    front = write_tagged_pdf(tmp_path / "front.pdf", 1, label="Frontsheet")
+    kept = tmp_path / "part.skeleton"
+    _finish(part, front, tmp_path / "first.pdf", skeleton_at=kept)
+    part.unlink()  # (pruned by another worker, say)
+    with pytest.raises(pdfmod.AssemblyError):
+        PackWriter(body=part, skeleton_at=kept)
