@@ -206,12 +206,18 @@ def figures_without_alt_in(pdf: Pdf, texts: list[bytes]) -> int:
 
 
 def _figure_kinds(tree: pikepdf.Dictionary) -> set[str]:
-    """/Figure and the types the tree's role map maps to it."""
+    """/Figure and the types the tree's role map maps to it, directly or through other types
+    (/Chart -> /Graphic -> /Figure)."""
     roles = tree.get("/RoleMap")
+    mapped = (
+        {k: str(v) for k, v in roles.items()} if isinstance(roles, pikepdf.Dictionary) else {}
+    )
     figures = {"/Figure"}
-    if isinstance(roles, pikepdf.Dictionary):
-        figures |= {k for k, v in roles.items() if str(v) == "/Figure"}
-    return figures
+    while True:
+        more = {k for k, v in mapped.items() if v in figures} - figures
+        if not more:
+            return figures
+        figures |= more
 
 
 def elements(k: pikepdf.Object) -> Iterator[pikepdf.Dictionary]:

@@ -634,6 +634,8 @@ def _with_figures(path: Path, kinds: list[str], alt: list[bool], roles: dict | N
         (["/Figure", "/P", "/Figure"], [False, False, True], None, 1),
         (["/Chart", "/Figure", "/P"], [False, False, False], {"/Chart": "/Figure"}, 2),
         (["/Chart", "/Pic", "/P"], [False, True, False], {"/Chart": "/P", "/Pic": "/Figure"}, 0),
+        (["/Chart", "/P", "/P"], [False] * 3, {"/Chart": "/Graphic", "/Graphic": "/Figure"}, 1),
+        (["/Loop", "/P", "/P"], [False] * 3, {"/Loop": "/Back", "/Back": "/Loop"}, 0),
     ],
 )
 def test_the_checks_count_figures_without_alt_text_as_the_walk_does(
