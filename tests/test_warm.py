@@ -156,6 +156,7 @@ def test_both_converters_export_tagged_pdf_as_the_author_sees_the_paper(
     import pikepdf
 
     from packbuilder.convert.final import has_tracked_changes
+    from packbuilder.tagged import CLEANED_MARK
 
     paper = _reviewed_docx(tmp_path / "report.docx")
     assert has_tracked_changes(paper)
@@ -170,6 +171,9 @@ def test_both_converters_export_tagged_pdf_as_the_author_sees_the_paper(
         with pikepdf.open(pdf) as doc:
             assert "/StructTreeRoot" in doc.Root and doc.Root.MarkInfo.Marked, pdf
             assert not [a for page in doc.pages for a in page.get("/Annots", [])], pdf
+            # the warm converter once cached LibreOffice's output unrepaired, under the key that
+            # says the PDF is repaired: the cold path then took it from the cache as it was
+            assert CLEANED_MARK in doc.trailer.Info, pdf
     assert paper.read_bytes() == before  # the paper itself is never changed
 
 

@@ -262,22 +262,7 @@ class LibreOffice(Converter):
             if exc.errno in _DISK_FULL:
                 raise disk_full_error(Path(tempfile.gettempdir())) from None
             raise
-        # LibreOffice's tagged output needs one repair pass to pass PDF/UA: done here, once per
-        # document, so that the cache keeps the repaired PDF and no build repeats it; beside a
-        # caller busy with a core of its own, in a process of its own first (`headstart`)
-        if self._busy and sum(_size(p) for p in results) >= REPAIR_ELSEWHERE_BYTES:
-            repair_elsewhere(results)
-        for i, pdf in enumerate(results):
-            try:
-                clean_converted(pdf)
-            except Exception as exc:  # noqa: BLE001 - pikepdf raises several kinds on a bad file
-                source = sources[i] if sources else Source(documents[i])
-                raise ConversionError(
-                    f"LibreOffice made a PDF of this document that cannot be read "
-                    f"({type(exc).__name__}); open it in Word, save it again and build again "
-                    "(LibreOffice itself may be at fault)",
-                    source,
-                ) from None
+        repair(results, documents, sources, elsewhere=self._busy)
         with self._lock:
             self._converted += len(results)
         return results
@@ -349,6 +334,36 @@ class LibreOffice(Converter):
         if failures:
             # the earliest document of the batch that failed, whichever process met it first
             raise min(failures, key=lambda f: f.index).error
+
+
+def repair(
+    results: Sequence[Path],
+    documents: Sequence[Path],
+    sources: Sequence[Source] | None,
+    *,
+    elsewhere: bool = False,
+) -> None:
+    """LibreOffice's tagged output needs one repair pass to pass PDF/UA (`tagged.clean_converted`):
+    every way packbuilder drives LibreOffice does it here, once per document, before the cache
+    keeps the PDF (the cache's key says the PDF is repaired), so that no build repeats it. With
+    `elsewhere` (the caller is busy with a core of its own), a process of its own makes a head
+    start on it (`headstart`).
+
+    Raises:
+        ConversionError: a PDF that cannot be read, naming its document's source.
+    """
+    if elsewhere and sum(_size(p) for p in results) >= REPAIR_ELSEWHERE_BYTES:
+        repair_elsewhere(list(results))
+    for i, pdf in enumerate(results):
+        try:
+            clean_converted(pdf)
+        except Exception as exc:  # noqa: BLE001 - pikepdf raises several kinds on a bad file
+            raise ConversionError(
+                f"LibreOffice made a PDF of this document that cannot be read "
+                f"({type(exc).__name__}); open it in Word, save it again and build again "
+                "(LibreOffice itself may be at fault)",
+                source_of(documents[i], sources, i),
+            ) from None
 
 
 def _settings() -> Settings:

@@ -54,6 +54,7 @@ from packbuilder.convert.libreoffice import (
     LibreOffice,
     disk_full_error,
     free_bytes,
+    repair,
 )
 from packbuilder.convert.process import Process, environment
 from packbuilder.convert.profiles import kept_profile
@@ -278,6 +279,7 @@ class WarmLibreOffice(Converter):
                 outdir.mkdir(parents=True, exist_ok=True)
                 with tempfile.TemporaryDirectory(prefix=scratch_prefix("warm")) as tmp:
                     results = self._convert_in(Path(tmp), documents, sources, outdir)
+                repair(results, documents, sources)  # as the cold path's are: one cache
             except OSError as exc:
                 if exc.errno in _DISK_FULL:
                     raise disk_full_error(Path(tempfile.gettempdir())) from None
