@@ -28,10 +28,13 @@ Each format is read the way it stores references:
 from __future__ import annotations
 
 import functools
+import hashlib
 import html
 import posixpath
 import re
+import sys
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -121,10 +124,18 @@ def _read(path: Path, name: str) -> str:
     Raises:
         Unreadable: the part is not well-formed XML.
     """
+    return _text(_member(path, name), name)
+
+
+def _member(path: Path, name: str) -> bytes:
     try:
-        data = read_member(path, name, MAX_XML_BYTES) or b""
+        return read_member(path, name, MAX_XML_BYTES) or b""
     except TooBig:
-        return ""  # the size check of the whole archive has already refused such a file
+        return b""  # the size check of the whole archive has already refused such a file
+
+
+def _text(data: bytes, name: str) -> str:
+    """`_read`, of a part's bytes."""
     if not data.strip():
         return ""
     if len(data) <= REMEMBERED_BYTES:
@@ -169,30 +180,75 @@ def _attrs(text: str) -> dict[str, str]:
 
 def _docx(path: Path) -> str | None:
     for name in _xml_parts(path, (".rels",)):
-        for m in _REL.finditer(_read(path, name)):
-            a = _attrs(m.group(1))
-            target = a.get("Target", "")
-            kind = a.get("Type", "").rstrip("/").rsplit("/", 1)[-1]
-            external = a.get("TargetMode", "").lower() == "external"
-            if kind == "hyperlink":
-                continue
-            if kind.lower() == "afchunk":  # a document inside the document, which LibreOffice
-                # imports with its own links unchecked (a .docx with a picture linked to file)
-                return (
-                    f"holds another document inside it ({_shorten(target)}), which would be "
-                    "imported without these checks; open it in Word and save it again, which "
-                    "merges that document in"
-                )
-            if external or re.match(r"^[a-z][a-z0-9+.-]*:|^\\\\", target, re.I):
-                what, advice = KINDS.get(kind, OTHER)
-                return f"{what} ({_shorten(target)}); remove the link: {advice}"
+        problem = _part_problem(path, name, _relationships_problem)
+        if problem:
+            return problem
     for name in _xml_parts(path, (".xml",)):
         if name.startswith("word/"):
-            xml = _read(path, name)
-            problem = _fields(xml) or _file_attribute(xml)
+            problem = _part_problem(path, name, _content_problem)
             if problem:
                 return problem
     return None
+
+
+def _relationships_problem(xml: str) -> str | None:
+    for m in _REL.finditer(xml):
+        a = _attrs(m.group(1))
+        target = a.get("Target", "")
+        kind = a.get("Type", "").rstrip("/").rsplit("/", 1)[-1]
+        external = a.get("TargetMode", "").lower() == "external"
+        if kind == "hyperlink":
+            continue
+        if kind.lower() == "afchunk":  # a document inside the document, which LibreOffice
+            # imports with its own links unchecked (a .docx with a picture linked to file)
+            return (
+                f"holds another document inside it ({_shorten(target)}), which would be "
+                "imported without these checks; open it in Word and save it again, which "
+                "merges that document in"
+            )
+        if external or re.match(r"^[a-z][a-z0-9+.-]*:|^\\\\", target, re.I):
+            what, advice = KINDS.get(kind, OTHER)
+            return f"{what} ({_shorten(target)}); remove the link: {advice}"
+    return None
+
+
+def _content_problem(xml: str) -> str | None:
+    return _fields(xml) or _file_attribute(xml)
+
+
+KEPT_BYTES = 1 << 16  # a .docx part this large found clean is remembered on disk (`_part_problem`)
+
+
+def _part_problem(path: Path, name: str, check: Callable[[str], str | None]) -> str | None:
+    """`check` of a part of a .docx (`_read`). A part of `KEPT_BYTES` or more that passes is
+    remembered by its bytes in the cache (as the papers' checks are), so that the next process
+    need not parse it: a frontsheet is checked at every build, and its template's styles
+    (0.8 MB of XML in the shipped templates, 0.1 s to parse) are the same every time. A failure
+    is never remembered."""
+    data = _member(path, name)
+    if len(data) < KEPT_BYTES:
+        return check(_text(data, name))
+    from packbuilder import pdf  # (the cache's small entries; pdf is not needed before)
+
+    key = hashlib.sha256(data).hexdigest()
+    entry = pdf.remembered_by_key(key, f"docx-{check.__name__.strip('_')}", _checks_version())
+    if pdf.recall(entry) == "passed":
+        return None
+    problem = check(_text(data, name))
+    if problem is None:
+        pdf.remember(entry, "passed")
+    return problem
+
+
+@functools.cache
+def _checks_version() -> str:
+    """The code of these checks: a change to it checks every part again."""
+    from packbuilder import safezip
+
+    h = hashlib.sha256()
+    for module in (safezip, sys.modules[__name__]):
+        h.update(Path(module.__file__ or "").read_bytes())
+    return h.hexdigest()
 
 
 # an attribute naming a file directly (VML pictures' o:href and src, for one), not through a

@@ -581,6 +581,61 @@ def test_the_link_checks_read_word_files_as_a_parser_does(tmp_path: Path) -> Non
         check_external(odt)
 
 
+def test_a_large_part_that_passed_is_not_parsed_again_but_a_link_added_to_it_is_found(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large part of a .docx that passed (a frontsheet template's styles) is remembered by its
+    bytes, for the next process; the same part with a link in it is other bytes, refused, and
+    never remembered."""
+    import zipfile
+
+    from docx import Document
+
+    from packbuilder import external
+    from packbuilder.errors import InputError
+
+    monkeypatch.setenv("PACKBUILDER_CACHE", str(tmp_path / "cache"))
+    plain = tmp_path / "plain.docx"
+    Document().save(plain)
+    padding = b"<!--" + b"x" * external.KEPT_BYTES + b"-->"
+    link = (
+        b'<w:style w:type="paragraph" w:styleId="L"><w:name w:val="L"/></w:style>'
+        b'<v:imagedata xmlns:v="urn:schemas-microsoft-com:vml" src="file:///etc/secret.png"/>'
+    )
+
+    def with_styles(name: str, extra: bytes) -> Path:
+        out = tmp_path / name
+        with zipfile.ZipFile(plain) as src, zipfile.ZipFile(out, "w") as dst:
+            for info in src.infolist():
+                data = src.read(info)
+                if info.filename == "word/styles.xml":
+                    data = data.replace(b"</w:styles>", padding + extra + b"</w:styles>")
+                dst.writestr(info, data)
+        return out
+
+    clean, linked = with_styles("clean.docx", b""), with_styles("linked.docx", link)
+    parsed: list[str] = []
+    real = external._normalised
+
+    def counting(data: bytes, name: str) -> str:
+        parsed.append(name)
+        return real(data, name)
+
+    monkeypatch.setattr(external, "_normalised", counting)
+    styles_parsed = []
+    for _process in range(2):
+        external._remembered.cache_clear()  # what a new process starts with
+        parsed.clear()
+        external.check_external(clean)
+        for _ in range(2):
+            with pytest.raises(InputError, match=r"outside the meeting folder.*secret\.png"):
+                external.check_external(linked)
+        styles_parsed.append(parsed.count("word/styles.xml"))
+        assert "word/document.xml" in parsed  # small parts are parsed as before
+    # the first process parses both styles parts; the next, only the one that failed
+    assert styles_parsed == [2, 1]
+
+
 def test_the_advisor_is_told_of_an_rtf_paper_whose_changes_will_show(tmp_path: Path) -> None:
     from packbuilder.build import build
     from tests.fakes import FakeConverter
