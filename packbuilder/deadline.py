@@ -30,7 +30,6 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
 
-import holidays
 from dateutil.easter import easter
 
 ONE_DAY = dt.timedelta(days=1)
@@ -64,6 +63,8 @@ def rule(name: str) -> Rule:
 
 @lru_cache(maxsize=64)
 def _bank_holidays(subdiv: str, year: int) -> frozenset[dt.date]:
+    import holidays  # (50 ms to import: not before a command needs it)
+
     return frozenset(holidays.country_holidays("GB", subdiv=subdiv, years=year))
 
 

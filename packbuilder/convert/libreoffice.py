@@ -22,6 +22,7 @@ import contextlib
 import errno
 import hashlib
 import json
+import logging
 import os
 import shutil
 import subprocess
@@ -32,6 +33,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from packbuilder.convert.bridge import (
+    START_TIMEOUT,
+    Dead,
+    Server,
+    bridge_python,
+    helper_command,
+)
 from packbuilder.convert.final import MARK as FINAL
 from packbuilder.convert.final import show_final
 from packbuilder.convert.process import OPTIONS, Process, environment, find_soffice
@@ -47,7 +55,6 @@ from packbuilder.errors import ConversionError, PackError, Source
 from packbuilder.headstart import repair_elsewhere
 from packbuilder.scratch import scratch_prefix
 from packbuilder.settings import Settings, settings
-from packbuilder.tagged import CLEANED_MARK, clean_converted
 
 # The PDF export, the same for every way packbuilder drives LibreOffice (the warm converter's
 # worker is given these): tagged PDF/UA (headings, lists, tables with header rows as TH, alt text
@@ -70,6 +77,7 @@ WARM_LIMIT = 900  # seconds a prestarted LibreOffice may live, its handed-over c
 MIN_FREE_BYTES = 64 * 1024 * 1024
 _DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
 _POLL = 0.05
+log = logging.getLogger("packbuilder")
 
 
 def free_bytes(folder: Path) -> int:
@@ -141,6 +149,7 @@ class LibreOffice(Converter):
         self._lock = threading.Lock()
         self._converted = 0
         self._finishing: list[threading.Thread] = []  # (`_finish_later`)
+        self._starting: threading.Thread | None = None  # (`prestart`)
 
     def share_machine(self, busy: bool) -> None:
         self._busy = busy
@@ -153,14 +162,29 @@ class LibreOffice(Converter):
 
     def prestart(self) -> None:
         """Start LibreOffice now, on a kept profile, so that its start (about 0.7 s) overlaps the
-        build's own work; the next conversion runs on that profile and hands its documents to it.
+        build's own work; the next conversion runs on it, and it exits after that conversion.
 
+        Started in a thread, which returns at once. Where LibreOffice's Python bridge is
+        installed (``python3-uno``), it is driven through the bridge's helper (`bridge`), which
+        also makes LibreOffice load its Word import and PDF export meanwhile (a fifth of a second
+        of the first conversion) and holds 100 MB less than a second ``soffice`` would. Else
         LibreOffice passes a second ``soffice --convert-to`` on the same profile to the instance
-        already running there and that instance exits when done, so nothing is left running. A no-op
-        where no kept profile is free; `close` stops it if no conversion came.
+        already running there, which exits when done. A no-op where no kept profile is free;
+        `close` stops it if no conversion came.
         """
-        if self._warm is not None:
-            return
+        with self._lock:
+            if self._warm is not None or self._starting is not None:
+                return
+            self._starting = threading.Thread(target=self._prestart_quietly, daemon=True)
+            self._starting.start()
+
+    def _prestart_quietly(self) -> None:
+        try:
+            self._prestart()
+        except Exception:  # noqa: BLE001 - only a head start: the conversion starts its own
+            log.debug("LibreOffice was not started ahead", exc_info=True)
+
+    def _prestart(self) -> None:
         stack = contextlib.ExitStack()
         profile = stack.enter_context(kept_profile(self.settings.cache_dir))
         if profile is None:
@@ -171,21 +195,26 @@ class LibreOffice(Converter):
         # Dies with the build (`process`); coreutils' timeout is a second line, should the guard
         # itself be killed: it kills the whole group after WARM_LIMIT seconds.
         limit = (shutil.which("timeout"), "-s", "KILL", str(WARM_LIMIT))
-        cmd = [
-            *command_prefix(self.settings),
-            *(limit if limit[0] else ()),
-            self.soffice,
-            f"-env:UserInstallation={profile.as_uri()}",
-            *OPTIONS,
-        ]
+        python = bridge_python(self.soffice)
+        if python is not None:
+            program = helper_command(python, self.soffice, profile, PDF_OPTIONS)
+        else:
+            program = [self.soffice, f"-env:UserInstallation={profile.as_uri()}", *OPTIONS]
+        cmd = [*command_prefix(self.settings), *(limit if limit[0] else ()), *program]
         try:
-            proc = Process(cmd, environment(home, alone=True))
+            proc = Process(cmd, environment(home, alone=True), pipes=python is not None)
         except OSError:
             stack.close()
             return
-        self._warm = _Warm(stack, profile, proc)
+        server = Server(proc, contextlib.ExitStack(), profile) if python is not None else None
+        with self._lock:
+            self._warm = _Warm(stack, profile, proc, server)
 
     def _take_warm(self) -> _Warm | None:
+        with self._lock:
+            starting = self._starting
+        if starting is not None:
+            starting.join()
         with self._lock:
             warm, self._warm = self._warm, None
             return warm
@@ -222,6 +251,8 @@ class LibreOffice(Converter):
 
     def version(self) -> str:
         if self._version is None:
+            from packbuilder.tagged import CLEANED_MARK
+
             self._version = f"{self._program_version()}|{PDF_FILTER}|{CLEANED_MARK}|{FINAL}"
         return self._version
 
@@ -336,6 +367,14 @@ class LibreOffice(Converter):
             raise min(failures, key=lambda f: f.index).error
 
 
+def clean_converted(pdf: Path) -> int:
+    """`tagged.clean_converted`, imported when first needed: pikepdf takes 40 ms to import, and
+    the command line starts LibreOffice before that (`cli.build`)."""
+    from packbuilder.tagged import clean_converted as clean
+
+    return clean(pdf)
+
+
 def repair(
     results: Sequence[Path],
     documents: Sequence[Path],
@@ -372,15 +411,19 @@ def _settings() -> Settings:
 
 @dataclass
 class _Warm:
-    """A LibreOffice started ahead of its first conversion, and the kept profile it holds."""
+    """A LibreOffice started ahead of its first conversion, and the kept profile it holds; with
+    `server`, driven through the bridge's helper."""
 
     stack: contextlib.ExitStack
     profile: Path
     proc: Process
+    server: Server | None = None
 
     def finish(self, grace: float = 1.0) -> None:
         """Wait `grace` seconds for it to exit (it does by itself after the conversion handed to
-        it), then stop it; then let its profile go."""
+        it, or once the helper's input closes), then stop it; then let its profile go."""
+        if self.server is not None:
+            self.server.stop(grace)
         self.proc.stop(grace)
         self.stack.close()
 
@@ -440,26 +483,31 @@ class _Worker:
             self.cancel.set()
 
     @contextlib.contextmanager
-    def _profile(self) -> Iterator[Path | None]:
+    def _profile(self) -> Iterator[tuple[Path | None, Server | None]]:
+        """A profile to run LibreOffice on, or the prestarted LibreOffice's helper."""
         warm = self.lo._take_warm()
         if warm is None:
             self.lo._wait_for_exits()  # a LibreOffice of its own is about to start
             with kept_profile(self.lo.settings.cache_dir) as profile:
-                yield profile
+                yield profile, None
             return
         try:
-            yield warm.profile
+            yield warm.profile, warm.server
         finally:
             self.lo._finish_later(warm)
 
     def run(self) -> None:
-        with self._profile() as profile:
-            hung = self._process(self.jobs, profile or self.work / f"profile-{self.name}-1")
+        with self._profile() as (profile, server):
+            if server is not None:
+                hung = self._through(server, self.jobs)
+            else:
+                hung = self._process(self.jobs, profile or self.work / f"profile-{self.name}-1")
             pending = [j for j in self.jobs if not j.output.exists()]
             if pending and profile and not self.cancel.is_set():
                 shutil.rmtree(profile, ignore_errors=True)  # it may be what went wrong
         if self.cancel.is_set() or not pending:
             return
+        self.lo._wait_for_exits()  # the prestarted one, if it failed
         # the restart gets a profile of its own, fresh
         hung = self._process(pending, self.work / f"profile-{self.name}-2")
         if self.cancel.is_set():
@@ -486,6 +534,26 @@ class _Worker:
             "save it again and rebuild",
             job.source,
         )
+
+    def _through(self, server: Server, jobs: list[_Job]) -> bool:
+        """Convert `jobs` one at a time on the prestarted LibreOffice, through its helper; True if
+        it hung. A document it did not convert is left without a PDF, for the restart (as a
+        process that fails leaves it), and so is every one after a hang or a crash."""
+        try:
+            server.wait_ready(max(START_TIMEOUT, self.lo.timeout), self.cancel)
+        except Dead as dead:
+            return dead.hung
+        for job in jobs:
+            if self.cancel.is_set():
+                return False
+            try:
+                complaint = server.convert(job.staged, job.output, self.lo.timeout, self.cancel)
+            except Dead as dead:
+                job.output.unlink(missing_ok=True)  # perhaps half written
+                return dead.hung
+            if complaint is not None or not complete(job.output):
+                job.output.unlink(missing_ok=True)
+        return False
 
     def _process(self, jobs: list[_Job], profile: Path) -> bool:
         """Run one LibreOffice on `jobs`; True if it was killed for making no progress."""
@@ -542,12 +610,16 @@ class _Worker:
 def _drop_incomplete(jobs: list[_Job]) -> None:
     """Delete PDFs that a killed or crashed process left half written (no trailer at the end)."""
     for job in jobs:
-        try:
-            with open(job.output, "rb") as fh:
-                fh.seek(0, os.SEEK_END)
-                fh.seek(max(0, fh.tell() - 1024))
-                complete = b"%%EOF" in fh.read()
-        except OSError:
-            continue
-        if not complete:
+        if job.output.exists() and not complete(job.output):
             job.output.unlink(missing_ok=True)
+
+
+def complete(pdf: Path) -> bool:
+    """A PDF with its trailer written (not one a dying LibreOffice left half written)."""
+    try:
+        with open(pdf, "rb") as fh:
+            fh.seek(0, os.SEEK_END)
+            fh.seek(max(0, fh.tell() - 1024))
+            return b"%%EOF" in fh.read()
+    except OSError:
+        return False

@@ -32,26 +32,22 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import functools
 import hashlib
-import json
-import os
-import select
 import shutil
-import subprocess
 import tempfile
 import threading
-import time
-import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from packbuilder.convert.bridge import START_TIMEOUT, helper_command, uno_python
+from packbuilder.convert.bridge import Dead as _Dead
+from packbuilder.convert.bridge import Server as _Server
 from packbuilder.convert.final import show_final
 from packbuilder.convert.libreoffice import (
     MIN_FREE_BYTES,
     PDF_OPTIONS,
     LibreOffice,
+    complete,
     disk_full_error,
     free_bytes,
     repair,
@@ -64,129 +60,7 @@ from packbuilder.errors import ConversionError, Source
 from packbuilder.scratch import scratch_prefix
 from packbuilder.settings import Settings
 
-WORKER = Path(__file__).with_name("uno_worker.py")
-START_TIMEOUT = 120.0  # seconds LibreOffice may take to start and accept the helper
 _DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
-PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
-
-
-@functools.cache
-def uno_python(soffice: str) -> str | None:
-    """A Python that can ``import uno``: LibreOffice's own, else the system's; None if none."""
-    program = Path(os.path.realpath(soffice)).parent
-    candidates = [str(program / "python"), "/usr/bin/python3", shutil.which("python3")]
-    for python in dict.fromkeys(c for c in candidates if c):
-        if not os.access(python, os.X_OK):
-            continue
-        try:
-            ok = (
-                subprocess.run(
-                    [python, "-c", "import uno"],
-                    stdin=subprocess.DEVNULL,
-                    capture_output=True,
-                    timeout=30,
-                ).returncode
-                == 0
-            )
-        except (OSError, subprocess.SubprocessError):
-            ok = False
-        if ok:
-            return python
-    return None
-
-
-def group_rss(pgid: int) -> int:
-    """Bytes resident in every process of group `pgid`, summed (shared pages count twice)."""
-    total = 0
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry.name}/stat", "rb") as fh:
-                stat = fh.read()
-            if int(stat[stat.rindex(b")") + 2 :].split()[2]) != pgid:
-                continue
-            with open(f"/proc/{entry.name}/statm", "rb") as fh:
-                total += int(fh.read().split()[1]) * PAGE
-        except (OSError, ValueError, IndexError):
-            continue
-    return total
-
-
-class _Dead(Exception):
-    """The helper or its LibreOffice ended, or did not answer in time (`hung`)."""
-
-    def __init__(self, hung: bool) -> None:
-        super().__init__("hung" if hung else "ended")
-        self.hung = hung
-
-
-@dataclass
-class _Server:
-    """One helper and its LibreOffice, the kept profile they hold, and what they have done."""
-
-    proc: Process
-    stack: contextlib.ExitStack
-    profile: Path
-    ready: bool = False
-    conversions: int = 0
-    _buffer: bytes = field(default=b"", repr=False)
-
-    def readline(self, seconds: float) -> dict[str, object]:
-        """The helper's next answer; raises _Dead if it ends or says nothing for `seconds`."""
-        assert self.proc.popen.stdout is not None
-        fd = self.proc.popen.stdout.fileno()
-        deadline = time.monotonic() + seconds
-        while b"\n" not in self._buffer:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise _Dead(hung=True)
-            readable, _, _ = select.select([fd], [], [], left)
-            if not readable:
-                continue
-            chunk = os.read(fd, 65536)
-            if not chunk:
-                raise _Dead(hung=False)
-            self._buffer += chunk
-        line, self._buffer = self._buffer.split(b"\n", 1)
-        try:
-            answer = json.loads(line)
-        except ValueError:
-            raise _Dead(hung=False) from None
-        return answer if isinstance(answer, dict) else {}
-
-    def wait_ready(self, seconds: float) -> None:
-        if not self.ready:
-            self.readline(seconds)
-            self.ready = True
-
-    def convert(self, staged: Path, output: Path, seconds: float) -> str | None:
-        """Convert one document; None when done, else LibreOffice's own complaint."""
-        assert self.proc.popen.stdin is not None
-        try:
-            self.proc.popen.stdin.write(
-                (json.dumps({"in": str(staged), "out": str(output)}) + "\n").encode()
-            )
-            self.proc.popen.stdin.flush()
-        except OSError:
-            raise _Dead(hung=False) from None
-        answer = self.readline(seconds)
-        self.conversions += 1
-        return None if answer.get("ok") else str(answer.get("error") or "no answer")
-
-    def memory(self) -> int:
-        return group_rss(self.proc.pid)
-
-    def stop(self, grace: float = 0, wipe: bool = False) -> None:
-        """Ask the helper to stop LibreOffice (it does when its input closes), wait up to `grace`
-        seconds, then kill the group; wipe the profile if asked (before letting it go)."""
-        if grace > 0 and self.proc.popen.stdin is not None:
-            with contextlib.suppress(OSError):
-                self.proc.popen.stdin.close()
-        self.proc.stop(grace)
-        if wipe:
-            shutil.rmtree(self.profile, ignore_errors=True)
-        self.stack.close()
 
 
 class WarmLibreOffice(Converter):
@@ -335,7 +209,7 @@ class WarmLibreOffice(Converter):
                 hung, complaint = dead.hung, None
                 self._discard(server)
                 continue
-            if complaint is None and _complete(output):
+            if complaint is None and complete(output):
                 self._recycle_if_worn(server)
                 return
             # LibreOffice is alive but made no PDF: its state may be to blame, so retry fresh
@@ -365,15 +239,10 @@ class WarmLibreOffice(Converter):
         stack.callback(shutil.rmtree, scratch, True)
         if profile is None:  # every kept profile is busy: one of our own, for this process
             profile = scratch / "profile"
-        pipe = f"packbuilder-{os.getpid()}-{uuid.uuid4().hex[:12]}"
+        # the cold path's export, so that they share the cache
         cmd = [
             *command_prefix(self.settings),
-            self.python,
-            str(WORKER),
-            self.soffice,
-            profile.as_uri(),
-            pipe,
-            json.dumps(PDF_OPTIONS),  # the cold path's export, so that they share the cache
+            *helper_command(self.python, self.soffice, profile, PDF_OPTIONS),
         ]
         try:
             proc = Process(cmd, environment(scratch, alone=True), pipes=True)
@@ -415,14 +284,3 @@ class WarmLibreOffice(Converter):
             "save it again and rebuild",
             source,
         )
-
-
-def _complete(pdf: Path) -> bool:
-    """A PDF with its trailer written (not one a dying LibreOffice left half written)."""
-    try:
-        with open(pdf, "rb") as fh:
-            fh.seek(0, os.SEEK_END)
-            fh.seek(max(0, fh.tell() - 1024))
-            return b"%%EOF" in fh.read()
-    except OSError:
-        return False

@@ -1,0 +1,177 @@
+"""LibreOffice driven through its UNO bridge by a small helper (`uno_worker`), one document per
+request: the warm converter's LibreOffice (`warm`), kept between builds, and a build's prestarted
+one (`libreoffice`), started while the build checks its inputs.
+
+The helper is run by a Python that has LibreOffice's bridge (Debian's ``python3-uno``), in the
+network sandbox, as the leader of a process group its LibreOffice belongs to (`process`): killing
+the group stops both. It answers one JSON line per request; `Server` reads the answers with a time
+limit, so that a LibreOffice that hangs or dies is seen as such (`Dead`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import json
+import os
+import select
+import shutil
+import subprocess
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from packbuilder.convert.process import Process
+
+WORKER = Path(__file__).with_name("uno_worker.py")
+START_TIMEOUT = 120.0  # seconds LibreOffice may take to start and accept the helper
+PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+@functools.cache
+def uno_python(soffice: str) -> str | None:
+    """A Python that can ``import uno``: LibreOffice's own, else the system's; None if none."""
+    program = Path(os.path.realpath(soffice)).parent
+    candidates = [str(program / "python"), "/usr/bin/python3", shutil.which("python3")]
+    for python in dict.fromkeys(c for c in candidates if c):
+        if not os.access(python, os.X_OK):
+            continue
+        try:
+            ok = (
+                subprocess.run(
+                    [python, "-c", "import uno"],
+                    stdin=subprocess.DEVNULL,
+                    capture_output=True,
+                    timeout=30,
+                ).returncode
+                == 0
+            )
+        except (OSError, subprocess.SubprocessError):
+            ok = False
+        if ok:
+            return python
+    return None
+
+
+@functools.cache
+def bridge_python(soffice: str) -> str | None:
+    """The Python that has LibreOffice's bridge, where the bridge is installed beside `soffice`
+    (``pyuno.so`` in its program folder): LibreOffice's own Python, else the system's. Unlike
+    `uno_python` it starts no process, for a build's prestart, where a fifth of a second counts:
+    a wrong guess costs only the head start (the helper ends and the conversion starts a
+    LibreOffice of its own)."""
+    program = Path(os.path.realpath(soffice)).parent
+    if not any((program / name).exists() for name in ("pyuno.so", "libpyuno.so")):
+        return None
+    for python in (str(program / "python"), "/usr/bin/python3", shutil.which("python3")):
+        if python and os.access(python, os.X_OK):
+            return python
+    return None
+
+
+def group_rss(pgid: int) -> int:
+    """Bytes resident in every process of group `pgid`, summed (shared pages count twice)."""
+    total = 0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as fh:
+                stat = fh.read()
+            if int(stat[stat.rindex(b")") + 2 :].split()[2]) != pgid:
+                continue
+            with open(f"/proc/{entry.name}/statm", "rb") as fh:
+                total += int(fh.read().split()[1]) * PAGE
+        except (OSError, ValueError, IndexError):
+            continue
+    return total
+
+
+class Dead(Exception):
+    """The helper or its LibreOffice ended, or did not answer in time (`hung`)."""
+
+    def __init__(self, hung: bool) -> None:
+        super().__init__("hung" if hung else "ended")
+        self.hung = hung
+
+
+@dataclass
+class Server:
+    """One helper and its LibreOffice, the kept profile they hold, and what they have done."""
+
+    proc: Process
+    stack: contextlib.ExitStack
+    profile: Path
+    ready: bool = False
+    conversions: int = 0
+    _buffer: bytes = field(default=b"", repr=False)
+
+    def readline(self, seconds: float, cancel: threading.Event | None = None) -> dict[str, object]:
+        """The helper's next answer; raises Dead if it ends or says nothing for `seconds` (or
+        `cancel` is set meanwhile: not hung)."""
+        assert self.proc.popen.stdout is not None
+        fd = self.proc.popen.stdout.fileno()
+        deadline = time.monotonic() + seconds
+        while b"\n" not in self._buffer:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise Dead(hung=True)
+            if cancel is not None and cancel.is_set():
+                raise Dead(hung=False)
+            readable, _, _ = select.select([fd], [], [], left if cancel is None else min(left, 0.1))
+            if not readable:
+                continue
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                raise Dead(hung=False)
+            self._buffer += chunk
+        line, self._buffer = self._buffer.split(b"\n", 1)
+        try:
+            answer = json.loads(line)
+        except ValueError:
+            raise Dead(hung=False) from None
+        return answer if isinstance(answer, dict) else {}
+
+    def wait_ready(self, seconds: float, cancel: threading.Event | None = None) -> None:
+        if not self.ready:
+            self.readline(seconds, cancel)
+            self.ready = True
+
+    def convert(
+        self, staged: Path, output: Path, seconds: float, cancel: threading.Event | None = None
+    ) -> str | None:
+        """Convert one document; None when done, else LibreOffice's own complaint."""
+        assert self.proc.popen.stdin is not None
+        try:
+            self.proc.popen.stdin.write(
+                (json.dumps({"in": str(staged), "out": str(output)}) + "\n").encode()
+            )
+            self.proc.popen.stdin.flush()
+        except OSError:
+            raise Dead(hung=False) from None
+        answer = self.readline(seconds, cancel)
+        self.conversions += 1
+        return None if answer.get("ok") else str(answer.get("error") or "no answer")
+
+    def memory(self) -> int:
+        return group_rss(self.proc.pid)
+
+    def stop(self, grace: float = 0, wipe: bool = False) -> None:
+        """Ask the helper to stop LibreOffice (it does when its input closes), wait up to `grace`
+        seconds, then kill the group; wipe the profile if asked (before letting it go)."""
+        if grace > 0 and self.proc.popen.stdin is not None:
+            with contextlib.suppress(OSError):
+                self.proc.popen.stdin.close()
+        self.proc.stop(grace)
+        if wipe:
+            shutil.rmtree(self.profile, ignore_errors=True)
+        self.stack.close()
+
+
+def helper_command(python: str, soffice: str, profile: Path, options: dict[str, bool]) -> list[str]:
+    """The command that runs the helper on `profile`, exporting with `options` (the PDF filter's
+    FilterData), on a pipe of its own."""
+    pipe = f"packbuilder-{os.getpid()}-{uuid.uuid4().hex[:12]}"
+    return [python, str(WORKER), soffice, profile.as_uri(), pipe, json.dumps(options)]
