@@ -685,7 +685,8 @@ def _checked_paper(path: Path, source: Source, folder: Path) -> Paper:
         title = documents.title_from_filename(path)
         return Paper(path, PaperKind.PDF, title, source, warnings=tuple(found), pages=pages)
     if suffix in WORD_SUFFIXES:
-        missing = check_word_paper(path)
+        checks = word_checks(path)
+        missing = checks.alt
         warnings: tuple[str, ...] = (
             (
                 f"{path.name}: {missing} image{'s' if missing > 1 else ''} without alternative "
@@ -695,7 +696,7 @@ def _checked_paper(path: Path, source: Source, folder: Path) -> Paper:
             if missing
             else ()
         )
-        if has_tracked_changes(path):
+        if checks.tracked:
             warnings += (
                 f"{path.name}: has tracked changes; the pack shows it with every change accepted "
                 "(as Word's No Markup view does): if that is not what its author meant, ask them "
@@ -741,12 +742,25 @@ def images_without_alt_text(path: Path) -> int:
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # compound file: .doc, or any encrypted Office file
 
 
+@dataclasses.dataclass(frozen=True)
+class WordChecks:
+    """What the checks of a Word paper that passed found."""
+
+    alt: int  # images without alternative text (`images_without_alt_text`)
+    tracked: bool  # tracked changes in its text (`final.has_tracked_changes`)
+
+
 def check_word_paper(path: Path) -> int:
-    """Check a Word paper (`_check_word`) and count its images without alternative text. A paper
-    whose content passed is remembered by its content (beside the PDF papers' checks), so that
-    a rebuild does not read every Word paper again: only if the checks read the bytes that were
-    hashed (the file was neither written to nor replaced meanwhile). A failure is never
-    remembered."""
+    """Check a Word paper (`word_checks`); the number of its images without alternative text."""
+    return word_checks(path).alt
+
+
+def word_checks(path: Path) -> WordChecks:
+    """Check a Word paper (`_check_word`), count its images without alternative text and look
+    for tracked changes. A paper whose content passed is remembered by its content (beside the
+    PDF papers' checks), so that a rebuild does not read every Word paper again: only if the
+    checks read the bytes that were hashed (the file was neither written to nor replaced
+    meanwhile). A failure is never remembered."""
     from packbuilder import pdf
 
     with contextlib.ExitStack() as stack:
@@ -754,18 +768,22 @@ def check_word_paper(path: Path) -> int:
             key, _same, fh = stack.enter_context(pdf.pinned(path))
         except OSError:
             _check_word(path)  # says what is wrong with it
-            return images_without_alt_text(path)
+            return WordChecks(images_without_alt_text(path), has_tracked_changes(path))
         entry = pdf.remembered_by_key(key, "word", _word_checks_version())
         known = pdf.recall(entry)
-        if isinstance(known, dict) and isinstance(known.get("alt"), int):
-            return int(known["alt"])
+        if (
+            isinstance(known, dict)
+            and isinstance(known.get("alt"), int)
+            and isinstance(known.get("tracked"), bool)
+        ):
+            return WordChecks(int(known["alt"]), bool(known["tracked"]))
         # the checks read the paper by its name (its links are relative to where it is)
         _check_word(path)
-        missing = images_without_alt_text(path)
+        found = WordChecks(images_without_alt_text(path), has_tracked_changes(path))
         # remembered only if what they read is what was hashed: the same file, not written to
         if _same_file(path, fh) and pdf.path_key(path, fh) == key:
-            pdf.remember(entry, {"alt": missing})
-        return missing
+            pdf.remember(entry, dataclasses.asdict(found))
+        return found
 
 
 def _same_file(path: Path, fh: Any) -> bool:
@@ -781,9 +799,10 @@ def _same_file(path: Path, fh: Any) -> bool:
 def _word_checks_version() -> str:
     """The code that checks Word papers: a change to it checks every paper again."""
     from packbuilder import external, safezip
+    from packbuilder.convert import final
 
     h = hashlib.sha256()
-    for module in (external, safezip, sys.modules[__name__]):
+    for module in (external, safezip, final, sys.modules[__name__]):
         h.update(Path(module.__file__ or "").read_bytes())
     return h.hexdigest()
 

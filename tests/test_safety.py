@@ -18,7 +18,7 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import IndirectObject
 
-from tests.factory import make_meeting
+from tests.factory import make_meeting, write_docx
 from tests.test_bad_inputs import CORPUS, run_cli
 
 NAME = "meeting"
@@ -528,6 +528,33 @@ def test_the_advisor_is_told_of_a_paper_with_tracked_changes(tmp_path: Path) -> 
         )
         for w in result.warnings
     ), result.warnings
+
+
+def test_tracked_changes_are_remembered_with_the_word_checks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rebuild does not unzip every Word paper again to look for tracked changes: what the
+    checks found is remembered with them, by the paper's content, and the warning still comes."""
+    from packbuilder import meeting
+    from tests.test_warm import _reviewed_docx
+
+    monkeypatch.setenv("PACKBUILDER_CACHE", str(tmp_path / "cache"))
+    reviewed = _reviewed_docx(tmp_path / "reviewed.docx")
+    plain = write_docx(tmp_path / "plain.docx", 2)
+    os.utime(reviewed, (1e9, 1e9))  # settled files: their digests are remembered too
+    os.utime(plain, (1e9, 1e9))
+    looked: list[str] = []
+    real = meeting.has_tracked_changes
+
+    def looking(path: Path) -> bool:
+        looked.append(path.name)
+        return real(path)
+
+    monkeypatch.setattr(meeting, "has_tracked_changes", looking)
+    first = [meeting.word_checks(p).tracked for p in (reviewed, plain)]
+    again = [meeting.word_checks(p).tracked for p in (reviewed, plain)]
+    assert first == again == [True, False]
+    assert looked == ["reviewed.docx", "plain.docx"]  # once each
 
 
 def test_the_link_checks_read_word_files_as_a_parser_does(tmp_path: Path) -> None:
