@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from packbuilder.convert import Converter, abort_conversions, share_machine
+from packbuilder.convert.protocol import converted_before
 from packbuilder.errors import (
     Collector,
     ConversionError,
@@ -132,7 +133,11 @@ class Prefetch:
         assert self._folder is not None
         try:
             copies = self._copies(documents)
-            if self._share_while_checking(pdfs):  # the checks below, ahead, on the other core
+            # whether the build is busy checking hashes every PDF paper: not worth it for a
+            # conversion the cache holds already (a rebuild's)
+            if not converted_before(
+                self.converter, [copy for _, copy in copies]
+            ) and self._share_while_checking(pdfs):  # the checks below, ahead, on the other core
                 check_elsewhere([copy for _, copy in copies])
             passed = self._checked(copies)
             if passed and not self._closed.is_set():

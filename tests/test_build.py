@@ -335,3 +335,37 @@ def test_the_converter_is_told_when_the_build_is_busy_checking_pdf_papers(tmp_pa
     told.clear()
     build(folder, tmp_path / "out2", converter=Recording())  # the PDF is known now
     assert told == [False]
+
+
+def test_a_rebuild_whose_conversions_are_cached_does_not_hash_its_pdf_papers_for_the_hint(
+    tmp_path: Path,
+) -> None:
+    """Whether the build is busy checking (the converter's hint) is worked out by hashing every
+    PDF paper: a rebuild, whose Word papers the cache holds, converts nothing and skips it."""
+    from packbuilder import papers as papers_module
+    from packbuilder.convert import CachingConverter
+
+    papers = {"report.docx": 2, "appendix.pdf": 2}
+    folder = make_meeting(
+        tmp_path / "2020-03-05-board",
+        items=[{"title": "Report", "papers": list(papers)}],
+        papers=papers,
+    )
+    converter = CachingConverter(FakeConverter(), tmp_path / "cache")
+    looked: list[Path] = []
+    real = papers_module.checked
+
+    def looking(path: Path) -> bool:
+        looked.append(path)
+        return real(path)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(papers_module, "checked", looking)
+        build(folder, tmp_path / "out", converter=converter)
+        assert [p.name for p in looked] == ["appendix.pdf"]  # a conversion to make: the hint
+        looked.clear()
+        (folder / "report.docx").touch()  # the same content
+        converted = converter.stats().converted
+        build(folder, tmp_path / "out2", converter=converter)
+    assert looked == []
+    assert converter.stats().converted == converted  # all of it from the cache

@@ -124,6 +124,15 @@ class CachingConverter(Converter):
             ) from None
         return h.hexdigest()
 
+    def holds(self, documents: Sequence[Path]) -> bool:
+        """Whether every one of `documents` was converted before (a conversion would take them
+        all from the cache, unless one is pruned meanwhile).
+
+        Raises:
+            ConversionError: a document cannot be read.
+        """
+        return all(self._path(self.key(d)).is_file() for d in documents)
+
     def _path(self, key: str) -> Path:
         return self.directory / key[:2] / f"{key}.pdf"
 

@@ -97,6 +97,16 @@ def share_machine(converter: Converter, busy: bool) -> None:
         method(busy)
 
 
+def converted_before(converter: Converter, documents: Sequence[Path]) -> bool:
+    """Whether `converter` holds a conversion of every one of `documents` already (a cache
+    that does: `CachingConverter.holds`); False for any other, or when it cannot tell."""
+    method = getattr(converter, "holds", None)
+    try:
+        return bool(method(documents)) if callable(method) else False
+    except Exception:  # noqa: BLE001 - a document that cannot be read: the conversion says so
+        return False
+
+
 def source_of(document: Path, sources: Sequence[Source] | None, index: int) -> Source:
     """What an error about `document`, the `index`th of a batch, names."""
     return sources[index] if sources is not None else Source(document)
