@@ -173,9 +173,11 @@ def _leave(code: object) -> None:
     status = code if isinstance(code, int) else (0 if code is None else 1)
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):
-        # a reader that went away (`| head`), a closed stream: nothing more to say to them
-        with contextlib.suppress(OSError, ValueError):
-            stream.flush()
+        try:
+            if stream is not None:  # (None: started with it closed)
+                stream.flush()
+        except (OSError, ValueError):  # a reader that went away (`| head`): as Python says it
+            status = status or (120 if stream is sys.stdout else 0)
     os._exit(status)
 
 

@@ -191,3 +191,16 @@ def test_the_command_ends_without_taking_python_apart_but_runs_its_exit_handlers
     assert proc.stdout.startswith("unflushed output")
     assert marker.read_text() == "ran"
     assert "TORN DOWN" not in proc.stderr
+
+
+def test_a_command_started_with_its_output_closed_ends_cleanly(tmp_path: Path) -> None:
+    """cron and some service managers start a command with no standard output at all."""
+    proc = subprocess.run(
+        ["sh", "-c", 'exec >&- ; "$0" -m packbuilder --version', sys.executable],
+        capture_output=False,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr

@@ -433,12 +433,23 @@ def _started(lo: LibreOffice):  # type: ignore[no-untyped-def]
     return lo._warm
 
 
+def _needs_bridge() -> None:
+    from packbuilder.convert import find_soffice
+    from packbuilder.convert.bridge import bridge_python
+
+    soffice = find_soffice()
+    if soffice is None or bridge_python(soffice) is None:
+        pytest.skip("LibreOffice's Python bridge (python3-uno) is not installed")
+
+
 @pytest.mark.libreoffice
 @pytest.mark.parametrize("bridge", [True, False], ids=["through-the-bridge", "handed-over"])
 def test_prestarted_libreoffice_takes_the_first_conversion_and_is_gone_after(
     tmp_path: Path, monkeypatch, bridge: bool
 ) -> None:
-    if not bridge:  # no python3-uno: a second soffice hands the documents over
+    if bridge:
+        _needs_bridge()
+    else:  # no python3-uno: a second soffice hands the documents over
         monkeypatch.setattr(libreoffice_module, "bridge_python", lambda soffice: None)
     lo = LibreOffice(settings=Settings(cache_dir=tmp_path / "cache"))
     lo.prestart()
@@ -458,14 +469,17 @@ def test_prestarted_libreoffice_takes_the_first_conversion_and_is_gone_after(
 
 
 @pytest.mark.libreoffice
-@pytest.mark.parametrize("how", ["killed", "refuses"])
+@pytest.mark.parametrize("how", ["killed", "refuses", "hangs"])
 def test_a_prestarted_libreoffice_that_fails_leaves_its_documents_to_a_fresh_one(
     tmp_path: Path, monkeypatch, how: str
 ) -> None:
-    """Killed before the conversion, or refusing one document: what it did not convert is
-    converted by a fresh LibreOffice, as when a process of the cold path fails."""
+    """Killed before the conversion, refusing one document or hanging on it: what it did not
+    convert is converted by a fresh LibreOffice, as when a process of the cold path fails; and
+    it is stopped before that (a LibreOffice that hung could write a PDF late, into the batch
+    the fresh one is converting, and one that refused is not trusted with its profile)."""
     from packbuilder.convert import bridge
 
+    _needs_bridge()
     lo = LibreOffice(settings=Settings(cache_dir=tmp_path / "cache"))
     lo.prestart()
     warm = _started(lo)
@@ -476,15 +490,27 @@ def test_a_prestarted_libreoffice_that_fails_leaves_its_documents_to_a_fresh_one
     else:
         real = bridge.Server.convert
 
-        def refuse_the_second(self, staged, output, seconds, cancel=None):  # type: ignore[no-untyped-def]
+        def fail_the_second(self, staged, output, seconds, cancel=None):  # type: ignore[no-untyped-def]
             if staged.name.startswith("d0001"):
+                if how == "hangs":
+                    raise bridge.Dead(hung=True)
                 return "refused"
             return real(self, staged, output, seconds, cancel)
 
-        monkeypatch.setattr(bridge.Server, "convert", refuse_the_second)
+        monkeypatch.setattr(bridge.Server, "convert", fail_the_second)
+    alive_when_wiped: list[bool] = []  # its profile is wiped once the batch is known to fail
+    wipe = shutil.rmtree
+
+    def wiping(path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if Path(path) == warm.profile:
+            alive_when_wiped.append(warm.proc.poll() is None)
+        return wipe(path, *args, **kwargs)
+
+    monkeypatch.setattr(shutil, "rmtree", wiping)
     sources = docs(tmp_path / "in", "first", "second", "third")
     pdfs = lo.convert(sources, tmp_path / "out")
     lo.close()
+    assert alive_when_wiped == [False]
     for text, pdf in zip(("first", "second", "third"), pdfs, strict=True):
         assert text in PdfReader(pdf).pages[0].extract_text()
     assert _soffice_running(str(tmp_path / "cache")) == []

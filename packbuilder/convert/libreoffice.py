@@ -72,6 +72,9 @@ PDF_FILTER = "pdf:writer_pdf_Export:" + json.dumps(
 PARALLEL_MIN_DOCUMENTS = 4
 # Below this many bytes of PDFs, repairing them costs less than starting a process to do it.
 REPAIR_ELSEWHERE_BYTES = 1 << 20
+# Part of the cache's key: a PDF cached under an earlier key may not have had the repair pass
+# (the warm converter skipped it before 0.2.0 was released).
+REPAIRED = ":2"
 WARM_LIMIT = 900  # seconds a prestarted LibreOffice may live, its handed-over conversion included
 # Below this much free space, a document LibreOffice failed to write is blamed on the disk.
 MIN_FREE_BYTES = 64 * 1024 * 1024
@@ -185,11 +188,17 @@ class LibreOffice(Converter):
             log.debug("LibreOffice was not started ahead", exc_info=True)
 
     def _prestart(self) -> None:
-        stack = contextlib.ExitStack()
+        with contextlib.ExitStack() as stack:  # closed (the profile let go) on any failure
+            warm = self._started(stack)
+        if warm is not None:
+            with self._lock:
+                self._warm = warm
+
+    def _started(self, stack: contextlib.ExitStack) -> _Warm | None:
+        """LibreOffice started on a kept profile; what it holds goes from `stack` to it."""
         profile = stack.enter_context(kept_profile(self.settings.cache_dir))
         if profile is None:
-            stack.close()
-            return
+            return None
         home = Path(tempfile.mkdtemp(prefix=scratch_prefix("lo-home")))
         stack.callback(shutil.rmtree, home, True)
         # Dies with the build (`process`); coreutils' timeout is a second line, should the guard
@@ -204,11 +213,9 @@ class LibreOffice(Converter):
         try:
             proc = Process(cmd, environment(home, alone=True), pipes=python is not None)
         except OSError:
-            stack.close()
-            return
+            return None
         server = Server(proc, contextlib.ExitStack(), profile) if python is not None else None
-        with self._lock:
-            self._warm = _Warm(stack, profile, proc, server)
+        return _Warm(stack.pop_all(), profile, proc, server)
 
     def _take_warm(self) -> _Warm | None:
         with self._lock:
@@ -216,6 +223,8 @@ class LibreOffice(Converter):
         if starting is not None:
             starting.join()
         with self._lock:
+            if self._starting is starting:
+                self._starting = None
             warm, self._warm = self._warm, None
             return warm
 
@@ -253,7 +262,9 @@ class LibreOffice(Converter):
         if self._version is None:
             from packbuilder.tagged import CLEANED_MARK
 
-            self._version = f"{self._program_version()}|{PDF_FILTER}|{CLEANED_MARK}|{FINAL}"
+            self._version = (
+                f"{self._program_version()}|{PDF_FILTER}|{CLEANED_MARK}{REPAIRED}|{FINAL}"
+            )
         return self._version
 
     def _program_version(self) -> str:
@@ -539,21 +550,25 @@ class _Worker:
         """Convert `jobs` one at a time on the prestarted LibreOffice, through its helper; True if
         it hung. A document it did not convert is left without a PDF, for the restart (as a
         process that fails leaves it), and so is every one after a hang or a crash."""
+        hung = False
         try:
             server.wait_ready(max(START_TIMEOUT, self.lo.timeout), self.cancel)
-        except Dead as dead:
-            return dead.hung
-        for job in jobs:
-            if self.cancel.is_set():
-                return False
-            try:
+            for job in jobs:
+                if self.cancel.is_set():
+                    break
                 complaint = server.convert(job.staged, job.output, self.lo.timeout, self.cancel)
-            except Dead as dead:
-                job.output.unlink(missing_ok=True)  # perhaps half written
-                return dead.hung
-            if complaint is not None or not complete(job.output):
-                job.output.unlink(missing_ok=True)
-        return False
+                if complaint is not None or not complete(job.output):
+                    job.output.unlink(missing_ok=True)  # for the restart
+                    break
+        except Dead as dead:
+            hung = dead.hung
+        if self.cancel.is_set() or any(not j.output.exists() for j in jobs):
+            # stopped before anything else looks at its PDFs or its profile: a LibreOffice that
+            # hung could still write one late, and one that refused a document is not trusted
+            # with the rest of the batch
+            server.stop(grace=0)
+            _drop_incomplete(jobs)
+        return hung
 
     def _process(self, jobs: list[_Job], profile: Path) -> bool:
         """Run one LibreOffice on `jobs`; True if it was killed for making no progress."""

@@ -84,6 +84,7 @@ class Process:
             start_new_session=True,
         )
         self._guard = _start_guard(self.popen.pid)
+        self._stopped = False
 
     @property
     def pid(self) -> int:
@@ -102,7 +103,11 @@ class Process:
 
     def stop(self, grace: float = 0) -> None:
         """Wait up to `grace` seconds for it to exit, then kill its whole group (helpers it left
-        behind included) and dismiss the guard. Idempotent."""
+        behind included) and dismiss the guard. Idempotent: once stopped, its group id may be
+        another's."""
+        if self._stopped:
+            return
+        self._stopped = True
         if grace > 0:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 self.popen.wait(timeout=grace)

@@ -99,7 +99,8 @@ def _warm_up(desktop, export: object) -> None:  # type: ignore[no-untyped-def]
     and its PDF export on their first use, 0.2 s of the first conversion; done here, that time
     overlaps the caller's own work (a build prestarts LibreOffice while it checks its inputs).
     Whatever goes wrong here is left to the first real conversion."""
-    folder = tempfile.mkdtemp(prefix="packbuilder-warm-up-")
+    # in the scratch folder its supervisor gave it as HOME, which goes with it (killed too)
+    folder = tempfile.mkdtemp(prefix="warm-up-", dir=os.environ.get("HOME") or None)
     try:
         source = os.path.join(folder, "w.docx")
         with zipfile.ZipFile(source, "w") as docx:
