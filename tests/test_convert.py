@@ -426,41 +426,16 @@ def _soffice_running(profile_hint: str) -> list[str]:
     return [line for line in out.splitlines() if profile_hint in line]
 
 
-def _started(lo: LibreOffice):  # type: ignore[no-untyped-def]
-    """The LibreOffice `prestart` started (in a thread of its own), once it is started."""
-    if lo._starting is not None:
-        lo._starting.join()
-    return lo._warm
-
-
-def _needs_bridge() -> None:
-    from packbuilder.convert import find_soffice
-    from packbuilder.convert.bridge import bridge_python
-
-    soffice = find_soffice()
-    if soffice is None or bridge_python(soffice) is None:
-        pytest.skip("LibreOffice's Python bridge (python3-uno) is not installed")
-
-
 @pytest.mark.libreoffice
-@pytest.mark.parametrize("bridge", [True, False], ids=["through-the-bridge", "handed-over"])
-def test_prestarted_libreoffice_takes_the_first_conversion_and_is_gone_after(
-    tmp_path: Path, monkeypatch, bridge: bool
-) -> None:
-    if bridge:
-        _needs_bridge()
-    else:  # no python3-uno: a second soffice hands the documents over
-        monkeypatch.setattr(libreoffice_module, "bridge_python", lambda soffice: None)
+def test_prestarted_libreoffice_takes_the_first_conversion_and_is_gone_after(tmp_path: Path,
+                                                                              monkeypatch) -> None:
     lo = LibreOffice(settings=Settings(cache_dir=tmp_path / "cache"))
     lo.prestart()
-    warm = _started(lo)
+    warm = lo._warm
     assert warm is not None and warm.proc.poll() is None, "prestart started no LibreOffice"
-    assert (warm.server is not None) == bridge
     sources = docs(tmp_path / "in", "first", "second")
     pdfs = lo.convert(sources, tmp_path / "out")
     assert lo._warm is None, "the conversion did not take the started LibreOffice"
-    if bridge:
-        assert warm.server.conversions == 2, "the documents went elsewhere"
     lo.close()
     for text, pdf in zip(("first", "second"), pdfs, strict=True):
         assert text in PdfReader(pdf).pages[0].extract_text()
@@ -469,59 +444,11 @@ def test_prestarted_libreoffice_takes_the_first_conversion_and_is_gone_after(
 
 
 @pytest.mark.libreoffice
-@pytest.mark.parametrize("how", ["killed", "refuses", "hangs"])
-def test_a_prestarted_libreoffice_that_fails_leaves_its_documents_to_a_fresh_one(
-    tmp_path: Path, monkeypatch, how: str
-) -> None:
-    """Killed before the conversion, refusing one document or hanging on it: what it did not
-    convert is converted by a fresh LibreOffice, as when a process of the cold path fails; and
-    it is stopped before that (a LibreOffice that hung could write a PDF late, into the batch
-    the fresh one is converting, and one that refused is not trusted with its profile)."""
-    from packbuilder.convert import bridge
-
-    _needs_bridge()
-    lo = LibreOffice(settings=Settings(cache_dir=tmp_path / "cache"))
-    lo.prestart()
-    warm = _started(lo)
-    assert warm is not None and warm.server is not None
-    if how == "killed":
-        warm.server.wait_ready(60)
-        os.killpg(warm.proc.pid, signal.SIGKILL)
-    else:
-        real = bridge.Server.convert
-
-        def fail_the_second(self, staged, output, seconds, cancel=None):  # type: ignore[no-untyped-def]
-            if staged.name.startswith("d0001"):
-                if how == "hangs":
-                    raise bridge.Dead(hung=True)
-                return "refused"
-            return real(self, staged, output, seconds, cancel)
-
-        monkeypatch.setattr(bridge.Server, "convert", fail_the_second)
-    alive_when_wiped: list[bool] = []  # its profile is wiped once the batch is known to fail
-    wipe = shutil.rmtree
-
-    def wiping(path, *args, **kwargs):  # type: ignore[no-untyped-def]
-        if Path(path) == warm.profile:
-            alive_when_wiped.append(warm.proc.poll() is None)
-        return wipe(path, *args, **kwargs)
-
-    monkeypatch.setattr(shutil, "rmtree", wiping)
-    sources = docs(tmp_path / "in", "first", "second", "third")
-    pdfs = lo.convert(sources, tmp_path / "out")
-    lo.close()
-    assert alive_when_wiped == [False]
-    for text, pdf in zip(("first", "second", "third"), pdfs, strict=True):
-        assert text in PdfReader(pdf).pages[0].extract_text()
-    assert _soffice_running(str(tmp_path / "cache")) == []
-
-
-@pytest.mark.libreoffice
 def test_prestarted_libreoffice_is_stopped_when_no_conversion_comes(tmp_path: Path,
                                                                     monkeypatch) -> None:
     lo = LibreOffice(settings=Settings(cache_dir=tmp_path / "cache"))
     lo.prestart()
-    warm = _started(lo)
+    warm = lo._warm
     assert warm is not None and warm.proc.poll() is None
     lo.close()
     assert warm.proc.poll() is not None
@@ -534,7 +461,7 @@ def test_prestarted_libreoffice_does_not_outlive_its_limit(tmp_path: Path, monke
     monkeypatch.setattr(libreoffice_module, "WARM_LIMIT", 3)
     lo = LibreOffice(settings=Settings(cache_dir=tmp_path / "cache"))
     lo.prestart()
-    warm = _started(lo)
+    warm = lo._warm
     assert warm is not None
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline and _soffice_running(str(tmp_path / "cache")):

@@ -1,6 +1,9 @@
 """LibreOffice driven through its UNO bridge by a small helper (`uno_worker`), one document per
-request: the warm converter's LibreOffice (`warm`), kept between builds, and a build's prestarted
-one (`libreoffice`), started while the build checks its inputs.
+request: the warm converter's LibreOffice (`warm`), kept between builds.
+
+A build's prestarted LibreOffice (`libreoffice`) is not driven this way: measured on the
+benchmark's 34 Word papers, LibreOffice converting them through the bridge held 100 MB more and
+took 30% longer than the same LibreOffice given them by ``soffice --convert-to``.
 
 The helper is run by a Python that has LibreOffice's bridge (Debian's ``python3-uno``), in the
 network sandbox, as the leader of a process group its LibreOffice belongs to (`process`): killing
@@ -51,22 +54,6 @@ def uno_python(soffice: str) -> str | None:
         except (OSError, subprocess.SubprocessError):
             ok = False
         if ok:
-            return python
-    return None
-
-
-@functools.cache
-def bridge_python(soffice: str) -> str | None:
-    """The Python that has LibreOffice's bridge, where the bridge is installed beside `soffice`
-    (``pyuno.so`` in its program folder): LibreOffice's own Python, else the system's. Unlike
-    `uno_python` it starts no process, for a build's prestart, where a fifth of a second counts:
-    a wrong guess costs only the head start (the helper ends and the conversion starts a
-    LibreOffice of its own)."""
-    program = Path(os.path.realpath(soffice)).parent
-    if not any((program / name).exists() for name in ("pyuno.so", "libpyuno.so")):
-        return None
-    for python in (str(program / "python"), "/usr/bin/python3", shutil.which("python3")):
-        if python and os.access(python, os.X_OK):
             return python
     return None
 

@@ -22,7 +22,6 @@ import contextlib
 import errno
 import hashlib
 import json
-import logging
 import os
 import shutil
 import subprocess
@@ -33,13 +32,6 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from packbuilder.convert.bridge import (
-    START_TIMEOUT,
-    Dead,
-    Server,
-    bridge_python,
-    helper_command,
-)
 from packbuilder.convert.final import MARK as FINAL
 from packbuilder.convert.final import show_final
 from packbuilder.convert.process import OPTIONS, Process, environment, find_soffice
@@ -80,7 +72,6 @@ WARM_LIMIT = 900  # seconds a prestarted LibreOffice may live, its handed-over c
 MIN_FREE_BYTES = 64 * 1024 * 1024
 _DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
 _POLL = 0.05
-log = logging.getLogger("packbuilder")
 
 
 def free_bytes(folder: Path) -> int:
@@ -152,7 +143,6 @@ class LibreOffice(Converter):
         self._lock = threading.Lock()
         self._converted = 0
         self._finishing: list[threading.Thread] = []  # (`_finish_later`)
-        self._starting: threading.Thread | None = None  # (`prestart`)
 
     def share_machine(self, busy: bool) -> None:
         self._busy = busy
@@ -165,66 +155,40 @@ class LibreOffice(Converter):
 
     def prestart(self) -> None:
         """Start LibreOffice now, on a kept profile, so that its start (about 0.7 s) overlaps the
-        build's own work; the next conversion runs on it, and it exits after that conversion.
+        build's own work; the next conversion runs on that profile and hands its documents to it.
 
-        Started in a thread, which returns at once. Where LibreOffice's Python bridge is
-        installed (``python3-uno``), it is driven through the bridge's helper (`bridge`), which
-        also makes LibreOffice load its Word import and PDF export meanwhile (a fifth of a second
-        of the first conversion) and holds 100 MB less than a second ``soffice`` would. Else
         LibreOffice passes a second ``soffice --convert-to`` on the same profile to the instance
-        already running there, which exits when done. A no-op where no kept profile is free;
-        `close` stops it if no conversion came.
+        already running there and that instance exits when done, so nothing is left running. A no-op
+        where no kept profile is free; `close` stops it if no conversion came.
         """
-        with self._lock:
-            if self._warm is not None or self._starting is not None:
-                return
-            self._starting = threading.Thread(target=self._prestart_quietly, daemon=True)
-            self._starting.start()
-
-    def _prestart_quietly(self) -> None:
-        try:
-            self._prestart()
-        except Exception:  # noqa: BLE001 - only a head start: the conversion starts its own
-            log.debug("LibreOffice was not started ahead", exc_info=True)
-
-    def _prestart(self) -> None:
-        with contextlib.ExitStack() as stack:  # closed (the profile let go) on any failure
-            warm = self._started(stack)
-        if warm is not None:
-            with self._lock:
-                self._warm = warm
-
-    def _started(self, stack: contextlib.ExitStack) -> _Warm | None:
-        """LibreOffice started on a kept profile; what it holds goes from `stack` to it."""
+        if self._warm is not None:
+            return
+        stack = contextlib.ExitStack()
         profile = stack.enter_context(kept_profile(self.settings.cache_dir))
         if profile is None:
-            return None
+            stack.close()
+            return
         home = Path(tempfile.mkdtemp(prefix=scratch_prefix("lo-home")))
         stack.callback(shutil.rmtree, home, True)
         # Dies with the build (`process`); coreutils' timeout is a second line, should the guard
         # itself be killed: it kills the whole group after WARM_LIMIT seconds.
         limit = (shutil.which("timeout"), "-s", "KILL", str(WARM_LIMIT))
-        python = bridge_python(self.soffice)
-        if python is not None:
-            program = helper_command(python, self.soffice, profile, PDF_OPTIONS)
-        else:
-            program = [self.soffice, f"-env:UserInstallation={profile.as_uri()}", *OPTIONS]
-        cmd = [*command_prefix(self.settings), *(limit if limit[0] else ()), *program]
+        cmd = [
+            *command_prefix(self.settings),
+            *(limit if limit[0] else ()),
+            self.soffice,
+            f"-env:UserInstallation={profile.as_uri()}",
+            *OPTIONS,
+        ]
         try:
-            proc = Process(cmd, environment(home, alone=True), pipes=python is not None)
+            proc = Process(cmd, environment(home, alone=True))
         except OSError:
-            return None
-        server = Server(proc, contextlib.ExitStack(), profile) if python is not None else None
-        return _Warm(stack.pop_all(), profile, proc, server)
+            stack.close()
+            return
+        self._warm = _Warm(stack, profile, proc)
 
     def _take_warm(self) -> _Warm | None:
         with self._lock:
-            starting = self._starting
-        if starting is not None:
-            starting.join()
-        with self._lock:
-            if self._starting is starting:
-                self._starting = None
             warm, self._warm = self._warm, None
             return warm
 
@@ -422,19 +386,15 @@ def _settings() -> Settings:
 
 @dataclass
 class _Warm:
-    """A LibreOffice started ahead of its first conversion, and the kept profile it holds; with
-    `server`, driven through the bridge's helper."""
+    """A LibreOffice started ahead of its first conversion, and the kept profile it holds."""
 
     stack: contextlib.ExitStack
     profile: Path
     proc: Process
-    server: Server | None = None
 
     def finish(self, grace: float = 1.0) -> None:
         """Wait `grace` seconds for it to exit (it does by itself after the conversion handed to
-        it, or once the helper's input closes), then stop it; then let its profile go."""
-        if self.server is not None:
-            self.server.stop(grace)
+        it), then stop it; then let its profile go."""
         self.proc.stop(grace)
         self.stack.close()
 
@@ -494,31 +454,26 @@ class _Worker:
             self.cancel.set()
 
     @contextlib.contextmanager
-    def _profile(self) -> Iterator[tuple[Path | None, Server | None]]:
-        """A profile to run LibreOffice on, or the prestarted LibreOffice's helper."""
+    def _profile(self) -> Iterator[Path | None]:
         warm = self.lo._take_warm()
         if warm is None:
             self.lo._wait_for_exits()  # a LibreOffice of its own is about to start
             with kept_profile(self.lo.settings.cache_dir) as profile:
-                yield profile, None
+                yield profile
             return
         try:
-            yield warm.profile, warm.server
+            yield warm.profile
         finally:
             self.lo._finish_later(warm)
 
     def run(self) -> None:
-        with self._profile() as (profile, server):
-            if server is not None:
-                hung = self._through(server, self.jobs)
-            else:
-                hung = self._process(self.jobs, profile or self.work / f"profile-{self.name}-1")
+        with self._profile() as profile:
+            hung = self._process(self.jobs, profile or self.work / f"profile-{self.name}-1")
             pending = [j for j in self.jobs if not j.output.exists()]
             if pending and profile and not self.cancel.is_set():
                 shutil.rmtree(profile, ignore_errors=True)  # it may be what went wrong
         if self.cancel.is_set() or not pending:
             return
-        self.lo._wait_for_exits()  # the prestarted one, if it failed
         # the restart gets a profile of its own, fresh
         hung = self._process(pending, self.work / f"profile-{self.name}-2")
         if self.cancel.is_set():
@@ -545,30 +500,6 @@ class _Worker:
             "save it again and rebuild",
             job.source,
         )
-
-    def _through(self, server: Server, jobs: list[_Job]) -> bool:
-        """Convert `jobs` one at a time on the prestarted LibreOffice, through its helper; True if
-        it hung. A document it did not convert is left without a PDF, for the restart (as a
-        process that fails leaves it), and so is every one after a hang or a crash."""
-        hung = False
-        try:
-            server.wait_ready(max(START_TIMEOUT, self.lo.timeout), self.cancel)
-            for job in jobs:
-                if self.cancel.is_set():
-                    break
-                complaint = server.convert(job.staged, job.output, self.lo.timeout, self.cancel)
-                if complaint is not None or not complete(job.output):
-                    job.output.unlink(missing_ok=True)  # for the restart
-                    break
-        except Dead as dead:
-            hung = dead.hung
-        if self.cancel.is_set() or any(not j.output.exists() for j in jobs):
-            # stopped before anything else looks at its PDFs or its profile: a LibreOffice that
-            # hung could still write one late, and one that refused a document is not trusted
-            # with the rest of the batch
-            server.stop(grace=0)
-            _drop_incomplete(jobs)
-        return hung
 
     def _process(self, jobs: list[_Job], profile: Path) -> bool:
         """Run one LibreOffice on `jobs`; True if it was killed for making no progress."""

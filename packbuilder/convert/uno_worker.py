@@ -97,8 +97,9 @@ def _convert(desktop, source: str, target: str, export: object) -> None:  # type
 def _warm_up(desktop, export: object) -> None:  # type: ignore[no-untyped-def]
     """Convert a one-line Word document before saying ready. LibreOffice loads its Word import
     and its PDF export on their first use, 0.2 s of the first conversion; done here, that time
-    overlaps the caller's own work (a build prestarts LibreOffice while it checks its inputs).
-    Whatever goes wrong here is left to the first real conversion."""
+    overlaps the caller's own work (the warm converter starts LibreOffice ahead of its first
+    conversion, and again after each restart). Whatever goes wrong here is left to the first
+    real conversion."""
     # in the scratch folder its supervisor gave it as HOME, which goes with it (killed too)
     folder = tempfile.mkdtemp(prefix="warm-up-", dir=os.environ.get("HOME") or None)
     try:
