@@ -95,8 +95,13 @@ def papers(tmp_path: Path) -> list[Path]:
 def test_the_warm_converter_gives_the_cold_paths_pages_and_text(
     warm: WarmLibreOffice, libreoffice: LibreOffice, papers: list[Path], tmp_path: Path
 ) -> None:
+    import tempfile
+
+    left = set(Path(tempfile.gettempdir()).glob("*warm-up-*"))
     cold = libreoffice.convert(papers, tmp_path / "cold")
     hot = warm.convert(papers, tmp_path / "warm")
+    # the helper's warm-up document is made in the scratch folder it is given, not in /tmp
+    assert set(Path(tempfile.gettempdir()).glob("*warm-up-*")) == left
     assert [p.parent for p in hot] == [tmp_path / "warm"] * 3
     for c, h in zip(cold, hot, strict=True):
         assert _pages(h) == _pages(c)

@@ -157,8 +157,10 @@ class Server:
         self.stack.close()
 
 
-def helper_command(python: str, soffice: str, profile: Path, options: dict[str, bool]) -> list[str]:
+def helper_command(
+    python: str, soffice: str, profile: Path, options: dict[str, bool], scratch: Path
+) -> list[str]:
     """The command that runs the helper on `profile`, exporting with `options` (the PDF filter's
-    FilterData), on a pipe of its own."""
+    FilterData), on a pipe of its own, with `scratch` for its own files (its warm-up)."""
     pipe = f"packbuilder-{os.getpid()}-{uuid.uuid4().hex[:12]}"
-    return [python, str(WORKER), soffice, profile.as_uri(), pipe, json.dumps(options)]
+    return [python, str(WORKER), soffice, profile.as_uri(), pipe, json.dumps(options), str(scratch)]

@@ -6,7 +6,7 @@ ship ``program/python``. It is not imported by packbuilder (whose virtualenv has
 imports nothing of packbuilder's: the supervisor (`warm`) runs it in the network sandbox, as the
 leader of a process group that its LibreOffice belongs to, so killing the group stops both.
 
-    python3 uno_worker.py SOFFICE PROFILE_URL PIPE_NAME PDF_OPTIONS_JSON
+    python3 uno_worker.py SOFFICE PROFILE_URL PIPE_NAME PDF_OPTIONS_JSON [SCRATCH_FOLDER]
 
 It starts ``soffice`` listening on a private UNO pipe, connects, converts a one-line document of
 its own (`_warm_up`), prints one JSON line ``{"ready": true}``, then reads requests, one JSON line
@@ -94,14 +94,14 @@ def _convert(desktop, source: str, target: str, export: object) -> None:  # type
         doc.close(True)
 
 
-def _warm_up(desktop, export: object) -> None:  # type: ignore[no-untyped-def]
+def _warm_up(desktop, export: object, scratch: str | None) -> None:  # type: ignore[no-untyped-def]
     """Convert a one-line Word document before saying ready. LibreOffice loads its Word import
     and its PDF export on their first use, 0.2 s of the first conversion; done here, that time
     overlaps the caller's own work (the warm converter starts LibreOffice ahead of its first
     conversion, and again after each restart). Whatever goes wrong here is left to the first
     real conversion."""
-    # in the scratch folder its supervisor gave it as HOME, which goes with it (killed too)
-    folder = tempfile.mkdtemp(prefix="warm-up-", dir=os.environ.get("HOME") or None)
+    # in the scratch folder its supervisor gave it, which goes with it (killed too)
+    folder = tempfile.mkdtemp(prefix="warm-up-", dir=scratch)
     try:
         source = os.path.join(folder, "w.docx")
         with zipfile.ZipFile(source, "w") as docx:
@@ -137,7 +137,8 @@ WARM_UP_DOCX = {
 
 
 def main(argv: list[str]) -> int:
-    soffice_path, profile, pipe, options = argv
+    soffice_path, profile, pipe, options, *rest = argv
+    scratch = rest[0] if rest else None
     export = _export(json.loads(options))
     soffice = subprocess.Popen(
         [
@@ -152,7 +153,7 @@ def main(argv: list[str]) -> int:
     )
     try:
         desktop = _connect(soffice, pipe)
-        _warm_up(desktop, export)
+        _warm_up(desktop, export, scratch)
         _reply(ready=True, pid=os.getpid())
         for line in sys.stdin:
             request = json.loads(line)

@@ -242,7 +242,7 @@ class WarmLibreOffice(Converter):
         # the cold path's export, so that they share the cache
         cmd = [
             *command_prefix(self.settings),
-            *helper_command(self.python, self.soffice, profile, PDF_OPTIONS),
+            *helper_command(self.python, self.soffice, profile, PDF_OPTIONS, scratch),
         ]
         try:
             proc = Process(cmd, environment(scratch, alone=True), pipes=True)
