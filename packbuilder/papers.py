@@ -17,8 +17,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from packbuilder.convert import Converter, abort_conversions, share_machine
-from packbuilder.convert.protocol import converted_before
+from packbuilder.convert import (
+    Converter,
+    abort_conversions,
+    converted_before,
+    share_machine,
+)
 from packbuilder.errors import (
     Collector,
     ConversionError,
@@ -133,12 +137,11 @@ class Prefetch:
         assert self._folder is not None
         try:
             copies = self._copies(documents)
-            # whether the build is busy checking hashes every PDF paper: not worth it for a
-            # conversion the cache holds already (a rebuild's)
-            if not converted_before(
-                self.converter, [copy for _, copy in copies]
-            ) and self._share_while_checking(pdfs):  # the checks below, ahead, on the other core
-                check_elsewhere([copy for _, copy in copies])
+            made = [copy for _, copy in copies]
+            # working out whether the build is busy checking hashes every PDF paper: not worth
+            # it for a batch the cache holds already (a rebuild's), which converts nothing
+            if not converted_before(self.converter, made) and self._share_while_checking(pdfs):
+                check_elsewhere(made)  # the checks below, ahead, on the other core
             passed = self._checked(copies)
             if passed and not self._closed.is_set():
                 made = self.converter.convert([c for _, c, _ in passed], self._folder / "out")

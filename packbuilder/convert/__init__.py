@@ -35,6 +35,7 @@ from packbuilder.convert.protocol import (
     ConversionStats,
     Converter,
     abort_conversions,
+    converted_before,
     share_machine,
 )
 from packbuilder.convert.sandbox import no_network_prefix
@@ -56,6 +57,7 @@ __all__ = [
     "kept_profile",
     "WarmLibreOffice",
     "abort_conversions",
+    "converted_before",
     "no_network_prefix",
     "open_converter",
     "share_machine",

@@ -19,14 +19,13 @@ import json
 import os
 import select
 import shutil
-import subprocess
 import threading
 import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from packbuilder.convert.process import Process
+from packbuilder.convert.process import Process, succeeds
 
 WORKER = Path(__file__).with_name("uno_worker.py")
 START_TIMEOUT = 120.0  # seconds LibreOffice may take to start and accept the helper
@@ -39,21 +38,7 @@ def uno_python(soffice: str) -> str | None:
     program = Path(os.path.realpath(soffice)).parent
     candidates = [str(program / "python"), "/usr/bin/python3", shutil.which("python3")]
     for python in dict.fromkeys(c for c in candidates if c):
-        if not os.access(python, os.X_OK):
-            continue
-        try:
-            ok = (
-                subprocess.run(
-                    [python, "-c", "import uno"],
-                    stdin=subprocess.DEVNULL,
-                    capture_output=True,
-                    timeout=30,
-                ).returncode
-                == 0
-            )
-        except (OSError, subprocess.SubprocessError):
-            ok = False
-        if ok:
+        if os.access(python, os.X_OK) and succeeds([python, "-c", "import uno"], timeout=30):
             return python
     return None
 

@@ -54,6 +54,20 @@ def find_soffice() -> str | None:
     return None
 
 
+def succeeds(cmd: list[str], timeout: float) -> bool:
+    """Whether `cmd` runs and exits 0 within `timeout` seconds (a probe of what this machine
+    allows or has installed)."""
+    try:
+        return (
+            subprocess.run(
+                cmd, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout
+            ).returncode
+            == 0
+        )
+    except (OSError, subprocess.SubprocessError):
+        return False
+
+
 def environment(home: Path, alone: bool) -> dict[str, str]:
     """LibreOffice's environment: ours, with a HOME of its own, no display, and the malloc tuning
     when it is the only process of its batch."""

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import functools
 import shutil
-import subprocess
 
+from packbuilder.convert.process import succeeds
 from packbuilder.settings import Settings
 
 
@@ -29,18 +29,6 @@ def no_network_prefix() -> tuple[str, ...]:
     if not unshare:
         return ()
     for flags in (("-n",), ("-r", "-n")):
-        try:
-            ok = (
-                subprocess.run(
-                    [unshare, *flags, "true"],
-                    stdin=subprocess.DEVNULL,
-                    capture_output=True,
-                    timeout=10,
-                ).returncode
-                == 0
-            )
-        except (OSError, subprocess.SubprocessError):
-            ok = False
-        if ok:
+        if succeeds([unshare, *flags, "true"], timeout=10):
             return (unshare, *flags)
     return ()
