@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -33,3 +34,18 @@ def _isolated_cache(tmp_path_factory, monkeypatch):  # type: ignore[no-untyped-d
     settings.cache_clear()  # read again, with this test's environment
     yield
     settings.cache_clear()
+
+
+@pytest.fixture
+def path_spies(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Stand-ins for the programs LibreOffice's signature support looks for on PATH (gpgconf,
+    gpg, gpgsm), first on PATH: each records its name in the returned file if it is ever run."""
+    spies = tmp_path / "path-spies"
+    spies.mkdir()
+    ran = tmp_path / "path-spies-ran"
+    for name in ("gpgconf", "gpg", "gpgsm", "gpg2"):
+        spy = spies / name
+        spy.write_text(f'#!/bin/sh\necho "{name} $*" >> "{ran}"\nexit 1\n')
+        spy.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{spies}{os.pathsep}{os.environ.get('PATH', '')}")
+    return ran

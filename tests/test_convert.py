@@ -36,6 +36,7 @@ from packbuilder.convert import (
 )
 from packbuilder.convert import libreoffice as libreoffice_module
 from packbuilder.convert.cache import aside as cache_aside
+from packbuilder.convert.process import launcher
 from packbuilder.errors import ConversionError, Source
 from packbuilder.settings import Settings, settings
 from tests.factory import write_docx
@@ -322,6 +323,42 @@ def test_real_libreoffice_converts_a_non_ascii_name_alone(
     assert PdfReader(pdf).pages[0].extract_text().startswith("Été report")
 
 
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("prestarted", [False, True])
+def test_libreoffice_runs_no_program_from_the_callers_path(
+    path_spies: Path, tmp_path: Path, prestarted: bool
+) -> None:
+    """LibreOffice's signature support runs gpgconf, gpg and gpgsm from PATH as the first document
+    opens (a Word package: it looks for signatures in it): four forks of the whole office in every
+    conversion, which needs none of them."""
+    lo = LibreOffice(settings=Settings(cache_dir=tmp_path / "cache"), processes=1)
+    if prestarted:
+        lo.prestart()
+    try:
+        paper = write_docx(tmp_path / "Signed by nobody.docx", 1, label="Signed by nobody")
+        (pdf,) = lo.convert([paper], tmp_path / "out")
+    finally:
+        lo.close()
+    assert "Signed by nobody" in first_text(pdf)
+    assert not path_spies.exists(), f"LibreOffice ran: {path_spies.read_text()}"
+
+
+def test_a_stand_in_soffice_is_started_as_given_with_the_callers_path(
+    fake_soffice: Path,
+) -> None:
+    """Only LibreOffice's own launcher is bypassed for oosplash with a PATH of its program folder;
+    anything else (another launcher, a test's stand-in) keeps our PATH and is started as given."""
+    assert launcher(str(fake_soffice)) == (str(fake_soffice), ())
+    real = shutil.which("soffice")
+    assert real is not None
+    program = Path(os.path.realpath(real)).parent
+    assert launcher(real) == (
+        str(program / "oosplash"),
+        (("SAL_ENABLE_FILE_LOCKING", "1"), ("PATH", str(program))),
+    )
+
+
 # --- the cache ----------------------------------------------------------------------------------
 
 
@@ -422,7 +459,9 @@ def test_version_follows_versionrc_without_starting_libreoffice(fake_soffice: Pa
 # --- a LibreOffice started ahead of the build -----------------------------------------------------
 
 def _soffice_running(profile_hint: str) -> list[str]:
-    out = subprocess.run(["pgrep", "-af", "soffice"], capture_output=True, text=True).stdout
+    """LibreOffice's processes on a profile: its launcher (oosplash, or the soffice script) and
+    soffice.bin."""
+    out = subprocess.run(["pgrep", "-af", "soffice|oosplash"], capture_output=True, text=True).stdout
     return [line for line in out.splitlines() if profile_hint in line]
 
 
@@ -463,6 +502,7 @@ def test_prestarted_libreoffice_does_not_outlive_its_limit(tmp_path: Path, monke
     lo.prestart()
     warm = lo._warm
     assert warm is not None
+    assert _soffice_running(str(tmp_path / "cache")), "prestart started no LibreOffice"
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline and _soffice_running(str(tmp_path / "cache")):
         time.sleep(0.5)

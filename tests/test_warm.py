@@ -242,6 +242,20 @@ def test_it_stays_running_between_conversions(
     assert warm.stats().converted == 2
 
 
+
+def test_its_libreoffice_runs_no_program_from_the_callers_path(
+    path_spies: Path, papers: list[Path], tmp_path: Path
+) -> None:
+    """As the cold path's (test_convert): no gpgconf, gpg or gpgsm forked from the office."""
+    w = WarmLibreOffice(settings=Settings(cache_dir=tmp_path / "cache"), timeout=20)
+    try:
+        (pdf,) = w.convert(papers[2:], tmp_path / "out")
+    finally:
+        w.close()
+    assert _pages(pdf)[0].startswith("Minutes of the board")
+    assert not path_spies.exists(), f"LibreOffice ran: {path_spies.read_text()}"
+
+
 def test_it_restarts_after_n_conversions(papers: list[Path], tmp_path: Path) -> None:
     with WarmLibreOffice(settings=Settings(cache_dir=tmp_path / "cache"), max_conversions=2) as w:
         pdfs = w.convert([papers[0], papers[2], papers[0]], tmp_path / "out")

@@ -34,7 +34,7 @@ from pathlib import Path
 
 from packbuilder.convert.final import MARK as FINAL
 from packbuilder.convert.final import show_final
-from packbuilder.convert.process import OPTIONS, Process, environment, find_soffice
+from packbuilder.convert.process import OPTIONS, Process, environment, find_soffice, launcher
 from packbuilder.convert.profiles import kept_profile
 from packbuilder.convert.protocol import (
     ConversionStats,
@@ -176,12 +176,12 @@ class LibreOffice(Converter):
         cmd = [
             *command_prefix(self.settings),
             *(limit if limit[0] else ()),
-            self.soffice,
+            launcher(self.soffice).program,
             f"-env:UserInstallation={profile.as_uri()}",
             *OPTIONS,
         ]
         try:
-            proc = Process(cmd, environment(home, alone=True))
+            proc = Process(cmd, environment(home, alone=True, soffice=self.soffice))
         except OSError:
             stack.close()
             return
@@ -505,7 +505,7 @@ class _Worker:
         """Run one LibreOffice on `jobs`; True if it was killed for making no progress."""
         cmd = [
             *command_prefix(self.lo.settings),
-            self.lo.soffice,
+            launcher(self.lo.soffice).program,
             f"-env:UserInstallation={profile.as_uri()}",
             *OPTIONS,
             "--convert-to",
@@ -514,7 +514,7 @@ class _Worker:
             str(self.work / "out"),
             *(str(j.staged) for j in jobs),
         ]
-        env = environment(self.work, alone=self.alone)
+        env = environment(self.work, alone=self.alone, soffice=self.lo.soffice)
         if not os.access(self.lo.soffice, os.X_OK):  # the namespace wrapper would hide the OSError
             raise ConversionError(
                 f"cannot start LibreOffice {self.lo.soffice} (not found or not "

@@ -17,11 +17,13 @@ service manager sends to our own group, so it outlives us by the moment it needs
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import shutil
 import signal
 import subprocess
 from pathlib import Path
+from typing import NamedTuple
 
 # LibreOffice maps, touches and unmaps a large block over and over while starting: ~300,000 page
 # faults, half a second of system time. Keeping such blocks in the heap makes a start ~0.4 s faster
@@ -68,10 +70,42 @@ def succeeds(cmd: list[str], timeout: float) -> bool:
         return False
 
 
-def environment(home: Path, alone: bool) -> dict[str, str]:
-    """LibreOffice's environment: ours, with a HOME of its own, no display, and the malloc tuning
-    when it is the only process of its batch."""
+class Launcher(NamedTuple):
+    program: str  # what to start
+    environment: tuple[tuple[str, str], ...]  # what it needs set
+
+
+@functools.cache
+def launcher(soffice: str) -> Launcher:
+    """The program to start for LibreOffice's `soffice`, and what it sets in the environment.
+
+    Where `soffice` is LibreOffice's launcher script with the program folder beside it (as the
+    Linux packages install it), that folder's ``oosplash`` is started directly, with what the
+    script sets for it (``SAL_ENABLE_FILE_LOCKING``) and a PATH of that folder alone, so that
+    LibreOffice runs no program of the user's PATH. Its signature support otherwise runs
+    ``gpgconf`` (twice), ``gpg`` and ``gpgsm`` as the first document opens: four forks of a
+    250 MB process in the middle of every conversion (0.09 s, and the copies count in the
+    process tree's memory while they last). A conversion needs none of them. Anything else (another
+    launcher, a test's stand-in) is started as given, with our PATH.
+    """
+    program = Path(os.path.realpath(soffice)).parent
+    splash = program / "oosplash"
+    if (
+        os.path.basename(os.path.realpath(soffice)) == "soffice"
+        and os.access(splash, os.X_OK)
+        and (program / "soffice.bin").is_file()
+    ):
+        return Launcher(str(splash), (("SAL_ENABLE_FILE_LOCKING", "1"), ("PATH", str(program))))
+    return Launcher(soffice, ())
+
+
+def environment(home: Path, alone: bool, soffice: str | None = None) -> dict[str, str]:
+    """LibreOffice's environment: ours, with a HOME of its own, no display, what its `launcher`
+    sets when `soffice` is given, and the malloc tuning when it is the only process of its
+    batch."""
     env = dict(os.environ, HOME=str(home), SAL_USE_VCLPLUGIN="svp")
+    if soffice is not None:
+        env.update(launcher(soffice).environment)
     if alone:
         tunables = [env.get("GLIBC_TUNABLES"), GLIBC_TUNABLES]
         env["GLIBC_TUNABLES"] = ":".join(t for t in tunables if t)

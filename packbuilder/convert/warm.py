@@ -52,7 +52,7 @@ from packbuilder.convert.libreoffice import (
     free_bytes,
     repair,
 )
-from packbuilder.convert.process import Process, environment
+from packbuilder.convert.process import Process, environment, launcher
 from packbuilder.convert.profiles import kept_profile
 from packbuilder.convert.protocol import ConversionStats, Converter, check_sources, source_of
 from packbuilder.convert.sandbox import command_prefix
@@ -242,10 +242,12 @@ class WarmLibreOffice(Converter):
         # the cold path's export, so that they share the cache
         cmd = [
             *command_prefix(self.settings),
-            *helper_command(self.python, self.soffice, profile, PDF_OPTIONS, scratch),
+            *helper_command(
+                self.python, launcher(self.soffice).program, profile, PDF_OPTIONS, scratch
+            ),
         ]
         try:
-            proc = Process(cmd, environment(scratch, alone=True), pipes=True)
+            proc = Process(cmd, environment(scratch, alone=True, soffice=self.soffice), pipes=True)
         except OSError as exc:
             stack.close()
             raise ConversionError(
