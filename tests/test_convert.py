@@ -461,7 +461,8 @@ def test_version_follows_versionrc_without_starting_libreoffice(fake_soffice: Pa
 def _soffice_running(profile_hint: str) -> list[str]:
     """LibreOffice's processes on a profile: its launcher (oosplash, or the soffice script) and
     soffice.bin."""
-    out = subprocess.run(["pgrep", "-af", "soffice|oosplash"], capture_output=True, text=True).stdout
+    pgrep = ["pgrep", "-af", "soffice|oosplash"]
+    out = subprocess.run(pgrep, capture_output=True, text=True).stdout
     return [line for line in out.splitlines() if profile_hint in line]
 
 
