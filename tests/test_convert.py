@@ -40,6 +40,7 @@ from packbuilder.convert.process import launcher
 from packbuilder.errors import ConversionError, Source
 from packbuilder.settings import Settings, settings
 from tests.factory import write_docx
+from tests.procs import describe, gone, group_alive, members, soffice_bins
 
 FAKE = r"""#!{python}
 import json, os, subprocess, sys, time
@@ -672,31 +673,38 @@ def test_a_killed_build_leaves_no_prestarted_libreoffice_behind(tmp_path: Path) 
     sandbox under timeout): all of it dies within seconds of the build's SIGKILL."""
     cache = tmp_path / "cache"
     code = (
-        "import time\nfrom pathlib import Path\nfrom packbuilder.convert import LibreOffice\n"
+        "import sys, time\nfrom pathlib import Path\nfrom packbuilder.convert import LibreOffice\n"
         "from packbuilder.settings import Settings\n"
-        f"LibreOffice(settings=Settings(cache_dir=Path({str(cache)!r}))).prestart()\n"
+        f"lo = LibreOffice(settings=Settings(cache_dir=Path({str(cache)!r})))\n"
+        "lo.prestart()\n"
+        "print(lo._warm.proc.pid if lo._warm else 'none', flush=True)\n"
         "time.sleep(120)\n"
     )
-    build = subprocess.Popen([sys.executable, "-c", code])
+    build = subprocess.Popen(
+        [sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     try:
+        assert build.stdout is not None
+        started = build.stdout.readline().strip()  # LibreOffice's process group
+        if not started.isdigit():
+            build.kill()
+            pytest.fail(f"prestart started nothing ({started!r}): {build.communicate()[1]}")
+        pgid = int(started)
         deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and not any(
-            "soffice.bin" in line for line in _soffice_running(str(cache))
-        ):
+        while time.monotonic() < deadline and not soffice_bins(pgid) and group_alive(pgid):
             time.sleep(0.2)
-        running = _soffice_running(str(cache))
-        assert any("soffice.bin" in line for line in running), "LibreOffice never started"
+        assert soffice_bins(pgid), f"no soffice.bin in LibreOffice's group: {describe(pgid)}"
     finally:
-        build.send_signal(signal.SIGKILL)
-        build.wait()
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline and _soffice_running(str(cache)):
-        time.sleep(0.1)
-    survivors = _soffice_running(str(cache))  # by profile: oosplash may have restarted soffice.bin
-    for line in survivors:  # clean up after a failure, then fail
+        if build.returncode is None:
+            build.send_signal(signal.SIGKILL)
+            build.communicate()  # (and closes the pipes)
+    survivors = [] if gone(pgid) else members(pgid)
+    for pid in survivors:  # clean up after a failure, then fail
         with contextlib.suppress(ProcessLookupError):
-            os.kill(int(line.split()[0]), signal.SIGKILL)
+            os.kill(pid, signal.SIGKILL)
     assert survivors == [], "LibreOffice outlived the build that started it"
+    # by profile too: oosplash may have restarted soffice.bin
+    assert _soffice_running(str(cache)) == []
 
 
 def test_a_busy_caller_gets_one_libreoffice_fewer(tmp_path, monkeypatch):

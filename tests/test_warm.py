@@ -27,52 +27,13 @@ from packbuilder.convert import warm as warm_module
 from packbuilder.errors import ConversionError, Source
 from packbuilder.settings import Settings
 from tests.factory import make_meeting, write_docx
+from tests.procs import gone, group_alive, members, soffice_bins
 
 pytestmark = pytest.mark.libreoffice
 
 
 def _pages(pdf: Path) -> list[str]:
     return [re.sub(r"\s+", " ", p.extract_text()).strip() for p in PdfReader(pdf).pages]
-
-
-def _soffice_bins(pgid: int) -> list[int]:
-    """soffice.bin processes of the warm converter's group."""
-    out = []
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        with contextlib.suppress(OSError):
-            stat = Path(f"/proc/{entry.name}/stat").read_bytes()
-            comm = stat[stat.index(b"(") + 1 : stat.rindex(b")")]
-            if int(stat[stat.rindex(b")") + 2 :].split()[2]) == pgid and comm == b"soffice.bin":
-                out.append(int(entry.name))
-    return out
-
-
-def _members(pgid: int) -> list[int]:
-    """Live processes of group `pgid` (zombies waiting to be reaped count as gone)."""
-    out = []
-    for entry in os.scandir("/proc"):
-        if entry.name.isdigit():
-            with contextlib.suppress(OSError):
-                stat = Path(f"/proc/{entry.name}/stat").read_bytes()
-                fields = stat[stat.rindex(b")") + 2 :].split()
-                if int(fields[2]) == pgid and fields[0] != b"Z":
-                    out.append(int(entry.name))
-    return out
-
-
-def _group_alive(pgid: int) -> bool:
-    return bool(_members(pgid))
-
-
-def _gone(pgid: int, within: float = 10.0) -> bool:
-    """Whether a killed process group is gone within a few seconds (reaping takes a moment on a
-    loaded machine)."""
-    deadline = time.monotonic() + within
-    while _group_alive(pgid) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    return not _group_alive(pgid)
 
 
 @pytest.fixture
@@ -272,7 +233,7 @@ def test_it_restarts_when_its_memory_grows(papers: list[Path], tmp_path: Path) -
         assert w.starts == 2 and w.pid() != first  # LibreOffice holds far more than 1 MB
         (pdf,) = w.convert(papers[2:], tmp_path / "b")
         assert _pages(pdf)[0].startswith("Minutes of the board")
-    assert first is not None and _gone(first)
+    assert first is not None and gone(first)
 
 
 def _sabotage(
@@ -285,7 +246,7 @@ def _sabotage(
 
     def convert(self, staged, output, seconds):  # type: ignore[no-untyped-def]
         if len(hit) < times and (index is None or staged.stem == f"d{index:04d}"):
-            for pid in _soffice_bins(self.proc.pid):
+            for pid in soffice_bins(self.proc.pid):
                 os.kill(pid, sig)
             hit.append(self.proc.pid)
         return original(self, staged, output, seconds)
@@ -304,7 +265,7 @@ def test_a_hung_libreoffice_is_killed_and_the_document_retried_once(
         (pdf,) = w.convert(papers[2:], tmp_path / "out")
         assert _pages(pdf)[0].startswith("Minutes of the board")
         assert w.starts == 2
-        assert _gone(hung[0]), "the hung LibreOffice was left running"
+        assert gone(hung[0]), "the hung LibreOffice was left running"
 
 
 def test_a_document_that_hangs_twice_is_named(
@@ -321,7 +282,7 @@ def test_a_document_that_hangs_twice_is_named(
         assert time.monotonic() - started < 30
     assert "Minutes.docx" in str(err.value) and "hung" in str(err.value)
     assert "d0001" not in str(err.value)  # the source, not the scratch copy
-    assert len(hung) == 2 and all(_gone(g) for g in hung)
+    assert len(hung) == 2 and all(gone(g) for g in hung)
     assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []
 
 
@@ -366,16 +327,16 @@ def test_a_killed_caller_leaves_no_libreoffice_behind(tmp_path: Path, papers: li
     try:
         assert caller.stdout is not None
         pgid = int(caller.stdout.readline())
-        assert _soffice_bins(pgid), "no LibreOffice running for the caller"
+        assert soffice_bins(pgid), "no LibreOffice running for the caller"
     finally:
         caller.send_signal(signal.SIGKILL)
         caller.wait()
         if caller.stdout is not None:
             caller.stdout.close()
     deadline = time.monotonic() + 5
-    while time.monotonic() < deadline and _group_alive(pgid):
+    while time.monotonic() < deadline and group_alive(pgid):
         time.sleep(0.1)
-    survivors = _members(pgid)
+    survivors = members(pgid)
     with contextlib.suppress(ProcessLookupError):
         os.killpg(pgid, signal.SIGKILL)  # clean up after a failure, then fail
     assert survivors == [], "LibreOffice outlived the caller that started it"
@@ -394,7 +355,7 @@ def test_open_converter_warm_serves_builds_without_restarting(tmp_path: Path) ->
         second = build(folder, tmp_path / "out2", converter=conv)  # left open by build()
         assert conv.inner.starts == 1
         pgid = conv.inner.pid()
-    assert pgid is not None and _gone(pgid)
+    assert pgid is not None and gone(pgid)
     for result in (first, second):
         pack = result.packs[0].path
         assert "Report" in " ".join(_pages(pack))
