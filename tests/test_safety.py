@@ -557,6 +557,37 @@ def test_tracked_changes_are_remembered_with_the_word_checks(
     assert looked == ["reviewed.docx", "plain.docx"]  # once each
 
 
+
+def test_office_identities_are_remembered_by_content_and_still_tell_a_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rebuild does not unzip every Word paper again to know it by what it holds and by its
+    text: those identities are remembered by the paper's bytes, and a copy zipped again is still
+    recognised from what was remembered."""
+    from packbuilder import meeting
+
+    monkeypatch.setenv("PACKBUILDER_CACHE", str(tmp_path / "cache"))
+    tender = tmp_path / "tender.docx"
+    _docx(tender, [(SECRET_TEXT, False)])
+    _rezip(tender, tmp_path / "tender-v2.docx")
+    copy = tmp_path / "tender-v2.docx"
+    assert copy.read_bytes() != tender.read_bytes()
+    unzipped: list[str] = []
+    real = meeting._office_identities_of
+
+    def unzipping(path: Path) -> set[tuple[object, ...]]:
+        unzipped.append(path.name)
+        return real(path)
+
+    monkeypatch.setattr(meeting, "_office_identities_of", unzipping)
+    first = [meeting._office_identities(p) for p in (tender, copy)]
+    again = [meeting._office_identities(p) for p in (tender, copy)]
+    assert first == again
+    assert {kind for kind, _ in first[0]} == {"archive", "text"}
+    assert first[0] == first[1]  # the copy holds the same members and text
+    assert unzipped == ["tender.docx", "tender-v2.docx"]  # once each
+
+
 def test_the_link_checks_read_word_files_as_a_parser_does(tmp_path: Path) -> None:
     """XML allows `>` inside an attribute and any prefix for a namespace: a link written so
     once slipped past the checks' patterns, and LibreOffice read the file into the pack."""
