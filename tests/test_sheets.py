@@ -84,3 +84,23 @@ def test_field_text_is_blank_for_a_missing_row(tmp_path: Path) -> None:
     fields = sheets.Workbook(tmp_path / "p.xlsx").fields("Plan")
     assert fields.text("Carry forward note", "Carry-forward note") == "for MARAC hours"
     assert fields.text("Position") == ""
+
+
+def test_reading_a_workbook_leaves_numpy_unloaded_and_loadable() -> None:
+    """openpyxl imports numpy only to accept numpy numbers written to cells; packbuilder only
+    reads, and numpy cost every command 0.07 s. It is refused to openpyxl's import alone: numpy
+    still imports for whoever needs it afterwards (the performance report's charts)."""
+    import subprocess
+    import sys
+
+    example = Path(__file__).resolve().parents[1] / "inputs" / "2020-03-05-safer-plymouth"
+    code = (
+        "import sys\nfrom pathlib import Path\nfrom packbuilder.sheets import Workbook\n"
+        f"wb = Workbook(Path({str(example / 'meeting.xlsx')!r}))\n"
+        "assert wb.fields('Meeting').text('Body'), 'nothing read'\n"
+        "print('numpy' in sys.modules)\n"
+        "import numpy, openpyxl\n"
+        "print(numpy.add(1, 2))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "3"]
