@@ -433,6 +433,36 @@ def test_jinja_environment_is_sandboxed() -> None:
     assert env.from_string("{{ x }}").render(x="<b>&") == "&lt;b&gt;&amp;"
 
 
+
+def test_a_compiled_template_is_reused_and_stays_sandboxed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A template's text is compiled once a process (the public and private frontsheets share
+    one template); a new environment rendering it again runs the same code, still sandboxed and
+    escaping, and another text is compiled for itself."""
+    from jinja2.exceptions import SecurityError
+    from jinja2.sandbox import SandboxedEnvironment
+
+    from packbuilder import render
+
+    compiled: list[str] = []
+    real = SandboxedEnvironment.compile
+
+    def counting(self, source, *args, **kwargs):  # type: ignore[no-untyped-def]
+        compiled.append(source if isinstance(source, str) else "<nodes>")
+        return real(self, source, *args, **kwargs)
+
+    monkeypatch.setattr(SandboxedEnvironment, "compile", counting)
+    monkeypatch.setattr(render, "_COMPILED", type(render._COMPILED)())
+    text = "<p>{{ x }} {{ x.__class__ if unsafe else '' }}</p>"
+    first = render.environment().from_string(text).render(x="<b>&", unsafe=False)
+    again = render.environment().from_string(text).render(x="Tom & Jerry", unsafe=False)
+    assert (first, again) == ("<p>&lt;b&gt;&amp; </p>", "<p>Tom &amp; Jerry </p>")
+    assert compiled == [text]
+    with pytest.raises(SecurityError):
+        render.environment().from_string(text).render(x="", unsafe=True)
+    assert render.environment().from_string("{{ y }}").render(y=1) == "1"
+    assert compiled == [text, "{{ y }}"]
+
+
 BUILDS = {
     "pdf-encrypted-owner-only.pdf",
     "pdf-odd-sizes-and-rotations.pdf",
