@@ -230,23 +230,31 @@ def _office_identities(path: Path) -> set[tuple[object, ...]]:
         try:
             key, _same, fh = stack.enter_context(pdf.pinned(path))
         except OSError:
-            return _office_identities_of(path)
+            return _office_identities_of(path)[0]
         entry = pdf.remembered_by_key(key, "office-ids", _word_checks_version())
         known = pdf.recall(entry)
-        if isinstance(known, list) and all(
-            isinstance(i, list) and len(i) == 2 and all(isinstance(x, str) for x in i)
-            for i in known
+        if (
+            isinstance(known, list)
+            and all(
+                isinstance(i, list)
+                and len(i) == 2
+                and i[0] in ("archive", "text")
+                and isinstance(i[1], str)
+                for i in known
+            )
+            and any(i[0] == "archive" for i in known)
         ):
             return {(i[0], i[1]) for i in known}
-        found = _office_identities_of(path)
-        # remembered only if the archive could be read, and what was read is what was hashed:
-        # the same file, not written to
-        if found and _same_file(path, fh) and pdf.path_key(path, fh) == key:
+        found, whole = _office_identities_of(path)
+        # remembered only if both were worked out, and what was read is what was hashed: the
+        # same file, not written to
+        if whole and _same_file(path, fh) and pdf.path_key(path, fh) == key:
             pdf.remember(entry, sorted([str(kind), str(digest)] for kind, digest in found))
         return found
 
 
-def _office_identities_of(path: Path) -> set[tuple[object, ...]]:
+def _office_identities_of(path: Path) -> tuple[set[tuple[object, ...]], bool]:
+    """The identities, and whether they were all worked out (no failure on the way)."""
     ids: set[tuple[object, ...]] = set()
     try:
         ids.add(("archive", content_digest(path, skip=("docProps/", "meta.xml"))))
@@ -257,8 +265,8 @@ def _office_identities_of(path: Path) -> set[tuple[object, ...]]:
             if len(text) >= MIN_TEXT_FOR_MATCH:
                 ids.add(("text", hashlib.sha256(text).hexdigest()))
     except Exception:  # noqa: BLE001 - the paper was checked; a late failure just means no id
-        pass
-    return ids
+        return ids, False
+    return ids, True
 
 
 def _content(value: object) -> object:

@@ -87,9 +87,8 @@ MAX_POWER = 1_000  # largest exponent of `**`
 
 # compiled template parts kept in this process (`_Sandbox.compile`), the most recently used
 MAX_COMPILED = 64
-_COMPILED: collections.OrderedDict[tuple[str, bool, tuple[str, ...]], Any] = (
-    collections.OrderedDict()
-)
+MAX_TEXT = 8 * 1024 * 1024  # characters of template text, all entries together
+_COMPILED: collections.OrderedDict[tuple[str, str], Any] = collections.OrderedDict()
 _COMPILED_LOCK = threading.Lock()
 
 
@@ -127,7 +126,7 @@ class _Sandbox(SandboxedEnvironment):
         seven parts a frontsheet)."""
         if not isinstance(source, str) or name or filename or raw or defer_init:
             return super().compile(source, name, filename, raw, defer_init)  # type: ignore[call-overload]
-        key = (source, bool(self.autoescape), tuple(sorted(self.filters)))
+        key = (source, self._settings())
         with _COMPILED_LOCK:
             code = _COMPILED.get(key)
             if code is not None:
@@ -136,9 +135,35 @@ class _Sandbox(SandboxedEnvironment):
         code = super().compile(source)
         with _COMPILED_LOCK:
             _COMPILED[key] = code
-            while len(_COMPILED) > MAX_COMPILED:
+            while len(_COMPILED) > MAX_COMPILED or sum(len(k[0]) for k in _COMPILED) > MAX_TEXT:
                 _COMPILED.popitem(last=False)
         return code
+
+    def _settings(self) -> str:
+        """Everything of this environment that its compiled code depends on."""
+        return repr(
+            (
+                type(self).__qualname__,
+                self.block_start_string,
+                self.block_end_string,
+                self.variable_start_string,
+                self.variable_end_string,
+                self.comment_start_string,
+                self.comment_end_string,
+                self.line_statement_prefix,
+                self.line_comment_prefix,
+                self.trim_blocks,
+                self.lstrip_blocks,
+                self.newline_sequence,
+                self.keep_trailing_newline,
+                sorted(self.extensions),
+                self.autoescape if isinstance(self.autoescape, bool) else id(self.autoescape),
+                self.finalize is None,
+                self.optimized,
+                sorted(self.filters.items(), key=lambda kv: kv[0]),
+                sorted(self.tests.items(), key=lambda kv: kv[0]),
+            )
+        )
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         """Only what a template needs is reachable: text, numbers, dates, lists, mappings and

@@ -17,6 +17,7 @@ import importlib.abc
 import io
 import re
 import sys
+import threading
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -163,7 +164,10 @@ class _NoNumpyForOpenpyxl(importlib.abc.MetaPathFinder):
     openpyxl imports numpy when it is installed (matplotlib, for the charts, brings it) only to
     accept numpy numbers written to cells; this module only reads. numpy took 0.07 s of every
     command's start (a tenth of a one-cell rebuild's own work). Any other import of numpy, on
-    any thread, is left alone: only the stack of the import in progress is looked at.
+    any thread, is left alone: only the stack of the import in progress is looked at. It is put
+    first on `sys.meta_path` once and stays there (taking it out while another thread imports
+    could make that import skip a finder). openpyxl then accepts no numpy numbers written to
+    cells for the life of the process; nothing in packbuilder writes workbooks.
     """
 
     def find_spec(self, name: str, path: Any = None, target: Any = None) -> None:
@@ -176,16 +180,16 @@ class _NoNumpyForOpenpyxl(importlib.abc.MetaPathFinder):
         return None
 
 
+_FINDER_LOCK = threading.Lock()
+
+
 def _openpyxl() -> Any:
-    """openpyxl, imported (once) without numpy (`_NoNumpyForOpenpyxl`)."""
+    """openpyxl, imported without numpy (`_NoNumpyForOpenpyxl`)."""
     if "openpyxl" not in sys.modules:
-        finder = _NoNumpyForOpenpyxl()
-        sys.meta_path.insert(0, finder)
-        try:
-            import openpyxl  # noqa: PLC0415 - imported only here
-        finally:
-            sys.meta_path.remove(finder)
-    import openpyxl  # noqa: PLC0415
+        with _FINDER_LOCK:
+            if not any(isinstance(f, _NoNumpyForOpenpyxl) for f in sys.meta_path):
+                sys.meta_path.insert(0, _NoNumpyForOpenpyxl())
+    import openpyxl  # noqa: PLC0415 - imported only here
 
     return openpyxl
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import select
 import shutil
 import signal
 import subprocess
@@ -351,6 +352,11 @@ def test_a_stand_in_soffice_is_started_as_given_with_the_callers_path(
     """Only LibreOffice's own launcher is bypassed for oosplash with a PATH of its program folder;
     anything else (another launcher, a test's stand-in) keeps our PATH and is started as given."""
     assert launcher(str(fake_soffice)) == (str(fake_soffice), ())
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the Linux packages' layout")
+def test_the_linux_packages_soffice_is_started_as_its_oosplash() -> None:
     real = shutil.which("soffice")
     assert real is not None
     program = Path(os.path.realpath(real)).parent
@@ -685,6 +691,9 @@ def test_a_killed_build_leaves_no_prestarted_libreoffice_behind(tmp_path: Path) 
     )
     try:
         assert build.stdout is not None
+        if not select.select([build.stdout], [], [], 60)[0]:
+            build.kill()
+            pytest.fail(f"the build said nothing in 60 s: {build.communicate()[1]}")
         started = build.stdout.readline().strip()  # LibreOffice's process group
         if not started.isdigit():
             build.kill()

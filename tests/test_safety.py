@@ -8,6 +8,7 @@ qpdf writes them uncompressed (``qpdf --qdf --object-streams=disable``), and pyp
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 import shutil
@@ -575,7 +576,7 @@ def test_office_identities_are_remembered_by_content_and_still_tell_a_copy(
     unzipped: list[str] = []
     real = meeting._office_identities_of
 
-    def unzipping(path: Path) -> set[tuple[object, ...]]:
+    def unzipping(path: Path) -> tuple[set[tuple[object, ...]], bool]:
         unzipped.append(path.name)
         return real(path)
 
@@ -586,6 +587,14 @@ def test_office_identities_are_remembered_by_content_and_still_tell_a_copy(
     assert {kind for kind, _ in first[0]} == {"archive", "text"}
     assert first[0] == first[1]  # the copy holds the same members and text
     assert unzipped == ["tender.docx", "tender-v2.docx"]  # once each
+    # what the cache says is believed only if it has the shape the code writes
+    from packbuilder import pdf
+
+    with pdf.pinned(tender) as (key, _same, _fh):
+        entry = pdf.remembered_by_key(key, "office-ids", meeting._word_checks_version())
+    for planted in ([], [["text", "x"]], [["archive", "x"], ["other", "y"]]):
+        entry.write_text(json.dumps(planted))
+        assert meeting._office_identities(tender) == first[0]
 
 
 def test_the_link_checks_read_word_files_as_a_parser_does(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -215,6 +216,30 @@ def test_its_libreoffice_runs_no_program_from_the_callers_path(
         w.close()
     assert _pages(pdf)[0].startswith("Minutes of the board")
     assert not path_spies.exists(), f"LibreOffice ran: {path_spies.read_text()}"
+
+
+def test_only_libreoffice_gets_its_own_path_the_helper_keeps_ours(
+    path_spies: Path, papers: list[Path], tmp_path: Path
+) -> None:
+    """LibreOffice's own Python (the helper, where a package has one) may be a script that needs
+    the usual PATH: the short PATH is LibreOffice's alone."""
+    w = WarmLibreOffice(settings=Settings(cache_dir=tmp_path / "cache"), timeout=20)
+    try:
+        w.convert(papers[2:], tmp_path / "out")
+        pgid = w.pid()
+        assert pgid is not None
+        helper = _environ(pgid)
+        office = _environ(soffice_bins(pgid)[0])
+    finally:
+        w.close()
+    assert helper["PATH"] == os.environ["PATH"]
+    assert str(path_spies.parent / "path-spies") in helper["PATH"]
+    assert office["PATH"] == os.path.dirname(os.path.realpath(shutil.which("soffice") or ""))
+
+
+def _environ(pid: int) -> dict[str, str]:
+    pairs = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+    return dict(p.decode().split("=", 1) for p in pairs if b"=" in p)
 
 
 def test_it_restarts_after_n_conversions(papers: list[Path], tmp_path: Path) -> None:

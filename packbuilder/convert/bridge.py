@@ -25,7 +25,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from packbuilder.convert.process import Process, succeeds
+from packbuilder.convert.process import Launcher, Process, succeeds
 
 WORKER = Path(__file__).with_name("uno_worker.py")
 START_TIMEOUT = 120.0  # seconds LibreOffice may take to start and accept the helper
@@ -143,9 +143,22 @@ class Server:
 
 
 def helper_command(
-    python: str, soffice: str, profile: Path, options: dict[str, bool], scratch: Path
+    python: str, launch: Launcher, profile: Path, options: dict[str, bool], scratch: Path
 ) -> list[str]:
     """The command that runs the helper on `profile`, exporting with `options` (the PDF filter's
-    FilterData), on a pipe of its own, with `scratch` for its own files (its warm-up)."""
+    FilterData), on a pipe of its own, with `scratch` for its own files (its warm-up). The
+    helper starts `launch.program` with what `launch` sets in its environment; the helper itself
+    keeps ours (LibreOffice's own Python may be a script that needs the usual PATH)."""
     pipe = f"packbuilder-{os.getpid()}-{uuid.uuid4().hex[:12]}"
-    return [python, str(WORKER), soffice, profile.as_uri(), pipe, json.dumps(options), str(scratch)]
+    env = shutil.which("env") or "/usr/bin/env"
+    settings = [f"{name}={value}" for name, value in launch.environment]
+    return [
+        python,
+        str(WORKER),
+        launch.program,
+        profile.as_uri(),
+        pipe,
+        json.dumps(options),
+        str(scratch),
+        json.dumps([env, *settings] if settings else []),
+    ]

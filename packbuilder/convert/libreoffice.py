@@ -173,15 +173,16 @@ class LibreOffice(Converter):
         # Dies with the build (`process`); coreutils' timeout is a second line, should the guard
         # itself be killed: it kills the whole group after WARM_LIMIT seconds.
         limit = (shutil.which("timeout"), "-s", "KILL", str(WARM_LIMIT))
+        launch = launcher(self.soffice)
         cmd = [
             *command_prefix(self.settings),
             *(limit if limit[0] else ()),
-            launcher(self.soffice).program,
+            launch.program,
             f"-env:UserInstallation={profile.as_uri()}",
             *OPTIONS,
         ]
         try:
-            proc = Process(cmd, environment(home, alone=True, soffice=self.soffice))
+            proc = Process(cmd, environment(home, alone=True, launch=launch))
         except OSError:
             stack.close()
             return
@@ -503,9 +504,10 @@ class _Worker:
 
     def _process(self, jobs: list[_Job], profile: Path) -> bool:
         """Run one LibreOffice on `jobs`; True if it was killed for making no progress."""
+        launch = launcher(self.lo.soffice)
         cmd = [
             *command_prefix(self.lo.settings),
-            launcher(self.lo.soffice).program,
+            launch.program,
             f"-env:UserInstallation={profile.as_uri()}",
             *OPTIONS,
             "--convert-to",
@@ -514,8 +516,8 @@ class _Worker:
             str(self.work / "out"),
             *(str(j.staged) for j in jobs),
         ]
-        env = environment(self.work, alone=self.alone, soffice=self.lo.soffice)
-        if not os.access(self.lo.soffice, os.X_OK):  # the namespace wrapper would hide the OSError
+        env = environment(self.work, alone=self.alone, launch=launch)
+        if not os.access(launch.program, os.X_OK):  # the namespace wrapper would hide the OSError
             raise ConversionError(
                 f"cannot start LibreOffice {self.lo.soffice} (not found or not "
                 "executable); run `make setup`"

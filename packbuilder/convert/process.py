@@ -17,11 +17,11 @@ service manager sends to our own group, so it outlives us by the moment it needs
 from __future__ import annotations
 
 import contextlib
-import functools
 import os
 import shutil
 import signal
 import subprocess
+import sys
 from pathlib import Path
 from typing import NamedTuple
 
@@ -75,7 +75,6 @@ class Launcher(NamedTuple):
     environment: tuple[tuple[str, str], ...]  # what it needs set
 
 
-@functools.cache
 def launcher(soffice: str) -> Launcher:
     """The program to start for LibreOffice's `soffice`, and what it sets in the environment.
 
@@ -86,26 +85,33 @@ def launcher(soffice: str) -> Launcher:
     ``gpgconf`` (twice), ``gpg`` and ``gpgsm`` as the first document opens: four forks of a
     250 MB process in the middle of every conversion (0.09 s, and the copies count in the
     process tree's memory while they last). A conversion needs none of them. Anything else (another
-    launcher, a test's stand-in) is started as given, with our PATH.
+    launcher, a test's stand-in, a development build whose script reads ``ooenv``, other systems,
+    where the script sets library paths) is started as given, with our PATH. Worked out at each
+    start, not remembered: an upgrade may move LibreOffice under a long-running caller.
+
+    With that PATH LibreOffice finds no Ghostscript either: an EPS picture without a preview
+    (which Word does not make) shows as a placeholder rather than drawn.
     """
     program = Path(os.path.realpath(soffice)).parent
     splash = program / "oosplash"
     if (
-        os.path.basename(os.path.realpath(soffice)) == "soffice"
+        sys.platform.startswith("linux")
+        and os.path.basename(os.path.realpath(soffice)) == "soffice"
         and os.access(splash, os.X_OK)
         and (program / "soffice.bin").is_file()
+        and not (program / "ooenv").exists()
     ):
         return Launcher(str(splash), (("SAL_ENABLE_FILE_LOCKING", "1"), ("PATH", str(program))))
     return Launcher(soffice, ())
 
 
-def environment(home: Path, alone: bool, soffice: str | None = None) -> dict[str, str]:
+def environment(home: Path, alone: bool, launch: Launcher | None = None) -> dict[str, str]:
     """LibreOffice's environment: ours, with a HOME of its own, no display, what its `launcher`
-    sets when `soffice` is given, and the malloc tuning when it is the only process of its
+    sets when `launch` is given, and the malloc tuning when it is the only process of its
     batch."""
     env = dict(os.environ, HOME=str(home), SAL_USE_VCLPLUGIN="svp")
-    if soffice is not None:
-        env.update(launcher(soffice).environment)
+    if launch is not None:
+        env.update(launch.environment)
     if alone:
         tunables = [env.get("GLIBC_TUNABLES"), GLIBC_TUNABLES]
         env["GLIBC_TUNABLES"] = ":".join(t for t in tunables if t)

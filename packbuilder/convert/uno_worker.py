@@ -139,9 +139,13 @@ WARM_UP_DOCX = {
 def main(argv: list[str]) -> int:
     soffice_path, profile, pipe, options, *rest = argv
     scratch = rest[0] if rest else None
+    # what to put before LibreOffice's program: `env` setting what its launcher needs
+    # (`process.launcher`), for LibreOffice alone
+    prefix = json.loads(rest[1]) if len(rest) > 1 else []
     export = _export(json.loads(options))
     soffice = subprocess.Popen(
         [
+            *prefix,
             soffice_path,
             f"-env:UserInstallation={profile}",
             *OPTIONS,

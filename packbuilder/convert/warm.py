@@ -242,12 +242,10 @@ class WarmLibreOffice(Converter):
         # the cold path's export, so that they share the cache
         cmd = [
             *command_prefix(self.settings),
-            *helper_command(
-                self.python, launcher(self.soffice).program, profile, PDF_OPTIONS, scratch
-            ),
+            *helper_command(self.python, launcher(self.soffice), profile, PDF_OPTIONS, scratch),
         ]
         try:
-            proc = Process(cmd, environment(scratch, alone=True, soffice=self.soffice), pipes=True)
+            proc = Process(cmd, environment(scratch, alone=True), pipes=True)
         except OSError as exc:
             stack.close()
             raise ConversionError(
