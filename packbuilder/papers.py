@@ -137,11 +137,11 @@ class Prefetch:
         assert self._folder is not None
         try:
             copies = self._copies(documents)
-            made = [copy for _, copy in copies]
+            staged = [copy for _, copy in copies]
             # working out whether the build is busy checking hashes every PDF paper: not worth
             # it for a batch the cache holds already (a rebuild's), which converts nothing
-            if not converted_before(self.converter, made) and self._share_while_checking(pdfs):
-                check_elsewhere(made)  # the checks below, ahead, on the other core
+            if not converted_before(self.converter, staged) and self._share_while_checking(pdfs):
+                check_elsewhere(staged)  # the checks below, ahead, on the other core
             passed = self._checked(copies)
             if passed and not self._closed.is_set():
                 made = self.converter.convert([c for _, c, _ in passed], self._folder / "out")

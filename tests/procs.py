@@ -56,3 +56,9 @@ def describe(pgid: int) -> str:
             cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
             lines.append(f"{pid} {cmd.decode(errors='replace')[:120]}")
     return "; ".join(lines) or "none"
+
+
+def environ_of(pid: int) -> dict[str, str]:
+    """The environment process `pid` was started with."""
+    pairs = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+    return dict(p.decode().split("=", 1) for p in pairs if b"=" in p)
