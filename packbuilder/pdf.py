@@ -43,8 +43,9 @@ from typing import Any
 import pikepdf
 from pikepdf import Array, Dictionary, Name, Pdf, Stream, String
 
-from packbuilder.digests import file_digest, opened_digest
+from packbuilder.digests import copied, file_digest, opened_digest
 from packbuilder.errors import AssemblyError, InputError, Source
+from packbuilder.pdfopen import open_pdf
 from packbuilder.sanitize import ATTACHED, object_texts, sanitize
 from packbuilder.settings import settings
 from packbuilder.skeleton import STAND_INS, SkeletonFile, object_body, skeleton
@@ -530,7 +531,7 @@ def _opened(path: Path, read_from: Path | None = None) -> Iterator[Pdf]:
     """A paper opened with pikepdf (from `read_from`, the same file, if given), its failures as
     one located InputError each."""
     try:
-        with Pdf.open(read_from or path) as pdf:
+        with open_pdf(read_from or path) as pdf:
             yield pdf
     except InputError:
         raise
@@ -1118,7 +1119,8 @@ class PackWriter:
         """A new pack; or, given `body`, one that goes on from a numbered part written by
         `save_body` (its pages, stamps, structure and destinations kept as they are). Given
         `out` too, where the pack will be written: the part's bytes, which begin the pack, are
-        copied there at once, in the background (the kernel copies; Python goes on).
+        copied there at once, in the background, and hashed as they go by (the pack's digest is
+        worked out as it is written: publishing does not read it again).
 
         A part is read as its skeleton (`skeleton`): the few objects finishing reads or
         changes, under their own numbers; `finish` appends what it adds to the part's bytes.
@@ -1302,7 +1304,7 @@ class PackWriter:
             # packbuilder's own part has every page's attributes on the page (qpdf wrote it):
             # opened without qpdf copying inherited ones down, which reads every object of the
             # file (a second for a 1,000-page tagged part; finishing a pack reads few of them)
-            src = Pdf.open(same, inherit_page_attributes=clean)
+            src = open_pdf(same) if clean else Pdf.open(same, inherit_page_attributes=False)
         except pikepdf.PasswordError:
             stack.close()
             raise InputError(
@@ -1356,11 +1358,11 @@ class PackWriter:
             # the paper's own bookmarks are not copied: they would land at the top of the pack's
             # outline; assemble nests them under the paper's entry (see paper_headings)
             self.pdf.add_pages_from(src, outlines="ignore")
-            copied = list(self.pdf.pages[start:])
+            added = list(self.pdf.pages[start:])
             facts = _read_facts(_entry(self.source_keys[-1][1]))  # (its key: `_open`)
             figures = facts.figures if facts is not None else None
-            paper = self.structure.adopt(src, copied, title or path.stem, part, path, figures)
-            for i, page in enumerate(copied):
+            paper = self.structure.adopt(src, added, title or path.stem, part, path, figures)
+            for i, page in enumerate(added):
                 if stamps_for and stamps_for[i]:
                     self._stamp(page, stamps_for[i], part, paper)
         except (
@@ -1547,10 +1549,11 @@ class PackWriter:
         try:
             if self._base is not None:
                 touched = self._touched()  # (before anything is written: it may raise)
-                copied = self._copy is not None and self._copy.made(out)
-                if not copied:
-                    shutil.copyfile(self._base, out)
-                _write_update(pdf, self._base, self._base_size, touched, out)
+                hashed = self._copy.made(out) if self._copy is not None else None
+                if hashed is None:
+                    hashed = copy_hashed(self._base, out)
+                hashed.update(_write_update(pdf, self._base, self._base_size, touched, out))
+                copied(out, hashed.hexdigest())  # publishing does not read it again
             else:
                 _save(pdf, out)
         finally:
@@ -1587,14 +1590,25 @@ class _Copy(threading.Thread):
 
     def run(self) -> None:
         try:
-            shutil.copyfile(self.source, self.target)
+            self.hashed = copy_hashed(self.source, self.target)
         except OSError:
             self.failed = True  # copied again when the pack is written, and the error told then
 
-    def made(self, target: Path | None) -> bool:
-        """Wait for the copy; whether it made `target`."""
+    def made(self, target: Path | None) -> hashlib._Hash | None:
+        """Wait for the copy; the hash of what it wrote, if it made `target`."""
         self.join()
-        return not self.failed and target == self.target
+        return None if self.failed or target != self.target else self.hashed
+
+
+def copy_hashed(source: Path, target: Path) -> hashlib._Hash:
+    """Copy a file, hashing it as it goes by (sha256): publishing needs the pack's digest, and
+    the pack is mostly the part's bytes, read here anyway (40 MB at 4,000 pages)."""
+    h = hashlib.sha256()
+    with open(source, "rb") as fh, open(target, "wb") as out:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+            out.write(block)
+    return h
 
 
 def _save(pdf: Pdf, out: Path) -> None:
@@ -1611,12 +1625,12 @@ def _save(pdf: Pdf, out: Path) -> None:
 
 def _write_update(
     pdf: Pdf, base: Path, base_size: int, touched: Sequence[pikepdf.Object], out: Path
-) -> None:
+) -> bytes:
     """Append to `out`, a copy of the bytes of `base` (the saved numbered part `pdf` was opened
     from), an incremental update (ISO 32000-1, 7.5.6): the objects finishing added (numbered
     from `base_size` on) and the few it changed (`touched`), then a cross-reference stream that
     points back to the part's. Writing a pack then costs what its frontsheet, outline and
-    metadata weigh, not what its 4,000 pages do."""
+    metadata weigh, not what its 4,000 pages do. Returns the bytes appended."""
     with base.open("rb") as fh:
         fh.seek(max(0, os.fstat(fh.fileno()).st_size - 1024))
         tail = fh.read()
@@ -1696,6 +1710,7 @@ def _write_update(
         update += b"%d 0 obj\n" % xref + trailer.unparse() + b"\nstream\n" + table
         update += b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % rows[xref][1]
         fh.write(update)
+    return bytes(update)
 
 
 def _digest_of(obj: Any) -> bytes:

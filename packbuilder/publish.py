@@ -56,7 +56,7 @@ class BuiltPack:
     items: int  # items whose papers are in it
     content: str  # its content key
     edition: Edition
-    path: Path | None  # the new file; None when the pack is unchanged
+    path: Path | None  # the new file (`publish` moves it); None when the pack is unchanged
     agenda_html: Path | None = None  # a public pack's HTML agenda, published beside it
 
     @property
@@ -175,16 +175,21 @@ def _remove_stale_staging(outdir: Path) -> None:
 
 
 def _stage(pack: Path, dest: Path) -> None:
-    """A finished pack into the staging folder: linked when the scratch folder is on the same file
-    system (a 4,000-page pack is not copied again), else copied."""
+    """A finished pack into the staging folder: moved when the scratch folder is on the same file
+    system (a 4,000-page pack is not copied again), else copied.
+
+    Moved, not linked: a second name left in the scratch folder would change the published file's
+    status-change time when the scratch folder goes, after publishing remembered its digest under
+    its stamp (`written`), so the next build would read the whole pack again to check it."""
     try:
-        os.link(pack, dest)
+        os.rename(pack, dest)
     except OSError:
         shutil.copyfile(pack, dest)
 
 
 def publish(meeting: Meeting, packs: Sequence[BuiltPack], outdir: Path) -> list[Path]:
-    """Put this build's packs in place in `outdir`; returns the path of each pack, in order.
+    """Put this build's packs in place in `outdir` (a new pack's file is moved there); returns
+    the path of each pack, in order.
 
     Raises:
         PublishError: the output folder cannot be written; the previous packs are untouched.
@@ -196,8 +201,11 @@ def publish(meeting: Meeting, packs: Sequence[BuiltPack], outdir: Path) -> list[
         _remove_stale_staging(outdir)
         staging.mkdir()
         staged: dict[str, Path] = {}
+        shas: dict[str, str] = {}
         for pack in new:
             dest = staging / pack.name
+            # (known without reading it when the build wrote it: `digests.copied`)
+            shas[pack.name] = file_hash(pack.path)  # type: ignore[arg-type]
             _stage(pack.path, dest)  # type: ignore[arg-type]
             _fsync(dest)
             staged[pack.name] = dest
@@ -211,7 +219,7 @@ def publish(meeting: Meeting, packs: Sequence[BuiltPack], outdir: Path) -> list[
         raise _fail(exc, outdir) from None
     old = current_versions(outdir, meeting.name)
     try:
-        record, moves = _plan(meeting, packs, staged, old, outdir)
+        record, moves = _plan(meeting, packs, staged, shas, old, outdir)
         # the record is written and flushed before anything moves: a full disk stops us here
         tmp = staging / "manifest.json"
         tmp.write_text(json.dumps(record, indent=2, sort_keys=True))
@@ -270,10 +278,12 @@ def _plan(
     meeting: Meeting,
     packs: Sequence[BuiltPack],
     staged: dict[str, Path],
+    shas: dict[str, str],
     old: dict[str, tuple[Version, list[Version]]],
     outdir: Path,
 ) -> tuple[dict[str, Any], list[_Move]]:
-    """The new record, and the file operations that make the output folder match it."""
+    """The new record, and the file operations that make the output folder match it; `shas`
+    are the staged packs' digests."""
     moves: list[_Move] = []
     record_packs: dict[str, Any] = {}
     for pack in packs:
@@ -287,7 +297,7 @@ def _plan(
                     moves.append(_Move("archive", outdir / current.file, kept.file))
                 history = [*history, kept]
             moves.append(_Move("replace", staged[pack.name], where))
-            sha = file_hash(staged[pack.name])
+            sha = shas[pack.name]
         else:
             sha = current.sha256 if current else kept_digest(outdir / where)
         version = Version(pack.edition.version, pack.edition.published, pack.content, sha, where)

@@ -38,6 +38,8 @@ from typing import cast
 import pikepdf
 from pikepdf import Array, Dictionary, Name, NumberTree, Pdf, String
 
+from packbuilder.pdfopen import open_pdf
+
 # Set in the document information of a converted PDF once `clean_converted` has run on it, so that
 # a cached conversion is never cleaned twice.
 CLEANED_MARK = Name("/PackbuilderTagsCleaned")
@@ -157,7 +159,7 @@ def clean_converted(path: Path) -> int:
     meant to run once per converted document, before the conversion is cached; a PDF already
     cleaned is left as it is. The file is replaced atomically. Returns how many repairs it made.
     """
-    with Pdf.open(path) as pdf:
+    with open_pdf(path) as pdf:
         tree = pdf.Root.get("/StructTreeRoot")
         if CLEANED_MARK in pdf.trailer.get("/Info", {}) or not isinstance(tree, Dictionary):
             return 0
@@ -627,7 +629,7 @@ def check_structure(path: Path) -> list[str]:
     that page; every MCID an element claims must be on its page; every element must reach the root;
     parent-tree keys must be unique and below ParentTreeNextKey. An empty list means sound.
     """
-    with Pdf.open(path) as pdf:
+    with open_pdf(path) as pdf:
         tree = pdf.Root.get("/StructTreeRoot")
         if not isinstance(tree, pikepdf.Dictionary) or "/ParentTree" not in tree:
             return ["no structure tree (the PDF is not tagged)"]

@@ -114,12 +114,16 @@ def test_disk_full_keeps_the_previous_pack(
                 full()
             return real_copy(src, dst, *args, **kwargs)
 
-        def no_link(*_args, **_kwargs):  # type: ignore[no-untyped-def]
-            # the scratch folder on another file system: the pack is copied, not linked
-            raise OSError(errno.EXDEV, os.strerror(errno.EXDEV))
+        real_rename = os.rename
+
+        def no_move(src, dst, *args, **kwargs):  # type: ignore[no-untyped-def]
+            # the scratch folder on another file system: the pack is copied, not moved
+            if ".staging-" in str(dst):
+                raise OSError(errno.EXDEV, os.strerror(errno.EXDEV))
+            return real_rename(src, dst, *args, **kwargs)
 
         monkeypatch.setattr(publish_module.shutil, "copyfile", copyfile)
-        monkeypatch.setattr(publish_module.os, "link", no_link)
+        monkeypatch.setattr(publish_module.os, "rename", no_move)
     else:  # a full disk often shows only when the data is flushed
         real_fsync = publish_module._fsync
 
@@ -203,9 +207,12 @@ def test_publish_stopped_at_every_step_leaves_old_or_new_packs(  # noqa: C901 - 
     def packs(version: int, out: Path) -> list[BuiltPack]:
         current = current_versions(out, NAME)
         made = []
+        scratch = tmp_path / f"scratch-{out.name}"  # publish moves the packs it is given
+        scratch.mkdir()
         for n in names:
             ed = edition(current[n][0] if n in current else None, f"key{version}", day, True)
-            path = tmp_path / f"v{version}" / n
+            path = scratch / n
+            path.write_bytes((tmp_path / f"v{version}" / n).read_bytes())
             made.append(BuiltPack(n, n, "public" in n, 1, 0, 0, f"key{version}", ed, path))
         return made
 
@@ -219,6 +226,7 @@ def test_publish_stopped_at_every_step_leaves_old_or_new_packs(  # noqa: C901 - 
         "replace": publish_module.os.replace,
         "_fsync_dir": publish_module._fsync_dir,
         "link": publish_module.os.link,
+        "rename": publish_module.os.rename,
     }
     calls = 0
     stop_at = 0
@@ -241,6 +249,7 @@ def test_publish_stopped_at_every_step_leaves_old_or_new_packs(  # noqa: C901 - 
     monkeypatch.setattr(publish_module.os, "replace", step(steps["replace"]))
     monkeypatch.setattr(publish_module, "_fsync_dir", step(steps["_fsync_dir"]))
     monkeypatch.setattr(publish_module.os, "link", step(steps["link"]))
+    monkeypatch.setattr(publish_module.os, "rename", step(steps["rename"]))
     for stop_at in itertools.count(1):
         out = tmp_path / f"out{stop_at}"
         calls = 0

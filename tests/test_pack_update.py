@@ -145,16 +145,16 @@ def test_the_appended_update_holds_every_change_and_reads_as_a_whole_pack(
     def checked(pdf, base, base_size, touched, out):  # type: ignore[no-untyped-def]
         changed = _changed_originals(pdf, base, base_size)
         seen.append(changed - {o.objgen for o in touched})
-        real(pdf, base, base_size, touched, out)
+        return real(pdf, base, base_size, touched, out)
 
     monkeypatch.setattr(pdfmod, "_write_update", checked)
     updated = tmp_path / "updated.pdf"
     _finish(part, front, updated)
     assert seen == [set()], "finishing changed objects of the part that the update leaves out"
 
-    # the same pack written whole, as qpdf writes it
+    # the same pack written whole, as qpdf writes it (appending nothing to what it wrote)
     monkeypatch.setattr(
-        pdfmod, "_write_update", lambda pdf, base, size, touched, out: pdfmod._save(pdf, out)
+        pdfmod, "_write_update", lambda pdf, base, size, touched, out: pdfmod._save(pdf, out) or b""
     )
     whole = tmp_path / "whole.pdf"
     _finish(part, front, whole, whole=True)
