@@ -109,14 +109,20 @@ def load_meeting(
         digest = ""  # sheets.Workbook says what is wrong with it
     wb = sheets.Workbook(path)
     fields = _meeting_fields(wb, errors)
+    named = _named_papers(wb, folder) if prefetch or snapshots else []
     if prefetch is not None:
-        named = _named_papers(wb, folder)
         prefetch(
             [p for p in named if p.suffix.lower() in WORD_SUFFIXES],
             [p for p in named if p.suffix.lower() == ".pdf"],
         )
     taken = Snapshots(folder, snapshots) if snapshots is not None else None
-    rows = _agenda(wb, folder, errors, taken)
+    if taken is not None:
+        taken.ahead(named)
+    try:
+        rows = _agenda(wb, folder, errors, taken)
+    finally:
+        if taken is not None:
+            taken.close()
     _exempt_papers_stay_exempt([r for r in rows if isinstance(r, AgendaItem)], folder, errors)
     errors.raise_if_any()
     items = tuple(r for r in rows if isinstance(r, AgendaItem))

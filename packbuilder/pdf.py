@@ -43,7 +43,7 @@ from typing import Any
 import pikepdf
 from pikepdf import Array, Dictionary, Name, Pdf, Stream, String
 
-from packbuilder.digests import copied, file_digest, opened_digest
+from packbuilder.digests import copied, copy_hashed, file_digest, opened_digest
 from packbuilder.errors import AssemblyError, InputError, Source
 from packbuilder.pdfopen import open_pdf
 from packbuilder.sanitize import ATTACHED, object_texts, sanitize
@@ -1551,7 +1551,7 @@ class PackWriter:
                 touched = self._touched()  # (before anything is written: it may raise)
                 hashed = self._copy.made(out) if self._copy is not None else None
                 if hashed is None:
-                    hashed = copy_hashed(self._base, out)
+                    hashed = _copy_part(self._base, out)
                 hashed.update(_write_update(pdf, self._base, self._base_size, touched, out))
                 copied(out, hashed.hexdigest())  # publishing does not read it again
             else:
@@ -1590,7 +1590,7 @@ class _Copy(threading.Thread):
 
     def run(self) -> None:
         try:
-            self.hashed = copy_hashed(self.source, self.target)
+            self.hashed = _copy_part(self.source, self.target)
         except OSError:
             self.failed = True  # copied again when the pack is written, and the error told then
 
@@ -1600,15 +1600,11 @@ class _Copy(threading.Thread):
         return None if self.failed or target != self.target else self.hashed
 
 
-def copy_hashed(source: Path, target: Path) -> hashlib._Hash:
-    """Copy a file, hashing it as it goes by (sha256): publishing needs the pack's digest, and
-    the pack is mostly the part's bytes, read here anyway (40 MB at 4,000 pages)."""
-    h = hashlib.sha256()
-    with open(source, "rb") as fh, open(target, "wb") as out:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-            out.write(block)
-    return h
+def _copy_part(source: Path, target: Path) -> hashlib._Hash:
+    """Copy a part's file to where the pack will be, hashed (`digests.copy_hashed`): publishing
+    needs the pack's digest, and the pack is mostly the part's bytes (40 MB at 4,000 pages)."""
+    with open(source, "rb") as fh, open(target, "w+b") as out:
+        return copy_hashed(fh, out)
 
 
 def _save(pdf: Pdf, out: Path) -> None:

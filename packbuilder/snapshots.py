@@ -9,8 +9,9 @@ exempt paper's bytes after it was checked would otherwise reach the pack uncheck
 build remembers about it (clean, its checks passed) would be remembered of other bytes.
 
 So when a build loads its meeting, each paper is copied, once, into the build's own scratch
-folder (`Snapshots.take`), and every later step reads that copy: the checks, the exempt-paper
-identities, the conversion, the pages copied into the pack, its headings and the pack's version.
+folder (`Snapshots.take`; begun in the background as soon as the agenda is open: `ahead`), and
+every later step reads that copy: the checks, the exempt-paper identities, the conversion, the
+pages copied into the pack, its headings and the pack's version.
 The file is opened once and the copy is made from that open file, so the check that it lies
 inside the meeting folder is made on the very file copied (where it really is, on Linux, is read
 back from the open file itself), whatever its name points to a moment later. A paper is kept by
@@ -24,15 +25,13 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import hashlib
 import os
 import stat
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
-from packbuilder.digests import copied
+from packbuilder.digests import copied, copy_hashed
 from packbuilder.errors import ErrorList, InputError, PackError, Source
-
-BLOCK = 1 << 20
 
 
 class Snapshots:
@@ -42,6 +41,27 @@ class Snapshots:
         self.folder = Path(folder)
         self.into = Path(into)
         self._taken: dict[Path, Path] = {}  # paper as named -> its copy
+        self._ahead: dict[Path, tuple[Path, Future[str | None]]] = {}  # (`ahead`)
+        self._pool: ThreadPoolExecutor | None = None
+        self._made = 0  # copies named so far: each has a folder of its own
+
+    def ahead(self, papers: list[Path]) -> None:
+        """Start copying `papers` (those the agenda seems to name) in the background, while the
+        agenda is read: reading, hashing and writing them is done by the kernel and hashlib
+        without holding Python's lock (121 MB, 0.2 s, for a 4,000-page meeting). `take` waits for
+        a paper's copy, and tells what went wrong against the cell that names it. Call `close`
+        when done."""
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(AHEAD_THREADS, thread_name_prefix="snapshot")
+        for path in papers:
+            if path not in self._ahead and path not in self._taken:
+                copy = self._next(path)
+                self._ahead[path] = (copy, self._pool.submit(_copy, path, copy, self.folder))
+
+    def close(self) -> None:
+        """Wait for the copies begun ahead (those not begun are dropped)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
 
     def take(self, path: Path, source: Source) -> Path:
         """The copy of the paper at `path` (made now, or when it was first named).
@@ -53,46 +73,57 @@ class Snapshots:
         known = self._taken.get(path)
         if known is not None:
             return known
-        copy = self.into / f"{len(self._taken):04d}" / path.name
-        try:
-            # not blocked by a named pipe put in a paper's place; no effect on a regular file
-            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-        except OSError as exc:
-            raise InputError(
-                f"cannot read paper {path.name!r} ({exc.strerror}); check that it is a file in the "
-                "meeting folder and that it can be opened",
-                source,
-            ) from None
-        if not stat.S_ISREG(os.fstat(fd).st_mode):  # a folder opens too
-            os.close(fd)
-            raise InputError(
-                f"paper {path.name!r} is not a file; give the name of a file in the folder",
-                source,
-            )
-        with open(fd, "rb", closefd=True) as fh:
-            if not inside(real_path(fd, path), self.folder):
-                raise InputError(
-                    f"paper {path.name!r} points outside the meeting folder; put the file in the "
-                    "folder itself",
-                    source,
-                )
-            try:
-                copy.parent.mkdir(parents=True, exist_ok=True)
-                h = hashlib.sha256()
-                with open(copy, "xb") as out:
-                    for block in iter(lambda: fh.read(BLOCK), b""):
-                        h.update(block)
-                        out.write(block)
-                copy.chmod(0o400)  # nothing of the build writes to it either
-                copied(copy, h.hexdigest())  # hashed once, here (`digests`)
-            except OSError as exc:
-                raise InputError(
-                    f"cannot read paper {path.name!r} ({exc.strerror}); check that it can be "
-                    "opened, and that the disk is not full",
-                    source,
-                ) from None
+        ahead = self._ahead.pop(path, None)
+        if ahead is not None and not ahead[1].cancelled():
+            copy, problem = ahead[0], ahead[1].result()
+        else:
+            copy = self._next(path)
+            problem = _copy(path, copy, self.folder)
+        if problem is not None:
+            raise InputError(problem, source)
         self._taken[path] = copy
         return copy
+
+    def _next(self, path: Path) -> Path:
+        self._made += 1
+        return self.into / f"{self._made - 1:04d}" / path.name
+
+
+AHEAD_THREADS = 2  # one per core of the machines we measure on; copying is mostly waiting
+
+
+def _copy(path: Path, copy: Path, folder: Path) -> str | None:
+    """Copy the paper at `path` to `copy` (read-only, hashed as it is written), from one open
+    file checked to lie inside `folder`; what is wrong with it if it cannot be."""
+    try:
+        # not blocked by a named pipe put in a paper's place; no effect on a regular file
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        return (
+            f"cannot read paper {path.name!r} ({exc.strerror}); check that it is a file in the "
+            "meeting folder and that it can be opened"
+        )
+    if not stat.S_ISREG(os.fstat(fd).st_mode):  # a folder opens too
+        os.close(fd)
+        return f"paper {path.name!r} is not a file; give the name of a file in the folder"
+    with open(fd, "rb", closefd=True) as fh:
+        if not inside(real_path(fd, path), folder):
+            return (
+                f"paper {path.name!r} points outside the meeting folder; put the file in the "
+                "folder itself"
+            )
+        try:
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            with open(copy, "x+b") as out:
+                digest = copy_hashed(fh, out).hexdigest()
+            copy.chmod(0o400)  # nothing of the build writes to it either
+            copied(copy, digest)  # hashed once, here (`digests`)
+        except OSError as exc:
+            return (
+                f"cannot read paper {path.name!r} ({exc.strerror}); check that it can be "
+                "opened, and that the disk is not full"
+            )
+    return None
 
 
 def real_path(fd: int, named: Path) -> Path:

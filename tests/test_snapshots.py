@@ -5,6 +5,7 @@ build as an attacker who can write to the meeting folder while a build runs)."""
 from __future__ import annotations
 
 import os
+import threading
 import zipfile
 from pathlib import Path
 
@@ -145,7 +146,8 @@ def test_a_paper_saved_during_a_build_leaves_its_packs_stale(tmp_path, monkeypat
     assert state is State.STALE
 
 
-def test_a_copy_is_taken_of_the_file_opened_not_of_where_its_name_points(tmp_path):
+@pytest.mark.parametrize("ahead", [False, True], ids=["taken", "begun ahead"])
+def test_a_copy_is_taken_of_the_file_opened_not_of_where_its_name_points(tmp_path, ahead):
     folder = tmp_path / "meeting"
     folder.mkdir()
     outside = write_pdf(tmp_path / "outside.pdf", 1, label="OUTSIDE")
@@ -153,6 +155,8 @@ def test_a_copy_is_taken_of_the_file_opened_not_of_where_its_name_points(tmp_pat
     inside = write_pdf(folder / "inside.pdf", 1, label="INSIDE")
     (folder / "inner-link.pdf").symlink_to(inside)
     taken = snapshots.Snapshots(folder, tmp_path / "copies")
+    if ahead:  # as a build does: copied in the background, told against the cell when taken
+        taken.ahead([folder / "link.pdf", folder / "inner-link.pdf"])
     cell = Source(folder / "meeting.xlsx", "Agenda", "F2")
     with pytest.raises(InputError) as caught:
         taken.take(folder / "link.pdf", cell)
@@ -161,13 +165,34 @@ def test_a_copy_is_taken_of_the_file_opened_not_of_where_its_name_points(tmp_pat
     copy = taken.take(folder / "inner-link.pdf", cell)  # a link inside the folder is fine
     assert copy.read_bytes() == inside.read_bytes() and copy.name == "inner-link.pdf"
     assert taken.take(folder / "inner-link.pdf", cell) == copy  # once per paper
+    taken.close()
+    assert not list((tmp_path / "copies").rglob("link.pdf"))  # nothing of outside was copied
 
 
-def test_a_named_pipe_in_a_papers_place_is_refused_without_waiting(tmp_path):
+def test_a_build_copies_each_paper_once_and_ahead_of_its_checks(tmp_path, monkeypatch):
+    folder = _meeting(tmp_path)
+    copies: list[tuple[str, str]] = []
+    real = snapshots._copy
+
+    def spy(path, copy, where):  # type: ignore[no-untyped-def]
+        copies.append((path.name, threading.current_thread().name))
+        return real(path, copy, where)
+
+    monkeypatch.setattr(snapshots, "_copy", spy)
+    result = build(folder, tmp_path / "out", converter=FakeConverter())
+    assert sorted(name for name, _ in copies) == ["pub.pdf", "tender.pdf"]
+    assert all(thread.startswith("snapshot") for _, thread in copies), copies
+    assert "PUBLIC REPORT" in _text(_public(result))
+
+
+@pytest.mark.parametrize("ahead", [False, True], ids=["taken", "begun ahead"])
+def test_a_named_pipe_in_a_papers_place_is_refused_without_waiting(tmp_path, ahead):
     folder = tmp_path / "meeting"
     folder.mkdir()
     os.mkfifo(folder / "pipe.pdf")
     taken = snapshots.Snapshots(folder, tmp_path / "copies")
+    if ahead:
+        taken.ahead([folder / "pipe.pdf"])
     with pytest.raises(InputError, match="is not a file"):
         taken.take(folder / "pipe.pdf", Source(folder / "meeting.xlsx", "Agenda", "F2"))
 
@@ -242,9 +267,12 @@ def test_a_paper_that_is_not_a_file_is_refused_by_check_and_build(tmp_path, kind
         assert "Traceback" not in done.stderr
 
 
-def test_a_folder_in_a_papers_place_is_not_copied(tmp_path):
+@pytest.mark.parametrize("ahead", [False, True], ids=["taken", "begun ahead"])
+def test_a_folder_in_a_papers_place_is_not_copied(tmp_path, ahead):
     folder = tmp_path / "meeting"
     (folder / "dir.pdf").mkdir(parents=True)
     taken = snapshots.Snapshots(folder, tmp_path / "copies")
+    if ahead:
+        taken.ahead([folder / "dir.pdf"])
     with pytest.raises(InputError, match="is not a file"):
         taken.take(folder / "dir.pdf", Source(folder / "meeting.xlsx", "Agenda", "F2"))
