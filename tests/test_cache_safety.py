@@ -58,13 +58,14 @@ def test_a_word_paper_saved_again_after_its_early_conversion_is_converted_again(
             saved.set()
         return out
 
-    real_take = snapshots.Snapshots.take
+    real_copy = snapshots._copy
 
-    def take(self, path, source):  # type: ignore[no-untyped-def]
-        saved.wait(30)  # the save comes before loading takes its copy of the paper
-        return real_take(self, path, source)
+    def copy(path, into, folder):  # type: ignore[no-untyped-def]
+        if path.name == "report.docx":
+            saved.wait(30)  # the save comes before loading takes its copy of the paper
+        return real_copy(path, into, folder)
 
-    monkeypatch.setattr(snapshots.Snapshots, "take", take)
+    monkeypatch.setattr(snapshots, "_copy", copy)
     converter.convert = convert  # type: ignore[method-assign]
     result = build(folder, tmp_path / "out", converter=converter)
     given = [d.name for batch in converter.calls for d in batch]

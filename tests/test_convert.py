@@ -10,6 +10,7 @@ every start (profile, inputs, pid, environment) so tests can see restarts and pa
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import select
@@ -32,6 +33,7 @@ from packbuilder.convert import (
     ConversionStats,
     Converter,
     LibreOffice,
+    content_digest,
     kept_profile,
     open_converter,
 )
@@ -444,6 +446,50 @@ def test_the_cache_sees_through_docx_timestamps(tmp_path: Path) -> None:
     cache.convert([two], tmp_path / "o2")
     cache.convert([three], tmp_path / "o3")
     assert inner.batches == [["one.docx"], ["three.docx"]]
+
+
+def _zip_digest_by_hand(entries: dict[str, str]) -> bytes:
+    """`content_digest` of a zip holding `entries`, worked out here: each name and the sha256 of
+    its content, in name order."""
+    h = hashlib.sha256()
+    for name in sorted(entries):
+        h.update(name.encode() + b"\0" + hashlib.sha256(entries[name].encode()).digest())
+    return b"zip:" + h.digest()
+
+
+def test_a_zips_digest_is_remembered_by_its_bytes_alone(tmp_path: Path, monkeypatch) -> None:
+    """Unpacking every Word paper for its key cost a rebuild 0.3 s: the digest is remembered by
+    the hash of the paper's bytes (also for the next process, in the cache folder), and never
+    believed for other bytes or from a damaged entry."""
+    from packbuilder.convert import cache as cache_module
+
+    def docx(body: str) -> tuple[Path, bytes]:
+        entries = {"[Content_Types].xml": "<Types/>", "word/document.xml": body}
+        path = tmp_path / "paper.docx"
+        with zipfile.ZipFile(path, "w") as z:
+            for name, data in entries.items():
+                z.writestr(name, data)
+        return path, _zip_digest_by_hand(entries)
+
+    unpacked: list[str] = []
+    real = zipfile.ZipFile
+
+    def spy(file, mode="r", *args, **kwargs):  # type: ignore[no-untyped-def]
+        if mode == "r":
+            unpacked.append(str(getattr(file, "name", file)))
+        return real(file, mode, *args, **kwargs)
+
+    monkeypatch.setattr(cache_module.zipfile, "ZipFile", spy)
+    paper, expected = docx("<w:body>minutes</w:body>")
+    assert content_digest(paper) == expected and len(unpacked) == 1
+    monkeypatch.setattr(cache_module, "_ZIPS", {})  # a new process: only the cache folder knows
+    assert content_digest(paper) == expected and len(unpacked) == 1
+    changed, other = docx("<w:body>Minutes</w:body>")
+    assert content_digest(changed) == other != expected and len(unpacked) == 2
+    monkeypatch.setattr(cache_module, "_ZIPS", {})
+    raw = hashlib.sha256(changed.read_bytes()).hexdigest()
+    cache_module._zip_entry(raw).write_text("0" * 63 + "g")  # damaged: not a digest
+    assert content_digest(changed) == other and len(unpacked) == 3
 
 
 def test_the_cache_survives_a_missing_document_with_a_clear_error(tmp_path: Path) -> None:
