@@ -71,8 +71,10 @@ def test_counts_agree_on_a_sound_pdf(tmp_path):
 def test_a_paper_changed_during_the_build_is_an_error_not_a_wrong_pack(tmp_path):
     # the layout was made for 2 pages; the file now has 3
     path = write_pdf(tmp_path / "paper.pdf", 3)
+    writer = PackWriter()
     with pytest.raises(AssemblyError) as caught:
-        PackWriter().add_pdf(path, [[Stamp("Page 1", "bottom-centre")]] * 2)
+        writer.add_pdf(path, [[Stamp("Page 1", "bottom-centre")]] * 2)
+    writer.close()  # (the build's writer lets go of its sources, as here, when it fails)
     message = str(caught.value)
     assert message.startswith(f"{path}: ")  # names the paper
     assert "now has 3 pages, not the 2 counted when the build began" in message
