@@ -139,3 +139,21 @@ def test_a_builds_copy_of_a_paper_is_read_once_while_its_stamp_holds(tmp_path, m
         pass
     assert len(reads) == 1
     assert changed != key
+
+
+@pytest.mark.parametrize("size", [0, 1, 65536 - 1, 65536, 65536 * 3 + 17])
+@pytest.mark.parametrize("kernel", [True, False], ids=["copy_file_range", "read and write"])
+def test_a_copy_is_hashed_whole_window_by_window(tmp_path, monkeypatch, size, kernel):
+    monkeypatch.setattr(digests, "HASH_WINDOW", 65536)  # several windows from a small file
+    if not kernel:  # another file system on an old kernel: copied by reading and writing
+
+        def refuse(*_args):  # type: ignore[no-untyped-def]
+            raise OSError(18, "Invalid cross-device link")
+
+        monkeypatch.setattr(digests.os, "copy_file_range", refuse)
+    data = os.urandom(size)
+    (tmp_path / "paper.pdf").write_bytes(data)
+    with (tmp_path / "paper.pdf").open("rb") as src, (tmp_path / "copy.pdf").open("x+b") as dst:
+        hashed = digests.copy_hashed(src, dst)
+    assert (tmp_path / "copy.pdf").read_bytes() == data
+    assert hashed.hexdigest() == _sha(data)
