@@ -89,10 +89,10 @@ def opened_digest(path: Path, fh: BinaryIO) -> str:
     Raises:
         OSError: the file cannot be read.
     """
-    known = _copies.get(str(path))
-    if known is not None and known[0] == stamp(os.fstat(fh.fileno())):
+    known = copy_digest(path, fh)
+    if known is not None:
         fh.seek(0)
-        return known[1]
+        return known
     return handle_digest(fh)
 
 
@@ -104,6 +104,16 @@ def copied(path: Path, digest: str) -> None:
         while len(_copies) >= MAX_COPIES:
             _copies.pop(next(iter(_copies)))
         _copies[str(path)] = (stamp(path.stat()), digest)
+
+
+def copy_digest(path: Path, fh: BinaryIO) -> str | None:
+    """The digest of `path`, open as `fh`, if it is a build's copy (`copied`) whose stamp is
+    unchanged: bytes no one else can write, so what is learnt from them may be remembered by
+    that digest. None for any other file."""
+    known = _copies.get(str(path))
+    if known is not None and known[0] == stamp(os.fstat(fh.fileno())):
+        return known[1]
+    return None
 
 
 def handle_digest(fh: BinaryIO) -> str:
@@ -149,11 +159,14 @@ HASH_WINDOW = 16 << 20  # a multiple of every system's mapping granularity
 def _copy_bytes(src: int, dst: int) -> None:
     """Every byte of `src` from its offset on, appended at `dst`'s offset."""
     with contextlib.suppress(OSError, AttributeError):  # (copy_file_range: Linux only)
-        while os.copy_file_range(src, dst, 1 << 30):
-            pass
-        return
-    # where the kernel cannot (another file system on an old kernel): what it copied stays,
-    # both offsets moved on by it; a real error (a full disk) is raised here
+        if os.copy_file_range(src, dst, 1 << 30):
+            while os.copy_file_range(src, dst, 1 << 30):
+                pass
+            return
+    # where the kernel cannot (another file system on an old kernel), or copied nothing at
+    # first (some file systems say 0 for "not here" rather than fail; an empty file is read in
+    # no time): what it copied stays, both offsets moved on by it; a real error (a full disk)
+    # is raised here
     while block := os.read(src, 1 << 20):
         view = memoryview(block)
         while view:

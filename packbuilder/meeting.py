@@ -45,6 +45,7 @@ from packbuilder.snapshots import Snapshots, as_paper
 WORKBOOK_NAME = "meeting.xlsx"
 WORD_SUFFIXES = {".docx", ".doc", ".odt", ".rtf"}
 DATA_SUFFIXES = {".xlsx", ".xlsm"}
+PAPER_SUFFIXES = {".pdf", *WORD_SUFFIXES, *DATA_SUFFIXES}  # what an agenda may name as a paper
 RULES = ("england", "wales", "parish")
 
 AGENDA_ALIASES: dict[str, tuple[str, ...]] = {
@@ -116,9 +117,9 @@ def load_meeting(
             [p for p in named if p.suffix.lower() == ".pdf"],
         )
     taken = Snapshots(folder, snapshots) if snapshots is not None else None
-    if taken is not None:
-        taken.ahead(named)
     try:
+        if taken is not None:  # (a file `_paper` refuses by its name is never read)
+            taken.ahead([p for p in named if p.suffix.lower() in PAPER_SUFFIXES])
         rows = _agenda(wb, folder, errors, taken)
     finally:
         if taken is not None:
@@ -705,7 +706,7 @@ def _paper(path: Path, source: Source, folder: Path, taken: Snapshots | None = N
     """A paper of the agenda, checked. In a build (`taken`), the checks read the paper's copy,
     which every later step reads too; their errors name the paper."""
     suffix = path.suffix.lower()
-    if suffix not in {".pdf", *WORD_SUFFIXES, *DATA_SUFFIXES}:
+    if suffix not in PAPER_SUFFIXES:
         raise InputError(
             f"paper {path.name!r} is neither PDF, Word (.docx, .doc, .odt, .rtf) nor a data "
             "workbook (.xlsx); save it as one of those, or correct the file name",

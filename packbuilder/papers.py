@@ -23,6 +23,7 @@ from packbuilder.convert import (
     converted_before,
     share_machine,
 )
+from packbuilder.digests import copied, copy_hashed
 from packbuilder.errors import (
     Collector,
     ConversionError,
@@ -162,7 +163,9 @@ class Prefetch:
         for i, doc in enumerate(documents):
             copy = self._folder / "in" / f"{i:04d}{doc.suffix.lower()}"
             with contextlib.suppress(OSError):  # loading reports it; nothing of it converted here
-                shutil.copyfile(doc, copy)
+                with open(doc, "rb") as fh, open(copy, "x+b") as out:
+                    digest = copy_hashed(fh, out).hexdigest()
+                copied(copy, digest)  # ours alone: its conversion key may be remembered by it
                 copies.append((doc, copy))
         return copies
 

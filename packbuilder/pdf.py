@@ -1552,8 +1552,10 @@ class PackWriter:
                 hashed = self._copy.made(out) if self._copy is not None else None
                 if hashed is None:
                     hashed = _copy_part(self._base, out)
-                hashed.update(_write_update(pdf, self._base, self._base_size, touched, out))
-                copied(out, hashed.hexdigest())  # publishing does not read it again
+                update = _write_update(pdf, self._base, self._base_size, touched, out)
+                hashed.update(update)
+                if out.stat().st_size == self._base.stat().st_size + len(update):
+                    copied(out, hashed.hexdigest())  # publishing does not read it again
             else:
                 _save(pdf, out)
         finally:
@@ -1585,19 +1587,18 @@ class _Copy(threading.Thread):
     def __init__(self, source: Path, target: Path) -> None:
         super().__init__(daemon=True)
         self.source, self.target = source, target
-        self.failed = False
+        self.hashed: hashlib._Hash | None = None
         self.start()
 
     def run(self) -> None:
-        try:
+        # on any failure the pack is copied again when it is written, and the error told then
+        with contextlib.suppress(Exception):
             self.hashed = _copy_part(self.source, self.target)
-        except OSError:
-            self.failed = True  # copied again when the pack is written, and the error told then
 
     def made(self, target: Path | None) -> hashlib._Hash | None:
         """Wait for the copy; the hash of what it wrote, if it made `target`."""
         self.join()
-        return None if self.failed or target != self.target else self.hashed
+        return self.hashed if target == self.target else None
 
 
 def _copy_part(source: Path, target: Path) -> hashlib._Hash:

@@ -19,7 +19,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from pikepdf import Dictionary, Pdf
+from pikepdf import Array, Dictionary, Pdf
 
 INHERITABLE = frozenset({"/Resources", "/MediaBox", "/CropBox", "/Rotate"})
 _DEEPEST = 64  # page trees are a few levels deep; a deeper chain is odd, let qpdf handle it
@@ -47,30 +47,29 @@ def open_pdf(source: Path | BinaryIO, **options: Any) -> Pdf:
 
 
 def _inherits(pdf: Pdf) -> bool:
-    """Whether some page takes an attribute from a node of the page tree above it."""
-    given: dict[tuple[int, int], frozenset[str]] = {}  # by node: what it and its ancestors give
-
-    def above(node: object, depth: int = 0) -> frozenset[str] | None:
+    """Whether some page takes an attribute from a node of the page tree above it, walking the
+    tree down from its root through ``/Kids`` as qpdf pushes (a page's own ``/Parent`` may be
+    missing or wrong in a damaged file). A tree too odd to walk (a loop, a kid that is not a
+    dictionary, one too deep) counts as inheriting: qpdf then does as it always did."""
+    len(pdf.pages)  # qpdf reads the page tree here, and warns of what it mends
+    root = pdf.Root.get("/Pages")
+    seen: set[tuple[int, int]] = set()
+    stack: list[tuple[object, frozenset[str], int]] = [(root, frozenset(), 0)]
+    while stack:
+        node, given, depth = stack.pop()
         if not isinstance(node, Dictionary) or depth > _DEEPEST:
-            return None
-        key = node.objgen
-        if key != (0, 0) and key in given:
-            return given[key]
-        own = INHERITABLE.intersection(node.keys())
-        if "/Parent" in node:
-            higher = above(node.Parent, depth + 1)
-            if higher is None:
-                return None
-            own |= higher
-        if key != (0, 0):
-            given[key] = own
-        return own
-
-    for page in pdf.pages:  # (qpdf reads the tree here and warns of what it mends)
-        obj = page.obj
-        if "/Parent" not in obj:
-            continue
-        wanted = above(obj.Parent)
-        if wanted is None or not wanted.issubset(obj.keys()):
             return True
+        if node.is_indirect:
+            if node.objgen in seen:
+                return True
+            seen.add(node.objgen)
+        kids = node.get("/Kids")
+        if kids is None:  # a page
+            if not given.issubset(node.keys()):
+                return True
+            continue
+        if not isinstance(kids, Array):
+            return True
+        own = given | INHERITABLE.intersection(node.keys())
+        stack.extend((kid, own, depth + 1) for kid in kids)
     return False

@@ -180,7 +180,9 @@ def _stage(pack: Path, dest: Path) -> None:
 
     Moved, not linked: a second name left in the scratch folder would change the published file's
     status-change time when the scratch folder goes, after publishing remembered its digest under
-    its stamp (`written`), so the next build would read the whole pack again to check it."""
+    its stamp (`written`), so the next build would read the whole pack again to check it. The
+    digest recorded is the scratch pack's (worked out as it was written): a copy made here, to
+    another file system, is taken to hold the same bytes, as a rename would."""
     try:
         os.rename(pack, dest)
     except OSError:

@@ -50,13 +50,18 @@ class Snapshots:
         agenda is read: reading, hashing and writing them is done by the kernel and hashlib
         without holding Python's lock (121 MB, 0.2 s, for a 4,000-page meeting). `take` waits for
         a paper's copy, and tells what went wrong against the cell that names it. Call `close`
-        when done."""
+        when done (and not `ahead` after it). A paper that cannot be handed to a thread (the
+        system allows no more) is left for `take` to copy."""
         if self._pool is None:
             self._pool = ThreadPoolExecutor(AHEAD_THREADS, thread_name_prefix="snapshot")
         for path in papers:
             if path not in self._ahead and path not in self._taken:
                 copy = self._next(path)
-                self._ahead[path] = (copy, self._pool.submit(_copy, path, copy, self.folder))
+                try:
+                    job = self._pool.submit(_copy, path, copy, self.folder)
+                except RuntimeError:  # no thread could be started: copied when taken
+                    return
+                self._ahead[path] = (copy, job)
 
     def close(self) -> None:
         """Wait for the copies begun ahead (those not begun are dropped)."""
@@ -64,7 +69,8 @@ class Snapshots:
             self._pool.shutdown(wait=True, cancel_futures=True)
 
     def take(self, path: Path, source: Source) -> Path:
-        """The copy of the paper at `path` (made now, or when it was first named).
+        """The copy of the paper at `path`: made now, or when it was first taken, or begun
+        `ahead` (waited for here).
 
         Raises:
             InputError: the paper is not a file inside the meeting folder, or cannot be read;

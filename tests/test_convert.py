@@ -458,17 +458,21 @@ def _zip_digest_by_hand(entries: dict[str, str]) -> bytes:
 
 
 def test_a_zips_digest_is_remembered_by_its_bytes_alone(tmp_path: Path, monkeypatch) -> None:
-    """Unpacking every Word paper for its key cost a rebuild 0.3 s: the digest is remembered by
-    the hash of the paper's bytes (also for the next process, in the cache folder), and never
-    believed for other bytes or from a damaged entry."""
+    """Unpacking every Word paper for its key cost a rebuild 0.3 s: the digest of a build's own
+    copy of a paper is remembered by the hash of its bytes (also for the next process, in the
+    cache folder), never believed for other bytes or from a damaged entry, and never remembered
+    for a file someone else may write between the hash and the unpacking."""
+    from packbuilder import digests
     from packbuilder.convert import cache as cache_module
 
-    def docx(body: str) -> tuple[Path, bytes]:
+    def docx(name: str, body: str, copy: bool = True) -> tuple[Path, bytes]:
         entries = {"[Content_Types].xml": "<Types/>", "word/document.xml": body}
-        path = tmp_path / "paper.docx"
+        path = tmp_path / name
         with zipfile.ZipFile(path, "w") as z:
-            for name, data in entries.items():
-                z.writestr(name, data)
+            for entry, data in entries.items():
+                z.writestr(entry, data)
+        if copy:  # as a build copies a paper into its scratch folder
+            digests.copied(path, hashlib.sha256(path.read_bytes()).hexdigest())
         return path, _zip_digest_by_hand(entries)
 
     unpacked: list[str] = []
@@ -480,16 +484,21 @@ def test_a_zips_digest_is_remembered_by_its_bytes_alone(tmp_path: Path, monkeypa
         return real(file, mode, *args, **kwargs)
 
     monkeypatch.setattr(cache_module.zipfile, "ZipFile", spy)
-    paper, expected = docx("<w:body>minutes</w:body>")
+    paper, expected = docx("paper.docx", "<w:body>minutes</w:body>")
     assert content_digest(paper) == expected and len(unpacked) == 1
     monkeypatch.setattr(cache_module, "_ZIPS", {})  # a new process: only the cache folder knows
     assert content_digest(paper) == expected and len(unpacked) == 1
-    changed, other = docx("<w:body>Minutes</w:body>")
+    changed, other = docx("paper.docx", "<w:body>Minutes</w:body>")
     assert content_digest(changed) == other != expected and len(unpacked) == 2
     monkeypatch.setattr(cache_module, "_ZIPS", {})
     raw = hashlib.sha256(changed.read_bytes()).hexdigest()
     cache_module._zip_entry(raw).write_text("0" * 63 + "g")  # damaged: not a digest
     assert content_digest(changed) == other and len(unpacked) == 3
+    # the same bytes in a file of the meeting folder: unpacked every time, nothing remembered
+    theirs, same = docx("theirs.docx", "<w:body>agenda</w:body>", copy=False)
+    assert content_digest(theirs) == content_digest(theirs) == same and len(unpacked) == 5
+    raw = hashlib.sha256(theirs.read_bytes()).hexdigest()
+    assert not cache_module._zip_entry(raw).exists() and raw not in cache_module._ZIPS
 
 
 def test_the_cache_survives_a_missing_document_with_a_clear_error(tmp_path: Path) -> None:

@@ -142,12 +142,14 @@ def test_a_builds_copy_of_a_paper_is_read_once_while_its_stamp_holds(tmp_path, m
 
 
 @pytest.mark.parametrize("size", [0, 1, 65536 - 1, 65536, 65536 * 3 + 17])
-@pytest.mark.parametrize("kernel", [True, False], ids=["copy_file_range", "read and write"])
+@pytest.mark.parametrize("kernel", ["copies", "refuses", "says 0"])
 def test_a_copy_is_hashed_whole_window_by_window(tmp_path, monkeypatch, size, kernel):
     monkeypatch.setattr(digests, "HASH_WINDOW", 65536)  # several windows from a small file
-    if not kernel:  # another file system on an old kernel: copied by reading and writing
+    if kernel != "copies":  # another file system, an old kernel: copied by reading and writing
 
         def refuse(*_args):  # type: ignore[no-untyped-def]
+            if kernel == "says 0":  # (some file systems answer "nothing here" so)
+                return 0
             raise OSError(18, "Invalid cross-device link")
 
         monkeypatch.setattr(digests.os, "copy_file_range", refuse)

@@ -94,6 +94,29 @@ def test_every_page_gets_what_it_inherits(tmp_path: Path, opens: list[bool]) -> 
     assert opens == [False, True]  # looked, then opened again for qpdf's push
 
 
+@pytest.mark.parametrize("parent", ["missing", "elsewhere"])
+def test_what_a_page_inherits_follows_the_tree_not_its_parent_link(
+    tmp_path: Path, parent: str
+) -> None:
+    # a damaged file: the first page's /Parent gone, or pointing at a node outside the tree
+    # that gives nothing; qpdf pushes down through /Kids, and so must the look before it
+    path = inheriting_pdf(tmp_path / "e.pdf")
+    with Pdf.open(path, inherit_page_attributes=False, allow_overwriting_input=True) as pdf:
+        first, second = pdf.Root.Pages.Kids[0], pdf.Root.Pages.Kids[1].Kids[0]
+        # the other pages carry their own: only the damaged one needs anything pushed down
+        second.MediaBox, second.CropBox = Array([0, 0, 300, 400]), Array([0, 0, 250, 350])
+        second.Rotate, second.Resources = 90, pdf.Root.Pages.Resources
+        if parent == "missing":
+            del first["/Parent"]
+        else:
+            first.Parent = pdf.make_indirect(Dictionary(Type=Name.Pages, Kids=Array(), Count=0))
+        pdf.save(path)
+    with open_pdf(path) as pdf:
+        page = pdf.pages[0].obj
+        assert page.Rotate == 90 and list(page.MediaBox) == [0, 0, 300, 400]
+        assert "/F1" in page.Resources.Font
+
+
 def test_a_file_whose_pages_carry_everything_is_read_once(
     tmp_path: Path, opens: list[bool]
 ) -> None:

@@ -41,7 +41,7 @@ from packbuilder.convert.protocol import (
     share_machine,
     source_of,
 )
-from packbuilder.digests import opened_digest
+from packbuilder.digests import copy_digest, handle_digest
 from packbuilder.errors import ConversionError, Source
 from packbuilder.settings import settings
 
@@ -57,15 +57,17 @@ def content_digest(document: Path) -> bytes:
     unchanged paper hit the cache. Anything that is not a readable zip is hashed byte for byte.
 
     Unpacking every entry cost a rebuild 1-5 ms a Word paper, twice (0.3 s at 4,000 pages, in
-    the thread the build then waits for), so a zip's digest is remembered by the sha256 of its
-    bytes, in this process and in the cache folder beside what is learnt of papers (`checks`).
+    the thread the build then waits for), so the digest of a build's own copy of a paper
+    (`digests.copy_digest`: bytes no one else can change between the hash and the unpacking) is
+    remembered by the sha256 of its bytes, in this process and in the settings' cache folder
+    beside what is learnt of papers (`checks`). Any other file is unpacked every time.
 
     Raises:
         OSError: the document cannot be read.
     """
     with open(document, "rb") as fh:
-        raw = opened_digest(document, fh)
-        known = _recall_zip(raw)
+        raw = copy_digest(document, fh)
+        known = _recall_zip(raw) if raw is not None else None
         if known is not None:
             return known
         h = hashlib.sha256()
@@ -75,16 +77,17 @@ def content_digest(document: Path) -> bytes:
                     h.update(info.filename.encode() + b"\0")
                     h.update(hashlib.sha256(z.read(info)).digest())
         except _NOT_A_ZIP:
-            return b"raw:" + bytes.fromhex(raw)
+            return b"raw:" + bytes.fromhex(raw or handle_digest(fh))
     digest = b"zip:" + h.digest()
-    _remember_zip(raw, digest)
+    if raw is not None:
+        _remember_zip(raw, digest)
     return digest
 
 
 _NOT_A_ZIP = (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError)
 _ZIPS: dict[str, bytes] = {}  # a zip's `content_digest` by the sha256 of its bytes
 _ZIPS_MAX = 4096  # a long-running caller forgets rather than grows
-ZIP_ENTRY = "zipdigest"
+ZIP_ENTRY = "zipdigest1"  # (the number changes with how the digest is worked out)
 
 
 def _zip_entry(raw: str) -> Path:
