@@ -34,7 +34,7 @@ from packbuilder.lock import lock_path, meeting_lock
 from packbuilder.meeting import find_workbook, load_meeting
 from packbuilder.model import Meeting, Paper
 from packbuilder.papers import PaperPdfs, Prefetch, paper_pdfs
-from packbuilder.pdf import PackWriter
+from packbuilder.pdf import PackWriter, examining_after
 from packbuilder.plan import PackSpec, plan_packs
 from packbuilder.publish import (
     BuiltPack,
@@ -135,8 +135,10 @@ def build(
         prefetch = Prefetch(converter)
         stack.callback(prefetch.close)
         try:
-            # each paper is read from a copy of its own (`snapshots`)
-            meeting = load_meeting(folder, prefetch=prefetch.start, snapshots=work / "papers")
+            # each paper is read from a copy of its own (`snapshots`); a PDF paper's pages are
+            # parsed once the Word papers are LibreOffice's (`Prefetch.wait_for_handover`)
+            with examining_after(prefetch.wait_for_handover):
+                meeting = load_meeting(folder, prefetch=prefetch.start, snapshots=work / "papers")
         finally:
             prefetch.checks_done()  # both cores for LibreOffice
         specs = plan_packs(meeting)

@@ -35,7 +35,7 @@ import sys
 import threading
 import warnings
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -206,6 +206,22 @@ class PaperFacts:
     figures: int = 0
 
 
+_EXAMINING = threading.local()  # `examining_after`'s hook, for this thread
+
+
+@contextlib.contextmanager
+def examining_after(wait: Callable[[], object]) -> Iterator[None]:
+    """Within this block, in this thread, `wait` is called before a paper's pages are parsed
+    (`paper_facts` on a paper not checked before): a build has its Word papers reach
+    LibreOffice first (`papers.Prefetch.wait_for_handover`)."""
+    before = getattr(_EXAMINING, "wait", None)
+    _EXAMINING.wait = wait
+    try:
+        yield
+    finally:
+        _EXAMINING.wait = before
+
+
 def paper_facts(path: Path) -> PaperFacts:
     """Check that every page of a paper can be read, and learn its `PaperFacts`.
 
@@ -222,12 +238,19 @@ def paper_facts(path: Path) -> PaperFacts:
             entry = _entry(key)
             known = _read_facts(entry)
             if known is None:
+                _before_examining()
                 known = _examine(path, same)
                 if path_key(path, fh) == key:  # not written to while it was examined
                     _write_facts(entry, known)
             return known
     except OSError:
         return _examine(path)  # names what is wrong with it
+
+
+def _before_examining() -> None:
+    wait = getattr(_EXAMINING, "wait", None)
+    if wait is not None:
+        wait()
 
 
 def checked(path: Path) -> bool:

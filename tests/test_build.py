@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -335,6 +336,88 @@ def test_the_converter_is_told_when_the_build_is_busy_checking_pdf_papers(tmp_pa
     told.clear()
     build(folder, tmp_path / "out2", converter=Recording())  # the PDF is known now
     assert told == [False]
+
+
+def _meeting_with_new_pdf(tmp_path: Path) -> Path:
+    from tests.factory import write_pdf
+
+    papers = {"report.docx": 2, "appendix.pdf": 2, "annex.pdf": 1}
+    folder = make_meeting(
+        tmp_path / "2020-03-05-board",
+        items=[{"title": "Report", "papers": list(papers)}],
+        papers=papers,
+    )
+    for name in ("appendix.pdf", "annex.pdf"):  # never checked before, in the session's cache
+        write_pdf(folder / name, 2, label=f"{name} unique to {tmp_path.name}")
+    return folder
+
+
+def test_pdf_papers_are_parsed_once_the_word_papers_are_handed_over(tmp_path: Path) -> None:
+    """The thread taking the Word papers to LibreOffice is Python work: the build parses no PDF
+    paper's pages (qpdf, holding the interpreter) until the converter says it has them."""
+    from packbuilder.convert import handed_over
+
+    folder = _meeting_with_new_pdf(tmp_path)
+    events: list[str] = []
+
+    class Slow(FakeConverter):
+        def convert(self, documents, outdir, *, sources=None):  # type: ignore[no-untyped-def]
+            time.sleep(0.3)  # its way to the program
+            events.append("handed over")
+            handed_over()
+            return super().convert(documents, outdir, sources=sources)
+
+    real = pdfmod._examine
+
+    def examine(*args: Any, **kwargs: Any) -> Any:
+        events.append("parsed")
+        return real(*args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(pdfmod, "_examine", examine)
+        build(folder, tmp_path / "out", converter=Slow())
+    # (the frontsheets' conversion, later, says so too)
+    assert events[:3] == ["handed over", "parsed", "parsed"]
+
+
+def test_a_converter_that_never_says_holds_the_checks_once_and_briefly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A converter that does not say when it has the batch (a remote one, one of the caller's
+    own) is waited for at most `HANDOVER_WAIT`, once a build, not once a paper."""
+    from packbuilder import papers as papers_module
+
+    monkeypatch.setattr(papers_module, "HANDOVER_WAIT", 0.05)
+    folder = _meeting_with_new_pdf(tmp_path)
+    release = threading.Event()  # set once both PDF papers are parsed
+
+    class Silent(FakeConverter):
+        def convert(self, documents, outdir, *, sources=None):  # type: ignore[no-untyped-def]
+            release.wait(30)
+            return super().convert(documents, outdir, sources=sources)
+
+    waits: list[float | None] = []
+    real_wait = threading.Event.wait
+
+    def wait(self: threading.Event, timeout: float | None = None) -> bool:
+        if timeout == 0.05:
+            waits.append(timeout)
+        return real_wait(self, timeout)
+
+    parsed: list[Path] = []
+    real = pdfmod._examine
+
+    def examine(path: Path, *args: Any, **kwargs: Any) -> Any:
+        parsed.append(path)
+        if len(parsed) == 2:
+            release.set()
+        return real(path, *args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(threading.Event, "wait", wait)
+        mp.setattr(pdfmod, "_examine", examine)
+        build(folder, tmp_path / "out", converter=Silent())
+    assert len(parsed) == 2 and waits == [0.05]
 
 
 def test_a_rebuild_whose_conversions_are_cached_does_not_hash_its_pdf_papers_for_the_hint(

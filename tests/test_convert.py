@@ -35,6 +35,7 @@ from packbuilder.convert import (
     LibreOffice,
     content_digest,
     kept_profile,
+    on_handover,
     open_converter,
 )
 from packbuilder.convert import libreoffice as libreoffice_module
@@ -145,6 +146,24 @@ def test_every_document_comes_back_in_order(
     assert sorted(len(r["inputs"]) for r in runs) == sorted(
         [count // expected + (1 if i < count % expected else 0) for i in range(expected)]
     )
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_libreoffice_says_when_the_batch_is_in_its_hands(
+    fake_soffice: Path, tmp_path: Path, processes: int
+) -> None:
+    """Whoever asked (`on_handover`) is told as each LibreOffice starts on its documents,
+    before any result is back, from the threads of a batch shared between processes too."""
+    lo = LibreOffice(soffice=str(fake_soffice), timeout=10, processes=processes)
+    out = tmp_path / "out"
+    told: list[list[str]] = []
+    texts = [f"document {i}" for i in range(PARALLEL_MIN_DOCUMENTS)]
+    with on_handover(lambda: told.append(sorted(p.name for p in out.iterdir()))):
+        pdfs = lo.convert(docs(tmp_path / "in", *texts), out)
+    assert told == [[]] * processes  # one word per LibreOffice, none with a result back
+    assert len(pdfs) == len(texts)
+    lo.convert(docs(tmp_path / "in2", "again"), tmp_path / "out2")  # asked by no one
+    assert len(told) == processes
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 pytest.importorskip("httpx", reason="the scale extra is not installed (make venv)")
 
 from packbuilder.build import build  # noqa: E402
-from packbuilder.convert import CachingConverter, open_converter  # noqa: E402
+from packbuilder.convert import CachingConverter, on_handover, open_converter  # noqa: E402
 from packbuilder.convert.gotenberg import Gotenberg  # noqa: E402
 from packbuilder.errors import ConversionError, Source  # noqa: E402
 from packbuilder.settings import Settings  # noqa: E402
@@ -59,6 +59,17 @@ def test_a_document_is_converted_as_tagged_pdfua_and_repaired(service, tmp_path)
     with pikepdf.open(pdf) as p:
         assert "/StructTreeRoot" in p.Root  # tagged
         assert CLEANED_MARK in p.trailer.Info  # the same repair pass as a local conversion
+
+
+def test_the_batch_is_said_handed_over_before_any_request(service, tmp_path):
+    """A build parses its PDF papers once told (`on_handover`): Gotenberg's work is the
+    service's from the start."""
+    doc = write_docx(tmp_path / "report.docx", paragraphs=2, label="Quarterly report")
+    told: list[int] = []
+    conv = Gotenberg(service.url, settings=settings_for(service.url, tmp_path))
+    with conv, on_handover(lambda: told.append(len(service.requests))):
+        conv.convert([doc], tmp_path / "out")
+    assert told == [0]
 
 
 def test_a_busy_service_is_asked_again_with_growing_pauses(service, tmp_path):

@@ -18,12 +18,19 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
 
 from packbuilder.build import build
-from packbuilder.convert import CachingConverter, LibreOffice, WarmLibreOffice, open_converter
+from packbuilder.convert import (
+    CachingConverter,
+    LibreOffice,
+    WarmLibreOffice,
+    on_handover,
+    open_converter,
+)
 from packbuilder.convert import warm as warm_module
 from packbuilder.errors import ConversionError, Source
 from packbuilder.settings import Settings
@@ -203,6 +210,29 @@ def test_it_stays_running_between_conversions(
     assert _pages(pdf)[0].startswith("Minutes of the board")
     assert warm.stats().converted == 2
 
+
+
+def test_it_says_the_batch_is_handed_over_once_every_document_is_staged(
+    warm: WarmLibreOffice, papers: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build parses its PDF papers once told (`on_handover`): every copy and rewrite of the
+    batch (Python work) is done before, only LibreOffice's conversions after."""
+    events: list[str] = []
+    real_final, real_one = warm_module.show_final, WarmLibreOffice._convert_one
+
+    def final(path: Path) -> None:
+        events.append("staged")
+        real_final(path)
+
+    def one(self: WarmLibreOffice, *args: Any) -> None:
+        events.append("converted")
+        real_one(self, *args)
+
+    monkeypatch.setattr(warm_module, "show_final", final)
+    monkeypatch.setattr(WarmLibreOffice, "_convert_one", one)
+    with on_handover(lambda: events.append("handed over")):
+        warm.convert(papers, tmp_path / "out")
+    assert events == ["staged"] * 3 + ["handed over"] + ["converted"] * 3
 
 
 def test_its_libreoffice_runs_no_program_from_the_callers_path(

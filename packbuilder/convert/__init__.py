@@ -36,6 +36,8 @@ from packbuilder.convert.protocol import (
     Converter,
     abort_conversions,
     converted_before,
+    handed_over,
+    on_handover,
     share_machine,
 )
 from packbuilder.convert.sandbox import no_network_prefix
@@ -58,7 +60,9 @@ __all__ = [
     "WarmLibreOffice",
     "abort_conversions",
     "converted_before",
+    "handed_over",
     "no_network_prefix",
+    "on_handover",
     "open_converter",
     "share_machine",
 ]

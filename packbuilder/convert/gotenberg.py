@@ -41,7 +41,13 @@ import httpx
 
 from packbuilder.convert.final import MARK as FINAL
 from packbuilder.convert.final import has_tracked_changes, show_final
-from packbuilder.convert.protocol import ConversionStats, Converter, check_sources, source_of
+from packbuilder.convert.protocol import (
+    ConversionStats,
+    Converter,
+    check_sources,
+    handed_over,
+    source_of,
+)
 from packbuilder.errors import ConversionError, Source
 from packbuilder.settings import Settings, settings
 from packbuilder.tagged import CLEANED_MARK, clean_converted
@@ -130,6 +136,7 @@ class Gotenberg(Converter):
             return []
         outdir.mkdir(parents=True, exist_ok=True)
         jobs = [(i, d, source_of(d, sources, i)) for i, d in enumerate(documents)]
+        handed_over()  # the service's work from here (what is left here is waiting on it)
         if len(jobs) == 1 or self.concurrency == 1:
             return [self._convert_one(*job, outdir) for job in jobs]
         with ThreadPoolExecutor(max_workers=min(self.concurrency, len(jobs))) as pool:

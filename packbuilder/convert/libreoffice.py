@@ -19,6 +19,7 @@ error blames the disk instead.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import errno
 import hashlib
 import json
@@ -40,6 +41,7 @@ from packbuilder.convert.protocol import (
     ConversionStats,
     Converter,
     check_sources,
+    handed_over,
     source_of,
 )
 from packbuilder.convert.sandbox import command_prefix
@@ -332,7 +334,13 @@ class LibreOffice(Converter):
         if len(workers) == 1:
             workers[0].run_catching()
         else:
-            threads = [threading.Thread(target=w.run_catching, daemon=True) for w in workers]
+            # each with the caller's context: whom to tell that the batch is handed over
+            threads = [
+                threading.Thread(
+                    target=contextvars.copy_context().run, args=(w.run_catching,), daemon=True
+                )
+                for w in workers
+            ]
             for t in threads:
                 t.start()
             for t in threads:
@@ -529,6 +537,7 @@ class _Worker:
                 f"cannot start LibreOffice {self.lo.soffice} ({exc.strerror}); check it runs, or "
                 "run `make setup`"
             ) from None
+        handed_over()  # from here on the batch is LibreOffice's work
         try:
             return self._supervise(proc, jobs)
         finally:

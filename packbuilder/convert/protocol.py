@@ -8,7 +8,9 @@ without touching the other stages. A converter implements `convert`, `version`, 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Callable, Iterator, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -95,6 +97,37 @@ def share_machine(converter: Converter, busy: bool) -> None:
     method = getattr(converter, "share_machine", None)
     if callable(method):
         method(busy)
+
+
+# Who to tell, in this thread (and the converter's own threads), that a batch has been handed over
+_ON_HANDOVER: ContextVar[Callable[[], None] | None] = ContextVar("on_handover", default=None)
+
+
+@contextlib.contextmanager
+def on_handover(callback: Callable[[], None]) -> Iterator[None]:
+    """Within this block, a converter called from this thread calls `callback` once its
+    documents are in the hands of the program that converts them (`handed_over`): what is
+    left of the batch until its results come back is that program's work, not Python's.
+
+    A build's Word papers go to LibreOffice from a thread while the build checks its PDF
+    papers, and those checks hold the interpreter in qpdf for up to a third of a second at a
+    time: each step of the thread's way to LibreOffice (copies, keys, each a few milliseconds)
+    waited for one of them, and LibreOffice started a second late. The build starts those checks
+    once it is told (`papers.Prefetch.wait_for_handover`)."""
+    token = _ON_HANDOVER.set(callback)
+    try:
+        yield
+    finally:
+        _ON_HANDOVER.reset(token)
+
+
+def handed_over() -> None:
+    """Said by a converter when its batch is in its program's hands (`on_handover`): a
+    LibreOffice started on the documents, a request sent. A converter that never says it is
+    only waited for a little longer (at most `papers.HANDOVER_WAIT` seconds)."""
+    callback = _ON_HANDOVER.get()
+    if callback is not None:
+        callback()
 
 
 def converted_before(converter: Converter, documents: Sequence[Path]) -> bool:

@@ -54,7 +54,13 @@ from packbuilder.convert.libreoffice import (
 )
 from packbuilder.convert.process import Process, environment, launcher
 from packbuilder.convert.profiles import kept_profile
-from packbuilder.convert.protocol import ConversionStats, Converter, check_sources, source_of
+from packbuilder.convert.protocol import (
+    ConversionStats,
+    Converter,
+    check_sources,
+    handed_over,
+    source_of,
+)
 from packbuilder.convert.sandbox import command_prefix
 from packbuilder.errors import ConversionError, Source
 from packbuilder.scratch import scratch_prefix
@@ -170,14 +176,14 @@ class WarmLibreOffice(Converter):
         sources: Sequence[Source] | None,
         outdir: Path,
     ) -> list[Path]:
-        done = []
+        staged = []  # every document first, then the conversions (`handed_over`)
         for i, doc in enumerate(documents):
             source = source_of(doc, sources, i)
             # an ASCII copy of our own: LibreOffice never writes beside the user's file
-            staged = work / f"d{i:04d}{doc.suffix.lower()}"
+            copy = work / f"d{i:04d}{doc.suffix.lower()}"
             try:
-                shutil.copyfile(doc, staged)
-                show_final(staged)  # as the cold path gives it to LibreOffice
+                shutil.copyfile(doc, copy)
+                show_final(copy)  # as the cold path gives it to LibreOffice
             except OSError as exc:
                 if exc.errno in _DISK_FULL:
                     raise
@@ -186,8 +192,12 @@ class WarmLibreOffice(Converter):
                     "read, and build again",
                     source,
                 ) from None
+            staged.append((i, doc, source, copy))
+        handed_over()
+        done = []
+        for i, doc, source, copy in staged:
             output = work / f"d{i:04d}.pdf"
-            self._convert_one(staged, output, source)
+            self._convert_one(copy, output, source)
             done.append((i, doc, output))
         results = []
         for i, doc, output in done:  # nothing lands in outdir unless every document converted
