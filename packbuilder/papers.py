@@ -100,10 +100,11 @@ class Prefetch:
     that its error is reported as usual. A build that fails before it needs them stops the
     conversion (`abort_conversions`) rather than wait for it.
 
-    The thread's way to LibreOffice is Python work (copies, keys), and the checks of a PDF
-    paper hold the interpreter in qpdf for up to a third of a second at a time, so the build
-    starts parsing PDF papers once LibreOffice has the Word papers (`wait_for_handover`): on a
-    cold 1,000-page meeting LibreOffice started 1.1 s late, and the build took 11% longer.
+    The last steps of the thread's way to LibreOffice, after the Word papers' checks (done in a
+    process of their own), are Python work (keys, copies), and the checks of a PDF paper hold
+    the interpreter in qpdf for up to a third of a second at a time: on a cold 1,000-page
+    meeting LibreOffice started 1.1 s late, and the build took 11% longer. So the build's PDF
+    checks pause while the thread takes those steps (`wait_for_handover`).
     """
 
     def __init__(self, converter: Converter) -> None:
@@ -114,6 +115,7 @@ class Prefetch:
         self._folder: Path | None = None  # its own scratch folder, never the build's
         self._closed = threading.Event()
         self._checks_over = False  # (`checks_done`)
+        self._staging = threading.Event()  # on its last steps to the converter (Python's)
         self._handed_over = threading.Event()  # the conversion is LibreOffice's now, or over
         self._waited = False
 
@@ -130,10 +132,13 @@ class Prefetch:
             self._thread.start()
 
     def wait_for_handover(self) -> None:
-        """Called by the build before it parses a PDF paper's pages: returns once the Word
-        papers are in the converter's hands (`convert.on_handover`), the conversion is over or
-        not needed, or after `HANDOVER_WAIT` seconds, the first time; at once after that."""
-        if self._thread is None or self._waited:
+        """Called by the build as it parses PDF papers (before each paper, between its pages):
+        while the thread takes its last steps to the converter, returns once the Word papers are
+        in the converter's hands (it says so: `convert.handed_over`), the conversion is over or
+        not needed, or after `HANDOVER_WAIT` seconds; once a build. At once at any other time:
+        while the Word papers are checked in a process of their own, the build checks its PDF
+        papers beside it."""
+        if self._waited or not self._staging.is_set():
             return
         self._waited = True
         self._handed_over.wait(HANDOVER_WAIT)
@@ -162,6 +167,7 @@ class Prefetch:
             # it for a batch the cache holds already (a rebuild's), which converts nothing
             if not converted_before(self.converter, staged) and self._share_while_checking(pdfs):
                 check_elsewhere(staged)  # the checks below, ahead, on the other core
+            self._staging.set()  # Python's work from here to the converter: the PDF checks pause
             passed = self._checked(copies)
             if passed and not self._closed.is_set():
                 with on_handover(self._handed_over.set):

@@ -211,9 +211,10 @@ _EXAMINING = threading.local()  # `examining_after`'s hook, for this thread
 
 @contextlib.contextmanager
 def examining_after(wait: Callable[[], object]) -> Iterator[None]:
-    """Within this block, in this thread, `wait` is called before a paper's pages are parsed
-    (`paper_facts` on a paper not checked before): a build has its Word papers reach
-    LibreOffice first (`papers.Prefetch.wait_for_handover`)."""
+    """Within this block, in this thread, `wait` is called as a paper not checked before is
+    examined (`paper_facts`): before it, between its pages and its other long steps. A build
+    pauses there while its Word papers are on their way to LibreOffice
+    (`papers.Prefetch.wait_for_handover`)."""
     before = getattr(_EXAMINING, "wait", None)
     _EXAMINING.wait = wait
     try:
@@ -469,11 +470,14 @@ def _examine(path: Path, read_from: Path | None = None) -> PaperFacts:
                     Source(path, page=number),
                 )
             _parse_page(pdf, page, path, number, checked)
+            _before_examining()
         digest = _digest(pdf)
         tagged = _tagged(pdf)
         pages = len(pdf.pages)
+        _before_examining()
         texts = _object_texts(pdf, path)  # one reading of every object, for both of these
         figures = _figures(pdf, path, texts[1]) if tagged else 0
+        _before_examining()
         removed = _trial_sanitize(pdf, path, texts)  # last: it changes the opened copy
     return PaperFacts(pages, tuple(removed), tagged, digest, figures)
 

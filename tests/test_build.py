@@ -352,39 +352,107 @@ def _meeting_with_new_pdf(tmp_path: Path) -> Path:
     return folder
 
 
-def test_pdf_papers_are_parsed_once_the_word_papers_are_handed_over(tmp_path: Path) -> None:
-    """The thread taking the Word papers to LibreOffice is Python work: the build parses no PDF
-    paper's pages (qpdf, holding the interpreter) until the converter says it has them."""
+@pytest.fixture
+def staging(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """Set when the conversion's thread is past the Word papers' checks (a process of its own)
+    and on its last, Python, steps to the converter; the build's PDF checks are held until then,
+    so that they meet those steps."""
+    from packbuilder import papers as papers_module
+
+    staged = threading.Event()
+    monkeypatch.setattr(papers_module, "check_elsewhere", lambda documents: staged.set())
+    real = pdfmod.paper_facts
+
+    def facts(path: Path) -> Any:
+        staged.wait(10)
+        return real(path)
+
+    monkeypatch.setattr(pdfmod, "paper_facts", facts)
+    return staged
+
+
+def test_pdf_checks_pause_while_the_word_papers_go_to_the_converter(
+    tmp_path: Path, staging: threading.Event
+) -> None:
+    """The thread taking the Word papers to LibreOffice is Python work once they are checked: the
+    build parses no PDF paper's pages (qpdf, holding the interpreter) until the converter says it
+    has them, and then parses while the converter works."""
     from packbuilder.convert import handed_over
 
     folder = _meeting_with_new_pdf(tmp_path)
     events: list[str] = []
 
     class Slow(FakeConverter):
+        calls_seen = 0
+
         def convert(self, documents, outdir, *, sources=None):  # type: ignore[no-untyped-def]
-            time.sleep(0.3)  # its way to the program
-            events.append("handed over")
-            handed_over()
+            Slow.calls_seen += 1
+            if Slow.calls_seen == 1:  # the Word papers (later: the frontsheets)
+                time.sleep(0.3)  # its way to the program
+                events.append("handed over")
+                handed_over()
+                time.sleep(1.0)  # the program's work
+                events.append("converted")
             return super().convert(documents, outdir, sources=sources)
 
-    real = pdfmod._examine
+    real = pdfmod._parse_page
 
-    def examine(*args: Any, **kwargs: Any) -> Any:
-        events.append("parsed")
-        return real(*args, **kwargs)
+    def parse(pdf: Any, page: Any, path: Path, number: int, *rest: Any) -> Any:
+        if number == 1:
+            events.append(f"parsing {path.name}")
+        return real(pdf, page, path, number, *rest)
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(pdfmod, "_examine", examine)
+        mp.setattr(pdfmod, "_parse_page", parse)
         build(folder, tmp_path / "out", converter=Slow())
-    # (the frontsheets' conversion, later, says so too)
-    assert events[:3] == ["handed over", "parsed", "parsed"]
+    assert events == ["handed over", "parsing appendix.pdf", "parsing annex.pdf", "converted"]
+
+
+def test_a_paper_being_parsed_pauses_between_pages(tmp_path: Path) -> None:
+    """The Word papers' checks end while the build is parsing a PDF paper: it pauses at the next
+    page until the converter has them, not at the end of the paper."""
+    from packbuilder import papers as papers_module
+    from packbuilder.convert import handed_over
+    from tests.factory import write_pdf
+
+    folder = _meeting_with_new_pdf(tmp_path)
+    write_pdf(folder / "appendix.pdf", 6, label=f"six pages unique to {tmp_path.name}")
+    events: list[str] = []
+    at_three = threading.Event()
+
+    def checks_elsewhere(documents: Any) -> None:
+        at_three.wait(10)  # the Word papers' checks end as page 3 is parsed
+
+    class Slow(FakeConverter):
+        def convert(self, documents, outdir, *, sources=None):  # type: ignore[no-untyped-def]
+            if not events or "handed over" not in events:
+                time.sleep(0.3)
+                events.append("handed over")
+                handed_over()
+            return super().convert(documents, outdir, sources=sources)
+
+    real = pdfmod._parse_page
+
+    def parse(pdf: Any, page: Any, path: Path, number: int, *rest: Any) -> Any:
+        if path.name == "appendix.pdf":
+            events.append(f"page {number}")
+            if number == 3:
+                at_three.set()
+                time.sleep(0.1)  # the thread is on its last steps by now
+        return real(pdf, page, path, number, *rest)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(papers_module, "check_elsewhere", checks_elsewhere)
+        mp.setattr(pdfmod, "_parse_page", parse)
+        build(folder, tmp_path / "out", converter=Slow())
+    assert events.index("page 3") < events.index("handed over") < events.index("page 4")
 
 
 def test_a_converter_that_never_says_holds_the_checks_once_and_briefly(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, staging: threading.Event
 ) -> None:
-    """A converter that does not say when it has the batch (a remote one, one of the caller's
-    own) is waited for at most `HANDOVER_WAIT`, once a build, not once a paper."""
+    """A converter that does not say when it has the batch (one of the caller's own) is waited
+    for at most `HANDOVER_WAIT`, once a build, not once a paper or a page."""
     from packbuilder import papers as papers_module
 
     monkeypatch.setattr(papers_module, "HANDOVER_WAIT", 0.05)
@@ -409,15 +477,48 @@ def test_a_converter_that_never_says_holds_the_checks_once_and_briefly(
 
     def examine(path: Path, *args: Any, **kwargs: Any) -> Any:
         parsed.append(path)
-        if len(parsed) == 2:
-            release.set()
-        return real(path, *args, **kwargs)
+        try:
+            return real(path, *args, **kwargs)
+        finally:
+            if len(parsed) == 2:
+                release.set()
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(threading.Event, "wait", wait)
         mp.setattr(pdfmod, "_examine", examine)
         build(folder, tmp_path / "out", converter=Silent())
     assert len(parsed) == 2 and waits == [0.05]
+
+
+def test_pdf_checks_go_on_beside_the_word_papers_checks(tmp_path: Path) -> None:
+    """While the Word papers are checked in a process of their own (the thread holds no lock
+    of the interpreter), the build checks its PDF papers beside them, without waiting."""
+    from packbuilder import papers as papers_module
+
+    folder = _meeting_with_new_pdf(tmp_path)
+    events: list[str] = []
+    parsed = threading.Event()
+
+    def checks_elsewhere(documents: Any) -> None:
+        events.append("word checks")
+        # done once the build has parsed a PDF paper (a build holding its checks would not)
+        events.append("word checks done" if parsed.wait(5) else "word checks gave up")
+
+    real = pdfmod._examine
+
+    def examine(*args: Any, **kwargs: Any) -> Any:
+        events.append("parsing")
+        try:
+            return real(*args, **kwargs)
+        finally:
+            parsed.set()
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(papers_module, "HANDOVER_WAIT", 30)
+        mp.setattr(papers_module, "check_elsewhere", checks_elsewhere)
+        mp.setattr(pdfmod, "_examine", examine)
+        build(folder, tmp_path / "out", converter=FakeConverter())
+    assert "word checks done" in events
 
 
 def test_a_rebuild_whose_conversions_are_cached_does_not_hash_its_pdf_papers_for_the_hint(

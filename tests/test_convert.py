@@ -18,6 +18,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import zipfile
 from pathlib import Path
@@ -79,6 +80,7 @@ def pdf(path, text):
         w.write(fh)
 
 
+time.sleep(float(os.environ.get("FAKE_SOFFICE_START_DELAY", "0")))
 for name in inputs:
     text = Path(name).read_text(encoding="utf-8").splitlines()[0]
     out = outdir / (Path(name).stem + ".pdf")
@@ -150,17 +152,26 @@ def test_every_document_comes_back_in_order(
 
 @pytest.mark.parametrize("processes", [1, 2])
 def test_libreoffice_says_when_the_batch_is_in_its_hands(
-    fake_soffice: Path, tmp_path: Path, processes: int
+    fake_soffice: Path, tmp_path: Path, processes: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Whoever asked (`on_handover`) is told as each LibreOffice starts on its documents,
-    before any result is back, from the threads of a batch shared between processes too."""
+    """Whoever asked (`on_handover`) is told as each LibreOffice starts on its documents: every
+    document staged, no result back yet; from the threads of a batch shared between processes
+    too."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))  # where the batch is staged
+    (tmp_path / "tmp").mkdir()
+    monkeypatch.setenv("FAKE_SOFFICE_START_DELAY", "0.5")  # LibreOffice's start
     lo = LibreOffice(soffice=str(fake_soffice), timeout=10, processes=processes)
-    out = tmp_path / "out"
-    told: list[list[str]] = []
+    told: list[tuple[int, int]] = []
+
+    def said() -> None:
+        work = tmp_path / "tmp"
+        told.append((len(list(work.glob("*/in/*.docx"))), len(list(work.glob("*/out/*.pdf")))))
+
     texts = [f"document {i}" for i in range(PARALLEL_MIN_DOCUMENTS)]
-    with on_handover(lambda: told.append(sorted(p.name for p in out.iterdir()))):
-        pdfs = lo.convert(docs(tmp_path / "in", *texts), out)
-    assert told == [[]] * processes  # one word per LibreOffice, none with a result back
+    with on_handover(said):
+        pdfs = lo.convert(docs(tmp_path / "in", *texts), tmp_path / "out")
+    # one word per LibreOffice, every document staged, none converted yet
+    assert told == [(len(texts), 0)] * processes
     assert len(pdfs) == len(texts)
     lo.convert(docs(tmp_path / "in2", "again"), tmp_path / "out2")  # asked by no one
     assert len(told) == processes
