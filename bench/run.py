@@ -223,14 +223,19 @@ class WarmCaller:
             raise SystemExit("the warm caller (bench/warm_caller.py) died; run it alone to see why")
         return json.loads(line)  # type: ignore[no-any-return]
 
-    def build(self, meeting: Path, out: Path, cache: Path) -> Run:
+    def build(self, meeting: Path, out: Path, cache: Path, *, empty: bool = False) -> Run:
+        """A build by the caller, timed from request to answer; `empty`: with nothing remembered
+        in its cache folder (checks, repairs, parts), as a cold build (a) has."""
         assert self.proc.stdin is not None
+        request = {"meeting": str(meeting), "out": str(out), "cache": str(cache)}
+        if empty:  # emptied before the clock starts
+            self.proc.stdin.write(json.dumps({"forget": True}) + "\n")
+            self.proc.stdin.flush()
+            self._answer()
         sampler = PeakSampler(self.proc.pid)
         started = time.perf_counter()
         sampler.start()
-        self.proc.stdin.write(
-            json.dumps({"meeting": str(meeting), "out": str(out), "cache": str(cache)}) + "\n"
-        )
+        self.proc.stdin.write(json.dumps(request) + "\n")
         self.proc.stdin.flush()
         self._answer()
         seconds = time.perf_counter() - started
@@ -281,7 +286,7 @@ class Bench:
         cache = self._fresh("cache-warm-cold")
         shutil.rmtree(self.work / "out-warm-cold", ignore_errors=True)
         try:
-            return self.caller.build(self.meeting, self.work / "out-warm-cold", cache)
+            return self.caller.build(self.meeting, self.work / "out-warm-cold", cache, empty=True)
         finally:
             shutil.rmtree(cache, ignore_errors=True)
 
@@ -680,7 +685,9 @@ def report(
         "- (wa) and (wb) are a caller that stays running (a web worker, a scheduler loop) with one "
         "LibreOffice kept warm between builds: no Python start-up or imports, no LibreOffice "
         "start. Their peak memory includes the caller's Python and the warm LibreOffice "
-        "(docs/warm-converter.md).",
+        "(docs/warm-converter.md). Before each (wa) run the caller's cache folder is emptied, "
+        "as (a)'s is, but for the profile its LibreOffice runs on: nothing it checked, repaired "
+        "or assembled before is found.",
         "- The recipe's LibreOffice profile exists before the timed runs (a user's would), and it "
         "starts one LibreOffice per Word file, as a shell loop would.",
         "",

@@ -20,13 +20,14 @@ from filelock import FileLock, Timeout
 from packbuilder.settings import settings
 
 SLOTS = 8
+PROFILES = "libreoffice-profiles"  # the kept profiles' folder, in the cache folder
 
 
 @contextlib.contextmanager
 def kept_profile(cache: Path | None = None, slots: int = SLOTS) -> Iterator[Path | None]:
     """A free kept profile under `cache` (default: the settings' cache folder), locked until the
     block ends; None if none is free or the cache folder cannot be used."""
-    base = (cache or settings().cache_dir).resolve() / "libreoffice-profiles"
+    base = (cache or settings().cache_dir).resolve() / PROFILES
     held: tuple[FileLock, Path] | None = None
     with contextlib.suppress(OSError):
         base.mkdir(parents=True, exist_ok=True)
