@@ -283,12 +283,10 @@ class Bench:
         return self.packbuilder(self.work / "cache-rebuild", self.work / "out-rebuild")
 
     def warm_cold(self, n: int) -> Run:
-        cache = self._fresh("cache-warm-cold")
+        # the caller's cache folder and its conversions emptied: (wb), next, rebuilds on them
+        cache = self._fresh("cache-warm")
         shutil.rmtree(self.work / "out-warm-cold", ignore_errors=True)
-        try:
-            return self.caller.build(self.meeting, self.work / "out-warm-cold", cache, empty=True)
-        finally:
-            shutil.rmtree(cache, ignore_errors=True)
+        return self.caller.build(self.meeting, self.work / "out-warm-cold", cache, empty=True)
 
     def warm_rebuild(self, n: int) -> Run:
         generate.set_changed_cell(self.meeting, f"To agree the assessment (warm revision {n}).")
@@ -687,7 +685,7 @@ def report(
         "start. Their peak memory includes the caller's Python and the warm LibreOffice "
         "(docs/warm-converter.md). Before each (wa) run the caller's cache folder is emptied, "
         "as (a)'s is, but for the profile its LibreOffice runs on: nothing it checked, repaired "
-        "or assembled before is found.",
+        "or assembled before is found; (wb), run next, rebuilds on what (wa) left.",
         "- The recipe's LibreOffice profile exists before the timed runs (a user's would), and it "
         "starts one LibreOffice per Word file, as a shell loop would.",
         "",
