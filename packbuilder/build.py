@@ -135,8 +135,9 @@ def build(
         prefetch = Prefetch(converter)
         stack.callback(prefetch.close)
         try:
-            # each paper is read from a copy of its own (`snapshots`); a PDF paper's pages are
-            # parsed once the Word papers are LibreOffice's (`Prefetch.wait_for_handover`)
+            # each paper is read from a copy of its own (`snapshots`); the PDF papers' checks
+            # pause while the Word papers take their last steps to LibreOffice
+            # (`Prefetch.wait_for_handover`)
             with examining_after(prefetch.wait_for_handover):
                 meeting = load_meeting(folder, prefetch=prefetch.start, snapshots=work / "papers")
         finally:

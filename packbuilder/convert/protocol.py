@@ -112,8 +112,8 @@ def on_handover(callback: Callable[[], None]) -> Iterator[None]:
     A build's Word papers go to LibreOffice from a thread while the build checks its PDF
     papers, and those checks hold the interpreter in qpdf for up to a third of a second at a
     time: each step of the thread's way to LibreOffice (copies, keys, each a few milliseconds)
-    waited for one of them, and LibreOffice started a second late. The build starts those checks
-    once it is told (`papers.Prefetch.wait_for_handover`)."""
+    waited for one of them, and LibreOffice started a second late. The build pauses those checks
+    during the thread's last steps, until it is told (`papers.Prefetch.wait_for_handover`)."""
     token = _ON_HANDOVER.set(callback)
     try:
         yield
