@@ -27,7 +27,7 @@ import shutil
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -409,9 +409,11 @@ def finish_pack(
     frontsheet: Path,
     out: Path,
     pdfs: dict[Path, Path],
+    headings: dict[Path, tuple[Bookmark, ...]] | None = None,
 ) -> int:
     """Put the frontsheet in front of a pack's numbered part (`open_part`), add bookmarks and
-    metadata, write `out`; returns its page count.
+    metadata, write `out`; returns its page count. `headings`: each paper's own bookmarks
+    (`pack_headings`), if read already.
 
     The outline: the frontsheet ("Agenda" or "Supplement N"), then one entry per item, each with
     its papers nested, and each paper's own bookmarks (its headings) nested under the paper.
@@ -437,7 +439,7 @@ def finish_pack(
             title=f"{meeting.pack_title}: {subject}",
             subject=subject,
             author=meeting.body,
-            bookmarks=_outline(front_title, spec, layout, unnumbered, pdfs),
+            bookmarks=_outline(front_title, spec, layout, unnumbered, headings or {}, pdfs),
             unnumbered=unnumbered,
         )
         return w.pages
@@ -448,8 +450,26 @@ def finish_pack(
         return finish(w.whole())
 
 
+def pack_headings(
+    specs: Sequence[PackSpec], pdfs: dict[Path, Path]
+) -> dict[Path, tuple[Bookmark, ...]]:
+    """Each paper's own bookmarks (`paper_headings`), by paper, for the outlines of `specs`:
+    read while the frontsheets are converted, rather than after."""
+    return {
+        paper.path: paper_headings(pdfs[paper.path])
+        for spec in specs
+        for item in spec.included
+        for paper in item.papers
+    }
+
+
 def _outline(
-    front_title: str, spec: PackSpec, layout: Layout, unnumbered: int, pdfs: dict[Path, Path]
+    front_title: str,
+    spec: PackSpec,
+    layout: Layout,
+    unnumbered: int,
+    headings: dict[Path, tuple[Bookmark, ...]],
+    pdfs: dict[Path, Path],
 ) -> list[Bookmark]:
     """The frontsheet's entry, then each item's, its papers and their headings nested under it."""
     bookmarks = [Bookmark(front_title, 0)]
@@ -458,7 +478,12 @@ def _outline(
             Bookmark(
                 paper.title,
                 unnumbered + doc.first - 1,
-                _shifted(paper_headings(pdfs[paper.path]), unnumbered + doc.first - 1),
+                _shifted(
+                    headings[paper.path]
+                    if paper.path in headings
+                    else paper_headings(pdfs[paper.path]),
+                    unnumbered + doc.first - 1,
+                ),
             )
             for paper, doc in zip(item.papers, placed.documents, strict=True)
         )

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from packbuilder import frontsheet
-from packbuilder.assemble import MadePart, finish_pack, numbered_part, open_part
+from packbuilder.assemble import MadePart, finish_pack, numbered_part, open_part, pack_headings
 from packbuilder.convert import ConversionStats, Converter, open_converter
 from packbuilder.convert.cache import tidy
 from packbuilder.html_agenda import write_html_agenda
@@ -312,12 +312,15 @@ def _assemble(
             )
             bodies.append(numbered_part(spec, layout, papers.pdfs, work, parts))
         ready: dict[int, PackWriter] = {}
+        headings = None
         if not fronts_job.done():  # nothing else to do meanwhile: read the parts in
             ready = {
                 n: open_part(body, specs[n], work / specs[n].filename(meeting))
                 for n, body in zip(which, bodies, strict=True)
             }
         try:
+            if ready:  # the outlines' headings too, while waiting
+                headings = pack_headings([specs[n] for n in which], papers.pdfs)
             fronts = fronts_job.result()
         except BaseException:
             for unread in ready.values():
@@ -328,7 +331,7 @@ def _assemble(
         for n, body, front in zip(which, bodies, fronts, strict=True):
             out = work / specs[n].filename(meeting)
             w = ready.pop(n, None) or open_part(body, specs[n], out)
-            pages = finish_pack(w, meeting, specs[n], layouts[n], front, out, papers.pdfs)
+            pages = finish_pack(w, meeting, specs[n], layouts[n], front, out, papers.pdfs, headings)
             made[n] = (out, pages)
     finally:
         for unread in ready.values():  # a pack that failed leaves the others' parts unread
