@@ -120,7 +120,11 @@ def pack_content(
     meeting: Meeting, spec: PackSpec, layout: Layout, hashes: Callable[[Path], str]
 ) -> str:
     """The content key of the pack `spec` lays out: its frontsheet's data (not the published
-    date), the bytes of each paper in it, and the templates that render them."""
+    date), the templates that render its documents, and everything its numbered pages are made
+    of: each item with papers (number, title, exempt paragraph: its parts, stamps and markings),
+    each paper under its item (its title, which its bookmark and structure show, and its bytes),
+    where each lands (pages, fillers), and the document's title and author. A paper renamed, or
+    moved to another item with the page ranges unchanged, is a new version."""
     front = frontsheet.context(meeting, spec, layout, "")
     front.pop("published", None)
     templates = {frontsheet.template_name(spec)} | {
@@ -131,7 +135,19 @@ def pack_content(
         {
             "frontsheet": front,
             "label": spec.label,
-            "papers": [hashes(p.file) for item in spec.included for p in item.papers],
+            "private": spec.private,
+            "document": [meeting.pack_title, meeting.body],
+            "items": [
+                {
+                    "number": item.number,
+                    "title": item.title,
+                    "exempt": item.exempt_paragraph,
+                    "papers": [[p.title, hashes(p.file)] for p in item.papers],
+                    "placed": [[d.first, d.pages] for d in placed.documents],
+                    "filler": placed.filler_after,
+                }
+                for item, placed in zip(spec.included, layout.items, strict=True)
+            ],
             "templates": {n: hashes(t) if t else None for n, t in found.items()},
         }
     )

@@ -228,3 +228,61 @@ def test_a_rebuild_reads_no_pack_again_to_record_or_check_it(
         data = (out / pack["current"]["file"]).read_bytes()
         assert pack["current"]["sha256"] == hashlib.sha256(data).hexdigest(), name
         assert pack["current"]["version"] == 3
+
+
+def _outline_titles(pack: Path) -> list[str]:
+    def walk(entries: list) -> list[str]:
+        titles: list[str] = []
+        for e in entries:
+            titles += walk(e) if isinstance(e, list) else [e.title]
+        return titles
+
+    return walk(PdfReader(pack).outline)
+
+
+def test_a_paper_renamed_is_a_new_version_with_its_new_title(tmp_path: Path, converter) -> None:
+    """The paper's title (its file name) is its bookmark and its structure element's title: a
+    rename changes the pack, even with the same bytes in the same place."""
+    items = [
+        {"title": "Minutes", "papers": ["minutes.pdf"]},
+        {"title": "Plan", "papers": ["w.pdf"]},
+    ]
+    folder = make_meeting(tmp_path / "m", items=items, papers={"minutes.pdf": 1, "w.pdf": 1})
+    out = tmp_path / "out"
+    build(folder, out, converter=converter, today=FEB26)
+    pack = out / "public" / "m-agenda-pack.pdf"
+    assert "W" in _outline_titles(pack)
+    (folder / "w.pdf").rename(folder / "Plan on a page.pdf")
+    items[1]["papers"] = ["Plan on a page.pdf"]
+    make_meeting(folder, items=items)
+    result = build(folder, out, converter=converter, today=MAR02)
+    assert not result.packs[0].unchanged and result.packs[0].version == 2
+    titles = _outline_titles(pack)
+    assert "Plan on a page" in titles and "W" not in titles
+
+
+def test_a_paper_moved_into_an_exempt_item_is_marked_though_no_page_number_moves(
+    tmp_path: Path, converter
+) -> None:
+    """Item 1's second paper moves to exempt item 2: every page keeps its number (item 1 is then
+    one page and a filler), but the moved paper is now exempt, and the private pack must mark
+    it NOT FOR PUBLICATION and stamp "Agenda Item 2" on it."""
+    papers = {"x.pdf": 1, "y-paper.pdf": 1, "z.pdf": 1, "w.pdf": 1}
+    items = [
+        {"title": "First", "papers": ["x.pdf", "y-paper.pdf"]},
+        {"title": "Second", "papers": ["z.pdf"], "exempt paragraph": 3},
+        {"title": "Third", "papers": ["w.pdf"]},
+    ]
+    folder = make_meeting(tmp_path / "m", items=items, papers=papers)
+    out = tmp_path / "out"
+    build(folder, out, converter=converter, today=FEB26)
+    items[0]["papers"], items[1]["papers"] = ["x.pdf"], ["y-paper.pdf", "z.pdf"]
+    make_meeting(folder, items=items)
+    result = build(folder, out, converter=converter, today=MAR02)
+    private = out / "private" / "m-agenda-pack-PRIVATE-not-for-publication.pdf"
+    assert not [p for p in result.packs if p.unchanged]
+    reader = PdfReader(private)
+    moved = [p.extract_text() for p in reader.pages if "y-paper" in (p.extract_text() or "")]
+    assert len(moved) == 1
+    assert "NOT FOR PUBLICATION" in moved[0] and "Agenda Item 2" in moved[0]
+    assert b"y-paper" not in raw(out / "public" / "m-agenda-pack-public.pdf")

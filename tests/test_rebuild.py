@@ -1,11 +1,11 @@
 """A rebuild reuses what did not change and never serves a stale page (issue 16).
 
 The example meeting is built, then each kind of input is changed in turn (a frontsheet cell, an
-appendix PDF, a Word paper, a data workbook, the agenda's order and an item's exemption); after
-each change the meeting is rebuilt with every cache of the earlier builds (conversions, checked
-papers, kept numbered parts) and built again from nothing (an empty cache folder, an uncached
-converter), and the two builds' packs are compared page by page, by text and page count, read by
-pypdf.
+appendix PDF, a Word paper, a data workbook, a paper's name, the agenda's order and an item's
+exemption); after each change the meeting is rebuilt with every cache of the earlier builds
+(conversions, checked papers, kept numbered parts, the published packs) and built again from
+nothing (an empty cache folder, an uncached converter), and the two builds' packs are compared
+page by page, by text and page count, and by their bookmarks, read by pypdf.
 """
 
 from __future__ import annotations
@@ -66,6 +66,18 @@ def _order(folder: Path) -> None:
     wb.save(folder / "meeting.xlsx")
 
 
+def _rename(folder: Path) -> None:
+    # the same bytes in the same place under another name: its bookmark and title change
+    old = folder / "Appendix A - Welcoming City charter.pdf"
+    old.rename(folder / "Appendix A - Welcoming City charter (revised).pdf")
+    wb = openpyxl.load_workbook(folder / "meeting.xlsx")
+    cell = wb["Agenda"]["F3"]
+    cell.value = str(cell.value).replace(
+        old.name, "Appendix A - Welcoming City charter (revised).pdf"
+    )
+    wb.save(folder / "meeting.xlsx")
+
+
 def _exemption(folder: Path) -> None:
     _cell(folder / "meeting.xlsx", "Agenda", "H9", "3")  # the item now at 8 becomes exempt
 
@@ -75,6 +87,7 @@ CHANGES: list[tuple[str, Callable[[Path], None]]] = [
     ("an appendix PDF", _appendix),
     ("a Word paper", _word_paper),
     ("a data workbook", _data_workbook),
+    ("a paper renamed", _rename),
     ("the order of items", _order),
     ("an item's exemption", _exemption),
 ]
@@ -96,6 +109,22 @@ def _pages(pack: Path) -> tuple[str, list[str]]:
         (numbered if label.isdigit() else front).append(text)
     words = " ".join(" ".join(front).split())
     return re.sub(r" ?\(version \d+, replacing the pack published on [^)]*\)", "", words), numbered
+
+
+def _outline(pack: Path) -> list[tuple[int, str, int]]:
+    """The pack's bookmarks: depth, title and page index, in order."""
+    reader = PdfReader(pack)
+
+    def walk(entries: list, depth: int) -> list[tuple[int, str, int]]:
+        out: list[tuple[int, str, int]] = []
+        for e in entries:
+            if isinstance(e, list):
+                out += walk(e, depth + 1)
+            else:
+                out.append((depth, e.title, reader.get_destination_page_number(e)))
+        return out
+
+    return walk(reader.outline, 0)
 
 
 def test_each_kind_of_change_rebuilds_to_what_a_clean_build_makes(
@@ -139,6 +168,7 @@ def test_each_kind_of_change_rebuilds_to_what_a_clean_build_makes(
             assert front == clean_front, f"{what}: {name} frontsheet"
             for i, (a, b) in enumerate(zip(numbered, clean_numbered, strict=True)):
                 assert a == b, f"{what}: {name} page {i + 1} differs from a clean build's"
+            assert _outline(mine[name]) == _outline(theirs[name]), f"{what}: {name} bookmarks"
 
     private = _packs(out)[
         "private/2020-03-05-safer-plymouth-agenda-pack-PRIVATE-not-for-publication.pdf"
