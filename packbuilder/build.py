@@ -44,6 +44,7 @@ from packbuilder.publish import (
     intact,
     publish,
     read_manifest,
+    withdrawn_versions,
 )
 from packbuilder.scratch import clear_stale_scratch, scratch_prefix
 from packbuilder.settings import settings
@@ -233,12 +234,14 @@ def _editions(
     """Each pack's edition (new version, or the published one unchanged) and content key."""
     hashes = functools.cache(file_hash)
     published = current_versions(outdir, meeting.name)
+    withdrawn = withdrawn_versions(outdir, meeting.name)
     out = []
     for spec, layout in zip(specs, layouts, strict=True):
         key = pack_content(meeting, spec, layout, hashes)
-        current = published.get(spec.filename(meeting), (None, []))[0]
+        name = spec.filename(meeting)
+        current = published.get(name, (None, []))[0]
         ok = current is not None and intact(outdir, current)
-        out.append((edition(current, key, today, ok), key))
+        out.append((edition(current, key, today, ok, withdrawn.get(name, [])), key))
     return out
 
 

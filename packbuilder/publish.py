@@ -110,6 +110,18 @@ def current_versions(outdir: Path, meeting: str) -> dict[str, tuple[Version, lis
     return out
 
 
+def withdrawn_versions(outdir: Path, meeting: str) -> dict[str, list[Version]]:
+    """Each withdrawn pack's versions (all in the archive), from the record: a pack that comes
+    back (an exemption set again) goes on from them."""
+    out: dict[str, list[Version]] = {}
+    for name, entry in _read_withdrawn(outdir, meeting).items():
+        try:
+            out[name] = [Version.from_record(v) for v in entry.get("history", [])]
+        except (AttributeError, KeyError, TypeError, ValueError):
+            continue  # a record from another version of packbuilder: treated as unpublished
+    return out
+
+
 def intact(outdir: Path, version: Version) -> bool:
     """Whether a version's file is where the record says, as it was published."""
     path = outdir / version.file
@@ -272,8 +284,21 @@ def _archive(current: Path, target: Path) -> None:
         shutil.copyfile(current, target)
 
 
-def _archived(name: str, version: Version) -> str:
-    return f"{ARCHIVE}/{archive_name(name, version.number)}"
+def _archived(name: str, version: Version, outdir: Path) -> str:
+    """Where `version` of pack `name` is archived: ``<pack>.v<N>.pdf``, unless the archive holds
+    another file by that name (a record deleted or from elsewhere): an archived version is never
+    replaced, so this one then gets its fingerprint in its name as well. (The same file there
+    already, from a build killed while archiving, is this version.)"""
+    usual = f"{ARCHIVE}/{archive_name(name, version.number)}"
+    there = outdir / usual
+    try:
+        taken = there.is_file() and kept_digest(there) != version.sha256
+    except OSError:
+        taken = True
+    if not taken:
+        return usual
+    stem = archive_name(name, version.number)[: -len(".pdf")]
+    return f"{ARCHIVE}/{stem}-{version.sha256[:12]}.pdf"
 
 
 def _plan(
@@ -288,14 +313,16 @@ def _plan(
     are the staged packs' digests."""
     moves: list[_Move] = []
     record_packs: dict[str, Any] = {}
+    returning = withdrawn_versions(outdir, meeting.name)
     for pack in packs:
         where = f"{pack.folder}/{pack.name}"
-        current, history = old.get(pack.name, (None, []))
+        # a pack withdrawn before and made again goes on from its versions, all archived
+        current, history = old.get(pack.name, (None, returning.get(pack.name, [])))
         if pack.name in staged:
             if pack.edition.revises is not None and current is not None:
                 kept = current
                 if intact(outdir, current):
-                    kept = dataclasses.replace(current, file=_archived(pack.name, current))
+                    kept = dataclasses.replace(current, file=_archived(pack.name, current, outdir))
                     moves.append(_Move("archive", outdir / current.file, kept.file))
                 history = [*history, kept]
             moves.append(_Move("replace", staged[pack.name], where))
@@ -321,7 +348,7 @@ def _plan(
             continue
         kept = current
         if (outdir / current.file).is_file() and not current.file.startswith(ARCHIVE + "/"):
-            kept = dataclasses.replace(current, file=_archived(name, current))
+            kept = dataclasses.replace(current, file=_archived(name, current, outdir))
             moves.append(_Move("archive", outdir / current.file, kept.file))
             moves.append(_Move("withdraw", outdir / current.file, ""))
             moves.append(_Move("withdraw", outdir / PUBLIC / html_name(name), ""))

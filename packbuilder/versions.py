@@ -85,13 +85,23 @@ def content_key(parts: Mapping[str, Any]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def edition(current: Version | None, key: str, today: dt.date, intact: bool) -> Edition:
+def edition(
+    current: Version | None,
+    key: str,
+    today: dt.date,
+    intact: bool,
+    withdrawn: Sequence[Version] = (),
+) -> Edition:
     """This build's edition of a pack whose current version is `current`.
 
     Args:
         key: the content key of the pack this build would make.
         intact: the current version's file is still in place, unaltered.
+        withdrawn: the versions of this pack published before and withdrawn (an exemption
+            lifted): made again, it is the next version after them, published today.
     """
+    if current is None and withdrawn:
+        return Edition(withdrawn[-1].number + 1, today, withdrawn[-1], unchanged=False)
     if current is None:
         return Edition(1, today, None, unchanged=False)
     if current.content == key:

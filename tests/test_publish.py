@@ -286,3 +286,80 @@ def test_a_paper_moved_into_an_exempt_item_is_marked_though_no_page_number_moves
     assert len(moved) == 1
     assert "NOT FOR PUBLICATION" in moved[0] and "Agenda Item 2" in moved[0]
     assert b"y-paper" not in raw(out / "public" / "m-agenda-pack-public.pdf")
+
+
+def _digests(folder: Path) -> dict[str, str]:
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.glob("*.pdf"))
+    }
+
+
+def test_a_pack_withdrawn_and_made_again_goes_on_from_its_versions(
+    tmp_path: Path, converter
+) -> None:
+    """Public and private packs published (v1), revised (v2), withdrawn when the exemption is
+    lifted, and made again when it is set back: they come back as version 3, keeping v1 and v2
+    in their history, and no archived file is ever replaced."""
+    folder = exempt_meeting(tmp_path / "m")
+    out = tmp_path / "out"
+    build(folder, out, converter=converter, today=FEB26)
+    exempt_meeting(folder, venue="Warspite Room")
+    build(folder, out, converter=converter, today=MAR02)
+    archived = _digests(out / "archive")
+    assert len(archived) == 2  # each pack's v1
+    make_meeting(
+        folder,
+        items=[
+            {"title": "Minutes", "papers": ["minutes.pdf"]},
+            {"title": "Contract award", "papers": ["secret-deal.pdf"]},
+        ],
+    )
+    build(folder, out, converter=converter, today=MAR02)  # both withdrawn: their v2 archived
+    archived = _digests(out / "archive")
+    assert len(archived) == 4
+    exempt_meeting(folder, venue="Warspite Room")  # exempt again
+    result = build(folder, out, converter=converter, today=MAR03)
+    assert {p.label: p.version for p in result.packs} == {
+        "Agenda pack (public)": 3,
+        "Agenda pack (private)": 3,
+    }
+    public = out / "public" / "m-agenda-pack-public.pdf"
+    assert "(version 3, replacing the pack published on Monday 2 March 2020)" in " ".join(
+        front_text(public).split()
+    )
+    record = json.loads(manifest_path(out, "m").read_text())
+    for name in ("m-agenda-pack-public.pdf", "m-agenda-pack-PRIVATE-not-for-publication.pdf"):
+        pack = record["packs"][name]
+        assert [v["version"] for v in pack["history"]] == [1, 2], name
+        assert pack["current"]["version"] == 3
+        assert name not in record["withdrawn"]
+    exempt_meeting(folder, venue="Room 2")  # revised once more: v3 archived beside v1, v2
+    build(folder, out, converter=converter, today=MAR03)
+    now = _digests(out / "archive")
+    assert {k: now[k] for k in archived} == archived, "an archived version was replaced"
+    assert "m-agenda-pack-public.v3.pdf" in now
+
+
+def test_an_archived_file_is_never_replaced_even_without_the_record(
+    tmp_path: Path, converter
+) -> None:
+    """The record deleted, the meeting's packs start again at version 1; archiving that v1 finds
+    the archive's v1 of before, which it keeps, giving this one its fingerprint in its name."""
+    folder = exempt_meeting(tmp_path / "m")
+    out = tmp_path / "out"
+    build(folder, out, converter=converter, today=FEB26)
+    exempt_meeting(folder, venue="Warspite Room")
+    build(folder, out, converter=converter, today=MAR02)
+    before = _digests(out / "archive")
+    manifest_path(out, "m").unlink()
+    exempt_meeting(folder, venue="Room 2")
+    build(folder, out, converter=converter, today=MAR03)  # version 1 again, over nothing
+    exempt_meeting(folder, venue="Room 3")
+    build(folder, out, converter=converter, today=MAR03)  # archives that version 1
+    after = _digests(out / "archive")
+    assert {k: after[k] for k in before} == before
+    assert len(after) == 4
+    record = json.loads(manifest_path(out, "m").read_text())
+    history = record["packs"]["m-agenda-pack-public.pdf"]["history"]
+    assert (out / history[-1]["file"]).is_file()
+    assert history[-1]["file"] != "archive/m-agenda-pack-public.v1.pdf"
