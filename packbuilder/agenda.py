@@ -402,7 +402,28 @@ def timing_warnings(meeting: Meeting) -> list[str]:
         for row, (start, _e) in zip(rows, times, strict=True)
         if start is not None and start < meeting.start_time
     ]
-    return out + _overrun(meeting, rows, times)
+    return out + _past_midnight(meeting, rows, times) + _overrun(meeting, rows, times)
+
+
+def _past_midnight(
+    meeting: Meeting,
+    rows: Sequence[AgendaRow],
+    times: Sequence[tuple[dt.time | None, dt.time | None]],
+) -> list[str]:
+    """The row whose minutes take the running clock past midnight (a time typed in the minutes
+    column, "1030", or a slip of the keyboard, "99999"), found with or without an end time."""
+    for row, (start, end) in zip(rows, times, strict=True):
+        if isinstance(row, AgendaHeading):
+            continue
+        t = row.timing
+        if isinstance(row, AgendaItem) and t == Timing() and row.minutes is not None:
+            t = Timing(minutes=row.minutes)  # as `schedule` reads it
+        if t.start is None and t.minutes is not None and start is not None and end is None:
+            return [
+                f"{row.source}: {_what(row)} is given {t.minutes} minutes, which runs past "
+                "midnight; check its time allowed"
+            ]
+    return []
 
 
 def _what(row: AgendaRow) -> str:

@@ -79,10 +79,11 @@ class BuildResult:
         lines = []
         for p in self.packs:
             items = "1 item" if p.items == 1 else f"{p.items} items"
+            pages = "1 page" if p.pages == 1 else f"{p.pages} pages"
             state = "unchanged" if p.unchanged else f"version {p.version}"
             lines.append(
-                f"{p.label}: {items} with papers, {p.pages} pages "
-                f"({p.numbered} numbered), {state} -> {p.path}"
+                f"{p.label}: {items} with papers, {pages} ({p.numbered} numbered), {state} -> "
+                f"{p.path}"
             )
         lines.extend(f"warning: {w}" for w in self.warnings)
         lines.append(

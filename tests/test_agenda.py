@@ -610,3 +610,29 @@ def test_kind_item_without_a_number_is_an_empty_item_number(tmp_path):
     )
     assert len(errors) == 1
     assert "cell B3: item number is empty" in errors[0]
+
+
+@pytest.mark.parametrize("end", [None, "17:00"])
+def test_a_warning_when_minutes_run_past_midnight(tmp_path, end):
+    """A slip of the keyboard ("99999") or a time typed as minutes ("1030"): with or without an
+    end time, the row is pointed out, not silently run off the clock."""
+    fields = {"Start time": T(10, 0)} | ({"End time": end} if end else {})
+    folder = make_meeting(
+        tmp_path / "m",
+        items=[{"title": "A", "time allowed": 30}, {"title": "B", "time allowed": 99999}],
+        fields=fields,
+    )
+    warnings = [w for w in load_meeting(folder).warnings() if "midnight" in w]
+    assert warnings == [
+        f"{tmp_path / 'm' / 'meeting.xlsx'}, sheet Agenda, cell A3: item 2 is given 99999 "
+        "minutes, which runs past midnight; check its time allowed"
+    ]
+
+
+def test_no_midnight_warning_for_a_long_day(tmp_path):
+    folder = make_meeting(
+        tmp_path / "m",
+        items=[{"title": "A", "time allowed": 600}, {"title": "B", "time allowed": 60}],
+        fields={"Start time": T(9, 0)},
+    )
+    assert not [w for w in load_meeting(folder).warnings() if "midnight" in w]
