@@ -479,11 +479,12 @@ def open_actions(item: AgendaItem) -> list[str]:
     return out
 
 
-def item_notes(item: AgendaItem, public: bool) -> list[richtext.Block]:
+def item_notes(item: AgendaItem, public: bool, with_papers: bool = True) -> list[richtext.Block]:
     """What the frontsheet shows under an item's subject: its Notes, then the open actions of the
-    last minutes when they are among its papers (not in a public pack when the item is exempt)."""
+    last minutes when they are among its papers (not in a public pack when the item is exempt,
+    nor when its papers are not this pack's to show: `with_papers` False)."""
     out = list(item.notes)
-    carried = [] if (public and item.exempt) else open_actions(item)
+    carried = [] if (public and item.exempt) or not with_papers else open_actions(item)
     if carried:
         out.append(richtext.Block(CARRIED_HEADING))
         out.extend(richtext.Block(text, bullet=True) for text in carried)

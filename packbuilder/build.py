@@ -240,9 +240,9 @@ def _editions(
     for spec, layout in zip(specs, layouts, strict=True):
         key = pack_content(meeting, spec, layout, hashes)
         name = spec.filename(meeting)
-        current = published.get(name, (None, []))[0]
+        current, history = published.get(name, (None, []))
         ok = current is not None and intact(outdir, current)
-        out.append((edition(current, key, today, ok, withdrawn.get(name, [])), key))
+        out.append((edition(current, key, today, ok, withdrawn.get(name, []), history), key))
     return out
 
 

@@ -60,6 +60,13 @@ def _and(words: list[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
+def _late(item: AgendaItem, spec: PackSpec) -> bool:
+    """An item "to follow" on the agenda pack: its papers, arrived or not, go in a supplement, so
+    nothing of them (actions carried forward, papers withheld) shows on the agenda pack, which a
+    late paper leaves as it was published."""
+    return item.status is Status.TO_FOLLOW and not spec.is_supplement
+
+
 def _note(item: AgendaItem, spec: PackSpec, layout: Layout, with_filler: bool = True) -> str:
     placed = layout.item(item.number)
     if item.exempt and not spec.private:
@@ -144,7 +151,9 @@ def _rows(meeting: Meeting, spec: PackSpec, layout: Layout) -> list[dict[str, An
                 "time": agenda.time_text(start, end, item.timing),
                 "note": _note(item, spec, layout, settings.ranges_include_fillers),
                 "pages": placed.reference(settings.ranges_include_fillers) if placed else "",
-                "notes": agenda.item_notes(item, public=not spec.private),
+                "notes": agenda.item_notes(
+                    item, public=not spec.private, with_papers=not _late(item, spec)
+                ),
                 "exempt": bool(item.exempt),
                 "exempt_note": exempt_note(item.exempt_paragraph) if item.exempt_paragraph else "",
                 "exclusion": exclusion,
@@ -159,8 +168,13 @@ def context(meeting: Meeting, spec: PackSpec, layout: Layout, published: str) ->
     rows = _rows(meeting, spec, layout)
     exempt_paras = [i.exempt_paragraph for i in spec.listed if i.exempt_paragraph]
     with_papers = [i.number for i in spec.included]
-    # exempt papers this (public) pack leaves out, which a supplement's frontsheet names
-    withheld = [i.number for i in spec.listed if i.exempt and i.has_papers and not spec.private]
+    # exempt papers this (public) pack leaves out, which a supplement's frontsheet names; never
+    # a late paper's on the agenda pack, which its arrival (in a supplement) must leave unchanged
+    withheld = [
+        i.number
+        for i in spec.listed
+        if i.exempt and i.has_papers and not spec.private and not _late(i, spec)
+    ]
     settings = meeting.agenda
     return {
         "body": meeting.body,

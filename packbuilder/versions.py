@@ -67,15 +67,19 @@ class Edition:
     published: dt.date
     revises: Version | None  # the current version this one replaces, if any
     unchanged: bool  # the same content as the current version: nothing to write
+    # the version the current one replaced, when this is the current one again: its frontsheet
+    # (made again if its file went missing) and HTML agenda say so, as when first published
+    replaced: Version | None = None
 
     @property
     def published_line(self) -> str:
         """The frontsheet's "Published" text."""
-        if self.revises is None:
+        earlier = self.revises or self.replaced
+        if earlier is None:
             return long_date(self.published)
         return (
             f"{long_date(self.published)} (version {self.version}, replacing the pack published "
-            f"on {long_date(self.revises.published)})"
+            f"on {long_date(earlier.published)})"
         )
 
 
@@ -91,6 +95,7 @@ def edition(
     today: dt.date,
     intact: bool,
     withdrawn: Sequence[Version] = (),
+    history: Sequence[Version] = (),
 ) -> Edition:
     """This build's edition of a pack whose current version is `current`.
 
@@ -99,6 +104,7 @@ def edition(
         intact: the current version's file is still in place, unaltered.
         withdrawn: the versions of this pack published before and withdrawn (an exemption
             lifted): made again, it is the next version after them, published today.
+        history: the versions before the current one.
     """
     if current is None and withdrawn:
         return Edition(withdrawn[-1].number + 1, today, withdrawn[-1], unchanged=False)
@@ -106,7 +112,8 @@ def edition(
         return Edition(1, today, None, unchanged=False)
     if current.content == key:
         # same content: same version and date; written again only if its file went missing
-        return Edition(current.number, current.published, None, unchanged=intact)
+        replaced = history[-1] if history and current.number > 1 else None
+        return Edition(current.number, current.published, None, intact, replaced)
     return Edition(current.number + 1, today, current, unchanged=False)
 
 

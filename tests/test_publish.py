@@ -363,3 +363,83 @@ def test_an_archived_file_is_never_replaced_even_without_the_record(
     history = record["packs"]["m-agenda-pack-public.pdf"]["history"]
     assert (out / history[-1]["file"]).is_file()
     assert history[-1]["file"] != "archive/m-agenda-pack-public.v1.pdf"
+
+
+EXAMPLE_2016 = Path(__file__).resolve().parent.parent / "inputs" / "2016-05-26-safer-plymouth"
+
+
+def test_a_late_exempt_paper_leaves_the_agenda_pack_as_published(tmp_path: Path, converter) -> None:
+    """An exempt item "to follow" whose paper arrives: it goes into a supplement (public and
+    private); the agenda pack, published before, is not touched, nor re-dated."""
+
+    def meeting(arrived: bool) -> Path:
+        late = {"title": "Contract award", "status": "to follow", "exempt paragraph": 3}
+        return make_meeting(
+            tmp_path / "m",
+            items=[
+                {"title": "Minutes", "papers": ["minutes.pdf"]},
+                late | ({"papers": ["bid-secret.pdf"]} if arrived else {}),
+            ],
+            papers={"minutes.pdf": 2, **({"bid-secret.pdf": 1} if arrived else {})},
+        )
+
+    out = tmp_path / "out"
+    build(meeting(False), out, converter=converter, today=FEB26)
+    agenda = (out / "public" / "m-agenda-pack.pdf").read_bytes()
+    result = build(meeting(True), out, converter=converter, today=MAR02)
+    assert [p.unchanged for p in result.packs if p.label == "Agenda pack"] == [True]
+    assert (out / "public" / "m-agenda-pack.pdf").read_bytes() == agenda
+    assert (out / "private" / "m-supplement-1-PRIVATE-not-for-publication.pdf").is_file()
+    assert b"bid-secret" not in raw(out / "public" / "m-supplement-1-public.pdf")
+
+
+def test_late_minutes_carry_no_actions_onto_the_agenda_pack(tmp_path: Path, converter) -> None:
+    """The last minutes "to follow" in supplement 2 arrive: the open actions they carry forward
+    show on the supplement's frontsheet, and the agenda pack stays as published."""
+    import shutil
+
+    import openpyxl
+
+    folder = tmp_path / EXAMPLE_2016.name
+    shutil.copytree(EXAMPLE_2016, folder)
+
+    def minutes_row(papers: str | None) -> None:
+        wb = openpyxl.load_workbook(folder / "meeting.xlsx")
+        ws = wb["Agenda"]
+        ws["F4"], ws["G4"], ws["H4"] = papers, "to follow", 2
+        wb.save(folder / "meeting.xlsx")
+
+    out = tmp_path / "out"
+    minutes_row(None)
+    build(folder, out, converter=converter, today=dt.date(2016, 5, 16))
+    agenda = out / "public" / f"{folder.name}-agenda-pack.pdf"
+    before = agenda.read_bytes()
+    assert "carried forward" not in front_text(agenda)
+    minutes_row("minutes-2016-04-07.xlsx")
+    result = build(folder, out, converter=converter, today=dt.date(2016, 5, 17))
+    assert [p.unchanged for p in result.packs if p.label == "Agenda pack"] == [True]
+    assert agenda.read_bytes() == before
+    supplement = out / "public" / f"{folder.name}-supplement-2.pdf"
+    assert "carried forward" in " ".join(PdfReader(supplement).pages[0].extract_text().split())
+
+
+def test_the_current_version_says_what_it_replaced_when_made_again(
+    tmp_path: Path, converter
+) -> None:
+    """Version 2, rebuilt unchanged (its HTML agenda written again) and made again after its file
+    was deleted: both still say "version 2, replacing the pack published on ..."."""
+    folder = exempt_meeting(tmp_path / "m")
+    out = tmp_path / "out"
+    build(folder, out, converter=converter, today=FEB26)
+    exempt_meeting(folder, venue="Warspite Room")
+    build(folder, out, converter=converter, today=MAR02)
+    line = "(version 2, replacing the pack published on Wednesday 26 February 2020)"
+    public = out / "public" / "m-agenda-pack-public.pdf"
+    html = out / "public" / "m-agenda-pack-public.html"
+    build(folder, out, converter=converter, today=MAR03)
+    assert line in " ".join(html.read_text().split())
+    public.unlink()
+    result = build(folder, out, converter=converter, today=MAR03)
+    assert {p.version for p in result.packs} == {2}
+    assert line in " ".join(front_text(public).split())
+    assert line in " ".join(html.read_text().split())
