@@ -163,7 +163,7 @@ def build(
             for n in range(len(specs))
         ]
         say("publishing")
-        written = publish(meeting, built, outdir)
+        written = publish(meeting, built, outdir, today)
         after = converter.stats()
         tidy(settings().cache_dir)
     packs = tuple(

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from packbuilder.dates import long_date
 from packbuilder.digests import file_digest, kept_digest, written
 from packbuilder.errors import PublishError, Source
 from packbuilder.model import Meeting
@@ -201,9 +202,12 @@ def _stage(pack: Path, dest: Path) -> None:
         shutil.copyfile(pack, dest)
 
 
-def publish(meeting: Meeting, packs: Sequence[BuiltPack], outdir: Path) -> list[Path]:
+def publish(
+    meeting: Meeting, packs: Sequence[BuiltPack], outdir: Path, today: dt.date | None = None
+) -> list[Path]:
     """Put this build's packs in place in `outdir` (a new pack's file is moved there); returns
-    the path of each pack, in order.
+    the path of each pack, in order. `today`: the build's date (a pack withdrawn is recorded as
+    withdrawn that day); by default the real one.
 
     Raises:
         PublishError: the output folder cannot be written; the previous packs are untouched.
@@ -233,7 +237,7 @@ def publish(meeting: Meeting, packs: Sequence[BuiltPack], outdir: Path) -> list[
         raise _fail(exc, outdir) from None
     old = current_versions(outdir, meeting.name)
     try:
-        record, moves = _plan(meeting, packs, staged, shas, old, outdir)
+        record, moves = _plan(meeting, packs, staged, shas, old, outdir, today)
         # the record is written and flushed before anything moves: a full disk stops us here
         tmp = staging / "manifest.json"
         tmp.write_text(json.dumps(record, indent=2, sort_keys=True))
@@ -308,6 +312,7 @@ def _plan(
     shas: dict[str, str],
     old: dict[str, tuple[Version, list[Version]]],
     outdir: Path,
+    today: dt.date | None = None,
 ) -> tuple[dict[str, Any], list[_Move]]:
     """The new record, and the file operations that make the output folder match it; `shas`
     are the staged packs' digests."""
@@ -343,6 +348,7 @@ def _plan(
     # packs this meeting published before and this build does not make (an exemption lifted):
     # withdrawn from public/ and private/, kept in the archive
     withdrawn = dict(_read_withdrawn(outdir, meeting.name))
+    labels = {n: p.get("label") for n, p in _recorded_packs(outdir, meeting.name).items()}
     for name, (current, history) in old.items():
         if name in record_packs:
             continue
@@ -353,7 +359,8 @@ def _plan(
             moves.append(_Move("withdraw", outdir / current.file, ""))
             moves.append(_Move("withdraw", outdir / PUBLIC / html_name(name), ""))
         withdrawn[name] = {
-            "withdrawn": dt.date.today().isoformat(),
+            "label": labels.get(name) or name,
+            "withdrawn": (today or dt.date.today()).isoformat(),
             "history": [v.as_record() for v in [*history, kept]],
         }
     for name in record_packs:
@@ -366,6 +373,30 @@ def _plan(
         "withdrawn": withdrawn,
     }
     return record, moves
+
+
+def _recorded_packs(outdir: Path, meeting: str) -> dict[str, Any]:
+    found = (read_manifest(outdir, meeting) or {}).get("packs")
+    return (
+        {n: p for n, p in found.items() if isinstance(p, dict)} if isinstance(found, dict) else {}
+    )
+
+
+def withdrawn_lines(outdir: Path, meeting: str) -> list[str]:
+    """For `status`: each pack published and since withdrawn (an exemption lifted, a late paper
+    moved into the agenda pack), with its versions, all in the archive."""
+    out = []
+    for name, entry in _read_withdrawn(outdir, meeting).items():
+        versions = withdrawn_versions(outdir, meeting).get(name) or []
+        if not isinstance(entry, dict) or not versions:
+            continue
+        try:
+            when = long_date(dt.date.fromisoformat(str(entry.get("withdrawn"))))
+        except ValueError:
+            when = "since"
+        published = ", ".join(f"v{v.number} {long_date(v.published)}" for v in versions)
+        out.append(f"{entry.get('label') or name}: withdrawn {when} (published: {published})")
+    return out
 
 
 def _read_withdrawn(outdir: Path, meeting: str) -> dict[str, Any]:

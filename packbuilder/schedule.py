@@ -33,7 +33,7 @@ from packbuilder.errors import BuildLockedError, ErrorList, InputError, MissingP
 from packbuilder.lock import meeting_lock
 from packbuilder.meeting import WORKBOOK_NAME, load_meeting, read_date_and_rule
 from packbuilder.model import Meeting, Status
-from packbuilder.publish import current_versions, input_hash, read_manifest
+from packbuilder.publish import current_versions, input_hash, read_manifest, withdrawn_lines
 from packbuilder.versions import history_line
 
 DEFAULT_WINDOW = 10  # working days before the deadline
@@ -194,7 +194,7 @@ def meeting_status(folder: Path, today: dt.date, output_root: Path | None = None
     status.history = tuple(
         history_line(labels.get(name, name), earlier, current)
         for name, (current, earlier) in current_versions(outdir, meeting.name).items()
-    )
+    ) + tuple(withdrawn_lines(outdir, meeting.name))
     status.to_follow = tuple(
         i.number for i in meeting.items if i.status is Status.TO_FOLLOW and not i.papers
     )

@@ -443,3 +443,26 @@ def test_the_current_version_says_what_it_replaced_when_made_again(
     assert {p.version for p in result.packs} == {2}
     assert line in " ".join(front_text(public).split())
     assert line in " ".join(html.read_text().split())
+
+
+def test_status_lists_a_withdrawn_pack_with_the_builds_date(tmp_path: Path, converter) -> None:
+    folder = exempt_meeting(tmp_path / "m")
+    out = tmp_path / "outputs" / "m"
+    build(folder, out, converter=converter, today=FEB26)
+    make_meeting(
+        folder,
+        items=[
+            {"title": "Minutes", "papers": ["minutes.pdf"]},
+            {"title": "Contract award", "papers": ["secret-deal.pdf"]},
+        ],
+    )
+    build(folder, out, converter=converter, today=MAR02)
+    record = json.loads(manifest_path(out, "m").read_text())
+    assert {e["withdrawn"] for e in record["withdrawn"].values()} == {"2020-03-02"}
+    args = ["status", str(tmp_path), "--output-root", str(tmp_path / "outputs")]
+    status = CliRunner().invoke(cli, args, env={"PACKBUILDER_TODAY": "2020-03-03"})
+    assert (
+        "Agenda pack (public): withdrawn Monday 2 March 2020 (published: v1 Wednesday 26 "
+        "February 2020)" in status.output
+    ), status.output
+    assert "Agenda pack (private): withdrawn Monday 2 March 2020" in status.output
