@@ -58,8 +58,14 @@ def destination(item_number: str, paper: int | None = None) -> str:
     return destination_name(name)
 
 
+def one_line(text: str) -> str:
+    """Text from a cell as a title or bookmark shows it: line breaks and runs of spaces as one
+    space (a viewer's title bar and a screen reader's announcement are one line)."""
+    return " ".join(text.split())
+
+
 def part_title(item: AgendaItem) -> str:
-    return f"Agenda Item {item.number}: {item.title}"
+    return one_line(f"Agenda Item {item.number}: {item.title}")
 
 
 def _stamps(
@@ -110,7 +116,9 @@ def _steps(spec: PackSpec, layout: Layout, pdfs: dict[Path, Path]) -> list[_Step
         for d_index, (paper, doc) in enumerate(zip(item.papers, placed.documents, strict=True)):
             steps.append(_Step("destination", destination(item.number, d_index + 1)))
             stamps = _stamps(item, d_index == 0, doc.first, doc.pages, bool(spec.private))
-            steps.append(_Step("paper", paper.title, pdfs[paper.path], tuple(map(tuple, stamps))))
+            steps.append(
+                _Step("paper", one_line(paper.title), pdfs[paper.path], tuple(map(tuple, stamps)))
+            )
         if placed.filler_after:
             filler = (
                 Stamp(FILLER_TEXT, "middle", 11),
@@ -436,9 +444,9 @@ def finish_pack(
         )
         w.finish(
             out,
-            title=f"{meeting.pack_title}: {subject}",
+            title=one_line(f"{meeting.pack_title}: {subject}"),
             subject=subject,
-            author=meeting.body,
+            author=one_line(meeting.body),
             bookmarks=_outline(front_title, spec, layout, unnumbered, headings or {}, pdfs),
             unnumbered=unnumbered,
         )
@@ -476,7 +484,7 @@ def _outline(
     for item, placed in zip(spec.included, layout.items, strict=True):
         children = tuple(
             Bookmark(
-                paper.title,
+                one_line(paper.title),
                 unnumbered + doc.first - 1,
                 _shifted(
                     headings[paper.path]
@@ -488,6 +496,10 @@ def _outline(
             for paper, doc in zip(item.papers, placed.documents, strict=True)
         )
         bookmarks.append(
-            Bookmark(f"Item {item.number}: {item.title}", unnumbered + placed.first - 1, children)
+            Bookmark(
+                one_line(f"Item {item.number}: {item.title}"),
+                unnumbered + placed.first - 1,
+                children,
+            )
         )
     return bookmarks

@@ -34,7 +34,7 @@ from packbuilder.plan import PackSpec
 STYLE = """
 body { font-family: Arial, "Liberation Sans", sans-serif; font-size: 1.1875rem; line-height: 1.5;
   color: #0b0c0c; background: #fff; margin: 0; }
-main { max-width: 48rem; margin: 0 auto; padding: 1rem 1.25rem 3rem; }
+main { max-width: 48rem; margin: 0 auto; padding: 1rem 1.25rem 3rem; overflow-wrap: anywhere; }
 a { color: #1d4f91; text-decoration: underline; }
 a:visited { color: #4c2c92; }
 a:focus { outline: 3px solid #fd0; background: #fd0; color: #0b0c0c; text-decoration: none; }
@@ -43,9 +43,13 @@ a:focus { outline: 3px solid #fd0; background: #fd0; color: #0b0c0c; text-decora
 h1 { font-size: 2rem; line-height: 1.2; margin: 1rem 0 0.5rem; }
 h2 { font-size: 1.5rem; margin: 2rem 0 0.5rem; }
 h3 { font-size: 1.25rem; margin: 0 0 0.25rem; }
-dl.details { display: grid; grid-template-columns: max-content 1fr; gap: 0.25rem 1rem; }
+dl.details { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 0.25rem 1rem; }
 dl.details dt { font-weight: bold; }
-dl.details dd { margin: 0; }
+dl.details dd { margin: 0; min-width: 0; }
+@media (max-width: 30em) {
+  dl.details { grid-template-columns: minmax(0, 1fr); }
+  dl.details dd { margin-bottom: 0.5rem; }
+}
 ul.items { list-style: none; padding: 0; }
 ul.items > li { border-top: 1px solid #505a5f; padding: 1rem 0; }
 .note { font-weight: bold; }
@@ -57,6 +61,16 @@ ul.papers { margin-top: 0.25rem; }
 
 def _e(value: object) -> str:
     return escape(str(value), quote=True)
+
+
+def _lines(value: object) -> str:
+    """A cell's text with its line breaks kept (as the frontsheet keeps them)."""
+    return "<br>".join(_e(line) for line in str(value).splitlines())
+
+
+def _one_line(value: object) -> str:
+    """A cell's text on one line, for a heading or the page's title."""
+    return _e(" ".join(str(value).split()))
 
 
 def _time(value: dt.date | dt.time | None, text: str) -> str:
@@ -90,13 +104,13 @@ def html_agenda(
         "<head>",
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{_e(title)}</title>",
+        f"<title>{_one_line(title)}</title>",
         f"<style>{STYLE}</style>",
         "</head>",
         "<body>",
         '<a class="skip-link" href="#items">Skip to the agenda items</a>',
         "<main>",
-        f"<h1>{_e(title)}</h1>",
+        f"<h1>{_one_line(title)}</h1>",
     ]
     if ctx["private"]:
         out.append(
@@ -136,9 +150,9 @@ def _details(meeting: Meeting, ctx: dict[str, Any]) -> list[str]:
         when += f" to {_time(meeting.end_time, ctx['end'])}"
     out.append(f"<dt>Time</dt><dd>{when}</dd>")
     if ctx["venue"]:
-        out.append(f"<dt>Place</dt><dd>{_e(ctx['venue'])}</dd>")
+        out.append(f"<dt>Place</dt><dd>{_lines(ctx['venue'])}</dd>")
     if ctx["chair"]:
-        out.append(f"<dt>Chair</dt><dd>{_e(ctx['chair'])}</dd>")
+        out.append(f"<dt>Chair</dt><dd>{_lines(ctx['chair'])}</dd>")
     contact = ctx["contact"]
     if contact["name"] or contact["email"] or contact["phone"]:
         parts = [_e(contact["name"])] if contact["name"] else []
@@ -149,7 +163,7 @@ def _details(meeting: Meeting, ctx: dict[str, Any]) -> list[str]:
             mail = _e(contact["email"])
             parts.append(f'email <a href="mailto:{mail}">{mail}</a>')
         out.append(f"<dt>Contact</dt><dd>{', '.join(parts)}</dd>")
-    out.append(f"<dt>Body</dt><dd>{_e(ctx['body'])}</dd>")
+    out.append(f"<dt>Body</dt><dd>{_one_line(ctx['body'])}</dd>")
     out.append("</dl>")
     return out
 
@@ -162,12 +176,12 @@ def _item(row: dict[str, Any], item: Any, layout: Layout, href: str) -> list[str
             f'<p class="exempt"><strong>Exclusion of the press and public.</strong> '
             f"{_e(row['exclusion'])}</p>"
         )
-    out.append(f"<h3>{_e(number)}. {_e(row['title'])}</h3>")
+    out.append(f"<h3>{_e(number)}. {_one_line(row['title'])}</h3>")
     if row["purpose"]:
-        out.append(f"<p>{_e(row['purpose'])}</p>")
+        out.append(f"<p>{_lines(row['purpose'])}</p>")
     facts = []
     if row["lead"]:
-        facts.append(f"<dt>Lead</dt><dd>{_e(row['lead'])}</dd>")
+        facts.append(f"<dt>Lead</dt><dd>{_lines(row['lead'])}</dd>")
     if row["start"] or row["minutes"]:
         when = ", ".join(x for x in (row["start"], row["minutes"]) if x)
         facts.append(f"<dt>Time</dt><dd>{_e(when)}</dd>")
@@ -184,7 +198,7 @@ def _item(row: dict[str, Any], item: Any, layout: Layout, href: str) -> list[str
         for k, (paper, doc) in enumerate(zip(item.papers, placed.documents, strict=True), 1):
             out.append(
                 f'<li><a href="{href}#nameddest={_e(destination(number, k))}">'
-                f"{_e(paper.title)}</a> (PDF, {_pages(doc.first, doc.last)})</li>"
+                f"{_one_line(paper.title)}</a> (PDF, {_pages(doc.first, doc.last)})</li>"
             )
         out.append("</ul>")
     elif row["note"]:

@@ -51,3 +51,9 @@ def test_the_example_html_agenda_passes_axe_and_links_into_its_pack(tmp_path, br
     text = page.locator("main").inner_text()
     assert "Not for publication by virtue of paragraph" in text
     assert "DHR chair contract award" not in text
+    # reflow (WCAG 1.4.10): on a 320 px wide screen nothing needs scrolling sideways
+    narrow = browser.new_page(viewport={"width": 320, "height": 640})
+    narrow.goto(html.as_uri())
+    wide = narrow.evaluate("document.documentElement.scrollWidth")
+    assert wide <= 320, f"the page is {wide} px wide on a 320 px screen"
+    narrow.screenshot(path=shots / "html-agenda-320.png", full_page=True)

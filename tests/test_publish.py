@@ -466,3 +466,34 @@ def test_status_lists_a_withdrawn_pack_with_the_builds_date(tmp_path: Path, conv
         "February 2020)" in status.output
     ), status.output
     assert "Agenda pack (private): withdrawn Monday 2 March 2020" in status.output
+
+
+def test_line_breaks_in_cells_stay_lines_where_they_can_and_go_where_they_cannot(
+    tmp_path: Path, converter
+) -> None:
+    """A purpose typed on two lines keeps them in the HTML agenda; a body or an item's title typed
+    on two lines is one line in the PDF's title, its bookmarks and the HTML headings."""
+    folder = make_meeting(
+        tmp_path / "m",
+        fields={"Body": "Safer Plymouth\nPartnership Board"},
+        items=[
+            {
+                "title": "Minutes of the\nlast meeting",
+                "purpose": "To agree the minutes.\nTo note the actions.",
+                "papers": ["minutes.pdf"],
+            }
+        ],
+        papers={"minutes.pdf": 1},
+    )
+    out = tmp_path / "out"
+    build(folder, out, converter=converter, today=FEB26)
+    pack = out / "public" / "m-agenda-pack.pdf"
+    reader = PdfReader(pack)
+    assert reader.metadata is not None and "\n" not in str(reader.metadata.title)
+    assert "Safer Plymouth Partnership Board" in str(reader.metadata.title)
+    assert "Item 1: Minutes of the last meeting" in _outline_titles(pack)
+    assert not [t for t in _outline_titles(pack) if "\n" in t]
+    html = (out / "public" / "m-agenda-pack.html").read_text()
+    assert "To agree the minutes.<br>To note the actions." in html
+    assert "1. Minutes of the last meeting</h3>" in html
+    assert "Safer Plymouth Partnership Board - " in html.split("<h1>")[1].split("</h1>")[0]
