@@ -486,3 +486,13 @@ def test_unknown_money_problem_is_a_pack_error(tmp_path: Path) -> None:
     )
     with pytest.raises(PackError, match="no sheet named 'Return'"):
         load(path)
+
+
+def test_a_project_number_used_twice_names_both_cells(tmp_path: Path) -> None:
+    path = plan(tmp_path / "p.xlsx", [project(5, 1000), project(6, 2000), project(5, 3000)])
+    with pytest.raises(InputError) as err:
+        load(path)
+    assert (
+        f"{path.name}, sheet Projects, cell A4: project number 5 is used twice (first at A2); "
+        "give each project its own number"
+    ) in str(err.value)

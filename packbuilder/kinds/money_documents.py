@@ -318,7 +318,18 @@ def load_commissioning_plan(wb: sheets.Workbook) -> Loaded:
             )
         )
     projects: list[PlannedProject] = []
+    numbers: dict[str, Source] = {}  # each project's number, where it was first given
     for n, rec in enumerate(table.records, start=1):
+        number = sheets.text(rec.cell("no.")) or str(n)
+        if number in numbers:
+            errors.add(
+                InputError(
+                    f"project number {number} is used twice (first at {numbers[number].cell}); "
+                    "give each project its own number",
+                    rec.cell("no.").source,
+                )
+            )
+        numbers.setdefault(number, rec.cell("no.").source)
         amount = errors.attempt(money.amount, rec.cell("amount allocated"))
         budget = errors.attempt(
             _optional_amount, rec.cell("total budget"), "the total budget in pounds"
@@ -331,7 +342,7 @@ def load_commissioning_plan(wb: sheets.Workbook) -> Loaded:
             continue  # its error is kept
         projects.append(
             PlannedProject(
-                number=sheets.text(rec.cell("no.")) or str(n),
+                number=number,
                 title=title,
                 outline=tuple(richtext.blocks(sheets.text(rec.cell("outline")))),
                 amount=amount,
