@@ -39,12 +39,12 @@ from packbuilder.plan import PackSpec, plan_packs
 from packbuilder.publish import (
     BuiltPack,
     current_versions,
+    earlier_versions,
     file_hash,
     html_name,
     intact,
     publish,
     read_manifest,
-    withdrawn_versions,
 )
 from packbuilder.scratch import clear_stale_scratch, scratch_prefix
 from packbuilder.settings import settings
@@ -235,14 +235,14 @@ def _editions(
     """Each pack's edition (new version, or the published one unchanged) and content key."""
     hashes = functools.cache(file_hash)
     published = current_versions(outdir, meeting.name)
-    withdrawn = withdrawn_versions(outdir, meeting.name)
     out = []
     for spec, layout in zip(specs, layouts, strict=True):
         key = pack_content(meeting, spec, layout, hashes)
         name = spec.filename(meeting)
         current, history = published.get(name, (None, []))
         ok = current is not None and intact(outdir, current)
-        out.append((edition(current, key, today, ok, withdrawn.get(name, []), history), key))
+        earlier = earlier_versions(outdir, meeting.name, name) if current is None else []
+        out.append((edition(current, key, today, ok, earlier, history), key))
     return out
 
 

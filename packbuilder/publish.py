@@ -37,6 +37,7 @@ from packbuilder.dates import long_date
 from packbuilder.digests import file_digest, kept_digest, written
 from packbuilder.errors import PublishError, Source
 from packbuilder.model import Meeting
+from packbuilder.plan import PRIVATE_SUFFIX
 from packbuilder.scratch import process_alive
 from packbuilder.versions import Edition, Version, archive_name
 
@@ -121,6 +122,37 @@ def withdrawn_versions(outdir: Path, meeting: str) -> dict[str, list[Version]]:
         except (AttributeError, KeyError, TypeError, ValueError):
             continue  # a record from another version of packbuilder: treated as unpublished
     return out
+
+
+def earlier_versions(outdir: Path, meeting: str, name: str) -> list[Version]:
+    """The versions that pack `name`, when it has no current version, goes on from (oldest
+    first): its own, withdrawn (an exemption lifted, then set again), and those of the public pack
+    it takes over from: a meeting's one pack becomes its public pack when an item is made exempt,
+    and the other way round when the exemption is lifted. The public must be able to see that
+    the agenda was published before, and when. A version current now (the pack this build
+    withdraws) is given where it is archived."""
+    withdrawn = withdrawn_versions(outdir, meeting)
+    found = list(withdrawn.get(name, []))
+    sibling = _public_sibling(name)
+    if sibling is not None:
+        found += withdrawn.get(sibling, [])
+        current, history = current_versions(outdir, meeting).get(sibling, (None, []))
+        if current is not None:
+            if (outdir / current.file).is_file() and not current.file.startswith(ARCHIVE + "/"):
+                current = dataclasses.replace(current, file=_archived(sibling, current, outdir))
+            found += [*history, current]
+    unique = {(v.file, v.number, v.published): v for v in found}
+    return sorted(unique.values(), key=lambda v: (v.published, v.number))
+
+
+def _public_sibling(name: str) -> str | None:
+    """The other name of a meeting's public pack: ``<base>.pdf`` (no exempt papers) and
+    ``<base>-public.pdf`` (beside a private pack); None for a private pack."""
+    if name.endswith(f"-{PRIVATE_SUFFIX}.pdf"):
+        return None
+    if name.endswith("-public.pdf"):
+        return name[: -len("-public.pdf")] + ".pdf"
+    return name[: -len(".pdf")] + "-public.pdf" if name.endswith(".pdf") else None
 
 
 def intact(outdir: Path, version: Version) -> bool:
@@ -318,11 +350,13 @@ def _plan(
     are the staged packs' digests."""
     moves: list[_Move] = []
     record_packs: dict[str, Any] = {}
-    returning = withdrawn_versions(outdir, meeting.name)
     for pack in packs:
         where = f"{pack.folder}/{pack.name}"
-        # a pack withdrawn before and made again goes on from its versions, all archived
-        current, history = old.get(pack.name, (None, returning.get(pack.name, [])))
+        # a pack new by this name goes on from the versions before it (`earlier_versions`)
+        current, history = old.get(pack.name) or (
+            None,
+            earlier_versions(outdir, meeting.name, pack.name),
+        )
         if pack.name in staged:
             if pack.edition.revises is not None and current is not None:
                 kept = current

@@ -102,12 +102,13 @@ def edition(
     Args:
         key: the content key of the pack this build would make.
         intact: the current version's file is still in place, unaltered.
-        withdrawn: the versions of this pack published before and withdrawn (an exemption
-            lifted): made again, it is the next version after them, published today.
+        withdrawn: for a pack with no current version, the versions it goes on from
+            (`publish.earlier_versions`): it is the next version after them, published today.
         history: the versions before the current one.
     """
     if current is None and withdrawn:
-        return Edition(withdrawn[-1].number + 1, today, withdrawn[-1], unchanged=False)
+        last = max(withdrawn, key=lambda v: (v.published, v.number))
+        return Edition(max(v.number for v in withdrawn) + 1, today, last, unchanged=False)
     if current is None:
         return Edition(1, today, None, unchanged=False)
     if current.content == key:

@@ -298,8 +298,10 @@ def test_a_pack_withdrawn_and_made_again_goes_on_from_its_versions(
     tmp_path: Path, converter
 ) -> None:
     """Public and private packs published (v1), revised (v2), withdrawn when the exemption is
-    lifted, and made again when it is set back: they come back as version 3, keeping v1 and v2
-    in their history, and no archived file is ever replaced."""
+    lifted (the meeting's one pack takes the public's place as v3), and made again when it is set
+    back: the private pack comes back as version 3 after its v1 and v2, the public as version 4
+    after the one pack's v3; nothing is lost from their histories, and no archived file is ever
+    replaced."""
     folder = exempt_meeting(tmp_path / "m")
     out = tmp_path / "out"
     build(folder, out, converter=converter, today=FEB26)
@@ -314,30 +316,36 @@ def test_a_pack_withdrawn_and_made_again_goes_on_from_its_versions(
             {"title": "Contract award", "papers": ["secret-deal.pdf"]},
         ],
     )
-    build(folder, out, converter=converter, today=MAR02)  # both withdrawn: their v2 archived
+    result = build(folder, out, converter=converter, today=MAR02)  # both withdrawn, v2 archived
+    assert [p.version for p in result.packs] == [3]  # the one pack, after the public's v2
     archived = _digests(out / "archive")
     assert len(archived) == 4
     exempt_meeting(folder, venue="Warspite Room")  # exempt again
     result = build(folder, out, converter=converter, today=MAR03)
     assert {p.label: p.version for p in result.packs} == {
-        "Agenda pack (public)": 3,
+        "Agenda pack (public)": 4,
         "Agenda pack (private)": 3,
     }
     public = out / "public" / "m-agenda-pack-public.pdf"
-    assert "(version 3, replacing the pack published on Monday 2 March 2020)" in " ".join(
+    assert "(version 4, replacing the pack published on Monday 2 March 2020)" in " ".join(
         front_text(public).split()
     )
     record = json.loads(manifest_path(out, "m").read_text())
-    for name in ("m-agenda-pack-public.pdf", "m-agenda-pack-PRIVATE-not-for-publication.pdf"):
-        pack = record["packs"][name]
-        assert [v["version"] for v in pack["history"]] == [1, 2], name
-        assert pack["current"]["version"] == 3
+    private = record["packs"]["m-agenda-pack-PRIVATE-not-for-publication.pdf"]
+    assert [v["version"] for v in private["history"]] == [1, 2]
+    assert [v["version"] for v in record["packs"]["m-agenda-pack-public.pdf"]["history"]] == [
+        1,
+        2,
+        3,
+    ]
+    for name, pack in record["packs"].items():
         assert name not in record["withdrawn"]
-    exempt_meeting(folder, venue="Room 2")  # revised once more: v3 archived beside v1, v2
+        assert all((out / v["file"]).is_file() for v in pack["history"]), name
+    exempt_meeting(folder, venue="Room 2")  # revised once more: v3, v4 archived beside v1, v2
     build(folder, out, converter=converter, today=MAR03)
     now = _digests(out / "archive")
     assert {k: now[k] for k in archived} == archived, "an archived version was replaced"
-    assert "m-agenda-pack-public.v3.pdf" in now
+    assert {"m-agenda-pack-public.v4.pdf", "m-agenda-pack.v3.pdf"} <= set(now)
 
 
 def test_an_archived_file_is_never_replaced_even_without_the_record(
@@ -497,3 +505,45 @@ def test_line_breaks_in_cells_stay_lines_where_they_can_and_go_where_they_cannot
     assert "To agree the minutes.<br>To note the actions." in html
     assert "1. Minutes of the last meeting</h3>" in html
     assert "Safer Plymouth Partnership Board - " in html.split("<h1>")[1].split("</h1>")[0]
+
+
+def test_the_public_pack_goes_on_from_the_meetings_one_pack_and_back(
+    tmp_path: Path, converter
+) -> None:
+    """One pack published (nothing exempt); an item made exempt: the public pack that takes its
+    place is version 2 and says it replaces the pack published before, so the public can see
+    the agenda was out in time; the exemption lifted: the one pack is version 3."""
+
+    def meeting(exempt: bool) -> Path:
+        contract = {"title": "Contract award", "papers": ["deal.pdf"]}
+        return make_meeting(
+            tmp_path / "m",
+            items=[
+                {"title": "Minutes", "papers": ["minutes.pdf"]},
+                contract | ({"exempt paragraph": 3} if exempt else {}),
+            ],
+            papers={"minutes.pdf": 2, "deal.pdf": 1},
+        )
+
+    out = tmp_path / "out"
+    build(meeting(False), out, converter=converter, today=FEB26)
+    result = build(meeting(True), out, converter=converter, today=MAR02)
+    assert {p.label: p.version for p in result.packs} == {
+        "Agenda pack (public)": 2,
+        "Agenda pack (private)": 1,
+    }
+    public = out / "public" / "m-agenda-pack-public.pdf"
+    assert "(version 2, replacing the pack published on Wednesday 26 February 2020)" in " ".join(
+        front_text(public).split()
+    )
+    record = json.loads(manifest_path(out, "m").read_text())
+    history = record["packs"]["m-agenda-pack-public.pdf"]["history"]
+    assert [(v["version"], v["file"]) for v in history] == [(1, "archive/m-agenda-pack.v1.pdf")]
+    assert (out / history[0]["file"]).is_file()
+    result = build(meeting(False), out, converter=converter, today=MAR03)
+    assert [p.version for p in result.packs] == [3]
+    one = out / "public" / "m-agenda-pack.pdf"
+    assert "(version 3, replacing the pack published on Monday 2 March 2020)" in " ".join(
+        front_text(one).split()
+    )
+    assert {"m-agenda-pack.v1.pdf", "m-agenda-pack-public.v2.pdf"} <= set(_digests(out / "archive"))
