@@ -320,6 +320,22 @@ def _archive(current: Path, target: Path) -> None:
         shutil.copyfile(current, target)
 
 
+def _keep_unrecorded(outdir: Path, where: str) -> list[_Move]:
+    """A file where a pack is about to be written that the record does not know as a published
+    version (the record deleted by hand, the file edited since, a build killed before it wrote
+    its record): archived under its fingerprint first, so that nothing published is lost."""
+    path = outdir / where
+    try:
+        if not path.is_file():
+            return []
+        sha = kept_digest(path)
+    except OSError:
+        return []
+    stem = Path(where).name[: -len(".pdf")] if where.endswith(".pdf") else Path(where).name
+    target = f"{ARCHIVE}/{stem}.unrecorded-{sha[:12]}.pdf"
+    return [] if (outdir / target).is_file() else [_Move("archive", path, target)]
+
+
 def _archived(name: str, version: Version, outdir: Path) -> str:
     """Where `version` of pack `name` is archived: ``<pack>.v<N>.pdf``, unless the archive holds
     another file by that name (a record deleted or from elsewhere): an archived version is never
@@ -358,12 +374,16 @@ def _plan(
             earlier_versions(outdir, meeting.name, pack.name),
         )
         if pack.name in staged:
+            archived = False
             if pack.edition.revises is not None and current is not None:
                 kept = current
                 if intact(outdir, current):
                     kept = dataclasses.replace(current, file=_archived(pack.name, current, outdir))
                     moves.append(_Move("archive", outdir / current.file, kept.file))
+                    archived = True
                 history = [*history, kept]
+            if not archived and not (current is not None and intact(outdir, current)):
+                moves += _keep_unrecorded(outdir, where)
             moves.append(_Move("replace", staged[pack.name], where))
             sha = shas[pack.name]
         else:

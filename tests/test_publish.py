@@ -366,7 +366,8 @@ def test_an_archived_file_is_never_replaced_even_without_the_record(
     build(folder, out, converter=converter, today=MAR03)  # archives that version 1
     after = _digests(out / "archive")
     assert {k: after[k] for k in before} == before
-    assert len(after) == 4
+    # v1 of before, the v2 it replaced (kept unrecorded, `_keep_unrecorded`), the new v1
+    assert len(after) == 6 and len([k for k in after if ".unrecorded-" in k]) == 2
     record = json.loads(manifest_path(out, "m").read_text())
     history = record["packs"]["m-agenda-pack-public.pdf"]["history"]
     assert (out / history[-1]["file"]).is_file()
@@ -547,3 +548,24 @@ def test_the_public_pack_goes_on_from_the_meetings_one_pack_and_back(
         front_text(one).split()
     )
     assert {"m-agenda-pack.v1.pdf", "m-agenda-pack-public.v2.pdf"} <= set(_digests(out / "archive"))
+
+
+def test_a_published_file_the_record_does_not_know_is_archived_not_lost(
+    tmp_path: Path, converter
+) -> None:
+    """The record deleted by hand: the next build starts again at version 1, but the pack it
+    replaces in public/ goes to the archive under its fingerprint first."""
+    folder = exempt_meeting(tmp_path / "m")
+    out = tmp_path / "out"
+    build(folder, out, converter=converter, today=FEB26)
+    public = out / "public" / "m-agenda-pack-public.pdf"
+    published = public.read_bytes()
+    manifest_path(out, "m").unlink()
+    exempt_meeting(folder, venue="Warspite Room")
+    build(folder, out, converter=converter, today=MAR02)
+    sha = hashlib.sha256(published).hexdigest()
+    kept = out / "archive" / f"m-agenda-pack-public.unrecorded-{sha[:12]}.pdf"
+    assert kept.read_bytes() == published
+    assert "Warspite Room" in front_text(public)
+    build(folder, out, converter=converter, today=MAR02)  # unchanged: nothing archived again
+    assert len(list((out / "archive").glob("*unrecorded*"))) == 2  # public and private
