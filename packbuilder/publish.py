@@ -374,15 +374,14 @@ def _plan(
             earlier_versions(outdir, meeting.name, pack.name),
         )
         if pack.name in staged:
-            archived = False
+            published = current is not None and intact(outdir, current)
             if pack.edition.revises is not None and current is not None:
                 kept = current
-                if intact(outdir, current):
+                if published:
                     kept = dataclasses.replace(current, file=_archived(pack.name, current, outdir))
                     moves.append(_Move("archive", outdir / current.file, kept.file))
-                    archived = True
                 history = [*history, kept]
-            if not archived and not (current is not None and intact(outdir, current)):
+            if not published:  # whatever is in its place that the record does not know
                 moves += _keep_unrecorded(outdir, where)
             moves.append(_Move("replace", staged[pack.name], where))
             sha = shas[pack.name]
@@ -440,8 +439,9 @@ def withdrawn_lines(outdir: Path, meeting: str) -> list[str]:
     """For `status`: each pack published and since withdrawn (an exemption lifted, a late paper
     moved into the agenda pack), with its versions, all in the archive."""
     out = []
+    every = withdrawn_versions(outdir, meeting)
     for name, entry in _read_withdrawn(outdir, meeting).items():
-        versions = withdrawn_versions(outdir, meeting).get(name) or []
+        versions = every.get(name) or []
         if not isinstance(entry, dict) or not versions:
             continue
         try:

@@ -56,4 +56,5 @@ def test_the_example_html_agenda_passes_axe_and_links_into_its_pack(tmp_path, br
     narrow.goto(html.as_uri())
     wide = narrow.evaluate("document.documentElement.scrollWidth")
     assert wide <= 320, f"the page is {wide} px wide on a 320 px screen"
+    assert axe_violations(narrow) == []
     narrow.screenshot(path=shots / "html-agenda-320.png", full_page=True)

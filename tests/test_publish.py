@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from packbuilder.build import build
+from packbuilder.build import BuildResult, build
 from packbuilder.cli import cli
 from packbuilder.convert import CachingConverter, LibreOffice
 from packbuilder.publish import manifest_path
@@ -39,6 +39,27 @@ def exempt_meeting(root: Path, venue: str = "Room 1", secret: str = "secret-deal
         ],
         papers={"minutes.pdf": 2, f"{secret}.pdf": 1},
     )
+
+
+def lift_exemption(folder: Path) -> Path:
+    """`exempt_meeting`'s contract award no longer exempt: one pack, not a public and private."""
+    return make_meeting(
+        folder,
+        items=[
+            {"title": "Minutes", "papers": ["minutes.pdf"]},
+            {"title": "Contract award", "papers": ["secret-deal.pdf"]},
+        ],
+    )
+
+
+def versions(result: BuildResult) -> dict[str, int]:
+    """Each pack of a build by its label, and the version it is."""
+    return {p.label: p.version for p in result.packs}
+
+
+def says(pack: Path, text: str) -> bool:
+    """Whether the pack's frontsheet says `text` (its words however the lines fall)."""
+    return text in " ".join(front_text(pack).split())
 
 
 def files(folder: Path) -> set[str]:
@@ -164,13 +185,7 @@ def test_lifting_an_exemption_withdraws_the_pair_into_the_archive(
     folder = exempt_meeting(tmp_path / "m")
     out = tmp_path / "out"
     build(folder, out, converter=converter, today=FEB26)
-    make_meeting(
-        folder,
-        items=[
-            {"title": "Minutes", "papers": ["minutes.pdf"]},
-            {"title": "Contract award", "papers": ["secret-deal.pdf"]},
-        ],
-    )
+    lift_exemption(folder)
     build(folder, out, converter=converter, today=MAR02)
     assert files(out / "public") == {"m-agenda-pack.pdf", "m-agenda-pack.html"}
     assert not list((out / "private").iterdir())
@@ -309,27 +324,19 @@ def test_a_pack_withdrawn_and_made_again_goes_on_from_its_versions(
     build(folder, out, converter=converter, today=MAR02)
     archived = _digests(out / "archive")
     assert len(archived) == 2  # each pack's v1
-    make_meeting(
-        folder,
-        items=[
-            {"title": "Minutes", "papers": ["minutes.pdf"]},
-            {"title": "Contract award", "papers": ["secret-deal.pdf"]},
-        ],
-    )
+    lift_exemption(folder)
     result = build(folder, out, converter=converter, today=MAR02)  # both withdrawn, v2 archived
     assert [p.version for p in result.packs] == [3]  # the one pack, after the public's v2
     archived = _digests(out / "archive")
     assert len(archived) == 4
     exempt_meeting(folder, venue="Warspite Room")  # exempt again
     result = build(folder, out, converter=converter, today=MAR03)
-    assert {p.label: p.version for p in result.packs} == {
+    assert versions(result) == {
         "Agenda pack (public)": 4,
         "Agenda pack (private)": 3,
     }
     public = out / "public" / "m-agenda-pack-public.pdf"
-    assert "(version 4, replacing the pack published on Monday 2 March 2020)" in " ".join(
-        front_text(public).split()
-    )
+    assert says(public, "(version 4, replacing the pack published on Monday 2 March 2020)")
     record = json.loads(manifest_path(out, "m").read_text())
     private = record["packs"]["m-agenda-pack-PRIVATE-not-for-publication.pdf"]
     assert [v["version"] for v in private["history"]] == [1, 2]
@@ -450,7 +457,7 @@ def test_the_current_version_says_what_it_replaced_when_made_again(
     public.unlink()
     result = build(folder, out, converter=converter, today=MAR03)
     assert {p.version for p in result.packs} == {2}
-    assert line in " ".join(front_text(public).split())
+    assert says(public, line)
     assert line in " ".join(html.read_text().split())
 
 
@@ -458,13 +465,7 @@ def test_status_lists_a_withdrawn_pack_with_the_builds_date(tmp_path: Path, conv
     folder = exempt_meeting(tmp_path / "m")
     out = tmp_path / "outputs" / "m"
     build(folder, out, converter=converter, today=FEB26)
-    make_meeting(
-        folder,
-        items=[
-            {"title": "Minutes", "papers": ["minutes.pdf"]},
-            {"title": "Contract award", "papers": ["secret-deal.pdf"]},
-        ],
-    )
+    lift_exemption(folder)
     build(folder, out, converter=converter, today=MAR02)
     record = json.loads(manifest_path(out, "m").read_text())
     assert {e["withdrawn"] for e in record["withdrawn"].values()} == {"2020-03-02"}
@@ -529,14 +530,12 @@ def test_the_public_pack_goes_on_from_the_meetings_one_pack_and_back(
     out = tmp_path / "out"
     build(meeting(False), out, converter=converter, today=FEB26)
     result = build(meeting(True), out, converter=converter, today=MAR02)
-    assert {p.label: p.version for p in result.packs} == {
+    assert versions(result) == {
         "Agenda pack (public)": 2,
         "Agenda pack (private)": 1,
     }
     public = out / "public" / "m-agenda-pack-public.pdf"
-    assert "(version 2, replacing the pack published on Wednesday 26 February 2020)" in " ".join(
-        front_text(public).split()
-    )
+    assert says(public, "(version 2, replacing the pack published on Wednesday 26 February 2020)")
     record = json.loads(manifest_path(out, "m").read_text())
     history = record["packs"]["m-agenda-pack-public.pdf"]["history"]
     assert [(v["version"], v["file"]) for v in history] == [(1, "archive/m-agenda-pack.v1.pdf")]
@@ -544,9 +543,7 @@ def test_the_public_pack_goes_on_from_the_meetings_one_pack_and_back(
     result = build(meeting(False), out, converter=converter, today=MAR03)
     assert [p.version for p in result.packs] == [3]
     one = out / "public" / "m-agenda-pack.pdf"
-    assert "(version 3, replacing the pack published on Monday 2 March 2020)" in " ".join(
-        front_text(one).split()
-    )
+    assert says(one, "(version 3, replacing the pack published on Monday 2 March 2020)")
     assert {"m-agenda-pack.v1.pdf", "m-agenda-pack-public.v2.pdf"} <= set(_digests(out / "archive"))
 
 
