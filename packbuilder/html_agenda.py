@@ -4,8 +4,8 @@ A PDF pack, even a well tagged one, is heavy on a phone and awkward for some ass
 council's website is expected to give the agenda as a web page too (WCAG 2.1 AA, the Public Sector
 Bodies Accessibility Regulations 2018). The page says what the frontsheet says, from the same data
 (`frontsheet.context`, and the layout the frontsheet's page references come from), so the two
-cannot disagree: the meeting's details, then every item with its purpose, lead and time, and for
-each paper a link into the pack.
+cannot disagree: the meeting's details, then every item with its purpose, notes, lead and time,
+and for each paper a link into the pack.
 
 The links use named destinations (``pack.pdf#nameddest=item-4-paper-1``, written into the pack by
 `assemble`) rather than page numbers: a page number in a link is a physical page, which moves
@@ -18,6 +18,7 @@ Standalone: one file, no script, no external style sheet or font, so it works wh
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import os
 from html import escape
 from pathlib import Path
@@ -30,6 +31,7 @@ from packbuilder.dates import long_date
 from packbuilder.layout import Layout
 from packbuilder.model import Meeting
 from packbuilder.plan import PackSpec
+from packbuilder.richtext import Block
 
 STYLE = """
 body { font-family: Arial, "Liberation Sans", sans-serif; font-size: 1.1875rem; line-height: 1.5;
@@ -56,6 +58,9 @@ ul.items > li { border-top: 1px solid #505a5f; padding: 1rem 0; }
 .papers-label { margin-bottom: 0; }
 ul.papers { margin-top: 0.25rem; }
 .exempt { font-style: italic; }
+ul.notes, ol.points { margin: 0.5rem 0 1rem; }
+ul.notes { list-style: disc; }
+ol.points { list-style: none; padding-left: 1.5rem; }
 """
 
 
@@ -71,6 +76,28 @@ def _lines(value: object) -> str:
 def _one_line(value: object) -> str:
     """A cell's text on one line, for a heading or the page's title."""
     return _e(" ".join(str(value).split()))
+
+
+def _bdi(html: str) -> str:
+    """Spreadsheet text set among words of the page's own ("Agenda: ", "4. ", " (PDF, pages 3
+    to 5)"), isolated: a title in Arabic or Hebrew would otherwise draw the item's number or the
+    page numbers beside it into its right-to-left run, and read them in the wrong order."""
+    return f"<bdi>{html}</bdi>"
+
+
+def _notes(blocks: list[Block]) -> list[str]:
+    """An item's Notes and the actions carried forward, as the frontsheet shows them under its
+    subject: paragraphs, bullets as a list, numbered points as a list keeping their typed
+    numbers."""
+    out: list[str] = []
+    for kind, group in itertools.groupby(blocks, key=lambda b: b.kind):
+        if kind == "paragraph":
+            out += [f"<p>{_e(b.text)}</p>" for b in group]
+        else:
+            tag = 'ul class="notes"' if kind == "bullet" else 'ol class="points"'
+            rows = "".join(f"<li>{_e(b.text)}</li>" for b in group)
+            out.append(f"<{tag}>{rows}</{tag.split()[0]}>")
+    return out
 
 
 def _time(value: dt.date | dt.time | None, text: str) -> str:
@@ -98,6 +125,7 @@ def html_agenda(
     href = quote(pdf_name)
     kind = f"Supplementary pack {ctx['supplement']}" if ctx["supplement"] else "Agenda"
     title = f"{kind}: {ctx['title']}"
+    heading = f"{_e(kind)}: {_bdi(_one_line(ctx['title']))}"
     out = [
         "<!DOCTYPE html>",
         '<html lang="en-GB">',
@@ -110,7 +138,7 @@ def html_agenda(
         "<body>",
         '<a class="skip-link" href="#items">Skip to the agenda items</a>',
         "<main>",
-        f"<h1>{_one_line(title)}</h1>",
+        f"<h1>{heading}</h1>",
     ]
     if ctx["private"]:
         out.append(
@@ -176,9 +204,10 @@ def _item(row: dict[str, Any], item: Any, layout: Layout, href: str) -> list[str
             f'<p class="exempt"><strong>Exclusion of the press and public.</strong> '
             f"{_e(row['exclusion'])}</p>"
         )
-    out.append(f"<h3>{_e(number)}. {_one_line(row['title'])}</h3>")
+    out.append(f"<h3>{_e(number)}. {_bdi(_one_line(row['title']))}</h3>")
     if row["purpose"]:
         out.append(f"<p>{_lines(row['purpose'])}</p>")
+    out += _notes(row["notes"])
     facts = []
     if row["lead"]:
         facts.append(f"<dt>Lead</dt><dd>{_lines(row['lead'])}</dd>")
@@ -198,7 +227,7 @@ def _item(row: dict[str, Any], item: Any, layout: Layout, href: str) -> list[str
         for k, (paper, doc) in enumerate(zip(item.papers, placed.documents, strict=True), 1):
             out.append(
                 f'<li><a href="{href}#nameddest={_e(destination(number, k))}">'
-                f"{_one_line(paper.title)}</a> (PDF, {_pages(doc.first, doc.last)})</li>"
+                f"{_bdi(_one_line(paper.title))}</a> (PDF, {_pages(doc.first, doc.last)})</li>"
             )
         out.append("</ul>")
     elif row["note"]:

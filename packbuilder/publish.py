@@ -26,12 +26,14 @@ import datetime as dt
 import errno
 import json
 import os
+import re
 import shutil
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from packbuilder.dates import long_date
 from packbuilder.digests import file_digest, kept_digest, written
@@ -294,13 +296,15 @@ def publish(
 class _Move:
     """One file operation of publishing, in order: archive a copy, put a new pack in, withdraw."""
 
-    what: str  # "archive", "replace" or "withdraw"
+    what: str  # "archive", "archive-html", "replace" or "withdraw"
     source: Path
     target: str  # relative to the output folder ("" for withdraw)
 
     def apply(self, outdir: Path) -> None:
         if self.what == "archive":
             _archive(self.source, outdir / self.target)
+        elif self.what == "archive-html":
+            _archive_html(self.source, outdir / self.target)
         elif self.what == "replace":
             (outdir / self.target).parent.mkdir(exist_ok=True)
             os.replace(self.source, outdir / self.target)
@@ -318,6 +322,30 @@ def _archive(current: Path, target: Path) -> None:
         os.link(current, target)
     except OSError:
         shutil.copyfile(current, target)
+
+
+def _html_moves(outdir: Path, name: str, archived_pdf: str) -> list[_Move]:
+    """The HTML agenda of a public pack's version archived as `archived_pdf` is (in PUBLIC),
+    archived beside it under the same name (``<pack>.v<N>.html``), if there is one."""
+    current = outdir / PUBLIC / html_name(name)
+    if not current.is_file():
+        return []
+    return [_Move("archive-html", current, f"{archived_pdf[: -len('.pdf')]}.html")]
+
+
+def _archive_html(current: Path, target: Path) -> None:
+    """Keep a copy of a published HTML agenda in the archive, its links to the pack made links
+    to the pack's archived version beside it (the same name, ``.pdf``): the agenda as it was,
+    opening the papers it was published with. Written aside, then renamed: never half a page."""
+    pack = f"{current.name[: -len('.html')]}.pdf"
+    text = current.read_text(encoding="utf-8")
+    old = re.escape(f'href="{quote(pack)}')
+    new = f'href="{quote(target.name[: -len(".html")] + ".pdf")}'
+    text = re.sub(old + r'(?=["#])', lambda _m: new, text)
+    target.parent.mkdir(exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, target)
 
 
 def _keep_unrecorded(outdir: Path, where: str) -> list[_Move]:
@@ -380,6 +408,8 @@ def _plan(
                 if published:
                     kept = dataclasses.replace(current, file=_archived(pack.name, current, outdir))
                     moves.append(_Move("archive", outdir / current.file, kept.file))
+                    if pack.public:
+                        moves += _html_moves(outdir, pack.name, kept.file)
                 history = [*history, kept]
             if not published:  # whatever is in its place that the record does not know
                 moves += _keep_unrecorded(outdir, where)
@@ -409,6 +439,7 @@ def _plan(
         if (outdir / current.file).is_file() and not current.file.startswith(ARCHIVE + "/"):
             kept = dataclasses.replace(current, file=_archived(name, current, outdir))
             moves.append(_Move("archive", outdir / current.file, kept.file))
+            moves += _html_moves(outdir, name, kept.file)
             moves.append(_Move("withdraw", outdir / current.file, ""))
             moves.append(_Move("withdraw", outdir / PUBLIC / html_name(name), ""))
         withdrawn[name] = {

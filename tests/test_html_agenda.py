@@ -20,7 +20,7 @@ from packbuilder.assemble import finish_pack, numbered_part, open_part
 from packbuilder.html_agenda import html_agenda, write_html_agenda
 from packbuilder.layout import lay_out
 from packbuilder.meeting import load_meeting
-from tests.factory import make_meeting, write_pdf
+from tests.factory import AGENDA_HEADER, make_meeting, write_pdf
 
 HOSTILE = "Budget <script>alert(1)</script> & {{ total }}"
 PUBLISHED = dt.date(2020, 2, 26)
@@ -285,3 +285,44 @@ def test_a_pack_the_skeleton_cannot_finish_is_finished_from_the_whole_part(
     assert refused == [True]
     assert read(got) == read(expected)
     assert pages == len(PdfReader(got).pages)
+
+
+def test_an_items_notes_show_as_on_the_frontsheet_with_lists_kept(tmp_path):
+    """The Notes cell says what the frontsheet says under the subject: paragraphs, bullets as a
+    list, numbered points as a list keeping the numbers typed; text, never markup."""
+    folder = make_meeting(
+        tmp_path / "2020-03-05-board",
+        items=[
+            {
+                "title": "Budget",
+                "notes": "Members asked for the <options> paper.\n- Option A & B\n- Option C\n"
+                "(1) Agree the budget\n(2) Note the risks",
+                "papers": ["budget.pdf"],
+            },
+            {"title": "Other"},
+        ],
+        header=[*AGENDA_HEADER, "Notes"],
+        papers={"budget.pdf": 1},
+    )
+    meeting = load_meeting(folder)
+    (spec,) = plan.plan_packs(meeting)  # no exempt item: the meeting's one pack
+    doc = parse(html_agenda(meeting, spec, _layout(spec), PUBLISHED, "pack.pdf"))
+    budget, other = _items(doc)
+    assert [p.words() for p in budget.all("p")][:1] == ["Members asked for the <options> paper."]
+    (bullets,) = budget.all("ul")[:1]
+    assert [li.words() for li in bullets.children] == ["Option A & B", "Option C"]
+    (points,) = budget.all("ol")
+    assert [li.words() for li in points.children] == ["(1) Agree the budget", "(2) Note the risks"]
+    assert not other.all("ol") and "Members" not in other.words()
+
+
+def test_spreadsheet_text_beside_the_pages_own_words_is_isolated(meeting):
+    """A title in a right-to-left script cannot draw the item's number or the page numbers into
+    its run: every title set beside the page's own words is in a <bdi>."""
+    spec = _spec(meeting, False)
+    doc = parse(html_agenda(meeting, spec, _layout(spec), PUBLISHED, "pack.pdf"))
+    assert doc.one("h1").one("bdi").words() == meeting.pack_title
+    for li in _items(doc):
+        assert li.one("h3").one("bdi").words() == li.one("h3").words().split(". ", 1)[1]
+    links = [a for li in _items(doc) for a in li.all("a")]
+    assert links and all(a.one("bdi").words() == a.words() for a in links)

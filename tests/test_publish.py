@@ -191,6 +191,7 @@ def test_lifting_an_exemption_withdraws_the_pair_into_the_archive(
     assert not list((out / "private").iterdir())
     assert files(out / "archive") == {
         "m-agenda-pack-public.v1.pdf",
+        "m-agenda-pack-public.v1.html",  # the withdrawn public pack's HTML agenda with it
         "m-agenda-pack-PRIVATE-not-for-publication.v1.pdf",
     }
     record = json.loads(manifest_path(out, "m").read_text())
@@ -566,3 +567,31 @@ def test_a_published_file_the_record_does_not_know_is_archived_not_lost(
     assert "Warspite Room" in front_text(public)
     build(folder, out, converter=converter, today=MAR02)  # unchanged: nothing archived again
     assert len(list((out / "archive").glob("*unrecorded*"))) == 2  # public and private
+
+
+def test_a_replaced_versions_html_agenda_is_archived_opening_its_own_pack(
+    tmp_path: Path, converter
+) -> None:
+    """The HTML agenda published with version 1 is kept beside version 1's PDF in the archive,
+    its links opening that PDF's papers (the page as the public saw it), not the current pack."""
+    folder = exempt_meeting(tmp_path / "m")
+    out = tmp_path / "out"
+    build(folder, out, converter=converter, today=FEB26)
+    first = (out / "public" / "m-agenda-pack-public.html").read_text(encoding="utf-8")
+    exempt_meeting(folder, venue="Warspite Room")
+    build(folder, out, converter=converter, today=MAR02)
+    archived = (out / "archive" / "m-agenda-pack-public.v1.html").read_text(encoding="utf-8")
+    assert "Room 1" in archived and "Warspite Room" not in archived
+    assert "Wednesday 26 February 2020" in archived
+    assert archived == first.replace(
+        'href="m-agenda-pack-public.pdf', 'href="m-agenda-pack-public.v1.pdf'
+    )
+    assert 'href="m-agenda-pack-public.v1.pdf#nameddest=item-1-paper-1"' in archived
+    current = (out / "public" / "m-agenda-pack-public.html").read_text(encoding="utf-8")
+    assert "Warspite Room" in current and 'href="m-agenda-pack-public.pdf#' in current
+    build(folder, out, converter=converter, today=MAR03)  # unchanged: nothing more archived
+    assert files(out / "archive") == {
+        "m-agenda-pack-public.v1.pdf",
+        "m-agenda-pack-public.v1.html",
+        "m-agenda-pack-PRIVATE-not-for-publication.v1.pdf",  # (a private pack has no HTML)
+    }
