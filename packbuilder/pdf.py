@@ -48,7 +48,7 @@ from packbuilder.errors import AssemblyError, InputError, Source
 from packbuilder.pdfopen import open_pdf
 from packbuilder.sanitize import ATTACHED, object_texts, sanitize
 from packbuilder.settings import settings
-from packbuilder.skeleton import STAND_INS, SkeletonFile, object_body, skeleton
+from packbuilder.skeleton import STAND_INS, SkeletonFile, object_body, objects_in, skeleton
 from packbuilder.tagged import StructureMerger, figures_without_alt_in
 
 A4 = (595.276, 841.89)
@@ -1169,7 +1169,7 @@ class PackWriter:
         # a digest of each object of the skeleton (or of the whole part) as read, by number:
         # those that changed are written (`_touched`); the skeleton's stand-ins, by number
         self._held: dict[tuple[int, int], bytes] = {}
-        self._stand_ins: set[tuple[int, int]] = set()
+        self._stand_ins: dict[tuple[int, int], bytes] = {}  # each with its text
         self._opener: pikepdf.Object | None = None
         self._body = body
         self._copy: _Copy | None = None
@@ -1236,12 +1236,19 @@ class PackWriter:
             self._opener = None
             return None
         self._skeleton = True
-        self._held = _digests(skel, self._base_size)
-        self._stand_ins = {
-            o.objgen
-            for o in skel.objects
-            if isinstance(o, Dictionary) and STAND_INS.fullmatch(object_body(o))
-        }
+        laid_out = objects_in(data)
+        if laid_out is None:  # (not as `skeleton` writes them): every object asked of qpdf
+            self._held = _digests(skel, self._base_size)
+            self._stand_ins = {
+                o.objgen: object_body(o)
+                for o in skel.objects
+                if isinstance(o, Dictionary) and STAND_INS.fullmatch(object_body(o))
+            }
+            for objgen in self._stand_ins:
+                self._held.pop(objgen, None)
+            return skel
+        held, self._stand_ins = laid_out
+        self._held = _digests_of(skel, held, self._base_size)
         return skel
 
     def _base_path(self) -> Path:
@@ -1602,9 +1609,13 @@ class PackWriter:
             obj = self.pdf.get_object(objgen)
             if _digest_of(obj) == before:
                 continue
-            if not isinstance(obj, pikepdf.Object) or objgen in self._stand_ins:
+            if not isinstance(obj, pikepdf.Object):
                 raise WholePartNeeded
             changed.append(obj)
+        for objgen, text in self._stand_ins.items():
+            obj = self.pdf.get_object(objgen)
+            if not isinstance(obj, pikepdf.Object) or object_body(obj) != text:
+                raise WholePartNeeded
         return changed
 
 
@@ -1744,6 +1755,19 @@ def _digest_of(obj: Any) -> bytes:
     else:
         text = object_body(obj)
     return hashlib.blake2b(text, digest_size=16).digest()
+
+
+def _digests_of(
+    pdf: Pdf, objgens: Sequence[tuple[int, int]], below: int
+) -> dict[tuple[int, int], bytes]:
+    """`_digests`, of the objects `objgens` only."""
+    out = {}
+    for objgen in objgens:
+        if 0 < objgen[0] < below:
+            obj = pdf.get_object(objgen)
+            if isinstance(obj, pikepdf.Object):
+                out[objgen] = _digest_of(obj)
+    return out
 
 
 def _digests(pdf: Pdf, below: int) -> dict[tuple[int, int], bytes]:

@@ -4,6 +4,7 @@ changed, and the pack must read exactly as one written whole."""
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
@@ -356,3 +357,49 @@ def test_a_kept_part_gone_since_its_skeleton_was_kept_is_one_clear_error(tmp_pat
     part.unlink()  # (pruned by another worker, say)
     with pytest.raises(pdfmod.AssemblyError):
         PackWriter(body=part, skeleton_at=kept)
+
+
+def test_a_skeleton_file_keeps_its_room_as_a_length_not_as_spaces(tmp_path):
+    """The skeleton's room (8 bytes for every object number of the part: megabytes of spaces
+    for a long pack) is kept as its length: read back, the skeleton is the same bytes; told
+    another length, it is not believed."""
+    import json
+
+    from packbuilder.skeleton import SkeletonFile
+
+    part = _part(tmp_path, [write_tagged_pdf(tmp_path / "long.pdf", 3)])
+    with pikepdf.open(part) as opened:
+        data = pdfmod.skeleton(opened, [])
+    # a short part's skeleton needs no room; a 4,000-page part's has 7 MB of it, as here
+    room = 7 << 20
+    assert data.count(b"\n%\nxref\n") == 1
+    data = data.replace(b"\n%\nxref\n", b"\n%" + b" " * room + b"\nxref\n")
+    kept = tmp_path / "part.skeleton"
+    SkeletonFile(data, {}, 960_000, part.stat().st_size).write(kept)
+    assert kept.stat().st_size < 3_000  # the room is not kept byte by byte (zlib: 7 KB of it)
+    back = SkeletonFile.read(kept)
+    assert back is not None and back.data == data
+    head_text, _, packed = kept.read_bytes().partition(b"\n")
+    head = json.loads(head_text)
+    head["room"][1] += 1
+    kept.write_bytes(json.dumps(head).encode() + b"\n" + packed)
+    assert SkeletonFile.read(kept) is None
+
+
+def test_the_skeletons_objects_are_told_apart_from_its_bytes_as_qpdf_reads_them(tmp_path):
+    """`objects_in` reads which objects a skeleton holds and which are stand-ins from its own
+    table of objects: the same answer as asking qpdf for every object's text."""
+    from packbuilder.skeleton import STAND_INS, object_body, objects_in
+
+    part = _part(tmp_path, PAPERS["small tagged papers with links, roles and ids"](tmp_path))
+    with pikepdf.open(part) as opened:
+        data = pdfmod.skeleton(opened, pdfmod._stamp_fonts(opened).values())
+    laid_out = objects_in(data)
+    assert laid_out is not None
+    held, stand_ins = laid_out
+    with pikepdf.open(io.BytesIO(data)) as skel:
+        texts = {o.objgen: object_body(o) for o in skel.objects if isinstance(o, pikepdf.Object)}
+    expected = {og: t for og, t in texts.items() if STAND_INS.fullmatch(t)}
+    assert stand_ins == expected and len(expected) > 3  # every page, and what the held refer to
+    assert sorted(held) == sorted(set(texts) - set(expected))
+    assert objects_in(data.replace(b"xref\n0 1\n", b"xref\n0 2\n")) is None  # not as written
