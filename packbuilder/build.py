@@ -28,7 +28,7 @@ from packbuilder import frontsheet
 from packbuilder.assemble import MadePart, finish_pack, numbered_part, open_part, pack_headings
 from packbuilder.convert import ConversionStats, Converter, open_converter
 from packbuilder.convert.cache import tidy
-from packbuilder.html_agenda import write_html_agenda
+from packbuilder.html_agenda import Later, later_papers, write_html_agenda
 from packbuilder.layout import Layout, lay_out
 from packbuilder.lock import lock_path, meeting_lock
 from packbuilder.meeting import find_workbook, load_meeting
@@ -159,7 +159,10 @@ def build(
         )
         made = _assemble(meeting, specs, layouts, changed, papers, fronts, converter, work, say)
         built = [
-            _pack(meeting, specs[n], layouts[n], *editions[n], made.get(n), outdir, work)
+            _pack(
+                meeting, specs[n], layouts[n], *editions[n], made.get(n), outdir, work,
+                later_papers(meeting, specs[n], specs, layouts),
+            )
             for n in range(len(specs))
         ]
         say("publishing")
@@ -255,8 +258,10 @@ def _pack(
     made: tuple[Path, int] | None,
     outdir: Path,
     work: Path,
+    later: dict[str, Later] | None = None,
 ) -> BuiltPack:
-    """A pack ready to publish, with the HTML agenda of a public pack."""
+    """A pack ready to publish, with the HTML agenda of a public pack (`later`: where its papers
+    "to follow" were published since)."""
     name = spec.filename(meeting)
     if made is not None:
         path, pages = made
@@ -267,7 +272,7 @@ def _pack(
         html = work / "html" / html_name(name)
         html.parent.mkdir(exist_ok=True)
         write_html_agenda(
-            meeting, spec, layout, edition.published, name, html, edition.published_line
+            meeting, spec, layout, edition.published, name, html, edition.published_line, later
         )
     return BuiltPack(
         name,

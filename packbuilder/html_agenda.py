@@ -20,6 +20,8 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import os
+from collections.abc import Sequence
+from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -28,8 +30,8 @@ from urllib.parse import quote
 from packbuilder import frontsheet
 from packbuilder.assemble import destination
 from packbuilder.dates import long_date
-from packbuilder.layout import Layout
-from packbuilder.model import Meeting
+from packbuilder.layout import Layout, PlacedItem
+from packbuilder.model import AgendaItem, Meeting
 from packbuilder.plan import PackSpec
 from packbuilder.richtext import Block
 
@@ -111,6 +113,39 @@ def _pages(first: int, last: int) -> str:
     return f"page {first}" if first == last else f"pages {first} to {last}"
 
 
+@dataclass(frozen=True)
+class Later:
+    """Where the papers of an item "to follow" on this agenda were published since: a public
+    supplement beside it (its label, PDF and where the item lies in it)."""
+
+    label: str
+    pdf_name: str
+    item: AgendaItem
+    placed: PlacedItem
+
+
+def later_papers(
+    meeting: Meeting, spec: PackSpec, specs: Sequence[PackSpec], layouts: Sequence[Layout]
+) -> dict[str, Later]:
+    """For the public agenda pack `spec`, each item whose papers it lacks ("to follow") and a
+    public supplement of the same build carries (`specs`, with their `layouts`), by number: its
+    HTML agenda, a web page and not the published PDF, can then say where they are. Never a
+    private supplement, so never an exempt paper."""
+    if spec.is_supplement or spec.private:
+        return {}
+    here = {item.number for item in spec.included}
+    out: dict[str, Later] = {}
+    for other, layout in zip(specs, layouts, strict=True):
+        if not other.is_supplement or other.private:
+            continue
+        for item in other.included:
+            placed = layout.item(item.number)
+            if item.number not in here and item.number not in out and placed is not None:
+                label = f"Supplementary pack {other.supplement}"
+                out[item.number] = Later(label, other.filename(meeting), item, placed)
+    return out
+
+
 def html_agenda(
     meeting: Meeting,
     spec: PackSpec,
@@ -118,9 +153,11 @@ def html_agenda(
     published: dt.date,
     pdf_name: str,
     published_line: str | None = None,
+    later: dict[str, Later] | None = None,
 ) -> str:
     """The HTML agenda of a pack, whose PDF is `pdf_name` in the same folder; `published_line` is
-    the frontsheet's "Published" text (by default the date)."""
+    the frontsheet's "Published" text (by default the date); `later`, where papers "to follow"
+    were published since (`later_papers`)."""
     ctx = frontsheet.context(meeting, spec, layout, published_line or long_date(published))
     href = quote(pdf_name)
     kind = f"Supplementary pack {ctx['supplement']}" if ctx["supplement"] else "Agenda"
@@ -162,6 +199,8 @@ def html_agenda(
     papers = {item.number: item for item in spec.included}
     for row in ctx["items"]:
         out += _item(row, papers.get(row["number"]), layout, href)
+        if row["number"] in (later or {}):
+            out[-1:-1] = _later((later or {})[row["number"]])
     out.append("</ul>")
     out.append(
         f"<p>Published {_time(published, ctx['published'])}.</p>" if ctx["published"] else ""
@@ -236,6 +275,24 @@ def _item(row: dict[str, Any], item: Any, layout: Layout, href: str) -> list[str
     return out
 
 
+def _later(where: Later) -> list[str]:
+    """The papers of an item "to follow", published since in a supplement: linked there."""
+    href = quote(where.pdf_name)
+    out = [
+        f'<p class="papers-label">Published since in the <a href="{href}">'
+        f"{_e(where.label.lower())} (PDF)</a>:</p>",
+        '<ul class="papers" aria-label="Papers published since">',
+    ]
+    docs = where.placed.documents
+    for k, (paper, doc) in enumerate(zip(where.item.papers, docs, strict=True), 1):
+        out.append(
+            f'<li><a href="{href}#nameddest={_e(destination(where.item.number, k))}">'
+            f"{_bdi(_one_line(paper.title))}</a> (PDF, {_pages(doc.first, doc.last)})</li>"
+        )
+    out.append("</ul>")
+    return out
+
+
 def write_html_agenda(
     meeting: Meeting,
     spec: PackSpec,
@@ -244,9 +301,10 @@ def write_html_agenda(
     pdf_name: str,
     out: Path,
     published_line: str | None = None,
+    later: dict[str, Later] | None = None,
 ) -> Path:
     """Write the HTML agenda of a pack to `out` (written aside, then renamed); returns `out`."""
-    text = html_agenda(meeting, spec, layout, published, pdf_name, published_line)
+    text = html_agenda(meeting, spec, layout, published, pdf_name, published_line, later)
     tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, out)

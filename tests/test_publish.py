@@ -595,3 +595,40 @@ def test_a_replaced_versions_html_agenda_is_archived_opening_its_own_pack(
         "m-agenda-pack-public.v1.html",
         "m-agenda-pack-PRIVATE-not-for-publication.v1.pdf",  # (a private pack has no HTML)
     }
+
+
+def test_the_agenda_web_page_links_papers_to_follow_to_the_supplement_that_carries_them(
+    tmp_path: Path, converter
+) -> None:
+    """The agenda pack's PDF stays as published when a paper "to follow" arrives; its HTML
+    agenda, a web page, says where the paper is now: linked into the public supplement, at the
+    paper's first page. An exempt paper arriving is never linked from the public page."""
+
+    def meeting(arrived: bool) -> Path:
+        late = {"title": "Budget", "status": "to follow"}
+        secret = {"title": "Contract award", "status": "to follow", "exempt paragraph": 3}
+        return make_meeting(
+            tmp_path / "m",
+            items=[
+                {"title": "Minutes", "papers": ["minutes.pdf"]},
+                late | ({"papers": ["budget.pdf"]} if arrived else {}),
+                secret | ({"papers": ["bid-secret.pdf"]} if arrived else {}),
+            ],
+            papers={"minutes.pdf": 2, **({"budget.pdf": 3, "bid-secret.pdf": 1} if arrived else {})},
+        )
+
+    out = tmp_path / "out"
+    build(meeting(False), out, converter=converter, today=FEB26)
+    page = out / "public" / "m-agenda-pack.html"
+    assert "supplement" not in page.read_text(encoding="utf-8").lower()
+    agenda = (out / "public" / "m-agenda-pack.pdf").read_bytes()
+    build(meeting(True), out, converter=converter, today=MAR02)
+    assert (out / "public" / "m-agenda-pack.pdf").read_bytes() == agenda
+    text = page.read_text(encoding="utf-8")
+    link = 'href="m-supplement-1-public.pdf#nameddest=item-2-paper-1"'
+    assert link in text and text.count("m-supplement-1-public.pdf") == 2  # the pack, the paper
+    assert "bid-secret" not in text and "Bid secret" not in text
+    supplement = PdfReader(out / "public" / "m-supplement-1-public.pdf")
+    at = supplement.get_destination_page_number(supplement.named_destinations["item-2-paper-1"])
+    assert "budget page 1" in supplement.pages[at].extract_text()
+    assert "item-3-paper-1" not in supplement.named_destinations
