@@ -41,12 +41,22 @@ def test_the_example_html_agenda_passes_axe_and_links_into_its_pack(tmp_path, br
     page.screenshot(path=shots / "html-agenda.png", full_page=True)
     hrefs = page.locator("a[href*='#nameddest=']").evaluate_all("as => as.map(a => a.href)")
     assert hrefs, "no paper links into the pack"
-    with pikepdf.open(public) as pdf:
-        names = {str(k) for k, _ in pikepdf.NameTree(pdf.Root.Names.Dests).items()}
+
+    def names(pack: Path) -> set[str]:
+        with pikepdf.open(pack) as pdf:
+            return {str(k) for k, _ in pikepdf.NameTree(pdf.Root.Names.Dests).items()}
+
+    into = {}
     for href in hrefs:
         target = re.search(r"/([^/#]+)#nameddest=(.+)$", href)
-        assert target and target.group(1) == public.name, href
-        assert target.group(2) in names, href
+        assert target, href
+        into.setdefault(target.group(1), []).append(target.group(2))
+    # the pack's own papers, and item 5's paper "to follow", published since in supplement 1
+    supplement = public.parent / "2020-03-05-safer-plymouth-supplement-1.pdf"
+    assert set(into) == {public.name, supplement.name}
+    assert into[supplement.name] == ["item-5-paper-1"]
+    for pack, wanted in into.items():
+        assert set(wanted) <= names(public.parent / pack), pack
     # exempt item 6: listed with its note, and nothing of its paper
     text = page.locator("main").inner_text()
     assert "Not for publication by virtue of paragraph" in text

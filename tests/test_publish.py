@@ -506,7 +506,7 @@ def test_line_breaks_in_cells_stay_lines_where_they_can_and_go_where_they_cannot
     assert not [t for t in _outline_titles(pack) if "\n" in t]
     html = (out / "public" / "m-agenda-pack.html").read_text()
     assert "To agree the minutes.<br>To note the actions." in html
-    assert "1. Minutes of the last meeting</h3>" in html
+    assert "1. <bdi>Minutes of the last meeting</bdi></h3>" in html
     assert "Safer Plymouth Partnership Board - " in html.split("<h1>")[1].split("</h1>")[0]
 
 
