@@ -614,7 +614,7 @@ def test_the_agenda_web_page_links_papers_to_follow_to_the_supplement_that_carri
                 late | ({"papers": ["budget.pdf"]} if arrived else {}),
                 secret | ({"papers": ["bid-secret.pdf"]} if arrived else {}),
             ],
-            papers={"minutes.pdf": 2, **({"budget.pdf": 3, "bid-secret.pdf": 1} if arrived else {})},
+            papers={"minutes.pdf": 2} | ({"budget.pdf": 3, "bid-secret.pdf": 1} if arrived else {}),
         )
 
     out = tmp_path / "out"
