@@ -8,7 +8,11 @@ LibreOffice, converting the paper, follows those references on the build machine
 to ``file:///...`` ends up inside the published pack. Nothing outside the meeting folder may reach a
 pack, so a paper carrying any such reference is refused, naming the paper and what it refers to.
 
-Plain hyperlinks are fine: a viewer follows them only when a reader clicks, nothing is loaded.
+Plain hyperlinks to web pages, e-mail addresses and telephone numbers are fine: a viewer follows
+them only when a reader clicks, nothing is loaded. A hyperlink to a file is refused: in a .docx a
+hyperlink is a relationship like any other, and a picture that names it (``r:link`` or
+``r:embed``) is loaded from it by LibreOffice; so is a picture whose path inside the package
+climbs out of it (``../../``).
 
 Each format is read the way it stores references:
 
@@ -179,15 +183,74 @@ def _attrs(text: str) -> dict[str, str]:
 
 
 def _docx(path: Path) -> str | None:
+    links: dict[str, dict[str, str]] = {}  # part -> its hyperlinks' ids and targets
     for name in _xml_parts(path, (".rels",)):
         problem = _part_problem(path, name, _relationships_problem)
         if problem:
             return problem
+        xml = _text(_member(path, name), name)
+        folder = posixpath.dirname(posixpath.dirname(name))  # (word/_rels/x.rels: word)
+        problem = _climbs_out(xml, folder)
+        if problem:
+            return problem
+        part = posixpath.join(folder, posixpath.basename(name)[: -len(".rels")])
+        links[part] = _hyperlinks(xml)
     for name in _xml_parts(path, (".xml",)):
         if name.startswith("word/"):
             problem = _part_problem(path, name, _content_problem)
             if problem:
                 return problem
+            if links.get(name):
+                problem = _link_used_as_content(_text(_member(path, name), name), links[name])
+                if problem:
+                    return problem
+    return None
+
+
+# What a hyperlink of a Word paper may open: a web page, an e-mail, a telephone number, a place
+# in the document. A "hyperlink" relationship is only a target: LibreOffice loads it as a picture
+# when a picture names it (`_link_used_as_content`), so one naming a file is refused outright.
+_WEB_LINK = re.compile(r"^\s*(?:https?://|mailto:|tel:|#)", re.I)
+
+
+def _hyperlinks(xml: str) -> dict[str, str]:
+    out = {}
+    for m in _REL.finditer(xml):
+        a = _attrs(m.group(1))
+        if a.get("Type", "").rstrip("/").rsplit("/", 1)[-1] == "hyperlink" and a.get("Id"):
+            out[a["Id"]] = a.get("Target", "")
+    return out
+
+
+def _climbs_out(xml: str, folder: str) -> str | None:
+    """A relationship inside the package whose target climbs out of it (``../../etc/x.png``):
+    what the package does not hold, LibreOffice may look for beside the file."""
+    for m in _REL.finditer(xml):
+        a = _attrs(m.group(1))
+        target = a.get("Target", "").replace("\\", "/")
+        if a.get("TargetMode", "").lower() == "external" or target.startswith("/"):
+            continue
+        if posixpath.normpath(posixpath.join(folder or ".", target)).startswith(".."):
+            what, advice = OTHER
+            return f"{what} ({_shorten(target)}); remove the link: {advice}"
+    return None
+
+
+# elements whose relationship id names a hyperlink as a hyperlink, not as content to show
+_LINK_ELEMENTS = {"hyperlink", "hlinkClick", "hlinkHover", "hlinkMouseOver"}
+
+
+def _link_used_as_content(xml: str, links: dict[str, str]) -> str | None:
+    """A hyperlink's relationship named by anything but a hyperlink (a picture ``r:link``ed or
+    ``r:embed``ded to it): LibreOffice would load what it points to into the pack."""
+    ids = "|".join(re.escape(i) for i in links)
+    for m in re.finditer(r"""=\s*["'](""" + ids + r""")["']""", xml):
+        tag = re.match(r"<\s*(?:[\w.-]+:)?([\w.-]+)", xml[xml.rfind("<", 0, m.start()) :])
+        if tag is None or tag.group(1) not in _LINK_ELEMENTS:
+            return (
+                f"shows a picture or object from a link ({_shorten(links[m.group(1)])}); "
+                "insert the picture itself (Word: Insert > Pictures > This Device)"
+            )
     return None
 
 
@@ -198,7 +261,12 @@ def _relationships_problem(xml: str) -> str | None:
         kind = a.get("Type", "").rstrip("/").rsplit("/", 1)[-1]
         external = a.get("TargetMode", "").lower() == "external"
         if kind == "hyperlink":
-            continue
+            if _WEB_LINK.match(target):
+                continue
+            return (
+                f"links to a file rather than a web page ({_shorten(target)}); remove the link, "
+                "or link to the web page where it is published"
+            )
         if kind.lower() == "afchunk":  # a document inside the document, which LibreOffice
             # imports with its own links unchecked (a .docx with a picture linked to file)
             return (

@@ -558,7 +558,6 @@ def test_tracked_changes_are_remembered_with_the_word_checks(
     assert looked == ["reviewed.docx", "plain.docx"]  # once each
 
 
-
 def test_office_identities_are_remembered_by_content_and_still_tell_a_copy(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -899,3 +898,166 @@ def test_hostile_values_in_data_workbooks_are_located_errors(workbook: str, tmp_
                 assert "\n" not in str(e) and len(str(e)) <= 1100
         except Exception as exc:  # noqa: BLE001 - the test's point
             pytest.fail(f"{sheet}!{coordinate} = {value!r:.40}: {type(exc).__name__}: {exc}")
+
+
+def _picture_naming(kind: str, target: str, attribute: str = "r:link", mode: str = "External"):  # type: ignore[no-untyped-def]
+    """A Word report whose picture names relationship rIdOutside by `attribute`, a relationship
+    of type `kind` to `target`: the ways a picture can name something the package does not hold."""
+    import io
+
+    from docx import Document
+
+    from tests.bad_inputs.make_corpus import _docx_edit, _png
+
+    doc = Document()
+    doc.add_paragraph("Report with a picture")
+    doc.add_picture(io.BytesIO(_png()))
+    buf = io.BytesIO()
+    doc.save(buf)
+    rel = (
+        f'<Relationship Id="rIdOutside" Type="{kind}" Target="{target}"'
+        + (f' TargetMode="{mode}"' if mode else "")
+        + "/>"
+    ).encode()
+    return _docx_edit(
+        buf.getvalue(),
+        {
+            "word/document.xml": lambda x: re.sub(
+                rb'r:embed="rId\d+"', f'{attribute}="rIdOutside"'.encode(), x
+            ),
+            "word/_rels/document.xml.rels": lambda x: x.replace(
+                b"</Relationships>", rel + b"</Relationships>"
+            ),
+        },
+    )
+
+
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+@pytest.mark.parametrize(
+    ("kind", "target", "attribute", "mode", "said"),
+    [
+        # a "hyperlink" relationship is only a target: a picture naming one is loaded from it
+        (
+            f"{R}/hyperlink",
+            "file:///etc/packbuilder-outside/secret.png",
+            "r:link",
+            "External",
+            "links to a file rather than a web page (file:///etc/packbuilder-outside/secret.png)",
+        ),
+        (
+            f"{R}/hyperlink",
+            "file:///etc/packbuilder-outside/secret.png",
+            "r:embed",
+            "External",
+            "links to a file rather than a web page",
+        ),
+        (
+            f"{R}/hyperlink",
+            "\\\\server\\share\\secret.png",
+            "r:link",
+            "External",
+            "links to a file rather than a web page",
+        ),
+        (
+            f"{R}/hyperlink",
+            "https://example.org/secret.png",
+            "r:link",
+            "External",
+            "shows a picture or object from a link (https://example.org/secret.png)",
+        ),
+        (
+            f"{R}/hyperlink",
+            "https://example.org/secret.png",
+            "r:embed",
+            "External",
+            "shows a picture or object from a link",
+        ),
+        # a picture inside the package whose path climbs out of it
+        (
+            f"{R}/image",
+            "../../../../etc/packbuilder-outside/secret.png",
+            "r:embed",
+            "",
+            "refers to a file outside the meeting folder (../../../../etc/packbuilder-outside",
+        ),
+    ],
+)
+def test_a_picture_naming_a_link_or_a_path_out_of_the_file_is_refused(  # noqa: PLR0913
+    tmp_path: Path, kind: str, target: str, attribute: str, mode: str, said: str
+) -> None:
+    from packbuilder.errors import InputError
+    from packbuilder.external import check_external
+
+    paper = tmp_path / "report.docx"
+    paper.write_bytes(_picture_naming(kind, target, attribute, mode))
+    with pytest.raises(InputError) as caught:
+        check_external(paper)
+    assert said in str(caught.value) and "report.docx" in str(caught.value)
+
+
+def test_a_hyperlink_to_a_file_is_refused_but_one_to_a_web_page_is_not(tmp_path: Path) -> None:
+    import io
+
+    from docx import Document
+
+    from packbuilder.errors import InputError
+    from packbuilder.external import check_external
+    from tests.bad_inputs.make_corpus import _docx_edit
+
+    def linked(target: str) -> Path:
+        doc = Document()
+        doc.add_paragraph("Report")
+        buf = io.BytesIO()
+        doc.save(buf)
+        link = '<w:p><w:hyperlink r:id="rIdOutside"><w:r><w:t>see</w:t></w:r></w:hyperlink></w:p>'
+        out = tmp_path / f"report-{len(list(tmp_path.iterdir()))}.docx"
+        out.write_bytes(
+            _docx_edit(
+                buf.getvalue(),
+                {
+                    "word/document.xml": lambda x: x.replace(
+                        b"<w:sectPr", link.encode() + b"<w:sectPr", 1
+                    )
+                },
+                rels={"word/_rels/document.xml.rels": (f"{R}/hyperlink", target)},
+            )
+        )
+        return out
+
+    for fine in ("https://www.plymouth.gov.uk/", "mailto:a@example.org", "tel:+441752000000"):
+        check_external(linked(fine))
+    for refused in (
+        "file:///S:/Reports/budget.docx",
+        "\\\\council\\share\\budget.docx",
+        "budget.docx",
+    ):
+        with pytest.raises(InputError, match="links to a file rather than a web page"):
+            check_external(linked(refused))
+
+
+def test_a_picture_linked_through_a_hyperlink_never_reaches_the_pack(
+    tmp_path: Path,
+    libreoffice,  # noqa: ARG001
+) -> None:
+    """The route found by a review: a picture ``r:link``ed to a "hyperlink" relationship naming
+    a file on the build machine. The build refuses the paper, naming it; nothing is published."""
+    secret = tmp_path / "secret-page.png"
+    from tests.bad_inputs.make_corpus import _png
+
+    secret.write_bytes(_png())
+    folder = make_meeting(
+        tmp_path / NAME,
+        items=[{"title": "Apologies"}, {"title": "Report", "papers": ["report.docx"]}],
+    )
+    (folder / "report.docx").write_bytes(
+        _picture_naming(f"{R}/hyperlink", secret.as_uri(), "r:link", "External")
+    )
+    result = run_cli("build", NAME, "--output", "out", cwd=tmp_path)
+    assert result.returncode != 0
+    assert (
+        "report.docx" in result.stderr and "links to a file rather than a web page" in result.stderr
+    )
+    assert "Traceback" not in result.stderr
+    assert not list((tmp_path / "out").rglob("*.pdf"))
