@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import re
+import unicodedata
 from functools import wraps
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, TooManyFilesSent
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
@@ -80,8 +81,17 @@ class SignInForm(AuthenticationForm):
         "throttled": "Too many failed attempts: wait %(minutes)s minutes and try again",
     }
 
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["username"].error_messages["required"] = "Enter your user name"
+        self.fields["password"].error_messages["required"] = "Enter your password"
+
     def clean(self):  # type: ignore[no-untyped-def]
-        username = (self.data.get("username") or "").strip()[:150]
+        # failures are counted against the name as Django signs in with it: NFKC-normalised
+        # (a full-width "ｎobody" is "nobody"), and in any case, or each look-alike spelling
+        # of a name would have tries of its own
+        typed = (self.data.get("username") or "").strip()
+        username = unicodedata.normalize("NFKC", typed).casefold()[:150]
         since = timezone.now() - dt.timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
         recent = LoginFailure.objects.filter(at__gte=since)
         address = _address(self.request) if self.request else ""
@@ -178,6 +188,7 @@ def meeting(request: HttpRequest, slug: str) -> HttpResponse:
             "versions": m.versions.all(),
             "published": published,
             "max_mb": settings.MAX_UPLOAD_BYTES // (1024 * 1024),
+            "max_files": settings.DATA_UPLOAD_MAX_NUMBER_FILES,
         },
     )
 
@@ -186,7 +197,15 @@ def meeting(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def upload(request: HttpRequest, slug: str) -> HttpResponse:
     get_object_or_404(Meeting, slug=slug)
-    files = request.FILES.getlist("files")
+    try:
+        files = request.FILES.getlist("files")
+    except TooManyFilesSent:
+        messages.error(
+            request,
+            f"Not uploaded: choose at most {settings.DATA_UPLOAD_MAX_NUMBER_FILES} files at a "
+            "time, then upload the rest",
+        )
+        return redirect("meeting", slug)
     limit = filesizeformat(settings.MAX_UPLOAD_BYTES)
     too_large = [
         f"{name}: the file is larger than {limit}" for name in getattr(request, "too_large", [])
@@ -351,12 +370,32 @@ def preview(request: HttpRequest, slug: str, number: int, file: str) -> HttpResp
 @require_GET
 def page_image(request: HttpRequest, slug: str, number: int, file: str, page: int) -> HttpResponse:
     v = _version(slug, number)
-    if v.pack(file) is None:
+    pack = v.pack(file)
+    if pack is None:
         raise Http404("no such pack")
     image = storage.page_image(slug, number, file, page)
     if image is None:
         raise Http404("no such page")
+    if pack["private"]:  # reading a private pack page by page is reading it: in the log, once
+        _audit_once(request, slug, f"version {number}: {file} (pages viewed)")
     return _file(image, PRIVATE, inline=True)
+
+
+AUDIT_AGAIN = dt.timedelta(minutes=30)  # a private pack's preview is logged once in this time
+
+
+def _audit_once(request: HttpRequest, slug: str, detail: str) -> None:
+    """A private file seen in the preview, in the audit log: once per person and pack in
+    `AUDIT_AGAIN` (a preview asks for each page image on its own)."""
+    recent = AuditEntry.objects.filter(
+        who=request.user.get_username(),
+        action=AuditEntry.Action.DOWNLOAD_PRIVATE,
+        meeting=slug,
+        detail=detail,
+        at__gte=timezone.now() - AUDIT_AGAIN,
+    )
+    if not recent.exists():
+        jobs.audit(request.user, "download-private", slug, detail)
 
 
 @role_required("advisor")
@@ -437,14 +476,19 @@ def public_file(request: HttpRequest, slug: str, file: str) -> HttpResponse:
     return response
 
 
+@role_required("advisor")
 @require_GET
 def public_version_file(request: HttpRequest, slug: str, number: int, file: str) -> HttpResponse:
-    """A public pack of an earlier published version."""
+    """A public pack of an earlier published version: for signed-in advisors, as the library's
+    archive is not for the website. A version is replaced for a reason, and the reason may be
+    that something in it should not have been public (an item made exempt since): the public
+    page lists when earlier versions were published, and serves only the current one."""
     v = _version(slug, number)
     pack = v.pack(file)
     if v.published_at is None or pack is None or pack["private"]:
         raise Http404("no such public pack")
-    return _file(storage.version_folder(slug, number) / file, PUBLIC_CACHE, inline=True)
+    jobs.audit(request.user, "download-private", slug, f"earlier version {number}: {file}")
+    return _file(storage.version_folder(slug, number) / file, PRIVATE)
 
 
 # ---- audit ----------------------------------------------------------------------------------

@@ -142,12 +142,20 @@ def test_publishing_a_later_version_keeps_the_earlier_listed(make_user, version,
     Version.objects.create(meeting=version.meeting, number=2, packs=version.packs, agenda={})
     publisher.post("/meetings/m/versions/2/publish")
     page = client.get("/public/m/").content.decode()
-    assert "Earlier published versions" in page
-    assert f"/public/m/v1/{PUBLIC}" in page
+    assert "Earlier published versions" in page and "Version 1, published" in page
     latest = client.get("/public/m/pack.pdf")
     assert b"".join(latest.streaming_content).endswith(b"second")
-    earlier = client.get(f"/public/m/v1/{PUBLIC}")
+    # an earlier version is on record, not on the website (it may have been replaced because
+    # something in it should not have been public): for signed-in advisors, audited
+    assert f"/public/m/v1/{PUBLIC}" not in page
+    anonymous = client.get(f"/public/m/v1/{PUBLIC}")
+    assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
+    earlier = signed_in(make_user("ann")).get(f"/public/m/v1/{PUBLIC}")
+    assert earlier.status_code == 200 and earlier["Cache-Control"] == "private, no-store"
     assert b"".join(earlier.streaming_content).endswith(b"public")
+    earlier.close()
+    logged = AuditEntry.objects.filter(action="download-private", who="ann")
+    assert [e.detail for e in logged] == [f"earlier version 1: {PUBLIC}"]
 
 
 def test_public_addresses_never_serve_private_packs(client, make_user, version):  # type: ignore[no-untyped-def]
@@ -160,7 +168,8 @@ def test_public_addresses_never_serve_private_packs(client, make_user, version):
     assert b"".join(pack.streaming_content).endswith(b"public")
     assert fetch(client, f"/public/m/{PUBLIC}").status_code == 200
     assert client.get(f"/public/m/{PRIVATE}").status_code == 404
-    assert client.get(f"/public/m/v1/{PRIVATE}").status_code == 404
+    assert client.get(f"/public/m/v1/{PRIVATE}").status_code == 302  # (to sign in)
+    assert signed_in(make_user("ann")).get(f"/public/m/v1/{PRIVATE}").status_code == 404
     assert PRIVATE not in client.get("/public/m/").content.decode()
 
 
@@ -221,6 +230,33 @@ def test_sign_in_and_throttling(make_user, client):  # type: ignore[no-untyped-d
     other = Client()
     response = other.post("/accounts/login/", {"username": "bob", "password": "x"})
     assert b"Too many" not in response.content  # another user name is not locked out
+    # nor is the name spelt another way that signs in as the same account (NFKC, case)
+    for look_alike in ("\uff41nn", "ANN", " ann"):
+        response = Client().post(
+            "/accounts/login/", {"username": look_alike, "password": "the right pass phrase"}
+        )
+        assert b"Too many failed attempts" in response.content, look_alike
+
+
+def test_signing_in_with_empty_fields_says_what_is_missing(db, client):  # type: ignore[no-untyped-def]  # noqa: ARG001
+    page = client.post("/accounts/login/", {"username": "", "password": ""}).content.decode()
+    assert "There is a problem" in page
+    assert '<a href="#id_username">Enter your user name</a>' in page
+    assert '<a href="#id_password">Enter your password</a>' in page
+    assert 'aria-describedby="username-error"' in page
+    page = client.post("/accounts/login/", {"username": "ann", "password": ""}).content.decode()
+    assert "Enter your password" in page and "Enter your user name" not in page
+
+
+def test_too_many_files_at_once_are_refused_with_a_message(make_user, meeting):  # type: ignore[no-untyped-def]
+    from django.conf import settings
+
+    ann = signed_in(make_user("ann"))
+    many = [file(f"p{i}.pdf", PDF) for i in range(settings.DATA_UPLOAD_MAX_NUMBER_FILES + 1)]
+    response = ann.post("/meetings/m/upload", {"files": many}, follow=True)
+    assert response.status_code == 200
+    limit = settings.DATA_UPLOAD_MAX_NUMBER_FILES
+    assert f"choose at most {limit} files" in response.content.decode()
 
 
 def test_sign_in_works(make_user, client):  # type: ignore[no-untyped-def]
@@ -411,6 +447,12 @@ def test_build_publish_and_public_addresses(make_user, meeting, client):  # type
     assert "Built" in ann.get("/meetings/").content.decode()
     image = ann.get(f"/meetings/m/versions/1/preview/{v.packs[0]['file']}/1.png")
     assert b"".join(image.streaming_content).startswith(b"\x89PNG")
+    assert not AuditEntry.objects.filter(action="download-private").exists()  # (a public pack)
+    # the private pack read page by page is in the audit log, once, not once a page
+    for n in (1, 2, 1):
+        ann.get(f"/meetings/m/versions/1/preview/{v.packs[1]['file']}/{n}.png").close()
+    viewed = AuditEntry.objects.filter(action="download-private", who="ann")
+    assert [e.detail for e in viewed] == [f"version 1: {v.packs[1]['file']} (pages viewed)"]
     signed_in(make_user("pat", role="publisher")).post("/meetings/m/versions/1/publish")
     agenda = client.get("/public/m/").content.decode()
     assert "Safer Plymouth Partnership Board" in agenda
