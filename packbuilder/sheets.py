@@ -97,26 +97,44 @@ class Workbook:
                     continue
                 src = Source(self.path, name, c.coordinate)
                 value = c.value
-                if value is None:
-                    formula = fws[c.coordinate].value
-                    if isinstance(formula, str) and formula.startswith("="):
-                        raise InputError(
-                            f"formula {formula} has no saved value; open the workbook in Excel or "
-                            "LibreOffice and save it, so that its results are stored",
-                            src,
-                        )
-                if (
-                    isinstance(value, str)
-                    and value.startswith("#")
-                    and value.rstrip("!?/0")
-                    in {"#REF", "#VALUE", "#DIV", "#NAME", "#N/A", "#NUM", "#NULL"}
-                ):
+                if value is None and _unsaved(fws, c):
+                    others = self._also(
+                        ws, name, c.coordinate, lambda x: x.value is None and _unsaved(fws, x)
+                    )
                     raise InputError(
-                        f"the cell shows the spreadsheet error {value}; fix the formula", src
+                        f"formula {fws[c.coordinate].value} has no saved value{others}; open the "
+                        "workbook in Excel or LibreOffice and save it, so that its results are "
+                        "stored",
+                        src,
+                    )
+                if _shows_error(value):
+                    others = self._also(ws, name, c.coordinate, lambda x: _shows_error(x.value))
+                    raise InputError(
+                        f"the cell shows the spreadsheet error {value}{others}; fix the formula",
+                        src,
                     )
                 cells.append(Cell(value, src, merged.get((c.row, c.column)), c.number_format))
             if any(not c.blank for c in cells):
                 yield cells
+
+    def _also(self, ws: Any, name: str, first: str, wrong: Any, most: int = 10) -> str:
+        """The other cells of the sheet after `first` with the same problem (`wrong(cell)`), as
+        words for the message: every one is named at once, not one a build."""
+        found: list[str] = []
+        seen = False
+        for _r, row in _stored_rows(ws, Source(self.path, name)):
+            for c in row:
+                if c is None:
+                    continue
+                if c.coordinate == first:
+                    seen = True
+                elif seen and wrong(c):
+                    found.append(c.coordinate)
+        if not found:
+            return ""
+        more = len(found) - most
+        shown = ", ".join(found[:most]) + (f" and {more} more" if more > 0 else "")
+        return f" (and so do {shown})"
 
     def fields(self, sheet: str) -> FieldSheet:
         return FieldSheet(self, self._sheet_name(sheet))
@@ -128,6 +146,21 @@ class Workbook:
         aliases: dict[str, tuple[str, ...]] | None = None,
     ) -> Table:
         return Table(self, self._sheet_name(sheet), required, aliases or {})
+
+
+_ERRORS = {"#REF", "#VALUE", "#DIV", "#NAME", "#N/A", "#NUM", "#NULL"}
+
+
+def _shows_error(value: object) -> bool:
+    """Whether a cell's saved value is a spreadsheet error (#REF!, #DIV/0! ...)."""
+    return isinstance(value, str) and value.startswith("#") and value.rstrip("!?/0") in _ERRORS
+
+
+def _unsaved(fws: Any, cell: Any) -> bool:
+    """Whether `cell` holds a formula in `fws`, the formulas' view of its sheet (its saved
+    value being None: the caller knows)."""
+    formula = fws[cell.coordinate].value
+    return isinstance(formula, str) and formula.startswith("=")
 
 
 MAX_SHEET_CELLS = 2_000_000

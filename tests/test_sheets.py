@@ -104,3 +104,26 @@ def test_reading_a_workbook_leaves_numpy_unloaded_and_loadable() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "3"]
+
+
+def test_every_formula_without_a_saved_value_is_named_at_once(tmp_path: Path) -> None:
+    """A workbook written by a program (openpyxl, a report tool) has formulas and no results:
+    the advisor is told every such cell in one go, not one a build."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Figures"
+    ws.append(["Indicator", "Q1", "Q2", "Total"])
+    ws.append(["Burglary", 10, 12, "=B2+C2"])
+    ws.append(["Robbery", 4, "=B3*2", 9])
+    ws.append(["Arson", "=1+1", 3, "#DIV/0!"])
+    wb.save(tmp_path / "f.xlsx")
+    with pytest.raises(InputError) as caught:
+        list(sheets.Workbook(tmp_path / "f.xlsx").rows("Figures"))
+    said = str(caught.value)
+    assert "cell D2: formula =B2+C2 has no saved value (and so do C3, B4); open" in said
+    # a spreadsheet error shown in a cell: every such cell too
+    ws["D2"], ws["C3"], ws["B4"] = 22, 8, 2
+    ws["B2"] = "#REF!"
+    wb.save(tmp_path / "f.xlsx")
+    with pytest.raises(InputError, match=r"cell B2: .*error #REF! \(and so do D4\); fix"):
+        list(sheets.Workbook(tmp_path / "f.xlsx").rows("Figures"))
