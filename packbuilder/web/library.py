@@ -203,10 +203,12 @@ def build(folder: Path, outdir: Path, progress: Callable[[str], None]) -> Built:
 
 def pack_files(outdir: Path) -> list[str]:
     """The pack files of the build in `outdir` (paths relative to it: public/..., private/...),
-    from its record, with the record itself."""
+    with the public packs' HTML agendas, from its record, and the record itself."""
     packs = (read_manifest(outdir, outdir.name) or {}).get("packs") or {}
     files = sorted(str(p["current"]["file"]) for p in packs.values())
-    return [*files, manifest_path(outdir, outdir.name).name]
+    # each public pack's HTML agenda, beside it (`html_agenda`): what the public page shows
+    pages = sorted(str(p["html"]) for p in packs.values() if p.get("html"))
+    return [*files, *pages, manifest_path(outdir, outdir.name).name]
 
 
 def agenda_of(meeting: Meeting) -> dict[str, Any]:

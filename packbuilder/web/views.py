@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.views.decorators.http import require_GET, require_POST
 
+from packbuilder.publish import html_name
 from packbuilder.web import jobs, library, storage
 from packbuilder.web.models import (
     AuditEntry,
@@ -456,16 +457,50 @@ def public(request: HttpRequest, slug: str) -> HttpResponse:
     response = render(
         request,
         "web/public.html",
-        {"meeting": m, "version": v, "agenda": v.agenda, "earlier": earlier},
+        {
+            "meeting": m,
+            "version": v,
+            "agenda": v.agenda,
+            "earlier": earlier,
+            "agenda_page": _agenda_page(slug, v),
+        },
     )
     response.headers["Cache-Control"] = PUBLIC_CACHE
     return response
 
 
+# the library's HTML agenda holds no script, no form and nothing from elsewhere: nor may it
+AGENDA_POLICY = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; base-uri 'none'; "
+    "form-action 'none'; frame-ancestors 'none'"
+)
+
+
+def _agenda_page(slug: str, v: Version) -> str | None:
+    """The file name of the published version's HTML agenda (the library's, beside its public
+    agenda pack, `html_agenda`), if the version has one."""
+    packs = v.public_packs
+    if not packs:
+        return None
+    name = html_name(packs[0]["file"])
+    return name if (storage.version_folder(slug, v.number) / name).is_file() else None
+
+
 @require_GET
 def public_file(request: HttpRequest, slug: str, file: str) -> HttpResponse:
-    """A public pack of the published version; `pack.pdf` is its agenda pack."""
+    """A public pack of the published version (`pack.pdf` is its agenda pack), or a public
+    pack's HTML agenda: the library's page, whose links open the packs beside it here."""
     _, v = _published(slug)
+    if file.endswith(".html"):
+        if file not in {html_name(p["file"]) for p in v.public_packs}:
+            raise Http404("no such agenda")
+        path = storage.version_folder(slug, v.number) / file
+        if not path.is_file():
+            raise Http404("no such agenda")
+        response = FileResponse(path.open("rb"), content_type="text/html; charset=utf-8")
+        response.headers["Cache-Control"] = PUBLIC_CACHE
+        response.headers["Content-Security-Policy"] = AGENDA_POLICY
+        return response
     packs = v.public_packs
     pack = packs[0] if file == "pack.pdf" and packs else v.pack(file)
     if pack is None or pack["private"]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import shutil
 from pathlib import Path
 
@@ -458,6 +459,18 @@ def test_build_publish_and_public_addresses(make_user, meeting, client):  # type
     assert "Safer Plymouth Partnership Board" in agenda
     assert "Not for publication by virtue of paragraph 3" in agenda
     assert "DHR chair contract award" not in agenda  # the exempt paper's title stays private
+    # the library's HTML agenda, published beside the public pack; its links open the packs here
+    page_url = f"/public/m/{v.packs[0]['file'][: -len('.pdf')]}.html"
+    assert f'href="{page_url}"' in agenda
+    page = client.get(page_url)
+    assert page.status_code == 200 and page["Content-Type"] == "text/html; charset=utf-8"
+    assert "script-src" not in page["Content-Security-Policy"]
+    html = b"".join(page.streaming_content).decode()
+    assert "Exclusion of the press and public" in html and "DHR chair contract award" not in html
+    links = re.findall(r'href="([^"#]+\.pdf)#nameddest=', html)
+    assert links and all(fetch(client, f"/public/m/{name}").status_code == 200 for name in links)
+    private_page = f"/public/m/{v.packs[1]['file'][: -len('.pdf')]}.html"
+    assert client.get(private_page).status_code == 404
     assert fetch(client, "/public/m/pack.pdf")["Content-Type"] == "application/pdf"
     # a second build makes version 2; version 1's files stay as they were
     before = (folder / v.packs[0]["file"]).read_bytes()
