@@ -112,8 +112,9 @@ def _checked(value: Decimal, shown: str) -> Decimal:
 def amount(cell: sheets.Cell, what: str = "an amount in pounds") -> Amount:
     """A workbook cell as an Amount: a number, or text that `parse` accepts.
 
-    Numbers typed into Excel arrive as floats and are converted through their shortest repr, so
-    0.1 stays 0.1.
+    Numbers arrive as floats and are read to the 15 significant digits Excel shows and keeps
+    (so 0.1 stays 0.1): a formula's result is saved at full double precision, and =100.1+200.2,
+    shown as £300.30, is stored as 300.29999999999995, which is no fraction of a penny.
 
     Raises:
         InputError: naming the cell, when the value is empty, not an amount, negative or has
@@ -125,7 +126,7 @@ def amount(cell: sheets.Cell, what: str = "an amount in pounds") -> Amount:
         if isinstance(v, bool):
             found = None
         elif isinstance(v, int | float | Decimal):
-            value = Decimal(repr(v)) if isinstance(v, float) else Decimal(v)
+            value = Decimal(format(v, ".15g")) if isinstance(v, float) else Decimal(v)
             found = Amount(_checked(value, sheets.text(cell))) if value.is_finite() else None
         elif isinstance(v, str):
             found = _parse(v)

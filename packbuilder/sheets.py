@@ -102,13 +102,16 @@ class Workbook:
                         ws, name, c.coordinate, lambda x: x.value is None and _unsaved(fws, x)
                     )
                     raise InputError(
-                        f"formula {fws[c.coordinate].value} has no saved value{others}; open the "
+                        f"formula {_formula_text(fws[c.coordinate].value)} has no saved "
+                        f"value{others}; open the "
                         "workbook in Excel or LibreOffice and save it, so that its results are "
                         "stored",
                         src,
                     )
-                if _shows_error(value):
-                    others = self._also(ws, name, c.coordinate, lambda x: _shows_error(x.value))
+                if _shows_error(value) or _error_cell(c):
+                    others = self._also(
+                        ws, name, c.coordinate, lambda x: _shows_error(x.value) or _error_cell(x)
+                    )
                     raise InputError(
                         f"the cell shows the spreadsheet error {value}{others}; fix the formula",
                         src,
@@ -156,11 +159,25 @@ def _shows_error(value: object) -> bool:
     return isinstance(value, str) and value.startswith("#") and value.rstrip("!?/0") in _ERRORS
 
 
+def _formula_text(formula: Any) -> str:
+    """A formula as typed: an array formula's text is held by the object openpyxl gives."""
+    return str(getattr(formula, "text", formula))
+
+
+def _error_cell(cell: Any) -> bool:
+    """Whether the workbook stores the cell as an error (``t="e"``: #SPILL!, #CALC! and every
+    error a newer Excel has, whatever its text)."""
+    return getattr(cell, "data_type", None) == "e" and cell.value is not None
+
+
 def _unsaved(fws: Any, cell: Any) -> bool:
     """Whether `cell` holds a formula in `fws`, the formulas' view of its sheet (its saved
-    value being None: the caller knows)."""
+    value being None: the caller knows): a plain formula, an array formula ({=...}, or a
+    dynamic array) or a data table."""
     formula = fws[cell.coordinate].value
-    return isinstance(formula, str) and formula.startswith("=")
+    if isinstance(formula, str):
+        return formula.startswith("=")
+    return type(formula).__name__ in {"ArrayFormula", "DataTableFormula"}
 
 
 MAX_SHEET_CELLS = 2_000_000

@@ -222,6 +222,12 @@ BAD = {
         "B5",
         "finished",
     ),
+    "finish before start": (
+        dict(meeting=[*MEETING[:3], ("Finish time", dt.time(13, 0)), *MEETING[4:]]),
+        "Meeting",
+        "B5",
+        "the finish time 13:00 is not after the start time",
+    ),
 }
 
 

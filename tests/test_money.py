@@ -253,6 +253,8 @@ def test_parse_reads_grouped_and_plain_digits_alike(pounds: int, pence: int) -> 
         ("25000.00", Decimal(25000)),
         (" £ 1,234.56 ", Decimal("1234.56")),
         (0.1, Decimal("0.1")),
+        (300.29999999999995, Decimal("300.3")),  # =100.1+200.2 as Excel saves its result
+        (1234567.8899999999, Decimal("1234567.89")),
         (Decimal("98500"), Decimal(98500)),
         ("£2m", Decimal(2_000_000)),
         ("£1.5m", Decimal(1_500_000)),

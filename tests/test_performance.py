@@ -248,7 +248,15 @@ def test_direction_word_flips_with_the_direction_of_good(n):
 
 @pytest.mark.parametrize(
     ("this", "last", "expected"),
-    [(110, 100, "10.0"), (90, 100, "-10.0"), (1, 3, "-66.7"), (2, 3, "-33.3"), (5, 0, None)],
+    [
+        (110, 100, "10.0"),
+        (90, 100, "-10.0"),
+        (1, 3, "-66.7"),
+        (2, 3, "-33.3"),
+        (5, 0, None),
+        (-9, -20, None),  # a net figure: a rise of 11 is no "-55%"
+        (3, -2, None),
+    ],
 )
 def test_percent_change_by_hand(this, last, expected):
     got = perf.percent_change(Decimal(this), Decimal(last))

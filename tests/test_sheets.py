@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -127,3 +128,45 @@ def test_every_formula_without_a_saved_value_is_named_at_once(tmp_path: Path) ->
     wb.save(tmp_path / "f.xlsx")
     with pytest.raises(InputError, match=r"cell B2: .*error #REF! \(and so do D4\); fix"):
         list(sheets.Workbook(tmp_path / "f.xlsx").rows("Figures"))
+
+
+def test_an_array_formula_without_a_saved_value_is_not_read_as_a_blank(tmp_path: Path) -> None:
+    """openpyxl gives an array formula ({=...}, a dynamic array) as an object, not text: read as
+    an empty cell it made a month's figure vanish from a report without a word."""
+    from openpyxl.worksheet.formula import ArrayFormula
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Figures"
+    ws.append(["Indicator", "Apr", "May", "Jun"])
+    ws.append(["Crime", 1, 2, None])
+    ws["D2"] = ArrayFormula("D2", "=SUM(B2:C2)")
+    wb.save(tmp_path / "f.xlsx")
+    with pytest.raises(InputError, match=r"cell D2: formula =SUM\(B2:C2\) has no saved value"):
+        list(sheets.Workbook(tmp_path / "f.xlsx").rows("Figures"))
+
+
+def test_a_cell_stored_as_an_error_is_refused_whatever_its_text(tmp_path: Path) -> None:
+    """Excel stores an error as an error cell (t="e"): #SPILL!, #CALC! and the errors newer
+    Excel adds were printed into the pack as the project's text."""
+    import zipfile
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Projects"
+    ws.append(["No.", "Outline"])
+    ws.append([1, "PLACEHOLDER"])
+    wb.save(tmp_path / "plain.xlsx")
+    with (
+        zipfile.ZipFile(tmp_path / "plain.xlsx") as src,
+        zipfile.ZipFile(tmp_path / "e.xlsx", "w") as dst,
+    ):
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":  # B2 as Excel saves a #SPILL!
+                data = re.sub(
+                    rb'<c r="B2"[^>]*>.*?</c>', b'<c r="B2" t="e"><v>#SPILL!</v></c>', data
+                )
+            dst.writestr(info, data)
+    with pytest.raises(InputError, match=r"cell B2: the cell shows the spreadsheet error #SPILL!"):
+        list(sheets.Workbook(tmp_path / "e.xlsx").rows("Projects"))

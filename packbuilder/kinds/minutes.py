@@ -213,14 +213,21 @@ def _meeting(wb: sheets.Workbook) -> dict[str, Any]:
     body = one_line(fs.require("Body", "Committee", "Board"))
     word_cell = fs.get("Body word", "Body type")
     word = one_line(word_cell).lower() if word_cell is not None else ""
+    start = sheets.time(fs.require("Start time", "Started"), "the time the meeting started")
+    finish_cell = fs.require("Finish time", "End time", "Finished")
+    finish = sheets.time(finish_cell, "the time the meeting finished")
+    if finish <= start:  # (the minutes would say it finished before it started)
+        raise InputError(
+            f"the finish time {finish:%H:%M} is not after the start time {start:%H:%M}; "
+            "correct one of them",
+            finish_cell.source,
+        )
     return {
         "body": body,
         "body_word": word or body_word(body),
         "date": sheets.date(fs.require("Date", "Meeting date"), "the date of the meeting"),
-        "start": sheets.time(fs.require("Start time", "Started"), "the time the meeting started"),
-        "finish": sheets.time(
-            fs.require("Finish time", "End time", "Finished"), "the time the meeting finished"
-        ),
+        "start": start,
+        "finish": finish,
         "venue": one_line(venue) if venue else "",
         "future_meetings_note": tuple(richtext.blocks(sheets.text(note))) if note else (),
     }

@@ -172,8 +172,9 @@ def change(this: Sequence[Number], last: Sequence[Number]) -> tuple[Number, ...]
 
 
 def percent_change(this: Number, last: Number) -> Number:
-    """The change as a percentage of last year, to one decimal place (blank if last year is 0)."""
-    if this is None or last is None or last == 0:
+    """The change as a percentage of last year, to one decimal place: blank if last year is 0,
+    or below it (a net figure, -20 to -9: a rise of 11, which "-55%" would call a fall)."""
+    if this is None or last is None or last <= 0:
         return None
     return ((this - last) * 100 / last).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
