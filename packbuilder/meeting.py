@@ -717,7 +717,12 @@ def _paper(path: Path, source: Source, folder: Path, taken: Snapshots | None = N
         paper = _checked_paper(file, source, folder)
     except PackError as exc:
         raise as_paper(exc, file, path) from None
-    return dataclasses.replace(paper, path=path, snapshot=file if file != path else None)
+    # a warning, like an error, names the paper, not the build's copy of it (a data paper's
+    # warnings name their cells: "<copy>, sheet Monthly figures, cell B5: ...")
+    warnings = tuple(w.replace(str(file), str(path)) for w in paper.warnings)
+    return dataclasses.replace(
+        paper, path=path, snapshot=file if file != path else None, warnings=warnings
+    )
 
 
 def _checked_paper(path: Path, source: Source, folder: Path) -> Paper:

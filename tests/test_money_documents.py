@@ -496,3 +496,34 @@ def test_a_project_number_used_twice_names_both_cells(tmp_path: Path) -> None:
         f"{path.name}, sheet Projects, cell A4: project number 5 is used twice (first at A2); "
         "give each project its own number"
     ) in str(err.value)
+
+
+def test_a_total_row_typed_under_the_projects_is_not_a_project(tmp_path: Path) -> None:
+    """Finance officers' sheets end with a total: it was counted as a project, so every pound
+    was counted twice. A "Total" row without a number is checked against the projects above it
+    and left out; one that does not add up is an error naming its cell."""
+    rows = [project(1, 1000), project(2, 2000), [None, "Total", None, 3000, None, None, None]]
+    loaded = load_commissioning_plan(sheets.Workbook(plan(tmp_path / "p.xlsx", rows)))
+    assert [p.title for p in loaded.data.projects] == ["Project 1", "Project 2"]  # type: ignore[attr-defined]
+    wrong = [*rows[:2], [None, "TOTAL:", None, 3500, None, None, None]]
+    with pytest.raises(InputError) as caught:
+        load_commissioning_plan(sheets.Workbook(plan(tmp_path / "q.xlsx", wrong)))
+    assert (
+        "sheet Projects, cell D4: the total row says £3,500 but the projects above it add up "
+        "to £3,000" in str(caught.value)
+    )
+    # a project numbered and called "Total" is a project
+    numbered = [*rows[:2], project(3, 500, title="Total")]
+    loaded = load_commissioning_plan(sheets.Workbook(plan(tmp_path / "r.xlsx", numbered)))
+    assert len(loaded.data.projects) == 3  # type: ignore[attr-defined]
+    # an evaluation return: both columns checked
+    ret = [
+        ["Project A", 1000, 900.5, "", ""],
+        ["Project B", 2000, 2000, "", ""],
+        ["Totals", 3000, 2900.5, "", ""],
+    ]
+    back = load_evaluation_return(sheets.Workbook(evaluation(tmp_path / "e.xlsx", ret)))
+    assert [p.title for p in back.data.projects] == ["Project A", "Project B"]  # type: ignore[attr-defined]
+    ret[2][2] = 2900
+    with pytest.raises(InputError, match=r"cell C4: the total row says £2,900.00 but .* £2,900.50"):
+        load_evaluation_return(sheets.Workbook(evaluation(tmp_path / "f.xlsx", ret)))

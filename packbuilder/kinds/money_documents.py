@@ -320,6 +320,8 @@ def load_commissioning_plan(wb: sheets.Workbook) -> Loaded:
     projects: list[PlannedProject] = []
     numbers: dict[str, Source] = {}  # each project's number, where it was first given
     for n, rec in enumerate(table.records, start=1):
+        if _typed_total(rec, errors, {"amount allocated": [p.amount.value for p in projects]}):
+            continue
         number = sheets.text(rec.cell("no.")) or str(n)
         if number in numbers:
             errors.add(
@@ -372,6 +374,36 @@ def load_commissioning_plan(wb: sheets.Workbook) -> Loaded:
     return Loaded(plan, title=funding.heading or "Commissioning plan", warnings=tuple(warnings))
 
 
+_TOTAL_TITLES = {"total", "totals", "grand total", "overall total"}
+
+
+def _typed_total(rec: sheets.Record, errors: Collector, above: dict[str, list[Decimal]]) -> bool:
+    """Whether the row is a total typed by the finance officer (its title "Total", no project
+    number), rather than a project: not a project, or the document would count every pound
+    twice. Its amounts must be what the projects above it add up to (packbuilder adds them up
+    itself); one that is not is an error naming its cell."""
+    title = " ".join(sheets.text(rec.cell("title")).split()).lower().rstrip(":")
+    if title not in _TOTAL_TITLES or sheets.text(rec.cell("no.")):
+        return False
+    for column, amounts in above.items():
+        cell = rec.cell(column)
+        if cell.blank:
+            continue
+        typed = errors.attempt(money.amount, cell)
+        total = sum(amounts, Decimal(0))
+        if typed is not None and typed.value != total:
+            pence = money.has_pence([typed.value, total])
+            errors.add(
+                InputError(
+                    f"the total row says {money.pounds(typed.value, pence)} but the projects "
+                    f"above it add up to {money.pounds(total, pence)}; correct it, or delete the "
+                    "row (the totals are worked out from the projects)",
+                    cell.source,
+                )
+            )
+    return True
+
+
 def _heading(wb: sheets.Workbook, table: sheets.Table, column: str) -> str:
     """A column's heading as the workbook types it ('OPCC contribution'), for the table's header."""
     header = next(wb.rows(table.sheet))
@@ -398,6 +430,12 @@ def load_evaluation_return(wb: sheets.Workbook) -> Loaded:
         )
     projects: list[ReturnedProject] = []
     for rec in table.records:
+        sums = {
+            "amount allocated": [p.allocated.value for p in projects],
+            "actual spend": [p.spent.value for p in projects],
+        }
+        if _typed_total(rec, errors, sums):
+            continue
         allocated = errors.attempt(money.amount, rec.cell("amount allocated"))
         spent = errors.attempt(money.amount, rec.cell("actual spend"), "the actual spend in pounds")
         title = sheets.text(rec.cell("title"))
