@@ -13,7 +13,7 @@ figures give the same bytes and a rebuilt pack's converted documents come from t
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 WIDTH_MM = 160.0
@@ -57,6 +57,23 @@ def line_chart(
     if target is not None:
         series.append((TARGET, "Target", target))
     return draw(periods, series, unit)
+
+
+def tick_label(ticks: Sequence[float], unit: str = "") -> Callable[[float, object], str]:
+    """How the value axis labels its ticks: with as many decimal places as the step between
+    them needs (figures of 1.1 to 1.7 have ticks 0.5 apart: whole numbers would label them
+    "0, 0, 1, 2", and a point at 1.6 would sit above the line marked 2)."""
+    steps = [b - a for a, b in zip(ticks, ticks[1:], strict=False) if b > a]
+    step = min(steps, default=1.0)
+    places = 0
+    while places < 6 and abs(round(step, places) - step) > step * 1e-6:
+        places += 1
+    suffix = "%" if unit == "%" else ""
+
+    def label(v: float, _pos: object = None) -> str:
+        return f"{v:,.{places}f}{suffix}"
+
+    return label
 
 
 def draw(
@@ -106,11 +123,8 @@ def draw(
             top = max(drawn, default=0.0)
             # from zero, so that a change looks its true size; headroom for the highest marker
             ax.set_ylim(bottom=min([0.0, *drawn]), top=top * 1.08 if top > 0 else 1.0)
-            ax.yaxis.set_major_formatter(
-                matplotlib.ticker.FuncFormatter(
-                    lambda v, _pos: f"{v:,.0f}%" if unit == "%" else f"{v:,.0f}"
-                )
-            )
+            ticks = ax.yaxis.get_major_locator().tick_values(*ax.get_ylim())
+            ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(tick_label(ticks, unit)))
             ax.grid(axis="y", color="0.85", linewidth=0.5)
             ax.set_axisbelow(True)
             for side in ("top", "right"):

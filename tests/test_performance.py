@@ -516,9 +516,7 @@ def test_rendered_report_has_charts_with_alt_text_and_literal_text(tmp_path):
         ],
     )
     paper = load_data_paper(path, Source(path), tmp_path)
-    out = render(
-        find_template("performance-report", tmp_path), paper.data, tmp_path / "out.docx"
-    )
+    out = render(find_template("performance-report", tmp_path), paper.data, tmp_path / "out.docx")
     with zipfile.ZipFile(out) as zf:
         xml = zf.read("word/document.xml").decode()
         media = [n for n in zf.namelist() if n.startswith("word/media/")]
@@ -644,3 +642,54 @@ def test_tagged_pdf_export_gives_each_chart_its_alt_text(tmp_path, libreoffice):
         "Line chart of Recorded crime, monthly figures for 2016/17 against last year. April to "
         "May 2016: 2,911 crimes this year against 3,336 last year, 12.7% lower (better)."
     ]
+
+
+def test_a_figure_typed_once_across_merged_cells_is_refused_naming_them(tmp_path: Path) -> None:
+    """A target typed once across the year's merged cells was read for April only (the other
+    months blank), and the cumulative target with it: merged figure cells are refused."""
+    import openpyxl
+
+    path = workbook(
+        tmp_path / "r.xlsx",
+        [("Crime", "crimes", "down", None, None, None)],
+        [
+            ("Crime", "2016/17", 1, 2, 3),
+            ("Crime", "2015/16", *range(1, 13)),
+            ("Crime", "Target", 50),
+        ],
+    )
+    wb = openpyxl.load_workbook(path)
+    wb["Monthly figures"].merge_cells("C4:N4")
+    wb.save(path)
+    with pytest.raises(InputError) as caught:
+        load(path)
+    assert "sheet Monthly figures, cell D4: cells C4:N4 are merged; unmerge them" in str(
+        caught.value
+    )
+
+
+def test_the_value_axis_labels_small_figures_with_the_decimals_they_need() -> None:
+    """A rate of 1.1 to 1.7 has ticks half a unit apart: whole numbers labelled them 0, 0, 1, 2,
+    and the point at 1.6 sat above the line marked 2. The labels now tell every tick apart and
+    say its value; counts keep whole numbers."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import ticker
+
+    def labels(low: float, high: float, unit: str = "") -> list[str]:
+        ticks = ticker.AutoLocator().tick_values(low, high)
+        label = charts.tick_label(ticks, unit)
+        return [label(v) for v in ticks]
+
+    ticks = ticker.AutoLocator().tick_values(0, 1.7 * 1.08)
+    rate = labels(0, 1.7 * 1.08)
+    assert len(set(rate)) == len(rate)
+    assert [float(t) for t in rate] == pytest.approx(list(ticks))  # each says its own value
+    assert labels(0, 0.3) == ["0.00", "0.05", "0.10", "0.15", "0.20", "0.25", "0.30"]
+    assert labels(0, 200) == ["0", "25", "50", "75", "100", "125", "150", "175", "200"]
+    assert labels(0, 3000)[-1] == "3,000"
+    assert all(t.endswith("%") for t in labels(0, 90, "%"))
+    # the chart draws with it: a PNG of a rate, as before
+    png = charts.line_chart(MONTHS, [1.2, 1.4, 1.1, 1.6, 1.3], [1.1, 1.7, 1.5])
+    assert png.startswith(b"\x89PNG")

@@ -589,6 +589,14 @@ def _columns(
             f"{' | '.join(freq.periods)}",
             Source(wb.path, freq.sheet),
         )
+    for row in rows[1:]:  # a figure typed once across merged cells is in its first cell only
+        for cell in row:
+            if cell.merged_into:
+                raise InputError(
+                    f"cells {cell.merged_into} are merged; unmerge them and type the figure in "
+                    "every cell",
+                    cell.source,
+                )
     header = rows[0]
     indicator_col = year_col = None
     periods: dict[int, int] = {}
