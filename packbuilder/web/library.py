@@ -102,9 +102,19 @@ def meeting_state(folder: Path, current_root: Path, on: dt.date | None = None) -
         s.to_follow,
         local(s.problem, folder),
         s.problems,
-        s.built_at,
+        _when(s.built_at),
         deadlines.explain(s.date, s.rule) if s.date is not None else "",
     )
+
+
+def _when(stamp: str) -> str:
+    """The record's build time (2026-12-04T12:29:18) as an advisor reads it: "4 December 2026,
+    12:29"."""
+    try:
+        at = dt.datetime.fromisoformat(stamp)
+    except (TypeError, ValueError):
+        return stamp
+    return f"{at.day} {at:%B %Y}, {at:%H:%M}"
 
 
 # ---- check ----------------------------------------------------------------------------------
