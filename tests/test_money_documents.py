@@ -527,3 +527,24 @@ def test_a_total_row_typed_under_the_projects_is_not_a_project(tmp_path: Path) -
     ret[2][2] = 2900
     with pytest.raises(InputError, match=r"cell C4: the total row says £2,900.00 but .* £2,900.50"):
         load_evaluation_return(sheets.Workbook(evaluation(tmp_path / "f.xlsx", ret)))
+
+
+def test_amounts_of_millions_with_pence_stay_on_one_line(tmp_path: Path, libreoffice) -> None:  # type: ignore[no-untyped-def]
+    """An amount never breaks inside its cell: "£2,002,200.5" with "0" under it was printed in the
+    evaluation return's Total row (the amount columns were too narrow for millions with pence)."""
+    ret = [
+        ["Project A", 1000, 1440, "", ""],
+        ["Project B", 1200.5, 0, "", ""],
+        ["Project C", "£2m", 2000000, "", ""],
+    ]
+    text = "\n".join(
+        to_pdf(evaluation(tmp_path / "e.xlsx", ret, grant_total=3_000_000), libreoffice, tmp_path)
+    )
+    for amount in ("£2,002,200.50", "£2,001,440.00", "£2,000,000.00"):
+        assert amount in text, amount
+    rows = [project(1, "£2,000,000.50"), project(2, 1_234_567), project(3, 8)]
+    text = "\n".join(
+        to_pdf(plan(tmp_path / "p.xlsx", rows, grant_total=4_000_000), libreoffice, tmp_path)
+    )
+    for amount in ("£2,000,000.50", "£1,234,567.00", "£3,234,575.50"):
+        assert amount in text, amount

@@ -157,7 +157,7 @@ def _title(doc) -> None:  # type: ignore[no-untyped-def]
 
 # No. | project and outline | {%tc if %} | total budget | {%tc endif %} | amount | share |
 # measures | priorities | approved
-PLAN_GRID = [1.0, 6.4, TAG, 2.1, TAG, 2.4, 1.6, 6.4, 3.0, 2.0]
+PLAN_GRID = [1.0, 6.0, TAG, 2.4, TAG, 2.9, 1.6, 6.0, 3.0, 2.0]
 
 
 def _plan_row(t, cells: list[list[tuple[str, dict]]], right: tuple[int, ...] = ()):  # type: ignore[no-untyped-def, type-arg]
@@ -281,7 +281,7 @@ def commissioning_plan() -> None:
 
 # --- evaluation return ---------------------------------------------------------------------------
 
-RETURN_WIDTHS = [4.5, 2.4, 2.4, 10.4, 6.0]
+RETURN_WIDTHS = [4.5, 3.0, 3.0, 9.2, 6.0]
 
 
 def evaluation_return() -> None:
