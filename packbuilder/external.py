@@ -40,6 +40,7 @@ import sys
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import unquote
 from xml.etree import ElementTree
 
 from packbuilder.errors import InputError, Source
@@ -227,7 +228,7 @@ def _climbs_out(xml: str, folder: str) -> str | None:
     what the package does not hold, LibreOffice may look for beside the file."""
     for m in _REL.finditer(xml):
         a = _attrs(m.group(1))
-        target = a.get("Target", "").replace("\\", "/")
+        target = unquote(a.get("Target", "")).replace("\\", "/")  # (a part name is a URI)
         if a.get("TargetMode", "").lower() == "external" or target.startswith("/"):
             continue
         if posixpath.normpath(posixpath.join(folder or ".", target)).startswith(".."):
@@ -236,6 +237,7 @@ def _climbs_out(xml: str, folder: str) -> str | None:
     return None
 
 
+_TAG_NAME = re.compile(r"<\s*(?:[\w.-]+:)?([\w.-]+)")
 # elements whose relationship id names a hyperlink as a hyperlink, not as content to show
 _LINK_ELEMENTS = {"hyperlink", "hlinkClick", "hlinkHover", "hlinkMouseOver"}
 
@@ -245,7 +247,7 @@ def _link_used_as_content(xml: str, links: dict[str, str]) -> str | None:
     ``r:embed``ded to it): LibreOffice would load what it points to into the pack."""
     ids = "|".join(re.escape(i) for i in links)
     for m in re.finditer(r"""=\s*["'](""" + ids + r""")["']""", xml):
-        tag = re.match(r"<\s*(?:[\w.-]+:)?([\w.-]+)", xml[xml.rfind("<", 0, m.start()) :])
+        tag = _TAG_NAME.match(xml, xml.rfind("<", 0, m.start()))
         if tag is None or tag.group(1) not in _LINK_ELEMENTS:
             return (
                 f"shows a picture or object from a link ({_shorten(links[m.group(1)])}); "

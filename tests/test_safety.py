@@ -982,6 +982,13 @@ R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
             "",
             "refers to a file outside the meeting folder (../../../../etc/packbuilder-outside",
         ),
+        (  # the same, its dots written as a URI escapes them
+            f"{R}/image",
+            "%2E%2E/%2E%2E/%2E%2E/etc/packbuilder-outside/secret.png",
+            "r:embed",
+            "",
+            "refers to a file outside the meeting folder",
+        ),
     ],
 )
 def test_a_picture_naming_a_link_or_a_path_out_of_the_file_is_refused(  # noqa: PLR0913
