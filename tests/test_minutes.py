@@ -467,7 +467,8 @@ def test_pack_with_minutes_as_item_one(tmp_path: Path, libreoffice) -> None:  # 
     write_pdf(folder / "report.pdf", 1)
     minutes = [*TEN[:4], (65, NASTY, "Narrative.", "", "", ""), *TEN[5:]]
     actions = [*TEN_ACTIONS, (65, "Action with no owner yet", None, None, "")]
-    write_minutes(folder / "minutes-2019-09-30.xlsx", minutes=minutes, actions=actions)
+    pointed = (62, "Review the contract:\n- ask the provider\n- report back", "Pat", None, "")
+    write_minutes(folder / "minutes-2019-09-30.xlsx", minutes=minutes, actions=[*actions, pointed])
 
     result = build(folder, tmp_path / "out", converter=libreoffice)
 
@@ -496,6 +497,11 @@ def test_pack_with_minutes_as_item_one(tmp_path: Path, libreoffice) -> None:  # 
         "resolutions are numbered (1), (2) afresh under every minute"
     )
 
+    # an action typed with points keeps them, a line each, in its box and in the log
+    for where in (body, text[text.index("Actions log") :]):
+        assert re.search(
+            r"Review the contract:\s*\n\s*• ask the provider\s*\n\s*• report back", where
+        )
     log = text[text.index("Actions log") :]
     for _minute, action, owner, due, _status in actions:
         assert action in log

@@ -122,8 +122,13 @@ def minute_items(doc) -> None:  # type: ignore[no-untyped-def]
     para(doc, "{%p for a in m.actions %}")
     first = para(doc, style="Action")
     first.paragraph_format.space_before = Pt(4)
-    runs(first, [("Action: ", {"bold": True}), ("{{ a.text }}", {})])
+    runs(first, [("Action: ", {"bold": True}), ("{{ a.shown[0] }}", {})])
     first.paragraph_format.keep_with_next = True
+    # an action of several paragraphs or points: each on a line of its own in the box
+    para(doc, "{%p for line in a.shown[1:] %}")
+    more = para(doc, "{{ line }}", style="Action")
+    more.paragraph_format.keep_with_next = True
+    para(doc, "{%p endfor %}")
     second = para(doc, style="Action")
     second.paragraph_format.space_after = Pt(4)
     runs(
@@ -187,13 +192,21 @@ def actions_log(doc) -> None:  # type: ignore[no-untyped-def]
     body = t.add_row()
     values = (
         "{{ a.minute }}",
-        "{{ a.text }}",
+        "{{ a.shown[0] }}",
         "{{ a.owner or 'to be confirmed' }}",
         "{{ a.due|short_date }}",
         "{{ a.status }}",
     )
     for cell, text in zip(body.cells, values, strict=True):
         cell_paragraphs(cell, [(text, {"size": 10})])
+    # the action's further paragraphs and points, each a paragraph of its cell
+    more = [
+        ("{%p for line in a.shown[1:] %}", {}),
+        ("{{ line }}", {"size": 10}),
+        ("{%p endfor %}", {}),
+    ]
+    for text, opts in more:
+        para(body.cells[1], text, **opts)
     cant_split(body)
     end = t.add_row()
     cell_paragraphs(end.cells[0], [("{%tr endfor %}", {})])

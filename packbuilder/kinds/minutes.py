@@ -102,11 +102,18 @@ class Person:
 @dataclass(frozen=True, kw_only=True)
 class Action:
     minute: int
-    text: str
+    text: str  # on one line: as it is carried forward onto the next agenda
     owner: str
     due: dt.date | None
     status: str
     source: Source  # the cell of its minute number
+    lines: tuple[str, ...] = ()  # as the minutes print it: its paragraphs and points
+
+    @property
+    def shown(self) -> tuple[str, ...]:
+        """The action as the minutes print it, a line a paragraph or point (a point with its
+        bullet, a numbered point with its typed number)."""
+        return self.lines or (self.text,)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -392,9 +399,13 @@ def _action(rec: sheets.Record, numbers: set[int], errors: Collector) -> Action:
         )
     due = rec.cell("due date")
     status = one_line(rec.cell("status"))
+    lines = tuple(
+        f"\u2022 {b.text}" if b.bullet else b.text for b in richtext.blocks(sheets.text(text))
+    )
     return Action(
         minute=minute,
-        text=one_line(text),
+        text=" ".join(lines),  # its points kept apart by their bullets, as a line of a list
+        lines=lines,
         owner=one_line(owner),
         due=None if due.blank else sheets.date(due, "a due date"),
         status=status or "Open",
