@@ -693,3 +693,23 @@ def test_the_value_axis_labels_small_figures_with_the_decimals_they_need() -> No
     # the chart draws with it: a PNG of a rate, as before
     png = charts.line_chart(MONTHS, [1.2, 1.4, 1.1, 1.6, 1.3], [1.1, 1.7, 1.5])
     assert png.startswith(b"\x89PNG")
+
+
+def test_a_renamed_figures_sheet_is_named_among_the_sheets_found(tmp_path: Path) -> None:
+    """'Monthly figures' renamed 'Monthly': the message lists the sheets there are, as every
+    other missing-sheet message does, so that the advisor sees which one to rename."""
+    import openpyxl
+
+    path = workbook(
+        tmp_path / "r.xlsx",
+        [("Crime", "crimes", "down", None, None, None)],
+        [("Crime", "2016/17", 1, 2, 3), ("Crime", "2015/16", *range(1, 13))],
+    )
+    wb = openpyxl.load_workbook(path)
+    wb["Monthly figures"].title = "Monthly"
+    wb.save(path)
+    with pytest.raises(PackError) as caught:
+        load(path)
+    said = "\n".join(messages(caught.value))
+    assert "no sheet of figures (sheets: Document, Indicators, Monthly); add a sheet" in said
+    assert "or rename yours to one of those" in said

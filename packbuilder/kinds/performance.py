@@ -280,8 +280,9 @@ def load_report(wb: sheets.Workbook) -> tuple[PerformanceReport, list[str]]:
     if not sheets_found:
         errors.add(
             InputError(
-                "no sheet of figures; add a sheet 'Monthly figures' (Indicator | Year | Apr .. Mar)"
-                " or 'Quarterly figures' (Indicator | Year | Q1 .. Q4)",
+                f"no sheet of figures (sheets: {', '.join(wb.sheet_names)}); add a sheet "
+                "'Monthly figures' (Indicator | Year | Apr .. Mar) or 'Quarterly figures' "
+                "(Indicator | Year | Q1 .. Q4), or rename yours to one of those",
                 Source(wb.path),
             )
         )
