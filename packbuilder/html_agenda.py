@@ -198,9 +198,7 @@ def html_agenda(
     out.append('<ul class="items">')
     papers = {item.number: item for item in spec.included}
     for row in ctx["items"]:
-        out += _item(row, papers.get(row["number"]), layout, href)
-        if row["number"] in (later or {}):
-            out[-1:-1] = _later((later or {})[row["number"]])
+        out += _item(row, papers.get(row["number"]), layout, href, (later or {}).get(row["number"]))
     out.append("</ul>")
     out.append(
         f"<p>Published {_time(published, ctx['published'])}.</p>" if ctx["published"] else ""
@@ -235,7 +233,9 @@ def _details(meeting: Meeting, ctx: dict[str, Any]) -> list[str]:
     return out
 
 
-def _item(row: dict[str, Any], item: Any, layout: Layout, href: str) -> list[str]:
+def _item(
+    row: dict[str, Any], item: Any, layout: Layout, href: str, later: Later | None = None
+) -> list[str]:
     number = row["number"]
     out = [f'<li id="{_e(destination(number))}">']
     if row["exclusion"]:
@@ -262,31 +262,28 @@ def _item(row: dict[str, Any], item: Any, layout: Layout, href: str) -> list[str
         if row["exempt"] and row["exempt_note"]:
             out.append(f'<p class="exempt">{_e(row["exempt_note"])}</p>')
         out.append('<p class="papers-label">Papers:</p>')
-        out.append('<ul class="papers" aria-label="Papers">')
-        for k, (paper, doc) in enumerate(zip(item.papers, placed.documents, strict=True), 1):
-            out.append(
-                f'<li><a href="{href}#nameddest={_e(destination(number, k))}">'
-                f"{_bdi(_one_line(paper.title))}</a> (PDF, {_pages(doc.first, doc.last)})</li>"
-            )
-        out.append("</ul>")
+        out += _paper_links(item, placed, href, "Papers")
     elif row["note"]:
         out.append(f'<p class="note">{_e(row["note"])}</p>')
+    if later is not None:  # an item to follow whose papers a supplement carries since
+        out.append(
+            f'<p class="papers-label">Published since in the <a href="{quote(later.pdf_name)}">'
+            f"{_e(later.label.lower())} (PDF)</a>:</p>"
+        )
+        out += _paper_links(
+            later.item, later.placed, quote(later.pdf_name), "Papers published since"
+        )
     out.append("</li>")
     return out
 
 
-def _later(where: Later) -> list[str]:
-    """The papers of an item "to follow", published since in a supplement: linked there."""
-    href = quote(where.pdf_name)
-    out = [
-        f'<p class="papers-label">Published since in the <a href="{href}">'
-        f"{_e(where.label.lower())} (PDF)</a>:</p>",
-        '<ul class="papers" aria-label="Papers published since">',
-    ]
-    docs = where.placed.documents
-    for k, (paper, doc) in enumerate(zip(where.item.papers, docs, strict=True), 1):
+def _paper_links(item: AgendaItem, placed: PlacedItem, href: str, label: str) -> list[str]:
+    """An item's papers, each linked to its first page in the pack `href` (a named destination),
+    with the pages it takes there."""
+    out = [f'<ul class="papers" aria-label="{_e(label)}">']
+    for k, (paper, doc) in enumerate(zip(item.papers, placed.documents, strict=True), 1):
         out.append(
-            f'<li><a href="{href}#nameddest={_e(destination(where.item.number, k))}">'
+            f'<li><a href="{href}#nameddest={_e(destination(item.number, k))}">'
             f"{_bdi(_one_line(paper.title))}</a> (PDF, {_pages(doc.first, doc.last)})</li>"
         )
     out.append("</ul>")

@@ -1236,18 +1236,8 @@ class PackWriter:
             self._opener = None
             return None
         self._skeleton = True
-        laid_out = objects_in(data)
-        if laid_out is None:  # (not as `skeleton` writes them): every object asked of qpdf
-            self._held = _digests(skel, self._base_size)
-            self._stand_ins = {
-                o.objgen: object_body(o)
-                for o in skel.objects
-                if isinstance(o, Dictionary) and STAND_INS.fullmatch(object_body(o))
-            }
-            for objgen in self._stand_ins:
-                self._held.pop(objgen, None)
-            return skel
-        held, self._stand_ins = laid_out
+        # (bytes not laid out as `skeleton` writes them: every object asked of qpdf)
+        held, self._stand_ins = objects_in(data) or _objects_read(skel)
         self._held = _digests_of(skel, held, self._base_size)
         return skel
 
@@ -1755,6 +1745,24 @@ def _digest_of(obj: Any) -> bytes:
     else:
         text = object_body(obj)
     return hashlib.blake2b(text, digest_size=16).digest()
+
+
+def _objects_read(
+    skel: Pdf,
+) -> tuple[list[tuple[int, int]], dict[tuple[int, int], bytes]]:
+    """`skeleton.objects_in`, asking qpdf for every object's text: the objects a skeleton holds
+    and its stand-ins, with their text."""
+    held: list[tuple[int, int]] = []
+    stand_ins: dict[tuple[int, int], bytes] = {}
+    for o in skel.objects:
+        if not isinstance(o, pikepdf.Object):
+            continue
+        text = object_body(o) if isinstance(o, Dictionary) else b""
+        if text and STAND_INS.fullmatch(text):
+            stand_ins[o.objgen] = text
+        else:
+            held.append(o.objgen)
+    return held, stand_ins
 
 
 def _digests_of(

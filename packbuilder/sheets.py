@@ -101,11 +101,10 @@ class Workbook:
                     others = self._also(
                         ws, name, c.coordinate, lambda x: x.value is None and _unsaved(fws, x)
                     )
+                    formula = _formula_text(fws[c.coordinate].value)
                     raise InputError(
-                        f"formula {_formula_text(fws[c.coordinate].value)} has no saved "
-                        f"value{others}; open the "
-                        "workbook in Excel or LibreOffice and save it, so that its results are "
-                        "stored",
+                        f"formula {formula} has no saved value{others}; open the workbook in "
+                        "Excel or LibreOffice and save it, so that its results are stored",
                         src,
                     )
                 if _shows_error(value) or _error_cell(c):

@@ -24,10 +24,10 @@ from packbuilder.errors import BuildLockedError, ErrorList, PackError, Source
 from packbuilder.lock import meeting_lock as library_lock
 from packbuilder.meeting import WORKBOOK_NAME, safe_path
 from packbuilder.model import Meeting, Status
-from packbuilder.publish import manifest_path, read_manifest
+from packbuilder.publish import html_name, manifest_path, read_manifest
 from packbuilder.settings import settings
 
-__all__ = ["WORKBOOK_NAME", "PackError"]
+__all__ = ["WORKBOOK_NAME", "PackError", "html_name"]
 
 
 def today() -> dt.date:

@@ -28,7 +28,6 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.views.decorators.http import require_GET, require_POST
 
-from packbuilder.publish import html_name
 from packbuilder.web import jobs, library, storage
 from packbuilder.web.models import (
     AuditEntry,
@@ -482,7 +481,7 @@ def _agenda_page(slug: str, v: Version) -> str | None:
     packs = v.public_packs
     if not packs:
         return None
-    name = html_name(packs[0]["file"])
+    name = library.html_name(packs[0]["file"])
     return name if (storage.version_folder(slug, v.number) / name).is_file() else None
 
 
@@ -492,7 +491,7 @@ def public_file(request: HttpRequest, slug: str, file: str) -> HttpResponse:
     pack's HTML agenda: the library's page, whose links open the packs beside it here."""
     _, v = _published(slug)
     if file.endswith(".html"):
-        if file not in {html_name(p["file"]) for p in v.public_packs}:
+        if file not in {library.html_name(p["file"]) for p in v.public_packs}:
             raise Http404("no such agenda")
         path = storage.version_folder(slug, v.number) / file
         if not path.is_file():

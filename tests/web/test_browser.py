@@ -172,6 +172,11 @@ def test_from_an_empty_page_to_a_published_pack(server, browser, mailbox, shots,
     page.goto(url + "/meetings/")
     axe(page)
     page.screenshot(path=shots / "web-sign-in.png")
+    page.click("button:has-text('Sign in')")  # nothing typed: each field says what it needs
+    summary = page.locator(".govuk-error-summary").inner_text()
+    assert "Enter your user name" in summary and "Enter your password" in summary
+    axe(page)
+    page.screenshot(path=shots / "web-sign-in-empty.png")
     sign_in(page, url)
     axe(page)
 
@@ -308,6 +313,21 @@ def test_from_an_empty_page_to_a_published_pack(server, browser, mailbox, shots,
     assert "Not for publication by virtue of paragraph 3" in agenda
     axe(page)
     page.screenshot(path=shots / "web-public.png", full_page=True)
+    # the library's HTML agenda, linked from the public page: its paper links open the packs here
+    agenda_url = page.locator("a:has-text('The full agenda as a web page')").get_attribute("href")
+    served = page.request.get(url + agenda_url)
+    assert "script-src" not in served.headers["content-security-policy"]  # (no script at all)
+    # axe-core is a script: the page's own policy refuses it, so this look bypasses the policy
+    looking = browser.new_context(bypass_csp=True, viewport={"width": 1100, "height": 900})
+    agenda_page = looking.new_page()
+    agenda_page.goto(url + agenda_url)
+    assert agenda_page.locator("h1").inner_text().startswith("Agenda: ")
+    assert "Exclusion of the press and public" in agenda_page.locator("main").inner_text()
+    axe(agenda_page)
+    agenda_page.screenshot(path=shots / "web-public-agenda.png", full_page=True)
+    paper = agenda_page.locator("a[href*='#nameddest=']").first.get_attribute("href")
+    assert paper and page.request.get(url + f"/public/{SLUG}/" + paper.split("#")[0]).status == 200
+    looking.close()
     public = page.request.get(url + f"/public/{SLUG}/pack.pdf")
     assert public.status == 200 and public.body().startswith(b"%PDF")
     assert public.body() == (downloaded / f"{SLUG}-agenda-pack-public.pdf").read_bytes()
