@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import filecmp
 import logging
 import os
 import socket
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -119,7 +121,8 @@ def _run_claimed(build: Build, folder) -> None:  # type: ignore[no-untyped-def]
             if not locked:
                 raise Busy()
             built = library.build(folder, storage.current_folder(slug), progress)
-            version = _new_version(build.meeting, built, build)
+            same = _same_as_latest(build.meeting)
+            version = same or _new_version(build.meeting, built, build)
     except Busy:
         _fail(build, ["This meeting is being built already; wait for that build to finish."])
         return
@@ -131,11 +134,40 @@ def _run_claimed(build: Build, folder) -> None:  # type: ignore[no-untyped-def]
         _fail(build, [f"Unexpected {type(exc).__name__}: this is a bug in packbuilder; report it."])
         return
     pages = ", ".join(f"{p['label']}: {p['pages']} pages" for p in built.packs)
-    progress(f"built version {version.number} in {built.seconds:.1f} s ({pages})")
+    if same is not None:
+        progress(f"nothing changed since version {same.number}: no new version made ({pages})")
+    else:
+        progress(f"built version {version.number} in {built.seconds:.1f} s ({pages})")
     build.state = Build.State.DONE
     build.finished_at = timezone.now()
-    build.save(update_fields=["state", "finished_at"])
-    audit(build.started_by, "built", slug, f"version {version.number}: {pages}")
+    build.same_as = same
+    build.save(update_fields=["state", "finished_at", "same_as"])
+    made = f"same as version {version.number}" if same else f"version {version.number}"
+    audit(build.started_by, "built", slug, f"{made}: {pages}")
+
+
+def _same_as_latest(meeting: Meeting) -> Version | None:
+    """The meeting's latest version, if the build now in current/<meeting> holds the very same
+    packs and HTML agendas (the library rewrites nothing that did not change): a rebuild of
+    unchanged inputs then makes no new version to preview and publish again."""
+    latest = meeting.versions.order_by("-number").first()
+    if latest is None:
+        return None
+    current = storage.current_folder(meeting.slug)
+    kept = storage.version_folder(meeting.slug, latest.number)
+    record = library.record_name(current)
+    names = [n for n in library.pack_files(current) if n != record]
+    flat = sorted(Path(n).name for n in names)
+    try:
+        held = sorted(p.name for p in kept.iterdir() if p.name != record)
+        if flat != held:
+            return None
+        for name in names:
+            if not filecmp.cmp(current / name, kept / Path(name).name, shallow=False):
+                return None
+    except OSError:
+        return None
+    return latest
 
 
 class Busy(Exception):
@@ -230,6 +262,8 @@ def run_schedule() -> list[library.Scheduled]:
     for o in outcomes:
         log.info("scheduled build: %s %s: %s", o.action, o.meeting, o.message)
         meeting = Meeting.objects.filter(slug=o.meeting).first()
+        if meeting is not None and o.action == "failed":
+            _scheduled_failure(meeting, o.message)
         if o.action != "built" or meeting is None:
             continue
         current = storage.current_folder(meeting.slug)
@@ -244,6 +278,22 @@ def run_schedule() -> list[library.Scheduled]:
             version = _new_version(meeting, built, build)
         audit(None, "built", meeting.slug, f"version {version.number} (scheduled)")
     return outcomes
+
+
+def _scheduled_failure(meeting: Meeting, message: str) -> None:
+    """A scheduled build that failed, recorded as a failed build of the meeting, so that its page
+    says so (the advisor may be counting on the schedule to publish before the deadline). The
+    schedule tries again at each run: the same failure is recorded once, until something else
+    happens to the meeting's builds."""
+    problems = [message, "Fix it and build again, or wait for the next scheduled build."]
+    last = meeting.builds.order_by("-created_at", "-pk").first()
+    if last is not None and last.scheduled and last.problems == problems:
+        return
+    build = Build.objects.create(
+        meeting=meeting, scheduled=True, state=Build.State.FAILED, finished_at=timezone.now(),
+        problems=problems,
+    )  # fmt: skip
+    BuildEvent.objects.create(build=build, text="scheduled build failed")
 
 
 def notify_subscribers(version_id: int) -> int:

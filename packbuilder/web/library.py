@@ -211,6 +211,11 @@ def build(folder: Path, outdir: Path, progress: Callable[[str], None]) -> Built:
     )
 
 
+def record_name(outdir: Path) -> str:
+    """The file name of the build record in `outdir` (one of `pack_files`)."""
+    return manifest_path(outdir, outdir.name).name
+
+
 def pack_files(outdir: Path) -> list[str]:
     """The pack files of the build in `outdir` (paths relative to it: public/..., private/...),
     with the public packs' HTML agendas, from its record, and the record itself."""
@@ -218,7 +223,7 @@ def pack_files(outdir: Path) -> list[str]:
     files = sorted(str(p["current"]["file"]) for p in packs.values())
     # each public pack's HTML agenda, beside it (`html_agenda`): what the public page shows
     pages = sorted(str(p["html"]) for p in packs.values() if p.get("html"))
-    return [*files, *pages, manifest_path(outdir, outdir.name).name]
+    return [*files, *pages, record_name(outdir)]
 
 
 def agenda_of(meeting: Meeting) -> dict[str, Any]:

@@ -58,8 +58,22 @@ class Meeting(models.Model):
         return self.slug
 
     @property
-    def published(self) -> Version | None:
+    def last_published(self) -> Version | None:
+        """The version published last, even if it was withdrawn since."""
         return self.versions.exclude(published_at=None).order_by("-published_at").first()
+
+    @property
+    def published(self) -> Version | None:
+        """The version the public sees: the one published last, unless it was withdrawn (then
+        none: whatever made a publisher take it down may be in the earlier ones too)."""
+        last = self.last_published
+        return last if last is not None and last.withdrawn_at is None else None
+
+    @property
+    def withdrawn(self) -> Version | None:
+        """The version published last, if it was withdrawn (nothing is public meanwhile)."""
+        last = self.last_published
+        return last if last is not None and last.withdrawn_at is not None else None
 
 
 class Build(models.Model):
@@ -83,6 +97,10 @@ class Build(models.Model):
     worker = models.CharField(max_length=200, blank=True)
     heartbeat = models.DateTimeField(null=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # a build whose packs came out the same as a version's: no new version was made
+    same_as = models.ForeignKey(
+        "Version", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -117,6 +135,11 @@ class Version(models.Model):
     warnings = models.JSONField(default=list)
     published_at = models.DateTimeField(null=True)
     published_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    # taken off the public site by a publisher (an exempt paper published by mistake, a wrong
+    # version): the reason is for the audit log, never shown to the public
+    withdrawn_at = models.DateTimeField(null=True)
+    withdrawn_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    withdrawn_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-number"]
@@ -139,6 +162,8 @@ class AuditEntry(models.Model):
         BUILD = "build", "Started build"
         BUILT = "built", "Built"
         PUBLISH = "publish", "Published"
+        WITHDRAW = "withdraw", "Withdrew"
+        REMOVE = "remove", "Removed file"
         DOWNLOAD_PRIVATE = "download-private", "Downloaded private file"
         EMAIL = "email", "E-mailed subscribers"
 

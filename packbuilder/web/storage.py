@@ -123,6 +123,14 @@ def save_upload(slug: str, name: str, chunks) -> Path:  # type: ignore[no-untype
     return dest
 
 
+def remove_input(slug: str, name: str) -> None:
+    """Remove the input `name` (one `inputs` lists) from the meeting folder."""
+    path = next((p for p in inputs(slug) if p.name == name), None)
+    if path is None:
+        raise FileNotFoundError(name)
+    path.unlink()
+
+
 def snapshot(slug: str, number: int) -> Path:
     """Keep the latest build (current/<meeting>) as version `number`: hard links, as the library
     replaces packs by renaming, never by writing into them."""

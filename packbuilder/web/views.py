@@ -126,7 +126,9 @@ def meetings(request: HttpRequest) -> HttpResponse:
     rows = []
     for m in Meeting.objects.all():
         state = library.meeting_state(storage.meeting_folder(m.slug), storage.current_root())
-        rows.append({"meeting": m, "state": state, "published": m.published})
+        rows.append(
+            {"meeting": m, "state": state, "published": m.published, "withdrawn": m.withdrawn}
+        )
     rows.sort(key=lambda r: (r["state"].date or dt.date.min, r["meeting"].slug), reverse=True)
     return render(request, "web/meetings.html", {"rows": rows})
 
@@ -187,6 +189,7 @@ def meeting(request: HttpRequest, slug: str) -> HttpResponse:
             "builds": m.builds.all()[:5],
             "versions": m.versions.all(),
             "published": published,
+            "withdrawn": m.withdrawn,
             "max_mb": settings.MAX_UPLOAD_BYTES // (1024 * 1024),
             "max_files": settings.DATA_UPLOAD_MAX_NUMBER_FILES,
         },
@@ -248,6 +251,33 @@ def input_file(request: HttpRequest, slug: str, name: str) -> HttpResponse:
     return _file(path, PRIVATE)
 
 
+@role_required("advisor")
+def remove_input(request: HttpRequest, slug: str, name: str) -> HttpResponse:
+    """Remove an input from the meeting folder, after asking (a file uploaded by mistake, a paper
+    withdrawn from the agenda). Versions built already keep their packs; the next check and build
+    go without it. Not while the meeting is being built: the build is reading its files."""
+    m = get_object_or_404(Meeting, slug=slug)
+    path = next((p for p in storage.inputs(slug) if p.name == name), None)
+    if path is None:
+        raise Http404("no such file in this meeting")
+    if request.method == "POST":
+        if m.builds.filter(state__in=[Build.State.QUEUED, Build.State.RUNNING]).exists():
+            messages.error(
+                request, f"Not removed: {name}: the meeting is being built; wait for the build to "
+                "finish, then remove it"
+            )
+            return redirect("meeting", slug)
+        storage.remove_input(slug, name)
+        jobs.audit(request.user, "remove", slug, name)
+        messages.success(request, f"Removed {name}")
+        return redirect("meeting", slug)
+    return render(
+        request,
+        "web/remove.html",
+        {"meeting": m, "name": name, "size": path.stat().st_size},
+    )
+
+
 def _file(path: Path, cache: str, inline: bool = False) -> FileResponse:
     response = FileResponse(path.open("rb"), as_attachment=not inline, filename=path.name)
     response.headers["Cache-Control"] = cache
@@ -286,7 +316,8 @@ def build(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "build": b,
             "events": events,
             "last_event": events[-1].pk if events else 0,
-            "version": Version.objects.filter(build=b).first(),
+            "version": Version.objects.filter(build=b).first() or b.same_as,
+            "unchanged": b.same_as is not None,
         },
     )
 
@@ -418,17 +449,69 @@ def publish(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     v = _version(slug, number)
     v.published_at = timezone.now()
     v.published_by = request.user
-    v.save(update_fields=["published_at", "published_by"])
+    v.withdrawn_at, v.withdrawn_by, v.withdrawn_reason = None, None, ""
+    v.save(
+        update_fields=[
+            "published_at", "published_by", "withdrawn_at", "withdrawn_by", "withdrawn_reason"
+        ]
+    )
     jobs.audit(request.user, "publish", slug, f"version {number}")
     messages.success(request, f"Version {number} is published")
     notify_task(v.pk)
     return redirect("version", slug, number)
 
 
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is it being withdrawn?",
+        help_text="For the audit log; the public page says only that the papers were withdrawn",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "govuk-textarea"}),
+        error_messages={"required": "Say why the version is being withdrawn"},
+    )
+
+
+@role_required("publisher")
+def withdraw(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """Take the published version off the public site (an exempt paper published by mistake, the
+    wrong version): its public packs and HTML agenda are no longer served, and no earlier version
+    takes its place, as the same mistake may be in those. Publishing a version again ends it."""
+    v = _version(slug, number)
+    if v != v.meeting.published:
+        messages.error(request, f"Version {number} is not the published version")
+        return redirect("version", slug, number)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        reason = form.cleaned_data["reason"].strip()
+        v.withdrawn_at = timezone.now()
+        v.withdrawn_by = request.user
+        v.withdrawn_reason = reason
+        v.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawn_reason"])
+        jobs.audit(request.user, "withdraw", slug, f"version {number}: {reason}")
+        messages.success(
+            request,
+            f"Version {number} is withdrawn: nothing of this meeting is public until a version "
+            "is published again",
+        )
+        return redirect("version", slug, number)
+    return render(request, "web/withdraw.html", {"meeting": v.meeting, "version": v, "form": form})
+
+
 # ---- what the public sees -------------------------------------------------------------------
 
 
 PUBLIC_CACHE = "public, max-age=60"
+
+
+def _withdrawn_page(request: HttpRequest, m: Meeting) -> HttpResponse | None:
+    """What the public address of a meeting whose published version was withdrawn shows: that
+    the papers were withdrawn, and when (410 Gone); None if it was not withdrawn."""
+    v = m.withdrawn
+    if v is None:
+        return None
+    response = render(request, "web/withdrawn.html", {"meeting": m, "version": v}, status=410)
+    response.headers["Cache-Control"] = PUBLIC_CACHE
+    return response
 
 
 @require_GET
@@ -451,6 +534,10 @@ def _published(slug: str) -> tuple[Meeting, Version]:
 @require_GET
 def public(request: HttpRequest, slug: str) -> HttpResponse:
     """The HTML agenda of the published version, with its public packs (a stable address)."""
+    m = get_object_or_404(Meeting, slug=slug)
+    gone = _withdrawn_page(request, m)
+    if gone is not None:
+        return gone
     m, v = _published(slug)
     earlier = m.versions.exclude(published_at=None).exclude(pk=v.pk).order_by("-published_at")
     response = render(

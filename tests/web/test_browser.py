@@ -12,6 +12,7 @@ Screenshots go to a temporary folder, or to PACKBUILDER_WEB_SCREENSHOTS (docs/im
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -342,10 +343,46 @@ def test_from_an_empty_page_to_a_published_pack(server, browser, mailbox, shots,
     page.goto(url + "/public/no-such-meeting/")
     assert "Page not found" in page.locator("h1").inner_text()
     axe(page)
+
+    # a publisher withdraws the published version: the public address says so, serves no pack
+    sign_in(page, url)
+    page.goto(url + f"/meetings/{SLUG}/versions/1/")
+    page.click("a:has-text('Withdraw version 1')")
+    page.click("button:has-text('Withdraw version 1')")  # no reason given: an error, located
+    assert "Say why" in page.locator(".govuk-error-summary").inner_text()
+    axe(page)
+    page.fill("#id_reason", "The appendix to item 5 names a tenderer")
+    page.click("button:has-text('Withdraw version 1')")
+    page.wait_for_selector(".govuk-notification-banner--success")
+    assert "Withdrawn" in page.locator("main").inner_text()
+    axe(page)
+    page.screenshot(path=shots / "web-withdrawn.png", full_page=True)
+    assert page.request.get(url + f"/public/{SLUG}/pack.pdf").status == 404
+    page.goto(url + f"/public/{SLUG}/")
+    assert "were withdrawn on" in page.locator("main").inner_text()
+    assert "tenderer" not in page.content()
+    axe(page)
+    page.screenshot(path=shots / "web-public-withdrawn.png", full_page=True)
+    # an advisor removes a file uploaded by mistake, after confirming
+    page.goto(url + f"/meetings/{SLUG}/")
+    name = "Draft notes.pdf"
+    shutil.copy(EXAMPLE / "Appendix A - Welcoming City charter.pdf", tmp_path / name)
+    page.set_input_files("#files", [tmp_path / name])
+    page.click("button:has-text('Upload')")
+    page.wait_for_selector(f"tr:has-text('{name}')")
+    page.click(f"a:has-text('Remove'):has-text('{name}')")
+    assert page.locator("h1").inner_text().endswith(f"Remove {name}?")
+    axe(page)
+    page.screenshot(path=shots / "web-remove.png")
+    page.click("button:has-text('Remove the file')")
+    page.wait_for_selector(".govuk-notification-banner--success")
+    assert f"Removed {name}" in page.locator(".govuk-notification-banner").inner_text()
+    assert name not in page.locator("#inputs + table").inner_text()
     assert errors == []
     context.close()
     kinds = ["/accounts/login/", "/meetings/", "/meetings/new", f"/meetings/{SLUG}/", "/builds/"]
     kinds += ["/versions/1/", "/preview/", "/audit/", f"/public/{SLUG}/", "/public/", "/no-such"]
+    kinds += ["/withdraw", "/remove"]
     assert [k for k in kinds if not any(k in u for u in CHECKED)] == []
 
 
@@ -365,6 +402,9 @@ def test_every_page_works_without_javascript(server, browser):  # type: ignore[n
         page.reload()
     assert page.locator(".govuk-panel--confirmation").count() == 1
     assert page.locator("#progress li").count() >= 5
+    # nothing changed since version 1 (withdrawn by the test before): no new version; version 1
+    # can be published again
+    assert "Nothing changed since version 1" in page.locator("main").inner_text()
     page.click("text=Preview, download and publish version")
-    assert page.locator("button:has-text('Publish version 2')").count() == 1
+    assert page.locator("button:has-text('Publish version 1')").count() == 1
     context.close()

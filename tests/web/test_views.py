@@ -174,6 +174,106 @@ def test_public_addresses_never_serve_private_packs(client, make_user, version):
     assert PRIVATE not in client.get("/public/m/").content.decode()
 
 
+def test_a_publisher_withdraws_the_published_version_and_nothing_takes_its_place(
+    client, make_user, version
+):  # type: ignore[no-untyped-def]
+    publisher = signed_in(make_user("pat", role="publisher"))
+    publisher.post("/meetings/m/versions/1/publish")
+    second = storage.version_folder("m", 2)
+    shutil.copytree(storage.version_folder("m", 1), second)
+    Version.objects.create(
+        meeting=version.meeting, number=2, packs=version.packs,
+        agenda={"title": "Board - 5 March 2020", "items": []},
+    )  # fmt: skip
+    publisher.post("/meetings/m/versions/2/publish")
+    url = "/meetings/m/versions/2/withdraw"
+    # an advisor cannot; a publisher must say why; only the published version can be
+    assert signed_in(make_user("ann")).post(url, {"reason": "x"}).status_code == 403
+    refused = publisher.post(url, {"reason": "  "})
+    assert refused.status_code == 200 and "Say why the version is being withdrawn" in (
+        refused.content.decode()
+    )
+    assert publisher.post("/meetings/m/versions/1/withdraw", {"reason": "x"}).status_code == 302
+    assert Version.objects.get(number=1).withdrawn_at is None
+    assert fetch(client, "/public/m/pack.pdf").status_code == 200
+    reason = "Item 7's appendix names a tenderer: exempt, paragraph 3"
+    assert publisher.post(url, {"reason": reason}).status_code == 302
+    # the public address says the papers were withdrawn, and when, not why; no pack is served,
+    # neither version 2's nor the one published before it
+    gone = client.get("/public/m/")
+    page = gone.content.decode()
+    assert gone.status_code == 410 and "were withdrawn on" in page
+    assert "Board - 5 March 2020" in page
+    assert "tenderer" not in page and PUBLIC not in page
+    for file in ("pack.pdf", PUBLIC, "m-agenda-pack-public.html"):
+        assert fetch(client, f"/public/m/{file}").status_code == 404, file
+    assert "/public/m/" not in client.get("/public/").content.decode()
+    entry = AuditEntry.objects.get(action="withdraw")
+    assert entry.who == "pat" and reason in entry.detail
+    shown = publisher.get("/meetings/m/").content.decode()
+    assert "Withdrawn" in shown and "nothing is public until a version is published again" in shown
+    assert "Withdrawn" in publisher.get("/meetings/").content.decode()
+    assert "names a tenderer" in publisher.get("/meetings/m/versions/2/").content.decode()
+    # publishing (this version again, or another) ends it
+    publisher.post("/meetings/m/versions/1/publish")
+    assert Meeting.objects.get(slug="m").published.number == 1
+    assert fetch(client, "/public/m/pack.pdf").status_code == 200
+    publisher.post("/meetings/m/versions/2/publish")
+    v2 = Version.objects.get(number=2)
+    assert v2.withdrawn_at is None and v2.withdrawn_reason == ""
+    assert client.get("/public/m/").status_code == 200
+
+
+def test_an_advisor_removes_an_input_after_confirming(make_user, meeting):  # type: ignore[no-untyped-def]
+    folder = storage.meeting_folder("m")
+    (folder / "Wrong paper.pdf").write_bytes(PDF)
+    (folder / "Right paper.pdf").write_bytes(PDF)
+    ann = signed_in(make_user("ann"))
+    listed = ann.get("/meetings/m/").content.decode()
+    assert 'href="/meetings/m/inputs/Wrong%20paper.pdf/remove"' in listed
+    confirm = ann.get("/meetings/m/inputs/Wrong paper.pdf/remove")
+    assert confirm.status_code == 200 and "Remove Wrong paper.pdf?" in confirm.content.decode()
+    assert (folder / "Wrong paper.pdf").is_file()  # asking removes nothing
+    # not while the meeting is being built: the build is reading its files
+    running = Build.objects.create(meeting=meeting, state=Build.State.RUNNING)
+    busy = ann.post("/meetings/m/inputs/Wrong paper.pdf/remove", follow=True)
+    assert "the meeting is being built" in busy.content.decode()
+    assert (folder / "Wrong paper.pdf").is_file()
+    running.state = Build.State.DONE
+    running.save()
+    done = ann.post("/meetings/m/inputs/Wrong paper.pdf/remove", follow=True)
+    assert "Removed Wrong paper.pdf" in done.content.decode()
+    assert sorted(p.name for p in folder.iterdir()) == ["Right paper.pdf"]
+    assert AuditEntry.objects.get(action="remove").detail == "Wrong paper.pdf"
+    # only a file of the meeting's, by its listed name; never for a role below advisor
+    for name in ("Wrong paper.pdf", "..%2Fm%2FRight paper.pdf", ".hidden.pdf"):
+        assert ann.post(f"/meetings/m/inputs/{name}/remove").status_code == 404, name
+    guest = signed_in(make_user("guest", role=""))
+    assert guest.post("/meetings/m/inputs/Right paper.pdf/remove").status_code == 403
+    assert (folder / "Right paper.pdf").is_file()
+
+
+def test_a_failed_scheduled_build_shows_on_the_meeting_page_once(make_user, meeting, monkeypatch):  # type: ignore[no-untyped-def]
+    from packbuilder.web import jobs, library
+
+    failure = library.Scheduled("m", "failed", "meeting.xlsx, sheet Meeting, cell B2: not a date")
+    monkeypatch.setattr(library, "build_due", lambda *a, **k: [failure])
+    jobs.run_schedule()
+    jobs.run_schedule()  # the schedule tries again at each run: recorded once
+    build = Build.objects.get()
+    assert build.scheduled and build.state == "failed"
+    assert build.problems[0] == failure.message
+    page = signed_in(make_user("ann")).get("/meetings/m/").content.decode()
+    assert "The last build (scheduled)" in page and "failed" in page
+    assert f'href="/meetings/m/builds/{build.pk}/"' in page
+    shown = signed_in(make_user("bob")).get(f"/meetings/m/builds/{build.pk}/").content.decode()
+    assert "cell B2: not a date" in shown
+    # something else happened since (a build from the page): the same failure is told again
+    Build.objects.create(meeting=meeting, state=Build.State.DONE)
+    jobs.run_schedule()
+    assert Build.objects.filter(scheduled=True, state="failed").count() == 2
+
+
 def test_audit_log_is_for_publishers(make_user, meeting):  # type: ignore[no-untyped-def]
     assert signed_in(make_user("ann")).get("/audit/").status_code == 403
     assert signed_in(make_user("pat", role="publisher")).get("/audit/").status_code == 200
@@ -195,10 +295,13 @@ def test_admin_role_reaches_the_account_admin(make_user, db):  # type: ignore[no
         "/meetings/m/upload",
         "/meetings/m/build",
         "/meetings/m/versions/1/publish",
+        "/meetings/m/versions/1/withdraw",
+        "/meetings/m/inputs/x.pdf/remove",
         "/accounts/logout/",
     ],
 )
 def test_every_form_refuses_a_post_without_its_csrf_token(make_user, version, url):  # type: ignore[no-untyped-def]
+    (storage.meeting_folder("m") / "x.pdf").write_bytes(PDF)
     client = Client(enforce_csrf_checks=True)
     client.force_login(make_user("pat", role="publisher"))
     response = client.post(url, {"name": "x", "username": "pat", "password": "p"})
@@ -206,11 +309,17 @@ def test_every_form_refuses_a_post_without_its_csrf_token(make_user, version, ur
     assert b"The form had expired" in response.content
     assert Version.objects.get(number=1).published_at is None
     assert not Build.objects.exists()
+    assert (storage.meeting_folder("m") / "x.pdf").is_file()
 
 
 def test_forms_carry_a_csrf_token(make_user, version):  # type: ignore[no-untyped-def]
     client = signed_in(make_user("pat", role="publisher"))
-    for url in ["/meetings/new", "/meetings/m/", "/meetings/m/versions/1/"]:
+    (storage.meeting_folder("m") / "x.pdf").write_bytes(PDF)
+    signed_in(make_user("paul", role="publisher")).post("/meetings/m/versions/1/publish")
+    for url in [
+        "/meetings/new", "/meetings/m/", "/meetings/m/versions/1/",
+        "/meetings/m/versions/1/withdraw", "/meetings/m/inputs/x.pdf/remove",
+    ]:  # fmt: skip
         page = client.get(url).content.decode()
         assert page.count("<form") == page.count('name="csrfmiddlewaretoken"'), url
 
@@ -484,6 +593,14 @@ def test_build_publish_and_public_addresses(make_user, meeting, client):  # type
     assert Version.objects.count() == 2
     assert (folder / v.packs[0]["file"]).read_bytes() == before
     assert "Safer Plymouth" in client.get("/public/m/").content.decode()  # still version 1
+    # built again with nothing changed: the same packs, so no version 3 to check and publish
+    ann.post("/meetings/m/build")
+    again = Build.objects.order_by("-pk").first()
+    assert again.state == "done" and Version.objects.count() == 2
+    assert again.same_as == Version.objects.get(number=2)
+    said = ann.get(f"/meetings/m/builds/{again.pk}/").content.decode()
+    assert "Nothing changed since version 2" in said
+    assert again.events.last().text.startswith("nothing changed since version 2")
 
 
 def test_progress_stream_needs_the_advisor_role(client, make_user, meeting):  # type: ignore[no-untyped-def]
