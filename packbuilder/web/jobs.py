@@ -18,6 +18,7 @@ import datetime as dt
 import filecmp
 import logging
 import os
+import re
 import socket
 import threading
 from collections.abc import Iterator
@@ -274,7 +275,9 @@ def run_schedule() -> list[library.Scheduled]:
             build = Build.objects.create(
                 meeting=meeting, scheduled=True, state=Build.State.DONE, finished_at=timezone.now()
             )
-            BuildEvent.objects.create(build=build, text=f"scheduled build: {o.message}")
+            # (the library says where it wrote the packs: the server's folder, not the advisor's)
+            said = re.sub(r" -> .*? \(was ", " (was ", o.message)
+            BuildEvent.objects.create(build=build, text=f"scheduled build: {said}")
             version = _new_version(meeting, built, build)
         audit(None, "built", meeting.slug, f"version {version.number} (scheduled)")
     return outcomes

@@ -278,8 +278,26 @@ def remove_input(request: HttpRequest, slug: str, name: str) -> HttpResponse:
     )
 
 
+class BlockFileResponse(FileResponse):
+    """A file sent a block at a time by the ASGI server too: Django's FileResponse hands an
+    ASGI server a synchronous iterator, which Django reads whole into memory first (with a
+    warning), so a few people downloading a 4,000-page pack at once held it in memory each."""
+
+    async def __aiter__(self):  # type: ignore[no-untyped-def, override]
+        f = self.file_to_stream
+        if f is None:  # (content given as bytes: Django's own way)
+            async for part in super().__aiter__():
+                yield part
+            return
+        while True:
+            block = await asyncio.to_thread(f.read, self.block_size)
+            if not block:
+                return
+            yield block
+
+
 def _file(path: Path, cache: str, inline: bool = False) -> FileResponse:
-    response = FileResponse(path.open("rb"), as_attachment=not inline, filename=path.name)
+    response = BlockFileResponse(path.open("rb"), as_attachment=not inline, filename=path.name)
     response.headers["Cache-Control"] = cache
     return response
 
@@ -340,11 +358,15 @@ async def build_events(request: HttpRequest, slug: str, pk: int) -> HttpResponse
 
     async def stream():  # type: ignore[no-untyped-def]
         nonlocal last
+        shown = b.state
         for _ in range(60 * 60 * 2):  # a build may take long; a client may reconnect after
             async for e in BuildEvent.objects.filter(build_id=b.pk, id__gt=last):
                 last = e.id
                 yield f"id: {e.id}\nevent: message\ndata: <li>{escape(e.text)}</li>\n\n"
             state = await Build.objects.filter(pk=b.pk).values_list("state", flat=True).aget()
+            if state != shown:  # "Waiting to start" becomes "Building" when a worker takes it
+                shown = state
+                yield f"event: state\ndata: {escape(Build.State(state).label)}\n\n"
             if state in (Build.State.DONE, Build.State.FAILED):
                 yield f"event: done\ndata: {state}\n\n"
                 return
@@ -583,7 +605,7 @@ def public_file(request: HttpRequest, slug: str, file: str) -> HttpResponse:
         path = storage.version_folder(slug, v.number) / file
         if not path.is_file():
             raise Http404("no such agenda")
-        response = FileResponse(path.open("rb"), content_type="text/html; charset=utf-8")
+        response = BlockFileResponse(path.open("rb"), content_type="text/html; charset=utf-8")
         response.headers["Cache-Control"] = PUBLIC_CACHE
         response.headers["Content-Security-Policy"] = AGENDA_POLICY
         return response

@@ -631,6 +631,35 @@ def test_progress_stream_sends_each_line_once_then_done(make_user, meeting):  # 
     assert body.rstrip().endswith("event: done\ndata: done")
 
 
+def test_progress_stream_says_when_the_build_s_state_changes(make_user, meeting):  # type: ignore[no-untyped-def]
+    build = Build.objects.create(meeting=meeting, state=Build.State.QUEUED)
+    client = signed_in(make_user("ann"))
+    page = client.get(f"/meetings/m/builds/{build.pk}/").content.decode()
+    assert 'sse-swap="state">Waiting to start<' in page
+    response = client.get(f"/meetings/m/builds/{build.pk}/events")
+    Build.objects.filter(pk=build.pk).update(state=Build.State.DONE)  # taken, built, between polls
+    body = async_to_sync(read_all)(response.streaming_content).decode()
+    assert "event: state\ndata: Built\n\n" in body
+    assert body.index("event: state") < body.index("event: done")
+
+
+def test_files_reach_an_asgi_server_a_block_at_a_time(db, tmp_path, recwarn):  # type: ignore[no-untyped-def]  # noqa: ARG001
+    from packbuilder.web.views import BlockFileResponse
+
+    path = tmp_path / "pack.pdf"
+    path.write_bytes(b"%PDF" + bytes(3 * 4096 * 16))
+    response = BlockFileResponse(path.open("rb"))
+
+    async def blocks() -> list[bytes]:
+        return [part async for part in response]
+
+    parts = async_to_sync(blocks)()
+    response.close()
+    assert b"".join(parts) == path.read_bytes()
+    assert len(parts) == -(-path.stat().st_size // response.block_size) > 1
+    assert not [w for w in recwarn if "synchronous iterators" in str(w.message)]
+
+
 @pytest.mark.libreoffice
 def test_scheduled_builds_follow_the_build_due_rule(meeting, monkeypatch):  # type: ignore[no-untyped-def]
     from huey.contrib.djhuey import HUEY
@@ -655,6 +684,9 @@ def test_scheduled_builds_follow_the_build_due_rule(meeting, monkeypatch):  # ty
     assert version.agenda["body"] == "Safer Plymouth Partnership Board"
     assert (storage.version_folder("m", 1) / version.packs[0]["file"]).is_file()
     assert AuditEntry.objects.filter(action="built", who="schedule").exists()
+    said = version.build.events.get().text  # what was built, not where the server keeps it
+    assert said.startswith("scheduled build: Agenda pack") and "(was " in said
+    assert str(storage.data()) not in said and " -> " not in said
     (again,) = jobs.run_schedule()  # nothing changed: nothing built
     assert again.action == "skipped" and "up to date" in again.message
     assert Version.objects.count() == 1
