@@ -336,12 +336,21 @@ def _html_moves(outdir: Path, name: str, archived_pdf: str) -> list[_Move]:
 def _archive_html(current: Path, target: Path) -> None:
     """Keep a copy of a published HTML agenda in the archive, its links to the pack made links
     to the pack's archived version beside it (the same name, ``.pdf``): the agenda as it was,
-    opening the papers it was published with. Written aside, then renamed: never half a page."""
+    opening the papers it was published with. Its links to other packs beside it (a supplement
+    carrying a paper "to follow", `html_agenda.later_papers`) lead to where those are published,
+    in PUBLIC. Written aside, then renamed: never half a page."""
     pack = f"{current.name[: -len('.html')]}.pdf"
+    archived = quote(target.name[: -len(".html")] + ".pdf")
     text = current.read_text(encoding="utf-8")
-    old = re.escape(f'href="{quote(pack)}')
-    new = f'href="{quote(target.name[: -len(".html")] + ".pdf")}'
-    text = re.sub(old + r'(?=["#])', lambda _m: new, text)
+
+    def relink(found: re.Match[str]) -> str:
+        name = found[1]
+        if name == quote(pack):
+            return f'href="{archived}'
+        return f'href="../{PUBLIC}/{name}'
+
+    # a link to a file beside the page: no scheme, no folder, no page anchor alone
+    text = re.sub(r'href="([^"/:#?]+\.pdf)(?=["#])', relink, text)
     target.parent.mkdir(exist_ok=True)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     tmp.write_text(text, encoding="utf-8")

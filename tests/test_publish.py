@@ -632,3 +632,27 @@ def test_the_agenda_web_page_links_papers_to_follow_to_the_supplement_that_carri
     at = supplement.get_destination_page_number(supplement.named_destinations["item-2-paper-1"])
     assert "budget page 1" in supplement.pages[at].extract_text()
     assert "item-3-paper-1" not in supplement.named_destinations
+
+
+def test_an_archived_html_agenda_opens_its_own_pack_and_the_supplements_where_published(
+    tmp_path: Path,
+) -> None:
+    from packbuilder.publish import _archive_html
+
+    current = tmp_path / "public" / "m-agenda-pack-public.html"
+    current.parent.mkdir()
+    current.write_text(
+        '<a href="m-agenda-pack-public.pdf#nameddest=item-4">4</a>'
+        '<a href="m-agenda-pack-public.pdf">pack</a>'
+        '<a href="m-supplement-1.pdf#nameddest=item-5-paper-1">5</a>'
+        '<a href="#item-6">6</a><a href="https://example.org/x.pdf">web</a>',
+        encoding="utf-8",
+    )
+    target = tmp_path / "archive" / "m-agenda-pack-public.v1.html"
+    _archive_html(current, target)
+    assert target.read_text(encoding="utf-8") == (
+        '<a href="m-agenda-pack-public.v1.pdf#nameddest=item-4">4</a>'
+        '<a href="m-agenda-pack-public.v1.pdf">pack</a>'
+        '<a href="../public/m-supplement-1.pdf#nameddest=item-5-paper-1">5</a>'
+        '<a href="#item-6">6</a><a href="https://example.org/x.pdf">web</a>'
+    )
