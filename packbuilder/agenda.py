@@ -546,7 +546,7 @@ def _choice(cell: sheets.Cell | None, choices: dict[str, T], default: T, errors:
     return default
 
 
-def with_notices(meeting: Meeting) -> Meeting:
+def with_notices(meeting: Meeting, more: Sequence[str] = ()) -> Meeting:
     """The meeting with the warnings its agenda as a whole deserves (timings past the end
-    time)."""
-    return replace(meeting, notices=tuple(timing_warnings(meeting)))
+    time), and `more` of its workbook's (hidden rows read)."""
+    return replace(meeting, notices=(*more, *timing_warnings(meeting)))

@@ -167,7 +167,7 @@ def load_data_paper(path: Path, source: Source, meeting_folder: Path) -> Paper:
         source=source,
         template=kind,
         data=loaded.data,
-        warnings=loaded.warnings,
+        warnings=loaded.warnings + tuple(wb.hidden_notes()),
     )
 
 

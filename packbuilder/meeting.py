@@ -135,7 +135,7 @@ def load_meeting(
         workbook_digest=digest,
         **fields,
     )
-    return agenda.with_notices(meeting)
+    return agenda.with_notices(meeting, wb.hidden_notes())
 
 
 def _exempt_papers_stay_exempt(items: list[AgendaItem], folder: Path, errors: Collector) -> None:

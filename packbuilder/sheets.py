@@ -54,6 +54,32 @@ class Workbook:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._values, self._formulas = _open(path)
+        # rows and columns hidden in Excel (or by a filter) that hold something read: reading
+        # does not leave them out, which the person who hid them may expect (`hidden_notes`)
+        self._hidden_rows: dict[str, set[int]] = {}
+        self._hidden_columns: dict[str, set[str]] = {}
+
+    def hidden_notes(self) -> list[str]:
+        """A warning for each sheet read with hidden rows or columns that hold something: they
+        are read, and printed or counted, like any other."""
+        out = []
+        for sheet in sorted(set(self._hidden_rows) | set(self._hidden_columns)):
+            rows = sorted(self._hidden_rows.get(sheet, ()))
+            columns = sorted(self._hidden_columns.get(sheet, ()), key=lambda c: (len(c), c))
+            what = []
+            if rows:
+                numbers = _listed([str(r) for r in rows])
+                what.append(("row " if len(rows) == 1 else "rows ") + numbers)
+            if columns:
+                what.append(("column " if len(columns) == 1 else "columns ") + _listed(columns))
+            one = len(rows) + len(columns) == 1
+            out.append(
+                f"{Source(self.path, sheet)}: {' and '.join(what)} "
+                f"{'is' if one else 'are'} hidden in the workbook but read like any other (hiding "
+                f"or filtering does not leave {'it' if one else 'them'} out); delete "
+                f"{'it' if one else 'them'} if {'it' if one else 'they'} should not be in the pack"
+            )
+        return out
 
     @property
     def sheet_names(self) -> list[str]:
@@ -117,7 +143,29 @@ class Workbook:
                     )
                 cells.append(Cell(value, src, merged.get((c.row, c.column)), c.number_format))
             if any(not c.blank for c in cells):
+                self._note_hidden(ws, name, r, cells)
                 yield cells
+
+    def _note_hidden(self, ws: Any, name: str, row: int, cells: list[Cell]) -> None:
+        dims = ws.row_dimensions.get(row)
+        if dims is not None and dims.hidden:
+            self._hidden_rows.setdefault(name, set()).add(row)
+
+    def hidden_columns(self, sheet: str) -> set[int]:
+        """The 0-based indexes of the columns of `sheet` hidden in the workbook."""
+        from openpyxl.utils.cell import column_index_from_string  # noqa: PLC0415 - (see _openpyxl)
+
+        ws = self._values[sheet]
+        out: set[int] = set()
+        for letter, dims in ws.column_dimensions.items():
+            if dims.hidden:  # (one entry may stand for a run of columns: min to max)
+                first = int(dims.min or column_index_from_string(letter))
+                out.update(range(first - 1, max(first, int(dims.max or first))))
+        return out
+
+    def note_hidden_column(self, sheet: str, index: int) -> None:
+        """A hidden column of `sheet` whose cells are read (`Record.cell`)."""
+        self._hidden_columns.setdefault(sheet, set()).add(_column_letter(index))
 
     def _also(self, ws: Any, name: str, first: str, wrong: Any, most: int = 10) -> str:
         """The other cells of the sheet after `first` with the same problem (`wrong(cell)`), as
@@ -376,6 +424,8 @@ class Table:
     ) -> None:
         self.path = wb.path
         self.sheet = sheet
+        self.workbook = wb
+        self.hidden = wb.hidden_columns(sheet)
         rows = list(wb.rows(sheet))
         self.columns: dict[str, int] = {}
         self.records: list[Record] = []
@@ -435,9 +485,19 @@ class Record:
         if idx is None:
             return Cell(None, Source(self.table.path, self.table.sheet, None))
         if idx < len(self.cells):
-            return self.cells[idx]
+            cell = self.cells[idx]
+            if idx in self.table.hidden and not cell.blank:
+                self.table.workbook.note_hidden_column(self.table.sheet, idx)
+            return cell
         col_letter = _column_letter(idx)
         return Cell(None, Source(self.table.path, self.table.sheet, f"{col_letter}{self.row}"))
+
+
+def _listed(names: list[str], most: int = 10) -> str:
+    """`names` as words: "3", "3 and 5", "3, 5 and 7", "3, 5, ... and 4 more"."""
+    if len(names) > most:
+        return ", ".join(names[:most]) + f" and {len(names) - most} more"
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _column_letter(idx: int) -> str:

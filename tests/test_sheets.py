@@ -170,3 +170,60 @@ def test_a_cell_stored_as_an_error_is_refused_whatever_its_text(tmp_path: Path) 
             dst.writestr(info, data)
     with pytest.raises(InputError, match=r"cell B2: the cell shows the spreadsheet error #SPILL!"):
         list(sheets.Workbook(tmp_path / "e.xlsx").rows("Projects"))
+
+
+def test_hidden_rows_and_read_hidden_columns_are_pointed_out(tmp_path: Path) -> None:
+    """Hiding a row (or filtering it out) does not leave it out of what is read: a finance
+    officer's hidden "withdrawn project" would be counted. Each sheet says which of its read rows
+    and columns are hidden; a hidden column nobody reads (working notes) says nothing."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Projects"
+    ws.append(["Title", "Amount", "Working notes"])
+    for n in range(1, 6):
+        ws.append([f"Project {n}", n * 100, "check"])
+    ws.row_dimensions[3].hidden = True
+    ws.row_dimensions[5].hidden = True
+    ws.row_dimensions[9].hidden = True  # hidden and empty: nothing read
+    ws.column_dimensions["C"].hidden = True
+    wb.save(tmp_path / "plan.xlsx")
+    book = sheets.Workbook(tmp_path / "plan.xlsx")
+    table = book.table("Projects", required=("title", "amount"))
+    assert [r.cell("title").value for r in table.records][1] == "Project 2"  # read all the same
+    assert book.hidden_notes() == [
+        f"{Source(tmp_path / 'plan.xlsx', 'Projects')}: rows 3 and 5 are hidden in the workbook "
+        "but read like any other (hiding or filtering does not leave them out); delete them if "
+        "they should not be in the pack"
+    ]
+    ws.column_dimensions["B"].hidden = True
+    for r in (3, 5):
+        ws.row_dimensions[r].hidden = False
+    wb.save(tmp_path / "plan.xlsx")
+    book = sheets.Workbook(tmp_path / "plan.xlsx")
+    amounts = [r.cell("amount").value for r in book.table("Projects").records]
+    assert amounts == [100, 200, 300, 400, 500]
+    (note,) = book.hidden_notes()
+    assert ": column B is hidden in the workbook but read like any other" in note
+
+
+def test_a_data_paper_and_the_agenda_warn_of_hidden_rows(tmp_path: Path) -> None:
+    import shutil
+
+    import openpyxl
+
+    from packbuilder.meeting import load_meeting
+
+    folder = tmp_path / "2020-03-05-safer-plymouth"
+    shutil.copytree(Path(__file__).parents[1] / "inputs" / folder.name, folder)
+    plan = openpyxl.load_workbook(folder / "commissioning-plan-2020-21.xlsx")
+    plan["Projects"].row_dimensions[3].hidden = True
+    plan.save(folder / "commissioning-plan-2020-21.xlsx")
+    agenda = openpyxl.load_workbook(folder / "meeting.xlsx")
+    agenda["Agenda"].row_dimensions[4].hidden = True
+    agenda.save(folder / "meeting.xlsx")
+    warnings = load_meeting(folder).warnings()
+    hidden = [w for w in warnings if "hidden in the workbook" in w]
+    assert len(hidden) == 2
+    plan_note = "commissioning-plan-2020-21.xlsx, sheet Projects: row 3 is hidden"
+    assert any(plan_note in w for w in hidden)
+    assert any("meeting.xlsx, sheet Agenda: row 4 is hidden" in w for w in hidden)
