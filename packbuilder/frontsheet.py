@@ -186,6 +186,12 @@ def context(meeting: Meeting, spec: PackSpec, layout: Layout, published: str) ->
         + (f" - {clock(meeting.end_time)}" if meeting.end_time else ""),
         "venue": meeting.venue,
         "chair": meeting.chair,
+        # any other field of the Meeting sheet (Members, Apologies, Quorum ...), as typed, in order
+        "details": [
+            {"label": label, "value": value}
+            for label, value in meeting.extra.items()
+            if value.strip()
+        ],
         "contact": {
             "name": meeting.contact.name,
             "phone": meeting.contact.phone,

@@ -218,6 +218,8 @@ def _details(meeting: Meeting, ctx: dict[str, Any]) -> list[str]:
         out.append(f"<dt>Place</dt><dd>{_lines(ctx['venue'])}</dd>")
     if ctx["chair"]:
         out.append(f"<dt>Chair</dt><dd>{_lines(ctx['chair'])}</dd>")
+    for d in ctx["details"]:
+        out.append(f"<dt>{_one_line(d['label'])}</dt><dd>{_lines(d['value'])}</dd>")
     contact = ctx["contact"]
     if contact["name"] or contact["email"] or contact["phone"]:
         parts = [_e(contact["name"])] if contact["name"] else []

@@ -64,13 +64,36 @@ def packs(tmp_path_factory, libreoffice):  # type: ignore[no-untyped-def]
     tmp = tmp_path_factory.mktemp("agenda")
     out = {}
     for style, fields in (
-        ("table", {"Agenda style": "table", "Page ranges": "papers only"}),
-        ("list", {}),
+        ("table", {"Agenda style": "table", "Page ranges": "papers only", **DETAILS}),
+        ("list", DETAILS),
     ):
         folder = _meeting(tmp / style, fields)
         result = build(folder, tmp / f"out-{style}", converter=libreoffice)
         out[style] = {p.label: Pack.read(p.path) for p in result.packs}
+        public = next(p.path for p in result.packs if p.public and "agenda" in p.path.name)
+        out[f"{style}-html"] = public.with_suffix(".html").read_text(encoding="utf-8")
     return out
+
+
+# fields of the Meeting sheet packbuilder has no name for: printed under the chair, as typed
+DETAILS = {
+    "Members": "Cllr Ann Smith (Chair)\nCllr Bob Jones",
+    "Apologies": "Cllr <Carol> & {{ Dee }}",
+    "Quorum": "   ",  # nothing typed: no line
+}
+
+
+@pytest.mark.parametrize("style", ["table", "list"])
+def test_other_meeting_fields_are_printed_as_typed(packs, style):
+    for pack in packs[style].values():
+        front = pack.frontsheet_text()
+        assert "Members: Cllr Ann Smith (Chair)" in front and "Cllr Bob Jones" in front
+        assert "Apologies: Cllr <Carol> & {{ Dee }}" in front  # text, never markup or code
+        assert "Quorum" not in front
+    html = packs[f"{style}-html"]
+    assert "<dt>Members</dt><dd>Cllr Ann Smith (Chair)<br>Cllr Bob Jones</dd>" in html
+    assert "<dt>Apologies</dt><dd>Cllr &lt;Carol&gt; &amp; {{ Dee }}</dd>" in html
+    assert "Quorum" not in html
 
 
 @pytest.mark.parametrize("style", ["table", "list"])

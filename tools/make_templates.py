@@ -63,6 +63,10 @@ def _header(doc, heading: str) -> None:  # type: ignore[no-untyped-def]
     para(doc, "{%p if chair %}")
     para(doc, "Chair: {{ chair }}")
     para(doc, "{%p endif %}")
+    # any other field of the Meeting sheet, as typed (Members, Apologies, Quorum ...)
+    para(doc, "{%p for d in details %}")
+    para(doc, "{{ d.label }}: {{ d.value }}")
+    para(doc, "{%p endfor %}")
 
 
 def _contact(doc, after_table: bool = False) -> None:  # type: ignore[no-untyped-def]
