@@ -36,7 +36,7 @@ from typing import TypeVar
 
 from packbuilder import richtext, sheets
 from packbuilder.dates import clock, short_date
-from packbuilder.errors import Collector, InputError
+from packbuilder.errors import Collector, InputError, Source
 from packbuilder.model import (
     AgendaBreak,
     AgendaHeading,
@@ -149,6 +149,13 @@ def check_number(cell: sheets.Cell) -> str:
         )
     number = text.rstrip(".").strip()
     if number and not (len(number) <= 12 and ITEM_NUMBER.fullmatch(number)):
+        meant = re.sub(r"(?i)^(?:agenda\s+)?item\s*", "", number).replace(" ", "").rstrip(".")
+        if meant and ITEM_NUMBER.fullmatch(meant):  # "5 (a)", "Item 6": a number, worded
+            raise InputError(
+                f"{text!r} in the Item column is not an item number as packbuilder reads them "
+                f"(4, 4a, 4(a), 4.1: no spaces or words); type {meant!r}",
+                cell.source,
+            )
         raise InputError(
             f"{text!r} in the Item column is not an item number; for a section heading leave Item "
             "blank and put the heading in Title (or set Kind to heading)",
@@ -306,11 +313,16 @@ def _typed_timing(cell: sheets.Cell) -> Timing:
 
 
 def timing(cell: sheets.Cell) -> Timing:
-    """The Time cell of an item or a break.
+    """The Time cell of an item or a break, knowing the cell it was read from.
 
     Raises:
         InputError: neither minutes, a time range, a time nor one of `TIME_WORDS`.
     """
+    found = _timing(cell)
+    return found if cell.blank else replace(found, source=cell.source)
+
+
+def _timing(cell: sheets.Cell) -> Timing:
     v = cell.value
     if cell.blank:
         return Timing()
@@ -397,8 +409,8 @@ def timing_warnings(meeting: Meeting) -> list[str]:
     rows = meeting.agenda_rows
     times = schedule(rows, meeting.start_time)
     out = [
-        f"{row.source}: {_what(row)} starts at {clock(start)}, before the meeting's start time of "
-        f"{clock(meeting.start_time)}; correct the time, or Start time in sheet Meeting"
+        f"{_time_cell(row)}: {_what(row)} starts at {clock(start)}, before the meeting's start "
+        f"time of {clock(meeting.start_time)}; correct the time, or Start time in sheet Meeting"
         for row, (start, _e) in zip(rows, times, strict=True)
         if start is not None and start < meeting.start_time
     ]
@@ -424,6 +436,12 @@ def _past_midnight(
                 "midnight; check its time allowed"
             ]
     return []
+
+
+def _time_cell(row: AgendaRow) -> Source:
+    """Where a row's start time was typed: its Time cell, or the row (a time from elsewhere)."""
+    typed = row.timing.source if not isinstance(row, AgendaHeading) else None
+    return typed or row.source
 
 
 def _what(row: AgendaRow) -> str:

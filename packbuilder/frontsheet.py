@@ -7,6 +7,7 @@ frontsheet runs.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -101,6 +102,12 @@ def _start(row: AgendaItem | AgendaBreak, start: Any, end: Any) -> str:
     return clock(start) if start else row.timing.text
 
 
+def number_label(number: str) -> str:
+    """An item's number as the agenda prints it: "4.", "4a."; a number with its own punctuation
+    as typed ("4.1", "5(i)", "5/1"), not "4.1." """
+    return number if re.search(r"[.)/\-]", number) else f"{number}."
+
+
 def _blank_row(kind: str, title: str) -> dict[str, Any]:
     return {
         "kind": kind, "number": "", "number_label": "", "title": title, "star": "", "lead": "",
@@ -141,7 +148,7 @@ def _rows(meeting: Meeting, spec: PackSpec, layout: Layout) -> list[dict[str, An
             {
                 "kind": "item",
                 "number": item.number,
-                "number_label": f"{item.number}.",
+                "number_label": number_label(item.number),
                 "title": item.title,
                 "star": "*" if settings.paperwork_marker and placed is not None else "",
                 "lead": item.lead,

@@ -245,7 +245,7 @@ def _item(
             f'<p class="exempt"><strong>Exclusion of the press and public.</strong> '
             f"{_e(row['exclusion'])}</p>"
         )
-    out.append(f"<h3>{_e(number)}. {_bdi(_one_line(row['title']))}</h3>")
+    out.append(f"<h3>{_e(row['number_label'])} {_bdi(_one_line(row['title']))}</h3>")
     if row["purpose"]:
         out.append(f"<p>{_lines(row['purpose'])}</p>")
     out += _notes(row["notes"])

@@ -86,6 +86,7 @@ class Timing:
     start: dt.time | None = None
     end: dt.time | None = None
     text: str = ""  # a cell that is none of these, shown as typed
+    source: Source | None = field(default=None, compare=False)  # the Time cell it was read from
 
 
 @dataclass(frozen=True)

@@ -184,6 +184,13 @@ def test_item_numbers_accepted(tmp_path, typed, number):
             "heading)",
         ),
         ("AOB", "'AOB' in the Item column is not an item number"),
+        (
+            "5 (a)",
+            "'5 (a)' in the Item column is not an item number as packbuilder reads them (4, 4a, "
+            "4(a), 4.1: no spaces or words); type '5(a)'",
+        ),
+        ("Item 6", "'Item 6' in the Item column is not an item number as packbuilder reads"),
+        ("Agenda item 7.", "'Agenda item 7.' in the Item column is not an item number as"),
         (True, "TRUE is not an item number; type the item's number (1, 2, 4a)"),
         (False, "FALSE is not an item number"),
         (
@@ -199,6 +206,8 @@ def test_item_numbers_refused_with_their_cell(tmp_path, typed, message):
     errors = load_error(tmp_path, [{"title": "First"}, {"item": typed, "title": "Second"}])
     assert len(errors) == 1
     assert f"meeting.xlsx, sheet Agenda, cell A3: {message}" in errors[0]
+    if isinstance(typed, str) and typed.lower().startswith(("item ", "agenda item ")):
+        assert errors[0].endswith(f"type '{typed.split()[-1].rstrip('.')}'")
 
 
 @pytest.mark.parametrize(
@@ -413,8 +422,8 @@ def test_a_warning_when_an_item_starts_before_the_meeting(tmp_path):
         fields={"Start time": T(13, 0)},
     )
     warnings = [w for w in load_meeting(folder).warnings() if "before the meeting" in w]
-    assert warnings == [
-        f"{tmp_path / 'm' / 'meeting.xlsx'}, sheet Agenda, cell A2: item 1 starts at 10 am, "
+    assert warnings == [  # the cell to correct: the Time cell (E), not the item's number
+        f"{tmp_path / 'm' / 'meeting.xlsx'}, sheet Agenda, cell E2: item 1 starts at 10 am, "
         "before the meeting's start time of 1 pm; correct the time, or Start time in sheet Meeting"
     ]
 

@@ -256,3 +256,13 @@ def test_each_run_of_exempt_items_gets_its_own_resolution_with_its_paragraphs() 
     assert rows["4"]["exclusion"] == exclusion_resolution([3, 7])
     assert "paragraphs 3 and 7 of Part 1" in rows["4"]["exclusion"]
     assert rows["5"]["exclusion"] == "" and rows["1"]["exclusion"] == ""
+
+
+@pytest.mark.parametrize(
+    ("number", "label"),
+    [("4", "4."), ("4a", "4a."), ("A1", "A1."), ("4.1", "4.1"), ("5(i)", "5(i)"), ("5/1", "5/1")],
+)
+def test_an_item_number_gets_a_full_stop_unless_it_has_its_own_punctuation(number, label):  # type: ignore[no-untyped-def]
+    from packbuilder.frontsheet import number_label
+
+    assert number_label(number) == label  # never "4.1." or "5(i)."
