@@ -14,6 +14,10 @@ hyperlink is a relationship like any other, and a picture that names it (``r:lin
 ``r:embed``) is loaded from it by LibreOffice; so is a picture whose path inside the package
 climbs out of it (``../../``).
 
+A package must be what its name says (`_package_problem`): LibreOffice picks a format by what the
+file holds, and the checks below read the format of the name. And an SVG picture in a package may
+not load another file (`_pictures_problem`): LibreOffice's SVG import follows ``<image href>``.
+
 Each format is read the way it stores references:
 
 * ``.docx``: every relationship part (``*.rels``) marked ``TargetMode="External"`` other than a
@@ -38,6 +42,7 @@ import posixpath
 import re
 import sys
 import zipfile
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import unquote
@@ -84,7 +89,11 @@ def check_external(path: Path) -> None:
         problem = _doc(data) if suffix == ".doc" else _rtf(data)
     elif suffix in {".docx", ".odt"}:
         try:
-            problem = _docx(path) if suffix == ".docx" else _odt(path)
+            problem = (
+                _package_problem(path, suffix)
+                or (_docx(path) if suffix == ".docx" else _odt(path))
+                or _pictures_problem(path)
+            )
         except Unreadable:
             problem = (
                 f"this {suffix} file is damaged (a part of it is not well-formed XML); open it "
@@ -94,6 +103,130 @@ def check_external(path: Path) -> None:
         return
     if problem:
         raise InputError(problem, src)
+
+
+ODF_MIMETYPE = b"application/vnd.oasis.opendocument.text"
+_MAIN_PART = "word/document.xml"
+
+
+def _package_problem(path: Path, suffix: str) -> str | None:
+    """A package laid out as its name says, and as nothing else. LibreOffice chooses a format by
+    what the file holds, not by its name, and the checks here read the parts of the format the
+    name says: an OOXML document named .odt (or an OpenDocument named .docx) would be opened as
+    the other format, its links never looked at. So a .docx holds no OpenDocument, and its main
+    document is the part Word writes (``word/document.xml``, where every check reads); an .odt is
+    an OpenDocument text and holds no Word document."""
+    names = set(_names(path))
+    odf = bool({"mimetype", "content.xml", "META-INF/manifest.xml"} & names)
+    ooxml = "[Content_Types].xml" in names or any(n.startswith("word/") for n in names)
+    if suffix == ".docx":
+        if odf:
+            return (
+                "this .docx file also holds an OpenDocument (.odt) document, which LibreOffice "
+                "could open instead; open it in Word and save it again as .docx"
+            )
+        rels = _text(_member(path, "_rels/.rels"), "_rels/.rels")
+        mains = [
+            unquote(a.get("Target", "")).replace("\\", "/").lstrip("/")
+            for a in map(_attrs, (m.group(1) for m in _REL.finditer(rels)))
+            if a.get("Type", "").rstrip("/").rsplit("/", 1)[-1] == "officeDocument"
+        ]
+        if [posixpath.normpath(m) for m in mains] != [_MAIN_PART]:
+            where = ", ".join(mains) or "nowhere"
+            return (
+                f"this .docx file keeps its document in an unusual place ({_shorten(where)}, not "
+                f"{_MAIN_PART}); open it in Word and save it again"
+            )
+        return None
+    if ooxml:
+        return (
+            "this .odt file also holds a Word (.docx) document, which LibreOffice could open "
+            "instead; open it in LibreOffice and save it again as .odt"
+        )
+    if _member(path, "mimetype").strip() != ODF_MIMETYPE:
+        return (
+            "this .odt file is not an OpenDocument text (its mimetype is not "
+            f"{ODF_MIMETYPE.decode()}); open it in LibreOffice Writer and save it again as .odt"
+        )
+    return None
+
+
+def _names(path: Path) -> list[str]:
+    with zipfile.ZipFile(path) as zf:
+        return zf.namelist()
+
+
+_SVG_HEAD = re.compile(
+    rb"^(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!DOCTYPE\s+)?svg\b",
+    re.S | re.I,
+)
+_GZIP = b"\x1f\x8b"
+# in an SVG picture: what loads something from elsewhere (an <image>, <use> or <script> href, a
+# url() in a style, an @import); a reference to the picture's own parts (#id) or a data: URI is
+# inside it
+_SVG_ATTR = re.compile(r"""\s([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_SVG_URL = re.compile(r"""url\(\s*['"]?\s*(?!#|data:)([^'")\s]+)|@import""", re.I)
+
+
+def _pictures_problem(path: Path) -> str | None:
+    """An SVG picture in the package that loads a file (``<image xlink:href="file:///...">``):
+    LibreOffice's SVG import follows it on the build machine. Every part is looked at by what it
+    holds, not its name; a compressed picture (.svgz) is unpacked first."""
+    with zipfile.ZipFile(path) as zf:
+        for info in zf.infolist():
+            name = info.filename
+            if name.lower().endswith((".xml", ".rels")) or info.is_dir():
+                continue  # (the parts of the document itself: checked by its format's rules)
+            with zf.open(info) as fh:
+                head = fh.read(4096)
+            if not (head.startswith(_GZIP) or _SVG_HEAD.match(head)
+                    or name.lower().endswith((".svg", ".svgz"))):  # fmt: skip
+                continue
+            data = _member(path, name)
+            if data.startswith(_GZIP):
+                try:
+                    data = gzip_decompress(data, MAX_XML_BYTES)
+                except (zlib.error, ValueError, TooBig):
+                    return (
+                        f"holds a compressed picture that cannot be read ({_shorten(name)}); "
+                        "insert the picture as PNG or JPEG instead"
+                    )
+                if not _SVG_HEAD.match(data[:4096]):
+                    continue
+            problem = _svg_problem(_text(data, name))
+            if problem:
+                return (
+                    f"shows a picture ({_shorten(name)}) that loads another file "
+                    f"({_shorten(problem)}); insert the picture as PNG or JPEG instead"
+                )
+    return None
+
+
+def gzip_decompress(data: bytes, cap: int) -> bytes:
+    """A gzip stream unpacked, stopping past `cap` bytes.
+
+    Raises:
+        TooBig: it unpacks to more than `cap`.
+        zlib.error: it is not a gzip stream.
+    """
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    out = inflater.decompress(data, cap + 1)
+    if len(out) > cap:
+        raise TooBig
+    return out
+
+
+def _svg_problem(xml: str) -> str | None:
+    """What an SVG picture (written out again by the parser, `_text`) loads from elsewhere."""
+    for tag in re.finditer(r"<[^>]+>", xml):
+        for m in _SVG_ATTR.finditer(tag.group(0)):
+            name = m.group(1).split(":")[-1].lower()
+            value = html.unescape(m.group(2) if m.group(2) is not None else m.group(3)).strip()
+            if name in {"href", "src"} and value and not value.startswith(("#", "data:")):
+                return value
+    for m in _SVG_URL.finditer(html.unescape(xml)):
+        return m.group(1) or "@import"
+    return None
 
 
 def _shorten(target: str) -> str:

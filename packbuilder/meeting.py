@@ -699,6 +699,13 @@ def safe_path(folder: Path, name: str, source: Source) -> Path:
             f"paper {name!r} points outside the meeting folder; put the file in the folder itself",
             source,
         ) from None
+    with contextlib.suppress(OSError):  # (a file that cannot be read is told when it is read)
+        if path.is_file() and path.stat().st_nlink > 1:
+            raise InputError(
+                f"paper {path.name!r} is a hard link (the same file also has another name, perhaps "
+                "outside the meeting folder); put a copy of the file in the folder instead",
+                source,
+            )
     return path
 
 

@@ -95,6 +95,14 @@ class Snapshots:
         return self.into / f"{self._made - 1:04d}" / path.name
 
 
+# a hard link is the same file under another name, which may be outside the meeting folder (another
+# meeting's exempt paper): as a symbolic link leading out of the folder, it is refused (as
+# `meeting._paper_path` refuses it, before the copy: this is for a link made in between)
+HARD_LINK = (
+    "paper {name!r} is a hard link (the same file also has another name, perhaps outside the "
+    "meeting folder); put a copy of the file in the folder instead"
+)
+
 AHEAD_THREADS = 2  # one per core of the machines we measure on; copying is mostly waiting
 
 
@@ -118,6 +126,8 @@ def _copy(path: Path, copy: Path, folder: Path) -> str | None:
                 f"paper {path.name!r} points outside the meeting folder; put the file in the "
                 "folder itself"
             )
+        if os.fstat(fd).st_nlink > 1:
+            return HARD_LINK.format(name=path.name)
         try:
             copy.parent.mkdir(parents=True, exist_ok=True)
             with open(copy, "x+b") as out:

@@ -254,8 +254,14 @@ def test_exempt_paper_is_refused_through_another_item(
     assert "Traceback" not in result.stderr
     assert result.returncode == 1, result.stderr
     lines = result.stderr.splitlines()
-    assert len(lines) == 1, result.stderr
     public_row, exempt_row = (3, 4) if public_first else (4, 3)
+    if route == "hard link":  # refused as a hard link, under either name, before anything else
+        assert f"sheet Agenda, cell F{public_row}: paper 'hard.pdf' is a hard link" in (
+            result.stderr
+        )
+        assert not (tmp_path / "out").exists() or not list((tmp_path / "out").rglob("*.pdf"))
+        return
+    assert len(lines) == 1, result.stderr
     assert lines[0].startswith(f"error: {NAME}/meeting.xlsx, sheet Agenda, cell F{public_row}: ")
     assert f"exempt item {exempt_row - 1} (cell F{exempt_row})" in lines[0]
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").rglob("*.pdf"))
@@ -1068,3 +1074,193 @@ def test_a_picture_linked_through_a_hyperlink_never_reaches_the_pack(
     )
     assert "Traceback" not in result.stderr
     assert not list((tmp_path / "out").rglob("*.pdf"))
+
+
+# ---- packages that are not what their names say, pictures that load files --------------------
+
+ODT_CONTENT = (
+    '<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:'
+    'names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:'
+    'text:1.0" xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" xmlns:xlink="http:'
+    '//www.w3.org/1999/xlink"><office:body><office:text><text:p>Report</text:p>{body}'
+    "</office:text></office:body></office:document-content>"
+)
+
+
+def _odt(
+    members: dict[str, bytes | str] | None = None,
+    body: str = "",
+    mimetype: str = "application/vnd.oasis.opendocument.text",
+) -> bytes:
+    """A minimal OpenDocument text, as LibreOffice lays one out, with `members` added."""
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("mimetype", mimetype, zipfile.ZIP_STORED)
+        z.writestr("content.xml", ODT_CONTENT.format(body=body), zipfile.ZIP_DEFLATED)
+        z.writestr(
+            "META-INF/manifest.xml",
+            '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:'
+            'names:tc:opendocument:xmlns:manifest:1.0"/>',
+        )
+        for name, data in (members or {}).items():
+            z.writestr(name, data, zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def _plain_docx(members: dict[str, bytes | str] | None = None, edits=None) -> bytes:  # type: ignore[no-untyped-def]
+    import io
+    import zipfile
+
+    from docx import Document
+
+    from tests.bad_inputs.make_corpus import _docx_edit
+
+    doc = Document()
+    doc.add_paragraph("Report")
+    buf = io.BytesIO()
+    doc.save(buf)
+    data = _docx_edit(buf.getvalue(), edits or {})
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w") as zout:
+        for name in zin.namelist():
+            zout.writestr(name, zin.read(name), zipfile.ZIP_DEFLATED)
+        for name, extra in (members or {}).items():
+            zout.writestr(name, extra, zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+SVG_LOADING = {
+    "xlink:href": '<image width="60" height="12" xlink:href="file:///etc/packbuilder-outside/s.png"/>',
+    "href": '<image width="60" height="12" href="file:///etc/packbuilder-outside/s.png"/>',
+    "entity-escaped": '<image xlink:href="&#102;ile:///etc/packbuilder-outside/s.png"/>',
+    "style url": '<rect style="fill:url(file:///etc/packbuilder-outside/s.svg#p)"/>',
+    "css import": "<style>@import url(other.css);</style>",
+}
+
+
+def _svg(inside: str) -> bytes:
+    return (
+        '<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3'
+        f'.org/1999/xlink" width="60" height="12">{inside}</svg>'
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    ("name", "make", "said"),
+    [
+        (  # an OOXML package (its picture linked to a file) named .odt, with a content.xml
+            "report.odt",
+            lambda: _plain_docx({"content.xml": ODT_CONTENT.format(body="")}),
+            "this .odt file also holds a Word (.docx) document",
+        ),
+        (  # an OpenDocument named .docx, with a word/document.xml to pass for one
+            "report.docx",
+            lambda: _odt(
+                {
+                    "word/document.xml": '<w:document xmlns:w="http://schemas.openxmlformats.org/'
+                    'wordprocessingml/2006/main"/>'
+                }
+            ),
+            "this .docx file also holds an OpenDocument (.odt) document",
+        ),
+        (  # the main document moved out of word/, where every check reads
+            "report.docx",
+            lambda: _plain_docx(
+                {"content/main.xml": b"<x/>"},
+                {"_rels/.rels": lambda x: x.replace(b"word/document.xml", b"content/main.xml")},
+            ),
+            "keeps its document in an unusual place (content/main.xml, not word/document.xml)",
+        ),
+        (  # an .odt whose mimetype says something else
+            "report.odt",
+            lambda: _odt(mimetype="application/vnd.oasis.opendocument.graphics"),
+            "this .odt file is not an OpenDocument text",
+        ),
+    ],
+)
+def test_a_word_package_must_be_what_its_name_says(  # type: ignore[no-untyped-def]
+    tmp_path: Path, name: str, make, said: str
+) -> None:
+    """LibreOffice opens a file by what it holds, not by its name; the checks read the parts of
+    the format the name says: a package holding the other format (or laid out unlike its format)
+    would be opened with its links never looked at."""
+    from packbuilder.errors import InputError
+    from packbuilder.external import check_external
+
+    paper = tmp_path / name
+    paper.write_bytes(make())
+    with pytest.raises(InputError) as caught:
+        check_external(paper)
+    assert said in str(caught.value) and name in str(caught.value)
+
+
+def test_plain_word_packages_pass_the_package_checks(tmp_path: Path) -> None:
+    from packbuilder.external import check_external
+
+    (tmp_path / "a.docx").write_bytes(_plain_docx())
+    (tmp_path / "b.odt").write_bytes(_odt())
+    for paper in ("a.docx", "b.odt"):
+        check_external(tmp_path / paper)  # no error
+
+
+@pytest.mark.parametrize("how", sorted(SVG_LOADING))
+@pytest.mark.parametrize("where", ["docx", "docx as .png", "docx svgz", "odt"])
+def test_an_svg_picture_that_loads_a_file_is_refused(tmp_path: Path, how: str, where: str) -> None:
+    """LibreOffice's SVG import follows an <image> href (or a url() in a style) to a file of
+    the build machine, which would be drawn into the pack."""
+    import gzip
+
+    from packbuilder.errors import InputError
+    from packbuilder.external import check_external
+
+    svg = _svg(SVG_LOADING[how])
+    if where == "odt":
+        paper = tmp_path / "report.odt"
+        paper.write_bytes(_odt({"Pictures/p.svg": svg}))
+        part = "Pictures/p.svg"
+    else:
+        part = {"docx": "word/media/x.svg", "docx as .png": "word/media/image9.png"}.get(
+            where, "word/media/x.svgz"
+        )
+        paper = tmp_path / "report.docx"
+        paper.write_bytes(_plain_docx({part: gzip.compress(svg) if part.endswith("z") else svg}))
+    with pytest.raises(InputError) as caught:
+        check_external(paper)
+    message = str(caught.value)
+    assert f"shows a picture ({part}) that loads another file (" in message, message
+    assert "insert the picture as PNG or JPEG instead" in message
+
+
+def test_an_svg_picture_of_its_own_parts_is_fine(tmp_path: Path) -> None:
+    from packbuilder.external import check_external
+
+    own = _svg(
+        '<defs><linearGradient id="g"/></defs><rect style="fill:url(#g)"/><use xlink:href="#g"/>'
+        '<image xlink:href="data:image/png;base64,iVBORw0KGgo="/>'
+    )
+    paper = tmp_path / "report.docx"
+    paper.write_bytes(_plain_docx({"word/media/x.svg": own}))
+    check_external(paper)  # no error
+
+
+def test_a_hard_link_to_a_file_outside_the_folder_is_refused(tmp_path: Path) -> None:
+    """A hard link is the same file under another name, here another meeting's exempt paper."""
+    from tests.factory import write_pdf
+
+    (tmp_path / "other-meeting").mkdir()
+    other = write_pdf(tmp_path / "other-meeting" / "exempt.pdf", 1, "Other meeting's exempt")
+    folder = make_meeting(
+        tmp_path / NAME,
+        items=[{"title": "Apologies"}, {"title": "Report", "papers": ["report.pdf"]}],
+        papers={},
+    )
+    (folder / "report.pdf").hardlink_to(other)
+    for command in ("check", "build"):
+        result = run_cli(command, NAME, *(["--output", "out"] if command == "build" else []),
+                         cwd=tmp_path)  # fmt: skip
+        assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+        assert "paper 'report.pdf' is a hard link" in result.stderr
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").rglob("*.pdf"))
