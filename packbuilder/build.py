@@ -18,7 +18,7 @@ import functools
 import logging
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass
@@ -28,6 +28,7 @@ from packbuilder import frontsheet
 from packbuilder.assemble import MadePart, finish_pack, numbered_part, open_part, pack_headings
 from packbuilder.convert import ConversionStats, Converter, open_converter
 from packbuilder.convert.cache import tidy
+from packbuilder.frontsheet import PUBLISHED_PLACEHOLDER
 from packbuilder.html_agenda import Later, later_papers, write_html_agenda
 from packbuilder.layout import Layout, lay_out
 from packbuilder.lock import lock_path, meeting_lock
@@ -48,7 +49,7 @@ from packbuilder.publish import (
 )
 from packbuilder.scratch import clear_stale_scratch, scratch_prefix
 from packbuilder.settings import settings
-from packbuilder.versions import Edition, edition, pack_content
+from packbuilder.versions import Edition, edition, legacy_pack_content, pack_content
 
 Progress = Callable[[str], None]
 log = logging.getLogger("packbuilder")
@@ -147,16 +148,22 @@ def build(
         specs = plan_packs(meeting)
         papers = paper_pdfs(_papers_of(specs), meeting.folder, converter, work, say, prefetch)
         layouts = [layout_of(spec, papers) for spec in specs]
-        editions = _editions(meeting, specs, layouts, outdir, today or dt.date.today())
-        changed = [n for n, (e, _) in enumerate(editions) if not e.unchanged]
         say("rendering frontsheets")
-        fronts = frontsheet.render_frontsheets(
-            meeting,
-            [specs[n] for n in changed],
-            [layouts[n] for n in changed],
-            [editions[n][0].published_line for n in changed],
-            work / "frontsheets",
+        # rendered before the published line is known: what a frontsheet shows is part of its
+        # pack's content key, which decides whether the pack is a new version (`_editions`)
+        drafts = frontsheet.render_frontsheets(
+            meeting, specs, layouts, [PUBLISHED_PLACEHOLDER] * len(specs), work / "drafts"
         )
+        editions = _editions(
+            meeting, specs, layouts, outdir, today or dt.date.today(), drafts, papers.rendered
+        )
+        changed = [n for n, (e, _) in enumerate(editions) if not e.unchanged]
+        fronts = [
+            frontsheet.fill_published(
+                drafts[n], editions[n][0].published_line, work / "frontsheets" / drafts[n].name
+            )
+            for n in changed
+        ]
         made = _assemble(meeting, specs, layouts, changed, papers, fronts, converter, work, say)
         built = [
             _pack(
@@ -231,21 +238,23 @@ def layout_of(spec: PackSpec, papers: PaperPdfs) -> Layout:
     )
 
 
-def _editions(
+def _editions(  # noqa: PLR0913
     meeting: Meeting, specs: Sequence[PackSpec], layouts: Sequence[Layout], outdir: Path,
-    today: dt.date,
+    today: dt.date, fronts: Sequence[Path], rendered: Mapping[Path, Path],
 ) -> list[tuple[Edition, str]]:
-    """Each pack's edition (new version, or the published one unchanged) and content key."""
+    """Each pack's edition (new version, or the published one unchanged) and content key, from
+    its frontsheet as rendered (`fronts`) and its data papers' documents (`rendered`)."""
     hashes = functools.cache(file_hash)
     published = current_versions(outdir, meeting.name)
     out = []
-    for spec, layout in zip(specs, layouts, strict=True):
-        key = pack_content(meeting, spec, layout, hashes)
+    for spec, layout, front in zip(specs, layouts, fronts, strict=True):
+        key = pack_content(meeting, spec, layout, hashes, front, rendered)
         name = spec.filename(meeting)
         current, history = published.get(name, (None, []))
         ok = current is not None and intact(outdir, current)
         earlier = earlier_versions(outdir, meeting.name, name) if current is None else []
-        out.append((edition(current, key, today, ok, earlier, history), key))
+        legacy = legacy_pack_content(meeting, spec, layout, hashes) if current else None
+        out.append((edition(current, key, today, ok, earlier, history, legacy), key))
     return out
 
 

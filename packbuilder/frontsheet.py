@@ -8,9 +8,11 @@ frontsheet runs.
 from __future__ import annotations
 
 import re
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape as xml_escape
 
 from packbuilder import agenda
 from packbuilder.dates import clock, long_date
@@ -221,6 +223,27 @@ def context(meeting: Meeting, spec: PackSpec, layout: Layout, published: str) ->
         "total_pages": layout.total,
         "extra": dict(meeting.extra),
     }
+
+
+# the "Published" line as a frontsheet is first rendered: the pack's content key is taken from that
+# document (`versions.pack_content`), before it is known whether the pack is a new version and so
+# what the line says (`fill_published` writes it in)
+PUBLISHED_PLACEHOLDER = "PACKBUILDER-PUBLISHED-LINE"
+
+
+def fill_published(draft: Path, line: str, out: Path) -> Path:
+    """The frontsheet `draft` (rendered with `PUBLISHED_PLACEHOLDER`) with its "Published" line
+    written in, at `out`: the parts that hold the placeholder rewritten, the rest as they are."""
+    token = PUBLISHED_PLACEHOLDER.encode()
+    text = xml_escape(line).encode()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(draft) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename.endswith(".xml") and token in data:
+                data = data.replace(token, text)
+            zout.writestr(info, data)
+    return out
 
 
 def template_name(spec: PackSpec) -> str:

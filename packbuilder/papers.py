@@ -10,6 +10,7 @@ template, so that `check` and `build` report them all at once.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import shutil
 import tempfile
 import threading
@@ -49,6 +50,7 @@ class PaperPdfs:
 
     pdfs: dict[Path, Path]
     pages: dict[Path, int]
+    rendered: dict[Path, Path] = dataclasses.field(default_factory=dict)  # a data paper's .docx
 
 
 def render_data_papers(
@@ -279,4 +281,4 @@ def paper_pdfs(
                 "has content",
                 paper.source,
             )
-    return PaperPdfs(pdfs, pages)
+    return PaperPdfs(pdfs, pages, rendered)

@@ -13,9 +13,11 @@ import collections
 import dataclasses
 import datetime as dt
 import enum
+import hashlib
 import io
 import re
 import threading
+import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -282,6 +284,20 @@ def render(template: Path, context: Mapping[str, Any] | DocumentData | None, out
         exc.source = Source(template)  # told against the template, not the filled copy
         raise exc from None
     return out
+
+
+def rendered_key(docx: Path) -> str:
+    """A hash of what a rendered document shows: every part of the .docx but its properties
+    (``docProps/``: times, the template's author and revision), by name, whatever the zip's order
+    or compression. A template saved again, or filled by another packbuilder, with the same
+    result has the same key (`versions.pack_content`)."""
+    h = hashlib.sha256()
+    with zipfile.ZipFile(docx) as zf:
+        for name in sorted(zf.namelist()):
+            if name.startswith("docProps/"):
+                continue
+            h.update(name.encode() + b"\0" + hashlib.sha256(zf.read(name)).digest())
+    return h.hexdigest()
 
 
 def _keep_every_cell(document: Any) -> None:

@@ -26,7 +26,8 @@ from packbuilder.dates import long_date
 from packbuilder.layout import Layout
 from packbuilder.model import Meeting
 from packbuilder.plan import PackSpec
-from packbuilder.templates import find_template
+from packbuilder.render import rendered_key
+from packbuilder.templates import SHIPPED, find_template
 
 
 @dataclass(frozen=True)
@@ -89,13 +90,14 @@ def content_key(parts: Mapping[str, Any]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def edition(
+def edition(  # noqa: PLR0913
     current: Version | None,
     key: str,
     today: dt.date,
     intact: bool,
     withdrawn: Sequence[Version] = (),
     history: Sequence[Version] = (),
+    legacy: str | None = None,
 ) -> Edition:
     """This build's edition of a pack whose current version is `current`.
 
@@ -105,13 +107,15 @@ def edition(
         withdrawn: for a pack with no current version, the versions it goes on from
             (`publish.earlier_versions`): it is the next version after them, published today.
         history: the versions before the current one.
+        legacy: the content key as an earlier packbuilder took it (`legacy_pack_content`): the
+            current version recorded by it, with that key, is the same pack.
     """
     if current is None and withdrawn:
         last = max(withdrawn, key=lambda v: (v.published, v.number))
         return Edition(max(v.number for v in withdrawn) + 1, today, last, unchanged=False)
     if current is None:
         return Edition(1, today, None, unchanged=False)
-    if current.content == key:
+    if current.content == key or (legacy is not None and current.content == legacy):
         # same content: same version and date; written again only if its file went missing
         replaced = history[-1] if history and current.number > 1 else None
         return Edition(current.number, current.published, None, intact, replaced)
@@ -135,20 +139,90 @@ def history_line(label: str, history: Sequence[Version], current: Version) -> st
 
 
 def pack_content(
+    meeting: Meeting,
+    spec: PackSpec,
+    layout: Layout,
+    hashes: Callable[[Path], str],
+    front: Path,
+    rendered: Mapping[Path, Path],
+) -> str:
+    """The content key of the pack `spec` lays out: what its frontsheet shows (the document
+    rendered with the published line left out, `frontsheet.PUBLISHED_PLACEHOLDER`), and everything
+    its numbered pages are made of: each item with papers (number, title, exempt paragraph: its
+    parts, stamps and markings), each paper under its item (its title, which its bookmark and
+    structure show, its bytes, and for a data paper the document it fills: `rendered`), where
+    each lands (pages, fillers), and the document's title and author. A paper renamed, or moved
+    to another item with the page ranges unchanged, is a new version.
+
+    What a document shows is taken from the rendered document, not from the data and template
+    that make it: a packbuilder upgrade that saves its templates again, or gives them a value
+    this meeting does not use, makes the same documents, and so no new version of a published
+    pack (whose date is a legal fact)."""
+    return content_key(
+        {
+            "frontsheet": rendered_key(front),
+            "label": spec.label,
+            "private": spec.private,
+            "document": [meeting.pack_title, meeting.body],
+            "items": [
+                {
+                    "number": item.number,
+                    "title": item.title,
+                    "exempt": item.exempt_paragraph,
+                    "papers": [
+                        [
+                            p.title,
+                            hashes(p.file),
+                            rendered_key(rendered[p.path]) if p.path in rendered else None,
+                        ]
+                        for p in item.papers
+                    ],
+                    "placed": [[d.first, d.pages] for d in placed.documents],
+                    "filler": placed.filler_after,
+                }
+                for item, placed in zip(spec.included, layout.items, strict=True)
+            ],
+        }
+    )
+
+
+# The shipped templates as packbuilder 0.2's first releases had them (sha256 of their bytes): the
+# keys they recorded hashed these (`legacy_pack_content`).
+LEGACY_TEMPLATES = {
+    "agenda": "98b18c394566b0b36d6a2934eb7f59bc5c70b54d6771e8c8868e21511c5253d0",
+    "supplement": "3b1401048e4b13da848febabfaaba346702baf914fc0d8c6a382668bbb02180a",
+    "minutes": "abcce76e8c2f657909906adc141ff833c85b5a045a1c823382d1b174795e0278",
+    "commissioning-plan": "edd0716d41c5d5a6af88c4dab929c982c106483cdfe30c9024be2822832ed498",
+    "evaluation-return": "43d522313d73e641ee67a8e7549b3433829aebb28f62bd6a3320ad00c76963c8",
+    "performance-report": "54d692247cfbd8fd80ae78eb2ec850d81630d9df80749b55b386cbc48ac0ac67",
+}
+
+
+def legacy_pack_content(
     meeting: Meeting, spec: PackSpec, layout: Layout, hashes: Callable[[Path], str]
 ) -> str:
-    """The content key of the pack `spec` lays out: its frontsheet's data (not the published
-    date), the templates that render its documents, and everything its numbered pages are made
-    of: each item with papers (number, title, exempt paragraph: its parts, stamps and markings),
-    each paper under its item (its title, which its bookmark and structure show, and its bytes),
-    where each lands (pages, fillers), and the document's title and author. A paper renamed, or
-    moved to another item with the page ranges unchanged, is a new version."""
+    """The content key as packbuilder 0.2's first releases took it (from the frontsheet's data and
+    the templates' bytes): a pack they published, rebuilt unchanged by this one, is known to be
+    the same pack, not made a new version by the upgrade (`edition`'s `legacy`); the record then
+    keeps the key `pack_content` takes. A meeting's own template is hashed as it is; a shipped
+    one as it was then (`LEGACY_TEMPLATES`), and the frontsheet's data as it was then (without
+    the values added since, when empty)."""
     front = frontsheet.context(meeting, spec, layout, "")
     front.pop("published", None)
+    if not front.get("details"):
+        front.pop("details", None)
     templates = {frontsheet.template_name(spec)} | {
         p.template for item in spec.included for p in item.papers if p.template
     }
     found = {name: find_template(name, meeting.folder) for name in sorted(templates)}
+
+    def template_hash(name: str, path: Path | None) -> str | None:
+        if path is None:
+            return None
+        if path.parent == SHIPPED and name in LEGACY_TEMPLATES:
+            return LEGACY_TEMPLATES[name]
+        return hashes(path)
+
     return content_key(
         {
             "frontsheet": front,
@@ -166,6 +240,6 @@ def pack_content(
                 }
                 for item, placed in zip(spec.included, layout.items, strict=True)
             ],
-            "templates": {n: hashes(t) if t else None for n, t in found.items()},
+            "templates": {n: template_hash(n, t) for n, t in found.items()},
         }
     )

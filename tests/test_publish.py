@@ -656,3 +656,71 @@ def test_an_archived_html_agenda_opens_its_own_pack_and_the_supplements_where_pu
         '<a href="../public/m-supplement-1.pdf#nameddest=item-5-paper-1">5</a>'
         '<a href="#item-6">6</a><a href="https://example.org/x.pdf">web</a>'
     )
+
+
+def _own_agenda_template(folder: Path, extra: list[str], heading: str | None = None) -> None:
+    """The shipped agenda template as the meeting's own, saved again by python-docx (new
+    properties, another revision), with `extra` paragraphs at the end and its heading changed."""
+    from docx import Document
+
+    from packbuilder.templates import SHIPPED
+
+    doc = Document(str(SHIPPED / "agenda.docx"))
+    for text in extra:
+        doc.add_paragraph(text)
+    if heading is not None:
+        for p in doc.paragraphs:
+            if p.text == "AGENDA":
+                p.runs[0].text = heading
+    doc.core_properties.revision = 42
+    doc.core_properties.author = "Someone who saved it again"
+    (folder / "templates").mkdir(exist_ok=True)
+    doc.save(str(folder / "templates" / "agenda.docx"))
+
+
+def test_a_template_saved_again_or_given_an_unused_tag_makes_no_new_version(
+    tmp_path: Path, converter
+) -> None:
+    """What a frontsheet shows is its pack's content, not the bytes of its template: a template
+    saved again, or given a tag this meeting does not use (as a packbuilder upgrade may ship),
+    makes the same frontsheet, so the published pack keeps its version and date. A template that
+    changes what the frontsheet says makes a new version."""
+    folder = exempt_meeting(tmp_path / "m")
+    out = tmp_path / "out"
+    build(folder, out, converter=converter, today=FEB26)
+    before = {f: (out / f).read_bytes() for f in files(out) if f.endswith(".pdf")}
+    _own_agenda_template(folder, ["{%p if false %}", "Never shown", "{%p endif %}"])
+    again = build(folder, out, converter=converter, today=MAR02)
+    assert all(p.unchanged and p.version == 1 for p in again.packs), again.packs
+    assert {f: (out / f).read_bytes() for f in files(out) if f.endswith(".pdf")} == before
+    _own_agenda_template(folder, [], heading="AGENDA AND REPORTS")
+    changed = build(folder, out, converter=converter, today=MAR03)
+    assert versions(changed) == {"Agenda pack (public)": 2, "Agenda pack (private)": 2}
+    assert "AGENDA AND REPORTS" in front_text(out / "public" / "m-agenda-pack-public.pdf")
+
+
+def test_a_pack_recorded_with_the_earlier_key_is_the_same_pack(
+    tmp_path: Path, converter, monkeypatch
+) -> None:
+    """A pack published by a packbuilder that took its content key from the frontsheet's data and
+    the templates' bytes (`legacy_pack_content`) is known as the same pack after the upgrade: no
+    new version, no new date; the record then keeps the new key."""
+    from packbuilder import build as build_module
+    from packbuilder import versions as versions_module
+
+    def as_before(meeting, spec, layout, hashes, front, rendered):  # type: ignore[no-untyped-def]  # noqa: ARG001
+        return versions_module.legacy_pack_content(meeting, spec, layout, hashes)
+
+    folder = exempt_meeting(tmp_path / "m")
+    out = tmp_path / "out"
+    with monkeypatch.context() as patched:
+        patched.setattr(build_module, "pack_content", as_before)
+        build(folder, out, converter=converter, today=FEB26)
+    recorded = json.loads(manifest_path(out, "m").read_text())["packs"]
+    again = build(folder, out, converter=converter, today=MAR02)
+    assert all(p.unchanged and p.published == FEB26 for p in again.packs), again.packs
+    now = json.loads(manifest_path(out, "m").read_text())["packs"]
+    for name, pack in now.items():
+        assert pack["current"]["content"] != recorded[name]["current"]["content"]
+        assert pack["current"]["sha256"] == recorded[name]["current"]["sha256"]
+    assert not (out / "archive").exists()
