@@ -542,7 +542,10 @@ def _item(
                 )
             )
     papers_cell = rec.cell("papers")
-    papers = _papers(papers_cell, folder, status, number, errors, taken)
+    papers, waiting = _papers(papers_cell, folder, status, number, errors, taken)
+    held = tuple(p.path.name for p in papers) if waiting and papers else ()
+    if held:  # some of a "to follow" item's papers: they wait for the rest (`AgendaItem.held`)
+        papers = []
     return AgendaItem(
         number=number,
         title=title,
@@ -558,6 +561,8 @@ def _item(
         source=number_cell.source,
         timing=timing,
         notes=agenda.notes(rec.cell("notes")),
+        waiting=tuple(waiting) if held else (),
+        held=held,
     )
 
 
@@ -611,8 +616,11 @@ def _papers(
     number: str,
     errors: Collector,
     taken: Snapshots | None = None,
-) -> list[Paper]:
+) -> tuple[list[Paper], list[str]]:
+    """The item's papers, checked; and for an item "to follow", the names of those that have not
+    arrived (the others are read all the same: a paper that is there is checked)."""
     names = [n.strip() for n in re.split(r"[\n;]+", _text(cell, "the papers")) if n.strip()]
+    waiting: list[str] = []
     if status is Status.VERBAL and names:
         errors.add(
             InputError(
@@ -620,7 +628,7 @@ def _papers(
                 cell.source,
             )
         )
-        return []
+        return [], []
     papers = []
     for name in names:
         try:
@@ -648,6 +656,7 @@ def _papers(
             continue
         if not exists:
             if status is Status.TO_FOLLOW:
+                waiting.append(name)
                 continue  # not arrived yet: the item stays "to follow"
             errors.add(
                 MissingPaperError(
@@ -661,7 +670,7 @@ def _papers(
             papers.append(_paper(path, cell.source, folder, taken))
         except PackError as exc:
             errors.add(exc)
-    return papers
+    return papers, waiting
 
 
 def _did_you_mean(folder: Path, name: str) -> str:

@@ -103,6 +103,10 @@ class AgendaItem:
     source: Source
     timing: Timing = Timing()
     notes: tuple[Block, ...] = ()  # the Notes cell: short text and bullets under the subject
+    # an item "to follow" some of whose papers have arrived: those not yet (`waiting`), and those
+    # that have (`held`), kept back so that the item's papers go out together
+    waiting: tuple[str, ...] = ()
+    held: tuple[str, ...] = ()
 
     @property
     def exempt(self) -> bool:
@@ -150,6 +154,15 @@ class AgendaSettings:
     paperwork_marker: bool = False  # "*" after the subject of items whose papers are in the pack
 
 
+def _names(names: tuple[str, ...]) -> str:
+    quoted = [repr(n) for n in names]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+
+def _has(names: tuple[str, ...]) -> str:
+    return "has" if len(names) == 1 else "have"
+
+
 @dataclass(frozen=True)
 class Meeting:
     """A meeting folder, read and validated: everything a build needs."""
@@ -193,7 +206,15 @@ class Meeting:
             f"item {i.number} is to follow and its papers have not arrived; the agenda shows "
             "'To follow'"
             for i in self.items
-            if i.status is Status.TO_FOLLOW and not i.papers
+            if i.status is Status.TO_FOLLOW and not i.papers and not i.held
+        ]
+        out += [
+            f"item {i.number} is to follow: {_names(i.held)} {_has(i.held)} arrived but "
+            f"{_names(i.waiting)} {_has(i.waiting)} not, so none of its papers is sent yet; they "
+            "go out together when all have arrived (or take the missing name out of its Papers "
+            "cell)"
+            for i in self.items
+            if i.held
         ]
         out += self._folder_warnings()
         return out

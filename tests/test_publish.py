@@ -16,7 +16,9 @@ from pypdf import PdfReader
 from packbuilder.build import BuildResult, build
 from packbuilder.cli import cli
 from packbuilder.convert import CachingConverter, LibreOffice
+from packbuilder.meeting import load_meeting
 from packbuilder.publish import manifest_path
+from packbuilder.schedule import meeting_status
 from tests.factory import make_meeting
 
 pytestmark = pytest.mark.libreoffice
@@ -724,3 +726,38 @@ def test_a_pack_recorded_with_the_earlier_key_is_the_same_pack(
         assert pack["current"]["content"] != recorded[name]["current"]["content"]
         assert pack["current"]["sha256"] == recorded[name]["current"]["sha256"]
     assert not (out / "archive").exists()
+
+
+def test_an_item_to_follow_waits_for_all_its_papers(tmp_path: Path, converter) -> None:
+    """An item "to follow" with two papers, one arrived: nothing of it is sent (a supplement with
+    half an item, then a version 2 when the rest came, is what an advisor does not expect); it
+    stays "to follow" for `status`, and the warning says what has come and what has not."""
+
+    def meeting(arrived: list[str]) -> Path:
+        return make_meeting(
+            tmp_path / "m",
+            items=[
+                {"title": "Minutes", "papers": ["minutes.pdf"]},
+                {
+                    "title": "Late business",
+                    "papers": ["report.pdf", "annex.pdf"],
+                    "status": "to follow",
+                },
+            ],
+            papers={"minutes.pdf": 2, **{name: 1 for name in arrived}},
+        )
+
+    out = tmp_path / "out"
+    build(meeting([]), out, converter=converter, today=FEB26)
+    half = build(meeting(["report.pdf"]), out, converter=converter, today=MAR02)
+    assert [p.label for p in half.packs] == ["Agenda pack"]  # no supplement yet
+    assert not (out / "public" / "m-supplement-1.pdf").exists()
+    (said,) = [w for w in half.warnings if "item 2 is to follow" in w]
+    assert "'report.pdf' has arrived but 'annex.pdf' has not" in said
+    loaded = load_meeting(tmp_path / "m")
+    assert loaded.items[1].papers == () and meeting_status(tmp_path / "m", MAR02).to_follow == (
+        "2",
+    )
+    whole = build(meeting(["report.pdf", "annex.pdf"]), out, converter=converter, today=MAR03)
+    assert versions(whole) == {"Agenda pack": 1, "Supplement 1": 1}
+    assert not [w for w in whole.warnings if "item 2" in w]
