@@ -114,6 +114,8 @@ def build(
             `cache` is False), started at once so that its start overlaps the input checks, and
             stopped at the end. A converter passed in is used and left open.
         progress: called with a line for each stage (also logged to the "packbuilder" logger).
+        today: the day a new version is dated; by default PACKBUILDER_TODAY, if set (as `status`
+            and `build-due` take it), else today.
 
     Raises:
         BuildLockedError: another build of this meeting into `output` is running.
@@ -121,6 +123,9 @@ def build(
             been written and the last good packs are where they were.
     """
     started = time.monotonic()
+    # the day the packs are dated: PACKBUILDER_TODAY, if set, for every caller (as `status` and
+    # `build-due` read it)
+    today = today or settings().today or dt.date.today()
     folder = Path(folder)
     find_workbook(folder)  # a wrong folder must not leave an empty output folder behind
     outdir = Path(output) if output else default_output(folder)
@@ -155,7 +160,7 @@ def build(
             meeting, specs, layouts, [PUBLISHED_PLACEHOLDER] * len(specs), work / "drafts"
         )
         editions = _editions(
-            meeting, specs, layouts, outdir, today or dt.date.today(), drafts, papers.rendered
+            meeting, specs, layouts, outdir, today, drafts, papers.rendered
         )
         changed = [n for n, (e, _) in enumerate(editions) if not e.unchanged]
         fronts = [

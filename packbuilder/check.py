@@ -23,6 +23,7 @@ from packbuilder.model import Meeting
 from packbuilder.papers import paper_pdfs
 from packbuilder.pdf import write_blank_pdf
 from packbuilder.plan import plan_packs
+from packbuilder.settings import settings
 
 
 class DryConverter(Converter):
@@ -68,5 +69,5 @@ def _trial_build(meeting: Meeting) -> None:
         papers = [p for spec in specs for item in spec.included for p in item.papers]
         pdfs = paper_pdfs(papers, meeting.folder, DryConverter(), work, lambda _m: None)
         layouts = [layout_of(spec, pdfs) for spec in specs]
-        today = [long_date(dt.date.today())] * len(specs)
+        today = [long_date(settings().today or dt.date.today())] * len(specs)
         frontsheet.render_frontsheets(meeting, specs, layouts, today, work / "frontsheets")

@@ -204,3 +204,20 @@ def test_a_command_started_with_its_output_closed_ends_cleanly(tmp_path: Path) -
     )
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_build_dates_its_packs_as_status_reads_the_day(tmp_path):
+    """PACKBUILDER_TODAY (asking what a scheduled run would do, tests) is the day for `build`
+    as for `status` and `build-due`: the frontsheet and the record say the same date."""
+    from pypdf import PdfReader
+
+    from tests.factory import run_cli
+
+    make_meeting(tmp_path / "m", items=[{"papers": ["a.pdf"]}], papers={"a.pdf": 1})
+    env = {"PACKBUILDER_TODAY": "2020-02-20"}
+    result = run_cli("build", "m", "--output", "out/m", "--quiet", cwd=tmp_path, env=env)
+    assert result.returncode == 0, result.stderr
+    front = PdfReader(tmp_path / "out" / "m" / "public" / "m-agenda-pack.pdf").pages[0]
+    assert "Published Thursday 20 February 2020" in " ".join(front.extract_text().split())
+    status = run_cli("status", ".", "--output-root", "out", cwd=tmp_path, env=env)
+    assert "published Thursday 20 February 2020" in status.stdout + status.stderr
