@@ -42,6 +42,7 @@ from packbuilder.publish import (
     current_versions,
     earlier_versions,
     file_hash,
+    finish_interrupted,
     html_name,
     intact,
     publish,
@@ -134,6 +135,7 @@ def build(
         if not outdir.exists():  # a first build that fails leaves no output folder behind
             stack.callback(_remove_if_only_lock(outdir, folder.name))
         stack.enter_context(meeting_lock(outdir, folder.name))
+        finish_interrupted(outdir, folder.name)  # a build killed as it published: its record
         if converter is None:
             converter = stack.enter_context(closing(open_converter(cache=cache, prestart=True)))
         before = converter.stats()

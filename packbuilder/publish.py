@@ -209,6 +209,54 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def finish_interrupted(outdir: Path, meeting: str) -> bool:
+    """Finish the publishing of a build of `meeting` killed after every pack was put in place
+    but before its record was: the record it had written (in its staging folder) is put in place
+    when everything it says holds (each current pack in place as recorded, each HTML agenda
+    there, each withdrawn pack gone from public/ and private/). Else nothing is done, and the
+    next publishing keeps whatever it finds (`_keep_unrecorded`). Returns whether it finished one.
+
+    Without this, a build killed in that moment left the new packs published under the old
+    record: `status` named the old version, and the next build archived the very packs it would
+    have made again as files nobody recorded, dating them that day."""
+    try:
+        entries = sorted(outdir.glob(f"{STAGING}*"))
+    except OSError:
+        return False
+    for entry in entries:
+        pid = entry.name[len(STAGING) :].split("-", 1)[0]
+        if pid.isdigit() and process_alive(int(pid)):
+            continue
+        staged = entry / "manifest.json"
+        try:
+            record = json.loads(staged.read_text())
+        except (OSError, ValueError):
+            continue
+        if not isinstance(record, dict) or record.get("meeting") != meeting:
+            continue
+        if _record_holds(outdir, record):
+            with contextlib.suppress(OSError):
+                os.replace(staged, manifest_path(outdir, meeting))
+                return True
+    return False
+
+
+def _record_holds(outdir: Path, record: dict[str, Any]) -> bool:
+    try:
+        packs = record["packs"]
+        for pack in packs.values():
+            if not intact(outdir, Version.from_record(pack["current"])):
+                return False
+            if pack.get("html") and not (outdir / pack["html"]).is_file():
+                return False
+        for name in record.get("withdrawn") or {}:
+            if any((outdir / folder / name).exists() for folder in (PUBLIC, PRIVATE)):
+                return False
+    except (KeyError, TypeError, ValueError, AttributeError, OSError):
+        return False
+    return True
+
+
 def _remove_stale_staging(outdir: Path) -> None:
     """Remove staging folders left by builds that were killed (their process no longer exists).
 
@@ -357,10 +405,12 @@ def _archive_html(current: Path, target: Path) -> None:
     os.replace(tmp, target)
 
 
-def _keep_unrecorded(outdir: Path, where: str) -> list[_Move]:
+def _keep_unrecorded(outdir: Path, where: str, same: str | None = None) -> list[_Move]:
     """A file where a pack is about to be written that the record does not know as a published
     version (the record deleted by hand, the file edited since, a build killed before it wrote
-    its record): archived under its fingerprint first, so that nothing published is lost."""
+    its record): archived under its fingerprint first, so that nothing published is lost. Not
+    when it is the very pack about to be written (digest `same`: a build killed after putting it
+    there, made again)."""
     path = outdir / where
     try:
         if not path.is_file():
@@ -368,9 +418,18 @@ def _keep_unrecorded(outdir: Path, where: str) -> list[_Move]:
         sha = kept_digest(path)
     except OSError:
         return []
+    if sha == same:
+        return []
     stem = Path(where).name[: -len(".pdf")] if where.endswith(".pdf") else Path(where).name
     target = f"{ARCHIVE}/{stem}.unrecorded-{sha[:12]}.pdf"
     return [] if (outdir / target).is_file() else [_Move("archive", path, target)]
+
+
+def _found_archived(name: str, version: Version, outdir: Path) -> Version | None:
+    """`version` as the archive holds it, if it does (under its usual name, as published)."""
+    usual = f"{ARCHIVE}/{archive_name(name, version.number)}"
+    found = dataclasses.replace(version, file=usual)
+    return found if intact(outdir, found) else None
 
 
 def _archived(name: str, version: Version, outdir: Path) -> str:
@@ -419,9 +478,11 @@ def _plan(
                     moves.append(_Move("archive", outdir / current.file, kept.file))
                     if pack.public:
                         moves += _html_moves(outdir, pack.name, kept.file)
+                else:  # archived already, by a build killed before it wrote its record?
+                    kept = _found_archived(pack.name, current, outdir) or current
                 history = [*history, kept]
             if not published:  # whatever is in its place that the record does not know
-                moves += _keep_unrecorded(outdir, where)
+                moves += _keep_unrecorded(outdir, where, shas.get(pack.name))
             moves.append(_Move("replace", staged[pack.name], where))
             sha = shas[pack.name]
         else:

@@ -467,3 +467,49 @@ def test_a_pack_that_cannot_be_cleaned_is_not_published(
     with pytest.raises(AssemblyError, match="could not check this PDF for scripts"):
         build(folder, out, converter=libreoffice)
     assert snapshot(out) == before
+
+
+KILLED_AT_THE_RECORD = """
+import datetime as dt, os, sys
+from packbuilder import publish
+from packbuilder.build import build
+
+real = os.replace
+def replace(src, dst, *a, **k):  # killed just before the record goes into place
+    if str(dst).endswith(".json") and "packbuilder-" in str(dst):
+        os._exit(9)
+    return real(src, dst, *a, **k)
+publish.os.replace = replace
+build(sys.argv[1], sys.argv[2], today=dt.date(2020, 2, 27))
+"""
+
+
+def test_a_build_killed_before_its_record_is_finished_by_the_next(
+    tmp_path: Path, libreoffice
+) -> None:
+    """Killed after its packs were put in place but before its record: the next build puts the
+    killed build's record in place (everything it says holds), so the packs keep the version and
+    date they went out with, and nothing is archived as a file nobody recorded."""
+    folder = meeting(tmp_path)
+    out = tmp_path / "out"
+    build(folder, out, converter=libreoffice, today=dt.date(2020, 2, 20))
+    first = (out / "public" / PACK).read_bytes()
+    meeting(tmp_path, venue="Warspite Room")  # version 2, published by the killed build
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_AT_THE_RECORD, str(folder), str(out)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert killed.returncode == 9, killed.stderr
+    second = (out / "public" / PACK).read_bytes()
+    assert second != first and list(out.glob(f"{STAGING}*"))  # in place, its record not
+    again = build(folder, out, converter=libreoffice, today=dt.date(2020, 3, 2))
+    (pack,) = again.packs
+    assert (pack.version, pack.published, pack.unchanged) == (2, dt.date(2020, 2, 27), True)
+    assert (out / "public" / PACK).read_bytes() == second
+    assert sorted(p.name for p in (out / "archive").iterdir()) == [
+        f"{NAME}-agenda-pack.v1.html",
+        f"{NAME}-agenda-pack.v1.pdf",
+    ]
+    record = json.loads((out / MANIFEST).read_text())["packs"][PACK]
+    assert [v["file"] for v in record["history"]] == [f"archive/{NAME}-agenda-pack.v1.pdf"]
+    assert not list(out.glob(f"{STAGING}*"))
