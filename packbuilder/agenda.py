@@ -497,11 +497,40 @@ def open_actions(item: AgendaItem) -> list[str]:
     return out
 
 
+# A heading that says the items under it are exempt business ("Part II", "Items not for
+# publication", "Exempt information", "Confidential items", "Exclusion of the press and public")
+PART_TWO = re.compile(
+    r"\bpart\s*(?:ii|2|two)\b|\bnot\s+for\s+publication\b|\bexempt\b|\bconfidential\b"
+    r"|\bexclusion\s+of\s+the\s+press\b|\bprivate\s+(?:session|business|items?)\b",
+    re.I,
+)
+
+
+def part_two_items_are_exempt(rows: Sequence[AgendaRow], errors: Collector) -> None:
+    """Refuse an item under a "Part II" heading that has no exempt paragraph: the advisor meant
+    it as exempt business, and without its paragraph its papers would be published. The heading
+    holds until the next heading."""
+    under: AgendaHeading | None = None
+    for row in rows:
+        if isinstance(row, AgendaHeading):
+            under = row if PART_TWO.search(row.title) else None
+        elif isinstance(row, AgendaItem) and under is not None and not row.exempt:
+            errors.add(
+                InputError(
+                    f"item {row.number} is under the heading {under.title!r} but has no exempt "
+                    "paragraph, so its papers would be published; give it its paragraph of "
+                    "Schedule 12A (1 to 7) in Exempt paragraph, or move it above that heading",
+                    row.source,
+                )
+            )
+
+
 def item_notes(item: AgendaItem, public: bool, with_papers: bool = True) -> list[richtext.Block]:
     """What the frontsheet shows under an item's subject: its Notes, then the open actions of the
-    last minutes when they are among its papers (not in a public pack when the item is exempt,
-    nor when its papers are not this pack's to show: `with_papers` False)."""
-    out = list(item.notes)
+    last minutes when they are among its papers (neither in a public pack when the item is
+    exempt; nor the actions when its papers are not this pack's to show: `with_papers` False)."""
+    # an exempt item's Notes are free text about exempt business: in the private pack only
+    out = [] if public and item.exempt else list(item.notes)
     carried = [] if (public and item.exempt) or not with_papers else open_actions(item)
     if carried:
         out.append(richtext.Block(CARRIED_HEADING))

@@ -124,6 +124,7 @@ def load_meeting(
     finally:
         if taken is not None:
             taken.close()
+    agenda.part_two_items_are_exempt(rows, errors)
     _exempt_papers_stay_exempt([r for r in rows if isinstance(r, AgendaItem)], folder, errors)
     errors.raise_if_any()
     items = tuple(r for r in rows if isinstance(r, AgendaItem))

@@ -491,6 +491,75 @@ def test_notes_come_from_the_notes_cell(tmp_path):
     ]
 
 
+def test_an_exempt_items_notes_are_for_the_private_pack_only(tmp_path):
+    """Notes are free text about the business: an exempt item's (a bidder's name, a price) are
+    printed in the private pack, never in a public one; a public item's in both."""
+    from packbuilder.agenda import item_notes
+
+    folder = make_meeting(
+        tmp_path / "m",
+        items=[
+            {"title": "Budget", "notes": "Figures to the end of January"},
+            {
+                "title": "Contract award",
+                "notes": "Preferred bidder Acme Ltd at 12,345 pounds",
+                "exempt paragraph": 3,
+            },
+        ],
+        header=WITH_NOTES,
+    )
+    public_item, exempt_item = load_meeting(folder).items
+    assert [b.text for b in item_notes(public_item, public=True)] == [
+        "Figures to the end of January"
+    ]
+    assert item_notes(exempt_item, public=True) == []
+    assert [b.text for b in item_notes(exempt_item, public=False)] == [
+        "Preferred bidder Acme Ltd at 12,345 pounds"
+    ]
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "Part II: items not for publication",
+        "PART 2 - CONFIDENTIAL BUSINESS",
+        "Exempt information",
+        "Items not for publication",
+        "Exclusion of the press and public",
+        "Private session",
+    ],
+)
+def test_an_item_under_a_part_two_heading_must_be_exempt(tmp_path, heading):
+    """The advisor who puts an item under "Part II" means it as exempt business; with no
+    paragraph its papers would be published. Refused, naming the item and the heading; the
+    heading holds until the next one."""
+    items = [
+        {"item": 1, "title": "Minutes", "papers": ["a.pdf"]},
+        {"item": None, "title": heading},
+        {"item": 2, "title": "Contract award", "papers": ["b.pdf"]},
+        {"item": 3, "title": "Tender appeal", "papers": ["c.pdf"], "exempt paragraph": 3},
+        {"item": None, "title": "Any other business"},
+        {"item": 4, "title": "Dates of future meetings"},
+    ]
+    errors = load_error(tmp_path, items, papers={"a.pdf": 1, "b.pdf": 1, "c.pdf": 1})
+    assert len(errors) == 1, errors
+    assert "sheet Agenda, cell A4: item 2 is under the heading" in errors[0]
+    assert f"{heading!r} but has no exempt paragraph, so its papers would be published" in (
+        errors[0]
+    )
+
+
+def test_headings_that_only_look_like_part_two_do_not_refuse(tmp_path):
+    items = [
+        {"item": None, "title": "Partnership business"},
+        {"item": 1, "title": "Private sector housing", "papers": ["a.pdf"]},
+        {"item": None, "title": "Part I: open business"},
+        {"item": 2, "title": "Budget"},
+    ]
+    folder = make_meeting(tmp_path / "m", items=items, papers={"a.pdf": 1})
+    assert [i.number for i in load_meeting(folder).items] == ["1", "2"]
+
+
 # --- settings ------------------------------------------------------------------------------------
 
 
