@@ -216,8 +216,29 @@ class Meeting:
             for i in self.items
             if i.held
         ]
+        out += self._exempt_before_public()
         out += self._folder_warnings()
         return out
+
+    def _exempt_before_public(self) -> list[str]:
+        """An exempt item with papers before a public one with papers, in the agenda pack: the
+        public pack leaves the exempt papers out, so the later item's pages are numbered
+        differently in the public and the private pack (the public and members would cite
+        different page numbers). Councils take exempt business last for this reason."""
+        in_pack = [
+            i for i in self.items if i.has_papers and i.status is not Status.TO_FOLLOW
+        ]
+        for n, item in enumerate(in_pack):
+            if item.exempt:
+                later = [i for i in in_pack[n + 1 :] if not i.exempt]
+                if later:
+                    return [
+                        f"item {later[0].number} comes after exempt item {item.number}, so its "
+                        "pages are numbered differently in the public and the private pack "
+                        "(members and the public would cite different page numbers); take exempt "
+                        "items last, as councils do"
+                    ]
+        return []
 
     def _folder_warnings(self) -> list[str]:
         """A folder copied from another meeting and not renamed (its packs and their versions

@@ -714,3 +714,35 @@ def test_no_midnight_warning_for_a_long_day(tmp_path):
         fields={"Start time": T(9, 0)},
     )
     assert not [w for w in load_meeting(folder).warnings() if "midnight" in w]
+
+
+def test_an_exempt_item_before_a_public_one_is_pointed_out(tmp_path):
+    """The public pack leaves the exempt papers out: a public item after them has other page
+    numbers in the public pack than in the private one."""
+    papers = {"a.pdf": 2, "b.pdf": 3, "c.pdf": 1}
+    middle = make_meeting(
+        tmp_path / "m",
+        items=[
+            {"title": "Minutes", "papers": ["a.pdf"]},
+            {"title": "Contract award", "papers": ["b.pdf"], "exempt paragraph": 3},
+            {"title": "Work programme", "papers": ["c.pdf"]},
+        ],
+        papers=papers,
+    )
+    said = [w for w in load_meeting(middle).warnings() if "numbered differently" in w]
+    assert said == [
+        "item 3 comes after exempt item 2, so its pages are numbered differently in the public "
+        "and the private pack (members and the public would cite different page numbers); take "
+        "exempt items last, as councils do"
+    ]
+    last = make_meeting(
+        tmp_path / "n",
+        items=[
+            {"title": "Minutes", "papers": ["a.pdf"]},
+            {"title": "Work programme", "papers": ["c.pdf"]},
+            {"title": "Contract award", "papers": ["b.pdf"], "exempt paragraph": 3},
+            {"title": "Any other business"},  # (no papers: no page numbers to differ)
+        ],
+        papers=papers,
+    )
+    assert not [w for w in load_meeting(last).warnings() if "numbered differently" in w]
