@@ -12,7 +12,6 @@ LibreOffice itself, so every caller gets the same safety.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
 import logging
@@ -31,7 +30,7 @@ from packbuilder.convert.cache import tidy
 from packbuilder.frontsheet import PUBLISHED_PLACEHOLDER
 from packbuilder.html_agenda import Later, later_papers, write_html_agenda
 from packbuilder.layout import Layout, lay_out
-from packbuilder.lock import lock_path, meeting_lock
+from packbuilder.lock import meeting_lock, remove_if_only_lock
 from packbuilder.meeting import find_workbook, load_meeting
 from packbuilder.model import Meeting, Paper
 from packbuilder.papers import PaperPdfs, Prefetch, paper_pdfs
@@ -133,7 +132,7 @@ def build(
     say = _reporter(progress)
     with ExitStack() as stack:
         if not outdir.exists():  # a first build that fails leaves no output folder behind
-            stack.callback(_remove_if_only_lock(outdir, folder.name))
+            stack.callback(remove_if_only_lock, outdir, folder.name)
         stack.enter_context(meeting_lock(outdir, folder.name))
         finish_interrupted(outdir, folder.name)  # a build killed as it published: its record
         if converter is None:
@@ -199,21 +198,6 @@ def build(
     )
     stats = ConversionStats(after.converted - before.converted, after.cached - before.cached)
     return BuildResult(meeting, packs, time.monotonic() - started, tuple(meeting.warnings()), stats)
-
-
-def _remove_if_only_lock(outdir: Path, meeting: str) -> Callable[[], None]:
-    """A clean-up for an output folder this build creates: if the build fails before publishing,
-    the folder holds only the lock file, and both go (the lock is released first, being entered
-    after this clean-up is registered)."""
-
-    def cleanup() -> None:
-        lock = lock_path(outdir, meeting)
-        with contextlib.suppress(OSError):
-            if [p.name for p in outdir.iterdir()] == [lock.name]:
-                lock.unlink()
-                outdir.rmdir()
-
-    return cleanup
 
 
 def _reporter(progress: Progress | None) -> Progress:

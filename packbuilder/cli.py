@@ -62,6 +62,10 @@ class PackGroup(click.Group):
             return super().invoke(ctx)
         except PackError as exc:
             _fail(exc)
+        except BrokenPipeError:  # the reader went away (`status | head -1`): nothing to say
+            with contextlib.suppress(OSError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(120)
         except OSError as exc:
             _machine_error(exc)
         except KeyboardInterrupt:

@@ -40,6 +40,17 @@ def lock_path(outdir: Path, meeting: str) -> Path:
     return outdir / f".packbuilder-{meeting}{LOCK_SUFFIX}"
 
 
+def remove_if_only_lock(outdir: Path, meeting: str) -> None:
+    """Remove an output folder a first build of `meeting` made that holds nothing but its lock
+    file (the build failed before publishing): the lock, then the folder. Called after the
+    lock is released."""
+    lock = lock_path(outdir, meeting)
+    with suppress(OSError):
+        if [p.name for p in outdir.iterdir()] == [lock.name]:
+            lock.unlink()
+            outdir.rmdir()
+
+
 @contextmanager
 def meeting_lock(outdir: Path, meeting: str, settings: Settings | None = None) -> Iterator[None]:
     """Hold the build lock of `meeting` in `outdir` for the `with` block (also in Redis when the

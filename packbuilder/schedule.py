@@ -30,7 +30,7 @@ from packbuilder import deadline
 from packbuilder.build import build, default_output
 from packbuilder.convert import Converter, open_converter
 from packbuilder.errors import BuildLockedError, ErrorList, InputError, MissingPaperError, PackError
-from packbuilder.lock import meeting_lock
+from packbuilder.lock import meeting_lock, remove_if_only_lock
 from packbuilder.meeting import WORKBOOK_NAME, load_meeting, read_date_and_rule
 from packbuilder.model import Meeting, Status
 from packbuilder.publish import current_versions, input_hash, read_manifest, withdrawn_lines
@@ -282,8 +282,25 @@ def _build_one(
     output_root: Path | None,
     get_converter: Callable[[], Converter],
 ) -> Outcome:
-    name = folder.name
+    """`_build_due_one`; an output folder it made that holds only the lock (a first build that
+    failed) is removed, as `build` removes its own."""
     outdir = output_for(folder, output_root)
+    made = not outdir.exists()
+    try:
+        return _build_due_one(folder, today, window, outdir, get_converter)
+    finally:
+        if made:
+            remove_if_only_lock(outdir, folder.name)
+
+
+def _build_due_one(
+    folder: Path,
+    today: dt.date,
+    window: int,
+    outdir: Path,
+    get_converter: Callable[[], Converter],
+) -> Outcome:
+    name = folder.name
     try:
         date, rule = read_date_and_rule(folder)
         due = deadline.deadline(date, rule)

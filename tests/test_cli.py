@@ -221,3 +221,17 @@ def test_build_dates_its_packs_as_status_reads_the_day(tmp_path):
     assert "Published Thursday 20 February 2020" in " ".join(front.extract_text().split())
     status = run_cli("status", ".", "--output-root", "out", cwd=tmp_path, env=env)
     assert "published Thursday 20 February 2020" in status.stdout + status.stderr
+
+
+def test_a_reader_that_goes_away_is_not_an_error(tmp_path):
+    """`packbuilder status | head -1`: the pipe closes while status still writes; that is the
+    reader's choice, not a failure to report ("error: Broken pipe; nothing was published")."""
+    inputs = tmp_path / "inputs"
+    for n in range(40):
+        make_meeting(inputs / f"2020-03-{n % 28 + 1:02d}-m{n}", items=[{"title": "A"}])
+    for _ in range(5):  # (whether the pipe closes mid-write depends on timing: try a few times)
+        proc = subprocess.run(
+            f"{sys.executable} -m packbuilder status {inputs} | head -c 1",
+            shell=True, capture_output=True, text=True, timeout=300, cwd=tmp_path,
+        )  # fmt: skip
+        assert "error" not in proc.stderr and "Traceback" not in proc.stderr, proc.stderr

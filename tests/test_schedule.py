@@ -148,6 +148,8 @@ def test_a_broken_meeting_fails_alone(tmp_path: Path) -> None:
     assert "\n" not in outcomes["a"].line()
     assert outcomes["b"].action == "built"
     assert read_manifest(output / "b", "b") is not None
+    # a meeting never built leaves no output folder holding only its lock (as `build` leaves none)
+    assert not (output / "a").exists()
 
 
 def test_an_unexpected_error_in_one_meeting_does_not_stop_the_others(tmp_path: Path) -> None:
