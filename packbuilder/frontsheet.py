@@ -104,6 +104,14 @@ def _start(row: AgendaItem | AgendaBreak, start: Any, end: Any) -> str:
     return clock(start) if start else row.timing.text
 
 
+def _closes(meeting: Meeting) -> bool:
+    """Whether a heading or break of the agenda says where the meeting closes."""
+    return any(
+        not isinstance(row, AgendaItem) and " ".join(row.title.lower().split()) == "meeting close"
+        for row in meeting.agenda_rows
+    )
+
+
 def number_label(number: str) -> str:
     """An item's number as the agenda prints it: "4.", "4a."; a number with its own punctuation
     as typed ("4.1", "5(i)", "5/1"), not "4.1." """
@@ -191,6 +199,8 @@ def context(meeting: Meeting, spec: PackSpec, layout: Layout, published: str) ->
         "date": long_date(meeting.date),
         "start": clock(meeting.start_time),
         "end": clock(meeting.end_time),
+        # the "Meeting close" line under the agenda, unless the agenda has a row saying so
+        "close": "" if _closes(meeting) else clock(meeting.end_time),
         "time": clock(meeting.start_time)
         + (f" - {clock(meeting.end_time)}" if meeting.end_time else ""),
         "venue": meeting.venue,

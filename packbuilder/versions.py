@@ -198,6 +198,61 @@ LEGACY_TEMPLATES = {
 }
 
 
+# The frontsheet's values as packbuilder 0.2's first releases gave them (`frontsheet.context`).
+LEGACY_CONTEXT = frozenset(
+    [
+        "body",
+        "chair",
+        "contact",
+        "date",
+        "end",
+        "extra",
+        "has_exempt",
+        "items",
+        "lead_heading",
+        "paperwork_marker",
+        "private",
+        "published",
+        "purpose_heading",
+        "start",
+        "style",
+        "supplement",
+        "supplement_items",
+        "supplement_word",
+        "table_style",
+        "time",
+        "title",
+        "total_pages",
+        "venue",
+        "withheld_items",
+        "withheld_word",
+    ]
+)
+
+
+LEGACY_ROW = frozenset(
+    [
+        "exclusion",
+        "exempt",
+        "exempt_note",
+        "kind",
+        "lead",
+        "minutes",
+        "note",
+        "notes",
+        "number",
+        "number_label",
+        "pages",
+        "purpose",
+        "star",
+        "start",
+        "status",
+        "time",
+        "title",
+    ]
+)
+
+
 def legacy_pack_content(
     meeting: Meeting, spec: PackSpec, layout: Layout, hashes: Callable[[Path], str]
 ) -> str:
@@ -205,12 +260,14 @@ def legacy_pack_content(
     the templates' bytes): a pack they published, rebuilt unchanged by this one, is known to be
     the same pack, not made a new version by the upgrade (`edition`'s `legacy`); the record then
     keeps the key `pack_content` takes. A meeting's own template is hashed as it is; a shipped
-    one as it was then (`LEGACY_TEMPLATES`), and the frontsheet's data as it was then (without
-    the values added since, when empty)."""
+    one as it was then (`LEGACY_TEMPLATES`), and the frontsheet's data as it was then
+    (`LEGACY_CONTEXT`)."""
     front = frontsheet.context(meeting, spec, layout, "")
+    # the frontsheet's data as it was then: values added since left out (`details` only when
+    # empty: a meeting that has some shows them now, which is a change)
+    front = {k: v for k, v in front.items() if k in LEGACY_CONTEXT or (k == "details" and v)}
     front.pop("published", None)
-    if not front.get("details"):
-        front.pop("details", None)
+    front["items"] = [{k: v for k, v in row.items() if k in LEGACY_ROW} for row in front["items"]]
     templates = {frontsheet.template_name(spec)} | {
         p.template for item in spec.included for p in item.papers if p.template
     }

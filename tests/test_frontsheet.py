@@ -266,3 +266,21 @@ def test_an_item_number_gets_a_full_stop_unless_it_has_its_own_punctuation(numbe
     from packbuilder.frontsheet import number_label
 
     assert number_label(number) == label  # never "4.1." or "5(i)."
+
+
+def test_no_second_meeting_close_line_when_the_agenda_has_one() -> None:
+    """Seed 000 writes "Meeting close" as a row of its agenda: the line under the agenda would
+    say it again."""
+    import dataclasses
+
+    from packbuilder.errors import Source
+    from packbuilder.model import AgendaHeading
+
+    m = meeting(item(1), end_time=dt.time(13, 0))
+    spec = PackSpec(None, None, m.items, ())
+    assert context(m, spec, lay_out([]), "")["close"] == "1 pm"
+    closing = dataclasses.replace(
+        m, rows=(*m.items, AgendaHeading("Meeting  Close", Source(m.workbook)))
+    )
+    shown = context(closing, spec, lay_out([]), "")
+    assert shown["close"] == "" and shown["end"] == "1 pm"

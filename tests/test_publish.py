@@ -761,3 +761,28 @@ def test_an_item_to_follow_waits_for_all_its_papers(tmp_path: Path, converter) -
     whole = build(meeting(["report.pdf", "annex.pdf"]), out, converter=converter, today=MAR03)
     assert versions(whole) == {"Agenda pack": 1, "Supplement 1": 1}
     assert not [w for w in whole.warnings if "item 2" in w]
+
+
+def test_the_earlier_key_ignores_values_the_frontsheet_gained_since(monkeypatch) -> None:
+    """`legacy_pack_content` must keep giving the key the earlier packbuilder recorded, whatever
+    the frontsheet's context gains later (a value a new template uses, a row's new field)."""
+    from packbuilder import frontsheet as frontsheet_module
+    from packbuilder import versions as versions_module
+    from packbuilder.layout import lay_out
+    from packbuilder.plan import PackSpec
+    from tests.models import item, meeting
+
+    m = meeting(item(1))
+    spec = PackSpec(None, None, m.items, ())
+    layout = lay_out([])
+    before = versions_module.legacy_pack_content(m, spec, layout, lambda _p: "hash")
+    real = frontsheet_module.context
+
+    def grown(*args, **kwargs):  # type: ignore[no-untyped-def]
+        ctx = real(*args, **kwargs)
+        ctx["a_new_value"] = "shown by a new template"
+        ctx["items"] = [{**row, "a_new_field": "x"} for row in ctx["items"]]
+        return ctx
+
+    monkeypatch.setattr(frontsheet_module, "context", grown)
+    assert versions_module.legacy_pack_content(m, spec, layout, lambda _p: "hash") == before

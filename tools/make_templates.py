@@ -182,8 +182,8 @@ def agenda() -> None:
     para(doc, "{%p else %}")
     _items_table(doc, ("Item", "Subject", "{{ lead_heading }}", "Time"), WIDTHS, _lead_and_time)
     para(doc, "{%p endif %}")
-    para(doc, "{%p if end %}")
-    _after_table(para(doc, "Meeting close: {{ end }}"))
+    para(doc, "{%p if close %}")
+    _after_table(para(doc, "Meeting close: {{ close }}"))
     para(doc, "{%p endif %}")
     note = para(
         doc,
