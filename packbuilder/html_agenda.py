@@ -63,6 +63,9 @@ ul.papers { margin-top: 0.25rem; }
 ul.notes, ol.points { margin: 0.5rem 0 1rem; }
 ul.notes { list-style: disc; }
 ol.points { list-style: none; padding-left: 1.5rem; }
+h3.section { font-size: 1.375rem; margin-top: 1rem; }
+ul.items > li.section { border-top: none; padding-bottom: 0; }
+ul.items > li.break p { margin: 0; }
 """
 
 
@@ -185,7 +188,7 @@ def html_agenda(
     out += _details(meeting, ctx)
     pages = layout.total
     out.append(
-        f'<p>All the papers are in one PDF: <a href="{href}">{_e(kind.lower())} pack '
+        f'<p>All the papers are in one PDF: <a href="{href}">{_e(_pack_words(kind))} '
         f"(PDF, {pages} numbered page{'s' if pages != 1 else ''})</a>. "
         "Page numbers below are the numbers printed on the pack's pages.</p>"
     )
@@ -198,6 +201,9 @@ def html_agenda(
     out.append('<ul class="items">')
     papers = {item.number: item for item in spec.included}
     for row in ctx["items"]:
+        if row["kind"] != "item":  # a section heading or a break: no number, no id, no papers
+            out += _section_row(row)
+            continue
         out += _item(row, papers.get(row["number"]), layout, href, (later or {}).get(row["number"]))
     out.append("</ul>")
     out.append(
@@ -233,6 +239,21 @@ def _details(meeting: Meeting, ctx: dict[str, Any]) -> list[str]:
     out.append(f"<dt>Body</dt><dd>{_one_line(ctx['body'])}</dd>")
     out.append("</dl>")
     return out
+
+
+def _pack_words(kind: str) -> str:
+    """ "agenda pack", "supplementary pack 1": the pack, as the sentence linking it names it."""
+    return kind.lower() if "pack" in kind.lower() else f"{kind.lower()} pack"
+
+
+def _section_row(row: dict[str, Any]) -> list[str]:
+    """A heading of the agenda ("Agenda Items for Discussion:"), as the frontsheet shows it, or a
+    break with its time."""
+    title = _bdi(_one_line(row["title"]))
+    if row["kind"] == "heading":
+        return [f'<li class="section"><h3 class="section">{title}</h3></li>']
+    when = row["time"] or row["start"]
+    return [f'<li class="break"><p><em>{title}</em>{f", {_e(when)}" if when else ""}</p></li>']
 
 
 def _item(

@@ -326,3 +326,29 @@ def test_spreadsheet_text_beside_the_pages_own_words_is_isolated(meeting):
         assert li.one("h3").one("bdi").words() == li.one("h3").words().split(". ", 1)[1]
     links = [a for li in _items(doc) for a in li.all("a")]
     assert links and all(a.one("bdi").words() == a.words() for a in links)
+
+
+@pytest.mark.libreoffice
+def test_section_headings_and_breaks_have_no_number_no_id_and_say_their_words(  # type: ignore[no-untyped-def]
+    tmp_path, libreoffice
+):
+    """The second example's headings and break, as its frontsheet shows them: no "item" id
+    repeated (each id once on the page), no number, the break with its time."""
+    import re
+
+    from packbuilder.build import build
+
+    out = tmp_path / "out"
+    example = Path(__file__).parents[1] / "inputs" / "2016-05-26-safer-plymouth"
+    result = build(example, out, converter=libreoffice)
+    page = next(p.path for p in result.packs if "agenda" in p.path.name).with_suffix(".html")
+    html = page.read_text(encoding="utf-8")
+    ids = re.findall(r'\bid="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    heading = "<bdi>Agenda Items for Discussion:</bdi>"
+    assert f'<li class="section"><h3 class="section">{heading}</h3>' in html
+    assert '<li class="break"><p><em><bdi>BREAK – if required</bdi></em></p></li>' in html
+    assert "<h3> " not in html
+    supplement = next(p.path for p in result.packs if "supplement" in p.path.name)
+    text = supplement.with_suffix(".html").read_text(encoding="utf-8")
+    assert "supplementary pack 1 (PDF," in text and "pack 1 pack" not in text
