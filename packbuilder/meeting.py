@@ -322,12 +322,12 @@ def _meeting_fields(wb: sheets.Workbook, errors: Collector) -> dict:  # type: ig
     date = required("Date", "Meeting date")
     out["date"] = errors.attempt(_meeting_date, date) if date else None
     start = required("Start time", "Time", "Start")
-    out["start_time"] = errors.attempt(sheets.time, start, "the start time") if start else None
+    out["start_time"] = errors.attempt(_meeting_time, start, "the start time") if start else None
     venue = required("Venue", "Place", "Location")
     out["venue"] = errors.attempt(_text, venue, "the venue", default="") if venue else ""
     end = fs.get("End time", "Finish time", "End")
     out["end_time"] = (
-        errors.attempt(sheets.time, end, "the end time") if end and not end.blank else None
+        errors.attempt(_meeting_time, end, "the end time") if end and not end.blank else None
     )
     if out["end_time"] and out["start_time"] and end and out["end_time"] <= out["start_time"]:
         errors.add(
@@ -403,6 +403,19 @@ def _meeting_fields(wb: sheets.Workbook, errors: Collector) -> dict:  # type: ig
         if sheets.normalise(k) not in known
     }
     return out
+
+
+_SAYS_AM_PM = re.compile(r"[ap]\.?\s*m\b", re.I)
+
+
+def _meeting_time(cell: sheets.Cell, what: str) -> dt.time:
+    """A start or end time of the meeting: "1.00" or 1:00 is 1 pm, as on the agenda (no board
+    meets at 1 am): 1 to 7 o'clock without am or pm are the afternoon."""
+    t = sheets.time(cell, what)
+    said = isinstance(cell.value, str) and _SAYS_AM_PM.search(cell.value)
+    if 1 <= t.hour <= 7 and not said:
+        return t.replace(hour=t.hour + 12)
+    return t
 
 
 def _opt(fs: sheets.FieldSheet, errors: Collector, *names: str) -> str:

@@ -746,3 +746,24 @@ def test_an_exempt_item_before_a_public_one_is_pointed_out(tmp_path):
         papers=papers,
     )
     assert not [w for w in load_meeting(last).warnings() if "numbered differently" in w]
+
+
+@pytest.mark.parametrize(
+    ("typed", "start"),
+    [
+        ("1.00", T(13, 0)),
+        ("2:30", T(14, 30)),
+        (T(1, 0), T(13, 0)),  # a time cell typed 1:00
+        ("7", T(19, 0)),
+        ("1am", T(1, 0)),  # said so
+        ("10.00", T(10, 0)),
+        ("13:00", T(13, 0)),
+        ("12.30", T(12, 30)),
+    ],
+)
+def test_a_meeting_time_without_am_or_pm_is_read_as_on_the_agenda(tmp_path, typed, start):
+    """A start time of "1.00" was a meeting at 1 am (and its timings then ran to 3.40 am, so the
+    warning that they passed its end vanished); as on the agenda, 1 to 7 o'clock are the
+    afternoon unless am is said."""
+    folder = make_meeting(tmp_path / "m", items=[{"title": "A"}], fields={"Start time": typed})
+    assert load_meeting(folder).start_time == start
