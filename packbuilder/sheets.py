@@ -566,11 +566,44 @@ def date(cell: Cell, what: str = "a date") -> dt.date:
                 return dt.datetime.strptime(s, fmt).date()
             except ValueError:
                 continue
+    if isinstance(v, str):
+        wrong = _impossible_date(v.strip())
+        if wrong:
+            raise InputError(
+                f"{v.strip()!r} is not {what}: {wrong}; type the date as day/month/year, such as "
+                "05/03/2020 (a date cell is best)",
+                cell.source,
+            )
     shown = "an empty cell" if cell.blank else repr(v)
     raise InputError(
         f"expected {what} such as 05/03/2020, got {shown}; type a date (a date cell is best)",
         cell.source,
     )
+
+
+_NUMERIC_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})$")
+
+
+def _impossible_date(text: str) -> str:
+    """What is wrong with a day/month/year typed as numbers that is no date ("31/02/2027": there
+    is no 31 February; "01/14/2027": there is no month 14, perhaps month/day), or ""."""
+    m = _NUMERIC_DATE.match(text)
+    if not m:
+        return ""
+    day, month, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    if len(m.group(3)) == 2:
+        year += 2000
+    if not 1 <= month <= 12:
+        if 1 <= day <= 12 and 1 <= month <= 31:
+            return (
+                f"there is no month {month} (typed month/day? write {month:02d}/{day:02d}/{year})"
+            )
+        return f"there is no month {month}"
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        return f"{dt.date(year, month, 1):%B} {year} has no day {day}"
+    return ""
 
 
 _TIME_RE = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?$", re.I)

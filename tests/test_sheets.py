@@ -227,3 +227,18 @@ def test_a_data_paper_and_the_agenda_warn_of_hidden_rows(tmp_path: Path) -> None
     plan_note = "commissioning-plan-2020-21.xlsx, sheet Projects: row 3 is hidden"
     assert any(plan_note in w for w in hidden)
     assert any("meeting.xlsx, sheet Agenda: row 4 is hidden" in w for w in hidden)
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("31/02/2027", "'31/02/2027' is not a date: February 2027 has no day 31; type the date"),
+        ("01/14/2027", "there is no month 14 (typed month/day? write 14/01/2027)"),
+        ("05/13/2020", "there is no month 13 (typed month/day? write 13/05/2020)"),
+        ("32/01/2020", "January 2020 has no day 32"),
+    ],
+)
+def test_a_date_that_does_not_exist_says_why(typed: str, said: str) -> None:
+    with pytest.raises(InputError) as caught:
+        sheets.date(sheets.Cell(typed, SRC))
+    assert said in str(caught.value)
