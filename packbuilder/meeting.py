@@ -536,7 +536,10 @@ def _item(
         raise InputError(f"item {number} has no title; fill it in", title_cell.source)
     # a bad status or time is collected, not raised, so that the item's papers are still checked
     # and `packbuilder check` lists every problem at once
-    status = errors.attempt(_status, rec.cell("status"), default=Status.PAPERS)
+    read = errors.attempt(_status, rec.cell("status"), default=None)
+    # a status that cannot be read is the one problem of its row to tell: its papers and
+    # supplement are not judged by a status that was not meant (a missing paper may be to follow)
+    status = read or Status.PAPERS
     timing = errors.attempt(agenda.timing, rec.cell("time"), default=Timing())
     exempt_cell = rec.cell("exempt paragraph")
     exempt = None
@@ -546,7 +549,7 @@ def _item(
     supplement = None
     if not supplement_cell.blank:
         supplement = errors.attempt(_supplement, supplement_cell)
-        if supplement is not None and status is not Status.TO_FOLLOW:
+        if supplement is not None and read is not None and status is not Status.TO_FOLLOW:
             errors.add(
                 InputError(
                     f"item {number} is given supplement {supplement} but its status is not 'to "
@@ -556,7 +559,9 @@ def _item(
                 )
             )
     papers_cell = rec.cell("papers")
-    papers, waiting = _papers(papers_cell, folder, status, number, errors, taken)
+    papers, waiting = _papers(
+        papers_cell, folder, status if read is not None else Status.TO_FOLLOW, number, errors, taken
+    )
     held = tuple(p.path.name for p in papers) if waiting and papers else ()
     if held:  # some of a "to follow" item's papers: they wait for the rest (`AgendaItem.held`)
         papers = []

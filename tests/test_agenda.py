@@ -767,3 +767,22 @@ def test_a_meeting_time_without_am_or_pm_is_read_as_on_the_agenda(tmp_path, type
     afternoon unless am is said."""
     folder = make_meeting(tmp_path / "m", items=[{"title": "A"}], fields={"Start time": typed})
     assert load_meeting(folder).start_time == start
+
+
+def test_a_status_typo_is_the_one_problem_of_its_row(tmp_path):
+    """"to folow": told once, at the Status cell; not also as a supplement given to an item not
+    to follow, nor as its paper missing (it is to follow, as meant)."""
+    errors = load_error(
+        tmp_path,
+        [
+            {"title": "Minutes"},
+            {
+                "title": "Hate crime",
+                "papers": ["Hate crime strategy.docx"],
+                "status": "to folow",
+                "supplement": 1,
+            },
+        ],
+    )
+    assert len(errors) == 1, errors
+    assert "status 'to folow' is not one of" in errors[0]
