@@ -200,6 +200,11 @@ def build(
     return BuildResult(meeting, packs, time.monotonic() - started, tuple(meeting.warnings()), stats)
 
 
+def _count(n: int, what: str) -> str:
+    """ "1 item", "3 items"."""
+    return f"{n} {what}" if n == 1 else f"{n} {what}s"
+
+
 def _reporter(progress: Progress | None) -> Progress:
     def say(message: str) -> None:
         log.info(message)
@@ -316,8 +321,8 @@ def _assemble(
         for n in which:
             spec, layout = specs[n], layouts[n]
             say(
-                f"assembling {spec.label}: {len(spec.included)} items with papers, "
-                f"{layout.total} numbered pages"
+                f"assembling {spec.label}: {_count(len(spec.included), 'item')} with papers, "
+                f"{_count(layout.total, 'numbered page')}"
             )
             bodies.append(numbered_part(spec, layout, papers.pdfs, work, parts))
         ready: dict[int, PackWriter] = {}

@@ -73,12 +73,21 @@ _STATES = {
 }
 
 
+def _has_files(folder: Path) -> bool:
+    try:
+        return any(p.is_file() and not p.name.startswith(".") for p in folder.iterdir())
+    except OSError:
+        return False
+
+
 def meeting_state(folder: Path, current_root: Path, on: dt.date | None = None) -> MeetingState:
     """Deadline, working days left and state of the meeting in `folder`, whose latest build is in
     `current_root`/<folder name>."""
     on = on or today()
     s = schedule.meeting_status(folder, on, current_root)
     state, tag = _STATES[s.state]
+    if s.state is schedule.State.BROKEN and not _has_files(folder):
+        state, tag = "Waiting for files", "grey"  # a new meeting: nothing uploaded yet
     timing = late = ""
     if s.date is not None and s.deadline is not None and s.days_left is not None:
         if s.held(on):

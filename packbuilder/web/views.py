@@ -415,8 +415,22 @@ def preview(request: HttpRequest, slug: str, number: int, file: str) -> HttpResp
     return render(
         request,
         "web/preview.html",
-        {"meeting": v.meeting, "version": v, "pack": pack, "pages": range(1, pack["pages"] + 1)},
+        {"meeting": v.meeting, "version": v, "pack": pack, "pages": _page_names(pack)},
     )
+
+
+def _page_names(pack: dict) -> list[tuple[int, str]]:  # type: ignore[type-arg]
+    """Each page of a pack and what a reader calls it: the frontsheet's pages by their place in
+    the agenda, the rest by the number stamped on them ("Page 1" is the first paper's page)."""
+    total = int(pack["pages"])
+    numbered = pack.get("numbered")
+    front = total - int(numbered) if isinstance(numbered, int) else 0
+    return [
+        (n, f"Agenda page {n} of {front}" if n <= front else f"Page {n - front}")
+        if front
+        else (n, f"Page {n} of {total}")
+        for n in range(1, total + 1)
+    ]
 
 
 @role_required("advisor")

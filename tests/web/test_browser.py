@@ -250,7 +250,7 @@ def test_from_an_empty_page_to_a_published_pack(server, browser, mailbox, shots,
     first = page.locator(".app-preview img").first
     first.scroll_into_view_if_needed()
     page.wait_for_function("document.querySelector('.app-preview img').naturalWidth > 0")
-    assert first.get_attribute("alt").startswith("Page 1 of ")
+    assert first.get_attribute("alt").startswith("Agenda page 1 of ")  # as a reader calls it
     axe(page)
     page.screenshot(path=shots / "web-preview.png")
     page.go_back()

@@ -740,3 +740,27 @@ def test_recovery_leaves_a_live_worker_alone_and_fails_a_build_that_died_twice(m
     assert live.state == "running"
     assert twice.state == "failed"
     assert twice.problems == ["The worker building this stopped (w:2) 2 times; build again."]
+
+
+def test_preview_names_pages_as_they_are_stamped(make_user, version):  # type: ignore[no-untyped-def]
+    """The frontsheet's pages are the agenda's; "Page 1" is the first page stamped Page 1 (the
+    PDF's own labels say the same), not the pack's first sheet."""
+    version.packs[0].update(pages=5, numbered=3)
+    version.save()
+    page = signed_in(make_user("ann")).get(f"/meetings/m/versions/1/preview/{PUBLIC}/")
+    alts = re.findall(r'alt="([^"]+)"', page.content.decode())
+    assert alts == ["Agenda page 1 of 2", "Agenda page 2 of 2", "Page 1", "Page 2", "Page 3"]
+
+
+def test_a_new_meeting_waits_for_files_and_a_meeting_with_problems_cannot_be_built(
+    make_user, meeting, tmp_path
+):  # type: ignore[no-untyped-def]
+    ann = signed_in(make_user("ann"))
+    assert "Waiting for files" in ann.get("/meetings/m/").content.decode()
+    assert "Cannot build" not in ann.get("/meetings/").content.decode()
+    wb = openpyxl.load_workbook(EXAMPLE / "meeting.xlsx")
+    wb["Meeting"]["B3"] = "not a date"
+    wb.save(storage.meeting_folder("m") / "meeting.xlsx")
+    page = ann.get("/meetings/m/").content.decode()
+    assert "Fix the problems listed above, then build." in page
+    assert re.search(r'<button[^>]*disabled[^>]*>Build the packs</button>', page)
