@@ -392,6 +392,10 @@ def _version(slug: str, number: int) -> Version:
 @require_GET
 def version(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     v = _version(slug, number)
+    folder = storage.version_folder(slug, number)
+    for p in v.packs:  # each public pack's HTML agenda, when the version has it
+        name = library.html_name(p["file"])
+        p["html"] = name if not p["private"] and (folder / name).is_file() else ""
     return render(
         request,
         "web/version.html",
@@ -469,6 +473,8 @@ def _audit_once(request: HttpRequest, slug: str, detail: str) -> None:
 @require_GET
 def version_file(request: HttpRequest, slug: str, number: int, file: str) -> HttpResponse:
     v = _version(slug, number)
+    if file.endswith(".html"):  # a public pack's HTML agenda, to look at before publishing
+        return _agenda_file(v, file, PRIVATE)
     pack = v.pack(file)
     if pack is None:
         raise Http404("no such pack")
@@ -614,15 +620,7 @@ def public_file(request: HttpRequest, slug: str, file: str) -> HttpResponse:
     pack's HTML agenda: the library's page, whose links open the packs beside it here."""
     _, v = _published(slug)
     if file.endswith(".html"):
-        if file not in {library.html_name(p["file"]) for p in v.public_packs}:
-            raise Http404("no such agenda")
-        path = storage.version_folder(slug, v.number) / file
-        if not path.is_file():
-            raise Http404("no such agenda")
-        response = BlockFileResponse(path.open("rb"), content_type="text/html; charset=utf-8")
-        response.headers["Cache-Control"] = PUBLIC_CACHE
-        response.headers["Content-Security-Policy"] = AGENDA_POLICY
-        return response
+        return _agenda_file(v, file, PUBLIC_CACHE)
     packs = v.public_packs
     pack = packs[0] if file == "pack.pdf" and packs else v.pack(file)
     if pack is None or pack["private"]:
@@ -630,6 +628,20 @@ def public_file(request: HttpRequest, slug: str, file: str) -> HttpResponse:
     response = _file(
         storage.version_folder(slug, v.number) / pack["file"], PUBLIC_CACHE, inline=True
     )
+    return response
+
+
+def _agenda_file(v: Version, file: str, cache: str) -> HttpResponse:
+    """The HTML agenda `file` of one of version `v`'s public packs (the library's page), under a
+    policy that lets it run nothing and load nothing from elsewhere."""
+    if file not in {library.html_name(p["file"]) for p in v.public_packs}:
+        raise Http404("no such agenda")
+    path = storage.version_folder(v.meeting.slug, v.number) / file
+    if not path.is_file():
+        raise Http404("no such agenda")
+    response = BlockFileResponse(path.open("rb"), content_type="text/html; charset=utf-8")
+    response.headers["Cache-Control"] = cache
+    response.headers["Content-Security-Policy"] = AGENDA_POLICY
     return response
 
 

@@ -764,3 +764,19 @@ def test_a_new_meeting_waits_for_files_and_a_meeting_with_problems_cannot_be_bui
     page = ann.get("/meetings/m/").content.decode()
     assert "Fix the problems listed above, then build." in page
     assert re.search(r'<button[^>]*disabled[^>]*>Build the packs</button>', page)
+
+
+def test_an_advisor_reads_a_versions_html_agenda_before_publishing(client, make_user, version):  # type: ignore[no-untyped-def]
+    page = "m-agenda-pack-public.html"
+    (storage.version_folder("m", 1) / page).write_text("<h1>Agenda</h1>", encoding="utf-8")
+    ann = signed_in(make_user("ann"))
+    listed = ann.get("/meetings/m/versions/1/").content.decode()
+    assert f'href="/meetings/m/versions/1/{page}"' in listed
+    served = ann.get(f"/meetings/m/versions/1/{page}")
+    assert served.status_code == 200 and served["Cache-Control"] == "private, no-store"
+    assert "script-src" not in served["Content-Security-Policy"]
+    assert b"".join(served.streaming_content) == b"<h1>Agenda</h1>"
+    assert client.get(f"/meetings/m/versions/1/{page}").status_code == 302  # (to sign in)
+    assert client.get(f"/public/m/{page}").status_code == 404  # not published
+    private_page = PRIVATE[: -len(".pdf")] + ".html"
+    assert ann.get(f"/meetings/m/versions/1/{private_page}").status_code == 404
