@@ -455,6 +455,26 @@ def _meeting_date(cell: sheets.Cell) -> dt.date:
     return date
 
 
+def items_naming(folder: Path, name: str) -> list[str]:
+    """The agenda items (their numbers, as typed) whose Papers name the file `name` of the meeting
+    folder: what removing it would leave without a paper. Empty when the workbook cannot be read
+    (its own problems are told by `check`)."""
+    try:
+        wb = sheets.Workbook(find_workbook(folder))
+        table = wb.table("Agenda", required=("item", "title", "papers"), aliases=AGENDA_ALIASES)
+    except PackError:
+        return []
+    found = []
+    for rec in table.records:
+        try:
+            names = re.split(r"[\n;]+", _text(rec.cell("papers"), "the papers"))
+        except PackError:
+            continue
+        if any(Path(n.strip()).name == name for n in names if n.strip()):
+            found.append(sheets.text(rec.cell("item")).rstrip(".") or "(a row without a number)")
+    return found
+
+
 def _named_papers(wb: sheets.Workbook, folder: Path) -> list[Path]:
     """The papers the agenda names that are in the folder: a quick first look, whose mistakes
     are left for the checks to report."""

@@ -225,6 +225,13 @@ def record_name(outdir: Path) -> str:
     return manifest_path(outdir, outdir.name).name
 
 
+def items_naming(folder: Path, name: str) -> list[str]:
+    """The agenda items whose papers include the file `name` (see `meeting.items_naming`)."""
+    from packbuilder.meeting import items_naming as named
+
+    return named(folder, name)
+
+
 def pack_files(outdir: Path) -> list[str]:
     """The pack files of the build in `outdir` (paths relative to it: public/..., private/...),
     with the public packs' HTML agendas, from its record, and the record itself."""

@@ -274,7 +274,12 @@ def remove_input(request: HttpRequest, slug: str, name: str) -> HttpResponse:
     return render(
         request,
         "web/remove.html",
-        {"meeting": m, "name": name, "size": path.stat().st_size},
+        {
+            "meeting": m,
+            "name": name,
+            "size": path.stat().st_size,
+            "items": library.items_naming(storage.meeting_folder(slug), name),
+        },
     )
 
 

@@ -780,3 +780,16 @@ def test_an_advisor_reads_a_versions_html_agenda_before_publishing(client, make_
     assert client.get(f"/public/m/{page}").status_code == 404  # not published
     private_page = PRIVATE[: -len(".pdf")] + ".html"
     assert ann.get(f"/meetings/m/versions/1/{private_page}").status_code == 404
+
+
+def test_removing_a_paper_the_agenda_names_says_so_first(make_user, meeting):  # type: ignore[no-untyped-def]
+    for f in EXAMPLE.iterdir():
+        shutil.copy(f, storage.meeting_folder("m"))
+    ann = signed_in(make_user("ann"))
+    named = ann.get("/meetings/m/inputs/Restructure update.docx/remove").content.decode()
+    assert "The agenda names this file as a paper of item 5: take it out of the Papers cell" in (
+        named
+    )
+    (storage.meeting_folder("m") / "stray.pdf").write_bytes(PDF)
+    stray = ann.get("/meetings/m/inputs/stray.pdf/remove").content.decode()
+    assert "The agenda names this file" not in stray
