@@ -188,14 +188,15 @@ _NOT_FOR_HEADINGS = ("papers", "status", "exempt paragraph", "supplement", "lead
 
 
 def heading(rec: sheets.Record) -> AgendaHeading:
-    """A section heading row.
+    """A section heading row, with the Notes under it.
 
     Raises:
         InputError: it names papers or other item cells (a heading has none).
     """
-    _no_item_cells(rec, "heading", _NOT_FOR_HEADINGS + ("time", "notes"))
+    _no_item_cells(rec, "heading", _NOT_FOR_HEADINGS + ("time",))
     title = rec.cell("title")
-    return AgendaHeading(check_title(title, "a heading"), title.source)
+    # Notes under a heading: what it introduces ("Supporting documents:" and a list of them)
+    return AgendaHeading(check_title(title, "a heading"), title.source, notes(rec.cell("notes")))
 
 
 def break_row(rec: sheets.Record) -> AgendaBreak:

@@ -147,7 +147,9 @@ def _rows(meeting: Meeting, spec: PackSpec, layout: Layout) -> list[dict[str, An
             rows.append(out)
             continue
         if not isinstance(row, AgendaItem):
-            rows.append(_blank_row("heading", row.title))
+            out = _blank_row("heading", row.title)
+            out["notes"] = list(row.notes)
+            rows.append(out)
             continue
         item = row
         if id(item) not in listed:

@@ -251,7 +251,8 @@ def _section_row(row: dict[str, Any]) -> list[str]:
     break with its time."""
     title = _bdi(_one_line(row["title"]))
     if row["kind"] == "heading":
-        return [f'<li class="section"><h3 class="section">{title}</h3></li>']
+        heading = f'<li class="section"><h3 class="section">{title}</h3>'
+        return [heading, *_notes(row["notes"]), "</li>"]
     when = row["time"] or row["start"]
     return [f'<li class="break"><p><em>{title}</em>{f", {_e(when)}" if when else ""}</p></li>']
 

@@ -124,6 +124,7 @@ class AgendaHeading:
 
     title: str
     source: Source
+    notes: tuple[Block, ...] = ()  # its Notes cell: short text and bullets under the heading
 
 
 @dataclass(frozen=True)

@@ -164,3 +164,30 @@ def test_the_second_example_builds(tmp_path, libreoffice):
     supplement = Pack.read(result.packs[1].path)
     assert "relating to agenda item 5." in _flat(supplement.frontsheet_text())
     assert supplement.item_starts() == {"5": 1}
+
+
+def test_a_heading_carries_notes_as_supporting_documents(tmp_path, libreoffice):  # type: ignore[no-untyped-def]
+    """Seed 000 ends its agenda with "Supporting Documents:" and the documents' names: a heading
+    with Notes under it, on the frontsheet and the HTML agenda."""
+    folder = make_meeting(
+        tmp_path / "m",
+        items=[
+            {"item": 1, "title": "Minutes", "papers": ["minutes.pdf"]},
+            {
+                "item": None,
+                "title": "Supporting Documents:",
+                "notes": "- Safer Plymouth Scorecard\n- Draft OPCC plan",
+            },
+        ],
+        papers={"minutes.pdf": 1},
+        header=[*AGENDA_HEADER, "Notes"],
+    )
+    result = build(folder, tmp_path / "out", converter=libreoffice)
+    (pack,) = result.packs
+    front = _flat(Pack.read(pack.path).frontsheet_text())
+    at = front.index("Supporting Documents:")
+    assert front.index("Safer Plymouth Scorecard") > at and front.index("Draft OPCC plan") > at
+    html = pack.path.with_suffix(".html").read_text(encoding="utf-8")
+    assert '<ul class="notes"><li>Safer Plymouth Scorecard</li><li>Draft OPCC plan</li></ul>' in (
+        html
+    )

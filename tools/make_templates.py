@@ -104,6 +104,7 @@ def subject(purpose: bool) -> list[tuple[str, dict]]:  # type: ignore[type-arg]
     return [
         ("{%p if item.kind == 'heading' %}", {}),
         ("{{ item.title }}", {"bold": True, "size": 12}),
+        *NOTES,
         ("{%p elif item.kind == 'break' %}", {}),
         ("{{ item.title }}", {"bold": True, "italic": True}),
         ("{%p else %}", {}),
