@@ -501,8 +501,10 @@ def open_actions(item: AgendaItem) -> list[str]:
 # A heading that says the items under it are exempt business ("Part II", "Items not for
 # publication", "Exempt information", "Confidential items", "Exclusion of the press and public")
 PART_TWO = re.compile(
-    r"\bpart\s*(?:ii|2|two)\b|\bnot\s+for\s+publication\b|\bexempt\b|\bconfidential\b"
-    r"|\bexclusion\s+of\s+the\s+press\b|\bprivate\s+(?:session|business|items?)\b",
+    r"\bpart\s*(?:ii|2|two|b)\b|\bnot\s+for\s+publication\b|(?<!non-)(?<!non )(?<!not )\bexempt\b"
+    r"|\bconfidential\s+(?:items?|business|session|information|matters|reports?)\b"
+    r"|\bexclusion\s+of\s+the\s+press\b|\bprivate\s+(?:session|business|items?)\b"
+    r"|\bclosed\s+session\b|\btaken\s+in\s+private\b",
     re.I,
 )
 

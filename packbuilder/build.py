@@ -168,8 +168,12 @@ def build(
             frontsheet.fill_published(
                 drafts[n], editions[n][0].published_line, work / "frontsheets" / drafts[n].name
             )
+            or frontsheet.render_frontsheets(
+                meeting, [specs[n]], [layouts[n]], [editions[n][0].published_line],
+                work / "frontsheets" / str(n),
+            )[0]
             for n in changed
-        ]
+        ]  # fmt: skip
         made = _assemble(meeting, specs, layouts, changed, papers, fronts, converter, work, say)
         built = [
             _pack(

@@ -156,10 +156,10 @@ def _names(path: Path) -> list[str]:
         return zf.namelist()
 
 
-_SVG_HEAD = re.compile(
-    rb"^(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!DOCTYPE\s+)?svg\b",
-    re.S | re.I,
-)
+# what LibreOffice takes for an SVG picture: "<svg" anywhere near the start (after a declaration,
+# processing instructions, a DOCTYPE, comments), whatever the part's name
+_SVG_HEAD = re.compile(rb"<svg\b", re.I)
+_SNIFF = 1 << 16  # bytes of each part looked at for it
 _GZIP = b"\x1f\x8b"
 # in an SVG picture: what loads something from elsewhere (an <image>, <use> or <script> href, a
 # url() in a style, an @import); a reference to the picture's own parts (#id) or a data: URI is
@@ -175,24 +175,27 @@ def _pictures_problem(path: Path) -> str | None:
     with zipfile.ZipFile(path) as zf:
         for info in zf.infolist():
             name = info.filename
-            if name.lower().endswith((".xml", ".rels")) or info.is_dir():
-                continue  # (the parts of the document itself: checked by its format's rules)
+            if name.lower().endswith(".rels") or info.is_dir():
+                continue  # (relationships: checked by the format's rules)
             with zf.open(info) as fh:
-                head = fh.read(4096)
-            if not (head.startswith(_GZIP) or _SVG_HEAD.match(head)
-                    or name.lower().endswith((".svg", ".svgz"))):  # fmt: skip
-                continue
-            data = _member(path, name)
-            if data.startswith(_GZIP):
+                head = fh.read(_SNIFF)
+            if head.startswith(_GZIP):
                 try:
+                    with zf.open(info) as fh:
+                        head = gzip_decompress(fh.read(1 << 20), _SNIFF, partial=True)
+                except (zlib.error, ValueError, TooBig, OSError, EOFError):
+                    return _unreadable_picture(name)
+            named = name.lower().endswith((".svg", ".svgz"))
+            if not (named or _SVG_HEAD.search(head)):
+                continue
+            try:
+                data = read_member(path, name, MAX_XML_BYTES) or b""
+                if data.startswith(_GZIP):
                     data = gzip_decompress(data, MAX_XML_BYTES)
-                except (zlib.error, ValueError, TooBig):
-                    return (
-                        f"holds a compressed picture that cannot be read ({_shorten(name)}); "
-                        "insert the picture as PNG or JPEG instead"
-                    )
-                if not _SVG_HEAD.match(data[:4096]):
-                    continue
+            except (zlib.error, ValueError, TooBig, OSError, EOFError):
+                return _unreadable_picture(name)  # never taken as clean for not being read
+            if not _SVG_HEAD.search(data[:_SNIFF]) and not named:
+                continue
             problem = _svg_problem(_text(data, name))
             if problem:
                 return (
@@ -202,18 +205,25 @@ def _pictures_problem(path: Path) -> str | None:
     return None
 
 
-def gzip_decompress(data: bytes, cap: int) -> bytes:
-    """A gzip stream unpacked, stopping past `cap` bytes.
+def gzip_decompress(data: bytes, cap: int, partial: bool = False) -> bytes:
+    """A gzip stream unpacked, stopping past `cap` bytes (or, if `partial`, its first `cap`).
 
     Raises:
-        TooBig: it unpacks to more than `cap`.
+        TooBig: it unpacks to more than `cap` (not `partial`).
         zlib.error: it is not a gzip stream.
     """
     inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
     out = inflater.decompress(data, cap + 1)
-    if len(out) > cap:
+    if len(out) > cap and not partial:
         raise TooBig
-    return out
+    return out[:cap]
+
+
+def _unreadable_picture(name: str) -> str:
+    return (
+        f"holds a picture that cannot be checked ({_shorten(name)}: too large, or damaged); "
+        "insert the picture as PNG or JPEG instead"
+    )
 
 
 def _svg_problem(xml: str) -> str | None:

@@ -148,7 +148,9 @@ def _rows(meeting: Meeting, spec: PackSpec, layout: Layout) -> list[dict[str, An
             continue
         if not isinstance(row, AgendaItem):
             out = _blank_row("heading", row.title)
-            out["notes"] = list(row.notes)
+            # a Part II heading's notes are about exempt business: the private pack's only
+            public_part_two = not spec.private and agenda.PART_TWO.search(row.title)
+            out["notes"] = [] if public_part_two else list(row.notes)
             rows.append(out)
             continue
         item = row
@@ -240,14 +242,20 @@ def context(meeting: Meeting, spec: PackSpec, layout: Layout, published: str) ->
 # the "Published" line as a frontsheet is first rendered: the pack's content key is taken from that
 # document (`versions.pack_content`), before it is known whether the pack is a new version and so
 # what the line says (`fill_published` writes it in)
-PUBLISHED_PLACEHOLDER = "PACKBUILDER-PUBLISHED-LINE"
+# (in mixed case: a template that changes it, `|upper` or `|title`, is told by its absence)
+PUBLISHED_PLACEHOLDER = "PackBuilder-Published-Line"
 
 
-def fill_published(draft: Path, line: str, out: Path) -> Path:
+def fill_published(draft: Path, line: str, out: Path) -> Path | None:
     """The frontsheet `draft` (rendered with `PUBLISHED_PLACEHOLDER`) with its "Published" line
-    written in, at `out`: the parts that hold the placeholder rewritten, the rest as they are."""
+    written in, at `out`: the parts that hold the placeholder rewritten, the rest as they are.
+    None when the draft does not hold the placeholder as given (a meeting's own template that
+    filters or cuts the line): the frontsheet is then rendered again with the line itself."""
     token = PUBLISHED_PLACEHOLDER.encode()
     text = xml_escape(line).encode()
+    with zipfile.ZipFile(draft) as zin:
+        if not any(token in zin.read(i) for i in zin.infolist() if i.filename.endswith(".xml")):
+            return None
     out.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(draft) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():

@@ -46,9 +46,20 @@ def remove_if_only_lock(outdir: Path, meeting: str) -> None:
     lock is released."""
     lock = lock_path(outdir, meeting)
     with suppress(OSError):
-        if [p.name for p in outdir.iterdir()] == [lock.name]:
-            lock.unlink()
-            outdir.rmdir()
+        if [p.name for p in outdir.iterdir()] != [lock.name]:
+            return
+        # held meanwhile by a build that has just started: left alone (taken without waiting)
+        held = filelock.FileLock(lock, timeout=0)
+        try:
+            held.acquire()
+        except filelock.Timeout:
+            return
+        try:
+            if [p.name for p in outdir.iterdir()] == [lock.name]:
+                lock.unlink()
+                outdir.rmdir()
+        finally:
+            held.release()
 
 
 @contextmanager

@@ -151,7 +151,8 @@ def _exempt_papers_stay_exempt(items: list[AgendaItem], folder: Path, errors: Co
     exempt: dict[tuple[object, ...], tuple[AgendaItem, Paper]] = {}
     for item in items:
         if item.exempt:
-            for paper in item.papers:
+            # (papers of an item "to follow" held until all have arrived are its papers too)
+            for paper in (*item.papers, *item.held_papers):
                 for identity in _identities(paper, folder):
                     exempt.setdefault(identity, (item, paper))
     if not exempt:
@@ -159,7 +160,7 @@ def _exempt_papers_stay_exempt(items: list[AgendaItem], folder: Path, errors: Co
     for item in items:
         if item.exempt:
             continue
-        for paper in item.papers:
+        for paper in (*item.papers, *item.held_papers):
             match = next((exempt[i] for i in _identities(paper, folder) if i in exempt), None)
             if match is None:
                 continue
@@ -409,11 +410,12 @@ _SAYS_AM_PM = re.compile(r"[ap]\.?\s*m\b", re.I)
 
 
 def _meeting_time(cell: sheets.Cell, what: str) -> dt.time:
-    """A start or end time of the meeting: "1.00" or 1:00 is 1 pm, as on the agenda (no board
-    meets at 1 am): 1 to 7 o'clock without am or pm are the afternoon."""
+    """A start or end time of the meeting: "1.00" typed is 1 pm, as on the agenda (no board meets
+    at 1 am): 1 to 7 o'clock typed as text without am or pm (nor a leading zero, "07:30") are the
+    afternoon. A time cell is read as Excel shows it."""
     t = sheets.time(cell, what)
-    said = isinstance(cell.value, str) and _SAYS_AM_PM.search(cell.value)
-    if 1 <= t.hour <= 7 and not said:
+    typed = cell.value if isinstance(cell.value, str) else ""  # (a time cell is as Excel shows it)
+    if typed and not _SAYS_AM_PM.search(typed) and 1 <= t.hour <= 7 and not typed.startswith("0"):
         return t.replace(hour=t.hour + 12)
     return t
 
@@ -582,7 +584,8 @@ def _item(
     papers, waiting = _papers(
         papers_cell, folder, status if read is not None else Status.TO_FOLLOW, number, errors, taken
     )
-    held = tuple(p.path.name for p in papers) if waiting and papers else ()
+    held_papers = tuple(papers) if waiting and papers else ()
+    held = tuple(p.path.name for p in held_papers)
     if held:  # some of a "to follow" item's papers: they wait for the rest (`AgendaItem.held`)
         papers = []
     return AgendaItem(
@@ -602,6 +605,7 @@ def _item(
         notes=agenda.notes(rec.cell("notes")),
         waiting=tuple(waiting) if held else (),
         held=held,
+        held_papers=held_papers,
     )
 
 

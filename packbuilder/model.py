@@ -107,6 +107,7 @@ class AgendaItem:
     # that have (`held`), kept back so that the item's papers go out together
     waiting: tuple[str, ...] = ()
     held: tuple[str, ...] = ()
+    held_papers: tuple[Paper, ...] = ()  # those held, checked: an exempt item's stay exempt
 
     @property
     def exempt(self) -> bool:

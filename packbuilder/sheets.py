@@ -593,6 +593,8 @@ def _impossible_date(text: str) -> str:
     day, month, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
     if len(m.group(3)) == 2:
         year += 2000
+    if year < 1:
+        return f"there is no year {m.group(3)}"
     if not 1 <= month <= 12:
         if 1 <= day <= 12 and 1 <= month <= 31:
             return (

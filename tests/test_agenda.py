@@ -753,7 +753,7 @@ def test_an_exempt_item_before_a_public_one_is_pointed_out(tmp_path):
     [
         ("1.00", T(13, 0)),
         ("2:30", T(14, 30)),
-        (T(1, 0), T(13, 0)),  # a time cell typed 1:00
+        (T(1, 0), T(1, 0)),  # a time cell: as Excel shows it
         ("7", T(19, 0)),
         ("1am", T(1, 0)),  # said so
         ("10.00", T(10, 0)),
@@ -786,3 +786,51 @@ def test_a_status_typo_is_the_one_problem_of_its_row(tmp_path):
     )
     assert len(errors) == 1, errors
     assert "status 'to folow' is not one of" in errors[0]
+
+
+@pytest.mark.parametrize(
+    ("heading", "refused"),
+    [
+        ("Non-exempt items", False),
+        ("Part I - items not exempt", False),
+        ("Confidential Reporting (Whistleblowing) Policy", False),
+        ("Closed session", True),
+        ("Items taken in private", True),
+        ("Part B: confidential business", True),
+    ],
+)
+def test_what_reads_as_a_part_two_heading(tmp_path, heading, refused):
+    items = [{"item": None, "title": heading}, {"item": 1, "title": "Report", "papers": ["a.pdf"]}]
+    folder = make_meeting(tmp_path / "m", items=items, papers={"a.pdf": 1})
+    if refused:
+        with pytest.raises(PackError, match="has no exempt paragraph"):
+            load_meeting(folder)
+    else:
+        assert [i.number for i in load_meeting(folder).items] == ["1"]
+
+
+def test_a_part_two_headings_notes_stay_out_of_the_public_pack():
+    import dataclasses
+
+    from packbuilder.errors import Source
+    from packbuilder.frontsheet import context
+    from packbuilder.layout import lay_out
+    from packbuilder.model import AgendaHeading
+    from packbuilder.plan import PackSpec
+    from packbuilder.richtext import Block
+    from tests.models import item, meeting
+
+    secret = (Block("Valuation of 12 High Street for sale to Acme Ltd"),)
+    m = meeting(item(1, exempt=3))
+    m = dataclasses.replace(
+        m, rows=(AgendaHeading("Part II - exempt business", Source(m.workbook), secret), *m.items)
+    )
+    public = context(m, PackSpec(None, False, m.items, ()), lay_out([]), "")
+    private = context(m, PackSpec(None, True, m.items, ()), lay_out([]), "")
+    assert public["items"][0]["notes"] == [] and private["items"][0]["notes"] == list(secret)
+
+
+def test_a_time_cell_is_read_as_excel_shows_it_and_a_leading_zero_is_the_morning(tmp_path):
+    for typed, start in ((T(7, 30), T(7, 30)), ("07:30", T(7, 30)), ("7.30", T(19, 30))):
+        folder = make_meeting(tmp_path / "m", items=[{"title": "A"}], fields={"Start time": typed})
+        assert load_meeting(folder).start_time == start, typed

@@ -786,3 +786,28 @@ def test_the_earlier_key_ignores_values_the_frontsheet_gained_since(monkeypatch)
 
     monkeypatch.setattr(frontsheet_module, "context", grown)
     assert versions_module.legacy_pack_content(m, spec, layout, lambda _p: "hash") == before
+
+
+def test_a_template_that_changes_the_published_line_gets_the_real_line(
+    tmp_path: Path, converter
+) -> None:
+    """Frontsheets are first rendered with a placeholder for the "Published" line; a meeting's
+    own template that filters it (`|lower`, `|upper`) gets it rendered from the real line, never
+    the placeholder."""
+    from docx import Document
+
+    from packbuilder.templates import SHIPPED
+
+    folder = exempt_meeting(tmp_path / "m")
+    doc = Document(str(SHIPPED / "agenda.docx"))
+    for p in doc.paragraphs:
+        if p.text == "Published {{ published }}":
+            p.runs[0].text = "Published {{ published|upper }}"
+            for r in p.runs[1:]:
+                r.text = ""
+    (folder / "templates").mkdir()
+    doc.save(str(folder / "templates" / "agenda.docx"))
+    build(folder, tmp_path / "out", converter=converter, today=FEB26)
+    text = front_text(tmp_path / "out" / "public" / "m-agenda-pack-public.pdf")
+    assert "Published WEDNESDAY 26 FEBRUARY 2020" in text
+    assert "PUBLISHED-LINE" not in text.upper().replace("PUBLISHED WEDNESDAY", "")

@@ -1264,3 +1264,63 @@ def test_a_hard_link_to_a_file_outside_the_folder_is_refused(tmp_path: Path) -> 
         assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
         assert "paper 'report.pdf' is a hard link" in result.stderr
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").rglob("*.pdf"))
+
+
+def test_an_exempt_papers_held_until_the_rest_arrive_stay_exempt(tmp_path: Path) -> None:
+    """An exempt item "to follow" whose first paper has arrived holds it back until the rest
+    come: held, it is still that item's paper, and a public item listing it is refused."""
+    from tests.factory import write_pdf
+
+    folder = tmp_path / NAME
+    folder.mkdir()
+    write_pdf(folder / "secret.pdf", 1, "Exempt tender")
+    items = [
+        {"title": "Procurement update", "papers": ["secret.pdf"]},
+        {
+            "title": "Tender award",
+            "papers": ["secret.pdf", "appendix.pdf"],
+            "status": "to follow",
+            "exempt paragraph": 3,
+        },
+    ]
+    make_meeting(folder, items=items)
+    result = run_cli("check", NAME, cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert "a paper of exempt item 2" in result.stderr
+
+
+
+@pytest.mark.parametrize(
+    ("part", "before"),
+    [
+        ("word/media/image1.png", '<?xml-stylesheet type="text/css" href="#s"?>'),
+        ("word/media/image1.png", "<!DOCTYPE x>"),
+        ("pics/image1.xml", ""),  # an .xml part outside word/
+        ("word/media/image1.png", "<!-- " + "x" * 20000 + " -->"),
+    ],
+)
+def test_an_svg_picture_is_found_however_it_starts_and_wherever_it_lies(
+    tmp_path: Path, part: str, before: str
+) -> None:
+    """LibreOffice takes a part for an SVG when "<svg" comes near its start, whatever comes
+    before it and whatever the part is called: so does the check."""
+    from packbuilder.errors import InputError
+    from packbuilder.external import check_external
+
+    svg = _svg(SVG_LOADING["xlink:href"]).replace(b"?><svg", f"?>{before}<svg".encode())
+    paper = tmp_path / "report.docx"
+    paper.write_bytes(_plain_docx({part: svg}))
+    with pytest.raises(InputError, match="that loads another file"):
+        check_external(paper)
+
+
+def test_an_svg_picture_too_large_to_read_is_refused_not_passed(tmp_path: Path) -> None:
+    from packbuilder.errors import InputError
+    from packbuilder.external import check_external
+    from packbuilder.safezip import MAX_XML_BYTES
+
+    svg = _svg(SVG_LOADING["xlink:href"] + "<!--" + "x" * (MAX_XML_BYTES + 10) + "-->")
+    paper = tmp_path / "report.docx"
+    paper.write_bytes(_plain_docx({"word/media/image1.svg": svg}))
+    with pytest.raises(InputError, match="holds a picture that cannot be checked"):
+        check_external(paper)

@@ -411,3 +411,32 @@ def test_a_shared_converter_is_used_and_left_open(tmp_path: Path) -> None:
     )
     assert [o.action for o in outcomes] == ["built"]
     assert len(conv.calls) == 1 and not conv.closed
+
+
+def test_an_output_folder_is_not_removed_while_a_build_holds_its_lock(tmp_path: Path) -> None:
+    """The clean-up of a first build that failed (a folder holding only its lock) must not take
+    the folder, and the lock, from under a build that has just started there."""
+    import subprocess
+    import sys
+
+    from packbuilder.lock import lock_path, remove_if_only_lock
+
+    outdir = tmp_path / "out" / "m"
+    outdir.mkdir(parents=True)
+    lock = lock_path(outdir, "m")
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import filelock, sys, time; l = filelock.FileLock(sys.argv[1]); l.acquire(); "
+         "print('held', flush=True); time.sleep(30)", str(lock)],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        remove_if_only_lock(outdir, "m")
+        assert lock.exists() and outdir.is_dir()
+    finally:
+        holder.kill()
+        holder.wait()
+        holder.stdout.close()  # type: ignore[union-attr]
+    remove_if_only_lock(outdir, "m")  # no one holds it now: a folder with only the lock goes
+    assert not outdir.exists()

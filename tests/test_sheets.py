@@ -236,6 +236,7 @@ def test_a_data_paper_and_the_agenda_warn_of_hidden_rows(tmp_path: Path) -> None
         ("01/14/2027", "there is no month 14 (typed month/day? write 14/01/2027)"),
         ("05/13/2020", "there is no month 13 (typed month/day? write 13/05/2020)"),
         ("32/01/2020", "January 2020 has no day 32"),
+        ("05/03/0000", "there is no year 0000"),
     ],
 )
 def test_a_date_that_does_not_exist_says_why(typed: str, said: str) -> None:

@@ -288,7 +288,8 @@ def _scheduled_failure(meeting: Meeting, message: str) -> None:
     says so (the advisor may be counting on the schedule to publish before the deadline). The
     schedule tries again at each run: the same failure is recorded once, until something else
     happens to the meeting's builds."""
-    problems = [message, "Fix it and build again, or wait for the next scheduled build."]
+    said = library.local(message, storage.meeting_folder(meeting.slug))
+    problems = [said, "Fix it and build again, or wait for the next scheduled build."]
     last = meeting.builds.order_by("-created_at", "-pk").first()
     if last is not None and last.scheduled and last.problems == problems:
         return
