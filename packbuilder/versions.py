@@ -24,7 +24,7 @@ from typing import Any
 from packbuilder import frontsheet
 from packbuilder.dates import long_date
 from packbuilder.layout import Layout
-from packbuilder.model import Meeting
+from packbuilder.model import Meeting, Paper
 from packbuilder.plan import PackSpec
 from packbuilder.render import rendered_key
 from packbuilder.templates import SHIPPED, find_template
@@ -158,32 +158,40 @@ def pack_content(
     that make it: a packbuilder upgrade that saves its templates again, or gives them a value
     this meeting does not use, makes the same documents, and so no new version of a published
     pack (whose date is a legal fact)."""
+
+    def paper(p: Paper) -> list[str | None]:
+        return [
+            p.title,
+            hashes(p.file),
+            rendered_key(rendered[p.path]) if p.path in rendered else None,
+        ]
+
     return content_key(
-        {
-            "frontsheet": rendered_key(front),
-            "label": spec.label,
-            "private": spec.private,
-            "document": [meeting.pack_title, meeting.body],
-            "items": [
-                {
-                    "number": item.number,
-                    "title": item.title,
-                    "exempt": item.exempt_paragraph,
-                    "papers": [
-                        [
-                            p.title,
-                            hashes(p.file),
-                            rendered_key(rendered[p.path]) if p.path in rendered else None,
-                        ]
-                        for p in item.papers
-                    ],
-                    "placed": [[d.first, d.pages] for d in placed.documents],
-                    "filler": placed.filler_after,
-                }
-                for item, placed in zip(spec.included, layout.items, strict=True)
-            ],
-        }
+        {"frontsheet": rendered_key(front), **_numbered(meeting, spec, layout, paper)}
     )
+
+
+def _numbered(
+    meeting: Meeting, spec: PackSpec, layout: Layout, paper: Callable[[Paper], list[str | None]]
+) -> dict[str, Any]:
+    """The parts of a content key that decide the numbered pages and the document's metadata: each
+    item with papers, each paper as `paper` gives it, where each lands."""
+    return {
+        "label": spec.label,
+        "private": spec.private,
+        "document": [meeting.pack_title, meeting.body],
+        "items": [
+            {
+                "number": item.number,
+                "title": item.title,
+                "exempt": item.exempt_paragraph,
+                "papers": [paper(p) for p in item.papers],
+                "placed": [[d.first, d.pages] for d in placed.documents],
+                "filler": placed.filler_after,
+            }
+            for item, placed in zip(spec.included, layout.items, strict=True)
+        ],
+    }
 
 
 # The shipped templates as packbuilder 0.2's first releases had them (sha256 of their bytes): the
@@ -283,20 +291,7 @@ def legacy_pack_content(
     return content_key(
         {
             "frontsheet": front,
-            "label": spec.label,
-            "private": spec.private,
-            "document": [meeting.pack_title, meeting.body],
-            "items": [
-                {
-                    "number": item.number,
-                    "title": item.title,
-                    "exempt": item.exempt_paragraph,
-                    "papers": [[p.title, hashes(p.file)] for p in item.papers],
-                    "placed": [[d.first, d.pages] for d in placed.documents],
-                    "filler": placed.filler_after,
-                }
-                for item, placed in zip(spec.included, layout.items, strict=True)
-            ],
+            **_numbered(meeting, spec, layout, lambda p: [p.title, hashes(p.file)]),
             "templates": {n: template_hash(n, t) for n, t in found.items()},
         }
     )
