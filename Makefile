@@ -6,7 +6,8 @@ BIN    := $(VENV)/bin
 MEETINGS ?= $(patsubst %/meeting.xlsx,%,$(wildcard inputs/*/meeting.xlsx))
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian/Ubuntu packages: LibreOffice Writer without a GUI, metric-compatible fonts,
-# poppler (pdftoppm, to look at pages), qpdf (the benchmark's plain recipe) and python3-uno
+# poppler (pdftotext, to compare public papers' text with exempt ones; pdftoppm, to look at
+# pages), qpdf (the benchmark's plain recipe) and python3-uno
 # (LibreOffice's Python bridge, for the warm converter's helper: docs/warm-converter.md).
 APT_PACKAGES := libreoffice-writer-nogui fonts-liberation fonts-liberation2 fonts-dejavu-core poppler-utils qpdf python3-uno
 # The web page: Chromium and its driver for the browser tests; Node.js and npm (only where missing)

@@ -27,11 +27,12 @@ from packbuilder import frontsheet
 from packbuilder.assemble import MadePart, finish_pack, numbered_part, open_part, pack_headings
 from packbuilder.convert import ConversionStats, Converter, open_converter
 from packbuilder.convert.cache import tidy
+from packbuilder.errors import Collector
 from packbuilder.frontsheet import PUBLISHED_PLACEHOLDER
 from packbuilder.html_agenda import Later, later_papers, write_html_agenda
 from packbuilder.layout import Layout, lay_out
 from packbuilder.lock import meeting_lock, remove_if_only_lock
-from packbuilder.meeting import find_workbook, load_meeting
+from packbuilder.meeting import find_workbook, load_meeting, shown_paper
 from packbuilder.model import Meeting, Paper
 from packbuilder.papers import PaperPdfs, Prefetch, paper_pdfs
 from packbuilder.pdf import PackWriter, examining_after
@@ -49,6 +50,7 @@ from packbuilder.publish import (
 )
 from packbuilder.scratch import clear_stale_scratch, scratch_prefix
 from packbuilder.settings import settings
+from packbuilder.textmatch import exempt_text_problems
 from packbuilder.versions import Edition, edition, legacy_pack_content, pack_content
 
 Progress = Callable[[str], None]
@@ -153,6 +155,14 @@ def build(
             prefetch.checks_done()  # both cores for LibreOffice
         specs = plan_packs(meeting)
         papers = paper_pdfs(_papers_of(specs), meeting.folder, converter, work, say, prefetch)
+        # an exempt paper's text in a public paper, in any format, is looked for while the packs
+        # are assembled (pdftotext runs in processes of its own): found, nothing is published
+        text_check = stack.enter_context(ThreadPoolExecutor(1)).submit(
+            exempt_text_problems,
+            meeting.items,
+            lambda paper: papers.pdfs.get(paper.path),
+            functools.partial(shown_paper, folder=meeting.folder),
+        )
         layouts = [layout_of(spec, papers) for spec in specs]
         say("rendering frontsheets")
         # rendered before the published line is known: what a frontsheet shows is part of its
@@ -175,6 +185,10 @@ def build(
             for n in changed
         ]  # fmt: skip
         made = _assemble(meeting, specs, layouts, changed, papers, fronts, converter, work, say)
+        found = Collector()
+        for problem in text_check.result():
+            found.add(problem)
+        found.raise_if_any()
         built = [
             _pack(
                 meeting, specs[n], layouts[n], *editions[n], made.get(n), outdir, work,

@@ -10,6 +10,7 @@ mistake in a template is found without waiting for LibreOffice, and `check` can 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -18,12 +19,13 @@ from packbuilder.build import layout_of, scratch_folder
 from packbuilder.convert import ConversionStats, Converter
 from packbuilder.dates import long_date, short_date
 from packbuilder.errors import ErrorList, PackError, Source
-from packbuilder.meeting import load_meeting
+from packbuilder.meeting import load_meeting, shown_paper
 from packbuilder.model import Meeting
 from packbuilder.papers import paper_pdfs
 from packbuilder.pdf import write_blank_pdf
 from packbuilder.plan import plan_packs
 from packbuilder.settings import settings
+from packbuilder.textmatch import exempt_text_problems
 
 
 class DryConverter(Converter):
@@ -50,6 +52,12 @@ def check_meeting(folder: Path) -> tuple[dict[str, list[str]], list[str]]:
     try:
         meeting = load_meeting(Path(folder))
         _trial_build(meeting)
+        # (Word papers by their own text: .doc and .rtf are compared once a build converts them)
+        problems = exempt_text_problems(
+            meeting.items, shown=functools.partial(shown_paper, folder=meeting.folder)
+        )
+        if problems:
+            raise ErrorList(problems)
     except PackError as exc:
         return (exc if isinstance(exc, ErrorList) else ErrorList([exc])).by_file(Path(folder)), []
     summary = [

@@ -167,17 +167,18 @@ def _exempt_papers_stay_exempt(items: list[AgendaItem], folder: Path, errors: Co
             other_item, other = match
             errors.add(
                 InputError(
-                    f"paper {_shown(paper, folder)!r} of item {item.number} is "
-                    f"{_route(paper, other)} {_shown(other, folder)!r}, a paper of exempt item "
-                    f"{other_item.number} (cell {other.source.cell}); an exempt paper must not "
-                    f"be published through another item: remove it from item {item.number}, or "
+                    f"paper {shown_paper(paper, folder)!r} of item {item.number} is "
+                    f"{_route(paper, other)} {shown_paper(other, folder)!r}, a paper of exempt "
+                    f"item {other_item.number} (cell {other.source.cell}); an exempt paper must "
+                    f"not be published through another item: remove it from item {item.number}, or "
                     "make that item exempt too",
                     paper.source,
                 )
             )
 
 
-def _shown(paper: Paper, folder: Path) -> str:
+def shown_paper(paper: Paper, folder: Path) -> str:
+    """A paper as errors name it: its path in the meeting folder."""
     try:
         return paper.path.relative_to(folder).as_posix()
     except ValueError:

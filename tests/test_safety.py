@@ -267,6 +267,135 @@ def test_exempt_paper_is_refused_through_another_item(
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").rglob("*.pdf"))
 
 
+EXEMPT_REPORT = [
+    "Domestic Homicide Review: award of the independent chair contract.",
+    "Three bidders responded to the invitation to tender issued on 6 January. Alpha Reviews "
+    "Limited offered a fixed fee of 412,000 pounds over three years with two named chairs. Beta "
+    "Consulting offered 398,500 pounds but could name only one chair with homicide review "
+    "experience. Gamma Associates offered 455,250 pounds and the shortest timetable.",
+    "The evaluation panel scored quality at sixty per cent and price at forty per cent. Alpha "
+    "scored highest on quality because both chairs have completed reviews for neighbouring "
+    "partnerships and neither has worked for the police or the council in the last five years.",
+    "Beta's single chair is currently subject to a complaint to her professional body, which the "
+    "panel was told about in confidence and which has not been decided.",
+    "The panel recommends that the contract is awarded to Alpha Reviews Limited, and that Beta and "
+    "Gamma are told the outcome only after the standstill period of ten days has ended.",
+]
+PUBLIC_REPORT = [
+    "Safer Plymouth partnership: progress on community safety priorities this quarter.",
+    "Reports of antisocial behaviour in the city centre fell by eleven per cent after the new "
+    "street marshal scheme began, and the night time economy group has asked for it to continue "
+    "through the summer months.",
+    "The youth offending service has recruited two new case workers and the waiting list for "
+    "restorative justice conferences has halved since the autumn.",
+]
+
+
+def _soffice(source: Path, to: str, outdir: Path) -> Path:
+    """`source` saved in another format by LibreOffice itself, as an officer would export it."""
+    home = outdir / ".lo-home"
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation={(home / 'profile').as_uri()}", "--headless",
+         "--norestore", "--convert-to", to, "--outdir", str(outdir), str(source)],
+        check=True, capture_output=True, timeout=180, env={**os.environ, "HOME": str(home)},
+    )  # fmt: skip
+    return outdir / f"{source.stem}.{to}"
+
+
+def _paragraphs(path: Path, paragraphs: list[str]) -> Path:
+    from docx import Document
+
+    doc = Document()
+    for text in paragraphs:
+        doc.add_paragraph(text)
+    doc.save(path)
+    return path
+
+
+def _text_route(folder: Path, route: str, tmp: Path) -> tuple[str, str]:
+    """An exempt report and a public paper holding its text in another form: (exempt, public)."""
+    tmp.mkdir()
+    _paragraphs(folder / "award.docx", EXEMPT_REPORT)
+    if route == "word exported to pdf":
+        shutil.copyfile(_soffice(folder / "award.docx", "pdf", tmp), folder / "award.pdf")
+        return "award.docx", "award.pdf"
+    if route == "word saved as rtf":
+        shutil.copyfile(_soffice(folder / "award.docx", "rtf", tmp), folder / "award.rtf")
+        return "award.docx", "award.rtf"
+    if route == "word edited copy":  # a sentence reworded, a paragraph added: not the same text
+        edited = [*EXEMPT_REPORT[:3], "Beta's chair has an unresolved professional complaint."]
+        _paragraphs(folder / "briefing.docx", [*edited, EXEMPT_REPORT[4], *PUBLIC_REPORT[1:]])
+        return "award.docx", "briefing.docx"
+    if route == "pdf inside a public bundle":
+        import pikepdf
+
+        exempt = _soffice(folder / "award.docx", "pdf", tmp)
+        shutil.copyfile(exempt, folder / "award.pdf")
+        public = _soffice(_paragraphs(tmp / "update.docx", PUBLIC_REPORT * 2), "pdf", tmp)
+        with pikepdf.open(public) as bundle, pikepdf.open(exempt) as inside:
+            bundle.pages.extend(inside.pages)
+            bundle.save(folder / "bundle.pdf")
+        return "award.pdf", "bundle.pdf"
+    raise AssertionError(route)
+
+
+TEXT_ROUTES = [
+    "word exported to pdf",
+    "word saved as rtf",
+    "word edited copy",
+    "pdf inside a public bundle",
+]
+
+
+@pytest.mark.parametrize("route", TEXT_ROUTES)
+def test_exempt_text_is_refused_in_any_format(route: str, tmp_path: Path) -> None:
+    """The same report in another format (or edited, or merged into a bundle) shares no bytes
+    with the exempt paper: it is recognised by its words."""
+    folder = tmp_path / NAME
+    folder.mkdir()
+    exempt_name, public_name = _text_route(folder, route, tmp_path / "made")
+    items = [
+        {"title": "Apologies"},
+        {"title": "Chair contract", "papers": [exempt_name], "exempt paragraph": 3},
+        {"title": "Partnership update", "papers": [public_name]},
+    ]
+    make_meeting(folder, items=items)
+    result = run_cli("build", NAME, "--output", "out", cwd=tmp_path)
+    assert "Traceback" not in result.stderr
+    assert result.returncode == 1, result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"error: {NAME}/meeting.xlsx, sheet Agenda, cell F4: "), lines[0]
+    assert f"paper {public_name!r} of item 3 holds" in lines[0]
+    assert f"of the text of {exempt_name!r}, a paper of exempt item 2 (cell F3)" in lines[0]
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").rglob("*.pdf"))
+    if route != "word saved as rtf":  # (`check` converts nothing: RTF is compared by a build)
+        checked = run_cli("check", NAME, cwd=tmp_path)
+        assert checked.returncode == 1, checked.stdout
+        assert f"paper {public_name!r} of item 3 holds" in checked.stdout + checked.stderr
+
+
+def test_a_public_report_sharing_some_text_with_an_exempt_one_is_published(
+    tmp_path: Path,
+) -> None:
+    """A public version of an exempt report (its background and recommendation, without the
+    confidential detail), and a report quoting a paragraph of it, are not the exempt paper."""
+    folder = tmp_path / NAME
+    folder.mkdir()
+    _paragraphs(folder / "award.docx", EXEMPT_REPORT + PUBLIC_REPORT)
+    _paragraphs(folder / "cover.docx", [EXEMPT_REPORT[0], EXEMPT_REPORT[4]])
+    _paragraphs(folder / "update.docx", [*PUBLIC_REPORT, EXEMPT_REPORT[2]])
+    items = [
+        {"title": "Chair contract (public report)", "papers": ["cover.docx"]},
+        {"title": "Chair contract", "papers": ["award.docx"], "exempt paragraph": 3},
+        {"title": "Partnership update", "papers": ["update.docx"]},
+    ]
+    make_meeting(folder, items=items)
+    result = run_cli("build", NAME, "--output", "out", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert list((tmp_path / "out" / "public").glob("*.pdf"))
+
+
 def test_two_exempt_items_may_share_a_paper(tmp_path: Path) -> None:
     """Only publication is refused: a paper under two exempt items stays in the private pack."""
     folder = make_meeting(

@@ -1,0 +1,286 @@
+"""Recognising an exempt paper's text in another paper, whatever format either is in.
+
+`meeting._exempt_papers_stay_exempt` knows a paper by its path, its inode, its bytes, what its
+archive holds and, for Word, its exact text: a copy of an exempt paper under a public item is
+refused. The same report exported to PDF, saved as RTF, printed to PDF again or merged into an
+appendix bundle shares none of those, yet publishes every word of it. So each paper is also known
+by its words: a sample of its five-word runs (`fingerprint`), read from the PDF the pack would
+carry (a build compares the Word papers as LibreOffice converted them) or, for `check`, which
+converts nothing, from a Word document's own text. A public paper holding most of an exempt
+paper's runs (`SHARE`) publishes that paper, and is refused.
+
+A public report that is a shorter version of an exempt one is not refused: what counts is how
+much of the exempt paper the public one holds, not the other way round. A paper too short to
+tell (`MIN_SAMPLES`) or without text (a scan) is known by its other identities only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import html
+import re
+import shutil
+import subprocess
+import unicodedata
+import zlib
+from array import array
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from packbuilder.errors import InputError, PackError, Source
+from packbuilder.model import AgendaItem, Paper, PaperKind
+
+SHINGLE = 5  # words to a run
+SAMPLE = 4  # one run in SAMPLE is kept, chosen by its first word (the same runs in every paper)
+MIN_SAMPLES = 12  # runs kept: fewer, and a paper is too short to be recognised by its text
+SHARE = 0.8  # of an exempt paper's runs found in a public paper: it is published there
+TEXT_TIMEOUT = 120  # seconds pdftotext may take over one paper
+TEXT_MEMORY = 2 << 30  # bytes of address space pdftotext may use
+VERSION = "1"  # of how a fingerprint is made: part of the key it is remembered under
+
+_WORD = re.compile(r"[^\W_]+")
+_MASK = (1 << 61) - 1
+
+
+def fingerprint_text(text: str) -> frozenset[int]:
+    """A sample of the text's runs of `SHINGLE` words, each as a number. Words are compared
+    without case, accents folded as Unicode's compatibility forms fold them (a ligature "ﬁ" is
+    "fi"), and without punctuation, so that a line broken or a table laid out differently
+    changes only the runs across the break."""
+    words = _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
+    codes: dict[str, int] = {}
+    numbers = [codes.setdefault(w, zlib.crc32(w.encode())) for w in words]
+    kept = set()
+    for i in range(len(numbers) - SHINGLE + 1):
+        if numbers[i] % SAMPLE:
+            continue
+        h = 0
+        for n in numbers[i : i + SHINGLE]:
+            h = (h * 1_000_003 + n) & _MASK
+        kept.add(h)
+    return frozenset(kept)
+
+
+def share(exempt: frozenset[int], public: frozenset[int]) -> float:
+    """How much of the exempt paper's text the public one holds (0 for a paper too short to
+    tell)."""
+    if len(exempt) < MIN_SAMPLES:
+        return 0.0
+    return len(exempt & public) / len(exempt)
+
+
+class TextUnreadable(PackError):
+    """pdftotext is missing, or failed on a paper that every other check passed."""
+
+
+def pdf_text(path: Path, source: Source | None = None) -> str:
+    """The text of a PDF, as poppler's pdftotext reads it (in a process of its own, bounded in
+    time and memory: the PDF may be anyone's)."""
+    program = shutil.which("pdftotext")
+    if program is None:
+        raise TextUnreadable(
+            "pdftotext is not installed, so the public papers cannot be checked for an exempt "
+            "paper's text; run `make setup` (or apt-get install poppler-utils)"
+        )
+    limit = shutil.which("prlimit")  # (not preexec_fn: the build runs threads meanwhile)
+    try:
+        done = subprocess.run(
+            [
+                *((limit, f"--as={TEXT_MEMORY}") if limit else ()),
+                program, "-q", "-enc", "UTF-8", "-nopgbrk", str(path), "-",
+            ],
+            capture_output=True,
+            stdin=subprocess.DEVNULL,
+            timeout=TEXT_TIMEOUT,
+            check=False,
+        )  # fmt: skip
+    except subprocess.TimeoutExpired:
+        done = None
+    except OSError as exc:
+        raise TextUnreadable(f"pdftotext could not be started ({exc.strerror})") from None
+    if done is None or done.returncode != 0:
+        raise TextUnreadable(
+            "its text cannot be read (to check it against the exempt papers); re-save the PDF "
+            "from its source, or print it to PDF again",
+            source or Source(path),
+        )
+    return done.stdout.decode("utf-8", "replace")
+
+
+_WORD_XML = {".docx": "word/document.xml", ".odt": "content.xml"}
+# what is never shown: deleted text of tracked changes, field codes, ODF's change records
+_HIDDEN = re.compile(
+    r"<w:delText\b[^>]*>.*?</w:delText>|<w:instrText\b[^>]*>.*?</w:instrText>"
+    r"|<text:tracked-changes\b.*?</text:tracked-changes>",
+    re.S,
+)
+# ends of paragraphs, cells, tabs and breaks part words; other tags sit inside words
+_BREAKS = re.compile(
+    r"</w:p>|</w:tc>|<w:tab\b[^>]*/>|<w:br\b[^>]*/>|<w:cr\b[^>]*/>"
+    r"|</text:p>|</text:h>|<text:s\b[^>]*/>|<text:tab\b[^>]*/>|<text:line-break\b[^>]*/>"
+)
+
+
+def document_text(path: Path) -> str | None:
+    """The text of a .docx or .odt as its own XML holds it (None for other formats, or an
+    archive that cannot be read: its checks have said so)."""
+    from packbuilder.safezip import read_member
+
+    member = _WORD_XML.get(path.suffix.lower())
+    if member is None:
+        return None
+    try:
+        xml = read_member(path, member)
+    except Exception:  # noqa: BLE001 - checked already; without text it is known otherwise
+        return None
+    if xml is None:
+        return None
+    text = _HIDDEN.sub(" ", xml.decode("utf-8", "replace"))
+    text = _BREAKS.sub(" ", text)
+    return html.unescape(re.sub(r"<[^>]*>", "", text))
+
+
+def fingerprint(path: Path, source: Source, *, as_pdf: bool) -> frozenset[int] | None:
+    """The fingerprint of a file: of its text as a PDF (`as_pdf`), else as a Word document's XML
+    (None for a format whose text cannot be read without converting it). Remembered by content
+    in the cache folder, beside the checks."""
+    from packbuilder import pdf
+
+    entry = None
+    with contextlib.suppress(OSError):
+        entry = pdf.remembered(path, "words.pdf" if as_pdf else "words.xml", VERSION)
+    if entry is not None:
+        with contextlib.suppress(OSError, ValueError):
+            data = entry.with_suffix(".bin").read_bytes()
+            return frozenset(array("Q", data))
+    if as_pdf:
+        text: str | None = pdf_text(path, source)
+    else:
+        text = document_text(path)
+        if text is None:
+            return None
+    found = fingerprint_text(text or "")
+    if entry is not None:
+        with contextlib.suppress(OSError):
+            entry.parent.mkdir(parents=True, exist_ok=True)
+            tmp = entry.with_suffix(".tmp")
+            tmp.write_bytes(array("Q", sorted(found)).tobytes())
+            tmp.replace(entry.with_suffix(".bin"))
+    return found
+
+
+@dataclass(frozen=True)
+class _Known:
+    item: AgendaItem
+    paper: Paper
+    words: frozenset[int]
+
+
+def exempt_text_problems(
+    items: Sequence[AgendaItem],
+    pdf_of: Callable[[Paper], Path | None] | None = None,
+    shown: Callable[[Paper], str] = lambda p: p.path.name,
+) -> list[PackError]:
+    """Every public paper that holds most of an exempt paper's text, as an error naming both.
+
+    Args:
+        pdf_of: the PDF each paper goes into the packs as (a build's converted Word papers);
+            None for `check`, which reads PDF papers as they are and Word papers' own text.
+        shown: how a paper is named in an error.
+    """
+    exempt_papers = [(i, p) for i in items if i.exempt for p in (*i.papers, *i.held_papers)]
+    if not exempt_papers:
+        return []
+    verdict = _verdict_entry(items, pdf_of)
+    if verdict is not None and verdict.is_file():
+        return []  # these very files were compared before, and nothing was found
+    problems = _compare(items, exempt_papers, pdf_of, shown)
+    if not problems and verdict is not None:
+        with contextlib.suppress(OSError):
+            verdict.parent.mkdir(parents=True, exist_ok=True)
+            verdict.touch()
+    return problems
+
+
+def _verdict_entry(
+    items: Sequence[AgendaItem], pdf_of: Callable[[Paper], Path | None] | None
+) -> Path | None:
+    """Where a comparison of these very files (by content, each in its role) that found nothing
+    is remembered: a rebuild that changed no paper compares nothing. None if a file cannot be
+    read (the comparison says what is wrong)."""
+    from packbuilder import pdf
+
+    h = hashlib.sha256(f"{VERSION}|{SHARE}|{MIN_SAMPLES}|{pdf_of is None}".encode())
+    try:
+        for item in items:
+            for paper in (*item.papers, *item.held_papers):
+                converted = pdf_of(paper) if pdf_of is not None else None
+                h.update(f"{item.exempt}|{paper.kind.name}|".encode())
+                h.update(pdf.content_key(converted or paper.file).encode())
+    except OSError:
+        return None
+    return pdf.remembered_by_key(h.hexdigest(), "words-compared", VERSION)
+
+
+def _compare(
+    items: Sequence[AgendaItem],
+    exempt_papers: list[tuple[AgendaItem, Paper]],
+    pdf_of: Callable[[Paper], Path | None] | None,
+    shown: Callable[[Paper], str],
+) -> list[PackError]:
+    problems: list[PackError] = []
+    cache: dict[Path, frozenset[int] | None] = {}
+
+    def words(paper: Paper) -> frozenset[int] | None:
+        if paper.path not in cache:
+            try:
+                cache[paper.path] = _words(paper, pdf_of)
+            except PackError as exc:
+                cache[paper.path] = None
+                problems.append(exc)
+        return cache[paper.path]
+
+    exempt = [_Known(i, p, w) for i, p in exempt_papers if (w := words(p))]
+    if not exempt:
+        return problems
+    for item in items:
+        if item.exempt:
+            continue
+        for paper in (*item.papers, *item.held_papers):
+            found = words(paper)
+            if not found:
+                continue
+            best = max(exempt, key=lambda k: share(k.words, found))
+            part = share(best.words, found)
+            if part < SHARE:
+                continue
+            problems.append(
+                InputError(
+                    f"paper {shown(paper)!r} of item {item.number} holds {_percent(part)} of the "
+                    f"text of {shown(best.paper)!r}, a paper of exempt item {best.item.number} "
+                    f"(cell {best.paper.source.cell}): an exempt paper must not be published "
+                    f"through another item, in any format; remove it from item {item.number}, "
+                    "or make that item exempt too",
+                    paper.source,
+                )
+            )
+    return problems
+
+
+def _percent(part: float) -> str:
+    return "all" if part >= 0.995 else f"{int(part * 100)}%"
+
+
+def _words(paper: Paper, pdf_of: Callable[[Paper], Path | None] | None) -> frozenset[int] | None:
+    source = Source(paper.path)
+    if paper.kind is PaperKind.PDF:
+        return fingerprint(paper.file, source, as_pdf=True)
+    if pdf_of is not None:
+        converted = pdf_of(paper)
+        if converted is not None:
+            return fingerprint(converted, source, as_pdf=True)
+    if paper.kind is PaperKind.WORD:
+        return fingerprint(paper.file, source, as_pdf=False)
+    return None  # a data paper, in `check`: known by its data
