@@ -10,13 +10,17 @@ converts nothing, from a Word document's own text. A public paper holding most o
 paper's runs (`SHARE`) publishes that paper, and is refused.
 
 A public report that is a shorter version of an exempt one is not refused: what counts is how
-much of the exempt paper the public one holds, not the other way round. A paper too short to
-tell (`MIN_SAMPLES`) or without text (a scan) is known by its other identities only.
+much of the exempt paper the public one holds, not the other way round. A paper too short to be
+told by its runs (`MIN_SAMPLES`, about 160 words) is looked for whole, word for word; one without
+text (a scan) is known by its other identities only. Two limits, said in the docs: an exempt
+paper split between two public papers, each holding less than `SHARE` of it, is not found; and an
+exempt paper made mostly of a template that a public paper shares (80% of its words) is refused.
 """
 
 from __future__ import annotations
 
 import contextlib
+import gzip
 import hashlib
 import html
 import re
@@ -24,7 +28,6 @@ import shutil
 import subprocess
 import unicodedata
 import zlib
-from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,7 +37,8 @@ from packbuilder.model import AgendaItem, Paper, PaperKind
 
 SHINGLE = 5  # words to a run
 SAMPLE = 4  # one run in SAMPLE is kept, chosen by its first word (the same runs in every paper)
-MIN_SAMPLES = 12  # runs kept: fewer, and a paper is too short to be recognised by its text
+MIN_SAMPLES = 40  # runs kept (about 160 words of its own): fewer, and a paper is found only whole
+MIN_WORDS = 8  # words: a shorter paper (a title, "to follow") is not looked for in the others
 SHARE = 0.8  # of an exempt paper's runs found in a public paper: it is published there
 TEXT_TIMEOUT = 120  # seconds pdftotext may take over one paper
 TEXT_MEMORY = 2 << 30  # bytes of address space pdftotext may use
@@ -44,12 +48,24 @@ _WORD = re.compile(r"[^\W_]+")
 _MASK = (1 << 61) - 1
 
 
-def fingerprint_text(text: str) -> frozenset[int]:
-    """A sample of the text's runs of `SHINGLE` words, each as a number. Words are compared
-    without case, accents folded as Unicode's compatibility forms fold them (a ligature "ﬁ" is
-    "fi"), and without punctuation, so that a line broken or a table laid out differently
-    changes only the runs across the break."""
+@dataclass(frozen=True)
+class Words:
+    """A paper's text as compared: its words (`words`, lower case, without punctuation, one
+    space apart) and a sample of its runs of `SHINGLE` words (`runs`, each as a number)."""
+
+    words: str
+    runs: frozenset[int]
+
+
+def words_of(text: str) -> Words:
+    """A text's `Words`. Words are compared without case, folded as Unicode's compatibility
+    forms fold them (a ligature "ﬁ" is "fi"), and without punctuation, so that a line broken or
+    a table laid out differently changes only the runs across the break."""
     words = _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
+    return Words(" ".join(words), _runs(words))
+
+
+def _runs(words: list[str]) -> frozenset[int]:
     codes: dict[str, int] = {}
     numbers = [codes.setdefault(w, zlib.crc32(w.encode())) for w in words]
     kept = set()
@@ -63,12 +79,15 @@ def fingerprint_text(text: str) -> frozenset[int]:
     return frozenset(kept)
 
 
-def share(exempt: frozenset[int], public: frozenset[int]) -> float:
-    """How much of the exempt paper's text the public one holds (0 for a paper too short to
-    tell)."""
-    if len(exempt) < MIN_SAMPLES:
-        return 0.0
-    return len(exempt & public) / len(exempt)
+def published_share(exempt: Words, public: Words) -> float:
+    """How much of an exempt paper's text a public paper holds, 0 to 1 (0 when it cannot be
+    told): by its runs, for a paper long enough to be told by them (`MIN_SAMPLES`); a shorter
+    one is found only whole, word for word (a one-paragraph note exported to PDF)."""
+    if len(exempt.runs) >= MIN_SAMPLES:
+        return len(exempt.runs & public.runs) / len(exempt.runs)
+    if exempt.words.count(" ") + 1 >= MIN_WORDS and f" {exempt.words} " in f" {public.words} ":
+        return 1.0
+    return 0.0
 
 
 class TextUnreadable(PackError):
@@ -142,32 +161,32 @@ def document_text(path: Path) -> str | None:
     return html.unescape(re.sub(r"<[^>]*>", "", text))
 
 
-def fingerprint(path: Path, source: Source, *, as_pdf: bool) -> frozenset[int] | None:
-    """The fingerprint of a file: of its text as a PDF (`as_pdf`), else as a Word document's XML
-    (None for a format whose text cannot be read without converting it). Remembered by content
-    in the cache folder, beside the checks."""
+def fingerprint(path: Path, source: Source, *, as_pdf: bool) -> Words | None:
+    """The `Words` of a file: of its text as a PDF (`as_pdf`), else as a Word document's XML
+    (None for a format whose text cannot be read without converting it). Its words are
+    remembered by content in the cache folder, beside the checks."""
     from packbuilder import pdf
 
     entry = None
     with contextlib.suppress(OSError):
         entry = pdf.remembered(path, "words.pdf" if as_pdf else "words.xml", VERSION)
     if entry is not None:
-        with contextlib.suppress(OSError, ValueError):
-            data = entry.with_suffix(".bin").read_bytes()
-            return frozenset(array("Q", data))
+        with contextlib.suppress(OSError, ValueError, EOFError, zlib.error):
+            words = gzip.decompress(entry.with_suffix(".gz").read_bytes()).decode()
+            return Words(words, _runs(words.split()))
     if as_pdf:
         text: str | None = pdf_text(path, source)
     else:
         text = document_text(path)
         if text is None:
             return None
-    found = fingerprint_text(text or "")
+    found = words_of(text or "")
     if entry is not None:
         with contextlib.suppress(OSError):
             entry.parent.mkdir(parents=True, exist_ok=True)
             tmp = entry.with_suffix(".tmp")
-            tmp.write_bytes(array("Q", sorted(found)).tobytes())
-            tmp.replace(entry.with_suffix(".bin"))
+            tmp.write_bytes(gzip.compress(found.words.encode(), compresslevel=1))
+            tmp.replace(entry.with_suffix(".gz"))
     return found
 
 
@@ -175,7 +194,7 @@ def fingerprint(path: Path, source: Source, *, as_pdf: bool) -> frozenset[int] |
 class _Known:
     item: AgendaItem
     paper: Paper
-    words: frozenset[int]
+    words: Words
 
 
 def exempt_text_problems(
@@ -231,39 +250,38 @@ def _compare(
     shown: Callable[[Paper], str],
 ) -> list[PackError]:
     problems: list[PackError] = []
-    cache: dict[Path, frozenset[int] | None] = {}
+    known: dict[Path, Words | None] = {}
 
-    def words(paper: Paper) -> frozenset[int] | None:
-        if paper.path not in cache:
+    def words(paper: Paper) -> Words | None:
+        if paper.path not in known:
             try:
-                cache[paper.path] = _words(paper, pdf_of)
+                known[paper.path] = _words(paper, pdf_of)
             except PackError as exc:
-                cache[paper.path] = None
+                known[paper.path] = None
                 problems.append(exc)
-        return cache[paper.path]
+        return known[paper.path]
 
     exempt = [_Known(i, p, w) for i, p in exempt_papers if (w := words(p))]
-    if not exempt:
-        return problems
-    for item in items:
-        if item.exempt:
-            continue
-        for paper in (*item.papers, *item.held_papers):
-            found = words(paper)
-            if not found:
-                continue
-            best = max(exempt, key=lambda k: share(k.words, found))
-            part = share(best.words, found)
+    public = [
+        _Known(i, p, w)
+        for i in items
+        if not i.exempt
+        for p in (*i.papers, *i.held_papers)
+        if (w := words(p))
+    ]
+    for e in exempt:
+        for p in public:
+            part = published_share(e.words, p.words)
             if part < SHARE:
                 continue
             problems.append(
                 InputError(
-                    f"paper {shown(paper)!r} of item {item.number} holds {_percent(part)} of the "
-                    f"text of {shown(best.paper)!r}, a paper of exempt item {best.item.number} "
-                    f"(cell {best.paper.source.cell}): an exempt paper must not be published "
-                    f"through another item, in any format; remove it from item {item.number}, "
+                    f"paper {shown(p.paper)!r} of item {p.item.number} holds {_percent(part)} of "
+                    f"the text of {shown(e.paper)!r}, a paper of exempt item {e.item.number} "
+                    f"(cell {e.paper.source.cell}): an exempt paper must not be published "
+                    f"through another item, in any format; remove it from item {p.item.number}, "
                     "or make that item exempt too",
-                    paper.source,
+                    p.paper.source,
                 )
             )
     return problems
@@ -273,7 +291,7 @@ def _percent(part: float) -> str:
     return "all" if part >= 0.995 else f"{int(part * 100)}%"
 
 
-def _words(paper: Paper, pdf_of: Callable[[Paper], Path | None] | None) -> frozenset[int] | None:
+def _words(paper: Paper, pdf_of: Callable[[Paper], Path | None] | None) -> Words | None:
     source = Source(paper.path)
     if paper.kind is PaperKind.PDF:
         return fingerprint(paper.file, source, as_pdf=True)

@@ -280,7 +280,17 @@ EXEMPT_REPORT = [
     "panel was told about in confidence and which has not been decided.",
     "The panel recommends that the contract is awarded to Alpha Reviews Limited, and that Beta and "
     "Gamma are told the outcome only after the standstill period of ten days has ended.",
+    "Legal advice: the procurement followed the council's contract standing orders. An "
+    "unsuccessful bidder may challenge the award within thirty days of being told; the legal team "
+    "judges the risk of a challenge from Gamma to be moderate, because its timetable was the "
+    "shortest offered.",
+    "Financial implications: the fee is met from the domestic abuse grant for the next two years "
+    "and from the partnership reserve in the third; the reserve then falls to 61,000 pounds.",
 ]
+EXEMPT_NOTE = (
+    "Confidential: the preferred bidder's chair has asked that her name is not disclosed until "
+    "the contract is signed."
+)
 PUBLIC_REPORT = [
     "Safer Plymouth partnership: progress on community safety priorities this quarter.",
     "Reports of antisocial behaviour in the city centre fell by eleven per cent after the new "
@@ -324,8 +334,12 @@ def _text_route(folder: Path, route: str, tmp: Path) -> tuple[str, str]:
         return "award.docx", "award.rtf"
     if route == "word edited copy":  # a sentence reworded, a paragraph added: not the same text
         edited = [*EXEMPT_REPORT[:3], "Beta's chair has an unresolved professional complaint."]
-        _paragraphs(folder / "briefing.docx", [*edited, EXEMPT_REPORT[4], *PUBLIC_REPORT[1:]])
+        _paragraphs(folder / "briefing.docx", [*edited, *EXEMPT_REPORT[4:], *PUBLIC_REPORT[1:]])
         return "award.docx", "briefing.docx"
+    if route == "short note exported to pdf":  # too short for its runs: found whole
+        _paragraphs(folder / "note.docx", [EXEMPT_NOTE])
+        shutil.copyfile(_soffice(folder / "note.docx", "pdf", tmp), folder / "note.pdf")
+        return "note.docx", "note.pdf"
     if route == "pdf inside a public bundle":
         import pikepdf
 
@@ -343,6 +357,7 @@ TEXT_ROUTES = [
     "word exported to pdf",
     "word saved as rtf",
     "word edited copy",
+    "short note exported to pdf",
     "pdf inside a public bundle",
 ]
 
@@ -373,6 +388,25 @@ def test_exempt_text_is_refused_in_any_format(route: str, tmp_path: Path) -> Non
         checked = run_cli("check", NAME, cwd=tmp_path)
         assert checked.returncode == 1, checked.stdout
         assert f"paper {public_name!r} of item 3 holds" in checked.stdout + checked.stderr
+
+
+def test_exempt_text_under_two_public_items_is_refused_under_both(tmp_path: Path) -> None:
+    """Listing the exported report twice (or a bundle holding it beside the export) does not
+    make its text look like a template the public papers share."""
+    folder = tmp_path / NAME
+    folder.mkdir()
+    exempt_name, public_name = _text_route(folder, "word exported to pdf", tmp_path / "made")
+    shutil.copyfile(folder / public_name, folder / "copy.pdf")
+    items = [
+        {"title": "Chair contract", "papers": [exempt_name], "exempt paragraph": 3},
+        {"title": "Partnership update", "papers": [public_name]},
+        {"title": "Any other business", "papers": ["copy.pdf"]},
+    ]
+    make_meeting(folder, items=items)
+    result = run_cli("build", NAME, "--output", "out", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert "cell F3: paper 'award.pdf' of item 2 holds" in result.stderr
+    assert "cell F4: paper 'copy.pdf' of item 3 holds" in result.stderr
 
 
 def test_a_public_report_sharing_some_text_with_an_exempt_one_is_published(

@@ -1,0 +1,104 @@
+"""Recognising an exempt paper's text in another paper (`packbuilder.textmatch`): the unit
+tests. The end-to-end ones, with real exports by LibreOffice, are in test_safety.py."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from packbuilder import textmatch
+from packbuilder.textmatch import MIN_SAMPLES, TextUnreadable, document_text, published_share
+from packbuilder.textmatch import words_of as w
+
+_VOCABULARY = (  # noqa: SIM905 - a sentence is easier to read than a list of 49 strings
+    "the partnership board council budget service contract review chair tender safety city "
+    "police health housing youth offending domestic abuse violence plan quarter funding grant "
+    "reserve risk legal advice panel score quality price bidder award standstill period team "
+    "manager report officer member decision meeting minutes agenda item appendix figure table"
+).split()
+
+
+def _report(seed: int, words: int = 400) -> str:
+    """Text no other paper shares: a seeded sequence of council words, in sentences."""
+    import random
+
+    pick = random.Random(seed)
+    out = [pick.choice(_VOCABULARY) + ("." if pick.random() < 0.08 else "") for _ in range(words)]
+    return " ".join(out).capitalize() + "."
+
+
+REPORT = _report(1)
+
+
+def test_words_fold_case_punctuation_ligatures_and_line_breaks() -> None:
+    assert w("The ﬁnal Report — Q&A:\n“Page” 3.5%").words == "the final report q a page 3 5"
+    assert w("commis-\nsioning").words == w("commissioning").words[:6] + " sioning"  # (a split)
+    assert w("A  B\tC").runs == w("a b c").runs
+
+
+def test_a_report_is_long_enough_to_be_told_by_its_runs() -> None:
+    assert len(w(REPORT).runs) >= MIN_SAMPLES
+
+
+def test_a_public_paper_holding_the_exempt_paper_publishes_it() -> None:
+    exempt = w(REPORT)
+    assert published_share(exempt, w(REPORT)) == 1.0
+    assert published_share(exempt, w("Cover page. " + REPORT + " Appendix: other text.")) == 1.0
+    assert published_share(exempt, w(REPORT.upper().replace(".", ";"))) == 1.0
+
+
+def test_a_shorter_public_version_or_an_unrelated_paper_does_not() -> None:
+    exempt = w(REPORT)
+    half = " ".join(REPORT.split()[:200])
+    assert published_share(exempt, w(half)) < 0.6
+    assert published_share(exempt, w("Minutes of the last meeting. " * 50)) == 0.0
+    # the other way round: the exempt paper holds all of the public one, which is fine
+    assert published_share(w(half), exempt) == 1.0  # (what a caller must not ask)
+
+
+def test_a_short_paper_is_found_only_whole() -> None:
+    note = w("Confidential: the preferred bidder's chair asked not to be named yet.")
+    assert len(note.runs) < MIN_SAMPLES
+    assert published_share(note, w("Update. " + note.words + " End.")) == 1.0
+    assert published_share(note, w("Confidential: the preferred bidder's chair asked")) == 0.0
+    assert published_share(w("To follow"), w("To follow")) == 0.0  # too short to tell
+
+
+def _docx(path: Path, body: str) -> Path:
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr(
+            "word/document.xml",
+            '<w:document xmlns:w="w"><w:body>' + body + "</w:body></w:document>",
+        )
+    return path
+
+
+def test_word_text_joins_runs_parts_paragraphs_and_leaves_out_deleted_text(
+    tmp_path: Path,
+) -> None:
+    doc = _docx(
+        tmp_path / "a.docx",
+        "<w:p><w:r><w:t>Commis</w:t></w:r><w:r><w:t>sioning plan</w:t></w:r></w:p>"
+        "<w:p><w:del><w:r><w:delText>secret words</w:delText></w:r></w:del>"
+        "<w:r><w:t>Tom &amp; Jerry</w:t></w:r><w:r><w:tab/><w:t>end</w:t></w:r></w:p>",
+    )
+    assert w(document_text(doc) or "").words == "commissioning plan tom jerry end"
+    assert document_text(tmp_path / "a.rtf") is None
+
+
+def test_without_pdftotext_the_check_says_what_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(textmatch.shutil, "which", lambda _name: None)
+    with pytest.raises(TextUnreadable, match=r"pdftotext is not installed.*make setup"):
+        textmatch.pdf_text(tmp_path / "any.pdf")
+
+
+def test_a_pdf_whose_text_cannot_be_read_is_named(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.pdf"
+    bad.write_bytes(b"%PDF-1.4\nnot really\n")
+    with pytest.raises(TextUnreadable, match="its text cannot be read") as caught:
+        textmatch.pdf_text(bad)
+    assert caught.value.source is not None and caught.value.source.file == bad
