@@ -88,6 +88,9 @@ class BuildResult:
                 f"{p.label}: {items} with papers, {pages} ({p.numbered} numbered), {state} -> "
                 f"{p.path}"
             )
+            agenda = p.path.with_name(html_name(p.path.name))
+            if p.public and agenda.is_file():
+                lines.append(f"  its HTML agenda, for the website -> {agenda}")
         lines.extend(f"warning: {w}" for w in self.warnings)
         lines.append(
             f"built {self.meeting.name} in {self.seconds:.1f} s ({self.conversions.converted} "

@@ -128,8 +128,10 @@ def build(meeting_dir: Path, output: Path | None, no_cache: bool, quiet: bool) -
 
         _show_progress(quiet)
         result = run_build(meeting_dir, output, cache=not no_cache, converter=converter)
-    for pack in result.packs:
-        click.echo(str(pack.path))
+    # the paths, one a line, for a script; at a terminal the summary names them already
+    if quiet or not sys.stdout.isatty():
+        for pack in result.packs:
+            click.echo(str(pack.path))
     if not quiet:
         for line in result.summary():
             click.echo(line, err=True)

@@ -8,6 +8,7 @@ asking "what would tomorrow's run do?").
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 from pathlib import Path
 
@@ -18,22 +19,32 @@ from packbuilder import deadline as deadlines
 RULE = click.Choice(sorted(deadlines.RULES), case_sensitive=False)
 
 
-class _Day(click.DateTime):
-    """A date written YYYY-MM-DD (click's DateTime, giving a date and a plainer message)."""
+class _Day(click.ParamType):
+    """A date as an advisor writes it: 2020-03-05, 05/03/2020 (day first, as in the UK) or
+    5 March 2020, read as the workbook's dates are (`sheets.date`)."""
 
-    def __init__(self) -> None:
-        super().__init__(formats=["%Y-%m-%d"])
+    name = "date"
 
     def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
-        return "YYYY-MM-DD"
+        return "DATE"
 
     def convert(self, value, param, ctx):  # type: ignore[no-untyped-def]
+        from packbuilder.errors import PackError, Source
+        from packbuilder.sheets import Cell, date
+
         if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
             return value
         try:
-            return super().convert(str(value).strip(), param, ctx).date()
-        except click.BadParameter:
-            self.fail(f"{value!r} is not a date; write it as YYYY-MM-DD (2020-03-05)", param, ctx)
+            return date(Cell(str(value).strip(), Source(Path("command line"))))
+        except PackError as exc:
+            # what is wrong with it, when it is nearly a date ("February 2027 has no day 31")
+            found = re.match(r"'.*' is not a date: (.*?); type", exc.message)
+            self.fail(
+                f"{value!r} is not a date{f' ({found[1]})' if found else ''}; write it as "
+                "05/03/2020, 5 March 2020 or YYYY-MM-DD (2020-03-05)",
+                param,
+                ctx,
+            )
 
 
 DATE = _Day()
@@ -45,7 +56,7 @@ def _today_option(fn):  # type: ignore[no-untyped-def]
         type=DATE,
         envvar="PACKBUILDER_TODAY",
         hidden=True,
-        help="Pretend today is this date (YYYY-MM-DD).",
+        help="Pretend today is this date (05/03/2020 or YYYY-MM-DD).",
     )(fn)
 
 
@@ -59,7 +70,8 @@ def _today_option(fn):  # type: ignore[no-untyped-def]
     help="england: 5 clear working days; wales: 3; parish: 3 clear days with Saturdays.",
 )
 def deadline(date: dt.date, rule: str) -> None:
-    """Print the last day the pack for a meeting on DATE (YYYY-MM-DD) can be published."""
+    """Print the last day the pack for a meeting on DATE (05/03/2020, 5 March 2020 or 2020-03-05)
+    can be published."""
     rule = rule.lower()
     click.echo(deadlines.deadline(date, rule).isoformat())
     click.echo(deadlines.explain(date, rule))

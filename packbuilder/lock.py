@@ -62,6 +62,25 @@ def remove_if_only_lock(outdir: Path, meeting: str) -> None:
             held.release()
 
 
+def building(outdir: Path, meeting: str) -> bool:
+    """Whether a build of `meeting` into `outdir` holds its lock now (on this machine). Asked
+    without waiting and without creating anything: a meeting never built has no lock file."""
+    path = lock_path(outdir, meeting)
+    if not path.is_file():
+        return False
+    # a lock object of its own (not the singleton a build holds): in the same process too, a
+    # held lock answers "taken"
+    probe = filelock.FileLock(path, timeout=0, is_singleton=False)
+    try:
+        probe.acquire()
+    except filelock.Timeout:
+        return True
+    except OSError:
+        return False  # (cannot be opened here: nothing to say)
+    probe.release()
+    return False
+
+
 @contextmanager
 def meeting_lock(outdir: Path, meeting: str, settings: Settings | None = None) -> Iterator[None]:
     """Hold the build lock of `meeting` in `outdir` for the `with` block (also in Redis when the

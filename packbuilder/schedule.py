@@ -30,7 +30,7 @@ from packbuilder import deadline
 from packbuilder.build import build, default_output
 from packbuilder.convert import Converter, open_converter
 from packbuilder.errors import BuildLockedError, ErrorList, InputError, MissingPaperError, PackError
-from packbuilder.lock import meeting_lock, remove_if_only_lock
+from packbuilder.lock import building, meeting_lock, remove_if_only_lock
 from packbuilder.meeting import WORKBOOK_NAME, load_meeting, read_date_and_rule
 from packbuilder.model import Meeting, Status
 from packbuilder.publish import current_versions, input_hash, read_manifest, withdrawn_lines
@@ -77,6 +77,7 @@ class MeetingStatus:
     problems: int = 0
     built_at: str = ""
     history: tuple[str, ...] = ()  # one line per pack: its versions and when each was published
+    building: bool = False  # a build of it is running now
 
     @property
     def name(self) -> str:
@@ -106,6 +107,8 @@ class MeetingStatus:
         if self.built_at and self.state in (State.CURRENT, State.STALE):
             state += f", built {self.built_at}"
         parts.append(state)
+        if self.building:
+            parts.append("building now")
         if self.to_follow:
             parts.append(f"items still to follow: {', '.join(self.to_follow)}")
         if self.problem:
@@ -189,6 +192,7 @@ def meeting_status(folder: Path, today: dt.date, output_root: Path | None = None
         status.problems = len(errors)
         return status
     status.state, status.built_at = build_state(meeting, outdir)
+    status.building = building(outdir, meeting.name)
     packs = (read_manifest(outdir, meeting.name) or {}).get("packs") or {}
     labels = {name: pack.get("label", name) for name, pack in packs.items()}
     status.history = tuple(

@@ -108,6 +108,20 @@ def test_cli_bad_date_is_one_clear_line() -> None:
     assert "Traceback" not in result.output
 
 
+@pytest.mark.parametrize("typed", ["07/06/2022", "7/6/22", "7 June 2022", "7th June 2022"])
+def test_cli_takes_a_date_as_an_advisor_writes_it(typed: str) -> None:
+    """Day first, as dates are written in the UK (and in the workbook)."""
+    result = CliRunner().invoke(cli, ["deadline", typed])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == "2022-05-26"
+
+
+def test_cli_says_what_is_wrong_with_a_date_that_is_nearly_one() -> None:
+    result = CliRunner().invoke(cli, ["deadline", "31/02/2027"])
+    assert result.exit_code == 2
+    assert "February 2027 has no day 31" in result.output
+
+
 def test_explain_names_parish_days_without_working() -> None:
     assert explain(D(2020, 3, 6), "parish") == (
         "Monday 2 March 2020: 3 clear days before Friday 6 March 2020"

@@ -102,6 +102,21 @@ def test_changed_paper_makes_its_meeting_stale_and_rebuilt(tmp_path: Path) -> No
     assert meeting_status(inputs / "a", TODAY, output).state is State.CURRENT
 
 
+def test_status_says_when_a_build_is_running(tmp_path: Path) -> None:
+    """A first build takes a while on a large meeting: `status` says it is under way rather than
+    only "not built"; once it is over, it says nothing of it."""
+    from packbuilder.lock import meeting_lock
+
+    inputs, output = tmp_path / "inputs", tmp_path / "output"
+    _meeting(inputs, "a")
+    assert "building now" not in meeting_status(inputs / "a", TODAY, output).line(TODAY)
+    assert not (output / "a").exists()  # (asking created nothing)
+    with meeting_lock(output / "a", "a"):
+        line = meeting_status(inputs / "a", TODAY, output).line(TODAY)
+        assert "not built; building now" in line
+    assert "building now" not in meeting_status(inputs / "a", TODAY, output).line(TODAY)
+
+
 def test_removed_pack_counts_as_not_built(tmp_path: Path) -> None:
     inputs, output = tmp_path / "inputs", tmp_path / "output"
     _meeting(inputs, "a")
