@@ -48,7 +48,9 @@ class DryConverter(Converter):
 
 
 def check_meeting(folder: Path) -> tuple[dict[str, list[str]], list[str]]:
-    """Returns (problems by file, summary lines when there are none)."""
+    """Returns (problems by file, summary lines): with problems, the summary holds the warnings
+    found on the way (what the meeting's papers carry), so that fixing the problems brings no
+    surprise."""
     try:
         meeting = load_meeting(Path(folder))
         _trial_build(meeting)
@@ -59,7 +61,8 @@ def check_meeting(folder: Path) -> tuple[dict[str, list[str]], list[str]]:
         if problems:
             raise ErrorList(problems)
     except PackError as exc:
-        return (exc if isinstance(exc, ErrorList) else ErrorList([exc])).by_file(Path(folder)), []
+        grouped = (exc if isinstance(exc, ErrorList) else ErrorList([exc])).by_file(Path(folder))
+        return grouped, [f"warning: {w}" for w in getattr(exc, "warnings", [])]
     summary = [
         f"{meeting.name}: {meeting.body}, {short_date(meeting.date)}: "
         f"{len(meeting.items)} items, {sum(len(i.papers) for i in meeting.items)} papers; all "

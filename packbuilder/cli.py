@@ -146,6 +146,8 @@ def check(meeting_dir: Path) -> None:
     problems, summary = check_meeting(meeting_dir)
     if problems:
         _grouped(problems)
+        for line in summary:  # the warnings found on the way
+            click.echo(line, err=True)
         sys.exit(1)
     for line in summary:
         click.echo(line)

@@ -60,6 +60,9 @@ class PackError(Exception):
             source = Source(source)
         self.message = message
         self.source = source
+        # what else a check found that is only worth pointing out, when it stopped at errors:
+        # shown after them, so that fixing the errors brings no surprise (`load_meeting`)
+        self.warnings: list[str] = []
         super().__init__(str(self))
 
     def __str__(self) -> str:

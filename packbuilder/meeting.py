@@ -126,7 +126,14 @@ def load_meeting(
             taken.close()
     agenda.part_two_items_are_exempt(rows, errors)
     _exempt_papers_stay_exempt([r for r in rows if isinstance(r, AgendaItem)], folder, errors)
-    errors.raise_if_any()
+    try:
+        errors.raise_if_any()
+    except PackError as exc:  # the warnings found so far go with the errors
+        exc.warnings = [
+            *(w for r in rows if isinstance(r, AgendaItem) for p in r.papers for w in p.warnings),
+            *wb.hidden_notes(),
+        ]
+        raise
     items = tuple(r for r in rows if isinstance(r, AgendaItem))
     meeting = Meeting(
         folder=folder,

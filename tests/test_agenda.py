@@ -240,6 +240,29 @@ def test_a_heading_typed_in_item_is_an_error_of_check(tmp_path):
     assert any("cell A3" in line and "is not an item number" in line for line in lines)
 
 
+def test_check_shows_the_warnings_found_beside_the_problems(tmp_path):
+    """Fixing the problems must not bring new surprises: what the papers and the workbook
+    warn about is listed with the errors."""
+    from openpyxl import load_workbook
+
+    from packbuilder.check import check_meeting
+
+    folder = make_meeting(
+        tmp_path / "m",
+        items=[
+            {"item": 1, "title": "Welcome"},
+            {"item": 2, "title": "Report", "papers": ["r.pdf"]},
+        ],
+    )
+    wb = load_workbook(folder / "meeting.xlsx")
+    wb["Agenda"].row_dimensions[2].hidden = True
+    wb.save(folder / "meeting.xlsx")
+    problems, summary = check_meeting(folder)
+    (lines,) = problems.values()
+    assert any("'r.pdf' of item 2 is not in the meeting folder" in line for line in lines)
+    assert any(w.startswith("warning: ") and "row 2 is hidden" in w for w in summary), summary
+
+
 # --- times -------------------------------------------------------------------------------------
 
 

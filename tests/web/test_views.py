@@ -513,6 +513,9 @@ def test_meeting_page_lists_problems_by_file_sheet_and_cell(make_user, meeting, 
     assert str(folder) not in page  # the server's folders are not the advisor's business
     assert 'href="#file-meetingxlsx"' in page
     assert 'id="file-meetingxlsx"' in page
+    # what else the check found, which would otherwise come as a surprise once E2 is fixed
+    warnings = page.split('id="check-warnings"', 1)[1].split("</div>", 1)[0]
+    assert "the commissioning plan is a draft" in warnings
 
 
 def test_meetings_list_shows_deadline_days_left_and_status(make_user, meeting, monkeypatch):  # type: ignore[no-untyped-def]
