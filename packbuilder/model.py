@@ -252,7 +252,9 @@ class Meeting:
             out.append(
                 f"the meeting folder is named for {named.group(1)} but the meeting is on "
                 f"{self.date.isoformat()}; rename the folder (its packs are named after it, and "
-                "a copied folder would replace the other meeting's packs)"
+                "a copied folder would replace the other meeting's packs), before its packs are "
+                "published: the renamed folder's packs start again at version 1 in an output "
+                "folder of the new name, and any published under the old name stay there"
             )
         used = {p.resolve() for p in self.input_files()}
         try:

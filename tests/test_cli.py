@@ -110,7 +110,9 @@ def test_check_warns_of_a_copied_folder_and_of_a_paper_nobody_names(tmp_path):
     assert warnings == [
         "warning: the meeting folder is named for 2020-01-09 but the meeting is on 2020-03-05; "
         "rename the folder (its packs are named after it, and a copied folder would replace the "
-        "other meeting's packs)",
+        "other meeting's packs), before its packs are published: the renamed folder's packs start "
+        "again at version 1 in an output folder of the new name, and any published under the old "
+        "name stay there",
         "warning: appB.pdf is in the meeting folder but no agenda item names it; add it to an "
         "item's Papers, or remove it",
     ]
