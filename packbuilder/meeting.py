@@ -815,6 +815,12 @@ def _checked_paper(path: Path, source: Source, folder: Path) -> Paper:
             if missing
             else ()
         )
+        if checks.paper:
+            warnings += (
+                f"{path.name}: is set for {checks.paper} paper, not A4; its pages go into the "
+                "pack at that size, so a printed pack mixes paper sizes; ask its author to set "
+                "A4 (Layout, Size in Word) and save it",
+            )
         if checks.tracked:
             warnings += (
                 f"{path.name}: has tracked changes; the pack shows it with every change accepted "
@@ -858,6 +864,68 @@ def images_without_alt_text(path: Path) -> int:
         return 0  # _check_word has already refused what LibreOffice could not read
 
 
+# Page sizes in millimetres, either way round: A4 is the pack's; the others are named.
+A4_MM = (210.0, 297.0)
+PAPER_SIZES_MM = {
+    "US Letter": (215.9, 279.4),
+    "US Legal": (215.9, 355.6),
+    "A3": (297.0, 420.0),
+    "A5": (148.0, 210.0),
+}
+_PG_SZ = re.compile(rb"<w:pgSz\b[^>]*>")
+_ODF_PAGE = re.compile(rb"<style:page-layout-properties\b[^>]*>")
+
+
+def page_size_not_a4(path: Path) -> str:
+    """The name of the paper size a Word paper's pages are set for ("US Letter"), if any section
+    is not A4 (portrait or landscape); "" for A4, or a format whose size is not read here (.doc).
+    Read from its XML (.docx, .odt) or its control words (.rtf)."""
+    suffix = path.suffix.lower()
+    sizes: list[tuple[float, float]] = []
+    try:
+        if suffix == ".docx":
+            xml = read_member(path, "word/document.xml") or b""
+            for tag in _PG_SZ.findall(xml):
+                w, h = re.search(rb'w:w="(\d+)', tag), re.search(rb'w:h="(\d+)', tag)
+                if w and h:  # twentieths of a point
+                    sizes.append((int(w[1]) * 25.4 / 1440, int(h[1]) * 25.4 / 1440))
+        elif suffix == ".odt":
+            xml = read_member(path, "styles.xml") or b""
+            for tag in _ODF_PAGE.findall(xml):
+                w, h = re.search(rb'fo:page-width="([^"]+)"', tag), re.search(
+                    rb'fo:page-height="([^"]+)"', tag
+                )
+                if w and h:
+                    sizes.append((_length_mm(w[1].decode()), _length_mm(h[1].decode())))
+        elif suffix == ".rtf":
+            head = path.read_bytes()[: 1 << 16]
+            w, h = re.search(rb"\\paperw(\d+)", head), re.search(rb"\\paperh(\d+)", head)
+            if w and h:
+                sizes.append((int(w[1]) * 25.4 / 1440, int(h[1]) * 25.4 / 1440))
+    except Exception:  # noqa: BLE001 - checked already; the size only adds a warning
+        return ""
+    for size in sizes:
+        if size[0] <= 0 or size[1] <= 0 or _near(size, A4_MM):
+            continue
+        return next((name for name, mm in PAPER_SIZES_MM.items() if _near(size, mm)), (
+            f"a {round(min(size))} x {round(max(size))} mm"
+        ))  # fmt: skip
+    return ""
+
+
+def _near(size: tuple[float, float], paper: tuple[float, float]) -> bool:
+    short, long_ = sorted(size)
+    return abs(short - paper[0]) <= 2 and abs(long_ - paper[1]) <= 2
+
+
+def _length_mm(text: str) -> float:
+    found = re.fullmatch(r"\s*([\d.]+)\s*(cm|mm|in|pt)?\s*", text)
+    if not found:
+        return 0.0
+    value = float(found[1])
+    return value * {"cm": 10.0, "mm": 1.0, "in": 25.4, "pt": 25.4 / 72}.get(found[2] or "cm", 10.0)
+
+
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # compound file: .doc, or any encrypted Office file
 
 
@@ -867,6 +935,7 @@ class WordChecks:
 
     alt: int  # images without alternative text (`images_without_alt_text`)
     tracked: bool  # tracked changes in its text (`final.has_tracked_changes`)
+    paper: str = ""  # a page size other than A4 that it is set for (`page_size_not_a4`)
 
 
 def check_word_paper(path: Path) -> int:
@@ -887,18 +956,23 @@ def word_checks(path: Path) -> WordChecks:
             key, _same, fh = stack.enter_context(pdf.pinned(path))
         except OSError:
             _check_word(path)  # says what is wrong with it
-            return WordChecks(images_without_alt_text(path), has_tracked_changes(path))
+            return WordChecks(
+                images_without_alt_text(path), has_tracked_changes(path), page_size_not_a4(path)
+            )
         entry = pdf.remembered_by_key(key, "word", _word_checks_version())
         known = pdf.recall(entry)
         if (
             isinstance(known, dict)
             and isinstance(known.get("alt"), int)
             and isinstance(known.get("tracked"), bool)
+            and isinstance(known.get("paper"), str)
         ):
-            return WordChecks(int(known["alt"]), bool(known["tracked"]))
+            return WordChecks(int(known["alt"]), bool(known["tracked"]), str(known["paper"]))
         # the checks read the paper by its name (its links are relative to where it is)
         _check_word(path)
-        found = WordChecks(images_without_alt_text(path), has_tracked_changes(path))
+        found = WordChecks(
+            images_without_alt_text(path), has_tracked_changes(path), page_size_not_a4(path)
+        )
         # remembered only if what they read is what was hashed: the same file, not written to
         if _same_file(path, fh) and pdf.path_key(path, fh) == key:
             pdf.remember(entry, dataclasses.asdict(found))

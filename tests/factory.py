@@ -75,8 +75,13 @@ def write_pdf(
 
 
 def write_docx(path: Path, paragraphs: int = 3, label: str | None = None) -> Path:
+    """A Word paper set for A4, as a UK council's Word makes it (python-docx's own template is
+    US Letter, which a check warns about)."""
+    from docx.shared import Mm
+
     label = label or path.stem
     doc = Document()
+    doc.sections[0].page_width, doc.sections[0].page_height = Mm(210), Mm(297)
     doc.add_heading(label, 1)
     for i in range(paragraphs):
         doc.add_paragraph(f"{label} paragraph {i + 1}. " + "Lorem ipsum dolor sit amet. " * 20)

@@ -263,6 +263,65 @@ def test_check_shows_the_warnings_found_beside_the_problems(tmp_path):
     assert any(w.startswith("warning: ") and "row 2 is hidden" in w for w in summary), summary
 
 
+@pytest.mark.parametrize(
+    "suffix, size, named",
+    [
+        (".docx", (215.9, 279.4), "US Letter"),
+        (".docx", (279.4, 215.9), "US Letter"),  # landscape
+        (".docx", (210, 297), ""),
+        (".docx", (297, 210), ""),  # A4 landscape
+        (".docx", (297, 420), "A3"),
+        (".docx", (100, 150), "a 100 x 150 mm"),
+        (".odt", (215.9, 279.4), "US Letter"),
+        (".odt", (210, 297), ""),
+        (".rtf", (215.9, 279.4), "US Letter"),
+        (".rtf", (210, 297), ""),
+    ],
+)
+def test_a_word_paper_not_set_for_a4_is_named(tmp_path, suffix, size, named):
+    """A pack is A4; a paper set for US Letter (python-docx's and American templates' default)
+    goes in at its own size, so a printed pack mixes paper sizes: a warning says so."""
+    import zipfile
+
+    from packbuilder.meeting import page_size_not_a4
+
+    path = tmp_path / f"paper{suffix}"
+    w, h = size
+    if suffix == ".docx":
+        from docx import Document
+        from docx.shared import Mm
+
+        doc = Document()
+        doc.sections[0].page_width, doc.sections[0].page_height = Mm(w), Mm(h)
+        doc.save(path)
+    elif suffix == ".odt":
+        with zipfile.ZipFile(path, "w") as z:
+            z.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+            z.writestr(
+                "styles.xml",
+                f'<office:document-styles><style:page-layout-properties fo:page-width="{w / 10}cm"'
+                f' fo:page-height="{h / 10}cm"/></office:document-styles>',
+            )
+    else:
+        twips = (round(w / 25.4 * 1440), round(h / 25.4 * 1440))
+        path.write_bytes(b"{\\rtf1\\ansi\\paperw%d\\paperh%d Hello}" % twips)
+    assert page_size_not_a4(path) == named
+
+
+def test_the_warning_names_the_paper_and_what_to_do(tmp_path):
+    from docx import Document
+
+    from packbuilder.meeting import load_meeting
+
+    folder = make_meeting(tmp_path / "m", items=[{"item": 1, "title": "R", "papers": ["r.docx"]}])
+    Document().save(folder / "r.docx")  # python-docx's own template: US Letter
+    warnings = load_meeting(folder).warnings()
+    assert any(
+        w.startswith("r.docx: is set for US Letter paper, not A4") and "Layout, Size" in w
+        for w in warnings
+    ), warnings
+
+
 # --- times -------------------------------------------------------------------------------------
 
 
