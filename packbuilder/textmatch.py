@@ -26,6 +26,7 @@ import html
 import re
 import shutil
 import subprocess
+import tempfile
 import unicodedata
 import zlib
 from collections.abc import Callable, Sequence
@@ -42,6 +43,7 @@ MIN_WORDS = 8  # words: a shorter paper (a title, "to follow") is not looked for
 SHARE = 0.8  # of an exempt paper's runs found in a public paper: it is published there
 TEXT_TIMEOUT = 120  # seconds pdftotext may take over one paper
 TEXT_MEMORY = 2 << 30  # bytes of address space pdftotext may use
+TEXT_MAX_BYTES = 64 << 20  # of text in one paper (a 1,000-page report has 3 MB)
 VERSION = "1"  # of how a fingerprint is made: part of the key it is remembered under
 
 _WORD = re.compile(r"[^\W_]+")
@@ -104,28 +106,37 @@ def pdf_text(path: Path, source: Source | None = None) -> str:
             "paper's text; run `make setup` (or apt-get install poppler-utils)"
         )
     limit = shutil.which("prlimit")  # (not preexec_fn: the build runs threads meanwhile)
-    try:
-        done = subprocess.run(
-            [
-                *((limit, f"--as={TEXT_MEMORY}") if limit else ()),
-                program, "-q", "-enc", "UTF-8", "-nopgbrk", str(path), "-",
-            ],
-            capture_output=True,
-            stdin=subprocess.DEVNULL,
-            timeout=TEXT_TIMEOUT,
-            check=False,
-        )  # fmt: skip
-    except subprocess.TimeoutExpired:
-        done = None
-    except OSError as exc:
-        raise TextUnreadable(f"pdftotext could not be started ({exc.strerror})") from None
-    if done is None or done.returncode != 0:
-        raise TextUnreadable(
-            "its text cannot be read (to check it against the exempt papers); re-save the PDF "
-            "from its source, or print it to PDF again",
-            source or Source(path),
-        )
-    return done.stdout.decode("utf-8", "replace")
+    bounds = (limit, f"--as={TEXT_MEMORY}", f"--fsize={TEXT_MAX_BYTES + 1}") if limit else ()
+    # the text goes to a file, bounded in size: a PDF drawing gigabytes of text fills no memory
+    with tempfile.TemporaryFile() as out:
+        try:
+            done: subprocess.CompletedProcess[bytes] | None = subprocess.run(
+                [*bounds, program, "-q", "-enc", "UTF-8", "-nopgbrk", str(path), "-"],
+                stdout=out,
+                stderr=subprocess.DEVNULL,
+                stdin=subprocess.DEVNULL,
+                timeout=TEXT_TIMEOUT,
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            done = None
+        except OSError as exc:
+            raise TextUnreadable(f"pdftotext could not be started ({exc.strerror})") from None
+        size = out.seek(0, 2)
+        if size > TEXT_MAX_BYTES:
+            raise TextUnreadable(
+                f"it holds more than {TEXT_MAX_BYTES >> 20} MB of text, too much to check "
+                "against the exempt papers; split it, or print it to PDF again",
+                source or Source(path),
+            )
+        if done is None or done.returncode != 0:
+            raise TextUnreadable(
+                "its text cannot be read (to check it against the exempt papers); re-save the "
+                "PDF from its source, or print it to PDF again",
+                source or Source(path),
+            )
+        out.seek(0)
+        return out.read().decode("utf-8", "replace")
 
 
 _WORD_XML = {".docx": "word/document.xml", ".odt": "content.xml"}

@@ -102,3 +102,15 @@ def test_a_pdf_whose_text_cannot_be_read_is_named(tmp_path: Path) -> None:
     with pytest.raises(TextUnreadable, match="its text cannot be read") as caught:
         textmatch.pdf_text(bad)
     assert caught.value.source is not None and caught.value.source.file == bad
+
+
+def test_a_pdf_with_too_much_text_is_refused_without_reading_it_all(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.factory import write_pdf
+
+    paper = write_pdf(tmp_path / "long.pdf", 40, "A line of text on every page of a long paper")
+    assert "page 40" in textmatch.pdf_text(paper)
+    monkeypatch.setattr(textmatch, "TEXT_MAX_BYTES", 300)
+    with pytest.raises(TextUnreadable, match="more than 0 MB of text, too much to check"):
+        textmatch.pdf_text(paper)
