@@ -20,6 +20,7 @@ exempt paper made mostly of a template that a public paper shares (80% of its wo
 from __future__ import annotations
 
 import contextlib
+import functools
 import gzip
 import hashlib
 import html
@@ -44,7 +45,6 @@ SHARE = 0.8  # of an exempt paper's runs found in a public paper: it is publishe
 TEXT_TIMEOUT = 120  # seconds pdftotext may take over one paper
 TEXT_MEMORY = 2 << 30  # bytes of address space pdftotext may use
 TEXT_MAX_BYTES = 64 << 20  # of text in one paper (a 1,000-page report has 3 MB)
-VERSION = "1"  # of how a fingerprint is made: part of the key it is remembered under
 
 _WORD = re.compile(r"[^\W_]+")
 _MASK = (1 << 61) - 1
@@ -180,7 +180,7 @@ def fingerprint(path: Path, source: Source, *, as_pdf: bool) -> Words | None:
 
     entry = None
     with contextlib.suppress(OSError):
-        entry = pdf.remembered(path, "words.pdf" if as_pdf else "words.xml", VERSION)
+        entry = pdf.remembered(path, "words.pdf" if as_pdf else "words.xml", _code())
     if entry is not None:
         with contextlib.suppress(OSError, ValueError, EOFError, zlib.error):
             words = gzip.decompress(entry.with_suffix(".gz").read_bytes()).decode()
@@ -242,7 +242,7 @@ def _verdict_entry(
     read (the comparison says what is wrong)."""
     from packbuilder import pdf
 
-    h = hashlib.sha256(f"{VERSION}|{SHARE}|{MIN_SAMPLES}|{pdf_of is None}".encode())
+    h = hashlib.sha256(f"{_code()}|{pdf_of is None}".encode())
     try:
         for item in items:
             for paper in (*item.papers, *item.held_papers):
@@ -251,7 +251,13 @@ def _verdict_entry(
                 h.update(pdf.content_key(converted or paper.file).encode())
     except OSError:
         return None
-    return pdf.remembered_by_key(h.hexdigest(), "words-compared", VERSION)
+    return pdf.remembered_by_key(h.hexdigest(), "words-compared")
+
+
+@functools.cache
+def _code() -> str:
+    """This module's code: a comparison remembered by an earlier one is made again."""
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
 
 
 def _compare(
