@@ -157,7 +157,13 @@ def build(
         finally:
             prefetch.checks_done()  # both cores for LibreOffice
         specs = plan_packs(meeting)
-        papers = paper_pdfs(_papers_of(specs), meeting.folder, converter, work, say, prefetch)
+        # (papers held back until an item's others arrive are converted too, when there is an
+        # exempt item: the exempt text check compares every paper as a pack would carry it)
+        exempt = any(i.exempt for i in meeting.items)
+        held = [p for i in meeting.items for p in i.held_papers] if exempt else []
+        papers = paper_pdfs(
+            [*_papers_of(specs), *held], meeting.folder, converter, work, say, prefetch
+        )
         # an exempt paper's text in a public paper, in any format, is looked for while the packs
         # are assembled (pdftotext runs in processes of its own): found, nothing is published
         text_check = stack.enter_context(ThreadPoolExecutor(1)).submit(

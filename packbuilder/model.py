@@ -257,6 +257,7 @@ class Meeting:
                 "folder of the new name, and any published under the old name stay there"
             )
         used = {p.resolve() for p in self.input_files()}
+        used |= {p.path.resolve() for i in self.items for p in i.held_papers}  # (named: held)
         try:
             files = sorted(p for p in self.folder.iterdir() if p.is_file())
         except OSError:

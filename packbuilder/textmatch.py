@@ -14,7 +14,8 @@ much of the exempt paper the public one holds, not the other way round. A paper 
 told by its runs (`MIN_SAMPLES`, about 160 words) is looked for whole, word for word; one without
 text (a scan) is known by its other identities only. Two limits, said in the docs: an exempt
 paper split between two public papers, each holding less than `SHARE` of it, is not found; and an
-exempt paper made mostly of a template that a public paper shares (80% of its words) is refused.
+exempt paper made mostly of a template that a public paper shares (`SHARE` of its words) is
+refused.
 """
 
 from __future__ import annotations
@@ -24,13 +25,15 @@ import functools
 import gzip
 import hashlib
 import html
+import os
 import re
+import resource
 import shutil
 import subprocess
 import tempfile
 import unicodedata
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,7 +44,7 @@ SHINGLE = 5  # words to a run
 SAMPLE = 4  # one run in SAMPLE is kept, chosen by its first word (the same runs in every paper)
 MIN_SAMPLES = 40  # runs kept (about 160 words of its own): fewer, and a paper is found only whole
 MIN_WORDS = 8  # words: a shorter paper (a title, "to follow") is not looked for in the others
-SHARE = 0.8  # of an exempt paper's runs found in a public paper: it is published there
+SHARE = 0.9  # of an exempt paper's runs found in a public paper: it is published there
 TEXT_TIMEOUT = 120  # seconds pdftotext may take over one paper
 TEXT_MEMORY = 2 << 30  # bytes of address space pdftotext may use
 TEXT_MAX_BYTES = 64 << 20  # of text in one paper (a 1,000-page report has 3 MB)
@@ -93,7 +96,33 @@ def published_share(exempt: Words, public: Words) -> float:
 
 
 class TextUnreadable(PackError):
-    """pdftotext is missing, or failed on a paper that every other check passed."""
+    """pdftotext failed on a paper that every other check passed."""
+
+
+class TextToolMissing(TextUnreadable):
+    """pdftotext is not there, or will not start: said once, not for every paper."""
+
+
+def _below_hard(kind: int, wanted: int) -> int:
+    """`wanted`, or the process's own hard limit of `kind` if lower (`prlimit` cannot raise
+    it: asked to, it fails, and every paper would be unreadable)."""
+    try:
+        hard = resource.getrlimit(kind)[1]
+    except (ValueError, OSError):
+        return wanted
+    return wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+
+
+@functools.cache
+def _tool() -> str:
+    """Which pdftotext reads the text (its path, size and time): words remembered from another
+    one are read again."""
+    program = shutil.which("pdftotext") or ""
+    try:
+        st = os.stat(program)
+    except OSError:
+        return program
+    return f"{os.path.realpath(program)}|{st.st_size}|{st.st_mtime_ns}"
 
 
 def pdf_text(path: Path, source: Source | None = None) -> str:
@@ -101,17 +130,24 @@ def pdf_text(path: Path, source: Source | None = None) -> str:
     time and memory: the PDF may be anyone's)."""
     program = shutil.which("pdftotext")
     if program is None:
-        raise TextUnreadable(
+        raise TextToolMissing(
             "pdftotext is not installed, so the public papers cannot be checked for an exempt "
             "paper's text; run `make setup` (or apt-get install poppler-utils)"
         )
     limit = shutil.which("prlimit")  # (not preexec_fn: the build runs threads meanwhile)
-    bounds = (limit, f"--as={TEXT_MEMORY}", f"--fsize={TEXT_MAX_BYTES + 1}") if limit else ()
+    bounds = (
+        (limit, f"--as={_below_hard(resource.RLIMIT_AS, TEXT_MEMORY)}",
+         f"--fsize={_below_hard(resource.RLIMIT_FSIZE, TEXT_MAX_BYTES + 1)}")
+        if limit else ()
+    )  # fmt: skip
     # the text goes to a file, bounded in size: a PDF drawing gigabytes of text fills no memory
     with tempfile.TemporaryFile() as out:
         try:
             done: subprocess.CompletedProcess[bytes] | None = subprocess.run(
-                [*bounds, program, "-q", "-enc", "UTF-8", "-nopgbrk", str(path), "-"],
+                # -raw: in the order the text is drawn, which is the order it was written in;
+                # the reading order pdftotext works out from the layout interleaves the lines
+                # of a table's cells, differently for each layout of the same table
+                [*bounds, program, "-q", "-raw", "-enc", "UTF-8", "-nopgbrk", str(path), "-"],
                 stdout=out,
                 stderr=subprocess.DEVNULL,
                 stdin=subprocess.DEVNULL,
@@ -121,7 +157,10 @@ def pdf_text(path: Path, source: Source | None = None) -> str:
         except subprocess.TimeoutExpired:
             done = None
         except OSError as exc:
-            raise TextUnreadable(f"pdftotext could not be started ({exc.strerror})") from None
+            raise TextToolMissing(
+                f"pdftotext could not be started ({exc.strerror}), so the public papers cannot be "
+                "checked for an exempt paper's text; run `make setup` again"
+            ) from None
         size = out.seek(0, 2)
         if size > TEXT_MAX_BYTES:
             raise TextUnreadable(
@@ -131,8 +170,9 @@ def pdf_text(path: Path, source: Source | None = None) -> str:
             )
         if done is None or done.returncode != 0:
             raise TextUnreadable(
-                "its text cannot be read (to check it against the exempt papers); re-save the "
-                "PDF from its source, or print it to PDF again",
+                "pdftotext cannot read its text (to check it against the exempt papers); re-save "
+                "it from its source (if every paper says so, pdftotext itself is broken: run "
+                "`make setup` again)",
                 source or Source(path),
             )
         out.seek(0)
@@ -153,21 +193,34 @@ _BREAKS = re.compile(
 )
 
 
+# a Word document's parts that hold text shown on its pages: the body first, then its notes,
+# headers and footers (a public paper may carry an exempt one's text in any of them)
+_DOCX_TEXT = re.compile(r"word/(document|footnotes|endnotes|header\d*|footer\d*)\.xml")
+
+
 def document_text(path: Path) -> str | None:
     """The text of a .docx or .odt as its own XML holds it (None for other formats, or an
     archive that cannot be read: its checks have said so)."""
+    import zipfile
+
     from packbuilder.safezip import read_member
 
-    member = _WORD_XML.get(path.suffix.lower())
-    if member is None:
+    suffix = path.suffix.lower()
+    if suffix not in _WORD_XML:
         return None
     try:
-        xml = read_member(path, member)
+        if suffix == ".docx":
+            with zipfile.ZipFile(path) as zf:
+                names = [n for n in zf.namelist() if _DOCX_TEXT.fullmatch(n)]
+            names.sort(key=lambda n: (n != _WORD_XML[".docx"], n))
+        else:
+            names = [_WORD_XML[suffix]]
+        parts = [read_member(path, name) for name in names]
     except Exception:  # noqa: BLE001 - checked already; without text it is known otherwise
         return None
-    if xml is None:
+    if not parts or parts[0] is None:
         return None
-    text = _HIDDEN.sub(" ", xml.decode("utf-8", "replace"))
+    text = _HIDDEN.sub(" ", " ".join(p.decode("utf-8", "replace") for p in parts if p))
     text = _BREAKS.sub(" ", text)
     return html.unescape(re.sub(r"<[^>]*>", "", text))
 
@@ -212,6 +265,7 @@ def exempt_text_problems(
     items: Sequence[AgendaItem],
     pdf_of: Callable[[Paper], Path | None] | None = None,
     shown: Callable[[Paper], str] = lambda p: p.path.name,
+    rendered: Mapping[Path, Path] | None = None,
 ) -> list[PackError]:
     """Every public paper that holds most of an exempt paper's text, as an error naming both.
 
@@ -219,14 +273,15 @@ def exempt_text_problems(
         pdf_of: the PDF each paper goes into the packs as (a build's converted Word papers);
             None for `check`, which reads PDF papers as they are and Word papers' own text.
         shown: how a paper is named in an error.
+        rendered: for `check`, each data paper's rendered Word document, by the paper's path.
     """
     exempt_papers = [(i, p) for i in items if i.exempt for p in (*i.papers, *i.held_papers)]
     if not exempt_papers:
         return []
-    verdict = _verdict_entry(items, pdf_of)
+    verdict = _verdict_entry(items, pdf_of, rendered or {})
     if verdict is not None and verdict.is_file():
         return []  # these very files were compared before, and nothing was found
-    problems = _compare(items, exempt_papers, pdf_of, shown)
+    problems = _compare(items, exempt_papers, pdf_of, shown, rendered or {})
     if not problems and verdict is not None:
         with contextlib.suppress(OSError):
             verdict.parent.mkdir(parents=True, exist_ok=True)
@@ -235,7 +290,9 @@ def exempt_text_problems(
 
 
 def _verdict_entry(
-    items: Sequence[AgendaItem], pdf_of: Callable[[Paper], Path | None] | None
+    items: Sequence[AgendaItem],
+    pdf_of: Callable[[Paper], Path | None] | None,
+    rendered: Mapping[Path, Path],
 ) -> Path | None:
     """Where a comparison of these very files (by content, each in its role) that found nothing
     is remembered: a rebuild that changed no paper compares nothing. None if a file cannot be
@@ -246,7 +303,7 @@ def _verdict_entry(
     try:
         for item in items:
             for paper in (*item.papers, *item.held_papers):
-                converted = pdf_of(paper) if pdf_of is not None else None
+                converted = pdf_of(paper) if pdf_of is not None else rendered.get(paper.path)
                 h.update(f"{item.exempt}|{paper.kind.name}|".encode())
                 h.update(pdf.content_key(converted or paper.file).encode())
     except OSError:
@@ -257,7 +314,7 @@ def _verdict_entry(
 @functools.cache
 def _code() -> str:
     """This module's code: a comparison remembered by an earlier one is made again."""
-    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    return hashlib.sha256(Path(__file__).read_bytes() + _tool().encode()).hexdigest()
 
 
 def _compare(
@@ -265,6 +322,7 @@ def _compare(
     exempt_papers: list[tuple[AgendaItem, Paper]],
     pdf_of: Callable[[Paper], Path | None] | None,
     shown: Callable[[Paper], str],
+    rendered: Mapping[Path, Path],
 ) -> list[PackError]:
     problems: list[PackError] = []
     known: dict[Path, Words | None] = {}
@@ -272,7 +330,9 @@ def _compare(
     def words(paper: Paper) -> Words | None:
         if paper.path not in known:
             try:
-                known[paper.path] = _words(paper, pdf_of)
+                known[paper.path] = _words(paper, pdf_of, rendered)
+            except TextToolMissing:
+                raise  # one line, not one a paper
             except PackError as exc:
                 known[paper.path] = None
                 problems.append(exc)
@@ -308,7 +368,11 @@ def _percent(part: float) -> str:
     return "all" if part >= 0.995 else f"{int(part * 100)}%"
 
 
-def _words(paper: Paper, pdf_of: Callable[[Paper], Path | None] | None) -> Words | None:
+def _words(
+    paper: Paper,
+    pdf_of: Callable[[Paper], Path | None] | None,
+    rendered: Mapping[Path, Path],
+) -> Words | None:
     source = Source(paper.path)
     if paper.kind is PaperKind.PDF:
         return fingerprint(paper.file, source, as_pdf=True)
@@ -318,4 +382,5 @@ def _words(paper: Paper, pdf_of: Callable[[Paper], Path | None] | None) -> Words
             return fingerprint(converted, source, as_pdf=True)
     if paper.kind is PaperKind.WORD:
         return fingerprint(paper.file, source, as_pdf=False)
-    return None  # a data paper, in `check`: known by its data
+    document = rendered.get(paper.path)  # a data paper, rendered by `check`
+    return fingerprint(document, source, as_pdf=False) if document is not None else None

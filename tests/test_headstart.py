@@ -25,7 +25,8 @@ def test_a_word_paper_checked_ahead_is_not_checked_again(tmp_path, monkeypatch):
     paper = write_docx(tmp_path / f"report {tmp_path.name}.docx", 3)
     assert _remembered(paper) is None
     check_elsewhere([paper])
-    assert _remembered(paper) == {"alt": 0, "tracked": False}  # by the child, in the same cache
+    # by the child, in the same cache
+    assert _remembered(paper) == {"alt": 0, "tracked": False, "paper": ""}
 
     def checked_again(*_a, **_k):  # type: ignore[no-untyped-def]
         raise AssertionError("checked again")
@@ -81,7 +82,8 @@ def test_the_child_runs_this_packbuilder_not_one_in_the_current_folder(tmp_path,
     monkeypatch.chdir(tmp_path)
     check_elsewhere([paper])
     assert paper.read_bytes() == before
-    assert _remembered(paper) == {"alt": 0, "tracked": False}  # checked by the real one
+    # checked by the real one
+    assert _remembered(paper) == {"alt": 0, "tracked": False, "paper": ""}
 
 
 def test_checks_are_keyed_by_the_code_that_counts_figures():

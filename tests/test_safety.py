@@ -340,6 +340,32 @@ def _text_route(folder: Path, route: str, tmp: Path) -> tuple[str, str]:
         _paragraphs(folder / "note.docx", [EXEMPT_NOTE])
         shutil.copyfile(_soffice(folder / "note.docx", "pdf", tmp), folder / "note.pdf")
         return "note.docx", "note.pdf"
+    if route == "table laid out again":  # the same table, landscape with narrow margins
+        from docx import Document
+        from docx.enum.section import WD_ORIENT
+        from docx.shared import Mm
+
+        def tabled(path: Path, landscape: bool) -> Path:
+            doc = Document()
+            doc.add_paragraph(EXEMPT_REPORT[0])
+            table = doc.add_table(rows=0, cols=3)
+            for n in range(0, len(EXEMPT_REPORT) - 1, 3):
+                cells = table.add_row().cells
+                for cell, text in zip(cells, EXEMPT_REPORT[1 + n : 4 + n], strict=False):
+                    cell.text = text
+            if landscape:
+                section = doc.sections[0]
+                section.orientation = WD_ORIENT.LANDSCAPE
+                section.page_width, section.page_height = Mm(297), Mm(210)
+                for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+                    setattr(section, side, Mm(10))
+            doc.save(path)
+            return path
+
+        tabled(folder / "award.docx", landscape=False)
+        wide = _soffice(tabled(tmp / "wide.docx", landscape=True), "pdf", tmp)
+        shutil.copyfile(wide, folder / "award-wide.pdf")
+        return "award.docx", "award-wide.pdf"
     if route == "pdf inside a public bundle":
         import pikepdf
 
@@ -358,6 +384,7 @@ TEXT_ROUTES = [
     "word saved as rtf",
     "word edited copy",
     "short note exported to pdf",
+    "table laid out again",
     "pdf inside a public bundle",
 ]
 
@@ -407,6 +434,70 @@ def test_exempt_text_under_two_public_items_is_refused_under_both(tmp_path: Path
     assert result.returncode == 1, result.stderr
     assert "cell F3: paper 'award.pdf' of item 2 holds" in result.stderr
     assert "cell F4: paper 'copy.pdf' of item 3 holds" in result.stderr
+
+
+def test_an_exempt_paper_held_until_the_rest_arrive_is_compared_too(tmp_path: Path) -> None:
+    """An exempt item "to follow" holds back the papers that have come until all have: an RTF
+    among them is converted for the comparison all the same."""
+    folder = tmp_path / NAME
+    folder.mkdir()
+    _paragraphs(folder / "award.docx", EXEMPT_REPORT)
+    shutil.copyfile(_soffice(folder / "award.docx", "rtf", tmp_path), folder / "award.rtf")
+    shutil.copyfile(_soffice(folder / "award.docx", "pdf", tmp_path), folder / "report.pdf")
+    (folder / "award.docx").unlink()
+    items = [
+        {"title": "Chair contract", "papers": ["award.rtf", "appendix.pdf"],
+         "exempt paragraph": 3, "status": "to follow"},
+        {"title": "Partnership update", "papers": ["report.pdf"]},
+    ]  # fmt: skip
+    make_meeting(folder, items=items)
+    result = run_cli("build", NAME, "--output", "out", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert "cell F3: paper 'report.pdf' of item 2 holds all of the text of 'award.rtf'" in (
+        result.stderr
+    )
+    checked = run_cli("check", NAME, cwd=tmp_path)  # (named, though held: not "unnamed")
+    assert "award.rtf is in the meeting folder but no agenda item names it" not in (
+        checked.stdout + checked.stderr
+    )
+
+
+def test_reports_on_the_same_council_template_are_not_the_same_report(tmp_path: Path) -> None:
+    """A council's report template (its header block, implications, equality duty and sign-off)
+    is most of a short Part II report: the public report on the same template does not publish
+    what the Part II one says of its own. (A Part II paper that is nine tenths template would
+    be refused: the docs say to cut the template from it.)"""
+    template = [
+        "PLYMOUTH CITY COUNCIL. Committee: Safer Plymouth Partnership Board, 5 March 2020.",
+        "Cabinet Member: Councillor Sue Dann, Cabinet Member for Customer Focus and Community "
+        "Safety. Author: Anna Moss, Community Safety Partnership Manager. Contact details: "
+        "01752 304570, democratic.support@plymouth.gov.uk.",
+        "Corporate Plan: this report supports the Council's values of being democratic, "
+        "responsible, fair and partners, and its objectives of a caring council that keeps "
+        "children, adults and communities safe, promotes a healthy city and focuses on "
+        "prevention and early intervention.",
+        "Implications for the Medium Term Financial Plan and Resource Implications: there are no "
+        "additional resource implications arising from this report beyond those already "
+        "contained within existing budgets.",
+        "Equality and Diversity: the Council has a general duty under section 149 of the "
+        "Equality Act 2010 to have due regard to the need to eliminate unlawful discrimination, "
+        "harassment and victimisation, to advance equality of opportunity and to foster good "
+        "relations between people who share a protected characteristic and those who do not.",
+        "Sign off: finance, legal, monitoring officer, human resources, assets, IT and strategic "
+        "procurement have seen this report. The Cabinet Member has agreed its contents.",
+    ]
+    folder = tmp_path / NAME
+    folder.mkdir()
+    own = EXEMPT_REPORT[3:5]  # what the Part II report says of its own: a fifth of it
+    _paragraphs(folder / "part2.docx", [*template[:2], *own, *template[2:]])
+    _paragraphs(folder / "update.docx", [*template[:2], *PUBLIC_REPORT, *template[2:]])
+    items = [
+        {"title": "Partnership update", "papers": ["update.docx"]},
+        {"title": "Chair contract", "papers": ["part2.docx"], "exempt paragraph": 3},
+    ]
+    make_meeting(folder, items=items)
+    result = run_cli("build", NAME, "--output", "out", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
 
 
 def test_a_public_report_sharing_some_text_with_an_exempt_one_is_published(

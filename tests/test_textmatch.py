@@ -9,7 +9,13 @@ from pathlib import Path
 import pytest
 
 from packbuilder import textmatch
-from packbuilder.textmatch import MIN_SAMPLES, TextUnreadable, document_text, published_share
+from packbuilder.textmatch import (
+    MIN_SAMPLES,
+    TextToolMissing,
+    TextUnreadable,
+    document_text,
+    published_share,
+)
 from packbuilder.textmatch import words_of as w
 
 _VOCABULARY = (  # noqa: SIM905 - a sentence is easier to read than a list of 49 strings
@@ -92,14 +98,61 @@ def test_without_pdftotext_the_check_says_what_to_install(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(textmatch.shutil, "which", lambda _name: None)
-    with pytest.raises(TextUnreadable, match=r"pdftotext is not installed.*make setup"):
+    with pytest.raises(TextToolMissing, match=r"pdftotext is not installed.*make setup"):
         textmatch.pdf_text(tmp_path / "any.pdf")
+
+
+def test_without_pdftotext_a_meeting_gets_one_line_not_one_a_paper(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from packbuilder.meeting import load_meeting
+    from tests.factory import make_meeting
+
+    folder = make_meeting(
+        tmp_path / "m",
+        items=[
+            {"title": "Contract", "papers": ["a.pdf"], "exempt paragraph": 3},
+            {"title": "Update", "papers": ["b.pdf", "c.pdf"]},
+        ],
+        papers={"a.pdf": 1, "b.pdf": 1, "c.pdf": 1},
+    )
+    meeting = load_meeting(folder)
+    monkeypatch.setattr(textmatch.shutil, "which", lambda _name: None)
+    with pytest.raises(TextToolMissing):  # raised, not listed for each paper
+        textmatch.exempt_text_problems(meeting.items)
+
+
+def test_pdftotext_is_bounded_below_the_process_own_hard_limit() -> None:
+    """prlimit cannot raise a hard limit the build runs under (ulimit -v): asked to, it fails."""
+    import resource
+
+    hard = resource.getrlimit(resource.RLIMIT_AS)[1]
+    got = textmatch._below_hard(resource.RLIMIT_AS, 1 << 40)
+    assert got == (1 << 40 if hard == resource.RLIM_INFINITY else min(1 << 40, hard))
+    assert textmatch._below_hard(resource.RLIMIT_AS, 1000) <= 1000
+
+
+def test_a_pdftotext_limited_below_its_bound_still_reads(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from tests.factory import write_pdf
+
+    paper = write_pdf(tmp_path / "p.pdf", 1, "Hello from a limited process")
+    code = (
+        "import resource, sys; from pathlib import Path;"
+        "resource.setrlimit(resource.RLIMIT_AS, (1900 << 20, 1900 << 20));"
+        "from packbuilder.textmatch import pdf_text;"
+        f"print(pdf_text(Path({str(paper)!r})))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert "Hello from a limited process" in done.stdout, done.stderr
 
 
 def test_a_pdf_whose_text_cannot_be_read_is_named(tmp_path: Path) -> None:
     bad = tmp_path / "bad.pdf"
     bad.write_bytes(b"%PDF-1.4\nnot really\n")
-    with pytest.raises(TextUnreadable, match="its text cannot be read") as caught:
+    with pytest.raises(TextUnreadable, match="pdftotext cannot read its text") as caught:
         textmatch.pdf_text(bad)
     assert caught.value.source is not None and caught.value.source.file == bad
 
