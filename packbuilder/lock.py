@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -63,22 +64,17 @@ def remove_if_only_lock(outdir: Path, meeting: str) -> None:
 
 
 def building(outdir: Path, meeting: str) -> bool:
-    """Whether a build of `meeting` into `outdir` holds its lock now (on this machine). Asked
-    without waiting and without creating anything: a meeting never built has no lock file."""
-    path = lock_path(outdir, meeting)
-    if not path.is_file():
-        return False
-    # a lock object of its own (not the singleton a build holds): in the same process too, a
-    # held lock answers "taken"
-    probe = filelock.FileLock(path, timeout=0, is_singleton=False)
+    """Whether a build of `meeting` into `outdir` holds its lock now (on this machine), read from
+    the kernel's table of locks (/proc/locks) without touching the lock: a probe that took the
+    lock for a moment would make a build starting at that moment fail as "already running".
+    False where the table cannot be read, and for a meeting never built (no lock file)."""
     try:
-        probe.acquire()
-    except filelock.Timeout:
-        return True
+        st = lock_path(outdir, meeting).stat()
+        table = Path("/proc/locks").read_text(encoding="ascii", errors="replace")
     except OSError:
-        return False  # (cannot be opened here: nothing to say)
-    probe.release()
-    return False
+        return False
+    held = f" {os.major(st.st_dev):02x}:{os.minor(st.st_dev):02x}:{st.st_ino} "
+    return held in table
 
 
 @contextmanager

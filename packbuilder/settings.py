@@ -153,9 +153,16 @@ def _day(value: str | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value.strip())
     except ValueError:
+        pass
+    from packbuilder.errors import Source
+    from packbuilder.sheets import Cell, date
+
+    try:  # as an advisor writes a date, and as `--today` takes it: 05/03/2020, 5 March 2020
+        return date(Cell(value.strip(), Source(Path("PACKBUILDER_TODAY"))))
+    except PackError:
         raise PackError(
-            f"PACKBUILDER_TODAY must be a date written YYYY-MM-DD, not {value!r}; correct it or "
-            "unset it"
+            f"PACKBUILDER_TODAY must be a date (05/03/2020, 5 March 2020 or YYYY-MM-DD), not "
+            f"{value!r}; correct it or unset it"
         ) from None
 
 

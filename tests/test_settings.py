@@ -86,3 +86,13 @@ def test_the_scaling_variables() -> None:
     assert s.redis_url == "redis://queue:6379/2"
     unset = Settings.from_env({"PACKBUILDER_GOTENBERG_CONCURRENCY": "lots"})
     assert (unset.gotenberg_url, unset.redis_url, unset.gotenberg_concurrency) == (None, None, 4)
+
+
+def test_packbuilder_today_takes_a_date_as_an_advisor_writes_it() -> None:
+    """As `--today` and `deadline` take it: a date written either way pins the same day."""
+    import datetime as dt
+
+    from packbuilder.settings import _day
+
+    for typed in ("2020-03-05", "05/03/2020", "5 March 2020"):
+        assert _day(typed) == dt.date(2020, 3, 5)
