@@ -16,6 +16,7 @@ import datetime as dt
 import functools
 import logging
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -166,12 +167,15 @@ def build(
         )
         # an exempt paper's text in a public paper, in any format, is looked for while the packs
         # are assembled (pdftotext runs in processes of its own): found, nothing is published
+        stop_text_check = threading.Event()
         text_check = stack.enter_context(ThreadPoolExecutor(1)).submit(
             exempt_text_problems,
             meeting.items,
             lambda paper: papers.pdfs.get(paper.path),
             functools.partial(shown_paper, folder=meeting.folder),
+            stop=stop_text_check,
         )
+        stack.callback(stop_text_check.set)  # a build failing meanwhile does not wait for it all
         layouts = [layout_of(spec, papers) for spec in specs]
         say("rendering frontsheets")
         # rendered before the published line is known: what a frontsheet shows is part of its

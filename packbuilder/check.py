@@ -53,7 +53,11 @@ def check_meeting(folder: Path) -> tuple[dict[str, list[str]], list[str]]:
     surprise."""
     try:
         meeting = load_meeting(Path(folder))
-        _trial_build(meeting)
+        try:
+            _trial_build(meeting)
+        except PackError as exc:  # the meeting loaded: its warnings go with the problems
+            exc.warnings = meeting.warnings()
+            raise
     except PackError as exc:
         grouped = (exc if isinstance(exc, ErrorList) else ErrorList([exc])).by_file(Path(folder))
         return grouped, [f"warning: {w}" for w in getattr(exc, "warnings", [])]

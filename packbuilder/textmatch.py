@@ -25,15 +25,17 @@ import functools
 import gzip
 import hashlib
 import html
+import mmap
 import os
 import re
 import resource
 import shutil
 import subprocess
 import tempfile
+import threading
 import unicodedata
 import zlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,27 +49,44 @@ MIN_WORDS = 8  # words: a shorter paper (a title, "to follow") is not looked for
 SHARE = 0.9  # of an exempt paper's runs found in a public paper: it is published there
 TEXT_TIMEOUT = 120  # seconds pdftotext may take over one paper
 TEXT_MEMORY = 2 << 30  # bytes of address space pdftotext may use
-TEXT_MAX_BYTES = 64 << 20  # of text in one paper (a 1,000-page report has 3 MB)
+TEXT_MAX_BYTES = 16 << 20  # of text in one paper (a 1,000-page report has 3 MB)
 
 _WORD = re.compile(r"[^\W_]+")
 _MASK = (1 << 61) - 1
 
 
+_SEGMENT = "\u2029"  # (Unicode's paragraph separator) ends a paragraph or cell of Word's text
+
+
 @dataclass(frozen=True)
 class Words:
     """A paper's text as compared: its words (`words`, lower case, without punctuation, one
-    space apart) and a sample of its runs of `SHINGLE` words (`runs`, each as a number)."""
+    space apart, in `segments`: a Word document's paragraphs and cells, a PDF's text whole) and
+    a sample of its runs of `SHINGLE` words within a segment (`runs`, each as a number)."""
 
-    words: str
+    segments: tuple[str, ...]
     runs: frozenset[int]
+
+    @property
+    def words(self) -> str:
+        return " ".join(s for s in self.segments if s)
 
 
 def words_of(text: str) -> Words:
     """A text's `Words`. Words are compared without case, folded as Unicode's compatibility
     forms fold them (a ligature "ﬁ" is "fi"), and without punctuation, so that a line broken or
-    a table laid out differently changes only the runs across the break."""
-    words = _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
-    return Words(" ".join(words), _runs(words))
+    a table laid out differently changes only the runs across the break. A run never spans
+    two paragraphs of a Word document's own text, whose order (body, notes, headers) and
+    numbering ("1.", which the XML does not hold) a PDF of it need not share."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return _words_in([" ".join(_WORD.findall(part)) for part in text.split(_SEGMENT)])
+
+
+def _words_in(segments: list[str]) -> Words:
+    runs: set[int] = set()
+    for segment in segments:
+        runs |= _runs(segment.split())
+    return Words(tuple(segments), frozenset(runs))
 
 
 def _runs(words: list[str]) -> frozenset[int]:
@@ -86,13 +105,21 @@ def _runs(words: list[str]) -> frozenset[int]:
 
 def published_share(exempt: Words, public: Words) -> float:
     """How much of an exempt paper's text a public paper holds, 0 to 1 (0 when it cannot be
-    told): by its runs, for a paper long enough to be told by them (`MIN_SAMPLES`); a shorter
-    one is found only whole, word for word (a one-paragraph note exported to PDF)."""
+    told): by its sampled runs, for a paper long enough to be told by them (`MIN_SAMPLES`); a
+    shorter one by every one of its runs (a one-paragraph note exported to PDF), each looked
+    for in the public paper's words."""
     if len(exempt.runs) >= MIN_SAMPLES:
         return len(exempt.runs & public.runs) / len(exempt.runs)
-    if exempt.words.count(" ") + 1 >= MIN_WORDS and f" {exempt.words} " in f" {public.words} ":
-        return 1.0
-    return 0.0
+    if exempt.words.count(" ") + 1 < MIN_WORDS:
+        return 0.0
+    units = [
+        " ".join(words[i : i + SHINGLE])
+        for segment in exempt.segments
+        if (words := segment.split())
+        for i in range(max(1, len(words) - SHINGLE + 1))
+    ]
+    text = f" {public.words} "
+    return sum(f" {unit} " in text for unit in units) / len(units)
 
 
 class TextUnreadable(PackError):
@@ -113,7 +140,6 @@ def _below_hard(kind: int, wanted: int) -> int:
     return wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
 
 
-@functools.cache
 def _tool() -> str:
     """Which pdftotext reads the text (its path, size and time): words remembered from another
     one are read again."""
@@ -141,7 +167,7 @@ def pdf_text(path: Path, source: Source | None = None) -> str:
         if limit else ()
     )  # fmt: skip
     # the text goes to a file, bounded in size: a PDF drawing gigabytes of text fills no memory
-    with tempfile.TemporaryFile() as out:
+    with tempfile.TemporaryFile() as out, _all_layers_shown(path) as path:
         try:
             done: subprocess.CompletedProcess[bytes] | None = subprocess.run(
                 # -raw: in the order the text is drawn, which is the order it was written in;
@@ -164,48 +190,85 @@ def pdf_text(path: Path, source: Source | None = None) -> str:
         size = out.seek(0, 2)
         if size > TEXT_MAX_BYTES:
             raise TextUnreadable(
-                f"it holds more than {TEXT_MAX_BYTES >> 20} MB of text, too much to check "
-                "against the exempt papers; split it, or print it to PDF again",
+                f"it holds more than {TEXT_MAX_BYTES >> 20} MB of text, too much to compare with "
+                "the exempt papers; split it into smaller files",
                 source or Source(path),
             )
-        if done is None or done.returncode != 0:
+        if done is None:
             raise TextUnreadable(
-                "pdftotext cannot read its text (to check it against the exempt papers); re-save "
-                "it from its source (if every paper says so, pdftotext itself is broken: run "
-                "`make setup` again)",
+                f"its text could not be read to compare it with the exempt papers (it took over "
+                f"{TEXT_TIMEOUT // 60} minutes); save it again as PDF, or ask IT support",
+                source or Source(path),
+            )
+        if done.returncode != 0:
+            raise TextUnreadable(
+                "its text could not be read to compare it with the exempt papers; save it again "
+                "as PDF from its source (if every paper says so, ask IT support to check that "
+                "poppler-utils is installed)",
                 source or Source(path),
             )
         out.seek(0)
         return out.read().decode("utf-8", "replace")
 
 
+@contextlib.contextmanager
+def _all_layers_shown(path: Path) -> Iterator[Path]:
+    """`path`, or, for a PDF with layers (optional content, which a viewer may hide), a copy
+    without them: pdftotext leaves out a layer switched off, which the pack (carrying no layers)
+    shows. Files without the word are not opened (object streams may hide it: those are)."""
+    try:
+        with open(path, "rb") as fh:
+            data = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+            try:
+                maybe = data.find(b"/OCProperties") >= 0 or data.find(b"/ObjStm") >= 0
+            finally:
+                data.close()
+    except (OSError, ValueError):
+        maybe = False
+    if not maybe:
+        yield path
+        return
+    import pikepdf
+
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            with pikepdf.open(path) as pdf:
+                if "/OCProperties" not in pdf.Root:
+                    raise LookupError
+                del pdf.Root["/OCProperties"]
+                pdf.save(Path(tmp) / "shown.pdf")
+        except (LookupError, pikepdf.PdfError, RuntimeError, OSError, ValueError):
+            yield path
+            return
+        yield Path(tmp) / "shown.pdf"
+
+
 _WORD_XML = {".docx": "word/document.xml", ".odt": "content.xml"}
-# what is never shown: deleted text of tracked changes, field codes, ODF's change records
-_HIDDEN = re.compile(
-    r"<w:delText\b[^>]*>.*?</w:delText>|<w:instrText\b[^>]*>.*?</w:instrText>"
-    r"|<text:tracked-changes\b.*?</text:tracked-changes>",
-    re.S,
+# what is never shown: deleted text of tracked changes and field codes (either may be written as
+# an empty element; their text holds no "<", so each is found without looking further)
+_HIDDEN = re.compile(r"<w:(?:delText|instrText)\b(?:[^>]*/>|[^>]*>[^<]*</w:(?:delText|instrText)>)")
+# ends of paragraphs and cells end a segment; tabs, breaks and ODF's spaces part words; other
+# tags sit inside words
+_ENDS = re.compile(r"</w:p>|</w:tc>|</text:p>|</text:h>")
+_SPACES = re.compile(
+    r"<w:tab\b[^>]*/>|<w:br\b[^>]*/>|<w:cr\b[^>]*/>"
+    r"|<text:s\b[^>]*/>|<text:tab\b[^>]*/>|<text:line-break\b[^>]*/>"
 )
-# ends of paragraphs, cells, tabs and breaks part words; other tags sit inside words
-_BREAKS = re.compile(
-    r"</w:p>|</w:tc>|<w:tab\b[^>]*/>|<w:br\b[^>]*/>|<w:cr\b[^>]*/>"
-    r"|</text:p>|</text:h>|<text:s\b[^>]*/>|<text:tab\b[^>]*/>|<text:line-break\b[^>]*/>"
-)
-
-
+_ODF_CHANGES = ("<text:tracked-changes", "</text:tracked-changes>")
 # a Word document's parts that hold text shown on its pages: the body first, then its notes,
 # headers and footers (a public paper may carry an exempt one's text in any of them)
 _DOCX_TEXT = re.compile(r"word/(document|footnotes|endnotes|header\d*|footer\d*)\.xml")
 
 
-def document_text(path: Path) -> str | None:
-    """The text of a .docx or .odt as its own XML holds it (None for other formats, or an
-    archive that cannot be read: its checks have said so)."""
+def document_text(path: Path, suffix: str | None = None) -> str | None:
+    """The text of a .docx (body, notes, headers, footers) or .odt (body) as its own XML holds
+    it, paragraphs and cells ended by `_SEGMENT` (None for other formats, or an archive that
+    cannot be read: its checks have said so)."""
     import zipfile
 
     from packbuilder.safezip import read_member
 
-    suffix = path.suffix.lower()
+    suffix = (suffix or path.suffix).lower()  # (`path` may be a handle's: /proc/N/fd/M)
     if suffix not in _WORD_XML:
         return None
     try:
@@ -220,38 +283,68 @@ def document_text(path: Path) -> str | None:
         return None
     if not parts or parts[0] is None:
         return None
-    text = _HIDDEN.sub(" ", " ".join(p.decode("utf-8", "replace") for p in parts if p))
-    text = _BREAKS.sub(" ", text)
+    xml = _SEGMENT.join(_without_odf_changes(p.decode("utf-8", "replace")) for p in parts if p)
+    text = _SPACES.sub(" ", _ENDS.sub(_SEGMENT, _HIDDEN.sub(" ", xml)))
     return html.unescape(re.sub(r"<[^>]*>", "", text))
+
+
+def _without_odf_changes(xml: str) -> str:
+    """An ODF body without its record of tracked changes (which holds deleted text)."""
+    start = xml.find(_ODF_CHANGES[0])
+    if start < 0:
+        return xml
+    end = xml.find(_ODF_CHANGES[1], start)
+    if end < 0:
+        return xml[:start]
+    return xml[:start] + xml[end + len(_ODF_CHANGES[1]) :]
 
 
 def fingerprint(path: Path, source: Source, *, as_pdf: bool) -> Words | None:
     """The `Words` of a file: of its text as a PDF (`as_pdf`), else as a Word document's XML
-    (None for a format whose text cannot be read without converting it). Its words are
-    remembered by content in the cache folder, beside the checks."""
+    (None for a format whose text cannot be read without converting it). The file is opened
+    once and read through that handle; what was read is remembered by the content hashed, in
+    the cache folder beside the checks, only if the file was not written to meanwhile."""
     from packbuilder import pdf
 
-    entry = None
-    with contextlib.suppress(OSError):
-        entry = pdf.remembered(path, "words.pdf" if as_pdf else "words.xml", _code())
-    if entry is not None:
-        with contextlib.suppress(OSError, ValueError, EOFError, zlib.error):
-            words = gzip.decompress(entry.with_suffix(".gz").read_bytes()).decode()
-            return Words(words, _runs(words.split()))
+    kind = "words.pdf" if as_pdf else "words.xml"
+    try:
+        with pdf.pinned(path) as (key, same, fh):
+            entry = pdf.remembered_by_key(key, kind, _code())
+            known = _read_words(entry)
+            if known is not None:
+                return known
+            # (a program of its own opens this process's handle by the process's number)
+            handle = Path(str(same).replace("/proc/self/", f"/proc/{os.getpid()}/", 1))
+            found = _read(handle, as_pdf, source, path.suffix)
+            if found is not None and pdf.path_key(path, fh) == key:
+                _write_words(entry, found)
+            return found
+    except OSError:
+        return _read(path, as_pdf, source, path.suffix)  # (says what is wrong, if anything)
+
+
+def _read(path: Path, as_pdf: bool, source: Source, suffix: str) -> Words | None:
     if as_pdf:
-        text: str | None = pdf_text(path, source)
-    else:
-        text = document_text(path)
-        if text is None:
-            return None
-    found = words_of(text or "")
-    if entry is not None:
-        with contextlib.suppress(OSError):
-            entry.parent.mkdir(parents=True, exist_ok=True)
-            tmp = entry.with_suffix(".tmp")
-            tmp.write_bytes(gzip.compress(found.words.encode(), compresslevel=1))
-            tmp.replace(entry.with_suffix(".gz"))
-    return found
+        return words_of(pdf_text(path, source))
+    text = document_text(path, suffix)
+    return words_of(text) if text is not None else None
+
+
+def _read_words(entry: Path) -> Words | None:
+    try:
+        data = gzip.decompress(entry.with_suffix(".gz").read_bytes()).decode()
+    except (OSError, ValueError, EOFError, zlib.error):
+        return None
+    return _words_in(data.split("\n"))
+
+
+def _write_words(entry: Path, found: Words) -> None:
+    """Keep `found` at `entry` (written aside and renamed: builds may share the cache)."""
+    with contextlib.suppress(OSError):
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=entry.parent, suffix=".tmp", delete=False) as tmp:
+            tmp.write(gzip.compress("\n".join(found.segments).encode(), compresslevel=1))
+        os.replace(tmp.name, entry.with_suffix(".gz"))
 
 
 @dataclass(frozen=True)
@@ -266,6 +359,7 @@ def exempt_text_problems(
     pdf_of: Callable[[Paper], Path | None] | None = None,
     shown: Callable[[Paper], str] = lambda p: p.path.name,
     rendered: Mapping[Path, Path] | None = None,
+    stop: threading.Event | None = None,
 ) -> list[PackError]:
     """Every public paper that holds most of an exempt paper's text, as an error naming both.
 
@@ -274,6 +368,8 @@ def exempt_text_problems(
             None for `check`, which reads PDF papers as they are and Word papers' own text.
         shown: how a paper is named in an error.
         rendered: for `check`, each data paper's rendered Word document, by the paper's path.
+        stop: set by a build that failed meanwhile: no more papers are read (what was found so
+            far is returned, and nothing is remembered).
     """
     exempt_papers = [(i, p) for i in items if i.exempt for p in (*i.papers, *i.held_papers)]
     if not exempt_papers:
@@ -281,8 +377,12 @@ def exempt_text_problems(
     verdict = _verdict_entry(items, pdf_of, rendered or {})
     if verdict is not None and verdict.is_file():
         return []  # these very files were compared before, and nothing was found
-    problems = _compare(items, exempt_papers, pdf_of, shown, rendered or {})
-    if not problems and verdict is not None:
+    stop = stop or threading.Event()
+    problems = _compare(items, exempt_papers, pdf_of, shown, rendered or {}, stop)
+    # remembered only for the very files compared: none written to meanwhile (`check` reads
+    # papers where they are)
+    same_files = verdict is not None and _verdict_entry(items, pdf_of, rendered or {}) == verdict
+    if not problems and not stop.is_set() and verdict is not None and same_files:
         with contextlib.suppress(OSError):
             verdict.parent.mkdir(parents=True, exist_ok=True)
             verdict.touch()
@@ -311,10 +411,15 @@ def _verdict_entry(
     return pdf.remembered_by_key(h.hexdigest(), "words-compared")
 
 
-@functools.cache
 def _code() -> str:
-    """This module's code: a comparison remembered by an earlier one is made again."""
-    return hashlib.sha256(Path(__file__).read_bytes() + _tool().encode()).hexdigest()
+    """This module's code and the pdftotext it runs (asked each time: a long-running web page
+    sees pdftotext installed or upgraded): what an earlier one found is found again."""
+    return hashlib.sha256(f"{_module()}|{_tool()}".encode()).hexdigest()
+
+
+@functools.cache
+def _module() -> str:
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
 
 
 def _compare(
@@ -323,11 +428,14 @@ def _compare(
     pdf_of: Callable[[Paper], Path | None] | None,
     shown: Callable[[Paper], str],
     rendered: Mapping[Path, Path],
+    stop: threading.Event,
 ) -> list[PackError]:
     problems: list[PackError] = []
     known: dict[Path, Words | None] = {}
 
     def words(paper: Paper) -> Words | None:
+        if stop.is_set():
+            return None
         if paper.path not in known:
             try:
                 known[paper.path] = _words(paper, pdf_of, rendered)
