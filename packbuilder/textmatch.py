@@ -61,32 +61,37 @@ _SEGMENT = "\u2029"  # (Unicode's paragraph separator) ends a paragraph or cell 
 @dataclass(frozen=True)
 class Words:
     """A paper's text as compared: its words (`words`, lower case, without punctuation, one
-    space apart, in `segments`: a Word document's paragraphs and cells, a PDF's text whole) and
-    a sample of its runs of `SHINGLE` words within a segment (`runs`, each as a number)."""
+    space apart) in `segments` (a Word document's paragraphs and cells; a PDF's text whole), a
+    sample of its runs of `SHINGLE` words within a segment (`runs`, each as a number), and its
+    `lines` (a Word document's paragraphs, a PDF's lines), by which a short paper is found."""
 
     segments: tuple[str, ...]
     runs: frozenset[int]
+    lines: tuple[str, ...]
 
     @property
     def words(self) -> str:
         return " ".join(s for s in self.segments if s)
 
 
-def words_of(text: str) -> Words:
-    """A text's `Words`. Words are compared without case, folded as Unicode's compatibility
-    forms fold them (a ligature "ﬁ" is "fi"), and without punctuation, so that a line broken or
-    a table laid out differently changes only the runs across the break. A run never spans
-    two paragraphs of a Word document's own text, whose order (body, notes, headers) and
-    numbering ("1.", which the XML does not hold) a PDF of it need not share."""
+def words_of(text: str, pdf: bool = False) -> Words:
+    """A text's `Words` (`pdf`: pdftotext's, one segment in lines; else a Word document's, in
+    paragraphs ended by `_SEGMENT`). Words are compared without case, folded as Unicode's
+    compatibility forms fold them (a ligature "ﬁ" is "fi"), and without punctuation, so that a
+    line broken or a table laid out differently changes only the runs across the break. A run
+    never spans two paragraphs of a Word document's own text, whose order (body, notes,
+    headers) and numbering ("1.", which the XML does not hold) a PDF of it need not share."""
     text = unicodedata.normalize("NFKC", text).casefold()
-    return _words_in([" ".join(_WORD.findall(part)) for part in text.split(_SEGMENT)])
+    lines = [" ".join(_WORD.findall(line)) for line in text.split("\n" if pdf else _SEGMENT)]
+    return _words_in(lines, pdf)
 
 
-def _words_in(segments: list[str]) -> Words:
+def _words_in(lines: list[str], pdf: bool) -> Words:
+    segments = [" ".join(line for line in lines if line)] if pdf else lines
     runs: set[int] = set()
     for segment in segments:
         runs |= _runs(segment.split())
-    return Words(tuple(segments), frozenset(runs))
+    return Words(tuple(segments), frozenset(runs), tuple(line for line in lines if line))
 
 
 def _runs(words: list[str]) -> frozenset[int]:
@@ -105,21 +110,18 @@ def _runs(words: list[str]) -> frozenset[int]:
 
 def published_share(exempt: Words, public: Words) -> float:
     """How much of an exempt paper's text a public paper holds, 0 to 1 (0 when it cannot be
-    told): by its sampled runs, for a paper long enough to be told by them (`MIN_SAMPLES`); a
-    shorter one by every one of its runs (a one-paragraph note exported to PDF), each looked
-    for in the public paper's words."""
+    told): by its sampled runs, for a paper long enough to be told by them (`MIN_SAMPLES`). A
+    shorter one (a one-paragraph note exported to PDF) is found whole: each of its lines or
+    paragraphs of three words or more in the public paper's words, all of them but one (a
+    footer's page number, a header laid out otherwise)."""
     if len(exempt.runs) >= MIN_SAMPLES:
         return len(exempt.runs & public.runs) / len(exempt.runs)
-    if exempt.words.count(" ") + 1 < MIN_WORDS:
+    units = [line for line in exempt.lines if line.count(" ") >= 2]
+    if sum(u.count(" ") + 1 for u in units) < MIN_WORDS:
         return 0.0
-    units = [
-        " ".join(words[i : i + SHINGLE])
-        for segment in exempt.segments
-        if (words := segment.split())
-        for i in range(max(1, len(words) - SHINGLE + 1))
-    ]
     text = f" {public.words} "
-    return sum(f" {unit} " in text for unit in units) / len(units)
+    missing = sum(f" {unit} " not in text for unit in units)
+    return 1.0 if missing <= 1 and (missing == 0 or len(units) > 2) else 0.0
 
 
 class TextUnreadable(PackError):
@@ -310,7 +312,7 @@ def fingerprint(path: Path, source: Source, *, as_pdf: bool) -> Words | None:
     try:
         with pdf.pinned(path) as (key, same, fh):
             entry = pdf.remembered_by_key(key, kind, _code())
-            known = _read_words(entry)
+            known = _read_words(entry, as_pdf)
             if known is not None:
                 return known
             # (a program of its own opens this process's handle by the process's number)
@@ -325,17 +327,17 @@ def fingerprint(path: Path, source: Source, *, as_pdf: bool) -> Words | None:
 
 def _read(path: Path, as_pdf: bool, source: Source, suffix: str) -> Words | None:
     if as_pdf:
-        return words_of(pdf_text(path, source))
+        return words_of(pdf_text(path, source), pdf=True)
     text = document_text(path, suffix)
     return words_of(text) if text is not None else None
 
 
-def _read_words(entry: Path) -> Words | None:
+def _read_words(entry: Path, pdf: bool) -> Words | None:
     try:
         data = gzip.decompress(entry.with_suffix(".gz").read_bytes()).decode()
     except (OSError, ValueError, EOFError, zlib.error):
         return None
-    return _words_in(data.split("\n"))
+    return _words_in(data.split("\n"), pdf)
 
 
 def _write_words(entry: Path, found: Words) -> None:
@@ -343,7 +345,7 @@ def _write_words(entry: Path, found: Words) -> None:
     with contextlib.suppress(OSError):
         entry.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=entry.parent, suffix=".tmp", delete=False) as tmp:
-            tmp.write(gzip.compress("\n".join(found.segments).encode(), compresslevel=1))
+            tmp.write(gzip.compress("\n".join(found.lines).encode(), compresslevel=1))
         os.replace(tmp.name, entry.with_suffix(".gz"))
 
 

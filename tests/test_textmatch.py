@@ -251,7 +251,7 @@ def test_words_are_remembered_only_for_the_content_read(
     with contextlib.suppress(TextUnreadable):
         textmatch.fingerprint(paper, Source(paper), as_pdf=True)
     entry = pdf.remembered_by_key(before, "words.pdf", textmatch._code())
-    assert textmatch._read_words(entry) is None
+    assert textmatch._read_words(entry, pdf=True) is None
 
 
 def test_a_build_that_failed_stops_the_comparison(tmp_path: Path) -> None:
@@ -282,3 +282,20 @@ def test_a_build_that_failed_stops_the_comparison(tmp_path: Path) -> None:
     # nothing was remembered: compared in full, the bundle is found
     (found,) = textmatch.exempt_text_problems(meeting.items)
     assert "paper 'bundle.pdf' of item 2 holds all of the text of 'a.pdf'" in str(found)
+
+
+def test_a_short_paper_of_shared_filler_with_its_own_headings_is_not_published_by_another() -> None:
+    """The example meeting's papers: one paragraph of filler repeated under headings of their
+    own. What the exempt paper says of its own (its headings) is not in the public paper."""
+    filler = "The partnership has continued to develop its approach to community safety."
+    exempt = w(
+        "\u2029".join(
+            ["Award of the independent chair contract (exempt)", "Report of the commissioning"]
+            + [filler] * 5
+            + ["Evaluation and prices"]
+            + [filler] * 5
+        )
+    )
+    public = w("\u2029".join(["Equality objectives brief", "Background"] + [filler] * 10))
+    assert published_share(exempt, public) == 0.0
+    assert published_share(exempt, w(exempt.words)) == 1.0
