@@ -433,45 +433,50 @@ def _compare(
     stop: threading.Event,
 ) -> list[PackError]:
     problems: list[PackError] = []
-    known: dict[Path, Words | None] = {}
+    failed: set[Path] = set()  # (each paper's failure told once)
 
     def words(paper: Paper) -> Words | None:
-        if stop.is_set():
+        if stop.is_set() or paper.path in failed:
             return None
-        if paper.path not in known:
-            try:
-                known[paper.path] = _words(paper, pdf_of, rendered)
-            except TextToolMissing:
-                raise  # one line, not one a paper
-            except PackError as exc:
-                known[paper.path] = None
-                problems.append(exc)
-        return known[paper.path]
+        try:
+            return _words(paper, pdf_of, rendered)
+        except TextToolMissing:
+            raise  # one line, not one a paper
+        except PackError as exc:
+            failed.add(paper.path)
+            problems.append(exc)
+            return None
 
     exempt = [_Known(i, p, w) for i, p in exempt_papers if (w := words(p))]
-    public = [
-        _Known(i, p, w)
-        for i in items
-        if not i.exempt
-        for p in (*i.papers, *i.held_papers)
-        if (w := words(p))
-    ]
-    for e in exempt:
-        for p in public:
-            part = published_share(e.words, p.words)
+    if not exempt:
+        return problems
+    # the public papers one at a time, each let go of once compared: a 4,000-page meeting's
+    # words all held at once weighed a hundred megabytes beside the pack being assembled
+    for item in items:
+        if item.exempt:
+            continue
+        for paper in (*item.papers, *item.held_papers):
+            found = words(paper)
+            if found is None:
+                continue
+            best, part = max(((e, published_share(e.words, found)) for e in exempt), key=_second)
             if part < SHARE:
                 continue
             problems.append(
                 InputError(
-                    f"paper {shown(p.paper)!r} of item {p.item.number} holds {_percent(part)} of "
-                    f"the text of {shown(e.paper)!r}, a paper of exempt item {e.item.number} "
-                    f"(cell {e.paper.source.cell}): an exempt paper must not be published "
-                    f"through another item, in any format; remove it from item {p.item.number}, "
+                    f"paper {shown(paper)!r} of item {item.number} holds {_percent(part)} of "
+                    f"the text of {shown(best.paper)!r}, a paper of exempt item {best.item.number} "
+                    f"(cell {best.paper.source.cell}): an exempt paper must not be published "
+                    f"through another item, in any format; remove it from item {item.number}, "
                     "or make that item exempt too",
-                    p.paper.source,
+                    paper.source,
                 )
             )
     return problems
+
+
+def _second(pair: tuple[_Known, float]) -> float:
+    return pair[1]
 
 
 def _percent(part: float) -> str:
