@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import gzip
 import hashlib
 import html
 import mmap
@@ -319,7 +318,7 @@ def fingerprint(path: Path, source: Source, *, as_pdf: bool) -> Words | None:
             handle = Path(str(same).replace("/proc/self/", f"/proc/{os.getpid()}/", 1))
             found = _read(handle, as_pdf, source, path.suffix)
             if found is not None and pdf.path_key(path, fh) == key:
-                _write_words(entry, found)
+                pdf.remember(entry, list(found.lines))
             return found
     except OSError:
         return _read(path, as_pdf, source, path.suffix)  # (says what is wrong, if anything)
@@ -332,21 +331,14 @@ def _read(path: Path, as_pdf: bool, source: Source, suffix: str) -> Words | None
     return words_of(text) if text is not None else None
 
 
-def _read_words(entry: Path, pdf: bool) -> Words | None:
-    try:
-        data = gzip.decompress(entry.with_suffix(".gz").read_bytes()).decode()
-    except (OSError, ValueError, EOFError, zlib.error):
+def _read_words(entry: Path, as_pdf: bool) -> Words | None:
+    """What `fingerprint` kept at `entry` (`pdf.remember`: its lines, as JSON), or None."""
+    from packbuilder import pdf
+
+    lines = pdf.recall(entry)
+    if not isinstance(lines, list) or not all(isinstance(line, str) for line in lines):
         return None
-    return _words_in(data.split("\n"), pdf)
-
-
-def _write_words(entry: Path, found: Words) -> None:
-    """Keep `found` at `entry` (written aside and renamed: builds may share the cache)."""
-    with contextlib.suppress(OSError):
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=entry.parent, suffix=".tmp", delete=False) as tmp:
-            tmp.write(gzip.compress("\n".join(found.lines).encode(), compresslevel=1))
-        os.replace(tmp.name, entry.with_suffix(".gz"))
+    return _words_in(lines, as_pdf)
 
 
 @dataclass(frozen=True)

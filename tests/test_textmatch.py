@@ -251,7 +251,7 @@ def test_words_are_remembered_only_for_the_content_read(
     with contextlib.suppress(TextUnreadable):
         textmatch.fingerprint(paper, Source(paper), as_pdf=True)
     entry = pdf.remembered_by_key(before, "words.pdf", textmatch._code())
-    assert textmatch._read_words(entry, pdf=True) is None
+    assert textmatch._read_words(entry, as_pdf=True) is None
 
 
 def test_a_build_that_failed_stops_the_comparison(tmp_path: Path) -> None:
