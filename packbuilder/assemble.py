@@ -380,10 +380,10 @@ def _key(steps: list[_Step], contents: dict[Path, str], public: bool) -> str:
 @functools.cache
 def _code_version() -> str:
     """The code that assembles a numbered part: another version never reuses this one's parts."""
-    from packbuilder import pdf, sanitize, tagged
+    from packbuilder import layers, pdf, sanitize, tagged
 
     h = hashlib.sha256(ENGINE.encode())
-    for module in (pdf, sanitize, tagged, sys.modules[__name__]):
+    for module in (pdf, sanitize, layers, tagged, sys.modules[__name__]):
         h.update(Path(module.__file__ or "").read_bytes())
     return h.hexdigest()
 

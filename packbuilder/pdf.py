@@ -45,8 +45,9 @@ from pikepdf import Array, Dictionary, Name, Pdf, Stream, String
 
 from packbuilder.digests import copied, copy_hashed, file_digest, opened_digest
 from packbuilder.errors import AssemblyError, InputError, Source
+from packbuilder.layers import MAX_REWRITTEN_BYTES, LayersTooLarge
 from packbuilder.pdfopen import open_pdf
-from packbuilder.sanitize import ATTACHED, object_texts, sanitize
+from packbuilder.sanitize import ATTACHED, LAYERS, object_texts, sanitize
 from packbuilder.settings import settings
 from packbuilder.skeleton import STAND_INS, SkeletonFile, object_body, objects_in, skeleton
 from packbuilder.tagged import StructureMerger, figures_without_alt_in
@@ -390,11 +391,12 @@ def _checks_code() -> str:
     """The code that checks and cleans papers: what it learnt about a paper (its facts, that it
     is clean) is kept under keys that change with it, so that a packbuilder that looks for more
     (a new kind of active content) never trusts what an older one found."""
+    from packbuilder import layers as layers_module
     from packbuilder import sanitize as sanitize_module
     from packbuilder import tagged as tagged_module  # (it counts the figures without alt text)
 
     h = hashlib.sha256(f"{CHECKS_VERSION}|{pikepdf.__version__}|".encode())
-    for module in (sanitize_module, tagged_module, sys.modules[__name__]):
+    for module in (sanitize_module, layers_module, tagged_module, sys.modules[__name__]):
         h.update(Path(module.__file__ or "").read_bytes())
     return h.hexdigest()
 
@@ -439,7 +441,11 @@ def _write_facts(entry: Path | None, facts: PaperFacts) -> None:
 
 def _removed_warnings(path: Path, removed: list[str]) -> list[str]:
     return [
-        f"{path.name} carries {what}: "
+        f"{path.name} has layers switched off (hidden when it is opened): what they hold is left "
+        "out of every pack, which shows the paper as it opens; to publish it, switch the layers "
+        "on and save the PDF again"
+        if what == LAYERS
+        else f"{path.name} carries {what}: "
         + (
             "left out of public packs (a private pack keeps them)"
             if what == ATTACHED
@@ -584,6 +590,14 @@ def _trial_sanitize(
     """What `sanitize` would remove from a paper: run on the opened copy, which is never saved."""
     try:
         return sanitize(pdf, public=True, texts=texts)
+    except LayersTooLarge as exc:
+        raise InputError(
+            f"page {exc.page} has layers switched off and too many drawing instructions to leave "
+            "them out (more than "
+            f"{MAX_REWRITTEN_BYTES // 2**20} MB); switch the layers on, or print the PDF to a "
+            "new PDF with them hidden",
+            Source(path, page=exc.page),
+        ) from None
     except Exception as exc:  # noqa: BLE001 - a structure too odd to clean is refused, not risked
         raise _too_unusual(path, exc) from None
 
@@ -1263,9 +1277,7 @@ class PackWriter:
             part.close()
         return fonts
 
-    def _from_skeleton_file(
-        self, body: Path, at: Path | None
-    ) -> dict[str, pikepdf.Object] | None:
+    def _from_skeleton_file(self, body: Path, at: Path | None) -> dict[str, pikepdf.Object] | None:
         """Go on from the part `body` as read from its skeleton's file `at` (`SkeletonFile`),
         made when the part was read before: its stamp fonts. None, having changed nothing,
         when there is no such file, or it does not fit this part."""
