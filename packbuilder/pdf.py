@@ -45,9 +45,9 @@ from pikepdf import Array, Dictionary, Name, Pdf, Stream, String
 
 from packbuilder.digests import copied, copy_hashed, file_digest, opened_digest
 from packbuilder.errors import AssemblyError, InputError, Source
-from packbuilder.layers import MAX_REWRITTEN_BYTES, LayersTooLarge
+from packbuilder.layers import layers_switched_off, named
 from packbuilder.pdfopen import open_pdf
-from packbuilder.sanitize import ATTACHED, LAYERS, object_texts, sanitize
+from packbuilder.sanitize import ATTACHED, object_texts, sanitize
 from packbuilder.settings import settings
 from packbuilder.skeleton import STAND_INS, SkeletonFile, object_body, objects_in, skeleton
 from packbuilder.tagged import StructureMerger, figures_without_alt_in
@@ -441,11 +441,7 @@ def _write_facts(entry: Path | None, facts: PaperFacts) -> None:
 
 def _removed_warnings(path: Path, removed: list[str]) -> list[str]:
     return [
-        f"{path.name} has layers switched off (hidden when it is opened): what they hold is left "
-        "out of every pack, which shows the paper as it opens; to publish it, switch the layers "
-        "on and save the PDF again"
-        if what == LAYERS
-        else f"{path.name} carries {what}: "
+        f"{path.name} carries {what}: "
         + (
             "left out of public packs (a private pack keeps them)"
             if what == ATTACHED
@@ -481,7 +477,8 @@ def _examine(path: Path, read_from: Path | None = None) -> PaperFacts:
         tagged = _tagged(pdf)
         pages = len(pdf.pages)
         _before_examining()
-        texts = _object_texts(pdf, path)  # one reading of every object, for both of these
+        texts = _object_texts(pdf, path)  # one reading of every object, for all of these
+        _check_layers(pdf, path, texts)
         figures = _figures(pdf, path, texts[1]) if tagged else 0
         _before_examining()
         removed = _trial_sanitize(pdf, path, texts)  # last: it changes the opened copy
@@ -590,16 +587,23 @@ def _trial_sanitize(
     """What `sanitize` would remove from a paper: run on the opened copy, which is never saved."""
     try:
         return sanitize(pdf, public=True, texts=texts)
-    except LayersTooLarge as exc:
-        raise InputError(
-            f"page {exc.page} has layers switched off and too many drawing instructions to leave "
-            "them out (more than "
-            f"{MAX_REWRITTEN_BYTES // 2**20} MB); switch the layers on, or print the PDF to a "
-            "new PDF with them hidden",
-            Source(path, page=exc.page),
-        ) from None
     except Exception as exc:  # noqa: BLE001 - a structure too odd to clean is refused, not risked
         raise _too_unusual(path, exc) from None
+
+
+def _check_layers(pdf: Pdf, path: Path, texts: tuple[list[pikepdf.Object], list[bytes]]) -> None:
+    """Refuse a paper with layers switched off (`layers`)."""
+    try:
+        off = layers_switched_off(pdf, texts)
+    except Exception as exc:  # noqa: BLE001 - as `_trial_sanitize`
+        raise _too_unusual(path, exc, "for layers switched off") from None
+    if off:
+        raise InputError(
+            f"this PDF has layers switched off ({named(off)}): what they hide would be in the "
+            "pack for anyone to copy or switch on; open it, switch the layers on and save it, or "
+            "print it to a new PDF with them hidden (that PDF holds only what shows)",
+            Source(path),
+        )
 
 
 def _object_texts(pdf: Pdf, path: Path) -> tuple[list[pikepdf.Object], list[bytes]]:

@@ -15,8 +15,8 @@ the same safety as the public's, and a printed pack loses nothing. Plain links (
 pack, or to a web or e-mail address) stay. **Attached files** are the one thing a private pack
 keeps: an officer may attach a spreadsheet behind an exempt report on purpose, and members are its
 audience; a public pack never carries them, because an attachment is a whole document that nobody
-reviewed page by page for exempt information. What a paper's **layers switched off** hold is taken
-out of every pack too (`layers`): a pack has no layers, and would otherwise show it.
+reviewed page by page for exempt information. A paper with **layers switched off** is refused
+(`layers`): what they hide would be in the pack.
 
 The walk visits every object of the file, not only the places a viewer usually looks, so that an
 action hidden anywhere (an annotation of a page, a field's kid, an outline item) is found.
@@ -29,8 +29,6 @@ import re
 from collections.abc import Iterator
 
 from pikepdf import Array, Dictionary, Name, Object, Pdf, Stream
-
-from packbuilder.layers import remove_hidden_layers
 
 # actions a printed pack may keep: moving within the document, web and e-mail links, viewer commands
 SAFE_ACTIONS = {"/GoTo", "/URI", "/Named", "/ResetForm", "/Hide", "/SetOCGState", "/Trans"}
@@ -56,7 +54,6 @@ SCRIPTS = "JavaScript or actions that run programs, open other files or send dat
 MEDIA = "multimedia (video, sound, 3D or Flash content)"
 XFA = "an XFA form (forms that run their own program)"
 ATTACHED = "attached files"
-LAYERS = "layers switched off"
 
 
 def sanitize(
@@ -88,9 +85,7 @@ def sanitize(
     for obj in _every_dictionary(pdf, texts):
         _clean_dictionary(obj, public, found)
     # /OpenAction and /AA of the catalog are cleaned by this walk too, as in any dictionary
-    if remove_hidden_layers(pdf):  # (a pack carries no layers: `layers`)
-        found.add(LAYERS)
-    order = [SCRIPTS, MEDIA, XFA, ATTACHED, LAYERS]
+    order = [SCRIPTS, MEDIA, XFA, ATTACHED]
     return [what for what in order if what in found]
 
 
