@@ -31,7 +31,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from packbuilder.convert.cache import prune, store
+from packbuilder.convert.cache import TOUCHED, prune, store
 from packbuilder.digests import kept_digest
 from packbuilder.frontsheet import SCHEDULE_12A
 from packbuilder.layout import Layout
@@ -251,7 +251,6 @@ class MadePart:
 
 PARTS = "parts"  # the folder of kept numbered parts, in the cache folder
 PARTS_MAX_BYTES = 1 << 30  # kept numbered parts, at most, unless PACKBUILDER_CACHE_MAX_MB says
-TOUCHED = 600  # seconds: a part used again within this of its last use keeps its time
 
 
 def numbered_part(
@@ -380,10 +379,10 @@ def _key(steps: list[_Step], contents: dict[Path, str], public: bool) -> str:
 @functools.cache
 def _code_version() -> str:
     """The code that assembles a numbered part: another version never reuses this one's parts."""
-    from packbuilder import layers, pdf, sanitize, tagged
+    from packbuilder import pdf, sanitize, tagged
 
     h = hashlib.sha256(ENGINE.encode())
-    for module in (pdf, sanitize, layers, tagged, sys.modules[__name__]):
+    for module in (pdf, sanitize, tagged, sys.modules[__name__]):
         h.update(Path(module.__file__ or "").read_bytes())
     return h.hexdigest()
 

@@ -23,6 +23,13 @@ one would not (git's "racy" files): a digest is therefore remembered only for a 
 digests are kept in this process and in the cache folder (``digests/``), so that a rebuild from
 the command line finds them too; a cache that cannot be written is only slower.
 
+**Conversions kept in the cache folder** are packbuilder's own files too, written once and
+linked into place: the converter marks each it hands back (`own`), and `file_digest` then
+remembers their digest by stamp as `kept_digest` does (a 4,000-page rebuild read its Word
+papers' PDFs four times over). So that the stamp holds from one build to the next, an entry's
+time is moved (for `prune`, which drops the entries used longest ago) only once it is
+`convert.cache.TOUCHED` old.
+
 **A build's own copy of a paper** (`snapshots`) is hashed as it is copied, once (`copied`): the
 copy is made read-only in the build's private scratch folder, which no one else can write to,
 and every later step of the build that asks for its digest gets that one (while the copy's stamp
@@ -51,6 +58,7 @@ FOLDER = "digests"  # in the cache folder
 _known: dict[tuple[object, ...], str] = {}
 _lock = threading.Lock()
 _copies: dict[str, tuple[tuple[object, ...], str]] = {}  # a build's copy -> (its stamp, digest)
+_own: set[str] = set()  # packbuilder's own files met as papers' PDFs (`own`)
 MAX_COPIES = 20_000  # the oldest forgotten first, in a long-running caller
 
 
@@ -93,7 +101,19 @@ def opened_digest(path: Path, fh: BinaryIO) -> str:
     if known is not None:
         fh.seek(0)
         return known
+    if str(path) in _own:
+        return _kept_handle_digest(fh)
     return handle_digest(fh)
+
+
+def own(path: Path) -> None:
+    """Mark `path` as one of packbuilder's own files, never written to once made (a conversion
+    kept in the cache folder): `file_digest` remembers its digest by its stamp, as
+    `kept_digest` does."""
+    with _lock:
+        if len(_own) >= MAX_COPIES:  # a long-running caller: forget rather than grow
+            _own.clear()
+        _own.add(str(path))
 
 
 def copied(path: Path, digest: str) -> None:
@@ -181,15 +201,20 @@ def kept_digest(path: Path) -> str:
         OSError: the file cannot be read.
     """
     with open(path, "rb") as fh:
-        before = stamp(os.fstat(fh.fileno()))
-        known = _recall(before)
-        if known is not None:
-            return known
-        started = time.time_ns()
-        digest = handle_digest(fh)
-        if stamp(os.fstat(fh.fileno())) == before and _settled(before, started):
-            _remember(before, digest)
-        return digest
+        return _kept_handle_digest(fh)
+
+
+def _kept_handle_digest(fh: BinaryIO) -> str:
+    """`kept_digest` of a file open as `fh` (left at its start)."""
+    before = stamp(os.fstat(fh.fileno()))
+    known = _recall(before)
+    if known is not None:
+        return known
+    started = time.time_ns()
+    digest = handle_digest(fh)
+    if stamp(os.fstat(fh.fileno())) == before and _settled(before, started):
+        _remember(before, digest)
+    return digest
 
 
 def written(path: Path, digest: str) -> None:

@@ -357,7 +357,6 @@ def test_real_libreoffice_converts_a_non_ascii_name_alone(
     assert PdfReader(pdf).pages[0].extract_text().startswith("Été report")
 
 
-
 @pytest.mark.libreoffice
 @pytest.mark.parametrize("prestarted", [False, True])
 def test_libreoffice_runs_no_program_from_the_callers_path(
@@ -550,6 +549,7 @@ def test_version_follows_versionrc_without_starting_libreoffice(fake_soffice: Pa
 
 # --- a LibreOffice started ahead of the build -----------------------------------------------------
 
+
 def _soffice_running(profile_hint: str) -> list[str]:
     """LibreOffice's processes on a profile: its launcher (oosplash, or the soffice script) and
     soffice.bin."""
@@ -559,8 +559,9 @@ def _soffice_running(profile_hint: str) -> list[str]:
 
 
 @pytest.mark.libreoffice
-def test_prestarted_libreoffice_takes_the_first_conversion_and_is_gone_after(tmp_path: Path,
-                                                                              monkeypatch) -> None:
+def test_prestarted_libreoffice_takes_the_first_conversion_and_is_gone_after(
+    tmp_path: Path, monkeypatch
+) -> None:
     lo = LibreOffice(settings=Settings(cache_dir=tmp_path / "cache"))
     lo.prestart()
     warm = lo._warm
@@ -576,8 +577,9 @@ def test_prestarted_libreoffice_takes_the_first_conversion_and_is_gone_after(tmp
 
 
 @pytest.mark.libreoffice
-def test_prestarted_libreoffice_is_stopped_when_no_conversion_comes(tmp_path: Path,
-                                                                    monkeypatch) -> None:
+def test_prestarted_libreoffice_is_stopped_when_no_conversion_comes(
+    tmp_path: Path, monkeypatch
+) -> None:
     lo = LibreOffice(settings=Settings(cache_dir=tmp_path / "cache"))
     lo.prestart()
     warm = lo._warm
@@ -638,7 +640,8 @@ def test_the_cache_names_the_source_of_an_unreadable_document(tmp_path: Path) ->
     inner = Counting()
     with pytest.raises(ConversionError, match=r"Minutes\.xlsx.*cannot read"):
         CachingConverter(inner, tmp_path / "cache").convert(
-            [tmp_path / "scratch-0001.docx"], tmp_path / "out",
+            [tmp_path / "scratch-0001.docx"],
+            tmp_path / "out",
             sources=[Source(tmp_path / "Minutes.xlsx")],
         )
     a, b = docs(tmp_path / "in", "one", "two")
@@ -911,3 +914,56 @@ def test_the_repair_process_leaves_what_it_cannot_read_to_the_build(tmp_path: Pa
     damaged.write_bytes(b"%PDF-1.7\nnot a pdf at all")
     repair_elsewhere([damaged])  # no exception: the build's own pass says what is wrong
     assert damaged.read_bytes() == b"%PDF-1.7\nnot a pdf at all"
+
+
+def test_a_kept_conversion_is_read_once_while_it_is_not_written_to(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A conversion the cache hands back is packbuilder's own file: its digest is remembered by
+    its stamp (each rebuild read every Word paper's PDF four times over), and its time is not
+    moved by every build that uses it (which would make the next one read it again); changed,
+    it is hashed again."""
+    from packbuilder import digests
+
+    monkeypatch.setattr(digests, "SETTLED_NS", -(10**12))  # as if long left alone
+    monkeypatch.setattr(digests, "_known", {})
+    monkeypatch.setenv("PACKBUILDER_CACHE", str(tmp_path / "cache"))
+    settings.cache_clear()
+    cache = CachingConverter(Counting(), tmp_path / "cache")
+    (a,) = docs(tmp_path / "in", "alpha")
+    (pdf,) = cache.convert([a], tmp_path / "o1")
+    digest = digests.file_digest(pdf)
+    (again,) = cache.convert([a], tmp_path / "o2")  # a rebuild
+    assert again == pdf
+    reads = []
+    real = digests.handle_digest
+    monkeypatch.setattr(digests, "handle_digest", lambda fh: reads.append(fh) or real(fh))
+    assert digests.file_digest(pdf) == digest
+    assert reads == []
+    with pdf.open("r+b") as fh:  # damaged in the cache: its stamp moves
+        fh.write(b"%PDF-9.9")
+    assert digests.file_digest(pdf) == hashlib.sha256(pdf.read_bytes()).hexdigest() != digest
+    assert len(reads) == 1
+    # a paper, not handed back by the converter, is read every time
+    paper = tmp_path / "in" / "paper.pdf"
+    paper.write_bytes(b"%PDF-1.7 a paper")
+    digests.file_digest(paper)
+    digests.file_digest(paper)
+    assert len(reads) == 3
+    settings.cache_clear()
+
+
+def test_a_kept_conversion_is_touched_for_pruning_only_once_in_a_while(tmp_path: Path) -> None:
+    from packbuilder.convert.cache import TOUCHED
+
+    cache = CachingConverter(Counting(), tmp_path / "cache")
+    (a,) = docs(tmp_path / "in", "alpha")
+    (pdf,) = cache.convert([a], tmp_path / "o1")
+    recent = time.time() - TOUCHED / 2
+    os.utime(pdf, (recent, recent))
+    cache.convert([a], tmp_path / "o2")
+    assert pdf.stat().st_mtime == pytest.approx(recent)  # left alone: its stamp holds
+    old = time.time() - 2 * TOUCHED
+    os.utime(pdf, (old, old))
+    cache.convert([a], tmp_path / "o3")
+    assert pdf.stat().st_mtime > time.time() - 60  # used now: the last one `prune` drops

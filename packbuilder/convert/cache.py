@@ -41,11 +41,12 @@ from packbuilder.convert.protocol import (
     share_machine,
     source_of,
 )
-from packbuilder.digests import copy_digest, handle_digest
+from packbuilder.digests import copy_digest, handle_digest, own
 from packbuilder.errors import ConversionError, Source
 from packbuilder.settings import settings
 
 RECENT = 3600  # seconds: an entry used this recently is never pruned
+TOUCHED = 600  # seconds: an entry used again within this of its last use keeps its time
 STALE_ASIDE = 3600  # seconds: an aside file this old was left by a killed writer
 
 
@@ -201,7 +202,10 @@ class CachingConverter(Converter):
         found = {k: self._path(k) for k in keys if k not in missing}
         for path in found.values():
             with contextlib.suppress(OSError):
-                os.utime(path)  # used now: the last entry `prune` drops
+                # used now: the last entry `prune` drops; not touched again for a while, since
+                # a touch makes the next build hash the entry again (`digests.own`)
+                if time.time() - path.stat().st_mtime > TOUCHED:
+                    os.utime(path)
         if missing:
             converted = self.inner.convert(
                 [documents[i] for i in missing.values()],
@@ -210,6 +214,8 @@ class CachingConverter(Converter):
             )
             for key, pdf in zip(missing, converted, strict=True):
                 found[key] = self._store(key, pdf)
+        for path in found.values():
+            own(path)
         with self._lock:
             self.misses += len(missing)
             self.hits += len(documents) - len(missing)
