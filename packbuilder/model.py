@@ -219,7 +219,34 @@ class Meeting:
             if i.held
         ]
         out += self._exempt_before_public()
+        out += self._supplement_gaps()
         out += self._folder_warnings()
+        return out
+
+    def _supplement_gaps(self) -> list[str]:
+        """A supplement made while an earlier number has none: members and the public, given
+        Supplement 2, look for Supplement 1 (and the one made later under that number comes out
+        after it)."""
+        following = [i for i in self.items if i.status is Status.TO_FOLLOW]
+        made = {i.supplement or 1 for i in following if i.papers}
+        out = []
+        for number in sorted(made):
+            missing = [n for n in range(1, number) if n not in made]
+            if not missing:
+                continue
+            first = next(i for i in following if i.papers and (i.supplement or 1) == number)
+            waiting = [i for i in following if (i.supplement or 1) == missing[0]]
+            why = (
+                f"item {waiting[0].number}'s papers, which go in it, have not all arrived"
+                if waiting
+                else "no item is given it"
+            )
+            out.append(
+                f"item {first.number}'s papers go out as Supplement {number}, but there is no "
+                f"Supplement {missing[0]} ({why}), so readers will look for one; number "
+                "supplements in the order they go out (give this item Supplement "
+                f"{missing[0]} in the Supplement column)"
+            )
         return out
 
     def _exempt_before_public(self) -> list[str]:

@@ -916,3 +916,31 @@ def test_a_time_cell_is_read_as_excel_shows_it_and_a_leading_zero_is_the_morning
     for typed, start in ((T(7, 30), T(7, 30)), ("07:30", T(7, 30)), ("7.30", T(19, 30))):
         folder = make_meeting(tmp_path / "m", items=[{"title": "A"}], fields={"Start time": typed})
         assert load_meeting(folder).start_time == start, typed
+
+
+def test_a_supplement_made_before_an_earlier_number_is_pointed_out(tmp_path):
+    """Supplement 2 with no Supplement 1: readers look for the first, and the one made later
+    under number 1 comes out after number 2."""
+    items = [
+        {"papers": ["a.pdf"]},
+        {"papers": ["b.pdf"], "status": "to follow", "supplement": 1},
+        {"papers": ["c.pdf"], "status": "to follow", "supplement": 2},
+    ]
+    papers = {"a.pdf": 1, "b.pdf": 2, "c.pdf": 1}
+
+    def said(folder):  # type: ignore[no-untyped-def]
+        return [w for w in load_meeting(folder).warnings() if "Supplement" in w]
+
+    assert said(make_meeting(tmp_path / "in-order", items=items, papers=papers)) == []
+    waiting = make_meeting(tmp_path / "waiting", items=items, papers={"a.pdf": 1, "c.pdf": 1})
+    assert said(waiting) == [
+        "item 3's papers go out as Supplement 2, but there is no Supplement 1 (item 2's papers, "
+        "which go in it, have not all arrived), so readers will look for one; number supplements "
+        "in the order they go out (give this item Supplement 1 in the Supplement column)"
+    ]
+    skipped = [items[0], {**items[2], "supplement": 3}]
+    assert said(make_meeting(tmp_path / "skipped", items=skipped, papers=papers)) == [
+        "item 2's papers go out as Supplement 3, but there is no Supplement 1 (no item is given "
+        "it), so readers will look for one; number supplements in the order they go out (give "
+        "this item Supplement 1 in the Supplement column)"
+    ]
