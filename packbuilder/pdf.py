@@ -595,13 +595,14 @@ def _check_layers(pdf: Pdf, path: Path, texts: tuple[list[pikepdf.Object], list[
     """Refuse a paper with layers switched off (`layers`)."""
     try:
         off = layers_switched_off(pdf, texts)
-    except Exception as exc:  # noqa: BLE001 - as `_trial_sanitize`
-        raise _too_unusual(path, exc, "for layers switched off") from None
+    except Exception as exc:  # noqa: BLE001 - as `_trial_sanitize` (and `layers.TooComplex`)
+        raise _too_unusual(path, exc, "for hidden layers") from None
     if off:
         raise InputError(
-            f"this PDF has layers switched off ({named(off)}): what they hide would be in the "
-            "pack for anyone to copy or switch on; open it, switch the layers on and save it, or "
-            "print it to a new PDF with them hidden (that PDF holds only what shows)",
+            f"this PDF hides part of itself when it is opened (layers {named(off)}): what it "
+            "hides would be in the pack for anyone to copy or show; print it to a new PDF, which "
+            "holds only what shows, and put that in the folder instead (or ask its author for a "
+            "copy without hidden layers)",
             Source(path),
         )
 

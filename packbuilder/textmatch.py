@@ -215,10 +215,9 @@ def pdf_text(path: Path, source: Source | None = None) -> str:
 @contextlib.contextmanager
 def _all_layers_shown(path: Path) -> Iterator[Path]:
     """`path`, or, for a PDF with layers (optional content, which a viewer may hide), a copy
-    without them: pdftotext leaves out a layer switched off. The packs leave it out too
-    (`layers`), but an exempt paper's text hidden on a public paper's layer is refused all the
-    same: the file is a copy of exempt information, whatever its viewer shows. Files without the
-    word are not opened (object streams may hide it: those are)."""
+    without them: pdftotext leaves out a layer switched off, which the pack would hold. (A
+    paper with hidden layers is refused by its checks (`layers`); `check` may read one first.)
+    Files without the word are not opened (object streams may hide it: those are)."""
     try:
         with open(path, "rb") as fh:
             data = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)

@@ -136,10 +136,10 @@ def shown_by_one_of_its_layers(p: _Paper) -> None:
 
 
 def expression_too_deep_to_follow(p: _Paper) -> None:
-    """Every layer on, but 60 levels of /And: not followed, so counted as hidden."""
+    """Every layer on, but 150 levels of /And: not followed, so counted as hidden."""
     p.layers()
     expression: pikepdf.Object = p.l2
-    for _ in range(60):
+    for _ in range(150):
         expression = Array([Name.And, expression])
     p.properties.M = p.pdf.make_indirect(Dictionary(Type=Name.OCMD, VE=expression))
     p.draw(_text(72, 700, SHOWN) + b"/OC /M BDC " + _text(72, 600, SECRET) + b"EMC")
@@ -158,6 +158,52 @@ def membership_given_in_place_on_an_annotation(p: _Paper) -> None:
     p.draw(_text(72, 700, SHOWN))
 
 
+def hidden_on_screen_by_its_usage(p: _Paper) -> None:
+    """Every layer on in /D, but L1's usage hides it on screen (pdf.js and PDFium honour it)."""
+    p.layers()
+    p.l1.Usage = Dictionary(View=Dictionary(ViewState=Name.OFF))
+    off_list(p)
+
+
+def shown_only_at_some_zoom(p: _Paper) -> None:
+    p.layers()
+    p.l1.Usage = Dictionary(Zoom=Dictionary(min=4))
+    off_list(p)
+
+
+def off_in_another_configuration(p: _Paper) -> None:
+    p.layers()
+    p.pdf.Root.OCProperties.Configs = Array([Dictionary(Name="Print", OFF=Array([p.l1]))])
+    off_list(p)
+
+
+def membership_typed_by_reference(p: _Paper) -> None:
+    """Its /Type an indirect name: the word OCMD is nowhere in its text."""
+    p.layers()
+    kind = p.pdf.make_indirect(Name.OCMD)
+    p.properties.M = p.pdf.make_indirect(Dictionary(Type=kind, OCGs=Array([p.l2]), P=Name.AllOff))
+    p.draw(_text(72, 700, SHOWN) + b"/OC /M BDC " + _text(72, 600, SECRET) + b"EMC")
+
+
+def malformed_expression(p: _Paper) -> None:
+    p.layers()
+    p.properties.M = p.pdf.make_indirect(
+        Dictionary(Type=Name.OCMD, VE=Array([Name.Or, Array([Name.Not, p.l2]), Name.junk]))
+    )
+    p.draw(_text(72, 700, SHOWN) + b"/OC /M BDC " + _text(72, 600, SECRET) + b"EMC")
+
+
+def layer_given_in_place(p: _Paper) -> None:
+    """/OC with a dictionary in the drawing itself (pdf.js honours it)."""
+    p.layers()
+    p.draw(
+        _text(72, 700, SHOWN)
+        + b"/OC <</Type /OCMD /VE [/Not [/Or]]>> BDC "
+        + _text(72, 600, SECRET)
+        + b"EMC"
+    )
+
+
 HIDING = {
     off_list: "'Prices'",
     base_state_off: "'Prices'",
@@ -168,6 +214,12 @@ HIDING = {
     form_on_a_hidden_layer: "'Prices'",
     expression_too_deep_to_follow: "'unnamed'",
     membership_given_in_place_on_an_annotation: "'Prices', 'Notes'",
+    hidden_on_screen_by_its_usage: "'Prices'",
+    shown_only_at_some_zoom: "'Prices'",
+    off_in_another_configuration: "'Prices'",
+    membership_typed_by_reference: "'Notes'",
+    malformed_expression: "'unnamed'",
+    layer_given_in_place: "given in its drawing",
 }
 
 
@@ -178,8 +230,8 @@ def test_a_paper_with_a_layer_switched_off_is_refused_naming_it(
     paper = _Paper()
     make(paper)
     said = _refused(paper, tmp_path)
-    assert f"this PDF has layers switched off ({HIDING[make]})" in said, said
-    assert "print it to a new PDF with them hidden" in said
+    assert f"this PDF hides part of itself when it is opened (layers {HIDING[make]})" in said, said
+    assert "print it to a new PDF, which holds only what shows" in said
     assert "\n" not in said
 
 
@@ -212,7 +264,7 @@ def test_many_layers_are_named_briefly(tmp_path: Path) -> None:
     )
     paper.draw(_text(72, 700, SHOWN))
     said = _refused(paper, tmp_path)
-    assert "('Prices', 'Layer 0', 'Layer 1' and 3 more)" in said, said
+    assert "(layers 'Prices', 'Layer 0', 'Layer 1' and 3 more)" in said, said
 
 
 def test_a_layered_paper_is_refused_by_check_and_build_and_the_last_pack_stays(
@@ -246,7 +298,47 @@ def test_a_layered_paper_is_refused_by_check_and_build_and_the_last_pack_stays(
         errors = [x for x in result.stderr.splitlines() if x.strip().startswith("error")]
         assert len(errors) == 1, result.stderr
         assert "tender-public-version.pdf" in errors[0]
-        assert "layers switched off ('Prices')" in errors[0]
+        assert "hides part of itself when it is opened (layers 'Prices')" in errors[0]
         assert "Traceback" not in result.stderr
     assert public.read_bytes() == before
     assert SECRET not in " ".join(page.extract_text() for page in PdfReader(public).pages)
+
+
+def test_an_expression_sharing_its_parts_is_evaluated_in_a_few_steps(tmp_path: Path) -> None:
+    """40 levels, each naming the level below twice: 2**40 terms read as a tree."""
+    paper = _Paper()
+    paper.layers()
+    expression: pikepdf.Object = paper.l2
+    for _ in range(40):
+        expression = paper.pdf.make_indirect(Array([Name.And, expression, expression]))
+    paper.properties.M = paper.pdf.make_indirect(Dictionary(Type=Name.OCMD, VE=expression))
+    paper.draw(_text(72, 700, SHOWN) + b"/OC /M BDC " + _text(72, 600, SECRET) + b"EMC")
+    _accepted(paper, tmp_path)  # every layer on: shown, and found so at once
+
+
+def test_a_file_too_large_to_check_is_refused_as_too_unusual(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from packbuilder import layers
+
+    paper = _Paper()
+    expression_not(paper)
+    monkeypatch.setattr(layers, "MAX_STEPS", 1)
+    said = _refused(paper, tmp_path)
+    assert "structure is too unusual to check for hidden layers" in said, said
+
+
+def test_a_membership_naming_no_layer_has_no_effect(tmp_path: Path) -> None:
+    paper = _Paper()
+    paper.layers()
+    paper.properties.M = paper.pdf.make_indirect(Dictionary(Type=Name.OCMD, OCGs=7))
+    paper.draw(_text(72, 700, SHOWN) + b"/OC /M BDC " + _text(72, 600, "Also shown") + b"EMC")
+    _accepted(paper, tmp_path)
+
+
+def test_a_layer_name_is_told_on_one_line(tmp_path: Path) -> None:
+    paper = _Paper()
+    paper.l1.Name = pikepdf.String("Tender\n  prices")
+    off_list(paper)
+    said = _refused(paper, tmp_path)
+    assert "(layers 'Tender prices')" in said, said
