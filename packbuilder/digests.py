@@ -111,7 +111,7 @@ def own(path: Path) -> None:
     kept in the cache folder): `file_digest` remembers its digest by its stamp, as
     `kept_digest` does."""
     with _lock:
-        if len(_own) >= MAX_COPIES:  # a long-running caller: forget rather than grow
+        if len(_own) >= MAX_COPIES:  # a long-running caller: forget them all (only slower)
             _own.clear()
         _own.add(str(path))
 
@@ -209,6 +209,7 @@ def _kept_handle_digest(fh: BinaryIO) -> str:
     before = stamp(os.fstat(fh.fileno()))
     known = _recall(before)
     if known is not None:
+        fh.seek(0)
         return known
     started = time.time_ns()
     digest = handle_digest(fh)

@@ -927,6 +927,7 @@ def test_a_kept_conversion_is_read_once_while_it_is_not_written_to(
 
     monkeypatch.setattr(digests, "SETTLED_NS", -(10**12))  # as if long left alone
     monkeypatch.setattr(digests, "_known", {})
+    monkeypatch.setattr(digests, "_own", set())
     monkeypatch.setenv("PACKBUILDER_CACHE", str(tmp_path / "cache"))
     settings.cache_clear()
     cache = CachingConverter(Counting(), tmp_path / "cache")

@@ -101,6 +101,19 @@ def test_prune_drops_the_entries_used_longest_ago(tmp_path: Path) -> None:
     assert [p.name for p in cache.glob("ab/*")] == ["just used.pdf"]
 
 
+def test_an_entry_a_hit_did_not_touch_is_kept_for_as_long(tmp_path: Path) -> None:
+    """A hit moves an entry's time only once it is TOUCHED old: an entry touched nearly that
+    long ago and handed to a build now must still outlive RECENT from now."""
+    from packbuilder.convert.cache import TOUCHED
+
+    cache = tmp_path / "cache"
+    now = time.time()
+    kept = _aged(cache / "ab" / "used now.pdf", RECENT + TOUCHED - 5, now)
+    dropped = _aged(cache / "ab" / "unused.pdf", RECENT + TOUCHED + 5, now)
+    assert prune(cache, max_bytes=0, now=now) == 1
+    assert kept.exists() and not dropped.exists()
+
+
 def test_what_is_kept_beside_an_entry_goes_with_it(tmp_path: Path) -> None:
     # a kept part's skeleton (`SkeletonFile`) is named after its part, with another suffix
     cache = tmp_path / "cache"

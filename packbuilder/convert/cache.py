@@ -15,8 +15,9 @@ has it open can read as a stale handle). A folder that cannot hard-link falls ba
 Two workers missing the same key at once both convert it, and one conversion is kept: wasted work,
 never a wrong or half-written entry. `prune` keeps the folder under a size bound
 (``PACKBUILDER_CACHE_MAX_MB``), dropping the entries used longest ago: a hit refreshes an entry's
-time, and an entry used within the last `RECENT` seconds is kept whatever the bound, so that a
-build never loses an entry it has just been handed.
+time (once it is `TOUCHED` old: a touch makes the next build hash the entry again, `digests.own`),
+and an entry used within the last `RECENT` seconds is kept whatever the bound, so that a build
+never loses an entry it has just been handed.
 """
 
 from __future__ import annotations
@@ -215,7 +216,8 @@ class CachingConverter(Converter):
             for key, pdf in zip(missing, converted, strict=True):
                 found[key] = self._store(key, pdf)
         for path in found.values():
-            own(path)
+            if path.parent.parent == self.directory:  # (not a fresh one the cache could not keep)
+                own(path)
         with self._lock:
             self.misses += len(missing)
             self.hits += len(documents) - len(missing)
@@ -288,7 +290,8 @@ def prune(directory: Path, max_bytes: int, now: float | None = None) -> int:
             companions.append((st.st_mtime, path))
     total = sum(size for _, size, _ in entries)
     for used, size, path in sorted(entries):
-        if total <= max_bytes or now - used < RECENT:
+        # (a hit moves an entry's time only once it is TOUCHED old: it may be in use since then)
+        if total <= max_bytes or now - used < RECENT + TOUCHED:
             break
         path.unlink(missing_ok=True)
         total -= size
