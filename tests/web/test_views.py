@@ -518,6 +518,23 @@ def test_meeting_page_lists_problems_by_file_sheet_and_cell(make_user, meeting, 
     assert "the commissioning plan is a draft" in warnings
 
 
+def test_meeting_page_refuses_an_appendix_with_hidden_layers_naming_them(make_user, meeting):  # type: ignore[no-untyped-def]
+    """The web page's check is the library's: an appendix that hides part of itself with layers
+    is a problem under its file, with what to do."""
+    from tests.test_layers import _Paper, off_list
+
+    folder = storage.meeting_folder("m")
+    for f in EXAMPLE.iterdir():
+        shutil.copy(f, folder)
+    layered = _Paper()
+    off_list(layered)
+    layered.pdf.save(folder / "Appendix A - Welcoming City charter.pdf")
+    page = signed_in(make_user("ann")).get("/meetings/m/").content.decode()
+    assert "Fix these problems before building" in page
+    assert "this PDF hides part of itself when it is opened (layers &#x27;Prices&#x27;)" in page
+    assert "print it to a new PDF, which holds only what shows" in page
+
+
 def test_meetings_list_shows_deadline_days_left_and_status(make_user, meeting, monkeypatch):  # type: ignore[no-untyped-def]
     monkeypatch.setenv("PACKBUILDER_TODAY", "2020-02-24")
     settings_.cache_clear()
