@@ -22,7 +22,6 @@ import ctypes
 import functools
 import gc
 import hashlib
-import os
 import shutil
 import sys
 import threading
@@ -32,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from packbuilder.convert.cache import TOUCHED, prune, store
-from packbuilder.digests import kept_digest
+from packbuilder.digests import kept_digest, touch
 from packbuilder.frontsheet import SCHEDULE_12A
 from packbuilder.layout import Layout
 from packbuilder.model import AgendaItem, Meeting
@@ -356,10 +355,9 @@ def _kept(folder: Path, key: str) -> Path | None:
                 entry.unlink()
             continue
         with contextlib.suppress(OSError):
-            # used now: the last one `prune` drops; not touched again for a while, since a touch
-            # makes the next build hash the part again (`digests`)
+            # used now: the last one `prune` drops (its digest kept for its new stamp: `touch`)
             if time.time() - entry.stat().st_mtime > TOUCHED:
-                os.utime(entry)
+                touch(entry)
         return entry
     return None
 

@@ -26,9 +26,9 @@ the command line finds them too; a cache that cannot be written is only slower.
 **Conversions kept in the cache folder** are packbuilder's own files too, written once and
 linked into place: the converter marks each it hands back (`own`), and `file_digest` then
 remembers their digest by stamp as `kept_digest` does (a 4,000-page rebuild read its Word
-papers' PDFs four times over). So that the stamp holds from one build to the next, an entry's
-time is moved (for `prune`, which drops the entries used longest ago) only once it is
-`convert.cache.TOUCHED` old.
+papers' PDFs four times over). An entry's or a kept part's time is moved (for `prune`, which
+drops the files used longest ago) only once it is `convert.cache.TOUCHED` old, and its digest
+is carried over to its new stamp (`touch`).
 
 **A build's own copy of a paper** (`snapshots`) is hashed as it is copied, once (`copied`): the
 copy is made read-only in the build's private scratch folder, which no one else can write to,
@@ -216,6 +216,19 @@ def _kept_handle_digest(fh: BinaryIO) -> str:
     if stamp(os.fstat(fh.fileno())) == before and _settled(before, started):
         _remember(before, digest)
     return digest
+
+
+def touch(path: Path) -> None:
+    """Move the times of one of packbuilder's own files (a kept part, a kept conversion) to now,
+    for `prune`, which drops the files used longest ago; a digest remembered for it is carried
+    over to its new stamp, since only its times changed (a build made within seconds of the
+    touch would otherwise read it again: its new stamp is not yet `_settled`). As for `written`,
+    nothing but packbuilder writes these files."""
+    with open(path, "rb") as fh:
+        known = _recall(stamp(os.fstat(fh.fileno())))
+        os.utime(fh.fileno())
+        if known is not None:
+            _remember(stamp(os.fstat(fh.fileno())), known)
 
 
 def written(path: Path, digest: str) -> None:

@@ -159,3 +159,27 @@ def test_a_copy_is_hashed_whole_window_by_window(tmp_path, monkeypatch, size, ke
         hashed = digests.copy_hashed(src, dst)
     assert (tmp_path / "copy.pdf").read_bytes() == data
     assert hashed.hexdigest() == _sha(data)
+
+
+def test_a_touch_keeps_the_digest_for_the_new_stamp(tmp_path, settled, monkeypatch):
+    """A kept part (or conversion) used again has its time moved for `prune`: the next build,
+    seconds later, does not read it again (before, it did: its new stamp was not yet settled)."""
+    monkeypatch.setattr(digests, "SETTLED_NS", 10**12)  # nothing settles on its own now
+    path = tmp_path / "part.pdf"
+    path.write_bytes(b"a kept part")
+    long_ago = 1_000_000_000
+    os.utime(path, (long_ago, long_ago))
+    digests._remember(digests.stamp(path.stat()), _sha(b"a kept part"))  # found by an earlier build
+    digests.touch(path)
+    assert path.stat().st_mtime > long_ago + 10**6
+    reads = []
+    real = digests.handle_digest
+    monkeypatch.setattr(digests, "handle_digest", lambda fh: reads.append(1) or real(fh))
+    assert digests.kept_digest(path) == _sha(b"a kept part")
+    assert reads == []
+    # a file whose digest was not known is read after a touch, as before
+    other = tmp_path / "other.pdf"
+    other.write_bytes(b"unknown")
+    digests.touch(other)
+    assert digests.kept_digest(other) == _sha(b"unknown")
+    assert reads == [1]

@@ -15,7 +15,7 @@ has it open can read as a stale handle). A folder that cannot hard-link falls ba
 Two workers missing the same key at once both convert it, and one conversion is kept: wasted work,
 never a wrong or half-written entry. `prune` keeps the folder under a size bound
 (``PACKBUILDER_CACHE_MAX_MB``), dropping the entries used longest ago: a hit refreshes an entry's
-time (once it is `TOUCHED` old: a touch makes the next build hash the entry again, `digests.own`),
+time (once it is `TOUCHED` old: `digests.touch`),
 and an entry used within the last `RECENT` seconds is kept whatever the bound, so that a build
 never loses an entry it has just been handed.
 """
@@ -42,7 +42,7 @@ from packbuilder.convert.protocol import (
     share_machine,
     source_of,
 )
-from packbuilder.digests import copy_digest, handle_digest, own
+from packbuilder.digests import copy_digest, handle_digest, own, touch
 from packbuilder.errors import ConversionError, Source
 from packbuilder.settings import settings
 
@@ -203,10 +203,9 @@ class CachingConverter(Converter):
         found = {k: self._path(k) for k in keys if k not in missing}
         for path in found.values():
             with contextlib.suppress(OSError):
-                # used now: the last entry `prune` drops; not touched again for a while, since
-                # a touch makes the next build hash the entry again (`digests.own`)
+                # used now: the last entry `prune` drops (its digest kept for its new stamp)
                 if time.time() - path.stat().st_mtime > TOUCHED:
-                    os.utime(path)
+                    touch(path)
         if missing:
             converted = self.inner.convert(
                 [documents[i] for i in missing.values()],
