@@ -43,6 +43,7 @@ from typing import Any
 import pikepdf
 from pikepdf import Array, Dictionary, Name, Pdf, Stream, String
 
+from packbuilder.cropped import Cropped, cropped, hidden_text
 from packbuilder.digests import copied, copy_hashed, file_digest, opened_digest
 from packbuilder.errors import AssemblyError, InputError, Source
 from packbuilder.layers import layers_switched_off, named
@@ -391,12 +392,14 @@ def _checks_code() -> str:
     """The code that checks and cleans papers: what it learnt about a paper (its facts, that it
     is clean) is kept under keys that change with it, so that a packbuilder that looks for more
     (a new kind of active content) never trusts what an older one found."""
+    from packbuilder import cropped as cropped_module
     from packbuilder import layers as layers_module
     from packbuilder import sanitize as sanitize_module
     from packbuilder import tagged as tagged_module  # (it counts the figures without alt text)
 
     h = hashlib.sha256(f"{CHECKS_VERSION}|{pikepdf.__version__}|".encode())
-    for module in (sanitize_module, layers_module, tagged_module, sys.modules[__name__]):
+    checks = (sanitize_module, layers_module, cropped_module, tagged_module, sys.modules[__name__])
+    for module in checks:
         h.update(Path(module.__file__ or "").read_bytes())
     return h.hexdigest()
 
@@ -463,8 +466,12 @@ def _examine(path: Path, read_from: Path | None = None) -> PaperFacts:
         if len(pdf.pages) == 0:
             raise InputError("this PDF has no pages; ask for the file again", Source(path))
         checked: dict[tuple[int, int], int] = {}  # streams shared by pages: checked once
+        crops: list[Cropped] = []  # the pages cropped: read for text they hide, after
         for number, page in enumerate(pdf.pages, start=1):
             _check_box(page, path, number, page.objgen in bad_boxes)
+            crop = cropped(page, number)
+            if crop is not None:
+                crops.append(crop)
             if "/Contents" not in page.obj and _raw_page_has_contents(path, pdf, page):
                 raise InputError(
                     f"page {number} cannot be read (its content is missing, so it would come "
@@ -479,6 +486,8 @@ def _examine(path: Path, read_from: Path | None = None) -> PaperFacts:
         _before_examining()
         texts = _object_texts(pdf, path)  # one reading of every object, for all of these
         _check_layers(pdf, path, texts)
+        if crops:
+            hidden_text(read_from or path, crops, Source(path))
         figures = _figures(pdf, path, texts[1]) if tagged else 0
         _before_examining()
         removed = _trial_sanitize(pdf, path, texts)  # last: it changes the opened copy

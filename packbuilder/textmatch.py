@@ -155,26 +155,76 @@ def _tool() -> str:
 def pdf_text(path: Path, source: Source | None = None) -> str:
     """The text of a PDF, as poppler's pdftotext reads it (in a process of its own, bounded in
     time and memory: the PDF may be anyone's)."""
+    with _all_layers_shown(path) as shown:
+        try:
+            # -raw: in the order the text is drawn, which is the order it was written in; the
+            # reading order pdftotext works out from the layout interleaves the lines of a
+            # table's cells, differently for each layout of the same table
+            return run_pdftotext(shown, ["-raw", "-nopgbrk"])
+        except TextToolMissing as exc:
+            raise TextToolMissing(
+                f"{exc}, so the public papers cannot be checked for an exempt paper's text; run "
+                "`make setup` (or apt-get install poppler-utils)"
+            ) from None
+        except TextTooLong:
+            raise TextUnreadable(
+                f"it holds more than {TEXT_MAX_BYTES >> 20} MB of text, too much to compare with "
+                "the exempt papers; split it into smaller files",
+                source or Source(path),
+            ) from None
+        except TextTimeout:
+            raise TextUnreadable(
+                f"its text could not be read to compare it with the exempt papers (it took over "
+                f"{TEXT_TIMEOUT // 60} minutes); save it again as PDF, or ask IT support",
+                source or Source(path),
+            ) from None
+        except TextToolFailed:
+            raise TextUnreadable(
+                "its text could not be read to compare it with the exempt papers; save it again "
+                "as PDF from its source (if every paper says so, ask IT support to check that "
+                "poppler-utils is installed)",
+                source or Source(path),
+            ) from None
+
+
+class TextTooLong(Exception):
+    """pdftotext wrote more than `TEXT_MAX_BYTES`."""
+
+
+class TextTimeout(Exception):
+    """pdftotext took more than `TEXT_TIMEOUT` seconds."""
+
+
+class TextToolFailed(Exception):
+    """pdftotext ended with an error."""
+
+
+def run_pdftotext(path: Path, options: Sequence[str]) -> str:
+    """What poppler's pdftotext writes for the PDF at `path` with `options` (UTF-8), run in a
+    process of its own, bounded in time, memory and output: the PDF may be anyone's.
+
+    Raises:
+        TextToolMissing: pdftotext is not installed or cannot be started (its message says
+            which, for the caller to go on).
+        TextTooLong, TextTimeout, TextToolFailed: it could not read the PDF within bounds.
+    """
     program = shutil.which("pdftotext")
     if program is None:
-        raise TextToolMissing(
-            "pdftotext is not installed, so the public papers cannot be checked for an exempt "
-            "paper's text; run `make setup` (or apt-get install poppler-utils)"
-        )
+        raise TextToolMissing("pdftotext is not installed")
     limit = shutil.which("prlimit")  # (not preexec_fn: the build runs threads meanwhile)
     bounds = (
         (limit, f"--as={_below_hard(resource.RLIMIT_AS, TEXT_MEMORY)}",
          f"--fsize={_below_hard(resource.RLIMIT_FSIZE, TEXT_MAX_BYTES + 1)}")
         if limit else ()
     )  # fmt: skip
+    # a file this process holds open (`pdf.pinned`) is read through the same open file
+    held = re.fullmatch(r"/proc/self/fd/(\d+)", str(path))
     # the text goes to a file, bounded in size: a PDF drawing gigabytes of text fills no memory
-    with tempfile.TemporaryFile() as out, _all_layers_shown(path) as path:
+    with tempfile.TemporaryFile() as out:
         try:
             done: subprocess.CompletedProcess[bytes] | None = subprocess.run(
-                # -raw: in the order the text is drawn, which is the order it was written in;
-                # the reading order pdftotext works out from the layout interleaves the lines
-                # of a table's cells, differently for each layout of the same table
-                [*bounds, program, "-q", "-raw", "-enc", "UTF-8", "-nopgbrk", str(path), "-"],
+                [*bounds, program, "-q", "-enc", "UTF-8", *options, str(path), "-"],
+                pass_fds=(int(held[1]),) if held else (),
                 stdout=out,
                 stderr=subprocess.DEVNULL,
                 stdin=subprocess.DEVNULL,
@@ -184,30 +234,13 @@ def pdf_text(path: Path, source: Source | None = None) -> str:
         except subprocess.TimeoutExpired:
             done = None
         except OSError as exc:
-            raise TextToolMissing(
-                f"pdftotext could not be started ({exc.strerror}), so the public papers cannot be "
-                "checked for an exempt paper's text; run `make setup` again"
-            ) from None
-        size = out.seek(0, 2)
-        if size > TEXT_MAX_BYTES:
-            raise TextUnreadable(
-                f"it holds more than {TEXT_MAX_BYTES >> 20} MB of text, too much to compare with "
-                "the exempt papers; split it into smaller files",
-                source or Source(path),
-            )
+            raise TextToolMissing(f"pdftotext could not be started ({exc.strerror})") from None
+        if out.seek(0, 2) > TEXT_MAX_BYTES:
+            raise TextTooLong
         if done is None:
-            raise TextUnreadable(
-                f"its text could not be read to compare it with the exempt papers (it took over "
-                f"{TEXT_TIMEOUT // 60} minutes); save it again as PDF, or ask IT support",
-                source or Source(path),
-            )
+            raise TextTimeout
         if done.returncode != 0:
-            raise TextUnreadable(
-                "its text could not be read to compare it with the exempt papers; save it again "
-                "as PDF from its source (if every paper says so, ask IT support to check that "
-                "poppler-utils is installed)",
-                source or Source(path),
-            )
+            raise TextToolFailed
         out.seek(0)
         return out.read().decode("utf-8", "replace")
 

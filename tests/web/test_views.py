@@ -535,6 +535,23 @@ def test_meeting_page_refuses_an_appendix_with_hidden_layers_naming_them(make_us
     assert "print it to a new PDF, which holds only what shows" in page
 
 
+def test_meeting_page_refuses_an_appendix_cropped_to_hide_text_naming_the_page(make_user, meeting):  # type: ignore[no-untyped-def]
+    """As for layers: an appendix whose page is cropped to hide text is a problem under its
+    file, naming the page, the words and what to do."""
+    from tests.test_cropped import SHOWN, _paper, _text
+
+    folder = storage.meeting_folder("m")
+    for f in EXAMPLE.iterdir():
+        shutil.copy(f, folder)
+    _paper(
+        (_text(72, 700, SHOWN) + _text(72, 100, "Bidder names"), {"CropBox": [0, 400, 595, 842]})
+    ).save(folder / "Appendix A - Welcoming City charter.pdf")
+    page = signed_in(make_user("ann")).get("/meetings/m/").content.decode()
+    assert "Fix these problems before building" in page
+    assert "this page is cropped to hide text (&#x27;Bidder names&#x27;)" in page
+    assert "page 1" in page
+
+
 def test_meetings_list_shows_deadline_days_left_and_status(make_user, meeting, monkeypatch):  # type: ignore[no-untyped-def]
     monkeypatch.setenv("PACKBUILDER_TODAY", "2020-02-24")
     settings_.cache_clear()

@@ -1,0 +1,188 @@
+"""Text hidden by cropping: a paper whose page hides text outside the part that shows is refused.
+
+Each paper is made here with pikepdf and checked as every PDF paper is (`paper_facts`, which runs
+the real pdftotext on the cropped pages); the end-to-end test runs the real CLI and reads the
+pack with pypdf.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pikepdf
+import pytest
+from pikepdf import Array, Dictionary, Name
+from pypdf import PdfReader
+
+from packbuilder.errors import InputError
+from packbuilder.pdf import paper_facts
+from tests.factory import make_meeting, run_cli
+
+SHOWN = "Shown to everyone"
+SECRET = "Secret tender prices"
+
+
+def _paper(*pages: tuple[bytes, dict[str, object]]) -> pikepdf.Pdf:
+    """A PDF of `pages`, each its drawing and its page dictionary's entries (an A4 media box
+    unless given)."""
+    pdf = pikepdf.new()
+    font = pdf.make_indirect(
+        Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica)
+    )
+    for content, entries in pages:
+        page = pdf.add_blank_page(page_size=(595, 842))
+        page.obj.Resources = Dictionary(Font=Dictionary(F1=font))
+        page.obj.Contents = pdf.make_stream(content)
+        for key, value in entries.items():
+            page.obj[f"/{key}"] = value
+    return pdf
+
+
+def _text(x: float, y: float, words: str) -> bytes:
+    return b"BT /F1 12 Tf %d %d Td (%s) Tj ET " % (x, y, words.encode())
+
+
+def _refused(pdf: pikepdf.Pdf, tmp_path: Path) -> str:
+    pdf.save(tmp_path / "paper.pdf")
+    with pytest.raises(InputError) as caught:
+        paper_facts(tmp_path / "paper.pdf")
+    return str(caught.value)
+
+
+def _accepted(pdf: pikepdf.Pdf, tmp_path: Path) -> None:
+    pdf.save(tmp_path / "paper.pdf")
+    assert paper_facts(tmp_path / "paper.pdf").pages == len(pdf.pages)
+
+
+def test_a_page_cropped_to_hide_a_line_is_refused_naming_the_page_and_the_words(
+    tmp_path: Path,
+) -> None:
+    pdf = _paper(
+        (_text(72, 700, SHOWN), {}),
+        (_text(72, 700, SHOWN) + _text(72, 100, SECRET), {"CropBox": Array([0, 400, 595, 842])}),
+    )
+    said = _refused(pdf, tmp_path)
+    assert "paper.pdf, page 2:" in said, said
+    assert f"this page is cropped to hide text ('{SECRET}')" in said, said
+    assert SHOWN not in said
+    assert "print it to a new PDF, which holds only what shows" in said
+
+
+def test_a_column_cut_off_the_right_is_found(tmp_path: Path) -> None:
+    pdf = _paper((_text(72, 700, SHOWN) + _text(420, 700, "Salary"), {"CropBox": [0, 0, 380, 842]}))
+    assert "cropped to hide text ('Salary')" in _refused(pdf, tmp_path)
+
+
+def test_a_crop_that_trims_white_margins_only_is_accepted(tmp_path: Path) -> None:
+    pdf = _paper(
+        (_text(72, 700, SHOWN) + _text(72, 100, "Footer line"), {"CropBox": [36, 36, 559, 806]})
+    )
+    _accepted(pdf, tmp_path)
+
+
+@pytest.mark.parametrize("rotation", [90, 180, 270])
+def test_a_turned_page_with_its_media_box_off_the_origin_is_read_as_it_shows(
+    tmp_path: Path, rotation: int
+) -> None:
+    """pdftotext gives words as the page is displayed (turned) from its media box's corner: the
+    part that shows is turned the same way, so what shows is never taken for hidden."""
+    media = Array([100, 100, 695, 942])
+    crop = Array([100, 500, 695, 942])  # the top half of the page, unturned
+    shows_only = _text(172, 800, SHOWN)
+    _accepted(_paper((shows_only, {"MediaBox": media, "CropBox": crop, "Rotate": rotation})),
+              tmp_path)  # fmt: skip
+    hides = _paper(
+        (shows_only + _text(172, 200, SECRET), {"MediaBox": media, "CropBox": crop,
+                                                "Rotate": rotation}),
+    )  # fmt: skip
+    assert f"cropped to hide text ('{SECRET}')" in _refused(hides, tmp_path)
+
+
+def test_a_crop_box_given_by_the_page_tree_counts(tmp_path: Path) -> None:
+    pdf = _paper((_text(72, 700, SHOWN) + _text(72, 100, SECRET), {}))
+    pdf.Root.Pages.CropBox = Array([0, 400, 595, 842])
+    assert "cropped to hide text" in _refused(pdf, tmp_path)
+
+
+def test_pages_not_cropped_are_not_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A crop box as large as the media box, or larger, hides nothing: pdftotext is not run."""
+    from packbuilder import textmatch
+
+    def fail(*_args: object) -> str:
+        raise AssertionError("pdftotext run on a page that is not cropped")
+
+    monkeypatch.setattr(textmatch, "run_pdftotext", fail)
+    pdf = _paper(
+        (_text(72, 700, SHOWN), {"CropBox": [0, 0, 595, 842]}),
+        (_text(72, 700, SHOWN), {"CropBox": [-20, -20, 700, 900]}),
+        (_text(72, 700, SHOWN), {"CropBox": [0.5, 0, 595, 842]}),
+        (_text(72, 700, SHOWN), {}),
+    )
+    _accepted(pdf, tmp_path)
+
+
+def test_without_pdftotext_a_cropped_page_is_refused_saying_what_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from packbuilder import textmatch
+
+    real = shutil.which
+    monkeypatch.setattr(
+        textmatch.shutil, "which", lambda name: None if name == "pdftotext" else real(name)
+    )
+    pdf = _paper((_text(72, 700, SHOWN), {"CropBox": [0, 400, 595, 842]}))
+    said = _refused(pdf, tmp_path)
+    assert "page 1: this page is cropped, and pdftotext is not installed" in said, said
+    assert "make setup" in said
+
+
+def test_a_cropped_page_pdftotext_cannot_read_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from packbuilder import textmatch
+
+    def fail(*_args: object) -> str:
+        raise textmatch.TextTimeout
+
+    monkeypatch.setattr(textmatch, "run_pdftotext", fail)
+    pdf = _paper((_text(72, 700, SHOWN), {"CropBox": [0, 400, 595, 842]}))
+    said = _refused(pdf, tmp_path)
+    assert "page 1: this page is cropped, and the text it hides could not be checked" in said
+
+
+def test_a_cropped_paper_is_refused_by_check_and_build_and_the_last_pack_stays(
+    tmp_path: Path,
+    libreoffice,  # noqa: ARG001
+) -> None:
+    """An officer's "public version": the prices cropped off the page. `check` and `build`
+    refuse it in one line naming the paper and page; the pack published before stays."""
+    folder = make_meeting(
+        tmp_path / "board",
+        items=[
+            {"title": "Tender award", "papers": ["tender-public-version.pdf"]},
+            {"title": "Contract", "papers": ["contract.pdf"], "exempt paragraph": 3},
+        ],
+        papers={"contract.pdf": 1},
+    )
+    _paper((_text(72, 700, SHOWN), {})).save(folder / "tender-public-version.pdf")
+    first = run_cli("build", "board", "--output", "out", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    (public,) = (tmp_path / "out").rglob("*agenda-pack-public.pdf")
+    before = public.read_bytes()
+    _paper((_text(72, 700, SHOWN) + _text(72, 100, SECRET), {"CropBox": [0, 400, 595, 842]})).save(
+        folder / "tender-public-version.pdf"
+    )
+    for command in (["check", "board"], ["build", "board", "--output", "out"]):
+        result = run_cli(*command, cwd=tmp_path)
+        assert result.returncode != 0, command
+        errors = [x for x in result.stderr.splitlines() if x.strip().startswith("error")]
+        assert len(errors) == 1, result.stderr
+        assert "tender-public-version.pdf, page 1" in errors[0], errors[0]
+        assert f"cropped to hide text ('{SECRET}')" in errors[0]
+        assert "Traceback" not in result.stderr
+    assert public.read_bytes() == before
+    assert SECRET not in " ".join(page.extract_text() for page in PdfReader(public).pages)
