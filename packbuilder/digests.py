@@ -33,7 +33,8 @@ is carried over to its new stamp (`touch`).
 **A build's own copy of a paper** (`snapshots`) is hashed as it is copied, once (`copied`): the
 copy is made read-only in the build's private scratch folder, which no one else can write to,
 and every later step of the build that asks for its digest gets that one (while the copy's stamp
-is unchanged). A 4,000-page rebuild hashed its papers six times over: 0.6 s. A pack the build
+is unchanged). (A PDF paper's copy may instead be a link to a kept copy of the same bytes, found
+by the hash of the paper read now: `snapshots._linked_to_kept`.) A 4,000-page rebuild hashed its papers six times over: 0.6 s. A pack the build
 writes there is hashed as it is written, likewise, for publishing to record.
 """
 

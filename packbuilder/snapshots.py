@@ -25,13 +25,19 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import hashlib
 import os
 import stat
+import threading
+import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import BinaryIO
 
+from packbuilder.convert.cache import TOUCHED, prune
 from packbuilder.digests import copied, copy_hashed
 from packbuilder.errors import ErrorList, InputError, PackError, Source
+from packbuilder.settings import settings
 
 
 class Snapshots:
@@ -64,9 +70,12 @@ class Snapshots:
                 self._ahead[path] = (copy, job)
 
     def close(self) -> None:
-        """Wait for the copies begun ahead (those not begun are dropped)."""
+        """Wait for the copies begun ahead (those not begun are dropped); then keep the folder
+        of kept papers within its bound (`PAPERS`)."""
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
+        if self._taken or self._ahead:
+            _prune_kept()
 
     def take(self, path: Path, source: Source) -> Path:
         """The copy of the paper at `path`: made now, or when it was first taken, or begun
@@ -130,16 +139,99 @@ def _copy(path: Path, copy: Path, folder: Path) -> str | None:
             return HARD_LINK.format(name=path.name)
         try:
             copy.parent.mkdir(parents=True, exist_ok=True)
-            with open(copy, "x+b") as out:
-                digest = copy_hashed(fh, out).hexdigest()
-            copy.chmod(0o400)  # nothing of the build writes to it either
-            copied(copy, digest)  # hashed once, here (`digests`)
+            keep = copy.suffix.lower() == ".pdf"
+            digest = _linked_to_kept(fh, copy) if keep else None
+            if digest is None:
+                with open(copy, "x+b") as out:
+                    digest = copy_hashed(fh, out).hexdigest()
+                copy.chmod(0o400)  # nothing of the build writes to it either
+                if keep:
+                    _keep(copy, digest)
+            copied(copy, digest)  # hashed once, here (`digests`); after its links (its stamp)
         except OSError as exc:
             return (
                 f"cannot read paper {path.name!r} ({exc.strerror}); check that it can be "
                 "opened, and that the disk is not full"
             )
     return None
+
+
+PAPERS = "papers"  # in the cache folder: PDF papers as copied, by the sha256 of their bytes
+PAPERS_MAX_BYTES = 1 << 30  # kept papers, at most, unless PACKBUILDER_CACHE_MAX_MB says
+_READ_BLOCK = 16 << 20
+
+
+def _kept_folder() -> Path:
+    return settings().cache_dir / PAPERS
+
+
+def _linked_to_kept(fh: BinaryIO, copy: Path) -> str | None:
+    """Make `copy` a link to the kept copy of the bytes of the paper open as `fh` (`_keep`), if
+    there is one; their sha256. None, with `fh` at its start, where there is none (or the
+    cache is on another file system): the paper is then copied.
+
+    A rebuild copied every paper again (120 MB at 4,000 pages): now it reads each one, as it
+    must to know its bytes (`digests`: a paper is hashed every time), and a paper whose bytes a
+    kept copy holds becomes that copy, which no one writes: an entry is named by the hash of its
+    bytes, written once and never opened for writing again, and trusted by its name as the
+    conversion cache's entries are."""
+    folder = _kept_folder()
+    if not folder.is_dir():  # nothing kept: copied, with no reading ahead
+        return None
+    digest = _read_digest(fh)
+    entry = folder / digest[:2] / f"{digest}.pdf"
+    try:
+        os.link(entry, copy)
+    except OSError:
+        return None
+    with contextlib.suppress(OSError):  # used now: the last one `prune` drops
+        if time.time() - entry.stat().st_mtime > TOUCHED:
+            os.utime(entry)
+    return digest
+
+
+def _read_digest(fh: BinaryIO) -> str:
+    """The sha256 of an open file's bytes, read in large blocks (Python's lock is let go while
+    each is read and hashed); the handle is left at its start. Read, not mapped: a paper cut
+    short by someone else meanwhile must not stop the build (a mapping would)."""
+    fh.seek(0)
+    h = hashlib.sha256()
+    view = _buffer(min(_READ_BLOCK, max(1, os.fstat(fh.fileno()).st_size)))
+    while n := fh.readinto(view):  # type: ignore[attr-defined]
+        h.update(view[:n])
+    fh.seek(0)
+    return h.hexdigest()
+
+
+_buffers = threading.local()
+
+
+def _buffer(size: int) -> memoryview:
+    """A buffer of `size` bytes for this thread, reused (a new one is zeroed and mapped in: a
+    third of the time a paper takes to hash)."""
+    block: bytearray | None = getattr(_buffers, "block", None)
+    if block is None or len(block) < size:
+        block = _buffers.block = bytearray(max(size, 1 << 20))
+    return memoryview(block)[:size]
+
+
+def _keep(copy: Path, digest: str) -> None:
+    """Keep a build's copy of a PDF paper, hashed as it was made, for the next build
+    (`_linked_to_kept`): linked, not copied; nothing kept where the cache is on another file
+    system, or cannot be written."""
+    entry = _kept_folder() / digest[:2] / f"{digest}.pdf"
+    with contextlib.suppress(OSError):
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        os.link(copy, entry)  # (there already: another build's, with the same bytes)
+
+
+def _prune_kept() -> None:
+    """Keep the kept papers within their bound (the ones used longest ago go first)."""
+    folder = _kept_folder()
+    if folder.is_dir():
+        bound = settings().cache_max_mb
+        with contextlib.suppress(OSError):
+            prune(folder, bound * 2**20 if bound else PAPERS_MAX_BYTES)
 
 
 def real_path(fd: int, named: Path) -> Path:

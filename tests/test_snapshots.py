@@ -276,3 +276,66 @@ def test_a_folder_in_a_papers_place_is_not_copied(tmp_path, ahead):
         taken.ahead([folder / "dir.pdf"])
     with pytest.raises(InputError, match="is not a file"):
         taken.take(folder / "dir.pdf", Source(folder / "meeting.xlsx", "Agenda", "F2"))
+
+
+def _kept(tmp_path: Path) -> list[Path]:
+    return sorted((tmp_path / "cache" / snapshots.PAPERS).rglob("*.pdf"))
+
+
+def test_a_rebuild_links_an_unchanged_pdf_to_its_kept_copy_and_copies_a_changed_one(tmp_path):
+    """A build keeps its copy of each PDF paper in the cache folder, named by the sha256 of its
+    bytes; the next build reads the paper, and an unchanged one becomes that kept copy (no
+    bytes copied again), a changed one is copied and kept in its turn."""
+    import hashlib
+
+    folder = tmp_path / "meeting"
+    folder.mkdir()
+    paper = write_pdf(folder / "report.pdf", 2, label="FIRST VERSION")
+    cell = Source(folder / "meeting.xlsx", "Agenda", "F2")
+
+    def take(into: str) -> Path:
+        taken = snapshots.Snapshots(folder, tmp_path / into)
+        try:
+            return taken.take(paper, cell)
+        finally:
+            taken.close()
+
+    first = take("first")
+    first_sha = hashlib.sha256(paper.read_bytes()).hexdigest()
+    (kept,) = _kept(tmp_path)
+    assert kept.name == f"{first_sha}.pdf"
+    assert kept.stat().st_ino == first.stat().st_ino  # linked, not copied
+    second = take("second")
+    assert second.stat().st_ino == kept.stat().st_ino
+    assert hashlib.sha256(second.read_bytes()).hexdigest() == first_sha
+    assert build_module.file_hash(second) == first_sha
+    write_pdf(paper, 3, label="SECOND VERSION")  # saved in place
+    third = take("third")
+    assert third.stat().st_ino != kept.stat().st_ino
+    assert third.read_bytes() == paper.read_bytes()
+    third_sha = hashlib.sha256(paper.read_bytes()).hexdigest()
+    assert build_module.file_hash(third) == third_sha
+    assert [p.name for p in _kept(tmp_path)] == sorted([f"{first_sha}.pdf", f"{third_sha}.pdf"])
+    assert "SECOND VERSION" in _text(third) and "FIRST VERSION" in _text(second)
+
+
+def test_where_the_cache_cannot_be_linked_to_papers_are_copied(tmp_path, monkeypatch):
+    """A cache folder on another file system than the build's scratch folder: nothing is
+    kept, and a paper kept before cannot be linked to either: every paper is copied."""
+    import errno
+
+    folder = _meeting(tmp_path)
+    build(folder, tmp_path / "out", converter=FakeConverter())
+    assert len(_kept(tmp_path)) == 2
+    links: list[object] = []
+
+    def cannot(*args):  # type: ignore[no-untyped-def]
+        links.append(args)
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    monkeypatch.setattr(snapshots.os, "link", cannot)
+    write_pdf(folder / "pub.pdf", 3, label="PUBLIC REPORT REVISED")
+    result = build(folder, tmp_path / "out", converter=FakeConverter())
+    assert "PUBLIC REPORT REVISED" in _text(_public(result))
+    assert links  # (tried, for the unchanged exempt paper)
+    assert len(_kept(tmp_path)) == 2  # the revised paper could not be kept
