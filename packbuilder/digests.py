@@ -33,9 +33,10 @@ is carried over to its new stamp (`touch`).
 **A build's own copy of a paper** (`snapshots`) is hashed as it is copied, once (`copied`): the
 copy is made read-only in the build's private scratch folder, which no one else can write to,
 and every later step of the build that asks for its digest gets that one (while the copy's stamp
-is unchanged). (A PDF paper's copy may instead be a link to a kept copy of the same bytes, found
-by the hash of the paper read now: `snapshots._linked_to_kept`.) A 4,000-page rebuild hashed its papers six times over: 0.6 s. A pack the build
-writes there is hashed as it is written, likewise, for publishing to record.
+is unchanged). A 4,000-page rebuild hashed its papers six times over: 0.6 s. A PDF paper's copy
+may instead be a link to a kept copy of the same bytes, found by the hash of the paper read now
+(`snapshots._linked_to_kept`); another link to it carries its digest over (`linked`). A pack the
+build writes there is hashed as it is written, likewise, for publishing to record.
 """
 
 from __future__ import annotations
@@ -125,6 +126,20 @@ def copied(path: Path, digest: str) -> None:
         while len(_copies) >= MAX_COPIES:
             _copies.pop(next(iter(_copies)))
         _copies[str(path)] = (stamp(path.stat()), digest)
+
+
+def linked(path: Path) -> None:
+    """`path`, a build's copy (or one of packbuilder's own files), has just been given another
+    name (a hard link: `snapshots`): the remembered digests of its other names are carried over
+    to its new stamp, since only its link count and status-change time moved. (Two papers with
+    the same bytes are two links to one kept copy: each link made every later step of the build
+    hash the other again.)"""
+    with contextlib.suppress(OSError):
+        now = stamp(path.stat())
+        with _lock:
+            for name, (before, digest) in list(_copies.items()):
+                if before[:3] == now[:3]:  # this boot, device and inode
+                    _copies[name] = (now, digest)
 
 
 def copy_digest(path: Path, fh: BinaryIO) -> str | None:

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from packbuilder.convert.cache import TOUCHED, prune
-from packbuilder.digests import copied, copy_hashed
+from packbuilder.digests import copied, copy_hashed, linked
 from packbuilder.errors import ErrorList, InputError, PackError, Source
 from packbuilder.settings import settings
 
@@ -184,6 +184,7 @@ def _linked_to_kept(fh: BinaryIO, copy: Path) -> str | None:
         os.link(entry, copy)
     except OSError:
         return None
+    linked(copy)
     with contextlib.suppress(OSError):  # used now: the last one `prune` drops
         if time.time() - entry.stat().st_mtime > TOUCHED:
             os.utime(entry)
@@ -223,6 +224,7 @@ def _keep(copy: Path, digest: str) -> None:
     with contextlib.suppress(OSError):
         entry.parent.mkdir(parents=True, exist_ok=True)
         os.link(copy, entry)  # (there already: another build's, with the same bytes)
+        linked(copy)
 
 
 def _prune_kept() -> None:

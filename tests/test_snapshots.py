@@ -339,3 +339,25 @@ def test_where_the_cache_cannot_be_linked_to_papers_are_copied(tmp_path, monkeyp
     assert "PUBLIC REPORT REVISED" in _text(_public(result))
     assert links  # (tried, for the unchanged exempt paper)
     assert len(_kept(tmp_path)) == 2  # the revised paper could not be kept
+
+
+def test_two_papers_with_the_same_bytes_keep_their_digests_known(tmp_path):
+    """Two papers with the same bytes are two links to one kept copy: each link moves the
+    copy's status-change time, and the digest of the other name stays known (it is not hashed
+    again by every later step of the build)."""
+    from packbuilder import digests
+
+    folder = tmp_path / "meeting"
+    folder.mkdir()
+    first = write_pdf(folder / "first.pdf", 2, label="SAME")
+    (folder / "second.pdf").write_bytes(first.read_bytes())
+    cell = Source(folder / "meeting.xlsx", "Agenda", "F2")
+    for build_number in range(2):  # the first keeps the copy, the second links to it
+        taken = snapshots.Snapshots(folder, tmp_path / f"copies{build_number}")
+        taken.ahead([folder / "first.pdf", folder / "second.pdf"])
+        copies = [taken.take(folder / name, cell) for name in ("first.pdf", "second.pdf")]
+        taken.close()
+        for copy in copies:
+            with open(copy, "rb") as fh:
+                assert digests.copy_digest(copy, fh) is not None, (build_number, copy.name)
+    assert copies[0].stat().st_ino == copies[1].stat().st_ino
