@@ -26,7 +26,7 @@ from pathlib import Path
 
 from packbuilder import frontsheet
 from packbuilder.assemble import MadePart, finish_pack, numbered_part, open_part, pack_headings
-from packbuilder.convert import ConversionStats, Converter, open_converter
+from packbuilder.convert import ConversionStats, Converter, on_handover, open_converter
 from packbuilder.convert.cache import tidy
 from packbuilder.errors import Collector
 from packbuilder.frontsheet import PUBLISHED_PLACEHOLDER
@@ -35,7 +35,7 @@ from packbuilder.layout import Layout, lay_out
 from packbuilder.lock import meeting_lock, remove_if_only_lock
 from packbuilder.meeting import find_workbook, load_meeting, shown_paper
 from packbuilder.model import Meeting, Paper
-from packbuilder.papers import PaperPdfs, Prefetch, paper_pdfs
+from packbuilder.papers import HANDOVER_WAIT, PaperPdfs, Prefetch, paper_pdfs
 from packbuilder.pdf import PackWriter, examining_after
 from packbuilder.plan import PackSpec, plan_packs
 from packbuilder.publish import (
@@ -324,6 +324,18 @@ def _pack(
     )
 
 
+def _convert_fronts(
+    converter: Converter, documents: Sequence[Path], work: Path, handed: threading.Event
+) -> list[Path]:
+    """The frontsheets converted (in a thread of the pool); `handed` is set once LibreOffice
+    has them, or the conversion is over."""
+    with on_handover(handed.set):
+        try:
+            return converter.convert(documents, work / "frontsheets-pdf")
+        finally:
+            handed.set()
+
+
 def _published_pages(outdir: Path, meeting: str, name: str) -> int:
     pack = ((read_manifest(outdir, meeting) or {}).get("packs") or {}).get(name) or {}
     return int(pack.get("pages", 0))
@@ -346,7 +358,12 @@ def _assemble(
     pages are assembled; they go in front of each pack when both are ready.
     """
     with ThreadPoolExecutor(max_workers=1) as pool:
-        fronts_job = pool.submit(converter.convert, front_docs, work / "frontsheets-pdf")
+        handed = threading.Event()
+        fronts_job = pool.submit(_convert_fronts, converter, front_docs, work, handed)
+        # the conversion's own steps to LibreOffice are Python's, and the parts' would hold the
+        # interpreter meanwhile: LibreOffice started 0.04 s later at 4,000 pages, on a rebuild's
+        # critical path (`convert.on_handover`)
+        handed.wait(HANDOVER_WAIT)
         bodies = []
         parts: list[MadePart] = []  # a private pack's part goes on from the public's
         for n in which:
