@@ -8,38 +8,52 @@ off (`layers`), a pack cannot take it out faithfully, so such a paper is refused
 and the first hidden words, with what to do: printing it to a new PDF keeps only what shows (the
 check says so again if a printer kept the rest).
 
-Only pages cropped inside their media box are read again (with pdftotext, in a process of its
-own: most papers have none, and cost nothing); text on them whose middle lies outside what shows
-is hidden. A page cropped to trim white margins, or one whose crop keeps all its text, is fine.
-(Text drawn off a page that is not cropped, images or drawings outside the crop, and text hidden
-in other ways, under a box or drawn invisibly, are not looked for here.)
+Only pages cropped inside their media box are read again, so most papers cost nothing: they are
+copied by qpdf into a PDF of their own, unturned (no ``/Rotate``) and uncropped, which pdftotext
+reads once, in a process of its own, bounded in time (one limit for the whole paper). pdftotext
+then numbers the pages as qpdf does (a crafted page tree read differently by the two cannot pair
+a cropped page with another's text), and gives each word's box on the page as drawn. A word
+mostly outside what shows, or one whose end the crop cuts off (the last digits of an account
+number), is hidden. A page cropped to trim white margins, or whose crop keeps all its text, is
+fine.
+
+Not looked for here: text drawn off a page that is not cropped, images and drawings outside the
+crop, text hidden in other ways (under a box, drawn invisibly, in a hidden annotation), and text
+that pdftotext does not read but other readers do (a crafted page can hide text from pdftotext).
 """
 
 from __future__ import annotations
 
 import html
 import re
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import pikepdf
+from pikepdf import Array, Pdf
 
 from packbuilder.errors import InputError, Source
+from packbuilder.scratch import scratch_prefix
 
-MARGIN = 1.0  # points: a crop box within this of the media box crops nothing
+MARGIN = 0.01  # points: a crop box within this of the media box crops nothing (rounding)
+ALONG = 0.5  # points of a word's length beyond what shows that hide part of it
+ACROSS = 0.4  # of a word's height (or length) beyond what shows that hide it
 _SHOWN_CHARS = 60  # of the hidden text, in the refusal
 _WORD = re.compile(
-    rb'<word xMin="([-\d.]+)" yMin="([-\d.]+)" xMax="([-\d.]+)" yMax="([-\d.]+)">(.*?)</word>'
+    r'<word xMin="([-\d.eE+]+)" yMin="([-\d.eE+]+)" xMax="([-\d.eE+]+)" yMax="([-\d.eE+]+)">'
+    r"(.*?)</word>",
+    re.S,
 )
 
 
 @dataclass(frozen=True)
 class Cropped:
-    """A page that shows less than its media box: what shows, in pdftotext's coordinates (from
-    the top left of the page as displayed, in points)."""
+    """A page that shows less than its media box."""
 
     number: int  # from 1
-    shows: tuple[float, float, float, float]  # x0, y0, x1, y1
+    media: tuple[float, float, float, float]  # left, bottom, right, top
+    shows: tuple[float, float, float, float]  # the crop box within the media box
 
 
 def cropped(page: pikepdf.Page, number: int) -> Cropped | None:
@@ -57,14 +71,7 @@ def cropped(page: pikepdf.Page, number: int) -> Cropped | None:
              min(media[3], crop[3]))  # fmt: skip
     if all(abs(a - b) <= MARGIN for a, b in zip(shows, media, strict=True)):
         return None
-    try:
-        rotation = int(page.obj.get("/Rotate", 0)) % 360
-    except (TypeError, ValueError):
-        rotation = 0
-    corners = [_displayed(x, y, media, rotation) for x in (shows[0], shows[2])
-               for y in (shows[1], shows[3])]  # fmt: skip
-    xs, ys = [c[0] for c in corners], [c[1] for c in corners]
-    return Cropped(number, (min(xs), min(ys), max(xs), max(ys)))
+    return Cropped(number, media, shows)
 
 
 def _box(value: object) -> tuple[float, float, float, float] | None:
@@ -76,27 +83,14 @@ def _box(value: object) -> tuple[float, float, float, float] | None:
     return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
 
 
-def _displayed(
-    x: float, y: float, media: tuple[float, float, float, float], rotation: int
-) -> tuple[float, float]:
-    """A point of the page, in the coordinates pdftotext gives words in: from the top left of
-    the media box as the page is displayed (turned by its /Rotate, clockwise)."""
-    x0, y0, x1, y1 = media
-    if rotation == 90:
-        return y - y0, x - x0
-    if rotation == 180:
-        return x1 - x, y - y0
-    if rotation == 270:
-        return y1 - y, x1 - x
-    return x - x0, y1 - y
-
-
-def hidden_text(path: Path, pages: list[Cropped], source: Source) -> None:
-    """Refuse the paper at `path` if a `pages` hides text outside what it shows.
+def hidden_text(pdf: Pdf, pages: list[Cropped], source: Source) -> None:
+    """Refuse the paper `pdf` (named by `source`) if one of its `pages` hides text outside what
+    it shows (see the module's docstring).
 
     Raises:
-        InputError: a page hides text (naming it and the first hidden words), or the cropped
-            pages cannot be read (pdftotext missing or failing), naming `source`.
+        InputError: a page hides text (naming it and the first hidden words), its crop box
+            shows nothing of it, or the cropped pages cannot be read (pdftotext missing or
+            failing).
     """
     from packbuilder.textmatch import (
         TextTimeout,
@@ -107,23 +101,36 @@ def hidden_text(path: Path, pages: list[Cropped], source: Source) -> None:
     )
 
     for page in pages:
+        x0, y0, x1, y1 = page.shows
+        if x1 - x0 <= MARGIN or y1 - y0 <= MARGIN:
+            raise InputError(
+                "this page is damaged (its crop box lies outside the page, so viewers show all "
+                "of it or nothing); re-save it from its source, or print it to PDF again",
+                Source(source.file, page=page.number),
+            )
+    first = Source(source.file, page=pages[0].number)
+    with tempfile.TemporaryDirectory(prefix=scratch_prefix("crop")) as tmp:
+        copy = Path(tmp) / "cropped.pdf"
         try:
-            found = run_pdftotext(path, ["-bbox", "-f", str(page.number), "-l", str(page.number)])
+            _uncropped(pdf, pages).save(copy)
+            found = run_pdftotext(copy, ["-bbox"])
         except TextToolMissing as exc:
             raise InputError(
                 f"this page is cropped, and {exc}, which finds text the cropping hides; run "
                 "`make setup` (or apt-get install poppler-utils)",
-                Source(source.file, page=page.number),
+                first,
             ) from None
-        except (TextTooLong, TextTimeout, TextToolFailed, OSError):  # not within its bounds
+        except (TextTooLong, TextTimeout, TextToolFailed, pikepdf.PdfError, OSError):
             raise InputError(
                 "this page is cropped, and the text it hides could not be checked; re-save it "
                 "from its source, or print it to PDF again",
-                Source(source.file, page=page.number),
+                first,
             ) from None
-        words = _hidden_words(found.encode("utf-8"), page.shows)
-        if words:
-            shown = " ".join(words)
+    read = found.split("<page ")[1:]
+    for page, words in zip(pages, read, strict=False):
+        hidden = _hidden_words(words, page)
+        if hidden:
+            shown = " ".join(hidden)
             if len(shown) > _SHOWN_CHARS:
                 shown = shown[: _SHOWN_CHARS - 1].rstrip() + "…"
             raise InputError(
@@ -134,18 +141,39 @@ def hidden_text(path: Path, pages: list[Cropped], source: Source) -> None:
             )
 
 
-def _hidden_words(bbox: bytes, shows: tuple[float, float, float, float]) -> list[str]:
-    """The words of pdftotext's ``-bbox`` page whose middle lies outside `shows`."""
-    x0, y0, x1, y1 = shows
+def _uncropped(pdf: Pdf, pages: list[Cropped]) -> Pdf:
+    """A PDF of `pages` of `pdf`, copied by qpdf, each on its whole media box, unturned."""
+    copy = Pdf.new()
+    for page in pages:
+        copy.pages.append(pdf.pages[page.number - 1])
+        obj = copy.pages[-1].obj
+        obj.MediaBox = Array(list(page.media))
+        for key in ("/CropBox", "/Rotate", "/UserUnit"):
+            if key in obj:
+                del obj[key]
+    return copy
+
+
+def _hidden_words(found: str, page: Cropped) -> list[str]:
+    """The words of pdftotext's ``-bbox`` page (its coordinates: from the media box's top left)
+    that lie mostly outside what `page` shows, or whose end it cuts off."""
+    left, top = page.shows[0] - page.media[0], page.media[3] - page.shows[3]
+    right, bottom = page.shows[2] - page.media[0], page.media[3] - page.shows[1]
     hidden = []
-    for m in _WORD.finditer(bbox):
+    for m in _WORD.finditer(found):
         try:
-            left, top, right, bottom = (float(m[i]) for i in range(1, 5))
+            x0, y0, x1, y1 = (float(m[i]) for i in range(1, 5))
         except ValueError:
             continue
-        mx, my = (left + right) / 2, (top + bottom) / 2
-        if not (x0 - MARGIN <= mx <= x1 + MARGIN and y0 - MARGIN <= my <= y1 + MARGIN):
-            word = html.unescape(m[5].decode("utf-8", "replace")).strip()
-            if word:
-                hidden.append(" ".join(word.split()))
+        word = " ".join(html.unescape(m[5]).split())
+        if not word:
+            continue
+        width, height = max(x1 - x0, 1e-6), max(y1 - y0, 1e-6)
+        out_x = max(0.0, left - x0) + max(0.0, x1 - right)
+        out_y = max(0.0, top - y0) + max(0.0, y1 - bottom)
+        mostly = out_x > ACROSS * width or out_y > ACROSS * height
+        # a word of several letters runs along its longer side: its end cut off hides letters
+        along = out_x if width >= height else out_y
+        if mostly or (len(word) > 1 and along > ALONG):
+            hidden.append(word)
     return hidden

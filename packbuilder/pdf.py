@@ -396,8 +396,9 @@ def _checks_code() -> str:
     from packbuilder import layers as layers_module
     from packbuilder import sanitize as sanitize_module
     from packbuilder import tagged as tagged_module  # (it counts the figures without alt text)
+    from packbuilder.textmatch import tool  # (pdftotext finds the text a crop hides)
 
-    h = hashlib.sha256(f"{CHECKS_VERSION}|{pikepdf.__version__}|".encode())
+    h = hashlib.sha256(f"{CHECKS_VERSION}|{pikepdf.__version__}|{tool()}|".encode())
     checks = (sanitize_module, layers_module, cropped_module, tagged_module, sys.modules[__name__])
     for module in checks:
         h.update(Path(module.__file__ or "").read_bytes())
@@ -487,7 +488,7 @@ def _examine(path: Path, read_from: Path | None = None) -> PaperFacts:
         texts = _object_texts(pdf, path)  # one reading of every object, for all of these
         _check_layers(pdf, path, texts)
         if crops:
-            hidden_text(read_from or path, crops, Source(path))
+            hidden_text(pdf, crops, Source(path))
         figures = _figures(pdf, path, texts[1]) if tagged else 0
         _before_examining()
         removed = _trial_sanitize(pdf, path, texts)  # last: it changes the opened copy

@@ -141,7 +141,7 @@ def _below_hard(kind: int, wanted: int) -> int:
     return wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
 
 
-def _tool() -> str:
+def tool() -> str:
     """Which pdftotext reads the text (its path, size and time): words remembered from another
     one are read again."""
     program = shutil.which("pdftotext") or ""
@@ -217,14 +217,11 @@ def run_pdftotext(path: Path, options: Sequence[str]) -> str:
          f"--fsize={_below_hard(resource.RLIMIT_FSIZE, TEXT_MAX_BYTES + 1)}")
         if limit else ()
     )  # fmt: skip
-    # a file this process holds open (`pdf.pinned`) is read through the same open file
-    held = re.fullmatch(r"/proc/self/fd/(\d+)", str(path))
     # the text goes to a file, bounded in size: a PDF drawing gigabytes of text fills no memory
     with tempfile.TemporaryFile() as out:
         try:
             done: subprocess.CompletedProcess[bytes] | None = subprocess.run(
                 [*bounds, program, "-q", "-enc", "UTF-8", *options, str(path), "-"],
-                pass_fds=(int(held[1]),) if held else (),
                 stdout=out,
                 stderr=subprocess.DEVNULL,
                 stdin=subprocess.DEVNULL,
@@ -442,7 +439,7 @@ def _verdict_entry(
 def _code() -> str:
     """This module's code and the pdftotext it runs (asked each time: a long-running web page
     sees pdftotext installed or upgraded): what an earlier one found is found again."""
-    return hashlib.sha256(f"{_module()}|{_tool()}".encode()).hexdigest()
+    return hashlib.sha256(f"{_module()}|{tool()}".encode()).hexdigest()
 
 
 @functools.cache

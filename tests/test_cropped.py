@@ -117,7 +117,7 @@ def test_pages_not_cropped_are_not_read_again(
     pdf = _paper(
         (_text(72, 700, SHOWN), {"CropBox": [0, 0, 595, 842]}),
         (_text(72, 700, SHOWN), {"CropBox": [-20, -20, 700, 900]}),
-        (_text(72, 700, SHOWN), {"CropBox": [0.5, 0, 595, 842]}),
+        (_text(72, 700, SHOWN), {"CropBox": [0.005, 0, 595, 842]}),  # (rounding)
         (_text(72, 700, SHOWN), {}),
     )
     _accepted(pdf, tmp_path)
@@ -152,6 +152,112 @@ def test_a_cropped_page_pdftotext_cannot_read_is_refused(
     pdf = _paper((_text(72, 700, SHOWN), {"CropBox": [0, 400, 595, 842]}))
     said = _refused(pdf, tmp_path)
     assert "page 1: this page is cropped, and the text it hides could not be checked" in said
+
+
+def test_a_word_whose_end_the_crop_cuts_off_is_hidden(tmp_path: Path) -> None:
+    """A crop through an account number shows its first digits and hides the last."""
+    pdf = _paper(
+        (_text(100, 200, "Sort code 40-47-84 account 12345678"), {"CropBox": [0, 0, 295, 842]})
+    )
+    assert "cropped to hide text ('12345678')" in _refused(pdf, tmp_path)
+
+
+def test_text_close_to_the_crop_is_not_taken_for_hidden(tmp_path: Path) -> None:
+    """A line whose letters sit just inside the crop (its box, from the font's ascent and
+    descent, reaching a little past it) shows: accepted."""
+    pdf = _paper(
+        (
+            _text(72, 401, "Typography and sign-off") + _text(72, 836, "Top line"),
+            {"CropBox": [60, 400, 300, 842]},
+        )
+    )
+    _accepted(pdf, tmp_path)
+
+
+def test_a_turn_given_as_a_real_number_does_not_mislead_the_check(tmp_path: Path) -> None:
+    """`/Rotate 90.0`: viewers differ on whether it turns the page; the check reads the page
+    unturned, so what the crop hides is found either way."""
+    pdf = _paper(
+        (
+            _text(100, 300, SHOWN) + _text(100, 700, SECRET),
+            {"MediaBox": [0, 0, 600, 800], "CropBox": [0, 0, 600, 400],
+             "Rotate": pikepdf.Object.parse(b"90.0")},
+        )
+    )  # fmt: skip
+    said = _refused(pdf, tmp_path)
+    assert f"cropped to hide text ('{SECRET}')" in said, said
+
+
+def test_a_page_tree_read_differently_by_two_readers_cannot_pair_pages_wrongly(
+    tmp_path: Path,
+) -> None:
+    """A node that says it is a page but has kids: qpdf reads three pages, poppler two. The
+    cropped page (qpdf's second) is copied for pdftotext, which then reads that very page."""
+
+    def stream(data: bytes) -> bytes:
+        return b"<< /Length %d >>\nstream\n" % len(data) + data + b"\nendstream"
+
+    resources = b"/Resources << /Font << /F1 7 0 R >> >>"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R 6 0 R] /Count 3 >>",
+        b"<< /Type /Page /Parent 2 0 R /Kids [4 0 R 5 0 R] /Count 2 /MediaBox [0 0 595 842] "
+        + resources + b" /Contents 8 0 R >>",
+        b"<< /Type /Page /Parent 3 0 R /MediaBox [0 0 595 842] " + resources
+        + b" /Contents 9 0 R >>",
+        b"<< /Type /Page /Parent 3 0 R /MediaBox [0 0 595 842] /CropBox [0 0 595 421] "
+        + resources + b" /Contents 10 0 R >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] " + resources
+        + b" /Contents 11 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        stream(_text(100, 100, "Decoy")),
+        stream(_text(100, 100, "Page one")),
+        stream(_text(100, 100, SHOWN) + _text(100, 700, SECRET)),
+        stream(_text(100, 100, "Page three")),
+    ]  # fmt: skip
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    (tmp_path / "paper.pdf").write_bytes(bytes(out))
+    with pytest.raises(InputError) as caught:
+        paper_facts(tmp_path / "paper.pdf")
+    assert f"page 2: this page is cropped to hide text ('{SECRET}')" in str(caught.value)
+
+
+def test_a_crop_box_outside_the_page_is_refused_as_damaged(tmp_path: Path) -> None:
+    pdf = _paper((_text(72, 700, SHOWN), {"CropBox": [700, 900, 800, 1000]}))
+    said = _refused(pdf, tmp_path)
+    assert "page 1: this page is damaged (its crop box lies outside the page" in said, said
+
+
+def test_a_paper_of_many_cropped_pages_is_read_in_one_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One pdftotext run for the whole paper, under one time limit (not one per page)."""
+    from packbuilder import textmatch
+
+    runs: list[object] = []
+    real = textmatch.run_pdftotext
+
+    def spy(path: Path, options: list[str]) -> str:
+        runs.append(options)
+        return real(path, options)
+
+    monkeypatch.setattr(textmatch, "run_pdftotext", spy)
+    margins = {"CropBox": [30, 30, 565, 812]}
+    pdf = _paper(*[(_text(72, 700, SHOWN), margins)] * 40, (_text(10, 10, SECRET), margins))
+    said = _refused(pdf, tmp_path)
+    assert "page 41: this page is cropped to hide text" in said, said
+    assert len(runs) == 1
 
 
 def test_a_cropped_paper_is_refused_by_check_and_build_and_the_last_pack_stays(
