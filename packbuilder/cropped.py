@@ -9,13 +9,15 @@ and the first hidden words, with what to do: printing it to a new PDF keeps only
 check says so again if a printer kept the rest).
 
 Only pages cropped inside their media box are read again, so most papers cost nothing: they are
-copied by qpdf into a PDF of their own, unturned (no ``/Rotate``) and uncropped, which pdftotext
-reads once, in a process of its own, bounded in time (one limit for the whole paper). pdftotext
+copied by qpdf into a PDF of their own (with the paper's form, whose fields' values a reader
+draws), unturned (no ``/Rotate``) and uncropped, which pdftotext reads, `BATCH` pages at a
+time, in processes of their own, bounded in time (one limit for the whole paper). pdftotext
 then numbers the pages as qpdf does (a crafted page tree read differently by the two cannot pair
 a cropped page with another's text), and gives each word's box on the page as drawn. A word
 mostly outside what shows, or one whose end the crop cuts off (the last digits of an account
-number), is hidden. A page cropped to trim white margins, or whose crop keeps all its text, is
-fine.
+number), is hidden; a word's box reaches past its ink (side bearings, a font's ascent and
+descent, an OCR layer's lines), so a little of it may lie outside. A page cropped to trim white
+margins, even to the ink, or whose crop keeps all its text, is fine.
 
 Not looked for here: text drawn off a page that is not cropped, images and drawings outside the
 crop, text hidden in other ways (under a box, drawn invisibly, in a hidden annotation), and text
@@ -27,18 +29,22 @@ from __future__ import annotations
 import html
 import re
 import tempfile
+import time
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import pikepdf
-from pikepdf import Array, Pdf
+from pikepdf import Array, Dictionary, Name, Pdf
 
 from packbuilder.errors import InputError, Source
 from packbuilder.scratch import scratch_prefix
 
 MARGIN = 0.01  # points: a crop box within this of the media box crops nothing (rounding)
-ALONG = 0.5  # points of a word's length beyond what shows that hide part of it
+ALONG = 2.0  # points of a word's length beyond what shows that hide part of it (a third of a
+# digit at 12 pt; a word's box reaches about a point past its ink, and a crop may be to the ink)
 ACROSS = 0.4  # of a word's height (or length) beyond what shows that hide it
+BATCH = 100  # cropped pages read by one pdftotext (its output, boxes and all, is bounded)
 _SHOWN_CHARS = 60  # of the hidden text, in the refusal
 _WORD = re.compile(
     r'<word xMin="([-\d.eE+]+)" yMin="([-\d.eE+]+)" xMax="([-\d.eE+]+)" yMax="([-\d.eE+]+)">'
@@ -93,6 +99,7 @@ def hidden_text(pdf: Pdf, pages: list[Cropped], source: Source) -> None:
             failing).
     """
     from packbuilder.textmatch import (
+        TEXT_TIMEOUT,
         TextTimeout,
         TextToolFailed,
         TextToolMissing,
@@ -109,11 +116,24 @@ def hidden_text(pdf: Pdf, pages: list[Cropped], source: Source) -> None:
                 Source(source.file, page=page.number),
             )
     first = Source(source.file, page=pages[0].number)
+    read: list[str] = []
+    deadline = time.monotonic() + TEXT_TIMEOUT
     with tempfile.TemporaryDirectory(prefix=scratch_prefix("crop")) as tmp:
         copy = Path(tmp) / "cropped.pdf"
         try:
-            _uncropped(pdf, pages).save(copy)
-            found = run_pdftotext(copy, ["-bbox"])
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # (pikepdf's about form fields it copies)
+                _uncropped(pdf, pages).save(
+                    copy, object_stream_mode=pikepdf.ObjectStreamMode.generate
+                )
+            for start in range(1, len(pages) + 1, BATCH):
+                last = min(start + BATCH - 1, len(pages))
+                found = run_pdftotext(
+                    copy,
+                    ["-bbox", "-f", str(start), "-l", str(last)],
+                    timeout=deadline - time.monotonic(),
+                )
+                read += found.split("<page ")[1:]
         except TextToolMissing as exc:
             raise InputError(
                 f"this page is cropped, and {exc}, which finds text the cropping hides; run "
@@ -126,7 +146,6 @@ def hidden_text(pdf: Pdf, pages: list[Cropped], source: Source) -> None:
                 "from its source, or print it to PDF again",
                 first,
             ) from None
-    read = found.split("<page ")[1:]
     for page, words in zip(pages, read, strict=False):
         hidden = _hidden_words(words, page)
         if hidden:
@@ -142,7 +161,9 @@ def hidden_text(pdf: Pdf, pages: list[Cropped], source: Source) -> None:
 
 
 def _uncropped(pdf: Pdf, pages: list[Cropped]) -> Pdf:
-    """A PDF of `pages` of `pdf`, copied by qpdf, each on its whole media box, unturned."""
+    """A PDF of `pages` of `pdf`, copied by qpdf, each on its whole media box, unturned; with
+    the paper's form (its fields on those pages, its default resources and appearance), so
+    that a reader draws a field's value as a viewer of the paper would."""
     copy = Pdf.new()
     for page in pages:
         copy.pages.append(pdf.pages[page.number - 1])
@@ -151,7 +172,46 @@ def _uncropped(pdf: Pdf, pages: list[Cropped]) -> Pdf:
         for key in ("/CropBox", "/Rotate", "/UserUnit"):
             if key in obj:
                 del obj[key]
+    form = pdf.Root.get("/AcroForm")
+    if isinstance(form, Dictionary):
+        copied = Dictionary(Fields=Array(_fields(copy)))
+        for key in ("/DR", "/DA", "/NeedAppearances", "/Q"):
+            if key in form:
+                copied[key] = _foreign(copy, form[key])
+        copy.Root.AcroForm = copy.make_indirect(copied)
     return copy
+
+
+def _foreign(copy: Pdf, value: object, depth: int = 0) -> object:
+    """`value`, of another PDF, as `copy` can hold it: what it refers to copied into `copy`."""
+    if isinstance(value, pikepdf.Object) and value.is_indirect:
+        return copy.copy_foreign(value)
+    if depth > 32:  # (a direct object nested this deep: left out)
+        return None
+    if isinstance(value, Dictionary):
+        return Dictionary({k: _foreign(copy, v, depth + 1) for k, v in value.items()})
+    if isinstance(value, Array):
+        return Array([_foreign(copy, v, depth + 1) for v in value])
+    return value
+
+
+def _fields(copy: Pdf) -> list[pikepdf.Object]:
+    """The form fields of the widgets on `copy`'s pages: each widget's topmost field."""
+    fields: dict[tuple[int, int], pikepdf.Object] = {}
+    for page in copy.pages:
+        annots = page.obj.get("/Annots")
+        for annot in annots if isinstance(annots, Array) else ():
+            if not isinstance(annot, Dictionary) or annot.get("/Subtype") != Name.Widget:
+                continue
+            field: pikepdf.Object = annot
+            for _ in range(32):  # (a loop of parents ends here)
+                parent = field.get("/Parent")
+                if not isinstance(parent, Dictionary):
+                    break
+                field = parent
+            if field.is_indirect:
+                fields.setdefault(field.objgen, field)
+    return list(fields.values())
 
 
 def _hidden_words(found: str, page: Cropped) -> list[str]:
@@ -172,8 +232,9 @@ def _hidden_words(found: str, page: Cropped) -> list[str]:
         out_x = max(0.0, left - x0) + max(0.0, x1 - right)
         out_y = max(0.0, top - y0) + max(0.0, y1 - bottom)
         mostly = out_x > ACROSS * width or out_y > ACROSS * height
-        # a word of several letters runs along its longer side: its end cut off hides letters
-        along = out_x if width >= height else out_y
+        # its end cut off hides letters: a word runs across the page, unless it is written
+        # down it (several letters in a box much taller than wide)
+        along = out_y if len(word) > 2 and height > 2 * width else out_x
         if mostly or (len(word) > 1 and along > ALONG):
             hidden.append(word)
     return hidden

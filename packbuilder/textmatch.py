@@ -199,9 +199,10 @@ class TextToolFailed(Exception):
     """pdftotext ended with an error."""
 
 
-def run_pdftotext(path: Path, options: Sequence[str]) -> str:
+def run_pdftotext(path: Path, options: Sequence[str], timeout: float = TEXT_TIMEOUT) -> str:
     """What poppler's pdftotext writes for the PDF at `path` with `options` (UTF-8), run in a
-    process of its own, bounded in time, memory and output: the PDF may be anyone's.
+    process of its own, bounded in time (`timeout` seconds), memory and output: the PDF may be
+    anyone's.
 
     Raises:
         TextToolMissing: pdftotext is not installed or cannot be started (its message says
@@ -225,7 +226,7 @@ def run_pdftotext(path: Path, options: Sequence[str]) -> str:
                 stdout=out,
                 stderr=subprocess.DEVNULL,
                 stdin=subprocess.DEVNULL,
-                timeout=TEXT_TIMEOUT,
+                timeout=max(timeout, 0.001),
                 check=False,
             )
         except subprocess.TimeoutExpired:

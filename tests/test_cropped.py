@@ -110,7 +110,7 @@ def test_pages_not_cropped_are_not_read_again(
     """A crop box as large as the media box, or larger, hides nothing: pdftotext is not run."""
     from packbuilder import textmatch
 
-    def fail(*_args: object) -> str:
+    def fail(*_args: object, **_options: object) -> str:
         raise AssertionError("pdftotext run on a page that is not cropped")
 
     monkeypatch.setattr(textmatch, "run_pdftotext", fail)
@@ -145,7 +145,7 @@ def test_a_cropped_page_pdftotext_cannot_read_is_refused(
 ) -> None:
     from packbuilder import textmatch
 
-    def fail(*_args: object) -> str:
+    def fail(*_args: object, **_options: object) -> str:
         raise textmatch.TextTimeout
 
     monkeypatch.setattr(textmatch, "run_pdftotext", fail)
@@ -248,9 +248,9 @@ def test_a_paper_of_many_cropped_pages_is_read_in_one_run(
     runs: list[object] = []
     real = textmatch.run_pdftotext
 
-    def spy(path: Path, options: list[str]) -> str:
+    def spy(path: Path, options: list[str], timeout: float) -> str:
         runs.append(options)
-        return real(path, options)
+        return real(path, options, timeout)
 
     monkeypatch.setattr(textmatch, "run_pdftotext", spy)
     margins = {"CropBox": [30, 30, 565, 812]}
@@ -258,6 +258,58 @@ def test_a_paper_of_many_cropped_pages_is_read_in_one_run(
     said = _refused(pdf, tmp_path)
     assert "page 41: this page is cropped to hide text" in said, said
     assert len(runs) == 1
+
+
+@pytest.mark.parametrize("field_font", ["on the field", "the form's default"])
+def test_a_form_field_filled_outside_the_crop_is_found(tmp_path: Path, field_font: str) -> None:
+    """A form filled by a script (its value set, the blank form's empty appearance left, the
+    reader asked to draw it): the field's value, outside the crop, is hidden text."""
+    pdf = _paper((_text(100, 100, SHOWN), {"CropBox": [0, 0, 595, 421]}))
+    widget = pdf.make_indirect(
+        Dictionary(
+            Type=Name.Annot, Subtype=Name.Widget, FT=Name.Tx, T=pikepdf.String("price"),
+            V=pikepdf.String(SECRET), Rect=Array([100, 690, 400, 715]), F=4,
+            AP=Dictionary(N=pdf.make_stream(b"/Tx BMC EMC", Type=Name.XObject,
+                                            Subtype=Name.Form, BBox=Array([0, 0, 300, 25]))),
+        )
+    )  # fmt: skip
+    if field_font == "on the field":
+        widget.DA = pikepdf.String("/Helv 12 Tf 0 g")
+    widget.P = pdf.pages[0].obj
+    pdf.pages[0].obj.Annots = Array([widget])
+    helvetica = pdf.make_indirect(
+        Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica)
+    )
+    pdf.Root.AcroForm = Dictionary(
+        Fields=Array([widget]), NeedAppearances=True, DA=pikepdf.String("/Helv 12 Tf 0 g"),
+        DR=Dictionary(Font=Dictionary(Helv=helvetica)),
+    )  # fmt: skip
+    assert f"cropped to hide text ('{SECRET}')" in _refused(pdf, tmp_path)
+
+
+def test_a_page_cropped_to_its_ink_is_accepted(tmp_path: Path) -> None:
+    """A crop that removes white margins right to the ink: words' boxes reach a little past
+    their letters (side bearings, the font's descent below a line without descenders), and
+    short words ("It", "4.") are no taller than wide."""
+    lines = _text(72, 700, "Members") + _text(72, 684, "4. Other items")
+    lines += _text(72, 668, "It is in the interest of all residents.")
+    # the ink: from the M's stem to the full stop, from the last line's baseline to the caps
+    pdf = _paper((lines, {"CropBox": [72.9, 668, 278.9, 708.6]}))
+    _accepted(pdf, tmp_path)
+
+
+def test_a_long_cropped_paper_is_read_in_batches_within_the_output_bound(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pdftotext's boxes are twenty times its text: the cropped pages are read a batch at a
+    time, each run within the output bound (one run for them all exceeded it)."""
+    from packbuilder import cropped, textmatch
+
+    monkeypatch.setattr(textmatch, "TEXT_MAX_BYTES", 200_000)
+    monkeypatch.setattr(cropped, "BATCH", 5)
+    body = b"".join(_text(72, 800 - 16 * n, "Words of an ordinary report") for n in range(40))
+    margins = {"CropBox": [30, 30, 565, 812]}
+    _accepted(_paper(*[(body, margins)] * 30), tmp_path)
 
 
 def test_a_cropped_paper_is_refused_by_check_and_build_and_the_last_pack_stays(
