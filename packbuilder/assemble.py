@@ -424,7 +424,7 @@ def finish_pack(
     its papers nested, and each paper's own bookmarks (its headings) nested under the paper.
     Nothing of a paper reaches the top level, and a paper not in this pack (an exempt paper in a
     public pack) adds nothing."""
-    front_title = "Agenda" if not spec.is_supplement else f"Supplement {spec.supplement}"
+    front_title = _front_title(spec)
     subject = (
         f"Supplementary pack {spec.supplement}" if spec.is_supplement else "Agenda and reports"
     )
@@ -444,7 +444,9 @@ def finish_pack(
             title=one_line(f"{meeting.pack_title}: {subject}"),
             subject=subject,
             author=one_line(meeting.body),
-            bookmarks=_outline(front_title, spec, layout, unnumbered, headings or {}, pdfs),
+            bookmarks=None
+            if w.outline_prepared
+            else _outline(front_title, spec, layout, unnumbered, headings or {}, pdfs),
             unnumbered=unnumbered,
         )
         return w.pages
@@ -453,6 +455,24 @@ def finish_pack(
         return finish(w)
     except WholePartNeeded:  # rare: finished again from the whole part, as qpdf reads it
         return finish(w.whole())
+
+
+def prepare_outline(
+    w: PackWriter,
+    spec: PackSpec,
+    layout: Layout,
+    pdfs: dict[Path, Path],
+    headings: dict[Path, tuple[Bookmark, ...]],
+) -> None:
+    """The outline of a pack going on from its numbered part (`open_part`), written while its
+    frontsheet is converted (`PackWriter.prepare_outline`): `finish_pack` then only points its
+    first entry at the frontsheet."""
+    if layout.items:  # (a pack of its frontsheet alone has no numbered page to point at)
+        w.prepare_outline(_outline(_front_title(spec), spec, layout, 0, headings, pdfs))
+
+
+def _front_title(spec: PackSpec) -> str:
+    return "Agenda" if not spec.is_supplement else f"Supplement {spec.supplement}"
 
 
 def pack_headings(

@@ -25,7 +25,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from packbuilder import frontsheet
-from packbuilder.assemble import MadePart, finish_pack, numbered_part, open_part, pack_headings
+from packbuilder.assemble import (
+    MadePart,
+    finish_pack,
+    numbered_part,
+    open_part,
+    pack_headings,
+    prepare_outline,
+)
 from packbuilder.convert import ConversionStats, Converter, on_handover, open_converter
 from packbuilder.convert.cache import tidy
 from packbuilder.errors import Collector
@@ -381,8 +388,10 @@ def _assemble(
                 for n, body in zip(which, bodies, strict=True)
             }
         try:
-            if ready:  # the outlines' headings too, while waiting
+            if ready:  # the outlines too, while waiting
                 headings = pack_headings([specs[n] for n in which], papers.pdfs)
+                for n, opened in ready.items():
+                    prepare_outline(opened, specs[n], layouts[n], papers.pdfs, headings)
             fronts = fronts_job.result()
         except BaseException:
             for unread in ready.values():

@@ -48,7 +48,7 @@ from packbuilder.digests import copied, copy_hashed, file_digest, opened_digest
 from packbuilder.errors import AssemblyError, InputError, Source
 from packbuilder.layers import layers_switched_off, named
 from packbuilder.pdfopen import open_pdf
-from packbuilder.sanitize import ATTACHED, object_texts, sanitize
+from packbuilder.sanitize import ATTACHED, COMMENTS, object_texts, sanitize
 from packbuilder.settings import settings
 from packbuilder.skeleton import STAND_INS, SkeletonFile, object_body, objects_in, skeleton
 from packbuilder.tagged import StructureMerger, figures_without_alt_in
@@ -448,7 +448,7 @@ def _removed_warnings(path: Path, removed: list[str]) -> list[str]:
         f"{path.name} carries {what}: "
         + (
             "left out of public packs (a private pack keeps them)"
-            if what == ATTACHED
+            if what in (ATTACHED, COMMENTS)
             else "removed from every pack"
         )
         for what in removed
@@ -1202,6 +1202,7 @@ class PackWriter:
         self._opener: pikepdf.Object | None = None
         self._body = body
         self._copy: _Copy | None = None
+        self._outline: Dictionary | None = None  # (`prepare_outline`)
         if body is None:
             self.pdf = Pdf.new()
             self.structure = StructureMerger(self.pdf, language)
@@ -1560,15 +1561,21 @@ class PackWriter:
         title: str,
         subject: str,
         author: str,
-        bookmarks: Sequence[Bookmark],
+        bookmarks: Sequence[Bookmark] | None,
         unnumbered: int,
         language: str | None = None,
     ) -> None:
-        """Bookmarks, page labels (viewer page numbers match the stamps), structure, metadata; then
-        write `out`. The pack claims PDF/UA-1 only when it can (`conforms`)."""
+        """Bookmarks (None: those of `prepare_outline`), page labels (viewer page numbers match
+        the stamps), structure, metadata; then write `out`. The pack claims PDF/UA-1 only when
+        it can (`conforms`)."""
         pdf = self.pdf
         language = language or self.language
-        _write_outline(pdf, bookmarks)
+        if bookmarks is not None:
+            _write_outline(pdf, bookmarks)
+        elif self._outline is not None:  # its first entry, the frontsheet's: the first page
+            self._outline.First.Dest = Array([pdf.pages[0].obj, Name.Fit])
+        else:
+            raise ValueError("no bookmarks given, and none prepared")
         nums: list[object] = []
         if unnumbered:
             nums += [0, Dictionary(S=Name.r, P=String("Agenda "))]
@@ -1611,6 +1618,18 @@ class PackWriter:
                 _save(pdf, out)
         finally:
             self.close()
+
+    @property
+    def outline_prepared(self) -> bool:
+        return self._outline is not None
+
+    def prepare_outline(self, bookmarks: Sequence[Bookmark]) -> None:
+        """Write the outline before the frontsheet goes in front (while it is converted): the
+        bookmarks' page indexes count from the first numbered page, and the first bookmark,
+        the frontsheet's, is pointed at the pack's first page when the pack is finished (give
+        `finish` no bookmarks then). At 4,000 pages the outline has 2,000 entries a pack."""
+        pages = [page.obj for page in self.pdf.pages]
+        self._outline = _write_outline(self.pdf, bookmarks, pages)
 
     def _touched(self) -> list[pikepdf.Object]:
         """The objects of the saved part that finishing a pack (or adding papers) changed: those
@@ -1882,11 +1901,14 @@ def _stamp_fonts(pdf: Pdf) -> dict[str, pikepdf.Object]:
     return search(pdf.Root.get("/Pages"))
 
 
-def _write_outline(pdf: Pdf, bookmarks: Sequence[Bookmark]) -> None:
+def _write_outline(
+    pdf: Pdf, bookmarks: Sequence[Bookmark], pages: Sequence[Dictionary] | None = None
+) -> Dictionary:
     """The pack's outline, every entry open, each leading to the top of its page (written here
     rather than through pikepdf's outline model, which looks every page up by walking the page
-    tree: most of a 4,000-page rebuild's time)."""
-    pages = [page.obj for page in pdf.pages]
+    tree: most of a 4,000-page rebuild's time); the bookmarks' page indexes into `pages` (by
+    default the pack's). Returns its root."""
+    pages = [page.obj for page in pdf.pages] if pages is None else pages
     root = pdf.make_indirect(Dictionary(Type=Name.Outlines))
 
     def level(parent: Dictionary, marks: Sequence[Bookmark]) -> int:
@@ -1919,6 +1941,7 @@ def _write_outline(pdf: Pdf, bookmarks: Sequence[Bookmark]) -> None:
 
     root.Count = level(root, bookmarks)
     pdf.Root.Outlines = root
+    return root
 
 
 def _font(base: str) -> Dictionary:

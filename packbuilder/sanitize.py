@@ -15,7 +15,9 @@ the same safety as the public's, and a printed pack loses nothing. Plain links (
 pack, or to a web or e-mail address) stay. **Attached files** are the one thing a private pack
 keeps: an officer may attach a spreadsheet behind an exempt report on purpose, and members are its
 audience; a public pack never carries them, because an attachment is a whole document that nobody
-reviewed page by page for exempt information. A paper with **layers switched off** is refused
+reviewed page by page for exempt information. **Reviewers' comments** likewise (sticky notes, the
+comment text of a highlight or mark, annotations that never show): left out of public packs, kept
+in private ones. A paper with **layers switched off** is refused
 (`layers`): what they hide would be in the pack.
 
 The walk visits every object of the file, not only the places a viewer usually looks, so that an
@@ -28,7 +30,7 @@ import bisect
 import re
 from collections.abc import Iterator
 
-from pikepdf import Array, Dictionary, Name, Object, Pdf, Stream
+from pikepdf import Array, Dictionary, Name, Object, Pdf, Stream, String
 
 # actions a printed pack may keep: moving within the document, web and e-mail links, viewer commands
 SAFE_ACTIONS = {"/GoTo", "/URI", "/Named", "/ResetForm", "/Hide", "/SetOCGState", "/Trans"}
@@ -54,6 +56,16 @@ SCRIPTS = "JavaScript or actions that run programs, open other files or send dat
 MEDIA = "multimedia (video, sound, 3D or Flash content)"
 XFA = "an XFA form (forms that run their own program)"
 ATTACHED = "attached files"
+COMMENTS = "comments (notes on its pages, or the text of its highlights and marks)"
+# what reviewers leave on a page: a note's icon and its pop-up window
+NOTES = {"/Text", "/Popup"}
+# markup whose look stays (a highlight, a box, a stamp) but whose comment text, author and
+# pop-up a public pack loses; a FreeText's text is what it shows, and stays
+MARKUP = {
+    "/Line", "/Square", "/Circle", "/Polygon", "/PolyLine", "/Highlight", "/Underline",
+    "/Squiggly", "/StrikeOut", "/Stamp", "/Caret", "/Ink", "/Redact",
+}  # fmt: skip
+_NEVER_SHOWN = 2 | 32  # an annotation's flags: Hidden, NoView
 
 
 def sanitize(
@@ -85,7 +97,7 @@ def sanitize(
     for obj in _every_dictionary(pdf, texts):
         _clean_dictionary(obj, public, found)
     # /OpenAction and /AA of the catalog are cleaned by this walk too, as in any dictionary
-    order = [SCRIPTS, MEDIA, XFA, ATTACHED]
+    order = [SCRIPTS, MEDIA, XFA, ATTACHED, COMMENTS]
     return [what for what in order if what in found]
 
 
@@ -285,6 +297,39 @@ def _clean_annotations(page: Dictionary, public: bool, found: set[str]) -> None:
         if public and subtype == Name("/FileAttachment"):
             found.add(ATTACHED)
             continue
+        if public and isinstance(annot, Dictionary) and _comment(annot, subtype, found):
+            continue
         kept.append(annot)
     if len(kept) != len(annots):
         page.Annots = Array(kept)
+
+
+def _comment(annot: Dictionary, subtype: object, found: set[str]) -> bool:
+    """For a public pack: whether `annot` is a comment to leave out (a note, its pop-up, or an
+    annotation that never shows), its text taken out of it too, since the structure tree may
+    still refer to it; a mark that stays (`MARKUP`) loses its comment text, author and pop-up.
+    (A private pack keeps comments: members are their audience, as for attached files.)"""
+    try:
+        flags = int(annot.get("/F", 0))
+    except (TypeError, ValueError):
+        flags = 0
+    # (a hidden form field stays: the form's fields name their widgets)
+    dropped = str(subtype) in NOTES or (bool(flags & _NEVER_SHOWN) and subtype != Name.Widget)
+    if not dropped and str(subtype) not in MARKUP:
+        return False
+    said = dropped
+    for key in ("/RC", "/T", "/Popup", "/Subj"):
+        if key in annot:
+            del annot[key]
+            said = True
+    contents = annot.get("/Contents")
+    if contents is not None:
+        name = str(subtype)[1:] if isinstance(subtype, Name) else "Annotation"
+        if dropped:
+            del annot["/Contents"]
+        elif str(contents) != name:  # (an alternate description that names the mark, kept)
+            annot.Contents = String(name)  # its description for a screen reader
+        said = said or str(contents) != name
+    if said:
+        found.add(COMMENTS)
+    return dropped

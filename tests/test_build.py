@@ -190,10 +190,23 @@ def _with_outline(path: Path, entries: list[tuple[int, str, int]]) -> Path:
     return path
 
 
-def test_outline_nests_every_paper_under_its_item(tmp_path, libreoffice):
+@pytest.mark.parametrize("written", ["while the frontsheet converts", "when finished"])
+def test_outline_nests_every_paper_under_its_item(tmp_path, libreoffice, monkeypatch, written):
     """The outline is the frontsheet, then the items; each paper under its item and each paper's
     own bookmarks under the paper; nothing of a paper at the top, nothing of an exempt paper in
-    the public pack."""
+    the public pack. The same whether it was written while the frontsheet was converted (the
+    frontsheet's entry pointed at it afterwards) or when the pack was finished."""
+    import packbuilder.build as build_module
+
+    prepared: list[object] = []
+    real = build_module.prepare_outline
+
+    def prepare(*args):  # type: ignore[no-untyped-def]
+        prepared.append(args)
+        if written == "while the frontsheet converts":
+            real(*args)
+
+    monkeypatch.setattr(build_module, "prepare_outline", prepare)
     folder = make_meeting(
         tmp_path / "2020-03-05-board",
         items=[
@@ -227,6 +240,7 @@ def test_outline_nests_every_paper_under_its_item(tmp_path, libreoffice):
         (2, "SECRET prices", third + 1),
     ]
     assert not [t for _, t, _ in public.bookmarks() if "SECRET" in t]
+    assert len(prepared) == 2  # (the parts were read while LibreOffice converted)
 
 
 def test_word_papers_are_converted_while_the_pdf_papers_are_checked(tmp_path):

@@ -1,0 +1,133 @@
+"""Reviewers' comments on a PDF paper (notes, the text of highlights and marks, annotations that
+never show) are left out of public packs and kept in private ones, with a warning naming the
+paper. Each paper is made here with pikepdf; packs are read back with qpdf's uncompressed output
+and pypdf, readers independent of the code under test."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name, Pdf, String
+from pypdf import PdfReader
+
+from packbuilder.sanitize import COMMENTS, sanitize
+from tests.factory import make_meeting, run_cli
+
+NOTE = "Do not publish the bidder names"
+HIGHLIGHT_NOTE = "Check this figure with finance"
+HIDDEN = "Hidden reviewer remark"
+
+
+def _raw(pdf: Pdf, tmp_path: Path) -> bytes:
+    saved = tmp_path / "saved.pdf"
+    pdf.save(saved)
+    out = tmp_path / "qdf.pdf"
+    subprocess.run(
+        ["qpdf", "--qdf", "--object-streams=disable", str(saved), str(out)],
+        check=True,
+        capture_output=True,
+    )
+    return out.read_bytes()
+
+
+def _commented() -> Pdf:
+    """A page with a sticky note and its pop-up, a highlight carrying a comment, a free-text
+    box (visible text), a hidden annotation with text and a link; the note is also referred to
+    by an object outside the page (as a structure tree's object reference would)."""
+    pdf = pikepdf.new()
+    font = pdf.make_indirect(
+        Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica)
+    )
+    page = pdf.add_blank_page(page_size=(595, 842))
+    page.obj.Resources = Dictionary(Font=Dictionary(F1=font))
+    page.obj.Contents = pdf.make_stream(b"BT /F1 12 Tf 72 700 Td (The report) Tj ET")
+
+    def annot(**entries: object) -> pikepdf.Object:
+        return pdf.make_indirect(Dictionary(Type=Name.Annot, **entries))
+
+    popup = annot(Subtype=Name.Popup, Rect=[300, 600, 500, 700])
+    note = annot(
+        Subtype=Name.Text, Rect=[72, 720, 92, 740], Contents=String(NOTE),
+        T=String("J. Officer"), Popup=popup,
+    )  # fmt: skip
+    popup.Parent = note
+    highlight = annot(
+        Subtype=Name.Highlight, Rect=[72, 695, 150, 712], Contents=String(HIGHLIGHT_NOTE),
+        RC=String(f"<body><p>{HIGHLIGHT_NOTE}</p></body>"), T=String("J. Officer"),
+        QuadPoints=[72, 712, 150, 712, 72, 695, 150, 695],
+    )  # fmt: skip
+    free_text = annot(
+        Subtype=Name.FreeText, Rect=[72, 500, 300, 520], Contents=String("Shown on the page"),
+        DA=String("/Helv 12 Tf 0 g"),
+    )  # fmt: skip
+    hidden = annot(Subtype=Name.Square, Rect=[0, 0, 10, 10], F=2, Contents=String(HIDDEN))
+    link = annot(Subtype=Name.Link, Rect=[72, 400, 200, 420], Contents=String("Council site"),
+                 A=Dictionary(S=Name.URI, URI=String("https://example.org")))  # fmt: skip
+    page.obj.Annots = Array([note, popup, highlight, free_text, hidden, link])
+    pdf.Root.Extra = Dictionary(Reference=note)  # (as a structure element's /OBJR)
+    return pdf
+
+
+def test_a_public_pack_loses_comments_and_keeps_what_shows(tmp_path: Path) -> None:
+    pdf = _commented()
+    assert sanitize(pdf, public=True) == [COMMENTS]
+    data = _raw(pdf, tmp_path)
+    for secret in (NOTE, HIGHLIGHT_NOTE, HIDDEN, "J. Officer"):
+        assert secret.encode() not in data, secret
+    annots = pdf.pages[0].obj.Annots
+    kinds = [str(a.Subtype) for a in annots]
+    assert kinds == ["/Highlight", "/FreeText", "/Link"]
+    assert str(annots[0].Contents) == "Highlight"  # its description, for a screen reader
+    assert b"Shown on the page" in data and b"Council site" in data
+
+
+def test_a_private_pack_keeps_comments(tmp_path: Path) -> None:
+    pdf = _commented()
+    assert sanitize(pdf, public=False) == []
+    data = _raw(pdf, tmp_path)
+    for kept in (NOTE, HIGHLIGHT_NOTE, HIDDEN):
+        assert kept.encode() in data, kept
+
+
+def test_a_paper_without_comments_is_left_as_it_is(tmp_path: Path) -> None:
+    pdf = _commented()
+    annots = pdf.pages[0].obj.Annots
+    pdf.pages[0].obj.Annots = Array([annots[3], annots[5]])  # the free text and the link
+    del pdf.Root["/Extra"]
+    assert sanitize(pdf, public=True) == []
+
+
+def test_build_leaves_comments_out_of_the_public_pack_and_says_so(
+    tmp_path: Path,
+    libreoffice,  # noqa: ARG001
+) -> None:
+    folder = make_meeting(
+        tmp_path / "board",
+        items=[
+            {"title": "Tender award", "papers": ["tender-report.pdf"]},
+            {"title": "Contract", "papers": ["contract.pdf"], "exempt paragraph": 3},
+        ],
+        papers={"contract.pdf": 1},
+    )
+    _commented().save(folder / "tender-report.pdf")
+    result = run_cli("build", "board", "--output", "out", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (
+        "tender-report.pdf carries comments (notes on its pages, or the text of its highlights "
+        "and marks): left out of public packs (a private pack keeps them)" in result.stderr
+    ), result.stderr
+    (public,) = (tmp_path / "out").rglob("*agenda-pack-public.pdf")
+    (private,) = (tmp_path / "out").rglob("*PRIVATE*.pdf")
+    public_data = subprocess.run(
+        ["qpdf", "--qdf", "--object-streams=disable", str(public), "-"],
+        check=True, capture_output=True,
+    ).stdout  # fmt: skip
+    assert NOTE.encode() not in public_data and HIGHLIGHT_NOTE.encode() not in public_data
+    private_notes = [
+        str(a.get_object().get("/Contents", ""))
+        for page in PdfReader(private).pages
+        for a in page.get("/Annots", [])
+    ]
+    assert NOTE in private_notes
