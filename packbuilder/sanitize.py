@@ -92,8 +92,13 @@ def sanitize(
             if key in form:
                 del form[key]
                 found.add(XFA)
+    texts = texts or object_texts(pdf)
+    dropped: set[tuple[int, int]] = set()  # comments left out of a public pack (`_comment`)
     for page in pdf.pages:
-        _clean_annotations(page.obj, public, found)
+        _clean_annotations(page.obj, public, found, dropped)
+    if public:
+        _stray_comments(*texts, found, dropped)
+        _unlink_dropped(*texts, dropped)
     for obj in _every_dictionary(pdf, texts):
         _clean_dictionary(obj, public, found)
     # /OpenAction and /AA of the catalog are cleaned by this walk too, as in any dictionary
@@ -284,7 +289,9 @@ def _safe_uri(action: Dictionary) -> bool:
     return uri.strip().lower().startswith(SAFE_URI_SCHEMES)
 
 
-def _clean_annotations(page: Dictionary, public: bool, found: set[str]) -> None:
+def _clean_annotations(
+    page: Dictionary, public: bool, found: set[str], dropped: set[tuple[int, int]]
+) -> None:
     annots = page.get("/Annots")
     if not isinstance(annots, Array):
         return
@@ -297,39 +304,118 @@ def _clean_annotations(page: Dictionary, public: bool, found: set[str]) -> None:
         if public and subtype == Name("/FileAttachment"):
             found.add(ATTACHED)
             continue
-        if public and isinstance(annot, Dictionary) and _comment(annot, subtype, found):
+        if public and isinstance(annot, Dictionary) and _comment(annot, found, dropped):
             continue
         kept.append(annot)
     if len(kept) != len(annots):
         page.Annots = Array(kept)
 
 
-def _comment(annot: Dictionary, subtype: object, found: set[str]) -> bool:
-    """For a public pack: whether `annot` is a comment to leave out (a note, its pop-up, or an
-    annotation that never shows), its text taken out of it too, since the structure tree may
-    still refer to it; a mark that stays (`MARKUP`) loses its comment text, author and pop-up.
-    (A private pack keeps comments: members are their audience, as for attached files.)"""
+# what a mark that stays keeps: how it looks and where it is (everything else of it, its comment
+# text, author, subject, replies, pop-up, custom keys, goes)
+_MARK_KEYS = {
+    "/Type", "/Subtype", "/Rect", "/Contents", "/P", "/M", "/F", "/AP", "/AS", "/Border",
+    "/C", "/StructParent", "/OC", "/BS", "/BE", "/IC", "/CA", "/ca", "/LE", "/L", "/LL", "/LLE",
+    "/LLO", "/Cap", "/CP", "/CO", "/QuadPoints", "/InkList", "/Vertices", "/Path", "/RD",
+    "/Name", "/IT", "/Rotate", "/BM", "/NM",
+}  # fmt: skip
+# keys of any other annotation that only a comment uses
+_COMMENT_KEYS = ("/Popup", "/IRT", "/RT", "/ExData", "/Subj")
+_VISIBLE_KINDS = {"/Link", "/Widget", "/FreeText", "/PrinterMark", "/TrapNet", "/Watermark"}
+
+
+def _comment(annot: Dictionary, found: set[str], dropped: set[tuple[int, int]]) -> bool:
+    """For a public pack: whether `annot`, on a page, is a comment to leave out (a note, its
+    pop-up, or an annotation that never shows: emptied too, since the structure tree or a
+    reply may still refer to it); a mark that stays (`MARKUP`) keeps only how it looks, its
+    description naming the mark; any other annotation loses the keys only comments use, and
+    one of an unknown kind its text too. (A private pack keeps comments: members are their
+    audience, as for attached files.)"""
+    subtype = annot.get("/Subtype")
+    kind = str(subtype) if isinstance(subtype, Name) else ""
     try:
         flags = int(annot.get("/F", 0))
     except (TypeError, ValueError):
         flags = 0
     # (a hidden form field stays: the form's fields name their widgets)
-    dropped = str(subtype) in NOTES or (bool(flags & _NEVER_SHOWN) and subtype != Name.Widget)
-    if not dropped and str(subtype) not in MARKUP:
-        return False
-    said = dropped
-    for key in ("/RC", "/T", "/Popup", "/Subj"):
-        if key in annot:
+    if kind in NOTES or (flags & _NEVER_SHOWN and kind != "/Widget"):
+        _empty(annot, found, dropped)
+        return True
+    said = False
+    if kind in MARKUP:
+        for key in [str(k) for k in annot if str(k) not in _MARK_KEYS]:
             del annot[key]
             said = True
-    contents = annot.get("/Contents")
-    if contents is not None:
-        name = str(subtype)[1:] if isinstance(subtype, Name) else "Annotation"
-        if dropped:
+        contents = annot.get("/Contents")
+        if contents is not None and str(contents) != kind[1:]:
+            annot.Contents = String(kind[1:])  # its description, for a screen reader
+            said = said or bool(str(contents).strip())
+    elif kind != "/Widget":  # (a widget's /T is its field's name)
+        for key in (*_COMMENT_KEYS, "/T", *(() if kind == "/FreeText" else ("/RC",))):
+            if key in annot:
+                del annot[key]
+                said = True
+        if kind not in _VISIBLE_KINDS and "/Contents" in annot:
             del annot["/Contents"]
-        elif str(contents) != name:  # (an alternate description that names the mark, kept)
-            annot.Contents = String(name)  # its description for a screen reader
-        said = said or str(contents) != name
+            said = True
     if said:
         found.add(COMMENTS)
-    return dropped
+    return False
+
+
+def _empty(annot: Dictionary, found: set[str], dropped: set[tuple[int, int]]) -> None:
+    """Leave of a dropped annotation an empty, hidden one, wherever it is still referred to."""
+    if any(k in annot for k in ("/Contents", "/RC", "/T", "/Subj", "/AP", "/Popup")):
+        found.add(COMMENTS)
+    subtype = annot.get("/Subtype")
+    for key in list(annot.keys()):
+        del annot[key]
+    annot.Type, annot.Rect, annot.F = Name.Annot, Array([0, 0, 0, 0]), 2
+    if isinstance(subtype, Name):
+        annot.Subtype = subtype
+    if annot.is_indirect:
+        dropped.add(annot.objgen)
+
+
+# a text annotation or pop-up, wherever it is in the file (on no page, reached by the structure
+# tree or a reply): `_stray_comments`
+_STRAY = re.compile(rb"/Subtype\s*/(?:Text|Popup)" + _DELIMITER)
+
+
+def _stray_comments(
+    objects: list[Object], texts: list[bytes], found: set[str], dropped: set[tuple[int, int]]
+) -> None:
+    """Empty every note and pop-up of the file not on a page (`_empty`)."""
+    for obj, text in zip(objects, texts, strict=True):
+        if isinstance(obj, Dictionary) and obj.objgen not in dropped and _STRAY.search(text):
+            _empty(obj, found, dropped)
+
+
+def _unlink_dropped(
+    objects: list[Object], texts: list[bytes], dropped: set[tuple[int, int]]
+) -> None:
+    """Take the structure tree's object references (/OBJR) to dropped annotations out of their
+    elements, with what those elements said of them (/Alt, /ActualText, /E)."""
+    if not dropped:
+        return
+    for obj, text in zip(objects, texts, strict=True):
+        if b"/OBJR" not in text or not isinstance(obj, Dictionary):
+            continue
+        kids = obj.get("/K")
+        items = list(kids) if isinstance(kids, Array) else [kids]
+        kept = [k for k in items if not _refers_to_dropped(k, dropped)]
+        if len(kept) == len(items):
+            continue
+        obj.K = Array(kept) if isinstance(kids, Array) or len(kept) != 1 else kept[0]
+        if not kept:
+            del obj["/K"]
+        for key in ("/Alt", "/ActualText", "/E"):
+            if key in obj:
+                del obj[key]
+
+
+def _refers_to_dropped(kid: object, dropped: set[tuple[int, int]]) -> bool:
+    if not isinstance(kid, Dictionary) or kid.get("/Type") != Name.OBJR:
+        return False
+    target = kid.get("/Obj")
+    return isinstance(target, Dictionary) and target.is_indirect and target.objgen in dropped

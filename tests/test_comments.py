@@ -92,11 +92,14 @@ def test_a_private_pack_keeps_comments(tmp_path: Path) -> None:
 
 
 def test_a_paper_without_comments_is_left_as_it_is(tmp_path: Path) -> None:
-    pdf = _commented()
-    annots = pdf.pages[0].obj.Annots
-    pdf.pages[0].obj.Annots = Array([annots[3], annots[5]])  # the free text and the link
-    del pdf.Root["/Extra"]
-    assert sanitize(pdf, public=True) == []
+    made = _commented()
+    annots = made.pages[0].obj.Annots
+    made.pages[0].obj.Annots = Array([annots[3], annots[5]])  # the free text and the link
+    del made.Root["/Extra"]
+    made.save(tmp_path / "plain.pdf")  # (what nothing refers to is not written)
+    with pikepdf.open(tmp_path / "plain.pdf") as pdf:
+        assert sanitize(pdf, public=True) == []
+        assert str(pdf.pages[0].obj.Annots[1].Contents) == "Council site"
 
 
 def test_build_leaves_comments_out_of_the_public_pack_and_says_so(
@@ -131,3 +134,46 @@ def test_build_leaves_comments_out_of_the_public_pack_and_says_so(
         for a in page.get("/Annots", [])
     ]
     assert NOTE in private_notes
+
+
+def test_comments_reached_other_than_from_a_page_are_emptied(tmp_path: Path) -> None:
+    """A note on no page that the structure tree refers to, a note a kept mark replies to, a
+    hidden mark's appearance drawing its text, an element's /Alt repeating a comment, a
+    free-text box's author, an annotation of an unknown kind: none of their text stays, and
+    the structure tree no longer refers to what was left out."""
+    pdf = _commented()
+    page = pdf.pages[0].obj
+
+    def annot(**entries: object) -> pikepdf.Object:
+        return pdf.make_indirect(Dictionary(Type=Name.Annot, **entries))
+
+    off_page = annot(Subtype=Name.Text, Rect=[0, 0, 9, 9], Contents=String("OFF PAGE NOTE"))
+    replied = annot(Subtype=Name.Text, Rect=[0, 0, 9, 9], Contents=String("REPLIED NOTE"))
+    appearance = pdf.make_stream(
+        b"BT /F1 9 Tf 0 0 Td (HIDDEN DRAWN TEXT) Tj ET", Type=Name.XObject, Subtype=Name.Form,
+        BBox=[0, 0, 100, 20],
+    )  # fmt: skip
+    hidden = annot(Subtype=Name.Square, Rect=[0, 0, 100, 20], F=2, AP=Dictionary(N=appearance))
+    square = annot(Subtype=Name.Square, Rect=[10, 10, 50, 50], IRT=replied,
+                   ExData=Dictionary(Note=String("EXDATA TEXT")))  # fmt: skip
+    free = annot(Subtype=Name.FreeText, Rect=[72, 300, 300, 320], Contents=String("Shown box"),
+                 T=String("FREE AUTHOR"), Subj=String("FREE SUBJECT"))  # fmt: skip
+    odd = annot(Subtype=Name("/Comment"), Rect=[0, 0, 9, 9], Contents=String("ODD TEXT"))
+    page.Annots = Array([*page.Annots, hidden, square, free, odd])
+    elements = [
+        pdf.make_indirect(Dictionary(
+            Type=Name.StructElem, S=Name.Annot, Alt=String("ALT OF A NOTE"),
+            K=Array([Dictionary(Type=Name.OBJR, Obj=target, Pg=page)]),
+        ))
+        for target in (off_page, page.Annots[0])
+    ]  # fmt: skip
+    pdf.Root.StructTreeRoot = pdf.make_indirect(
+        Dictionary(Type=Name.StructTreeRoot, K=Array(elements))
+    )
+    assert sanitize(pdf, public=True) == [COMMENTS]
+    data = _raw(pdf, tmp_path)
+    for secret in ("OFF PAGE NOTE", "REPLIED NOTE", "HIDDEN DRAWN TEXT", "EXDATA TEXT",
+                   "ALT OF A NOTE", "FREE AUTHOR", "FREE SUBJECT", "ODD TEXT", NOTE):  # fmt: skip
+        assert secret.encode() not in data, secret
+    assert b"Shown box" in data
+    assert all("/K" not in element and "/Alt" not in element for element in elements)
