@@ -181,20 +181,8 @@ def _risky(objects: list[Object], texts: list[bytes]) -> set[int]:
     may hold an action, to an object with an /S. The texts are searched joined by newlines: every
     text ends with ``>>`` or ``]``, so no match runs from one text into the next, and a newline
     ends a name as the end of a text does."""
-    starts: list[int] = []
-    at = 0
-    for text in texts:
-        starts.append(at)
-        at += len(text) + 1
-    joined = b"\n".join(texts)
-
-    def owner(position: int) -> int:
-        return bisect.bisect_right(starts, position) - 1
-
-    found = {owner(m.start()) for m in _RISKY.finditer(joined)}
-    references = [
-        (owner(m.start()), (int(m[1]), int(m[2]))) for m in _ACTION_REFERENCE.finditer(joined)
-    ]
+    found = _owners(texts, _RISKY)
+    references = [(i, (int(m[1]), int(m[2]))) for i, m in _matches(texts, _ACTION_REFERENCE)]
     if references:
         index = {obj.objgen: i for i, obj in enumerate(objects)}
         for i, target in references:
@@ -202,6 +190,23 @@ def _risky(objects: list[Object], texts: list[bytes]) -> set[int]:
             if j is not None and _HAS_S.search(texts[j]):
                 found.add(i)
     return found
+
+
+def _matches(texts: list[bytes], pattern: re.Pattern[bytes]) -> list[tuple[int, re.Match[bytes]]]:
+    """Each match of `pattern` in `texts`, with the index of the text it is in: the texts are
+    searched joined by newlines, in one pass (see `_risky`)."""
+    starts: list[int] = []
+    at = 0
+    for text in texts:
+        starts.append(at)
+        at += len(text) + 1
+    joined = b"\n".join(texts)
+    return [(bisect.bisect_right(starts, m.start()) - 1, m) for m in pattern.finditer(joined)]
+
+
+def _owners(texts: list[bytes], pattern: re.Pattern[bytes]) -> set[int]:
+    """The indexes of the texts in which `pattern` matches (`_matches`)."""
+    return {i for i, _ in _matches(texts, pattern)}
 
 
 def _nested_dictionaries(top: Object) -> Iterator[Dictionary | Stream]:
@@ -386,8 +391,9 @@ def _stray_comments(
     objects: list[Object], texts: list[bytes], found: set[str], dropped: set[tuple[int, int]]
 ) -> None:
     """Empty every note and pop-up of the file not on a page (`_empty`)."""
-    for obj, text in zip(objects, texts, strict=True):
-        if isinstance(obj, Dictionary) and obj.objgen not in dropped and _STRAY.search(text):
+    for index in sorted(_owners(texts, _STRAY)):
+        obj = objects[index]
+        if isinstance(obj, Dictionary) and obj.objgen not in dropped:
             _empty(obj, found, dropped)
 
 
@@ -398,8 +404,9 @@ def _unlink_dropped(
     elements, with what those elements said of them (/Alt, /ActualText, /E)."""
     if not dropped:
         return
-    for obj, text in zip(objects, texts, strict=True):
-        if b"/OBJR" not in text or not isinstance(obj, Dictionary):
+    for index in sorted(_owners(texts, re.compile(rb"/OBJR" + _DELIMITER))):
+        obj = objects[index]
+        if not isinstance(obj, Dictionary):
             continue
         kids = obj.get("/K")
         items = list(kids) if isinstance(kids, Array) else [kids]
