@@ -473,6 +473,7 @@ def _examine(path: Path, read_from: Path | None = None) -> PaperFacts:
             crop = cropped(page, number)
             if crop is not None:
                 crops.append(crop)
+            _check_redactions(page, path, number)
             if "/Contents" not in page.obj and _raw_page_has_contents(path, pdf, page):
                 raise InputError(
                     f"page {number} cannot be read (its content is missing, so it would come "
@@ -493,6 +494,21 @@ def _examine(path: Path, read_from: Path | None = None) -> PaperFacts:
         _before_examining()
         removed = _trial_sanitize(pdf, path, texts)  # last: it changes the opened copy
     return PaperFacts(pages, tuple(removed), tagged, digest, figures)
+
+
+def _check_redactions(page: pikepdf.Page, path: Path, number: int) -> None:
+    """Refuse a page with redactions marked but not applied: a redaction annotation only marks
+    what to remove (Acrobat's Redact tool, before Apply), so the text it covers is still on the
+    page, in the file and in any pack made of it (the classic failed redaction)."""
+    annots = page.obj.get("/Annots")
+    for annot in annots if isinstance(annots, pikepdf.Array) else ():
+        if isinstance(annot, Dictionary) and annot.get("/Subtype") == Name("/Redact"):
+            raise InputError(
+                "this page has redactions marked but not applied: the text they cover is still "
+                "in the file, and would be in the pack for anyone to copy; apply them (in Acrobat: "
+                "Redact > Apply) and save, then put that copy in the folder",
+                Source(path, page=number),
+            )
 
 
 _MADE_UP_BOX = re.compile(r"object (\d+) (\d+)\b[^:]*: kid \d+ \(from \d+\) MediaBox is undefined")

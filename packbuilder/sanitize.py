@@ -63,7 +63,7 @@ NOTES = {"/Text", "/Popup"}
 # pop-up a public pack loses; a FreeText's text is what it shows, and stays
 MARKUP = {
     "/Line", "/Square", "/Circle", "/Polygon", "/PolyLine", "/Highlight", "/Underline",
-    "/Squiggly", "/StrikeOut", "/Stamp", "/Caret", "/Ink", "/Redact",
+    "/Squiggly", "/StrikeOut", "/Stamp", "/Caret", "/Ink",
 }  # fmt: skip
 _NEVER_SHOWN = 2 | 32  # an annotation's flags: Hidden, NoView
 

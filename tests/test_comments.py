@@ -177,3 +177,27 @@ def test_comments_reached_other_than_from_a_page_are_emptied(tmp_path: Path) -> 
         assert secret.encode() not in data, secret
     assert b"Shown box" in data
     assert all("/K" not in element and "/Alt" not in element for element in elements)
+
+
+def test_a_paper_with_redactions_marked_but_not_applied_is_refused(tmp_path: Path) -> None:
+    """The text under a redaction mark is still on the page: refused, naming the page."""
+    from packbuilder.errors import InputError
+    from packbuilder.pdf import paper_facts
+
+    pdf = _commented()
+    pdf.add_blank_page(page_size=(595, 842))
+    mark = pdf.make_indirect(
+        Dictionary(
+            Type=Name.Annot, Subtype=Name.Redact, Rect=[72, 695, 150, 712],
+            QuadPoints=[72, 712, 150, 712, 72, 695, 150, 695], IC=[0, 0, 0],
+        )
+    )  # fmt: skip
+    pdf.pages[1].obj.Annots = Array([mark])
+    pdf.save(tmp_path / "redacted.pdf")
+    try:
+        paper_facts(tmp_path / "redacted.pdf")
+    except InputError as exc:
+        said = str(exc)
+    else:
+        raise AssertionError("accepted")
+    assert "redacted.pdf, page 2: this page has redactions marked but not applied" in said
