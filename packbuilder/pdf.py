@@ -502,7 +502,7 @@ def _check_redactions(page: pikepdf.Page, path: Path, number: int) -> None:
     page, in the file and in any pack made of it (the classic failed redaction)."""
     annots = page.obj.get("/Annots")
     for annot in annots if isinstance(annots, pikepdf.Array) else ():
-        if isinstance(annot, Dictionary) and annot.get("/Subtype") == Name("/Redact"):
+        if isinstance(annot, Dictionary | Stream) and annot.get("/Subtype") == Name("/Redact"):
             raise InputError(
                 "this page has redactions marked but not applied: the text they cover is still "
                 "in the file, and would be in the pack for anyone to copy; apply them (in Acrobat: "

@@ -94,10 +94,11 @@ def sanitize(
                 found.add(XFA)
     texts = texts or object_texts(pdf)
     dropped: set[tuple[int, int]] = set()  # comments left out of a public pack (`_comment`)
+    on_pages: set[tuple[int, int]] = set()  # the annotations pages keep
     for page in pdf.pages:
-        _clean_annotations(page.obj, public, found, dropped)
+        _clean_annotations(page.obj, public, found, dropped, on_pages)
     if public:
-        _stray_comments(*texts, found, dropped)
+        _stray_comments(*texts, found, dropped, on_pages)
         _unlink_dropped(*texts, dropped)
     for obj in _every_dictionary(pdf, texts):
         _clean_dictionary(obj, public, found)
@@ -295,25 +296,38 @@ def _safe_uri(action: Dictionary) -> bool:
 
 
 def _clean_annotations(
-    page: Dictionary, public: bool, found: set[str], dropped: set[tuple[int, int]]
+    page: Dictionary,
+    public: bool,
+    found: set[str],
+    dropped: set[tuple[int, int]],
+    on_pages: set[tuple[int, int]],
 ) -> None:
+    """Clean a page's annotations (`on_pages`: those it keeps are added, for a public pack)."""
     annots = page.get("/Annots")
     if not isinstance(annots, Array):
         return
     kept = []
     for annot in annots:
-        subtype = annot.get("/Subtype") if isinstance(annot, Dictionary) else None
+        if not isinstance(annot, Dictionary | Stream):
+            kept.append(annot)
+            continue
+        subtype = annot.get("/Subtype")
         if subtype is not None and str(subtype) in MEDIA_ANNOTATIONS:
             found.add(MEDIA)
+            if public:
+                _empty(annot, set(), dropped)
             continue
         if public and subtype == Name("/FileAttachment"):
             found.add(ATTACHED)
+            _empty(annot, set(), dropped)
             continue
-        if public and isinstance(annot, Dictionary) and _comment(annot, found, dropped):
+        if public and _comment(annot, found, dropped):
             continue
         kept.append(annot)
     if len(kept) != len(annots):
         page.Annots = Array(kept)
+    if public:
+        on_pages.update(a.objgen for a in kept if isinstance(a, Object) and a.is_indirect)
 
 
 # what a mark that stays keeps: how it looks and where it is (everything else of it, its comment
@@ -327,9 +341,10 @@ _MARK_KEYS = {
 # keys of any other annotation that only a comment uses
 _COMMENT_KEYS = ("/Popup", "/IRT", "/RT", "/ExData", "/Subj")
 _VISIBLE_KINDS = {"/Link", "/Widget", "/FreeText", "/PrinterMark", "/TrapNet", "/Watermark"}
+_STRAY_KINDS = {"/FreeText", "/Redact", "/FileAttachment"}  # (with NOTES and MARKUP: `_STRAY`)
 
 
-def _comment(annot: Dictionary, found: set[str], dropped: set[tuple[int, int]]) -> bool:
+def _comment(annot: Dictionary | Stream, found: set[str], dropped: set[tuple[int, int]]) -> bool:
     """For a public pack: whether `annot`, on a page, is a comment to leave out (a note, its
     pop-up, or an annotation that never shows: emptied too, since the structure tree or a
     reply may still refer to it); a mark that stays (`MARKUP`) keeps only how it looks, its
@@ -368,12 +383,14 @@ def _comment(annot: Dictionary, found: set[str], dropped: set[tuple[int, int]]) 
     return False
 
 
-def _empty(annot: Dictionary, found: set[str], dropped: set[tuple[int, int]]) -> None:
+def _empty(annot: Dictionary | Stream, found: set[str], dropped: set[tuple[int, int]]) -> None:
     """Leave of a dropped annotation an empty, hidden one, wherever it is still referred to."""
     if any(k in annot for k in ("/Contents", "/RC", "/T", "/Subj", "/AP", "/Popup")):
         found.add(COMMENTS)
     subtype = annot.get("/Subtype")
-    for key in list(annot.keys()):
+    if isinstance(annot, Stream):
+        annot.write(b"")
+    for key in [str(k) for k in annot.keys() if str(k) not in ("/Length", "/Filter")]:  # noqa: SIM118
         del annot[key]
     annot.Type, annot.Rect, annot.F = Name.Annot, Array([0, 0, 0, 0]), 2
     if isinstance(subtype, Name):
@@ -382,47 +399,113 @@ def _empty(annot: Dictionary, found: set[str], dropped: set[tuple[int, int]]) ->
         dropped.add(annot.objgen)
 
 
-# a text annotation or pop-up, wherever it is in the file (on no page, reached by the structure
-# tree or a reply): `_stray_comments`
-_STRAY = re.compile(rb"/Subtype\s*/(?:Text|Popup)" + _DELIMITER)
+# an annotation, wherever it is in the file (on no page, reached by the structure tree or a
+# reply): by its type, or by a kind only annotations have (`_stray_comments`)
+_STRAY = re.compile(
+    rb"/Type\s*/Annot" + _DELIMITER + rb"|/Subtype\s*/(?:Text|Popup|FreeText|Line|Square|Circle|"
+    rb"Polygon|PolyLine|Highlight|Underline|Squiggly|StrikeOut|Stamp|Caret|Ink|Redact|"
+    rb"FileAttachment)" + _DELIMITER
+)
 
 
 def _stray_comments(
-    objects: list[Object], texts: list[bytes], found: set[str], dropped: set[tuple[int, int]]
+    objects: list[Object],
+    texts: list[bytes],
+    found: set[str],
+    dropped: set[tuple[int, int]],
+    on_pages: set[tuple[int, int]],
 ) -> None:
-    """Empty every note and pop-up of the file not on a page (`_empty`)."""
+    """Empty every annotation of the file that no page keeps (`_empty`): no viewer shows it,
+    and what it says would be in the pack wherever the file still refers to it. (A form field's
+    widget stays: the form names it.)"""
     for index in sorted(_owners(texts, _STRAY)):
         obj = objects[index]
-        if isinstance(obj, Dictionary) and obj.objgen not in dropped:
+        if (
+            isinstance(obj, Dictionary | Stream)
+            and obj.objgen not in dropped
+            and obj.objgen not in on_pages
+            and _annotation(obj)
+            and obj.get("/Subtype") != Name.Widget
+        ):
             _empty(obj, found, dropped)
+
+
+def _annotation(obj: Dictionary | Stream) -> bool:
+    """Whether `obj` is itself an annotation (not an object holding one written inside it)."""
+    kind = obj.get("/Subtype")
+    return obj.get("/Type") == Name.Annot or (
+        isinstance(kind, Name) and str(kind) in NOTES | MARKUP | _STRAY_KINDS
+    )
 
 
 def _unlink_dropped(
     objects: list[Object], texts: list[bytes], dropped: set[tuple[int, int]]
 ) -> None:
     """Take the structure tree's object references (/OBJR) to dropped annotations out of their
-    elements, with what those elements said of them (/Alt, /ActualText, /E)."""
+    elements, with what those elements said of them (/Alt, /ActualText, /E, /T); an /OBJR
+    given by reference, or in an array given by reference, too."""
     if not dropped:
         return
-    for index in sorted(_owners(texts, re.compile(rb"/OBJR" + _DELIMITER))):
-        obj = objects[index]
-        if not isinstance(obj, Dictionary):
-            continue
-        kids = obj.get("/K")
-        items = list(kids) if isinstance(kids, Array) else [kids]
-        kept = [k for k in items if not _refers_to_dropped(k, dropped)]
-        if len(kept) == len(items):
-            continue
-        obj.K = Array(kept) if isinstance(kids, Array) or len(kept) != 1 else kept[0]
-        if not kept:
-            del obj["/K"]
-        for key in ("/Alt", "/ActualText", "/E"):
-            if key in obj:
-                del obj[key]
+    gone: set[tuple[int, int]] = set()  # indirect /OBJR and /K arrays that referred to them
+    for i in sorted(_owners(texts, re.compile(rb"/OBJR" + _DELIMITER))):
+        _unlink_in(objects[i], dropped, gone)
+    if not gone:
+        return
+    # the elements whose /K is one of those (given by reference)
+    refs = re.compile(rb"(?<![\d.])(?:" + b"|".join(b"%d %d" % g for g in sorted(gone)) + rb") R\b")
+    for i in sorted(_owners(texts, refs)):
+        obj = objects[i]
+        if isinstance(obj, Dictionary) and _drop_kids(obj, dropped, gone):
+            _forget(obj)
+
+
+def _unlink_in(obj: Object, dropped: set[tuple[int, int]], gone: set[tuple[int, int]]) -> None:
+    """`_unlink_dropped` in one object whose text names /OBJR: an /OBJR to a dropped
+    annotation (gone), an element referring to one, or an array of kids holding one."""
+    if isinstance(obj, Dictionary) and _refers_to_dropped(obj, dropped):
+        gone.add(obj.objgen)
+    elif isinstance(obj, Dictionary):
+        if _drop_kids(obj, dropped, gone):
+            _forget(obj)
+    elif isinstance(obj, Array) and any(_refers_to_dropped(k, dropped) for k in obj):
+        for j in reversed(range(len(obj))):
+            if _refers_to_dropped(obj[j], dropped):
+                del obj[j]
+        gone.add(obj.objgen)
+
+
+def _drop_kids(
+    element: Dictionary, dropped: set[tuple[int, int]], gone: set[tuple[int, int]]
+) -> bool:
+    """Take out of `element`'s /K the references to dropped annotations (or to `gone`
+    objects); whether its /K referred to any."""
+    kids = element.get("/K")
+    if isinstance(kids, Object) and kids.is_indirect and kids.objgen in gone:
+        return True  # (an array emptied of them already)
+    items = list(kids) if isinstance(kids, Array) and not kids.is_indirect else [kids]
+    kept = [
+        k for k in items
+        if not _refers_to_dropped(k, dropped)
+        and not (isinstance(k, Object) and k.is_indirect and k.objgen in gone)
+    ]  # fmt: skip
+    if len(kept) == len(items):
+        return False
+    if kept:
+        element.K = Array(kept) if len(kept) != 1 else kept[0]
+    elif "/K" in element:
+        del element["/K"]
+    return True
+
+
+def _forget(element: Dictionary) -> None:
+    """What a structure element said of an annotation that was left out."""
+    for key in ("/Alt", "/ActualText", "/E", "/T"):
+        if key in element:
+            del element[key]
 
 
 def _refers_to_dropped(kid: object, dropped: set[tuple[int, int]]) -> bool:
     if not isinstance(kid, Dictionary) or kid.get("/Type") != Name.OBJR:
         return False
     target = kid.get("/Obj")
-    return isinstance(target, Dictionary) and target.is_indirect and target.objgen in dropped
+    return isinstance(target, Object) and target.is_indirect and target.objgen in dropped

@@ -201,3 +201,62 @@ def test_a_paper_with_redactions_marked_but_not_applied_is_refused(tmp_path: Pat
     else:
         raise AssertionError("accepted")
     assert "redacted.pdf, page 2: this page has redactions marked but not applied" in said
+
+
+def test_annotations_no_page_keeps_and_indirect_references_are_emptied(tmp_path: Path) -> None:
+    """A note written as a stream (on a page, and on none), a box on no page, an attached-file
+    note: reached by the structure tree through an /OBJR given by reference and an array of
+    kids given by reference. None of their text stays; the elements lose their titles too."""
+    pdf = _commented()
+    page = pdf.pages[0].obj
+
+    def annot(**entries: object) -> pikepdf.Object:
+        return pdf.make_indirect(Dictionary(Type=Name.Annot, **entries))
+
+    on_page_stream = pdf.make_stream(b"STREAM DATA TEXT")
+    for key, value in (
+        ("/Type", Name.Annot),
+        ("/Subtype", Name.Text),
+        ("/Rect", Array([0, 0, 9, 9])),
+        ("/Contents", String("STREAM NOTE")),
+    ):
+        on_page_stream[key] = value  # fmt: skip
+    off_stream = pdf.make_stream(b"", Subtype=Name.Text, Contents=String("OFF STREAM NOTE"))
+    box = annot(Subtype=Name.Square, Rect=[0, 0, 9, 9], Contents=String("ORPHAN BOX"),
+                T=String("BOX AUTHOR"))  # fmt: skip
+    attached = annot(Subtype=Name.FileAttachment, Rect=[0, 0, 9, 9],
+                     Contents=String("ATTACHMENT NOTE"), T=String("ATTACHER"))  # fmt: skip
+    page.Annots = Array([*page.Annots, on_page_stream, attached])
+    objr = pdf.make_indirect(Dictionary(Type=Name.OBJR, Obj=box, Pg=page))
+    kids = pdf.make_indirect(Array([Dictionary(Type=Name.OBJR, Obj=off_stream, Pg=page)]))
+    elements = [
+        pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Annot,
+                                     T=String("TITLE OF A NOTE"), K=k))
+        for k in (objr, kids, Dictionary(Type=Name.OBJR, Obj=attached, Pg=page))
+    ]  # fmt: skip
+    pdf.Root.StructTreeRoot = pdf.make_indirect(
+        Dictionary(Type=Name.StructTreeRoot, K=Array(elements))
+    )
+    removed = sanitize(pdf, public=True)
+    assert COMMENTS in removed
+    data = _raw(pdf, tmp_path)
+    for secret in ("STREAM NOTE", "STREAM DATA TEXT", "OFF STREAM NOTE", "ORPHAN BOX",
+                   "BOX AUTHOR", "ATTACHMENT NOTE", "ATTACHER", "TITLE OF A NOTE"):  # fmt: skip
+        assert secret.encode() not in data, secret
+    assert all("/T" not in element for element in elements)
+
+
+def test_a_redaction_written_as_a_stream_is_refused_too(tmp_path: Path) -> None:
+    from packbuilder.errors import InputError
+    from packbuilder.pdf import paper_facts
+
+    pdf = _commented()
+    mark = pdf.make_stream(b"", Type=Name.Annot, Subtype=Name.Redact, Rect=[72, 695, 150, 712])
+    pdf.pages[0].obj.Annots = Array([*pdf.pages[0].obj.Annots, mark])
+    pdf.save(tmp_path / "redacted.pdf")
+    try:
+        paper_facts(tmp_path / "redacted.pdf")
+    except InputError as exc:
+        assert "redactions marked but not applied" in str(exc)
+    else:
+        raise AssertionError("accepted")
