@@ -498,7 +498,10 @@ def _drop_kids(
 
 
 def _forget(element: Dictionary) -> None:
-    """What a structure element said of an annotation that was left out."""
+    """What a structure element said of an annotation that was left out: of an /Annot element,
+    or one left with no content (an element with other content keeps what it says of that)."""
+    if element.get("/S") != Name.Annot and "/K" in element:
+        return
     for key in ("/Alt", "/ActualText", "/E", "/T"):
         if key in element:
             del element[key]

@@ -13,23 +13,13 @@ from pikepdf import Array, Dictionary, Name, Pdf, String
 from pypdf import PdfReader
 
 from packbuilder.sanitize import COMMENTS, sanitize
-from tests.factory import make_meeting, run_cli
+from tests.factory import run_cli
+from tests.test_layers import tender_meeting
+from tests.test_sanitize import _raw
 
 NOTE = "Do not publish the bidder names"
 HIGHLIGHT_NOTE = "Check this figure with finance"
 HIDDEN = "Hidden reviewer remark"
-
-
-def _raw(pdf: Pdf, tmp_path: Path) -> bytes:
-    saved = tmp_path / "saved.pdf"
-    pdf.save(saved)
-    out = tmp_path / "qdf.pdf"
-    subprocess.run(
-        ["qpdf", "--qdf", "--object-streams=disable", str(saved), str(out)],
-        check=True,
-        capture_output=True,
-    )
-    return out.read_bytes()
 
 
 def _commented() -> Pdf:
@@ -106,14 +96,7 @@ def test_build_leaves_comments_out_of_the_public_pack_and_says_so(
     tmp_path: Path,
     libreoffice,  # noqa: ARG001
 ) -> None:
-    folder = make_meeting(
-        tmp_path / "board",
-        items=[
-            {"title": "Tender award", "papers": ["tender-report.pdf"]},
-            {"title": "Contract", "papers": ["contract.pdf"], "exempt paragraph": 3},
-        ],
-        papers={"contract.pdf": 1},
-    )
+    folder = tender_meeting(tmp_path, "tender-report.pdf")
     _commented().save(folder / "tender-report.pdf")
     result = run_cli("build", "board", "--output", "out", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -244,6 +227,25 @@ def test_annotations_no_page_keeps_and_indirect_references_are_emptied(tmp_path:
                    "BOX AUTHOR", "ATTACHMENT NOTE", "ATTACHER", "TITLE OF A NOTE"):  # fmt: skip
         assert secret.encode() not in data, secret
     assert all("/T" not in element for element in elements)
+
+
+def test_a_paragraph_referring_to_a_dropped_note_keeps_its_own_text(tmp_path: Path) -> None:
+    """A paragraph element holding text and a reference to a note: the reference goes, the
+    paragraph's content and its replacement text stay."""
+    pdf = _commented()
+    page = pdf.pages[0].obj
+    paragraph = pdf.make_indirect(
+        Dictionary(
+            Type=Name.StructElem, S=Name.P, ActualText=String("The report"),
+            K=Array([0, Dictionary(Type=Name.OBJR, Obj=page.Annots[0], Pg=page)]),
+        )
+    )  # fmt: skip
+    pdf.Root.StructTreeRoot = pdf.make_indirect(
+        Dictionary(Type=Name.StructTreeRoot, K=Array([paragraph]))
+    )
+    sanitize(pdf, public=True)
+    assert int(paragraph.K) == 0
+    assert str(paragraph.ActualText) == "The report"
 
 
 def test_a_redaction_written_as_a_stream_is_refused_too(tmp_path: Path) -> None:

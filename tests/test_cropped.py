@@ -12,14 +12,10 @@ from pathlib import Path
 import pikepdf
 import pytest
 from pikepdf import Array, Dictionary, Name
-from pypdf import PdfReader
 
 from packbuilder.errors import InputError
 from packbuilder.pdf import paper_facts
-from tests.factory import make_meeting, run_cli
-
-SHOWN = "Shown to everyone"
-SECRET = "Secret tender prices"
+from tests.test_layers import SECRET, SHOWN, refused_after_a_build
 
 
 def _paper(*pages: tuple[bytes, dict[str, object]]) -> pikepdf.Pdf:
@@ -318,29 +314,10 @@ def test_a_cropped_paper_is_refused_by_check_and_build_and_the_last_pack_stays(
 ) -> None:
     """An officer's "public version": the prices cropped off the page. `check` and `build`
     refuse it in one line naming the paper and page; the pack published before stays."""
-    folder = make_meeting(
-        tmp_path / "board",
-        items=[
-            {"title": "Tender award", "papers": ["tender-public-version.pdf"]},
-            {"title": "Contract", "papers": ["contract.pdf"], "exempt paragraph": 3},
-        ],
-        papers={"contract.pdf": 1},
+    plain = _paper((_text(72, 700, SHOWN), {}))
+    cropped = _paper(
+        (_text(72, 700, SHOWN) + _text(72, 100, SECRET), {"CropBox": [0, 400, 595, 842]})
     )
-    _paper((_text(72, 700, SHOWN), {})).save(folder / "tender-public-version.pdf")
-    first = run_cli("build", "board", "--output", "out", cwd=tmp_path)
-    assert first.returncode == 0, first.stderr
-    (public,) = (tmp_path / "out").rglob("*agenda-pack-public.pdf")
-    before = public.read_bytes()
-    _paper((_text(72, 700, SHOWN) + _text(72, 100, SECRET), {"CropBox": [0, 400, 595, 842]})).save(
-        folder / "tender-public-version.pdf"
-    )
-    for command in (["check", "board"], ["build", "board", "--output", "out"]):
-        result = run_cli(*command, cwd=tmp_path)
-        assert result.returncode != 0, command
-        errors = [x for x in result.stderr.splitlines() if x.strip().startswith("error")]
-        assert len(errors) == 1, result.stderr
-        assert "tender-public-version.pdf, page 1" in errors[0], errors[0]
-        assert f"cropped to hide text ('{SECRET}')" in errors[0]
-        assert "Traceback" not in result.stderr
-    assert public.read_bytes() == before
-    assert SECRET not in " ".join(page.extract_text() for page in PdfReader(public).pages)
+    said = refused_after_a_build(tmp_path, "tender-public-version.pdf", plain.save, cropped.save)
+    assert "tender-public-version.pdf, page 1" in said, said
+    assert f"cropped to hide text ('{SECRET}')" in said

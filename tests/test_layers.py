@@ -267,41 +267,60 @@ def test_many_layers_are_named_briefly(tmp_path: Path) -> None:
     assert "(layers 'Prices', 'Layer 0', 'Layer 1' and 3 more)" in said, said
 
 
+def tender_meeting(tmp_path: Path, paper: str) -> Path:
+    """A meeting whose public item has `paper` (to be written) and whose exempt item has one."""
+    return make_meeting(
+        tmp_path / "board",
+        items=[
+            {"title": "Tender award", "papers": [paper]},
+            {"title": "Contract", "papers": ["contract.pdf"], "exempt paragraph": 3},
+        ],
+        papers={"contract.pdf": 1},
+    )
+
+
+def refused_after_a_build(
+    tmp_path: Path, paper: str, good: Callable[[Path], object], bad: Callable[[Path], object]
+) -> str:
+    """Build the `tender_meeting` with `good` writing its paper, then write it with `bad`: the
+    one error line `check` and `build` each give (the same), with the public pack built first
+    left as it was, and nothing of `SECRET` in it."""
+    folder = tender_meeting(tmp_path, paper)
+    good(folder / paper)
+    first = run_cli("build", "board", "--output", "out", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    (public,) = (tmp_path / "out").rglob("*agenda-pack-public.pdf")
+    before = public.read_bytes()
+    bad(folder / paper)
+    said = []
+    for command in (["check", "board"], ["build", "board", "--output", "out"]):
+        result = run_cli(*command, cwd=tmp_path)
+        assert result.returncode != 0, command
+        errors = [x for x in result.stderr.splitlines() if x.strip().startswith("error")]
+        assert len(errors) == 1, result.stderr
+        assert "Traceback" not in result.stderr
+        said.append(errors[0].strip())
+    assert said[0] == said[1], said
+    assert public.read_bytes() == before
+    assert SECRET not in " ".join(page.extract_text() for page in PdfReader(public).pages)
+    return said[0]
+
+
 def test_a_layered_paper_is_refused_by_check_and_build_and_the_last_pack_stays(
     tmp_path: Path,
     libreoffice,  # noqa: ARG001
 ) -> None:
     """An officer's "public version": the prices on a layer switched off. `check` and `build`
     refuse it in one line naming the paper; the pack published before stays as it was."""
-    folder = make_meeting(
-        tmp_path / "board",
-        items=[
-            {"title": "Tender award", "papers": ["tender-public-version.pdf"]},
-            {"title": "Contract", "papers": ["contract.pdf"], "exempt paragraph": 3},
-        ],
-        papers={"contract.pdf": 1},
-    )
-    plain = _Paper()
+    plain, layered = _Paper(), _Paper()
     plain.draw(_text(72, 700, SHOWN))
     del plain.pdf.Root["/OCProperties"]
-    plain.pdf.save(folder / "tender-public-version.pdf")
-    first = run_cli("build", "board", "--output", "out", cwd=tmp_path)
-    assert first.returncode == 0, first.stderr
-    (public,) = (tmp_path / "out").rglob("*agenda-pack-public.pdf")
-    before = public.read_bytes()
-    layered = _Paper()
     off_list(layered)
-    layered.pdf.save(folder / "tender-public-version.pdf")
-    for command in (["check", "board"], ["build", "board", "--output", "out"]):
-        result = run_cli(*command, cwd=tmp_path)
-        assert result.returncode != 0, command
-        errors = [x for x in result.stderr.splitlines() if x.strip().startswith("error")]
-        assert len(errors) == 1, result.stderr
-        assert "tender-public-version.pdf" in errors[0]
-        assert "hides part of itself when it is opened (layers 'Prices')" in errors[0]
-        assert "Traceback" not in result.stderr
-    assert public.read_bytes() == before
-    assert SECRET not in " ".join(page.extract_text() for page in PdfReader(public).pages)
+    said = refused_after_a_build(
+        tmp_path, "tender-public-version.pdf", plain.pdf.save, layered.pdf.save
+    )
+    assert "tender-public-version.pdf" in said
+    assert "hides part of itself when it is opened (layers 'Prices')" in said
 
 
 def test_an_expression_sharing_its_parts_is_evaluated_in_a_few_steps(tmp_path: Path) -> None:
