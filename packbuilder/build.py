@@ -59,6 +59,7 @@ from packbuilder.publish import (
 from packbuilder.scratch import clear_stale_scratch, scratch_prefix
 from packbuilder.settings import settings
 from packbuilder.textmatch import exempt_text_problems
+from packbuilder.unseen import hidden_text_problems
 from packbuilder.versions import Edition, edition, legacy_pack_content, pack_content
 
 Progress = Callable[[str], None]
@@ -172,16 +173,24 @@ def build(
         papers = paper_pdfs(
             [*_papers_of(specs), *held], meeting.folder, converter, work, say, prefetch
         )
-        # an exempt paper's text in a public paper, in any format, is looked for while the packs
-        # are assembled (pdftotext runs in processes of its own): found, nothing is published
+        # text a public paper holds but does not show (`unseen`), and an exempt paper's text in
+        # a public paper, in any format, are looked for while the packs are assembled (poppler
+        # runs in processes of its own): found, nothing is published
         stop_text_check = threading.Event()
-        text_check = stack.enter_context(ThreadPoolExecutor(1)).submit(
-            exempt_text_problems,
-            meeting.items,
-            lambda paper: papers.pdfs.get(paper.path),
-            functools.partial(shown_paper, folder=meeting.folder),
-            stop=stop_text_check,
-        )
+        checker = stack.enter_context(ThreadPoolExecutor(2))
+        pdf_of = lambda paper: papers.pdfs.get(paper.path)  # noqa: E731
+        text_checks = [
+            checker.submit(
+                hidden_text_problems, meeting.items, pdf_of, stop_text_check, elsewhere=True
+            ),
+            checker.submit(
+                exempt_text_problems,
+                meeting.items,
+                pdf_of,
+                functools.partial(shown_paper, folder=meeting.folder),
+                stop=stop_text_check,
+            ),
+        ]
         stack.callback(stop_text_check.set)  # a build failing meanwhile does not wait for it all
         layouts = [layout_of(spec, papers) for spec in specs]
         say("rendering frontsheets")
@@ -190,9 +199,7 @@ def build(
         drafts = frontsheet.render_frontsheets(
             meeting, specs, layouts, [PUBLISHED_PLACEHOLDER] * len(specs), work / "drafts"
         )
-        editions = _editions(
-            meeting, specs, layouts, outdir, today, drafts, papers.rendered
-        )
+        editions = _editions(meeting, specs, layouts, outdir, today, drafts, papers.rendered)
         changed = [n for n, (e, _) in enumerate(editions) if not e.unchanged]
         fronts = [
             frontsheet.fill_published(
@@ -206,12 +213,19 @@ def build(
         ]  # fmt: skip
         made = _assemble(meeting, specs, layouts, changed, papers, fronts, converter, work, say)
         found = Collector()
-        for problem in text_check.result():
-            found.add(problem)
+        for check in text_checks:
+            for problem in check.result():
+                found.add(problem)
         found.raise_if_any()
         built = [
             _pack(
-                meeting, specs[n], layouts[n], *editions[n], made.get(n), outdir, work,
+                meeting,
+                specs[n],
+                layouts[n],
+                *editions[n],
+                made.get(n),
+                outdir,
+                work,
                 later_papers(meeting, specs[n], specs, layouts),
             )
             for n in range(len(specs))
@@ -273,8 +287,13 @@ def layout_of(spec: PackSpec, papers: PaperPdfs) -> Layout:
 
 
 def _editions(  # noqa: PLR0913
-    meeting: Meeting, specs: Sequence[PackSpec], layouts: Sequence[Layout], outdir: Path,
-    today: dt.date, fronts: Sequence[Path], rendered: Mapping[Path, Path],
+    meeting: Meeting,
+    specs: Sequence[PackSpec],
+    layouts: Sequence[Layout],
+    outdir: Path,
+    today: dt.date,
+    fronts: Sequence[Path],
+    rendered: Mapping[Path, Path],
 ) -> list[tuple[Edition, str]]:
     """Each pack's edition (new version, or the published one unchanged) and content key, from
     its frontsheet as rendered (`fronts`) and its data papers' documents (`rendered`)."""

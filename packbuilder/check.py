@@ -26,6 +26,7 @@ from packbuilder.pdf import write_blank_pdf
 from packbuilder.plan import plan_packs
 from packbuilder.settings import settings
 from packbuilder.textmatch import exempt_text_problems
+from packbuilder.unseen import hidden_text_problems
 
 
 class DryConverter(Converter):
@@ -87,5 +88,8 @@ def _trial_build(meeting: Meeting) -> None:
             shown=functools.partial(shown_paper, folder=meeting.folder),
             rendered=pdfs.rendered,
         )
+        # text a public PDF paper holds but does not show (Word papers once a build converts
+        # them: LibreOffice decides what their pages show)
+        problems += hidden_text_problems(meeting.items)
         if problems:
             raise ErrorList(problems)

@@ -18,6 +18,8 @@ from __future__ import annotations
 import contextlib
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -34,26 +36,48 @@ def check_elsewhere(documents: Sequence[Path]) -> None:
     _run("check", documents)
 
 
-def _run(task: str, files: Sequence[Path]) -> None:
+def unseen_elsewhere(pdfs: Sequence[Path], stop: threading.Event | None = None) -> None:
+    """Look for text the pages of `pdfs` hide (`unseen.hidden_text_problems`) in a child
+    process, which remembers by their content the papers that pass; stopped early once `stop`
+    is set (the build failed meanwhile)."""
+    _run("unseen", pdfs, stop)
+
+
+def _run(task: str, files: Sequence[Path], stop: threading.Event | None = None) -> None:
     if not files or not sys.executable:  # (an embedded interpreter: no Python to start)
         return
     with contextlib.suppress(OSError, subprocess.SubprocessError):
-        subprocess.run(
+        process = subprocess.Popen(
             # -P: this packbuilder, never one that happens to be in the current folder
             [sys.executable, "-P", "-m", __name__, task, *(str(p) for p in files)],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
-            timeout=TIMEOUT,
-            check=False,
         )
+        ended = threading.Event()
+
+        def watch() -> None:  # (waited for as it ends; stopped when its time is up)
+            deadline = time.monotonic() + TIMEOUT
+            while not ended.wait(0.1):
+                if (stop is not None and stop.is_set()) or time.monotonic() > deadline:
+                    process.kill()
+                    return
+
+        watcher = threading.Thread(target=watch, daemon=True)
+        watcher.start()
+        try:
+            process.wait()
+        finally:
+            ended.set()
 
 
 def main(argv: Sequence[str]) -> int:
-    if not argv or argv[0] not in ("repair", "check"):
+    if not argv or argv[0] not in ("repair", "check", "unseen"):
         return 2
     if argv[0] == "repair":
         from packbuilder.tagged import clean_converted as work
+    elif argv[0] == "unseen":
+        from packbuilder.unseen import remember_shown as work  # type: ignore[assignment]
     else:
         from packbuilder.meeting import check_word_paper as work  # type: ignore[assignment]
     failed = 0

@@ -141,10 +141,10 @@ def _below_hard(kind: int, wanted: int) -> int:
     return wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
 
 
-def tool() -> str:
-    """Which pdftotext reads the text (its path, size and time): words remembered from another
-    one are read again."""
-    program = shutil.which("pdftotext") or ""
+def tool(name: str = "pdftotext") -> str:
+    """Which pdftotext reads the text (or which other program `name`): its path, size and time,
+    so that what was remembered from another one is read again."""
+    program = shutil.which(name) or ""
     try:
         st = os.stat(program)
     except OSError:
@@ -209,38 +209,59 @@ def run_pdftotext(path: Path, options: Sequence[str], timeout: float = TEXT_TIME
             which, for the caller to go on).
         TextTooLong, TextTimeout, TextToolFailed: it could not read the PDF within bounds.
     """
-    program = shutil.which("pdftotext")
+    out = run_poppler(
+        ["pdftotext", "-q", "-enc", "UTF-8", *options, str(path), "-"], timeout, TEXT_MAX_BYTES
+    )
+    return out.decode("utf-8", "replace")
+
+
+def run_poppler(command: Sequence[str], timeout: float, max_bytes: int) -> bytes:
+    """What poppler's `command` (pdftotext, pdftoppm) writes to its output, run in a process of
+    its own, bounded in time (`timeout` seconds), memory and the size of every file it writes
+    (`max_bytes`, its output included). Raises as `run_pdftotext`."""
+    name = command[0]
+    program = shutil.which(name)
     if program is None:
-        raise TextToolMissing("pdftotext is not installed")
+        raise TextToolMissing(f"{name} is not installed")
     limit = shutil.which("prlimit")  # (not preexec_fn: the build runs threads meanwhile)
     bounds = (
         (limit, f"--as={_below_hard(resource.RLIMIT_AS, TEXT_MEMORY)}",
-         f"--fsize={_below_hard(resource.RLIMIT_FSIZE, TEXT_MAX_BYTES + 1)}")
+         f"--fsize={_below_hard(resource.RLIMIT_FSIZE, max_bytes + 1)}")
         if limit else ()
     )  # fmt: skip
-    # the text goes to a file, bounded in size: a PDF drawing gigabytes of text fills no memory
+    # the output goes to a file, bounded in size: a PDF drawing gigabytes fills no memory
     with tempfile.TemporaryFile() as out:
         try:
-            done: subprocess.CompletedProcess[bytes] | None = subprocess.run(
-                [*bounds, program, "-q", "-enc", "UTF-8", *options, str(path), "-"],
+            process = subprocess.Popen(
+                [*bounds, program, *command[1:]],
                 stdout=out,
                 stderr=subprocess.DEVNULL,
                 stdin=subprocess.DEVNULL,
-                timeout=max(timeout, 0.001),
-                check=False,
             )
-        except subprocess.TimeoutExpired:
-            done = None
         except OSError as exc:
-            raise TextToolMissing(f"pdftotext could not be started ({exc.strerror})") from None
-        if out.seek(0, 2) > TEXT_MAX_BYTES:
+            raise TextToolMissing(f"{name} could not be started ({exc.strerror})") from None
+        # waited for as it ends, killed when its time is up (`subprocess.run`'s timeout looks
+        # every few hundredths of a second, which a build reading a hundred papers waited for)
+        late = threading.Event()
+
+        def stop() -> None:
+            late.set()
+            process.kill()
+
+        timer = threading.Timer(max(timeout, 0.001), stop)
+        timer.start()
+        try:
+            returncode = process.wait()
+        finally:
+            timer.cancel()
+        if out.seek(0, 2) > max_bytes:
             raise TextTooLong
-        if done is None:
+        if late.is_set():
             raise TextTimeout
-        if done.returncode != 0:
+        if returncode != 0:
             raise TextToolFailed
         out.seek(0)
-        return out.read().decode("utf-8", "replace")
+        return out.read()
 
 
 @contextlib.contextmanager

@@ -45,6 +45,7 @@ def _commented() -> Pdf:
     popup.Parent = note
     highlight = annot(
         Subtype=Name.Highlight, Rect=[72, 695, 150, 712], Contents=String(HIGHLIGHT_NOTE),
+        C=[1, 1, 0],  # yellow (without a colour, poppler draws it black over the words)
         RC=String(f"<body><p>{HIGHLIGHT_NOTE}</p></body>"), T=String("J. Officer"),
         QuadPoints=[72, 712, 150, 712, 72, 695, 150, 695],
     )  # fmt: skip

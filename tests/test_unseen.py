@@ -1,0 +1,272 @@
+"""Text a page holds but does not show: a public paper with such text is refused (`unseen`).
+
+Each paper is made here with pikepdf and read by the real poppler (pdftotext and pdftoppm); the
+end-to-end tests run the real CLI, with the real LibreOffice for a Word paper, and read the pack
+with pypdf.
+"""
+
+from __future__ import annotations
+
+import zlib
+from pathlib import Path
+
+import pikepdf
+import pytest
+from docx import Document
+from docx.enum.text import WD_COLOR_INDEX
+from docx.shared import RGBColor
+from pikepdf import Array, Dictionary, Name
+
+from packbuilder import textmatch, unseen
+from packbuilder.errors import InputError, Source
+from packbuilder.model import AgendaItem, Paper, PaperKind, Status
+from packbuilder.unseen import hidden_text_problems, hidden_words
+from tests.factory import make_meeting, run_cli
+from tests.test_layers import SECRET, SHOWN, refused_after_a_build
+
+BLACK_BOX = b"0 g 180 690 200 20 re f "  # over `SECRET` as `_line` draws it at (200, 700)
+
+
+def _paper(*pages: bytes, **entries: object) -> pikepdf.Pdf:
+    """A PDF of A4 `pages` (each its drawing), every page given `entries`."""
+    pdf = pikepdf.new()
+    font = pdf.make_indirect(
+        Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica)
+    )
+    for content in pages:
+        page = pdf.add_blank_page(page_size=(595, 842))
+        page.obj.Resources = Dictionary(Font=Dictionary(F1=font), XObject=Dictionary())
+        page.obj.Contents = pdf.make_stream(content)
+        for key, value in entries.items():
+            page.obj[f"/{key}"] = value
+    return pdf
+
+
+def _line(words: str, x: float = 200, y: float = 700, size: float = 12, how: bytes = b"") -> bytes:
+    return b"BT /F1 %g Tf %s %g %g Td (%s) Tj ET " % (size, how, x, y, words.encode())
+
+
+def _shown() -> bytes:
+    return _line(SHOWN, 72, 760)
+
+
+def _found(pdf: pikepdf.Pdf, tmp_path: Path) -> tuple[int, list[str]] | None:
+    pdf.save(tmp_path / "paper.pdf")
+    return hidden_words(tmp_path / "paper.pdf")
+
+
+def _black_image(pdf: pikepdf.Pdf) -> bytes:
+    """A flat black picture over `SECRET` (a "redaction" pasted as an image)."""
+    image = pdf.make_stream(
+        zlib.compress(bytes(100)),
+        Type=Name.XObject, Subtype=Name.Image, Width=10, Height=10,
+        ColorSpace=Name.DeviceGray, BitsPerComponent=8, Filter=Name.FlateDecode,
+    )  # fmt: skip
+    pdf.pages[0].obj.Resources.XObject.Im1 = image
+    return b"q 200 0 0 20 180 690 cm /Im1 Do Q "
+
+
+def _black_square(pdf: pikepdf.Pdf) -> None:
+    """A black rectangle comment (Acrobat's drawing tool) over `SECRET`."""
+    look = pdf.make_stream(b"0 g 0 0 200 20 re f", Type=Name.XObject, Subtype=Name.Form)
+    look.BBox = [0, 0, 200, 20]
+    square = Dictionary(
+        Type=Name.Annot, Subtype=Name.Square, Rect=[180, 690, 380, 710], IC=[0, 0, 0], F=4,
+        AP=Dictionary(N=look),
+    )  # fmt: skip
+    pdf.pages[0].obj.Annots = Array([pdf.make_indirect(square)])
+
+
+@pytest.mark.parametrize(
+    "hide",
+    [
+        "under a black box",
+        "under a box drawn first, in the text's colour",
+        "under a black picture",
+        "under a black rectangle comment",
+        "in white",
+        "drawn invisibly",
+        "too small to read",
+        "on a turned page",
+        "on a cropped page",
+    ],
+)
+def test_a_page_holding_text_it_does_not_show_is_found_with_the_words(
+    tmp_path: Path, hide: str
+) -> None:
+    pdf = _paper(b"")
+    drawing = _shown()
+    if hide == "under a black box":
+        drawing += _line(SECRET) + BLACK_BOX
+    elif hide == "under a box drawn first, in the text's colour":
+        drawing += b"0.2 0.4 0.8 rg 180 690 200 20 re f " + _line(SECRET, how=b"0.2 0.4 0.8 rg")
+    elif hide == "under a black picture":
+        drawing += _line(SECRET) + _black_image(pdf)
+    elif hide == "under a black rectangle comment":
+        drawing += _line(SECRET)
+        _black_square(pdf)
+    elif hide == "in white":
+        drawing += _line(SECRET, how=b"1 g")
+    elif hide == "drawn invisibly":
+        drawing += _line(SECRET, how=b"3 Tr")
+    elif hide == "too small to read":
+        drawing += _line(SECRET, size=1)
+    elif hide == "on a turned page":
+        drawing += _line(SECRET) + BLACK_BOX
+        pdf.pages[0].obj.Rotate = 90
+    else:
+        drawing += _line(SECRET) + BLACK_BOX
+        pdf.pages[0].obj.CropBox = Array([100, 400, 500, 800])
+    pdf.pages[0].obj.Contents = pdf.make_stream(drawing)
+    assert _found(pdf, tmp_path) == (1, SECRET.split())
+
+
+@pytest.mark.parametrize(
+    "drawing",
+    [
+        _line(SECRET),
+        # highlighted in yellow, as a reader marks a line
+        b"1 1 0 rg 180 690 200 20 re f 0 g " + _line(SECRET),
+        # white on a black table heading
+        BLACK_BOX + _line(SECRET, how=b"1 g"),
+        # a small grey footnote
+        _line(SECRET, size=5, how=b"0.6 g"),
+        # a scanner's OCR: invisible words over the picture of the same words
+        _line(SECRET) + _line(SECRET, how=b"3 Tr"),
+        # a black box beside the words, and one over half of a word
+        b"0 g 72 600 200 20 re f " + _line(SECRET) + b"0 g 180 690 39 20 re f",
+    ],
+    ids=["plain", "yellow highlight", "white on black", "grey footnote", "ocr", "boxes beside"],
+)
+def test_text_that_shows_is_not_found(tmp_path: Path, drawing: bytes) -> None:
+    assert _found(_paper(_shown() + drawing), tmp_path) is None
+
+
+def test_the_first_page_hiding_text_is_named(tmp_path: Path) -> None:
+    pdf = _paper(_shown(), _shown(), _shown() + _line(SECRET) + BLACK_BOX, _shown())
+    assert _found(pdf, tmp_path) == (3, SECRET.split())
+
+
+def test_pages_are_drawn_a_batch_at_a_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the first batch, a page is paired with its own drawing."""
+    monkeypatch.setattr(unseen, "BATCH", 2)
+    pages = [_shown()] * 5
+    pages[3] += _line(SECRET) + BLACK_BOX
+    assert _found(_paper(*pages), tmp_path) == (4, SECRET.split())
+
+
+def _items(tmp_path: Path, pdf: pikepdf.Pdf, exempt: bool = False) -> list[AgendaItem]:
+    pdf.save(tmp_path / "paper.pdf")
+    source = Source(tmp_path / "meeting.xlsx")
+    paper = Paper(tmp_path / "paper.pdf", PaperKind.PDF, "Tender report", source)
+    return [
+        AgendaItem(
+            "4", "Tender", "", "", None, (paper,), Status.PAPERS, 3 if exempt else None, None,
+            source,
+        )
+    ]  # fmt: skip
+
+
+def test_a_public_paper_is_refused_naming_its_page_and_an_exempt_one_is_not(
+    tmp_path: Path,
+) -> None:
+    pdf = _paper(_shown(), _shown() + _line(SECRET) + BLACK_BOX)
+    (problem,) = hidden_text_problems(_items(tmp_path, pdf))
+    assert isinstance(problem, InputError)
+    assert problem.source is not None and problem.source.page == 2
+    assert f"'{SECRET}'" in str(problem)
+    assert "Redact" in str(problem)
+    assert hidden_text_problems(_items(tmp_path, pdf, exempt=True)) == []
+
+
+def test_a_paper_that_passed_is_remembered_and_one_that_failed_is_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    read: list[Path] = []
+    real = unseen.hidden_words
+    monkeypatch.setattr(unseen, "hidden_words", lambda p: read.append(p) or real(p))
+    good = _items(tmp_path, _paper(_line("Remembered")))
+    assert hidden_text_problems(good) == hidden_text_problems(good) == []
+    assert len(read) == 1
+    bad = _items(tmp_path, _paper(_shown() + _line(SECRET) + BLACK_BOX))
+    assert len(hidden_text_problems(bad)) == len(hidden_text_problems(bad)) == 1
+    assert len(read) == 3
+
+
+def test_a_paper_poppler_cannot_read_or_draw_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def failing(command: list[str], timeout: float, max_bytes: int) -> bytes:
+        if command[0] == "pdftoppm":
+            raise textmatch.TextTimeout
+        return real(command, timeout, max_bytes)
+
+    real = textmatch.run_poppler
+    monkeypatch.setattr(textmatch, "run_poppler", failing)
+    # (a paper of its own: one that passed before is remembered, and not read again)
+    (problem,) = hidden_text_problems(_items(tmp_path, _paper(_line("Poppler fails"))))
+    assert "could not be read to check for text they hide" in str(problem)
+
+
+def test_without_pdftoppm_the_advisor_is_told_to_install_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = textmatch.shutil.which
+    monkeypatch.setattr(textmatch.shutil, "which", lambda n: None if n == "pdftoppm" else real(n))
+    (problem,) = hidden_text_problems(_items(tmp_path, _paper(_line("No pdftoppm"))))
+    assert "pdftoppm is not installed" in str(problem)
+    assert "make setup" in str(problem)
+
+
+def test_poppler_running_past_its_time_is_stopped(tmp_path: Path) -> None:
+    """`run_poppler` kills a run at its time limit (here a program that sleeps)."""
+    sleeper = tmp_path / "pdftotext"
+    sleeper.write_text("#!/bin/sh\nsleep 30\n")
+    sleeper.chmod(0o755)
+    with pytest.raises(textmatch.TextTimeout):
+        textmatch.run_poppler([str(sleeper)], 0.2, 1000)
+
+
+def test_a_pdf_appendix_hiding_text_is_refused_by_check_and_build_and_the_last_pack_stays(
+    tmp_path: Path,
+    libreoffice,  # noqa: ARG001
+) -> None:
+    said = refused_after_a_build(
+        tmp_path,
+        "tender-redacted.pdf",
+        lambda path: _paper(_shown()).save(path),
+        lambda path: _paper(_shown() + _line(SECRET) + BLACK_BOX).save(path),
+    )
+    assert "tender-redacted.pdf" in said
+    assert "page 1" in said
+    assert f"'{SECRET}'" in said
+
+
+def test_a_word_paper_highlighted_in_black_is_refused_by_build(
+    tmp_path: Path,
+    libreoffice,  # noqa: ARG001
+) -> None:
+    """Black highlighting over a name in Word: LibreOffice draws the box over the text, which
+    the converted paper still holds. `build` refuses it naming the Word paper and its page;
+    (`check` converts nothing, and cannot see what the pages show)."""
+    folder = make_meeting(
+        tmp_path / "board", items=[{"title": "Tender award", "papers": ["tender.docx"]}]
+    )
+    doc = Document()
+    doc.add_paragraph(SHOWN)
+    doc.add_page_break()
+    run = doc.add_paragraph("The winning bid was from ").add_run(SECRET)
+    run.font.highlight_color = WD_COLOR_INDEX.BLACK
+    doc.add_paragraph("White text too: ").add_run("Hidden Surname").font.color.rgb = RGBColor(
+        255, 255, 255
+    )
+    doc.save(folder / "tender.docx")
+    result = run_cli("build", "board", "--output", "out", cwd=tmp_path)
+    assert result.returncode != 0
+    errors = [x for x in result.stderr.splitlines() if x.strip().startswith("error")]
+    assert len(errors) == 1, result.stderr
+    assert "tender.docx" in errors[0]
+    assert "page 2" in errors[0]
+    assert "Secret" in errors[0]
+    assert "Traceback" not in result.stderr
+    assert not list((tmp_path / "out").rglob("*.pdf"))
