@@ -552,6 +552,24 @@ def test_meeting_page_refuses_an_appendix_cropped_to_hide_text_naming_the_page(m
     assert "page 1" in page
 
 
+def test_meeting_page_refuses_an_appendix_hiding_text_under_a_box_naming_the_page(make_user, meeting):  # type: ignore[no-untyped-def]
+    """As for a crop: an appendix whose page holds text under a black box (a failed redaction)
+    is a problem under its file, naming the page, the words and what to do."""
+    from tests.test_unseen import BLACK_BOX, _line, _paper, _shown
+
+    folder = storage.meeting_folder("m")
+    for f in EXAMPLE.iterdir():
+        shutil.copy(f, folder)
+    _paper(_shown(), _shown() + _line("Bidder names") + BLACK_BOX).save(
+        folder / "Appendix A - Welcoming City charter.pdf"
+    )
+    page = signed_in(make_user("ann")).get("/meetings/m/").content.decode()
+    assert "Fix these problems before building" in page
+    assert "this page holds text it does not show (&#x27;Bidder names&#x27;)" in page
+    assert "page 2" in page
+    assert "Redact, then Apply" in page
+
+
 def test_meetings_list_shows_deadline_days_left_and_status(make_user, meeting, monkeypatch):  # type: ignore[no-untyped-def]
     monkeypatch.setenv("PACKBUILDER_TODAY", "2020-02-24")
     settings_.cache_clear()
