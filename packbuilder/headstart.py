@@ -16,6 +16,8 @@ child could not do, or did not finish, the build does, and reports, as before.
 from __future__ import annotations
 
 import contextlib
+import os
+import signal
 import subprocess
 import sys
 import threading
@@ -53,6 +55,7 @@ def _run(task: str, files: Sequence[Path], stop: threading.Event | None = None) 
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            start_new_session=True,  # its own group: killed with the programs it runs
         )
         ended = threading.Event()
 
@@ -60,7 +63,8 @@ def _run(task: str, files: Sequence[Path], stop: threading.Event | None = None) 
             deadline = time.monotonic() + TIMEOUT
             while not ended.wait(0.1):
                 if (stop is not None and stop.is_set()) or time.monotonic() > deadline:
-                    process.kill()
+                    with contextlib.suppress(OSError):
+                        os.killpg(process.pid, signal.SIGKILL)
                     return
 
         watcher = threading.Thread(target=watch, daemon=True)

@@ -9,20 +9,33 @@ take it out faithfully, so a paper of a public pack that holds such text is refu
 page and the first hidden words, with what to do.
 
 How: each page is drawn (poppler's pdftoppm, in grey, `RESOLUTION` dots to the inch) and its
-words' boxes read (pdftotext -bbox: the same reader, which numbers and places pages alike); a
-word whose box, away from its edges (`INSET`), is one flat shade on the drawn page (no two
-neighbouring dots differ by more than `FLAT`) shows nothing: it is under a box, a picture or a
-mark of one colour, coloured like what is behind it, or drawn invisibly. A word under `MIN_SIZE`
-points across is hidden too (too small to read). Visible text always has ink against its
-background; text laid invisibly over a scanned page (a scanner's OCR) lies over the picture of
-the same words, which is not flat, so it passes. Only words of two letters or digits or more
-count (a stray mark is not a word). Each paper is read in processes of its own, bounded in time,
-memory and output, and a paper that passed is remembered by its content.
+words' boxes read (pdftotext -bbox: the same reader, which numbers and places pages alike). A word
+shows nothing if a part of it is one flat colour on the drawn page (no two neighbouring dots
+differ by more than `FLAT`): its box away from its edges (`INSET`), or, for a word of
+`MIN_PAIRED` characters or more running clearly along or across the page, any two of its letters
+or digits side by side across the middle of the line (`BAND`; each character placed by its kind:
+`_advances`), which finds a name under a box beside its visible "'s", comma or bracket, and a box
+fitted to the letters. A page where a word seems hidden is drawn again in colour, to be sure
+(green text on a blue cell is one shade of grey). A word under `MIN_SIZE` points across is hidden
+too (too small to read). Only words of two letters or digits or more count (a stray mark is not
+a word). Visible text always has ink against its background.
 
-Not found: text under a picture that is not flat (a photograph pasted over a name shows the
-photograph), text drawn off the page (neither pdftotext nor a viewer shows it; the exempt-text
-comparison does not read it either), text pdftotext does not read, and words too small to judge
-at this resolution (under about 4 points) that are not under `MIN_SIZE`.
+A scanned page (`_scanned_pages`: a picture of the page's shape and a scanner's size) carries its
+text as invisible words laid by OCR over the picture of them, a few points off: such a word is
+judged whole, with `SCAN_SLACK` around it, and one made only of strokes (`_STROKES`: what OCR
+reads in a scan's black edge) does not count. A box drawn over a scan's words is still found.
+
+Each paper is read in processes of its own, bounded in time, memory and the size of what they
+write; a build reads them in a child process (`headstart.unseen_elsewhere`), away from the
+interpreter its assembly needs; a paper that passed is remembered by its content.
+
+Not found (said in docs/errors.md): text under a picture that is not flat (a photograph pasted
+over a name), a box that is not one colour (dithered, or a scan of marker pen), words whose box
+holds other ink (a white "REDACTED" label over the box; letters spaced apart, each a word of
+one character; invisible words over visible ones), text squashed to a smudge, text of the same
+hue as a box blended over it, "redaction" fonts whose letters are bars, text drawn off the page
+(neither pdftotext nor a viewer shows it), text pdftotext does not read, and words under about
+11 points judged whole only (about 4 points and under, not at all, above `MIN_SIZE`).
 """
 
 from __future__ import annotations
@@ -31,6 +44,7 @@ import contextlib
 import functools
 import hashlib
 import html
+import mmap
 import os
 import re
 import tempfile
@@ -38,23 +52,37 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from packbuilder.errors import InputError, PackError, Source
 from packbuilder.model import AgendaItem, Paper, PaperKind
 from packbuilder.scratch import scratch_prefix
 
+if TYPE_CHECKING:
+    import pikepdf
+
 RESOLUTION = 36  # dots to the inch the pages are drawn at (a 10-point word is 5 dots high)
 INSET = 0.2  # of a word box's height (its smaller side), left out at each edge: a box drawn
 # over a word may be no larger than the word's box, and a word's box reaches past its ink
-FLAT = 8  # of 255 shades: neighbouring dots differing by no more are one flat colour
+FLAT = 8  # of 255 shades: neighbouring dots differing by no more in any colour are one flat
+# colour (pale text, a faint watermark, differ by more)
 MIN_SIZE = 1.5  # points: a word whose box is smaller across cannot be read
-BATCH = 100  # pages drawn by one pdftoppm (then read, and their files removed)
+BATCH = 100  # pages drawn by one pdftoppm (then read, and their files removed), at most
+BATCH_BYTES = 48 << 20  # of their drawings
+MAX_DOTS = 4_000_000  # a page larger at `RESOLUTION` (a 14,400-point page) is drawn at less
+BAND = (0.25, 0.75)  # of a line's height: the middle of the line, where its letters' ink is
+CLEAR = 1.5  # a word this many times longer than high (or higher than long) runs that way
+MIN_PAIRED = 5  # characters: a shorter word (or a piece of a slanted one, which pdftotext
+# may read in pieces: "c", "rim", "e") is judged whole
+MIN_BAND_DOTS = 2.5  # (text of 11 points or more at 36 dpi)
+SCAN_PIXELS = 500  # a picture of the page's shape this many dots across or more is a scan
+SCAN_SLACK = 1  # dot around a scanned word's box where its ink may lie instead
 TIMEOUT = 120  # seconds for one paper, all its runs together
 MAX_IMAGE_BYTES = 64 << 20  # one drawn page (a 36-dpi A0 drawing is 2 MB)
 _SHOWN_CHARS = 60  # of the hidden text, in the refusal
 _BOX = re.compile(rb'<word xMin="([^"]*)" yMin="([^"]*)" xMax="([^"]*)" yMax="([^"]*)">')
 _TEXT = re.compile(rb"<word [^>]*>(.*?)</word>", re.S)
-_PGM = re.compile(rb"P5\s+(\d+)\s+(\d+)\s+(\d+)\s")
+_PNM = re.compile(rb"P([56])\s+(\d+)\s+(\d+)\s+(\d+)\s")
 
 
 class Unreadable(Exception):
@@ -102,7 +130,9 @@ def hidden_text_problems(
         if stop.is_set():
             return problems
         try:
-            _check(pdf, Source(paper.path))
+            _check(pdf, Source(paper.path), stop)
+        except Stopped:
+            return problems
         except ToolMissing as exc:
             problems.append(
                 InputError(
@@ -134,7 +164,7 @@ def _known_to_show(pdf: Path) -> bool:
         return False
 
 
-def _check(pdf: Path, source: Source) -> None:
+def _check(pdf: Path, source: Source, stop: threading.Event | None = None) -> None:
     """Refuse the paper `source` (whose pages are `pdf`) if a page hides text; remembered by
     the PDF's content when it does not."""
     from packbuilder import pdf as pdfs
@@ -146,18 +176,18 @@ def _check(pdf: Path, source: Source) -> None:
                 return
             # (a program of its own opens this process's handle by the process's number)
             handle = Path(str(same).replace("/proc/self/", f"/proc/{os.getpid()}/", 1))
-            _refuse_hidden(handle, source)
+            _refuse_hidden(handle, source, stop)
             if pdfs.path_key(pdf, fh) == key:  # not written to while it was read
                 with contextlib.suppress(OSError):
                     entry.parent.mkdir(parents=True, exist_ok=True)
                     entry.touch()
     except OSError:
-        _refuse_hidden(pdf, source)  # (its other checks say what is wrong with it)
+        _refuse_hidden(pdf, source, stop)  # (its other checks say what is wrong with it)
 
 
-def _refuse_hidden(pdf: Path, source: Source) -> None:
+def _refuse_hidden(pdf: Path, source: Source, stop: threading.Event | None) -> None:
     try:
-        found = hidden_words(pdf)
+        found = hidden_words(pdf, stop)
     except Unreadable:
         raise InputError(
             "its pages could not be read to check for text they hide (under a box, or coloured "
@@ -181,83 +211,307 @@ def _refuse_hidden(pdf: Path, source: Source) -> None:
     )
 
 
-def hidden_words(pdf: Path) -> tuple[int, list[str]] | None:
+def hidden_words(pdf: Path, stop: threading.Event | None = None) -> tuple[int, list[str]] | None:
     """The first page of `pdf` (from 1) that holds words it does not show, and those words; None
     if every word shows.
 
     Raises:
         ToolMissing: pdftotext or pdftoppm is not installed.
         Unreadable: they could not read the PDF within bounds.
+        Stopped: `stop` was set meanwhile.
     """
     deadline = time.monotonic() + TIMEOUT
     text = _run(["pdftotext", "-q", "-enc", "UTF-8", "-bbox", str(pdf), "-"], deadline)
     pages = text.split(b"<page ")[1:]
+    scans = _scanned_pages(pdf)
     with tempfile.TemporaryDirectory(prefix=scratch_prefix("unseen")) as tmp:
-        for start in range(0, len(pages), BATCH):
-            wanted = [
-                n for n in range(start, min(start + BATCH, len(pages))) if b"<word" in pages[n]
-            ]
-            if not wanted:
-                continue
-            first, last = wanted[0] + 1, wanted[-1] + 1
+
+        def draw(first: int, last: int, resolution: float, colour: bool) -> dict[int, Path]:
+            name = "c" if colour else "g"  # (a page drawn again in colour, beside its batch)
             _run(
-                ["pdftoppm", "-q", "-gray", "-r", str(RESOLUTION), "-f", str(first), "-l",
-                 str(last), str(pdf), f"{tmp}/p"],
+                ["pdftoppm", "-q", *([] if colour else ["-gray"]), "-r", f"{resolution:g}",
+                 "-f", str(first), "-l", str(last), str(pdf), f"{tmp}/{name}"],
                 deadline,
             )  # fmt: skip
-            drawn = {int(f.stem.rsplit("-", 1)[1]): f for f in Path(tmp).glob("p-*.pgm")}
-            for n in wanted:
-                image = drawn.get(n + 1)
-                if image is None:
-                    raise Unreadable
-                hidden = _hidden_on(pages[n], image.read_bytes())
-                if hidden:
-                    return n + 1, hidden
-            for f in drawn.values():
-                f.unlink()
+            return {int(f.stem.rsplit("-", 1)[1]): f for f in Path(tmp).glob(f"{name}-*.p?m")}
+
+        for batch, resolution in _batches(pages):
+            if stop is not None and stop.is_set():
+                raise Stopped
+            drawn = draw(batch[0] + 1, batch[-1] + 1, resolution, colour=False)
+            try:
+                for n in batch:
+                    image = drawn.get(n + 1)
+                    if image is None:
+                        raise Unreadable
+                    hidden = _hidden_on(pages[n], image.read_bytes(), resolution, n in scans)
+                    if not hidden:
+                        continue
+                    # drawn in grey, text may match its background in shade but not in hue
+                    # (green on blue): such a page is drawn again in colour, to be sure
+                    (again,) = draw(n + 1, n + 1, resolution, colour=True).values()
+                    try:
+                        hidden = _hidden_on(pages[n], again.read_bytes(), resolution, n in scans)
+                    finally:
+                        again.unlink()
+                    if hidden:
+                        return n + 1, hidden
+            finally:
+                for f in drawn.values():
+                    f.unlink(missing_ok=True)
     return None
 
 
-def _hidden_on(page: bytes, image: bytes) -> list[str]:
-    """The words of a page (pdftotext's -bbox lines) that its drawing (`image`, a PGM) does not
-    show."""
+class Stopped(Exception):
+    """The build this check was for failed meanwhile."""
+
+
+_SIZE = re.compile(rb'^width="([\d.]+)" height="([\d.]+)"')
+
+
+def _batches(pages: list[bytes]) -> list[tuple[list[int], float]]:
+    """The pages with words (indexes), in runs drawn by one pdftoppm each, with the resolution
+    they are drawn at: `RESOLUTION`, `BATCH` pages or `BATCH_BYTES` of drawings a run; a page
+    too large to draw at it (`MAX_DOTS`) is drawn alone, at less."""
+    batches: list[tuple[list[int], float]] = []
+    size = 0.0
+    for n, page in enumerate(pages):
+        if b"<word" not in page:
+            continue
+        found = _SIZE.match(page)
+        if found is None:
+            raise Unreadable
+        dots = float(found[1]) * float(found[2]) * (RESOLUTION / 72) ** 2
+        if dots > MAX_DOTS:
+            batches.append(([n], 72 * (MAX_DOTS / (float(found[1]) * float(found[2]))) ** 0.5))
+            size = 0.0
+            continue
+        last = batches[-1] if batches else None
+        if (
+            last is None
+            or last[1] != RESOLUTION
+            or len(last[0]) >= BATCH
+            or size + 3 * dots > BATCH_BYTES
+        ):
+            batches.append(([n], RESOLUTION))
+            size = 0.0
+        else:
+            last[0].append(n)
+        size += 3 * dots
+    return batches
+
+
+def _scanned_pages(pdf: Path) -> set[int]:
+    """The pages (indexes) that are scans: a picture the shape of the page, of scanner size (its
+    text, if any, is a scanner's OCR, laid over the picture, and judged with `SCAN_SLACK`)."""
+    import pikepdf
+
+    scans: set[int] = set()
+    try:
+        # an image is a stream, never inside an object stream: its /Subtype is in the file as
+        # written (a name written otherwise, /Im#61ge, is not looked for: judged strictly)
+        with open(pdf, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            if data.find(b"/Image") < 0:
+                return scans
+        with pikepdf.open(pdf) as opened:
+            for n, page in enumerate(opened.pages):
+                box = page.cropbox
+                width, height = abs(float(box[2] - box[0])), abs(float(box[3] - box[1]))
+                if width <= 0 or height <= 0:
+                    continue
+                if any(_page_shaped(i, width / height) for i in _pictures(page.obj)):
+                    scans.add(n)
+    except Exception:  # noqa: BLE001 - judged strictly then, as a page that is not a scan
+        return scans
+    return scans
+
+
+def _pictures(page: pikepdf.Object) -> list[pikepdf.Object]:
+    """The images a page names, and those of the forms it names (one level down)."""
+    import pikepdf  # noqa: F811
+
+    found: list[pikepdf.Object] = []
+    resources = page.get("/Resources")
+    xobjects = resources.get("/XObject") if isinstance(resources, pikepdf.Dictionary) else None
+    if not isinstance(xobjects, pikepdf.Dictionary):
+        return found
+    for x in xobjects.values():
+        if not isinstance(x, pikepdf.Stream):
+            continue
+        if x.get("/Subtype") == "/Image":
+            found.append(x)
+        elif x.get("/Subtype") == "/Form":
+            inner = x.get("/Resources")
+            more = inner.get("/XObject") if isinstance(inner, pikepdf.Dictionary) else None
+            if isinstance(more, pikepdf.Dictionary):
+                found += [
+                    y for y in more.values()
+                    if isinstance(y, pikepdf.Stream) and y.get("/Subtype") == "/Image"
+                ]  # fmt: skip
+    return found
+
+
+def _page_shaped(image: pikepdf.Object, aspect: float) -> bool:
+    try:
+        w, h = int(image.get("/Width", 0)), int(image.get("/Height", 0))
+    except (TypeError, ValueError):
+        return False
+    if min(w, h) < SCAN_PIXELS:
+        return False
+    return any(abs(a / aspect - 1) < 0.1 for a in (w / h, h / w))
+
+
+# each character's advance, in ems, as Helvetica's (near enough for where a character of a word
+# lies, to judge a word two characters at a time): narrow, half-narrow, wide, capital, other
+_NARROW = "ijlI.,:;'!|`"
+_HALF = 'frt()[]{}-/\\"*'
+_WIDE = "mwMW@%"
+
+
+def _advances(codes: Any) -> Any:
     import numpy as np
 
-    header = _PGM.match(image)
+    table = np.full(128, 0.55)
+    for c in _NARROW:
+        table[ord(c)] = 0.25
+    for c in _HALF:
+        table[ord(c)] = 0.35
+    for c in _WIDE:
+        table[ord(c)] = 0.85
+    for c in "ABCDEFGHJKLNOPQRSTUVXYZ":
+        table[ord(c)] = 0.67
+    return np.where(codes < 128, table[np.minimum(codes, 127)], 0.6)
+
+
+def _alphanumeric(codes: Any) -> Any:
+    """Whether each code point is a letter or digit (ASCII exactly; beyond it, all but the
+    common punctuation and symbol blocks)."""
+    import numpy as np
+
+    table = np.array([chr(c).isalnum() for c in range(128)])
+    ascii_ = table[np.minimum(codes, 127)]
+    symbol = (
+        ((codes >= 0x80) & (codes < 0xC0)) | (codes == 0xD7) | (codes == 0xF7)
+        | ((codes >= 0x2000) & (codes < 0x2BFF)) | ((codes >= 0x3000) & (codes < 0x3040))
+        | ((codes >= 0xE000) & (codes < 0xF900)) | (codes >= 0xFE00) & (codes < 0xFE70)
+        | ((codes >= 0xFF00) & (codes < 0xFF10))
+    )  # fmt: skip
+    return np.where(codes < 128, ascii_, ~symbol)
+
+
+def _hidden_on(page: bytes, image: bytes, resolution: float, scan: bool) -> list[str]:
+    """The words of a page (pdftotext's -bbox lines) that its drawing (`image`, a PGM or PPM
+    at `resolution`) does not show."""
+    import numpy as np
+
+    header = _PNM.match(image)
     if header is None:
         raise Unreadable
-    width, height = int(header[1]), int(header[2])
-    if width < 2 or height < 2 or len(image) - header.end() < width * height:
+    colours = 3 if header[1] == b"6" else 1
+    width, height = int(header[2]), int(header[3])
+    if width < 2 or height < 2 or len(image) - header.end() < width * height * colours:
         raise Unreadable
-    dots = np.frombuffer(image, np.uint8, width * height, header.end()).reshape(height, width)
-    dots = dots.astype(np.int16)
+    dots = np.frombuffer(image, np.uint8, width * height * colours, header.end())
+    dots = dots.reshape(height, width, colours).astype(np.int16)
+    boxes_found = _BOX.findall(page)
+    texts = [html.unescape(t.decode("utf-8", "replace")) for t in _TEXT.findall(page)]
+    if len(texts) != len(boxes_found):
+        raise Unreadable
     try:
-        boxes = np.array([[float(v) for v in b] for b in _BOX.findall(page)]).reshape(-1, 4)
+        boxes = np.array([[float(v) for v in b] for b in boxes_found]).reshape(-1, 4)
     except ValueError:
         raise Unreadable from None
-    # a dot differing from its right or lower neighbour: ink against its background; summed
-    # (a table of sums from the top left), any rectangle's count is four look-ups
-    edges = (np.abs(np.diff(dots, axis=1))[:-1, :] > FLAT) | (
-        np.abs(np.diff(dots, axis=0))[:, :-1] > FLAT
-    )
+    # a dot differing from its right or lower neighbour in any colour: ink against its
+    # background; summed (a table of sums from the top left), any rectangle's count is four
+    # look-ups
+    across_ = np.abs(np.diff(dots, axis=1))[:-1, :] > FLAT
+    down_ = np.abs(np.diff(dots, axis=0))[:, :-1] > FLAT
+    edges = across_[..., 0] | down_[..., 0]
+    for c in range(1, colours):
+        edges |= across_[..., c] | down_[..., c]
     sums = np.zeros((height, width), np.int32)
     sums[1:, 1:] = edges.cumsum(0, dtype=np.int32).cumsum(1, dtype=np.int32)
+    scale = resolution / 72  # pdftotext's points to the drawing's dots (both poppler's)
+
+    def flat(x0: Any, y0: Any, x1: Any, y1: Any, slack: float = 0) -> Any:
+        """Whether each rectangle (points) is one flat colour (False if too small to judge)."""
+        left = np.clip(np.floor(x0 * scale - slack), 0, width - 1).astype(np.int64)
+        right = np.clip(np.ceil(x1 * scale + slack) - 1, 0, width - 1).astype(np.int64)
+        top = np.clip(np.floor(y0 * scale - slack), 0, height - 1).astype(np.int64)
+        bottom = np.clip(np.ceil(y1 * scale + slack) - 1, 0, height - 1).astype(np.int64)
+        ink = sums[bottom, right] - sums[top, right] - sums[bottom, left] + sums[top, left]
+        return (right > left) & (bottom > top) & (ink == 0)
+
     x0, y0, x1, y1 = boxes.T
     across = np.minimum(x1 - x0, y1 - y0)
     inset = across * INSET
-    scale = RESOLUTION / 72  # pdftotext's points to the drawing's dots (both poppler's)
-    left = np.clip(np.floor((x0 + inset) * scale), 0, width - 1).astype(np.int64)
-    right = np.clip(np.ceil((x1 - inset) * scale) - 1, 0, width - 1).astype(np.int64)
-    top = np.clip(np.floor((y0 + inset) * scale), 0, height - 1).astype(np.int64)
-    bottom = np.clip(np.ceil((y1 - inset) * scale) - 1, 0, height - 1).astype(np.int64)
-    ink = sums[bottom, right] - sums[top, right] - sums[bottom, left] + sums[top, left]
-    judged = (right > left) & (bottom > top)
-    hidden = (judged & (ink == 0)) | (across < MIN_SIZE)
+    if scan:  # a scanner's words lie near, not on, the picture of them
+        hidden = flat(x0, y0, x1, y1, SCAN_SLACK)
+    else:
+        hidden = flat(x0 + inset, y0 + inset, x1 - inset, y1 - inset) | _pairs_hidden(
+            texts, boxes, flat, scale
+        )
+    hidden |= across < MIN_SIZE
     if not hidden.any():
         return []
-    texts = _TEXT.findall(page)
-    words = [html.unescape(texts[i].decode("utf-8", "replace")) for i in np.flatnonzero(hidden)]
-    return [w for w in words if sum(c.isalnum() for c in w) >= 2]
+    words = [texts[i] for i in np.flatnonzero(hidden)]
+    words = [w for w in words if sum(c.isalnum() for c in w) >= 2]
+    if scan:  # what a scanner reads in a page's dark edge: strokes, not words
+        words = [w for w in words if w.strip(_STROKES)]
+    return words
+
+
+_STROKES = "Il1i|!jtf.,:;'-_—"
+
+
+def _pairs_hidden(texts: list[str], boxes: Any, flat: Callable[..., Any], scale: float) -> Any:
+    """For each word, whether two of its letters or digits side by side are one flat colour
+    (across the middle of the line, `BAND`): a name under a box with its visible "'s", comma or
+    bracket, or under a box fitted to its letters. Judged only for a word that runs clearly
+    along or across the page (`CLEAR`); where each character lies is estimated from its kind."""
+    import numpy as np
+
+    hidden = np.zeros(len(texts), bool)
+    if not texts:
+        return hidden
+    joined = "\0".join(texts)
+    codes = np.frombuffer(joined.encode("utf-32-le"), np.uint32).astype(np.int64)
+    word = np.cumsum(codes == 0)  # each character's word
+    keep = codes != 0
+    codes, word = codes[keep], word[keep]
+    advance = _advances(codes)
+    ends = np.cumsum(advance)
+    starts_of_word = np.zeros(len(texts))
+    totals = np.zeros(len(texts))
+    np.add.at(totals, word, advance)
+    first_end = np.concatenate([[0.0], np.cumsum(totals)[:-1]])
+    starts_of_word = first_end[word]
+    end = (ends - starts_of_word) / totals[word]  # where each character ends, from 0 to 1
+    begin = end - advance / totals[word]
+    letter = _alphanumeric(codes)
+    pair = letter[:-1] & letter[1:] & (word[:-1] == word[1:])
+    i = np.flatnonzero(pair)
+    if not len(i):
+        return hidden
+    w = word[i]
+    x0, y0, x1, y1 = boxes[w].T
+    long_, tall = x1 - x0, y1 - y0
+    lengths = np.bincount(word, minlength=len(texts))
+    along = long_ >= CLEAR * tall
+    down = tall >= CLEAR * long_
+    f0, f1 = begin[i], end[i + 1]
+    # along the line: the pair's stretch of it, across the middle of the line
+    a_x0 = np.where(along, x0 + f0 * long_, x0 + BAND[0] * long_)
+    a_x1 = np.where(along, x0 + f1 * long_, x0 + BAND[1] * long_)
+    a_y0 = np.where(along, y0 + BAND[0] * tall, y0 + f0 * tall)
+    a_y1 = np.where(along, y0 + BAND[1] * tall, y0 + f1 * tall)
+    # judged where the middle of the line is wide enough to hold ink at this resolution (a
+    # small word's thin strokes, drawn as faint dots, would pass for flat)
+    band = np.where(along, tall, long_) * (BAND[1] - BAND[0]) * scale
+    judged = (along | down) & (band >= MIN_BAND_DOTS) & (lengths[w] >= MIN_PAIRED)
+    found = judged & flat(a_x0, a_y0, a_x1, a_y1)
+    hidden[w[found]] = True
+    return hidden
 
 
 def _run(command: list[str], deadline: float) -> bytes:

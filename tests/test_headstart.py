@@ -10,7 +10,7 @@ import pytest
 
 from packbuilder import pdf as pdfmod
 from packbuilder.errors import InputError
-from packbuilder.headstart import check_elsewhere
+from packbuilder.headstart import check_elsewhere, unseen_elsewhere
 from packbuilder.meeting import _word_checks_version, check_word_paper
 from tests.factory import write_docx
 from tests.test_network import linked_image_docx
@@ -90,7 +90,6 @@ def test_checks_are_keyed_by_the_code_that_counts_figures():
     # the figures' count is kept with a paper's checks: counted by other code, checked again
     from packbuilder import tagged
 
-
     key = pdfmod._checks_code()
     real = Path.read_bytes
 
@@ -105,3 +104,47 @@ def test_checks_are_keyed_by_the_code_that_counts_figures():
             assert pdfmod._checks_code() != key
     finally:
         pdfmod._checks_code.cache_clear()
+
+
+def test_a_pdf_read_ahead_for_hidden_text_is_remembered_there(tmp_path):
+    """`unseen_elsewhere`: the child remembers a paper whose words all show; the build's own
+    check then finds it so (and one hiding text is left to the build, which refuses it)."""
+    from packbuilder import unseen
+    from tests.test_unseen import BLACK_BOX, _line, _paper
+
+    good, bad = tmp_path / "good.pdf", tmp_path / "bad.pdf"
+    _paper(_line(f"Read ahead {tmp_path.name}")).save(good)
+    _paper(_line(f"Hidden ahead {tmp_path.name}") + BLACK_BOX).save(bad)
+    unseen_elsewhere([good, bad])
+    assert unseen._known_to_show(good)
+    assert not unseen._known_to_show(bad)
+
+
+def test_a_child_stopped_by_a_failed_build_is_killed_with_what_it_runs(tmp_path, monkeypatch):
+    """A build that fails stops the child at once, and the programs it started (poppler's) with
+    it: none is left running with its scratch folder removed under it."""
+    import os
+    import sys
+    import threading
+    import time
+
+    grandchild = tmp_path / "grandchild.pid"
+    fake = tmp_path / "python"  # stands for the interpreter: starts a long program, and waits
+    fake.write_text(f"#!/bin/sh\nsleep 60 &\necho $! > {grandchild}\nwait\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr(sys, "executable", str(fake))
+    stop = threading.Event()
+    threading.Timer(0.5, stop.set).start()
+    started = time.monotonic()
+    unseen_elsewhere([tmp_path / "paper.pdf"], stop)
+    assert time.monotonic() - started < 5
+    pid = int(grandchild.read_text())
+    for _ in range(50):  # (reaped by init once killed)
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    else:
+        os.kill(pid, 9)
+        raise AssertionError("the child's own program was left running")

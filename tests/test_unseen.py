@@ -133,8 +133,8 @@ def test_a_page_holding_text_it_does_not_show_is_found_with_the_words(
         _line(SECRET, size=5, how=b"0.6 g"),
         # a scanner's OCR: invisible words over the picture of the same words
         _line(SECRET) + _line(SECRET, how=b"3 Tr"),
-        # a black box beside the words, and one over half of a word
-        b"0 g 72 600 200 20 re f " + _line(SECRET) + b"0 g 180 690 39 20 re f",
+        # a black box beside the words, and one over half of a letter
+        b"0 g 72 600 200 20 re f " + _line(SECRET) + b"0 g 180 690 24 20 re f",
     ],
     ids=["plain", "yellow highlight", "white on black", "grey footnote", "ocr", "boxes beside"],
 )
@@ -153,6 +153,124 @@ def test_pages_are_drawn_a_batch_at_a_time(tmp_path: Path, monkeypatch: pytest.M
     pages = [_shown()] * 5
     pages[3] += _line(SECRET) + BLACK_BOX
     assert _found(_paper(*pages), tmp_path) == (4, SECRET.split())
+
+
+def test_a_name_under_a_box_beside_visible_punctuation_is_found(tmp_path: Path) -> None:
+    """ "(Secret" is one word to pdftotext: its bracket shows, the name under the box does not."""
+    pdf = _paper(_shown() + _line(f"\\({SECRET}") + b"0 g 204.5 690 40 20 re f ")
+    assert _found(pdf, tmp_path) == (1, [f"({SECRET.split()[0]}"])
+
+
+def test_words_under_a_box_fitted_to_their_letters_are_found(tmp_path: Path) -> None:
+    """From half a point below the line to the top of the capitals: the words' boxes (from
+    the font's ascent and descent) reach past it, but their middle is under it."""
+    pdf = _paper(_shown() + _line(SECRET) + b"0 g 199 699.5 114 9.6 re f ")
+    assert _found(pdf, tmp_path) == (1, SECRET.split())
+
+
+def _scan(pdf: pikepdf.Pdf, ink: tuple[int, int, int, int], black_edge: bool = False) -> bytes:
+    """A scanned A4 page: a 600 x 849 picture, white but for "ink" (a noisy patch at `ink`,
+    in points from the top left) and, with `black_edge`, the scanner's black left edge."""
+    import random
+
+    rng = random.Random(1)
+    rows = []
+    for y in range(849):
+        row = bytearray(b"\xff" * 600)
+        for x in range(600):
+            px, py = x * 595 / 600, y * 842 / 849
+            if ink[0] <= px <= ink[2] and ink[1] <= py <= ink[3]:
+                row[x] = rng.choice((0, 255))
+            if black_edge and px < 40:
+                row[x] = 0
+        rows.append(bytes(row))
+    image = pdf.make_stream(
+        zlib.compress(b"".join(rows)),
+        Type=Name.XObject, Subtype=Name.Image, Width=600, Height=849,
+        ColorSpace=Name.DeviceGray, BitsPerComponent=8, Filter=Name.FlateDecode,
+    )  # fmt: skip
+    pdf.pages[0].obj.Resources.XObject.Scan = image
+    return b"q 595 0 0 842 0 0 cm /Scan Do Q "
+
+
+def test_a_scan_whose_words_lie_near_their_picture_shows_them(tmp_path: Path) -> None:
+    """A scanner's OCR: invisible words over the picture of the page, a few points off; and a
+    "word" read in the scan's black edge. Neither hides anything."""
+    pdf = _paper(b"")
+    # the words' boxes a few points below the picture of them, which ends above their top edge
+    drawing = _scan(pdf, (200, 120, 320, 133), black_edge=True)
+    drawing += _line(SECRET, y=696.5, how=b"3 Tr") + _line("Ill", x=10, y=400, how=b"3 Tr")
+    pdf.pages[0].obj.Contents = pdf.make_stream(drawing)
+    assert _found(pdf, tmp_path) is None
+
+
+def test_a_box_drawn_over_a_scans_words_is_found(tmp_path: Path) -> None:
+    pdf = _paper(b"")
+    box = b"0 g 180 686 200 28 re f "  # (a line and a few points round it)
+    drawing = _scan(pdf, (200, 128, 320, 142)) + _line(SECRET, how=b"3 Tr") + box
+    pdf.pages[0].obj.Contents = pdf.make_stream(drawing)
+    assert _found(pdf, tmp_path) == (1, SECRET.split())
+
+
+def test_text_of_another_hue_but_the_same_shade_as_its_cell_shows(tmp_path: Path) -> None:
+    """Green on blue, the same grey when drawn in grey: shown (the page is drawn again in
+    colour); red on red is not."""
+    cell = b"0.267 0.447 0.769 rg 180 690 200 20 re f "
+    green = _line(SECRET, how=b"0 0.69 0.314 rg")
+    assert _found(_paper(_shown() + cell + green), tmp_path) is None
+    red = b"1 0 0 rg 180 690 200 20 re f " + _line(SECRET, how=b"1 0 0 rg")
+    assert _found(_paper(_shown() + red), tmp_path) == (1, SECRET.split())
+
+
+@pytest.mark.parametrize("fonts", [3, 42])
+def test_chart_labels_at_a_slant_show(tmp_path: Path, fonts: int) -> None:
+    """A chart's labels set at common slants (matplotlib, with its Type 3 and TrueType fonts):
+    their boxes are square on the page, not on the line, and pdftotext may read a slanted word
+    in pieces ("c", "rim", "e")."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    words = [
+        "Domestic",
+        "abuse",
+        "Criminal",
+        "damage",
+        "Shoplifting",
+        "Burglary",
+        "Vehicle",
+        "crime",
+    ]
+    with matplotlib.rc_context({"pdf.fonttype": fonts}):
+        fig = plt.figure(figsize=(8.27, 11.69))
+        for row, angle in enumerate((15, 30, 45, 60, 75)):
+            for i in range(6):
+                label = " ".join(words[(i + row) % 7 : (i + row) % 7 + 2])
+                fig.text(0.05 + i * 0.15, 0.95 - row * 0.19, label, rotation=angle, fontsize=14)
+        fig.savefig(tmp_path / "chart.pdf")
+        plt.close(fig)
+    assert hidden_words(tmp_path / "chart.pdf") is None
+
+
+def test_a_huge_page_is_drawn_at_less_and_still_read(tmp_path: Path) -> None:
+    """A 10,000-point page would be 25 million dots at 36 dpi: drawn at less."""
+    pdf = _paper(
+        b"BT /F1 200 Tf 1000 8000 Td (Shown everywhere) Tj ET "
+        b"BT /F1 200 Tf 1000 5000 Td (Covered words) Tj ET 0 g 900 4900 3000 400 re f "
+    )
+    pdf.pages[0].obj.MediaBox = Array([0, 0, 10000, 10000])
+    assert _found(pdf, tmp_path) == (1, ["Covered", "words"])
+
+
+def test_a_check_stopped_by_a_failed_build_remembers_nothing(tmp_path: Path) -> None:
+    import threading
+
+    stop = threading.Event()
+    stop.set()
+    items = _items(tmp_path, _paper(_line("Stopped early")))
+    assert hidden_text_problems(items, stop=stop) == []
+    assert not unseen._known_to_show(tmp_path / "paper.pdf")
 
 
 def _items(tmp_path: Path, pdf: pikepdf.Pdf, exempt: bool = False) -> list[AgendaItem]:
@@ -184,7 +302,7 @@ def test_a_paper_that_passed_is_remembered_and_one_that_failed_is_read_again(
 ) -> None:
     read: list[Path] = []
     real = unseen.hidden_words
-    monkeypatch.setattr(unseen, "hidden_words", lambda p: read.append(p) or real(p))
+    monkeypatch.setattr(unseen, "hidden_words", lambda p, stop: read.append(p) or real(p, stop))
     good = _items(tmp_path, _paper(_line("Remembered")))
     assert hidden_text_problems(good) == hidden_text_problems(good) == []
     assert len(read) == 1

@@ -552,7 +552,7 @@ def test_meeting_page_refuses_an_appendix_cropped_to_hide_text_naming_the_page(m
     assert "page 1" in page
 
 
-def test_meeting_page_refuses_an_appendix_hiding_text_under_a_box_naming_the_page(make_user, meeting):  # type: ignore[no-untyped-def]
+def test_meeting_page_refuses_an_appendix_hiding_text_under_a_box(make_user, meeting):  # type: ignore[no-untyped-def]
     """As for a crop: an appendix whose page holds text under a black box (a failed redaction)
     is a problem under its file, naming the page, the words and what to do."""
     from tests.test_unseen import BLACK_BOX, _line, _paper, _shown
