@@ -121,12 +121,13 @@ def hidden_text_problems(
                 pdf = pdf_of(paper)
             if pdf is not None:
                 papers.setdefault(pdf, paper)
-    if elsewhere:
+    # a rebuild's papers are all known (each looked up once: a 4,000-page meeting has 60)
+    unknown = {pdf: paper for pdf, paper in papers.items() if not _known_to_show(pdf)}
+    if elsewhere and unknown:
         from packbuilder.headstart import unseen_elsewhere
 
-        # the reading, away from the build's interpreter (a rebuild's papers are all known)
-        unseen_elsewhere([pdf for pdf in papers if not _known_to_show(pdf)], stop)
-    for pdf, paper in papers.items():
+        unseen_elsewhere(list(unknown), stop)  # the reading, away from the build's interpreter
+    for pdf, paper in unknown.items():
         if stop.is_set():
             return problems
         try:
