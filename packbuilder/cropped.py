@@ -149,15 +149,21 @@ def hidden_text(pdf: Pdf, pages: list[Cropped], source: Source) -> None:
     for page, words in zip(pages, read, strict=False):
         hidden = _hidden_words(words, page)
         if hidden:
-            shown = " ".join(hidden)
-            if len(shown) > _SHOWN_CHARS:
-                shown = shown[: _SHOWN_CHARS - 1].rstrip() + "…"
+            shown = shown_words(hidden)
             raise InputError(
                 f"this page is cropped to hide text ('{shown}'): what it hides would be in the "
                 "pack for anyone to copy; print it to a new PDF, which holds only what shows, "
                 "and put that in the folder instead (or ask its author for a copy without it)",
                 Source(source.file, page=page.number),
             )
+
+
+def shown_words(words: list[str]) -> str:
+    """The first of the `words` a page hides, as a refusal quotes them (`_SHOWN_CHARS`)."""
+    shown = " ".join(words)
+    if len(shown) > _SHOWN_CHARS:
+        shown = shown[: _SHOWN_CHARS - 1].rstrip() + "…"
+    return shown
 
 
 def _uncropped(pdf: Pdf, pages: list[Cropped]) -> Pdf:

@@ -79,7 +79,6 @@ SCAN_PIXELS = 500  # a picture of the page's shape this many dots across or more
 SCAN_SLACK = 1  # dot around a scanned word's box where its ink may lie instead
 TIMEOUT = 120  # seconds for one paper, all its runs together
 MAX_IMAGE_BYTES = 64 << 20  # one drawn page (a 36-dpi A0 drawing is 2 MB)
-_SHOWN_CHARS = 60  # of the hidden text, in the refusal
 _BOX = re.compile(rb'<word xMin="([^"]*)" yMin="([^"]*)" xMax="([^"]*)" yMax="([^"]*)">')
 _TEXT = re.compile(rb"<word [^>]*>(.*?)</word>", re.S)
 _PNM = re.compile(rb"P([56])\s+(\d+)\s+(\d+)\s+(\d+)\s")
@@ -197,10 +196,10 @@ def _refuse_hidden(pdf: Path, source: Source, stop: threading.Event | None) -> N
         ) from None
     if not found:
         return
+    from packbuilder.cropped import shown_words
+
     number, words = found
-    shown = " ".join(words)
-    if len(shown) > _SHOWN_CHARS:
-        shown = shown[: _SHOWN_CHARS - 1].rstrip() + "…"
+    shown = shown_words(words)
     raise InputError(
         f"this page holds text it does not show ('{shown}'): it is covered (by a box, or black "
         "highlighting), coloured like what is behind it, or too small to read, but the file "
