@@ -367,11 +367,22 @@ def _file_hash(path: Path) -> str:
 
 
 def _key(steps: list[_Step], contents: dict[Path, str], public: bool) -> str:
+    """The key of a numbered part: every step with each paper's content, but not the titles of
+    items and papers, which finishing gives the part's structure (`_titles`)."""
     h = hashlib.sha256(f"{_code_version()}|{int(public)}|".encode())
     for step in steps:
         content = contents[step.pdf] if step.pdf is not None else ""
-        h.update(repr((step.kind, step.text, content, step.stamps)).encode() + b"\0")
+        text = "" if step.kind in _TITLED else step.text
+        h.update(repr((step.kind, text, content, step.stamps)).encode() + b"\0")
     return h.hexdigest()
+
+
+_TITLED = ("part", "paper")  # the steps whose text is a title (`PackWriter.retitle`)
+
+
+def _titles(spec: PackSpec, layout: Layout, pdfs: dict[Path, Path]) -> list[str]:
+    """The titles of a pack's items and papers, as its numbered part's structure gives them."""
+    return [step.text for step in _steps(spec, layout, pdfs) if step.kind in _TITLED]
 
 
 @functools.cache
@@ -434,6 +445,8 @@ def finish_pack(
         subject += " - public version"
 
     def finish(w: PackWriter) -> int:
+        # the part may have been kept from a build that called its items or papers otherwise
+        w.retitle(_titles(spec, layout, pdfs))
         # a pack without numbered pages (a public supplement of exempt papers only) ends with
         # its frontsheet: a filler after it would be followed by nothing
         unnumbered = w.insert_front(

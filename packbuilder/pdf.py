@@ -50,7 +50,14 @@ from packbuilder.layers import layers_switched_off, named
 from packbuilder.pdfopen import open_pdf
 from packbuilder.sanitize import ATTACHED, COMMENTS, object_texts, sanitize
 from packbuilder.settings import settings
-from packbuilder.skeleton import STAND_INS, SkeletonFile, object_body, objects_in, skeleton
+from packbuilder.skeleton import (
+    STAND_INS,
+    TITLED,
+    SkeletonFile,
+    object_body,
+    objects_in,
+    skeleton,
+)
 from packbuilder.tagged import StructureMerger, figures_without_alt_in
 
 A4 = (595.276, 841.89)
@@ -1207,6 +1214,9 @@ class PackWriter:
         self._sources: list[contextlib.ExitStack] = []
         self.source_keys: list[tuple[Path, str]] = []  # each source opened, with its content key
         self._part: Dictionary | None = None
+        # the elements titled by the caller, in the order given (`retitle`); None for an
+        # untagged paper's, which has none
+        self._titled: list[Dictionary | None] = []
         self._destinations: dict[str, int] = {}
         self._base: Path | None = None
         self._base_size = 0
@@ -1357,6 +1367,24 @@ class PackWriter:
     def begin_part(self, title: str) -> None:
         """Start a part of the pack (an agenda item: "Agenda Item 4: Commissioning plan")."""
         self._part = self.structure.part(title)
+        self._titled.append(self._part)
+
+    def retitle(self, titles: Sequence[str]) -> None:
+        """Give the parts and papers of a pack gone on from its numbered part (`body`) these
+        titles, in the order `begin_part` and `add_pdf` were given theirs. A kept part is reused
+        whatever its items and papers are called (their titles are its structure's only trace
+        of them): an item's title corrected on deadline day costs a rebuild, not an assembly.
+
+        Raises:
+            ValueError: the part has another number of titled parts and papers.
+        """
+        held = self.pdf.docinfo.get(TITLED)
+        elements = list(held) if isinstance(held, Array) else []
+        if len(elements) != len(titles):
+            raise ValueError(f"{len(titles)} titles for {len(elements)} titled parts and papers")
+        for element, title in zip(elements, titles, strict=True):
+            if isinstance(element, Dictionary) and str(element.get("/T", "")) != title:
+                element.T = String(title)
 
     def add_destination(self, name: str, page_index: int) -> None:
         """A named destination (``pack.pdf#nameddest=NAME``) at the top of a page of the pack."""
@@ -1430,6 +1458,7 @@ class PackWriter:
             facts = _read_facts(_entry(self.source_keys[-1][1]))  # (its key: `_open`)
             figures = facts.figures if facts is not None else None
             paper = self.structure.adopt(src, added, title or path.stem, part, path, figures)
+            self._titled.append(paper)
             for i, page in enumerate(added):
                 if stamps_for and stamps_for[i]:
                     self._stamp(page, stamps_for[i], part, paper)
@@ -1549,6 +1578,10 @@ class PackWriter:
         self._destinations.clear()
         self.structure.finish(resumable=True)
         self.pdf.docinfo[_BODY_CONFORMS] = self.conforms
+        earlier = self.pdf.docinfo.get(TITLED)  # (a part gone on from: its titled elements)
+        self.pdf.docinfo[TITLED] = Array(
+            [*(earlier if isinstance(earlier, Array) else []), *self._titled]
+        )
         try:
             if self._base is None:
                 _save(self.pdf, out)  # as a pack is written: its bytes become the pack's
@@ -1602,8 +1635,9 @@ class PackWriter:
         self.structure.finish()
         if self._skeleton and not self.structure.appended_only:
             raise WholePartNeeded  # the part's parent tree changes: written whole
-        if _BODY_CONFORMS in pdf.docinfo:
-            del pdf.docinfo[_BODY_CONFORMS]
+        for key in (_BODY_CONFORMS, TITLED):
+            if key in pdf.docinfo:
+                del pdf.docinfo[key]
         pdf.docinfo[Name.Title] = String(title)
         pdf.docinfo[Name.Subject] = String(subject)
         pdf.docinfo[Name.Author] = String(author)

@@ -1,11 +1,12 @@
 """A rebuild reuses what did not change and never serves a stale page (issue 16).
 
 The example meeting is built, then each kind of input is changed in turn (a frontsheet cell, an
-appendix PDF, a Word paper, a data workbook, a paper's name, the agenda's order and an item's
-exemption); after each change the meeting is rebuilt with every cache of the earlier builds
-(conversions, checked papers, kept numbered parts, the published packs) and built again from
-nothing (an empty cache folder, an uncached converter), and the two builds' packs are compared
-page by page, by text and page count, and by their bookmarks, read by pypdf.
+item's title, an appendix PDF, a Word paper, a data workbook, a paper's name, the agenda's order
+and an item's exemption); after each change the meeting is rebuilt with every cache of the
+earlier builds (conversions, checked papers, kept numbered parts, the published packs) and built
+again from nothing (an empty cache folder, an uncached converter), and the two builds' packs are
+compared page by page, by text and page count, by their bookmarks and by the titles their
+structure gives items and papers, read by pypdf.
 """
 
 from __future__ import annotations
@@ -38,6 +39,10 @@ def _cell(workbook: Path, sheet: str, cell: str, value: object) -> None:
 
 def _frontsheet_cell(folder: Path) -> None:
     _cell(folder / "meeting.xlsx", "Agenda", "D3", "To consult the partnership on a changed draft")
+
+
+def _item_title(folder: Path) -> None:
+    _cell(folder / "meeting.xlsx", "Agenda", "B3", "Welcoming City: the charter & <its> pledges")
 
 
 def _appendix(folder: Path) -> None:
@@ -84,6 +89,7 @@ def _exemption(folder: Path) -> None:
 
 CHANGES: list[tuple[str, Callable[[Path], None]]] = [
     ("a frontsheet cell", _frontsheet_cell),
+    ("an item's title", _item_title),
     ("an appendix PDF", _appendix),
     ("a Word paper", _word_paper),
     ("a data workbook", _data_workbook),
@@ -91,6 +97,9 @@ CHANGES: list[tuple[str, Callable[[Path], None]]] = [
     ("the order of items", _order),
     ("an item's exemption", _exemption),
 ]
+# what changes no numbered page: its kept part is reused (an item's or paper's title is given to
+# the part's structure when the pack is finished)
+REUSED = {"a frontsheet cell", "an item's title", "a paper renamed"}
 
 
 def _packs(out: Path) -> dict[str, Path]:
@@ -127,6 +136,27 @@ def _outline(pack: Path) -> list[tuple[int, str, int]]:
     return walk(reader.outline, 0)
 
 
+def _structure_titles(pack: Path) -> list[tuple[str, str]]:
+    """Each part and paper element of the pack's structure, in order: its role and title."""
+    reader = PdfReader(pack)
+    found: list[tuple[str, str]] = []
+
+    def walk(node: object) -> None:
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, list):
+            for kid in node:
+                walk(kid)
+        elif isinstance(node, dict) and node.get("/Type", "/StructElem") == "/StructElem":
+            role = str(node.get("/S", ""))
+            if role in ("/Part", "/Art"):
+                found.append((role, str(node.get("/T", ""))))
+            if role in ("/Document", "/Part"):  # (not into a paper's own elements)
+                walk(node.get("/K", []))
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"]["/K"])
+    return found
+
+
 def test_each_kind_of_change_rebuilds_to_what_a_clean_build_makes(
     tmp_path: Path, libreoffice, monkeypatch
 ) -> None:
@@ -148,8 +178,8 @@ def test_each_kind_of_change_rebuilds_to_what_a_clean_build_makes(
         rebuilt = build(folder, out, converter=converter)
         assert any(not p.unchanged for p in rebuilt.packs), f"{what}: nothing was rebuilt"
         kept = set((cache / "parts").rglob("*.pdf"))
-        if n == 0:
-            assert kept == parts, "a frontsheet cell alone assembled a numbered part again"
+        if what in REUSED:
+            assert kept == parts, f"{what} alone assembled a numbered part again"
         else:
             assert kept - parts, f"{what}: no numbered part was assembled again"
         parts = kept
@@ -169,6 +199,14 @@ def test_each_kind_of_change_rebuilds_to_what_a_clean_build_makes(
             for i, (a, b) in enumerate(zip(numbered, clean_numbered, strict=True)):
                 assert a == b, f"{what}: {name} page {i + 1} differs from a clean build's"
             assert _outline(mine[name]) == _outline(theirs[name]), f"{what}: {name} bookmarks"
+            titles = _structure_titles(mine[name])
+            assert titles == _structure_titles(theirs[name]), f"{what}: {name} structure"
+            assert len(titles) >= 4, titles  # the frontsheet and at least one item
+
+    public = next(pack for name, pack in _packs(out).items() if name.startswith("public/"))
+    titles = [title for _, title in _structure_titles(public)]
+    assert "Agenda Item 2: Welcoming City: the charter & <its> pledges" in titles, titles
+    assert "Appendix A - Welcoming City charter (revised)" in titles, titles
 
     private = _packs(out)[
         "private/2020-03-05-safer-plymouth-agenda-pack-PRIVATE-not-for-publication.pdf"
