@@ -48,7 +48,7 @@ from packbuilder.digests import copied, copy_hashed, file_digest, opened_digest
 from packbuilder.errors import AssemblyError, InputError, Source
 from packbuilder.layers import layers_switched_off, named
 from packbuilder.pdfopen import open_pdf
-from packbuilder.sanitize import ATTACHED, COMMENTS, object_texts, sanitize
+from packbuilder.sanitize import ATTACHED, COMMENTS, UNSHOWN, object_texts, sanitize
 from packbuilder.settings import settings
 from packbuilder.skeleton import (
     STAND_INS,
@@ -455,7 +455,7 @@ def _removed_warnings(path: Path, removed: list[str]) -> list[str]:
         f"{path.name} carries {what}: "
         + (
             "left out of public packs (a private pack keeps them)"
-            if what in (ATTACHED, COMMENTS)
+            if what in (ATTACHED, COMMENTS, UNSHOWN)
             else "removed from every pack"
         )
         for what in removed

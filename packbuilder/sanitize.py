@@ -20,6 +20,16 @@ comment text of a highlight or mark, annotations that never show): left out of p
 in private ones. A paper with **layers switched off** is refused
 (`layers`): what they hide would be in the pack.
 
+**What no page shows** stays out of public packs too (`_unshown`): a page carries, besides what
+it draws, whatever its resources list (a whole page of another document as a drawing it never
+draws, a picture it never shows), a thumbnail, an editor's private data (/PieceInfo), its own
+metadata and keys of no standard meaning. The checks that read a public paper's text and look at
+its pages (`textmatch`, `unseen`) see only what is drawn, so an exempt report pasted into a
+public appendix as an unused drawing would reach the public pack unseen: each page keeps only
+the resources its drawing instructions (or those of what it draws) name, and the keys a page
+is drawn with. **Data fetched from elsewhere** (a stream whose bytes are a file or a web
+address, a picture's alternates, a reference to a page of another file) goes from every pack.
+
 The walk visits every object of the file, not only the places a viewer usually looks, so that an
 action hidden anywhere (an annotation of a page, a field's kid, an outline item) is found.
 """
@@ -27,6 +37,7 @@ action hidden anywhere (an annotation of a page, a field's kid, an outline item)
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Iterator
 
@@ -57,6 +68,11 @@ MEDIA = "multimedia (video, sound, 3D or Flash content)"
 XFA = "an XFA form (forms that run their own program)"
 ATTACHED = "attached files"
 COMMENTS = "comments (notes on its pages, or the text of its highlights and marks)"
+UNSHOWN = (
+    "data its pages never show (pictures, drawings or fonts no page draws, thumbnails, "
+    "editing data)"
+)
+FETCHED = "content fetched from other files or the web"
 # what reviewers leave on a page: a note's icon and its pop-up window
 NOTES = {"/Text", "/Popup"}
 # markup whose look stays (a highlight, a box, a stamp) but whose comment text, author and
@@ -100,10 +116,11 @@ def sanitize(
     if public:
         _stray_comments(*texts, found, dropped, on_pages)
         _unlink_dropped(*texts, dropped)
+        _unshown(pdf, found)
     for obj in _every_dictionary(pdf, texts):
         _clean_dictionary(obj, public, found)
     # /OpenAction and /AA of the catalog are cleaned by this walk too, as in any dictionary
-    order = [SCRIPTS, MEDIA, XFA, ATTACHED, COMMENTS]
+    order = [SCRIPTS, MEDIA, FETCHED, XFA, ATTACHED, COMMENTS, UNSHOWN]
     return [what for what in order if what in found]
 
 
@@ -129,12 +146,13 @@ def _clean_catalog(root: Dictionary, public: bool, found: set[str]) -> None:
 # is only a false alarm (the object is walked).
 _DELIMITER = rb"(?=[\s()<>\[\]{}/%]|$)"
 _RISKY = re.compile(
-    rb"/(?:AA|JS|EF|RF|AF|EmbeddedFile|"
+    rb"/(?:AA|JS|EF|RF|AF|EmbeddedFile|FFilter|FDecodeParms|Alternates|OPI|Ref|"
     + b"|".join(re.escape(n[1:].encode()) for n in sorted(UNSAFE_ACTIONS | {"/URI"}))
     + rb")"
     + _DELIMITER
     + rb"|/(?:S|Type)\s+\d+\s+\d+\s+R"
     + rb"|/(?:A|OpenAction|Next|PA)\s*(?:<<|\[)"
+    + rb"|/F\s*(?:\(|<|\d+\s+\d+\s+R)"  # (a stream's bytes in a file, or at an address)
 )
 # A key that may hold an action, given by reference: the object holding it is walked when the
 # object referred to has an /S (a structure element's /A, its attributes, has none).
@@ -230,8 +248,18 @@ def _direct_container(obj: Object) -> bool:
     return isinstance(obj, Dictionary | Array | Stream) and not obj.is_indirect
 
 
+# what makes a stream's bytes come from elsewhere (a file, a web address), or offers a viewer
+# another picture or another file's page instead of what the paper holds
+_FETCHING_STREAM_KEYS = ("/F", "/FFilter", "/FDecodeParms")
+_FETCHING_KEYS = ("/Alternates", "/OPI", "/Ref")
+
+
 def _clean_dictionary(obj: Dictionary | Stream, public: bool, found: set[str]) -> None:
     d = obj.stream_dict if isinstance(obj, Stream) else obj
+    for key in (*(_FETCHING_STREAM_KEYS if isinstance(obj, Stream) else ()), *_FETCHING_KEYS):
+        if key in d and (key != "/Ref" or d.get("/Subtype") == Name.Form):
+            del d[key]
+            found.add(FETCHED)
     kind = str(d.get("/S")) if isinstance(d.get("/S"), Name) else ""
     if kind in UNSAFE_ACTIONS or (kind == "/URI" and not _safe_uri(d)):
         # an action under a key no viewer should look at: emptied, so it does nothing anywhere
@@ -512,3 +540,203 @@ def _refers_to_dropped(kid: object, dropped: set[tuple[int, int]]) -> bool:
         return False
     target = kid.get("/Obj")
     return isinstance(target, Object) and target.is_indirect and target.objgen in dropped
+
+
+# What a page keeps in a public pack: what it is drawn with and what is on it. Not a thumbnail,
+# an editor's private data (/PieceInfo), the page's own metadata, presentation and article
+# data, nor any key of no standard meaning: no viewer shows them as the page.
+_PAGE_KEYS = {
+    "/Type", "/Parent", "/Resources", "/MediaBox", "/CropBox", "/BleedBox", "/TrimBox",
+    "/ArtBox", "/Contents", "/Rotate", "/Group", "/Annots", "/StructParents", "/Tabs",
+    "/UserUnit",
+    "/AA", "/AF",  # (cleaned as active content and attachments, and said so: `_clean_dictionary`)
+}  # fmt: skip
+# the kinds of resource drawing instructions name (each kept only where named)
+_RESOURCE_KINDS = ("/Font", "/XObject", "/ExtGState", "/ColorSpace", "/Pattern", "/Shading",
+                   "/Properties")  # fmt: skip
+# a name in drawing instructions (`#xx` is a character given by its code)
+_NAME = re.compile(rb"/([^\s/\[\]()<>{}%]*)")
+_CODE = re.compile(rb"#([0-9A-Fa-f]{2})")
+
+
+def _unshown(pdf: Pdf, found: set[str]) -> None:
+    """For a public pack: each page without the keys no viewer shows as the page (`_PAGE_KEYS`),
+    and every resource dictionary without the entries no drawing instruction names; a drawing
+    or picture that nothing draws is emptied too (the structure tree may still point at it).
+
+    A resource is kept if its name appears anywhere in the drawing instructions of a page,
+    drawing, pattern, Type 3 font, soft mask or annotation appearance that uses that
+    dictionary (a name in a string counts too: only ever keeping more). A form's fields'
+    default resources are kept whole: a viewer draws the fields with them."""
+    for page in pdf.pages:
+        extra = [str(k) for k in page.obj.keys() if str(k) not in _PAGE_KEYS]  # noqa: SIM118
+        for key in extra:
+            del page.obj[key]
+            found.add(UNSHOWN)
+    usage = _Usage(pdf)
+    for page in pdf.pages:
+        usage.visit(page.obj.get("/Resources"), page.obj, _page_bytes(page.obj))
+        for appearance in _appearances(page.obj.get("/Annots")):
+            usage.visit(appearance.get("/Resources"), appearance, _bytes(appearance))
+    usage.prune(found)
+
+
+class _Usage:
+    """Which entries of which resource dictionaries drawing instructions name (`_unshown`).
+
+    A dictionary of one kind of resource (fonts, drawings ...) is known by its object number,
+    or, written inside a resource dictionary, by that dictionary's (or, written inside a page
+    or a drawing, by its owner's): pages sharing a dictionary keep what any of them names."""
+
+    def __init__(self, pdf: Pdf) -> None:
+        self.kinds: dict[object, tuple[Dictionary, set[str]]] = {}  # with the keys named
+        self.used: set[tuple[int, int]] = set()  # resources named somewhere (indirect ones)
+        self.met: dict[tuple[int, int], Object] = {}  # every indirect resource met
+        self.visited: set[tuple[int, int]] = set()
+        self.whole: set[object] = set()  # kinds' dictionaries never pruned (a form's /DR)
+        form = pdf.Root.get("/AcroForm")
+        default = form.get("/DR") if isinstance(form, Dictionary) else None
+        if not isinstance(default, Dictionary):
+            return
+        for kind in _RESOURCE_KINDS:
+            sub = default.get(kind)
+            if isinstance(sub, Dictionary):  # a viewer draws the form's fields with them
+                if sub.is_indirect:
+                    self.whole.add(sub.objgen)
+                self.used.update(v.objgen for v in sub.values() if _indirect(v))
+
+    def visit(self, resources: object, owner: Object, data: bytes | None) -> None:
+        """The drawing instructions `data` of `owner`, drawn with `resources`; and what they
+        name that draws in turn. `data` None: unreadable, so every name counts as used."""
+        if isinstance(resources, Dictionary):
+            self._visit(resources, _ident(resources, owner), data)
+
+    def _visit(self, resources: Dictionary, ident: object, data: bytes | None) -> None:
+        names = None if data is None else _names(data)
+        for kind in _RESOURCE_KINDS:
+            sub = resources.get(kind)
+            if not isinstance(sub, Dictionary):
+                continue
+            entry = self.kinds.setdefault(_ident(sub, None, (ident, kind)), (sub, set()))
+            keys = [str(k) for k in sub.keys()]  # noqa: SIM118
+            named = [k for k in keys if names is None or _named(k, names)]
+            entry[1].update(named)
+            for key in keys:
+                value = sub.get(key)
+                if isinstance(value, Object) and value.is_indirect:
+                    self.met.setdefault(value.objgen, value)
+            for key in named:
+                self._draws(sub.get(key), resources, ident)
+
+    def _draws(self, obj: object, parent: Dictionary, ident: object) -> None:
+        """What a named resource draws in turn: a form, a tiling pattern, a Type 3 font's
+        glyphs, a soft mask's group (each with its own resources, or else its user's)."""
+        if not isinstance(obj, Object):
+            return
+        if obj.is_indirect:
+            self.used.add(obj.objgen)
+            if obj.objgen in self.visited:
+                return
+            self.visited.add(obj.objgen)
+        own = obj.get("/Resources") if isinstance(obj, Dictionary | Stream) else None
+        if isinstance(own, Dictionary):
+            parent, ident = own, _ident(own, obj)
+        if isinstance(obj, Stream) and (
+            obj.get("/Subtype") == Name.Form or obj.get("/PatternType") == 1
+        ):
+            self._visit(parent, ident, _bytes(obj))
+        elif isinstance(obj, Dictionary) and obj.get("/Subtype") == Name.Type3:
+            procs = obj.get("/CharProcs")
+            for proc in procs.values() if isinstance(procs, Dictionary) else ():
+                self._visit(parent, ident, _bytes(proc))
+        elif isinstance(obj, Dictionary):  # a graphics state: its soft mask's group
+            mask = obj.get("/SMask")
+            if isinstance(mask, Dictionary):
+                self._draws(mask.get("/G"), parent, ident)
+
+    def prune(self, found: set[str]) -> None:
+        for ident, (sub, named) in self.kinds.items():
+            if ident in self.whole:
+                continue
+            for key in [str(k) for k in sub.keys() if str(k) not in named]:  # noqa: SIM118
+                del sub[key]
+                found.add(UNSHOWN)
+        for objgen, obj in self.met.items():
+            if objgen not in self.used and isinstance(obj, Stream):
+                _empty_drawing(obj)
+
+
+def _indirect(obj: object) -> bool:
+    return isinstance(obj, Object) and obj.is_indirect
+
+
+def _ident(obj: Dictionary, owner: Object | None, inside: object = None) -> object:
+    """How `_Usage` knows a dictionary: its number; written inside another, `inside` (that
+    one's identity) or its `owner`'s number; else the object itself (nothing shares it)."""
+    if obj.is_indirect:
+        return obj.objgen
+    if inside is not None:
+        return inside
+    if owner is not None and owner.is_indirect:
+        return ("in", owner.objgen)
+    return ("alone", next(_ALONE))  # (a direct dictionary is written in one place only)
+
+
+_ALONE = itertools.count()
+
+
+def _named(key: str, names: set[bytes]) -> bool:
+    """Whether drawing instructions name the resource `key` (one whose name is not plain ASCII
+    is kept: only ever keeping more)."""
+    return not key.isascii() or key[1:].encode() in names
+
+
+def _empty_drawing(obj: Stream) -> None:
+    """A drawing or picture nothing draws, emptied (the structure tree, or a resource dictionary
+    of a form's fields, may still refer to it)."""
+    kind = obj.get("/Subtype")
+    if kind == Name.Form:
+        obj.write(b"")
+        for key in [str(k) for k in obj.keys() if str(k) not in ("/Type", "/Subtype", "/BBox")]:  # noqa: SIM118
+            del obj[key]
+    elif kind == Name.Image:
+        obj.write(b"\x00")
+        for key in [str(k) for k in obj.keys() if str(k) not in ("/Type", "/Subtype")]:  # noqa: SIM118
+            del obj[key]
+        obj.Width, obj.Height, obj.BitsPerComponent = 1, 1, 8
+        obj.ColorSpace = Name.DeviceGray
+
+
+def _names(data: bytes) -> set[bytes]:
+    """Every name written in drawing instructions, as a resource dictionary's key reads (without
+    its slash; `#xx` decoded)."""
+    found = set(_NAME.findall(data))
+    return {_CODE.sub(lambda m: bytes([int(m[1], 16)]), n) if b"#" in n else n for n in found}
+
+
+def _page_bytes(page: Dictionary) -> bytes | None:
+    contents = page.get("/Contents")
+    streams = list(contents) if isinstance(contents, Array) else [contents]
+    parts = [_bytes(s) for s in streams if isinstance(s, Stream)]
+    return None if any(p is None for p in parts) else b"\n".join(p for p in parts if p)
+
+
+def _bytes(stream: object) -> bytes | None:
+    """A stream's instructions, decoded; None if they cannot be (the checks refuse such pages)."""
+    if not isinstance(stream, Stream):
+        return None
+    try:
+        return stream.read_bytes()
+    except Exception:  # noqa: BLE001 - undecodable: its resources are all kept
+        return None
+
+
+def _appearances(annots: object) -> Iterator[Stream]:
+    """Every appearance stream of a page's annotations (normal, rollover, down; each state)."""
+    for annot in annots if isinstance(annots, Array) else ():
+        ap = annot.get("/AP") if isinstance(annot, Dictionary) else None
+        for kind in ap.values() if isinstance(ap, Dictionary) else ():
+            if isinstance(kind, Stream):
+                yield kind
+            elif isinstance(kind, Dictionary):
+                yield from (s for s in kind.values() if isinstance(s, Stream))

@@ -1,0 +1,216 @@
+"""What a public paper carries but never shows stays out of public packs (`sanitize._unshown`).
+
+A page carries whatever its resources list, drawn or not: an exempt report's page pasted into a
+public appendix as a drawing the page never draws passed every check that reads what pages show
+(their text, their pictures), and reached the public pack whole, for anyone to draw again. So
+did a page's thumbnail, an editor's private data, the page's own metadata and keys of no
+standard meaning. Streams whose bytes are fetched from a file or a web address, a picture's
+alternates and a drawing standing for another file's page go from every pack. Each pack is read
+back by qpdf's uncompressed output and pypdf, readers independent of the code under test.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name, Pdf, Stream, String
+from pypdf import PdfReader
+
+from packbuilder.sanitize import FETCHED, UNSHOWN, sanitize
+from tests.factory import make_meeting, run_cli
+
+SECRET = "Kestrel Safeguarding Associates tendered forty eight thousand pounds"
+
+
+def _raw(pdf: Pdf, tmp_path: Path) -> bytes:
+    saved = tmp_path / "saved.pdf"
+    pdf.save(saved, compress_streams=False)
+    out = tmp_path / "qdf.pdf"
+    done = subprocess.run(
+        ["qpdf", "--qdf", "--object-streams=disable", str(saved), str(out)],
+        check=False,
+        capture_output=True,
+    )
+    assert done.returncode in (0, 3), done.stderr  # (3: written, with warnings)
+    return out.read_bytes()
+
+
+def _font(pdf: Pdf) -> pikepdf.Object:
+    return pdf.make_indirect(
+        Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica)
+    )
+
+
+def _drawing(pdf: Pdf, text: str, resources: Dictionary | None = None) -> Stream:
+    """A form (a drawing a page may draw) that writes `text`."""
+    form = Stream(pdf, f"BT /F1 12 Tf 10 10 Td ({text}) Tj ET".encode())
+    form.Type, form.Subtype, form.BBox = Name.XObject, Name.Form, Array([0, 0, 500, 50])
+    form.Resources = resources or Dictionary(Font=Dictionary(F1=_font(pdf)))
+    return pdf.make_indirect(form)
+
+
+def _page(pdf: Pdf, draws: str, xobjects: dict[str, pikepdf.Object]) -> pikepdf.Page:
+    page = pdf.add_blank_page(page_size=(595, 842))
+    page.obj.Contents = pdf.make_indirect(Stream(pdf, draws.encode()))
+    page.obj.Resources = Dictionary(XObject=Dictionary({f"/{k}": v for k, v in xobjects.items()}))
+    return page
+
+
+def test_a_drawing_no_page_draws_leaves_a_public_pack(tmp_path: Path) -> None:
+    pdf = pikepdf.new()
+    shown = _drawing(pdf, "Shown on the page")
+    _page(pdf, "q /Fx1 Do Q", {"Fx1": shown, "Fx0": _drawing(pdf, SECRET)})
+    assert sanitize(pdf, public=True) == [UNSHOWN]
+    raw = _raw(pdf, tmp_path)
+    assert SECRET.encode() not in raw
+    assert b"Shown on the page" in raw
+    assert list(pdf.pages[0].Resources.XObject.keys()) == ["/Fx1"]
+
+
+def test_a_private_pack_keeps_what_its_pages_do_not_draw(tmp_path: Path) -> None:
+    pdf = pikepdf.new()
+    _page(pdf, "q Q", {"Fx0": _drawing(pdf, SECRET)})
+    assert UNSHOWN not in sanitize(pdf, public=False)
+    assert SECRET.encode() in _raw(pdf, tmp_path)
+
+
+def test_what_a_drawing_holds_but_does_not_draw_goes_too(tmp_path: Path) -> None:
+    """A drawing the page draws, holding another it never draws (and a picture): only what is
+    drawn, at any depth, stays."""
+    pdf = pikepdf.new()
+    inner = _drawing(pdf, "Drawn inside")
+    hidden = _drawing(pdf, SECRET)
+    outer = _drawing(
+        pdf,
+        "Outer",
+        Dictionary(Font=Dictionary(F1=_font(pdf)), XObject=Dictionary(In=inner, Hid=hidden)),
+    )
+    outer.write(b"BT /F1 12 Tf (Outer) Tj ET /In Do")
+    _page(pdf, "/Out Do", {"Out": outer})
+    assert sanitize(pdf, public=True) == [UNSHOWN]
+    raw = _raw(pdf, tmp_path)
+    assert SECRET.encode() not in raw
+    assert b"Drawn inside" in raw
+
+
+def test_a_resource_dictionary_shared_by_pages_keeps_what_any_of_them_draws(
+    tmp_path: Path,
+) -> None:
+    """As LibreOffice writes PDFs: one dictionary of resources for every page, each page drawing
+    some of them. Nothing is taken from it; a name met as #xx-escaped counts too."""
+    pdf = pikepdf.new()
+    shared = pdf.make_indirect(
+        Dictionary(
+            XObject=Dictionary(A=_drawing(pdf, "Page one"), B=_drawing(pdf, "Page two")),
+            Font=Dictionary(F1=_font(pdf)),
+        )
+    )
+    for draws in ("/A Do BT /F1 9 Tf (x) Tj ET", "/#42 Do"):
+        page = pdf.add_blank_page(page_size=(595, 842))
+        page.obj.Contents = pdf.make_indirect(Stream(pdf, draws.encode()))
+        page.obj.Resources = shared
+    assert sanitize(pdf, public=True) == []
+    raw = _raw(pdf, tmp_path)
+    assert b"Page one" in raw
+    assert b"Page two" in raw
+
+
+def test_a_page_that_cannot_be_decoded_keeps_its_resources(tmp_path: Path) -> None:
+    pdf = pikepdf.new()
+    page = _page(pdf, "", {"Fx0": _drawing(pdf, "Kept: not known to be unused")})
+    page.obj.Contents = pdf.make_indirect(Stream(pdf, b"not flate at all"))
+    page.obj.Contents.Filter = Name.FlateDecode
+    assert UNSHOWN not in sanitize(pdf, public=True)
+    assert b"Kept: not known to be unused" in _raw(pdf, tmp_path)
+
+
+def test_a_page_keeps_only_the_keys_it_is_drawn_with(tmp_path: Path) -> None:
+    pdf = pikepdf.new()
+    page = _page(pdf, "/Fx1 Do", {"Fx1": _drawing(pdf, "Shown")})
+    page.obj.Rotate = 90
+    page.obj.CropBox = Array([0, 0, 500, 800])
+    page.obj.PieceInfo = Dictionary(Illustrator=Dictionary(Private=String(SECRET)))
+    page.obj.Metadata = pdf.make_indirect(Stream(pdf, SECRET.encode()))
+    page.obj.Thumb = pdf.make_indirect(Stream(pdf, SECRET.encode()))
+    page.obj.ExemptNotes = String(SECRET)
+    assert sanitize(pdf, public=True) == [UNSHOWN]
+    assert SECRET.encode() not in _raw(pdf, tmp_path)
+    assert int(page.obj.Rotate) == 90
+    assert list(page.obj.CropBox) == [0, 0, 500, 800]
+
+
+def test_data_fetched_from_elsewhere_leaves_every_pack(tmp_path: Path) -> None:
+    """A picture whose bytes are at a web address, a picture's alternates, a drawing that
+    stands for a page of another file: no pack fetches anything."""
+    pdf = pikepdf.new()
+    fetched = Stream(pdf, b"")
+    fetched.Type, fetched.Subtype = Name.XObject, Name.Image
+    fetched.Width, fetched.Height, fetched.BitsPerComponent = 1, 1, 8
+    fetched.ColorSpace = Name.DeviceGray
+    fetched.F = Dictionary(FS=Name.URL, F=String("http://tracker.example.net/pixel.jpg"))
+    fetched.FFilter = Name.DCTDecode
+    alternate = Stream(pdf, b"\x00")
+    alternate.Type, alternate.Subtype = Name.XObject, Name.Image
+    fetched.Alternates = Array([Dictionary(Image=pdf.make_indirect(alternate))])
+    reference = _drawing(pdf, "Stand-in")
+    reference.Ref = Dictionary(F=String("file:///etc/passwd"), Page=0)
+    _page(pdf, "/Im0 Do /Fx0 Do", {"Im0": pdf.make_indirect(fetched), "Fx0": reference})
+    for public in (True, False):
+        found = sanitize(pdf, public=public)
+        raw = _raw(pdf, tmp_path)
+        assert b"tracker.example.net" not in raw
+        assert b"/etc/passwd" not in raw
+        assert b"/FFilter" not in raw
+        if public:
+            assert found == [FETCHED]
+    assert b"Stand-in" in _raw(pdf, tmp_path)  # the drawing stays, without its reference
+
+
+def test_an_exempt_page_pasted_as_an_undrawn_drawing_never_reaches_the_public_pack(
+    tmp_path: Path,
+) -> None:
+    """End to end: the public appendix builds (its pages show nothing exempt), with a warning
+    naming it; the public pack holds nothing of the drawing, the private one keeps it."""
+    folder = make_meeting(
+        tmp_path / "board",
+        items=[
+            {"title": "Community safety", "papers": ["leaflet.pdf"]},
+            {"title": "Contract", "papers": ["award.pdf"], "exempt paragraph": 3},
+        ],
+    )
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(595, 842))
+    page = pdf.pages[0]
+    page.obj.Contents = pdf.make_indirect(
+        Stream(pdf, b"BT /F1 14 Tf 72 700 Td (Community safety leaflet) Tj ET")
+    )
+    page.obj.Resources = Dictionary(
+        Font=Dictionary(F1=_font(pdf)), XObject=Dictionary(Fx0=_drawing(pdf, SECRET))
+    )
+    pdf.save(folder / "leaflet.pdf")
+    exempt = pikepdf.new()
+    exempt.add_blank_page(page_size=(595, 842))
+    exempt.pages[0].obj.Contents = exempt.make_indirect(
+        Stream(exempt, b"BT /F1 14 Tf 72 700 Td (Award report) Tj ET")
+    )
+    exempt.pages[0].obj.Resources = Dictionary(Font=Dictionary(F1=_font(exempt)))
+    exempt.save(folder / "award.pdf")
+
+    result = run_cli("build", "board", "--output", "out", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    warnings = [x for x in result.stderr.splitlines() if "never show" in x]
+    assert len(warnings) == 1 and "leaflet.pdf" in warnings[0], result.stderr
+    public = next((tmp_path / "out" / "public").glob("*.pdf"))
+    private = next((tmp_path / "out" / "private").glob("*.pdf"))
+    for pack, holds in ((public, False), (private, True)):
+        raw = tmp_path / f"{pack.stem}.qdf"
+        subprocess.run(
+            ["qpdf", "--qdf", "--object-streams=disable", str(pack), str(raw)],
+            check=True,
+            capture_output=True,
+        )
+        assert (SECRET.encode() in raw.read_bytes()) is holds, pack.name
+    text = " ".join(p.extract_text() for p in PdfReader(public).pages)
+    assert "Community safety leaflet" in text
