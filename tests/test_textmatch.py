@@ -299,3 +299,60 @@ def test_a_short_paper_of_shared_filler_with_its_own_headings_is_not_published_b
     public = w("\u2029".join(["Equality objectives brief", "Background"] + [filler] * 10))
     assert published_share(exempt, public) == 0.0
     assert published_share(exempt, w(exempt.words)) == 1.0
+
+
+@pytest.mark.parametrize("store", ["bookmarks", "link descriptions", "form field values"])
+def test_an_exempt_paper_in_what_a_public_pdf_shows_besides_its_pages_is_refused(
+    tmp_path: Path, store: str
+) -> None:
+    """A viewer shows a PDF's bookmarks, link descriptions and form fields' values; pdftotext
+    reads none of them. An exempt paper's text kept there, under a page that shows nothing
+    of it, publishes it as surely as the page would: `check` (and so `build`) refuses it."""
+    import pikepdf
+    from pikepdf import Array, Dictionary, Name, String
+
+    from packbuilder.meeting import load_meeting
+    from tests.factory import make_meeting, write_pdf
+
+    exempt = _report(7)
+    folder = make_meeting(
+        tmp_path / "m",
+        items=[
+            {"title": "Leaflet", "papers": ["leaflet.pdf"]},
+            {"title": "Contract", "papers": ["award.pdf"], "exempt paragraph": 3},
+        ],
+    )
+    pieces = [exempt[i : i + 80] for i in range(0, len(exempt), 80)]
+    with pikepdf.new() as award:  # the exempt paper: its text on a page, a line a piece
+        award.add_blank_page(page_size=(595, 842))
+        lines = b" ".join(b"(" + p.encode() + b") '" for p in pieces) + b" ET"
+        award.pages[0].obj.Contents = award.make_stream(b"BT /F1 9 Tf 20 830 Td 11 TL " + lines)
+        award.pages[0].obj.Resources = Dictionary(
+            Font=Dictionary(
+                F1=Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica)
+            )
+        )
+        award.save(folder / "award.pdf")
+    write_pdf(folder / "leaflet.pdf", 1, "Drop-in sessions every Tuesday")
+    with pikepdf.open(folder / "leaflet.pdf", allow_overwriting_input=True) as pdf:
+        page = pdf.pages[0].obj
+        if store == "bookmarks":
+            with pdf.open_outline() as outline:
+                outline.root.extend(pikepdf.OutlineItem(p, 0) for p in pieces)
+        else:
+            key = "/Contents" if store == "link descriptions" else "/V"
+            kind = Name.Link if store == "link descriptions" else Name.Widget
+            annots = []
+            for piece in pieces:
+                annot = Dictionary(Type=Name.Annot, Subtype=kind, Rect=Array([0, 0, 9, 9]))
+                annot[key] = String(piece)
+                if kind == Name.Widget:  # a text field of its own
+                    annot.FT, annot.T = Name.Tx, String(f"f{len(annots)}")
+                annots.append(pdf.make_indirect(annot))
+            page.Annots = Array(annots)
+            if kind == Name.Widget:
+                pdf.Root.AcroForm = Dictionary(Fields=Array(annots))
+        pdf.save(folder / "leaflet.pdf")
+    problems = textmatch.exempt_text_problems(load_meeting(folder).items)
+    assert len(problems) == 1, problems
+    assert "leaflet.pdf" in str(problems[0]) and "award.pdf" in str(problems[0])
