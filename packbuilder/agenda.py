@@ -454,14 +454,18 @@ def _overrun(
     rows: Sequence[AgendaRow],
     times: Sequence[tuple[dt.time | None, dt.time | None]],
 ) -> list[str]:
+    """The first row whose time runs past the meeting's end time, and when the last one ends."""
     if meeting.end_time is None:
         return []
+    ends = [end for _s, end in times if end is not None]
     for row, (_s, end) in zip(rows, times, strict=True):
         if end is not None and end > meeting.end_time:
+            last = max(ends)
+            ending = "" if last == end else f", and they end at {clock(last)}"
             return [
-                f"{row.source}: the agenda's timings run to {clock(end)} ({_what(row)}), past the "
-                f"meeting's end time of {clock(meeting.end_time)}; shorten the times or change "
-                "End time in sheet Meeting"
+                f"{row.source}: the agenda's timings run past the meeting's end time of "
+                f"{clock(meeting.end_time)} from {_what(row)} (to {clock(end)}){ending}; "
+                "shorten the times or change End time in sheet Meeting"
             ]
     return []
 

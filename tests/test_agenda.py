@@ -489,11 +489,27 @@ def test_a_warning_when_timings_run_past_the_end(tmp_path, end, warned):
     )
     warnings = load_meeting(folder).warnings()
     expected = (
-        f"{tmp_path / 'm' / 'meeting.xlsx'}, sheet Agenda, cell A4: the agenda's timings run to "
-        "11.15 am (item 2), past the meeting's end time of 11 am; shorten the times or change End "
-        "time in sheet Meeting"
+        f"{tmp_path / 'm' / 'meeting.xlsx'}, sheet Agenda, cell A4: the agenda's timings run past "
+        "the meeting's end time of 11 am from item 2 (to 11.15 am); shorten the times or change "
+        "End time in sheet Meeting"
     )
     assert (expected in warnings) is warned
+
+
+def test_the_overrun_warning_says_when_the_agenda_really_ends(tmp_path):
+    """The first item past the end is named, and so is the end of the last one (a new user read
+    "run to 3.40 pm (item 10)" as the agenda's end when it ran to 4.05 pm)."""
+    folder = make_meeting(
+        tmp_path / "m",
+        items=[
+            {"title": "A", "time allowed": 30},
+            {"title": "B", "time allowed": 30},
+            {"title": "C", "time allowed": 25},
+        ],
+        fields={"Start time": T(10, 0), "End time": T(10, 45)},
+    )
+    (warning,) = [w for w in load_meeting(folder).warnings() if "end time" in w]
+    assert "from item 2 (to 11 am), and they end at 11.25 am" in warning
 
 
 def test_a_warning_when_an_item_starts_before_the_meeting(tmp_path):
