@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from packbuilder import frontsheet
@@ -48,10 +49,28 @@ class DryConverter(Converter):
         pass
 
 
-def check_meeting(folder: Path) -> tuple[dict[str, list[str]], list[str]]:
-    """Returns (problems by file, summary lines): with problems, the summary holds the warnings
-    found on the way (what the meeting's papers carry), so that fixing the problems brings no
-    surprise."""
+@dataclass
+class CheckReport:
+    """What `check` found: the problems by file (none: the meeting can be built), a line on the
+    meeting, the packs a build would make, and the warnings (with problems, those found on the
+    way, so that fixing the problems brings no surprise)."""
+
+    problems: dict[str, list[str]] = field(default_factory=dict)
+    overview: str = ""
+    packs: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        """As the command line prints them, after the problems."""
+        return (
+            ([self.overview] if self.overview else [])
+            + [f"will build {name}" for name in self.packs]
+            + [f"warning: {w}" for w in self.warnings]
+        )
+
+
+def check_report(folder: Path) -> CheckReport:
+    """Check a meeting folder (see the module's docstring)."""
     try:
         meeting = load_meeting(Path(folder))
         try:
@@ -61,15 +80,20 @@ def check_meeting(folder: Path) -> tuple[dict[str, list[str]], list[str]]:
             raise
     except PackError as exc:
         grouped = (exc if isinstance(exc, ErrorList) else ErrorList([exc])).by_file(Path(folder))
-        return grouped, [f"warning: {w}" for w in getattr(exc, "warnings", [])]
-    summary = [
-        f"{meeting.name}: {meeting.body}, {short_date(meeting.date)}: "
+        return CheckReport(grouped, warnings=list(getattr(exc, "warnings", [])))
+    return CheckReport(
+        overview=f"{meeting.name}: {meeting.body}, {short_date(meeting.date)}: "
         f"{len(meeting.items)} items, {sum(len(i.papers) for i in meeting.items)} papers; all "
-        "inputs look right"
-    ]
-    summary += [f"will build {spec.filename(meeting)}" for spec in plan_packs(meeting)]
-    summary += [f"warning: {w}" for w in meeting.warnings()]
-    return {}, summary
+        "inputs look right",
+        packs=[spec.filename(meeting) for spec in plan_packs(meeting)],
+        warnings=meeting.warnings(),
+    )
+
+
+def check_meeting(folder: Path) -> tuple[dict[str, list[str]], list[str]]:
+    """`check_report` as (problems by file, summary lines as the command line prints them)."""
+    report = check_report(folder)
+    return report.problems, report.lines()
 
 
 def _trial_build(meeting: Meeting) -> None:

@@ -9,6 +9,7 @@ published versions into itself) only this module moves.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from typing import Any
 from packbuilder import deadline as deadlines
 from packbuilder import frontsheet, plan, schedule
 from packbuilder.build import build as library_build
-from packbuilder.check import check_meeting
+from packbuilder.check import check_report
 from packbuilder.dates import clock
 from packbuilder.errors import BuildLockedError, ErrorList, PackError, Source
 from packbuilder.lock import meeting_lock as library_lock
@@ -136,9 +137,24 @@ class FileProblems:
 
 
 @dataclass
+class Note:
+    """A warning, with the file of the meeting folder it begins by naming ("" if none)."""
+
+    file: str
+    text: str
+
+    @property
+    def rest(self) -> str:
+        """The warning after the file's name."""
+        return self.text[len(self.file) :] if self.file else self.text
+
+
+@dataclass
 class CheckResult:
     problems: list[FileProblems] = field(default_factory=list)
-    summary: list[str] = field(default_factory=list)
+    overview: str = ""  # a line on the meeting, when it can be built
+    packs: list[str] = field(default_factory=list)  # the packs a build would make
+    warnings: list[Note] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -154,13 +170,28 @@ def local(message: str, folder: Path) -> str:
 
 
 def check(folder: Path) -> CheckResult:
-    grouped, summary = check_meeting(folder)
-    result = CheckResult(summary=[local(line, folder) for line in summary])
-    for file, problems in grouped.items():
+    report = check_report(folder)
+    result = CheckResult(
+        overview=local(report.overview, folder),
+        packs=report.packs,
+        warnings=[_note(local(w, folder), folder) for w in report.warnings],
+    )
+    for file, problems in report.problems.items():
         path = Path(file)
         name = path.name if path.resolve().parent == folder.resolve() else ""
         result.problems.append(FileProblems(name, [local(p, folder) for p in problems]))
     return result
+
+
+def _note(warning: str, folder: Path) -> Note:
+    """A warning with the file it begins by naming ("ASB review.docx: ...", "meeting.xlsx, sheet
+    Agenda, cell A11: ..."), if that is a file of the meeting folder."""
+    name = re.split(r":|, sheet ", warning, maxsplit=1)[0]
+    try:
+        named = "/" not in name and (folder / name).is_file()
+    except (OSError, ValueError):
+        named = False
+    return Note(name if named else "", warning)
 
 
 def problems_of(exc: PackError, folder: Path) -> list[str]:

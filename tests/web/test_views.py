@@ -518,6 +518,28 @@ def test_meeting_page_lists_problems_by_file_sheet_and_cell(make_user, meeting, 
     assert "the commissioning plan is a draft" in warnings
 
 
+def test_a_meeting_that_passes_shows_its_packs_and_warnings_linked_to_their_files(  # type: ignore[no-untyped-def]
+    make_user, meeting
+):
+    """No command-line lines ("will build ...", "warning: ..."): the packs a build will make as
+    a list, and each warning under its own heading, its file a link to the file's row."""
+    folder = storage.meeting_folder("m")
+    for f in EXAMPLE.iterdir():
+        shutil.copy(f, folder)
+    page = signed_in(make_user("ann")).get("/meetings/m/").content.decode()
+    ok = page.split('id="check-ok"', 1)[1].split("</div>", 1)[0]
+    assert "No problems found" in ok and "all inputs look right" in ok
+    packs = ok.split('id="check-packs"', 1)[1].split("</ul>", 1)[0]
+    assert "<li>m-agenda-pack-public.pdf</li>" in packs
+    assert "will build" not in page and "warning:" not in page
+    warnings = page.split('id="check-warnings"', 1)[1].split("</div>", 1)[0]
+    assert (
+        '<a class="govuk-link" href="#file-commissioning-plan-2020-21xlsx">'
+        "commissioning-plan-2020-21.xlsx</a>: the commissioning plan is a draft"
+    ) in warnings
+    assert 'id="file-commissioning-plan-2020-21xlsx"' in page
+
+
 def test_meeting_page_refuses_an_appendix_with_hidden_layers_naming_them(make_user, meeting):  # type: ignore[no-untyped-def]
     """The web page's check is the library's: an appendix that hides part of itself with layers
     is a problem under its file, with what to do."""
@@ -611,7 +633,7 @@ def test_build_publish_and_public_addresses(make_user, meeting, client):  # type
     # the page shows the meeting as built, then stale after a paper changes
     assert "Built" in ann.get("/meetings/").content.decode()
     shown = ann.get("/meetings/m/").content.decode()  # when, as an advisor reads a time
-    assert re.search(r"built \d{1,2} [A-Z][a-z]+ 20\d\d, \d\d:\d\d<", shown), shown
+    assert re.search(r">Built</strong>\s*<span[^>]*>on \d{1,2} [A-Z][a-z]+ 20\d\d, \d\d:\d\d<", shown)
     image = ann.get(f"/meetings/m/versions/1/preview/{v.packs[0]['file']}/1.png")
     assert b"".join(image.streaming_content).startswith(b"\x89PNG")
     assert not AuditEntry.objects.filter(action="download-private").exists()  # (a public pack)
