@@ -633,7 +633,8 @@ def test_build_publish_and_public_addresses(make_user, meeting, client):  # type
     # the page shows the meeting as built, then stale after a paper changes
     assert "Built" in ann.get("/meetings/").content.decode()
     shown = ann.get("/meetings/m/").content.decode()  # when, as an advisor reads a time
-    assert re.search(r">Built</strong>\s*<span[^>]*>on \d{1,2} [A-Z][a-z]+ 20\d\d, \d\d:\d\d<", shown)
+    when = r">Built</strong>\s*<span[^>]*>on \d{1,2} [A-Z][a-z]+ 20\d\d, \d\d:\d\d<"
+    assert re.search(when, shown)
     image = ann.get(f"/meetings/m/versions/1/preview/{v.packs[0]['file']}/1.png")
     assert b"".join(image.streaming_content).startswith(b"\x89PNG")
     assert not AuditEntry.objects.filter(action="download-private").exists()  # (a public pack)
