@@ -1017,6 +1017,12 @@ def _check_word(path: Path) -> None:
             f"cannot read this file ({exc.strerror}); check its permissions", src
         ) from None
     suffix = path.suffix.lower()
+    if not head:
+        raise InputError(
+            "this file is empty (0 bytes): perhaps it was still being copied; put the file in "
+            "the folder again",
+            src,
+        )
     if suffix in {".docx", ".odt"}:
         if head.startswith(OLE_MAGIC):
             raise InputError(

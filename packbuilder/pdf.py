@@ -602,12 +602,46 @@ def _opened(path: Path, read_from: Path | None = None) -> Iterator[Pdf]:
         raise InputError(
             "this PDF needs a password to open; ask its author for a copy without one", Source(path)
         ) from None
-    except (pikepdf.PdfError, RuntimeError, OSError, ValueError) as exc:
-        raise InputError(
-            f"this PDF is damaged or not a PDF ({type(exc).__name__}); ask for the file again or "
-            "re-save it from its source",
-            Source(path),
-        ) from None
+    except (pikepdf.PdfError, RuntimeError, OSError, ValueError):
+        raise InputError(_unreadable(read_from or path), Source(path)) from None
+
+
+# what a file named .pdf really is, by how it begins
+_NOT_PDF = (
+    (b"PK\x03\x04", "a Word or Excel file (.docx, .xlsx) named .pdf"),
+    (bytes.fromhex("d0cf11e0a1b11ae1"), "an old Word or Excel file (.doc, .xls) named .pdf"),
+    (b"{\\rtf", "a rich text (.rtf) file named .pdf"),
+    (b"\x89PNG", "a picture (PNG) named .pdf"),
+    (b"\xff\xd8\xff", "a picture (JPEG) named .pdf"),
+    (b"<", "a web page or XML file named .pdf"),
+)
+
+
+def _unreadable(path: Path) -> str:
+    """Why a file named .pdf could not be opened, as its first bytes tell (an advisor's words,
+    not the library's exception)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(1024)
+    except OSError as exc:
+        return f"cannot read this file ({exc.strerror}); check that it can be opened"
+    if not head:
+        return (
+            "this file is empty (0 bytes): perhaps it was still being copied; put the file in "
+            "the folder again"
+        )
+    for magic, what in _NOT_PDF:
+        if head.lstrip().startswith(magic):
+            return f"this file is not a PDF but {what}; save it as PDF from its program"
+    if b"%PDF" not in head:
+        return (
+            "this file is not a PDF (it does not begin as one): perhaps another kind of file "
+            "renamed .pdf; save it as PDF from its program"
+        )
+    return (
+        "this PDF is damaged (cut short, or its structure broken), so it cannot be read; ask "
+        "for the file again, or re-save it as PDF from its source"
+    )
 
 
 MAX_CONTENT_BYTES = 200 * 1024 * 1024  # one page's drawing instructions, unpacked

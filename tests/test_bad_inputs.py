@@ -119,7 +119,15 @@ CASES = [
         "pdf-truncated.pdf", "paper", f"{NAME}/pdf-truncated.pdf, page 2", "ask for the file again"
     ),
     Case("pdf-corrupt.pdf", "paper", f"{NAME}/pdf-corrupt.pdf", "damaged"),
-    Case("pdf-not-a-pdf.pdf", "paper", f"{NAME}/pdf-not-a-pdf.pdf", "not a PDF"),
+    Case("pdf-not-a-pdf.pdf", "paper", f"{NAME}/pdf-not-a-pdf.pdf", "not a PDF but a web page"),
+    Case(
+        "pdf-really-a-docx.pdf",
+        "paper",
+        f"{NAME}/pdf-really-a-docx.pdf",
+        "not a PDF but a Word or Excel file (.docx, .xlsx) named .pdf",
+    ),
+    Case("pdf-empty.pdf", "paper", f"{NAME}/pdf-empty.pdf", "this file is empty (0 bytes)"),
+    Case("docx-empty.docx", "paper", f"{NAME}/docx-empty.docx", "this file is empty (0 bytes)"),
     Case(
         "pdf-encrypted-open-password.pdf",
         "paper",
