@@ -103,3 +103,17 @@ class Pack:
     def find(self, text: str) -> list[int]:
         """Physical page indexes whose text contains `text`."""
         return [i for i, t in enumerate(self.texts) if text in t]
+
+
+def layout_lines(path: Path, first: int, last: int) -> list[str]:
+    """The lines of physical pages `first` to `last` (0-based) as pdftotext -layout lays them out:
+    a table row's cells side by side on one line, as a reader sees them."""
+    import subprocess
+
+    out = subprocess.run(
+        ["pdftotext", "-layout", "-f", str(first + 1), "-l", str(last + 1), str(path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return [line for line in out.splitlines() if line.strip()]
