@@ -12,7 +12,7 @@ import pytest
 
 from packbuilder.build import build
 from tests.factory import AGENDA_HEADER, make_meeting
-from tests.packreader import ITEM_STAMP, Pack, layout_lines
+from tests.packreader import ITEM_STAMP, Pack, Word, layout_lines, words
 
 pytestmark = pytest.mark.libreoffice
 
@@ -280,6 +280,38 @@ def test_the_exclusion_resolution_is_a_row_of_its_own_before_the_exempt_items(
         between = " ".join(" ".join(lines[at + 1 : row]).split())
         assert "To consider passing a resolution under Section 100A(4)" in between, label
         assert title not in between and "SW" not in between, (label, between)
+
+
+def _lines_of_words(words: list[Word]) -> list[list[Word]]:
+    """The words grouped by line (tops within 2 points), top to bottom, each left to right."""
+    lines: list[list[Word]] = []
+    for w in sorted(words, key=lambda w: w.y):
+        if lines and abs(lines[-1][0].y - w.y) < 2:
+            lines[-1].append(w)
+        else:
+            lines.append([w])
+    return [sorted(line, key=lambda w: w.x) for line in lines]
+
+
+def _column(words: list[Word], label: str, count: int) -> list[float]:
+    """Where each of the `count` lines of the value after `label` starts: its first line's word
+    after the label, then the first word of each line under it."""
+    lines = _lines_of_words(words)
+    at = next(i for i, line in enumerate(lines) if line[0].text == label)
+    return [lines[at][1].x] + [line[0].x for line in lines[at + 1 : at + count]]
+
+
+@pytest.mark.parametrize(
+    ("label", "lines"), [("Place:", 3), ("Chair:", 2), ("Members:", 3)]
+)
+def test_a_value_of_several_lines_hangs_under_its_first_line(exempt_packs, label, lines):
+    """A venue's address, a chair's title, a list of members: each line of the value starts where
+    its first line does, after the label, never at the margin under the label."""
+    for path in [*exempt_packs["list"].values(), exempt_packs["table"]["Agenda pack (public)"]]:
+        page = words(path, 0)
+        xs = _column(page, label, lines)
+        assert max(xs) - min(xs) < 1, (path.name, label, xs)
+        assert min(xs) > next(w for w in page if w.text == label).x + 20, (path.name, label, xs)
 
 
 # where the first page ends near the heading (the table style's rows are shorter: more fit)

@@ -57,17 +57,29 @@ def _header(doc, heading: str) -> None:  # type: ignore[no-untyped-def]
         ("Time:", "{{ time }}"),
         ("Place:", "{{ venue }}"),
     ):
-        p = para(doc)
-        runs(p, [(label, {"bold": True}), (f"\t{value}", {})])
-        p.paragraph_format.tab_stops.add_tab_stop(Cm(3.0))
-        p.paragraph_format.space_after = Pt(3)
+        _field(doc, label, value)
     para(doc, "{%p if chair %}")
-    para(doc, "Chair: {{ chair }}")
+    _field(doc, "Chair:", "{{ chair }}")
     para(doc, "{%p endif %}")
     # any other field of the Meeting sheet, as typed (Members, Apologies, Quorum ...)
     para(doc, "{%p for d in details %}")
-    para(doc, "{{ d.label }}: {{ d.value }}")
+    _field(doc, "{{ d.label }}:", "{{ d.value }}")
     para(doc, "{%p endfor %}")
+
+
+VALUES_AT = Cm(3.0)  # where the values of the Date, Time, Place ... lines start
+
+
+def _field(doc, label: str, value: str) -> None:  # type: ignore[no-untyped-def]
+    """A label and its value, the value at the tab stop. A value of several lines (a venue's
+    address, a list of members) hangs there too: its line breaks, and lines too long for the
+    page, start under its first line, not at the margin under the label."""
+    p = para(doc)
+    runs(p, [(label, {"bold": True}), (f"\t{value}", {})])
+    p.paragraph_format.tab_stops.add_tab_stop(VALUES_AT)
+    p.paragraph_format.left_indent = VALUES_AT
+    p.paragraph_format.first_line_indent = -VALUES_AT
+    p.paragraph_format.space_after = Pt(3)
 
 
 def _contact(doc, after_table: bool = False) -> None:  # type: ignore[no-untyped-def]
