@@ -126,9 +126,20 @@ def _blank_row(kind: str, title: str) -> dict[str, Any]:
     }
 
 
+def _exclusion_row(resolution: str) -> dict[str, Any]:
+    """The resolution excluding the press and public, as a row of its own before the run of
+    exempt items it covers: unnumbered, as a heading is, so that the item after it keeps its own
+    number, title, lead and time (in the item's row, it read as if the item were the resolution).
+    Its words "Exclusion of the press and public" are the template's; its `title` is blank, so a
+    template made before it had a row prints it as an unnumbered row all the same."""
+    row = _blank_row("exclusion", "")
+    row["exclusion"] = resolution
+    return row
+
+
 def _rows(meeting: Meeting, spec: PackSpec, layout: Layout) -> list[dict[str, Any]]:
-    """One row a line of the agenda: items (those the pack lists), and on the agenda pack its
-    headings and breaks too."""
+    """One row a line of the agenda: items (those the pack lists), the exclusion resolution before
+    each run of exempt items, and on the agenda pack its headings and breaks too."""
     settings = meeting.agenda
     agenda_rows: tuple[AgendaRow, ...] = (
         spec.listed if spec.is_supplement else meeting.agenda_rows
@@ -156,7 +167,8 @@ def _rows(meeting: Meeting, spec: PackSpec, layout: Layout) -> list[dict[str, An
         item = row
         if id(item) not in listed:
             continue
-        exclusion = resolutions.get(id(item), "")
+        if id(item) in resolutions:
+            rows.append(_exclusion_row(resolutions[id(item)]))
         placed = layout.item(item.number)
         rows.append(
             {
@@ -177,7 +189,7 @@ def _rows(meeting: Meeting, spec: PackSpec, layout: Layout) -> list[dict[str, An
                 ),
                 "exempt": bool(item.exempt),
                 "exempt_note": exempt_note(item.exempt_paragraph) if item.exempt_paragraph else "",
-                "exclusion": exclusion,
+                "exclusion": "",
                 "status": item.status.value,
             }
         )

@@ -66,6 +66,7 @@ ol.points { list-style: none; padding-left: 1.5rem; }
 h3.section { font-size: 1.375rem; margin-top: 1rem; }
 ul.items > li.section { border-top: none; padding-bottom: 0; }
 ul.items > li.break p { margin: 0; }
+ul.items > li.exclusion { padding-bottom: 0; }
 """
 
 
@@ -201,7 +202,7 @@ def html_agenda(
     out.append('<ul class="items">')
     papers = {item.number: item for item in spec.included}
     for row in ctx["items"]:
-        if row["kind"] != "item":  # a section heading or a break: no number, no id, no papers
+        if row["kind"] != "item":  # a heading, a resolution or a break: no number, no id, no papers
             out += _section_row(row)
             continue
         out += _item(row, papers.get(row["number"]), layout, href, (later or {}).get(row["number"]))
@@ -247,8 +248,14 @@ def _pack_words(kind: str) -> str:
 
 
 def _section_row(row: dict[str, Any]) -> list[str]:
-    """A heading of the agenda ("Agenda Items for Discussion:"), as the frontsheet shows it, or a
-    break with its time."""
+    """A heading of the agenda ("Agenda Items for Discussion:"), as the frontsheet shows it, the
+    resolution excluding the press and public before a run of exempt items, or a break with its
+    time."""
+    if row["kind"] == "exclusion":
+        return [
+            '<li class="exclusion"><p class="exempt"><strong>Exclusion of the press and public.'
+            f"</strong> {_e(row['exclusion'])}</p></li>"
+        ]
     title = _bdi(_one_line(row["title"]))
     if row["kind"] == "heading":
         heading = f'<li class="section"><h3 class="section">{title}</h3>'
@@ -262,11 +269,6 @@ def _item(
 ) -> list[str]:
     number = row["number"]
     out = [f'<li id="{_e(destination(number))}">']
-    if row["exclusion"]:
-        out.append(
-            f'<p class="exempt"><strong>Exclusion of the press and public.</strong> '
-            f"{_e(row['exclusion'])}</p>"
-        )
     out.append(f"<h3>{_e(row['number_label'])} {_bdi(_one_line(row['title']))}</h3>")
     if row["purpose"]:
         out.append(f"<p>{_lines(row['purpose'])}</p>")

@@ -261,6 +261,20 @@ LEGACY_ROW = frozenset(
 )
 
 
+def _legacy_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The frontsheet's rows as packbuilder 0.2's first releases gave them: the exclusion
+    resolution, now a row of its own, was the `exclusion` of the item after it."""
+    out: list[dict[str, Any]] = []
+    resolution = ""
+    for row in rows:
+        if row["kind"] == "exclusion":
+            resolution = row["exclusion"]
+            continue
+        out.append({**row, "exclusion": resolution} if resolution else row)
+        resolution = ""
+    return out
+
+
 def legacy_pack_content(
     meeting: Meeting, spec: PackSpec, layout: Layout, hashes: Callable[[Path], str]
 ) -> str:
@@ -275,7 +289,9 @@ def legacy_pack_content(
     # empty: a meeting that has some shows them now, which is a change)
     front = {k: v for k, v in front.items() if k in LEGACY_CONTEXT or (k == "details" and v)}
     front.pop("published", None)
-    front["items"] = [{k: v for k, v in row.items() if k in LEGACY_ROW} for row in front["items"]]
+    front["items"] = [
+        {k: v for k, v in row.items() if k in LEGACY_ROW} for row in _legacy_rows(front["items"])
+    ]
     templates = {frontsheet.template_name(spec)} | {
         p.template for item in spec.included for p in item.papers if p.template
     }

@@ -103,3 +103,42 @@ class Pack:
     def find(self, text: str) -> list[int]:
         """Physical page indexes whose text contains `text`."""
         return [i for i, t in enumerate(self.texts) if text in t]
+
+
+@dataclass(frozen=True)
+class Word:
+    """A word on a page as pdftotext places it, in points from the page's top left corner."""
+
+    text: str
+    x: float
+    y: float
+
+
+def words(path: Path, page: int) -> list[Word]:
+    """The words of physical page `page` (0-based) with their positions, read by poppler's
+    pdftotext (not by pypdf or packbuilder), for tests of where things are printed."""
+    import html
+    import subprocess
+
+    out = subprocess.run(
+        ["pdftotext", "-bbox", "-f", str(page + 1), "-l", str(page + 1), str(path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    found = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]*)</word>', out)
+    return [Word(html.unescape(text), float(x), float(y)) for x, y, text in found]
+
+
+def layout_lines(path: Path, first: int, last: int) -> list[str]:
+    """The lines of physical pages `first` to `last` (0-based) as pdftotext -layout lays them out:
+    a table row's cells side by side on one line, as a reader sees them."""
+    import subprocess
+
+    out = subprocess.run(
+        ["pdftotext", "-layout", "-f", str(first + 1), "-l", str(last + 1), str(path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return [line for line in out.splitlines() if line.strip()]

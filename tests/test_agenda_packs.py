@@ -12,7 +12,7 @@ import pytest
 
 from packbuilder.build import build
 from tests.factory import AGENDA_HEADER, make_meeting
-from tests.packreader import ITEM_STAMP, Pack
+from tests.packreader import ITEM_STAMP, Pack, Word, layout_lines, words
 
 pytestmark = pytest.mark.libreoffice
 
@@ -191,3 +191,166 @@ def test_a_heading_carries_notes_as_supporting_documents(tmp_path, libreoffice):
     assert '<ul class="notes"><li>Safer Plymouth Scorecard</li><li>Draft OPCC plan</li></ul>' in (
         html
     )
+
+
+# --- what the frontsheet shows where (positions read back from the PDF by pdftotext) ------------
+
+VENUE = "Warspite Room,\nCouncil House,\nArmada Way, Plymouth PL1 2AA"
+
+
+@pytest.fixture(scope="module")
+def exempt_packs(tmp_path_factory, libreoffice):  # type: ignore[no-untyped-def]
+    """Seed 004's exempt item, with an exempt item to follow in supplement 1 after it, in both
+    agenda styles; a three-line venue and a chair and members of several lines."""
+    tmp = tmp_path_factory.mktemp("exempt")
+    out = {}
+    for style in ("list", "table"):
+        folder = make_meeting(
+            tmp / style,
+            items=[
+                {"item": 1, "title": "Minutes", "lead": "Chair", "time allowed": 10},
+                {"item": None, "title": "Part II: items not for publication"},
+                {
+                    "item": 9,
+                    "title": "Restorative Justice contract",
+                    "lead": "SW",
+                    "purpose": "To approve the award of the contract.",
+                    "time allowed": 15,
+                    "papers": ["Restorative Justice contract.docx"],
+                    "exempt paragraph": 3,
+                },
+                {
+                    "item": 10,
+                    "title": "Victim care tender",
+                    "lead": "SW",
+                    "time allowed": 10,
+                    "papers": ["tender.pdf"],
+                    "status": "to follow",
+                    "exempt paragraph": 1,
+                    "supplement": 1,
+                },
+            ],
+            fields={
+                "Agenda style": style,
+                "Start time": dt.time(10, 0),
+                "Venue": VENUE,
+                "Chair": "Cllr Ann Smith,\nCabinet Member for Safer Communities",
+                "Members": "Cllr Ann Smith (Chair)\nCllr Bob Jones\nCllr Carol White",
+            },
+            papers={"Restorative Justice contract.docx": 2, "tender.pdf": 1},
+        )
+        result = build(folder, tmp / f"out-{style}", converter=libreoffice)
+        out[style] = {p.label: p.path for p in result.packs}
+    return out
+
+
+def _front_lines(path: Path) -> list[str]:
+    pack = Pack.read(path)
+    return layout_lines(path, 0, pack.front_pages - 1)
+
+
+@pytest.mark.parametrize("style", ["list", "table"])
+def test_the_exclusion_resolution_is_a_row_of_its_own_before_the_exempt_items(
+    exempt_packs, style
+):
+    """Item 9 is the contract, not the resolution: the resolution is an unnumbered row of its own
+    (as the HTML agenda has it), and the item's row starts with its number, title, lead and time.
+    In the item's row, "9. Exclusion of the press and public ... SW 10.10 am" read as if item 9
+    were the resolution, the contract's title a line under it."""
+    packs = exempt_packs[style]
+    assert sorted(packs) == [
+        "Agenda pack (private)",
+        "Agenda pack (public)",
+        "Supplement 1 (private)",
+        "Supplement 1 (public)",
+    ]
+    for label, path in packs.items():
+        lines = _front_lines(path)
+        number, title = (
+            ("10", "Victim care tender")
+            if "Supplement" in label
+            else ("9", "Restorative Justice contract")
+        )
+        (at,) = [i for i, line in enumerate(lines) if "Exclusion of the press and public" in line]
+        (row,) = [i for i, line in enumerate(lines) if re.match(rf"\s*{number}\.\s+{title}", line)]
+        assert at < row, (label, lines)
+        assert lines[at].strip() == "Exclusion of the press and public", (label, lines[at])
+        if "Supplement" not in label:  # a supplement's table has no Lead or Time column
+            assert "SW" in lines[row] and re.search(r"\d [ap]m", lines[row]), (label, lines[row])
+        between = " ".join(" ".join(lines[at + 1 : row]).split())
+        assert "To consider passing a resolution under Section 100A(4)" in between, label
+        assert title not in between and "SW" not in between, (label, between)
+
+
+def _lines_of_words(words: list[Word]) -> list[list[Word]]:
+    """The words grouped by line (tops within 2 points), top to bottom, each left to right."""
+    lines: list[list[Word]] = []
+    for w in sorted(words, key=lambda w: w.y):
+        if lines and abs(lines[-1][0].y - w.y) < 2:
+            lines[-1].append(w)
+        else:
+            lines.append([w])
+    return [sorted(line, key=lambda w: w.x) for line in lines]
+
+
+def _column(words: list[Word], label: str, count: int) -> list[float]:
+    """Where each of the `count` lines of the value after `label` starts: its first line's word
+    after the label, then the first word of each line under it."""
+    lines = _lines_of_words(words)
+    at = next(i for i, line in enumerate(lines) if line[0].text == label)
+    return [lines[at][1].x] + [line[0].x for line in lines[at + 1 : at + count]]
+
+
+@pytest.mark.parametrize(
+    ("label", "lines"), [("Place:", 3), ("Chair:", 2), ("Members:", 3)]
+)
+def test_a_value_of_several_lines_hangs_under_its_first_line(exempt_packs, label, lines):
+    """A venue's address, a chair's title, a list of members: each line of the value starts where
+    its first line does, after the label, never at the margin under the label."""
+    for path in [*exempt_packs["list"].values(), exempt_packs["table"]["Agenda pack (public)"]]:
+        page = words(path, 0)
+        xs = _column(page, label, lines)
+        assert max(xs) - min(xs) < 1, (path.name, label, xs)
+        assert min(xs) > next(w for w in page if w.text == label).x + 20, (path.name, label, xs)
+
+
+# where the first page ends near the heading (the table style's rows are shorter: more fit)
+@pytest.mark.parametrize(("style", "counts"), [("list", range(10, 17)), ("table", range(22, 29))])
+def test_a_heading_is_never_left_alone_at_the_foot_of_a_page(tmp_path, libreoffice, style, counts):
+    """A section heading introduces the items after it: it goes on the page of the first one.
+    The heading is moved down the agenda a row at a time, past the foot of the first page, so that
+    one of these frontsheets would end with it if its row were not kept with the next."""
+    import dataclasses
+
+    from pypdf import PdfReader
+
+    from packbuilder.errors import Source
+    from packbuilder.frontsheet import context
+    from packbuilder.layout import lay_out
+    from packbuilder.model import AgendaHeading, AgendaSettings, AgendaStyle
+    from packbuilder.plan import PackSpec
+    from packbuilder.render import render
+    from packbuilder.templates import find_template
+    from tests.models import FOLDER, WORKBOOK, item, meeting
+
+    heading = AgendaHeading("Agenda Items for Discussion:", Source(WORKBOOK))
+    docs = []
+    for n in counts:
+        tall = dataclasses.replace(
+            item(n + 1, title=f"First discussed {n + 1}"),
+            purpose="\n".join(f"Purpose line {i}" for i in range(1, 7)),
+        )
+        items = (*(item(i, title=f"Business {i}") for i in range(1, n + 1)), tall)
+        m = meeting(
+            *items,
+            rows=(*items[:-1], heading, tall),
+            agenda=AgendaSettings(style=AgendaStyle(style)),
+        )
+        ctx = context(m, PackSpec(None, None, m.items, ()), lay_out([]), "")
+        template = find_template("agenda", FOLDER)
+        assert template is not None
+        docs.append(render(template, ctx, tmp_path / f"agenda-{n}.docx"))
+    for n, pdf in zip(counts, libreoffice.convert(docs, tmp_path / "pdf"), strict=True):
+        pages = [page.extract_text() or "" for page in PdfReader(pdf).pages]
+        (on,) = [i for i, text in enumerate(pages) if "Agenda Items for Discussion:" in text]
+        assert f"First discussed {n + 1}" in pages[on], (n, pages)

@@ -88,6 +88,11 @@ NOTE_3 = f"Not for publication by virtue of paragraph 3 of {ACT}"
 NOTE_1 = f"Not for publication by virtue of paragraph 1 of {ACT}"
 
 
+def item_rows(ctx: dict) -> list[dict]:
+    """The rows of agenda items (not the exclusion resolutions' rows before them)."""
+    return [r for r in ctx["items"] if r["kind"] == "item"]
+
+
 def public_context() -> dict:
     # public: item 1 pages 1-3 + filler 4; item 6 page 5
     return context(MEETING, PUBLIC, lay_out([("1", [3]), ("6", [1])]), PUBLISHED)
@@ -129,7 +134,7 @@ def test_time_without_an_end() -> None:
 
 def test_public_rows() -> None:
     ctx = public_context()
-    rows = ctx["items"]
+    rows = item_rows(ctx)
     assert [r["number"] for r in rows] == ["1", "2", "3", "4", "5", "6", "7"]
     assert [r["note"] for r in rows] == [
         "(Pages 1 - 4)",
@@ -168,18 +173,26 @@ def test_public_rows() -> None:
     assert ctx["total_pages"] == 5
 
 
-def test_the_exclusion_resolution_comes_before_each_run_of_exempt_items() -> None:
-    rows = public_context()["items"]
+@pytest.mark.parametrize("ctx", [public_context, private_context])
+def test_the_exclusion_resolution_is_a_row_before_each_run_of_exempt_items(ctx) -> None:
+    """The resolution is a row of its own, unnumbered as a heading is: in the item's row it read
+    as if the item were the resolution (seed 004's "9. Exclusion of the press and public")."""
+    rows = ctx()["items"]
     # items 5 (paragraph 3) and 7 (paragraph 1) are exempt, item 6 between them is not
-    assert [r["exclusion"] for r in rows] == [
-        "", "", "", "", exclusion_resolution([3]), "", exclusion_resolution([1])
+    assert [(r["kind"], r["number"], r["exclusion"]) for r in rows] == [
+        ("item", "1", ""), ("item", "2", ""), ("item", "3", ""), ("item", "4", ""),
+        ("exclusion", "", exclusion_resolution([3])), ("item", "5", ""),
+        ("item", "6", ""),
+        ("exclusion", "", exclusion_resolution([1])), ("item", "7", ""),
     ]  # fmt: skip
-    assert "paragraph 3 of" in rows[4]["exclusion"] and "paragraph 1 of" in rows[6]["exclusion"]
+    for row in rows[4], rows[7]:
+        assert row["number_label"] == row["title"] == row["lead"] == row["time"] == ""
+        assert row["note"] == row["start"] == row["minutes"] == row["purpose"] == ""
 
 
 def test_private_rows_give_the_exempt_papers_page_numbers() -> None:
     ctx = private_context()
-    rows = ctx["items"]
+    rows = item_rows(ctx)
     assert [r["note"] for r in rows] == [
         "(Pages 1 - 4)",
         "",
@@ -230,9 +243,10 @@ def test_a_single_version_pack_still_marks_a_verbal_exempt_item() -> None:
     ctx = context(m, PackSpec(None, None, items, items[:1]), lay_out([("1", [1])]), PUBLISHED)
     assert ctx["private"] is False
     assert ctx["has_exempt"] is True
-    assert [(r["note"], r["exclusion"]) for r in ctx["items"]] == [
-        ("(Page 1)", ""),
-        (f"Not for publication by virtue of paragraph 5 of {ACT}", exclusion_resolution([5])),
+    assert [(r["kind"], r["note"], r["exclusion"]) for r in ctx["items"]] == [
+        ("item", "(Page 1)", ""),
+        ("exclusion", "", exclusion_resolution([5])),
+        ("item", f"Not for publication by virtue of paragraph 5 of {ACT}", ""),
     ]
 
 
@@ -249,13 +263,12 @@ def test_each_run_of_exempt_items_gets_its_own_resolution_with_its_paragraphs() 
     m = meeting(*items)
     layout = lay_out([(i.number, [1]) for i in items])
     ctx = context(m, PackSpec(None, True, items, items), layout, "")
-    rows = {r["number"]: r for r in ctx["items"]}
-    assert rows["2"]["exclusion"] == exclusion_resolution([1])
-    assert "paragraph 1 of Part 1" in rows["2"]["exclusion"]
-    assert rows["3"]["exclusion"] == ""
-    assert rows["4"]["exclusion"] == exclusion_resolution([3, 7])
-    assert "paragraphs 3 and 7 of Part 1" in rows["4"]["exclusion"]
-    assert rows["5"]["exclusion"] == "" and rows["1"]["exclusion"] == ""
+    resolutions = [(r["exclusion"], after["number"]) for r, after in zip(
+        ctx["items"], ctx["items"][1:], strict=False
+    ) if r["kind"] == "exclusion"]  # fmt: skip
+    assert resolutions == [(exclusion_resolution([1]), "2"), (exclusion_resolution([3, 7]), "4")]
+    assert "paragraph 1 of Part 1" in resolutions[0][0]
+    assert "paragraphs 3 and 7 of Part 1" in resolutions[1][0]
 
 
 @pytest.mark.parametrize(

@@ -117,9 +117,15 @@ def _layout(spec):  # type: ignore[no-untyped-def]
     return lay_out([(i.number, [p.pages for p in i.papers]) for i in spec.included])
 
 
-def _items(doc: Node) -> list[Node]:
+def _rows(doc: Node) -> list[Node]:
+    """Every entry of the agenda's list: items, headings, breaks, exclusion resolutions."""
     (items,) = [ul for ul in doc.all("ul") if ul.attrs.get("class") == "items"]
     return [li for li in items.children if li.tag == "li"]
+
+
+def _items(doc: Node) -> list[Node]:
+    """The agenda items' entries (an item's has an id, for links to it)."""
+    return [li for li in _rows(doc) if "id" in li.attrs]
 
 
 def test_the_page_is_a_standalone_document_with_one_h1_and_a_skip_link(meeting):
@@ -200,6 +206,21 @@ def test_exempt_to_follow_and_verbal_items_say_so_without_links(meeting):
     )
     assert not exempt.all("a")
     assert "Tender" not in exempt.words()
+
+
+@pytest.mark.parametrize("private", [False, True])
+def test_the_exclusion_resolution_is_an_entry_of_its_own_before_the_exempt_item(meeting, private):
+    """As on the frontsheet: the resolution is not part of item 4, whose entry starts with its
+    own number and title."""
+    spec = _spec(meeting, private)
+    doc = parse(html_agenda(meeting, spec, _layout(spec), PUBLISHED, "pack.pdf"))
+    rows = _rows(doc)
+    at = next(i for i, li in enumerate(rows) if "Exclusion of the press and public" in li.words())
+    resolution, item = rows[at], rows[at + 1]
+    assert resolution.attrs == {"class": "exclusion"} and not resolution.all("h3")
+    assert "paragraph 3 of Part 1 of Schedule 12A" in resolution.words()
+    assert item.one("h3").words() == "4. Contract award"
+    assert "Exclusion" not in item.words()
 
 
 def test_the_private_agenda_links_the_exempt_papers(meeting):

@@ -788,6 +788,31 @@ def test_the_earlier_key_ignores_values_the_frontsheet_gained_since(monkeypatch)
     assert versions_module.legacy_pack_content(m, spec, layout, lambda _p: "hash") == before
 
 
+@pytest.mark.parametrize(
+    ("private", "key"),
+    [
+        (False, "2c0e0a4b0b980010e33d9e63adb31667d556d9371b3015f7ad7691bb2820ea0a"),
+        (True, "1069ddefce1f3492e630ebd3913975cbace44d9535c06160406734ff6f0fddf2"),
+    ],
+)
+def test_the_earlier_key_of_a_pack_with_exempt_items_is_the_one_recorded(private, key) -> None:
+    """The exclusion resolution is now a row of its own, where the earlier packbuilder gave it to
+    the first exempt item's row: `legacy_pack_content` still reads the rows as they were, so a
+    pack with exempt items it published is the same pack after the upgrade (the keys are those
+    it recorded)."""
+    from packbuilder import versions as versions_module
+    from packbuilder.layout import lay_out
+    from packbuilder.plan import PackSpec
+    from tests.models import VERBAL, item, meeting
+
+    items = (item(1, "a.pdf"), item(2, "s.pdf", exempt=3), item(3, status=VERBAL, exempt=1))
+    m = meeting(*items)
+    included = items[:2] if private else items[:1]
+    layout = lay_out([("1", [2]), ("2", [1])] if private else [("1", [2])])
+    spec = PackSpec(None, private, items, included)
+    assert versions_module.legacy_pack_content(m, spec, layout, lambda _p: "hash") == key
+
+
 def test_a_template_that_changes_the_published_line_gets_the_real_line(
     tmp_path: Path, converter
 ) -> None:

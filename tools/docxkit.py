@@ -139,6 +139,14 @@ def cant_split(row) -> None:  # type: ignore[no-untyped-def]
     tr_pr.append(el)
 
 
+def keep_with_next(row) -> None:  # type: ignore[no-untyped-def]
+    """Keep the row on the page of the row after it: Word and LibreOffice keep a table row with
+    the next when every paragraph in it is "keep with next"."""
+    for cell in row.cells:
+        for p in cell.paragraphs:
+            p.paragraph_format.keep_with_next = True
+
+
 def shade(cell, fill: str = "D9D9D9") -> None:  # type: ignore[no-untyped-def]
     tc_pr = cell._tc.get_or_add_tcPr()
     shd = OxmlElement("w:shd")

@@ -15,6 +15,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from docxkit import (  # noqa: E402
     cant_split,
     cell_paragraphs,
+    keep_with_next,
     new_document,
     para,
     repeat_header,
@@ -56,17 +57,29 @@ def _header(doc, heading: str) -> None:  # type: ignore[no-untyped-def]
         ("Time:", "{{ time }}"),
         ("Place:", "{{ venue }}"),
     ):
-        p = para(doc)
-        runs(p, [(label, {"bold": True}), (f"\t{value}", {})])
-        p.paragraph_format.tab_stops.add_tab_stop(Cm(3.0))
-        p.paragraph_format.space_after = Pt(3)
+        _field(doc, label, value)
     para(doc, "{%p if chair %}")
-    para(doc, "Chair: {{ chair }}")
+    _field(doc, "Chair:", "{{ chair }}")
     para(doc, "{%p endif %}")
     # any other field of the Meeting sheet, as typed (Members, Apologies, Quorum ...)
     para(doc, "{%p for d in details %}")
-    para(doc, "{{ d.label }}: {{ d.value }}")
+    _field(doc, "{{ d.label }}:", "{{ d.value }}")
     para(doc, "{%p endfor %}")
+
+
+VALUES_AT = Cm(3.0)  # where the values of the Date, Time, Place ... lines start
+
+
+def _field(doc, label: str, value: str) -> None:  # type: ignore[no-untyped-def]
+    """A label and its value, the value at the tab stop. A value of several lines (a venue's
+    address, a list of members) hangs there too: its line breaks, and lines too long for the
+    page, start under its first line, not at the margin under the label."""
+    p = para(doc)
+    runs(p, [(label, {"bold": True}), (f"\t{value}", {})])
+    p.paragraph_format.tab_stops.add_tab_stop(VALUES_AT)
+    p.paragraph_format.left_indent = VALUES_AT
+    p.paragraph_format.first_line_indent = -VALUES_AT
+    p.paragraph_format.space_after = Pt(3)
 
 
 def _contact(doc, after_table: bool = False) -> None:  # type: ignore[no-untyped-def]
@@ -97,21 +110,13 @@ NOTES = [
 
 
 def subject(purpose: bool) -> list[tuple[str, dict]]:  # type: ignore[type-arg]
-    """The subject cell of an agenda row. A heading or a break shows its title alone. An item: the
-    exclusion resolution before the first exempt item, the title (with the paperwork marker), the
-    purpose (list style only: the table style gives it a column), the page range (or To follow,
-    Verbal update, or the exempt notice), then its notes."""
+    """The subject cell of an item's or a break's row. A break shows its title alone. An item: its
+    title (with the paperwork marker), the purpose (list style only: the table style gives it a
+    column), the page range (or To follow, Verbal update, or the exempt notice), then its notes."""
     return [
-        ("{%p if item.kind == 'heading' %}", {}),
-        ("{{ item.title }}", {"bold": True, "size": 12}),
-        *NOTES,
-        ("{%p elif item.kind == 'break' %}", {}),
+        ("{%p if item.kind == 'break' %}", {}),
         ("{{ item.title }}", {"bold": True, "italic": True}),
         ("{%p else %}", {}),
-        ("{%p if item.exclusion %}", {}),
-        ("Exclusion of the press and public", {"bold": True}),
-        ("{{ item.exclusion }}", {"italic": True}),
-        ("{%p endif %}", {}),
         ("{{ item.title }}{% if item.star %} {{ item.star }}{% endif %}", {"bold": True}),
         *(
             [("{%p if item.purpose %}", {}), ("{{ item.purpose }}", {}), ("{%p endif %}", {})]
@@ -129,6 +134,20 @@ def subject(purpose: bool) -> list[tuple[str, dict]]:  # type: ignore[type-arg]
     ]
 
 
+# The subject cell of a row that introduces the rows after it: a section heading (with its
+# notes), or the resolution excluding the press and public before a run of exempt items. It is
+# no item: unnumbered, so that the item after it keeps its own number and title.
+INTRODUCTION = [
+    ("{%p if item.kind == 'heading' %}", {}),
+    ("{{ item.title }}", {"bold": True, "size": 12}),
+    *NOTES,
+    ("{%p else %}", {}),
+    ("Exclusion of the press and public", {"bold": True}),
+    ("{{ item.exclusion }}", {"italic": True}),
+    ("{%p endif %}", {}),
+]
+
+
 def _lead_and_time(row) -> None:  # type: ignore[no-untyped-def]
     cell_paragraphs(row.cells[2], [("{{ item.lead }}", {})])
     cell_paragraphs(row.cells[3], [("{{ item.start }}", {}), ("{{ item.minutes }}", {"size": 9})])
@@ -141,25 +160,35 @@ def _who_decision_time(row) -> None:  # type: ignore[no-untyped-def]
 
 
 def _items_table(doc, headings, widths, more_cells=None, purpose=True) -> None:  # type: ignore[no-untyped-def]
-    """The agenda's rows: a header row repeated on every page, then one row an item, heading or
-    break."""
+    """The agenda's rows: a header row repeated on every page, then one row an item, heading,
+    exclusion resolution or break. A heading's or a resolution's row is kept on the page of the
+    row after it, which it introduces: never left alone at the foot of a page."""
     t = table(doc, len(headings), widths)
     head = t.add_row()
     for cell, text in zip(head.cells, headings, strict=True):
         cell_paragraphs(cell, [(text, {"bold": True})])
         shade(cell)
     repeat_header(head)
-    loop = t.add_row()
-    cell_paragraphs(loop.cells[0], [("{%tr for item in items %}", {})])
-    body = t.add_row()
+    rows = [t.add_row() for _ in range(6)]
+    loop, if_intro, intro, else_body, body, endif = rows
+    for row, tag in (
+        (loop, "{%tr for item in items %}"),
+        (if_intro, "{%tr if item.kind in ('heading', 'exclusion') %}"),
+        (else_body, "{%tr else %}"),
+        (endif, "{%tr endif %}"),
+    ):
+        cell_paragraphs(row.cells[0], [(tag, {})])
+    cell_paragraphs(intro.cells[1], INTRODUCTION)
+    keep_with_next(intro)
     cell_paragraphs(body.cells[0], [("{{ item.number_label }}", {"bold": True})])
     cell_paragraphs(body.cells[1], subject(purpose))
     if more_cells:
         more_cells(body)
-    cant_split(body)
-    end = t.add_row()
-    cell_paragraphs(end.cells[0], [("{%tr endfor %}", {})])
-    for row in (head, loop, body, end):
+    for row in (intro, body):
+        cant_split(row)
+    endfor = t.add_row()
+    cell_paragraphs(endfor.cells[0], [("{%tr endfor %}", {})])
+    for row in (head, *rows, endfor):
         set_widths(row, widths)
 
 
