@@ -27,10 +27,16 @@ Each format is read the way it stores references:
 * ``.odt``: every ``xlink:href`` outside the package, except links (``text:a``, ``draw:a``), and any
   DDE connection.
 * ``.doc`` (Word 97 binary): the field codes in its text (a field starts with byte 0x13), in both
-  the 8-bit and the UTF-16 text encodings. Linked OLE objects of old .doc files are not decoded;
-  converted by LibreOffice they show their cached picture. Ask for .docx where that matters.
-* ``.rtf``: field instructions (``\\fldinst``), linked objects (``\\objlink``, ``\\objautlink``), an
-  attached template (``\\*\\template``) and subdocuments.
+  the 8-bit and the UTF-16 text encodings, the field's name after any blanks, line breaks or
+  quotes. Linked OLE objects of old .doc files are not decoded; converted by LibreOffice they
+  show their cached picture. Ask for .docx where that matters.
+* ``.rtf``: read the whole file through as an RTF reader reads it (`_rtf`): field instructions
+  (``\\fldinst``, whatever line breaks, escapes, control words and groups its name is written
+  with), linked objects (``\\objlink``, ``\\objautlink``, and ``\\objdata`` whose OLE header
+  says "linked"), an attached template (``\\*\\template``) and subdocuments. (A shape's
+  picture named by file, ``pibName`` or ``fillBlipName``, is not loaded by LibreOffice.)
+
+The field names (`FILE_FIELDS`) are one list for every format.
 """
 
 from __future__ import annotations
@@ -38,6 +44,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import html
+import mmap
+import os
 import posixpath
 import re
 import sys
@@ -51,7 +59,11 @@ from xml.etree import ElementTree
 from packbuilder.errors import InputError, Source
 from packbuilder.safezip import MAX_XML_BYTES, TooBig, read_member
 
-FILE_FIELDS = {"INCLUDEPICTURE", "INCLUDETEXT", "INCLUDE", "LINK", "DDE", "DDEAUTO", "IMPORT"}
+# fields that read another file when the document is opened or printed, in every Word format
+FILE_FIELDS = frozenset(
+    {"INCLUDEPICTURE", "INCLUDETEXT", "INCLUDE", "LINK", "DDE", "DDEAUTO", "IMPORT"}
+    | {"DATABASE", "RD"}  # a query's results from a database file; a document indexed with this one
+)
 FIELD_ADVICE = (
     "in Word, select the field and press Ctrl+Shift+F9 to turn it into ordinary content, or paste "
     "the content in"
@@ -85,8 +97,7 @@ def check_external(path: Path) -> None:
     suffix = path.suffix.lower()
     src = Source(path)
     if suffix in {".doc", ".rtf"}:
-        data = path.read_bytes()
-        problem = _doc(data) if suffix == ".doc" else _rtf(data)
+        problem = _mapped(path, _doc if suffix == ".doc" else _rtf)
     elif suffix in {".docx", ".odt"}:
         try:
             problem = (
@@ -103,6 +114,16 @@ def check_external(path: Path) -> None:
         return
     if problem:
         raise InputError(problem, src)
+
+
+def _mapped(path: Path, check: Callable[[bytes | mmap.mmap], str | None]) -> str | None:
+    """`check` of a file's bytes, mapped rather than read: a paper runs to 100 MB or more, and
+    the checks search all of it."""
+    with open(path, "rb") as fh:
+        if os.fstat(fh.fileno()).st_size == 0:
+            return check(b"")
+        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            return check(data)
 
 
 ODF_MIMETYPE = b"application/vnd.oasis.opendocument.text"
@@ -514,12 +535,26 @@ def _fields(xml: str) -> str | None:
     return None
 
 
+# what comes before a field's name and is not part of it: blanks, line breaks, quotes (Word and
+# LibreOffice take ``"INCLUDEPICTURE"`` and ``INCLUDEPICTURE"x.png"`` as the field)
+_BLANKS = "".join(map(chr, range(33))) + '"\u00a0\u201c\u201d'
+_FIELD_NAME = re.compile(r"[A-Za-z]+")
+
+
+def _field_name(instr: str) -> str:
+    """A field's name as a reader takes it from its instruction: its first letters, upper case."""
+    m = _FIELD_NAME.match(instr.lstrip(_BLANKS + " \t\r\n"))
+    return m.group(0).upper() if m else ""
+
+
 def _field_problem(instr: str) -> str | None:
-    words = instr.strip().split(None, 1)
-    if not words or words[0].upper() not in FILE_FIELDS:
+    """A field instruction of any Word format (.docx, .doc, .rtf) that reads a file, as a
+    message: the one list of field names, `FILE_FIELDS`, for all of them."""
+    field = _field_name(instr)
+    if field not in FILE_FIELDS:
         return None
-    field = words[0].upper()
-    argument = _shorten(words[1]) if len(words) > 1 else ""
+    rest = instr.lstrip(_BLANKS)[len(field) :].lstrip(_BLANKS[:33])
+    argument = _shorten(rest) if rest else ""
     return f"has a field {field} that reads another file ({argument}); {FIELD_ADVICE}"
 
 
@@ -560,48 +595,232 @@ def _outside_package(target: str, members: set[str]) -> bool:
     return inside not in members and not any(m.startswith(inside + "/") for m in members)
 
 
-# a field in a Word 97 document: 0x13, then its instruction; 8-bit text or UTF-16
-_DOC_FIELD_8 = re.compile(rb"\x13\s*([A-Za-z]+)")
-_DOC_FIELD_16 = re.compile(rb"\x13\x00(?:[ \t]\x00)*((?:[A-Za-z]\x00)+)")
+# a field in a Word 97 document: 0x13, then its instruction (8-bit text or UTF-16); its name may
+# come after any run of blanks, line breaks and quotes, as `_field_name` reads it
+_DOC_FIELD_8 = re.compile(rb'\x13[\x00-\x20"\x93\x94\xa0]*([A-Za-z]+)')
+_DOC_FIELD_16 = re.compile(rb'\x13\x00(?:[\x00-\x20"\xa0]\x00|[\x1c\x1d] )*((?:[A-Za-z]\x00)+)')
 
 
-def _doc(data: bytes) -> str | None:
+def _doc(data: bytes | mmap.mmap) -> str | None:
     for m in _DOC_FIELD_8.finditer(data):
         if m.group(1).upper().decode("ascii") in FILE_FIELDS:
-            return _field_problem(_doc_instruction(data, m.start() + 1, 1))
+            return _field_problem(_doc_instruction(data, m.start(1), 1))
     for m in _DOC_FIELD_16.finditer(data):
         word = m.group(1).decode("utf-16-le", errors="replace").upper()
         if word in FILE_FIELDS:
-            return _field_problem(_doc_instruction(data, m.start() + 2, 2))
+            return _field_problem(_doc_instruction(data, m.start(1), 2))
     return None
 
 
-def _doc_instruction(data: bytes, start: int, width: int) -> str:
-    raw = data[start : start + 200 * width]
+def _doc_instruction(data: bytes | mmap.mmap, start: int, width: int) -> str:
+    """The instruction from its name (at `start`) to the next field mark, for the message."""
+    raw = data[start : start + 400 * width]
     text = raw.decode("utf-16-le" if width == 2 else "cp1252", errors="replace")
     return re.split(r"[\x13\x14\x15]", text)[0]
 
 
+# --- RTF, read as a reader reads it ---------------------------------------------------------------
+#
+# LibreOffice reads an RTF field's name wherever it lies in the field's instruction: after any
+# number of line breaks (an RTF reader drops CR and LF), written as \'hh or \uN escapes, split by
+# control words or by groups, or after groups it skips ({\*\anything ...}). So the instruction is
+# read token by token, the whole file through, never a window of bytes after \fldinst (400 line
+# breaks once put a picture from outside the meeting folder into a public pack). Two readings of
+# each instruction are checked: as the RTF specification reads it (destinations skipped, \uN's
+# fallback characters skipped, \tab and \par as blanks), and with the text of every group kept;
+# a name either finds is refused. The file is searched in place (mapped, not read), keeping only
+# the first `_KEPT` characters of each instruction: a large file costs time in proportion to its
+# size and little memory.
+
+_RTF_TOKEN = re.compile(
+    rb"\\([a-zA-Z]+)(-?\d+)? ?"  # a control word, its number, and the space that ends it
+    rb"|\\'([0-9a-fA-F]{2})"  # a character by its code
+    rb"|\\(.)"  # a control symbol: \* (an ignorable destination), \\, \{, \}, \~ ...
+    rb"|([{}])"
+    rb"|([^\\{}]+)",  # text (its line breaks are not text)
+    re.S,
+)
+_KEPT = 1024  # characters of an instruction kept, from its first one that is not blank
+# groups whose text is not the instruction's (the RTF specification's destinations that may turn up
+# inside one); the other reading keeps them
+_DESTINATIONS = frozenset(
+    b"""annotation atnauthor atnid atrfend atrfstart bkmkend bkmkstart blipuid colortbl datafield
+    datastore docvar ffdeftext ffentrymcr ffexitmcr ffformat ffhelptext ffname ffstattext fldtype
+    fonttbl footer footerf footerl footerr footnote formfield generator header headerf headerl
+    headerr info latentstyles listtable listtext nonshppict object objclass objdata objname picprop
+    pict pntext pntxta pntxtb result rsidtbl shp shpinst shppict shprslt shptxt sn sp stylesheet sv
+    tc themedata txe userprops xe xmlnstbl""".split()
+)
+_BLANK_WORDS = frozenset(b"tab par line cell row sect page column emspace enspace qmspace".split())
 _RTF_LINKS = {
-    rb"\objlink": "links to an object in another file",
-    rb"\objautlink": "links to an object in another file",
-    rb"\*\template": "is attached to a template outside the meeting folder",
-    rb"\subdocument": "includes a subdocument from another file",
+    b"objlink": "links to an object in another file",
+    b"objautlink": "links to an object in another file",
+    b"template": "is attached to a template outside the meeting folder",
+    b"subdocument": "includes a subdocument from another file",
 }
+_OLE1_LINKED = 1  # an OLE 1 object header's FormatID for a linked object (2: embedded)
 
 
-def _rtf(data: bytes) -> str | None:
-    for word, what in _RTF_LINKS.items():
-        if re.search(re.escape(word) + rb"(?![a-z])", data):
-            return f"{what}; remove the link: embed or paste that content instead"
-    for m in re.finditer(rb"\\fldinst\b", data):
-        chunk = data[m.end() : m.end() + 600].decode("latin-1").split("\\fldrslt")[0]
-        # characters may be written as \'hh or \uN: decode them before reading the instruction
-        chunk = re.sub(r"\\'([0-9a-fA-F]{2})", lambda h: chr(int(h.group(1), 16)), chunk)
-        chunk = re.sub(r"\\u(-?\d+) ?\??", lambda u: chr(int(u.group(1)) % 65536), chunk)
-        # drop control words, control symbols and group braces: what is left is the instruction
-        text = re.sub(r"\\[a-z]+-?\d* ?|\\[^a-z]|[{}]", "", chunk)
-        problem = _field_problem(text)
+class _Group:
+    """What an RTF group is to the reader: its \\uc count, whether its text is the instruction's
+    by the specification's reading (from which depth its text is skipped), and whether it holds
+    an object's data."""
+
+    __slots__ = ("uc", "skipped_from", "star", "objdata")
+
+    def __init__(self, uc: int, skipped_from: int) -> None:
+        self.uc, self.skipped_from = uc, skipped_from
+        self.star = False  # a \* was read, and no control word since
+        self.objdata: bytearray | None = None
+
+
+class _Instruction:
+    """The two readings of one field instruction (`_rtf`), as far as `_KEPT` characters."""
+
+    __slots__ = ("depth", "spec", "whole")
+
+    def __init__(self, depth: int) -> None:
+        self.depth, self.spec, self.whole = depth, [""], [""]
+
+    @staticmethod
+    def add(reading: list[str], text: str) -> None:
+        if len(reading[0]) < _KEPT:
+            reading[0] = (reading[0] + text).lstrip(_BLANKS)[:_KEPT]
+
+    def problem(self) -> str | None:
+        return _field_problem(self.spec[0]) or _field_problem(self.whole[0])
+
+
+def _rtf(data: bytes | mmap.mmap) -> str | None:
+    """The first reference of an RTF file to another file, as a message (see above)."""
+    reader = _RtfReader()
+    pos, end = 0, len(data)
+    while pos < end:
+        m = _RTF_TOKEN.match(data, pos)
+        if m is None:  # a lone backslash at the very end
+            break
+        pos = m.end()
+        word, number, code, symbol, brace, text = m.groups()
+        problem = None
+        if brace == b"{":
+            reader.open_group()
+        elif brace is not None:
+            problem = reader.close_group()
+        elif word is not None:
+            if word == b"bin":  # binary data: skipped, as a reader skips it
+                pos = min(end, pos + max(0, _number(number)))
+                continue
+            problem = reader.control_word(word, _number(number))
+        elif symbol is not None:
+            reader.control_symbol(symbol)
+        else:
+            reader.text(bytes.fromhex(code.decode()) if code is not None else text)
         if problem:
             return problem
-    return None
+    return reader.finish()
+
+
+_RTF_ADVICE = "; remove the link: embed or paste that content instead"
+
+
+class _RtfReader:
+    """The state of `_rtf` as it reads: the open groups, the instructions being read, and the
+    fallback characters still to skip after a ``\\uN``. Each method takes one token and returns
+    what it found wrong, if anything."""
+
+    def __init__(self) -> None:
+        self.groups = [_Group(1, -1)]
+        self.fields: list[_Instruction] = []
+        self.skip_chars = 0
+
+    def open_group(self) -> None:
+        group = self.groups[-1]
+        self.groups.append(_Group(group.uc, group.skipped_from))
+        self.skip_chars = 0
+
+    def close_group(self) -> str | None:
+        group, depth = self.groups[-1], len(self.groups) - 1
+        self.skip_chars = 0
+        if group.objdata is not None and _ole1_linked(group.objdata):
+            return _RTF_LINKS[b"objlink"] + _RTF_ADVICE
+        while self.fields and self.fields[-1].depth >= depth:
+            problem = self.fields.pop().problem()
+            if problem:
+                return problem
+        if len(self.groups) > 1:
+            self.groups.pop()
+        return None
+
+    def control_word(self, word: bytes, number: int) -> str | None:
+        group, depth = self.groups[-1], len(self.groups) - 1
+        star, group.star = group.star, False
+        if word in _RTF_LINKS:
+            return _RTF_LINKS[word] + _RTF_ADVICE
+        if word == b"uc":
+            group.uc = max(0, number)
+        elif word == b"u":
+            self.read(chr(number % 65536), spec=True, whole=True)
+            self.skip_chars = group.uc
+        elif word.lower() == b"fldinst":
+            self.fields.append(_Instruction(depth))
+        elif word == b"objdata":
+            group.objdata = bytearray()
+        elif (star or word in _DESTINATIONS) and group.skipped_from < 0:
+            group.skipped_from = depth
+        elif word in _BLANK_WORDS:
+            self.read(" ", spec=True, whole=False)
+        return None
+
+    def control_symbol(self, symbol: bytes) -> None:
+        if symbol == b"*":
+            self.groups[-1].star = True
+        elif symbol in b"\\{}":
+            self.read(symbol.decode("latin-1"), spec=True, whole=True)
+        elif symbol == b"~":
+            self.read(" ", spec=True, whole=False)
+
+    def text(self, chars: bytes) -> None:
+        group = self.groups[-1]
+        chars = chars.replace(b"\r", b"").replace(b"\n", b"")
+        if group.objdata is not None and len(group.objdata) < 64:
+            group.objdata += chars[:64]
+        if not self.fields or not chars:
+            return
+        decoded = chars.decode("cp1252", errors="replace")
+        self.read(decoded, spec=False, whole=True)
+        self.read(decoded[self.skip_chars :], spec=True, whole=False)
+        self.skip_chars = max(0, self.skip_chars - len(decoded))
+
+    def read(self, text: str, *, spec: bool, whole: bool) -> None:
+        """Add `text` to the readings of every instruction it is part of: the whole reading
+        takes all of it; the specification's, what no destination inside the instruction
+        skips."""
+        skipped_from = self.groups[-1].skipped_from
+        for field in self.fields:
+            if whole:
+                field.add(field.whole, text)
+            if spec and (skipped_from < 0 or skipped_from <= field.depth):
+                field.add(field.spec, text)
+
+    def finish(self) -> str | None:
+        for instruction in reversed(self.fields):  # never closed: still counted
+            problem = instruction.problem()
+            if problem:
+                return problem
+        return None
+
+
+def _number(digits: bytes | None) -> int:
+    """A control word's number; a huge one as a huge number, not an error."""
+    if digits is None:
+        return 0
+    return int(digits[:12])
+
+
+def _ole1_linked(hexdata: bytearray) -> bool:
+    """Whether an object's data (hex digits, `\\objdata`) starts with an OLE 1 header saying the
+    object is linked to a file."""
+    digits = bytes(c for c in hexdata if chr(c) in "0123456789abcdefABCDEF")[:16]
+    if len(digits) < 16:
+        return False
+    return int.from_bytes(bytes.fromhex(digits[8:16].decode("ascii")), "little") == _OLE1_LINKED

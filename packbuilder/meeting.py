@@ -25,7 +25,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 from packbuilder import agenda, documents, sheets
-from packbuilder.convert.final import has_tracked_changes, shows_tracked_changes
+from packbuilder.convert.final import has_tracked_changes
 from packbuilder.digests import file_digest
 from packbuilder.errors import Collector, InputError, MissingPaperError, PackError, Source
 from packbuilder.external import check_external
@@ -826,11 +826,6 @@ def _checked_paper(path: Path, source: Source, folder: Path) -> Paper:
                 f"{path.name}: has tracked changes; the pack shows it with every change accepted "
                 "(as Word's No Markup view does): if that is not what its author meant, ask them "
                 "to accept or reject the changes in Word and save it",
-            )
-        elif shows_tracked_changes(path):
-            warnings += (
-                f"{path.name}: has tracked changes, which the pack shows as changes (deleted text "
-                "struck through); ask its author to accept or reject them in Word and save it",
             )
         title = documents.title_from_filename(path)
         return Paper(path, PaperKind.WORD, title, source, warnings=warnings)

@@ -170,3 +170,31 @@ def test_a_whole_build_through_gotenberg(service, tmp_path):
     # the report and the frontsheet went to the service; the PDF appendix did not
     assert len(service.requests) >= 2
     assert all(r.fields == {"pdfua": "true"} for r in service.requests)
+
+
+@pytest.mark.parametrize(
+    "name, body",
+    [
+        ("note.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 1024),
+        ("note.rtf", rb"{\rtf1\ansi Kept. " + b" " * 100_000 + rb"{\deleted Deleted.}}"),
+    ],
+)
+def test_a_paper_whose_changes_the_service_would_print_is_refused(service, tmp_path, name, body):
+    """Gotenberg answers only PDF, and its LibreOffice prints a .doc's or an .rtf's tracked
+    deletions struck through: such a paper is not sent."""
+    paper = tmp_path / name
+    paper.write_bytes(body)
+    conv = Gotenberg(service.url, settings=settings_for(service.url, tmp_path))
+    with pytest.raises(ConversionError) as caught:
+        conv.convert([paper], tmp_path / "out", sources=[Source(paper)])
+    assert str(caught.value).startswith(f"{paper}: ")
+    assert "save it as .docx" in str(caught.value)
+    assert service.requests == []
+
+
+def test_an_rtf_paper_without_changes_is_sent(service, tmp_path):
+    paper = tmp_path / "note.rtf"
+    paper.write_bytes(rb"{\rtf1\ansi Plain note.\par}")
+    with Gotenberg(service.url, settings=settings_for(service.url, tmp_path)) as conv:
+        [pdf] = conv.convert([paper], tmp_path / "out")
+    assert "Plain note." in PdfReader(pdf).pages[0].extract_text()

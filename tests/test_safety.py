@@ -632,6 +632,32 @@ def _refused_for_its_link(tmp_path: Path, shown: str, outside: Path) -> None:
     assert packs == []
 
 
+def test_an_rtf_field_padded_with_line_breaks_never_reaches_the_pack(tmp_path: Path) -> None:
+    """400 line breaks before INCLUDEPICTURE once put a picture from outside the meeting folder
+    into a public pack: LibreOffice reads past them, and so must the check."""
+    from tests.bad_inputs.make_corpus import _png
+
+    outside = tmp_path / "elsewhere" / "secret.png"
+    outside.parent.mkdir()
+    outside.write_bytes(_png())
+    folder = make_meeting(
+        tmp_path / NAME,
+        items=[{"title": "Apologies"}, {"title": "Report", "papers": ["note.rtf"]}],
+    )
+    (folder / "note.rtf").write_bytes(
+        b"{\\rtf1\\ansi Before. {\\field{\\*\\fldinst" + b"\r\n" * 400
+        + b' INCLUDEPICTURE "' + str(outside).encode() + b'" \\\\d}{\\fldrslt x}} After.\\par}'
+    )
+    result = run_cli("build", NAME, "--output", "out", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.splitlines() == [
+        f'error: {NAME}/note.rtf: has a field INCLUDEPICTURE that reads another file ("{outside}" '
+        "\\d); in Word, select the field and press Ctrl+Shift+F9 to turn it into ordinary "
+        "content, or paste the content in"
+    ]
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").rglob("*.pdf"))
+
+
 @pytest.mark.parametrize("template", ["agenda", "minutes"])
 def test_a_meetings_own_template_linking_outside_the_folder_is_refused(
     tmp_path: Path, template: str
@@ -964,15 +990,19 @@ def test_a_large_part_that_passed_is_not_parsed_again_but_a_link_added_to_it_is_
     assert styles_parsed == [2, 1]
 
 
-def test_the_advisor_is_told_of_an_rtf_paper_whose_changes_will_show(tmp_path: Path) -> None:
+def test_an_rtf_paper_with_changes_far_into_it_is_warned_of_as_accepted(tmp_path: Path) -> None:
+    """An .rtf's changes are hidden like a .docx's (saved as an .odt first), so the advisor is
+    told what a .docx's author is told; the mark is looked for in the whole file."""
     from packbuilder.build import build
     from tests.fakes import FakeConverter
 
     folder = make_meeting(tmp_path / NAME, items=[{"title": "Report", "papers": ["report.rtf"]}])
-    (folder / "report.rtf").write_text(r"{\rtf1\ansi Kept text. {\deleted Deleted text.}}")
+    (folder / "report.rtf").write_text(
+        r"{\rtf1\ansi Kept text. " + "Padding. " * 8_000_000 + r"{\deleted Deleted text.}}"
+    )
     result = build(folder, tmp_path / "out", converter=FakeConverter())
     assert any(
-        w.startswith("report.rtf: has tracked changes, which the pack shows")
+        w.startswith("report.rtf: has tracked changes; the pack shows it with every change")
         for w in result.warnings
     ), result.warnings
 

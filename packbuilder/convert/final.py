@@ -9,10 +9,20 @@ reads as "do not show changes"), and loading warns the advisor (`has_tracked_cha
 author can accept or reject them. Reviewers' comments are unanchored from the text, so that
 nothing shows them (the PDF export leaves notes out too: `libreoffice.PDF_OPTIONS`); a document
 with comments also crashed LibreOffice when the warm converter opened it.
+
+A .doc (Word 97) or .rtf paper has no such setting a converter can write into it: LibreOffice
+shows its changes, deletions struck through, whatever the file says (a .doc's deleted sentence
+was published that way). So a converter that runs LibreOffice itself first has it save its copy
+of such a paper in LibreOffice's own format (`SAVED_FIRST`: an .odt, which holds everything
+LibreOffice read from the paper), checks that copy's links as a paper's are checked, and
+converts it as an .odt: changes not shown. A converter that cannot (a conversion service that
+answers only PDF) refuses such a paper that may hold changes (`unhidden_changes`).
 """
 
 from __future__ import annotations
 
+import mmap
+import os
 import re
 import shutil
 import zipfile
@@ -20,7 +30,7 @@ from pathlib import Path
 
 from packbuilder.safezip import MAX_XML_BYTES
 
-MARK = "final-view-4"  # in a converter's version: a change here converts every paper again
+MARK = "final-view-5"  # in a converter's version: a change here converts every paper again
 SETTINGS = "word/settings.xml"
 RELS = "word/_rels/document.xml.rels"
 TYPES = "[Content_Types].xml"
@@ -57,24 +67,44 @@ def _parts(path: Path) -> dict[str, bytes]:
         }
 
 
+# Word formats whose changes LibreOffice shows whatever a converter writes into them: a converter
+# has LibreOffice save them as an .odt first (`show_final` then hides the changes of that)
+SAVED_FIRST = {".doc", ".rtf"}
+SAVED_AS = ".odt"
 _RTF_CHANGE = re.compile(rb"\\(?:deleted|revised)(?![a-z])")
 
 
-def shows_tracked_changes(path: Path) -> bool:
-    """Whether a paper holds tracked changes that its PDF will show as changes (deletions struck
-    through): an .rtf's (LibreOffice has no setting to hide them that a converter can give it)."""
-    if path.suffix.lower() != ".rtf":
-        return False
+def _rtf_has_changes(path: Path) -> bool:
+    """Whether an .rtf marks text as deleted or inserted, anywhere in it (mapped, not read)."""
+    with open(path, "rb") as fh:
+        if os.fstat(fh.fileno()).st_size == 0:
+            return False
+        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            return bool(_RTF_CHANGE.search(data))
+
+
+def unhidden_changes(path: Path) -> bool:
+    """Whether a paper may hold tracked changes that only a conversion through LibreOffice's own
+    format hides (`SAVED_FIRST`): every .doc (its changes are not looked for here), an .rtf
+    that marks any."""
+    suffix = path.suffix.lower()
+    if suffix == ".doc":
+        return True
     try:
-        with open(path, "rb") as fh:
-            return bool(_RTF_CHANGE.search(fh.read(MAX_XML_BYTES)))
+        return suffix == ".rtf" and _rtf_has_changes(path)
     except OSError:
         return False
 
 
 def has_tracked_changes(path: Path) -> bool:
-    """Whether a .docx or .odt holds tracked insertions, deletions or moves in its text."""
+    """Whether a .docx, .odt or .rtf holds tracked insertions, deletions or moves in its text (a
+    .doc's are not looked for: they are hidden all the same, `SAVED_FIRST`)."""
     suffix = path.suffix.lower()
+    if suffix == ".rtf":
+        try:
+            return _rtf_has_changes(path)
+        except OSError:
+            return False
     if suffix not in {".docx", ".odt"}:
         return False
     try:

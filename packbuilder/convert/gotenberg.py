@@ -18,6 +18,10 @@ LibreOffice could not convert the document: the error names the user's file at o
 sends up to ``PACKBUILDER_GOTENBERG_CONCURRENCY`` documents at a time, so a pool of containers
 converts one build's papers side by side.
 
+A .doc or .rtf paper that may hold tracked changes is refused rather than sent: its LibreOffice
+would print them struck through, and it answers only PDF, so the paper cannot be saved as an .odt
+first as a local conversion does (`final.SAVED_FIRST`).
+
 httpx rather than the standard library: separate connect and read timeouts, a multipart body
 streamed from the file rather than built in memory (papers run to 100 MB), and one pooled,
 thread-safe client for the concurrent requests.
@@ -40,7 +44,7 @@ from pathlib import Path
 import httpx
 
 from packbuilder.convert.final import MARK as FINAL
-from packbuilder.convert.final import has_tracked_changes, show_final
+from packbuilder.convert.final import has_tracked_changes, show_final, unhidden_changes
 from packbuilder.convert.protocol import (
     ConversionStats,
     Converter,
@@ -149,6 +153,13 @@ class Gotenberg(Converter):
         dest = outdir / f"{index:04d}-{tag}.pdf"
         # an ASCII name with the document's own extension, which Gotenberg picks the filter by
         name = f"d{index:04d}{document.suffix.lower()}"
+        if unhidden_changes(document):  # (`final.SAVED_FIRST`: it answers only PDF)
+            raise ConversionError(
+                f"the conversion service at {self.url} would print this paper's tracked changes "
+                f"(deleted text struck through): it cannot hide them in a {document.suffix} "
+                "file; save it as .docx in Word, or build with the local LibreOffice",
+                source,
+            )
         try:
             with contextlib.ExitStack() as stack:
                 if has_tracked_changes(document):  # sent as Word shows it: changes accepted

@@ -29,12 +29,13 @@ import subprocess
 import tempfile
 import threading
 import time
+import zipfile
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from packbuilder.convert.final import MARK as FINAL
-from packbuilder.convert.final import show_final
+from packbuilder.convert.final import SAVED_AS, SAVED_FIRST, show_final
 from packbuilder.convert.process import OPTIONS, Process, environment, find_soffice, launcher
 from packbuilder.convert.profiles import kept_profile
 from packbuilder.convert.protocol import (
@@ -61,6 +62,8 @@ PDF_FILTER = "pdf:writer_pdf_Export:" + json.dumps(
     {name: {"type": "boolean", "value": str(value).lower()} for name, value in PDF_OPTIONS.items()},
     separators=(",", ":"),
 )
+# LibreOffice's own format, which a .doc or .rtf paper is saved in first (`final.SAVED_FIRST`)
+ODT_FILTER = "odt:writer8"
 # A second LibreOffice costs a start (about a second of one core) and ~250 MB: never worth it for
 # fewer documents than this.
 PARALLEL_MIN_DOCUMENTS = 4
@@ -301,6 +304,8 @@ class LibreOffice(Converter):
                     source,
                 ) from None
             jobs.append(_Job(i, doc, source, staged, work / "out" / f"d{i:04d}.pdf"))
+        if any(j.staged.suffix in SAVED_FIRST for j in jobs):
+            jobs = self._saved_first(jobs, work)
         self._convert_all(jobs, work)
         results = []
         for job in jobs:
@@ -310,14 +315,35 @@ class LibreOffice(Converter):
             results.append(dest)
         return results
 
-    def _convert_all(self, jobs: list[_Job], work: Path) -> None:
+    def _saved_first(self, jobs: list[_Job], work: Path) -> list[_Job]:
+        """The jobs, a .doc or .rtf paper's staged copy replaced by LibreOffice's .odt of it,
+        its links checked and its changes hidden (`final.SAVED_FIRST`)."""
+        (work / "odt").mkdir()
+        firsts = {
+            j.index: replace(j, output=work / "odt" / f"{j.staged.stem}{SAVED_AS}")
+            for j in jobs
+            if j.staged.suffix in SAVED_FIRST
+        }
+        self._convert_all(list(firsts.values()), work, to=(ODT_FILTER, work / "odt"))
+        out = []
+        for job in jobs:
+            first = firsts.get(job.index)
+            if first is not None:
+                saved_as_read(first.output, job.source)
+                job = replace(job, staged=first.output)
+            out.append(job)
+        return out
+
+    def _convert_all(
+        self, jobs: list[_Job], work: Path, to: tuple[str, Path] | None = None
+    ) -> None:
         processes = max(1, self.processes - 1) if self._busy else self.processes
         shards = split(jobs, processes if len(jobs) >= PARALLEL_MIN_DOCUMENTS else 1)
         cancel = threading.Event()
         with self._lock:
             self._batches.add(cancel)
         try:
-            self._run_workers(shards, work, cancel)
+            self._run_workers(shards, work, cancel, to or (PDF_FILTER, work / "out"))
         finally:
             with self._lock:
                 self._batches.discard(cancel)
@@ -326,9 +352,15 @@ class LibreOffice(Converter):
                 "the conversion was stopped because the build stopped; build again"
             )
 
-    def _run_workers(self, shards: list[list[_Job]], work: Path, cancel: threading.Event) -> None:
+    def _run_workers(
+        self,
+        shards: list[list[_Job]],
+        work: Path,
+        cancel: threading.Event,
+        to: tuple[str, Path],
+    ) -> None:
         workers = [
-            _Worker(self, shard, work, f"p{n}", cancel, alone=len(shards) == 1)
+            _Worker(self, shard, work, f"p{n}", cancel, alone=len(shards) == 1, to=to)
             for n, shard in enumerate(shards)
         ]
         if len(workers) == 1:
@@ -349,6 +381,28 @@ class LibreOffice(Converter):
         if failures:
             # the earliest document of the batch that failed, whichever process met it first
             raise min(failures, key=lambda f: f.index).error
+
+
+def saved_as_read(saved: Path, source: Source) -> None:
+    """Check LibreOffice's .odt of a .doc or .rtf paper as a paper is checked, then hide its
+    changes (`show_final`). The paper's own links were checked before LibreOffice opened it; this
+    is what LibreOffice made of them, the file it is about to convert.
+
+    Raises:
+        ConversionError: the .odt refers to a file outside itself, naming the paper.
+    """
+    from packbuilder.errors import InputError
+    from packbuilder.external import check_external
+
+    try:
+        check_external(saved)
+    except InputError as exc:
+        raise ConversionError(
+            f"opened by LibreOffice, this paper {exc.message.split(';')[0]}; save it as .docx "
+            "in Word and check it again",
+            source,
+        ) from None
+    show_final(saved)
 
 
 def clean_converted(pdf: Path) -> int:
@@ -446,9 +500,11 @@ class _Worker:
         name: str,
         cancel: threading.Event,
         alone: bool,
+        to: tuple[str, Path],
     ) -> None:
         self.lo, self.jobs, self.work, self.name, self.cancel = lo, jobs, work, name, cancel
         self.alone = alone  # the only process of its batch
+        self.to = to  # LibreOffice's filter and the folder it writes into
         self.error: _Failure | None = None
 
     def run_catching(self) -> None:
@@ -519,9 +575,9 @@ class _Worker:
             f"-env:UserInstallation={profile.as_uri()}",
             *OPTIONS,
             "--convert-to",
-            PDF_FILTER,
+            self.to[0],
             "--outdir",
-            str(self.work / "out"),
+            str(self.to[1]),
             *(str(j.staged) for j in jobs),
         ]
         env = environment(self.work, alone=self.alone, launch=launch)
@@ -572,7 +628,10 @@ def _drop_incomplete(jobs: list[_Job]) -> None:
 
 
 def complete(pdf: Path) -> bool:
-    """A PDF with its trailer written (not one a dying LibreOffice left half written)."""
+    """A PDF with its trailer written (not one a dying LibreOffice left half written); an .odt
+    (`final.SAVED_FIRST`), a whole zip archive."""
+    if pdf.suffix == SAVED_AS:
+        return zipfile.is_zipfile(pdf)
     try:
         with open(pdf, "rb") as fh:
             fh.seek(0, os.SEEK_END)
