@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
-from packbuilder import agenda, documents, sheets
+from packbuilder import agenda, documents, exemption, sheets
 from packbuilder.convert.final import has_tracked_changes, shows_tracked_changes
 from packbuilder.digests import file_digest
 from packbuilder.errors import Collector, InputError, MissingPaperError, PackError, Source
@@ -57,6 +57,7 @@ AGENDA_ALIASES: dict[str, tuple[str, ...]] = {
     + agenda.TIME_ALIASES,
     "papers": ("paper", "documents", "files"),
     "status": (),
+    # and any other heading `exemption.is_exempt_column` reads as this one (`_read_headings`)
     "exempt paragraph": ("exempt", "exempt para", "exempt paragraph (schedule 12a)"),
     "supplement": ("supplement number", "supplement no"),
     **agenda.ALIASES,
@@ -132,6 +133,7 @@ def load_meeting(
         exc.warnings = [
             *(w for r in rows if isinstance(r, AgendaItem) for p in r.papers for w in p.warnings),
             *wb.hidden_notes(),
+            *errors.warnings,
         ]
         raise
     items = tuple(r for r in rows if isinstance(r, AgendaItem))
@@ -143,7 +145,7 @@ def load_meeting(
         workbook_digest=digest,
         **fields,
     )
-    return agenda.with_notices(meeting, wb.hidden_notes())
+    return agenda.with_notices(meeting, [*wb.hidden_notes(), *errors.warnings])
 
 
 def _exempt_papers_stay_exempt(items: list[AgendaItem], folder: Path, errors: Collector) -> None:
@@ -406,11 +408,24 @@ def _meeting_fields(wb: sheets.Workbook, errors: Collector) -> dict:  # type: ig
     }
     out["agenda"] = agenda.settings(fs, errors)
     known |= agenda.SETTING_NAMES
-    out["extra"] = {
-        k: errors.attempt(_text, c, k, default="")
-        for k, c in fs.items()
-        if sheets.normalise(k) not in known
-    }
+    out["extra"] = {}
+    for k, c in fs.items():
+        if sheets.normalise(k) in known:
+            continue
+        if exemption.names_exempt_items(k):
+            # any other field is printed on the frontsheet: "Exempt items: 6" would be published,
+            # and item 6's papers with it, the field being read as nothing more than a note
+            errors.add(
+                InputError(
+                    f"{k!r} is not a setting packbuilder reads (it would only be printed on the "
+                    "frontsheet) and makes no item exempt; give each exempt item its paragraph "
+                    "of Schedule 12A (1 to 7) in the Exempt paragraph column of sheet Agenda, and "
+                    "delete this row",
+                    fs.name_cells[sheets.normalise(k)].source,
+                )
+            )
+            continue
+        out["extra"][k] = errors.attempt(_text, c, k, default="")
     return out
 
 
@@ -514,6 +529,7 @@ def _agenda(
     except PackError as exc:
         errors.add(exc)
         return []
+    _read_headings(table, errors)
     if not table.records:
         errors.add(
             InputError(
@@ -549,6 +565,74 @@ def _agenda(
         seen[key] = item.source
         items.append(item)
     return items
+
+
+_COLUMN_OF = {
+    sheets.normalise(name): column
+    for column, names in AGENDA_ALIASES.items()
+    for name in (column, *names)
+}
+COLUMN_NAMES = "Item, Title, Papers, Lead, Purpose, Time allowed, Notes, Kind, Status, Exempt "
+COLUMN_NAMES += "paragraph, Supplement"
+
+
+def _read_headings(table: sheets.Table, errors: Collector) -> None:
+    """Read the exempt paragraph column however it is headed, and tell of every heading that is
+    not read.
+
+    A column that is not read is silently left out, which for the exempt column means its items'
+    papers are published. So a heading about exemption that is not understood ("Confidential",
+    "Para", "Exempt (Y/N)": `exemption.about_exemption`) is refused, and so is a second exempt
+    column (which one holds the paragraphs cannot be told). Any other heading not read is a
+    warning only: an advisor's own column (notes to self, who sent the paper) must not stop a
+    build, but a column meant for the pack under a heading not understood is pointed out.
+    """
+    for index, cell in enumerate(table.header):
+        if cell.blank:
+            continue
+        typed = sheets.text(cell)
+        column = _COLUMN_OF.get(sheets.normalise(typed))
+        if column is None and exemption.is_exempt_column(typed):
+            column = "exempt paragraph"
+            table.columns.setdefault(column, index)
+        if column is None:
+            if exemption.about_exemption(typed):
+                errors.add(
+                    InputError(
+                        f"the column heading {typed!r} looks as if it says which items are "
+                        "exempt, but packbuilder does not read it, so their papers would be "
+                        "published; head the column 'Exempt paragraph' and give each exempt item "
+                        "its paragraph of Schedule 12A (1 to 7)",
+                        cell.source,
+                    )
+                )
+            else:
+                errors.warn(
+                    f"{cell.source}: column {typed!r} is not read (packbuilder does not know "
+                    "that heading); nothing in it reaches the packs: if it is your own notes, "
+                    f"leave it; if not, head it as one of: {COLUMN_NAMES}"
+                )
+            continue
+        read = table.columns[column]
+        if read == index:
+            continue
+        first = table.header[read]
+        if column == "exempt paragraph":
+            errors.add(
+                InputError(
+                    f"the column {typed!r} and the column {sheets.text(first)!r} (cell "
+                    f"{first.source.cell}) both say the exempt paragraph, and only one can be "
+                    "read; delete one of them, keeping one column 'Exempt paragraph' with "
+                    "every exempt item's paragraph in it",
+                    cell.source,
+                )
+            )
+        else:
+            errors.warn(
+                f"{cell.source}: column {typed!r} is not read: the column "
+                f"{sheets.text(first)!r} (cell {first.source.cell}) is read for the same thing; "
+                "delete one of them, or merge what they hold"
+            )
 
 
 def _item(
