@@ -657,8 +657,11 @@ def _item(
     timing = errors.attempt(agenda.timing, rec.cell("time"), default=Timing())
     exempt_cell = rec.cell("exempt paragraph")
     exempt = None
-    if not exempt_cell.blank:
+    said_public = _says_public(exempt_cell)
+    if not exempt_cell.blank and not said_public:
         exempt = errors.attempt(_exempt, exempt_cell)
+    elif read is not None:  # (a status meaning exempt is refused already, saying how)
+        _says_exempt_without_paragraph(rec, number, errors, said_public)
     supplement_cell = rec.cell("supplement")
     supplement = None
     if not supplement_cell.blank:
@@ -701,6 +704,50 @@ def _item(
     )
 
 
+def _says_exempt_without_paragraph(
+    rec: sheets.Record, number: str, errors: Collector, said_public: bool
+) -> None:
+    """Refuse an item with no exempt paragraph whose title, purpose or notes label it exempt
+    ("Millbay lease (Part II - confidential)", "not for publication": `exemption.says_exempt`),
+    and point out one whose words only perhaps mean it ("Exempt accommodation review"), unless
+    its exempt column says it is public ("no"). Its papers would be published."""
+    perhaps: tuple[str, str, sheets.Cell] | None = None
+    for column in ("title", "purpose", "notes"):
+        cell = rec.cell(column)
+        found = exemption.says_exempt(cell.value) if isinstance(cell.value, str) else None
+        if found is None:
+            continue
+        words, sure = found
+        if sure:
+            errors.add(
+                InputError(
+                    f"the {column} of item {number} says it is exempt ({words!r}), but the item "
+                    "has no exempt paragraph, so its papers would be published; give its "
+                    "paragraph of Schedule 12A (1 to 7) in Exempt paragraph, or reword the "
+                    f"{column} if the item is public",
+                    cell.source,
+                )
+            )
+            return
+        perhaps = perhaps or (column, words, cell)
+    if perhaps is not None and not said_public:
+        column, words, cell = perhaps
+        errors.warn(
+            f"{cell.source}: the {column} of item {number} says {words!r} but the item has no "
+            "exempt paragraph, so its papers are published in the public pack; if it is exempt "
+            "business give its paragraph of Schedule 12A (1 to 7) in Exempt paragraph, or type "
+            "'no' there to say that it is public"
+        )
+
+
+# what an exempt paragraph cell may say of a public item
+NOT_EXEMPT = frozenset({"no", "n", "none", "n/a", "na", "-", "\u2013", "public", "not exempt"})
+
+
+def _says_public(cell: sheets.Cell) -> bool:
+    return isinstance(cell.value, str) and sheets.normalise(cell.value) in NOT_EXEMPT
+
+
 def _supplement(cell: sheets.Cell) -> int:
     what = "a supplement number (1, 2 ...)"
     n = sheets.integer(cell, what)
@@ -721,6 +768,13 @@ def _status(cell: sheets.Cell) -> Status:
         return Status.VERBAL
     if value in {"to follow", "tf", "late"}:
         return Status.TO_FOLLOW
+    if exemption.status_says_exempt(value):
+        raise InputError(
+            f"status {sheets.text(cell)!r} is not one of: blank, verbal, to follow; an exempt "
+            "item is marked by its paragraph of Schedule 12A (1 to 7) in Exempt paragraph, not by "
+            "its status: give the paragraph there, and clear the status",
+            cell.source,
+        )
     raise InputError(
         f"status {sheets.text(cell)!r} is not one of: blank, verbal, to follow; write one of them",
         cell.source,

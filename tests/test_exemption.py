@@ -161,6 +161,87 @@ def test_a_column_headed_twice_is_a_warning(tmp_path):
     assert "cell J1" in warning and "C1" in warning
 
 
+# --- what an item's own words say ----------------------------------------------------------------
+
+
+def item_with(tmp_path: Path, **cells: object) -> Path:
+    header = [*AGENDA_HEADER, "Notes"]
+    return make_meeting(
+        tmp_path / "m",
+        items=[{"title": "Minutes"}, {"title": "Report", "papers": ["r.pdf"], **cells}],
+        papers={"r.pdf": 1},
+        header=header,
+    )
+
+
+@pytest.mark.parametrize(
+    ("column", "text"),
+    [
+        ("title", "Millbay lease (Part II - confidential)"),
+        ("title", "Millbay lease - NOT FOR PUBLICATION"),
+        ("title", "EXEMPT: Millbay lease"),
+        ("title", "Millbay lease (exempt)"),
+        ("title", "Millbay lease [Confidential]"),
+        ("title", "Millbay lease – Exempt"),
+        ("title", "Millbay lease: exempt information"),
+        ("title", "Millbay lease (Schedule 12A, para 3)"),
+        ("title", "Millbay lease - private and confidential"),
+        ("title", "Millbay lease (Part II)"),
+        ("title", "Part II - Millbay lease"),
+        ("title", "Confidential report: Millbay lease"),
+        ("purpose", "To consider the exempt report on the lease"),
+        ("purpose", "Not for publication by virtue of paragraph 3"),
+        ("notes", "Appendix 2 is not for publication"),
+        ("status", "exempt"),
+        ("status", "Part II"),
+        ("status", "confidential"),
+    ],
+)
+def test_an_item_that_says_it_is_exempt_without_a_paragraph_is_refused(tmp_path, column, text):
+    errors = load_errors(item_with(tmp_path, **{column: text}))
+    assert len(errors) == 1, errors
+    cell = {"title": "B3", "purpose": "D3", "status": "G3", "notes": "J3"}[column]
+    assert f"sheet Agenda, cell {cell}: " in errors[0]
+    assert "Exempt paragraph" in errors[0]
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Exempt accommodation review",
+        "Whistleblowing and confidential reporting policy",
+        "Joint Local Plan Part 2",
+        "Private hire licensing: exemption requests",
+    ],
+)
+def test_words_as_often_public_are_a_warning(tmp_path, title):
+    """Real public items: refusing them would stop the build of a correct pack; a warning names
+    the cell, and an explicit "no" in the exempt column says it is public and silences it."""
+    meeting = load_meeting(item_with(tmp_path, title=title))
+    [warning] = [w for w in meeting.warnings() if "no exempt paragraph" in w]
+    assert "sheet Agenda, cell B3" in warning
+    for public in ("no", "None", "-", "N/A", "public"):
+        quiet = load_meeting(item_with(tmp_path, title=title, **{"exempt paragraph": public}))
+        assert not [w for w in quiet.warnings() if "no exempt paragraph" in w], public
+        assert not quiet.items[1].exempt
+
+
+@pytest.mark.parametrize(
+    "title", ["Private sector housing", "Non-exempt items review", "Budget", "Partnership update"]
+)
+def test_ordinary_titles_say_nothing(tmp_path, title):
+    meeting = load_meeting(item_with(tmp_path, title=title))
+    assert not [w for w in meeting.warnings() if "exempt" in w]
+
+
+def test_an_item_with_its_paragraph_may_say_so_in_its_title(tmp_path):
+    meeting = load_meeting(
+        item_with(tmp_path, title="Millbay lease (Part II)", **{"exempt paragraph": 3})
+    )
+    assert meeting.items[1].exempt_paragraph == 3
+    assert not [w for w in meeting.warnings() if "exempt" in w]
+
+
 # --- Part II headings, and the Meeting sheet ------------------------------------------------------
 
 
@@ -235,3 +316,19 @@ def test_an_exempt_column_headed_otherwise_keeps_the_paper_out_of_the_public_pac
     assert "minutes page 1" in pdf_text(public)
     assert "lease page 1" not in pdf_text(public)
     assert "lease page 1" in pdf_text(private)
+
+
+@pytest.mark.libreoffice
+def test_a_title_saying_part_two_builds_nothing(tmp_path, libreoffice):  # noqa: ARG001
+    make_meeting(
+        tmp_path / "m",
+        items=[
+            {"title": "Minutes", "papers": ["minutes.pdf"]},
+            {"title": "Millbay lease (Part II - confidential)", "papers": ["lease.pdf"]},
+        ],
+        papers={"minutes.pdf": 1, "lease.pdf": 1},
+    )
+    result = run_cli("build", "m", "--output", "out", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "sheet Agenda, cell B3" in result.stderr
+    assert not list((tmp_path / "out").rglob("*.pdf"))
