@@ -34,7 +34,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TypeVar
 
-from packbuilder import richtext, sheets
+from packbuilder import exemption, richtext, sheets
 from packbuilder.dates import clock, short_date
 from packbuilder.errors import Collector, InputError, Source
 from packbuilder.model import (
@@ -502,34 +502,46 @@ def open_actions(item: AgendaItem) -> list[str]:
     return out
 
 
-# A heading that says the items under it are exempt business ("Part II", "Items not for
-# publication", "Exempt information", "Confidential items", "Exclusion of the press and public")
-PART_TWO = re.compile(
-    r"\bpart\s*(?:ii|2|two|b)\b|\bnot\s+for\s+publication\b|(?<!non-)(?<!non )(?<!not )\bexempt\b"
-    r"|\bconfidential\s+(?:items?|business|session|information|matters|reports?)\b"
-    r"|\bexclusion\s+of\s+the\s+press\b|\bprivate\s+(?:session|business|items?)\b"
-    r"|\bclosed\s+session\b|\btaken\s+in\s+private\b",
-    re.I,
-)
-
-
 def part_two_items_are_exempt(rows: Sequence[AgendaRow], errors: Collector) -> None:
-    """Refuse an item under a "Part II" heading that has no exempt paragraph: the advisor meant
-    it as exempt business, and without its paragraph its papers would be published. The heading
-    holds until the next heading."""
-    under: AgendaHeading | None = None
+    """Refuse an item after a "Part II" heading that has no exempt paragraph: the advisor meant
+    it as exempt business, and without its paragraph its papers would be published.
+
+    Part II lasts until a heading says that public business resumes ("Part I", "Public
+    business", "Press and public readmitted"), as the resolution to exclude the public lasts until
+    they are let back in: a sub-heading under Part II ("Reports for decision") does not end it.
+    """
+    under: AgendaHeading | None = None  # the Part II heading in force
+    latest: AgendaHeading | None = None  # the heading just above, if another
     for row in rows:
         if isinstance(row, AgendaHeading):
-            under = row if PART_TWO.search(row.title) else None
+            if exemption.PART_TWO.search(row.title):
+                under, latest = row, None
+            elif exemption.PUBLIC_AGAIN.search(row.title):
+                under = latest = None
+            elif under is not None:
+                latest = row
         elif isinstance(row, AgendaItem) and under is not None and not row.exempt:
-            errors.add(
-                InputError(
-                    f"item {row.number} is under the heading {under.title!r} but has no exempt "
-                    "paragraph, so its papers would be published; give it its paragraph of "
-                    "Schedule 12A (1 to 7) in Exempt paragraph, or move it above that heading",
-                    row.source,
-                )
-            )
+            errors.add(_not_exempt_under(row, under, latest))
+
+
+def _not_exempt_under(
+    item: AgendaItem, part_two: AgendaHeading, latest: AgendaHeading | None
+) -> InputError:
+    if latest is None:
+        return InputError(
+            f"item {item.number} is under the heading {part_two.title!r} but has no exempt "
+            "paragraph, so its papers would be published; give it its paragraph of Schedule 12A "
+            "(1 to 7) in Exempt paragraph, or move it above that heading",
+            item.source,
+        )
+    return InputError(
+        f"item {item.number} is under the heading {latest.title!r}, which follows "
+        f"{part_two.title!r} (cell {part_two.source.cell}) with no heading between that says "
+        "public business resumes, but has no exempt paragraph, so its papers would be published; "
+        "give it its paragraph of Schedule 12A (1 to 7) in Exempt paragraph, or move it above the "
+        "Part II heading, or put a heading such as 'Part I: public business' above it",
+        item.source,
+    )
 
 
 def item_notes(item: AgendaItem, public: bool, with_papers: bool = True) -> list[richtext.Block]:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
-from packbuilder import agenda
+from packbuilder import agenda, exemption
 from packbuilder.dates import clock, long_date
 from packbuilder.errors import Collector, PackError, TemplateError
 from packbuilder.layout import Layout
@@ -160,7 +160,7 @@ def _rows(meeting: Meeting, spec: PackSpec, layout: Layout) -> list[dict[str, An
         if not isinstance(row, AgendaItem):
             out = _blank_row("heading", row.title)
             # a Part II heading's notes are about exempt business: the private pack's only
-            public_part_two = not spec.private and agenda.PART_TWO.search(row.title)
+            public_part_two = not spec.private and exemption.PART_TWO.search(row.title)
             out["notes"] = [] if public_part_two else list(row.notes)
             rows.append(out)
             continue

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
-from packbuilder import agenda, documents, sheets
+from packbuilder import agenda, documents, exemption, sheets
 from packbuilder.convert.final import has_tracked_changes
 from packbuilder.digests import file_digest
 from packbuilder.errors import Collector, InputError, MissingPaperError, PackError, Source
@@ -57,6 +57,7 @@ AGENDA_ALIASES: dict[str, tuple[str, ...]] = {
     + agenda.TIME_ALIASES,
     "papers": ("paper", "documents", "files"),
     "status": (),
+    # and any other heading `exemption.is_exempt_column` reads as this one (`_read_headings`)
     "exempt paragraph": ("exempt", "exempt para", "exempt paragraph (schedule 12a)"),
     "supplement": ("supplement number", "supplement no"),
     **agenda.ALIASES,
@@ -132,6 +133,7 @@ def load_meeting(
         exc.warnings = [
             *(w for r in rows if isinstance(r, AgendaItem) for p in r.papers for w in p.warnings),
             *wb.hidden_notes(),
+            *errors.warnings,
         ]
         raise
     items = tuple(r for r in rows if isinstance(r, AgendaItem))
@@ -143,7 +145,7 @@ def load_meeting(
         workbook_digest=digest,
         **fields,
     )
-    return agenda.with_notices(meeting, wb.hidden_notes())
+    return agenda.with_notices(meeting, [*wb.hidden_notes(), *errors.warnings])
 
 
 def _exempt_papers_stay_exempt(items: list[AgendaItem], folder: Path, errors: Collector) -> None:
@@ -406,11 +408,24 @@ def _meeting_fields(wb: sheets.Workbook, errors: Collector) -> dict:  # type: ig
     }
     out["agenda"] = agenda.settings(fs, errors)
     known |= agenda.SETTING_NAMES
-    out["extra"] = {
-        k: errors.attempt(_text, c, k, default="")
-        for k, c in fs.items()
-        if sheets.normalise(k) not in known
-    }
+    out["extra"] = {}
+    for k, c in fs.items():
+        if sheets.normalise(k) in known:
+            continue
+        if exemption.names_exempt_items(k):
+            # any other field is printed on the frontsheet: "Exempt items: 6" would be published,
+            # and item 6's papers with it, the field being read as nothing more than a note
+            errors.add(
+                InputError(
+                    f"{k!r} is not a setting packbuilder reads (it would only be printed on the "
+                    "frontsheet) and makes no item exempt; give each exempt item its paragraph "
+                    "of Schedule 12A (1 to 7) in the Exempt paragraph column of sheet Agenda, and "
+                    "delete this row",
+                    fs.name_cells[sheets.normalise(k)].source,
+                )
+            )
+            continue
+        out["extra"][k] = errors.attempt(_text, c, k, default="")
     return out
 
 
@@ -514,6 +529,7 @@ def _agenda(
     except PackError as exc:
         errors.add(exc)
         return []
+    _read_headings(table, errors)
     if not table.records:
         errors.add(
             InputError(
@@ -551,6 +567,74 @@ def _agenda(
     return items
 
 
+_COLUMN_OF = {
+    sheets.normalise(name): column
+    for column, names in AGENDA_ALIASES.items()
+    for name in (column, *names)
+}
+COLUMN_NAMES = "Item, Title, Papers, Lead, Purpose, Time allowed, Notes, Kind, Status, Exempt "
+COLUMN_NAMES += "paragraph, Supplement"
+
+
+def _read_headings(table: sheets.Table, errors: Collector) -> None:
+    """Read the exempt paragraph column however it is headed, and tell of every heading that is
+    not read.
+
+    A column that is not read is silently left out, which for the exempt column means its items'
+    papers are published. So a heading about exemption that is not understood ("Confidential",
+    "Para", "Exempt (Y/N)": `exemption.about_exemption`) is refused, and so is a second exempt
+    column (which one holds the paragraphs cannot be told). Any other heading not read is a
+    warning only: an advisor's own column (notes to self, who sent the paper) must not stop a
+    build, but a column meant for the pack under a heading not understood is pointed out.
+    """
+    for index, cell in enumerate(table.header):
+        if cell.blank:
+            continue
+        typed = sheets.text(cell)
+        column = _COLUMN_OF.get(sheets.normalise(typed))
+        if column is None and exemption.is_exempt_column(typed):
+            column = "exempt paragraph"
+            table.columns.setdefault(column, index)
+        if column is None:
+            if exemption.about_exemption(typed):
+                errors.add(
+                    InputError(
+                        f"the column heading {typed!r} looks as if it says which items are "
+                        "exempt, but packbuilder does not read it, so their papers would be "
+                        "published; head the column 'Exempt paragraph' and give each exempt item "
+                        "its paragraph of Schedule 12A (1 to 7)",
+                        cell.source,
+                    )
+                )
+            else:
+                errors.warn(
+                    f"{cell.source}: column {typed!r} is not read (packbuilder does not know "
+                    "that heading); nothing in it reaches the packs: if it is your own notes, "
+                    f"leave it; if not, head it as one of: {COLUMN_NAMES}"
+                )
+            continue
+        read = table.columns[column]
+        if read == index:
+            continue
+        first = table.header[read]
+        if column == "exempt paragraph":
+            errors.add(
+                InputError(
+                    f"the column {typed!r} and the column {sheets.text(first)!r} (cell "
+                    f"{first.source.cell}) both say the exempt paragraph, and only one can be "
+                    "read; delete one of them, keeping one column 'Exempt paragraph' with "
+                    "every exempt item's paragraph in it",
+                    cell.source,
+                )
+            )
+        else:
+            errors.warn(
+                f"{cell.source}: column {typed!r} is not read: the column "
+                f"{sheets.text(first)!r} (cell {first.source.cell}) is read for the same thing; "
+                "delete one of them, or merge what they hold"
+            )
+
+
 def _item(
     rec: sheets.Record, folder: Path, errors: Collector, taken: Snapshots | None = None
 ) -> AgendaItem:
@@ -573,8 +657,11 @@ def _item(
     timing = errors.attempt(agenda.timing, rec.cell("time"), default=Timing())
     exempt_cell = rec.cell("exempt paragraph")
     exempt = None
-    if not exempt_cell.blank:
+    said_public = _says_public(exempt_cell)
+    if not exempt_cell.blank and not said_public:
         exempt = errors.attempt(_exempt, exempt_cell)
+    elif read is not None:  # (a status meaning exempt is refused already, saying how)
+        _says_exempt_without_paragraph(rec, number, errors, said_public)
     supplement_cell = rec.cell("supplement")
     supplement = None
     if not supplement_cell.blank:
@@ -617,6 +704,50 @@ def _item(
     )
 
 
+def _says_exempt_without_paragraph(
+    rec: sheets.Record, number: str, errors: Collector, said_public: bool
+) -> None:
+    """Refuse an item with no exempt paragraph whose title, purpose or notes label it exempt
+    ("Millbay lease (Part II - confidential)", "not for publication": `exemption.says_exempt`),
+    and point out one whose words only perhaps mean it ("Exempt accommodation review"), unless
+    its exempt column says it is public ("no"). Its papers would be published."""
+    perhaps: tuple[str, str, sheets.Cell] | None = None
+    for column in ("title", "purpose", "notes"):
+        cell = rec.cell(column)
+        found = exemption.says_exempt(cell.value) if isinstance(cell.value, str) else None
+        if found is None:
+            continue
+        words, sure = found
+        if sure:
+            errors.add(
+                InputError(
+                    f"the {column} of item {number} says it is exempt ({words!r}), but the item "
+                    "has no exempt paragraph, so its papers would be published; give its "
+                    "paragraph of Schedule 12A (1 to 7) in Exempt paragraph, or reword the "
+                    f"{column} if the item is public",
+                    cell.source,
+                )
+            )
+            return
+        perhaps = perhaps or (column, words, cell)
+    if perhaps is not None and not said_public:
+        column, words, cell = perhaps
+        errors.warn(
+            f"{cell.source}: the {column} of item {number} says {words!r} but the item has no "
+            "exempt paragraph, so its papers are published in the public pack; if it is exempt "
+            "business give its paragraph of Schedule 12A (1 to 7) in Exempt paragraph, or type "
+            "'no' there to say that it is public"
+        )
+
+
+# what an exempt paragraph cell may say of a public item
+NOT_EXEMPT = frozenset({"no", "n", "none", "n/a", "na", "-", "\u2013", "public", "not exempt"})
+
+
+def _says_public(cell: sheets.Cell) -> bool:
+    return isinstance(cell.value, str) and sheets.normalise(cell.value) in NOT_EXEMPT
+
+
 def _supplement(cell: sheets.Cell) -> int:
     what = "a supplement number (1, 2 ...)"
     n = sheets.integer(cell, what)
@@ -637,6 +768,13 @@ def _status(cell: sheets.Cell) -> Status:
         return Status.VERBAL
     if value in {"to follow", "tf", "late"}:
         return Status.TO_FOLLOW
+    if exemption.status_says_exempt(value):
+        raise InputError(
+            f"status {sheets.text(cell)!r} is not one of: blank, verbal, to follow; an exempt "
+            "item is marked by its paragraph of Schedule 12A (1 to 7) in Exempt paragraph, not by "
+            "its status: give the paragraph there, and clear the status",
+            cell.source,
+        )
     raise InputError(
         f"status {sheets.text(cell)!r} is not one of: blank, verbal, to follow; write one of them",
         cell.source,

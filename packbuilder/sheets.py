@@ -349,6 +349,7 @@ class FieldSheet:
         self.sheet = sheet
         self._cells: dict[str, Cell] = {}
         self.names: dict[str, str] = {}
+        self.name_cells: dict[str, Cell] = {}  # the cell each field's name is typed in
         for row in wb.rows(sheet):
             if len(row) < 1 or row[0].blank:
                 continue
@@ -362,6 +363,7 @@ class FieldSheet:
             )
             self._cells[key] = value
             self.names[key] = str(row[0].value).strip()
+            self.name_cells[key] = row[0]
 
     def source(self) -> Source:
         return Source(self.path, self.sheet)
@@ -429,6 +431,7 @@ class Table:
         rows = list(wb.rows(sheet))
         self.columns: dict[str, int] = {}
         self.records: list[Record] = []
+        self.header: list[Cell] = []  # the header row's cells, as typed
         if not rows:
             if required:
                 raise InputError(
@@ -436,7 +439,7 @@ class Table:
                     Source(self.path, sheet),
                 )
             return
-        header = rows[0]
+        header = self.header = rows[0]
         for i, cell in enumerate(header):
             if not cell.blank:
                 self.columns.setdefault(normalise(str(cell.value)), i)

@@ -630,13 +630,13 @@ def test_an_exempt_items_notes_are_for_the_private_pack_only(tmp_path):
 def test_an_item_under_a_part_two_heading_must_be_exempt(tmp_path, heading):
     """The advisor who puts an item under "Part II" means it as exempt business; with no
     paragraph its papers would be published. Refused, naming the item and the heading; the
-    heading holds until the next one."""
+    heading holds until one says public business resumes (tests/test_exemption.py)."""
     items = [
         {"item": 1, "title": "Minutes", "papers": ["a.pdf"]},
         {"item": None, "title": heading},
         {"item": 2, "title": "Contract award", "papers": ["b.pdf"]},
         {"item": 3, "title": "Tender appeal", "papers": ["c.pdf"], "exempt paragraph": 3},
-        {"item": None, "title": "Any other business"},
+        {"item": None, "title": "Part I: public business"},
         {"item": 4, "title": "Dates of future meetings"},
     ]
     errors = load_error(tmp_path, items, papers={"a.pdf": 1, "b.pdf": 1, "c.pdf": 1})

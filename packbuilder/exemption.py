@@ -1,0 +1,182 @@
+"""What says that an agenda item is exempt, however a clerk writes it.
+
+An item is exempt business (Part II) when its papers hold information exempt under Schedule 12A
+to the Local Government Act 1972; its paragraph (1 to 7 of Part 1) goes in the Agenda sheet's
+*Exempt paragraph* column, and the public pack then leaves its papers out. Anything else is
+published. So a way of saying "exempt" that packbuilder does not understand is not a cosmetic
+slip: the papers it was meant to keep private go into the public pack. Clerks say it in several
+places, and this module reads each of them with one rule: what is understood is used; what says
+exempt but is not understood is refused, with the cell to correct; and what says exempt only
+perhaps (words that public items use too) is pointed out, never silently passed.
+
+* **The column's heading.** "Exempt paragraph" has many spellings: "Exemption", "Schedule 12A",
+  "Exempt para.", "Part II paragraph", "Para (Sch 12A)". A heading made of an exemption word
+  (exempt, exemption, Schedule 12A, Part II) and at most "paragraph" and filler ("no.", "of") is
+  the column (`is_exempt_column`). Another heading about exemption or confidentiality
+  ("Confidential", "Restricted", "Para", "Exempt (Y/N)") is refused (`about_exemption`): its
+  column would not be read.
+* **The item's own words.** "Millbay lease (Part II - confidential)" with no paragraph is a
+  clerk's exempt item: `says_exempt` finds such words in a title, purpose or notes. Labels and
+  terms of art (a bracketed or dashed "exempt", "confidential" or "Part II"; "not for
+  publication"; "Schedule 12A"; "exempt information"; "confidential report") are sure, and
+  refused. The bare words ("Exempt accommodation review", "Whistleblowing and confidential
+  reporting policy", "Local Plan Part 2") are real public items as often: a warning.
+* **Headings** ("Part II: items not for publication"): `PART_TWO` and `PUBLIC_AGAIN`, read by
+  `agenda.part_two_items_are_exempt`.
+"""
+
+from __future__ import annotations
+
+import re
+
+# --- column headings -----------------------------------------------------------------------------
+
+_SCHEDULE = r"sch(?:edule|ed)?\.?\s*12\s*a"
+
+
+def _tokens(heading: str) -> list[str]:
+    """A heading's words, lower case, punctuation dropped, with the two-word terms made one
+    ("Schedule 12A" -> "sch12a", "Part II" -> "partii")."""
+    text = str(heading).lower().replace("&", " and ")
+    text = re.sub(rf"\b{_SCHEDULE}\b|\b12\s*a\b", " sch12a ", text)
+    text = re.sub(r"\bpart\W*(?:ii|2|two)\b", " partii ", text)
+    return re.findall(r"[a-z0-9]+", text)
+
+
+_EXEMPT_MARKERS = frozenset({"exempt", "exemption", "sch12a", "partii"})
+_PARAGRAPH = frozenset({"para", "paras", "paragraph", "paragraphs", "par", "information"})
+_FILLER = frozenset({"no", "nos", "number", "num", "of", "under", "the", "lga", "1972", "ref"})
+# words that say a heading (or a field) is about whether an item is published
+_STRONG = _EXEMPT_MARKERS | frozenset(
+    {"exemptions", "exempted", "confidential", "confidentiality", "restricted"}
+)
+_ABOUT = _STRONG | _PARAGRAPH | frozenset(
+    {
+        "part",
+        "private",
+        "privacy",
+        "public",
+        "publish",
+        "published",
+        "publication",
+        "press",
+        "exclusion",
+        "excluded",
+        "exclude",
+        "secret",
+        "sensitive",
+        "sensitivity",
+        "classification",
+        "protective",
+    }
+)
+
+
+def is_exempt_column(heading: str) -> bool:
+    """Whether a column heading names the exempt paragraph column: "Exemption", "Schedule 12A",
+    "Exempt para.", "Part II paragraph", "Para (Sch 12A)" (case, spacing and punctuation aside)."""
+    words = [w for w in _tokens(heading) if w not in _FILLER]
+    return (
+        bool(words)
+        and any(w in _EXEMPT_MARKERS for w in words)
+        and all(w in _EXEMPT_MARKERS or w in _PARAGRAPH for w in words)
+    )
+
+
+def about_exemption(heading: str) -> bool:
+    """Whether a heading not understood looks as if it says which items are exempt or private:
+    "Confidential", "Restricted", "Para", "Exempt (Y/N)", "Publish?", "Part"."""
+    return any(w in _ABOUT for w in _tokens(heading)) or _NOT_FOR_PUBLICATION.search(
+        str(heading)
+    ) is not None
+
+
+def names_exempt_items(name: str) -> bool:
+    """Whether a field name of sheet Meeting ("Exempt items", "Part II items", "Confidential")
+    looks like a list of exempt items: only the sure words, since the sheet's other fields are
+    printed notes ("Public questions", "Press and public")."""
+    return any(w in _STRONG for w in _tokens(name)) or _NOT_FOR_PUBLICATION.search(
+        str(name)
+    ) is not None
+
+
+# --- an item's words -----------------------------------------------------------------------------
+
+_NOT_FOR_PUBLICATION = re.compile(r"\bnot\s+for\s+publication\b", re.I)
+_NOT = r"(?<!non-)(?<!non )(?<!not )"  # "non-exempt", "not exempt"
+# a word that, alone in brackets or set off by a dash or colon, labels an item as exempt
+_LABEL = (
+    rf"{_NOT}\bexempt\b|\bconfidential\b|\bprivate\b|\brestricted\b|\bpart\W*(?:ii|2|two)\b"
+    rf"|\bnot\s+for\s+publication\b|\bpara(?:graph)?s?\.?\s*\d\b|\b{_SCHEDULE}\b|\bin\s+private\b"
+
+)
+_LABELS = rf"(?:{_LABEL})(?:\W*(?:and\W+)?(?:{_LABEL}))*"
+_SURE = re.compile(
+    rf"[(\[]\W*{_LABELS}\W*[)\]]"  # "(exempt)", "[Confidential]", "(Part II - confidential)"
+    rf"|^\W*{_LABELS}\s*[:\-\u2013\u2014]"  # "EXEMPT: Millbay lease", "Part II - Millbay lease"
+    rf"|(?:[:\-\u2013\u2014]|\s-)\s*{_LABELS}\W*$"  # "Millbay lease - exempt"
+    r"|\bnot\s+for\s+publication\b"
+    rf"|\b{_SCHEDULE}\b|\bby\s+virtue\s+of\s+paragraph\b"
+    rf"|{_NOT}\bexempt\s+(?:information|items?|reports?|papers?|appendix|appendices|annex(?:es)?"
+    r"|business|session|under)\b"
+    r"|\bconfidential\s+(?:items?|reports?|papers?|appendix|appendices|annex(?:es)?|business"
+    r"|session)\b"
+    r"|\b(?:private|strictly|commercially)\s+(?:and\s+)?confidential\b"
+    r"|\bcommercial\s+in\s+confidence\b|\bin\s+confidence\b",
+    re.I,
+)
+# "Local Plan (Part 2)": a label of Part 2 or Part two alone names a part of a document as often
+_ONLY_PART_NUMBER = re.compile(r"[(\[]?\W*part\W*(?:2|two)\W*[)\]]?|\W*part\W*(?:2|two)\W*", re.I)
+_PERHAPS = re.compile(
+    rf"{_NOT}\bexempt(?:ions?)?\b|\bconfidential(?:ity)?\b|\bpart\W*(?:ii|2|two)\b"
+    r"|\brestricted\b|\bin\s+private\b|\bexclusion\s+of\s+(?:the\s+)?(?:press|public)\b",
+    re.I,
+)
+
+
+def says_exempt(text: str) -> tuple[str, bool] | None:
+    """The words of `text` (a title, a purpose, notes) that say the item is exempt, and whether
+    they are sure (a label or a term of art) or only perhaps (a word public items use too).
+
+    >>> says_exempt("Millbay lease (Part II - confidential)")
+    ('(Part II - confidential)', True)
+    >>> says_exempt("Exempt accommodation review")
+    ('Exempt', False)
+    """
+    for line in str(text).splitlines():
+        for found in _SURE.finditer(line):
+            words = found.group(0).strip(" :-\u2013\u2014")
+            if not _ONLY_PART_NUMBER.fullmatch(found.group(0)):
+                return words, True
+    perhaps = _PERHAPS.search(str(text))
+    return (perhaps.group(0), False) if perhaps else None
+
+
+def status_says_exempt(value: str) -> bool:
+    """Whether a Status cell says the item is exempt ("exempt", "Part II", "confidential")."""
+    return about_exemption(value) or says_exempt(value) is not None
+
+
+# --- headings ------------------------------------------------------------------------------------
+
+# A heading that says the items under it are exempt business ("Part II", "Items not for
+# publication", "Exempt information", "Confidential items", "Exclusion of the press and public")
+PART_TWO = re.compile(
+    r"\bpart\W*(?:ii|2|two|b)\b|\bnot\s+for\s+publication\b"
+    r"|(?<!non-)(?<!non )(?<!not )\bexempt\b"
+    r"|\bconfidential\s+(?:items?|business|session|information|matters|reports?)\b"
+    r"|^\W*(?:(?:private|strictly|commercially)\s+(?:and\s+)?)?confidential\W*$"
+    r"|\bprivate\s+and\s+confidential\b"
+    r"|\brestricted\s+(?:items?|business|session|information|matters|reports?)\b"
+    rf"|\b{_SCHEDULE}\b"
+    r"|\bexclusion\s+of\s+(?:the\s+)?(?:press|public)\b|\bprivate\s+(?:session|business|items?)\b"
+    r"|\bclosed\s+session\b|\btaken\s+in\s+private\b|\bin\s+camera\b",
+    re.I,
+)
+# A heading that says public business resumes after Part II ("Part I", "Public business",
+# "Press and public readmitted"): the exclusion of the public lasts until then
+PUBLIC_AGAIN = re.compile(
+    r"\bpart\W*(?:i|1|one|a)\b|\b(?:public|open)\s+(?:business|session|items?|part|agenda)\b"
+    r"|\breadmi(?:t|ssion)|\bnon\W*exempt\b|\bnot\s+exempt\b",
+    re.I,
+)

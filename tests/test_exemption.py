@@ -1,0 +1,334 @@
+"""Nothing meant as exempt is published because packbuilder did not understand how it was written.
+
+A clerk marks an item exempt in the Agenda sheet's exempt column, by a Part II heading above it, or
+in its own words ("Millbay lease (Part II - confidential)"). Each way is either understood, or
+refused with the cell to correct, or (where the words are as often public business) pointed out
+with a warning. These tests write the meeting folder each way and load it as `check`, `build` and
+the web page do (`load_meeting`); two build it end to end with the real LibreOffice.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from packbuilder.errors import ErrorList, PackError
+from packbuilder.meeting import load_meeting
+from tests.factory import AGENDA_HEADER, make_meeting, run_cli
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "inputs" / "2020-03-05-safer-plymouth"
+EXEMPT_COLUMN = "H1"  # where AGENDA_HEADER puts "Exempt paragraph"
+
+
+def messages(exc: PackError) -> list[str]:
+    return [str(e) for e in (exc.errors if isinstance(exc, ErrorList) else [exc])]
+
+
+def with_heading(heading: str, extra: tuple[str, ...] = ()) -> list[str]:
+    return [heading if h == "Exempt paragraph" else h for h in AGENDA_HEADER] + list(extra)
+
+
+def meeting_with(tmp_path: Path, heading: str, value: object = 3, **kw: object) -> Path:
+    """Item 1 public, item 2 exempt (paragraph `value`) under the exempt column headed `heading`."""
+    return make_meeting(
+        tmp_path / "m",
+        items=[
+            {"title": "Minutes", "papers": ["minutes.pdf"]},
+            {"title": "Millbay lease", "papers": ["lease.pdf"], heading.lower(): value},
+        ],
+        papers={"minutes.pdf": 1, "lease.pdf": 1},
+        header=with_heading(heading, kw.pop("extra", ())),  # type: ignore[arg-type]
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+def load_errors(folder: Path) -> list[str]:
+    with pytest.raises(PackError) as info:
+        load_meeting(folder)
+    return messages(info.value)
+
+
+# --- the exempt column's heading ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "Exempt paragraph",
+        "EXEMPT PARAGRAPH",
+        " Exempt  paragraph ",
+        "Exempt paragraph:",
+        "Exempt",
+        "Exempt?",
+        "Exempt para.",
+        "Exempt (para)",
+        "Exempt para no.",
+        "Exemption",
+        "Exemption paragraph",
+        "Exempt paragraph (Schedule 12A)",
+        "Exempt paragraph (Sch. 12A)",
+        "Schedule 12A",
+        "Schedule 12A paragraph",
+        "Sch 12A para",
+        "Para (Sch 12A)",
+        "Paragraph of Schedule 12A",
+        "Part II",
+        "Part II para",
+        "Part II paragraph",
+        "Part 2 paragraph",
+        "Exempt information paragraph",
+    ],
+)
+def test_the_ways_a_clerk_heads_the_exempt_column_are_understood(tmp_path, heading):
+    meeting = load_meeting(meeting_with(tmp_path, heading))
+    assert [i.exempt_paragraph for i in meeting.items] == [None, 3]
+    assert not [w for w in meeting.warnings() if "not read" in w]
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "Para",
+        "Paragraph",
+        "Confidential",
+        "Restricted",
+        "Private",
+        "Not for publication",
+        "Confidential (para)",
+        "Exempt (Y/N)",
+        "Exempt reason",
+        "Part",
+        "Publish?",
+        "Public / private",
+        "Reason for exclusion",
+    ],
+)
+def test_a_heading_about_exemption_that_is_not_understood_is_refused(tmp_path, heading):
+    """Its column would not be read, and its items' papers would be published."""
+    errors = load_errors(meeting_with(tmp_path, heading, value="Y"))
+    assert len(errors) == 1, errors
+    assert f"sheet Agenda, cell {EXEMPT_COLUMN}: " in errors[0]
+    assert repr(heading.strip()) in errors[0]
+    assert "'Exempt paragraph'" in errors[0]
+
+
+def test_the_repro_of_the_trial_refuses_to_check(tmp_path):
+    """The new-user trial: the example's exempt column renamed "Exemption" was silently not
+    read; now it is read (item 6 stays exempt); "Confidential" is refused by `check`."""
+    for heading, ok in (("Exemption", True), ("Confidential", False)):
+        folder = tmp_path / heading / "m"
+        shutil.copytree(EXAMPLE, folder)
+        wb = load_workbook(folder / "meeting.xlsx")
+        assert wb["Agenda"][EXEMPT_COLUMN].value == "Exempt paragraph"
+        wb["Agenda"][EXEMPT_COLUMN] = heading
+        wb.save(folder / "meeting.xlsx")
+        if ok:
+            exempt = [i.number for i in load_meeting(folder).items if i.exempt]
+            assert exempt == ["6"]
+            continue
+        result = run_cli("check", "m", cwd=folder.parent)
+        assert result.returncode == 1
+        assert "all inputs look right" not in result.stdout
+        assert f"sheet Agenda, cell {EXEMPT_COLUMN}" in result.stdout + result.stderr
+
+
+def test_two_exempt_columns_are_refused(tmp_path):
+    """Which one is meant cannot be told: the one not read might hold the paragraph."""
+    folder = meeting_with(tmp_path, "Exempt paragraph", extra=("Schedule 12A",))
+    errors = load_errors(folder)
+    assert len(errors) == 1, errors
+    assert "sheet Agenda, cell J1:" in errors[0] and "H1" in errors[0]
+
+
+def test_another_unknown_heading_is_a_warning_naming_its_cell(tmp_path):
+    """An advisor's own column (notes to self, who sent the paper) must not stop a build; the
+    warning says it is not read, in case it was meant for the pack."""
+    folder = meeting_with(tmp_path, "Exempt paragraph", extra=("Officer's notes",))
+    meeting = load_meeting(folder)
+    assert [i.exempt_paragraph for i in meeting.items] == [None, 3]
+    [warning] = [w for w in meeting.warnings() if "not read" in w]
+    assert "sheet Agenda, cell J1" in warning and "\"Officer's notes\"" in warning
+
+
+def test_a_column_headed_twice_is_a_warning(tmp_path):
+    folder = meeting_with(tmp_path, "Exempt paragraph", extra=("Lead",))
+    [warning] = [w for w in load_meeting(folder).warnings() if "not read" in w]
+    assert "cell J1" in warning and "C1" in warning
+
+
+# --- what an item's own words say ----------------------------------------------------------------
+
+
+def item_with(tmp_path: Path, **cells: object) -> Path:
+    header = [*AGENDA_HEADER, "Notes"]
+    return make_meeting(
+        tmp_path / "m",
+        items=[{"title": "Minutes"}, {"title": "Report", "papers": ["r.pdf"], **cells}],
+        papers={"r.pdf": 1},
+        header=header,
+    )
+
+
+@pytest.mark.parametrize(
+    ("column", "text"),
+    [
+        ("title", "Millbay lease (Part II - confidential)"),
+        ("title", "Millbay lease - NOT FOR PUBLICATION"),
+        ("title", "EXEMPT: Millbay lease"),
+        ("title", "Millbay lease (exempt)"),
+        ("title", "Millbay lease [Confidential]"),
+        ("title", "Millbay lease – Exempt"),
+        ("title", "Millbay lease: exempt information"),
+        ("title", "Millbay lease (Schedule 12A, para 3)"),
+        ("title", "Millbay lease - private and confidential"),
+        ("title", "Millbay lease (Part II)"),
+        ("title", "Part II - Millbay lease"),
+        ("title", "Confidential report: Millbay lease"),
+        ("purpose", "To consider the exempt report on the lease"),
+        ("purpose", "Not for publication by virtue of paragraph 3"),
+        ("notes", "Appendix 2 is not for publication"),
+        ("status", "exempt"),
+        ("status", "Part II"),
+        ("status", "confidential"),
+    ],
+)
+def test_an_item_that_says_it_is_exempt_without_a_paragraph_is_refused(tmp_path, column, text):
+    errors = load_errors(item_with(tmp_path, **{column: text}))
+    assert len(errors) == 1, errors
+    cell = {"title": "B3", "purpose": "D3", "status": "G3", "notes": "J3"}[column]
+    assert f"sheet Agenda, cell {cell}: " in errors[0]
+    assert "Exempt paragraph" in errors[0]
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Exempt accommodation review",
+        "Whistleblowing and confidential reporting policy",
+        "Joint Local Plan Part 2",
+        "Private hire licensing: exemption requests",
+    ],
+)
+def test_words_as_often_public_are_a_warning(tmp_path, title):
+    """Real public items: refusing them would stop the build of a correct pack; a warning names
+    the cell, and an explicit "no" in the exempt column says it is public and silences it."""
+    meeting = load_meeting(item_with(tmp_path, title=title))
+    [warning] = [w for w in meeting.warnings() if "no exempt paragraph" in w]
+    assert "sheet Agenda, cell B3" in warning
+    for public in ("no", "None", "-", "N/A", "public"):
+        quiet = load_meeting(item_with(tmp_path, title=title, **{"exempt paragraph": public}))
+        assert not [w for w in quiet.warnings() if "no exempt paragraph" in w], public
+        assert not quiet.items[1].exempt
+
+
+@pytest.mark.parametrize(
+    "title", ["Private sector housing", "Non-exempt items review", "Budget", "Partnership update"]
+)
+def test_ordinary_titles_say_nothing(tmp_path, title):
+    meeting = load_meeting(item_with(tmp_path, title=title))
+    assert not [w for w in meeting.warnings() if "exempt" in w]
+
+
+def test_an_item_with_its_paragraph_may_say_so_in_its_title(tmp_path):
+    meeting = load_meeting(
+        item_with(tmp_path, title="Millbay lease (Part II)", **{"exempt paragraph": 3})
+    )
+    assert meeting.items[1].exempt_paragraph == 3
+    assert not [w for w in meeting.warnings() if "exempt" in w]
+
+
+# --- Part II headings, and the Meeting sheet ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "Confidential",
+        "PRIVATE AND CONFIDENTIAL",
+        "Exclusion of press and public",
+        "Part-II",
+        "Restricted items",
+        "Schedule 12A items",
+        "Items containing exempt information",
+    ],
+)
+def test_more_part_two_headings_are_read(tmp_path, heading):
+    folder = make_meeting(
+        tmp_path / "m",
+        items=[
+            {"item": None, "title": heading},
+            {"item": 1, "title": "Lease", "papers": ["a.pdf"]},
+        ],
+        papers={"a.pdf": 1},
+    )
+    assert any("has no exempt paragraph" in e for e in load_errors(folder))
+
+
+def test_part_two_holds_past_a_sub_heading_until_public_business_resumes(tmp_path):
+    """After the resolution to exclude the press and public, the rest of the meeting is in
+    private until a heading says public business resumes; a sub-heading ("Reports for decision")
+    under Part II does not end it."""
+    items = [
+        {"item": None, "title": "Part II: items not for publication"},
+        {"item": 1, "title": "Lease", "papers": ["a.pdf"], "exempt paragraph": 3},
+        {"item": None, "title": "Reports for decision"},
+        {"item": 2, "title": "Tender award", "papers": ["b.pdf"]},
+        {"item": None, "title": "Part I: public business"},
+        {"item": 3, "title": "Dates of future meetings"},
+    ]
+    folder = make_meeting(tmp_path / "m", items=items, papers={"a.pdf": 1, "b.pdf": 1})
+    errors = load_errors(folder)
+    assert len(errors) == 1, errors
+    assert "cell A5: item 2 " in errors[0] and "Part II: items not for publication" in errors[0]
+
+
+@pytest.mark.parametrize("field", ["Exempt items", "Part II items", "Confidential items"])
+def test_a_meeting_field_listing_exempt_items_is_refused(tmp_path, field):
+    """Any other field of sheet Meeting is printed on the frontsheet: "Exempt items: 2" would be
+    published, and item 2 with it."""
+    folder = meeting_with(tmp_path, "Exempt paragraph", value=None, fields={field: "2"})
+    errors = load_errors(folder)
+    assert len(errors) == 1, errors
+    assert "sheet Meeting, cell A" in errors[0] and "Exempt paragraph" in errors[0]
+
+
+# --- end to end --------------------------------------------------------------------------------
+
+
+def pdf_text(path: Path) -> str:
+    return " ".join(" ".join((p.extract_text() or "") for p in PdfReader(path).pages).split())
+
+
+@pytest.mark.libreoffice
+def test_an_exempt_column_headed_otherwise_keeps_the_paper_out_of_the_public_pack(
+    tmp_path, libreoffice  # noqa: ARG001
+):
+    meeting_with(tmp_path, "Para (Sch 12A)")
+    result = run_cli("build", "m", "--output", "out", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    [public] = (tmp_path / "out" / "public").glob("*.pdf")
+    [private] = (tmp_path / "out" / "private").glob("*.pdf")
+    assert "minutes page 1" in pdf_text(public)
+    assert "lease page 1" not in pdf_text(public)
+    assert "lease page 1" in pdf_text(private)
+
+
+@pytest.mark.libreoffice
+def test_a_title_saying_part_two_builds_nothing(tmp_path, libreoffice):  # noqa: ARG001
+    make_meeting(
+        tmp_path / "m",
+        items=[
+            {"title": "Minutes", "papers": ["minutes.pdf"]},
+            {"title": "Millbay lease (Part II - confidential)", "papers": ["lease.pdf"]},
+        ],
+        papers={"minutes.pdf": 1, "lease.pdf": 1},
+    )
+    result = run_cli("build", "m", "--output", "out", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "sheet Agenda, cell B3" in result.stderr
+    assert not list((tmp_path / "out").rglob("*.pdf"))
