@@ -48,7 +48,7 @@ from packbuilder.digests import copied, copy_hashed, file_digest, opened_digest
 from packbuilder.errors import AssemblyError, InputError, Source
 from packbuilder.layers import layers_switched_off, named
 from packbuilder.pdfopen import open_pdf
-from packbuilder.sanitize import ATTACHED, COMMENTS, UNSHOWN, object_texts, sanitize
+from packbuilder.sanitize import ATTACHED, COMMENTS, TIDIED, UNSHOWN, object_texts, sanitize
 from packbuilder.settings import settings
 from packbuilder.skeleton import (
     STAND_INS,
@@ -459,6 +459,7 @@ def _removed_warnings(path: Path, removed: list[str]) -> list[str]:
             else "removed from every pack"
         )
         for what in removed
+        if what != TIDIED
     ]
 
 

@@ -27,7 +27,12 @@ metadata and keys of no standard meaning. The checks that read a public paper's 
 its pages (`textmatch`, `unseen`) see only what is drawn, so an exempt report pasted into a
 public appendix as an unused drawing would reach the public pack unseen: each page keeps only
 the resources its drawing instructions (or those of what it draws) name, and the keys a page
-is drawn with. **Data fetched from elsewhere** (a stream whose bytes are a file or a web
+is drawn with; a hidden form field loses its look, a checkbox its look for the state it is not
+in. Only a whole picture or drawing no page draws is worth a warning (`UNSHOWN`): the rest is
+what every PDF writer leaves behind, tidied without a word (`TIDIED`). Not covered: glyphs of a
+used Type 3 font that no text shows, data inside a used font's file, text in property lists,
+comments in drawing instructions, a used picture's mask's own bytes, and whatever the structure
+tree points at (its alternative texts are read aloud, and kept). **Data fetched from elsewhere** (a stream whose bytes are a file or a web
 address, a picture's alternates, a reference to a page of another file) goes from every pack.
 
 The walk visits every object of the file, not only the places a viewer usually looks, so that an
@@ -68,10 +73,11 @@ MEDIA = "multimedia (video, sound, 3D or Flash content)"
 XFA = "an XFA form (forms that run their own program)"
 ATTACHED = "attached files"
 COMMENTS = "comments (notes on its pages, or the text of its highlights and marks)"
-UNSHOWN = (
-    "data its pages never show (pictures, drawings or fonts no page draws, thumbnails, "
-    "editing data)"
-)
+UNSHOWN = "pictures or drawings its pages never show"
+# Tidied away from a public pack without a word: what every kind of PDF writer leaves (fonts and
+# graphics states a page does not use, thumbnails, editing data, metadata, a checkbox's other
+# look). Not a warning; the paper is not remembered as clean, so it is tidied every time.
+TIDIED = "tidied"
 FETCHED = "content fetched from other files or the web"
 # what reviewers leave on a page: a note's icon and its pop-up window
 NOTES = {"/Text", "/Popup"}
@@ -120,8 +126,9 @@ def sanitize(
     for obj in _every_dictionary(pdf, texts):
         _clean_dictionary(obj, public, found)
     # /OpenAction and /AA of the catalog are cleaned by this walk too, as in any dictionary
-    order = [SCRIPTS, MEDIA, FETCHED, XFA, ATTACHED, COMMENTS, UNSHOWN]
-    return [what for what in order if what in found]
+    order = [SCRIPTS, MEDIA, FETCHED, XFA, ATTACHED, COMMENTS, UNSHOWN, TIDIED]
+    said = [what for what in order if what in found]
+    return [TIDIED] if said == [TIDIED] else [w for w in said if w != TIDIED]
 
 
 def _clean_catalog(root: Dictionary, public: bool, found: set[str]) -> None:
@@ -561,24 +568,65 @@ _CODE = re.compile(rb"#([0-9A-Fa-f]{2})")
 
 def _unshown(pdf: Pdf, found: set[str]) -> None:
     """For a public pack: each page without the keys no viewer shows as the page (`_PAGE_KEYS`),
-    and every resource dictionary without the entries no drawing instruction names; a drawing
-    or picture that nothing draws is emptied too (the structure tree may still point at it).
-
-    A resource is kept if its name appears anywhere in the drawing instructions of a page,
-    drawing, pattern, Type 3 font, soft mask or annotation appearance that uses that
-    dictionary (a name in a string counts too: only ever keeping more). A form's fields'
-    default resources are kept whole: a viewer draws the fields with them."""
+    its annotations without the looks they never take, and every resource dictionary without
+    the entries no drawing instruction names (`_Usage`); what is no longer named is then on no
+    page, and the pack, which copies what its pages lead to, leaves it out."""
     for page in pdf.pages:
         extra = [str(k) for k in page.obj.keys() if str(k) not in _PAGE_KEYS]  # noqa: SIM118
         for key in extra:
             del page.obj[key]
-            found.add(UNSHOWN)
+            found.add(TIDIED)
+        _unseen_looks(page.obj.get("/Annots"), found)
     usage = _Usage(pdf)
     for page in pdf.pages:
-        usage.visit(page.obj.get("/Resources"), page.obj, _page_bytes(page.obj))
+        resources = page.obj.get("/Resources")
+        usage.visit([(resources, page.obj)], _page_bytes(page.obj))
         for appearance in _appearances(page.obj.get("/Annots")):
-            usage.visit(appearance.get("/Resources"), appearance, _bytes(appearance))
+            if appearance.is_indirect:  # shown, whatever name a page lists it under
+                usage.elsewhere.add(appearance.objgen)
+            # (a reader looks a name its own dictionary lacks up in the page's)
+            own = appearance.get("/Resources")
+            usage.visit([(own, appearance), (resources, page.obj)], _bytes(appearance))
     usage.prune(found)
+
+
+def _unseen_looks(annots: object, found: set[str]) -> None:
+    """A form field's looks that never show: all of a hidden one's, and of a field's looks by
+    state (a checkbox's "on" and "off"), all but the state it is in. (A public pack is read and
+    printed, not filled in.)"""
+    for annot in annots if isinstance(annots, Array) else ():
+        if not isinstance(annot, Dictionary) or "/AP" not in annot:
+            continue
+        try:
+            hidden = int(annot.get("/F", 0)) & _NEVER_SHOWN
+        except (TypeError, ValueError):
+            hidden = 0
+        if hidden:
+            del annot["/AP"]
+            found.add(UNSHOWN)
+            continue
+        ap, state = annot.get("/AP"), annot.get("/AS")
+        for kind in list(ap.values()) if isinstance(ap, Dictionary) else ():
+            if isinstance(kind, Dictionary) and not isinstance(kind, Stream):
+                for name in [str(k) for k in kind.keys()]:  # noqa: SIM118
+                    if not isinstance(state, Name) or name != str(state):
+                        del kind[name]
+                        found.add(TIDIED)
+
+
+# A colour space no instruction names but that still applies, wherever its family is used.
+_ALWAYS_KEPT = {"/DefaultGray", "/DefaultRGB", "/DefaultCMYK"}
+# What a picture or a drawing keeps in a public pack: what it is drawn with. Not its own
+# metadata, an editor's private data (/PieceInfo) or keys of no standard meaning.
+_IMAGE_KEYS = {
+    "/Type", "/Subtype", "/Width", "/Height", "/ColorSpace", "/BitsPerComponent", "/Intent",
+    "/ImageMask", "/Mask", "/Decode", "/Interpolate", "/SMask", "/SMaskInData", "/Name",
+    "/StructParent", "/OC", "/Length", "/Filter", "/DecodeParms", "/DL",
+}  # fmt: skip
+_FORM_KEYS = {
+    "/Type", "/Subtype", "/FormType", "/BBox", "/Matrix", "/Resources", "/Group", "/Name",
+    "/StructParent", "/StructParents", "/OC", "/Length", "/Filter", "/DecodeParms", "/DL",
+}  # fmt: skip
 
 
 class _Usage:
@@ -586,93 +634,128 @@ class _Usage:
 
     A dictionary of one kind of resource (fonts, drawings ...) is known by its object number,
     or, written inside a resource dictionary, by that dictionary's (or, written inside a page
-    or a drawing, by its owner's): pages sharing a dictionary keep what any of them names."""
+    or a drawing, by its owner's): pages sharing a dictionary keep what any of them names. A
+    drawing's names count for the dictionaries of what draws it too (a reader looks a name up
+    there when the drawing's own dictionary lacks it), and a drawing without a dictionary of
+    its own is read once for each dictionary it is drawn with."""
 
     def __init__(self, pdf: Pdf) -> None:
         self.kinds: dict[object, tuple[Dictionary, set[str]]] = {}  # with the keys named
-        self.used: set[tuple[int, int]] = set()  # resources named somewhere (indirect ones)
-        self.met: dict[tuple[int, int], Object] = {}  # every indirect resource met
-        self.visited: set[tuple[int, int]] = set()
-        self.whole: set[object] = set()  # kinds' dictionaries never pruned (a form's /DR)
+        self.visited: set[object] = set()
+        self.whole: set[object] = set()  # never pruned: the fonts of the form's fields
+        self.trimmed = False  # a picture or drawing lost keys (`_IMAGE_KEYS`, `_FORM_KEYS`)
+        # pictures and drawings shown otherwise than by name: a drawn picture's mask, a look
+        self.elsewhere: set[tuple[int, int]] = set()
         form = pdf.Root.get("/AcroForm")
         default = form.get("/DR") if isinstance(form, Dictionary) else None
-        if not isinstance(default, Dictionary):
-            return
-        for kind in _RESOURCE_KINDS:
-            sub = default.get(kind)
-            if isinstance(sub, Dictionary):  # a viewer draws the form's fields with them
-                if sub.is_indirect:
-                    self.whole.add(sub.objgen)
-                self.used.update(v.objgen for v in sub.values() if _indirect(v))
+        if isinstance(default, Dictionary):
+            ident = _ident(default, None)
+            for kind in _RESOURCE_KINDS:
+                sub = default.get(kind)
+                if not isinstance(sub, Dictionary):
+                    continue
+                sub_ident = _ident(sub, None, (ident, kind))
+                if kind == "/Font":  # a viewer draws the fields' text with them
+                    self.whole.add(sub_ident)
+                self.kinds.setdefault(sub_ident, (sub, set()))  # else: kept if named
 
-    def visit(self, resources: object, owner: Object, data: bytes | None) -> None:
-        """The drawing instructions `data` of `owner`, drawn with `resources`; and what they
-        name that draws in turn. `data` None: unreadable, so every name counts as used."""
-        if isinstance(resources, Dictionary):
-            self._visit(resources, _ident(resources, owner), data)
+    def visit(self, dictionaries: list[tuple[object, Object]], data: bytes | None) -> None:
+        """Drawing instructions `data` drawn with `dictionaries` (each a resource dictionary and
+        its owner, the first looked in first); and what they name that draws in turn. `data`
+        None: unreadable, so every name counts as used."""
+        chain = [(r, _ident(r, owner)) for r, owner in dictionaries if isinstance(r, Dictionary)]
+        if chain:
+            self._visit(chain, data)
 
-    def _visit(self, resources: Dictionary, ident: object, data: bytes | None) -> None:
+    def _visit(self, chain: list[tuple[Dictionary, object]], data: bytes | None) -> None:
+        """`data` drawn with the dictionaries of `chain` (its own first, then its users')."""
         names = None if data is None else _names(data)
-        for kind in _RESOURCE_KINDS:
-            sub = resources.get(kind)
-            if not isinstance(sub, Dictionary):
-                continue
-            entry = self.kinds.setdefault(_ident(sub, None, (ident, kind)), (sub, set()))
-            keys = [str(k) for k in sub.keys()]  # noqa: SIM118
-            named = [k for k in keys if names is None or _named(k, names)]
-            entry[1].update(named)
-            for key in keys:
-                value = sub.get(key)
-                if isinstance(value, Object) and value.is_indirect:
-                    self.met.setdefault(value.objgen, value)
-            for key in named:
-                self._draws(sub.get(key), resources, ident)
+        for resources, ident in chain:
+            for kind in _RESOURCE_KINDS:
+                sub = resources.get(kind)
+                if not isinstance(sub, Dictionary):
+                    continue
+                entry = self.kinds.setdefault(_ident(sub, None, (ident, kind)), (sub, set()))
+                keys = [str(k) for k in sub.keys()]  # noqa: SIM118
+                named = [k for k in keys if names is None or _named(k, names)]
+                entry[1].update(named)
+                for key in named:
+                    self._draws(sub.get(key), chain)
 
-    def _draws(self, obj: object, parent: Dictionary, ident: object) -> None:
+    def _draws(self, obj: object, chain: list[tuple[Dictionary, object]]) -> None:
         """What a named resource draws in turn: a form, a tiling pattern, a Type 3 font's
-        glyphs, a soft mask's group (each with its own resources, or else its user's)."""
-        if not isinstance(obj, Object):
+        glyphs, a soft mask's group."""
+        if not isinstance(obj, Dictionary | Stream):
             return
-        if obj.is_indirect:
-            self.used.add(obj.objgen)
-            if obj.objgen in self.visited:
-                return
-            self.visited.add(obj.objgen)
-        own = obj.get("/Resources") if isinstance(obj, Dictionary | Stream) else None
+        own = obj.get("/Resources")
         if isinstance(own, Dictionary):
-            parent, ident = own, _ident(own, obj)
-        if isinstance(obj, Stream) and (
-            obj.get("/Subtype") == Name.Form or obj.get("/PatternType") == 1
-        ):
-            self._visit(parent, ident, _bytes(obj))
-        elif isinstance(obj, Dictionary) and obj.get("/Subtype") == Name.Type3:
+            chain = [(own, _ident(own, obj)), *chain]
+            seen: object = obj.objgen if obj.is_indirect else None
+        else:  # drawn with its user's: read again for each user
+            seen = (obj.objgen, chain[0][1]) if obj.is_indirect else None
+        if seen is not None:
+            if seen in self.visited:
+                return
+            self.visited.add(seen)
+        kind = obj.get("/Subtype")
+        if isinstance(obj, Stream) and (kind == Name.Form or obj.get("/PatternType") == 1):
+            if kind == Name.Form:
+                self._trim(obj, _FORM_KEYS)
+            self._visit(chain, _bytes(obj))
+        elif isinstance(obj, Stream) and kind == Name.Image:
+            self._picture(obj)
+        elif kind == Name.Type3:
             procs = obj.get("/CharProcs")
             for proc in procs.values() if isinstance(procs, Dictionary) else ():
-                self._visit(parent, ident, _bytes(proc))
-        elif isinstance(obj, Dictionary):  # a graphics state: its soft mask's group
+                self._visit(chain, _bytes(proc))
+        elif "/SMask" in obj and not isinstance(obj, Stream):  # a graphics state's soft mask
             mask = obj.get("/SMask")
             if isinstance(mask, Dictionary):
-                self._draws(mask.get("/G"), parent, ident)
+                self._draws(mask.get("/G"), chain)
+
+    def _picture(self, obj: Stream) -> None:
+        """A drawn picture: its keys trimmed, its masks known."""
+        self._trim(obj, _IMAGE_KEYS)
+        for key in ("/SMask", "/Mask"):
+            mask = obj.get(key)
+            if isinstance(mask, Stream) and mask.is_indirect:
+                self.elsewhere.add(mask.objgen)
+
+    def _shown_elsewhere(self, obj: Stream) -> bool:
+        """Whether `obj` is shown otherwise than by name (Ghostscript lists pictures' masks
+        among a page's pictures, under names no instruction uses): it stays, through what
+        shows it, and is not worth a word."""
+        return obj.is_indirect and obj.objgen in self.elsewhere
+
+    def _trim(self, obj: Stream, keep: set[str]) -> None:
+        # (what fetches from elsewhere goes from every pack, with its own warning)
+        keep = keep | {*_FETCHING_STREAM_KEYS, *_FETCHING_KEYS}
+        for key in [str(k) for k in obj.keys() if str(k) not in keep]:  # noqa: SIM118
+            del obj[key]
+            self.trimmed = True
 
     def prune(self, found: set[str]) -> None:
         for ident, (sub, named) in self.kinds.items():
             if ident in self.whole:
                 continue
             for key in [str(k) for k in sub.keys() if str(k) not in named]:  # noqa: SIM118
-                del sub[key]
-                found.add(UNSHOWN)
-        for objgen, obj in self.met.items():
-            if objgen not in self.used and isinstance(obj, Stream):
-                _empty_drawing(obj)
-
-
-def _indirect(obj: object) -> bool:
-    return isinstance(obj, Object) and obj.is_indirect
+                if key not in _ALWAYS_KEPT:
+                    # a whole picture or drawing is worth a word; a font or a state is not
+                    gone = sub.get(key)
+                    drawing = isinstance(gone, Stream) and gone.get("/Subtype") in (
+                        Name.Form,
+                        Name.Image,
+                    )
+                    shown = isinstance(gone, Stream) and self._shown_elsewhere(gone)
+                    found.add(UNSHOWN if drawing and not shown else TIDIED)
+                    del sub[key]
+        if self.trimmed:
+            found.add(TIDIED)
 
 
 def _ident(obj: Dictionary, owner: Object | None, inside: object = None) -> object:
     """How `_Usage` knows a dictionary: its number; written inside another, `inside` (that
-    one's identity) or its `owner`'s number; else the object itself (nothing shares it)."""
+    one's identity) or its `owner`'s number; else a number of its own (nothing shares it)."""
     if obj.is_indirect:
         return obj.objgen
     if inside is not None:
@@ -689,22 +772,6 @@ def _named(key: str, names: set[bytes]) -> bool:
     """Whether drawing instructions name the resource `key` (one whose name is not plain ASCII
     is kept: only ever keeping more)."""
     return not key.isascii() or key[1:].encode() in names
-
-
-def _empty_drawing(obj: Stream) -> None:
-    """A drawing or picture nothing draws, emptied (the structure tree, or a resource dictionary
-    of a form's fields, may still refer to it)."""
-    kind = obj.get("/Subtype")
-    if kind == Name.Form:
-        obj.write(b"")
-        for key in [str(k) for k in obj.keys() if str(k) not in ("/Type", "/Subtype", "/BBox")]:  # noqa: SIM118
-            del obj[key]
-    elif kind == Name.Image:
-        obj.write(b"\x00")
-        for key in [str(k) for k in obj.keys() if str(k) not in ("/Type", "/Subtype")]:  # noqa: SIM118
-            del obj[key]
-        obj.Width, obj.Height, obj.BitsPerComponent = 1, 1, 8
-        obj.ColorSpace = Name.DeviceGray
 
 
 def _names(data: bytes) -> set[bytes]:

@@ -18,7 +18,7 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name, Pdf, Stream, String
 from pypdf import PdfReader
 
-from packbuilder.sanitize import FETCHED, UNSHOWN, sanitize
+from packbuilder.sanitize import FETCHED, TIDIED, UNSHOWN, sanitize
 from tests.factory import make_meeting, run_cli
 
 SECRET = "Kestrel Safeguarding Associates tendered forty eight thousand pounds"
@@ -135,7 +135,7 @@ def test_a_page_keeps_only_the_keys_it_is_drawn_with(tmp_path: Path) -> None:
     page.obj.Metadata = pdf.make_indirect(Stream(pdf, SECRET.encode()))
     page.obj.Thumb = pdf.make_indirect(Stream(pdf, SECRET.encode()))
     page.obj.ExemptNotes = String(SECRET)
-    assert sanitize(pdf, public=True) == [UNSHOWN]
+    assert sanitize(pdf, public=True) == [TIDIED]  # (every kind of writer leaves some: no word)
     assert SECRET.encode() not in _raw(pdf, tmp_path)
     assert int(page.obj.Rotate) == 90
     assert list(page.obj.CropBox) == [0, 0, 500, 800]
@@ -214,3 +214,121 @@ def test_an_exempt_page_pasted_as_an_undrawn_drawing_never_reaches_the_public_pa
         assert (SECRET.encode() in raw.read_bytes()) is holds, pack.name
     text = " ".join(p.extract_text() for p in PdfReader(public).pages)
     assert "Community safety leaflet" in text
+
+
+# --- what is shown, however it is reached, stays (a reviewer's cases) -------------------------
+
+
+def _render(pdf: Pdf, tmp_path: Path, name: str) -> bytes:
+    path = tmp_path / f"{name}.pdf"
+    pdf.save(path)
+    out = subprocess.run(
+        ["pdftoppm", "-r", "30", "-gray", str(path)], check=True, capture_output=True
+    ).stdout
+    return out
+
+
+def _same_after(pdf_path: Path, tmp_path: Path) -> list[str]:
+    """What `sanitize` said of the file, having checked that its pages draw the same."""
+    with Pdf.open(pdf_path) as before:
+        drawn = _render(before, tmp_path, "before")
+    with Pdf.open(pdf_path) as pdf:
+        said = sanitize(pdf, public=True)
+        assert _render(pdf, tmp_path, "after") == drawn
+    return said
+
+
+def test_a_pictures_mask_listed_under_a_name_of_its_own_stays_without_a_word(
+    tmp_path: Path,
+) -> None:
+    """Ghostscript lists each picture's soft mask among the page's pictures, under a name no
+    instruction uses: the mask stays, through its picture, and no warning is given."""
+    pdf = pikepdf.new()
+    mask = Stream(pdf, bytes(range(0, 256, 16)) * 16)
+    mask.Type, mask.Subtype, mask.Width, mask.Height = Name.XObject, Name.Image, 16, 16
+    mask.ColorSpace, mask.BitsPerComponent = Name.DeviceGray, 8
+    mask = pdf.make_indirect(mask)
+    picture = Stream(pdf, b"\x80" * 256)
+    picture.Type, picture.Subtype, picture.Width, picture.Height = Name.XObject, Name.Image, 16, 16
+    picture.ColorSpace, picture.BitsPerComponent, picture.SMask = Name.DeviceGray, 8, mask
+    _page(pdf, "q 200 0 0 200 50 50 cm /Im0 Do Q", {"Im0": pdf.make_indirect(picture), "Im1": mask})
+    pdf.save(tmp_path / "gs.pdf")
+    assert _same_after(tmp_path / "gs.pdf", tmp_path) == [TIDIED]
+
+
+def test_a_drawing_without_resources_draws_with_each_pages_own(tmp_path: Path) -> None:
+    """A drawing with no dictionary of its own, drawn by two pages whose fonts differ under the
+    same name: each page keeps its own font (the drawing is read for each)."""
+    pdf = pikepdf.new()
+    form = Stream(pdf, b"BT /F1 24 Tf 10 10 Td (Shared words) Tj ET")
+    form.Type, form.Subtype, form.BBox = Name.XObject, Name.Form, Array([0, 0, 400, 60])
+    form = pdf.make_indirect(form)
+    for base in (Name.Helvetica, Name.Courier):
+        page = _page(pdf, "q 1 0 0 1 50 500 cm /Fx Do Q", {"Fx": form})
+        font = Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=base)
+        page.obj.Resources.Font = Dictionary(F1=pdf.make_indirect(font))
+    pdf.save(tmp_path / "shared.pdf")
+    assert _same_after(tmp_path / "shared.pdf", tmp_path) == []
+
+
+def test_a_look_without_resources_keeps_the_page_font_it_uses(tmp_path: Path) -> None:
+    """A reader looks a name an annotation's look does not define up in the page's."""
+    pdf = pikepdf.new()
+    page = _page(pdf, "", {})
+    page.obj.Resources.Font = Dictionary(F9=_font(pdf))
+    look = Stream(pdf, b"BT /F9 18 Tf 5 5 Td (Approved) Tj ET")
+    look.Type, look.Subtype, look.BBox = Name.XObject, Name.Form, Array([0, 0, 150, 30])
+    stamp = Dictionary(Type=Name.Annot, Subtype=Name.Stamp, Rect=Array([100, 600, 250, 630]))
+    stamp.AP = Dictionary(N=pdf.make_indirect(look))
+    page.obj.Annots = Array([pdf.make_indirect(stamp)])
+    pdf.save(tmp_path / "stamp.pdf")
+    assert _same_after(tmp_path / "stamp.pdf", tmp_path) == []
+    with Pdf.open(tmp_path / "after.pdf") as after:
+        assert "/F9" in after.pages[0].Resources.Font
+
+
+def test_default_colour_spaces_and_the_form_fields_fonts_stay(tmp_path: Path) -> None:
+    """/DefaultRGB applies without being named; the fonts of a form's fields (here the page's
+    own dictionary, as some writers share it) are what a viewer draws fields with."""
+    pdf = pikepdf.new()
+    page = _page(pdf, "0 0 1 rg 50 50 200 200 re f", {})
+    resources = pdf.make_indirect(page.obj.Resources)
+    page.obj.Resources = resources
+    resources.ColorSpace = Dictionary(DefaultRGB=Name.DeviceGray)
+    resources.Font = Dictionary(Helv=_font(pdf))
+    pdf.Root.AcroForm = Dictionary(Fields=Array([]), DR=resources, DA=String("/Helv 0 Tf 0 g"))
+    pdf.save(tmp_path / "defaults.pdf")
+    assert _same_after(tmp_path / "defaults.pdf", tmp_path) == []
+    with Pdf.open(tmp_path / "after.pdf") as after:
+        kept = after.pages[0].Resources
+        assert "/DefaultRGB" in kept.ColorSpace and "/Helv" in kept.Font
+
+
+def test_looks_that_never_show_and_what_a_shown_drawing_carries_go(tmp_path: Path) -> None:
+    """A hidden field's look, a checkbox's look for the state it is not in, a drawing only the
+    form's default resources list, and a drawn drawing's own metadata and private data: none
+    shows, any could hold a whole page."""
+    pdf = pikepdf.new()
+    shown = _drawing(pdf, "Shown")
+    shown.Metadata = pdf.make_indirect(Stream(pdf, f"[META] {SECRET}".encode()))
+    shown.PieceInfo = Dictionary(Editor=Dictionary(Private=String(f"[PIECE] {SECRET}")))
+    page = _page(pdf, "/Fx Do", {"Fx": shown})
+    hidden = Dictionary(Type=Name.Annot, Subtype=Name.Widget, FT=Name.Tx, T=String("h"), F=2)
+    hidden.Rect, hidden.AP = Array([0, 0, 9, 9]), Dictionary(N=_drawing(pdf, f"[HIDDEN] {SECRET}"))
+    box = Dictionary(Type=Name.Annot, Subtype=Name.Widget, FT=Name.Btn, T=String("b"))
+    box.Rect, box.AS = Array([20, 20, 30, 30]), Name.Off
+    box.AP = Dictionary(
+        N=Dictionary(Off=_drawing(pdf, "Off"), Yes=_drawing(pdf, f"[YES] {SECRET}"))
+    )
+    widgets = [pdf.make_indirect(hidden), pdf.make_indirect(box)]
+    page.obj.Annots = Array(widgets)
+    pdf.Root.AcroForm = Dictionary(
+        Fields=Array(widgets),
+        DR=Dictionary(
+            Font=Dictionary(Helv=_font(pdf)), XObject=Dictionary(X=_drawing(pdf, SECRET))
+        ),
+    )
+    assert sanitize(pdf, public=True) == [UNSHOWN]
+    raw = _raw(pdf, tmp_path)
+    assert SECRET.encode() not in raw
+    assert b"Shown" in raw and b"(Off)" in raw
