@@ -32,8 +32,10 @@ in. Only a whole picture or drawing no page draws is worth a warning (`UNSHOWN`)
 what every PDF writer leaves behind, tidied without a word (`TIDIED`). Not covered: glyphs of a
 used Type 3 font that no text shows, data inside a used font's file, text in property lists,
 comments in drawing instructions, a used picture's mask's own bytes, and whatever the structure
-tree points at (its alternative texts are read aloud, and kept). **Data fetched from elsewhere** (a stream whose bytes are a file or a web
-address, a picture's alternates, a reference to a page of another file) goes from every pack.
+tree points at (its alternative texts are read aloud, and kept).
+
+**Data fetched from elsewhere** (a stream whose bytes are a file or a web address, a picture's
+alternates, a reference to a page of another file) goes from every pack.
 
 The walk visits every object of the file, not only the places a viewer usually looks, so that an
 action hidden anywhere (an annotation of a page, a field's kid, an outline item) is found.
