@@ -661,7 +661,7 @@ def _item(
     if not exempt_cell.blank and not said_public:
         exempt = errors.attempt(_exempt, exempt_cell)
     elif read is not None:  # (a status meaning exempt is refused already, saying how)
-        _says_exempt_without_paragraph(rec, number, errors, said_public)
+        _says_exempt_without_paragraph(rec, number, errors, said_public, _says(exempt_cell))
     supplement_cell = rec.cell("supplement")
     supplement = None
     if not supplement_cell.blank:
@@ -705,12 +705,14 @@ def _item(
 
 
 def _says_exempt_without_paragraph(
-    rec: sheets.Record, number: str, errors: Collector, said_public: bool
+    rec: sheets.Record, number: str, errors: Collector, said_public: bool, said: str
 ) -> None:
     """Refuse an item with no exempt paragraph whose title, purpose or notes label it exempt
     ("Millbay lease (Part II - confidential)", "not for publication": `exemption.says_exempt`),
     and point out one whose words only perhaps mean it ("Exempt accommodation review"), unless
-    its exempt column says it is public ("no"). Its papers would be published."""
+    its exempt column says it is public ("no"). Its papers would be published. Only the word
+    "public" itself, typed on purpose, answers a refusal ("Freedom of Information: exempt
+    information requests" is a public item): a column filled with "no" beforehand does not."""
     perhaps: tuple[str, str, sheets.Cell] | None = None
     for column in ("title", "purpose", "notes"):
         cell = rec.cell(column)
@@ -718,13 +720,13 @@ def _says_exempt_without_paragraph(
         if found is None:
             continue
         words, sure = found
-        if sure:
+        if sure and said != PUBLIC:
             errors.add(
                 InputError(
                     f"the {column} of item {number} says it is exempt ({words!r}), but the item "
                     "has no exempt paragraph, so its papers would be published; give its "
-                    "paragraph of Schedule 12A (1 to 7) in Exempt paragraph, or reword the "
-                    f"{column} if the item is public",
+                    "paragraph of Schedule 12A (1 to 7) in Exempt paragraph, or, if the item is "
+                    "public, type public there",
                     cell.source,
                 )
             )
@@ -741,11 +743,16 @@ def _says_exempt_without_paragraph(
 
 
 # what an exempt paragraph cell may say of a public item
-NOT_EXEMPT = frozenset({"no", "n", "none", "n/a", "na", "-", "\u2013", "public", "not exempt"})
+PUBLIC = "public"
+NOT_EXEMPT = frozenset({"no", "n", "none", "n/a", "na", "-", "\u2013", PUBLIC, "not exempt"})
+
+
+def _says(cell: sheets.Cell) -> str:
+    return sheets.normalise(cell.value) if isinstance(cell.value, str) else ""
 
 
 def _says_public(cell: sheets.Cell) -> bool:
-    return isinstance(cell.value, str) and sheets.normalise(cell.value) in NOT_EXEMPT
+    return _says(cell) in NOT_EXEMPT
 
 
 def _supplement(cell: sheets.Cell) -> int:

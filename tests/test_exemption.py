@@ -332,3 +332,24 @@ def test_a_title_saying_part_two_builds_nothing(tmp_path, libreoffice):  # noqa:
     assert result.returncode == 1
     assert "sheet Agenda, cell B3" in result.stderr
     assert not list((tmp_path / "out").rglob("*.pdf"))
+
+
+def test_only_public_typed_on_purpose_answers_a_refusal(tmp_path: Path) -> None:
+    """"Freedom of Information: exempt information requests" is a public item: "public" in its
+    exempt cell says so; "no", which a column may hold beforehand, does not."""
+    from packbuilder.errors import PackError
+    from packbuilder.meeting import load_meeting
+
+    title = "Freedom of Information: exempt information requests"
+    for said, refused in (("public", False), ("Public ", False), ("no", True), (None, True)):
+        folder = make_meeting(
+            tmp_path / f"m-{said}",
+            items=[{"title": title, "exempt paragraph": said}],
+        )
+        try:
+            load_meeting(folder)
+        except PackError as exc:
+            assert refused, exc
+            assert "type public there" in str(exc)
+        else:
+            assert not refused, said
