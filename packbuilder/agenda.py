@@ -509,8 +509,11 @@ def part_two_items_are_exempt(rows: Sequence[AgendaRow], errors: Collector) -> N
     Part II lasts until a heading says that public business resumes ("Part I", "Public
     business", "Press and public readmitted"), as the resolution to exclude the public lasts until
     they are let back in: a sub-heading under Part II ("Reports for decision") does not end it.
+    An item that is the resolution to exclude the press and public ("Exclusion of the press and
+    public": `exemption.EXCLUSION_ITEM`) is public business itself, and starts Part II as such a
+    heading does.
     """
-    under: AgendaHeading | None = None  # the Part II heading in force
+    under: AgendaHeading | AgendaItem | None = None  # the Part II heading (or resolution) in force
     latest: AgendaHeading | None = None  # the heading just above, if another
     for row in rows:
         if isinstance(row, AgendaHeading):
@@ -520,13 +523,23 @@ def part_two_items_are_exempt(rows: Sequence[AgendaRow], errors: Collector) -> N
                 under = latest = None
             elif under is not None:
                 latest = row
+        elif isinstance(row, AgendaItem) and exemption.EXCLUSION_ITEM.search(row.title):
+            under, latest = row, None
         elif isinstance(row, AgendaItem) and under is not None and not row.exempt:
             errors.add(_not_exempt_under(row, under, latest))
 
 
 def _not_exempt_under(
-    item: AgendaItem, part_two: AgendaHeading, latest: AgendaHeading | None
+    item: AgendaItem, part_two: AgendaHeading | AgendaItem, latest: AgendaHeading | None
 ) -> InputError:
+    if isinstance(part_two, AgendaItem) and latest is None:
+        return InputError(
+            f"item {item.number} comes after item {part_two.number}, {part_two.title!r}, which "
+            "excludes the press and public, but has no exempt paragraph, so its papers would be "
+            "published; give it its paragraph of Schedule 12A (1 to 7) in Exempt paragraph, or "
+            "put it before that item, or put a heading such as 'Part I: public business' above it",
+            item.source,
+        )
     if latest is None:
         return InputError(
             f"item {item.number} is under the heading {part_two.title!r} but has no exempt "

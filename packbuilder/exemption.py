@@ -50,26 +50,11 @@ _FILLER = frozenset({"no", "nos", "number", "num", "of", "under", "the", "lga", 
 _STRONG = _EXEMPT_MARKERS | frozenset(
     {"exemptions", "exempted", "confidential", "confidentiality", "restricted"}
 )
-_ABOUT = _STRONG | _PARAGRAPH | frozenset(
-    {
-        "part",
-        "private",
-        "privacy",
-        "public",
-        "publish",
-        "published",
-        "publication",
-        "press",
-        "exclusion",
-        "excluded",
-        "exclude",
-        "secret",
-        "sensitive",
-        "sensitivity",
-        "classification",
-        "protective",
-    }
-)
+# (not "public", "published", "press", "information": "Public questions", "Date published", "Press
+# release", "Supporting information" are columns of public agendas; an unread column whose
+# cells say exempt is refused by what they say: `cell_says_exempt`)
+_ABOUT = _STRONG | frozenset({"private", "publish", "exclusion", "excluded", "exclude", "secret"})
+_ONLY_PARAGRAPH = _PARAGRAPH - {"information"}
 
 
 def is_exempt_column(heading: str) -> bool:
@@ -85,10 +70,30 @@ def is_exempt_column(heading: str) -> bool:
 
 def about_exemption(heading: str) -> bool:
     """Whether a heading not understood looks as if it says which items are exempt or private:
-    "Confidential", "Restricted", "Para", "Exempt (Y/N)", "Publish?", "Part"."""
-    return any(w in _ABOUT for w in _tokens(heading)) or _NOT_FOR_PUBLICATION.search(
-        str(heading)
-    ) is not None
+    "Confidential", "Restricted", "Para", "Exempt (Y/N)", "Part"."""
+    words = [w for w in _tokens(heading) if w not in _FILLER]
+    alone = bool(words) and all(w in _ONLY_PARAGRAPH or w == "part" for w in words)
+    return (
+        alone
+        or any(w in _ABOUT for w in words)
+        or _NOT_FOR_PUBLICATION.search(str(heading)) is not None
+    )
+
+
+_EXEMPT_VALUE = re.compile(
+    r"^\W*(?:exempt|exemption|part\W*(?:ii|2|two|b)|private|closed|confidential|restricted"
+    r"|in\s+private|not\s+for\s+publication|sch(?:edule)?\.?\s*12\s*a)\b",
+    re.I,
+)
+
+
+def cell_says_exempt(value: object) -> bool:
+    """Whether a cell of a column packbuilder does not read says its item is exempt ("Exempt -
+    para 3", "Part II", "Closed", "Private"): the column was meant to make items exempt."""
+    if not isinstance(value, str):
+        return False
+    found = says_exempt(value)
+    return _EXEMPT_VALUE.search(value) is not None or (found is not None and found[1])
 
 
 def names_exempt_items(name: str) -> bool:
@@ -108,6 +113,8 @@ _NOT = r"(?<!non-)(?<!non )(?<!not )"  # "non-exempt", "not exempt"
 _LABEL = (
     rf"{_NOT}\bexempt\b|\bconfidential\b|\bprivate\b|\brestricted\b|\bpart\W*(?:ii|2|two)\b"
     rf"|\bnot\s+for\s+publication\b|\bpara(?:graph)?s?\.?\s*\d\b|\b{_SCHEDULE}\b|\bin\s+private\b"
+    r"|\bin\s+confidence\b|\bprivate\s+(?:report|item|paper)\b|\bcommercially\s+sensitive\b"
+    r"|\bclosed\s+session\b|\bin\s+camera\b|\bexempted\b|\bpt\.?\s*(?:ii|2)\b"
 
 )
 _LABELS = rf"(?:{_LABEL})(?:\W*(?:and\W+)?(?:{_LABEL}))*"
@@ -122,7 +129,7 @@ _SURE = re.compile(
     r"|\bconfidential\s+(?:items?|reports?|papers?|appendix|appendices|annex(?:es)?|business"
     r"|session)\b"
     r"|\b(?:private|strictly|commercially)\s+(?:and\s+)?confidential\b"
-    r"|\bcommercial\s+in\s+confidence\b|\bin\s+confidence\b",
+    r"|\bcommercial\s+in\s+confidence\b",
     re.I,
 )
 # "Local Plan (Part 2)": a label of Part 2 or Part two alone names a part of a document as often
@@ -162,13 +169,19 @@ def status_says_exempt(value: str) -> bool:
 # A heading that says the items under it are exempt business ("Part II", "Items not for
 # publication", "Exempt information", "Confidential items", "Exclusion of the press and public")
 PART_TWO = re.compile(
-    r"\bpart\W*(?:ii|2|two|b)\b|\bnot\s+for\s+publication\b"
-    r"|(?<!non-)(?<!non )(?<!not )\bexempt\b"
+    # "Part II", "Part 2: ...", "Pt. II" opening the heading ("Local Plan Part 2", "Part 2 of the
+    # Local Plan" are public headings; "Part ll" and "Part 11" are Part II mistyped)
+    r"^\W*(?:part|pt\.?)\W*(?:ii|2|two|b|ll|11)\b(?!\s+of\b)|\bnot\s+for\s+publication\b"
+    r"|^\W*exempt\W*$|(?<!non-)(?<!non )(?<!not )\bexempt\s+(?:items?|business|information"
+    r"|reports?|session|matters|papers?)\b|\bitems?\s+(?:which\s+are\s+)?exempt\b"
+    r"|\bin\s+private\b|^\W*private(?:\s+agenda)?\W*$|\bclosed\s+(?:items?|agenda|meeting"
+    r"|business)\b|\breserved\s+business\b|\bmembers\s+only\b|\bnot\s+open\s+to\s+the\s+public\b"
+    r"|\b(?:press|public)\b.{0,40}\bexclu|\bexclu\w*\s+(?:of\s+)?the\s+(?:press|public)\b"
     r"|\bconfidential\s+(?:items?|business|session|information|matters|reports?)\b"
     r"|^\W*(?:(?:private|strictly|commercially)\s+(?:and\s+)?)?confidential\W*$"
     r"|\bprivate\s+and\s+confidential\b"
     r"|\brestricted\s+(?:items?|business|session|information|matters|reports?)\b"
-    rf"|\b{_SCHEDULE}\b"
+    rf"|\b{_SCHEDULE}\W*(?:items?|business|information|matters)\b"
     r"|\bexclusion\s+of\s+(?:the\s+)?(?:press|public)\b|\bprivate\s+(?:session|business|items?)\b"
     r"|\bclosed\s+session\b|\btaken\s+in\s+private\b|\bin\s+camera\b",
     re.I,
@@ -177,6 +190,17 @@ PART_TWO = re.compile(
 # "Press and public readmitted"): the exclusion of the public lasts until then
 PUBLIC_AGAIN = re.compile(
     r"\bpart\W*(?:i|1|one|a)\b|\b(?:public|open)\s+(?:business|session|items?|part|agenda)\b"
-    r"|\breadmi(?:t|ssion)|\bnon\W*exempt\b|\bnot\s+exempt\b",
+    r"|\bre\W?admi(?:t|ssion)|\breopen\w*\s+to\s+the\s+public\b|\bnon\W*exempt\b"
+    r"|\bnot\s+exempt\b",
+    re.I,
+)
+
+
+# A numbered item that is the resolution to exclude the press and public: public business
+# itself (its words cite exempt information and Schedule 12A, as they must), after which the
+# items are exempt until the public is let back in, as after a Part II heading
+EXCLUSION_ITEM = re.compile(
+    r"\bexclu\w*\s+(?:of\s+)?the\s+(?:press|public)\b|\bto\s+exclude\s+the\s+(?:press|public)\b"
+    r"|\bmotion\s+to\s+exclude\b",
     re.I,
 )

@@ -587,8 +587,12 @@ def _read_headings(table: sheets.Table, errors: Collector) -> None:
     warning only: an advisor's own column (notes to self, who sent the paper) must not stop a
     build, but a column meant for the pack under a heading not understood is pointed out.
     """
+    width = max((len(r.cells) for r in table.records), default=0)
+    for index in range(len(table.header), width):  # columns with cells but no heading
+        _exempt_in_unread(table, index, "", errors)
     for index, cell in enumerate(table.header):
         if cell.blank:
+            _exempt_in_unread(table, index, "", errors)
             continue
         typed = sheets.text(cell)
         column = _COLUMN_OF.get(sheets.normalise(typed))
@@ -606,7 +610,7 @@ def _read_headings(table: sheets.Table, errors: Collector) -> None:
                         cell.source,
                     )
                 )
-            else:
+            elif not _exempt_in_unread(table, index, typed, errors):
                 errors.warn(
                     f"{cell.source}: column {typed!r} is not read (packbuilder does not know "
                     "that heading); nothing in it reaches the packs: if it is your own notes, "
@@ -635,6 +639,26 @@ def _read_headings(table: sheets.Table, errors: Collector) -> None:
             )
 
 
+def _exempt_in_unread(table: sheets.Table, index: int, typed: str, errors: Collector) -> bool:
+    """Refuse a column packbuilder does not read (its heading unknown, or blank) whose cells say
+    their items are exempt ("Exempt - para 3", "Part II", "Closed"): the advisor made items
+    exempt there, and their papers would be published. Whether it did."""
+    for record in table.records:
+        cell = record.cells[index] if index < len(record.cells) else None
+        if cell is not None and exemption.cell_says_exempt(cell.value):
+            heading = f"column {typed!r}" if typed else "a column with no heading"
+            errors.add(
+                InputError(
+                    f"{heading} says {sheets.text(cell)!r} here, but packbuilder does not read "
+                    "it, so the item's papers would be published; give each exempt item its "
+                    "paragraph of Schedule 12A (1 to 7) in the column 'Exempt paragraph'",
+                    cell.source,
+                )
+            )
+            return True
+    return False
+
+
 def _item(
     rec: sheets.Record, folder: Path, errors: Collector, taken: Snapshots | None = None
 ) -> AgendaItem:
@@ -660,7 +684,9 @@ def _item(
     said_public = _says_public(exempt_cell)
     if not exempt_cell.blank and not said_public:
         exempt = errors.attempt(_exempt, exempt_cell)
-    elif read is not None:  # (a status meaning exempt is refused already, saying how)
+    elif read is not None and not exemption.EXCLUSION_ITEM.search(title):
+        # (a status meaning exempt is refused already, saying how; the resolution to exclude the
+        # public is public business, whose words cite exempt information as they must)
         _says_exempt_without_paragraph(rec, number, errors, said_public, _says(exempt_cell))
     supplement_cell = rec.cell("supplement")
     supplement = None
@@ -714,7 +740,7 @@ def _says_exempt_without_paragraph(
     "public" itself, typed on purpose, answers a refusal ("Freedom of Information: exempt
     information requests" is a public item): a column filled with "no" beforehand does not."""
     perhaps: tuple[str, str, sheets.Cell] | None = None
-    for column in ("title", "purpose", "notes"):
+    for column in ("title", "purpose", "notes", "papers"):  # (papers: their file names)
         cell = rec.cell(column)
         found = exemption.says_exempt(cell.value) if isinstance(cell.value, str) else None
         if found is None:
@@ -723,7 +749,8 @@ def _says_exempt_without_paragraph(
         if sure and said != PUBLIC:
             errors.add(
                 InputError(
-                    f"the {column} of item {number} says it is exempt ({words!r}), but the item "
+                    f"the {column} of item {number} {'say' if column == 'papers' else 'says'} it "
+                    f"is exempt ({words!r}), but the item "
                     "has no exempt paragraph, so its papers would be published; give its "
                     "paragraph of Schedule 12A (1 to 7) in Exempt paragraph, or, if the item is "
                     "public, type public there",
@@ -735,7 +762,8 @@ def _says_exempt_without_paragraph(
     if perhaps is not None and not said_public:
         column, words, cell = perhaps
         errors.warn(
-            f"{cell.source}: the {column} of item {number} says {words!r} but the item has no "
+            f"{cell.source}: the {column} of item {number} "
+            f"{'say' if column == 'papers' else 'says'} {words!r} but the item has no "
             "exempt paragraph, so its papers are published in the public pack; if it is exempt "
             "business give its paragraph of Schedule 12A (1 to 7) in Exempt paragraph, or type "
             "'no' there to say that it is public"

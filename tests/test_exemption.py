@@ -152,7 +152,7 @@ def test_another_unknown_heading_is_a_warning_naming_its_cell(tmp_path):
     meeting = load_meeting(folder)
     assert [i.exempt_paragraph for i in meeting.items] == [None, 3]
     [warning] = [w for w in meeting.warnings() if "not read" in w]
-    assert "sheet Agenda, cell J1" in warning and "\"Officer's notes\"" in warning
+    assert "sheet Agenda, cell J1" in warning and '"Officer\'s notes"' in warning
 
 
 def test_a_column_headed_twice_is_a_warning(tmp_path):
@@ -306,7 +306,8 @@ def pdf_text(path: Path) -> str:
 
 @pytest.mark.libreoffice
 def test_an_exempt_column_headed_otherwise_keeps_the_paper_out_of_the_public_pack(
-    tmp_path, libreoffice  # noqa: ARG001
+    tmp_path,
+    libreoffice,  # noqa: ARG001
 ):
     meeting_with(tmp_path, "Para (Sch 12A)")
     result = run_cli("build", "m", "--output", "out", cwd=tmp_path)
@@ -335,7 +336,7 @@ def test_a_title_saying_part_two_builds_nothing(tmp_path, libreoffice):  # noqa:
 
 
 def test_only_public_typed_on_purpose_answers_a_refusal(tmp_path: Path) -> None:
-    """"Freedom of Information: exempt information requests" is a public item: "public" in its
+    """ "Freedom of Information: exempt information requests" is a public item: "public" in its
     exempt cell says so; "no", which a column may hold beforehand, does not."""
     from packbuilder.errors import PackError
     from packbuilder.meeting import load_meeting
@@ -353,3 +354,150 @@ def test_only_public_typed_on_purpose_answers_a_refusal(tmp_path: Path) -> None:
             assert "type public there" in str(exc)
         else:
             assert not refused, said
+
+
+# --- a second review: public agendas refused, exempt items published ---------------------------
+
+
+@pytest.mark.parametrize(
+    "heading", ["Public questions", "Date published", "Supporting information", "Press release"]
+)
+def test_headings_of_public_agendas_are_only_pointed_out(tmp_path, heading):
+    """Columns public agendas have: not read, said so, and the build goes on."""
+    meeting = load_meeting(meeting_with(tmp_path, "Exempt paragraph", extra=(heading,)))
+    assert any(f"column {heading!r} is not read" in w for w in meeting.warnings())
+
+
+@pytest.mark.parametrize(
+    ("heading", "value"),
+    [
+        ("Access", "Exempt - para 3"),
+        ("Session", "Private"),
+        ("Category", "Part II"),
+        ("", "Closed"),
+    ],
+)
+def test_an_unread_column_whose_cell_says_exempt_is_refused(tmp_path, heading, value):
+    """Whatever its heading (or none), a column packbuilder does not read that marks an item
+    exempt would publish it: refused at that cell."""
+    folder = make_meeting(
+        tmp_path / "m",
+        items=[{"title": "Minutes"}, {"title": "Millbay lease", "papers": ["lease.pdf"]}],
+        papers={"lease.pdf": 1},
+        header=[*AGENDA_HEADER, heading],
+    )
+    wb = load_workbook(folder / "meeting.xlsx")
+    wb["Agenda"].cell(row=3, column=len(AGENDA_HEADER) + 1, value=value)
+    wb.save(folder / "meeting.xlsx")
+    errors = load_errors(folder)
+    assert len(errors) == 1, errors
+    assert f"says {value!r} here, but packbuilder does not read it" in errors[0]
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "Exempt accommodation",
+        "Local Plan Part 2",
+        "Part 2 of the Local Plan",
+        "Decisions exempt from call-in",
+        "Schedule 12A review",
+    ],
+)
+def test_public_headings_with_exemption_words_do_not_start_part_two(tmp_path, heading):
+    folder = make_meeting(
+        tmp_path / "m",
+        items=[{"item": None, "title": heading}, {"item": 1, "title": "Update"}],
+    )
+    assert not load_meeting(folder).items[0].exempt
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "In private",
+        "Items which may be considered in private",
+        "Closed items",
+        "Pt. 2",
+        "Part ll",
+        "The press and public are likely to be excluded for the following items",
+    ],
+)
+def test_private_session_headings_start_part_two(tmp_path, heading):
+    folder = make_meeting(
+        tmp_path / "m",
+        items=[
+            {"item": None, "title": heading},
+            {"item": 1, "title": "Lease", "papers": ["a.pdf"]},
+        ],
+        papers={"a.pdf": 1},
+    )
+    assert any("has no exempt paragraph" in e for e in load_errors(folder))
+
+
+def test_the_resolution_item_is_public_and_the_items_after_it_are_exempt(tmp_path):
+    """ "Exclusion of the press and public" as a numbered item, in its standard words (which cite
+    exempt information and Schedule 12A): public business, not refused; an item after it with
+    no paragraph is refused (typing "public" on the resolution published them); a heading
+    letting the public back in ends it."""
+    purpose = (
+        "To consider passing a resolution under Section 100A(4) of the Local Government Act 1972 "
+        "to exclude the press and public for the following item on the grounds that it involves "
+        "the likely disclosure of exempt information as defined in paragraph 3 of Part 1 of "
+        "Schedule 12A to the Act"
+    )
+    items = [
+        {"title": "Exclusion of the press and public", "purpose": purpose},
+        {"title": "DHR chair contract award", "papers": ["a.pdf"]},
+        {"item": None, "title": "Re-admission of the press and public"},
+        {"title": "Dates of future meetings"},
+    ]
+    folder = make_meeting(tmp_path / "m", items=items, papers={"a.pdf": 1})
+    errors = load_errors(folder)
+    assert len(errors) == 1, errors
+    assert "item 2 comes after item 1, 'Exclusion of the press and public'" in errors[0]
+    wb = load_workbook(folder / "meeting.xlsx")
+    wb["Agenda"]["H3"] = 3
+    wb.save(folder / "meeting.xlsx")
+    meeting = load_meeting(folder)
+    assert [i.exempt for i in meeting.items] == [False, True, False]
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Millbay lease (in confidence)",
+        "Millbay lease (private report)",
+        "Millbay lease (Commercially sensitive)",
+        "Millbay lease (Pt II)",
+        "Millbay lease (closed session)",
+    ],
+)
+def test_more_labels_are_sure(tmp_path, title):
+    assert any("says it is exempt" in e for e in load_errors(item_with(tmp_path, title=title)))
+
+
+def test_increase_in_confidence_is_not_a_label(tmp_path):
+    """Seeds 000 and 001 both say "increase in confidence"."""
+    purpose = "To note the increase in confidence in reporting hate crime"
+    meeting = load_meeting(item_with(tmp_path, purpose=purpose))
+    assert not [w for w in meeting.warnings() if "exempt" in w]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "EXEMPT - Millbay lease.pdf",
+        "Millbay lease (Part II).pdf",
+        "Not for publication - valuation.pdf",
+    ],
+)
+def test_a_paper_named_exempt_under_a_public_item_is_refused(tmp_path, name):
+    """Its name says what the advisor meant, and would be its bookmark in the public pack."""
+    folder = make_meeting(
+        tmp_path / "m",
+        items=[{"title": "Minutes"}, {"title": "Millbay lease", "papers": [name]}],
+        papers={name: 1},
+    )
+    errors = load_errors(folder)
+    assert any("the papers of item 2 say it is exempt" in e for e in errors), errors
