@@ -1249,9 +1249,9 @@ class PackWriter:
         self._sources: list[contextlib.ExitStack] = []
         self.source_keys: list[tuple[Path, str]] = []  # each source opened, with its content key
         self._part: Dictionary | None = None
-        # the elements titled by the caller, in the order given (`retitle`); None for an
-        # untagged paper's, which has none
-        self._titled: list[Dictionary | None] = []
+        # the titles of the elements titled by the caller, in the order given (`retitle`), each
+        # an object of its own; None for an untagged paper, which has no element
+        self._titled: list[pikepdf.Object | None] = []
         self._destinations: dict[str, int] = {}
         self._base: Path | None = None
         self._base_size = 0
@@ -1402,7 +1402,7 @@ class PackWriter:
     def begin_part(self, title: str) -> None:
         """Start a part of the pack (an agenda item: "Agenda Item 4: Commissioning plan")."""
         self._part = self.structure.part(title)
-        self._titled.append(self._part)
+        self._titled.append(self._part.get("/T"))
 
     def retitle(self, titles: Sequence[str]) -> None:
         """Give the parts and papers of a pack gone on from its numbered part (`body`) these
@@ -1414,12 +1414,12 @@ class PackWriter:
             ValueError: the part has another number of titled parts and papers.
         """
         held = self.pdf.docinfo.get(TITLED)
-        elements = list(held) if isinstance(held, Array) else []
-        if len(elements) != len(titles):
-            raise ValueError(f"{len(titles)} titles for {len(elements)} titled parts and papers")
-        for element, title in zip(elements, titles, strict=True):
-            if isinstance(element, Dictionary) and str(element.get("/T", "")) != title:
-                element.T = String(title)
+        kept = list(held) if isinstance(held, Array) else []
+        if len(kept) != len(titles):
+            raise ValueError(f"{len(titles)} titles for {len(kept)} titled parts and papers")
+        for old, title in zip(kept, titles, strict=True):
+            if isinstance(old, String) and old.is_indirect and str(old) != title:
+                self.pdf._replace_object(old.objgen, String(title))  # (the element refers to it)
 
     def add_destination(self, name: str, page_index: int) -> None:
         """A named destination (``pack.pdf#nameddest=NAME``) at the top of a page of the pack."""
@@ -1493,7 +1493,7 @@ class PackWriter:
             facts = _read_facts(_entry(self.source_keys[-1][1]))  # (its key: `_open`)
             figures = facts.figures if facts is not None else None
             paper = self.structure.adopt(src, added, title or path.stem, part, path, figures)
-            self._titled.append(paper)
+            self._titled.append(paper.get("/T") if paper is not None else None)
             for i, page in enumerate(added):
                 if stamps_for and stamps_for[i]:
                     self._stamp(page, stamps_for[i], part, paper)

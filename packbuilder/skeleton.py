@@ -31,8 +31,9 @@ _PAGE_STAND_IN = b"<< /MediaBox [ 0 0 1 1 ] /Parent %d %d R /Resources << >> /Ty
 # A stand-in's text, as qpdf writes it back: an object the skeleton leaves out, which must never
 # be written over the part's (a real object that reads so is taken for one: only slower).
 STAND_INS = re.compile(rb"<< >>|" + re.escape(_PAGE_STAND_IN).replace(rb"%d", rb"\d+"))
-# A part's document information lists, under this key, the structure elements its items and
-# papers are titled in, which finishing may retitle (`pdf.PackWriter.retitle`).
+# A part's document information lists, under this key, the titles of its items' and papers'
+# structure elements (each an object of its own), which finishing may rewrite
+# (`pdf.PackWriter.retitle`).
 TITLED = "/PackbuilderTitled"
 
 
@@ -64,8 +65,8 @@ def skeleton(part: Pdf, also: Iterable[pikepdf.Object] = ()) -> bytes:
     """A PDF holding, under the numbers they have in `part`, only the objects finishing a pack
     or appending papers to a part reads or changes (the catalog, the document information, the
     page tree's root, the destinations' name tree, of the structure tree its root, its
-    /Document, its parent tree's root, its role and class maps and its ID tree, the elements
-    its items and papers are titled in (`TITLED`)) and those in
+    /Document, its parent tree's root, its role and class maps and its ID tree, the titles of
+    its items and papers (`TITLED`)) and those in
     `also` (the stamp fonts); each page a stand-in (`STAND_INS`); with `part`'s /Size and /ID."""
     keep = _Kept()
     root = part.Root
@@ -73,7 +74,7 @@ def skeleton(part: Pdf, also: Iterable[pikepdf.Object] = ()) -> bytes:
     info = part.trailer.get("/Info")
     keep(info)
     if isinstance(info, Dictionary):
-        keep(info.get(TITLED), 1)  # the titled elements (not what they hold)
+        keep(info.get(TITLED), 1)  # the titles of the titled elements, each an object of its own
     keep(root.get("/MarkInfo"))
     keep(root.get("/Metadata"))
     keep(root.get("/Pages"))  # (a part may have no pages: a supplement of exempt papers only)

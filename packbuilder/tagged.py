@@ -375,15 +375,20 @@ class StructureMerger:
     def part(self, title: str, first: bool = False) -> pikepdf.Dictionary:
         """A new /Part under the /Document (an agenda item, or the frontsheet when `first`)."""
         part = self.pdf.make_indirect(
-            Dictionary(
-                Type=Name.StructElem, S=Name.Part, P=self.document, K=Array(), T=String(title)
-            )
+            Dictionary(Type=Name.StructElem, S=Name.Part, P=self.document, K=Array())
         )
+        part.T = self.title(title)
         if first:
             self.document.K.insert(0, part)
         else:
             self.document.K.append(part)
         return part
+
+    def title(self, text: str) -> pikepdf.Object:
+        """An element's title, as an object of its own: a pack gone on from a kept part may be
+        retitled by rewriting it alone (`pdf.PackWriter.retitle`), not the element, which may
+        list thousands of kids."""
+        return self.pdf.make_indirect(String(text))
 
     def adopt(
         self,
@@ -478,7 +483,7 @@ class StructureMerger:
             for kid in top:
                 kid.P = paper
                 paper.K.append(kid)
-        paper.T = String(title)
+        paper.T = self.title(title)
         if isinstance(lang, String) and "/Lang" not in paper:
             paper.Lang = lang  # the paper's own language: a Welsh paper is read in Welsh
         paper.P = part
