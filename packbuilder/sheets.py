@@ -553,6 +553,9 @@ _DATE_FORMATS = (
     "%d %b %Y",
     "%A %d %B %Y",
     "%d-%m-%Y",
+    "%d-%m-%y",
+    "%d.%m.%Y",  # as many UK clerks type it ("17.12.2026"; seed 003's title says "07.04.16")
+    "%d.%m.%y",
 )
 
 

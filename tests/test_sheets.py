@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -243,3 +244,10 @@ def test_a_date_that_does_not_exist_says_why(typed: str, said: str) -> None:
     with pytest.raises(InputError) as caught:
         sheets.date(sheets.Cell(typed, SRC))
     assert said in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "typed", ["17/12/2026", "17.12.2026", "17.12.26", "17-12-26", "17th December 2026"]
+)
+def test_dates_as_uk_clerks_type_them(typed: str) -> None:
+    assert sheets.date(sheets.Cell(typed, SRC)) == dt.date(2026, 12, 17)
