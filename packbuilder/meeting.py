@@ -881,6 +881,13 @@ def _papers(
         if not exists:
             if status is Status.TO_FOLLOW:
                 waiting.append(name)
+                hint = _did_you_mean(folder, name)
+                if hint:  # arrived, perhaps, under the name it really has ("...pdf" left off)
+                    errors.warn(
+                        f"{cell.source}: paper {name!r} of item {number} is to follow and not in "
+                        f"the meeting folder{hint}; if that is the paper, correct its name here, "
+                        "or the item waits for it"
+                    )
                 continue  # not arrived yet: the item stays "to follow"
             errors.add(
                 MissingPaperError(

@@ -960,3 +960,18 @@ def test_a_supplement_made_before_an_earlier_number_is_pointed_out(tmp_path):
         "it), so readers will look for one; number supplements in the order they go out (give "
         "this item Supplement 1 in the Supplement column)"
     ]
+
+
+def test_a_paper_to_follow_named_without_its_extension_gets_a_hint(tmp_path):
+    """Seed 001's "Minutes 6 October 2016" typed without ".pdf", the file in the folder: the
+    item waits for ever unless the advisor is told which file it may be."""
+    folder = make_meeting(
+        tmp_path / "m",
+        items=[{"title": "Minutes", "papers": ["Minutes 6 October 2016"], "status": "to follow"}],
+        papers={"Minutes 6 October 2016.pdf": 1},
+    )
+    meeting = load_meeting(folder)
+    assert meeting.items[0].status is Status.TO_FOLLOW
+    [hint] = [w for w in meeting.warnings() if "is to follow and not in the meeting folder" in w]
+    assert "sheet Agenda, cell F2" in hint
+    assert "(did you mean 'Minutes 6 October 2016.pdf'?)" in hint
