@@ -563,8 +563,29 @@ def _agenda(
             )
             continue
         seen[key] = item.source
+        _in_order(items, item, errors)
         items.append(item)
     return items
+
+
+def _in_order(rows: list[AgendaRow], item: AgendaItem, errors: Collector) -> None:
+    """Point out an item numbered before the item above it ("8" then "7"): the agenda is printed
+    in the rows' order, so its numbers would run backwards (a gap, an item withdrawn, is usual)."""
+    before = next((r for r in reversed(rows) if isinstance(r, AgendaItem)), None)
+    if before is None:
+        return
+    ours, theirs = _order_key(item.number), _order_key(before.number)
+    if ours is not None and theirs is not None and ours < theirs:
+        errors.warn(
+            f"{item.source}: item {item.number} comes after item {before.number} on the agenda, "
+            "which is printed in the rows' order; renumber the items, or move this row"
+        )
+
+
+def _order_key(number: str) -> tuple[int, str] | None:
+    """How item numbers sort: "4" < "4a" < "5"; None for a number that starts otherwise."""
+    m = re.match(r"\s*(\d+)(.*)", number)
+    return (int(m.group(1)), m.group(2).strip().lower()) if m else None
 
 
 _COLUMN_OF = {

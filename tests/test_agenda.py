@@ -975,3 +975,17 @@ def test_a_paper_to_follow_named_without_its_extension_gets_a_hint(tmp_path):
     [hint] = [w for w in meeting.warnings() if "is to follow and not in the meeting folder" in w]
     assert "sheet Agenda, cell F2" in hint
     assert "(did you mean 'Minutes 6 October 2016.pdf'?)" in hint
+
+
+def test_items_numbered_out_of_order_are_pointed_out(tmp_path):
+    """Seed 004 as typed by a reviewer, items 5, 6, 8, 7: printed in the rows' order, the
+    numbers run backwards. Gaps (an item withdrawn) and sub-items say nothing."""
+    folder = make_meeting(
+        tmp_path / "m",
+        items=[{"item": n, "title": f"Item {n}"} for n in ("5", "6", "6a", "8", "7", "10")],
+    )
+    said = [w for w in load_meeting(folder).warnings() if "comes after item" in w]
+    assert said == [
+        f"{tmp_path / 'm' / 'meeting.xlsx'}, sheet Agenda, cell A6: item 7 comes after item 8 on "
+        "the agenda, which is printed in the rows' order; renumber the items, or move this row"
+    ]
