@@ -114,18 +114,24 @@ class Word:
     y: float
 
 
-def words(path: Path, page: int) -> list[Word]:
-    """The words of physical page `page` (0-based) with their positions, read by poppler's
-    pdftotext (not by pypdf or packbuilder), for tests of where things are printed."""
-    import html
+def _pdftotext(path: Path, option: str, first: int, last: int) -> str:
+    """poppler's pdftotext of physical pages `first` to `last` (0-based), with `option`."""
     import subprocess
 
-    out = subprocess.run(
-        ["pdftotext", "-bbox", "-f", str(page + 1), "-l", str(page + 1), str(path), "-"],
+    return subprocess.run(
+        ["pdftotext", option, "-f", str(first + 1), "-l", str(last + 1), str(path), "-"],
         capture_output=True,
         text=True,
         check=True,
     ).stdout
+
+
+def words(path: Path, page: int) -> list[Word]:
+    """The words of physical page `page` (0-based) with their positions, read by poppler's
+    pdftotext (not by pypdf or packbuilder), for tests of where things are printed."""
+    import html
+
+    out = _pdftotext(path, "-bbox", page, page)
     found = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]*)</word>', out)
     return [Word(html.unescape(text), float(x), float(y)) for x, y, text in found]
 
@@ -133,12 +139,5 @@ def words(path: Path, page: int) -> list[Word]:
 def layout_lines(path: Path, first: int, last: int) -> list[str]:
     """The lines of physical pages `first` to `last` (0-based) as pdftotext -layout lays them out:
     a table row's cells side by side on one line, as a reader sees them."""
-    import subprocess
-
-    out = subprocess.run(
-        ["pdftotext", "-layout", "-f", str(first + 1), "-l", str(last + 1), str(path), "-"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    out = _pdftotext(path, "-layout", first, last)
     return [line for line in out.splitlines() if line.strip()]

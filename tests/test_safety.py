@@ -605,17 +605,25 @@ def _images_in(pack: Path) -> int:
 def test_linked_image_outside_the_folder_never_reaches_the_pack(tmp_path: Path) -> None:
     """Real LibreOffice loads a picture "linked to file" from anywhere on the build machine; the
     paper is refused before it gets the chance."""
-    from tests.bad_inputs.make_corpus import _png, linked_image_docx
+    from tests.bad_inputs.make_corpus import linked_image_docx
+
+    outside, folder = _picture_outside_and_meeting(tmp_path, "report.docx")
+    (folder / "report.docx").write_bytes(linked_image_docx(outside.as_uri()))
+    _refused_for_its_link(tmp_path, "report.docx", outside)
+
+
+def _picture_outside_and_meeting(tmp_path: Path, paper: str) -> tuple[Path, Path]:
+    """A picture outside the meeting folder, and a meeting whose item 2 has `paper` (to write)."""
+    from tests.bad_inputs.make_corpus import _png
 
     outside = tmp_path / "elsewhere" / "secret.png"
     outside.parent.mkdir()
     outside.write_bytes(_png())
     folder = make_meeting(
         tmp_path / NAME,
-        items=[{"title": "Apologies"}, {"title": "Report", "papers": ["report.docx"]}],
+        items=[{"title": "Apologies"}, {"title": "Report", "papers": [paper]}],
     )
-    (folder / "report.docx").write_bytes(linked_image_docx(outside.as_uri()))
-    _refused_for_its_link(tmp_path, "report.docx", outside)
+    return outside, folder
 
 
 def _refused_for_its_link(tmp_path: Path, shown: str, outside: Path) -> None:
@@ -635,18 +643,13 @@ def _refused_for_its_link(tmp_path: Path, shown: str, outside: Path) -> None:
 def test_an_rtf_field_padded_with_line_breaks_never_reaches_the_pack(tmp_path: Path) -> None:
     """400 line breaks before INCLUDEPICTURE once put a picture from outside the meeting folder
     into a public pack: LibreOffice reads past them, and so must the check."""
-    from tests.bad_inputs.make_corpus import _png
-
-    outside = tmp_path / "elsewhere" / "secret.png"
-    outside.parent.mkdir()
-    outside.write_bytes(_png())
-    folder = make_meeting(
-        tmp_path / NAME,
-        items=[{"title": "Apologies"}, {"title": "Report", "papers": ["note.rtf"]}],
-    )
+    outside, folder = _picture_outside_and_meeting(tmp_path, "note.rtf")
     (folder / "note.rtf").write_bytes(
-        b"{\\rtf1\\ansi Before. {\\field{\\*\\fldinst" + b"\r\n" * 400
-        + b' INCLUDEPICTURE "' + str(outside).encode() + b'" \\\\d}{\\fldrslt x}} After.\\par}'
+        b"{\\rtf1\\ansi Before. {\\field{\\*\\fldinst"
+        + b"\r\n" * 400
+        + b' INCLUDEPICTURE "'
+        + str(outside).encode()
+        + b'" \\\\d}{\\fldrslt x}} After.\\par}'
     )
     result = run_cli("build", NAME, "--output", "out", cwd=tmp_path)
     assert result.returncode == 1, result.stderr
@@ -1573,7 +1576,6 @@ def test_an_exempt_papers_held_until_the_rest_arrive_stay_exempt(tmp_path: Path)
     result = run_cli("check", NAME, cwd=tmp_path)
     assert result.returncode == 1, result.stderr
     assert "a paper of exempt item 2" in result.stderr
-
 
 
 @pytest.mark.parametrize(
