@@ -30,7 +30,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from typing import TypeVar
 
@@ -513,6 +513,20 @@ def part_two_items_are_exempt(rows: Sequence[AgendaRow], errors: Collector) -> N
     public": `exemption.EXCLUSION_ITEM`) is public business itself, and starts Part II as such a
     heading does.
     """
+    for row, under, latest in part_two(rows):
+        if isinstance(row, AgendaItem) and under not in (None, row) and not row.exempt:
+            assert under is not None
+            errors.add(_not_exempt_under(row, under, latest))
+
+
+def part_two(
+    rows: Sequence[AgendaRow],
+) -> Iterator[tuple[AgendaRow, AgendaHeading | AgendaItem | None, AgendaHeading | None]]:
+    """Each row with the Part II heading (or exclusion resolution) in force at it, None in
+    public business, and the other heading just above it under Part II, if any: the one reading
+    of where Part II starts and ends (`part_two_items_are_exempt`, and the frontsheet, which
+    prints no notes of a heading under Part II in a public pack). A Part II heading and an
+    exclusion item are in force at themselves; a heading saying public business resumes is not."""
     under: AgendaHeading | AgendaItem | None = None  # the Part II heading (or resolution) in force
     latest: AgendaHeading | None = None  # the heading just above, if another
     for row in rows:
@@ -525,8 +539,7 @@ def part_two_items_are_exempt(rows: Sequence[AgendaRow], errors: Collector) -> N
                 latest = row
         elif isinstance(row, AgendaItem) and exemption.EXCLUSION_ITEM.search(row.title):
             under, latest = row, None
-        elif isinstance(row, AgendaItem) and under is not None and not row.exempt:
-            errors.add(_not_exempt_under(row, under, latest))
+        yield row, under, latest
 
 
 def _not_exempt_under(

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
-from packbuilder import agenda, exemption
+from packbuilder import agenda
 from packbuilder.dates import clock, long_date
 from packbuilder.errors import Collector, PackError, TemplateError
 from packbuilder.layout import Layout
@@ -148,6 +148,8 @@ def _rows(meeting: Meeting, spec: PackSpec, layout: Layout) -> list[dict[str, An
     times = dict(zip(map(id, whole), agenda.schedule(whole, meeting.start_time), strict=True))
     listed = {id(i) for i in spec.listed}
     resolutions = exclusions(spec.listed)
+    # (a heading's notes under Part II are about exempt business: the private pack's only)
+    in_part_two = {id(row) for row, under, _ in agenda.part_two(whole) if under is not None}
     rows = []
     for row in agenda_rows:
         start, end = times.get(id(row), (None, None))
@@ -159,8 +161,7 @@ def _rows(meeting: Meeting, spec: PackSpec, layout: Layout) -> list[dict[str, An
             continue
         if not isinstance(row, AgendaItem):
             out = _blank_row("heading", row.title)
-            # a Part II heading's notes are about exempt business: the private pack's only
-            public_part_two = not spec.private and exemption.PART_TWO.search(row.title)
+            public_part_two = not spec.private and id(row) in in_part_two
             out["notes"] = [] if public_part_two else list(row.notes)
             rows.append(out)
             continue

@@ -907,7 +907,19 @@ def test_what_reads_as_a_part_two_heading(tmp_path, heading, refused):
         assert [i.number for i in load_meeting(folder).items] == ["1"]
 
 
-def test_a_part_two_headings_notes_stay_out_of_the_public_pack():
+@pytest.mark.parametrize(
+    ("above", "public_notes"),
+    [
+        (["Part II - exempt business"], False),
+        # a sub-heading under Part II: Part II goes on until public business resumes
+        (["Part II - exempt business", "Reports for decision"], False),
+        (["Items not for publication", "Property", "Contracts"], False),
+        (["exclusion item", "Reports for decision"], False),
+        (["Part II - exempt business", "Part I - public business resumes"], True),
+        (["Reports for decision"], True),
+    ],
+)
+def test_a_part_two_headings_notes_stay_out_of_the_public_pack(above, public_notes):
     import dataclasses
 
     from packbuilder.errors import Source
@@ -919,13 +931,18 @@ def test_a_part_two_headings_notes_stay_out_of_the_public_pack():
     from tests.models import item, meeting
 
     secret = (Block("Valuation of 12 High Street for sale to Acme Ltd"),)
-    m = meeting(item(1, exempt=3))
-    m = dataclasses.replace(
-        m, rows=(AgendaHeading("Part II - exempt business", Source(m.workbook), secret), *m.items)
-    )
+    m = meeting(item(1), item(2, exempt=3))
+    first, exempt = m.items
+    if above[0] == "exclusion item":
+        first = dataclasses.replace(first, title="Exclusion of the press and public")
+        above = above[1:]
+    head = [AgendaHeading(t, Source(m.workbook), secret) for t in above]
+    m = dataclasses.replace(m, rows=(first, *head, exempt))
     public = context(m, PackSpec(None, False, m.items, ()), lay_out([]), "")
     private = context(m, PackSpec(None, True, m.items, ()), lay_out([]), "")
-    assert public["items"][0]["notes"] == [] and private["items"][0]["notes"] == list(secret)
+    headings = [r for r in public["items"] if r["kind"] == "heading"]
+    assert [r["notes"] for r in headings][-1:] == ([list(secret)] if public_notes else [[]])
+    assert all(r["notes"] == list(secret) for r in private["items"] if r["kind"] == "heading")
 
 
 def test_a_time_cell_is_read_as_excel_shows_it_and_a_leading_zero_is_the_morning(tmp_path):
