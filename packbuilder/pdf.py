@@ -43,6 +43,7 @@ from typing import Any
 import pikepdf
 from pikepdf import Array, Dictionary, Name, Pdf, Stream, String
 
+from packbuilder.carried import carried_in
 from packbuilder.cropped import Cropped, cropped, hidden_text
 from packbuilder.digests import copied, copy_hashed, file_digest, opened_digest
 from packbuilder.errors import AssemblyError, InputError, Source
@@ -206,6 +207,8 @@ class PaperFacts:
         figures: how many figures of its structure have no alternative text
             (`tagged.figures_without_alt`): counted here, so that assembling does not walk
             the structure again.
+        carried: the text it shows besides what its pages draw (`carried.carried_in`), for the
+            exempt-text check.
     """
 
     pages: int
@@ -213,6 +216,7 @@ class PaperFacts:
     tagged: bool
     digest: str | None
     figures: int = 0
+    carried: str = ""
 
 
 _EXAMINING = threading.local()  # `examining_after`'s hook, for this thread
@@ -265,7 +269,13 @@ def _before_examining() -> None:
 
 def checked(path: Path) -> bool:
     """Whether this PDF's content passed its checks before (`paper_facts` will not read it)."""
-    return _read_facts(_facts_entry(path)) is not None
+    return remembered_facts(path) is not None
+
+
+def remembered_facts(path: Path) -> PaperFacts | None:
+    """The `PaperFacts` of this PDF's content if it passed its checks before, without reading
+    the PDF (None if it did not, or cannot be read)."""
+    return _read_facts(_facts_entry(path))
 
 
 def check_readable(path: Path, warnings: list[str] | None = None) -> int:
@@ -439,6 +449,7 @@ def _read_facts(entry: Path | None) -> PaperFacts | None:
             bool(data["tagged"]),
             data["digest"] if isinstance(data["digest"], str) else None,
             int(data["figures"]),
+            str(data["carried"]),
         )
     except (ValueError, KeyError, TypeError):
         return None
@@ -499,9 +510,10 @@ def _examine(path: Path, read_from: Path | None = None) -> PaperFacts:
         if crops:
             hidden_text(pdf, crops, Source(path))
         figures = _figures(pdf, path, texts[1]) if tagged else 0
+        carried = carried_in(pdf, texts[1])
         _before_examining()
         removed = _trial_sanitize(pdf, path, texts)  # last: it changes the opened copy
-    return PaperFacts(pages, tuple(removed), tagged, digest, figures)
+    return PaperFacts(pages, tuple(removed), tagged, digest, figures, carried)
 
 
 def _check_redactions(page: pikepdf.Page, path: Path, number: int) -> None:

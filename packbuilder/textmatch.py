@@ -527,82 +527,17 @@ def _with_carried(
     """A public paper's words with the text its PDF shows besides its pages' (`carried_text`):
     an exempt paper's text in a public appendix's bookmarks, link descriptions or form fields is
     published as surely as on its pages."""
+    from packbuilder.carried import carried_text  # noqa: PLC0415 - (pikepdf, for PDFs only)
+    from packbuilder.pdf import remembered_facts  # noqa: PLC0415
+
+    # (a PDF paper's was read when it was checked, if that was remembered)
+    facts = remembered_facts(paper.file) if paper.kind is PaperKind.PDF else None
     pdf = paper.file if paper.kind is PaperKind.PDF else (pdf_of(paper) if pdf_of else None)
-    extra = carried_text(pdf) if pdf is not None else ""
+    extra = facts.carried if facts else carried_text(pdf) if pdf is not None else ""
     if not extra:
         return found
     more = words_of(extra, pdf=True)
     return Words(found.segments + more.segments, found.runs | more.runs, found.lines + more.lines)
-
-
-MAX_CARRIED = 100_000  # texts read from one paper's bookmarks and annotations, at most
-
-
-def carried_text(path: Path) -> str:
-    """The text a PDF shows besides what its pages draw, a line each: its bookmarks' titles and
-    its annotations' descriptions, tooltips, captions and form fields' values (a viewer shows
-    them all; pdftotext reads none). Empty for a file that cannot be read (its checks say so)."""
-    import pikepdf
-
-    texts: list[str] = []
-    try:
-        # (no page takes /Annots from the page tree: qpdf need not push attributes down)
-        with pikepdf.open(path, inherit_page_attributes=False) as pdf:
-            _outline_titles(pdf.Root.get("/Outlines"), texts)
-            for page in pdf.pages:
-                annots = page.obj.get("/Annots")
-                for annot in annots if isinstance(annots, pikepdf.Array) else ():
-                    _annotation_texts(annot, texts)
-                if len(texts) > MAX_CARRIED:
-                    break
-    except (pikepdf.PdfError, RuntimeError, OSError, ValueError, TypeError, AttributeError):
-        return ""
-    return "\n".join(t for t in texts if t.strip())
-
-
-def _outline_titles(outlines: object, texts: list[str]) -> None:
-    import pikepdf
-
-    seen: set[tuple[int, int]] = set()
-    stack = [outlines.get("/First")] if isinstance(outlines, pikepdf.Dictionary) else []
-    while stack and len(texts) <= MAX_CARRIED:
-        entry = stack.pop()
-        if not isinstance(entry, pikepdf.Dictionary) or entry.objgen in seen:
-            continue
-        if entry.is_indirect:
-            seen.add(entry.objgen)
-        texts.append(_string(entry.get("/Title")))
-        stack += [entry.get("/Next"), entry.get("/First")]
-
-
-def _annotation_texts(annot: object, texts: list[str]) -> None:
-    """What an annotation (and the form field it belongs to) shows: its description, tooltip,
-    rich text, caption and value."""
-    import pikepdf
-
-    node, depth = annot, 0
-    while isinstance(node, pikepdf.Dictionary) and depth < 8:
-        for key in ("/Contents", "/TU", "/V", "/RC"):
-            value = node.get(key)
-            if key == "/RC" and isinstance(value, pikepdf.String):
-                texts.append(re.sub(r"<[^>]*>", " ", _string(value)))
-            elif isinstance(value, pikepdf.String):
-                texts.append(_string(value))
-        look = node.get("/MK")
-        if isinstance(look, pikepdf.Dictionary):
-            texts += [_string(look.get(k)) for k in ("/CA", "/RC", "/AC")]
-        node, depth = node.get("/Parent"), depth + 1
-
-
-def _string(value: object) -> str:
-    import pikepdf
-
-    if isinstance(value, pikepdf.String):
-        try:
-            return str(value)
-        except (ValueError, UnicodeDecodeError):
-            return ""
-    return ""
 
 
 def _second(pair: tuple[_Known, float]) -> float:

@@ -301,13 +301,26 @@ def test_a_short_paper_of_shared_filler_with_its_own_headings_is_not_published_b
     assert published_share(exempt, w(exempt.words)) == 1.0
 
 
-@pytest.mark.parametrize("store", ["bookmarks", "link descriptions", "form field values"])
+@pytest.mark.parametrize(
+    "store",
+    [
+        "bookmarks",
+        "link descriptions",
+        "form field values",
+        "/Alt",
+        "/ActualText",
+        "/E",
+        "/T",
+    ],
+)
 def test_an_exempt_paper_in_what_a_public_pdf_shows_besides_its_pages_is_refused(
     tmp_path: Path, store: str
 ) -> None:
-    """A viewer shows a PDF's bookmarks, link descriptions and form fields' values; pdftotext
-    reads none of them. An exempt paper's text kept there, under a page that shows nothing
-    of it, publishes it as surely as the page would: `check` (and so `build`) refuses it."""
+    """A viewer shows a PDF's bookmarks, link descriptions and form fields' values, a screen
+    reader its structure's alternative descriptions, replacement texts, expansions and titles;
+    pdftotext reads none of them. An exempt paper's text kept there, under a page that shows
+    nothing of it, publishes it as surely as the page would: `check` (and so `build`) refuses
+    it."""
     import pikepdf
     from pikepdf import Array, Dictionary, Name, String
 
@@ -339,6 +352,15 @@ def test_an_exempt_paper_in_what_a_public_pdf_shows_besides_its_pages_is_refused
         if store == "bookmarks":
             with pdf.open_outline() as outline:
                 outline.root.extend(pikepdf.OutlineItem(p, 0) for p in pieces)
+        elif store.startswith("/"):  # a tagged leaflet: a figure element for each piece
+            root = pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot))
+            kids = [
+                pdf.make_indirect(Dictionary({"/S": Name.Figure, "/P": root, store: String(p)}))
+                for p in pieces
+            ]
+            document = pdf.make_indirect(Dictionary(S=Name.Document, P=root, K=Array(kids)))
+            root.K = document
+            pdf.Root.StructTreeRoot = root
         else:
             key = "/Contents" if store == "link descriptions" else "/V"
             kind = Name.Link if store == "link descriptions" else Name.Widget
@@ -356,3 +378,10 @@ def test_an_exempt_paper_in_what_a_public_pdf_shows_besides_its_pages_is_refused
     problems = textmatch.exempt_text_problems(load_meeting(folder).items)
     assert len(problems) == 1, problems
     assert "leaflet.pdf" in str(problems[0]) and "award.pdf" in str(problems[0])
+    # read once when the paper is checked, and the same when read again (no check remembered)
+    from packbuilder.carried import carried_text
+    from packbuilder.pdf import remembered_facts
+
+    facts = remembered_facts(folder / "leaflet.pdf")
+    assert facts is not None and facts.carried == carried_text(folder / "leaflet.pdf")
+    assert pieces[3] in facts.carried
