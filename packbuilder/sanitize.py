@@ -27,12 +27,13 @@ metadata and keys of no standard meaning. The checks that read a public paper's 
 its pages (`textmatch`, `unseen`) see only what is drawn, so an exempt report pasted into a
 public appendix as an unused drawing would reach the public pack unseen: each page keeps only
 the resources its drawing instructions (or those of what it draws) name, and the keys a page
-is drawn with; a hidden form field loses its look, a checkbox its look for the state it is not
-in. Only a whole picture or drawing no page draws is worth a warning (`UNSHOWN`): the rest is
-what every PDF writer leaves behind, tidied without a word (`TIDIED`). Not covered: glyphs of a
-used Type 3 font that no text shows, data inside a used font's file, text in property lists,
-comments in drawing instructions, a used picture's mask's own bytes, and whatever the structure
-tree points at (its alternative texts are read aloud, and kept).
+is drawn with; drawing instructions lose their comments (``% ...``, which show nothing); a
+hidden form field loses its look, a checkbox its look for the state it is not in. Only a whole
+picture or drawing no page draws is worth a warning (`UNSHOWN`): the rest is what every PDF
+writer leaves behind, tidied without a word (`TIDIED`). Not covered: glyphs of a used Type 3
+font that no text shows, data inside a used font's file, text in property lists, a used
+picture's mask's own bytes, and whatever the structure tree points at (its alternative texts
+are read aloud, and kept; the exempt-text check reads them, `carried`).
 
 **Data fetched from elsewhere** (a stream whose bytes are a file or a web address, a picture's
 alternates, a reference to a page of another file) goes from every pack.
@@ -48,7 +49,19 @@ import itertools
 import re
 from collections.abc import Iterator
 
-from pikepdf import Array, Dictionary, Name, Object, Pdf, Stream, String
+from pikepdf import (
+    Array,
+    Dictionary,
+    Name,
+    Object,
+    Page,
+    Pdf,
+    Stream,
+    String,
+    Token,
+    TokenFilter,
+    TokenType,
+)
 
 # actions a printed pack may keep: moving within the document, web and e-mail links, viewer commands
 SAFE_ACTIONS = {"/GoTo", "/URI", "/Named", "/ResetForm", "/Hide", "/SetOCGState", "/Trans"}
@@ -582,14 +595,16 @@ def _unshown(pdf: Pdf, found: set[str]) -> None:
     usage = _Usage(pdf)
     for page in pdf.pages:
         resources = page.obj.get("/Resources")
-        usage.visit([(resources, page.obj)], _page_bytes(page.obj))
+        usage.visit([(resources, page.obj)], _page_bytes(pdf, page, found))
         for appearance in _appearances(page.obj.get("/Annots")):
             if appearance.is_indirect:  # shown, whatever name a page lists it under
                 usage.elsewhere.add(appearance.objgen)
             # (a reader looks a name its own dictionary lacks up in the page's)
             own = appearance.get("/Resources")
-            usage.visit([(own, appearance), (resources, page.obj)], _bytes(appearance))
+            data = _uncommented(pdf, appearance, found)
+            usage.visit([(own, appearance), (resources, page.obj)], data)
     usage.prune(found)
+    found.update(usage.found)
 
 
 def _unseen_looks(annots: object, found: set[str]) -> None:
@@ -642,6 +657,8 @@ class _Usage:
     its own is read once for each dictionary it is drawn with."""
 
     def __init__(self, pdf: Pdf) -> None:
+        self.pdf = pdf
+        self.found: set[str] = set()  # (comments taken out of drawing instructions)
         self.kinds: dict[object, tuple[Dictionary, set[str]]] = {}  # with the keys named
         self.visited: set[object] = set()
         self.whole: set[object] = set()  # never pruned: the fonts of the form's fields
@@ -703,13 +720,13 @@ class _Usage:
         if isinstance(obj, Stream) and (kind == Name.Form or obj.get("/PatternType") == 1):
             if kind == Name.Form:
                 self._trim(obj, _FORM_KEYS)
-            self._visit(chain, _bytes(obj))
+            self._visit(chain, _uncommented(self.pdf, obj, self.found))
         elif isinstance(obj, Stream) and kind == Name.Image:
             self._picture(obj)
         elif kind == Name.Type3:
             procs = obj.get("/CharProcs")
             for proc in procs.values() if isinstance(procs, Dictionary) else ():
-                self._visit(chain, _bytes(proc))
+                self._visit(chain, _uncommented(self.pdf, proc, self.found))
         elif "/SMask" in obj and not isinstance(obj, Stream):  # a graphics state's soft mask
             mask = obj.get("/SMask")
             if isinstance(mask, Dictionary):
@@ -783,11 +800,60 @@ def _names(data: bytes) -> set[bytes]:
     return {_CODE.sub(lambda m: bytes([int(m[1], 16)]), n) if b"#" in n else n for n in found}
 
 
-def _page_bytes(page: Dictionary) -> bytes | None:
-    contents = page.get("/Contents")
+def _page_bytes(pdf: Pdf, page: Page, found: set[str]) -> bytes | None:
+    """A page's drawing instructions, decoded, without comments (`_uncommented`): read as a
+    whole, as a reader reads them (a comment ends at the end of a line, not of a stream)."""
+    contents = page.obj.get("/Contents")
     streams = list(contents) if isinstance(contents, Array) else [contents]
     parts = [_bytes(s) for s in streams if isinstance(s, Stream)]
-    return None if any(p is None for p in parts) else b"\n".join(p for p in parts if p)
+    if any(p is None for p in parts):
+        return None
+    data = b"\n".join(p for p in parts if p)
+    if b"%" not in data:
+        return data
+    strip = _Uncommented()
+    kept = page.get_filtered_contents(strip)
+    if strip.dropped:
+        page.obj.Contents = pdf.make_stream(kept)
+        found.add(TIDIED)
+        return kept
+    return data
+
+
+class _Uncommented(TokenFilter):
+    """Every token of drawing instructions but their comments, counted (qpdf's tokenizer: a
+    "%" in a string or in an inline picture's data is no comment)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.dropped = 0
+
+    def handle_token(self, token: Token) -> Token | None:
+        if token.type_ == TokenType.comment:
+            self.dropped += 1
+            return None
+        return token
+
+
+def _uncommented(pdf: Pdf, stream: object, found: set[str]) -> bytes | None:
+    """A drawing's (or a look's, or a glyph's) instructions, decoded; without their comments,
+    which are then taken out of `stream` too. A comment shows nothing, and no check reads it,
+    so anything could be written there: public packs carry none. Only instructions holding a
+    "%" at all are read token by token (LibreOffice writes none). None if they cannot be
+    decoded (the checks refuse such pages)."""
+    data = _bytes(stream)
+    if data is None or b"%" not in data:
+        return data
+    # (qpdf filters a stream as instructions only if it says it is a drawing: a copy that does)
+    scratch = pdf.make_stream(data, Type=Name.XObject, Subtype=Name.Form)
+    strip = _Uncommented()
+    kept = Page(scratch).get_filtered_contents(strip)
+    if not strip.dropped:
+        return data
+    assert isinstance(stream, Stream)
+    stream.write(kept)
+    found.add(TIDIED)
+    return kept
 
 
 def _bytes(stream: object) -> bytes | None:

@@ -332,3 +332,109 @@ def test_looks_that_never_show_and_what_a_shown_drawing_carries_go(tmp_path: Pat
     raw = _raw(pdf, tmp_path)
     assert SECRET.encode() not in raw
     assert b"Shown" in raw and b"(Off)" in raw
+
+
+# --- comments in drawing instructions ------------------------------------------------------
+
+
+def test_comments_in_drawing_instructions_leave_a_public_pack(tmp_path: Path) -> None:
+    """A comment ("% ...") shows nothing and no check reads it: an exempt report's text written
+    there, in a page's instructions (split over two streams), a drawing's, a Type 3 glyph's or
+    a look's, would reach the public pack for anyone to read with a text editor. A "%" in a
+    string, or in an inline picture's bytes, is no comment and stays; the page draws the same."""
+    pdf = pikepdf.new()
+    glyph = Stream(pdf, f"500 0 0 0 500 500 d1 % {SECRET}\n0 0 500 500 re f".encode())
+    type3 = Dictionary(
+        Type=Name.Font, Subtype=Name.Type3, FontBBox=Array([0, 0, 500, 500]),
+        FontMatrix=Array([0.001, 0, 0, 0.001, 0, 0]), FirstChar=65, LastChar=65,
+        Widths=Array([500]), Encoding=Dictionary(Differences=Array([65, Name.box])),
+        CharProcs=Dictionary(box=pdf.make_indirect(glyph)),
+    )  # fmt: skip
+    form = Stream(pdf, f"% {SECRET}\nBT /F1 12 Tf 10 10 Td (Forty%) Tj ET".encode())
+    form.Type, form.Subtype, form.BBox = Name.XObject, Name.Form, Array([0, 0, 500, 50])
+    form.Resources = Dictionary(Font=Dictionary(F1=_font(pdf)))
+    page = pdf.add_blank_page(page_size=(595, 842))
+    page.obj.Contents = Array(
+        [
+            pdf.make_indirect(Stream(pdf, f"q % {SECRET}\n".encode())),
+            pdf.make_indirect(
+                Stream(
+                    pdf,
+                    b"BT /F1 14 Tf 72 700 Td (Up 50% (on) last year) Tj ET\n"
+                    b"BT /F3 20 Tf 72 600 Td (A) Tj ET\n"
+                    b"q 40 0 0 40 72 500 cm BI /W 2 /H 1 /BPC 8 /CS /G ID %( EI Q\n"
+                    b"q 1 0 0 1 72 300 cm /Fx0 Do Q %" + SECRET.encode(),
+                )
+            ),
+        ]
+    )
+    page.obj.Resources = Dictionary(
+        Font=Dictionary(F1=_font(pdf), F3=pdf.make_indirect(type3)),
+        XObject=Dictionary(Fx0=pdf.make_indirect(form)),
+    )
+    look = Stream(pdf, f"% {SECRET}\n0 0 1 rg 0 0 20 20 re f".encode())
+    look.Type, look.Subtype, look.BBox = Name.XObject, Name.Form, Array([0, 0, 20, 20])
+    page.obj.Annots = Array(
+        [
+            pdf.make_indirect(
+                Dictionary(
+                    Type=Name.Annot, Subtype=Name.Square, Rect=Array([300, 300, 320, 320]),
+                    AP=Dictionary(N=pdf.make_indirect(look)),
+                )
+            )
+        ]
+    )  # fmt: skip
+    path = tmp_path / "commented.pdf"
+    pdf.save(path)
+    assert _raw(Pdf.open(path), tmp_path).count(SECRET.encode()) == 5
+    assert _same_after(path, tmp_path) == [TIDIED]
+    with Pdf.open(path) as cleaned:
+        sanitize(cleaned, public=True)
+        raw = _raw(cleaned, tmp_path)
+        assert SECRET.encode() not in raw
+        drawn = cleaned.pages[0].obj.Contents.read_bytes()
+        assert b"(Up 50% (on) last year) Tj" in drawn and b"ID %( EI" in drawn
+        assert b"(Forty%) Tj" in cleaned.pages[0].Resources.XObject.Fx0.read_bytes()
+    with Pdf.open(path) as private:
+        sanitize(private, public=False)
+        assert _raw(private, tmp_path).count(SECRET.encode()) == 5
+
+
+def test_a_percent_in_a_string_is_not_taken_for_a_comment(tmp_path: Path) -> None:
+    """Nothing to tidy: the paper is not rewritten, and is remembered as clean."""
+    pdf = pikepdf.new()
+    _page(pdf, "BT /F1 14 Tf 72 700 Td (Up 50% on last year) Tj ET", {})
+    pdf.pages[0].obj.Resources.Font = Dictionary(F1=_font(pdf))
+    data = pdf.pages[0].obj.Contents.read_bytes()
+    assert sanitize(pdf, public=True) == []
+    assert pdf.pages[0].obj.Contents.read_bytes() == data
+
+
+def test_a_comment_holding_an_exempt_report_never_reaches_the_public_pack(
+    tmp_path: Path,
+) -> None:
+    """End to end: the public pack holds nothing of the comment, the private one keeps it."""
+    folder = make_meeting(
+        tmp_path / "board",
+        items=[{"title": "Community safety", "papers": ["leaflet.pdf"]}],
+    )
+    pdf = pikepdf.new()
+    page = pdf.add_blank_page(page_size=(595, 842))
+    page.obj.Contents = pdf.make_indirect(
+        Stream(pdf, f"BT /F1 14 Tf 72 700 Td (Community safety leaflet) Tj ET\n% {SECRET}".encode())
+    )
+    page.obj.Resources = Dictionary(Font=Dictionary(F1=_font(pdf)))
+    pdf.save(folder / "leaflet.pdf")
+    result = run_cli("build", "board", "--output", "out", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "carries" not in result.stderr  # tidied without a word
+    public = next((tmp_path / "out" / "public").glob("*.pdf"))
+    raw = tmp_path / "public.qdf"
+    subprocess.run(
+        ["qpdf", "--qdf", "--object-streams=disable", str(public), str(raw)],
+        check=True,
+        capture_output=True,
+    )
+    assert SECRET.encode() not in raw.read_bytes()
+    text = " ".join(p.extract_text() for p in PdfReader(public).pages)
+    assert "Community safety leaflet" in text
