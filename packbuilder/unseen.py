@@ -455,10 +455,11 @@ def _hidden_on(page: bytes, image: bytes, resolution: float, scan: bool) -> list
     if not hidden.any():
         return []
     words = [texts[i] for i in np.flatnonzero(hidden)]
-    words = [w for w in words if sum(c.isalnum() for c in w) >= 2]
     if scan:  # what a scanner reads in a page's dark edge: strokes, not words
         words = [w for w in words if w.strip(_STROKES)]
-    return words
+    # a page hides text if it hides a word of two letters or digits (a lone letter or mark is
+    # too often a bullet's or a rule's); the refusal then quotes all it hides ("John Q Witness")
+    return words if any(sum(c.isalnum() for c in w) >= 2 for w in words) else []
 
 
 _STROKES = "Il1i|!jtf.,:;'-_—"

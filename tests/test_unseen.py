@@ -147,6 +147,19 @@ def test_the_first_page_hiding_text_is_named(tmp_path: Path) -> None:
     assert _found(pdf, tmp_path) == (3, SECRET.split())
 
 
+def test_the_words_quoted_keep_a_lone_letter_and_a_lone_letter_alone_is_not_refused(
+    tmp_path: Path,
+) -> None:
+    """The refusal quotes what the page hides as it reads ("John Q Witness", not "John
+    Witness"); a lone letter or mark under a box (a bullet's, a rule's) is not enough."""
+    box = b"0 g 180 690 200 20 re f "
+    assert _found(_paper(_shown() + _line("John Q Witness") + box), tmp_path) == (
+        1,
+        ["John", "Q", "Witness"],
+    )
+    assert _found(_paper(_shown() + _line("Q") + box), tmp_path) is None
+
+
 def test_pages_are_drawn_a_batch_at_a_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Past the first batch, a page is paired with its own drawing."""
     monkeypatch.setattr(unseen, "BATCH", 2)
