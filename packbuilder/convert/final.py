@@ -30,7 +30,7 @@ from pathlib import Path
 
 from packbuilder.safezip import MAX_XML_BYTES
 
-MARK = "final-view-5"  # in a converter's version: a change here converts every paper again
+MARK = "final-view-6"  # in a converter's version: a change here converts every paper again
 SETTINGS = "word/settings.xml"
 RELS = "word/_rels/document.xml.rels"
 TYPES = "[Content_Types].xml"
@@ -45,6 +45,12 @@ _VIEW = b'<w:revisionView w:markup="0" w:insDel="0" w:formatting="0" w:comments=
 _ODT_CHANGE = re.compile(rb"<text:changed-region\b")
 _ODT_SHOW = re.compile(rb'(config:name="ShowRedlineChanges"\s+config:type="boolean"\s*>)\s*true')
 _ODT_SETTINGS = re.compile(rb'(<config:config-item-set\s+config:name="ooo:view-settings"\s*>)')
+# a comment (it holds paragraphs, never another comment), and where a comment on a range ends
+_ODT_COMMENT = re.compile(
+    rb"<office:annotation(?=[\s>])[^>]*>.*?</office:annotation>|<office:annotation(?=[\s/])[^>]*/>"
+    rb"|<office:annotation-end\b[^>]*/>",
+    re.DOTALL,
+)
 _ODT_HIDE = (
     b'<config:config-item config:name="ShowRedlineChanges" config:type="boolean">'
     b"false</config:config-item>"
@@ -169,13 +175,19 @@ def _docx_final(parts: dict[str, bytes]) -> dict[str, bytes]:
 
 
 def _odt_final(parts: dict[str, bytes]) -> dict[str, bytes]:
-    """The parts of an .odt to rewrite: its changes not shown (comments: the export's
-    ExportNotes)."""
-    if not _ODT_CHANGE.search(parts.get("content.xml", b"")):
-        return {}
+    """The parts of an .odt to rewrite: its comments taken out (the export leaves them out,
+    ExportNotes; LibreOffice opening one through UNO, as the warm converter does, crashed), its
+    changes not shown."""
+    changed = {}
+    content = parts.get("content.xml", b"")
+    uncommented = _ODT_COMMENT.sub(b"", content)
+    if uncommented != content:
+        changed["content.xml"] = uncommented
+    if not _ODT_CHANGE.search(content):
+        return changed
     if "settings.xml" not in parts:
-        return {}  # LibreOffice ignored settings made up for it: the changes show (warned)
+        return changed  # LibreOffice ignored settings made up for it: the changes show (warned)
     view, found = _ODT_SHOW.subn(rb"\1false", parts["settings.xml"])
     if not found:
         view, found = _ODT_SETTINGS.subn(rb"\1" + _ODT_HIDE, view, count=1)
-    return {"settings.xml": view} if found else {}
+    return {**changed, "settings.xml": view} if found else changed

@@ -334,6 +334,17 @@ class LibreOffice(Converter):
             out.append(job)
         return out
 
+    def save_as_odt(self, staged: Path, source: Source, work: Path) -> Path:
+        """A .doc or .rtf paper's staged copy saved as an .odt by a LibreOffice of its own, then
+        checked and its changes hidden (`saved_as_read`), for the warm converter, whose
+        LibreOffice crashes opening such a paper with a reviewer's comment through UNO (the
+        .odt, its comments taken out by `show_final`, it opens)."""
+        (work / "odt").mkdir(parents=True, exist_ok=True)
+        job = _Job(0, staged, source, staged, work / "odt" / f"{staged.stem}{SAVED_AS}")
+        self._convert_all([job], work, to=(ODT_FILTER, work / "odt"))
+        saved_as_read(job.output, source)
+        return job.output
+
     def _convert_all(
         self, jobs: list[_Job], work: Path, to: tuple[str, Path] | None = None
     ) -> None:

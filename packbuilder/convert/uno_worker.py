@@ -10,7 +10,7 @@ leader of a process group that its LibreOffice belongs to, so killing the group 
 
 It starts ``soffice`` listening on a private UNO pipe, connects, converts a one-line document of
 its own (`_warm_up`), prints one JSON line ``{"ready": true}``, then reads requests, one JSON line
-each, ``{"in": PATH, "out": PATH}`` (a PDF, or an .odt when PATH ends so), and answers each with
+each, ``{"in": PATH, "out": PATH}`` (a PDF), and answers each with
 ``{"ok": true}`` or ``{"ok": false, "error": TEXT}``. It exits when its standard input closes,
 stopping LibreOffice. A LibreOffice that dies makes it exit with status 3; the supervisor sees the
 end of its output and restarts both.
@@ -88,8 +88,6 @@ def _convert(desktop, source: str, target: str, export: object) -> None:  # type
     )
     if doc is None:
         raise RuntimeError("LibreOffice could not open the document")
-    if target.endswith(".odt"):  # a .doc or .rtf saved as LibreOffice's own format first
-        export = uno.Any("[]com.sun.star.beans.PropertyValue", _props(FilterName="writer8"))
     try:
         uno.invoke(doc, "storeToURL", (uno.systemPathToFileUrl(target), export))
     finally:

@@ -42,7 +42,7 @@ from pathlib import Path
 from packbuilder.convert.bridge import START_TIMEOUT, helper_command, uno_python
 from packbuilder.convert.bridge import Dead as _Dead
 from packbuilder.convert.bridge import Server as _Server
-from packbuilder.convert.final import SAVED_AS, SAVED_FIRST, show_final
+from packbuilder.convert.final import SAVED_FIRST, show_final
 from packbuilder.convert.libreoffice import (
     MIN_FREE_BYTES,
     PDF_OPTIONS,
@@ -51,7 +51,6 @@ from packbuilder.convert.libreoffice import (
     disk_full_error,
     free_bytes,
     repair,
-    saved_as_read,
 )
 from packbuilder.convert.process import Process, environment, launcher
 from packbuilder.convert.profiles import kept_profile
@@ -199,9 +198,7 @@ class WarmLibreOffice(Converter):
         for i, doc, source, copy in staged:
             output = work / f"d{i:04d}.pdf"
             if copy.suffix in SAVED_FIRST:  # saved as an .odt first, as the cold path does
-                self._convert_one(copy, copy.with_suffix(SAVED_AS), source)
-                copy = copy.with_suffix(SAVED_AS)
-                saved_as_read(copy, source)
+                copy = self._cold.save_as_odt(copy, source, work / f"first{i:04d}")
             self._convert_one(copy, output, source)
             done.append((i, doc, output))
         results = []
