@@ -28,7 +28,7 @@ its pages (`textmatch`, `unseen`) see only what is drawn, so an exempt report pa
 public appendix as an unused drawing would reach the public pack unseen: each page keeps only
 the resources its drawing instructions (or those of what it draws) name, and the keys a page
 is drawn with; drawing instructions lose their comments (``% ...``, which show nothing); a
-hidden form field loses its look, a checkbox its look for the state it is not in. Only a whole
+hidden form field loses its look and its value, a checkbox its look for the state it is not in. Only a whole
 picture or drawing no page draws is worth a warning (`UNSHOWN`): the rest is what every PDF
 writer leaves behind, tidied without a word (`TIDIED`). Not covered: glyphs of a used Type 3
 font that no text shows, data inside a used font's file, text in property lists, a used
@@ -621,6 +621,7 @@ def _unseen_looks(annots: object, found: set[str]) -> None:
         if hidden:
             del annot["/AP"]
             found.add(UNSHOWN)
+            _forget_value(annot)
             continue
         ap, state = annot.get("/AP"), annot.get("/AS")
         for kind in list(ap.values()) if isinstance(ap, Dictionary) else ():
@@ -629,6 +630,39 @@ def _unseen_looks(annots: object, found: set[str]) -> None:
                     if not isinstance(state, Name) or name != str(state):
                         del kind[name]
                         found.add(TIDIED)
+
+
+_VALUES = ("/V", "/DV", "/RV")  # a field's value, its default and its rich text
+
+
+def _forget_value(widget: Dictionary) -> None:
+    """A hidden field's value, which nothing shows (a form's tools and a text extractor would
+    give it): gone from the widget, and from its field if every widget of that is hidden too."""
+    for key in _VALUES:
+        if key in widget:
+            del widget[key]
+    parent, depth = widget.get("/Parent"), 0
+    while isinstance(parent, Dictionary) and depth < 8:
+        kids = parent.get("/Kids")
+        if not isinstance(kids, Array) or not all(_never_shown(k) for k in kids):
+            return
+        for key in _VALUES:
+            if key in parent:
+                del parent[key]
+        parent, depth = parent.get("/Parent"), depth + 1
+
+
+def _never_shown(annot: object, depth: int = 0) -> bool:
+    """Whether an annotation (a field's widget) is hidden, or a field whose widgets all are."""
+    if not isinstance(annot, Dictionary):
+        return True
+    kids = annot.get("/Kids")
+    if isinstance(kids, Array) and "/Rect" not in annot:
+        return depth < 8 and all(_never_shown(k, depth + 1) for k in kids)
+    try:
+        return bool(int(annot.get("/F", 0)) & _NEVER_SHOWN)
+    except (TypeError, ValueError):
+        return False
 
 
 # A colour space no instruction names but that still applies, wherever its family is used.

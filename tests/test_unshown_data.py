@@ -305,9 +305,9 @@ def test_default_colour_spaces_and_the_form_fields_fonts_stay(tmp_path: Path) ->
 
 
 def test_looks_that_never_show_and_what_a_shown_drawing_carries_go(tmp_path: Path) -> None:
-    """A hidden field's look, a checkbox's look for the state it is not in, a drawing only the
-    form's default resources list, and a drawn drawing's own metadata and private data: none
-    shows, any could hold a whole page."""
+    """A hidden field's look and value, a checkbox's look for the state it is not in, a drawing
+    only the form's default resources list, and a drawn drawing's own metadata and private data:
+    none shows, any could hold a whole page."""
     pdf = pikepdf.new()
     shown = _drawing(pdf, "Shown")
     shown.Metadata = pdf.make_indirect(Stream(pdf, f"[META] {SECRET}".encode()))
@@ -315,15 +315,27 @@ def test_looks_that_never_show_and_what_a_shown_drawing_carries_go(tmp_path: Pat
     page = _page(pdf, "/Fx Do", {"Fx": shown})
     hidden = Dictionary(Type=Name.Annot, Subtype=Name.Widget, FT=Name.Tx, T=String("h"), F=2)
     hidden.Rect, hidden.AP = Array([0, 0, 9, 9]), Dictionary(N=_drawing(pdf, f"[HIDDEN] {SECRET}"))
+    hidden.V, hidden.DV = String(f"[VALUE] {SECRET}"), String(f"[DEFAULT] {SECRET}")
+    # a field of its own whose one widget is hidden; and a shown field, whose value stays
+    field = pdf.make_indirect(
+        Dictionary(FT=Name.Tx, T=String("p"), V=String(f"[PARENT] {SECRET}"), Kids=Array())
+    )
+    kid = Dictionary(Type=Name.Annot, Subtype=Name.Widget, F=32, Parent=field)
+    kid.Rect, kid.AP = Array([0, 40, 9, 49]), Dictionary(N=_drawing(pdf, "Kid"))
+    field.Kids.append(pdf.make_indirect(kid))
+    shown_field = Dictionary(Type=Name.Annot, Subtype=Name.Widget, FT=Name.Tx, T=String("s"))
+    shown_field.Rect, shown_field.V = Array([0, 60, 9, 69]), String("Typed in the form")
+    shown_field.AP = Dictionary(N=_drawing(pdf, "Typed in the form"))
     box = Dictionary(Type=Name.Annot, Subtype=Name.Widget, FT=Name.Btn, T=String("b"))
     box.Rect, box.AS = Array([20, 20, 30, 30]), Name.Off
     box.AP = Dictionary(
         N=Dictionary(Off=_drawing(pdf, "Off"), Yes=_drawing(pdf, f"[YES] {SECRET}"))
     )
     widgets = [pdf.make_indirect(hidden), pdf.make_indirect(box)]
-    page.obj.Annots = Array(widgets)
+    shown_widget = pdf.make_indirect(shown_field)
+    page.obj.Annots = Array([*widgets, field.Kids[0], shown_widget])
     pdf.Root.AcroForm = Dictionary(
-        Fields=Array(widgets),
+        Fields=Array([*widgets, field, shown_widget]),
         DR=Dictionary(
             Font=Dictionary(Helv=_font(pdf)), XObject=Dictionary(X=_drawing(pdf, SECRET))
         ),
@@ -332,6 +344,7 @@ def test_looks_that_never_show_and_what_a_shown_drawing_carries_go(tmp_path: Pat
     raw = _raw(pdf, tmp_path)
     assert SECRET.encode() not in raw
     assert b"Shown" in raw and b"(Off)" in raw
+    assert raw.count(b"(Typed in the form)") == 2  # its value and its look
 
 
 # --- comments in drawing instructions ------------------------------------------------------
