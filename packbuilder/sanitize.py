@@ -28,12 +28,12 @@ its pages (`textmatch`, `unseen`) see only what is drawn, so an exempt report pa
 public appendix as an unused drawing would reach the public pack unseen: each page keeps only
 the resources its drawing instructions (or those of what it draws) name, and the keys a page
 is drawn with; drawing instructions lose their comments (``% ...``, which show nothing); a
-hidden form field loses its look and its value, a checkbox its look for the state it is not in. Only a whole
-picture or drawing no page draws is worth a warning (`UNSHOWN`): the rest is what every PDF
-writer leaves behind, tidied without a word (`TIDIED`). Not covered: glyphs of a used Type 3
-font that no text shows, data inside a used font's file, text in property lists, a used
-picture's mask's own bytes, and whatever the structure tree points at (its alternative texts
-are read aloud, and kept; the exempt-text check reads them, `carried`).
+hidden form field loses its look and its value, a checkbox its look for the state it is not
+in. Only a whole picture or drawing no page draws is worth a warning (`UNSHOWN`): the rest is
+what every PDF writer leaves behind, tidied without a word (`TIDIED`). Not covered: glyphs of
+a used Type 3 font that no text shows, data inside a used font's file, text in property lists,
+a used picture's mask's own bytes, and whatever the structure tree points at (its alternative
+texts are read aloud, and kept; the exempt-text check reads them, `carried`).
 
 **Data fetched from elsewhere** (a stream whose bytes are a file or a web address, a picture's
 alternates, a reference to a page of another file) goes from every pack.
