@@ -115,6 +115,8 @@ _LABEL = (
     rf"|\bnot\s+for\s+publication\b|\bpara(?:graph)?s?\.?\s*\d\b|\b{_SCHEDULE}\b|\bin\s+private\b"
     r"|\bin\s+confidence\b|\bprivate\s+(?:report|item|paper)\b|\bcommercially\s+sensitive\b"
     r"|\bclosed\s+session\b|\bin\s+camera\b|\bexempted\b|\bpt\.?\s*(?:ii|2)\b"
+    # "(12A)", "(s.100A(4))": Schedule 12A and the section excluding the public, by number
+    r"|\b12\s*a\b|\b(?:s(?:ection)?\.?\s*)?100\s*a(?:\s*\(\s*4\s*\))?(?!\w)"
 
 )
 _LABELS = rf"(?:{_LABEL})(?:\W*(?:and\W+)?(?:{_LABEL}))*"
@@ -129,7 +131,9 @@ _SURE = re.compile(
     r"|\bconfidential\s+(?:items?|reports?|papers?|appendix|appendices|annex(?:es)?|business"
     r"|session)\b"
     r"|\b(?:private|strictly|commercially)\s+(?:and\s+)?confidential\b"
-    r"|\bcommercial\s+in\s+confidence\b",
+    r"|\bcommercial\s+in\s+confidence\b"
+    # what councils call exempt papers, and the Government's protective marking
+    r"|\bpink\s+(?:papers?|reports?|pages?|sheets?)\b|\bofficial\W*sensitive\b",
     re.I,
 )
 # "Local Plan (Part 2)": a label of Part 2 or Part two alone names a part of a document as often

@@ -227,7 +227,16 @@ def test_words_as_often_public_are_a_warning(tmp_path, title):
 
 
 @pytest.mark.parametrize(
-    "title", ["Private sector housing", "Non-exempt items review", "Budget", "Partnership update"]
+    "title",
+    [
+        "Private sector housing",
+        "Non-exempt items review",
+        "Budget",
+        "Partnership update",
+        "Officer sensitivity training",
+        "Route 12 and 100 bus services",
+        "A12A road safety scheme",
+    ],
 )
 def test_ordinary_titles_say_nothing(tmp_path, title):
     meeting = load_meeting(item_with(tmp_path, title=title))
@@ -455,6 +464,13 @@ def test_the_resolution_item_is_public_and_the_items_after_it_are_exempt(tmp_pat
         "Millbay lease (Commercially sensitive)",
         "Millbay lease (Pt II)",
         "Millbay lease (closed session)",
+        "Millbay lease (pink papers)",
+        "Millbay lease - pink paper",
+        "Millbay lease (OFFICIAL-SENSITIVE)",
+        "OFFICIAL SENSITIVE: Millbay lease",
+        "Millbay lease (12A)",
+        "Millbay lease (s.100A(4))",
+        "Millbay lease - Section 100A",
     ],
 )
 def test_more_labels_are_sure(tmp_path, title):
