@@ -531,9 +531,9 @@ def part_two(
     latest: AgendaHeading | None = None  # the heading just above, if another
     for row in rows:
         if isinstance(row, AgendaHeading):
-            if exemption.PART_TWO.search(row.title):
+            if exemption.opens_part_two(row.title):
                 under, latest = row, None
-            elif exemption.PUBLIC_AGAIN.search(row.title):
+            elif exemption.resumes_public(row.title):
                 under = latest = None
             elif under is not None:
                 latest = row

@@ -21,23 +21,30 @@ perhaps (words that public items use too) is pointed out, never silently passed.
   publication"; "Schedule 12A"; "exempt information"; "confidential report") are sure, and
   refused. The bare words ("Exempt accommodation review", "Whistleblowing and confidential
   reporting policy", "Local Plan Part 2") are real public items as often: a warning.
-* **Headings** ("Part II: items not for publication"): `PART_TWO` and `PUBLIC_AGAIN`, read by
-  `agenda.part_two_items_are_exempt`.
+* **Headings** ("Part II: items not for publication"): `opens_part_two` and `resumes_public`,
+  read by `agenda.part_two`.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # --- column headings -----------------------------------------------------------------------------
 
 _SCHEDULE = r"sch(?:edule|ed)?\.?\s*12\s*a"
 
 
+def plain(text: object) -> str:
+    """`text` with compatibility characters made plain (NFKC): "Part \u2161" (the Roman numeral
+    two) is "Part II", a fullwidth "\uff25xempt" is "Exempt"."""
+    return unicodedata.normalize("NFKC", str(text))
+
+
 def _tokens(heading: str) -> list[str]:
     """A heading's words, lower case, punctuation dropped, with the two-word terms made one
     ("Schedule 12A" -> "sch12a", "Part II" -> "partii")."""
-    text = str(heading).lower().replace("&", " and ")
+    text = plain(heading).lower().replace("&", " and ")
     text = re.sub(rf"\b{_SCHEDULE}\b|\b12\s*a\b", " sch12a ", text)
     text = re.sub(r"\bpart\W*(?:ii|2|two)\b", " partii ", text)
     return re.findall(r"[a-z0-9]+", text)
@@ -93,7 +100,7 @@ def cell_says_exempt(value: object) -> bool:
     if not isinstance(value, str):
         return False
     found = says_exempt(value)
-    return _EXEMPT_VALUE.search(value) is not None or (found is not None and found[1])
+    return _EXEMPT_VALUE.search(plain(value)) is not None or (found is not None and found[1])
 
 
 def names_exempt_items(name: str) -> bool:
@@ -154,12 +161,13 @@ def says_exempt(text: str) -> tuple[str, bool] | None:
     >>> says_exempt("Exempt accommodation review")
     ('Exempt', False)
     """
-    for line in str(text).splitlines():
+    text = plain(text)
+    for line in text.splitlines():
         for found in _SURE.finditer(line):
             words = found.group(0).strip(" :-\u2013\u2014")
             if not _ONLY_PART_NUMBER.fullmatch(found.group(0)):
                 return words, True
-    perhaps = _PERHAPS.search(str(text))
+    perhaps = _PERHAPS.search(text)
     return (perhaps.group(0), False) if perhaps else None
 
 
@@ -175,7 +183,8 @@ def status_says_exempt(value: str) -> bool:
 PART_TWO = re.compile(
     # "Part II", "Part 2: ...", "Pt. II" opening the heading ("Local Plan Part 2", "Part 2 of the
     # Local Plan" are public headings; "Part ll" and "Part 11" are Part II mistyped)
-    r"^\W*(?:part|pt\.?)\W*(?:ii|2|two|b|ll|11)\b(?!\s+of\b)|\bnot\s+for\s+publication\b"
+    r"^\W*(?:agenda\W+)?(?:part|pt\.?)\W*(?:ii|2|two|b|ll|11)\b(?!\s+of\b)"
+    r"|\bnot\s+for\s+publication\b"
     r"|^\W*exempt\W*$|(?<!non-)(?<!non )(?<!not )\bexempt\s+(?:items?|business|information"
     r"|reports?|session|matters|papers?)\b|\bitems?\s+(?:which\s+are\s+)?exempt\b"
     r"|\bin\s+private\b|^\W*private(?:\s+agenda)?\W*$|\bclosed\s+(?:items?|agenda|meeting"
@@ -187,17 +196,32 @@ PART_TWO = re.compile(
     r"|\brestricted\s+(?:items?|business|session|information|matters|reports?)\b"
     rf"|\b{_SCHEDULE}\W*(?:items?|business|information|matters)\b"
     r"|\bexclusion\s+of\s+(?:the\s+)?(?:press|public)\b|\bprivate\s+(?:session|business|items?)\b"
-    r"|\bclosed\s+session\b|\btaken\s+in\s+private\b|\bin\s+camera\b",
+    r"|\bclosed\s+session\b|\btaken\s+in\s+private\b|\bin\s+camera\b"
+    # a label in brackets: "Property matters (exempt)", "Contracts [Confidential]"
+    r"|[(\[]\W*(?:exempt|confidential|private|restricted|part\W*(?:ii|b))\W*[)\]]",
     re.I,
 )
 # A heading that says public business resumes after Part II ("Part I", "Public business",
 # "Press and public readmitted"): the exclusion of the public lasts until then
+# ("Part 1" opening the heading, as Part II must: "Leisure contract part 1: the bids" does not;
+# readmission of the press or public: "Hospital readmissions contract" does not)
 PUBLIC_AGAIN = re.compile(
-    r"\bpart\W*(?:i|1|one|a)\b|\b(?:public|open)\s+(?:business|session|items?|part|agenda)\b"
-    r"|\bre\W?admi(?:t|ssion)|\breopen\w*\s+to\s+the\s+public\b|\bnon\W*exempt\b"
-    r"|\bnot\s+exempt\b",
+    r"^\W*(?:agenda\W+)?(?:part|pt\.?)\W*(?:i|1|one|a)\b(?!\s+of\b)"
+    r"|\b(?:public|open)\s+(?:business|session|items?|part|agenda)\b"
+    r"|\bre\W?admi\w*\b.{0,40}\b(?:press|public)\b|\b(?:press|public)\b.{0,40}\bre\W?admi"
+    r"|\breopen\w*\s+to\s+the\s+public\b|\bnon\W*exempt\b|\bnot\s+exempt\b",
     re.I,
 )
+
+
+def opens_part_two(title: str) -> bool:
+    """Whether a heading says the items under it are exempt business (`PART_TWO`)."""
+    return PART_TWO.search(plain(title)) is not None
+
+
+def resumes_public(title: str) -> bool:
+    """Whether a heading says public business resumes after Part II (`PUBLIC_AGAIN`)."""
+    return PUBLIC_AGAIN.search(plain(title)) is not None
 
 
 # A numbered item that is the resolution to exclude the press and public: public business

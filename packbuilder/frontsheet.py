@@ -137,6 +137,27 @@ def _exclusion_row(resolution: str) -> dict[str, Any]:
     return row
 
 
+def exempt_headings(rows: Sequence[AgendaRow]) -> set[int]:
+    """The headings (by id) whose notes are about exempt business, printed in the private pack
+    only: under Part II (`agenda.part_two`: a Part II heading or the exclusion item, until public
+    business resumes), and any heading whose next item is exempt, or, the agenda's last, follows
+    an exempt item (the exclusion row this frontsheet adds before a run of exempt items starts
+    Part II as a typed heading does)."""
+    out = {id(row) for row, under, _ in agenda.part_two(rows) if under is not None}
+    before: AgendaItem | None = None
+    waiting: list[AgendaRow] = []  # headings since the last item
+    for row in rows:
+        if isinstance(row, AgendaItem):
+            if row.exempt:
+                out.update(map(id, waiting))
+            before, waiting = row, []
+        elif not isinstance(row, AgendaBreak):
+            waiting.append(row)
+    if before is not None and before.exempt:
+        out.update(map(id, waiting))
+    return out
+
+
 def _rows(meeting: Meeting, spec: PackSpec, layout: Layout) -> list[dict[str, Any]]:
     """One row a line of the agenda: items (those the pack lists), the exclusion resolution before
     each run of exempt items, and on the agenda pack its headings and breaks too."""
@@ -149,7 +170,7 @@ def _rows(meeting: Meeting, spec: PackSpec, layout: Layout) -> list[dict[str, An
     listed = {id(i) for i in spec.listed}
     resolutions = exclusions(spec.listed)
     # (a heading's notes under Part II are about exempt business: the private pack's only)
-    in_part_two = {id(row) for row, under, _ in agenda.part_two(whole) if under is not None}
+    in_part_two = exempt_headings(whole)
     rows = []
     for row in agenda_rows:
         start, end = times.get(id(row), (None, None))

@@ -917,6 +917,14 @@ def test_what_reads_as_a_part_two_heading(tmp_path, heading, refused):
         (["exclusion item", "Reports for decision"], False),
         (["Part II - exempt business", "Part I - public business resumes"], True),
         (["Reports for decision"], True),
+        # a reviewer's: Part II written otherwise; words that only look like readmission
+        (["Part \u2161 - exempt business"], False),
+        (["Agenda Part B (exempt)"], False),
+        (["Property matters (not for publication)"], False),
+        (["Property matters (exempt)"], False),
+        (["Part II - exempt business", "Hospital readmissions contract"], False),
+        (["Part II - exempt business", "Leisure contract part 1: the bids"], False),
+        (["Part II - exempt business", "Press and public readmitted"], True),
     ],
 )
 def test_a_part_two_headings_notes_stay_out_of_the_public_pack(above, public_notes):
@@ -931,18 +939,57 @@ def test_a_part_two_headings_notes_stay_out_of_the_public_pack(above, public_not
     from tests.models import item, meeting
 
     secret = (Block("Valuation of 12 High Street for sale to Acme Ltd"),)
-    m = meeting(item(1), item(2, exempt=3))
-    first, exempt = m.items
+    # (the item under the headings not exempt, which `check` refuses under Part II: the notes
+    # are held back for where they are, not for the item after them)
+    m = meeting(item(1), item(2))
+    first, after = m.items
     if above[0] == "exclusion item":
         first = dataclasses.replace(first, title="Exclusion of the press and public")
         above = above[1:]
     head = [AgendaHeading(t, Source(m.workbook), secret) for t in above]
-    m = dataclasses.replace(m, rows=(first, *head, exempt))
+    m = dataclasses.replace(m, rows=(first, *head, after))
     public = context(m, PackSpec(None, False, m.items, ()), lay_out([]), "")
     private = context(m, PackSpec(None, True, m.items, ()), lay_out([]), "")
     headings = [r for r in public["items"] if r["kind"] == "heading"]
     assert [r["notes"] for r in headings][-1:] == ([list(secret)] if public_notes else [[]])
     assert all(r["notes"] == list(secret) for r in private["items"] if r["kind"] == "heading")
+
+
+@pytest.mark.parametrize(
+    ("order", "withheld"),
+    [
+        # no Part II heading typed: the frontsheet's own exclusion row starts Part II
+        (["public", "heading", "exempt"], True),
+        (["exempt", "heading", "exempt"], True),
+        (["public", "exempt", "heading"], True),  # the agenda's last row, after exempt business
+        (["public", "heading", "public", "exempt"], False),
+        (["exempt", "heading", "public"], False),  # introduces a public item (pointed out)
+    ],
+)
+def test_a_headings_notes_before_exempt_business_stay_out_of_the_public_pack(order, withheld):
+    import dataclasses
+
+    from packbuilder.errors import Source
+    from packbuilder.frontsheet import context
+    from packbuilder.layout import lay_out
+    from packbuilder.model import AgendaHeading
+    from packbuilder.plan import PackSpec
+    from packbuilder.richtext import Block
+    from tests.models import item, meeting
+
+    secret = (Block("Valuation of 12 High Street for sale to Acme Ltd"),)
+    m = meeting()
+    rows = []
+    for n, kind in enumerate(order, start=1):
+        if kind == "heading":
+            rows.append(AgendaHeading("Property matters", Source(m.workbook), secret))
+        else:
+            rows.append(item(n, exempt=3 if kind == "exempt" else None))
+    items = tuple(r for r in rows if not isinstance(r, AgendaHeading))
+    m = dataclasses.replace(m, items=items, rows=tuple(rows))
+    public = context(m, PackSpec(None, False, m.items, ()), lay_out([]), "")
+    [heading] = [r for r in public["items"] if r["kind"] == "heading"]
+    assert heading["notes"] == ([] if withheld else list(secret))
 
 
 def test_a_time_cell_is_read_as_excel_shows_it_and_a_leading_zero_is_the_morning(tmp_path):
