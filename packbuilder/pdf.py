@@ -49,7 +49,15 @@ from packbuilder.digests import copied, copy_hashed, file_digest, opened_digest
 from packbuilder.errors import AssemblyError, InputError, Source
 from packbuilder.layers import layers_switched_off, named
 from packbuilder.pdfopen import open_pdf
-from packbuilder.sanitize import ATTACHED, COMMENTS, TIDIED, UNSHOWN, object_texts, sanitize
+from packbuilder.sanitize import (
+    ATTACHED,
+    COMMENTS,
+    TIDIED,
+    UNSHOWN,
+    ends_in_comment,
+    object_texts,
+    sanitize,
+)
 from packbuilder.settings import settings
 from packbuilder.skeleton import (
     STAND_INS,
@@ -762,6 +770,33 @@ def _parse_page(
             "blank or cut short); ask for the file again, or re-save it from its source",
             Source(path, page=number),
         )
+    if isinstance(contents, Array) and len(contents) > 1 and _split_mid_instruction(pdf, contents):
+        raise InputError(
+            f"page {number} is drawn in parts split in the middle of an instruction, which PDF "
+            "viewers read differently (what one hides, another shows); print it to a new PDF, "
+            "or ask its author for a new copy",
+            Source(path, page=number),
+        )
+
+
+# bytes that end a word of drawing instructions: white space and delimiters
+_ENDS_WORD = frozenset(b"\x00\t\n\x0c\r ()<>[]{}/%")
+
+
+def _split_mid_instruction(pdf: Pdf, contents: Array) -> bool:
+    """Whether a page's content, in several streams, is split where readers part ways: two
+    words run together across the split ("T" + "j": poppler, which the text checks use, reads
+    "Tj"; qpdf and others read two words), or a part ends in a comment (poppler reads the next
+    part's first line as more of it; qpdf, as instructions). The standard allows a split only
+    between words, so a PDF writer never does this: it is a way to show one thing to the
+    checks and another to readers."""
+    parts = [c.read_bytes() for c in contents if isinstance(c, Stream)]
+    for data, after in zip(parts, parts[1:], strict=False):
+        if data and after and data[-1] not in _ENDS_WORD and after[0] not in _ENDS_WORD:
+            return True
+        if ends_in_comment(pdf, data):
+            return True
+    return False
 
 
 def _page_streams(page: pikepdf.Page) -> list[Stream]:

@@ -869,6 +869,29 @@ class _Uncommented(TokenFilter):
         return token
 
 
+class _Last(TokenFilter):
+    """Hands every token back, remembering the type of the last that is not a space."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.last: TokenType | None = None
+
+    def handle_token(self, token: Token) -> Token:
+        if token.type_ not in (TokenType.space, TokenType.eof):
+            self.last = token.type_
+        return token
+
+
+def ends_in_comment(pdf: Pdf, data: bytes) -> bool:
+    """Whether drawing instructions `data` end inside a comment (qpdf's tokenizer)."""
+    tail = data[max(data.rfind(b"\n"), data.rfind(b"\r")) + 1 :]
+    if b"%" not in tail:
+        return False
+    last = _Last()
+    Page(pdf.make_stream(data, Type=Name.XObject, Subtype=Name.Form)).get_filtered_contents(last)
+    return last.last == TokenType.comment
+
+
 def _uncommented(pdf: Pdf, stream: object, found: set[str]) -> bytes | None:
     """A drawing's (or a look's, or a glyph's) instructions, decoded; without their comments,
     which are then taken out of `stream` too. A comment shows nothing, and no check reads it,

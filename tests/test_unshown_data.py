@@ -15,6 +15,7 @@ import subprocess
 from pathlib import Path
 
 import pikepdf
+import pytest
 from pikepdf import Array, Dictionary, Name, Pdf, Stream, String
 from pypdf import PdfReader
 
@@ -451,3 +452,40 @@ def test_a_comment_holding_an_exempt_report_never_reaches_the_public_pack(
     assert SECRET.encode() not in raw.read_bytes()
     text = " ".join(p.extract_text() for p in PdfReader(public).pages)
     assert "Community safety leaflet" in text
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "refused"),
+    [
+        # poppler reads the comment on into the next part: the checks never saw that line
+        (b"BT /F1 14 Tf 72 700 Td (Leaflet) Tj ET\n% end of part one", b"(secret) Tj", True),
+        # "T" + "j": poppler reads "Tj", qpdf two words
+        (b"BT /F1 14 Tf 72 700 Td (Leaflet) Tj ET BT /F1 9 Tf 72 600 Td (x) T", b"j ET", True),
+        # split between words, as the standard allows: fine
+        (b"BT /F1 14 Tf 72 700 Td (Leaflet) Tj ET\n% a comment\n", b"q Q", False),
+        (b"BT /F1 14 Tf 72 700 Td (Up 50%) Tj ET\n", b"q Q", False),
+        (b"BT /F1 14 Tf 72 700 Td (Up 50%) Tj ET", b" q Q", False),
+    ],
+)
+def test_a_page_split_mid_instruction_is_refused(
+    tmp_path: Path, first: bytes, second: bytes, refused: bool
+) -> None:
+    """A page drawn in two parts split where readers part ways would show one thing to the
+    checks (poppler) and another to readers once the pack is written: refused, naming the
+    page."""
+    from packbuilder.errors import InputError
+    from packbuilder.pdf import check_readable
+
+    pdf = pikepdf.new()
+    _page(pdf, "q Q", {})  # a first page that is fine
+    page = _page(pdf, "", {})
+    page.obj.Contents = Array([pdf.make_stream(first), pdf.make_stream(second)])
+    page.obj.Resources = Dictionary(Font=Dictionary(F1=_font(pdf)))
+    pdf.save(tmp_path / "split.pdf")
+    if not refused:
+        assert check_readable(tmp_path / "split.pdf") == 2
+        return
+    with pytest.raises(InputError) as caught:
+        check_readable(tmp_path / "split.pdf")
+    assert "page 2 is drawn in parts split in the middle of an instruction" in str(caught.value)
+    assert "split.pdf" in str(caught.value)
