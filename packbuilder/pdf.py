@@ -43,7 +43,7 @@ from typing import Any
 import pikepdf
 from pikepdf import Array, Dictionary, Name, Pdf, Stream, String
 
-from packbuilder.carried import carried_in
+from packbuilder.carried import MAX_CARRIED, TooMuchCarried, carried_in
 from packbuilder.cropped import Cropped, cropped, hidden_text
 from packbuilder.digests import copied, copy_hashed, file_digest, opened_digest
 from packbuilder.errors import AssemblyError, InputError, Source
@@ -518,7 +518,16 @@ def _examine(path: Path, read_from: Path | None = None) -> PaperFacts:
         if crops:
             hidden_text(pdf, crops, Source(path))
         figures = _figures(pdf, path, texts[1]) if tagged else 0
-        carried = carried_in(pdf, texts[1])
+        try:
+            carried = carried_in(pdf, texts[1])
+        except TooMuchCarried:
+            raise InputError(
+                f"this PDF holds more than {MAX_CARRIED:,} texts besides its pages (bookmarks, "
+                "link descriptions, form fields, descriptions for screen readers): too many to "
+                "check for an exempt paper's text; print it to a new PDF, which keeps what its "
+                "pages show",
+                Source(path),
+            ) from None
         _before_examining()
         removed = _trial_sanitize(pdf, path, texts)  # last: it changes the opened copy
     return PaperFacts(pages, tuple(removed), tagged, digest, figures, carried)

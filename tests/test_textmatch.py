@@ -311,6 +311,11 @@ def test_a_short_paper_of_shared_filler_with_its_own_headings_is_not_published_b
         "/ActualText",
         "/E",
         "/T",
+        "/Lang",
+        "/Summary",  # an attribute of a table element
+        "/PrivateNote",  # a key of no standard meaning
+        "parent tree",  # an element only the page content reaches
+        "empty bookmarks",  # 100,005 blank bookmarks first: they do not count to the limit
     ],
 )
 def test_an_exempt_paper_in_what_a_public_pdf_shows_besides_its_pages_is_refused(
@@ -352,15 +357,26 @@ def test_an_exempt_paper_in_what_a_public_pdf_shows_besides_its_pages_is_refused
         if store == "bookmarks":
             with pdf.open_outline() as outline:
                 outline.root.extend(pikepdf.OutlineItem(p, 0) for p in pieces)
-        elif store.startswith("/"):  # a tagged leaflet: a figure element for each piece
+        elif store.startswith("/") or store in ("parent tree", "empty bookmarks"):
+            # a tagged leaflet: a figure element for each piece
             root = pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot))
-            kids = [
-                pdf.make_indirect(Dictionary({"/S": Name.Figure, "/P": root, store: String(p)}))
-                for p in pieces
-            ]
-            document = pdf.make_indirect(Dictionary(S=Name.Document, P=root, K=Array(kids)))
+            key = store if store.startswith("/") else "/Alt"
+            kids = [pdf.make_indirect(Dictionary({"/S": Name.Figure, "/P": root})) for _ in pieces]
+            for kid, piece in zip(kids, pieces, strict=True):
+                if key == "/Summary":
+                    kid.A = Dictionary(O=Name.Table, Summary=String(piece))
+                else:
+                    kid[key] = String(piece)
+            document = pdf.make_indirect(Dictionary(S=Name.Document, P=root, K=Array()))
+            if store == "parent tree":
+                root.ParentTree = Dictionary(Nums=Array([0, Array(kids)]))
+            else:
+                document.K = Array(kids)
             root.K = document
             pdf.Root.StructTreeRoot = root
+            if store == "empty bookmarks":
+                with pdf.open_outline() as outline:
+                    outline.root.extend(pikepdf.OutlineItem("", 0) for _ in range(100_005))
         else:
             key = "/Contents" if store == "link descriptions" else "/V"
             kind = Name.Link if store == "link descriptions" else Name.Widget
@@ -385,3 +401,27 @@ def test_an_exempt_paper_in_what_a_public_pdf_shows_besides_its_pages_is_refused
     facts = remembered_facts(folder / "leaflet.pdf")
     assert facts is not None and facts.carried == carried_text(folder / "leaflet.pdf")
     assert pieces[3] in facts.carried
+
+
+def test_a_pdf_carrying_more_texts_than_can_be_compared_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the limit (100,000; 5 here) the exempt-text check could not vouch for the rest, which
+    is where text would be hidden: the paper is refused when checked, naming it."""
+    import pikepdf
+
+    from packbuilder import carried
+    from packbuilder.errors import InputError
+    from packbuilder.pdf import check_readable
+    from tests.factory import write_pdf
+
+    monkeypatch.setattr(carried, "MAX_CARRIED", 5)
+    write_pdf(tmp_path / "leaflet.pdf", 1, "Drop-in sessions every Tuesday")
+    with pikepdf.open(tmp_path / "leaflet.pdf", allow_overwriting_input=True) as pdf:
+        with pdf.open_outline() as outline:
+            outline.root.extend(pikepdf.OutlineItem(f"Section {n}", 0) for n in range(6))
+        pdf.save(tmp_path / "leaflet.pdf")
+    with pytest.raises(InputError) as caught:
+        check_readable(tmp_path / "leaflet.pdf")
+    assert "leaflet.pdf" in str(caught.value)
+    assert "too many to check for an exempt paper's text" in str(caught.value)
