@@ -770,7 +770,14 @@ def _parse_page(
             problem = problem or "; ".join(str(w.message) for w in caught)
     except InputError:
         raise
-    except (pikepdf.PdfError, RuntimeError, ValueError, TypeError, zlib.error) as exc:
+    except (
+        pikepdf.PdfError,
+        pikepdf.DependencyError,  # (a drawing "compressed" as a picture: JBIG2, DCT ...)
+        RuntimeError,
+        ValueError,
+        TypeError,
+        zlib.error,
+    ) as exc:
         problem = str(exc) or type(exc).__name__
     problem = problem or "; ".join(pdf.get_warnings())
     if problem:

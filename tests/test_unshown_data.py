@@ -489,3 +489,21 @@ def test_a_page_split_mid_instruction_is_refused(
         check_readable(tmp_path / "split.pdf")
     assert "page 2 is drawn in parts split in the middle of an instruction" in str(caught.value)
     assert "split.pdf" in str(caught.value)
+
+
+@pytest.mark.parametrize("how", ["/JBIG2Decode", "/DCTDecode", "/JPXDecode", "/CCITTFaxDecode"])
+def test_a_drawing_encoded_as_a_picture_is_refused_as_damaged(tmp_path: Path, how: str) -> None:
+    """A drawing whose instructions say they are a JBIG2 (or JPEG ...) picture cannot be read;
+    without jbig2dec installed pikepdf raised its own error, which reached the advisor as "this
+    is a bug". Refused, naming the page."""
+    from packbuilder.errors import InputError
+    from packbuilder.pdf import check_readable
+
+    pdf = pikepdf.new()
+    form = _drawing(pdf, "Shown")
+    form.Filter = Name(how)
+    _page(pdf, "q /Fx Do Q", {"Fx": form})
+    pdf.save(tmp_path / "odd.pdf")
+    with pytest.raises(InputError) as caught:
+        check_readable(tmp_path / "odd.pdf")
+    assert "page 1 cannot be read" in str(caught.value)
