@@ -137,7 +137,7 @@ def sanitize(
     if public:
         _stray_comments(*texts, found, dropped, on_pages)
         _unlink_dropped(*texts, dropped)
-        _unshown(pdf, found)
+        _unshown(pdf, found, texts)
     for obj in _every_dictionary(pdf, texts):
         _clean_dictionary(obj, public, found)
     # /OpenAction and /AA of the catalog are cleaned by this walk too, as in any dictionary
@@ -581,7 +581,7 @@ _NAME = re.compile(rb"/([^\s/\[\]()<>{}%]*)")
 _CODE = re.compile(rb"#([0-9A-Fa-f]{2})")
 
 
-def _unshown(pdf: Pdf, found: set[str]) -> None:
+def _unshown(pdf: Pdf, found: set[str], texts: tuple[list[Object], list[bytes]]) -> None:
     """For a public pack: each page without the keys no viewer shows as the page (`_PAGE_KEYS`),
     its annotations without the looks they never take, and every resource dictionary without
     the entries no drawing instruction names (`_Usage`); what is no longer named is then on no
@@ -601,10 +601,33 @@ def _unshown(pdf: Pdf, found: set[str]) -> None:
                 usage.elsewhere.add(appearance.objgen)
             # (a reader looks a name its own dictionary lacks up in the page's)
             own = appearance.get("/Resources")
-            data = _uncommented(pdf, appearance, found)
+            data = usage.instructions(appearance)
             usage.visit([(own, appearance), (resources, page.obj)], data)
     usage.prune(found)
     found.update(usage.found)
+    _uncomment_the_rest(pdf, texts, usage.read, found)
+
+
+# what holds drawing instructions besides what pages draw by name: a form (a push button's
+# icon, /MK /I), a tiling pattern, a Type 3 font (the form's fonts, /DR)
+_DRAWS = re.compile(rb"/Subtype\s*/(?:Form|Type3)\b|/PatternType\s+1\b")
+
+
+def _uncomment_the_rest(
+    pdf: Pdf, texts: tuple[list[Object], list[bytes]], read: set[tuple[int, int]], found: set[str]
+) -> None:
+    """Take the comments out of the drawing instructions a page does not draw by name but the
+    pack may carry all the same (`_uncommented`); those `_Usage` read (`read`) are done."""
+    objects, text = texts
+    for index in sorted(_owners(text, _DRAWS)):
+        obj = objects[index]
+        streams = [obj]
+        if isinstance(obj, Dictionary) and obj.get("/Subtype") == Name.Type3:
+            procs = obj.get("/CharProcs")
+            streams = list(procs.values()) if isinstance(procs, Dictionary) else []
+        for stream in streams:
+            if isinstance(stream, Stream) and stream.objgen not in read:
+                _uncommented(pdf, stream, found)
 
 
 def _unseen_looks(annots: object, found: set[str]) -> None:
@@ -693,6 +716,7 @@ class _Usage:
     def __init__(self, pdf: Pdf) -> None:
         self.pdf = pdf
         self.found: set[str] = set()  # (comments taken out of drawing instructions)
+        self.read: set[tuple[int, int]] = set()  # the drawings whose instructions were read
         self.kinds: dict[object, tuple[Dictionary, set[str]]] = {}  # with the keys named
         self.visited: set[object] = set()
         self.whole: set[object] = set()  # never pruned: the fonts of the form's fields
@@ -754,17 +778,23 @@ class _Usage:
         if isinstance(obj, Stream) and (kind == Name.Form or obj.get("/PatternType") == 1):
             if kind == Name.Form:
                 self._trim(obj, _FORM_KEYS)
-            self._visit(chain, _uncommented(self.pdf, obj, self.found))
+            self._visit(chain, self.instructions(obj))
         elif isinstance(obj, Stream) and kind == Name.Image:
             self._picture(obj)
         elif kind == Name.Type3:
             procs = obj.get("/CharProcs")
             for proc in procs.values() if isinstance(procs, Dictionary) else ():
-                self._visit(chain, _uncommented(self.pdf, proc, self.found))
+                self._visit(chain, self.instructions(proc))
         elif "/SMask" in obj and not isinstance(obj, Stream):  # a graphics state's soft mask
             mask = obj.get("/SMask")
             if isinstance(mask, Dictionary):
                 self._draws(mask.get("/G"), chain)
+
+    def instructions(self, stream: object) -> bytes | None:
+        """A drawing's instructions, without comments (`_uncommented`), and known as read."""
+        if isinstance(stream, Stream) and stream.is_indirect:
+            self.read.add(stream.objgen)
+        return _uncommented(self.pdf, stream, self.found)
 
     def _picture(self, obj: Stream) -> None:
         """A drawn picture: its keys trimmed, its masks known."""

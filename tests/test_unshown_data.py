@@ -507,3 +507,33 @@ def test_a_drawing_encoded_as_a_picture_is_refused_as_damaged(tmp_path: Path, ho
     with pytest.raises(InputError) as caught:
         check_readable(tmp_path / "odd.pdf")
     assert "page 1 cannot be read" in str(caught.value)
+
+
+def test_comments_in_what_no_page_draws_by_name_leave_a_public_pack(tmp_path: Path) -> None:
+    """A push button's icon (/MK /I) and a Type 3 font of the form's (/DR) go with the pack
+    though no page draws them by name: their comments go too."""
+    pdf = pikepdf.new()
+    page = _page(pdf, "q Q", {})
+    icon = pdf.make_stream(f"% {SECRET}\n0 0 m".encode(), Type=Name.XObject, Subtype=Name.Form)
+    icon.BBox = Array([0, 0, 10, 10])
+    look = pdf.make_stream(b"0 0 m", Type=Name.XObject, Subtype=Name.Form, BBox=[0, 0, 10, 10])
+    button = pdf.make_indirect(
+        Dictionary(
+            Type=Name.Annot, Subtype=Name.Widget, FT=Name.Btn, Ff=65536, T=String("b"),
+            Rect=Array([72, 500, 100, 520]), MK=Dictionary(I=icon), AP=Dictionary(N=look),
+        )
+    )  # fmt: skip
+    glyph = pdf.make_stream(f"% {SECRET}\n0 0 d0".encode())
+    type3 = pdf.make_indirect(
+        Dictionary(
+            Type=Name.Font, Subtype=Name.Type3, FontBBox=Array([0, 0, 1, 1]),
+            FontMatrix=Array([0.001, 0, 0, 0.001, 0, 0]), CharProcs=Dictionary(a=glyph),
+            Encoding=Dictionary(Differences=Array([97, Name.a])), FirstChar=97, LastChar=97,
+            Widths=Array([500]),
+        )
+    )  # fmt: skip
+    page.obj.Annots = Array([button])
+    pdf.Root.AcroForm = Dictionary(Fields=Array([button]), DR=Dictionary(Font=Dictionary(T3=type3)))
+    assert _raw(pdf, tmp_path).count(SECRET.encode()) == 2
+    sanitize(pdf, public=True)
+    assert SECRET.encode() not in _raw(pdf, tmp_path)
