@@ -1,14 +1,16 @@
-"""The text a PDF shows besides what its pages draw: its bookmarks' titles, its annotations'
-descriptions, tooltips, captions and form fields' values (a viewer shows them all; pdftotext
-reads none), and its structure's alternative descriptions, replacement texts, expansions and
-titles (a screen reader reads them, and a pack keeps a paper's structure). The exempt-text check
-(`textmatch`) counts it as a public paper's words: an exempt paper's text kept there is
-published as surely as on a page.
+"""The text a PDF shows or holds besides what its pages draw: its bookmarks' titles, its
+annotations' descriptions, tooltips, captions and form fields' values (a viewer shows them all;
+pdftotext reads none), its structure's texts (alternative descriptions, replacement texts,
+expansions, titles: a screen reader reads them, and a pack keeps a paper's structure), and
+every other string its objects hold (a made-up key of a link, a choice list, a layer's name).
+The exempt-text check (`textmatch`) counts it as a public paper's words: an exempt paper's text
+kept there is published as surely as on a page.
 
 A PDF paper's is read when the paper is checked (`pdf.PaperFacts.carried`), from the same
-opening: its objects' texts (`sanitize.object_texts`) say whether the structure holds any such
-text, so the structure of a 400-page table appendix (34,000 elements, 0.3 s) is walked only when
-it does.
+opening and its objects' texts (`sanitize.object_texts`), which also say whether the structure
+holds any text: the structure of a 400-page table appendix (34,000 elements, 0.3 s) is walked,
+for its reading order, only when it does. Not read: text in drawing instructions that draws
+nothing (an unknown operator's, a marked-content property list's, an inline picture's keys).
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import re
 from pathlib import Path
 
 import pikepdf
+
+from packbuilder.sanitize import object_texts
 
 MAX_CARRIED = 100_000  # texts read from one paper besides its pages, at most (`TooMuchCarried`)
 
@@ -44,7 +48,7 @@ def carried_text(path: Path) -> str:
     try:
         # (no page takes /Annots from the page tree: qpdf need not push attributes down)
         with pikepdf.open(path, inherit_page_attributes=False) as pdf:
-            _carried(pdf, None, found)
+            _carried(pdf, object_texts(pdf)[1], found)
     except TooMuchCarried:
         pass
     except (pikepdf.PdfError, RuntimeError, OSError, ValueError, TypeError, AttributeError):
@@ -52,10 +56,11 @@ def carried_text(path: Path) -> str:
     return "\n".join(found)
 
 
-def carried_in(pdf: pikepdf.Pdf, texts: list[bytes] | None = None) -> str:
-    """The text an opened PDF shows besides what its pages draw, a line each. `texts`: its
-    objects' texts (`sanitize.object_texts`), if the caller has them: the structure is walked
-    only if one of them could hold such text (`_STRUCTURE_TEXT`).
+def carried_in(pdf: pikepdf.Pdf, texts: list[bytes]) -> str:
+    """The text an opened PDF shows or holds besides what its pages draw, a line each. `texts`:
+    its objects' texts (`sanitize.object_texts`): every string is read from them, and the
+    structure is walked (for its reading order) only if one of them could hold text
+    (`_STRUCTURE_TEXT`).
 
     Raises:
         TooMuchCarried: it carries more than `MAX_CARRIED` texts that are not blank.
@@ -65,14 +70,36 @@ def carried_in(pdf: pikepdf.Pdf, texts: list[bytes] | None = None) -> str:
     return "\n".join(found)
 
 
-def _carried(pdf: pikepdf.Pdf, texts: list[bytes] | None, found: _Texts) -> None:
+def _carried(pdf: pikepdf.Pdf, texts: list[bytes], found: _Texts) -> None:
     _outline_titles(pdf.Root.get("/Outlines"), found)
-    if texts is None or _STRUCTURE_TEXT.search(b"\n".join(texts)):
+    joined = b"\n".join(texts)
+    if _STRUCTURE_TEXT.search(joined):
         _structure_texts(pdf.Root.get("/StructTreeRoot"), found)
     for page in pdf.pages:
         annots = page.obj.get("/Annots")
         for annot in annots if isinstance(annots, pikepdf.Array) else ():
             _annotation_texts(annot, found)
+    _object_strings(joined, found)
+
+
+# a string as qpdf writes an object: literal (its brackets within escaped or balanced) or hex
+_STRING = re.compile(rb"\((?:[^()\\]|\\.|\((?:[^()\\]|\\.)*\))*\)|<[0-9A-Fa-f\s]*>", re.S)
+
+
+def _object_strings(joined: bytes, found: _Texts) -> None:
+    """Every other string any object of the file holds, in the order of the objects: a made-up
+    key of a link, a font or a resource dictionary, a field's name or choices, a layer's name.
+    A reader may be shown some (a choice list, the layers panel), anyone may read them all, and
+    a pack carries those of what its pages lead to."""
+    have = set(found)
+    for match in _STRING.finditer(joined):
+        try:
+            text = str(pikepdf.Object.parse(match.group(0)))
+        except (pikepdf.PdfError, RuntimeError, ValueError, TypeError, UnicodeDecodeError):
+            continue
+        if text not in have:
+            have.add(text)
+            found.add(text)
 
 
 def _outline_titles(outlines: object, texts: _Texts) -> None:

@@ -316,6 +316,8 @@ def test_a_short_paper_of_shared_filler_with_its_own_headings_is_not_published_b
         "/PrivateNote",  # a key of no standard meaning
         "parent tree",  # an element only the page content reaches
         "empty bookmarks",  # 100,005 blank bookmarks first: they do not count to the limit
+        "choices",  # a choice field's list, shown when it is opened
+        "made-up key",  # of a link: any string the file holds counts
     ],
 )
 def test_an_exempt_paper_in_what_a_public_pdf_shows_besides_its_pages_is_refused(
@@ -377,6 +379,15 @@ def test_an_exempt_paper_in_what_a_public_pdf_shows_besides_its_pages_is_refused
             if store == "empty bookmarks":
                 with pdf.open_outline() as outline:
                     outline.root.extend(pikepdf.OutlineItem("", 0) for _ in range(100_005))
+        elif store in ("choices", "made-up key"):
+            annot = Dictionary(Type=Name.Annot, Rect=Array([0, 0, 9, 9]))
+            if store == "choices":
+                annot.Subtype, annot.FT, annot.T = Name.Widget, Name.Ch, String("pick")
+                annot.Opt = Array([String(p) for p in pieces])
+                pdf.Root.AcroForm = Dictionary(Fields=Array([pdf.make_indirect(annot)]))
+            else:
+                annot.Subtype, annot.PrivateNote = Name.Link, Array([String(p) for p in pieces])
+            page.Annots = Array([pdf.make_indirect(annot)])
         else:
             key = "/Contents" if store == "link descriptions" else "/V"
             kind = Name.Link if store == "link descriptions" else Name.Widget
