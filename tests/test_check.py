@@ -197,3 +197,36 @@ def test_a_house_template_with_white_text_is_refused_by_check_as_by_build(
     assert said[0].startswith("error: board/minutes-2019-09-30.xlsx, page ")
     assert "this page holds text it does not show ('Jane Wilkinson" in said[0]
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").rglob("*.pdf"))
+
+
+def test_without_libreoffice_check_says_so_as_build_does_after_the_inputs_problems(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`check` needs LibreOffice as `build` does; a meeting whose inputs are wrong is told of
+    those first (installing LibreOffice would not fix them)."""
+    import datetime as dt
+
+    from packbuilder.convert import libreoffice
+
+    monkeypatch.setattr(libreoffice, "find_soffice", lambda: None)
+    folder = make_meeting(
+        tmp_path / "board",
+        items=[{"title": "Tender award", "papers": ["tender.docx"]}],
+        fields={"Date": "next Thursday"},
+    )
+    _word_paper(folder / "tender.docx")
+    wrong = run_cli("check", "board", cwd=tmp_path)
+    assert wrong.returncode == 1
+    assert "cell B3: expected the meeting date" in wrong.stderr
+    assert "LibreOffice is not installed" not in wrong.stderr
+    make_meeting(folder, items=[{"title": "Tender award", "papers": ["tender.docx"]}],
+                 fields={"Date": dt.datetime(2020, 3, 5)})  # fmt: skip
+    said = []
+    for command in (["check", "board"], ["build", "board", "--output", "out"]):
+        result = run_cli(*command, cwd=tmp_path)
+        assert result.returncode == 1, result.stderr
+        errors = [x.strip() for x in result.stderr.splitlines() if x.strip().startswith("error")]
+        assert len(errors) == 1, result.stderr
+        said.append(errors[0])
+    assert said[0] == said[1]
+    assert "LibreOffice is not installed; run `make setup`" in said[0]
