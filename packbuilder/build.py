@@ -41,7 +41,7 @@ from packbuilder.html_agenda import Later, later_papers, write_html_agenda
 from packbuilder.layout import Layout, lay_out
 from packbuilder.lock import meeting_lock, remove_if_only_lock
 from packbuilder.meeting import find_workbook, load_meeting, shown_paper
-from packbuilder.model import AgendaItem, Meeting, Paper
+from packbuilder.model import Meeting, Paper
 from packbuilder.papers import HANDOVER_WAIT, PaperPdfs, Prefetch, paper_pdfs
 from packbuilder.pdf import PackWriter, examining_after
 from packbuilder.plan import PackSpec, plan_packs
@@ -154,41 +154,21 @@ def build(
         before = converter.stats()
         work = stack.enter_context(scratch_folder())
         say("checking inputs")
-        # the Word papers are converted while the PDF papers are checked
-        prefetch = Prefetch(converter)
-        stack.callback(prefetch.close)
-        try:
-            # each paper is read from a copy of its own (`snapshots`); the PDF papers' checks
-            # pause while the Word papers take their last steps to LibreOffice
-            # (`Prefetch.wait_for_handover`)
-            with examining_after(prefetch.wait_for_handover):
-                meeting = load_meeting(folder, prefetch=prefetch.start, snapshots=work / "papers")
-        finally:
-            prefetch.checks_done()  # both cores for LibreOffice
+        # each paper is read from a copy of its own (`snapshots`)
+        meeting, prefetch = load_converting(folder, converter, stack, work / "papers")
         specs = plan_packs(meeting)
-        # (papers held back until an item's others arrive are converted too, when there is an
-        # exempt item: the exempt text check compares every paper as a pack would carry it)
-        exempt = any(i.exempt for i in meeting.items)
-        held = [p for i in meeting.items for p in i.held_papers] if exempt else []
         papers = paper_pdfs(
-            [*_papers_of(specs), *held], meeting.folder, converter, work, say, prefetch
+            papers_to_convert(meeting, specs), meeting.folder, converter, work, say, prefetch
         )
         # text a public paper holds but does not show (`unseen`), and an exempt paper's text in
         # a public paper, in any format, are looked for while the packs are assembled (poppler
         # runs in processes of its own): found, nothing is published
         stop_text_check = threading.Event()
-        fronts_done = threading.Event()  # (`_hidden_text` waits for it)
+        fronts_done = threading.Event()  # (`hidden_text` waits for it)
         checker = stack.enter_context(ThreadPoolExecutor(2))
-        pdf_of = lambda paper: papers.pdfs.get(paper.path)  # noqa: E731
         text_checks = [
-            checker.submit(_hidden_text, meeting.items, pdf_of, stop_text_check, fronts_done),
-            checker.submit(
-                exempt_text_problems,
-                meeting.items,
-                pdf_of,
-                functools.partial(shown_paper, folder=meeting.folder),
-                stop=stop_text_check,
-            ),
+            checker.submit(hidden_text, meeting, papers, stop_text_check, fronts_done),
+            checker.submit(exempt_text, meeting, papers, stop_text_check),
         ]
         stack.callback(stop_text_check.set)  # a build failing meanwhile does not wait for it all
         layouts = [layout_of(spec, papers) for spec in specs]
@@ -257,20 +237,64 @@ def build(
     return BuildResult(meeting, packs, time.monotonic() - started, tuple(meeting.warnings()), stats)
 
 
-def _hidden_text(
-    items: Sequence[AgendaItem],
-    pdf_of: Callable[[Paper], Path | None],
-    stop: threading.Event,
-    fronts_done: threading.Event,
+def load_converting(
+    folder: Path, converter: Converter, stack: ExitStack, snapshots: Path | None = None
+) -> tuple[Meeting, Prefetch]:
+    """`load_meeting`, its Word papers converted meanwhile (`Prefetch`, closed with `stack`): the
+    PDF papers' checks pause while the Word papers take their last steps to LibreOffice
+    (`Prefetch.wait_for_handover`). Give the prefetch to `paper_pdfs`."""
+    prefetch = Prefetch(converter)
+    stack.callback(prefetch.close)
+    try:
+        with examining_after(prefetch.wait_for_handover):
+            meeting = load_meeting(folder, prefetch=prefetch.start, snapshots=snapshots)
+    finally:
+        prefetch.checks_done()  # both cores for LibreOffice
+    return meeting, prefetch
+
+
+def papers_to_convert(meeting: Meeting, specs: Sequence[PackSpec]) -> list[Paper]:
+    """Every paper the packs carry and, when an item is exempt, the papers held back until
+    their item's others arrive: the exempt text check compares every paper as a pack would
+    carry it. (`check` converts the same papers: what a build refuses, it refuses.)"""
+    exempt = any(i.exempt for i in meeting.items)
+    held = [p for i in meeting.items for p in i.held_papers] if exempt else []
+    return [*_papers_of(specs), *held]
+
+
+def hidden_text(
+    meeting: Meeting,
+    papers: PaperPdfs,
+    stop: threading.Event | None = None,
+    after: threading.Event | None = None,
 ) -> list[PackError]:
-    """`unseen.hidden_text_problems` for a build, in a process of its own, once LibreOffice has
-    converted the frontsheets: the two side by side with the assembly were the build's peak of
-    memory (LibreOffice's 250 MB, the reading's 60 MB, beside the pack's), over 600 MB at
-    4,000 pages."""
-    while not fronts_done.wait(0.1):
-        if stop.is_set():
-            return []
-    return hidden_text_problems(items, pdf_of, stop, elsewhere=True)
+    """`unseen.hidden_text_problems` of the papers as the packs carry them (Word and data papers
+    as LibreOffice converted them: it decides what their pages show).
+
+    Args:
+        stop: set by a build that failed meanwhile.
+        after: a build's: set once LibreOffice has converted the frontsheets. The papers are
+            then read in a process of their own: the two side by side with the assembly were
+            the build's peak of memory (LibreOffice's 250 MB, the reading's 60 MB, beside the
+            pack's), over 600 MB at 4,000 pages.
+    """
+    if after is not None:
+        while not after.wait(0.1):
+            if stop is not None and stop.is_set():
+                return []
+    return hidden_text_problems(meeting.items, papers.pdf_of, stop, elsewhere=after is not None)
+
+
+def exempt_text(
+    meeting: Meeting, papers: PaperPdfs, stop: threading.Event | None = None
+) -> list[PackError]:
+    """`textmatch.exempt_text_problems` of the papers as the packs carry them."""
+    return exempt_text_problems(
+        meeting.items,
+        papers.pdf_of,
+        functools.partial(shown_paper, folder=meeting.folder),
+        stop=stop,
+    )
 
 
 def _count(n: int, what: str) -> str:

@@ -1,52 +1,42 @@
 """`packbuilder check`: every problem of a meeting folder, grouped by file, without building.
 
 `check` runs the build's own stages up to the frontsheets: it loads and checks every input, plans
-the packs, renders every data paper and frontsheet from its template in a scratch folder, and lays
-out each pack, with a converter that converts nothing (each Word document counts as one page). So a
-mistake in a template is found without waiting for LibreOffice, and `check` can never disagree with
-`build` about what is checked. Nothing is written outside the scratch folder.
+the packs, makes every paper a PDF as a build does (data papers rendered from their templates, Word
+papers converted by LibreOffice), lays out each pack, renders the frontsheets, and reads the papers
+as the packs would carry them for text they hide and for an exempt paper's text. So whatever a
+build would refuse before assembling, `check` refuses in the same words: an advisor told the day
+before that all is well is not refused on the day. Nothing is written outside the scratch folder
+but the cache folder, where the conversions and what was read are kept by content, so that the
+build that follows converts and reads nothing again.
+
+What only a build meets is not looked for: the output folder (its lock, its space, whether it
+may be written), and a PDF that its checks passed but that cannot be copied into a pack.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
-from collections.abc import Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from packbuilder import frontsheet
-from packbuilder.build import layout_of, scratch_folder
-from packbuilder.convert import ConversionStats, Converter
+from packbuilder.build import (
+    exempt_text,
+    hidden_text,
+    layout_of,
+    load_converting,
+    papers_to_convert,
+    scratch_folder,
+)
+from packbuilder.convert import Converter, open_converter
 from packbuilder.dates import long_date, short_date
-from packbuilder.errors import ErrorList, PackError, Source
-from packbuilder.meeting import load_meeting, shown_paper
+from packbuilder.errors import ConversionError, ErrorList, PackError
+from packbuilder.meeting import load_meeting
 from packbuilder.model import Meeting
-from packbuilder.papers import paper_pdfs
-from packbuilder.pdf import write_blank_pdf
+from packbuilder.papers import Prefetch, paper_pdfs
 from packbuilder.plan import plan_packs
 from packbuilder.settings import settings
-from packbuilder.textmatch import exempt_text_problems
-from packbuilder.unseen import hidden_text_problems
-
-
-class DryConverter(Converter):
-    """A converter that converts nothing: every document becomes one blank page."""
-
-    def convert(
-        self, documents: Sequence[Path], outdir: Path, *, sources: Sequence[Source] | None = None
-    ) -> list[Path]:
-        outdir.mkdir(parents=True, exist_ok=True)
-        return [write_blank_pdf(outdir / f"{n:03d}.pdf") for n, _ in enumerate(documents)]
-
-    def version(self) -> str:
-        return "dry"
-
-    def stats(self) -> ConversionStats:
-        return ConversionStats()
-
-    def close(self) -> None:
-        pass
 
 
 @dataclass
@@ -69,18 +59,35 @@ class CheckReport:
         )
 
 
-def check_report(folder: Path) -> CheckReport:
-    """Check a meeting folder (see the module's docstring)."""
+def check_report(folder: Path, converter: Converter | None = None) -> CheckReport:
+    """Check a meeting folder (see the module's docstring).
+
+    Args:
+        converter: converts Word to PDF; by default the build's (LibreOffice behind the
+            conversion cache), closed at the end. LibreOffice is not started ahead as a build
+            starts it: a check whose papers the cache holds (the web page checks a meeting each
+            time it is shown) would start it for nothing, and the Word papers are converted
+            while the PDF papers are checked all the same.
+    """
+    folder = Path(folder)
+    meeting: Meeting | None = None
     try:
-        meeting = load_meeting(Path(folder))
-        try:
-            _trial_build(meeting)
-        except PackError as exc:  # the meeting loaded: its warnings go with the problems
-            exc.warnings = meeting.warnings()
-            raise
+        with ExitStack() as stack:
+            try:
+                opened = converter or open_converter(cache=True)
+            except ConversionError:  # LibreOffice is not installed: the inputs' problems first
+                meeting = load_meeting(folder)
+                raise
+            if converter is None:
+                stack.callback(opened.close)
+            # the Word papers are converted while the PDF papers are checked, as in a build
+            meeting, prefetch = load_converting(folder, opened, stack)
+            _trial_build(meeting, opened, prefetch)
     except PackError as exc:
-        grouped = (exc if isinstance(exc, ErrorList) else ErrorList([exc])).by_file(Path(folder))
-        return CheckReport(grouped, warnings=list(getattr(exc, "warnings", [])))
+        grouped = (exc if isinstance(exc, ErrorList) else ErrorList([exc])).by_file(folder)
+        # the meeting loaded: its warnings go with the problems (else those found so far)
+        warnings = meeting.warnings() if meeting is not None else exc.warnings
+        return CheckReport(grouped, warnings=list(warnings))
     return CheckReport(
         overview=f"{meeting.name}: {meeting.body}, {short_date(meeting.date)}: "
         f"{len(meeting.items)} items, {sum(len(i.papers) for i in meeting.items)} papers; all "
@@ -96,24 +103,22 @@ def check_meeting(folder: Path) -> tuple[dict[str, list[str]], list[str]]:
     return report.problems, report.lines()
 
 
-def _trial_build(meeting: Meeting) -> None:
-    """The build's stages up to the rendered frontsheets, in a scratch folder."""
+def _trial_build(meeting: Meeting, converter: Converter, prefetch: Prefetch) -> None:
+    """The build's stages up to the rendered frontsheets, and its checks of the papers' text, in
+    a scratch folder."""
     specs = plan_packs(meeting)
     with scratch_folder("check") as work:
-        papers = [p for spec in specs for item in spec.included for p in item.papers]
-        pdfs = paper_pdfs(papers, meeting.folder, DryConverter(), work, lambda _m: None)
-        layouts = [layout_of(spec, pdfs) for spec in specs]
+        papers = paper_pdfs(
+            papers_to_convert(meeting, specs),
+            meeting.folder,
+            converter,
+            work,
+            lambda _m: None,
+            prefetch,
+        )
+        layouts = [layout_of(spec, papers) for spec in specs]
         today = [long_date(settings().today or dt.date.today())] * len(specs)
         frontsheet.render_frontsheets(meeting, specs, layouts, today, work / "frontsheets")
-        # an exempt paper's text in a public paper: Word papers by their own text, data papers
-        # as rendered (.doc and .rtf are compared once a build converts them)
-        problems = exempt_text_problems(
-            meeting.items,
-            shown=functools.partial(shown_paper, folder=meeting.folder),
-            rendered=pdfs.rendered,
-        )
-        # text a public PDF paper holds but does not show (Word papers once a build converts
-        # them: LibreOffice decides what their pages show)
-        problems += hidden_text_problems(meeting.items)
+        problems = hidden_text(meeting, papers) + exempt_text(meeting, papers)
         if problems:
             raise ErrorList(problems)

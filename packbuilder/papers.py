@@ -52,6 +52,10 @@ class PaperPdfs:
     pages: dict[Path, int]
     rendered: dict[Path, Path] = dataclasses.field(default_factory=dict)  # a data paper's .docx
 
+    def pdf_of(self, paper: Paper) -> Path | None:
+        """The PDF `paper` goes into the packs as (None: a paper not made one)."""
+        return self.pdfs.get(paper.path)
+
 
 def render_data_papers(
     papers: Sequence[Paper], folder: Path, out: Path, say: Callable[[str], None]

@@ -5,8 +5,8 @@ archive holds and, for Word, its exact text: a copy of an exempt paper under a p
 refused. The same report exported to PDF, saved as RTF, printed to PDF again or merged into an
 appendix bundle shares none of those, yet publishes every word of it. So each paper is also known
 by its words: a sample of its five-word runs (`fingerprint`), read from the PDF the pack would
-carry (a build compares the Word papers as LibreOffice converted them) or, for `check`, which
-converts nothing, from a Word document's own text. A public paper holding most of an exempt
+carry (a build, and `check`, compare the Word papers as LibreOffice converted them) or, without
+their conversions, from a Word document's own text. A public paper holding most of an exempt
 paper's runs (`SHARE`) publishes that paper, and is refused.
 
 A public report that is a shorter version of an exempt one is not refused: what counts is how
@@ -411,10 +411,11 @@ def exempt_text_problems(
     """Every public paper that holds most of an exempt paper's text, as an error naming both.
 
     Args:
-        pdf_of: the PDF each paper goes into the packs as (a build's converted Word papers);
-            None for `check`, which reads PDF papers as they are and Word papers' own text.
+        pdf_of: the PDF each paper goes into the packs as (a build's, or `check`'s, converted
+            Word and data papers); None: PDF papers are read as they are and Word papers' own
+            text.
         shown: how a paper is named in an error.
-        rendered: for `check`, each data paper's rendered Word document, by the paper's path.
+        rendered: without `pdf_of`, each data paper's rendered Word document, by its path.
         stop: set by a build that failed meanwhile: no more papers are read (what was found so
             far is returned, and nothing is remembered).
     """
@@ -562,5 +563,5 @@ def _words(
             return fingerprint(converted, source, as_pdf=True)
     if paper.kind is PaperKind.WORD:
         return fingerprint(paper.file, source, as_pdf=False)
-    document = rendered.get(paper.path)  # a data paper, rendered by `check`
+    document = rendered.get(paper.path)  # a data paper, rendered but not converted
     return fingerprint(document, source, as_pdf=False) if document is not None else None

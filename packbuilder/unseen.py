@@ -102,8 +102,8 @@ def hidden_text_problems(
     holds text it does not show, as an error naming the paper and the page.
 
     Args:
-        pdf_of: the PDF each paper goes into the packs as (a build's converted Word papers);
-            None for `check`, which converts nothing: only PDF papers are read.
+        pdf_of: the PDF each paper goes into the packs as (a build's, or `check`'s, converted
+            Word and data papers); None: only PDF papers are read.
         stop: set by a build that failed meanwhile: no more papers are read.
         elsewhere: read them first in a process of its own (`headstart`): a build's own
             interpreter is busy assembling, one thread at a time.

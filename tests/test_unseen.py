@@ -378,8 +378,8 @@ def test_a_word_paper_highlighted_in_black_is_refused_by_build(
     libreoffice,  # noqa: ARG001
 ) -> None:
     """Black highlighting over a name in Word: LibreOffice draws the box over the text, which
-    the converted paper still holds. `build` refuses it naming the Word paper and its page;
-    (`check` converts nothing, and cannot see what the pages show)."""
+    the converted paper still holds. `build` refuses it naming the Word paper and its page
+    (`check` does too, in the same words: `test_check`)."""
     folder = make_meeting(
         tmp_path / "board", items=[{"title": "Tender award", "papers": ["tender.docx"]}]
     )

@@ -1,8 +1,8 @@
 """The converter interface: the one seam between the build and whatever turns Word into PDF.
 
 The rest of packbuilder sees only `Converter`. A pack could be converted by a remote service
-tomorrow, and `check` can run the build's own stages with a converter that converts nothing,
-without touching the other stages. A converter implements `convert`, `version`, `stats` and
+tomorrow, and tests can run the build's stages with a converter of their own, without touching
+the other stages. A converter implements `convert`, `version`, `stats` and
 `close`; subclassing `Converter` (a Protocol may be subclassed) adds ``with`` support for free.
 """
 

@@ -592,6 +592,22 @@ def test_meeting_page_refuses_an_appendix_hiding_text_under_a_box(make_user, mee
     assert "Redact, then Apply" in page
 
 
+def test_meeting_page_refuses_a_word_paper_hiding_white_text(make_user, meeting, libreoffice):  # type: ignore[no-untyped-def]  # noqa: ARG001
+    """A Word paper's white text shows only once LibreOffice has converted it: the page's check
+    converts it as a build does, and names the paper, the page and the words, as `build` would
+    refuse it."""
+    from tests.test_check import _white, _word_paper
+
+    folder = storage.meeting_folder("m")
+    for f in EXAMPLE.iterdir():
+        shutil.copy(f, folder)
+    _word_paper(folder / "Restructure update.docx", _white)
+    page = signed_in(make_user("ann")).get("/meetings/m/").content.decode()
+    assert "Fix these problems before building" in page
+    assert "page 2: this page holds text it does not show (&#x27;Secret tender prices" in page
+    assert "Redact, then Apply" in page
+
+
 def test_meetings_list_shows_deadline_days_left_and_status(make_user, meeting, monkeypatch):  # type: ignore[no-untyped-def]
     monkeypatch.setenv("PACKBUILDER_TODAY", "2020-02-24")
     settings_.cache_clear()
