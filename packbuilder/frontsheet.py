@@ -104,6 +104,13 @@ def _start(row: AgendaItem | AgendaBreak, start: Any, end: Any) -> str:
     return clock(start) if start else row.timing.text
 
 
+def unbroken(time: str) -> str:
+    """A time as the agenda's narrow Time column prints it: "10.15 am" never split before its "am"
+    or "pm" (a no-break space), nor "10 mins" before "mins"; a range may still break after its
+    dash ("10.15 am–" / "12.30 pm")."""
+    return re.sub(r"(\d) (am|pm|mins)\b", "\\1\u00a0\\2", time)
+
+
 def _closes(meeting: Meeting) -> bool:
     """Whether a heading or break of the agenda says where the meeting closes."""
     return any(
@@ -153,8 +160,8 @@ def _rows(meeting: Meeting, spec: PackSpec, layout: Layout) -> list[dict[str, An
         start, end = times.get(id(row), (None, None))
         if isinstance(row, AgendaBreak):
             out = _blank_row("break", row.title)
-            out["start"] = _start(row, start, end)
-            out["time"] = agenda.time_text(start, end, row.timing)
+            out["start"] = unbroken(_start(row, start, end))
+            out["time"] = unbroken(agenda.time_text(start, end, row.timing))
             rows.append(out)
             continue
         if not isinstance(row, AgendaItem):
@@ -179,9 +186,9 @@ def _rows(meeting: Meeting, spec: PackSpec, layout: Layout) -> list[dict[str, An
                 "star": "*" if settings.paperwork_marker and placed is not None else "",
                 "lead": item.lead,
                 "purpose": item.purpose,
-                "minutes": f"{item.minutes} mins" if item.minutes else "",
-                "start": _start(item, start, end),
-                "time": agenda.time_text(start, end, item.timing),
+                "minutes": unbroken(f"{item.minutes} mins") if item.minutes else "",
+                "start": unbroken(_start(item, start, end)),
+                "time": unbroken(agenda.time_text(start, end, item.timing)),
                 "note": _note(item, spec, layout, settings.ranges_include_fillers),
                 "pages": placed.reference(settings.ranges_include_fillers) if placed else "",
                 "notes": agenda.item_notes(

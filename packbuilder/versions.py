@@ -261,15 +261,21 @@ LEGACY_ROW = frozenset(
 )
 
 
+TIMES = ("start", "time", "minutes")  # a frontsheet row's times
+
+
 def _legacy_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The frontsheet's rows as packbuilder 0.2's first releases gave them: the exclusion
-    resolution, now a row of its own, was the `exclusion` of the item after it."""
+    resolution, now a row of its own, was the `exclusion` of the item after it; times had
+    ordinary spaces, where "am", "pm" and "mins" are now held to their number
+    (`frontsheet.unbroken`)."""
     out: list[dict[str, Any]] = []
     resolution = ""
     for row in rows:
         if row["kind"] == "exclusion":
             resolution = row["exclusion"]
             continue
+        row = {**row, **{k: row[k].replace("\u00a0", " ") for k in TIMES if k in row}}
         out.append({**row, "exclusion": resolution} if resolution else row)
         resolution = ""
     return out

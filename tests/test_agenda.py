@@ -1001,7 +1001,12 @@ def test_frontsheet_rows(tmp_path, ranges, expected):
         ("break", "", "BREAK – if required"),
     ]
     assert [rows[0]["note"], rows[2]["note"]] == expected
-    assert [r["time"] for r in rows] == ["10.00–10.10 am", "", "10.10–10.30 am", "10.30–10.40 am"]
+    assert [r["time"].replace("\u00a0", " ") for r in rows] == [
+        "10.00–10.10 am",
+        "",
+        "10.10–10.30 am",
+        "10.30–10.40 am",
+    ]
     assert [(b.text, b.bullet) for b in rows[2]["notes"]] == [("Actions:", False), ("one", True)]
 
 

@@ -354,3 +354,40 @@ def test_a_heading_is_never_left_alone_at_the_foot_of_a_page(tmp_path, libreoffi
         pages = [page.extract_text() or "" for page in PdfReader(pdf).pages]
         (on,) = [i for i, text in enumerate(pages) if "Agenda Items for Discussion:" in text]
         assert f"First discussed {n + 1}" in pages[on], (n, pages)
+
+
+# --- times on the frontsheet ---------------------------------------------------------------------
+
+TIMED = [
+    {"item": "1", "title": "Minutes", "time allowed": "10.00-10.10"},
+    {"item": "2", "title": "Plans", "time allowed": 30},
+    {"item": "2a", "title": "Spending plan", "time allowed": 20},
+    {"item": "2b", "title": "Evaluation return", "time allowed": 10},
+    {"item": "3", "title": "Work programme", "time allowed": "11.45am-12.15pm"},
+    {"item": "4", "title": "Any other business", "time allowed": 10},
+]
+# each item's time as each style prints it: sub-items within item 2's half hour, item 3 as typed
+TIMES = {
+    "list": {"1": "10.00–10.10 am", "2": "10.10 am", "2a": "10.10 am", "2b": "10.30 am",
+             "3": "11.45 am–12.15 pm", "4": "12.15 pm"},
+    "table": {"1": "10.00–10.10 am", "2": "10.10–10.40 am", "2a": "10.10–10.30 am",
+              "2b": "10.30–10.40 am", "3": "11.45 am–12.15 pm", "4": "12.15–12.25 pm"},
+}
+
+
+@pytest.mark.parametrize("style", ["list", "table"])
+def test_times_print_whole_and_sub_items_within_their_item(tmp_path, libreoffice, style):
+    """The Time column holds the longest time the agenda prints on one line: "am" or "pm" alone
+    on a line under its time was the list style's (and a long range's in the table style). Item
+    2's sub-items are timed within its half hour, and item 4 starts after item 3's range."""
+    folder = make_meeting(
+        tmp_path / "m",
+        items=TIMED,
+        fields={"Agenda style": style, "Start time": dt.time(10, 0), "End time": dt.time(13, 0)},
+    )
+    (pack,) = build(folder, tmp_path / "out", converter=libreoffice).packs
+    lines = _front_lines(pack.path)
+    assert not [line for line in lines if re.fullmatch(r"\s*(am|pm|mins)\s*", line)], lines
+    for number, time in TIMES[style].items():
+        (row,) = [line for line in lines if re.match(rf"\s*{re.escape(number)}\.\s", line)]
+        assert time in " ".join(row.split()), (number, row)

@@ -11,7 +11,13 @@ import datetime as dt
 
 import pytest
 
-from packbuilder.frontsheet import context, exclusion_resolution, exempt_note, item_times
+from packbuilder.frontsheet import (
+    context,
+    exclusion_resolution,
+    exempt_note,
+    item_times,
+    unbroken,
+)
 from packbuilder.layout import lay_out
 from packbuilder.model import Contact
 from packbuilder.plan import PackSpec
@@ -146,7 +152,8 @@ def test_public_rows() -> None:
         NOTE_1,
     ]
     assert [r["pages"] for r in rows] == ["(Pages 1 - 4)", "", "", "", "", "(Page 5)", ""]
-    assert [r["start"] for r in rows] == [
+    # (a time's "pm" held on its line by a no-break space: test_times_keep_am_and_pm_on_the_line)
+    assert [r["start"].replace("\u00a0", " ") for r in rows] == [
         "2 pm",
         "2.10 pm",
         "2.15 pm",
@@ -155,7 +162,7 @@ def test_public_rows() -> None:
         "3.20 pm",
         "",
     ]
-    assert [r["minutes"] for r in rows] == [
+    assert [r["minutes"].replace("\u00a0", " ") for r in rows] == [
         "10 mins",
         "5 mins",
         "15 mins",
@@ -279,6 +286,22 @@ def test_an_item_number_gets_a_full_stop_unless_it_has_its_own_punctuation(numbe
     from packbuilder.frontsheet import number_label
 
     assert number_label(number) == label  # never "4.1." or "5(i)."
+
+
+@pytest.mark.parametrize(
+    ("time", "printed"),
+    [
+        ("10.15 am", "10.15\u00a0am"),
+        ("10.15 am–12.30 pm", "10.15\u00a0am–12.30\u00a0pm"),
+        ("10 mins", "10\u00a0mins"),
+        ("if required", "if required"),  # words typed: as typed
+        ("", ""),
+    ],
+)
+def test_times_keep_am_and_pm_on_the_line(time: str, printed: str) -> None:
+    """The agenda's Time column is narrow: "am" alone on the line under "10.00–10.05" was how the
+    list style printed it."""
+    assert unbroken(time) == printed
 
 
 def test_no_second_meeting_close_line_when_the_agenda_has_one() -> None:

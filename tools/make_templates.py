@@ -26,8 +26,11 @@ from docxkit import (  # noqa: E402
 )
 
 OUT = Path(__file__).resolve().parent.parent / "packbuilder" / "templates"
-WIDTHS = [1.4, 10.4, 2.6, 2.6]
-TABLE_WIDTHS = [1.2, 6.6, 2.2, 3.7, 3.3]
+# The Time column holds the longest time the agenda prints, "11.45 am–12.15 pm" at 10 pt (3.15
+# cm, and the cell's margins), on one line: LibreOffice does not break a line after its dash, so a
+# narrower column split it anywhere, "am" or "pm" alone on the next line.
+WIDTHS = [1.4, 9.3, 2.6, 3.7]
+TABLE_WIDTHS = [1.2, 6.6, 2.0, 3.5, 3.7]
 
 
 def _after_table(p):  # type: ignore[no-untyped-def]
@@ -150,7 +153,9 @@ INTRODUCTION = [
 
 def _lead_and_time(row) -> None:  # type: ignore[no-untyped-def]
     cell_paragraphs(row.cells[2], [("{{ item.lead }}", {})])
-    cell_paragraphs(row.cells[3], [("{{ item.start }}", {}), ("{{ item.minutes }}", {"size": 9})])
+    cell_paragraphs(
+        row.cells[3], [("{{ item.start }}", {"size": 10}), ("{{ item.minutes }}", {"size": 9})]
+    )
 
 
 def _who_decision_time(row) -> None:  # type: ignore[no-untyped-def]
