@@ -160,6 +160,11 @@ def test_the_second_example_builds(tmp_path, libreoffice):
     assert "Further paper on the development of Safer Plymouth Partnership" in front
     assert "Circulate the new local PCSB action plan" not in front
     assert pack.item_starts() == {"3": 1, "4": 3}  # minutes of 2 pages, no filler needed
+    # the last row is on the page of the "Meeting close" line, and Page 1 on a right-hand page
+    fronts = [_flat(pack.texts[i]) for i in range(pack.front_pages)]
+    (close,) = [text for text in fronts if "Meeting close: 1 pm" in text]
+    assert "Dates of Future Meetings" in close
+    assert pack.front_pages % 2 == 0
     assert "(Pages 1 - 2)" in front and "(Pages 3 - 5)" in front
     supplement = Pack.read(result.packs[1].path)
     assert "relating to agenda item 5." in _flat(supplement.frontsheet_text())
@@ -391,3 +396,40 @@ def test_times_print_whole_and_sub_items_within_their_item(tmp_path, libreoffice
     for number, time in TIMES[style].items():
         (row,) = [line for line in lines if re.match(rf"\s*{re.escape(number)}\.\s", line)]
         assert time in " ".join(row.split()), (number, row)
+
+
+# where the first page fills up (the table style's rows are shorter: more fit)
+@pytest.mark.parametrize(("style", "counts"), [("list", range(12, 19)), ("table", range(24, 31))])
+def test_meeting_close_is_never_alone_on_the_last_page(tmp_path, libreoffice, style, counts):
+    """The last row goes with the "Meeting close" line and the note under the table: a frontsheet
+    whose rows just filled page 1 printed those two lines alone on page 2 (then a blank page
+    before Page 1). Items are added one at a time past the foot of the first page, so that one of
+    these frontsheets would do so if the last row were not kept with the close line."""
+    from pypdf import PdfReader
+
+    from packbuilder.frontsheet import context
+    from packbuilder.layout import lay_out
+    from packbuilder.model import AgendaSettings, AgendaStyle
+    from packbuilder.plan import PackSpec
+    from packbuilder.render import render
+    from packbuilder.templates import find_template
+    from tests.models import FOLDER, item, meeting
+
+    docs = []
+    for n in counts:
+        items = tuple(item(i, title=f"Business {i}", minutes=5) for i in range(1, n + 1))
+        m = meeting(
+            *items, end_time=dt.time(17, 0), agenda=AgendaSettings(style=AgendaStyle(style))
+        )
+        ctx = context(m, PackSpec(None, None, m.items, ()), lay_out([]), "")
+        template = find_template("agenda", FOLDER)
+        assert template is not None
+        docs.append(render(template, ctx, tmp_path / f"agenda-{n}.docx"))
+    split = 0
+    for n, pdf in zip(counts, libreoffice.convert(docs, tmp_path / "pdf"), strict=True):
+        pages = [" ".join((page.extract_text() or "").split()) for page in PdfReader(pdf).pages]
+        (on,) = [i for i, text in enumerate(pages) if "Meeting close: 5 pm" in text]
+        assert f"Business {n}" in pages[on], (n, pages[on])
+        assert "Page numbers refer to this pack" in pages[on], (n, pages)
+        split += on > 0
+    assert 0 < split < len(counts)  # the first page was filled, and overfilled, on the way

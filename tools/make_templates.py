@@ -87,7 +87,7 @@ def _field(doc, label: str, value: str) -> None:  # type: ignore[no-untyped-def]
 
 def _contact(doc, after_table: bool = False) -> None:  # type: ignore[no-untyped-def]
     if after_table:  # the contact line may be left out: the space is a paragraph of its own
-        _after_table(para(doc, ""))
+        _after_table(para(doc, "")).paragraph_format.keep_with_next = True
     para(doc, "{%p if contact.name %}")
     para(
         doc,
@@ -174,22 +174,27 @@ def _items_table(doc, headings, widths, more_cells=None, purpose=True) -> None: 
         cell_paragraphs(cell, [(text, {"bold": True})])
         shade(cell)
     repeat_header(head)
-    rows = [t.add_row() for _ in range(6)]
-    loop, if_intro, intro, else_body, body, endif = rows
+    rows = [t.add_row() for _ in range(8)]
+    loop, if_intro, intro, elif_last, last, else_body, body, endif = rows
     for row, tag in (
         (loop, "{%tr for item in items %}"),
         (if_intro, "{%tr if item.kind in ('heading', 'exclusion') %}"),
+        (elif_last, "{%tr elif loop.last %}"),
         (else_body, "{%tr else %}"),
         (endif, "{%tr endif %}"),
     ):
         cell_paragraphs(row.cells[0], [(tag, {})])
     cell_paragraphs(intro.cells[1], INTRODUCTION)
     keep_with_next(intro)
-    cell_paragraphs(body.cells[0], [("{{ item.number_label }}", {"bold": True})])
-    cell_paragraphs(body.cells[1], subject(purpose))
-    if more_cells:
-        more_cells(body)
-    for row in (intro, body):
+    # the last row, the same as an item's, kept with what follows the table ("Meeting close"),
+    # so that a frontsheet whose rows just fill a page does not print that line alone on the next
+    for row in (last, body):
+        cell_paragraphs(row.cells[0], [("{{ item.number_label }}", {"bold": True})])
+        cell_paragraphs(row.cells[1], subject(purpose))
+        if more_cells:
+            more_cells(row)
+    keep_with_next(last)
+    for row in (intro, last, body):
         cant_split(row)
     endfor = t.add_row()
     cell_paragraphs(endfor.cells[0], [("{%tr endfor %}", {})])
@@ -218,7 +223,8 @@ def agenda() -> None:
     _items_table(doc, ("Item", "Subject", "{{ lead_heading }}", "Time"), WIDTHS, _lead_and_time)
     para(doc, "{%p endif %}")
     para(doc, "{%p if close %}")
-    _after_table(para(doc, "Meeting close: {{ close }}"))
+    close = _after_table(para(doc, "Meeting close: {{ close }}"))
+    close.paragraph_format.keep_with_next = True  # and the note under it, with the last row
     para(doc, "{%p endif %}")
     note = para(
         doc,
@@ -254,7 +260,8 @@ def supplement() -> None:
     para(doc, "{%p endif %}")
     _items_table(doc, ("Item", "Subject"), [1.4, 15.6])
     para(doc, "{%p if paperwork_marker %}")
-    _after_table(para(doc, "* indicates paperwork included", italic=True))
+    key = _after_table(para(doc, "* indicates paperwork included", italic=True))
+    key.paragraph_format.keep_with_next = True  # with the contact line, as the last row with it
     para(doc, "{%p endif %}")
     _contact(doc, after_table=True)
     doc.core_properties.title = "Supplementary pack frontsheet"
