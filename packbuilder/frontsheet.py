@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
-from packbuilder import agenda, exemption
+from packbuilder import agenda, exemption, richtext
 from packbuilder.dates import clock, long_date
 from packbuilder.errors import Collector, PackError, TemplateError
 from packbuilder.layout import Layout
@@ -109,6 +109,18 @@ def unbroken(time: str) -> str:
     or "pm" (a no-break space), nor "10 mins" before "mins"; a range may still break after its
     dash ("10.15 am–" / "12.30 pm")."""
     return re.sub(r"(\d) (am|pm|mins)\b", "\\1\u00a0\\2", time)
+
+
+def field(text: str) -> dict[str, Any]:
+    """A Meeting-sheet value as the frontsheet lays it out after its label ("Place:", "Members:"):
+    `first`, its first paragraph, beside the label (each line of an address under the one
+    before); then `more`, its further paragraphs and its bullets, lines starting "- " as in an
+    item's Notes (the one cell-text convention, `richtext`, line breaks kept). `value` is the
+    text as typed."""
+    blocks = richtext.blocks(text, keep_lines=True)
+    if blocks and not blocks[0].bullet:
+        return {"value": text, "first": blocks[0].text, "more": blocks[1:]}
+    return {"value": text, "first": "", "more": blocks}
 
 
 def _closes(meeting: Meeting) -> bool:
@@ -228,9 +240,12 @@ def context(meeting: Meeting, spec: PackSpec, layout: Layout, published: str) ->
         + (f" - {clock(meeting.end_time)}" if meeting.end_time else ""),
         "venue": meeting.venue,
         "chair": meeting.chair,
+        # as the frontsheet lays them out: lines kept, "- " lines bullets (`field`)
+        "venue_field": field(meeting.venue),
+        "chair_field": field(meeting.chair),
         # any other field of the Meeting sheet (Members, Apologies, Quorum ...), as typed, in order
         "details": [
-            {"label": label, "value": value}
+            {"label": label, **field(value)}
             for label, value in meeting.extra.items()
             if value.strip()
         ],

@@ -294,6 +294,8 @@ def legacy_pack_content(
     # the frontsheet's data as it was then: values added since left out (`details` only when
     # empty: a meeting that has some shows them now, which is a change)
     front = {k: v for k, v in front.items() if k in LEGACY_CONTEXT or (k == "details" and v)}
+    if "details" in front:  # (each as typed: its paragraphs and bullets came later)
+        front["details"] = [{"label": d["label"], "value": d["value"]} for d in front["details"]]
     front.pop("published", None)
     front["items"] = [
         {k: v for k, v in row.items() if k in LEGACY_ROW} for row in _legacy_rows(front["items"])

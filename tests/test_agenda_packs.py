@@ -433,3 +433,32 @@ def test_meeting_close_is_never_alone_on_the_last_page(tmp_path, libreoffice, st
         assert "Page numbers refer to this pack" in pages[on], (n, pages)
         split += on > 0
     assert 0 < split < len(counts)  # the first page was filled, and overfilled, on the way
+
+
+def test_dash_lines_of_the_meeting_sheet_are_bullets(tmp_path, libreoffice):
+    """A venue's access notes or a list of members typed as "- " lines in the Meeting sheet are
+    bullets, as an item's Notes are (they printed dash and all), lined up with the value; the
+    text stays text (&, <, quotes, {{ }} as typed); the HTML agenda lists them too."""
+    folder = make_meeting(
+        tmp_path / "m",
+        items=[{"item": 1, "title": "Minutes"}],
+        fields={
+            "Venue": "Warspite Room,\nCouncil House\n- Step-free access from Armada Way",
+            "Members": 'Voting members:\n- Cllr Ann Smith (Chair)\n- Cllr <Bob> & "Jones" {{ x }}',
+        },
+    )
+    (pack,) = build(folder, tmp_path / "out", converter=libreoffice).packs
+    front = _flat(Pack.read(pack.path).frontsheet_text())
+    assert "Step-free access from Armada Way" in front and "- Step-free" not in front
+    assert 'Cllr <Bob> & "Jones" {{ x }}' in front and "- Cllr" not in front
+    page = _lines_of_words(words(pack.path, 0))
+    place = next(line for line in page if line[0].text == "Place:")
+    value_x = place[1].x  # where the values start, after their labels
+    for line in page:
+        texts = [w.text for w in line]
+        if "Step-free" in texts or "Smith" in texts or "<Bob>" in texts:
+            # a bullet, then the text, both right of the values' column: never at the margin
+            assert len(line) > 1 and line[0].x >= value_x - 1 and line[0].text != "-", texts
+    html = pack.path.with_suffix(".html").read_text(encoding="utf-8")
+    assert '<ul class="notes"><li>Step-free access from Armada Way</li></ul>' in html
+    assert "<li>Cllr &lt;Bob&gt; &amp; &quot;Jones&quot; {{ x }}</li>" in html

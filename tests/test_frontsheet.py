@@ -15,12 +15,14 @@ from packbuilder.frontsheet import (
     context,
     exclusion_resolution,
     exempt_note,
+    field,
     item_times,
     unbroken,
 )
 from packbuilder.layout import lay_out
 from packbuilder.model import Contact
 from packbuilder.plan import PackSpec
+from packbuilder.richtext import Block
 from tests.models import TO_FOLLOW, VERBAL, item, meeting
 
 ACT = "Part 1 of Schedule 12A to the Local Government Act 1972"
@@ -302,6 +304,34 @@ def test_times_keep_am_and_pm_on_the_line(time: str, printed: str) -> None:
     """The agenda's Time column is narrow: "am" alone on the line under "10.00–10.05" was how the
     list style printed it."""
     assert unbroken(time) == printed
+
+
+@pytest.mark.parametrize(
+    ("typed", "first", "more"),
+    [
+        ("Room 1", "Room 1", []),
+        ("Warspite Room,\nCouncil House", "Warspite Room,\nCouncil House", []),
+        (
+            "Warspite Room\n- Step-free access\n- No parking",
+            "Warspite Room",
+            [Block("Step-free access", True), Block("No parking", True)],
+        ),
+        # bullets from the first line: none beside the label
+        ("- Cllr A\n- Cllr B", "", [Block("Cllr A", True), Block("Cllr B", True)]),
+        # text, never markup or code: as typed
+        ("- Cllr <Carol> & {{ Dee }}", "", [Block("Cllr <Carol> & {{ Dee }}", True)]),
+        ("", "", []),
+    ],
+)
+def test_a_meeting_sheet_value_has_bullets_as_notes_do(typed: str, first: str, more: list) -> None:
+    """"- " lines of the Meeting sheet's values (a venue's access notes, Members) are bullets, as
+    in an item's Notes; they printed as typed, dash and all."""
+    assert field(typed) == {"value": typed, "first": first, "more": more}
+    m = meeting(item(1), venue=typed or "Room", chair=typed, extra={"Members": typed})
+    ctx = context(m, PackSpec(None, None, m.items, ()), lay_out([]), PUBLISHED)
+    if typed:
+        assert ctx["venue_field"] == ctx["chair_field"] == field(typed)
+        assert ctx["details"] == [{"label": "Members", **field(typed)}]
 
 
 def test_no_second_meeting_close_line_when_the_agenda_has_one() -> None:

@@ -55,18 +55,15 @@ def _header(doc, heading: str) -> None:  # type: ignore[no-untyped-def]
     para(doc, "{%p endif %}")
     # Label and value on one line, lined up by a tab stop: a table here would be a layout table,
     # which a screen reader announces as a grid of cells without headers.
-    for label, value in (
-        ("Date:", "{{ date }}"),
-        ("Time:", "{{ time }}"),
-        ("Place:", "{{ venue }}"),
-    ):
+    for label, value in (("Date:", "{{ date }}"), ("Time:", "{{ time }}")):
         _field(doc, label, value)
+    _field_blocks(doc, "Place:", "venue_field")
     para(doc, "{%p if chair %}")
-    _field(doc, "Chair:", "{{ chair }}")
+    _field_blocks(doc, "Chair:", "chair_field")
     para(doc, "{%p endif %}")
     # any other field of the Meeting sheet, as typed (Members, Apologies, Quorum ...)
     para(doc, "{%p for d in details %}")
-    _field(doc, "{{ d.label }}:", "{{ d.value }}")
+    _field_blocks(doc, "{{ d.label }}:", "d")
     para(doc, "{%p endfor %}")
 
 
@@ -83,6 +80,27 @@ def _field(doc, label: str, value: str) -> None:  # type: ignore[no-untyped-def]
     p.paragraph_format.left_indent = VALUES_AT
     p.paragraph_format.first_line_indent = -VALUES_AT
     p.paragraph_format.space_after = Pt(3)
+
+
+BULLET_INDENT = Cm(0.63)  # from a bullet to its text
+
+
+def _field_blocks(doc, label: str, name: str) -> None:  # type: ignore[no-untyped-def]
+    """A Meeting-sheet value that may have paragraphs and bullets ("- " lines, as in Notes): its
+    first paragraph after the label, as `_field`; then each further paragraph and each bullet
+    (List Bullet, a real list) under it, lined up with the value, not the label."""
+    _field(doc, label, f"{{{{ {name}.first }}}}")
+    para(doc, f"{{%p for b in {name}.more %}}")
+    para(doc, "{%p if b.bullet %}")
+    bullet = para(doc, "{{ b.text }}", style="List Bullet")
+    bullet.paragraph_format.left_indent = VALUES_AT + BULLET_INDENT
+    bullet.paragraph_format.first_line_indent = -BULLET_INDENT
+    para(doc, "{%p else %}")
+    more = para(doc, "{{ b.text }}")
+    more.paragraph_format.left_indent = VALUES_AT
+    more.paragraph_format.space_after = Pt(3)
+    para(doc, "{%p endif %}")
+    para(doc, "{%p endfor %}")
 
 
 def _contact(doc, after_table: bool = False) -> None:  # type: ignore[no-untyped-def]
