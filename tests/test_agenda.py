@@ -1061,9 +1061,10 @@ def test_an_exempt_item_before_a_public_one_is_pointed_out(tmp_path):
     )
     said = [w for w in load_meeting(middle).warnings() if "numbered differently" in w]
     assert said == [
-        "item 3 comes after exempt item 2, so its pages are numbered differently in the public "
-        "and the private pack (members and the public would cite different page numbers); take "
-        "exempt items last, as councils do"
+        f"{tmp_path / 'm' / 'meeting.xlsx'}, sheet Agenda, cell A4: item 3 comes after exempt "
+        "item 2, so its pages are numbered differently in the public and the private pack "
+        "(members and the public would cite different page numbers); take exempt items last, as "
+        "councils do"
     ]
     last = make_meeting(
         tmp_path / "n",
@@ -1076,6 +1077,42 @@ def test_an_exempt_item_before_a_public_one_is_pointed_out(tmp_path):
         papers=papers,
     )
     assert not [w for w in load_meeting(last).warnings() if "numbered differently" in w]
+
+
+def test_an_exempt_paper_before_a_public_one_in_a_supplement_is_pointed_out(tmp_path):
+    """A supplement is numbered from Page 1 and has a public and a private version too: a public
+    paper after an exempt one in it moves as in the agenda pack. Papers in different packs do
+    not: the agenda pack's public item 1 is not moved by supplement 1's exempt item 2."""
+    papers = {"a.pdf": 2, "b.pdf": 3, "c.pdf": 1}
+    late = {"status": "to follow", "supplement": 1}
+    folder = make_meeting(
+        tmp_path / "m",
+        items=[
+            {"title": "Minutes", "papers": ["a.pdf"]},
+            {"title": "Contract award", "papers": ["b.pdf"], "exempt paragraph": 3, **late},
+            {"title": "Work programme", "papers": ["c.pdf"], **late},
+        ],
+        papers=papers,
+    )
+    said = [w for w in load_meeting(folder).warnings() if "numbered differently" in w]
+    assert said == [
+        f"{tmp_path / 'm' / 'meeting.xlsx'}, sheet Agenda, cell A4: item 3 comes after exempt "
+        "item 2, so its pages are numbered differently in the public and the private supplement "
+        "1 (members and the public would cite different page numbers); take exempt items last, "
+        "as councils do"
+    ]
+
+
+@pytest.mark.parametrize("folder", ["2020-03-05-safer-plymouth", "2016-05-26-safer-plymouth"])
+def test_the_shipped_examples_take_exempt_business_last(folder):
+    """The example meeting had a public item (with papers) after its exempt one, so its own build
+    warned that the two packs numbered it differently; a real agenda takes Part II last."""
+    meeting = load_meeting(ROOT / "inputs" / folder)
+    assert not [w for w in meeting.warnings() if "numbered differently" in w]
+    with_papers = [i for i in meeting.items if i.has_papers]
+    exempt = [i.number for i in with_papers if i.exempt]
+    assert exempt == (["9"] if folder.startswith("2020") else [])
+    assert with_papers[-1].exempt or not exempt
 
 
 @pytest.mark.parametrize(
