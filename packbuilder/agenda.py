@@ -22,7 +22,12 @@ Times: the Time cell holds minutes allowed ("15"), a range ("10.00-10.05", "12.3
 "10am to 11.30am"), a start time, or one of a few words shown as typed ("N/a", "TBC"). The
 frontsheet keeps a running clock from the meeting's start: a range sets it, minutes advance it, an
 item without a time stops it (its length is unknown). A break without a time ("if required") leaves
-the clock where it was.
+the clock where it was. A typed time is what the advisor means, so it is printed even when it
+starts before the row above ends; the overlap is pointed out, naming both cells.
+
+Sub-items ("4a", "4(a)", "4.1" straight after item 4) are parts of their item, as a board gives a
+subject its time and takes its parts within it: they are timed from the item's start, and the
+next item starts when the item's own time is up (`timetable`).
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ import datetime as dt
 import enum
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from packbuilder import exemption, richtext, sheets
@@ -352,35 +357,142 @@ def _plus(time: dt.time, minutes: int) -> dt.time | None:
     return moment.time() if moment.date() == dt.date(2000, 1, 1) else None
 
 
+# a sub-item's number: its item's number and one more part, a letter or a sub-number ("4a",
+# "4(a)", "4.1", "4a(i)"); a bare digit needs a separator ("41" is item 41, "4.1" is 4's first)
+_SUB_ITEM = re.compile(
+    r"(?P<parent>[^\W\d_]{0,2}\d(?:.*[A-Za-z0-9)])?)"
+    r"(?:[.\-/]\d{1,3}|[.\-/]?[A-Za-z]|[.\-/]?\(\w{1,3}\))"
+)
+
+
+def parent_number(number: str) -> str | None:
+    """The number of the item that `number` would be a sub-item of ("4" for "4a", "4(a)" or
+    "4.1"; "4a" for "4a(i)"), or None ("4", "12", "A1")."""
+    m = _SUB_ITEM.fullmatch(number.strip())
+    return m.group("parent") if m else None
+
+
+def sub_items(rows: Sequence[AgendaRow]) -> dict[int, int]:
+    """Which rows are sub-items, and of which row: {row's index: its item's index}.
+
+    A sub-item is numbered as its item with one part more (4a, 4(a), 4.1) and comes straight after
+    the item or the item's other sub-items; a heading or a break ends an item. Without its item
+    just above it, "4a" is an item of its own (some agendas number 3, 4a, 4b, 5).
+    """
+    out: dict[int, int] = {}
+    open_: list[tuple[str, int]] = []  # the items a row below may belong to, outermost first
+    for n, row in enumerate(rows):
+        if not isinstance(row, AgendaItem):
+            open_.clear()
+            continue
+        parent = (parent_number(row.number) or "").lower()
+        while open_ and open_[-1][0] != parent:
+            open_.pop()
+        if open_:
+            out[n] = open_[-1][1]
+        open_.append((row.number.lower(), n))
+    return out
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A row's place on the running clock: its start and end (None where not known), the clock
+    when it came up, and what set that clock: the row that ended then, or, for the first sub-item
+    of an item, the item itself (`within`: the clock was the item's start, not an end)."""
+
+    start: dt.time | None = None
+    end: dt.time | None = None
+    clock: dt.time | None = None
+    after: AgendaItem | AgendaBreak | None = None
+    within: bool = False
+    parent: AgendaItem | None = None  # the item a sub-item belongs to
+
+
+@dataclass
+class _Open:
+    """An item whose sub-items may follow (or, with no item, the agenda itself): where its own
+    time ends, and where the rows inside it have got to."""
+
+    item: AgendaItem | None
+    end: dt.time | None  # the end of the item's own time (minutes or a range), if known
+    clock: dt.time | None  # the end of the last row inside it; first, its start
+    setter: AgendaItem | AgendaBreak | None  # the row that set `clock`, or the item itself
+    within: bool = True  # `clock` is still the item's start
+    subs: bool = False  # whether it has sub-items
+    index: int = -1  # the item's row
+
+
+def _row_timing(row: AgendaItem | AgendaBreak) -> Timing:
+    t = row.timing
+    if isinstance(row, AgendaItem) and t == Timing() and row.minutes is not None:
+        return Timing(minutes=row.minutes)  # an item made with minutes alone (no Time cell read)
+    return t
+
+
+def _span(
+    row: AgendaItem | AgendaBreak, t: Timing, clock: dt.time | None, sub: bool
+) -> tuple[dt.time | None, dt.time | None]:
+    """A row's start and end, with the clock at `clock` when it comes up."""
+    if t.start:
+        return t.start, t.end  # as typed, whatever the clock says
+    if t.minutes is not None:
+        return clock, (_plus(clock, t.minutes) if clock else None)
+    if isinstance(row, AgendaBreak) or (sub and not t.text):
+        return None, None  # "if required"; or a sub-item sharing its item's time
+    return clock, None  # an item of unknown length (or "N/a"): it starts here
+
+
+def timetable(rows: Sequence[AgendaRow], start: dt.time) -> list[Slot]:
+    """Each row's `Slot` on the running clock from the meeting's `start` (see the module's
+    docstring); headings get an empty one.
+
+    A sub-item is timed within its item: the first starts where the item does, each takes its
+    minutes from the one before, and the rows after the item start where the item's own time
+    ends (its minutes, or its range), whatever its sub-items take. An item with no time of its own
+    takes its sub-items' time. A sub-item with no time shows none (it shares the item's).
+    """
+    whole = _Open(None, None, start, None, within=False)
+    open_ = [whole]  # the agenda, then the items the next row may be a sub-item of
+    out: list[Slot] = []
+    parents = sub_items(rows)
+
+    def close(until: int) -> None:
+        """End the open items down to the one of row `until` (-1: all of them)."""
+        while open_[-1].index != until:
+            done = open_.pop()
+            finish = done.end
+            if finish is None and done.subs and done.clock is not None:
+                finish = done.clock  # an item without a time of its own: its sub-items' time
+                out[done.index] = replace(out[done.index], end=finish)
+            outer = open_[-1]
+            outer.clock, outer.setter, outer.within = finish, done.item, False
+
+    for n, row in enumerate(rows):
+        if isinstance(row, AgendaHeading):
+            close(-1)
+            out.append(Slot())
+            continue
+        close(parents.get(n, -1))  # a break ends every item
+        outer = open_[-1]
+        t = _row_timing(row)
+        begin, end = _span(row, t, outer.clock, sub=outer is not whole)
+        out.append(Slot(begin, end, outer.clock, outer.setter, outer.within, outer.item))
+        if isinstance(row, AgendaBreak):
+            if t.start or t.minutes is not None:  # with no time ("if required"): as it was
+                outer.clock, outer.setter = end, row
+            continue
+        outer.subs = True
+        own_end = end if (t.end or t.minutes is not None) else None
+        open_.append(_Open(row, own_end, begin, row, index=n))
+    close(-1)
+    return out
+
+
 def schedule(
     rows: Sequence[AgendaRow], start: dt.time
 ) -> list[tuple[dt.time | None, dt.time | None]]:
     """Each row's (start, end) on the running clock (None where not known); headings get none."""
-    now: dt.time | None = start
-    out: list[tuple[dt.time | None, dt.time | None]] = []
-    for row in rows:
-        if isinstance(row, AgendaHeading):
-            out.append((None, None))
-            continue
-        t = row.timing
-        if isinstance(row, AgendaItem) and t == Timing() and row.minutes is not None:
-            t = Timing(minutes=row.minutes)  # an item made with minutes alone (no Time cell read)
-        if t.start and t.end:
-            out.append((t.start, t.end))
-            now = t.end
-        elif t.start:
-            out.append((t.start, None))
-            now = None
-        elif t.minutes is not None:
-            end = _plus(now, t.minutes) if now else None
-            out.append((now, end))
-            now = end
-        elif isinstance(row, AgendaBreak):
-            out.append((None, None))  # "if required": the clock runs on
-        else:
-            out.append((now, None))
-            now = None  # an item of unknown length: later start times are unknown
-    return out
+    return [(slot.start, slot.end) for slot in timetable(rows, start)]
 
 
 def time_text(start: dt.time | None, end: dt.time | None, timing: Timing) -> str:
@@ -408,14 +520,65 @@ def timing_warnings(meeting: Meeting) -> list[str]:
     meeting) or the agenda's timings run past the meeting's end time (the first row that does,
     with its place)."""
     rows = meeting.agenda_rows
-    times = schedule(rows, meeting.start_time)
+    slots = timetable(rows, meeting.start_time)
+    times = [(slot.start, slot.end) for slot in slots]
     out = [
         f"{_time_cell(row)}: {_what(row)} starts at {clock(start)}, before the meeting's start "
         f"time of {clock(meeting.start_time)}; correct the time, or Start time in sheet Meeting"
         for row, (start, _e) in zip(rows, times, strict=True)
         if start is not None and start < meeting.start_time
     ]
+    out += _overlaps(meeting, rows, slots) + _sub_items_overrun(rows, slots)
     return out + _past_midnight(meeting, rows, times) + _overrun(meeting, rows, times)
+
+
+def _overlaps(meeting: Meeting, rows: Sequence[AgendaRow], slots: Sequence[Slot]) -> list[str]:
+    """Rows whose typed time starts before the row above them ends ("10.00-10.30" after an item
+    timed to 10.15), or a sub-item's before its item starts. The agenda prints the time as typed,
+    which is what the advisor meant; but two rows cannot both be right, so both are named."""
+    out = []
+    for row, slot in zip(rows, slots, strict=True):
+        if isinstance(row, AgendaHeading) or slot.after is None or slot.clock is None:
+            continue
+        typed = row.timing.start
+        if typed is None or typed >= slot.clock or typed < meeting.start_time:
+            continue  # (before the meeting starts: said so already)
+        other = slot.after
+        cell = _time_cell(other).cell
+        where = f" (its time in cell {cell})" if cell else ""
+        said = (
+            f"before {_what(other)} starts at {clock(slot.clock)}{where}, and a sub-item is "
+            "part of its item's time"
+            if slot.within
+            else f"but {_what(other)} above it runs to {clock(slot.clock)}{where}"
+        )
+        out.append(
+            f"{_time_cell(row)}: {_what(row)} is timed from {clock(typed)}, {said}; the agenda "
+            "shows the time typed: correct whichever of the two is wrong"
+        )
+    return out
+
+
+def _sub_items_overrun(rows: Sequence[AgendaRow], slots: Sequence[Slot]) -> list[str]:
+    """The first sub-item of each item that runs past the end of the item's own time (its
+    minutes or its range), which its sub-items share."""
+    ends = {id(row): slot.end for row, slot in zip(rows, slots, strict=True)}
+    out: list[str] = []
+    told: set[int] = set()
+    for row, slot in zip(rows, slots, strict=True):
+        item = slot.parent
+        if item is None or id(item) in told or slot.end is None:
+            continue
+        own = _row_timing(item)
+        end = ends.get(id(item))
+        if (own.end or own.minutes is not None) and end is not None and slot.end > end:
+            told.add(id(item))
+            out.append(
+                f"{_time_cell(row)}: {_what(row)} runs to {clock(slot.end)}, past the end of "
+                f"item {item.number}'s time ({clock(end)}), which its sub-items share; shorten "
+                f"the sub-items' times or give item {item.number} more"
+            )
+    return out
 
 
 def _past_midnight(

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
-from packbuilder import agenda
+from packbuilder import agenda, richtext
 from packbuilder.dates import clock, long_date
 from packbuilder.errors import Collector, PackError, TemplateError
 from packbuilder.layout import Layout
@@ -104,6 +104,25 @@ def _start(row: AgendaItem | AgendaBreak, start: Any, end: Any) -> str:
     return clock(start) if start else row.timing.text
 
 
+def unbroken(time: str) -> str:
+    """A time as the agenda's narrow Time column prints it: "10.15 am" never split before its "am"
+    or "pm" (a no-break space), nor "10 mins" before "mins"; a range may still break after its
+    dash ("10.15 am–" / "12.30 pm")."""
+    return re.sub(r"(\d) (am|pm|mins)\b", "\\1\u00a0\\2", time)
+
+
+def field(text: str) -> dict[str, Any]:
+    """A Meeting-sheet value as the frontsheet lays it out after its label ("Place:", "Members:"):
+    `first`, its first paragraph, beside the label (each line of an address under the one
+    before); then `more`, its further paragraphs and its bullets, lines starting "- " as in an
+    item's Notes (the one cell-text convention, `richtext`, line breaks kept). `value` is the
+    text as typed."""
+    blocks = richtext.blocks(text, keep_lines=True)
+    if blocks and not blocks[0].bullet:
+        return {"value": text, "first": blocks[0].text, "more": blocks[1:]}
+    return {"value": text, "first": "", "more": blocks}
+
+
 def _closes(meeting: Meeting) -> bool:
     """Whether a heading or break of the agenda says where the meeting closes."""
     return any(
@@ -176,8 +195,8 @@ def _rows(meeting: Meeting, spec: PackSpec, layout: Layout) -> list[dict[str, An
         start, end = times.get(id(row), (None, None))
         if isinstance(row, AgendaBreak):
             out = _blank_row("break", row.title)
-            out["start"] = _start(row, start, end)
-            out["time"] = agenda.time_text(start, end, row.timing)
+            out["start"] = unbroken(_start(row, start, end))
+            out["time"] = unbroken(agenda.time_text(start, end, row.timing))
             rows.append(out)
             continue
         if not isinstance(row, AgendaItem):
@@ -201,9 +220,9 @@ def _rows(meeting: Meeting, spec: PackSpec, layout: Layout) -> list[dict[str, An
                 "star": "*" if settings.paperwork_marker and placed is not None else "",
                 "lead": item.lead,
                 "purpose": item.purpose,
-                "minutes": f"{item.minutes} mins" if item.minutes else "",
-                "start": _start(item, start, end),
-                "time": agenda.time_text(start, end, item.timing),
+                "minutes": unbroken(f"{item.minutes} mins") if item.minutes else "",
+                "start": unbroken(_start(item, start, end)),
+                "time": unbroken(agenda.time_text(start, end, item.timing)),
                 "note": _note(item, spec, layout, settings.ranges_include_fillers),
                 "pages": placed.reference(settings.ranges_include_fillers) if placed else "",
                 "notes": agenda.item_notes(
@@ -243,9 +262,12 @@ def context(meeting: Meeting, spec: PackSpec, layout: Layout, published: str) ->
         + (f" - {clock(meeting.end_time)}" if meeting.end_time else ""),
         "venue": meeting.venue,
         "chair": meeting.chair,
+        # as the frontsheet lays them out: lines kept, "- " lines bullets (`field`)
+        "venue_field": field(meeting.venue),
+        "chair_field": field(meeting.chair),
         # any other field of the Meeting sheet (Members, Apologies, Quorum ...), as typed, in order
         "details": [
-            {"label": label, "value": value}
+            {"label": label, **field(value)}
             for label, value in meeting.extra.items()
             if value.strip()
         ],

@@ -50,6 +50,7 @@ h3 { font-size: 1.25rem; margin: 0 0 0.25rem; }
 dl.details { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 0.25rem 1rem; }
 dl.details dt { font-weight: bold; }
 dl.details dd { margin: 0; min-width: 0; }
+dl.details dd p, dl.details dd ul.notes { margin: 0.25rem 0 0; }
 @media (max-width: 30em) {
   dl.details { grid-template-columns: minmax(0, 1fr); }
   dl.details dd { margin-bottom: 0.5rem; }
@@ -77,6 +78,19 @@ def _e(value: object) -> str:
 def _lines(value: object) -> str:
     """A cell's text with its line breaks kept (as the frontsheet keeps them)."""
     return "<br>".join(_e(line) for line in str(value).splitlines())
+
+
+def _field(field: dict[str, Any]) -> str:
+    """A Meeting-sheet value as the frontsheet lays it out (`frontsheet.field`): its first lines,
+    then its further paragraphs and its bullets, as a list."""
+    out = [_lines(field["first"])] if field["first"] else []
+    for bullet, group in itertools.groupby(field["more"], key=lambda b: b.bullet):
+        if bullet:
+            out.append('<ul class="notes">' + "".join(f"<li>{_e(b.text)}</li>" for b in group))
+            out[-1] += "</ul>"
+        else:
+            out += [f"<p>{_lines(b.text)}</p>" for b in group]
+    return "".join(out)
 
 
 def _one_line(value: object) -> str:
@@ -222,11 +236,11 @@ def _details(meeting: Meeting, ctx: dict[str, Any]) -> list[str]:
         when += f" to {_time(meeting.end_time, ctx['end'])}"
     out.append(f"<dt>Time</dt><dd>{when}</dd>")
     if ctx["venue"]:
-        out.append(f"<dt>Place</dt><dd>{_lines(ctx['venue'])}</dd>")
+        out.append(f"<dt>Place</dt><dd>{_field(ctx['venue_field'])}</dd>")
     if ctx["chair"]:
-        out.append(f"<dt>Chair</dt><dd>{_lines(ctx['chair'])}</dd>")
+        out.append(f"<dt>Chair</dt><dd>{_field(ctx['chair_field'])}</dd>")
     for d in ctx["details"]:
-        out.append(f"<dt>{_one_line(d['label'])}</dt><dd>{_lines(d['value'])}</dd>")
+        out.append(f"<dt>{_one_line(d['label'])}</dt><dd>{_field(d)}</dd>")
     contact = ctx["contact"]
     if contact["name"] or contact["email"] or contact["phone"]:
         parts = [_e(contact["name"])] if contact["name"] else []

@@ -250,24 +250,29 @@ class Meeting:
         return out
 
     def _exempt_before_public(self) -> list[str]:
-        """An exempt item with papers before a public one with papers, in the agenda pack: the
-        public pack leaves the exempt papers out, so the later item's pages are numbered
-        differently in the public and the private pack (the public and members would cite
-        different page numbers). Councils take exempt business last for this reason."""
-        in_pack = [
-            i for i in self.items if i.has_papers and i.status is not Status.TO_FOLLOW
-        ]
-        for n, item in enumerate(in_pack):
-            if item.exempt:
-                later = [i for i in in_pack[n + 1 :] if not i.exempt]
-                if later:
-                    return [
-                        f"item {later[0].number} comes after exempt item {item.number}, so its "
-                        "pages are numbered differently in the public and the private pack "
-                        "(members and the public would cite different page numbers); take exempt "
-                        "items last, as councils do"
-                    ]
-        return []
+        """An exempt item with papers before a public one with papers in the same pack (the
+        agenda pack, or a supplement): the public pack leaves the exempt papers out, so the later
+        item's pages are numbered differently in the public and the private pack (the public
+        and members would cite different page numbers). Councils take exempt business last for
+        this reason; one warning a pack, at the first public item that moves."""
+        packs: dict[int, list[AgendaItem]] = {}  # 0: the agenda pack; N: supplement N
+        for i in self.items:
+            if i.has_papers:
+                late = i.status is Status.TO_FOLLOW
+                packs.setdefault((i.supplement or 1) if late else 0, []).append(i)
+        out = []
+        for number, in_pack in sorted(packs.items()):
+            exempt = [n for n, i in enumerate(in_pack) if i.exempt]
+            moved = [i for i in in_pack[exempt[0] :] if not i.exempt] if exempt else []
+            if moved:
+                pack = f"supplement {number}" if number else "pack"
+                out.append(
+                    f"{moved[0].source}: item {moved[0].number} comes after exempt item "
+                    f"{in_pack[exempt[0]].number}, so its pages are numbered differently in the "
+                    f"public and the private {pack} (members and the public would cite "
+                    "different page numbers); take exempt items last, as councils do"
+                )
+        return out
 
     def _folder_warnings(self) -> list[str]:
         """A folder copied from another meeting and not renamed (its packs and their versions

@@ -41,8 +41,13 @@ class Block:
         return self.text[len(self.label) :].lstrip() if self.label else self.text
 
 
-def blocks(text: str | None) -> list[Block]:
-    """Split cell text into paragraphs, bullets and numbered points."""
+def blocks(text: str | None, keep_lines: bool = False) -> list[Block]:
+    """Split cell text into paragraphs, bullets and numbered points.
+
+    Args:
+        keep_lines: keep the line breaks inside a paragraph ("\\n" in its text) instead of joining
+            its lines with a space: for values whose lines mean something, such as an address.
+    """
     if not text:
         return []
     out: list[Block] = []
@@ -50,7 +55,7 @@ def blocks(text: str | None) -> list[Block]:
 
     def flush() -> None:
         if para:
-            out.append(Block(" ".join(para)))
+            out.append(Block(("\n" if keep_lines else " ").join(para)))
             para.clear()
 
     for raw in str(text).replace("\r\n", "\n").replace("\r", "\n").split("\n"):

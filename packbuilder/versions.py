@@ -261,15 +261,21 @@ LEGACY_ROW = frozenset(
 )
 
 
+TIMES = ("start", "time", "minutes")  # a frontsheet row's times
+
+
 def _legacy_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The frontsheet's rows as packbuilder 0.2's first releases gave them: the exclusion
-    resolution, now a row of its own, was the `exclusion` of the item after it."""
+    resolution, now a row of its own, was the `exclusion` of the item after it; times had
+    ordinary spaces, where "am", "pm" and "mins" are now held to their number
+    (`frontsheet.unbroken`)."""
     out: list[dict[str, Any]] = []
     resolution = ""
     for row in rows:
         if row["kind"] == "exclusion":
             resolution = row["exclusion"]
             continue
+        row = {**row, **{k: row[k].replace("\u00a0", " ") for k in TIMES if k in row}}
         out.append({**row, "exclusion": resolution} if resolution else row)
         resolution = ""
     return out
@@ -288,6 +294,8 @@ def legacy_pack_content(
     # the frontsheet's data as it was then: values added since left out (`details` only when
     # empty: a meeting that has some shows them now, which is a change)
     front = {k: v for k, v in front.items() if k in LEGACY_CONTEXT or (k == "details" and v)}
+    if "details" in front:  # (each as typed: its paragraphs and bullets came later)
+        front["details"] = [{"label": d["label"], "value": d["value"]} for d in front["details"]]
     front.pop("published", None)
     front["items"] = [
         {k: v for k, v in row.items() if k in LEGACY_ROW} for row in _legacy_rows(front["items"])

@@ -477,8 +477,8 @@ def test_the_example_pack_reads_agenda_item_first_then_the_paper(example_packs):
         "Agenda Item 1: Minutes of the last meeting",
         "Agenda Item 2: Equality Objectives and Welcoming City",
         "Agenda Item 4: Safer Plymouth OPCC Commissioning Plan 2020/21",
-        "Agenda Item 8: DHR Training",
-        "Agenda Item 9: Performance update",
+        "Agenda Item 6: DHR Training",
+        "Agenda Item 7: Performance update",
     ]
     texts = marked_texts(public)
     # the frontsheet is 2 pages (with its filler); item 1 starts on the third page

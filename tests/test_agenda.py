@@ -472,6 +472,233 @@ def test_the_running_clock_worked_by_hand():
     ]
 
 
+def _break(title: str, timing: Timing | None = None) -> AgendaBreak:
+    return AgendaBreak(title, timing or Timing(), Source(Path("meeting.xlsx"), "Agenda", "B9"))
+
+
+@pytest.mark.parametrize(
+    ("number", "parent"),
+    [
+        ("4a", "4"),
+        ("4(a)", "4"),
+        ("4.1", "4"),
+        ("4-2", "4"),
+        ("4/1", "4"),
+        ("4.a", "4"),
+        ("12b", "12"),
+        ("4a(i)", "4a"),
+        ("4.1.2", "4.1"),
+        ("A1a", "A1"),
+        ("4", None),
+        ("12", None),  # item 12, not 1's second part
+        ("41", None),
+        ("A1", None),  # Part A's item 1
+        ("AB12", None),
+    ],
+)
+def test_the_item_a_sub_item_belongs_to(number, parent):
+    assert agenda.parent_number(number) == parent
+
+
+def test_sub_items_are_timed_within_their_item_worked_by_hand():
+    """Seed 000's "(LG 30 mins)" for an item of two papers, written as sub-items: the 30 minutes
+    are the item's, its sub-items share them, and the next item starts when they are up."""
+    rows = [
+        _item("1", Timing(minutes=10)),
+        _item("2", Timing(minutes=30)),  # 10.10-10.40, whatever its sub-items take
+        _item("2a", Timing(minutes=20)),
+        _item("2b", Timing(minutes=10)),
+        _item("3"),  # no time of its own: its sub-items' time
+        _item("3(a)", Timing(minutes=5)),
+        _item("3(b)", Timing(minutes=10)),
+        _item("4", Timing(start=T(11, 0), end=T(11, 30))),  # a range: sub-items from its start
+        _item("4.1"),  # no time: part of the item's, shown none
+        _item("4.2", Timing(minutes=10)),  # after a sub-item of unknown length: unknown
+        _item("5", Timing(minutes=5)),
+    ]
+    assert agenda.schedule(rows, T(10, 0)) == [
+        (T(10, 0), T(10, 10)),
+        (T(10, 10), T(10, 40)),
+        (T(10, 10), T(10, 30)),
+        (T(10, 30), T(10, 40)),
+        (T(10, 40), T(10, 55)),
+        (T(10, 40), T(10, 45)),
+        (T(10, 45), T(10, 55)),
+        (T(11, 0), T(11, 30)),
+        (None, None),
+        (None, None),
+        (T(11, 30), T(11, 35)),
+    ]
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 90), st.lists(st.integers(0, 60), max_size=4)),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_sub_items_never_move_the_items_after_their_item(plan):
+    """Whatever its sub-items take, an item given minutes ends when they are up: the agenda
+    without the sub-items keeps every item's time, and each sub-item starts within its item."""
+    whole, items = [], []
+    for n, (minutes, subs) in enumerate(plan, 1):
+        items.append(_item(str(n), Timing(minutes=minutes)))
+        whole.append(items[-1])
+        whole += [_item(f"{n}.{k}", Timing(minutes=m)) for k, m in enumerate(subs, 1)]
+    times = dict(zip(map(id, whole), agenda.schedule(whole, T(9, 0)), strict=True))
+    assert [times[id(i)] for i in items] == agenda.schedule(items, T(9, 0))
+    for row in whole:
+        parent = agenda.parent_number(row.number)
+        if parent is not None:
+            (item,) = [i for i in items if i.number == parent]
+            assert times[id(row)][0] is not None and times[id(item)][0] is not None
+            assert times[id(row)][0] >= times[id(item)][0]
+
+
+def test_a_sub_item_needs_its_item_just_above_it():
+    """Some agendas number items 3, 4a, 4b, 5: without an item 4, "4a" is an item of its own; and
+    a heading or a break ends an item, so "2a" after one is an item of its own too."""
+    rows = [
+        _item("3", Timing(minutes=10)),
+        _item("4a", Timing(minutes=10)),
+        _item("4b", Timing(minutes=10)),
+        _item("5", Timing(minutes=30)),
+        _break("Break", Timing(minutes=15)),
+        _item("5a", Timing(minutes=10)),
+    ]
+    assert agenda.schedule(rows, T(10, 0)) == [
+        (T(10, 0), T(10, 10)),
+        (T(10, 10), T(10, 20)),
+        (T(10, 20), T(10, 30)),
+        (T(10, 30), T(11, 0)),
+        (T(11, 0), T(11, 15)),
+        (T(11, 15), T(11, 25)),
+    ]
+
+
+def test_a_break_after_sub_items_starts_when_their_item_ends():
+    rows = [
+        _item("1", Timing(minutes=30)),
+        _item("1a", Timing(minutes=10)),
+        _break("Comfort break", Timing(minutes=10)),
+        _item("2", Timing(minutes=10)),
+    ]
+    assert agenda.schedule(rows, T(10, 0))[2:] == [(T(10, 30), T(10, 40)), (T(10, 40), T(10, 50))]
+
+
+SUB_ITEMS = [
+    {"item": "4", "title": "Commissioning", "time allowed": 30},
+    {"item": "4a", "title": "Plan 2020/21", "time allowed": 20},
+    {"item": "4b", "title": "Evaluation 2018/19", "time allowed": 20},
+    {"item": "5", "title": "AOB", "time allowed": 10},
+]
+
+
+def test_sub_items_that_take_more_than_their_items_time_are_pointed_out(tmp_path):
+    folder = make_meeting(tmp_path / "m", items=SUB_ITEMS, fields={"Start time": T(13, 0)})
+    meeting = load_meeting(folder)
+    said = [w for w in meeting.warnings() if "sub-items" in w]
+    assert said == [
+        f"{tmp_path / 'm' / 'meeting.xlsx'}, sheet Agenda, cell E4: item 4b runs to 1.40 pm, "
+        "past the end of item 4's time (1.30 pm), which its sub-items share; shorten the "
+        "sub-items' times or give item 4 more"
+    ]
+    # and item 5 starts when item 4's half hour is up
+    assert frontsheet.item_times(meeting) == {
+        "4": "1 pm",
+        "4a": "1 pm",
+        "4b": "1.20 pm",
+        "5": "1.30 pm",
+    }
+
+
+def test_sub_items_within_their_items_time_say_nothing(tmp_path):
+    items = [dict(row) for row in SUB_ITEMS]
+    items[2]["time allowed"] = 10
+    folder = make_meeting(tmp_path / "m", items=items, fields={"Start time": T(13, 0)})
+    assert not [w for w in load_meeting(folder).warnings() if "timed from" in w or "sub-" in w]
+
+
+@pytest.mark.parametrize(
+    ("times", "cell", "said"),
+    [
+        # minutes then a range that starts before they are up
+        (
+            [15, "10.10-10.30"],
+            "E3",
+            "item 2 is timed from 10.10 am, but item 1 above it runs to 10.15 am (its time in "
+            "cell E2)",
+        ),
+        # two ranges that overlap
+        (
+            ["10.00-10.30", "10.15-10.45"],
+            "E3",
+            "item 2 is timed from 10.15 am, but item 1 above it runs to 10.30 am (its time in "
+            "cell E2)",
+        ),
+        # a start time alone
+        (
+            ["10.00-10.30", "10:20"],
+            "E3",
+            "item 2 is timed from 10.20 am, but item 1 above it runs to 10.30 am (its time in "
+            "cell E2)",
+        ),
+    ],
+)
+def test_a_time_that_starts_before_the_row_above_ends_is_pointed_out(tmp_path, times, cell, said):
+    """The agenda prints the time typed (what the advisor meant), and says which cells disagree."""
+    folder = make_meeting(
+        tmp_path / "m",
+        items=[{"title": f"Item {n}", "time allowed": t} for n, t in enumerate(times, 1)],
+        fields={"Start time": T(10, 0)},
+    )
+    meeting = load_meeting(folder)
+    warnings = [w for w in meeting.warnings() if "timed from" in w]
+    assert warnings == [
+        f"{tmp_path / 'm' / 'meeting.xlsx'}, sheet Agenda, cell {cell}: {said}; the agenda shows "
+        "the time typed: correct whichever of the two is wrong"
+    ]
+    start, _end = agenda.schedule(meeting.agenda_rows, T(10, 0))[1]
+    assert start == meeting.items[1].timing.start  # the time typed, not the clock's
+
+
+def test_a_sub_item_timed_before_its_item_starts_is_pointed_out(tmp_path):
+    folder = make_meeting(
+        tmp_path / "m",
+        items=[
+            {"item": "1", "title": "Minutes", "time allowed": 10},
+            {"item": "2", "title": "Plans", "time allowed": "10.10-10.40"},
+            {"item": "2a", "title": "One plan", "time allowed": "10.00-10.20"},
+        ],
+        fields={"Start time": T(10, 0)},
+    )
+    (said,) = [w for w in load_meeting(folder).warnings() if "timed from" in w]
+    assert said.endswith(
+        "cell E4: item 2a is timed from 10 am, before item 2 starts at 10.10 am (its time in cell "
+        "E3), and a sub-item is part of its item's time; the agenda shows the time typed: correct "
+        "whichever of the two is wrong"
+    )
+
+
+@pytest.mark.parametrize(
+    "times",
+    [
+        [15, "10.15-10.30"],  # starts as the one above ends
+        [15, "10.30-11.00"],  # a gap: fine
+        ["10.00-10.30", "if required", "10.30-10.45"],  # the clock stopped: nothing to compare
+        [None, "10.00-10.30"],  # the first item's length unknown
+    ],
+)
+def test_times_in_order_say_nothing(tmp_path, times):
+    folder = make_meeting(
+        tmp_path / "m",
+        items=[{"title": f"Item {n}", "time allowed": t} for n, t in enumerate(times, 1)],
+        fields={"Start time": T(10, 0)},
+    )
+    assert not [w for w in load_meeting(folder).warnings() if "timed from" in w]
+
+
 @pytest.mark.parametrize(
     ("end", "warned"),
     [("11:00", True), ("11:15", False), (None, False)],
@@ -774,7 +1001,12 @@ def test_frontsheet_rows(tmp_path, ranges, expected):
         ("break", "", "BREAK – if required"),
     ]
     assert [rows[0]["note"], rows[2]["note"]] == expected
-    assert [r["time"] for r in rows] == ["10.00–10.10 am", "", "10.10–10.30 am", "10.30–10.40 am"]
+    assert [r["time"].replace("\u00a0", " ") for r in rows] == [
+        "10.00–10.10 am",
+        "",
+        "10.10–10.30 am",
+        "10.30–10.40 am",
+    ]
     assert [(b.text, b.bullet) for b in rows[2]["notes"]] == [("Actions:", False), ("one", True)]
 
 
@@ -829,9 +1061,10 @@ def test_an_exempt_item_before_a_public_one_is_pointed_out(tmp_path):
     )
     said = [w for w in load_meeting(middle).warnings() if "numbered differently" in w]
     assert said == [
-        "item 3 comes after exempt item 2, so its pages are numbered differently in the public "
-        "and the private pack (members and the public would cite different page numbers); take "
-        "exempt items last, as councils do"
+        f"{tmp_path / 'm' / 'meeting.xlsx'}, sheet Agenda, cell A4: item 3 comes after exempt "
+        "item 2, so its pages are numbered differently in the public and the private pack "
+        "(members and the public would cite different page numbers); take exempt items last, as "
+        "councils do"
     ]
     last = make_meeting(
         tmp_path / "n",
@@ -844,6 +1077,42 @@ def test_an_exempt_item_before_a_public_one_is_pointed_out(tmp_path):
         papers=papers,
     )
     assert not [w for w in load_meeting(last).warnings() if "numbered differently" in w]
+
+
+def test_an_exempt_paper_before_a_public_one_in_a_supplement_is_pointed_out(tmp_path):
+    """A supplement is numbered from Page 1 and has a public and a private version too: a public
+    paper after an exempt one in it moves as in the agenda pack. Papers in different packs do
+    not: the agenda pack's public item 1 is not moved by supplement 1's exempt item 2."""
+    papers = {"a.pdf": 2, "b.pdf": 3, "c.pdf": 1}
+    late = {"status": "to follow", "supplement": 1}
+    folder = make_meeting(
+        tmp_path / "m",
+        items=[
+            {"title": "Minutes", "papers": ["a.pdf"]},
+            {"title": "Contract award", "papers": ["b.pdf"], "exempt paragraph": 3, **late},
+            {"title": "Work programme", "papers": ["c.pdf"], **late},
+        ],
+        papers=papers,
+    )
+    said = [w for w in load_meeting(folder).warnings() if "numbered differently" in w]
+    assert said == [
+        f"{tmp_path / 'm' / 'meeting.xlsx'}, sheet Agenda, cell A4: item 3 comes after exempt "
+        "item 2, so its pages are numbered differently in the public and the private supplement "
+        "1 (members and the public would cite different page numbers); take exempt items last, "
+        "as councils do"
+    ]
+
+
+@pytest.mark.parametrize("folder", ["2020-03-05-safer-plymouth", "2016-05-26-safer-plymouth"])
+def test_the_shipped_examples_take_exempt_business_last(folder):
+    """The example meeting had a public item (with papers) after its exempt one, so its own build
+    warned that the two packs numbered it differently; a real agenda takes Part II last."""
+    meeting = load_meeting(ROOT / "inputs" / folder)
+    assert not [w for w in meeting.warnings() if "numbered differently" in w]
+    with_papers = [i for i in meeting.items if i.has_papers]
+    exempt = [i.number for i in with_papers if i.exempt]
+    assert exempt == (["9"] if folder.startswith("2020") else [])
+    assert with_papers[-1].exempt or not exempt
 
 
 @pytest.mark.parametrize(

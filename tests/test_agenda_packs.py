@@ -160,6 +160,11 @@ def test_the_second_example_builds(tmp_path, libreoffice):
     assert "Further paper on the development of Safer Plymouth Partnership" in front
     assert "Circulate the new local PCSB action plan" not in front
     assert pack.item_starts() == {"3": 1, "4": 3}  # minutes of 2 pages, no filler needed
+    # the last row is on the page of the "Meeting close" line, and Page 1 on a right-hand page
+    fronts = [_flat(pack.texts[i]) for i in range(pack.front_pages)]
+    (close,) = [text for text in fronts if "Meeting close: 1 pm" in text]
+    assert "Dates of Future Meetings" in close
+    assert pack.front_pages % 2 == 0
     assert "(Pages 1 - 2)" in front and "(Pages 3 - 5)" in front
     supplement = Pack.read(result.packs[1].path)
     assert "relating to agenda item 5." in _flat(supplement.frontsheet_text())
@@ -354,3 +359,106 @@ def test_a_heading_is_never_left_alone_at_the_foot_of_a_page(tmp_path, libreoffi
         pages = [page.extract_text() or "" for page in PdfReader(pdf).pages]
         (on,) = [i for i, text in enumerate(pages) if "Agenda Items for Discussion:" in text]
         assert f"First discussed {n + 1}" in pages[on], (n, pages)
+
+
+# --- times on the frontsheet ---------------------------------------------------------------------
+
+TIMED = [
+    {"item": "1", "title": "Minutes", "time allowed": "10.00-10.10"},
+    {"item": "2", "title": "Plans", "time allowed": 30},
+    {"item": "2a", "title": "Spending plan", "time allowed": 20},
+    {"item": "2b", "title": "Evaluation return", "time allowed": 10},
+    {"item": "3", "title": "Work programme", "time allowed": "11.45am-12.15pm"},
+    {"item": "4", "title": "Any other business", "time allowed": 10},
+]
+# each item's time as each style prints it: sub-items within item 2's half hour, item 3 as typed
+TIMES = {
+    "list": {"1": "10.00–10.10 am", "2": "10.10 am", "2a": "10.10 am", "2b": "10.30 am",
+             "3": "11.45 am–12.15 pm", "4": "12.15 pm"},
+    "table": {"1": "10.00–10.10 am", "2": "10.10–10.40 am", "2a": "10.10–10.30 am",
+              "2b": "10.30–10.40 am", "3": "11.45 am–12.15 pm", "4": "12.15–12.25 pm"},
+}
+
+
+@pytest.mark.parametrize("style", ["list", "table"])
+def test_times_print_whole_and_sub_items_within_their_item(tmp_path, libreoffice, style):
+    """The Time column holds the longest time the agenda prints on one line: "am" or "pm" alone
+    on a line under its time was the list style's (and a long range's in the table style). Item
+    2's sub-items are timed within its half hour, and item 4 starts after item 3's range."""
+    folder = make_meeting(
+        tmp_path / "m",
+        items=TIMED,
+        fields={"Agenda style": style, "Start time": dt.time(10, 0), "End time": dt.time(13, 0)},
+    )
+    (pack,) = build(folder, tmp_path / "out", converter=libreoffice).packs
+    lines = _front_lines(pack.path)
+    assert not [line for line in lines if re.fullmatch(r"\s*(am|pm|mins)\s*", line)], lines
+    for number, time in TIMES[style].items():
+        (row,) = [line for line in lines if re.match(rf"\s*{re.escape(number)}\.\s", line)]
+        assert time in " ".join(row.split()), (number, row)
+
+
+# where the first page fills up (the table style's rows are shorter: more fit)
+@pytest.mark.parametrize(("style", "counts"), [("list", range(12, 19)), ("table", range(24, 31))])
+def test_meeting_close_is_never_alone_on_the_last_page(tmp_path, libreoffice, style, counts):
+    """The last row goes with the "Meeting close" line and the note under the table: a frontsheet
+    whose rows just filled page 1 printed those two lines alone on page 2 (then a blank page
+    before Page 1). Items are added one at a time past the foot of the first page, so that one of
+    these frontsheets would do so if the last row were not kept with the close line."""
+    from pypdf import PdfReader
+
+    from packbuilder.frontsheet import context
+    from packbuilder.layout import lay_out
+    from packbuilder.model import AgendaSettings, AgendaStyle
+    from packbuilder.plan import PackSpec
+    from packbuilder.render import render
+    from packbuilder.templates import find_template
+    from tests.models import FOLDER, item, meeting
+
+    docs = []
+    for n in counts:
+        items = tuple(item(i, title=f"Business {i}", minutes=5) for i in range(1, n + 1))
+        m = meeting(
+            *items, end_time=dt.time(17, 0), agenda=AgendaSettings(style=AgendaStyle(style))
+        )
+        ctx = context(m, PackSpec(None, None, m.items, ()), lay_out([]), "")
+        template = find_template("agenda", FOLDER)
+        assert template is not None
+        docs.append(render(template, ctx, tmp_path / f"agenda-{n}.docx"))
+    split = 0
+    for n, pdf in zip(counts, libreoffice.convert(docs, tmp_path / "pdf"), strict=True):
+        pages = [" ".join((page.extract_text() or "").split()) for page in PdfReader(pdf).pages]
+        (on,) = [i for i, text in enumerate(pages) if "Meeting close: 5 pm" in text]
+        assert f"Business {n}" in pages[on], (n, pages[on])
+        assert "Page numbers refer to this pack" in pages[on], (n, pages)
+        split += on > 0
+    assert 0 < split < len(counts)  # the first page was filled, and overfilled, on the way
+
+
+def test_dash_lines_of_the_meeting_sheet_are_bullets(tmp_path, libreoffice):
+    """A venue's access notes or a list of members typed as "- " lines in the Meeting sheet are
+    bullets, as an item's Notes are (they printed dash and all), lined up with the value; the
+    text stays text (&, <, quotes, {{ }} as typed); the HTML agenda lists them too."""
+    folder = make_meeting(
+        tmp_path / "m",
+        items=[{"item": 1, "title": "Minutes"}],
+        fields={
+            "Venue": "Warspite Room,\nCouncil House\n- Step-free access from Armada Way",
+            "Members": 'Voting members:\n- Cllr Ann Smith (Chair)\n- Cllr <Bob> & "Jones" {{ x }}',
+        },
+    )
+    (pack,) = build(folder, tmp_path / "out", converter=libreoffice).packs
+    front = _flat(Pack.read(pack.path).frontsheet_text())
+    assert "Step-free access from Armada Way" in front and "- Step-free" not in front
+    assert 'Cllr <Bob> & "Jones" {{ x }}' in front and "- Cllr" not in front
+    page = _lines_of_words(words(pack.path, 0))
+    place = next(line for line in page if line[0].text == "Place:")
+    value_x = place[1].x  # where the values start, after their labels
+    for line in page:
+        texts = [w.text for w in line]
+        if "Step-free" in texts or "Smith" in texts or "<Bob>" in texts:
+            # a bullet, then the text, both right of the values' column: never at the margin
+            assert len(line) > 1 and line[0].x >= value_x - 1 and line[0].text != "-", texts
+    html = pack.path.with_suffix(".html").read_text(encoding="utf-8")
+    assert '<ul class="notes"><li>Step-free access from Armada Way</li></ul>' in html
+    assert "<li>Cllr &lt;Bob&gt; &amp; &quot;Jones&quot; {{ x }}</li>" in html

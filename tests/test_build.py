@@ -149,11 +149,12 @@ def test_text_is_data_not_markup(tmp_path, libreoffice):
 
 
 EXAMPLE = "2020-03-05-safer-plymouth"
-# the example's agenda: items 1, 2, 4, 8 and 9 have papers, 6 is exempt (paragraph 3), 5 is to
-# follow (its paper has arrived, supplement 1), 3 is verbal and 7 has none
+# the example's agenda: items 1, 2, 4, 6 and 7 have papers, 9 is exempt (paragraph 3, last, under
+# a Part II heading), 5 is to follow (its paper has arrived, supplement 1), 3 is verbal and 8 has
+# none
 EXAMPLE_PACKS = {
-    f"{EXAMPLE}-agenda-pack-public.pdf": ["1", "2", "4", "8", "9"],
-    f"{EXAMPLE}-agenda-pack-PRIVATE-not-for-publication.pdf": ["1", "2", "4", "6", "8", "9"],
+    f"{EXAMPLE}-agenda-pack-public.pdf": ["1", "2", "4", "6", "7"],
+    f"{EXAMPLE}-agenda-pack-PRIVATE-not-for-publication.pdf": ["1", "2", "4", "6", "7", "9"],
     f"{EXAMPLE}-supplement-1.pdf": ["5"],
 }
 
@@ -169,7 +170,7 @@ def test_example_meeting_builds(tmp_path, libreoffice):
         assert_conventions(pack, EXAMPLE_PACKS[name])
     public = packs[f"{EXAMPLE}-agenda-pack-public.pdf"]
     private = packs[f"{EXAMPLE}-agenda-pack-PRIVATE-not-for-publication.pdf"]
-    # item 6's report (a heading of its own) is in the private pack only
+    # item 9's report (a heading of its own) is in the private pack only
     assert private.find_line("Tenders received") and not public.find_line("Tenders received")
     front = " ".join(public.frontsheet_text().split())
     assert "To follow" in front

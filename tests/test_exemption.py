@@ -119,7 +119,7 @@ def test_a_heading_about_exemption_that_is_not_understood_is_refused(tmp_path, h
 
 def test_the_repro_of_the_trial_refuses_to_check(tmp_path):
     """The new-user trial: the example's exempt column renamed "Exemption" was silently not
-    read; now it is read (item 6 stays exempt); "Confidential" is refused by `check`."""
+    read; now it is read (item 9 stays exempt); "Confidential" is refused by `check`."""
     for heading, ok in (("Exemption", True), ("Confidential", False)):
         folder = tmp_path / heading / "m"
         shutil.copytree(EXAMPLE, folder)
@@ -129,7 +129,7 @@ def test_the_repro_of_the_trial_refuses_to_check(tmp_path):
         wb.save(folder / "meeting.xlsx")
         if ok:
             exempt = [i.number for i in load_meeting(folder).items if i.exempt]
-            assert exempt == ["6"]
+            assert exempt == ["9"]
             continue
         result = run_cli("check", "m", cwd=folder.parent)
         assert result.returncode == 1

@@ -11,10 +11,18 @@ import datetime as dt
 
 import pytest
 
-from packbuilder.frontsheet import context, exclusion_resolution, exempt_note, item_times
+from packbuilder.frontsheet import (
+    context,
+    exclusion_resolution,
+    exempt_note,
+    field,
+    item_times,
+    unbroken,
+)
 from packbuilder.layout import lay_out
 from packbuilder.model import Contact
 from packbuilder.plan import PackSpec
+from packbuilder.richtext import Block
 from tests.models import TO_FOLLOW, VERBAL, item, meeting
 
 ACT = "Part 1 of Schedule 12A to the Local Government Act 1972"
@@ -146,7 +154,8 @@ def test_public_rows() -> None:
         NOTE_1,
     ]
     assert [r["pages"] for r in rows] == ["(Pages 1 - 4)", "", "", "", "", "(Page 5)", ""]
-    assert [r["start"] for r in rows] == [
+    # (a time's "pm" held on its line by a no-break space: test_times_keep_am_and_pm_on_the_line)
+    assert [r["start"].replace("\u00a0", " ") for r in rows] == [
         "2 pm",
         "2.10 pm",
         "2.15 pm",
@@ -155,7 +164,7 @@ def test_public_rows() -> None:
         "3.20 pm",
         "",
     ]
-    assert [r["minutes"] for r in rows] == [
+    assert [r["minutes"].replace("\u00a0", " ") for r in rows] == [
         "10 mins",
         "5 mins",
         "15 mins",
@@ -279,6 +288,50 @@ def test_an_item_number_gets_a_full_stop_unless_it_has_its_own_punctuation(numbe
     from packbuilder.frontsheet import number_label
 
     assert number_label(number) == label  # never "4.1." or "5(i)."
+
+
+@pytest.mark.parametrize(
+    ("time", "printed"),
+    [
+        ("10.15 am", "10.15\u00a0am"),
+        ("10.15 am–12.30 pm", "10.15\u00a0am–12.30\u00a0pm"),
+        ("10 mins", "10\u00a0mins"),
+        ("if required", "if required"),  # words typed: as typed
+        ("", ""),
+    ],
+)
+def test_times_keep_am_and_pm_on_the_line(time: str, printed: str) -> None:
+    """The agenda's Time column is narrow: "am" alone on the line under "10.00–10.05" was how the
+    list style printed it."""
+    assert unbroken(time) == printed
+
+
+@pytest.mark.parametrize(
+    ("typed", "first", "more"),
+    [
+        ("Room 1", "Room 1", []),
+        ("Warspite Room,\nCouncil House", "Warspite Room,\nCouncil House", []),
+        (
+            "Warspite Room\n- Step-free access\n- No parking",
+            "Warspite Room",
+            [Block("Step-free access", True), Block("No parking", True)],
+        ),
+        # bullets from the first line: none beside the label
+        ("- Cllr A\n- Cllr B", "", [Block("Cllr A", True), Block("Cllr B", True)]),
+        # text, never markup or code: as typed
+        ("- Cllr <Carol> & {{ Dee }}", "", [Block("Cllr <Carol> & {{ Dee }}", True)]),
+        ("", "", []),
+    ],
+)
+def test_a_meeting_sheet_value_has_bullets_as_notes_do(typed: str, first: str, more: list) -> None:
+    """"- " lines of the Meeting sheet's values (a venue's access notes, Members) are bullets, as
+    in an item's Notes; they printed as typed, dash and all."""
+    assert field(typed) == {"value": typed, "first": first, "more": more}
+    m = meeting(item(1), venue=typed or "Room", chair=typed, extra={"Members": typed})
+    ctx = context(m, PackSpec(None, None, m.items, ()), lay_out([]), PUBLISHED)
+    if typed:
+        assert ctx["venue_field"] == ctx["chair_field"] == field(typed)
+        assert ctx["details"] == [{"label": "Members", **field(typed)}]
 
 
 def test_no_second_meeting_close_line_when_the_agenda_has_one() -> None:

@@ -57,7 +57,7 @@ def test_the_example_html_agenda_passes_axe_and_links_into_its_pack(tmp_path, br
     assert into[supplement.name] == ["item-5-paper-1"]
     for pack, wanted in into.items():
         assert set(wanted) <= names(public.parent / pack), pack
-    # exempt item 6: listed with its note, and nothing of its paper
+    # exempt item 9: listed with its note, and nothing of its paper
     text = page.locator("main").inner_text()
     assert "Not for publication by virtue of paragraph" in text
     assert "DHR chair contract award" not in text

@@ -63,11 +63,11 @@ def _data_workbook(folder: Path) -> None:
 
 
 def _order(folder: Path) -> None:
-    # items 8 and 9 swap places: every later page number moves
+    # items 6 and 7 swap places: every later page number moves
     wb = openpyxl.load_workbook(folder / "meeting.xlsx")
     ws = wb["Agenda"]
     for col in "BCDEFGHI":
-        ws[f"{col}9"].value, ws[f"{col}10"].value = ws[f"{col}10"].value, ws[f"{col}9"].value
+        ws[f"{col}7"].value, ws[f"{col}8"].value = ws[f"{col}8"].value, ws[f"{col}7"].value
     wb.save(folder / "meeting.xlsx")
 
 
@@ -84,7 +84,7 @@ def _rename(folder: Path) -> None:
 
 
 def _exemption(folder: Path) -> None:
-    _cell(folder / "meeting.xlsx", "Agenda", "H9", "3")  # the item now at 8 becomes exempt
+    _cell(folder / "meeting.xlsx", "Agenda", "H8", "3")  # the item now at 7 becomes exempt
 
 
 CHANGES: list[tuple[str, Callable[[Path], None]]] = [

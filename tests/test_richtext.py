@@ -51,6 +51,30 @@ def test_blocks(text, expected):
     assert blocks(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an address: its lines kept, not joined
+        ("Warspite Room,\nCouncil House", [Block("Warspite Room,\nCouncil House")]),
+        (
+            "Members:\n- Cllr A\n- Cllr B\n\nObservers\nwelcome",
+            [
+                Block("Members:"),
+                Block("Cllr A", True),
+                Block("Cllr B", True),
+                Block("Observers\nwelcome"),
+            ],
+        ),
+        # an indented line still continues the bullet above it
+        ("- a long point\n  that wraps", [Block("a long point that wraps", True)]),
+    ],
+)
+def test_blocks_keeping_lines(text, expected):
+    """Values whose lines mean something (a venue's address, the Meeting sheet's fields) keep
+    them; bullets are bullets all the same."""
+    assert blocks(text, keep_lines=True) == expected
+
+
 def test_lists_by_nature_drop_typed_numbers_and_markers():
     assert bullets("(1) the plan is agreed\n(2) the budget is noted\n- and a bullet") == [
         "the plan is agreed",

@@ -133,18 +133,6 @@ def meeting_workbook() -> None:
         ),
         (
             6,
-            "Domestic Homicide Review: commissioning of chair",
-            "AM",
-            "To approve the award of the DHR independent chair contract.",
-            10,
-            "DHR chair contract award.docx",
-            None,
-            3,
-            None,
-        ),
-        (7, "Any other business", "Chair", None, 10, None, None, None, None),
-        (
-            8,
             "DHR Training",
             "AM",
             "To receive a presentation on Domestic Homicide Review training.",
@@ -155,7 +143,7 @@ def meeting_workbook() -> None:
             None,
         ),
         (
-            9,
+            7,
             "Performance update",
             "Analyst",
             "To receive the performance report.",
@@ -163,6 +151,21 @@ def meeting_workbook() -> None:
             "performance-report-2016-17.xlsx",
             None,
             None,
+            None,
+        ),
+        (8, "Any other business", "Chair", None, 10, None, None, None, None),
+        # exempt business last, as councils take it: the public pack leaves its papers out, so an
+        # item after it would have other page numbers in the public pack than in the private one
+        (None, "Part II: items not for publication", None, None, None, None, None, None, None),
+        (
+            9,
+            "Domestic Homicide Review: commissioning of chair",
+            "AM",
+            "To approve the award of the DHR independent chair contract.",
+            10,
+            "DHR chair contract award.docx",
+            None,
+            3,
             None,
         ),
     ]

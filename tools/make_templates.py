@@ -26,8 +26,11 @@ from docxkit import (  # noqa: E402
 )
 
 OUT = Path(__file__).resolve().parent.parent / "packbuilder" / "templates"
-WIDTHS = [1.4, 10.4, 2.6, 2.6]
-TABLE_WIDTHS = [1.2, 6.6, 2.2, 3.7, 3.3]
+# The Time column holds the longest time the agenda prints, "11.45 am–12.15 pm" at 10 pt (3.15
+# cm, and the cell's margins), on one line: LibreOffice does not break a line after its dash, so a
+# narrower column split it anywhere, "am" or "pm" alone on the next line.
+WIDTHS = [1.4, 9.3, 2.6, 3.7]
+TABLE_WIDTHS = [1.2, 6.6, 2.0, 3.5, 3.7]
 
 
 def _after_table(p):  # type: ignore[no-untyped-def]
@@ -52,18 +55,15 @@ def _header(doc, heading: str) -> None:  # type: ignore[no-untyped-def]
     para(doc, "{%p endif %}")
     # Label and value on one line, lined up by a tab stop: a table here would be a layout table,
     # which a screen reader announces as a grid of cells without headers.
-    for label, value in (
-        ("Date:", "{{ date }}"),
-        ("Time:", "{{ time }}"),
-        ("Place:", "{{ venue }}"),
-    ):
+    for label, value in (("Date:", "{{ date }}"), ("Time:", "{{ time }}")):
         _field(doc, label, value)
+    _field_blocks(doc, "Place:", "venue_field")
     para(doc, "{%p if chair %}")
-    _field(doc, "Chair:", "{{ chair }}")
+    _field_blocks(doc, "Chair:", "chair_field")
     para(doc, "{%p endif %}")
     # any other field of the Meeting sheet, as typed (Members, Apologies, Quorum ...)
     para(doc, "{%p for d in details %}")
-    _field(doc, "{{ d.label }}:", "{{ d.value }}")
+    _field_blocks(doc, "{{ d.label }}:", "d")
     para(doc, "{%p endfor %}")
 
 
@@ -82,9 +82,30 @@ def _field(doc, label: str, value: str) -> None:  # type: ignore[no-untyped-def]
     p.paragraph_format.space_after = Pt(3)
 
 
+BULLET_INDENT = Cm(0.63)  # from a bullet to its text
+
+
+def _field_blocks(doc, label: str, name: str) -> None:  # type: ignore[no-untyped-def]
+    """A Meeting-sheet value that may have paragraphs and bullets ("- " lines, as in Notes): its
+    first paragraph after the label, as `_field`; then each further paragraph and each bullet
+    (List Bullet, a real list) under it, lined up with the value, not the label."""
+    _field(doc, label, f"{{{{ {name}.first }}}}")
+    para(doc, f"{{%p for b in {name}.more %}}")
+    para(doc, "{%p if b.bullet %}")
+    bullet = para(doc, "{{ b.text }}", style="List Bullet")
+    bullet.paragraph_format.left_indent = VALUES_AT + BULLET_INDENT
+    bullet.paragraph_format.first_line_indent = -BULLET_INDENT
+    para(doc, "{%p else %}")
+    more = para(doc, "{{ b.text }}")
+    more.paragraph_format.left_indent = VALUES_AT
+    more.paragraph_format.space_after = Pt(3)
+    para(doc, "{%p endif %}")
+    para(doc, "{%p endfor %}")
+
+
 def _contact(doc, after_table: bool = False) -> None:  # type: ignore[no-untyped-def]
     if after_table:  # the contact line may be left out: the space is a paragraph of its own
-        _after_table(para(doc, ""))
+        _after_table(para(doc, "")).paragraph_format.keep_with_next = True
     para(doc, "{%p if contact.name %}")
     para(
         doc,
@@ -150,7 +171,9 @@ INTRODUCTION = [
 
 def _lead_and_time(row) -> None:  # type: ignore[no-untyped-def]
     cell_paragraphs(row.cells[2], [("{{ item.lead }}", {})])
-    cell_paragraphs(row.cells[3], [("{{ item.start }}", {}), ("{{ item.minutes }}", {"size": 9})])
+    cell_paragraphs(
+        row.cells[3], [("{{ item.start }}", {"size": 10}), ("{{ item.minutes }}", {"size": 9})]
+    )
 
 
 def _who_decision_time(row) -> None:  # type: ignore[no-untyped-def]
@@ -169,22 +192,27 @@ def _items_table(doc, headings, widths, more_cells=None, purpose=True) -> None: 
         cell_paragraphs(cell, [(text, {"bold": True})])
         shade(cell)
     repeat_header(head)
-    rows = [t.add_row() for _ in range(6)]
-    loop, if_intro, intro, else_body, body, endif = rows
+    rows = [t.add_row() for _ in range(8)]
+    loop, if_intro, intro, elif_last, last, else_body, body, endif = rows
     for row, tag in (
         (loop, "{%tr for item in items %}"),
         (if_intro, "{%tr if item.kind in ('heading', 'exclusion') %}"),
+        (elif_last, "{%tr elif loop.last %}"),
         (else_body, "{%tr else %}"),
         (endif, "{%tr endif %}"),
     ):
         cell_paragraphs(row.cells[0], [(tag, {})])
     cell_paragraphs(intro.cells[1], INTRODUCTION)
     keep_with_next(intro)
-    cell_paragraphs(body.cells[0], [("{{ item.number_label }}", {"bold": True})])
-    cell_paragraphs(body.cells[1], subject(purpose))
-    if more_cells:
-        more_cells(body)
-    for row in (intro, body):
+    # the last row, the same as an item's, kept with what follows the table ("Meeting close"),
+    # so that a frontsheet whose rows just fill a page does not print that line alone on the next
+    for row in (last, body):
+        cell_paragraphs(row.cells[0], [("{{ item.number_label }}", {"bold": True})])
+        cell_paragraphs(row.cells[1], subject(purpose))
+        if more_cells:
+            more_cells(row)
+    keep_with_next(last)
+    for row in (intro, last, body):
         cant_split(row)
     endfor = t.add_row()
     cell_paragraphs(endfor.cells[0], [("{%tr endfor %}", {})])
@@ -213,7 +241,8 @@ def agenda() -> None:
     _items_table(doc, ("Item", "Subject", "{{ lead_heading }}", "Time"), WIDTHS, _lead_and_time)
     para(doc, "{%p endif %}")
     para(doc, "{%p if close %}")
-    _after_table(para(doc, "Meeting close: {{ close }}"))
+    close = _after_table(para(doc, "Meeting close: {{ close }}"))
+    close.paragraph_format.keep_with_next = True  # and the note under it, with the last row
     para(doc, "{%p endif %}")
     note = para(
         doc,
@@ -249,7 +278,8 @@ def supplement() -> None:
     para(doc, "{%p endif %}")
     _items_table(doc, ("Item", "Subject"), [1.4, 15.6])
     para(doc, "{%p if paperwork_marker %}")
-    _after_table(para(doc, "* indicates paperwork included", italic=True))
+    key = _after_table(para(doc, "* indicates paperwork included", italic=True))
+    key.paragraph_format.keep_with_next = True  # with the contact line, as the last row with it
     para(doc, "{%p endif %}")
     _contact(doc, after_table=True)
     doc.core_properties.title = "Supplementary pack frontsheet"
