@@ -9,13 +9,17 @@ kept there is published as surely as on a page.
 A PDF paper's is read when the paper is checked (`pdf.PaperFacts.carried`), from the same
 opening and its objects' texts (`sanitize.object_texts`), which also say whether the structure
 holds any text: the structure of a 400-page table appendix (34,000 elements, 0.3 s) is walked,
-for its reading order, only when it does. Not read: text in drawing instructions that draws
-nothing (an unknown operator's, a marked-content property list's, an inline picture's keys).
+for its reading order, only when it does. Strings written in drawing instructions inside a
+dictionary (a marked-content property list's /ActualText or made-up key, an inline picture's
+keys) are read as the check unpacks each page's instructions (`content_strings`). Not read: a
+string given to an unknown operator, or one operand too many, in instructions that draw nothing.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pikepdf
@@ -49,6 +53,8 @@ def carried_text(path: Path) -> str:
         # (no page takes /Annots from the page tree: qpdf need not push attributes down)
         with pikepdf.open(path, inherit_page_attributes=False) as pdf:
             _carried(pdf, object_texts(pdf)[1], found)
+            for text in dict.fromkeys(_drawn_strings(pdf)):
+                found.add(text)
     except TooMuchCarried:
         pass
     except (pikepdf.PdfError, RuntimeError, OSError, ValueError, TypeError, AttributeError):
@@ -56,17 +62,40 @@ def carried_text(path: Path) -> str:
     return "\n".join(found)
 
 
-def carried_in(pdf: pikepdf.Pdf, texts: list[bytes]) -> str:
+def _drawn_strings(pdf: pikepdf.Pdf) -> Iterator[str]:
+    """`content_strings` of each page's drawing instructions and of the drawings it names (as
+    a paper's check reads them, `pdf._parse_page`)."""
+    seen: set[tuple[int, int]] = set()
+    for page in pdf.pages:
+        contents = page.obj.get("/Contents")
+        streams = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
+        resources = page.obj.get("/Resources")
+        drawings = resources.get("/XObject") if isinstance(resources, pikepdf.Dictionary) else None
+        if isinstance(drawings, pikepdf.Dictionary):
+            streams += [x for x in drawings.values() if x.get("/Subtype") == pikepdf.Name.Form]
+        for stream in streams:
+            if not isinstance(stream, pikepdf.Stream) or stream.objgen in seen:
+                continue
+            if stream.is_indirect:
+                seen.add(stream.objgen)
+            with contextlib.suppress(pikepdf.PdfError, RuntimeError, ValueError):
+                yield from content_strings(stream.read_bytes())
+
+
+def carried_in(pdf: pikepdf.Pdf, texts: list[bytes], more: list[str] | None = None) -> str:
     """The text an opened PDF shows or holds besides what its pages draw, a line each. `texts`:
     its objects' texts (`sanitize.object_texts`): every string is read from them, and the
     structure is walked (for its reading order) only if one of them could hold text
-    (`_STRUCTURE_TEXT`).
+    (`_STRUCTURE_TEXT`). `more`: strings the caller read in its drawing instructions
+    (`content_strings`), counted with the rest.
 
     Raises:
         TooMuchCarried: it carries more than `MAX_CARRIED` texts that are not blank.
     """
     found = _Texts()
     _carried(pdf, texts, found)
+    for text in more or ():
+        found.add(text)
     return "\n".join(found)
 
 
@@ -84,6 +113,36 @@ def _carried(pdf: pikepdf.Pdf, texts: list[bytes], found: _Texts) -> None:
 
 # a string as qpdf writes an object: literal (its brackets within escaped or balanced) or hex
 _STRING = re.compile(rb"\((?:[^()\\]|\\.|\((?:[^()\\]|\\.)*\))*\)|<[0-9A-Fa-f\s]*>", re.S)
+
+
+# a dictionary written in drawing instructions that holds a string (the innermost: one within
+# it is found on its own), and an inline picture's keys (BI ... ID): each starts with its
+# literal, which the search looks for first, so instructions without them cost little
+_LITERAL = rb"\((?:[^()\\]|\\.|\((?:[^()\\]|\\.)*\))*\)"
+_HEX = rb"<[0-9A-Fa-f\s]*>"
+_CONTENT_DICT = re.compile(
+    rb"<<(?:[^<>()]|" + _HEX + rb")*?(?:" + _LITERAL + rb"|" + _HEX + rb")"
+    rb"(?:[^<>()]|" + _HEX + rb"|" + _LITERAL + rb")*>>",
+    re.S,
+)
+_INLINE_PICTURE = re.compile(rb"BI\s(?:(?!\sID\s).){0,65536}?\sID\s", re.S)
+
+
+def content_strings(data: bytes) -> list[str]:
+    """The strings written in the dictionaries of drawing instructions `data` (`_CONTENT_DICT`):
+    what a property list or an inline picture holds, which no page draws."""
+    out = []
+    pictures = _INLINE_PICTURE.findall(data) if b"BI" in data else []
+    spans = [*_CONTENT_DICT.findall(data), *pictures]
+    for span in spans:
+        for match in _STRING.finditer(span):
+            try:
+                text = str(pikepdf.Object.parse(match.group(0)))
+            except (pikepdf.PdfError, RuntimeError, ValueError, TypeError, UnicodeDecodeError):
+                continue
+            if text.strip():
+                out.append(text)
+    return out
 
 
 def _object_strings(joined: bytes, found: _Texts) -> None:

@@ -43,7 +43,7 @@ from typing import Any
 import pikepdf
 from pikepdf import Array, Dictionary, Name, Pdf, Stream, String
 
-from packbuilder.carried import MAX_CARRIED, TooMuchCarried, carried_in
+from packbuilder.carried import MAX_CARRIED, TooMuchCarried, carried_in, content_strings
 from packbuilder.cropped import Cropped, cropped, hidden_text
 from packbuilder.digests import copied, copy_hashed, file_digest, opened_digest
 from packbuilder.errors import AssemblyError, InputError, Source
@@ -494,6 +494,7 @@ def _examine(path: Path, read_from: Path | None = None) -> PaperFacts:
         if len(pdf.pages) == 0:
             raise InputError("this PDF has no pages; ask for the file again", Source(path))
         checked: dict[tuple[int, int], int] = {}  # streams shared by pages: checked once
+        strings: list[str] = []  # written in the pages' drawing instructions' dictionaries
         crops: list[Cropped] = []  # the pages cropped: read for text they hide, after
         for number, page in enumerate(pdf.pages, start=1):
             _check_box(page, path, number, page.objgen in bad_boxes)
@@ -507,7 +508,7 @@ def _examine(path: Path, read_from: Path | None = None) -> PaperFacts:
                     "out blank); ask for the file again, or re-save it from its source",
                     Source(path, page=number),
                 )
-            _parse_page(pdf, page, path, number, checked)
+            _parse_page(pdf, page, path, number, checked, strings)
             _before_examining()
         digest = _digest(pdf)
         tagged = _tagged(pdf)
@@ -519,7 +520,7 @@ def _examine(path: Path, read_from: Path | None = None) -> PaperFacts:
             hidden_text(pdf, crops, Source(path))
         figures = _figures(pdf, path, texts[1]) if tagged else 0
         try:
-            carried = carried_in(pdf, texts[1])
+            carried = carried_in(pdf, texts[1], list(dict.fromkeys(strings)))
         except TooMuchCarried:
             raise InputError(
                 f"this PDF holds more than {MAX_CARRIED:,} texts besides its pages (bookmarks, "
@@ -732,10 +733,16 @@ def _too_unusual(
 _NO_OPERATORS = "packbuilder-none"
 
 
-def _parse_page(
-    pdf: Pdf, page: pikepdf.Page, path: Path, number: int, checked: dict[tuple[int, int], int]
+def _parse_page(  # noqa: PLR0913
+    pdf: Pdf,
+    page: pikepdf.Page,
+    path: Path,
+    number: int,
+    checked: dict[tuple[int, int], int],
+    strings: list[str] | None = None,
 ) -> None:
-    """Refuse a page whose content (or a form it draws) qpdf cannot decode and parse.
+    """Refuse a page whose content (or a form it draws) qpdf cannot decode and parse; the
+    strings written in its dictionaries (`carried.content_strings`) added to `strings`.
 
     Compressed content is first unpacked in chunks and counted: a few kilobytes of "flate bomb"
     would otherwise unpack to gigabytes in memory.
@@ -746,7 +753,7 @@ def _parse_page(
     if "/Contents" in page.obj and not isinstance(contents, Stream | Array):
         problem = "its content is missing"  # a reference to nothing: the page would be blank
     try:
-        sizes = [_unpacked_size(s) for s in streams]
+        sizes = [_unpacked_size(s, strings) for s in streams]
         checked.update((s.objgen, n) for s, n in zip(streams, sizes, strict=True) if s.is_indirect)
         if sum(sizes) > MAX_CONTENT_BYTES or sum(checked.values()) > 4 * MAX_CONTENT_BYTES:
             raise InputError(
@@ -834,23 +841,38 @@ def _page_streams(page: pikepdf.Page) -> list[Stream]:
     return streams
 
 
-def _unpacked_size(stream: Stream) -> int:
-    """The unpacked size of a content stream, counted in chunks, stopping past the cap."""
+def _unpacked_size(stream: Stream, strings: list[str] | None = None) -> int:
+    """The unpacked size of a content stream, counted in chunks, stopping past the cap; the
+    strings written in its dictionaries (`carried.content_strings`) added to `strings`."""
     filters = stream.stream_dict.get("/Filter")
     if isinstance(filters, Array) and len(filters) == 1:
         filters = filters[0]
     raw = stream.read_raw_bytes()
-    if filters is None:
+    if filters is None or filters != Name.FlateDecode:
+        # other filters are decoded by qpdf; only Flate reaches bomb ratios
+        if strings is not None:
+            strings += content_strings(raw if filters is None else stream.read_bytes())
         return len(raw)
-    if filters != Name.FlateDecode:
-        return len(raw)  # other filters are decoded by qpdf; only Flate reaches bomb ratios
     inflater = zlib.decompressobj()
     size = 0
     data = raw
+    tail = b""  # (a dictionary across two chunks is read whole: each is read with its tail)
+    seen: set[str] = set()
     while data and size <= MAX_CONTENT_BYTES:
-        size += len(inflater.decompress(data, 1 << 20))
+        chunk = inflater.decompress(data, 1 << 20)
+        size += len(chunk)
         data = inflater.unconsumed_tail
+        if strings is not None:
+            window = tail + chunk
+            for text in content_strings(window):
+                if text not in seen:
+                    seen.add(text)
+                    strings.append(text)
+            tail = window[-_OVERLAP:]
     return size
+
+
+_OVERLAP = 70_000  # (`carried._CONTENT_DICT` reads a dictionary of 65,536 bytes at most)
 
 
 def content_digest(path: Path) -> str | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -18,6 +19,9 @@ from packbuilder.textmatch import (
     published_share,
 )
 from packbuilder.textmatch import words_of as w
+
+if TYPE_CHECKING:
+    import pikepdf
 
 _VOCABULARY = (  # noqa: SIM905 - a sentence is easier to read than a list of 49 strings
     "the partnership board council budget service contract review chair tender safety city "
@@ -318,6 +322,8 @@ def test_a_short_paper_of_shared_filler_with_its_own_headings_is_not_published_b
         "empty bookmarks",  # 100,005 blank bookmarks first: they do not count to the limit
         "choices",  # a choice field's list, shown when it is opened
         "made-up key",  # of a link: any string the file holds counts
+        "marked content",  # /ActualText of nothing, in the page's drawing instructions
+        "inline picture",  # a made-up key of a picture written in the instructions
     ],
 )
 def test_an_exempt_paper_in_what_a_public_pdf_shows_besides_its_pages_is_refused(
@@ -329,7 +335,7 @@ def test_an_exempt_paper_in_what_a_public_pdf_shows_besides_its_pages_is_refused
     nothing of it, publishes it as surely as the page would: `check` (and so `build`) refuses
     it."""
     import pikepdf
-    from pikepdf import Array, Dictionary, Name, String
+    from pikepdf import Dictionary, Name
 
     from packbuilder.meeting import load_meeting
     from tests.factory import make_meeting, write_pdf
@@ -355,52 +361,7 @@ def test_an_exempt_paper_in_what_a_public_pdf_shows_besides_its_pages_is_refused
         award.save(folder / "award.pdf")
     write_pdf(folder / "leaflet.pdf", 1, "Drop-in sessions every Tuesday")
     with pikepdf.open(folder / "leaflet.pdf", allow_overwriting_input=True) as pdf:
-        page = pdf.pages[0].obj
-        if store == "bookmarks":
-            with pdf.open_outline() as outline:
-                outline.root.extend(pikepdf.OutlineItem(p, 0) for p in pieces)
-        elif store.startswith("/") or store in ("parent tree", "empty bookmarks"):
-            # a tagged leaflet: a figure element for each piece
-            root = pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot))
-            key = store if store.startswith("/") else "/Alt"
-            kids = [pdf.make_indirect(Dictionary({"/S": Name.Figure, "/P": root})) for _ in pieces]
-            for kid, piece in zip(kids, pieces, strict=True):
-                if key == "/Summary":
-                    kid.A = Dictionary(O=Name.Table, Summary=String(piece))
-                else:
-                    kid[key] = String(piece)
-            document = pdf.make_indirect(Dictionary(S=Name.Document, P=root, K=Array()))
-            if store == "parent tree":
-                root.ParentTree = Dictionary(Nums=Array([0, Array(kids)]))
-            else:
-                document.K = Array(kids)
-            root.K = document
-            pdf.Root.StructTreeRoot = root
-            if store == "empty bookmarks":
-                with pdf.open_outline() as outline:
-                    outline.root.extend(pikepdf.OutlineItem("", 0) for _ in range(100_005))
-        elif store in ("choices", "made-up key"):
-            annot = Dictionary(Type=Name.Annot, Rect=Array([0, 0, 9, 9]))
-            if store == "choices":
-                annot.Subtype, annot.FT, annot.T = Name.Widget, Name.Ch, String("pick")
-                annot.Opt = Array([String(p) for p in pieces])
-                pdf.Root.AcroForm = Dictionary(Fields=Array([pdf.make_indirect(annot)]))
-            else:
-                annot.Subtype, annot.PrivateNote = Name.Link, Array([String(p) for p in pieces])
-            page.Annots = Array([pdf.make_indirect(annot)])
-        else:
-            key = "/Contents" if store == "link descriptions" else "/V"
-            kind = Name.Link if store == "link descriptions" else Name.Widget
-            annots = []
-            for piece in pieces:
-                annot = Dictionary(Type=Name.Annot, Subtype=kind, Rect=Array([0, 0, 9, 9]))
-                annot[key] = String(piece)
-                if kind == Name.Widget:  # a text field of its own
-                    annot.FT, annot.T = Name.Tx, String(f"f{len(annots)}")
-                annots.append(pdf.make_indirect(annot))
-            page.Annots = Array(annots)
-            if kind == Name.Widget:
-                pdf.Root.AcroForm = Dictionary(Fields=Array(annots))
+        _hide_in(pdf, pdf.pages[0].obj, store, pieces)
         pdf.save(folder / "leaflet.pdf")
     problems = textmatch.exempt_text_problems(load_meeting(folder).items)
     assert len(problems) == 1, problems
@@ -436,3 +397,88 @@ def test_a_pdf_carrying_more_texts_than_can_be_compared_is_refused(
         check_readable(tmp_path / "leaflet.pdf")
     assert "leaflet.pdf" in str(caught.value)
     assert "too many to check for an exempt paper's text" in str(caught.value)
+
+
+def _hide_in(pdf: pikepdf.Pdf, page: pikepdf.Dictionary, store: str, pieces: list[str]) -> None:
+    """Put `pieces` where `store` says, in a public leaflet that shows none of them."""
+    import pikepdf
+
+    if store == "bookmarks":
+        with pdf.open_outline() as outline:
+            outline.root.extend(pikepdf.OutlineItem(p, 0) for p in pieces)
+    elif store.startswith("/") or store in ("parent tree", "empty bookmarks"):
+        _in_structure(pdf, store, pieces)
+    elif store in ("marked content", "inline picture"):
+        _in_drawing(pdf, page, store, pieces)
+    else:
+        _in_annotations(pdf, page, store, pieces)
+
+
+def _in_structure(pdf: pikepdf.Pdf, store: str, pieces: list[str]) -> None:
+    """A tagged leaflet: a figure element for each piece."""
+    import pikepdf
+    from pikepdf import Array, Dictionary, Name, String
+
+    root = pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot))
+    key = store if store.startswith("/") else "/Alt"
+    kids = [pdf.make_indirect(Dictionary({"/S": Name.Figure, "/P": root})) for _ in pieces]
+    for kid, piece in zip(kids, pieces, strict=True):
+        if key == "/Summary":
+            kid.A = Dictionary(O=Name.Table, Summary=String(piece))
+        else:
+            kid[key] = String(piece)
+    document = pdf.make_indirect(Dictionary(S=Name.Document, P=root, K=Array()))
+    if store == "parent tree":
+        root.ParentTree = Dictionary(Nums=Array([0, Array(kids)]))
+    else:
+        document.K = Array(kids)
+    root.K = document
+    pdf.Root.StructTreeRoot = root
+    if store == "empty bookmarks":
+        with pdf.open_outline() as outline:
+            outline.root.extend(pikepdf.OutlineItem("", 0) for _ in range(100_005))
+
+
+def _in_drawing(pdf: pikepdf.Pdf, page: pikepdf.Dictionary, store: str, pieces: list[str]) -> None:
+    """Written in the page's drawing instructions, drawing nothing."""
+    import zlib
+
+    from pikepdf import Name
+
+    if store == "marked content":
+        hidden = b"".join(b"/Span <</ActualText (" + p.encode() + b")>> BDC EMC\n" for p in pieces)
+    else:
+        keys = b" ".join(b"/N%d (%s)" % (n, p.encode()) for n, p in enumerate(pieces))
+        hidden = b"q 9 0 0 9 0 0 cm BI /W 1 /H 1 /BPC 8 /CS /G " + keys + b" ID \x00 EI Q\n"
+    page.Contents = pdf.make_stream(
+        zlib.compress(page.Contents.read_bytes() + b"\n" + hidden), Filter=Name.FlateDecode
+    )
+
+
+def _in_annotations(
+    pdf: pikepdf.Pdf, page: pikepdf.Dictionary, store: str, pieces: list[str]
+) -> None:
+    from pikepdf import Array, Dictionary, Name, String
+
+    if store in ("choices", "made-up key"):
+        annot = Dictionary(Type=Name.Annot, Rect=Array([0, 0, 9, 9]))
+        if store == "choices":
+            annot.Subtype, annot.FT, annot.T = Name.Widget, Name.Ch, String("pick")
+            annot.Opt = Array([String(p) for p in pieces])
+            pdf.Root.AcroForm = Dictionary(Fields=Array([pdf.make_indirect(annot)]))
+        else:
+            annot.Subtype, annot.PrivateNote = Name.Link, Array([String(p) for p in pieces])
+        page.Annots = Array([pdf.make_indirect(annot)])
+        return
+    key = "/Contents" if store == "link descriptions" else "/V"
+    kind = Name.Link if store == "link descriptions" else Name.Widget
+    annots = []
+    for piece in pieces:
+        annot = Dictionary(Type=Name.Annot, Subtype=kind, Rect=Array([0, 0, 9, 9]))
+        annot[key] = String(piece)
+        if kind == Name.Widget:  # a text field of its own
+            annot.FT, annot.T = Name.Tx, String(f"f{len(annots)}")
+        annots.append(pdf.make_indirect(annot))
+    page.Annots = Array(annots)
+    if kind == Name.Widget:
+        pdf.Root.AcroForm = Dictionary(Fields=Array(annots))
