@@ -810,16 +810,32 @@ def _split_mid_instruction(pdf: Pdf, contents: Array) -> bool:
     """Whether a page's content, in several streams, is split where readers part ways: two
     words run together across the split ("T" + "j": poppler, which the text checks use, reads
     "Tj"; qpdf and others read two words), or a part ends in a comment (poppler reads the next
-    part's first line as more of it; qpdf, as instructions). The standard allows a split only
+    part's first line as more of it; qpdf, as instructions), or inside a string, an array or a
+    dictionary (`_ends_mid_instruction`). The standard allows a split only
     between words, so a PDF writer never does this: it is a way to show one thing to the
     checks and another to readers."""
-    parts = [c.read_bytes() for c in contents if isinstance(c, Stream)]
-    for data, after in zip(parts, parts[1:], strict=False):
+    streams = [c for c in contents if isinstance(c, Stream)]
+    parts = [c.read_bytes() for c in streams]
+    for stream, data, after in zip(streams, parts, parts[1:], strict=False):
         if data and after and data[-1] not in _ENDS_WORD and after[0] not in _ENDS_WORD:
             return True
-        if ends_in_comment(pdf, data):
+        if ends_in_comment(pdf, data) or _ends_mid_instruction(stream):
             return True
     return False
+
+
+def _ends_mid_instruction(stream: Stream) -> bool:
+    """Whether drawing instructions, read on their own, end inside a string, a hex string, an
+    array or a dictionary (qpdf: "unexpected end of stream"): poppler reads the next part's
+    first bytes into it ("\\" at the end escapes the next part's ")"), qpdf and others after
+    a line break."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            pikepdf.parse_content_stream(stream, _NO_OPERATORS)
+        except (pikepdf.PdfError, pikepdf.DependencyError, RuntimeError, ValueError):
+            return True
+    return any("end of stream" in str(w.message).lower() for w in caught)
 
 
 def _page_streams(page: pikepdf.Page) -> list[Stream]:
