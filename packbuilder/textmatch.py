@@ -152,15 +152,16 @@ def tool(name: str = "pdftotext") -> str:
     return f"{os.path.realpath(program)}|{st.st_size}|{st.st_mtime_ns}"
 
 
-def pdf_text(path: Path, source: Source | None = None) -> str:
+def pdf_text(path: Path, source: Source | None = None, *, reading: bool = False) -> str:
     """The text of a PDF, as poppler's pdftotext reads it (in a process of its own, bounded in
-    time and memory: the PDF may be anyone's)."""
+    time and memory: the PDF may be anyone's): in the order it is drawn, or (`reading`) in the
+    reading order pdftotext works out from where it lies on the page."""
     with _all_layers_shown(path) as shown:
         try:
             # -raw: in the order the text is drawn, which is the order it was written in; the
             # reading order pdftotext works out from the layout interleaves the lines of a
             # table's cells, differently for each layout of the same table
-            return run_pdftotext(shown, ["-raw", "-nopgbrk"])
+            return run_pdftotext(shown, ["-nopgbrk"] if reading else ["-raw", "-nopgbrk"])
         except TextToolMissing as exc:
             raise TextToolMissing(
                 f"{exc}, so the public papers cannot be checked for an exempt paper's text; run "
@@ -353,14 +354,17 @@ def _without_odf_changes(xml: str) -> str:
     return xml[:start] + xml[end + len(_ODF_CHANGES[1]) :]
 
 
-def fingerprint(path: Path, source: Source, *, as_pdf: bool) -> Words | None:
-    """The `Words` of a file: of its text as a PDF (`as_pdf`), else as a Word document's XML
-    (None for a format whose text cannot be read without converting it). The file is opened
-    once and read through that handle; what was read is remembered by the content hashed, in
-    the cache folder beside the checks, only if the file was not written to meanwhile."""
+def fingerprint(
+    path: Path, source: Source, *, as_pdf: bool, reading: bool = False
+) -> Words | None:
+    """The `Words` of a file: of its text as a PDF (`as_pdf`; in its reading order, `reading`,
+    else as drawn), else as a Word document's XML (None for a format whose text cannot be read
+    without converting it). The file is opened once and read through that handle; what was
+    read is remembered by the content hashed, in the cache folder beside the checks, only if
+    the file was not written to meanwhile."""
     from packbuilder import pdf
 
-    kind = "words.pdf" if as_pdf else "words.xml"
+    kind = ("words.read" if reading else "words.pdf") if as_pdf else "words.xml"
     try:
         with pdf.pinned(path) as (key, same, fh):
             entry = pdf.remembered_by_key(key, kind, _code())
@@ -369,17 +373,20 @@ def fingerprint(path: Path, source: Source, *, as_pdf: bool) -> Words | None:
                 return known
             # (a program of its own opens this process's handle by the process's number)
             handle = Path(str(same).replace("/proc/self/", f"/proc/{os.getpid()}/", 1))
-            found = _read(handle, as_pdf, source, path.suffix)
+            found = _read(handle, as_pdf, source, path.suffix, reading)
             if found is not None and pdf.path_key(path, fh) == key:
                 pdf.remember(entry, list(found.lines))
             return found
     except OSError:
-        return _read(path, as_pdf, source, path.suffix)  # (says what is wrong, if anything)
+        # (says what is wrong, if anything)
+        return _read(path, as_pdf, source, path.suffix, reading)
 
 
-def _read(path: Path, as_pdf: bool, source: Source, suffix: str) -> Words | None:
+def _read(
+    path: Path, as_pdf: bool, source: Source, suffix: str, reading: bool = False
+) -> Words | None:
     if as_pdf:
-        return words_of(pdf_text(path, source), pdf=True)
+        return words_of(pdf_text(path, source, reading=reading), pdf=True)
     text = document_text(path, suffix)
     return words_of(text) if text is not None else None
 
@@ -525,8 +532,11 @@ def _compare(
 def _with_carried(
     found: Words, paper: Paper, pdf_of: Callable[[Paper], Path | None] | None
 ) -> Words:
-    """A public paper's words with the text its PDF shows besides its pages' (`carried_text`):
-    an exempt paper's text in a public appendix's bookmarks, link descriptions or form fields is
+    """A public paper's words with its text in reading order and the text its PDF shows
+    besides its pages' (`carried_text`). Its words as drawn are compared with the exempt
+    papers' as drawn; but a copy whose words are drawn in another order, each where it
+    belongs on the page (a reviewer drew them shuffled), reads in order all the same. And an
+    exempt paper's text in a public appendix's bookmarks, link descriptions or form fields is
     published as surely as on its pages."""
     from packbuilder.carried import carried_text  # noqa: PLC0415 - (pikepdf, for PDFs only)
     from packbuilder.pdf import remembered_facts  # noqa: PLC0415
@@ -534,11 +544,16 @@ def _with_carried(
     # (a PDF paper's was read when it was checked, if that was remembered)
     facts = remembered_facts(paper.file) if paper.kind is PaperKind.PDF else None
     pdf = paper.file if paper.kind is PaperKind.PDF else (pdf_of(paper) if pdf_of else None)
-    extra = facts.carried if facts else carried_text(pdf) if pdf is not None else ""
-    if not extra:
+    if pdf is None:
         return found
-    more = words_of(extra, pdf=True)
-    return Words(found.segments + more.segments, found.runs | more.runs, found.lines + more.lines)
+    extra = facts.carried if facts else carried_text(pdf)
+    laid = fingerprint(pdf, Source(paper.path), as_pdf=True, reading=True)
+    for more in (laid, words_of(extra, pdf=True) if extra else None):
+        if more is not None:
+            found = Words(
+                found.segments + more.segments, found.runs | more.runs, found.lines + more.lines
+            )
+    return found
 
 
 def _second(pair: tuple[_Known, float]) -> float:

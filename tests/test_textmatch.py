@@ -246,10 +246,12 @@ def test_words_are_remembered_only_for_the_content_read(
     before = pdf.content_key(paper)
     real = textmatch.pdf_text
 
-    def saved_over_meanwhile(path: Path, source: Source | None = None) -> str:
+    def saved_over_meanwhile(
+        path: Path, source: Source | None = None, reading: bool = False
+    ) -> str:
         with open(paper, "r+b") as fh:  # written to in place, as an editor saving does
             fh.write(b"%PDF-1.4\n% a different file now")
-        return real(path, source)
+        return real(path, source, reading=reading)
 
     monkeypatch.setattr(textmatch, "pdf_text", saved_over_meanwhile)
     with contextlib.suppress(TextUnreadable):
@@ -482,3 +484,49 @@ def _in_annotations(
     page.Annots = Array(annots)
     if kind == Name.Widget:
         pdf.Root.AcroForm = Dictionary(Fields=Array(annots))
+
+
+def test_an_exempt_paper_drawn_word_by_word_in_another_order_is_refused(tmp_path: Path) -> None:
+    """A reviewer's: each word of the exempt paper drawn on its own, in a shuffled order, where
+    it belongs on the page. The page reads as the exempt paper; pdftotext's drawn order (which
+    the exempt papers are compared in) is word salad. A public paper's reading order counts."""
+    import random
+
+    import pikepdf
+    from pikepdf import Dictionary, Name
+
+    from packbuilder.meeting import load_meeting
+    from tests.factory import make_meeting
+
+    exempt = _report(7)
+    folder = make_meeting(
+        tmp_path / "m",
+        items=[
+            {"title": "Leaflet", "papers": ["leaflet.pdf"]},
+            {"title": "Contract", "papers": ["award.pdf"], "exempt paragraph": 3},
+        ],
+    )
+    lines = [exempt[i : i + 80] for i in range(0, len(exempt), 80)]
+
+    def paper(path: Path, shuffled: bool) -> None:
+        draws = []  # (the words of each line, each at its place: Courier is 0.6 em a letter)
+        for row, line in enumerate(lines):
+            column = 0
+            for word in line.split(" "):
+                x, y = 20 + column * 5.4, 800 - 11 * row
+                draws.append(b"BT /F1 9 Tf %g %g Td (%s) Tj ET" % (x, y, word.encode()))
+                column += len(word) + 1
+        if shuffled:
+            random.Random(3).shuffle(draws)
+        with pikepdf.new() as pdf:
+            pdf.add_blank_page(page_size=(595, 842))
+            pdf.pages[0].obj.Contents = pdf.make_stream(b"\n".join(draws))
+            font = Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Courier)
+            pdf.pages[0].obj.Resources = Dictionary(Font=Dictionary(F1=font))
+            pdf.save(path)
+
+    paper(folder / "award.pdf", shuffled=False)
+    paper(folder / "leaflet.pdf", shuffled=True)
+    problems = textmatch.exempt_text_problems(load_meeting(folder).items)
+    assert len(problems) == 1, problems
+    assert "leaflet.pdf" in str(problems[0]) and "award.pdf" in str(problems[0])
