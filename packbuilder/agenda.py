@@ -674,12 +674,28 @@ def part_two_items_are_exempt(rows: Sequence[AgendaRow], errors: Collector) -> N
     they are let back in: a sub-heading under Part II ("Reports for decision") does not end it.
     An item that is the resolution to exclude the press and public ("Exclusion of the press and
     public": `exemption.EXCLUSION_ITEM`) is public business itself, and starts Part II as such a
-    heading does.
+    heading does. A sub-item of an exempt item (2a under 2, `sub_items`) is exempt business too.
     """
+    refused = set()
     for row, under, latest in part_two(rows):
         if isinstance(row, AgendaItem) and under not in (None, row) and not row.exempt:
             assert under is not None
             errors.add(_not_exempt_under(row, under, latest))
+            refused.add(id(row))
+    # a sub-item of an exempt item is part of its exempt business
+    for n, parent in sub_items(rows).items():
+        item, of = rows[n], rows[parent]
+        assert isinstance(item, AgendaItem) and isinstance(of, AgendaItem)
+        if of.exempt and not item.exempt and id(item) not in refused:
+            errors.add(
+                InputError(
+                    f"item {item.number} is part of item {of.number}, which is exempt, but has "
+                    "no exempt paragraph of its own, so its papers would be published; give it "
+                    "its paragraph of Schedule 12A (1 to 7) in Exempt paragraph, or number it as "
+                    "an item of its own if it is public business",
+                    item.source,
+                )
+            )
 
 
 def part_two(

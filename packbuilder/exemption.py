@@ -187,29 +187,43 @@ PART_TWO = re.compile(
     r"|\bnot\s+for\s+publication\b"
     r"|^\W*exempt\W*$|(?<!non-)(?<!non )(?<!not )\bexempt\s+(?:items?|business|information"
     r"|reports?|session|matters|papers?)\b|\bitems?\s+(?:which\s+are\s+)?exempt\b"
-    r"|\bin\s+private\b|^\W*private(?:\s+agenda)?\W*$|\bclosed\s+(?:items?|agenda|meeting"
-    r"|business)\b|\breserved\s+business\b|\bmembers\s+only\b|\bnot\s+open\s+to\s+the\s+public\b"
-    r"|\b(?:press|public)\b.{0,40}\bexclu|\bexclu\w*\s+(?:of\s+)?the\s+(?:press|public)\b"
-    r"|\bconfidential\s+(?:items?|business|session|information|matters|reports?)\b"
+    # "In private", "Items to be considered in private" ("Growth in private rented housing" is
+    # public business)
+    r"|^\W*in\s+private\b|\bin\s+private\W*$|\b(?:taken|held|heard|considered|discussed)\s+in"
+    r"\s+private\b|^\W*private(?:\s+agenda|\s+meeting)?\W*$|\bprivate\s+meeting\b"
+    r"|\bclosed\s+(?:items?|agenda|meeting|business)\b|\breserved\s+business\b|\bmembers\s+only\b"
+    r"|\bnot\s+open\s+to\s+the\s+public\b"
+    # "The press and public are likely to be excluded" ("Public questions (excluding ...)" is not)
+    r"|\b(?:press|public)\b.{0,40}\b(?:be|been|are|is|being)\s+excluded\b"
+    r"|\bexclu\w*\s+(?:of\s+)?(?:the\s+)?(?:press|public)\b"
+    r"|\bconfidential\s+(?:items?|business|session|information|matters|reports?|papers?"
+    r"|appendix|appendices|annex(?:es)?)\b"
     r"|^\W*(?:(?:private|strictly|commercially)\s+(?:and\s+)?)?confidential\W*$"
-    r"|\bprivate\s+and\s+confidential\b"
+    r"|\bprivate\s+and\s+confidential\b|\bcommercial(?:ly)?\s+in\s+confidence\b"
+    r"|\bcommercially\s+sensitive\b|^\W*restricted\W*$"
     r"|\brestricted\s+(?:items?|business|session|information|matters|reports?)\b"
-    rf"|\b{_SCHEDULE}\W*(?:items?|business|information|matters)\b"
-    r"|\bexclusion\s+of\s+(?:the\s+)?(?:press|public)\b|\bprivate\s+(?:session|business|items?)\b"
-    r"|\bclosed\s+session\b|\btaken\s+in\s+private\b|\bin\s+camera\b"
+    rf"|\b{_SCHEDULE}\W*(?:items?|business|information|matters)\b|^\W*{_SCHEDULE}\W*$"
+    r"|\bprivate\s+(?:session|business|items?)\b"
+    r"|\bclosed\s+session\b|\bin\s+camera\b"
+    # what councils call exempt papers, and the Government's protective marking
+    r"|\bpink\s+(?:papers?|reports?|pages?|sheets?)\b|\bofficial\W*sensitive\b"
     # a label in brackets: "Property matters (exempt)", "Contracts [Confidential]"
     r"|[(\[]\W*(?:exempt|confidential|private|restricted|part\W*(?:ii|b))\W*[)\]]",
     re.I,
 )
 # A heading that says public business resumes after Part II ("Part I", "Public business",
-# "Press and public readmitted"): the exclusion of the public lasts until then
-# ("Part 1" opening the heading, as Part II must: "Leisure contract part 1: the bids" does not;
-# readmission of the press or public: "Hospital readmissions contract" does not)
+# "Press and public readmitted"): the exclusion of the public lasts until then. "Part I" opens
+# the heading, as Part II must ("Leisure contract part 1: the bids" does not; "Part A" only
+# alone or saying public); readmission names the press or public beside it ("Hospital
+# readmissions: public health data" does not).
 PUBLIC_AGAIN = re.compile(
-    r"^\W*(?:agenda\W+)?(?:part|pt\.?)\W*(?:i|1|one|a)\b(?!\s+of\b)"
-    r"|\b(?:public|open)\s+(?:business|session|items?|part|agenda)\b"
-    r"|\bre\W?admi\w*\b.{0,40}\b(?:press|public)\b|\b(?:press|public)\b.{0,40}\bre\W?admi"
-    r"|\breopen\w*\s+to\s+the\s+public\b|\bnon\W*exempt\b|\bnot\s+exempt\b",
+    r"^\W*(?:agenda\W+)?(?:part|pt\.?)\W*(?:i|1|one)\b(?!\s+of\b)"
+    r"|^\W*(?:agenda\W+)?part\W*a\b(?:\W*$|\W+(?:public|open)\b)"
+    r"|\bpublic\s+(?:business|session|items?|part|agenda)\b|\bopen\s+(?:business|session|part"
+    r"|agenda)\b"
+    r"|\bre\W?admi(?:t|ssion)\w*\s+(?:of\s+)?(?:the\s+)?(?:press|public)\b"
+    r"|\b(?:press|public)\s+(?:and\s+(?:the\s+)?(?:press|public)\s+)?(?:are\s+|being\s+)?re\W?admi"
+    r"|\breopen\w*\s+to\s+the\s+public\b|\bnon\W*exempt\s+(?:items?|business)\b",
     re.I,
 )
 
@@ -228,7 +242,7 @@ def resumes_public(title: str) -> bool:
 # itself (its words cite exempt information and Schedule 12A, as they must), after which the
 # items are exempt until the public is let back in, as after a Part II heading
 EXCLUSION_ITEM = re.compile(
-    r"\bexclu\w*\s+(?:of\s+)?the\s+(?:press|public)\b|\bto\s+exclude\s+the\s+(?:press|public)\b"
-    r"|\bmotion\s+to\s+exclude\b",
+    r"\bexclu\w*\s+(?:of\s+)?(?:the\s+)?(?:press|public)\b"
+    r"|\bexclude\s+(?:the\s+)?(?:press|public)\b|\bmotion\s+to\s+exclude\b",
     re.I,
 )

@@ -271,6 +271,15 @@ def test_an_item_with_its_paragraph_may_say_so_in_its_title(tmp_path):
         "Pt. 2",
         "Part ll",
         "The press and public are likely to be excluded for the following items",
+        # (a third review's)
+        "Restricted",
+        "Commercial in confidence",
+        "Commercially sensitive items",
+        "Pink papers",
+        "OFFICIAL-SENSITIVE",
+        "Schedule 12A",
+        "Confidential annexes",
+        "Private Meeting",
     ],
 )
 def test_more_part_two_headings_are_read(tmp_path, heading):
@@ -293,6 +302,10 @@ def test_more_part_two_headings_are_read(tmp_path, heading):
         "Hospital readmissions contract",
         "Leisure contract part 1: the bids",
         "Part 1 of the Local Plan",
+        "Part A: bids received",
+        "Open items from the last private meeting",
+        "Hospital readmissions: public health data",
+        "Non-exempt appendices to the lease report",
     ],
 )
 def test_part_two_holds_past_a_sub_heading_until_public_business_resumes(tmp_path, sub_heading):
@@ -310,7 +323,7 @@ def test_part_two_holds_past_a_sub_heading_until_public_business_resumes(tmp_pat
     folder = make_meeting(tmp_path / "m", items=items, papers={"a.pdf": 1, "b.pdf": 1})
     errors = load_errors(folder)
     assert len(errors) == 1, errors
-    assert "cell A5: item 2 " in errors[0] and "items not for publication" in errors[0]
+    assert "cell A5: item 2 is under the heading" in errors[0]
 
 
 @pytest.mark.parametrize("field", ["Exempt items", "Part II items", "Confidential items"])
@@ -428,6 +441,10 @@ def test_an_unread_column_whose_cell_says_exempt_is_refused(tmp_path, heading, v
         "Part 2 of the Local Plan",
         "Decisions exempt from call-in",
         "Schedule 12A review",
+        # (a third review's: public headings read as Part II)
+        "Public questions (excluding planning matters)",
+        "Growth in private rented housing",
+        "Press and public: exclusions from the waste service",
     ],
 )
 def test_public_headings_with_exemption_words_do_not_start_part_two(tmp_path, heading):
@@ -438,7 +455,17 @@ def test_public_headings_with_exemption_words_do_not_start_part_two(tmp_path, he
     assert not load_meeting(folder).items[0].exempt
 
 
-def test_the_resolution_item_is_public_and_the_items_after_it_are_exempt(tmp_path):
+@pytest.mark.parametrize(
+    "resolution",
+    [
+        "Exclusion of the press and public",
+        # (a third review's: the resolution worded otherwise)
+        "Exclusion of Press and Public",
+        "Exclusion of Public and Press",
+        "Exclude press and public",
+    ],
+)
+def test_the_resolution_item_is_public_and_the_items_after_it_are_exempt(tmp_path, resolution):
     """ "Exclusion of the press and public" as a numbered item, in its standard words (which cite
     exempt information and Schedule 12A): public business, not refused; an item after it with
     no paragraph is refused (typing "public" on the resolution published them); a heading
@@ -450,7 +477,7 @@ def test_the_resolution_item_is_public_and_the_items_after_it_are_exempt(tmp_pat
         "Schedule 12A to the Act"
     )
     items = [
-        {"title": "Exclusion of the press and public", "purpose": purpose},
+        {"title": resolution, "purpose": purpose},
         {"title": "DHR chair contract award", "papers": ["a.pdf"]},
         {"item": None, "title": "Re-admission of the press and public"},
         {"title": "Dates of future meetings"},
@@ -458,7 +485,7 @@ def test_the_resolution_item_is_public_and_the_items_after_it_are_exempt(tmp_pat
     folder = make_meeting(tmp_path / "m", items=items, papers={"a.pdf": 1})
     errors = load_errors(folder)
     assert len(errors) == 1, errors
-    assert "item 2 comes after item 1, 'Exclusion of the press and public'" in errors[0]
+    assert f"item 2 comes after item 1, {resolution!r}" in errors[0]
     wb = load_workbook(folder / "meeting.xlsx")
     wb["Agenda"]["H3"] = 3
     wb.save(folder / "meeting.xlsx")
@@ -511,3 +538,20 @@ def test_a_paper_named_exempt_under_a_public_item_is_refused(tmp_path, name):
     )
     errors = load_errors(folder)
     assert any("the papers of item 2 say it is exempt" in e for e in errors), errors
+
+
+def test_a_sub_item_of_an_exempt_item_must_be_exempt_too(tmp_path):
+    """A third review's: 2a under exempt item 2, with no paragraph, had its papers published."""
+    items = [
+        {"item": 1, "title": "Minutes"},
+        {"item": 2, "title": "Lease", "papers": ["a.pdf"], "exempt paragraph": 3},
+        {"item": "2a", "title": "Valuation", "papers": ["b.pdf"]},
+    ]
+    folder = make_meeting(tmp_path / "m", items=items, papers={"a.pdf": 1, "b.pdf": 1})
+    errors = load_errors(folder)
+    assert len(errors) == 1, errors
+    assert "cell A4: item 2a is part of item 2, which is exempt" in errors[0]
+    wb = load_workbook(folder / "meeting.xlsx")
+    wb["Agenda"]["H4"] = 3
+    wb.save(folder / "meeting.xlsx")
+    assert [i.exempt for i in load_meeting(folder).items] == [False, True, True]
