@@ -52,7 +52,8 @@ def carried_text(path: Path) -> str:
     try:
         # (no page takes /Annots from the page tree: qpdf need not push attributes down)
         with pikepdf.open(path, inherit_page_attributes=False) as pdf:
-            _carried(pdf, object_texts(pdf)[1], found)
+            indirect: list[bytes] = []
+            _carried(pdf, object_texts(pdf, indirect)[1] + indirect, found)
             for text in dict.fromkeys(_drawn_strings(pdf)):
                 found.add(text)
     except TooMuchCarried:
@@ -150,15 +151,12 @@ def _object_strings(joined: bytes, found: _Texts) -> None:
     key of a link, a font or a resource dictionary, a field's name or choices, a layer's name.
     A reader may be shown some (a choice list, the layers panel), anyone may read them all, and
     a pack carries those of what its pages lead to."""
-    have = set(found)
     for match in _STRING.finditer(joined):
         try:
             text = str(pikepdf.Object.parse(match.group(0)))
         except (pikepdf.PdfError, RuntimeError, ValueError, TypeError, UnicodeDecodeError):
             continue
-        if text not in have:
-            have.add(text)
-            found.add(text)
+        found.add(text)  # (each, repeated or not: a run of one-word strings is a run of words)
 
 
 def _outline_titles(outlines: object, texts: _Texts) -> None:

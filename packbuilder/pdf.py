@@ -514,13 +514,14 @@ def _examine(path: Path, read_from: Path | None = None) -> PaperFacts:
         tagged = _tagged(pdf)
         pages = len(pdf.pages)
         _before_examining()
-        texts = _object_texts(pdf, path)  # one reading of every object, for all of these
+        indirect: list[bytes] = []  # the file's strings that are objects of their own
+        texts = _object_texts(pdf, path, indirect)  # one reading of every object, for all these
         _check_layers(pdf, path, texts)
         if crops:
             hidden_text(pdf, crops, Source(path))
         figures = _figures(pdf, path, texts[1]) if tagged else 0
         try:
-            carried = carried_in(pdf, texts[1], list(dict.fromkeys(strings)))
+            carried = carried_in(pdf, texts[1] + indirect, list(dict.fromkeys(strings)))
         except TooMuchCarried:
             raise InputError(
                 f"this PDF holds more than {MAX_CARRIED:,} texts besides its pages (bookmarks, "
@@ -705,9 +706,11 @@ def _check_layers(pdf: Pdf, path: Path, texts: tuple[list[pikepdf.Object], list[
         )
 
 
-def _object_texts(pdf: Pdf, path: Path) -> tuple[list[pikepdf.Object], list[bytes]]:
+def _object_texts(
+    pdf: Pdf, path: Path, strings: list[bytes] | None = None
+) -> tuple[list[pikepdf.Object], list[bytes]]:
     try:
-        return object_texts(pdf)
+        return object_texts(pdf, strings)
     except Exception as exc:  # noqa: BLE001 - as `_trial_sanitize`
         raise _too_unusual(path, exc) from None
 

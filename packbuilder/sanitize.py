@@ -201,9 +201,12 @@ def _every_dictionary(
     yield from _nested_dictionaries(pdf.trailer)
 
 
-def object_texts(pdf: Pdf) -> tuple[list[Object], list[bytes]]:
+def object_texts(
+    pdf: Pdf, strings: list[bytes] | None = None
+) -> tuple[list[Object], list[bytes]]:
     """Every indirect dictionary, array and stream of `pdf`, and its text as qpdf writes it (a
-    stream's dictionary only), in the same order."""
+    stream's dictionary only), in the same order; every indirect string's text added to
+    `strings`, if given (`carried`)."""
     objects: list[Object] = []
     texts: list[bytes] = []
     for obj in pdf.objects:
@@ -212,6 +215,8 @@ def object_texts(pdf: Pdf) -> tuple[list[Object], list[bytes]]:
         elif isinstance(obj, Dictionary | Array):
             texts.append(obj.unparse(resolved=True))
         else:
+            if strings is not None and isinstance(obj, String):
+                strings.append(obj.unparse(resolved=True))
             continue
         objects.append(obj)
     return objects, texts
