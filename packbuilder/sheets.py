@@ -614,11 +614,25 @@ def _impossible_date(text: str) -> str:
     return ""
 
 
+# the day Excel counts from, as openpyxl reads a number in a date or time cell (1 is 1 January
+# 1900): a date and time so early is a number typed into a cell formatted as a time
+_EXCEL_EPOCH = dt.datetime(1899, 12, 31)
 _TIME_RE = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?$", re.I)
 
 
 def time(cell: Cell, what: str = "a time") -> dt.time:
     v = cell.value
+    if isinstance(v, dt.datetime) and v.year <= _EXCEL_EPOCH.year + 1:
+        # a number typed into a cell formatted as a time: Excel counts it in days ("10" is ten
+        # days, shown as 00:00; "10.3" is 07:12), not hours
+        days = (v - _EXCEL_EPOCH).total_seconds() / 86400
+        typed = f"{days:g}" if days < 1e6 else repr(v)
+        raise InputError(
+            f"expected {what} such as 14:00 or 2pm, got the number {typed}, which Excel counts "
+            f"in days (it shows {v:%H:%M}); type the time with a colon, such as "
+            f"{min(int(days), 23) if days >= 1 else 10}:00, or with am or pm",
+            cell.source,
+        )
     if isinstance(v, dt.datetime):
         return v.time()
     if isinstance(v, dt.time):

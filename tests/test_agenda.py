@@ -1267,6 +1267,26 @@ def test_a_time_cell_is_read_as_excel_shows_it_and_a_leading_zero_is_the_morning
         assert load_meeting(folder).start_time == start, typed
 
 
+@pytest.mark.parametrize(("typed", "shown"), [(10, "00:00"), (10.3, "07:12"), (13, "00:00")])
+def test_a_number_typed_into_a_time_cell_is_refused(tmp_path, typed, shown):
+    """A new user's: Excel keeps a number typed into a cell formatted as a time as that many
+    days, shown as 00:00 (10) or 07:12 (10.3); read as the time it shows, every time of the
+    agenda came out wrong, with nothing said."""
+    from openpyxl import load_workbook
+
+    folder = make_meeting(tmp_path / "m", items=[{"title": "A"}], fields={"Start time": typed})
+    wb = load_workbook(folder / "meeting.xlsx")
+    cell = next(r[1] for r in wb["Meeting"].iter_rows() if r[0].value == "Start time")
+    cell.number_format = "hh:mm"
+    wb.save(folder / "meeting.xlsx")
+    with pytest.raises(PackError) as info:
+        load_meeting(folder)
+    assert f"got the number {typed}, which Excel counts in days (it shows {shown})" in str(
+        info.value
+    )
+    assert f"sheet Meeting, cell {cell.coordinate}" in str(info.value)
+
+
 def test_a_supplement_made_before_an_earlier_number_is_pointed_out(tmp_path):
     """Supplement 2 with no Supplement 1: readers look for the first, and the one made later
     under number 1 comes out after number 2."""
