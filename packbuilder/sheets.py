@@ -12,6 +12,7 @@ without a saved value is an error telling the user to open and save the workbook
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import importlib.abc
 import io
@@ -569,9 +570,11 @@ def date(cell: Cell, what: str = "a date") -> dt.date:
         s = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", v.strip())
         for fmt in _DATE_FORMATS:
             try:
-                return dt.datetime.strptime(s, fmt).date()
+                day = dt.datetime.strptime(s, fmt).date()
             except ValueError:
                 continue
+            _same_weekday(s, day, cell, what)
+            return day
     if isinstance(v, str):
         wrong = _impossible_date(v.strip())
         if wrong:
@@ -585,6 +588,19 @@ def date(cell: Cell, what: str = "a date") -> dt.date:
         f"expected {what} such as 05/03/2020, got {shown}; type a date (a date cell is best)",
         cell.source,
     )
+
+
+def _same_weekday(text: str, day: dt.date, cell: Cell, what: str) -> None:
+    """Refuse a date typed with a weekday that is not its own ("Wednesday 14 January 2027", a
+    Thursday): one of the two is a slip, and only the advisor knows which."""
+    named = text.split()[0].rstrip(",").lower() if text.split() else ""
+    weekdays = [d.lower() for d in calendar.day_name]
+    if named in weekdays and weekdays.index(named) != day.weekday():
+        raise InputError(
+            f"{text!r} is not {what}: {day:%-d %B %Y} is a {day:%A}, not a "
+            f"{named.capitalize()}; correct the day or the date",
+            cell.source,
+        )
 
 
 _NUMERIC_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})$")

@@ -1267,6 +1267,23 @@ def test_a_time_cell_is_read_as_excel_shows_it_and_a_leading_zero_is_the_morning
         assert load_meeting(folder).start_time == start, typed
 
 
+def test_a_date_typed_with_another_days_name_is_refused(tmp_path):
+    """A new user's: "Wednesday 14 January 2027" (a Thursday) was read as the 14th, and the
+    frontsheet printed Thursday: one of the two was a slip, and only the advisor knows which."""
+    folder = make_meeting(
+        tmp_path / "m", items=[{"title": "A"}], fields={"Date": "Wednesday 14 January 2027"}
+    )
+    with pytest.raises(PackError) as info:
+        load_meeting(folder)
+    assert "14 January 2027 is a Thursday, not a Wednesday; correct the day or the date" in str(
+        info.value
+    )
+    folder = make_meeting(
+        tmp_path / "n", items=[{"title": "A"}], fields={"Date": "Thursday 14th January 2027"}
+    )
+    assert load_meeting(folder).date == dt.date(2027, 1, 14)
+
+
 @pytest.mark.parametrize(("typed", "shown"), [(10, "00:00"), (10.3, "07:12"), (13, "00:00")])
 def test_a_number_typed_into_a_time_cell_is_refused(tmp_path, typed, shown):
     """A new user's: Excel keeps a number typed into a cell formatted as a time as that many
