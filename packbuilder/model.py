@@ -294,8 +294,12 @@ class Meeting:
             files = sorted(p for p in self.folder.iterdir() if p.is_file())
         except OSError:
             return out
+        names = {p.name.lower() for p in files}
         for path in files:
-            if path.name.startswith((".", "~$")) or path.resolve() in used:
+            if path.name.startswith("~$"):
+                out += _open_elsewhere(path, names)
+                continue
+            if path.name.startswith(".") or path.resolve() in used:
                 continue
             if path.suffix.lower() in PAPER_SUFFIXES:
                 out.append(
@@ -310,3 +314,19 @@ class Meeting:
         for item in self.items:
             files.extend(p.path for p in item.papers)
         return sorted(set(files))
+
+
+def _open_elsewhere(lock: Path, names: set[str]) -> list[str]:
+    """The warning an Office lock file ("~$meeting.xlsx") in the folder calls for: the file it
+    stands for is open in Excel or Word, so what has not been saved is not in the pack. (Office
+    writes the lock under the file's name with its first two letters replaced, or prefixed for
+    a short name: it is matched by the rest of the name.)"""
+    rest = lock.name[2:].lower()
+    match = sorted(n for n in names if not n.startswith("~$") and (n == rest or n[2:] == rest))
+    if not match:
+        return []
+    return [
+        f"{match[0]} is open in Excel or Word (its lock file {lock.name} is in the meeting "
+        "folder): save it and close it before building, or changes not saved yet will not be "
+        "in the pack"
+    ]

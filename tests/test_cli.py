@@ -100,7 +100,9 @@ def test_check_warns_of_a_copied_folder_and_of_a_paper_nobody_names(tmp_path):
         tmp_path / "2020-01-09-board", items=[{"papers": ["a.pdf"]}], papers={"a.pdf": 1}
     )
     write_pdf(folder / "appB.pdf", 1)  # a late paper saved under another name
-    (folder / "~$meeting.xlsx").write_bytes(b"Excel's lock file")  # not a paper
+    (folder / "~$meeting.xlsx").write_bytes(b"Excel's lock file")  # open in Excel
+    write_pdf(folder / "Strategy report.pdf", 1)  # (not a lock file's: Word makes none for PDF)
+    (folder / "~$rategy report.docx").write_bytes(b"Word's lock file, of a file not here")
     proc = run("check", str(folder))
     assert proc.returncode == 0, proc.stderr
     warnings = [
@@ -113,8 +115,13 @@ def test_check_warns_of_a_copied_folder_and_of_a_paper_nobody_names(tmp_path):
         "other meeting's packs), before its packs are published: the renamed folder's packs start "
         "again at version 1 in an output folder of the new name, and any published under the old "
         "name stay there",
+        "warning: Strategy report.pdf is in the meeting folder but no agenda item names it; add "
+        "it to an item's Papers, or remove it",
         "warning: appB.pdf is in the meeting folder but no agenda item names it; add it to an "
         "item's Papers, or remove it",
+        "warning: meeting.xlsx is open in Excel or Word (its lock file ~$meeting.xlsx is in the "
+        "meeting folder): save it and close it before building, or changes not saved yet will "
+        "not be in the pack",
     ]
 
 
