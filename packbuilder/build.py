@@ -23,6 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from packbuilder import frontsheet
 from packbuilder.assemble import (
@@ -55,12 +56,20 @@ from packbuilder.publish import (
     intact,
     publish,
     read_manifest,
+    recorded_summary,
 )
 from packbuilder.scratch import clear_stale_scratch, scratch_prefix
 from packbuilder.settings import settings
 from packbuilder.textmatch import exempt_text_problems
 from packbuilder.unseen import hidden_text_problems
-from packbuilder.versions import Edition, edition, legacy_pack_content, pack_content
+from packbuilder.versions import (
+    Edition,
+    changes,
+    edition,
+    legacy_pack_content,
+    pack_content,
+    pack_summary,
+)
 
 Progress = Callable[[str], None]
 log = logging.getLogger("packbuilder")
@@ -77,6 +86,7 @@ class PackResult:
     version: int  # its published version (packbuilder.versions)
     published: dt.date  # the date its content was first published
     unchanged: bool  # the same as the version already published: not written again
+    changes: tuple[str, ...] = ()  # what this new version changed (`versions.changes`)
 
 
 @dataclass(frozen=True)
@@ -97,6 +107,9 @@ class BuildResult:
                 f"{p.label}: {items} with papers, {pages} ({p.numbered} numbered), {state} -> "
                 f"{p.path}"
             )
+            if p.changes:
+                lines.append(f"  changed since version {p.version - 1}:")
+                lines.extend(f"    {line}" for line in p.changes)
             agenda = p.path.with_name(html_name(p.path.name))
             if p.public and agenda.is_file():
                 lines.append(f"  its HTML agenda, for the website -> {agenda}")
@@ -179,13 +192,13 @@ def build(
             meeting, specs, layouts, [PUBLISHED_PLACEHOLDER] * len(specs), work / "drafts"
         )
         editions = _editions(meeting, specs, layouts, outdir, today, drafts, papers.rendered)
-        changed = [n for n, (e, _) in enumerate(editions) if not e.unchanged]
+        changed = [n for n, e in enumerate(editions) if not e.edition.unchanged]
         fronts = [
             frontsheet.fill_published(
-                drafts[n], editions[n][0].published_line, work / "frontsheets" / drafts[n].name
+                drafts[n], editions[n].edition.published_line, work / "frontsheets" / drafts[n].name
             )
             or frontsheet.render_frontsheets(
-                meeting, [specs[n]], [layouts[n]], [editions[n][0].published_line],
+                meeting, [specs[n]], [layouts[n]], [editions[n].edition.published_line],
                 work / "frontsheets" / str(n),
             )[0]
             for n in changed
@@ -207,7 +220,7 @@ def build(
                 meeting,
                 specs[n],
                 layouts[n],
-                *editions[n],
+                editions[n],
                 made.get(n),
                 outdir,
                 work,
@@ -230,6 +243,7 @@ def build(
             b.edition.version,
             b.edition.published,
             b.edition.unchanged,
+            b.changes,
         )
         for b, path in zip(built, written, strict=True)
     )
@@ -331,6 +345,17 @@ def layout_of(spec: PackSpec, papers: PaperPdfs) -> Layout:
     )
 
 
+@dataclass(frozen=True)
+class _Edition:
+    """What this build makes of a pack: its edition, content key, summary and what it changed
+    (`versions.changes`: for a new version of a pack published before)."""
+
+    edition: Edition
+    key: str
+    summary: dict[str, Any]
+    changes: tuple[str, ...]
+
+
 def _editions(  # noqa: PLR0913
     meeting: Meeting,
     specs: Sequence[PackSpec],
@@ -339,7 +364,7 @@ def _editions(  # noqa: PLR0913
     today: dt.date,
     fronts: Sequence[Path],
     rendered: Mapping[Path, Path],
-) -> list[tuple[Edition, str]]:
+) -> list[_Edition]:
     """Each pack's edition (new version, or the published one unchanged) and content key, from
     its frontsheet as rendered (`fronts`) and its data papers' documents (`rendered`)."""
     hashes = functools.cache(file_hash)
@@ -352,16 +377,20 @@ def _editions(  # noqa: PLR0913
         ok = current is not None and intact(outdir, current)
         earlier = earlier_versions(outdir, meeting.name, name) if current is None else []
         legacy = legacy_pack_content(meeting, spec, layout, hashes) if current else None
-        out.append((edition(current, key, today, ok, earlier, history, legacy), key))
+        made = edition(current, key, today, ok, earlier, history, legacy)
+        summary = pack_summary(spec, layout, hashes, rendered)
+        said: list[str] = []
+        if made.revises is not None and not made.unchanged:
+            said = changes(recorded_summary(outdir, meeting.name, name), summary)
+        out.append(_Edition(made, key, summary, tuple(said)))
     return out
 
 
-def _pack(
+def _pack(  # noqa: PLR0913
     meeting: Meeting,
     spec: PackSpec,
     layout: Layout,
-    edition: Edition,
-    key: str,
+    made_of: _Edition,
     made: tuple[Path, int] | None,
     outdir: Path,
     work: Path,
@@ -370,6 +399,7 @@ def _pack(
     """A pack ready to publish, with the HTML agenda of a public pack (`later`: where its papers
     "to follow" were published since)."""
     name = spec.filename(meeting)
+    edition = made_of.edition
     if made is not None:
         path, pages = made
     else:  # unchanged: the published file stands
@@ -388,10 +418,12 @@ def _pack(
         pages,
         layout.total,
         len(spec.included),
-        key,
+        made_of.key,
         edition,
         path,
         html,
+        made_of.summary,
+        made_of.changes,
     )
 
 

@@ -62,6 +62,8 @@ class BuiltPack:
     edition: Edition
     path: Path | None  # the new file (`publish` moves it); None when the pack is unchanged
     agenda_html: Path | None = None  # a public pack's HTML agenda, published beside it
+    summary: dict[str, Any] | None = None  # `versions.pack_summary`, kept in the record
+    changes: tuple[str, ...] = ()  # what a new version changed (`versions.changes`)
 
     @property
     def folder(self) -> str:
@@ -494,6 +496,7 @@ def _plan(
             "current": version.as_record(),
             "history": [v.as_record() for v in history],
         }
+        record_packs[pack.name].update(_summary_record(outdir, meeting.name, pack))
         if pack.agenda_html is not None:
             html = html_name(pack.name)
             moves.append(_Move("replace", staged[html], f"{pack.folder}/{html}"))
@@ -527,6 +530,33 @@ def _plan(
         "withdrawn": withdrawn,
     }
     return record, moves
+
+
+def _summary_record(outdir: Path, meeting: str, pack: BuiltPack) -> dict[str, Any]:
+    """A pack's summary and what its current version changed, for the record: this build's, or
+    for a pack unchanged, as recorded before (what the version changed when it was made)."""
+    recorded = _recorded_packs(outdir, meeting).get(pack.name, {})
+    out: dict[str, Any] = {}
+    summary = pack.summary if pack.summary is not None else recorded.get("contents")
+    if summary is not None:
+        out["contents"] = summary
+    said = recorded.get("changes") if pack.edition.unchanged else list(pack.changes)
+    if said:
+        out["changes"] = said
+    return out
+
+
+def recorded_changes(outdir: Path, meeting: str, name: str) -> list[str]:
+    """What a pack's current version changed against the one before, as recorded."""
+    found = _recorded_packs(outdir, meeting).get(name, {}).get("changes")
+    return [str(line) for line in found] if isinstance(found, list) else []
+
+
+def recorded_summary(outdir: Path, meeting: str, name: str) -> dict[str, Any] | None:
+    """The summary of a pack's current version kept in the record (`versions.pack_summary`), if
+    the record keeps one."""
+    found = _recorded_packs(outdir, meeting).get(name, {}).get("contents")
+    return found if isinstance(found, dict) else None
 
 
 def _recorded_packs(outdir: Path, meeting: str) -> dict[str, Any]:

@@ -194,6 +194,82 @@ def _numbered(
     }
 
 
+def pack_summary(
+    spec: PackSpec, layout: Layout, hashes: Callable[[Path], str], rendered: Mapping[Path, Path]
+) -> dict[str, Any]:
+    """What a reader of a new version wants told (`changes`): the pack's numbered pages, and
+    each item with papers, each paper by its title with its pages and a hash of what it is
+    made of. Kept in the output folder's record beside the version."""
+    return {
+        "pages": layout.total,
+        "items": [
+            {
+                "number": item.number,
+                "title": item.title,
+                "papers": [
+                    [
+                        p.title,
+                        rendered_key(rendered[p.path]) if p.path in rendered else hashes(p.file),
+                        d.pages,
+                    ]
+                    for p, d in zip(item.papers, placed.documents, strict=False)
+                ],
+            }
+            for item, placed in zip(spec.included, layout.items, strict=True)
+        ],
+    }
+
+
+def changes(before: Mapping[str, Any] | None, after: Mapping[str, Any]) -> list[str]:
+    """What a new version changed against the one it replaces, a line each, as an advisor would
+    say it: items and papers added, taken out or replaced, and the numbered pages' count; or
+    that only the frontsheet changed. Empty when the earlier version's summary is not known (a
+    record written before summaries were kept)."""
+    try:
+        old = {str(i["number"]): i for i in before["items"]} if before else None
+        new = {str(i["number"]): i for i in after["items"]}
+        if old is None:
+            return []
+        out = [_item_change(n, old.get(n), new.get(n)) for n in dict.fromkeys([*old, *new])]
+        lines = [line for line in out if line]
+        was, now = int(before["pages"]), int(after["pages"])  # type: ignore[index]
+    except (KeyError, TypeError, ValueError):
+        return []
+    if was != now:
+        lines.append(f"numbered pages: {was} before, {now} now ({now - was:+d})")
+    return lines or ["the frontsheet only (the papers and their pages are as they were)"]
+
+
+def _item_change(number: str, old: Mapping[str, Any] | None, new: Mapping[str, Any] | None) -> str:
+    if old is None and new is not None:
+        return f"item {number}, {new['title']!r}: added, with {_papers(new['papers'])}"
+    if new is None and old is not None:
+        return f"item {number}, {old['title']!r}: its papers are no longer in this pack"
+    assert old is not None and new is not None
+    said = []
+    if old["title"] != new["title"]:
+        said.append(f"retitled (was {old['title']!r})")
+    before = {p[0]: p for p in old["papers"]}
+    after = {p[0]: p for p in new["papers"]}
+    for title, paper in after.items():
+        earlier = before.get(title)
+        if earlier is None:
+            said.append(f"{title!r} added ({_pages(paper[2])})")
+        elif earlier[1] != paper[1]:
+            said.append(f"{title!r} replaced ({_pages(earlier[2])} before, {_pages(paper[2])} now)")
+    said += [f"{title!r} taken out" for title in before if title not in after]
+    return f"item {number}, {new['title']!r}: {'; '.join(said)}" if said else ""
+
+
+def _papers(papers: Sequence[Sequence[Any]]) -> str:
+    names = ", ".join(f"{p[0]!r} ({_pages(p[2])})" for p in papers)
+    return names or "no papers"
+
+
+def _pages(n: object) -> str:
+    return "1 page" if n == 1 else f"{n} pages"
+
+
 # The shipped templates as packbuilder 0.2's first releases had them (sha256 of their bytes): the
 # keys they recorded hashed these (`legacy_pack_content`).
 LEGACY_TEMPLATES = {

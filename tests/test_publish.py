@@ -131,6 +131,45 @@ def test_a_changed_pack_is_a_new_version_and_the_old_one_is_kept(tmp_path: Path,
     status = CliRunner().invoke(cli, args, env={"PACKBUILDER_TODAY": "2020-03-03"})
     assert "Agenda pack (public): version 2 published Monday 2 March 2020" in status.output
     assert "earlier: v1 Wednesday 26 February 2020" in status.output
+    assert pack["changes"] == ["the frontsheet only (the papers and their pages are as they were)"]
+
+
+def test_a_new_version_says_what_changed(tmp_path: Path, converter) -> None:
+    """DOMAIN.md: "a pack grows by 47 pages and nobody can tell what changed". A new version says
+    which papers were added, replaced or taken out and how its numbered pages moved; the build
+    prints it, and the record keeps it for the web page (an unchanged rebuild keeps it too)."""
+    items = [
+        {"title": "Minutes", "papers": ["minutes.pdf"]},
+        {"title": "Budget", "papers": ["budget.pdf", "annex.pdf"]},
+    ]
+    folder = make_meeting(
+        tmp_path / "m", items=items, papers={"minutes.pdf": 2, "budget.pdf": 3, "annex.pdf": 1}
+    )
+    out = tmp_path / "out"
+    build(folder, out, converter=converter, today=FEB26)
+    items[1]["papers"] = ["budget.pdf", "forecast.pdf"]
+    items.append({"title": "Plan", "papers": ["plan.pdf"]})
+    make_meeting(
+        tmp_path / "m",
+        items=items,
+        papers={"minutes.pdf": 2, "budget.pdf": 5, "forecast.pdf": 1, "plan.pdf": 2},
+    )
+    result = build(folder, out, converter=converter, today=MAR02)
+    [agenda] = [p for p in result.packs if p.public]
+    assert agenda.version == 2
+    assert agenda.changes == (
+        "item 2, 'Budget': 'Budget' replaced (3 pages before, 5 pages now); 'Forecast' added "
+        "(1 page); 'Annex' taken out",
+        "item 3, 'Plan': added, with 'Plan' (2 pages)",
+        "numbered pages: 6 before, 10 now (+4)",
+    )
+    lines = result.summary()
+    at = lines.index("  changed since version 1:")
+    assert lines[at + 1] == f"    {agenda.changes[0]}"
+    again = build(folder, out, converter=converter, today=MAR03)  # nothing changed
+    assert again.packs[0].unchanged and again.packs[0].changes == ()
+    record = json.loads(manifest_path(out, "m").read_text())
+    assert record["packs"][agenda.path.name]["changes"] == list(agenda.changes)
 
 
 def test_a_late_supplement_never_redates_the_agenda_or_rewrites_an_earlier_supplement(

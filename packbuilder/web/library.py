@@ -240,6 +240,7 @@ def build(folder: Path, outdir: Path, progress: Callable[[str], None]) -> Built:
             "numbered": p.numbered,
             "items": p.items,
             "private": not p.public,
+            "changes": list(p.changes),
         }
         for p in result.packs
     ]

@@ -887,3 +887,14 @@ def test_removing_a_paper_the_agenda_names_says_so_first(make_user, meeting):  #
     (storage.meeting_folder("m") / "stray.pdf").write_bytes(PDF)
     stray = ann.get("/meetings/m/inputs/stray.pdf/remove").content.decode()
     assert "The agenda names this file" not in stray
+
+
+def test_a_versions_page_says_what_each_pack_changed(make_user, version):  # type: ignore[no-untyped-def]
+    """The library's `changes` of a new version, listed under its pack (text, escaped)."""
+    version.packs[0]["changes"] = ["item 2, 'Budget & <Plan>': 'Annex' added (3 pages)"]
+    version.save()
+    client = signed_in(make_user("advisor"))
+    html = client.get("/meetings/m/versions/1/").content.decode()
+    assert "Agenda pack (public): what changed since its last version" in html
+    assert "item 2, &#x27;Budget &amp; &lt;Plan&gt;&#x27;: &#x27;Annex&#x27; added (3 pages)" in html
+    assert "Agenda pack (private): what changed" not in html
