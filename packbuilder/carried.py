@@ -87,7 +87,7 @@ def carried_in(pdf: pikepdf.Pdf, texts: list[bytes], more: list[str] | None = No
     """The text an opened PDF shows or holds besides what its pages draw, a line each. `texts`:
     its objects' texts (`sanitize.object_texts`): every string is read from them, and the
     structure is walked (for its reading order) only if one of them could hold text
-    (`_STRUCTURE_TEXT`). `more`: strings the caller read in its drawing instructions
+    (`_structure_holds_text`). `more`: strings the caller read in its drawing instructions
     (`content_strings`), counted with the rest.
 
     Raises:
@@ -103,13 +103,14 @@ def carried_in(pdf: pikepdf.Pdf, texts: list[bytes], more: list[str] | None = No
 def _carried(pdf: pikepdf.Pdf, texts: list[bytes], found: _Texts) -> None:
     _outline_titles(pdf.Root.get("/Outlines"), found)
     joined = b"\n".join(texts)
-    if _STRUCTURE_TEXT.search(joined):
+    strings = list(_STRING.finditer(joined))
+    if _structure_holds_text(joined, strings):
         _structure_texts(pdf.Root.get("/StructTreeRoot"), found)
     for page in pdf.pages:
         annots = page.obj.get("/Annots")
         for annot in annots if isinstance(annots, pikepdf.Array) else ():
             _annotation_texts(annot, found)
-    _object_strings(joined, found)
+    _object_strings(strings, found)
 
 
 # a string as qpdf writes an object: literal (its brackets within escaped or balanced) or hex
@@ -146,12 +147,23 @@ def content_strings(data: bytes) -> list[str]:
     return out
 
 
-def _object_strings(joined: bytes, found: _Texts) -> None:
+def _structure_holds_text(joined: bytes, strings: list[re.Match[bytes]]) -> bool:
+    """Whether an element of the structure may hold text (`_structure_holds_text`): a string in an
+    object that is an element (its line names an /S), or a key of text given by reference."""
+    for match in strings:
+        start = joined.rfind(b"\n", 0, match.start()) + 1
+        end = joined.find(b"\n", match.end())
+        if _ELEMENT.search(joined, start, end if end >= 0 else len(joined)):
+            return True
+    return _TEXT_BY_REFERENCE.search(joined) is not None
+
+
+def _object_strings(strings: list[re.Match[bytes]], found: _Texts) -> None:
     """Every other string any object of the file holds, in the order of the objects: a made-up
     key of a link, a font or a resource dictionary, a field's name or choices, a layer's name.
     A reader may be shown some (a choice list, the layers panel), anyone may read them all, and
     a pack carries those of what its pages lead to."""
-    for match in _STRING.finditer(joined):
+    for match in strings:
         try:
             text = str(pikepdf.Object.parse(match.group(0)))
         except (pikepdf.PdfError, RuntimeError, ValueError, TypeError, UnicodeDecodeError):
@@ -250,10 +262,8 @@ def _number_tree_values(tree: object) -> list[object]:
 
 # A text an element may hold, as qpdf writes an object: a string, or a key of text given by
 # reference (an element's other references are to its parent, page, kids and attributes)
-_STRUCTURE_TEXT = re.compile(
-    rb"(?m)^(?=[^\n]*/S\s*/)[^\n]*(?:\((?!\))|<[0-9A-Fa-f]|"
-    rb"/(?:Alt|ActualText|E|T|Lang|ID|Summary)\s+\d+\s+\d+\s+R)"
-)
+_ELEMENT = re.compile(rb"/S\s*/")
+_TEXT_BY_REFERENCE = re.compile(rb"/(?:Alt|ActualText|E|T|Lang|ID|Summary)\s+\d+\s+\d+\s+R")
 
 
 def _annotation_texts(annot: object, texts: _Texts) -> None:
