@@ -597,7 +597,7 @@ def _same_weekday(text: str, day: dt.date, cell: Cell, what: str) -> None:
     weekdays = [d.lower() for d in calendar.day_name]
     if named in weekdays and weekdays.index(named) != day.weekday():
         raise InputError(
-            f"{text!r} is not {what}: {day:%-d %B %Y} is a {day:%A}, not a "
+            f"{text!r} is not {what}: {day.day} {day:%B %Y} is a {day:%A}, not a "
             f"{named.capitalize()}; correct the day or the date",
             cell.source,
         )
