@@ -241,6 +241,7 @@ def build(folder: Path, outdir: Path, progress: Callable[[str], None]) -> Built:
             "items": p.items,
             "private": not p.public,
             "changes": list(p.changes),
+            "published": p.published.isoformat(),  # the day its frontsheet says
         }
         for p in result.packs
     ]

@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.views.decorators.http import require_GET, require_POST
 
+from packbuilder.dates import long_date
 from packbuilder.web import jobs, library, storage
 from packbuilder.web.models import (
     AuditEntry,
@@ -401,12 +402,19 @@ def version(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     for p in v.packs:  # each public pack's HTML agenda, when the version has it
         name = library.html_name(p["file"])
         p["html"] = name if not p["private"] and (folder / name).is_file() else ""
+    # the day the public packs' frontsheets say they were published (the day the library first
+    # made them), when it is not today: published now, they would claim an earlier day
+    said = sorted({p.get("published", "") for p in v.packs if not p["private"]} - {""})
+    earlier = [
+        long_date(dt.date.fromisoformat(d)) for d in said if d != library.today().isoformat()
+    ]
     return render(
         request,
         "web/version.html",
         {
             "meeting": v.meeting,
             "version": v,
+            "printed_earlier": earlier,
             "published": v.meeting.published,
             "public_url": request.build_absolute_uri(reverse("public", args=[slug])),
             "pack_url": request.build_absolute_uri(reverse("public-file", args=[slug, "pack.pdf"])),

@@ -899,3 +899,19 @@ def test_a_versions_page_says_what_each_pack_changed(make_user, version):  # typ
     said = "item 2, &#x27;Budget &amp; &lt;Plan&gt;&#x27;: &#x27;Annex&#x27; added (3 pages)"
     assert said in html
     assert "Agenda pack (private): what changed" not in html
+
+
+def test_the_publish_button_says_when_the_agenda_says_it_was_published(make_user, version):  # type: ignore[no-untyped-def]
+    """A new user's: a version built on Monday and published on Wednesday still says "Published
+    Monday" on its frontsheet; the publisher is told before publishing, not after."""
+    from packbuilder.web import library
+
+    version.packs[0]["published"] = "2020-02-24"
+    version.save()
+    publisher = signed_in(make_user("pat", role="publisher"))
+    html = publisher.get("/meetings/m/versions/1/").content.decode()
+    assert "says “Published Monday 24 February 2020”" in html
+    version.packs[0]["published"] = library.today().isoformat()
+    version.save()
+    html = publisher.get("/meetings/m/versions/1/").content.decode()
+    assert "the day packbuilder first built these contents" not in html
