@@ -54,7 +54,7 @@ from packbuilder.sanitize import (
     COMMENTS,
     TIDIED,
     UNSHOWN,
-    ends_in_comment,
+    ends_mid_token,
     object_texts,
     sanitize,
 )
@@ -813,16 +813,16 @@ def _split_mid_instruction(pdf: Pdf, contents: Array) -> bool:
     """Whether a page's content, in several streams, is split where readers part ways: two
     words run together across the split ("T" + "j": poppler, which the text checks use, reads
     "Tj"; qpdf and others read two words), or a part ends in a comment (poppler reads the next
-    part's first line as more of it; qpdf, as instructions), or inside a string, an array or a
-    dictionary (`_ends_mid_instruction`). The standard allows a split only
-    between words, so a PDF writer never does this: it is a way to show one thing to the
-    checks and another to readers."""
-    streams = [c for c in contents if isinstance(c, Stream)]
-    parts = [c.read_bytes() for c in streams]
-    for stream, data, after in zip(streams, parts, parts[1:], strict=False):
-        if data and after and data[-1] not in _ENDS_WORD and after[0] not in _ENDS_WORD:
+    part's first line as more of it; qpdf, as instructions), or inside a string, an array, a
+    dictionary (`_ends_mid_instruction`) or an inline picture's data. The standard allows a
+    split only between words, so a PDF writer never does this: it is a way to show one thing to
+    the checks and another to readers."""
+    read = [(c, c.read_bytes()) for c in contents if isinstance(c, Stream)]
+    read = [(c, data) for c, data in read if data.strip()]  # (an empty part parts nothing)
+    for (stream, data), (_, after) in zip(read, read[1:], strict=False):
+        if data[-1] not in _ENDS_WORD and after[0] not in _ENDS_WORD:
             return True
-        if ends_in_comment(pdf, data) or _ends_mid_instruction(stream):
+        if ends_mid_token(pdf, data) or _ends_mid_instruction(stream):
             return True
     return False
 

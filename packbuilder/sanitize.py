@@ -917,14 +917,16 @@ class _Last(TokenFilter):
         return token
 
 
-def ends_in_comment(pdf: Pdf, data: bytes) -> bool:
-    """Whether drawing instructions `data` end inside a comment (qpdf's tokenizer)."""
+def ends_mid_token(pdf: Pdf, data: bytes) -> bool:
+    """Whether drawing instructions `data` end inside a comment, or inside an inline picture's
+    data (``BI ... ID`` with no ``EI``), by qpdf's tokenizer: read only when the last line holds
+    a "%", or the instructions an inline picture."""
     tail = data[max(data.rfind(b"\n"), data.rfind(b"\r")) + 1 :]
-    if b"%" not in tail:
+    if b"%" not in tail and b"ID" not in data:
         return False
     last = _Last()
     Page(pdf.make_stream(data, Type=Name.XObject, Subtype=Name.Form)).get_filtered_contents(last)
-    return last.last == TokenType.comment
+    return last.last in (TokenType.comment, TokenType.bad)
 
 
 def _uncommented(pdf: Pdf, stream: object, found: set[str]) -> bytes | None:

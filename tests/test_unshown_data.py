@@ -466,6 +466,8 @@ def test_a_comment_holding_an_exempt_report_never_reaches_the_public_pack(
         (b"BT /F1 14 Tf 72 700 Td (Leaflet\\", b") Tj ET BT (secret) Tj ET % )\n", True),
         (b"BT /F1 14 Tf 72 700 Td <4c65", b"6166> Tj ET", True),
         (b"BT /F1 14 Tf 72 700 Td [(Leaf) 20", b"(let)] TJ ET", True),
+        # inside an inline picture's data (a third review's)
+        (b"q BI /W 8 /H 1 /BPC 8 /CS /G ID ", b"(1234567 EI Q BT (secret) Tj ET % )\n", True),
         # split between words, as the standard allows: fine
         (b"BT /F1 14 Tf 72 700 Td (Leaflet) Tj ET\n% a comment\n", b"q Q", False),
         (b"BT /F1 14 Tf 72 700 Td (Up 50%) Tj ET\n", b"q Q", False),
