@@ -80,7 +80,7 @@ def _drawn_strings(pdf: pikepdf.Pdf) -> Iterator[str]:
             if stream.is_indirect:
                 seen.add(stream.objgen)
             with contextlib.suppress(pikepdf.PdfError, RuntimeError, ValueError):
-                yield from content_strings(stream.read_bytes())
+                yield from content_strings(stream.read_bytes())[0]
 
 
 def carried_in(pdf: pikepdf.Pdf, texts: list[bytes], more: list[str] | None = None) -> str:
@@ -117,34 +117,102 @@ def _carried(pdf: pikepdf.Pdf, texts: list[bytes], found: _Texts) -> None:
 _STRING = re.compile(rb"\((?:[^()\\]|\\.|\((?:[^()\\]|\\.)*\))*\)|<[0-9A-Fa-f\s]*>", re.S)
 
 
-# a dictionary written in drawing instructions that holds a string (the innermost: one within
-# it is found on its own), and an inline picture's keys (BI ... ID): each starts with its
-# literal, which the search looks for first, so instructions without them cost little
-_LITERAL = rb"\((?:[^()\\]|\\.|\((?:[^()\\]|\\.)*\))*\)"
-_HEX = rb"<[0-9A-Fa-f\s]*>"
-_CONTENT_DICT = re.compile(
-    rb"<<(?:[^<>()]|" + _HEX + rb")*?(?:" + _LITERAL + rb"|" + _HEX + rb")"
-    rb"(?:[^<>()]|" + _HEX + rb"|" + _LITERAL + rb")*>>",
-    re.S,
-)
-_INLINE_PICTURE = re.compile(rb"BI\s(?:(?!\sID\s).){0,65536}?\sID\s", re.S)
+# a dictionary in drawing instructions that may hold a string: a string, a hex string or a
+# dictionary within it before any ">" (a marked-content id, <</MCID 3>>, has none: a tagged
+# paper has one for every line, and none is read); an inline picture's keys (BI ... ID); and
+# what the scan of one looks for: a dictionary in it, its end, a string
+_MAY_HOLD = re.compile(rb"<<[^<>(]*[(<]")
+_PICTURE = re.compile(rb"(?<![^\s\]>)}])BI(?=[\s/])")
+_IN_DICT = re.compile(rb"<<|>>|\(|<[0-9A-Fa-f\s]*>")
+_IN_STRING = re.compile(rb"[()\\]")
+_PICTURE_END = re.compile(rb"\sID\s")
 
 
-def content_strings(data: bytes) -> list[str]:
-    """The strings written in the dictionaries of drawing instructions `data` (`_CONTENT_DICT`):
-    what a property list or an inline picture holds, which no page draws."""
-    out = []
-    pictures = _INLINE_PICTURE.findall(data) if b"BI" in data else []
-    spans = [*_CONTENT_DICT.findall(data), *pictures]
-    for span in spans:
-        for match in _STRING.finditer(span):
-            try:
-                text = str(pikepdf.Object.parse(match.group(0)))
-            except (pikepdf.PdfError, RuntimeError, ValueError, TypeError, UnicodeDecodeError):
-                continue
-            if text.strip():
-                out.append(text)
-    return out
+def content_strings(data: bytes) -> tuple[list[str], int | None]:
+    """The strings written in the dictionaries of drawing instructions `data`: what a property
+    list (BDC, DP) or an inline picture's keys hold, which no page draws; and where a
+    dictionary begins that `data` ends before it does (None if none), for a caller reading the
+    instructions a piece at a time to read again with the next piece. Strings are found as
+    qpdf reads them, brackets nested to any depth."""
+    out: list[str] = []
+    pos = 0
+    for found in _MAY_HOLD.finditer(data):
+        if found.start() < pos:
+            continue  # (within a dictionary read already)
+        end = _dict_end(data, found.start(), out)
+        if end is None:
+            return out, found.start()
+        pos = end
+    for found in _PICTURE.finditer(data) if b"BI" in data else ():
+        stop = _PICTURE_END.search(data, found.end())
+        if stop is None:
+            return out, found.start()
+        _strings_in(data, found.end(), stop.start(), out)
+    return out, None
+
+
+def _dict_end(data: bytes, start: int, out: list[str]) -> int | None:
+    """Where the dictionary opening at `start` ends, its strings added to `out`; None if `data`
+    ends first."""
+    depth, pos = 0, start
+    while (found := _IN_DICT.search(data, pos)) is not None:
+        token = found.group(0)
+        if token == b"<<":
+            depth, pos = depth + 1, found.end()
+        elif token == b">>":
+            depth, pos = depth - 1, found.end()
+            if depth == 0:
+                return pos
+        elif token == b"(":
+            end = _literal_end(data, found.start())
+            if end is None:
+                return None
+            _add(data[found.start() : end], out)
+            pos = end
+        else:
+            _add(token, out)
+            pos = found.end()
+    return None
+
+
+def _strings_in(data: bytes, start: int, end: int, out: list[str]) -> None:
+    """The strings between `start` and `end` (an inline picture's keys) added to `out`."""
+    pos = start
+    while (found := _IN_DICT.search(data, pos, end)) is not None:
+        if found.group(0) == b"(":
+            stop = _literal_end(data, found.start())
+            if stop is None:
+                return
+            _add(data[found.start() : stop], out)
+            pos = stop
+        else:
+            if found.group(0).startswith(b"<") and found.group(0) != b"<<":
+                _add(found.group(0), out)
+            pos = found.end()
+
+
+def _literal_end(data: bytes, start: int) -> int | None:
+    """Where the literal string opening at `start` ends (its brackets balanced, escapes read)."""
+    depth, pos = 0, start
+    while (found := _IN_STRING.search(data, pos)) is not None:
+        char = found.group(0)
+        if char == b"\\":
+            pos = found.end() + 1
+            continue
+        depth += 1 if char == b"(" else -1
+        pos = found.end()
+        if depth == 0:
+            return pos
+    return None
+
+
+def _add(token: bytes, out: list[str]) -> None:
+    try:
+        text = str(pikepdf.Object.parse(token))
+    except (pikepdf.PdfError, RuntimeError, ValueError, TypeError, UnicodeDecodeError):
+        return
+    if text.strip():
+        out.append(text)
 
 
 def _structure_holds_text(joined: bytes, strings: list[re.Match[bytes]]) -> bool:

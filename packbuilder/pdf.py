@@ -870,28 +870,23 @@ def _unpacked_size(stream: Stream, strings: list[str] | None = None) -> int:
     if filters is None or filters != Name.FlateDecode:
         # other filters are decoded by qpdf; only Flate reaches bomb ratios
         if strings is not None:
-            strings += content_strings(raw if filters is None else stream.read_bytes())
+            strings += content_strings(raw if filters is None else stream.read_bytes())[0]
         return len(raw)
     inflater = zlib.decompressobj()
     size = 0
     data = raw
-    tail = b""  # (a dictionary across two chunks is read whole: each is read with its tail)
-    seen: set[str] = set()
+    held = b""  # (a dictionary a chunk ends in is read again whole with the next)
     while data and size <= MAX_CONTENT_BYTES:
         chunk = inflater.decompress(data, 1 << 20)
         size += len(chunk)
         data = inflater.unconsumed_tail
         if strings is not None:
-            window = tail + chunk
-            for text in content_strings(window):
-                if text not in seen:
-                    seen.add(text)
-                    strings.append(text)
-            tail = window[-_OVERLAP:]
+            found, unfinished = content_strings(held + chunk)
+            strings += found
+            held = (held + chunk)[unfinished:] if unfinished is not None and data else b""
+            if len(held) > PARSE_CONTENT_BYTES:  # a "dictionary" of 20 MB: read no further
+                held = b""
     return size
-
-
-_OVERLAP = 70_000  # (`carried._CONTENT_DICT` reads a dictionary of 65,536 bytes at most)
 
 
 def content_digest(path: Path) -> str | None:
