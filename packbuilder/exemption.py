@@ -186,18 +186,21 @@ PART_TWO = re.compile(
     r"^\W*(?:agenda\W+)?(?:part|pt\.?)\W*(?:ii|2|two|b|ll|11)\b(?!\s+of\b)"
     r"|\bnot\s+for\s+publication\b"
     r"|^\W*exempt\W*$|(?<!non-)(?<!non )(?<!not )\bexempt\s+(?:items?|business|information"
-    r"|reports?|session|matters|papers?)\b|\bitems?\s+(?:which\s+are\s+)?exempt\b"
+    r"|reports?|session|matters|papers?|agenda)\b(?!\s+(?:rates?|relief|requests?|from)\b)"
+    r"|\bitems?\s+(?:which\s+are\s+)?exempt\b(?!\s+from\b)"
     # "In private", "Items to be considered in private" ("Growth in private rented housing" is
     # public business)
     r"|^\W*in\s+private\b|\bin\s+private\W*$|\b(?:taken|held|heard|considered|discussed)\s+in"
     r"\s+private\b|^\W*private(?:\s+agenda|\s+meeting)?\W*$|\bprivate\s+meeting\b"
     r"|\bclosed\s+(?:items?|agenda|meeting|business)\b|\breserved\s+business\b|\bmembers\s+only\b"
     r"|\bnot\s+open\s+to\s+the\s+public\b"
-    # "The press and public are likely to be excluded" ("Public questions (excluding ...)" is not)
-    r"|\b(?:press|public)\b.{0,40}\b(?:be|been|are|is|being)\s+excluded\b"
+    # "The press and public are likely to be excluded", "Public excluded" ("Public questions
+    # (excluding ...)" is not)
+    r"|\b(?:press|public)\b.{0,40}\bexcluded\b|\bnot\s+for\s+(?:the\s+)?(?:press|public)\b"
+    r"|^\W*private\s+(?:section|part)\b|\bclosed\s+(?:part|section)\b"
     r"|\bexclu\w*\s+(?:of\s+)?(?:the\s+)?(?:press|public)\b"
     r"|\bconfidential\s+(?:items?|business|session|information|matters|reports?|papers?"
-    r"|appendix|appendices|annex(?:es)?)\b"
+    r"|appendix|appendices|annex(?:es)?|minutes|agenda)\b"
     r"|^\W*(?:(?:private|strictly|commercially)\s+(?:and\s+)?)?confidential\W*$"
     r"|\bprivate\s+and\s+confidential\b|\bcommercial(?:ly)?\s+in\s+confidence\b"
     r"|\bcommercially\s+sensitive\b|^\W*restricted\W*$"
@@ -212,30 +215,39 @@ PART_TWO = re.compile(
     re.I,
 )
 # A heading that says public business resumes after Part II ("Part I", "Public business",
-# "Press and public readmitted"): the exclusion of the public lasts until then. "Part I" opens
-# the heading, as Part II must ("Leisure contract part 1: the bids" does not; "Part A" only
-# alone or saying public); readmission names the press or public beside it ("Hospital
-# readmissions: public health data" does not).
+# "Press and public readmitted"): the exclusion of the public lasts until then. Such a heading
+# says nothing else: "Part One - the tenders", "Public business rates appeals", "Hospital
+# readmissions: public health data", "Open session minutes: exempt" are sub-headings of Part II.
 PUBLIC_AGAIN = re.compile(
-    r"^\W*(?:agenda\W+)?(?:part|pt\.?)\W*(?:i|1|one)\b(?!\s+of\b)"
-    r"|^\W*(?:agenda\W+)?part\W*a\b(?:\W*$|\W+(?:public|open)\b)"
-    r"|\bpublic\s+(?:business|session|items?|part|agenda)\b|\bopen\s+(?:business|session|part"
-    r"|agenda)\b"
-    r"|\bre\W?admi(?:t|ssion)\w*\s+(?:of\s+)?(?:the\s+)?(?:press|public)\b"
-    r"|\b(?:press|public)\s+(?:and\s+(?:the\s+)?(?:press|public)\s+)?(?:are\s+|being\s+)?re\W?admi"
-    r"|\breopen\w*\s+to\s+the\s+public\b|\bnon\W*exempt\s+(?:items?|business)\b",
+    r"(?:part\s*(?:i|1|one)|part\s*a|(?:public|open)\s+(?:business|session|items?|part|agenda)"
+    r"|re\W?admi(?:t|ssion)\w*\s+(?:of\s+)?(?:the\s+)?(?:press|public)(?:\s+and\s+(?:the\s+)?"
+    r"(?:press|public))?|(?:(?:the\s+)?(?:press|public)\s+(?:and\s+(?:the\s+)?(?:press|public)\s+)?"
+    r"(?:are\s+|being\s+)?re\W?admi\w*)|reopen\w*\s+to\s+the\s+public|non\W*exempt\s+"
+    r"(?:items?|business))",
+    re.I,
+)
+# what may stand beside it: "Part I: public business", "Agenda Part A - open session resumes"
+_RESUMING = re.compile(
+    r"(?:\b(?:agenda|public|open|business|session|items?|part|resumes?|resumed|resumption|of|the"
+    r"|meeting|press|and|i|1|one|a)\b|[\W_])*",
     re.I,
 )
 
 
 def opens_part_two(title: str) -> bool:
     """Whether a heading says the items under it are exempt business (`PART_TWO`)."""
-    return PART_TWO.search(plain(title)) is not None
+    return PART_TWO.search(plain(title).replace("&", " and ")) is not None
 
 
 def resumes_public(title: str) -> bool:
-    """Whether a heading says public business resumes after Part II (`PUBLIC_AGAIN`)."""
-    return PUBLIC_AGAIN.search(plain(title)) is not None
+    """Whether a heading says public business resumes after Part II (`PUBLIC_AGAIN`), and no
+    more: a heading saying anything else (or saying exempt too) is a sub-heading of Part II."""
+    text = plain(title).replace("&", " and ")
+    found = PUBLIC_AGAIN.search(text)
+    if found is None or opens_part_two(text):
+        return False
+    rest = text[: found.start()] + " " + text[found.end() :]
+    return _RESUMING.fullmatch(rest) is not None
 
 
 # A numbered item that is the resolution to exclude the press and public: public business

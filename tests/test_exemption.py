@@ -280,6 +280,15 @@ def test_an_item_with_its_paragraph_may_say_so_in_its_title(tmp_path):
         "Schedule 12A",
         "Confidential annexes",
         "Private Meeting",
+        # (a fourth review's)
+        "Press and Public Excluded",
+        "Public excluded",
+        "Not for press or public",
+        "Private Section",
+        "Closed part of the meeting",
+        "Private & Confidential",
+        "Exempt Agenda",
+        "Confidential Minutes",
     ],
 )
 def test_more_part_two_headings_are_read(tmp_path, heading):
@@ -306,6 +315,10 @@ def test_more_part_two_headings_are_read(tmp_path, heading):
         "Open items from the last private meeting",
         "Hospital readmissions: public health data",
         "Non-exempt appendices to the lease report",
+        "Public business rates appeals",
+        "Part One - the tenders",
+        "Open session minutes: exempt",
+        "Public part of the lease",
     ],
 )
 def test_part_two_holds_past_a_sub_heading_until_public_business_resumes(tmp_path, sub_heading):
@@ -445,6 +458,9 @@ def test_an_unread_column_whose_cell_says_exempt_is_refused(tmp_path, heading, v
         "Public questions (excluding planning matters)",
         "Growth in private rented housing",
         "Press and public: exclusions from the waste service",
+        "Items exempt from call-in",
+        "Exempt business rates relief scheme",
+        "Exempt information requests: annual report",
     ],
 )
 def test_public_headings_with_exemption_words_do_not_start_part_two(tmp_path, heading):
