@@ -342,16 +342,10 @@ def test_an_exempt_paper_in_what_a_public_pdf_shows_besides_its_pages_is_refused
     from pikepdf import Dictionary, Name
 
     from packbuilder.meeting import load_meeting
-    from tests.factory import make_meeting, write_pdf
+    from tests.factory import write_pdf
 
     exempt = _report(7)
-    folder = make_meeting(
-        tmp_path / "m",
-        items=[
-            {"title": "Leaflet", "papers": ["leaflet.pdf"]},
-            {"title": "Contract", "papers": ["award.pdf"], "exempt paragraph": 3},
-        ],
-    )
+    folder = _leaflet_and_award(tmp_path)
     pieces = [exempt[i : i + 80] for i in range(0, len(exempt), 80)]
     with pikepdf.new() as award:  # the exempt paper: its text on a page, a line a piece
         award.add_blank_page(page_size=(595, 842))
@@ -507,16 +501,9 @@ def test_an_exempt_paper_drawn_word_by_word_in_another_order_is_refused(tmp_path
     from pikepdf import Dictionary, Name
 
     from packbuilder.meeting import load_meeting
-    from tests.factory import make_meeting
 
     exempt = _report(7)
-    folder = make_meeting(
-        tmp_path / "m",
-        items=[
-            {"title": "Leaflet", "papers": ["leaflet.pdf"]},
-            {"title": "Contract", "papers": ["award.pdf"], "exempt paragraph": 3},
-        ],
-    )
+    folder = _leaflet_and_award(tmp_path)
     lines = [exempt[i : i + 80] for i in range(0, len(exempt), 80)]
 
     def paper(path: Path, shuffled: bool) -> None:
@@ -541,3 +528,16 @@ def test_an_exempt_paper_drawn_word_by_word_in_another_order_is_refused(tmp_path
     problems = textmatch.exempt_text_problems(load_meeting(folder).items)
     assert len(problems) == 1, problems
     assert "leaflet.pdf" in str(problems[0]) and "award.pdf" in str(problems[0])
+
+
+def _leaflet_and_award(tmp_path: Path) -> Path:
+    """A meeting whose public item has leaflet.pdf and whose exempt item has award.pdf."""
+    from tests.factory import make_meeting
+
+    return make_meeting(
+        tmp_path / "m",
+        items=[
+            {"title": "Leaflet", "papers": ["leaflet.pdf"]},
+            {"title": "Contract", "papers": ["award.pdf"], "exempt paragraph": 3},
+        ],
+    )

@@ -404,9 +404,11 @@ def version(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         p["html"] = name if not p["private"] and (folder / name).is_file() else ""
     # the day the public packs' frontsheets say they were published (the day the library first
     # made them), when it is not today: published now, they would claim an earlier day
-    said = sorted({p.get("published", "") for p in v.packs if not p["private"]} - {""})
+    today = library.today().isoformat()
     earlier = [
-        long_date(dt.date.fromisoformat(d)) for d in said if d != library.today().isoformat()
+        (p["label"], long_date(dt.date.fromisoformat(p["published"])))
+        for p in v.packs
+        if not p["private"] and p.get("published") and p["published"] != today
     ]
     return render(
         request,

@@ -71,6 +71,9 @@ def mailbox():  # type: ignore[no-untyped-def]
     box.controller.stop()
 
 
+SERVER_ENV: dict[str, str] = {}
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, mailbox):  # type: ignore[no-untyped-def]
     """`packbuilder-web serve` with a fresh data folder, a publisher account and a subscriber."""
@@ -101,6 +104,8 @@ def server(tmp_path_factory, mailbox):  # type: ignore[no-untyped-def]
          "Subscriber.objects.create(email='members@example.org')"],
         env=env, check=True,
     )  # fmt: skip
+    SERVER_ENV.clear()
+    SERVER_ENV.update(env)  # (for a test to change the database as an admin's shell would)
     log = (tmp / "serve.log").open("w")
     proc = subprocess.Popen(
         [*web, "serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
@@ -245,6 +250,28 @@ def test_from_an_empty_page_to_a_published_pack(server, browser, mailbox, shots,
     page.click("text=Preview, download and publish version 1")
     page.wait_for_url("**/versions/1/")
     axe(page)
+    # what a version made later shows: what changed, and a frontsheet dated an earlier day
+    subprocess.run(
+        [str(BIN / "packbuilder-web"), "shell", "-c",
+         "from packbuilder.web.models import Version; v = Version.objects.get(number=1); "
+         "p = v.packs[0]; saved = dict(p); "
+         "p.update(changes=[\"item 2, 'Budget & <Plan>': 'Annex' added (3 pages)\", "
+         "'numbered pages: 24 before, 27 now (+3)'], published='2020-02-24'); v.save(); "
+         "open('saved.json', 'w').write(__import__('json').dumps(saved))"],
+        env=SERVER_ENV, check=True, cwd=tmp_path,
+    )  # fmt: skip
+    page.reload()
+    assert page.locator("text=what changed since its last version").count() == 1
+    assert page.locator("text=says “Published Monday 24 February 2020”").count() == 1
+    axe(page)
+    page.screenshot(path=shots / "web-version-changed.png", full_page=True)
+    subprocess.run(
+        [str(BIN / "packbuilder-web"), "shell", "-c",
+         "import json; from packbuilder.web.models import Version; "
+         "v = Version.objects.get(number=1); v.packs[0] = json.load(open('saved.json')); v.save()"],
+        env=SERVER_ENV, check=True, cwd=tmp_path,
+    )  # fmt: skip
+    page.reload()
     page.click("a:has-text('Preview'):has-text('Agenda pack (public)')")
     page.wait_for_selector(".app-preview img")
     first = page.locator(".app-preview img").first

@@ -910,7 +910,7 @@ def test_the_publish_button_says_when_the_agenda_says_it_was_published(make_user
     version.save()
     publisher = signed_in(make_user("pat", role="publisher"))
     html = publisher.get("/meetings/m/versions/1/").content.decode()
-    assert "says “Published Monday 24 February 2020”" in html
+    assert "The frontsheet of Agenda pack (public) says “Published Monday 24 February 2020”" in html
     version.packs[0]["published"] = library.today().isoformat()
     version.save()
     html = publisher.get("/meetings/m/versions/1/").content.decode()
