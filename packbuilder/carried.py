@@ -11,15 +11,14 @@ opening and its objects' texts (`sanitize.object_texts`), which also say whether
 holds any text: the structure of a 400-page table appendix (34,000 elements, 0.3 s) is walked,
 for its reading order, only when it does. Strings written in drawing instructions inside a
 dictionary (a marked-content property list's /ActualText or made-up key, an inline picture's
-keys) are read as the check unpacks each page's instructions (`content_strings`). Not read: a
-string given to an unknown operator, or one operand too many, in instructions that draw nothing.
+keys) are read as the check unpacks each page's instructions (`content_strings`), with the words
+written there that nothing draws and what fonts' Unicode maps hold (`undrawn`).
 """
 
 from __future__ import annotations
 
-import contextlib
 import re
-from collections.abc import Iterator
+import zlib
 from pathlib import Path
 
 import pikepdf
@@ -48,39 +47,24 @@ def carried_text(path: Path) -> str:
     """The text `path` shows besides what its pages draw (`carried_in`), a line each. Empty for
     a file that cannot be read (its checks say so); what was read before `MAX_CARRIED`, for one
     that carries more (a PDF paper with that many is refused when checked, `pdf._examine`)."""
+    from packbuilder.pdf import instruction_strings  # noqa: PLC0415 - (pdf imports this module)
+
     found = _Texts()
     try:
         # (no page takes /Annots from the page tree: qpdf need not push attributes down)
         with pikepdf.open(path, inherit_page_attributes=False) as pdf:
             indirect: list[bytes] = []
-            _carried(pdf, object_texts(pdf, indirect)[1] + indirect, found)
-            for text in dict.fromkeys(_drawn_strings(pdf)):
+            texts = object_texts(pdf, indirect)
+            _carried(pdf, texts[1] + indirect, found)
+            for text in dict.fromkeys(instruction_strings(pdf, texts)):
                 found.add(text)
     except TooMuchCarried:
         pass
-    except (pikepdf.PdfError, RuntimeError, OSError, ValueError, TypeError, AttributeError):
+    except (
+        pikepdf.PdfError, RuntimeError, OSError, ValueError, TypeError, AttributeError, zlib.error
+    ):  # fmt: skip
         return ""
     return "\n".join(found)
-
-
-def _drawn_strings(pdf: pikepdf.Pdf) -> Iterator[str]:
-    """`content_strings` of each page's drawing instructions and of the drawings it names (as
-    a paper's check reads them, `pdf._parse_page`)."""
-    seen: set[tuple[int, int]] = set()
-    for page in pdf.pages:
-        contents = page.obj.get("/Contents")
-        streams = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
-        resources = page.obj.get("/Resources")
-        drawings = resources.get("/XObject") if isinstance(resources, pikepdf.Dictionary) else None
-        if isinstance(drawings, pikepdf.Dictionary):
-            streams += [x for x in drawings.values() if x.get("/Subtype") == pikepdf.Name.Form]
-        for stream in streams:
-            if not isinstance(stream, pikepdf.Stream) or stream.objgen in seen:
-                continue
-            if stream.is_indirect:
-                seen.add(stream.objgen)
-            with contextlib.suppress(pikepdf.PdfError, RuntimeError, ValueError):
-                yield from content_strings(stream.read_bytes())[0]
 
 
 def carried_in(pdf: pikepdf.Pdf, texts: list[bytes], more: list[str] | None = None) -> str:

@@ -26,6 +26,7 @@ import dataclasses
 import functools
 import hashlib
 import io
+import itertools
 import json
 import logging
 import os
@@ -54,6 +55,8 @@ from packbuilder.sanitize import (
     COMMENTS,
     TIDIED,
     UNSHOWN,
+    appearances,
+    drawings,
     ends_mid_token,
     object_texts,
     sanitize,
@@ -68,6 +71,8 @@ from packbuilder.skeleton import (
     skeleton,
 )
 from packbuilder.tagged import StructureMerger, figures_without_alt_in
+from packbuilder.undrawn import Reader as undrawn_reader
+from packbuilder.undrawn import cmap_words
 
 A4 = (595.276, 841.89)
 FILLER_TEXT = "This page is intentionally left blank"
@@ -516,6 +521,7 @@ def _examine(path: Path, read_from: Path | None = None) -> PaperFacts:
         _before_examining()
         indirect: list[bytes] = []  # the file's strings that are objects of their own
         texts = _object_texts(pdf, path, indirect)  # one reading of every object, for all these
+        _read_undrawn(pdf, texts, checked, strings)
         _check_layers(pdf, path, texts)
         if crops:
             hidden_text(pdf, crops, Source(path))
@@ -805,6 +811,53 @@ def _parse_page(  # noqa: PLR0913
         )
 
 
+def instruction_strings(pdf: Pdf, texts: tuple[list[pikepdf.Object], list[bytes]]) -> list[str]:
+    """What `_examine` reads in a PDF's drawing instructions and fonts' Unicode maps, for
+    `carried.carried_text` (`texts`: its `object_texts`): the strings written in dictionaries
+    (`carried.content_strings`) and the words nothing draws (`undrawn`), in the same order."""
+    strings: list[str] = []
+    checked: dict[tuple[int, int], int] = {}
+    for page in pdf.pages:
+        for stream in _page_streams(page):
+            if not stream.is_indirect or stream.objgen not in checked:
+                size = _unpacked_size(stream, strings)
+                if stream.is_indirect:
+                    checked[stream.objgen] = size
+    _read_undrawn(pdf, texts, checked, strings)
+    return strings
+
+
+def _read_undrawn(
+    pdf: Pdf,
+    texts: tuple[list[pikepdf.Object], list[bytes]],
+    checked: dict[tuple[int, int], int],
+    strings: list[str],
+) -> None:
+    """The strings and undrawn words (`undrawn`) of the drawing instructions a page does not
+    name but a pack may carry (a form within a form, a tiling pattern, a Type 3 glyph, an
+    annotation's looks), each stream read once, and of the fonts' Unicode maps (`cmap_words`),
+    added to `strings`. (Those the pages draw by name were read with the pages, `_parse_page`;
+    what qpdf cannot read here, no reader shows.)"""
+    looks = (s for page in pdf.pages for s in appearances(page.obj.get("/Annots")))
+    for stream in itertools.chain(drawings(texts), looks):
+        if stream.is_indirect and stream.objgen in checked:
+            continue
+        with contextlib.suppress(pikepdf.PdfError, RuntimeError, ValueError, zlib.error):
+            size = _unpacked_size(stream, strings)
+            if stream.is_indirect:
+                checked[stream.objgen] = size
+    maps = {(int(m[1]), int(m[2])) for m in _TO_UNICODE.finditer(b"\n".join(texts[1]))}
+    for objgen in sorted(maps):
+        with contextlib.suppress(pikepdf.PdfError, RuntimeError, ValueError, zlib.error):
+            cmap = pdf.get_object(objgen)
+            if isinstance(cmap, Stream) and _unpacked_size(cmap) <= MAX_CMAP_BYTES:
+                strings.append(cmap_words(cmap.read_bytes()))
+
+
+_TO_UNICODE = re.compile(rb"/ToUnicode\s*(\d+)\s+(\d+)\s+R")
+MAX_CMAP_BYTES = 16 << 20  # a font's Unicode map, unpacked: larger is not read (none is)
+
+
 # bytes that end a word of drawing instructions: white space and delimiters
 _ENDS_WORD = frozenset(b"\x00\t\n\x0c\r ()<>[]{}/%")
 
@@ -867,10 +920,14 @@ def _unpacked_size(stream: Stream, strings: list[str] | None = None) -> int:
     if isinstance(filters, Array) and len(filters) == 1:
         filters = filters[0]
     raw = stream.read_raw_bytes()
+    undrawn = undrawn_reader()
     if filters is None or filters != Name.FlateDecode:
         # other filters are decoded by qpdf; only Flate reaches bomb ratios
         if strings is not None:
-            strings += content_strings(raw if filters is None else stream.read_bytes())[0]
+            data = raw if filters is None else stream.read_bytes()
+            strings += content_strings(data)[0]
+            undrawn.feed(data, last=True)
+            strings += [undrawn.words] if undrawn.words else []
         return len(raw)
     inflater = zlib.decompressobj()
     size = 0
@@ -886,6 +943,9 @@ def _unpacked_size(stream: Stream, strings: list[str] | None = None) -> int:
             held = (held + chunk)[unfinished:] if unfinished is not None and data else b""
             if len(held) > PARSE_CONTENT_BYTES:  # a "dictionary" of 20 MB: read no further
                 held = b""
+            undrawn.feed(chunk, last=not data)
+    if strings is not None and undrawn.words:
+        strings.append(undrawn.words)
     return size
 
 

@@ -601,7 +601,7 @@ def _unshown(pdf: Pdf, found: set[str], texts: tuple[list[Object], list[bytes]])
     for page in pdf.pages:
         resources = page.obj.get("/Resources")
         usage.visit([(resources, page.obj)], _page_bytes(pdf, page, found))
-        for appearance in _appearances(page.obj.get("/Annots")):
+        for appearance in appearances(page.obj.get("/Annots")):
             if appearance.is_indirect:  # shown, whatever name a page lists it under
                 usage.elsewhere.add(appearance.objgen)
             # (a reader looks a name its own dictionary lacks up in the page's)
@@ -618,11 +618,9 @@ def _unshown(pdf: Pdf, found: set[str], texts: tuple[list[Object], list[bytes]])
 _DRAWS = re.compile(rb"/Subtype\s*/(?:Form|Type3)\b|/PatternType\s+1\b")
 
 
-def _uncomment_the_rest(
-    pdf: Pdf, texts: tuple[list[Object], list[bytes]], read: set[tuple[int, int]], found: set[str]
-) -> None:
-    """Take the comments out of the drawing instructions a page does not draw by name but the
-    pack may carry all the same (`_uncommented`); those `_Usage` read (`read`) are done."""
+def drawings(texts: tuple[list[Object], list[bytes]]) -> Iterator[Stream]:
+    """Every stream of drawing instructions a file holds (`texts`: its `object_texts`) but its
+    pages' content: forms, tiling patterns, Type 3 glyphs (`_DRAWS`)."""
     objects, text = texts
     for index in sorted(_owners(text, _DRAWS)):
         obj = objects[index]
@@ -630,9 +628,17 @@ def _uncomment_the_rest(
         if isinstance(obj, Dictionary) and obj.get("/Subtype") == Name.Type3:
             procs = obj.get("/CharProcs")
             streams = list(procs.values()) if isinstance(procs, Dictionary) else []
-        for stream in streams:
-            if isinstance(stream, Stream) and stream.objgen not in read:
-                _uncommented(pdf, stream, found)
+        yield from (s for s in streams if isinstance(s, Stream))
+
+
+def _uncomment_the_rest(
+    pdf: Pdf, texts: tuple[list[Object], list[bytes]], read: set[tuple[int, int]], found: set[str]
+) -> None:
+    """Take the comments out of the drawing instructions a page does not draw by name but the
+    pack may carry all the same (`_uncommented`); those `_Usage` read (`read`) are done."""
+    for stream in drawings(texts):
+        if stream.objgen not in read:
+            _uncommented(pdf, stream, found)
 
 
 def _unseen_looks(annots: object, found: set[str]) -> None:
@@ -960,7 +966,7 @@ def _bytes(stream: object) -> bytes | None:
         return None
 
 
-def _appearances(annots: object) -> Iterator[Stream]:
+def appearances(annots: object) -> Iterator[Stream]:
     """Every appearance stream of a page's annotations (normal, rollover, down; each state)."""
     for annot in annots if isinstance(annots, Array) else ():
         ap = annot.get("/AP") if isinstance(annot, Dictionary) else None
