@@ -490,7 +490,8 @@ def _undrawn(pdf: pikepdf.Pdf, page: pikepdf.Dictionary, store: str, pieces: lis
         page.Resources = Dictionary(Font=Dictionary(F9=pdf.make_indirect(font)))
         page.Contents = pdf.make_stream(b"BT /F9 9 Tf 9 9 Td (a) Tj ET")
         return
-    hidden = b"\n".join(_UNDRAWN.get(store, _UNDRAWN["unknown operator"])(p.encode()) for p in pieces)
+    write = _UNDRAWN.get(store, _UNDRAWN["unknown operator"])
+    hidden = b"\n".join(write(p.encode()) for p in pieces)
     if store == "annotation look":
         look = pdf.make_stream(hidden, Type=Name.XObject, Subtype=Name.Form, BBox=[0, 0, 9, 9])
         annot = Dictionary(Type=Name.Annot, Subtype=Name.Link, Rect=Array([0, 0, 9, 9]))
