@@ -207,7 +207,7 @@ def _pictures_problem(path: Path) -> str | None:
                 except (zlib.error, ValueError, TooBig, OSError, EOFError):
                     return _unreadable_picture(name)
             named = name.lower().endswith((".svg", ".svgz"))
-            if not (named or _SVG_HEAD.search(head)):
+            if not (named or _SVG_HEAD.search(head)) or _odf_document_part(name):
                 continue
             try:
                 data = read_member(path, name, MAX_XML_BYTES) or b""
@@ -224,6 +224,16 @@ def _pictures_problem(path: Path) -> str | None:
                     f"({_shorten(problem)}); insert the picture as PNG or JPEG instead"
                 )
     return None
+
+
+# an OpenDocument's own parts (its text, styles, properties, settings and list of parts, and an
+# embedded object's): XML that may hold "<svg:" (an image's alternative text is <svg:title>,
+# <svg:desc>), checked by the format's rules (`_odt`), which refuse a picture naming one of them
+_ODF_PARTS = ("content.xml", "styles.xml", "meta.xml", "settings.xml", "manifest.xml")
+
+
+def _odf_document_part(name: str) -> bool:
+    return posixpath.basename(name.lower()) in _ODF_PARTS
 
 
 def gzip_decompress(data: bytes, cap: int, partial: bool = False) -> bytes:
@@ -575,6 +585,11 @@ def _odt(path: Path) -> str | None:
             target = html.unescape(m.group(3) if m.group(3) is not None else m.group(4))
             if element.split(":")[-1] == "a":  # a hyperlink: followed only when clicked
                 continue
+            if _odf_document_part(target.strip()):
+                return (
+                    f"shows one of its own parts ({_shorten(target)}) as a picture or object, "
+                    "which no program writes; open it in LibreOffice and save it again as .odt"
+                )
             if _outside_package(target, members):
                 what, advice = KINDS["image"] if "image" in element else OTHER
                 return f"{what} ({_shorten(target)}); remove the link: {advice}"

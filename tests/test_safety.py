@@ -1539,6 +1539,39 @@ def test_an_svg_picture_of_its_own_parts_is_fine(tmp_path: Path) -> None:
     check_external(paper)  # no error
 
 
+# a picture as LibreOffice writes it, with the description a screen reader reads
+DESCRIBED_PICTURE = (
+    '<draw:frame><draw:image xlink:href="Pictures/p.png" xlink:type="simple"/>'
+    '<svg:title xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0">Chart'
+    '</svg:title><svg:desc xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0">'
+    "Scores by criterion</svg:desc></draw:frame>"
+)
+
+
+def test_an_odt_picture_with_a_description_is_fine(tmp_path: Path) -> None:
+    """A reviewer's: every .odt whose picture had alternative text was refused as "a picture
+    that loads another file": its text (content.xml) holds "<svg:desc", and was read as an SVG
+    picture loading its own Pictures/ part."""
+    from packbuilder.external import check_external
+
+    paper = tmp_path / "report.odt"
+    paper.write_bytes(_odt({"Pictures/p.png": b"\x89PNG\r\n\x1a\n"}, body=DESCRIBED_PICTURE))
+    check_external(paper)  # no error
+
+
+def test_an_odt_picture_that_is_one_of_its_own_parts_is_refused(tmp_path: Path) -> None:
+    """What LibreOffice would load as a picture is never the document's own text: read as one
+    (an SVG, by its "<svg:" elements), it could load what its links name."""
+    from packbuilder.errors import InputError
+    from packbuilder.external import check_external
+
+    paper = tmp_path / "report.odt"
+    paper.write_bytes(_odt(body=DESCRIBED_PICTURE.replace("Pictures/p.png", "./content.xml")))
+    with pytest.raises(InputError) as caught:
+        check_external(paper)
+    assert "shows one of its own parts (./content.xml) as a picture" in str(caught.value)
+
+
 def test_a_hard_link_to_a_file_outside_the_folder_is_refused(tmp_path: Path) -> None:
     """A hard link is the same file under another name, here another meeting's exempt paper."""
     from tests.factory import write_pdf
