@@ -422,14 +422,19 @@ def _checks_code() -> str:
     """The code that checks and cleans papers: what it learnt about a paper (its facts, that it
     is clean) is kept under keys that change with it, so that a packbuilder that looks for more
     (a new kind of active content) never trusts what an older one found."""
+    from packbuilder import carried as carried_module  # (what a paper carries besides its pages)
     from packbuilder import cropped as cropped_module
     from packbuilder import layers as layers_module
     from packbuilder import sanitize as sanitize_module
     from packbuilder import tagged as tagged_module  # (it counts the figures without alt text)
+    from packbuilder import undrawn as undrawn_module
     from packbuilder.textmatch import tool  # (pdftotext finds the text a crop hides)
 
     h = hashlib.sha256(f"{CHECKS_VERSION}|{pikepdf.__version__}|{tool()}|".encode())
-    checks = (sanitize_module, layers_module, cropped_module, tagged_module, sys.modules[__name__])
+    checks = (
+        sanitize_module, layers_module, cropped_module, tagged_module, carried_module,
+        undrawn_module, sys.modules[__name__],
+    )  # fmt: skip
     for module in checks:
         h.update(Path(module.__file__ or "").read_bytes())
     return h.hexdigest()

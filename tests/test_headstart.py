@@ -86,21 +86,24 @@ def test_the_child_runs_this_packbuilder_not_one_in_the_current_folder(tmp_path,
     assert _remembered(paper) == {"alt": 0, "tracked": False, "paper": ""}
 
 
-def test_checks_are_keyed_by_the_code_that_counts_figures():
-    # the figures' count is kept with a paper's checks: counted by other code, checked again
-    from packbuilder import tagged
+@pytest.mark.parametrize("module", ["tagged", "carried", "undrawn"])
+def test_checks_are_keyed_by_the_code_that_learns_the_facts(module: str):
+    """What a paper's checks learn is kept with them (the figures' count; the text it carries,
+    compared with the exempt papers): learnt by other code, the paper is checked again."""
+    import importlib
 
+    changed = Path(importlib.import_module(f"packbuilder.{module}").__file__ or "")
     key = pdfmod._checks_code()
     real = Path.read_bytes
 
-    def other_tagged(self: Path) -> bytes:
+    def other_code(self: Path) -> bytes:
         data = real(self)
-        return data + b"# changed" if self == Path(tagged.__file__) else data
+        return data + b"# changed" if self == changed else data
 
     pdfmod._checks_code.cache_clear()
     try:
         with pytest.MonkeyPatch.context() as mp:
-            mp.setattr(Path, "read_bytes", other_tagged)
+            mp.setattr(Path, "read_bytes", other_code)
             assert pdfmod._checks_code() != key
     finally:
         pdfmod._checks_code.cache_clear()
