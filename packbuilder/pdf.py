@@ -73,6 +73,7 @@ from packbuilder.skeleton import (
 from packbuilder.tagged import StructureMerger, figures_without_alt_in
 from packbuilder.undrawn import Reader as undrawn_reader
 from packbuilder.undrawn import cmap_words
+from packbuilder.unseen import page_pictures, page_shaped
 
 A4 = (595.276, 841.89)
 FILLER_TEXT = "This page is intentionally left blank"
@@ -222,6 +223,8 @@ class PaperFacts:
             the structure again.
         carried: the text it shows besides what its pages draw (`carried.carried_in`), for the
             exempt-text check.
+        scans: the scanned pages its pages show (`scan_pictures`), by which an exempt paper
+            with too little text to be told by its words is known.
     """
 
     pages: int
@@ -230,6 +233,7 @@ class PaperFacts:
     digest: str | None
     figures: int = 0
     carried: str = ""
+    scans: tuple[str, ...] = ()
 
 
 _EXAMINING = threading.local()  # `examining_after`'s hook, for this thread
@@ -468,6 +472,7 @@ def _read_facts(entry: Path | None) -> PaperFacts | None:
             data["digest"] if isinstance(data["digest"], str) else None,
             int(data["figures"]),
             str(data["carried"]),
+            tuple(str(s) for s in data["scans"]),
         )
     except (ValueError, KeyError, TypeError):
         return None
@@ -542,8 +547,30 @@ def _examine(path: Path, read_from: Path | None = None) -> PaperFacts:
                 Source(path),
             ) from None
         _before_examining()
+        scans = scan_pictures(pdf)
         removed = _trial_sanitize(pdf, path, texts)  # last: it changes the opened copy
-    return PaperFacts(pages, tuple(removed), tagged, digest, figures, carried)
+    return PaperFacts(pages, tuple(removed), tagged, digest, figures, carried, scans)
+
+
+def scan_pictures(pdf: Pdf) -> tuple[str, ...]:
+    """The scanned pages an opened PDF shows: each picture the shape of the page it is on and
+    of a scanner's size (`unseen.page_shaped`), known by a hash of its bytes as stored. A scan
+    saved again by another program, or merged into a bundle, keeps them (`textmatch` knows an
+    exempt scan by them); printed to PDF again, it does not."""
+    found: list[str] = []
+    for page in pdf.pages:
+        try:
+            box = page.cropbox
+            width, height = abs(float(box[2] - box[0])), abs(float(box[3] - box[1]))
+        except (TypeError, ValueError, IndexError, pikepdf.PdfError):
+            continue
+        if width <= 0 or height <= 0:
+            continue
+        for picture in page_pictures(page.obj):
+            if page_shaped(picture, width / height):
+                with contextlib.suppress(pikepdf.PdfError, RuntimeError):
+                    found.append(hashlib.sha256(picture.read_raw_bytes()).hexdigest()[:32])
+    return tuple(dict.fromkeys(found))
 
 
 def _check_redactions(page: pikepdf.Page, path: Path, number: int) -> None:

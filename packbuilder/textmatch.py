@@ -11,8 +11,10 @@ paper's runs (`SHARE`) publishes that paper, and is refused.
 
 A public report that is a shorter version of an exempt one is not refused: what counts is how
 much of the exempt paper the public one holds, not the other way round. A paper too short to be
-told by its runs (`MIN_SAMPLES`, about 160 words) is looked for whole, word for word; one without
-text (a scan) is known by its other identities only. Two limits, said in the docs: an exempt
+told by its runs (`MIN_SAMPLES`, about 160 words) is looked for whole, word for word, and, a PDF
+with such a little text (a scan), by its scanned pages too (`pdf.scan_pictures`: saved again by
+another program, or merged into a bundle, it keeps them; scanned again, or printed to PDF again,
+it does not). Two limits, said in the docs: an exempt
 paper split between two public papers, each holding less than `SHARE` of it, is not found; and an
 exempt paper made mostly of a template that a public paper shares (`SHARE` of its words) is
 refused.
@@ -501,7 +503,15 @@ def _compare(
             return None
 
     exempt = [_Known(i, p, w) for i, p in exempt_papers if (w := words(p))]
-    if not exempt:
+    # an exempt paper with too little text to be told by its runs (a scan) is known by its
+    # scanned pages too
+    told = {id(k.paper) for k in exempt if len(k.words.runs) >= MIN_SAMPLES}
+    scanned = [
+        (i, p, shown_pages)
+        for i, p in exempt_papers
+        if id(p) not in told and (shown_pages := _scans(p, pdf_of))
+    ]
+    if not exempt and not scanned:
         return problems
     # the public papers one at a time, each let go of once compared: a 4,000-page meeting's
     # words all held at once weighed a hundred megabytes beside the pack being assembled
@@ -509,24 +519,52 @@ def _compare(
         if item.exempt:
             continue
         for paper in (*item.papers, *item.held_papers):
-            found = words(paper)
-            if found is None:
-                continue
-            found = _with_carried(found, paper, pdf_of)
-            best, part = max(((e, published_share(e.words, found)) for e in exempt), key=_second)
+            found = words(paper) if exempt else None
+            part = 0.0
+            if found is not None:
+                found = _with_carried(found, paper, pdf_of)
+                best, part = max(
+                    ((e, published_share(e.words, found)) for e in exempt), key=_second
+                )
+                what, of = "the text", (best.item, best.paper)
+            if part < SHARE and scanned and (pictures := _scans(paper, pdf_of)):
+                i, p, scans = max(scanned, key=lambda s: len(s[2] & pictures) / len(s[2]))
+                part, what, of = len(scans & pictures) / len(scans), "the scanned pages", (i, p)
             if part < SHARE:
                 continue
             problems.append(
                 InputError(
                     f"paper {shown(paper)!r} of item {item.number} holds {_percent(part)} of "
-                    f"the text of {shown(best.paper)!r}, a paper of exempt item {best.item.number} "
-                    f"(cell {best.paper.source.cell}): an exempt paper must not be published "
+                    f"{what} of {shown(of[1])!r}, a paper of exempt item {of[0].number} "
+                    f"(cell {of[1].source.cell}): an exempt paper must not be published "
                     f"through another item, in any format; remove it from item {item.number}, "
                     "or make that item exempt too",
                     paper.source,
                 )
             )
     return problems
+
+
+def _scans(paper: Paper, pdf_of: Callable[[Paper], Path | None] | None) -> frozenset[str]:
+    """The scanned pages the PDF a paper goes into the packs as shows (`pdf.scan_pictures`):
+    remembered with a PDF paper's checks, read from a converted one."""
+    from packbuilder import pdf  # noqa: PLC0415 - (pikepdf, for PDFs only)
+    from packbuilder.pdfopen import open_pdf  # noqa: PLC0415
+
+    if paper.kind is PaperKind.PDF:
+        facts = pdf.remembered_facts(paper.file)
+        if facts is not None:
+            return frozenset(facts.scans)
+        path: Path | None = paper.file
+    else:
+        path = pdf_of(paper) if pdf_of is not None else None
+    if path is None:
+        return frozenset()
+    try:
+        with open_pdf(path) as opened:
+            return frozenset(pdf.scan_pictures(opened))
+    except Exception:  # noqa: BLE001 - what cannot be read is said by its own checks
+        return frozenset()
 
 
 def _with_carried(

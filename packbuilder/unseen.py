@@ -319,14 +319,14 @@ def _scanned_pages(pdf: Path) -> set[int]:
                 width, height = abs(float(box[2] - box[0])), abs(float(box[3] - box[1]))
                 if width <= 0 or height <= 0:
                     continue
-                if any(_page_shaped(i, width / height) for i in _pictures(page.obj)):
+                if any(page_shaped(i, width / height) for i in page_pictures(page.obj)):
                     scans.add(n)
     except Exception:  # noqa: BLE001 - judged strictly then, as a page that is not a scan
         return scans
     return scans
 
 
-def _pictures(page: pikepdf.Object) -> list[pikepdf.Object]:
+def page_pictures(page: pikepdf.Object) -> list[pikepdf.Object]:
     """The images a page names, and those of the forms it names (one level down)."""
     import pikepdf  # noqa: F811
 
@@ -351,7 +351,7 @@ def _pictures(page: pikepdf.Object) -> list[pikepdf.Object]:
     return found
 
 
-def _page_shaped(image: pikepdf.Object, aspect: float) -> bool:
+def page_shaped(image: pikepdf.Object, aspect: float) -> bool:
     try:
         w, h = int(image.get("/Width", 0)), int(image.get("/Height", 0))
     except (TypeError, ValueError):

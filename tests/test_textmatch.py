@@ -595,3 +595,61 @@ def _leaflet_and_award(tmp_path: Path) -> Path:
             {"title": "Contract", "papers": ["award.pdf"], "exempt paragraph": 3},
         ],
     )
+
+
+def _scan(path: Path, pages: int, seed: int) -> Path:
+    """An image-only PDF, as a scanner makes one: each page a picture of it (A4 at 72 dpi: 595
+    by 842 dots, the page's shape, a scanner's size), no text."""
+    import random
+    import zlib
+
+    import pikepdf
+    from pikepdf import Dictionary, Name
+
+    pick = random.Random(seed)
+    with pikepdf.new() as pdf:
+        for _ in range(pages):
+            dots = bytes(pick.randrange(200, 256) for _ in range(595 * 842))
+            picture = pdf.make_stream(
+                zlib.compress(dots), Type=Name.XObject, Subtype=Name.Image, Width=595,
+                Height=842, ColorSpace=Name.DeviceGray, BitsPerComponent=8,
+                Filter=Name.FlateDecode,
+            )  # fmt: skip
+            pdf.add_blank_page(page_size=(595, 842))
+            pdf.pages[-1].obj.Resources = Dictionary(XObject=Dictionary(Im0=picture))
+            pdf.pages[-1].obj.Contents = pdf.make_stream(b"q 595 0 0 842 0 0 cm /Im0 Do Q")
+        pdf.save(path)
+    return path
+
+
+@pytest.mark.parametrize("how", ["saved again", "in a bundle", "another scan"])
+def test_an_exempt_scan_is_known_by_its_scanned_pages(tmp_path: Path, how: str) -> None:
+    """A reviewer's: an exempt paper that is a scan (a signed report, a valuation) has no text
+    to compare, so a copy saved again by a PDF program (new bytes, the same pictures) or merged
+    into a public bundle published it. Its scanned pages know it; another scan does not."""
+    import pikepdf
+
+    from packbuilder.meeting import load_meeting
+    from tests.factory import write_pdf
+
+    folder = _leaflet_and_award(tmp_path)
+    _scan(folder / "award.pdf", 3, seed=1)
+    if how == "saved again":
+        with pikepdf.open(folder / "award.pdf") as pdf:
+            pdf.docinfo["/Title"] = "Appendix C"
+            pdf.save(folder / "leaflet.pdf", object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    elif how == "in a bundle":
+        write_pdf(tmp_path / "front.pdf", 2, "Drop-in sessions every Tuesday")
+        front, award = pikepdf.open(tmp_path / "front.pdf"), pikepdf.open(folder / "award.pdf")
+        with front as bundle, award:
+            bundle.pages.extend(award.pages)
+            bundle.save(folder / "leaflet.pdf")
+    else:
+        _scan(folder / "leaflet.pdf", 3, seed=2)
+    problems = textmatch.exempt_text_problems(load_meeting(folder).items)
+    if how == "another scan":
+        assert problems == []
+    else:
+        assert len(problems) == 1, problems
+        message = str(problems[0])
+        assert "'leaflet.pdf' of item 1 holds all of the scanned pages of 'award.pdf'" in message
