@@ -76,8 +76,8 @@ def contents(built: Path, meeting: str) -> dict[str, tuple[str, str]]:
                 continue
     if not found:
         raise PublishError(
-            "this build has no record of its packs (packbuilder-<meeting>.json), so what it "
-            "published cannot be made again; build again and publish the new build",
+            "this build has no record of its packs (packbuilder-<meeting>.json), so they cannot "
+            "be made again to publish; build again and publish the new build",
             Source(built),
         )
     return found
@@ -154,7 +154,7 @@ def release(  # noqa: PLR0913
         ):
             raise PublishError(
                 "what publishing would print has changed since it was shown (another version "
-                "was published meanwhile, or the day changed); look at it again and confirm",
+                "was published meanwhile, or the day changed); check it again and confirm",
                 Source(published),
             )
         return build(
