@@ -833,6 +833,8 @@ def test_build_publish_and_public_addresses(make_user, meeting, client, monkeypa
     record = json.loads((storage.published_folder("m") / "packbuilder-m.json").read_text())
     assert record["packs"][v.packs[0]["file"]]["current"]["published"] == "2020-02-27"
     assert "Published Thursday 27 February 2020" in AuditEntry.objects.get(action="publish").detail
+    shown = pat.get("/meetings/m/versions/1/").content.decode()
+    assert "Agenda pack (public), as published, says “Published Thursday 27 February 2020”" in shown
     agenda = client.get("/public/m/").content.decode()
     assert "Safer Plymouth Partnership Board" in agenda
     assert "Not for publication by virtue of paragraph 3" in agenda
