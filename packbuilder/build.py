@@ -36,7 +36,7 @@ from packbuilder.assemble import (
 )
 from packbuilder.convert import ConversionStats, Converter, on_handover, open_converter
 from packbuilder.convert.cache import tidy
-from packbuilder.errors import Collector, PackError
+from packbuilder.errors import Collector, InputError, PackError, Source
 from packbuilder.frontsheet import PUBLISHED_PLACEHOLDER
 from packbuilder.html_agenda import Later, later_papers, write_html_agenda
 from packbuilder.layout import Layout, lay_out
@@ -49,11 +49,10 @@ from packbuilder.plan import PackSpec, plan_packs
 from packbuilder.publish import (
     BuiltPack,
     current_versions,
-    earlier_versions,
     file_hash,
     finish_interrupted,
     html_name,
-    intact,
+    next_edition,
     publish,
     read_manifest,
     recorded_summary,
@@ -65,7 +64,6 @@ from packbuilder.unseen import hidden_text_problems
 from packbuilder.versions import (
     Edition,
     changes,
-    edition,
     legacy_pack_content,
     pack_content,
     pack_summary,
@@ -133,6 +131,7 @@ def build(
     cache: bool = True,
     progress: Progress | None = None,
     today: dt.date | None = None,
+    expect: Mapping[str, str] | None = None,
 ) -> BuildResult:
     """Build every pack the meeting needs into `output` (default output/<meeting folder name>).
 
@@ -143,6 +142,9 @@ def build(
         progress: called with a line for each stage (also logged to the "packbuilder" logger).
         today: the day a new version is dated; by default PACKBUILDER_TODAY, if set (as `status`
             and `build-due` take it), else today.
+        expect: the content key of each pack the build must make, by file name (a build made
+            earlier, published now: `release`). A pack that would be different, or one more or
+            fewer, stops the build before anything is written.
 
     Raises:
         BuildLockedError: another build of this meeting into `output` is running.
@@ -192,6 +194,8 @@ def build(
             meeting, specs, layouts, [PUBLISHED_PLACEHOLDER] * len(specs), work / "drafts"
         )
         editions = _editions(meeting, specs, layouts, outdir, today, drafts, papers.rendered)
+        if expect is not None:
+            _check_expected(meeting, specs, editions, expect)
         changed = [n for n, e in enumerate(editions) if not e.edition.unchanged]
         fronts = [
             frontsheet.fill_published(
@@ -373,17 +377,44 @@ def _editions(  # noqa: PLR0913
     for spec, layout, front in zip(specs, layouts, fronts, strict=True):
         key = pack_content(meeting, spec, layout, hashes, front, rendered)
         name = spec.filename(meeting)
-        current, history = published.get(name, (None, []))
-        ok = current is not None and intact(outdir, current)
-        earlier = earlier_versions(outdir, meeting.name, name) if current is None else []
-        legacy = legacy_pack_content(meeting, spec, layout, hashes) if current else None
-        made = edition(current, key, today, ok, earlier, history, legacy)
+        made = next_edition(
+            outdir, meeting.name, name, key, today, published,
+            functools.partial(legacy_pack_content, meeting, spec, layout, hashes),
+        )  # fmt: skip
         summary = pack_summary(spec, layout, hashes, rendered)
         said: list[str] = []
         if made.revises is not None and not made.unchanged:
             said = changes(recorded_summary(outdir, meeting.name, name), summary)
         out.append(_Edition(made, key, summary, tuple(said)))
     return out
+
+
+def _check_expected(
+    meeting: Meeting,
+    specs: Sequence[PackSpec],
+    editions: Sequence[_Edition],
+    expect: Mapping[str, str],
+) -> None:
+    """Refuse a build whose packs are not the ones `expect` names by content key: publishing a
+    build made earlier must publish what was looked at, nothing else."""
+    made = {
+        spec.filename(meeting): (spec.label, e.key) for spec, e in zip(specs, editions, strict=True)
+    }
+    what = [
+        f"{label} would not be the same"
+        for name, (label, key) in made.items()
+        if name in expect and expect[name] != key
+    ]
+    what += [
+        f"it would make {label} as well" for name, (label, _) in made.items() if name not in expect
+    ]
+    what += [f"it would not make {name}" for name in expect if name not in made]
+    if what:
+        raise InputError(
+            f"the meeting's files are no longer those of the build being published "
+            f"({', '.join(what)}); build again, check the new build and publish that",
+            Source(meeting.folder),
+        )
 
 
 def _pack(  # noqa: PLR0913

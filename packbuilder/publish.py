@@ -29,7 +29,7 @@ import os
 import re
 import shutil
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,7 +41,7 @@ from packbuilder.errors import PublishError, Source
 from packbuilder.model import Meeting
 from packbuilder.plan import PRIVATE_SUFFIX
 from packbuilder.scratch import process_alive
-from packbuilder.versions import Edition, Version, archive_name
+from packbuilder.versions import Edition, Version, archive_name, edition
 
 STAGING = ".staging-"
 PUBLIC, PRIVATE, ARCHIVE = "public", "private", "archive"
@@ -167,6 +167,34 @@ def intact(outdir: Path, version: Version) -> bool:
         return path.is_file() and kept_digest(path) == version.sha256
     except OSError:
         return False
+
+
+def next_edition(  # noqa: PLR0913
+    outdir: Path,
+    meeting: str,
+    name: str,
+    key: str,
+    today: dt.date,
+    published: dict[str, tuple[Version, list[Version]]] | None = None,
+    legacy: Callable[[], str] | None = None,
+) -> Edition:
+    """What a build into `outdir` dated `today` makes of pack `name` whose content key is `key`
+    (`versions.edition`, from the output folder's record): the published version unchanged, or
+    a new one. The one rule for a build (`build`) and for saying beforehand what publishing a
+    build will print (`release.plan`).
+
+    Args:
+        published: `current_versions(outdir, meeting)`, if read already.
+        legacy: the content key as an earlier packbuilder took it, worked out only when the pack
+            has a current version (`versions.legacy_pack_content`).
+    """
+    if published is None:
+        published = current_versions(outdir, meeting)
+    current, history = published.get(name, (None, []))
+    ok = current is not None and intact(outdir, current)
+    earlier = earlier_versions(outdir, meeting, name) if current is None else []
+    old = legacy() if current is not None and legacy is not None else None
+    return edition(current, key, today, ok, earlier, history, old)
 
 
 def _fail(exc: OSError, where: Path) -> PublishError:
@@ -503,10 +531,32 @@ def _plan(
             record_packs[pack.name]["html"] = f"{pack.folder}/{html}"
     # packs this meeting published before and this build does not make (an exemption lifted):
     # withdrawn from public/ and private/, kept in the archive
-    withdrawn = dict(_read_withdrawn(outdir, meeting.name))
-    labels = {n: p.get("label") for n, p in _recorded_packs(outdir, meeting.name).items()}
+    withdrawn, gone = _withdrawing(outdir, meeting.name, old, set(record_packs), today)
+    moves += gone
+    record = {
+        "meeting": meeting.name,
+        "built_at": dt.datetime.now().isoformat(timespec="seconds"),
+        "inputs": input_hash(meeting),
+        "packs": record_packs,
+        "withdrawn": withdrawn,
+    }
+    return record, moves
+
+
+def _withdrawing(
+    outdir: Path,
+    meeting: str,
+    old: dict[str, tuple[Version, list[Version]]],
+    keep: set[str],
+    today: dt.date | None,
+) -> tuple[dict[str, Any], list[_Move]]:
+    """The record's `withdrawn` once every pack of `old` not in `keep` is withdrawn (archived,
+    and taken out of public/ and private/), and the file operations that do it."""
+    moves: list[_Move] = []
+    withdrawn = dict(_read_withdrawn(outdir, meeting))
+    labels = {n: p.get("label") for n, p in _recorded_packs(outdir, meeting).items()}
     for name, (current, history) in old.items():
-        if name in record_packs:
+        if name in keep:
             continue
         kept = current
         if (outdir / current.file).is_file() and not current.file.startswith(ARCHIVE + "/"):
@@ -520,16 +570,44 @@ def _plan(
             "withdrawn": (today or dt.date.today()).isoformat(),
             "history": [v.as_record() for v in [*history, kept]],
         }
-    for name in record_packs:
+    for name in keep:
         withdrawn.pop(name, None)
-    record = {
-        "meeting": meeting.name,
-        "built_at": dt.datetime.now().isoformat(timespec="seconds"),
-        "inputs": input_hash(meeting),
-        "packs": record_packs,
-        "withdrawn": withdrawn,
-    }
-    return record, moves
+    return withdrawn, moves
+
+
+def withdraw_all(outdir: Path, meeting: str, today: dt.date | None = None) -> list[str]:
+    """Withdraw every current pack of `meeting` in `outdir` (a publication taken back): each is
+    archived with its HTML agenda and recorded as withdrawn `today`, so that the next build goes
+    on from its versions as a new version dated the day of that build, never as the pack
+    published before. Returns the packs' names (none when nothing is current). The caller holds
+    the meeting's lock.
+
+    Raises:
+        PublishError: the output folder cannot be written; the record is as it was.
+    """
+    finish_interrupted(outdir, meeting)
+    record = read_manifest(outdir, meeting)
+    old = current_versions(outdir, meeting)
+    if record is None or not old:
+        return []
+    withdrawn, moves = _withdrawing(outdir, meeting, old, set(), today)
+    record = {**record, "packs": {}, "withdrawn": withdrawn}
+    staging = outdir / f"{STAGING}{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    try:
+        staging.mkdir()
+        tmp = staging / "manifest.json"
+        tmp.write_text(json.dumps(record, indent=2, sort_keys=True))
+        _fsync(tmp)
+        for move in moves:
+            move.apply(outdir)
+        os.replace(tmp, manifest_path(outdir, meeting))
+        for folder in (outdir / PUBLIC, outdir / PRIVATE, outdir / ARCHIVE, outdir):
+            _fsync_dir(folder)
+    except OSError as exc:
+        raise _fail(exc, outdir) from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return sorted(old)
 
 
 def _summary_record(outdir: Path, meeting: str, pack: BuiltPack) -> dict[str, Any]:

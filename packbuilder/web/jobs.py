@@ -300,6 +300,65 @@ def _scheduled_failure(meeting: Meeting, message: str) -> None:
     BuildEvent.objects.create(build=build, text="scheduled build failed")
 
 
+def publish_version(version: Version, user, shown: str) -> list[dict]:  # type: ignore[no-untyped-def, type-arg]
+    """Publish `version`: the library makes its public packs again dated today in the
+    meeting's published folder (`library.release`), provided what they print is what the
+    publisher was `shown`; they are kept as the version's, served to the public, and the
+    version is marked published. Under the published folder's lock, so that two publishers
+    cannot interleave. Returns the public packs as published.
+
+    Raises:
+        Busy: the meeting is being published or withdrawn by someone else now.
+        library.PackError: nothing was published (the files changed since the build, ...).
+    """
+    meeting = version.meeting
+    slug, number = meeting.slug, version.number
+    published = storage.published_folder(slug)
+    published.mkdir(parents=True, exist_ok=True)
+    with library.meeting_lock(published) as locked:
+        if not locked:
+            raise Busy()
+        made = library.release(
+            storage.meeting_folder(slug),
+            storage.version_folder(slug, number),
+            published,
+            shown,
+            after_withdrawal=meeting.withdrawn is not None,
+        )
+        storage.keep_released(slug, number, [path for p in made for path in p["paths"]])
+        by_file = {p["file"]: p for p in made}
+        packs = []
+        for pack in version.packs:
+            out = by_file.get(pack["file"])
+            if out is not None:
+                pack = {**pack, "built": pack.get("built") or pack.get("published")}
+                pack.update({k: out[k] for k in ("pages", "numbered", "published", "line")})
+            packs.append(pack)
+        version.packs = packs
+        version.published_at = timezone.now()
+        version.published_by = user
+        version.withdrawn_at, version.withdrawn_by, version.withdrawn_reason = None, None, ""
+        version.save(
+            update_fields=[
+                "packs", "published_at", "published_by", "withdrawn_at", "withdrawn_by",
+                "withdrawn_reason",
+            ]
+        )  # fmt: skip
+    said = "; ".join(f"{p['label']}, {p['pages']} pages, Published {p['line']}" for p in made)
+    audit(user, "publish", slug, f"version {number}: {said or 'no public pack'}")
+    return made
+
+
+def withdraw_published(meeting: Meeting) -> None:
+    """The library's record of what went public told of a withdrawal (`library.withdraw`), so
+    that publishing again is dated that day. If the folder is busy, publishing does it first
+    (`after_withdrawal`): the withdrawal itself, in the database, has happened already."""
+    try:
+        library.withdraw(storage.published_folder(meeting.slug))
+    except library.PackError:
+        log.warning("withdrawal of %s: published folder busy; the next publish withdraws", meeting)
+
+
 def notify_subscribers(version_id: int) -> int:
     """E-mail every subscriber that a pack was published; returns how many were sent to."""
     if not settings.EMAIL_HOST:

@@ -18,6 +18,7 @@ from typing import Any
 
 from packbuilder import deadline as deadlines
 from packbuilder import frontsheet, plan, schedule
+from packbuilder import release as releases
 from packbuilder.build import build as library_build
 from packbuilder.check import check_report
 from packbuilder.dates import clock
@@ -308,6 +309,73 @@ def agenda_of(meeting: Meeting) -> dict[str, Any]:
         "chair": meeting.chair,
         "items": items,
     }
+
+
+# ---- publishing ----------------------------------------------------------------------------
+
+
+@dataclass
+class Planned:
+    """What publishing a version makes of one of its packs (`release.plan`), for the page."""
+
+    file: str
+    label: str
+    private: bool
+    version: int  # its version among the packs published
+    published: dt.date  # the day its frontsheet will say
+    line: str  # the frontsheet's "Published" text
+    unchanged: bool  # public already, the same pack: it keeps its date
+
+
+def release_plan(built: Path, published: Path) -> tuple[list[Planned], str]:
+    """What publishing the build kept in `built` into `published` today would print on each
+    pack, and its fingerprint (given back to `release`). Raises PackError (no record)."""
+    planned = releases.plan(built, published, published.name, today())
+    return (
+        [
+            Planned(r.name, r.label, not r.public, r.version, r.published, r.line, r.unchanged)
+            for r in planned
+        ],
+        releases.fingerprint(planned),
+    )
+
+
+def release(
+    folder: Path, built: Path, published: Path, shown: str, after_withdrawal: bool
+) -> list[dict[str, Any]]:
+    """Publish the build kept in `built` (the library's `release`): the meeting in `folder` built
+    again into `published`, dated today, provided what it prints is what was `shown`. Returns
+    each public pack as published: file, label, pages, numbered, published (the date), line
+    (its "Published" text) and the paths of the pack and its HTML agenda. Raises PackError;
+    nothing is then published."""
+    result = releases.release(
+        folder, built, published, today(), after_withdrawal=after_withdrawal, expect_plan=shown
+    )
+    # each pack's line as the record now has it (the same pack planned again keeps its line)
+    lines = {r.name: r.line for r in releases.plan(built, published, published.name, today())}
+    out = []
+    for p in result.packs:
+        if not p.public:
+            continue
+        agenda = p.path.with_name(html_name(p.path.name))
+        out.append(
+            {
+                "file": p.path.name,
+                "label": p.label,
+                "pages": p.pages,
+                "numbered": p.numbered,
+                "published": p.published.isoformat(),
+                "line": lines.get(p.path.name, ""),
+                "paths": [p.path, *([agenda] if agenda.is_file() else [])],
+            }
+        )
+    return out
+
+
+def withdraw(published: Path) -> None:
+    """Take the publication in `published` back in the library's record (`release.withdraw`),
+    so that publishing again is dated that day. Raises PackError (busy: publishing meanwhile)."""
+    releases.withdraw(published, published.name, today())
 
 
 # ---- scheduled builds -----------------------------------------------------------------------

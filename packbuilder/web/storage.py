@@ -5,6 +5,10 @@
                                   scheduled builds compare the inputs against it)
 <data>/versions/<meeting>/<n>/    every build, kept as it was (hard links to the packs)
 <data>/previews/<meeting>/<n>/    page images of a version's packs, made when first shown
+<data>/published/<meeting>/       the library's output folder of what went public (`release`):
+                                  its record names only versions that were published
+<data>/released/<meeting>/<n>/    version n's public packs and HTML agendas as published (hard
+                                  links into published/): what the public is served
 """
 
 from __future__ import annotations
@@ -60,6 +64,46 @@ def version_folder(slug: str, number: int) -> Path:
 
 def preview_folder(slug: str, number: int) -> Path:
     return data() / "previews" / slug / str(number)
+
+
+def published_folder(slug: str) -> Path:
+    return data() / "published" / slug
+
+
+def released_folder(slug: str, number: int) -> Path:
+    return data() / "released" / slug / str(number)
+
+
+def served(slug: str, number: int, file: str) -> Path:
+    """Where version `number`'s file `file` is read from: as it was published (a public pack
+    made again dated the day it went public, `keep_released`), else as it was built."""
+    released = released_folder(slug, number) / file
+    return released if released.is_file() else version_folder(slug, number) / file
+
+
+def keep_released(slug: str, number: int, files: list[Path]) -> None:
+    """Keep `files` (public packs and HTML agendas in published/<meeting>, as a publication made
+    them) as version `number`'s, replacing those of an earlier publication of it: hard links, as
+    the library replaces files by renaming. Its page images are made again from them."""
+    dest = released_folder(slug, number)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=dest.parent, prefix=f".{number}-"))
+    try:
+        for path in files:
+            try:
+                os.link(path, tmp / path.name)
+            except OSError:
+                shutil.copy2(path, tmp / path.name)
+        if dest.exists():
+            old = dest.with_name(f".{number}-old-{os.getpid()}")
+            dest.rename(old)
+            shutil.rmtree(old, ignore_errors=True)
+        tmp.rename(dest)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    for path in files:
+        shutil.rmtree(preview_folder(slug, number) / path.name, ignore_errors=True)
 
 
 def inputs(slug: str) -> list[Path]:
@@ -157,7 +201,7 @@ def page_image(slug: str, number: int, file: str, page: int) -> Path | None:
     out = preview_folder(slug, number) / file / f"{page}.png"
     if out.is_file():
         return out
-    pdf = version_folder(slug, number) / file
+    pdf = served(slug, number, file)
     if not pdf.is_file():
         return None
     out.parent.mkdir(parents=True, exist_ok=True)

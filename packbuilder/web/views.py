@@ -264,8 +264,9 @@ def remove_input(request: HttpRequest, slug: str, name: str) -> HttpResponse:
     if request.method == "POST":
         if m.builds.filter(state__in=[Build.State.QUEUED, Build.State.RUNNING]).exists():
             messages.error(
-                request, f"Not removed: {name}: the meeting is being built; wait for the build to "
-                "finish, then remove it"
+                request,
+                f"Not removed: {name}: the meeting is being built; wait for the build to "
+                "finish, then remove it",
             )
             return redirect("meeting", slug)
         storage.remove_input(slug, name)
@@ -388,6 +389,14 @@ async def build_events(request: HttpRequest, slug: str, pk: int) -> HttpResponse
 # ---- versions, preview, publish -------------------------------------------------------------
 
 
+def _html_agendas(v: Version) -> None:
+    """Each public pack of `v` given its HTML agenda's file name (`html`), when it has one."""
+    for p in v.packs:
+        name = library.html_name(p["file"])
+        found = not p["private"] and storage.served(v.meeting.slug, v.number, name).is_file()
+        p["html"] = name if found else ""
+
+
 def _version(slug: str, number: int) -> Version:
     return get_object_or_404(
         Version.objects.select_related("meeting"), meeting__slug=slug, number=number
@@ -398,12 +407,9 @@ def _version(slug: str, number: int) -> Version:
 @require_GET
 def version(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     v = _version(slug, number)
-    folder = storage.version_folder(slug, number)
-    for p in v.packs:  # each public pack's HTML agenda, when the version has it
-        name = library.html_name(p["file"])
-        p["html"] = name if not p["private"] and (folder / name).is_file() else ""
-    # the day the public packs' frontsheets say they were published (the day the library first
-    # made them), when it is not today: published now, they would claim an earlier day
+    _html_agendas(v)
+    # the day the public packs' frontsheets say now: the day they were built, until published
+    # (publishing makes them again, dated the day they go public: `publish`)
     today = library.today().isoformat()
     earlier = [
         (p["label"], long_date(dt.date.fromisoformat(p["published"])))
@@ -416,7 +422,7 @@ def version(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         {
             "meeting": v.meeting,
             "version": v,
-            "printed_earlier": earlier,
+            "printed_earlier": earlier if v.published_at is None else [],
             "published": v.meeting.published,
             "public_url": request.build_absolute_uri(reverse("public", args=[slug])),
             "pack_url": request.build_absolute_uri(reverse("public-file", args=[slug, "pack.pdf"])),
@@ -495,27 +501,67 @@ def version_file(request: HttpRequest, slug: str, number: int, file: str) -> Htt
         raise Http404("no such pack")
     if pack["private"]:
         jobs.audit(request.user, "download-private", slug, f"version {number}: {file}")
-    return _file(storage.version_folder(slug, number) / file, PRIVATE)
+    return _file(storage.served(slug, number, file), PRIVATE)
 
 
 @role_required("publisher")
-@require_POST
 def publish(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """Publishing, after the publisher has seen what goes public: each public pack with its
+    pages and the "Published" line it will carry (the library makes it again, dated today:
+    `library.release`), its HTML agenda, the exempt items held back and the private packs kept
+    back. Only the confirming post publishes, and only what it was shown."""
     from packbuilder.web.tasks import notify_task
 
     v = _version(slug, number)
-    v.published_at = timezone.now()
-    v.published_by = request.user
-    v.withdrawn_at, v.withdrawn_by, v.withdrawn_reason = None, None, ""
-    v.save(
-        update_fields=[
-            "published_at", "published_by", "withdrawn_at", "withdrawn_by", "withdrawn_reason"
-        ]
+    m = v.meeting
+    if v == m.published:
+        messages.info(request, f"Version {number} is the published version already")
+        return redirect("version", slug, number)
+    problem = ""
+    try:
+        planned, shown = library.release_plan(
+            storage.version_folder(slug, number), storage.published_folder(slug)
+        )
+    except library.PackError as exc:
+        planned, shown = [], ""
+        problem = " ".join(library.problems_of(exc, storage.meeting_folder(slug)))
+    if request.method == "POST" and shown and request.POST.get("shown"):
+        try:
+            jobs.publish_version(v, request.user, request.POST["shown"])
+        except jobs.Busy:
+            messages.error(
+                request,
+                f"Version {number} was not published: this meeting is being published or "
+                "withdrawn by someone else now; look at what goes public again in a moment",
+            )
+            return redirect("publish", slug, number)
+        except library.PackError as exc:
+            said = " ".join(library.problems_of(exc, storage.meeting_folder(slug)))
+            messages.error(
+                request, f"Version {number} was not published, and nothing was made public: {said}"
+            )
+            return redirect("publish", slug, number)
+        messages.success(request, f"Version {number} is published")
+        notify_task(v.pk)
+        return redirect("version", slug, number)
+    _html_agendas(v)
+    pages = {p["file"]: p for p in v.packs}
+    return render(
+        request,
+        "web/publish.html",
+        {
+            "meeting": m,
+            "version": v,
+            "public": [(r, pages.get(r.file, {})) for r in planned if not r.private],
+            "private": [p for p in v.packs if p["private"]],
+            "exempt": [i for i in v.agenda.get("items", []) if i.get("exempt")],
+            "shown": shown,
+            "problem": problem,
+            "published": m.published,
+            "withdrawn": m.withdrawn,
+            "public_url": request.build_absolute_uri(reverse("public", args=[slug])),
+        },
     )
-    jobs.audit(request.user, "publish", slug, f"version {number}")
-    messages.success(request, f"Version {number} is published")
-    notify_task(v.pk)
-    return redirect("version", slug, number)
 
 
 class WithdrawForm(forms.Form):
@@ -545,6 +591,7 @@ def withdraw(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         v.withdrawn_reason = reason
         v.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawn_reason"])
         jobs.audit(request.user, "withdraw", slug, f"version {number}: {reason}")
+        jobs.withdraw_published(v.meeting)
         messages.success(
             request,
             f"Version {number} is withdrawn: nothing of this meeting is public until a version "
@@ -626,7 +673,7 @@ def _agenda_page(slug: str, v: Version) -> str | None:
     if not packs:
         return None
     name = library.html_name(packs[0]["file"])
-    return name if (storage.version_folder(slug, v.number) / name).is_file() else None
+    return name if storage.served(slug, v.number, name).is_file() else None
 
 
 @require_GET
@@ -640,10 +687,7 @@ def public_file(request: HttpRequest, slug: str, file: str) -> HttpResponse:
     pack = packs[0] if file == "pack.pdf" and packs else v.pack(file)
     if pack is None or pack["private"]:
         raise Http404("no such public pack")
-    response = _file(
-        storage.version_folder(slug, v.number) / pack["file"], PUBLIC_CACHE, inline=True
-    )
-    return response
+    return _file(storage.served(slug, v.number, pack["file"]), PUBLIC_CACHE, inline=True)
 
 
 def _agenda_file(v: Version, file: str, cache: str) -> HttpResponse:
@@ -651,7 +695,7 @@ def _agenda_file(v: Version, file: str, cache: str) -> HttpResponse:
     policy that lets it run nothing and load nothing from elsewhere."""
     if file not in {library.html_name(p["file"]) for p in v.public_packs}:
         raise Http404("no such agenda")
-    path = storage.version_folder(v.meeting.slug, v.number) / file
+    path = storage.served(v.meeting.slug, v.number, file)
     if not path.is_file():
         raise Http404("no such agenda")
     response = BlockFileResponse(path.open("rb"), content_type="text/html; charset=utf-8")
@@ -672,7 +716,7 @@ def public_version_file(request: HttpRequest, slug: str, number: int, file: str)
     if v.published_at is None or pack is None or pack["private"]:
         raise Http404("no such public pack")
     jobs.audit(request.user, "download-private", slug, f"earlier version {number}: {file}")
-    return _file(storage.version_folder(slug, number) / file, PRIVATE)
+    return _file(storage.served(slug, number, file), PRIVATE)
 
 
 # ---- audit ----------------------------------------------------------------------------------

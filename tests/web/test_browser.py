@@ -11,6 +11,7 @@ Screenshots go to a temporary folder, or to PACKBUILDER_WEB_SCREENSHOTS (docs/im
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import signal
@@ -24,6 +25,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from packbuilder.dates import long_date
 from tests.browser import CHROMIUM, axe_violations, launch
 
 ROOT = Path(__file__).parents[2]
@@ -304,7 +306,21 @@ def test_from_an_empty_page_to_a_published_pack(server, browser, mailbox, shots,
         assert len(web_text) == len(cli_text), name
         assert web_text == cli_text, name
 
-    # publish; subscribers get an e-mail with the stable address
+    # publish, after seeing what goes public and the date each public pack will say (made
+    # again as it is published, dated that day); subscribers get an e-mail with the stable address
+    page.click("a:has-text('Publish version 1')")
+    page.wait_for_url("**/versions/1/publish")
+    assert page.locator("h1").inner_text().endswith("Publish version 1?")
+    today = long_date(dt.date.today())
+    goes = page.locator("table", has_text="What goes public").inner_text()
+    assert "Agenda pack (public)" in goes and "Supplement 1" in goes
+    assert f"Published {today}" in goes and "HTML agenda" in goes
+    assert "PRIVATE" not in goes and "Agenda pack (private)" not in goes
+    held = page.locator("main").inner_text().split("Held back")[1]
+    assert "Not for publication by virtue of paragraph 3" in held
+    assert "Agenda pack (private)" in held and "is not published" in held
+    axe(page)
+    page.screenshot(path=shots / "web-publish-confirm.png", full_page=True)
     page.click("button:has-text('Publish version 1')")
     page.wait_for_selector(".govuk-notification-banner--success")
     assert "Version 1 is published" in page.locator(".govuk-notification-banner").inner_text()
@@ -318,6 +334,10 @@ def test_from_an_empty_page_to_a_published_pack(server, browser, mailbox, shots,
     assert to == ["members@example.org"]
     assert f"{url}/public/{SLUG}/" in message
     assert "PRIVATE" not in message
+    # the pack the public is served says the day it was published, as the confirmation said
+    published_pack = tmp_path / "published.pdf"
+    published_pack.write_bytes(page.request.get(url + f"/public/{SLUG}/pack.pdf").body())
+    assert f"Published {today}" in " ".join(read_pdf(published_pack)[0].split())
 
     # the meetings list and the audit log
     page.goto(url + "/meetings/")
@@ -358,7 +378,9 @@ def test_from_an_empty_page_to_a_published_pack(server, browser, mailbox, shots,
     looking.close()
     public = page.request.get(url + f"/public/{SLUG}/pack.pdf")
     assert public.status == 200 and public.body().startswith(b"%PDF")
-    assert public.body() == (downloaded / f"{SLUG}-agenda-pack-public.pdf").read_bytes()
+    # made again as it was published (the same day here): the same pages as the version's
+    assert read_pdf(published_pack) == read_pdf(downloaded / f"{SLUG}-agenda-pack-public.pdf")
+    assert public.body() == published_pack.read_bytes()
     private = f"{SLUG}-agenda-pack-PRIVATE-not-for-publication.pdf"
     assert page.request.get(url + f"/public/{SLUG}/{private}").status == 404
     page.goto(url + f"/meetings/{SLUG}/versions/1/{private}")
@@ -409,7 +431,7 @@ def test_from_an_empty_page_to_a_published_pack(server, browser, mailbox, shots,
     context.close()
     kinds = ["/accounts/login/", "/meetings/", "/meetings/new", f"/meetings/{SLUG}/", "/builds/"]
     kinds += ["/versions/1/", "/preview/", "/audit/", f"/public/{SLUG}/", "/public/", "/no-such"]
-    kinds += ["/withdraw", "/remove"]
+    kinds += ["/withdraw", "/remove", "/publish"]
     assert [k for k in kinds if not any(k in u for u in CHECKED)] == []
 
 
@@ -433,5 +455,8 @@ def test_every_page_works_without_javascript(server, browser):  # type: ignore[n
     # can be published again
     assert "Nothing changed since version 1" in page.locator("main").inner_text()
     page.click("text=Preview, download and publish version")
-    assert page.locator("button:has-text('Publish version 1')").count() == 1
+    page.click("a:has-text('Publish version 1')")
+    assert "ends the withdrawal of version 1" in page.locator("main").inner_text()
+    page.click("button:has-text('Publish version 1')")  # a form's post, no script
+    assert "Version 1 is published" in page.locator(".govuk-notification-banner").inner_text()
     context.close()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import re
 import shutil
 from pathlib import Path
@@ -17,7 +18,9 @@ import pytest
 from asgiref.sync import async_to_sync
 from django.test import Client
 from django.urls import reverse
+from pypdf import PdfReader
 
+from packbuilder.dates import long_date
 from packbuilder.settings import settings as settings_
 from packbuilder.web import storage
 from packbuilder.web.models import AuditEntry, Build, LoginFailure, Meeting, Version
@@ -54,8 +57,58 @@ def meeting(data, make_user):  # type: ignore[no-untyped-def]
     return m
 
 
+def publish(client: Client, number: int, slug: str = "m"):  # type: ignore[no-untyped-def]
+    """Publish a version as a publisher does: the confirmation page, then its form's post."""
+    url = f"/meetings/{slug}/versions/{number}/publish"
+    page = client.get(url).content.decode()
+    shown = re.search(r'name="shown" value="([^"]+)"', page)
+    assert shown, page
+    return client.post(url, {"shown": shown[1]})
+
+
 @pytest.fixture
-def version(meeting):  # type: ignore[no-untyped-def]
+def fake_release(monkeypatch):  # type: ignore[no-untyped-def]
+    """The library's publishing (`library.release`) for hand-made versions, which have no build
+    record to make again: each public pack published as it is, dated today. The real one runs in
+    test_build_publish_and_public_addresses and in tests/test_release.py. Returns the calls."""
+    from packbuilder.web import library
+
+    calls: list[dict] = []  # type: ignore[type-arg]
+
+    def plan(built: Path, published: Path):  # type: ignore[no-untyped-def]
+        today = library.today()
+        return [
+            library.Planned(f.name, f.stem, "PRIVATE" in f.name, 1, today, long_date(today), False)
+            for f in sorted(built.glob("*.pdf"))
+        ], f"shown-{library.today().isoformat()}"
+
+    def release(folder, built, published, shown, after_withdrawal):  # type: ignore[no-untyped-def]
+        calls.append({"built": built, "shown": shown, "after_withdrawal": after_withdrawal})
+        if shown != plan(built, published)[1]:
+            raise library.PackError("what publishing would print has changed since it was shown")
+        (published / "public").mkdir(parents=True, exist_ok=True)
+        out = []
+        for f in sorted(built.glob("*.pdf")):
+            if "PRIVATE" in f.name:
+                continue
+            copy = published / "public" / f.name
+            shutil.copyfile(f, copy.with_suffix(".tmp"))  # renamed, as the library does
+            copy.with_suffix(".tmp").replace(copy)
+            day = library.today()
+            out.append(
+                {"file": f.name, "label": f.stem, "pages": 1, "numbered": 0,
+                 "published": day.isoformat(), "line": long_date(day), "paths": [copy]}
+            )  # fmt: skip
+        return out
+
+    monkeypatch.setattr(library, "release_plan", plan)
+    monkeypatch.setattr(library, "release", release)
+    monkeypatch.setattr(library, "withdraw", lambda published: None)
+    return calls
+
+
+@pytest.fixture
+def version(meeting, fake_release):  # type: ignore[no-untyped-def]
     """Version 1 of meeting m: a public and a private pack."""
     folder = storage.version_folder("m", 1)
     folder.mkdir(parents=True)
@@ -126,22 +179,115 @@ def test_inputs_may_be_exempt_papers_so_they_are_private(make_user, meeting):  #
 
 def test_only_a_publisher_publishes(make_user, version):  # type: ignore[no-untyped-def]
     url = "/meetings/m/versions/1/publish"
-    assert signed_in(make_user("ann")).post(url).status_code == 403
+    ann = signed_in(make_user("ann"))
+    assert ann.get(url).status_code == 403
+    assert ann.post(url, {"shown": "x"}).status_code == 403
     assert Meeting.objects.get(slug="m").published is None
-    response = signed_in(make_user("pat", role="publisher")).post(url)
+    response = publish(signed_in(make_user("pat", role="publisher")), 1)
     assert response.status_code == 302
     assert Meeting.objects.get(slug="m").published == version
     assert AuditEntry.objects.filter(action="publish", who="pat").exists()
 
 
+def test_publishing_asks_first_showing_what_goes_public(make_user, version, fake_release):  # type: ignore[no-untyped-def]
+    version.agenda["items"] = [
+        {"number": "7", "title": "Contract award", "exempt": True,
+         "note": "Not for publication by virtue of paragraph 3 of Part 1 of Schedule 12A"},
+        {"number": "2", "title": "Minutes", "exempt": False, "note": ""},
+    ]  # fmt: skip
+    version.save()
+    publisher = signed_in(make_user("pat", role="publisher"))
+    # the version's page leads to the question; it publishes nothing itself
+    shown = publisher.get("/meetings/m/versions/1/").content.decode()
+    assert 'href="/meetings/m/versions/1/publish"' in shown
+    assert 'action="/meetings/m/versions/1/publish"' not in shown
+    url = "/meetings/m/versions/1/publish"
+    page = publisher.get(url).content.decode()
+    today = long_date(dt.date.today())
+    assert "Publish version 1?" in page
+    assert f"Published {today}" in page  # the date each public pack will say
+    assert "Item 7, Contract award: Not for publication by virtue of paragraph 3" in page
+    assert "Minutes" not in page.split("Held back")[1]
+    assert "Agenda pack (private)" in page and "is not published" in page
+    assert 'name="shown"' in page and "Cancel" in page
+    assert Meeting.objects.get(slug="m").published is None
+    # a post without what was shown (a form from before, a crafted post) only asks again
+    asked = publisher.post(url)
+    assert asked.status_code == 200 and "Publish version 1?" in asked.content.decode()
+    assert Meeting.objects.get(slug="m").published is None and not fake_release
+    # what was shown no longer holds (midnight passed, another publication): nothing published
+    refused = publisher.post(url, {"shown": "shown-1999-01-01"}, follow=True)
+    said = refused.content.decode()
+    assert "Version 1 was not published, and nothing was made public" in said
+    assert "changed since it was shown" in said and "Publish version 1?" in said
+    assert Meeting.objects.get(slug="m").published is None
+    assert not AuditEntry.objects.filter(action="publish").exists()
+    assert publish(publisher, 1).status_code == 302
+    v = Version.objects.get(number=1)
+    assert v.published_at is not None
+    assert v.packs[0]["published"] == dt.date.today().isoformat()
+    entry = AuditEntry.objects.get(action="publish")
+    assert f"Published {today}" in entry.detail
+    # published: asking again says so
+    again = publisher.get(url, follow=True).content.decode()
+    assert "Version 1 is the published version already" in again
+
+
+def test_publishing_a_busy_meeting_publishes_nothing(make_user, version):  # type: ignore[no-untyped-def]
+    """Another publisher (or a withdrawal) holds the meeting's published folder."""
+    import threading
+
+    from packbuilder.lock import meeting_lock
+
+    publisher = signed_in(make_user("pat", role="publisher"))
+    url = "/meetings/m/versions/1/publish"
+    shown = re.search(r'name="shown" value="([^"]+)"', publisher.get(url).content.decode())[1]
+    held, done = threading.Event(), threading.Event()
+    folder = storage.published_folder("m")
+    folder.mkdir(parents=True)
+
+    def hold() -> None:
+        with meeting_lock(folder, "m"):
+            held.set()
+            done.wait(10)
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    try:
+        held.wait(10)
+        said = publisher.post(url, {"shown": shown}, follow=True).content.decode()
+    finally:
+        done.set()
+        thread.join()
+    assert "being published or withdrawn by someone else now" in said
+    assert Meeting.objects.get(slug="m").published is None
+    assert publish(publisher, 1).status_code == 302
+
+
+def test_a_version_without_its_build_record_cannot_be_published(make_user, meeting):  # type: ignore[no-untyped-def]
+    """The real library: a version kept without the record of its build cannot be made again."""
+    storage.version_folder("m", 1).mkdir(parents=True)
+    (storage.version_folder("m", 1) / PUBLIC).write_bytes(PDF)
+    Version.objects.create(
+        meeting=meeting, number=1, agenda={},
+        packs=[{"file": PUBLIC, "label": "Agenda pack", "pages": 1, "private": False}],
+    )  # fmt: skip
+    publisher = signed_in(make_user("pat", role="publisher"))
+    page = publisher.get("/meetings/m/versions/1/publish").content.decode()
+    assert "Version 1 cannot be published" in page and "no record of its packs" in page
+    assert 'name="shown"' not in page
+    publisher.post("/meetings/m/versions/1/publish", {"shown": "x"})
+    assert Meeting.objects.get(slug="m").published is None
+
+
 def test_publishing_a_later_version_keeps_the_earlier_listed(make_user, version, client):  # type: ignore[no-untyped-def]
     publisher = signed_in(make_user("pat", role="publisher"))
-    publisher.post("/meetings/m/versions/1/publish")
+    publish(publisher, 1)
     second = storage.version_folder("m", 2)
     shutil.copytree(storage.version_folder("m", 1), second)
     (second / PUBLIC).write_bytes(PDF + b"second")
     Version.objects.create(meeting=version.meeting, number=2, packs=version.packs, agenda={})
-    publisher.post("/meetings/m/versions/2/publish")
+    publish(publisher, 2)
     page = client.get("/public/m/").content.decode()
     assert "Earlier published versions" in page and "Version 1, published" in page
     latest = client.get("/public/m/pack.pdf")
@@ -162,7 +308,7 @@ def test_publishing_a_later_version_keeps_the_earlier_listed(make_user, version,
 def test_public_addresses_never_serve_private_packs(client, make_user, version):  # type: ignore[no-untyped-def]
     assert client.get("/public/m/").status_code == 404  # not published yet
     assert client.get("/public/m/pack.pdf").status_code == 404
-    signed_in(make_user("pat", role="publisher")).post("/meetings/m/versions/1/publish")
+    publish(signed_in(make_user("pat", role="publisher")), 1)
     assert client.get("/public/m/").status_code == 200
     pack = client.get("/public/m/pack.pdf")
     assert pack.status_code == 200
@@ -175,17 +321,17 @@ def test_public_addresses_never_serve_private_packs(client, make_user, version):
 
 
 def test_a_publisher_withdraws_the_published_version_and_nothing_takes_its_place(
-    client, make_user, version
+    client, make_user, version, fake_release
 ):  # type: ignore[no-untyped-def]
     publisher = signed_in(make_user("pat", role="publisher"))
-    publisher.post("/meetings/m/versions/1/publish")
+    publish(publisher, 1)
     second = storage.version_folder("m", 2)
     shutil.copytree(storage.version_folder("m", 1), second)
     Version.objects.create(
         meeting=version.meeting, number=2, packs=version.packs,
         agenda={"title": "Board - 5 March 2020", "items": []},
     )  # fmt: skip
-    publisher.post("/meetings/m/versions/2/publish")
+    publish(publisher, 2)
     url = "/meetings/m/versions/2/withdraw"
     # an advisor cannot; a publisher must say why; only the published version can be
     assert signed_in(make_user("ann")).post(url, {"reason": "x"}).status_code == 403
@@ -214,11 +360,14 @@ def test_a_publisher_withdraws_the_published_version_and_nothing_takes_its_place
     assert "Withdrawn" in shown and "nothing is public until a version is published again" in shown
     assert "Withdrawn" in publisher.get("/meetings/").content.decode()
     assert "names a tenderer" in publisher.get("/meetings/m/versions/2/").content.decode()
-    # publishing (this version again, or another) ends it
-    publisher.post("/meetings/m/versions/1/publish")
+    # publishing (this version again, or another) ends it: made again as a publication after a
+    # withdrawal (dated that day, never the day of the publication withdrawn)
+    assert not fake_release[-1]["after_withdrawal"]
+    publish(publisher, 1)
+    assert fake_release[-1]["after_withdrawal"]
     assert Meeting.objects.get(slug="m").published.number == 1
     assert fetch(client, "/public/m/pack.pdf").status_code == 200
-    publisher.post("/meetings/m/versions/2/publish")
+    publish(publisher, 2)
     v2 = Version.objects.get(number=2)
     assert v2.withdrawn_at is None and v2.withdrawn_reason == ""
     assert client.get("/public/m/").status_code == 200
@@ -315,7 +464,7 @@ def test_every_form_refuses_a_post_without_its_csrf_token(make_user, version, ur
 def test_forms_carry_a_csrf_token(make_user, version):  # type: ignore[no-untyped-def]
     client = signed_in(make_user("pat", role="publisher"))
     (storage.meeting_folder("m") / "x.pdf").write_bytes(PDF)
-    signed_in(make_user("paul", role="publisher")).post("/meetings/m/versions/1/publish")
+    publish(signed_in(make_user("paul", role="publisher")), 1)
     for url in [
         "/meetings/new", "/meetings/m/", "/meetings/m/versions/1/",
         "/meetings/m/versions/1/withdraw", "/meetings/m/inputs/x.pdf/remove",
@@ -624,7 +773,9 @@ def test_meetings_list_shows_deadline_days_left_and_status(make_user, meeting, m
 
 
 @pytest.mark.libreoffice
-def test_build_publish_and_public_addresses(make_user, meeting, client):  # type: ignore[no-untyped-def]
+def test_build_publish_and_public_addresses(make_user, meeting, client, monkeypatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("PACKBUILDER_TODAY", "2020-02-24")  # built on a Monday
+    settings_.cache_clear()
     for f in EXAMPLE.iterdir():
         shutil.copy(f, storage.meeting_folder("m"))
     ann = signed_in(make_user("ann"))
@@ -659,7 +810,31 @@ def test_build_publish_and_public_addresses(make_user, meeting, client):  # type
         ann.get(f"/meetings/m/versions/1/preview/{v.packs[1]['file']}/{n}.png").close()
     viewed = AuditEntry.objects.filter(action="download-private", who="ann")
     assert [e.detail for e in viewed] == [f"version 1: {v.packs[1]['file']} (pages viewed)"]
-    signed_in(make_user("pat", role="publisher")).post("/meetings/m/versions/1/publish")
+    # published on the Thursday: the public pack and its HTML agenda are made again, dated
+    # Thursday; the version as built (looked at on Monday) says Monday
+    assert "Published Monday 24 February 2020" in _front(folder / v.packs[0]["file"])
+    monkeypatch.setenv("PACKBUILDER_TODAY", "2020-02-27")
+    settings_.cache_clear()
+    pat = signed_in(make_user("pat", role="publisher"))
+    asked = pat.get("/meetings/m/versions/1/publish").content.decode()
+    assert "Published Thursday 27 February 2020" in asked and "Monday" not in asked
+    assert "Item 7, DHR chair contract award" not in asked  # (its title is exempt too)
+    assert "Not for publication by virtue of paragraph 3" in asked
+    publish(pat, 1)
+    served = client.get("/public/m/pack.pdf")
+    served_pack = b"".join(served.streaming_content)
+    front = " ".join(PdfReader(io.BytesIO(served_pack)).pages[0].extract_text().split())
+    assert "Published Thursday 27 February 2020" in front and "Monday" not in front
+    assert "Published Monday 24 February 2020" in _front(folder / v.packs[0]["file"])
+    published = Version.objects.get(number=1)
+    assert published.packs[0]["published"] == "2020-02-27"
+    assert published.packs[0]["built"] == "2020-02-24"
+    assert published.packs[1]["published"] == "2020-02-24"  # the private pack: as built
+    record = json.loads((storage.published_folder("m") / "packbuilder-m.json").read_text())
+    assert record["packs"][v.packs[0]["file"]]["current"]["published"] == "2020-02-27"
+    assert "Published Thursday 27 February 2020" in AuditEntry.objects.get(action="publish").detail
+    shown = pat.get("/meetings/m/versions/1/").content.decode()
+    assert "Agenda pack (public), as published, says “Published Thursday 27 February 2020”" in shown
     agenda = client.get("/public/m/").content.decode()
     assert "Safer Plymouth Partnership Board" in agenda
     assert "Not for publication by virtue of paragraph 3" in agenda
@@ -672,6 +847,7 @@ def test_build_publish_and_public_addresses(make_user, meeting, client):  # type
     assert "script-src" not in page["Content-Security-Policy"]
     html = b"".join(page.streaming_content).decode()
     assert "Exclusion of the press and public" in html and "DHR chair contract award" not in html
+    assert '<time datetime="2020-02-27">Thursday 27 February 2020</time>' in html
     links = re.findall(r'href="([^"#]+\.pdf)#nameddest=', html)
     assert links and all(fetch(client, f"/public/m/{name}").status_code == 200 for name in links)
     private_page = f"/public/m/{v.packs[1]['file'][: -len('.pdf')]}.html"
@@ -695,6 +871,12 @@ def test_build_publish_and_public_addresses(make_user, meeting, client):  # type
     said = ann.get(f"/meetings/m/builds/{again.pk}/").content.decode()
     assert "Nothing changed since version 2" in said
     assert again.events.last().text.startswith("nothing changed since version 2")
+    settings_.cache_clear()
+
+
+def _front(pack: Path) -> str:
+    """The words of a pack's frontsheet, however the lines fall."""
+    return " ".join(PdfReader(pack).pages[0].extract_text().split())
 
 
 def test_progress_stream_needs_the_advisor_role(client, make_user, meeting):  # type: ignore[no-untyped-def]
@@ -857,7 +1039,7 @@ def test_a_new_meeting_waits_for_files_and_a_meeting_with_problems_cannot_be_bui
     wb.save(storage.meeting_folder("m") / "meeting.xlsx")
     page = ann.get("/meetings/m/").content.decode()
     assert "Fix the problems listed above, then build." in page
-    assert re.search(r'<button[^>]*disabled[^>]*>Build the packs</button>', page)
+    assert re.search(r"<button[^>]*disabled[^>]*>Build the packs</button>", page)
 
 
 def test_an_advisor_reads_a_versions_html_agenda_before_publishing(client, make_user, version):  # type: ignore[no-untyped-def]
@@ -910,8 +1092,11 @@ def test_the_publish_button_says_when_the_agenda_says_it_was_published(make_user
     version.save()
     publisher = signed_in(make_user("pat", role="publisher"))
     html = publisher.get("/meetings/m/versions/1/").content.decode()
-    assert "The frontsheet of Agenda pack (public) says “Published Monday 24 February 2020”" in html
+    assert (
+        "The frontsheet of Agenda pack (public) here says “Published Monday 24 February 2020”: "
+        "the day it was built. Publishing makes it again, dated the day it goes public" in html
+    )
     version.packs[0]["published"] = library.today().isoformat()
     version.save()
     html = publisher.get("/meetings/m/versions/1/").content.decode()
-    assert "the day packbuilder first built these contents" not in html
+    assert "here says" not in html

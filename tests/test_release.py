@@ -1,0 +1,172 @@
+"""Publishing a build made earlier (`packbuilder.release`): a pack goes public dated the day it
+goes public, and names as earlier versions only packs that were published.
+
+Each test builds into a drafts folder (as the web page's builds do) on one day and publishes
+into a second folder on a later one; the packs are read back with pypdf."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from packbuilder.build import build
+from packbuilder.convert import CachingConverter, LibreOffice
+from packbuilder.errors import InputError, PublishError
+from packbuilder.publish import manifest_path
+from packbuilder.release import fingerprint, plan, release, withdraw
+from tests.test_publish import exempt_meeting
+
+pytestmark = pytest.mark.libreoffice
+
+MON, TUE, THU, FRI = (dt.date(2020, 2, d) for d in (24, 25, 27, 28))
+PUBLIC = "m-agenda-pack-public.pdf"
+PRIVATE = "m-agenda-pack-PRIVATE-not-for-publication.pdf"
+
+
+@pytest.fixture(scope="module")
+def converter() -> CachingConverter:
+    return CachingConverter(LibreOffice())
+
+
+def front(pack: Path) -> str:
+    """The frontsheet's words, however the lines fall."""
+    return " ".join(PdfReader(pack).pages[0].extract_text().split())
+
+
+def record(out: Path) -> dict:  # type: ignore[type-arg]
+    return json.loads(manifest_path(out, "m").read_text())
+
+
+def test_a_build_made_on_monday_and_published_on_thursday_says_thursday(
+    tmp_path: Path, converter
+) -> None:
+    folder = exempt_meeting(tmp_path / "m")
+    drafts, public = tmp_path / "drafts", tmp_path / "published"
+    build(folder, drafts, converter=converter, today=MON)
+    assert "Published Monday 24 February 2020" in front(drafts / "public" / PUBLIC)
+    planned = {r.name: r for r in plan(drafts, public, "m", THU)}
+    assert planned[PUBLIC].line == "Thursday 27 February 2020"
+    assert planned[PUBLIC].public and not planned[PRIVATE].public
+    result = release(folder, drafts, public, THU, converter=converter)
+    pack = public / "public" / PUBLIC
+    assert "Published Thursday 27 February 2020" in front(pack)
+    assert "Monday" not in front(pack)
+    html = (public / "public" / "m-agenda-pack-public.html").read_text()
+    assert '<time datetime="2020-02-27">Thursday 27 February 2020</time>' in html
+    current = record(public)["packs"][PUBLIC]["current"]
+    assert (current["version"], current["published"]) == (1, "2020-02-27")
+    assert {p.path.name: p.published for p in result.packs}[PUBLIC] == THU
+    # the drafts are left as they were: they were looked at, never published
+    assert "Published Monday 24 February 2020" in front(drafts / "public" / PUBLIC)
+
+
+def test_builds_never_published_are_not_named_as_earlier_versions(
+    tmp_path: Path, converter
+) -> None:
+    folder = exempt_meeting(tmp_path / "m")
+    drafts, public = tmp_path / "drafts", tmp_path / "published"
+    build(folder, drafts, converter=converter, today=MON)
+    exempt_meeting(folder, venue="Warspite Room")  # a second build, a day later
+    build(folder, drafts, converter=converter, today=TUE)
+    assert "replacing the pack published on Monday" in front(drafts / "public" / PUBLIC)
+    release(folder, drafts, public, THU, converter=converter)
+    said = front(public / "public" / PUBLIC)
+    assert "Published Thursday 27 February 2020" in said
+    assert "replacing" not in said  # Monday's build never went public
+
+
+def test_a_new_publication_names_the_one_it_replaces_and_the_same_pack_keeps_its_date(
+    tmp_path: Path, converter
+) -> None:
+    folder = exempt_meeting(tmp_path / "m")
+    drafts, public = tmp_path / "drafts", tmp_path / "published"
+    build(folder, drafts, converter=converter, today=MON)
+    release(folder, drafts, public, TUE, converter=converter)  # published Tuesday
+    first = (public / "public" / PUBLIC).read_bytes()
+    # built again unchanged and published again on Thursday: the same pack, public since Tuesday
+    build(folder, drafts, converter=converter, today=THU)
+    (same,) = [r for r in plan(drafts, public, "m", THU) if r.name == PUBLIC]
+    assert same.unchanged and same.published == TUE
+    release(folder, drafts, public, THU, converter=converter)
+    assert (public / "public" / PUBLIC).read_bytes() == first
+    # changed, built Thursday, published Friday: version 2, replacing Tuesday's
+    exempt_meeting(folder, venue="Warspite Room")
+    build(folder, drafts, converter=converter, today=THU)
+    release(folder, drafts, public, FRI, converter=converter)
+    assert (
+        "Published Friday 28 February 2020 (version 2, replacing the pack published on Tuesday "
+        "25 February 2020)" in front(public / "public" / PUBLIC)
+    )
+    assert (public / "archive" / "m-agenda-pack-public.v1.pdf").read_bytes() == first
+
+
+def test_published_again_after_a_withdrawal_is_dated_the_day_it_goes_back(
+    tmp_path: Path, converter
+) -> None:
+    folder = exempt_meeting(tmp_path / "m")
+    drafts, public = tmp_path / "drafts", tmp_path / "published"
+    build(folder, drafts, converter=converter, today=MON)
+    release(folder, drafts, public, MON, converter=converter)
+    assert sorted(withdraw(public, "m", TUE)) == [PRIVATE, PUBLIC]
+    assert not (public / "public" / PUBLIC).exists()
+    assert not (public / "public" / "m-agenda-pack-public.html").exists()
+    assert (public / "archive" / "m-agenda-pack-public.v1.pdf").is_file()
+    assert record(public)["withdrawn"][PUBLIC]["withdrawn"] == "2020-02-25"
+    assert withdraw(public, "m", TUE) == []  # nothing current: nothing to do
+    # the very same build, published again on Thursday: not Monday's date, which it lost
+    (again,) = [r for r in plan(drafts, public, "m", THU) if r.name == PUBLIC]
+    assert (again.version, again.published, again.unchanged) == (2, THU, False)
+    release(folder, drafts, public, THU, converter=converter)
+    assert (
+        "Published Thursday 27 February 2020 (version 2, replacing the pack published on Monday "
+        "24 February 2020)" in front(public / "public" / PUBLIC)
+    )
+
+
+def test_after_withdrawal_withdraws_a_publication_still_current(tmp_path: Path, converter) -> None:
+    """A caller whose withdrawal could not reach the folder (it was busy) says so at the next
+    publication: the pack is then a new version all the same."""
+    folder = exempt_meeting(tmp_path / "m")
+    drafts, public = tmp_path / "drafts", tmp_path / "published"
+    build(folder, drafts, converter=converter, today=MON)
+    release(folder, drafts, public, MON, converter=converter)
+    release(folder, drafts, public, THU, after_withdrawal=True, converter=converter)
+    assert record(public)["packs"][PUBLIC]["current"]["published"] == "2020-02-27"
+
+
+def test_files_changed_since_the_build_publish_nothing(tmp_path: Path, converter) -> None:
+    folder = exempt_meeting(tmp_path / "m")
+    drafts, public = tmp_path / "drafts", tmp_path / "published"
+    build(folder, drafts, converter=converter, today=MON)
+    release(folder, drafts, public, MON, converter=converter)
+    before = {p: p.read_bytes() for p in public.rglob("*") if p.is_file()}
+    exempt_meeting(folder, venue="Warspite Room")  # changed after the build was looked at
+    with pytest.raises(InputError) as caught:
+        release(folder, drafts, public, THU, converter=converter)
+    message = str(caught.value)
+    assert "no longer those of the build being published" in message
+    assert "Agenda pack (public) would not be the same" in message
+    assert {p: p.read_bytes() for p in public.rglob("*") if p.is_file()} == before
+
+
+def test_the_plan_shown_is_checked_when_publishing(tmp_path: Path, converter) -> None:
+    folder = exempt_meeting(tmp_path / "m")
+    drafts, public = tmp_path / "drafts", tmp_path / "published"
+    build(folder, drafts, converter=converter, today=MON)
+    shown = fingerprint(plan(drafts, public, "m", THU))
+    assert shown != fingerprint(plan(drafts, public, "m", FRI))  # the day is part of it
+    with pytest.raises(PublishError, match="changed since it was shown"):
+        release(folder, drafts, public, FRI, expect_plan=shown, converter=converter)
+    assert not manifest_path(public, "m").exists()
+    release(folder, drafts, public, THU, expect_plan=shown, converter=converter)
+    assert "Published Thursday" in front(public / "public" / PUBLIC)
+
+
+def test_a_build_without_its_record_cannot_be_published(tmp_path: Path) -> None:
+    (tmp_path / "drafts").mkdir()
+    with pytest.raises(PublishError, match="no record of its packs"):
+        plan(tmp_path / "drafts", tmp_path / "published", "m", THU)
