@@ -112,15 +112,20 @@ def unbroken(time: str) -> str:
 
 
 def field(text: str) -> dict[str, Any]:
-    """A Meeting-sheet value as the frontsheet lays it out after its label ("Place:", "Members:"):
-    `first`, its first paragraph, beside the label (each line of an address under the one
-    before); then `more`, its further paragraphs and its bullets, lines starting "- " as in an
-    item's Notes (the one cell-text convention, `richtext`, line breaks kept). `value` is the
-    text as typed."""
+    """A cell of free text as the frontsheet and the HTML agenda lay it out: a Meeting-sheet value
+    after its label ("Place:", "Members:"), an item's purpose or lead. The one cell-text convention
+    (`richtext`), line breaks kept: `blocks`, its paragraphs, bullets (lines starting "- ", "* ",
+    "• " or "▪ ") and numbered points; `bullets`, whether it has any bullet (a cell without is
+    printed as typed, as it always was); `first`, its first paragraph, printed beside a label
+    (each line of an address under the one before), blank when the value starts with a bullet;
+    `more`, the blocks after `first`. `value` is the text as typed."""
     blocks = richtext.blocks(text, keep_lines=True)
+    bullets = any(b.bullet for b in blocks)
     if blocks and not blocks[0].bullet:
-        return {"value": text, "first": blocks[0].text, "more": blocks[1:]}
-    return {"value": text, "first": "", "more": blocks}
+        first, more = blocks[0].text, blocks[1:]
+    else:
+        first, more = "", blocks
+    return {"value": text, "first": first, "more": more, "blocks": blocks, "bullets": bullets}
 
 
 def _closes(meeting: Meeting) -> bool:
@@ -140,7 +145,8 @@ def number_label(number: str) -> str:
 def _blank_row(kind: str, title: str) -> dict[str, Any]:
     return {
         "kind": kind, "number": "", "number_label": "", "title": title, "star": "", "lead": "",
-        "purpose": "", "minutes": "", "start": "", "time": "", "note": "", "pages": "",
+        "purpose": "", "purpose_field": field(""), "lead_field": field(""), "minutes": "",
+        "start": "", "time": "", "note": "", "pages": "",
         "notes": [], "exempt": False, "exempt_note": "", "exclusion": "", "status": "",
     }
 
@@ -220,6 +226,9 @@ def _rows(meeting: Meeting, spec: PackSpec, layout: Layout) -> list[dict[str, An
                 "star": "*" if settings.paperwork_marker and placed is not None else "",
                 "lead": item.lead,
                 "purpose": item.purpose,
+                # as laid out: "- " lines bullets, as in the Meeting sheet's values (`field`)
+                "purpose_field": field(item.purpose),
+                "lead_field": field(item.lead),
                 "minutes": unbroken(f"{item.minutes} mins") if item.minutes else "",
                 "start": unbroken(_start(item, start, end)),
                 "time": unbroken(agenda.time_text(start, end, item.timing)),

@@ -50,7 +50,8 @@ h3 { font-size: 1.25rem; margin: 0 0 0.25rem; }
 dl.details { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 0.25rem 1rem; }
 dl.details dt { font-weight: bold; }
 dl.details dd { margin: 0; min-width: 0; }
-dl.details dd p, dl.details dd ul.notes { margin: 0.25rem 0 0; }
+dl.details dd p, dl.details dd ul.notes, dl.details dd ol.points { margin: 0.25rem 0 0; }
+dl.details dd > ul.notes:first-child, dl.details dd > ol.points:first-child { margin-top: 0; }
 @media (max-width: 30em) {
   dl.details { grid-template-columns: minmax(0, 1fr); }
   dl.details dd { margin-bottom: 0.5rem; }
@@ -81,16 +82,26 @@ def _lines(value: object) -> str:
 
 
 def _field(field: dict[str, Any]) -> str:
-    """A Meeting-sheet value as the frontsheet lays it out (`frontsheet.field`): its first lines,
-    then its further paragraphs and its bullets, as a list."""
-    out = [_lines(field["first"])] if field["first"] else []
-    for bullet, group in itertools.groupby(field["more"], key=lambda b: b.bullet):
-        if bullet:
-            out.append('<ul class="notes">' + "".join(f"<li>{_e(b.text)}</li>" for b in group))
-            out[-1] += "</ul>"
-        else:
+    """A cell of free text as the frontsheet lays it out (`frontsheet.field`): a Meeting-sheet
+    value, or an item's lead, in its <dd>: its first lines, then its further paragraphs, bullets
+    and numbered points (`_blocks`)."""
+    first = [_lines(field["first"])] if field["first"] else []
+    return "".join(first + _blocks(field["more"]))
+
+
+def _blocks(blocks: Sequence[Block]) -> list[str]:
+    """Paragraphs (line breaks kept), bullets as a list, numbered points as a list keeping their
+    typed numbers: the one way cell text is written on this page (an item's purpose and notes, a
+    heading's notes, the Meeting sheet's values), as the frontsheet prints it."""
+    out: list[str] = []
+    for kind, group in itertools.groupby(blocks, key=lambda b: b.kind):
+        if kind == "paragraph":
             out += [f"<p>{_lines(b.text)}</p>" for b in group]
-    return "".join(out)
+        else:
+            tag = 'ul class="notes"' if kind == "bullet" else 'ol class="points"'
+            rows = "".join(f"<li>{_lines(b.text)}</li>" for b in group)
+            out.append(f"<{tag}>{rows}</{tag.split()[0]}>")
+    return out
 
 
 def _one_line(value: object) -> str:
@@ -103,21 +114,6 @@ def _bdi(html: str) -> str:
     to 5)"), isolated: a title in Arabic or Hebrew would otherwise draw the item's number or the
     page numbers beside it into its right-to-left run, and read them in the wrong order."""
     return f"<bdi>{html}</bdi>"
-
-
-def _notes(blocks: list[Block]) -> list[str]:
-    """An item's Notes and the actions carried forward, as the frontsheet shows them under its
-    subject: paragraphs, bullets as a list, numbered points as a list keeping their typed
-    numbers."""
-    out: list[str] = []
-    for kind, group in itertools.groupby(blocks, key=lambda b: b.kind):
-        if kind == "paragraph":
-            out += [f"<p>{_e(b.text)}</p>" for b in group]
-        else:
-            tag = 'ul class="notes"' if kind == "bullet" else 'ol class="points"'
-            rows = "".join(f"<li>{_e(b.text)}</li>" for b in group)
-            out.append(f"<{tag}>{rows}</{tag.split()[0]}>")
-    return out
 
 
 def _time(value: dt.date | dt.time | None, text: str) -> str:
@@ -273,7 +269,7 @@ def _section_row(row: dict[str, Any]) -> list[str]:
     title = _bdi(_one_line(row["title"]))
     if row["kind"] == "heading":
         heading = f'<li class="section"><h3 class="section">{title}</h3>'
-        return [heading, *_notes(row["notes"]), "</li>"]
+        return [heading, *_blocks(row["notes"]), "</li>"]
     when = row["time"] or row["start"]
     return [f'<li class="break"><p><em>{title}</em>{f", {_e(when)}" if when else ""}</p></li>']
 
@@ -284,12 +280,15 @@ def _item(
     number = row["number"]
     out = [f'<li id="{_e(destination(number))}">']
     out.append(f"<h3>{_e(row['number_label'])} {_bdi(_one_line(row['title']))}</h3>")
-    if row["purpose"]:
+    if row["purpose_field"]["bullets"]:  # (a purpose without bullets: as typed, as it always was)
+        out += _blocks(row["purpose_field"]["blocks"])
+    elif row["purpose"]:
         out.append(f"<p>{_lines(row['purpose'])}</p>")
-    out += _notes(row["notes"])
+    out += _blocks(row["notes"])
     facts = []
     if row["lead"]:
-        facts.append(f"<dt>Lead</dt><dd>{_lines(row['lead'])}</dd>")
+        lead = _field(row["lead_field"]) if row["lead_field"]["bullets"] else _lines(row["lead"])
+        facts.append(f"<dt>Lead</dt><dd>{lead}</dd>")
     if row["start"] or row["minutes"]:
         when = ", ".join(x for x in (row["start"], row["minutes"]) if x)
         facts.append(f"<dt>Time</dt><dd>{_e(when)}</dd>")

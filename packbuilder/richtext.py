@@ -1,10 +1,10 @@
 """The one convention for text inside a spreadsheet cell, used by every document kind.
 
-A cell holds plain text. Blank lines separate paragraphs; a line starting with "- ", "• " or "▪ " is
-a list item (a bullet). A line starting with a typed number, "(1) ", "1. ", "1) ", "(a) " or "a) ",
-is a numbered point: it starts a paragraph of its own, keeping its number. Other line breaks inside
-a paragraph are kept as soft line breaks would be in Word: the lines are joined with a space,
-because Word reflows text anyway and officers paste from e-mails.
+A cell holds plain text. Blank lines separate paragraphs; a line starting with "- ", "* ", "• " or
+"▪ " is a list item (a bullet). A line starting with a typed number, "(1) ", "1. ", "1) ", "(a) "
+or "a) ", is a numbered point: it starts a paragraph of its own, keeping its number. Other line
+breaks inside a paragraph are kept as soft line breaks would be in Word: the lines are joined with
+a space, because Word reflows text anyway and officers paste from e-mails.
 
 Templates loop over the blocks and pick a Word paragraph style for each (``List Bullet`` for
 bullets), so bullets are real Word list paragraphs, never characters typed into the text. Cells that

@@ -462,3 +462,78 @@ def test_dash_lines_of_the_meeting_sheet_are_bullets(tmp_path, libreoffice):
     html = pack.path.with_suffix(".html").read_text(encoding="utf-8")
     assert '<ul class="notes"><li>Step-free access from Armada Way</li></ul>' in html
     assert "<li>Cllr &lt;Bob&gt; &amp; &quot;Jones&quot; {{ x }}</li>" in html
+
+
+@pytest.mark.parametrize("style", ["list", "table"])
+def test_dash_lines_of_a_purpose_or_lead_are_bullets(tmp_path, libreoffice, style):
+    """An item's Purpose and Lead typed as "- " (or "* ", "• ") lines are bullets, real Word list
+    paragraphs (a list in the tagged PDF), as a Meeting-sheet value's and an item's Notes are;
+    they printed dash and all. Text stays text. The HTML agenda lists them too."""
+    from tests.test_accessibility import struct_tree
+
+    folder = make_meeting(
+        tmp_path / "m",
+        items=[
+            {
+                "item": 1,
+                "title": "Plan",
+                "lead": "- Chair\n* Clerk",
+                "purpose": 'To agree:\n- the minutes & <actions>\n• "quotes" {{ x }}',
+                "papers": ["plan.pdf"],
+            },
+            {"item": 2, "title": "Other", "purpose": "To note the update\nfrom the chair"},
+        ],
+        papers={"plan.pdf": 1},
+        fields={"Agenda style": style},
+    )
+    (pack,) = build(folder, tmp_path / "out", converter=libreoffice).packs
+    front = _flat(Pack.read(pack.path).frontsheet_text())
+    assert 'the minutes & <actions>' in front and '"quotes" {{ x }}' in front
+    for typed in ("- the", "• \"quotes", "- Chair", "* Clerk"):
+        assert typed not in front, (typed, front)
+    assert "To note the update from the chair" in front  # without bullets: as typed
+    tree = struct_tree(pack.path)
+    in_cells = [
+        n for n, (depth, kind, _) in enumerate(tree)
+        if kind == "/L" and any(k in ("/TD",) for d, k, _ in tree[:n] if d == depth - 1)
+    ]
+    items = [kind for _, kind, _ in tree].count("/LI")
+    assert in_cells and items >= 4, tree  # purpose's two bullets and lead's two, as lists
+    html = pack.path.with_suffix(".html").read_text(encoding="utf-8")
+    assert (
+        '<ul class="notes"><li>the minutes &amp; &lt;actions&gt;</li>'
+        "<li>&quot;quotes&quot; {{ x }}</li></ul>" in html
+    )
+    assert '<dt>Lead</dt><dd><ul class="notes"><li>Chair</li><li>Clerk</li></ul></dd>' in html
+    assert "<p>To note the update<br>from the chair</p>" in html
+
+
+def test_a_meeting_sheet_value_starting_with_a_bullet_starts_beside_its_label(
+    tmp_path, libreoffice
+):
+    """A value whose first line is a bullet ("Membership:" then "- Cllr ...") starts on its
+    label's line, lined up with the other values, not on the line under a label left alone;
+    a screen reader still reads the label, then the list."""
+    from tests.test_accessibility import struct_tree
+
+    folder = make_meeting(
+        tmp_path / "m",
+        items=[{"item": 1, "title": "Minutes"}],
+        fields={"Membership": "- Cllr Ann Smith (Chair)\n- Cllr Bob Jones", "Quorum": "Three"},
+    )
+    (pack,) = build(folder, tmp_path / "out", converter=libreoffice).packs
+    page = _lines_of_words(words(pack.path, 0))
+    place = next(line for line in page if line[0].text == "Place:")
+    member = next(line for line in page if line[0].text == "Membership:")
+    texts = [w.text for w in member]
+    assert "Ann" in texts and "Bob" not in texts, texts  # the first bullet beside the label
+    assert member[1].x >= place[1].x - 1  # the bullet at the values' column
+    quorum = next(line for line in page if line[0].text == "Quorum:")
+    assert quorum[0].y > next(w for line in page for w in line if w.text == "Bob").y
+    kinds = [kind for _, kind, _ in struct_tree(pack.path)]
+    label = kinds.index("/Div")  # the label's frame: before the list, never inside its item
+    assert "/L" in kinds[label:] and "/LI" not in kinds[:label], kinds
+    html = pack.path.with_suffix(".html").read_text(encoding="utf-8")
+    assert (
+        '<dt>Membership</dt><dd><ul class="notes"><li>Cllr Ann Smith (Chair)</li>' in html
+    )

@@ -326,7 +326,10 @@ def test_times_keep_am_and_pm_on_the_line(time: str, printed: str) -> None:
 def test_a_meeting_sheet_value_has_bullets_as_notes_do(typed: str, first: str, more: list) -> None:
     """"- " lines of the Meeting sheet's values (a venue's access notes, Members) are bullets, as
     in an item's Notes; they printed as typed, dash and all."""
-    assert field(typed) == {"value": typed, "first": first, "more": more}
+    laid = field(typed)
+    assert (laid["value"], laid["first"], laid["more"]) == (typed, first, more)
+    assert laid["blocks"] == ([Block(first)] if first else []) + more
+    assert laid["bullets"] == any(b.bullet for b in more)
     m = meeting(item(1), venue=typed or "Room", chair=typed, extra={"Members": typed})
     ctx = context(m, PackSpec(None, None, m.items, ()), lay_out([]), PUBLISHED)
     if typed:

@@ -349,3 +349,23 @@ def runs(p, parts: list[tuple[str, dict]]) -> None:  # type: ignore[type-arg, no
         run.italic = opts.get("italic") or None
         if opts.get("size"):
             run.font.size = Pt(opts["size"])
+
+
+# w:pPr's children that come before w:framePr (the schema's order, which Word enforces)
+_BEFORE_FRAME = ("w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore")
+
+
+def frame(p, width) -> None:  # type: ignore[no-untyped-def]
+    """Make `p` a frame `width` wide at the left margin, level with the top of the paragraph
+    after it, the text beside it flowing round it (Word's positioned paragraph, w:framePr)."""
+    ppr = p._p.get_or_add_pPr()
+    el = OxmlElement("w:framePr")
+    attrs = {"w:w": str(width.twips), "w:hSpace": "0", "w:wrap": "around", "w:vAnchor": "text",
+             "w:hAnchor": "margin", "w:x": "0", "w:y": "0"}  # fmt: skip
+    for k, v in attrs.items():
+        el.set(qn(k), v)
+    before = [c for c in ppr if c.tag in {qn(t) for t in _BEFORE_FRAME}]
+    if before:
+        before[-1].addnext(el)
+    else:
+        ppr.insert(0, el)

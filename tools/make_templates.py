@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 from docx.shared import Cm, Pt
 
@@ -15,6 +16,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from docxkit import (  # noqa: E402
     cant_split,
     cell_paragraphs,
+    frame,
     keep_with_next,
     new_document,
     para,
@@ -88,8 +90,25 @@ BULLET_INDENT = Cm(0.63)  # from a bullet to its text
 def _field_blocks(doc, label: str, name: str) -> None:  # type: ignore[no-untyped-def]
     """A Meeting-sheet value that may have paragraphs and bullets ("- " lines, as in Notes): its
     first paragraph after the label, as `_field`; then each further paragraph and each bullet
-    (List Bullet, a real list) under it, lined up with the value, not the label."""
+    (List Bullet, a real list) under it, lined up with the value, not the label.
+
+    A value that starts with a bullet has no first paragraph to set beside its label: the label
+    goes in a frame at the margin, beside the first bullet, rather than alone on a line of its
+    own above the list. The frame is anchored to an empty paragraph one point high before the
+    list, not to the first bullet: LibreOffice tags a frame after the text of the paragraph it is
+    anchored to, so a screen reader reads the label, then the list."""
+    para(doc, f"{{%p if {name}.first or not {name}.more %}}")
     _field(doc, label, f"{{{{ {name}.first }}}}")
+    para(doc, "{%p else %}")
+    beside = para(doc)
+    runs(beside, [(label, {"bold": True})])
+    beside.paragraph_format.space_after = Pt(0)
+    frame(beside, Cm(2.9))
+    anchor = para(doc)
+    anchor.paragraph_format.space_before = anchor.paragraph_format.space_after = Pt(0)
+    anchor.paragraph_format.line_spacing = Pt(1)  # (exactly: it holds no text to cut)
+    anchor.paragraph_format.keep_with_next = True  # the label with its list
+    para(doc, "{%p endif %}")
     para(doc, f"{{%p for b in {name}.more %}}")
     para(doc, "{%p if b.bullet %}")
     bullet = para(doc, "{{ b.text }}", style="List Bullet")
@@ -130,6 +149,28 @@ NOTES = [
 ]
 
 
+def free_text(name: str, alone: bool = True, **fmt: Any) -> list[tuple[str, dict]]:  # type: ignore[type-arg]
+    """A row's cell of free text (`item.purpose`, `item.lead`): with bullets ("- " lines,
+    `frontsheet.field`), each paragraph and each bullet (List Bullet, a real list) a paragraph of
+    its own, as in Notes; without, as typed (line breaks kept), as it always was. `alone`: the
+    text has a cell of its own, whose paragraph is kept when it is blank (a cell needs one, and
+    its row's keep-with-next is on it); else (the purpose under the subject) a blank one is left
+    out."""
+    return [
+        (f"{{%p if item.{name}_field.bullets %}}", {}),
+        (f"{{%p for b in item.{name}_field.blocks %}}", {}),
+        ("{%p if b.bullet %}", {}),
+        ("{{ b.text }}", {"style": "List Bullet", **fmt}),
+        ("{%p else %}", {}),
+        ("{{ b.text }}", fmt),
+        ("{%p endif %}", {}),
+        ("{%p endfor %}", {}),
+        ("{%p else %}" if alone else f"{{%p elif item.{name} %}}", {}),
+        (f"{{{{ item.{name} }}}}", fmt),
+        ("{%p endif %}", {}),
+    ]
+
+
 def subject(purpose: bool) -> list[tuple[str, dict]]:  # type: ignore[type-arg]
     """The subject cell of an item's or a break's row. A break shows its title alone. An item: its
     title (with the paperwork marker), the purpose (list style only: the table style gives it a
@@ -140,9 +181,7 @@ def subject(purpose: bool) -> list[tuple[str, dict]]:  # type: ignore[type-arg]
         ("{%p else %}", {}),
         ("{{ item.title }}{% if item.star %} {{ item.star }}{% endif %}", {"bold": True}),
         *(
-            [("{%p if item.purpose %}", {}), ("{{ item.purpose }}", {}), ("{%p endif %}", {})]
-            if purpose
-            else []
+            free_text("purpose", alone=False) if purpose else []
         ),
         ("{%p if item.note %}", {}),
         ("{{ item.note }}", {"bold": True}),
@@ -170,15 +209,15 @@ INTRODUCTION = [
 
 
 def _lead_and_time(row) -> None:  # type: ignore[no-untyped-def]
-    cell_paragraphs(row.cells[2], [("{{ item.lead }}", {})])
+    cell_paragraphs(row.cells[2], free_text("lead"))
     cell_paragraphs(
         row.cells[3], [("{{ item.start }}", {"size": 10}), ("{{ item.minutes }}", {"size": 9})]
     )
 
 
 def _who_decision_time(row) -> None:  # type: ignore[no-untyped-def]
-    cell_paragraphs(row.cells[2], [("{{ item.lead }}", {})])
-    cell_paragraphs(row.cells[3], [("{{ item.purpose }}", {})])
+    cell_paragraphs(row.cells[2], free_text("lead"))
+    cell_paragraphs(row.cells[3], free_text("purpose"))
     cell_paragraphs(row.cells[4], [("{{ item.time }}", {"size": 10})])
 
 
