@@ -36,6 +36,7 @@ from packbuilder.assemble import (
 )
 from packbuilder.convert import ConversionStats, Converter, on_handover, open_converter
 from packbuilder.convert.cache import tidy
+from packbuilder.dates import long_date
 from packbuilder.errors import Collector, InputError, PackError, Source
 from packbuilder.frontsheet import PUBLISHED_PLACEHOLDER
 from packbuilder.html_agenda import Later, later_papers, write_html_agenda
@@ -47,6 +48,7 @@ from packbuilder.papers import HANDOVER_WAIT, PaperPdfs, Prefetch, paper_pdfs
 from packbuilder.pdf import PackWriter, examining_after
 from packbuilder.plan import PackSpec, plan_packs
 from packbuilder.publish import (
+    PUBLIC,
     BuiltPack,
     current_versions,
     file_hash,
@@ -56,6 +58,7 @@ from packbuilder.publish import (
     publish,
     read_manifest,
     recorded_summary,
+    withdrawn_versions,
 )
 from packbuilder.scratch import clear_stale_scratch, scratch_prefix
 from packbuilder.settings import settings
@@ -63,6 +66,7 @@ from packbuilder.textmatch import exempt_text_problems
 from packbuilder.unseen import hidden_text_problems
 from packbuilder.versions import (
     Edition,
+    Version,
     changes,
     legacy_pack_content,
     pack_content,
@@ -94,6 +98,7 @@ class BuildResult:
     seconds: float
     warnings: tuple[str, ...]
     conversions: ConversionStats
+    withdrawn: tuple[str, ...] = ()  # a line for each pack withdrawn (`_withdrawn`)
 
     def summary(self) -> list[str]:
         lines = []
@@ -111,6 +116,7 @@ class BuildResult:
             agenda = p.path.with_name(html_name(p.path.name))
             if p.public and agenda.is_file():
                 lines.append(f"  its HTML agenda, for the website -> {agenda}")
+        lines.extend(f"withdrawn: {w}" for w in self.withdrawn)
         lines.extend(f"warning: {w}" for w in self.warnings)
         lines.append(
             f"built {self.meeting.name} in {self.seconds:.1f} s ({self.conversions.converted} "
@@ -233,7 +239,9 @@ def build(
             for n in range(len(specs))
         ]
         say("publishing")
+        was = current_versions(outdir, meeting.name)
         written = publish(meeting, built, outdir, today)
+        withdrawn = _withdrawn(outdir, meeting.name, was)
         after = converter.stats()
         tidy(settings().cache_dir)
     packs = tuple(
@@ -252,7 +260,33 @@ def build(
         for b, path in zip(built, written, strict=True)
     )
     stats = ConversionStats(after.converted - before.converted, after.cached - before.cached)
-    return BuildResult(meeting, packs, time.monotonic() - started, tuple(meeting.warnings()), stats)
+    seconds = time.monotonic() - started
+    return BuildResult(meeting, packs, seconds, tuple(meeting.warnings()), stats, withdrawn)
+
+
+def _withdrawn(
+    outdir: Path, meeting: str, before: Mapping[str, tuple[Version, list[Version]]]
+) -> tuple[str, ...]:
+    """A line for each pack this build withdrew (its items made exempt, or none left with papers):
+    moved to the archive, it must come off the website, or members' inboxes, too."""
+    now = current_versions(outdir, meeting)
+    lines = []
+    public_first = sorted(before.items(), key=lambda v: not v[1][0].file.startswith(PUBLIC))
+    for name, (current, _) in public_first:
+        if name in now:
+            continue
+        archived = (withdrawn_versions(outdir, meeting).get(name) or [current])[-1].file
+        where = (
+            "take it off the website too"
+            if current.file.startswith(f"{PUBLIC}/")
+            else "tell members not to use it"
+        )
+        lines.append(
+            f"{current.file} (version {current.number}, published "
+            f"{long_date(current.published)}) is withdrawn: no pack of this build replaces it; "
+            f"it was moved to {archived}; {where}"
+        )
+    return tuple(lines)
 
 
 def load_converting(

@@ -227,8 +227,20 @@ def test_lifting_an_exemption_withdraws_the_pair_into_the_archive(
     out = tmp_path / "out"
     build(folder, out, converter=converter, today=FEB26)
     lift_exemption(folder)
-    build(folder, out, converter=converter, today=MAR02)
+    result = build(folder, out, converter=converter, today=MAR02)
     assert files(out / "public") == {"m-agenda-pack.pdf", "m-agenda-pack.html"}
+    # the build says so: a clerk who copies packs to the website must take the old one down
+    # (a reviewer's: only `status` said)
+    said = [line for line in result.summary() if line.startswith("withdrawn: ")]
+    assert said == [
+        "withdrawn: public/m-agenda-pack-public.pdf (version 1, published Wednesday 26 February "
+        "2020) is withdrawn: no pack of this build replaces it; it was moved to "
+        "archive/m-agenda-pack-public.v1.pdf; take it off the website too",
+        "withdrawn: private/m-agenda-pack-PRIVATE-not-for-publication.pdf (version 1, published "
+        "Wednesday 26 February 2020) is withdrawn: no pack of this build replaces it; it was "
+        "moved to archive/m-agenda-pack-PRIVATE-not-for-publication.v1.pdf; tell members not to "
+        "use it",
+    ]
     assert not list((out / "private").iterdir())
     assert files(out / "archive") == {
         "m-agenda-pack-public.v1.pdf",
