@@ -258,3 +258,24 @@ EXCLUSION_ITEM = re.compile(
     r"|\bexclude\s+(?:the\s+)?(?:press|public)\b|\bmotion\s+to\s+exclude\b",
     re.I,
 )
+
+
+# --- what an exempt item's printed words give away -----------------------------------------------
+
+# a sum of money ("£2,315,000", "GBP 2.3m", "2,315,000 pounds") or a company's name ("Bidder X
+# Ltd"): the commonest exempt information (paragraph 3), and what a title or purpose that says
+# too much gives away
+_DETAIL = re.compile(
+    r"[£€$]\s?\d[\d,.]*(?:\s?(?:k|m|bn|million|billion)\b)?"
+    r"|\b(?:GBP|EUR|USD)\s?\d[\d,.]*(?:\s?(?:k|m|bn|million|billion)\b)?"
+    r"|\b\d[\d,.]*\s?(?:pounds|GBP)\b"
+    r"|(?:\b[A-Z][\w&'.-]*\s){1,4}(?:Ltd|Limited|plc|PLC|LLP)\b\.?"
+)
+
+
+def gives_away(text: str) -> str | None:
+    """A sum of money or a company's name in `text` (an exempt item's title, purpose or lead,
+    which the public agenda prints whole): what a clerk writes there by mistake, from the
+    exempt report ("Award of the Millbay lease to Bidder X Ltd for £2,315,000")."""
+    found = _DETAIL.search(plain(text))
+    return found.group(0).strip() if found else None

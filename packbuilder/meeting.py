@@ -726,6 +726,8 @@ def _item(
     papers, waiting = _papers(
         papers_cell, folder, status if read is not None else Status.TO_FOLLOW, number, errors, taken
     )
+    if exempt is not None:
+        _printed_gives_away(rec, number, errors)
     held_papers = tuple(papers) if waiting and papers else ()
     held = tuple(p.path.name for p in held_papers)
     if held:  # some of a "to follow" item's papers: they wait for the rest (`AgendaItem.held`)
@@ -749,6 +751,22 @@ def _item(
         held=held,
         held_papers=held_papers,
     )
+
+
+def _printed_gives_away(rec: sheets.Record, number: str, errors: Collector) -> None:
+    """Point out a sum of money or a company's name in an exempt item's title, purpose or lead
+    (`exemption.gives_away`): the public agenda prints them whole, only the papers (and notes)
+    are held back (a reviewer's: "To approve the award ... to Bidder X Ltd for GBP 2,315,000")."""
+    for what in ("title", "purpose", "lead"):
+        cell = rec.cell(what)
+        detail = None if cell.blank else exemption.gives_away(sheets.text(cell))
+        if detail:
+            errors.warn(
+                f"{cell.source}: item {number} is exempt, but its {what} names {detail!r}, "
+                f"and the public agenda prints an exempt item's {what} in full (only its papers "
+                "and notes are held back); write there only what may be published ('Millbay lease: "
+                "award of contract'), and leave the rest to its papers"
+            )
 
 
 def _says_exempt_without_paragraph(

@@ -571,3 +571,30 @@ def test_a_sub_item_of_an_exempt_item_must_be_exempt_too(tmp_path):
     wb["Agenda"]["H4"] = 3
     wb.save(folder / "meeting.xlsx")
     assert [i.exempt for i in load_meeting(folder).items] == [False, True, True]
+
+
+@pytest.mark.parametrize(
+    ("column", "text", "detail"),
+    [
+        ("purpose", "To approve the award to Bidder X Ltd for GBP 2,315,000", "Bidder X Ltd"),
+        ("title", "Millbay lease: award at £2,315,000", "£2,315,000"),
+        ("purpose", "Valuation of 2,315,000 pounds", "2,315,000 pounds"),
+        ("lead", "Head of Property (Plymouth Lettings Limited)", "Plymouth Lettings Limited"),
+    ],
+)
+def test_a_sum_or_a_company_in_an_exempt_items_printed_words_is_pointed_out(
+    tmp_path, column, text, detail
+):
+    """A reviewer's: the public agenda prints an exempt item's title, purpose and lead whole
+    (only its papers and notes are held back), and a clerk copies them from the exempt report:
+    a warning names the cell and what it gives away. A public item's are not pointed out."""
+    meeting = load_meeting(item_with(tmp_path, **{column: text, "exempt paragraph": 3}))
+    cell = {"title": "B3", "lead": "C3", "purpose": "D3"}[column]
+    [warning] = [w for w in meeting.warnings() if "is exempt, but its" in w]
+    assert f"sheet Agenda, cell {cell}: item 2 is exempt, but its {column} names {detail!r}" in (
+        warning
+    )
+    public = load_meeting(item_with(tmp_path, **{column: text}))
+    assert not [w for w in public.warnings() if "is exempt, but its" in w]
+    plain = load_meeting(item_with(tmp_path, title="Millbay lease", **{"exempt paragraph": 3}))
+    assert not [w for w in plain.warnings() if "is exempt, but its" in w]
