@@ -12,9 +12,11 @@ LibreOffice itself, so every caller gets the same safety.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import logging
+import shutil
 import tempfile
 import threading
 import time
@@ -48,12 +50,15 @@ from packbuilder.papers import HANDOVER_WAIT, PaperPdfs, Prefetch, paper_pdfs
 from packbuilder.pdf import PackWriter, examining_after
 from packbuilder.plan import PackSpec, plan_packs
 from packbuilder.publish import (
+    ARCHIVE,
+    PRIVATE,
     PUBLIC,
     BuiltPack,
     current_versions,
     file_hash,
     finish_interrupted,
     html_name,
+    manifest_path,
     next_edition,
     publish,
     read_manifest,
@@ -99,6 +104,7 @@ class BuildResult:
     warnings: tuple[str, ...]
     conversions: ConversionStats
     withdrawn: tuple[str, ...] = ()  # a line for each pack withdrawn (`_withdrawn`)
+    draft: bool = False  # drafts to check, published by no one (`build(draft=True)`)
 
     def summary(self) -> list[str]:
         lines = []
@@ -106,6 +112,7 @@ class BuildResult:
             items = "1 item" if p.items == 1 else f"{p.items} items"
             pages = "1 page" if p.pages == 1 else f"{p.pages} pages"
             state = "unchanged" if p.unchanged else f"version {p.version}"
+            state = "a draft, not published" if self.draft else state
             lines.append(
                 f"{p.label}: {items} with papers, {pages} ({p.numbered} numbered), {state} -> "
                 f"{p.path}"
@@ -138,6 +145,7 @@ def build(
     progress: Progress | None = None,
     today: dt.date | None = None,
     expect: Mapping[str, str] | None = None,
+    draft: bool = False,
 ) -> BuildResult:
     """Build every pack the meeting needs into `output` (default output/<meeting folder name>).
 
@@ -151,6 +159,11 @@ def build(
         expect: the content key of each pack the build must make, by file name (a build made
             earlier, published now: `release`). A pack that would be different, or one more or
             fewer, stops the build before anything is written.
+        draft: a draft to check before publishing: made in `DRAFT` inside the output folder
+            (the drafts made before it removed), its frontsheets saying "DRAFT, not published";
+            the published packs and their versions are not touched. Its papers' conversions,
+            checks and numbered parts are kept by content as a build's are, so the build that
+            publishes it after makes only the frontsheets again.
 
     Raises:
         BuildLockedError: another build of this meeting into `output` is running.
@@ -164,12 +177,16 @@ def build(
     folder = Path(folder)
     find_workbook(folder)  # a wrong folder must not leave an empty output folder behind
     outdir = Path(output) if output else default_output(folder)
+    if draft:
+        outdir = outdir / DRAFT
     say = _reporter(progress)
     with ExitStack() as stack:
         if not outdir.exists():  # a first build that fails leaves no output folder behind
             stack.callback(remove_if_only_lock, outdir, folder.name)
         stack.enter_context(meeting_lock(outdir, folder.name))
         finish_interrupted(outdir, folder.name)  # a build killed as it published: its record
+        if draft:
+            _forget_drafts(outdir, folder.name)
         if converter is None:
             converter = stack.enter_context(closing(open_converter(cache=cache, prestart=True)))
         before = converter.stats()
@@ -200,6 +217,11 @@ def build(
             meeting, specs, layouts, [PUBLISHED_PLACEHOLDER] * len(specs), work / "drafts"
         )
         editions = _editions(meeting, specs, layouts, outdir, today, drafts, papers.rendered)
+        if draft:
+            editions = [
+                _Edition(dataclasses.replace(e.edition, draft=True), e.key, e.summary, ())
+                for e in editions
+            ]
         if expect is not None:
             _check_expected(meeting, specs, editions, expect)
         changed = [n for n, e in enumerate(editions) if not e.edition.unchanged]
@@ -261,7 +283,18 @@ def build(
     )
     stats = ConversionStats(after.converted - before.converted, after.cached - before.cached)
     seconds = time.monotonic() - started
-    return BuildResult(meeting, packs, seconds, tuple(meeting.warnings()), stats, withdrawn)
+    warnings = tuple(meeting.warnings())
+    return BuildResult(meeting, packs, seconds, warnings, stats, withdrawn, draft)
+
+
+DRAFT = "draft"  # the folder, inside the output folder, of the drafts to check (`build`)
+
+
+def _forget_drafts(outdir: Path, meeting: str) -> None:
+    """The drafts made before, and their record, gone: a draft is to look at, not a version."""
+    for name in (PUBLIC, PRIVATE, ARCHIVE):
+        shutil.rmtree(outdir / name, ignore_errors=True)
+    manifest_path(outdir, meeting).unlink(missing_ok=True)
 
 
 def _withdrawn(

@@ -112,7 +112,13 @@ def cli() -> None:
 )
 @click.option("--no-cache", is_flag=True, help="Convert every Word document afresh.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress or summary; only the paths written.")
-def build(meeting_dir: Path, output: Path | None, no_cache: bool, quiet: bool) -> None:
+@click.option(
+    "--draft",
+    is_flag=True,
+    help="A draft to check before publishing: its frontsheets say DRAFT, not published; it goes "
+    "into <output>/draft and is no version (the published packs are not touched).",
+)
+def build(meeting_dir: Path, output: Path | None, no_cache: bool, quiet: bool, draft: bool) -> None:
     """Build the meeting's packs and print the path of each PDF written."""
     # LibreOffice takes a second to start: for a folder that looks like a meeting, it starts
     # before the rest of packbuilder is imported (build() says what is wrong with any other)
@@ -127,7 +133,9 @@ def build(meeting_dir: Path, output: Path | None, no_cache: bool, quiet: bool) -
         from packbuilder.build import build as run_build
 
         _show_progress(quiet)
-        result = run_build(meeting_dir, output, cache=not no_cache, converter=converter)
+        result = run_build(
+            meeting_dir, output, cache=not no_cache, converter=converter, draft=draft
+        )
     # the paths, one a line, for a script; at a terminal the summary names them already
     if quiet or not sys.stdout.isatty():
         for pack in result.packs:

@@ -71,10 +71,13 @@ class Edition:
     # the version the current one replaced, when this is the current one again: its frontsheet
     # (made again if its file went missing) and HTML agenda say so, as when first published
     replaced: Version | None = None
+    draft: bool = False  # a draft to check (`build(draft=True)`): published by no one
 
     @property
     def published_line(self) -> str:
         """The frontsheet's "Published" text."""
+        if self.draft:
+            return f"not yet: this is a DRAFT to check, made {long_date(self.published)}"
         earlier = self.revises or self.replaced
         if earlier is None:
             return long_date(self.published)

@@ -232,6 +232,42 @@ def test_build_dates_its_packs_as_status_reads_the_day(tmp_path):
     assert "published Thursday 20 February 2020" in status.stdout + status.stderr
 
 
+def test_a_draft_to_check_is_no_version_and_leaves_the_published_packs_alone(tmp_path):
+    """A new user's: every build was a publication, so the drafts a clerk makes while putting
+    a pack right went out as "version 6, replacing the pack published on ..." (which it never
+    was). `build --draft` makes drafts to check in <output>/draft, saying so on the frontsheet,
+    and never a version; the build that publishes after is version 1 (or the next one)."""
+    from pypdf import PdfReader
+
+    from tests.factory import run_cli
+
+    make_meeting(tmp_path / "m", items=[{"papers": ["a.pdf"]}], papers={"a.pdf": 1})
+    env = {"PACKBUILDER_TODAY": "2020-02-20"}
+
+    def front(path: Path) -> str:
+        return " ".join(PdfReader(path).pages[0].extract_text().split())
+
+    for n in range(2):  # drafts made again and again: each one as fresh
+        make_meeting(tmp_path / "m", items=[{"papers": ["a.pdf"]}], papers={"a.pdf": 1},
+                     fields={"Venue": f"Room {n}"})  # fmt: skip
+        draft = run_cli("build", "m", "--output", "out/m", "--draft", cwd=tmp_path, env=env)
+        assert draft.returncode == 0, draft.stderr
+        made = tmp_path / "out" / "m" / "draft" / "public" / "m-agenda-pack.pdf"
+        text = front(made)
+        assert "Published not yet: this is a DRAFT to check, made Thursday 20 February 2020" in (
+            text
+        )
+        assert f"Room {n}" in text and "version" not in text
+        assert "a draft, not published" in draft.stderr
+        assert not (tmp_path / "out" / "m" / "public").exists()
+        assert not (tmp_path / "out" / "m" / "draft" / "archive").exists()
+    published = run_cli("build", "m", "--output", "out/m", cwd=tmp_path, env=env)
+    assert published.returncode == 0, published.stderr
+    text = front(tmp_path / "out" / "m" / "public" / "m-agenda-pack.pdf")
+    assert "Published Thursday 20 February 2020" in text and "version" not in text
+    assert "version 1" in published.stderr
+
+
 def test_a_reader_that_goes_away_is_not_an_error(tmp_path):
     """`packbuilder status | head -1`: the pipe closes while status still writes; that is the
     reader's choice, not a failure to report ("error: Broken pipe; nothing was published")."""
