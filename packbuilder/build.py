@@ -122,7 +122,8 @@ class BuildResult:
                 lines.extend(f"    {line}" for line in p.changes)
             agenda = p.path.with_name(html_name(p.path.name))
             if p.public and agenda.is_file():
-                lines.append(f"  its HTML agenda, for the website -> {agenda}")
+                use = "a draft too" if self.draft else "for the website"
+                lines.append(f"  its HTML agenda, {use} -> {agenda}")
         lines.extend(f"withdrawn: {w}" for w in self.withdrawn)
         lines.extend(f"warning: {w}" for w in self.warnings)
         lines.append(

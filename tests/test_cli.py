@@ -258,7 +258,7 @@ def test_a_draft_to_check_is_no_version_and_leaves_the_published_packs_alone(tmp
             text
         )
         assert f"Room {n}" in text and "version" not in text
-        assert "a draft, not published" in draft.stderr
+        assert "a draft, not published" in draft.stderr and "for the website" not in draft.stderr
         assert not (tmp_path / "out" / "m" / "public").exists()
         assert not (tmp_path / "out" / "m" / "draft" / "archive").exists()
     published = run_cli("build", "m", "--output", "out/m", cwd=tmp_path, env=env)
