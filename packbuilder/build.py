@@ -449,7 +449,7 @@ def _editions(  # noqa: PLR0913
             outdir, meeting.name, name, key, today, published,
             functools.partial(legacy_pack_content, meeting, spec, layout, hashes),
         )  # fmt: skip
-        summary = pack_summary(spec, layout, hashes, rendered)
+        summary = pack_summary(spec, layout, hashes, rendered, front)
         said: list[str] = []
         if made.revises is not None and not made.unchanged:
             said = changes(recorded_summary(outdir, meeting.name, name), summary)

@@ -14,8 +14,12 @@ supplement never rewrites an earlier one.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import hashlib
+import html
 import json
+import re
+import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -198,12 +202,18 @@ def _numbered(
 
 
 def pack_summary(
-    spec: PackSpec, layout: Layout, hashes: Callable[[Path], str], rendered: Mapping[Path, Path]
+    spec: PackSpec,
+    layout: Layout,
+    hashes: Callable[[Path], str],
+    rendered: Mapping[Path, Path],
+    front: Path | None = None,
 ) -> dict[str, Any]:
-    """What a reader of a new version wants told (`changes`): the pack's numbered pages, and
-    each item with papers, each paper by its title with its pages and a hash of what it is
-    made of. Kept in the output folder's record beside the version."""
+    """What a reader of a new version wants told (`changes`): the pack's numbered pages, each
+    item with papers, each paper by its title with its pages and a hash of what it is made of,
+    and the text of its frontsheet (`front`, as rendered without its published line), a line a
+    paragraph. Kept in the output folder's record beside the version."""
     return {
+        "front": frontsheet_lines(front) if front is not None else None,
         "pages": layout.total,
         "items": [
             {
@@ -223,11 +233,61 @@ def pack_summary(
     }
 
 
+_PARAGRAPH_END = re.compile(rb"</w:p>|<w:tc\b")
+_RUN_TEXT = re.compile(rb"<w:t(?:\s[^>]*)?>([^<]*)</w:t>|<w:(?:tab|br)\b[^>]*/>")
+
+
+def frontsheet_lines(front: Path) -> list[str]:
+    """The text of a rendered frontsheet (.docx), a line a paragraph or table cell, blank ones
+    left out (empty if it cannot be read)."""
+    try:
+        with zipfile.ZipFile(front) as z:
+            xml = z.read("word/document.xml")
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return []
+    lines = []
+    for part in _PARAGRAPH_END.split(xml):
+        words = [m[1] if m[1] is not None else b" " for m in _RUN_TEXT.finditer(part)]
+        line = " ".join(html.unescape(b"".join(words).decode("utf-8", "replace")).split())
+        if line:
+            lines.append(line)
+    return lines
+
+
+# a frontsheet line that is only an item's page range: told by the papers' changes, not again
+_PAGE_RANGE = re.compile(r"\(?Pages? [\d\s\u2013-]+\)?")
+_MOST = 6  # frontsheet lines told, at most
+
+
+def _front_changes(before: object, after: object, items_moved: bool) -> list[str]:
+    """The lines of the frontsheet that changed, as "'old' is now 'new'", "'new' added" or
+    "'old' taken out" (page ranges apart); past `_MOST`, how many more. `items_moved`: items
+    were added or taken out, and said so: lines only added or only taken out are theirs."""
+    if not isinstance(before, list) or not isinstance(after, list) or before == after:
+        return []
+    said = []
+    matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        old = [x for x in before[i1:i2] if not _PAGE_RANGE.fullmatch(str(x))]
+        new = [x for x in after[j1:j2] if not _PAGE_RANGE.fullmatch(str(x))]
+        if tag == "equal":
+            continue
+        said += [f"{a!r} is now {b!r}" for a, b in zip(old, new, strict=False)]
+        if not items_moved:
+            said += [f"{b!r} added" for b in new[len(old) :]]
+            said += [f"{a!r} taken out" for a in old[len(new) :]]
+    lines = [f"frontsheet: {line}" for line in said[:_MOST]]
+    if len(said) > _MOST:
+        lines.append(f"frontsheet: and {len(said) - _MOST} more lines changed")
+    return lines
+
+
 def changes(before: Mapping[str, Any] | None, after: Mapping[str, Any]) -> list[str]:
     """What a new version changed against the one it replaces, a line each, as an advisor would
-    say it: items and papers added, taken out or replaced, and the numbered pages' count; or
-    that only the frontsheet changed. Empty when the earlier version's summary is not known (a
-    record written before summaries were kept)."""
+    say it: items and papers added, taken out or replaced, the numbered pages' count, and the
+    frontsheet's lines that changed; or that only the frontsheet changed, when its lines were
+    not kept. Empty when the earlier version's summary is not known (a record written before
+    summaries were kept)."""
     try:
         old = {str(i["number"]): i for i in before["items"]} if before else None
         new = {str(i["number"]): i for i in after["items"]}
@@ -240,6 +300,8 @@ def changes(before: Mapping[str, Any] | None, after: Mapping[str, Any]) -> list[
         return []
     if was != now:
         lines.append(f"numbered pages: {was} before, {now} now ({now - was:+d})")
+    moved = set(old) != set(new)
+    lines += _front_changes(before.get("front"), after.get("front"), moved)  # type: ignore[union-attr]
     return lines or ["the frontsheet only (the papers and their pages are as they were)"]
 
 

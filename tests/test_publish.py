@@ -131,7 +131,8 @@ def test_a_changed_pack_is_a_new_version_and_the_old_one_is_kept(tmp_path: Path,
     status = CliRunner().invoke(cli, args, env={"PACKBUILDER_TODAY": "2020-03-03"})
     assert "Agenda pack (public): version 2 published Monday 2 March 2020" in status.output
     assert "earlier: v1 Wednesday 26 February 2020" in status.output
-    assert pack["changes"] == ["the frontsheet only (the papers and their pages are as they were)"]
+    # (a new user's: "the frontsheet only" did not say what changed on it)
+    assert pack["changes"] == ["frontsheet: 'Place: Room 1' is now 'Place: Warspite Room'"]
 
 
 def test_a_new_version_says_what_changed(tmp_path: Path, converter) -> None:
