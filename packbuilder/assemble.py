@@ -22,6 +22,7 @@ import ctypes
 import functools
 import gc
 import hashlib
+import re
 import shutil
 import sys
 import threading
@@ -501,6 +502,26 @@ def pack_headings(
     }
 
 
+def _below_title(title: str, marks: tuple[Bookmark, ...]) -> tuple[Bookmark, ...]:
+    """A paper's own bookmarks as the pack nests them under the paper's entry (its title): a
+    first bookmark saying the same as that title (or its end), or the one bookmark at the top of the
+    paper's first page holding all the others (the document's title heading: "Safer Plymouth
+    Partnership" over the minutes' items), gives way to what it holds (a new user's: the pack
+    said the title twice, one level apart)."""
+    if not marks:
+        return marks
+    first, words = marks[0], _words(marks[0].title)
+    # (the same words, or the end of them: "Welcoming City charter" under "Appendix A -
+    # Welcoming City charter")
+    same = len(words) >= 2 and _words(title)[-len(words) :] == words or words == _words(title)
+    whole = len(marks) == 1 and first.page_index == 0 and bool(first.children)
+    return (*first.children, *marks[1:]) if same or whole else marks
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.casefold())
+
+
 def _outline(
     front_title: str,
     spec: PackSpec,
@@ -517,9 +538,12 @@ def _outline(
                 one_line(paper.title),
                 unnumbered + doc.first - 1,
                 _shifted(
-                    headings[paper.path]
-                    if paper.path in headings
-                    else paper_headings(pdfs[paper.path]),
+                    _below_title(
+                        paper.title,
+                        headings[paper.path]
+                        if paper.path in headings
+                        else paper_headings(pdfs[paper.path]),
+                    ),
                     unnumbered + doc.first - 1,
                 ),
             )

@@ -226,8 +226,9 @@ def test_outline_nests_every_paper_under_its_item(tmp_path, libreoffice, monkeyp
     assert public.bookmarks() == [
         (0, "Agenda", 0),
         (0, "Item 1: Report", start["1"]),
+        # (the Word report's own heading, "report" from LibreOffice's export, says its title
+        # again: left out, `assemble._below_title`)
         (1, "Report", start["1"]),
-        (2, "report", start["1"]),  # the Word report's own heading, from LibreOffice's export
         (0, "Item 2: Appendix", start["2"]),
         (1, "Appendix", start["2"]),
         (2, "Part A", start["2"]),
@@ -568,3 +569,25 @@ def test_a_rebuild_whose_conversions_are_cached_does_not_hash_its_pdf_papers_for
         build(folder, tmp_path / "out2", converter=converter)
     assert looked == []
     assert converter.stats().converted == converted  # all of it from the cache
+
+
+def test_a_papers_bookmark_saying_its_title_again_gives_way_to_what_it_holds():
+    """A new user's: the pack's outline said a paper's title twice, one level apart (a plan's
+    title, then its own title heading; the minutes, then "Safer Plymouth Partnership" over
+    their items). A first bookmark saying the title (or its end, "Welcoming City charter"
+    under "Appendix A - Welcoming City charter"), or the one bookmark of the first page holding
+    all the others, gives way to what it holds; other outlines are kept as they are."""
+    from packbuilder.assemble import _below_title
+    from packbuilder.pdf import Bookmark
+
+    items = (Bookmark("1. Welcome", 0), Bookmark("2. Budget", 1))
+    assert _below_title("Minutes of the meeting", (Bookmark("Safer Plymouth", 0, items),)) == items
+    plan = (Bookmark("Spending plan 2020/21", 0, (Bookmark("Priorities", 1),)),)
+    assert _below_title("Spending plan 2020/21", plan) == (Bookmark("Priorities", 1),)
+    charter = (Bookmark("Welcoming City charter", 0), Bookmark("Section 1", 1))
+    assert _below_title("Appendix A - Welcoming City charter", charter) == charter[1:]
+    kept = (Bookmark("Introduction", 0), Bookmark("Findings", 2))
+    assert _below_title("Annual report", kept) == kept
+    one_later = (Bookmark("Annex", 3, (Bookmark("Table 1", 3),)),)
+    assert _below_title("Budget", one_later) == one_later  # (not on the first page)
+    assert _below_title("Budget", (Bookmark("Budget", 0),)) == ()
