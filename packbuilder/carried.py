@@ -127,11 +127,15 @@ def content_strings(data: bytes) -> tuple[list[str], int | None]:
         if end is None:
             return out, found.start()
         pos = end
+    pos = 0
     for found in _PICTURE.finditer(data) if b"BI" in data else ():
+        if found.start() < pos:
+            continue  # (within a picture's keys read already: each byte is read once)
         stop = _PICTURE_END.search(data, found.end())
         if stop is None:
             return out, found.start()
         _strings_in(data, found.end(), stop.start(), out)
+        pos = stop.end()
     return out, None
 
 

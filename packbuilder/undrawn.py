@@ -105,13 +105,15 @@ _PLAIN = re.compile(
 )  # fmt: skip
 CARRY = 4 << 20  # bytes of an unfinished last word of a piece, at most, read again with the next
 
-# every word of instructions, for `words_in`: an inline picture's data (skipped), a comment, a
-# string, a hex string, a name, a bare word
+# every word of instructions, for `words_in`: a comment, a string, a hex string, a name, a bare
+# word; and where an inline picture starts, its data starts and it ends (`_outside_pictures`)
 _WORD = re.compile(
-    rb"(?s:BI\s.*?\sID\s.*?(?<=\s)EI)" + _END
-    + rb"|%([^\r\n]*)|(" + _STRING + rb")|(" + _HEX + rb")|/([^\s()<>\[\]{}/%]*)"
+    rb"%([^\r\n]*)|(" + _STRING + rb")|(" + _HEX + rb")|/([^\s()<>\[\]{}/%]*)"
     + rb"|([^\s()<>\[\]{}/%]+)"
 )  # fmt: skip
+_PICTURE_STARTS = re.compile(rb"(?<![^\s\]>)}])BI(?=[\s/])")
+_PICTURE_DATA = re.compile(rb"\sID\s")
+_PICTURE_ENDS = re.compile(rb"(?<=\s)EI" + _END + rb"|(?<=\s)EI\Z")
 _ORDINARY_NAME = re.compile(_RESOURCE_NAME)
 _BARE_NUMBER = re.compile(rb"[-+]?(?:\d+\.?\d*|\.\d+)")
 _ESCAPE = re.compile(rb"\\([0-7]{1,3}|.)", re.S)
@@ -161,7 +163,8 @@ def words_in(data: bytes) -> tuple[list[str], list[str], list[str], list[str]]:
     comments: list[str] = []
     names: list[str] = []
     bare_words: list[str] = []
-    for found in _WORD.finditer(data):
+    found_words = (m for part in _outside_pictures(data) for m in _WORD.finditer(part))
+    for found in found_words:
         comment, string, hexed, name, bare = found.groups()
         if string is not None:
             strings.append(_decoded(_ESCAPE.sub(_unescaped, string[1:-1])))
@@ -183,6 +186,27 @@ def words_in(data: bytes) -> tuple[list[str], list[str], list[str], list[str]]:
             bare_words.append(_decoded(bare))
     kinds = [[t for t in kind if t.strip()] for kind in (strings, comments, names, bare_words)]
     return kinds[0], kinds[1], kinds[2], kinds[3]
+
+
+def _outside_pictures(data: bytes) -> list[bytes]:
+    """`data` in the pieces between its inline pictures (BI, its keys, ID, its data, EI): each
+    search goes on from the last, so instructions of a million "BI"s are read once. What
+    starts a picture that never ends is read as words to the end."""
+    parts: list[bytes] = []
+    pos = 0
+    for start in _PICTURE_STARTS.finditer(data):
+        if start.start() < pos:
+            continue
+        begins = _PICTURE_DATA.search(data, start.end())
+        ends = _PICTURE_ENDS.search(data, begins.end()) if begins else None
+        if begins is None or ends is None:  # (not a picture: read on as words)
+            parts.append(data[pos:])
+            return parts
+        parts.append(data[pos : start.start()])
+        parts.append(data[start.end() : begins.start()])  # (the picture's keys: words too)
+        pos = ends.end()
+    parts.append(data[pos:])
+    return parts
 
 
 def _unescaped(found: re.Match[bytes]) -> bytes:

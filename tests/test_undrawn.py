@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pikepdf
@@ -104,3 +105,30 @@ def test_libreoffice_and_cairo_pdfs_hold_no_undrawn_words(tmp_path: Path) -> Non
     for paper in papers:
         for data in _instruction_streams(paper):
             assert _words(data) == "", paper.name
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"BI /W 1 ID \n" * 100_000,  # pictures begun, never ended
+        b"BI " * 100_000 + b" ID x",  # a hundred thousand starts, one picture
+        b"(a" * 100_000,  # strings never closed
+        b"[(a)" * 100_000,  # arrays never closed
+        b"<<" * 100_000,  # dictionaries never closed
+    ],
+    ids=["unended pictures", "many starts", "open strings", "open arrays", "open dictionaries"],
+)
+def test_instructions_made_to_be_slow_are_read_in_one_pass(data: bytes) -> None:
+    """A reviewer's kind of file: each picture start read to the end of the instructions made a
+    page of a million bytes take hours to check (a build that never ends). Every reading of a
+    page's instructions goes on from where the last stopped. (Read in a process of its own, and
+    given a minute: a single pass takes about a second on a busy machine.)"""
+    code = (
+        "import sys\n"
+        "from packbuilder.carried import content_strings\n"
+        "from packbuilder.undrawn import Reader, cmap_words\n"
+        "data = sys.stdin.buffer.read()\n"
+        "content_strings(data); cmap_words(data)\n"
+        "r = Reader(); r.feed(data, last=True); r.words\n"
+    )
+    subprocess.run([sys.executable, "-c", code], input=data, check=True, timeout=60)
