@@ -704,7 +704,7 @@ def _item(
     exempt = None
     said_public = _says_public(exempt_cell)
     if not exempt_cell.blank and not said_public:
-        exempt = errors.attempt(_exempt, exempt_cell)
+        exempt = errors.attempt(exemption.paragraph, exempt_cell)
     elif read is not None and not exemption.EXCLUSION_ITEM.search(title):
         # (a status meaning exempt is refused already, saying how; the resolution to exclude the
         # public is public business, whose words cite exempt information as they must)
@@ -809,9 +809,8 @@ def _says_exempt_without_paragraph(
         )
 
 
-# what an exempt paragraph cell may say of a public item
-PUBLIC = "public"
-NOT_EXEMPT = frozenset({"no", "n", "none", "n/a", "na", "-", "\u2013", PUBLIC, "not exempt"})
+PUBLIC = exemption.PUBLIC
+NOT_EXEMPT = exemption.NOT_EXEMPT
 
 
 def _says(cell: sheets.Cell) -> str:
@@ -855,21 +854,6 @@ def _status(cell: sheets.Cell) -> Status:
     )
 
 
-def _exempt(cell: sheets.Cell) -> int:
-    value = cell.value
-    if isinstance(value, str):
-        m = re.fullmatch(r"\s*(?:para(?:graph)?\.?\s*)?(\d+)\s*", value, re.I)
-        value = m.group(1) if m else value
-    n = sheets.integer(
-        sheets.Cell(value, cell.source), "a paragraph number of Schedule 12A (1 to 7)"
-    )
-    if not 1 <= n <= 7:
-        raise InputError(
-            f"exempt paragraph {n} does not exist; give one of paragraphs 1 to 7 of Part 1 of "
-            "Schedule 12A",
-            cell.source,
-        )
-    return n
 
 
 def _papers(

@@ -21,6 +21,20 @@ word of the body's name when that is a kind of body (`BODY_WORDS`: "Safer Plymou
 The actions are also gathered into an *actions log* at the end, so that the next meeting's "matters
 arising" can carry the open ones forward.
 
+**Part II business.** When the last meeting excluded the press and public to take exempt business
+(information exempt under Schedule 12A), the minute of that business is exempt too: the public
+minutes keep its number and heading, marked "(exempt information - paragraph 3)", and at most the
+public summary the clerk writes for it; its narrative, discussion, resolutions and actions are
+confidential. A minute is marked exempt by its paragraph in the Minutes sheet's *Exempt paragraph*
+column. The model a minutes paper carries (`Minutes`) is the public minutes: an exempt minute is
+reduced to its public form while the workbook is read (`_public_form`), so no later route (the
+document, the actions log, the actions carried onto the next agenda, bookmarks) can print more of
+it. A minute that says it is exempt ("Part II - Millbay lease", "not for publication by virtue of
+paragraph 3", "Schedule 12A": `exemption.says_exempt`, the reading agenda rows get) but has no
+paragraph is refused, as is one after a minute that opens Part II ("Part II: exempt business", or
+the resolution excluding the press and public) until public business resumes: printed as typed it
+would publish the exempt business.
+
 Workbook sheets (see docs/minutes.md): ``Document`` (Kind = minutes), ``Meeting`` (Field | Value),
 ``Attendance``, ``Minutes`` (one row per minute item), ``Actions`` (one row per action, keyed by
 minute number) and ``Future meetings``. Every text cell follows the one cell-text convention of
@@ -34,7 +48,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
-from packbuilder import dates, richtext, sheets
+from packbuilder import dates, exemption, richtext, sheets
 from packbuilder.documents import Loaded, register
 from packbuilder.errors import Collector, InputError, PackError, Source
 from packbuilder.model import DocumentData
@@ -126,6 +140,13 @@ class MinuteItem:
     agreed: tuple[str, ...]  # "It was agreed that -" numbered points
     source: Source  # the cell of its number
     actions: tuple[Action, ...] = ()
+    # Part II business: its paragraph of Schedule 12A. Such a minute is held in its public form
+    # only (`_public_form`): its heading marked exempt, the narrative its public summary
+    exempt_paragraph: int | None = None
+
+    @property
+    def exempt(self) -> bool:
+        return self.exempt_paragraph is not None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -189,13 +210,15 @@ def load_minutes(wb: sheets.Workbook) -> Loaded:
     meeting = errors.attempt(_meeting, wb)
     people = errors.attempt(_attendance, wb, errors, default=[])
     items, numbers = errors.attempt(_minutes, wb, errors, default=([], set()))
-    actions = errors.attempt(_actions, wb, numbers, errors, default=[])
+    exempt = {m.number for m in items if m.exempt}
+    actions = errors.attempt(_actions, wb, numbers, exempt, errors, default=[])
     future = errors.attempt(_future, wb, errors, default=[])
     errors.raise_if_any()
     assert meeting is not None  # else raise_if_any raised
     by_minute: dict[int, list[Action]] = {}
     for a in actions:
-        by_minute.setdefault(a.minute, []).append(a)
+        if a.minute not in exempt:  # an exempt minute's actions are its confidential business
+            by_minute.setdefault(a.minute, []).append(a)
     minutes = Minutes(
         source=Source(wb.path),
         **meeting,
@@ -301,8 +324,11 @@ def _person(rec: sheets.Record) -> tuple[str, Person]:
     )
 
 
+EXEMPT = "exempt paragraph"
+PUBLIC_SUMMARY = "public summary"
 MINUTE_ALIASES: dict[str, tuple[str, ...]] = {
     "it was agreed that": ("resolutions", "resolved", "agreed", "it was agreed"),
+    PUBLIC_SUMMARY: ("public minute", "public resolution", "public record", "public text"),
     "closing narrative": ("narrative after discussion", "after discussion"),
     "number": ("minute", "minute number", "no", "no."),
 }
@@ -311,9 +337,11 @@ MINUTE_ALIASES: dict[str, tuple[str, ...]] = {
 def _minutes(wb: sheets.Workbook, errors: Collector) -> tuple[list[MinuteItem], set[int]]:
     """The minute items, and every minute number read (even of rows with other problems)."""
     table = wb.table("Minutes", required=("number", "heading"), aliases=MINUTE_ALIASES)
+    _exempt_column(table)
     items: list[MinuteItem] = []
     numbers: set[int] = set()
     last: tuple[int, sheets.Cell] | None = None
+    part_two: MinuteItem | None = None  # the minute that opened Part II, while it lasts
     for rec in table.records:
         cell = rec.cell("number")
         try:
@@ -330,7 +358,9 @@ def _minutes(wb: sheets.Workbook, errors: Collector) -> tuple[list[MinuteItem], 
                 )
             last = (number, cell)
             numbers.add(number)
-            items.append(_minute(rec, number, errors))
+            item = _minute(rec, number, errors, part_two)
+            part_two = _part_two_after(item, part_two)
+            items.append(_public_form(item, rec))
         except PackError as exc:
             errors.add(exc)
     if not table.records:
@@ -340,10 +370,118 @@ def _minutes(wb: sheets.Workbook, errors: Collector) -> tuple[list[MinuteItem], 
     return items, numbers
 
 
-def _minute(rec: sheets.Record, number: int, errors: Collector) -> MinuteItem:
+def _exempt_column(table: sheets.Table) -> None:
+    """Read a column headed as the agenda's exempt column may be ("Exemption", "Schedule 12A",
+    "Exempt para.": `exemption.is_exempt_column`) as *Exempt paragraph*; refuse a heading about
+    exemption that is not one ("Confidential", "Private", "Exempt (Y/N)"): its column, meant to
+    keep minutes out of the public pack, would not be read."""
+    for i, cell in enumerate(table.header):
+        if cell.blank or not isinstance(cell.value, str):
+            continue
+        heading = cell.value
+        if exemption.is_exempt_column(heading):
+            table.columns.setdefault(EXEMPT, i)
+        elif exemption.about_exemption(heading) and sheets.normalise(heading) != PUBLIC_SUMMARY:
+            raise InputError(
+                f"the column {heading.strip()!r} is not read, so the minutes it marks would be "
+                "published; head the column 'Exempt paragraph' and give each exempt minute its "
+                "paragraph of Schedule 12A (1 to 7)",
+                cell.source,
+            )
+
+
+# the columns of a minute printed as typed, which must not say exempt unless it is marked
+TEXT_COLUMNS = ("heading", "narrative", "members discussed", "closing narrative")
+
+
+def _exempt_paragraph(
+    rec: sheets.Record, number: int, heading: str, errors: Collector, part_two: MinuteItem | None
+) -> int | None:
+    """The minute's exempt paragraph; a minute that says it is exempt with none is refused
+    (`exemption.says_exempt`), unless its Exempt paragraph cell says "public"."""
+    cell = rec.cell(EXEMPT)
+    said = sheets.normalise(cell.value) if isinstance(cell.value, str) else ""
+    if not cell.blank and said not in exemption.NOT_EXEMPT:
+        return exemption.paragraph(cell)
+    if said == exemption.PUBLIC:
+        return None
+    if (
+        part_two is not None
+        and said not in exemption.NOT_EXEMPT
+        and not exemption.resumes_public(heading)
+    ):
+        raise InputError(
+            f"minute {number} comes after minute {part_two.number}, {part_two.heading!r}, which "
+            "takes the business that follows in private, but has no exempt paragraph, so it "
+            "would be published in full; give it its paragraph of Schedule 12A (1 to 7) in "
+            "Exempt paragraph, or type public there if the press and public were back",
+            cell.source if cell.source.cell else rec.cell("number").source,
+        )
+    if exemption.EXCLUSION_ITEM.search(heading):
+        return None  # the resolution to exclude the public is public, and cites Schedule 12A
+    for column in (*TEXT_COLUMNS, "it was agreed that"):
+        text = rec.cell(column)
+        found = exemption.says_exempt(text.value) if isinstance(text.value, str) else None
+        if found is not None and found[1]:
+            raise InputError(
+                f"minute {number} says it is exempt ({found[0]!r}) but has no exempt paragraph, "
+                "so it would be published in full; give its paragraph of Schedule 12A (1 to 7) "
+                "in column Exempt paragraph (the public minutes then print only its heading and "
+                "its Public summary), or type public there if it is public business",
+                text.source,
+            )
+    found = exemption.says_exempt(heading)
+    if found is not None and said not in exemption.NOT_EXEMPT:
+        errors.warn(
+            f"{rec.cell('heading').source}: the heading of minute {number} says {found[0]!r} "
+            "but the minute has no exempt paragraph, so it is published in full; if it is "
+            "Part II business give its paragraph of Schedule 12A (1 to 7) in Exempt paragraph, "
+            "or type public there to say that it is public"
+        )
+    return None
+
+
+def _part_two_after(item: MinuteItem, part_two: MinuteItem | None) -> MinuteItem | None:
+    """The minute that has Part II in force after `item`: a minute whose heading opens Part II
+    ("Part II: exempt business", "Exclusion of the press and public") starts it; one whose
+    heading says public business resumes ("Public business", "Press and public readmitted")
+    ends it."""
+    if exemption.EXCLUSION_ITEM.search(item.heading) or exemption.opens_part_two(item.heading):
+        return item
+    if exemption.resumes_public(item.heading):
+        return None
+    return part_two
+
+
+def _public_form(item: MinuteItem, rec: sheets.Record) -> MinuteItem:
+    """The minute as the public may read it: an exempt minute keeps its number and heading,
+    marked "(exempt information - paragraph 3)" unless it says so already, and the public
+    summary for its narrative; its discussion, resolutions and actions are left out."""
+    if item.exempt_paragraph is None:
+        return item
+    found = exemption.says_exempt(item.heading)
+    heading = (
+        item.heading
+        if found is not None and found[1]
+        else f"{item.heading} (exempt information - paragraph {item.exempt_paragraph})"
+    )
+    return replace(
+        item,
+        heading=heading,
+        narrative=tuple(richtext.blocks(sheets.text(rec.cell(PUBLIC_SUMMARY)))),
+        discussed=(),
+        closing=(),
+        agreed=(),
+    )
+
+
+def _minute(
+    rec: sheets.Record, number: int, errors: Collector, part_two: MinuteItem | None = None
+) -> MinuteItem:
     heading = rec.cell("heading")
     if heading.blank:
         raise InputError(f"minute {number} has no heading; fill it in", heading.source)
+    paragraph = _exempt_paragraph(rec, number, one_line(heading), errors, part_two)
     agreed_cell = rec.cell("it was agreed that")
     agreed = tuple(richtext.bullets(sheets.text(agreed_cell)))
     discussed_cell = rec.cell("members discussed")
@@ -356,6 +494,7 @@ def _minute(rec: sheets.Record, number: int, errors: Collector) -> MinuteItem:
         closing=tuple(richtext.blocks(sheets.text(rec.cell("closing narrative")))),
         agreed=agreed,
         source=rec.cell("number").source,
+        exempt_paragraph=paragraph,
     )
 
 
@@ -365,17 +504,39 @@ ACTION_ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 
-def _actions(wb: sheets.Workbook, numbers: set[int], errors: Collector) -> list[Action]:
+def _actions(
+    wb: sheets.Workbook, numbers: set[int], exempt: set[int], errors: Collector
+) -> list[Action]:
     table = wb.table(
         "Actions", required=("minute", "action", "owner", "due date"), aliases=ACTION_ALIASES
     )
     actions = []
     for rec in table.records:
         try:
-            actions.append(_action(rec, numbers, errors))
+            action = _action(rec, numbers, errors)
+            if action.minute not in exempt:
+                _public_action(rec, action)
+            actions.append(action)
         except PackError as exc:
             errors.add(exc)
     return actions
+
+
+def _public_action(rec: sheets.Record, action: Action) -> None:
+    """Refuse an action of a public minute that says it is exempt ("not for publication",
+    "Part II - ..."): it would be printed in the public minutes and carried onto the agenda."""
+    for column in ("action", "owner", "status"):
+        cell = rec.cell(column)
+        found = exemption.says_exempt(cell.value) if isinstance(cell.value, str) else None
+        if found is not None and found[1]:
+            raise InputError(
+                f"the action for minute {action.minute} says it is exempt ({found[0]!r}), but "
+                f"minute {action.minute} has no exempt paragraph, so the action would be "
+                "published and carried onto the next agenda; give the minute its paragraph of "
+                "Schedule 12A (1 to 7) in Exempt paragraph on sheet Minutes, or give the action "
+                "to the minute it belongs to",
+                cell.source,
+            )
 
 
 def _action(rec: sheets.Record, numbers: set[int], errors: Collector) -> Action:

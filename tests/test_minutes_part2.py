@@ -1,0 +1,289 @@
+"""Part II business in the minutes of the last meeting: an exempt minute is published only in
+the form the clerk marks as public (`kinds.minutes._public_form`), and a minute that says it is
+exempt without being marked is refused."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+
+from packbuilder.build import build
+from packbuilder.errors import PackError
+from packbuilder.render import render
+from tests.factory import make_meeting, write_docx
+from tests.test_minutes import ACTIONS, MINUTES, MINUTES_HEADER, TEMPLATE, load, write_minutes
+
+HEADER = [*MINUTES_HEADER, "Exempt paragraph", "Public summary"]
+PUBLIC = [(*m, None, None) for m in MINUTES]
+EXEMPT = (
+    51,
+    "Millbay lease",
+    "Not for publication by virtue of paragraph 3. The board considered the bids: SECRETNARR "
+    "Bidder X 2,315,000, Bidder Y 2,400,000.",
+    "- SECRETDISCUSSED the bidders' accounts",
+    "SECRETCLOSING the Chair thanked the property team.",
+    "- SECRETAGREED Bidder X is preferred",
+    3,
+    "The board agreed the preferred bidder for the Millbay lease.",
+)
+EXEMPT_ACTION = (
+    51,
+    "SECRETACTION negotiate with Bidder X at 2,315,000",
+    "Head of Property",
+    None,
+    "",
+)
+SECRETS = ("SECRET", "2,315,000", "Bidder X", "Not for publication")
+
+
+def _workbook(
+    path: Path, minutes: list[tuple[Any, ...]], actions: list[tuple[Any, ...]] = ()
+) -> Path:  # type: ignore[assignment]
+    write_minutes(path, minutes=minutes, actions=[*ACTIONS, *actions])
+    # the two Part II columns after the others
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    ws = wb["Minutes"]
+    for i, heading in enumerate(HEADER, start=1):
+        ws.cell(1, i, heading)
+    wb.save(path)
+    return path
+
+
+def _rows(*extra: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+    return [*PUBLIC, *extra]
+
+
+# --- the public form of an exempt minute ---------------------------------------------------------
+
+
+def test_an_exempt_minute_keeps_its_number_heading_and_public_summary_only(tmp_path: Path) -> None:
+    loaded = load(_workbook(tmp_path / "m.xlsx", _rows(EXEMPT), [EXEMPT_ACTION]))
+    minutes = loaded.data
+    exempt = minutes.minutes[-1]
+    assert exempt.number == 51 and exempt.exempt_paragraph == 3
+    assert exempt.heading == "Millbay lease (exempt information - paragraph 3)"
+    assert [b.text for b in exempt.narrative] == [EXEMPT[7]]
+    assert exempt.discussed == exempt.closing == exempt.agreed == exempt.actions == ()
+    assert [a.minute for a in minutes.actions] == [49, 50], "its action is in no log"
+    assert not any(s in repr(minutes) for s in SECRETS), "nothing of it is held to print"
+
+
+def test_a_heading_that_says_exempt_already_is_not_marked_twice(tmp_path: Path) -> None:
+    row = (51, "Part II - Millbay lease (exempt, paragraph 3)", "Bids.", "", "", "", 3, None)
+    exempt = load(_workbook(tmp_path / "m.xlsx", _rows(row))).data.minutes[-1]
+    assert exempt.heading == "Part II - Millbay lease (exempt, paragraph 3)"
+    assert exempt.narrative == ()
+
+
+def test_the_rendered_public_minutes_print_nothing_of_the_exempt_minute(tmp_path: Path) -> None:
+    from docx import Document
+
+    loaded = load(_workbook(tmp_path / "m.xlsx", _rows(EXEMPT), [EXEMPT_ACTION]))
+    doc = Document(str(render(TEMPLATE, loaded.data, tmp_path / "out.docx")))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    text += "\n".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
+    assert "51. Millbay lease (exempt information - paragraph 3)" in text
+    assert EXEMPT[7] in text
+    assert not [s for s in SECRETS if s in text]
+
+
+def test_the_exclusion_of_the_public_is_a_public_minute(tmp_path: Path) -> None:
+    exclusion = (
+        51,
+        "Exclusion of the press and public",
+        "",
+        "",
+        "",
+        "- under section 100A(4) of the Local Government Act 1972 the press and public be "
+        "excluded for the next item, as it involves exempt information as defined in "
+        "paragraph 3 of Part 1 of Schedule 12A",
+        None,
+        None,
+    )
+    lease = (52, *EXEMPT[1:])
+    minutes = load(_workbook(tmp_path / "m.xlsx", _rows(exclusion, lease))).data.minutes
+    assert minutes[-2].agreed and minutes[-2].exempt_paragraph is None
+    assert minutes[-1].exempt_paragraph == 3
+
+
+@pytest.mark.parametrize(
+    "typed", ["Exemption", "Schedule 12A", "Exempt para.", "Part II paragraph"]
+)
+def test_the_exempt_column_may_be_headed_as_on_the_agenda(tmp_path: Path, typed: str) -> None:
+    path = _workbook(tmp_path / "m.xlsx", _rows(EXEMPT))
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    wb["Minutes"].cell(1, 7, typed)
+    wb.save(path)
+    assert load(path).data.minutes[-1].exempt_paragraph == 3
+
+
+# --- minutes that say they are exempt, and are not marked ----------------------------------------
+
+SAYS = {
+    "heading Part II": ("heading", "Part II - Millbay lease", "B5"),
+    "heading bracketed": ("heading", "Millbay lease (exempt)", "B5"),
+    "narrative not for publication": (
+        "narrative",
+        "Not for publication by virtue of paragraph 3. Bids were received.",
+        "C5",
+    ),
+    "narrative exempt information": (
+        "narrative",
+        "This minute contains exempt information about the bids.",
+        "C5",
+    ),
+    "discussed Schedule 12A": ("discussed", "- the bids (Schedule 12A, paragraph 3)", "D5"),
+    "closing protective marking": ("closing", "Papers were marked OFFICIAL-SENSITIVE.", "E5"),
+    "agreed by virtue of": (
+        "agreed",
+        "- that by virtue of paragraph 3 the bids are withheld",
+        "F5",
+    ),
+}
+COLUMNS = {"heading": 1, "narrative": 2, "discussed": 3, "closing": 4, "agreed": 5}
+
+
+@pytest.mark.parametrize("column, words, cell", SAYS.values(), ids=SAYS.keys())
+def test_a_minute_saying_it_is_exempt_without_a_paragraph_is_refused(
+    tmp_path: Path, column: str, words: str, cell: str
+) -> None:
+    row = [51, "Property", "The board met.", "", "", "", None, None]
+    row[COLUMNS[column]] = words
+    with pytest.raises(PackError) as caught:
+        load(_workbook(tmp_path / "m.xlsx", _rows(tuple(row))))
+    message = str(caught.value)
+    assert f"m.xlsx, sheet Minutes, cell {cell}: minute 51 says it is exempt" in message
+    assert "Exempt paragraph" in message and "type public there" in message
+    assert len(message.splitlines()) == 1
+
+
+def test_public_in_the_exempt_column_answers_the_refusal(tmp_path: Path) -> None:
+    row = (
+        51,
+        "Freedom of Information: exempt information requests",
+        "Figures.",
+        "",
+        "",
+        "",
+        "public",
+        None,
+    )
+    minute = load(_workbook(tmp_path / "m.xlsx", _rows(row))).data.minutes[-1]
+    assert minute.exempt_paragraph is None and minute.narrative
+
+
+def test_a_minute_after_a_part_two_minute_needs_its_paragraph(tmp_path: Path) -> None:
+    opening = (
+        51,
+        "Part II: exempt business",
+        "The press and public left.",
+        "",
+        "",
+        "",
+        "public",
+        None,
+    )
+    later = (52, "Millbay lease", "The bids were considered.", "", "", "", None, None)
+    with pytest.raises(PackError, match=r"cell G6: minute 52 comes after minute 51"):
+        load(_workbook(tmp_path / "m.xlsx", _rows(opening, later)))
+    back = (52, "Public business resumed", "The public returned.", "", "", "", None, None)
+    aob = (53, "Any further business", "None.", "", "", "", None, None)
+    assert load(_workbook(tmp_path / "n.xlsx", _rows(opening, back, aob))).data.minutes[-1]
+
+
+def test_an_action_of_a_public_minute_saying_exempt_is_refused(tmp_path: Path) -> None:
+    action = (50, "Not for publication: negotiate with Bidder X", "Head of Property", None, "")
+    with pytest.raises(PackError) as caught:
+        load(_workbook(tmp_path / "m.xlsx", _rows(), [action]))
+    assert "m.xlsx, sheet Actions, cell B4: the action for minute 50 says it is exempt" in str(
+        caught.value
+    )
+
+
+def test_an_unread_column_about_exemption_is_refused(tmp_path: Path) -> None:
+    path = _workbook(tmp_path / "m.xlsx", _rows(EXEMPT))
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    wb["Minutes"].cell(1, 7, "Confidential")
+    wb.save(path)
+    with pytest.raises(PackError, match=r"cell G1: the column 'Confidential' is not read"):
+        load(path)
+
+
+def test_a_paragraph_that_does_not_exist_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(PackError, match=r"cell G5: exempt paragraph 9 does not exist"):
+        load(_workbook(tmp_path / "m.xlsx", _rows((*EXEMPT[:6], 9, None))))
+
+
+def test_a_heading_that_perhaps_says_exempt_is_pointed_out(tmp_path: Path) -> None:
+    row = (51, "Confidential reporting line", "Launched.", "", "", "", None, None)
+    loaded = load(_workbook(tmp_path / "m.xlsx", _rows(row)))
+    assert any(
+        "cell B5: the heading of minute 51 says 'Confidential'" in w for w in loaded.warnings
+    )
+
+
+# --- end to end: the real packs, read back -------------------------------------------------------
+
+
+def _pdf_words(path: Path) -> str:
+    """Everything a reader of the PDF can get at: each page's text (pypdf and pdftotext), the
+    bookmarks and the document information."""
+    reader = PdfReader(path)
+    text = [page.extract_text() for page in reader.pages]
+    text.append(
+        subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
+    )
+
+    def titles(outline: list[Any]) -> list[str]:
+        return [t for o in outline for t in (titles(o) if isinstance(o, list) else [o.title])]
+
+    text += titles(reader.outline)
+    text += [str(v) for v in (reader.metadata or {}).values()]
+    return "\n".join(text)
+
+
+@pytest.mark.libreoffice
+def test_packs_publish_only_the_public_form_of_an_exempt_minute(
+    tmp_path: Path, libreoffice
+) -> None:  # type: ignore[no-untyped-def]
+    folder = make_meeting(
+        tmp_path / "meeting",
+        items=[
+            {"title": "Minutes of the last meeting", "papers": ["minutes-2019-09-30.xlsx"]},
+            {"title": "Millbay lease", "papers": ["tender.docx"], "exempt paragraph": 3},
+        ],
+    )
+    _workbook(folder / "minutes-2019-09-30.xlsx", _rows(EXEMPT), [EXEMPT_ACTION])
+    write_docx(folder / "tender.docx", 3, label="Tender report TENDERBODY")
+
+    result = build(folder, tmp_path / "out", converter=libreoffice)
+
+    public = next(p for p in result.packs if p.public)
+    private = next(p for p in result.packs if not p.public)
+    public_text = _pdf_words(public.path)
+    html = public.path.with_suffix(".html").read_text()
+    for where, text in (("public pack", public_text), ("HTML agenda", html)):
+        # (the agenda says "Not for publication by virtue of paragraph 3" of the exempt item)
+        leaked = [s for s in SECRETS[:-1] if s in text]
+        assert not leaked, f"{where} publishes {leaked}"
+    # the public minutes keep the minute's number, heading and public summary ...
+    flat = re.sub(r"\s+", " ", public_text)
+    assert "51. Millbay lease (exempt information - paragraph 3)" in flat
+    assert EXEMPT[7] in flat
+    # ... and the open action of a public minute is still carried forward
+    assert "Publish the assessment" in flat and "Publish the assessment" in html
+    assert "TENDERBODY" not in public_text and "TENDERBODY" in _pdf_words(private.path)
+    # members get the same public minutes: the exempt minute is in neither pack in full
+    private_text = re.sub(r"\s+", " ", _pdf_words(private.path))
+    assert "51. Millbay lease (exempt information - paragraph 3)" in private_text
