@@ -550,12 +550,19 @@ def test_version_follows_versionrc_without_starting_libreoffice(fake_soffice: Pa
 # --- a LibreOffice started ahead of the build -----------------------------------------------------
 
 
-def _soffice_running(profile_hint: str) -> list[str]:
+def _soffice_running(profile_hint: str, settle: float = 0.0) -> list[str]:
     """LibreOffice's processes on a profile: its launcher (oosplash, or the soffice script) and
-    soffice.bin."""
-    pgrep = ["pgrep", "-af", "soffice|oosplash"]
-    out = subprocess.run(pgrep, capture_output=True, text=True).stdout
-    return [line for line in out.splitlines() if profile_hint in line]
+    soffice.bin; those still there after `settle` seconds (a process group killed with SIGKILL
+    is gone a moment later, not at once: on a busy machine, after the kill returned)."""
+
+    deadline = time.monotonic() + settle
+    while True:
+        pgrep = ["pgrep", "-af", "soffice|oosplash"]
+        out = subprocess.run(pgrep, capture_output=True, text=True).stdout
+        running = [line for line in out.splitlines() if profile_hint in line]
+        if not running or time.monotonic() > deadline:
+            return running
+        time.sleep(0.1)
 
 
 @pytest.mark.libreoffice
@@ -573,7 +580,7 @@ def test_prestarted_libreoffice_takes_the_first_conversion_and_is_gone_after(
     for text, pdf in zip(("first", "second"), pdfs, strict=True):
         assert text in PdfReader(pdf).pages[0].extract_text()
     assert warm.proc.poll() is not None
-    assert _soffice_running(str(tmp_path / "cache")) == []
+    assert _soffice_running(str(tmp_path / "cache"), settle=10) == []
 
 
 @pytest.mark.libreoffice
@@ -586,7 +593,7 @@ def test_prestarted_libreoffice_is_stopped_when_no_conversion_comes(
     assert warm is not None and warm.proc.poll() is None
     lo.close()
     assert warm.proc.poll() is not None
-    assert _soffice_running(str(tmp_path / "cache")) == []
+    assert _soffice_running(str(tmp_path / "cache"), settle=10) == []
 
 
 @pytest.mark.libreoffice
@@ -801,7 +808,7 @@ def test_a_killed_build_leaves_no_prestarted_libreoffice_behind(tmp_path: Path) 
             os.kill(pid, signal.SIGKILL)
     assert survivors == [], "LibreOffice outlived the build that started it"
     # by profile too: oosplash may have restarted soffice.bin
-    assert _soffice_running(str(cache)) == []
+    assert _soffice_running(str(cache), settle=10) == []
 
 
 def test_a_busy_caller_gets_one_libreoffice_fewer(tmp_path, monkeypatch):
