@@ -554,7 +554,6 @@ def _soffice_running(profile_hint: str, settle: float = 0.0) -> list[str]:
     """LibreOffice's processes on a profile: its launcher (oosplash, or the soffice script) and
     soffice.bin; those still there after `settle` seconds (a process group killed with SIGKILL
     is gone a moment later, not at once: on a busy machine, after the kill returned)."""
-
     deadline = time.monotonic() + settle
     while True:
         pgrep = ["pgrep", "-af", "soffice|oosplash"]
