@@ -343,5 +343,3 @@ def _string(value: object) -> str:
         except (ValueError, UnicodeDecodeError):
             return ""
     return ""
-
-

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -108,6 +108,9 @@ class AgendaItem:
     waiting: tuple[str, ...] = ()
     held: tuple[str, ...] = ()
     held_papers: tuple[Paper, ...] = ()  # those held, checked: an exempt item's stay exempt
+    # its Exempt paragraph cell says something that is not a paragraph ("8", "Yes"): refused
+    # already, naming the cell, so no other check says again that the item has no paragraph
+    exempt_refused: bool = False
 
     @property
     def exempt(self) -> bool:
@@ -294,7 +297,7 @@ class Meeting:
             files = sorted(p for p in self.folder.iterdir() if p.is_file())
         except OSError:
             return out
-        names = {p.name.lower() for p in files}
+        names = [p.name for p in files]
         for path in files:
             if path.name.startswith("~$"):
                 out += _open_elsewhere(path, names)
@@ -316,13 +319,16 @@ class Meeting:
         return sorted(set(files))
 
 
-def _open_elsewhere(lock: Path, names: set[str]) -> list[str]:
+def _open_elsewhere(lock: Path, names: Sequence[str]) -> list[str]:
     """The warning an Office lock file ("~$meeting.xlsx") in the folder calls for: the file it
     stands for is open in Excel or Word, so what has not been saved is not in the pack. (Office
     writes the lock under the file's name with its first two letters replaced, or prefixed for
-    a short name: it is matched by the rest of the name.)"""
+    a short name: it is matched by the rest of the name, in any case; the warning names the file
+    as it is spelled in the folder.)"""
     rest = lock.name[2:].lower()
-    match = sorted(n for n in names if not n.startswith("~$") and (n == rest or n[2:] == rest))
+    match = sorted(
+        n for n in names if not n.startswith("~$") and rest in (n.lower(), n[2:].lower())
+    )
     if not match:
         return []
     return [

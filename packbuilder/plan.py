@@ -103,4 +103,3 @@ def _check_names(meeting: Meeting, packs: list[PackSpec]) -> None:
             "characters, such as 2020-03-05-safer-plymouth",
             Source(meeting.folder),
         )
-

@@ -264,8 +264,9 @@ def remove_input(request: HttpRequest, slug: str, name: str) -> HttpResponse:
     if request.method == "POST":
         if m.builds.filter(state__in=[Build.State.QUEUED, Build.State.RUNNING]).exists():
             messages.error(
-                request, f"Not removed: {name}: the meeting is being built; wait for the build to "
-                "finish, then remove it"
+                request,
+                f"Not removed: {name}: the meeting is being built; wait for the build to "
+                "finish, then remove it",
             )
             return redirect("meeting", slug)
         storage.remove_input(slug, name)
@@ -509,7 +510,11 @@ def publish(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     v.withdrawn_at, v.withdrawn_by, v.withdrawn_reason = None, None, ""
     v.save(
         update_fields=[
-            "published_at", "published_by", "withdrawn_at", "withdrawn_by", "withdrawn_reason"
+            "published_at",
+            "published_by",
+            "withdrawn_at",
+            "withdrawn_by",
+            "withdrawn_reason",
         ]
     )
     jobs.audit(request.user, "publish", slug, f"version {number}")
