@@ -36,6 +36,7 @@ from packbuilder.assemble import (
 )
 from packbuilder.convert import ConversionStats, Converter, on_handover, open_converter
 from packbuilder.convert.cache import tidy
+from packbuilder.deadline import publishing_late
 from packbuilder.errors import Collector, PackError
 from packbuilder.frontsheet import PUBLISHED_PLACEHOLDER
 from packbuilder.html_agenda import Later, later_papers, write_html_agenda
@@ -95,17 +96,25 @@ class BuildResult:
     packs: tuple[PackResult, ...]
     seconds: float
     warnings: tuple[str, ...]
-    conversions: ConversionStats
+    conversions: ConversionStats  # papers and frontsheets
+    frontsheets: ConversionStats = ConversionStats()  # of those, the frontsheets
 
-    def summary(self) -> list[str]:
+    def summary(self, paths: bool = True) -> list[str]:
+        """What the build did, a line a pack, its warnings, and the time and conversions it took.
+
+        Args:
+            paths: each pack's and HTML agenda's path after its line; False when the caller has
+                printed the packs' paths where the reader sees these lines (the command line's
+                standard output, sent to the same place as its standard error).
+        """
         lines = []
         for p in self.packs:
             items = "1 item" if p.items == 1 else f"{p.items} items"
             pages = "1 page" if p.pages == 1 else f"{p.pages} pages"
             state = "unchanged" if p.unchanged else f"version {p.version}"
             lines.append(
-                f"{p.label}: {items} with papers, {pages} ({p.numbered} numbered), {state} -> "
-                f"{p.path}"
+                f"{p.label}: {items} with papers, {pages} ({p.numbered} numbered), {state}"
+                + (f" -> {p.path}" if paths else "")
             )
             if p.changes:
                 lines.append(f"  changed since version {p.version - 1}:")
@@ -114,11 +123,21 @@ class BuildResult:
             if p.public and agenda.is_file():
                 lines.append(f"  its HTML agenda, for the website -> {agenda}")
         lines.extend(f"warning: {w}" for w in self.warnings)
-        lines.append(
-            f"built {self.meeting.name} in {self.seconds:.1f} s ({self.conversions.converted} "
-            f"converted, {self.conversions.cached} from cache)"
-        )
+        lines.append(f"built {self.meeting.name} in {self.seconds:.1f} s ({self._conversions()})")
         return lines
+
+    def _conversions(self) -> str:
+        """ "2 papers converted, 4 from the cache; 3 frontsheets made": what LibreOffice did,
+        the papers apart from the frontsheets (which a changed cell alone makes again)."""
+        fronts = self.frontsheets.converted + self.frontsheets.cached
+        converted = self.conversions.converted - self.frontsheets.converted
+        cached = self.conversions.cached - self.frontsheets.cached
+        said = f"{_count(converted, 'paper')} converted, {cached} from the cache"
+        if converted + cached == 0:
+            said = "no paper to convert"
+        if fronts:
+            said += f"; {_count(fronts, 'frontsheet')} made"
+        return said
 
 
 def default_output(folder: Path) -> Path:
@@ -173,6 +192,7 @@ def build(
         papers = paper_pdfs(
             papers_to_convert(meeting, specs), meeting.folder, converter, work, say, prefetch
         )
+        converted = converter.stats()  # (the rest: frontsheets)
         # text a public paper holds but does not show (`unseen`), and an exempt paper's text in
         # a public paper, in any format, are looked for while the packs are assembled (poppler
         # runs in processes of its own): found, nothing is published
@@ -248,7 +268,21 @@ def build(
         for b, path in zip(built, written, strict=True)
     )
     stats = ConversionStats(after.converted - before.converted, after.cached - before.cached)
-    return BuildResult(meeting, packs, time.monotonic() - started, tuple(meeting.warnings()), stats)
+    fronts = ConversionStats(after.converted - converted.converted, after.cached - converted.cached)
+    warnings = [*_late(meeting, packs, today), *meeting.warnings()]
+    return BuildResult(meeting, packs, time.monotonic() - started, tuple(warnings), stats, fronts)
+
+
+def _late(meeting: Meeting, packs: Sequence[PackResult], today: dt.date) -> list[str]:
+    """A warning when this build publishes a pack (a new version, dated today) after the
+    meeting's publication deadline, or on or after the day of the meeting."""
+    new = [p.label for p in packs if not p.unchanged and p.published == today]
+    if not new:
+        return []
+    named = new[0] if len(new) == 1 else f"{', '.join(new[:-1])} and {new[-1]}"
+    what = f"{named} {'is' if len(new) == 1 else 'are'} published"
+    said = publishing_late(meeting.date, today, meeting.deadline_rule, what)
+    return [said] if said else []
 
 
 def load_converting(

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from packbuilder.dates import short_date
+from packbuilder.dates import long_date, short_date
 from packbuilder.errors import Source
 from packbuilder.richtext import Block
 
@@ -284,12 +284,18 @@ class Meeting:
         out = []
         named = re.match(r"(\d{4}-\d{2}-\d{2})(?!\d)", self.name)
         if named and named.group(1) != self.date.isoformat():
+            try:
+                named_day = f"{long_date(dt.date.fromisoformat(named.group(1)))} ({named.group(1)})"
+            except ValueError:  # (not a date: "2026-13-45-...")
+                named_day = named.group(1)
+            renamed = self.date.isoformat() + self.name[len(named.group(1)) :]
             out.append(
-                f"the meeting folder is named for {named.group(1)} but the meeting is on "
-                f"{self.date.isoformat()}; rename the folder (its packs are named after it, and "
-                "a copied folder would replace the other meeting's packs), before its packs are "
-                "published: the renamed folder's packs start again at version 1 in an output "
-                "folder of the new name, and any published under the old name stay there"
+                f"the meeting folder is named for {named_day} but the Date in sheet Meeting is "
+                f"{long_date(self.date)}; correct whichever is wrong. If the Date is right, "
+                f"rename the folder to {renamed} before its packs are published (packs are "
+                "named after the folder, so a folder copied from another meeting would replace "
+                "that meeting's packs; after renaming, packs start again at version 1 in an "
+                "output folder of the new name)"
             )
         used = {p.resolve() for p in self.input_files()}
         used |= {p.path.resolve() for i in self.items for p in i.held_papers}  # (named: held)
