@@ -268,9 +268,13 @@ def build(
         for b, path in zip(built, written, strict=True)
     )
     stats = ConversionStats(after.converted - before.converted, after.cached - before.cached)
-    fronts = ConversionStats(after.converted - converted.converted, after.cached - converted.cached)
+    made_fronts = ConversionStats(
+        after.converted - converted.converted, after.cached - converted.cached
+    )
     warnings = [*_late(meeting, packs, today), *meeting.warnings()]
-    return BuildResult(meeting, packs, time.monotonic() - started, tuple(warnings), stats, fronts)
+    return BuildResult(
+        meeting, packs, time.monotonic() - started, tuple(warnings), stats, made_fronts
+    )
 
 
 def _late(meeting: Meeting, packs: Sequence[PackResult], today: dt.date) -> list[str]:
