@@ -70,6 +70,7 @@ from packbuilder.versions import (
     legacy_pack_content,
     pack_content,
     pack_summary,
+    supplement_regrouped,
 )
 
 Progress = Callable[[str], None]
@@ -271,7 +272,8 @@ def build(
     made_fronts = ConversionStats(
         after.converted - converted.converted, after.cached - converted.cached
     )
-    warnings = [*_late(meeting, packs, today), *meeting.warnings()]
+    regrouped = [e.warning for e in editions if e.warning]
+    warnings = [*regrouped, *_late(meeting, packs, today), *meeting.warnings()]
     return BuildResult(
         meeting, packs, time.monotonic() - started, tuple(warnings), stats, made_fronts
     )
@@ -392,6 +394,8 @@ class _Edition:
     key: str
     summary: dict[str, Any]
     changes: tuple[str, ...]
+    warning: str = ""  # a published supplement given items, or losing some (`supplement_regrouped`)
+    supplement: int | None = None  # (one warning a supplement, not one for each of its packs)
 
 
 def _editions(  # noqa: PLR0913
@@ -407,7 +411,7 @@ def _editions(  # noqa: PLR0913
     its frontsheet as rendered (`fronts`) and its data papers' documents (`rendered`)."""
     hashes = functools.cache(file_hash)
     published = current_versions(outdir, meeting.name)
-    out = []
+    out: list[_Edition] = []
     for spec, layout, front in zip(specs, layouts, fronts, strict=True):
         key = pack_content(meeting, spec, layout, hashes, front, rendered)
         name = spec.filename(meeting)
@@ -418,9 +422,15 @@ def _editions(  # noqa: PLR0913
         made = edition(current, key, today, ok, earlier, history, legacy)
         summary = pack_summary(spec, layout, hashes, rendered)
         said: list[str] = []
+        warning = ""
         if made.revises is not None and not made.unchanged:
-            said = changes(recorded_summary(outdir, meeting.name, name), summary)
-        out.append(_Edition(made, key, summary, tuple(said)))
+            recorded = recorded_summary(outdir, meeting.name, name)
+            said = changes(recorded, summary)
+            if current is not None and not any(
+                e.warning for e in out if e.supplement == spec.supplement
+            ):
+                warning = supplement_regrouped(spec, current, recorded, summary)
+        out.append(_Edition(made, key, summary, tuple(said), warning, spec.supplement))
     return out
 
 

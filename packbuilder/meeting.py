@@ -787,6 +787,7 @@ def _item(
         held=held,
         held_papers=held_papers,
         exempt_refused=exempt_refused,
+        supplement_cell=supplement_cell.source,
     )
 
 

@@ -111,6 +111,7 @@ class AgendaItem:
     # its Exempt paragraph cell says something that is not a paragraph ("8", "Yes"): refused
     # already, naming the cell, so no other check says again that the item has no paragraph
     exempt_refused: bool = False
+    supplement_cell: Source | None = field(default=None, compare=False)  # its Supplement cell
 
     @property
     def exempt(self) -> bool:
