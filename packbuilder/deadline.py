@@ -177,7 +177,7 @@ def publishing_late(
     meeting: dt.date,
     today: dt.date,
     rule_name: str = "england",
-    what: str = "a pack built now is published",
+    what: str = "a pack changed now would be published",
 ) -> str:
     """What to say of `what` ("Supplement 1 is published") on `today` for a meeting on
     `meeting`: "" on or before its deadline; after it, the deadline and the clear days left;

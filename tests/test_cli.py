@@ -314,7 +314,8 @@ def test_a_build_after_the_deadline_or_the_meeting_says_so(tmp_path):
     ) in late.stderr
     checked = run_cli("check", str(folder), cwd=tmp_path, env={"PACKBUILDER_TODAY": "2020-03-02"})
     assert (
-        "warning: a pack built now is published today, Monday 2 March 2020, after" in checked.stdout
+        "warning: a pack changed now would be published today, Monday 2 March 2020, after"
+        in checked.stdout
     )
     same = run_cli(
         "build", str(folder), "-o", out, cwd=tmp_path, env={"PACKBUILDER_TODAY": "2020-03-03"}
