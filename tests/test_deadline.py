@@ -228,7 +228,8 @@ def test_publishing_after_the_deadline_says_the_deadline_and_the_clear_days_left
 def test_publishing_on_the_day_of_the_meeting_or_after_it_says_so():
     assert "the day of the meeting" in publishing_late(MEETING, MEETING)
     assert publishing_late(MEETING, dt.date(2026, 12, 18)) == (
-        "a pack changed now would be published today, Friday 18 December 2026, but the meeting was on "
-        "Thursday 17 December 2026: it has been held; if the meeting's Date in sheet Meeting is "
+        "a pack changed now would be published today, Friday 18 December 2026, but the meeting "
+        "was on Thursday 17 December 2026: it has been held; if the meeting's Date in sheet "
+        "Meeting is "
         "wrong, correct it"
     )
