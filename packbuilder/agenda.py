@@ -678,7 +678,11 @@ def part_two_items_are_exempt(rows: Sequence[AgendaRow], errors: Collector) -> N
     """
     refused = set()
     for row, under, latest in part_two(rows):
-        if isinstance(row, AgendaItem) and under not in (None, row) and not row.exempt:
+        if (
+            isinstance(row, AgendaItem)
+            and under not in (None, row)
+            and not (row.exempt or row.exempt_refused)
+        ):
             assert under is not None
             errors.add(_not_exempt_under(row, under, latest))
             refused.add(id(row))
@@ -686,7 +690,7 @@ def part_two_items_are_exempt(rows: Sequence[AgendaRow], errors: Collector) -> N
     for n, parent in sub_items(rows).items():
         item, of = rows[n], rows[parent]
         assert isinstance(item, AgendaItem) and isinstance(of, AgendaItem)
-        if of.exempt and not item.exempt and id(item) not in refused:
+        if of.exempt and not (item.exempt or item.exempt_refused) and id(item) not in refused:
             errors.add(
                 InputError(
                     f"item {item.number} is part of item {of.number}, which is exempt, but has "

@@ -39,6 +39,7 @@ from packbuilder.assemble import (
 from packbuilder.convert import ConversionStats, Converter, on_handover, open_converter
 from packbuilder.convert.cache import tidy
 from packbuilder.dates import long_date
+from packbuilder.deadline import publishing_late
 from packbuilder.errors import Collector, InputError, PackError, Source
 from packbuilder.frontsheet import PUBLISHED_PLACEHOLDER
 from packbuilder.html_agenda import Later, later_papers, write_html_agenda
@@ -76,6 +77,7 @@ from packbuilder.versions import (
     legacy_pack_content,
     pack_content,
     pack_summary,
+    supplement_regrouped,
 )
 
 Progress = Callable[[str], None]
@@ -102,11 +104,19 @@ class BuildResult:
     packs: tuple[PackResult, ...]
     seconds: float
     warnings: tuple[str, ...]
-    conversions: ConversionStats
+    conversions: ConversionStats  # papers and frontsheets
+    frontsheets: ConversionStats = ConversionStats()  # of those, the frontsheets
     withdrawn: tuple[str, ...] = ()  # a line for each pack withdrawn (`_withdrawn`)
     draft: bool = False  # drafts to check, published by no one (`build(draft=True)`)
 
-    def summary(self) -> list[str]:
+    def summary(self, paths: bool = True) -> list[str]:
+        """What the build did, a line a pack, its warnings, and the time and conversions it took.
+
+        Args:
+            paths: each pack's and HTML agenda's path after its line; False when the caller has
+                printed the packs' paths where the reader sees these lines (the command line's
+                standard output, sent to the same place as its standard error).
+        """
         lines = []
         for p in self.packs:
             items = "1 item" if p.items == 1 else f"{p.items} items"
@@ -114,8 +124,8 @@ class BuildResult:
             state = "unchanged" if p.unchanged else f"version {p.version}"
             state = "a draft, not published" if self.draft else state
             lines.append(
-                f"{p.label}: {items} with papers, {pages} ({p.numbered} numbered), {state} -> "
-                f"{p.path}"
+                f"{p.label}: {items} with papers, {pages} ({p.numbered} numbered), {state}"
+                + (f" -> {p.path}" if paths else "")
             )
             if p.changes:
                 lines.append(f"  changed since version {p.version - 1}:")
@@ -126,11 +136,21 @@ class BuildResult:
                 lines.append(f"  its HTML agenda, {use} -> {agenda}")
         lines.extend(f"withdrawn: {w}" for w in self.withdrawn)
         lines.extend(f"warning: {w}" for w in self.warnings)
-        lines.append(
-            f"built {self.meeting.name} in {self.seconds:.1f} s ({self.conversions.converted} "
-            f"converted, {self.conversions.cached} from cache)"
-        )
+        lines.append(f"built {self.meeting.name} in {self.seconds:.1f} s ({self._conversions()})")
         return lines
+
+    def _conversions(self) -> str:
+        """ "2 papers converted, 4 from the cache; 3 frontsheets made": what LibreOffice did,
+        the papers apart from the frontsheets (which a changed cell alone makes again)."""
+        fronts = self.frontsheets.converted + self.frontsheets.cached
+        converted = self.conversions.converted - self.frontsheets.converted
+        cached = self.conversions.cached - self.frontsheets.cached
+        said = f"{_count(converted, 'paper')} converted, {cached} from the cache"
+        if converted + cached == 0:
+            said = "no paper to convert"
+        if fronts:
+            said += f"; {_count(fronts, 'frontsheet')} made"
+        return said
 
 
 def default_output(folder: Path) -> Path:
@@ -199,6 +219,7 @@ def build(
         papers = paper_pdfs(
             papers_to_convert(meeting, specs), meeting.folder, converter, work, say, prefetch
         )
+        converted = converter.stats()  # (the rest: frontsheets)
         # text a public paper holds but does not show (`unseen`), and an exempt paper's text in
         # a public paper, in any format, are looked for while the packs are assembled (poppler
         # runs in processes of its own): found, nothing is published
@@ -283,9 +304,22 @@ def build(
         for b, path in zip(built, written, strict=True)
     )
     stats = ConversionStats(after.converted - before.converted, after.cached - before.cached)
-    seconds = time.monotonic() - started
-    warnings = tuple(meeting.warnings())
-    return BuildResult(meeting, packs, seconds, warnings, stats, withdrawn, draft)
+    made_fronts = ConversionStats(
+        after.converted - converted.converted, after.cached - converted.cached
+    )
+    regrouped = [e.warning for e in editions if e.warning]
+    late = [] if draft else _late(meeting, packs, today)  # (a draft is published by no one)
+    warnings = [*regrouped, *late, *meeting.warnings()]
+    return BuildResult(
+        meeting,
+        packs,
+        time.monotonic() - started,
+        tuple(warnings),
+        stats,
+        frontsheets=made_fronts,
+        withdrawn=withdrawn,
+        draft=draft,
+    )
 
 
 DRAFT = "draft"  # the folder, inside the output folder, of the drafts to check (`build`)
@@ -321,6 +355,18 @@ def _withdrawn(
             f"it was moved to {archived}; {where}"
         )
     return tuple(lines)
+
+
+def _late(meeting: Meeting, packs: Sequence[PackResult], today: dt.date) -> list[str]:
+    """A warning when this build publishes a pack (a new version, dated today) after the
+    meeting's publication deadline, or on or after the day of the meeting."""
+    new = [p.label for p in packs if not p.unchanged and p.published == today]
+    if not new:
+        return []
+    named = new[0] if len(new) == 1 else f"{', '.join(new[:-1])} and {new[-1]}"
+    what = f"{named} {'is' if len(new) == 1 else 'are'} published"
+    said = publishing_late(meeting.date, today, meeting.deadline_rule, what)
+    return [said] if said else []
 
 
 def load_converting(
@@ -426,6 +472,8 @@ class _Edition:
     key: str
     summary: dict[str, Any]
     changes: tuple[str, ...]
+    warning: str = ""  # a published supplement given items, or losing some (`supplement_regrouped`)
+    supplement: int | None = None  # (one warning a supplement, not one for each of its packs)
 
 
 def _editions(  # noqa: PLR0913
@@ -441,7 +489,7 @@ def _editions(  # noqa: PLR0913
     its frontsheet as rendered (`fronts`) and its data papers' documents (`rendered`)."""
     hashes = functools.cache(file_hash)
     published = current_versions(outdir, meeting.name)
-    out = []
+    out: list[_Edition] = []
     for spec, layout, front in zip(specs, layouts, fronts, strict=True):
         key = pack_content(meeting, spec, layout, hashes, front, rendered)
         name = spec.filename(meeting)
@@ -450,10 +498,17 @@ def _editions(  # noqa: PLR0913
             functools.partial(legacy_pack_content, meeting, spec, layout, hashes),
         )  # fmt: skip
         summary = pack_summary(spec, layout, hashes, rendered, front)
+        current = published.get(name, (None, []))[0]
         said: list[str] = []
+        warning = ""
         if made.revises is not None and not made.unchanged:
-            said = changes(recorded_summary(outdir, meeting.name, name), summary)
-        out.append(_Edition(made, key, summary, tuple(said)))
+            recorded = recorded_summary(outdir, meeting.name, name)
+            said = changes(recorded, summary)
+            if current is not None and not any(
+                e.warning for e in out if e.supplement == spec.supplement
+            ):
+                warning = supplement_regrouped(spec, current, recorded, summary)
+        out.append(_Edition(made, key, summary, tuple(said), warning, spec.supplement))
     return out
 
 

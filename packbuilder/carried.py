@@ -347,5 +347,3 @@ def _string(value: object) -> str:
         except (ValueError, UnicodeDecodeError):
             return ""
     return ""
-
-

@@ -31,6 +31,7 @@ from packbuilder.build import (
 )
 from packbuilder.convert import Converter, open_converter
 from packbuilder.dates import long_date, short_date
+from packbuilder.deadline import publishing_late
 from packbuilder.errors import ConversionError, ErrorList, PackError
 from packbuilder.meeting import load_meeting
 from packbuilder.model import Meeting
@@ -93,8 +94,15 @@ def check_report(folder: Path, converter: Converter | None = None) -> CheckRepor
         f"{len(meeting.items)} items, {sum(len(i.papers) for i in meeting.items)} papers; all "
         "inputs look right",
         packs=[spec.filename(meeting) for spec in plan_packs(meeting)],
-        warnings=meeting.warnings(),
+        warnings=[*_late(meeting), *meeting.warnings()],
     )
+
+
+def _late(meeting: Meeting) -> list[str]:
+    """A build today would publish after the deadline, or after the meeting: say so now."""
+    today = settings().today or dt.date.today()
+    said = publishing_late(meeting.date, today, meeting.deadline_rule)
+    return [said] if said else []
 
 
 def check_meeting(folder: Path) -> tuple[dict[str, list[str]], list[str]]:

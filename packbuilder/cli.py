@@ -137,12 +137,24 @@ def build(meeting_dir: Path, output: Path | None, no_cache: bool, quiet: bool, d
             meeting_dir, output, cache=not no_cache, converter=converter, draft=draft
         )
     # the paths, one a line, for a script; at a terminal the summary names them already
-    if quiet or not sys.stdout.isatty():
+    printed = quiet or not sys.stdout.isatty()
+    if printed:
         for pack in result.packs:
             click.echo(str(pack.path))
     if not quiet:
-        for line in result.summary():
+        # read where the paths were printed (`build ... 2>&1 | less`), the summary does not
+        # name them again
+        for line in result.summary(paths=not (printed and _same_place())):
             click.echo(line, err=True)
+
+
+def _same_place() -> bool:
+    """Whether standard output and standard error go to the same file, pipe or terminal."""
+    try:
+        out, err = os.fstat(sys.stdout.fileno()), os.fstat(sys.stderr.fileno())
+    except (OSError, ValueError, AttributeError):  # (click's test runner: no real files)
+        return False
+    return (out.st_dev, out.st_ino) == (err.st_dev, err.st_ino)
 
 
 @cli.command()

@@ -154,3 +154,55 @@ def explain(meeting: dt.date, rule_name: str = "england") -> str:
     kind = "clear days" if r.saturdays_count else "clear working days"
     last = long_date(deadline(meeting, rule_name))
     return f"{last}: {r.clear_days} {kind} before {long_date(meeting)}"
+
+
+# what publishing after the deadline means, by the kind of body
+LATE_NOTE = (
+    "late items need the chair's agreement that they are urgent, with the reasons in the "
+    "minutes (s100B(4)(b))"
+)
+# s100B is for principal councils; a parish council can only decide the business in its summons
+PARISH_LATE_NOTE = (
+    "a parish council cannot decide business that was not in the summons 3 clear "
+    "days before (Schedule 12 paragraph 10): move late items to a later meeting"
+)
+
+
+def late_note(rule_name: str) -> str:
+    """What publishing after the deadline means for this kind of body."""
+    return PARISH_LATE_NOTE if rule_name == "parish" else LATE_NOTE
+
+
+def publishing_late(
+    meeting: dt.date,
+    today: dt.date,
+    rule_name: str = "england",
+    what: str = "a pack changed now would be published",
+) -> str:
+    """What to say of `what` ("Supplement 1 is published") on `today` for a meeting on
+    `meeting`: "" on or before its deadline; after it, the deadline and the clear days left;
+    on the day of the meeting or after it, that it is (or has been) held."""
+    if today > meeting:
+        return (
+            f"{what} today, {long_date(today)}, but the meeting was on "
+            f"{long_date(meeting)}: it has been held; if the meeting's Date in sheet Meeting is "
+            "wrong, correct it"
+        )
+    if today == meeting:
+        return (
+            f"{what} today, {long_date(today)}, the day of the meeting, after the "
+            f"publication deadline of {long_date(deadline(meeting, rule_name))}; "
+            f"{late_note(rule_name)}"
+        )
+    due = deadline(meeting, rule_name)
+    if today <= due:
+        return ""
+    r = rule(rule_name)
+    kind = "clear days" if r.saturdays_count else "clear working days"
+    left = clear_days(today, meeting, rule_name)
+    return (
+        f"{what} today, {long_date(today)}, after the publication deadline of "
+        f"{long_date(due)} ({r.clear_days} {kind} before the meeting on {long_date(meeting)}): "
+        f"{left} {kind if left != 1 else kind.replace('days', 'day')} remain"
+        f"{'s' if left == 1 else ''} before it; {late_note(rule_name)}"
+    )

@@ -140,9 +140,10 @@ def names_exempt_items(name: str) -> bool:
     """Whether a field name of sheet Meeting ("Exempt items", "Part II items", "Confidential")
     looks like a list of exempt items: only the sure words, since the sheet's other fields are
     printed notes ("Public questions", "Press and public")."""
-    return any(w in _STRONG for w in _tokens(name)) or _NOT_FOR_PUBLICATION.search(
-        str(name)
-    ) is not None
+    return (
+        any(w in _STRONG for w in _tokens(name))
+        or _NOT_FOR_PUBLICATION.search(str(name)) is not None
+    )
 
 
 # --- an item's words -----------------------------------------------------------------------------
@@ -157,7 +158,6 @@ _LABEL = (
     r"|\bclosed\s+session\b|\bin\s+camera\b|\bexempted\b|\bpt\.?\s*(?:ii|2)\b"
     # "(12A)", "(s.100A(4))": Schedule 12A and the section excluding the public, by number
     r"|\b12\s*a\b|\b(?:s(?:ection)?\.?\s*)?100\s*a(?:\s*\(\s*4\s*\))?(?!\w)"
-
 )
 _LABELS = rf"(?:{_LABEL})(?:\W*(?:and\W+)?(?:{_LABEL}))*"
 _SURE = re.compile(

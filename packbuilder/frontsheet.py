@@ -187,9 +187,7 @@ def _rows(meeting: Meeting, spec: PackSpec, layout: Layout) -> list[dict[str, An
     """One row a line of the agenda: items (those the pack lists), the exclusion resolution before
     each run of exempt items, and on the agenda pack its headings and breaks too."""
     settings = meeting.agenda
-    agenda_rows: tuple[AgendaRow, ...] = (
-        spec.listed if spec.is_supplement else meeting.agenda_rows
-    )
+    agenda_rows: tuple[AgendaRow, ...] = spec.listed if spec.is_supplement else meeting.agenda_rows
     whole = meeting.agenda_rows
     times = dict(zip(map(id, whole), agenda.schedule(whole, meeting.start_time), strict=True))
     listed = {id(i) for i in spec.listed}

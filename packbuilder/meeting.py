@@ -18,6 +18,7 @@ import json
 import os
 import re
 import sys
+import unicodedata
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -127,6 +128,7 @@ def load_meeting(
             taken.close()
     agenda.part_two_items_are_exempt(rows, errors)
     _exempt_papers_stay_exempt([r for r in rows if isinstance(r, AgendaItem)], folder, errors)
+    _papers_listed_twice([r for r in rows if isinstance(r, AgendaItem)], folder, errors)
     try:
         errors.raise_if_any()
     except PackError as exc:  # the warnings found so far go with the errors
@@ -183,6 +185,37 @@ def _exempt_papers_stay_exempt(items: list[AgendaItem], folder: Path, errors: Co
                     "make that item exempt too",
                     paper.source,
                 )
+            )
+
+
+def _papers_listed_twice(items: list[AgendaItem], folder: Path, errors: Collector) -> None:
+    """Point out a paper that two items list (by its name, another spelling of it, a link, or a
+    copy with the same bytes): the pack would carry its pages twice. A warning, not a refusal: a
+    paper may belong to two items (one appendix for two decisions). The same name twice in one
+    cell is refused as it is read (`_papers`); an exempt paper listed by a public item is refused
+    by `_exempt_papers_stay_exempt`."""
+    seen: dict[tuple[object, ...], tuple[AgendaItem, Paper]] = {}
+    for item in items:
+        for paper in (*item.papers, *item.held_papers):
+            ids: set[tuple[object, ...]] = {("path", str(paper.path.resolve()))}
+            with contextlib.suppress(OSError):
+                ids.add(("bytes", file_digest(paper.file)))
+            match = next((seen[i] for i in ids if i in seen), None)
+            for identity in ids:
+                seen.setdefault(identity, (item, paper))
+            if match is None or match[0].exempt != item.exempt:
+                continue
+            other_item, other = match
+            where = (
+                "this cell"
+                if other_item is item
+                else f"item {other_item.number} (cell {other.source.cell})"
+            )
+            errors.warn(
+                f"{paper.source}: paper {shown_paper(paper, folder)!r} of item {item.number} is "
+                f"{_route(paper, other)} {shown_paper(other, folder)!r}, also listed by {where}, "
+                "so the pack will carry its pages twice; if it belongs to one item only, take it "
+                "out of the other's Papers cell"
             )
 
 
@@ -495,7 +528,10 @@ def items_naming(folder: Path, name: str) -> list[str]:
             names = re.split(r"[\n;]+", _text(rec.cell("papers"), "the papers"))
         except PackError:
             continue
-        if any(Path(n.strip()).name == name for n in names if n.strip()):
+        nfc = unicodedata.normalize("NFC", name)
+        if any(
+            unicodedata.normalize("NFC", Path(n.strip()).name) == nfc for n in names if n.strip()
+        ):
             found.append(sheets.text(rec.cell("item")).rstrip(".") or "(a row without a number)")
     return found
 
@@ -702,9 +738,11 @@ def _item(
     timing = errors.attempt(agenda.timing, rec.cell("time"), default=Timing())
     exempt_cell = rec.cell("exempt paragraph")
     exempt = None
+    exempt_refused = False
     said_public = _says_public(exempt_cell)
     if not exempt_cell.blank and not said_public:
         exempt = errors.attempt(exemption.paragraph, exempt_cell)
+        exempt_refused = exempt is None
     elif read is not None and not exemption.EXCLUSION_ITEM.search(title):
         # (a status meaning exempt is refused already, saying how; the resolution to exclude the
         # public is public business, whose words cite exempt information as they must)
@@ -750,6 +788,8 @@ def _item(
         waiting=tuple(waiting) if held else (),
         held=held,
         held_papers=held_papers,
+        exempt_refused=exempt_refused,
+        supplement_cell=supplement_cell.source,
     )
 
 
@@ -877,10 +917,13 @@ def _papers(
         )
         return [], []
     papers = []
+    listed: dict[str, str] = {}  # each paper's real path, to the name it was first given by
     for name in names:
         try:
             path = safe_path(folder, name, cell.source)
             exists = path.exists()
+            same = listed.get(str(path.resolve()))
+            listed.setdefault(str(path.resolve()), name)
         except PackError as exc:
             errors.add(exc)
             continue
@@ -889,6 +932,15 @@ def _papers(
                 InputError(
                     f"paper {name[:60]!r} of item {number} cannot be opened (the name is too long "
                     "or it is a link that leads nowhere); give the name of a file in the folder",
+                    cell.source,
+                )
+            )
+            continue
+        if same is not None:  # a slip (pasted twice): never meant, and would print it twice
+            errors.add(
+                InputError(
+                    f"paper {name!r} is listed twice in the Papers of item {number}"
+                    f"{f' (also as {same!r})' if same != name else ''}; delete one of them",
                     cell.source,
                 )
             )
@@ -904,7 +956,13 @@ def _papers(
         if not exists:
             if status is Status.TO_FOLLOW:
                 waiting.append(name)
-                hint = _did_you_mean(folder, name)
+                commas = _commas(folder, name)
+                hint = (
+                    f", but {commas}: separate the papers of a cell with ';' or put each on a "
+                    "line of its own (Alt+Enter), not with commas"
+                    if commas
+                    else _did_you_mean(folder, name)
+                )
                 if hint:  # arrived, perhaps, under the name it really has ("...pdf" left off)
                     errors.warn(
                         f"{cell.source}: paper {name!r} of item {number} is to follow and not in "
@@ -912,6 +970,17 @@ def _papers(
                         "or the item waits for it"
                     )
                 continue  # not arrived yet: the item stays "to follow"
+            commas = _commas(folder, name)
+            if commas:
+                errors.add(
+                    MissingPaperError(
+                        f"paper {name!r} of item {number} is not in the meeting folder, but "
+                        f"{commas}; separate the papers of a cell with ';' or put each on a line "
+                        "of its own (Alt+Enter), not with commas",
+                        cell.source,
+                    )
+                )
+                continue
             errors.add(
                 MissingPaperError(
                     f"paper {name!r} of item {number} is not in the meeting folder; add the file "
@@ -927,8 +996,27 @@ def _papers(
     return papers, waiting
 
 
+def _commas(folder: Path, name: str) -> str:
+    """ "'Report.docx' and 'Appendix 1.pdf' are" when the name is papers separated by commas,
+    some of which are in the folder (a name with a comma in it, when
+    that file is there, never comes here)."""
+    parts = [p.strip() for p in name.split(",")]
+    if len(parts) < 2 or not all(parts):
+        return ""
+    found = []
+    for part in parts:
+        with contextlib.suppress(PackError, OSError, RuntimeError, ValueError):
+            if safe_path(folder, part, Source(folder)).is_file():
+                found.append(repr(part))
+    if not found:
+        return ""
+    are = "is" if len(found) == 1 else "are"
+    return f"{' and '.join(found) if len(found) < 3 else ', '.join(found)} {are}"
+
+
 def _did_you_mean(folder: Path, name: str) -> str:
-    """ " (did you mean 'Report.docx'?)" when a file in the folder has a name close to `name`."""
+    """ " (did you mean 'Report.docx'?)" when a file in the folder has a name close to `name`; when
+    the two differ only by characters that look alike (a hyphen and an en dash), what differs."""
     try:
         names = [p.name for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")]
     except OSError:
@@ -936,7 +1024,80 @@ def _did_you_mean(folder: Path, name: str) -> str:
     close = difflib.get_close_matches(Path(name).name, names, n=1, cutoff=0.75)
     if not close:  # a different case or extension only
         close = [n for n in names if Path(n).stem.lower() == Path(name).stem.lower()][:1]
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    if not close:
+        return ""
+    differs = lookalikes(Path(name).name, close[0])
+    if differs:
+        return (
+            f" (the folder has {close[0]!r}, which looks the same, but its name has {differs}; "
+            "copy the file's name into the cell)"
+        )
+    return f" (did you mean {close[0]!r}?)"
+
+
+# characters that look alike in a cell and a file name, as an advisor would call them
+LOOKALIKE = {
+    "-": "a hyphen '-'",
+    "\u2010": "a Unicode hyphen '\u2010'",
+    "\u2011": "a non-breaking hyphen '\u2011'",
+    "\u2012": "a figure dash '\u2012'",
+    "\u2013": "an en dash '\u2013'",
+    "\u2014": "an em dash '\u2014'",
+    "\u2212": "a minus sign '\u2212'",
+    "'": 'a straight apostrophe "\'"',
+    "\u2018": "a curly opening quote '\u2018'",
+    "\u2019": "a curly apostrophe '\u2019'",
+    "`": "a backtick '`'",
+    '"': "a straight quote '\"'",
+    "\u201c": "a curly opening quote '\u201c'",
+    "\u201d": "a curly closing quote '\u201d'",
+    " ": "a space",
+    "\u00a0": "a non-breaking space",
+    "\u202f": "a narrow non-breaking space",
+    "\u2009": "a thin space",
+    "\u200b": "a zero-width space",
+}
+
+
+def lookalikes(typed: str, found: str) -> str:
+    """What differs between a name typed and a file's name, when all that differs is characters
+    that look alike: "an en dash '–' where the cell has a hyphen '-'"; else ""."""
+    said: list[str] = []
+    for op, a1, a2, b1, b2 in difflib.SequenceMatcher(
+        None, typed, found, autojunk=False
+    ).get_opcodes():
+        if op == "equal":
+            continue
+        ours, theirs = typed[a1:a2], found[b1:b2]
+        if not set(ours + theirs) <= LOOKALIKE.keys():
+            return ""
+        if op == "replace" and len(ours) == len(theirs):
+            pairs = [(LOOKALIKE[t], LOOKALIKE[o]) for o, t in zip(ours, theirs, strict=True)]
+            said += [f"{t} where the cell has {o}" for t, o in pairs]
+        elif op == "insert":
+            said += [f"{LOOKALIKE[t]} the cell does not have" for t in theirs]
+        elif op == "delete":
+            said += [f"no {LOOKALIKE[o].split(' ', 1)[1]} where the cell has one" for o in ours]
+        else:
+            return ""
+    return ", and ".join(dict.fromkeys(said))
+
+
+def on_disk(folder: Path, name: str) -> Path:
+    """`folder / name`, each part of the name spelled as the folder spells it where the two differ
+    only in how their accents are encoded: a Mac writes 'é' as 'e' and an accent (Unicode NFD),
+    Excel as one character (NFC); they look the same and are the same name."""
+    path = folder
+    for part in Path(name).parts:
+        here = path / part
+        if not os.path.lexists(here) and part not in (".", ".."):
+            want = unicodedata.normalize("NFC", part)
+            with contextlib.suppress(OSError):
+                found = [e for e in os.listdir(path) if unicodedata.normalize("NFC", e) == want]
+                if len(found) == 1:
+                    here = path / found[0]
+        path = here
+    return path
 
 
 def safe_path(folder: Path, name: str, source: Source) -> Path:
@@ -948,7 +1109,7 @@ def safe_path(folder: Path, name: str, source: Source) -> Path:
             source,
         )
     root = folder.resolve()
-    path = folder / name
+    path = on_disk(folder, name)
     try:
         path.resolve().relative_to(root)
     except (OSError, RuntimeError):
@@ -1090,8 +1251,9 @@ def page_size_not_a4(path: Path) -> str:
         elif suffix == ".odt":
             xml = read_member(path, "styles.xml") or b""
             for tag in _ODF_PAGE.findall(xml):
-                w, h = re.search(rb'fo:page-width="([^"]+)"', tag), re.search(
-                    rb'fo:page-height="([^"]+)"', tag
+                w, h = (
+                    re.search(rb'fo:page-width="([^"]+)"', tag),
+                    re.search(rb'fo:page-height="([^"]+)"', tag),
                 )
                 if w and h:
                     sizes.append((_length_mm(w[1].decode()), _length_mm(h[1].decode())))

@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from packbuilder.dates import short_date
+from packbuilder.dates import long_date, short_date
 from packbuilder.errors import Source
 from packbuilder.richtext import Block
 
@@ -108,6 +108,10 @@ class AgendaItem:
     waiting: tuple[str, ...] = ()
     held: tuple[str, ...] = ()
     held_papers: tuple[Paper, ...] = ()  # those held, checked: an exempt item's stay exempt
+    # its Exempt paragraph cell says something that is not a paragraph ("8", "Yes"): refused
+    # already, naming the cell, so no other check says again that the item has no paragraph
+    exempt_refused: bool = False
+    supplement_cell: Source | None = field(default=None, compare=False)  # its Supplement cell
 
     @property
     def exempt(self) -> bool:
@@ -281,12 +285,18 @@ class Meeting:
         out = []
         named = re.match(r"(\d{4}-\d{2}-\d{2})(?!\d)", self.name)
         if named and named.group(1) != self.date.isoformat():
+            try:
+                named_day = f"{long_date(dt.date.fromisoformat(named.group(1)))} ({named.group(1)})"
+            except ValueError:  # (not a date: "2026-13-45-...")
+                named_day = named.group(1)
+            renamed = self.date.isoformat() + self.name[len(named.group(1)) :]
             out.append(
-                f"the meeting folder is named for {named.group(1)} but the meeting is on "
-                f"{self.date.isoformat()}; rename the folder (its packs are named after it, and "
-                "a copied folder would replace the other meeting's packs), before its packs are "
-                "published: the renamed folder's packs start again at version 1 in an output "
-                "folder of the new name, and any published under the old name stay there"
+                f"the meeting folder is named for {named_day} but the Date in sheet Meeting is "
+                f"{long_date(self.date)}; correct whichever is wrong. If the Date is right, "
+                f"rename the folder to {renamed} before its packs are published (packs are "
+                "named after the folder, so a folder copied from another meeting would replace "
+                "that meeting's packs; after renaming, packs start again at version 1 in an "
+                "output folder of the new name)"
             )
         used = {p.resolve() for p in self.input_files()}
         used |= {p.path.resolve() for i in self.items for p in i.held_papers}  # (named: held)
@@ -294,7 +304,7 @@ class Meeting:
             files = sorted(p for p in self.folder.iterdir() if p.is_file())
         except OSError:
             return out
-        names = {p.name.lower() for p in files}
+        names = [p.name for p in files]
         for path in files:
             if path.name.startswith("~$"):
                 out += _open_elsewhere(path, names)
@@ -316,13 +326,16 @@ class Meeting:
         return sorted(set(files))
 
 
-def _open_elsewhere(lock: Path, names: set[str]) -> list[str]:
+def _open_elsewhere(lock: Path, names: Sequence[str]) -> list[str]:
     """The warning an Office lock file ("~$meeting.xlsx") in the folder calls for: the file it
     stands for is open in Excel or Word, so what has not been saved is not in the pack. (Office
     writes the lock under the file's name with its first two letters replaced, or prefixed for
-    a short name: it is matched by the rest of the name.)"""
+    a short name: it is matched by the rest of the name, in any case; the warning names the file
+    as it is spelled in the folder.)"""
     rest = lock.name[2:].lower()
-    match = sorted(n for n in names if not n.startswith("~$") and (n == rest or n[2:] == rest))
+    match = sorted(
+        n for n in names if not n.startswith("~$") and rest in (n.lower(), n[2:].lower())
+    )
     if not match:
         return []
     return [

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from packbuilder.errors import InputError, Source
@@ -48,6 +49,13 @@ class PackSpec:
         if self.private is None:
             return name
         return f"{name} (private)" if self.private else f"{name} (public)"
+
+
+def pack_order(name: str) -> tuple[int, bool, str]:
+    """How packs are listed, by their file names: the agenda pack, then each supplement by its
+    number; a public pack before its private one."""
+    found = re.search(r"-supplement-(\d+)", name)
+    return (int(found.group(1)) if found else 0, PRIVATE_SUFFIX in name, name)
 
 
 def _papers_in(item: AgendaItem, private: bool) -> bool:
@@ -103,4 +111,3 @@ def _check_names(meeting: Meeting, packs: list[PackSpec]) -> None:
             "characters, such as 2020-03-05-safer-plymouth",
             Source(meeting.folder),
         )
-

@@ -201,9 +201,7 @@ def _every_dictionary(
     yield from _nested_dictionaries(pdf.trailer)
 
 
-def object_texts(
-    pdf: Pdf, strings: list[bytes] | None = None
-) -> tuple[list[Object], list[bytes]]:
+def object_texts(pdf: Pdf, strings: list[bytes] | None = None) -> tuple[list[Object], list[bytes]]:
     """Every indirect dictionary, array and stream of `pdf`, and its text as qpdf writes it (a
     stream's dictionary only), in the same order; every indirect string's text added to
     `strings`, if given (`carried`)."""

@@ -33,24 +33,12 @@ from packbuilder.errors import BuildLockedError, ErrorList, InputError, MissingP
 from packbuilder.lock import building, meeting_lock, remove_if_only_lock
 from packbuilder.meeting import WORKBOOK_NAME, load_meeting, read_date_and_rule
 from packbuilder.model import Meeting, Status
+from packbuilder.plan import pack_order
 from packbuilder.publish import current_versions, input_hash, read_manifest, withdrawn_lines
 from packbuilder.versions import history_line
 
 DEFAULT_WINDOW = 10  # working days before the deadline
-LATE_NOTE = (
-    "late items need the chair's agreement that they are urgent, with the reasons in the "
-    "minutes (s100B(4)(b))"
-)
-# s100B is for principal councils; a parish council can only decide the business in its summons
-PARISH_LATE_NOTE = (
-    "a parish council cannot decide business that was not in the summons 3 clear "
-    "days before (Schedule 12 paragraph 10): move late items to a later meeting"
-)
-
-
-def late_note(rule: str) -> str:
-    """What publishing after the deadline means for this kind of body."""
-    return PARISH_LATE_NOTE if rule == "parish" else LATE_NOTE
+late_note = deadline.late_note
 
 
 class State(enum.Enum):
@@ -197,7 +185,9 @@ def meeting_status(folder: Path, today: dt.date, output_root: Path | None = None
     labels = {name: pack.get("label", name) for name, pack in packs.items()}
     status.history = tuple(
         history_line(labels.get(name, name), earlier, current)
-        for name, (current, earlier) in current_versions(outdir, meeting.name).items()
+        for name, (current, earlier) in sorted(
+            current_versions(outdir, meeting.name).items(), key=lambda kv: pack_order(kv[0])
+        )
     ) + tuple(withdrawn_lines(outdir, meeting.name))
     status.to_follow = tuple(
         i.number for i in meeting.items if i.status is Status.TO_FOLLOW and not i.papers

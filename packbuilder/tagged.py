@@ -211,9 +211,7 @@ def _figure_kinds(tree: pikepdf.Dictionary) -> set[str]:
     """/Figure and the types the tree's role map maps to it, directly or through other types
     (/Chart -> /Graphic -> /Figure)."""
     roles = tree.get("/RoleMap")
-    mapped = (
-        {k: str(v) for k, v in roles.items()} if isinstance(roles, pikepdf.Dictionary) else {}
-    )
+    mapped = {k: str(v) for k, v in roles.items()} if isinstance(roles, pikepdf.Dictionary) else {}
     figures = {"/Figure"}
     while True:
         more = {k for k, v in mapped.items() if v in figures} - figures

@@ -356,9 +356,7 @@ def _without_odf_changes(xml: str) -> str:
     return xml[:start] + xml[end + len(_ODF_CHANGES[1]) :]
 
 
-def fingerprint(
-    path: Path, source: Source, *, as_pdf: bool, reading: bool = False
-) -> Words | None:
+def fingerprint(path: Path, source: Source, *, as_pdf: bool, reading: bool = False) -> Words | None:
     """The `Words` of a file: of its text as a PDF (`as_pdf`; in its reading order, `reading`,
     else as drawn), else as a Word document's XML (None for a format whose text cannot be read
     without converting it). The file is opened once and read through that handle; what was

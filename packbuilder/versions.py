@@ -305,6 +305,61 @@ def changes(before: Mapping[str, Any] | None, after: Mapping[str, Any]) -> list[
     return lines or ["the frontsheet only (the papers and their pages are as they were)"]
 
 
+def supplement_regrouped(
+    spec: PackSpec, current: Version, before: Mapping[str, Any] | None, after: Mapping[str, Any]
+) -> str:
+    """The warning for a new version of a supplement already published whose items are not the
+    same: a late paper given the number of a supplement that has perhaps been sent out (its
+    Supplement cell left at 1) goes into a new version of it, where the clerk meant the next
+    supplement. Not refused: a supplement built and not yet sent is rebuilt with the next paper
+    as a matter of course; the record knows what was published, not what was sent. "" when the
+    items are the same, or the version's summary is not known."""
+    number = spec.supplement
+    if number is None or before is None:
+        return ""
+    try:
+        old = [str(i["number"]) for i in before["items"]]
+        new = [str(i["number"]) for i in after["items"]]
+    except (KeyError, TypeError):
+        return ""
+    added = [n for n in new if n not in old]
+    gone = [n for n in old if n not in new]
+    if not added and not gone:
+        return ""
+    said = []
+    for item in spec.included:
+        if item.number not in added:
+            continue
+        where = f", {item.supplement_cell.cell}," if item.supplement_cell else ""
+        typed = "gives it" if item.supplement else "is blank, which means"
+        said.append(
+            f"item {item.number} is added to it (its Supplement cell{where} {typed} "
+            f"Supplement {number})"
+        )
+    if gone:
+        said.append(f"{_items(gone)} {'is' if len(gone) == 1 else 'are'} taken out of it")
+    if added:
+        cells = "its Supplement cell" if len(added) == 1 else "their Supplement cells"
+        fix = (
+            f"give {_items(added)} the next supplement number, {number + 1}, in {cells} and "
+            "build again"
+        )
+    else:  # (perhaps moved to the next supplement, as the warning for an item added said)
+        fix = "send this version too, saying that it replaces the one sent"
+    return (
+        f"Supplement {number} was published on {long_date(current.published)} (version "
+        f"{current.number}, with {_items(old)}); {'; '.join(said)}, so this build makes a new "
+        f"version {current.number + 1} of it. If Supplement {number} has already been sent out, "
+        f"{fix}, so that it stays as it was sent"
+    )
+
+
+def _items(numbers: Sequence[str]) -> str:
+    if len(numbers) == 1:
+        return f"item {numbers[0]}"
+    return f"items {', '.join(numbers[:-1])} and {numbers[-1]}"
+
+
 def _item_change(number: str, old: Mapping[str, Any] | None, new: Mapping[str, Any] | None) -> str:
     if old is None and new is not None:
         return f"item {number}, {new['title']!r}: added, with {_papers(new['papers'])}"

@@ -740,7 +740,7 @@ def test_the_overrun_warning_says_when_the_agenda_really_ends(tmp_path):
 
 
 def test_a_warning_when_an_item_starts_before_the_meeting(tmp_path):
-    """"10.00" typed for an item of a 1 pm meeting: shown as typed, and pointed out."""
+    """ "10.00" typed for an item of a 1 pm meeting: shown as typed, and pointed out."""
     folder = make_meeting(
         tmp_path / "m",
         items=[{"title": "A", "time allowed": "10:00"}, {"item": 2, "title": "B"}],
@@ -869,8 +869,8 @@ def test_an_item_under_a_part_two_heading_must_be_exempt(tmp_path, heading):
     errors = load_error(tmp_path, items, papers={"a.pdf": 1, "b.pdf": 1, "c.pdf": 1})
     assert len(errors) == 1, errors
     assert "sheet Agenda, cell A4: item 2 is under the heading" in errors[0]
-    assert f"{heading!r} but has no exempt paragraph, so its papers would be published" in (
-        errors[0]
+    assert (
+        f"{heading!r} but has no exempt paragraph, so its papers would be published" in (errors[0])
     )
 
 
@@ -1137,7 +1137,7 @@ def test_a_meeting_time_without_am_or_pm_is_read_as_on_the_agenda(tmp_path, type
 
 
 def test_a_status_typo_is_the_one_problem_of_its_row(tmp_path):
-    """"to folow": told once, at the Status cell; not also as a supplement given to an item not
+    """ "to folow": told once, at the Status cell; not also as a supplement given to an item not
     to follow, nor as its paper missing (it is to follow, as meant)."""
     errors = load_error(
         tmp_path,
@@ -1359,3 +1359,127 @@ def test_items_numbered_out_of_order_are_pointed_out(tmp_path):
         f"{tmp_path / 'm' / 'meeting.xlsx'}, sheet Agenda, cell A6: item 7 comes after item 8 on "
         "the agenda, which is printed in the rows' order; renumber the items, or move this row"
     ]
+
+
+# --- papers as named: typed twice, separated by commas, spelled with look-alike characters -----
+
+
+def test_a_paper_listed_by_two_items_is_pointed_out_naming_both_cells(tmp_path, monkeypatch):
+    """One appendix for two decisions is allowed, but usually it is a slip that prints its pages
+    twice: each later listing is pointed out, naming the first cell; a copy under another name
+    too."""
+    monkeypatch.chdir(tmp_path)
+    folder = make_meeting(
+        tmp_path / "m",
+        items=[
+            {"papers": ["Report.pdf"]},
+            {"papers": ["Other.pdf", "Report.pdf"]},
+            {"papers": ["Report copy.pdf"]},
+        ],
+        papers={"Report.pdf": 2, "Other.pdf": 1},
+    )
+    (folder / "Report copy.pdf").write_bytes((folder / "Report.pdf").read_bytes())
+    said = [w for w in load_meeting(folder).warnings() if "twice" in w]
+    assert said == [
+        "m/meeting.xlsx, sheet Agenda, cell F3: paper 'Report.pdf' of item 2 is the same file as "
+        "'Report.pdf', also listed by item 1 (cell F2), so the pack will carry its pages twice; "
+        "if it belongs to one item only, take it out of the other's Papers cell",
+        "m/meeting.xlsx, sheet Agenda, cell F4: paper 'Report copy.pdf' of item 3 is a copy of "
+        "(the same content as) 'Report.pdf', also listed by item 1 (cell F2), so the pack will "
+        "carry its pages twice; if it belongs to one item only, take it out of the other's Papers "
+        "cell",
+    ]
+
+
+@pytest.mark.parametrize("cell", [["a.pdf", "a.pdf"], "a.pdf; ./a.pdf"])
+def test_a_paper_listed_twice_in_one_cell_is_refused(tmp_path, cell, monkeypatch):
+    """Pasted twice into one cell is never meant: refused, naming the cell, before the pack
+    goes out with the paper's pages twice."""
+    monkeypatch.chdir(tmp_path)
+    said = load_error(tmp_path, [{"papers": cell}], papers={"a.pdf": 1})
+    again = "" if isinstance(cell, list) else " (also as 'a.pdf')"
+    name = "a.pdf" if isinstance(cell, list) else "./a.pdf"
+    assert said == [
+        f"m/meeting.xlsx, sheet Agenda, cell F2: paper {name!r} is listed twice in the Papers "
+        f"of item 1{again}; delete one of them"
+    ]
+
+
+@pytest.mark.parametrize("status", [None, "to follow"])
+def test_papers_separated_by_commas_are_told_the_separator(tmp_path, status, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    items = [{"papers": "Report.pdf, Appendix 1.pdf", "status": status}]
+    hint = "but 'Report.pdf' and 'Appendix 1.pdf' are"
+    how = "separate the papers of a cell with ';' or put each on a line of its own (Alt+Enter)"
+    papers = {"Report.pdf": 1, "Appendix 1.pdf": 1}
+    if status is None:
+        [said] = load_error(tmp_path, items, papers=papers)
+    else:
+        folder = make_meeting(tmp_path / "m", items=items, papers=papers)
+        [said] = [w for w in load_meeting(folder).warnings() if "commas" in w]
+    assert hint in said and how in said and "'Report.pdf, Appendix 1.pdf' of item 1" in said
+
+
+def test_a_name_whose_accent_is_encoded_otherwise_is_the_same_name(tmp_path):
+    """A Mac writes 'é' as 'e' and a combining accent (NFD); Excel types one character (NFC)."""
+    import unicodedata
+
+    typed = unicodedata.normalize("NFC", "Café report.pdf")
+    folder = make_meeting(
+        tmp_path / "m",
+        items=[{"papers": [typed]}],
+        papers={unicodedata.normalize("NFD", typed): 2},
+    )
+    meeting = load_meeting(folder)
+    assert [p.pages for p in meeting.items[0].papers] == [2]
+    assert not [w for w in meeting.warnings() if "no agenda item names it" in w]
+
+
+@pytest.mark.parametrize(
+    ("typed", "there", "said"),
+    [
+        ("Late report - ASB.pdf", "Late report \u2013 ASB.pdf",
+         "an en dash '\u2013' where the cell has a hyphen '-'"),
+        ("Chair's report.pdf", "Chair\u2019s report.pdf",
+         "a curly apostrophe '\u2019' where the cell has a straight apostrophe \"'\""),
+        ("Chair report.pdf", "Chair\u00a0report.pdf",
+         "a non-breaking space where the cell has a space"),
+    ],
+)  # fmt: skip
+def test_a_name_that_differs_by_look_alike_characters_says_what_differs(
+    tmp_path, typed, there, said
+):
+    [message] = load_error(tmp_path, [{"papers": [typed]}], papers={there: 1})
+    assert f"(the folder has {there!r}, which looks the same, but its name has {said}" in message
+    assert "did you mean" not in message
+
+
+@pytest.mark.parametrize("typed", [8, "Yes", "para 9"])
+def test_an_exempt_paragraph_that_is_not_one_is_told_once(tmp_path, typed):
+    """Under a Part II heading, the item's exempt cell refused is the one problem: not also that
+    the item 'has no exempt paragraph, so its papers would be published'."""
+    said = load_error(
+        tmp_path,
+        [
+            {"item": None, "title": "Part II: items not for publication"},
+            {"item": 1, "papers": ["a.pdf"], "exempt paragraph": typed},
+            {"item": "1a", "papers": ["b.pdf"]},
+        ],
+        papers={"a.pdf": 1, "b.pdf": 1},
+    )
+    assert len(said) == 2, said  # its cell, and its sub-item, which is refused on its own
+    assert "cell H3" in said[0]
+    assert "item 1 " not in said[1] and "item 1a is under the heading" in said[1]
+
+
+def test_a_lock_file_names_the_file_open_as_the_folder_spells_it(tmp_path):
+    """Word's "~$aft Terms of Reference.docx" stands for "Draft Terms of Reference.docx": the
+    warning names that file, not a lower-case spelling of it."""
+    folder = make_meeting(
+        tmp_path / "m",
+        items=[{"papers": ["Draft Terms of Reference.pdf"]}],
+        papers={"Draft Terms of Reference.pdf": 1},
+    )
+    (folder / "~$aft Terms of Reference.pdf").write_bytes(b"a lock file")
+    [said] = [w for w in load_meeting(folder).warnings() if "is open in" in w]
+    assert said.startswith("Draft Terms of Reference.pdf is open in Excel or Word (its lock file ")

@@ -19,7 +19,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from packbuilder.cli import cli
-from packbuilder.deadline import RULES, clear_days, counts, days_left, deadline, explain
+from packbuilder.deadline import (
+    RULES,
+    clear_days,
+    counts,
+    days_left,
+    deadline,
+    explain,
+    publishing_late,
+)
 
 D = dt.date
 
@@ -191,3 +199,37 @@ def test_deadline_is_the_last_day_with_enough_clear_days(meeting: dt.date, rule:
     # and the module's own helpers agree with the oracle
     assert counts(last, rule)
     assert clear_days(last, meeting, rule) == clear(last)
+
+
+# --- publishing late: what a build after the deadline, or after the meeting, says ----------------
+
+MEETING = dt.date(2026, 12, 17)  # a Thursday; its deadline is Wednesday 9 December
+
+
+@pytest.mark.parametrize("today", [dt.date(2026, 12, 1), dt.date(2026, 12, 9)])
+def test_publishing_on_or_before_the_deadline_says_nothing(today):
+    assert publishing_late(MEETING, today) == ""
+
+
+def test_publishing_after_the_deadline_says_the_deadline_and_the_clear_days_left():
+    assert publishing_late(MEETING, dt.date(2026, 12, 14), what="Supplement 1 is published") == (
+        "Supplement 1 is published today, Monday 14 December 2026, after the publication "
+        "deadline of Wednesday 9 December 2026 (5 clear working days before the meeting on "
+        "Thursday 17 December 2026): 2 clear working days remain before it; late items need the "
+        "chair's agreement that they are urgent, with the reasons in the minutes (s100B(4)(b))"
+    )
+    assert "1 clear working day remains before it" in publishing_late(
+        MEETING, dt.date(2026, 12, 15)
+    )
+    parish = publishing_late(MEETING, dt.date(2026, 12, 15), "parish")
+    assert "(3 clear days before" in parish and "Schedule 12 paragraph 10" in parish
+
+
+def test_publishing_on_the_day_of_the_meeting_or_after_it_says_so():
+    assert "the day of the meeting" in publishing_late(MEETING, MEETING)
+    assert publishing_late(MEETING, dt.date(2026, 12, 18)) == (
+        "a pack changed now would be published today, Friday 18 December 2026, but the meeting "
+        "was on Thursday 17 December 2026: it has been held; if the meeting's Date in sheet "
+        "Meeting is "
+        "wrong, correct it"
+    )

@@ -19,7 +19,7 @@ from packbuilder.convert import CachingConverter, LibreOffice
 from packbuilder.meeting import load_meeting
 from packbuilder.publish import manifest_path
 from packbuilder.schedule import meeting_status
-from tests.factory import make_meeting
+from tests.factory import make_meeting, write_pdf
 
 pytestmark = pytest.mark.libreoffice
 
@@ -202,6 +202,48 @@ def test_a_late_supplement_never_redates_the_agenda_or_rewrites_an_earlier_suppl
     assert (out / "public" / "m-supplement-1.pdf").read_bytes() == supplement1
     assert "Tuesday 3 March 2020" in front_text(out / "public" / "m-supplement-2.pdf")
     assert not (out / "archive").exists()
+
+
+def test_a_published_supplement_given_another_item_says_so(tmp_path: Path, converter) -> None:
+    """Supplement 1 went out with item 2; item 3's paper arrives with its Supplement cell blank
+    (so 1). Rebuilding the supplement before it is sent is usual, so it is not refused, but the
+    advisor is told, naming the cell, what to do if it has been sent; and again when an item
+    leaves it. The same supplement rebuilt with the same items says nothing."""
+
+    def meeting(arrived: list[str], third: int | None = None) -> Path:
+        return make_meeting(
+            tmp_path / "m",
+            items=[
+                {"title": "Minutes", "papers": ["minutes.pdf"]},
+                {"title": "Budget", "papers": ["budget.pdf"], "status": "to follow"},
+                {"title": "Plan", "papers": ["plan.pdf"], "status": "to follow",
+                 "supplement": third},
+            ],
+            papers={"minutes.pdf": 2, **{name: 1 for name in arrived}},
+        )  # fmt: skip
+
+    def said(result: BuildResult) -> list[str]:
+        return [w for w in result.warnings if w.startswith("Supplement 1 was published")]
+
+    out = tmp_path / "out"
+    build(meeting([]), out, converter=converter, today=FEB26)
+    first = build(meeting(["budget.pdf"]), out, converter=converter, today=FEB26)
+    assert not said(first)
+    write_pdf(tmp_path / "m" / "budget.pdf", 2)  # a corrected budget: the same items
+    assert not said(build(meeting(["budget.pdf"]), out, converter=converter, today=FEB26))
+    grown = build(meeting(["budget.pdf", "plan.pdf"]), out, converter=converter, today=MAR02)
+    n = next(p.version for p in grown.packs if p.label == "Supplement 1")
+    assert said(grown) == [
+        f"Supplement 1 was published on Wednesday 26 February 2020 (version {n - 1}, with item "
+        "2); item 3 is added to it (its Supplement cell, I4, is blank, which means Supplement 1), "
+        f"so this build makes a new version {n} of it. If Supplement 1 has already been sent out, "
+        "give item 3 the next supplement number, 2, in its Supplement cell and build again, so "
+        "that it stays as it was sent"
+    ]
+    moved = build(meeting(["budget.pdf", "plan.pdf"], 2), out, converter=converter, today=MAR02)
+    [shrunk] = said(moved)
+    assert f"item 3 is taken out of it, so this build makes a new version {n + 1}" in shrunk
+    assert "send this version too, saying that it replaces the one sent" in shrunk
 
 
 def test_two_meetings_share_an_output_folder_without_touching_each_other(

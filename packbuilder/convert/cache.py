@@ -347,4 +347,3 @@ def tidy(cache_dir: Path, now: float | None = None) -> int:
     except OSError:
         return 0
     return sum(sweep(cache_dir / name, age, now) for name, age in SMALL_ENTRIES.items())
-

@@ -586,8 +586,7 @@ def _columns(
     rows = list(wb.rows(freq.sheet))
     if not rows:
         raise InputError(
-            f"the sheet is empty; add a header row: Indicator | Year | "
-            f"{' | '.join(freq.periods)}",
+            f"the sheet is empty; add a header row: Indicator | Year | {' | '.join(freq.periods)}",
             Source(wb.path, freq.sheet),
         )
     for row in rows[1:]:  # a figure typed once across merged cells is in its first cell only

@@ -6,35 +6,58 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('web', '0002_build_worker'),
+        ("web", "0002_build_worker"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='build',
-            name='same_as',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='web.version'),
+            model_name="build",
+            name="same_as",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="web.version",
+            ),
         ),
         migrations.AddField(
-            model_name='version',
-            name='withdrawn_at',
+            model_name="version",
+            name="withdrawn_at",
             field=models.DateTimeField(null=True),
         ),
         migrations.AddField(
-            model_name='version',
-            name='withdrawn_by',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="version",
+            name="withdrawn_by",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='version',
-            name='withdrawn_reason',
+            model_name="version",
+            name="withdrawn_reason",
             field=models.TextField(blank=True),
         ),
         migrations.AlterField(
-            model_name='auditentry',
-            name='action',
-            field=models.CharField(choices=[('create', 'Created meeting'), ('upload', 'Uploaded'), ('build', 'Started build'), ('built', 'Built'), ('publish', 'Published'), ('withdraw', 'Withdrew'), ('remove', 'Removed file'), ('download-private', 'Downloaded private file'), ('email', 'E-mailed subscribers')], max_length=32),
+            model_name="auditentry",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("create", "Created meeting"),
+                    ("upload", "Uploaded"),
+                    ("build", "Started build"),
+                    ("built", "Built"),
+                    ("publish", "Published"),
+                    ("withdraw", "Withdrew"),
+                    ("remove", "Removed file"),
+                    ("download-private", "Downloaded private file"),
+                    ("email", "E-mailed subscribers"),
+                ],
+                max_length=32,
+            ),
         ),
     ]
