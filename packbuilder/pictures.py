@@ -49,6 +49,7 @@ from pikepdf import (
     Object,
     Page,
     Pdf,
+    PdfInlineImage,
     Stream,
     StreamDecodeLevel,
     parse_content_stream,
@@ -167,10 +168,11 @@ class _Walk:
             return
         self.owners.add(page.obj.objgen)
         resources = page.obj.get("/Resources")
-        if not self._draws_pictures(resources):
+        inline = _inline_pictures(page.obj.get("/Contents"))
+        if not inline and not self._draws_pictures(resources):
             return
         try:
-            instructions = parse_content_stream(page, _OPERATORS)
+            instructions = parse_content_stream(page, "" if inline else _OPERATORS)
         except Exception:  # noqa: BLE001 - unreadable: the checks refuse such pages
             return
         self._follow(instructions, [resources, page.obj], _IDENTITY, visible, number)
@@ -195,10 +197,9 @@ class _Walk:
         clipping = False
         for item in instructions:
             if isinstance(item, ContentStreamInlineImage):
-                self._inline(ctm, clip, number, item)
+                self._inline(ctm, clip, number, item.iimage)
                 continue
-            op = str(item.operator)
-            operands = item.operands
+            op, operands = str(item.operator), item.operands
             if op == "q":
                 stack.append((ctm, clip))
             elif op == "Q":
@@ -214,8 +215,17 @@ class _Walk:
                 if clipping:  # (an empty path lets nothing show)
                     clip = _intersect(clip, _bounds(path) or _EMPTY)
                 path, clipping = [], False
-            elif op == "Do" and operands:
-                self._draw(str(operands[0]), chain, ctm, clip, number)
+            elif operands:
+                self._picture(op, operands[0], chain, ctm, clip, number)
+
+    def _picture(  # noqa: PLR0913
+        self, op: str, operand: object, chain: list[object], ctm: Matrix, clip: Box | None,
+        number: int,
+    ) -> None:  # fmt: skip
+        """A picture or drawing drawn by name (``Do``). (Instructions holding an inline picture
+        are read whole, without a list of operators: only then does qpdf give its size.)"""
+        if op == "Do":
+            self._draw(str(operand), chain, ctm, clip, number)
 
     def _draw(
         self, name: str, chain: list[object], ctm: Matrix, clip: Box | None, number: int
@@ -242,11 +252,12 @@ class _Walk:
             inner_clip = _intersect(clip, _transformed(bbox, inner)) if bbox else clip
             own = obj.get("/Resources")
             inner_chain = [own, obj, *chain] if isinstance(own, Dictionary) else chain
-            if not self._draws_pictures(own) and isinstance(own, Dictionary):
+            inline = _inline_pictures(obj)
+            if not inline and isinstance(own, Dictionary) and not self._draws_pictures(own):
                 self.owners.add(obj.objgen)
                 return
             try:
-                instructions = parse_content_stream(obj, _OPERATORS)
+                instructions = parse_content_stream(obj, "" if inline else _OPERATORS)
             except Exception:  # noqa: BLE001 - unreadable: the checks refuse such pages
                 return
             self.owners.add(obj.objgen)
@@ -256,13 +267,29 @@ class _Walk:
             finally:
                 self._stack.pop()
 
-    def _inline(
-        self, ctm: Matrix, clip: Box | None, number: int, item: ContentStreamInlineImage
-    ) -> None:
+    def _inline(self, ctm: Matrix, clip: Box | None, number: int, image: PdfInlineImage) -> None:
         """An inline picture (``BI ... ID ... EI``): not cut, but refused if partly hidden."""
-        image = item.iimage
         if self.inline is None and _cut_of(image.width, image.height, _shown(ctm, clip)):
             self.inline = number
+
+
+_INLINE = re.compile(rb"(?<![^\s])BI(?![^\s/])")
+
+
+def _inline_pictures(contents: object) -> bool:
+    """Whether drawing instructions (a stream, or a page's array of them) may hold an inline
+    picture (an unreadable stream: no)."""
+    streams = list(contents) if isinstance(contents, Array) else [contents]
+    for stream in streams:
+        if not isinstance(stream, Stream):
+            continue
+        try:
+            data = stream.read_bytes()
+        except Exception:  # noqa: BLE001 - unreadable: the checks refuse such pages
+            continue
+        if b"ID" in data and _INLINE.search(data):
+            return True
+    return False
 
 
 def _lookup(chain: list[object], name: str) -> tuple[object, tuple[int, int] | None]:
