@@ -540,6 +540,12 @@ def _components(space: object) -> int:
 def _cut_jpeg(image: Stream, rect: tuple[int, int, int, int], page: int) -> bytes:
     """The part `rect` (pixels) of a JPEG picture, encoded again with its own quantisation
     tables, sampling and colour profile (so that it loses as little as a JPEG can)."""
+    parms = image.get("/DecodeParms")
+    if isinstance(parms, Array):
+        parms = parms[-1] if len(parms) else None
+    if isinstance(parms, Dictionary) and "/ColorTransform" in parms:
+        # the PDF, not the JPEG, says how its colours are coded: Pillow would not know
+        raise PictureRefused(page, "a JPEG picture whose colours the PDF codes itself")
     data = _jpeg_bytes(image)
     try:
         with warnings.catch_warnings():

@@ -482,4 +482,41 @@ def test_the_build_says_what_it_left_out(built: tuple[Path, str]) -> None:
     _, stderr = built
     lines = stderr.splitlines()
     assert any("exported.pdf" in x and CROPPED in x for x in lines), stderr
+    assert any("report.docx" in x and CROPPED in x for x in lines), stderr
     assert any("photo.pdf" in x and PHOTO_METADATA in x for x in lines), stderr
+
+
+# --- the warning for Word papers -----------------------------------------------------------------
+
+
+def test_pictures_cropped_in_a_word_paper_are_counted(tmp_path: Path) -> None:
+    """What the warning for a Word paper reads (`meeting.cropped_pictures`): Word's crop in a
+    .docx, LibreOffice's in an .odt, and the crop control words of an .rtf."""
+    import zipfile
+
+    from packbuilder.meeting import cropped_pictures
+
+    _cropped_in_word(tmp_path / "cropped.docx")
+    whole = Document()
+    whole.add_picture(io.BytesIO(_png()), width=Mm(50))
+    whole.save(tmp_path / "whole.docx")
+    for name, clip in (("cropped.odt", "2.5cm"), ("whole.odt", "0cm")):
+        with zipfile.ZipFile(tmp_path / name, "w") as odt:
+            props = f'<style:graphic-properties fo:clip="rect(0cm, {clip}, 0cm, 0cm)"/>'
+            body = f"<office:document-content>{props}</office:document-content>"
+            odt.writestr("content.xml", body)
+            odt.writestr("styles.xml", "<office:document-styles/>")
+    crop = rb"{\rtf1 {\pict\pngblip\picw100\pich50\piccropr1440 00}}"
+    (tmp_path / "cropped.rtf").write_bytes(crop)
+    (tmp_path / "whole.rtf").write_bytes(rb"{\rtf1 {\pict\pngblip\picw100\pich50\piccropr0 00}}")
+    counts = {p.name: cropped_pictures(p) for p in sorted(tmp_path.iterdir())}
+    assert counts == {
+        "cropped.docx": 1, "cropped.odt": 1, "cropped.rtf": 1,
+        "whole.docx": 0, "whole.odt": 0, "whole.rtf": 0,
+    }  # fmt: skip
+
+
+def _png() -> bytes:
+    out = io.BytesIO()
+    _screenshot(100, 50).save(out, "PNG")
+    return out.getvalue()
