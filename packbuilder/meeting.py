@@ -1185,6 +1185,13 @@ def _checked_paper(path: Path, source: Source, folder: Path) -> Paper:
                 "pack at that size, so a printed pack mixes paper sizes; ask its author to set "
                 "A4 (Layout, Size in Word) and save it",
             )
+        if checks.cropped:
+            from packbuilder.pictures import CROPPED
+
+            warnings += (
+                f"{path.name} carries {CROPPED}: left out of public packs (a private pack keeps "
+                "them)",
+            )
         if checks.tracked:
             warnings += (
                 f"{path.name}: has tracked changes; the pack shows it with every change accepted "
@@ -1221,6 +1228,37 @@ def images_without_alt_text(path: Path) -> int:
             return missing
     except (zipfile.BadZipFile, KeyError, OSError, ElementTree.ParseError):
         return 0  # _check_word has already refused what LibreOffice could not read
+
+
+_SRC_RECT = re.compile(rb"<a:srcRect\b([^>]*)>")
+_CROP_SIDE = re.compile(rb'\b[ltrb]="(-?\d+)"')
+_ODF_CLIP = re.compile(rb'fo:clip="rect\(([^)]*)\)"')
+_RTF_CROP = re.compile(rb"\\piccrop[ltrb](-?\d+)")
+
+
+def cropped_pictures(path: Path) -> int:
+    """How many pictures of a Word paper are cropped where they are placed (Word's *Picture
+    Format > Crop*, LibreOffice's *Crop*): the hidden parts are still in the file and in its PDF,
+    and a public pack cuts them away (`pictures`), which the advisor is told. Read from its XML
+    (.docx: ``a:srcRect``, .odt: ``fo:clip``) or its control words (.rtf: ``\\piccrop``); a .doc
+    is not read (0)."""
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".docx":
+            with zipfile.ZipFile(path) as zf:
+                xml = zf.read("word/document.xml")
+            return sum(
+                any(int(v) > 0 for v in _CROP_SIDE.findall(m[1])) for m in _SRC_RECT.finditer(xml)
+            )
+        if suffix == ".odt":
+            with zipfile.ZipFile(path) as zf:
+                xml = zf.read("content.xml") + zf.read("styles.xml")
+            return sum(re.search(rb"[1-9]", m[1]) is not None for m in _ODF_CLIP.finditer(xml))
+        if suffix == ".rtf":
+            return int(any(int(v) > 0 for v in _RTF_CROP.findall(path.read_bytes())))
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, UnicodeDecodeError):
+        return 0  # _check_word has already refused what LibreOffice could not read
+    return 0
 
 
 # Page sizes in millimetres, either way round: A4 is the pack's; the others are named.
@@ -1296,6 +1334,7 @@ class WordChecks:
     alt: int  # images without alternative text (`images_without_alt_text`)
     tracked: bool  # tracked changes in its text (`final.has_tracked_changes`)
     paper: str = ""  # a page size other than A4 that it is set for (`page_size_not_a4`)
+    cropped: int = 0  # pictures cropped where they are placed (`cropped_pictures`)
 
 
 def check_word_paper(path: Path) -> int:
@@ -1316,9 +1355,7 @@ def word_checks(path: Path) -> WordChecks:
             key, _same, fh = stack.enter_context(pdf.pinned(path))
         except OSError:
             _check_word(path)  # says what is wrong with it
-            return WordChecks(
-                images_without_alt_text(path), has_tracked_changes(path), page_size_not_a4(path)
-            )
+            return _read_word_checks(path)
         entry = pdf.remembered_by_key(key, "word", _word_checks_version())
         known = pdf.recall(entry)
         if (
@@ -1326,17 +1363,27 @@ def word_checks(path: Path) -> WordChecks:
             and isinstance(known.get("alt"), int)
             and isinstance(known.get("tracked"), bool)
             and isinstance(known.get("paper"), str)
+            and isinstance(known.get("cropped"), int)
         ):
-            return WordChecks(int(known["alt"]), bool(known["tracked"]), str(known["paper"]))
+            return WordChecks(
+                int(known["alt"]), bool(known["tracked"]), str(known["paper"]), known["cropped"]
+            )
         # the checks read the paper by its name (its links are relative to where it is)
         _check_word(path)
-        found = WordChecks(
-            images_without_alt_text(path), has_tracked_changes(path), page_size_not_a4(path)
-        )
+        found = _read_word_checks(path)
         # remembered only if what they read is what was hashed: the same file, not written to
         if _same_file(path, fh) and pdf.path_key(path, fh) == key:
             pdf.remember(entry, dataclasses.asdict(found))
         return found
+
+
+def _read_word_checks(path: Path) -> WordChecks:
+    return WordChecks(
+        images_without_alt_text(path),
+        has_tracked_changes(path),
+        page_size_not_a4(path),
+        cropped_pictures(path),
+    )
 
 
 def _same_file(path: Path, fh: Any) -> bool:

@@ -50,6 +50,7 @@ from packbuilder.digests import copied, copy_hashed, file_digest, opened_digest
 from packbuilder.errors import AssemblyError, InputError, Source
 from packbuilder.layers import layers_switched_off, named
 from packbuilder.pdfopen import open_pdf
+from packbuilder.pictures import CROPPED, PHOTO_METADATA, PictureRefused
 from packbuilder.sanitize import (
     ATTACHED,
     COMMENTS,
@@ -429,6 +430,7 @@ def _checks_code() -> str:
     from packbuilder import carried as carried_module  # (what a paper carries besides its pages)
     from packbuilder import cropped as cropped_module
     from packbuilder import layers as layers_module
+    from packbuilder import pictures as pictures_module
     from packbuilder import sanitize as sanitize_module
     from packbuilder import tagged as tagged_module  # (it counts the figures without alt text)
     from packbuilder import undrawn as undrawn_module
@@ -436,8 +438,8 @@ def _checks_code() -> str:
 
     h = hashlib.sha256(f"{CHECKS_VERSION}|{pikepdf.__version__}|{tool()}|".encode())
     checks = (
-        sanitize_module, layers_module, cropped_module, tagged_module, carried_module,
-        undrawn_module, sys.modules[__name__],
+        sanitize_module, pictures_module, layers_module, cropped_module, tagged_module,
+        carried_module, undrawn_module, sys.modules[__name__],
     )  # fmt: skip
     for module in checks:
         h.update(Path(module.__file__ or "").read_bytes())
@@ -489,7 +491,7 @@ def _removed_warnings(path: Path, removed: list[str]) -> list[str]:
         f"{path.name} carries {what}: "
         + (
             "left out of public packs (a private pack keeps them)"
-            if what in (ATTACHED, COMMENTS, UNSHOWN)
+            if what in (ATTACHED, COMMENTS, UNSHOWN, CROPPED, PHOTO_METADATA)
             else "removed from every pack"
         )
         for what in removed
@@ -723,7 +725,7 @@ def _trial_sanitize(
 ) -> list[str]:
     """What `sanitize` would remove from a paper: run on the opened copy, which is never saved."""
     try:
-        return sanitize(pdf, public=True, texts=texts)
+        return sanitize(pdf, public=True, texts=texts, trial=True)
     except Exception as exc:  # noqa: BLE001 - a structure too odd to clean is refused, not risked
         raise _too_unusual(path, exc) from None
 
@@ -1648,6 +1650,15 @@ class PackWriter:
             try:
                 if not sanitize(src, public=self.public):
                     remember_clean(key, self.public)
+            except PictureRefused as refused:
+                raise InputError(
+                    f"page {refused.page} shows only part of a picture ({refused.kind}), cropped "
+                    "where it is placed or partly off the page, and packbuilder cannot cut such a "
+                    "picture down: the whole picture would be in the public pack for anyone to "
+                    "take out; crop the picture itself in an image editor and place the cropped "
+                    "copy, then make the PDF again (or print it to a new PDF as pictures)",
+                    Source(path, page=refused.page),
+                ) from None
             except Exception as exc:  # noqa: BLE001 - never copy from a source not cleaned
                 raise AssemblyError(
                     f"could not check this PDF for scripts and attachments ({type(exc).__name__}); "

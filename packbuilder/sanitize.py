@@ -63,6 +63,8 @@ from pikepdf import (
     TokenType,
 )
 
+from packbuilder.pictures import CROPPED, PHOTO_METADATA, cut_pictures, strip_metadata
+
 # actions a printed pack may keep: moving within the document, web and e-mail links, viewer commands
 SAFE_ACTIONS = {"/GoTo", "/URI", "/Named", "/ResetForm", "/Hide", "/SetOCGState", "/Trans"}
 SAFE_URI_SCHEMES = ("http://", "https://", "mailto:", "tel:", "#")
@@ -106,13 +108,19 @@ _NEVER_SHOWN = 2 | 32  # an annotation's flags: Hidden, NoView
 
 
 def sanitize(
-    pdf: Pdf, *, public: bool, texts: tuple[list[Object], list[bytes]] | None = None
+    pdf: Pdf,
+    *,
+    public: bool,
+    texts: tuple[list[Object], list[bytes]] | None = None,
+    trial: bool = False,
 ) -> list[str]:
     """Remove active content from `pdf` in place, before it is saved.
 
     Args:
         public: a public pack also loses attached files; a private pack keeps them.
         texts: `object_texts` of `pdf` as it is now, when the caller has them already.
+        trial: only find out what would be removed, where that costs (`pictures`: no picture
+            is cut or written again); what is cheap to remove is removed all the same.
 
     Returns:
         What was removed, as phrases for a warning ("JavaScript or actions ..."); empty when the
@@ -138,12 +146,24 @@ def sanitize(
         _stray_comments(*texts, found, dropped, on_pages)
         _unlink_dropped(*texts, dropped)
         _unshown(pdf, found, texts)
+        cut_pictures(pdf, found, texts, trial=trial)
+        strip_metadata(pdf, found, _pictures(*texts), trial=trial)
     for obj in _every_dictionary(pdf, texts):
         _clean_dictionary(obj, public, found)
     # /OpenAction and /AA of the catalog are cleaned by this walk too, as in any dictionary
-    order = [SCRIPTS, MEDIA, FETCHED, XFA, ATTACHED, COMMENTS, UNSHOWN, TIDIED]
+    order = [SCRIPTS, MEDIA, FETCHED, XFA, ATTACHED, COMMENTS, UNSHOWN, CROPPED, PHOTO_METADATA]
+    order.append(TIDIED)
     said = [what for what in order if what in found]
     return [TIDIED] if said == [TIDIED] else [w for w in said if w != TIDIED]
+
+
+def _pictures(objects: list[Object], texts: list[bytes]) -> list[Stream]:
+    """The JPEG and JPEG 2000 pictures among `objects` (`strip_metadata`)."""
+    return [
+        obj
+        for obj, text in zip(objects, texts, strict=True)
+        if isinstance(obj, Stream) and (b"/DCT" in text or b"/JPX" in text) and b"/Image" in text
+    ]
 
 
 def _clean_catalog(root: Dictionary, public: bool, found: set[str]) -> None:

@@ -42,6 +42,7 @@ OWNERS = {
     "openpyxl": {"sheets.py"},
     "docxtpl": {"render.py"},
     "matplotlib": {"charts.py"},
+    "PIL": {"pictures.py"},
     "django": {"web/"},
     "filelock": {"lock.py", "convert/profiles.py"},
     "httpx": {"convert/gotenberg.py"},

@@ -26,7 +26,7 @@ def test_a_word_paper_checked_ahead_is_not_checked_again(tmp_path, monkeypatch):
     assert _remembered(paper) is None
     check_elsewhere([paper])
     # by the child, in the same cache
-    assert _remembered(paper) == {"alt": 0, "tracked": False, "paper": ""}
+    assert _remembered(paper) == {"alt": 0, "tracked": False, "paper": "", "cropped": 0}
 
     def checked_again(*_a, **_k):  # type: ignore[no-untyped-def]
         raise AssertionError("checked again")
@@ -83,7 +83,7 @@ def test_the_child_runs_this_packbuilder_not_one_in_the_current_folder(tmp_path,
     check_elsewhere([paper])
     assert paper.read_bytes() == before
     # checked by the real one
-    assert _remembered(paper) == {"alt": 0, "tracked": False, "paper": ""}
+    assert _remembered(paper) == {"alt": 0, "tracked": False, "paper": "", "cropped": 0}
 
 
 @pytest.mark.parametrize("module", ["tagged", "carried", "undrawn"])

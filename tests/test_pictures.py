@@ -1,0 +1,522 @@
+"""A public pack holds only the part of a picture that shows, and no metadata inside photos
+(`pictures`, called by `sanitize` for public packs).
+
+An officer crops a screenshot in Word so that only the scores show; LibreOffice's PDF export
+keeps the whole screenshot and draws it through a window, so the bidders' prices cropped off were
+in the public pack for anyone to take out with ``pdfimages``. A photo made into a PDF keeps its
+EXIF (a description, the author, a thumbnail of the unedited photo), its XMP and its comments.
+Packs are read back with pypdf and pikepdf, and pages drawn by poppler's pdftoppm before and
+after, to show that they look the same.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+import subprocess
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pikepdf
+import pytest
+from docx import Document
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Mm
+from pikepdf import Array, Dictionary, Name, Pdf, Stream
+from PIL import Image, ImageDraw, ImageFont
+from pypdf import PdfReader
+
+from packbuilder.pictures import (
+    CROPPED,
+    PHOTO_METADATA,
+    PictureRefused,
+    jpeg_without_metadata,
+    jpx_without_metadata,
+)
+from packbuilder.sanitize import TIDIED, sanitize
+from tests.factory import make_meeting, run_cli, write_pdf
+
+SECRET = "SECRET_EXIF Bidder X offer 2,315,000"
+FONT = "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf"
+
+
+# --- pictures to place ---------------------------------------------------------------------------
+
+
+def _screenshot(width: int = 800, height: int = 200) -> Image.Image:
+    """A tender evaluation: scores on the left, prices on the right (black on white)."""
+    picture = Image.new("RGB", (width, height), "white")
+    draw = ImageDraw.Draw(picture)
+    font = ImageFont.truetype(FONT, 22)
+    draw.text((10, 10), "Criterion   Score", fill="black", font=font)
+    draw.text((10, 60), "Quality      62/70", fill="black", font=font)
+    draw.text((width // 2 + 10, 10), "Bidder X price", fill="black", font=font)
+    draw.text((width // 2 + 10, 60), "GBP 2,315,000", fill="black", font=font)
+    return picture
+
+
+def _black_columns(picture: Image.Image) -> int:
+    """How many columns of `picture` hold dark pixels."""
+    dark = np.asarray(picture.convert("L")) < 100
+    return int(dark.any(axis=0).sum())
+
+
+def _photo_with_metadata() -> bytes:
+    """A JPEG as a phone and an editor leave it: EXIF (a description, an author), XMP, a
+    Photoshop IPTC block and a comment; an ICC profile and Adobe's marker, which stay."""
+    photo = Image.new("RGB", (64, 48), (90, 140, 90))
+    ImageDraw.Draw(photo).rectangle((8, 8, 40, 30), fill=(200, 30, 30))
+    exif = Image.Exif()
+    exif[0x010E] = SECRET  # ImageDescription
+    exif[0x013B] = "SECRET_ARTIST"
+    out = io.BytesIO()
+    photo.save(out, "JPEG", exif=exif.tobytes(), quality=90, icc_profile=b"\x00" * 128)
+    data = out.getvalue()
+    xmp = b"http://ns.adobe.com/xap/1.0/\x00<x:xmpmeta>SECRET_XMP</x:xmpmeta>"
+    extra = (
+        _segment(0xE1, xmp)
+        + _segment(0xED, b"Photoshop 3.0\x008BIM SECRET_IPTC")
+        + _segment(0xFE, b"SECRET_COMMENT")
+        + _segment(0xEE, b"Adobe\x00\x64\x00\x00\x00\x00\x01")
+    )
+    return data[:2] + extra + data[2:] + b"SECRET_TRAILER"
+
+
+def _segment(marker: int, body: bytes) -> bytes:
+    return bytes([0xFF, marker]) + struct.pack(">H", len(body) + 2) + body
+
+
+def _image(pdf: Pdf, picture: Image.Image, *, jpeg: bool = False, mask: bool = False) -> Stream:
+    if jpeg:
+        out = io.BytesIO()
+        picture.save(out, "JPEG", quality=92)
+        image = Stream(pdf, out.getvalue())
+        image.Filter = Name.DCTDecode
+    else:
+        image = Stream(pdf, zlib.compress(picture.convert("RGB").tobytes()))
+        image.Filter = Name.FlateDecode
+    image.Type, image.Subtype = Name.XObject, Name.Image
+    image.Width, image.Height = picture.size
+    image.ColorSpace, image.BitsPerComponent = Name.DeviceRGB, 8
+    if mask:
+        alpha = Stream(pdf, zlib.compress((bytes([255]) * picture.width) * picture.height))
+        alpha.Filter = Name.FlateDecode
+        alpha.Type, alpha.Subtype = Name.XObject, Name.Image
+        alpha.Width, alpha.Height = picture.size
+        alpha.ColorSpace, alpha.BitsPerComponent = Name.DeviceGray, 8
+        image.SMask = pdf.make_indirect(alpha)
+    return pdf.make_indirect(image)
+
+
+def _one_page(draws: bytes, xobjects: dict[str, pikepdf.Object], pdf: Pdf) -> Pdf:
+    page = pdf.add_blank_page(page_size=(595, 842))
+    page.obj.Contents = pdf.make_indirect(Stream(pdf, draws))
+    page.obj.Resources = Dictionary(XObject=Dictionary({f"/{k}": v for k, v in xobjects.items()}))
+    return pdf
+
+
+def _pictures(path: Path) -> list[Image.Image]:
+    """Every picture of every page, as pypdf reads it."""
+    return [image.image for page in PdfReader(path).pages for image in page.images]
+
+
+def _drawn(path: Path, page: int = 1) -> np.ndarray:
+    """A page drawn by poppler at 50 dpi, as viewers show it (its crop box)."""
+    png = subprocess.run(
+        ["pdftoppm", "-png", "-r", "50", "-cropbox", "-f", str(page), "-l", str(page), str(path)],
+        check=True,
+        capture_output=True,
+    ).stdout
+    return np.asarray(Image.open(io.BytesIO(png)).convert("L"), dtype=int)
+
+
+def _looks_the_same(a: np.ndarray, b: np.ndarray) -> bool:
+    """Pages drawn alike: the same size, and hardly a pixel visibly different (a picture cut
+    down is smoothed from other neighbours at its cut edge, and a JPEG encoded again)."""
+    if a.shape != b.shape:
+        return False
+    different = np.abs(a - b) > 64
+    return float(different.mean()) < 0.002 and float(np.abs(a - b).mean()) < 1.0
+
+
+def _cleaned(tmp_path: Path, pdf: Pdf, public: bool = True) -> tuple[list[str], Path, Path]:
+    """`pdf` saved as it is and as `sanitize` leaves it: what it said, and both files."""
+    before = tmp_path / "before.pdf"
+    pdf.save(before)
+    with Pdf.open(before) as opened:
+        said = sanitize(opened, public=public)
+        after = tmp_path / "after.pdf"
+        opened.save(after)
+    return said, before, after
+
+
+# --- where pictures are drawn --------------------------------------------------------------------
+
+
+CLIPPED_TO_LEFT_HALF = b"q 100 400 100 100 re W n q 200 0 0 100 100 400 cm /Im0 Do Q Q"
+
+
+@pytest.mark.parametrize("jpeg", [False, True], ids=["flate", "jpeg"])
+def test_a_picture_drawn_through_a_window_is_cut_to_the_window(tmp_path: Path, jpeg: bool) -> None:
+    """As LibreOffice exports a picture cropped in Word: the whole picture, drawn through a
+    clipping rectangle the size of the part shown."""
+    pdf = pikepdf.new()
+    _one_page(CLIPPED_TO_LEFT_HALF, {"Im0": _image(pdf, _screenshot(400, 200), jpeg=jpeg)}, pdf)
+    said, before, after = _cleaned(tmp_path, pdf)
+    assert CROPPED in said
+    (picture,) = _pictures(after)
+    assert picture.size == (201, 200)  # the half shown, and a column to spare
+    assert _black_columns(picture.crop((202 - 1, 0, 201, 200))) <= 1
+    assert _looks_the_same(_drawn(before), _drawn(after))
+    with Pdf.open(after) as read:
+        (image,) = [
+            x for x in read.objects if isinstance(x, Stream) and x.get("/Subtype") == Name.Image
+        ]
+        assert image.Filter == (Name.DCTDecode if jpeg else Name.FlateDecode)
+
+
+def test_a_private_pack_keeps_the_whole_picture(tmp_path: Path) -> None:
+    pdf = pikepdf.new()
+    _one_page(CLIPPED_TO_LEFT_HALF, {"Im0": _image(pdf, _screenshot(400, 200))}, pdf)
+    said, _before, after = _cleaned(tmp_path, pdf, public=False)
+    assert CROPPED not in said
+    assert _pictures(after)[0].size == (400, 200)
+
+
+@pytest.mark.parametrize(
+    ("draws", "box", "size"),
+    [
+        # placed partly off the page: its left half lies left of the page
+        (b"q 400 0 0 200 -200 300 cm /Im0 Do Q", None, (201, 200)),
+        # scaled so that its top half lies outside the page's crop box
+        (b"q 400 0 0 200 100 600 cm /Im0 Do Q", [0, 0, 595, 700], (400, 101)),
+        # drawn by a drawing whose box shows the left half (a Word shape, a form)
+        (b"q 1 0 0 1 100 300 cm /Fm0 Do Q", None, (201, 200)),
+    ],
+    ids=["off-page", "crop-box", "inside-a-drawing"],
+)
+def test_pictures_hidden_in_part_in_other_ways_are_cut(
+    tmp_path: Path, draws: bytes, box: list[int] | None, size: tuple[int, int]
+) -> None:
+    pdf = pikepdf.new()
+    image = _image(pdf, _screenshot(400, 200), mask=True)
+    form = Stream(pdf, b"q 400 0 0 200 0 0 cm /Im0 Do Q")
+    form.Type, form.Subtype, form.BBox = Name.XObject, Name.Form, Array([0, 0, 200, 200])
+    form.Resources = Dictionary(XObject=Dictionary(Im0=image))
+    drawn = {"Fm0": pdf.make_indirect(form)} if b"Fm0" in draws else {"Im0": image}
+    _one_page(draws, drawn, pdf)
+    if box:
+        pdf.pages[0].obj.CropBox = Array(box)
+    said, before, after = _cleaned(tmp_path, pdf)
+    assert CROPPED in said
+    pictures = _pictures(after)
+    assert pictures and all(p.size == size for p in pictures)
+    with Pdf.open(after) as read:
+        masks = [
+            x
+            for x in read.objects
+            if isinstance(x, Stream) and x.get("/ColorSpace") == Name.DeviceGray
+        ]
+        assert [(int(m.Width), int(m.Height)) for m in masks] == [size]  # its mask cut alike
+    assert _looks_the_same(_drawn(before), _drawn(after))
+
+
+def test_a_picture_shown_whole_is_left_alone(tmp_path: Path) -> None:
+    """LibreOffice clips every picture to its own frame (a hair inside it): nothing to cut."""
+    pdf = pikepdf.new()
+    draws = b"q 100.05 400.05 199.9 99.9 re W* n q 200 0 0 100 100 400 cm /Im0 Do Q Q"
+    _one_page(draws, {"Im0": _image(pdf, _screenshot(400, 200))}, pdf)
+    said, _before, after = _cleaned(tmp_path, pdf)
+    assert said in ([], [TIDIED])
+    assert _pictures(after)[0].size == (400, 200)
+
+
+def test_a_picture_drawn_whole_elsewhere_keeps_every_part(tmp_path: Path) -> None:
+    """Drawn through a window on one page and whole on the next: nothing is hidden."""
+    pdf = pikepdf.new()
+    image = _image(pdf, _screenshot(400, 200))
+    _one_page(CLIPPED_TO_LEFT_HALF, {"Im0": image}, pdf)
+    _one_page(b"q 200 0 0 100 100 400 cm /Im0 Do Q", {"Im0": image}, pdf)
+    said, _before, after = _cleaned(tmp_path, pdf)
+    assert CROPPED not in said
+    assert {p.size for p in _pictures(after)} == {(400, 200)}
+
+
+def test_a_picture_an_annotation_also_draws_is_left_whole(tmp_path: Path) -> None:
+    """Where an annotation's look draws it, packbuilder does not follow: left whole."""
+    pdf = pikepdf.new()
+    image = _image(pdf, _screenshot(400, 200))
+    _one_page(CLIPPED_TO_LEFT_HALF, {"Im0": image}, pdf)
+    look = Stream(pdf, b"q 400 0 0 200 0 0 cm /I Do Q")
+    look.Type, look.Subtype, look.BBox = Name.XObject, Name.Form, Array([0, 0, 400, 200])
+    look.Resources = Dictionary(XObject=Dictionary(I=image))
+    pdf.pages[0].obj.Annots = Array(
+        [
+            Dictionary(
+                Type=Name.Annot,
+                Subtype=Name.Stamp,
+                Rect=Array([0, 0, 400, 200]),
+                AP=Dictionary(N=pdf.make_indirect(look)),
+            )
+        ]
+    )
+    said, _before, after = _cleaned(tmp_path, pdf)
+    assert CROPPED not in said
+    with Pdf.open(after) as read:
+        sizes = {
+            (int(x.Width), int(x.Height))
+            for x in read.objects
+            if isinstance(x, Stream) and x.get("/Subtype") == Name.Image
+        }
+    assert sizes == {(400, 200)}
+
+
+def test_a_one_bit_picture_is_cut_bit_for_bit(tmp_path: Path) -> None:
+    """A stencil (1 bit a pixel, rows not a whole number of bytes) cut at an odd column."""
+    pdf = pikepdf.new()
+    rng = np.random.default_rng(7)
+    bits = rng.integers(0, 2, size=(30, 101), dtype=np.uint8)
+    data = np.packbits(bits, axis=1).tobytes()
+    stencil = Stream(pdf, zlib.compress(data))
+    stencil.Filter, stencil.Type, stencil.Subtype = Name.FlateDecode, Name.XObject, Name.Image
+    stencil.Width, stencil.Height, stencil.ImageMask = 101, 30, True
+    stencil.BitsPerComponent = 1
+    # columns 0..~60 show (the window's right edge at x = 100 + 60.6)
+    draws = b"q 0 0 0 rg 100 400 60.6 30 re W n q 101 0 0 30 100 400 cm /Im0 Do Q Q"
+    _one_page(draws, {"Im0": pdf.make_indirect(stencil)}, pdf)
+    said, before, after = _cleaned(tmp_path, pdf)
+    assert CROPPED in said
+    with Pdf.open(after) as read:
+        (cut,) = [
+            x for x in read.objects if isinstance(x, Stream) and x.get("/Subtype") == Name.Image
+        ]
+        width = int(cut.Width)
+        got = np.unpackbits(np.frombuffer(cut.read_bytes(), np.uint8).reshape(30, -1), axis=1)
+    assert width == 62
+    assert (got[:, :width] == bits[:, :width]).all()
+    assert _looks_the_same(_drawn(before), _drawn(after))
+
+
+def test_a_picture_written_inside_the_instructions_and_hidden_in_part_is_refused() -> None:
+    pdf = pikepdf.new()
+    inline = b"BI /W 4 /H 1 /BPC 8 /CS /G ID \x00\x40\x80\xff EI"
+    _one_page(b"q 100 400 50 50 re W n q 200 0 0 50 100 400 cm " + inline + b" Q Q", {}, pdf)
+    with pytest.raises(PictureRefused) as refused:
+        sanitize(pdf, public=True)
+    assert refused.value.page == 1
+    assert CROPPED in sanitize(pdf, public=True, trial=True)
+    assert CROPPED not in sanitize(pdf, public=False)
+
+
+def test_a_jpeg_2000_picture_hidden_in_part_is_refused() -> None:
+    pdf = pikepdf.new()
+    image = _image(pdf, _screenshot(400, 200))
+    image.write(b"\x00\x00\x00\x0cjP  \r\n\x87\n", filter=Name.JPXDecode)
+    _one_page(CLIPPED_TO_LEFT_HALF, {"Im0": image}, pdf)
+    with pytest.raises(PictureRefused):
+        sanitize(pdf, public=True)
+
+
+# --- metadata inside photos ----------------------------------------------------------------------
+
+
+def test_a_jpeg_loses_its_metadata_and_keeps_what_decoding_needs() -> None:
+    data = _photo_with_metadata()
+    kept = jpeg_without_metadata(data)
+    assert kept is not None
+    for secret in (b"SECRET", b"Exif\x00", b"http://ns.adobe.com/xap", b"Photoshop", b"\xff\xfe"):
+        assert secret not in kept
+    assert b"ICC_PROFILE\x00" in kept and b"Adobe" in kept and b"JFIF\x00" in kept
+    assert kept.endswith(b"\xff\xd9")
+    # the image itself is untouched: every byte from the first scan on, and the pixels
+    scans = data[data.index(b"\xff\xda") : data.rindex(b"\xff\xd9") + 2]
+    assert kept[kept.index(b"\xff\xda") :] == scans
+    same = np.asarray(Image.open(io.BytesIO(kept)))
+    assert (same == np.asarray(Image.open(io.BytesIO(data)))).all()
+
+
+def test_a_progressive_jpeg_keeps_every_scan() -> None:
+    photo = Image.new("RGB", (64, 64), (10, 200, 30))
+    out = io.BytesIO()
+    photo.save(out, "JPEG", progressive=True, comment=b"SECRET_COMMENT")
+    data = out.getvalue()
+    kept = jpeg_without_metadata(data)
+    assert kept is not None and b"SECRET" not in kept
+    assert kept.count(b"\xff\xda") == data.count(b"\xff\xda") > 1
+    decoded = np.asarray(Image.open(io.BytesIO(data)))
+    assert (np.asarray(Image.open(io.BytesIO(kept))) == decoded).all()
+
+
+def test_a_jpeg_2000_file_loses_its_metadata_boxes() -> None:
+    def box(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body) + 8) + kind + body
+
+    signature = box(b"jP  ", b"\r\n\x87\n")
+    header = box(b"ftyp", b"jp2 \x00\x00\x00\x00jp2 ") + box(b"jp2h", b"header")
+    data = signature + header + box(b"xml ", b"<SECRET_XML/>") + box(b"uuid", b"SECRET_XMP")
+    data += box(b"jp2c", b"\xff\x4f\xff\x51codestream")
+    codestream = box(b"jp2c", b"\xff\x4f\xff\x51codestream")
+    assert jpx_without_metadata(data) == signature + header + codestream
+
+
+# --- end to end: real packs ----------------------------------------------------------------------
+
+
+def _cropped_in_word(path: Path) -> None:
+    """A Word report with a screenshot cropped in Word (Picture Format > Crop): the right half,
+    the bidders' prices, cropped off."""
+    doc = Document()
+    doc.sections[0].page_width, doc.sections[0].page_height = Mm(210), Mm(297)
+    doc.add_heading("Evaluation of tenders", 1)
+    doc.add_paragraph("Figure 1: quality scores of the preferred bidder.")
+    out = io.BytesIO()
+    _screenshot().save(out, "PNG")
+    doc.add_picture(out, width=Mm(120))
+    fill = doc.element.body.xpath(".//pic:blipFill")[0]
+    fill.find(qn("a:blip")).addnext(parse_xml(f'<a:srcRect {nsdecls("a")} r="50000"/>'))
+    for extent in doc.element.body.xpath(".//wp:extent") + doc.element.body.xpath(".//a:ext"):
+        extent.set("cx", str(int(extent.get("cx")) // 2))
+    doc.element.body.xpath(".//wp:docPr")[0].set("descr", "Table of quality scores")
+    doc.save(path)
+
+
+def _photo_appendix(path: Path) -> None:
+    """A photo made into a PDF whole (Print to PDF, img2pdf): the JPEG's bytes kept."""
+    write_pdf(path, 1)
+    with Pdf.open(path, allow_overwriting_input=True) as pdf:
+        image = pdf.make_stream(
+            _photo_with_metadata(),
+            Type=Name.XObject,
+            Subtype=Name.Image,
+            Width=64,
+            Height=48,
+            ColorSpace=Name.DeviceRGB,
+            BitsPerComponent=8,
+            Filter=Name.DCTDecode,
+        )
+        page = pdf.pages[0]
+        page.Resources.XObject = Dictionary(Im1=image)
+        page.contents_add(pdf.make_stream(b"\nq 320 0 0 240 72 60 cm /Im1 Do Q\n"))
+        pdf.save(path)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """One meeting built: a public item with a Word report holding a cropped screenshot, the
+    same report exported to PDF by LibreOffice, and a photo appendix; an exempt item."""
+    root = tmp_path_factory.mktemp("pictures")
+    folder = make_meeting(
+        root / "board",
+        items=[
+            {"title": "Tender evaluation", "papers": ["report.docx", "exported.pdf", "photo.pdf"]},
+            {"title": "Contract award", "papers": ["award.pdf"], "exempt paragraph": 3},
+        ],
+        papers={"award.pdf": 1},
+    )
+    _cropped_in_word(folder / "report.docx")
+    _cropped_in_word(root / "exported.docx")
+    subprocess.run(
+        ["soffice", "--headless", f"-env:UserInstallation=file://{root}/profile",
+         "--convert-to", "pdf", "--outdir", str(folder), str(root / "exported.docx")],
+        check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    _photo_appendix(folder / "photo.pdf")
+    result = run_cli("build", "board", "--output", "out", cwd=root)
+    assert result.returncode == 0, result.stderr
+    return root / "out", result.stderr
+
+
+def _pack(out: Path, kind: str) -> Path:
+    return next((out / kind).glob("*.pdf"))
+
+
+def test_the_public_pack_holds_only_the_parts_of_cropped_pictures_that_show(
+    built: tuple[Path, str],
+) -> None:
+    out, _ = built
+    public = [p for p in _pictures(_pack(out, "public")) if p.width >= 200]
+    private = [p for p in _pictures(_pack(out, "private")) if p.width >= 200]
+    assert len(public) == len(private) == 2  # the Word report's and the exported PDF's
+    for picture in public:
+        assert picture.size[0] <= 402 and picture.size[1] == 200, picture.size
+        assert _black_columns(picture) > 50  # the scores are there
+    for picture in private:
+        assert picture.size == (800, 200)
+        assert _black_columns(picture.crop((400, 0, 800, 200))) > 50  # the prices, for members
+
+
+def test_the_public_pack_holds_no_metadata_inside_photos(built: tuple[Path, str]) -> None:
+    out, _ = built
+    for kind, holds in (("public", False), ("private", True)):
+        with Pdf.open(_pack(out, kind)) as pack:
+            jpegs = [
+                x.read_raw_bytes()
+                for x in pack.objects
+                if isinstance(x, Stream) and x.get("/Filter") == Name.DCTDecode
+            ]
+        photo = [j for j in jpegs if b"SECRET" in j or b"JFIF" in j]
+        assert photo
+        assert any(b"SECRET" in j for j in jpegs) is holds, kind
+        marked = [b"Exif\x00" in j or b"\xff\xfe" in j[: j.find(b"\xff\xda")] for j in jpegs]
+        assert any(marked) is holds, kind
+
+
+def test_the_public_pages_look_as_the_private_ones(built: tuple[Path, str]) -> None:
+    """The public item's pages are the same pages in both packs: drawn alike."""
+    out, _ = built
+    public, private = _pack(out, "public"), _pack(out, "private")
+    pages = len(PdfReader(public).pages)
+    compared = 0
+    for page in range(2, pages + 1):
+        text = PdfReader(public).pages[page - 1].extract_text()
+        if "Evaluation of tenders" not in text and "photo" not in text.lower():
+            continue
+        assert _looks_the_same(_drawn(public, page), _drawn(private, page)), page
+        compared += 1
+    assert compared >= 2
+
+
+def test_the_build_says_what_it_left_out(built: tuple[Path, str]) -> None:
+    _, stderr = built
+    lines = stderr.splitlines()
+    assert any("exported.pdf" in x and CROPPED in x for x in lines), stderr
+    assert any("report.docx" in x and CROPPED in x for x in lines), stderr
+    assert any("photo.pdf" in x and PHOTO_METADATA in x for x in lines), stderr
+
+
+# --- the warning for Word papers -----------------------------------------------------------------
+
+
+def test_pictures_cropped_in_a_word_paper_are_counted(tmp_path: Path) -> None:
+    """What the warning for a Word paper reads (`meeting.cropped_pictures`): Word's crop in a
+    .docx, LibreOffice's in an .odt, and the crop control words of an .rtf."""
+    import zipfile
+
+    from packbuilder.meeting import cropped_pictures
+
+    _cropped_in_word(tmp_path / "cropped.docx")
+    whole = Document()
+    whole.add_picture(io.BytesIO(_png()), width=Mm(50))
+    whole.save(tmp_path / "whole.docx")
+    for name, clip in (("cropped.odt", "2.5cm"), ("whole.odt", "0cm")):
+        with zipfile.ZipFile(tmp_path / name, "w") as odt:
+            props = f'<style:graphic-properties fo:clip="rect(0cm, {clip}, 0cm, 0cm)"/>'
+            body = f"<office:document-content>{props}</office:document-content>"
+            odt.writestr("content.xml", body)
+            odt.writestr("styles.xml", "<office:document-styles/>")
+    crop = rb"{\rtf1 {\pict\pngblip\picw100\pich50\piccropr1440 00}}"
+    (tmp_path / "cropped.rtf").write_bytes(crop)
+    (tmp_path / "whole.rtf").write_bytes(rb"{\rtf1 {\pict\pngblip\picw100\pich50\piccropr0 00}}")
+    counts = {p.name: cropped_pictures(p) for p in sorted(tmp_path.iterdir())}
+    assert counts == {
+        "cropped.docx": 1, "cropped.odt": 1, "cropped.rtf": 1,
+        "whole.docx": 0, "whole.odt": 0, "whole.rtf": 0,
+    }  # fmt: skip
+
+
+def _png() -> bytes:
+    out = io.BytesIO()
+    _screenshot(100, 50).save(out, "PNG")
+    return out.getvalue()
