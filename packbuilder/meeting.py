@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
-from packbuilder import agenda, documents, exemption, sheets
+from packbuilder import agenda, documents, exclusion, exemption, sheets
 from packbuilder.convert.final import has_tracked_changes
 from packbuilder.digests import file_digest
 from packbuilder.errors import Collector, InputError, MissingPaperError, PackError, Source
@@ -33,6 +33,7 @@ from packbuilder.model import (
     AgendaItem,
     AgendaRow,
     Contact,
+    Exemption,
     Meeting,
     Paper,
     PaperKind,
@@ -121,7 +122,7 @@ def load_meeting(
     try:
         if taken is not None:  # (a file `_paper` refuses by its name is never read)
             taken.ahead([p for p in named if p.suffix.lower() in PAPER_SUFFIXES])
-        rows = _agenda(wb, folder, errors, taken)
+        rows = _agenda(wb, folder, errors, taken, fields.get("deadline_rule") or "england")
     finally:
         if taken is not None:
             taken.close()
@@ -522,7 +523,11 @@ def _named_papers(wb: sheets.Workbook, folder: Path) -> list[Path]:
 
 
 def _agenda(
-    wb: sheets.Workbook, folder: Path, errors: Collector, taken: Snapshots | None = None
+    wb: sheets.Workbook,
+    folder: Path,
+    errors: Collector,
+    taken: Snapshots | None = None,
+    rule: str = "england",
 ) -> list[AgendaRow]:
     try:
         table = wb.table("Agenda", required=("item", "title", "papers"), aliases=AGENDA_ALIASES)
@@ -548,7 +553,7 @@ def _agenda(
             if kind is agenda.RowKind.BREAK:
                 items.append(agenda.break_row(rec))
                 continue
-            item = _item(rec, folder, errors, taken)
+            item = _item(rec, folder, errors, taken, rule)
         except PackError as exc:
             errors.add(exc)
             continue
@@ -681,7 +686,11 @@ def _exempt_in_unread(table: sheets.Table, index: int, typed: str, errors: Colle
 
 
 def _item(
-    rec: sheets.Record, folder: Path, errors: Collector, taken: Snapshots | None = None
+    rec: sheets.Record,
+    folder: Path,
+    errors: Collector,
+    taken: Snapshots | None = None,
+    rule: str = "england",
 ) -> AgendaItem:
     number_cell = rec.cell("item")
     number = agenda.check_number(number_cell)
@@ -704,7 +713,7 @@ def _item(
     exempt = None
     said_public = _says_public(exempt_cell)
     if not exempt_cell.blank and not said_public:
-        exempt = errors.attempt(_exempt, exempt_cell)
+        exempt = errors.attempt(_exempt, exempt_cell, rule)
     elif read is not None and not exemption.EXCLUSION_ITEM.search(title):
         # (a status meaning exempt is refused already, saying how; the resolution to exclude the
         # public is public business, whose words cite exempt information as they must)
@@ -742,7 +751,7 @@ def _item(
         minutes=timing.minutes,
         papers=tuple(papers),
         status=status,
-        exempt_paragraph=exempt,
+        exemption=exempt,
         supplement=supplement,
         source=number_cell.source,
         timing=timing,
@@ -855,21 +864,9 @@ def _status(cell: sheets.Cell) -> Status:
     )
 
 
-def _exempt(cell: sheets.Cell) -> int:
-    value = cell.value
-    if isinstance(value, str):
-        m = re.fullmatch(r"\s*(?:para(?:graph)?\.?\s*)?(\d+)\s*", value, re.I)
-        value = m.group(1) if m else value
-    n = sheets.integer(
-        sheets.Cell(value, cell.source), "a paragraph number of Schedule 12A (1 to 7)"
-    )
-    if not 1 <= n <= 7:
-        raise InputError(
-            f"exempt paragraph {n} does not exist; give one of paragraphs 1 to 7 of Part 1 of "
-            "Schedule 12A",
-            cell.source,
-        )
-    return n
+def _exempt(cell: sheets.Cell, rule: str) -> Exemption:
+    """An exempt cell's paragraphs under the meeting's rule (`exclusion.read`)."""
+    return exclusion.read(cell.value, rule, cell.source)
 
 
 def _papers(
