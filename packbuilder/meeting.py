@@ -126,7 +126,7 @@ def load_meeting(
     finally:
         if taken is not None:
             taken.close()
-    agenda.part_two_items_are_exempt(rows, errors)
+    agenda.part_two_items_are_exempt(rows, errors, fields.get("deadline_rule") or "england")
     _exempt_papers_stay_exempt([r for r in rows if isinstance(r, AgendaItem)], folder, errors)
     try:
         errors.raise_if_any()
@@ -419,8 +419,9 @@ def _meeting_fields(wb: sheets.Workbook, errors: Collector) -> dict:  # type: ig
             errors.add(
                 InputError(
                     f"{k!r} is not a setting packbuilder reads (it would only be printed on the "
-                    "frontsheet) and makes no item exempt; give each exempt item its paragraph "
-                    "of Schedule 12A (1 to 7) in the Exempt paragraph column of sheet Agenda, and "
+                    "frontsheet) and makes no item exempt; give each exempt item "
+                    f"{exclusion.what_to_type(out['deadline_rule'] or 'england')} in the Exempt "
+                    "paragraph column of sheet Agenda, and "
                     "delete this row",
                     fs.name_cells[sheets.normalise(k)].source,
                 )
@@ -534,7 +535,7 @@ def _agenda(
     except PackError as exc:
         errors.add(exc)
         return []
-    _read_headings(table, errors)
+    _read_headings(table, errors, rule)
     if not table.records:
         errors.add(
             InputError(
@@ -602,7 +603,7 @@ COLUMN_NAMES = "Item, Title, Papers, Lead, Purpose, Time allowed, Notes, Kind, S
 COLUMN_NAMES += "paragraph, Supplement"
 
 
-def _read_headings(table: sheets.Table, errors: Collector) -> None:
+def _read_headings(table: sheets.Table, errors: Collector, rule: str = "england") -> None:
     """Read the exempt paragraph column however it is headed, and tell of every heading that is
     not read.
 
@@ -615,10 +616,10 @@ def _read_headings(table: sheets.Table, errors: Collector) -> None:
     """
     width = max((len(r.cells) for r in table.records), default=0)
     for index in range(len(table.header), width):  # columns with cells but no heading
-        _exempt_in_unread(table, index, "", errors)
+        _exempt_in_unread(table, index, "", errors, rule)
     for index, cell in enumerate(table.header):
         if cell.blank:
-            _exempt_in_unread(table, index, "", errors)
+            _exempt_in_unread(table, index, "", errors, rule)
             continue
         typed = sheets.text(cell)
         column = _COLUMN_OF.get(sheets.normalise(typed))
@@ -632,11 +633,11 @@ def _read_headings(table: sheets.Table, errors: Collector) -> None:
                         f"the column heading {typed!r} looks as if it says which items are "
                         "exempt, but packbuilder does not read it, so their papers would be "
                         "published; head the column 'Exempt paragraph' and give each exempt item "
-                        "its paragraph of Schedule 12A (1 to 7)",
+                        f"{exclusion.what_to_type(rule)}",
                         cell.source,
                     )
                 )
-            elif not _exempt_in_unread(table, index, typed, errors):
+            elif not _exempt_in_unread(table, index, typed, errors, rule):
                 errors.warn(
                     f"{cell.source}: column {typed!r} is not read (packbuilder does not know "
                     "that heading); nothing in it reaches the packs: if it is your own notes, "
@@ -665,7 +666,9 @@ def _read_headings(table: sheets.Table, errors: Collector) -> None:
             )
 
 
-def _exempt_in_unread(table: sheets.Table, index: int, typed: str, errors: Collector) -> bool:
+def _exempt_in_unread(
+    table: sheets.Table, index: int, typed: str, errors: Collector, rule: str = "england"
+) -> bool:
     """Refuse a column packbuilder does not read (its heading unknown, or blank) whose cells say
     their items are exempt ("Exempt - para 3", "Part II", "Closed"): the advisor made items
     exempt there, and their papers would be published. Whether it did."""
@@ -676,8 +679,8 @@ def _exempt_in_unread(table: sheets.Table, index: int, typed: str, errors: Colle
             errors.add(
                 InputError(
                     f"{heading} says {sheets.text(cell)!r} here, but packbuilder does not read "
-                    "it, so the item's papers would be published; give each exempt item its "
-                    "paragraph of Schedule 12A (1 to 7) in the column 'Exempt paragraph'",
+                    "it, so the item's papers would be published; give each exempt item "
+                    f"{exclusion.what_to_type(rule)} in the column 'Exempt paragraph'",
                     cell.source,
                 )
             )
@@ -704,7 +707,7 @@ def _item(
         raise InputError(f"item {number} has no title; fill it in", title_cell.source)
     # a bad status or time is collected, not raised, so that the item's papers are still checked
     # and `packbuilder check` lists every problem at once
-    read = errors.attempt(_status, rec.cell("status"), default=None)
+    read = errors.attempt(_status, rec.cell("status"), rule, default=None)
     # a status that cannot be read is the one problem of its row to tell: its papers and
     # supplement are not judged by a status that was not meant (a missing paper may be to follow)
     status = read or Status.PAPERS
@@ -717,7 +720,9 @@ def _item(
     elif read is not None and not exemption.EXCLUSION_ITEM.search(title):
         # (a status meaning exempt is refused already, saying how; the resolution to exclude the
         # public is public business, whose words cite exempt information as they must)
-        _says_exempt_without_paragraph(rec, number, errors, said_public, _says(exempt_cell))
+        _says_exempt_without_paragraph(
+            rec, number, errors, said_public, _says(exempt_cell), exclusion.what_to_type(rule)
+        )
     supplement_cell = rec.cell("supplement")
     supplement = None
     if not supplement_cell.blank:
@@ -779,7 +784,7 @@ def _printed_gives_away(rec: sheets.Record, number: str, errors: Collector) -> N
 
 
 def _says_exempt_without_paragraph(
-    rec: sheets.Record, number: str, errors: Collector, said_public: bool, said: str
+    rec: sheets.Record, number: str, errors: Collector, said_public: bool, said: str, what: str
 ) -> None:
     """Refuse an item with no exempt paragraph whose title, purpose or notes label it exempt
     ("Millbay lease (Part II - confidential)", "not for publication": `exemption.says_exempt`),
@@ -799,8 +804,8 @@ def _says_exempt_without_paragraph(
                 InputError(
                     f"the {column} of item {number} {'say' if column == 'papers' else 'says'} it "
                     f"is exempt ({words!r}), but the item "
-                    "has no exempt paragraph, so its papers would be published; give its "
-                    "paragraph of Schedule 12A (1 to 7) in Exempt paragraph, or, if the item is "
+                    "has no exempt paragraph, so its papers would be published; give it "
+                    f"{what} in Exempt paragraph, or, if the item is "
                     "public, type public there",
                     cell.source,
                 )
@@ -813,7 +818,7 @@ def _says_exempt_without_paragraph(
             f"{cell.source}: the {column} of item {number} "
             f"{'say' if column == 'papers' else 'says'} {words!r} but the item has no "
             "exempt paragraph, so its papers are published in the public pack; if it is exempt "
-            "business give its paragraph of Schedule 12A (1 to 7) in Exempt paragraph, or type "
+            f"business give it {what} in Exempt paragraph, or type "
             "'no' there to say that it is public"
         )
 
@@ -842,7 +847,7 @@ def _supplement(cell: sheets.Cell) -> int:
     return n
 
 
-def _status(cell: sheets.Cell) -> Status:
+def _status(cell: sheets.Cell, rule: str = "england") -> Status:
     value = re.sub(r"[\s_-]+", " ", sheets.text(cell).lower()).strip()
     for status in Status:
         if value == status.value:
@@ -854,8 +859,8 @@ def _status(cell: sheets.Cell) -> Status:
     if exemption.status_says_exempt(value):
         raise InputError(
             f"status {sheets.text(cell)!r} is not one of: blank, verbal, to follow; an exempt "
-            "item is marked by its paragraph of Schedule 12A (1 to 7) in Exempt paragraph, not by "
-            "its status: give the paragraph there, and clear the status",
+            f"item is marked by {exclusion.what_to_type(rule)} in Exempt paragraph, not by "
+            "its status: give that there, and clear the status",
             cell.source,
         )
     raise InputError(

@@ -132,3 +132,12 @@ def test_content_keys_hold_one_paragraph_as_they_always_did(
 )
 def test_what_to_type_follows_the_rule(rule: str, asked: str) -> None:
     assert exclusion.what_to_type(rule) == asked
+
+
+def test_one_paragraph_in_england_is_worded_as_packs_published_before_have_it() -> None:
+    """The stamp and the note are in the private pack's and the frontsheet's content keys: the
+    words for one paragraph are those of earlier releases, so an upgrade makes no new version."""
+    act = "Part 1 of Schedule 12A to the Local Government Act 1972"
+    assert exclusion.stamp(Exemption((3,))) == f"by virtue of paragraph 3 of {act}"
+    note = exclusion.note(Exemption((3,)))
+    assert note == f"Not for publication by virtue of paragraph 3 of {act}"
