@@ -141,3 +141,121 @@ def test_one_paragraph_in_england_is_worded_as_packs_published_before_have_it() 
     assert exclusion.stamp(Exemption((3,))) == f"by virtue of paragraph 3 of {act}"
     note = exclusion.note(Exemption((3,)))
     assert note == f"Not for publication by virtue of paragraph 3 of {act}"
+
+
+# --- end to end: the packs as built, read back ---------------------------------------------------
+
+ACT_1972 = "of Schedule 12A to the Local Government Act 1972"
+ACT_1960 = "section 1(2) of the Public Bodies (Admission to Meetings) Act 1960"
+BY_RULE = {
+    # rule: (the exempt cells of items 2 and 3, their notes, their stamps, the resolution's law)
+    "england": (
+        ("3, 5", 1),
+        (f"by virtue of paragraphs 3 and 5 of Part 1 {ACT_1972}",
+         f"by virtue of paragraph 1 of Part 1 {ACT_1972}"),
+        f"exempt information as defined in paragraphs 1, 3 and 5 of Part 1 {ACT_1972}.",
+    ),
+    "wales": (
+        (14, "12 and 14"),
+        (f"by virtue of paragraph 14 of Part 4 {ACT_1972}",
+         f"by virtue of paragraphs 12 and 14 of Part 4 {ACT_1972}"),
+        f"exempt information as defined in paragraphs 12 and 14 of Part 4 {ACT_1972}.",
+    ),
+    "parish": (
+        ("confidential", "yes"),
+        (f"confidential business: {ACT_1960}",) * 2,
+        f"under {ACT_1960} to exclude the press and public from the meeting for the following "
+        "item(s) of business, in view of the confidential nature of the business about to be "
+        "transacted, publicity of which would be prejudicial to the public interest.",
+    ),
+}  # fmt: skip
+
+
+def plain_text(page: object) -> str:
+    return " ".join((page.extract_text() or "").split())  # type: ignore[attr-defined]
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("rule", list(BY_RULE))
+def test_the_packs_cite_the_meetings_law(tmp_path: Path, libreoffice: object, rule: str) -> None:  # noqa: ARG001
+    """Items 2 and 3 are exempt (several paragraphs in England and Wales, 'confidential' for a
+    parish): the public agenda prints each one's note and one resolution before them, naming the
+    union of their paragraphs, and leaves their papers out; every page of their papers in the
+    private pack is marked NOT FOR PUBLICATION with the item's own law."""
+    from pypdf import PdfReader
+
+    from tests.factory import make_meeting, run_cli
+
+    cells, stamps, resolution = BY_RULE[rule]
+    make_meeting(
+        tmp_path / "m",
+        items=[
+            {"title": "Minutes", "papers": ["minutes.pdf"]},
+            {"title": "Millbay lease", "papers": ["lease.pdf"], "exempt paragraph": cells[0]},
+            {"title": "Staffing", "papers": ["staff.pdf"], "exempt paragraph": cells[1]},
+        ],
+        fields={"Deadline rule": rule},
+        papers={"minutes.pdf": 1, "lease.pdf": 2, "staff.pdf": 1},
+    )
+    result = run_cli("build", "m", "--output", "out", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    [public] = (tmp_path / "out" / "public").glob("*.pdf")
+    [private] = (tmp_path / "out" / "private").glob("*.pdf")
+    public_text = " ".join(plain_text(p) for p in PdfReader(public).pages)
+    notes = [
+        "Not for publication by reason of the confidential nature of the business, under "
+        f"{ACT_1960}"
+        if rule == "parish"
+        else f"Not for publication {stamp}"
+        for stamp in stamps
+    ]
+    for note in notes:
+        assert note in public_text
+    assert public_text.count(resolution) == 1
+    assert "lease page" not in public_text and "staff page" not in public_text
+    if rule != "england":
+        assert "Part 1 of Schedule 12A" not in public_text
+    if rule == "parish":
+        assert "Schedule 12A" not in public_text and "100A" not in public_text
+    # the private pack: each page of an exempt paper marked, with its item's own law
+    marked = {"lease page": stamps[0], "staff page": stamps[1]}
+    pages = [plain_text(p) for p in PdfReader(private).pages]
+    found = 0
+    for text in pages:
+        for words, stamp in marked.items():
+            if words in text:
+                found += 1
+                assert "NOT FOR PUBLICATION" in text
+                assert stamp in text
+        if "minutes page" in text:
+            assert "NOT FOR PUBLICATION" not in text
+    assert found == 3  # two pages of the lease, one of the staffing paper
+    # the public HTML agenda says the same as the frontsheet
+    [html] = (tmp_path / "out" / "public").glob("*.html")
+    page = " ".join(html.read_text().split())
+    for note in notes:
+        assert note in page
+
+
+@pytest.mark.parametrize("rule", list(BY_RULE))
+def test_the_webs_agenda_data_carries_each_items_note(tmp_path: Path, rule: str) -> None:
+    from packbuilder.meeting import load_meeting
+    from packbuilder.web.library import agenda_of
+    from tests.factory import make_meeting
+
+    cells, stamps, _ = BY_RULE[rule]
+    make_meeting(
+        tmp_path / "m",
+        items=[
+            {"title": "Minutes", "papers": ["minutes.pdf"]},
+            {"title": "Millbay lease", "papers": ["lease.pdf"], "exempt paragraph": cells[0]},
+        ],
+        fields={"Deadline rule": rule},
+        papers={"minutes.pdf": 1, "lease.pdf": 1},
+    )
+    items = agenda_of(load_meeting(tmp_path / "m"))["items"]
+    assert items[1]["exempt"] is True and items[1]["papers"] == []
+    if rule == "parish":
+        assert items[1]["note"].endswith(f"confidential nature of the business, under {ACT_1960}")
+    else:
+        assert items[1]["note"] == f"Not for publication {stamps[0]}"
