@@ -39,7 +39,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
-from packbuilder import exemption, richtext, sheets
+from packbuilder import exclusion, exemption, richtext, sheets
 from packbuilder.dates import clock, short_date
 from packbuilder.errors import Collector, InputError, Source
 from packbuilder.model import (
@@ -665,7 +665,9 @@ def open_actions(item: AgendaItem) -> list[str]:
     return out
 
 
-def part_two_items_are_exempt(rows: Sequence[AgendaRow], errors: Collector) -> None:
+def part_two_items_are_exempt(
+    rows: Sequence[AgendaRow], errors: Collector, rule: str = "england"
+) -> None:
     """Refuse an item after a "Part II" heading that has no exempt paragraph: the advisor meant
     it as exempt business, and without its paragraph its papers would be published.
 
@@ -684,7 +686,7 @@ def part_two_items_are_exempt(rows: Sequence[AgendaRow], errors: Collector) -> N
             and not (row.exempt or row.exempt_refused)
         ):
             assert under is not None
-            errors.add(_not_exempt_under(row, under, latest))
+            errors.add(_not_exempt_under(row, under, latest, exclusion.what_to_type(rule)))
             refused.add(id(row))
     # a sub-item of an exempt item is part of its exempt business
     for n, parent in sub_items(rows).items():
@@ -695,7 +697,7 @@ def part_two_items_are_exempt(rows: Sequence[AgendaRow], errors: Collector) -> N
                 InputError(
                     f"item {item.number} is part of item {of.number}, which is exempt, but has "
                     "no exempt paragraph of its own, so its papers would be published; give it "
-                    "its paragraph of Schedule 12A (1 to 7) in Exempt paragraph, or number it as "
+                    f"{exclusion.what_to_type(rule)} in Exempt paragraph, or number it as "
                     "an item of its own if it is public business",
                     item.source,
                 )
@@ -726,28 +728,29 @@ def part_two(
 
 
 def _not_exempt_under(
-    item: AgendaItem, part_two: AgendaHeading | AgendaItem, latest: AgendaHeading | None
+    item: AgendaItem, part_two: AgendaHeading | AgendaItem, latest: AgendaHeading | None, what: str
 ) -> InputError:
+    """`what`: what makes an item exempt under the meeting's rule (`exclusion.what_to_type`)."""
     if isinstance(part_two, AgendaItem) and latest is None:
         return InputError(
             f"item {item.number} comes after item {part_two.number}, {part_two.title!r}, which "
             "excludes the press and public, but has no exempt paragraph, so its papers would be "
-            "published; give it its paragraph of Schedule 12A (1 to 7) in Exempt paragraph, or "
+            f"published; give it {what} in Exempt paragraph, or "
             "put it before that item, or put a heading such as 'Part I: public business' above it",
             item.source,
         )
     if latest is None:
         return InputError(
             f"item {item.number} is under the heading {part_two.title!r} but has no exempt "
-            "paragraph, so its papers would be published; give it its paragraph of Schedule 12A "
-            "(1 to 7) in Exempt paragraph, or move it above that heading",
+            f"paragraph, so its papers would be published; give it {what} in Exempt paragraph, "
+            "or move it above that heading",
             item.source,
         )
     return InputError(
         f"item {item.number} is under the heading {latest.title!r}, which follows "
         f"{part_two.title!r} (cell {part_two.source.cell}) with no heading between that says "
         "public business resumes, but has no exempt paragraph, so its papers would be published; "
-        "give it its paragraph of Schedule 12A (1 to 7) in Exempt paragraph, or move it above the "
+        f"give it {what} in Exempt paragraph, or move it above the "
         "Part II heading, or put a heading such as 'Part I: public business' above it",
         item.source,
     )

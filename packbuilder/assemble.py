@@ -3,7 +3,8 @@
 The frontsheet is unnumbered; when it has an odd number of pages an unnumbered filler follows it, so
 that Page 1 falls on a right-hand page. Every later page is stamped "Page N"; the first page of each
 item's papers is stamped "Agenda Item N"; in a private pack, every page of an exempt paper is marked
-NOT FOR PUBLICATION with its paragraph of Schedule 12A.
+NOT FOR PUBLICATION with the law it is exempt under (`exclusion.stamp`: its paragraphs of
+Schedule 12A).
 
 The pack is tagged: a part per agenda item ("Agenda Item 4: title") holding each paper's own
 structure. "Agenda Item N" and the marking on a paper's first page are real content, read before the
@@ -31,9 +32,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from packbuilder import exclusion
 from packbuilder.convert.cache import TOUCHED, prune, store
 from packbuilder.digests import kept_digest, touch
-from packbuilder.frontsheet import SCHEDULE_12A
 from packbuilder.layout import Layout
 from packbuilder.model import AgendaItem, Meeting
 from packbuilder.pdf import (
@@ -78,14 +79,14 @@ def _stamps(
             page.append(
                 Stamp(f"Agenda Item {item.number}", "top-right", 11, bold=True, tagged=True)
             )
-        if private and item.exempt_paragraph:
+        if private and item.exemption is not None:
             # read once, before the paper; its repeats on later pages are pagination artifacts
             page.append(
                 Stamp("NOT FOR PUBLICATION", "top-centre", 11, bold=True, tagged=offset == 0)
             )
             page.append(
                 Stamp(
-                    f"by virtue of paragraph {item.exempt_paragraph} of {SCHEDULE_12A}",
+                    exclusion.stamp(item.exemption),
                     "top-centre-2",
                     7,
                     tagged=offset == 0,

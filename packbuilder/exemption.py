@@ -1,7 +1,8 @@
 """What says that an agenda item is exempt, however a clerk writes it.
 
 An item is exempt business (Part II) when its papers hold information exempt under Schedule 12A
-to the Local Government Act 1972; its paragraph (1 to 7 of Part 1) goes in the Agenda sheet's
+to the Local Government Act 1972; its paragraphs (1 to 7 of Part 1; in Wales 12 to 18 of Part 4;
+a parish council's `confidential`: `exclusion`) go in the Agenda sheet's
 *Exempt paragraph* column, and the public pack then leaves its papers out. Anything else is
 published. So a way of saying "exempt" that packbuilder does not understand is not a cosmetic
 slip: the papers it was meant to keep private go into the public pack. Clerks say it in several

@@ -14,38 +14,34 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
-from packbuilder import agenda, richtext
+from packbuilder import agenda, exclusion, richtext
 from packbuilder.dates import clock, long_date
 from packbuilder.errors import Collector, PackError, TemplateError
 from packbuilder.layout import Layout
-from packbuilder.model import AgendaBreak, AgendaItem, AgendaRow, AgendaStyle, Meeting, Status
+from packbuilder.model import (
+    AgendaBreak,
+    AgendaItem,
+    AgendaRow,
+    AgendaStyle,
+    Exemption,
+    Meeting,
+    Status,
+)
 from packbuilder.plan import PackSpec
 from packbuilder.render import render
 from packbuilder.templates import find_template
 
-SCHEDULE_12A = "Part 1 of Schedule 12A to the Local Government Act 1972"
 
-
-def exempt_note(paragraph: int) -> str:
-    return f"Not for publication by virtue of paragraph {paragraph} of {SCHEDULE_12A}"
-
-
-def exclusion_resolution(paragraphs: list[int]) -> str:
-    paras = _and([str(p) for p in sorted(set(paragraphs))])
-    word = "paragraph" if len(set(paragraphs)) == 1 else "paragraphs"
-    return (
-        "To consider passing a resolution under Section 100A(4) of the Local Government Act 1972 "
-        "to exclude the press and public from the meeting for the following item(s) of business "
-        "on the grounds that they involve the likely disclosure of exempt information as defined "
-        f"in {word} {paras} of {SCHEDULE_12A}."
-    )
+def exempt_note(exemption: Exemption) -> str:
+    """The public agenda's note for an exempt item (`exclusion.note`)."""
+    return exclusion.note(exemption)
 
 
 def exclusions(items: Sequence[AgendaItem]) -> dict[int, str]:
     """The exclusion resolution before each run of consecutive exempt items, by the id of the
     run's first item: a resolution covers the items that follow it, so a public item after an
     exempt one ends the run and the next exempt item needs a resolution of its own, naming its
-    own paragraphs."""
+    own paragraphs (`exclusion.resolution`: the union of the run's)."""
     out: dict[int, str] = {}
     run: list[AgendaItem] = []
     for item in [*items, None]:
@@ -53,14 +49,12 @@ def exclusions(items: Sequence[AgendaItem]) -> dict[int, str]:
             run.append(item)
             continue
         if run:
-            paragraphs = [i.exempt_paragraph for i in run if i.exempt_paragraph]
-            out[id(run[0])] = exclusion_resolution(paragraphs)
+            out[id(run[0])] = exclusion.resolution([i.exemption for i in run if i.exemption])
             run = []
     return out
 
 
-def _and(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+_and = exclusion.and_list
 
 
 def _late(item: AgendaItem, spec: PackSpec) -> bool:
@@ -72,8 +66,8 @@ def _late(item: AgendaItem, spec: PackSpec) -> bool:
 
 def _note(item: AgendaItem, spec: PackSpec, layout: Layout, with_filler: bool = True) -> str:
     placed = layout.item(item.number)
-    if item.exempt and not spec.private:
-        return exempt_note(item.exempt_paragraph)  # type: ignore[arg-type]
+    if item.exemption is not None and not spec.private:
+        return exempt_note(item.exemption)
     if placed is not None:
         return placed.reference(with_filler)
     if item.status is Status.TO_FOLLOW:
@@ -236,7 +230,7 @@ def _rows(meeting: Meeting, spec: PackSpec, layout: Layout) -> list[dict[str, An
                     item, public=not spec.private, with_papers=not _late(item, spec)
                 ),
                 "exempt": bool(item.exempt),
-                "exempt_note": exempt_note(item.exempt_paragraph) if item.exempt_paragraph else "",
+                "exempt_note": exempt_note(item.exemption) if item.exemption else "",
                 "exclusion": "",
                 "status": item.status.value,
             }
@@ -247,7 +241,6 @@ def _rows(meeting: Meeting, spec: PackSpec, layout: Layout) -> list[dict[str, An
 def context(meeting: Meeting, spec: PackSpec, layout: Layout, published: str) -> dict[str, Any]:
     """The frontsheet template's context; `published` is the "Published" line's text."""
     rows = _rows(meeting, spec, layout)
-    exempt_paras = [i.exempt_paragraph for i in spec.listed if i.exempt_paragraph]
     with_papers = [i.number for i in spec.included]
     # exempt papers this (public) pack leaves out, which a supplement's frontsheet names; never
     # a late paper's on the agenda pack, which its arrival (in a supplement) must leave unchanged
@@ -290,7 +283,7 @@ def context(meeting: Meeting, spec: PackSpec, layout: Layout, published: str) ->
         "purpose_heading": settings.purpose_heading,
         "paperwork_marker": settings.paperwork_marker,
         "private": bool(spec.private),
-        "has_exempt": bool(exempt_paras),
+        "has_exempt": any(i.exempt for i in spec.listed),
         "supplement": spec.supplement or "",
         "supplement_items": _and(with_papers) if with_papers else "",
         "supplement_word": "item" if len(with_papers) == 1 else "items",

@@ -10,7 +10,8 @@ and for each paper a link into the pack.
 The links use named destinations (``pack.pdf#nameddest=item-4-paper-1``, written into the pack by
 `assemble`) rather than page numbers: a page number in a link is a physical page, which moves
 whenever the frontsheet grows by a page; a named destination moves with the paper. Exempt items
-appear with their Schedule 12A note and no papers, items to follow and verbal items say so.
+appear with their exempt note (`exclusion.note`) and no papers, items to follow and verbal items
+say so.
 
 Standalone: one file, no script, no external style sheet or font, so it works wherever it is put.
 """

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
-from packbuilder import agenda, documents, exemption, sheets
+from packbuilder import agenda, documents, exclusion, exemption, sheets
 from packbuilder.convert.final import has_tracked_changes
 from packbuilder.digests import file_digest
 from packbuilder.errors import Collector, InputError, MissingPaperError, PackError, Source
@@ -34,6 +34,7 @@ from packbuilder.model import (
     AgendaItem,
     AgendaRow,
     Contact,
+    Exemption,
     Meeting,
     Paper,
     PaperKind,
@@ -122,11 +123,11 @@ def load_meeting(
     try:
         if taken is not None:  # (a file `_paper` refuses by its name is never read)
             taken.ahead([p for p in named if p.suffix.lower() in PAPER_SUFFIXES])
-        rows = _agenda(wb, folder, errors, taken)
+        rows = _agenda(wb, folder, errors, taken, fields.get("deadline_rule") or "england")
     finally:
         if taken is not None:
             taken.close()
-    agenda.part_two_items_are_exempt(rows, errors)
+    agenda.part_two_items_are_exempt(rows, errors, fields.get("deadline_rule") or "england")
     _exempt_papers_stay_exempt([r for r in rows if isinstance(r, AgendaItem)], folder, errors)
     _papers_listed_twice([r for r in rows if isinstance(r, AgendaItem)], folder, errors)
     try:
@@ -451,8 +452,9 @@ def _meeting_fields(wb: sheets.Workbook, errors: Collector) -> dict:  # type: ig
             errors.add(
                 InputError(
                     f"{k!r} is not a setting packbuilder reads (it would only be printed on the "
-                    "frontsheet) and makes no item exempt; give each exempt item its paragraph "
-                    "of Schedule 12A (1 to 7) in the Exempt paragraph column of sheet Agenda, and "
+                    "frontsheet) and makes no item exempt; give each exempt item "
+                    f"{exclusion.what_to_type(out['deadline_rule'] or 'england')} in the Exempt "
+                    "paragraph column of sheet Agenda, and "
                     "delete this row",
                     fs.name_cells[sheets.normalise(k)].source,
                 )
@@ -558,14 +560,18 @@ def _named_papers(wb: sheets.Workbook, folder: Path) -> list[Path]:
 
 
 def _agenda(
-    wb: sheets.Workbook, folder: Path, errors: Collector, taken: Snapshots | None = None
+    wb: sheets.Workbook,
+    folder: Path,
+    errors: Collector,
+    taken: Snapshots | None = None,
+    rule: str = "england",
 ) -> list[AgendaRow]:
     try:
         table = wb.table("Agenda", required=("item", "title", "papers"), aliases=AGENDA_ALIASES)
     except PackError as exc:
         errors.add(exc)
         return []
-    _read_headings(table, errors)
+    _read_headings(table, errors, rule)
     if not table.records:
         errors.add(
             InputError(
@@ -584,7 +590,7 @@ def _agenda(
             if kind is agenda.RowKind.BREAK:
                 items.append(agenda.break_row(rec))
                 continue
-            item = _item(rec, folder, errors, taken)
+            item = _item(rec, folder, errors, taken, rule)
         except PackError as exc:
             errors.add(exc)
             continue
@@ -633,7 +639,7 @@ COLUMN_NAMES = "Item, Title, Papers, Lead, Purpose, Time allowed, Notes, Kind, S
 COLUMN_NAMES += "paragraph, Supplement"
 
 
-def _read_headings(table: sheets.Table, errors: Collector) -> None:
+def _read_headings(table: sheets.Table, errors: Collector, rule: str = "england") -> None:
     """Read the exempt paragraph column however it is headed, and tell of every heading that is
     not read.
 
@@ -646,10 +652,10 @@ def _read_headings(table: sheets.Table, errors: Collector) -> None:
     """
     width = max((len(r.cells) for r in table.records), default=0)
     for index in range(len(table.header), width):  # columns with cells but no heading
-        _exempt_in_unread(table, index, "", errors)
+        _exempt_in_unread(table, index, "", errors, rule)
     for index, cell in enumerate(table.header):
         if cell.blank:
-            _exempt_in_unread(table, index, "", errors)
+            _exempt_in_unread(table, index, "", errors, rule)
             continue
         typed = sheets.text(cell)
         column = _COLUMN_OF.get(sheets.normalise(typed))
@@ -663,11 +669,11 @@ def _read_headings(table: sheets.Table, errors: Collector) -> None:
                         f"the column heading {typed!r} looks as if it says which items are "
                         "exempt, but packbuilder does not read it, so their papers would be "
                         "published; head the column 'Exempt paragraph' and give each exempt item "
-                        "its paragraph of Schedule 12A (1 to 7)",
+                        f"{exclusion.what_to_type(rule)}",
                         cell.source,
                     )
                 )
-            elif not _exempt_in_unread(table, index, typed, errors):
+            elif not _exempt_in_unread(table, index, typed, errors, rule):
                 errors.warn(
                     f"{cell.source}: column {typed!r} is not read (packbuilder does not know "
                     "that heading); nothing in it reaches the packs: if it is your own notes, "
@@ -696,7 +702,9 @@ def _read_headings(table: sheets.Table, errors: Collector) -> None:
             )
 
 
-def _exempt_in_unread(table: sheets.Table, index: int, typed: str, errors: Collector) -> bool:
+def _exempt_in_unread(
+    table: sheets.Table, index: int, typed: str, errors: Collector, rule: str = "england"
+) -> bool:
     """Refuse a column packbuilder does not read (its heading unknown, or blank) whose cells say
     their items are exempt ("Exempt - para 3", "Part II", "Closed"): the advisor made items
     exempt there, and their papers would be published. Whether it did."""
@@ -707,8 +715,8 @@ def _exempt_in_unread(table: sheets.Table, index: int, typed: str, errors: Colle
             errors.add(
                 InputError(
                     f"{heading} says {sheets.text(cell)!r} here, but packbuilder does not read "
-                    "it, so the item's papers would be published; give each exempt item its "
-                    "paragraph of Schedule 12A (1 to 7) in the column 'Exempt paragraph'",
+                    "it, so the item's papers would be published; give each exempt item "
+                    f"{exclusion.what_to_type(rule)} in the column 'Exempt paragraph'",
                     cell.source,
                 )
             )
@@ -717,7 +725,11 @@ def _exempt_in_unread(table: sheets.Table, index: int, typed: str, errors: Colle
 
 
 def _item(
-    rec: sheets.Record, folder: Path, errors: Collector, taken: Snapshots | None = None
+    rec: sheets.Record,
+    folder: Path,
+    errors: Collector,
+    taken: Snapshots | None = None,
+    rule: str = "england",
 ) -> AgendaItem:
     number_cell = rec.cell("item")
     number = agenda.check_number(number_cell)
@@ -731,7 +743,7 @@ def _item(
         raise InputError(f"item {number} has no title; fill it in", title_cell.source)
     # a bad status or time is collected, not raised, so that the item's papers are still checked
     # and `packbuilder check` lists every problem at once
-    read = errors.attempt(_status, rec.cell("status"), default=None)
+    read = errors.attempt(_status, rec.cell("status"), rule, default=None)
     # a status that cannot be read is the one problem of its row to tell: its papers and
     # supplement are not judged by a status that was not meant (a missing paper may be to follow)
     status = read or Status.PAPERS
@@ -741,12 +753,14 @@ def _item(
     exempt_refused = False
     said_public = _says_public(exempt_cell)
     if not exempt_cell.blank and not said_public:
-        exempt = errors.attempt(exemption.paragraph, exempt_cell)
+        exempt = errors.attempt(_exempt, exempt_cell, rule)
         exempt_refused = exempt is None
     elif read is not None and not exemption.EXCLUSION_ITEM.search(title):
         # (a status meaning exempt is refused already, saying how; the resolution to exclude the
         # public is public business, whose words cite exempt information as they must)
-        _says_exempt_without_paragraph(rec, number, errors, said_public, _says(exempt_cell))
+        _says_exempt_without_paragraph(
+            rec, number, errors, said_public, _says(exempt_cell), exclusion.what_to_type(rule)
+        )
     supplement_cell = rec.cell("supplement")
     supplement = None
     if not supplement_cell.blank:
@@ -780,7 +794,7 @@ def _item(
         minutes=timing.minutes,
         papers=tuple(papers),
         status=status,
-        exempt_paragraph=exempt,
+        exemption=exempt,
         supplement=supplement,
         source=number_cell.source,
         timing=timing,
@@ -810,7 +824,7 @@ def _printed_gives_away(rec: sheets.Record, number: str, errors: Collector) -> N
 
 
 def _says_exempt_without_paragraph(
-    rec: sheets.Record, number: str, errors: Collector, said_public: bool, said: str
+    rec: sheets.Record, number: str, errors: Collector, said_public: bool, said: str, what: str
 ) -> None:
     """Refuse an item with no exempt paragraph whose title, purpose or notes label it exempt
     ("Millbay lease (Part II - confidential)", "not for publication": `exemption.says_exempt`),
@@ -830,8 +844,8 @@ def _says_exempt_without_paragraph(
                 InputError(
                     f"the {column} of item {number} {'say' if column == 'papers' else 'says'} it "
                     f"is exempt ({words!r}), but the item "
-                    "has no exempt paragraph, so its papers would be published; give its "
-                    "paragraph of Schedule 12A (1 to 7) in Exempt paragraph, or, if the item is "
+                    "has no exempt paragraph, so its papers would be published; give it "
+                    f"{what} in Exempt paragraph, or, if the item is "
                     "public, type public there",
                     cell.source,
                 )
@@ -844,7 +858,7 @@ def _says_exempt_without_paragraph(
             f"{cell.source}: the {column} of item {number} "
             f"{'say' if column == 'papers' else 'says'} {words!r} but the item has no "
             "exempt paragraph, so its papers are published in the public pack; if it is exempt "
-            "business give its paragraph of Schedule 12A (1 to 7) in Exempt paragraph, or type "
+            f"business give it {what} in Exempt paragraph, or type "
             "'no' there to say that it is public"
         )
 
@@ -872,7 +886,7 @@ def _supplement(cell: sheets.Cell) -> int:
     return n
 
 
-def _status(cell: sheets.Cell) -> Status:
+def _status(cell: sheets.Cell, rule: str = "england") -> Status:
     value = re.sub(r"[\s_-]+", " ", sheets.text(cell).lower()).strip()
     for status in Status:
         if value == status.value:
@@ -884,8 +898,8 @@ def _status(cell: sheets.Cell) -> Status:
     if exemption.status_says_exempt(value):
         raise InputError(
             f"status {sheets.text(cell)!r} is not one of: blank, verbal, to follow; an exempt "
-            "item is marked by its paragraph of Schedule 12A (1 to 7) in Exempt paragraph, not by "
-            "its status: give the paragraph there, and clear the status",
+            f"item is marked by {exclusion.what_to_type(rule)} in Exempt paragraph, not by "
+            "its status: give that there, and clear the status",
             cell.source,
         )
     raise InputError(
@@ -894,6 +908,9 @@ def _status(cell: sheets.Cell) -> Status:
     )
 
 
+def _exempt(cell: sheets.Cell, rule: str) -> Exemption:
+    """An exempt cell's paragraphs under the meeting's rule (`exclusion.read`)."""
+    return exclusion.read(cell.value, rule, cell.source)
 
 
 def _papers(

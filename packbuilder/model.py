@@ -90,6 +90,17 @@ class Timing:
 
 
 @dataclass(frozen=True)
+class Exemption:
+    """Why an exempt (Part II) item's papers are not published: the paragraphs of Schedule 12A its
+    information falls under, in order, or none for a parish or town council's confidential
+    business; `rule` is the meeting's (england, wales or parish), which says which law they are
+    of (`exclusion`)."""
+
+    paragraphs: tuple[int, ...]
+    rule: str = "england"
+
+
+@dataclass(frozen=True)
 class AgendaItem:
     number: str
     title: str
@@ -98,7 +109,7 @@ class AgendaItem:
     minutes: int | None
     papers: tuple[Paper, ...]
     status: Status
-    exempt_paragraph: int | None
+    exemption: Exemption | None  # None: a public item
     supplement: int | None
     source: Source
     timing: Timing = Timing()
@@ -115,7 +126,7 @@ class AgendaItem:
 
     @property
     def exempt(self) -> bool:
-        return self.exempt_paragraph is not None
+        return self.exemption is not None
 
     @property
     def has_papers(self) -> bool:

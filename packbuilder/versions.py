@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from packbuilder import frontsheet
+from packbuilder import exclusion, frontsheet
 from packbuilder.dates import long_date
 from packbuilder.layout import Layout
 from packbuilder.model import Meeting, Paper
@@ -191,7 +191,7 @@ def _numbered(
             {
                 "number": item.number,
                 "title": item.title,
-                "exempt": item.exempt_paragraph,
+                "exempt": exclusion.key(item.exemption),
                 "papers": [paper(p) for p in item.papers],
                 "placed": [[d.first, d.pages] for d in placed.documents],
                 "filler": placed.filler_after,

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from packbuilder.errors import Source
-from packbuilder.model import AgendaItem, Meeting, Paper, PaperKind, Status
+from packbuilder.model import AgendaItem, Exemption, Meeting, Paper, PaperKind, Status
 
 FOLDER = Path("/meetings/2020-03-05-board")
 WORKBOOK = FOLDER / "meeting.xlsx"
@@ -26,7 +26,8 @@ def item(
     number: int,
     *papers: str,
     status: Status = PAPERS,
-    exempt: int | None = None,
+    exempt: int | tuple[int, ...] | None = None,
+    rule: str = "england",
     supplement: int | None = None,
     minutes: int | None = None,
     title: str = "",
@@ -39,7 +40,9 @@ def item(
         minutes=minutes,
         papers=tuple(paper(p) for p in papers),
         status=status,
-        exempt_paragraph=exempt,
+        exemption=None
+        if exempt is None
+        else Exemption((exempt,) if isinstance(exempt, int) else tuple(exempt), rule),
         supplement=supplement,
         source=Source(WORKBOOK, "Agenda", f"A{number + 1}"),
     )

@@ -18,6 +18,7 @@ from pypdf import PdfReader
 
 from packbuilder.errors import ErrorList, PackError
 from packbuilder.meeting import load_meeting
+from packbuilder.model import Exemption
 from tests.factory import AGENDA_HEADER, make_meeting, run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -86,7 +87,7 @@ def load_errors(folder: Path) -> list[str]:
 )
 def test_the_ways_a_clerk_heads_the_exempt_column_are_understood(tmp_path, heading):
     meeting = load_meeting(meeting_with(tmp_path, heading))
-    assert [i.exempt_paragraph for i in meeting.items] == [None, 3]
+    assert [i.exemption for i in meeting.items] == [None, Exemption((3,))]
     assert not [w for w in meeting.warnings() if "not read" in w]
 
 
@@ -150,7 +151,7 @@ def test_another_unknown_heading_is_a_warning_naming_its_cell(tmp_path):
     warning says it is not read, in case it was meant for the pack."""
     folder = meeting_with(tmp_path, "Exempt paragraph", extra=("Officer's notes",))
     meeting = load_meeting(folder)
-    assert [i.exempt_paragraph for i in meeting.items] == [None, 3]
+    assert [i.exemption for i in meeting.items] == [None, Exemption((3,))]
     [warning] = [w for w in meeting.warnings() if "not read" in w]
     assert "sheet Agenda, cell J1" in warning and '"Officer\'s notes"' in warning
 
@@ -247,7 +248,7 @@ def test_an_item_with_its_paragraph_may_say_so_in_its_title(tmp_path):
     meeting = load_meeting(
         item_with(tmp_path, title="Millbay lease (Part II)", **{"exempt paragraph": 3})
     )
-    assert meeting.items[1].exempt_paragraph == 3
+    assert meeting.items[1].exemption == Exemption((3,))
     assert not [w for w in meeting.warnings() if "exempt" in w]
 
 

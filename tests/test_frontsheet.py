@@ -11,16 +11,16 @@ import datetime as dt
 
 import pytest
 
+from packbuilder import exclusion
 from packbuilder.frontsheet import (
     context,
-    exclusion_resolution,
     exempt_note,
     field,
     item_times,
     unbroken,
 )
 from packbuilder.layout import lay_out
-from packbuilder.model import Contact
+from packbuilder.model import Contact, Exemption
 from packbuilder.plan import PackSpec
 from packbuilder.richtext import Block
 from tests.models import TO_FOLLOW, VERBAL, item, meeting
@@ -28,11 +28,64 @@ from tests.models import TO_FOLLOW, VERBAL, item, meeting
 ACT = "Part 1 of Schedule 12A to the Local Government Act 1972"
 
 
+def exclusion_resolution(paragraphs: list[int], rule: str = "england") -> str:
+    """The resolution before a run of items, one paragraph each."""
+    return exclusion.resolution([Exemption((p,), rule) for p in paragraphs])
+
+
 def test_exempt_note() -> None:
-    assert exempt_note(3) == (
+    assert exempt_note(Exemption((3,))) == (
         "Not for publication by virtue of paragraph 3 of Part 1 of Schedule 12A to the Local "
         "Government Act 1972"
     )
+
+
+@pytest.mark.parametrize(
+    ("exemption", "cited"),
+    [
+        (Exemption((3, 5)), f"paragraphs 3 and 5 of {ACT}"),
+        (Exemption((1, 2, 7)), f"paragraphs 1, 2 and 7 of {ACT}"),
+        (
+            Exemption((14,), "wales"),
+            "paragraph 14 of Part 4 of Schedule 12A to the Local Government Act 1972",
+        ),
+        (
+            Exemption((12, 14), "wales"),
+            "paragraphs 12 and 14 of Part 4 of Schedule 12A to the Local Government Act 1972",
+        ),
+    ],
+)
+def test_the_note_and_the_stamp_name_every_paragraph_of_the_meetings_law(
+    exemption: Exemption, cited: str
+) -> None:
+    assert exempt_note(exemption) == f"Not for publication by virtue of {cited}"
+    assert exclusion.stamp(exemption) == f"by virtue of {cited}"
+
+
+def test_a_parish_item_cites_the_1960_act_and_no_paragraph() -> None:
+    confidential = Exemption((), "parish")
+    act = "section 1(2) of the Public Bodies (Admission to Meetings) Act 1960"
+    assert exempt_note(confidential) == (
+        f"Not for publication by reason of the confidential nature of the business, under {act}"
+    )
+    assert exclusion.stamp(confidential) == f"confidential business: {act}"
+    resolution = exclusion.resolution([confidential, confidential])
+    assert resolution.startswith(f"To consider passing a resolution under {act} to exclude")
+    assert "in view of the confidential nature of the business about to be transacted" in (
+        resolution
+    )
+    assert "Schedule 12A" not in resolution and "100A" not in resolution
+
+
+def test_the_resolution_names_the_union_of_the_runs_paragraphs_in_order() -> None:
+    run = [Exemption((3, 5)), Exemption((1,)), Exemption((5, 7))]
+    assert exclusion.resolution(run).endswith(f"as defined in paragraphs 1, 3, 5 and 7 of {ACT}.")
+    wales = [Exemption((16,), "wales"), Exemption((12, 14), "wales")]
+    assert exclusion.resolution(wales).endswith(
+        "as defined in paragraphs 12, 14 and 16 of Part 4 of Schedule 12A to the Local "
+        "Government Act 1972."
+    )
+    assert "Section 100A(4) of the Local Government Act 1972" in exclusion.resolution(wales)
 
 
 @pytest.mark.parametrize(

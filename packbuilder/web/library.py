@@ -280,8 +280,8 @@ def agenda_of(meeting: Meeting) -> dict[str, Any]:
     """The meeting and its items as plain values, for the HTML agenda of a version."""
     items = []
     for i in meeting.items:
-        if i.exempt:
-            note = frontsheet.exempt_note(i.exempt_paragraph)  # type: ignore[arg-type]
+        if i.exemption is not None:
+            note = frontsheet.exempt_note(i.exemption)
         elif i.status is Status.TO_FOLLOW and not i.papers:
             note = "To follow"
         elif i.status is Status.VERBAL:
