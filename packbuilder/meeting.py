@@ -780,6 +780,8 @@ def _item(
     )
     if exempt is not None:
         _printed_gives_away(rec, number, errors)
+    elif not exempt_refused:
+        _pictures_not_cut(papers, errors)
     held_papers = tuple(papers) if waiting and papers else ()
     held = tuple(p.path.name for p in held_papers)
     if held:  # some of a "to follow" item's papers: they wait for the rest (`AgendaItem.held`)
@@ -805,6 +807,19 @@ def _item(
         exempt_refused=exempt_refused,
         supplement_cell=supplement_cell.source,
     )
+
+
+def _pictures_not_cut(papers: list[Paper], errors: Collector) -> None:
+    """Refuse a public item's PDF paper with a picture shown in part that a public pack could
+    not cut down (`pictures`, learnt when the paper was checked): `check` says so, as the build
+    would when it cleaned the paper. (A private pack keeps it: an exempt item's is fine.)"""
+    from packbuilder import pdf  # noqa: PLC0415 - (pikepdf, for PDF papers only)
+
+    for paper in papers:
+        facts = pdf.remembered_facts(paper.file) if paper.kind is PaperKind.PDF else None
+        if facts is not None and facts.uncut:
+            page, _, kind = facts.uncut.partition("|")
+            errors.add(pdf.picture_refused(paper.path, int(page), kind))
 
 
 def _printed_gives_away(rec: sheets.Record, number: str, errors: Collector) -> None:

@@ -235,6 +235,7 @@ class PaperFacts:
     figures: int = 0
     carried: str = ""
     scans: tuple[str, ...] = ()
+    uncut: str = ""  # "page|kind" of a picture a public pack could not cut down (`pictures`)
 
 
 _EXAMINING = threading.local()  # `examining_after`'s hook, for this thread
@@ -475,6 +476,7 @@ def _read_facts(entry: Path | None) -> PaperFacts | None:
             int(data["figures"]),
             str(data["carried"]),
             tuple(str(s) for s in data["scans"]),
+            str(data["uncut"]),
         )
     except (ValueError, KeyError, TypeError):
         return None
@@ -550,8 +552,10 @@ def _examine(path: Path, read_from: Path | None = None) -> PaperFacts:
             ) from None
         _before_examining()
         scans = scan_pictures(pdf)
-        removed = _trial_sanitize(pdf, path, texts)  # last: it changes the opened copy
-    return PaperFacts(pages, tuple(removed), tagged, digest, figures, carried, scans)
+        refused: list[PictureRefused] = []
+        removed = _trial_sanitize(pdf, path, texts, refused)  # last: it changes the opened copy
+    uncut = f"{refused[0].page}|{refused[0].kind}" if refused else ""
+    return PaperFacts(pages, tuple(removed), tagged, digest, figures, carried, scans, uncut)
 
 
 def scan_pictures(pdf: Pdf) -> tuple[str, ...]:
@@ -721,13 +725,30 @@ PARSE_CONTENT_BYTES = 20 * 1024 * 1024  # above this, decoded but not parsed (me
 
 
 def _trial_sanitize(
-    pdf: Pdf, path: Path, texts: tuple[list[pikepdf.Object], list[bytes]]
+    pdf: Pdf,
+    path: Path,
+    texts: tuple[list[pikepdf.Object], list[bytes]],
+    refused: list[PictureRefused] | None = None,
 ) -> list[str]:
-    """What `sanitize` would remove from a paper: run on the opened copy, which is never saved."""
+    """What `sanitize` would remove from a paper: run on the opened copy, which is never saved;
+    a picture a public pack could not cut down added to `refused`."""
     try:
-        return sanitize(pdf, public=True, texts=texts, trial=True)
+        return sanitize(pdf, public=True, texts=texts, trial=True, refused=refused)
     except Exception as exc:  # noqa: BLE001 - a structure too odd to clean is refused, not risked
         raise _too_unusual(path, exc) from None
+
+
+def picture_refused(path: Path, page: int, kind: str) -> InputError:
+    """A public paper whose picture shows only in part and cannot be cut down (`pictures`):
+    `check` says so from the paper's facts (`PaperFacts.uncut`), the build as it cleans it."""
+    return InputError(
+        f"page {page} shows only part of a picture ({kind}), cropped where it is placed or "
+        "partly off the page, and packbuilder cannot cut such a picture down: the whole picture "
+        "would be in the public pack for anyone to take out; crop the picture itself in an "
+        "image editor and place the cropped copy, then make the PDF again (or print it to a new "
+        "PDF as pictures)",
+        Source(path, page=page),
+    )
 
 
 def _check_layers(pdf: Pdf, path: Path, texts: tuple[list[pikepdf.Object], list[bytes]]) -> None:
@@ -1651,14 +1672,7 @@ class PackWriter:
                 if not sanitize(src, public=self.public):
                     remember_clean(key, self.public)
             except PictureRefused as refused:
-                raise InputError(
-                    f"page {refused.page} shows only part of a picture ({refused.kind}), cropped "
-                    "where it is placed or partly off the page, and packbuilder cannot cut such a "
-                    "picture down: the whole picture would be in the public pack for anyone to "
-                    "take out; crop the picture itself in an image editor and place the cropped "
-                    "copy, then make the PDF again (or print it to a new PDF as pictures)",
-                    Source(path, page=refused.page),
-                ) from None
+                raise picture_refused(path, refused.page, refused.kind) from None
             except Exception as exc:  # noqa: BLE001 - never copy from a source not cleaned
                 raise AssemblyError(
                     f"could not check this PDF for scripts and attachments ({type(exc).__name__}); "

@@ -97,6 +97,7 @@ def cut_pictures(
     texts: tuple[list[Object], list[bytes]] | None = None,
     *,
     trial: bool = False,
+    refused: list[PictureRefused] | None = None,
 ) -> None:
     """Cut every picture of `pdf` that can never show whole down to the part that can.
 
@@ -104,7 +105,10 @@ def cut_pictures(
         found: gets `CROPPED` when a picture is (or, on `trial`, would be) cut.
         texts: every indirect object and its text (`sanitize.object_texts`): a picture referred
             to from anything the walk did not follow is left whole (without them, every one).
-        trial: only say what would be cut (`pdf._trial_sanitize`: the checks' copy).
+        trial: only say what would be cut (`pdf._trial_sanitize`: the checks' copy); each
+            picture that would be cut is cut all the same, aside, to learn whether it can be.
+        refused: on `trial`, gets the first picture that could not be cut: a public pack of
+            this paper would be refused (`check` says so as `build` would).
 
     Raises:
         PictureRefused: not on `trial`; a picture of a kind that cannot be cut hides a part.
@@ -113,9 +117,12 @@ def cut_pictures(
     for number, page in enumerate(pdf.pages, start=1):
         walk.page(page, number)
     if walk.inline is not None:
+        inline = PictureRefused(walk.inline, "a picture written inside the page's instructions")
         if not trial:
-            raise PictureRefused(walk.inline, "a picture written inside the page's instructions")
+            raise inline
         found.add(CROPPED)
+        if refused is not None and not refused:
+            refused.append(inline)
     cuts = [(use, cut) for use in walk.uses.values() if (cut := _use_cut(use)) is not None]
     if not cuts:
         return
@@ -127,6 +134,11 @@ def cut_pictures(
         found.add(CROPPED)
         if not trial:
             _replace(pdf, use, cut)
+        elif refused is not None and not refused:
+            try:
+                _cut_image(pdf, use.image, cut, use.page)  # (aside: the picture stays as it is)
+            except PictureRefused as cannot:
+                refused.append(cannot)
 
 
 def _use_cut(use: _Use) -> Box | None:

@@ -63,7 +63,13 @@ from pikepdf import (
     TokenType,
 )
 
-from packbuilder.pictures import CROPPED, PHOTO_METADATA, cut_pictures, strip_metadata
+from packbuilder.pictures import (
+    CROPPED,
+    PHOTO_METADATA,
+    PictureRefused,
+    cut_pictures,
+    strip_metadata,
+)
 
 # actions a printed pack may keep: moving within the document, web and e-mail links, viewer commands
 SAFE_ACTIONS = {"/GoTo", "/URI", "/Named", "/ResetForm", "/Hide", "/SetOCGState", "/Trans"}
@@ -113,6 +119,7 @@ def sanitize(
     public: bool,
     texts: tuple[list[Object], list[bytes]] | None = None,
     trial: bool = False,
+    refused: list[PictureRefused] | None = None,
 ) -> list[str]:
     """Remove active content from `pdf` in place, before it is saved.
 
@@ -121,6 +128,7 @@ def sanitize(
         texts: `object_texts` of `pdf` as it is now, when the caller has them already.
         trial: only find out what would be removed, where that costs (`pictures`: no picture
             is cut or written again); what is cheap to remove is removed all the same.
+        refused: on `trial`, gets a picture a public pack could not cut down (`pictures`).
 
     Returns:
         What was removed, as phrases for a warning ("JavaScript or actions ..."); empty when the
@@ -146,7 +154,7 @@ def sanitize(
         _stray_comments(*texts, found, dropped, on_pages)
         _unlink_dropped(*texts, dropped)
         _unshown(pdf, found, texts)
-        cut_pictures(pdf, found, texts, trial=trial)
+        cut_pictures(pdf, found, texts, trial=trial, refused=refused)
         strip_metadata(pdf, found, _pictures(*texts), trial=trial)
     for obj in _every_dictionary(pdf, texts):
         _clean_dictionary(obj, public, found)

@@ -520,3 +520,32 @@ def _png() -> bytes:
     out = io.BytesIO()
     _screenshot(100, 50).save(out, "PNG")
     return out.getvalue()
+
+
+def test_check_refuses_a_public_paper_whose_picture_cannot_be_cut_as_the_build_does(
+    tmp_path: Path,
+) -> None:
+    """The pictures helper's gap: a picture shown in part that a public pack cannot cut down
+    (here a JPEG 2000) was refused only as the public pack was assembled, so `check` passed a
+    meeting `build` refused. The paper's checks learn it: `check` refuses it the same way,
+    naming the page; under an exempt item (a private pack keeps it whole) it is fine."""
+    from tests.factory import make_meeting, run_cli
+
+    pdf = pikepdf.new()
+    image = _image(pdf, _screenshot(400, 200))
+    image.write(b"\x00\x00\x00\x0cjP  \r\n\x87\n", filter=Name.JPXDecode)
+    _one_page(CLIPPED_TO_LEFT_HALF, {"Im0": image}, pdf)
+    for exempt in (None, 3):
+        item = {"title": "Scores", "papers": ["scores.pdf"]}
+        if exempt:
+            item["exempt paragraph"] = exempt
+        folder = make_meeting(tmp_path / f"m{exempt}", items=[{"title": "Minutes"}, item])
+        pdf.save(folder / "scores.pdf")
+        result = run_cli("check", folder.name, cwd=tmp_path)
+        if exempt:
+            assert "scores.pdf, page 1" not in result.stderr, result.stderr
+        else:
+            assert result.returncode == 1 and "Traceback" not in result.stderr
+            assert "scores.pdf, page 1: page 1 shows only part of a picture (a JPEG 2000" in (
+                result.stderr
+            )
