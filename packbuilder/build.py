@@ -40,7 +40,7 @@ from packbuilder.convert import ConversionStats, Converter, on_handover, open_co
 from packbuilder.convert.cache import tidy
 from packbuilder.dates import long_date
 from packbuilder.deadline import publishing_late
-from packbuilder.errors import Collector, InputError, PackError, Source
+from packbuilder.errors import Collector, InputError, PackError, PublishError, Source
 from packbuilder.frontsheet import PUBLISHED_PLACEHOLDER
 from packbuilder.html_agenda import Later, later_papers, write_html_agenda
 from packbuilder.layout import Layout, lay_out
@@ -198,6 +198,7 @@ def build(
     folder = Path(folder)
     find_workbook(folder)  # a wrong folder must not leave an empty output folder behind
     outdir = Path(output) if output else default_output(folder)
+    _refuse_inside_packs(outdir)
     if draft:
         outdir = outdir / DRAFT
     say = _reporter(progress)
@@ -323,6 +324,26 @@ def build(
 
 
 DRAFT = "draft"  # the folder, inside the output folder, of the drafts to check (`build`)
+
+
+def _refuse_inside_packs(outdir: Path) -> None:
+    """Refuse an output folder that is, or is inside, the public/, private/ or archive/ folder
+    of a meeting's output folder (one that holds a build's record): the private pack would be
+    written into what goes on the website (a reviewer's: `--output output/<meeting>/public`).
+
+    Raises:
+        PublishError: naming the folder and the output folder to give instead.
+    """
+    resolved = outdir.resolve()
+    for inside in (resolved, *resolved.parents):
+        if inside.name in (PUBLIC, PRIVATE, ARCHIVE) and any(
+            inside.parent.glob("packbuilder-*.json")
+        ):
+            raise PublishError(
+                f"the output folder {outdir} is inside {inside.name}/ of the output folder "
+                f"{inside.parent}: the packs would be written into what goes on the website (or "
+                f"to members); give the meeting's output folder itself ({inside.parent})"
+            )
 
 
 def _forget_drafts(outdir: Path, meeting: str) -> None:

@@ -271,6 +271,26 @@ def test_a_draft_to_check_is_no_version_and_leaves_the_published_packs_alone(tmp
     assert "version 1" in published.stderr
 
 
+@pytest.mark.parametrize("inside", ["public", "private/x", "archive"])
+@pytest.mark.parametrize("draft", [False, True])
+def test_an_output_folder_inside_a_packs_folder_is_refused(tmp_path, inside, draft):
+    """A reviewer's: `build --draft --output output/<meeting>/public` wrote the private pack,
+    exempt papers and all, into public/ (the folder that goes on the website). An output folder
+    inside public/, private/ or archive/ of a meeting's output folder is refused, naming the
+    folder to give; nothing is written."""
+    from tests.factory import run_cli
+
+    make_meeting(tmp_path / "m", items=[{"papers": ["a.pdf"]}], papers={"a.pdf": 1})
+    assert run_cli("build", "m", "--output", "out/m", "--quiet", cwd=tmp_path).returncode == 0
+    before = sorted(p for p in (tmp_path / "out").rglob("*"))
+    args = ["build", "m", "--output", f"out/m/{inside}", *(["--draft"] if draft else [])]
+    result = run_cli(*args, cwd=tmp_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"is inside {inside.split('/')[0]}/ of the output folder" in result.stderr
+    assert "give the meeting's output folder itself" in result.stderr
+    assert sorted(p for p in (tmp_path / "out").rglob("*")) == before
+
+
 def test_a_reader_that_goes_away_is_not_an_error(tmp_path):
     """`packbuilder status | head -1`: the pipe closes while status still writes; that is the
     reader's choice, not a failure to report ("error: Broken pipe; nothing was published")."""
