@@ -31,6 +31,7 @@ cite a law the council does not use.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 
@@ -61,6 +62,17 @@ def read(value: object, rule: str, source: Source) -> Exemption:
     Raises:
         InputError: naming the cell, what cannot be read and what to type.
     """
+    if isinstance(value, dt.date):  # (a datetime is a date too)
+        what = (
+            "type confidential"
+            if rule == "parish"
+            else "type the paragraphs with a comma or 'and' (3, 5 or 3 and 5)"
+        )
+        raise InputError(
+            f"exempt paragraph: Excel has made what was typed here a date ({value:%d/%m}); "
+            f"{what}, or format the cell as Text first",
+            source,
+        )
     typed = str(value).strip() if not isinstance(value, float) else _number(value)
     if rule == "parish":
         if typed.lower() in CONFIDENTIAL:

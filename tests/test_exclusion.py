@@ -259,3 +259,16 @@ def test_the_webs_agenda_data_carries_each_items_note(tmp_path: Path, rule: str)
         assert items[1]["note"].endswith(f"confidential nature of the business, under {ACT_1960}")
     else:
         assert items[1]["note"] == f"Not for publication {stamps[0]}"
+
+
+@pytest.mark.parametrize("rule", ["england", "wales", "parish"])
+def test_paragraphs_excel_made_a_date_are_said_to_be_one(rule: str) -> None:
+    """A reviewer's: "3/5" typed in a General cell is a date to Excel (3 May), and was refused
+    as "'2027-05-03 00:00:00' cannot be read"."""
+    import datetime as dt
+
+    with pytest.raises(InputError) as info:
+        exclusion.read(dt.datetime(2027, 5, 3), rule, CELL)
+    said = str(info.value)
+    assert "Excel has made what was typed here a date (03/05)" in said
+    assert "format the cell as Text" in said and info.value.source == CELL
