@@ -69,8 +69,8 @@ def read(value: object, rule: str, source: Source) -> Exemption:
             else "type the paragraphs with a comma or 'and' (3, 5 or 3 and 5)"
         )
         raise InputError(
-            f"exempt paragraph: Excel has made what was typed here a date ({value:%d/%m}); "
-            f"{what}, or format the cell as Text first",
+            f"exempt paragraph: Excel has made what was typed here a date ({value:%d/%m}): "
+            f"{what}; or format the cell as Text first, then type it again",
             source,
         )
     typed = str(value).strip() if not isinstance(value, float) else _number(value)
