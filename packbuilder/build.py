@@ -385,7 +385,7 @@ def _late(meeting: Meeting, packs: Sequence[PackResult], today: dt.date) -> list
     if not new:
         return []
     named = new[0] if len(new) == 1 else f"{', '.join(new[:-1])} and {new[-1]}"
-    what = f"{named} {'is' if len(new) == 1 else 'are'} published"
+    what = f"{named} {'is' if len(new) == 1 else 'are'} dated"
     said = publishing_late(meeting.date, today, meeting.deadline_rule, what)
     return [said] if said else []
 

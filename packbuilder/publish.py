@@ -350,24 +350,46 @@ def publish(
     old = current_versions(outdir, meeting.name)
     try:
         record, moves = _plan(meeting, packs, staged, shas, old, outdir, today)
-        # the record is written and flushed before anything moves: a full disk stops us here
-        tmp = staging / "manifest.json"
-        tmp.write_text(json.dumps(record, indent=2, sort_keys=True))
-        _fsync(tmp)
-        for move in moves:
-            move.apply(outdir)
-        for pack in new:
-            sha = record["packs"][pack.name]["current"]["sha256"]
-            written(outdir / pack.folder / pack.name, sha)
-        os.replace(tmp, manifest_path(outdir, meeting.name))
-        for folder in (outdir / PUBLIC, outdir / PRIVATE, outdir / ARCHIVE, outdir):
-            _fsync_dir(folder)
+
+        def remember_written() -> None:
+            for pack in new:
+                sha = record["packs"][pack.name]["current"]["sha256"]
+                written(outdir / pack.folder / pack.name, sha)
+
+        _record_and_move(outdir, meeting.name, staging, record, moves, remember_written)
     except OSError as exc:
         raise _fail(exc, outdir) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     _retire_legacy(meeting, outdir)
     return [outdir / p.folder / p.name for p in packs]
+
+
+def _record_and_move(
+    outdir: Path,
+    meeting: str,
+    staging: Path,
+    record: dict[str, Any],
+    moves: Sequence[_Move],
+    after_moves: Callable[[], None] | None = None,
+) -> None:
+    """Publishing's last step, for a build and a withdrawal alike: the record written and
+    flushed in `staging` before anything moves (a full disk stops it there), the `moves` made,
+    then the record put in place and every folder flushed.
+
+    Raises:
+        OSError: the output folder cannot be written.
+    """
+    tmp = staging / "manifest.json"
+    tmp.write_text(json.dumps(record, indent=2, sort_keys=True))
+    _fsync(tmp)
+    for move in moves:
+        move.apply(outdir)
+    if after_moves is not None:
+        after_moves()
+    os.replace(tmp, manifest_path(outdir, meeting))
+    for folder in (outdir / PUBLIC, outdir / PRIVATE, outdir / ARCHIVE, outdir):
+        _fsync_dir(folder)
 
 
 @dataclass(frozen=True)
@@ -595,14 +617,7 @@ def withdraw_all(outdir: Path, meeting: str, today: dt.date | None = None) -> li
     staging = outdir / f"{STAGING}{os.getpid()}-{uuid.uuid4().hex[:8]}"
     try:
         staging.mkdir()
-        tmp = staging / "manifest.json"
-        tmp.write_text(json.dumps(record, indent=2, sort_keys=True))
-        _fsync(tmp)
-        for move in moves:
-            move.apply(outdir)
-        os.replace(tmp, manifest_path(outdir, meeting))
-        for folder in (outdir / PUBLIC, outdir / PRIVATE, outdir / ARCHIVE, outdir):
-            _fsync_dir(folder)
+        _record_and_move(outdir, meeting, staging, record, moves)
     except OSError as exc:
         raise _fail(exc, outdir) from None
     finally:

@@ -364,7 +364,7 @@ def test_a_build_after_the_deadline_or_the_meeting_says_so(tmp_path):
     )
     assert late.returncode == 0, late.stderr
     assert (
-        "warning: Agenda pack is published today, Monday 2 March 2020, after the publication "
+        "warning: Agenda pack is dated today, Monday 2 March 2020, after the publication "
         "deadline of Wednesday 26 February 2020 (5 clear working days before the meeting on "
         "Thursday 5 March 2020): 2 clear working days remain before it; late items need"
     ) in late.stderr
@@ -382,6 +382,6 @@ def test_a_build_after_the_deadline_or_the_meeting_says_so(tmp_path):
         "build", str(folder), "-o", out, cwd=tmp_path, env={"PACKBUILDER_TODAY": "2020-03-06"}
     )
     assert (
-        "warning: Agenda pack is published today, Friday 6 March 2020, but the meeting was on "
+        "warning: Agenda pack is dated today, Friday 6 March 2020, but the meeting was on "
         "Thursday 5 March 2020: it has been held"
     ) in after.stderr
