@@ -35,7 +35,9 @@ class Loaded:
     warnings: tuple[str, ...] = ()
 
 
-Loader = Callable[[sheets.Workbook], Loaded]
+# a kind's loader: the workbook, and the meeting's deadline rule (england, wales or parish), which
+# says under which law the exempt business it records is held back (`exclusion`)
+Loader = Callable[[sheets.Workbook, str], Loaded]
 
 _LOADERS: dict[str, Loader] = {}
 
@@ -105,7 +107,7 @@ class WorkbookData(DocumentData):
     sheets: tuple[FieldsSheet | TableSheet, ...]
 
 
-def load_workbook_data(wb: sheets.Workbook) -> Loaded:
+def load_workbook_data(wb: sheets.Workbook, rule: str = "england") -> Loaded:
     """Every sheet, for a template: a sheet whose first header cell is 'Field' (or 'Setting') is a
     field sheet, any other a table. Values are text, exactly as typed."""
     out: list[FieldsSheet | TableSheet] = []
@@ -136,8 +138,15 @@ def load_workbook_data(wb: sheets.Workbook) -> Loaded:
     return Loaded(WorkbookData(source=Source(wb.path), sheets=tuple(out)), title)
 
 
-def load_data_paper(path: Path, source: Source, meeting_folder: Path) -> Paper:
-    """Read a data workbook: find its kind and template, validate, return a DATA paper."""
+def load_data_paper(
+    path: Path, source: Source, meeting_folder: Path, rule: str = "england"
+) -> Paper:
+    """Read a data workbook: find its kind and template, validate, return a DATA paper.
+
+    Args:
+        rule: the meeting's deadline rule, which says under which law exempt business is held
+            back (`exclusion.read`).
+    """
     _import_builtin_kinds()
     wb = sheets.Workbook(path)
     if not wb.has_sheet("Document"):
@@ -157,7 +166,7 @@ def load_data_paper(path: Path, source: Source, meeting_folder: Path) -> Paper:
             kind_cell.source,
         )
     loader = _LOADERS.get(kind, load_workbook_data)
-    loaded = loader(wb)
+    loaded = loader(wb, rule)
     title_cell = doc.get("Title")
     title = (sheets.text(title_cell) if title_cell else "") or loaded.title or _title_from(path)
     return Paper(

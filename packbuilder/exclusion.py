@@ -177,6 +177,25 @@ def note(exemption: Exemption) -> str:
     return f"Not for publication by virtue of {cited(exemption)}"
 
 
+def minute_marking(exemption: Exemption) -> str:
+    """What the public minutes add to the heading of an exempt minute: "(exempt information -
+    paragraph 3)" as it always was, "(exempt information - paragraphs 3 and 5)", in Wales
+    "(exempt information - paragraph 14 of Part 4)"; a parish meeting's "(confidential business
+    - section 1(2) of the ... 1960 Act)", which has no paragraph and is not "exempt information"
+    (a term of Schedule 12A)."""
+    if not exemption.paragraphs:
+        return f"(confidential business - {ACT_1960})"
+    part = f" of {_part(exemption.rule)}" if exemption.rule == "wales" else ""
+    return f"(exempt information - {_paragraph_words(exemption.paragraphs)}{part})"
+
+
+def withheld(exemption: Exemption) -> str:
+    """The line a members' pack prints above the full text of an exempt minute: the agenda's
+    note (`note`), its first words in capitals as the stamp of an exempt paper's pages."""
+    said = note(exemption)
+    return "NOT FOR PUBLICATION" + said[len("Not for publication") :]
+
+
 def stamp(exemption: Exemption) -> str:
     """The line under NOT FOR PUBLICATION on every page of an exempt paper."""
     if not exemption.paragraphs:

@@ -31,37 +31,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from packbuilder import sheets
-from packbuilder.errors import InputError
-
 # --- the exempt paragraph -----------------------------------------------------------------------
 
 # what an exempt paragraph cell may say of a public item (an agenda item, a minute)
 PUBLIC = "public"
 NOT_EXEMPT = frozenset({"no", "n", "none", "n/a", "na", "-", "\u2013", PUBLIC, "not exempt"})
-
-
-def paragraph(cell: sheets.Cell) -> int:
-    """The paragraph of Part 1 of Schedule 12A (1 to 7) an exempt paragraph cell gives: "3",
-    "para 3", "Paragraph 3".
-
-    Raises:
-        InputError: not one of paragraphs 1 to 7.
-    """
-    value = cell.value
-    if isinstance(value, str):
-        m = re.fullmatch(r"\s*(?:para(?:graph)?\.?\s*)?(\d+)\s*", value, re.I)
-        value = m.group(1) if m else value
-    n = sheets.integer(
-        sheets.Cell(value, cell.source), "a paragraph number of Schedule 12A (1 to 7)"
-    )
-    if not 1 <= n <= 7:
-        raise InputError(
-            f"exempt paragraph {n} does not exist; give one of paragraphs 1 to 7 of Part 1 of "
-            "Schedule 12A",
-            cell.source,
-        )
-    return n
 
 
 # --- column headings -----------------------------------------------------------------------------

@@ -776,7 +776,13 @@ def _item(
             )
     papers_cell = rec.cell("papers")
     papers, waiting = _papers(
-        papers_cell, folder, status if read is not None else Status.TO_FOLLOW, number, errors, taken
+        papers_cell,
+        folder,
+        status if read is not None else Status.TO_FOLLOW,
+        number,
+        errors,
+        taken,
+        rule,
     )
     if exempt is not None:
         _printed_gives_away(rec, number, errors)
@@ -935,6 +941,7 @@ def _papers(
     number: str,
     errors: Collector,
     taken: Snapshots | None = None,
+    rule: str = "england",
 ) -> tuple[list[Paper], list[str]]:
     """The item's papers, checked; and for an item "to follow", the names of those that have not
     arrived (the others are read all the same: a paper that is there is checked)."""
@@ -1022,7 +1029,7 @@ def _papers(
             )
             continue
         try:
-            papers.append(_paper(path, cell.source, folder, taken))
+            papers.append(_paper(path, cell.source, folder, taken, rule))
         except PackError as exc:
             errors.add(exc)
     return papers, waiting
@@ -1165,9 +1172,16 @@ def safe_path(folder: Path, name: str, source: Source) -> Path:
     return path
 
 
-def _paper(path: Path, source: Source, folder: Path, taken: Snapshots | None = None) -> Paper:
+def _paper(
+    path: Path,
+    source: Source,
+    folder: Path,
+    taken: Snapshots | None = None,
+    rule: str = "england",
+) -> Paper:
     """A paper of the agenda, checked. In a build (`taken`), the checks read the paper's copy,
-    which every later step reads too; their errors name the paper."""
+    which every later step reads too; their errors name the paper. `rule`: the meeting's
+    deadline rule, the law a data paper's exempt business is held back under."""
     suffix = path.suffix.lower()
     if suffix not in PAPER_SUFFIXES:
         raise InputError(
@@ -1177,7 +1191,7 @@ def _paper(path: Path, source: Source, folder: Path, taken: Snapshots | None = N
         )
     file = taken.take(path, source) if taken is not None else path
     try:
-        paper = _checked_paper(file, source, folder)
+        paper = _checked_paper(file, source, folder, rule)
     except PackError as exc:
         raise as_paper(exc, file, path) from None
     # a warning, like an error, names the paper, not the build's copy of it (a data paper's
@@ -1188,7 +1202,7 @@ def _paper(path: Path, source: Source, folder: Path, taken: Snapshots | None = N
     )
 
 
-def _checked_paper(path: Path, source: Source, folder: Path) -> Paper:
+def _checked_paper(path: Path, source: Source, folder: Path, rule: str = "england") -> Paper:
     suffix = path.suffix.lower()
     if suffix == ".pdf":
         from packbuilder import pdf
@@ -1233,7 +1247,7 @@ def _checked_paper(path: Path, source: Source, folder: Path) -> Paper:
         title = documents.title_from_filename(path)
         return Paper(path, PaperKind.WORD, title, source, warnings=warnings)
     assert suffix in DATA_SUFFIXES  # the others are refused by `_paper`
-    return documents.load_data_paper(path, source, folder)
+    return documents.load_data_paper(path, source, folder, rule)
 
 
 _WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"

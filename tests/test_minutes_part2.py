@@ -4,6 +4,7 @@ exempt without being marked is refused."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import subprocess
 from pathlib import Path
@@ -14,6 +15,7 @@ from pypdf import PdfReader
 
 from packbuilder.build import build
 from packbuilder.errors import PackError
+from packbuilder.model import Exemption
 from packbuilder.render import render
 from tests.factory import make_meeting, write_docx
 from tests.test_minutes import ACTIONS, MINUTES, MINUTES_HEADER, TEMPLATE, load, write_minutes
@@ -67,7 +69,7 @@ def test_an_exempt_minute_keeps_its_number_heading_and_public_summary_only(tmp_p
     loaded = load(_workbook(tmp_path / "m.xlsx", _rows(EXEMPT), [EXEMPT_ACTION]))
     minutes = loaded.data
     exempt = minutes.minutes[-1]
-    assert exempt.number == 51 and exempt.exempt_paragraph == 3
+    assert exempt.number == 51 and exempt.exemption == Exemption((3,))
     assert exempt.heading == "Millbay lease (exempt information - paragraph 3)"
     assert [b.text for b in exempt.narrative] == [EXEMPT[7]]
     assert exempt.discussed == exempt.closing == exempt.agreed == exempt.actions == ()
@@ -109,8 +111,8 @@ def test_the_exclusion_of_the_public_is_a_public_minute(tmp_path: Path) -> None:
     )
     lease = (52, *EXEMPT[1:])
     minutes = load(_workbook(tmp_path / "m.xlsx", _rows(exclusion, lease))).data.minutes
-    assert minutes[-2].agreed and minutes[-2].exempt_paragraph is None
-    assert minutes[-1].exempt_paragraph == 3
+    assert minutes[-2].agreed and minutes[-2].exemption is None
+    assert minutes[-1].exemption == Exemption((3,))
 
 
 @pytest.mark.parametrize(
@@ -123,7 +125,7 @@ def test_the_exempt_column_may_be_headed_as_on_the_agenda(tmp_path: Path, typed:
     wb = load_workbook(path)
     wb["Minutes"].cell(1, 7, typed)
     wb.save(path)
-    assert load(path).data.minutes[-1].exempt_paragraph == 3
+    assert load(path).data.minutes[-1].exemption == Exemption((3,))
 
 
 # --- minutes that say they are exempt, and are not marked ----------------------------------------
@@ -178,7 +180,7 @@ def test_public_in_the_exempt_column_answers_the_refusal(tmp_path: Path) -> None
         None,
     )
     minute = load(_workbook(tmp_path / "m.xlsx", _rows(row))).data.minutes[-1]
-    assert minute.exempt_paragraph is None and minute.narrative
+    assert minute.exemption is None and minute.narrative
 
 
 def test_a_minute_after_a_part_two_minute_needs_its_paragraph(tmp_path: Path) -> None:
@@ -287,3 +289,145 @@ def test_packs_publish_only_the_public_form_of_an_exempt_minute(
     # members get the same public minutes: the exempt minute is in neither pack in full
     private_text = re.sub(r"\s+", " ", _pdf_words(private.path))
     assert "51. Millbay lease (exempt information - paragraph 3)" in private_text
+
+
+# --- the Exempt paragraph cell, read as the agenda's (`exclusion.read`) --------------------------
+
+MARKED = {
+    "several": (
+        "england",
+        "3, 5",
+        (3, 5),
+        "Millbay lease (exempt information - paragraphs 3 and 5)",
+    ),
+    "paragraphs and": (
+        "england",
+        "paragraphs 1 and 2",
+        (1, 2),
+        "Millbay lease (exempt information - paragraphs 1 and 2)",
+    ),
+    "wales": ("wales", 14, (14,), "Millbay lease (exempt information - paragraph 14 of Part 4)"),
+    "wales several": (
+        "wales",
+        "12 and 14",
+        (12, 14),
+        "Millbay lease (exempt information - paragraphs 12 and 14 of Part 4)",
+    ),
+    "parish": (
+        "parish",
+        "confidential",
+        (),
+        "Millbay lease (confidential business - section 1(2) of the Public Bodies (Admission to "
+        "Meetings) Act 1960)",
+    ),
+}
+
+
+@pytest.mark.parametrize("rule, typed, paragraphs, heading", MARKED.values(), ids=MARKED.keys())
+def test_the_exempt_cell_takes_what_an_agenda_items_takes(
+    tmp_path: Path, rule: str, typed: Any, paragraphs: tuple[int, ...], heading: str
+) -> None:
+    from packbuilder import sheets
+    from packbuilder.kinds.minutes import load_minutes
+
+    path = _workbook(tmp_path / "m.xlsx", _rows((*EXEMPT[:6], typed, EXEMPT[7])))
+    exempt = load_minutes(sheets.Workbook(path), rule).data.minutes[-1]
+    assert exempt.exemption == Exemption(paragraphs, rule)
+    assert exempt.heading == heading
+    assert [b.text for b in exempt.narrative] == [EXEMPT[7]]
+
+
+REFUSED = {
+    "or": ("england", "3 or 5"),
+    "england's in wales": ("wales", 3),
+    "wales's in england": ("england", 14),
+    "a paragraph for a parish": ("parish", 3),
+    "a date Excel made": ("england", dt.datetime(2026, 5, 3)),
+    "yes in england": ("england", "yes"),
+}
+
+
+@pytest.mark.parametrize("rule, typed", REFUSED.values(), ids=REFUSED.keys())
+def test_the_exempt_cell_is_refused_as_an_agenda_items_is(
+    tmp_path: Path, rule: str, typed: Any
+) -> None:
+    """The minutes' Exempt paragraph cell and the agenda's are read by one reader: a value
+    refused in one is refused in the other, in the same words, each naming its own cell."""
+    from packbuilder import sheets
+    from packbuilder.kinds.minutes import load_minutes
+    from packbuilder.meeting import load_meeting
+
+    path = _workbook(tmp_path / "m.xlsx", _rows((*EXEMPT[:6], typed, EXEMPT[7])))
+    with pytest.raises(PackError) as minutes:
+        load_minutes(sheets.Workbook(path), rule)
+    folder = make_meeting(
+        tmp_path / "meeting",
+        items=[{"title": "Millbay lease", "papers": ["lease.pdf"], "exempt paragraph": typed}],
+        fields={"Deadline rule": rule},
+        papers={"lease.pdf": 1},
+    )
+    with pytest.raises(PackError) as agenda:
+        load_meeting(folder)
+    said = str(minutes.value)
+    assert said.startswith(f"{path}, sheet Minutes, cell G5: exempt paragraph")
+    assert said.split("cell G5: ", 1)[1] == str(agenda.value).split(": ", 1)[1]
+
+
+@pytest.mark.parametrize("rule", ["wales", "parish"])
+def test_the_meetings_rule_reaches_the_minutes(tmp_path: Path, rule: str) -> None:
+    """The minutes workbook has no deadline rule of its own: the meeting's is used."""
+    from packbuilder.meeting import load_meeting
+
+    typed = 14 if rule == "wales" else "confidential"
+    folder = make_meeting(
+        tmp_path / "meeting",
+        items=[{"title": "Minutes of the last meeting", "papers": ["minutes.xlsx"]}],
+        fields={"Deadline rule": rule},
+    )
+    _workbook(folder / "minutes.xlsx", _rows((*EXEMPT[:6], typed, EXEMPT[7])))
+    [paper] = load_meeting(folder).items[0].papers
+    assert paper.data.minutes[-1].exemption == Exemption((14,) if rule == "wales" else (), rule)
+
+
+# --- an unmarked minute after an exempt one ------------------------------------------------------
+
+AFTER = (52, "Any further business", "None.", "", "", "", None, None)
+
+
+def _after_warnings(tmp_path: Path, *rows: tuple[Any, ...]) -> list[str]:
+    loaded = load(_workbook(tmp_path / "m.xlsx", _rows(*rows)))
+    return [w for w in loaded.warnings if "which is exempt" in w]
+
+
+def test_an_unmarked_minute_after_an_exempt_one_is_pointed_out(tmp_path: Path) -> None:
+    later = (53, "Close", "The Chair closed the meeting.", "", "", "", None, None)
+    warnings = _after_warnings(tmp_path, EXEMPT, AFTER, later)
+    assert warnings == [
+        f"{tmp_path / 'm.xlsx'}, sheet Minutes, cell G6: minute 52 follows minute 51, which is "
+        "exempt, but has no exempt paragraph, so it is published in full; if the press and "
+        "public were still excluded give it its paragraph of Schedule 12A (1 to 7) in Exempt "
+        "paragraph, or type public there to say that they were back"
+    ], "once, at the first minute after the exempt ones"
+
+
+QUIET = {
+    "typed public": (52, "Any further business", "None.", "", "", "", "public", None),
+    "typed no": (52, "Any further business", "None.", "", "", "", "no", None),
+    "public business resumed": (52, "Public business resumed", "", "", "", "", None, None),
+    "the public readmitted": (52, "Press and public readmitted", "", "", "", "", None, None),
+    "marked too": (52, "Staffing", "SECRET", "", "", "", 1, "Staffing was discussed."),
+}
+
+
+@pytest.mark.parametrize("row", QUIET.values(), ids=QUIET.keys())
+def test_a_minute_after_an_exempt_one_that_says_it_is_public_is_not_pointed_out(
+    tmp_path: Path, row: tuple[Any, ...]
+) -> None:
+    assert _after_warnings(tmp_path, EXEMPT, row) == []
+
+
+def test_a_minute_after_a_public_one_is_not_pointed_out(tmp_path: Path) -> None:
+    assert _after_warnings(tmp_path, AFTER) == []
+    first = (47, *EXEMPT[1:])  # an exempt first minute, the public ones after it
+    [warning] = load(_workbook(tmp_path / "n.xlsx", [first, *PUBLIC])).warnings
+    assert "cell G3: minute 48 follows minute 47, which is exempt" in warning

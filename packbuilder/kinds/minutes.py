@@ -26,7 +26,10 @@ arising" can carry the open ones forward.
 minutes keep its number and heading, marked "(exempt information - paragraph 3)", and at most the
 public summary the clerk writes for it; its narrative, discussion, resolutions and actions are
 confidential. A minute is marked exempt by its paragraph in the Minutes sheet's *Exempt paragraph*
-column. The model a minutes paper carries (`Minutes`) is the public minutes: an exempt minute is
+column, read as an agenda item's exempt cell is (`exclusion.read`, under the meeting's deadline
+rule: several paragraphs, Wales's Part 4, a parish council's "confidential"). An unmarked minute
+right after an exempt one is published, as on the agenda, and pointed out
+(`_published_after_exempt`). The model a minutes paper carries (`Minutes`) is the public minutes: an exempt minute is
 reduced to its public form while the workbook is read (`_public_form`), so no later route (the
 document, the actions log, the actions carried onto the next agenda, bookmarks) can print more of
 it. A minute that says it is exempt ("Part II - Millbay lease", "not for publication by virtue of
@@ -48,10 +51,10 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
-from packbuilder import dates, exemption, richtext, sheets
+from packbuilder import dates, exclusion, exemption, richtext, sheets
 from packbuilder.documents import Loaded, register
 from packbuilder.errors import Collector, InputError, PackError, Source
-from packbuilder.model import DocumentData
+from packbuilder.model import DocumentData, Exemption
 
 ATTENDANCE = {
     "present": "present",
@@ -140,13 +143,15 @@ class MinuteItem:
     agreed: tuple[str, ...]  # "It was agreed that -" numbered points
     source: Source  # the cell of its number
     actions: tuple[Action, ...] = ()
-    # Part II business: its paragraph of Schedule 12A. Such a minute is held in its public form
-    # only (`_public_form`): its heading marked exempt, the narrative its public summary
-    exempt_paragraph: int | None = None
+    # Part II business: the law it was taken in private under, read from its Exempt paragraph
+    # cell as an agenda item's (`exclusion.read`: "3", "3, 5", Wales's 12 to 18, a parish
+    # council's "confidential"). Such a minute is held in its public form only (`_public_form`):
+    # its heading marked exempt, the narrative its public summary
+    exemption: Exemption | None = None
 
     @property
     def exempt(self) -> bool:
-        return self.exempt_paragraph is not None
+        return self.exemption is not None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -200,8 +205,12 @@ def one_line(cell: sheets.Cell) -> str:
 
 
 @register("minutes")
-def load_minutes(wb: sheets.Workbook) -> Loaded:
+def load_minutes(wb: sheets.Workbook, rule: str = "england") -> Loaded:
     """Read and check a minutes workbook into the context of templates/minutes.docx.
+
+    Args:
+        rule: the meeting's deadline rule (england, wales or parish): the law under which its
+            exempt minutes were taken in private, read from their Exempt paragraph cells.
 
     Raises:
         PackError: one error, or an ErrorList of every problem found in the workbook.
@@ -209,9 +218,9 @@ def load_minutes(wb: sheets.Workbook) -> Loaded:
     errors = Collector()
     meeting = errors.attempt(_meeting, wb)
     people = errors.attempt(_attendance, wb, errors, default=[])
-    items, numbers = errors.attempt(_minutes, wb, errors, default=([], set()))
+    items, numbers = errors.attempt(_minutes, wb, errors, rule, default=([], set()))
     exempt = {m.number for m in items if m.exempt}
-    actions = errors.attempt(_actions, wb, numbers, exempt, errors, default=[])
+    actions = errors.attempt(_actions, wb, numbers, exempt, errors, rule, default=[])
     future = errors.attempt(_future, wb, errors, default=[])
     errors.raise_if_any()
     assert meeting is not None  # else raise_if_any raised
@@ -334,16 +343,20 @@ MINUTE_ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 
-def _minutes(wb: sheets.Workbook, errors: Collector) -> tuple[list[MinuteItem], set[int]]:
+def _minutes(
+    wb: sheets.Workbook, errors: Collector, rule: str = "england"
+) -> tuple[list[MinuteItem], set[int]]:
     """The minute items, and every minute number read (even of rows with other problems)."""
     table = wb.table("Minutes", required=("number", "heading"), aliases=MINUTE_ALIASES)
-    _exempt_column(table)
+    _exempt_column(table, rule)
     items: list[MinuteItem] = []
     numbers: set[int] = set()
     last: tuple[int, sheets.Cell] | None = None
     part_two: MinuteItem | None = None  # the minute that opened Part II, while it lasts
+    before: MinuteItem | None = None  # the minute just above, read
     for rec in table.records:
         cell = rec.cell("number")
+        above, before = before, None  # (a row that cannot be read is no minute to follow)
         try:
             number = sheets.integer(cell, "a minute number such as 48 or 1")
             if last is not None and number <= last[0]:
@@ -358,9 +371,11 @@ def _minutes(wb: sheets.Workbook, errors: Collector) -> tuple[list[MinuteItem], 
                 )
             last = (number, cell)
             numbers.add(number)
-            item = _minute(rec, number, errors, part_two)
+            item = _minute(rec, number, errors, part_two, rule)
             part_two = _part_two_after(item, part_two)
+            _published_after_exempt(rec, item, above, errors, rule)
             items.append(_public_form(item, rec))
+            before = item
         except PackError as exc:
             errors.add(exc)
     if not table.records:
@@ -370,7 +385,7 @@ def _minutes(wb: sheets.Workbook, errors: Collector) -> tuple[list[MinuteItem], 
     return items, numbers
 
 
-def _exempt_column(table: sheets.Table) -> None:
+def _exempt_column(table: sheets.Table, rule: str = "england") -> None:
     """Read a column headed as the agenda's exempt column may be ("Exemption", "Schedule 12A",
     "Exempt para.": `exemption.is_exempt_column`) as *Exempt paragraph*; refuse a heading about
     exemption that is not one ("Confidential", "Private", "Exempt (Y/N)"): its column, meant to
@@ -384,8 +399,8 @@ def _exempt_column(table: sheets.Table) -> None:
         elif exemption.about_exemption(heading) and sheets.normalise(heading) != PUBLIC_SUMMARY:
             raise InputError(
                 f"the column {heading.strip()!r} is not read, so the minutes it marks would be "
-                "published; head the column 'Exempt paragraph' and give each exempt minute its "
-                "paragraph of Schedule 12A (1 to 7)",
+                "published; head the column 'Exempt paragraph' and give each exempt minute "
+                f"{exclusion.what_to_type(rule)}",
                 cell.source,
             )
 
@@ -394,15 +409,22 @@ def _exempt_column(table: sheets.Table) -> None:
 TEXT_COLUMNS = ("heading", "narrative", "members discussed", "closing narrative")
 
 
-def _exempt_paragraph(
-    rec: sheets.Record, number: int, heading: str, errors: Collector, part_two: MinuteItem | None
-) -> int | None:
-    """The minute's exempt paragraph; a minute that says it is exempt with none is refused
-    (`exemption.says_exempt`), unless its Exempt paragraph cell says "public"."""
+def _exemption(
+    rec: sheets.Record,
+    number: int,
+    heading: str,
+    errors: Collector,
+    part_two: MinuteItem | None,
+    rule: str = "england",
+) -> Exemption | None:
+    """The law the minute was taken in private under, read from its Exempt paragraph cell as an
+    agenda item's is (`exclusion.read`, with the meeting's rule); a minute that says it is
+    exempt without it is refused (`exemption.says_exempt`), unless the cell says "public"."""
     cell = rec.cell(EXEMPT)
     said = sheets.normalise(cell.value) if isinstance(cell.value, str) else ""
+    what = exclusion.what_to_type(rule)
     if not cell.blank and said not in exemption.NOT_EXEMPT:
-        return exemption.paragraph(cell)
+        return exclusion.read(cell.value, rule, cell.source)
     if said == exemption.PUBLIC:
         return None
     if (
@@ -413,7 +435,7 @@ def _exempt_paragraph(
         raise InputError(
             f"minute {number} comes after minute {part_two.number}, {part_two.heading!r}, which "
             "takes the business that follows in private, but has no exempt paragraph, so it "
-            "would be published in full; give it its paragraph of Schedule 12A (1 to 7) in "
+            f"would be published in full; give it {what} in "
             "Exempt paragraph, or type public there if the press and public were back",
             cell.source if cell.source.cell else rec.cell("number").source,
         )
@@ -425,7 +447,7 @@ def _exempt_paragraph(
         if found is not None and found[1]:
             raise InputError(
                 f"minute {number} says it is exempt ({found[0]!r}) but has no exempt paragraph, "
-                "so it would be published in full; give its paragraph of Schedule 12A (1 to 7) "
+                f"so it would be published in full; give {what} "
                 "in column Exempt paragraph (the public minutes then print only its heading and "
                 "its Public summary), or type public there if it is public business",
                 text.source,
@@ -435,10 +457,43 @@ def _exempt_paragraph(
         errors.warn(
             f"{rec.cell('heading').source}: the heading of minute {number} says {found[0]!r} "
             "but the minute has no exempt paragraph, so it is published in full; if it is "
-            "Part II business give its paragraph of Schedule 12A (1 to 7) in Exempt paragraph, "
+            f"Part II business give {what} in Exempt paragraph, "
             "or type public there to say that it is public"
         )
     return None
+
+
+def _published_after_exempt(
+    rec: sheets.Record,
+    item: MinuteItem,
+    above: MinuteItem | None,
+    errors: Collector,
+    rule: str = "england",
+) -> None:
+    """Point out an unmarked minute right after an exempt one: it is published in full, as an
+    agenda item after an exempt item is, but the meeting had excluded the press and public to
+    take the exempt minute, and nothing says they came back, so the clerk may have forgotten to
+    mark it. Not when its Exempt paragraph cell says it is public ("public", "no"), nor when its
+    heading says the public came back ("Public business resumed") or is the resolution to
+    exclude them again (public business itself); only the first minute after the exempt ones.
+    (A minute under a heading that opens Part II is refused instead: `_exemption`.)"""
+    cell = rec.cell(EXEMPT)
+    if (
+        above is None
+        or not above.exempt
+        or item.exempt
+        or not cell.blank
+        or exemption.resumes_public(item.heading)
+        or exemption.EXCLUSION_ITEM.search(item.heading)
+    ):
+        return
+    where = cell.source if cell.source.cell else rec.cell("number").source
+    errors.warn(
+        f"{where}: minute {item.number} follows minute {above.number}, which is exempt, but has "
+        "no exempt paragraph, so it is published in full; if the press and public were still "
+        f"excluded give it {exclusion.what_to_type(rule)} in Exempt paragraph, or type public "
+        "there to say that they were back"
+    )
 
 
 def _part_two_after(item: MinuteItem, part_two: MinuteItem | None) -> MinuteItem | None:
@@ -455,15 +510,16 @@ def _part_two_after(item: MinuteItem, part_two: MinuteItem | None) -> MinuteItem
 
 def _public_form(item: MinuteItem, rec: sheets.Record) -> MinuteItem:
     """The minute as the public may read it: an exempt minute keeps its number and heading,
-    marked "(exempt information - paragraph 3)" unless it says so already, and the public
-    summary for its narrative; its discussion, resolutions and actions are left out."""
-    if item.exempt_paragraph is None:
+    marked "(exempt information - paragraph 3)" unless it says so already (the marking of its
+    law: `exclusion.minute_marking`), and the public summary for its narrative; its discussion,
+    resolutions and actions are left out."""
+    if item.exemption is None:
         return item
     found = exemption.says_exempt(item.heading)
     heading = (
         item.heading
         if found is not None and found[1]
-        else f"{item.heading} (exempt information - paragraph {item.exempt_paragraph})"
+        else f"{item.heading} {exclusion.minute_marking(item.exemption)}"
     )
     return replace(
         item,
@@ -476,12 +532,16 @@ def _public_form(item: MinuteItem, rec: sheets.Record) -> MinuteItem:
 
 
 def _minute(
-    rec: sheets.Record, number: int, errors: Collector, part_two: MinuteItem | None = None
+    rec: sheets.Record,
+    number: int,
+    errors: Collector,
+    part_two: MinuteItem | None = None,
+    rule: str = "england",
 ) -> MinuteItem:
     heading = rec.cell("heading")
     if heading.blank:
         raise InputError(f"minute {number} has no heading; fill it in", heading.source)
-    paragraph = _exempt_paragraph(rec, number, one_line(heading), errors, part_two)
+    exempt = _exemption(rec, number, one_line(heading), errors, part_two, rule)
     agreed_cell = rec.cell("it was agreed that")
     agreed = tuple(richtext.bullets(sheets.text(agreed_cell)))
     discussed_cell = rec.cell("members discussed")
@@ -494,7 +554,7 @@ def _minute(
         closing=tuple(richtext.blocks(sheets.text(rec.cell("closing narrative")))),
         agreed=agreed,
         source=rec.cell("number").source,
-        exempt_paragraph=paragraph,
+        exemption=exempt,
     )
 
 
@@ -505,7 +565,7 @@ ACTION_ALIASES: dict[str, tuple[str, ...]] = {
 
 
 def _actions(
-    wb: sheets.Workbook, numbers: set[int], exempt: set[int], errors: Collector
+    wb: sheets.Workbook, numbers: set[int], exempt: set[int], errors: Collector, rule: str
 ) -> list[Action]:
     table = wb.table(
         "Actions", required=("minute", "action", "owner", "due date"), aliases=ACTION_ALIASES
@@ -515,14 +575,14 @@ def _actions(
         try:
             action = _action(rec, numbers, errors)
             if action.minute not in exempt:
-                _public_action(rec, action)
+                _public_action(rec, action, rule)
             actions.append(action)
         except PackError as exc:
             errors.add(exc)
     return actions
 
 
-def _public_action(rec: sheets.Record, action: Action) -> None:
+def _public_action(rec: sheets.Record, action: Action, rule: str = "england") -> None:
     """Refuse an action of a public minute that says it is exempt ("not for publication",
     "Part II - ..."): it would be printed in the public minutes and carried onto the agenda."""
     for column in ("action", "owner", "status"):
@@ -532,9 +592,9 @@ def _public_action(rec: sheets.Record, action: Action) -> None:
             raise InputError(
                 f"the action for minute {action.minute} says it is exempt ({found[0]!r}), but "
                 f"minute {action.minute} has no exempt paragraph, so the action would be "
-                "published and carried onto the next agenda; give the minute its paragraph of "
-                "Schedule 12A (1 to 7) in Exempt paragraph on sheet Minutes, or give the action "
-                "to the minute it belongs to",
+                "published and carried onto the next agenda; give the minute "
+                f"{exclusion.what_to_type(rule)} in Exempt paragraph on sheet Minutes, or give "
+                "the action to the minute it belongs to",
                 cell.source,
             )
 

@@ -303,7 +303,7 @@ def _measures(text: str) -> tuple[richtext.Block, ...]:
 
 
 @register("commissioning-plan")
-def load_commissioning_plan(wb: sheets.Workbook) -> Loaded:
+def load_commissioning_plan(wb: sheets.Workbook, rule: str = "england") -> Loaded:
     """A commissioning plan workbook, its money checked."""
     errors = Collector()
     fields = wb.fields("Plan")
@@ -414,7 +414,7 @@ def _heading(wb: sheets.Workbook, table: sheets.Table, column: str) -> str:
 
 
 @register("evaluation-return")
-def load_evaluation_return(wb: sheets.Workbook) -> Loaded:
+def load_evaluation_return(wb: sheets.Workbook, rule: str = "england") -> Loaded:
     """An evaluation return workbook: spend against allocation, its money checked."""
     errors = Collector()
     fields = wb.fields("Return")

@@ -1050,6 +1050,6 @@ def _corner(ind: Indicator) -> str:
 
 
 @register("performance-report")
-def load_performance_report(wb: sheets.Workbook) -> Loaded:
+def load_performance_report(wb: sheets.Workbook, rule: str = "england") -> Loaded:
     report, warnings = load_report(wb)
     return Loaded(report, title=report.title, warnings=tuple(warnings))
