@@ -33,6 +33,9 @@ class Loaded:
     data: DocumentData
     title: str = ""
     warnings: tuple[str, ...] = ()
+    # what members entitled to see exempt information read instead of `data`, which holds less
+    # (the minutes with their Part II minutes in full: `kinds.minutes`); None: `data`
+    members: DocumentData | None = None
 
 
 # a kind's loader: the workbook, and the meeting's deadline rule (england, wales or parish), which
@@ -177,6 +180,7 @@ def load_data_paper(
         template=kind,
         data=loaded.data,
         warnings=loaded.warnings + tuple(wb.hidden_notes()),
+        members_data=loaded.members,
     )
 
 

@@ -7,6 +7,7 @@ stage can still say exactly where a bad value came from.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import enum
 import re
@@ -49,6 +50,21 @@ class DocumentData:
 
     source: Source  # the workbook; rows and cells inside carry their own
 
+    def withheld(self) -> tuple[Withheld, ...]:
+        """What of the document only members may read (`Paper.members_data`): none, unless its
+        kind holds exempt business in full (the minutes of a Part II minute)."""
+        return ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Withheld:
+    """Exempt text a members' document holds, which no public paper may hold (`textmatch`):
+    `what` it is ("minute 12"), the cell it was read from, and its text, a paragraph a line."""
+
+    what: str
+    source: Source
+    text: str
+
 
 @dataclass(frozen=True)
 class Contact:
@@ -70,11 +86,34 @@ class Paper:
     warnings: tuple[str, ...] = ()
     pages: int | None = None  # PDF only: its page count, known once it has been checked
     snapshot: Path | None = None  # in a build: the copy of its bytes every step reads (`snapshots`)
+    # DATA only: what members entitled to see exempt information read in the private pack instead
+    # of `data`, which holds less (the minutes with their Part II minutes in full); None: `data`
+    members_data: DocumentData | None = None
 
     @property
     def file(self) -> Path:
         """Where the paper's bytes are read: its copy in a build, else the file itself."""
         return self.snapshot or self.path
+
+    def for_members(self) -> Paper:
+        """The paper as the private pack carries it: itself, or, with `members_data`, the same
+        workbook made with that data. Every stage knows a paper's PDF, pages and rendered
+        document by its path, so the members' paper has a path of its own: the workbook's with
+        "#members" after it (a paper's name ends in .pdf, .docx, .xlsx ..., so no paper can have
+        it); its bytes are the workbook's."""
+        if self.members_data is None:
+            return self
+        return dataclasses.replace(
+            self,
+            path=self.path.with_name(f"{self.path.name}{MEMBERS}"),
+            snapshot=self.file,
+            data=self.members_data,
+            members_data=None,
+            warnings=(),  # (the paper's own are told once)
+        )
+
+
+MEMBERS = "#members"  # after a paper's name, the path of its members' paper (`Paper.for_members`)
 
 
 @dataclass(frozen=True)

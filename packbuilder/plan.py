@@ -3,6 +3,8 @@
 * The **agenda pack** lists every item. Items "to follow" show "To follow" instead of a page range.
 * With exempt items (Part II, Schedule 12A) there are two agenda packs: the **public** one lists the
   exempt items but leaves their papers out; the **private** one, for members, includes them.
+  So with minutes of the last meeting that record Part II business: the public pack prints the
+  exempt minutes in their public form, the private one in full (`for_members`).
 * A **supplementary pack** carries the papers of "to follow" items once their files are in the
   folder,
   grouped by the item's Supplement number (1 when blank). It has its own frontsheet and numbering,
@@ -14,7 +16,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from packbuilder.errors import InputError, Source
 from packbuilder.model import AgendaItem, Meeting, Status
@@ -62,14 +64,30 @@ def _papers_in(item: AgendaItem, private: bool) -> bool:
     return item.has_papers and (private or not item.exempt)
 
 
+def _withholds(item: AgendaItem) -> bool:
+    """Whether members read more of the item's papers than the public (`Paper.members_data`:
+    the minutes of the last meeting with a Part II minute)."""
+    return item.has_papers and any(p.members_data is not None for p in item.papers)
+
+
+def for_members(item: AgendaItem) -> AgendaItem:
+    """The item as the private pack carries it: each paper as members read it
+    (`Paper.for_members`)."""
+    if not _withholds(item):
+        return item
+    return replace(item, papers=tuple(p.for_members() for p in item.papers))
+
+
 def _versions(
     listed: tuple[AgendaItem, ...], eligible: tuple[AgendaItem, ...], supplement: int | None
 ) -> list[PackSpec]:
-    # two versions only when there are exempt papers to leave out of the public one
-    if any(i.exempt and i.has_papers for i in eligible):
+    # two versions only when there is something exempt to leave out of the public one: exempt
+    # papers, or the full text of an exempt minute
+    if any((i.exempt and i.has_papers) or _withholds(i) for i in eligible):
+        private = tuple(for_members(i) for i in eligible if _papers_in(i, True))
         return [
             PackSpec(supplement, False, listed, tuple(i for i in eligible if _papers_in(i, False))),
-            PackSpec(supplement, True, listed, tuple(i for i in eligible if _papers_in(i, True))),
+            PackSpec(supplement, True, listed, private),
         ]
     return [PackSpec(supplement, None, listed, tuple(i for i in eligible if i.has_papers))]
 

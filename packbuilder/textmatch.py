@@ -39,9 +39,10 @@ import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeGuard
 
 from packbuilder.errors import InputError, PackError, Source
-from packbuilder.model import AgendaItem, Paper, PaperKind
+from packbuilder.model import AgendaItem, Paper, PaperKind, Withheld
 
 SHINGLE = 5  # words to a run
 SAMPLE = 4  # one run in SAMPLE is kept, chosen by its first word (the same runs in every paper)
@@ -406,6 +407,22 @@ class _Known:
     item: AgendaItem
     paper: Paper
     words: Words
+    withheld: Withheld | None = None  # exempt text a paper holds for members only (below)
+
+
+def withheld_texts(items: Sequence[AgendaItem]) -> list[tuple[AgendaItem, Paper, Withheld]]:
+    """The exempt text members' papers hold, which their public papers leave out (the full text
+    of each Part II minute of the last meeting's minutes, `Paper.members_data`): exempt as
+    surely as an exempt item's paper, so no public paper may hold it, whatever item lists it
+    (the public minutes themselves, by a Public summary copied from the narrative; an officer's
+    report quoting it)."""
+    return [
+        (item, paper, withheld)
+        for item in items
+        for paper in item.papers
+        if paper.members_data is not None
+        for withheld in paper.members_data.withheld()
+    ]
 
 
 def exempt_text_problems(
@@ -427,7 +444,7 @@ def exempt_text_problems(
             far is returned, and nothing is remembered).
     """
     exempt_papers = [(i, p) for i in items if i.exempt for p in (*i.papers, *i.held_papers)]
-    if not exempt_papers:
+    if not exempt_papers and not withheld_texts(items):
         return []
     verdict = _verdict_entry(items, pdf_of, rendered or {})
     if verdict is not None and verdict.is_file():
@@ -461,6 +478,9 @@ def _verdict_entry(
                 converted = pdf_of(paper) if pdf_of is not None else rendered.get(paper.path)
                 h.update(f"{item.exempt}|{paper.kind.name}|".encode())
                 h.update(pdf.content_key(converted or paper.file).encode())
+        # (an exempt minute's text changes with no public paper changing)
+        for _, _, withheld in withheld_texts(items):
+            h.update(f"|withheld|{withheld.text}".encode())
     except OSError:
         return None
     return pdf.remembered_by_key(h.hexdigest(), "words-compared")
@@ -500,7 +520,7 @@ def _compare(
             problems.append(exc)
             return None
 
-    exempt = [_Known(i, p, w) for i, p in exempt_papers if (w := words(p))]
+    exempt = _known(items, exempt_papers, words)
     # an exempt paper with too little text to be told by its runs (a scan) is known by its
     # scanned pages too
     told = {id(k.paper) for k in exempt if len(k.words.runs) >= MIN_SAMPLES}
@@ -517,19 +537,17 @@ def _compare(
         if item.exempt:
             continue
         for paper in (*item.papers, *item.held_papers):
-            found = words(paper) if exempt else None
-            part = 0.0
-            if found is not None:
-                found = _with_carried(found, paper, pdf_of)
-                best, part = max(
-                    ((e, published_share(e.words, found)) for e in exempt), key=_second
-                )
-                what, of = "the text", (best.item, best.paper)
+            best, part = _closest(words(paper) if exempt else None, paper, exempt, pdf_of)
+            if _withheld_match(best, part):
+                problems.append(_withheld_published(paper, item, best, part, shown))
+                continue
+            what, of = "the text", (best.item, best.paper) if best else None
             if part < SHARE and scanned and (pictures := _scans(paper, pdf_of)):
                 i, p, scans = max(scanned, key=lambda s: len(s[2] & pictures) / len(s[2]))
                 part, what, of = len(scans & pictures) / len(scans), "the scanned pages", (i, p)
             if part < SHARE:
                 continue
+            assert of is not None  # (a share of nothing is 0)
             problems.append(
                 InputError(
                     f"paper {shown(paper)!r} of item {item.number} holds {_percent(part)} of "
@@ -541,6 +559,55 @@ def _compare(
                 )
             )
     return problems
+
+
+def _closest(
+    found: Words | None,
+    paper: Paper,
+    exempt: list[_Known],
+    pdf_of: Callable[[Paper], Path | None] | None,
+) -> tuple[_Known | None, float]:
+    """The exempt text a public paper's words (`found`) hold most of, and how much of it."""
+    if found is None:
+        return None, 0.0
+    found = _with_carried(found, paper, pdf_of)
+    return max(((e, published_share(e.words, found)) for e in exempt), key=_second)
+
+
+def _known(
+    items: Sequence[AgendaItem],
+    exempt_papers: list[tuple[AgendaItem, Paper]],
+    words: Callable[[Paper], Words | None],
+) -> list[_Known]:
+    """What no public paper may hold: each exempt paper's words, and the exempt text members'
+    papers hold (`withheld_texts`), a paragraph a segment as a Word document's."""
+    known = [_Known(i, p, w) for i, p in exempt_papers if (w := words(p))]
+    return known + [
+        _Known(i, p, words_of(w.text.replace("\n", _SEGMENT)), w)
+        for i, p, w in withheld_texts(items)
+    ]
+
+
+def _withheld_match(best: _Known | None, part: float) -> TypeGuard[_Known]:
+    """Whether what a public paper holds most of is an exempt minute's text (`withheld_texts`),
+    and enough of it to be published there."""
+    return best is not None and best.withheld is not None and part >= SHARE
+
+
+def _withheld_published(
+    paper: Paper, item: AgendaItem, of: _Known, part: float, shown: Callable[[Paper], str]
+) -> InputError:
+    """The error for a public paper that holds an exempt minute's text (`withheld_texts`)."""
+    assert of.withheld is not None
+    return InputError(
+        f"paper {shown(paper)!r} of item {item.number} holds {_percent(part)} of the text of "
+        f"{of.withheld.what} of {shown(of.paper)!r} (cell {of.withheld.source.cell}), which "
+        "is exempt (printed in full in the private pack only): the words of an exempt minute "
+        "must not be published, in any format; remove them from this paper (from the minutes, "
+        "by writing in the minute's Public summary only what may be published), or make item "
+        f"{item.number} exempt if it is Part II business",
+        paper.source,
+    )
 
 
 def _scans(paper: Paper, pdf_of: Callable[[Paper], Path | None] | None) -> frozenset[str]:

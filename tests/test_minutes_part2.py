@@ -18,6 +18,7 @@ from packbuilder.errors import PackError
 from packbuilder.model import Exemption
 from packbuilder.render import render
 from tests.factory import make_meeting, write_docx
+from tests.packreader import Pack
 from tests.test_minutes import ACTIONS, MINUTES, MINUTES_HEADER, TEMPLATE, load, write_minutes
 
 HEADER = [*MINUTES_HEADER, "Exempt paragraph", "Public summary"]
@@ -286,9 +287,15 @@ def test_packs_publish_only_the_public_form_of_an_exempt_minute(
     # ... and the open action of a public minute is still carried forward
     assert "Publish the assessment" in flat and "Publish the assessment" in html
     assert "TENDERBODY" not in public_text and "TENDERBODY" in _pdf_words(private.path)
-    # members get the same public minutes: the exempt minute is in neither pack in full
+    # members read the exempt minute in full, marked, under the heading the public read
     private_text = re.sub(r"\s+", " ", _pdf_words(private.path))
     assert "51. Millbay lease (exempt information - paragraph 3)" in private_text
+    assert (
+        "NOT FOR PUBLICATION by virtue of paragraph 3 of Part 1 of Schedule 12A to the Local "
+        "Government Act 1972"
+    ) in private_text
+    assert all(s in private_text for s in SECRETS), "the minute in full"
+    assert EXEMPT[7] not in private_text, "its full text, not the public summary"
 
 
 # --- the Exempt paragraph cell, read as the agenda's (`exclusion.read`) --------------------------
@@ -431,3 +438,114 @@ def test_a_minute_after_a_public_one_is_not_pointed_out(tmp_path: Path) -> None:
     first = (47, *EXEMPT[1:])  # an exempt first minute, the public ones after it
     [warning] = load(_workbook(tmp_path / "n.xlsx", [first, *PUBLIC])).warnings
     assert "cell G3: minute 48 follows minute 47, which is exempt" in warning
+
+
+def _page_of(reader: PdfReader, words: str) -> int:
+    return next(
+        n for n, p in enumerate(reader.pages) if words in " ".join(p.extract_text().split())
+    )
+
+
+@pytest.mark.libreoffice
+def test_the_private_pack_carries_the_exempt_minutes_in_full(tmp_path: Path, libreoffice) -> None:  # type: ignore[no-untyped-def]
+    """With no exempt agenda item, minutes recording Part II business (two paragraphs) make a
+    public and a private pack: the private one prints the exempt minute in full under a NOT FOR
+    PUBLICATION line naming its paragraphs, its action under it only (not in the actions log,
+    nor carried onto either agenda); the public one its public form only; each pack's page
+    references are its own."""
+    folder = make_meeting(
+        tmp_path / "meeting",
+        items=[
+            {"title": "Minutes of the last meeting", "papers": ["minutes.xlsx"]},
+            {"title": "Strategic assessment", "papers": ["assessment.pdf"]},
+        ],
+        papers={"assessment.pdf": 2},
+    )
+    later = (52, "Any further business", "None.", "", "", "", "public", None)
+    _workbook(
+        folder / "minutes.xlsx", _rows((*EXEMPT[:6], "3, 5", EXEMPT[7]), later), [EXEMPT_ACTION]
+    )
+
+    result = build(folder, tmp_path / "out", converter=libreoffice)
+
+    public = next(p for p in result.packs if p.public)
+    private = next(p for p in result.packs if not p.public)
+    assert "PRIVATE-not-for-publication" in private.path.name
+    public_text = _pdf_words(public.path)
+    html = public.path.with_suffix(".html").read_text()
+    for where, text in (("public pack", public_text), ("HTML agenda", html)):
+        leaked = [s for s in SECRETS if s in text]
+        assert not leaked, f"{where} publishes {leaked}"
+    flat = re.sub(r"\s+", " ", public_text)
+    assert "51. Millbay lease (exempt information - paragraphs 3 and 5)" in flat
+    assert EXEMPT[7] in flat
+
+    reader = PdfReader(private.path)
+    private_text = re.sub(r"\s+", " ", _pdf_words(private.path))
+    marked = (
+        "NOT FOR PUBLICATION by virtue of paragraphs 3 and 5 of Part 1 of Schedule 12A to the "
+        "Local Government Act 1972"
+    )
+    heading = "51. Millbay lease (exempt information - paragraphs 3 and 5)"
+    page = _page_of(reader, heading)
+    assert marked in " ".join(reader.pages[page].extract_text().split())
+    for secret in ("SECRETNARR", "SECRETDISCUSSED", "SECRETCLOSING", "SECRETAGREED"):
+        assert secret in private_text
+    assert EXEMPT[7] not in private_text
+    # the action is printed under its minute, not in the log, nor carried onto an agenda
+    pages = " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
+    assert pages.count("SECRETACTION") == 1
+    log = pages[pages.index("Actions log") :]
+    assert "SECRETACTION" not in log
+    front = " ".join(reader.pages[0].extract_text().split())
+    assert "Publish the assessment" in front and "SECRETACTION" not in front
+    # the page references of each pack are its own, and right
+    for pack in (public, private):
+        read = Pack.read(pack.path)
+        assert read.frontsheet_ranges() == list(read.real_ranges().values())
+
+
+LONG_NARRATIVE = (
+    "The board considered the three bids for the Millbay lease received by the closing date. "
+    "Bidder X offered the highest rent over the term with a break clause at year ten, and "
+    "Bidder Y offered less rent but a larger premium paid at the start of the lease."
+)
+QUOTED = {
+    "a public paper quoting it": ("report", "The board agreed the preferred bidder."),
+    "its public summary copied from it": ("summary", LONG_NARRATIVE),
+}
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("where, summary", QUOTED.values(), ids=QUOTED.keys())
+def test_an_exempt_minutes_text_in_a_public_paper_is_refused(
+    tmp_path: Path, libreoffice, where: str, summary: str
+) -> None:  # type: ignore[no-untyped-def]
+    """The full text of an exempt minute is exempt text: a public paper that holds it (an
+    officer's report quoting the minute, the public minutes by a Public summary pasted from the
+    narrative) is refused, as one holding an exempt paper's text is, and nothing is published."""
+    from docx import Document
+
+    folder = make_meeting(
+        tmp_path / "meeting",
+        items=[
+            {"title": "Minutes of the last meeting", "papers": ["minutes.xlsx"]},
+            {"title": "Property update", "papers": ["update.docx"]},
+        ],
+    )
+    row = (51, "Millbay lease", LONG_NARRATIVE, "", "", "", 3, summary)
+    _workbook(folder / "minutes.xlsx", _rows(row))
+    doc = Document()
+    doc.add_paragraph("Property update for the board.")
+    if where == "report":
+        doc.add_paragraph(f"As minuted last time: {LONG_NARRATIVE}")
+    doc.save(folder / "update.docx")
+
+    with pytest.raises(PackError) as caught:
+        build(folder, tmp_path / "out", converter=libreoffice)
+    paper, item = ("update.docx", 2) if where == "report" else ("minutes.xlsx", 1)
+    assert (
+        f"paper {paper!r} of item {item} holds all of the text of minute 51 of 'minutes.xlsx' "
+        "(cell A5), which is exempt"
+    ) in str(caught.value)
+    assert not (tmp_path / "out" / "public").exists()

@@ -101,6 +101,10 @@ def header(doc) -> None:  # type: ignore[no-untyped-def]
 def minute_items(doc) -> None:  # type: ignore[no-untyped-def]
     para(doc, "{%p for m in minutes %}")
     para(doc, "{{ m.number }}. {{ m.heading }}", style="Minute Heading")
+    # an exempt minute in full, in the members' pack only: "NOT FOR PUBLICATION by virtue of ..."
+    para(doc, "{%p if m.withheld %}")
+    para(doc, "{{ m.withheld }}", style="Section Label")
+    para(doc, "{%p endif %}")
     blocks(doc, "m.narrative")
     para(doc, "{%p if m.discussed %}")
     para(doc, "Members discussed:", style="Section Label")

@@ -29,14 +29,19 @@ confidential. A minute is marked exempt by its paragraph in the Minutes sheet's 
 column, read as an agenda item's exempt cell is (`exclusion.read`, under the meeting's deadline
 rule: several paragraphs, Wales's Part 4, a parish council's "confidential"). An unmarked minute
 right after an exempt one is published, as on the agenda, and pointed out
-(`_published_after_exempt`). The model a minutes paper carries (`Minutes`) is the public minutes: an exempt minute is
-reduced to its public form while the workbook is read (`_public_form`), so no later route (the
-document, the actions log, the actions carried onto the next agenda, bookmarks) can print more of
-it. A minute that says it is exempt ("Part II - Millbay lease", "not for publication by virtue of
-paragraph 3", "Schedule 12A": `exemption.says_exempt`, the reading agenda rows get) but has no
-paragraph is refused, as is one after a minute that opens Part II ("Part II: exempt business", or
-the resolution excluding the press and public) until public business resumes: printed as typed it
-would publish the exempt business.
+(`_published_after_exempt`). The model a minutes paper carries (`Minutes`) is the public
+minutes: an exempt minute is reduced to its public form while the workbook is read
+(`_public_form`), so no later route (the document, the actions log, the actions carried onto
+the next agenda, bookmarks) can print more of it. Members entitled to see exempt information
+read the minutes in full in the private pack: the loader gives them as a second model
+(`Loaded.members`, `Paper.members_data`), each exempt minute in full under the line "NOT FOR
+PUBLICATION by virtue of paragraph 3 ..." (`_members_form`), and its text is exempt text that no
+public paper may hold (`Minutes.withheld`, `textmatch`). A minute that says it is exempt
+("Part II - Millbay lease", "not for publication by virtue of paragraph 3", "Schedule 12A":
+`exemption.says_exempt`, the reading agenda rows get) but has no paragraph is refused, as is
+one after a minute that opens Part II ("Part II: exempt business", or the resolution excluding
+the press and public) until public business resumes: printed as typed it would publish the
+exempt business.
 
 Workbook sheets (see docs/minutes.md): ``Document`` (Kind = minutes), ``Meeting`` (Field | Value),
 ``Attendance``, ``Minutes`` (one row per minute item), ``Actions`` (one row per action, keyed by
@@ -54,7 +59,7 @@ from typing import Any
 from packbuilder import dates, exclusion, exemption, richtext, sheets
 from packbuilder.documents import Loaded, register
 from packbuilder.errors import Collector, InputError, PackError, Source
-from packbuilder.model import DocumentData, Exemption
+from packbuilder.model import DocumentData, Exemption, Withheld
 
 ATTENDANCE = {
     "present": "present",
@@ -148,6 +153,10 @@ class MinuteItem:
     # council's "confidential"). Such a minute is held in its public form only (`_public_form`):
     # its heading marked exempt, the narrative its public summary
     exemption: Exemption | None = None
+    # an exempt minute in full, as members read it (`_members_form`): the line printed above its
+    # text ("NOT FOR PUBLICATION by virtue of paragraph 3 of Part 1 of Schedule 12A ..."); "" in
+    # the public form, which holds nothing of its text
+    withheld: str = ""
 
     @property
     def exempt(self) -> bool:
@@ -182,8 +191,29 @@ class Minutes(DocumentData):
 
     @property
     def actions(self) -> tuple[Action, ...]:
-        """The actions log, in minute order."""
-        return tuple(a for m in self.minutes for a in m.actions)
+        """The actions log, in minute order: an exempt minute's actions are printed under it, in
+        the members' minutes only, where it is marked NOT FOR PUBLICATION, never in the log."""
+        return tuple(a for m in self.minutes if not m.exempt for a in m.actions)
+
+    def withheld(self) -> tuple[Withheld, ...]:
+        """The text of each exempt minute the members' minutes print in full (all but its
+        heading, which is published), for `textmatch` to look for in the public papers."""
+        out = []
+        for m in self.minutes:
+            if not m.withheld:
+                continue
+            lines = [
+                *(b.text for b in m.narrative),
+                *m.discussed,
+                *(b.text for b in m.closing),
+                *m.agreed,
+                *(line for a in m.actions for line in a.shown),
+            ]
+            if lines:
+                out.append(
+                    Withheld(what=f"minute {m.number}", source=m.source, text="\n".join(lines))
+                )
+        return tuple(out)
 
     @property
     def future_meetings_minute(self) -> int | None:
@@ -219,26 +249,37 @@ def load_minutes(wb: sheets.Workbook, rule: str = "england") -> Loaded:
     meeting = errors.attempt(_meeting, wb)
     people = errors.attempt(_attendance, wb, errors, default=[])
     items, numbers = errors.attempt(_minutes, wb, errors, rule, default=([], set()))
-    exempt = {m.number for m in items if m.exempt}
+    exempt = {m.number for m, _ in items if m.exempt}
     actions = errors.attempt(_actions, wb, numbers, exempt, errors, rule, default=[])
     future = errors.attempt(_future, wb, errors, default=[])
     errors.raise_if_any()
     assert meeting is not None  # else raise_if_any raised
     by_minute: dict[int, list[Action]] = {}
     for a in actions:
-        if a.minute not in exempt:  # an exempt minute's actions are its confidential business
-            by_minute.setdefault(a.minute, []).append(a)
-    minutes = Minutes(
-        source=Source(wb.path),
-        **meeting,
-        present=tuple(sorted(_with(people, "present"), key=lambda p: not p.chair)),
-        apologies=_with(people, "apologies"),
-        in_attendance=_with(people, "in attendance"),
-        absent=_with(people, "absent"),
-        minutes=tuple(replace(m, actions=tuple(by_minute.get(m.number, ()))) for m in items),
-        future_meetings=tuple(future),
-    )
-    return Loaded(minutes, minutes.title, tuple(errors.warnings))
+        by_minute.setdefault(a.minute, []).append(a)
+
+    def made_of(forms: list[MinuteItem]) -> Minutes:
+        # an exempt minute's actions are its confidential business: in its members' form only
+        return Minutes(
+            source=Source(wb.path),
+            **meeting,
+            present=tuple(sorted(_with(people, "present"), key=lambda p: not p.chair)),
+            apologies=_with(people, "apologies"),
+            in_attendance=_with(people, "in attendance"),
+            absent=_with(people, "absent"),
+            minutes=tuple(
+                replace(m, actions=tuple(by_minute.get(m.number, ())))
+                if not m.exempt or m.withheld
+                else m
+                for m in forms
+            ),
+            future_meetings=tuple(future),
+        )
+
+    minutes = made_of([public for public, _ in items])
+    # members entitled to see exempt information read the Part II minutes in full
+    members = made_of([full for _, full in items]) if exempt else None
+    return Loaded(minutes, minutes.title, tuple(errors.warnings), members=members)
 
 
 def _with(people: list[tuple[str, Person]], attendance: str) -> tuple[Person, ...]:
@@ -345,11 +386,13 @@ MINUTE_ALIASES: dict[str, tuple[str, ...]] = {
 
 def _minutes(
     wb: sheets.Workbook, errors: Collector, rule: str = "england"
-) -> tuple[list[MinuteItem], set[int]]:
-    """The minute items, and every minute number read (even of rows with other problems)."""
+) -> tuple[list[tuple[MinuteItem, MinuteItem]], set[int]]:
+    """The minute items, each in its public form and as members read it (the same minute but
+    for an exempt one: `_public_form`, `_members_form`), and every minute number read (even of
+    rows with other problems)."""
     table = wb.table("Minutes", required=("number", "heading"), aliases=MINUTE_ALIASES)
     _exempt_column(table, rule)
-    items: list[MinuteItem] = []
+    items: list[tuple[MinuteItem, MinuteItem]] = []
     numbers: set[int] = set()
     last: tuple[int, sheets.Cell] | None = None
     part_two: MinuteItem | None = None  # the minute that opened Part II, while it lasts
@@ -374,7 +417,7 @@ def _minutes(
             item = _minute(rec, number, errors, part_two, rule)
             part_two = _part_two_after(item, part_two)
             _published_after_exempt(rec, item, above, errors, rule)
-            items.append(_public_form(item, rec))
+            items.append((_public_form(item, rec), _members_form(item)))
             before = item
         except PackError as exc:
             errors.add(exc)
@@ -515,19 +558,34 @@ def _public_form(item: MinuteItem, rec: sheets.Record) -> MinuteItem:
     resolutions and actions are left out."""
     if item.exemption is None:
         return item
-    found = exemption.says_exempt(item.heading)
-    heading = (
-        item.heading
-        if found is not None and found[1]
-        else f"{item.heading} {exclusion.minute_marking(item.exemption)}"
-    )
     return replace(
         item,
-        heading=heading,
+        heading=_marked(item.heading, item.exemption),
         narrative=tuple(richtext.blocks(sheets.text(rec.cell(PUBLIC_SUMMARY)))),
         discussed=(),
         closing=(),
         agreed=(),
+    )
+
+
+def _marked(heading: str, law: Exemption) -> str:
+    """An exempt minute's heading marked as exempt, unless it says so already."""
+    found = exemption.says_exempt(heading)
+    return (
+        heading if found is not None and found[1] else f"{heading} {exclusion.minute_marking(law)}"
+    )
+
+
+def _members_form(item: MinuteItem) -> MinuteItem:
+    """The minute as members entitled to see exempt information read it, in the private pack:
+    an exempt minute in full, under the heading the public minutes print, with the line "NOT
+    FOR PUBLICATION by virtue of paragraph 3 of Part 1 of Schedule 12A ..." above its text."""
+    if item.exemption is None:
+        return item
+    return replace(
+        item,
+        heading=_marked(item.heading, item.exemption),
+        withheld=exclusion.withheld(item.exemption),
     )
 
 
