@@ -176,8 +176,9 @@ def html_agenda(
     ctx = frontsheet.context(meeting, spec, layout, published_line or long_date(published))
     href = quote(pdf_name)
     kind = f"Supplementary pack {ctx['supplement']}" if ctx["supplement"] else "Agenda"
-    title = f"{kind}: {ctx['title']}"
-    heading = f"{_e(kind)}: {_bdi(_one_line(ctx['title']))}"
+    draft = "DRAFT - " if spec.draft else ""  # (as the pack's title begins)
+    title = f"{draft}{kind}: {ctx['title']}"
+    heading = f"{_e(draft)}{_e(kind)}: {_bdi(_one_line(ctx['title']))}"
     out = [
         "<!DOCTYPE html>",
         '<html lang="en-GB">',
@@ -192,6 +193,11 @@ def html_agenda(
         "<main>",
         f"<h1>{heading}</h1>",
     ]
+    if spec.draft:
+        out.append(
+            f'<p class="note">DRAFT, not published: a draft to check, made '
+            f"{_time(published, long_date(published))}. This is not the published agenda.</p>"
+        )
     if ctx["private"]:
         out.append(
             '<p class="note">Private: not for publication. This agenda belongs with the pack that '
