@@ -336,6 +336,19 @@ def _paper_links(item: AgendaItem, placed: PlacedItem, href: str, label: str) ->
     return out
 
 
+def main_of(page: str) -> str | None:
+    """What an HTML agenda (`html_agenda`, as written beside its pack) shows inside its <main>:
+    the meeting's details, every item, the page ranges and links, the Part II heading and
+    exempt notes, the published line. The web page's public agenda shows this, so that the two
+    say the same, from one renderer. Its links are relative to the page's folder, where the
+    packs are. None when `page` is not one (no single <main>)."""
+    start, end = page.find("<main>"), page.rfind("</main>")
+    # (every text from a workbook is escaped, so neither tag can come from one)
+    if start < 0 or end < start or page.count("<main>") != 1:
+        return None
+    return page[start + len("<main>") : end].strip("\n")
+
+
 def write_html_agenda(
     meeting: Meeting,
     spec: PackSpec,
