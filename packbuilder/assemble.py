@@ -69,12 +69,27 @@ def part_title(item: AgendaItem) -> str:
     return one_line(f"Agenda Item {item.number}: {item.title}")
 
 
+# on every page of a draft, beside the page number: a pagination artifact, as the number is (the
+# frontsheet says it in words, for screen readers too)
+DRAFT_MARK = Stamp("DRAFT - not published", "bottom-left", 9, bold=True)
+
+
+def _marks(spec: PackSpec) -> tuple[Stamp, ...]:
+    """What every page of the pack carries besides its own stamps: a draft's marking."""
+    return (DRAFT_MARK,) if spec.draft else ()
+
+
 def _stamps(
-    item: AgendaItem, first_document: bool, first: int, pages: int, private: bool
+    item: AgendaItem,
+    first_document: bool,
+    first: int,
+    pages: int,
+    private: bool,
+    marks: tuple[Stamp, ...] = (),
 ) -> list[list[Stamp]]:
     out = []
     for offset in range(pages):
-        page = [Stamp(f"Page {first + offset}", "bottom-centre")]
+        page = [Stamp(f"Page {first + offset}", "bottom-centre"), *marks]
         if first_document and offset == 0:
             page.append(
                 Stamp(f"Agenda Item {item.number}", "top-right", 11, bold=True, tagged=True)
@@ -116,7 +131,9 @@ def _steps(spec: PackSpec, layout: Layout, pdfs: dict[Path, Path]) -> list[_Step
         steps.append(_Step("destination", destination(item.number)))
         for d_index, (paper, doc) in enumerate(zip(item.papers, placed.documents, strict=True)):
             steps.append(_Step("destination", destination(item.number, d_index + 1)))
-            stamps = _stamps(item, d_index == 0, doc.first, doc.pages, bool(spec.private))
+            stamps = _stamps(
+                item, d_index == 0, doc.first, doc.pages, bool(spec.private), _marks(spec)
+            )
             steps.append(
                 _Step("paper", one_line(paper.title), pdfs[paper.path], tuple(map(tuple, stamps)))
             )
@@ -124,6 +141,7 @@ def _steps(spec: PackSpec, layout: Layout, pdfs: dict[Path, Path]) -> list[_Step
             filler = (
                 Stamp(FILLER_TEXT, "middle", 11),
                 Stamp(f"Page {placed.last}", "bottom-centre"),
+                *_marks(spec),
             )
             steps.append(_Step("filler", stamps=(filler,)))
     return steps
@@ -452,11 +470,15 @@ def finish_pack(
         # a pack without numbered pages (a public supplement of exempt papers only) ends with
         # its frontsheet: a filler after it would be followed by nothing
         unnumbered = w.insert_front(
-            frontsheet, Stamp(FILLER_TEXT, "middle", 11), front_title, pad=bool(layout.items)
+            frontsheet,
+            Stamp(FILLER_TEXT, "middle", 11),
+            front_title,
+            pad=bool(layout.items),
+            marks=_marks(spec),
         )
         w.finish(
             out,
-            title=one_line(f"{meeting.pack_title}: {subject}"),
+            title=pack_title(meeting, spec, subject),
             subject=subject,
             author=one_line(meeting.body),
             bookmarks=None
@@ -470,6 +492,12 @@ def finish_pack(
         return finish(w)
     except WholePartNeeded:  # rare: finished again from the whole part, as qpdf reads it
         return finish(w.whole())
+
+
+def pack_title(meeting: Meeting, spec: PackSpec, subject: str) -> str:
+    """The pack's title (document information and XMP dc:title: a viewer's title bar), which
+    begins "DRAFT - " for a draft."""
+    return one_line(f"{'DRAFT - ' if spec.draft else ''}{meeting.pack_title}: {subject}")
 
 
 def prepare_outline(

@@ -181,10 +181,11 @@ def build(
             earlier, published now: `release`). A pack that would be different, or one more or
             fewer, stops the build before anything is written.
         draft: a draft to check before publishing: made in `DRAFT` inside the output folder
-            (the drafts made before it removed), its frontsheets saying "DRAFT, not published";
-            the published packs and their versions are not touched. Its papers' conversions,
-            checks and numbered parts are kept by content as a build's are, so the build that
-            publishes it after makes only the frontsheets again.
+            (the drafts made before it removed), its frontsheets saying "DRAFT, not published",
+            every page marked DRAFT and its title beginning "DRAFT - " (`PackSpec.draft`); the
+            published packs and their versions are not touched. Its papers' conversions and
+            checks are kept by content as a build's are, so the build that publishes it after
+            converts nothing again (its numbered pages, unmarked, are assembled again).
 
     Raises:
         BuildLockedError: another build of this meeting into `output` is running.
@@ -217,6 +218,8 @@ def build(
         # each paper is read from a copy of its own (`snapshots`)
         meeting, prefetch = load_converting(folder, converter, stack, work / "papers")
         specs = plan_packs(meeting)
+        if draft:  # (each page and the title say so)
+            specs = [dataclasses.replace(spec, draft=True) for spec in specs]
         papers = paper_pdfs(
             papers_to_convert(meeting, specs), meeting.folder, converter, work, say, prefetch
         )

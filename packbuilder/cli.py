@@ -115,8 +115,9 @@ def cli() -> None:
 @click.option(
     "--draft",
     is_flag=True,
-    help="A draft to check before publishing: its frontsheets say DRAFT, not published; it goes "
-    "into <output>/draft and is no version (the published packs are not touched).",
+    help="A draft to check before publishing: its title and every page say DRAFT, not "
+    "published; it goes into <output>/draft and is no version (the published packs are not "
+    "touched).",
 )
 def build(meeting_dir: Path, output: Path | None, no_cache: bool, quiet: bool, draft: bool) -> None:
     """Build the meeting's packs and print the path of each PDF written."""

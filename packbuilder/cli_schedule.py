@@ -95,7 +95,7 @@ def status(inputs_dir: Path, output_root: Path | None, today: dt.date | None) ->
         click.echo(f"no meeting folders (with meeting.xlsx) in {inputs_dir}")
     for s in found:
         click.echo(s.line(day))
-        for line in s.history:
+        for line in (*s.history, *([s.draft] if s.draft else [])):
             click.echo(f"  {line}")
 
 

@@ -203,6 +203,16 @@ def stamp(exemption: Exemption) -> str:
     return f"by virtue of {cited(exemption)}"
 
 
+def withheld_because(rule: str) -> str:
+    """Why a public supplement's frontsheet says papers went to members only ("They are not
+    for publication because ..."): Schedule 12A's exempt information, or a parish meeting's
+    confidential business (the 1960 Act knows no exempt information). England's and Wales's
+    words are those every supplement published before printed (they are in its content key)."""
+    if rule == "parish":
+        return "they are confidential"
+    return "they contain exempt information"
+
+
 def resolution(run: Sequence[Exemption]) -> str:
     """The resolution to exclude the press and public before a run of exempt items: the union of
     their paragraphs, in order."""

@@ -289,6 +289,7 @@ def context(meeting: Meeting, spec: PackSpec, layout: Layout, published: str) ->
         "supplement_word": "item" if len(with_papers) == 1 else "items",
         "withheld_items": _and(withheld) if withheld else "",
         "withheld_word": "item" if len(withheld) == 1 else "items",
+        "withheld_because": exclusion.withheld_because(meeting.deadline_rule),
         "published": published,
         "total_pages": layout.total,
         "extra": dict(meeting.extra),

@@ -176,8 +176,9 @@ def html_agenda(
     ctx = frontsheet.context(meeting, spec, layout, published_line or long_date(published))
     href = quote(pdf_name)
     kind = f"Supplementary pack {ctx['supplement']}" if ctx["supplement"] else "Agenda"
-    title = f"{kind}: {ctx['title']}"
-    heading = f"{_e(kind)}: {_bdi(_one_line(ctx['title']))}"
+    draft = "DRAFT - " if spec.draft else ""  # (as the pack's title begins)
+    title = f"{draft}{kind}: {ctx['title']}"
+    heading = f"{_e(draft)}{_e(kind)}: {_bdi(_one_line(ctx['title']))}"
     out = [
         "<!DOCTYPE html>",
         '<html lang="en-GB">',
@@ -192,6 +193,11 @@ def html_agenda(
         "<main>",
         f"<h1>{heading}</h1>",
     ]
+    if spec.draft:
+        out.append(
+            f'<p class="note">DRAFT, not published: a draft to check, made '
+            f"{_time(published, long_date(published))}. This is not the published agenda.</p>"
+        )
     if ctx["private"]:
         out.append(
             '<p class="note">Private: not for publication. This agenda belongs with the pack that '
@@ -328,6 +334,19 @@ def _paper_links(item: AgendaItem, placed: PlacedItem, href: str, label: str) ->
         )
     out.append("</ul>")
     return out
+
+
+def main_of(page: str) -> str | None:
+    """What an HTML agenda (`html_agenda`, as written beside its pack) shows inside its <main>:
+    the meeting's details, every item, the page ranges and links, the Part II heading and
+    exempt notes, the published line. The web page's public agenda shows this, so that the two
+    say the same, from one renderer. Its links are relative to the page's folder, where the
+    packs are. None when `page` is not one (no single <main>)."""
+    start, end = page.find("<main>"), page.rfind("</main>")
+    # (every text from a workbook is escaped, so neither tag can come from one)
+    if start < 0 or end < start or page.count("<main>") != 1:
+        return None
+    return page[start + len("<main>") : end].strip("\n")
 
 
 def write_html_agenda(

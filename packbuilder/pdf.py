@@ -1331,7 +1331,8 @@ class Stamp:
     paper on its page ("Agenda Item 4", a paper's first NOT FOR PUBLICATION marking)."""
 
     text: str
-    where: str  # "bottom-centre", "top-right", "top-centre", "top-centre-2", "middle"
+    # "bottom-centre", "bottom-left", "top-right", "top-centre", "top-centre-2", "middle"
+    where: str
     size: float = 9
     bold: bool = False
     tagged: bool = False
@@ -1341,6 +1342,8 @@ def _position(stamp: Stamp, width: float, height: float) -> tuple[float, float]:
     w = text_width(stamp.text, stamp.size, stamp.bold)
     if stamp.where == "bottom-centre":
         return (width - w) / 2, 14
+    if stamp.where == "bottom-left":  # (beside the page number: a draft's marking)
+        return 36, 14
     if stamp.where == "top-right":
         return width - 36 - w, height - 24
     # the private marking sits below the item stamp's baseline, so that text extraction and screen
@@ -1745,15 +1748,23 @@ class PackWriter:
         self._stamp(self.pdf.pages[-1], stamps, None, None)
 
     def insert_front(
-        self, path: Path, filler: Stamp, title: str = "Agenda", pad: bool = True
+        self,
+        path: Path,
+        filler: Stamp,
+        title: str = "Agenda",
+        pad: bool = True,
+        marks: Sequence[Stamp] = (),
     ) -> int:
-        """Put a PDF's pages (unstamped) before every page so far, as the first part of the pack,
-        padded with a filler page to an even count unless `pad` is False; returns how many pages
-        went in front."""
+        """Put a PDF's pages before every page so far, as the first part of the pack, padded
+        with a filler page to an even count unless `pad` is False; returns how many pages went
+        in front. Its pages are unstamped but for `marks` (artifacts: a draft's marking), which
+        the filler carries too."""
         src = self._open(path)
         count = len(src.pages)
         for i, page in enumerate(src.pages):
             self.pdf.pages.insert(i, page)
+            if marks:
+                self._stamp(self.pdf.pages[i], marks, None, None)
         part = self.structure.part(title, first=True)
         self.structure.adopt(src, list(self.pdf.pages[:count]), title, part, path)
         padding = count % 2 if pad else 0
@@ -1761,7 +1772,7 @@ class PackWriter:
         self._destinations = {k: v + count + padding for k, v in self._destinations.items()}
         if padding:
             self.pdf.pages.insert(count, self._blank(A4))
-            self._stamp(self.pdf.pages[count], [filler], None, None)
+            self._stamp(self.pdf.pages[count], [filler, *marks], None, None)
             count += 1
         return count
 

@@ -30,6 +30,9 @@ class PackSpec:
     private: bool | None  # None when the pack has no exempt papers (one version only)
     listed: tuple[AgendaItem, ...]  # on the frontsheet
     included: tuple[AgendaItem, ...]  # whose papers are in the pack
+    # a draft to check (`build(draft=True)`): its title and every page say DRAFT, so that a
+    # draft forwarded or printed cannot be taken for the published pack
+    draft: bool = False
 
     @property
     def is_supplement(self) -> bool:

@@ -27,8 +27,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from packbuilder import deadline
-from packbuilder.build import build, default_output
+from packbuilder.build import DRAFT, build, default_output
 from packbuilder.convert import Converter, open_converter
+from packbuilder.dates import long_date
 from packbuilder.errors import BuildLockedError, ErrorList, InputError, MissingPaperError, PackError
 from packbuilder.lock import building, meeting_lock, remove_if_only_lock
 from packbuilder.meeting import WORKBOOK_NAME, load_meeting, read_date_and_rule
@@ -66,6 +67,7 @@ class MeetingStatus:
     built_at: str = ""
     history: tuple[str, ...] = ()  # one line per pack: its versions and when each was published
     building: bool = False  # a build of it is running now
+    draft: str = ""  # the draft to check in the output folder's draft/, if any (`draft_line`)
 
     @property
     def name(self) -> str:
@@ -192,7 +194,28 @@ def meeting_status(folder: Path, today: dt.date, output_root: Path | None = None
     status.to_follow = tuple(
         i.number for i in meeting.items if i.status is Status.TO_FOLLOW and not i.papers
     )
+    status.draft = draft_line(meeting, outdir)
     return status
+
+
+def draft_line(meeting: Meeting, outdir: Path) -> str:
+    """What `status` says of the draft to check that `build --draft` made in `outdir`'s draft/
+    folder: that it is there, the day it says it was made, that it is not published, and
+    whether the inputs changed since; "" when there is none. A draft is no version, so the
+    meeting's state and history are the published packs' alone."""
+    drafts = outdir / DRAFT
+    versions = current_versions(drafts, meeting.name)
+    if not versions:
+        return ""
+    made = max(v.published for v, _ in versions.values())
+    manifest = read_manifest(drafts, meeting.name) or {}
+    at = str(manifest.get("built_at", ""))
+    clock = f" at {at[11:16]}" if len(at) >= 16 else ""  # (the record's time: 2020-02-20T10:03:00)
+    stale = manifest.get("inputs") != input_hash(meeting)
+    return (
+        f"draft: made {long_date(made)}{clock}, not published (a draft to check, in {drafts}; "
+        f"never for the website){'; inputs changed since' if stale else ''}"
+    )
 
 
 def statuses(inputs: Path, today: dt.date, output_root: Path | None = None) -> list[MeetingStatus]:

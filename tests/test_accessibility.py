@@ -468,6 +468,32 @@ def test_the_example_packs_pass_pdfua1_with_no_failed_rule(example_packs):
 
 
 @pytest.mark.libreoffice
+def test_a_drafts_marking_on_every_page_is_an_artifact_and_the_packs_pass_pdfua1(
+    tmp_path, libreoffice
+):
+    """A reviewer's: a draft said DRAFT on its frontsheet only, so a draft forwarded or printed
+    could be taken for the published pack. Every page of a draft (frontsheet, papers, fillers)
+    carries "DRAFT - not published" beside its page number, a pagination artifact as the page
+    number is (the frontsheet says it in words for screen readers); its title begins "DRAFT - "
+    in the document information and the XMP; and the packs still pass PDF/UA-1."""
+    folder = tmp_path / EXAMPLE.name
+    shutil.copytree(EXAMPLE, folder)
+    result = build(folder, tmp_path / "out", converter=libreoffice, draft=True)
+    assert len(result.packs) == 3
+    for pack in result.packs:
+        pages = marked_texts(pack.path)
+        for n, runs in enumerate(pages):
+            marks = [kind for kind, text in runs if text == "DRAFT - not published"]
+            assert marks == ["artifact"], (pack.path.name, n)
+        reader = PdfReader(pack.path)
+        assert reader.metadata.title.startswith("DRAFT - "), pack.path.name
+        assert "<rdf:li xml:lang=\"x-default\">DRAFT - " in xmp(pack.path)
+        assert check_structure(pack.path) == [], pack.path.name
+        assert _validate(pack.path) == [], pack.path.name
+        assert claims_pdfua(pack.path)
+
+
+@pytest.mark.libreoffice
 def test_the_example_pack_reads_agenda_item_first_then_the_paper(example_packs):
     public = next(p.path for p in example_packs.packs if p.path.name.endswith("public.pdf"))
     tree = struct_tree(public)

@@ -264,11 +264,36 @@ def test_a_draft_to_check_is_no_version_and_leaves_the_published_packs_alone(tmp
         assert "a draft, not published" in draft.stderr and "for the website" not in draft.stderr
         assert not (tmp_path / "out" / "m" / "public").exists()
         assert not (tmp_path / "out" / "m" / "draft" / "archive").exists()
+        # a draft forwarded or printed says so: its title, every page, its HTML agenda
+        reader = PdfReader(made)
+        title = "DRAFT - Test Partnership Board - 5 March 2020: Agenda and reports"
+        assert reader.metadata.title == title
+        assert all("DRAFT - not published" in p.extract_text() for p in reader.pages)
+        html = made.with_suffix(".html").read_text()
+        assert "<title>DRAFT - Agenda: Test Partnership Board - 5 March 2020</title>" in html
+        assert "DRAFT, not published: a draft to check, made" in html
+        # status says a draft is there, when it was made, and that it is not published
+        status = run_cli("status", ".", "--output-root", "out", cwd=tmp_path, env=env)
+        said = status.stdout
+        assert "m: meeting" in said and "not built" in said  # (a draft is no build)
+        assert "  draft: made Thursday 20 February 2020 at " in said
+        assert "not published (a draft to check, in out/m/draft" in said
+        assert "inputs changed since" not in said
+    make_meeting(tmp_path / "m", items=[{"papers": ["a.pdf"]}], papers={"a.pdf": 1},
+                 fields={"Venue": "Room 3"})  # fmt: skip
+    status = run_cli("status", ".", "--output-root", "out", cwd=tmp_path, env=env)
+    assert "not published (a draft to check" in status.stdout
+    assert "inputs changed since" in status.stdout
     published = run_cli("build", "m", "--output", "out/m", cwd=tmp_path, env=env)
     assert published.returncode == 0, published.stderr
-    text = front(tmp_path / "out" / "m" / "public" / "m-agenda-pack.pdf")
+    pack = tmp_path / "out" / "m" / "public" / "m-agenda-pack.pdf"
+    text = front(pack)
     assert "Published Thursday 20 February 2020" in text and "version" not in text
     assert "version 1" in published.stderr
+    reader = PdfReader(pack)
+    assert reader.metadata.title == "Test Partnership Board - 5 March 2020: Agenda and reports"
+    assert not any("DRAFT" in p.extract_text() for p in reader.pages)
+    assert "DRAFT" not in pack.with_suffix(".html").read_text()
 
 
 @pytest.mark.parametrize("inside", ["public", "private/x", "archive"])

@@ -272,3 +272,47 @@ def test_paragraphs_excel_made_a_date_are_said_to_be_one(rule: str) -> None:
     said = str(info.value)
     assert "Excel has made what was typed here a date (03/05)" in said
     assert "format the cell as Text" in said and info.value.source == CELL
+
+
+WITHHELD = {
+    "england": "They are not for publication because they contain exempt information",
+    "wales": "They are not for publication because they contain exempt information",
+    "parish": "They are not for publication because they are confidential",
+}
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("rule", list(WITHHELD))
+def test_a_public_supplement_says_why_papers_are_withheld_in_the_meetings_law(
+    tmp_path: Path,
+    libreoffice: object,  # noqa: ARG001
+    rule: str,
+) -> None:
+    """A reviewer's: a parish council's public supplement said its withheld papers "contain
+    exempt information" (Schedule 12A's words, which a parish has no part in); a parish's are
+    confidential, under the 1960 Act. England's and Wales's wording is as it always was (the
+    frontsheet's words are in every published supplement's content key)."""
+    from pypdf import PdfReader
+
+    from tests.factory import make_meeting, run_cli
+
+    exempt = {"england": 3, "wales": 14, "parish": "confidential"}[rule]
+    make_meeting(
+        tmp_path / "m",
+        items=[
+            {"title": "Minutes", "papers": ["minutes.pdf"]},
+            {"title": "Late", "papers": ["late.pdf"], "status": "to follow", "supplement": 1},
+            {"title": "Millbay lease", "papers": ["lease.pdf"], "status": "to follow",
+             "supplement": 1, "exempt paragraph": exempt},
+        ],
+        fields={"Deadline rule": rule},
+        papers={"minutes.pdf": 1, "late.pdf": 1, "lease.pdf": 1},
+    )  # fmt: skip
+    result = run_cli("build", "m", "--output", "out", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    [supplement] = (tmp_path / "out" / "public").glob("*-supplement-1-public.pdf")
+    front = plain_text(PdfReader(supplement).pages[0])
+    assert "The papers for agenda item 3 have been sent to members only." in front
+    assert f"{WITHHELD[rule]}, as shown below." in front
+    if rule == "parish":
+        assert "exempt information" not in front

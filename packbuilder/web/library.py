@@ -23,6 +23,7 @@ from packbuilder.build import build as library_build
 from packbuilder.check import check_report
 from packbuilder.dates import clock
 from packbuilder.errors import BuildLockedError, ErrorList, PackError, Source
+from packbuilder.html_agenda import main_of
 from packbuilder.lock import meeting_lock as library_lock
 from packbuilder.meeting import WORKBOOK_NAME, safe_path
 from packbuilder.model import Meeting, Status
@@ -274,6 +275,17 @@ def pack_files(outdir: Path) -> list[str]:
     # each public pack's HTML agenda, beside it (`html_agenda`): what the public page shows
     pages = sorted(str(p["html"]) for p in packs.values() if p.get("html"))
     return [*files, *pages, record_name(outdir)]
+
+
+def agenda_content(path: Path) -> str | None:
+    """What the HTML agenda at `path` (the library's page, beside its pack) shows, as HTML to
+    put in a page of the site (`html_agenda.main_of`): the public page shows the agenda from
+    the library's one renderer. None if there is no such file, or it is not one."""
+    try:
+        page = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    return main_of(page)
 
 
 def agenda_of(meeting: Meeting) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from packbuilder.dates import long_date
@@ -644,6 +645,11 @@ def public(request: HttpRequest, slug: str) -> HttpResponse:
         return gone
     m, v = _published(slug)
     earlier = m.versions.exclude(published_at=None).exclude(pk=v.pk).order_by("-published_at")
+    page = _agenda_page(slug, v)
+    # the agenda as the library's HTML agenda shows it (its one renderer: the same items, times,
+    # page ranges, Part II heading and notes); its links are relative, and the packs are served
+    # beside this page as beside that one
+    content = library.agenda_content(storage.served(slug, v.number, page)) if page else None
     response = render(
         request,
         "web/public.html",
@@ -652,7 +658,9 @@ def public(request: HttpRequest, slug: str) -> HttpResponse:
             "version": v,
             "agenda": v.agenda,
             "earlier": earlier,
-            "agenda_page": _agenda_page(slug, v),
+            "agenda_page": page,
+            # (the library escapes every text from a workbook: `html_agenda`)
+            "agenda_content": mark_safe(content) if content else None,
         },
     )
     response.headers["Cache-Control"] = PUBLIC_CACHE

@@ -850,6 +850,15 @@ def test_build_publish_and_public_addresses(make_user, meeting, client, monkeypa
     assert '<time datetime="2020-02-27">Thursday 27 February 2020</time>' in html
     links = re.findall(r'href="([^"#]+\.pdf)#nameddest=', html)
     assert links and all(fetch(client, f"/public/m/{name}").status_code == 200 for name in links)
+    # a reviewer's: the public page was thinner than that agenda (no Part II heading, times or
+    # page ranges). It shows the library's agenda itself, from the one renderer: what is inside
+    # the HTML agenda's <main> is inside the public page, word for word
+    main = html[html.index("<main>") + len("<main>") : html.index("</main>")].strip()
+    assert main in agenda
+    for said in ("Part II: items not for publication", "Exclusion of the press and public",
+                 "(PDF, pages 1 to 4)", "#nameddest=item-1-paper-1"):  # fmt: skip
+        assert said in agenda, said
+    assert re.search(r"<dt>Time</dt><dd>1\spm,\s10\smins</dd>", agenda)  # (item 1's time)
     private_page = f"/public/m/{v.packs[1]['file'][: -len('.pdf')]}.html"
     assert client.get(private_page).status_code == 404
     assert fetch(client, "/public/m/pack.pdf")["Content-Type"] == "application/pdf"
