@@ -402,6 +402,36 @@ def _photo_appendix(path: Path) -> None:
         pdf.save(path)
 
 
+def _shapes_appendix(path: Path) -> None:
+    """An appendix whose pictures each hide a red part: a stamp's look cropping one, a pattern's
+    cell cropping another, one turned under an upright window, one cropped to an oval."""
+    write_pdf(path, 1)
+    with Pdf.open(path, allow_overwriting_input=True) as pdf:
+        page = pdf.pages[0]
+        left = _image(pdf, _left_grey(400, 200))
+        look = _form(pdf, b"q 400 0 0 200 0 0 cm /I Do Q", [0, 0, 200, 200],
+                     Dictionary(XObject=Dictionary(I=left)))  # fmt: skip
+        stamp = Dictionary(Type=Name.Annot, Subtype=Name.Stamp, F=4, AP=Dictionary(N=look),
+                           Rect=Array([72, 600, 172, 700]))  # fmt: skip
+        page.obj.Annots = Array([pdf.make_indirect(stamp)])
+        cell = _image(pdf, _left_grey(400, 200))
+        pattern = _tiling(pdf, b"q 400 0 0 200 0 0 cm /I Do Q", [0, 0, 200, 200], cell,
+                          Matrix=Array([0.5, 0, 0, 0.5, 300, 600]))  # fmt: skip
+        turned = _image(pdf, _left_grey(400, 200, 0.25))
+        w, h = 600, 400
+        oval = _image(pdf, _marked(w, h, lambda x, y: ((x - w / 2) / (w / 2 + 6)) ** 2
+                                   + ((y - h / 2) / (h / 2 + 6)) ** 2 < 1), jpeg=True)  # fmt: skip
+        page.Resources.Pattern = Dictionary(P0=pattern)
+        page.Resources.XObject = Dictionary(T=turned, O=oval)
+        page.contents_add(pdf.make_stream(
+            b"\nq /Pattern cs /P0 scn 300 600 100 100 re f Q"
+            b" q " + _turn(45, 1, 1, 150, 150) + b" 0 0 50 100 re W n"
+            b" q 200 0 0 100 0 0 cm /T Do Q Q"
+            b" q " + _oval(300, 300, 200, 133) + b" W n q 200 0 0 133 300 300 cm /O Do Q Q\n"
+        ))  # fmt: skip
+        pdf.save(path)
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     """One meeting built: a public item with a Word report holding a cropped screenshot, the
@@ -410,7 +440,10 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     folder = make_meeting(
         root / "board",
         items=[
-            {"title": "Tender evaluation", "papers": ["report.docx", "exported.pdf", "photo.pdf"]},
+            {
+                "title": "Tender evaluation",
+                "papers": ["report.docx", "exported.pdf", "photo.pdf", "shapes.pdf"],
+            },
             {"title": "Contract award", "papers": ["award.pdf"], "exempt paragraph": 3},
         ],
         papers={"award.pdf": 1},
@@ -423,9 +456,16 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
         check=True, capture_output=True, timeout=300,
     )  # fmt: skip
     _photo_appendix(folder / "photo.pdf")
+    _shapes_appendix(folder / "shapes.pdf")
     result = run_cli("build", "board", "--output", "out", cwd=root)
     assert result.returncode == 0, result.stderr
     return root / "out", result.stderr
+
+
+def _grey(picture: Image.Image) -> bool:
+    """Whether a picture is one of `_marked`'s (grey where it shows)."""
+    rgb = np.asarray(picture.convert("RGB"), dtype=int)
+    return bool((np.abs(rgb - np.array(GREY)).max(axis=-1) <= 3).mean() > 0.2)
 
 
 def _pack(out: Path, kind: str) -> Path:
@@ -436,8 +476,9 @@ def test_the_public_pack_holds_only_the_parts_of_cropped_pictures_that_show(
     built: tuple[Path, str],
 ) -> None:
     out, _ = built
-    public = [p for p in _pictures(_pack(out, "public")) if p.width >= 200]
-    private = [p for p in _pictures(_pack(out, "private")) if p.width >= 200]
+    # (the screenshots: black on white; the shapes appendix's are grey and red)
+    public = [p for p in _pictures(_pack(out, "public")) if p.width >= 200 and not _grey(p)]
+    private = [p for p in _pictures(_pack(out, "private")) if p.width >= 200 and not _grey(p)]
     assert len(public) == len(private) == 2  # the Word report's and the exported PDF's
     for picture in public:
         assert picture.size[0] <= 402 and picture.size[1] == 200, picture.size
@@ -445,6 +486,16 @@ def test_the_public_pack_holds_only_the_parts_of_cropped_pictures_that_show(
     for picture in private:
         assert picture.size == (800, 200)
         assert _black_columns(picture.crop((400, 0, 800, 200))) > 50  # the prices, for members
+
+
+def test_no_hidden_part_of_a_picture_drawn_otherwise_reaches_the_public_pack(
+    built: tuple[Path, str],
+) -> None:
+    """The shapes appendix: a stamp's look, a pattern, a turned picture and an oval each hide
+    red; the private pack keeps it all, the public pack none of it."""
+    out, _ = built
+    assert _red(_pack(out, "private")) > 4 * 10_000
+    assert _red(_pack(out, "public")) == 0
 
 
 def test_the_public_pack_holds_no_metadata_inside_photos(built: tuple[Path, str]) -> None:
@@ -471,11 +522,11 @@ def test_the_public_pages_look_as_the_private_ones(built: tuple[Path, str]) -> N
     compared = 0
     for page in range(2, pages + 1):
         text = PdfReader(public).pages[page - 1].extract_text()
-        if "Evaluation of tenders" not in text and "photo" not in text.lower():
+        if not any(w in text.lower() for w in ("evaluation of tenders", "photo", "shapes")):
             continue
         assert _looks_the_same(_drawn(public, page), _drawn(private, page)), page
         compared += 1
-    assert compared >= 2
+    assert compared >= 3
 
 
 def test_the_build_says_what_it_left_out(built: tuple[Path, str]) -> None:
@@ -484,6 +535,7 @@ def test_the_build_says_what_it_left_out(built: tuple[Path, str]) -> None:
     assert any("exported.pdf" in x and CROPPED in x for x in lines), stderr
     assert any("report.docx" in x and CROPPED in x for x in lines), stderr
     assert any("photo.pdf" in x and PHOTO_METADATA in x for x in lines), stderr
+    assert any("shapes.pdf" in x and CROPPED in x for x in lines), stderr
 
 
 # --- the warning for Word papers -----------------------------------------------------------------
@@ -574,11 +626,14 @@ def _left_grey(width: int, height: int, part: float = 0.5) -> Image.Image:
 
 
 def _red(path: Path) -> int:
-    """How many pixels of all the pictures in `path` are red (a JPEG's near enough)."""
+    """How many pixels of all the pictures in `path` are red (a JPEG's near enough); the photo
+    of the metadata tests (64 x 48, a red square in it) aside."""
     count = 0
     with Pdf.open(path) as read:
         for obj in read.objects:
             if not (isinstance(obj, Stream) and obj.get("/Subtype") == Name.Image):
+                continue
+            if (obj.get("/Width"), obj.get("/Height")) == (64, 48):
                 continue
             if obj.get("/ColorSpace") != Name.DeviceRGB:
                 continue
@@ -924,3 +979,34 @@ def test_an_inline_photo_without_metadata_is_left_alone(tmp_path: Path) -> None:
     _one_page(b"q 320 0 0 240 72 400 cm " + _inline_photo(data=data) + b" Q", {}, pdf)
     said, _before, _after = _cleaned(tmp_path, pdf)
     assert PHOTO_METADATA not in said and CROPPED not in said
+
+
+@pytest.mark.parametrize("kind", ["elsewhere", "inline-metadata"])
+def test_check_refuses_the_new_kinds_of_refused_picture_as_the_build_does(
+    tmp_path: Path, kind: str
+) -> None:
+    """A picture cropped on the page and also another's soft mask, and an inline photo whose
+    metadata cannot be taken out: `check` refuses the paper (naming the page) as `build` does."""
+    pdf = pikepdf.new()
+    if kind == "elsewhere":
+        mask = _image(pdf, _screenshot(200, 100).convert("L"))
+        mask.write(zlib.compress(_screenshot(200, 100).convert("L").tobytes()),
+                   filter=Name.FlateDecode)  # fmt: skip
+        mask.ColorSpace = Name.DeviceGray
+        photo = _image(pdf, _screenshot(200, 100))
+        photo.SMask = mask
+        _one_page(b"q 50 400 50 50 re W n q 200 0 0 100 50 400 cm /M Do Q Q "
+                  b"q 200 0 0 100 50 100 cm /P Do Q", {"M": mask, "P": photo}, pdf)  # fmt: skip
+        said = "page 1 shows only part of a picture (a picture also drawn from where"
+    else:
+        hexed = _photo_with_metadata().hex().encode() + b">"
+        _one_page(b"q 320 0 0 240 72 400 cm " + _inline_photo(b"[/AHx /DCT]", hexed) + b" Q",
+                  {}, pdf)  # fmt: skip
+        said = "page 1 holds a photo written inside its drawing instructions"
+    folder = make_meeting(tmp_path / "m", items=[{"title": "Scores", "papers": ["scores.pdf"]}])
+    pdf.save(folder / "scores.pdf")
+    for command in ("check", "build"):
+        result = run_cli(command, folder.name, "--output", "out", cwd=tmp_path) if (
+            command == "build") else run_cli(command, folder.name, cwd=tmp_path)  # fmt: skip
+        assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+        assert f"scores.pdf, page 1: {said}" in result.stderr, result.stderr
