@@ -12,15 +12,26 @@ or drawn through a Word shape's outline.
 
 So a public pack keeps of each picture only what can show (`cut_pictures`): every page's drawing
 instructions are followed (where each picture is drawn, through which clipping paths, inside
-which drawings, on which visible page area), and a picture of which some part can never show is
-cut down to the part that can (with a pixel to spare at each edge cut, so that a viewer smoothing
-the picture shows the same edge), and drawn where it was. What can show is worked out
-generously: the box around each clipping path, and every place the picture is drawn; a picture
-drawn from somewhere packbuilder does not follow (an annotation's look, a pattern, a glyph) is
-left whole. A photo stays a JPEG, re-encoded with its own quantisation tables and colour profile;
-other pictures keep their samples, compressed losslessly; a soft mask is cut alike. A picture of
-a kind that cannot be cut down safely (JPEG 2000, JBIG2 and fax-coded scans, CMYK JPEGs, pictures
-written inside the drawing instructions) is refused for a public pack instead (`PictureRefused`).
+which drawings, on which visible page area), and so are the looks of its annotations (a stamp,
+a field's look, each placed on the page as PDF 32000 12.5.5 says), the cells of tiling patterns,
+Type 3 fonts' glyphs, soft masks' drawings and buttons' icons (`_Walk`: these last by what clips
+them inside themselves, wherever they land). A picture of which some part can never show is cut
+down to the box, in the picture's own space, around what can (`clipping`), with a pixel to spare
+at each edge cut, so that a viewer smoothing the picture shows the same edge; and drawn where it
+was. A picture turned or slanted under its crop, or cropped to an oval or another shape, keeps
+pixels in that box that never show: they are blanked too (zero samples, which a soft mask reads
+as transparent; in a JPEG, the mean colour of what is kept, which rings least where the two meet
+in a block), never a pixel within one of what shows. What can show is worked out generously
+(`clipping`: every place the picture is drawn, each clipping path's whole rows), never less.
+
+A photo stays a JPEG, re-encoded with its own quantisation tables and colour profile; other
+pictures keep their samples, compressed losslessly; a soft mask is cut alike. A public pack
+refuses a paper (`PictureRefused`) rather than leave a hidden part in it: a picture of a kind
+that cannot be cut down safely (JPEG 2000, JBIG2 and fax-coded scans, CMYK JPEGs, pictures
+written inside the drawing instructions), or one also used where packbuilder cannot tell what of
+it shows (as another picture's soft mask: `ELSEWHERE`). What refers to a picture is found in
+the file's objects as they were read before the clean-up (`sanitize._unshown` leaves out what no
+page draws), so each is checked again: a drawing the pack leaves out is no reason to refuse.
 
 **A photo carries metadata the page never shows** (`strip_metadata`): a JPEG's EXIF (camera,
 date, GPS position, a description, the author, and a thumbnail of the photo *before* it was
@@ -28,7 +39,10 @@ edited), its XMP packet, Photoshop's IPTC block and comments. A PDF made from ph
 PDF, scanning apps, img2pdf) keeps the JPEG's bytes whole. A public pack keeps only what decoding
 needs (the JFIF header without its thumbnail, the ICC colour profile, Adobe's colour transform
 marker), without re-encoding anything; a JPEG 2000 picture loses its XML, UUID (XMP) and
-intellectual-property boxes. A private pack keeps papers as they are.
+intellectual-property boxes. A JPEG written inside drawing instructions (``BI ... ID ... EI``)
+loses them too, its bytes replaced where they are written; one written in another form
+(hexadecimal, compressed again, or with its length given) is refused (`INLINE_METADATA`). A
+private pack keeps papers as they are.
 """
 
 from __future__ import annotations
@@ -317,12 +331,14 @@ class _Walk:
         for font in fonts.values() if isinstance(fonts, Dictionary) else ():
             if not isinstance(font, Dictionary) or font.get("/Subtype") != Name.Type3:
                 continue
+            if not self._first(font):  # (its glyphs followed with the resources first met)
+                continue
             procs = font.get("/CharProcs")
             own = font.get("/Resources")
             # (a glyph without resources of its font's uses those where the text is)
             glyph_chain: list[object] = [own, font] if isinstance(own, Dictionary) else chain
             for glyph in procs.values() if isinstance(procs, Dictionary) else ():
-                if isinstance(glyph, Stream) and self._first(glyph):
+                if isinstance(glyph, Stream):
                     self._enter(glyph, glyph_chain, IDENTITY, (), number)
         states = resources.get("/ExtGState")
         for state in states.values() if isinstance(states, Dictionary) else ():
@@ -331,8 +347,8 @@ class _Walk:
             if isinstance(group, Stream):
                 self._alone_form(group, chain, number)
 
-    def _first(self, stream: Stream) -> bool:
-        """Whether `stream`, followed alone, is met for the first time."""
+    def _first(self, stream: Object) -> bool:
+        """Whether `stream` (or a Type 3 font), followed alone, is met for the first time."""
         if stream.objgen in self._alone:
             return False
         if stream.is_indirect:
@@ -420,8 +436,8 @@ class _Walk:
         self._stack.append(obj.objgen)
         try:
             self._resources(own, chain, number)
-            inline = _inline_pictures(obj)
-            if not inline and not self._draws_pictures(own):
+            inline, names = _what_it_draws(obj)
+            if not inline and not (names and self._draws_pictures(own)):
                 return
             try:
                 instructions = parse_content_stream(obj, "" if inline else _OPERATORS)
@@ -537,6 +553,16 @@ def _strip_inline(
 
 
 _INLINE = re.compile(rb"(?<![^\s])BI(?![^\s/])")
+
+
+def _what_it_draws(stream: Stream) -> tuple[bool, bool]:
+    """Whether drawing instructions may hold an inline picture, and may draw something by name
+    (``Do``); an unreadable stream neither (the checks refuse such pages)."""
+    try:
+        data = stream.read_bytes()
+    except Exception:  # noqa: BLE001 - unreadable: the checks refuse such pages
+        return False, False
+    return b"ID" in data and _INLINE.search(data) is not None, b"Do" in data
 
 
 def _inline_pictures(contents: object) -> bool:
