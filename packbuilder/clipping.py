@@ -132,6 +132,21 @@ def _upright(region: Region, box: Box) -> bool:
     return len(corners) == 4
 
 
+def narrowed(clip: Clip, region: Region) -> Clip:
+    """`clip` with `region` in force too. Two upright rectangles in a row (the page's visible
+    area, then each window LibreOffice clips to) are kept as their common part: exact, and a
+    page clipped a thousand times stays one rectangle."""
+    if clip:
+        last = clip[-1]
+        around, new = bounds(_points(last)), bounds(_points(region))
+        if around and new and _upright(last, around) and _upright(region, new):
+            common = intersect(around, new)
+            if common is None or common == EMPTY:
+                return (*clip[:-1], ())  # (an empty path: nothing shows)
+            return (*clip[:-1], rectangle(common, IDENTITY))
+    return (*clip, region)
+
+
 def shown(ctm: Matrix, clip: Clip) -> Shown:
     """What a picture drawn with matrix `ctm` through `clip` (on the page) lets show of it."""
     back = inverse(ctm)
@@ -148,7 +163,11 @@ def shown(ctm: Matrix, clip: Clip) -> Shown:
         if not _upright(inside, around):
             within.append(_rounded(inside))
     assert box is not None
-    return Shown(box, tuple(within))
+    # (rounded outwards, so that the same window drawn again is known as the same)
+    x0, y0, x1, y1 = box
+    box = (math.floor(x0 * 1e9) / 1e9, math.floor(y0 * 1e9) / 1e9,
+           math.ceil(x1 * 1e9) / 1e9, math.ceil(y1 * 1e9) / 1e9)  # fmt: skip
+    return Shown(intersect(box, UNIT) or EMPTY, tuple(within))
 
 
 def _rounded(region: Region) -> Region:
@@ -186,14 +205,18 @@ def kept(
     for s in drawn:
         if s.box == EMPTY:
             continue
+        # (each drawing within its own box: a picture drawn many times through small windows
+        # costs what those windows cover)
         bx0, by0, bx1, by1 = pixel_box(width, height, s.box)
-        part = np.zeros_like(keep)
-        part[max(by0 - y0, 0) : max(by1 - y0, 0), max(bx0 - x0, 0) : max(bx1 - x0, 0)] = True
+        bx0, by0, bx1, by1 = max(bx0, x0), max(by0, y0), min(bx1, x1), min(by1, y1)
+        if bx1 <= bx0 or by1 <= by0:
+            continue
+        part = np.ones((by1 - by0, bx1 - bx0), dtype=bool)
         for region in s.within:
+            part &= _region_pixels(width, height, (bx0, by0, bx1, by1), region)
             if not part.any():
                 break
-            part &= _region_pixels(width, height, rect, region)
-        keep |= part
+        keep[by0 - y0 : by1 - y0, bx0 - x0 : bx1 - x0] |= part
     return None if keep.all() else keep
 
 
@@ -206,7 +229,6 @@ def _region_pixels(
     x0, y0, x1, y1 = rect
     rows = np.arange(y0, y1, dtype=float)
     low, high = rows - 1.0, rows + 2.0  # each row's band, with a row to spare each side
-    columns = np.arange(x0, x1)
     out = np.zeros((y1 - y0, x1 - x0), dtype=bool)
     to_pixels = (float(width), 0.0, 0.0, -float(height), 0.0, float(height))
     for sub in region:
@@ -232,9 +254,12 @@ def _region_pixels(
                 xa, xb = np.minimum(*ends), np.maximum(*ends)
             left = np.where(meets, np.minimum(left, xa), left)
             right = np.where(meets, np.maximum(right, xb), right)
-        start = np.floor(left - 1.0)
-        end = np.ceil(right + 1.0)
-        out |= (columns[None, :] >= start[:, None]) & (columns[None, :] < end[:, None])
+        meets = left <= right
+        start = np.clip(np.floor(left[meets] - 1.0) - x0, 0, x1 - x0).astype(int)
+        end = np.clip(np.ceil(right[meets] + 1.0) - x0, 0, x1 - x0).astype(int)
+        for row, a, b in zip(np.flatnonzero(meets).tolist(), start.tolist(), end.tolist(),
+                             strict=True):  # fmt: skip
+            out[row, a:b] = True  # (row by row: no array larger than the picture's part)
     return out
 
 

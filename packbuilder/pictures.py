@@ -85,6 +85,7 @@ from packbuilder.clipping import (
     intersect,
     kept,
     multiply,
+    narrowed,
     pixel_box,
     rectangle,
     shown,
@@ -392,7 +393,7 @@ class _Walk:
                 clipping = True
             elif op in _PAINT:
                 if clipping:  # (an empty path lets nothing show)
-                    clip = (*clip, path.region())
+                    clip = narrowed(clip, path.region())
                 path, clipping = _Path(), False
             elif op == "Do" and operands:
                 self._draw(str(operands[0]), chain, ctm, clip, number)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -126,3 +127,18 @@ def test_a_window_turned_45_degrees_keeps_its_diamond_and_a_pixel() -> None:
                 assert keep[row - box[1], column - box[0]]
             elif distance > 3:  # (1.5 pixels and more; a pixel is 1 point here, turned)
                 assert not keep[row - box[1], column - box[0]], (row, column)
+
+
+def test_upright_windows_in_a_row_stay_one_rectangle() -> None:
+    """LibreOffice clips each object to a window: a thousand of them stay one rectangle (their
+    common part), so that each picture is not mapped through a thousand paths."""
+    from packbuilder.clipping import narrowed
+
+    clip = (rectangle((0, 0, 595, 842), IDENTITY),)
+    for i in range(1000):
+        clip = narrowed(clip, rectangle((i * 0.01, 0, 500, 800), IDENTITY))
+    assert len(clip) == 1
+    assert shown((100, 0, 0, 100, 0, 0), clip).box == pytest.approx((0.0999, 0.0, 1.0, 1.0))
+    turned = narrowed(clip, rectangle((0, 0, 10, 10), (0.6, 0.8, -0.8, 0.6, 0, 0)))
+    assert len(turned) == 2  # (a turned one is kept as it is)
+    assert narrowed(clip, rectangle((600, 0, 700, 10), IDENTITY)) == ((),)  # nothing shows
