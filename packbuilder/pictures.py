@@ -660,7 +660,7 @@ def _carried(
     if texts is None or None in referrers:
         return True
     root = pdf.Root.objgen
-    pending = [(r, objgen) for r in referrers if r is not None]
+    pending = [(r, objgen) for r in referrers if r is not None and _may_draw(pdf, r)]
     seen: set[tuple[int, int]] = set()
     for _ in range(4 * _DEPTH):
         live = []
@@ -676,6 +676,21 @@ def _carried(
         up = _referrers(live, texts)
         pending = [(r, target) for target in live for r in up.get(target, ()) if r is not None]
     return True  # too deep to tell: as if carried
+
+
+def _may_draw(pdf: Pdf, objgen: tuple[int, int]) -> bool:
+    """Whether an object referring to a picture may draw it: not the structure tree's
+    reference to it (an OBJR, or a structure element), which only says what it is."""
+    try:
+        obj = pdf.get_object(objgen)
+    except Exception:  # noqa: BLE001 - gone
+        return False
+    if not isinstance(obj, Dictionary) or isinstance(obj, Stream):
+        return True
+    kind = obj.get("/Type")
+    if kind in (Name("/OBJR"), Name("/StructElem")):
+        return False
+    return not ("/S" in obj and "/P" in obj and "/K" in obj and "/Subtype" not in obj)
 
 
 def _refers_now(pdf: Pdf, objgen: tuple[int, int], target: tuple[int, int]) -> bool:

@@ -825,6 +825,23 @@ def test_a_picture_something_left_out_of_the_pack_refers_to_is_cut(tmp_path: Pat
     _cut_and_same(tmp_path, pdf)
 
 
+def test_a_picture_the_structure_tree_names_is_cut_not_refused(tmp_path: Path) -> None:
+    """A tagged PDF may name a picture from its structure tree (an object reference, OBJR, for
+    a figure with /StructParent): that says what the picture is, draws nothing."""
+    pdf = pikepdf.new()
+    image = _image(pdf, _left_grey(400, 200))
+    image.StructParent = 0
+    _one_page(CLIPPED_TO_LEFT_HALF, {"Im0": image}, pdf)
+    page = pdf.pages[0].obj
+    objr = pdf.make_indirect(Dictionary(Type=Name("/OBJR"), Obj=image, Pg=page))
+    root = pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot))
+    figure = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Figure, P=root, K=objr))
+    root.K = figure
+    root.ParentTree = Dictionary(Nums=Array([0, figure]))
+    pdf.Root.StructTreeRoot = root
+    _cut_and_same(tmp_path, pdf)
+
+
 # --- turned, slanted and oval crops --------------------------------------------------------------
 
 
