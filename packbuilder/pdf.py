@@ -50,7 +50,7 @@ from packbuilder.digests import copied, copy_hashed, file_digest, opened_digest
 from packbuilder.errors import AssemblyError, InputError, Source
 from packbuilder.layers import layers_switched_off, named
 from packbuilder.pdfopen import open_pdf
-from packbuilder.pictures import CROPPED, PHOTO_METADATA, PictureRefused
+from packbuilder.pictures import CROPPED, INLINE_METADATA, PHOTO_METADATA, PictureRefused
 from packbuilder.sanitize import (
     ATTACHED,
     COMMENTS,
@@ -740,7 +740,18 @@ def _trial_sanitize(
 
 def picture_refused(path: Path, page: int, kind: str) -> InputError:
     """A public paper whose picture shows only in part and cannot be cut down (`pictures`):
-    `check` says so from the paper's facts (`PaperFacts.uncut`), the build as it cleans it."""
+    `check` says so from the paper's facts (`PaperFacts.uncut`), the build as it cleans it.
+    (Or, kind `INLINE_METADATA`, a photo written inside the page's instructions whose metadata
+    cannot be taken out.)"""
+    if kind == INLINE_METADATA:
+        return InputError(
+            f"page {page} holds a photo written inside its drawing instructions, in a way "
+            "packbuilder cannot take the photo's metadata out of (camera details, places, "
+            "descriptions, thumbnails): it would be in the public pack for anyone to read; "
+            "remove the metadata from the photo (save a copy of it without its properties) and "
+            "place that copy, then make the PDF again (or print it to a new PDF as pictures)",
+            Source(path, page=page),
+        )
     return InputError(
         f"page {page} shows only part of a picture ({kind}), cropped where it is placed or "
         "partly off the page, and packbuilder cannot cut such a picture down: the whole picture "

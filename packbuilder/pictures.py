@@ -12,15 +12,26 @@ or drawn through a Word shape's outline.
 
 So a public pack keeps of each picture only what can show (`cut_pictures`): every page's drawing
 instructions are followed (where each picture is drawn, through which clipping paths, inside
-which drawings, on which visible page area), and a picture of which some part can never show is
-cut down to the part that can (with a pixel to spare at each edge cut, so that a viewer smoothing
-the picture shows the same edge), and drawn where it was. What can show is worked out
-generously: the box around each clipping path, and every place the picture is drawn; a picture
-drawn from somewhere packbuilder does not follow (an annotation's look, a pattern, a glyph) is
-left whole. A photo stays a JPEG, re-encoded with its own quantisation tables and colour profile;
-other pictures keep their samples, compressed losslessly; a soft mask is cut alike. A picture of
-a kind that cannot be cut down safely (JPEG 2000, JBIG2 and fax-coded scans, CMYK JPEGs, pictures
-written inside the drawing instructions) is refused for a public pack instead (`PictureRefused`).
+which drawings, on which visible page area), and so are the looks of its annotations (a stamp,
+a field's look, each placed on the page as PDF 32000 12.5.5 says), the cells of tiling patterns,
+Type 3 fonts' glyphs, soft masks' drawings and buttons' icons (`_Walk`: these last by what clips
+them inside themselves, wherever they land). A picture of which some part can never show is cut
+down to the box, in the picture's own space, around what can (`clipping`), with a pixel to spare
+at each edge cut, so that a viewer smoothing the picture shows the same edge; and drawn where it
+was. A picture turned or slanted under its crop, or cropped to an oval or another shape, keeps
+pixels in that box that never show: they are blanked too (zero samples, which a soft mask reads
+as transparent; in a JPEG, the mean colour of what is kept, which rings least where the two meet
+in a block), never a pixel within one of what shows. What can show is worked out generously
+(`clipping`: every place the picture is drawn, each clipping path's whole rows), never less.
+
+A photo stays a JPEG, re-encoded with its own quantisation tables and colour profile; other
+pictures keep their samples, compressed losslessly; a soft mask is cut alike. A public pack
+refuses a paper (`PictureRefused`) rather than leave a hidden part in it: a picture of a kind
+that cannot be cut down safely (JPEG 2000, JBIG2 and fax-coded scans, CMYK JPEGs, pictures
+written inside the drawing instructions), or one also used where packbuilder cannot tell what of
+it shows (as another picture's soft mask: `ELSEWHERE`). What refers to a picture is found in
+the file's objects as they were read before the clean-up (`sanitize._unshown` leaves out what no
+page draws), so each is checked again: a drawing the pack leaves out is no reason to refuse.
 
 **A photo carries metadata the page never shows** (`strip_metadata`): a JPEG's EXIF (camera,
 date, GPS position, a description, the author, and a thumbnail of the photo *before* it was
@@ -28,19 +39,23 @@ edited), its XMP packet, Photoshop's IPTC block and comments. A PDF made from ph
 PDF, scanning apps, img2pdf) keeps the JPEG's bytes whole. A public pack keeps only what decoding
 needs (the JFIF header without its thumbnail, the ICC colour profile, Adobe's colour transform
 marker), without re-encoding anything; a JPEG 2000 picture loses its XML, UUID (XMP) and
-intellectual-property boxes. A private pack keeps papers as they are.
+intellectual-property boxes. A JPEG written inside drawing instructions (``BI ... ID ... EI``)
+loses them too, its bytes replaced where they are written; one written in another form
+(hexadecimal, compressed again, or with its length given) is refused (`INLINE_METADATA`). A
+private pack keeps papers as they are.
 """
 
 from __future__ import annotations
 
 import io
-import math
 import re
 import struct
 import warnings
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
 from pikepdf import (
     Array,
     ContentStreamInlineImage,
@@ -56,8 +71,33 @@ from pikepdf import (
 )
 from PIL import Image, JpegImagePlugin
 
+from packbuilder.clipping import (
+    EMPTY,
+    IDENTITY,
+    UNIT,
+    Box,
+    Clip,
+    Matrix,
+    Point,
+    Region,
+    Shown,
+    apply,
+    intersect,
+    kept,
+    multiply,
+    narrowed,
+    pixel_box,
+    rectangle,
+    shown,
+    transformed,
+    union,
+)
+
 CROPPED = "the hidden parts of cropped pictures"
 PHOTO_METADATA = "metadata inside its pictures (camera details, places, descriptions, thumbnails)"
+# the kinds of picture a public pack refuses that are not about what packbuilder can cut
+ELSEWHERE = "a picture also drawn from where packbuilder cannot tell what of it shows"
+INLINE_METADATA = "a photo written inside the drawing instructions, its metadata not removable"
 
 MAX_PIXELS = 80_000_000  # a picture larger than this is not decoded to be cut (memory)
 _DEPTH = 12  # drawings inside drawings, at most
@@ -65,15 +105,16 @@ _DEPTH = 12  # drawings inside drawings, at most
 # painting (which ends a path), drawings and inline pictures
 _OPERATORS = "q Q cm re m l c v y h W W* n S s f F f* B B* b b* Do EI"
 _PAINT = {"n", "S", "s", "f", "F", "f*", "B", "B*", "b", "b*"}
-_PATH = {"re", "m", "l", "c", "v", "y"}
-_IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
-
-Box = tuple[float, float, float, float]  # x0, y0, x1, y1
-Matrix = tuple[float, float, float, float, float, float]
+_PATH = {"re", "m", "l", "c", "v", "y", "h"}
+_LOOKS = ("/N", "/R", "/D")  # an annotation's looks: normal, under the mouse, pressed
+_UNZOOMED = 8 | 16  # an annotation's flags NoZoom, NoRotate: it may stand out of its page
+_ICONS = ("/I", "/RI", "/IX")  # a button's icons (normal, under the mouse, pressed)
+_WHOLE = Shown(UNIT)
 
 
 class PictureRefused(Exception):
-    """A public paper's picture hides part of itself and cannot be cut down safely."""
+    """A public paper's picture hides part of itself and cannot be cut down safely (or, kind
+    `INLINE_METADATA`, holds metadata that cannot be taken out)."""
 
     def __init__(self, page: int, kind: str) -> None:
         super().__init__(page, kind)
@@ -83,12 +124,28 @@ class PictureRefused(Exception):
 
 @dataclass
 class _Use:
-    """Where a picture shows: the union of its visible parts, in its own unit square."""
+    """Where a picture shows: every way it is drawn, in its own unit square."""
 
     image: Stream
     page: int
-    box: Box | None = None  # None: nowhere yet
+    box: Box | None = None  # the box around all it shows; None: nowhere yet
+    drawn: dict[Shown, None] = field(default_factory=dict)  # (an ordered set)
     owners: set[tuple[int, int]] = field(default_factory=set)  # what named it, followed
+
+    def add(self, seen: Shown) -> None:
+        if seen.box == EMPTY:
+            return
+        self.box = seen.box if self.box is None else union(self.box, seen.box)
+        if _WHOLE not in self.drawn:  # (once drawn whole, no other drawing matters)
+            self.drawn[seen] = None
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """How a picture is cut: to `cut` (of its unit square), blanking what never shows in it."""
+
+    cut: Box
+    drawn: tuple[Shown, ...]
 
 
 def cut_pictures(
@@ -99,65 +156,75 @@ def cut_pictures(
     trial: bool = False,
     refused: list[PictureRefused] | None = None,
 ) -> None:
-    """Cut every picture of `pdf` that can never show whole down to the part that can.
+    """Cut every picture of `pdf` that can never show whole down to the part that can, and take
+    the metadata out of JPEG photos written inside drawing instructions.
 
     Args:
-        found: gets `CROPPED` when a picture is (or, on `trial`, would be) cut.
-        texts: every indirect object and its text (`sanitize.object_texts`): a picture referred
-            to from anything the walk did not follow is left whole (without them, every one).
+        found: gets `CROPPED` when a picture is (or, on `trial`, would be) cut, and
+            `PHOTO_METADATA` when an inline photo loses its metadata.
+        texts: every indirect object and its text (`sanitize.object_texts`), to find what else
+            refers to a picture (without them, a picture to cut is refused).
         trial: only say what would be cut (`pdf._trial_sanitize`: the checks' copy); each
             picture that would be cut is cut all the same, aside, to learn whether it can be.
         refused: on `trial`, gets the first picture that could not be cut: a public pack of
             this paper would be refused (`check` says so as `build` would).
 
     Raises:
-        PictureRefused: not on `trial`; a picture of a kind that cannot be cut hides a part.
+        PictureRefused: not on `trial`; a picture hides a part and cannot be cut (of a kind
+            that cannot, or drawn also from where packbuilder cannot tell what shows), or an
+            inline photo's metadata cannot be taken out.
     """
-    walk = _Walk()
+
+    def refuse(cannot: PictureRefused) -> None:
+        if not trial:
+            raise cannot
+        if refused is not None and not refused:
+            refused.append(cannot)
+
+    walk = _Walk(pdf)
     for number, page in enumerate(pdf.pages, start=1):
         walk.page(page, number)
     if walk.inline is not None:
-        inline = PictureRefused(walk.inline, "a picture written inside the page's instructions")
-        if not trial:
-            raise inline
         found.add(CROPPED)
-        if refused is not None and not refused:
-            refused.append(inline)
-    cuts = [(use, cut) for use in walk.uses.values() if (cut := _use_cut(use)) is not None]
-    if not cuts:
+        refuse(PictureRefused(walk.inline, "a picture written inside the page's instructions"))
+    _strip_inline(walk.photos, found, trial, refuse)
+    plans = [(use, plan) for use in walk.uses.values() if (plan := _plan(use)) is not None]
+    if not plans:
         return
-    referred = _referrers([use.image.objgen for use, _ in cuts], texts)
-    for use, cut in cuts:
-        # drawn from somewhere not followed too (an annotation's look, a pattern ...): whole
-        if not referred.get(use.image.objgen, set()) <= use.owners | walk.owners:
-            continue
+    referred = _referrers([use.image.objgen for use, _ in plans], texts)
+    for use, plan in plans:
         found.add(CROPPED)
-        if not trial:
-            _replace(pdf, use, cut)
+        others = referred.get(use.image.objgen, set()) - use.owners - walk.owners
+        if others and _carried(pdf, use.image.objgen, others, texts, walk.owners):
+            refuse(PictureRefused(use.page, ELSEWHERE))
+        elif not trial:
+            _replace(pdf, use, plan)
         elif refused is not None and not refused:
             try:
-                _cut_image(pdf, use.image, cut, use.page)  # (aside: the picture stays as it is)
+                _cut_image(pdf, use.image, plan, use.page)  # (aside: the picture stays as it is)
             except PictureRefused as cannot:
                 refused.append(cannot)
 
 
-def _use_cut(use: _Use) -> Box | None:
+def _plan(use: _Use) -> _Plan | None:
+    """How to cut a picture; None if nothing of it is hidden (or worth cutting)."""
     width, height = _int(use.image.get("/Width")), _int(use.image.get("/Height"))
-    return _cut_of(width, height, use.box)
+    if width < 1 or height < 1:
+        return None
+    drawn = tuple(use.drawn)
+    cut = _cut_of(width, height, use.box)
+    if cut is not None:
+        return _Plan(cut, drawn)
+    if kept(width, height, (0, 0, width, height), list(drawn)) is not None:
+        return _Plan(UNIT, drawn)  # its box shows, but not all of it (turned, or an oval)
+    return None
 
 
 def _cut_of(width: int, height: int, box: Box | None) -> Box | None:
     """The part of a picture of `width` x `height` pixels to keep, when `box` of its unit square
     shows (as fractions of that square: u0, v0, u1, v1), with a pixel to spare at each edge;
     None if nothing worth cutting is hidden."""
-    if width < 1 or height < 1:
-        return None
-    u0, v0, u1, v1 = box or _EMPTY
-    # in pixels: columns from the left, rows from the top (the unit square's v runs upwards)
-    x0 = max(0, math.floor(u0 * width + 1e-6) - 1)
-    x1 = min(width, math.ceil(u1 * width - 1e-6) + 1)
-    y0 = max(0, math.floor((1 - v1) * height + 1e-6) - 1)
-    y1 = min(height, math.ceil((1 - v0) * height - 1e-6) + 1)
+    x0, y0, x1, y1 = pixel_box(width, height, box or EMPTY)
     if x1 <= x0 or y1 <= y0:  # shown nowhere: one pixel is enough
         x0, y0, x1, y1 = 0, 0, 1, 1
     if (x0, y0, x1, y1) == (0, 0, width, height):
@@ -166,50 +233,151 @@ def _cut_of(width: int, height: int, box: Box | None) -> Box | None:
 
 
 class _Walk:
-    """Where each picture is drawn, and through what (`cut_pictures`)."""
+    """Where each picture is drawn, and through what (`cut_pictures`).
 
-    def __init__(self) -> None:
+    Followed: each page's instructions, the drawings they draw (and theirs), and the looks of
+    its annotations, placed on the page as PDF 32000 (12.5.5) says: the look's box, mapped by
+    its matrix, scaled to the annotation's rectangle. Followed alone, wherever they are drawn:
+    the cells of tiling patterns, the glyphs of Type 3 fonts, soft masks' drawings and form
+    fields' icons that any followed resource dictionary lists. Where those are drawn is not
+    worked out (a pattern's cells repeat across whatever it fills; a glyph is wherever the text
+    is), so only what clips them inside themselves counts: their box and their own clipping
+    paths, which cut off the same part of a picture wherever it lands. That is generous (the
+    page's edge may hide more) and never cuts what shows."""
+
+    def __init__(self, pdf: Pdf) -> None:
+        self.pdf = pdf
         self.uses: dict[tuple[int, int], _Use] = {}
         self.owners: set[tuple[int, int]] = set()  # the objects naming pictures, followed
         self.inline: int | None = None  # the first page with an inline picture partly hidden
+        # inline JPEG photos with metadata: where written, their bytes, those without it, page
+        self.photos: list[tuple[object, bytes, bytes | None, int]] = []
         self._stack: list[tuple[int, int]] = []
+        self._alone: set[tuple[int, int]] = set()  # patterns, glyphs ... followed alone
 
     def page(self, page: Page, number: int) -> None:
-        visible = _intersect(_box(page.obj.get("/MediaBox")), _box(page.obj.get("/CropBox")))
-        if visible is None:
+        visible = intersect(_box(page.obj.get("/MediaBox")), _box(page.obj.get("/CropBox")))
+        if visible is None or visible == EMPTY:
             return
         self.owners.add(page.obj.objgen)
         resources = page.obj.get("/Resources")
-        inline = _inline_pictures(page.obj.get("/Contents"))
-        if not inline and not self._draws_pictures(resources):
+        chain: list[object] = [resources, page.obj]
+        area = rectangle(visible, IDENTITY)
+        self._resources(resources, chain, number)
+        contents = page.obj.get("/Contents")
+        inline = _inline_pictures(contents)
+        if inline or self._draws_pictures(resources):
+            try:
+                instructions = parse_content_stream(page, "" if inline else _OPERATORS)
+            except Exception:  # noqa: BLE001 - unreadable: the checks refuse such pages
+                instructions = []
+            self._follow(instructions, chain, IDENTITY, (area,), number, contents)
+        annots = page.obj.get("/Annots")
+        for annot in annots if isinstance(annots, Array) else ():
+            if isinstance(annot, Dictionary):
+                self._annotation(annot, chain, area, number)
+
+    def _annotation(
+        self, annot: Dictionary, chain: list[object], area: Region, number: int
+    ) -> None:
+        """Each look of an annotation (normal, under the mouse, pressed; in each state), where
+        it is drawn (PDF 32000 12.5.5)."""
+        ap = annot.get("/AP")
+        if not isinstance(ap, Dictionary):
             return
+        looks: list[Stream] = []
+        for key in _LOOKS:
+            look = ap.get(key)
+            if isinstance(look, Stream):
+                looks.append(look)
+            elif isinstance(look, Dictionary):
+                looks += [s for s in look.values() if isinstance(s, Stream)]
+        rect = _box(annot.get("/Rect"))
         try:
-            instructions = parse_content_stream(page, "" if inline else _OPERATORS)
-        except Exception:  # noqa: BLE001 - unreadable: the checks refuse such pages
+            unzoomed = bool(int(annot.get("/F", 0)) & _UNZOOMED)
+        except (TypeError, ValueError):
+            unzoomed = True
+        clip: Clip = () if unzoomed else (area,)
+        icons = annot.get("/MK")
+        if isinstance(icons, Dictionary):
+            for key in _ICONS:  # (drawn by the looks; their source, if a viewer makes them again)
+                icon = icons.get(key)
+                if isinstance(icon, Stream):
+                    self._alone_form(icon, chain, number)
+        for look in looks:
+            matrix = look.get("/Matrix")
+            m = _numbers(matrix) if _matrix_like(matrix) else IDENTITY
+            bbox = _box(look.get("/BBox"))
+            placed = transformed(bbox, m) if bbox else None
+            if rect is None or placed is None:  # (no place on the page: its own box only)
+                self._form(look, chain, IDENTITY, (), number)
+                continue
+            (bx0, by0, bx1, by1), (rx0, ry0, rx1, ry1) = placed, rect
+            if bx1 - bx0 < 1e-9 or by1 - by0 < 1e-9:
+                continue  # drawn flat: nothing shows
+            sx, sy = (rx1 - rx0) / (bx1 - bx0), (ry1 - ry0) / (by1 - by0)
+            fit = (sx, 0.0, 0.0, sy, rx0 - sx * bx0, ry0 - sy * by0)
+            self._form(look, chain, fit, clip, number)
+
+    def _resources(self, resources: object, chain: list[object], number: int) -> None:
+        """Follow, alone, what a resource dictionary lists that draws wherever it is used:
+        tiling patterns, Type 3 fonts' glyphs, soft masks' drawings."""
+        if not isinstance(resources, Dictionary):
             return
-        self._follow(instructions, [resources, page.obj], _IDENTITY, visible, number)
+        patterns = resources.get("/Pattern")
+        for pattern in patterns.values() if isinstance(patterns, Dictionary) else ():
+            if isinstance(pattern, Stream) and pattern.get("/PatternType") == 1:
+                self._alone_form(pattern, [], number)
+        fonts = resources.get("/Font")
+        for font in fonts.values() if isinstance(fonts, Dictionary) else ():
+            if not isinstance(font, Dictionary) or font.get("/Subtype") != Name.Type3:
+                continue
+            if not self._first(font):  # (its glyphs followed with the resources first met)
+                continue
+            procs = font.get("/CharProcs")
+            own = font.get("/Resources")
+            # (a glyph without resources of its font's uses those where the text is)
+            glyph_chain: list[object] = [own, font] if isinstance(own, Dictionary) else chain
+            for glyph in procs.values() if isinstance(procs, Dictionary) else ():
+                if isinstance(glyph, Stream):
+                    self._enter(glyph, glyph_chain, IDENTITY, (), number)
+        states = resources.get("/ExtGState")
+        for state in states.values() if isinstance(states, Dictionary) else ():
+            mask = state.get("/SMask") if isinstance(state, Dictionary) else None
+            group = mask.get("/G") if isinstance(mask, Dictionary) else None
+            if isinstance(group, Stream):
+                self._alone_form(group, chain, number)
+
+    def _first(self, stream: Object) -> bool:
+        """Whether `stream` (or a Type 3 font), followed alone, is met for the first time."""
+        if stream.objgen in self._alone:
+            return False
+        if stream.is_indirect:
+            self._alone.add(stream.objgen)
+        return True
+
+    def _alone_form(self, form: Stream, chain: list[object], number: int) -> None:
+        """A pattern, a soft mask's drawing or an icon: within its box (and matrix) only."""
+        if self._first(form):
+            self._form(form, chain, IDENTITY, (), number)
 
     def _draws_pictures(self, resources: object) -> bool:
         """Whether a resource dictionary names a picture, or a drawing (which may draw one)."""
         xobjects = resources.get("/XObject") if isinstance(resources, Dictionary) else None
         return isinstance(xobjects, Dictionary) and len(xobjects) > 0
 
-    def _follow(
-        self,
-        instructions: list,
-        chain: list[object],
-        ctm: Matrix,
-        clip: Box | None,
-        number: int,
-    ) -> None:
-        """Follow drawing instructions drawn with the resources of `chain` (its own first, each
-        followed by its owner), from matrix `ctm` and clipping box `clip`."""
-        stack: list[tuple[Matrix, Box | None]] = []
-        path: list[tuple[float, float]] = []
+    def _follow(  # noqa: PLR0913
+        self, instructions: list, chain: list[object], ctm: Matrix, clip: Clip, number: int,
+        source: object,
+    ) -> None:  # fmt: skip
+        """Follow drawing instructions (of `source`) drawn with the resources of `chain` (its
+        own first, each followed by its owner), from matrix `ctm` through `clip`."""
+        stack: list[tuple[Matrix, Clip]] = []
+        path = _Path()
         clipping = False
         for item in instructions:
             if isinstance(item, ContentStreamInlineImage):
-                self._inline(ctm, clip, number, item.iimage)
+                self._inline(ctm, clip, number, item.iimage, source)
                 continue
             op, operands = str(item.operator), item.operands
             if op == "q":
@@ -218,30 +386,19 @@ class _Walk:
                 if stack:
                     ctm, clip = stack.pop()
             elif op == "cm" and len(operands) == 6:
-                ctm = _multiply(_numbers(operands), ctm)
+                ctm = multiply(_numbers(operands), ctm)
             elif op in _PATH:
-                path.extend(_points(op, operands, ctm))
+                path.add(op, operands, ctm)
             elif op in ("W", "W*"):
                 clipping = True
             elif op in _PAINT:
                 if clipping:  # (an empty path lets nothing show)
-                    clip = _intersect(clip, _bounds(path) or _EMPTY)
-                path, clipping = [], False
-            elif operands:
-                self._picture(op, operands[0], chain, ctm, clip, number)
+                    clip = narrowed(clip, path.region())
+                path, clipping = _Path(), False
+            elif op == "Do" and operands:
+                self._draw(str(operands[0]), chain, ctm, clip, number)
 
-    def _picture(  # noqa: PLR0913
-        self, op: str, operand: object, chain: list[object], ctm: Matrix, clip: Box | None,
-        number: int,
-    ) -> None:  # fmt: skip
-        """A picture or drawing drawn by name (``Do``). (Instructions holding an inline picture
-        are read whole, without a list of operators: only then does qpdf give its size.)"""
-        if op == "Do":
-            self._draw(str(operand), chain, ctm, clip, number)
-
-    def _draw(
-        self, name: str, chain: list[object], ctm: Matrix, clip: Box | None, number: int
-    ) -> None:
+    def _draw(self, name: str, chain: list[object], ctm: Matrix, clip: Clip, number: int) -> None:
         obj, owner = _lookup(chain, name)
         if not isinstance(obj, Stream) or not obj.is_indirect:
             return
@@ -249,43 +406,164 @@ class _Walk:
         if kind == Name.Image:
             if owner is not None:
                 self.owners.add(owner)
-            use = self.uses.setdefault(obj.objgen, _Use(obj, number))
-            shown = _shown(ctm, clip)
-            if shown is not None:
-                use.box = shown if use.box is None else _union(use.box, shown)
-            if owner is not None:
+                use = self.uses.setdefault(obj.objgen, _Use(obj, number))
                 use.owners.add(owner)
-        elif kind == Name.Form and len(self._stack) < _DEPTH and obj.objgen not in self._stack:
+            else:
+                use = self.uses.setdefault(obj.objgen, _Use(obj, number))
+            use.add(shown(ctm, clip))
+        elif kind == Name.Form:
             if owner is not None:
                 self.owners.add(owner)
-            matrix = obj.get("/Matrix")
-            inner = _multiply(_numbers(matrix), ctm) if _matrix_like(matrix) else ctm
-            bbox = _box(obj.get("/BBox"))
-            inner_clip = _intersect(clip, _transformed(bbox, inner)) if bbox else clip
-            own = obj.get("/Resources")
-            inner_chain = [own, obj, *chain] if isinstance(own, Dictionary) else chain
-            inline = _inline_pictures(obj)
-            if not inline and isinstance(own, Dictionary) and not self._draws_pictures(own):
-                self.owners.add(obj.objgen)
+            self._form(obj, chain, ctm, clip, number)
+
+    def _form(self, obj: Stream, chain: list[object], ctm: Matrix, clip: Clip, number: int) -> None:
+        """A drawing drawn with matrix `ctm` through `clip`: its own matrix, and its box."""
+        matrix = obj.get("/Matrix")
+        inner = multiply(_numbers(matrix), ctm) if _matrix_like(matrix) else ctm
+        bbox = _box(obj.get("/BBox"))
+        inner_clip = (*clip, rectangle(bbox, inner)) if bbox else clip
+        own = obj.get("/Resources")
+        inner_chain = [own, obj, *chain] if isinstance(own, Dictionary) else chain
+        self._enter(obj, inner_chain, inner, inner_clip, number)
+
+    def _enter(
+        self, obj: Stream, chain: list[object], ctm: Matrix, clip: Clip, number: int
+    ) -> None:
+        """Follow a stream of drawing instructions (a drawing, a look, a glyph, a pattern)."""
+        if len(self._stack) >= _DEPTH or obj.objgen in self._stack:
+            return
+        self.owners.add(obj.objgen)
+        own = chain[0] if chain else None
+        self._stack.append(obj.objgen)
+        try:
+            self._resources(own, chain, number)
+            inline, names = _what_it_draws(obj)
+            if not inline and not (names and self._draws_pictures(own)):
                 return
             try:
                 instructions = parse_content_stream(obj, "" if inline else _OPERATORS)
             except Exception:  # noqa: BLE001 - unreadable: the checks refuse such pages
                 return
-            self.owners.add(obj.objgen)
-            self._stack.append(obj.objgen)
-            try:
-                self._follow(instructions, inner_chain, inner, inner_clip, number)
-            finally:
-                self._stack.pop()
+            self._follow(instructions, chain, ctm, clip, number, obj)
+        finally:
+            self._stack.pop()
 
-    def _inline(self, ctm: Matrix, clip: Box | None, number: int, image: PdfInlineImage) -> None:
-        """An inline picture (``BI ... ID ... EI``): not cut, but refused if partly hidden."""
-        if self.inline is None and _cut_of(image.width, image.height, _shown(ctm, clip)):
-            self.inline = number
+    def _inline(  # noqa: PLR0913
+        self, ctm: Matrix, clip: Clip, number: int, image: PdfInlineImage, source: object
+    ) -> None:
+        """An inline picture (``BI ... ID ... EI``): not cut, but refused if partly hidden; a
+        JPEG photo's metadata to take out."""
+        width, height = image.width, image.height
+        seen = shown(ctm, clip)
+        if self.inline is None and width > 0 and height > 0:
+            cut = _cut_of(width, height, seen.box)
+            if cut is not None or kept(width, height, (0, 0, width, height), [seen]) is not None:
+                self.inline = number
+        filters = [str(f) for f in image.filters]
+        if not filters or filters[-1] != "/DCTDecode":
+            return
+        try:
+            raw = image.read_raw_bytes()
+        except Exception:  # noqa: BLE001 - undecodable: it shows nothing either
+            return
+        if len(filters) == 1:
+            stripped = jpeg_without_metadata(raw)
+            if stripped is not None and stripped != raw.rstrip():
+                length = any(str(k) in ("/L", "/Length") for k in image._image_object)  # noqa: SLF001
+                self.photos.append((source, raw, None if length else stripped, number))
+            return
+        # under other filters (hexadecimal ...): its bytes are not the JPEG's, to cut out as
+        # they are; refused only if the JPEG does carry metadata
+        try:
+            jpeg = self.pdf.make_stream(raw, Filter=Array([Name(f) for f in filters[:-1]]))
+            data = jpeg.read_bytes(StreamDecodeLevel.generalized)
+        except Exception:  # noqa: BLE001 - undecodable: it shows nothing either
+            return
+        if jpeg_without_metadata(data) not in (None, data.rstrip()):
+            self.photos.append((source, raw, None, number))
+
+
+class _Path:
+    """The path being built, in page space: its closed parts, each a start and pieces."""
+
+    def __init__(self) -> None:
+        self.subpaths: list[list[tuple[Point, ...]]] = []
+        self.closed = False
+
+    def add(self, op: str, operands: list, ctm: Matrix) -> None:
+        try:
+            values = [float(v) for v in operands]
+        except (TypeError, ValueError):
+            return
+        points = [apply(ctm, values[i], values[i + 1]) for i in range(0, len(values) - 1, 2)]
+        if op == "re" and len(values) == 4:
+            x, y, w, h = values
+            self.subpaths.append([(apply(ctm, px, py),) for px, py in
+                                  ((x, y), (x + w, y), (x + w, y + h), (x, y + h))])  # fmt: skip
+            self.closed = True
+        elif op == "m" and len(points) == 1:
+            self.subpaths.append([(points[0],)])
+            self.closed = False
+        elif op == "h":
+            self.closed = True
+        elif self.subpaths and op in ("l", "c", "v", "y"):
+            if self.closed:  # (a piece after a close starts from the part's start)
+                self.subpaths.append([self.subpaths[-1][0]])
+                self.closed = False
+            current = self.subpaths[-1][-1][-1]
+            piece = {
+                "l": lambda: tuple(points) if len(points) == 1 else None,
+                "c": lambda: tuple(points) if len(points) == 3 else None,
+                "v": lambda: (current, *points) if len(points) == 2 else None,
+                "y": lambda: (points[0], points[1], points[1]) if len(points) == 2 else None,
+            }[op]()
+            if piece is not None:
+                self.subpaths[-1].append(piece)
+
+    def region(self) -> Region:
+        return tuple(tuple(sub) for sub in self.subpaths)
+
+
+def _strip_inline(
+    photos: list[tuple[object, bytes, bytes | None, int]],
+    found: set[str],
+    trial: bool,
+    refuse: Callable[[PictureRefused], None],
+) -> None:
+    """Take the metadata out of the inline JPEG photos the walk met (`_Walk._inline`): their
+    bytes replaced, in the instructions that hold them, by the same JPEG without it."""
+    for source, raw, stripped, number in photos:
+        found.add(PHOTO_METADATA)
+        streams = [s for s in (source if isinstance(source, Array) else [source])
+                   if isinstance(s, Stream)]  # fmt: skip
+        if stripped is None:
+            refuse(PictureRefused(number, INLINE_METADATA))
+            continue
+        done = False
+        for stream in streams:
+            try:
+                data = stream.read_bytes()
+            except Exception:  # noqa: BLE001 - unreadable: the checks refuse such pages
+                continue
+            if raw in data:
+                done = True
+                if not trial:  # (a white space before EI, whatever followed the JPEG's end)
+                    stream.write(data.replace(raw, stripped + b"\n"))
+        if not done:
+            refuse(PictureRefused(number, INLINE_METADATA))
 
 
 _INLINE = re.compile(rb"(?<![^\s])BI(?![^\s/])")
+
+
+def _what_it_draws(stream: Stream) -> tuple[bool, bool]:
+    """Whether drawing instructions may hold an inline picture, and may draw something by name
+    (``Do``); an unreadable stream neither (the checks refuse such pages)."""
+    try:
+        data = stream.read_bytes()
+    except Exception:  # noqa: BLE001 - unreadable: the checks refuse such pages
+        return False, False
+    return b"ID" in data and _INLINE.search(data) is not None, b"Do" in data
 
 
 def _inline_pictures(contents: object) -> bool:
@@ -323,9 +601,6 @@ def _indirect(obj: object) -> bool:
     return isinstance(obj, Object) and obj.is_indirect
 
 
-# --- geometry ----------------------------------------------------------------------------------
-
-
 def _int(value: object) -> int:
     try:
         return int(value)  # type: ignore[call-overload]
@@ -344,36 +619,6 @@ def _matrix_like(value: object) -> bool:
         return False
 
 
-def _multiply(m: Matrix, n: Matrix) -> Matrix:
-    """m x n: m applied first."""
-    a, b, c, d, e, f = m
-    p, q, r, s, t, u = n
-    return (a * p + b * r, a * q + b * s, c * p + d * r, c * q + d * s, e * p + f * r + t,
-            e * q + f * s + u)  # fmt: skip
-
-
-def _apply(m: Matrix, x: float, y: float) -> tuple[float, float]:
-    return m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]
-
-
-def _points(op: str, operands: list, ctm: Matrix) -> list[tuple[float, float]]:
-    try:
-        values = [float(v) for v in operands]
-    except (TypeError, ValueError):
-        return []
-    if op == "re" and len(values) == 4:
-        x, y, w, h = values
-        return [_apply(ctm, px, py) for px, py in ((x, y), (x + w, y), (x, y + h), (x + w, y + h))]
-    return [_apply(ctm, values[i], values[i + 1]) for i in range(0, len(values) - 1, 2)]
-
-
-def _bounds(points: list[tuple[float, float]]) -> Box | None:
-    if not points:
-        return None
-    xs, ys = [p[0] for p in points], [p[1] for p in points]
-    return min(xs), min(ys), max(xs), max(ys)
-
-
 def _box(value: object) -> Box | None:
     try:
         x0, y0, x1, y1 = (float(v) for v in value)  # type: ignore[attr-defined]
@@ -382,46 +627,7 @@ def _box(value: object) -> Box | None:
     return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
 
 
-def _intersect(a: Box | None, b: Box | None) -> Box | None:
-    """Two boxes' common part: None is no limit, `_EMPTY` what lets nothing show."""
-    if a is None:
-        return b
-    if b is None:
-        return a
-    box = max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3])
-    return box if box[0] < box[2] and box[1] < box[3] else _EMPTY
-
-
-_EMPTY: Box = (0.0, 0.0, 0.0, 0.0)
-
-
-def _union(a: Box, b: Box) -> Box:
-    if a == _EMPTY:
-        return b
-    if b == _EMPTY:
-        return a
-    return min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])
-
-
-def _transformed(box: Box, m: Matrix) -> Box | None:
-    x0, y0, x1, y1 = box
-    return _bounds([_apply(m, x, y) for x, y in ((x0, y0), (x1, y0), (x0, y1), (x1, y1))])
-
-
-def _shown(ctm: Matrix, clip: Box | None) -> Box | None:
-    """The part of a picture's unit square that `clip` (on the page) lets show, as a box in that
-    square; `_EMPTY` if none; None if the picture is drawn flat (a zero-width matrix)."""
-    a, b, c, d, e, f = ctm
-    det = a * d - b * c
-    if abs(det) < 1e-12:
-        return _EMPTY
-    if clip is None:
-        return (0.0, 0.0, 1.0, 1.0)
-    if clip == _EMPTY:
-        return _EMPTY
-    inverse = (d / det, -b / det, -c / det, a / det, (c * f - d * e) / det, (b * e - a * f) / det)
-    inside = _transformed(clip, inverse)
-    return _intersect(inside, (0.0, 0.0, 1.0, 1.0))
+# --- what else refers to a picture ---------------------------------------------------------------
 
 
 def _referrers(
@@ -440,15 +646,72 @@ def _referrers(
     return found
 
 
+def _carried(
+    pdf: Pdf,
+    objgen: tuple[int, int],
+    referrers: set[tuple[int, int] | None],
+    texts: tuple[list[Object], list[bytes]] | None,
+    followed: set[tuple[int, int]],
+) -> bool:
+    """Whether any of `referrers` (of the picture `objgen`, not followed) still refers to it and
+    is in the pack: reached, going up what refers to what, from the catalog or from something
+    followed. The texts were read before the clean-up (`sanitize._unshown` takes out what no
+    page draws), so each step is read again: a drawing no page draws now is not carried."""
+    if texts is None or None in referrers:
+        return True
+    root = pdf.Root.objgen
+    pending = [(r, objgen) for r in referrers if r is not None and _may_draw(pdf, r)]
+    seen: set[tuple[int, int]] = set()
+    for _ in range(4 * _DEPTH):
+        live = []
+        for referrer, target in pending:
+            if referrer in seen or not _refers_now(pdf, referrer, target):
+                continue
+            if referrer in followed or referrer == root:
+                return True
+            seen.add(referrer)
+            live.append(referrer)
+        if not live:
+            return False
+        up = _referrers(live, texts)
+        pending = [(r, target) for target in live for r in up.get(target, ()) if r is not None]
+    return True  # too deep to tell: as if carried
+
+
+def _may_draw(pdf: Pdf, objgen: tuple[int, int]) -> bool:
+    """Whether an object referring to a picture may draw it: not the structure tree's
+    reference to it (an OBJR, or a structure element), which only says what it is."""
+    try:
+        obj = pdf.get_object(objgen)
+    except Exception:  # noqa: BLE001 - gone
+        return False
+    if not isinstance(obj, Dictionary) or isinstance(obj, Stream):
+        return True
+    kind = obj.get("/Type")
+    if kind in (Name("/OBJR"), Name("/StructElem")):
+        return False
+    return not ("/S" in obj and "/P" in obj and "/K" in obj and "/Subtype" not in obj)
+
+
+def _refers_now(pdf: Pdf, objgen: tuple[int, int], target: tuple[int, int]) -> bool:
+    try:
+        obj = pdf.get_object(objgen)
+        text = obj.stream_dict.unparse(resolved=True) if isinstance(obj, Stream) else (
+            obj.unparse(resolved=True))  # fmt: skip
+    except Exception:  # noqa: BLE001 - gone
+        return False
+    return re.search(rb"(?<![0-9])%d %d R" % target, text) is not None
+
+
 # --- cutting -----------------------------------------------------------------------------------
 
 
-def _replace(pdf: Pdf, use: _Use, cut: Box) -> None:
+def _replace(pdf: Pdf, use: _Use, plan: _Plan) -> None:
     """Put the cut picture in the picture's place: the picture's object becomes a drawing that
     draws the part kept where it was drawn, so that every instruction naming it draws the same."""
     image = use.image
-    kept = _cut_image(pdf, image, cut, use.page)
-    u0, v0, u1, v1 = cut
+    cut_down = _cut_image(pdf, image, plan, use.page)
+    u0, v0, u1, v1 = plan.cut
     place = f"q {u1 - u0:.9f} 0 0 {v1 - v0:.9f} {u0:.9f} {v0:.9f} cm /P Do Q".encode()
     moved = {k: image.get(k) for k in ("/OC", "/StructParent") if k in image}
     for key in list(image.keys()):
@@ -458,14 +721,15 @@ def _replace(pdf: Pdf, use: _Use, cut: Box) -> None:
     image.Type = Name.XObject
     image.Subtype = Name.Form
     image.BBox = Array([0, 0, 1, 1])
-    image.Resources = Dictionary(XObject=Dictionary(P=kept))
+    image.Resources = Dictionary(XObject=Dictionary(P=cut_down))
     for key, value in moved.items():
         image[key] = value
 
 
-def _cut_image(pdf: Pdf, image: Stream, cut: Box, page: int) -> Stream:
-    """A new picture: the part `cut` of `image` (and of its masks)."""
-    data, keys = _cut_samples(image, cut, page)
+def _cut_image(pdf: Pdf, image: Stream, plan: _Plan, page: int) -> Stream:
+    """A new picture: the part `plan.cut` of `image` (and of its masks), what never shows in it
+    blanked."""
+    data, keys = _cut_samples(image, plan, page)
     kept = pdf.make_stream(b"")
     for key in ("/Type", "/Subtype", "/ColorSpace", "/BitsPerComponent", "/Intent", "/ImageMask",
                 "/Decode", "/Interpolate", "/SMaskInData", "/Matte"):  # fmt: skip
@@ -477,7 +741,7 @@ def _cut_image(pdf: Pdf, image: Stream, cut: Box, page: int) -> Stream:
     for key in ("/SMask", "/Mask"):
         mask = image.get(key)
         if isinstance(mask, Stream):
-            kept[key] = _cut_image(pdf, mask, cut, page)
+            kept[key] = _cut_image(pdf, mask, plan, page)
         elif mask is not None:
             kept[key] = mask  # a colour key: the same colours
     return kept
@@ -490,21 +754,23 @@ def _filters(image: Stream) -> list[str]:
     return [str(f)] if f is not None else []
 
 
-def _cut_samples(image: Stream, cut: Box, page: int) -> tuple[tuple[bytes, Name | None], dict]:
+def _cut_samples(image: Stream, plan: _Plan, page: int) -> tuple[tuple[bytes, Name | None], dict]:
     width, height = _int(image.get("/Width")), _int(image.get("/Height"))
     if width * height > MAX_PIXELS:
         raise PictureRefused(page, "a picture too large to cut down")
-    u0, v0, u1, v1 = cut
+    u0, v0, u1, v1 = plan.cut
     x0, x1 = round(u0 * width), round(u1 * width)
     y0, y1 = round((1 - v1) * height), round((1 - v0) * height)
     x0, y0 = min(max(x0, 0), width - 1), min(max(y0, 0), height - 1)
     x1, y1 = max(x1, x0 + 1), max(y1, y0 + 1)
     x1, y1 = min(x1, width), min(y1, height)
     size = {"/Width": x1 - x0, "/Height": y1 - y0}
+    # (at this picture's own size: a soft mask may have another)
+    keep = kept(width, height, (x0, y0, x1, y1), list(plan.drawn))
     filters = _filters(image)
     last = filters[-1] if filters else ""
     if last in ("/DCTDecode", "/DCT"):
-        return (_cut_jpeg(image, (x0, y0, x1, y1), page), Name.DCTDecode), size
+        return (_cut_jpeg(image, (x0, y0, x1, y1), page, keep), Name.DCTDecode), size
     if last in ("/JPXDecode", "/JBIG2Decode", "/CCITTFaxDecode", "/CCF"):
         raise PictureRefused(page, "a JPEG 2000, JBIG2 or fax-coded picture")
     components = 1 if image.get("/ImageMask") else _components(image.get("/ColorSpace"))
@@ -530,7 +796,26 @@ def _cut_samples(image: Stream, cut: Box, page: int) -> tuple[tuple[bytes, Name 
         value = int.from_bytes(row, "big") >> (stride * 8 - end)
         value &= (1 << span) - 1
         rows.append((value << (out_stride * 8 - span)).to_bytes(out_stride, "big"))
-    return (zlib.compress(b"".join(rows), 6), Name.FlateDecode), size
+    data = b"".join(rows)
+    if keep is not None:
+        data = _blanked(data, keep, components * bits)
+    return (zlib.compress(data, 6), Name.FlateDecode), size
+
+
+def _blanked(data: bytes, keep: np.ndarray, bits: int) -> bytes:
+    """Rows of samples (`bits` a pixel, each row whole bytes) with every pixel not kept set to
+    zero: black in most colour spaces, transparent in a soft mask; never shown either way."""
+    height, width = keep.shape
+    rows = np.frombuffer(data, dtype=np.uint8).reshape(height, -1)
+    if bits % 8 == 0:
+        blank = ~np.repeat(keep, bits // 8, axis=1)
+        out = rows.copy()
+        out[blank] = 0
+        return out.tobytes()
+    unpacked = np.unpackbits(rows, axis=1)
+    blank = ~np.repeat(keep, bits, axis=1)
+    unpacked[:, : width * bits][blank] = 0
+    return np.packbits(unpacked, axis=1).tobytes()
 
 
 def _components(space: object) -> int:
@@ -549,9 +834,13 @@ def _components(space: object) -> int:
             "/CMYK": 4}.get(str(space), 0)  # fmt: skip
 
 
-def _cut_jpeg(image: Stream, rect: tuple[int, int, int, int], page: int) -> bytes:
+def _cut_jpeg(
+    image: Stream, rect: tuple[int, int, int, int], page: int, keep: np.ndarray | None
+) -> bytes:
     """The part `rect` (pixels) of a JPEG picture, encoded again with its own quantisation
-    tables, sampling and colour profile (so that it loses as little as a JPEG can)."""
+    tables, sampling and colour profile (so that it loses as little as a JPEG can); the pixels
+    not in `keep` painted the mean colour of those kept (a flat colour rings least at the edge
+    of what shows, where the 8 x 8 blocks of the JPEG mix the two)."""
     parms = image.get("/DecodeParms")
     if isinstance(parms, Array):
         parms = parms[-1] if len(parms) else None
@@ -577,8 +866,13 @@ def _cut_jpeg(image: Stream, rect: tuple[int, int, int, int], page: int) -> byte
         options["subsampling"] = sampling
     if picture.info.get("icc_profile"):
         options["icc_profile"] = picture.info["icc_profile"]
+    part = picture.crop(rect)
+    if keep is not None:
+        pixels = np.asarray(part).copy()
+        pixels[~keep] = pixels[keep].mean(axis=0) if keep.any() else 255
+        part = Image.fromarray(pixels, part.mode)
     out = io.BytesIO()
-    picture.crop(rect).save(out, "JPEG", optimize=True, **options)
+    part.save(out, "JPEG", optimize=True, **options)
     return out.getvalue()
 
 

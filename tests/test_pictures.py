@@ -402,6 +402,36 @@ def _photo_appendix(path: Path) -> None:
         pdf.save(path)
 
 
+def _shapes_appendix(path: Path) -> None:
+    """An appendix whose pictures each hide a red part: a stamp's look cropping one, a pattern's
+    cell cropping another, one turned under an upright window, one cropped to an oval."""
+    write_pdf(path, 1)
+    with Pdf.open(path, allow_overwriting_input=True) as pdf:
+        page = pdf.pages[0]
+        left = _image(pdf, _left_grey(400, 200))
+        look = _form(pdf, b"q 400 0 0 200 0 0 cm /I Do Q", [0, 0, 200, 200],
+                     Dictionary(XObject=Dictionary(I=left)))  # fmt: skip
+        stamp = Dictionary(Type=Name.Annot, Subtype=Name.Stamp, F=4, AP=Dictionary(N=look),
+                           Rect=Array([72, 600, 172, 700]))  # fmt: skip
+        page.obj.Annots = Array([pdf.make_indirect(stamp)])
+        cell = _image(pdf, _left_grey(400, 200))
+        pattern = _tiling(pdf, b"q 400 0 0 200 0 0 cm /I Do Q", [0, 0, 200, 200], cell,
+                          Matrix=Array([0.5, 0, 0, 0.5, 300, 600]))  # fmt: skip
+        turned = _image(pdf, _left_grey(400, 200, 0.25))
+        w, h = 600, 400
+        oval = _image(pdf, _marked(w, h, lambda x, y: ((x - w / 2) / (w / 2 + 6)) ** 2
+                                   + ((y - h / 2) / (h / 2 + 6)) ** 2 < 1), jpeg=True)  # fmt: skip
+        page.Resources.Pattern = Dictionary(P0=pattern)
+        page.Resources.XObject = Dictionary(T=turned, O=oval)
+        page.contents_add(pdf.make_stream(
+            b"\nq /Pattern cs /P0 scn 300 600 100 100 re f Q"
+            b" q " + _turn(45, 1, 1, 150, 150) + b" 0 0 50 100 re W n"
+            b" q 200 0 0 100 0 0 cm /T Do Q Q"
+            b" q " + _oval(300, 300, 200, 133) + b" W n q 200 0 0 133 300 300 cm /O Do Q Q\n"
+        ))  # fmt: skip
+        pdf.save(path)
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     """One meeting built: a public item with a Word report holding a cropped screenshot, the
@@ -410,7 +440,10 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     folder = make_meeting(
         root / "board",
         items=[
-            {"title": "Tender evaluation", "papers": ["report.docx", "exported.pdf", "photo.pdf"]},
+            {
+                "title": "Tender evaluation",
+                "papers": ["report.docx", "exported.pdf", "photo.pdf", "shapes.pdf"],
+            },
             {"title": "Contract award", "papers": ["award.pdf"], "exempt paragraph": 3},
         ],
         papers={"award.pdf": 1},
@@ -423,9 +456,16 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
         check=True, capture_output=True, timeout=300,
     )  # fmt: skip
     _photo_appendix(folder / "photo.pdf")
+    _shapes_appendix(folder / "shapes.pdf")
     result = run_cli("build", "board", "--output", "out", cwd=root)
     assert result.returncode == 0, result.stderr
     return root / "out", result.stderr
+
+
+def _grey(picture: Image.Image) -> bool:
+    """Whether a picture is one of `_marked`'s (grey where it shows)."""
+    rgb = np.asarray(picture.convert("RGB"), dtype=int)
+    return bool((np.abs(rgb - np.array(GREY)).max(axis=-1) <= 3).mean() > 0.2)
 
 
 def _pack(out: Path, kind: str) -> Path:
@@ -436,8 +476,9 @@ def test_the_public_pack_holds_only_the_parts_of_cropped_pictures_that_show(
     built: tuple[Path, str],
 ) -> None:
     out, _ = built
-    public = [p for p in _pictures(_pack(out, "public")) if p.width >= 200]
-    private = [p for p in _pictures(_pack(out, "private")) if p.width >= 200]
+    # (the screenshots: black on white; the shapes appendix's are grey and red)
+    public = [p for p in _pictures(_pack(out, "public")) if p.width >= 200 and not _grey(p)]
+    private = [p for p in _pictures(_pack(out, "private")) if p.width >= 200 and not _grey(p)]
     assert len(public) == len(private) == 2  # the Word report's and the exported PDF's
     for picture in public:
         assert picture.size[0] <= 402 and picture.size[1] == 200, picture.size
@@ -445,6 +486,16 @@ def test_the_public_pack_holds_only_the_parts_of_cropped_pictures_that_show(
     for picture in private:
         assert picture.size == (800, 200)
         assert _black_columns(picture.crop((400, 0, 800, 200))) > 50  # the prices, for members
+
+
+def test_no_hidden_part_of_a_picture_drawn_otherwise_reaches_the_public_pack(
+    built: tuple[Path, str],
+) -> None:
+    """The shapes appendix: a stamp's look, a pattern, a turned picture and an oval each hide
+    red; the private pack keeps it all, the public pack none of it."""
+    out, _ = built
+    assert _red(_pack(out, "private")) > 4 * 10_000
+    assert _red(_pack(out, "public")) == 0
 
 
 def test_the_public_pack_holds_no_metadata_inside_photos(built: tuple[Path, str]) -> None:
@@ -471,11 +522,11 @@ def test_the_public_pages_look_as_the_private_ones(built: tuple[Path, str]) -> N
     compared = 0
     for page in range(2, pages + 1):
         text = PdfReader(public).pages[page - 1].extract_text()
-        if "Evaluation of tenders" not in text and "photo" not in text.lower():
+        if not any(w in text.lower() for w in ("evaluation of tenders", "photo", "shapes")):
             continue
         assert _looks_the_same(_drawn(public, page), _drawn(private, page)), page
         compared += 1
-    assert compared >= 2
+    assert compared >= 3
 
 
 def test_the_build_says_what_it_left_out(built: tuple[Path, str]) -> None:
@@ -484,6 +535,7 @@ def test_the_build_says_what_it_left_out(built: tuple[Path, str]) -> None:
     assert any("exported.pdf" in x and CROPPED in x for x in lines), stderr
     assert any("report.docx" in x and CROPPED in x for x in lines), stderr
     assert any("photo.pdf" in x and PHOTO_METADATA in x for x in lines), stderr
+    assert any("shapes.pdf" in x and CROPPED in x for x in lines), stderr
 
 
 # --- the warning for Word papers -----------------------------------------------------------------
@@ -549,3 +601,429 @@ def test_check_refuses_a_public_paper_whose_picture_cannot_be_cut_as_the_build_d
             assert "scores.pdf, page 1: page 1 shows only part of a picture (a JPEG 2000" in (
                 result.stderr
             )
+
+
+# --- pictures drawn elsewhere than by a page: looks of annotations, patterns, glyphs -------------
+#
+# Each picture here is grey where it shows and pure red where it never can: after a public pack
+# is made, no picture the file holds may have red left in it (`_red`, read back by pikepdf's
+# decoder), and the page must look the same.
+
+GREY, RED = (128, 128, 128), (255, 0, 0)
+
+
+def _marked(width: int, height: int, shows: object) -> Image.Image:
+    """A grey picture, red wherever `shows(x, y)` (a pixel's centre) is false."""
+    grid = np.indices((height, width)).astype(float) + 0.5
+    inside = np.asarray(shows(grid[1], grid[0]), dtype=bool)
+    pixels = np.where(inside[..., None], np.array(GREY, np.uint8), np.array(RED, np.uint8))
+    return Image.fromarray(pixels.astype(np.uint8), "RGB")
+
+
+def _left_grey(width: int, height: int, part: float = 0.5) -> Image.Image:
+    """Grey on the left `part` (and 3 pixels more), red on the rest."""
+    return _marked(width, height, lambda x, y: x < width * part + 3)
+
+
+def _red(path: Path) -> int:
+    """How many pixels of all the pictures in `path` are red (a JPEG's near enough); the photo
+    of the metadata tests (64 x 48, a red square in it) aside."""
+    count = 0
+    with Pdf.open(path) as read:
+        for obj in read.objects:
+            if not (isinstance(obj, Stream) and obj.get("/Subtype") == Name.Image):
+                continue
+            if (obj.get("/Width"), obj.get("/Height")) == (64, 48):
+                continue
+            if obj.get("/ColorSpace") != Name.DeviceRGB:
+                continue
+            rgb = np.asarray(pikepdf.PdfImage(obj).as_pil_image().convert("RGB"), dtype=int)
+            red = (rgb[..., 0] > 200) & (rgb[..., 1] < 70) & (rgb[..., 2] < 70)
+            count += int(red.sum())
+    return count
+
+
+def _form(
+    pdf: Pdf, draws: bytes, bbox: list[float], resources: Dictionary, **keys: object
+) -> Stream:
+    form = Stream(pdf, draws)
+    form.Type, form.Subtype, form.BBox = Name.XObject, Name.Form, Array(bbox)
+    form.Resources = resources
+    for key, value in keys.items():
+        form[f"/{key}"] = value
+    return pdf.make_indirect(form)
+
+
+def _cut_and_same(tmp_path: Path, pdf: Pdf, *, jpeg_tolerant: bool = False) -> Path:
+    """`pdf` made public: it was said to be cut, no red is left, and the page looks the same."""
+    said, before, after = _cleaned(tmp_path, pdf)
+    assert _red(before) > 0  # (the test's own premise)
+    assert CROPPED in said, said
+    assert _red(after) == 0
+    assert _looks_the_same(_drawn(before), _drawn(after))
+    return after
+
+
+def _annotated(pdf: Pdf, ap: Dictionary, rect: list[float], flags: int = 4, **keys: object) -> Pdf:
+    page = pdf.add_blank_page(page_size=(595, 842))
+    annot = Dictionary(Type=Name.Annot, Subtype=Name.Stamp, Rect=Array(rect), AP=ap, F=flags)
+    for key, value in keys.items():
+        annot[f"/{key}"] = value
+    page.obj.Annots = Array([pdf.make_indirect(annot)])
+    return pdf
+
+
+@pytest.mark.parametrize("jpeg", [False, True], ids=["flate", "jpeg"])
+@pytest.mark.parametrize("which", ["N", "R", "D", "N-state"])
+def test_a_picture_an_annotations_look_crops_is_cut(tmp_path: Path, which: str, jpeg: bool) -> None:
+    """A stamp (or a field's look, on the mouse or pressed) whose look is a picture cropped by
+    the look's box: its right half never shows."""
+    pdf = pikepdf.new()
+    image = _image(pdf, _left_grey(400, 200), jpeg=jpeg)
+    look = _form(pdf, b"q 400 0 0 200 0 0 cm /I Do Q", [0, 0, 200, 200],
+                 Dictionary(XObject=Dictionary(I=image)))  # fmt: skip
+    normal = _form(pdf, b"", [0, 0, 200, 200], Dictionary())
+    kind, _, state = which.partition("-")
+    ap = Dictionary(N=normal)
+    ap[f"/{kind}"] = Dictionary(On=look) if state else look
+    _annotated(pdf, ap, [100, 400, 300, 600], **({"AS": Name.On} if state else {}))
+    said, before, after = _cleaned(tmp_path, pdf)
+    assert CROPPED in said
+    assert _red(before) > 0 and _red(after) == 0
+    assert _looks_the_same(_drawn(before), _drawn(after))
+
+
+def test_a_look_turned_and_scaled_to_its_rectangle_is_cut_to_what_shows(tmp_path: Path) -> None:
+    """The look's matrix turns it a quarter; its box, so turned, is scaled to the annotation's
+    rectangle (PDF 32000 12.5.5): what shows is still the box's part of the picture."""
+    pdf = pikepdf.new()
+    image = _image(pdf, _left_grey(400, 200))
+    turned = Array([0, 1, -1, 0, 0, 0])
+    look = _form(pdf, b"q 400 0 0 200 0 0 cm /I Do Q", [0, 0, 200, 200],
+                 Dictionary(XObject=Dictionary(I=image)), Matrix=turned)  # fmt: skip
+    _annotated(pdf, Dictionary(N=look), [100, 300, 400, 600])
+    after = _cut_and_same(tmp_path, pdf)
+    (picture,) = _pictures_anywhere(after)
+    assert picture[0] <= 202, picture
+
+
+def _pictures_anywhere(path: Path) -> list[tuple[int, int]]:
+    with Pdf.open(path) as read:
+        return [
+            (int(x.Width), int(x.Height))
+            for x in read.objects
+            if isinstance(x, Stream) and x.get("/Subtype") == Name.Image
+        ]
+
+
+def test_a_photo_an_annotation_shows_whole_is_left_alone(tmp_path: Path) -> None:
+    """The common case: a stamp that is a plain photo. Nothing hidden: neither cut nor refused."""
+    pdf = pikepdf.new()
+    image = _image(pdf, _screenshot(400, 200), jpeg=True)
+    look = _form(pdf, b"q 400 0 0 200 0 0 cm /I Do Q", [0, 0, 400, 200],
+                 Dictionary(XObject=Dictionary(I=image)))  # fmt: skip
+    _annotated(pdf, Dictionary(N=look), [100, 400, 300, 500])
+    said, _before, after = _cleaned(tmp_path, pdf)
+    assert CROPPED not in said
+    assert _pictures_anywhere(after) == [(400, 200)]
+
+
+def _tiling(pdf: Pdf, draws: bytes, bbox: list[float], image: Stream, **keys: object) -> Stream:
+    pattern = Stream(pdf, draws)
+    pattern.PatternType, pattern.PaintType, pattern.TilingType = 1, 1, 1
+    pattern.BBox, pattern.XStep, pattern.YStep = Array(bbox), 1000, 1000
+    pattern.Resources = Dictionary(XObject=Dictionary(I=image))
+    for key, value in keys.items():
+        pattern[f"/{key}"] = value
+    return pdf.make_indirect(pattern)
+
+
+@pytest.mark.parametrize("where", ["page", "form", "stroke", "matrix"])
+def test_a_picture_a_tiling_patterns_cell_crops_is_cut(tmp_path: Path, where: str) -> None:
+    """A pattern whose cell is a picture cut off by the cell's box, used to fill (or stroke) a
+    shape on the page or in a drawing; its matrix places it on the page."""
+    pdf = pikepdf.new()
+    image = _image(pdf, _left_grey(400, 200))
+    keys = {"Matrix": Array([0.5, 0, 0, 0.5, 100, 300])} if where == "matrix" else {}
+    pattern = _tiling(pdf, b"q 400 0 0 200 0 0 cm /I Do Q", [0, 0, 200, 200], image, **keys)
+    paint = (
+        b"/Pattern CS /P0 SCN 40 w 150 450 m 250 450 l S"
+        if where == "stroke"
+        else b"/Pattern cs /P0 scn 0 0 595 842 re f"
+    )
+    resources = Dictionary(Pattern=Dictionary(P0=pattern))
+    page = pdf.add_blank_page(page_size=(595, 842))
+    if where == "form":
+        form = _form(pdf, paint, [0, 0, 595, 842], resources)
+        page.obj.Resources = Dictionary(XObject=Dictionary(F=form))
+        page.obj.Contents = pdf.make_stream(b"/F Do")
+    else:
+        page.obj.Resources = resources
+        page.obj.Contents = pdf.make_stream(paint)
+    _cut_and_same(tmp_path, pdf)
+
+
+def test_a_photo_a_pattern_repeats_whole_is_left_alone(tmp_path: Path) -> None:
+    pdf = pikepdf.new()
+    image = _image(pdf, _screenshot(400, 200))
+    pattern = _tiling(pdf, b"q 400 0 0 200 0 0 cm /I Do Q", [0, 0, 400, 200], image)
+    page = pdf.add_blank_page(page_size=(595, 842))
+    page.obj.Resources = Dictionary(Pattern=Dictionary(P0=pattern))
+    page.obj.Contents = pdf.make_stream(b"/Pattern cs /P0 scn 0 0 595 842 re f")
+    said, _before, after = _cleaned(tmp_path, pdf)
+    assert CROPPED not in said
+    assert _pictures_anywhere(after) == [(400, 200)]
+
+
+def test_a_picture_a_type3_glyph_crops_is_cut(tmp_path: Path) -> None:
+    """A Type 3 font's glyph drawing a picture through a clipping rectangle."""
+    pdf = pikepdf.new()
+    image = _image(pdf, _left_grey(400, 200))
+    glyph = pdf.make_stream(b"1000 0 d0 q 0 0 500 500 re W n q 1000 0 0 500 0 0 cm /I Do Q Q")
+    font = Dictionary(
+        Type=Name.Font, Subtype=Name.Type3, FontBBox=Array([0, 0, 1000, 500]),
+        FontMatrix=Array([0.001, 0, 0, 0.001, 0, 0]), CharProcs=Dictionary(a=glyph),
+        Encoding=Dictionary(Type=Name.Encoding, Differences=Array([97, Name.a])),
+        FirstChar=97, LastChar=97, Widths=Array([1000]),
+        Resources=Dictionary(XObject=Dictionary(I=image)),
+    )  # fmt: skip
+    page = pdf.add_blank_page(page_size=(595, 842))
+    page.obj.Resources = Dictionary(Font=Dictionary(T3=pdf.make_indirect(font)))
+    page.obj.Contents = pdf.make_stream(b"BT /T3 200 Tf 100 400 Td (a) Tj ET")
+    _cut_and_same(tmp_path, pdf)
+
+
+def test_a_picture_also_used_where_what_shows_is_unknown_is_refused() -> None:
+    """Cropped on the page, and the soft mask of another picture drawn whole: the part the crop
+    hides shows through that picture, and it cannot be cut in its place. Refused, naming the
+    page (and `check` learns it on the trial run)."""
+    pdf = pikepdf.new()
+    mask = Stream(pdf, zlib.compress(bytes(range(200)) * 100))
+    mask.Filter, mask.Type, mask.Subtype = Name.FlateDecode, Name.XObject, Name.Image
+    mask.Width, mask.Height, mask.ColorSpace, mask.BitsPerComponent = 200, 100, Name.DeviceGray, 8
+    mask = pdf.make_indirect(mask)
+    photo = _image(pdf, _screenshot(200, 100))
+    photo.SMask = mask
+    _one_page(b"q 50 400 50 50 re W n q 200 0 0 100 50 400 cm /M Do Q Q "
+              b"q 200 0 0 100 50 100 cm /P Do Q", {"M": mask, "P": photo}, pdf)  # fmt: skip
+    refused: list[PictureRefused] = []
+    assert CROPPED in sanitize(pdf, public=True, trial=True, refused=refused)
+    assert refused and refused[0].page == 1
+    with pytest.raises(PictureRefused) as caught:
+        sanitize(pdf, public=True)
+    assert caught.value.page == 1
+
+
+def test_a_picture_something_left_out_of_the_pack_refers_to_is_cut(tmp_path: Path) -> None:
+    """A drawing the page lists but never draws (left over after an edit: a public pack leaves
+    it out) that names the picture does not stop it being cut, nor makes the paper refused."""
+    pdf = pikepdf.new()
+    image = _image(pdf, _left_grey(400, 200))
+    unused = _form(pdf, b"q 400 0 0 200 0 0 cm /I Do Q", [0, 0, 400, 200],
+                   Dictionary(XObject=Dictionary(I=image)))  # fmt: skip
+    _one_page(CLIPPED_TO_LEFT_HALF, {"Im0": image, "Fm9": unused}, pdf)
+    _cut_and_same(tmp_path, pdf)
+
+
+def test_a_picture_the_structure_tree_names_is_cut_not_refused(tmp_path: Path) -> None:
+    """A tagged PDF may name a picture from its structure tree (an object reference, OBJR, for
+    a figure with /StructParent): that says what the picture is, draws nothing."""
+    pdf = pikepdf.new()
+    image = _image(pdf, _left_grey(400, 200))
+    image.StructParent = 0
+    _one_page(CLIPPED_TO_LEFT_HALF, {"Im0": image}, pdf)
+    page = pdf.pages[0].obj
+    objr = pdf.make_indirect(Dictionary(Type=Name("/OBJR"), Obj=image, Pg=page))
+    root = pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot))
+    figure = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Figure, P=root, K=objr))
+    root.K = figure
+    root.ParentTree = Dictionary(Nums=Array([0, figure]))
+    pdf.Root.StructTreeRoot = root
+    _cut_and_same(tmp_path, pdf)
+
+
+# --- turned, slanted and oval crops --------------------------------------------------------------
+
+
+def _turn(degrees: float, scale_x: float, scale_y: float, x: float, y: float) -> bytes:
+    import math
+
+    c, s = math.cos(math.radians(degrees)), math.sin(math.radians(degrees))
+    return b"%.6f %.6f %.6f %.6f %.6f %.6f cm" % (
+        scale_x * c, scale_x * s, -scale_y * s, scale_y * c, x, y
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("jpeg", [False, True], ids=["flate", "jpeg"])
+def test_a_turned_picture_cropped_and_turned_with_its_crop_keeps_only_what_shows(
+    tmp_path: Path, jpeg: bool
+) -> None:
+    """As Word draws a cropped picture turned 45 degrees: the picture and its window turned
+    alike. Its left quarter shows: about a quarter of its columns are kept (not half)."""
+    pdf = pikepdf.new()
+    image = _image(pdf, _left_grey(400, 200, 0.25), jpeg=jpeg)
+    turn = _turn(45, 1, 1, 300, 300)
+    draws = b"q " + turn + b" 0 0 50 100 re W n q 200 0 0 100 0 0 cm /Im0 Do Q Q"
+    _one_page(draws, {"Im0": image}, pdf)
+    after = _cut_and_same(tmp_path, pdf)
+    ((width, height),) = _pictures_anywhere(after)
+    assert width <= 102 and height == 200
+
+
+@pytest.mark.parametrize("angle", [30, 45])
+def test_a_turned_picture_seen_through_an_upright_window_keeps_no_hidden_corner(
+    tmp_path: Path, angle: int
+) -> None:
+    """An upright window over a turned picture: in the picture it is a turned square, and the
+    corners of the box around it never show. They are blanked, not kept."""
+    import math
+
+    pdf = pikepdf.new()
+    size = 400
+    a = math.radians(angle)
+    # the window, in the picture's pixels: a square of side 140 at the picture's centre, turned
+    centre = size / 2
+
+    def shows(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        dx, dy = x - centre, centre - y  # (y up, as on the page)
+        u = dx * math.cos(a) - dy * math.sin(a)  # back into the page's upright frame
+        v = dx * math.sin(a) + dy * math.cos(a)
+        return (np.abs(u) < 70 + 4) & (np.abs(v) < 70 + 4)
+
+    image = _image(pdf, _marked(size, size, shows))
+    # the picture: 400 points square, centred at (297, 421), turned by `angle`
+    c, s = math.cos(a), math.sin(a)
+    x0 = 297 - (c * size - s * size) / 2
+    y0 = 421 - (s * size + c * size) / 2
+    place = b"%.6f %.6f %.6f %.6f %.6f %.6f cm" % (size * c, size * s, -size * s, size * c, x0, y0)
+    draws = b"q 227 351 140 140 re W n q " + place + b" /Im0 Do Q Q"
+    _one_page(draws, {"Im0": image}, pdf)
+    _cut_and_same(tmp_path, pdf)
+
+
+def _oval(x: float, y: float, w: float, h: float) -> bytes:
+    """An oval in the box (x, y, w, h), as four Bezier curves (as Word and LibreOffice draw it)."""
+    k = 0.5523
+    cx, cy, rx, ry = x + w / 2, y + h / 2, w / 2, h / 2
+    curves = [
+        (cx + rx, cy + k * ry, cx + k * rx, cy + ry, cx, cy + ry),
+        (cx - k * rx, cy + ry, cx - rx, cy + k * ry, cx - rx, cy),
+        (cx - rx, cy - k * ry, cx - k * rx, cy - ry, cx, cy - ry),
+        (cx + k * rx, cy - ry, cx + rx, cy - k * ry, cx + rx, cy),
+    ]
+    return b" ".join(
+        [b"%.3f %.3f m" % (cx + rx, cy)]
+        + [b"%.3f %.3f %.3f %.3f %.3f %.3f c" % c for c in curves]
+        + [b"h"]
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("jpeg", [False, True], ids=["flate", "jpeg"])
+def test_a_picture_cropped_to_an_oval_keeps_no_hidden_corner(tmp_path: Path, jpeg: bool) -> None:
+    """A portrait cropped to an oval (Word's *Crop to Shape*): the corners never show."""
+    pdf = pikepdf.new()
+    w, h = 600, 400
+
+    def shows(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        return ((x - w / 2) / (w / 2 + 6)) ** 2 + ((y - h / 2) / (h / 2 + 6)) ** 2 < 1
+
+    image = _image(pdf, _marked(w, h, shows), jpeg=jpeg, mask=True)
+    draws = b"q " + _oval(100, 400, 300, 200) + b" W n q 300 0 0 200 100 400 cm /Im0 Do Q Q"
+    _one_page(draws, {"Im0": image}, pdf)
+    _cut_and_same(tmp_path, pdf)
+    said, _before, after = _cleaned(tmp_path, pdf)
+    with Pdf.open(after) as read:
+        (smask,) = [
+            x for x in read.objects
+            if isinstance(x, Stream) and x.get("/ColorSpace") == Name.DeviceGray
+        ]  # fmt: skip
+        alpha = np.asarray(pikepdf.PdfImage(smask).as_pil_image())
+    assert alpha[0, 0] == 0 and alpha[alpha.shape[0] // 2, alpha.shape[1] // 2] == 255
+
+
+# --- inline photos -------------------------------------------------------------------------------
+
+
+def _inline_photo(filters: bytes = b"/DCT", data: bytes | None = None) -> bytes:
+    data = _photo_with_metadata() if data is None else data
+    return b"BI /W 64 /H 48 /BPC 8 /CS /RGB /F " + filters + b" ID " + data + b"\nEI"
+
+
+@pytest.mark.parametrize("where", ["page", "form"])
+def test_an_inline_photo_shown_whole_loses_its_metadata(tmp_path: Path, where: str) -> None:
+    """A photo written inside the page's instructions (``BI ... ID ... EI``), not cropped."""
+    pdf = pikepdf.new()
+    draws = b"q 320 0 0 240 72 400 cm " + _inline_photo() + b" Q"
+    if where == "form":
+        form = _form(pdf, draws, [0, 0, 595, 842], Dictionary())
+        _one_page(b"/F Do", {"F": form}, pdf)
+    else:
+        _one_page(draws, {}, pdf)
+    assert PHOTO_METADATA in sanitize(pdf, public=True, trial=True)
+    said, before, after = _cleaned(tmp_path, pdf)
+    assert PHOTO_METADATA in said
+    assert _streams_hold(before, b"SECRET")  # (the test's premise)
+    assert not _streams_hold(after, b"SECRET") and not _streams_hold(after, b"Exif")
+    assert _looks_the_same(_drawn(before), _drawn(after))
+    with Pdf.open(before) as private:
+        assert PHOTO_METADATA not in sanitize(private, public=False)
+
+
+def _streams_hold(path: Path, secret: bytes) -> bool:
+    with Pdf.open(path) as read:
+        return any(secret in x.read_bytes() for x in read.objects if isinstance(x, Stream))
+
+
+def test_an_inline_photo_whose_metadata_cannot_be_taken_out_is_refused() -> None:
+    """Written in hexadecimal: its bytes are not the JPEG's, so not cut out as they are."""
+    pdf = pikepdf.new()
+    hexed = _photo_with_metadata().hex().encode() + b">"
+    inline = _inline_photo(b"[/AHx /DCT]", hexed)
+    _one_page(b"q 320 0 0 240 72 400 cm " + inline + b" Q", {}, pdf)
+    refused: list[PictureRefused] = []
+    sanitize(pdf, public=True, trial=True, refused=refused)
+    assert refused and refused[0].page == 1
+    with pytest.raises(PictureRefused):
+        sanitize(pdf, public=True)
+    sanitize(pdf, public=False)  # (a private pack keeps it)
+
+
+def test_an_inline_photo_without_metadata_is_left_alone(tmp_path: Path) -> None:
+    pdf = pikepdf.new()
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (90, 140, 90)).save(out, "JPEG")
+    data = out.getvalue()
+    _one_page(b"q 320 0 0 240 72 400 cm " + _inline_photo(data=data) + b" Q", {}, pdf)
+    said, _before, _after = _cleaned(tmp_path, pdf)
+    assert PHOTO_METADATA not in said and CROPPED not in said
+
+
+@pytest.mark.parametrize("kind", ["elsewhere", "inline-metadata"])
+def test_check_refuses_the_new_kinds_of_refused_picture_as_the_build_does(
+    tmp_path: Path, kind: str
+) -> None:
+    """A picture cropped on the page and also another's soft mask, and an inline photo whose
+    metadata cannot be taken out: `check` refuses the paper (naming the page) as `build` does."""
+    pdf = pikepdf.new()
+    if kind == "elsewhere":
+        mask = _image(pdf, _screenshot(200, 100).convert("L"))
+        mask.write(zlib.compress(_screenshot(200, 100).convert("L").tobytes()),
+                   filter=Name.FlateDecode)  # fmt: skip
+        mask.ColorSpace = Name.DeviceGray
+        photo = _image(pdf, _screenshot(200, 100))
+        photo.SMask = mask
+        _one_page(b"q 50 400 50 50 re W n q 200 0 0 100 50 400 cm /M Do Q Q "
+                  b"q 200 0 0 100 50 100 cm /P Do Q", {"M": mask, "P": photo}, pdf)  # fmt: skip
+        said = "page 1 shows only part of a picture (a picture also drawn from where"
+    else:
+        hexed = _photo_with_metadata().hex().encode() + b">"
+        _one_page(b"q 320 0 0 240 72 400 cm " + _inline_photo(b"[/AHx /DCT]", hexed) + b" Q",
+                  {}, pdf)  # fmt: skip
+        said = "page 1 holds a photo written inside its drawing instructions"
+    folder = make_meeting(tmp_path / "m", items=[{"title": "Scores", "papers": ["scores.pdf"]}])
+    pdf.save(folder / "scores.pdf")
+    for command in ("check", "build"):
+        result = run_cli(command, folder.name, "--output", "out", cwd=tmp_path) if (
+            command == "build") else run_cli(command, folder.name, cwd=tmp_path)  # fmt: skip
+        assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+        assert f"scores.pdf, page 1: {said}" in result.stderr, result.stderr

@@ -1,0 +1,292 @@
+"""What of a picture a clipping path lets show: the geometry `pictures` cuts by.
+
+A PDF draws a picture by mapping its *unit square* (the picture's own space: u to the right,
+v upwards, the picture's pixels spread over it) onto the page with the current matrix, and shows
+of it only what lies inside every clipping path in force: the page's visible area, a drawing's
+box, and each path set with ``W`` (a rectangle, a polygon, an oval made of Bezier curves; several
+closed parts at once). A picture placed turned or slanted meets an upright rectangle as a turned
+one, and an oval never as a box, so boxes alone are not enough: a box around what shows, in the
+picture's own space, says which pixels to keep (`Shown.box`), and the clipping paths themselves,
+mapped into the picture, say which of those show (`kept`), so that the others can be blanked.
+
+Everything here is generous (a pixel is kept whenever it might show): a path's box is the box
+of its points and its curves' control points (a Bezier curve lies inside them); each closed part
+of a path is taken whole, with all it encloses (the nonzero and even-odd rules both fill less);
+a row of pixels keeps everything between the leftmost and the rightmost point of a part on it
+(a U-shaped window keeps its inside); and every pixel within one pixel of what shows is kept, so
+that a viewer smoothing the picture shows the same edge. Curves are flattened finely enough in
+the picture's pixels (a quarter of a pixel at most) that the spare pixel covers the difference.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+Box = tuple[float, float, float, float]  # x0, y0, x1, y1
+Matrix = tuple[float, float, float, float, float, float]
+Point = tuple[float, float]
+# A part of a path: its start (one point), then for each piece a line's end (one point) or a
+# curve's two control points and end (three).
+Subpath = tuple[tuple[Point, ...], ...]
+Region = tuple[Subpath, ...]  # a clipping path: what its closed parts enclose
+Clip = tuple[Region, ...]  # the clipping paths in force at once: what all of them let show
+
+IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+EMPTY: Box = (0.0, 0.0, 0.0, 0.0)  # what lets nothing show
+UNIT: Box = (0.0, 0.0, 1.0, 1.0)
+_TOLERANCE = 0.25  # how far a flattened curve may lie from the curve, in pixels
+_MAX_PIECES = 4096  # lines a curve is flattened into, at most
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What one drawing of a picture lets show, in the picture's unit square: at most `box`, and
+    of it only what every region of `within` lets show (none: all of `box`)."""
+
+    box: Box
+    within: Clip = ()
+
+
+def multiply(m: Matrix, n: Matrix) -> Matrix:
+    """m x n: m applied first."""
+    a, b, c, d, e, f = m
+    p, q, r, s, t, u = n
+    return (a * p + b * r, a * q + b * s, c * p + d * r, c * q + d * s, e * p + f * r + t,
+            e * q + f * s + u)  # fmt: skip
+
+
+def apply(m: Matrix, x: float, y: float) -> Point:
+    return m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]
+
+
+def inverse(m: Matrix) -> Matrix | None:
+    a, b, c, d, e, f = m
+    det = a * d - b * c
+    if abs(det) < 1e-12:
+        return None
+    return (d / det, -b / det, -c / det, a / det, (c * f - d * e) / det, (b * e - a * f) / det)
+
+
+def bounds(points: list[Point]) -> Box | None:
+    if not points:
+        return None
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def intersect(a: Box | None, b: Box | None) -> Box | None:
+    """Two boxes' common part: None is no limit, `EMPTY` what lets nothing show."""
+    if a is None:
+        return b
+    if b is None:
+        return a
+    box = max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3])
+    return box if box[0] < box[2] and box[1] < box[3] else EMPTY
+
+
+def union(a: Box, b: Box) -> Box:
+    if a == EMPTY:
+        return b
+    if b == EMPTY:
+        return a
+    return min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])
+
+
+def transformed(box: Box, m: Matrix) -> Box | None:
+    """The box around `box` mapped by `m`."""
+    return bounds(list(rectangle(box, m)[0][i][0] for i in range(4)))
+
+
+def rectangle(box: Box, m: Matrix) -> Region:
+    """A box, mapped by `m` (turned or slanted, it stays four corners)."""
+    x0, y0, x1, y1 = box
+    corners = ((x0, y0), (x1, y0), (x1, y1), (x0, y1))
+    return (tuple((apply(m, x, y),) for x, y in corners),)
+
+
+def _points(region: Region) -> list[Point]:
+    return [p for sub in region for piece in sub for p in piece]
+
+
+def _mapped(region: Region, m: Matrix) -> Region:
+    return tuple(tuple(tuple(apply(m, *p) for p in piece) for piece in sub) for sub in region)
+
+
+def _upright(region: Region, box: Box) -> bool:
+    """Whether a region is exactly `box` (its box): one part, of lines only, every point one of
+    the box's corners, each corner among them."""
+    if len(region) != 1 or any(len(piece) != 1 for piece in region[0]):
+        return False
+    x0, y0, x1, y1 = box
+    eps = 1e-9 * max(1.0, abs(x1 - x0), abs(y1 - y0))
+    corners = set()
+    for (x, y), in region[0]:
+        cx = 0 if abs(x - x0) <= eps else 1 if abs(x - x1) <= eps else None
+        cy = 0 if abs(y - y0) <= eps else 1 if abs(y - y1) <= eps else None
+        if cx is None or cy is None:
+            return False
+        corners.add((cx, cy))
+    return len(corners) == 4
+
+
+def narrowed(clip: Clip, region: Region) -> Clip:
+    """`clip` with `region` in force too. Two upright rectangles in a row (the page's visible
+    area, then each window LibreOffice clips to) are kept as their common part: exact, and a
+    page clipped a thousand times stays one rectangle."""
+    if clip:
+        last = clip[-1]
+        around, new = bounds(_points(last)), bounds(_points(region))
+        if around and new and _upright(last, around) and _upright(region, new):
+            common = intersect(around, new)
+            if common is None or common == EMPTY:
+                return (*clip[:-1], ())  # (an empty path: nothing shows)
+            return (*clip[:-1], rectangle(common, IDENTITY))
+    return (*clip, region)
+
+
+def shown(ctm: Matrix, clip: Clip) -> Shown:
+    """What a picture drawn with matrix `ctm` through `clip` (on the page) lets show of it."""
+    back = inverse(ctm)
+    if back is None:  # drawn flat: nothing shows
+        return Shown(EMPTY)
+    box: Box | None = UNIT
+    within: list[Region] = []
+    for region in clip:
+        inside = _mapped(region, back)
+        around = bounds(_points(inside)) or EMPTY
+        box = intersect(box, around)
+        if box == EMPTY or box is None:
+            return Shown(EMPTY)
+        if not _upright(inside, around):
+            within.append(_rounded(inside))
+    assert box is not None
+    # (rounded outwards, so that the same window drawn again is known as the same)
+    x0, y0, x1, y1 = box
+    box = (math.floor(x0 * 1e9) / 1e9, math.floor(y0 * 1e9) / 1e9,
+           math.ceil(x1 * 1e9) / 1e9, math.ceil(y1 * 1e9) / 1e9)  # fmt: skip
+    return Shown(intersect(box, UNIT) or EMPTY, tuple(within))
+
+
+def _rounded(region: Region) -> Region:
+    """A region with its points rounded (to a ten-millionth of the picture), so that the same
+    window drawn again (a logo on every page) is known as the same."""
+    return tuple(
+        tuple(tuple((round(x, 7), round(y, 7)) for x, y in piece) for piece in sub)
+        for sub in region
+    )
+
+
+# --- the pixels kept -----------------------------------------------------------------------------
+
+
+def pixel_box(width: int, height: int, box: Box) -> tuple[int, int, int, int]:
+    """The pixels (columns x0..x1, rows y0..y1 from the top, ends excluded) of a picture of
+    `width` x `height` that `box` of its unit square covers, with a pixel to spare each side."""
+    u0, v0, u1, v1 = box
+    x0 = max(0, math.floor(u0 * width + 1e-6) - 1)
+    x1 = min(width, math.ceil(u1 * width - 1e-6) + 1)
+    y0 = max(0, math.floor((1 - v1) * height + 1e-6) - 1)
+    y1 = min(height, math.ceil((1 - v0) * height - 1e-6) + 1)
+    return x0, y0, x1, y1
+
+
+def kept(
+    width: int, height: int, rect: tuple[int, int, int, int], drawn: list[Shown]
+) -> np.ndarray | None:
+    """Which pixels of `rect` (of a picture of `width` x `height`) may show where the picture is
+    drawn as `drawn` says: True for a pixel kept; None if every pixel of `rect` is."""
+    if not any(s.within for s in drawn):
+        return None
+    x0, y0, x1, y1 = rect
+    keep = np.zeros((y1 - y0, x1 - x0), dtype=bool)
+    for s in drawn:
+        if s.box == EMPTY:
+            continue
+        # (each drawing within its own box: a picture drawn many times through small windows
+        # costs what those windows cover)
+        bx0, by0, bx1, by1 = pixel_box(width, height, s.box)
+        bx0, by0, bx1, by1 = max(bx0, x0), max(by0, y0), min(bx1, x1), min(by1, y1)
+        if bx1 <= bx0 or by1 <= by0:
+            continue
+        part = np.ones((by1 - by0, bx1 - bx0), dtype=bool)
+        for region in s.within:
+            part &= _region_pixels(width, height, (bx0, by0, bx1, by1), region)
+            if not part.any():
+                break
+        keep[by0 - y0 : by1 - y0, bx0 - x0 : bx1 - x0] |= part
+    return None if keep.all() else keep
+
+
+def _region_pixels(
+    width: int, height: int, rect: tuple[int, int, int, int], region: Region
+) -> np.ndarray:
+    """The pixels of `rect` within a pixel of what `region` (in the unit square) encloses: on
+    each row, from a pixel left of its leftmost point there to a pixel right of its rightmost,
+    for each of its parts."""
+    x0, y0, x1, y1 = rect
+    rows = np.arange(y0, y1, dtype=float)
+    low, high = rows - 1.0, rows + 2.0  # each row's band, with a row to spare each side
+    out = np.zeros((y1 - y0, x1 - x0), dtype=bool)
+    to_pixels = (float(width), 0.0, 0.0, -float(height), 0.0, float(height))
+    for sub in region:
+        polygon = _flattened(tuple(tuple(apply(to_pixels, *p) for p in piece) for piece in sub))
+        if polygon is None:  # (a curve too large to flatten: the region's box is kept)
+            out[:] = True
+            return out
+        left = np.full(rows.shape, np.inf)
+        right = np.full(rows.shape, -np.inf)
+        for (ax, ay), (bx, by) in zip(polygon, polygon[1:] + polygon[:1], strict=True):
+            if ay > by:
+                ax, ay, bx, by = bx, by, ax, ay
+            lo, hi = np.maximum(low, ay), np.minimum(high, by)
+            meets = lo <= hi
+            if not meets.any():
+                continue
+            if by - ay < 1e-12:
+                xa = np.full(rows.shape, min(ax, bx))
+                xb = np.full(rows.shape, max(ax, bx))
+            else:
+                slope = (bx - ax) / (by - ay)
+                ends = ax + (lo - ay) * slope, ax + (hi - ay) * slope
+                xa, xb = np.minimum(*ends), np.maximum(*ends)
+            left = np.where(meets, np.minimum(left, xa), left)
+            right = np.where(meets, np.maximum(right, xb), right)
+        meets = left <= right
+        start = np.clip(np.floor(left[meets] - 1.0) - x0, 0, x1 - x0).astype(int)
+        end = np.clip(np.ceil(right[meets] + 1.0) - x0, 0, x1 - x0).astype(int)
+        for row, a, b in zip(np.flatnonzero(meets).tolist(), start.tolist(), end.tolist(),
+                             strict=True):  # fmt: skip
+            out[row, a:b] = True  # (row by row: no array larger than the picture's part)
+    return out
+
+
+def _flattened(sub: Subpath) -> list[Point] | None:
+    """A part of a path as a polygon: its curves flattened into lines (Wang's formula gives how
+    many, for `_TOLERANCE`); None if a curve would need more than `_MAX_PIECES`."""
+    if not sub:
+        return []
+    points = [sub[0][0]]
+    for piece in sub[1:]:
+        if len(piece) == 1:
+            points.append(piece[0])
+            continue
+        p0, (p1, p2, p3) = points[-1], piece
+        bend = max(
+            math.hypot(p0[0] - 2 * p1[0] + p2[0], p0[1] - 2 * p1[1] + p2[1]),
+            math.hypot(p1[0] - 2 * p2[0] + p3[0], p1[1] - 2 * p2[1] + p3[1]),
+        )
+        n = max(1, math.ceil(math.sqrt(0.75 * bend / _TOLERANCE)))
+        if n > _MAX_PIECES:
+            return None
+        for i in range(1, n + 1):
+            t = i / n
+            s = 1 - t
+            a, b, c, d = s * s * s, 3 * s * s * t, 3 * s * t * t, t * t * t
+            points.append(
+                (a * p0[0] + b * p1[0] + c * p2[0] + d * p3[0],
+                 a * p0[1] + b * p1[1] + c * p2[1] + d * p3[1])
+            )  # fmt: skip
+    return points
