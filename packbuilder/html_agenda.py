@@ -224,9 +224,9 @@ def html_agenda(
             continue
         out += _item(row, papers.get(row["number"]), layout, href, (later or {}).get(row["number"]))
     out.append("</ul>")
-    out.append(
-        f"<p>Published {_time(published, ctx['published'])}.</p>" if ctx["published"] else ""
-    )
+    if ctx["published"]:  # a draft's says it is not published: no date a machine reads as one
+        said = _e(ctx["published"]) if spec.draft else _time(published, ctx["published"])
+        out.append(f"<p>Published {said}.</p>")
     out += ["</main>", "</body>", "</html>", ""]
     return "\n".join(line for line in out if line)
 
