@@ -552,7 +552,6 @@ _DATE_FORMATS = (
     "%Y-%m-%d",
     "%d %B %Y",
     "%d %b %Y",
-    "%A %d %B %Y",
     "%d-%m-%Y",
     "%d-%m-%y",
     "%d.%m.%Y",  # as many UK clerks type it ("17.12.2026"; seed 003's title says "07.04.16")
@@ -567,13 +566,13 @@ def date(cell: Cell, what: str = "a date") -> dt.date:
     if isinstance(v, dt.date):
         return v
     if isinstance(v, str):
-        s = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", v.strip())
+        named, s = _weekday_and_rest(v)
         for fmt in _DATE_FORMATS:
             try:
                 day = dt.datetime.strptime(s, fmt).date()
             except ValueError:
                 continue
-            _same_weekday(s, day, cell, what)
+            _same_weekday(v.strip(), named, day, cell, what)
             return day
     if isinstance(v, str):
         wrong = _impossible_date(v.strip())
@@ -590,15 +589,36 @@ def date(cell: Cell, what: str = "a date") -> dt.date:
     )
 
 
-def _same_weekday(text: str, day: dt.date, cell: Cell, what: str) -> None:
+# a weekday as agendas write it before the date: "Thursday", "Thurs", "Thu." ("Thursday, 14 Jan.
+# 2027", "Thu 14 January 2027")
+_WEEKDAYS = {
+    **{name.lower(): n for n, name in enumerate(calendar.day_name)},
+    **{name.lower(): n for n, name in enumerate(calendar.day_abbr)},
+    "tues": 1, "weds": 2, "thur": 3, "thurs": 3,
+}  # fmt: skip
+
+
+def _weekday_and_rest(text: str) -> tuple[str, str]:
+    """A date typed as words, as the formats read it: the weekday it begins with, if any (as
+    typed), and the rest without ordinals ("14th"), commas, full stops after a word ("Jan.") or
+    September's "Sept"."""
+    s = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text.strip())
+    s = re.sub(r"\b([A-Za-z]{3,9})\.", r"\1", s.replace(",", " "))
+    s = re.sub(r"\bSept\b", "Sep", s, flags=re.IGNORECASE)
+    words = s.split()
+    if words and words[0].lower() in _WEEKDAYS:
+        return words[0], " ".join(words[1:])
+    return "", " ".join(words)
+
+
+def _same_weekday(text: str, named: str, day: dt.date, cell: Cell, what: str) -> None:
     """Refuse a date typed with a weekday that is not its own ("Wednesday 14 January 2027", a
     Thursday): one of the two is a slip, and only the advisor knows which."""
-    named = text.split()[0].rstrip(",").lower() if text.split() else ""
-    weekdays = [d.lower() for d in calendar.day_name]
-    if named in weekdays and weekdays.index(named) != day.weekday():
+    if named and _WEEKDAYS[named.lower()] != day.weekday():
+        said = calendar.day_name[_WEEKDAYS[named.lower()]]
         raise InputError(
             f"{text!r} is not {what}: {day.day} {day:%B %Y} is a {day:%A}, not a "
-            f"{named.capitalize()}; correct the day or the date",
+            f"{said}; correct the day or the date",
             cell.source,
         )
 

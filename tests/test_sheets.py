@@ -247,7 +247,33 @@ def test_a_date_that_does_not_exist_says_why(typed: str, said: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "typed", ["17/12/2026", "17.12.2026", "17.12.26", "17-12-26", "17th December 2026"]
+    "typed",
+    [
+        "17/12/2026",
+        "17.12.2026",
+        "17.12.26",
+        "17-12-26",
+        "17th December 2026",
+        # as agendas print them (a new user's review found these refused)
+        "Thursday, 17 December 2026",
+        "Thursday 17 Dec 2026",
+        "Thu 17 December 2026",
+        "Thurs. 17th Dec. 2026",
+        "17 Dec. 2026",
+        "17 December, 2026",
+        "Thursday 17/12/2026",
+    ],
 )
 def test_dates_as_uk_clerks_type_them(typed: str) -> None:
     assert sheets.date(sheets.Cell(typed, SRC)) == dt.date(2026, 12, 17)
+
+
+@pytest.mark.parametrize("typed", ["Wed 17 Dec 2026", "Wednesday, 17 December 2026"])
+def test_a_short_or_comma_weekday_is_checked_against_the_date(typed: str) -> None:
+    with pytest.raises(InputError) as caught:
+        sheets.date(sheets.Cell(typed, SRC))
+    assert "17 December 2026 is a Thursday, not a Wednesday; correct the day" in str(caught.value)
+
+
+def test_september_written_sept() -> None:
+    assert sheets.date(sheets.Cell("3 Sept 2026", SRC)) == dt.date(2026, 9, 3)
