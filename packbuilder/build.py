@@ -108,6 +108,7 @@ class BuildResult:
     frontsheets: ConversionStats = ConversionStats()  # of those, the frontsheets
     withdrawn: tuple[str, ...] = ()  # a line for each pack withdrawn (`_withdrawn`)
     draft: bool = False  # drafts to check, published by no one (`build(draft=True)`)
+    superseded: Path | None = None  # the draft folder this build published over, removed
 
     def summary(self, paths: bool = True) -> list[str]:
         """What the build did, a line a pack, its warnings, and the time and conversions it took.
@@ -135,6 +136,8 @@ class BuildResult:
                 use = "a draft too" if self.draft else "for the website"
                 lines.append(f"  its HTML agenda, {use} -> {agenda}")
         lines.extend(f"withdrawn: {w}" for w in self.withdrawn)
+        if self.superseded is not None:
+            lines.append(f"the draft in {self.superseded} was removed: these packs replace it")
         lines.extend(f"warning: {w}" for w in self.warnings)
         lines.append(f"built {self.meeting.name} in {self.seconds:.1f} s ({self._conversions()})")
         return lines
@@ -198,15 +201,16 @@ def build(
     today = today or settings().today or dt.date.today()
     folder = Path(folder)
     find_workbook(folder)  # a wrong folder must not leave an empty output folder behind
-    outdir = Path(output) if output else default_output(folder)
-    _refuse_inside_packs(outdir)
-    if draft:
-        outdir = outdir / DRAFT
+    root = Path(output) if output else default_output(folder)
+    _refuse_inside_packs(root)
+    outdir = root / DRAFT if draft else root
     say = _reporter(progress)
     with ExitStack() as stack:
-        if not outdir.exists():  # a first build that fails leaves no output folder behind
-            stack.callback(remove_if_only_lock, outdir, folder.name)
-        stack.enter_context(meeting_lock(outdir, folder.name))
+        if not root.exists():  # a first build that fails leaves no output folder behind
+            stack.callback(remove_if_only_lock, root, folder.name)
+        # the meeting's one lock, a draft's too: a build that publishes removes the draft
+        # (`_superseded`), and a draft is never made while the packs are being published
+        stack.enter_context(meeting_lock(root, folder.name))
         finish_interrupted(outdir, folder.name)  # a build killed as it published: its record
         if draft:
             _forget_drafts(outdir, folder.name)
@@ -290,6 +294,7 @@ def build(
         was = current_versions(outdir, meeting.name)
         written = publish(meeting, built, outdir, today)
         withdrawn = _withdrawn(outdir, meeting.name, was)
+        superseded = None if draft else _superseded(outdir)
         after = converter.stats()
         tidy(settings().cache_dir)
     packs = tuple(
@@ -323,6 +328,7 @@ def build(
         frontsheets=made_fronts,
         withdrawn=withdrawn,
         draft=draft,
+        superseded=superseded,
     )
 
 
@@ -354,6 +360,17 @@ def _forget_drafts(outdir: Path, meeting: str) -> None:
     for name in (PUBLIC, PRIVATE, ARCHIVE):
         shutil.rmtree(outdir / name, ignore_errors=True)
     manifest_path(outdir, meeting).unlink(missing_ok=True)
+
+
+def _superseded(outdir: Path) -> Path | None:
+    """The meeting's draft folder removed by the build that has just published (under its
+    lock): the draft was made to be checked before publishing, and is older than these packs;
+    left, `status` would go on listing it as the draft to check. Its path, if there was one."""
+    drafts = outdir / DRAFT
+    if not drafts.is_dir():
+        return None
+    shutil.rmtree(drafts, ignore_errors=True)
+    return drafts
 
 
 def _withdrawn(

@@ -113,9 +113,15 @@ def status(inputs_dir: Path, output_root: Path | None, today: dt.date | None) ->
     type=click.Path(path_type=Path),
     help="Folder holding each meeting's output folder (default: output/).",
 )
+@click.option(
+    "--draft",
+    is_flag=True,
+    help="Build each as a draft to check (as build --draft), published by no one: for packs "
+    "published later, as the web page publishes them.",
+)
 @_today_option
 def build_due(
-    inputs_dir: Path, window: int, output_root: Path | None, today: dt.date | None
+    inputs_dir: Path, window: int, output_root: Path | None, draft: bool, today: dt.date | None
 ) -> None:
     """Build every due meeting whose inputs changed since its last build (made for cron).
 
@@ -129,6 +135,8 @@ def build_due(
         click.echo(outcome.line())
 
     day = today or dt.date.today()
-    outcomes = run(inputs_dir, day, window=window, output_root=output_root, report=report)
+    outcomes = run(
+        inputs_dir, day, window=window, output_root=output_root, report=report, draft=draft
+    )
     if any(o.failed for o in outcomes):
         sys.exit(1)

@@ -21,6 +21,10 @@ and publishes a build by **building the same meeting into it, dated the day of p
 Only the frontsheets are made again: the numbered pages, conversions and checks are found in the
 cache. The build must make exactly the packs of the build being published (their content keys,
 read from its record): when the meeting's files changed since, it stops before writing anything.
+The build being published may be a draft (`build(draft=True)`, as the web page's builds are):
+its content keys leave its marks out (`versions.pack_content`), so they are those of the pack
+made here from the same files, and what was checked is what goes public, unmarked. A build here
+publishes, so it removes the draft folder inside `published`, if any: that draft is superseded.
 Private packs are made too, as a build makes them, dated the same day; they are not published.
 """
 

@@ -68,6 +68,9 @@ class MeetingStatus:
     history: tuple[str, ...] = ()  # one line per pack: its versions and when each was published
     building: bool = False  # a build of it is running now
     draft: str = ""  # the draft to check in the output folder's draft/, if any (`draft_line`)
+    # that draft's state: CURRENT (made from the inputs as they are), STALE or NOT_BUILT (none)
+    draft_state: State = State.NOT_BUILT
+    draft_built_at: str = ""
 
     @property
     def name(self) -> str:
@@ -195,6 +198,7 @@ def meeting_status(folder: Path, today: dt.date, output_root: Path | None = None
         i.number for i in meeting.items if i.status is Status.TO_FOLLOW and not i.papers
     )
     status.draft = draft_line(meeting, outdir)
+    status.draft_state, status.draft_built_at = build_state(meeting, outdir / DRAFT)
     return status
 
 
@@ -266,8 +270,14 @@ def build_due(
     converter: Callable[[], Converter] | None = None,
     report: Callable[[Outcome], None] | None = None,
     shared_converter: Converter | None = None,
+    draft: bool = False,
 ) -> list[Outcome]:
     """Build every meeting under `inputs` that is due and changed; one Outcome per meeting.
+
+    With `draft`, each is built as a draft to check (`build(draft=True)`), for a caller that
+    publishes later (the web page); a meeting is then due only if its inputs changed since its
+    last draft and since its packs were last published: a draft of what is public already, or
+    of what the draft there shows, is not made again.
 
     A broken meeting fails alone: the others are still built. One converter (and one LibreOffice
     cache) serves the whole run; it is made by `converter` (default `open_converter`) only if a
@@ -285,7 +295,7 @@ def build_due(
             return made[0]
 
         for folder in find_meetings(inputs):
-            outcome = _build_one(folder, today, window, output_root, get_converter)
+            outcome = _build_one(folder, today, window, output_root, get_converter, draft)
             if report:
                 report(outcome)
             outcomes.append(outcome)
@@ -298,13 +308,14 @@ def _build_one(
     window: int,
     output_root: Path | None,
     get_converter: Callable[[], Converter],
+    draft: bool = False,
 ) -> Outcome:
     """`_build_due_one`; an output folder it made that holds only the lock (a first build that
     failed) is removed, as `build` removes its own."""
     outdir = output_for(folder, output_root)
     made = not outdir.exists()
     try:
-        return _build_due_one(folder, today, window, outdir, get_converter)
+        return _build_due_one(folder, today, window, outdir, get_converter, draft)
     finally:
         if made:
             remove_if_only_lock(outdir, folder.name)
@@ -316,6 +327,7 @@ def _build_due_one(
     window: int,
     outdir: Path,
     get_converter: Callable[[], Converter],
+    draft: bool = False,
 ) -> Outcome:
     name = folder.name
     try:
@@ -329,10 +341,15 @@ def _build_due_one(
             return Outcome(name, "skipped", why_not)
         with meeting_lock(outdir, folder.name):
             # checked under the lock: a run that has just finished this meeting leaves it current
-            state, built_at = build_state(load_meeting(folder), outdir)
+            meeting = load_meeting(folder)
+            state, built_at = build_state(meeting, outdir)
             if state is State.CURRENT:
                 return Outcome(name, "skipped", f"up to date (built {built_at})")
-            result = build(folder, outdir, converter=get_converter(), today=today)
+            if draft:
+                made, made_at = build_state(meeting, outdir / DRAFT)
+                if made is State.CURRENT:
+                    return Outcome(name, "skipped", f"up to date (draft made {made_at})")
+            result = build(folder, outdir, converter=get_converter(), today=today, draft=draft)
     except BuildLockedError:
         return Outcome(name, "skipped", "being built by another run")
     except OSError as exc:
@@ -348,7 +365,8 @@ def _build_due_one(
             "packbuilder; please report it with the meeting folder)",
         )
     pages = ", ".join(f"{p.label} {p.pages} pages" for p in result.packs)
-    message = f"{pages} -> {outdir} (was {state.value})"
+    where = outdir / DRAFT if draft else outdir
+    message = f"{'a draft: ' if draft else ''}{pages} -> {where} (was {state.value})"
     if status.deadline_passed(today):
         message += f"; deadline {_short(due)} has passed: {late_note(rule)}"
     return Outcome(name, "built", message, list(result.warnings))

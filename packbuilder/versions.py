@@ -164,7 +164,12 @@ def pack_content(
     What a document shows is taken from the rendered document, not from the data and template
     that make it: a packbuilder upgrade that saves its templates again, or gives them a value
     this meeting does not use, makes the same documents, and so no new version of a published
-    pack (whose date is a legal fact)."""
+    pack (whose date is a legal fact).
+
+    A draft's marks (DRAFT on every page and in its title, its "Published not yet" line) are not
+    part of it: a draft and the pack built to publish from the same files have the same key, so
+    publishing a draft that was checked (`release`) makes the pack checked, and refuses one
+    whose files changed since."""
 
     def paper(p: Paper) -> list[str | None]:
         return [

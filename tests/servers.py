@@ -257,8 +257,8 @@ class Site:
         return all(builds[i]["state"] in ("done", "failed") for i in ids)
 
     def check_pack(self, slug: str) -> None:
-        """The meeting's public pack is whole and holds each of its Word papers."""
-        [pack] = (self.data / "current" / slug / "public").glob("*.pdf")
+        """The meeting's public pack, a draft, is whole and holds each of its Word papers."""
+        [pack] = (self.data / "published" / slug / "draft" / "public").glob("*.pdf")
         text = " ".join(page.extract_text() for page in PdfReader(pack).pages)
         for n in range(3):
             assert f"{slug}-report-{n} paragraph 1." in " ".join(text.split())

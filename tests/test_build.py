@@ -591,3 +591,31 @@ def test_a_papers_bookmark_saying_its_title_again_gives_way_to_what_it_holds():
     one_later = (Bookmark("Annex", 3, (Bookmark("Table 1", 3),)),)
     assert _below_title("Budget", one_later) == one_later  # (not on the first page)
     assert _below_title("Budget", (Bookmark("Budget", 0),)) == ()
+
+
+@pytest.mark.parametrize("draft", [False, True])
+def test_a_draft_and_a_build_of_one_meeting_take_the_same_lock(tmp_path: Path, draft: bool) -> None:
+    """A build that publishes removes the meeting's draft folder: a draft being made meanwhile
+    would be removed half made, or outlive the packs that replace it. So a draft takes the
+    meeting's one lock (its output folder's), not one of the draft folder's own."""
+    from packbuilder.errors import BuildLockedError
+    from packbuilder.lock import meeting_lock
+
+    folder = make_meeting(tmp_path / "m", items=[{"papers": ["a.pdf"]}], papers={"a.pdf": 1})
+    out = tmp_path / "out"
+    held, done = threading.Event(), threading.Event()
+
+    def hold() -> None:  # (in a thread of its own: the lock is re-entrant in its thread)
+        with meeting_lock(out, "m"):
+            held.set()
+            done.wait(30)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert held.wait(30)
+        with pytest.raises(BuildLockedError):
+            build(folder, out, converter=FakeConverter(), draft=draft)
+    finally:
+        done.set()
+        holder.join()

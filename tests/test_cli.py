@@ -294,6 +294,12 @@ def test_a_draft_to_check_is_no_version_and_leaves_the_published_packs_alone(tmp
     assert reader.metadata.title == "Test Partnership Board - 5 March 2020: Agenda and reports"
     assert not any("DRAFT" in p.extract_text() for p in reader.pages)
     assert "DRAFT" not in pack.with_suffix(".html").read_text()
+    # a reviewer's: the draft stayed beside the packs that replaced it, and status went on
+    # listing it as the draft to check. The build that publishes removes it, and says so
+    assert not (tmp_path / "out" / "m" / "draft").exists()
+    assert "the draft in out/m/draft was removed: these packs replace it" in published.stderr
+    status = run_cli("status", ".", "--output-root", "out", cwd=tmp_path, env=env)
+    assert "draft" not in status.stdout and "built and current" in status.stdout
 
 
 @pytest.mark.parametrize("inside", ["public", "private/x", "archive"])

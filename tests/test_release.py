@@ -170,3 +170,31 @@ def test_a_build_without_its_record_cannot_be_published(tmp_path: Path) -> None:
     (tmp_path / "drafts").mkdir()
     with pytest.raises(PublishError, match="no record of its packs"):
         plan(tmp_path / "drafts", tmp_path / "published", "m", THU)
+
+
+def test_a_draft_is_published_as_the_pack_it_was_checked_as(tmp_path: Path, converter) -> None:
+    """The web page's builds are drafts (every page marked DRAFT, "Published not yet" on the
+    frontsheet). What the advisor checked is the content, not the marks: a draft's content keys
+    are those of the pack built for publishing from the same files, so publishing the draft
+    makes that pack, unmarked, dated the day it goes public; and a file changed since the draft
+    still publishes nothing."""
+    folder = exempt_meeting(tmp_path / "m")
+    out, plain, public = tmp_path / "out", tmp_path / "plain", tmp_path / "published"
+    build(folder, out, converter=converter, today=MON, draft=True)
+    drafts = out / "draft"
+    assert "DRAFT to check, made Monday 24 February 2020" in front(drafts / "public" / PUBLIC)
+    build(folder, plain, converter=converter, today=TUE)
+    keys = {n: p["current"]["content"] for n, p in record(drafts)["packs"].items()}
+    assert keys == {n: p["current"]["content"] for n, p in record(plain)["packs"].items()}
+    release(folder, drafts, public, THU, converter=converter)
+    for name in (PUBLIC, PRIVATE):
+        pack = PdfReader(public / ("private" if name == PRIVATE else "public") / name)
+        said = " ".join(pack.pages[0].extract_text().split())
+        assert "Published Thursday 27 February 2020" in said, name
+        assert not any("DRAFT" in p.extract_text() for p in pack.pages), name
+        assert not str(pack.metadata.title).startswith("DRAFT")
+    exempt_meeting(folder, venue="Warspite Room")
+    build(folder, out, converter=converter, today=THU, draft=True)  # a second draft
+    exempt_meeting(folder, venue="Drake Room")  # changed after it was looked at
+    with pytest.raises(InputError, match="no longer those of the build being published"):
+        release(folder, drafts, public, FRI, converter=converter)

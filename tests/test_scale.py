@@ -79,7 +79,7 @@ def test_a_worker_killed_mid_build_leaves_no_broken_pack_and_the_build_runs_agai
     os.killpg(victim.pid, signal.SIGKILL)  # LibreOffice is at work: mid-build
     victim.wait()
     # nothing half written where the packs are published
-    public = site.data / "current" / "east" / "public"
+    public = site.data / "published" / "east" / "draft" / "public"
     assert not public.exists() or not list(public.glob("*.pdf")), list(public.glob("*.pdf"))
     record = site.builds()[build]
     assert record["state"] == "running" and record["attempts"] == 1, record

@@ -22,6 +22,7 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
+from packbuilder.build import build
 from packbuilder.cli import cli
 from packbuilder.errors import BuildLockedError
 from packbuilder.lock import lock_path, meeting_lock
@@ -455,3 +456,54 @@ def test_an_output_folder_is_not_removed_while_a_build_holds_its_lock(tmp_path: 
         holder.stdout.close()  # type: ignore[union-attr]
     remove_if_only_lock(outdir, "m")  # no one holds it now: a folder with only the lock goes
     assert not outdir.exists()
+
+
+def test_scheduled_drafts_for_a_caller_that_publishes_later(tmp_path: Path) -> None:
+    """The web page publishes later what a scheduled build made, so its scheduled builds are
+    drafts (`build_due(draft=True)`). A draft is due when the inputs changed since the last
+    draft and since the last publication: neither of what the draft there shows, nor of what
+    went public already. `status` tells the draft's state apart from the published packs'."""
+    inputs, output = tmp_path / "inputs", tmp_path / "output"
+    folder = _meeting(inputs, "a")
+    conv = FakeConverter()
+
+    def run() -> Outcome:
+        (outcome,) = build_due(
+            inputs, TODAY, output_root=output, converter=lambda: conv, draft=True
+        )
+        return outcome
+
+    made = run()
+    assert made.action == "built", made.message
+    assert "a draft: " in made.message and str(output / "a" / "draft") in made.message
+    assert not (output / "a" / "public").exists()
+    assert "DRAFT - not published" in _pack_text(output / "a" / "draft")
+    status = meeting_status(folder, TODAY, output)
+    assert (status.state, status.draft_state) == (State.NOT_BUILT, State.CURRENT)
+    again = run()
+    assert again.action == "skipped" and "up to date (draft made " in again.message
+    write_pdf(folder / "a-report.pdf", 3)
+    status = meeting_status(folder, TODAY, output)
+    assert (status.state, status.draft_state) == (State.NOT_BUILT, State.STALE)
+    assert run().action == "built"
+    # published (a build that publishes removes the draft): nothing to draft until a change
+    build(folder, output / "a", converter=conv, today=TODAY)
+    status = meeting_status(folder, TODAY, output)
+    assert (status.state, status.draft_state) == (State.CURRENT, State.NOT_BUILT)
+    assert not status.draft
+    skipped = run()
+    assert skipped.action == "skipped" and "up to date (built " in skipped.message
+    write_pdf(folder / "a-report.pdf", 4)
+    assert run().action == "built"
+    status = meeting_status(folder, TODAY, output)
+    assert (status.state, status.draft_state) == (State.STALE, State.CURRENT)
+
+
+def test_build_due_cli_makes_drafts_when_asked(tmp_path: Path) -> None:
+    inputs, output = tmp_path / "inputs", tmp_path / "output"
+    _meeting(inputs, "a")
+    args = ["build-due", str(inputs), "--output-root", str(output), "--draft"]
+    result = CliRunner().invoke(cli, [*args, "--today", "2020-02-20"])
+    assert result.exit_code == 0, result.output
+    assert "built a: a draft: " in result.output
+    assert (output / "a" / "draft" / "public").is_dir() and not (output / "a" / "public").exists()

@@ -15,14 +15,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import filecmp
 import logging
 import os
 import re
 import socket
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -56,7 +54,8 @@ def audit(user, action: str, meeting: str = "", detail: str = "") -> None:  # ty
 
 
 def _new_version(meeting: Meeting, built: library.Built, build: Build | None) -> Version:
-    """Keep the build now in current/<meeting> as the meeting's next version (under its lock)."""
+    """Keep the draft now in published/<meeting>/draft as the meeting's next version (under its
+    lock)."""
     with transaction.atomic():
         number = (meeting.versions.aggregate(n=Max("number"))["n"] or 0) + 1
         storage.snapshot(meeting.slug, number)
@@ -118,14 +117,19 @@ def _run_claimed(build: Build, folder) -> None:  # type: ignore[no-untyped-def]
         BuildEvent.objects.create(build=build, text=library.local(message, folder))
 
     try:
-        with library.meeting_lock(storage.current_folder(slug)) as locked:
+        # the meeting's one lock: publishing it takes the same (`publish_version`)
+        with library.meeting_lock(storage.published_folder(slug)) as locked:
             if not locked:
                 raise Busy()
-            built = library.build(folder, storage.current_folder(slug), progress)
+            built = library.build(folder, storage.published_folder(slug), progress)
             same = _same_as_latest(build.meeting)
             version = same or _new_version(build.meeting, built, build)
     except Busy:
-        _fail(build, ["This meeting is being built already; wait for that build to finish."])
+        _fail(
+            build,
+            ["This meeting is being built or published already; wait for that to finish, "
+             "then build again."],
+        )  # fmt: skip
         return
     except library.PackError as exc:
         _fail(build, library.problems_of(exc, folder))
@@ -148,27 +152,17 @@ def _run_claimed(build: Build, folder) -> None:  # type: ignore[no-untyped-def]
 
 
 def _same_as_latest(meeting: Meeting) -> Version | None:
-    """The meeting's latest version, if the build now in current/<meeting> holds the very same
-    packs and HTML agendas (the library rewrites nothing that did not change): a rebuild of
-    unchanged inputs then makes no new version to preview and publish again."""
+    """The meeting's latest version, if the draft now in published/<meeting>/draft holds the
+    very same packs (their content keys, `library.same_packs`: a draft made again says the day
+    it was made): a rebuild of unchanged inputs then makes no new version to preview and
+    publish again. Not a version built before builds were drafts: its packs say "Published"
+    with the day built, and the draft is the one to check and share."""
     latest = meeting.versions.order_by("-number").first()
-    if latest is None:
+    if latest is None or not latest.drafts:
         return None
-    current = storage.current_folder(meeting.slug)
+    drafts = library.drafts(storage.published_folder(meeting.slug))
     kept = storage.version_folder(meeting.slug, latest.number)
-    record = library.record_name(current)
-    names = [n for n in library.pack_files(current) if n != record]
-    flat = sorted(Path(n).name for n in names)
-    try:
-        held = sorted(p.name for p in kept.iterdir() if p.name != record)
-        if flat != held:
-            return None
-        for name in names:
-            if not filecmp.cmp(current / name, kept / Path(name).name, shallow=False):
-                return None
-    except OSError:
-        return None
-    return latest
+    return latest if library.same_packs(drafts, kept, meeting.slug) else None
 
 
 class Busy(Exception):
@@ -259,7 +253,7 @@ def recover_stale() -> int:
 
 def run_schedule() -> list[library.Scheduled]:
     """The library's build-due rule over every meeting; each build becomes a version."""
-    outcomes = library.build_due(storage.inputs_root(), storage.current_root())
+    outcomes = library.build_due(storage.inputs_root(), storage.published_root())
     for o in outcomes:
         log.info("scheduled build: %s %s: %s", o.action, o.meeting, o.message)
         meeting = Meeting.objects.filter(slug=o.meeting).first()
@@ -267,11 +261,11 @@ def run_schedule() -> list[library.Scheduled]:
             _scheduled_failure(meeting, o.message)
         if o.action != "built" or meeting is None:
             continue
-        current = storage.current_folder(meeting.slug)
-        with library.meeting_lock(current) as locked:
+        outdir = storage.published_folder(meeting.slug)
+        with library.meeting_lock(outdir) as locked:
             if not locked:
                 continue  # a build from the page has started since; it makes its own version
-            built = library.describe(storage.meeting_folder(meeting.slug), current)
+            built = library.describe(storage.meeting_folder(meeting.slug), outdir)
             build = Build.objects.create(
                 meeting=meeting, scheduled=True, state=Build.State.DONE, finished_at=timezone.now()
             )
@@ -301,14 +295,15 @@ def _scheduled_failure(meeting: Meeting, message: str) -> None:
 
 
 def publish_version(version: Version, user, shown: str) -> list[dict]:  # type: ignore[no-untyped-def, type-arg]
-    """Publish `version`: the library makes its public packs again dated today in the
+    """Publish `version`: the library makes its packs again dated today, unmarked, in the
     meeting's published folder (`library.release`), provided what they print is what the
-    publisher was `shown`; they are kept as the version's, served to the public, and the
-    version is marked published. Under the published folder's lock, so that two publishers
-    cannot interleave. Returns the public packs as published.
+    publisher was `shown`; they are kept as the version's (the public ones served to the
+    public, the private ones to advisors for members), and the version is marked published.
+    Under the meeting's lock, so that two publishers, or a publisher and a build, cannot
+    interleave. Returns the public packs as published.
 
     Raises:
-        Busy: the meeting is being published or withdrawn by someone else now.
+        Busy: the meeting is being built, published or withdrawn by someone else now.
         library.PackError: nothing was published (the files changed since the build, ...).
     """
     meeting = version.meeting
@@ -344,9 +339,13 @@ def publish_version(version: Version, user, shown: str) -> list[dict]:  # type: 
                 "withdrawn_reason",
             ]
         )  # fmt: skip
-    said = "; ".join(f"{p['label']}, {p['pages']} pages, Published {p['line']}" for p in made)
+    said = "; ".join(
+        f"{p['label']}, {p['pages']} pages, Published {p['line']}"
+        for p in made
+        if not p["private"]
+    )
     audit(user, "publish", slug, f"version {number}: {said or 'no public pack'}")
-    return made
+    return [p for p in made if not p["private"]]
 
 
 def withdraw_published(meeting: Meeting) -> None:

@@ -19,6 +19,7 @@ from typing import Any
 from packbuilder import deadline as deadlines
 from packbuilder import frontsheet, plan, schedule
 from packbuilder import release as releases
+from packbuilder.build import DRAFT
 from packbuilder.build import build as library_build
 from packbuilder.check import check_report
 from packbuilder.dates import clock
@@ -83,12 +84,48 @@ def _has_files(folder: Path) -> bool:
         return False
 
 
-def meeting_state(folder: Path, current_root: Path, on: dt.date | None = None) -> MeetingState:
-    """Deadline, working days left and state of the meeting in `folder`, whose latest build is in
-    `current_root`/<folder name>."""
+# a meeting built and published as the library's status sees it in the meeting's output folder
+# (`schedule.meeting_status`): its draft, made from the inputs as they are or not, and its
+# published packs
+_DRAFT_CURRENT = ("Draft built, not published", "blue")
+_DRAFT_STALE = ("Draft stale: papers changed since the draft", "yellow")
+_PUBLISHED = {
+    schedule.State.CURRENT: ("Published", "green"),
+    schedule.State.STALE: ("Published, papers changed since", "yellow"),
+}
+# a meeting whose last build was made by the web page before its builds were drafts
+# (current/<meeting>): its packs say "Published" with the day built
+_LEGACY = ("Built before drafts: build again", "yellow")
+
+
+def _state_words(s: schedule.MeetingStatus, legacy: schedule.State | None) -> tuple[str, str]:
+    """The words and tag of a meeting's state: the draft's when it is current, else the
+    published packs', else the draft's (stale), else the state of a build made before drafts."""
+    if s.state not in (schedule.State.CURRENT, schedule.State.STALE, schedule.State.NOT_BUILT):
+        return _STATES[s.state]
+    if s.draft_state is schedule.State.CURRENT:
+        return _DRAFT_CURRENT
+    if s.state in _PUBLISHED:
+        return _PUBLISHED[s.state]
+    if s.draft_state is schedule.State.STALE:
+        return _DRAFT_STALE
+    if legacy in (schedule.State.CURRENT, schedule.State.STALE):
+        return _LEGACY
+    return _STATES[s.state]
+
+
+def meeting_state(
+    folder: Path, root: Path, on: dt.date | None = None, legacy_root: Path | None = None
+) -> MeetingState:
+    """Deadline, working days left and state of the meeting in `folder`, whose output folder
+    (its draft and its published packs) is `root`/<folder name>; `legacy_root`/<folder name>
+    is where the web page built it before its builds were drafts."""
     on = on or today()
-    s = schedule.meeting_status(folder, on, current_root)
-    state, tag = _STATES[s.state]
+    s = schedule.meeting_status(folder, on, root)
+    legacy = None
+    if legacy_root is not None and s.draft_state is s.state is schedule.State.NOT_BUILT:
+        legacy = schedule.meeting_status(folder, on, legacy_root).state
+    state, tag = _state_words(s, legacy)
     if s.state is schedule.State.BROKEN and not _has_files(folder):
         state, tag = "Waiting for files", "grey"  # a new meeting: nothing uploaded yet
     timing = late = ""
@@ -114,7 +151,7 @@ def meeting_state(folder: Path, current_root: Path, on: dt.date | None = None) -
         s.to_follow,
         local(s.problem, folder),
         s.problems,
-        _when(s.built_at),
+        _when(s.draft_built_at if s.draft_state is not schedule.State.NOT_BUILT else s.built_at),
         deadlines.explain(s.date, s.rule) if s.date is not None else "",
     )
 
@@ -231,9 +268,16 @@ def meeting_lock(outdir: Path) -> Iterator[bool]:
         yield True
 
 
+def drafts(outdir: Path) -> Path:
+    """Where a build of the meeting whose output folder is `outdir` leaves its drafts."""
+    return outdir / DRAFT
+
+
 def build(folder: Path, outdir: Path, progress: Callable[[str], None]) -> Built:
-    """Build every pack of the meeting in `folder` into `outdir`. Raises PackError."""
-    result = library_build(folder, outdir, progress=progress, today=today())
+    """Build every pack of the meeting in `folder` as a draft to check (the library's draft:
+    DRAFT on every page, "Published not yet" on its frontsheet), into `drafts(outdir)`; it is
+    published later (`release`), dated that day. Raises PackError."""
+    result = library_build(folder, outdir, progress=progress, today=today(), draft=True)
     packs = [
         {
             "file": p.path.name,
@@ -244,6 +288,7 @@ def build(folder: Path, outdir: Path, progress: Callable[[str], None]) -> Built:
             "private": not p.public,
             "changes": list(p.changes),
             "published": p.published.isoformat(),  # the day its frontsheet says
+            "draft": result.draft,  # its frontsheet says "Published not yet", its pages DRAFT
         }
         for p in result.packs
     ]
@@ -255,9 +300,22 @@ def build(folder: Path, outdir: Path, progress: Callable[[str], None]) -> Built:
     )
 
 
-def record_name(outdir: Path) -> str:
-    """The file name of the build record in `outdir` (one of `pack_files`)."""
-    return manifest_path(outdir, outdir.name).name
+def record_name(outdir: Path, meeting: str | None = None) -> str:
+    """The file name of the build record of `meeting` (default: `outdir`'s name) in `outdir`
+    (one of `pack_files`)."""
+    return manifest_path(outdir, meeting or outdir.name).name
+
+
+def same_packs(built: Path, kept: Path, meeting: str) -> bool:
+    """Whether the build whose record is in `built` made the very packs of the one in `kept`:
+    the same pack files, each with the same content key (`release.contents`). A draft and the
+    pack published from it differ in their marks only, so a draft is compared by what it holds,
+    never by its bytes (its frontsheet says the day it was made)."""
+    try:
+        ours, theirs = releases.contents(built, meeting), releases.contents(kept, meeting)
+    except PackError:
+        return False
+    return {n: k for n, (_, k) in ours.items()} == {n: k for n, (_, k) in theirs.items()}
 
 
 def items_naming(folder: Path, name: str) -> list[str]:
@@ -267,14 +325,16 @@ def items_naming(folder: Path, name: str) -> list[str]:
     return named(folder, name)
 
 
-def pack_files(outdir: Path) -> list[str]:
-    """The pack files of the build in `outdir` (paths relative to it: public/..., private/...),
-    with the public packs' HTML agendas, from its record, and the record itself."""
-    packs = (read_manifest(outdir, outdir.name) or {}).get("packs") or {}
+def pack_files(outdir: Path, meeting: str | None = None) -> list[str]:
+    """The pack files of the build of `meeting` (default: `outdir`'s name) in `outdir` (paths
+    relative to it: public/..., private/...), with the public packs' HTML agendas, from its
+    record, and the record itself."""
+    meeting = meeting or outdir.name
+    packs = (read_manifest(outdir, meeting) or {}).get("packs") or {}
     files = sorted(str(p["current"]["file"]) for p in packs.values())
     # each public pack's HTML agenda, beside it (`html_agenda`): what the public page shows
     pages = sorted(str(p["html"]) for p in packs.values() if p.get("html"))
-    return [*files, *pages, record_name(outdir)]
+    return [*files, *pages, record_name(outdir, meeting)]
 
 
 def agenda_content(path: Path) -> str | None:
@@ -357,9 +417,10 @@ def release(
 ) -> list[dict[str, Any]]:
     """Publish the build kept in `built` (the library's `release`): the meeting in `folder` built
     again into `published`, dated today, provided what it prints is what was `shown`. Returns
-    each public pack as published: file, label, pages, numbered, published (the date), line
-    (its "Published" text) and the paths of the pack and its HTML agenda. Raises PackError;
-    nothing is then published."""
+    each pack as made: file, label, private, pages, numbered, published (the date), line (its
+    "Published" text) and the paths of the pack and, for a public pack, its HTML agenda; a
+    private pack is made too, unmarked and dated the same day, for members (not published).
+    Raises PackError; nothing is then published."""
     result = releases.release(
         folder, built, published, today(), after_withdrawal=after_withdrawal, expect_plan=shown
     )
@@ -367,18 +428,17 @@ def release(
     lines = {r.name: r.line for r in releases.plan(built, published, published.name, today())}
     out = []
     for p in result.packs:
-        if not p.public:
-            continue
         agenda = p.path.with_name(html_name(p.path.name))
         out.append(
             {
                 "file": p.path.name,
                 "label": p.label,
+                "private": not p.public,
                 "pages": p.pages,
                 "numbered": p.numbered,
                 "published": p.published.isoformat(),
                 "line": lines.get(p.path.name, ""),
-                "paths": [p.path, *([agenda] if agenda.is_file() else [])],
+                "paths": [p.path, *([agenda] if p.public and agenda.is_file() else [])],
             }
         )
     return out
@@ -401,27 +461,30 @@ class Scheduled:
 
 
 def build_due(
-    inputs_root: Path, current_root: Path, window: int = schedule.DEFAULT_WINDOW
+    inputs_root: Path, root: Path, window: int = schedule.DEFAULT_WINDOW
 ) -> list[Scheduled]:
-    """The library's scheduled-build rule over every meeting: due and changed ones are built into
-    `current_root`/<meeting>."""
+    """The library's scheduled-build rule over every meeting: due and changed ones are built as
+    drafts into `drafts(root/<meeting>)` (`build`)."""
     if not inputs_root.is_dir():
         return []
-    outcomes = schedule.build_due(inputs_root, today(), window=window, output_root=current_root)
+    outcomes = schedule.build_due(
+        inputs_root, today(), window=window, output_root=root, draft=True
+    )
     return [Scheduled(o.name, o.action, local(o.message, inputs_root / o.name)) for o in outcomes]
 
 
 def describe(folder: Path, outdir: Path) -> Built:
-    """A build the schedule made in `outdir`, described as `build` describes its own."""
+    """The draft the schedule made in `drafts(outdir)`, described as `build` describes its own."""
     from packbuilder.meeting import load_meeting
 
-    manifest = read_manifest(outdir, outdir.name) or {}
+    manifest = read_manifest(drafts(outdir), folder.name) or {}
     packs = [
         {
             "file": name,
             "label": info.get("label", name),
             "pages": info.get("pages", 0),
             "private": is_private(name),
+            "draft": True,
         }
         for name, info in sorted((manifest.get("packs") or {}).items())
     ]

@@ -154,6 +154,12 @@ class Version(models.Model):
     def public_packs(self) -> list[dict]:  # type: ignore[type-arg]
         return [p for p in self.packs if not p["private"]]
 
+    @property
+    def drafts(self) -> bool:
+        """Whether its packs were built as drafts to check (every build since packbuilder's web
+        builds are drafts); a version built before says "Published" with the day it was built."""
+        return bool(self.packs) and all(p.get("draft") for p in self.packs)
+
 
 class AuditEntry(models.Model):
     class Action(models.TextChoices):

@@ -1,14 +1,17 @@
 """Where a meeting's files live under the data folder, and the checks on uploaded files.
 
 <data>/inputs/<meeting>/          the meeting folder: meeting.xlsx and the papers
-<data>/current/<meeting>/         the library's output folder: the latest build (status and
-                                  scheduled builds compare the inputs against it)
-<data>/versions/<meeting>/<n>/    every build, kept as it was (hard links to the packs)
+<data>/published/<meeting>/       the library's output folder of the meeting: what went public
+                                  (`release`; its record names only versions that were
+                                  published) and, in draft/, the latest build, a draft to check
+                                  (status and scheduled builds compare the inputs against both)
+<data>/versions/<meeting>/<n>/    every build, kept as it was (hard links to the drafts)
 <data>/previews/<meeting>/<n>/    page images of a version's packs, made when first shown
-<data>/published/<meeting>/       the library's output folder of what went public (`release`):
-                                  its record names only versions that were published
-<data>/released/<meeting>/<n>/    version n's public packs and HTML agendas as published (hard
-                                  links into published/): what the public is served
+<data>/released/<meeting>/<n>/    version n's packs as published (hard links into published/):
+                                  the public packs and HTML agendas the public is served, and the
+                                  private packs members get, made with them
+<data>/current/<meeting>/         where packbuilder before drafts built (ordinary builds, saying
+                                  "Published" with the day built); read only to say so
 """
 
 from __future__ import annotations
@@ -47,7 +50,13 @@ def inputs_root() -> Path:
 
 
 def current_root() -> Path:
+    """Where the web page built before its builds were drafts (`LEGACY`)."""
     return data() / "current"
+
+
+def published_root() -> Path:
+    """The output root of every meeting: each meeting's drafts and what went public."""
+    return data() / "published"
 
 
 def meeting_folder(slug: str) -> Path:
@@ -67,7 +76,8 @@ def preview_folder(slug: str, number: int) -> Path:
 
 
 def published_folder(slug: str) -> Path:
-    return data() / "published" / slug
+    """The meeting's output folder (`published_root`): what went public, and its draft."""
+    return published_root() / slug
 
 
 def released_folder(slug: str, number: int) -> Path:
@@ -82,8 +92,8 @@ def served(slug: str, number: int, file: str) -> Path:
 
 
 def keep_released(slug: str, number: int, files: list[Path]) -> None:
-    """Keep `files` (public packs and HTML agendas in published/<meeting>, as a publication made
-    them) as version `number`'s, replacing those of an earlier publication of it: hard links, as
+    """Keep `files` (packs and HTML agendas in published/<meeting>, as a publication made them)
+    as version `number`'s, replacing those of an earlier publication of it: hard links, as
     the library replaces files by renaming. Its page images are made again from them."""
     dest = released_folder(slug, number)
     dest.parent.mkdir(parents=True, exist_ok=True)
@@ -176,14 +186,15 @@ def remove_input(slug: str, name: str) -> None:
 
 
 def snapshot(slug: str, number: int) -> Path:
-    """Keep the latest build (current/<meeting>) as version `number`: hard links, as the library
-    replaces packs by renaming, never by writing into them."""
-    src = current_folder(slug)
+    """Keep the latest build (the draft in published/<meeting>/draft) as version `number`: hard
+    links, as the library replaces packs by renaming, never by writing into them (and removes
+    a draft, once published, by unlinking it)."""
+    src = library.drafts(published_folder(slug))
     dest = version_folder(slug, number)
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=dest.parent, prefix=f".{number}-"))
     try:
-        for name in library.pack_files(src):  # a version's files sit side by side
+        for name in library.pack_files(src, slug):  # a version's files sit side by side
             flat = Path(name).name
             try:
                 os.link(src / name, tmp / flat)

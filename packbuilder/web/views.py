@@ -127,7 +127,7 @@ class SignIn(auth_views.LoginView):
 def meetings(request: HttpRequest) -> HttpResponse:
     rows = []
     for m in Meeting.objects.all():
-        state = library.meeting_state(storage.meeting_folder(m.slug), storage.current_root())
+        state = _state(m.slug)
         rows.append(
             {"meeting": m, "state": state, "published": m.published, "withdrawn": m.withdrawn}
         )
@@ -171,6 +171,14 @@ def new_meeting(request: HttpRequest) -> HttpResponse:
     return render(request, "web/new_meeting.html", {"form": form})
 
 
+def _state(slug: str) -> library.MeetingState:
+    """The meeting's state as the library's status reads its output folder (its draft and what
+    went public), or the build made before the web page's builds were drafts."""
+    return library.meeting_state(
+        storage.meeting_folder(slug), storage.published_root(), legacy_root=storage.current_root()
+    )
+
+
 @role_required("advisor")
 @require_GET
 def meeting(request: HttpRequest, slug: str) -> HttpResponse:
@@ -178,7 +186,7 @@ def meeting(request: HttpRequest, slug: str) -> HttpResponse:
     folder = storage.meeting_folder(slug)
     files = storage.inputs(slug)
     checked = library.check(folder) if files else None
-    state = library.meeting_state(folder, storage.current_root())
+    state = _state(slug)
     published = m.published
     return render(
         request,
@@ -304,8 +312,10 @@ class BlockFileResponse(FileResponse):
             yield block
 
 
-def _file(path: Path, cache: str, inline: bool = False) -> FileResponse:
-    response = BlockFileResponse(path.open("rb"), as_attachment=not inline, filename=path.name)
+def _file(path: Path, cache: str, inline: bool = False, name: str = "") -> FileResponse:
+    response = BlockFileResponse(
+        path.open("rb"), as_attachment=not inline, filename=name or path.name
+    )
     response.headers["Cache-Control"] = cache
     return response
 
@@ -398,6 +408,24 @@ def _html_agendas(v: Version) -> None:
         p["html"] = name if found else ""
 
 
+def _marks(v: Version) -> None:
+    """Each pack of `v` told apart by what it says it is: `as_draft`, a draft to check (every
+    page says DRAFT, its frontsheet "Published not yet"); `before_drafts`, built before the web
+    page's builds were drafts and never published, so its frontsheet says "Published" with the
+    day built: a false claim, so it is not offered for download. A pack made again when the
+    version was published (`storage.keep_released`) is neither: it is what went out."""
+    for p in v.packs:
+        released = (storage.released_folder(v.meeting.slug, v.number) / p["file"]).is_file()
+        p["as_draft"] = bool(p.get("draft")) and not released
+        p["before_drafts"] = not p.get("draft") and not released and v.published_at is None
+
+
+def _download_name(pack: dict) -> str:  # type: ignore[type-arg]
+    """The name a pack is saved under: a draft's says so, as its title and pages do."""
+    name = str(pack["file"])
+    return f"{name[:-4]}-DRAFT.pdf" if pack.get("as_draft") and name.endswith(".pdf") else name
+
+
 def _version(slug: str, number: int) -> Version:
     return get_object_or_404(
         Version.objects.select_related("meeting"), meeting__slug=slug, number=number
@@ -409,13 +437,17 @@ def _version(slug: str, number: int) -> Version:
 def version(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     v = _version(slug, number)
     _html_agendas(v)
-    # the day the public packs' frontsheets say now: the day they were built, until published
-    # (publishing makes them again, dated the day they go public: `publish`)
+    _marks(v)
+    for p in v.packs:
+        p["download"] = _download_name(p)
+    # the day a version built before drafts says it was published: the day it was built
+    # (publishing makes it again, dated the day it goes public: `publish`)
     today = library.today().isoformat()
     earlier = [
         (p["label"], long_date(dt.date.fromisoformat(p["published"])))
         for p in v.packs
-        if not p["private"] and p.get("published") and p["published"] != today
+        if p["before_drafts"] and not p["private"] and p.get("published")
+        and p["published"] != today
     ]
     return render(
         request,
@@ -423,7 +455,9 @@ def version(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         {
             "meeting": v.meeting,
             "version": v,
-            "printed_earlier": earlier if v.published_at is None else [],
+            "printed_earlier": earlier,
+            "drafts": any(p["as_draft"] for p in v.packs),
+            "before_drafts": any(p["before_drafts"] for p in v.packs),
             "published": v.meeting.published,
             "public_url": request.build_absolute_uri(reverse("public", args=[slug])),
             "pack_url": request.build_absolute_uri(reverse("public-file", args=[slug, "pack.pdf"])),
@@ -500,9 +534,18 @@ def version_file(request: HttpRequest, slug: str, number: int, file: str) -> Htt
     pack = v.pack(file)
     if pack is None:
         raise Http404("no such pack")
+    _marks(v)
+    if pack["before_drafts"]:
+        messages.error(
+            request,
+            f"{file} was not downloaded: version {number} was built before builds were drafts, "
+            "so its frontsheet says it was published the day it was built, which it was not; "
+            "build again and download the draft, or publish this version",
+        )
+        return redirect("version", slug, number)
     if pack["private"]:
         jobs.audit(request.user, "download-private", slug, f"version {number}: {file}")
-    return _file(storage.served(slug, number, file), PRIVATE)
+    return _file(storage.served(slug, number, file), PRIVATE, name=_download_name(pack))
 
 
 @role_required("publisher")
@@ -532,8 +575,8 @@ def publish(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         except jobs.Busy:
             messages.error(
                 request,
-                f"Version {number} was not published: this meeting is being published or "
-                "withdrawn by someone else now; look at what goes public again in a moment",
+                f"Version {number} was not published: this meeting is being built, published "
+                "or withdrawn now; look at what goes public again in a moment",
             )
             return redirect("publish", slug, number)
         except library.PackError as exc:

@@ -252,19 +252,20 @@ def test_from_an_empty_page_to_a_published_pack(server, browser, mailbox, shots,
     page.click("text=Preview, download and publish version 1")
     page.wait_for_url("**/versions/1/")
     axe(page)
-    # what a version made later shows: what changed, and a frontsheet dated an earlier day
+    # what a version made later shows: what changed; and that its packs are drafts to check
     subprocess.run(
         [str(BIN / "packbuilder-web"), "shell", "-c",
          "from packbuilder.web.models import Version; v = Version.objects.get(number=1); "
          "p = v.packs[0]; saved = dict(p); "
          "p.update(changes=[\"item 2, 'Budget & <Plan>': 'Annex' added (3 pages)\", "
-         "'numbered pages: 24 before, 27 now (+3)'], published='2020-02-24'); v.save(); "
+         "'numbered pages: 24 before, 27 now (+3)']); v.save(); "
          "open('saved.json', 'w').write(__import__('json').dumps(saved))"],
         env=SERVER_ENV, check=True, cwd=tmp_path,
     )  # fmt: skip
     page.reload()
     assert page.locator("text=what changed since its last version").count() == 1
-    assert page.locator("text=says “Published Monday 24 February 2020”").count() == 1
+    assert "drafts to check" in page.locator("main").inner_text()
+    assert page.locator("strong.govuk-tag:has-text('Draft')").count() == 3
     axe(page)
     page.screenshot(path=shots / "web-version-changed.png", full_page=True)
     subprocess.run(
@@ -291,20 +292,27 @@ def test_from_an_empty_page_to_a_published_pack(server, browser, mailbox, shots,
             links.nth(i).click()
         got.value.save_as(downloaded / got.value.suggested_filename)
 
-    # the same packs as the command line builds
+    # the same packs as the command line builds as drafts, saved under names that say so
     cli = tmp_path / "cli"
-    subprocess.run(
-        [str(BIN / "packbuilder"), "build", str(EXAMPLE), "--output", str(cli), "--quiet"],
-        check=True, capture_output=True, env={**os.environ, "PACKBUILDER_CACHE": str(tmp_path)},
-    )  # fmt: skip
-    cli_files = {p.name: p for p in cli.rglob("*.pdf") if "archive" not in p.parts}
-    cli_packs = sorted(cli_files)
-    assert sorted(p.name for p in downloaded.glob("*.pdf")) == cli_packs
+    for more in (["--draft"], []):  # (a draft, then the packs published: below)
+        subprocess.run(
+            [str(BIN / "packbuilder"), "build", str(EXAMPLE), "--output", str(cli), "--quiet",
+             *more],
+            check=True, capture_output=True, env={**os.environ, "PACKBUILDER_CACHE": str(tmp_path)},
+        )  # fmt: skip
+        if more:  # (read before the build that publishes removes the draft)
+            cli_texts = {p.name: read_pdf(p) for p in (cli / "draft").rglob("*.pdf")}
+    cli_packs = sorted(cli_texts)
+    assert sorted(p.name for p in downloaded.glob("*.pdf")) == [
+        f"{name[:-4]}-DRAFT.pdf" for name in cli_packs
+    ]
     assert len(cli_packs) == 3
     for name in cli_packs:
-        web_text, cli_text = read_pdf(downloaded / name), read_pdf(cli_files[name])
+        web_text = read_pdf(downloaded / f"{name[:-4]}-DRAFT.pdf")
+        cli_text = cli_texts[name]
         assert len(web_text) == len(cli_text), name
         assert web_text == cli_text, name
+        assert all("DRAFT - not published" in t for t in web_text), name
 
     # publish, after seeing what goes public and the date each public pack will say (made
     # again as it is published, dated that day); subscribers get an e-mail with the stable address
@@ -342,7 +350,7 @@ def test_from_an_empty_page_to_a_published_pack(server, browser, mailbox, shots,
     # the meetings list and the audit log
     page.goto(url + "/meetings/")
     row = page.locator("tr", has_text=SLUG)
-    assert "Built" in row.inner_text() and "Version 1" in row.inner_text()
+    assert "Published" in row.inner_text() and "Version 1" in row.inner_text()
     axe(page)
     page.screenshot(path=shots / "web-meetings.png", full_page=True)
     page.goto(url + "/audit/")
@@ -385,8 +393,9 @@ def test_from_an_empty_page_to_a_published_pack(server, browser, mailbox, shots,
     looking.close()
     public = page.request.get(url + f"/public/{SLUG}/pack.pdf")
     assert public.status == 200 and public.body().startswith(b"%PDF")
-    # made again as it was published (the same day here): the same pages as the version's
-    assert read_pdf(published_pack) == read_pdf(downloaded / f"{SLUG}-agenda-pack-public.pdf")
+    # made again as it was published (the same day here): the draft's pages without their
+    # marks, as the command line publishes them
+    assert read_pdf(published_pack) == read_pdf(cli / "public" / f"{SLUG}-agenda-pack-public.pdf")
     assert public.body() == published_pack.read_bytes()
     private = f"{SLUG}-agenda-pack-PRIVATE-not-for-publication.pdf"
     assert page.request.get(url + f"/public/{SLUG}/{private}").status == 404

@@ -96,7 +96,7 @@ def fake_release(monkeypatch):  # type: ignore[no-untyped-def]
             copy.with_suffix(".tmp").replace(copy)
             day = library.today()
             out.append(
-                {"file": f.name, "label": f.stem, "pages": 1, "numbered": 0,
+                {"file": f.name, "label": f.stem, "private": False, "pages": 1, "numbered": 0,
                  "published": day.isoformat(), "line": long_date(day), "paths": [copy]}
             )  # fmt: skip
         return out
@@ -118,9 +118,11 @@ def version(meeting, fake_release):  # type: ignore[no-untyped-def]
         meeting=meeting,
         number=1,
         packs=[
-            {"file": PUBLIC, "label": "Agenda pack (public)", "pages": 1, "private": False},
-            {"file": PRIVATE, "label": "Agenda pack (private)", "pages": 1, "private": True},
-        ],
+            {"file": PUBLIC, "label": "Agenda pack (public)", "pages": 1, "private": False,
+             "draft": True},
+            {"file": PRIVATE, "label": "Agenda pack (private)", "pages": 1, "private": True,
+             "draft": True},
+        ],  # fmt: skip
         agenda={"title": "Board - 5 March 2020", "items": []},
     )
 
@@ -259,7 +261,7 @@ def test_publishing_a_busy_meeting_publishes_nothing(make_user, version):  # typ
     finally:
         done.set()
         thread.join()
-    assert "being published or withdrawn by someone else now" in said
+    assert "this meeting is being built, published or withdrawn now" in said
     assert Meeting.objects.get(slug="m").published is None
     assert publish(publisher, 1).status_code == 302
 
@@ -797,11 +799,23 @@ def test_build_publish_and_public_addresses(make_user, meeting, client, monkeypa
     assert sorted(p.name for p in folder.iterdir() if p.suffix == ".pdf") == sorted(
         p["file"] for p in v.packs
     )
-    # the page shows the meeting as built, then stale after a paper changes
-    assert "Built" in ann.get("/meetings/").content.decode()
+    # the page shows the meeting's draft as built, then stale after a paper changes
+    assert "Draft built, not published" in ann.get("/meetings/").content.decode()
     shown = ann.get("/meetings/m/").content.decode()  # when, as an advisor reads a time
-    when = r">Built</strong>\s*<span[^>]*>on \d{1,2} [A-Z][a-z]+ 20\d\d, \d\d:\d\d<"
+    when = r">Draft built, not published</strong>\s*<span[^>]*>"
+    when += r"on \d{1,2} [A-Z][a-z]+ 20\d\d, \d\d:\d\d<"
     assert re.search(when, shown)
+    # a reviewer's: the packs of a build not (yet) published said "Published <the day built>"
+    # and were offered for download, so one forwarded looked published. They are drafts now:
+    # marked on the page, in the name they download under, and on every page and the title
+    page = ann.get("/meetings/m/versions/1/").content.decode()
+    assert "drafts to check" in page and ">Draft</strong>" in page
+    download = ann.get(f"/meetings/m/versions/1/{v.packs[0]['file']}")
+    assert download["Content-Disposition"].endswith(f'{v.packs[0]["file"][:-4]}-DRAFT.pdf"')
+    drafted = PdfReader(io.BytesIO(b"".join(download.streaming_content)))
+    assert all("DRAFT - not published" in p.extract_text() for p in drafted.pages)
+    assert str(drafted.metadata.title).startswith("DRAFT - ")
+    assert all(p["draft"] for p in v.packs)
     image = ann.get(f"/meetings/m/versions/1/preview/{v.packs[0]['file']}/1.png")
     assert b"".join(image.streaming_content).startswith(b"\x89PNG")
     assert not AuditEntry.objects.filter(action="download-private").exists()  # (a public pack)
@@ -811,8 +825,9 @@ def test_build_publish_and_public_addresses(make_user, meeting, client, monkeypa
     viewed = AuditEntry.objects.filter(action="download-private", who="ann")
     assert [e.detail for e in viewed] == [f"version 1: {v.packs[1]['file']} (pages viewed)"]
     # published on the Thursday: the public pack and its HTML agenda are made again, dated
-    # Thursday; the version as built (looked at on Monday) says Monday
-    assert "Published Monday 24 February 2020" in _front(folder / v.packs[0]["file"])
+    # Thursday; the version as built (looked at on Monday) is Monday's draft
+    monday = "Published not yet: this is a DRAFT to check, made Monday 24 February 2020"
+    assert monday in _front(folder / v.packs[0]["file"])
     monkeypatch.setenv("PACKBUILDER_TODAY", "2020-02-27")
     settings_.cache_clear()
     pat = signed_in(make_user("pat", role="publisher"))
@@ -823,13 +838,26 @@ def test_build_publish_and_public_addresses(make_user, meeting, client, monkeypa
     publish(pat, 1)
     served = client.get("/public/m/pack.pdf")
     served_pack = b"".join(served.streaming_content)
-    front = " ".join(PdfReader(io.BytesIO(served_pack)).pages[0].extract_text().split())
+    reader = PdfReader(io.BytesIO(served_pack))
+    front = " ".join(reader.pages[0].extract_text().split())
     assert "Published Thursday 27 February 2020" in front and "Monday" not in front
-    assert "Published Monday 24 February 2020" in _front(folder / v.packs[0]["file"])
+    # (the commissioning plan in it is a draft plan, and says DRAFT: not the pack's mark)
+    assert not any("DRAFT - not published" in p.extract_text() for p in reader.pages)
+    assert not str(reader.metadata.title).startswith("DRAFT")
+    assert monday in _front(folder / v.packs[0]["file"])
     published = Version.objects.get(number=1)
     assert published.packs[0]["published"] == "2020-02-27"
     assert published.packs[0]["built"] == "2020-02-24"
-    assert published.packs[1]["published"] == "2020-02-24"  # the private pack: as built
+    # the private pack members get: made with the public one, unmarked, dated the same day
+    assert published.packs[1]["published"] == "2020-02-27"
+    members = ann.get(f"/meetings/m/versions/1/{v.packs[1]['file']}")
+    assert members["Content-Disposition"].endswith(f'{v.packs[1]["file"]}"')
+    reader = PdfReader(io.BytesIO(b"".join(members.streaming_content)))
+    assert "Published Thursday 27 February 2020" in _front_of(reader)
+    assert not any("DRAFT - not published" in p.extract_text() for p in reader.pages)
+    # the meeting is published: the draft was superseded, as the library's status says
+    assert ">Published</strong>" in ann.get("/meetings/m/").content.decode()
+    assert not (storage.published_folder("m") / "draft").exists()
     record = json.loads((storage.published_folder("m") / "packbuilder-m.json").read_text())
     assert record["packs"][v.packs[0]["file"]]["current"]["published"] == "2020-02-27"
     assert "Published Thursday 27 February 2020" in AuditEntry.objects.get(action="publish").detail
@@ -867,9 +895,10 @@ def test_build_publish_and_public_addresses(make_user, meeting, client, monkeypa
     wb = openpyxl.load_workbook(storage.meeting_folder("m") / "meeting.xlsx")
     wb["Agenda"]["B2"] = "Minutes of the previous meeting"
     wb.save(storage.meeting_folder("m") / "meeting.xlsx")
-    assert "Stale" in ann.get("/meetings/").content.decode()
+    assert "Published, papers changed since" in ann.get("/meetings/").content.decode()
     ann.post("/meetings/m/build")
     assert Version.objects.count() == 2
+    assert "Draft built, not published" in ann.get("/meetings/").content.decode()
     assert (folder / v.packs[0]["file"]).read_bytes() == before
     assert "Safer Plymouth" in client.get("/public/m/").content.decode()  # still version 1
     # built again with nothing changed: the same packs, so no version 3 to check and publish
@@ -881,6 +910,10 @@ def test_build_publish_and_public_addresses(make_user, meeting, client, monkeypa
     assert "Nothing changed since version 2" in said
     assert again.events.last().text.startswith("nothing changed since version 2")
     settings_.cache_clear()
+
+
+def _front_of(reader: PdfReader) -> str:
+    return " ".join(reader.pages[0].extract_text().split())
 
 
 def _front(pack: Path) -> str:
@@ -970,7 +1003,8 @@ def test_scheduled_builds_follow_the_build_due_rule(meeting, monkeypatch):  # ty
     assert (storage.version_folder("m", 1) / version.packs[0]["file"]).is_file()
     assert AuditEntry.objects.filter(action="built", who="schedule").exists()
     said = version.build.events.get().text  # what was built, not where the server keeps it
-    assert said.startswith("scheduled build: Agenda pack") and "(was " in said
+    assert said.startswith("scheduled build: a draft: Agenda pack") and "(was " in said
+    assert all(p["draft"] for p in version.packs)
     assert str(storage.data()) not in said and " -> " not in said
     (again,) = jobs.run_schedule()  # nothing changed: nothing built
     assert again.action == "skipped" and "up to date" in again.message
@@ -1092,11 +1126,20 @@ def test_a_versions_page_says_what_each_pack_changed(make_user, version):  # typ
     assert "Agenda pack (private): what changed" not in html
 
 
+def _before_drafts(version) -> None:  # type: ignore[no-untyped-def]
+    """`version` as the web page built it before its builds were drafts."""
+    for p in version.packs:
+        p.pop("draft", None)
+    version.save()
+
+
 def test_the_publish_button_says_when_the_agenda_says_it_was_published(make_user, version):  # type: ignore[no-untyped-def]
     """A new user's: a version built on Monday and published on Wednesday still says "Published
-    Monday" on its frontsheet; the publisher is told before publishing, not after."""
+    Monday" on its frontsheet; the publisher is told before publishing, not after. (A version
+    built before drafts: a draft says "Published not yet".)"""
     from packbuilder.web import library
 
+    _before_drafts(version)
     version.packs[0]["published"] = "2020-02-24"
     version.save()
     publisher = signed_in(make_user("pat", role="publisher"))
@@ -1109,3 +1152,51 @@ def test_the_publish_button_says_when_the_agenda_says_it_was_published(make_user
     version.save()
     html = publisher.get("/meetings/m/versions/1/").content.decode()
     assert "here says" not in html
+
+
+def test_a_version_built_before_drafts_is_not_offered_for_download_until_published(
+    make_user, version, client
+):  # type: ignore[no-untyped-def]
+    """Versions of an existing deployment were built before the web page's builds were drafts:
+    their frontsheets say "Published <the day built>". Their pages and previews stay, and a
+    publisher can publish them (made again, dated that day); but their packs are not offered
+    for download until then, since one forwarded would claim a publication that never was.
+    A draft's downloads are named as drafts."""
+    advisor = signed_in(make_user("ann"))
+    page = advisor.get("/meetings/m/versions/1/").content.decode()
+    assert f'download="{PUBLIC[:-4]}-DRAFT.pdf"' in page and "drafts to check" in page
+    assert fetch(advisor, f"/meetings/m/versions/1/{PUBLIC}").status_code == 200
+    _before_drafts(version)
+    page = advisor.get("/meetings/m/versions/1/").content.decode()
+    assert "built before builds were drafts" in page and "drafts to check" not in page
+    assert f'href="/meetings/m/versions/1/{PUBLIC}"' not in page
+    for name in (PUBLIC, PRIVATE):
+        refused = advisor.get(f"/meetings/m/versions/1/{name}", follow=True)
+        assert "was not downloaded: version 1 was built before builds were drafts" in (
+            refused.content.decode()
+        )
+    assert not AuditEntry.objects.filter(action="download-private").exists()
+    publish(signed_in(make_user("pat", role="publisher")), 1)
+    assert fetch(advisor, f"/meetings/m/versions/1/{PUBLIC}").status_code == 200
+    assert fetch(client, "/public/m/pack.pdf").status_code == 200
+
+
+def test_the_meeting_state_is_the_library_status_of_its_draft_and_publication(make_user, meeting):  # type: ignore[no-untyped-def]
+    """The state the page shows is what `packbuilder status` reads in the meeting's output
+    folder: its draft and what went public. A meeting the page built before its builds were
+    drafts (current/<meeting>) says so, until it is built again."""
+    from packbuilder.build import build
+    from tests.factory import make_meeting
+    from tests.fakes import FakeConverter
+
+    folder = make_meeting(
+        storage.meeting_folder("m"), items=[{"papers": ["a.pdf"]}], papers={"a.pdf": 1}
+    )
+    ann = signed_in(make_user("ann"))
+    assert "Not built" in ann.get("/meetings/").content.decode()
+    build(folder, storage.current_folder("m"), converter=FakeConverter())  # (before drafts)
+    assert "Built before drafts: build again" in ann.get("/meetings/").content.decode()
+    build(folder, storage.published_folder("m"), converter=FakeConverter(), draft=True)
+    assert "Draft built, not published" in ann.get("/meetings/").content.decode()
+    build(folder, storage.published_folder("m"), converter=FakeConverter())  # (as release)
+    assert ">Published</strong>" in ann.get("/meetings/").content.decode()
