@@ -658,17 +658,7 @@ def _read_headings(table: sheets.Table, errors: Collector, rule: str = "england"
     the paper) must not stop a build, but a column meant for the pack under a heading not
     understood is pointed out.
     """
-    read = set()  # (a second exempt column is refused below, as such)
-    for index, cell in enumerate(table.header):
-        if cell.blank:
-            continue
-        typed = sheets.text(cell)
-        column = _COLUMN_OF.get(sheets.normalise(typed))
-        if column is None and exemption.is_exempt_column(typed):
-            table.columns.setdefault("exempt paragraph", index)
-            column = "exempt paragraph"
-        if column is not None:
-            read.add(index)
+    read = _read_columns(table)
     free = {table.columns[c] for c in _OWN_READER if c in table.columns}
     refused = marking.unread(table, read, free, "item", rule)
     for error in refused:
@@ -708,6 +698,24 @@ def _read_headings(table: sheets.Table, errors: Collector, rule: str = "england"
                 f"{sheets.text(first)!r} (cell {first.source.cell}) is read for the same thing; "
                 "delete one of them, or merge what they hold"
             )
+
+
+def _read_columns(table: sheets.Table) -> set[int]:
+    """The indexes of the columns whose headings are understood, the exempt paragraph column
+    however it is headed (`exemption.is_exempt_column`, read as such) among them; a second
+    exempt column too, refused as such by `_read_headings`."""
+    read = set()
+    for index, cell in enumerate(table.header):
+        if cell.blank:
+            continue
+        typed = sheets.text(cell)
+        column = _COLUMN_OF.get(sheets.normalise(typed))
+        if column is None and exemption.is_exempt_column(typed):
+            table.columns.setdefault("exempt paragraph", index)
+            column = "exempt paragraph"
+        if column is not None:
+            read.add(index)
+    return read
 
 
 def _told(refused: list[InputError], heading: sheets.Cell) -> bool:

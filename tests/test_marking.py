@@ -13,7 +13,7 @@ from packbuilder import exemption
 from packbuilder.build import build
 from packbuilder.errors import PackError
 from packbuilder.kinds.minutes import pasted
-from tests.factory import AGENDA_HEADER, make_meeting, write_docx
+from tests.factory import AGENDA_HEADER, make_meeting
 from tests.test_exemption import load_errors
 from tests.test_minutes import load
 from tests.test_minutes_part2 import PUBLIC, _workbook
@@ -128,7 +128,7 @@ def test_a_marking_typed_in_an_unread_minutes_column_is_refused(
 ) -> None:
     row = (*EXEMPT_ROW[:6], None, None, value)
     said = _refused(_minutes(tmp_path, row, I1=heading or None))
-    assert f"sheet Minutes, cell I5: " in said and f"says {value!r} here" in said
+    assert "sheet Minutes, cell I5: " in said and f"says {value!r} here" in said
 
 
 def test_a_marked_minute_may_say_so_again_and_free_text_may_mention_it(tmp_path: Path) -> None:
@@ -175,8 +175,11 @@ def test_a_genuine_summary_reusing_a_few_words_is_published(tmp_path: Path) -> N
     [
         ("The Chair thanked officers.", "The Chair thanked Xanthippe Flobbert for it.", False),
         ("A preferred bidder was agreed.", "Zanzibarcorp is preferred bidder at 3 pounds", False),
-        ("So: one two three four five six seven eight.", "one two three four five six seven "
-         "eight nine", True),
+        (
+            "So: one two three four five six seven eight.",
+            "one two three four five six seven eight nine",
+            True,
+        ),
         ("Noted the bank guarantee risk.", "the bank guarantee risk", True),
         ("It was noted.", "Noted.", False),
     ],
@@ -252,9 +255,7 @@ def test_a_purpose_that_mentions_an_exempt_report_is_not_refused(tmp_path: Path)
 
 
 @pytest.mark.libreoffice
-def test_a_part_b_column_stops_the_build_and_publishes_nothing(
-    tmp_path: Path, libreoffice
-) -> None:  # type: ignore[no-untyped-def]
+def test_a_part_b_column_stops_the_build_and_publishes_nothing(tmp_path: Path, libreoffice) -> None:  # type: ignore[no-untyped-def]
     folder = make_meeting(
         tmp_path / "meeting",
         items=[{"title": "Minutes of the last meeting", "papers": ["minutes.xlsx"]}],
@@ -286,8 +287,9 @@ def test_a_public_report_quoting_one_resolution_of_an_exempt_minute_is_refused(
     _workbook(folder / "minutes.xlsx", [*PUBLIC, EXEMPT_ROW])
     doc = Document()
     doc.add_paragraph("Property update for the board.")
-    doc.add_paragraph("Last time the board resolved that Zanzibarcorp is preferred bidder at "
-                      "412,977 pounds.")
+    doc.add_paragraph(
+        "Last time the board resolved that Zanzibarcorp is preferred bidder at 412,977 pounds."
+    )
     doc.save(folder / "update.docx")
     with pytest.raises(PackError) as caught:
         build(folder, tmp_path / "out", converter=libreoffice)

@@ -550,7 +550,11 @@ def _exempt_column(table: sheets.Table, errors: Collector, rule: str = "england"
     marks minutes exempt where packbuilder does not read it ("Part B", "Closed session",
     "Confidential" = Yes; "exempt" in a Status column): `marking.unread`, the agenda's policy."""
     for i, cell in enumerate(table.header):
-        if not cell.blank and isinstance(cell.value, str) and exemption.is_exempt_column(cell.value):
+        if (
+            not cell.blank
+            and isinstance(cell.value, str)
+            and exemption.is_exempt_column(cell.value)
+        ):
             table.columns.setdefault(EXEMPT, i)
     read = {table.columns[c] for c in MINUTE_COLUMNS if c in table.columns}
     for error in marking.unread(table, read, read, "minute", rule):
