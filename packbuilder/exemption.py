@@ -55,6 +55,7 @@ def _tokens(heading: str) -> list[str]:
     text = plain(heading).lower().replace("&", " and ")
     text = re.sub(rf"\b{_SCHEDULE}\b|\b12\s*a\b", " sch12a ", text)
     text = re.sub(r"\bpart\W*(?:ii|2|two)\b", " partii ", text)
+    text = re.sub(r"\bpart\W*b\b", " partb ", text)
     return re.findall(r"[a-z0-9]+", text)
 
 
@@ -68,7 +69,12 @@ _STRONG = _EXEMPT_MARKERS | frozenset(
 # (not "public", "published", "press", "information": "Public questions", "Date published", "Press
 # release", "Supporting information" are columns of public agendas; an unread column whose
 # cells say exempt is refused by what they say: `cell_says_exempt`)
-_ABOUT = _STRONG | frozenset({"private", "publish", "exclusion", "excluded", "exclude", "secret"})
+_ABOUT = _STRONG | frozenset(
+    {"private", "publish", "exclusion", "excluded", "exclude", "secret"}
+    # what councils call the exempt part of a meeting and its papers: London's "Part B", a
+    # "Closed session", "In camera", "Pink papers", "NFP" (not for publication)
+    | {"partb", "closed", "camera", "pink", "nfp", "reserved"}
+)
 _ONLY_PARAGRAPH = _PARAGRAPH - {"information"}
 
 
@@ -177,6 +183,50 @@ def says_exempt(text: str) -> tuple[str, bool] | None:
                 return words, True
     perhaps = _PERHAPS.search(text)
     return (perhaps.group(0), False) if perhaps else None
+
+
+# a word or term of art that, typed as a cell's whole value or as its first words, marks the
+# row exempt: "exempt", "Part II - exempt para 3", "Confidential", "Closed session", "NFP"
+_MARK = (
+    rf"{_NOT}exempt(?:ed|ion)?|confidential|part\W*(?:ii|2|two|b)|pt\.?\s*(?:ii|2)|private"
+    r"|closed(?:\s+session)?|in\s+camera|in\s+private|restricted|not\s+for\s+publication|nfp"
+    rf"|pink\s+papers?|{_SCHEDULE}|commercially\s+sensitive|official\W*sensitive"
+)
+# what may follow the marking: nothing, a separator, or what it marks ("exempt para 3",
+# "Confidential by virtue of ...", "Private business"); not another word ("Exempt accommodation
+# review", "Private sector housing", "Closed circuit television" are public business)
+_MARKING = re.compile(
+    rf"^\W*(?:{_MARK})(?:\W*$|\s*[:\-\u2013\u2014(\[,;/.]|\s+(?:para(?:graph)?s?\b|by\s+virtue"
+    r"|under\b|items?\b|business\b|session\b|information\b|reports?\b|papers?\b|minutes?\b"
+    r"|appendix\b|\d))",
+    re.I,
+)
+
+
+def marks_column(heading: str) -> bool:
+    """Whether a column heading names exemption, confidentiality or closed business ("Part B",
+    "Closed session", "In camera", "Pink paper", "NFP", "Confidential", "Private business",
+    "Exempt (Y/N)"): a column meant to keep rows out of the public pack. The one policy of
+    sheet Agenda and sheet Minutes (`marking.unread`)."""
+    return is_exempt_column(heading) or about_exemption(heading)
+
+
+def marking(value: object, anywhere: bool = True) -> str | None:
+    """What a cell's value says to mark its row exempt, when it is such a marking or starts
+    with one ("exempt", "Part II - exempt para 3", "confidential", "not for publication",
+    "closed session"), or holds a term of art (`says_exempt`, sure); None for anything else,
+    such as free text that mentions the word ("the report is exempt"). The one policy of sheet
+    Agenda and sheet Minutes for cells of a column not read as the exempt paragraph; in a
+    column read for something else (a purpose, notes), only a marking that the cell starts with
+    (not `anywhere`): the resolution to exclude the public cites Schedule 12A in its purpose."""
+    if not isinstance(value, str):
+        return None
+    text = plain(value).strip()
+    first = text.splitlines()[0] if text else ""
+    if _MARKING.search(first):
+        return first
+    found = says_exempt(text) if anywhere else None
+    return found[0] if found is not None and found[1] else None
 
 
 def status_says_exempt(value: str) -> bool:

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
-from packbuilder import agenda, documents, exclusion, exemption, sheets
+from packbuilder import agenda, documents, exclusion, exemption, marking, sheets
 from packbuilder.convert.final import has_tracked_changes
 from packbuilder.digests import file_digest
 from packbuilder.errors import Collector, InputError, MissingPaperError, PackError, Source
@@ -639,51 +639,49 @@ COLUMN_NAMES = "Item, Title, Papers, Lead, Purpose, Time allowed, Notes, Kind, S
 COLUMN_NAMES += "paragraph, Supplement"
 
 
+# Agenda columns whose cells are judged by their own readers (a number, a time, file names, a
+# status that says exempt) or are free text (a title mentions what it likes), not by
+# `marking.unread`
+_OWN_READER = ("item", "title", "time", "papers", "status", "supplement", "kind")
+
+
 def _read_headings(table: sheets.Table, errors: Collector, rule: str = "england") -> None:
     """Read the exempt paragraph column however it is headed, and tell of every heading that is
     not read.
 
     A column that is not read is silently left out, which for the exempt column means its items'
-    papers are published. So a heading about exemption that is not understood ("Confidential",
-    "Para", "Exempt (Y/N)": `exemption.about_exemption`) is refused, and so is a second exempt
-    column (which one holds the paragraphs cannot be told). Any other heading not read is a
-    warning only: an advisor's own column (notes to self, who sent the paper) must not stop a
-    build, but a column meant for the pack under a heading not understood is pointed out.
+    papers are published. So a column that marks items exempt where packbuilder does not read
+    it (its heading about exemption, "Part B", "Closed session"; or a cell saying "exempt" in
+    a column read for something else) is refused (`marking.unread`, the policy of sheet Minutes
+    too), and so is a second exempt column (which one holds the paragraphs cannot be told). Any
+    other heading not read is a warning only: an advisor's own column (notes to self, who sent
+    the paper) must not stop a build, but a column meant for the pack under a heading not
+    understood is pointed out.
     """
-    width = max((len(r.cells) for r in table.records), default=0)
-    for index in range(len(table.header), width):  # columns with cells but no heading
-        _exempt_in_unread(table, index, "", errors, rule)
+    read = _read_columns(table)
+    free = {table.columns[c] for c in _OWN_READER if c in table.columns}
+    refused = marking.unread(table, read, free, "item", rule)
+    for error in refused:
+        errors.add(error)
     for index, cell in enumerate(table.header):
         if cell.blank:
-            _exempt_in_unread(table, index, "", errors, rule)
             continue
         typed = sheets.text(cell)
         column = _COLUMN_OF.get(sheets.normalise(typed))
         if column is None and exemption.is_exempt_column(typed):
             column = "exempt paragraph"
-            table.columns.setdefault(column, index)
         if column is None:
-            if exemption.about_exemption(typed):
-                errors.add(
-                    InputError(
-                        f"the column heading {typed!r} looks as if it says which items are "
-                        "exempt, but packbuilder does not read it, so their papers would be "
-                        "published; head the column 'Exempt paragraph' and give each exempt item "
-                        f"{exclusion.what_to_type(rule)}",
-                        cell.source,
-                    )
-                )
-            elif not _exempt_in_unread(table, index, typed, errors, rule):
+            if index not in read and not _told(refused, cell):
                 errors.warn(
                     f"{cell.source}: column {typed!r} is not read (packbuilder does not know "
                     "that heading); nothing in it reaches the packs: if it is your own notes, "
                     f"leave it; if not, head it as one of: {COLUMN_NAMES}"
                 )
             continue
-        read = table.columns[column]
-        if read == index:
+        read_at = table.columns[column]
+        if read_at == index:
             continue
-        first = table.header[read]
+        first = table.header[read_at]
         if column == "exempt paragraph":
             errors.add(
                 InputError(
@@ -702,26 +700,28 @@ def _read_headings(table: sheets.Table, errors: Collector, rule: str = "england"
             )
 
 
-def _exempt_in_unread(
-    table: sheets.Table, index: int, typed: str, errors: Collector, rule: str = "england"
-) -> bool:
-    """Refuse a column packbuilder does not read (its heading unknown, or blank) whose cells say
-    their items are exempt ("Exempt - para 3", "Part II", "Closed"): the advisor made items
-    exempt there, and their papers would be published. Whether it did."""
-    for record in table.records:
-        cell = record.cells[index] if index < len(record.cells) else None
-        if cell is not None and exemption.cell_says_exempt(cell.value):
-            heading = f"column {typed!r}" if typed else "a column with no heading"
-            errors.add(
-                InputError(
-                    f"{heading} says {sheets.text(cell)!r} here, but packbuilder does not read "
-                    "it, so the item's papers would be published; give each exempt item "
-                    f"{exclusion.what_to_type(rule)} in the column 'Exempt paragraph'",
-                    cell.source,
-                )
-            )
-            return True
-    return False
+def _read_columns(table: sheets.Table) -> set[int]:
+    """The indexes of the columns whose headings are understood, the exempt paragraph column
+    however it is headed (`exemption.is_exempt_column`, read as such) among them; a second
+    exempt column too, refused as such by `_read_headings`."""
+    read = set()
+    for index, cell in enumerate(table.header):
+        if cell.blank:
+            continue
+        typed = sheets.text(cell)
+        column = _COLUMN_OF.get(sheets.normalise(typed))
+        if column is None and exemption.is_exempt_column(typed):
+            table.columns.setdefault("exempt paragraph", index)
+            column = "exempt paragraph"
+        if column is not None:
+            read.add(index)
+    return read
+
+
+def _told(refused: list[InputError], heading: sheets.Cell) -> bool:
+    """Whether a refusal names a cell of the heading's column (so its not being read is told)."""
+    column = re.sub(r"\d", "", heading.source.cell or "")
+    return any(re.sub(r"\d", "", e.source.cell or "") == column for e in refused if e.source)
 
 
 def _item(
@@ -860,6 +860,8 @@ def _says_exempt_without_paragraph(
         if found is None:
             continue
         words, sure = found
+        if column not in ("title", "papers") and exemption.marking(cell.value, anywhere=False):
+            return  # (refused already, as a marking typed in the wrong column: `marking`)
         if sure and said != PUBLIC:
             errors.add(
                 InputError(

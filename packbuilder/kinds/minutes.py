@@ -56,7 +56,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
-from packbuilder import dates, exclusion, exemption, richtext, sheets
+from packbuilder import dates, exclusion, exemption, marking, richtext, sheets
 from packbuilder.documents import Loaded, register
 from packbuilder.errors import Collector, InputError, PackError, Source
 from packbuilder.model import DocumentData, Exemption, Withheld
@@ -163,6 +163,19 @@ class MinuteItem:
         return self.exemption is not None
 
 
+def minute_parts(m: MinuteItem) -> list[tuple[str, tuple[str, ...]]]:
+    """An exempt minute's confidential parts, each as what it is and its lines: its narrative,
+    its discussion (a line a point), its closing narrative, each resolution and each action."""
+    parts: list[tuple[str, tuple[str, ...]]] = [
+        ("the narrative", tuple(b.text for b in m.narrative)),
+        ("the discussion", m.discussed),
+        ("the closing narrative", tuple(b.text for b in m.closing)),
+        *((f"resolution {i}", (line,)) for i, line in enumerate(m.agreed, 1)),
+        *((f"action {i}", a.shown) for i, a in enumerate(m.actions, 1)),
+    ]
+    return [(what, lines) for what, lines in parts if any(line.strip() for line in lines)]
+
+
 @dataclass(frozen=True, kw_only=True)
 class FutureMeeting:
     date: dt.date
@@ -197,22 +210,26 @@ class Minutes(DocumentData):
 
     def withheld(self) -> tuple[Withheld, ...]:
         """The text of each exempt minute the members' minutes print in full (all but its
-        heading, which is published), for `textmatch` to look for in the public papers."""
+        heading, which is published), for `textmatch` to look for in the public papers: the
+        whole of it, and each of its parts on its own (`parts`), so that a public paper holding
+        one part (its resolution pasted as the Public summary) is refused as surely."""
         out = []
         for m in self.minutes:
             if not m.withheld:
                 continue
-            lines = [
-                *(b.text for b in m.narrative),
-                *m.discussed,
-                *(b.text for b in m.closing),
-                *m.agreed,
-                *(line for a in m.actions for line in a.shown),
-            ]
-            if lines:
-                out.append(
-                    Withheld(what=f"minute {m.number}", source=m.source, text="\n".join(lines))
-                )
+            parts = minute_parts(m)
+            if parts:
+                whole = "\n".join(line for _, lines in parts for line in lines)
+                out.append(Withheld(what=f"minute {m.number}", source=m.source, text=whole))
+            # (a part's text is the whole when the minute has one part; a point of the
+            # discussion is a part of its own too: the discussion's points are often short)
+            texts = [(what, "\n".join(lines)) for what, lines in parts]
+            texts += [("a point of the discussion", p) for p in m.discussed if len(m.discussed) > 1]
+            out.extend(
+                Withheld(what=f"{what} of minute {m.number}", source=m.source, text=text)
+                for what, text in texts
+                if len(parts) > 1 or what.startswith("a point")
+            )
         return tuple(out)
 
     @property
@@ -248,7 +265,8 @@ def load_minutes(wb: sheets.Workbook, rule: str = "england") -> Loaded:
     errors = Collector()
     meeting = errors.attempt(_meeting, wb)
     people = errors.attempt(_attendance, wb, errors, default=[])
-    items, numbers = errors.attempt(_minutes, wb, errors, rule, default=([], set()))
+    summaries: dict[int, sheets.Cell] = {}
+    items, numbers = errors.attempt(_minutes, wb, errors, rule, summaries, default=([], set()))
     exempt = {m.number for m, _ in items if m.exempt}
     actions = errors.attempt(_actions, wb, numbers, exempt, errors, rule, default=[])
     future = errors.attempt(_future, wb, errors, default=[])
@@ -257,6 +275,10 @@ def load_minutes(wb: sheets.Workbook, rule: str = "england") -> Loaded:
     by_minute: dict[int, list[Action]] = {}
     for a in actions:
         by_minute.setdefault(a.minute, []).append(a)
+    for _, full in items:
+        if full.number in summaries:
+            _summary_pasted(full, summaries[full.number], by_minute.get(full.number, []), errors)
+    errors.raise_if_any()
 
     def made_of(forms: list[MinuteItem]) -> Minutes:
         # an exempt minute's actions are its confidential business: in its members' form only
@@ -385,13 +407,17 @@ MINUTE_ALIASES: dict[str, tuple[str, ...]] = {
 
 
 def _minutes(
-    wb: sheets.Workbook, errors: Collector, rule: str = "england"
+    wb: sheets.Workbook,
+    errors: Collector,
+    rule: str = "england",
+    summaries: dict[int, sheets.Cell] | None = None,
 ) -> tuple[list[tuple[MinuteItem, MinuteItem]], set[int]]:
     """The minute items, each in its public form and as members read it (the same minute but
     for an exempt one: `_public_form`, `_members_form`), and every minute number read (even of
-    rows with other problems)."""
+    rows with other problems); `summaries` is given each exempt minute's Public summary cell."""
+    summaries = {} if summaries is None else summaries
     table = wb.table("Minutes", required=("number", "heading"), aliases=MINUTE_ALIASES)
-    _exempt_column(table, rule)
+    _exempt_column(table, errors, rule)
     items: list[tuple[MinuteItem, MinuteItem]] = []
     numbers: set[int] = set()
     last: tuple[int, sheets.Cell] | None = None
@@ -418,6 +444,7 @@ def _minutes(
             part_two = _part_two_after(item, part_two)
             _published_after_exempt(rec, item, above, errors, rule)
             items.append((_public_form(item, rec), _members_form(item)))
+            _summary_of(rec, item, summaries, errors, rule)
             before = item
         except PackError as exc:
             errors.add(exc)
@@ -428,24 +455,110 @@ def _minutes(
     return items, numbers
 
 
-def _exempt_column(table: sheets.Table, rule: str = "england") -> None:
+# the columns sheet Minutes reads: all free text but the number, which is read as a number
+MINUTE_COLUMNS = (
+    "number",
+    "heading",
+    "narrative",
+    "members discussed",
+    "closing narrative",
+    "it was agreed that",
+    EXEMPT,
+    PUBLIC_SUMMARY,
+)
+
+
+def _summary_of(
+    rec: sheets.Record,
+    item: MinuteItem,
+    summaries: dict[int, sheets.Cell],
+    errors: Collector,
+    rule: str = "england",
+) -> None:
+    """Keep an exempt minute's Public summary cell, to compare with its text once its actions
+    are read (`_summary_pasted`); refuse a summary of a minute with no exempt paragraph: the
+    public minutes print a summary only in place of an exempt minute's text, so the clerk meant
+    it exempt, and it would be published in full."""
+    cell = rec.cell(PUBLIC_SUMMARY)
+    if cell.blank:
+        return
+    if item.exemption is not None:
+        summaries[item.number] = cell
+        return
+    errors.add(
+        InputError(
+            f"minute {item.number} has a Public summary but no exempt paragraph, so the summary "
+            "is not printed and the minute is published in full; a summary is only for an "
+            f"exempt minute: give it {exclusion.what_to_type(rule)} in Exempt paragraph, or "
+            "clear the summary",
+            cell.source,
+        )
+    )
+
+
+RUN = 8  # words a Public summary may not repeat in a row from its minute's confidential text
+SHORTEST = 4  # words: a shorter part ("Noted.") may be said again in a summary
+
+
+def pasted(summary: str, part: str) -> str | None:
+    """The words of `part` (of an exempt minute's text) that `summary` repeats in a row: a run
+    of `RUN` words, or the whole of a shorter part of `SHORTEST` words or more; None if it
+    repeats none. A summary that reuses a few words ("a preferred bidder for the lease") is
+    what a summary is; one that repeats a run of them was pasted."""
+    ours = _words(summary)
+    theirs = _words(part)
+    n = min(RUN, len(theirs))
+    if n < SHORTEST:
+        return None
+    text = f" {' '.join(ours)} "
+    for i in range(len(theirs) - n + 1):
+        run = " ".join(theirs[i : i + n])
+        if f" {run} " in text:
+            return run
+    return None
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[^\W_]+", exemption.plain(text).lower())
+
+
+def _summary_pasted(
+    full: MinuteItem, cell: sheets.Cell, actions: list[Action], errors: Collector
+) -> None:
+    """Refuse a Public summary that repeats part of its exempt minute's text (`pasted`): the
+    public minutes print it, and the exempt business with it."""
+    summary = sheets.text(cell)
+    for what, lines in minute_parts(replace(full, actions=tuple(actions))):
+        for line in (*lines, "\n".join(lines)):
+            run = pasted(summary, line)
+            if run is not None:
+                errors.add(
+                    InputError(
+                        f"the Public summary of minute {full.number} repeats {what} of the "
+                        f"minute ({run!r}), which is exempt, so the public minutes would publish "
+                        "it; write in the summary only what the public may read, in your own "
+                        "words",
+                        cell.source,
+                    )
+                )
+                return
+
+
+def _exempt_column(table: sheets.Table, errors: Collector, rule: str = "england") -> None:
     """Read a column headed as the agenda's exempt column may be ("Exemption", "Schedule 12A",
-    "Exempt para.": `exemption.is_exempt_column`) as *Exempt paragraph*; refuse a heading about
-    exemption that is not one ("Confidential", "Private", "Exempt (Y/N)"): its column, meant to
-    keep minutes out of the public pack, would not be read."""
+    "Exempt para.": `exemption.is_exempt_column`) as *Exempt paragraph*; refuse a column that
+    marks minutes exempt where packbuilder does not read it ("Part B", "Closed session",
+    "Confidential" = Yes; "exempt" in a Status column): `marking.unread`, the agenda's policy."""
     for i, cell in enumerate(table.header):
-        if cell.blank or not isinstance(cell.value, str):
-            continue
-        heading = cell.value
-        if exemption.is_exempt_column(heading):
+        if (
+            not cell.blank
+            and isinstance(cell.value, str)
+            and exemption.is_exempt_column(cell.value)
+        ):
             table.columns.setdefault(EXEMPT, i)
-        elif exemption.about_exemption(heading) and sheets.normalise(heading) != PUBLIC_SUMMARY:
-            raise InputError(
-                f"the column {heading.strip()!r} is not read, so the minutes it marks would be "
-                "published; head the column 'Exempt paragraph' and give each exempt minute "
-                f"{exclusion.what_to_type(rule)}",
-                cell.source,
-            )
+    read = {table.columns[c] for c in MINUTE_COLUMNS if c in table.columns}
+    for error in marking.unread(table, read, read, "minute", rule):
+        errors.add(error)
 
 
 # the columns of a minute printed as typed, which must not say exempt unless it is marked
