@@ -225,6 +225,40 @@ def test_an_unread_column_about_exemption_is_refused(tmp_path: Path) -> None:
         load(path)
 
 
+@pytest.mark.parametrize(
+    ("column", "typed", "meant"),
+    [(3, "Narative", "Narrative"), (4, "Members discused", "Members discussed"),
+     (8, "Public summery", "Public summary")],
+)  # fmt: skip
+def test_a_misspelt_heading_is_refused_not_left_out(
+    tmp_path: Path, column: int, typed: str, meant: str
+) -> None:
+    """A new user's review: a slip in a heading left that part out of every minute, silently."""
+    path = _workbook(tmp_path / "m.xlsx", _rows(EXEMPT))
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    cell = wb["Minutes"].cell(1, column, typed)
+    wb.save(path)
+    with pytest.raises(PackError) as caught:
+        load(path)
+    said = str(caught.value)
+    assert f"cell {cell.coordinate}: the column {typed!r} is not read" in said
+    assert f"rename it {meant!r}" in said
+    assert "looks as if it marks" not in said  # (its cells are not judged as markings)
+
+
+def test_a_heading_not_read_is_pointed_out(tmp_path: Path) -> None:
+    path = _workbook(tmp_path / "m.xlsx", _rows())
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    wb["Minutes"].cell(1, 9, "Summary")
+    wb.save(path)
+    loaded = load(path)
+    assert any("cell I1: column 'Summary' is not read" in w for w in loaded.warnings)
+
+
 def test_a_paragraph_that_does_not_exist_is_refused(tmp_path: Path) -> None:
     with pytest.raises(PackError, match=r"cell G5: exempt paragraph 9 does not exist"):
         load(_workbook(tmp_path / "m.xlsx", _rows((*EXEMPT[:6], 9, None))))

@@ -52,6 +52,7 @@ minute number) and ``Future meetings``. Every text cell follows the one cell-tex
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from dataclasses import dataclass, replace
 from typing import Any
@@ -557,8 +558,52 @@ def _exempt_column(table: sheets.Table, errors: Collector, rule: str = "england"
         ):
             table.columns.setdefault(EXEMPT, i)
     read = {table.columns[c] for c in MINUTE_COLUMNS if c in table.columns}
-    for error in marking.unread(table, read, read, "minute", rule):
+    misspelt = _misspelt_headings(table, read)
+    refused = marking.unread(table, read | set(misspelt), read | set(misspelt), "minute", rule)
+    for error in refused:
         errors.add(error)
+    told = {e.source.cell for e in refused}
+    for index, cell in enumerate(table.header):
+        if cell.blank or index in read or cell.source.cell in told:
+            continue
+        typed = sheets.text(cell)
+        if index in misspelt:
+            errors.add(
+                InputError(
+                    f"the column {typed!r} is not read, so what it holds would be left out of "
+                    f"every minute (a slip for {misspelt[index].capitalize()!r}?); rename it "
+                    f"{misspelt[index].capitalize()!r}",
+                    cell.source,
+                )
+            )
+        else:
+            errors.warn(
+                f"{cell.source}: column {typed!r} is not read (packbuilder does not know that "
+                "heading); nothing in it reaches the minutes: if it is your own notes, leave "
+                f"it; if not, head it as one of: {_MINUTE_HEADINGS}"
+            )
+
+
+_MINUTE_HEADINGS = ", ".join(c.capitalize() for c in MINUTE_COLUMNS)
+
+
+def _misspelt_headings(table: sheets.Table, read: set[int]) -> dict[int, str]:
+    """The columns not read whose heading is a slip for one that is ("Narative", "Members
+    discused", "Public summery"), by index, with the heading meant: left out, every minute would
+    lose that part without a word."""
+    known = [*MINUTE_COLUMNS, *(a for names in MINUTE_ALIASES.values() for a in names)]
+    meant = {
+        **{c: c for c in MINUTE_COLUMNS},
+        **{a: c for c, ns in MINUTE_ALIASES.items() for a in ns},
+    }
+    found: dict[int, str] = {}
+    for index, cell in enumerate(table.header):
+        if cell.blank or index in read or not isinstance(cell.value, str):
+            continue
+        close = difflib.get_close_matches(sheets.normalise(cell.value), known, n=1, cutoff=0.8)
+        if close and meant[close[0]] not in table.columns:
+            found[index] = meant[close[0]]
+    return found
 
 
 # the columns of a minute printed as typed, which must not say exempt unless it is marked
