@@ -562,7 +562,7 @@ def _exempt_column(table: sheets.Table, errors: Collector, rule: str = "england"
     refused = marking.unread(table, read | set(misspelt), read | set(misspelt), "minute", rule)
     for error in refused:
         errors.add(error)
-    told = {e.source.cell for e in refused}
+    told = {e.source.cell for e in refused if e.source is not None}
     for index, cell in enumerate(table.header):
         if cell.blank or index in read or cell.source.cell in told:
             continue
