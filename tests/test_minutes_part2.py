@@ -259,6 +259,33 @@ def test_a_heading_not_read_is_pointed_out(tmp_path: Path) -> None:
     assert any("cell I1: column 'Summary' is not read" in w for w in loaded.warnings)
 
 
+@pytest.mark.parametrize(
+    ("row", "cell", "detail"),
+    [
+        ((51, "Millbay lease", "Bids.", "", "", "", 3, "Sold to Pellow Developments Ltd."),
+         "H5", "Pellow Developments Ltd"),
+        ((51, "Millbay lease", "Bids.", "", "", "", 3, "The lease went for £1,250,000."),
+         "H5", "£1,250,000"),
+        ((51, "Millbay lease to Bidder X Ltd", "Bids.", "", "", "", 3, "Agreed."),
+         "B5", "Bidder X Ltd"),
+    ],
+)  # fmt: skip
+def test_a_sum_or_company_in_what_the_public_minutes_print_is_pointed_out(
+    tmp_path: Path, row: tuple[Any, ...], cell: str, detail: str
+) -> None:
+    loaded = load(_workbook(tmp_path / "m.xlsx", _rows(row)))
+    assert any(
+        f"cell {cell}: minute 51 is exempt, but its" in w and detail in w
+        for w in loaded.warnings
+    ), loaded.warnings
+
+
+def test_a_plain_summary_of_an_exempt_minute_is_not_pointed_out(tmp_path: Path) -> None:
+    row = (51, "Millbay lease", "Bids.", "", "", "", 3, "The board agreed a preferred bidder.")
+    loaded = load(_workbook(tmp_path / "m.xlsx", _rows(row)))
+    assert not any("minute 51 is exempt, but" in w for w in loaded.warnings)
+
+
 def test_a_paragraph_that_does_not_exist_is_refused(tmp_path: Path) -> None:
     with pytest.raises(PackError, match=r"cell G5: exempt paragraph 9 does not exist"):
         load(_workbook(tmp_path / "m.xlsx", _rows((*EXEMPT[:6], 9, None))))
