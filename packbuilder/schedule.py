@@ -34,7 +34,7 @@ from packbuilder.errors import BuildLockedError, ErrorList, InputError, MissingP
 from packbuilder.lock import building, meeting_lock, remove_if_only_lock
 from packbuilder.meeting import WORKBOOK_NAME, load_meeting, read_date_and_rule
 from packbuilder.model import Meeting, Status
-from packbuilder.plan import pack_order
+from packbuilder.plan import PRIVATE_SUFFIX, pack_order
 from packbuilder.publish import current_versions, input_hash, read_manifest, withdrawn_lines
 from packbuilder.versions import history_line
 
@@ -98,7 +98,7 @@ class MeetingStatus:
             parts.append(f"deadline passed {ago} ago: {late_note(self.rule)}")
         state = self.state.value
         if self.built_at and self.state in (State.CURRENT, State.STALE):
-            state += f", built {self.built_at}"
+            state += f", built {_stamp(self.built_at)}"
         parts.append(state)
         if self.building:
             parts.append("building now")
@@ -111,6 +111,16 @@ class MeetingStatus:
 
 def _more(problems: int) -> str:
     return f" (and {problems - 1} more; run packbuilder check)" if problems > 1 else ""
+
+
+def _stamp(at: str) -> str:
+    """A build's time as its record keeps it (ISO), as status says dates: "Sat 5 Dec 2026 at
+    13:08"; as kept if it cannot be read."""
+    try:
+        when = dt.datetime.fromisoformat(at)
+    except ValueError:
+        return at
+    return f"{_short(when.date())} at {when:%H:%M}"
 
 
 def _short(day: dt.date) -> str:
@@ -189,7 +199,7 @@ def meeting_status(folder: Path, today: dt.date, output_root: Path | None = None
     packs = (read_manifest(outdir, meeting.name) or {}).get("packs") or {}
     labels = {name: pack.get("label", name) for name, pack in packs.items()}
     status.history = tuple(
-        history_line(labels.get(name, name), earlier, current)
+        history_line(labels.get(name, name), earlier, current, PRIVATE_SUFFIX in name)
         for name, (current, earlier) in sorted(
             current_versions(outdir, meeting.name).items(), key=lambda kv: pack_order(kv[0])
         )

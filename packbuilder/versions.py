@@ -134,14 +134,20 @@ def archive_name(pack: str, version: int) -> str:
     return f"{stem}.v{version}.pdf"
 
 
-def history_line(label: str, history: Sequence[Version], current: Version) -> str:
-    """One line of a pack's history for `status`: "Agenda pack: version 2 published ..."."""
+def history_line(
+    label: str, history: Sequence[Version], current: Version, private: bool = False
+) -> str:
+    """One line of a pack's history for `status`: "Agenda pack: version 2 published ..."; a
+    private pack is dated, never published (a new user's review: "published" read as if it
+    had gone on the website)."""
+    verb = "dated" if private else "published"
+    tail = " (for members only; never for the website)" if private else ""
     if not history:
-        return f"{label}: published {long_date(current.published)}"
+        return f"{label}: {verb} {long_date(current.published)}{tail}"
     earlier = ", ".join(f"v{v.number} {long_date(v.published)}" for v in history)
     return (
-        f"{label}: version {current.number} published {long_date(current.published)} "
-        f"(earlier: {earlier})"
+        f"{label}: version {current.number} {verb} {long_date(current.published)} "
+        f"(earlier: {earlier}){tail}"
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -214,6 +215,29 @@ def test_status_states(tmp_path: Path) -> None:
     line = found["follow"].line(TODAY)
     assert "Thu 5 Mar 2020" in line and "Wed 26 Feb 2020" in line
     assert "4 working days left" in line and "items still to follow: 2" in line
+
+
+def test_status_says_a_private_pack_is_dated_not_published_and_when_it_was_built(
+    tmp_path: Path,
+) -> None:
+    """A new user's review: "Agenda pack (private): published ..." read as if it had gone on the
+    website, and the build's time was ISO ("built 2026-12-05T13:08:44")."""
+    inputs, output = tmp_path / "inputs", tmp_path / "output"
+    make_meeting(
+        inputs / "m",
+        fields={"Date": MEETING},
+        items=[{"papers": ["r.pdf"]}, {"papers": ["x.pdf"], "exempt paragraph": 3}],
+        papers={"r.pdf": 1, "x.pdf": 1},
+    )
+    _run(inputs, output, FakeConverter())
+    (status,) = statuses(inputs, TODAY, output)
+    line = status.line(TODAY)
+    assert re.search(r"built and current, built \w{3} \d{1,2} \w{3} \d{4} at \d\d:\d\d", line)
+    public = [h for h in status.history if "(public)" in h]
+    private = [h for h in status.history if "(private)" in h]
+    assert public and public[0].startswith("Agenda pack (public): published ")
+    assert private and private[0].startswith("Agenda pack (private): dated ")
+    assert "never for the website" in private[0] and "published" not in private[0]
 
 
 def test_status_cli_after_the_deadline(tmp_path: Path) -> None:
