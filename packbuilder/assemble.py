@@ -54,7 +54,8 @@ from packbuilder.settings import settings
 
 
 def destination(item_number: str, paper: int | None = None) -> str:
-    """The named destination of an item's first page, or of its `paper`-th paper (from 1)."""
+    """The named destination of an item's first page, or of its `paper`-th paper (from 1);
+    given an annex's key (`AgendaItem.key`: "4#exempt"), the annex's ("item-4-exempt")."""
     name = f"item-{item_number}" + (f"-paper-{paper}" if paper is not None else "")
     return destination_name(name)
 
@@ -128,9 +129,9 @@ def _steps(spec: PackSpec, layout: Layout, pdfs: dict[Path, Path]) -> list[_Step
     steps = []
     for item, placed in zip(spec.included, layout.items, strict=True):
         steps.append(_Step("part", part_title(item)))
-        steps.append(_Step("destination", destination(item.number)))
+        steps.append(_Step("destination", destination(item.key)))
         for d_index, (paper, doc) in enumerate(zip(item.papers, placed.documents, strict=True)):
-            steps.append(_Step("destination", destination(item.number, d_index + 1)))
+            steps.append(_Step("destination", destination(item.key, d_index + 1)))
             stamps = _stamps(
                 item, d_index == 0, doc.first, doc.pages, bool(spec.private), _marks(spec)
             )

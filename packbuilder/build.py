@@ -500,7 +500,7 @@ def _papers_of(specs: Sequence[PackSpec]) -> list[Paper]:
 def layout_of(spec: PackSpec, papers: PaperPdfs) -> Layout:
     """Where each of the pack's documents starts, from the papers' page counts."""
     return lay_out(
-        [(item.number, [papers.pages[p.path] for p in item.papers]) for item in spec.included]
+        [(item.key, [papers.pages[p.path] for p in item.papers]) for item in spec.included]
     )
 
 

@@ -33,8 +33,8 @@ class Loaded:
     data: DocumentData
     title: str = ""
     warnings: tuple[str, ...] = ()
-    # what members entitled to see exempt information read instead of `data`, which holds less
-    # (the minutes with their Part II minutes in full: `kinds.minutes`); None: `data`
+    # what members entitled to see exempt information read besides `data`, which holds less
+    # (the exempt minutes in full, at the end of the private pack: `kinds.minutes`); None: none
     members: DocumentData | None = None
 
 

@@ -26,8 +26,9 @@ from packbuilder.model import (
     Exemption,
     Meeting,
     Status,
+    annex_key,
 )
-from packbuilder.plan import PackSpec
+from packbuilder.plan import ANNEX_WORDS, PackSpec
 from packbuilder.render import render
 from packbuilder.templates import find_template
 
@@ -69,12 +70,26 @@ def _note(item: AgendaItem, spec: PackSpec, layout: Layout, with_filler: bool = 
     if item.exemption is not None and not spec.private:
         return exempt_note(item.exemption)
     if placed is not None:
-        return placed.reference(with_filler)
+        return reference(item, layout, with_filler)
     if item.status is Status.TO_FOLLOW:
         return "To follow"
     if item.status is Status.VERBAL:
         return "Verbal update"
     return ""
+
+
+def reference(item: AgendaItem, layout: Layout, with_filler: bool = True) -> str:
+    """An item's page range, "(Pages 3 - 6)"; in a private pack that carries the item's exempt
+    minutes after every public page (`plan.annex`), their pages too: "(Pages 3 - 6; exempt
+    minutes: Pages 80 - 81)". A public pack has no annex, so its frontsheet never names those
+    pages."""
+    placed = layout.item(item.number)
+    assert placed is not None
+    own = placed.reference(with_filler)
+    extra = layout.item(annex_key(item.number))
+    if extra is None:
+        return own
+    return f"{own[:-1]}; {ANNEX_WORDS}: {extra.reference(with_filler)[1:]}"
 
 
 def item_times(meeting: Meeting) -> dict[str, str]:
@@ -225,7 +240,9 @@ def _rows(meeting: Meeting, spec: PackSpec, layout: Layout) -> list[dict[str, An
                 "start": unbroken(_start(item, start, end)),
                 "time": unbroken(agenda.time_text(start, end, item.timing)),
                 "note": _note(item, spec, layout, settings.ranges_include_fillers),
-                "pages": placed.reference(settings.ranges_include_fillers) if placed else "",
+                "pages": reference(item, layout, settings.ranges_include_fillers)
+                if placed
+                else "",
                 "notes": agenda.item_notes(
                     item, public=not spec.private, with_papers=not _late(item, spec)
                 ),
@@ -241,7 +258,7 @@ def _rows(meeting: Meeting, spec: PackSpec, layout: Layout) -> list[dict[str, An
 def context(meeting: Meeting, spec: PackSpec, layout: Layout, published: str) -> dict[str, Any]:
     """The frontsheet template's context; `published` is the "Published" line's text."""
     rows = _rows(meeting, spec, layout)
-    with_papers = [i.number for i in spec.included]
+    with_papers = [i.number for i in spec.included if not i.annex]
     # exempt papers this (public) pack leaves out, which a supplement's frontsheet names; never
     # a late paper's on the agenda pack, which its arrival (in a supplement) must leave unchanged
     withheld = [

@@ -33,7 +33,7 @@ from packbuilder.assemble import destination
 from packbuilder.dates import long_date
 from packbuilder.layout import Layout, PlacedItem
 from packbuilder.model import AgendaItem, Meeting
-from packbuilder.plan import PackSpec
+from packbuilder.plan import ANNEX_WORDS, PackSpec
 from packbuilder.richtext import Block
 
 STYLE = """
@@ -217,12 +217,17 @@ def html_agenda(
         )
     out.append('<h2 id="items">Agenda items</h2>')
     out.append('<ul class="items">')
-    papers = {item.number: item for item in spec.included}
+    papers = {item.number: item for item in spec.included if not item.annex}
+    # a private pack's exempt minutes, after every public page (`plan.annex`)
+    annexes = {item.number: item for item in spec.included if item.annex}
     for row in ctx["items"]:
         if row["kind"] != "item":  # a heading, a resolution or a break: no number, no id, no papers
             out += _section_row(row)
             continue
-        out += _item(row, papers.get(row["number"]), layout, href, (later or {}).get(row["number"]))
+        number = row["number"]
+        out += _item(
+            row, papers.get(number), layout, href, (later or {}).get(number), annexes.get(number)
+        )
     out.append("</ul>")
     if ctx["published"]:  # a draft's says it is not published: no date a machine reads as one
         said = _e(ctx["published"]) if spec.draft else _time(published, ctx["published"])
@@ -282,7 +287,12 @@ def _section_row(row: dict[str, Any]) -> list[str]:
 
 
 def _item(
-    row: dict[str, Any], item: Any, layout: Layout, href: str, later: Later | None = None
+    row: dict[str, Any],
+    item: Any,
+    layout: Layout,
+    href: str,
+    later: Later | None = None,
+    annex: AgendaItem | None = None,
 ) -> list[str]:
     number = row["number"]
     out = [f'<li id="{_e(destination(number))}">']
@@ -309,6 +319,11 @@ def _item(
             out.append(f'<p class="exempt">{_e(row["exempt_note"])}</p>')
         out.append('<p class="papers-label">Papers:</p>')
         out += _paper_links(item, placed, href, "Papers")
+        extra = layout.item(annex.key) if annex is not None else None
+        if annex is not None and extra is not None:  # (a private pack's: `plan.annex`)
+            words = ANNEX_WORDS.capitalize()
+            out.append(f'<p class="papers-label">{words}, not for publication:</p>')
+            out += _paper_links(annex, extra, href, words)
     elif row["note"]:
         out.append(f'<p class="note">{_e(row["note"])}</p>')
     if later is not None:  # an item to follow whose papers a supplement carries since
@@ -329,7 +344,7 @@ def _paper_links(item: AgendaItem, placed: PlacedItem, href: str, label: str) ->
     out = [f'<ul class="papers" aria-label="{_e(label)}">']
     for k, (paper, doc) in enumerate(zip(item.papers, placed.documents, strict=True), 1):
         out.append(
-            f'<li><a href="{href}#nameddest={_e(destination(item.number, k))}">'
+            f'<li><a href="{href}#nameddest={_e(destination(item.key, k))}">'
             f"{_bdi(_one_line(paper.title))}</a> (PDF, {_pages(doc.first, doc.last)})</li>"
         )
     out.append("</ul>")

@@ -55,6 +55,15 @@ class DocumentData:
         kind holds exempt business in full (the minutes of a Part II minute)."""
         return ()
 
+    def withheld_law(self) -> Exemption | None:
+        """The law the members' document (`Paper.members_data`) is exempt under, every
+        paragraph its exempt business cites; None when it holds none."""
+        return None
+
+    def members_title(self) -> str | None:
+        """The title of the members' document (`Paper.for_members`); None: the paper's."""
+        return None
+
 
 @dataclass(frozen=True, kw_only=True)
 class Withheld:
@@ -86,8 +95,8 @@ class Paper:
     warnings: tuple[str, ...] = ()
     pages: int | None = None  # PDF only: its page count, known once it has been checked
     snapshot: Path | None = None  # in a build: the copy of its bytes every step reads (`snapshots`)
-    # DATA only: what members entitled to see exempt information read in the private pack instead
-    # of `data`, which holds less (the minutes with their Part II minutes in full); None: `data`
+    # DATA only: what members entitled to see exempt information read in the private pack
+    # besides `data`, after every public page (the exempt minutes in full: `for_members`)
     members_data: DocumentData | None = None
 
     @property
@@ -96,16 +105,18 @@ class Paper:
         return self.snapshot or self.path
 
     def for_members(self) -> Paper:
-        """The paper as the private pack carries it: itself, or, with `members_data`, the same
-        workbook made with that data. Every stage knows a paper's PDF, pages and rendered
-        document by its path, so the members' paper has a path of its own: the workbook's with
-        "#members" after it (a paper's name ends in .pdf, .docx, .xlsx ..., so no paper can have
-        it); its bytes are the workbook's."""
+        """The members' paper the private pack carries besides this one (after every public
+        page: `plan.annex`): the same workbook made with `members_data` (the exempt minutes in
+        full). Every stage knows a paper's PDF, pages and rendered document by its path, so the
+        members' paper has a path of its own: the workbook's with "#members" after it (a
+        paper's name ends in .pdf, .docx, .xlsx ..., so no paper can have it); its bytes are
+        the workbook's."""
         if self.members_data is None:
             return self
         return dataclasses.replace(
             self,
             path=self.path.with_name(f"{self.path.name}{MEMBERS}"),
+            title=self.members_data.members_title() or self.title,
             snapshot=self.file,
             data=self.members_data,
             members_data=None,
@@ -114,6 +125,12 @@ class Paper:
 
 
 MEMBERS = "#members"  # after a paper's name, the path of its members' paper (`Paper.for_members`)
+ANNEX = "#exempt"  # after an item's number, the key of its annex (`AgendaItem.key`)
+
+
+def annex_key(number: str) -> str:
+    """The layout key of the annex of item `number` (`AgendaItem.annex`)."""
+    return f"{number}{ANNEX}"
 
 
 @dataclass(frozen=True)
@@ -162,10 +179,20 @@ class AgendaItem:
     # already, naming the cell, so no other check says again that the item has no paragraph
     exempt_refused: bool = False
     supplement_cell: Source | None = field(default=None, compare=False)  # its Supplement cell
+    # the private pack's members-only part of item `number` (its exempt minutes of the last
+    # meeting), placed after every public page so that both packs' pages stay in step
+    # (`plan.annex`): never an agenda row of its own
+    annex: bool = False
 
     @property
     def exempt(self) -> bool:
         return self.exemption is not None
+
+    @property
+    def key(self) -> str:
+        """The item's place in a layout and its named destination: its number, or for an
+        annex the number with "#exempt" after it (an agenda number has no "#")."""
+        return annex_key(self.number) if self.annex else self.number
 
     @property
     def has_papers(self) -> bool:

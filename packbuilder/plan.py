@@ -3,8 +3,10 @@
 * The **agenda pack** lists every item. Items "to follow" show "To follow" instead of a page range.
 * With exempt items (Part II, Schedule 12A) there are two agenda packs: the **public** one lists the
   exempt items but leaves their papers out; the **private** one, for members, includes them.
-  So with minutes of the last meeting that record Part II business: the public pack prints the
-  exempt minutes in their public form, the private one in full (`for_members`).
+  So with minutes of the last meeting that record Part II business: both packs carry the same
+  public minutes (each exempt minute's heading and Public summary), and the private one carries
+  the exempt minutes in full as well, as a members-only part of the minutes' item placed after
+  every public page (`annex`), so that every public item has the same pages in both packs.
 * A **supplementary pack** carries the papers of "to follow" items once their files are in the
   folder,
   grouped by the item's Supplement number (1 when blank). It has its own frontsheet and numbering,
@@ -19,7 +21,7 @@ import re
 from dataclasses import dataclass, replace
 
 from packbuilder.errors import InputError, Source
-from packbuilder.model import AgendaItem, Meeting, Status
+from packbuilder.model import AgendaItem, Exemption, Meeting, Status
 
 PRIVATE_SUFFIX = "PRIVATE-not-for-publication"
 
@@ -73,12 +75,26 @@ def _withholds(item: AgendaItem) -> bool:
     return item.has_papers and any(p.members_data is not None for p in item.papers)
 
 
-def for_members(item: AgendaItem) -> AgendaItem:
-    """The item as the private pack carries it: each paper as members read it
-    (`Paper.for_members`)."""
-    if not _withholds(item):
-        return item
-    return replace(item, papers=tuple(p.for_members() for p in item.papers))
+ANNEX_WORDS = "exempt minutes"  # what the annex of an item is called on the private agenda
+
+
+def annex(item: AgendaItem) -> AgendaItem:
+    """The members-only part of an item whose papers hold more for members than the public
+    (`_withholds`): the exempt minutes of the last meeting in full (`Paper.for_members`), marked
+    exempt under every paragraph they cite, so that every page of it is stamped NOT FOR
+    PUBLICATION. The private pack carries it after every public page, with Part II business
+    (exempt business is taken last), so that the pages of every public item are the same in
+    both packs; the item itself keeps its public papers, as in the public pack."""
+    papers = tuple(p.for_members() for p in item.papers if p.members_data is not None)
+    laws = [law for p in papers if p.data is not None and (law := p.data.withheld_law())]
+    law = item.exemption or (
+        Exemption(tuple(sorted({n for x in laws for n in x.paragraphs})), laws[0].rule)
+        if laws
+        else None
+    )
+    return replace(
+        item, title=f"{item.title}: {ANNEX_WORDS}", papers=papers, exemption=law, annex=True
+    )
 
 
 def _versions(
@@ -87,7 +103,8 @@ def _versions(
     # two versions only when there is something exempt to leave out of the public one: exempt
     # papers, or the full text of an exempt minute
     if any((i.exempt and i.has_papers) or _withholds(i) for i in eligible):
-        private = tuple(for_members(i) for i in eligible if _papers_in(i, True))
+        private = tuple(i for i in eligible if _papers_in(i, True))
+        private += tuple(annex(i) for i in private if _withholds(i))
         return [
             PackSpec(supplement, False, listed, tuple(i for i in eligible if _papers_in(i, False))),
             PackSpec(supplement, True, listed, private),

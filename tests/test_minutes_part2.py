@@ -358,7 +358,96 @@ def test_packs_publish_only_the_public_form_of_an_exempt_minute(
         "Government Act 1972"
     ) in private_text
     assert all(s in private_text for s in SECRETS), "the minute in full"
-    assert EXEMPT[7] not in private_text, "its full text, not the public summary"
+    # (both packs carry the same public minutes; the full text is a document of its own)
+    assert EXEMPT[7] in private_text, "the public minutes, as in the public pack"
+
+
+# an exempt minute long enough to take pages of its own: in the minutes' place it would move every
+# later page of the private pack
+LONG = (
+    *EXEMPT[:2],
+    "\n\n".join(
+        [EXEMPT[2]]
+        + [f"SECRETNARR {n}. " + "The bids were compared line by line. " * 12 for n in range(30)]
+    ),
+    *EXEMPT[3:],
+)
+REFERENCE = re.compile(r"\((Pages? \d+(?: - \d+)?)(?:; exempt minutes: (Pages? \d+(?: - \d+)?))?\)")
+
+
+def _references(pack: Pack) -> list[tuple[str, str]]:
+    """Each page reference of a pack's frontsheet: the item's pages, and its exempt minutes'."""
+    return REFERENCE.findall(re.sub(r"\s+", " ", pack.frontsheet_text()))
+
+
+def _numbers(pages: str) -> tuple[int, int]:
+    found = re.findall(r"\d+", pages)
+    return int(found[0]), int(found[-1])
+
+
+@pytest.mark.libreoffice
+def test_the_exempt_minutes_come_after_every_public_page_stamped_on_every_page(
+    tmp_path: Path, libreoffice
+) -> None:  # type: ignore[no-untyped-def]
+    folder = make_meeting(
+        tmp_path / "meeting",
+        items=[
+            {"title": "Minutes of the last meeting", "papers": ["minutes-2019-09-30.xlsx"]},
+            {"title": "Community safety report", "papers": ["report.docx"]},
+            {"title": "Millbay lease", "papers": ["tender.docx"], "exempt paragraph": 3},
+        ],
+    )
+    _workbook(folder / "minutes-2019-09-30.xlsx", _rows(LONG), [EXEMPT_ACTION])
+    write_docx(folder / "report.docx", 6, label="Community safety report")
+    write_docx(folder / "tender.docx", 3, label="Tender report TENDERBODY")
+
+    result = build(folder, tmp_path / "out", converter=libreoffice)
+
+    public_built = next(p for p in result.packs if p.public)
+    private_built = next(p for p in result.packs if not p.public)
+    public, private = Pack.read(public_built.path), Pack.read(private_built.path)
+    ours, theirs = _references(public), _references(private)
+    # every public item has the same pages in both packs, and starts with the same stamp
+    assert len(ours) == 2 and len(theirs) == 3
+    assert [pages for pages, _ in ours] == [pages for pages, _ in theirs[:2]]
+    for number, (pages, _) in zip(("1", "2"), ours, strict=True):
+        first = _numbers(pages)[0]
+        for pack in (public, private):
+            assert f"Agenda Item {number}" in pack.texts[pack.physical(first)], (pack.path, pages)
+    # the private frontsheet's minutes row points to the exempt minutes; the public one does not
+    assert not any(extra for _, extra in ours)
+    assert "exempt minutes" not in public.frontsheet_text().lower()
+    assert theirs[0][1] and not theirs[1][1] and not theirs[2][1]
+    first, last = _numbers(theirs[0][1])
+    # after every public page and the exempt item's papers: at the end of the private pack
+    assert first > public.page_count - public.front_pages
+    assert first > _numbers(theirs[2][0])[1]
+    assert private.physical(last) == private.page_count - 1
+    assert last > first, "the exempt minute takes pages of its own"
+    law = "by virtue of paragraph 3 of Part 1 of Schedule 12A"
+    annex = [private.texts[private.physical(n)] for n in range(first, last + 1)]
+    for n, text in zip(range(first, last + 1), annex, strict=True):
+        flat = re.sub(r"\s+", " ", text)
+        assert "NOT FOR PUBLICATION" in flat and law in flat, f"page {n} is not marked"
+        assert f"Page {n}" in flat
+    whole = re.sub(r"\s+", " ", "\n".join(annex))
+    assert all(s in whole for s in ("SECRETNARR 29", "SECRETAGREED", "SECRETACTION")), "in full"
+    assert "Agenda Item 1" in annex[0], "its first page names its item"
+    # nothing of it before: the private pack's minutes are the public ones
+    before = "\n".join(private.texts[: private.physical(first)])
+    assert "SECRETNARR" not in before and "SECRETACTION" not in before
+    assert EXEMPT[7] in re.sub(r"\s+", " ", before)
+    # its own bookmark, on its first page
+    marks = {title: page for _, title, page in private.bookmarks()}
+    assert marks["Exempt minutes of the meeting held on 30 September 2019"] == private.physical(
+        first
+    )
+    assert not any("Exempt minutes" in t for _, t, _ in public.bookmarks())
+    # the HTML agenda (the public pack's only) never names them
+    public_html = public_built.path.with_suffix(".html").read_text()
+    assert "xempt minutes" not in public_html and "SECRET" not in public_html
+    assert not private_built.path.with_suffix(".html").exists()
+    assert not [s for s in SECRETS[:-1] if s in "\n".join(public.texts)]
 
 
 # --- the Exempt paragraph cell, read as the agenda's (`exclusion.read`) --------------------------
@@ -512,10 +601,10 @@ def _page_of(reader: PdfReader, words: str) -> int:
 @pytest.mark.libreoffice
 def test_the_private_pack_carries_the_exempt_minutes_in_full(tmp_path: Path, libreoffice) -> None:  # type: ignore[no-untyped-def]
     """With no exempt agenda item, minutes recording Part II business (two paragraphs) make a
-    public and a private pack: the private one prints the exempt minute in full under a NOT FOR
-    PUBLICATION line naming its paragraphs, its action under it only (not in the actions log,
-    nor carried onto either agenda); the public one its public form only; each pack's page
-    references are its own."""
+    public and a private pack: both carry the same public minutes, and the private one ends
+    with the exempt minute in full under a NOT FOR PUBLICATION line naming its paragraphs, its
+    action under it only (not in the actions log, nor carried onto either agenda); the private
+    pack's first pages are the public pack's, page for page."""
     folder = make_meeting(
         tmp_path / "meeting",
         items=[
@@ -549,23 +638,26 @@ def test_the_private_pack_carries_the_exempt_minutes_in_full(tmp_path: Path, lib
         "NOT FOR PUBLICATION by virtue of paragraphs 3 and 5 of Part 1 of Schedule 12A to the "
         "Local Government Act 1972"
     )
-    heading = "51. Millbay lease (exempt information - paragraphs 3 and 5)"
-    page = _page_of(reader, heading)
-    assert marked in " ".join(reader.pages[page].extract_text().split())
+    page = _page_of(reader, "SECRETNARR")
+    text = " ".join(reader.pages[page].extract_text().split())
+    assert "51. Millbay lease (exempt information - paragraphs 3 and 5)" in text
+    assert marked in text
     for secret in ("SECRETNARR", "SECRETDISCUSSED", "SECRETCLOSING", "SECRETAGREED"):
         assert secret in private_text
-    assert EXEMPT[7] not in private_text
+    assert EXEMPT[7] in private_text, "the public minutes, as in the public pack"
     # the action is printed under its minute, not in the log, nor carried onto an agenda
     pages = " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
     assert pages.count("SECRETACTION") == 1
-    log = pages[pages.index("Actions log") :]
-    assert "SECRETACTION" not in log
+    before = " ".join(" ".join(p.extract_text().split()) for p in reader.pages[:page])
+    assert "Actions log" in before and "SECRETACTION" not in before
     front = " ".join(reader.pages[0].extract_text().split())
     assert "Publish the assessment" in front and "SECRETACTION" not in front
-    # the page references of each pack are its own, and right
-    for pack in (public, private):
-        read = Pack.read(pack.path)
-        assert read.frontsheet_ranges() == list(read.real_ranges().values())
+    # the private pack's numbered pages begin with the public pack's, page for page
+    ours, theirs = Pack.read(public.path), Pack.read(private.path)
+    assert ours.frontsheet_ranges() == list(ours.real_ranges().values())
+    numbered = ours.texts[ours.front_pages :]
+    assert theirs.texts[theirs.front_pages :][: len(numbered)] == numbered
+    assert page == theirs.physical(len(numbered) + 1), "after every public page"
 
 
 LONG_NARRATIVE = (

@@ -7,13 +7,15 @@ from the model (no workbook, no LibreOffice).
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from packbuilder.model import AgendaItem, Meeting, Status
+from packbuilder.errors import Source
+from packbuilder.model import AgendaItem, DocumentData, Exemption, Meeting, PaperKind, Status
 from packbuilder.plan import plan_packs
 from tests.models import PAPERS, TO_FOLLOW, VERBAL, item, meeting
 
@@ -256,3 +258,49 @@ def test_a_meeting_name_too_long_for_its_packs_is_one_located_error(tmp_path) ->
     assert len(plan_packs(replace(m, folder=tmp_path / ("m" * limit)))) == 2
     with pytest.raises(InputError):
         plan_packs(replace(m, folder=tmp_path / ("m" * (limit + 1))))
+
+
+# --- the exempt minutes of the last meeting (`plan.annex`) ---------------------------------------
+
+
+class _ExemptMinutes(DocumentData):
+    """A stand-in for `kinds.minutes.Minutes` holding exempt minutes under paragraphs 3 and 1."""
+
+    def withheld_law(self) -> Exemption | None:
+        return Exemption((3, 1))
+
+    def members_title(self) -> str | None:
+        return "Exempt minutes of the meeting held on 30 September 2019"
+
+
+def _minutes_item(number: int) -> AgendaItem:
+    workbook = dataclasses.replace(
+        item(number, "minutes.xlsx").papers[0],
+        kind=PaperKind.DATA,
+        members_data=_ExemptMinutes(source=Source(Path("minutes.xlsx"))),
+    )
+    return dataclasses.replace(
+        item(number, title="Minutes of the last meeting"), papers=(workbook,)
+    )
+
+
+@pytest.mark.parametrize("exempt_item", [False, True], ids=["no exempt item", "an exempt item"])
+def test_the_exempt_minutes_come_after_every_public_page(exempt_item: bool) -> None:
+    """Both packs carry the same public minutes, in the same place; the private one carries the
+    exempt minutes too, last (after any exempt item's papers), marked exempt under every
+    paragraph they cite, titled as such, under a layout key of their own."""
+    items = [_minutes_item(1), item(2, "b.pdf")]
+    if exempt_item:
+        items.append(item(3, "secret.pdf", exempt=5))
+    public, private = plan_packs(meeting(*items))
+    assert not public.private and private.private
+    assert private.included[: len(public.included)] == public.included
+    assert private.included[:-1] == tuple(i for i in items if i.has_papers)
+    annex = private.included[-1]
+    assert annex.annex and not any(i.annex for i in public.included)
+    assert annex.number == "1" and annex.key == "1#exempt"
+    assert annex.exemption == Exemption((1, 3))
+    (paper,) = annex.papers
+    assert paper.title == "Exempt minutes of the meeting held on 30 September 2019"
+    assert paper.path.name == "minutes.xlsx#members" and paper.members_data is None
+    assert public.included[0].papers == items[0].papers, "the public minutes in both packs"

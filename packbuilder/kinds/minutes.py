@@ -33,15 +33,16 @@ right after an exempt one is published, as on the agenda, and pointed out
 minutes: an exempt minute is reduced to its public form while the workbook is read
 (`_public_form`), so no later route (the document, the actions log, the actions carried onto
 the next agenda, bookmarks) can print more of it. Members entitled to see exempt information
-read the minutes in full in the private pack: the loader gives them as a second model
-(`Loaded.members`, `Paper.members_data`), each exempt minute in full under the line "NOT FOR
-PUBLICATION by virtue of paragraph 3 ..." (`_members_form`), and its text is exempt text that no
-public paper may hold (`Minutes.withheld`, `textmatch`). A minute that says it is exempt
-("Part II - Millbay lease", "not for publication by virtue of paragraph 3", "Schedule 12A":
-`exemption.says_exempt`, the reading agenda rows get) but has no paragraph is refused, as is
-one after a minute that opens Part II ("Part II: exempt business", or the resolution excluding
-the press and public) until public business resumes: printed as typed it would publish the
-exempt business.
+read the exempt minutes in full at the end of the private pack, after every public page
+(`plan.annex`): the loader gives them as a second model (`Loaded.members`,
+`Paper.members_data`, `Minutes.exempt_only`), the exempt minutes only, each in full under the
+line "NOT FOR PUBLICATION by virtue of paragraph 3 ..." (`_members_form`), and its text is
+exempt text that no public paper may hold (`Minutes.withheld`, `textmatch`). A minute that
+says it is exempt ("Part II - Millbay lease", "not for publication by virtue of paragraph 3",
+"Schedule 12A": `exemption.says_exempt`, the reading agenda rows get) but has no paragraph is
+refused, as is one after a minute that opens Part II ("Part II: exempt business", or the
+resolution excluding the press and public) until public business resumes: printed as typed it
+would publish the exempt business.
 
 Workbook sheets (see docs/minutes.md): ``Document`` (Kind = minutes), ``Meeting`` (Field | Value),
 ``Attendance``, ``Minutes`` (one row per minute item), ``Actions`` (one row per action, keyed by
@@ -202,6 +203,9 @@ class Minutes(DocumentData):
     minutes: tuple[MinuteItem, ...]  # each with its actions
     future_meetings: tuple[FutureMeeting, ...]
     future_meetings_note: tuple[richtext.Block, ...]
+    # the exempt minutes (`Loaded.members`): the Part II minutes only, in full, which the
+    # private pack carries after every public page; no dates of future meetings, no actions log
+    exempt_only: bool = False
 
     @property
     def actions(self) -> tuple[Action, ...]:
@@ -232,6 +236,18 @@ class Minutes(DocumentData):
                 if len(parts) > 1 or what.startswith("a point")
             )
         return tuple(out)
+
+    def withheld_law(self) -> Exemption | None:
+        """Every paragraph the exempt minutes cite, under the meeting's law (the stamp on
+        each page of the exempt minutes)."""
+        laws = [m.exemption for m in self.minutes if m.exemption is not None]
+        if not laws:
+            return None
+        paragraphs = sorted({p for law in laws for p in law.paragraphs})
+        return Exemption(tuple(paragraphs), laws[0].rule)
+
+    def members_title(self) -> str | None:
+        return f"Exempt minutes of the meeting held on {dates.short_date(self.date)}"
 
     @property
     def future_meetings_minute(self) -> int | None:
@@ -281,11 +297,12 @@ def load_minutes(wb: sheets.Workbook, rule: str = "england") -> Loaded:
             _summary_pasted(full, summaries[full.number], by_minute.get(full.number, []), errors)
     errors.raise_if_any()
 
-    def made_of(forms: list[MinuteItem]) -> Minutes:
+    def made_of(forms: list[MinuteItem], exempt_only: bool = False) -> Minutes:
         # an exempt minute's actions are its confidential business: in its members' form only
         return Minutes(
+            exempt_only=exempt_only,
             source=Source(wb.path),
-            **meeting,
+            **(meeting | {"future_meetings_note": ()} if exempt_only else meeting),
             present=tuple(sorted(_with(people, "present"), key=lambda p: not p.chair)),
             apologies=_with(people, "apologies"),
             in_attendance=_with(people, "in attendance"),
@@ -296,12 +313,13 @@ def load_minutes(wb: sheets.Workbook, rule: str = "england") -> Loaded:
                 else m
                 for m in forms
             ),
-            future_meetings=tuple(future),
+            future_meetings=() if exempt_only else tuple(future),
         )
 
     minutes = made_of([public for public, _ in items])
-    # members entitled to see exempt information read the Part II minutes in full
-    members = made_of([full for _, full in items]) if exempt else None
+    # members entitled to see exempt information read the Part II minutes in full, as a
+    # document of their own at the end of the private pack
+    members = made_of([full for _, full in items if full.exempt], True) if exempt else None
     return Loaded(minutes, minutes.title, tuple(errors.warnings), members=members)
 
 
