@@ -53,7 +53,7 @@ import struct
 import warnings
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from pikepdf import (
@@ -82,10 +82,14 @@ from packbuilder.clipping import (
     Region,
     Shown,
     apply,
+    bounds,
+    cover,
     intersect,
+    inverse,
     kept,
     multiply,
     narrowed,
+    parts,
     pixel_box,
     rectangle,
     shown,
@@ -103,8 +107,13 @@ MAX_PIXELS = 80_000_000  # a picture larger than this is not decoded to be cut (
 _DEPTH = 12  # drawings inside drawings, at most
 # the drawing instructions followed: the graphics state's stack and matrix, paths and clipping,
 # painting (which ends a path), drawings and inline pictures
-_OPERATORS = "q Q cm re m l c v y h W W* n S s f F f* B B* b b* Do EI"
+# painting (which ends a path), drawings and inline pictures; and what says whether a fill is
+# opaque: the graphics state's dictionaries, the colour (a pattern's may not fill), text
+# rendering modes (4 to 7 clip by letters, which bound no box here)
+_OPERATORS = "q Q cm re m l c v y h W W* n S s f F f* B B* b b* Do EI gs cs rg g k scn Tr"
 _PAINT = {"n", "S", "s", "f", "F", "f*", "B", "B*", "b", "b*"}
+_FILL = {"f", "F", "f*", "B", "B*", "b", "b*"}
+_DEVICE = {"/DeviceGray", "/DeviceRGB", "/DeviceCMYK", "/G", "/RGB", "/CMYK"}
 _PATH = {"re", "m", "l", "c", "v", "y", "h"}
 _LOOKS = ("/N", "/R", "/D")  # an annotation's looks: normal, under the mouse, pressed
 _UNZOOMED = 8 | 16  # an annotation's flags NoZoom, NoRotate: it may stand out of its page
@@ -138,6 +147,16 @@ class _Use:
         self.box = seen.box if self.box is None else union(self.box, seen.box)
         if _WHOLE not in self.drawn:  # (once drawn whole, no other drawing matters)
             self.drawn[seen] = None
+
+
+@dataclass
+class _Drawing:
+    """A picture drawn on a page, waiting for what the page draws over it (`_Walk._settle`)."""
+
+    use: _Use
+    seen: Shown
+    ctm: Matrix
+    first: int  # the first of the page's opaque shapes drawn after it
 
 
 @dataclass(frozen=True)
@@ -254,6 +273,11 @@ class _Walk:
         self.photos: list[tuple[object, bytes, bytes | None, int]] = []
         self._stack: list[tuple[int, int]] = []
         self._alone: set[tuple[int, int]] = set()  # patterns, glyphs ... followed alone
+        # the page's instructions being followed: its pictures, in order, and the opaque
+        # shapes drawn (each one part, on the page; through what clip; its box); None elsewhere
+        self._scene: list[_Drawing] | None = None
+        self._covers: list[tuple[Region, Clip, Box]] = []
+        self._opaque = True  # whether the drawing followed is put on the page opaquely
 
     def page(self, page: Page, number: int) -> None:
         visible = intersect(_box(page.obj.get("/MediaBox")), _box(page.obj.get("/CropBox")))
@@ -271,7 +295,12 @@ class _Walk:
                 instructions = parse_content_stream(page, "" if inline else _OPERATORS)
             except Exception:  # noqa: BLE001 - unreadable: the checks refuse such pages
                 instructions = []
-            self._follow(instructions, chain, IDENTITY, (area,), number, contents)
+            self._scene, self._covers, self._opaque = [], [], True
+            try:
+                self._follow(instructions, chain, IDENTITY, (area,), number, contents)
+                self._settle()
+            finally:
+                self._scene, self._covers = None, []
         annots = page.obj.get("/Annots")
         for annot in annots if isinstance(annots, Array) else ():
             if isinstance(annot, Dictionary):
@@ -324,6 +353,14 @@ class _Walk:
         tiling patterns, Type 3 fonts' glyphs, soft masks' drawings."""
         if not isinstance(resources, Dictionary):
             return
+        # (none of it is drawn where the page's shapes are: they cover none of its pictures)
+        scene, self._scene = self._scene, None
+        try:
+            self._alone_resources(resources, chain, number)
+        finally:
+            self._scene = scene
+
+    def _alone_resources(self, resources: Dictionary, chain: list[object], number: int) -> None:
         patterns = resources.get("/Pattern")
         for pattern in patterns.values() if isinstance(patterns, Dictionary) else ():
             if isinstance(pattern, Stream) and pattern.get("/PatternType") == 1:
@@ -372,19 +409,23 @@ class _Walk:
     ) -> None:  # fmt: skip
         """Follow drawing instructions (of `source`) drawn with the resources of `chain` (its
         own first, each followed by its owner), from matrix `ctm` through `clip`."""
-        stack: list[tuple[Matrix, Clip]] = []
+        stack: list[tuple[Matrix, Clip, _Opacity]] = []
         path = _Path()
         clipping = False
+        looks = _Opacity()
         for item in instructions:
             if isinstance(item, ContentStreamInlineImage):
                 self._inline(ctm, clip, number, item.iimage, source)
                 continue
             op, operands = str(item.operator), item.operands
             if op == "q":
-                stack.append((ctm, clip))
+                stack.append((ctm, clip, looks))
             elif op == "Q":
                 if stack:
-                    ctm, clip = stack.pop()
+                    ctm, clip, looks = stack.pop()
+            elif op in _LOOKS_OPS:
+                if self._scene is not None:  # (only the page's shapes may cover its pictures)
+                    looks = looks.after(op, operands, chain)
             elif op == "cm" and len(operands) == 6:
                 ctm = multiply(_numbers(operands), ctm)
             elif op in _PATH:
@@ -392,13 +433,47 @@ class _Walk:
             elif op in ("W", "W*"):
                 clipping = True
             elif op in _PAINT:
+                if op in _FILL and self._scene and self._opaque and looks.opaque():
+                    self._cover(path.region(), clip)
                 if clipping:  # (an empty path lets nothing show)
                     clip = narrowed(clip, path.region())
                 path, clipping = _Path(), False
             elif op == "Do" and operands:
-                self._draw(str(operands[0]), chain, ctm, clip, number)
+                opaque = self._opaque and looks.opaque()
+                self._draw(str(operands[0]), chain, ctm, clip, number, opaque)
 
-    def _draw(self, name: str, chain: list[object], ctm: Matrix, clip: Clip, number: int) -> None:
+    def _cover(self, region: Region, clip: Clip) -> None:
+        """An opaque shape drawn on the page after some picture: each part of it that surely
+        fills what it encloses may cover the pictures drawn before."""
+        if any(not r for r in clip):
+            return  # (an empty clipping path: nothing drawn)
+        for part in parts(region):
+            around = bounds([p for sub in part for piece in sub for p in piece])
+            if around is not None:
+                self._covers.append((part, clip, around))
+
+    def _settle(self) -> None:
+        """Each picture the page drew, with the opaque shapes drawn over it after."""
+        assert self._scene is not None
+        for drawing in self._scene:
+            seen = drawing.seen
+            back = inverse(drawing.ctm)
+            later = self._covers[drawing.first :]
+            if later and back is not None and seen.box != EMPTY:
+                area = transformed(UNIT, drawing.ctm)
+                covered = tuple(
+                    cover(shape, clip, back)
+                    for shape, clip, around in later
+                    if area is not None and intersect(area, around) != EMPTY
+                )
+                if covered:
+                    seen = Shown(seen.box, seen.within, covered)
+            drawing.use.add(seen)
+
+    def _draw(  # noqa: PLR0913
+        self, name: str, chain: list[object], ctm: Matrix, clip: Clip, number: int,
+        opaque: bool = False,
+    ) -> None:  # fmt: skip
         obj, owner = _lookup(chain, name)
         if not isinstance(obj, Stream) or not obj.is_indirect:
             return
@@ -410,11 +485,22 @@ class _Walk:
                 use.owners.add(owner)
             else:
                 use = self.uses.setdefault(obj.objgen, _Use(obj, number))
-            use.add(shown(ctm, clip))
+            if self._scene is None:
+                use.add(shown(ctm, clip))
+                return
+            if opaque and not any(k in obj for k in ("/SMask", "/Mask", "/SMaskInData")) and (
+                not obj.get("/ImageMask")
+            ):  # (an opaque picture covers what was drawn before it, like a box)
+                self._cover(rectangle(UNIT, ctm), clip)
+            self._scene.append(_Drawing(use, shown(ctm, clip), ctm, len(self._covers)))
         elif kind == Name.Form:
             if owner is not None:
                 self.owners.add(owner)
-            self._form(obj, chain, ctm, clip, number)
+            outer, self._opaque = self._opaque, opaque
+            try:
+                self._form(obj, chain, ctm, clip, number)
+            finally:
+                self._opaque = outer
 
     def _form(self, obj: Stream, chain: list[object], ctm: Matrix, clip: Clip, number: int) -> None:
         """A drawing drawn with matrix `ctm` through `clip`: its own matrix, and its box."""
@@ -438,8 +524,8 @@ class _Walk:
         try:
             self._resources(own, chain, number)
             inline, names = _what_it_draws(obj)
-            if not inline and not (names and self._draws_pictures(own)):
-                return
+            if not inline and not (names and self._draws_pictures(own)) and not self._scene:
+                return  # (after a picture on the page, its shapes may cover that picture)
             try:
                 instructions = parse_content_stream(obj, "" if inline else _OPERATORS)
             except Exception:  # noqa: BLE001 - unreadable: the checks refuse such pages
@@ -481,6 +567,101 @@ class _Walk:
             return
         if jpeg_without_metadata(data) not in (None, data.rstrip()):
             self.photos.append((source, raw, None, number))
+
+
+_LOOKS_OPS = {"gs", "cs", "rg", "g", "k", "scn", "Tr"}
+_NORMAL = {"/Normal", "/Compatible"}
+
+
+@dataclass(frozen=True)
+class _Opacity:
+    """What of the graphics state says whether a fill hides what is under it: each True while
+    it does not stop it (PDF 32000 11.3: the alpha constant, the blend mode, the soft mask,
+    alpha as shape; overprint, which a viewer simulating it lets show through; a colour that
+    may paint nothing: a pattern, a separation of no colourant; letters clipping, which this
+    walk does not bound)."""
+
+    alpha: bool = True
+    blend: bool = True
+    mask: bool = True
+    shape: bool = True
+    overprint: bool = True
+    colour: bool = True
+    letters: bool = True
+
+    def opaque(self) -> bool:
+        return all((self.alpha, self.blend, self.mask, self.shape, self.overprint,
+                    self.colour, self.letters))  # fmt: skip
+
+    def after(self, op: str, operands: list, chain: list[object]) -> _Opacity:
+        """The state after `op` (one of `_LOOKS_OPS`)."""
+        name = str(operands[-1]) if operands else ""
+        if op in ("rg", "g", "k"):
+            return replace(self, colour=True)
+        if op == "scn":  # (a pattern's name: its cells may leave gaps, its colours see-through)
+            return replace(self, colour=False) if name.startswith("/") else self
+        if op == "cs":
+            return replace(self, colour=_solid_space(_resource(chain, "/ColorSpace", name)
+                                                     if name not in _DEVICE else Name(name)))
+        if op == "Tr":
+            try:
+                mode = int(operands[0])
+            except (TypeError, ValueError, IndexError):
+                mode = 7
+            return replace(self, letters=False) if mode >= 4 else self  # fmt: skip
+        state = _resource(chain, "/ExtGState", name)  # gs
+        if not isinstance(state, Dictionary):
+            return replace(self, alpha=False)  # (unknown: as if see-through)
+        changed = {}
+        if "/ca" in state:
+            changed["alpha"] = _number(state.get("/ca")) == 1.0
+        if "/BM" in state:
+            bm = state.get("/BM")
+            modes = list(bm) if isinstance(bm, Array) else [bm]
+            changed["blend"] = bool(modes) and all(str(m) in _NORMAL for m in modes)
+        if "/SMask" in state:
+            changed["mask"] = str(state.get("/SMask")) == "/None"
+        if "/AIS" in state:
+            changed["shape"] = state.get("/AIS") is False or str(state.get("/AIS")) == "false"
+        if "/op" in state or "/OP" in state:
+            flag = state.get("/op") if "/op" in state else state.get("/OP")
+            changed["overprint"] = flag is False or str(flag) == "false"
+        return replace(self, **changed)
+
+
+def _solid_space(space: object) -> bool:
+    """Whether filling in colour space `space` paints (a pattern may not; a separation of
+    colourant None paints nothing)."""
+    if isinstance(space, Name):
+        return str(space) in _DEVICE
+    if not isinstance(space, Array) or len(space) == 0:
+        return False
+    family = str(space[0])
+    if family in ("/ICCBased", "/CalRGB", "/CalGray", "/Lab", "/Indexed", "/I"):
+        return True
+    if family == "/Separation" and len(space) > 1:
+        return str(space[1]) not in ("/None", "/All")
+    if family == "/DeviceN" and len(space) > 1 and isinstance(space[1], Array):
+        return all(str(n) != "/None" for n in space[1])
+    return False
+
+
+def _resource(chain: list[object], kind: str, name: str) -> object:
+    """The resource `name` of kind `kind` (/ExtGState, /ColorSpace) in the first resource
+    dictionary of `chain` that has it."""
+    for i in range(0, len(chain), 2):
+        resources = chain[i]
+        named = resources.get(kind) if isinstance(resources, Dictionary) else None
+        if isinstance(named, Dictionary) and name in named:
+            return named.get(name)
+    return None
+
+
+def _number(value: object) -> float | None:
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
 
 
 class _Path:
