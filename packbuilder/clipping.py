@@ -236,7 +236,7 @@ def kept(
             for cover in s.covered:
                 _cover_pixels(hidden, width, height, (bx0, by0, bx1, by1), cover)
             # (a pixel next to one that shows is kept: a viewer smoothing the picture mixes it in)
-            part &= ~hidden | _grown(part & ~hidden)
+            part &= ~hidden | grown(part & ~hidden)
         keep[by0 - y0 : by1 - y0, bx0 - x0 : bx1 - x0] |= part
     return None if keep.all() else keep
 
@@ -246,7 +246,7 @@ def covering(region: Region, m: Matrix) -> Cover:
     return _rounded(_mapped(region, m))
 
 
-def _grown(shows: np.ndarray) -> np.ndarray:
+def grown(shows: np.ndarray) -> np.ndarray:
     """The pixels within one (across or corner to corner) of a pixel of `shows`."""
     out = shows.copy()
     out[1:, :] |= shows[:-1, :]

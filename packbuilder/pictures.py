@@ -86,6 +86,7 @@ from packbuilder.clipping import (
     cover,
     intersect,
     inverse,
+    grown as _grown,
     kept,
     multiply,
     narrowed,
@@ -165,6 +166,10 @@ class _Plan:
 
     cut: Box
     drawn: tuple[Shown, ...]
+    # the pixels of the whole picture its own mask never lets show (`_masked`), and the colour
+    # they are blanked to (a colour key's lowest: blanked to zeros, they would show)
+    hidden: np.ndarray | None = field(default=None, compare=False)
+    key: tuple[int, ...] | None = None
 
 
 def cut_pictures(
@@ -232,11 +237,177 @@ def _plan(use: _Use) -> _Plan | None:
         return None
     drawn = tuple(use.drawn)
     cut = _cut_of(width, height, use.box)
+    masked = _masked(use.image, width, height)
+    if masked is not None or any(s.covered for s in drawn):
+        return _blanking(width, height, cut or UNIT, drawn, masked)
     if cut is not None:
         return _Plan(cut, drawn)
     if kept(width, height, (0, 0, width, height), list(drawn)) is not None:
         return _Plan(UNIT, drawn)  # its box shows, but not all of it (turned, or an oval)
     return None
+
+
+def _blanking(
+    width: int,
+    height: int,
+    cut: Box,
+    drawn: tuple[Shown, ...],
+    masked: tuple[np.ndarray, tuple[int, ...] | None] | None,
+) -> _Plan | None:
+    """How to cut a picture that shapes cover or its mask hides in part: to `cut`, what never
+    shows blanked. (Not trimmed to what shows: a viewer scaling the picture down would sample
+    its edge from other pixels, and the page would not look quite the same.)"""
+    hidden, key = masked if masked is not None else (None, None)
+    x0, y0, x1, y1 = _rect(cut, width, height)
+    keep = kept(width, height, (x0, y0, x1, y1), list(drawn))
+    if hidden is not None:
+        keep = ~hidden[y0:y1, x0:x1] if keep is None else keep & ~hidden[y0:y1, x0:x1]
+    if keep is None or keep.all():
+        return None if cut == UNIT else _Plan(cut, drawn)
+    return _Plan(cut, drawn, hidden, key)
+
+
+def _rect(cut: Box, width: int, height: int) -> tuple[int, int, int, int]:
+    """The pixels (columns x0..x1, rows y0..y1 from the top) of `cut`, one at least."""
+    u0, v0, u1, v1 = cut
+    x0, x1 = round(u0 * width), round(u1 * width)
+    y0, y1 = round((1 - v1) * height), round((1 - v0) * height)
+    x0, y0 = min(max(x0, 0), width - 1), min(max(y0, 0), height - 1)
+    x1, y1 = max(x1, x0 + 1), max(y1, y0 + 1)
+    return x0, y0, min(x1, width), min(y1, height)
+
+
+def _masked(
+    image: Stream, width: int, height: int
+) -> tuple[np.ndarray, tuple[int, ...] | None] | None:
+    """The pixels of a picture its own mask never lets show, where there are any: transparent
+    under its soft mask (alpha 0), masked out by its stencil mask, or of a colour its colour key
+    masks; but a pixel next to one that shows (a viewer smoothing the picture mixes it in).
+    With them, the colour to blank them to: a colour key's lowest (None: zeros). A mask that
+    cannot be read (a JPEG soft mask, whose zeros another decoder may not see as zeros) hides
+    nothing."""
+    mask = image.get("/SMask")
+    soft = isinstance(mask, Stream)
+    if not soft:
+        mask = image.get("/Mask")
+    key: tuple[int, ...] | None = None
+    if isinstance(mask, Stream):
+        shows = _mask_shows(mask, soft)
+        if shows is None:
+            return None
+        if shows.shape != (height, width):
+            shows = _resampled(_grown(shows), width, height)
+    elif isinstance(mask, Array) and not soft:
+        found = _keyed(image, mask, width, height)
+        if found is None:
+            return None
+        shows, key = found
+    else:
+        return None
+    if shows.all():
+        return None
+    hidden = ~_grown(shows)
+    return (hidden, key) if hidden.any() else None
+
+
+def _mask_shows(mask: Stream, soft: bool) -> np.ndarray | None:
+    """Where a soft mask's alpha is not zero, or a stencil mask paints (rows from the top)."""
+    width, height = _int(mask.get("/Width")), _int(mask.get("/Height"))
+    bits = 1 if not soft else _int(mask.get("/BitsPerComponent"))
+    filters = _filters(mask)
+    if (width < 1 or height < 1 or width * height > MAX_PIXELS or bits not in (1, 2, 4, 8, 16)
+            or (filters and filters[-1] in ("/DCTDecode", "/DCT", "/JPXDecode", "/JBIG2Decode"))):  # fmt: skip
+        return None
+    try:
+        data = mask.read_bytes(StreamDecodeLevel.specialized)
+    except Exception:  # noqa: BLE001 - a filter qpdf cannot undo
+        return None
+    values = _samples(data, width, height, 1, bits)
+    if values is None:
+        return None
+    decode = mask.get("/Decode")
+    try:
+        d0, d1 = (float(v) for v in decode) if isinstance(decode, Array) else (0.0, 1.0)
+    except (TypeError, ValueError):
+        return None
+    level = d0 + values[..., 0] * ((d1 - d0) / ((1 << bits) - 1))
+    # (a soft mask's alpha, 0 transparent; a stencil mask's 1 masks out, PDF 32000 8.9.6.3)
+    return level > 0 if soft else level < 0.5
+
+
+def _keyed(
+    image: Stream, key: Array, width: int, height: int
+) -> tuple[np.ndarray, tuple[int, ...]] | None:
+    """Where a colour-keyed picture shows (a pixel of which some colour lies outside the key's
+    range), and the key's lowest colour."""
+    components = _components(image.get("/ColorSpace"))
+    bits = _int(image.get("/BitsPerComponent"))
+    filters = _filters(image)
+    try:
+        ranges = [int(v) for v in key]
+    except (TypeError, ValueError):
+        return None
+    if components < 1 or len(ranges) != 2 * components or bits not in (1, 2, 4, 8, 16):
+        return None
+    if filters and filters[-1] in ("/DCTDecode", "/DCT"):
+        values = _jpeg_samples(image, width, height, components)
+    elif filters and filters[-1] in ("/JPXDecode", "/JBIG2Decode", "/CCITTFaxDecode", "/CCF"):
+        return None  # (refused when cut: `_cut_samples`)
+    else:
+        try:
+            data = image.read_bytes(StreamDecodeLevel.specialized)
+        except Exception:  # noqa: BLE001 - a filter qpdf cannot undo
+            return None
+        values = _samples(data, width, height, components, bits)
+    if values is None:
+        return None
+    low, high = np.array(ranges[0::2]), np.array(ranges[1::2])
+    masked = ((values >= low) & (values <= high)).all(axis=2)
+    return ~masked, tuple(ranges[0::2])
+
+
+def _jpeg_samples(image: Stream, width: int, height: int, components: int) -> np.ndarray | None:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            picture = Image.open(io.BytesIO(_jpeg_bytes(image)))
+            picture.load()
+    except Exception:  # noqa: BLE001 - Pillow cannot read it
+        return None
+    values = np.asarray(picture)
+    values = values.reshape(values.shape[0], values.shape[1], -1)
+    return values if values.shape == (height, width, components) else None
+
+
+def _samples(data: bytes, width: int, height: int, components: int, bits: int) -> np.ndarray | None:
+    """Rows of samples (each row whole bytes) as height x width x components values."""
+    stride = (width * components * bits + 7) // 8
+    if len(data) < stride * height:
+        return None
+    rows = np.frombuffer(data, dtype=np.uint8, count=stride * height).reshape(height, stride)
+    if bits == 8:
+        values = rows[:, : width * components]
+    elif bits == 16:
+        values = rows[:, : width * components * 2].view(">u2")
+    else:
+        unpacked = np.unpackbits(rows, axis=1)[:, : width * components * bits]
+        weights = 1 << np.arange(bits - 1, -1, -1)
+        values = (unpacked.reshape(height, -1, bits) * weights).sum(axis=2)
+    return values.reshape(height, width, components).astype(np.int32)
+
+
+def _resampled(shows: np.ndarray, width: int, height: int) -> np.ndarray:
+    """Where a mask of another size shows, at the picture's size: a pixel shows if any of the
+    mask's pixels it overlaps does."""
+    mh, mw = shows.shape
+    table = np.zeros((mh + 1, mw + 1), dtype=np.int64)
+    table[1:, 1:] = shows.cumsum(axis=0).cumsum(axis=1)
+    cx0 = np.floor(np.arange(width) * mw / width).astype(int)
+    cx1 = np.minimum(mw, np.ceil((np.arange(width) + 1) * mw / width).astype(int))
+    ry0 = np.floor(np.arange(height) * mh / height).astype(int)
+    ry1 = np.minimum(mh, np.ceil((np.arange(height) + 1) * mh / height).astype(int))
+    count = (table[ry1][:, cx1] - table[ry0][:, cx1] - table[ry1][:, cx0] + table[ry0][:, cx0])
+    return count > 0
 
 
 def _cut_of(width: int, height: int, box: Box | None) -> Box | None:
@@ -921,8 +1092,8 @@ def _cut_image(pdf: Pdf, image: Stream, plan: _Plan, page: int) -> Stream:
     kept.write(data[0], filter=data[1])
     for key in ("/SMask", "/Mask"):
         mask = image.get(key)
-        if isinstance(mask, Stream):
-            kept[key] = _cut_image(pdf, mask, plan, page)
+        if isinstance(mask, Stream):  # (the mask itself blanked only where nothing shows)
+            kept[key] = _cut_image(pdf, mask, replace(plan, hidden=None, key=None), page)
         elif mask is not None:
             kept[key] = mask  # a colour key: the same colours
     return kept
@@ -939,17 +1110,19 @@ def _cut_samples(image: Stream, plan: _Plan, page: int) -> tuple[tuple[bytes, Na
     width, height = _int(image.get("/Width")), _int(image.get("/Height"))
     if width * height > MAX_PIXELS:
         raise PictureRefused(page, "a picture too large to cut down")
-    u0, v0, u1, v1 = plan.cut
-    x0, x1 = round(u0 * width), round(u1 * width)
-    y0, y1 = round((1 - v1) * height), round((1 - v0) * height)
-    x0, y0 = min(max(x0, 0), width - 1), min(max(y0, 0), height - 1)
-    x1, y1 = max(x1, x0 + 1), max(y1, y0 + 1)
-    x1, y1 = min(x1, width), min(y1, height)
+    x0, y0, x1, y1 = _rect(plan.cut, width, height)
     size = {"/Width": x1 - x0, "/Height": y1 - y0}
     # (at this picture's own size: a soft mask may have another)
     keep = kept(width, height, (x0, y0, x1, y1), list(plan.drawn))
+    if plan.hidden is not None and plan.hidden.shape == (height, width):
+        shows = ~plan.hidden[y0:y1, x0:x1]
+        keep = shows if keep is None else keep & shows
+        keep = None if keep.all() else keep
     filters = _filters(image)
     last = filters[-1] if filters else ""
+    if last in ("/DCTDecode", "/DCT") and plan.key is not None and keep is not None:
+        # (a JPEG encoded again does not keep the key's colour exactly: those pixels would show)
+        raise PictureRefused(page, "a JPEG picture with a colour-key mask")
     if last in ("/DCTDecode", "/DCT"):
         return (_cut_jpeg(image, (x0, y0, x1, y1), page, keep), Name.DCTDecode), size
     if last in ("/JPXDecode", "/JBIG2Decode", "/CCITTFaxDecode", "/CCF"):
@@ -979,15 +1152,26 @@ def _cut_samples(image: Stream, plan: _Plan, page: int) -> tuple[tuple[bytes, Na
         rows.append((value << (out_stride * 8 - span)).to_bytes(out_stride, "big"))
     data = b"".join(rows)
     if keep is not None:
-        data = _blanked(data, keep, components * bits)
+        data = _blanked(data, keep, components * bits, plan.key, bits)
     return (zlib.compress(data, 6), Name.FlateDecode), size
 
 
-def _blanked(data: bytes, keep: np.ndarray, bits: int) -> bytes:
+def _blanked(
+    data: bytes, keep: np.ndarray, bits: int, key: tuple[int, ...] | None = None, depth: int = 8
+) -> bytes:
     """Rows of samples (`bits` a pixel, each row whole bytes) with every pixel not kept set to
-    zero: black in most colour spaces, transparent in a soft mask; never shown either way."""
+    zero: black in most colour spaces, transparent in a soft mask; never shown either way. Or,
+    given a colour `key` (of samples of `depth` bits), set to it: masked out by it."""
     height, width = keep.shape
     rows = np.frombuffer(data, dtype=np.uint8).reshape(height, -1)
+    if key is not None:
+        unpacked = np.unpackbits(rows, axis=1)
+        pattern = np.array([(value >> (depth - 1 - i)) & 1 for value in key
+                            for i in range(depth)], dtype=np.uint8)  # fmt: skip
+        pixels = unpacked[:, : width * bits].reshape(height, width, bits)
+        pixels[~keep] = pattern
+        unpacked[:, : width * bits] = pixels.reshape(height, -1)
+        return np.packbits(unpacked, axis=1).tobytes()
     if bits % 8 == 0:
         blank = ~np.repeat(keep, bits // 8, axis=1)
         out = rows.copy()

@@ -32,10 +32,11 @@ from packbuilder.pictures import (
     CROPPED,
     PHOTO_METADATA,
     PictureRefused,
+    cut_pictures,
     jpeg_without_metadata,
     jpx_without_metadata,
 )
-from packbuilder.sanitize import TIDIED, sanitize
+from packbuilder.sanitize import TIDIED, object_texts, sanitize
 from tests.factory import make_meeting, run_cli, write_pdf
 
 SECRET = "SECRET_EXIF Bidder X offer 2,315,000"
@@ -1157,3 +1158,70 @@ def test_a_picture_covered_where_drawn_once_and_shown_where_drawn_again_keeps_it
     _one_page(PICTURE_AT + OVER_RIGHT + b" q 400 0 0 200 72 100 cm /Im0 Do Q", {"Im0": image}, pdf)
     said, before, after = _cleaned(tmp_path, pdf)
     assert CROPPED not in said and _red(after) == _red(before) > 0
+
+
+# --- what a picture's own mask hides -------------------------------------------------------------
+# The right half of the picture never shows (its soft mask makes it transparent, its stencil mask
+# masks it out, or its colour key does); it is red but for 3 pixels next to the left half, grey
+# (the pixel next to what shows is kept: a viewer smoothing the picture mixes it in).
+
+
+def _masked_picture(pdf: Pdf, how: str, jpeg: bool) -> Stream:
+    picture = _left_grey(400, 200)
+    image = _image(pdf, picture, jpeg=jpeg)
+    shows = np.arange(400)[None, :].repeat(200, 0) < 200  # (the left half: grey)
+    if how in ("soft", "soft-small", "soft-16"):
+        alpha = np.where(shows, 255, 0).astype(np.uint8)
+        if how == "soft-small":  # (a mask of another size: 100 x 50, transparent from 48 on)
+            alpha = np.where(np.arange(100)[None, :] < 48, 255, 0).repeat(50, 0).astype(np.uint8)
+        data = alpha.astype(">u2").tobytes() if how == "soft-16" else alpha.tobytes()
+        mask = Stream(pdf, zlib.compress(data if how != "soft-16" else
+                                         (alpha.astype(">u2") * 257).tobytes()))  # fmt: skip
+        mask.Filter = Name.FlateDecode
+        mask.Type, mask.Subtype = Name.XObject, Name.Image
+        mask.Height, mask.Width = alpha.shape
+        mask.ColorSpace = Name.DeviceGray
+        mask.BitsPerComponent = 16 if how == "soft-16" else 8
+        image.SMask = pdf.make_indirect(mask)
+    elif how in ("stencil", "stencil-decode"):
+        bits = ~shows if how == "stencil" else shows  # (1 masks out; Decode [1 0] turns it)
+        mask = Stream(pdf, zlib.compress(np.packbits(bits, axis=1).tobytes()))
+        mask.Filter = Name.FlateDecode
+        mask.Type, mask.Subtype, mask.ImageMask = Name.XObject, Name.Image, True
+        mask.Height, mask.Width = bits.shape
+        if how == "stencil-decode":
+            mask.Decode = Array([1, 0])
+        image.Mask = pdf.make_indirect(mask)
+    else:  # a colour key: every red (R 200-255, little green or blue) masked out
+        image.Mask = Array([200, 255, 0, 40, 0, 40])
+    return image
+
+
+@pytest.mark.parametrize(
+    ("how", "jpeg"),
+    [("soft", False), ("soft", True), ("soft-small", False), ("soft-16", False),
+     ("stencil", False), ("stencil-decode", False), ("key", False)],  # fmt: skip
+)
+def test_a_part_of_a_picture_its_mask_hides_is_blanked(
+    tmp_path: Path, how: str, jpeg: bool
+) -> None:
+    pdf = pikepdf.new()
+    image = _masked_picture(pdf, how, jpeg)
+    _one_page(b"0 0 1 rg 50 450 500 300 re f " + PICTURE_AT, {"Im0": image}, pdf)
+    _, before, after = _cleaned(tmp_path, pdf)
+    assert _red(before) > 0
+    # (a colour key masks out by colour: the pixel next to what shows, kept, is one it masks;
+    # the others, blanked to the key's lowest colour, stay masked out)
+    assert _red(after) == (200 if how == "key" else 0)
+    for dpi in (50, 150):
+        assert np.array_equal(_rendered(before, dpi), _rendered(after, dpi)) or (
+            jpeg and _looks_the_same(_drawn(before), _drawn(after))
+        )
+
+
+def test_a_jpeg_with_a_colour_key_hiding_a_part_is_refused() -> None:
+    pdf = pikepdf.new()
+    image = _masked_picture(pdf, "key", jpeg=True)
+    _one_page(PICTURE_AT, {"Im0": image}, pdf)
+    with pytest.raises(PictureRefused, match="colour-key"):
+        cut_pictures(pdf, set(), object_texts(pdf))
