@@ -241,8 +241,8 @@ def kept(
     return None if keep.all() else keep
 
 
-def covering(region: Region, m: Matrix) -> Cover:
-    """A cover (`Cover`) mapped by `m`, its points rounded (see `_rounded`)."""
+def covering(region: Region, m: Matrix) -> Region:
+    """A region of a cover (`Cover`) mapped by `m`, its points rounded (see `_rounded`)."""
     return _rounded(_mapped(region, m))
 
 
@@ -275,9 +275,10 @@ def _cover_pixels(
             return
         if any(len(piece) == 3 for piece in region[0]):
             spare = _TOLERANCE
-        polygon = _flattened(tuple(tuple(apply(to_pixels, *p) for p in piece) for piece in region[0]))
+        polygon = _flattened(tuple(tuple(apply(to_pixels, *p) for p in piece)
+                                   for piece in region[0]))  # fmt: skip
         convex = _convex(polygon) if polygon else None
-        if convex is None:
+        if polygon is None or convex is None:
             return
         edges.append(convex)
         box = intersect(box, bounds(polygon)) or EMPTY
@@ -425,7 +426,7 @@ def parts(region: Region) -> list[Region]:
     own: each part whose box meets no other part's (another part inside or across it could
     make a hole, by the nonzero rule or the even-odd one)."""
     boxes = [bounds([p for piece in sub for p in piece]) for sub in region]
-    alone = []
+    alone: list[Region] = []
     for i, (sub, box) in enumerate(zip(region, boxes, strict=True)):
         if box is None or len(sub) < 2:
             continue

@@ -24,14 +24,44 @@ as transparent; in a JPEG, the mean colour of what is kept, which rings least wh
 in a block), never a pixel within one of what shows. What can show is worked out generously
 (`clipping`: every place the picture is drawn, each clipping path's whole rows), never less.
 
+**A box drawn over a picture hides it on the page only.** The redaction that is no redaction: a
+black rectangle drawn over the names in a screenshot (in a PDF editor, or a Word shape over a
+pasted picture, which LibreOffice draws after it). The page shows black; the file holds the
+names. So the page's instructions are followed in order (`_Walk._settle`), and the opaque shapes
+filled after a picture (and opaque pictures drawn over it) are mapped into it: a pixel wholly
+inside one, and inside the clipping paths it was drawn through, with no pixel next to it showing,
+is blanked as above. Opaque is what no viewer lets anything show through (`_Opacity`): a fill
+(``f``, ``f*``, ``B``, ``b`` ...), alpha 1, the Normal blend mode, no soft mask, no overprint, a
+colour that paints (not a pattern, not a separation of colourant None), in a drawing itself put
+on the page opaquely, and no letters clipping (text modes 4 to 7, whose outline is not worked out
+here). Only parts of shapes that are convex, with no other part of the same shape near them
+(which could make a hole), count; and only on the page's own instructions and the drawings they
+draw: a comment's look can be hidden, a pattern's cell lands anywhere. Text drawn over a picture
+covers nothing (its letters leave gaps). Covered pixels are blanked, not cut away: trimming a
+picture moves where a viewer scaling it samples its edge.
+
+**A picture's own mask hides it on the page only.** A soft mask (transparency) of zeros, a
+stencil mask, or a colour key (the colours a picture does not paint) leave the pixels they hide in
+the file. Those are blanked too (`_masked`), but the one next to a pixel that shows: zeros under
+a soft or stencil mask, the key's lowest colour under a colour key (zeros might be a colour the
+key paints, and show). A soft mask coded as a JPEG hides nothing here (another decoder may not
+read its zeros as zeros); a JPEG picture under a colour key whose hidden part would be blanked is
+refused (encoded again, it would not keep the key's colours exactly).
+
+**A picture clipped through letters** (text modes 4 to 7, which add the letters' outlines to
+the clipping path) is cut by its other clipping paths only: the letters' outlines would need the
+font's glyphs, so what shows is taken to be all the rest lets show (generous: the hidden part
+between the letters stays in the file, as it did in a PDF made so on purpose).
+
 A photo stays a JPEG, re-encoded with its own quantisation tables and colour profile; other
 pictures keep their samples, compressed losslessly; a soft mask is cut alike. A public pack
 refuses a paper (`PictureRefused`) rather than leave a hidden part in it: a picture of a kind
-that cannot be cut down safely (JPEG 2000, JBIG2 and fax-coded scans, CMYK JPEGs, pictures
-written inside the drawing instructions), or one also used where packbuilder cannot tell what of
-it shows (as another picture's soft mask: `ELSEWHERE`). What refers to a picture is found in
-the file's objects as they were read before the clean-up (`sanitize._unshown` leaves out what no
-page draws), so each is checked again: a drawing the pack leaves out is no reason to refuse.
+that cannot be cut down safely (JPEG 2000, JBIG2 and fax-coded scans, CMYK JPEGs, JPEGs under a
+colour key, pictures written inside the drawing instructions), or one also used where
+packbuilder cannot tell what of it shows (as another picture's soft mask: `ELSEWHERE`). What
+refers to a picture is found in the file's objects as they were read before the clean-up
+(`sanitize._unshown` leaves out what no page draws), so each is checked again: a drawing the
+pack leaves out is no reason to refuse.
 
 **A photo carries metadata the page never shows** (`strip_metadata`): a JPEG's EXIF (camera,
 date, GPS position, a description, the author, and a thumbnail of the photo *before* it was
@@ -86,7 +116,6 @@ from packbuilder.clipping import (
     cover,
     intersect,
     inverse,
-    grown as _grown,
     kept,
     multiply,
     narrowed,
@@ -96,6 +125,9 @@ from packbuilder.clipping import (
     shown,
     transformed,
     union,
+)
+from packbuilder.clipping import (
+    grown as _grown,
 )
 
 CROPPED = "the hidden parts of cropped pictures"
@@ -315,8 +347,10 @@ def _mask_shows(mask: Stream, soft: bool) -> np.ndarray | None:
     width, height = _int(mask.get("/Width")), _int(mask.get("/Height"))
     bits = 1 if not soft else _int(mask.get("/BitsPerComponent"))
     filters = _filters(mask)
-    if (width < 1 or height < 1 or width * height > MAX_PIXELS or bits not in (1, 2, 4, 8, 16)
-            or (filters and filters[-1] in ("/DCTDecode", "/DCT", "/JPXDecode", "/JBIG2Decode"))):  # fmt: skip
+    coded = bool(filters) and filters[-1] in ("/DCTDecode", "/DCT", "/JPXDecode", "/JBIG2Decode")
+    if coded or width < 1 or height < 1 or width * height > MAX_PIXELS or bits not in (
+        1, 2, 4, 8, 16
+    ):  # fmt: skip
         return None
     try:
         data = mask.read_bytes(StreamDecodeLevel.specialized)
@@ -362,7 +396,7 @@ def _keyed(
     if values is None:
         return None
     low, high = np.array(ranges[0::2]), np.array(ranges[1::2])
-    masked = ((values >= low) & (values <= high)).all(axis=2)
+    masked = np.asarray(((values >= low) & (values <= high)).all(axis=2), dtype=bool)
     return ~masked, tuple(ranges[0::2])
 
 
@@ -591,12 +625,10 @@ class _Walk:
             op, operands = str(item.operator), item.operands
             if op == "q":
                 stack.append((ctm, clip, looks))
-            elif op == "Q":
-                if stack:
-                    ctm, clip, looks = stack.pop()
-            elif op in _LOOKS_OPS:
-                if self._scene is not None:  # (only the page's shapes may cover its pictures)
-                    looks = looks.after(op, operands, chain)
+            elif op == "Q" and stack:
+                ctm, clip, looks = stack.pop()
+            elif op in _LOOKS_OPS and self._scene is not None:  # (only on the page: `_cover`)
+                looks = looks.after(op, operands, chain)
             elif op == "cm" and len(operands) == 6:
                 ctm = multiply(_numbers(operands), ctm)
             elif op in _PATH:
@@ -604,14 +636,21 @@ class _Walk:
             elif op in ("W", "W*"):
                 clipping = True
             elif op in _PAINT:
-                if op in _FILL and self._scene and self._opaque and looks.opaque():
-                    self._cover(path.region(), clip)
-                if clipping:  # (an empty path lets nothing show)
-                    clip = narrowed(clip, path.region())
+                clip = self._paint(op, path, clipping, clip, looks)
                 path, clipping = _Path(), False
             elif op == "Do" and operands:
                 opaque = self._opaque and looks.opaque()
                 self._draw(str(operands[0]), chain, ctm, clip, number, opaque)
+
+    def _paint(  # noqa: PLR0913
+        self, op: str, path: _Path, clipping: bool, clip: Clip, looks: _Opacity
+    ) -> Clip:
+        """A path painted (and perhaps clipped to, after): the clip after it."""
+        if op in _FILL and self._scene and self._opaque and looks.opaque():
+            self._cover(path.region(), clip)
+        if clipping:  # (an empty path lets nothing show)
+            return narrowed(clip, path.region())
+        return clip
 
     def _cover(self, region: Region, clip: Clip) -> None:
         """An opaque shape drawn on the page after some picture: each part of it that surely

@@ -1091,7 +1091,10 @@ def test_a_covered_picture_looks_the_same_at_150_dpi(tmp_path: Path) -> None:
         was, now = _rendered(before, dpi), _rendered(after, dpi)
         rows, columns = np.indices(was.shape[:2]) * 72 / dpi  # (points, from the top left)
         near = 2 * 72 / dpi
-        inside = lambda lo, hi, v: (v > lo - near) & (v < hi + near)  # noqa: E731
+
+        def inside(lo: float, hi: float, v: np.ndarray, near: float = near) -> np.ndarray:
+            return (v > lo - near) & (v < hi + near)
+
         ring = inside(272, 472, columns) & inside(842 - 700, 842 - 500, rows) & ~(
             inside(272 + 2 * near, 472 - 2 * near, columns)
             & inside(142 + 2 * near, 342 - 2 * near, rows)
