@@ -16,6 +16,17 @@ a row of pixels keeps everything between the leftmost and the rightmost point of
 (a U-shaped window keeps its inside); and every pixel within one pixel of what shows is kept, so
 that a viewer smoothing the picture shows the same edge. Curves are flattened finely enough in
 the picture's pixels (a quarter of a pixel at most) that the spare pixel covers the difference.
+
+**What is drawn over a picture hides it too.** A box filled over part of a screenshot (the
+redaction that is no redaction: the page shows black, the file holds the names) hides what it
+covers, when it is opaque (`pictures` says when). A drawing of a picture carries the shapes that
+cover it (`Shown.covered`), each with the clipping paths it was drawn through, and a pixel is
+blanked only when it is wholly inside each of them and no pixel next to it shows (so that a
+viewer smoothing the picture shows the same edge). This is the one place where being generous
+means taking *less*, so only what is simple to be sure of counts: a part of a shape that is convex
+once its curves are flattened (a rectangle, a polygon without dents, an oval), no other part of
+the same shape near it (it could make a hole), each clipping path one convex part too; anything
+else covers nothing.
 """
 
 from __future__ import annotations
@@ -33,6 +44,9 @@ Point = tuple[float, float]
 Subpath = tuple[tuple[Point, ...], ...]
 Region = tuple[Subpath, ...]  # a clipping path: what its closed parts enclose
 Clip = tuple[Region, ...]  # the clipping paths in force at once: what all of them let show
+# An opaque shape drawn over a picture, with the clipping paths it was drawn through: what all of
+# them enclose is covered (each a region of one part, in the picture's unit square).
+Cover = tuple[Region, ...]
 
 IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 EMPTY: Box = (0.0, 0.0, 0.0, 0.0)  # what lets nothing show
@@ -48,6 +62,7 @@ class Shown:
 
     box: Box
     within: Clip = ()
+    covered: tuple[Cover, ...] = ()  # opaque shapes drawn over it: what they cover never shows
 
 
 def multiply(m: Matrix, n: Matrix) -> Matrix:
@@ -198,7 +213,7 @@ def kept(
 ) -> np.ndarray | None:
     """Which pixels of `rect` (of a picture of `width` x `height`) may show where the picture is
     drawn as `drawn` says: True for a pixel kept; None if every pixel of `rect` is."""
-    if not any(s.within for s in drawn):
+    if not any(s.within or s.covered for s in drawn):
         return None
     x0, y0, x1, y1 = rect
     keep = np.zeros((y1 - y0, x1 - x0), dtype=bool)
@@ -216,8 +231,106 @@ def kept(
             part &= _region_pixels(width, height, (bx0, by0, bx1, by1), region)
             if not part.any():
                 break
+        if s.covered and part.any():
+            hidden = np.zeros_like(part)
+            for cover in s.covered:
+                _cover_pixels(hidden, width, height, (bx0, by0, bx1, by1), cover)
+            # (a pixel next to one that shows is kept: a viewer smoothing the picture mixes it in)
+            part &= ~hidden | grown(part & ~hidden)
         keep[by0 - y0 : by1 - y0, bx0 - x0 : bx1 - x0] |= part
     return None if keep.all() else keep
+
+
+def covering(region: Region, m: Matrix) -> Region:
+    """A region of a cover (`Cover`) mapped by `m`, its points rounded (see `_rounded`)."""
+    return _rounded(_mapped(region, m))
+
+
+def grown(shows: np.ndarray) -> np.ndarray:
+    """The pixels within one (across or corner to corner) of a pixel of `shows`."""
+    out = shows.copy()
+    out[1:, :] |= shows[:-1, :]
+    out[:-1, :] |= shows[1:, :]
+    across = out.copy()
+    out[:, 1:] |= across[:, :-1]
+    out[:, :-1] |= across[:, 1:]
+    return out
+
+
+def _cover_pixels(
+    hidden: np.ndarray, width: int, height: int, rect: tuple[int, int, int, int], cover: Cover
+) -> None:
+    """Set to True the pixels of `hidden` (the pixels `rect` of the picture) that `cover`
+    hides: those wholly inside each of its regions, with the flattening's error to spare. A
+    region that is not one convex part covers nothing."""
+    x0, y0, x1, y1 = rect
+    to_pixels = (float(width), 0.0, 0.0, -float(height), 0.0, float(height))
+    edges = []
+    box = (float(x0), float(y0), float(x1), float(y1))
+    # (less a thousandth of a pixel: the points were rounded; more the flattening's error
+    # where a region has curves)
+    spare = -1e-3
+    for region in cover:
+        if len(region) != 1:
+            return
+        if any(len(piece) == 3 for piece in region[0]):
+            spare = _TOLERANCE
+        polygon = _flattened(tuple(tuple(apply(to_pixels, *p) for p in piece)
+                                   for piece in region[0]))  # fmt: skip
+        convex = _convex(polygon) if polygon else None
+        if polygon is None or convex is None:
+            return
+        edges.append(convex)
+        box = intersect(box, bounds(polygon)) or EMPTY
+        if box == EMPTY:
+            return
+    # the pixels whose square, a little larger each side, may lie inside (x, y: its top left)
+    cx0, cy0 = max(x0, math.floor(box[0] + spare)), max(y0, math.floor(box[1] + spare))
+    cx1, cy1 = min(x1, math.ceil(box[2] - spare)), min(y1, math.ceil(box[3] - spare))
+    if cx1 <= cx0 or cy1 <= cy0:
+        return
+    xs = np.arange(cx0, cx1, dtype=float)[None, :] + 0.5
+    ys = np.arange(cy0, cy1, dtype=float)[:, None] + 0.5
+    half = 0.5 + spare
+    inside = np.ones((cy1 - cy0, cx1 - cx0), dtype=bool)
+    for lines in edges:
+        for a, b, c in lines:
+            # (a half-plane holds a square when it holds the corner nearest its edge)
+            inside &= a * xs + b * ys + c - (abs(a) + abs(b)) * half >= 0
+    hidden[cy0 - y0 : cy1 - y0, cx0 - x0 : cx1 - x0] |= inside
+
+
+def _convex(polygon: list[Point]) -> list[tuple[float, float, float]] | None:
+    """A polygon's edges as half-planes (a x + b y + c >= 0 inside), if it is convex and goes
+    round once; None otherwise."""
+    points: list[Point] = []
+    for p in polygon:
+        if not points or math.hypot(p[0] - points[-1][0], p[1] - points[-1][1]) > 1e-9:
+            points.append(p)
+    while len(points) > 1 and math.hypot(points[0][0] - points[-1][0],
+                                         points[0][1] - points[-1][1]) <= 1e-9:  # fmt: skip
+        points.pop()
+    n = len(points)
+    if n < 3:
+        return None
+    area = sum(points[i][0] * points[(i + 1) % n][1] - points[(i + 1) % n][0] * points[i][1]
+               for i in range(n))  # fmt: skip
+    if abs(area) < 1e-9:
+        return None
+    sign = 1.0 if area > 0 else -1.0
+    turned = 0.0
+    lines = []
+    for i in range(n):
+        (px, py), (qx, qy), (rx, ry) = points[i], points[(i + 1) % n], points[(i + 2) % n]
+        dx, dy, ex, ey = qx - px, qy - py, rx - qx, ry - qy
+        cross, dot = dx * ey - dy * ex, dx * ex + dy * ey
+        if sign * cross < -1e-9 * (math.hypot(dx, dy) * math.hypot(ex, ey) + 1e-12):
+            return None  # a dent
+        turned += math.atan2(sign * cross, dot)
+        lines.append((-sign * dy, sign * dx, sign * (dy * px - dx * py)))
+    if abs(turned - 2 * math.pi) > 1e-6:
+        return None  # goes round more than once (a star)
+    return lines
 
 
 def _region_pixels(
@@ -290,3 +403,34 @@ def _flattened(sub: Subpath) -> list[Point] | None:
                  a * p0[1] + b * p1[1] + c * p2[1] + d * p3[1])
             )  # fmt: skip
     return points
+
+
+def cover(shape: Region, clip: Clip, back: Matrix) -> Cover:
+    """An opaque shape of one part (on the page) drawn through `clip`, mapped into a picture's
+    unit square by `back`: what it hides of the picture (`Shown.covered`). A clipping path that
+    is an upright rectangle holding the shape whole (the page's visible area, most often) is
+    left out: it cuts nothing off."""
+    around = bounds(_points(shape))
+    regions = [shape]
+    for region in clip:
+        box = bounds(_points(region))
+        if (around is not None and box is not None and _upright(region, box)
+                and intersect(box, around) == around):  # fmt: skip
+            continue
+        regions.append(region)
+    return tuple(covering(region, back) for region in regions)
+
+
+def parts(region: Region) -> list[Region]:
+    """The parts of a filled path that surely fill all they enclose, each as a region of its
+    own: each part whose box meets no other part's (another part inside or across it could
+    make a hole, by the nonzero rule or the even-odd one)."""
+    boxes = [bounds([p for piece in sub for p in piece]) for sub in region]
+    alone: list[Region] = []
+    for i, (sub, box) in enumerate(zip(region, boxes, strict=True)):
+        if box is None or len(sub) < 2:
+            continue
+        if all(j == i or other is None or intersect(box, other) == EMPTY
+               for j, other in enumerate(boxes)):  # fmt: skip
+            alone.append((sub,))
+    return alone

@@ -24,14 +24,44 @@ as transparent; in a JPEG, the mean colour of what is kept, which rings least wh
 in a block), never a pixel within one of what shows. What can show is worked out generously
 (`clipping`: every place the picture is drawn, each clipping path's whole rows), never less.
 
+**A box drawn over a picture hides it on the page only.** The redaction that is no redaction: a
+black rectangle drawn over the names in a screenshot (in a PDF editor, or a Word shape over a
+pasted picture, which LibreOffice draws after it). The page shows black; the file holds the
+names. So the page's instructions are followed in order (`_Walk._settle`), and the opaque shapes
+filled after a picture (and opaque pictures drawn over it) are mapped into it: a pixel wholly
+inside one, and inside the clipping paths it was drawn through, with no pixel next to it showing,
+is blanked as above. Opaque is what no viewer lets anything show through (`_Opacity`): a fill
+(``f``, ``f*``, ``B``, ``b`` ...), alpha 1, the Normal blend mode, no soft mask, no overprint, a
+colour that paints (not a pattern, not a separation of colourant None), in a drawing itself put
+on the page opaquely, and no letters clipping (text modes 4 to 7, whose outline is not worked out
+here). Only parts of shapes that are convex, with no other part of the same shape near them
+(which could make a hole), count; and only on the page's own instructions and the drawings they
+draw: a comment's look can be hidden, a pattern's cell lands anywhere. Text drawn over a picture
+covers nothing (its letters leave gaps). Covered pixels are blanked, not cut away: trimming a
+picture moves where a viewer scaling it samples its edge.
+
+**A picture's own mask hides it on the page only.** A soft mask (transparency) of zeros, a
+stencil mask, or a colour key (the colours a picture does not paint) leave the pixels they hide in
+the file. Those are blanked too (`_masked`), but the one next to a pixel that shows: zeros under
+a soft or stencil mask, the key's lowest colour under a colour key (zeros might be a colour the
+key paints, and show). A soft mask coded as a JPEG hides nothing here (another decoder may not
+read its zeros as zeros); a JPEG picture under a colour key whose hidden part would be blanked is
+refused (encoded again, it would not keep the key's colours exactly).
+
+**A picture clipped through letters** (text modes 4 to 7, which add the letters' outlines to
+the clipping path) is cut by its other clipping paths only: the letters' outlines would need the
+font's glyphs, so what shows is taken to be all the rest lets show (generous: the hidden part
+between the letters stays in the file, as it did in a PDF made so on purpose).
+
 A photo stays a JPEG, re-encoded with its own quantisation tables and colour profile; other
 pictures keep their samples, compressed losslessly; a soft mask is cut alike. A public pack
 refuses a paper (`PictureRefused`) rather than leave a hidden part in it: a picture of a kind
-that cannot be cut down safely (JPEG 2000, JBIG2 and fax-coded scans, CMYK JPEGs, pictures
-written inside the drawing instructions), or one also used where packbuilder cannot tell what of
-it shows (as another picture's soft mask: `ELSEWHERE`). What refers to a picture is found in
-the file's objects as they were read before the clean-up (`sanitize._unshown` leaves out what no
-page draws), so each is checked again: a drawing the pack leaves out is no reason to refuse.
+that cannot be cut down safely (JPEG 2000, JBIG2 and fax-coded scans, CMYK JPEGs, JPEGs under a
+colour key, pictures written inside the drawing instructions), or one also used where
+packbuilder cannot tell what of it shows (as another picture's soft mask: `ELSEWHERE`). What
+refers to a picture is found in the file's objects as they were read before the clean-up
+(`sanitize._unshown` leaves out what no page draws), so each is checked again: a drawing the
+pack leaves out is no reason to refuse.
 
 **A photo carries metadata the page never shows** (`strip_metadata`): a JPEG's EXIF (camera,
 date, GPS position, a description, the author, and a thumbnail of the photo *before* it was
@@ -53,7 +83,7 @@ import struct
 import warnings
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from pikepdf import (
@@ -82,15 +112,22 @@ from packbuilder.clipping import (
     Region,
     Shown,
     apply,
+    bounds,
+    cover,
     intersect,
+    inverse,
     kept,
     multiply,
     narrowed,
+    parts,
     pixel_box,
     rectangle,
     shown,
     transformed,
     union,
+)
+from packbuilder.clipping import (
+    grown as _grown,
 )
 
 CROPPED = "the hidden parts of cropped pictures"
@@ -103,8 +140,13 @@ MAX_PIXELS = 80_000_000  # a picture larger than this is not decoded to be cut (
 _DEPTH = 12  # drawings inside drawings, at most
 # the drawing instructions followed: the graphics state's stack and matrix, paths and clipping,
 # painting (which ends a path), drawings and inline pictures
-_OPERATORS = "q Q cm re m l c v y h W W* n S s f F f* B B* b b* Do EI"
+# painting (which ends a path), drawings and inline pictures; and what says whether a fill is
+# opaque: the graphics state's dictionaries, the colour (a pattern's may not fill), text
+# rendering modes (4 to 7 clip by letters, which bound no box here)
+_OPERATORS = "q Q cm re m l c v y h W W* n S s f F f* B B* b b* Do EI gs cs rg g k scn Tr"
 _PAINT = {"n", "S", "s", "f", "F", "f*", "B", "B*", "b", "b*"}
+_FILL = {"f", "F", "f*", "B", "B*", "b", "b*"}
+_DEVICE = {"/DeviceGray", "/DeviceRGB", "/DeviceCMYK", "/G", "/RGB", "/CMYK"}
 _PATH = {"re", "m", "l", "c", "v", "y", "h"}
 _LOOKS = ("/N", "/R", "/D")  # an annotation's looks: normal, under the mouse, pressed
 _UNZOOMED = 8 | 16  # an annotation's flags NoZoom, NoRotate: it may stand out of its page
@@ -140,12 +182,26 @@ class _Use:
             self.drawn[seen] = None
 
 
+@dataclass
+class _Drawing:
+    """A picture drawn on a page, waiting for what the page draws over it (`_Walk._settle`)."""
+
+    use: _Use
+    seen: Shown
+    ctm: Matrix
+    first: int  # the first of the page's opaque shapes drawn after it
+
+
 @dataclass(frozen=True)
 class _Plan:
     """How a picture is cut: to `cut` (of its unit square), blanking what never shows in it."""
 
     cut: Box
     drawn: tuple[Shown, ...]
+    # the pixels of the whole picture its own mask never lets show (`_masked`), and the colour
+    # they are blanked to (a colour key's lowest: blanked to zeros, they would show)
+    hidden: np.ndarray | None = field(default=None, compare=False)
+    key: tuple[int, ...] | None = None
 
 
 def cut_pictures(
@@ -213,11 +269,179 @@ def _plan(use: _Use) -> _Plan | None:
         return None
     drawn = tuple(use.drawn)
     cut = _cut_of(width, height, use.box)
+    masked = _masked(use.image, width, height)
+    if masked is not None or any(s.covered for s in drawn):
+        return _blanking(width, height, cut or UNIT, drawn, masked)
     if cut is not None:
         return _Plan(cut, drawn)
     if kept(width, height, (0, 0, width, height), list(drawn)) is not None:
         return _Plan(UNIT, drawn)  # its box shows, but not all of it (turned, or an oval)
     return None
+
+
+def _blanking(
+    width: int,
+    height: int,
+    cut: Box,
+    drawn: tuple[Shown, ...],
+    masked: tuple[np.ndarray, tuple[int, ...] | None] | None,
+) -> _Plan | None:
+    """How to cut a picture that shapes cover or its mask hides in part: to `cut`, what never
+    shows blanked. (Not trimmed to what shows: a viewer scaling the picture down would sample
+    its edge from other pixels, and the page would not look quite the same.)"""
+    hidden, key = masked if masked is not None else (None, None)
+    x0, y0, x1, y1 = _rect(cut, width, height)
+    keep = kept(width, height, (x0, y0, x1, y1), list(drawn))
+    if hidden is not None:
+        keep = ~hidden[y0:y1, x0:x1] if keep is None else keep & ~hidden[y0:y1, x0:x1]
+    if keep is None or keep.all():
+        return None if cut == UNIT else _Plan(cut, drawn)
+    return _Plan(cut, drawn, hidden, key)
+
+
+def _rect(cut: Box, width: int, height: int) -> tuple[int, int, int, int]:
+    """The pixels (columns x0..x1, rows y0..y1 from the top) of `cut`, one at least."""
+    u0, v0, u1, v1 = cut
+    x0, x1 = round(u0 * width), round(u1 * width)
+    y0, y1 = round((1 - v1) * height), round((1 - v0) * height)
+    x0, y0 = min(max(x0, 0), width - 1), min(max(y0, 0), height - 1)
+    x1, y1 = max(x1, x0 + 1), max(y1, y0 + 1)
+    return x0, y0, min(x1, width), min(y1, height)
+
+
+def _masked(
+    image: Stream, width: int, height: int
+) -> tuple[np.ndarray, tuple[int, ...] | None] | None:
+    """The pixels of a picture its own mask never lets show, where there are any: transparent
+    under its soft mask (alpha 0), masked out by its stencil mask, or of a colour its colour key
+    masks; but a pixel next to one that shows (a viewer smoothing the picture mixes it in).
+    With them, the colour to blank them to: a colour key's lowest (None: zeros). A mask that
+    cannot be read (a JPEG soft mask, whose zeros another decoder may not see as zeros) hides
+    nothing."""
+    mask = image.get("/SMask")
+    soft = isinstance(mask, Stream)
+    if not soft:
+        mask = image.get("/Mask")
+    key: tuple[int, ...] | None = None
+    if isinstance(mask, Stream):
+        shows = _mask_shows(mask, soft)
+        if shows is None:
+            return None
+        if shows.shape != (height, width):
+            shows = _resampled(_grown(shows), width, height)
+    elif isinstance(mask, Array) and not soft:
+        found = _keyed(image, mask, width, height)
+        if found is None:
+            return None
+        shows, key = found
+    else:
+        return None
+    if shows.all():
+        return None
+    hidden = ~_grown(shows)
+    return (hidden, key) if hidden.any() else None
+
+
+def _mask_shows(mask: Stream, soft: bool) -> np.ndarray | None:
+    """Where a soft mask's alpha is not zero, or a stencil mask paints (rows from the top)."""
+    width, height = _int(mask.get("/Width")), _int(mask.get("/Height"))
+    bits = 1 if not soft else _int(mask.get("/BitsPerComponent"))
+    filters = _filters(mask)
+    coded = bool(filters) and filters[-1] in ("/DCTDecode", "/DCT", "/JPXDecode", "/JBIG2Decode")
+    if coded or width < 1 or height < 1 or width * height > MAX_PIXELS or bits not in (
+        1, 2, 4, 8, 16
+    ):  # fmt: skip
+        return None
+    try:
+        data = mask.read_bytes(StreamDecodeLevel.specialized)
+    except Exception:  # noqa: BLE001 - a filter qpdf cannot undo
+        return None
+    values = _samples(data, width, height, 1, bits)
+    if values is None:
+        return None
+    decode = mask.get("/Decode")
+    try:
+        d0, d1 = (float(v) for v in decode) if isinstance(decode, Array) else (0.0, 1.0)
+    except (TypeError, ValueError):
+        return None
+    level = d0 + values[..., 0] * ((d1 - d0) / ((1 << bits) - 1))
+    # (a soft mask's alpha, 0 transparent; a stencil mask's 1 masks out, PDF 32000 8.9.6.3)
+    return level > 0 if soft else level < 0.5
+
+
+def _keyed(
+    image: Stream, key: Array, width: int, height: int
+) -> tuple[np.ndarray, tuple[int, ...]] | None:
+    """Where a colour-keyed picture shows (a pixel of which some colour lies outside the key's
+    range), and the key's lowest colour."""
+    components = _components(image.get("/ColorSpace"))
+    bits = _int(image.get("/BitsPerComponent"))
+    filters = _filters(image)
+    try:
+        ranges = [int(v) for v in key]
+    except (TypeError, ValueError):
+        return None
+    if components < 1 or len(ranges) != 2 * components or bits not in (1, 2, 4, 8, 16):
+        return None
+    if filters and filters[-1] in ("/DCTDecode", "/DCT"):
+        values = _jpeg_samples(image, width, height, components)
+    elif filters and filters[-1] in ("/JPXDecode", "/JBIG2Decode", "/CCITTFaxDecode", "/CCF"):
+        return None  # (refused when cut: `_cut_samples`)
+    else:
+        try:
+            data = image.read_bytes(StreamDecodeLevel.specialized)
+        except Exception:  # noqa: BLE001 - a filter qpdf cannot undo
+            return None
+        values = _samples(data, width, height, components, bits)
+    if values is None:
+        return None
+    low, high = np.array(ranges[0::2]), np.array(ranges[1::2])
+    masked = np.asarray(((values >= low) & (values <= high)).all(axis=2), dtype=bool)
+    return ~masked, tuple(ranges[0::2])
+
+
+def _jpeg_samples(image: Stream, width: int, height: int, components: int) -> np.ndarray | None:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            picture = Image.open(io.BytesIO(_jpeg_bytes(image)))
+            picture.load()
+    except Exception:  # noqa: BLE001 - Pillow cannot read it
+        return None
+    values = np.asarray(picture)
+    values = values.reshape(values.shape[0], values.shape[1], -1)
+    return values if values.shape == (height, width, components) else None
+
+
+def _samples(data: bytes, width: int, height: int, components: int, bits: int) -> np.ndarray | None:
+    """Rows of samples (each row whole bytes) as height x width x components values."""
+    stride = (width * components * bits + 7) // 8
+    if len(data) < stride * height:
+        return None
+    rows = np.frombuffer(data, dtype=np.uint8, count=stride * height).reshape(height, stride)
+    if bits == 8:
+        values = rows[:, : width * components]
+    elif bits == 16:
+        values = rows[:, : width * components * 2].view(">u2")
+    else:
+        unpacked = np.unpackbits(rows, axis=1)[:, : width * components * bits]
+        weights = 1 << np.arange(bits - 1, -1, -1)
+        values = (unpacked.reshape(height, -1, bits) * weights).sum(axis=2)
+    return values.reshape(height, width, components).astype(np.int32)
+
+
+def _resampled(shows: np.ndarray, width: int, height: int) -> np.ndarray:
+    """Where a mask of another size shows, at the picture's size: a pixel shows if any of the
+    mask's pixels it overlaps does."""
+    mh, mw = shows.shape
+    table = np.zeros((mh + 1, mw + 1), dtype=np.int64)
+    table[1:, 1:] = shows.cumsum(axis=0).cumsum(axis=1)
+    cx0 = np.floor(np.arange(width) * mw / width).astype(int)
+    cx1 = np.minimum(mw, np.ceil((np.arange(width) + 1) * mw / width).astype(int))
+    ry0 = np.floor(np.arange(height) * mh / height).astype(int)
+    ry1 = np.minimum(mh, np.ceil((np.arange(height) + 1) * mh / height).astype(int))
+    count = (table[ry1][:, cx1] - table[ry0][:, cx1] - table[ry1][:, cx0] + table[ry0][:, cx0])
+    return count > 0
 
 
 def _cut_of(width: int, height: int, box: Box | None) -> Box | None:
@@ -254,6 +478,11 @@ class _Walk:
         self.photos: list[tuple[object, bytes, bytes | None, int]] = []
         self._stack: list[tuple[int, int]] = []
         self._alone: set[tuple[int, int]] = set()  # patterns, glyphs ... followed alone
+        # the page's instructions being followed: its pictures, in order, and the opaque
+        # shapes drawn (each one part, on the page; through what clip; its box); None elsewhere
+        self._scene: list[_Drawing] | None = None
+        self._covers: list[tuple[Region, Clip, Box]] = []
+        self._opaque = True  # whether the drawing followed is put on the page opaquely
 
     def page(self, page: Page, number: int) -> None:
         visible = intersect(_box(page.obj.get("/MediaBox")), _box(page.obj.get("/CropBox")))
@@ -271,7 +500,12 @@ class _Walk:
                 instructions = parse_content_stream(page, "" if inline else _OPERATORS)
             except Exception:  # noqa: BLE001 - unreadable: the checks refuse such pages
                 instructions = []
-            self._follow(instructions, chain, IDENTITY, (area,), number, contents)
+            self._scene, self._covers, self._opaque = [], [], True
+            try:
+                self._follow(instructions, chain, IDENTITY, (area,), number, contents)
+                self._settle()
+            finally:
+                self._scene, self._covers = None, []
         annots = page.obj.get("/Annots")
         for annot in annots if isinstance(annots, Array) else ():
             if isinstance(annot, Dictionary):
@@ -324,6 +558,14 @@ class _Walk:
         tiling patterns, Type 3 fonts' glyphs, soft masks' drawings."""
         if not isinstance(resources, Dictionary):
             return
+        # (none of it is drawn where the page's shapes are: they cover none of its pictures)
+        scene, self._scene = self._scene, None
+        try:
+            self._alone_resources(resources, chain, number)
+        finally:
+            self._scene = scene
+
+    def _alone_resources(self, resources: Dictionary, chain: list[object], number: int) -> None:
         patterns = resources.get("/Pattern")
         for pattern in patterns.values() if isinstance(patterns, Dictionary) else ():
             if isinstance(pattern, Stream) and pattern.get("/PatternType") == 1:
@@ -372,19 +614,21 @@ class _Walk:
     ) -> None:  # fmt: skip
         """Follow drawing instructions (of `source`) drawn with the resources of `chain` (its
         own first, each followed by its owner), from matrix `ctm` through `clip`."""
-        stack: list[tuple[Matrix, Clip]] = []
+        stack: list[tuple[Matrix, Clip, _Opacity]] = []
         path = _Path()
         clipping = False
+        looks = _Opacity()
         for item in instructions:
             if isinstance(item, ContentStreamInlineImage):
                 self._inline(ctm, clip, number, item.iimage, source)
                 continue
             op, operands = str(item.operator), item.operands
             if op == "q":
-                stack.append((ctm, clip))
-            elif op == "Q":
-                if stack:
-                    ctm, clip = stack.pop()
+                stack.append((ctm, clip, looks))
+            elif op == "Q" and stack:
+                ctm, clip, looks = stack.pop()
+            elif op in _LOOKS_OPS and self._scene is not None:  # (only on the page: `_cover`)
+                looks = looks.after(op, operands, chain)
             elif op == "cm" and len(operands) == 6:
                 ctm = multiply(_numbers(operands), ctm)
             elif op in _PATH:
@@ -392,13 +636,54 @@ class _Walk:
             elif op in ("W", "W*"):
                 clipping = True
             elif op in _PAINT:
-                if clipping:  # (an empty path lets nothing show)
-                    clip = narrowed(clip, path.region())
+                clip = self._paint(op, path, clipping, clip, looks)
                 path, clipping = _Path(), False
             elif op == "Do" and operands:
-                self._draw(str(operands[0]), chain, ctm, clip, number)
+                opaque = self._opaque and looks.opaque()
+                self._draw(str(operands[0]), chain, ctm, clip, number, opaque)
 
-    def _draw(self, name: str, chain: list[object], ctm: Matrix, clip: Clip, number: int) -> None:
+    def _paint(  # noqa: PLR0913
+        self, op: str, path: _Path, clipping: bool, clip: Clip, looks: _Opacity
+    ) -> Clip:
+        """A path painted (and perhaps clipped to, after): the clip after it."""
+        if op in _FILL and self._scene and self._opaque and looks.opaque():
+            self._cover(path.region(), clip)
+        if clipping:  # (an empty path lets nothing show)
+            return narrowed(clip, path.region())
+        return clip
+
+    def _cover(self, region: Region, clip: Clip) -> None:
+        """An opaque shape drawn on the page after some picture: each part of it that surely
+        fills what it encloses may cover the pictures drawn before."""
+        if any(not r for r in clip):
+            return  # (an empty clipping path: nothing drawn)
+        for part in parts(region):
+            around = bounds([p for sub in part for piece in sub for p in piece])
+            if around is not None:
+                self._covers.append((part, clip, around))
+
+    def _settle(self) -> None:
+        """Each picture the page drew, with the opaque shapes drawn over it after."""
+        assert self._scene is not None
+        for drawing in self._scene:
+            seen = drawing.seen
+            back = inverse(drawing.ctm)
+            later = self._covers[drawing.first :]
+            if later and back is not None and seen.box != EMPTY:
+                area = transformed(UNIT, drawing.ctm)
+                covered = tuple(
+                    cover(shape, clip, back)
+                    for shape, clip, around in later
+                    if area is not None and intersect(area, around) != EMPTY
+                )
+                if covered:
+                    seen = Shown(seen.box, seen.within, covered)
+            drawing.use.add(seen)
+
+    def _draw(  # noqa: PLR0913
+        self, name: str, chain: list[object], ctm: Matrix, clip: Clip, number: int,
+        opaque: bool = False,
+    ) -> None:  # fmt: skip
         obj, owner = _lookup(chain, name)
         if not isinstance(obj, Stream) or not obj.is_indirect:
             return
@@ -410,11 +695,22 @@ class _Walk:
                 use.owners.add(owner)
             else:
                 use = self.uses.setdefault(obj.objgen, _Use(obj, number))
-            use.add(shown(ctm, clip))
+            if self._scene is None:
+                use.add(shown(ctm, clip))
+                return
+            if opaque and not any(k in obj for k in ("/SMask", "/Mask", "/SMaskInData")) and (
+                not obj.get("/ImageMask")
+            ):  # (an opaque picture covers what was drawn before it, like a box)
+                self._cover(rectangle(UNIT, ctm), clip)
+            self._scene.append(_Drawing(use, shown(ctm, clip), ctm, len(self._covers)))
         elif kind == Name.Form:
             if owner is not None:
                 self.owners.add(owner)
-            self._form(obj, chain, ctm, clip, number)
+            outer, self._opaque = self._opaque, opaque
+            try:
+                self._form(obj, chain, ctm, clip, number)
+            finally:
+                self._opaque = outer
 
     def _form(self, obj: Stream, chain: list[object], ctm: Matrix, clip: Clip, number: int) -> None:
         """A drawing drawn with matrix `ctm` through `clip`: its own matrix, and its box."""
@@ -438,8 +734,8 @@ class _Walk:
         try:
             self._resources(own, chain, number)
             inline, names = _what_it_draws(obj)
-            if not inline and not (names and self._draws_pictures(own)):
-                return
+            if not inline and not (names and self._draws_pictures(own)) and not self._scene:
+                return  # (after a picture on the page, its shapes may cover that picture)
             try:
                 instructions = parse_content_stream(obj, "" if inline else _OPERATORS)
             except Exception:  # noqa: BLE001 - unreadable: the checks refuse such pages
@@ -481,6 +777,101 @@ class _Walk:
             return
         if jpeg_without_metadata(data) not in (None, data.rstrip()):
             self.photos.append((source, raw, None, number))
+
+
+_LOOKS_OPS = {"gs", "cs", "rg", "g", "k", "scn", "Tr"}
+_NORMAL = {"/Normal", "/Compatible"}
+
+
+@dataclass(frozen=True)
+class _Opacity:
+    """What of the graphics state says whether a fill hides what is under it: each True while
+    it does not stop it (PDF 32000 11.3: the alpha constant, the blend mode, the soft mask,
+    alpha as shape; overprint, which a viewer simulating it lets show through; a colour that
+    may paint nothing: a pattern, a separation of no colourant; letters clipping, which this
+    walk does not bound)."""
+
+    alpha: bool = True
+    blend: bool = True
+    mask: bool = True
+    shape: bool = True
+    overprint: bool = True
+    colour: bool = True
+    letters: bool = True
+
+    def opaque(self) -> bool:
+        return all((self.alpha, self.blend, self.mask, self.shape, self.overprint,
+                    self.colour, self.letters))  # fmt: skip
+
+    def after(self, op: str, operands: list, chain: list[object]) -> _Opacity:
+        """The state after `op` (one of `_LOOKS_OPS`)."""
+        name = str(operands[-1]) if operands else ""
+        if op in ("rg", "g", "k"):
+            return replace(self, colour=True)
+        if op == "scn":  # (a pattern's name: its cells may leave gaps, its colours see-through)
+            return replace(self, colour=False) if name.startswith("/") else self
+        if op == "cs":
+            return replace(self, colour=_solid_space(_resource(chain, "/ColorSpace", name)
+                                                     if name not in _DEVICE else Name(name)))
+        if op == "Tr":
+            try:
+                mode = int(operands[0])
+            except (TypeError, ValueError, IndexError):
+                mode = 7
+            return replace(self, letters=False) if mode >= 4 else self  # fmt: skip
+        state = _resource(chain, "/ExtGState", name)  # gs
+        if not isinstance(state, Dictionary):
+            return replace(self, alpha=False)  # (unknown: as if see-through)
+        changed = {}
+        if "/ca" in state:
+            changed["alpha"] = _number(state.get("/ca")) == 1.0
+        if "/BM" in state:
+            bm = state.get("/BM")
+            modes = list(bm) if isinstance(bm, Array) else [bm]
+            changed["blend"] = bool(modes) and all(str(m) in _NORMAL for m in modes)
+        if "/SMask" in state:
+            changed["mask"] = str(state.get("/SMask")) == "/None"
+        if "/AIS" in state:
+            changed["shape"] = state.get("/AIS") is False or str(state.get("/AIS")) == "false"
+        if "/op" in state or "/OP" in state:
+            flag = state.get("/op") if "/op" in state else state.get("/OP")
+            changed["overprint"] = flag is False or str(flag) == "false"
+        return replace(self, **changed)
+
+
+def _solid_space(space: object) -> bool:
+    """Whether filling in colour space `space` paints (a pattern may not; a separation of
+    colourant None paints nothing)."""
+    if isinstance(space, Name):
+        return str(space) in _DEVICE
+    if not isinstance(space, Array) or len(space) == 0:
+        return False
+    family = str(space[0])
+    if family in ("/ICCBased", "/CalRGB", "/CalGray", "/Lab", "/Indexed", "/I"):
+        return True
+    if family == "/Separation" and len(space) > 1:
+        return str(space[1]) not in ("/None", "/All")
+    if family == "/DeviceN" and len(space) > 1 and isinstance(space[1], Array):
+        return all(str(n) != "/None" for n in space[1])
+    return False
+
+
+def _resource(chain: list[object], kind: str, name: str) -> object:
+    """The resource `name` of kind `kind` (/ExtGState, /ColorSpace) in the first resource
+    dictionary of `chain` that has it."""
+    for i in range(0, len(chain), 2):
+        resources = chain[i]
+        named = resources.get(kind) if isinstance(resources, Dictionary) else None
+        if isinstance(named, Dictionary) and name in named:
+            return named.get(name)
+    return None
+
+
+def _number(value: object) -> float | None:
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
 
 
 class _Path:
@@ -740,8 +1131,8 @@ def _cut_image(pdf: Pdf, image: Stream, plan: _Plan, page: int) -> Stream:
     kept.write(data[0], filter=data[1])
     for key in ("/SMask", "/Mask"):
         mask = image.get(key)
-        if isinstance(mask, Stream):
-            kept[key] = _cut_image(pdf, mask, plan, page)
+        if isinstance(mask, Stream):  # (the mask itself blanked only where nothing shows)
+            kept[key] = _cut_image(pdf, mask, replace(plan, hidden=None, key=None), page)
         elif mask is not None:
             kept[key] = mask  # a colour key: the same colours
     return kept
@@ -758,17 +1149,19 @@ def _cut_samples(image: Stream, plan: _Plan, page: int) -> tuple[tuple[bytes, Na
     width, height = _int(image.get("/Width")), _int(image.get("/Height"))
     if width * height > MAX_PIXELS:
         raise PictureRefused(page, "a picture too large to cut down")
-    u0, v0, u1, v1 = plan.cut
-    x0, x1 = round(u0 * width), round(u1 * width)
-    y0, y1 = round((1 - v1) * height), round((1 - v0) * height)
-    x0, y0 = min(max(x0, 0), width - 1), min(max(y0, 0), height - 1)
-    x1, y1 = max(x1, x0 + 1), max(y1, y0 + 1)
-    x1, y1 = min(x1, width), min(y1, height)
+    x0, y0, x1, y1 = _rect(plan.cut, width, height)
     size = {"/Width": x1 - x0, "/Height": y1 - y0}
     # (at this picture's own size: a soft mask may have another)
     keep = kept(width, height, (x0, y0, x1, y1), list(plan.drawn))
+    if plan.hidden is not None and plan.hidden.shape == (height, width):
+        shows = ~plan.hidden[y0:y1, x0:x1]
+        keep = shows if keep is None else keep & shows
+        keep = None if keep.all() else keep
     filters = _filters(image)
     last = filters[-1] if filters else ""
+    if last in ("/DCTDecode", "/DCT") and plan.key is not None and keep is not None:
+        # (a JPEG encoded again does not keep the key's colour exactly: those pixels would show)
+        raise PictureRefused(page, "a JPEG picture with a colour-key mask")
     if last in ("/DCTDecode", "/DCT"):
         return (_cut_jpeg(image, (x0, y0, x1, y1), page, keep), Name.DCTDecode), size
     if last in ("/JPXDecode", "/JBIG2Decode", "/CCITTFaxDecode", "/CCF"):
@@ -798,15 +1191,26 @@ def _cut_samples(image: Stream, plan: _Plan, page: int) -> tuple[tuple[bytes, Na
         rows.append((value << (out_stride * 8 - span)).to_bytes(out_stride, "big"))
     data = b"".join(rows)
     if keep is not None:
-        data = _blanked(data, keep, components * bits)
+        data = _blanked(data, keep, components * bits, plan.key, bits)
     return (zlib.compress(data, 6), Name.FlateDecode), size
 
 
-def _blanked(data: bytes, keep: np.ndarray, bits: int) -> bytes:
+def _blanked(
+    data: bytes, keep: np.ndarray, bits: int, key: tuple[int, ...] | None = None, depth: int = 8
+) -> bytes:
     """Rows of samples (`bits` a pixel, each row whole bytes) with every pixel not kept set to
-    zero: black in most colour spaces, transparent in a soft mask; never shown either way."""
+    zero: black in most colour spaces, transparent in a soft mask; never shown either way. Or,
+    given a colour `key` (of samples of `depth` bits), set to it: masked out by it."""
     height, width = keep.shape
     rows = np.frombuffer(data, dtype=np.uint8).reshape(height, -1)
+    if key is not None:
+        unpacked = np.unpackbits(rows, axis=1)
+        pattern = np.array([(value >> (depth - 1 - i)) & 1 for value in key
+                            for i in range(depth)], dtype=np.uint8)  # fmt: skip
+        pixels = unpacked[:, : width * bits].reshape(height, width, bits)
+        pixels[~keep] = pattern
+        unpacked[:, : width * bits] = pixels.reshape(height, -1)
+        return np.packbits(unpacked, axis=1).tobytes()
     if bits % 8 == 0:
         blank = ~np.repeat(keep, bits // 8, axis=1)
         out = rows.copy()

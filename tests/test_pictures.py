@@ -32,10 +32,11 @@ from packbuilder.pictures import (
     CROPPED,
     PHOTO_METADATA,
     PictureRefused,
+    cut_pictures,
     jpeg_without_metadata,
     jpx_without_metadata,
 )
-from packbuilder.sanitize import TIDIED, sanitize
+from packbuilder.sanitize import TIDIED, object_texts, sanitize
 from tests.factory import make_meeting, run_cli, write_pdf
 
 SECRET = "SECRET_EXIF Bidder X offer 2,315,000"
@@ -1027,3 +1028,203 @@ def test_check_refuses_the_new_kinds_of_refused_picture_as_the_build_does(
             command == "build") else run_cli(command, folder.name, cwd=tmp_path)  # fmt: skip
         assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
         assert f"scores.pdf, page 1: {said}" in result.stderr, result.stderr
+
+
+# --- what is drawn over a picture ----------------------------------------------------------------
+# A box filled over part of a screenshot (a redaction by drawing) hides that part on the page, but
+# the file holds it. The picture is grey on its left half (and 3 pixels more), red on the rest; a
+# box covers the right half: no red may be left, and the page must look the same.
+
+PICTURE_AT = b"q 400 0 0 200 72 500 cm /Im0 Do Q "
+OVER_RIGHT = b"0 0 0 rg 272 500 200 200 re f"
+
+
+@pytest.mark.parametrize("jpeg", [False, True], ids=["flate", "jpeg"])
+@pytest.mark.parametrize(
+    "over",
+    [
+        OVER_RIGHT,
+        b"0 0 0 rg 272 500 m 472 500 l 472 700 l 272 700 l h f*",  # a polygon, even-odd
+        b"1 1 1 rg 260 490 220 220 re B",  # white, filled and stroked, larger than the picture
+        b"q 0.5 0 0 0.5 272 500 cm 0 0 0 rg 0 0 400 400 re f Q",  # scaled
+        b"/GS1 gs 0 0 0 rg 272 500 200 200 re f",  # a graphics state that changes nothing
+        b"0 0 0 rg 10 10 20 20 re 272 500 200 200 re f",  # two parts far apart
+        b"q 1 0 0 1 272 500 cm /Box Do Q",  # in a drawing
+        b"q 200 0 0 200 272 500 cm /Cover Do Q",  # an opaque picture drawn over it
+        # a circle (curves) around the right half
+        b"0 0 0 rg 522 600 m 522 683 455 750 372 750 c 289 750 222 683 222 600 c "
+        b"222 517 289 450 372 450 c 455 450 522 517 522 600 c f",
+    ],
+    ids=["box", "polygon", "white", "scaled", "state", "two-parts", "drawing", "picture", "oval"],
+)
+def test_a_part_of_a_picture_an_opaque_shape_covers_is_blanked(
+    tmp_path: Path, over: bytes, jpeg: bool
+) -> None:
+    pdf = pikepdf.new()
+    image = _image(pdf, _left_grey(400, 200), jpeg=jpeg)
+    box = _form(pdf, b"0 0 0 rg 0 0 200 200 re f", [0, 0, 200, 200], Dictionary())
+    cover = _image(pdf, Image.new("RGB", (20, 20), (0, 0, 255)))
+    _one_page(PICTURE_AT + over, {"Im0": image, "Box": box, "Cover": cover}, pdf)
+    pdf.pages[0].obj.Resources.ExtGState = Dictionary(
+        GS1=Dictionary(ca=1, CA=0.5, BM=Name.Normal, SMask=Name("/None"), LW=3)
+    )
+    after = _cut_and_same(tmp_path, pdf, jpeg_tolerant=jpeg)
+    _looks_the_same(_drawn(tmp_path / "before.pdf", 1), _drawn(after, 1))
+
+
+def _rendered(path: Path, dpi: int) -> np.ndarray:
+    png = subprocess.run(["pdftoppm", "-png", "-r", str(dpi), "-f", "1", "-l", "1", str(path)],
+                         check=True, capture_output=True).stdout  # fmt: skip
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=int)
+
+
+def test_a_covered_picture_looks_the_same_at_150_dpi(tmp_path: Path) -> None:
+    """Pixel for pixel, what was blanked being wholly under the box; but for the box's own
+    edge, where poppler lets the picture peek out (it draws the picture to whole pixels and
+    smooths the box's edge): a red fringe there before, which now shows the blank instead."""
+    pdf = pikepdf.new()
+    image = _image(pdf, _left_grey(400, 200))
+    _one_page(PICTURE_AT + OVER_RIGHT, {"Im0": image}, pdf)
+    _, before, after = _cleaned(tmp_path, pdf)
+    assert _red(after) == 0
+    for dpi in (50, 150):
+        was, now = _rendered(before, dpi), _rendered(after, dpi)
+        rows, columns = np.indices(was.shape[:2]) * 72 / dpi  # (points, from the top left)
+        near = 2 * 72 / dpi
+
+        def inside(lo: float, hi: float, v: np.ndarray, near: float = near) -> np.ndarray:
+            return (v > lo - near) & (v < hi + near)
+
+        ring = inside(272, 472, columns) & inside(842 - 700, 842 - 500, rows) & ~(
+            inside(272 + 2 * near, 472 - 2 * near, columns)
+            & inside(142 + 2 * near, 342 - 2 * near, rows)
+        )
+        assert np.array_equal(was[~ring], now[~ring])
+        assert (was[ring][:, 0] > was[ring][:, 1] + 40).any()  # (the fringe, before)
+
+
+@pytest.mark.parametrize(
+    ("over", "state"),
+    [
+        (b"/GS0 gs " + OVER_RIGHT, Dictionary(ca=0.5)),  # see-through
+        (b"/GS0 gs " + OVER_RIGHT, Dictionary(BM=Name.Multiply)),  # blended
+        (b"/GS0 gs " + OVER_RIGHT, Dictionary(SMask=Dictionary(S=Name.Luminosity))),
+        (b"/GS0 gs " + OVER_RIGHT, Dictionary(op=True, OPM=1)),  # overprinted
+        (b"/Pattern cs /P0 scn 272 500 200 200 re f", Dictionary()),  # a pattern's cells
+        (b"/CS0 cs 1 scn 272 500 200 200 re f", Dictionary()),  # a colourant of none
+        (b"0 0 0 rg 272 500 200 200 re S", Dictionary()),  # stroked, not filled
+        (b"0 0 0 rg 272 500 200 200 re 282 510 180 180 re f*", Dictionary()),  # a frame
+        (b"0 0 0 rg 272 500 200 200 re 282 510 180 180 re f", Dictionary()),  # nonzero: may be
+        (b"BT /F1 200 Tf 7 Tr 300 500 Td (I) Tj ET " + OVER_RIGHT, Dictionary()),  # letters clip
+        (b"q /GS0 gs q 1 0 0 1 272 500 cm /Box Do Q Q", Dictionary(ca=0.5)),  # drawing see-through
+        (b"BT /F1 300 Tf 272 500 Td (\xdb\xdb) Tj ET", Dictionary()),  # text is no box
+    ],
+    ids=["alpha", "blend", "soft-mask", "overprint", "pattern", "none", "stroke", "frame",
+         "nonzero-frame", "text-clip", "drawing-alpha", "text"],  # fmt: skip
+)
+def test_a_shape_that_may_let_the_picture_show_through_covers_nothing(
+    tmp_path: Path, over: bytes, state: Dictionary
+) -> None:
+    pdf = pikepdf.new()
+    image = _image(pdf, _left_grey(400, 200))
+    box = _form(pdf, b"0 0 0 rg 0 0 200 200 re f", [0, 0, 200, 200], Dictionary())
+    _one_page(PICTURE_AT + over, {"Im0": image, "Box": box}, pdf)
+    cell = _form(pdf, b"0 0 0 rg 0 0 2 2 re f", [0, 0, 4, 4], Dictionary(),
+                 PatternType=1, PaintType=1, TilingType=1, XStep=4, YStep=4)  # fmt: skip
+    pdf.pages[0].obj.Resources.ExtGState = Dictionary(GS0=state)
+    pdf.pages[0].obj.Resources.Pattern = Dictionary(P0=cell)
+    pdf.pages[0].obj.Resources.ColorSpace = Dictionary(
+        CS0=Array([Name.Separation, Name("/None"), Name.DeviceGray,
+                   Dictionary(FunctionType=2, Domain=[0, 1], C0=[1], C1=[0], N=1)])  # fmt: skip
+    )
+    pdf.pages[0].obj.Resources.Font = Dictionary(
+        F1=Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica)
+    )
+    said, before, after = _cleaned(tmp_path, pdf)
+    assert CROPPED not in said
+    assert _red(after) == _red(before) > 0
+
+
+def test_a_shape_drawn_before_the_picture_covers_nothing(tmp_path: Path) -> None:
+    pdf = pikepdf.new()
+    image = _image(pdf, _left_grey(400, 200))
+    _one_page(OVER_RIGHT + b" " + PICTURE_AT, {"Im0": image}, pdf)
+    said, before, after = _cleaned(tmp_path, pdf)
+    assert CROPPED not in said and _red(after) == _red(before) > 0
+
+
+def test_a_picture_covered_where_drawn_once_and_shown_where_drawn_again_keeps_it(
+    tmp_path: Path,
+) -> None:
+    pdf = pikepdf.new()
+    image = _image(pdf, _left_grey(400, 200))
+    _one_page(PICTURE_AT + OVER_RIGHT + b" q 400 0 0 200 72 100 cm /Im0 Do Q", {"Im0": image}, pdf)
+    said, before, after = _cleaned(tmp_path, pdf)
+    assert CROPPED not in said and _red(after) == _red(before) > 0
+
+
+# --- what a picture's own mask hides -------------------------------------------------------------
+# The right half of the picture never shows (its soft mask makes it transparent, its stencil mask
+# masks it out, or its colour key does); it is red but for 3 pixels next to the left half, grey
+# (the pixel next to what shows is kept: a viewer smoothing the picture mixes it in).
+
+
+def _masked_picture(pdf: Pdf, how: str, jpeg: bool) -> Stream:
+    picture = _left_grey(400, 200)
+    image = _image(pdf, picture, jpeg=jpeg)
+    shows = np.arange(400)[None, :].repeat(200, 0) < 200  # (the left half: grey)
+    if how in ("soft", "soft-small", "soft-16"):
+        alpha = np.where(shows, 255, 0).astype(np.uint8)
+        if how == "soft-small":  # (a mask of another size: 100 x 50, transparent from 48 on)
+            alpha = np.where(np.arange(100)[None, :] < 48, 255, 0).repeat(50, 0).astype(np.uint8)
+        data = alpha.astype(">u2").tobytes() if how == "soft-16" else alpha.tobytes()
+        mask = Stream(pdf, zlib.compress(data if how != "soft-16" else
+                                         (alpha.astype(">u2") * 257).tobytes()))  # fmt: skip
+        mask.Filter = Name.FlateDecode
+        mask.Type, mask.Subtype = Name.XObject, Name.Image
+        mask.Height, mask.Width = alpha.shape
+        mask.ColorSpace = Name.DeviceGray
+        mask.BitsPerComponent = 16 if how == "soft-16" else 8
+        image.SMask = pdf.make_indirect(mask)
+    elif how in ("stencil", "stencil-decode"):
+        bits = ~shows if how == "stencil" else shows  # (1 masks out; Decode [1 0] turns it)
+        mask = Stream(pdf, zlib.compress(np.packbits(bits, axis=1).tobytes()))
+        mask.Filter = Name.FlateDecode
+        mask.Type, mask.Subtype, mask.ImageMask = Name.XObject, Name.Image, True
+        mask.Height, mask.Width = bits.shape
+        if how == "stencil-decode":
+            mask.Decode = Array([1, 0])
+        image.Mask = pdf.make_indirect(mask)
+    else:  # a colour key: every red (R 200-255, little green or blue) masked out
+        image.Mask = Array([200, 255, 0, 40, 0, 40])
+    return image
+
+
+@pytest.mark.parametrize(
+    ("how", "jpeg"),
+    [("soft", False), ("soft", True), ("soft-small", False), ("soft-16", False),
+     ("stencil", False), ("stencil-decode", False), ("key", False)],  # fmt: skip
+)
+def test_a_part_of_a_picture_its_mask_hides_is_blanked(
+    tmp_path: Path, how: str, jpeg: bool
+) -> None:
+    pdf = pikepdf.new()
+    image = _masked_picture(pdf, how, jpeg)
+    _one_page(b"0 0 1 rg 50 450 500 300 re f " + PICTURE_AT, {"Im0": image}, pdf)
+    _, before, after = _cleaned(tmp_path, pdf)
+    assert _red(before) > 0
+    # (a colour key masks out by colour: the pixel next to what shows, kept, is one it masks;
+    # the others, blanked to the key's lowest colour, stay masked out)
+    assert _red(after) == (200 if how == "key" else 0)
+    for dpi in (50, 150):
+        assert np.array_equal(_rendered(before, dpi), _rendered(after, dpi)) or (
+            jpeg and _looks_the_same(_drawn(before), _drawn(after))
+        )
+
+
+def test_a_jpeg_with_a_colour_key_hiding_a_part_is_refused() -> None:
+    pdf = pikepdf.new()
+    image = _masked_picture(pdf, "key", jpeg=True)
+    _one_page(PICTURE_AT, {"Im0": image}, pdf)
+    with pytest.raises(PictureRefused, match="colour-key"):
+        cut_pictures(pdf, set(), object_texts(pdf))
