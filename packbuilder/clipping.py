@@ -33,8 +33,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:  # numpy is imported where pictures are cut: a rebuild, which cuts none, would
+    # pay a tenth of a second for it at start (measured: the benchmark's rebuild)
+    import numpy as np
+
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1
 Matrix = tuple[float, float, float, float, float, float]
@@ -138,7 +142,7 @@ def _upright(region: Region, box: Box) -> bool:
     x0, y0, x1, y1 = box
     eps = 1e-9 * max(1.0, abs(x1 - x0), abs(y1 - y0))
     corners = set()
-    for (x, y), in region[0]:
+    for ((x, y),) in region[0]:
         cx = 0 if abs(x - x0) <= eps else 1 if abs(x - x1) <= eps else None
         cy = 0 if abs(y - y0) <= eps else 1 if abs(y - y1) <= eps else None
         if cx is None or cy is None:
@@ -213,6 +217,8 @@ def kept(
 ) -> np.ndarray | None:
     """Which pixels of `rect` (of a picture of `width` x `height`) may show where the picture is
     drawn as `drawn` says: True for a pixel kept; None if every pixel of `rect` is."""
+    import numpy as np  # noqa: PLC0415 - (see the module's import)
+
     if not any(s.within or s.covered for s in drawn):
         return None
     x0, y0, x1, y1 = rect
@@ -248,6 +254,7 @@ def covering(region: Region, m: Matrix) -> Region:
 
 def grown(shows: np.ndarray) -> np.ndarray:
     """The pixels within one (across or corner to corner) of a pixel of `shows`."""
+
     out = shows.copy()
     out[1:, :] |= shows[:-1, :]
     out[:-1, :] |= shows[1:, :]
@@ -263,6 +270,8 @@ def _cover_pixels(
     """Set to True the pixels of `hidden` (the pixels `rect` of the picture) that `cover`
     hides: those wholly inside each of its regions, with the flattening's error to spare. A
     region that is not one convex part covers nothing."""
+    import numpy as np  # noqa: PLC0415 - (see the module's import)
+
     x0, y0, x1, y1 = rect
     to_pixels = (float(width), 0.0, 0.0, -float(height), 0.0, float(height))
     edges = []
@@ -339,6 +348,8 @@ def _region_pixels(
     """The pixels of `rect` within a pixel of what `region` (in the unit square) encloses: on
     each row, from a pixel left of its leftmost point there to a pixel right of its rightmost,
     for each of its parts."""
+    import numpy as np  # noqa: PLC0415 - (see the module's import)
+
     x0, y0, x1, y1 = rect
     rows = np.arange(y0, y1, dtype=float)
     low, high = rows - 1.0, rows + 2.0  # each row's band, with a row to spare each side

@@ -84,8 +84,12 @@ import warnings
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:  # numpy is imported where pictures are cut: a rebuild, which cuts none, would
+    # pay a tenth of a second for it at start (measured: the benchmark's rebuild)
+    import numpy as np
+
 from pikepdf import (
     Array,
     ContentStreamInlineImage,
@@ -289,6 +293,7 @@ def _blanking(
     """How to cut a picture that shapes cover or its mask hides in part: to `cut`, what never
     shows blanked. (Not trimmed to what shows: a viewer scaling the picture down would sample
     its edge from other pixels, and the page would not look quite the same.)"""
+
     hidden, key = masked if masked is not None else (None, None)
     x0, y0, x1, y1 = _rect(cut, width, height)
     keep = kept(width, height, (x0, y0, x1, y1), list(drawn))
@@ -318,6 +323,7 @@ def _masked(
     With them, the colour to blank them to: a colour key's lowest (None: zeros). A mask that
     cannot be read (a JPEG soft mask, whose zeros another decoder may not see as zeros) hides
     nothing."""
+
     mask = image.get("/SMask")
     soft = isinstance(mask, Stream)
     if not soft:
@@ -344,6 +350,7 @@ def _masked(
 
 def _mask_shows(mask: Stream, soft: bool) -> np.ndarray | None:
     """Where a soft mask's alpha is not zero, or a stencil mask paints (rows from the top)."""
+
     width, height = _int(mask.get("/Width")), _int(mask.get("/Height"))
     bits = 1 if not soft else _int(mask.get("/BitsPerComponent"))
     filters = _filters(mask)
@@ -374,6 +381,8 @@ def _keyed(
 ) -> tuple[np.ndarray, tuple[int, ...]] | None:
     """Where a colour-keyed picture shows (a pixel of which some colour lies outside the key's
     range), and the key's lowest colour."""
+    import numpy as np  # noqa: PLC0415 - (see the module's import)
+
     components = _components(image.get("/ColorSpace"))
     bits = _int(image.get("/BitsPerComponent"))
     filters = _filters(image)
@@ -401,6 +410,8 @@ def _keyed(
 
 
 def _jpeg_samples(image: Stream, width: int, height: int, components: int) -> np.ndarray | None:
+    import numpy as np  # noqa: PLC0415 - (see the module's import)
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -415,6 +426,8 @@ def _jpeg_samples(image: Stream, width: int, height: int, components: int) -> np
 
 def _samples(data: bytes, width: int, height: int, components: int, bits: int) -> np.ndarray | None:
     """Rows of samples (each row whole bytes) as height x width x components values."""
+    import numpy as np  # noqa: PLC0415 - (see the module's import)
+
     stride = (width * components * bits + 7) // 8
     if len(data) < stride * height:
         return None
@@ -433,6 +446,8 @@ def _samples(data: bytes, width: int, height: int, components: int, bits: int) -
 def _resampled(shows: np.ndarray, width: int, height: int) -> np.ndarray:
     """Where a mask of another size shows, at the picture's size: a pixel shows if any of the
     mask's pixels it overlaps does."""
+    import numpy as np  # noqa: PLC0415 - (see the module's import)
+
     mh, mw = shows.shape
     table = np.zeros((mh + 1, mw + 1), dtype=np.int64)
     table[1:, 1:] = shows.cumsum(axis=0).cumsum(axis=1)
@@ -440,7 +455,7 @@ def _resampled(shows: np.ndarray, width: int, height: int) -> np.ndarray:
     cx1 = np.minimum(mw, np.ceil((np.arange(width) + 1) * mw / width).astype(int))
     ry0 = np.floor(np.arange(height) * mh / height).astype(int)
     ry1 = np.minimum(mh, np.ceil((np.arange(height) + 1) * mh / height).astype(int))
-    count = (table[ry1][:, cx1] - table[ry0][:, cx1] - table[ry1][:, cx0] + table[ry0][:, cx0])
+    count = table[ry1][:, cx1] - table[ry0][:, cx1] - table[ry1][:, cx0] + table[ry0][:, cx0]
     return count > 0
 
 
@@ -698,8 +713,10 @@ class _Walk:
             if self._scene is None:
                 use.add(shown(ctm, clip))
                 return
-            if opaque and not any(k in obj for k in ("/SMask", "/Mask", "/SMaskInData")) and (
-                not obj.get("/ImageMask")
+            if (
+                opaque
+                and not any(k in obj for k in ("/SMask", "/Mask", "/SMaskInData"))
+                and (not obj.get("/ImageMask"))
             ):  # (an opaque picture covers what was drawn before it, like a box)
                 self._cover(rectangle(UNIT, ctm), clip)
             self._scene.append(_Drawing(use, shown(ctm, clip), ctm, len(self._covers)))
@@ -811,8 +828,12 @@ class _Opacity:
         if op == "scn":  # (a pattern's name: its cells may leave gaps, its colours see-through)
             return replace(self, colour=False) if name.startswith("/") else self
         if op == "cs":
-            return replace(self, colour=_solid_space(_resource(chain, "/ColorSpace", name)
-                                                     if name not in _DEVICE else Name(name)))
+            return replace(
+                self,
+                colour=_solid_space(
+                    _resource(chain, "/ColorSpace", name) if name not in _DEVICE else Name(name)
+                ),
+            )
         if op == "Tr":
             try:
                 mode = int(operands[0])
@@ -1201,6 +1222,8 @@ def _blanked(
     """Rows of samples (`bits` a pixel, each row whole bytes) with every pixel not kept set to
     zero: black in most colour spaces, transparent in a soft mask; never shown either way. Or,
     given a colour `key` (of samples of `depth` bits), set to it: masked out by it."""
+    import numpy as np  # noqa: PLC0415 - (see the module's import)
+
     height, width = keep.shape
     rows = np.frombuffer(data, dtype=np.uint8).reshape(height, -1)
     if key is not None:
@@ -1245,6 +1268,8 @@ def _cut_jpeg(
     tables, sampling and colour profile (so that it loses as little as a JPEG can); the pixels
     not in `keep` painted the mean colour of those kept (a flat colour rings least at the edge
     of what shows, where the 8 x 8 blocks of the JPEG mix the two)."""
+    import numpy as np  # noqa: PLC0415 - (see the module's import)
+
     parms = image.get("/DecodeParms")
     if isinstance(parms, Array):
         parms = parms[-1] if len(parms) else None
