@@ -29,8 +29,14 @@ Each paper is read in processes of its own, bounded in time, memory and the size
 write; a build reads them in a child process (`headstart.unseen_elsewhere`), away from the
 interpreter its assembly needs; a paper that passed is remembered by its content.
 
-Not found (said in docs/errors.md): text under a picture that is not flat (a photograph pasted
-over a name), a box that is not one colour (dithered, or a scan of marker pen), words whose box
+A photograph pasted over a name shows its own ink where the name is: so a page with pictures
+is drawn with each picture in one flat colour, its own mask kept (`_pictures`), where a covered
+word shows nothing; a word found so is hidden if it shows when no picture is drawn at all (not a
+scanner's invisible words laid over a picture of them). A scan's own picture is left as it is.
+
+Not found (said in docs/errors.md): text under an inline picture, or under a picture whose
+transparency is a colour key or inside a JPEG 2000 (they are drawn as they are), a box that is
+not one colour (dithered, or a scan of marker pen), words whose box
 holds other ink (a white "REDACTED" label over the box; letters spaced apart, each a word of
 one character; invisible words over visible ones), text squashed to a smudge, text of the same
 hue as a box blended over it, "redaction" fonts whose letters are bars, text drawn off the page
@@ -201,12 +207,12 @@ def _refuse_hidden(pdf: Path, source: Source, stop: threading.Event | None) -> N
     number, words = found
     shown = shown_words(words)
     raise InputError(
-        f"this page holds text it does not show ('{shown}'): it is covered (by a box, or black "
-        "highlighting), coloured like what is behind it, or too small to read, but the file "
-        "still holds it, and the pack would, for anyone to copy; delete that text in the paper's "
-        "source and make the PDF again (a box, highlighting or white text hides it on the page "
-        "only), or redact it properly (in Acrobat: Redact, then Apply), and put that copy in "
-        "the folder",
+        f"this page holds text it does not show ('{shown}'): it is covered (by a box, a picture "
+        "or black highlighting), coloured like what is behind it, or too small to read, but the "
+        "file still holds it, and the pack would, for anyone to copy; delete that text in the "
+        "paper's source and make the PDF again (a box, picture, highlighting or white text hides "
+        "it on the page only), or redact it properly (in Acrobat: Redact, then Apply), and put "
+        "that copy in the folder",
         Source(source.file, page=number),
     )
 
@@ -223,39 +229,55 @@ def hidden_words(pdf: Path, stop: threading.Event | None = None) -> tuple[int, l
     deadline = time.monotonic() + TIMEOUT
     text = _run(["pdftotext", "-q", "-enc", "UTF-8", "-bbox", str(pdf), "-"], deadline)
     pages = text.split(b"<page ")[1:]
-    scans = _scanned_pages(pdf)
     with tempfile.TemporaryDirectory(prefix=scratch_prefix("unseen")) as tmp:
+        scans, flat, bare = _pictures(pdf, Path(tmp))
 
-        def draw(first: int, last: int, resolution: float, colour: bool) -> dict[int, Path]:
+        def draw(
+            source: Path, first: int, last: int, resolution: float, colour: bool
+        ) -> dict[int, Path]:
             name = "c" if colour else "g"  # (a page drawn again in colour, beside its batch)
             _run(
                 ["pdftoppm", "-q", *([] if colour else ["-gray"]), "-r", f"{resolution:g}",
-                 "-f", str(first), "-l", str(last), str(pdf), f"{tmp}/{name}"],
+                 "-f", str(first), "-l", str(last), str(source), f"{tmp}/{name}"],
                 deadline,
             )  # fmt: skip
             return {int(f.stem.rsplit("-", 1)[1]): f for f in Path(tmp).glob(f"{name}-*.p?m")}
 
+        def hidden_in(source: Path, n: int, resolution: float) -> Any:
+            """Which words of page `n` the drawing of `source`, in colour, does not show."""
+            (again,) = draw(source, n + 1, n + 1, resolution, colour=True).values()
+            try:
+                return _hidden_mask(pages[n], again.read_bytes(), resolution, n in scans)
+            finally:
+                again.unlink()
+
         for batch, resolution in _batches(pages):
             if stop is not None and stop.is_set():
                 raise Stopped
-            drawn = draw(batch[0] + 1, batch[-1] + 1, resolution, colour=False)
+            drawn = draw(flat or pdf, batch[0] + 1, batch[-1] + 1, resolution, colour=False)
             try:
                 for n in batch:
                     image = drawn.get(n + 1)
                     if image is None:
                         raise Unreadable
-                    hidden = _hidden_on(pages[n], image.read_bytes(), resolution, n in scans)
-                    if not hidden:
+                    texts, hidden = _hidden_mask(
+                        pages[n], image.read_bytes(), resolution, n in scans
+                    )
+                    if not _words(texts, hidden, n in scans):
                         continue
                     # drawn in grey, text may match its background in shade but not in hue
                     # (green on blue): such a page is drawn again in colour, to be sure
-                    (again,) = draw(n + 1, n + 1, resolution, colour=True).values()
-                    try:
-                        hidden = _hidden_on(pages[n], again.read_bytes(), resolution, n in scans)
-                    finally:
-                        again.unlink()
-                    if hidden:
-                        return n + 1, hidden
+                    texts, hidden = hidden_in(flat or pdf, n, resolution)
+                    if flat is not None and bare is not None and hidden.any():
+                        # under a picture (pictures drawn flat) but shown as the page is:
+                        # hidden if it shows where there is no picture at all (not a
+                        # scanner's invisible words over the picture of them)
+                        _, as_is = hidden_in(pdf, n, resolution)
+                        _, unpictured = hidden_in(bare, n, resolution)
+                        hidden &= as_is | ~unpictured
+                    words = _words(texts, hidden, n in scans)
+                    if words:
+                        return n + 1, words
             finally:
                 for f in drawn.values():
                     f.unlink(missing_ok=True)
@@ -301,9 +323,18 @@ def _batches(pages: list[bytes]) -> list[tuple[list[int], float]]:
     return batches
 
 
-def _scanned_pages(pdf: Path) -> set[int]:
+def _pictures(pdf: Path, tmp: Path) -> tuple[set[int], Path | None, Path | None]:
     """The pages (indexes) that are scans: a picture the shape of the page, of scanner size (its
-    text, if any, is a scanner's OCR, laid over the picture, and judged with `SCAN_SLACK`)."""
+    text, if any, is a scanner's OCR, laid over the picture, and judged with `SCAN_SLACK`).
+    And, if the PDF has other pictures, two copies of it in `tmp`: every such picture drawn in
+    one flat colour (`FLAT_PICTURE`, its own mask kept), and drawn not at all; else None, None.
+
+    A word under a photograph shows the photograph's ink, not its own: drawn flat, the picture
+    hides it as a box would. A word that also shows nothing with no picture drawn is a
+    scanner's invisible words over the picture of them, and is judged on the page as it is.
+    Left as they are (what is under them judged on the page as it is): a scan's picture, a
+    picture made of a colour key's or JPEG 2000's own transparency, pictures written inside a
+    page's drawing (inline), and stencils (already one colour)."""
     import pikepdf
 
     scans: set[int] = set()
@@ -312,18 +343,88 @@ def _scanned_pages(pdf: Path) -> set[int]:
         # written (a name written otherwise, /Im#61ge, is not looked for: judged strictly)
         with open(pdf, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
             if data.find(b"/Image") < 0:
-                return scans
+                return scans, None, None
         with pikepdf.open(pdf) as opened:
-            for n, page in enumerate(opened.pages):
-                box = page.cropbox
-                width, height = abs(float(box[2] - box[0])), abs(float(box[3] - box[1]))
-                if width <= 0 or height <= 0:
-                    continue
-                if any(page_shaped(i, width / height) for i in page_pictures(page.obj)):
-                    scans.add(n)
-    except Exception:  # noqa: BLE001 - judged strictly then, as a page that is not a scan
-        return scans
-    return scans
+            kept = _scans(opened, scans)
+            pictures = _drawn_flat(opened, kept)
+            if not pictures:
+                return scans, None, None
+            flat, bare = tmp / "flat.pdf", tmp / "bare.pdf"
+            fast: dict[str, Any] = {
+                "compress_streams": False,
+                "stream_decode_level": pikepdf.StreamDecodeLevel.none,
+            }
+            for picture in pictures:
+                picture.write(FLAT_PICTURE)
+                for key in ("/Decode", "/DecodeParms", "/Filter", "/Interpolate", "/Alternates"):
+                    if key in picture:
+                        del picture[key]
+                picture.Width, picture.Height, picture.BitsPerComponent = 1, 1, 8
+                picture.ColorSpace = pikepdf.Name.DeviceRGB
+            opened.save(flat, **fast)
+            nothing = opened.make_stream(
+                b"\0", Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Image, Width=1, Height=1,
+                ColorSpace=pikepdf.Name.DeviceGray, BitsPerComponent=8,
+            )  # fmt: skip
+            for picture in pictures:
+                if "/Mask" in picture:
+                    del picture["/Mask"]
+                picture.SMask = nothing
+            opened.save(bare, **fast)
+            return scans, flat, bare
+    except Exception:  # noqa: BLE001 - judged strictly then: every page as it is drawn
+        return scans, None, None
+
+
+def _scans(opened: pikepdf.Pdf, scans: set[int]) -> set[tuple[int, int]]:
+    """Add the scanned pages of `opened` to `scans` (`_pictures`); their pictures."""
+    pictures: set[tuple[int, int]] = set()
+    for n, page in enumerate(opened.pages):
+        box = page.cropbox
+        width, height = abs(float(box[2] - box[0])), abs(float(box[3] - box[1]))
+        if width <= 0 or height <= 0:
+            continue
+        for picture in page_pictures(page.obj):
+            if page_shaped(picture, width / height):
+                scans.add(n)
+                pictures.add(picture.objgen)
+    return pictures
+
+
+def _drawn_flat(opened: pikepdf.Pdf, kept: set[tuple[int, int]]) -> list[pikepdf.Object]:
+    """The pictures of `opened` to draw flat (`_pictures`): not those `kept`, nor masks."""
+    import pikepdf  # noqa: F811
+
+    pictures = []
+    masks = set()
+    for obj in opened.objects:
+        if not isinstance(obj, pikepdf.Stream) or obj.get("/Subtype") != "/Image":
+            continue
+        for key in ("/SMask", "/Mask"):
+            mask = obj.get(key)
+            if isinstance(mask, pikepdf.Stream):
+                masks.add(mask.objgen)
+        pictures.append(obj)
+    skip = kept | masks
+    return [p for p in pictures if p.objgen not in skip and _flattened(p)]
+
+
+FLAT_PICTURE = bytes((51, 153, 102))  # a colour text is hardly ever set in: text drawn over a
+# picture still shows against it
+
+
+def _flattened(picture: pikepdf.Object) -> bool:
+    """Whether the picture is drawn flat to find what is under it (`_pictures`)."""
+    import pikepdf  # noqa: F811
+
+    if picture.get("/ImageMask") is True:
+        return False
+    if isinstance(picture.get("/Mask"), pikepdf.Array):  # a colour key: its shape would be lost
+        return False
+    filters = picture.get("/Filter")
+    names = list(filters) if isinstance(filters, pikepdf.Array) else [filters]
+    return "/JPXDecode" not in names
+
 
 
 def page_pictures(page: pikepdf.Object) -> list[pikepdf.Object]:
@@ -399,9 +500,11 @@ def _alphanumeric(codes: Any) -> Any:
     return np.where(codes < 128, ascii_, ~symbol)
 
 
-def _hidden_on(page: bytes, image: bytes, resolution: float, scan: bool) -> list[str]:
-    """The words of a page (pdftotext's -bbox lines) that its drawing (`image`, a PGM or PPM
-    at `resolution`) does not show."""
+def _hidden_mask(
+    page: bytes, image: bytes, resolution: float, scan: bool
+) -> tuple[list[str], Any]:
+    """The words of a page (pdftotext's -bbox lines), and which of them its drawing (`image`, a
+    PGM or PPM at `resolution`) does not show."""
     import numpy as np
 
     header = _PNM.match(image)
@@ -452,6 +555,13 @@ def _hidden_on(page: bytes, image: bytes, resolution: float, scan: bool) -> list
             texts, boxes, flat, scale
         )
     hidden |= across < MIN_SIZE
+    return texts, hidden
+
+
+def _words(texts: list[str], hidden: Any, scan: bool) -> list[str]:
+    """The words `hidden` marks, if they hide anything (`_hidden_mask`)."""
+    import numpy as np
+
     if not hidden.any():
         return []
     words = [texts[i] for i in np.flatnonzero(hidden)]

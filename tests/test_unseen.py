@@ -142,6 +142,63 @@ def test_text_that_shows_is_not_found(tmp_path: Path, drawing: bytes) -> None:
     assert _found(_paper(_shown() + drawing), tmp_path) is None
 
 
+def _photograph(pdf: pikepdf.Pdf, soft_mask: bytes | None = None, in_form: bool = False) -> bytes:
+    """A photograph (a picture of many colours, not one flat one) over `SECRET`: with
+    `soft_mask` (one byte a dot, 0 to 255, 60 x 20) its own transparency; `in_form`, drawn from
+    inside a form (Word's and Acrobat's way of placing a stamp)."""
+    import random
+
+    rng = random.Random(2)
+    image = pdf.make_stream(
+        zlib.compress(bytes(rng.randrange(256) for _ in range(60 * 20 * 3))),
+        Type=Name.XObject, Subtype=Name.Image, Width=60, Height=20,
+        ColorSpace=Name.DeviceRGB, BitsPerComponent=8, Filter=Name.FlateDecode,
+    )  # fmt: skip
+    if soft_mask is not None:
+        image.SMask = pdf.make_stream(
+            soft_mask, Type=Name.XObject, Subtype=Name.Image, Width=60, Height=20,
+            ColorSpace=Name.DeviceGray, BitsPerComponent=8,
+        )  # fmt: skip
+    if not in_form:
+        pdf.pages[0].obj.Resources.XObject.Ph = image
+        return b"q 200 0 0 20 180 690 cm /Ph Do Q "
+    form = pdf.make_stream(
+        b"q 200 0 0 20 0 0 cm /Ph Do Q", Type=Name.XObject, Subtype=Name.Form,
+        BBox=[0, 0, 200, 20], Resources=Dictionary(XObject=Dictionary(Ph=image)),
+    )  # fmt: skip
+    pdf.pages[0].obj.Resources.XObject.Fm = form
+    return b"q 1 0 0 1 180 690 cm /Fm Do Q "
+
+
+@pytest.mark.parametrize("how", ["placed on the page", "placed from a form", "opaque mask"])
+def test_text_under_a_photograph_is_found(tmp_path: Path, how: str) -> None:
+    """A picture pasted over a name: the page shows the picture's own ink where the words are,
+    so only the picture drawn flat shows that they are covered."""
+    pdf = _paper(b"")
+    mask = bytes([255]) * 1200 if how == "opaque mask" else None
+    drawing = _shown() + _line(SECRET) + _photograph(pdf, mask, how == "placed from a form")
+    pdf.pages[0].obj.Contents = pdf.make_stream(drawing)
+    assert _found(pdf, tmp_path) == (1, SECRET.split())
+
+
+@pytest.mark.parametrize(
+    "how", ["text over it", "scanner's invisible words over it", "transparent where the text is"]
+)
+def test_text_with_a_photograph_that_does_not_cover_it_shows(tmp_path: Path, how: str) -> None:
+    """White words set over a photograph, a scanner's invisible words over a picture that is
+    not the page's shape, and a picture whose own mask leaves the words' place clear: none of
+    them hides anything."""
+    pdf = _paper(b"")
+    if how == "text over it":
+        drawing = _photograph(pdf) + _line(SECRET, how=b"1 g")
+    elif how == "scanner's invisible words over it":
+        drawing = _photograph(pdf) + _line(SECRET, how=b"3 Tr")
+    else:
+        drawing = _line(SECRET) + _photograph(pdf, bytes(1200))
+    pdf.pages[0].obj.Contents = pdf.make_stream(_shown() + drawing)
+    assert _found(pdf, tmp_path) is None
+
+
 def test_the_first_page_hiding_text_is_named(tmp_path: Path) -> None:
     pdf = _paper(_shown(), _shown(), _shown() + _line(SECRET) + BLACK_BOX, _shown())
     assert _found(pdf, tmp_path) == (3, SECRET.split())
@@ -369,6 +426,23 @@ def test_a_pdf_appendix_hiding_text_is_refused_by_check_and_build_and_the_last_p
         lambda path: _paper(_shown() + _line(SECRET) + BLACK_BOX).save(path),
     )
     assert "tender-redacted.pdf" in said
+    assert "page 1" in said
+    assert f"'{SECRET}'" in said
+
+
+def test_a_pdf_appendix_with_a_photograph_pasted_over_a_name_is_refused(
+    tmp_path: Path,
+    libreoffice,  # noqa: ARG001
+) -> None:
+    def covered(path: Path) -> None:
+        pdf = _paper(b"")
+        pdf.pages[0].obj.Contents = pdf.make_stream(_shown() + _line(SECRET) + _photograph(pdf))
+        pdf.save(path)
+
+    said = refused_after_a_build(
+        tmp_path, "site-photo.pdf", lambda path: _paper(_shown()).save(path), covered
+    )
+    assert "site-photo.pdf" in said
     assert "page 1" in said
     assert f"'{SECRET}'" in said
 
