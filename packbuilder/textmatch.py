@@ -118,12 +118,20 @@ def published_share(exempt: Words, public: Words) -> float:
     footer's page number, a header laid out otherwise)."""
     if len(exempt.runs) >= MIN_SAMPLES:
         return len(exempt.runs & public.runs) / len(exempt.runs)
-    units = [line for line in exempt.lines if line.count(" ") >= 2]
+    units = short_units(exempt)
     if sum(u.count(" ") + 1 for u in units) < MIN_WORDS:
         return 0.0
     text = f" {public.words} "
     missing = sum(f" {unit} " not in text for unit in units)
     return 1.0 if missing <= 1 and (missing == 0 or len(units) > 2) else 0.0
+
+
+def short_units(exempt: Words) -> list[str]:
+    """The lines or paragraphs of three words or more by which a short paper is found
+    (`published_share`), each once: a form's lines, or a scan's, repeated on every page are
+    looked for once (12,000 lines of a 300-page scan, looked for in every public paper, took
+    25 s of a build)."""
+    return list(dict.fromkeys(line for line in exempt.lines if line.count(" ") >= 2))
 
 
 class TextUnreadable(PackError):

@@ -17,6 +17,7 @@ from packbuilder.textmatch import (
     TextUnreadable,
     document_text,
     published_share,
+    short_units,
 )
 from packbuilder.textmatch import words_of as w
 
@@ -76,6 +77,20 @@ def test_a_short_paper_is_found_only_whole() -> None:
     half = w("Confidential: the preferred bidder's chair asked")
     assert published_share(note, half) < 0.5
     assert published_share(w("To follow"), w("To follow")) == 0.0  # too short to tell
+
+
+def test_a_paper_of_the_same_few_lines_over_and_over_is_looked_for_by_each_line_once() -> None:
+    """A scanned form: the same lines on each of 300 pages, too few words of its own to be told
+    by its runs. Each line is looked for once, and the paper is still found whole, and only
+    whole."""
+    page = "Tenancy referral form\nName of applicant withheld here\nReason for referral given\n"
+    scan = textmatch.words_of(page * 300, pdf=True)
+    assert len(scan.runs) < MIN_SAMPLES
+    assert short_units(scan) == [
+        "tenancy referral form", "name of applicant withheld here", "reason for referral given"
+    ]
+    assert published_share(scan, w("Cover. " + page.replace("\n", " ") + " End.")) == 1.0
+    assert published_share(scan, w("Tenancy referral form. Name of applicant")) == 0.0
 
 
 def _docx(path: Path, body: str) -> Path:
