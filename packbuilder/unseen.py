@@ -30,13 +30,17 @@ write; a build reads them in a child process (`headstart.unseen_elsewhere`), awa
 interpreter its assembly needs; a paper that passed is remembered by its content.
 
 A photograph pasted over a name shows its own ink where the name is: so a page with pictures
-is drawn with each picture in one flat colour, its own mask kept (`_pictures`), where a covered
-word shows nothing; a word found so is hidden if it shows when no picture is drawn at all (not a
-scanner's invisible words laid over a picture of them). A scan's own picture is left as it is.
+is drawn twice more (`_Copies`, `_judged`): with each picture in one flat colour, its own mask
+kept, where a covered word shows nothing; and with no picture at all, on a coloured page, where
+a word that still shows nothing is drawn invisibly (a scanner's OCR words over the picture of
+them: judged against that picture, with `SCAN_SLACK`, on a scan's page). A word that shows with
+no picture but not with the pictures drawn flat is under a picture.
 
 Not found (said in docs/errors.md): text under an inline picture, or under a picture whose
-transparency is a colour key or inside a JPEG 2000 (they are drawn as they are), a box that is
-not one colour (dithered, or a scan of marker pen), words whose box
+transparency is a colour key or inside a JPEG 2000, or that is another's mask (they are drawn
+as they are); a scanner's invisible words under a picture pasted over the scan; a picture seen
+through a soft mask drawn from another picture; a box or a vector drawing that is not one
+colour (dithered, a scan of marker pen, clip art), words whose box
 holds other ink (a white "REDACTED" label over the box; letters spaced apart, each a word of
 one character; invisible words over visible ones), text squashed to a smudge, text of the same
 hue as a box blended over it, "redaction" fonts whose letters are bars, text drawn off the page
@@ -230,58 +234,91 @@ def hidden_words(pdf: Path, stop: threading.Event | None = None) -> tuple[int, l
     text = _run(["pdftotext", "-q", "-enc", "UTF-8", "-bbox", str(pdf), "-"], deadline)
     pages = text.split(b"<page ")[1:]
     with tempfile.TemporaryDirectory(prefix=scratch_prefix("unseen")) as tmp:
-        scans, flat, bare = _pictures(pdf, Path(tmp))
+        copies = _Copies(pdf, Path(tmp))
+        scans = copies.scans
 
         def draw(
-            source: Path, first: int, last: int, resolution: float, colour: bool
+            kind: str, first: int, last: int, resolution: float, colour: bool
         ) -> dict[int, Path]:
-            name = "c" if colour else "g"  # (a page drawn again in colour, beside its batch)
+            # (each kind of drawing, and a page drawn again in colour, under a name of its own)
+            name = f"{'c' if colour else 'g'}{kind.replace(' ', '')}"
             _run(
                 ["pdftoppm", "-q", *([] if colour else ["-gray"]), "-r", f"{resolution:g}",
-                 "-f", str(first), "-l", str(last), str(source), f"{tmp}/{name}"],
+                 "-f", str(first), "-l", str(last), str(copies.path(kind)), f"{tmp}/{name}"],
                 deadline,
             )  # fmt: skip
             return {int(f.stem.rsplit("-", 1)[1]): f for f in Path(tmp).glob(f"{name}-*.p?m")}
 
-        def hidden_in(source: Path, n: int, resolution: float) -> Any:
-            """Which words of page `n` the drawing of `source`, in colour, does not show."""
-            (again,) = draw(source, n + 1, n + 1, resolution, colour=True).values()
-            try:
-                return _hidden_mask(pages[n], again.read_bytes(), resolution, n in scans)
-            finally:
+        def in_colour(n: int, resolution: float) -> dict[str, bytes]:
+            drawings = {}
+            kinds = ["as is", "flat", "flat again", "bare"] if n in copies.pictured else ["as is"]
+            for kind in kinds:
+                (again,) = draw(kind, n + 1, n + 1, resolution, colour=True).values()
+                drawings[kind] = again.read_bytes()
                 again.unlink()
+            return drawings
 
         for batch, resolution in _batches(pages):
             if stop is not None and stop.is_set():
                 raise Stopped
-            drawn = draw(flat or pdf, batch[0] + 1, batch[-1] + 1, resolution, colour=False)
+            drawn = {"as is": draw("as is", batch[0] + 1, batch[-1] + 1, resolution, False)}
+            pictured = [n for n in batch if n in copies.pictured]
+            if pictured:  # (pages that draw no picture look the same with pictures drawn flat)
+                drawn["flat"] = draw("flat", pictured[0] + 1, pictured[-1] + 1, resolution, False)
             try:
                 for n in batch:
-                    image = drawn.get(n + 1)
-                    if image is None:
-                        raise Unreadable
-                    texts, hidden = _hidden_mask(
-                        pages[n], image.read_bytes(), resolution, n in scans
-                    )
+                    drawings = _drawings_of(n, drawn, n in copies.pictured)
+                    texts, hidden = _judged(pages[n], drawings, resolution, n in scans)
                     if not _words(texts, hidden, n in scans):
                         continue
                     # drawn in grey, text may match its background in shade but not in hue
-                    # (green on blue): such a page is drawn again in colour, to be sure
-                    texts, hidden = hidden_in(flat or pdf, n, resolution)
-                    if flat is not None and bare is not None and hidden.any():
-                        # under a picture (pictures drawn flat) but shown as the page is:
-                        # hidden if it shows where there is no picture at all (not a
-                        # scanner's invisible words over the picture of them)
-                        _, as_is = hidden_in(pdf, n, resolution)
-                        _, unpictured = hidden_in(bare, n, resolution)
-                        hidden &= as_is | ~unpictured
+                    # (green on blue): such a page is drawn again in colour, to be sure; and
+                    # with its pictures in another flat colour (text may be in the first one),
+                    # and with none (words that show nothing then are drawn invisibly)
+                    drawings = in_colour(n, resolution)
+                    texts, hidden = _judged(pages[n], drawings, resolution, n in scans)
                     words = _words(texts, hidden, n in scans)
                     if words:
                         return n + 1, words
             finally:
-                for f in drawn.values():
-                    f.unlink(missing_ok=True)
+                for files in drawn.values():
+                    for f in files.values():
+                        f.unlink(missing_ok=True)
     return None
+
+
+def _drawings_of(n: int, drawn: dict[str, dict[int, Path]], pictured: bool) -> dict[str, bytes]:
+    """Page `n`'s drawings (`hidden_words`): as it is, and with its pictures drawn flat."""
+    drawings = {}
+    for kind in ["as is", "flat"] if pictured else ["as is"]:
+        image = drawn[kind].get(n + 1)
+        if image is None:
+            raise Unreadable
+        drawings[kind] = image.read_bytes()
+    return drawings
+
+
+def _judged(
+    page: bytes, drawings: dict[str, bytes], resolution: float, scan: bool
+) -> tuple[list[str], Any]:
+    """The words of a page, and which of them it does not show, from its drawings: as it is,
+    and (for a page that draws pictures) with its pictures drawn flat, in one colour or two,
+    and with none (`_Copies`). Words are judged as a scanner's on a scan's page (`SCAN_SLACK`).
+
+    A word is hidden if the page as it is does not show it (under a box, white on white); or if
+    the pictures drawn flat cover it, in both colours, and it shows with no picture drawn (a
+    word that shows nothing then either is drawn invisibly: a scanner's, over the picture of
+    it). Drawn in grey and with the pictures in one colour only (no "bare"), a word that may be
+    hidden, to be looked at again."""
+    texts, hidden = _hidden_mask(page, drawings["as is"], resolution, scan)
+    if "flat" not in drawings:
+        return texts, hidden
+    covered = _hidden_mask(page, drawings["flat"], resolution, scan)[1]
+    if "flat again" in drawings:
+        covered &= _hidden_mask(page, drawings["flat again"], resolution, scan)[1]
+    if "bare" in drawings:
+        covered &= ~_hidden_mask(page, drawings["bare"], resolution, False)[1]
+    return texts, hidden | covered
 
 
 class Stopped(Exception):
@@ -323,98 +360,269 @@ def _batches(pages: list[bytes]) -> list[tuple[list[int], float]]:
     return batches
 
 
-def _pictures(pdf: Path, tmp: Path) -> tuple[set[int], Path | None, Path | None]:
-    """The pages (indexes) that are scans: a picture the shape of the page, of scanner size (its
-    text, if any, is a scanner's OCR, laid over the picture, and judged with `SCAN_SLACK`).
-    And, if the PDF has other pictures, two copies of it in `tmp`: every such picture drawn in
-    one flat colour (`FLAT_PICTURE`, its own mask kept), and drawn not at all; else None, None.
+class _Copies:
+    """The copies of a PDF its pages are drawn from, made in `tmp` when first asked for
+    (`path`): "as is" (the PDF itself); if it has pictures (`pictured`), "flat" and "flat
+    again", every picture drawn in one flat colour (`FLAT_PICTURE`, `FLAT_AGAIN`), its own
+    mask kept; and "bare", no picture drawn at all and the page a colour of its own
+    (`BACKGROUND`: white words show on it, a scanner's invisible words do not). And its
+    scanned pages (`scans`).
 
     A word under a photograph shows the photograph's ink, not its own: drawn flat, the picture
-    hides it as a box would. A word that also shows nothing with no picture drawn is a
-    scanner's invisible words over the picture of them, and is judged on the page as it is.
-    Left as they are (what is under them judged on the page as it is): a scan's picture, a
-    picture made of a colour key's or JPEG 2000's own transparency, pictures written inside a
-    page's drawing (inline), and stencils (already one colour)."""
+    hides it as a box would (`_judged`). Drawn as they are in "flat": pictures whose
+    transparency is a colour key or inside a JPEG 2000, pictures written inside a page's
+    drawing (inline), stencils (already one colour), and pictures that are another's mask.
+
+    Raises:
+        Unreadable: the PDF cannot be read to make the copies (judged strictly: a paper whose
+            pictures cannot be drawn flat is not passed as if it had none).
+    """
+
+    def __init__(self, pdf: Path, tmp: Path) -> None:
+        self.pdf, self.tmp = pdf, tmp
+        self.scans: set[int] = set()
+        self.kept: set[tuple[int, int]] = set()  # scans' pictures: drawn as they are in "flat"
+        self.pictured: set[int] = set()  # pages that draw pictures
+        self._made: dict[str, Path] = {"as is": pdf}
+        if not _may_have_pictures(pdf):
+            return
+        import pikepdf
+
+        try:
+            with pikepdf.open(pdf) as opened:
+                self.scans, self.kept = _scans(opened)
+                if _pictures_of(opened):
+                    self.pictured = _pictured_pages(opened)
+        except Exception as exc:  # noqa: BLE001 - any PDF pikepdf cannot read
+            raise Unreadable from exc
+
+    def path(self, kind: str) -> Path:
+        made = self._made.get(kind)
+        if made is None:
+            made = self._made[kind] = self.tmp / f"{kind.replace(' ', '-')}.pdf"
+            try:
+                _copy(self.pdf, made, kind, self.kept)
+            except Exception as exc:  # noqa: BLE001 - judged strictly
+                raise Unreadable from exc
+        return made
+
+
+FLAT_PICTURE = bytes((51, 153, 102))  # colours text is hardly ever set in, both: text drawn over a
+FLAT_AGAIN = bytes((153, 51, 153))  # picture still shows against one of them
+BACKGROUND = (0.8, 0.4, 0.1)  # of the page in "bare": white, black and grey words show on it
+
+
+def _may_have_pictures(pdf: Path) -> bool:
+    """Whether the PDF may hold a picture: an image is a stream, never inside an object
+    stream, so its /Subtype is in the file as written; a name written with an escape (/Im#61ge)
+    may hide one, so a file with such a name is read."""
+    with open(pdf, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        return data.find(b"/Image") >= 0 or _ESCAPED_NAME.search(data) is not None  # type: ignore[call-overload]
+
+
+_ESCAPED_NAME = re.compile(rb"/[A-Za-z]*#[0-9A-Fa-f]{2}")
+
+
+def _scans(opened: pikepdf.Pdf) -> tuple[set[int], set[tuple[int, int]]]:
+    """The scanned pages of `opened` (indexes), and their scans' pictures: a picture of scanner
+    size (`SCAN_PIXELS` each way) drawn over most of the page (`SCAN_COVERS`). The invisible
+    words of such a page are a scanner's OCR, laid over the picture, and judged with
+    `SCAN_SLACK`; and the picture is drawn as it is in "flat" (`_Copies`): a scanner may lay
+    its words visibly under it. A photograph of a scan's size drawn small is not one."""
+    scans: set[int] = set()
+    pictures: set[tuple[int, int]] = set()
+    for n, page in enumerate(opened.pages):
+        if not any(_scanner_size(i) for i in page_pictures(page.obj)):
+            continue
+        try:
+            box = page.cropbox
+            x0, y0, x1, y1 = (float(v) for v in box)
+        except Exception:  # noqa: BLE001 - a box poppler ignores: no scan, judged strictly
+            continue
+        area = abs((x1 - x0) * (y1 - y0))
+        for picture, drawn in _placed(page.obj):
+            if area > 0 and drawn >= SCAN_COVERS * area:
+                scans.add(n)
+                pictures.add(picture)
+    return scans, pictures
+
+
+SCAN_COVERS = 0.8  # of the page's area, at least, that a scan's picture is drawn over
+
+
+def _scanner_size(image: pikepdf.Object) -> bool:
+    try:
+        return min(int(image.get("/Width", 0)), int(image.get("/Height", 0))) >= SCAN_PIXELS
+    except (TypeError, ValueError):
+        return False
+
+
+def _placed(
+    holder: pikepdf.Object, ctm: tuple[float, ...] = (1, 0, 0, 1, 0, 0), depth: int = 0
+) -> list[tuple[tuple[int, int], float]]:
+    """The pictures of scanner size a page (or a form on it, one level down) draws, and the area
+    each is drawn over (of the box round it, in the page's space)."""
+    import pikepdf  # noqa: F811
+
+    resources = holder.get("/Resources")
+    xobjects = resources.get("/XObject") if isinstance(resources, pikepdf.Dictionary) else None
+    if not isinstance(xobjects, pikepdf.Dictionary):
+        return []
+    found: list[tuple[tuple[int, int], float]] = []
+    stack: list[tuple[float, ...]] = []
+    for instruction in pikepdf.parse_content_stream(holder, "q Q cm Do"):
+        operands, op = instruction.operands, str(instruction.operator)
+        if op == "q":
+            stack.append(ctm)
+        elif op == "Q":
+            ctm = stack.pop() if stack else ctm
+        elif op == "cm" and len(operands) == 6:
+            ctm = _times(tuple(float(v) for v in operands), ctm)
+        elif op == "Do" and operands:
+            x = xobjects.get(str(operands[0]))
+            if not isinstance(x, pikepdf.Stream):
+                continue
+            if x.get("/Subtype") == "/Image" and _scanner_size(x):
+                corners = [_apply(ctm, cx, cy) for cx, cy in ((0, 0), (1, 0), (0, 1), (1, 1))]
+                xs, ys = [c[0] for c in corners], [c[1] for c in corners]
+                found.append((x.objgen, (max(xs) - min(xs)) * (max(ys) - min(ys))))
+            elif x.get("/Subtype") == "/Form" and depth == 0:
+                matrix = x.get("/Matrix")
+                inner = ctm
+                if isinstance(matrix, pikepdf.Array) and len(matrix) == 6:
+                    inner = _times(tuple(float(v) for v in matrix), ctm)
+                found += _placed(x, inner, depth + 1)
+    return found
+
+
+def _times(m: tuple[float, ...], ctm: tuple[float, ...]) -> tuple[float, ...]:
+    """The matrix `m` then `ctm` (PDF's order: a `cm` is `m`, the matrix so far `ctm`)."""
+    a, b, c, d, e, f = m
+    a2, b2, c2, d2, e2, f2 = ctm
+    return (
+        a * a2 + b * c2, a * b2 + b * d2, c * a2 + d * c2, c * b2 + d * d2,
+        e * a2 + f * c2 + e2, e * b2 + f * d2 + f2,
+    )  # fmt: skip
+
+
+def _apply(ctm: tuple[float, ...], x: float, y: float) -> tuple[float, float]:
+    a, b, c, d, e, f = ctm
+    return (a * x + c * y + e, b * x + d * y + f)
+
+
+def _pictured_pages(opened: pikepdf.Pdf) -> set[int]:
+    """The pages (indexes) that may draw a picture: one their resources name, or those of the
+    forms, patterns, annotations' looks and glyphs they name (`DEPTH` levels down)."""
+    return {n for n, page in enumerate(opened.pages) if _names_pictures(page.obj, DEPTH)}
+
+
+DEPTH = 6  # levels of forms in forms looked into (a picture deeper is looked for everywhere)
+
+
+def _names_pictures(holder: pikepdf.Object, depth: int) -> bool:
+    import pikepdf  # noqa: F811
+
+    if depth < 0:
+        return True  # (judged strictly)
+    inner = _looks(holder)
+    resources = holder.get("/Resources")
+    if isinstance(resources, pikepdf.Dictionary):
+        for key in ("/XObject", "/Pattern", "/Font"):
+            named = resources.get(key)
+            for x in named.values() if isinstance(named, pikepdf.Dictionary) else []:
+                if not isinstance(x, (pikepdf.Dictionary, pikepdf.Stream)):
+                    continue
+                if x.get("/Subtype") == "/Image":
+                    return True
+                if key != "/Font" or x.get("/Subtype") == "/Type3":  # (its glyphs' resources)
+                    inner.append(x)
+    return any(_names_pictures(x, depth - 1) for x in inner)
+
+
+def _looks(page: pikepdf.Object) -> list[pikepdf.Object]:
+    """The looks of a page's annotations (each a form), in every state."""
+    import pikepdf  # noqa: F811
+
+    found: list[pikepdf.Object] = []
+    annots = page.get("/Annots")
+    for annot in annots if isinstance(annots, pikepdf.Array) else []:
+        looks = annot.get("/AP") if isinstance(annot, pikepdf.Dictionary) else None
+        for look in looks.values() if isinstance(looks, pikepdf.Dictionary) else []:
+            if isinstance(look, pikepdf.Stream):
+                found.append(look)
+            elif isinstance(look, pikepdf.Dictionary):  # by state
+                found += [s for s in look.values() if isinstance(s, pikepdf.Stream)]
+    return found
+
+
+def _pictures_of(opened: pikepdf.Pdf) -> list[pikepdf.Object]:
+    """Every image of `opened`, but stencils."""
+    import pikepdf  # noqa: F811
+
+    return [
+        obj for obj in opened.objects
+        if isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") == "/Image"
+        and obj.get("/ImageMask") is not True
+    ]  # fmt: skip
+
+
+def _copy(pdf: Path, to: Path, kind: str, kept: set[tuple[int, int]]) -> None:
+    """Write the copy `kind` of `pdf` at `to` (`_Copies`)."""
     import pikepdf
 
-    scans: set[int] = set()
-    try:
-        # an image is a stream, never inside an object stream: its /Subtype is in the file as
-        # written (a name written otherwise, /Im#61ge, is not looked for: judged strictly)
-        with open(pdf, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
-            if data.find(b"/Image") < 0:
-                return scans, None, None
-        with pikepdf.open(pdf) as opened:
-            kept = _scans(opened, scans)
-            pictures = _drawn_flat(opened, kept)
-            if not pictures:
-                return scans, None, None
-            flat, bare = tmp / "flat.pdf", tmp / "bare.pdf"
-            fast: dict[str, Any] = {
-                "compress_streams": False,
-                "stream_decode_level": pikepdf.StreamDecodeLevel.none,
-            }
-            for picture in pictures:
-                picture.write(FLAT_PICTURE)
-                for key in ("/Decode", "/DecodeParms", "/Filter", "/Interpolate", "/Alternates"):
-                    if key in picture:
-                        del picture[key]
-                picture.Width, picture.Height, picture.BitsPerComponent = 1, 1, 8
-                picture.ColorSpace = pikepdf.Name.DeviceRGB
-            opened.save(flat, **fast)
+    with pikepdf.open(pdf) as opened:
+        pictures = _pictures_of(opened)
+        if kind == "bare":
             nothing = opened.make_stream(
                 b"\0", Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Image, Width=1, Height=1,
                 ColorSpace=pikepdf.Name.DeviceGray, BitsPerComponent=8,
             )  # fmt: skip
             for picture in pictures:
-                if "/Mask" in picture:
-                    del picture["/Mask"]
+                _one_dot(picture, FLAT_PICTURE)
+                for key in ("/Mask", "/SMaskInData"):
+                    if key in picture:
+                        del picture[key]
                 picture.SMask = nothing
-            opened.save(bare, **fast)
-            return scans, flat, bare
-    except Exception:  # noqa: BLE001 - judged strictly then: every page as it is drawn
-        return scans, None, None
+            paint = b"q %g %g %g rg " % BACKGROUND
+            for page in opened.pages:
+                box = page.mediabox
+                page.contents_add(
+                    opened.make_stream(paint + b"%s re f Q\n" % _rect(box)), prepend=True
+                )
+        else:
+            masks = set(kept)  # (and scans' pictures)
+            for picture in pictures:
+                for key in ("/SMask", "/Mask"):
+                    mask = picture.get(key)
+                    if isinstance(mask, pikepdf.Stream):
+                        masks.add(mask.objgen)
+            for picture in pictures:
+                if picture.objgen not in masks and _flattened(picture):
+                    _one_dot(picture, FLAT_PICTURE if kind == "flat" else FLAT_AGAIN)
+        opened.save(
+            to, compress_streams=False, stream_decode_level=pikepdf.StreamDecodeLevel.none
+        )
 
 
-def _scans(opened: pikepdf.Pdf, scans: set[int]) -> set[tuple[int, int]]:
-    """Add the scanned pages of `opened` to `scans` (`_pictures`); their pictures."""
-    pictures: set[tuple[int, int]] = set()
-    for n, page in enumerate(opened.pages):
-        box = page.cropbox
-        width, height = abs(float(box[2] - box[0])), abs(float(box[3] - box[1]))
-        if width <= 0 or height <= 0:
-            continue
-        for picture in page_pictures(page.obj):
-            if page_shaped(picture, width / height):
-                scans.add(n)
-                pictures.add(picture.objgen)
-    return pictures
-
-
-def _drawn_flat(opened: pikepdf.Pdf, kept: set[tuple[int, int]]) -> list[pikepdf.Object]:
-    """The pictures of `opened` to draw flat (`_pictures`): not those `kept`, nor masks."""
+def _one_dot(picture: pikepdf.Object, colour: bytes) -> None:
+    """Make `picture` one dot of `colour` (RGB), drawn where it was."""
     import pikepdf  # noqa: F811
 
-    pictures = []
-    masks = set()
-    for obj in opened.objects:
-        if not isinstance(obj, pikepdf.Stream) or obj.get("/Subtype") != "/Image":
-            continue
-        for key in ("/SMask", "/Mask"):
-            mask = obj.get(key)
-            if isinstance(mask, pikepdf.Stream):
-                masks.add(mask.objgen)
-        pictures.append(obj)
-    skip = kept | masks
-    return [p for p in pictures if p.objgen not in skip and _flattened(p)]
+    picture.write(colour)
+    for key in ("/Decode", "/DecodeParms", "/Filter", "/Interpolate", "/Alternates"):
+        if key in picture:
+            del picture[key]
+    picture.Width, picture.Height, picture.BitsPerComponent = 1, 1, 8
+    picture.ColorSpace = pikepdf.Name.DeviceRGB
 
 
-FLAT_PICTURE = bytes((51, 153, 102))  # a colour text is hardly ever set in: text drawn over a
-# picture still shows against it
+def _rect(box: Any) -> bytes:
+    x0, y0, x1, y1 = (float(v) for v in box)
+    return b"%g %g %g %g" % (min(x0, x1), min(y0, y1), abs(x1 - x0), abs(y1 - y0))
 
 
 def _flattened(picture: pikepdf.Object) -> bool:
-    """Whether the picture is drawn flat to find what is under it (`_pictures`)."""
+    """Whether the picture is drawn flat in "flat" (`_Copies`)."""
     import pikepdf  # noqa: F811
 
     if picture.get("/ImageMask") is True:
@@ -424,7 +632,6 @@ def _flattened(picture: pikepdf.Object) -> bool:
     filters = picture.get("/Filter")
     names = list(filters) if isinstance(filters, pikepdf.Array) else [filters]
     return "/JPXDecode" not in names
-
 
 
 def page_pictures(page: pikepdf.Object) -> list[pikepdf.Object]:

@@ -181,6 +181,73 @@ def test_text_under_a_photograph_is_found(tmp_path: Path, how: str) -> None:
     assert _found(pdf, tmp_path) == (1, SECRET.split())
 
 
+def _picture(pdf: pikepdf.Pdf, name: str, width: int, height: int, grey: bytes) -> None:
+    """A grey picture `width` x `height` dots of the pattern `grey` (repeated), named `name`."""
+    dots = (grey * (width * height // len(grey) + 1))[: width * height]
+    pdf.pages[0].obj.Resources.XObject[f"/{name}"] = pdf.make_stream(
+        zlib.compress(dots), Type=Name.XObject, Subtype=Name.Image, Width=width, Height=height,
+        ColorSpace=Name.DeviceGray, BitsPerComponent=8, Filter=Name.FlateDecode,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "how",
+    [
+        "a phone photo's shape, drawn small",
+        "white on a dark banner",
+        "coloured like the picture behind it",
+        "with a page box poppler ignores",
+        "named with an escape",
+    ],
+)
+def test_text_under_a_picture_is_found_whatever_the_picture(tmp_path: Path, how: str) -> None:
+    """A photograph of a scanner's size (4:3, 1600 x 1200) drawn small over a name is not a
+    scan; a white name on a banner picture, with a photograph over it, is not drawn invisibly;
+    a black name on a black picture drawn first is hidden by the picture's own colour; a page
+    box that pikepdf cannot read, or a picture's /Subtype written with an escape, does not
+    turn the check off."""
+    pdf = _paper(b"")
+    drawing = _shown()
+    if how == "a phone photo's shape, drawn small":
+        _picture(pdf, "Phone", 1600, 1200, bytes(range(0, 256, 7)))
+        drawing += _line(SECRET) + b"q 200 0 0 20 180 690 cm /Phone Do Q "
+    elif how == "white on a dark banner":
+        _picture(pdf, "Banner", 40, 10, bytes([20]))
+        drawing += b"q 400 0 0 40 100 680 cm /Banner Do Q " + _line(SECRET, how=b"1 g")
+        drawing += _photograph(pdf)
+    elif how == "coloured like the picture behind it":
+        _picture(pdf, "Black", 10, 10, bytes([0]))
+        drawing += b"q 200 0 0 20 180 690 cm /Black Do Q " + _line(SECRET)
+    elif how == "with a page box poppler ignores":
+        drawing += _line(SECRET) + _photograph(pdf)
+        pdf.pages[0].obj.CropBox = Array([0, 0, 595])
+    else:
+        drawing += _line(SECRET) + _photograph(pdf)
+    pdf.pages[0].obj.Contents = pdf.make_stream(drawing)
+    if how == "named with an escape":
+        pdf.save(tmp_path / "plain.pdf")
+        data = (tmp_path / "plain.pdf").read_bytes().replace(b"/Image", b"/Im#61ge")
+        (tmp_path / "paper.pdf").write_bytes(data)
+        assert hidden_words(tmp_path / "paper.pdf") == (1, SECRET.split())
+        return
+    assert _found(pdf, tmp_path) == (1, SECRET.split())
+
+
+@pytest.mark.parametrize("how", ["in the first flat colour", "under a scan, as some OCR lays it"])
+def test_text_that_shows_beside_pictures_is_not_taken_for_covered(tmp_path: Path, how: str) -> None:
+    """Words set in the colour the check draws pictures in, over a picture, still show (they
+    are drawn flat in a second colour too); and a scanner's words laid visibly under a scan of
+    the whole page (the picture of them) are the scan's, not hidden."""
+    pdf = _paper(b"")
+    if how == "in the first flat colour":
+        colour = b"%g %g %g rg" % tuple(c / 255 for c in unseen.FLAT_PICTURE)
+        drawing = _photograph(pdf) + _line(SECRET, how=colour)
+    else:
+        drawing = _line(SECRET) + _scan(pdf, (200, 128, 320, 142))
+    pdf.pages[0].obj.Contents = pdf.make_stream(drawing + _shown())
+    assert _found(pdf, tmp_path) is None
+
+
 @pytest.mark.parametrize(
     "how", ["text over it", "scanner's invisible words over it", "transparent where the text is"]
 )
