@@ -49,7 +49,7 @@ from packbuilder.meeting import find_workbook, load_meeting, shown_paper
 from packbuilder.model import Meeting, Paper
 from packbuilder.papers import HANDOVER_WAIT, PaperPdfs, Prefetch, paper_pdfs
 from packbuilder.pdf import PackWriter, examining_after
-from packbuilder.plan import PackSpec, plan_packs
+from packbuilder.plan import PackSpec, plan_packs, published_name
 from packbuilder.publish import (
     ARCHIVE,
     PRIVATE,
@@ -61,6 +61,7 @@ from packbuilder.publish import (
     html_name,
     manifest_path,
     next_edition,
+    public_sibling,
     publish,
     read_manifest,
     recorded_summary,
@@ -71,9 +72,12 @@ from packbuilder.settings import settings
 from packbuilder.textmatch import exempt_text_problems
 from packbuilder.unseen import hidden_text_problems
 from packbuilder.versions import (
+    Compared,
+    Earlier,
     Edition,
     Version,
     changes,
+    draft_changes,
     legacy_pack_content,
     pack_content,
     pack_summary,
@@ -96,6 +100,8 @@ class PackResult:
     published: dt.date  # the date its content was first published
     unchanged: bool  # the same as the version already published: not written again
     changes: tuple[str, ...] = ()  # what this new version changed (`versions.changes`)
+    # a draft's: what it changes against the version published and the draft made before it
+    compared: tuple[Compared, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -131,6 +137,9 @@ class BuildResult:
             if p.changes:
                 lines.append(f"  changed since version {p.version - 1}:")
                 lines.extend(f"    {line}" for line in p.changes)
+            for c in p.compared:
+                lines.append(f"  changed since {c.against}:")
+                lines.extend(f"    {line}" for line in c.lines)
             agenda = p.path.with_name(html_name(p.path.name))
             if p.public and agenda.is_file():
                 use = "a draft too" if self.draft else "for the website"
@@ -212,7 +221,9 @@ def build(
         # (`_superseded`), and a draft is never made while the packs are being published
         stack.enter_context(meeting_lock(root, folder.name))
         finish_interrupted(outdir, folder.name)  # a build killed as it published: its record
-        if draft:
+        previous = None
+        if draft:  # (what the draft made before held: the new one says what it changes)
+            previous = read_manifest(outdir, folder.name)
             _forget_drafts(outdir, folder.name)
         if converter is None:
             converter = stack.enter_context(closing(open_converter(cache=cache, prestart=True)))
@@ -248,10 +259,7 @@ def build(
         )
         editions = _editions(meeting, specs, layouts, outdir, today, drafts, papers.rendered)
         if draft:
-            editions = [
-                _Edition(dataclasses.replace(e.edition, draft=True), e.key, e.summary, ())
-                for e in editions
-            ]
+            editions = _as_drafts(meeting, specs, editions, root, previous)
         if expect is not None:
             _check_expected(meeting, specs, editions, expect)
         changed = [n for n, e in enumerate(editions) if not e.edition.unchanged]
@@ -309,6 +317,7 @@ def build(
             b.edition.published,
             b.edition.unchanged,
             b.changes,
+            b.compared,
         )
         for b, path in zip(built, written, strict=True)
     )
@@ -515,6 +524,7 @@ class _Edition:
     changes: tuple[str, ...]
     warning: str = ""  # a published supplement given items, or losing some (`supplement_regrouped`)
     supplement: int | None = None  # (one warning a supplement, not one for each of its packs)
+    compared: tuple[Compared, ...] = ()  # a draft's (`versions.draft_changes`)
 
 
 def _editions(  # noqa: PLR0913
@@ -551,6 +561,63 @@ def _editions(  # noqa: PLR0913
                 warning = supplement_regrouped(spec, current, recorded, summary)
         out.append(_Edition(made, key, summary, tuple(said), warning, spec.supplement))
     return out
+
+
+def _as_drafts(
+    meeting: Meeting,
+    specs: Sequence[PackSpec],
+    editions: Sequence[_Edition],
+    root: Path,
+    previous: Mapping[str, Any] | None,
+) -> list[_Edition]:
+    """Each pack of a draft build as a draft: no version, and what it changes against the
+    version of it published in `root` and the draft made before it, whose record was
+    `previous` (`versions.draft_changes`)."""
+    published = current_versions(root, meeting.name)
+    earlier = (previous or {}).get("packs")
+    earlier = earlier if isinstance(earlier, dict) else {}
+    made = _made_words(previous)
+    out = []
+    for spec, e in zip(specs, editions, strict=True):
+        name = spec.filename(meeting)
+        goes_out = published_name(name)  # (what publishing the draft makes)
+        public = goes_out if goes_out in published else public_sibling(goes_out)
+        current = published.get(public or goes_out, (None, []))[0]
+        now = None
+        if current is not None and public is not None:
+            now = Earlier(
+                f"the pack published on {long_date(current.published)}",
+                current.content,
+                recorded_summary(root, meeting.name, public),
+            )
+        before = None
+        kept = earlier.get(name) or earlier.get(goes_out)  # (drafts were once named as packs)
+        if isinstance(kept, dict) and isinstance(kept.get("current"), dict):
+            summary = kept.get("contents")
+            before = Earlier(
+                f"the draft made before it{made}",
+                str(kept["current"].get("content")),
+                summary if isinstance(summary, dict) else None,
+            )
+        out.append(
+            dataclasses.replace(
+                e,
+                edition=dataclasses.replace(e.edition, draft=True),
+                changes=(),
+                compared=draft_changes(e.key, e.summary, now, before),
+            )
+        )
+    return out
+
+
+def _made_words(record: Mapping[str, Any] | None) -> str:
+    """When the build whose record is `record` was made: ", on Thursday 20 February 2020 at
+    10:03" ("" if the record does not say)."""
+    try:
+        made = dt.datetime.fromisoformat(str((record or {}).get("built_at")))
+    except ValueError:
+        return ""
+    return f", on {long_date(made.date())} at {made:%H:%M}"
 
 
 def _check_expected(
@@ -619,6 +686,7 @@ def _pack(  # noqa: PLR0913
         html,
         made_of.summary,
         made_of.changes,
+        made_of.compared,
     )
 
 

@@ -24,6 +24,32 @@ from packbuilder.errors import InputError, Source
 from packbuilder.model import AgendaItem, Exemption, Meeting, Status
 
 PRIVATE_SUFFIX = "PRIVATE-not-for-publication"
+DRAFT_SUFFIX = "-DRAFT"  # ends the name of every draft's file, before its extension
+
+
+def draft_name(name: str) -> str:
+    """The name of a draft of the pack (or HTML agenda) named `name`: ``<name>-DRAFT.pdf``.
+    A draft saved from a file manager, uploaded or attached to an e-mail then says by its name
+    what its title and every page say: it is not the published pack. One rule for every
+    caller (`build --draft` names its files by it, the web page its downloads); the name of a
+    draft is given back as it is."""
+    stem, dot, ext = name.rpartition(".")
+    if not dot:
+        stem, ext = name, ""
+    if stem.endswith(DRAFT_SUFFIX):
+        return name
+    return f"{stem}{DRAFT_SUFFIX}{dot}{ext}"
+
+
+def published_name(name: str) -> str:
+    """The name of the pack that publishing the draft named `name` makes (`draft_name`
+    undone); any other name as it is. A draft and what is published are compared by it."""
+    stem, dot, ext = name.rpartition(".")
+    if not dot:
+        stem, ext = name, ""
+    if not stem.endswith(DRAFT_SUFFIX):
+        return name
+    return f"{stem[: -len(DRAFT_SUFFIX)]}{dot}{ext}"
 
 
 @dataclass(frozen=True)
@@ -41,6 +67,11 @@ class PackSpec:
         return self.supplement is not None
 
     def filename(self, meeting: Meeting) -> str:
+        """The pack's file name; a draft's says so (`draft_name`)."""
+        name = self._published_filename(meeting)
+        return draft_name(name) if self.draft else name
+
+    def _published_filename(self, meeting: Meeting) -> str:
         base = (
             f"{meeting.name}-supplement-{self.supplement}"
             if self.is_supplement
@@ -135,8 +166,9 @@ def plan_packs(meeting: Meeting) -> list[PackSpec]:
     return packs
 
 
-# A file name is at most 255 bytes on the usual file systems; an archived version adds ".v123".
-NAME_LIMIT = 255 - len(".v123")
+# A file name is at most 255 bytes on the usual file systems; an archived version adds ".v123",
+# a draft "-DRAFT".
+NAME_LIMIT = 255 - max(len(".v123"), len(DRAFT_SUFFIX))
 
 
 def _check_names(meeting: Meeting, packs: list[PackSpec]) -> None:

@@ -41,7 +41,7 @@ from packbuilder.errors import PublishError, Source
 from packbuilder.model import Meeting
 from packbuilder.plan import PRIVATE_SUFFIX
 from packbuilder.scratch import process_alive
-from packbuilder.versions import Edition, Version, archive_name, edition
+from packbuilder.versions import Compared, Edition, Version, archive_name, edition
 
 STAGING = ".staging-"
 PUBLIC, PRIVATE, ARCHIVE = "public", "private", "archive"
@@ -64,6 +64,8 @@ class BuiltPack:
     agenda_html: Path | None = None  # a public pack's HTML agenda, published beside it
     summary: dict[str, Any] | None = None  # `versions.pack_summary`, kept in the record
     changes: tuple[str, ...] = ()  # what a new version changed (`versions.changes`)
+    # a draft's: what it changes against the version published and the draft before it
+    compared: tuple[Compared, ...] = ()
 
     @property
     def folder(self) -> str:
@@ -137,7 +139,7 @@ def earlier_versions(outdir: Path, meeting: str, name: str) -> list[Version]:
     withdraws) is given where it is archived."""
     withdrawn = withdrawn_versions(outdir, meeting)
     found = list(withdrawn.get(name, []))
-    sibling = _public_sibling(name)
+    sibling = public_sibling(name)
     if sibling is not None:
         found += withdrawn.get(sibling, [])
         current, history = current_versions(outdir, meeting).get(sibling, (None, []))
@@ -149,7 +151,7 @@ def earlier_versions(outdir: Path, meeting: str, name: str) -> list[Version]:
     return sorted(unique.values(), key=lambda v: (v.published, v.number))
 
 
-def _public_sibling(name: str) -> str | None:
+def public_sibling(name: str) -> str | None:
     """The other name of a meeting's public pack: ``<base>.pdf`` (no exempt papers) and
     ``<base>-public.pdf`` (beside a private pack); None for a private pack."""
     if name.endswith(f"-{PRIVATE_SUFFIX}.pdf"):
@@ -636,6 +638,8 @@ def _summary_record(outdir: Path, meeting: str, pack: BuiltPack) -> dict[str, An
     said = recorded.get("changes") if pack.edition.unchanged else list(pack.changes)
     if said:
         out["changes"] = said
+    if pack.compared:
+        out["compared"] = [c.as_record() for c in pack.compared]
     return out
 
 
@@ -643,6 +647,13 @@ def recorded_changes(outdir: Path, meeting: str, name: str) -> list[str]:
     """What a pack's current version changed against the one before, as recorded."""
     found = _recorded_packs(outdir, meeting).get(name, {}).get("changes")
     return [str(line) for line in found] if isinstance(found, list) else []
+
+
+def recorded_comparisons(outdir: Path, meeting: str, name: str) -> list[Compared]:
+    """What a draft's pack changes, as its record keeps it (`versions.draft_changes`)."""
+    found = _recorded_packs(outdir, meeting).get(name, {}).get("compared")
+    said = [Compared.from_record(c) for c in found] if isinstance(found, list) else []
+    return [c for c in said if c is not None]
 
 
 def recorded_summary(outdir: Path, meeting: str, name: str) -> dict[str, Any] | None:

@@ -40,7 +40,7 @@ from packbuilder.build import BuildResult, build
 from packbuilder.convert import Converter
 from packbuilder.errors import PublishError, Source
 from packbuilder.lock import meeting_lock
-from packbuilder.plan import PRIVATE_SUFFIX
+from packbuilder.plan import PRIVATE_SUFFIX, published_name
 from packbuilder.publish import (
     current_versions,
     finish_interrupted,
@@ -65,7 +65,8 @@ class Release:
 
 def contents(built: Path, meeting: str) -> dict[str, tuple[str, str]]:
     """Each pack of the build whose record is in `built` (its output folder, or a copy of the
-    record there), by file name: its label and content key.
+    record there), by the file name publishing it makes (a draft's `-DRAFT` left out:
+    `plan.published_name`): its label and content key.
 
     Raises:
         PublishError: there is no record there, or it names no pack.
@@ -75,7 +76,10 @@ def contents(built: Path, meeting: str) -> dict[str, tuple[str, str]]:
     if isinstance(packs, dict):
         for name, pack in packs.items():
             try:
-                found[str(name)] = (str(pack.get("label") or name), str(pack["current"]["content"]))
+                found[published_name(str(name))] = (
+                    str(pack.get("label") or name),
+                    str(pack["current"]["content"]),
+                )
             except (AttributeError, KeyError, TypeError):
                 continue
     if not found:

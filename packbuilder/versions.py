@@ -316,6 +316,75 @@ def changes(before: Mapping[str, Any] | None, after: Mapping[str, Any]) -> list[
     return lines or ["the frontsheet only (the papers and their pages are as they were)"]
 
 
+@dataclass(frozen=True)
+class Compared:
+    """What a draft changes against a pack it may replace (`draft_changes`): `against` names
+    that pack in an advisor's words, after "what changed since" ("the pack published on
+    Thursday 20 February 2020"), each line says one change (`changes`)."""
+
+    against: str
+    lines: tuple[str, ...]
+
+    def as_record(self) -> dict[str, Any]:
+        return {"against": self.against, "lines": list(self.lines)}
+
+    @classmethod
+    def from_record(cls, data: Any) -> Compared | None:
+        """The comparison a record keeps, or None if it is not one."""
+        try:
+            return cls(str(data["against"]), tuple(str(line) for line in data["lines"]))
+        except (KeyError, TypeError):
+            return None
+
+
+@dataclass(frozen=True)
+class Earlier:
+    """A pack a draft is compared with: its content key and summary (`pack_summary`; None when
+    its record keeps none), and what it is, in words (`Compared.against`)."""
+
+    against: str
+    key: str
+    summary: Mapping[str, Any] | None
+
+
+NOTHING_PUBLISHED = "the last publication"  # (when no version of the pack is public now)
+
+
+def draft_changes(
+    key: str, summary: Mapping[str, Any], published: Earlier | None, previous: Earlier | None
+) -> tuple[Compared, ...]:
+    """What a draft to check changes: against the version of the pack published now, which
+    publishing the draft would replace (or that none is), and against the draft made before it,
+    if there was one. A draft is no version, so a build's `changes` say nothing of it; an
+    advisor checking a draft asks what it changes in what the public has, and in what was
+    checked last. The same content key is "nothing"; the same words as a new version's.
+
+    Args:
+        key: the draft's content key (`pack_content`: its marks left out, so a draft of what is
+            published has the published pack's key).
+        summary: the draft's `pack_summary`.
+    """
+    out = []
+    if published is None:
+        none = "no version of this pack is published now: all of it would be new"
+        out.append(Compared(NOTHING_PUBLISHED, (none,)))
+    else:
+        same = "nothing: it is the pack published, page for page (publishing it makes no "
+        same += "new version)"
+        out.append(Compared(published.against, _compared(key, summary, published, same)))
+    if previous is not None:
+        same = "nothing: it is that draft again, page for page"
+        out.append(Compared(previous.against, _compared(key, summary, previous, same)))
+    return tuple(out)
+
+
+def _compared(key: str, summary: Mapping[str, Any], earlier: Earlier, same: str) -> tuple[str, ...]:
+    if key == earlier.key:
+        return (same,)
+    said = changes(earlier.summary, summary)
+    return tuple(said) or ("its papers or frontsheet (what they were is not recorded)",)
+
+
 def supplement_regrouped(
     spec: PackSpec, current: Version, before: Mapping[str, Any] | None, after: Mapping[str, Any]
 ) -> str:

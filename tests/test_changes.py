@@ -73,3 +73,45 @@ def test_an_item_added_is_said_once_not_again_as_frontsheet_lines() -> None:
         "item 4, 'Risks': added, with 'Risk register' (2 pages)",
         "numbered pages: 12 before, 14 now (+2)",
     ]
+
+
+def test_a_draft_says_what_it_changes_since_what_is_published_and_the_draft_before() -> None:
+    """A draft is no version, so it said nothing of what it changed (the web page's versions,
+    drafts since, lost "what changed"). It says it against the pack published now and the
+    draft made before it, in the words of a new version's changes."""
+    from packbuilder.versions import NOTHING_PUBLISHED, Compared, Earlier, draft_changes
+
+    after = _summary(
+        13,
+        ("1", "Minutes", [["Minutes", "a1", 2]]),
+        ("2", "Budget", [["Budget report", "b2", 8], ["Annex", "c1", 1]]),
+        ("3", "Plan", [["Plan", "d1", 2]]),
+    )
+    published = Earlier("the pack published on Thursday 20 February 2020", "k1", BEFORE)
+    previous = Earlier("the draft made before it, on Friday 21 February 2020 at 10:03", "k2", after)
+    assert draft_changes("k2", after, published, previous) == (
+        Compared(
+            "the pack published on Thursday 20 February 2020",
+            (
+                "item 2, 'Budget': 'Budget report' replaced (7 pages before, 8 pages now)",
+                "numbered pages: 12 before, 13 now (+1)",
+            ),
+        ),
+        Compared(
+            "the draft made before it, on Friday 21 February 2020 at 10:03",
+            ("nothing: it is that draft again, page for page",),
+        ),
+    )
+    # what is published, made again as a draft: nothing (its key leaves the marks out)
+    (same,) = draft_changes("k1", BEFORE, published, None)
+    assert same.lines[0].startswith("nothing: it is the pack published, page for page")
+    # nothing published: the draft is all new to the public
+    assert draft_changes("k3", after, None, None) == (
+        Compared(
+            NOTHING_PUBLISHED, ("no version of this pack is published now: all of it would be new",)
+        ),
+    )
+    # kept in the record and read back as it was
+    for c in draft_changes("k2", after, published, previous):
+        assert Compared.from_record(c.as_record()) == c
+    assert Compared.from_record({"lines": []}) is None

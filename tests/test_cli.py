@@ -255,13 +255,26 @@ def test_a_draft_to_check_is_no_version_and_leaves_the_published_packs_alone(tmp
                      fields={"Venue": f"Room {n}"})  # fmt: skip
         draft = run_cli("build", "m", "--output", "out/m", "--draft", cwd=tmp_path, env=env)
         assert draft.returncode == 0, draft.stderr
-        made = tmp_path / "out" / "m" / "draft" / "public" / "m-agenda-pack.pdf"
+        # a draft saved, uploaded or attached says what it is by its name too
+        made = tmp_path / "out" / "m" / "draft" / "public" / "m-agenda-pack-DRAFT.pdf"
+        assert sorted(p.name for p in (tmp_path / "out" / "m" / "draft" / "public").iterdir()) == [
+            "m-agenda-pack-DRAFT.html",
+            "m-agenda-pack-DRAFT.pdf",
+        ]
         text = front(made)
         assert "Published not yet: this is a DRAFT to check, made Thursday 20 February 2020" in (
             text
         )
         assert f"Room {n}" in text and "version" not in text
         assert "a draft, not published" in draft.stderr and "for the website" not in draft.stderr
+        # what it changes: nothing is published; the second, since the draft made before it
+        assert "changed since the last publication:\n    no version of this pack is published" in (
+            draft.stderr
+        )
+        before = "changed since the draft made before it, on "  # (the day and time it was made)
+        assert (before in draft.stderr) == (n == 1)
+        moved = "frontsheet: 'Place: Room 0' is now 'Place: Room 1'"
+        assert (moved in draft.stderr) == (n == 1), draft.stderr
         assert not (tmp_path / "out" / "m" / "public").exists()
         assert not (tmp_path / "out" / "m" / "draft" / "archive").exists()
         # a draft forwarded or printed says so: its title, every page, its HTML agenda
@@ -300,6 +313,10 @@ def test_a_draft_to_check_is_no_version_and_leaves_the_published_packs_alone(tmp
     assert "the draft in out/m/draft was removed: these packs replace it" in published.stderr
     status = run_cli("status", ".", "--output-root", "out", cwd=tmp_path, env=env)
     assert "draft" not in status.stdout and "built and current" in status.stdout
+    # a draft of what is published says that it is: nothing changed since
+    draft = run_cli("build", "m", "--output", "out/m", "--draft", cwd=tmp_path, env=env)
+    since = "changed since the pack published on Thursday 20 February 2020:\n    nothing: it is "
+    assert since in draft.stderr
 
 
 @pytest.mark.parametrize("inside", ["public", "private/x", "archive"])

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from packbuilder.errors import Source
 from packbuilder.model import AgendaItem, DocumentData, Exemption, Meeting, PaperKind, Status
-from packbuilder.plan import plan_packs
+from packbuilder.plan import draft_name, plan_packs, published_name
 from tests.models import PAPERS, TO_FOLLOW, VERBAL, item, meeting
 
 
@@ -258,6 +258,44 @@ def test_a_meeting_name_too_long_for_its_packs_is_one_located_error(tmp_path) ->
     assert len(plan_packs(replace(m, folder=tmp_path / ("m" * limit)))) == 2
     with pytest.raises(InputError):
         plan_packs(replace(m, folder=tmp_path / ("m" * (limit + 1))))
+    # at that length a draft's names fit too (they end "-DRAFT.pdf")
+    drafts = [
+        dataclasses.replace(s, draft=True)
+        for s in plan_packs(replace(m, folder=tmp_path / ("m" * limit)))
+    ]
+    assert (
+        max(len(s.filename(replace(m, folder=tmp_path / ("m" * limit))).encode()) for s in drafts)
+        <= 255
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "draft"),
+    [
+        ("m-agenda-pack.pdf", "m-agenda-pack-DRAFT.pdf"),
+        ("m-agenda-pack-public.pdf", "m-agenda-pack-public-DRAFT.pdf"),
+        ("m-agenda-pack-public.html", "m-agenda-pack-public-DRAFT.html"),
+        (
+            "m-supplement-2-PRIVATE-not-for-publication.pdf",
+            "m-supplement-2-PRIVATE-not-for-publication-DRAFT.pdf",
+        ),
+        ("2020-03-05.board-agenda-pack.pdf", "2020-03-05.board-agenda-pack-DRAFT.pdf"),
+    ],
+)
+def test_a_draft_is_named_as_one_and_back(name: str, draft: str) -> None:
+    """One naming rule for drafts, for the command line's files and the web page's downloads:
+    a draft's name says so; given again, it is left as it is; undone, it is the pack's name."""
+    assert draft_name(name) == draft
+    assert draft_name(draft) == draft
+    assert published_name(draft) == name
+    assert published_name(name) == name
+
+
+def test_a_draft_pack_is_named_as_a_draft() -> None:
+    m = meeting(item(1, "a.pdf"), item(2, "secret.pdf", exempt=3))
+    names = [dataclasses.replace(s, draft=True).filename(m) for s in plan_packs(m)]
+    assert names == [draft_name(s.filename(m)) for s in plan_packs(m)]
+    assert all(n.endswith("-DRAFT.pdf") for n in names)
 
 
 # --- the exempt minutes of the last meeting (`plan.annex`) ---------------------------------------

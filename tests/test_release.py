@@ -182,9 +182,18 @@ def test_a_draft_is_published_as_the_pack_it_was_checked_as(tmp_path: Path, conv
     out, plain, public = tmp_path / "out", tmp_path / "plain", tmp_path / "published"
     build(folder, out, converter=converter, today=MON, draft=True)
     drafts = out / "draft"
-    assert "DRAFT to check, made Monday 24 February 2020" in front(drafts / "public" / PUBLIC)
+    # its files are named as drafts; publishing makes the packs of the names a build gives
+    made = drafts / "public" / "m-agenda-pack-public-DRAFT.pdf"
+    assert "DRAFT to check, made Monday 24 February 2020" in front(made)
+    assert sorted(record(drafts)["packs"]) == [
+        "m-agenda-pack-PRIVATE-not-for-publication-DRAFT.pdf",
+        "m-agenda-pack-public-DRAFT.pdf",
+    ]
+    assert sorted(plan(drafts, public, "m", THU), key=lambda r: r.name)[0].name == PRIVATE
     build(folder, plain, converter=converter, today=TUE)
-    keys = {n: p["current"]["content"] for n, p in record(drafts)["packs"].items()}
+    keys = {
+        n.replace("-DRAFT", ""): p["current"]["content"] for n, p in record(drafts)["packs"].items()
+    }
     assert keys == {n: p["current"]["content"] for n, p in record(plain)["packs"].items()}
     release(folder, drafts, public, THU, converter=converter)
     for name in (PUBLIC, PRIVATE):

@@ -531,3 +531,6 @@ def test_build_due_cli_makes_drafts_when_asked(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "built a: a draft: " in result.output
     assert (output / "a" / "draft" / "public").is_dir() and not (output / "a" / "public").exists()
+    made = [p.name for p in (output / "a" / "draft").rglob("*") if p.is_file()]
+    packs = [n for n in made if n.endswith((".pdf", ".html"))]
+    assert packs and all(n.endswith(("-DRAFT.pdf", "-DRAFT.html")) for n in packs), made

@@ -324,10 +324,11 @@ def publish_version(version: Version, user, shown: str) -> list[dict]:  # type: 
         by_file = {p["file"]: p for p in made}
         packs = []
         for pack in version.packs:
-            out = by_file.get(pack["file"])
+            # a draft's file is named as one (`library.draft_name`); what went out is not
+            out = by_file.get(library.published_name(pack["file"]))
             if out is not None:
                 pack = {**pack, "built": pack.get("built") or pack.get("published")}
-                pack.update({k: out[k] for k in ("pages", "numbered", "published", "line")})
+                pack.update({k: out[k] for k in ("file", "pages", "numbered", "published", "line")})
             packs.append(pack)
         version.packs = packs
         version.published_at = timezone.now()

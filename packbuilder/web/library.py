@@ -28,7 +28,7 @@ from packbuilder.html_agenda import main_of
 from packbuilder.lock import meeting_lock as library_lock
 from packbuilder.meeting import WORKBOOK_NAME, safe_path
 from packbuilder.model import Meeting, Status
-from packbuilder.publish import html_name, manifest_path, read_manifest
+from packbuilder.publish import html_name, manifest_path, read_manifest, recorded_comparisons
 from packbuilder.settings import settings
 
 __all__ = ["WORKBOOK_NAME", "PackError", "html_name"]
@@ -254,6 +254,17 @@ def is_private(file: str) -> bool:
     return plan.PRIVATE_SUFFIX in file
 
 
+def draft_name(file: str) -> str:
+    """The name a draft of the pack `file` is saved under (the library's one rule:
+    `plan.draft_name`; a draft's own name as it is)."""
+    return plan.draft_name(file)
+
+
+def published_name(file: str) -> str:
+    """The name of the pack that publishing the draft `file` makes (`plan.published_name`)."""
+    return plan.published_name(file)
+
+
 @contextmanager
 def meeting_lock(outdir: Path) -> Iterator[bool]:
     """Hold the library's build lock of the meeting built into `outdir` (named as its folder);
@@ -287,6 +298,8 @@ def build(folder: Path, outdir: Path, progress: Callable[[str], None]) -> Built:
             "items": p.items,
             "private": not p.public,
             "changes": list(p.changes),
+            # a draft's: what it changes since the pack published and the draft made before
+            "compared": [c.as_record() for c in p.compared],
             "published": p.published.isoformat(),  # the day its frontsheet says
             "draft": result.draft,  # its frontsheet says "Published not yet", its pages DRAFT
         }
@@ -485,6 +498,9 @@ def describe(folder: Path, outdir: Path) -> Built:
             "pages": info.get("pages", 0),
             "private": is_private(name),
             "draft": True,
+            "compared": [
+                c.as_record() for c in recorded_comparisons(drafts(outdir), folder.name, name)
+            ],
         }
         for name, info in sorted((manifest.get("packs") or {}).items())
     ]

@@ -421,9 +421,10 @@ def _marks(v: Version) -> None:
 
 
 def _download_name(pack: dict) -> str:  # type: ignore[type-arg]
-    """The name a pack is saved under: a draft's says so, as its title and pages do."""
+    """The name a pack is saved under: a draft's says so, as its title and pages do (the
+    library's rule; a draft built before its file was named so is named by it here)."""
     name = str(pack["file"])
-    return f"{name[:-4]}-DRAFT.pdf" if pack.get("as_draft") and name.endswith(".pdf") else name
+    return library.draft_name(name) if pack.get("as_draft") else name
 
 
 def _version(slug: str, number: int) -> Version:
@@ -589,7 +590,7 @@ def publish(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         notify_task(v.pk)
         return redirect("version", slug, number)
     _html_agendas(v)
-    pages = {p["file"]: p for p in v.packs}
+    pages = {library.published_name(p["file"]): p for p in v.packs}
     return render(
         request,
         "web/publish.html",

@@ -302,13 +302,12 @@ def test_from_an_empty_page_to_a_published_pack(server, browser, mailbox, shots,
         )  # fmt: skip
         if more:  # (read before the build that publishes removes the draft)
             cli_texts = {p.name: read_pdf(p) for p in (cli / "draft").rglob("*.pdf")}
+    # (the command line names a draft's files as the page names its downloads: one rule)
     cli_packs = sorted(cli_texts)
-    assert sorted(p.name for p in downloaded.glob("*.pdf")) == [
-        f"{name[:-4]}-DRAFT.pdf" for name in cli_packs
-    ]
-    assert len(cli_packs) == 3
+    assert sorted(p.name for p in downloaded.glob("*.pdf")) == cli_packs
+    assert len(cli_packs) == 3 and all(name.endswith("-DRAFT.pdf") for name in cli_packs)
     for name in cli_packs:
-        web_text = read_pdf(downloaded / f"{name[:-4]}-DRAFT.pdf")
+        web_text = read_pdf(downloaded / name)
         cli_text = cli_texts[name]
         assert len(web_text) == len(cli_text), name
         assert web_text == cli_text, name
@@ -409,8 +408,30 @@ def test_from_an_empty_page_to_a_published_pack(server, browser, mailbox, shots,
     assert "Page not found" in page.locator("h1").inner_text()
     axe(page)
 
-    # a publisher withdraws the published version: the public address says so, serves no pack
+    # a late change, built: the new version (a draft) says what it changes in what is public
     sign_in(page, url)
+    moved = tmp_path / "moved" / "meeting.xlsx"
+    moved.parent.mkdir()
+    wb = openpyxl.load_workbook(EXAMPLE / "meeting.xlsx")
+    wb["Meeting"]["B6"] = "Council Chamber, Council House, Plymouth"
+    wb.save(moved)
+    page.goto(url + f"/meetings/{SLUG}/")
+    page.set_input_files("#files", [moved])
+    page.click("button:has-text('Upload')")
+    page.wait_for_selector("#check-ok")
+    page.click("button:has-text('Build the packs')")
+    page.wait_for_selector(".govuk-panel--confirmation", timeout=180_000)
+    page.click("text=Preview, download and publish version 2")
+    page.wait_for_url("**/versions/2/")
+    since = f"Agenda pack (public): what changed since the pack published on {today}"
+    said = page.locator("h2", has_text=since)
+    assert said.count() == 1
+    lines = said.locator("xpath=following-sibling::ul[1]").inner_text()
+    assert "frontsheet: " in lines and "Council Chamber, Council House" in lines, lines
+    axe(page)
+    page.screenshot(path=shots / "web-version-draft-changes.png", full_page=True)
+
+    # a publisher withdraws the published version: the public address says so, serves no pack
     page.goto(url + f"/meetings/{SLUG}/versions/1/")
     page.click("a:has-text('Withdraw version 1')")
     page.click("button:has-text('Withdraw version 1')")  # no reason given: an error, located
@@ -467,12 +488,12 @@ def test_every_page_works_without_javascript(server, browser):  # type: ignore[n
         page.reload()
     assert page.locator(".govuk-panel--confirmation").count() == 1
     assert page.locator("#progress li").count() >= 5
-    # nothing changed since version 1 (withdrawn by the test before): no new version; version 1
-    # can be published again
-    assert "Nothing changed since version 1" in page.locator("main").inner_text()
+    # nothing changed since version 2 (the test before built it after publishing version 1,
+    # then withdrew version 1): no new version; version 2 can be published, ending that
+    assert "Nothing changed since version 2" in page.locator("main").inner_text()
     page.click("text=Preview, download and publish version")
-    page.click("a:has-text('Publish version 1')")
+    page.click("a:has-text('Publish version 2')")
     assert "ends the withdrawal of version 1" in page.locator("main").inner_text()
-    page.click("button:has-text('Publish version 1')")  # a form's post, no script
-    assert "Version 1 is published" in page.locator(".govuk-notification-banner").inner_text()
+    page.click("button:has-text('Publish version 2')")  # a form's post, no script
+    assert "Version 2 is published" in page.locator(".govuk-notification-banner").inner_text()
     context.close()

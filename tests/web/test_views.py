@@ -811,7 +811,8 @@ def test_build_publish_and_public_addresses(make_user, meeting, client, monkeypa
     page = ann.get("/meetings/m/versions/1/").content.decode()
     assert "drafts to check" in page and ">Draft</strong>" in page
     download = ann.get(f"/meetings/m/versions/1/{v.packs[0]['file']}")
-    assert download["Content-Disposition"].endswith(f'{v.packs[0]["file"][:-4]}-DRAFT.pdf"')
+    assert v.packs[0]["file"] == "m-agenda-pack-public-DRAFT.pdf"  # (the library's name)
+    assert download["Content-Disposition"].endswith('filename="m-agenda-pack-public-DRAFT.pdf"')
     drafted = PdfReader(io.BytesIO(b"".join(download.streaming_content)))
     assert all("DRAFT - not published" in p.extract_text() for p in drafted.pages)
     assert str(drafted.metadata.title).startswith("DRAFT - ")
@@ -850,8 +851,10 @@ def test_build_publish_and_public_addresses(make_user, meeting, client, monkeypa
     assert published.packs[0]["built"] == "2020-02-24"
     # the private pack members get: made with the public one, unmarked, dated the same day
     assert published.packs[1]["published"] == "2020-02-27"
-    members = ann.get(f"/meetings/m/versions/1/{v.packs[1]['file']}")
-    assert members["Content-Disposition"].endswith(f'{v.packs[1]["file"]}"')
+    # what went out is named as the pack, not as its draft
+    assert [p["file"] for p in published.packs] == [PUBLIC, PRIVATE, "m-supplement-1.pdf"]
+    members = ann.get(f"/meetings/m/versions/1/{PRIVATE}")
+    assert members["Content-Disposition"].endswith(f'filename="{PRIVATE}"')
     reader = PdfReader(io.BytesIO(b"".join(members.streaming_content)))
     assert "Published Thursday 27 February 2020" in _front_of(reader)
     assert not any("DRAFT - not published" in p.extract_text() for p in reader.pages)
@@ -859,7 +862,7 @@ def test_build_publish_and_public_addresses(make_user, meeting, client, monkeypa
     assert ">Published</strong>" in ann.get("/meetings/m/").content.decode()
     assert not (storage.published_folder("m") / "draft").exists()
     record = json.loads((storage.published_folder("m") / "packbuilder-m.json").read_text())
-    assert record["packs"][v.packs[0]["file"]]["current"]["published"] == "2020-02-27"
+    assert record["packs"][PUBLIC]["current"]["published"] == "2020-02-27"
     assert "Published Thursday 27 February 2020" in AuditEntry.objects.get(action="publish").detail
     shown = pat.get("/meetings/m/versions/1/").content.decode()
     assert "Agenda pack (public), as published, says “Published Thursday 27 February 2020”" in shown
@@ -868,7 +871,7 @@ def test_build_publish_and_public_addresses(make_user, meeting, client, monkeypa
     assert "Not for publication by virtue of paragraph 3" in agenda
     assert "DHR chair contract award" not in agenda  # the exempt paper's title stays private
     # the library's HTML agenda, published beside the public pack; its links open the packs here
-    page_url = f"/public/m/{v.packs[0]['file'][: -len('.pdf')]}.html"
+    page_url = f"/public/m/{PUBLIC[: -len('.pdf')]}.html"
     assert f'href="{page_url}"' in agenda
     page = client.get(page_url)
     assert page.status_code == 200 and page["Content-Type"] == "text/html; charset=utf-8"
@@ -887,7 +890,7 @@ def test_build_publish_and_public_addresses(make_user, meeting, client, monkeypa
                  "(PDF, pages 1 to 4)", "#nameddest=item-1-paper-1"):  # fmt: skip
         assert said in agenda, said
     assert re.search(r"<dt>Time</dt><dd>1\spm,\s10\smins</dd>", agenda)  # (item 1's time)
-    private_page = f"/public/m/{v.packs[1]['file'][: -len('.pdf')]}.html"
+    private_page = f"/public/m/{PRIVATE[: -len('.pdf')]}.html"
     assert client.get(private_page).status_code == 404
     assert fetch(client, "/public/m/pack.pdf")["Content-Type"] == "application/pdf"
     # a second build makes version 2; version 1's files stay as they were
@@ -909,6 +912,21 @@ def test_build_publish_and_public_addresses(make_user, meeting, client, monkeypa
     said = ann.get(f"/meetings/m/builds/{again.pk}/").content.decode()
     assert "Nothing changed since version 2" in said
     assert again.events.last().text.startswith("nothing changed since version 2")
+    # a draft says what it changes since what is published (the web page's versions, drafts
+    # since, said nothing); and since the draft made before it, version 2
+    shown = ann.get("/meetings/m/versions/2/").content.decode()
+    since = "Agenda pack (public): what changed since the pack published on Thursday 27 "
+    since += "February 2020"
+    assert since in shown and "retitled (was " in shown
+    assert "what changed since the draft made before it" not in shown  # (none: v1 went public)
+    wb["Agenda"]["B2"] = "Minutes of the last meeting"
+    wb.save(storage.meeting_folder("m") / "meeting.xlsx")
+    ann.post("/meetings/m/build")
+    shown = ann.get("/meetings/m/versions/3/").content.decode()
+    assert since in shown
+    assert "Agenda pack (public): what changed since the draft made before it, on " in shown
+    retitled = "&#x27;Minutes of the last meeting&#x27;: retitled (was &#x27;Minutes of the"
+    assert retitled in shown
     settings_.cache_clear()
 
 
