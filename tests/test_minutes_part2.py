@@ -97,6 +97,84 @@ def test_the_rendered_public_minutes_print_nothing_of_the_exempt_minute(tmp_path
     assert not [s for s in SECRETS if s in text]
 
 
+def _rendered(tmp_path: Path, data: Any, name: str = "out.docx") -> list[str]:
+    """The paragraphs of a rendered minutes document, the actions log's cells after them."""
+    from docx import Document
+
+    doc = Document(str(render(TEMPLATE, data, tmp_path / name)))
+    return [p.text for p in doc.paragraphs] + [
+        c.text for t in doc.tables for r in t.rows for c in r.cells
+    ]
+
+
+def test_the_exempt_minutes_open_as_what_they_are(tmp_path: Path) -> None:
+    """The exempt minutes opened "Draft minutes of the meeting held on ..." with the attendance
+    (a new user's review): they open "Exempt minutes of the meeting held on ...", as their
+    bookmark says, under the law every exempt minute cites, and leave the attendance, times and
+    venue to the public minutes of the same meeting; each minute's own NOT FOR PUBLICATION line
+    is left out where it says the same."""
+    row = (*EXEMPT[:6], "3, 5", EXEMPT[7])
+    loaded = load(_workbook(tmp_path / "m.xlsx", _rows(row), [EXEMPT_ACTION]))
+    members = loaded.members
+    text = _rendered(tmp_path, members)
+    line = (
+        "NOT FOR PUBLICATION by virtue of paragraphs\u00a03\u00a0and\u00a05 of Part 1 of "
+        "Schedule 12A to the Local Government Act 1972"
+    )
+    opening = [t for t in text if t.strip()][:3]
+    assert opening == [
+        "Test Community Safety Partnership",
+        "Exempt minutes of the meeting held on Monday 30 September 2019",
+        line,
+    ]
+    assert members.members_title() == ("Exempt minutes of the meeting held on 30 September 2019"), (
+        "its bookmark"
+    )
+    whole = "\n".join(text)
+    for public in ("Draft minutes", "PRESENT", "Apologies", "Colin Chair", "started at"):
+        assert public not in whole, f"{public!r}: the public minutes give it"
+    assert "for members only" in whole
+    assert text.count(line) == 1, "its minute's line says the same: once"
+    assert "51. Millbay lease (exempt information - paragraphs\u00a03\u00a0and\u00a05)" in text
+    assert any("SECRETACTION" in t for t in text), "its action under it"
+    assert "Actions log" not in text
+    # the public minutes open as they always did
+    public = _rendered(tmp_path, loaded.data, "public.docx")
+    assert "Draft minutes of the meeting held on Monday 30 September 2019" in public
+    assert "PRESENT:" in public and not any("Exempt minutes" in t for t in public)
+
+
+def test_exempt_minutes_under_other_paragraphs_keep_their_own_line(tmp_path: Path) -> None:
+    second = (52, "Harbour rents", "SECRETRENT rents.", "", "", "", 1, "Rents were reviewed.")
+    loaded = load(_workbook(tmp_path / "m.xlsx", _rows(EXEMPT, second)))
+    text = _rendered(tmp_path, loaded.members)
+    opening = "NOT FOR PUBLICATION by virtue of paragraphs\u00a01\u00a0and\u00a03 of Part 1"
+    assert any(t.startswith(opening) for t in text[:6])
+    act = "of Part 1 of Schedule 12A to the Local Government Act 1972"
+    for n in (1, 3):
+        assert f"NOT FOR PUBLICATION by virtue of paragraph {n} {act}" in text
+
+
+CAPTION = "Every action of these minutes, for the next meeting's matters arising."
+ELSEWHERE = "The actions of exempt minutes are in the exempt minutes, for members only."
+
+
+@pytest.mark.parametrize("with_action", [True, False], ids=["its action", "no action"])
+def test_the_actions_log_says_it_leaves_exempt_minutes_actions_out(
+    tmp_path: Path, with_action: bool
+) -> None:
+    """ "Every action of these minutes" left out the exempt minutes' actions (a new user's
+    review): the public log says where they are, whether the exempt minute had actions or not
+    (so that it tells nothing of them); minutes with no exempt minute say what they always did."""
+    actions = [EXEMPT_ACTION] if with_action else []
+    loaded = load(_workbook(tmp_path / "m.xlsx", _rows(EXEMPT), actions))
+    text = _rendered(tmp_path, loaded.data)
+    assert f"{CAPTION} {ELSEWHERE}" in text
+    assert not [s for s in SECRETS if s in "\n".join(text)]
+    plain = _rendered(tmp_path, load(_workbook(tmp_path / "p.xlsx", PUBLIC)).data, "plain.docx")
+    assert CAPTION in plain and not any(ELSEWHERE in t for t in plain)
+
+
 def test_the_exclusion_of_the_public_is_a_public_minute(tmp_path: Path) -> None:
     exclusion = (
         51,
@@ -275,8 +353,7 @@ def test_a_sum_or_company_in_what_the_public_minutes_print_is_pointed_out(
 ) -> None:
     loaded = load(_workbook(tmp_path / "m.xlsx", _rows(row)))
     assert any(
-        f"cell {cell}: minute 51 is exempt, but its" in w and detail in w
-        for w in loaded.warnings
+        f"cell {cell}: minute 51 is exempt, but its" in w and detail in w for w in loaded.warnings
     ), loaded.warnings
 
 
