@@ -474,3 +474,27 @@ def test_the_private_banner_says_what_members_only_get(
     assert (ctx["members_only"], ctx["members_only_these"]) == (words, these)
     public = PackSpec(None, False, (minutes, secret), (minutes,))
     assert public.members_only == ""
+
+
+@pytest.mark.parametrize("template", ["agenda", "supplement"])
+def test_the_exempt_notice_is_printed_alike_in_both_packs(tmp_path: Path, template: str) -> None:
+    """The notice was bold in place of the page range on the public frontsheet and small
+    italics under it on the private one (a new user's review): members read it as the public
+    do."""
+    from docx import Document
+
+    from packbuilder.render import render
+    from packbuilder.templates import find_template
+
+    def looks(ctx: dict, name: str) -> set[tuple[object, object, object]]:
+        doc = Document(str(render(find_template(template, None), ctx, tmp_path / name)))
+        cells = [p for t in doc.tables for r in t.rows for c in r.cells for p in c.paragraphs]
+        runs = [r for p in cells if p.text.startswith(NOTE_3) for r in p.runs if r.text.strip()]
+        assert runs, f"no notice in the {name}"
+        return {(r.bold, r.italic, r.font.size) for r in runs}
+
+    public, private = (
+        looks(public_context(), "public.docx"),
+        looks(private_context(), "private.docx"),
+    )
+    assert public == private == {(True, None, None)}
