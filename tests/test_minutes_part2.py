@@ -785,3 +785,104 @@ def test_an_exempt_minutes_text_in_a_public_paper_is_refused(
             caught.value
         )
     assert not (tmp_path / "out" / "public").exists()
+
+
+@pytest.mark.libreoffice
+def test_minutes_to_follow_in_a_supplement_keep_the_exempt_minutes_for_members(
+    tmp_path: Path, libreoffice
+) -> None:  # type: ignore[no-untyped-def]
+    """Minutes "to follow" that record Part II business go out in a supplement with a public and
+    a private version: both carry the same public minutes on the same pages, numbered from 1;
+    the private one ends with the exempt minutes, on the pages its frontsheet gives, stamped NOT
+    FOR PUBLICATION on every page, opening as what they are; the agenda pack, published before
+    the minutes came, is one public pack that says "To follow", and nothing public names or
+    holds the exempt minutes."""
+    folder = make_meeting(
+        tmp_path / "meeting",
+        items=[
+            {
+                "title": "Minutes of the last meeting",
+                "papers": ["minutes.xlsx"],
+                "status": "to follow",
+                "supplement": 1,
+            },
+            {"title": "Strategic assessment", "papers": ["assessment.pdf"]},
+        ],
+        papers={"assessment.pdf": 2},
+    )
+    _workbook(folder / "minutes.xlsx", _rows((*LONG[:6], "3, 5", LONG[7])), [EXEMPT_ACTION])
+
+    result = build(folder, tmp_path / "out", converter=libreoffice)
+
+    names = sorted(p.path.name for p in result.packs)
+    assert names == [
+        "meeting-agenda-pack.pdf",
+        "meeting-supplement-1-PRIVATE-not-for-publication.pdf",
+        "meeting-supplement-1-public.pdf",
+    ]
+    by_name = {p.path.name: p for p in result.packs}
+    agenda = by_name["meeting-agenda-pack.pdf"]
+    public_built = by_name["meeting-supplement-1-public.pdf"]
+    private_built = by_name["meeting-supplement-1-PRIVATE-not-for-publication.pdf"]
+    assert agenda.public and public_built.public and not private_built.public
+    # nothing of the exempt minute in anything public; their pages named on no public agenda
+    # (the public minutes' actions log says only that their actions are in them: `ELSEWHERE`)
+    for built in (agenda, public_built):
+        text = _pdf_words(built.path) + built.path.with_suffix(".html").read_text()
+        assert not [s for s in SECRETS if s in text], built.path.name
+        assert "xempt minutes" not in re.sub(r"\s+", " ", text).replace(ELSEWHERE, "")
+        assert "xempt minutes" not in Pack.read(built.path).frontsheet_text()
+    assert "To follow" in Pack.read(agenda.path).frontsheet_text()
+
+    public, private = Pack.read(public_built.path), Pack.read(private_built.path)
+    # the public supplement: its minutes on the pages its frontsheet gives, numbered from 1
+    assert public.frontsheet_ranges() == list(public.real_ranges().values()) == [(1, 2)]
+    assert EXEMPT[7] in re.sub(r"\s+", " ", "\n".join(public.texts))
+    # the private one: the same numbered pages, page for page, then the exempt minutes
+    numbered = public.texts[public.front_pages :]
+    assert private.texts[private.front_pages :][: len(numbered)] == numbered
+    front = re.sub(r"\s+", " ", private.frontsheet_text())
+    assert "This version includes exempt minutes for members only" in front
+    assert "leaves these minutes out" in front and "exempt papers" not in front
+    [(pages, extra)] = _references(private)
+    assert _numbers(pages) == (1, 2)
+    first, last = _numbers(extra)
+    assert first == 3 and last > first, "after every public page, on pages of their own"
+    assert private.physical(last) == private.page_count - 1
+    law = "by virtue of paragraphs 3 and 5 of Part 1 of Schedule 12A"
+    for n in range(first, last + 1):
+        flat = re.sub(r"\s+", " ", private.texts[private.physical(n)])
+        assert "NOT FOR PUBLICATION" in flat and law in flat and f"Page {n}" in flat, n
+    opening = re.sub(r"\s+", " ", private.texts[private.physical(first)])
+    assert "Agenda Item 1" in opening
+    assert "Exempt minutes of the meeting held on Monday 30 September 2019" in opening
+    assert "Draft minutes" not in opening and "PRESENT" not in opening
+    whole = re.sub(r"\s+", " ", "\n".join(private.texts))
+    assert all(s in whole for s in ("SECRETNARR 29", "SECRETAGREED", "SECRETACTION"))
+    marks = {title: page for _, title, page in private.bookmarks()}
+    assert marks["Exempt minutes of the meeting held on 30 September 2019"] == private.physical(
+        first
+    )
+    assert not private_built.path.with_suffix(".html").exists()
+
+
+def test_the_webs_agenda_data_says_which_item_has_exempt_minutes(tmp_path: Path) -> None:
+    """The web page's publish question names the item whose exempt minutes go to members only
+    (`exempt_minutes`), as it names exempt items."""
+    from packbuilder.meeting import load_meeting
+    from packbuilder.web.library import agenda_of
+
+    folder = make_meeting(
+        tmp_path / "m",
+        items=[
+            {"title": "Minutes of the last meeting", "papers": ["minutes.xlsx"]},
+            {"title": "Strategic assessment", "papers": ["assessment.pdf"]},
+        ],
+        papers={"assessment.pdf": 1},
+    )
+    _workbook(folder / "minutes.xlsx", _rows(EXEMPT))
+    items = agenda_of(load_meeting(folder))["items"]
+    assert [i["exempt_minutes"] for i in items] == [True, False]
+    assert not any(i["exempt"] for i in items)
+    _workbook(folder / "minutes.xlsx", PUBLIC)
+    assert not any(i["exempt_minutes"] for i in agenda_of(load_meeting(folder))["items"])
