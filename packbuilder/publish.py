@@ -57,13 +57,14 @@ class BuiltPack:
     public: bool
     pages: int  # physical pages, frontsheet included
     numbered: int  # "Page N" pages
-    items: int  # items whose papers are in it
+    items: int  # agenda items whose papers are in it (an item's exempt minutes are no item)
     content: str  # its content key
     edition: Edition
     path: Path | None  # the new file (`publish` moves it); None when the pack is unchanged
     agenda_html: Path | None = None  # a public pack's HTML agenda, published beside it
     summary: dict[str, Any] | None = None  # `versions.pack_summary`, kept in the record
     changes: tuple[str, ...] = ()  # what a new version changed (`versions.changes`)
+    members_only: str = ""  # what a private pack holds for members only (`PackSpec.members_only`)
 
     @property
     def folder(self) -> str:

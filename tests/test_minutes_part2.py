@@ -825,6 +825,10 @@ def test_minutes_to_follow_in_a_supplement_keep_the_exempt_minutes_for_members(
     public_built = by_name["meeting-supplement-1-public.pdf"]
     private_built = by_name["meeting-supplement-1-PRIVATE-not-for-publication.pdf"]
     assert agenda.public and public_built.public and not private_built.public
+    # what the build says of each: the exempt minutes are no agenda item of their own
+    said = "\n".join(result.summary(paths=False))
+    assert "Supplement 1 (public): 1 item with papers, " in said
+    assert "Supplement 1 (private): 1 item with papers (exempt minutes for members only), " in said
     # nothing of the exempt minute in anything public; their pages named on no public agenda
     # (the public minutes' actions log says only that their actions are in them: `ELSEWHERE`)
     for built in (agenda, public_built):
