@@ -130,6 +130,12 @@ def test_the_exempt_minutes_open_as_what_they_are(tmp_path: Path) -> None:
     assert members.members_title() == ("Exempt minutes of the meeting held on 30 September 2019"), (
         "its bookmark"
     )
+    from docx import Document
+
+    title = Document(str(tmp_path / "out.docx")).core_properties.title
+    assert title == "Exempt minutes of the meeting held on Monday 30 September 2019", (
+        "the document's title (its PDF's) as its heading"
+    )
     whole = "\n".join(text)
     for public in ("Draft minutes", "PRESENT", "Apologies", "Colin Chair", "started at"):
         assert public not in whole, f"{public!r}: the public minutes give it"
@@ -142,6 +148,8 @@ def test_the_exempt_minutes_open_as_what_they_are(tmp_path: Path) -> None:
     public = _rendered(tmp_path, loaded.data, "public.docx")
     assert "Draft minutes of the meeting held on Monday 30 September 2019" in public
     assert "PRESENT:" in public and not any("Exempt minutes" in t for t in public)
+    title = Document(str(tmp_path / "public.docx")).core_properties.title
+    assert title == "Draft minutes of the meeting held on Monday 30 September 2019"
 
 
 def test_exempt_minutes_under_other_paragraphs_keep_their_own_line(tmp_path: Path) -> None:

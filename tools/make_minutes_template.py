@@ -252,7 +252,11 @@ def main() -> None:
     minute_items(doc)
     future(doc)
     actions_log(doc)
-    doc.core_properties.title = "Draft minutes"
+    # the document's title (its PDF's), as its heading says it
+    doc.core_properties.title = (
+        "{% if exempt_only %}Exempt{% else %}Draft{% endif %} minutes of the meeting held on "
+        "{{ date|long_date }}"
+    )
     OUT.parent.mkdir(exist_ok=True)
     doc.save(OUT)
     print("wrote", OUT)
