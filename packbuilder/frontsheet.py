@@ -167,7 +167,9 @@ def _exclusion_row(resolution: str) -> dict[str, Any]:
     Its words "Exclusion of the press and public" are the template's; its `title` is blank, so a
     template made before it had a row prints it as an unnumbered row all the same."""
     row = _blank_row("exclusion", "")
-    row["exclusion"] = exclusion.unbroken(resolution)
+    # (as it always was: a run's resolution named several paragraphs in packs published before,
+    # and holding them together would make those packs new versions that look the same)
+    row["exclusion"] = resolution
     return row
 
 
