@@ -94,7 +94,7 @@ class PackResult:
     label: str
     pages: int  # physical pages, frontsheet included
     numbered: int  # "Page N" pages
-    items: int  # items whose papers are in the pack
+    items: int  # agenda items whose papers are in the pack (exempt minutes are no item)
     public: bool  # in public/, for the website; else private/, for members only
     version: int  # its published version (packbuilder.versions)
     published: dt.date  # the date its content was first published
@@ -102,6 +102,7 @@ class PackResult:
     changes: tuple[str, ...] = ()  # what this new version changed (`versions.changes`)
     # a draft's: what it changes against the version published and the draft made before it
     compared: tuple[Compared, ...] = ()
+    members_only: str = ""  # what a private pack holds for members only (`PackSpec.members_only`)
 
 
 @dataclass(frozen=True)
@@ -130,8 +131,9 @@ class BuildResult:
             pages = "1 page" if p.pages == 1 else f"{p.pages} pages"
             state = "unchanged" if p.unchanged else f"version {p.version}"
             state = "a draft, not published" if self.draft else state
+            held = f" ({p.members_only} for members only)" if p.members_only else ""
             lines.append(
-                f"{p.label}: {items} with papers, {pages} ({p.numbered} numbered), {state}"
+                f"{p.label}: {items} with papers{held}, {pages} ({p.numbered} numbered), {state}"
                 + (f" -> {p.path}" if paths else "")
             )
             if p.changes:
@@ -318,6 +320,7 @@ def build(
             b.edition.unchanged,
             b.changes,
             b.compared,
+            b.members_only,
         )
         for b, path in zip(built, written, strict=True)
     )
@@ -679,7 +682,7 @@ def _pack(  # noqa: PLR0913
         not spec.private,
         pages,
         layout.total,
-        len(spec.included),
+        sum(1 for i in spec.included if not i.annex),  # (the exempt minutes are no item)
         made_of.key,
         edition,
         path,
@@ -687,6 +690,7 @@ def _pack(  # noqa: PLR0913
         made_of.summary,
         made_of.changes,
         made_of.compared,
+        spec.members_only,
     )
 
 
@@ -738,7 +742,8 @@ def _assemble(
         for n in which:
             spec, layout = specs[n], layouts[n]
             say(
-                f"assembling {spec.label}: {_count(len(spec.included), 'item')} with papers, "
+                f"assembling {spec.label}: "
+                f"{_count(sum(1 for i in spec.included if not i.annex), 'item')} with papers, "
                 f"{_count(layout.total, 'numbered page')}"
             )
             bodies.append(numbered_part(spec, layout, papers.pdfs, work, parts))

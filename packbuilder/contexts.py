@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
-from packbuilder import dates, money, richtext
+from packbuilder import dates, exclusion, money, richtext
 from packbuilder.documents import FieldsSheet, WorkbookData, slug
 from packbuilder.kinds import performance
-from packbuilder.kinds.minutes import Minutes
+from packbuilder.kinds.minutes import MinuteItem, Minutes
 from packbuilder.kinds.money_documents import (
     CommissioningPlan,
     EvaluationReturn,
@@ -54,6 +55,8 @@ def template_context(data: DocumentData) -> dict[str, Any]:
 @template_context.register
 def _minutes(data: Minutes) -> dict[str, Any]:
     # Dates and times stay dates and times: templates/minutes.docx words them with the filters.
+    law = data.withheld_law() if data.exempt_only else None
+    opening = exclusion.withheld(law) if law is not None else ""
     return {
         "body": data.body,
         "body_word": data.body_word,
@@ -66,12 +69,29 @@ def _minutes(data: Minutes) -> dict[str, Any]:
         "apologies": list(data.apologies),
         "in_attendance": list(data.in_attendance),
         "absent": list(data.absent),
-        "minutes": list(data.minutes),
+        "minutes": [_kept_together(m, opening) for m in data.minutes],
         "actions": list(data.actions),
+        # the exempt minutes (the private pack's members-only part), which open as what they are
+        # under the law every exempt minute cites; "" in the public minutes
+        "exempt_only": data.exempt_only,
+        "exempt_line": exclusion.unbroken(opening),
+        # whether a minute is exempt: the actions log then says that their actions are not in it
+        "has_exempt": any(m.exempt for m in data.minutes),
         "future_meetings": list(data.future_meetings),
         # the number of the minute that gives the dates (they print under it), else None
         "future_meetings_minute": data.future_meetings_minute,
     }
+
+
+def _kept_together(m: MinuteItem, opening: str = "") -> MinuteItem:
+    """An exempt minute as the minutes print it: the paragraphs its heading and NOT FOR
+    PUBLICATION line cite held on one line ("paragraphs 3 and 5", `exclusion.unbroken`); its
+    line left out where the exempt minutes open with the same (`opening`), as they do when every
+    exempt minute cites the same paragraphs."""
+    if not m.exempt:
+        return m
+    line = "" if m.withheld == opening else exclusion.unbroken(m.withheld)
+    return replace(m, heading=exclusion.unbroken(m.heading), withheld=line)
 
 
 def _funding(funding: Funding, allocated: list[Decimal], pence: bool) -> dict[str, Any]:

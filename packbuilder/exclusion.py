@@ -189,6 +189,17 @@ def minute_marking(exemption: Exemption) -> str:
     return f"(exempt information - {_paragraph_words(exemption.paragraphs)}{part})"
 
 
+SEVERAL = re.compile(r"\bparagraphs \d+(?:, \d+)* and \d+\b")
+
+
+def unbroken(text: str) -> str:
+    """`text` with the paragraphs it cites held on one line where a document prints it:
+    "paragraphs 3 and 5" never split as "paragraphs 3" / "and 5", which reads as if paragraph 3
+    were all (no-break spaces). One paragraph ("paragraph 3") is left as packs published before
+    printed it: their content keys hold the frontsheet as rendered."""
+    return SEVERAL.sub(lambda m: m.group(0).replace(" ", "\u00a0"), text)
+
+
 def withheld(exemption: Exemption) -> str:
     """The line a members' pack prints above the full text of an exempt minute: the agenda's
     note (`note`), its first words in capitals as the stamp of an exempt paper's pages."""

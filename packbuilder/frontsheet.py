@@ -68,7 +68,7 @@ def _late(item: AgendaItem, spec: PackSpec) -> bool:
 def _note(item: AgendaItem, spec: PackSpec, layout: Layout, with_filler: bool = True) -> str:
     placed = layout.item(item.number)
     if item.exemption is not None and not spec.private:
-        return exempt_note(item.exemption)
+        return exclusion.unbroken(exempt_note(item.exemption))
     if placed is not None:
         return reference(item, layout, with_filler)
     if item.status is Status.TO_FOLLOW:
@@ -167,6 +167,8 @@ def _exclusion_row(resolution: str) -> dict[str, Any]:
     Its words "Exclusion of the press and public" are the template's; its `title` is blank, so a
     template made before it had a row prints it as an unnumbered row all the same."""
     row = _blank_row("exclusion", "")
+    # (as it always was: a run's resolution named several paragraphs in packs published before,
+    # and holding them together would make those packs new versions that look the same)
     row["exclusion"] = resolution
     return row
 
@@ -247,7 +249,10 @@ def _rows(meeting: Meeting, spec: PackSpec, layout: Layout) -> list[dict[str, An
                     item, public=not spec.private, with_papers=not _late(item, spec)
                 ),
                 "exempt": bool(item.exempt),
-                "exempt_note": exempt_note(item.exemption) if item.exemption else "",
+                # (its paragraphs held on one line: "paragraphs 3 and 5", `exclusion.unbroken`)
+                "exempt_note": exclusion.unbroken(exempt_note(item.exemption))
+                if item.exemption
+                else "",
                 "exclusion": "",
                 "status": item.status.value,
             }
@@ -300,6 +305,12 @@ def context(meeting: Meeting, spec: PackSpec, layout: Layout, published: str) ->
         "purpose_heading": settings.purpose_heading,
         "paperwork_marker": settings.paperwork_marker,
         "private": bool(spec.private),
+        # what the private pack carries for members only (`PackSpec.members_only`), and the
+        # words its banner ends with: "The public pack leaves these papers out."
+        "members_only": spec.members_only,
+        "members_only_these": {"exempt papers": "these papers", ANNEX_WORDS: "these minutes"}.get(
+            spec.members_only, "them"
+        ),
         "has_exempt": any(i.exempt for i in spec.listed),
         "supplement": spec.supplement or "",
         "supplement_items": _and(with_papers) if with_papers else "",

@@ -201,7 +201,7 @@ def html_agenda(
     if ctx["private"]:
         out.append(
             '<p class="note">Private: not for publication. This agenda belongs with the pack that '
-            "includes exempt papers, for members only.</p>"
+            f"includes {_e(spec.members_only)}, for members only.</p>"
         )
     out += _details(meeting, ctx)
     pages = layout.total

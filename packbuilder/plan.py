@@ -82,6 +82,20 @@ class PackSpec:
         return f"{base}-{PRIVATE_SUFFIX}.pdf" if self.private else f"{base}-public.pdf"
 
     @property
+    def members_only(self) -> str:
+        """What this private pack carries that its public version leaves out, as every place
+        that tells members so words it (the frontsheet's banner, the HTML agenda): "exempt
+        papers", "exempt minutes" (of the last meeting, `annex`) or both; "" when the pack is
+        not private."""
+        if not self.private:
+            return ""
+        papers = any(i.exempt and i.has_papers and not i.annex for i in self.included)
+        minutes = any(i.annex for i in self.included)
+        return " and ".join(
+            words for words, held in (("exempt papers", papers), (ANNEX_WORDS, minutes)) if held
+        )
+
+    @property
     def label(self) -> str:
         name = f"Supplement {self.supplement}" if self.is_supplement else "Agenda pack"
         if self.private is None:

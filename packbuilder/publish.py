@@ -57,7 +57,7 @@ class BuiltPack:
     public: bool
     pages: int  # physical pages, frontsheet included
     numbered: int  # "Page N" pages
-    items: int  # items whose papers are in it
+    items: int  # agenda items whose papers are in it (an item's exempt minutes are no item)
     content: str  # its content key
     edition: Edition
     path: Path | None  # the new file (`publish` moves it); None when the pack is unchanged
@@ -66,6 +66,7 @@ class BuiltPack:
     changes: tuple[str, ...] = ()  # what a new version changed (`versions.changes`)
     # a draft's: what it changes against the version published and the draft before it
     compared: tuple[Compared, ...] = ()
+    members_only: str = ""  # what a private pack holds for members only (`PackSpec.members_only`)
 
     @property
     def folder(self) -> str:

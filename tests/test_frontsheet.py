@@ -7,11 +7,14 @@ depend on the plan's rules (tests/test_plan.py) or on LibreOffice.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
 from packbuilder import exclusion
+from packbuilder.errors import Source
 from packbuilder.frontsheet import (
     context,
     exempt_note,
@@ -377,7 +380,7 @@ def test_times_keep_am_and_pm_on_the_line(time: str, printed: str) -> None:
     ],
 )
 def test_a_meeting_sheet_value_has_bullets_as_notes_do(typed: str, first: str, more: list) -> None:
-    """"- " lines of the Meeting sheet's values (a venue's access notes, Members) are bullets, as
+    """ "- " lines of the Meeting sheet's values (a venue's access notes, Members) are bullets, as
     in an item's Notes; they printed as typed, dash and all."""
     laid = field(typed)
     assert (laid["value"], laid["first"], laid["more"]) == (typed, first, more)
@@ -406,3 +409,90 @@ def test_no_second_meeting_close_line_when_the_agenda_has_one() -> None:
     )
     shown = context(closing, spec, lay_out([]), "")
     assert shown["close"] == "" and shown["end"] == "1 pm"
+
+
+# --- what members read on the frontsheet ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "printed"),
+    [
+        ("3", "paragraph 3 of"),  # one paragraph as packs published before printed it
+        ("3, 5", "paragraphs\u00a03\u00a0and\u00a05 of"),
+        ("1, 3, 5", "paragraphs\u00a01,\u00a03\u00a0and\u00a05 of"),
+    ],
+)
+def test_the_paragraphs_an_exempt_note_cites_are_kept_on_one_line(typed: str, printed: str) -> None:
+    """ "paragraphs 3 and 5" split across lines read as if paragraph 3 were all (a new user's
+    review): the note in place of the page range and the private pack's notice hold them
+    together with no-break spaces. The resolution's prose is printed as packs published before
+    printed it (a run's resolution named several paragraphs already: its content key)."""
+    law = exclusion.read(typed, "england", Source(Path("meeting.xlsx")))
+    items = (item(1, "a.pdf"), dataclasses.replace(item(2, "s.pdf"), exemption=law))
+    m = meeting(*items)
+    layout = lay_out([("1", [1]), ("2", [1])])
+    public = context(m, PackSpec(None, False, items, items[:1]), layout, "")
+    private = context(m, PackSpec(None, True, items, items), layout, "")
+    public_row, private_row = item_rows(public)[1], item_rows(private)[1]
+    exclusion_row = next(r for r in private["items"] if r["kind"] == "exclusion")
+    for text in (public_row["note"], private_row["exempt_note"]):
+        assert printed in text
+    assert "\u00a0" not in exclusion_row["exclusion"]
+    assert exclusion.unbroken(exclusion.note(law)).replace("\u00a0", " ") == exclusion.note(law)
+
+
+@pytest.mark.parametrize(
+    ("included", "words", "these"),
+    [
+        ("papers", "exempt papers", "these papers"),
+        ("minutes", "exempt minutes", "these minutes"),
+        ("both", "exempt papers and exempt minutes", "them"),
+    ],
+)
+def test_the_private_banner_says_what_members_only_get(
+    included: str, words: str, these: str
+) -> None:
+    """A private pack whose only exempt content is the exempt minutes of the last meeting said
+    it "includes exempt papers" (a new user's review): it says what it includes, from one place
+    (`PackSpec.members_only`)."""
+    minutes = item(1, "minutes.pdf")
+    annex = dataclasses.replace(
+        minutes, title="Minutes: exempt minutes", annex=True, exemption=Exemption((3,))
+    )
+    secret = item(2, "s.pdf", exempt=3)
+    chosen = {
+        "papers": (minutes, secret),
+        "minutes": (minutes, annex),
+        "both": (minutes, secret, annex),
+    }
+    spec = PackSpec(None, True, (minutes, secret), chosen[included])
+    assert spec.members_only == words
+    layout = lay_out([(i.key, [1]) for i in spec.included])
+    ctx = context(meeting(minutes, secret), spec, layout, "")
+    assert (ctx["members_only"], ctx["members_only_these"]) == (words, these)
+    public = PackSpec(None, False, (minutes, secret), (minutes,))
+    assert public.members_only == ""
+
+
+@pytest.mark.parametrize("template", ["agenda", "supplement"])
+def test_the_exempt_notice_is_printed_alike_in_both_packs(tmp_path: Path, template: str) -> None:
+    """The notice was bold in place of the page range on the public frontsheet and small
+    italics under it on the private one (a new user's review): members read it as the public
+    do."""
+    from docx import Document
+
+    from packbuilder.render import render
+    from packbuilder.templates import find_template
+
+    def looks(ctx: dict, name: str) -> set[tuple[object, object, object]]:
+        doc = Document(str(render(find_template(template, None), ctx, tmp_path / name)))
+        cells = [p for t in doc.tables for r in t.rows for c in r.cells for p in c.paragraphs]
+        runs = [r for p in cells if p.text.startswith(NOTE_3) for r in p.runs if r.text.strip()]
+        assert runs, f"no notice in the {name}"
+        return {(r.bold, r.italic, r.font.size) for r in runs}
+
+    public, private = (
+        looks(public_context(), "public.docx"),
+        looks(private_context(), "private.docx"),
+    )
+    assert public == private == {(True, None, None)}

@@ -229,6 +229,8 @@ def test_the_private_agenda_links_the_exempt_papers(meeting):
     exempt = _items(doc)[3]
     assert [a.words() for a in exempt.all("a")] == ["Tender"]
     assert "Private: not for publication" in doc.words()
+    # what it holds for members only, in the frontsheet's words (`PackSpec.members_only`)
+    assert "belongs with the pack that includes exempt papers, for members only" in doc.words()
 
 
 def test_cell_text_is_text_never_markup(meeting):

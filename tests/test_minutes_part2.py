@@ -97,6 +97,92 @@ def test_the_rendered_public_minutes_print_nothing_of_the_exempt_minute(tmp_path
     assert not [s for s in SECRETS if s in text]
 
 
+def _rendered(tmp_path: Path, data: Any, name: str = "out.docx") -> list[str]:
+    """The paragraphs of a rendered minutes document, the actions log's cells after them."""
+    from docx import Document
+
+    doc = Document(str(render(TEMPLATE, data, tmp_path / name)))
+    return [p.text for p in doc.paragraphs] + [
+        c.text for t in doc.tables for r in t.rows for c in r.cells
+    ]
+
+
+def test_the_exempt_minutes_open_as_what_they_are(tmp_path: Path) -> None:
+    """The exempt minutes opened "Draft minutes of the meeting held on ..." with the attendance
+    (a new user's review): they open "Exempt minutes of the meeting held on ...", as their
+    bookmark says, under the law every exempt minute cites, and leave the attendance, times and
+    venue to the public minutes of the same meeting; each minute's own NOT FOR PUBLICATION line
+    is left out where it says the same."""
+    row = (*EXEMPT[:6], "3, 5", EXEMPT[7])
+    loaded = load(_workbook(tmp_path / "m.xlsx", _rows(row), [EXEMPT_ACTION]))
+    members = loaded.members
+    text = _rendered(tmp_path, members)
+    line = (
+        "NOT FOR PUBLICATION by virtue of paragraphs\u00a03\u00a0and\u00a05 of Part 1 of "
+        "Schedule 12A to the Local Government Act 1972"
+    )
+    opening = [t for t in text if t.strip()][:3]
+    assert opening == [
+        "Test Community Safety Partnership",
+        "Exempt minutes of the meeting held on Monday 30 September 2019",
+        line,
+    ]
+    assert members.members_title() == ("Exempt minutes of the meeting held on 30 September 2019"), (
+        "its bookmark"
+    )
+    from docx import Document
+
+    title = Document(str(tmp_path / "out.docx")).core_properties.title
+    assert title == "Exempt minutes of the meeting held on Monday 30 September 2019", (
+        "the document's title (its PDF's) as its heading"
+    )
+    whole = "\n".join(text)
+    for public in ("Draft minutes", "PRESENT", "Apologies", "Colin Chair", "started at"):
+        assert public not in whole, f"{public!r}: the public minutes give it"
+    assert "for members only" in whole
+    assert text.count(line) == 1, "its minute's line says the same: once"
+    assert "51. Millbay lease (exempt information - paragraphs\u00a03\u00a0and\u00a05)" in text
+    assert any("SECRETACTION" in t for t in text), "its action under it"
+    assert "Actions log" not in text
+    # the public minutes open as they always did
+    public = _rendered(tmp_path, loaded.data, "public.docx")
+    assert "Draft minutes of the meeting held on Monday 30 September 2019" in public
+    assert "PRESENT:" in public and not any("Exempt minutes" in t for t in public)
+    title = Document(str(tmp_path / "public.docx")).core_properties.title
+    assert title == "Draft minutes of the meeting held on Monday 30 September 2019"
+
+
+def test_exempt_minutes_under_other_paragraphs_keep_their_own_line(tmp_path: Path) -> None:
+    second = (52, "Harbour rents", "SECRETRENT rents.", "", "", "", 1, "Rents were reviewed.")
+    loaded = load(_workbook(tmp_path / "m.xlsx", _rows(EXEMPT, second)))
+    text = _rendered(tmp_path, loaded.members)
+    opening = "NOT FOR PUBLICATION by virtue of paragraphs\u00a01\u00a0and\u00a03 of Part 1"
+    assert any(t.startswith(opening) for t in text[:6])
+    act = "of Part 1 of Schedule 12A to the Local Government Act 1972"
+    for n in (1, 3):
+        assert f"NOT FOR PUBLICATION by virtue of paragraph {n} {act}" in text
+
+
+CAPTION = "Every action of these minutes, for the next meeting's matters arising."
+ELSEWHERE = "The actions of exempt minutes are in the exempt minutes, for members only."
+
+
+@pytest.mark.parametrize("with_action", [True, False], ids=["its action", "no action"])
+def test_the_actions_log_says_it_leaves_exempt_minutes_actions_out(
+    tmp_path: Path, with_action: bool
+) -> None:
+    """ "Every action of these minutes" left out the exempt minutes' actions (a new user's
+    review): the public log says where they are, whether the exempt minute had actions or not
+    (so that it tells nothing of them); minutes with no exempt minute say what they always did."""
+    actions = [EXEMPT_ACTION] if with_action else []
+    loaded = load(_workbook(tmp_path / "m.xlsx", _rows(EXEMPT), actions))
+    text = _rendered(tmp_path, loaded.data)
+    assert f"{CAPTION} {ELSEWHERE}" in text
+    assert not [s for s in SECRETS if s in "\n".join(text)]
+    plain = _rendered(tmp_path, load(_workbook(tmp_path / "p.xlsx", PUBLIC)).data, "plain.docx")
+    assert CAPTION in plain and not any(ELSEWHERE in t for t in plain)
+
+
 def test_the_exclusion_of_the_public_is_a_public_minute(tmp_path: Path) -> None:
     exclusion = (
         51,
@@ -275,8 +361,7 @@ def test_a_sum_or_company_in_what_the_public_minutes_print_is_pointed_out(
 ) -> None:
     loaded = load(_workbook(tmp_path / "m.xlsx", _rows(row)))
     assert any(
-        f"cell {cell}: minute 51 is exempt, but its" in w and detail in w
-        for w in loaded.warnings
+        f"cell {cell}: minute 51 is exempt, but its" in w and detail in w for w in loaded.warnings
     ), loaded.warnings
 
 
@@ -708,3 +793,108 @@ def test_an_exempt_minutes_text_in_a_public_paper_is_refused(
             caught.value
         )
     assert not (tmp_path / "out" / "public").exists()
+
+
+@pytest.mark.libreoffice
+def test_minutes_to_follow_in_a_supplement_keep_the_exempt_minutes_for_members(
+    tmp_path: Path, libreoffice
+) -> None:  # type: ignore[no-untyped-def]
+    """Minutes "to follow" that record Part II business go out in a supplement with a public and
+    a private version: both carry the same public minutes on the same pages, numbered from 1;
+    the private one ends with the exempt minutes, on the pages its frontsheet gives, stamped NOT
+    FOR PUBLICATION on every page, opening as what they are; the agenda pack, published before
+    the minutes came, is one public pack that says "To follow", and nothing public names or
+    holds the exempt minutes."""
+    folder = make_meeting(
+        tmp_path / "meeting",
+        items=[
+            {
+                "title": "Minutes of the last meeting",
+                "papers": ["minutes.xlsx"],
+                "status": "to follow",
+                "supplement": 1,
+            },
+            {"title": "Strategic assessment", "papers": ["assessment.pdf"]},
+        ],
+        papers={"assessment.pdf": 2},
+    )
+    _workbook(folder / "minutes.xlsx", _rows((*LONG[:6], "3, 5", LONG[7])), [EXEMPT_ACTION])
+
+    result = build(folder, tmp_path / "out", converter=libreoffice)
+
+    names = sorted(p.path.name for p in result.packs)
+    assert names == [
+        "meeting-agenda-pack.pdf",
+        "meeting-supplement-1-PRIVATE-not-for-publication.pdf",
+        "meeting-supplement-1-public.pdf",
+    ]
+    by_name = {p.path.name: p for p in result.packs}
+    agenda = by_name["meeting-agenda-pack.pdf"]
+    public_built = by_name["meeting-supplement-1-public.pdf"]
+    private_built = by_name["meeting-supplement-1-PRIVATE-not-for-publication.pdf"]
+    assert agenda.public and public_built.public and not private_built.public
+    # what the build says of each: the exempt minutes are no agenda item of their own
+    said = "\n".join(result.summary(paths=False))
+    assert "Supplement 1 (public): 1 item with papers, " in said
+    assert "Supplement 1 (private): 1 item with papers (exempt minutes for members only), " in said
+    # nothing of the exempt minute in anything public; their pages named on no public agenda
+    # (the public minutes' actions log says only that their actions are in them: `ELSEWHERE`)
+    for built in (agenda, public_built):
+        text = _pdf_words(built.path) + built.path.with_suffix(".html").read_text()
+        assert not [s for s in SECRETS if s in text], built.path.name
+        assert "xempt minutes" not in re.sub(r"\s+", " ", text).replace(ELSEWHERE, "")
+        assert "xempt minutes" not in Pack.read(built.path).frontsheet_text()
+    assert "To follow" in Pack.read(agenda.path).frontsheet_text()
+
+    public, private = Pack.read(public_built.path), Pack.read(private_built.path)
+    # the public supplement: its minutes on the pages its frontsheet gives, numbered from 1
+    assert public.frontsheet_ranges() == list(public.real_ranges().values()) == [(1, 2)]
+    assert EXEMPT[7] in re.sub(r"\s+", " ", "\n".join(public.texts))
+    # the private one: the same numbered pages, page for page, then the exempt minutes
+    numbered = public.texts[public.front_pages :]
+    assert private.texts[private.front_pages :][: len(numbered)] == numbered
+    front = re.sub(r"\s+", " ", private.frontsheet_text())
+    assert "This version includes exempt minutes for members only" in front
+    assert "leaves these minutes out" in front and "exempt papers" not in front
+    [(pages, extra)] = _references(private)
+    assert _numbers(pages) == (1, 2)
+    first, last = _numbers(extra)
+    assert first == 3 and last > first, "after every public page, on pages of their own"
+    assert private.physical(last) == private.page_count - 1
+    law = "by virtue of paragraphs 3 and 5 of Part 1 of Schedule 12A"
+    for n in range(first, last + 1):
+        flat = re.sub(r"\s+", " ", private.texts[private.physical(n)])
+        assert "NOT FOR PUBLICATION" in flat and law in flat and f"Page {n}" in flat, n
+    opening = re.sub(r"\s+", " ", private.texts[private.physical(first)])
+    assert "Agenda Item 1" in opening
+    assert "Exempt minutes of the meeting held on Monday 30 September 2019" in opening
+    assert "Draft minutes" not in opening and "PRESENT" not in opening
+    whole = re.sub(r"\s+", " ", "\n".join(private.texts))
+    assert all(s in whole for s in ("SECRETNARR 29", "SECRETAGREED", "SECRETACTION"))
+    marks = {title: page for _, title, page in private.bookmarks()}
+    assert marks["Exempt minutes of the meeting held on 30 September 2019"] == private.physical(
+        first
+    )
+    assert not private_built.path.with_suffix(".html").exists()
+
+
+def test_the_webs_agenda_data_says_which_item_has_exempt_minutes(tmp_path: Path) -> None:
+    """The web page's publish question names the item whose exempt minutes go to members only
+    (`exempt_minutes`), as it names exempt items."""
+    from packbuilder.meeting import load_meeting
+    from packbuilder.web.library import agenda_of
+
+    folder = make_meeting(
+        tmp_path / "m",
+        items=[
+            {"title": "Minutes of the last meeting", "papers": ["minutes.xlsx"]},
+            {"title": "Strategic assessment", "papers": ["assessment.pdf"]},
+        ],
+        papers={"assessment.pdf": 1},
+    )
+    _workbook(folder / "minutes.xlsx", _rows(EXEMPT))
+    items = agenda_of(load_meeting(folder))["items"]
+    assert [i["exempt_minutes"] for i in items] == [True, False]
+    assert not any(i["exempt"] for i in items)
+    _workbook(folder / "minutes.xlsx", PUBLIC)
+    assert not any(i["exempt_minutes"] for i in agenda_of(load_meeting(folder))["items"])

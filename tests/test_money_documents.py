@@ -548,3 +548,31 @@ def test_amounts_of_millions_with_pence_stay_on_one_line(tmp_path: Path, libreof
     )
     for amount in ("£2,000,000.50", "£1,234,567.00", "£3,234,575.50"):
         assert amount in text, amount
+
+
+@pytest.mark.parametrize(
+    "typed", [None, "", "  ", "-", "\u2013", "n/a", "N/A", "None", "none.", "Nil", "- "]
+)
+def test_a_return_with_no_notes_prints_no_notes_label(tmp_path: Path, typed: Any) -> None:
+    """A Notes cell blank or saying there are none printed a "Notes:" label over a dash (a new
+    user's review): nothing is printed."""
+    from docx import Document
+
+    path = evaluation(tmp_path / "r.xlsx", [["A", 100, 100, "Done.", "On budget."]], Notes=typed)
+    data = load_evaluation_return(sheets.Workbook(path)).data
+    assert data.notes == ()
+    out = render(find_template("evaluation-return", None), data, tmp_path / "r.docx")
+    text = [p.text for p in Document(str(out)).paragraphs]
+    assert not [t for t in text if "Notes" in t]
+
+
+def test_a_return_with_notes_prints_them_under_the_label(tmp_path: Path) -> None:
+    from docx import Document
+
+    notes = "- Attach the monitoring data.\n- One case study a project."
+    path = evaluation(tmp_path / "r.xlsx", [["A", 100, 100, "Done.", "On budget."]], Notes=notes)
+    data = load_evaluation_return(sheets.Workbook(path)).data
+    out = render(find_template("evaluation-return", None), data, tmp_path / "r.docx")
+    text = [p.text for p in Document(str(out)).paragraphs]
+    at = text.index("Notes:")
+    assert text[at + 1 : at + 3] == ["Attach the monitoring data.", "One case study a project."]

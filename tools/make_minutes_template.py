@@ -44,6 +44,14 @@ DRAFT_NOTE = (
     "confirm whether these minutes have been amended."
 )
 
+# The exempt minutes do not repeat the attendance, times and venue: the public minutes of the same
+# meeting, in the same pack, give them (a clerk's confidential minutes are a continuation of them)
+EXEMPT_NOTE = (
+    "The minutes of the business taken in private, for members only. Who attended, and the rest "
+    "of the meeting, are in the public minutes of this meeting. Like them, these are draft "
+    "minutes, which the {{ body_word }} will consider at a future meeting."
+)
+
 
 def styles(doc) -> None:  # type: ignore[no-untyped-def]
     paragraph_style(doc, "Minute Heading", base="Heading 2", keep_with_next=True, space_before=14)
@@ -80,6 +88,19 @@ def people(doc, seq: str, label: str, chair: bool = False) -> None:  # type: ign
 def header(doc) -> None:  # type: ignore[no-untyped-def]
     # the document's first heading (the Title style is heading level 1), so minutes' H2s nest
     para(doc, "{{ body }}", style="Title", bold=True, size=16, align="center")
+    # the exempt minutes (the private pack's members-only part) open as what they are: their
+    # title, the law they are withheld under, and a note that the public minutes hold the rest
+    para(doc, "{%p if exempt_only %}")
+    para(
+        doc,
+        "Exempt minutes of the meeting held on {{ date|long_date }}",
+        bold=True,
+        size=12,
+        align="center",
+    )
+    para(doc, "{{ exempt_line }}", bold=True, align="center")
+    para(doc, EXEMPT_NOTE, italic=True, size=10)
+    para(doc, "{%p else %}")
     para(
         doc,
         "Draft minutes of the meeting held on {{ date|long_date }}",
@@ -96,6 +117,7 @@ def header(doc) -> None:  # type: ignore[no-untyped-def]
     people(doc, "in_attendance", "Also in attendance:")
     para(doc, "The meeting started at {{ start|clock }} and finished at {{ finish|clock }}.")
     para(doc, DRAFT_NOTE, italic=True, size=10)
+    para(doc, "{%p endif %}")
 
 
 def minute_items(doc) -> None:  # type: ignore[no-untyped-def]
@@ -177,9 +199,13 @@ def future(doc) -> None:  # type: ignore[no-untyped-def]
 def actions_log(doc) -> None:  # type: ignore[no-untyped-def]
     para(doc, "{%p if actions %}")
     para(doc, "Actions log", style="Heading 2")
+    # the public minutes' log leaves out the actions of exempt minutes (printed under each in
+    # the exempt minutes): it says so whenever a minute is exempt, whether it had actions or not,
+    # so that the caption tells nothing of them
     para(
         doc,
-        "Every action of these minutes, for the next meeting's matters arising.",
+        "Every action of these minutes, for the next meeting's matters arising.{% if has_exempt %} "
+        "The actions of exempt minutes are in the exempt minutes, for members only.{% endif %}",
         size=10,
         italic=True,
     ).paragraph_format.keep_with_next = True
@@ -226,7 +252,11 @@ def main() -> None:
     minute_items(doc)
     future(doc)
     actions_log(doc)
-    doc.core_properties.title = "Draft minutes"
+    # the document's title (its PDF's), as its heading says it
+    doc.core_properties.title = (
+        "{% if exempt_only %}Exempt{% else %}Draft{% endif %} minutes of the meeting held on "
+        "{{ date|long_date }}"
+    )
     OUT.parent.mkdir(exist_ok=True)
     doc.save(OUT)
     print("wrote", OUT)

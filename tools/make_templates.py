@@ -49,8 +49,8 @@ def _header(doc, heading: str) -> None:  # type: ignore[no-untyped-def]
     p.paragraph_format.keep_with_next = True
     para(
         doc,
-        "This version includes exempt papers for members only. Do not publish or forward it. "
-        "The public pack leaves these papers out.",
+        "This version includes {{ members_only }} for members only. Do not publish or forward "
+        "it. The public pack leaves {{ members_only_these }} out.",
         italic=True,
         align="center",
     )
@@ -188,7 +188,8 @@ def subject(purpose: bool) -> list[tuple[str, dict]]:  # type: ignore[type-arg]
         ("{%p endif %}", {}),
         *NOTES,
         ("{%p if private and item.exempt %}", {}),
-        ("{{ item.exempt_note }}", {"italic": True, "size": 9}),
+        # the notice as the public pack prints it in place of the page range (`item.note`)
+        ("{{ item.exempt_note }}", {"bold": True}),
         ("{%p endif %}", {}),
         ("{%p endif %}", {}),
     ]
@@ -310,7 +311,7 @@ def supplement() -> None:
     para(
         doc,
         "The papers for agenda {{ withheld_word }} {{ withheld_items }} have been sent to members "
-        "only. They are not for publication because they contain exempt information, as shown "
+        "only. They are not for publication because {{ withheld_because }}, as shown "
         "below{% if not supplement_items %}; this supplement has no papers for publication{% endif "
         "%}.",
     )

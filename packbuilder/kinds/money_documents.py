@@ -152,6 +152,19 @@ class ReturnedProject:
     source: Source  # the cell of its actual spend
 
 
+# what a Notes cell holds when the return has no notes ("-", "n/a", "None"): printed, it was a
+# "Notes:" label over a dash (a new user's review)
+NO_NOTES = frozenset({"-", "\u2013", "\u2014", "n/a", "na", "n.a.", "none", "nil", "no notes"})
+
+
+def _notes(text: str) -> tuple[richtext.Block, ...]:
+    """The return's Notes: none when the cell is blank or says there are none (`NO_NOTES`), so
+    that the template prints no "Notes:" label over nothing."""
+    blocks = tuple(richtext.blocks(text))
+    said = " ".join(b.text for b in blocks).strip().rstrip(".").lower()
+    return () if said in NO_NOTES else blocks
+
+
 @dataclass(frozen=True, kw_only=True)
 class EvaluationReturn(DocumentData):
     """An evaluation return: the model of templates/evaluation-return.docx."""
@@ -462,7 +475,7 @@ def load_evaluation_return(wb: sheets.Workbook, rule: str = "england") -> Loaded
         signed_by=fields.text("Name (printed)", "Signed by", "Name"),
         position=fields.text("Position"),
         signed_on=signed_on,
-        notes=tuple(richtext.blocks(fields.text("Notes"))),
+        notes=_notes(fields.text("Notes")),
     )
     pence = money.has_pence(a.value for a in ret.amounts)
     _check_balance(funding, [p.allocated.value for p in projects], pence)

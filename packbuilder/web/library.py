@@ -381,6 +381,9 @@ def agenda_of(meeting: Meeting) -> dict[str, Any]:
                 "purpose": i.purpose,
                 "minutes": i.minutes,
                 "exempt": i.exempt,
+                # the minutes of the last meeting with Part II business: their exempt minutes
+                # go to members only, in the private pack (`plan.annex`)
+                "exempt_minutes": i.has_papers and any(p.members_data for p in i.papers),
                 "note": note,
                 "papers": [p.title for p in i.papers] if i.has_papers and not i.exempt else [],
             }

@@ -600,6 +600,7 @@ def publish(request: HttpRequest, slug: str, number: int) -> HttpResponse:
             "public": [(r, pages.get(r.file, {})) for r in planned if not r.private],
             "private": [p for p in v.packs if p["private"]],
             "exempt": [i for i in v.agenda.get("items", []) if i.get("exempt")],
+            "exempt_minutes": [i for i in v.agenda.get("items", []) if i.get("exempt_minutes")],
             "shown": shown,
             "problem": problem,
             "published": m.published,

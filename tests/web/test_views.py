@@ -179,6 +179,25 @@ def test_inputs_may_be_exempt_papers_so_they_are_private(make_user, meeting):  #
     assert AuditEntry.objects.filter(action="download-private", detail__contains="Exempt").exists()
 
 
+def test_publishing_says_the_exempt_minutes_are_held_back(make_user, version, fake_release):  # type: ignore[no-untyped-def]
+    """With no exempt item but minutes recording Part II business, the page said "No item is
+    exempt: every paper on the agenda is in the public pack" (a new user's review: the exempt
+    minutes are held back): it says where they go."""
+    version.agenda["items"] = [
+        {"number": "1", "title": "Minutes of the last meeting", "exempt": False, "note": "",
+         "exempt_minutes": True},
+        {"number": "2", "title": "Strategic assessment", "exempt": False, "note": ""},
+    ]  # fmt: skip
+    version.save()
+    publisher = signed_in(make_user("pat", role="publisher"))
+    held = publisher.get("/meetings/m/versions/1/publish").content.decode().split("Held back")[1]
+    assert (
+        "Item 1, Minutes of the last meeting: the exempt minutes of the last meeting are in the "
+        "private pack only"
+    ) in held
+    assert "No item is exempt" not in held and "Strategic assessment" not in held
+
+
 def test_only_a_publisher_publishes(make_user, version):  # type: ignore[no-untyped-def]
     url = "/meetings/m/versions/1/publish"
     ann = signed_in(make_user("ann"))
