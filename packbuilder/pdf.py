@@ -50,7 +50,16 @@ from packbuilder.digests import copied, copy_hashed, file_digest, opened_digest
 from packbuilder.errors import AssemblyError, InputError, Source
 from packbuilder.layers import layers_switched_off, named
 from packbuilder.pdfopen import open_pdf
-from packbuilder.pictures import CROPPED, INLINE_METADATA, PHOTO_METADATA, PictureRefused
+from packbuilder.pictures import (
+    COVERED,
+    CROPPED,
+    INLINE_COVERED,
+    INLINE_METADATA,
+    LETTERS,
+    MASKED,
+    PHOTO_METADATA,
+    PictureRefused,
+)
 from packbuilder.sanitize import (
     ATTACHED,
     COMMENTS,
@@ -493,7 +502,7 @@ def _removed_warnings(path: Path, removed: list[str]) -> list[str]:
         f"{path.name} carries {what}: "
         + (
             "left out of public packs (a private pack keeps them)"
-            if what in (ATTACHED, COMMENTS, UNSHOWN, CROPPED, PHOTO_METADATA)
+            if what in (ATTACHED, COMMENTS, UNSHOWN, CROPPED, COVERED, MASKED, PHOTO_METADATA)
             else "removed from every pack"
         )
         for what in removed
@@ -750,6 +759,24 @@ def picture_refused(path: Path, page: int, kind: str) -> InputError:
             "descriptions, thumbnails): it would be in the public pack for anyone to read; "
             "remove the metadata from the photo (save a copy of it without its properties) and "
             "place that copy, then make the PDF again (or print it to a new PDF as pictures)",
+            Source(path, page=page),
+        )
+    if kind == INLINE_COVERED:
+        return InputError(
+            f"page {page} has a box drawn over part of a picture written inside its drawing "
+            "instructions, which packbuilder cannot blank: what the box covers would be in the "
+            "public pack for anyone to take out; black out that part of the picture itself in an "
+            "image editor and place the edited copy, then make the PDF again (or print it to a "
+            "new PDF as pictures)",
+            Source(path, page=page),
+        )
+    if kind == LETTERS:
+        return InputError(
+            f"page {page} shows a picture only through letters (text used as a clipping path), "
+            "and packbuilder cannot cut a picture to letters: the whole picture would be in the "
+            "public pack for anyone to take out; make the lettering a picture of its own in an "
+            "image editor and place that, then make the PDF again (or print it to a new PDF as "
+            "pictures)",
             Source(path, page=page),
         )
     return InputError(
