@@ -28,17 +28,24 @@ in a block), never a pixel within one of what shows. What can show is worked out
 black rectangle drawn over the names in a screenshot (in a PDF editor, or a Word shape over a
 pasted picture, which LibreOffice draws after it). The page shows black; the file holds the
 names. So the page's instructions are followed in order (`_Walk._settle`), and the opaque shapes
-filled after a picture (and opaque pictures drawn over it) are mapped into it: a pixel wholly
-inside one, and inside the clipping paths it was drawn through, with no pixel next to it showing,
-is blanked as above. Opaque is what no viewer lets anything show through (`_Opacity`): a fill
-(``f``, ``f*``, ``B``, ``b`` ...), alpha 1, the Normal blend mode, no soft mask, no overprint, a
-colour that paints (not a pattern, not a separation of colourant None), in a drawing itself put
-on the page opaquely, and no letters clipping (text modes 4 to 7, whose outline is not worked out
-here). Only parts of shapes that are convex, with no other part of the same shape near them
-(which could make a hole), count; and only on the page's own instructions and the drawings they
-draw: a comment's look can be hidden, a pattern's cell lands anywhere. Text drawn over a picture
-covers nothing (its letters leave gaps). Covered pixels are blanked, not cut away: trimming a
-picture moves where a viewer scaling it samples its edge.
+filled after a picture (and opaque pictures drawn over it, and axial shadings extended both ways
+painted with ``sh`` over their clip) are mapped into it: a pixel wholly inside what one fills, by
+its own fill rule (a frame filled even-odd covers its ring, not its hole: `clipping`), and inside
+the clipping paths it was drawn through, with no pixel next to it showing, is blanked as above.
+Opaque is what no viewer lets anything show through (`_Opacity`): a fill (``f``, ``f*``, ``B``,
+``b`` ...), alpha 1, the Normal blend mode, no soft mask, no overprint, a colour that paints (not
+a pattern, not a separation of colourant None), in a drawing itself put on the page opaquely, and
+no letters clipping (text modes 4 to 7, whose outline is not worked out here). **A comment drawn
+over a picture** (a filled rectangle, polygon, ink drawing or text box: a "redaction" made with a
+PDF editor's comment tools) is drawn after the page's instructions (PDF 32000 12.5.5), so the look
+each comment shows (its normal look, in its state) is followed after them in order, as more of
+the page: what it fills covers like a box (`_covers`: not when the comment is hidden, in a layer,
+see-through, blended, or of a kind viewers do not draw without its points); a filled rectangle
+comment without a look covers the inside of its border, as viewers draw it (`_Walk._square`).
+Only the page's own instructions, the drawings they draw and its comments' looks cover: a
+pattern's cell or a Type 3 glyph lands anywhere. Text drawn over a picture covers nothing (its
+letters leave gaps). Covered pixels are blanked, not cut away: trimming a picture moves where a
+viewer scaling it samples its edge.
 
 **A picture's own mask hides it on the page only.** A soft mask (transparency) of zeros, a
 stencil mask, or a colour key (the colours a picture does not paint) leave the pixels they hide in
@@ -48,16 +55,18 @@ key paints, and show). A soft mask coded as a JPEG hides nothing here (another d
 read its zeros as zeros); a JPEG picture under a colour key whose hidden part would be blanked is
 refused (encoded again, it would not keep the key's colours exactly).
 
-**A picture clipped through letters** (text modes 4 to 7, which add the letters' outlines to
-the clipping path) is cut by its other clipping paths only: the letters' outlines would need the
-font's glyphs, so what shows is taken to be all the rest lets show (generous: the hidden part
-between the letters stays in the file, as it did in a PDF made so on purpose).
+**A picture shown through letters** (drawn after text in modes 4 to 7 has made the letters'
+outlines the clipping path, until ``Q``: `_Lettering`) is refused (`LETTERS`): what shows would
+need the letters' outlines, from the font's glyphs, and keeping the picture whole would keep what
+shows nowhere. Invisible text (mode 3, a scan's OCR words) and letters shown in a mode that clips
+but no picture drawn through them refuse nothing.
 
 A photo stays a JPEG, re-encoded with its own quantisation tables and colour profile; other
 pictures keep their samples, compressed losslessly; a soft mask is cut alike. A public pack
 refuses a paper (`PictureRefused`) rather than leave a hidden part in it: a picture of a kind
 that cannot be cut down safely (JPEG 2000, JBIG2 and fax-coded scans, CMYK JPEGs, JPEGs under a
-colour key, pictures written inside the drawing instructions), or one also used where
+colour key, pictures written inside the drawing instructions, cropped or under a box:
+`INLINE_COVERED`), or one also used where
 packbuilder cannot tell what of it shows (as another picture's soft mask: `ELSEWHERE`). What
 refers to a picture is found in the file's objects as they were read before the clean-up
 (`sanitize._unshown` leaves out what no page draws), so each is checked again: a drawing the
@@ -236,8 +245,10 @@ def cut_pictures(
     the metadata out of JPEG photos written inside drawing instructions.
 
     Args:
-        found: gets `CROPPED` when a picture is (or, on `trial`, would be) cut, and
-            `PHOTO_METADATA` when an inline photo loses its metadata.
+        found: gets what a picture (or, on `trial`, would be) loses: `CROPPED` when a part
+            of it never shows where it is placed, `COVERED` when a box drawn over it hides a
+            part, `MASKED` when its own transparency does; and `PHOTO_METADATA` when an inline
+            photo loses its metadata.
         texts: every indirect object and its text (`sanitize.object_texts`), to find what else
             refers to a picture (without them, a picture to cut is refused).
         trial: only say what would be cut (`pdf._trial_sanitize`: the checks' copy); each
