@@ -161,12 +161,10 @@ _DEPTH = 12  # drawings inside drawings, at most
 # painting (which ends a path), drawings and inline pictures
 # painting (which ends a path), drawings and inline pictures; and what says whether a fill is
 # opaque: the graphics state's dictionaries, the colour (a pattern's may not fill), text
-# rendering modes (4 to 7 clip by letters, which bound no box here); shadings painted; and the
-# text shown, which clips by letters in those modes
-_OPERATORS = (
-    "q Q cm re m l c v y h W W* n S s f F f* B B* b b* Do EI gs cs rg g k scn Tr sh "
-    "BT ET Tj TJ ' \""
-)
+# rendering modes (4 to 7 clip by letters, which bound no box here); shadings painted
+_OPERATORS = "q Q cm re m l c v y h W W* n S s f F f* B B* b b* Do EI gs cs rg g k scn Tr sh"
+# ... and, where text may clip by letters (`_LETTERS`), the text shown
+_TEXT_OPERATORS = _OPERATORS + " BT ET Tj TJ ' \""
 _PAINT = {"n", "S", "s", "f", "F", "f*", "B", "B*", "b", "b*"}
 _FILL = {"f", "F", "f*", "B", "B*", "b", "b*"}
 _EVENODD = {"f*", "B*", "b*"}
@@ -546,7 +544,7 @@ class _Walk:
         # the inline pictures the page drew: what shows, matrix, the first shape after, size
         self._inlines: list[tuple[Shown, Matrix, int, int, int]] = []
         self._opaque = True  # whether the drawing followed is put on the page opaquely
-        self._lettered = False  # whether what is followed is drawn through letters
+        self._lettering = _Lettering()  # the text state what is followed is drawn in
 
     def uncut(self) -> list[tuple[int, str, str]]:
         """What the walk met that cannot be cut, the first page of each: that page, what it
@@ -568,7 +566,7 @@ class _Walk:
         area = rectangle(visible, IDENTITY)
         self._resources(resources, chain, number)
         contents = page.obj.get("/Contents")
-        inline = _inline_pictures(contents)
+        inline, letters = _inline_pictures(contents)
         annots = page.obj.get("/Annots")
         # (the annotations are drawn after the page's instructions: their looks' opaque
         # shapes cover the page's pictures as a box drawn last would)
@@ -576,7 +574,7 @@ class _Walk:
         try:
             if inline or self._draws_pictures(resources):
                 try:
-                    instructions = parse_content_stream(page, "" if inline else _OPERATORS)
+                    instructions = parse_content_stream(page, _operators(inline, letters))
                 except Exception:  # noqa: BLE001 - unreadable: the checks refuse such pages
                     instructions = []
                 self._follow(instructions, chain, IDENTITY, (area,), number, contents)
@@ -716,7 +714,7 @@ class _Walk:
         stack: list[tuple[Matrix, Clip, _Opacity, _Lettering]] = []
         path = _Path()
         looks = _Opacity()
-        text = _Lettering(clips=self._lettered)
+        text = replace(self._lettering, shown=False)
         for item in instructions:
             if isinstance(item, ContentStreamInlineImage):
                 self._inline(ctm, clip, number, item.iimage, source, text.clips)
@@ -749,11 +747,11 @@ class _Walk:
             if self._after() and self._opaque and looks.opaque(shading=True):
                 self._shading(_resource(chain, "/Shading", name), ctm, clip)
             return
-        outer, self._lettered = self._lettered, text.clips
+        outer, self._lettering = self._lettering, text
         try:
             self._draw(name, chain, ctm, clip, number, self._opaque and looks.opaque())
         finally:
-            self._lettered = outer
+            self._lettering = outer
 
     def _paint(self, op: str, path: _Path, clip: Clip, looks: _Opacity) -> Clip:
         """A path painted (and perhaps clipped to, after): the clip after it."""
@@ -837,7 +835,7 @@ class _Walk:
             return
         kind = obj.get("/Subtype")
         if kind == Name.Image:
-            if self._lettered and self.lettered is None and shown(ctm, clip).box != EMPTY:
+            if self._lettering.clips and self.lettered is None and shown(ctm, clip).box != EMPTY:
                 self.lettered = number
             if owner is not None:
                 self.owners.add(owner)
@@ -885,11 +883,12 @@ class _Walk:
         self._stack.append(obj.objgen)
         try:
             self._resources(own, chain, number)
-            inline, names = _what_it_draws(obj)
+            inline, names, letters = _what_it_draws(obj)
             if not inline and not (names and self._draws_pictures(own)) and not self._after():
                 return  # (after a picture on the page, its shapes may cover that picture)
+            letters = letters or self._lettering.mode >= 4  # (the mode is the drawer's)
             try:
-                instructions = parse_content_stream(obj, "" if inline else _OPERATORS)
+                instructions = parse_content_stream(obj, _operators(inline, letters))
             except Exception:  # noqa: BLE001 - unreadable: the checks refuse such pages
                 return
             self._follow(instructions, chain, ctm, clip, number, obj)
@@ -953,12 +952,15 @@ class _Lettering:
     def after(self, op: str, operands: list) -> _Lettering:
         if op == "Tr":
             value = _number(operands[0]) if operands else None
-            return replace(self, mode=int(value) if value is not None else 7)
-        if op == "BT":
-            return replace(self, shown=False)
-        if op == "ET":
-            return replace(self, shown=False, clips=self.clips or self.shown)
-        return replace(self, shown=True) if self.mode >= 4 else self  # (a letter shown)
+            mode = int(value) if value is not None else 7
+            return self if mode == self.mode else replace(self, mode=mode)
+        if op in ("BT", "ET"):
+            if not self.shown:
+                return self
+            return replace(self, shown=False, clips=self.clips or op == "ET")
+        if self.mode >= 4 and not self.shown:  # (a letter shown)
+            return replace(self, shown=True)
+        return self
 
 _NORMAL = {"/Normal", "/Compatible"}
 
@@ -1165,20 +1167,33 @@ def _strip_inline(
 _INLINE = re.compile(rb"(?<![^\s])BI(?![^\s/])")
 
 
-def _what_it_draws(stream: Stream) -> tuple[bool, bool]:
-    """Whether drawing instructions may hold an inline picture, and may draw something by name
-    (``Do``); an unreadable stream neither (the checks refuse such pages)."""
+# a text rendering mode that clips by letters (4 to 7; more is no mode, read as 7)
+_LETTERS = re.compile(rb"(?<![0-9.])0*(?:[4-9]|[1-9][0-9]+)(?:\.[0-9]*)?\s*Tr(?![A-Za-z*'\"])")
+
+
+def _operators(inline: bool, letters: bool) -> str:
+    """The instructions to follow: all where an inline picture may be (to read it), the text
+    shown where letters may clip, else `_OPERATORS` (less to parse on pages full of text)."""
+    return "" if inline else _TEXT_OPERATORS if letters else _OPERATORS
+
+
+def _what_it_draws(stream: Stream) -> tuple[bool, bool, bool]:
+    """Whether drawing instructions may hold an inline picture, may draw something by name
+    (``Do``), and may clip by letters; an unreadable stream none (the checks refuse such
+    pages)."""
     try:
         data = stream.read_bytes()
     except Exception:  # noqa: BLE001 - unreadable: the checks refuse such pages
-        return False, False
-    return b"ID" in data and _INLINE.search(data) is not None, b"Do" in data
+        return False, False, False
+    inline = b"ID" in data and _INLINE.search(data) is not None
+    return inline, b"Do" in data, b"Tr" in data and _LETTERS.search(data) is not None
 
 
-def _inline_pictures(contents: object) -> bool:
+def _inline_pictures(contents: object) -> tuple[bool, bool]:
     """Whether drawing instructions (a stream, or a page's array of them) may hold an inline
-    picture (an unreadable stream: no)."""
+    picture, and may clip by letters (an unreadable stream: neither)."""
     streams = list(contents) if isinstance(contents, Array) else [contents]
+    inline = letters = False
     for stream in streams:
         if not isinstance(stream, Stream):
             continue
@@ -1186,9 +1201,9 @@ def _inline_pictures(contents: object) -> bool:
             data = stream.read_bytes()
         except Exception:  # noqa: BLE001 - unreadable: the checks refuse such pages
             continue
-        if b"ID" in data and _INLINE.search(data):
-            return True
-    return False
+        inline = inline or (b"ID" in data and _INLINE.search(data) is not None)
+        letters = letters or (b"Tr" in data and _LETTERS.search(data) is not None)
+    return inline, letters
 
 
 def _lookup(chain: list[object], name: str) -> tuple[object, tuple[int, int] | None]:
