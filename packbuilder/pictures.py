@@ -39,8 +39,9 @@ no letters clipping (text modes 4 to 7, whose outline is not worked out here). *
 over a picture** (a filled rectangle, polygon, ink drawing or text box: a "redaction" made with a
 PDF editor's comment tools) is drawn after the page's instructions (PDF 32000 12.5.5), so the look
 each comment shows (its normal look, in its state) is followed after them in order, as more of
-the page: what it fills covers like a box (`_covers`: not when the comment is hidden, in a layer,
-see-through, blended, or of a kind viewers do not draw without its points); a filled rectangle
+the page: what it fills covers like a box (`_covers`: not when the comment is hidden, not
+printed, in a layer, see-through, blended, a form field, or of a kind viewers do not draw without
+its points); a filled rectangle
 comment without a look covers the inside of its border, as viewers draw it (`_Walk._square`).
 Only the page's own instructions, the drawings they draw and its comments' looks cover: a
 pattern's cell or a Type 3 glyph lands anywhere. Text drawn over a picture covers nothing (its
@@ -175,6 +176,7 @@ _LOOKS = ("/N", "/R", "/D")  # an annotation's looks: normal, under the mouse, p
 _UNZOOMED = 8 | 16  # an annotation's flags NoZoom, NoRotate: it may stand out of its page
 _ICONS = ("/I", "/RI", "/IX")  # a button's icons (normal, under the mouse, pressed)
 _NEVER_SHOWN = 2 | 32  # an annotation's flags: Hidden, NoView
+_PRINTED = 4  # ... Print (one not printed would leave blanked pixels on paper)
 # what an annotation of these kinds must have for viewers to draw it (poppler draws none without)
 _REQUIRED = {"/Polygon": "/Vertices", "/PolyLine": "/Vertices", "/Ink": "/InkList", "/Line": "/L"}
 _WHOLE = Shown(UNIT)
@@ -967,11 +969,14 @@ _NORMAL = {"/Normal", "/Compatible"}
 
 def _covers(annot: Dictionary, flags: int) -> bool:
     """Whether what an annotation's look fills covers what the page drew before it: the look is
-    shown (not hidden, in no layer; drawn by viewers: a polygon has its points ...), and put on
-    the page opaquely (alpha 1, the Normal blend mode)."""
+    shown and printed (not hidden, in no layer; drawn by viewers: a polygon has its points ...),
+    and put on the page opaquely (alpha 1, the Normal blend mode). Not a form field's: viewers
+    draw a field's look anew as it is filled in (or as the form asks them to)."""
     required = _REQUIRED.get(str(annot.get("/Subtype")))
     return bool(
-        not flags & _NEVER_SHOWN
+        flags & _PRINTED
+        and not flags & _NEVER_SHOWN
+        and annot.get("/Subtype") != Name.Widget
         and "/OC" not in annot
         and (required is None or isinstance(annot.get(required), Array))
         and _number(annot.get("/CA", 1)) == 1.0

@@ -1344,17 +1344,23 @@ def _same_but_the_edge(before: Path, after: Path, dpi: int, box: tuple[int, ...]
 
 @pytest.mark.parametrize(
     "keys",
-    [{"CA": 0.5}, {"F": 4 | 2}, {"F": 4 | 32}, {"BM": Name.Multiply}, {"Subtype": Name.Polygon},
-     {"OC": Dictionary(Type=Name.OCG, Name="Layer")}],  # fmt: skip
-    ids=["see-through", "hidden", "no-view", "blended", "polygon-without-vertices", "layer"],
+    [{"CA": 0.5}, {"F": 4 | 2}, {"F": 4 | 32}, {"F": 0}, {"BM": Name.Multiply},
+     {"Subtype": Name.Polygon}, {"OC": Dictionary(Type=Name.OCG, Name="Layer")},
+     {"Subtype": Name.Widget, "FT": Name.Tx}],  # fmt: skip
+    ids=["see-through", "hidden", "no-view", "not-printed", "blended", "polygon-without-vertices",
+         "layer", "form-field"],  # fmt: skip
 )
 def test_a_comment_that_lets_the_picture_show_covers_nothing(tmp_path: Path, keys: dict) -> None:
-    """A comment see-through, never shown, blended, in a layer, or one that viewers do not draw
-    (a polygon without its points): what is under it may show."""
+    """A comment see-through, never shown, not printed, blended, in a layer, or one that viewers
+    do not draw (a polygon without its points), or a form field's look (drawn anew as it is
+    filled in): what is under it may show."""
     pdf = pikepdf.new()
     image = _image(pdf, _left_grey(400, 200))
     _one_page(PICTURE_AT, {"Im0": image}, pdf)
     _commented(pdf, "Square", b"0 g 0 0 200 200 re f", **keys)
+    if "FT" in keys:  # (a field: listed in the form, as viewers expect)
+        pdf.Root.AcroForm = Dictionary(Fields=Array([pdf.pages[0].obj.Annots[0]]))
+        pdf.pages[0].obj.Annots[0].T = pikepdf.String("Name")
     said, before, after = _cleaned(tmp_path, pdf)
     assert COVERED not in said and _red(after) == _red(before) > 0
 
