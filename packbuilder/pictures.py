@@ -785,8 +785,13 @@ class _Walk:
         if not isinstance(shading, Dictionary) or not clip:
             return
         extend = shading.get("/Extend")
+        coords = shading.get("/Coords")
+        axis = [_number(c) for c in coords] if isinstance(coords, Array) else []
         if (
             shading.get("/ShadingType") != 2
+            or len(axis) != 4
+            or None in axis
+            or (axis[0], axis[1]) == (axis[2], axis[3])  # (no axis: viewers paint nothing)
             or not isinstance(extend, Array)
             or len(extend) != 2
             or not all(e is True or str(e) == "true" for e in extend)

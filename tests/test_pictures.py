@@ -1497,8 +1497,9 @@ def _near(area: np.ndarray, pixels: int) -> np.ndarray:
     [
         {"ShadingType": 2, "Extend": Array([False, False])},  # paints between its two lines only
         {"ShadingType": 3, "Extend": Array([True, True])},  # a radial one: a cone, not the plane
+        {"ShadingType": 2, "Extend": Array([True, True]), "Coords": Array([5, 5, 5, 5])},  # no axis
     ],
-    ids=["axial-not-extended", "radial"],
+    ids=["axial-not-extended", "radial", "axial-without-an-axis"],
 )
 def test_a_shading_that_may_not_paint_the_whole_clip_covers_nothing(
     tmp_path: Path, shading: dict
@@ -1506,9 +1507,10 @@ def test_a_shading_that_may_not_paint_the_whole_clip_covers_nothing(
     pdf = pikepdf.new()
     image = _image(pdf, _left_grey(400, 200))
     _one_page(PICTURE_AT + b"q 272 500 200 200 re W n /Sh0 sh Q", {"Im0": image}, pdf)
-    coords = [300, 600, 300, 600] if shading["ShadingType"] == 2 else [300, 600, 5, 400, 600, 20]
+    coords = [300, 600, 310, 600] if shading["ShadingType"] == 2 else [300, 600, 5, 400, 600, 20]
+    shading = {"Coords": Array(coords), **shading}
     pdf.pages[0].obj.Resources.Shading = Dictionary(
-        Sh0=Dictionary(ColorSpace=Name.DeviceRGB, Coords=Array(coords),
+        Sh0=Dictionary(ColorSpace=Name.DeviceRGB,
                        Function=Dictionary(FunctionType=2, Domain=[0, 1], C0=[0, 0, 0],
                                            C1=[0, 0, 1], N=1), **shading)  # fmt: skip
     )
