@@ -438,6 +438,7 @@ def _checks_code() -> str:
     is clean) is kept under keys that change with it, so that a packbuilder that looks for more
     (a new kind of active content) never trusts what an older one found."""
     from packbuilder import carried as carried_module  # (what a paper carries besides its pages)
+    from packbuilder import clipping as clipping_module  # (what of a picture shows, is covered)
     from packbuilder import cropped as cropped_module
     from packbuilder import layers as layers_module
     from packbuilder import pictures as pictures_module
@@ -448,8 +449,8 @@ def _checks_code() -> str:
 
     h = hashlib.sha256(f"{CHECKS_VERSION}|{pikepdf.__version__}|{tool()}|".encode())
     checks = (
-        sanitize_module, pictures_module, layers_module, cropped_module, tagged_module,
-        carried_module, undrawn_module, sys.modules[__name__],
+        sanitize_module, pictures_module, clipping_module, layers_module, cropped_module,
+        tagged_module, carried_module, undrawn_module, sys.modules[__name__],
     )  # fmt: skip
     for module in checks:
         h.update(Path(module.__file__ or "").read_bytes())
