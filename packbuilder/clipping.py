@@ -20,13 +20,16 @@ the picture's pixels (a quarter of a pixel at most) that the spare pixel covers 
 **What is drawn over a picture hides it too.** A box filled over part of a screenshot (the
 redaction that is no redaction: the page shows black, the file holds the names) hides what it
 covers, when it is opaque (`pictures` says when). A drawing of a picture carries the shapes that
-cover it (`Shown.covered`), each with the clipping paths it was drawn through, and a pixel is
-blanked only when it is wholly inside each of them and no pixel next to it shows (so that a
-viewer smoothing the picture shows the same edge). This is the one place where being generous
-means taking *less*, so only what is simple to be sure of counts: a part of a shape that is convex
-once its curves are flattened (a rectangle, a polygon without dents, an oval), no other part of
-the same shape near it (it could make a hole), each clipping path one convex part too; anything
-else covers nothing.
+cover it (`Shown.covered`: each a `Cover`, the shape filled with its fill rule and the clipping
+paths it was drawn through), and a pixel is blanked only when its whole square is inside the
+shape and inside each clipping path, and no pixel next to it shows (so that a viewer smoothing the
+picture shows the same edge). This is the one place where being generous means taking *less*:
+a pixel's square is inside a shape when no edge of the shape (its curves flattened, with the
+flattening's error to spare) crosses it and its centre is inside by the shape's own rule
+(nonzero or even-odd, PDF 32000 8.5.3.3): so a frame (a box with a hole, filled even-odd) covers
+its ring and not its hole, an L-shaped box covers the L and not the notch, two boxes filled as one
+path cover both. A clipping path's rule is not kept, so it is read by the even-odd rule, which
+never holds more than the nonzero one.
 """
 
 from __future__ import annotations
@@ -48,15 +51,25 @@ Point = tuple[float, float]
 Subpath = tuple[tuple[Point, ...], ...]
 Region = tuple[Subpath, ...]  # a clipping path: what its closed parts enclose
 Clip = tuple[Region, ...]  # the clipping paths in force at once: what all of them let show
-# An opaque shape drawn over a picture, with the clipping paths it was drawn through: what all of
-# them enclose is covered (each a region of one part, in the picture's unit square).
-Cover = tuple[Region, ...]
+
+
+@dataclass(frozen=True)
+class Cover:
+    """An opaque shape drawn over a picture, in the picture's unit square: what it fills (by
+    the even-odd rule or the nonzero one) inside every one of the clipping paths it was drawn
+    through is covered."""
+
+    shape: Region
+    evenodd: bool = False
+    clips: tuple[Region, ...] = ()
+
 
 IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 EMPTY: Box = (0.0, 0.0, 0.0, 0.0)  # what lets nothing show
 UNIT: Box = (0.0, 0.0, 1.0, 1.0)
 _TOLERANCE = 0.25  # how far a flattened curve may lie from the curve, in pixels
 _MAX_PIECES = 4096  # lines a curve is flattened into, at most
+_MAX_WORK = 50_000_000  # edges x (rows + columns) of a cover worked out, at most
 
 
 @dataclass(frozen=True)
@@ -268,78 +281,98 @@ def _cover_pixels(
     hidden: np.ndarray, width: int, height: int, rect: tuple[int, int, int, int], cover: Cover
 ) -> None:
     """Set to True the pixels of `hidden` (the pixels `rect` of the picture) that `cover`
-    hides: those wholly inside each of its regions, with the flattening's error to spare. A
-    region that is not one convex part covers nothing."""
+    hides: those wholly inside its shape (by its rule) and inside each of its clipping paths
+    (read by the even-odd rule), with the flattening's error to spare."""
     import numpy as np  # noqa: PLC0415 - (see the module's import)
 
     x0, y0, x1, y1 = rect
+    inside = None
+    box: Box = (float(x0), float(y0), float(x1), float(y1))
+    for region, evenodd in ((cover.shape, cover.evenodd), *((c, True) for c in cover.clips)):
+        filled = _filled(width, height, box, region, evenodd)
+        if filled is None:
+            return
+        window, part = filled
+        box = (float(window[0]), float(window[1]), float(window[2]), float(window[3]))
+        if inside is not None:
+            part &= inside[window[1] - y0 : window[3] - y0, window[0] - x0 : window[2] - x0]
+        if not part.any():
+            return
+        inside = np.zeros_like(hidden)
+        inside[window[1] - y0 : window[3] - y0, window[0] - x0 : window[2] - x0] = part
+    if inside is not None:
+        hidden |= inside
+
+
+def _filled(
+    width: int, height: int, box: Box, region: Region, evenodd: bool
+) -> tuple[tuple[int, int, int, int], np.ndarray] | None:
+    """The pixels of `box` (pixels of a picture of `width` x `height`) wholly inside `region` by
+    the even-odd or the nonzero rule: the window of them worth looking at (within `box` and the
+    region's box) and which are; None if none are, or the region is too large to flatten.
+
+    A pixel's square (shrunk by a thousandth of a pixel: the points were rounded; grown by the
+    flattening's error where the region has curves) is wholly inside when no edge crosses it
+    (a segment and a square meet unless the square's sides or the segment's line part them)
+    and its centre is inside (the winding number of a ray to the right)."""
+    import numpy as np  # noqa: PLC0415 - (see the module's import)
+
     to_pixels = (float(width), 0.0, 0.0, -float(height), 0.0, float(height))
-    edges = []
-    box = (float(x0), float(y0), float(x1), float(y1))
-    # (less a thousandth of a pixel: the points were rounded; more the flattening's error
-    # where a region has curves)
-    spare = -1e-3
-    for region in cover:
-        if len(region) != 1:
-            return
-        if any(len(piece) == 3 for piece in region[0]):
-            spare = _TOLERANCE
-        polygon = _flattened(tuple(tuple(apply(to_pixels, *p) for p in piece)
-                                   for piece in region[0]))  # fmt: skip
-        convex = _convex(polygon) if polygon else None
-        if polygon is None or convex is None:
-            return
-        edges.append(convex)
-        box = intersect(box, bounds(polygon)) or EMPTY
-        if box == EMPTY:
-            return
-    # the pixels whose square, a little larger each side, may lie inside (x, y: its top left)
-    cx0, cy0 = max(x0, math.floor(box[0] + spare)), max(y0, math.floor(box[1] + spare))
-    cx1, cy1 = min(x1, math.ceil(box[2] - spare)), min(y1, math.ceil(box[3] - spare))
-    if cx1 <= cx0 or cy1 <= cy0:
-        return
-    xs = np.arange(cx0, cx1, dtype=float)[None, :] + 0.5
-    ys = np.arange(cy0, cy1, dtype=float)[:, None] + 0.5
+    edges: list[tuple[Point, Point]] = []
+    curved = False
+    for sub in region:
+        curved = curved or any(len(piece) == 3 for piece in sub)
+        polygon = _flattened(tuple(tuple(apply(to_pixels, *p) for p in piece) for piece in sub))
+        if polygon is None:
+            return None
+        if len(polygon) > 2:  # (each part closed, as a fill closes it)
+            edges += list(zip(polygon, polygon[1:] + polygon[:1], strict=True))
+    around = bounds([p for edge in edges for p in edge])
+    spare = _TOLERANCE if curved else -1e-3
+    if around is None:
+        return None
+    wx0, wy0 = max(math.floor(box[0]), math.floor(around[0])), max(math.floor(box[1]),
+                                                                    math.floor(around[1]))
+    wx1, wy1 = min(math.ceil(box[2]), math.ceil(around[2])), min(math.ceil(box[3]),
+                                                                 math.ceil(around[3]))
+    if wx1 <= wx0 or wy1 <= wy0:
+        return None
+    columns, rows = wx1 - wx0, wy1 - wy0
+    if len(edges) * (columns + rows) > _MAX_WORK:
+        return None  # (too costly to be sure of: covers nothing)
+    ys = np.arange(wy0, wy1, dtype=float) + 0.5
+    winding = np.zeros((rows, columns + 1), dtype=np.int32)
+    crossing = np.zeros((rows, columns), dtype=bool)
     half = 0.5 + spare
-    inside = np.ones((cy1 - cy0, cx1 - cx0), dtype=bool)
-    for lines in edges:
-        for a, b, c in lines:
-            # (a half-plane holds a square when it holds the corner nearest its edge)
-            inside &= a * xs + b * ys + c - (abs(a) + abs(b)) * half >= 0
-    hidden[cy0 - y0 : cy1 - y0, cx0 - x0 : cx1 - x0] |= inside
-
-
-def _convex(polygon: list[Point]) -> list[tuple[float, float, float]] | None:
-    """A polygon's edges as half-planes (a x + b y + c >= 0 inside), if it is convex and goes
-    round once; None otherwise."""
-    points: list[Point] = []
-    for p in polygon:
-        if not points or math.hypot(p[0] - points[-1][0], p[1] - points[-1][1]) > 1e-9:
-            points.append(p)
-    while len(points) > 1 and math.hypot(points[0][0] - points[-1][0],
-                                         points[0][1] - points[-1][1]) <= 1e-9:  # fmt: skip
-        points.pop()
-    n = len(points)
-    if n < 3:
-        return None
-    area = sum(points[i][0] * points[(i + 1) % n][1] - points[(i + 1) % n][0] * points[i][1]
-               for i in range(n))  # fmt: skip
-    if abs(area) < 1e-9:
-        return None
-    sign = 1.0 if area > 0 else -1.0
-    turned = 0.0
-    lines = []
-    for i in range(n):
-        (px, py), (qx, qy), (rx, ry) = points[i], points[(i + 1) % n], points[(i + 2) % n]
-        dx, dy, ex, ey = qx - px, qy - py, rx - qx, ry - qy
-        cross, dot = dx * ey - dy * ex, dx * ex + dy * ey
-        if sign * cross < -1e-9 * (math.hypot(dx, dy) * math.hypot(ex, ey) + 1e-12):
-            return None  # a dent
-        turned += math.atan2(sign * cross, dot)
-        lines.append((-sign * dy, sign * dx, sign * (dy * px - dx * py)))
-    if abs(turned - 2 * math.pi) > 1e-6:
-        return None  # goes round more than once (a star)
-    return lines
+    for (ax, ay), (bx, by) in edges:
+        if ay != by:  # (a ray to the right from each pixel's centre, upwards +1, downwards -1)
+            on = (ys >= min(ay, by)) & (ys < max(ay, by))
+            if on.any():
+                x = ax + (ys[on] - ay) * ((bx - ax) / (by - ay))
+                k = np.clip(np.ceil(x - 0.5 - wx0), 0, columns).astype(int)
+                which = np.flatnonzero(on)
+                step = 1 if by > ay else -1
+                winding[which, 0] += step
+                np.subtract.at(winding, (which, k), step)
+        # the pixels whose square the edge may cross: within its box, then by its line
+        cx0, cx1 = max(wx0, math.floor(min(ax, bx) - half)), min(wx1, math.ceil(max(ax, bx) + half))
+        cy0, cy1 = max(wy0, math.floor(min(ay, by) - half)), min(wy1, math.ceil(max(ay, by) + half))
+        if cx1 <= cx0 or cy1 <= cy0:
+            continue
+        px = np.arange(cx0, cx1, dtype=float)[None, :] + 0.5
+        py = np.arange(cy0, cy1, dtype=float)[:, None] + 0.5
+        across = (np.abs(px - (ax + bx) / 2) < abs(bx - ax) / 2 + half) & (
+            np.abs(py - (ay + by) / 2) < abs(by - ay) / 2 + half
+        )
+        nx, ny = ay - by, bx - ax
+        length = math.hypot(nx, ny)
+        if length > 0:
+            nx, ny = nx / length, ny / length
+            across &= np.abs(nx * (px - ax) + ny * (py - ay)) < half * (abs(nx) + abs(ny))
+        crossing[cy0 - wy0 : cy1 - wy0, cx0 - wx0 : cx1 - wx0] |= across
+    count = np.cumsum(winding, axis=1)[:, :columns]
+    inside = (count % 2 == 1) if evenodd else (count != 0)
+    return (wx0, wy0, wx1, wy1), inside & ~crossing
 
 
 def _region_pixels(
@@ -416,32 +449,17 @@ def _flattened(sub: Subpath) -> list[Point] | None:
     return points
 
 
-def cover(shape: Region, clip: Clip, back: Matrix) -> Cover:
-    """An opaque shape of one part (on the page) drawn through `clip`, mapped into a picture's
-    unit square by `back`: what it hides of the picture (`Shown.covered`). A clipping path that
-    is an upright rectangle holding the shape whole (the page's visible area, most often) is
-    left out: it cuts nothing off."""
+def cover(shape: Region, clip: Clip, back: Matrix, evenodd: bool = False) -> Cover:
+    """An opaque shape (on the page, filled by the even-odd rule or the nonzero one) drawn
+    through `clip`, mapped into a picture's unit square by `back`: what it hides of the picture
+    (`Shown.covered`). A clipping path that is an upright rectangle holding the shape whole (the
+    page's visible area, most often) is left out: it cuts nothing off."""
     around = bounds(_points(shape))
-    regions = [shape]
+    clips = []
     for region in clip:
         box = bounds(_points(region))
         if (around is not None and box is not None and _upright(region, box)
                 and intersect(box, around) == around):  # fmt: skip
             continue
-        regions.append(region)
-    return tuple(covering(region, back) for region in regions)
-
-
-def parts(region: Region) -> list[Region]:
-    """The parts of a filled path that surely fill all they enclose, each as a region of its
-    own: each part whose box meets no other part's (another part inside or across it could
-    make a hole, by the nonzero rule or the even-odd one)."""
-    boxes = [bounds([p for piece in sub for p in piece]) for sub in region]
-    alone: list[Region] = []
-    for i, (sub, box) in enumerate(zip(region, boxes, strict=True)):
-        if box is None or len(sub) < 2:
-            continue
-        if all(j == i or other is None or intersect(box, other) == EMPTY
-               for j, other in enumerate(boxes)):  # fmt: skip
-            alone.append((sub,))
-    return alone
+        clips.append(covering(region, back))
+    return Cover(covering(shape, back), evenodd, tuple(clips))

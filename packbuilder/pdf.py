@@ -50,7 +50,16 @@ from packbuilder.digests import copied, copy_hashed, file_digest, opened_digest
 from packbuilder.errors import AssemblyError, InputError, Source
 from packbuilder.layers import layers_switched_off, named
 from packbuilder.pdfopen import open_pdf
-from packbuilder.pictures import CROPPED, INLINE_METADATA, PHOTO_METADATA, PictureRefused
+from packbuilder.pictures import (
+    COVERED,
+    CROPPED,
+    INLINE_COVERED,
+    INLINE_METADATA,
+    LETTERS,
+    MASKED,
+    PHOTO_METADATA,
+    PictureRefused,
+)
 from packbuilder.sanitize import (
     ATTACHED,
     COMMENTS,
@@ -429,6 +438,7 @@ def _checks_code() -> str:
     is clean) is kept under keys that change with it, so that a packbuilder that looks for more
     (a new kind of active content) never trusts what an older one found."""
     from packbuilder import carried as carried_module  # (what a paper carries besides its pages)
+    from packbuilder import clipping as clipping_module  # (what of a picture shows, is covered)
     from packbuilder import cropped as cropped_module
     from packbuilder import layers as layers_module
     from packbuilder import pictures as pictures_module
@@ -439,8 +449,8 @@ def _checks_code() -> str:
 
     h = hashlib.sha256(f"{CHECKS_VERSION}|{pikepdf.__version__}|{tool()}|".encode())
     checks = (
-        sanitize_module, pictures_module, layers_module, cropped_module, tagged_module,
-        carried_module, undrawn_module, sys.modules[__name__],
+        sanitize_module, pictures_module, clipping_module, layers_module, cropped_module,
+        tagged_module, carried_module, undrawn_module, sys.modules[__name__],
     )  # fmt: skip
     for module in checks:
         h.update(Path(module.__file__ or "").read_bytes())
@@ -493,7 +503,7 @@ def _removed_warnings(path: Path, removed: list[str]) -> list[str]:
         f"{path.name} carries {what}: "
         + (
             "left out of public packs (a private pack keeps them)"
-            if what in (ATTACHED, COMMENTS, UNSHOWN, CROPPED, PHOTO_METADATA)
+            if what in (ATTACHED, COMMENTS, UNSHOWN, CROPPED, COVERED, MASKED, PHOTO_METADATA)
             else "removed from every pack"
         )
         for what in removed
@@ -750,6 +760,24 @@ def picture_refused(path: Path, page: int, kind: str) -> InputError:
             "descriptions, thumbnails): it would be in the public pack for anyone to read; "
             "remove the metadata from the photo (save a copy of it without its properties) and "
             "place that copy, then make the PDF again (or print it to a new PDF as pictures)",
+            Source(path, page=page),
+        )
+    if kind == INLINE_COVERED:
+        return InputError(
+            f"page {page} has a box drawn over part of a picture written inside its drawing "
+            "instructions, which packbuilder cannot blank: what the box covers would be in the "
+            "public pack for anyone to take out; black out that part of the picture itself in an "
+            "image editor and place the edited copy, then make the PDF again (or print it to a "
+            "new PDF as pictures)",
+            Source(path, page=page),
+        )
+    if kind == LETTERS:
+        return InputError(
+            f"page {page} shows a picture only through letters (text used as a clipping path), "
+            "and packbuilder cannot cut a picture to letters: the whole picture would be in the "
+            "public pack for anyone to take out; make the lettering a picture of its own in an "
+            "image editor and place that, then make the PDF again (or print it to a new PDF as "
+            "pictures)",
             Source(path, page=page),
         )
     return InputError(

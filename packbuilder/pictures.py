@@ -28,17 +28,25 @@ in a block), never a pixel within one of what shows. What can show is worked out
 black rectangle drawn over the names in a screenshot (in a PDF editor, or a Word shape over a
 pasted picture, which LibreOffice draws after it). The page shows black; the file holds the
 names. So the page's instructions are followed in order (`_Walk._settle`), and the opaque shapes
-filled after a picture (and opaque pictures drawn over it) are mapped into it: a pixel wholly
-inside one, and inside the clipping paths it was drawn through, with no pixel next to it showing,
-is blanked as above. Opaque is what no viewer lets anything show through (`_Opacity`): a fill
-(``f``, ``f*``, ``B``, ``b`` ...), alpha 1, the Normal blend mode, no soft mask, no overprint, a
-colour that paints (not a pattern, not a separation of colourant None), in a drawing itself put
-on the page opaquely, and no letters clipping (text modes 4 to 7, whose outline is not worked out
-here). Only parts of shapes that are convex, with no other part of the same shape near them
-(which could make a hole), count; and only on the page's own instructions and the drawings they
-draw: a comment's look can be hidden, a pattern's cell lands anywhere. Text drawn over a picture
-covers nothing (its letters leave gaps). Covered pixels are blanked, not cut away: trimming a
-picture moves where a viewer scaling it samples its edge.
+filled after a picture (and opaque pictures drawn over it, and axial shadings extended both ways
+painted with ``sh`` over their clip) are mapped into it: a pixel wholly inside what one fills, by
+its own fill rule (a frame filled even-odd covers its ring, not its hole: `clipping`), and inside
+the clipping paths it was drawn through, with no pixel next to it showing, is blanked as above.
+Opaque is what no viewer lets anything show through (`_Opacity`): a fill (``f``, ``f*``, ``B``,
+``b`` ...), alpha 1, the Normal blend mode, no soft mask, no overprint, a colour that paints (not
+a pattern, not a separation of colourant None), in a drawing itself put on the page opaquely, and
+no letters clipping (text modes 4 to 7, whose outline is not worked out here). **A comment drawn
+over a picture** (a filled rectangle, polygon, ink drawing or text box: a "redaction" made with a
+PDF editor's comment tools) is drawn after the page's instructions (PDF 32000 12.5.5), so the look
+each comment shows (its normal look, in its state) is followed after them in order, as more of
+the page: what it fills covers like a box (`_covers`: not when the comment is hidden, not
+printed, in a layer, see-through, blended, a form field, or of a kind viewers do not draw without
+its points); a filled rectangle
+comment without a look covers the inside of its border, as viewers draw it (`_Walk._square`).
+Only the page's own instructions, the drawings they draw and its comments' looks cover: a
+pattern's cell or a Type 3 glyph lands anywhere. Text drawn over a picture covers nothing (its
+letters leave gaps). Covered pixels are blanked, not cut away: trimming a picture moves where a
+viewer scaling it samples its edge.
 
 **A picture's own mask hides it on the page only.** A soft mask (transparency) of zeros, a
 stencil mask, or a colour key (the colours a picture does not paint) leave the pixels they hide in
@@ -48,16 +56,18 @@ key paints, and show). A soft mask coded as a JPEG hides nothing here (another d
 read its zeros as zeros); a JPEG picture under a colour key whose hidden part would be blanked is
 refused (encoded again, it would not keep the key's colours exactly).
 
-**A picture clipped through letters** (text modes 4 to 7, which add the letters' outlines to
-the clipping path) is cut by its other clipping paths only: the letters' outlines would need the
-font's glyphs, so what shows is taken to be all the rest lets show (generous: the hidden part
-between the letters stays in the file, as it did in a PDF made so on purpose).
+**A picture shown through letters** (drawn after text in modes 4 to 7 has made the letters'
+outlines the clipping path, until ``Q``: `_Lettering`) is refused (`LETTERS`): what shows would
+need the letters' outlines, from the font's glyphs, and keeping the picture whole would keep what
+shows nowhere. Invisible text (mode 3, a scan's OCR words) and letters shown in a mode that clips
+but no picture drawn through them refuse nothing.
 
 A photo stays a JPEG, re-encoded with its own quantisation tables and colour profile; other
 pictures keep their samples, compressed losslessly; a soft mask is cut alike. A public pack
 refuses a paper (`PictureRefused`) rather than leave a hidden part in it: a picture of a kind
 that cannot be cut down safely (JPEG 2000, JBIG2 and fax-coded scans, CMYK JPEGs, JPEGs under a
-colour key, pictures written inside the drawing instructions), or one also used where
+colour key, pictures written inside the drawing instructions, cropped or under a box:
+`INLINE_COVERED`), or one also used where
 packbuilder cannot tell what of it shows (as another picture's soft mask: `ELSEWHERE`). What
 refers to a picture is found in the file's objects as they were read before the clean-up
 (`sanitize._unshown` leaves out what no page draws), so each is checked again: a drawing the
@@ -123,7 +133,6 @@ from packbuilder.clipping import (
     kept,
     multiply,
     narrowed,
-    parts,
     pixel_box,
     rectangle,
     shown,
@@ -135,10 +144,17 @@ from packbuilder.clipping import (
 )
 
 CROPPED = "the hidden parts of cropped pictures"
+COVERED = "the parts of pictures covered by boxes drawn over them"
+MASKED = "the parts of pictures their own transparency never shows"
 PHOTO_METADATA = "metadata inside its pictures (camera details, places, descriptions, thumbnails)"
 # the kinds of picture a public pack refuses that are not about what packbuilder can cut
 ELSEWHERE = "a picture also drawn from where packbuilder cannot tell what of it shows"
 INLINE_METADATA = "a photo written inside the drawing instructions, its metadata not removable"
+# the kinds refused for what hides a picture, not for what the picture is (`pdf.picture_refused`)
+INLINE_COVERED = (
+    "a picture written inside the page's instructions, with a box drawn over part of it"
+)
+LETTERS = "a picture shown through letters (text used as a clipping path)"
 
 MAX_PIXELS = 80_000_000  # a picture larger than this is not decoded to be cut (memory)
 _DEPTH = 12  # drawings inside drawings, at most
@@ -146,15 +162,23 @@ _DEPTH = 12  # drawings inside drawings, at most
 # painting (which ends a path), drawings and inline pictures
 # painting (which ends a path), drawings and inline pictures; and what says whether a fill is
 # opaque: the graphics state's dictionaries, the colour (a pattern's may not fill), text
-# rendering modes (4 to 7 clip by letters, which bound no box here)
-_OPERATORS = "q Q cm re m l c v y h W W* n S s f F f* B B* b b* Do EI gs cs rg g k scn Tr"
+# rendering modes (4 to 7 clip by letters, which bound no box here); shadings painted
+_OPERATORS = "q Q cm re m l c v y h W W* n S s f F f* B B* b b* Do EI gs cs rg g k scn Tr sh"
+# ... and, where text may clip by letters (`_LETTERS`), the text shown
+_TEXT_OPERATORS = _OPERATORS + " BT ET Tj TJ ' \""
 _PAINT = {"n", "S", "s", "f", "F", "f*", "B", "B*", "b", "b*"}
 _FILL = {"f", "F", "f*", "B", "B*", "b", "b*"}
+_EVENODD = {"f*", "B*", "b*"}
+_SHOW = {"Tj", "TJ", "'", '"'}
 _DEVICE = {"/DeviceGray", "/DeviceRGB", "/DeviceCMYK", "/G", "/RGB", "/CMYK"}
-_PATH = {"re", "m", "l", "c", "v", "y", "h"}
+_PATH = {"re", "m", "l", "c", "v", "y", "h", "W", "W*"}
 _LOOKS = ("/N", "/R", "/D")  # an annotation's looks: normal, under the mouse, pressed
 _UNZOOMED = 8 | 16  # an annotation's flags NoZoom, NoRotate: it may stand out of its page
 _ICONS = ("/I", "/RI", "/IX")  # a button's icons (normal, under the mouse, pressed)
+_NEVER_SHOWN = 2 | 32  # an annotation's flags: Hidden, NoView
+_PRINTED = 4  # ... Print (one not printed would leave blanked pixels on paper)
+# what an annotation of these kinds must have for viewers to draw it (poppler draws none without)
+_REQUIRED = {"/Polygon": "/Vertices", "/PolyLine": "/Vertices", "/Ink": "/InkList", "/Line": "/L"}
 _WHOLE = Shown(UNIT)
 
 
@@ -206,6 +230,7 @@ class _Plan:
     # they are blanked to (a colour key's lowest: blanked to zeros, they would show)
     hidden: np.ndarray | None = field(default=None, compare=False)
     key: tuple[int, ...] | None = None
+    how: tuple[str, ...] = (CROPPED,)  # what hid what is taken out: CROPPED, COVERED, MASKED
 
 
 def cut_pictures(
@@ -220,8 +245,10 @@ def cut_pictures(
     the metadata out of JPEG photos written inside drawing instructions.
 
     Args:
-        found: gets `CROPPED` when a picture is (or, on `trial`, would be) cut, and
-            `PHOTO_METADATA` when an inline photo loses its metadata.
+        found: gets what a picture (or, on `trial`, would be) loses: `CROPPED` when a part
+            of it never shows where it is placed, `COVERED` when a box drawn over it hides a
+            part, `MASKED` when its own transparency does; and `PHOTO_METADATA` when an inline
+            photo loses its metadata.
         texts: every indirect object and its text (`sanitize.object_texts`), to find what else
             refers to a picture (without them, a picture to cut is refused).
         trial: only say what would be cut (`pdf._trial_sanitize`: the checks' copy); each
@@ -244,16 +271,16 @@ def cut_pictures(
     walk = _Walk(pdf)
     for number, page in enumerate(pdf.pages, start=1):
         walk.page(page, number)
-    if walk.inline is not None:
-        found.add(CROPPED)
-        refuse(PictureRefused(walk.inline, "a picture written inside the page's instructions"))
+    for first, what, kind in walk.uncut():
+        found.add(what)
+        refuse(PictureRefused(first, kind))
     _strip_inline(walk.photos, found, trial, refuse)
     plans = [(use, plan) for use in walk.uses.values() if (plan := _plan(use)) is not None]
     if not plans:
         return
     referred = _referrers([use.image.objgen for use, _ in plans], texts)
     for use, plan in plans:
-        found.add(CROPPED)
+        found.update(plan.how)
         others = referred.get(use.image.objgen, set()) - use.owners - walk.owners
         if others and _carried(pdf, use.image.objgen, others, texts, walk.owners):
             refuse(PictureRefused(use.page, ELSEWHERE))
@@ -275,7 +302,7 @@ def _plan(use: _Use) -> _Plan | None:
     cut = _cut_of(width, height, use.box)
     masked = _masked(use.image, width, height)
     if masked is not None or any(s.covered for s in drawn):
-        return _blanking(width, height, cut or UNIT, drawn, masked)
+        return _blanking(width, height, cut, drawn, masked)
     if cut is not None:
         return _Plan(cut, drawn)
     if kept(width, height, (0, 0, width, height), list(drawn)) is not None:
@@ -286,22 +313,39 @@ def _plan(use: _Use) -> _Plan | None:
 def _blanking(
     width: int,
     height: int,
-    cut: Box,
+    box: Box | None,
     drawn: tuple[Shown, ...],
     masked: tuple[np.ndarray, tuple[int, ...] | None] | None,
 ) -> _Plan | None:
-    """How to cut a picture that shapes cover or its mask hides in part: to `cut`, what never
-    shows blanked. (Not trimmed to what shows: a viewer scaling the picture down would sample
-    its edge from other pixels, and the page would not look quite the same.)"""
+    """How to cut a picture that shapes cover or its mask hides in part: to `box` (None: the
+    whole picture), what never shows blanked; and what hid it, to say so. (Not trimmed to what
+    shows: a viewer scaling the picture down would sample its edge from other pixels, and the
+    page would not look quite the same.)"""
 
     hidden, key = masked if masked is not None else (None, None)
+    cut = box or UNIT
     x0, y0, x1, y1 = _rect(cut, width, height)
     keep = kept(width, height, (x0, y0, x1, y1), list(drawn))
+    how: list[str] = []
+    if any(s.covered for s in drawn) and keep is not None:
+        uncovered = kept(width, height, (x0, y0, x1, y1), [replace(s, covered=()) for s in drawn])
+        if uncovered is None or (uncovered != keep).any():
+            how.append(COVERED)
+        if uncovered is not None:
+            how.append(CROPPED)
+    elif keep is not None:
+        how.append(CROPPED)
+    if box is not None:
+        how.append(CROPPED)
     if hidden is not None:
+        shows = keep if keep is not None else True
+        if (hidden[y0:y1, x0:x1] & shows).any():
+            how.append(MASKED)
         keep = ~hidden[y0:y1, x0:x1] if keep is None else keep & ~hidden[y0:y1, x0:x1]
+    what = tuple(dict.fromkeys(how))
     if keep is None or keep.all():
-        return None if cut == UNIT else _Plan(cut, drawn)
-    return _Plan(cut, drawn, hidden, key)
+        return None if cut == UNIT else _Plan(cut, drawn, how=what)
+    return _Plan(cut, drawn, hidden, key, how=what)
 
 
 def _rect(cut: Box, width: int, height: int) -> tuple[int, int, int, int]:
@@ -489,6 +533,8 @@ class _Walk:
         self.uses: dict[tuple[int, int], _Use] = {}
         self.owners: set[tuple[int, int]] = set()  # the objects naming pictures, followed
         self.inline: int | None = None  # the first page with an inline picture partly hidden
+        self.inline_covered: int | None = None  # ... with one a box drawn after it covers in part
+        self.lettered: int | None = None  # the first page with a picture shown through letters
         # inline JPEG photos with metadata: where written, their bytes, those without it, page
         self.photos: list[tuple[object, bytes, bytes | None, int]] = []
         self._stack: list[tuple[int, int]] = []
@@ -496,8 +542,21 @@ class _Walk:
         # the page's instructions being followed: its pictures, in order, and the opaque
         # shapes drawn (each one part, on the page; through what clip; its box); None elsewhere
         self._scene: list[_Drawing] | None = None
-        self._covers: list[tuple[Region, Clip, Box]] = []
+        self._covers: list[tuple[Region, bool, Clip, Box]] = []  # (... filled even-odd)
+        # the inline pictures the page drew: what shows, matrix, the first shape after, size
+        self._inlines: list[tuple[Shown, Matrix, int, int, int]] = []
         self._opaque = True  # whether the drawing followed is put on the page opaquely
+        self._lettering = _Lettering()  # the text state what is followed is drawn in
+
+    def uncut(self) -> list[tuple[int, str, str]]:
+        """What the walk met that cannot be cut, the first page of each: that page, what it
+        hides (`CROPPED` ...) and the kind of picture refused."""
+        found = (
+            (self.inline, CROPPED, "a picture written inside the page's instructions"),
+            (self.inline_covered, COVERED, INLINE_COVERED),
+            (self.lettered, CROPPED, LETTERS),
+        )
+        return [(page, what, kind) for page, what, kind in found if page is not None]
 
     def page(self, page: Page, number: int) -> None:
         visible = intersect(_box(page.obj.get("/MediaBox")), _box(page.obj.get("/CropBox")))
@@ -509,22 +568,24 @@ class _Walk:
         area = rectangle(visible, IDENTITY)
         self._resources(resources, chain, number)
         contents = page.obj.get("/Contents")
-        inline = _inline_pictures(contents)
-        if inline or self._draws_pictures(resources):
-            try:
-                instructions = parse_content_stream(page, "" if inline else _OPERATORS)
-            except Exception:  # noqa: BLE001 - unreadable: the checks refuse such pages
-                instructions = []
-            self._scene, self._covers, self._opaque = [], [], True
-            try:
-                self._follow(instructions, chain, IDENTITY, (area,), number, contents)
-                self._settle()
-            finally:
-                self._scene, self._covers = None, []
+        inline, letters = _inline_pictures(contents)
         annots = page.obj.get("/Annots")
-        for annot in annots if isinstance(annots, Array) else ():
-            if isinstance(annot, Dictionary):
-                self._annotation(annot, chain, area, number)
+        # (the annotations are drawn after the page's instructions: their looks' opaque
+        # shapes cover the page's pictures as a box drawn last would)
+        self._scene, self._covers, self._inlines, self._opaque = [], [], [], True
+        try:
+            if inline or self._draws_pictures(resources):
+                try:
+                    instructions = parse_content_stream(page, _operators(inline, letters))
+                except Exception:  # noqa: BLE001 - unreadable: the checks refuse such pages
+                    instructions = []
+                self._follow(instructions, chain, IDENTITY, (area,), number, contents)
+            for annot in annots if isinstance(annots, Array) else ():
+                if isinstance(annot, Dictionary):
+                    self._annotation(annot, chain, area, number)
+            self._settle(number)
+        finally:
+            self._scene, self._covers, self._inlines = None, [], []
 
     def _annotation(
         self, annot: Dictionary, chain: list[object], area: Region, number: int
@@ -532,41 +593,64 @@ class _Walk:
         """Each look of an annotation (normal, under the mouse, pressed; in each state), where
         it is drawn (PDF 32000 12.5.5)."""
         ap = annot.get("/AP")
-        if not isinstance(ap, Dictionary):
-            return
-        looks: list[Stream] = []
-        for key in _LOOKS:
-            look = ap.get(key)
-            if isinstance(look, Stream):
-                looks.append(look)
-            elif isinstance(look, Dictionary):
-                looks += [s for s in look.values() if isinstance(s, Stream)]
         rect = _box(annot.get("/Rect"))
         try:
-            unzoomed = bool(int(annot.get("/F", 0)) & _UNZOOMED)
+            flags = int(annot.get("/F", 0))
         except (TypeError, ValueError):
-            unzoomed = True
-        clip: Clip = () if unzoomed else (area,)
+            flags = _NEVER_SHOWN | _UNZOOMED
+        clip: Clip = () if flags & _UNZOOMED else (area,)
+        covers = _covers(annot, flags)
+        if not isinstance(ap, Dictionary):
+            if covers and self._after() and rect is not None:
+                self._square(annot, rect, clip)
+            return
         icons = annot.get("/MK")
         if isinstance(icons, Dictionary):
             for key in _ICONS:  # (drawn by the looks; their source, if a viewer makes them again)
                 icon = icons.get(key)
                 if isinstance(icon, Stream):
                     self._alone_form(icon, chain, number)
-        for look in looks:
+        for look, shows in _looks(ap, annot.get("/AS")):
             matrix = look.get("/Matrix")
             m = _numbers(matrix) if _matrix_like(matrix) else IDENTITY
             bbox = _box(look.get("/BBox"))
             placed = transformed(bbox, m) if bbox else None
-            if rect is None or placed is None:  # (no place on the page: its own box only)
-                self._form(look, chain, IDENTITY, (), number)
-                continue
-            (bx0, by0, bx1, by1), (rx0, ry0, rx1, ry1) = placed, rect
-            if bx1 - bx0 < 1e-9 or by1 - by0 < 1e-9:
-                continue  # drawn flat: nothing shows
-            sx, sy = (rx1 - rx0) / (bx1 - bx0), (ry1 - ry0) / (by1 - by0)
-            fit = (sx, 0.0, 0.0, sy, rx0 - sx * bx0, ry0 - sy * by0)
-            self._form(look, chain, fit, clip, number)
+            scene = self._scene
+            if not shows or rect is None or placed is None:
+                self._scene = None  # (not on the page, or not where: it covers nothing)
+            outer, self._opaque = self._opaque, covers
+            try:
+                if rect is None or placed is None:  # (no place on the page: its own box only)
+                    self._form(look, chain, IDENTITY, (), number)
+                    continue
+                (bx0, by0, bx1, by1), (rx0, ry0, rx1, ry1) = placed, rect
+                if bx1 - bx0 < 1e-9 or by1 - by0 < 1e-9:
+                    continue  # drawn flat: nothing shows
+                sx, sy = (rx1 - rx0) / (bx1 - bx0), (ry1 - ry0) / (by1 - by0)
+                fit = (sx, 0.0, 0.0, sy, rx0 - sx * bx0, ry0 - sy * by0)
+                self._form(look, chain, fit, clip, number)
+            finally:
+                self._scene, self._opaque = scene, outer
+
+    def _square(self, annot: Dictionary, rect: Box, clip: Clip) -> None:
+        """A square annotation without a look, filled (/IC): viewers draw it themselves, its
+        inside filled within its border (PDF 32000 12.5.6.8), so that inside covers."""
+        fill = annot.get("/IC") if annot.get("/Subtype") == Name.Square else None
+        if not isinstance(fill, Array) or len(fill) not in (1, 3, 4):
+            return
+        border = annot.get("/BS")
+        width = _number(border.get("/W", 1)) if isinstance(border, Dictionary) else None
+        if width is None:
+            old = annot.get("/Border")
+            width = _number(old[2]) if isinstance(old, Array) and len(old) >= 3 else 1.0
+        inset = max(width or 0.0, 0.0) + 1.0  # (and a point to spare: how viewers draw it)
+        differences = annot.get("/RD")
+        if isinstance(differences, Array) and len(differences) == 4:
+            return  # (drawn inside a rectangle of its own: not worked out here)
+        x0, y0, x1, y1 = rect
+        if x1 - x0 > 2 * inset and y1 - y0 > 2 * inset:
+            self._cover(rectangle((x0 + inset, y0 + inset, x1 - inset, y1 - inset), IDENTITY),
+                        clip, evenodd=False)  # fmt: skip
 
     def _resources(self, resources: object, chain: list[object], number: int) -> None:
         """Follow, alone, what a resource dictionary lists that draws wherever it is used:
@@ -629,71 +713,125 @@ class _Walk:
     ) -> None:  # fmt: skip
         """Follow drawing instructions (of `source`) drawn with the resources of `chain` (its
         own first, each followed by its owner), from matrix `ctm` through `clip`."""
-        stack: list[tuple[Matrix, Clip, _Opacity]] = []
+        stack: list[tuple[Matrix, Clip, _Opacity, _Lettering]] = []
         path = _Path()
-        clipping = False
         looks = _Opacity()
+        text = replace(self._lettering, shown=False)
         for item in instructions:
             if isinstance(item, ContentStreamInlineImage):
-                self._inline(ctm, clip, number, item.iimage, source)
+                self._inline(ctm, clip, number, item.iimage, source, text.clips)
                 continue
             op, operands = str(item.operator), item.operands
             if op == "q":
-                stack.append((ctm, clip, looks))
+                stack.append((ctm, clip, looks, text))
             elif op == "Q" and stack:
-                ctm, clip, looks = stack.pop()
-            elif op in _LOOKS_OPS and self._scene is not None:  # (only on the page: `_cover`)
-                looks = looks.after(op, operands, chain)
+                ctm, clip, looks, text = stack.pop()
+            elif op in _TEXT or op in _LOOKS_OPS:
+                text = text.after(op, operands) if op in _TEXT else text
+                if op in _LOOKS_OPS and self._scene is not None:  # (only on the page: `_cover`)
+                    looks = looks.after(op, operands, chain)
             elif op == "cm" and len(operands) == 6:
                 ctm = multiply(_numbers(operands), ctm)
             elif op in _PATH:
                 path.add(op, operands, ctm)
-            elif op in ("W", "W*"):
-                clipping = True
             elif op in _PAINT:
-                clip = self._paint(op, path, clipping, clip, looks)
-                path, clipping = _Path(), False
-            elif op == "Do" and operands:
-                opaque = self._opaque and looks.opaque()
-                self._draw(str(operands[0]), chain, ctm, clip, number, opaque)
+                clip = self._paint(op, path, clip, looks)
+                path = _Path()
+            elif op in ("sh", "Do") and operands:
+                self._paints(op, str(operands[0]), chain, ctm, clip, number, looks, text)
 
-    def _paint(  # noqa: PLR0913
-        self, op: str, path: _Path, clipping: bool, clip: Clip, looks: _Opacity
-    ) -> Clip:
+    def _paints(  # noqa: PLR0913
+        self, op: str, name: str, chain: list[object], ctm: Matrix, clip: Clip, number: int,
+        looks: _Opacity, text: _Lettering,
+    ) -> None:  # fmt: skip
+        """A shading painted (``sh``), or a picture or drawing drawn (``Do``), by name."""
+        if op == "sh":
+            if self._after() and self._opaque and looks.opaque(shading=True):
+                self._shading(_resource(chain, "/Shading", name), ctm, clip)
+            return
+        outer, self._lettering = self._lettering, text
+        try:
+            self._draw(name, chain, ctm, clip, number, self._opaque and looks.opaque())
+        finally:
+            self._lettering = outer
+
+    def _paint(self, op: str, path: _Path, clip: Clip, looks: _Opacity) -> Clip:
         """A path painted (and perhaps clipped to, after): the clip after it."""
-        if op in _FILL and self._scene and self._opaque and looks.opaque():
-            self._cover(path.region(), clip)
-        if clipping:  # (an empty path lets nothing show)
+        if op in _FILL and self._after() and self._opaque and looks.opaque():
+            self._cover(path.region(), clip, evenodd=op in _EVENODD)
+        if path.clipping:  # (an empty path lets nothing show)
             return narrowed(clip, path.region())
         return clip
 
-    def _cover(self, region: Region, clip: Clip) -> None:
-        """An opaque shape drawn on the page after some picture: each part of it that surely
-        fills what it encloses may cover the pictures drawn before."""
+    def _after(self) -> bool:
+        """Whether the page's instructions are followed, after a picture (shapes drawn now may
+        cover it)."""
+        return bool(self._scene or (self._scene is not None and self._inlines))
+
+    def _cover(self, region: Region, clip: Clip, *, evenodd: bool) -> None:
+        """An opaque shape drawn on the page after some picture, filled by the even-odd rule or
+        the nonzero one: it may cover the pictures drawn before."""
         if any(not r for r in clip):
             return  # (an empty clipping path: nothing drawn)
-        for part in parts(region):
-            around = bounds([p for sub in part for piece in sub for p in piece])
-            if around is not None:
-                self._covers.append((part, clip, around))
+        shape = tuple(sub for sub in region if len(sub) > 1)
+        around = bounds([p for sub in shape for piece in sub for p in piece])
+        if around is not None:
+            self._covers.append((shape, evenodd, clip, around))
 
-    def _settle(self) -> None:
-        """Each picture the page drew, with the opaque shapes drawn over it after."""
+    def _shading(self, shading: object, ctm: Matrix, clip: Clip) -> None:
+        """A shading painted with ``sh`` over what the clip lets show: it covers that whole
+        area only when it paints the whole plane (an axial shading extended both ways, in a
+        colour space that paints), within its own box (PDF 32000 8.7.4.5.3)."""
+        if not isinstance(shading, Dictionary) or not clip:
+            return
+        extend = shading.get("/Extend")
+        coords = shading.get("/Coords")
+        axis = [_number(c) for c in coords] if isinstance(coords, Array) else []
+        if (
+            shading.get("/ShadingType") != 2
+            or len(axis) != 4
+            or None in axis
+            or (axis[0], axis[1]) == (axis[2], axis[3])  # (no axis: viewers paint nothing)
+            or not isinstance(extend, Array)
+            or len(extend) != 2
+            or not all(e is True or str(e) == "true" for e in extend)
+            or not _solid_space(shading.get("/ColorSpace"))
+        ):
+            return
+        limits = list(clip[1:])
+        bbox = _box(shading.get("/BBox"))
+        if bbox is not None:
+            limits.append(rectangle(bbox, ctm))
+        # (what the clip lets show, as a shape filled even-odd: its rule is not kept)
+        self._cover(clip[0], tuple(limits), evenodd=True)
+
+    def _settle(self, number: int) -> None:
+        """Each picture the page drew, with the opaque shapes drawn over it after; an inline
+        picture with part of it covered is noted, to be refused (it is not cut)."""
         assert self._scene is not None
         for drawing in self._scene:
-            seen = drawing.seen
-            back = inverse(drawing.ctm)
-            later = self._covers[drawing.first :]
-            if later and back is not None and seen.box != EMPTY:
-                area = transformed(UNIT, drawing.ctm)
-                covered = tuple(
-                    cover(shape, clip, back)
-                    for shape, clip, around in later
-                    if area is not None and intersect(area, around) != EMPTY
-                )
-                if covered:
-                    seen = Shown(seen.box, seen.within, covered)
-            drawing.use.add(seen)
+            drawing.use.add(self._covered(drawing.seen, drawing.ctm, drawing.first))
+        for seen, ctm, first, width, height in self._inlines:
+            seen = self._covered(seen, ctm, first)
+            if seen.covered and self.inline_covered is None and kept(
+                width, height, (0, 0, width, height), [seen]
+            ) is not None:
+                self.inline_covered = number
+
+    def _covered(self, seen: Shown, ctm: Matrix, first: int) -> Shown:
+        """What a picture drawn with `ctm` shows, with the opaque shapes drawn after it (from
+        the page's `first`) that may cover it."""
+        back = inverse(ctm)
+        later = self._covers[first:]
+        if not later or back is None or seen.box == EMPTY:
+            return seen
+        area = transformed(UNIT, ctm)
+        covered = tuple(
+            cover(shape, clip, back, evenodd)
+            for shape, evenodd, clip, around in later
+            if area is not None and intersect(area, around) != EMPTY
+        )
+        return replace(seen, covered=covered) if covered else seen
 
     def _draw(  # noqa: PLR0913
         self, name: str, chain: list[object], ctm: Matrix, clip: Clip, number: int,
@@ -704,6 +842,8 @@ class _Walk:
             return
         kind = obj.get("/Subtype")
         if kind == Name.Image:
+            if self._lettering.clips and self.lettered is None and shown(ctm, clip).box != EMPTY:
+                self.lettered = number
             if owner is not None:
                 self.owners.add(owner)
                 use = self.uses.setdefault(obj.objgen, _Use(obj, number))
@@ -718,7 +858,7 @@ class _Walk:
                 and not any(k in obj for k in ("/SMask", "/Mask", "/SMaskInData"))
                 and (not obj.get("/ImageMask"))
             ):  # (an opaque picture covers what was drawn before it, like a box)
-                self._cover(rectangle(UNIT, ctm), clip)
+                self._cover(rectangle(UNIT, ctm), clip, evenodd=False)
             self._scene.append(_Drawing(use, shown(ctm, clip), ctm, len(self._covers)))
         elif kind == Name.Form:
             if owner is not None:
@@ -750,11 +890,12 @@ class _Walk:
         self._stack.append(obj.objgen)
         try:
             self._resources(own, chain, number)
-            inline, names = _what_it_draws(obj)
-            if not inline and not (names and self._draws_pictures(own)) and not self._scene:
+            inline, names, letters = _what_it_draws(obj)
+            if not inline and not (names and self._draws_pictures(own)) and not self._after():
                 return  # (after a picture on the page, its shapes may cover that picture)
+            letters = letters or self._lettering.mode >= 4  # (the mode is the drawer's)
             try:
-                instructions = parse_content_stream(obj, "" if inline else _OPERATORS)
+                instructions = parse_content_stream(obj, _operators(inline, letters))
             except Exception:  # noqa: BLE001 - unreadable: the checks refuse such pages
                 return
             self._follow(instructions, chain, ctm, clip, number, obj)
@@ -762,16 +903,22 @@ class _Walk:
             self._stack.pop()
 
     def _inline(  # noqa: PLR0913
-        self, ctm: Matrix, clip: Clip, number: int, image: PdfInlineImage, source: object
-    ) -> None:
-        """An inline picture (``BI ... ID ... EI``): not cut, but refused if partly hidden; a
-        JPEG photo's metadata to take out."""
+        self, ctm: Matrix, clip: Clip, number: int, image: PdfInlineImage, source: object,
+        lettered: bool = False,
+    ) -> None:  # fmt: skip
+        """An inline picture (``BI ... ID ... EI``): not cut, but refused if partly hidden (or
+        covered by what the page draws after it: `_settle`); a JPEG photo's metadata to take
+        out."""
         width, height = image.width, image.height
         seen = shown(ctm, clip)
+        if lettered and self.lettered is None and seen.box != EMPTY:
+            self.lettered = number
         if self.inline is None and width > 0 and height > 0:
             cut = _cut_of(width, height, seen.box)
             if cut is not None or kept(width, height, (0, 0, width, height), [seen]) is not None:
                 self.inline = number
+        if self._scene is not None and width > 0 and height > 0:
+            self._inlines.append((seen, ctm, len(self._covers), width, height))
         filters = [str(f) for f in image.filters]
         if not filters or filters[-1] != "/DCTDecode":
             return
@@ -797,7 +944,63 @@ class _Walk:
 
 
 _LOOKS_OPS = {"gs", "cs", "rg", "g", "k", "scn", "Tr"}
+_TEXT = {"BT", "ET", "Tr", *_SHOW}
+
+
+@dataclass(frozen=True)
+class _Lettering:
+    """What text does to the clip (PDF 32000 9.3.6): letters shown in rendering modes 4 to 7
+    add their outlines to a clip that, at ET, becomes the clipping path (until Q)."""
+
+    mode: int = 0  # the text rendering mode
+    shown: bool = False  # letters shown since BT in a mode that clips
+    clips: bool = False  # whether the clipping path in force is made of letters
+
+    def after(self, op: str, operands: list) -> _Lettering:
+        if op == "Tr":
+            value = _number(operands[0]) if operands else None
+            mode = int(value) if value is not None else 7
+            return self if mode == self.mode else replace(self, mode=mode)
+        if op in ("BT", "ET"):
+            if not self.shown:
+                return self
+            return replace(self, shown=False, clips=self.clips or op == "ET")
+        if self.mode >= 4 and not self.shown:  # (a letter shown)
+            return replace(self, shown=True)
+        return self
+
 _NORMAL = {"/Normal", "/Compatible"}
+
+
+def _covers(annot: Dictionary, flags: int) -> bool:
+    """Whether what an annotation's look fills covers what the page drew before it: the look is
+    shown and printed (not hidden, in no layer; drawn by viewers: a polygon has its points ...),
+    and put on the page opaquely (alpha 1, the Normal blend mode). Not a form field's: viewers
+    draw a field's look anew as it is filled in (or as the form asks them to)."""
+    required = _REQUIRED.get(str(annot.get("/Subtype")))
+    return bool(
+        flags & _PRINTED
+        and not flags & _NEVER_SHOWN
+        and annot.get("/Subtype") != Name.Widget
+        and "/OC" not in annot
+        and (required is None or isinstance(annot.get(required), Array))
+        and _number(annot.get("/CA", 1)) == 1.0
+        and str(annot.get("/BM", "/Normal")) in _NORMAL
+    )
+
+
+def _looks(ap: Dictionary, state: object) -> list[tuple[Stream, bool]]:
+    """An annotation's looks (normal, under the mouse, pressed; in each state), each with
+    whether it is the one the page shows (the normal one, in the annotation's state)."""
+    looks: list[tuple[Stream, bool]] = []
+    for key in _LOOKS:
+        look = ap.get(key)
+        if isinstance(look, Stream):
+            looks.append((look, key == "/N"))
+        elif isinstance(look, Dictionary):
+            looks += [(s, key == "/N" and state is not None and name == str(state))
+                      for name, s in look.items() if isinstance(s, Stream)]  # fmt: skip
+    return looks
 
 
 @dataclass(frozen=True)
@@ -816,9 +1019,11 @@ class _Opacity:
     colour: bool = True
     letters: bool = True
 
-    def opaque(self) -> bool:
+    def opaque(self, *, shading: bool = False) -> bool:
+        """Whether a fill (or, `shading`, a shading painted with ``sh``, whatever the colour)
+        hides what is under it."""
         return all((self.alpha, self.blend, self.mask, self.shape, self.overprint,
-                    self.colour, self.letters))  # fmt: skip
+                    self.colour or shading, self.letters))  # fmt: skip
 
     def after(self, op: str, operands: list, chain: list[object]) -> _Opacity:
         """The state after `op` (one of `_LOOKS_OPS`)."""
@@ -901,8 +1106,12 @@ class _Path:
     def __init__(self) -> None:
         self.subpaths: list[list[tuple[Point, ...]]] = []
         self.closed = False
+        self.clipping = False  # (``W``, ``W*``: clipped to once painted)
 
     def add(self, op: str, operands: list, ctm: Matrix) -> None:
+        if op in ("W", "W*"):
+            self.clipping = True
+            return
         try:
             values = [float(v) for v in operands]
         except (TypeError, ValueError):
@@ -968,20 +1177,33 @@ def _strip_inline(
 _INLINE = re.compile(rb"(?<![^\s])BI(?![^\s/])")
 
 
-def _what_it_draws(stream: Stream) -> tuple[bool, bool]:
-    """Whether drawing instructions may hold an inline picture, and may draw something by name
-    (``Do``); an unreadable stream neither (the checks refuse such pages)."""
+# a text rendering mode that clips by letters (4 to 7; more is no mode, read as 7)
+_LETTERS = re.compile(rb"(?<![0-9.])0*(?:[4-9]|[1-9][0-9]+)(?:\.[0-9]*)?\s*Tr(?![A-Za-z*'\"])")
+
+
+def _operators(inline: bool, letters: bool) -> str:
+    """The instructions to follow: all where an inline picture may be (to read it), the text
+    shown where letters may clip, else `_OPERATORS` (less to parse on pages full of text)."""
+    return "" if inline else _TEXT_OPERATORS if letters else _OPERATORS
+
+
+def _what_it_draws(stream: Stream) -> tuple[bool, bool, bool]:
+    """Whether drawing instructions may hold an inline picture, may draw something by name
+    (``Do``), and may clip by letters; an unreadable stream none (the checks refuse such
+    pages)."""
     try:
         data = stream.read_bytes()
     except Exception:  # noqa: BLE001 - unreadable: the checks refuse such pages
-        return False, False
-    return b"ID" in data and _INLINE.search(data) is not None, b"Do" in data
+        return False, False, False
+    inline = b"ID" in data and _INLINE.search(data) is not None
+    return inline, b"Do" in data, b"Tr" in data and _LETTERS.search(data) is not None
 
 
-def _inline_pictures(contents: object) -> bool:
+def _inline_pictures(contents: object) -> tuple[bool, bool]:
     """Whether drawing instructions (a stream, or a page's array of them) may hold an inline
-    picture (an unreadable stream: no)."""
+    picture, and may clip by letters (an unreadable stream: neither)."""
     streams = list(contents) if isinstance(contents, Array) else [contents]
+    inline = letters = False
     for stream in streams:
         if not isinstance(stream, Stream):
             continue
@@ -989,9 +1211,9 @@ def _inline_pictures(contents: object) -> bool:
             data = stream.read_bytes()
         except Exception:  # noqa: BLE001 - unreadable: the checks refuse such pages
             continue
-        if b"ID" in data and _INLINE.search(data):
-            return True
-    return False
+        inline = inline or (b"ID" in data and _INLINE.search(data) is not None)
+        letters = letters or (b"Tr" in data and _LETTERS.search(data) is not None)
+    return inline, letters
 
 
 def _lookup(chain: list[object], name: str) -> tuple[object, tuple[int, int] | None]:

@@ -64,7 +64,9 @@ from pikepdf import (
 )
 
 from packbuilder.pictures import (
+    COVERED,
     CROPPED,
+    MASKED,
     PHOTO_METADATA,
     PictureRefused,
     cut_pictures,
@@ -159,7 +161,8 @@ def sanitize(
     for obj in _every_dictionary(pdf, texts):
         _clean_dictionary(obj, public, found)
     # /OpenAction and /AA of the catalog are cleaned by this walk too, as in any dictionary
-    order = [SCRIPTS, MEDIA, FETCHED, XFA, ATTACHED, COMMENTS, UNSHOWN, CROPPED, PHOTO_METADATA]
+    order = [SCRIPTS, MEDIA, FETCHED, XFA, ATTACHED, COMMENTS, UNSHOWN, CROPPED, COVERED, MASKED]
+    order.append(PHOTO_METADATA)
     order.append(TIDIED)
     said = [what for what in order if what in found]
     return [TIDIED] if said == [TIDIED] else [w for w in said if w != TIDIED]

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from packbuilder.clipping import (
     IDENTITY,
+    Cover,
     Shown,
     apply,
     inverse,
@@ -59,9 +60,11 @@ def _fine(sub: tuple) -> list[tuple[float, float]]:
     return points
 
 
-def _shows(region: tuple, x: float, y: float) -> bool:
-    """Whether a point of the page is inside a clipping path (nonzero rule: the larger)."""
-    return sum(_winding(_fine(sub), x, y) for sub in region) != 0
+def _shows(region: tuple, x: float, y: float, evenodd: bool = False) -> bool:
+    """Whether a point of the page is inside a clipping path (nonzero rule: the larger), or a
+    shape filled by the even-odd rule."""
+    n = sum(_winding(_fine(sub), x, y) for sub in region)
+    return n % 2 == 1 if evenodd else n != 0
 
 
 coordinate = st.floats(-50, 150, allow_nan=False)
@@ -142,3 +145,96 @@ def test_upright_windows_in_a_row_stay_one_rectangle() -> None:
     turned = narrowed(clip, rectangle((0, 0, 10, 10), (0.6, 0.8, -0.8, 0.6, 0, 0)))
     assert len(turned) == 2  # (a turned one is kept as it is)
     assert narrowed(clip, rectangle((600, 0, 700, 10), IDENTITY)) == ((),)  # nothing shows
+
+
+# --- what a shape drawn over a picture covers: never a pixel that shows --------------------------
+# The other way round: a pixel blanked must be wholly inside the shape (by its fill rule) and
+# inside each clipping path it was drawn through (by either rule). Checked by the same oracle, at
+# points all over each blanked pixel, its corners and edges included.
+
+polygon_points = st.lists(st.tuples(st.floats(-4, 28), st.floats(-4, 22)), min_size=3, max_size=7)
+shape_part = polygon_points.map(lambda ps: ((ps[0],), *((p,) for p in ps[1:])))
+shape = st.lists(shape_part, min_size=1, max_size=3).map(tuple)
+
+
+def _covered(cover: Cover) -> np.ndarray:
+    """The pixels of a WIDTH x HEIGHT picture `cover` hides (the picture's pixels are the
+    page's points here: its matrix is the identity, scaled)."""
+    seen = Shown((0.0, 0.0, 1.0, 1.0), covered=(cover,))
+    keep = kept(WIDTH, HEIGHT, (0, 0, WIDTH, HEIGHT), [seen])
+    # (`kept` keeps the pixels next to those that show: ask which are hidden, without that)
+    from packbuilder.clipping import _cover_pixels
+
+    hidden = np.zeros((HEIGHT, WIDTH), dtype=bool)
+    _cover_pixels(hidden, WIDTH, HEIGHT, (0, 0, WIDTH, HEIGHT), cover)
+    assert keep is None or not (keep & hidden & ~_next_to(~hidden)).any()
+    return hidden
+
+
+def _next_to(area: np.ndarray) -> np.ndarray:
+    out = area.copy()
+    out[1:, :] |= area[:-1, :]
+    out[:-1, :] |= area[1:, :]
+    out[:, 1:] |= out[:, :-1].copy()
+    out[:, :-1] |= out[:, 1:].copy()
+    return out
+
+
+def _in_picture(region: tuple) -> tuple:
+    """A region given in pixels (x right, y down from the top left) in the unit square."""
+    return tuple(tuple(tuple((x / WIDTH, 1 - y / HEIGHT) for x, y in piece) for piece in sub)
+                 for sub in region)  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None)
+@given(region=shape, evenodd=st.booleans(), clip=st.one_of(st.none(), shape))
+def test_no_pixel_a_shape_does_not_wholly_cover_is_blanked(
+    region: tuple, evenodd: bool, clip: tuple | None
+) -> None:
+    cover = Cover(_in_picture(region), evenodd, (_in_picture(clip),) if clip else ())
+    hidden = _covered(cover)
+    samples = np.linspace(0.001, 0.999, 7)
+    for row, column in zip(*np.nonzero(hidden), strict=True):
+        for dy in samples:
+            for dx in samples:
+                x, y = column + dx, row + dy
+                assert _shows(region, x, y, evenodd), (column, row, x, y)
+                assert clip is None or _shows(clip, x, y, evenodd=True), (column, row)
+
+
+def _box(x0: float, y0: float, x1: float, y1: float, clockwise: bool = False) -> tuple:
+    corners = [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]
+    if clockwise:
+        corners.reverse()
+    return ((corners[0],), *((c,) for c in corners[1:]))
+
+
+@pytest.mark.parametrize(
+    ("region", "evenodd", "expected"),
+    [
+        # a frame filled even-odd: its ring, not its hole
+        ((_box(2, 2, 22, 16), _box(6, 6, 18, 12)), True, "ring"),
+        # the same by the nonzero rule, both boxes the same way round: all of it
+        ((_box(2, 2, 22, 16), _box(6, 6, 18, 12)), False, "all"),
+        # ... the hole the other way round: a hole
+        ((_box(2, 2, 22, 16), _box(6, 6, 18, 12, clockwise=True)), False, "ring"),
+    ],
+    ids=["even-odd", "nonzero-same-way", "nonzero-other-way"],
+)
+def test_a_frame_covers_what_its_rule_fills(region: tuple, evenodd: bool, expected: str) -> None:
+    hidden = _covered(Cover(_in_picture(region), evenodd))
+    ring = np.zeros((HEIGHT, WIDTH), dtype=bool)
+    ring[2:16, 2:22] = True
+    if expected == "ring":
+        ring[6:12, 6:18] = False
+    assert np.array_equal(hidden, ring)
+
+
+def test_an_l_shape_covers_the_l_and_not_its_notch() -> None:
+    ell = (((2.0, 2.0),), ((22.0, 2.0),), ((22.0, 8.0),), ((12.0, 8.0),), ((12.0, 16.0),),
+           ((2.0, 16.0),))  # fmt: skip
+    hidden = _covered(Cover(_in_picture((ell,))))
+    expected = np.zeros((HEIGHT, WIDTH), dtype=bool)
+    expected[2:8, 2:22] = True
+    expected[8:16, 2:12] = True
+    assert np.array_equal(hidden, expected)

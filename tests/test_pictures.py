@@ -29,7 +29,11 @@ from PIL import Image, ImageDraw, ImageFont
 from pypdf import PdfReader
 
 from packbuilder.pictures import (
+    COVERED,
     CROPPED,
+    INLINE_COVERED,
+    LETTERS,
+    MASKED,
     PHOTO_METADATA,
     PictureRefused,
     cut_pictures,
@@ -655,11 +659,14 @@ def _form(
     return pdf.make_indirect(form)
 
 
-def _cut_and_same(tmp_path: Path, pdf: Pdf, *, jpeg_tolerant: bool = False) -> Path:
-    """`pdf` made public: it was said to be cut, no red is left, and the page looks the same."""
+def _cut_and_same(
+    tmp_path: Path, pdf: Pdf, *, jpeg_tolerant: bool = False, what: str = CROPPED
+) -> Path:
+    """`pdf` made public: it was said to be cut (or covered ...: `what`), no red is left, and
+    the page looks the same."""
     said, before, after = _cleaned(tmp_path, pdf)
     assert _red(before) > 0  # (the test's own premise)
-    assert CROPPED in said, said
+    assert what in said, said
     assert _red(after) == 0
     assert _looks_the_same(_drawn(before), _drawn(after))
     return after
@@ -999,7 +1006,7 @@ def test_an_inline_photo_without_metadata_is_left_alone(tmp_path: Path) -> None:
     assert PHOTO_METADATA not in said and CROPPED not in said
 
 
-@pytest.mark.parametrize("kind", ["elsewhere", "inline-metadata"])
+@pytest.mark.parametrize("kind", ["elsewhere", "inline-metadata", "inline-covered", "letters"])
 def test_check_refuses_the_new_kinds_of_refused_picture_as_the_build_does(
     tmp_path: Path, kind: str
 ) -> None:
@@ -1016,6 +1023,12 @@ def test_check_refuses_the_new_kinds_of_refused_picture_as_the_build_does(
         _one_page(b"q 50 400 50 50 re W n q 200 0 0 100 50 400 cm /M Do Q Q "
                   b"q 200 0 0 100 50 100 cm /P Do Q", {"M": mask, "P": photo}, pdf)  # fmt: skip
         said = "page 1 shows only part of a picture (a picture also drawn from where"
+    elif kind == "inline-covered":
+        _one_page(b"q 400 0 0 200 72 500 cm " + _inline_red() + b" Q " + OVER_RIGHT, {}, pdf)
+        said = "page 1 has a box drawn over part of a picture written inside its drawing"
+    elif kind == "letters":
+        _lettered(pdf, PICTURE_AT)
+        said = "page 1 shows a picture only through letters (text used as a clipping path)"
     else:
         hexed = _photo_with_metadata().hex().encode() + b">"
         _one_page(b"q 320 0 0 240 72 400 cm " + _inline_photo(b"[/AHx /DCT]", hexed) + b" Q",
@@ -1068,7 +1081,7 @@ def test_a_part_of_a_picture_an_opaque_shape_covers_is_blanked(
     pdf.pages[0].obj.Resources.ExtGState = Dictionary(
         GS1=Dictionary(ca=1, CA=0.5, BM=Name.Normal, SMask=Name("/None"), LW=3)
     )
-    after = _cut_and_same(tmp_path, pdf, jpeg_tolerant=jpeg)
+    after = _cut_and_same(tmp_path, pdf, jpeg_tolerant=jpeg, what=COVERED)
     _looks_the_same(_drawn(tmp_path / "before.pdf", 1), _drawn(after, 1))
 
 
@@ -1113,14 +1126,12 @@ def test_a_covered_picture_looks_the_same_at_150_dpi(tmp_path: Path) -> None:
         (b"/Pattern cs /P0 scn 272 500 200 200 re f", Dictionary()),  # a pattern's cells
         (b"/CS0 cs 1 scn 272 500 200 200 re f", Dictionary()),  # a colourant of none
         (b"0 0 0 rg 272 500 200 200 re S", Dictionary()),  # stroked, not filled
-        (b"0 0 0 rg 272 500 200 200 re 282 510 180 180 re f*", Dictionary()),  # a frame
-        (b"0 0 0 rg 272 500 200 200 re 282 510 180 180 re f", Dictionary()),  # nonzero: may be
         (b"BT /F1 200 Tf 7 Tr 300 500 Td (I) Tj ET " + OVER_RIGHT, Dictionary()),  # letters clip
         (b"q /GS0 gs q 1 0 0 1 272 500 cm /Box Do Q Q", Dictionary(ca=0.5)),  # drawing see-through
         (b"BT /F1 300 Tf 272 500 Td (\xdb\xdb) Tj ET", Dictionary()),  # text is no box
     ],
-    ids=["alpha", "blend", "soft-mask", "overprint", "pattern", "none", "stroke", "frame",
-         "nonzero-frame", "text-clip", "drawing-alpha", "text"],  # fmt: skip
+    ids=["alpha", "blend", "soft-mask", "overprint", "pattern", "none", "stroke",
+         "text-clip", "drawing-alpha", "text"],  # fmt: skip
 )
 def test_a_shape_that_may_let_the_picture_show_through_covers_nothing(
     tmp_path: Path, over: bytes, state: Dictionary
@@ -1141,7 +1152,7 @@ def test_a_shape_that_may_let_the_picture_show_through_covers_nothing(
         F1=Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica)
     )
     said, before, after = _cleaned(tmp_path, pdf)
-    assert CROPPED not in said
+    assert CROPPED not in said and COVERED not in said
     assert _red(after) == _red(before) > 0
 
 
@@ -1211,8 +1222,9 @@ def test_a_part_of_a_picture_its_mask_hides_is_blanked(
     pdf = pikepdf.new()
     image = _masked_picture(pdf, how, jpeg)
     _one_page(b"0 0 1 rg 50 450 500 300 re f " + PICTURE_AT, {"Im0": image}, pdf)
-    _, before, after = _cleaned(tmp_path, pdf)
+    said, before, after = _cleaned(tmp_path, pdf)
     assert _red(before) > 0
+    assert MASKED in said and CROPPED not in said and COVERED not in said, said
     # (a colour key masks out by colour: the pixel next to what shows, kept, is one it masks;
     # the others, blanked to the key's lowest colour, stay masked out)
     assert _red(after) == (200 if how == "key" else 0)
@@ -1228,3 +1240,279 @@ def test_a_jpeg_with_a_colour_key_hiding_a_part_is_refused() -> None:
     _one_page(PICTURE_AT, {"Im0": image}, pdf)
     with pytest.raises(PictureRefused, match="colour-key"):
         cut_pictures(pdf, set(), object_texts(pdf))
+
+
+# --- what got through before: an inline picture under a box, a comment's look over a picture, a
+# picture seen through letters, a box with a hole or a dent, a shading painted over a picture
+
+
+def _inline_red(width: int = 40, height: int = 20) -> bytes:
+    """An inline picture (``BI ... ID ... EI``), grey on its left half, red on its right."""
+    pixels = np.asarray(_left_grey(width, height, 0.5 - 3 / width), dtype=np.uint8)
+    data = pixels.tobytes()
+    return b"BI /W %d /H %d /BPC 8 /CS /RGB ID " % (width, height) + data + b"\nEI"
+
+
+@pytest.mark.parametrize(
+    ("draws", "refused"),
+    [
+        (b"q 400 0 0 200 72 500 cm %s Q " + OVER_RIGHT, True),  # a box over its right half
+        (b"q 1 0 0 1 0 0 cm q 400 0 0 200 72 500 cm %s Q Q q /Box Do Q", True),  # in a drawing
+        (b"q 400 0 0 200 72 500 cm %s Q 0 0 0 rg 72 100 200 200 re f", False),  # a box elsewhere
+        (OVER_RIGHT + b" q 400 0 0 200 72 500 cm %s Q", False),  # a box drawn before
+    ],
+    ids=["covered", "covered-by-a-drawing", "box-elsewhere", "box-before"],
+)
+def test_an_inline_picture_under_a_box_is_refused(draws: bytes, refused: bool) -> None:
+    """An inline picture is not cut (its bytes are inside the page's instructions): one with a
+    box drawn over part of it is refused for a public pack, as a cropped one is."""
+    pdf = pikepdf.new()
+    box = _form(pdf, b"0 0 0 rg 272 500 200 200 re f", [0, 0, 595, 842], Dictionary())
+    _one_page(draws.replace(b"%s", _inline_red()), {"Box": box}, pdf)
+    if not refused:
+        assert COVERED not in sanitize(pdf, public=True)
+        return
+    with pytest.raises(PictureRefused) as cannot:
+        sanitize(pdf, public=True)
+    assert (cannot.value.page, cannot.value.kind) == (1, INLINE_COVERED)
+    assert COVERED in sanitize(pdf, public=True, trial=True)
+    assert COVERED not in sanitize(pdf, public=False)
+
+
+def _commented(pdf: Pdf, kind: str, look: bytes | None, **keys: object) -> None:
+    """The page's first annotation: a comment of `kind` over the picture's right half, with
+    `look` as its normal look (None: no look, its viewer draws it)."""
+    annot = Dictionary(Type=Name.Annot, Subtype=Name(f"/{kind}"), Rect=Array([272, 500, 472, 700]),
+                       F=4)  # fmt: skip
+    if look is not None:
+        annot.AP = Dictionary(N=_form(pdf, look, [0, 0, 200, 200], Dictionary()))
+    for key, value in keys.items():
+        annot[f"/{key}"] = value
+    pdf.pages[0].obj.Annots = Array([pdf.make_indirect(annot)])
+
+
+@pytest.mark.parametrize(
+    ("kind", "look", "keys"),
+    [
+        ("Square", b"0 0 0 rg 0 0 0 RG 0 0 200 200 re B", {"IC": Array([0, 0, 0])}),
+        ("Polygon", b"0 g 0 0 m 200 0 l 200 200 l 0 200 l h f",
+         {"Vertices": Array([272, 500, 472, 500, 472, 700, 272, 700]), "IC": Array([0])}),
+        ("Ink", b"0 g 0 0 m 200 0 l 200 200 l 0 200 l f",
+         {"InkList": Array([Array([272, 500, 472, 500, 472, 700, 272, 700])])}),
+        ("FreeText", b"1 1 1 rg 0 0 200 200 re f 0 g BT /F1 12 Tf 5 5 Td (OK) Tj ET", {}),
+        ("Square", None, {"IC": Array([0, 0, 0]), "BS": Dictionary(W=2)}),  # no look: drawn
+    ],
+    ids=["square", "polygon", "ink", "freetext", "square-without-look"],
+)
+def test_a_picture_under_an_opaque_comment_is_blanked(
+    tmp_path: Path, kind: str, look: bytes | None, keys: dict
+) -> None:
+    """A "redaction" made as a comment: a filled box, polygon, ink or text box drawn over the
+    picture. Comments are drawn after the page: what their look fills covers the picture."""
+    pdf = pikepdf.new()
+    image = _image(pdf, _left_grey(400, 200))
+    _one_page(PICTURE_AT, {"Im0": image}, pdf)
+    _commented(pdf, kind, look, **keys)
+    said, before, after = _cleaned(tmp_path, pdf)
+    assert _red(before) > 0 and COVERED in said, said
+    if look is not None:
+        assert _red(after) == 0
+    else:  # (drawn by the viewer: only its inside, within the border, is sure to cover)
+        with Pdf.open(after) as read:
+            kept_picture = next(o for o in read.objects if isinstance(o, Stream)
+                                and o.get("/Subtype") == Name.Image)  # fmt: skip
+            rgb = np.asarray(pikepdf.PdfImage(kept_picture).as_pil_image().convert("RGB"))
+        red = (rgb[..., 0] > 200) & (rgb[..., 1] < 70)
+        assert red.any() and not red[5:-5, 205:-5].any()
+    for dpi in (50, 150):
+        _same_but_the_edge(before, after, dpi, (272, 500, 472, 700))
+
+
+def _same_but_the_edge(before: Path, after: Path, dpi: int, box: tuple[int, ...]) -> None:
+    """The pages drawn pixel for pixel alike, but within 2 pixels of `box`'s edge (points)."""
+    was, now = _rendered(before, dpi), _rendered(after, dpi)
+    rows, columns = np.indices(was.shape[:2]) * 72 / dpi
+    near = 2 * 72 / dpi
+    x0, y0, x1, y1 = box
+    inside = (columns > x0 - near) & (columns < x1 + near) & (rows > 842 - y1 - near) & (
+        rows < 842 - y0 + near)  # fmt: skip
+    well_inside = (columns > x0 + near) & (columns < x1 - near) & (rows > 842 - y1 + near) & (
+        rows < 842 - y0 - near)  # fmt: skip
+    edge = inside & ~well_inside
+    assert np.array_equal(was[~edge], now[~edge])
+
+
+@pytest.mark.parametrize(
+    "keys",
+    [{"CA": 0.5}, {"F": 4 | 2}, {"F": 4 | 32}, {"F": 0}, {"BM": Name.Multiply},
+     {"Subtype": Name.Polygon}, {"OC": Dictionary(Type=Name.OCG, Name="Layer")},
+     {"Subtype": Name.Widget, "FT": Name.Tx}],  # fmt: skip
+    ids=["see-through", "hidden", "no-view", "not-printed", "blended", "polygon-without-vertices",
+         "layer", "form-field"],  # fmt: skip
+)
+def test_a_comment_that_lets_the_picture_show_covers_nothing(tmp_path: Path, keys: dict) -> None:
+    """A comment see-through, never shown, not printed, blended, in a layer, or one that viewers
+    do not draw (a polygon without its points), or a form field's look (drawn anew as it is
+    filled in): what is under it may show."""
+    pdf = pikepdf.new()
+    image = _image(pdf, _left_grey(400, 200))
+    _one_page(PICTURE_AT, {"Im0": image}, pdf)
+    _commented(pdf, "Square", b"0 g 0 0 200 200 re f", **keys)
+    if "FT" in keys:  # (a field: listed in the form, as viewers expect)
+        pdf.Root.AcroForm = Dictionary(Fields=Array([pdf.pages[0].obj.Annots[0]]))
+        pdf.pages[0].obj.Annots[0].T = pikepdf.String("Name")
+    said, before, after = _cleaned(tmp_path, pdf)
+    assert COVERED not in said and _red(after) == _red(before) > 0
+
+
+def _lettered(pdf: Pdf, picture: bytes) -> Pdf:
+    """A page showing `picture` only through the letters "HI", 200 points high."""
+    _one_page(b"q BT /F1 200 Tf 7 Tr 72 500 Td (HI) Tj ET " + picture + b"Q",
+              {"Im0": _image(pdf, _left_grey(400, 200))}, pdf)  # fmt: skip
+    pdf.pages[0].obj.Resources.Font = Dictionary(
+        F1=Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica)
+    )
+    return pdf
+
+
+@pytest.mark.parametrize("how", ["xobject", "inline", "drawing", "letters-and-fill"])
+def test_a_picture_shown_through_letters_is_refused(how: str) -> None:
+    """Text in modes 4 to 7 clips what is drawn after it to its letters; packbuilder does not
+    work out letters' outlines, so it refuses the picture rather than keep it whole."""
+    pdf = pikepdf.new()
+    picture = {
+        "xobject": PICTURE_AT,
+        "inline": b"q 400 0 0 200 72 500 cm " + _inline_red() + b" Q ",
+        "drawing": b"/D Do ",
+        "letters-and-fill": PICTURE_AT,
+    }[how]
+    _lettered(pdf, picture)
+    if how == "drawing":
+        resources = Dictionary(XObject=Dictionary(Im0=pdf.pages[0].obj.Resources.XObject.Im0))
+        pdf.pages[0].obj.Resources.XObject.D = _form(pdf, PICTURE_AT, [0, 0, 595, 842], resources)
+    if how == "letters-and-fill":  # (mode 6: filled and clipping)
+        pdf.pages[0].obj.Contents = pdf.make_stream(
+            b"q BT /F1 200 Tf 6 Tr 72 500 Td (HI) Tj ET " + picture + b"Q"
+        )
+    with pytest.raises(PictureRefused) as cannot:
+        sanitize(pdf, public=True)
+    assert (cannot.value.page, cannot.value.kind) == (1, LETTERS)
+    sanitize(pdf, public=False)  # (a private pack keeps it)
+
+
+@pytest.mark.parametrize(
+    "draws",
+    [
+        b"q BT /F1 200 Tf 7 Tr 72 500 Td (HI) Tj ET Q " + PICTURE_AT,  # the clip ended by Q
+        b"q BT /F1 200 Tf 7 Tr ET Q q BT 0 Tr 72 500 Td (HI) Tj ET " + PICTURE_AT + b"Q",
+        b"q BT /F1 20 Tf 3 Tr 72 500 Td (OCR words) Tj ET " + PICTURE_AT + b"Q",  # invisible
+    ],
+    ids=["clip-ended", "no-letters-shown-in-clip-mode", "invisible-text"],
+)
+def test_a_picture_after_text_that_does_not_clip_it_is_not_refused(draws: bytes) -> None:
+    pdf = pikepdf.new()
+    _lettered(pdf, b"")
+    pdf.pages[0].obj.Contents = pdf.make_stream(draws)
+    sanitize(pdf, public=True)
+
+
+FRAME = b"272 500 200 200 re 292 550 160 100 re"  # a box over the red half, a hole in it
+HOLE = (20, 180, 50, 150)  # (in the red half's pixels, from its top left: x0, x1, y0, y1)
+
+
+def _outside(x0: float, x1: float, y0: float, y1: float) -> object:
+    return lambda x, y: ~((x > x0) & (x < x1) & (y > y0) & (y < y1))
+
+
+@pytest.mark.parametrize(
+    ("over", "covered"),
+    [
+        # a frame, even-odd: the ring covered, the hole not
+        (b"0 0 0 rg " + FRAME + b" f*", _outside(*HOLE)),
+        # the same frame by the nonzero rule, both parts drawn the same way round: no hole
+        (b"0 0 0 rg " + FRAME + b" f", lambda x, y: x > -1),
+        # ... the hole drawn the other way round: a hole again
+        (b"0 0 0 rg 272 500 200 200 re 292 550 m 292 650 l 452 650 l 452 550 l h f",
+         _outside(*HOLE)),  # fmt: skip
+        # an L: the notch at the top right not covered
+        (b"0 0 0 rg 272 500 m 472 500 l 472 600 l 372 600 l 372 700 l 272 700 l h f",
+         _outside(100, 201, -1, 100)),  # fmt: skip
+        # two overlapping boxes filled as one path
+        (b"0 0 0 rg 272 500 120 200 re 352 500 120 200 re f", lambda x, y: x > -1),
+        # a shading extended both ways, painted over the clip of the right half
+        (b"q 272 500 200 200 re W n /Sh0 sh Q", lambda x, y: x > -1),
+    ],
+    ids=["frame-even-odd", "frame-nonzero", "frame-nonzero-reversed", "l-shape", "two-boxes",
+         "shading"],  # fmt: skip
+)
+def test_a_box_with_a_hole_or_a_dent_covers_only_what_it_fills(
+    tmp_path: Path, over: bytes, covered: object
+) -> None:
+    """What a filled path covers is what it fills by its own rule (PDF 32000 8.5.3.3): the
+    red pixels under the fill are blanked (but the pixel next to what shows), the red ones in
+    the hole or the notch stay, as they show; the page is the same but for the fill's smoothed
+    edge."""
+    pdf = pikepdf.new()
+    image = _image(pdf, _left_grey(400, 200))
+    _one_page(PICTURE_AT + over, {"Im0": image}, pdf)
+    pdf.pages[0].obj.Resources.Shading = Dictionary(
+        Sh0=Dictionary(ShadingType=2, ColorSpace=Name.DeviceRGB, Coords=Array([0, 0, 595, 0]),
+                       Extend=Array([True, True]),
+                       Function=Dictionary(FunctionType=2, Domain=[0, 1], C0=[0, 0, 0],
+                                           C1=[0, 0, 1], N=1))  # fmt: skip
+    )
+    said, before, after = _cleaned(tmp_path, pdf)
+    assert COVERED in said, said
+    with Pdf.open(after) as read:
+        kept_picture = next(o for o in read.objects if isinstance(o, Stream)
+                            and o.get("/Subtype") == Name.Image)  # fmt: skip
+        got = np.asarray(pikepdf.PdfImage(kept_picture).as_pil_image().convert("RGB"), dtype=int)
+    assert got.shape == (200, 400, 3)
+    red = (got[..., 0] > 200) & (got[..., 1] < 70)
+    # (a pixel is a point: x, y from the top left of the red half, which starts at x = 3)
+    grid = np.indices(red.shape).astype(float) + 0.5
+    x, y = grid[1] - 200, grid[0]
+    hidden = np.asarray(covered(x, y), dtype=bool) & (x > 0)
+    assert red[~hidden & (x > 3)].all()  # every red pixel that shows is kept
+    assert not red[hidden & ~_near(~hidden, 2)].any()  # those well under the fill are gone
+    assert _red(after) < _red(before)
+    was, now = _rendered(before, 150), _rendered(after, 150)
+    assert (np.abs(was - now).max(axis=2) > 0).mean() < 0.01
+
+
+def _near(area: np.ndarray, pixels: int) -> np.ndarray:
+    out = area.copy()
+    for _ in range(pixels):
+        grown = out.copy()
+        grown[1:, :] |= out[:-1, :]
+        grown[:-1, :] |= out[1:, :]
+        grown[:, 1:] |= out[:, :-1]
+        grown[:, :-1] |= out[:, 1:]
+        out = grown
+    return out
+
+
+@pytest.mark.parametrize(
+    "shading",
+    [
+        {"ShadingType": 2, "Extend": Array([False, False])},  # paints between its two lines only
+        {"ShadingType": 3, "Extend": Array([True, True])},  # a radial one: a cone, not the plane
+        {"ShadingType": 2, "Extend": Array([True, True]), "Coords": Array([5, 5, 5, 5])},  # no axis
+    ],
+    ids=["axial-not-extended", "radial", "axial-without-an-axis"],
+)
+def test_a_shading_that_may_not_paint_the_whole_clip_covers_nothing(
+    tmp_path: Path, shading: dict
+) -> None:
+    pdf = pikepdf.new()
+    image = _image(pdf, _left_grey(400, 200))
+    _one_page(PICTURE_AT + b"q 272 500 200 200 re W n /Sh0 sh Q", {"Im0": image}, pdf)
+    coords = [300, 600, 310, 600] if shading["ShadingType"] == 2 else [300, 600, 5, 400, 600, 20]
+    shading = {"Coords": Array(coords), **shading}
+    pdf.pages[0].obj.Resources.Shading = Dictionary(
+        Sh0=Dictionary(ColorSpace=Name.DeviceRGB,
+                       Function=Dictionary(FunctionType=2, Domain=[0, 1], C0=[0, 0, 0],
+                                           C1=[0, 0, 1], N=1), **shading)  # fmt: skip
+    )
+    said, before, after = _cleaned(tmp_path, pdf)
+    assert COVERED not in said and _red(after) == _red(before) > 0

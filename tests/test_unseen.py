@@ -66,14 +66,20 @@ def _black_image(pdf: pikepdf.Pdf) -> bytes:
     return b"q 200 0 0 20 180 690 cm /Im1 Do Q "
 
 
-def _black_square(pdf: pikepdf.Pdf) -> None:
-    """A black rectangle comment (Acrobat's drawing tool) over `SECRET`."""
-    look = pdf.make_stream(b"0 g 0 0 200 20 re f", Type=Name.XObject, Subtype=Name.Form)
-    look.BBox = [0, 0, 200, 20]
-    square = Dictionary(
-        Type=Name.Annot, Subtype=Name.Square, Rect=[180, 690, 380, 710], IC=[0, 0, 0], F=4,
-        AP=Dictionary(N=look),
-    )  # fmt: skip
+def _black_square(pdf: pikepdf.Pdf, how: str = "square") -> None:
+    """A black rectangle comment (Acrobat's drawing tool) over `SECRET`; or (`how`) one without
+    a look (the viewer draws it from its colours), a white text box, a filled polygon."""
+    drawn = {"square": b"0 g 0 0 200 20 re f", "text box": b"1 g 0 0 200 20 re f",
+             "polygon": b"0 g 0 0 m 200 0 l 200 20 l 0 20 l h f"}.get(how)  # fmt: skip
+    kind = {"text box": Name.FreeText, "polygon": Name.Polygon}.get(how, Name.Square)
+    square = Dictionary(Type=Name.Annot, Subtype=kind, Rect=[180, 690, 380, 710], F=4,
+                        IC=[0, 0, 0] if how != "text box" else [1, 1, 1])  # fmt: skip
+    if drawn is not None:
+        look = pdf.make_stream(drawn, Type=Name.XObject, Subtype=Name.Form)
+        look.BBox = [0, 0, 200, 20]
+        square.AP = Dictionary(N=look)
+    if how == "polygon":
+        square.Vertices = Array([180, 690, 380, 690, 380, 710, 180, 710])
     pdf.pages[0].obj.Annots = Array([pdf.make_indirect(square)])
 
 
@@ -84,6 +90,9 @@ def _black_square(pdf: pikepdf.Pdf) -> None:
         "under a box drawn first, in the text's colour",
         "under a black picture",
         "under a black rectangle comment",
+        "under a rectangle comment without a look",
+        "under a white text box comment",
+        "under a filled polygon comment",
         "in white",
         "drawn invisibly",
         "too small to read",
@@ -105,6 +114,10 @@ def test_a_page_holding_text_it_does_not_show_is_found_with_the_words(
     elif hide == "under a black rectangle comment":
         drawing += _line(SECRET)
         _black_square(pdf)
+    elif hide.endswith(" comment") or hide.endswith(" look"):
+        drawing += _line(SECRET)
+        _black_square(pdf, {"under a rectangle comment without a look": "no look",
+                            "under a white text box comment": "text box"}.get(hide, "polygon"))
     elif hide == "in white":
         drawing += _line(SECRET, how=b"1 g")
     elif hide == "drawn invisibly":
@@ -542,3 +555,16 @@ def test_a_word_paper_highlighted_in_black_is_refused_by_build(
     assert "Secret" in errors[0]
     assert "Traceback" not in result.stderr
     assert not list((tmp_path / "out").rglob("*.pdf"))
+
+
+@pytest.mark.parametrize("how", ["square", "no look"])
+def test_text_under_an_opaque_comment_is_refused_by_check(tmp_path: Path, how: str) -> None:
+    """A "redaction" made as a comment (a filled rectangle drawn with a PDF editor's comment
+    tools) is drawn over the page: the text under it is hidden as under a box in the page."""
+    folder = make_meeting(tmp_path / "m", items=[{"title": "Tender", "papers": ["tender.pdf"]}])
+    pdf = _paper(_shown() + _line(SECRET))
+    _black_square(pdf, how)
+    pdf.save(folder / "tender.pdf")
+    result = run_cli("check", folder.name, cwd=tmp_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert "tender.pdf, page 1" in result.stderr and SECRET.split()[0] in result.stderr
