@@ -20,7 +20,7 @@ import os
 import re
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -116,6 +116,9 @@ def _run_claimed(build: Build, folder) -> None:  # type: ignore[no-untyped-def]
     def progress(message: str) -> None:
         BuildEvent.objects.create(build=build, text=library.local(message, folder))
 
+    if build.publishes_id is not None:
+        _run_publish(build, folder, progress)
+        return
     try:
         # the meeting's one lock: publishing it takes the same (`publish_version`)
         with library.meeting_lock(storage.published_folder(slug)) as locked:
@@ -165,12 +168,53 @@ def _same_as_latest(meeting: Meeting) -> Version | None:
     return latest if library.same_packs(drafts, kept, meeting.slug) else None
 
 
+def _run_publish(build: Build, folder, progress: Callable[[str], None]) -> None:  # type: ignore[no-untyped-def]
+    """The publishing job: `publish_version` with progress, then subscribers e-mailed. A
+    failure (the files changed since the draft, what would print changed since it was shown,
+    LibreOffice missing) is the job's problem, one line, and nothing is published."""
+    version = Version.objects.select_related("meeting").get(pk=build.publishes_id)
+    number = version.number
+    if version == version.meeting.published:  # (two posts of one form, the first done)
+        _fail(build, [f"Version {number} is the published version already; nothing to do."])
+        return
+    not_published = f"Version {number} was not published, and nothing was made public: "
+    try:
+        public = publish_version(version, build.started_by, build.shown, progress)
+    except Busy:
+        _fail(
+            build,
+            [not_published + "this meeting is being built, published or withdrawn now; look "
+             "at what goes public again in a moment"],
+        )  # fmt: skip
+        return
+    except library.PackError as exc:
+        _fail(build, [not_published + " ".join(library.problems_of(exc, folder))])
+        return
+    except Exception as exc:  # noqa: BLE001 - the page must say it failed, not spin forever
+        log.exception("publishing version %s of %s failed", number, version.meeting.slug)
+        _fail(
+            build,
+            [f"Version {number} may not have been published: unexpected "
+             f"{type(exc).__name__}, a bug in packbuilder; report it."],
+        )  # fmt: skip
+        return
+    pages = ", ".join(f"{p['label']}: {p['pages']} pages" for p in public) or "no public pack"
+    progress(f"published version {number} ({pages})")
+    build.state = Build.State.DONE
+    build.finished_at = timezone.now()
+    build.save(update_fields=["state", "finished_at"])
+    from packbuilder.web.tasks import notify_task
+
+    notify_task(version.pk)
+
+
 class Busy(Exception):
     pass
 
 
 def _fail(build: Build, problems: list[str]) -> None:
-    BuildEvent.objects.create(build=build, text="build failed")
+    failed = "publishing failed" if build.publishes_id is not None else "build failed"
+    BuildEvent.objects.create(build=build, text=failed)
     build.state = Build.State.FAILED
     build.problems = problems
     build.finished_at = timezone.now()
@@ -294,13 +338,16 @@ def _scheduled_failure(meeting: Meeting, message: str) -> None:
     BuildEvent.objects.create(build=build, text="scheduled build failed")
 
 
-def publish_version(version: Version, user, shown: str) -> list[dict]:  # type: ignore[no-untyped-def, type-arg]
+def publish_version(  # type: ignore[no-untyped-def]
+    version: Version, user, shown: str, progress: Callable[[str], None] | None = None
+) -> list[dict]:  # type: ignore[type-arg]
     """Publish `version`: the library makes its packs again dated today, unmarked, in the
     meeting's published folder (`library.release`), provided what they print is what the
     publisher was `shown`; they are kept as the version's (the public ones served to the
     public, the private ones to advisors for members), and the version is marked published.
     Under the meeting's lock, so that two publishers, or a publisher and a build, cannot
-    interleave. Returns the public packs as published.
+    interleave. `progress` is told each step of making the packs. Returns the public packs as
+    published.
 
     Raises:
         Busy: the meeting is being built, published or withdrawn by someone else now.
@@ -319,6 +366,7 @@ def publish_version(version: Version, user, shown: str) -> list[dict]:  # type: 
             published,
             shown,
             after_withdrawal=meeting.withdrawn is not None,
+            progress=progress,
         )
         storage.keep_released(slug, number, [path for p in made for path in p["paths"]])
         by_file = {p["file"]: p for p in made}

@@ -429,17 +429,24 @@ def release_plan(built: Path, published: Path) -> tuple[list[Planned], str]:
 
 
 def release(
-    folder: Path, built: Path, published: Path, shown: str, after_withdrawal: bool
+    folder: Path,
+    built: Path,
+    published: Path,
+    shown: str,
+    after_withdrawal: bool,
+    progress: Callable[[str], None] | None = None,
 ) -> list[dict[str, Any]]:
     """Publish the build kept in `built` (the library's `release`): the meeting in `folder` built
     again into `published`, dated today, provided what it prints is what was `shown`. Returns
     each pack as made: file, label, private, pages, numbered, published (the date), line (its
     "Published" text) and the paths of the pack and, for a public pack, its HTML agenda; a
     private pack is made too, unmarked and dated the same day, for members (not published).
-    Raises PackError; nothing is then published."""
+    `progress` is told each step, as a build's is. Raises PackError; nothing is then
+    published."""
     result = releases.release(
-        folder, built, published, today(), after_withdrawal=after_withdrawal, expect_plan=shown
-    )
+        folder, built, published, today(), after_withdrawal=after_withdrawal,
+        expect_plan=shown, progress=progress,
+    )  # fmt: skip
     # each pack's line as the record now has it (the same pack planned again keeps its line)
     lines = {r.name: r.line for r in releases.plan(built, published, published.name, today())}
     out = []

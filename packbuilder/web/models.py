@@ -77,7 +77,9 @@ class Meeting(models.Model):
 
 
 class Build(models.Model):
-    """One build job, from the page or the schedule; a successful one makes a Version."""
+    """One job of a meeting, from the page or the schedule: a build, whose success makes a
+    Version, or publishing a version (`publishes`), which makes its packs again dated that day.
+    Both take long (LibreOffice) and run in the job consumer, never inside a request."""
 
     class State(models.TextChoices):
         QUEUED = "queued", "Waiting to start"
@@ -101,6 +103,12 @@ class Build(models.Model):
     same_as = models.ForeignKey(
         "Version", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # a job publishing this version rather than building, and the fingerprint of what the
+    # publisher was shown (`library.release_plan`): only that is published
+    publishes = models.ForeignKey(
+        "Version", null=True, blank=True, on_delete=models.CASCADE, related_name="publish_jobs"
+    )
+    shown = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -108,6 +116,22 @@ class Build(models.Model):
     @property
     def finished(self) -> bool:
         return self.state in (self.State.DONE, self.State.FAILED)
+
+    @property
+    def name(self) -> str:
+        """What the job is, as its page and the meeting's list call it."""
+        if self.publishes_id is not None:
+            return f"Publishing version {self.publishes.number}"  # type: ignore[union-attr]
+        return f"Build {self.pk}"
+
+    def state_label(self, state: str | None = None) -> str:
+        """Its state (or `state`) in words: a publishing job is "Publishing", not "Building"."""
+        state = state or self.state
+        if self.publishes_id is not None and state == self.State.RUNNING:
+            return "Publishing"
+        if self.publishes_id is not None and state == self.State.DONE:
+            return "Published"
+        return str(self.State(state).label)
 
 
 class BuildEvent(models.Model):

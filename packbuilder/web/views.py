@@ -331,7 +331,7 @@ def start_build(request: HttpRequest, slug: str) -> HttpResponse:
     m = get_object_or_404(Meeting, slug=slug)
     running = m.builds.filter(state__in=[Build.State.QUEUED, Build.State.RUNNING]).first()
     if running:
-        messages.info(request, "This meeting is being built already")
+        messages.info(request, "This meeting is being built or published already")
         return redirect("build", slug, running.pk)
     b = Build.objects.create(meeting=m, started_by=request.user)
     jobs.audit(request.user, "build", slug, f"build {b.pk}")
@@ -352,8 +352,9 @@ def build(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "build": b,
             "events": events,
             "last_event": events[-1].pk if events else 0,
-            "version": Version.objects.filter(build=b).first() or b.same_as,
+            "version": b.publishes or Version.objects.filter(build=b).first() or b.same_as,
             "unchanged": b.same_as is not None,
+            "public_url": request.build_absolute_uri(reverse("public", args=[slug])),
         },
     )
 
@@ -384,7 +385,7 @@ async def build_events(request: HttpRequest, slug: str, pk: int) -> HttpResponse
             state = await Build.objects.filter(pk=b.pk).values_list("state", flat=True).aget()
             if state != shown:  # "Waiting to start" becomes "Building" when a worker takes it
                 shown = state
-                yield f"event: state\ndata: {escape(Build.State(state).label)}\n\n"
+                yield f"event: state\ndata: {escape(b.state_label(state))}\n\n"
             if state in (Build.State.DONE, Build.State.FAILED):
                 yield f"event: done\ndata: {state}\n\n"
                 return
@@ -554,8 +555,9 @@ def publish(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     """Publishing, after the publisher has seen what goes public: each public pack with its
     pages and the "Published" line it will carry (the library makes it again, dated today:
     `library.release`), its HTML agenda, the exempt items held back and the private packs kept
-    back. Only the confirming post publishes, and only what it was shown."""
-    from packbuilder.web.tasks import notify_task
+    back. Only the confirming post publishes, and only what it was shown: it starts the
+    publishing job (`jobs.run_build`) and shows its page."""
+    from packbuilder.web.tasks import build_task
 
     v = _version(slug, number)
     m = v.meeting
@@ -571,24 +573,21 @@ def publish(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         planned, shown = [], ""
         problem = " ".join(library.problems_of(exc, storage.meeting_folder(slug)))
     if request.method == "POST" and shown and request.POST.get("shown"):
-        try:
-            jobs.publish_version(v, request.user, request.POST["shown"])
-        except jobs.Busy:
-            messages.error(
+        # made again by LibreOffice, which takes long: a job, as a build is (`jobs.run_build`),
+        # whose page shows its progress; one at a time per meeting
+        running = m.builds.filter(state__in=[Build.State.QUEUED, Build.State.RUNNING]).first()
+        if running:
+            messages.info(
                 request,
-                f"Version {number} was not published: this meeting is being built, published "
-                "or withdrawn now; look at what goes public again in a moment",
+                f"Version {number} was not published: this meeting is being built or published "
+                "now; look at what goes public again when that has finished",
             )
-            return redirect("publish", slug, number)
-        except library.PackError as exc:
-            said = " ".join(library.problems_of(exc, storage.meeting_folder(slug)))
-            messages.error(
-                request, f"Version {number} was not published, and nothing was made public: {said}"
-            )
-            return redirect("publish", slug, number)
-        messages.success(request, f"Version {number} is published")
-        notify_task(v.pk)
-        return redirect("version", slug, number)
+            return redirect("build", slug, running.pk)
+        job = Build.objects.create(
+            meeting=m, started_by=request.user, publishes=v, shown=request.POST["shown"][:64]
+        )
+        build_task(job.pk)
+        return redirect("build", slug, job.pk)
     _html_agendas(v)
     pages = {library.published_name(p["file"]): p for p in v.packs}
     return render(

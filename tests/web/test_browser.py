@@ -328,11 +328,26 @@ def test_from_an_empty_page_to_a_published_pack(server, browser, mailbox, shots,
     assert "Agenda pack (private)" in held and "is not published" in held
     axe(page)
     page.screenshot(path=shots / "web-publish-confirm.png", full_page=True)
+    # the packs are made again in the job consumer, as a build is: the page of that job shows
+    # each step live, then what went public (the request does not wait for LibreOffice)
     page.click("button:has-text('Publish version 1')")
-    page.wait_for_selector(".govuk-notification-banner--success")
-    assert "Version 1 is published" in page.locator(".govuk-notification-banner").inner_text()
+    page.wait_for_url("**/builds/*/")
+    publishing_url = page.url
+    navigations.clear()
+    assert page.locator("h1").inner_text().endswith("Publishing version 1")
+    page.wait_for_selector("#progress li", timeout=120_000)
+    page.screenshot(path=shots / "web-publishing.png", full_page=True)
+    page.wait_for_selector(".govuk-panel--confirmation", timeout=180_000)
+    assert navigations == [], "the page reloaded instead of updating in place"
+    assert "Version 1 is public" in page.locator(".govuk-panel").inner_text()
+    steps = page.locator("#progress li").all_inner_texts()
+    assert any(s.startswith("assembling Agenda pack (public)") for s in steps), steps
+    assert steps[-1].startswith("published version 1 (Agenda pack (public): ")
+    assert len(steps) == len(set(steps)), "a progress line arrived twice"
     axe(page)
     page.screenshot(path=shots / "web-published.png", full_page=True)
+    page.reload()
+    assert page.locator("#progress li").all_inner_texts() == steps
     for _ in range(100):
         if mailbox.messages:
             break
@@ -400,8 +415,9 @@ def test_from_an_empty_page_to_a_published_pack(server, browser, mailbox, shots,
     assert page.request.get(url + f"/public/{SLUG}/{private}").status == 404
     page.goto(url + f"/meetings/{SLUG}/versions/1/{private}")
     assert "/accounts/login/" in page.url
-    page.goto(build_url)
-    assert "/accounts/login/" in page.url
+    for job in (build_url, publishing_url):
+        page.goto(job)
+        assert "/accounts/login/" in page.url
     page.goto(url + "/public/")
     axe(page)
     page.goto(url + "/public/no-such-meeting/")
@@ -495,5 +511,16 @@ def test_every_page_works_without_javascript(server, browser):  # type: ignore[n
     page.click("a:has-text('Publish version 2')")
     assert "ends the withdrawal of version 1" in page.locator("main").inner_text()
     page.click("button:has-text('Publish version 2')")  # a form's post, no script
-    assert "Version 2 is published" in page.locator(".govuk-notification-banner").inner_text()
+    page.wait_for_url("**/builds/*/")
+    assert page.locator("h1").inner_text().endswith("Publishing version 2")
+    for _ in range(600):  # the job's page, reloaded as a reader would
+        if page.locator(".govuk-panel--confirmation, .govuk-error-summary").count():
+            break
+        assert "Refresh the page" in page.locator("main").inner_text()
+        time.sleep(0.5)
+        page.reload()
+    assert "Version 2 is public" in page.locator(".govuk-panel").inner_text()
+    assert page.locator("#progress li").last.inner_text().startswith("published version 2")
+    page.click("text=Version 2 as published")
+    assert page.url.endswith("/versions/2/")
     context.close()

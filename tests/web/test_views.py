@@ -82,8 +82,10 @@ def fake_release(monkeypatch):  # type: ignore[no-untyped-def]
             for f in sorted(built.glob("*.pdf"))
         ], f"shown-{library.today().isoformat()}"
 
-    def release(folder, built, published, shown, after_withdrawal):  # type: ignore[no-untyped-def]
+    def release(folder, built, published, shown, after_withdrawal, progress=None):  # type: ignore[no-untyped-def]
         calls.append({"built": built, "shown": shown, "after_withdrawal": after_withdrawal})
+        if progress is not None:
+            progress("assembling Agenda pack (public)")
         if shown != plan(built, published)[1]:
             raise library.PackError("what publishing would print has changed since it was shown")
         (published / "public").mkdir(parents=True, exist_ok=True)
@@ -236,14 +238,31 @@ def test_publishing_asks_first_showing_what_goes_public(make_user, version, fake
     asked = publisher.post(url)
     assert asked.status_code == 200 and "Publish version 1?" in asked.content.decode()
     assert Meeting.objects.get(slug="m").published is None and not fake_release
-    # what was shown no longer holds (midnight passed, another publication): nothing published
-    refused = publisher.post(url, {"shown": "shown-1999-01-01"}, follow=True)
-    said = refused.content.decode()
-    assert "Version 1 was not published, and nothing was made public" in said
-    assert "changed since it was shown" in said and "Publish version 1?" in said
+    # what was shown no longer holds (midnight passed, another publication): the publishing
+    # job fails, saying so on its page in one line, and nothing is published
+    refused = publisher.post(url, {"shown": "shown-1999-01-01"})
+    job = Build.objects.get()
+    assert refused.url == f"/meetings/m/builds/{job.pk}/"
+    assert job.publishes == version and job.state == "failed"
+    said = publisher.get(refused.url).content.decode()
+    assert "<title>Error: Publishing version 1 of m" in said
+    assert "Version 1 was not published</h2>" in said
+    (line,) = job.problems
+    assert line.startswith("Version 1 was not published, and nothing was made public: ")
+    assert "changed since it was shown" in line and line in said.replace("&#x27;", "'")
+    assert f'href="{url}"' in said  # back to what goes public, as it is now
     assert Meeting.objects.get(slug="m").published is None
     assert not AuditEntry.objects.filter(action="publish").exists()
-    assert publish(publisher, 1).status_code == 302
+    assert "Publishing version 1</a>" in publisher.get("/meetings/m/").content.decode()
+    done = publish(publisher, 1)
+    job = Build.objects.order_by("-pk").first()
+    assert done.url == f"/meetings/m/builds/{job.pk}/" and job.state == "done"
+    assert [e.text for e in job.events.all()] == [
+        "assembling Agenda pack (public)", "published version 1 (m-agenda-pack-public: 1 pages)"
+    ]  # fmt: skip
+    page = publisher.get(done.url).content.decode()
+    assert "Published</h2>" in page and "Version 1 is public" in page
+    assert 'href="/meetings/m/versions/1/"' in page and 'href="/public/m/"' in page
     v = Version.objects.get(number=1)
     assert v.published_at is not None
     assert v.packs[0]["published"] == dt.date.today().isoformat()
@@ -283,6 +302,47 @@ def test_publishing_a_busy_meeting_publishes_nothing(make_user, version):  # typ
     assert "this meeting is being built, published or withdrawn now" in said
     assert Meeting.objects.get(slug="m").published is None
     assert publish(publisher, 1).status_code == 302
+
+
+def test_publishing_runs_as_a_job_and_one_at_a_time(make_user, version, fake_release, monkeypatch):  # type: ignore[no-untyped-def]
+    """The post only starts the job (the packs are made again by LibreOffice, which takes
+    long: a request would wait, and a proxy cut it); a second post, or a build, while it waits
+    or runs is sent to it and starts nothing."""
+    from packbuilder.web import jobs, tasks
+
+    queued: list[int] = []
+    monkeypatch.setattr(tasks, "build_task", queued.append)  # (no consumer takes it here)
+    publisher = signed_in(make_user("pat", role="publisher"))
+    url = "/meetings/m/versions/1/publish"
+    shown = re.search(r'name="shown" value="([^"]+)"', publisher.get(url).content.decode())[1]
+    first = publisher.post(url, {"shown": shown})
+    job = Build.objects.get()
+    assert first.url == f"/meetings/m/builds/{job.pk}/"
+    assert job.state == "queued" and job.publishes == version and job.shown == shown
+    assert not fake_release and Meeting.objects.get(slug="m").published is None
+    page = publisher.get(first.url).content.decode()
+    assert "<h1" in page and "Publishing version 1</h1>" in page
+    assert "Waiting to start" in page and "Nothing is public until every one is made" in page
+    again = publisher.post(url, {"shown": shown}, follow=True)
+    assert again.redirect_chain[-1][0] == first.url and Build.objects.count() == 1
+    assert "being built or published now" in again.content.decode()
+    built = publisher.post("/meetings/m/build", follow=True)
+    assert built.redirect_chain[-1][0] == first.url and Build.objects.count() == 1
+    assert "being built or published already" in built.content.decode()
+    Build.objects.filter(pk=job.pk).update(state=Build.State.RUNNING)
+    assert "Publishing</strong>" in publisher.get(first.url).content.decode()
+    Build.objects.filter(pk=job.pk).update(state=Build.State.QUEUED)
+    assert queued == [job.pk]
+    jobs.run_build(job.pk)  # the consumer takes it
+    job.refresh_from_db()
+    assert job.state == "done" and Meeting.objects.get(slug="m").published == version
+    assert len(fake_release) == 1 and fake_release[0]["shown"] == shown
+    # the same form posted again, after: published already, nothing made again
+    Build.objects.filter(pk=job.pk).update(state=Build.State.QUEUED)
+    jobs.run_build(job.pk)
+    job.refresh_from_db()
+    assert job.problems == ["Version 1 is the published version already; nothing to do."]
+    assert len(fake_release) == 1
 
 
 def test_a_version_without_its_build_record_cannot_be_published(make_user, meeting):  # type: ignore[no-untyped-def]
@@ -855,7 +915,42 @@ def test_build_publish_and_public_addresses(make_user, meeting, client, monkeypa
     assert "Published Thursday 27 February 2020" in asked and "Monday" not in asked
     assert "Item 7, DHR chair contract award" not in asked  # (its title is exempt too)
     assert "Not for publication by virtue of paragraph 3" in asked
+    # publishing is a job, with its page: when it cannot be done (LibreOffice missing on the
+    # worker; a file changed since the draft) that page says why in one line, and nothing is
+    # made public
+    from packbuilder.convert import libreoffice
+
+    with monkeypatch.context() as patched:
+        patched.setattr(libreoffice, "find_soffice", lambda: None)
+        failed = publish(pat, 1)
+    job = Build.objects.get(publishes=v)
+    assert failed.url == f"/meetings/m/builds/{job.pk}/" and job.state == "failed"
+    (line,) = job.problems
+    assert line.startswith("Version 1 was not published, and nothing was made public: ")
+    assert "LibreOffice is not installed; run `make setup`" in line
+    assert "LibreOffice is not installed" in pat.get(failed.url).content.decode()
+    workbook = storage.meeting_folder("m") / "meeting.xlsx"
+    kept = workbook.read_bytes()
+    wb = openpyxl.load_workbook(workbook)
+    wb["Agenda"]["B2"] = "Minutes of the meeting before"
+    wb.save(workbook)
     publish(pat, 1)
+    job = Build.objects.filter(publishes=v).order_by("-pk").first()
+    assert job.state == "failed", [e.text for e in job.events.all()]
+    (line,) = job.problems
+    assert "the meeting's files are no longer those of the build being published" in line
+    assert client.get("/public/m/").status_code == 404
+    assert Version.objects.get(number=1).published_at is None
+    assert not (storage.published_folder("m") / "public").exists()
+    workbook.write_bytes(kept)
+    done = publish(pat, 1)
+    job = Build.objects.filter(publishes=v).order_by("-pk").first()
+    assert job.state == "done", job.problems
+    steps = [e.text for e in job.events.all()]
+    assert "checking inputs" in steps and any(s.startswith("assembling") for s in steps)
+    assert steps[-1].startswith("published version 1 (Agenda pack (public): ")
+    page = pat.get(done.url).content.decode()
+    assert "Publishing version 1</h1>" in page and "Version 1 is public" in page
     served = client.get("/public/m/pack.pdf")
     served_pack = b"".join(served.streaming_content)
     reader = PdfReader(io.BytesIO(served_pack))
