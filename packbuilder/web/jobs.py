@@ -141,7 +141,7 @@ def _run_claimed(build: Build, folder) -> None:  # type: ignore[no-untyped-def]
         log.exception("build %s of %s failed", build_id, slug)
         _fail(build, [f"Unexpected {type(exc).__name__}: this is a bug in packbuilder; report it."])
         return
-    pages = ", ".join(f"{p['label']}: {p['pages']} pages" for p in built.packs)
+    pages = ", ".join(f"{p['label']}: {_pages(p['pages'])}" for p in built.packs)
     if same is not None:
         progress(f"nothing changed since version {same.number}: no new version made ({pages})")
     else:
@@ -198,7 +198,7 @@ def _run_publish(build: Build, folder, progress: Callable[[str], None]) -> None:
              f"{type(exc).__name__}, a bug in packbuilder; report it."],
         )  # fmt: skip
         return
-    pages = ", ".join(f"{p['label']}: {p['pages']} pages" for p in public) or "no public pack"
+    pages = ", ".join(f"{p['label']}: {_pages(p['pages'])}" for p in public) or "no public pack"
     progress(f"published version {number} ({pages})")
     build.state = Build.State.DONE
     build.finished_at = timezone.now()
@@ -241,11 +241,12 @@ def recover_interrupted(stale_seconds: float = 0, retry: bool = False) -> int:
             pk=build.pk, state=Build.State.RUNNING, heartbeat=build.heartbeat
         )
         who = f" ({build.worker})" if build.worker else ""
+        doing = "publishing" if build.publishes_id is not None else "building"
         if retry and build.attempts < settings.BUILD_ATTEMPTS:
             if not mine.update(state=Build.State.QUEUED, worker=""):
                 continue  # another worker recovered it, or its own came back to life
             BuildEvent.objects.create(
-                build=build, text=f"the worker building this stopped{who}; building again"
+                build=build, text=f"the worker {doing} this stopped{who}; {doing} again"
             )
             from packbuilder.web.tasks import build_task
 
@@ -253,12 +254,15 @@ def recover_interrupted(stale_seconds: float = 0, retry: bool = False) -> int:
         else:
             if not mine.update(state=Build.State.FAILED):
                 continue
+            publishing = build.publishes_id is not None
             stopped = (
-                f"The worker building this stopped{who} {build.attempts} times"
+                f"The worker {doing} this stopped{who} {build.attempts} times"
                 if retry
-                else "The build was interrupted when the server stopped"
+                else f"The {doing if publishing else 'build'} was interrupted when the server "
+                "stopped"
             )
-            _fail(build, [f"{stopped}; build again."])
+            again = "publish it again from its version's page" if publishing else "build again"
+            _fail(build, [f"{stopped}; {again}."])
         recovered += 1
     return recovered
 
@@ -389,7 +393,7 @@ def publish_version(  # type: ignore[no-untyped-def]
             ]
         )  # fmt: skip
     said = "; ".join(
-        f"{p['label']}, {p['pages']} pages, Published {p['line']}"
+        f"{p['label']}, {_pages(p['pages'])}, Published {p['line']}"
         for p in made
         if not p["private"]
     )
@@ -420,9 +424,13 @@ def notify_subscribers(version_id: int) -> int:
     body = [f"The pack for {title} has been published.", "", f"Agenda and papers: {link}"]
     for p in version.public_packs:
         url = reverse("public-file", args=[version.meeting.slug, p["file"]])
-        body.append(f"{p['label']} ({p['pages']} pages): {settings.SITE_URL}{url}")
+        body.append(f"{p['label']} ({_pages(p['pages'])}): {settings.SITE_URL}{url}")
     EmailMessage(subject=f"Published: {title}", body="\n".join(body) + "\n", bcc=to).send(
         fail_silently=False
     )
     audit(version.published_by, "email", version.meeting.slug, f"{len(to)} subscribers")
     return len(to)
+
+
+def _pages(n: object) -> str:
+    return "1 page" if n == 1 else f"{n} pages"

@@ -258,7 +258,7 @@ def test_publishing_asks_first_showing_what_goes_public(make_user, version, fake
     job = Build.objects.order_by("-pk").first()
     assert done.url == f"/meetings/m/builds/{job.pk}/" and job.state == "done"
     assert [e.text for e in job.events.all()] == [
-        "assembling Agenda pack (public)", "published version 1 (m-agenda-pack-public: 1 pages)"
+        "assembling Agenda pack (public)", "published version 1 (m-agenda-pack-public: 1 page)"
     ]  # fmt: skip
     page = publisher.get(done.url).content.decode()
     assert "Published</h2>" in page and "Version 1 is public" in page
@@ -1191,6 +1191,26 @@ def test_recovery_leaves_a_live_worker_alone_and_fails_a_build_that_died_twice(m
     assert live.state == "running"
     assert twice.state == "failed"
     assert twice.problems == ["The worker building this stopped (w:2) 2 times; build again."]
+
+
+def test_recovery_says_a_publishing_job_is_publishing(meeting, version):  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from packbuilder.web.jobs import recover_interrupted
+
+    long_ago = timezone.now() - dt.timedelta(minutes=5)
+    twice = Build.objects.create(
+        meeting=meeting, state=Build.State.RUNNING, heartbeat=long_ago, attempts=2, worker="w:2",
+        publishes=version,
+    )  # fmt: skip
+    assert recover_interrupted(60, retry=True) == 1
+    twice.refresh_from_db()
+    assert twice.problems == [
+        "The worker publishing this stopped (w:2) 2 times; publish it again from its version's "
+        "page."
+    ]
 
 
 def test_preview_names_pages_as_they_are_stamped(make_user, version):  # type: ignore[no-untyped-def]
