@@ -30,6 +30,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from packbuilder import sheets
 
 # --- the exempt paragraph -----------------------------------------------------------------------
 
@@ -337,3 +342,19 @@ def gives_away(text: str) -> str | None:
     exempt report ("Award of the Millbay lease to Bidder X Ltd for £2,315,000")."""
     found = _DETAIL.search(plain(text))
     return found.group(0).strip() if found else None
+
+
+def printed_details(
+    rec: sheets.Record, columns: dict[str, str]
+) -> Iterator[tuple[str, sheets.Cell, str]]:
+    """For each of a record's `columns` (what it is called in a message: its column) printed
+    whole although its row is exempt, the cell and what it gives away (`gives_away`), where it
+    does: an exempt agenda item's title, purpose and lead, an exempt minute's heading and Public
+    summary."""
+    from packbuilder import sheets
+
+    for what, column in columns.items():
+        cell = rec.cell(column)
+        detail = None if cell.blank else gives_away(sheets.text(cell))
+        if detail:
+            yield what, cell, detail

@@ -832,16 +832,14 @@ def _printed_gives_away(rec: sheets.Record, number: str, errors: Collector) -> N
     """Point out a sum of money or a company's name in an exempt item's title, purpose or lead
     (`exemption.gives_away`): the public agenda prints them whole, only the papers (and notes)
     are held back (a reviewer's: "To approve the award ... to Bidder X Ltd for GBP 2,315,000")."""
-    for what in ("title", "purpose", "lead"):
-        cell = rec.cell(what)
-        detail = None if cell.blank else exemption.gives_away(sheets.text(cell))
-        if detail:
-            errors.warn(
-                f"{cell.source}: item {number} is exempt, but its {what} names {detail!r}, "
-                f"and the public agenda prints an exempt item's {what} in full (only its papers "
-                "and notes are held back); write there only what may be published ('Millbay lease: "
-                "award of contract'), and leave the rest to its papers"
-            )
+    printed = {"title": "title", "purpose": "purpose", "lead": "lead"}
+    for what, cell, detail in exemption.printed_details(rec, printed):
+        errors.warn(
+            f"{cell.source}: item {number} is exempt, but its {what} names {detail!r}, "
+            f"and the public agenda prints an exempt item's {what} in full (only its papers "
+            "and notes are held back); write there only what may be published ('Millbay lease: "
+            "award of contract'), and leave the rest to its papers"
+        )
 
 
 def _says_exempt_without_paragraph(

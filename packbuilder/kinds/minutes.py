@@ -520,15 +520,13 @@ def _summary_gives_away(rec: sheets.Record, item: MinuteItem, errors: Collector)
     """Point out a sum of money or a company's name in an exempt minute's heading or Public
     summary (`exemption.gives_away`, as for an exempt agenda item's title): the public minutes
     print both whole (a new user's review: "sale to Pellow Developments Ltd for £1,250,000")."""
-    for what, column in (("heading", "heading"), ("Public summary", PUBLIC_SUMMARY)):
-        cell = rec.cell(column)
-        detail = None if cell.blank else exemption.gives_away(sheets.text(cell))
-        if detail:
-            errors.warn(
-                f"{cell.source}: minute {item.number} is exempt, but its {what} names "
-                f"{detail!r}, and the public minutes print it in full; write there only what "
-                "may be published ('The board agreed a preferred bidder for the lease')"
-            )
+    printed = {"heading": "heading", "Public summary": PUBLIC_SUMMARY}
+    for what, cell, detail in exemption.printed_details(rec, printed):
+        errors.warn(
+            f"{cell.source}: minute {item.number} is exempt, but its {what} names "
+            f"{detail!r}, and the public minutes print it in full; write there only what "
+            "may be published ('The board agreed a preferred bidder for the lease')"
+        )
 
 
 RUN = 8  # words a Public summary may not repeat in a row from its minute's confidential text
