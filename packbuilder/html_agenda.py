@@ -62,7 +62,8 @@ ul.items > li { border-top: 1px solid #505a5f; padding: 1rem 0; }
 .note { font-weight: bold; }
 .papers-label { margin-bottom: 0; }
 ul.papers { margin-top: 0.25rem; }
-.exempt { font-style: italic; }
+.exclusion p { font-style: italic; }
+.exempt { font-weight: bold; }
 ul.notes, ol.points { margin: 0.5rem 0 1rem; }
 ul.notes { list-style: disc; }
 ol.points { list-style: none; padding-left: 1.5rem; }
@@ -275,7 +276,7 @@ def _section_row(row: dict[str, Any]) -> list[str]:
     time."""
     if row["kind"] == "exclusion":
         return [
-            '<li class="exclusion"><p class="exempt"><strong>Exclusion of the press and public.'
+            '<li class="exclusion"><p><strong>Exclusion of the press and public.'
             f"</strong> {_e(row['exclusion'])}</p></li>"
         ]
     title = _bdi(_one_line(row["title"]))

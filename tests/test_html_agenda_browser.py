@@ -61,6 +61,12 @@ def test_the_example_html_agenda_passes_axe_and_links_into_its_pack(tmp_path, br
     text = page.locator("main").inner_text()
     assert "Not for publication by virtue of paragraph" in text
     assert "DHR chair contract award" not in text
+    # as the frontsheet prints them: the notice bold, the exclusion resolution in italics
+    notice = page.get_by_text("Not for publication by virtue of paragraph")
+    assert int(notice.evaluate("e => getComputedStyle(e).fontWeight")) >= 600
+    assert notice.evaluate("e => getComputedStyle(e).fontStyle") == "normal"
+    resolution = page.get_by_text("To consider passing a resolution")
+    assert resolution.evaluate("e => getComputedStyle(e).fontStyle") == "italic"
     # reflow (WCAG 1.4.10): on a 320 px wide screen nothing needs scrolling sideways
     narrow = browser.new_page(viewport={"width": 320, "height": 640})
     narrow.goto(html.as_uri())
