@@ -540,3 +540,31 @@ def test_a_meeting_sheet_value_starting_with_a_bullet_starts_beside_its_label(
     assert (
         '<dt>Membership</dt><dd><ul class="notes"><li>Cllr Ann Smith (Chair)</li>' in html
     )
+
+
+@pytest.mark.parametrize("typed", ["", "To consider passing a resolution to exclude the public."])
+def test_a_resolution_typed_as_an_item_is_printed_once(tmp_path, libreoffice, typed):
+    """Seed 004 numbers the resolution ("9. Exclusion of the press and public") before the
+    exempt item, as the docs allow. Every frontsheet and HTML agenda printed it twice: the typed
+    item, then the row packbuilder adds before a run of exempt items. Now once: as typed, or
+    with the run's resolution as its purpose when the advisor typed no words."""
+    folder = make_meeting(
+        tmp_path / "m",
+        items=[
+            {"item": 8, "title": "Performance update", "papers": ["perf.pdf"]},
+            {"item": 9, "title": "Exclusion of the press and public", "purpose": typed},
+            {"item": 10, "title": "Contract award", "papers": ["award.pdf"], "exempt paragraph": 3},
+        ],
+        papers={"perf.pdf": 1, "award.pdf": 1},
+    )
+    result = build(folder, tmp_path / "out", converter=libreoffice)
+    wording = typed or "To consider passing a resolution under Section 100A(4)"
+    for p in result.packs:
+        front = _flat(Pack.read(p.path).frontsheet_text())
+        assert front.count("Exclusion of the press and public") == 1, (p.label, front)
+        assert front.count("To consider passing a resolution") == 1, (p.label, front)
+        assert re.search(r"9\.? Exclusion of the press and public " + re.escape(wording), front)
+        if p.public:
+            html = p.path.with_suffix(".html").read_text(encoding="utf-8")
+            assert html.count("Exclusion of the press and public") == 1, p.label
+            assert html.count("To consider passing a resolution") == 1, p.label
