@@ -238,6 +238,43 @@ _T = r"(\d{1,2})(?:[.:](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?"
 _RANGE = re.compile(rf"\s*{_T}\s*(?:-|–|—|to)\s*{_T}\s*", re.I)
 _ONE = re.compile(rf"\s*{_T}\s*", re.I)
 _MINUTES = re.compile(r"\s*(\d{1,3})\s*(?:m|min|mins|minutes)?\.?\s*", re.I)
+# a length as agendas write it: "1 hour", "1.5 hrs", "1½ hours", "1 hour 30 mins", "1 hr and 15";
+# a decimal only in quarters ("1.30 hours" could be 1 h 18 or 1 h 30: refused, never guessed)
+_HOURS = re.compile(
+    r"\s*(\d{1,2}(?:\.(?:5|25|75))?|\d{0,2}½)\s*(?:h|hr|hrs|hour|hours)\.?"
+    r"(?:\s*(?:and|&|,)?\s*(\d{1,2})\s*(?:m|min|mins|minutes)?\.?)?\s*",
+    re.I,
+)
+# what wraps a time without changing it: brackets ("(10 mins)", as seed 000's agenda writes
+# "(LG 30 mins)") and "approx." (the table style's own heading says "Time (approx.)")
+_WRAPPED = re.compile(r"\s*\((.*)\)\s*", re.S)
+_APPROX = re.compile(r"^\s*(?:approx\.?|approximately)\s+|\s+(?:approx\.?|approximately)\s*$", re.I)
+
+
+def _bare(text: str) -> str:
+    """A Time cell's text without what wraps it: "(approx. 10 mins)" is "10 mins". A number
+    alone after "approx." ("approx 5": five minutes, or five o'clock?) keeps it, and is refused."""
+    for _ in range(2):
+        if m := _WRAPPED.fullmatch(text):
+            text = m.group(1)
+        rest = _APPROX.sub("", text)
+        if not rest.strip().isdigit():
+            text = rest
+    return text
+
+
+def _length(text: str) -> int | None:
+    """A length in minutes ("15", "15 mins", "1 hour", "1.5 hrs", "1 hour 30 mins"), or None
+    when `text` is not one, or is not a whole number of minutes ("1.33 hours")."""
+    if m := _MINUTES.fullmatch(text):
+        return int(m.group(1))
+    if m := _HOURS.fullmatch(text):
+        hours, minutes = m.group(1), int(m.group(2) or 0)
+        whole = float(hours.replace("½", "") or 0) + (0.5 if "½" in hours else 0)
+        total = whole * 60 + minutes
+        if total.is_integer() and total > 0:
+            return int(total)
+    return None
 
 
 def _suffix(raw: str | None) -> str:
@@ -298,7 +335,7 @@ def parse_range(text: str) -> tuple[dt.time, dt.time] | None:
 TIME_WORDS = frozenset(
     {"n/a", "na", "n.a.", "-", "–", "tbc", "tba", "if required", "as required", "none"}
 )
-TIME_HELP = "minutes (15), a time range (10.00-10.15, 12.30 - 1pm) or a start time (10:15)"
+TIME_HELP = "minutes (15, 1 hour), a time range (10.00-10.15, 12.30 - 1pm) or a start time (10:15)"
 
 
 def _typed_timing(cell: sheets.Cell) -> Timing:
@@ -334,9 +371,10 @@ def _timing(cell: sheets.Cell) -> Timing:
         return Timing()
     if not isinstance(v, str):
         return _typed_timing(cell)
-    text = sheets.text(cell)
-    if m := _MINUTES.fullmatch(text):
-        return Timing(minutes=int(m.group(1)))
+    typed = sheets.text(cell)
+    text = _bare(typed)
+    if (minutes := _length(text)) is not None:
+        return Timing(minutes=minutes)
     try:
         found = parse_range(text)
     except ValueError as exc:
@@ -348,8 +386,8 @@ def _timing(cell: sheets.Cell) -> Timing:
         if start is not None:
             return Timing(start=start)
     if sheets.normalise(text) in TIME_WORDS:
-        return Timing(text=text)  # shown as typed
-    raise InputError(f"expected {TIME_HELP}, got {text!r}; type one of these", cell.source)
+        return Timing(text=typed)  # shown as typed
+    raise InputError(f"expected {TIME_HELP}, got {typed!r}; type one of these", cell.source)
 
 
 def _plus(time: dt.time, minutes: int) -> dt.time | None:

@@ -406,6 +406,22 @@ def _cell(value):  # type: ignore[no-untyped-def]
         ("10:15", Timing(start=T(10, 15))),
         ("N/a", Timing(text="N/a")),
         ("if required", Timing(text="if required")),
+        # as agendas write a length (seed 000: "(LG 30 mins)"), and the table's "Time (approx.)"
+        ("(10 mins)", Timing(minutes=10)),
+        ("10 mins approx.", Timing(minutes=10)),
+        ("approx. 20 mins", Timing(minutes=20)),
+        ("(approx 20 mins)", Timing(minutes=20)),
+        ("1 hour", Timing(minutes=60)),
+        ("1 hr", Timing(minutes=60)),
+        ("2hrs", Timing(minutes=120)),
+        ("1.5 hours", Timing(minutes=90)),
+        ("1½ hours", Timing(minutes=90)),
+        ("½ hour", Timing(minutes=30)),
+        ("1 hour 30 mins", Timing(minutes=90)),
+        ("1 hr and 15 minutes", Timing(minutes=75)),
+        ("(10.00-10.15)", Timing(start=T(10, 0), end=T(10, 15))),
+        ("approx. 10.00 - 10.15", Timing(start=T(10, 0), end=T(10, 15))),
+        ("(if required)", Timing(text="(if required)")),
     ],
 )
 def test_time_cells(value, expected):
@@ -415,10 +431,13 @@ def test_time_cells(value, expected):
 @pytest.mark.parametrize(
     ("value", "words"),
     [
-        ("about 5", "expected minutes (15), a time range (10.00-10.15, 12.30 - 1pm) or a start"),
+        ("about 5", "expected minutes (15, 1 hour), a time range (10.00-10.15, 12.30 - 1pm) or a"),
+        ("approx 5", "got 'approx 5'"),  # five minutes, or five o'clock?
+        ("1.30 hours", "got '1.30 hours'"),  # 1 hour 18, or 1 hour 30?
+        ("0 hours", "got '0 hours'"),
         ("a quarter of an hour", "got 'a quarter of an hour'"),
         (True, "got TRUE"),
-        ("11-10am", "'11-10am' ends before it starts; write minutes (15)"),
+        ("11-10am", "'11-10am' ends before it starts; write minutes (15, 1 hour)"),
         (2.5, "got 2.5"),
     ],
 )
