@@ -366,22 +366,9 @@ def _meeting_fields(wb: sheets.Workbook, errors: Collector) -> dict:  # type: ig
     out["body"] = errors.attempt(_text, body, "the body's name", default="") if body else ""
     date = required("Date", "Meeting date")
     out["date"] = errors.attempt(_meeting_date, date) if date else None
-    start = required("Start time", "Time", "Start")
-    out["start_time"] = errors.attempt(_meeting_time, start, "the start time") if start else None
+    out["start_time"], out["end_time"] = _meeting_times(fs, errors)
     venue = required("Venue", "Place", "Location")
     out["venue"] = errors.attempt(_text, venue, "the venue", default="") if venue else ""
-    end = fs.get("End time", "Finish time", "End")
-    out["end_time"] = (
-        errors.attempt(_meeting_time, end, "the end time") if end and not end.blank else None
-    )
-    if out["end_time"] and out["start_time"] and end and out["end_time"] <= out["start_time"]:
-        errors.add(
-            InputError(
-                f"the end time {out['end_time']:%H:%M} is not after the start time "
-                f"{out['start_time']:%H:%M}; correct one of them",
-                end.source,
-            )
-        )
     out["chair"] = _opt(fs, errors, "Chair")
     out["title"] = _opt(fs, errors, "Pack title", "Title")
     out["contact"] = Contact(
@@ -464,7 +451,63 @@ def _meeting_fields(wb: sheets.Workbook, errors: Collector) -> dict:  # type: ig
     return out
 
 
+def _meeting_times(
+    fs: sheets.FieldSheet, errors: Collector
+) -> tuple[dt.time | None, dt.time | None]:
+    """The meeting's start and end times: Start time (or Time) and End time, or a range typed
+    as the start, "10 am – 1 pm", which gives both."""
+    start = errors.attempt(fs.require, "Start time", "Time", "Start")
+    # "10 am – 1 pm", as agendas head their Time line: the start, and the end it gives
+    span: tuple[dt.time, dt.time] | None = None
+    start_time: dt.time | None = None
+    if start:
+        try:
+            span = _meeting_span(start)
+        except PackError as exc:
+            errors.add(exc)
+        else:
+            start_time = span[0] if span else errors.attempt(_meeting_time, start, "the start time")
+    end = fs.get("End time", "Finish time", "End")
+    end_time = (
+        errors.attempt(_meeting_time, end, "the end time")
+        if end and not end.blank
+        else (span[1] if span else None)
+    )
+    if span and end and not end.blank and end_time and end_time != span[1]:
+        assert start is not None
+        errors.add(
+            InputError(
+                f"the end time {end_time:%H:%M} is not the end of the time "
+                f"{sheets.text(start)!r} in cell {start.source.cell}; correct one of them, or "
+                "clear the end time",
+                end.source,
+            )
+        )
+    if end_time and start_time and end and end_time <= start_time:
+        errors.add(
+            InputError(
+                f"the end time {end_time:%H:%M} is not after the start time "
+                f"{start_time:%H:%M}; correct one of them",
+                end.source,
+            )
+        )
+    return start_time, end_time
+
+
 _SAYS_AM_PM = re.compile(r"[ap]\.?\s*m\b", re.I)
+
+
+def _meeting_span(cell: sheets.Cell) -> tuple[dt.time, dt.time] | None:
+    """A start time typed as the meeting's whole time, "10 am – 1 pm" or "11am-1pm", as
+    agendas head it: its start and end (`agenda.parse_range`); None for a time alone."""
+    if not isinstance(cell.value, str):
+        return None
+    try:
+        return agenda.parse_range(sheets.text(cell))
+    except ValueError as exc:
+        raise InputError(
+            f"{exc}; type the start time (2pm), or both ends (2pm - 4.30pm)", cell.source
+        ) from None
 
 
 def _meeting_time(cell: sheets.Cell, what: str) -> dt.time:

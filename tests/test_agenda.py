@@ -1502,3 +1502,62 @@ def test_a_lock_file_names_the_file_open_as_the_folder_spells_it(tmp_path):
     (folder / "~$aft Terms of Reference.pdf").write_bytes(b"a lock file")
     [said] = [w for w in load_meeting(folder).warnings() if "is open in" in w]
     assert said.startswith("Draft Terms of Reference.pdf is open in Excel or Word (its lock file ")
+
+
+def _meeting_sheet(folder: Path, rows: list[tuple[str, object]]) -> Path:
+    """A meeting folder whose sheet Meeting holds exactly `rows` (no default start time)."""
+    from openpyxl import Workbook
+
+    folder.mkdir()
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Meeting"
+    for row in [("Field", "Value"), ("Body", "Safer Plymouth Partnership"), *rows]:
+        ws.append(list(row))
+    ws.append(("Date", dt.datetime(2016, 5, 26)))
+    ws.append(("Place", "Warspite Room, Council House, Plymouth"))
+    agenda_sheet = wb.create_sheet("Agenda")
+    agenda_sheet.append(["Item", "Title", "Papers", "Time allowed"])
+    agenda_sheet.append([1, "Welcome", None, "10.00-10.05"])
+    wb.save(folder / "meeting.xlsx")
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("rows", "start", "end"),
+    [
+        # seeds 003 and 004 head their agendas "Time: 10 am – 1 pm", seed 000 "11am – 1pm"
+        ([("Time", "10 am – 1 pm")], T(10), T(13)),
+        ([("Start time", "11am-1pm")], T(11), T(13)),
+        ([("Start time", "10 - 1")], T(10), T(13)),
+        ([("Time", "10 am – 1 pm"), ("End time", "1pm")], T(10), T(13)),
+        ([("Start time", "10 am")], T(10), None),
+    ],
+)
+def test_the_meeting_time_may_be_typed_as_its_range(tmp_path, rows, start, end):
+    meeting = load_meeting(_meeting_sheet(tmp_path / "m", rows))
+    assert (meeting.start_time, meeting.end_time) == (start, end)
+
+
+@pytest.mark.parametrize(
+    ("rows", "cell", "words"),
+    [
+        (
+            [("Time", "10 am – 1 pm"), ("End time", "12:30")],
+            "B4",
+            "the end time 12:30 is not the end of the time '10 am – 1 pm' in cell B3; correct "
+            "one of them, or clear the end time",
+        ),
+        (
+            [("Time", "11-10am")],
+            "B3",
+            "'11-10am' ends before it starts; type the start time (2pm), or both ends "
+            "(2pm - 4.30pm)",
+        ),
+    ],
+)
+def test_a_meeting_time_range_that_cannot_be_is_refused(tmp_path, rows, cell, words):
+    with pytest.raises(PackError) as info:
+        load_meeting(_meeting_sheet(tmp_path / "m", rows))
+    assert f"sheet Meeting, cell {cell}: {words}" in str(info.value)
+    assert str(info.value).count("\n") == 0, str(info.value)  # one problem, said once

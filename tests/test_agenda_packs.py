@@ -568,3 +568,36 @@ def test_a_resolution_typed_as_an_item_is_printed_once(tmp_path, libreoffice, ty
             html = p.path.with_suffix(".html").read_text(encoding="utf-8")
             assert html.count("Exclusion of the press and public") == 1, p.label
             assert html.count("To consider passing a resolution") == 1, p.label
+
+
+def test_a_seed_000_agenda_as_an_advisor_types_it(tmp_path, libreoffice):
+    """Seed 000's agenda, typed as it reads: "11am – 1pm" for the meeting's time, "(10 mins)"
+    and an hour as the items' lengths. Each was refused ("type a time of day", "type one of
+    these"); now the frontsheet keeps the clock from them and closes at the range's end."""
+    folder = make_meeting(
+        tmp_path / "m",
+        items=[
+            {"item": 1, "title": "Minutes from last meeting", "time allowed": "(10 mins)",
+             "papers": ["minutes.pdf"]},
+            {"item": 2, "title": "Equality Objectives", "lead": "KM/LH", "time allowed": "1 hour"},
+            {"item": 3, "title": "YOT Governance update", "lead": "JK",
+             "time allowed": "approx. 15 mins"},
+            {"item": 4, "title": "AOB", "time allowed": "(10 mins)"},
+        ],  # fmt: skip
+        fields={"Start time": "11am – 1pm"},
+        papers={"minutes.pdf": 1},
+    )
+    result = build(folder, tmp_path / "out", converter=libreoffice)
+    (pack,) = result.packs
+    front = _flat(Pack.read(pack.path).frontsheet_text())
+    assert "Time: 11 am - 1 pm" in front, front
+    for said in (
+        "1. Minutes from last meeting (Page 1) 11 am 10 mins",
+        "2. Equality Objectives KM/LH 11.10 am 60 mins",
+        "3. YOT Governance update JK 12.10 pm 15 mins",
+        "4. AOB 12.25 pm 10 mins",
+        "Meeting close: 1 pm",
+    ):
+        assert said in front, (said, front)
+    html = pack.path.with_suffix(".html").read_text(encoding="utf-8").replace("\u00a0", " ")
+    assert "12.25 pm, 10 mins" in html and '<time datetime="13:00">1 pm</time>' in html
