@@ -83,6 +83,9 @@ TIME_ALIASES = ("time (approx.)", "time (approx)", "approx. time", "timing", "ti
 ITEM_NUMBER = re.compile(
     r"[A-Za-z]{0,2}\d{1,3}[A-Za-z]?(?:[.\-/]?(?:\(\w{1,3}\)|\d{1,3}|[A-Za-z]))*"
 )
+# a sub-item's letter or numeral typed alone, as a printed agenda sets it under its item: "(a)",
+# "b)", "(ii)", "iv." (a letter alone with neither bracket nor point is a heading's typing slip)
+SUB_ALONE = re.compile(r"\s*(?:\(\s*(?:[a-z]|[ivx]{1,4})\s*\)|(?:[a-z]|[ivx]{1,4})[.)])\s*", re.I)
 ERROR_VALUE = re.compile(r"#(?:[A-Z0-9_]+[!?]|N/A|DIV/0!|GETTING_DATA)", re.I)
 BREAK_TITLE = re.compile(r"\s*(?:comfort\s+)?(?:break|lunch)\b", re.I)
 DONE = frozenset({"done", "complete", "completed", "closed", "finished", "yes", "✓", "✔"})
@@ -159,6 +162,13 @@ def check_number(cell: sheets.Cell) -> str:
             raise InputError(
                 f"{text!r} in the Item column is not an item number as packbuilder reads them "
                 f"(4, 4a, 4(a), 4.1: no spaces or words); type {meant!r}",
+                cell.source,
+            )
+        if SUB_ALONE.fullmatch(text):  # "(a)", "b)", "(ii)": a sub-item, lettered as it prints
+            raise InputError(
+                f"{text!r} in the Item column is a sub-item without its item's number; number it "
+                "with its item's, as 4(a) or 4a under item 4, so that its papers are stamped and "
+                f"its times kept within the item: type the item's number before {text.strip()!r}",
                 cell.source,
             )
         raise InputError(

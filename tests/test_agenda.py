@@ -190,6 +190,16 @@ def test_item_numbers_accepted(tmp_path, typed, number):
             "4(a), 4.1: no spaces or words); type '5(a)'",
         ),
         ("Item 6", "'Item 6' in the Item column is not an item number as packbuilder reads"),
+        # sub-items lettered as a printed agenda sets them, under their item
+        (
+            "(a)",
+            "'(a)' in the Item column is a sub-item without its item's number; number it with "
+            "its item's, as 4(a) or 4a under item 4, so that its papers are stamped and its "
+            "times kept within the item: type the item's number before '(a)'",
+        ),
+        ("b)", "'b)' in the Item column is a sub-item without its item's number"),
+        ("(ii)", "'(ii)' in the Item column is a sub-item without its item's number"),
+        ("iv.", "'iv.' in the Item column is a sub-item without its item's number"),
         ("Agenda item 7.", "'Agenda item 7.' in the Item column is not an item number as"),
         (True, "TRUE is not an item number; type the item's number (1, 2, 4a)"),
         (False, "FALSE is not an item number"),
