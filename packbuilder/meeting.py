@@ -51,13 +51,27 @@ PAPER_SUFFIXES = {".pdf", *WORD_SUFFIXES, *DATA_SUFFIXES}  # what an agenda may 
 RULES = ("england", "wales", "parish")
 
 AGENDA_ALIASES: dict[str, tuple[str, ...]] = {
-    "item": ("item number", "item no", "no", "number", "no."),
+    "item": ("item number", "item no", "item no.", "no", "number", "no."),
     "title": ("subject", "item title"),
-    "lead": ("who", "presenter", "officer"),
-    "purpose": ("decision required", "purpose or decision required", "purpose/decision required"),
-    "time": ("time allowed", "minutes", "mins", "time (mins)", "time allowed (mins)")
+    # (and the other words councils head these columns with: "Lead officer", "Presented by",
+    # "Recommendation", "Action required", "Duration", "Reports")
+    "lead": (
+        "who", "presenter", "officer", "presenters", "presented by", "lead officer",
+        "lead officers", "lead officer(s)", "officer(s)", "lead member", "lead(s)",
+        "responsible officer",
+    ),
+    "purpose": (
+        "decision required", "purpose or decision required", "purpose/decision required",
+        "recommendation", "recommendations", "recommendation(s)", "action required",
+        "decision", "decision/action required", "decision / action required", "purpose of item",
+        "purpose of report",
+    ),
+    "time": (
+        "time allowed", "minutes", "mins", "time (mins)", "time allowed (mins)", "duration",
+        "time (minutes)", "approx time", "approximate time",
+    )
     + agenda.TIME_ALIASES,
-    "papers": ("paper", "documents", "files"),
+    "papers": ("paper", "documents", "files", "paperwork", "reports", "report", "attachments"),
     "status": (),
     # and any other heading `exemption.is_exempt_column` reads as this one (`_read_headings`)
     "exempt paragraph": ("exempt", "exempt para", "exempt paragraph (schedule 12a)"),

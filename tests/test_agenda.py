@@ -1571,3 +1571,37 @@ def test_a_meeting_time_range_that_cannot_be_is_refused(tmp_path, rows, cell, wo
         load_meeting(_meeting_sheet(tmp_path / "m", rows))
     assert f"sheet Meeting, cell {cell}: {words}" in str(info.value)
     assert str(info.value).count("\n") == 0, str(info.value)  # one problem, said once
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        ["Item", "Subject", "Who", "Decision Required", "Time (approx.)", "Papers"],  # seed 003
+        ["Item", "Title", "Lead officer", "Recommendation", "Duration", "Reports"],
+        ["Item no.", "Subject", "Presented by", "Action required", "Time (minutes)", "Paperwork"],
+        ["No.", "Title", "Lead officer(s)", "Recommendations", "Approx time", "Attachments"],
+    ],
+)
+def test_the_columns_as_councils_head_them(tmp_path, header):
+    """Headings councils give their agenda columns are read as packbuilder's own: "Reports"
+    and "Paperwork" were refused (no column Papers), the others not read, with a warning."""
+    folder = make_meeting(
+        tmp_path / "m",
+        items=[
+            {
+                h.lower(): v
+                for h, v in zip(
+                    header, [4, "Plan", "LG", "To agree the plan", "30", "a.pdf"], strict=True
+                )
+            }
+        ],
+        header=header,
+        papers={"a.pdf": 1},
+    )
+    meeting = load_meeting(folder)
+    (item,) = meeting.items
+    assert (item.number, item.title, item.lead, item.purpose, item.minutes) == (
+        "4", "Plan", "LG", "To agree the plan", 30,
+    )  # fmt: skip
+    assert [p.path.name for p in item.papers] == ["a.pdf"]
+    assert not [w for w in meeting.warnings() if "not read" in w]
