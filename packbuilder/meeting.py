@@ -71,7 +71,7 @@ AGENDA_ALIASES: dict[str, tuple[str, ...]] = {
         "time (minutes)", "approx time", "approximate time",
     )
     + agenda.TIME_ALIASES,
-    "papers": ("paper", "documents", "files", "paperwork", "reports", "report", "attachments"),
+    "papers": ("paper", "documents", "files", "paperwork", "reports", "report"),
     "status": (),
     # and any other heading `exemption.is_exempt_column` reads as this one (`_read_headings`)
     "exempt paragraph": ("exempt", "exempt para", "exempt paragraph (schedule 12a)"),
@@ -462,6 +462,8 @@ def _meeting_fields(wb: sheets.Workbook, errors: Collector) -> dict:  # type: ig
             )
             continue
         out["extra"][k] = errors.attempt(_text, c, k, default="")
+    for problem in fs.problems.values():
+        errors.add(problem)
     return out
 
 

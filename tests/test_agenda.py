@@ -1579,7 +1579,7 @@ def test_a_meeting_time_range_that_cannot_be_is_refused(tmp_path, rows, cell, wo
         ["Item", "Subject", "Who", "Decision Required", "Time (approx.)", "Papers"],  # seed 003
         ["Item", "Title", "Lead officer", "Recommendation", "Duration", "Reports"],
         ["Item no.", "Subject", "Presented by", "Action required", "Time (minutes)", "Paperwork"],
-        ["No.", "Title", "Lead officer(s)", "Recommendations", "Approx time", "Attachments"],
+        ["No.", "Title", "Lead officer(s)", "Recommendations", "Approx time", "Report"],
     ],
 )
 def test_the_columns_as_councils_head_them(tmp_path, header):
@@ -1605,3 +1605,41 @@ def test_the_columns_as_councils_head_them(tmp_path, header):
     )  # fmt: skip
     assert [p.path.name for p in item.papers] == ["a.pdf"]
     assert not [w for w in meeting.warnings() if "not read" in w]
+
+
+@pytest.mark.parametrize(
+    ("rows", "cell", "words"),
+    [
+        # seed 003's words beside the template's: "Time" is the Start time's other name
+        (
+            [("Start time", "10 am"), ("Time", "10 am – 1 pm")],
+            "A4",
+            "'Time' and 'Start time' (cell A3) are two names of one field, and say different "
+            "things: '10 am – 1 pm' and '10 am'; delete the row that is wrong",
+        ),
+        (
+            [("Time", "10 am"), ("Venue", "Council House")],
+            "A6",
+            "'Place' and 'Venue' (cell A4) are two names of one field, and say different things: "
+            "'Warspite Room, Council House, Plymouth' and 'Council House'; delete the row",
+        ),
+        (
+            [("Time", "10 am"), ("Members", "Cllr A"), ("Members", "Cllr B")],
+            "A5",
+            "'Members' is given twice, here and in cell A4, and only one row would be used; "
+            "delete one of them, or put both values in one cell",
+        ),
+    ],
+)
+def test_a_field_said_twice_differently_is_refused(tmp_path, rows, cell, words):
+    """Two rows for one field (twice the same name, or two of its names) were read silently as
+    one of them: the frontsheet printed a start time or a venue the advisor had replaced."""
+    with pytest.raises(PackError) as info:
+        load_meeting(_meeting_sheet(tmp_path / "m", rows))
+    assert f"sheet Meeting, cell {cell}: {words}" in str(info.value)
+
+
+def test_a_field_said_twice_alike_is_fine(tmp_path):
+    rows = [("Start time", "10 am"), ("Time", "10 am"), ("Members", "A"), ("Members", "A")]
+    meeting = load_meeting(_meeting_sheet(tmp_path / "m", rows))
+    assert meeting.start_time == T(10) and meeting.extra == {"Members": "A"}
