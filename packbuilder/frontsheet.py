@@ -90,8 +90,8 @@ def _note(item: AgendaItem, spec: PackSpec, layout: Layout, with_filler: bool = 
         return reference(item, layout, with_filler)
     if item.status is Status.TO_FOLLOW:
         return "To follow"
-    if item.status is Status.VERBAL:
-        return "Verbal update"
+    if item.status.spoken:
+        return item.status.words
     return ""
 
 

@@ -966,6 +966,9 @@ def _supplement(cell: sheets.Cell) -> int:
     return n
 
 
+STATUSES = "blank, verbal, presentation, to follow"
+
+
 def _status(cell: sheets.Cell, rule: str = "england") -> Status:
     value = re.sub(r"[\s_-]+", " ", sheets.text(cell).lower()).strip()
     for status in Status:
@@ -973,17 +976,19 @@ def _status(cell: sheets.Cell, rule: str = "england") -> Status:
             return status
     if value in {"verbal update", "verbal report"}:
         return Status.VERBAL
+    if value in {"presentation", "verbal presentation", "presentation at meeting"}:
+        return Status.PRESENTATION
     if value in {"to follow", "tf", "late"}:
         return Status.TO_FOLLOW
     if exemption.status_says_exempt(value):
         raise InputError(
-            f"status {sheets.text(cell)!r} is not one of: blank, verbal, to follow; an exempt "
+            f"status {sheets.text(cell)!r} is not one of: {STATUSES}; an exempt "
             f"item is marked by {exclusion.what_to_type(rule)} in Exempt paragraph, not by "
             "its status: give that there, and clear the status",
             cell.source,
         )
     raise InputError(
-        f"status {sheets.text(cell)!r} is not one of: blank, verbal, to follow; write one of them",
+        f"status {sheets.text(cell)!r} is not one of: {STATUSES}; write one of them",
         cell.source,
     )
 
@@ -1006,10 +1011,13 @@ def _papers(
     arrived (the others are read all the same: a paper that is there is checked)."""
     names = [n.strip() for n in re.split(r"[\n;]+", _text(cell, "the papers")) if n.strip()]
     waiting: list[str] = []
-    if status is Status.VERBAL and names:
+    if status.spoken and names:
+        # (a presentation's slides in the pack make it an item with papers: Status blank)
+        slides = " (to put its slides in the pack, clear the status)"
         errors.add(
             InputError(
-                f"item {number} is a verbal item but lists papers; clear the papers or the status",
+                f"item {number} is a {status.value} item but lists papers; clear the papers or "
+                f"the status{slides if status is Status.PRESENTATION else ''}",
                 cell.source,
             )
         )

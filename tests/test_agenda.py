@@ -1643,3 +1643,21 @@ def test_a_field_said_twice_alike_is_fine(tmp_path):
     rows = [("Start time", "10 am"), ("Time", "10 am"), ("Members", "A"), ("Members", "A")]
     meeting = load_meeting(_meeting_sheet(tmp_path / "m", rows))
     assert meeting.start_time == T(10) and meeting.extra == {"Members": "A"}
+
+
+@pytest.mark.parametrize("typed", ["presentation", "Presentation", "verbal presentation"])
+def test_a_presentation_has_its_status(tmp_path, typed):
+    folder = make_meeting(tmp_path / "m", items=[{"title": "YOS Inspection", "status": typed}])
+    (item,) = load_meeting(folder).items
+    assert item.status is Status.PRESENTATION and not item.has_papers
+
+
+def test_a_presentation_with_papers_is_told_how_to_include_its_slides(tmp_path):
+    errors = load_error(
+        tmp_path, [{"title": "YOS Inspection", "status": "presentation", "papers": ["s.pdf"]}]
+    )
+    assert errors == [
+        f"{tmp_path / 'm' / 'meeting.xlsx'}, sheet Agenda, cell F2: item 1 is a presentation item "
+        "but lists papers; clear the papers or the status (to put its slides in the pack, clear "
+        "the status)"
+    ]

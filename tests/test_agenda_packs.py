@@ -601,3 +601,24 @@ def test_a_seed_000_agenda_as_an_advisor_types_it(tmp_path, libreoffice):
         assert said in front, (said, front)
     html = pack.path.with_suffix(".html").read_text(encoding="utf-8").replace("\u00a0", " ")
     assert "12.25 pm, 10 mins" in html and '<time datetime="13:00">1 pm</time>' in html
+
+
+def test_a_presentation_is_listed_as_one(tmp_path, libreoffice):
+    """Seed 000's minutes take "YOS Inspection - Presentation" and "Safer Plymouth Governance -
+    Presentation": Status `presentation` was refused, and `verbal`, the only way to say "no
+    papers", printed "Verbal update" for them."""
+    folder = make_meeting(
+        tmp_path / "m",
+        items=[
+            {"item": 1, "title": "Minutes", "papers": ["minutes.pdf"]},
+            {"item": 2, "title": "YOS Inspection", "lead": "SW/CD", "status": "Presentation"},
+            {"item": 3, "title": "YOT Governance update", "status": "verbal"},
+        ],
+        papers={"minutes.pdf": 1},
+    )
+    (pack,) = build(folder, tmp_path / "out", converter=libreoffice).packs
+    front = _flat(Pack.read(pack.path).frontsheet_text())
+    assert "2. YOS Inspection Presentation SW/CD 3. YOT Governance update Verbal update" in front
+    assert front.count("Verbal update") == 1, front
+    html = pack.path.with_suffix(".html").read_text(encoding="utf-8")
+    assert '<p class="note">Presentation</p>' in html
