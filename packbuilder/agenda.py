@@ -874,5 +874,50 @@ def _choice(cell: sheets.Cell | None, choices: dict[str, T], default: T, errors:
 
 def with_notices(meeting: Meeting, more: Sequence[str] = ()) -> Meeting:
     """The meeting with the warnings its agenda as a whole deserves (timings past the end
-    time), and `more` of its workbook's (hidden rows read)."""
-    return replace(meeting, notices=(*more, *timing_warnings(meeting)))
+    time, a typed resolution citing other paragraphs than its items'), and `more` of its
+    workbook's (hidden rows read)."""
+    return replace(
+        meeting, notices=(*more, *timing_warnings(meeting), *resolution_warnings(meeting))
+    )
+
+
+def resolution_item(item: AgendaItem) -> bool:
+    """Whether a numbered item is the resolution to exclude the press and public ("Exclusion of
+    the press and public": `exemption.EXCLUSION_ITEM`), public business itself."""
+    return not item.exempt and exemption.EXCLUSION_ITEM.search(item.title) is not None
+
+
+# the paragraphs a typed resolution cites: "paragraph 3", "paragraphs 3 and 5", "paras 1, 2"
+_CITED = re.compile(r"\bpara(?:graph)?s?\.?\s+(\d{1,2}(?:\s*(?:,|and|&)\s*\d{1,2})*)", re.I)
+
+
+def resolution_warnings(meeting: Meeting) -> list[str]:
+    """A resolution typed as an item is printed as typed, in place of the one packbuilder words
+    for the exempt items after it (`frontsheet.exclusions`): a warning when the paragraphs it
+    cites are not theirs (a resolution copied from another meeting), since the public would be
+    excluded on grounds that are not the items'."""
+    items = meeting.items
+    out = []
+    for n, item in enumerate(items):
+        if not resolution_item(item) or not item.purpose:
+            continue
+        run = []
+        for later in items[n + 1 :]:
+            if not later.exempt:
+                break
+            run.append(later)
+        theirs = sorted({p for i in run if i.exemption for p in i.exemption.paragraphs})
+        cited = sorted(
+            {int(d) for m in _CITED.finditer(item.purpose) for d in re.findall(r"\d+", m[1])}
+        )
+        if theirs and cited and cited != theirs:
+            word = "paragraph" if len(theirs) == 1 else "paragraphs"
+            out.append(
+                f"{item.source}: item {item.number}, the resolution to exclude the press and "
+                f"public, cites {'paragraph' if len(cited) == 1 else 'paragraphs'} "
+                f"{exclusion.and_list([str(c) for c in cited])} of Schedule 12A, but the items "
+                f"after it ({exclusion.and_list([i.number for i in run])}) are exempt under "
+                f"{word} {exclusion.and_list([str(t) for t in theirs])}; correct its Purpose, or "
+                "clear it to print the resolution packbuilder words for them"
+            )
+    return out

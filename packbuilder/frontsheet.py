@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
-from packbuilder import agenda, exclusion, exemption, richtext
+from packbuilder import agenda, exclusion, richtext
 from packbuilder.dates import clock, long_date
 from packbuilder.errors import Collector, PackError, TemplateError
 from packbuilder.layout import Layout
@@ -47,7 +47,7 @@ def exclusions(items: Sequence[AgendaItem]) -> dict[int, str]:
     The row is the run's first item, before which the frontsheet adds the resolution as a row of
     its own; or, where the advisor typed the resolution as the item just before the run ("9.
     Exclusion of the press and public", as seed 004 and modern.gov agendas do), that item: the
-    agenda then moves the resolution once, never twice (`resolution_item`)."""
+    agenda then moves the resolution once, never twice (`agenda.resolution_item`)."""
     out: dict[int, str] = {}
     run: list[AgendaItem] = []
     before: AgendaItem | None = None  # the item above the run
@@ -55,7 +55,7 @@ def exclusions(items: Sequence[AgendaItem]) -> dict[int, str]:
     for item in [*items, None]:
         if item is not None and item.exempt:
             if not run:
-                typed = before if before is not None and resolution_item(before) else None
+                typed = before if before is not None and agenda.resolution_item(before) else None
             run.append(item)
             continue
         if run:
@@ -64,12 +64,6 @@ def exclusions(items: Sequence[AgendaItem]) -> dict[int, str]:
             run = []
         before = item
     return out
-
-
-def resolution_item(item: AgendaItem) -> bool:
-    """Whether a numbered item is the resolution to exclude the press and public ("Exclusion of
-    the press and public": `exemption.EXCLUSION_ITEM`), public business itself."""
-    return not item.exempt and exemption.EXCLUSION_ITEM.search(item.title) is not None
 
 
 _and = exclusion.and_list
@@ -243,9 +237,9 @@ def _rows(meeting: Meeting, spec: PackSpec, layout: Layout) -> list[dict[str, An
         # the resolution the advisor typed as an item is printed as typed; one typed without
         # its words takes the run's resolution as its purpose, as modern.gov agendas print it
         moved = resolutions.get(id(item), "")
-        if moved and not resolution_item(item):
+        if moved and not agenda.resolution_item(item):
             rows.append(_exclusion_row(moved))
-        purpose = item.purpose or (moved if resolution_item(item) else "")
+        purpose = item.purpose or (moved if agenda.resolution_item(item) else "")
         placed = layout.item(item.number)
         rows.append(
             {

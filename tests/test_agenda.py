@@ -1661,3 +1661,33 @@ def test_a_presentation_with_papers_is_told_how_to_include_its_slides(tmp_path):
         "but lists papers; clear the papers or the status (to put its slides in the pack, clear "
         "the status)"
     ]
+
+
+@pytest.mark.parametrize(
+    ("typed", "warned"),
+    [
+        ("... as defined in paragraph 3 of Part 1 of Schedule 12A.", False),
+        ("... as defined in paragraphs 3 and 5 of Part 1 of Schedule 12A.", True),
+        ("... as defined in paragraph 1 of Part 1 of Schedule 12A.", True),
+        ("To exclude the press and public for the following item.", False),  # cites none
+        ("", False),  # packbuilder words it
+    ],
+)
+def test_a_typed_resolution_citing_other_paragraphs_is_pointed_out(tmp_path, typed, warned):
+    """The typed resolution is now printed in place of packbuilder's (seed 004's item 9): a
+    resolution copied from another meeting would exclude the public on grounds not its items'."""
+    folder = make_meeting(
+        tmp_path / "m",
+        items=[
+            {"item": 9, "title": "Exclusion of the press and public", "purpose": typed},
+            {"item": 10, "title": "Contract award", "exempt paragraph": 3},
+        ],
+    )
+    found = [w for w in load_meeting(folder).warnings() if "resolution to exclude" in w]
+    expected = (
+        "sheet Agenda, cell A2: item 9, the resolution to exclude the press and public, cites "
+        f"{'paragraphs 3 and 5' if '3 and 5' in typed else 'paragraph 1'} of Schedule 12A, but "
+        "the items after it (10) are exempt under paragraph 3; correct its Purpose, or clear it "
+        "to print the resolution packbuilder words for them"
+    )
+    assert [w.split("meeting.xlsx, ", 1)[1] for w in found] == ([expected] if warned else [])
