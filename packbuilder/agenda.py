@@ -83,6 +83,9 @@ TIME_ALIASES = ("time (approx.)", "time (approx)", "approx. time", "timing", "ti
 ITEM_NUMBER = re.compile(
     r"[A-Za-z]{0,2}\d{1,3}[A-Za-z]?(?:[.\-/]?(?:\(\w{1,3}\)|\d{1,3}|[A-Za-z]))*"
 )
+# a sub-item's letter or numeral typed alone, as a printed agenda sets it under its item: "(a)",
+# "b)", "(ii)", "iv." (a letter alone with neither bracket nor point is a heading's typing slip)
+SUB_ALONE = re.compile(r"\s*(?:\(\s*(?:[a-z]|[ivx]{1,4})\s*\)|(?:[a-z]|[ivx]{1,4})[.)])\s*", re.I)
 ERROR_VALUE = re.compile(r"#(?:[A-Z0-9_]+[!?]|N/A|DIV/0!|GETTING_DATA)", re.I)
 BREAK_TITLE = re.compile(r"\s*(?:comfort\s+)?(?:break|lunch)\b", re.I)
 DONE = frozenset({"done", "complete", "completed", "closed", "finished", "yes", "✓", "✔"})
@@ -159,6 +162,13 @@ def check_number(cell: sheets.Cell) -> str:
             raise InputError(
                 f"{text!r} in the Item column is not an item number as packbuilder reads them "
                 f"(4, 4a, 4(a), 4.1: no spaces or words); type {meant!r}",
+                cell.source,
+            )
+        if SUB_ALONE.fullmatch(text):  # "(a)", "b)", "(ii)": a sub-item, lettered as it prints
+            raise InputError(
+                f"{text!r} in the Item column is a sub-item without its item's number; number it "
+                "with its item's, as 4(a) or 4a under item 4, so that its papers are stamped and "
+                f"its times kept within the item: type the item's number before {text.strip()!r}",
                 cell.source,
             )
         raise InputError(
@@ -238,6 +248,43 @@ _T = r"(\d{1,2})(?:[.:](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?"
 _RANGE = re.compile(rf"\s*{_T}\s*(?:-|–|—|to)\s*{_T}\s*", re.I)
 _ONE = re.compile(rf"\s*{_T}\s*", re.I)
 _MINUTES = re.compile(r"\s*(\d{1,3})\s*(?:m|min|mins|minutes)?\.?\s*", re.I)
+# a length as agendas write it: "1 hour", "1.5 hrs", "1½ hours", "1 hour 30 mins", "1 hr and 15";
+# a decimal only in quarters ("1.30 hours" could be 1 h 18 or 1 h 30: refused, never guessed)
+_HOURS = re.compile(
+    r"\s*(\d{1,2}(?:\.(?:5|25|75))?|\d{0,2}½)\s*(?:h|hr|hrs|hour|hours)\.?"
+    r"(?:\s*(?:and|&|,)?\s*(\d{1,2})\s*(?:m|min|mins|minutes)?\.?)?\s*",
+    re.I,
+)
+# what wraps a time without changing it: brackets ("(10 mins)", as seed 000's agenda writes
+# "(LG 30 mins)") and "approx." (the table style's own heading says "Time (approx.)")
+_WRAPPED = re.compile(r"\s*\((.*)\)\s*", re.S)
+_APPROX = re.compile(r"^\s*(?:approx\.?|approximately)\s+|\s+(?:approx\.?|approximately)\s*$", re.I)
+
+
+def _bare(text: str) -> str:
+    """A Time cell's text without what wraps it: "(approx. 10 mins)" is "10 mins". A number
+    alone after "approx." ("approx 5": five minutes, or five o'clock?) keeps it, and is refused."""
+    for _ in range(2):
+        if m := _WRAPPED.fullmatch(text):
+            text = m.group(1)
+        rest = _APPROX.sub("", text)
+        if not rest.strip().isdigit():
+            text = rest
+    return text
+
+
+def _length(text: str) -> int | None:
+    """A length in minutes ("15", "15 mins", "1 hour", "1.5 hrs", "1 hour 30 mins"), or None
+    when `text` is not one, or is not a whole number of minutes ("1.33 hours")."""
+    if m := _MINUTES.fullmatch(text):
+        return int(m.group(1))
+    if m := _HOURS.fullmatch(text):
+        hours, minutes = m.group(1), int(m.group(2) or 0)
+        whole = float(hours.replace("½", "") or 0) + (0.5 if "½" in hours else 0)
+        total = whole * 60 + minutes
+        if total.is_integer() and total > 0:
+            return int(total)
+    return None
 
 
 def _suffix(raw: str | None) -> str:
@@ -298,7 +345,7 @@ def parse_range(text: str) -> tuple[dt.time, dt.time] | None:
 TIME_WORDS = frozenset(
     {"n/a", "na", "n.a.", "-", "–", "tbc", "tba", "if required", "as required", "none"}
 )
-TIME_HELP = "minutes (15), a time range (10.00-10.15, 12.30 - 1pm) or a start time (10:15)"
+TIME_HELP = "minutes (15, 1 hour), a time range (10.00-10.15, 12.30 - 1pm) or a start time (10:15)"
 
 
 def _typed_timing(cell: sheets.Cell) -> Timing:
@@ -334,9 +381,10 @@ def _timing(cell: sheets.Cell) -> Timing:
         return Timing()
     if not isinstance(v, str):
         return _typed_timing(cell)
-    text = sheets.text(cell)
-    if m := _MINUTES.fullmatch(text):
-        return Timing(minutes=int(m.group(1)))
+    typed = sheets.text(cell)
+    text = _bare(typed)
+    if (minutes := _length(text)) is not None:
+        return Timing(minutes=minutes)
     try:
         found = parse_range(text)
     except ValueError as exc:
@@ -348,8 +396,8 @@ def _timing(cell: sheets.Cell) -> Timing:
         if start is not None:
             return Timing(start=start)
     if sheets.normalise(text) in TIME_WORDS:
-        return Timing(text=text)  # shown as typed
-    raise InputError(f"expected {TIME_HELP}, got {text!r}; type one of these", cell.source)
+        return Timing(text=typed)  # shown as typed
+    raise InputError(f"expected {TIME_HELP}, got {typed!r}; type one of these", cell.source)
 
 
 def _plus(time: dt.time, minutes: int) -> dt.time | None:
@@ -826,5 +874,50 @@ def _choice(cell: sheets.Cell | None, choices: dict[str, T], default: T, errors:
 
 def with_notices(meeting: Meeting, more: Sequence[str] = ()) -> Meeting:
     """The meeting with the warnings its agenda as a whole deserves (timings past the end
-    time), and `more` of its workbook's (hidden rows read)."""
-    return replace(meeting, notices=(*more, *timing_warnings(meeting)))
+    time, a typed resolution citing other paragraphs than its items'), and `more` of its
+    workbook's (hidden rows read)."""
+    return replace(
+        meeting, notices=(*more, *timing_warnings(meeting), *resolution_warnings(meeting))
+    )
+
+
+def resolution_item(item: AgendaItem) -> bool:
+    """Whether a numbered item is the resolution to exclude the press and public ("Exclusion of
+    the press and public": `exemption.EXCLUSION_ITEM`), public business itself."""
+    return not item.exempt and exemption.EXCLUSION_ITEM.search(item.title) is not None
+
+
+# the paragraphs a typed resolution cites: "paragraph 3", "paragraphs 3 and 5", "paras 1, 2"
+_CITED = re.compile(r"\bpara(?:graph)?s?\.?\s+(\d{1,2}(?:\s*(?:,|and|&)\s*\d{1,2})*)", re.I)
+
+
+def resolution_warnings(meeting: Meeting) -> list[str]:
+    """A resolution typed as an item is printed as typed, in place of the one packbuilder words
+    for the exempt items after it (`frontsheet.exclusions`): a warning when the paragraphs it
+    cites are not theirs (a resolution copied from another meeting), since the public would be
+    excluded on grounds that are not the items'."""
+    items = meeting.items
+    out = []
+    for n, item in enumerate(items):
+        if not resolution_item(item) or not item.purpose:
+            continue
+        run = []
+        for later in items[n + 1 :]:
+            if not later.exempt:
+                break
+            run.append(later)
+        theirs = sorted({p for i in run if i.exemption for p in i.exemption.paragraphs})
+        cited = sorted(
+            {int(d) for m in _CITED.finditer(item.purpose) for d in re.findall(r"\d+", m[1])}
+        )
+        if theirs and cited and cited != theirs:
+            word = "paragraph" if len(theirs) == 1 else "paragraphs"
+            out.append(
+                f"{item.source}: item {item.number}, the resolution to exclude the press and "
+                f"public, cites {'paragraph' if len(cited) == 1 else 'paragraphs'} "
+                f"{exclusion.and_list([str(c) for c in cited])} of Schedule 12A, but the items "
+                f"after it ({exclusion.and_list([i.number for i in run])}) are exempt under "
+                f"{word} {exclusion.and_list([str(t) for t in theirs])}; correct its Purpose, or "
+                "clear it to print the resolution packbuilder words for them"
+            )
+    return out

@@ -40,18 +40,29 @@ def exempt_note(exemption: Exemption) -> str:
 
 def exclusions(items: Sequence[AgendaItem]) -> dict[int, str]:
     """The exclusion resolution before each run of consecutive exempt items, by the id of the
-    run's first item: a resolution covers the items that follow it, so a public item after an
+    row that carries it: a resolution covers the items that follow it, so a public item after an
     exempt one ends the run and the next exempt item needs a resolution of its own, naming its
-    own paragraphs (`exclusion.resolution`: the union of the run's)."""
+    own paragraphs (`exclusion.resolution`: the union of the run's).
+
+    The row is the run's first item, before which the frontsheet adds the resolution as a row of
+    its own; or, where the advisor typed the resolution as the item just before the run ("9.
+    Exclusion of the press and public", as seed 004 and modern.gov agendas do), that item: the
+    agenda then moves the resolution once, never twice (`agenda.resolution_item`)."""
     out: dict[int, str] = {}
     run: list[AgendaItem] = []
+    before: AgendaItem | None = None  # the item above the run
+    typed: AgendaItem | None = None
     for item in [*items, None]:
         if item is not None and item.exempt:
+            if not run:
+                typed = before if before is not None and agenda.resolution_item(before) else None
             run.append(item)
             continue
         if run:
-            out[id(run[0])] = exclusion.resolution([i.exemption for i in run if i.exemption])
+            carrier = typed if typed is not None else run[0]
+            out[id(carrier)] = exclusion.resolution([i.exemption for i in run if i.exemption])
             run = []
+        before = item
     return out
 
 
@@ -73,8 +84,8 @@ def _note(item: AgendaItem, spec: PackSpec, layout: Layout, with_filler: bool = 
         return reference(item, layout, with_filler)
     if item.status is Status.TO_FOLLOW:
         return "To follow"
-    if item.status is Status.VERBAL:
-        return "Verbal update"
+    if item.status.spoken:
+        return item.status.words
     return ""
 
 
@@ -223,8 +234,12 @@ def _rows(meeting: Meeting, spec: PackSpec, layout: Layout) -> list[dict[str, An
         item = row
         if id(item) not in listed:
             continue
-        if id(item) in resolutions:
-            rows.append(_exclusion_row(resolutions[id(item)]))
+        # the resolution the advisor typed as an item is printed as typed; one typed without
+        # its words takes the run's resolution as its purpose, as modern.gov agendas print it
+        moved = resolutions.get(id(item), "")
+        if moved and not agenda.resolution_item(item):
+            rows.append(_exclusion_row(moved))
+        purpose = item.purpose or (moved if agenda.resolution_item(item) else "")
         placed = layout.item(item.number)
         rows.append(
             {
@@ -234,9 +249,9 @@ def _rows(meeting: Meeting, spec: PackSpec, layout: Layout) -> list[dict[str, An
                 "title": item.title,
                 "star": "*" if settings.paperwork_marker and placed is not None else "",
                 "lead": item.lead,
-                "purpose": item.purpose,
+                "purpose": purpose,
                 # as laid out: "- " lines bullets, as in the Meeting sheet's values (`field`)
-                "purpose_field": field(item.purpose),
+                "purpose_field": field(purpose),
                 "lead_field": field(item.lead),
                 "minutes": unbroken(f"{item.minutes} mins") if item.minutes else "",
                 "start": unbroken(_start(item, start, end)),

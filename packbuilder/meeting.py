@@ -51,13 +51,27 @@ PAPER_SUFFIXES = {".pdf", *WORD_SUFFIXES, *DATA_SUFFIXES}  # what an agenda may 
 RULES = ("england", "wales", "parish")
 
 AGENDA_ALIASES: dict[str, tuple[str, ...]] = {
-    "item": ("item number", "item no", "no", "number", "no."),
+    "item": ("item number", "item no", "item no.", "no", "number", "no."),
     "title": ("subject", "item title"),
-    "lead": ("who", "presenter", "officer"),
-    "purpose": ("decision required", "purpose or decision required", "purpose/decision required"),
-    "time": ("time allowed", "minutes", "mins", "time (mins)", "time allowed (mins)")
+    # (and the other words councils head these columns with: "Lead officer", "Presented by",
+    # "Recommendation", "Action required", "Duration", "Reports")
+    "lead": (
+        "who", "presenter", "officer", "presenters", "presented by", "lead officer",
+        "lead officers", "lead officer(s)", "officer(s)", "lead member", "lead(s)",
+        "responsible officer",
+    ),
+    "purpose": (
+        "decision required", "purpose or decision required", "purpose/decision required",
+        "recommendation", "recommendations", "recommendation(s)", "action required",
+        "decision", "decision/action required", "decision / action required", "purpose of item",
+        "purpose of report",
+    ),
+    "time": (
+        "time allowed", "minutes", "mins", "time (mins)", "time allowed (mins)", "duration",
+        "time (minutes)", "approx time", "approximate time",
+    )
     + agenda.TIME_ALIASES,
-    "papers": ("paper", "documents", "files"),
+    "papers": ("paper", "documents", "files", "paperwork", "reports", "report"),
     "status": (),
     # and any other heading `exemption.is_exempt_column` reads as this one (`_read_headings`)
     "exempt paragraph": ("exempt", "exempt para", "exempt paragraph (schedule 12a)"),
@@ -366,22 +380,9 @@ def _meeting_fields(wb: sheets.Workbook, errors: Collector) -> dict:  # type: ig
     out["body"] = errors.attempt(_text, body, "the body's name", default="") if body else ""
     date = required("Date", "Meeting date")
     out["date"] = errors.attempt(_meeting_date, date) if date else None
-    start = required("Start time", "Time", "Start")
-    out["start_time"] = errors.attempt(_meeting_time, start, "the start time") if start else None
+    out["start_time"], out["end_time"] = _meeting_times(fs, errors)
     venue = required("Venue", "Place", "Location")
     out["venue"] = errors.attempt(_text, venue, "the venue", default="") if venue else ""
-    end = fs.get("End time", "Finish time", "End")
-    out["end_time"] = (
-        errors.attempt(_meeting_time, end, "the end time") if end and not end.blank else None
-    )
-    if out["end_time"] and out["start_time"] and end and out["end_time"] <= out["start_time"]:
-        errors.add(
-            InputError(
-                f"the end time {out['end_time']:%H:%M} is not after the start time "
-                f"{out['start_time']:%H:%M}; correct one of them",
-                end.source,
-            )
-        )
     out["chair"] = _opt(fs, errors, "Chair")
     out["title"] = _opt(fs, errors, "Pack title", "Title")
     out["contact"] = Contact(
@@ -461,10 +462,68 @@ def _meeting_fields(wb: sheets.Workbook, errors: Collector) -> dict:  # type: ig
             )
             continue
         out["extra"][k] = errors.attempt(_text, c, k, default="")
+    for problem in fs.problems.values():
+        errors.add(problem)
     return out
 
 
+def _meeting_times(
+    fs: sheets.FieldSheet, errors: Collector
+) -> tuple[dt.time | None, dt.time | None]:
+    """The meeting's start and end times: Start time (or Time) and End time, or a range typed
+    as the start, "10 am – 1 pm", which gives both."""
+    start = errors.attempt(fs.require, "Start time", "Time", "Start")
+    # "10 am – 1 pm", as agendas head their Time line: the start, and the end it gives
+    span: tuple[dt.time, dt.time] | None = None
+    start_time: dt.time | None = None
+    if start:
+        try:
+            span = _meeting_span(start)
+        except PackError as exc:
+            errors.add(exc)
+        else:
+            start_time = span[0] if span else errors.attempt(_meeting_time, start, "the start time")
+    end = fs.get("End time", "Finish time", "End")
+    end_time = (
+        errors.attempt(_meeting_time, end, "the end time")
+        if end and not end.blank
+        else (span[1] if span else None)
+    )
+    if span and end and not end.blank and end_time and end_time != span[1]:
+        assert start is not None
+        errors.add(
+            InputError(
+                f"the end time {end_time:%H:%M} is not the end of the time "
+                f"{sheets.text(start)!r} in cell {start.source.cell}; correct one of them, or "
+                "clear the end time",
+                end.source,
+            )
+        )
+    if end_time and start_time and end and end_time <= start_time:
+        errors.add(
+            InputError(
+                f"the end time {end_time:%H:%M} is not after the start time "
+                f"{start_time:%H:%M}; correct one of them",
+                end.source,
+            )
+        )
+    return start_time, end_time
+
+
 _SAYS_AM_PM = re.compile(r"[ap]\.?\s*m\b", re.I)
+
+
+def _meeting_span(cell: sheets.Cell) -> tuple[dt.time, dt.time] | None:
+    """A start time typed as the meeting's whole time, "10 am – 1 pm" or "11am-1pm", as
+    agendas head it: its start and end (`agenda.parse_range`); None for a time alone."""
+    if not isinstance(cell.value, str):
+        return None
+    try:
+        return agenda.parse_range(sheets.text(cell))
+    except ValueError as exc:
+        raise InputError(
+            f"{exc}; type the start time (2pm), or both ends (2pm - 4.30pm)", cell.source
+        ) from None
 
 
 def _meeting_time(cell: sheets.Cell, what: str) -> dt.time:
@@ -907,6 +966,9 @@ def _supplement(cell: sheets.Cell) -> int:
     return n
 
 
+STATUSES = "blank, verbal, presentation, to follow"
+
+
 def _status(cell: sheets.Cell, rule: str = "england") -> Status:
     value = re.sub(r"[\s_-]+", " ", sheets.text(cell).lower()).strip()
     for status in Status:
@@ -914,17 +976,19 @@ def _status(cell: sheets.Cell, rule: str = "england") -> Status:
             return status
     if value in {"verbal update", "verbal report"}:
         return Status.VERBAL
+    if value in {"presentation", "verbal presentation", "presentation at meeting"}:
+        return Status.PRESENTATION
     if value in {"to follow", "tf", "late"}:
         return Status.TO_FOLLOW
     if exemption.status_says_exempt(value):
         raise InputError(
-            f"status {sheets.text(cell)!r} is not one of: blank, verbal, to follow; an exempt "
+            f"status {sheets.text(cell)!r} is not one of: {STATUSES}; an exempt "
             f"item is marked by {exclusion.what_to_type(rule)} in Exempt paragraph, not by "
             "its status: give that there, and clear the status",
             cell.source,
         )
     raise InputError(
-        f"status {sheets.text(cell)!r} is not one of: blank, verbal, to follow; write one of them",
+        f"status {sheets.text(cell)!r} is not one of: {STATUSES}; write one of them",
         cell.source,
     )
 
@@ -947,10 +1011,13 @@ def _papers(
     arrived (the others are read all the same: a paper that is there is checked)."""
     names = [n.strip() for n in re.split(r"[\n;]+", _text(cell, "the papers")) if n.strip()]
     waiting: list[str] = []
-    if status is Status.VERBAL and names:
+    if status.spoken and names:
+        # (a presentation's slides in the pack make it an item with papers: Status blank)
+        slides = " (to put its slides in the pack, clear the status)"
         errors.add(
             InputError(
-                f"item {number} is a verbal item but lists papers; clear the papers or the status",
+                f"item {number} is a {status.value} item but lists papers; clear the papers or "
+                f"the status{slides if status is Status.PRESENTATION else ''}",
                 cell.source,
             )
         )

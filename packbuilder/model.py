@@ -24,12 +24,25 @@ PAPER_SUFFIXES = frozenset({".pdf", ".docx", ".doc", ".odt", ".rtf", ".xlsx", ".
 
 
 class Status(enum.Enum):
-    """An agenda item's papers: present (blank), spoken to (verbal), or arriving late (to
-    follow)."""
+    """An agenda item's papers: present (blank), spoken to (verbal), shown on the screen at the
+    meeting (a presentation: no papers in the pack, as verbal), or arriving late (to follow)."""
 
     PAPERS = ""
     VERBAL = "verbal"
+    PRESENTATION = "presentation"
     TO_FOLLOW = "to follow"
+
+    @property
+    def spoken(self) -> bool:
+        """Given at the meeting with no papers in the pack: verbal, or a presentation."""
+        return self in (Status.VERBAL, Status.PRESENTATION)
+
+    @property
+    def words(self) -> str:
+        """What the agenda prints for an item of this status without papers ("" for none)."""
+        return {Status.VERBAL: "Verbal update", Status.PRESENTATION: "Presentation"}.get(
+            self, ""
+        )
 
 
 class PaperKind(enum.Enum):
@@ -196,7 +209,7 @@ class AgendaItem:
 
     @property
     def has_papers(self) -> bool:
-        return bool(self.papers) and self.status is not Status.VERBAL
+        return bool(self.papers) and not self.status.spoken
 
 
 @dataclass(frozen=True)

@@ -351,6 +351,9 @@ class FieldSheet:
         self._cells: dict[str, Cell] = {}
         self.names: dict[str, str] = {}
         self.name_cells: dict[str, Cell] = {}  # the cell each field's name is typed in
+        # rows that say one thing twice, differently, so that one would be lost without a word:
+        # a field typed twice, or a field and its other name ("Start time" and "Time")
+        self.problems: dict[tuple[str, ...], InputError] = {}
         for row in wb.rows(sheet):
             if len(row) < 1 or row[0].blank:
                 continue
@@ -362,6 +365,14 @@ class FieldSheet:
                 if len(row) > 1
                 else Cell(None, row[0].source.at(_right_of(row[0].source.cell)))
             )
+            if key in self._cells and text(self._cells[key]) != text(value) and not value.blank:
+                first = self.name_cells[key]
+                self.problems[(key,)] = InputError(
+                    f"{str(row[0].value).strip()!r} is given twice, here and in cell "
+                    f"{first.source.cell}, and only one row would be used; delete one of them, "
+                    "or put both values in one cell",
+                    row[0].source,
+                )
             self._cells[key] = value
             self.names[key] = str(row[0].value).strip()
             self.name_cells[key] = row[0]
@@ -370,11 +381,21 @@ class FieldSheet:
         return Source(self.path, self.sheet)
 
     def get(self, name: str, *aliases: str) -> Cell | None:
-        for key in (name, *aliases):
-            cell = self._cells.get(normalise(key))
-            if cell is not None:
-                return cell
-        return None
+        """The row of a field, by its name or another name for it; a second of them giving
+        another value is one of `problems`."""
+        found = [normalise(k) for k in (name, *aliases) if normalise(k) in self._cells]
+        filled = [k for k in found if not self._cells[k].blank]
+        for other in filled[1:]:
+            if text(self._cells[other]) != text(self._cells[filled[0]]):
+                first = self.name_cells[filled[0]]
+                self.problems[(filled[0], other)] = InputError(
+                    f"{self.names[other]!r} and {self.names[filled[0]]!r} (cell "
+                    f"{first.source.cell}) are two names of one field, and say different "
+                    f"things: {text(self._cells[other])[:40]!r} and "
+                    f"{text(self._cells[filled[0]])[:40]!r}; delete the row that is wrong",
+                    self.name_cells[other].source,
+                )
+        return self._cells[found[0]] if found else None
 
     def require(self, name: str, *aliases: str) -> Cell:
         cell = self.get(name, *aliases)

@@ -190,6 +190,16 @@ def test_item_numbers_accepted(tmp_path, typed, number):
             "4(a), 4.1: no spaces or words); type '5(a)'",
         ),
         ("Item 6", "'Item 6' in the Item column is not an item number as packbuilder reads"),
+        # sub-items lettered as a printed agenda sets them, under their item
+        (
+            "(a)",
+            "'(a)' in the Item column is a sub-item without its item's number; number it with "
+            "its item's, as 4(a) or 4a under item 4, so that its papers are stamped and its "
+            "times kept within the item: type the item's number before '(a)'",
+        ),
+        ("b)", "'b)' in the Item column is a sub-item without its item's number"),
+        ("(ii)", "'(ii)' in the Item column is a sub-item without its item's number"),
+        ("iv.", "'iv.' in the Item column is a sub-item without its item's number"),
         ("Agenda item 7.", "'Agenda item 7.' in the Item column is not an item number as"),
         (True, "TRUE is not an item number; type the item's number (1, 2, 4a)"),
         (False, "FALSE is not an item number"),
@@ -406,6 +416,22 @@ def _cell(value):  # type: ignore[no-untyped-def]
         ("10:15", Timing(start=T(10, 15))),
         ("N/a", Timing(text="N/a")),
         ("if required", Timing(text="if required")),
+        # as agendas write a length (seed 000: "(LG 30 mins)"), and the table's "Time (approx.)"
+        ("(10 mins)", Timing(minutes=10)),
+        ("10 mins approx.", Timing(minutes=10)),
+        ("approx. 20 mins", Timing(minutes=20)),
+        ("(approx 20 mins)", Timing(minutes=20)),
+        ("1 hour", Timing(minutes=60)),
+        ("1 hr", Timing(minutes=60)),
+        ("2hrs", Timing(minutes=120)),
+        ("1.5 hours", Timing(minutes=90)),
+        ("1½ hours", Timing(minutes=90)),
+        ("½ hour", Timing(minutes=30)),
+        ("1 hour 30 mins", Timing(minutes=90)),
+        ("1 hr and 15 minutes", Timing(minutes=75)),
+        ("(10.00-10.15)", Timing(start=T(10, 0), end=T(10, 15))),
+        ("approx. 10.00 - 10.15", Timing(start=T(10, 0), end=T(10, 15))),
+        ("(if required)", Timing(text="(if required)")),
     ],
 )
 def test_time_cells(value, expected):
@@ -415,10 +441,13 @@ def test_time_cells(value, expected):
 @pytest.mark.parametrize(
     ("value", "words"),
     [
-        ("about 5", "expected minutes (15), a time range (10.00-10.15, 12.30 - 1pm) or a start"),
+        ("about 5", "expected minutes (15, 1 hour), a time range (10.00-10.15, 12.30 - 1pm) or a"),
+        ("approx 5", "got 'approx 5'"),  # five minutes, or five o'clock?
+        ("1.30 hours", "got '1.30 hours'"),  # 1 hour 18, or 1 hour 30?
+        ("0 hours", "got '0 hours'"),
         ("a quarter of an hour", "got 'a quarter of an hour'"),
         (True, "got TRUE"),
-        ("11-10am", "'11-10am' ends before it starts; write minutes (15)"),
+        ("11-10am", "'11-10am' ends before it starts; write minutes (15, 1 hour)"),
         (2.5, "got 2.5"),
     ],
 )
@@ -1483,3 +1512,182 @@ def test_a_lock_file_names_the_file_open_as_the_folder_spells_it(tmp_path):
     (folder / "~$aft Terms of Reference.pdf").write_bytes(b"a lock file")
     [said] = [w for w in load_meeting(folder).warnings() if "is open in" in w]
     assert said.startswith("Draft Terms of Reference.pdf is open in Excel or Word (its lock file ")
+
+
+def _meeting_sheet(folder: Path, rows: list[tuple[str, object]]) -> Path:
+    """A meeting folder whose sheet Meeting holds exactly `rows` (no default start time)."""
+    from openpyxl import Workbook
+
+    folder.mkdir()
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Meeting"
+    for row in [("Field", "Value"), ("Body", "Safer Plymouth Partnership"), *rows]:
+        ws.append(list(row))
+    ws.append(("Date", dt.datetime(2016, 5, 26)))
+    ws.append(("Place", "Warspite Room, Council House, Plymouth"))
+    agenda_sheet = wb.create_sheet("Agenda")
+    agenda_sheet.append(["Item", "Title", "Papers", "Time allowed"])
+    agenda_sheet.append([1, "Welcome", None, "10.00-10.05"])
+    wb.save(folder / "meeting.xlsx")
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("rows", "start", "end"),
+    [
+        # seeds 003 and 004 head their agendas "Time: 10 am – 1 pm", seed 000 "11am – 1pm"
+        ([("Time", "10 am – 1 pm")], T(10), T(13)),
+        ([("Start time", "11am-1pm")], T(11), T(13)),
+        ([("Start time", "10 - 1")], T(10), T(13)),
+        ([("Time", "10 am – 1 pm"), ("End time", "1pm")], T(10), T(13)),
+        ([("Start time", "10 am")], T(10), None),
+    ],
+)
+def test_the_meeting_time_may_be_typed_as_its_range(tmp_path, rows, start, end):
+    meeting = load_meeting(_meeting_sheet(tmp_path / "m", rows))
+    assert (meeting.start_time, meeting.end_time) == (start, end)
+
+
+@pytest.mark.parametrize(
+    ("rows", "cell", "words"),
+    [
+        (
+            [("Time", "10 am – 1 pm"), ("End time", "12:30")],
+            "B4",
+            "the end time 12:30 is not the end of the time '10 am – 1 pm' in cell B3; correct "
+            "one of them, or clear the end time",
+        ),
+        (
+            [("Time", "11-10am")],
+            "B3",
+            "'11-10am' ends before it starts; type the start time (2pm), or both ends "
+            "(2pm - 4.30pm)",
+        ),
+    ],
+)
+def test_a_meeting_time_range_that_cannot_be_is_refused(tmp_path, rows, cell, words):
+    with pytest.raises(PackError) as info:
+        load_meeting(_meeting_sheet(tmp_path / "m", rows))
+    assert f"sheet Meeting, cell {cell}: {words}" in str(info.value)
+    assert str(info.value).count("\n") == 0, str(info.value)  # one problem, said once
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        ["Item", "Subject", "Who", "Decision Required", "Time (approx.)", "Papers"],  # seed 003
+        ["Item", "Title", "Lead officer", "Recommendation", "Duration", "Reports"],
+        ["Item no.", "Subject", "Presented by", "Action required", "Time (minutes)", "Paperwork"],
+        ["No.", "Title", "Lead officer(s)", "Recommendations", "Approx time", "Report"],
+    ],
+)
+def test_the_columns_as_councils_head_them(tmp_path, header):
+    """Headings councils give their agenda columns are read as packbuilder's own: "Reports"
+    and "Paperwork" were refused (no column Papers), the others not read, with a warning."""
+    folder = make_meeting(
+        tmp_path / "m",
+        items=[
+            {
+                h.lower(): v
+                for h, v in zip(
+                    header, [4, "Plan", "LG", "To agree the plan", "30", "a.pdf"], strict=True
+                )
+            }
+        ],
+        header=header,
+        papers={"a.pdf": 1},
+    )
+    meeting = load_meeting(folder)
+    (item,) = meeting.items
+    assert (item.number, item.title, item.lead, item.purpose, item.minutes) == (
+        "4", "Plan", "LG", "To agree the plan", 30,
+    )  # fmt: skip
+    assert [p.path.name for p in item.papers] == ["a.pdf"]
+    assert not [w for w in meeting.warnings() if "not read" in w]
+
+
+@pytest.mark.parametrize(
+    ("rows", "cell", "words"),
+    [
+        # seed 003's words beside the template's: "Time" is the Start time's other name
+        (
+            [("Start time", "10 am"), ("Time", "10 am – 1 pm")],
+            "A4",
+            "'Time' and 'Start time' (cell A3) are two names of one field, and say different "
+            "things: '10 am – 1 pm' and '10 am'; delete the row that is wrong",
+        ),
+        (
+            [("Time", "10 am"), ("Venue", "Council House")],
+            "A6",
+            "'Place' and 'Venue' (cell A4) are two names of one field, and say different things: "
+            "'Warspite Room, Council House, Plymouth' and 'Council House'; delete the row",
+        ),
+        (
+            [("Time", "10 am"), ("Members", "Cllr A"), ("Members", "Cllr B")],
+            "A5",
+            "'Members' is given twice, here and in cell A4, and only one row would be used; "
+            "delete one of them, or put both values in one cell",
+        ),
+    ],
+)
+def test_a_field_said_twice_differently_is_refused(tmp_path, rows, cell, words):
+    """Two rows for one field (twice the same name, or two of its names) were read silently as
+    one of them: the frontsheet printed a start time or a venue the advisor had replaced."""
+    with pytest.raises(PackError) as info:
+        load_meeting(_meeting_sheet(tmp_path / "m", rows))
+    assert f"sheet Meeting, cell {cell}: {words}" in str(info.value)
+
+
+def test_a_field_said_twice_alike_is_fine(tmp_path):
+    rows = [("Start time", "10 am"), ("Time", "10 am"), ("Members", "A"), ("Members", "A")]
+    meeting = load_meeting(_meeting_sheet(tmp_path / "m", rows))
+    assert meeting.start_time == T(10) and meeting.extra == {"Members": "A"}
+
+
+@pytest.mark.parametrize("typed", ["presentation", "Presentation", "verbal presentation"])
+def test_a_presentation_has_its_status(tmp_path, typed):
+    folder = make_meeting(tmp_path / "m", items=[{"title": "YOS Inspection", "status": typed}])
+    (item,) = load_meeting(folder).items
+    assert item.status is Status.PRESENTATION and not item.has_papers
+
+
+def test_a_presentation_with_papers_is_told_how_to_include_its_slides(tmp_path):
+    errors = load_error(
+        tmp_path, [{"title": "YOS Inspection", "status": "presentation", "papers": ["s.pdf"]}]
+    )
+    assert errors == [
+        f"{tmp_path / 'm' / 'meeting.xlsx'}, sheet Agenda, cell F2: item 1 is a presentation item "
+        "but lists papers; clear the papers or the status (to put its slides in the pack, clear "
+        "the status)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("typed", "warned"),
+    [
+        ("... as defined in paragraph 3 of Part 1 of Schedule 12A.", False),
+        ("... as defined in paragraphs 3 and 5 of Part 1 of Schedule 12A.", True),
+        ("... as defined in paragraph 1 of Part 1 of Schedule 12A.", True),
+        ("To exclude the press and public for the following item.", False),  # cites none
+        ("", False),  # packbuilder words it
+    ],
+)
+def test_a_typed_resolution_citing_other_paragraphs_is_pointed_out(tmp_path, typed, warned):
+    """The typed resolution is now printed in place of packbuilder's (seed 004's item 9): a
+    resolution copied from another meeting would exclude the public on grounds not its items'."""
+    folder = make_meeting(
+        tmp_path / "m",
+        items=[
+            {"item": 9, "title": "Exclusion of the press and public", "purpose": typed},
+            {"item": 10, "title": "Contract award", "exempt paragraph": 3},
+        ],
+    )
+    found = [w for w in load_meeting(folder).warnings() if "resolution to exclude" in w]
+    expected = (
+        "sheet Agenda, cell A2: item 9, the resolution to exclude the press and public, cites "
+        f"{'paragraphs 3 and 5' if '3 and 5' in typed else 'paragraph 1'} of Schedule 12A, but "
+        "the items after it (10) are exempt under paragraph 3; correct its Purpose, or clear it "
+        "to print the resolution packbuilder words for them"
+    )
+    assert [w.split("meeting.xlsx, ", 1)[1] for w in found] == ([expected] if warned else [])

@@ -540,3 +540,85 @@ def test_a_meeting_sheet_value_starting_with_a_bullet_starts_beside_its_label(
     assert (
         '<dt>Membership</dt><dd><ul class="notes"><li>Cllr Ann Smith (Chair)</li>' in html
     )
+
+
+@pytest.mark.parametrize("typed", ["", "To consider passing a resolution to exclude the public."])
+def test_a_resolution_typed_as_an_item_is_printed_once(tmp_path, libreoffice, typed):
+    """Seed 004 numbers the resolution ("9. Exclusion of the press and public") before the
+    exempt item, as the docs allow. Every frontsheet and HTML agenda printed it twice: the typed
+    item, then the row packbuilder adds before a run of exempt items. Now once: as typed, or
+    with the run's resolution as its purpose when the advisor typed no words."""
+    folder = make_meeting(
+        tmp_path / "m",
+        items=[
+            {"item": 8, "title": "Performance update", "papers": ["perf.pdf"]},
+            {"item": 9, "title": "Exclusion of the press and public", "purpose": typed},
+            {"item": 10, "title": "Contract award", "papers": ["award.pdf"], "exempt paragraph": 3},
+        ],
+        papers={"perf.pdf": 1, "award.pdf": 1},
+    )
+    result = build(folder, tmp_path / "out", converter=libreoffice)
+    wording = typed or "To consider passing a resolution under Section 100A(4)"
+    for p in result.packs:
+        front = _flat(Pack.read(p.path).frontsheet_text())
+        assert front.count("Exclusion of the press and public") == 1, (p.label, front)
+        assert front.count("To consider passing a resolution") == 1, (p.label, front)
+        assert re.search(r"9\.? Exclusion of the press and public " + re.escape(wording), front)
+        if p.public:
+            html = p.path.with_suffix(".html").read_text(encoding="utf-8")
+            assert html.count("Exclusion of the press and public") == 1, p.label
+            assert html.count("To consider passing a resolution") == 1, p.label
+
+
+def test_a_seed_000_agenda_as_an_advisor_types_it(tmp_path, libreoffice):
+    """Seed 000's agenda, typed as it reads: "11am – 1pm" for the meeting's time, "(10 mins)"
+    and an hour as the items' lengths. Each was refused ("type a time of day", "type one of
+    these"); now the frontsheet keeps the clock from them and closes at the range's end."""
+    folder = make_meeting(
+        tmp_path / "m",
+        items=[
+            {"item": 1, "title": "Minutes from last meeting", "time allowed": "(10 mins)",
+             "papers": ["minutes.pdf"]},
+            {"item": 2, "title": "Equality Objectives", "lead": "KM/LH", "time allowed": "1 hour"},
+            {"item": 3, "title": "YOT Governance update", "lead": "JK",
+             "time allowed": "approx. 15 mins"},
+            {"item": 4, "title": "AOB", "time allowed": "(10 mins)"},
+        ],  # fmt: skip
+        fields={"Start time": "11am – 1pm"},
+        papers={"minutes.pdf": 1},
+    )
+    result = build(folder, tmp_path / "out", converter=libreoffice)
+    (pack,) = result.packs
+    front = _flat(Pack.read(pack.path).frontsheet_text())
+    assert "Time: 11 am - 1 pm" in front, front
+    for said in (
+        "1. Minutes from last meeting (Page 1) 11 am 10 mins",
+        "2. Equality Objectives KM/LH 11.10 am 60 mins",
+        "3. YOT Governance update JK 12.10 pm 15 mins",
+        "4. AOB 12.25 pm 10 mins",
+        "Meeting close: 1 pm",
+    ):
+        assert said in front, (said, front)
+    html = pack.path.with_suffix(".html").read_text(encoding="utf-8").replace("\u00a0", " ")
+    assert "12.25 pm, 10 mins" in html and '<time datetime="13:00">1 pm</time>' in html
+
+
+def test_a_presentation_is_listed_as_one(tmp_path, libreoffice):
+    """Seed 000's minutes take "YOS Inspection - Presentation" and "Safer Plymouth Governance -
+    Presentation": Status `presentation` was refused, and `verbal`, the only way to say "no
+    papers", printed "Verbal update" for them."""
+    folder = make_meeting(
+        tmp_path / "m",
+        items=[
+            {"item": 1, "title": "Minutes", "papers": ["minutes.pdf"]},
+            {"item": 2, "title": "YOS Inspection", "lead": "SW/CD", "status": "Presentation"},
+            {"item": 3, "title": "YOT Governance update", "status": "verbal"},
+        ],
+        papers={"minutes.pdf": 1},
+    )
+    (pack,) = build(folder, tmp_path / "out", converter=libreoffice).packs
+    front = _flat(Pack.read(pack.path).frontsheet_text())
+    assert "2. YOS Inspection Presentation SW/CD 3. YOT Governance update Verbal update" in front
+    assert front.count("Verbal update") == 1, front
+    html = pack.path.with_suffix(".html").read_text(encoding="utf-8")
+    assert '<p class="note">Presentation</p>' in html

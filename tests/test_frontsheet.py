@@ -255,6 +255,53 @@ def test_the_exclusion_resolution_is_a_row_before_each_run_of_exempt_items(ctx) 
         assert row["note"] == row["start"] == row["minutes"] == row["purpose"] == ""
 
 
+TYPED = (
+    "To consider passing a resolution to exclude the press and public for the following item "
+    "of business, which involves exempt information as defined in paragraph 3."
+)
+
+
+@pytest.mark.parametrize("private", [False, True])
+@pytest.mark.parametrize("typed", [TYPED, ""])
+def test_a_resolution_typed_as_an_item_is_printed_once(private: bool, typed: str) -> None:
+    """Seed 004's agenda numbers the resolution: "9. Exclusion of the press and public", then the
+    exempt item. The frontsheet printed that item and, under it, its own resolution row as well:
+    the resolution twice. Now the typed item is the resolution: its words as typed, or the run's
+    resolution when its purpose is blank, and no row of its own before the exempt item."""
+    resolution = dataclasses.replace(
+        item(2, title="Exclusion of the press and public"), purpose=typed
+    )
+    items = (item(1, "a.pdf"), resolution, item(3, "b.pdf", exempt=(3, 5)), item(4, exempt=1))
+    included = items if private else items[:1]
+    spec = PackSpec(None, private, items, included)
+    layout = lay_out([(i.number, [2]) for i in included])
+    rows = context(meeting(*items), spec, layout, PUBLISHED)["items"]
+    assert [(r["kind"], r["number"]) for r in rows] == [
+        ("item", "1"), ("item", "2"), ("item", "3"), ("item", "4"),
+    ]  # fmt: skip
+    assert rows[1]["purpose"] == (typed or exclusion_resolution([3, 5, 1]))
+    assert rows[1]["purpose_field"]["value"] == rows[1]["purpose"]
+    assert [r["exclusion"] for r in rows] == ["", "", "", ""]
+
+
+def test_a_resolution_item_with_public_business_after_it_leaves_the_later_run_its_own() -> None:
+    """A typed resolution covers the run straight after it: a run after public business gets
+    the frontsheet's own resolution row, as before."""
+    items = (
+        item(1, title="Exclusion of the press and public"),
+        item(2, exempt=3),
+        item(3, title="Part I: public business resumes"),
+        item(4, exempt=1),
+    )
+    spec = PackSpec(None, False, items, ())
+    rows = context(meeting(*items), spec, lay_out([]), PUBLISHED)["items"]
+    assert [(r["kind"], r["number"]) for r in rows] == [
+        ("item", "1"), ("item", "2"), ("item", "3"), ("exclusion", ""), ("item", "4"),
+    ]  # fmt: skip
+    assert rows[0]["purpose"] == exclusion_resolution([3])
+    assert rows[3]["exclusion"] == exclusion_resolution([1])
+
+
 def test_private_rows_give_the_exempt_papers_page_numbers() -> None:
     ctx = private_context()
     rows = item_rows(ctx)

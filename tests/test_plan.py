@@ -164,7 +164,8 @@ def test_no_exempt_paper_reaches_a_pack_that_is_not_private(m: Meeting) -> None:
 @settings(max_examples=100, deadline=None)
 @given(meetings())
 def test_every_paper_of_a_non_exempt_item_is_published_exactly_once(m: Meeting) -> None:
-    """Once in the agenda pack (papers) or in its supplement (to follow, arrived); never verbal."""
+    """Once in the agenda pack (papers) or in its supplement (to follow, arrived); never verbal
+    or a presentation."""
     published = [
         (spec.supplement, i.number)
         for spec in plan_packs(m)
@@ -173,7 +174,7 @@ def test_every_paper_of_a_non_exempt_item_is_published_exactly_once(m: Meeting) 
     ]
     expected = []
     for i in m.items:
-        if i.exempt or not i.papers or i.status is VERBAL:
+        if i.exempt or not i.papers or i.status.spoken:  # verbal, a presentation
             continue
         expected.append((None if i.status is PAPERS else (i.supplement or 1), i.number))
     assert sorted(published, key=str) == sorted(expected, key=str)
@@ -188,7 +189,7 @@ def test_every_exempt_paper_is_in_exactly_one_private_pack(m: Meeting) -> None:
     exempt = [
         (None if i.status is PAPERS else (i.supplement or 1), i.number)
         for i in m.items
-        if i.exempt and i.papers and i.status is not VERBAL
+        if i.exempt and i.papers and not i.status.spoken
     ]
     numbers = {n for _, n in exempt}
     assert sorted((e for e in in_private if e[1] in numbers), key=str) == sorted(exempt, key=str)
@@ -226,7 +227,7 @@ def test_each_pack_lists_the_right_items_in_agenda_order(m: Meeting) -> None:
         assert list(spec.listed) == expected
         # what a pack includes it lists, in the same order, and only items with papers
         assert [i for i in spec.listed if i in spec.included] == list(spec.included)
-        assert all(i.papers and i.status is not VERBAL for i in spec.included)
+        assert all(i.papers and not i.status.spoken for i in spec.included)
 
 
 @settings(max_examples=100, deadline=None)

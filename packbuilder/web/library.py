@@ -369,8 +369,8 @@ def agenda_of(meeting: Meeting) -> dict[str, Any]:
             note = frontsheet.exempt_note(i.exemption)
         elif i.status is Status.TO_FOLLOW and not i.papers:
             note = "To follow"
-        elif i.status is Status.VERBAL:
-            note = "Verbal update"
+        elif i.status.spoken:
+            note = i.status.words
         else:
             note = ""
         items.append(
