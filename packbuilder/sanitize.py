@@ -20,25 +20,25 @@ comment text of a highlight or mark, annotations that never show): left out of p
 in private ones. A paper with **layers switched off** is refused
 (`layers`): what they hide would be in the pack.
 
-**What no page shows** stays out of public packs too (`_unshown`): a page carries, besides what
-it draws, whatever its resources list (a whole page of another document as a drawing it never
-draws, a picture it never shows), a thumbnail, an editor's private data (/PieceInfo), its own
-metadata and keys of no standard meaning. The checks that read a public paper's text and look at
-its pages (`textmatch`, `unseen`) see only what is drawn, so an exempt report pasted into a
-public appendix as an unused drawing would reach the public pack unseen: each page keeps only
-the resources its drawing instructions (or those of what it draws) name, and the keys a page
-is drawn with; drawing instructions lose their comments (``% ...``, which show nothing); a
-hidden form field loses its look and its value, a checkbox its look for the state it is not
-in. Pruning takes an undrawn picture or drawing off the pages only: the structure tree (a
-marked-content reference's /Stm, an object reference) or a form field's other widget may
-still lead to it, and the pack copies what it leads to, so every picture and drawing that no
-page and no kept look draws is emptied as well (`_undrawn`), and a widget on no page loses
-its look and value (`_unplaced_widgets`). Only a whole picture or drawing no page draws is
-worth a warning (`UNSHOWN`): the rest is what every PDF writer leaves behind, tidied without
-a word (`TIDIED`). Not covered: glyphs of a used Type 3 font that no text shows, data inside
-a used font's file, text in property lists, a used picture's mask's own bytes, and the
-strings the structure tree holds (its alternative texts are read aloud, and kept; the
-exempt-text check reads them, `carried`).
+**What no page shows** stays out of public packs too (`_unshown`): a page carries, besides what it
+draws, whatever its resources list (a whole page of another document as a drawing it never draws, a
+picture it never shows), a thumbnail, an editor's private data (/PieceInfo), its own metadata and
+keys of no standard meaning. The checks that read a public paper's text and look at its pages
+(`textmatch`, `unseen`) see only what is drawn, so an exempt report pasted into a public appendix
+as an unused drawing would reach the public pack unseen: each page keeps only the resources its
+drawing instructions (or those of what it draws) name, and the keys a page is drawn with; drawing
+instructions lose their comments (``% ...``, which show nothing); a hidden form field loses its
+look and its value, a checkbox its look for the state it is not in, every annotation its looks
+under the mouse and pressed (another drawing, unchecked). Pruning takes an undrawn picture or
+drawing off the pages only: the structure tree (a marked-content reference's /Stm, an object
+reference) or a form field's other widget may still lead to it, and the pack copies what it leads
+to, so every picture and drawing that no page and no kept look draws is emptied as well
+(`_undrawn`), and a widget on no page loses its look and value (`_unplaced_widgets`). Only a whole
+picture or drawing no page draws is worth a warning (`UNSHOWN`): the rest is what every PDF writer
+leaves behind, tidied without a word (`TIDIED`). Not covered: glyphs of a used Type 3 font that no
+text shows, data inside a used font's file, text in property lists, a used picture's mask's own
+bytes, and the strings the structure tree holds (its alternative texts are read aloud, and kept;
+the exempt-text check reads them, `carried`).
 
 **Data fetched from elsewhere** (a stream whose bytes are a file or a web address, a picture's
 alternates, a reference to a page of another file) goes from every pack.
@@ -792,9 +792,11 @@ def _uncomment_the_rest(
 
 
 def _unseen_looks(annots: object, found: set[str]) -> None:
-    """A form field's looks that never show: all of a hidden one's, and of a field's looks by
-    state (a checkbox's "on" and "off"), all but the state it is in. (A public pack is read and
-    printed, not filled in.)"""
+    """The looks of annotations that never show on the page: all of a hidden one's; any
+    annotation's looks under the mouse and pressed (/R, /D: a link's or a mark's may show
+    another drawing than its page, which no check of the page reads, nor the printed pack
+    shows); and of a field's looks by state (a checkbox's "on" and "off"), all but the state
+    it is in. (A public pack is read and printed, not filled in.)"""
     for annot in annots if isinstance(annots, Array) else ():
         if not isinstance(annot, Dictionary) or "/AP" not in annot:
             continue
@@ -808,6 +810,10 @@ def _unseen_looks(annots: object, found: set[str]) -> None:
             _forget_value(annot)
             continue
         ap, state = annot.get("/AP"), annot.get("/AS")
+        for key in ("/R", "/D"):
+            if isinstance(ap, Dictionary) and key in ap:
+                del ap[key]
+                found.add(TIDIED)
         for kind in list(ap.values()) if isinstance(ap, Dictionary) else ():
             if isinstance(kind, Dictionary) and not isinstance(kind, Stream):
                 for name in [str(k) for k in kind.keys()]:  # noqa: SIM118

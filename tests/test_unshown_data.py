@@ -686,3 +686,83 @@ def test_an_exempt_report_kept_as_a_drawing_the_structure_tree_names_stays_priva
     text = " ".join(p.extract_text() for p in PdfReader(public).pages)
     assert "Community safety leaflet" in text
     assert SECRET not in text
+
+
+# --- looks under the mouse or pressed ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("subtype", ["/Link", "/Square", "/Widget"])
+def test_a_look_shown_only_under_the_mouse_or_pressed_leaves_a_public_pack(
+    tmp_path: Path, subtype: str
+) -> None:
+    """An annotation's rollover (/R) and down (/D) looks are drawings of their own, which no
+    check of the page reads and a printed pack never shows: a link over the whole page whose
+    look under the mouse is an exempt report showed it to anyone moving the mouse over it.
+    A public pack keeps the look the page shows (/N); a private pack keeps them all."""
+    for public in (True, False):
+        pdf = pikepdf.new()
+        page = _page(pdf, "q /Fx1 Do Q", {"Fx1": _drawing(pdf, "Drawn on the page")})
+        annot = Dictionary(Type=Name.Annot, Subtype=Name(subtype), Rect=Array([0, 0, 500, 50]))
+        annot.AP = Dictionary(
+            N=_drawing(pdf, "Its usual look"),
+            R=_drawing(pdf, f"[ROLLOVER] {SECRET}"),
+            D=_drawing(pdf, f"[DOWN] {SECRET}"),
+        )
+        if subtype == "/Link":
+            annot.A = Dictionary(S=Name.URI, URI=String("https://example.org/"))
+        if subtype == "/Widget":
+            annot.FT, annot.T = Name.Btn, String("press")
+        page.obj.Annots = Array([pdf.make_indirect(annot)])
+        if subtype == "/Widget":
+            pdf.Root.AcroForm = Dictionary(Fields=Array([page.obj.Annots[0]]))
+        found = sanitize(pdf, public=public)
+        raw = _raw(pdf, tmp_path)
+        assert b"Its usual look" in raw
+        assert (SECRET.encode() in raw) is not public, (public, found)
+        if public:
+            assert UNSHOWN not in found, found  # (tidied without a word)
+
+
+def test_an_exempt_report_as_a_links_look_under_the_mouse_stays_private(tmp_path: Path) -> None:
+    """End to end: the public appendix builds, and its pack holds nothing of the exempt words
+    its link showed under the mouse, which the exempt-text check never read."""
+    folder = make_meeting(
+        tmp_path / "board",
+        items=[
+            {"title": "Community safety", "papers": ["leaflet.pdf"]},
+            {"title": "Contract", "papers": ["award.pdf"], "exempt paragraph": 3},
+        ],
+    )
+    pdf = pikepdf.new()
+    page = pdf.add_blank_page(page_size=(595, 842))
+    page.obj.Contents = pdf.make_indirect(
+        Stream(pdf, b"BT /F1 14 Tf 72 700 Td (Community safety leaflet) Tj ET")
+    )
+    page.obj.Resources = Dictionary(Font=Dictionary(F1=_font(pdf)))
+    link = Dictionary(Type=Name.Annot, Subtype=Name.Link, Rect=Array([0, 0, 595, 842]))
+    link.A = Dictionary(S=Name.URI, URI=String("https://example.org/"))
+    empty = pdf.make_indirect(Stream(pdf, b""))
+    empty.Type, empty.Subtype, empty.BBox = Name.XObject, Name.Form, Array([0, 0, 595, 842])
+    link.AP = Dictionary(N=empty, R=_drawing(pdf, SECRET))
+    page.obj.Annots = Array([pdf.make_indirect(link)])
+    pdf.save(folder / "leaflet.pdf")
+    exempt = pikepdf.new()
+    exempt.add_blank_page(page_size=(595, 842))
+    exempt.pages[0].obj.Contents = exempt.make_indirect(
+        Stream(exempt, f"BT /F1 14 Tf 72 700 Td ({SECRET}) Tj ET".encode())
+    )
+    exempt.pages[0].obj.Resources = Dictionary(Font=Dictionary(F1=_font(exempt)))
+    exempt.save(folder / "award.pdf")
+
+    result = run_cli("build", "board", "--output", "out", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    public = next((tmp_path / "out" / "public").glob("*.pdf"))
+    private = next((tmp_path / "out" / "private").glob("*.pdf"))
+    for pack, holds in ((public, False), (private, True)):
+        raw = subprocess.run(
+            ["qpdf", "--qdf", "--object-streams=disable", str(pack), "-"],
+            check=True,
+            capture_output=True,
+        ).stdout
+        assert (SECRET.encode() in raw) is holds, pack.name
+    assert "Community safety leaflet" in " ".join(p.extract_text() for p in PdfReader(public).pages)
