@@ -42,7 +42,7 @@ from packbuilder.model import (
     Timing,
 )
 from packbuilder.safezip import check_office_zip, content_digest, read_member
-from packbuilder.snapshots import Snapshots, as_paper
+from packbuilder.snapshots import Snapshots, as_paper, inside
 
 WORKBOOK_NAME = "meeting.xlsx"
 WORD_SUFFIXES = {".docx", ".doc", ".odt", ".rtf"}
@@ -82,6 +82,15 @@ def find_workbook(folder: Path) -> Path:
         raise InputError(
             f"no {WORKBOOK_NAME} in the meeting folder; copy one from inputs/ and fill it in",
             folder,
+        )
+    if not inside(path.resolve(), folder):
+        # (as a paper or a template may not be: the agenda of another meeting, or of another
+        # folder, would be published under this one, which would no longer record its meeting)
+        raise InputError(
+            f"{WORKBOOK_NAME} is a link to a file outside the meeting folder "
+            f"({path.resolve()}); put the workbook itself (a copy, not a shortcut) in the "
+            "meeting folder",
+            folder,  # (the workbook's own name would be shown as where the link leads)
         )
     return path
 
