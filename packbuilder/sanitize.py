@@ -414,7 +414,7 @@ def _clean_annotations(
             found.add(ATTACHED)
             _empty(annot, set(), dropped)
             continue
-        if public and _comment(annot, found, dropped):
+        if public and _comment(annot, found, dropped, _off_page(annot, page)):
             continue
         kept.append(annot)
     if len(kept) != len(annots):
@@ -437,13 +437,15 @@ _VISIBLE_KINDS = {"/Link", "/Widget", "/FreeText", "/PrinterMark", "/TrapNet", "
 _STRAY_KINDS = {"/FreeText", "/Redact", "/FileAttachment"}  # (with NOTES and MARKUP: `_STRAY`)
 
 
-def _comment(annot: Dictionary | Stream, found: set[str], dropped: set[tuple[int, int]]) -> bool:
+def _comment(
+    annot: Dictionary | Stream, found: set[str], dropped: set[tuple[int, int]], off: bool = False
+) -> bool:
     """For a public pack: whether `annot`, on a page, is a comment to leave out (a note, its
-    pop-up, or an annotation that never shows: emptied too, since the structure tree or a
-    reply may still refer to it); a mark that stays (`MARKUP`) keeps only how it looks, its
-    description naming the mark; any other annotation loses the keys only comments use, and
-    one of an unknown kind its text too. (A private pack keeps comments: members are their
-    audience, as for attached files.)"""
+    pop-up, or an annotation that never shows, hidden or placed wholly off the page (`off`):
+    emptied too, since the structure tree or a reply may still refer to it); a mark that
+    stays (`MARKUP`) keeps only how it looks, its description naming the mark; any other
+    annotation loses the keys only comments use, and one of an unknown kind its text too. (A
+    private pack keeps comments: members are their audience, as for attached files.)"""
     subtype = annot.get("/Subtype")
     kind = str(subtype) if isinstance(subtype, Name) else ""
     try:
@@ -451,7 +453,7 @@ def _comment(annot: Dictionary | Stream, found: set[str], dropped: set[tuple[int
     except (TypeError, ValueError):
         flags = 0
     # (a hidden form field stays: the form's fields name their widgets)
-    if kind in NOTES or (flags & _NEVER_SHOWN and kind != "/Widget"):
+    if kind in NOTES or ((flags & _NEVER_SHOWN or off) and kind != "/Widget"):
         _empty(annot, found, dropped)
         return True
     said = False
@@ -635,7 +637,7 @@ def _unshown(pdf: Pdf, found: set[str], texts: tuple[list[Object], list[bytes]])
         for key in extra:
             del page.obj[key]
             found.add(TIDIED)
-        _unseen_looks(page.obj.get("/Annots"), found)
+        _unseen_looks(page.obj, found)
     usage = _Usage(pdf)
     for page in pdf.pages:
         resources = page.obj.get("/Resources")
@@ -791,12 +793,14 @@ def _uncomment_the_rest(
             _uncommented(pdf, stream, found)
 
 
-def _unseen_looks(annots: object, found: set[str]) -> None:
-    """The looks of annotations that never show on the page: all of a hidden one's; any
+def _unseen_looks(page: Dictionary, found: set[str]) -> None:
+    """The looks of annotations that never show on the page: all of a hidden one's, or of one
+    placed wholly off the page (`_off_page`); any
     annotation's looks under the mouse and pressed (/R, /D: a link's or a mark's may show
     another drawing than its page, which no check of the page reads, nor the printed pack
     shows); and of a field's looks by state (a checkbox's "on" and "off"), all but the state
     it is in. (A public pack is read and printed, not filled in.)"""
+    annots = page.get("/Annots")
     for annot in annots if isinstance(annots, Array) else ():
         if not isinstance(annot, Dictionary) or "/AP" not in annot:
             continue
@@ -804,7 +808,7 @@ def _unseen_looks(annots: object, found: set[str]) -> None:
             hidden = int(annot.get("/F", 0)) & _NEVER_SHOWN
         except (TypeError, ValueError):
             hidden = 0
-        if hidden:
+        if hidden or _off_page(annot, page):
             del annot["/AP"]
             found.add(UNSHOWN)
             _forget_value(annot)
@@ -823,6 +827,30 @@ def _unseen_looks(annots: object, found: set[str]) -> None:
 
 
 _VALUES = ("/V", "/DV", "/RV")  # a field's value, its default and its rich text
+
+
+def _off_page(annot: object, page: Dictionary) -> bool:
+    """Whether `annot` is placed wholly outside what its page shows (its crop box, or its
+    media box): no viewer shows its look, and no check of the page reads it, but the pack
+    would carry it (a look holding a whole report, placed beside the page)."""
+    rect = _box(annot.get("/Rect") if isinstance(annot, Dictionary | Stream) else None)
+    shown = _box(page.get("/CropBox")) or _box(page.get("/MediaBox"))
+    if rect is None or shown is None:
+        return False
+    media = _box(page.get("/MediaBox"))
+    if media is not None:  # (a crop box is cut to the media box)
+        shown = (max(shown[0], media[0]), max(shown[1], media[1]),
+                 min(shown[2], media[2]), min(shown[3], media[3]))  # fmt: skip
+    return rect[2] <= shown[0] or rect[0] >= shown[2] or rect[3] <= shown[1] or rect[1] >= shown[3]
+
+
+def _box(value: object) -> tuple[float, float, float, float] | None:
+    """A rectangle's corners, lowest first; None if it is not four numbers."""
+    try:
+        x0, y0, x1, y1 = (float(v) for v in value)  # type: ignore[attr-defined]
+    except (TypeError, ValueError):
+        return None
+    return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
 
 
 def _forget_value(widget: Dictionary) -> None:

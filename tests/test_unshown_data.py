@@ -766,3 +766,75 @@ def test_an_exempt_report_as_a_links_look_under_the_mouse_stays_private(tmp_path
         ).stdout
         assert (SECRET.encode() in raw) is holds, pack.name
     assert "Community safety leaflet" in " ".join(p.extract_text() for p in PdfReader(public).pages)
+
+
+# --- annotations placed off the page ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("subtype", ["/Square", "/Link", "/Widget"])
+def test_an_annotation_placed_off_the_page_leaves_a_public_pack(
+    tmp_path: Path, subtype: str
+) -> None:
+    """An annotation wholly outside the page's crop box shows nowhere, and no check of the page
+    reads its look, but the pack carried it: an exempt report as the look of a box placed
+    beside the page reached the public pack. One that overlaps the page stays."""
+    pdf = pikepdf.new()
+    page = _page(pdf, "q /Fx1 Do Q", {"Fx1": _drawing(pdf, "Drawn on the page")})
+    page.obj.CropBox = Array([0, 0, 595, 842])
+    annots = []
+    for rect, text in (([-900, 0, -400, 50], SECRET), ([-10, 0, 490, 50], "Partly on the page")):
+        annot = Dictionary(Type=Name.Annot, Subtype=Name(subtype), Rect=Array(rect))
+        annot.AP = Dictionary(N=_drawing(pdf, text))
+        if subtype == "/Widget":
+            annot.FT, annot.T, annot.V = Name.Tx, String(text[:7]), String(text)
+        annots.append(pdf.make_indirect(annot))
+    page.obj.Annots = Array(annots)
+    if subtype == "/Widget":
+        pdf.Root.AcroForm = Dictionary(Fields=Array(annots))
+    sanitize(pdf, public=True)
+    raw = _raw(pdf, tmp_path)
+    assert SECRET.encode() not in raw
+    assert b"Partly on the page" in raw
+    assert b"Drawn on the page" in raw
+
+
+def test_an_exempt_report_as_the_look_of_a_box_beside_the_page_stays_private(
+    tmp_path: Path,
+) -> None:
+    """End to end: the public pack holds nothing of it, the private pack keeps it."""
+    folder = make_meeting(
+        tmp_path / "board",
+        items=[
+            {"title": "Community safety", "papers": ["leaflet.pdf"]},
+            {"title": "Contract", "papers": ["award.pdf"], "exempt paragraph": 3},
+        ],
+    )
+    pdf = pikepdf.new()
+    page = pdf.add_blank_page(page_size=(595, 842))
+    page.obj.Contents = pdf.make_indirect(
+        Stream(pdf, b"BT /F1 14 Tf 72 700 Td (Community safety leaflet) Tj ET")
+    )
+    page.obj.Resources = Dictionary(Font=Dictionary(F1=_font(pdf)))
+    box = Dictionary(Type=Name.Annot, Subtype=Name.Square, Rect=Array([-900, 0, -400, 50]), F=4)
+    box.AP = Dictionary(N=_drawing(pdf, SECRET))
+    page.obj.Annots = Array([pdf.make_indirect(box)])
+    pdf.save(folder / "leaflet.pdf")
+    exempt = pikepdf.new()
+    exempt.add_blank_page(page_size=(595, 842))
+    exempt.pages[0].obj.Contents = exempt.make_indirect(
+        Stream(exempt, f"BT /F1 14 Tf 72 700 Td ({SECRET}) Tj ET".encode())
+    )
+    exempt.pages[0].obj.Resources = Dictionary(Font=Dictionary(F1=_font(exempt)))
+    exempt.save(folder / "award.pdf")
+
+    result = run_cli("build", "board", "--output", "out", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    public = next((tmp_path / "out" / "public").glob("*.pdf"))
+    private = next((tmp_path / "out" / "private").glob("*.pdf"))
+    for pack, holds in ((public, False), (private, True)):
+        raw = subprocess.run(
+            ["qpdf", "--qdf", "--object-streams=disable", str(pack), "-"],
+            check=True,
+            capture_output=True,
+        ).stdout
+        assert (SECRET.encode() in raw) is holds, pack.name
