@@ -26,6 +26,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 from packbuilder import agenda, documents, exclusion, exemption, marking, sheets
+from packbuilder.concealed import check_concealed
 from packbuilder.convert.final import has_tracked_changes
 from packbuilder.digests import file_digest
 from packbuilder.errors import Collector, InputError, MissingPaperError, PackError, Source
@@ -1453,11 +1454,11 @@ def _same_file(path: Path, fh: Any) -> bool:
 @functools.cache
 def _word_checks_version() -> str:
     """The code that checks Word papers: a change to it checks every paper again."""
-    from packbuilder import external, safezip
+    from packbuilder import concealed, external, safezip
     from packbuilder.convert import final
 
     h = hashlib.sha256()
-    for module in (external, safezip, final, sys.modules[__name__]):
+    for module in (external, concealed, safezip, final, sys.modules[__name__]):
         h.update(Path(module.__file__ or "").read_bytes())
     return h.hexdigest()
 
@@ -1517,3 +1518,4 @@ def _check_word(path: Path) -> None:
         )
     # only now that the file is known to be what it says: nothing it refers to may be loaded
     check_external(path)
+    check_concealed(path)  # nor an object Word hides, which LibreOffice would print
