@@ -11,14 +11,16 @@ paper holding a hidden object is refused before LibreOffice opens it, naming the
 to do, as a PDF that hides part of itself with layers is (`layers`).
 
 Read: the parts of a .docx that print (its body, headers, footers, footnotes and endnotes), each
-element's attributes as an XML parser gives them. Not read: .odt (LibreOffice's own format, whose
-hidden objects it hides), .doc and .rtf (a hidden shape there is not looked for: ask for .docx
-where that matters).
+element's attributes as an XML parser gives them; an .rtf's shape properties as Word writes them
+(``{\\sp{\\sn fHidden}{\\sv 1}}``). Not read: .odt (LibreOffice's own format, whose hidden
+objects it hides) and .doc (a hidden shape there is not looked for: ask for .docx where that
+matters).
 """
 
 from __future__ import annotations
 
 import io
+import mmap
 import re
 import zipfile
 from pathlib import Path
@@ -35,28 +37,53 @@ _HIDDEN_STYLE = re.compile(r"(?:^|;)\s*visibility\s*:\s*hidden\s*(?:;|$)", re.I)
 
 
 def check_concealed(path: Path) -> None:
-    """Refuse a .docx paper holding an object Word hides (any other file passes).
+    """Refuse a .docx or .rtf paper holding an object Word hides (any other file passes).
 
     Raises:
         InputError: naming the paper and the first hidden object found.
     """
-    if path.suffix.lower() != ".docx":
+    suffix = path.suffix.lower()
+    if suffix == ".rtf":
+        found = _hidden_rtf_shape(path)
+    elif suffix != ".docx":
         return
+    else:
+        found = _hidden_docx_object(path)
+    if found is not None:
+        raise InputError(
+            f"holds an object hidden in Word ({found}): Word does not print it, but "
+            "LibreOffice would, and it would be in the pack for anyone to see; in Word, open "
+            "Home > Select > Selection Pane, show the object, delete it (or show it if it is "
+            "meant to be published) and save the paper again",
+            Source(path),
+        )
+
+
+# an .rtf shape's property saying it is hidden, as Word writes it: {\sp{\sn fHidden}{\sv 1}}
+_RTF_HIDDEN = re.compile(rb"\\sn\s+fHidden\s*\}\s*\{\s*\\sv\s+(?:1|-1)\s*\}", re.I)
+
+
+def _hidden_rtf_shape(path: Path) -> str | None:
+    """A hidden shape of an .rtf paper ("a shape"), or None."""
+    try:
+        with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            return "a shape" if _RTF_HIDDEN.search(data) else None
+    except (OSError, ValueError):
+        return None  # (an empty or unreadable file: the Word checks refuse it)
+
+
+def _hidden_docx_object(path: Path) -> str | None:
+    """The first object a .docx paper hides, named, or None."""
     try:
         with zipfile.ZipFile(path) as zf:
             names = [n for n in zf.namelist() if _PRINTED.fullmatch(n)]
     except (zipfile.BadZipFile, OSError):
-        return  # the Word checks refuse such a file
+        return None  # the Word checks refuse such a file
     for name in names:
         found = _hidden_object(path, name)
         if found is not None:
-            raise InputError(
-                f"holds an object hidden in Word ({found}): Word does not print it, but "
-                "LibreOffice would, and it would be in the pack for anyone to see; in Word, open "
-                "Home > Select > Selection Pane, show the object, delete it (or show it if it is "
-                "meant to be published) and save the paper again",
-                Source(path),
-            )
+            return found
+    return None
 
 
 def _hidden_object(path: Path, name: str) -> str | None:

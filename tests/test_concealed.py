@@ -103,3 +103,22 @@ def test_a_hidden_text_box_never_reaches_a_pack(tmp_path: Path) -> None:
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith("error: board/award.docx: holds an object hidden in Word")
     assert not (tmp_path / "out" / "public").exists()
+
+
+def _rtf(path: Path, hidden: str) -> Path:
+    path.write_text(
+        "{\\rtf1\\ansi\\deff0{\\fonttbl{\\f0 Arial;}}\n"
+        "{\\pard Contract award, a short report.\\par}\n"
+        "{\\pard {\\shp{\\*\\shpinst\\shpleft1000\\shptop1000\\shpright6000\\shpbottom2000"
+        "{\\sp{\\sn shapeType}{\\sv 202}}{\\sp{\\sn fHidden}{\\sv " + hidden + "}}"
+        "{\\shptxt \\pard " + SECRET + "\\par}}}\\par}\n}\n",
+        encoding="latin-1",
+    )
+    return path
+
+
+def test_a_shape_hidden_in_an_rtf_paper_is_refused(tmp_path: Path) -> None:
+    """An .rtf keeps a shape's hidden mark among its properties; LibreOffice ignores it too."""
+    with pytest.raises(InputError, match=r"holds an object hidden in Word \(a shape\)"):
+        check_concealed(_rtf(tmp_path / "report.rtf", "1"))
+    check_concealed(_rtf(tmp_path / "shown.rtf", "0"))
