@@ -8,7 +8,8 @@ such an object. LibreOffice ignores both marks: converting the paper, it draws t
 page. An officer who hid the box of bidders' prices, or a picture of the confidential table, in
 the Selection Pane rather than deleting it would have it published in plain sight. So a .docx
 paper holding a hidden object is refused before LibreOffice opens it, naming the object and what
-to do, as a PDF that hides part of itself with layers is (`layers`).
+to do, as a PDF that hides part of itself with layers is (`layers`); so is a Word template
+once filled (`render`), whose hidden object would be printed on every document it makes.
 
 Read: the parts of a .docx that print (its body, headers, footers, footnotes and endnotes), each
 element's attributes as an XML parser gives them; an .rtf's shape properties as Word writes them
@@ -54,7 +55,7 @@ def check_concealed(path: Path) -> None:
             f"holds an object hidden in Word ({found}): Word does not print it, but "
             "LibreOffice would, and it would be in the pack for anyone to see; in Word, open "
             "Home > Select > Selection Pane, show the object, delete it (or show it if it is "
-            "meant to be published) and save the paper again",
+            "meant to be published) and save it again",
             Source(path),
         )
 

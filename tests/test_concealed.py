@@ -88,7 +88,7 @@ def test_an_object_hidden_in_word_is_refused(tmp_path: Path, how: str, named: st
         check_concealed(paper)
     message = str(refused.value)
     assert f"holds an object hidden in Word ({named})" in message
-    assert message.endswith("and save the paper again")
+    assert message.endswith("and save it again")
     check_concealed(_paper(tmp_path / "shown.docx", how, hidden=False))  # shown: fine
 
 
@@ -122,3 +122,24 @@ def test_a_shape_hidden_in_an_rtf_paper_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"holds an object hidden in Word \(a shape\)"):
         check_concealed(_rtf(tmp_path / "report.rtf", "1"))
     check_concealed(_rtf(tmp_path / "shown.rtf", "0"))
+
+
+def test_an_object_hidden_in_a_meetings_own_template_is_refused(tmp_path: Path) -> None:
+    """A restyled frontsheet template with a hidden text box (the advisor's note to self): Word
+    does not print it, LibreOffice printed it on every frontsheet. The build names the template."""
+    from packbuilder.templates import SHIPPED
+
+    folder = make_meeting(tmp_path / "board", items=[{"title": "Verbal", "status": "verbal"}])
+    (folder / "templates").mkdir()
+    template = Document(str(SHIPPED / "agenda.docx"))
+    note = template.add_paragraph("")
+    note._p.append(parse_xml(_DRAWING.format(w=W, hidden='hidden="1"', text=SECRET)))
+    template.save(str(folder / "templates" / "agenda.docx"))
+    result = run_cli("build", "board", "--output", "out", cwd=tmp_path)
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(
+        "error: board/templates/agenda.docx: holds an object hidden in Word ('Prices box')"
+    ), lines[0]
+    assert not (tmp_path / "out" / "public").exists()
