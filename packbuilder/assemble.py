@@ -36,7 +36,7 @@ from packbuilder import exclusion
 from packbuilder.convert.cache import TOUCHED, prune, store
 from packbuilder.digests import kept_digest, touch
 from packbuilder.layout import Layout
-from packbuilder.model import AgendaItem, Meeting
+from packbuilder.model import AgendaItem, Meeting, Paper, PaperKind
 from packbuilder.pdf import (
     ENGINE,
     FILLER_TEXT,
@@ -525,11 +525,17 @@ def pack_headings(
     """Each paper's own bookmarks (`paper_headings`), by paper, for the outlines of `specs`:
     read while the frontsheets are converted, rather than after."""
     return {
-        paper.path: paper_headings(pdfs[paper.path])
+        paper.path: _headings(paper, pdfs)
         for spec in specs
         for item in spec.included
         for paper in item.papers
     }
+
+
+def _headings(paper: Paper, pdfs: dict[Path, Path]) -> tuple[Bookmark, ...]:
+    """A paper's own bookmarks; a converted one's (Word, data) titled only with what its pages
+    show (`paper_headings`): LibreOffice puts a heading's hidden text in its bookmark."""
+    return paper_headings(pdfs[paper.path], as_shown=paper.kind is not PaperKind.PDF)
 
 
 def _below_title(title: str, marks: tuple[Bookmark, ...]) -> tuple[Bookmark, ...]:
@@ -572,7 +578,7 @@ def _outline(
                         paper.title,
                         headings[paper.path]
                         if paper.path in headings
-                        else paper_headings(pdfs[paper.path]),
+                        else _headings(paper, pdfs),
                     ),
                     unnumbered + doc.first - 1,
                 ),

@@ -26,6 +26,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 from packbuilder import agenda, documents, exclusion, exemption, marking, sheets
+from packbuilder.concealed import check_concealed
 from packbuilder.convert.final import has_tracked_changes
 from packbuilder.digests import file_digest
 from packbuilder.errors import Collector, InputError, MissingPaperError, PackError, Source
@@ -42,7 +43,7 @@ from packbuilder.model import (
     Timing,
 )
 from packbuilder.safezip import check_office_zip, content_digest, read_member
-from packbuilder.snapshots import Snapshots, as_paper
+from packbuilder.snapshots import Snapshots, as_paper, inside
 
 WORKBOOK_NAME = "meeting.xlsx"
 WORD_SUFFIXES = {".docx", ".doc", ".odt", ".rtf"}
@@ -96,6 +97,15 @@ def find_workbook(folder: Path) -> Path:
         raise InputError(
             f"no {WORKBOOK_NAME} in the meeting folder; copy one from inputs/ and fill it in",
             folder,
+        )
+    if not inside(path.resolve(), folder):
+        # (as a paper or a template may not be: the agenda of another meeting, or of another
+        # folder, would be published under this one, which would no longer record its meeting)
+        raise InputError(
+            f"{WORKBOOK_NAME} is a link to a file outside the meeting folder "
+            f"({path.resolve()}); put the workbook itself (a copy, not a shortcut) in the "
+            "meeting folder",
+            folder,  # (the workbook's own name would be shown as where the link leads)
         )
     return path
 
@@ -1511,11 +1521,11 @@ def _same_file(path: Path, fh: Any) -> bool:
 @functools.cache
 def _word_checks_version() -> str:
     """The code that checks Word papers: a change to it checks every paper again."""
-    from packbuilder import external, safezip
+    from packbuilder import concealed, external, safezip
     from packbuilder.convert import final
 
     h = hashlib.sha256()
-    for module in (external, safezip, final, sys.modules[__name__]):
+    for module in (external, concealed, safezip, final, sys.modules[__name__]):
         h.update(Path(module.__file__ or "").read_bytes())
     return h.hexdigest()
 
@@ -1575,3 +1585,4 @@ def _check_word(path: Path) -> None:
         )
     # only now that the file is known to be what it says: nothing it refers to may be loaded
     check_external(path)
+    check_concealed(path)  # nor an object Word hides, which LibreOffice would print

@@ -34,6 +34,7 @@ import re
 import shutil
 import sys
 import threading
+import unicodedata
 import warnings
 import zlib
 from collections.abc import Callable, Iterator, Sequence
@@ -1267,25 +1268,87 @@ def _embedded_font(pdf: Pdf, filename: str, tag: str) -> pikepdf.Object:
     )
 
 
-HEADINGS_VERSION = 1  # bump when the reading below changes
+HEADINGS_VERSION = 2  # bump when the reading below changes
 
 
-def paper_headings(path: Path, max_depth: int = 6) -> tuple[Bookmark, ...]:
+def paper_headings(
+    path: Path, max_depth: int = 6, *, as_shown: bool = False
+) -> tuple[Bookmark, ...]:
     """A paper's own bookmarks (a Word report's headings, a minute's numbers), their page indexes
     counted from the paper's first page, for nesting under the paper's entry in the pack.
 
     A paper's outline is a convenience, never a reason to refuse it: one that cannot be read, or an
     entry leading nowhere in the paper, is left out. What a paper's content gives is remembered
-    (`remembered`), so a rebuild does not open every paper again for its outline.
+    (`remembered`), so a rebuild does not open every paper again for its outline. `as_shown`:
+    the PDF is LibreOffice's conversion of a document, whose titles keep only the words their
+    pages show (`_as_shown`).
     """
-    entry = remembered(path, "headings", f"{HEADINGS_VERSION}|{max_depth}")
+    entry = remembered(path, "headings", f"{HEADINGS_VERSION}|{max_depth}|{int(as_shown)}")
     known = recall(entry)
     if isinstance(known, list):
         with contextlib.suppress(ValueError, TypeError, IndexError):
             return _bookmarks(known)
     found = _read_headings(path, max_depth)
+    if as_shown and found:
+        found = _as_shown(path, found)
     remember(entry, _plain(found))
     return found
+
+
+def _as_shown(path: Path, marks: tuple[Bookmark, ...]) -> tuple[Bookmark, ...]:
+    """`marks` with each title cut to the words its page (or the next: a heading at the foot of
+    a page) shows; a bookmark left without a word goes, its own taken up a level.
+
+    LibreOffice titles a heading's bookmark with the paragraph's whole text, hidden text
+    included (Word's *Font > Hidden*, a hidden character style, an .odt's hidden span), which
+    the page does not show: an officer's hidden note in a heading ("Contract award - Kestrel
+    Ltd, 48k") was published in every pack's bookmarks, where no check of the pages sees it.
+    The words are compared as pdftotext reads the page, ignoring case and punctuation (a
+    word hyphenated across lines counts). Should the text not be readable, the paper's
+    bookmarks are left out rather than kept unchecked.
+    """
+    from packbuilder.textmatch import (  # noqa: PLC0415 - (textmatch imports this module)
+        TextTimeout,
+        TextToolFailed,
+        TextTooLong,
+        TextUnreadable,
+        run_pdftotext,
+    )
+
+    try:
+        text = run_pdftotext(path, [])
+    except (TextUnreadable, TextTooLong, TextTimeout, TextToolFailed, OSError):
+        return ()
+    pages = [_shown_words(page) for page in text.split("\f")]
+
+    def near(index: int) -> set[str]:
+        return set().union(*pages[max(index, 0) : index + 2]) if index < len(pages) else set()
+
+    def keep(level: tuple[Bookmark, ...]) -> tuple[Bookmark, ...]:
+        out: list[Bookmark] = []
+        for mark in level:
+            children = keep(mark.children)
+            shown = near(mark.page_index)
+            words = [w for w in mark.title.split() if all(p in shown for p in _pieces(w))]
+            if any(_pieces(w) for w in words):
+                out.append(Bookmark(" ".join(words), mark.page_index, children))
+            else:
+                out.extend(children)
+        return tuple(out)
+
+    return keep(marks)
+
+
+def _pieces(text: str) -> list[str]:
+    """The words of `text` as `_as_shown` compares them: letters and digits, case folded."""
+    return re.findall(r"\w+", unicodedata.normalize("NFKC", text.replace("\xad", "")).casefold())
+
+
+def _shown_words(page: str) -> set[str]:
+    """The words a page's text shows, and each two neighbours joined (a word hyphenated at the
+    end of a line is read in two)."""
+    words = _pieces(page)
+    return {*words, *(a + b for a, b in itertools.pairwise(words))}
 
 
 def _plain(marks: Sequence[Bookmark]) -> list[object]:

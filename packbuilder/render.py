@@ -30,6 +30,7 @@ import jinja2.runtime
 import jinja2.utils
 from jinja2.sandbox import SandboxedEnvironment
 
+from packbuilder.concealed import check_concealed
 from packbuilder.contexts import FILTERS, template_context
 from packbuilder.errors import InputError, Source, TemplateError
 from packbuilder.external import check_external
@@ -278,8 +279,10 @@ def render(template: Path, context: Mapping[str, Any] | DocumentData | None, out
         ) from None
     try:
         # what LibreOffice will be given: a template, like a paper, may link to nothing outside
-        # the meeting folder (a picture "linked to file" would be read into the pack)
+        # the meeting folder (a picture "linked to file" would be read into the pack), nor hold
+        # an object hidden in Word, which LibreOffice would print on every page it fills
         check_external(out)
+        check_concealed(out)
     except InputError as exc:
         exc.source = Source(template)  # told against the template, not the filled copy
         raise exc from None

@@ -20,20 +20,25 @@ comment text of a highlight or mark, annotations that never show): left out of p
 in private ones. A paper with **layers switched off** is refused
 (`layers`): what they hide would be in the pack.
 
-**What no page shows** stays out of public packs too (`_unshown`): a page carries, besides what
-it draws, whatever its resources list (a whole page of another document as a drawing it never
-draws, a picture it never shows), a thumbnail, an editor's private data (/PieceInfo), its own
-metadata and keys of no standard meaning. The checks that read a public paper's text and look at
-its pages (`textmatch`, `unseen`) see only what is drawn, so an exempt report pasted into a
-public appendix as an unused drawing would reach the public pack unseen: each page keeps only
-the resources its drawing instructions (or those of what it draws) name, and the keys a page
-is drawn with; drawing instructions lose their comments (``% ...``, which show nothing); a
-hidden form field loses its look and its value, a checkbox its look for the state it is not
-in. Only a whole picture or drawing no page draws is worth a warning (`UNSHOWN`): the rest is
-what every PDF writer leaves behind, tidied without a word (`TIDIED`). Not covered: glyphs of
-a used Type 3 font that no text shows, data inside a used font's file, text in property lists,
-a used picture's mask's own bytes, and whatever the structure tree points at (its alternative
-texts are read aloud, and kept; the exempt-text check reads them, `carried`).
+**What no page shows** stays out of public packs too (`_unshown`): a page carries, besides what it
+draws, whatever its resources list (a whole page of another document as a drawing it never draws, a
+picture it never shows), a thumbnail, an editor's private data (/PieceInfo), its own metadata and
+keys of no standard meaning. The checks that read a public paper's text and look at its pages
+(`textmatch`, `unseen`) see only what is drawn, so an exempt report pasted into a public appendix
+as an unused drawing would reach the public pack unseen: each page keeps only the resources its
+drawing instructions (or those of what it draws) name, and the keys a page is drawn with; drawing
+instructions lose their comments (``% ...``, which show nothing); a hidden form field loses its
+look and its value, a checkbox its look for the state it is not in, every annotation its looks
+under the mouse and pressed (another drawing, unchecked). Pruning takes an undrawn picture or
+drawing off the pages only: the structure tree (a marked-content reference's /Stm, an object
+reference) or a form field's other widget may still lead to it, and the pack copies what it leads
+to, so every picture and drawing that no page and no kept look draws is emptied as well
+(`_undrawn`), and a widget on no page loses its look and value (`_unplaced_widgets`). Only a whole
+picture or drawing no page draws is worth a warning (`UNSHOWN`): the rest is what every PDF writer
+leaves behind, tidied without a word (`TIDIED`). Not covered: glyphs of a used Type 3 font that no
+text shows, data inside a used font's file, text in property lists, a used picture's mask's own
+bytes, and the strings the structure tree holds (its alternative texts are read aloud, and kept;
+the exempt-text check reads them, `carried`).
 
 **Data fetched from elsewhere** (a stream whose bytes are a file or a web address, a picture's
 alternates, a reference to a page of another file) goes from every pack.
@@ -150,16 +155,20 @@ def sanitize(
     texts = texts or object_texts(pdf)
     dropped: set[tuple[int, int]] = set()  # comments left out of a public pack (`_comment`)
     on_pages: set[tuple[int, int]] = set()  # the annotations pages keep
+    shown: set[tuple[int, int]] = set()  # the pictures and drawings pages draw (`_undrawn`)
     for page in pdf.pages:
         _clean_annotations(page.obj, public, found, dropped, on_pages)
     if public:
         _stray_comments(*texts, found, dropped, on_pages)
         _unlink_dropped(*texts, dropped)
-        _unshown(pdf, found, texts)
+        _unplaced_widgets(*texts, on_pages, found)
+        shown = _unshown(pdf, found, texts).shown()
         cut_pictures(pdf, found, texts, trial=trial, refused=refused)
         strip_metadata(pdf, found, _pictures(*texts), trial=trial)
     for obj in _every_dictionary(pdf, texts):
         _clean_dictionary(obj, public, found)
+    if public:
+        _undrawn(*texts, shown, found)
     # /OpenAction and /AA of the catalog are cleaned by this walk too, as in any dictionary
     order = [SCRIPTS, MEDIA, FETCHED, XFA, ATTACHED, COMMENTS, UNSHOWN, CROPPED, COVERED, MASKED]
     order.append(PHOTO_METADATA)
@@ -405,7 +414,7 @@ def _clean_annotations(
             found.add(ATTACHED)
             _empty(annot, set(), dropped)
             continue
-        if public and _comment(annot, found, dropped):
+        if public and _comment(annot, found, dropped, _off_page(annot, page)):
             continue
         kept.append(annot)
     if len(kept) != len(annots):
@@ -428,13 +437,15 @@ _VISIBLE_KINDS = {"/Link", "/Widget", "/FreeText", "/PrinterMark", "/TrapNet", "
 _STRAY_KINDS = {"/FreeText", "/Redact", "/FileAttachment"}  # (with NOTES and MARKUP: `_STRAY`)
 
 
-def _comment(annot: Dictionary | Stream, found: set[str], dropped: set[tuple[int, int]]) -> bool:
+def _comment(
+    annot: Dictionary | Stream, found: set[str], dropped: set[tuple[int, int]], off: bool = False
+) -> bool:
     """For a public pack: whether `annot`, on a page, is a comment to leave out (a note, its
-    pop-up, or an annotation that never shows: emptied too, since the structure tree or a
-    reply may still refer to it); a mark that stays (`MARKUP`) keeps only how it looks, its
-    description naming the mark; any other annotation loses the keys only comments use, and
-    one of an unknown kind its text too. (A private pack keeps comments: members are their
-    audience, as for attached files.)"""
+    pop-up, or an annotation that never shows, hidden or placed wholly off the page (`off`):
+    emptied too, since the structure tree or a reply may still refer to it); a mark that
+    stays (`MARKUP`) keeps only how it looks, its description naming the mark; any other
+    annotation loses the keys only comments use, and one of an unknown kind its text too. (A
+    private pack keeps comments: members are their audience, as for attached files.)"""
     subtype = annot.get("/Subtype")
     kind = str(subtype) if isinstance(subtype, Name) else ""
     try:
@@ -442,7 +453,7 @@ def _comment(annot: Dictionary | Stream, found: set[str], dropped: set[tuple[int
     except (TypeError, ValueError):
         flags = 0
     # (a hidden form field stays: the form's fields name their widgets)
-    if kind in NOTES or (flags & _NEVER_SHOWN and kind != "/Widget"):
+    if kind in NOTES or ((flags & _NEVER_SHOWN or off) and kind != "/Widget"):
         _empty(annot, found, dropped)
         return True
     said = False
@@ -615,22 +626,24 @@ _NAME = re.compile(rb"/([^\s/\[\]()<>{}%]*)")
 _CODE = re.compile(rb"#([0-9A-Fa-f]{2})")
 
 
-def _unshown(pdf: Pdf, found: set[str], texts: tuple[list[Object], list[bytes]]) -> None:
+def _unshown(pdf: Pdf, found: set[str], texts: tuple[list[Object], list[bytes]]) -> _Usage:
     """For a public pack: each page without the keys no viewer shows as the page (`_PAGE_KEYS`),
     its annotations without the looks they never take, and every resource dictionary without
     the entries no drawing instruction names (`_Usage`); what is no longer named is then on no
-    page, and the pack, which copies what its pages lead to, leaves it out."""
+    page, and the pack, which copies what its pages lead to, leaves it out. Returns what was
+    found drawn (`_undrawn` empties the rest, which other routes may still reach)."""
     for page in pdf.pages:
         extra = [str(k) for k in page.obj.keys() if str(k) not in _PAGE_KEYS]  # noqa: SIM118
         for key in extra:
             del page.obj[key]
             found.add(TIDIED)
-        _unseen_looks(page.obj.get("/Annots"), found)
+        _unseen_looks(page.obj, found)
     usage = _Usage(pdf)
     for page in pdf.pages:
         resources = page.obj.get("/Resources")
         usage.visit([(resources, page.obj)], _page_bytes(pdf, page, found))
-        for appearance in appearances(page.obj.get("/Annots")):
+        annots = page.obj.get("/Annots")
+        for appearance in itertools.chain(appearances(annots), _icons(annots)):
             if appearance.is_indirect:  # shown, whatever name a page lists it under
                 usage.elsewhere.add(appearance.objgen)
             # (a reader looks a name its own dictionary lacks up in the page's)
@@ -640,6 +653,116 @@ def _unshown(pdf: Pdf, found: set[str], texts: tuple[list[Object], list[bytes]])
     usage.prune(found)
     found.update(usage.found)
     _uncomment_the_rest(pdf, texts, usage.read, found)
+    return usage
+
+
+# a picture or a drawing, wherever it is in the file
+_SHOWABLE = re.compile(rb"/Subtype\s*/(?:Form|Image)" + _DELIMITER)
+
+
+def _undrawn(
+    objects: list[Object], texts: list[bytes], shown: set[tuple[int, int]], found: set[str]
+) -> None:
+    """For a public pack: empty every picture and drawing of the file that no page, nor the look
+    of an annotation a page keeps, draws (`shown`: what `_unshown` found drawn). Pruning the
+    pages' resources takes such a stream off the pages, but the pack copies whatever else
+    still leads to it: the structure tree (a marked-content reference's /Stm or /StmOwn, an
+    object reference /OBJR), a form field's other widgets, a reply. The checks that read a
+    public paper's text (`textmatch`, `unseen`) see only what is drawn, so an exempt report
+    kept as such a drawing would be published unseen; emptied, it is nothing wherever it is
+    reached (a drawing of nothing, a picture of one white pixel). Run after the file is
+    cleaned: one that nothing refers to any more (a picture's alternates, taken out as
+    fetched) is emptied without a word."""
+    undrawn: dict[tuple[int, int], Stream] = {}
+    for index in sorted(_owners(texts, _SHOWABLE)):
+        obj = objects[index]
+        if (
+            isinstance(obj, Stream)
+            and obj.objgen not in shown
+            and obj.get("/Subtype") in (Name.Form, Name.Image)
+        ):
+            undrawn[obj.objgen] = obj
+    if not undrawn:
+        return
+    if _still_referred_to(objects, texts, set(undrawn)):
+        found.add(UNSHOWN)
+    for obj in undrawn.values():
+        kind = obj.get("/Subtype")
+        for key in [str(k) for k in obj.keys() if str(k) != "/Length"]:  # noqa: SIM118
+            del obj[key]
+        obj.Type, obj.Subtype = Name.XObject, kind
+        if kind == Name.Form:
+            obj.write(b"")
+            obj.BBox = Array([0, 0, 0, 0])
+        else:
+            obj.write(b"\xff")
+            obj.Width, obj.Height, obj.BitsPerComponent = 1, 1, 8
+            obj.ColorSpace = Name.DeviceGray
+
+
+def _still_referred_to(
+    objects: list[Object], texts: list[bytes], targets: set[tuple[int, int]]
+) -> set[tuple[int, int]]:
+    """Those of `targets` that an object of the file still refers to, as it is now (`texts`, as
+    it was, says which objects to look at again)."""
+    pattern = re.compile(
+        rb"(?<![\d.])(" + b"|".join(b"%d %d" % t for t in sorted(targets)) + rb") R\b"
+    )
+    found: set[tuple[int, int]] = set()
+    for index in sorted(_owners(texts, pattern)):
+        obj = objects[index]
+        now = obj.stream_dict if isinstance(obj, Stream) else obj
+        for m in pattern.finditer(now.unparse(resolved=True)):
+            number, generation = m[1].split()
+            found.add((int(number), int(generation)))
+    return found
+
+
+# a form field's widget, wherever it is in the file
+_WIDGET = re.compile(rb"/Subtype\s*/Widget" + _DELIMITER)
+
+
+def _unplaced_widgets(
+    objects: list[Object], texts: list[bytes], on_pages: set[tuple[int, int]], found: set[str]
+) -> None:
+    """For a public pack: a form field's widget that no page holds loses its looks and its
+    value, and its field its value when none of the field's widgets is on a page: nothing
+    shows them, but the pack would carry them where the form, a sibling widget or the
+    structure tree leads to them (as a hidden field's, `_forget_value`)."""
+    for index in sorted(_owners(texts, _WIDGET)):
+        widget = objects[index]
+        if (
+            not isinstance(widget, Dictionary)
+            or widget.objgen in on_pages
+            or widget.get("/Subtype") != Name.Widget
+        ):
+            continue
+        said = False
+        for key in ("/AP", "/MK", *_VALUES):
+            if key in widget:
+                del widget[key]
+                said = True
+        parent, depth = widget.get("/Parent"), 0
+        while isinstance(parent, Dictionary) and depth < 8 and not _placed(parent, on_pages):
+            for key in _VALUES:
+                if key in parent:
+                    del parent[key]
+                    said = True
+            parent, depth = parent.get("/Parent"), depth + 1
+        if said:
+            found.add(UNSHOWN)
+
+
+def _placed(field: Dictionary, on_pages: set[tuple[int, int]], depth: int = 0) -> bool:
+    """Whether any widget of `field` (its kids', at any depth) is on a page the pack keeps."""
+    if field.is_indirect and field.objgen in on_pages:
+        return True
+    kids = field.get("/Kids")
+    return (
+        depth < 8
+        and isinstance(kids, Array)
+        and any(isinstance(k, Dictionary) and _placed(k, on_pages, depth + 1) for k in kids)
+    )
 
 
 # what holds drawing instructions besides what pages draw by name: a form (a push button's
@@ -670,10 +793,14 @@ def _uncomment_the_rest(
             _uncommented(pdf, stream, found)
 
 
-def _unseen_looks(annots: object, found: set[str]) -> None:
-    """A form field's looks that never show: all of a hidden one's, and of a field's looks by
-    state (a checkbox's "on" and "off"), all but the state it is in. (A public pack is read and
-    printed, not filled in.)"""
+def _unseen_looks(page: Dictionary, found: set[str]) -> None:
+    """The looks of annotations that never show on the page: all of a hidden one's, or of one
+    placed wholly off the page (`_off_page`); any
+    annotation's looks under the mouse and pressed (/R, /D: a link's or a mark's may show
+    another drawing than its page, which no check of the page reads, nor the printed pack
+    shows); and of a field's looks by state (a checkbox's "on" and "off"), all but the state
+    it is in. (A public pack is read and printed, not filled in.)"""
+    annots = page.get("/Annots")
     for annot in annots if isinstance(annots, Array) else ():
         if not isinstance(annot, Dictionary) or "/AP" not in annot:
             continue
@@ -681,12 +808,16 @@ def _unseen_looks(annots: object, found: set[str]) -> None:
             hidden = int(annot.get("/F", 0)) & _NEVER_SHOWN
         except (TypeError, ValueError):
             hidden = 0
-        if hidden:
+        if hidden or _off_page(annot, page):
             del annot["/AP"]
             found.add(UNSHOWN)
             _forget_value(annot)
             continue
         ap, state = annot.get("/AP"), annot.get("/AS")
+        for key in ("/R", "/D"):
+            if isinstance(ap, Dictionary) and key in ap:
+                del ap[key]
+                found.add(TIDIED)
         for kind in list(ap.values()) if isinstance(ap, Dictionary) else ():
             if isinstance(kind, Dictionary) and not isinstance(kind, Stream):
                 for name in [str(k) for k in kind.keys()]:  # noqa: SIM118
@@ -696,6 +827,30 @@ def _unseen_looks(annots: object, found: set[str]) -> None:
 
 
 _VALUES = ("/V", "/DV", "/RV")  # a field's value, its default and its rich text
+
+
+def _off_page(annot: object, page: Dictionary) -> bool:
+    """Whether `annot` is placed wholly outside what its page shows (its crop box, or its
+    media box): no viewer shows its look, and no check of the page reads it, but the pack
+    would carry it (a look holding a whole report, placed beside the page)."""
+    rect = _box(annot.get("/Rect") if isinstance(annot, Dictionary | Stream) else None)
+    shown = _box(page.get("/CropBox")) or _box(page.get("/MediaBox"))
+    if rect is None or shown is None:
+        return False
+    media = _box(page.get("/MediaBox"))
+    if media is not None:  # (a crop box is cut to the media box)
+        shown = (max(shown[0], media[0]), max(shown[1], media[1]),
+                 min(shown[2], media[2]), min(shown[3], media[3]))  # fmt: skip
+    return rect[2] <= shown[0] or rect[0] >= shown[2] or rect[3] <= shown[1] or rect[1] >= shown[3]
+
+
+def _box(value: object) -> tuple[float, float, float, float] | None:
+    """A rectangle's corners, lowest first; None if it is not four numbers."""
+    try:
+        x0, y0, x1, y1 = (float(v) for v in value)  # type: ignore[attr-defined]
+    except (TypeError, ValueError):
+        return None
+    return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
 
 
 def _forget_value(widget: Dictionary) -> None:
@@ -763,6 +918,7 @@ class _Usage:
         self.trimmed = False  # a picture or drawing lost keys (`_IMAGE_KEYS`, `_FORM_KEYS`)
         # pictures and drawings shown otherwise than by name: a drawn picture's mask, a look
         self.elsewhere: set[tuple[int, int]] = set()
+        self.pictures: set[tuple[int, int]] = set()  # the pictures drawn
         form = pdf.Root.get("/AcroForm")
         default = form.get("/DR") if isinstance(form, Dictionary) else None
         if isinstance(default, Dictionary):
@@ -838,11 +994,17 @@ class _Usage:
 
     def _picture(self, obj: Stream) -> None:
         """A drawn picture: its keys trimmed, its masks known."""
+        if obj.is_indirect:
+            self.pictures.add(obj.objgen)
         self._trim(obj, _IMAGE_KEYS)
         for key in ("/SMask", "/Mask"):
             mask = obj.get(key)
             if isinstance(mask, Stream) and mask.is_indirect:
                 self.elsewhere.add(mask.objgen)
+
+    def shown(self) -> set[tuple[int, int]]:
+        """Every picture and drawing found drawn, by a page or an annotation's look."""
+        return self.read | self.elsewhere | self.pictures
 
     def _shown_elsewhere(self, obj: Stream) -> bool:
         """Whether `obj` is shown otherwise than by name (Ghostscript lists pictures' masks
@@ -993,6 +1155,17 @@ def _bytes(stream: object) -> bytes | None:
         return stream.read_bytes()
     except Exception:  # noqa: BLE001 - undecodable: its resources are all kept
         return None
+
+
+def _icons(annots: object) -> Iterator[Stream]:
+    """A push button's icons (normal, rollover, down), which a viewer draws when it makes the
+    button's look anew."""
+    for annot in annots if isinstance(annots, Array) else ():
+        mk = annot.get("/MK") if isinstance(annot, Dictionary) else None
+        for key in ("/I", "/RI", "/IX"):
+            icon = mk.get(key) if isinstance(mk, Dictionary) else None
+            if isinstance(icon, Stream):
+                yield icon
 
 
 def appearances(annots: object) -> Iterator[Stream]:

@@ -553,3 +553,28 @@ def test_check_finds_template_mistakes_without_building(case: Case, tmp_path: Pa
     assert lines[1] == f"{case.place}:"
     assert lines[2].startswith(f"  error: {case.place}: "), lines[2]
     assert case.says in lines[2], lines[2]
+
+
+def test_a_meeting_workbook_linked_from_outside_the_folder_is_refused(
+    tmp_path: Path, good_pack: Path
+) -> None:
+    """Papers and templates may not be links to files elsewhere; nor may the agenda itself: a
+    meeting.xlsx that is a shortcut to another meeting's (or another folder's) workbook would
+    publish that agenda under this meeting, and the folder would no longer record it."""
+    elsewhere = base_meeting(tmp_path / "other-meeting")
+    folder = base_meeting(tmp_path / NAME)
+    (folder / "meeting.xlsx").unlink()
+    (folder / "meeting.xlsx").symlink_to(elsewhere / "meeting.xlsx")
+    out = tmp_path / "out"
+    shutil.copytree(good_pack, out)
+    before = snapshot(out)
+    result = run_cli("build", NAME, "--output", "out", cwd=tmp_path)
+    assert_one_clear_line(
+        result, NAME, "meeting.xlsx is a link to a file outside the meeting folder"
+    )
+    assert snapshot(out) == before
+    # a link inside the folder (a name kept for the current version) is fine
+    (folder / "meeting.xlsx").unlink()
+    shutil.copyfile(elsewhere / "meeting.xlsx", folder / "agenda-v2.xlsx")
+    (folder / "meeting.xlsx").symlink_to(folder / "agenda-v2.xlsx")
+    assert run_cli("check", NAME, cwd=tmp_path).returncode == 0

@@ -178,3 +178,52 @@ def test_what_older_checks_learnt_is_not_trusted_by_newer_code(tmp_path, monkeyp
     assert pdfmod.known_clean(path) and pdfmod.checked(path)
     monkeypatch.setattr(pdfmod, "_checks_code", lambda: "a newer sanitize")
     assert not pdfmod.known_clean(path) and not pdfmod.checked(path)
+
+
+def test_a_converted_papers_bookmarks_keep_only_the_words_their_pages_show(tmp_path):
+    # LibreOffice titles a heading's bookmark with its hidden text too: a converted paper's
+    # titles keep the words their page (or the next) shows, whatever their case, a word split
+    # by a hyphen at the end of a line, or the number; a title left with no word goes, its own
+    # bookmarks taken up a level. A PDF paper's own bookmarks are kept as they are.
+    import pikepdf
+    from pikepdf import Array, Dictionary, Name, String
+
+    from packbuilder.pdf import Bookmark, paper_headings
+
+    path = tmp_path / "converted.pdf"
+    pdf = pikepdf.new()
+    font = Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica)
+    shown = [
+        [b"1. CONTRACT AWARD", b"Evaluation and manage-", b"ment of the tenders"],
+        [b"Next steps"],
+        [b"Appendix: prices"],
+    ]
+    for lines in shown:
+        page = pdf.add_blank_page(page_size=(595, 842))
+        text = b" ".join(b"(%s) Tj 0 -20 Td" % line for line in lines)
+        page.obj.Contents = pdf.make_stream(b"BT /F1 12 Tf 72 700 Td " + text + b" ET")
+        page.obj.Resources = Dictionary(Font=Dictionary(F1=font))
+    pages = [p.obj for p in pdf.pages]
+    titles = [
+        ("1. Contract award Kestrel Ltd 48k", 0),
+        ("Evaluation and management of the tenders", 0),
+        ("Kestrel Ltd", 1),  # wholly hidden: it goes, its child comes up
+        ("Appendix: prices", 2),
+    ]
+    items = [
+        pdf.make_indirect(Dictionary(Title=String(t), Dest=Array([pages[p], Name.Fit])))
+        for t, p in titles
+    ]
+    child = pdf.make_indirect(Dictionary(Title=String("Next steps"), Dest=Array([pages[1]])))
+    items[2].First = child
+    for a, b in zip(items, items[1:], strict=False):
+        a.Next = b
+    pdf.Root.Outlines = pdf.make_indirect(Dictionary(First=items[0], Last=items[-1]))
+    pdf.save(path)
+    assert paper_headings(path, as_shown=True) == (
+        Bookmark("1. Contract award", 0),
+        Bookmark("Evaluation and management of the tenders", 0),
+        Bookmark("Next steps", 1),
+        Bookmark("Appendix: prices", 2),
+    )
+    assert [b.title for b in paper_headings(path)][0] == "1. Contract award Kestrel Ltd 48k"

@@ -1649,3 +1649,55 @@ def test_an_svg_picture_too_large_to_read_is_refused_not_passed(tmp_path: Path) 
     paper.write_bytes(_plain_docx({"word/media/image1.svg": svg}))
     with pytest.raises(InputError, match="holds a picture that cannot be checked"):
         check_external(paper)
+
+
+HIDDEN = "Kestrel Associates bid 48k"
+
+
+def _hidden_heading(path: Path, how: str) -> Path:
+    """A Word report whose second heading holds hidden text (Word's Font > Hidden), written on
+    the run itself or given by a character style."""
+    from docx import Document
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.shared import Mm
+
+    doc = Document()
+    doc.sections[0].page_width, doc.sections[0].page_height = Mm(210), Mm(297)
+    doc.add_heading("Contract award", 1)
+    doc.add_paragraph("The board is asked to note the award. " * 10)
+    heading = doc.add_heading("Evaluation of the tenders ", 1)
+    if how == "style":
+        style = doc.styles.add_style("Reviewer note", WD_STYLE_TYPE.CHARACTER)
+        style.font.hidden = True
+        heading.add_run(HIDDEN, style="Reviewer note")
+    else:
+        heading.add_run(HIDDEN).font.hidden = True
+    doc.add_paragraph("Three tenders were received and evaluated. " * 10)
+    doc.save(path)
+    return path
+
+
+@pytest.mark.parametrize("how", ["run", "style"])
+def test_hidden_text_in_a_heading_never_reaches_a_bookmark(tmp_path: Path, how: str) -> None:
+    """LibreOffice titles a heading's bookmark with the paragraph's whole text, hidden text
+    included, and the pack nests a Word paper's bookmarks under the paper's entry: an officer's
+    hidden note in a heading was published in the public pack's bookmarks, where no check of
+    the pages sees it. A bookmark says what its heading shows (real LibreOffice, read back by
+    pypdf and in qpdf's uncompressed output)."""
+    from tests.packreader import Pack
+
+    folder = make_meeting(tmp_path / NAME, items=[{"title": "Award", "papers": ["report.docx"]}])
+    _hidden_heading(folder / "report.docx", how)
+    result = run_cli("build", NAME, "--output", "out", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    pack = next((tmp_path / "out" / "public").glob("*.pdf"))
+    titles = [title for _, title, _ in Pack.read(pack).bookmarks()]
+    assert "Evaluation of the tenders" in titles, titles
+    assert not [t for t in titles if "Kestrel" in t or "48k" in t], titles
+    raw = subprocess.run(
+        ["qpdf", "--qdf", "--object-streams=disable", str(pack), "-"],
+        check=True,
+        capture_output=True,
+    ).stdout
+    assert b"Kestrel" not in raw
+    assert "Kestrel" not in " ".join(Pack.read(pack).texts)

@@ -544,3 +544,297 @@ def test_comments_in_what_no_page_draws_by_name_leave_a_public_pack(tmp_path: Pa
     assert _raw(pdf, tmp_path).count(SECRET.encode()) == 2
     sanitize(pdf, public=True)
     assert SECRET.encode() not in _raw(pdf, tmp_path)
+
+
+# --- what no page draws, reached by another route (the structure tree, a form's widgets) -------
+
+
+def _tagged(pdf: Pdf, kids: list[Dictionary]) -> None:
+    """Give `pdf` a structure tree whose document element holds `kids` (each an element)."""
+    document = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document))
+    for kid in kids:
+        kid.P = document
+    document.K = Array([pdf.make_indirect(k) for k in kids])
+    pdf.Root.StructTreeRoot = pdf.make_indirect(
+        Dictionary(
+            Type=Name.StructTreeRoot,
+            K=document,
+            ParentTree=pdf.make_indirect(Dictionary(Nums=Array([]))),
+        )
+    )
+    pdf.Root.MarkInfo = Dictionary(Marked=True)
+
+
+def _by_structure_stream(pdf: Pdf, page: pikepdf.Page) -> None:
+    """A marked-content reference in the structure tree to a drawing no page draws (/Stm)."""
+    mcr = Dictionary(Type=Name.MCR, Pg=page.obj, Stm=_drawing(pdf, SECRET), MCID=0)
+    _tagged(pdf, [Dictionary(Type=Name.StructElem, S=Name.P, Pg=page.obj, K=mcr)])
+
+
+def _by_structure_object(pdf: Pdf, page: pikepdf.Page) -> None:
+    """An object reference in the structure tree to a form field's widget on no page."""
+    widget = pdf.make_indirect(
+        Dictionary(
+            Type=Name.Annot, Subtype=Name.Widget, FT=Name.Tx, T=String("bid"),
+            Rect=Array([0, 0, 500, 50]), AP=Dictionary(N=_drawing(pdf, SECRET)),
+        )
+    )  # fmt: skip
+    objr = Dictionary(Type=Name.OBJR, Pg=page.obj, Obj=widget)
+    _tagged(pdf, [Dictionary(Type=Name.StructElem, S=Name.Form, Pg=page.obj, K=objr)])
+
+
+def _by_field_widget(pdf: Pdf, page: pikepdf.Page) -> None:
+    """A form field with a widget on the page and another on no page, which shows the secret."""
+    field = pdf.make_indirect(Dictionary(FT=Name.Tx, T=String("bid")))
+    placed = pdf.make_indirect(
+        Dictionary(
+            Type=Name.Annot, Subtype=Name.Widget, Parent=field, P=page.obj,
+            Rect=Array([0, 0, 500, 50]), AP=Dictionary(N=_drawing(pdf, "Shown on the page")),
+        )
+    )  # fmt: skip
+    unplaced = pdf.make_indirect(
+        Dictionary(
+            Type=Name.Annot, Subtype=Name.Widget, Parent=field,
+            Rect=Array([0, 0, 500, 50]), AP=Dictionary(N=_drawing(pdf, SECRET)),
+        )
+    )  # fmt: skip
+    field.Kids = Array([placed, unplaced])
+    page.obj.Annots = Array([placed])
+    pdf.Root.AcroForm = Dictionary(Fields=Array([field]))
+
+
+def _field_on_no_page(pdf: Pdf, page: pikepdf.Page) -> None:  # noqa: ARG001
+    """A form field whose one widget is on no page: its value shows nowhere."""
+    widget = pdf.make_indirect(
+        Dictionary(
+            Type=Name.Annot, Subtype=Name.Widget, FT=Name.Tx, T=String("bid"),
+            V=String(SECRET), Rect=Array([0, 0, 500, 50]),
+        )
+    )  # fmt: skip
+    pdf.Root.AcroForm = Dictionary(Fields=Array([widget]))
+
+
+@pytest.mark.parametrize(
+    "reach", [_by_structure_stream, _by_structure_object, _by_field_widget, _field_on_no_page]
+)
+def test_what_no_page_draws_is_emptied_however_the_file_reaches_it(tmp_path: Path, reach) -> None:  # type: ignore[no-untyped-def]
+    """Pruning the pages' resources takes an undrawn drawing off the pages, but the structure
+    tree or a form field's other widget still led to it, and the pack copied it whole: the
+    checks of a public paper's text read only what pages draw. Now it is emptied."""
+    pdf = pikepdf.new()
+    page = _page(pdf, "q /Fx1 Do Q", {"Fx1": _drawing(pdf, "Drawn on the page")})
+    reach(pdf, page)
+    assert sanitize(pdf, public=True) == [UNSHOWN]
+    raw = _raw(pdf, tmp_path)
+    assert SECRET.encode() not in raw
+    assert b"Drawn on the page" in raw
+    if reach is _by_field_widget:
+        assert b"Shown on the page" in raw
+
+
+def test_a_private_pack_keeps_what_the_structure_tree_reaches(tmp_path: Path) -> None:
+    pdf = pikepdf.new()
+    page = _page(pdf, "q /Fx1 Do Q", {"Fx1": _drawing(pdf, "Drawn on the page")})
+    _by_structure_stream(pdf, page)
+    assert UNSHOWN not in sanitize(pdf, public=False)
+    assert SECRET.encode() in _raw(pdf, tmp_path)
+
+
+def test_an_exempt_report_kept_as_a_drawing_the_structure_tree_names_stays_private(
+    tmp_path: Path,
+) -> None:
+    """End to end: a tagged public appendix whose structure tree refers to an undrawn drawing
+    holding an exempt report's words (a marked-content reference, /Stm) builds with a warning
+    naming it; the public pack holds nothing of the drawing, the private pack keeps it."""
+    folder = make_meeting(
+        tmp_path / "board",
+        items=[
+            {"title": "Community safety", "papers": ["leaflet.pdf"]},
+            {"title": "Contract", "papers": ["award.pdf"], "exempt paragraph": 3},
+        ],
+    )
+    pdf = pikepdf.new()
+    page = pdf.add_blank_page(page_size=(595, 842))
+    page.obj.Contents = pdf.make_indirect(
+        Stream(pdf, b"BT /F1 14 Tf 72 700 Td (Community safety leaflet) Tj ET")
+    )
+    page.obj.Resources = Dictionary(Font=Dictionary(F1=_font(pdf)))
+    _by_structure_stream(pdf, page)
+    pdf.save(folder / "leaflet.pdf")
+    exempt = pikepdf.new()
+    exempt.add_blank_page(page_size=(595, 842))
+    exempt.pages[0].obj.Contents = exempt.make_indirect(
+        Stream(exempt, f"BT /F1 14 Tf 72 700 Td ({SECRET}) Tj ET".encode())
+    )
+    exempt.pages[0].obj.Resources = Dictionary(Font=Dictionary(F1=_font(exempt)))
+    exempt.save(folder / "award.pdf")
+
+    result = run_cli("build", "board", "--output", "out", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    warnings = [x for x in result.stderr.splitlines() if "never show" in x]
+    assert len(warnings) == 1 and "leaflet.pdf" in warnings[0], result.stderr
+    public = next((tmp_path / "out" / "public").glob("*.pdf"))
+    private = next((tmp_path / "out" / "private").glob("*.pdf"))
+    for pack, holds in ((public, False), (private, True)):
+        raw = tmp_path / f"{pack.stem}.qdf"
+        subprocess.run(
+            ["qpdf", "--qdf", "--object-streams=disable", str(pack), str(raw)],
+            check=True,
+            capture_output=True,
+        )
+        assert (SECRET.encode() in raw.read_bytes()) is holds, pack.name
+    text = " ".join(p.extract_text() for p in PdfReader(public).pages)
+    assert "Community safety leaflet" in text
+    assert SECRET not in text
+
+
+# --- looks under the mouse or pressed ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("subtype", ["/Link", "/Square", "/Widget"])
+def test_a_look_shown_only_under_the_mouse_or_pressed_leaves_a_public_pack(
+    tmp_path: Path, subtype: str
+) -> None:
+    """An annotation's rollover (/R) and down (/D) looks are drawings of their own, which no
+    check of the page reads and a printed pack never shows: a link over the whole page whose
+    look under the mouse is an exempt report showed it to anyone moving the mouse over it.
+    A public pack keeps the look the page shows (/N); a private pack keeps them all."""
+    for public in (True, False):
+        pdf = pikepdf.new()
+        page = _page(pdf, "q /Fx1 Do Q", {"Fx1": _drawing(pdf, "Drawn on the page")})
+        annot = Dictionary(Type=Name.Annot, Subtype=Name(subtype), Rect=Array([0, 0, 500, 50]))
+        annot.AP = Dictionary(
+            N=_drawing(pdf, "Its usual look"),
+            R=_drawing(pdf, f"[ROLLOVER] {SECRET}"),
+            D=_drawing(pdf, f"[DOWN] {SECRET}"),
+        )
+        if subtype == "/Link":
+            annot.A = Dictionary(S=Name.URI, URI=String("https://example.org/"))
+        if subtype == "/Widget":
+            annot.FT, annot.T = Name.Btn, String("press")
+        page.obj.Annots = Array([pdf.make_indirect(annot)])
+        if subtype == "/Widget":
+            pdf.Root.AcroForm = Dictionary(Fields=Array([page.obj.Annots[0]]))
+        found = sanitize(pdf, public=public)
+        raw = _raw(pdf, tmp_path)
+        assert b"Its usual look" in raw
+        assert (SECRET.encode() in raw) is not public, (public, found)
+        if public:
+            assert UNSHOWN not in found, found  # (tidied without a word)
+
+
+def test_an_exempt_report_as_a_links_look_under_the_mouse_stays_private(tmp_path: Path) -> None:
+    """End to end: the public appendix builds, and its pack holds nothing of the exempt words
+    its link showed under the mouse, which the exempt-text check never read."""
+    folder = make_meeting(
+        tmp_path / "board",
+        items=[
+            {"title": "Community safety", "papers": ["leaflet.pdf"]},
+            {"title": "Contract", "papers": ["award.pdf"], "exempt paragraph": 3},
+        ],
+    )
+    pdf = pikepdf.new()
+    page = pdf.add_blank_page(page_size=(595, 842))
+    page.obj.Contents = pdf.make_indirect(
+        Stream(pdf, b"BT /F1 14 Tf 72 700 Td (Community safety leaflet) Tj ET")
+    )
+    page.obj.Resources = Dictionary(Font=Dictionary(F1=_font(pdf)))
+    link = Dictionary(Type=Name.Annot, Subtype=Name.Link, Rect=Array([0, 0, 595, 842]))
+    link.A = Dictionary(S=Name.URI, URI=String("https://example.org/"))
+    empty = pdf.make_indirect(Stream(pdf, b""))
+    empty.Type, empty.Subtype, empty.BBox = Name.XObject, Name.Form, Array([0, 0, 595, 842])
+    link.AP = Dictionary(N=empty, R=_drawing(pdf, SECRET))
+    page.obj.Annots = Array([pdf.make_indirect(link)])
+    pdf.save(folder / "leaflet.pdf")
+    exempt = pikepdf.new()
+    exempt.add_blank_page(page_size=(595, 842))
+    exempt.pages[0].obj.Contents = exempt.make_indirect(
+        Stream(exempt, f"BT /F1 14 Tf 72 700 Td ({SECRET}) Tj ET".encode())
+    )
+    exempt.pages[0].obj.Resources = Dictionary(Font=Dictionary(F1=_font(exempt)))
+    exempt.save(folder / "award.pdf")
+
+    result = run_cli("build", "board", "--output", "out", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    public = next((tmp_path / "out" / "public").glob("*.pdf"))
+    private = next((tmp_path / "out" / "private").glob("*.pdf"))
+    for pack, holds in ((public, False), (private, True)):
+        raw = subprocess.run(
+            ["qpdf", "--qdf", "--object-streams=disable", str(pack), "-"],
+            check=True,
+            capture_output=True,
+        ).stdout
+        assert (SECRET.encode() in raw) is holds, pack.name
+    assert "Community safety leaflet" in " ".join(p.extract_text() for p in PdfReader(public).pages)
+
+
+# --- annotations placed off the page ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("subtype", ["/Square", "/Link", "/Widget"])
+def test_an_annotation_placed_off_the_page_leaves_a_public_pack(
+    tmp_path: Path, subtype: str
+) -> None:
+    """An annotation wholly outside the page's crop box shows nowhere, and no check of the page
+    reads its look, but the pack carried it: an exempt report as the look of a box placed
+    beside the page reached the public pack. One that overlaps the page stays."""
+    pdf = pikepdf.new()
+    page = _page(pdf, "q /Fx1 Do Q", {"Fx1": _drawing(pdf, "Drawn on the page")})
+    page.obj.CropBox = Array([0, 0, 595, 842])
+    annots = []
+    for rect, text in (([-900, 0, -400, 50], SECRET), ([-10, 0, 490, 50], "Partly on the page")):
+        annot = Dictionary(Type=Name.Annot, Subtype=Name(subtype), Rect=Array(rect))
+        annot.AP = Dictionary(N=_drawing(pdf, text))
+        if subtype == "/Widget":
+            annot.FT, annot.T, annot.V = Name.Tx, String(text[:7]), String(text)
+        annots.append(pdf.make_indirect(annot))
+    page.obj.Annots = Array(annots)
+    if subtype == "/Widget":
+        pdf.Root.AcroForm = Dictionary(Fields=Array(annots))
+    sanitize(pdf, public=True)
+    raw = _raw(pdf, tmp_path)
+    assert SECRET.encode() not in raw
+    assert b"Partly on the page" in raw
+    assert b"Drawn on the page" in raw
+
+
+def test_an_exempt_report_as_the_look_of_a_box_beside_the_page_stays_private(
+    tmp_path: Path,
+) -> None:
+    """End to end: the public pack holds nothing of it, the private pack keeps it."""
+    folder = make_meeting(
+        tmp_path / "board",
+        items=[
+            {"title": "Community safety", "papers": ["leaflet.pdf"]},
+            {"title": "Contract", "papers": ["award.pdf"], "exempt paragraph": 3},
+        ],
+    )
+    pdf = pikepdf.new()
+    page = pdf.add_blank_page(page_size=(595, 842))
+    page.obj.Contents = pdf.make_indirect(
+        Stream(pdf, b"BT /F1 14 Tf 72 700 Td (Community safety leaflet) Tj ET")
+    )
+    page.obj.Resources = Dictionary(Font=Dictionary(F1=_font(pdf)))
+    box = Dictionary(Type=Name.Annot, Subtype=Name.Square, Rect=Array([-900, 0, -400, 50]), F=4)
+    box.AP = Dictionary(N=_drawing(pdf, SECRET))
+    page.obj.Annots = Array([pdf.make_indirect(box)])
+    pdf.save(folder / "leaflet.pdf")
+    exempt = pikepdf.new()
+    exempt.add_blank_page(page_size=(595, 842))
+    exempt.pages[0].obj.Contents = exempt.make_indirect(
+        Stream(exempt, f"BT /F1 14 Tf 72 700 Td ({SECRET}) Tj ET".encode())
+    )
+    exempt.pages[0].obj.Resources = Dictionary(Font=Dictionary(F1=_font(exempt)))
+    exempt.save(folder / "award.pdf")
+
+    result = run_cli("build", "board", "--output", "out", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    public = next((tmp_path / "out" / "public").glob("*.pdf"))
+    private = next((tmp_path / "out" / "private").glob("*.pdf"))
+    for pack, holds in ((public, False), (private, True)):
+        raw = subprocess.run(
+            ["qpdf", "--qdf", "--object-streams=disable", str(pack), "-"],
+            check=True,
+            capture_output=True,
+        ).stdout
+        assert (SECRET.encode() in raw) is holds, pack.name
