@@ -15,6 +15,7 @@ import datetime as dt
 import enum
 import hashlib
 import io
+import math
 import re
 import threading
 import zipfile
@@ -242,6 +243,7 @@ def render(template: Path, context: Mapping[str, Any] | DocumentData | None, out
         doc = DocxTemplate(io.BytesIO(data))
         doc.render(_with_pictures(dict(context), doc), jinja_env=environment(), autoescape=True)
         _keep_every_cell(doc.docx)
+        _split_rows_taller_than_a_page(doc.docx)
         doc.save(str(out))
     except jinja2.UndefinedError as exc:
         name = _undefined_name(str(exc))
@@ -316,6 +318,65 @@ def _keep_every_cell(document: Any) -> None:
     for part in parts:
         for cell in part.element.xpath(".//w:tc[not(w:p)]"):
             cell.append(cell.makeelement(cell.tag[: -len("tc")] + "p", {}))
+
+
+# the largest share of a page's body a row kept on one page may need, by the estimate below: the
+# repeated header row, and a row the estimate makes too short, must still fit beside it
+_KEPT_ROW_SHARE = 0.6
+
+
+def _split_rows_taller_than_a_page(document: Any) -> None:
+    """Let a row marked "keep on one page" (``w:cantSplit``) break when it may not fit on a page.
+
+    The templates keep each row of a table on one page (a project's amount and comments are read
+    on the page of its title). LibreOffice honours that even for a row taller than a page's body
+    and cuts off what does not fit: the end of a long outline was lost from the pack, silently.
+    A row whose estimated height is more than `_KEPT_ROW_SHARE` of the body loses the mark and
+    breaks like any other. The estimate errs high (wide characters, the body font's size at
+    least), so that a row it keeps is one that fits.
+    """
+    from docx.oxml.ns import qn  # noqa: PLC0415 - python-docx comes with docxtpl, imported here
+
+    body = document.element.body
+    sect = body.find(qn("w:sectPr"))
+    size = sect.find(qn("w:pgSz")) if sect is not None else None
+    margins = sect.find(qn("w:pgMar")) if sect is not None else None
+    if size is None or margins is None:
+        return
+    twips = [
+        int(el.get(qn(name)) or 0)
+        for el, name in ((size, "w:h"), (margins, "w:top"), (margins, "w:bottom"))
+    ]
+    limit = (twips[0] - twips[1] - twips[2]) / 20 * _KEPT_ROW_SHARE  # in points
+    for keep in body.iter(qn("w:cantSplit")):
+        row = keep.getparent().getparent()
+        if keep.get(qn("w:val"), "true") not in {"0", "false"} and _row_height(row, qn) > limit:
+            keep.set(qn("w:val"), "false")
+
+
+def _row_height(row: Any, qn: Any) -> float:
+    """A generous estimate of a table row's height in points: its tallest cell's lines (text at
+    0.6 em a character, 11 pt at least, 1.3 lines apart, 4 pt between paragraphs) and pictures."""
+    table = row.getparent()
+    grid = [int(c.get(qn("w:w")) or 0) / 20 for c in table.iter(qn("w:gridCol"))]
+    tallest = 0.0
+    column = 0
+    for cell in row.iterchildren(qn("w:tc")):
+        span_el = cell.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}")
+        span = int(span_el.get(qn("w:val"))) if span_el is not None else 1
+        width = max(sum(grid[column : column + span]) - 11, 20.0)  # less the cell's margins
+        column += span
+        height = 0.0
+        for para in cell.iter(qn("w:p")):
+            sizes = [int(sz.get(qn("w:val")) or 22) / 2 for sz in para.iter(qn("w:sz"))]
+            pt = max([11.0, *sizes])
+            text = "".join(t.text or "" for t in para.iter(qn("w:t")))
+            lines = max(1, math.ceil(len(text) * 0.6 * pt / width))
+            height += lines * pt * 1.3 + 4
+        for extent in cell.iter(qn("wp:extent")):
+            height += int(extent.get("cy") or 0) / 12700  # EMU to points
+        tallest = max(tallest, height)
+    return tallest
 
 
 def _one_line(text: str, limit: int = 200) -> str:

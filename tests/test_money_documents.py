@@ -576,3 +576,49 @@ def test_a_return_with_notes_prints_them_under_the_label(tmp_path: Path) -> None
     text = [p.text for p in Document(str(out)).paragraphs]
     at = text.index("Notes:")
     assert text[at + 1 : at + 3] == ["Attach the monitoring data.", "One case study a project."]
+
+
+def _pages_with(pages: list[str], token: str) -> list[int]:
+    return [n for n, text in enumerate(pages, start=1) if token in text]
+
+
+@pytest.mark.libreoffice
+def test_a_project_row_is_never_split_across_pages(
+    tmp_path: Path, libreoffice: LibreOffice
+) -> None:
+    """Each row of a plan or a return is kept on one page (a reader of the printed pack should
+    not find the end of a project's outline or comments on the page after its title); only a row
+    taller than a whole page breaks, and then none of its text is lost."""
+    lines = "\n\n".join(["A paragraph of the outline, a line or so."] * 4)
+    rows = [project(i, 1000 + i, outline=f"Start{i}x\n\n{lines}\n\nEnd{i}x") for i in range(1, 41)]
+    returned = [
+        [f"Start{i}x service", 1000, 1200, "Outcomes.", f"{lines}\n- rent\n- staff End{i}x"]
+        for i in range(1, 41)
+    ]
+    for path in (plan(tmp_path / "plan.xlsx", rows), evaluation(tmp_path / "ret.xlsx", returned)):
+        pages = to_pdf(path, libreoffice, tmp_path)
+        split = []
+        for i in range(1, 41):
+            starts, ends = _pages_with(pages, f"Start{i}x"), _pages_with(pages, f"End{i}x")
+            assert len(starts) == len(ends) == 1, (path.name, i, starts, ends)
+            if starts != ends:
+                split.append(f"row {i}: pages {starts[0]} to {ends[0]}")
+        assert not split, f"{path.name}: rows split across pages: {split}"
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("paragraphs", [40, 150])
+def test_a_row_taller_than_a_page_breaks_and_loses_nothing(
+    tmp_path: Path, libreoffice: LibreOffice, paragraphs: int
+) -> None:
+    """A row kept on one page that is taller than the page must still print whole: LibreOffice
+    cut off the end of such a row (these sizes lost their last lines)."""
+    tall = "\n\n".join(f"Line {k} of a very tall cell." for k in range(1, paragraphs))
+    tall += "\n\nTallEndx"
+    for path in (
+        plan(tmp_path / "plan.xlsx", [project(1, 100), project(2, 500, outline=tall)]),
+        evaluation(tmp_path / "ret.xlsx", [["A", 1, 1, "x", "y"], ["B", 1, 1, tall, "c"]]),
+    ):
+        text = " ".join("\n".join(to_pdf(path, libreoffice, tmp_path)).split())
+        lost = [k for k in range(1, paragraphs) if f"Line {k} of a very tall cell." not in text]
+        assert not lost and "TallEndx" in text, f"{path.name}: lines lost: {lost}"
