@@ -529,6 +529,55 @@ def test_a_total_row_typed_under_the_projects_is_not_a_project(tmp_path: Path) -
         load_evaluation_return(sheets.Workbook(evaluation(tmp_path / "f.xlsx", ret)))
 
 
+@pytest.mark.parametrize(
+    "title", ["Total allocated", "Total (£)", "Total £", "GRAND TOTAL:", "Total spend", "Totals"]
+)
+def test_a_total_row_however_worded_is_not_a_project(tmp_path: Path, title: str) -> None:
+    """A total row worded as the finance officer words it ("Total allocated", "Total (£)") was
+    counted as a project, doubling every pound, and the build then said the plan was
+    over-allocated, or the pack printed twice the money."""
+    rows = [project(1, 1000), project(2, 2000), [None, title, None, 3000, None, None, None]]
+    loaded = load_commissioning_plan(sheets.Workbook(plan(tmp_path / "p.xlsx", rows)))
+    assert [p.title for p in loaded.data.projects] == ["Project 1", "Project 2"]  # type: ignore[attr-defined]
+    rows[2][3] = 3100
+    with pytest.raises(InputError, match=r"cell D4: the total row says £3,100 but .* £3,000"):
+        load_commissioning_plan(sheets.Workbook(plan(tmp_path / "q.xlsx", rows)))
+    # the total typed in the No. column, the title left empty
+    rows[2][:2], rows[2][3] = [title, None], 3000
+    loaded = load_commissioning_plan(sheets.Workbook(plan(tmp_path / "r.xlsx", rows)))
+    assert len(loaded.data.projects) == 2  # type: ignore[attr-defined]
+
+
+def test_sub_totals_are_checked_against_their_own_section(tmp_path: Path) -> None:
+    """A sub-total adds up the projects since the previous sub-total; it is not a project."""
+    sub = [None, "Sub-total", None]
+    rows = [
+        project(1, 1000),
+        project(2, 2000),
+        [*sub, 3000, None, None, None],
+        project(3, 500),
+        [None, "Subtotal:", None, 500, None, None, None],
+        [None, "Total", None, 3500, None, None, None],
+    ]
+    loaded = load_commissioning_plan(sheets.Workbook(plan(tmp_path / "p.xlsx", rows)))
+    assert [p.title for p in loaded.data.projects] == ["Project 1", "Project 2", "Project 3"]  # type: ignore[attr-defined]
+    assert template_context(loaded.data)["total_allocated"] == "£3,500"
+    rows[4][3] = 3500  # the running total, not the section's
+    with pytest.raises(
+        InputError, match=r"cell D6: the sub-total row says £3,500 but the projects"
+    ):
+        load_commissioning_plan(sheets.Workbook(plan(tmp_path / "q.xlsx", rows)))
+    ret = [
+        ["Project A", 1000, 900, "", ""],
+        ["Sub-total", 1000, 900, "", ""],
+        ["Project B", 2000, 2000, "", ""],
+        ["Sub total", 2000, 2000, "", ""],
+        ["Total spend", 3000, 2900, "", ""],
+    ]
+    back = load_evaluation_return(sheets.Workbook(evaluation(tmp_path / "e.xlsx", ret)))
+    assert [p.title for p in back.data.projects] == ["Project A", "Project B"]  # type: ignore[attr-defined]
+
+
 def test_amounts_of_millions_with_pence_stay_on_one_line(tmp_path: Path, libreoffice) -> None:  # type: ignore[no-untyped-def]
     """An amount never breaks inside its cell: "£2,002,200.5" with "0" under it was printed in the
     evaluation return's Total row (the amount columns were too narrow for millions with pence)."""

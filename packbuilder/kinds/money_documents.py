@@ -332,10 +332,15 @@ def load_commissioning_plan(wb: sheets.Workbook, rule: str = "england") -> Loade
         )
     projects: list[PlannedProject] = []
     numbers: dict[str, Source] = {}  # each project's number, where it was first given
-    for n, rec in enumerate(table.records, start=1):
-        if _typed_total(rec, errors, {"amount allocated": [p.amount.value for p in projects]}):
+    totals = _Totals()
+    position = 0  # of the project in the list (total rows are not projects)
+    for rec in table.records:
+        if _typed_total(
+            rec, errors, {"amount allocated": [p.amount.value for p in projects]}, totals
+        ):
             continue
-        number = sheets.text(rec.cell("no.")) or str(n)
+        position += 1
+        number = sheets.text(rec.cell("no.")) or str(position)
         if number in numbers:
             errors.add(
                 InputError(
@@ -387,33 +392,68 @@ def load_commissioning_plan(wb: sheets.Workbook, rule: str = "england") -> Loade
     return Loaded(plan, title=funding.heading or "Commissioning plan", warnings=tuple(warnings))
 
 
-_TOTAL_TITLES = {"total", "totals", "grand total", "overall total"}
+# a row of the finance officer's own totals, however worded: "Total", "Totals:", "Total (£)",
+# "Grand total", "Total allocated", "Sub-total", "Subtotal spend"
+_TOTAL_ROW = re.compile(
+    r"(?:grand |overall )?(?P<sub>sub ?)?totals?"
+    r"(?: (?:allocated|allocation|allocations|amount|budget|spend|spent|actual spend|cost|costs))?"
+)
 
 
-def _typed_total(rec: sheets.Record, errors: Collector, above: dict[str, list[Decimal]]) -> bool:
-    """Whether the row is a total typed by the finance officer (its title "Total", no project
-    number), rather than a project: not a project, or the document would count every pound
-    twice. Its amounts must be what the projects above it add up to (packbuilder adds them up
-    itself); one that is not is an error naming its cell."""
-    title = " ".join(sheets.text(rec.cell("title")).split()).lower().rstrip(":")
-    if title not in _TOTAL_TITLES or sheets.text(rec.cell("no.")):
+def _total_kind(rec: sheets.Record) -> str:
+    """ "total" or "sub-total" when the row is a total typed by the finance officer (its title, or
+    its No. cell with the title empty, says so; a numbered project called "Total" is a project),
+    else ""."""
+    title, number = sheets.text(rec.cell("title")), sheets.text(rec.cell("no."))
+    said = title or number
+    if title and number:
+        return ""
+    words = re.sub(r"[-:£()]", " ", said.lower())
+    m = _TOTAL_ROW.fullmatch(" ".join(words.split()))
+    if not m:
+        return ""
+    return "sub-total" if m["sub"] else "total"
+
+
+@dataclass
+class _Totals:
+    """Where the section of the next sub-total starts (after the previous sub-total)."""
+
+    section: int = 0
+
+
+def _typed_total(
+    rec: sheets.Record, errors: Collector, above: dict[str, list[Decimal]], totals: _Totals
+) -> bool:
+    """Whether the row is a total typed by the finance officer (`_total_kind`), rather than a
+    project: not a project, or the document would count every pound twice. A total's amounts
+    must be what the projects above it add up to, a sub-total's what the projects since the
+    previous sub-total add up to (packbuilder adds them up itself); one that is not is an error
+    naming its cell."""
+    kind = _total_kind(rec)
+    if not kind:
         return False
+    count = len(next(iter(above.values())))
+    first = totals.section if kind == "sub-total" else 0
     for column, amounts in above.items():
         cell = rec.cell(column)
         if cell.blank:
             continue
         typed = errors.attempt(money.amount, cell)
-        total = sum(amounts, Decimal(0))
+        total = sum(amounts[first:], Decimal(0))
         if typed is not None and typed.value != total:
             pence = money.has_pence([typed.value, total])
+            whose = "above it" if kind == "total" else "since the previous sub-total"
             errors.add(
                 InputError(
-                    f"the total row says {money.pounds(typed.value, pence)} but the projects "
-                    f"above it add up to {money.pounds(total, pence)}; correct it, or delete the "
+                    f"the {kind} row says {money.pounds(typed.value, pence)} but the projects "
+                    f"{whose} add up to {money.pounds(total, pence)}; correct it, or delete the "
                     "row (the totals are worked out from the projects)",
                     cell.source,
                 )
             )
+    if kind == "sub-total":
+        totals.section = count
     return True
 
 
@@ -442,12 +482,13 @@ def load_evaluation_return(wb: sheets.Workbook, rule: str = "england") -> Loaded
             )
         )
     projects: list[ReturnedProject] = []
+    totals = _Totals()
     for rec in table.records:
         sums = {
             "amount allocated": [p.allocated.value for p in projects],
             "actual spend": [p.spent.value for p in projects],
         }
-        if _typed_total(rec, errors, sums):
+        if _typed_total(rec, errors, sums, totals):
             continue
         allocated = errors.attempt(money.amount, rec.cell("amount allocated"))
         spent = errors.attempt(money.amount, rec.cell("actual spend"), "the actual spend in pounds")
