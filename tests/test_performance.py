@@ -713,3 +713,52 @@ def test_a_renamed_figures_sheet_is_named_among_the_sheets_found(tmp_path: Path)
     said = "\n".join(messages(caught.value))
     assert "no sheet of figures (sheets: Document, Indicators, Monthly); add a sheet" in said
     assert "or rename yours to one of those" in said
+
+
+def test_an_indicator_name_merged_down_its_rows_names_each_row(tmp_path: Path) -> None:
+    """Analysts merge an indicator's name down over its this year, last year and target rows:
+    each row of the merge is that indicator's (figures merged across months stay refused)."""
+    import openpyxl
+
+    path = workbook(
+        tmp_path / "r.xlsx",
+        [("Crime", "crimes", "down", None, None, None), ("ASB", "incidents", "down")],
+        [
+            ("Crime", "2016/17", 1, 2, 3),
+            (None, "2015/16", *range(1, 13)),
+            (None, "Target", *[5] * 12),
+            ("ASB", "2016/17", 7),
+        ],
+    )
+    wb = openpyxl.load_workbook(path)
+    wb["Monthly figures"].merge_cells("A2:A4")
+    wb.save(path)
+    report, _ = load(path)
+    crime, asb = report.indicators
+    assert perf.values(crime.last_year)[:2] == (D(1), D(2))
+    assert perf.values(crime.target) == (D(5),) * 12
+    assert perf.values(asb.this_year)[:1] == (D(7),)
+    wb["Monthly figures"].merge_cells("B5:C5")
+    wb.save(path)
+    with pytest.raises(InputError) as caught:
+        load(path)
+    assert "cell C5: cells B5:C5 are merged; unmerge them and type the value in every cell" in str(
+        caught.value
+    )
+
+
+@pytest.mark.parametrize("unit", ["percent", "Per cent", "percentage", "% of calls"])
+def test_a_percentage_unit_in_words_is_a_percentage(tmp_path: Path, unit: str) -> None:
+    """A unit typed "percent" was taken for a count: its rates were added up into a cumulative
+    (88 + 90 = 178) and "88%" typed in its figures was refused."""
+    path = workbook(
+        tmp_path / "r.xlsx",
+        [("Satisfaction", unit, "up", "90%", None, None)],
+        [("Satisfaction", "2016/17", "88%", 90), ("Satisfaction", "2015/16", 80, 85)],
+    )
+    report, _ = load(path)
+    (ind,) = report.indicators
+    assert ind.percent and not ind.adds_up
+    assert perf.values(ind.this_year)[:2] == (D(88), D(90))
+    rows = [r["label"] for r in perf.table_rows(ind, report.year)]
+    assert not any("Cumulative" in r for r in rows), rows

@@ -427,9 +427,20 @@ def _indicators(wb: sheets.Workbook, errors: Collector) -> dict[str, _Definition
     return out
 
 
+# a unit typed in words that means a percentage: read as "%" (a rate of them does not add up)
+PERCENT_WORDS = {"%", "percent", "per cent", "percentage", "percentages", "pct", "pc"}
+
+
+def _unit(cell: sheets.Cell) -> str:
+    """The unit as typed, but "%" for a percentage however it is written ("percent", "% of
+    calls")."""
+    unit = _one_line(cell)
+    return "%" if unit.lower() in PERCENT_WORDS or unit.startswith("%") else unit
+
+
 def _definition(rec: sheets.Record, name: str) -> _Definition:
     errors = Collector()
-    unit = _one_line(rec.cell("unit"))
+    unit = _unit(rec.cell("unit"))
     percent = unit == "%"
     monitoring = _attempt(errors, False, _flag, rec.cell("monitoring only"), "Monitoring only")
     adds_cell = rec.cell("adds up")
@@ -589,14 +600,6 @@ def _columns(
             f"the sheet is empty; add a header row: Indicator | Year | {' | '.join(freq.periods)}",
             Source(wb.path, freq.sheet),
         )
-    for row in rows[1:]:  # a figure typed once across merged cells is in its first cell only
-        for cell in row:
-            if cell.merged_into:
-                raise InputError(
-                    f"cells {cell.merged_into} are merged; unmerge them and type the figure in "
-                    "every cell",
-                    cell.source,
-                )
     header = rows[0]
     indicator_col = year_col = None
     periods: dict[int, int] = {}
@@ -628,7 +631,35 @@ def _columns(
             header[0].source,
         )
     assert indicator_col is not None and year_col is not None
-    return indicator_col, year_col, sorted(periods), rows[1:]
+    return indicator_col, year_col, sorted(periods), _unmerged(rows[1:], indicator_col)
+
+
+_RANGE = re.compile(r"([A-Z]+)(\d+):([A-Z]+)(\d+)")
+
+
+def _unmerged(rows: list[list[sheets.Cell]], names: int) -> list[list[sheets.Cell]]:
+    """The data rows with an indicator's name merged down over its rows (this year, last year,
+    target) given to each of them. Any other merge is refused: a figure typed once across merged
+    cells is in its first cell only."""
+    firsts = {c.source.cell: c for row in rows for c in row if not c.merged_into}
+    out = []
+    for row in rows:
+        row = list(row)
+        for i, cell in enumerate(row):
+            if not cell.merged_into:
+                continue
+            m = _RANGE.fullmatch(cell.merged_into)
+            top = firsts.get(f"{m[1]}{m[2]}") if m else None
+            if i == names and m and m[1] == m[3] and top is not None:
+                row[i] = sheets.Cell(top.value, cell.source)
+                continue
+            raise InputError(
+                f"cells {cell.merged_into} are merged; unmerge them and type the value in "
+                "every cell",
+                cell.source,
+            )
+        out.append(row)
+    return out
 
 
 def _role(cell: sheets.Cell, year: Year) -> str:
