@@ -526,6 +526,26 @@ def text(cell: Cell) -> str:
     return str(v).strip()
 
 
+def shown(cell: Cell) -> str:
+    """A cell's value as the spreadsheet shows it, for a message: 'TBC' (quoted), the date
+    01/04/2020, the time 10:30, TRUE, 1234.5, or an empty cell (never Python's spelling of a
+    value, such as datetime.datetime(2020, 4, 1, 0, 0))."""
+    v = cell.value
+    if cell.blank:
+        return "an empty cell"
+    if isinstance(v, bool):
+        return str(v).upper()
+    if isinstance(v, dt.datetime) and v.time() != dt.time(0):
+        return f"the date and time {v:%d/%m/%Y %H:%M} (the cell is formatted as a date)"
+    if isinstance(v, dt.datetime | dt.date):
+        return f"the date {v:%d/%m/%Y} (the cell is formatted as a date)"
+    if isinstance(v, dt.time):
+        return f"the time {v:%H:%M} (the cell is formatted as a time)"
+    if isinstance(v, str):
+        return repr(v)
+    return text(cell)
+
+
 YES = frozenset({"yes", "y", "x", "true", "✓", "✔"})
 NO = frozenset({"no", "n", "false", "-"})
 
@@ -582,9 +602,18 @@ def date(cell: Cell, what: str = "a date") -> dt.date:
                 "05/03/2020 (a date cell is best)",
                 cell.source,
             )
-    shown = "an empty cell" if cell.blank else repr(v)
+    said = shown(cell)
+    if isinstance(v, int | float) and not isinstance(v, bool) and 1 <= v < 2_958_466:
+        # a date cell's number shown as a number (the cell formatted as General, or a workbook
+        # written by a program that stored the serial number): say which date it stands for
+        day = _EXCEL_DATES + dt.timedelta(days=int(v))
+        raise InputError(
+            f"expected {what} such as 05/03/2020, got {said}, which Excel counts as "
+            f"{day:%d/%m/%Y}; format the cell as a date, or type the date",
+            cell.source,
+        )
     raise InputError(
-        f"expected {what} such as 05/03/2020, got {shown}; type a date (a date cell is best)",
+        f"expected {what} such as 05/03/2020, got {said}; type a date (a date cell is best)",
         cell.source,
     )
 
@@ -650,6 +679,10 @@ def _impossible_date(text: str) -> str:
     return ""
 
 
+# day 0 of Excel's date numbers as they are read today (1 is 31 December 1899 here: Excel's
+# imaginary 29 February 1900 is counted, so from March 1900 on this is the date Excel shows)
+_EXCEL_DATES = dt.datetime(1899, 12, 30)
+
 # the day Excel counts from, as openpyxl reads a number in a date or time cell (1 is 1 January
 # 1900): a date and time so early is a number typed into a cell formatted as a time
 _EXCEL_EPOCH = dt.datetime(1899, 12, 31)
@@ -687,9 +720,9 @@ def time(cell: Cell, what: str = "a time") -> dt.time:
                 hour = 0
             if hour < 24 and minute < 60:
                 return dt.time(hour, minute)
-    shown = "an empty cell" if cell.blank else repr(v)
     raise InputError(
-        f"expected {what} such as 14:00 or 2pm, got {shown}; type a time of day", cell.source
+        f"expected {what} such as 14:00 or 2pm, got {shown(cell)}; type a time of day",
+        cell.source,
     )
 
 
@@ -706,5 +739,4 @@ def integer(cell: Cell, what: str = "a whole number") -> int:
         and re.fullmatch(r"\s*\d+\s*", v)
     ):
         return int(v)
-    shown = "an empty cell" if cell.blank else repr(v)
-    raise InputError(f"expected {what}, got {shown}; type a whole number", cell.source)
+    raise InputError(f"expected {what}, got {shown(cell)}; type a whole number", cell.source)

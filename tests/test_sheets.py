@@ -277,3 +277,23 @@ def test_a_short_or_comma_weekday_is_checked_against_the_date(typed: str) -> Non
 
 def test_september_written_sept() -> None:
     assert sheets.date(sheets.Cell("3 Sept 2026", SRC)) == dt.date(2026, 9, 3)
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        (43616, "got 43616, which Excel counts as 31/05/2019; format the cell as a date, or type"),
+        (43616.0, "got 43616, which Excel counts as 31/05/2019"),
+        (dt.time(10, 30), "got the time 10:30 (the cell is formatted as a time)"),
+        (True, "got TRUE;"),
+    ],
+)
+def test_a_date_cell_holding_something_else_says_what_it_shows(value: object, said: str) -> None:
+    """A date stored as Excel's serial number (a workbook written by another program, or a date
+    cell formatted as General) is named with the date it stands for; nothing is shown in
+    Python's spelling (datetime.time(10, 30))."""
+    cell = sheets.Cell(value, Source(Path("r.xlsx"), "Return", "B9"))
+    with pytest.raises(InputError) as err:
+        sheets.date(cell, "the date signed")
+    assert said in str(err.value)
+    assert "datetime" not in str(err.value)
