@@ -762,3 +762,30 @@ def test_a_percentage_unit_in_words_is_a_percentage(tmp_path: Path, unit: str) -
     assert perf.values(ind.this_year)[:2] == (D(88), D(90))
     rows = [r["label"] for r in perf.table_rows(ind, report.year)]
     assert not any("Cumulative" in r for r in rows), rows
+
+
+@pytest.mark.libreoffice
+def test_a_summary_longer_than_a_page_starts_under_the_title(
+    tmp_path: Path, libreoffice: LibreOffice
+) -> None:
+    """Every paragraph of the summary table kept with the next, so a summary of 30 indicators
+    (too long for one page) was pushed off the title's page: the title stood alone on page 1,
+    the heading "Summary" alone on page 2, the table from page 3."""
+    names = [f"Indicator {n:02d} whose long name takes three lines of the table" for n in range(30)]
+    path = workbook(
+        tmp_path / "perf.xlsx",
+        [(n, "crimes", "down") for n in names],
+        [row for n in names for row in ((n, "2016/17", 10, 12), (n, "2015/16", 9, 11, 12))],
+    )
+    paper = load_data_paper(path, Source(path), tmp_path)
+    template = find_template(paper.template or "")
+    assert template is not None
+    docx = render(template, paper.data, tmp_path / "perf.docx")
+    (pdf,) = libreoffice.convert([docx], tmp_path / "pdf")
+    pages = [" ".join((p.extract_text() or "").split()) for p in PdfReader(pdf).pages]
+    first = pages[0]
+    assert "Performance report 2016/17" in first and "Summary" in first, first
+    assert "Indicator 00 whose" in first, first
+    summary = [n for n, text in enumerate(pages) if "Indicator 29 whose" in text]
+    assert summary and summary[0] <= 1, "the summary runs on to a second page, not further"
+    assert "Direction" in pages[summary[0]]  # its header row repeated
