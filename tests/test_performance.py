@@ -789,3 +789,32 @@ def test_a_summary_longer_than_a_page_starts_under_the_title(
     summary = [n for n, text in enumerate(pages) if "Indicator 29 whose" in text]
     assert summary and summary[0] <= 1, "the summary runs on to a second page, not further"
     assert "Direction" in pages[summary[0]]  # its header row repeated
+
+
+def test_a_percentage_typed_as_a_fraction_among_whole_percentages_is_pointed_out(
+    tmp_path: Path,
+) -> None:
+    """0.88 in a cell formatted as General is 0.88%: read as typed, it was judged 89 points below
+    a 90% target without a word. Beside figures of 10% or more it is most likely 88%, formatted
+    as a number by mistake: a warning names the cell (a real 0.88% stays as typed)."""
+    path = workbook(
+        tmp_path / "r.xlsx",
+        [("Satisfaction", "%", "up", "90%", None, None)],
+        [("Satisfaction", "2016/17", 0.88, 0.9, "91%"), ("Satisfaction", "2015/16", 85)],
+    )
+    report, warnings = load(path)
+    assert perf.values(report.indicators[0].this_year)[:2] == (D("0.88"), D("0.9"))
+    (said,) = [w for w in warnings if "fraction" in w]
+    assert said.startswith(f"{path}, sheet Monthly figures, cell C2: ")
+    assert "0.88 is read as 0.88%" in said and "(and so is D2)" in said
+    assert (
+        "if it means 88% and 90%, format the cells as percentages in Excel, or type 88 and 90"
+        in said
+    )
+    # small rates, all below 10%, are not questioned
+    path = workbook(
+        tmp_path / "s.xlsx",
+        [("Reoffending", "%", "down")],
+        [("Reoffending", "2016/17", 0.8, 1.2, 2.5)],
+    )
+    assert not [w for w in load(path)[1] if "fraction" in w]

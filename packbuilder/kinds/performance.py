@@ -569,6 +569,7 @@ class _Row:
     figures: tuple[Figure, ...]
     source: Source  # the Year cell
     readable: bool = True  # every figure a number: otherwise its errors are already reported
+    fractions: tuple[Figure, ...] = ()  # of a % indicator: below 1, in cells not formatted as %
 
 
 def _period_of(cell: sheets.Cell, freq: Frequency) -> int | None:
@@ -746,6 +747,11 @@ def _figures(
             cell = at(i)
             figures.append(Figure(_attempt(errors, None, number, cell, percent), cell.source))
         readable = len(errors.errors) == before
+        fractions = tuple(
+            f
+            for i, f in zip(period_cols, figures, strict=True)
+            if percent and _fraction(at(i)) and f.value is not None
+        )
         seen = found.setdefault(key, (freq, {}))[1]
         if role in seen:
             errors.add(
@@ -756,8 +762,47 @@ def _figures(
                 )
             )
             continue
-        seen[role] = _Row(role, tuple(figures), year_cell.source, readable)
+        seen[role] = _Row(role, tuple(figures), year_cell.source, readable, fractions)
     return True
+
+
+def _fraction(cell: sheets.Cell) -> bool:
+    """Whether a % indicator's cell holds a number between 0 and 1 not formatted as a percentage
+    (0.88 as General): read as typed, 0.88%, though Excel shows 0.88 for a rate of 88% whose
+    cell lost its percentage format."""
+    v = cell.value
+    return (
+        isinstance(v, float)
+        and not isinstance(v, bool)
+        and 0 < v < 1
+        and "%" not in cell.number_format
+    )
+
+
+def _warn_fractions(d: _Definition, rows: dict[str, _Row], errors: Collector) -> None:
+    """A % indicator with fractions (`_fraction`) beside figures of 10% or more: most likely
+    percentages whose cells are formatted as numbers. Warned, not refused: a real 0.88% is read
+    as typed."""
+    fractions = [f for r in rows.values() for f in r.fractions]
+    others = [
+        f.value
+        for r in rows.values()
+        for f in r.figures
+        if f.value is not None and f not in fractions
+    ] + ([d.target.value] if d.target and d.target.value is not None else [])
+    if not fractions or max((abs(v) for v in others), default=Decimal(0)) < 10:
+        return
+    first, *more = fractions
+    cells = ", ".join(str(f.source.cell) for f in more)
+    also = f" (and so {'is' if len(more) == 1 else 'are'} {cells})" if more else ""
+    meant = [_plain((f.value or Decimal(0)) * 100).rstrip("0").rstrip(".") for f in fractions[:2]]
+    shown = _plain(first.value or Decimal(0))
+    errors.warn(
+        f"{first.source}: {d.name!r} is a percentage, and {shown} is read as {shown}%{also}, "
+        "a fraction beside figures of 10% or more; if it means "
+        f"{' and '.join(m + '%' for m in meant)}, format the cells as percentages in Excel, "
+        f"or type {' and '.join(meant)}"
+    )
 
 
 def _places(figures: Sequence[Figure]) -> int:
@@ -785,6 +830,7 @@ def _indicator(
         )
     this = this_row.figures
     _check_this_year(d, this_row, periods, year, errors, found)
+    _warn_fractions(d, rows, errors)
     last_row = rows.get("last")
     if last_row is not None:
         for t, lt, p in zip(this, last_row.figures, periods, strict=True):
