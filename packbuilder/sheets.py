@@ -59,12 +59,21 @@ class Workbook:
         # does not leave them out, which the person who hid them may expect (`hidden_notes`)
         self._hidden_rows: dict[str, set[int]] = {}
         self._hidden_columns: dict[str, set[str]] = {}
+        self._hidden_sheets: set[str] = set()  # hidden sheets read, that hold something
 
     def hidden_notes(self) -> list[str]:
-        """A warning for each sheet read with hidden rows or columns that hold something: they
-        are read, and printed or counted, like any other."""
+        """A warning for each hidden sheet read, and each sheet read with hidden rows or columns,
+        that holds something: they are read, and printed or counted, like any other."""
         out = []
-        for sheet in sorted(set(self._hidden_rows) | set(self._hidden_columns)):
+        for sheet in sorted(self._hidden_sheets):
+            out.append(
+                f"{Source(self.path, sheet)}: the sheet is hidden in the workbook but read like "
+                "any other (hiding it does not leave it out); delete it if it should not be in "
+                "the pack"
+            )
+        for sheet in sorted(
+            (set(self._hidden_rows) | set(self._hidden_columns)) - self._hidden_sheets
+        ):
             rows = sorted(self._hidden_rows.get(sheet, ()))
             columns = sorted(self._hidden_columns.get(sheet, ()), key=lambda c: (len(c), c))
             what = []
@@ -144,6 +153,8 @@ class Workbook:
                     )
                 cells.append(Cell(value, src, merged.get((c.row, c.column)), c.number_format))
             if any(not c.blank for c in cells):
+                if ws.sheet_state != "visible":
+                    self._hidden_sheets.add(name)
                 self._note_hidden(ws, name, r, cells)
                 yield cells
 

@@ -297,3 +297,26 @@ def test_a_date_cell_holding_something_else_says_what_it_shows(value: object, sa
         sheets.date(cell, "the date signed")
     assert said in str(err.value)
     assert "datetime" not in str(err.value)
+
+
+def test_a_hidden_sheet_that_is_read_is_pointed_out(tmp_path: Path) -> None:
+    """A hidden sheet is read like any other (a plan's Priorities, a report's Quarterly figures)
+    and printed: said nothing of, as hidden rows are. A hidden sheet nobody reads says nothing."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Projects"
+    ws.append(["Title", "Amount"])
+    ws.append(["Project 1", 100])
+    ws.sheet_state = "hidden"
+    extra = wb.create_sheet("Old figures")
+    extra.append(["working"])
+    extra.sheet_state = "veryHidden"
+    wb.create_sheet("Shown").append(["Title"])
+    wb.save(tmp_path / "plan.xlsx")
+    book = sheets.Workbook(tmp_path / "plan.xlsx")
+    assert [r.cell("title").value for r in book.table("Projects").records] == ["Project 1"]
+    assert book.hidden_notes() == [
+        f"{Source(tmp_path / 'plan.xlsx', 'Projects')}: the sheet is hidden in the workbook but "
+        "read like any other (hiding it does not leave it out); delete it if it should not be "
+        "in the pack"
+    ]
