@@ -451,14 +451,9 @@ class Table:
                     Source(self.path, sheet),
                 )
             return
-        header = self.header = rows[0]
-        for i, cell in enumerate(header):
-            if not cell.blank:
-                self.columns.setdefault(normalise(str(cell.value)), i)
-        for canonical, names in aliases.items():
-            for n in names:
-                if normalise(n) in self.columns and canonical not in self.columns:
-                    self.columns[canonical] = self.columns[normalise(n)]
+        start = _header_row(rows, required, aliases)
+        header = self.header = rows[start]
+        self.columns = _columns(header, aliases)
         missing = [c for c in required if normalise(c) not in self.columns]
         if missing:
             header_row = re.sub(r"[A-Z]+", "", header[0].source.cell or "1")
@@ -474,7 +469,7 @@ class Table:
                 "column or correct its heading",
                 Source(self.path, sheet, f"A{header_row}"),
             )
-        for row in rows[1:]:
+        for row in rows[start + 1 :]:
             for cell in row:
                 if cell.merged_into:
                     raise InputError(
@@ -485,6 +480,58 @@ class Table:
 
     def source(self) -> Source:
         return Source(self.path, self.sheet)
+
+
+def heading_key(name: str) -> str:
+    """A column heading as a lookup key, as people vary it: 'Amount allocated (£)', 'Amount
+    allocated £', 'Outline:' and 'Outcome measures*' are 'amount allocated', 'outline' and
+    'outcome measures'; 'Project / Service' is 'project/service'."""
+    key = re.sub(r"\(\s*(?:£|gbp)\s*\)|£", " ", normalise(name))
+    key = re.sub(r"\s*/\s*", "/", key)
+    return normalise(key).rstrip(" :*")
+
+
+def _columns(header: list[Cell], aliases: dict[str, tuple[str, ...]]) -> dict[str, int]:
+    """Each heading of a header row (as typed, and as `heading_key` loosens it), and each
+    canonical name whose alias is a heading, -> its column's index."""
+    columns: dict[str, int] = {}
+    for i, cell in enumerate(header):
+        if not cell.blank:
+            columns.setdefault(normalise(str(cell.value)), i)
+    for i, cell in enumerate(header):
+        if not cell.blank:
+            columns.setdefault(heading_key(str(cell.value)), i)
+    for canonical, names in aliases.items():
+        for n in names:
+            found = columns.get(normalise(n), columns.get(heading_key(n)))
+            if found is not None and canonical not in columns:
+                columns[canonical] = found
+    return columns
+
+
+# how far down a sheet its heading row is looked for, under title lines
+_TITLE_LINES = 4
+
+
+def _header_row(
+    rows: list[list[Cell]], required: tuple[str, ...], aliases: dict[str, tuple[str, ...]]
+) -> int:
+    """Which of the non-empty rows is the heading row: the first, unless it lacks a required
+    heading and is a title line (one cell filled, perhaps merged across the table), as are any
+    rows after it down to a row that has every required heading."""
+
+    def complete(row: list[Cell]) -> bool:
+        columns = _columns(row, aliases)
+        return all(normalise(c) in columns for c in required)
+
+    if not required or complete(rows[0]):
+        return 0
+    for k, row in enumerate(rows[: _TITLE_LINES + 1]):
+        if complete(row):
+            return k
+        if sum(not c.blank for c in row) > 1:
+            break
+    return 0
 
 
 class Record:

@@ -671,3 +671,57 @@ def test_a_row_taller_than_a_page_breaks_and_loses_nothing(
         text = " ".join("\n".join(to_pdf(path, libreoffice, tmp_path)).split())
         lost = [k for k in range(1, paragraphs) if f"Line {k} of a very tall cell." not in text]
         assert not lost and "TallEndx" in text, f"{path.name}: lines lost: {lost}"
+
+
+def test_headings_as_finance_officers_type_them(tmp_path: Path) -> None:
+    """'Amount allocated (£)' and 'Project / Service' were not found ("no column 'Amount
+    allocated'"): a currency mark, a colon or an asterisk after a heading, and spaces around a
+    slash, do not change which column it is. The heading prints as typed."""
+    header = [
+        "No.",
+        "Project / Service",
+        "Outline:",
+        "Amount allocated (£)",
+        "Outcome measures*",
+        "Priorities",
+        "Approved",
+    ]
+    path = plan(tmp_path / "p.xlsx", [project(1, 1000), project(2, 2000)], header=header)
+    loaded = load_commissioning_plan(sheets.Workbook(path))
+    data = loaded.data
+    assert [p.title for p in data.projects] == ["Project 1", "Project 2"]  # type: ignore[attr-defined]
+    assert data.projects[0].outline[0].text == "An outline."  # type: ignore[attr-defined]
+    assert data.amount_heading == "Amount allocated (£)"  # type: ignore[attr-defined]
+    ret = workbook(
+        tmp_path / "r.xlsx",
+        "evaluation-return",
+        {"Grant total": 400568},
+        ["Project / service", "Amount allocated £", "Actual spend (£)", "Outcomes", "Comments"],
+        [["A", 1000, 900, "", ""]],
+    )
+    back = load_evaluation_return(sheets.Workbook(ret))
+    assert back.data.projects[0].spent.value == 900  # type: ignore[attr-defined]
+
+
+def test_a_title_row_above_the_heading_row_is_not_the_heading(tmp_path: Path) -> None:
+    """Real sheets open with a title ("Spending plan 2020/21", merged across the table) and a
+    blank line above the headings: the title was taken for the heading row."""
+    import openpyxl
+
+    path = plan(tmp_path / "p.xlsx", [project(1, 1000), project(2, 2000)])
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Projects"]
+    ws.insert_rows(1, 2)
+    ws["A1"] = "Community Safety Partnership Fund: spending plan 2020/21"
+    ws.merge_cells("A1:G1")
+    wb.save(path)
+    loaded = load_commissioning_plan(sheets.Workbook(path))
+    assert [p.title for p in loaded.data.projects] == ["Project 1", "Project 2"]  # type: ignore[attr-defined]
+    assert loaded.data.projects[0].source.cell == "D4"  # type: ignore[attr-defined]
+    assert loaded.data.amount_heading == "Amount allocated"  # type: ignore[attr-defined]
+    # a first row that is not a title (two cells filled) is still the heading row, and wrong
+    ws.unmerge_cells("A1:G1")
+    ws["B1"] = "draft"
+    wb.save(path)
+    with pytest.raises(InputError, match=r"cell A1: no columns 'Title' and 'Amount allocated'"):
+        load_commissioning_plan(sheets.Workbook(path))

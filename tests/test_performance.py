@@ -818,3 +818,26 @@ def test_a_percentage_typed_as_a_fraction_among_whole_percentages_is_pointed_out
         [("Reoffending", "2016/17", 0.8, 1.2, 2.5)],
     )
     assert not [w for w in load(path)[1] if "fraction" in w]
+
+
+def test_a_title_line_above_the_figures_heading_row_is_skipped(tmp_path: Path) -> None:
+    """'Monthly figures 2016/17' typed above the headings (one cell, perhaps merged across the
+    sheet) was read as the heading row: "the heading row must be Indicator, Year, then Apr"."""
+    import openpyxl
+
+    path = workbook(
+        tmp_path / "r.xlsx",
+        [("Crime", "crimes", "down", None, None, None)],
+        [("Crime", "2016/17", 1, 2, 3), ("Crime", "2015/16", *range(1, 13))],
+    )
+    wb = openpyxl.load_workbook(path)
+    for sheet in ("Monthly figures", "Indicators"):
+        ws = wb[sheet]
+        ws.insert_rows(1, 2)
+        ws["A1"] = f"Safer Plymouth: {sheet.lower()} 2016/17"
+        ws.merge_cells("A1:N1")
+    wb.save(path)
+    report, _ = load(path)
+    (crime,) = report.indicators
+    assert perf.values(crime.this_year)[:3] == (D(1), D(2), D(3))
+    assert crime.this_year[0].source.cell == "C4"

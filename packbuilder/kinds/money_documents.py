@@ -459,8 +459,7 @@ def _typed_total(
 
 def _heading(wb: sheets.Workbook, table: sheets.Table, column: str) -> str:
     """A column's heading as the workbook types it ('OPCC contribution'), for the table's header."""
-    header = next(wb.rows(table.sheet))
-    return sheets.text(header[table.columns[column]])
+    return sheets.text(table.header[table.columns[column]])
 
 
 # --- the evaluation return -----------------------------------------------------------------------

@@ -601,7 +601,9 @@ def _columns(
             f"the sheet is empty; add a header row: Indicator | Year | {' | '.join(freq.periods)}",
             Source(wb.path, freq.sheet),
         )
-    header = rows[0]
+    # a title line or two above the heading row ("Monthly figures 2016/17", one cell filled)
+    start = next((k for k, row in enumerate(rows[:5]) if sum(not c.blank for c in row) > 1), 0)
+    header = rows[start]
     indicator_col = year_col = None
     periods: dict[int, int] = {}
     for i, cell in enumerate(header):
@@ -632,7 +634,7 @@ def _columns(
             header[0].source,
         )
     assert indicator_col is not None and year_col is not None
-    return indicator_col, year_col, sorted(periods), _unmerged(rows[1:], indicator_col)
+    return indicator_col, year_col, sorted(periods), _unmerged(rows[start + 1 :], indicator_col)
 
 
 _RANGE = re.compile(r"([A-Z]+)(\d+):([A-Z]+)(\d+)")
