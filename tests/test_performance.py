@@ -841,3 +841,46 @@ def test_a_title_line_above_the_figures_heading_row_is_skipped(tmp_path: Path) -
     (crime,) = report.indicators
     assert perf.values(crime.this_year)[:3] == (D(1), D(2), D(3))
     assert crime.this_year[0].source.cell == "C4"
+
+
+def test_a_total_column_after_the_months_is_checked_and_a_notes_column_ignored(
+    tmp_path: Path,
+) -> None:
+    """Analysts end the figures with a Total (or YTD) column and a Notes column: both were
+    refused ("the heading 'Total' is not a period"). A total is checked against the row's
+    figures, as a typed cumulative is (counts only: a rate's total is its own sum); notes after
+    the months are not read, as other columns are not."""
+    import openpyxl
+
+    path = workbook(
+        tmp_path / "r.xlsx",
+        [("Crime", "crimes", "down", None, None, None), ("Rate", "%", "up")],
+        [
+            ("Crime", "2016/17", 1, 2, 3),
+            ("Crime", "2015/16", *range(1, 13)),
+            ("Rate", "2016/17", 80, 90),
+        ],
+    )
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Monthly figures"]
+    for cell, value in {
+        "O1": "Total",
+        "P1": "Notes",
+        "O2": 6,
+        "O3": 78,
+        "O4": 85,
+        "P2": "prov.",
+    }.items():
+        ws[cell] = value
+    wb.save(path)
+    report, _ = load(path)
+    assert [i.name for i in report.indicators] == ["Crime", "Rate"]
+    ws["O1"], ws["O3"] = "YTD", 77
+    wb.save(path)
+    with pytest.raises(PackError) as caught:
+        load(path)
+    assert messages(caught.value) == [
+        f"{path}, sheet Monthly figures, cell O3: the total of 'Crime' for 2015/16 is 77 but "
+        "its figures add up to 78; correct it, or delete the column (packbuilder works out the "
+        "totals)"
+    ]

@@ -591,10 +591,8 @@ def _period_of(cell: sheets.Cell, freq: Frequency) -> int | None:
     return int(m.group(1)) - 1 if m else None
 
 
-def _columns(
-    wb: sheets.Workbook, freq: Frequency
-) -> tuple[int, int, list[int], list[list[sheets.Cell]]]:
-    """The Indicator and Year columns, the period columns in order, and the data rows."""
+def _columns(wb: sheets.Workbook, freq: Frequency) -> tuple[_Columns, list[list[sheets.Cell]]]:
+    """Where the sheet keeps what, and its data rows."""
     rows = list(wb.rows(freq.sheet))
     if not rows:
         raise InputError(
@@ -604,7 +602,7 @@ def _columns(
     # a title line or two above the heading row ("Monthly figures 2016/17", one cell filled)
     start = next((k for k, row in enumerate(rows[:5]) if sum(not c.blank for c in row) > 1), 0)
     header = rows[start]
-    indicator_col = year_col = None
+    indicator_col = year_col = total_col = None
     periods: dict[int, int] = {}
     for i, cell in enumerate(header):
         if cell.blank:
@@ -614,6 +612,10 @@ def _columns(
             indicator_col = i
         elif name in {"year", "series", "row", "figures"}:
             year_col = i
+        elif len(periods) == len(freq.periods) and _period_of(cell, freq) is None:
+            # after the last period: an analyst's own total (checked), or notes (not read)
+            if name in TOTAL_HEADINGS and total_col is None:
+                total_col = i
         else:
             p = _period_of(cell, freq)
             if p is None or p in periods.values():
@@ -634,7 +636,31 @@ def _columns(
             header[0].source,
         )
     assert indicator_col is not None and year_col is not None
-    return indicator_col, year_col, sorted(periods), _unmerged(rows[start + 1 :], indicator_col)
+    data = _unmerged(rows[start + 1 :], indicator_col)
+    return _Columns(indicator_col, year_col, sorted(periods), total_col), data
+
+
+# the heading of a column after the periods that totals them, as analysts keep one
+TOTAL_HEADINGS = {
+    "total",
+    "totals",
+    "ytd",
+    "year to date",
+    "full year",
+    "annual total",
+    "year total",
+}
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """Where a figures sheet keeps what: the Indicator and Year columns, the periods in order,
+    and a total column after them (None: none)."""
+
+    indicator: int
+    year: int
+    periods: list[int]
+    total: int | None
 
 
 _RANGE = re.compile(r"([A-Z]+)(\d+):([A-Z]+)(\d+)")
@@ -694,7 +720,8 @@ def _figures(
     errors: Collector,
 ) -> bool:
     """Read one sheet of figures into `found`: indicator -> (frequency, role -> row)."""
-    ind_col, year_col, period_cols, rows = _columns(wb, freq)
+    columns, rows = _columns(wb, freq)
+    ind_col, year_col, period_cols = columns.indicator, columns.year, columns.periods
     for row in rows:
 
         def at(i: int, row: list[sheets.Cell] = row) -> sheets.Cell:
@@ -742,18 +769,9 @@ def _figures(
         except PackError as exc:
             errors.add(exc)
             continue
-        percent = d.unit == "%"
-        figures = []
-        before = len(errors.errors)
-        for i in period_cols:
-            cell = at(i)
-            figures.append(Figure(_attempt(errors, None, number, cell, percent), cell.source))
-        readable = len(errors.errors) == before
-        fractions = tuple(
-            f
-            for i, f in zip(period_cols, figures, strict=True)
-            if percent and _fraction(at(i)) and f.value is not None
-        )
+        row_read = _read_row(d, role, year_cell, [at(i) for i in period_cols], errors)
+        if columns.total is not None and row_read.readable and d.adds_up and role != "cumulative":
+            _check_total(d, year_cell, at(columns.total), row_read.figures, errors)
         seen = found.setdefault(key, (freq, {}))[1]
         if role in seen:
             errors.add(
@@ -764,8 +782,47 @@ def _figures(
                 )
             )
             continue
-        seen[role] = _Row(role, tuple(figures), year_cell.source, readable, fractions)
+        seen[role] = row_read
     return True
+
+
+def _read_row(
+    d: _Definition, role: str, year_cell: sheets.Cell, cells: list[sheets.Cell], errors: Collector
+) -> _Row:
+    """One row's figures (each error kept in `errors`), and those of a % indicator typed as
+    fractions (`_fraction`)."""
+    percent = d.unit == "%"
+    before = len(errors.errors)
+    figures = tuple(
+        Figure(_attempt(errors, None, number, cell, percent), cell.source) for cell in cells
+    )
+    fractions = tuple(
+        f
+        for cell, f in zip(cells, figures, strict=True)
+        if percent and _fraction(cell) and f.value is not None
+    )
+    return _Row(role, figures, year_cell.source, len(errors.errors) == before, fractions)
+
+
+def _check_total(
+    d: _Definition,
+    year_cell: sheets.Cell,
+    cell: sheets.Cell,
+    figures: Sequence[Figure],
+    errors: Collector,
+) -> None:
+    """A row's typed total (a Total or YTD column) must be what its figures add up to."""
+    typed = _attempt(errors, None, number, cell, False)
+    total = sum((f.value for f in figures if f.value is not None), Decimal(0))
+    if typed is not None and typed != total:
+        errors.add(
+            InputError(
+                f"the total of {d.name!r} for {sheets.text(year_cell)} is {_plain(typed)} but its "
+                f"figures add up to {_plain(total)}; correct it, or delete the column "
+                "(packbuilder works out the totals)",
+                cell.source,
+            )
+        )
 
 
 def _fraction(cell: sheets.Cell) -> bool:
