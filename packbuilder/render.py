@@ -321,8 +321,9 @@ def _keep_every_cell(document: Any) -> None:
 
 
 # the largest share of a page's body a row kept on one page may need, by the estimate below: the
-# repeated header row, and a row the estimate makes too short, must still fit beside it
-_KEPT_ROW_SHARE = 0.6
+# repeated header row, and the estimate's own error (within a fifth, against LibreOffice's
+# layout of the shipped templates), must still fit beside it
+_KEPT_ROW_SHARE = 0.7
 
 
 def _split_rows_taller_than_a_page(document: Any) -> None:
@@ -332,8 +333,7 @@ def _split_rows_taller_than_a_page(document: Any) -> None:
     on the page of its title). LibreOffice honours that even for a row taller than a page's body
     and cuts off what does not fit: the end of a long outline was lost from the pack, silently.
     A row whose estimated height is more than `_KEPT_ROW_SHARE` of the body loses the mark and
-    breaks like any other. The estimate errs high (wide characters, the body font's size at
-    least), so that a row it keeps is one that fits.
+    breaks like any other (`_Heights` estimates it from the text, fonts and column widths).
     """
     from docx.oxml.ns import qn  # noqa: PLC0415 - python-docx comes with docxtpl, imported here
 
@@ -348,35 +348,96 @@ def _split_rows_taller_than_a_page(document: Any) -> None:
         for el, name in ((size, "w:h"), (margins, "w:top"), (margins, "w:bottom"))
     ]
     limit = (twips[0] - twips[1] - twips[2]) / 20 * _KEPT_ROW_SHARE  # in points
+    heights = _Heights(document.styles.element, qn)
     for keep in body.iter(qn("w:cantSplit")):
         row = keep.getparent().getparent()
-        if keep.get(qn("w:val"), "true") not in {"0", "false"} and _row_height(row, qn) > limit:
+        if keep.get(qn("w:val"), "true") not in {"0", "false"} and heights.row(row) > limit:
             keep.set(qn("w:val"), "false")
 
 
-def _row_height(row: Any, qn: Any) -> float:
-    """A generous estimate of a table row's height in points: its tallest cell's lines (text at
-    0.6 em a character, 11 pt at least, 1.3 lines apart, 4 pt between paragraphs) and pictures."""
-    table = row.getparent()
-    grid = [int(c.get(qn("w:w")) or 0) / 20 for c in table.iter(qn("w:gridCol"))]
-    tallest = 0.0
-    column = 0
-    for cell in row.iterchildren(qn("w:tc")):
-        span_el = cell.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}")
-        span = int(span_el.get(qn("w:val"))) if span_el is not None else 1
-        width = max(sum(grid[column : column + span]) - 11, 20.0)  # less the cell's margins
-        column += span
-        height = 0.0
-        for para in cell.iter(qn("w:p")):
-            sizes = [int(sz.get(qn("w:val")) or 22) / 2 for sz in para.iter(qn("w:sz"))]
-            pt = max([11.0, *sizes])
-            text = "".join(t.text or "" for t in para.iter(qn("w:t")))
-            lines = max(1, math.ceil(len(text) * 0.6 * pt / width))
-            height += lines * pt * 1.3 + 4
-        for extent in cell.iter(qn("wp:extent")):
-            height += int(extent.get("cy") or 0) / 12700  # EMU to points
-        tallest = max(tallest, height)
-    return tallest
+def _em(char: str) -> float:
+    """About how wide a character is in Arial, in ems: capitals are wider than small letters
+    (a row typed in capitals is half as long again), CJK characters a whole em."""
+    if char.isspace():
+        return 0.28
+    if ord(char) >= 0x2E80:
+        return 1.0
+    if char.isupper():
+        return 0.7
+    return 0.56 if char.isdigit() else 0.52
+
+
+class _Heights:
+    """Estimates of table rows' heights in points, from their text, its paragraph styles (font
+    size, spacing, indent) and the table's column widths, as LibreOffice lays Arial (Liberation
+    Sans) out: each character by its width (`_em`), lines 1.15 apart (the templates' line
+    spacing)."""
+
+    def __init__(self, styles: Any, qn: Any) -> None:
+        self.qn = qn
+        self.styles = {s.get(qn("w:styleId")): s for s in styles.iter(qn("w:style"))}
+        defaults = styles.find(qn("w:docDefaults"))
+        self.default = defaults if defaults is not None else styles.makeelement("x", {})
+
+    def _find(self, style_id: str | None, path: str, attr: str) -> str | None:
+        """`attr` of the first element at `path` in the style, its base styles, the defaults."""
+        seen = set()
+        while style_id and style_id not in seen:
+            seen.add(style_id)
+            style = self.styles.get(style_id)
+            if style is None:
+                break
+            el = style.find(path)
+            if el is not None and el.get(attr) is not None:
+                return str(el.get(attr))
+            based = style.find(self.qn("w:basedOn"))
+            style_id = based.get(self.qn("w:val")) if based is not None else None
+        el = self.default.find(".//" + path)
+        return str(el.get(attr)) if el is not None and el.get(attr) is not None else None
+
+    def paragraph(self, para: Any, width: float) -> float:
+        q = self.qn
+        ppr = para.find(q("w:pPr"))
+        pstyle = ppr.find(q("w:pStyle")) if ppr is not None else None
+        style = pstyle.get(q("w:val")) if pstyle is not None else "Normal"
+        sizes = [
+            int(sz.get(q("w:val")) or 0) / 2
+            for r in para.iter(q("w:r"))
+            for sz in r.iter(q("w:sz"))
+        ]
+        pt = (
+            max(sizes)
+            if sizes
+            else int(self._find(style, f"{q('w:rPr')}/{q('w:sz')}", q("w:val")) or 22) / 2
+        )
+        spacing = f"{q('w:pPr')}/{q('w:spacing')}"
+        space = (
+            sum(int(self._find(style, spacing, q(a)) or 0) for a in ("w:before", "w:after")) / 20
+        )
+        indent = int(self._find(style, f"{q('w:pPr')}/{q('w:ind')}", q("w:left")) or 0) / 20
+        text = "".join(t.text or "" for t in para.iter(q("w:t")))
+        ems = sum(map(_em, text))
+        per_line = max(width - indent, pt) * 0.9  # 0.9: lines break between words, not letters
+        lines = max(1, math.ceil(ems * pt / per_line))
+        return lines * pt * 1.15 + space
+
+    def row(self, row: Any) -> float:
+        """The height of the row's tallest cell: its paragraphs and pictures."""
+        q = self.qn
+        table = row.getparent()
+        grid = [int(c.get(q("w:w")) or 0) / 20 for c in table.iter(q("w:gridCol"))]
+        tallest = 0.0
+        column = 0
+        for cell in row.iterchildren(q("w:tc")):
+            span_el = cell.find(f"{q('w:tcPr')}/{q('w:gridSpan')}")
+            span = int(span_el.get(q("w:val"))) if span_el is not None else 1
+            width = max(sum(grid[column : column + span]) - 6, 12.0)  # less the cell's margins
+            column += span
+            height = sum(self.paragraph(p, width) for p in cell.iter(q("w:p")))
+            for extent in cell.iter(q("wp:extent")):
+                height += int(extent.get("cy") or 0) / 12700  # EMU to points
+            tallest = max(tallest, height)
+        return tallest
 
 
 def _one_line(text: str, limit: int = 200) -> str:
