@@ -884,3 +884,38 @@ def test_a_total_column_after_the_months_is_checked_and_a_notes_column_ignored(
         "its figures add up to 78; correct it, or delete the column (packbuilder works out the "
         "totals)"
     ]
+
+
+@pytest.mark.parametrize(
+    ("typed", "direction"),
+    [
+        ("Up is good", "up"),
+        ("Increase is better", "up"),
+        ("Higher = better", "up"),
+        ("Higher\u2019s better", "up"),
+        ("Bigger is better", "up"),
+        ("Increase (good)", "up"),
+        ("↑ better", "up"),
+        ("Lower is worse", "up"),
+        ("Smaller is better", "down"),
+        ("Down is good", "down"),
+        ("Fewer is better", "down"),
+        ("Higher is worse", "down"),
+        ("LOWER IS BETTER", "down"),
+    ],
+)
+def test_a_direction_of_good_as_analysts_word_it(
+    tmp_path: Path, typed: str, direction: str
+) -> None:
+    """'Up is good' or 'Smaller is better' was refused, and 'Higher is worse' (down) could not be
+    said; a word with 'is worse' after it now turns round."""
+    path = workbook(tmp_path / "r.xlsx", [("Crime", "crimes", typed)], [("Crime", "2016/17", 5)])
+    (ind,) = load(path)[0].indicators
+    assert ind.direction is perf.Direction(direction)
+
+
+@pytest.mark.parametrize("typed", ["Higher is better or worse", "Red", "Up arrow", "better"])
+def test_a_direction_of_good_that_is_not_one_is_refused(tmp_path: Path, typed: str) -> None:
+    path = workbook(tmp_path / "r.xlsx", [("Crime", "crimes", typed)], [("Crime", "2016/17", 5)])
+    with pytest.raises(InputError, match="cell C2: the direction of good of 'Crime' is"):
+        load(path)

@@ -62,8 +62,42 @@ MONTH_NAMES = (
 QUARTERS = ("Q1", "Q2", "Q3", "Q4")
 QUARTER_MONTHS = ("April to June", "July to September", "October to December", "January to March")
 
-UP_WORDS = {"up", "higher", "higher is better", "increase", "increase is good", "more", "↑"}
-DOWN_WORDS = {"down", "lower", "lower is better", "decrease", "reduce", "reduction", "less", "↓"}
+# a direction of good is one of these words, perhaps followed by "is better" ("is good", "=
+# better", "(good)"), or by "is worse" ("is bad"), which turns it round: "higher is worse" is down
+UP_WORDS = {
+    "up",
+    "higher",
+    "high",
+    "increase",
+    "increasing",
+    "more",
+    "bigger",
+    "larger",
+    "greater",
+    "rise",
+    "maximise",
+    "maximize",
+    "↑",
+}
+DOWN_WORDS = {
+    "down",
+    "lower",
+    "low",
+    "decrease",
+    "decreasing",
+    "reduce",
+    "reduction",
+    "less",
+    "fewer",
+    "smaller",
+    "fall",
+    "minimise",
+    "minimize",
+    "↓",
+}
+_DIRECTION = re.compile(
+    r"(?P<word>[^\s'=(]+)(?:\s*(?:\bis\b|=|'s|\()?\s*(?:(?P<good>better|good)|(?P<bad>worse|bad))\)?)?"
+)
 YES = {"yes", "y", "true", "x", "✓", "✔"}
 NO = {"no", "n", "false", "-", ""}
 BLANK_WORDS = {"-", "–", "—", "n/a", "na", "n.a."}  # typed for "no figure"
@@ -478,11 +512,11 @@ def _flag(cell: sheets.Cell, what: str) -> bool:
 
 
 def _direction(cell: sheets.Cell, name: str, monitoring: bool) -> Direction | None:
-    value = sheets.normalise(sheets.text(cell))
-    if value in UP_WORDS:
-        return Direction.UP
-    if value in DOWN_WORDS:
-        return Direction.DOWN
+    value = sheets.normalise(sheets.text(cell).replace("\u2019", "'"))
+    m = _DIRECTION.fullmatch(value)
+    if m and m["word"] in UP_WORDS | DOWN_WORDS:
+        up = (m["word"] in UP_WORDS) != bool(m["bad"])
+        return Direction.UP if up else Direction.DOWN
     if not value and monitoring:
         return None
     shown = "empty" if not value else repr(sheets.text(cell))
