@@ -743,3 +743,31 @@ def test_a_title_row_above_the_heading_row_is_not_the_heading(tmp_path: Path) ->
     wb.save(path)
     with pytest.raises(InputError, match=r"cell A1: no columns 'Title' and 'Amount allocated'"):
         load_commissioning_plan(sheets.Workbook(path))
+
+
+def test_a_row_of_text_without_title_or_amount_is_one_error(tmp_path: Path) -> None:
+    """Text run on into the row under a project (no number, title or amount: what merged cells
+    leave when unmerged) gave three errors, one of them false ("project number 2 is used twice
+    (first at A3)"). It is one error now, saying what the row looks like and what to do."""
+    rows = [
+        project(1, 1000),
+        [None, None, "- more of the outline", None, "- a third measure", None, None],
+        project(2, 500),
+    ]
+    with pytest.raises(PackError) as caught:
+        load_commissioning_plan(sheets.Workbook(plan(tmp_path / "p.xlsx", rows)))
+    said = (
+        [str(e) for e in caught.value.errors]
+        if isinstance(caught.value, ErrorList)
+        else [str(caught.value)]
+    )
+    assert len(said) == 1, said
+    assert "sheet Projects, cell C3: this row has text but no title and no amount" in said[0]
+    assert "more of the project above (row 2); move its text" in said[0]
+    ret = [
+        ["A", 1000, 900, "Outcomes", ""],
+        [None, None, None, "- more", None],
+        ["B", 1, 1, "", ""],
+    ]
+    with pytest.raises(InputError, match=r"cell D3: this row has text but no title and no amount"):
+        load_evaluation_return(sheets.Workbook(evaluation(tmp_path / "e.xlsx", ret)))

@@ -339,6 +339,8 @@ def load_commissioning_plan(wb: sheets.Workbook, rule: str = "england") -> Loade
             rec, errors, {"amount allocated": [p.amount.value for p in projects]}, totals
         ):
             continue
+        if _run_on(rec, ("amount allocated", "total budget"), errors):
+            continue
         position += 1
         number = sheets.text(rec.cell("no.")) or str(position)
         if number in numbers:
@@ -457,6 +459,28 @@ def _typed_total(
     return True
 
 
+def _run_on(rec: sheets.Record, amounts: tuple[str, ...], errors: Collector) -> bool:
+    """Whether the row holds text but no number, no title and no amount: text run on from the
+    project above (what merged cells leave when unmerged, or a line typed in the next row). Not a
+    project, and one error, rather than one for each missing cell."""
+    if any(not rec.cell(c).blank for c in ("no.", "title", *amounts)):
+        return False
+    filled = next((c for c in rec.cells if not c.blank), None)
+    if filled is None:
+        return False
+    above = max((r.row for r in rec.table.records if r.row < rec.row), default=0)
+    where = f" (row {above})" if above else ""
+    errors.add(
+        InputError(
+            "this row has text but no title and no amount, so it looks like more of the project "
+            f"above{where}; move its text into that project's cells (Alt+Enter starts a new line "
+            "in a cell), or give the row a title and an amount",
+            filled.source,
+        )
+    )
+    return True
+
+
 def _heading(wb: sheets.Workbook, table: sheets.Table, column: str) -> str:
     """A column's heading as the workbook types it ('OPCC contribution'), for the table's header."""
     return sheets.text(table.header[table.columns[column]])
@@ -487,7 +511,9 @@ def load_evaluation_return(wb: sheets.Workbook, rule: str = "england") -> Loaded
             "amount allocated": [p.allocated.value for p in projects],
             "actual spend": [p.spent.value for p in projects],
         }
-        if _typed_total(rec, errors, sums, totals):
+        if _typed_total(rec, errors, sums, totals) or _run_on(
+            rec, ("amount allocated", "actual spend"), errors
+        ):
             continue
         allocated = errors.attempt(money.amount, rec.cell("amount allocated"))
         spent = errors.attempt(money.amount, rec.cell("actual spend"), "the actual spend in pounds")
