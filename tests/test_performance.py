@@ -919,3 +919,44 @@ def test_a_direction_of_good_that_is_not_one_is_refused(tmp_path: Path, typed: s
     path = workbook(tmp_path / "r.xlsx", [("Crime", "crimes", typed)], [("Crime", "2016/17", 5)])
     with pytest.raises(InputError, match="cell C2: the direction of good of 'Crime' is"):
         load(path)
+
+
+@pytest.mark.parametrize(
+    "headings",
+    [
+        ("Qtr 1", "Qtr 2", "Qtr 3", "Qtr 4"),
+        ("Quarter 1", "Quarter 2", "Quarter 3", "Quarter 4"),
+        ("Q1 (Apr-Jun)", "Q2 (Jul-Sep)", "Q3 (Oct-Dec)", "Q4 (Jan-Mar)"),
+        ("Apr-Jun", "Jul - Sep", "October to December", "Jan–Mar"),
+    ],
+)
+def test_quarters_headed_as_analysts_head_them(tmp_path: Path, headings: tuple[str, ...]) -> None:
+    """'Qtr 1', 'Quarter 1' and 'Apr-Jun' were refused: "the heading 'Qtr 1' is not a period"."""
+    import openpyxl
+
+    path = workbook(
+        tmp_path / "r.xlsx",
+        [("Referrals", "referrals", "up")],
+        quarterly=[("Referrals", "2016/17", 518, 526)],
+    )
+    wb = openpyxl.load_workbook(path)
+    del wb["Monthly figures"]
+    for k, heading in enumerate(headings):
+        wb["Quarterly figures"].cell(1, 3 + k).value = heading
+    wb.save(path)
+    (ind,) = load(path)[0].indicators
+    assert perf.values(ind.this_year) == (D(518), D(526), None, None)
+
+
+def test_a_span_of_months_that_is_not_a_quarter_is_refused(tmp_path: Path) -> None:
+    import openpyxl
+
+    path = workbook(
+        tmp_path / "r.xlsx", [("R", "referrals", "up")], quarterly=[("R", "2016/17", 5)]
+    )
+    wb = openpyxl.load_workbook(path)
+    del wb["Monthly figures"]
+    wb["Quarterly figures"]["C1"] = "May-Jul"
+    wb.save(path)
+    with pytest.raises(InputError, match="cell C1: the heading 'May-Jul' is not a period"):
+        load(path)

@@ -613,16 +613,29 @@ def _period_of(cell: sheets.Cell, freq: Frequency) -> int | None:
         if isinstance(v, dt.date):
             return (v.month - 4) % 12
         head = re.match(r"[A-Za-z]{3,}", sheets.text(cell))
-        if head:
-            word = head.group(0).lower()
-            for i, (short, full) in enumerate(zip(MONTHS, MONTH_NAMES, strict=True)):
-                if word in (short.lower(), full.lower()) or (
-                    len(word) >= 3 and full.lower().startswith(word)
-                ):
-                    return i
-        return None
-    m = re.fullmatch(r"q\s*([1-4])", sheets.normalise(sheets.text(cell)))
-    return int(m.group(1)) - 1 if m else None
+        return _month_of(head.group(0).lower()) if head else None
+    text = sheets.normalise(sheets.text(cell))
+    # "Q1", "Qtr 1", "Quarter 1", "Q1 (Apr-Jun)"
+    m = re.match(r"(?:q|qtr|quarter)\s*([1-4])\b", text)
+    if m:
+        return int(m.group(1)) - 1
+    # a quarter's months: "Apr-Jun", "April to June"
+    m = re.fullmatch(r"([a-z]{3,9})\s*(?:-|–|to)\s*([a-z]{3,9})", text)
+    if m:
+        first, last = (_month_of(w) for w in m.groups())
+        if first is not None and first % 3 == 0 and last == first + 2:
+            return first // 3
+    return None
+
+
+def _month_of(word: str) -> int | None:
+    """The month (0 for April) a word names: 'apr', 'april', 'sept'."""
+    for i, (short, full) in enumerate(zip(MONTHS, MONTH_NAMES, strict=True)):
+        if word in (short.lower(), full.lower()) or (
+            len(word) >= 3 and full.lower().startswith(word)
+        ):
+            return i
+    return None
 
 
 def _columns(wb: sheets.Workbook, freq: Frequency) -> tuple[_Columns, list[list[sheets.Cell]]]:
