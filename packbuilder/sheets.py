@@ -634,6 +634,12 @@ _DATE_FORMATS = (
     "%d-%m-%y",
     "%d.%m.%Y",  # as many UK clerks type it ("17.12.2026"; seed 003's title says "07.04.16")
     "%d.%m.%y",
+    "%d-%b-%y",  # Excel's own text of a date ("31-May-19"), as exports keep it
+    "%d-%b-%Y",
+    "%d-%B-%Y",
+    "%d %b %y",
+    "%d %B %y",
+    "%Y/%m/%d",
 )
 
 
@@ -687,9 +693,12 @@ _WEEKDAYS = {
 
 def _weekday_and_rest(text: str) -> tuple[str, str]:
     """A date typed as words, as the formats read it: the weekday it begins with, if any (as
-    typed), and the rest without ordinals ("14th"), commas, full stops after a word ("Jan.") or
-    September's "Sept"."""
+    typed), and the rest without ordinals ("14th", "14th of"), commas, full stops after a word
+    ("Jan."), September's "Sept" or a time of midnight after it (an export's "2019-05-31
+    00:00:00")."""
     s = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text.strip())
+    s = re.sub(r"^(\d{1,2}) of\b", r"\1", s, flags=re.IGNORECASE)  # "31st of May"
+    s = re.sub(r"[ T]00:00(?::00)?$", "", s)  # a date exported with its time, midnight
     s = re.sub(r"\b([A-Za-z]{3,9})\.", r"\1", s.replace(",", " "))
     s = re.sub(r"\bSept\b", "Sep", s, flags=re.IGNORECASE)
     words = s.split()

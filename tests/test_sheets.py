@@ -320,3 +320,30 @@ def test_a_hidden_sheet_that_is_read_is_pointed_out(tmp_path: Path) -> None:
         "read like any other (hiding it does not leave it out); delete it if it should not be "
         "in the pack"
     ]
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "31-May-19",
+        "31-May-2019",
+        "31 May 19",
+        "31-May-2019 00:00",
+        "2019/05/31",
+        "31/05/2019 00:00:00",
+        "2019-05-31 00:00:00",
+        "31st of May 2019",
+    ],
+)
+def test_dates_as_exports_and_officers_write_them(typed: str) -> None:
+    """Dates kept as text by an export (Excel's 31-May-19, a date and midnight) or written out
+    ("31st of May 2019") were refused: "expected the date signed such as 05/03/2020"."""
+    cell = sheets.Cell(typed, Source(Path("r.xlsx"), "Return", "B9"))
+    assert sheets.date(cell, "the date signed") == dt.date(2019, 5, 31)
+
+
+@pytest.mark.parametrize("typed", ["31/05/2019 14:30", "31-May-19 9am", "of May 2019"])
+def test_a_date_with_a_time_of_day_or_no_day_is_still_refused(typed: str) -> None:
+    cell = sheets.Cell(typed, Source(Path("r.xlsx"), "Return", "B9"))
+    with pytest.raises(InputError):
+        sheets.date(cell, "the date signed")
