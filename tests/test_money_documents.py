@@ -771,3 +771,18 @@ def test_a_row_of_text_without_title_or_amount_is_one_error(tmp_path: Path) -> N
     ]
     with pytest.raises(InputError, match=r"cell D3: this row has text but no title and no amount"):
         load_evaluation_return(sheets.Workbook(evaluation(tmp_path / "e.xlsx", ret)))
+
+
+def test_a_total_budget_below_this_grants_share_is_refused(tmp_path: Path) -> None:
+    """A service's total budget (every funder's money) below what this grant gives it printed
+    "(200% from this grant)"; a total budget of £0 printed nothing at all. Both name the cell."""
+    header = [*PLAN_HEADER, "Total budget"]
+    rows = [project(1, 100) + [50], project(2, 100) + [0], project(3, 100) + [100]]
+    with pytest.raises(ErrorList) as caught:
+        load_commissioning_plan(sheets.Workbook(plan(tmp_path / "p.xlsx", rows, header=header)))
+    said = [str(e) for e in caught.value.errors]
+    assert len(said) == 2, said
+    assert "cell H2: the total budget £50 is less than the £100 this grant gives the project" in (
+        said[0]
+    )
+    assert "cell H3: the total budget £0 is less than" in said[1]

@@ -356,6 +356,17 @@ def load_commissioning_plan(wb: sheets.Workbook, rule: str = "england") -> Loade
         budget = errors.attempt(
             _optional_amount, rec.cell("total budget"), "the total budget in pounds"
         )
+        if amount is not None and budget is not None and budget.value < amount.value:
+            pence = money.has_pence([budget.value, amount.value])
+            errors.add(
+                InputError(
+                    f"the total budget {money.pounds(budget, pence)} is less than the "
+                    f"{money.pounds(amount, pence)} this grant gives the project; correct it (the "
+                    "total budget counts the money of every funder, this grant's too), or leave "
+                    "it empty",
+                    rec.cell("total budget").source,
+                )
+            )
         served = errors.attempt(_served, rec.cell("priorities"), key, default=())
         title = sheets.text(rec.cell("title"))
         if not title:
