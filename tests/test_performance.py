@@ -960,3 +960,19 @@ def test_a_span_of_months_that_is_not_a_quarter_is_refused(tmp_path: Path) -> No
     wb.save(path)
     with pytest.raises(InputError, match="cell C1: the heading 'May-Jul' is not a period"):
         load(path)
+
+
+@pytest.mark.parametrize("typed", ["n/a", "N/A", "-", "None", None])
+def test_a_monitoring_only_indicator_may_say_it_has_no_direction(
+    tmp_path: Path, typed: str | None
+) -> None:
+    """An indicator kept for monitoring only is not judged; its Direction of good typed "n/a" or
+    "-" (as "not applicable") was refused, as if a direction were needed."""
+    path = workbook(
+        tmp_path / "r.xlsx", [("C", "crimes", typed, None, "yes")], [("C", "2016/17", 5, 6)]
+    )
+    (ind,) = load(path)[0].indicators
+    assert ind.direction is None and ind.monitoring_only
+    path = workbook(tmp_path / "s.xlsx", [("C", "crimes", "n/a")], [("C", "2016/17", 5, 6)])
+    with pytest.raises(InputError, match="the direction of good of 'C' is 'n/a'"):
+        load(path)

@@ -517,8 +517,8 @@ def _direction(cell: sheets.Cell, name: str, monitoring: bool) -> Direction | No
     if m and m["word"] in UP_WORDS | DOWN_WORDS:
         up = (m["word"] in UP_WORDS) != bool(m["bad"])
         return Direction.UP if up else Direction.DOWN
-    if not value and monitoring:
-        return None
+    if monitoring and (not value or value in BLANK_WORDS | {"none", "not judged"}):
+        return None  # kept for monitoring only: "n/a" or "-" says it is not judged
     shown = "empty" if not value else repr(sheets.text(cell))
     raise InputError(
         f"the direction of good of {name!r} is {shown}; write up (more is better) or down "
