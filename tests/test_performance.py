@@ -976,3 +976,23 @@ def test_a_monitoring_only_indicator_may_say_it_has_no_direction(
     path = workbook(tmp_path / "s.xlsx", [("C", "crimes", "n/a")], [("C", "2016/17", 5, 6)])
     with pytest.raises(InputError, match="the direction of good of 'C' is 'n/a'"):
         load(path)
+
+
+@pytest.mark.parametrize("typed", ["Target", "Targets", "Target 2016/17", "target for 2016-17"])
+def test_a_target_row_may_name_its_year(tmp_path: Path, typed: str) -> None:
+    """'Target 2016/17' was refused as a Year ("write 2016/17, 2015/16, Target or Cumulative");
+    a target of another year still is."""
+    path = workbook(
+        tmp_path / "r.xlsx",
+        [("C", "crimes", "down")],
+        [("C", "2016/17", 5, 6), ("C", typed, *[7] * 12)],
+    )
+    (ind,) = load(path)[0].indicators
+    assert perf.values(ind.target) == (D(7),) * 12
+    path = workbook(
+        tmp_path / "s.xlsx",
+        [("C", "crimes", "down")],
+        [("C", "2016/17", 5, 6), ("C", "Target 2015/16", *[7] * 12)],
+    )
+    with pytest.raises(InputError, match="cell B3: the year is 'Target 2015/16'"):
+        load(path)

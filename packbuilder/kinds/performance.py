@@ -744,8 +744,9 @@ def _role(cell: sheets.Cell, year: Year) -> str:
         return "this"
     if text in {"last year", year.previous.label.lower()} or parse_year(text) == year.previous:
         return "last"
-    if text in {"target", "targets"}:
-        return "target"
+    target = re.fullmatch(r"targets?(?:\s+(?:for\s+)?(.+))?", text)
+    if target and (target[1] is None or parse_year(target[1]) == year):
+        return "target"  # "Target", "Targets", "Target 2016/17" (this year's)
     if text in {"cumulative", "cumulative this year", "year to date", "ytd"} or text.startswith(
         "cumulative"
     ):
