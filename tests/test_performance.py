@@ -996,3 +996,22 @@ def test_a_target_row_may_name_its_year(tmp_path: Path, typed: str) -> None:
     )
     with pytest.raises(InputError, match="cell B3: the year is 'Target 2015/16'"):
         load(path)
+
+
+@pytest.mark.parametrize(
+    ("typed", "value"),
+    [("1\u00a0335", 1335), ("1 335", 1335), ("12\u202f345\u202f678", 12345678), ("\u22125", -5)],
+)
+def test_figures_pasted_from_a_web_page_or_pdf(tmp_path: Path, typed: str, value: int) -> None:
+    """Figures copied from a web page or a PDF carry their thousands grouped with (no-break)
+    spaces and a typographic minus: "1 335" was refused ("expected a number such as 1,234")."""
+    path = workbook(tmp_path / "r.xlsx", [("C", "crimes", "down")], [("C", "2016/17", typed)])
+    (ind,) = load(path)[0].indicators
+    assert perf.values(ind.this_year)[0] == D(value)
+
+
+@pytest.mark.parametrize("typed", ["1 33", "1,335 000", "12 3456", "1  335"])
+def test_numbers_grouped_wrongly_are_still_refused(tmp_path: Path, typed: str) -> None:
+    path = workbook(tmp_path / "r.xlsx", [("C", "crimes", "down")], [("C", "2016/17", typed)])
+    with pytest.raises(InputError, match="cell C2: expected a number such as 1,234"):
+        load(path)

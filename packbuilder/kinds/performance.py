@@ -580,15 +580,20 @@ def _typed_number(cell: sheets.Cell, s: str, percent: bool) -> Number:
     """A figure typed as text: '1,234', '-3.5', '88%'."""
     if s.lower() in BLANK_WORDS:
         return None
-    m = re.fullmatch(r"([-+]?)\s*(\d{1,3}(?:,\d{3})+|\d*)(\.\d+)?\s*(%?)", s)
-    if m and (m.group(2) or m.group(3)):
-        if m.group(4) and not percent:
+    # thousands may be grouped with commas, or with spaces as figures copied from a web page or
+    # a PDF are (no-break or thin spaces); a minus may be the typographic one
+    s = s.replace("\u2212", "-")
+    m = re.fullmatch(
+        r"([-+]?)\s*(\d{1,3}(?:([,\u00a0\u202f ])\d{3})(?:\3\d{3})*|\d*)(\.\d+)?\s*(%?)", s
+    )
+    if m and (m.group(2) or m.group(4)):
+        if m.group(5) and not percent:
             raise InputError(
                 f"{s!r} is a percentage but the indicator's unit is not %; set its Unit to % on "
                 "the Indicators sheet, or type the figure without %",
                 cell.source,
             )
-        d = Decimal(m.group(2).replace(",", "") + (m.group(3) or ""))
+        d = Decimal(re.sub(r"[,\u00a0\u202f ]", "", m.group(2)) + (m.group(4) or ""))
         return -d if m.group(1) == "-" else d
     raise InputError(
         f"expected a number such as 1,234 or 88%, got {s!r}; leave the cell blank (or type n/a) "
