@@ -97,13 +97,26 @@ def _parse(text: str) -> Amount | None:
     return Amount(_checked(value, s), typed)
 
 
+# no grant, allocation or spend of a partnership comes near it: an amount this large is a slip
+# (a reference number pasted in the amount column, a key held down)
+MAX_AMOUNT = Decimal(10) ** 12
+
+
 def _checked(value: Decimal, shown: str) -> Decimal:
     if value < 0:
         raise ValueError(f"amount {shown} is negative; amounts must be zero or more")
+    if value >= MAX_AMOUNT:
+        short = shown if len(shown) <= 24 else shown[:21] + "..."
+        raise ValueError(
+            f"amount {short} is too large to be a sum of money (a trillion pounds or more); "
+            "correct it"
+        )
     try:
         exact = value == value.quantize(PENNY)
-    except InvalidOperation:
-        raise ValueError(f"amount {shown} is too large to be a sum of money; correct it") from None
+    except InvalidOperation:  # (not reached below MAX_AMOUNT: kept for safety)
+        raise ValueError(
+            f"amount {shown[:24]} is too large to be a sum of money; correct it"
+        ) from None
     if not exact:
         raise ValueError(f"amount {shown} has fractions of a penny; round it to pence")
     return value
@@ -133,9 +146,9 @@ def amount(cell: sheets.Cell, what: str = "an amount in pounds") -> Amount:
     except ValueError as exc:
         raise InputError(str(exc), cell.source) from None
     if found is None:
-        shown = "an empty cell" if cell.blank else repr(v)
         raise InputError(
-            f"expected {what} such as £25,000 or 25000.00, got {shown}; type the amount as a "
+            f"expected {what} such as £25,000 or 25000.00, got {sheets.shown(cell)}; type the "
+            "amount as a "
             "number",
             cell.source,
         )

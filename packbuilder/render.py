@@ -15,6 +15,7 @@ import datetime as dt
 import enum
 import hashlib
 import io
+import math
 import re
 import threading
 import zipfile
@@ -243,6 +244,7 @@ def render(template: Path, context: Mapping[str, Any] | DocumentData | None, out
         doc = DocxTemplate(io.BytesIO(data))
         doc.render(_with_pictures(dict(context), doc), jinja_env=environment(), autoescape=True)
         _keep_every_cell(doc.docx)
+        _split_rows_taller_than_a_page(doc.docx)
         doc.save(str(out))
     except jinja2.UndefinedError as exc:
         name = _undefined_name(str(exc))
@@ -319,6 +321,126 @@ def _keep_every_cell(document: Any) -> None:
     for part in parts:
         for cell in part.element.xpath(".//w:tc[not(w:p)]"):
             cell.append(cell.makeelement(cell.tag[: -len("tc")] + "p", {}))
+
+
+# the largest share of a page's body a row kept on one page may need, by the estimate below: the
+# repeated header row, and the estimate's own error (within a fifth, against LibreOffice's
+# layout of the shipped templates), must still fit beside it
+_KEPT_ROW_SHARE = 0.7
+
+
+def _split_rows_taller_than_a_page(document: Any) -> None:
+    """Let a row marked "keep on one page" (``w:cantSplit``) break when it may not fit on a page.
+
+    The templates keep each row of a table on one page (a project's amount and comments are read
+    on the page of its title). LibreOffice honours that even for a row taller than a page's body
+    and cuts off what does not fit: the end of a long outline was lost from the pack, silently.
+    A row whose estimated height is more than `_KEPT_ROW_SHARE` of the body loses the mark and
+    breaks like any other (`_Heights` estimates it from the text, fonts and column widths).
+    """
+    from docx.oxml.ns import qn  # noqa: PLC0415 - python-docx comes with docxtpl, imported here
+
+    body = document.element.body
+    sect = body.find(qn("w:sectPr"))
+    size = sect.find(qn("w:pgSz")) if sect is not None else None
+    margins = sect.find(qn("w:pgMar")) if sect is not None else None
+    if size is None or margins is None:
+        return
+    twips = [
+        int(el.get(qn(name)) or 0)
+        for el, name in ((size, "w:h"), (margins, "w:top"), (margins, "w:bottom"))
+    ]
+    limit = (twips[0] - twips[1] - twips[2]) / 20 * _KEPT_ROW_SHARE  # in points
+    heights = _Heights(document.styles.element, qn)
+    for keep in body.iter(qn("w:cantSplit")):
+        row = keep.getparent().getparent()
+        if keep.get(qn("w:val"), "true") not in {"0", "false"} and heights.row(row) > limit:
+            keep.set(qn("w:val"), "false")
+
+
+def _em(char: str) -> float:
+    """About how wide a character is in Arial, in ems: capitals are wider than small letters
+    (a row typed in capitals is half as long again), CJK characters a whole em."""
+    if char.isspace():
+        return 0.28
+    if ord(char) >= 0x2E80:
+        return 1.0
+    if char.isupper():
+        return 0.7
+    return 0.56 if char.isdigit() else 0.52
+
+
+class _Heights:
+    """Estimates of table rows' heights in points, from their text, its paragraph styles (font
+    size, spacing, indent) and the table's column widths, as LibreOffice lays Arial (Liberation
+    Sans) out: each character by its width (`_em`), lines 1.15 apart (the templates' line
+    spacing)."""
+
+    def __init__(self, styles: Any, qn: Any) -> None:
+        self.qn = qn
+        self.styles = {s.get(qn("w:styleId")): s for s in styles.iter(qn("w:style"))}
+        defaults = styles.find(qn("w:docDefaults"))
+        self.default = defaults if defaults is not None else styles.makeelement("x", {})
+
+    def _find(self, style_id: str | None, path: str, attr: str) -> str | None:
+        """`attr` of the first element at `path` in the style, its base styles, the defaults."""
+        seen = set()
+        while style_id and style_id not in seen:
+            seen.add(style_id)
+            style = self.styles.get(style_id)
+            if style is None:
+                break
+            el = style.find(path)
+            if el is not None and el.get(attr) is not None:
+                return str(el.get(attr))
+            based = style.find(self.qn("w:basedOn"))
+            style_id = based.get(self.qn("w:val")) if based is not None else None
+        el = self.default.find(".//" + path)
+        return str(el.get(attr)) if el is not None and el.get(attr) is not None else None
+
+    def paragraph(self, para: Any, width: float) -> float:
+        q = self.qn
+        ppr = para.find(q("w:pPr"))
+        pstyle = ppr.find(q("w:pStyle")) if ppr is not None else None
+        style = pstyle.get(q("w:val")) if pstyle is not None else "Normal"
+        sizes = [
+            int(sz.get(q("w:val")) or 0) / 2
+            for r in para.iter(q("w:r"))
+            for sz in r.iter(q("w:sz"))
+        ]
+        pt = (
+            max(sizes)
+            if sizes
+            else int(self._find(style, f"{q('w:rPr')}/{q('w:sz')}", q("w:val")) or 22) / 2
+        )
+        spacing = f"{q('w:pPr')}/{q('w:spacing')}"
+        space = (
+            sum(int(self._find(style, spacing, q(a)) or 0) for a in ("w:before", "w:after")) / 20
+        )
+        indent = int(self._find(style, f"{q('w:pPr')}/{q('w:ind')}", q("w:left")) or 0) / 20
+        text = "".join(t.text or "" for t in para.iter(q("w:t")))
+        ems = sum(map(_em, text))
+        per_line = max(width - indent, pt) * 0.9  # 0.9: lines break between words, not letters
+        lines = max(1, math.ceil(ems * pt / per_line))
+        return lines * pt * 1.15 + space
+
+    def row(self, row: Any) -> float:
+        """The height of the row's tallest cell: its paragraphs and pictures."""
+        q = self.qn
+        table = row.getparent()
+        grid = [int(c.get(q("w:w")) or 0) / 20 for c in table.iter(q("w:gridCol"))]
+        tallest = 0.0
+        column = 0
+        for cell in row.iterchildren(q("w:tc")):
+            span_el = cell.find(f"{q('w:tcPr')}/{q('w:gridSpan')}")
+            span = int(span_el.get(q("w:val"))) if span_el is not None else 1
+            width = max(sum(grid[column : column + span]) - 6, 12.0)  # less the cell's margins
+            column += span
+            height = sum(self.paragraph(p, width) for p in cell.iter(q("w:p")))
+            for extent in cell.iter(q("wp:extent")):
+                height += int(extent.get("cy") or 0) / 12700  # EMU to points
+            tallest = max(tallest, height)
+        return tallest
 
 
 def _one_line(text: str, limit: int = 200) -> str:

@@ -59,12 +59,21 @@ class Workbook:
         # does not leave them out, which the person who hid them may expect (`hidden_notes`)
         self._hidden_rows: dict[str, set[int]] = {}
         self._hidden_columns: dict[str, set[str]] = {}
+        self._hidden_sheets: set[str] = set()  # hidden sheets read, that hold something
 
     def hidden_notes(self) -> list[str]:
-        """A warning for each sheet read with hidden rows or columns that hold something: they
-        are read, and printed or counted, like any other."""
+        """A warning for each hidden sheet read, and each sheet read with hidden rows or columns,
+        that holds something: they are read, and printed or counted, like any other."""
         out = []
-        for sheet in sorted(set(self._hidden_rows) | set(self._hidden_columns)):
+        for sheet in sorted(self._hidden_sheets):
+            out.append(
+                f"{Source(self.path, sheet)}: the sheet is hidden in the workbook but read like "
+                "any other (hiding it does not leave it out); delete it if it should not be in "
+                "the pack"
+            )
+        for sheet in sorted(
+            (set(self._hidden_rows) | set(self._hidden_columns)) - self._hidden_sheets
+        ):
             rows = sorted(self._hidden_rows.get(sheet, ()))
             columns = sorted(self._hidden_columns.get(sheet, ()), key=lambda c: (len(c), c))
             what = []
@@ -144,6 +153,8 @@ class Workbook:
                     )
                 cells.append(Cell(value, src, merged.get((c.row, c.column)), c.number_format))
             if any(not c.blank for c in cells):
+                if ws.sheet_state != "visible":
+                    self._hidden_sheets.add(name)
                 self._note_hidden(ws, name, r, cells)
                 yield cells
 
@@ -461,14 +472,9 @@ class Table:
                     Source(self.path, sheet),
                 )
             return
-        header = self.header = rows[0]
-        for i, cell in enumerate(header):
-            if not cell.blank:
-                self.columns.setdefault(normalise(str(cell.value)), i)
-        for canonical, names in aliases.items():
-            for n in names:
-                if normalise(n) in self.columns and canonical not in self.columns:
-                    self.columns[canonical] = self.columns[normalise(n)]
+        start = _header_row(rows, required, aliases)
+        header = self.header = rows[start]
+        self.columns = _columns(header, aliases)
         missing = [c for c in required if normalise(c) not in self.columns]
         if missing:
             header_row = re.sub(r"[A-Z]+", "", header[0].source.cell or "1")
@@ -484,7 +490,7 @@ class Table:
                 "column or correct its heading",
                 Source(self.path, sheet, f"A{header_row}"),
             )
-        for row in rows[1:]:
+        for row in rows[start + 1 :]:
             for cell in row:
                 if cell.merged_into:
                     raise InputError(
@@ -495,6 +501,58 @@ class Table:
 
     def source(self) -> Source:
         return Source(self.path, self.sheet)
+
+
+def heading_key(name: str) -> str:
+    """A column heading as a lookup key, as people vary it: 'Amount allocated (£)', 'Amount
+    allocated £', 'Outline:' and 'Outcome measures*' are 'amount allocated', 'outline' and
+    'outcome measures'; 'Project / Service' is 'project/service'."""
+    key = re.sub(r"\(\s*(?:£|gbp)\s*\)|£", " ", normalise(name))
+    key = re.sub(r"\s*/\s*", "/", key)
+    return normalise(key).rstrip(" :*")
+
+
+def _columns(header: list[Cell], aliases: dict[str, tuple[str, ...]]) -> dict[str, int]:
+    """Each heading of a header row (as typed, and as `heading_key` loosens it), and each
+    canonical name whose alias is a heading, -> its column's index."""
+    columns: dict[str, int] = {}
+    for i, cell in enumerate(header):
+        if not cell.blank:
+            columns.setdefault(normalise(str(cell.value)), i)
+    for i, cell in enumerate(header):
+        if not cell.blank:
+            columns.setdefault(heading_key(str(cell.value)), i)
+    for canonical, names in aliases.items():
+        for n in names:
+            found = columns.get(normalise(n), columns.get(heading_key(n)))
+            if found is not None and canonical not in columns:
+                columns[canonical] = found
+    return columns
+
+
+# how far down a sheet its heading row is looked for, under title lines
+_TITLE_LINES = 4
+
+
+def _header_row(
+    rows: list[list[Cell]], required: tuple[str, ...], aliases: dict[str, tuple[str, ...]]
+) -> int:
+    """Which of the non-empty rows is the heading row: the first, unless it lacks a required
+    heading and is a title line (one cell filled, perhaps merged across the table), as are any
+    rows after it down to a row that has every required heading."""
+
+    def complete(row: list[Cell]) -> bool:
+        columns = _columns(row, aliases)
+        return all(normalise(c) in columns for c in required)
+
+    if not required or complete(rows[0]):
+        return 0
+    for k, row in enumerate(rows[: _TITLE_LINES + 1]):
+        if complete(row):
+            return k
+        if sum(not c.blank for c in row) > 1:
+            break
+    return 0
 
 
 class Record:
@@ -547,6 +605,26 @@ def text(cell: Cell) -> str:
     return str(v).strip()
 
 
+def shown(cell: Cell) -> str:
+    """A cell's value as the spreadsheet shows it, for a message: 'TBC' (quoted), the date
+    01/04/2020, the time 10:30, TRUE, 1234.5, or an empty cell (never Python's spelling of a
+    value, such as datetime.datetime(2020, 4, 1, 0, 0))."""
+    v = cell.value
+    if cell.blank:
+        return "an empty cell"
+    if isinstance(v, bool):
+        return str(v).upper()
+    if isinstance(v, dt.datetime) and v.time() != dt.time(0):
+        return f"the date and time {v:%d/%m/%Y %H:%M} (the cell is formatted as a date)"
+    if isinstance(v, dt.datetime | dt.date):
+        return f"the date {v:%d/%m/%Y} (the cell is formatted as a date)"
+    if isinstance(v, dt.time):
+        return f"the time {v:%H:%M} (the cell is formatted as a time)"
+    if isinstance(v, str):
+        return repr(v)
+    return text(cell)
+
+
 YES = frozenset({"yes", "y", "x", "true", "✓", "✔"})
 NO = frozenset({"no", "n", "false", "-"})
 
@@ -577,6 +655,12 @@ _DATE_FORMATS = (
     "%d-%m-%y",
     "%d.%m.%Y",  # as many UK clerks type it ("17.12.2026"; seed 003's title says "07.04.16")
     "%d.%m.%y",
+    "%d-%b-%y",  # Excel's own text of a date ("31-May-19"), as exports keep it
+    "%d-%b-%Y",
+    "%d-%B-%Y",
+    "%d %b %y",
+    "%d %B %y",
+    "%Y/%m/%d",
 )
 
 
@@ -603,9 +687,18 @@ def date(cell: Cell, what: str = "a date") -> dt.date:
                 "05/03/2020 (a date cell is best)",
                 cell.source,
             )
-    shown = "an empty cell" if cell.blank else repr(v)
+    said = shown(cell)
+    if isinstance(v, int | float) and not isinstance(v, bool) and 1 <= v < 2_958_466:
+        # a date cell's number shown as a number (the cell formatted as General, or a workbook
+        # written by a program that stored the serial number): say which date it stands for
+        day = _EXCEL_DATES + dt.timedelta(days=int(v))
+        raise InputError(
+            f"expected {what} such as 05/03/2020, got {said}, which Excel counts as "
+            f"{day:%d/%m/%Y}; format the cell as a date, or type the date",
+            cell.source,
+        )
     raise InputError(
-        f"expected {what} such as 05/03/2020, got {shown}; type a date (a date cell is best)",
+        f"expected {what} such as 05/03/2020, got {said}; type a date (a date cell is best)",
         cell.source,
     )
 
@@ -621,9 +714,12 @@ _WEEKDAYS = {
 
 def _weekday_and_rest(text: str) -> tuple[str, str]:
     """A date typed as words, as the formats read it: the weekday it begins with, if any (as
-    typed), and the rest without ordinals ("14th"), commas, full stops after a word ("Jan.") or
-    September's "Sept"."""
+    typed), and the rest without ordinals ("14th", "14th of"), commas, full stops after a word
+    ("Jan."), September's "Sept" or a time of midnight after it (an export's "2019-05-31
+    00:00:00")."""
     s = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text.strip())
+    s = re.sub(r"^(\d{1,2}) of\b", r"\1", s, flags=re.IGNORECASE)  # "31st of May"
+    s = re.sub(r"[ T]00:00(?::00)?$", "", s)  # a date exported with its time, midnight
     s = re.sub(r"\b([A-Za-z]{3,9})\.", r"\1", s.replace(",", " "))
     s = re.sub(r"\bSept\b", "Sep", s, flags=re.IGNORECASE)
     words = s.split()
@@ -671,6 +767,10 @@ def _impossible_date(text: str) -> str:
     return ""
 
 
+# day 0 of Excel's date numbers as they are read today (1 is 31 December 1899 here: Excel's
+# imaginary 29 February 1900 is counted, so from March 1900 on this is the date Excel shows)
+_EXCEL_DATES = dt.datetime(1899, 12, 30)
+
 # the day Excel counts from, as openpyxl reads a number in a date or time cell (1 is 1 January
 # 1900): a date and time so early is a number typed into a cell formatted as a time
 _EXCEL_EPOCH = dt.datetime(1899, 12, 31)
@@ -708,9 +808,9 @@ def time(cell: Cell, what: str = "a time") -> dt.time:
                 hour = 0
             if hour < 24 and minute < 60:
                 return dt.time(hour, minute)
-    shown = "an empty cell" if cell.blank else repr(v)
     raise InputError(
-        f"expected {what} such as 14:00 or 2pm, got {shown}; type a time of day", cell.source
+        f"expected {what} such as 14:00 or 2pm, got {shown(cell)}; type a time of day",
+        cell.source,
     )
 
 
@@ -727,5 +827,4 @@ def integer(cell: Cell, what: str = "a whole number") -> int:
         and re.fullmatch(r"\s*\d+\s*", v)
     ):
         return int(v)
-    shown = "an empty cell" if cell.blank else repr(v)
-    raise InputError(f"expected {what}, got {shown}; type a whole number", cell.source)
+    raise InputError(f"expected {what}, got {shown(cell)}; type a whole number", cell.source)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -230,7 +231,7 @@ def test_parse_gives_an_exact_amount_or_a_value_error(text: str) -> None:
     assert found.value == found.value.quantize(Decimal("0.01"))
 
 
-@given(st.integers(min_value=0, max_value=10**12), st.integers(min_value=0, max_value=99))
+@given(st.integers(min_value=0, max_value=10**12 - 1), st.integers(min_value=0, max_value=99))
 def test_parse_reads_grouped_and_plain_digits_alike(pounds: int, pence: int) -> None:
     grouped = f"£{pounds:,}.{pence:02d}"  # Python's own grouping, not the formatter under test
     plain = f"{pounds}.{pence:02d}"
@@ -296,3 +297,36 @@ def test_bad_amount_cells_name_the_cell(value: object, says: str | None) -> None
 def test_amount_never_holds_a_float() -> None:
     with pytest.raises(TypeError):
         money.Amount(0.1)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("value", "says"),
+    [
+        (dt.datetime(2020, 4, 1), "got the date 01/04/2020 (the cell is formatted as a date)"),
+        (dt.time(10, 30), "got the time 10:30 (the cell is formatted as a time)"),
+        (True, "got TRUE"),
+    ],
+)
+def test_a_value_that_is_no_amount_is_shown_as_the_spreadsheet_shows_it(
+    value: object, says: str
+) -> None:
+    """Not "got datetime.datetime(2020, 4, 1, 0, 0)": Python's spelling of a value is no help to
+    the finance officer."""
+    with pytest.raises(InputError) as err:
+        money.amount(cell(value))
+    assert says in str(err.value)
+    assert "datetime" not in str(err.value)
+
+
+@pytest.mark.parametrize(
+    "value", [1e13, 12345678901234567890, "£1,000,000,000,000", "£2000bn", 1e300, "9" * 40]
+)
+def test_an_amount_of_a_trillion_pounds_or_more_is_a_slip(value: object) -> None:
+    """A slip of the keyboard (12345678901234567890) was taken as £12 quintillion and printed;
+    and a 300-digit number filled the error line."""
+    with pytest.raises(InputError) as err:
+        money.amount(cell(value))
+    said = str(err.value)
+    assert "is too large to be a sum of money (a trillion pounds or more); correct it" in said
+    assert len(said) < 250, said
+    assert money.amount(cell(999_999_999_999.99)).value == Decimal("999999999999.99")

@@ -529,6 +529,55 @@ def test_a_total_row_typed_under_the_projects_is_not_a_project(tmp_path: Path) -
         load_evaluation_return(sheets.Workbook(evaluation(tmp_path / "f.xlsx", ret)))
 
 
+@pytest.mark.parametrize(
+    "title", ["Total allocated", "Total (£)", "Total £", "GRAND TOTAL:", "Total spend", "Totals"]
+)
+def test_a_total_row_however_worded_is_not_a_project(tmp_path: Path, title: str) -> None:
+    """A total row worded as the finance officer words it ("Total allocated", "Total (£)") was
+    counted as a project, doubling every pound, and the build then said the plan was
+    over-allocated, or the pack printed twice the money."""
+    rows = [project(1, 1000), project(2, 2000), [None, title, None, 3000, None, None, None]]
+    loaded = load_commissioning_plan(sheets.Workbook(plan(tmp_path / "p.xlsx", rows)))
+    assert [p.title for p in loaded.data.projects] == ["Project 1", "Project 2"]  # type: ignore[attr-defined]
+    rows[2][3] = 3100
+    with pytest.raises(InputError, match=r"cell D4: the total row says £3,100 but .* £3,000"):
+        load_commissioning_plan(sheets.Workbook(plan(tmp_path / "q.xlsx", rows)))
+    # the total typed in the No. column, the title left empty
+    rows[2][:2], rows[2][3] = [title, None], 3000
+    loaded = load_commissioning_plan(sheets.Workbook(plan(tmp_path / "r.xlsx", rows)))
+    assert len(loaded.data.projects) == 2  # type: ignore[attr-defined]
+
+
+def test_sub_totals_are_checked_against_their_own_section(tmp_path: Path) -> None:
+    """A sub-total adds up the projects since the previous sub-total; it is not a project."""
+    sub = [None, "Sub-total", None]
+    rows = [
+        project(1, 1000),
+        project(2, 2000),
+        [*sub, 3000, None, None, None],
+        project(3, 500),
+        [None, "Subtotal:", None, 500, None, None, None],
+        [None, "Total", None, 3500, None, None, None],
+    ]
+    loaded = load_commissioning_plan(sheets.Workbook(plan(tmp_path / "p.xlsx", rows)))
+    assert [p.title for p in loaded.data.projects] == ["Project 1", "Project 2", "Project 3"]  # type: ignore[attr-defined]
+    assert template_context(loaded.data)["total_allocated"] == "£3,500"
+    rows[4][3] = 3500  # the running total, not the section's
+    with pytest.raises(
+        InputError, match=r"cell D6: the sub-total row says £3,500 but the projects"
+    ):
+        load_commissioning_plan(sheets.Workbook(plan(tmp_path / "q.xlsx", rows)))
+    ret = [
+        ["Project A", 1000, 900, "", ""],
+        ["Sub-total", 1000, 900, "", ""],
+        ["Project B", 2000, 2000, "", ""],
+        ["Sub total", 2000, 2000, "", ""],
+        ["Total spend", 3000, 2900, "", ""],
+    ]
+    back = load_evaluation_return(sheets.Workbook(evaluation(tmp_path / "e.xlsx", ret)))
+    assert [p.title for p in back.data.projects] == ["Project A", "Project B"]  # type: ignore[attr-defined]
+
+
 def test_amounts_of_millions_with_pence_stay_on_one_line(tmp_path: Path, libreoffice) -> None:  # type: ignore[no-untyped-def]
     """An amount never breaks inside its cell: "£2,002,200.5" with "0" under it was printed in the
     evaluation return's Total row (the amount columns were too narrow for millions with pence)."""
@@ -576,3 +625,164 @@ def test_a_return_with_notes_prints_them_under_the_label(tmp_path: Path) -> None
     text = [p.text for p in Document(str(out)).paragraphs]
     at = text.index("Notes:")
     assert text[at + 1 : at + 3] == ["Attach the monitoring data.", "One case study a project."]
+
+
+def _pages_with(pages: list[str], token: str) -> list[int]:
+    return [n for n, text in enumerate(pages, start=1) if token in text]
+
+
+@pytest.mark.libreoffice
+def test_a_project_row_is_never_split_across_pages(
+    tmp_path: Path, libreoffice: LibreOffice
+) -> None:
+    """Each row of a plan or a return is kept on one page (a reader of the printed pack should
+    not find the end of a project's outline or comments on the page after its title); only a row
+    taller than a whole page breaks, and then none of its text is lost."""
+    lines = "\n\n".join(["A paragraph of the outline, a line or so."] * 4)
+    rows = [project(i, 1000 + i, outline=f"Start{i}x\n\n{lines}\n\nEnd{i}x") for i in range(1, 41)]
+    returned = [
+        [f"Start{i}x service", 1000, 1200, "Outcomes.", f"{lines}\n- rent\n- staff End{i}x"]
+        for i in range(1, 41)
+    ]
+    for path in (plan(tmp_path / "plan.xlsx", rows), evaluation(tmp_path / "ret.xlsx", returned)):
+        pages = to_pdf(path, libreoffice, tmp_path)
+        split = []
+        for i in range(1, 41):
+            starts, ends = _pages_with(pages, f"Start{i}x"), _pages_with(pages, f"End{i}x")
+            assert len(starts) == len(ends) == 1, (path.name, i, starts, ends)
+            if starts != ends:
+                split.append(f"row {i}: pages {starts[0]} to {ends[0]}")
+        assert not split, f"{path.name}: rows split across pages: {split}"
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize(
+    ("style", "size"),
+    [("lines", 40), ("lines", 150), ("CAPITALS", 21), ("CAPITALS", 33), ("one", 24), ("one", 30)],
+)
+def test_a_row_taller_than_a_page_breaks_and_loses_nothing(
+    tmp_path: Path, libreoffice: LibreOffice, style: str, size: int
+) -> None:
+    """A row kept on one page that is taller than the page must still print whole: LibreOffice
+    cut off the end of such a row (each of these lost its last lines, in a plan or a return),
+    and a row typed in capitals is taller than its count of letters suggests."""
+    if style == "lines":
+        tall = "\n\n".join(f"Line {k} of a very tall cell." for k in range(1, size))
+    elif style == "CAPITALS":
+        tall = "\n\n".join(
+            f"LINE {k} OF A VERY TALL CELL WRITTEN IN CAPITALS WWW MMM" for k in range(1, size)
+        )
+    else:  # one long paragraph
+        tall = " ".join(f"word{k} of a very tall single paragraph" for k in range(1, size * 8))
+    tall += "\n\nTallEndx"
+    for path in (
+        plan(
+            tmp_path / "plan.xlsx", [project(1, 100), project(2, 500, outline=tall), project(3, 1)]
+        ),
+        evaluation(
+            tmp_path / "ret.xlsx",
+            [["A", 1, 1, "x", "y"], ["B", 1, 1, tall, "c"], ["C", 1, 1, "x", "y"]],
+        ),
+    ):
+        text = " ".join("\n".join(to_pdf(path, libreoffice, tmp_path)).split())
+        assert "TallEndx" in text, f"{path.name}: the end of the tall row is lost"
+        if style == "lines":
+            lost = [k for k in range(1, size) if f"Line {k} of a very tall cell." not in text]
+            assert not lost, f"{path.name}: lines lost: {lost}"
+
+
+def test_headings_as_finance_officers_type_them(tmp_path: Path) -> None:
+    """'Amount allocated (£)' and 'Project / Service' were not found ("no column 'Amount
+    allocated'"): a currency mark, a colon or an asterisk after a heading, and spaces around a
+    slash, do not change which column it is. The heading prints as typed."""
+    header = [
+        "No.",
+        "Project / Service",
+        "Outline:",
+        "Amount allocated (£)",
+        "Outcome measures*",
+        "Priorities",
+        "Approved",
+    ]
+    path = plan(tmp_path / "p.xlsx", [project(1, 1000), project(2, 2000)], header=header)
+    loaded = load_commissioning_plan(sheets.Workbook(path))
+    data = loaded.data
+    assert [p.title for p in data.projects] == ["Project 1", "Project 2"]  # type: ignore[attr-defined]
+    assert data.projects[0].outline[0].text == "An outline."  # type: ignore[attr-defined]
+    assert data.amount_heading == "Amount allocated (£)"  # type: ignore[attr-defined]
+    ret = workbook(
+        tmp_path / "r.xlsx",
+        "evaluation-return",
+        {"Grant total": 400568},
+        ["Project / service", "Amount allocated £", "Actual spend (£)", "Outcomes", "Comments"],
+        [["A", 1000, 900, "", ""]],
+    )
+    back = load_evaluation_return(sheets.Workbook(ret))
+    assert back.data.projects[0].spent.value == 900  # type: ignore[attr-defined]
+
+
+def test_a_title_row_above_the_heading_row_is_not_the_heading(tmp_path: Path) -> None:
+    """Real sheets open with a title ("Spending plan 2020/21", merged across the table) and a
+    blank line above the headings: the title was taken for the heading row."""
+    import openpyxl
+
+    path = plan(tmp_path / "p.xlsx", [project(1, 1000), project(2, 2000)])
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Projects"]
+    ws.insert_rows(1, 2)
+    ws["A1"] = "Community Safety Partnership Fund: spending plan 2020/21"
+    ws.merge_cells("A1:G1")
+    wb.save(path)
+    loaded = load_commissioning_plan(sheets.Workbook(path))
+    assert [p.title for p in loaded.data.projects] == ["Project 1", "Project 2"]  # type: ignore[attr-defined]
+    assert loaded.data.projects[0].source.cell == "D4"  # type: ignore[attr-defined]
+    assert loaded.data.amount_heading == "Amount allocated"  # type: ignore[attr-defined]
+    # a first row that is not a title (two cells filled) is still the heading row, and wrong
+    ws.unmerge_cells("A1:G1")
+    ws["B1"] = "draft"
+    wb.save(path)
+    with pytest.raises(InputError, match=r"cell A1: no columns 'Title' and 'Amount allocated'"):
+        load_commissioning_plan(sheets.Workbook(path))
+
+
+def test_a_row_of_text_without_title_or_amount_is_one_error(tmp_path: Path) -> None:
+    """Text run on into the row under a project (no number, title or amount: what merged cells
+    leave when unmerged) gave three errors, one of them false ("project number 2 is used twice
+    (first at A3)"). It is one error now, saying what the row looks like and what to do."""
+    rows = [
+        project(1, 1000),
+        [None, None, "- more of the outline", None, "- a third measure", None, None],
+        project(2, 500),
+    ]
+    with pytest.raises(PackError) as caught:
+        load_commissioning_plan(sheets.Workbook(plan(tmp_path / "p.xlsx", rows)))
+    said = (
+        [str(e) for e in caught.value.errors]
+        if isinstance(caught.value, ErrorList)
+        else [str(caught.value)]
+    )
+    assert len(said) == 1, said
+    assert "sheet Projects, cell C3: this row has text but no title and no amount" in said[0]
+    assert "more of the project above (row 2); move its text" in said[0]
+    ret = [
+        ["A", 1000, 900, "Outcomes", ""],
+        [None, None, None, "- more", None],
+        ["B", 1, 1, "", ""],
+    ]
+    with pytest.raises(InputError, match=r"cell D3: this row has text but no title and no amount"):
+        load_evaluation_return(sheets.Workbook(evaluation(tmp_path / "e.xlsx", ret)))
+
+
+def test_a_total_budget_below_this_grants_share_is_refused(tmp_path: Path) -> None:
+    """A service's total budget (every funder's money) below what this grant gives it printed
+    "(200% from this grant)"; a total budget of £0 printed nothing at all. Both name the cell."""
+    header = [*PLAN_HEADER, "Total budget"]
+    rows = [project(1, 100) + [50], project(2, 100) + [0], project(3, 100) + [100]]
+    with pytest.raises(ErrorList) as caught:
+        load_commissioning_plan(sheets.Workbook(plan(tmp_path / "p.xlsx", rows, header=header)))
+    said = [str(e) for e in caught.value.errors]
+    assert len(said) == 2, said
+    assert "cell H2: the total budget £50 is less than the £100 this grant gives the project" in (
+        said[0]
+    )
+    assert "cell H3: the total budget £0 is less than" in said[1]

@@ -713,3 +713,305 @@ def test_a_renamed_figures_sheet_is_named_among_the_sheets_found(tmp_path: Path)
     said = "\n".join(messages(caught.value))
     assert "no sheet of figures (sheets: Document, Indicators, Monthly); add a sheet" in said
     assert "or rename yours to one of those" in said
+
+
+def test_an_indicator_name_merged_down_its_rows_names_each_row(tmp_path: Path) -> None:
+    """Analysts merge an indicator's name down over its this year, last year and target rows:
+    each row of the merge is that indicator's (figures merged across months stay refused)."""
+    import openpyxl
+
+    path = workbook(
+        tmp_path / "r.xlsx",
+        [("Crime", "crimes", "down", None, None, None), ("ASB", "incidents", "down")],
+        [
+            ("Crime", "2016/17", 1, 2, 3),
+            (None, "2015/16", *range(1, 13)),
+            (None, "Target", *[5] * 12),
+            ("ASB", "2016/17", 7),
+        ],
+    )
+    wb = openpyxl.load_workbook(path)
+    wb["Monthly figures"].merge_cells("A2:A4")
+    wb.save(path)
+    report, _ = load(path)
+    crime, asb = report.indicators
+    assert perf.values(crime.last_year)[:2] == (D(1), D(2))
+    assert perf.values(crime.target) == (D(5),) * 12
+    assert perf.values(asb.this_year)[:1] == (D(7),)
+    wb["Monthly figures"].merge_cells("B5:C5")
+    wb.save(path)
+    with pytest.raises(InputError) as caught:
+        load(path)
+    assert "cell C5: cells B5:C5 are merged; unmerge them and type the value in every cell" in str(
+        caught.value
+    )
+
+
+@pytest.mark.parametrize("unit", ["percent", "Per cent", "percentage", "% of calls"])
+def test_a_percentage_unit_in_words_is_a_percentage(tmp_path: Path, unit: str) -> None:
+    """A unit typed "percent" was taken for a count: its rates were added up into a cumulative
+    (88 + 90 = 178) and "88%" typed in its figures was refused."""
+    path = workbook(
+        tmp_path / "r.xlsx",
+        [("Satisfaction", unit, "up", "90%", None, None)],
+        [("Satisfaction", "2016/17", "88%", 90), ("Satisfaction", "2015/16", 80, 85)],
+    )
+    report, _ = load(path)
+    (ind,) = report.indicators
+    assert ind.percent and not ind.adds_up
+    assert perf.values(ind.this_year)[:2] == (D(88), D(90))
+    rows = [r["label"] for r in perf.table_rows(ind, report.year)]
+    assert not any("Cumulative" in r for r in rows), rows
+
+
+@pytest.mark.libreoffice
+def test_a_summary_longer_than_a_page_starts_under_the_title(
+    tmp_path: Path, libreoffice: LibreOffice
+) -> None:
+    """Every paragraph of the summary table kept with the next, so a summary of 30 indicators
+    (too long for one page) was pushed off the title's page: the title stood alone on page 1,
+    the heading "Summary" alone on page 2, the table from page 3."""
+    names = [f"Indicator {n:02d} whose long name takes three lines of the table" for n in range(30)]
+    path = workbook(
+        tmp_path / "perf.xlsx",
+        [(n, "crimes", "down") for n in names],
+        [row for n in names for row in ((n, "2016/17", 10, 12), (n, "2015/16", 9, 11, 12))],
+    )
+    paper = load_data_paper(path, Source(path), tmp_path)
+    template = find_template(paper.template or "")
+    assert template is not None
+    docx = render(template, paper.data, tmp_path / "perf.docx")
+    (pdf,) = libreoffice.convert([docx], tmp_path / "pdf")
+    pages = [" ".join((p.extract_text() or "").split()) for p in PdfReader(pdf).pages]
+    first = pages[0]
+    assert "Performance report 2016/17" in first and "Summary" in first, first
+    assert "Indicator 00 whose" in first, first
+    summary = [n for n, text in enumerate(pages) if "Indicator 29 whose" in text]
+    assert summary and summary[0] <= 1, "the summary runs on to a second page, not further"
+    assert "Direction" in pages[summary[0]]  # its header row repeated
+
+
+def test_a_percentage_typed_as_a_fraction_among_whole_percentages_is_pointed_out(
+    tmp_path: Path,
+) -> None:
+    """0.88 in a cell formatted as General is 0.88%: read as typed, it was judged 89 points below
+    a 90% target without a word. Beside figures of 10% or more it is most likely 88%, formatted
+    as a number by mistake: a warning names the cell (a real 0.88% stays as typed)."""
+    path = workbook(
+        tmp_path / "r.xlsx",
+        [("Satisfaction", "%", "up", "90%", None, None)],
+        [("Satisfaction", "2016/17", 0.88, 0.9, "91%"), ("Satisfaction", "2015/16", 85)],
+    )
+    report, warnings = load(path)
+    assert perf.values(report.indicators[0].this_year)[:2] == (D("0.88"), D("0.9"))
+    (said,) = [w for w in warnings if "fraction" in w]
+    assert said.startswith(f"{path}, sheet Monthly figures, cell C2: ")
+    assert "0.88 is read as 0.88%" in said and "(and so is D2)" in said
+    assert (
+        "if it means 88% and 90%, format the cells as percentages in Excel, or type 88 and 90"
+        in said
+    )
+    # small rates, all below 10%, are not questioned
+    path = workbook(
+        tmp_path / "s.xlsx",
+        [("Reoffending", "%", "down")],
+        [("Reoffending", "2016/17", 0.8, 1.2, 2.5)],
+    )
+    assert not [w for w in load(path)[1] if "fraction" in w]
+
+
+def test_a_title_line_above_the_figures_heading_row_is_skipped(tmp_path: Path) -> None:
+    """'Monthly figures 2016/17' typed above the headings (one cell, perhaps merged across the
+    sheet) was read as the heading row: "the heading row must be Indicator, Year, then Apr"."""
+    import openpyxl
+
+    path = workbook(
+        tmp_path / "r.xlsx",
+        [("Crime", "crimes", "down", None, None, None)],
+        [("Crime", "2016/17", 1, 2, 3), ("Crime", "2015/16", *range(1, 13))],
+    )
+    wb = openpyxl.load_workbook(path)
+    for sheet in ("Monthly figures", "Indicators"):
+        ws = wb[sheet]
+        ws.insert_rows(1, 2)
+        ws["A1"] = f"Safer Plymouth: {sheet.lower()} 2016/17"
+        ws.merge_cells("A1:N1")
+    wb.save(path)
+    report, _ = load(path)
+    (crime,) = report.indicators
+    assert perf.values(crime.this_year)[:3] == (D(1), D(2), D(3))
+    assert crime.this_year[0].source.cell == "C4"
+
+
+def test_a_total_column_after_the_months_is_checked_and_a_notes_column_ignored(
+    tmp_path: Path,
+) -> None:
+    """Analysts end the figures with a Total (or YTD) column and a Notes column: both were
+    refused ("the heading 'Total' is not a period"). A total is checked against the row's
+    figures, as a typed cumulative is (counts only: a rate's total is its own sum); notes after
+    the months are not read, as other columns are not."""
+    import openpyxl
+
+    path = workbook(
+        tmp_path / "r.xlsx",
+        [("Crime", "crimes", "down", None, None, None), ("Rate", "%", "up")],
+        [
+            ("Crime", "2016/17", 1, 2, 3),
+            ("Crime", "2015/16", *range(1, 13)),
+            ("Rate", "2016/17", 80, 90),
+        ],
+    )
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Monthly figures"]
+    for cell, value in {
+        "O1": "Total",
+        "P1": "Notes",
+        "O2": 6,
+        "O3": 78,
+        "O4": 85,
+        "P2": "prov.",
+    }.items():
+        ws[cell] = value
+    wb.save(path)
+    report, _ = load(path)
+    assert [i.name for i in report.indicators] == ["Crime", "Rate"]
+    ws["O1"], ws["O3"] = "YTD", 77
+    wb.save(path)
+    with pytest.raises(PackError) as caught:
+        load(path)
+    assert messages(caught.value) == [
+        f"{path}, sheet Monthly figures, cell O3: the total of 'Crime' for 2015/16 is 77 but "
+        "its figures add up to 78; correct it, or delete the column (packbuilder works out the "
+        "totals)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("typed", "direction"),
+    [
+        ("Up is good", "up"),
+        ("Increase is better", "up"),
+        ("Higher = better", "up"),
+        ("Higher\u2019s better", "up"),
+        ("Bigger is better", "up"),
+        ("Increase (good)", "up"),
+        ("↑ better", "up"),
+        ("Lower is worse", "up"),
+        ("Smaller is better", "down"),
+        ("Down is good", "down"),
+        ("Fewer is better", "down"),
+        ("Higher is worse", "down"),
+        ("LOWER IS BETTER", "down"),
+    ],
+)
+def test_a_direction_of_good_as_analysts_word_it(
+    tmp_path: Path, typed: str, direction: str
+) -> None:
+    """'Up is good' or 'Smaller is better' was refused, and 'Higher is worse' (down) could not be
+    said; a word with 'is worse' after it now turns round."""
+    path = workbook(tmp_path / "r.xlsx", [("Crime", "crimes", typed)], [("Crime", "2016/17", 5)])
+    (ind,) = load(path)[0].indicators
+    assert ind.direction is perf.Direction(direction)
+
+
+@pytest.mark.parametrize("typed", ["Higher is better or worse", "Red", "Up arrow", "better"])
+def test_a_direction_of_good_that_is_not_one_is_refused(tmp_path: Path, typed: str) -> None:
+    path = workbook(tmp_path / "r.xlsx", [("Crime", "crimes", typed)], [("Crime", "2016/17", 5)])
+    with pytest.raises(InputError, match="cell C2: the direction of good of 'Crime' is"):
+        load(path)
+
+
+@pytest.mark.parametrize(
+    "headings",
+    [
+        ("Qtr 1", "Qtr 2", "Qtr 3", "Qtr 4"),
+        ("Quarter 1", "Quarter 2", "Quarter 3", "Quarter 4"),
+        ("Q1 (Apr-Jun)", "Q2 (Jul-Sep)", "Q3 (Oct-Dec)", "Q4 (Jan-Mar)"),
+        ("Apr-Jun", "Jul - Sep", "October to December", "Jan–Mar"),
+    ],
+)
+def test_quarters_headed_as_analysts_head_them(tmp_path: Path, headings: tuple[str, ...]) -> None:
+    """'Qtr 1', 'Quarter 1' and 'Apr-Jun' were refused: "the heading 'Qtr 1' is not a period"."""
+    import openpyxl
+
+    path = workbook(
+        tmp_path / "r.xlsx",
+        [("Referrals", "referrals", "up")],
+        quarterly=[("Referrals", "2016/17", 518, 526)],
+    )
+    wb = openpyxl.load_workbook(path)
+    del wb["Monthly figures"]
+    for k, heading in enumerate(headings):
+        wb["Quarterly figures"].cell(1, 3 + k).value = heading
+    wb.save(path)
+    (ind,) = load(path)[0].indicators
+    assert perf.values(ind.this_year) == (D(518), D(526), None, None)
+
+
+def test_a_span_of_months_that_is_not_a_quarter_is_refused(tmp_path: Path) -> None:
+    import openpyxl
+
+    path = workbook(
+        tmp_path / "r.xlsx", [("R", "referrals", "up")], quarterly=[("R", "2016/17", 5)]
+    )
+    wb = openpyxl.load_workbook(path)
+    del wb["Monthly figures"]
+    wb["Quarterly figures"]["C1"] = "May-Jul"
+    wb.save(path)
+    with pytest.raises(InputError, match="cell C1: the heading 'May-Jul' is not a period"):
+        load(path)
+
+
+@pytest.mark.parametrize("typed", ["n/a", "N/A", "-", "None", None])
+def test_a_monitoring_only_indicator_may_say_it_has_no_direction(
+    tmp_path: Path, typed: str | None
+) -> None:
+    """An indicator kept for monitoring only is not judged; its Direction of good typed "n/a" or
+    "-" (as "not applicable") was refused, as if a direction were needed."""
+    path = workbook(
+        tmp_path / "r.xlsx", [("C", "crimes", typed, None, "yes")], [("C", "2016/17", 5, 6)]
+    )
+    (ind,) = load(path)[0].indicators
+    assert ind.direction is None and ind.monitoring_only
+    path = workbook(tmp_path / "s.xlsx", [("C", "crimes", "n/a")], [("C", "2016/17", 5, 6)])
+    with pytest.raises(InputError, match="the direction of good of 'C' is 'n/a'"):
+        load(path)
+
+
+@pytest.mark.parametrize("typed", ["Target", "Targets", "Target 2016/17", "target for 2016-17"])
+def test_a_target_row_may_name_its_year(tmp_path: Path, typed: str) -> None:
+    """'Target 2016/17' was refused as a Year ("write 2016/17, 2015/16, Target or Cumulative");
+    a target of another year still is."""
+    path = workbook(
+        tmp_path / "r.xlsx",
+        [("C", "crimes", "down")],
+        [("C", "2016/17", 5, 6), ("C", typed, *[7] * 12)],
+    )
+    (ind,) = load(path)[0].indicators
+    assert perf.values(ind.target) == (D(7),) * 12
+    path = workbook(
+        tmp_path / "s.xlsx",
+        [("C", "crimes", "down")],
+        [("C", "2016/17", 5, 6), ("C", "Target 2015/16", *[7] * 12)],
+    )
+    with pytest.raises(InputError, match="cell B3: the year is 'Target 2015/16'"):
+        load(path)
+
+
+@pytest.mark.parametrize(
+    ("typed", "value"),
+    [("1\u00a0335", 1335), ("1 335", 1335), ("12\u202f345\u202f678", 12345678), ("\u22125", -5)],
+)
+def test_figures_pasted_from_a_web_page_or_pdf(tmp_path: Path, typed: str, value: int) -> None:
+    """Figures copied from a web page or a PDF carry their thousands grouped with (no-break)
+    spaces and a typographic minus: "1 335" was refused ("expected a number such as 1,234")."""
+    path = workbook(tmp_path / "r.xlsx", [("C", "crimes", "down")], [("C", "2016/17", typed)])
+    (ind,) = load(path)[0].indicators
+    assert perf.values(ind.this_year)[0] == D(value)
+
+
+@pytest.mark.parametrize("typed", ["1 33", "1,335 000", "12 3456", "1  335"])
+def test_numbers_grouped_wrongly_are_still_refused(tmp_path: Path, typed: str) -> None:
+    path = workbook(tmp_path / "r.xlsx", [("C", "crimes", "down")], [("C", "2016/17", typed)])
+    with pytest.raises(InputError, match="cell C2: expected a number such as 1,234"):
+        load(path)

@@ -277,3 +277,73 @@ def test_a_short_or_comma_weekday_is_checked_against_the_date(typed: str) -> Non
 
 def test_september_written_sept() -> None:
     assert sheets.date(sheets.Cell("3 Sept 2026", SRC)) == dt.date(2026, 9, 3)
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        (43616, "got 43616, which Excel counts as 31/05/2019; format the cell as a date, or type"),
+        (43616.0, "got 43616, which Excel counts as 31/05/2019"),
+        (dt.time(10, 30), "got the time 10:30 (the cell is formatted as a time)"),
+        (True, "got TRUE;"),
+    ],
+)
+def test_a_date_cell_holding_something_else_says_what_it_shows(value: object, said: str) -> None:
+    """A date stored as Excel's serial number (a workbook written by another program, or a date
+    cell formatted as General) is named with the date it stands for; nothing is shown in
+    Python's spelling (datetime.time(10, 30))."""
+    cell = sheets.Cell(value, Source(Path("r.xlsx"), "Return", "B9"))
+    with pytest.raises(InputError) as err:
+        sheets.date(cell, "the date signed")
+    assert said in str(err.value)
+    assert "datetime" not in str(err.value)
+
+
+def test_a_hidden_sheet_that_is_read_is_pointed_out(tmp_path: Path) -> None:
+    """A hidden sheet is read like any other (a plan's Priorities, a report's Quarterly figures)
+    and printed: said nothing of, as hidden rows are. A hidden sheet nobody reads says nothing."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Projects"
+    ws.append(["Title", "Amount"])
+    ws.append(["Project 1", 100])
+    ws.sheet_state = "hidden"
+    extra = wb.create_sheet("Old figures")
+    extra.append(["working"])
+    extra.sheet_state = "veryHidden"
+    wb.create_sheet("Shown").append(["Title"])
+    wb.save(tmp_path / "plan.xlsx")
+    book = sheets.Workbook(tmp_path / "plan.xlsx")
+    assert [r.cell("title").value for r in book.table("Projects").records] == ["Project 1"]
+    assert book.hidden_notes() == [
+        f"{Source(tmp_path / 'plan.xlsx', 'Projects')}: the sheet is hidden in the workbook but "
+        "read like any other (hiding it does not leave it out); delete it if it should not be "
+        "in the pack"
+    ]
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "31-May-19",
+        "31-May-2019",
+        "31 May 19",
+        "31-May-2019 00:00",
+        "2019/05/31",
+        "31/05/2019 00:00:00",
+        "2019-05-31 00:00:00",
+        "31st of May 2019",
+    ],
+)
+def test_dates_as_exports_and_officers_write_them(typed: str) -> None:
+    """Dates kept as text by an export (Excel's 31-May-19, a date and midnight) or written out
+    ("31st of May 2019") were refused: "expected the date signed such as 05/03/2020"."""
+    cell = sheets.Cell(typed, Source(Path("r.xlsx"), "Return", "B9"))
+    assert sheets.date(cell, "the date signed") == dt.date(2019, 5, 31)
+
+
+@pytest.mark.parametrize("typed", ["31/05/2019 14:30", "31-May-19 9am", "of May 2019"])
+def test_a_date_with_a_time_of_day_or_no_day_is_still_refused(typed: str) -> None:
+    cell = sheets.Cell(typed, Source(Path("r.xlsx"), "Return", "B9"))
+    with pytest.raises(InputError):
+        sheets.date(cell, "the date signed")

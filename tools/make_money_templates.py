@@ -26,6 +26,7 @@ from docx.oxml import OxmlElement  # noqa: E402
 from docx.oxml.ns import qn  # noqa: E402
 from docx.shared import Cm, Pt  # noqa: E402
 from docxkit import (  # noqa: E402
+    cant_split,
     cell_paragraphs,
     new_document,
     page_x_of_y_footer,
@@ -200,7 +201,7 @@ def commissioning_plan() -> None:
         shade(cell)
     repeat_header(head)
     _plan_row(t, [[("{%tr for p in projects %}", {})]] + [[]] * 9)
-    _plan_row(
+    body = _plan_row(
         t,
         [
             [_text("{{ p.number }}", bold=True)],
@@ -226,6 +227,9 @@ def commissioning_plan() -> None:
         ],
         right=(3, 5, 6),
     )
+    # a project is read as one: its outline, amount and priorities on one page (LibreOffice and
+    # Word still break a row taller than a whole page, losing nothing)
+    cant_split(body)
     _plan_row(t, [[("{%tr endfor %}", {})]] + [[]] * 9)
     total = _plan_row(
         t,
@@ -319,6 +323,7 @@ def evaluation_return() -> None:
     )
     _right(body.cells[1])
     _right(body.cells[2])
+    cant_split(body)  # a project's outturn and comments on the page of its title
     end = t.add_row()
     cell_paragraphs(end.cells[0], [("{%tr endfor %}", {})])
     total = t.add_row()

@@ -160,6 +160,12 @@ def summary(doc) -> None:  # type: ignore[no-untyped-def]
     for cell in body.cells[1:2] + body.cells[7:8]:
         for p in cell.paragraphs:
             p.style = doc.styles["Table Text"]
+    # the summary may run over a page (its header row repeats): its rows do not keep with the
+    # next, as the table styles do, or LibreOffice moves a summary too long for one page, and
+    # its heading, off the title's page, leaving the title alone there
+    for cell in body.cells:
+        for p in cell.paragraphs:
+            p.paragraph_format.keep_with_next = False
     _loop_row(t, "{%tr endfor %}", SUMMARY_WIDTHS)
     para(
         doc,

@@ -332,10 +332,17 @@ def load_commissioning_plan(wb: sheets.Workbook, rule: str = "england") -> Loade
         )
     projects: list[PlannedProject] = []
     numbers: dict[str, Source] = {}  # each project's number, where it was first given
-    for n, rec in enumerate(table.records, start=1):
-        if _typed_total(rec, errors, {"amount allocated": [p.amount.value for p in projects]}):
+    totals = _Totals()
+    position = 0  # of the project in the list (total rows are not projects)
+    for rec in table.records:
+        if _typed_total(
+            rec, errors, {"amount allocated": [p.amount.value for p in projects]}, totals
+        ):
             continue
-        number = sheets.text(rec.cell("no.")) or str(n)
+        if _run_on(rec, ("amount allocated", "total budget"), errors):
+            continue
+        position += 1
+        number = sheets.text(rec.cell("no.")) or str(position)
         if number in numbers:
             errors.add(
                 InputError(
@@ -349,6 +356,17 @@ def load_commissioning_plan(wb: sheets.Workbook, rule: str = "england") -> Loade
         budget = errors.attempt(
             _optional_amount, rec.cell("total budget"), "the total budget in pounds"
         )
+        if amount is not None and budget is not None and budget.value < amount.value:
+            pence = money.has_pence([budget.value, amount.value])
+            errors.add(
+                InputError(
+                    f"the total budget {money.pounds(budget, pence)} is less than the "
+                    f"{money.pounds(amount, pence)} this grant gives the project; correct it (the "
+                    "total budget counts the money of every funder, this grant's too), or leave "
+                    "it empty",
+                    rec.cell("total budget").source,
+                )
+            )
         served = errors.attempt(_served, rec.cell("priorities"), key, default=())
         title = sheets.text(rec.cell("title"))
         if not title:
@@ -387,40 +405,96 @@ def load_commissioning_plan(wb: sheets.Workbook, rule: str = "england") -> Loade
     return Loaded(plan, title=funding.heading or "Commissioning plan", warnings=tuple(warnings))
 
 
-_TOTAL_TITLES = {"total", "totals", "grand total", "overall total"}
+# a row of the finance officer's own totals, however worded: "Total", "Totals:", "Total (£)",
+# "Grand total", "Total allocated", "Sub-total", "Subtotal spend"
+_TOTAL_ROW = re.compile(
+    r"(?:grand |overall )?(?P<sub>sub ?)?totals?"
+    r"(?: (?:allocated|allocation|allocations|amount|budget|spend|spent|actual spend|cost|costs))?"
+)
 
 
-def _typed_total(rec: sheets.Record, errors: Collector, above: dict[str, list[Decimal]]) -> bool:
-    """Whether the row is a total typed by the finance officer (its title "Total", no project
-    number), rather than a project: not a project, or the document would count every pound
-    twice. Its amounts must be what the projects above it add up to (packbuilder adds them up
-    itself); one that is not is an error naming its cell."""
-    title = " ".join(sheets.text(rec.cell("title")).split()).lower().rstrip(":")
-    if title not in _TOTAL_TITLES or sheets.text(rec.cell("no.")):
+def _total_kind(rec: sheets.Record) -> str:
+    """ "total" or "sub-total" when the row is a total typed by the finance officer (its title, or
+    its No. cell with the title empty, says so; a numbered project called "Total" is a project),
+    else ""."""
+    title, number = sheets.text(rec.cell("title")), sheets.text(rec.cell("no."))
+    said = title or number
+    if title and number:
+        return ""
+    words = re.sub(r"[-:£()]", " ", said.lower())
+    m = _TOTAL_ROW.fullmatch(" ".join(words.split()))
+    if not m:
+        return ""
+    return "sub-total" if m["sub"] else "total"
+
+
+@dataclass
+class _Totals:
+    """Where the section of the next sub-total starts (after the previous sub-total)."""
+
+    section: int = 0
+
+
+def _typed_total(
+    rec: sheets.Record, errors: Collector, above: dict[str, list[Decimal]], totals: _Totals
+) -> bool:
+    """Whether the row is a total typed by the finance officer (`_total_kind`), rather than a
+    project: not a project, or the document would count every pound twice. A total's amounts
+    must be what the projects above it add up to, a sub-total's what the projects since the
+    previous sub-total add up to (packbuilder adds them up itself); one that is not is an error
+    naming its cell."""
+    kind = _total_kind(rec)
+    if not kind:
         return False
+    count = len(next(iter(above.values())))
+    first = totals.section if kind == "sub-total" else 0
     for column, amounts in above.items():
         cell = rec.cell(column)
         if cell.blank:
             continue
         typed = errors.attempt(money.amount, cell)
-        total = sum(amounts, Decimal(0))
+        total = sum(amounts[first:], Decimal(0))
         if typed is not None and typed.value != total:
             pence = money.has_pence([typed.value, total])
+            whose = "above it" if kind == "total" else "since the previous sub-total"
             errors.add(
                 InputError(
-                    f"the total row says {money.pounds(typed.value, pence)} but the projects "
-                    f"above it add up to {money.pounds(total, pence)}; correct it, or delete the "
+                    f"the {kind} row says {money.pounds(typed.value, pence)} but the projects "
+                    f"{whose} add up to {money.pounds(total, pence)}; correct it, or delete the "
                     "row (the totals are worked out from the projects)",
                     cell.source,
                 )
             )
+    if kind == "sub-total":
+        totals.section = count
+    return True
+
+
+def _run_on(rec: sheets.Record, amounts: tuple[str, ...], errors: Collector) -> bool:
+    """Whether the row holds text but no number, no title and no amount: text run on from the
+    project above (what merged cells leave when unmerged, or a line typed in the next row). Not a
+    project, and one error, rather than one for each missing cell."""
+    if any(not rec.cell(c).blank for c in ("no.", "title", *amounts)):
+        return False
+    filled = next((c for c in rec.cells if not c.blank), None)
+    if filled is None:
+        return False
+    above = max((r.row for r in rec.table.records if r.row < rec.row), default=0)
+    where = f" (row {above})" if above else ""
+    errors.add(
+        InputError(
+            "this row has text but no title and no amount, so it looks like more of the project "
+            f"above{where}; move its text into that project's cells (Alt+Enter starts a new line "
+            "in a cell), or give the row a title and an amount",
+            filled.source,
+        )
+    )
     return True
 
 
 def _heading(wb: sheets.Workbook, table: sheets.Table, column: str) -> str:
     """A column's heading as the workbook types it ('OPCC contribution'), for the table's header."""
-    header = next(wb.rows(table.sheet))
-    return sheets.text(header[table.columns[column]])
+    return sheets.text(table.header[table.columns[column]])
 
 
 # --- the evaluation return -----------------------------------------------------------------------
@@ -442,12 +516,15 @@ def load_evaluation_return(wb: sheets.Workbook, rule: str = "england") -> Loaded
             )
         )
     projects: list[ReturnedProject] = []
+    totals = _Totals()
     for rec in table.records:
         sums = {
             "amount allocated": [p.allocated.value for p in projects],
             "actual spend": [p.spent.value for p in projects],
         }
-        if _typed_total(rec, errors, sums):
+        if _typed_total(rec, errors, sums, totals) or _run_on(
+            rec, ("amount allocated", "actual spend"), errors
+        ):
             continue
         allocated = errors.attempt(money.amount, rec.cell("amount allocated"))
         spent = errors.attempt(money.amount, rec.cell("actual spend"), "the actual spend in pounds")

@@ -62,8 +62,42 @@ MONTH_NAMES = (
 QUARTERS = ("Q1", "Q2", "Q3", "Q4")
 QUARTER_MONTHS = ("April to June", "July to September", "October to December", "January to March")
 
-UP_WORDS = {"up", "higher", "higher is better", "increase", "increase is good", "more", "↑"}
-DOWN_WORDS = {"down", "lower", "lower is better", "decrease", "reduce", "reduction", "less", "↓"}
+# a direction of good is one of these words, perhaps followed by "is better" ("is good", "=
+# better", "(good)"), or by "is worse" ("is bad"), which turns it round: "higher is worse" is down
+UP_WORDS = {
+    "up",
+    "higher",
+    "high",
+    "increase",
+    "increasing",
+    "more",
+    "bigger",
+    "larger",
+    "greater",
+    "rise",
+    "maximise",
+    "maximize",
+    "↑",
+}
+DOWN_WORDS = {
+    "down",
+    "lower",
+    "low",
+    "decrease",
+    "decreasing",
+    "reduce",
+    "reduction",
+    "less",
+    "fewer",
+    "smaller",
+    "fall",
+    "minimise",
+    "minimize",
+    "↓",
+}
+_DIRECTION = re.compile(
+    r"(?P<word>[^\s'=(]+)(?:\s*(?:\bis\b|=|'s|\()?\s*(?:(?P<good>better|good)|(?P<bad>worse|bad))\)?)?"
+)
 YES = {"yes", "y", "true", "x", "✓", "✔"}
 NO = {"no", "n", "false", "-", ""}
 BLANK_WORDS = {"-", "–", "—", "n/a", "na", "n.a."}  # typed for "no figure"
@@ -427,9 +461,20 @@ def _indicators(wb: sheets.Workbook, errors: Collector) -> dict[str, _Definition
     return out
 
 
+# a unit typed in words that means a percentage: read as "%" (a rate of them does not add up)
+PERCENT_WORDS = {"%", "percent", "per cent", "percentage", "percentages", "pct", "pc"}
+
+
+def _unit(cell: sheets.Cell) -> str:
+    """The unit as typed, but "%" for a percentage however it is written ("percent", "% of
+    calls")."""
+    unit = _one_line(cell)
+    return "%" if unit.lower() in PERCENT_WORDS or unit.startswith("%") else unit
+
+
 def _definition(rec: sheets.Record, name: str) -> _Definition:
     errors = Collector()
-    unit = _one_line(rec.cell("unit"))
+    unit = _unit(rec.cell("unit"))
     percent = unit == "%"
     monitoring = _attempt(errors, False, _flag, rec.cell("monitoring only"), "Monitoring only")
     adds_cell = rec.cell("adds up")
@@ -467,13 +512,13 @@ def _flag(cell: sheets.Cell, what: str) -> bool:
 
 
 def _direction(cell: sheets.Cell, name: str, monitoring: bool) -> Direction | None:
-    value = sheets.normalise(sheets.text(cell))
-    if value in UP_WORDS:
-        return Direction.UP
-    if value in DOWN_WORDS:
-        return Direction.DOWN
-    if not value and monitoring:
-        return None
+    value = sheets.normalise(sheets.text(cell).replace("\u2019", "'"))
+    m = _DIRECTION.fullmatch(value)
+    if m and m["word"] in UP_WORDS | DOWN_WORDS:
+        up = (m["word"] in UP_WORDS) != bool(m["bad"])
+        return Direction.UP if up else Direction.DOWN
+    if monitoring and (not value or value in BLANK_WORDS | {"none", "not judged"}):
+        return None  # kept for monitoring only: "n/a" or "-" says it is not judged
     shown = "empty" if not value else repr(sheets.text(cell))
     raise InputError(
         f"the direction of good of {name!r} is {shown}; write up (more is better) or down "
@@ -535,15 +580,20 @@ def _typed_number(cell: sheets.Cell, s: str, percent: bool) -> Number:
     """A figure typed as text: '1,234', '-3.5', '88%'."""
     if s.lower() in BLANK_WORDS:
         return None
-    m = re.fullmatch(r"([-+]?)\s*(\d{1,3}(?:,\d{3})+|\d*)(\.\d+)?\s*(%?)", s)
-    if m and (m.group(2) or m.group(3)):
-        if m.group(4) and not percent:
+    # thousands may be grouped with commas, or with spaces as figures copied from a web page or
+    # a PDF are (no-break or thin spaces); a minus may be the typographic one
+    s = s.replace("\u2212", "-")
+    m = re.fullmatch(
+        r"([-+]?)\s*(\d{1,3}(?:([,\u00a0\u202f ])\d{3})(?:\3\d{3})*|\d*)(\.\d+)?\s*(%?)", s
+    )
+    if m and (m.group(2) or m.group(4)):
+        if m.group(5) and not percent:
             raise InputError(
                 f"{s!r} is a percentage but the indicator's unit is not %; set its Unit to % on "
                 "the Indicators sheet, or type the figure without %",
                 cell.source,
             )
-        d = Decimal(m.group(2).replace(",", "") + (m.group(3) or ""))
+        d = Decimal(re.sub(r"[,\u00a0\u202f ]", "", m.group(2)) + (m.group(4) or ""))
         return -d if m.group(1) == "-" else d
     raise InputError(
         f"expected a number such as 1,234 or 88%, got {s!r}; leave the cell blank (or type n/a) "
@@ -558,6 +608,7 @@ class _Row:
     figures: tuple[Figure, ...]
     source: Source  # the Year cell
     readable: bool = True  # every figure a number: otherwise its errors are already reported
+    fractions: tuple[Figure, ...] = ()  # of a % indicator: below 1, in cells not formatted as %
 
 
 def _period_of(cell: sheets.Cell, freq: Frequency) -> int | None:
@@ -567,38 +618,43 @@ def _period_of(cell: sheets.Cell, freq: Frequency) -> int | None:
         if isinstance(v, dt.date):
             return (v.month - 4) % 12
         head = re.match(r"[A-Za-z]{3,}", sheets.text(cell))
-        if head:
-            word = head.group(0).lower()
-            for i, (short, full) in enumerate(zip(MONTHS, MONTH_NAMES, strict=True)):
-                if word in (short.lower(), full.lower()) or (
-                    len(word) >= 3 and full.lower().startswith(word)
-                ):
-                    return i
-        return None
-    m = re.fullmatch(r"q\s*([1-4])", sheets.normalise(sheets.text(cell)))
-    return int(m.group(1)) - 1 if m else None
+        return _month_of(head.group(0).lower()) if head else None
+    text = sheets.normalise(sheets.text(cell))
+    # "Q1", "Qtr 1", "Quarter 1", "Q1 (Apr-Jun)"
+    m = re.match(r"(?:q|qtr|quarter)\s*([1-4])\b", text)
+    if m:
+        return int(m.group(1)) - 1
+    # a quarter's months: "Apr-Jun", "April to June"
+    m = re.fullmatch(r"([a-z]{3,9})\s*(?:-|–|to)\s*([a-z]{3,9})", text)
+    if m:
+        first, last = (_month_of(w) for w in m.groups())
+        if first is not None and first % 3 == 0 and last == first + 2:
+            return first // 3
+    return None
 
 
-def _columns(
-    wb: sheets.Workbook, freq: Frequency
-) -> tuple[int, int, list[int], list[list[sheets.Cell]]]:
-    """The Indicator and Year columns, the period columns in order, and the data rows."""
+def _month_of(word: str) -> int | None:
+    """The month (0 for April) a word names: 'apr', 'april', 'sept'."""
+    for i, (short, full) in enumerate(zip(MONTHS, MONTH_NAMES, strict=True)):
+        if word in (short.lower(), full.lower()) or (
+            len(word) >= 3 and full.lower().startswith(word)
+        ):
+            return i
+    return None
+
+
+def _columns(wb: sheets.Workbook, freq: Frequency) -> tuple[_Columns, list[list[sheets.Cell]]]:
+    """Where the sheet keeps what, and its data rows."""
     rows = list(wb.rows(freq.sheet))
     if not rows:
         raise InputError(
             f"the sheet is empty; add a header row: Indicator | Year | {' | '.join(freq.periods)}",
             Source(wb.path, freq.sheet),
         )
-    for row in rows[1:]:  # a figure typed once across merged cells is in its first cell only
-        for cell in row:
-            if cell.merged_into:
-                raise InputError(
-                    f"cells {cell.merged_into} are merged; unmerge them and type the figure in "
-                    "every cell",
-                    cell.source,
-                )
-    header = rows[0]
-    indicator_col = year_col = None
+    # a title line or two above the heading row ("Monthly figures 2016/17", one cell filled)
+    start = next((k for k, row in enumerate(rows[:5]) if sum(not c.blank for c in row) > 1), 0)
+    header = rows[start]
+    indicator_col = year_col = total_col = None
     periods: dict[int, int] = {}
     for i, cell in enumerate(header):
         if cell.blank:
@@ -608,6 +664,10 @@ def _columns(
             indicator_col = i
         elif name in {"year", "series", "row", "figures"}:
             year_col = i
+        elif len(periods) == len(freq.periods) and _period_of(cell, freq) is None:
+            # after the last period: an analyst's own total (checked), or notes (not read)
+            if name in TOTAL_HEADINGS and total_col is None:
+                total_col = i
         else:
             p = _period_of(cell, freq)
             if p is None or p in periods.values():
@@ -628,7 +688,59 @@ def _columns(
             header[0].source,
         )
     assert indicator_col is not None and year_col is not None
-    return indicator_col, year_col, sorted(periods), rows[1:]
+    data = _unmerged(rows[start + 1 :], indicator_col)
+    return _Columns(indicator_col, year_col, sorted(periods), total_col), data
+
+
+# the heading of a column after the periods that totals them, as analysts keep one
+TOTAL_HEADINGS = {
+    "total",
+    "totals",
+    "ytd",
+    "year to date",
+    "full year",
+    "annual total",
+    "year total",
+}
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """Where a figures sheet keeps what: the Indicator and Year columns, the periods in order,
+    and a total column after them (None: none)."""
+
+    indicator: int
+    year: int
+    periods: list[int]
+    total: int | None
+
+
+_RANGE = re.compile(r"([A-Z]+)(\d+):([A-Z]+)(\d+)")
+
+
+def _unmerged(rows: list[list[sheets.Cell]], names: int) -> list[list[sheets.Cell]]:
+    """The data rows with an indicator's name merged down over its rows (this year, last year,
+    target) given to each of them. Any other merge is refused: a figure typed once across merged
+    cells is in its first cell only."""
+    firsts = {c.source.cell: c for row in rows for c in row if not c.merged_into}
+    out = []
+    for row in rows:
+        row = list(row)
+        for i, cell in enumerate(row):
+            if not cell.merged_into:
+                continue
+            m = _RANGE.fullmatch(cell.merged_into)
+            top = firsts.get(f"{m[1]}{m[2]}") if m else None
+            if i == names and m and m[1] == m[3] and top is not None:
+                row[i] = sheets.Cell(top.value, cell.source)
+                continue
+            raise InputError(
+                f"cells {cell.merged_into} are merged; unmerge them and type the value in "
+                "every cell",
+                cell.source,
+            )
+        out.append(row)
+    return out
 
 
 def _role(cell: sheets.Cell, year: Year) -> str:
@@ -637,8 +749,9 @@ def _role(cell: sheets.Cell, year: Year) -> str:
         return "this"
     if text in {"last year", year.previous.label.lower()} or parse_year(text) == year.previous:
         return "last"
-    if text in {"target", "targets"}:
-        return "target"
+    target = re.fullmatch(r"targets?(?:\s+(?:for\s+)?(.+))?", text)
+    if target and (target[1] is None or parse_year(target[1]) == year):
+        return "target"  # "Target", "Targets", "Target 2016/17" (this year's)
     if text in {"cumulative", "cumulative this year", "year to date", "ytd"} or text.startswith(
         "cumulative"
     ):
@@ -660,7 +773,8 @@ def _figures(
     errors: Collector,
 ) -> bool:
     """Read one sheet of figures into `found`: indicator -> (frequency, role -> row)."""
-    ind_col, year_col, period_cols, rows = _columns(wb, freq)
+    columns, rows = _columns(wb, freq)
+    ind_col, year_col, period_cols = columns.indicator, columns.year, columns.periods
     for row in rows:
 
         def at(i: int, row: list[sheets.Cell] = row) -> sheets.Cell:
@@ -708,13 +822,9 @@ def _figures(
         except PackError as exc:
             errors.add(exc)
             continue
-        percent = d.unit == "%"
-        figures = []
-        before = len(errors.errors)
-        for i in period_cols:
-            cell = at(i)
-            figures.append(Figure(_attempt(errors, None, number, cell, percent), cell.source))
-        readable = len(errors.errors) == before
+        row_read = _read_row(d, role, year_cell, [at(i) for i in period_cols], errors)
+        if columns.total is not None and row_read.readable and d.adds_up and role != "cumulative":
+            _check_total(d, year_cell, at(columns.total), row_read.figures, errors)
         seen = found.setdefault(key, (freq, {}))[1]
         if role in seen:
             errors.add(
@@ -725,8 +835,86 @@ def _figures(
                 )
             )
             continue
-        seen[role] = _Row(role, tuple(figures), year_cell.source, readable)
+        seen[role] = row_read
     return True
+
+
+def _read_row(
+    d: _Definition, role: str, year_cell: sheets.Cell, cells: list[sheets.Cell], errors: Collector
+) -> _Row:
+    """One row's figures (each error kept in `errors`), and those of a % indicator typed as
+    fractions (`_fraction`)."""
+    percent = d.unit == "%"
+    before = len(errors.errors)
+    figures = tuple(
+        Figure(_attempt(errors, None, number, cell, percent), cell.source) for cell in cells
+    )
+    fractions = tuple(
+        f
+        for cell, f in zip(cells, figures, strict=True)
+        if percent and _fraction(cell) and f.value is not None
+    )
+    return _Row(role, figures, year_cell.source, len(errors.errors) == before, fractions)
+
+
+def _check_total(
+    d: _Definition,
+    year_cell: sheets.Cell,
+    cell: sheets.Cell,
+    figures: Sequence[Figure],
+    errors: Collector,
+) -> None:
+    """A row's typed total (a Total or YTD column) must be what its figures add up to."""
+    typed = _attempt(errors, None, number, cell, False)
+    total = sum((f.value for f in figures if f.value is not None), Decimal(0))
+    if typed is not None and typed != total:
+        errors.add(
+            InputError(
+                f"the total of {d.name!r} for {sheets.text(year_cell)} is {_plain(typed)} but its "
+                f"figures add up to {_plain(total)}; correct it, or delete the column "
+                "(packbuilder works out the totals)",
+                cell.source,
+            )
+        )
+
+
+def _fraction(cell: sheets.Cell) -> bool:
+    """Whether a % indicator's cell holds a number between 0 and 1 not formatted as a percentage
+    (0.88 as General): read as typed, 0.88%, though Excel shows 0.88 for a rate of 88% whose
+    cell lost its percentage format."""
+    v = cell.value
+    return (
+        isinstance(v, float)
+        and not isinstance(v, bool)
+        and 0 < v < 1
+        and "%" not in cell.number_format
+    )
+
+
+def _warn_fractions(d: _Definition, rows: dict[str, _Row], errors: Collector) -> None:
+    """A % indicator with fractions (`_fraction`) beside figures of 10% or more: most likely
+    percentages whose cells are formatted as numbers. Warned, not refused: a real 0.88% is read
+    as typed."""
+    fractions = [f for r in rows.values() for f in r.fractions]
+    others = [
+        f.value
+        for r in rows.values()
+        for f in r.figures
+        if f.value is not None and f not in fractions
+    ] + ([d.target.value] if d.target and d.target.value is not None else [])
+    if not fractions or max((abs(v) for v in others), default=Decimal(0)) < 10:
+        return
+    first, *more = fractions
+    cells = ", ".join(str(f.source.cell) for f in more)
+    also = f" (and so {'is' if len(more) == 1 else 'are'} {cells})" if more else ""
+    meant = [_plain((f.value or Decimal(0)) * 100).rstrip("0").rstrip(".") for f in fractions[:2]]
+    shown = _plain(first.value or Decimal(0))
+    errors.warn(
+        f"{first.source}: {d.name!r} is a percentage, and {shown} is read as {shown}%{also}, "
+        "a fraction beside figures of 10% or more; if it means "
+        f"{' and '.join(m + '%' for m in meant)}, format the cells as percentages in Excel, "
+        f"or type {' and '.join(meant)}"
+    )
 
 
 def _places(figures: Sequence[Figure]) -> int:
@@ -754,6 +942,7 @@ def _indicator(
         )
     this = this_row.figures
     _check_this_year(d, this_row, periods, year, errors, found)
+    _warn_fractions(d, rows, errors)
     last_row = rows.get("last")
     if last_row is not None:
         for t, lt, p in zip(this, last_row.figures, periods, strict=True):
