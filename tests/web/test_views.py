@@ -78,7 +78,10 @@ def fake_release(monkeypatch):  # type: ignore[no-untyped-def]
     def plan(built: Path, published: Path):  # type: ignore[no-untyped-def]
         today = library.today()
         return [
-            library.Planned(f.name, f.stem, "PRIVATE" in f.name, 1, today, long_date(today), False)
+            library.Planned(
+                library.published_name(f.name), f.stem, "PRIVATE" in f.name, 1, today,
+                long_date(today), False,
+            )  # fmt: skip
             for f in sorted(built.glob("*.pdf"))
         ], f"shown-{library.today().isoformat()}"
 
@@ -93,12 +96,12 @@ def fake_release(monkeypatch):  # type: ignore[no-untyped-def]
         for f in sorted(built.glob("*.pdf")):
             if "PRIVATE" in f.name:
                 continue
-            copy = published / "public" / f.name
+            copy = published / "public" / library.published_name(f.name)  # (no -DRAFT)
             shutil.copyfile(f, copy.with_suffix(".tmp"))  # renamed, as the library does
             copy.with_suffix(".tmp").replace(copy)
             day = library.today()
             out.append(
-                {"file": f.name, "label": f.stem, "private": False, "pages": 1, "numbered": 0,
+                {"file": copy.name, "label": f.stem, "private": False, "pages": 1, "numbered": 0,
                  "published": day.isoformat(), "line": long_date(day), "paths": [copy]}
             )  # fmt: skip
         return out
@@ -1033,6 +1036,11 @@ def test_build_publish_and_public_addresses(make_user, meeting, client, monkeypa
     since += "February 2020"
     assert since in shown and "retitled (was " in shown
     assert "what changed since the draft made before it" not in shown  # (none: v1 went public)
+    # the private pack is not published: it is compared with the members' pack made when the
+    # public packs were, and called so
+    members = "Agenda pack (private): what changed since the members&#x27; pack made when the "
+    assert members + "papers were published on Thursday 27 February 2020" in shown
+    assert "Agenda pack (private): what changed since the pack published" not in shown
     wb["Agenda"]["B2"] = "Minutes of the last meeting"
     wb.save(storage.meeting_folder("m") / "meeting.xlsx")
     ann.post("/meetings/m/build")
@@ -1251,6 +1259,44 @@ def test_an_advisor_reads_a_versions_html_agenda_before_publishing(client, make_
     assert client.get(f"/public/m/{page}").status_code == 404  # not published
     private_page = PRIVATE[: -len(".pdf")] + ".html"
     assert ann.get(f"/meetings/m/versions/1/{private_page}").status_code == 404
+
+
+def test_an_old_link_to_a_draft_leads_to_the_pack_as_published(make_user, meeting, fake_release):  # type: ignore[no-untyped-def]
+    """A draft's links (a colleague asked by e-mail to check it) answered 404 once its version
+    was published, as publishing names the packs as published: they lead to the version's
+    packs as they are now, saying what became of the draft."""
+    from packbuilder.web import library
+
+    draft = library.draft_name(PUBLIC)
+    folder = storage.version_folder("m", 1)
+    folder.mkdir(parents=True)
+    (folder / draft).write_bytes(PDF + b"draft")
+    v = Version.objects.create(
+        meeting=meeting, number=1, agenda={"title": "Board", "items": []},
+        packs=[{"file": draft, "label": "Agenda pack (public)", "pages": 1, "private": False,
+                "draft": True}],
+    )  # fmt: skip
+    ann = signed_in(make_user("ann"))
+    for url in (f"/meetings/m/versions/1/{draft}", f"/meetings/m/versions/1/preview/{draft}/"):
+        before = ann.get(url)
+        assert before.status_code == 200, url  # (the draft, before it is published)
+        before.close()
+    publish(signed_in(make_user("pat", role="publisher")), 1)
+    v.refresh_from_db()
+    assert v.published_at is not None and v.packs[0]["file"] == PUBLIC
+    asked = ann.get(f"/meetings/m/versions/1/{draft}")
+    assert asked.status_code == 302 and asked.url == "/meetings/m/versions/1/"
+    said = ann.get(asked.url).content.decode().replace("&#x27;", "'")
+    assert f"{draft} was a draft to check: version 1 was published on " in said
+    assert f"this one is now {PUBLIC}" in said and f'href="/meetings/m/versions/1/{PUBLIC}"' in said
+    preview = ann.get(f"/meetings/m/versions/1/preview/{draft}/")
+    assert preview.url == f"/meetings/m/versions/1/preview/{PUBLIC}/"
+    image = ann.get(f"/meetings/m/versions/1/preview/{draft}/1.png")
+    assert image.url == f"/meetings/m/versions/1/preview/{PUBLIC}/1.png"
+    agenda = library.draft_name(library.html_name(PUBLIC))
+    assert ann.get(f"/meetings/m/versions/1/{agenda}").url == "/meetings/m/versions/1/"
+    # a name that is no draft of its packs is still not found
+    assert ann.get(f"/meetings/m/versions/1/{library.draft_name(PRIVATE)}").status_code == 404
 
 
 def test_removing_a_paper_the_agenda_names_says_so_first(make_user, meeting):  # type: ignore[no-untyped-def]
