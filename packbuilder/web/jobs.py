@@ -175,34 +175,34 @@ def _run_publish(build: Build, folder, progress: Callable[[str], None]) -> None:
     version = Version.objects.select_related("meeting").get(pk=build.publishes_id)
     number = version.number
     if version == version.meeting.published:  # (two posts of one form, the first done)
-        _fail(build, [f"Version {number} is the published version already; nothing to do."])
+        progress(f"version {number} is the published version already: nothing to do")
+        _done(build)
         return
-    not_published = f"Version {number} was not published, and nothing was made public: "
+    # (the job's page heads these "Version N was not published": each line is a reason)
     try:
         public = publish_version(version, build.started_by, build.shown, progress)
     except Busy:
         _fail(
             build,
-            [not_published + "this meeting is being built, published or withdrawn now; look "
-             "at what goes public again in a moment"],
+            ["This meeting is being built, published or withdrawn now; look at what goes "
+             "public again in a moment"],
         )  # fmt: skip
         return
     except library.PackError as exc:
-        _fail(build, [not_published + " ".join(library.problems_of(exc, folder))])
+        published = storage.published_folder(version.meeting.slug)
+        _fail(build, [library.local(p, published, "") for p in library.problems_of(exc, folder)])
         return
     except Exception as exc:  # noqa: BLE001 - the page must say it failed, not spin forever
         log.exception("publishing version %s of %s failed", number, version.meeting.slug)
         _fail(
             build,
-            [f"Version {number} may not have been published: unexpected "
-             f"{type(exc).__name__}, a bug in packbuilder; report it."],
+            [f"Unexpected {type(exc).__name__} while publishing, a bug in packbuilder; report "
+             "it. If the packs were made before it, publishing again puts them out as made."],
         )  # fmt: skip
         return
     pages = ", ".join(f"{p['label']}: {_pages(p['pages'])}" for p in public) or "no public pack"
     progress(f"published version {number} ({pages})")
-    build.state = Build.State.DONE
-    build.finished_at = timezone.now()
-    build.save(update_fields=["state", "finished_at"])
+    _done(build)
     from packbuilder.web.tasks import notify_task
 
     notify_task(version.pk)
@@ -210,6 +210,12 @@ def _run_publish(build: Build, folder, progress: Callable[[str], None]) -> None:
 
 class Busy(Exception):
     pass
+
+
+def _done(build: Build) -> None:
+    build.state = Build.State.DONE
+    build.finished_at = timezone.now()
+    build.save(update_fields=["state", "finished_at"])
 
 
 def _fail(build: Build, problems: list[str]) -> None:
@@ -364,14 +370,23 @@ def publish_version(  # type: ignore[no-untyped-def]
     with library.meeting_lock(published) as locked:
         if not locked:
             raise Busy()
-        made = library.release(
-            storage.meeting_folder(slug),
-            storage.version_folder(slug, number),
-            published,
-            shown,
-            after_withdrawal=meeting.withdrawn is not None,
-            progress=progress,
-        )
+        built = storage.version_folder(slug, number)
+        # published by the library already, and not recorded here (the worker stopped between
+        # the two; this is the job run again): what was shown is no longer what publishing
+        # would print, as every pack is out, so it is recorded as it is
+        # (not after a withdrawal: what goes back is a new version, dated the day it does)
+        made = library.released(built, published) if meeting.withdrawn is None else None
+        if made is not None and progress is not None:
+            progress(f"version {number}'s packs were published already today: recorded")
+        if made is None:
+            made = library.release(
+                storage.meeting_folder(slug),
+                built,
+                published,
+                shown,
+                after_withdrawal=meeting.withdrawn is not None,
+                progress=progress,
+            )
         storage.keep_released(slug, number, [path for p in made for path in p["paths"]])
         by_file = {p["file"]: p for p in made}
         packs = []

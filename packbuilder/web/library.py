@@ -200,11 +200,12 @@ class CheckResult:
         return not self.problems
 
 
-def local(message: str, folder: Path) -> str:
+def local(message: str, folder: Path, called: str = "meeting folder: ") -> str:
     """A library message with the meeting folder's path taken off the file names it starts with:
-    advisors know their files by name, not by where the server keeps them."""
+    advisors know their files by name, not by where the server keeps them. The folder itself
+    is `called` so (a meeting's published folder is nothing an advisor handles: "")."""
     for prefix in {str(Source(folder)), str(folder), str(folder.resolve())}:
-        message = message.replace(prefix + "/", "").replace(prefix + ": ", "meeting folder: ")
+        message = message.replace(prefix + "/", "").replace(prefix + ": ", called)
     return message
 
 
@@ -465,6 +466,32 @@ def release(
             }
         )
     return out
+
+
+def released(built: Path, published: Path) -> list[dict[str, Any]] | None:
+    """The packs of the build kept in `built` as `published` holds them, when the library has
+    published it today already (`release.released`: a worker stopped after the library
+    published and before the page recorded it), in `release`'s shape; else None (a build
+    without its record too: `release` says what is wrong with it)."""
+    try:
+        found = releases.released(built, published, published.name, today())
+    except PackError:
+        found = None
+    if found is None:
+        return None
+    return [
+        {
+            "file": r.path.name,
+            "label": r.release.label,
+            "private": not r.release.public,
+            "pages": r.pages,
+            "numbered": r.numbered,
+            "published": r.release.published.isoformat(),
+            "line": r.release.line,
+            "paths": [r.path, *([r.agenda_html] if r.agenda_html else [])],
+        }
+        for r in found
+    ]
 
 
 def withdraw(published: Path) -> None:

@@ -6,6 +6,8 @@ of each meeting is the published one.
 
 from __future__ import annotations
 
+import re
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
@@ -123,6 +125,14 @@ class Build(models.Model):
         if self.publishes_id is not None:
             return f"Publishing version {self.publishes.number}"  # type: ignore[union-attr]
         return f"Build {self.pk}"
+
+    @property
+    def reasons(self) -> list[str]:
+        """Why it failed, a line each, as its page lists them under its heading ("Version N
+        was not published"): a publishing job recorded before its lines were reasons alone
+        began each with that heading's words, which are left out here."""
+        said = re.compile(r"^Version \d+ was not published, and nothing was made public: ")
+        return [said.sub("", p) for p in self.problems]
 
     def state_label(self, state: str | None = None) -> str:
         """Its state (or `state`) in words: a publishing job is "Publishing", not "Building"."""

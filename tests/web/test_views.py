@@ -251,8 +251,10 @@ def test_publishing_asks_first_showing_what_goes_public(make_user, version, fake
     assert "<title>Error: Publishing version 1 of m" in said
     assert "Version 1 was not published</h2>" in said
     (line,) = job.problems
-    assert line.startswith("Version 1 was not published, and nothing was made public: ")
-    assert "changed since it was shown" in line and line in said.replace("&#x27;", "'")
+    # said once, in the heading; the line under it is the reason, without a server's path
+    assert said.count("was not published") == 1
+    assert line.startswith("what publishing would print has changed since it was shown")
+    assert line in said.replace("&#x27;", "'") and str(storage.data()) not in said
     assert f'href="{url}"' in said  # back to what goes public, as it is now
     assert Meeting.objects.get(slug="m").published is None
     assert not AuditEntry.objects.filter(action="publish").exists()
@@ -302,7 +304,8 @@ def test_publishing_a_busy_meeting_publishes_nothing(make_user, version):  # typ
     finally:
         done.set()
         thread.join()
-    assert "this meeting is being built, published or withdrawn now" in said
+    assert "This meeting is being built, published or withdrawn now" in said
+    assert said.count("was not published") == 1  # (the heading; its line is the reason)
     assert Meeting.objects.get(slug="m").published is None
     assert publish(publisher, 1).status_code == 302
 
@@ -344,7 +347,9 @@ def test_publishing_runs_as_a_job_and_one_at_a_time(make_user, version, fake_rel
     Build.objects.filter(pk=job.pk).update(state=Build.State.QUEUED)
     jobs.run_build(job.pk)
     job.refresh_from_db()
-    assert job.problems == ["Version 1 is the published version already; nothing to do."]
+    # (done, not failed: a failed job's page says "Version 1 was not published", untrue here)
+    assert job.state == "done" and job.problems == []
+    assert job.events.last().text == "version 1 is the published version already: nothing to do"
     assert len(fake_release) == 1
 
 
@@ -929,7 +934,7 @@ def test_build_publish_and_public_addresses(make_user, meeting, client, monkeypa
     job = Build.objects.get(publishes=v)
     assert failed.url == f"/meetings/m/builds/{job.pk}/" and job.state == "failed"
     (line,) = job.problems
-    assert line.startswith("Version 1 was not published, and nothing was made public: ")
+    assert "was not published" not in line  # (the heading says it)
     assert "LibreOffice is not installed; run `make setup`" in line
     assert "LibreOffice is not installed" in pat.get(failed.url).content.decode()
     workbook = storage.meeting_folder("m") / "meeting.xlsx"
@@ -1219,6 +1224,61 @@ def test_recovery_says_a_publishing_job_is_publishing(meeting, version):  # type
         "The worker publishing this stopped (w:2) 2 times; publish it again from its version's "
         "page."
     ]
+
+
+class Killed(BaseException):
+    """A worker killed: nothing after it runs, not even the job's own error handling."""
+
+
+@pytest.mark.libreoffice
+def test_a_publication_whose_worker_died_before_recording_it_is_recorded_when_run_again(
+    make_user, meeting, monkeypatch
+):  # type: ignore[no-untyped-def]
+    """The worker died after the library published the packs and before the database said
+    so: run again, the job failed "what publishing would print has changed since it was shown"
+    (every pack is out, so unchanged), while the packs were published and the site served none.
+    It finds them out, made today, and records them."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from packbuilder.web.jobs import recover_interrupted
+    from tests.test_publish import exempt_meeting
+
+    exempt_meeting(storage.meeting_folder("m"))
+    ann, pat = signed_in(make_user("ann")), signed_in(make_user("pat", role="publisher"))
+    ann.post("/meetings/m/build")
+    v = Version.objects.get()
+    with monkeypatch.context() as dying:
+        def killed(*args, **kwargs):  # type: ignore[no-untyped-def]
+            raise Killed()
+
+        dying.setattr(storage, "keep_released", killed)  # (just after the library published)
+        with pytest.raises(Killed):
+            publish(pat, 1)
+    job = Build.objects.get(publishes=v)
+    assert job.state == "running" and Meeting.objects.get(slug="m").published is None
+    assert client_status(f"/public/m/{PUBLIC}") == 404  # out in the library, not on the site
+    Build.objects.filter(pk=job.pk).update(heartbeat=timezone.now() - dt.timedelta(minutes=5))
+    assert recover_interrupted(60, retry=True) == 1  # queued again; run at once in these tests
+    job.refresh_from_db()
+    assert job.state == "done", job.problems
+    assert "published already today: recorded" in job.events.order_by("-pk")[1].text
+    assert Meeting.objects.get(slug="m").published == v
+    served = Client().get(f"/public/m/{PUBLIC}")
+    assert served.status_code == 200
+    pack = b"".join(served.streaming_content)
+    today = long_date(dt.date.today())
+    assert f"Published {today}" in " ".join(PdfReader(io.BytesIO(pack)).pages[0].extract_text().split())
+    v.refresh_from_db()
+    assert [p["file"] for p in v.packs if not p["private"]] == [PUBLIC]
+    assert "Version 1 is public" in pat.get(f"/meetings/m/builds/{job.pk}/").content.decode()
+
+
+def client_status(url: str) -> int:
+    response = Client().get(url)
+    response.close()
+    return response.status_code
 
 
 def test_preview_names_pages_as_they_are_stamped(make_user, version):  # type: ignore[no-untyped-def]
