@@ -305,6 +305,54 @@ def recover_stale() -> int:
     return recover_interrupted(stale, retry=True) + requeue_lost(stale)
 
 
+# the checks under way in this process, by meeting and the inputs they check (`meeting_check`)
+_CHECKING: set[tuple[str, str]] = set()
+_CHECKING_LOCK = threading.Lock()
+
+
+def meeting_check(slug: str) -> tuple[library.CheckResult | None, bool]:
+    """The library's check of the meeting's files as they are, for its page: the one kept, if
+    it was made of these very files (`storage.inputs_key`); else the last one kept, or None,
+    and whether a check of the files as they are now is under way (started here if not).
+
+    A check converts the Word papers and renders the frontsheets, as a build would: on a cold
+    cache (a paper just uploaded) LibreOffice takes seconds, so the page never waits for it.
+    The check runs beside the request (a thread of the server, not the job consumer, where it
+    would wait behind a build of another meeting), and the page shows the result when it
+    comes; with CHECK_INLINE (tests) it runs inside the request, as it once always did."""
+    key = storage.inputs_key(slug)
+    kept = storage.kept_check(slug)
+    if kept is not None and kept[0] == key:
+        return kept[1], False
+    if settings.CHECK_INLINE:
+        return _check(slug, key), False
+    with _CHECKING_LOCK:
+        start = (slug, key) not in _CHECKING
+        _CHECKING.add((slug, key))
+    if start:
+        threading.Thread(
+            target=_check_beside, args=(slug, key), daemon=True, name=f"check-{slug}"
+        ).start()
+    return (kept[1] if kept is not None else None), True
+
+
+def _check(slug: str, key: str) -> library.CheckResult:
+    result = library.check(storage.meeting_folder(slug))
+    storage.keep_check(slug, key, result)  # (made of the files as they were when it began)
+    return result
+
+
+def _check_beside(slug: str, key: str) -> None:
+    try:
+        _check(slug, key)
+    except Exception:  # noqa: BLE001 - the page shows the last check; the next look tries again
+        log.exception("check of %s", slug)
+    finally:
+        with _CHECKING_LOCK:
+            _CHECKING.discard((slug, key))
+        connection.close()  # (this thread's own, if the library's settings opened one)
+
+
 def run_schedule() -> list[library.Scheduled]:
     """The library's build-due rule over every meeting; each build becomes a version."""
     outcomes = library.build_due(storage.inputs_root(), storage.published_root())

@@ -183,9 +183,9 @@ def _state(slug: str) -> library.MeetingState:
 @require_GET
 def meeting(request: HttpRequest, slug: str) -> HttpResponse:
     m = get_object_or_404(Meeting, slug=slug)
-    folder = storage.meeting_folder(slug)
     files = storage.inputs(slug)
-    checked = library.check(folder) if files else None
+    # the check kept for these files, or the last one while the files are checked again
+    checked, checking = jobs.meeting_check(slug) if files else (None, False)
     state = _state(slug)
     published = m.published
     return render(
@@ -196,6 +196,7 @@ def meeting(request: HttpRequest, slug: str) -> HttpResponse:
             "state": state,
             "files": [{"name": f.name, "size": f.stat().st_size} for f in files],
             "checked": checked,
+            "checking": checking,
             "builds": m.builds.all()[:5],
             "versions": m.versions.all(),
             "published": published,

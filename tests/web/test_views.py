@@ -1023,7 +1023,8 @@ def test_build_publish_and_public_addresses(make_user, meeting, client, monkeypa
     assert "Published, papers changed since" in ann.get("/meetings/").content.decode()
     ann.post("/meetings/m/build")
     assert Version.objects.count() == 2
-    assert "Draft built, not published" in ann.get("/meetings/").content.decode()
+    # published all the same: the list said only "Draft built, not published"
+    assert "Published; a newer draft built, not published" in ann.get("/meetings/").content.decode()
     assert (folder / v.packs[0]["file"]).read_bytes() == before
     assert "Safer Plymouth" in client.get("/public/m/").content.decode()  # still version 1
     # built again with nothing changed: the same packs, so no version 3 to check and publish
@@ -1269,7 +1270,8 @@ def test_a_publication_whose_worker_died_before_recording_it_is_recorded_when_ru
     assert served.status_code == 200
     pack = b"".join(served.streaming_content)
     today = long_date(dt.date.today())
-    assert f"Published {today}" in " ".join(PdfReader(io.BytesIO(pack)).pages[0].extract_text().split())
+    front = PdfReader(io.BytesIO(pack)).pages[0].extract_text()
+    assert f"Published {today}" in " ".join(front.split())
     v.refresh_from_db()
     assert [p["file"] for p in v.packs if not p["private"]] == [PUBLIC]
     assert "Version 1 is public" in pat.get(f"/meetings/m/builds/{job.pk}/").content.decode()
@@ -1279,6 +1281,65 @@ def client_status(url: str) -> int:
     response = Client().get(url)
     response.close()
     return response.status_code
+
+
+@pytest.mark.libreoffice
+def test_the_meeting_page_never_waits_for_the_check(make_user, meeting, settings, monkeypatch):  # type: ignore[no-untyped-def]
+    """The check converts the Word papers with LibreOffice: on a cold cache (a paper just
+    uploaded) the meeting page took seconds to load. The page shows the last check, saying the
+    files are being checked, and the check of the files as they are now when it is made."""
+    import threading
+    import time
+
+    from packbuilder.web import jobs, library
+
+    settings.CHECK_INLINE = False  # (as served: the tests' settings check inside the request)
+    for f in EXAMPLE.iterdir():
+        shutil.copy(f, storage.meeting_folder("m"))
+    real, gate, ran = library.check, threading.Event(), []
+
+    def slow(folder):  # type: ignore[no-untyped-def]
+        ran.append(folder)
+        gate.wait(20)  # LibreOffice on a cold cache
+        return real(folder)
+
+    monkeypatch.setattr(library, "check", slow)
+    opened = threading.Timer(10, gate.set)  # (the page waiting for it would be let go)
+    opened.start()
+    ann = signed_in(make_user("ann"))
+    try:
+        page = ann.get("/meetings/m/").content.decode()
+        assert not gate.is_set(), "the page waited for the check"
+    finally:
+        opened.cancel()
+    assert "being checked" in page and 'aria-busy="true"' in page and "#check-inner" in page
+    assert 'id="check-ok"' not in page and 'id="problems"' not in page
+    button = page.split("Build the packs</button>")[0].rsplit("<button", 1)[1]
+    assert "disabled" not in button  # (a build checks the files itself, first)
+    again = ann.get("/meetings/m/").content.decode()  # still checking: not checked twice
+    assert "being checked" in again and len(ran) == 1
+    gate.set()
+    for _ in range(2400):  # (LibreOffice, cold: seconds)
+        if storage.kept_check("m") is not None:
+            break
+        time.sleep(0.05)
+    done = ann.get("/meetings/m/").content.decode()
+    assert 'id="check-ok"' in done and "being checked" not in done and len(ran) == 1
+    # a file changed: the last check is shown, saying that it is the last one, until the new one
+    gate.clear()
+    wb = openpyxl.load_workbook(EXAMPLE / "meeting.xlsx")
+    wb["Agenda"]["E2"] = "ten"
+    wb.save(storage.meeting_folder("m") / "meeting.xlsx")
+    stale = ann.get("/meetings/m/").content.decode()
+    assert 'id="check-ok"' in stale and "this is the last check" in stale
+    gate.set()
+    for _ in range(2400):  # (LibreOffice, cold: seconds)
+        kept = storage.kept_check("m")
+        if kept is not None and not kept[1].ok:
+            break
+        time.sleep(0.05)
+    assert "cell E2" in ann.get("/meetings/m/").content.decode()
+    assert not jobs._CHECKING
 
 
 def test_preview_names_pages_as_they_are_stamped(make_user, version):  # type: ignore[no-untyped-def]
@@ -1458,3 +1519,8 @@ def test_the_meeting_state_is_the_library_status_of_its_draft_and_publication(ma
     assert "Draft built, not published" in ann.get("/meetings/").content.decode()
     build(folder, storage.published_folder("m"), converter=FakeConverter())  # (as release)
     assert ">Published</strong>" in ann.get("/meetings/").content.decode()
+    # a late change, built: published still, with a draft of the change not published yet
+    make_meeting(folder, fields={"Venue": "Room 2"}, items=[{"papers": ["a.pdf"]}])
+    build(folder, storage.published_folder("m"), converter=FakeConverter(), draft=True)
+    listed = ann.get("/meetings/").content.decode()
+    assert ">Published; a newer draft built, not published</strong>" in listed
