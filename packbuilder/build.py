@@ -301,7 +301,8 @@ def build(
             )
             for n in range(len(specs))
         ]
-        say("publishing")
+        # (a draft is put in place as packs are, and published by no one: not "publishing")
+        say("putting the drafts in place, not published" if draft else "publishing")
         was = current_versions(outdir, meeting.name)
         written = publish(meeting, built, outdir, today)
         withdrawn = _withdrawn(outdir, meeting.name, was)

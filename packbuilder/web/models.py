@@ -124,7 +124,18 @@ class Build(models.Model):
         """What the job is, as its page and the meeting's list call it."""
         if self.publishes_id is not None:
             return f"Publishing version {self.publishes.number}"  # type: ignore[union-attr]
-        return f"Build {self.pk}"
+        # counted in its meeting, as its versions are (its address has the site's number): a
+        # meeting's first build is "Build 1", not the site's fourth
+        return f"Build {self.number}"
+
+    @property
+    def number(self) -> int:
+        """Its place among its meeting's builds (publishing jobs not counted), from 1."""
+        if self.pk is None:
+            return 0
+        return Build.objects.filter(
+            meeting_id=self.meeting_id, publishes=None, pk__lte=self.pk
+        ).count()
 
     @property
     def reasons(self) -> list[str]:

@@ -335,7 +335,7 @@ def start_build(request: HttpRequest, slug: str) -> HttpResponse:
         messages.info(request, "This meeting is being built or published already")
         return redirect("build", slug, running.pk)
     b = Build.objects.create(meeting=m, started_by=request.user)
-    jobs.audit(request.user, "build", slug, f"build {b.pk}")
+    jobs.audit(request.user, "build", slug, f"build {b.number}")
     build_task(b.pk)
     return redirect("build", slug, b.pk)
 

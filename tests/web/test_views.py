@@ -876,6 +876,9 @@ def test_build_publish_and_public_addresses(make_user, meeting, client, monkeypa
     assert events[0] == "checking inputs"
     assert any(e.startswith("converting") for e in events)
     assert events[-1].startswith("built version 1")
+    # a draft is not published, nor said to be while it is built
+    assert "publishing" not in events
+    assert "putting the drafts in place, not published" in events
     page = ann.get(response.url).content.decode()
     assert "Version 1" in page and "checking inputs" in page
     v = Version.objects.get()
@@ -1340,6 +1343,21 @@ def test_the_meeting_page_never_waits_for_the_check(make_user, meeting, settings
         time.sleep(0.05)
     assert "cell E2" in ann.get("/meetings/m/").content.decode()
     assert not jobs._CHECKING
+
+
+def test_builds_are_numbered_in_their_meeting(make_user, meeting):  # type: ignore[no-untyped-def]
+    """A new user's first build of a second meeting was called "Build 4" (the site's count)
+    beside its "Version 1": builds are counted in their meeting, publishing jobs aside."""
+    other = Meeting.objects.create(slug="other")
+    for m in (meeting, meeting, other):
+        Build.objects.create(meeting=m)
+    v = Version.objects.create(meeting=meeting, number=1, packs=[], agenda={})
+    Build.objects.create(meeting=other, publishes=v)
+    last = Build.objects.create(meeting=other)
+    names = [b.name for b in Build.objects.order_by("pk")]
+    assert names == ["Build 1", "Build 2", "Build 1", "Publishing version 1", "Build 2"]
+    page = signed_in(make_user("ann")).get(f"/meetings/other/builds/{last.pk}/").content.decode()
+    assert "Build 2</h1>" in page
 
 
 def test_preview_names_pages_as_they_are_stamped(make_user, version):  # type: ignore[no-untyped-def]
