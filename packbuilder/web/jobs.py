@@ -190,7 +190,9 @@ def _run_publish(build: Build, folder, progress: Callable[[str], None]) -> None:
         return
     except library.PackError as exc:
         published = storage.published_folder(version.meeting.slug)
-        _fail(build, [library.local(p, published, "") for p in library.problems_of(exc, folder)])
+        # (the meeting's folder or its published one as a whole: nothing to name on this page)
+        said = [library.local(p, published, "") for p in library.problems_of(exc, folder)]
+        _fail(build, [p.removeprefix("meeting folder: ") for p in said])
         return
     except Exception as exc:  # noqa: BLE001 - the page must say it failed, not spin forever
         log.exception("publishing version %s of %s failed", number, version.meeting.slug)

@@ -481,7 +481,7 @@ def test_from_an_empty_page_to_a_published_pack(server, browser, mailbox, shots,
     page.click("button:has-text('Remove the file')")
     page.wait_for_selector(".govuk-notification-banner--success")
     assert f"Removed {name}" in page.locator(".govuk-notification-banner").inner_text()
-    assert name not in page.locator("#inputs + table").inner_text()
+    assert name not in page.locator("#inputs + div table").inner_text()
     assert errors == []
     context.close()
     kinds = ["/accounts/login/", "/meetings/", "/meetings/new", f"/meetings/{SLUG}/", "/builds/"]
