@@ -250,7 +250,7 @@ def recover_interrupted(stale_seconds: float = 0, retry: bool = False) -> int:
         )
         who = f" ({build.worker})" if build.worker else ""
         doing = "publishing" if build.publishes_id is not None else "building"
-        if retry and build.attempts < settings.BUILD_ATTEMPTS:
+        if (retry and build.attempts < settings.BUILD_ATTEMPTS) or _put_out(build):
             if not mine.update(state=Build.State.QUEUED, worker=""):
                 continue  # another worker recovered it, or its own came back to life
             BuildEvent.objects.create(
@@ -273,6 +273,21 @@ def recover_interrupted(stale_seconds: float = 0, retry: bool = False) -> int:
             _fail(build, [f"{stopped}; {again}."])
         recovered += 1
     return recovered
+
+
+def _put_out(build: Build) -> bool:
+    """Whether `build` publishes a version whose packs the library has put out today already
+    (`library.released`): its worker stopped before recording it. Run again, the job records
+    them (`publish_version`), so the site serves what the library published."""
+    if build.publishes_id is None:
+        return False
+    version = Version.objects.select_related("meeting").get(pk=build.publishes_id)
+    slug = version.meeting.slug
+    published = storage.published_folder(slug)
+    return (
+        version != version.meeting.published
+        and library.released(storage.version_folder(slug, version.number), published) is not None
+    )
 
 
 def requeue_lost(stale_seconds: float) -> int:
