@@ -542,7 +542,12 @@ def test_pages_fit_a_phone_s_screen(server, browser, shots):  # type: ignore[no-
                  f"/meetings/{SLUG}/versions/1/", f"/public/{SLUG}/", "/audit/"]:  # fmt: skip
         page.goto(url + path)
         wide = page.evaluate("document.documentElement.scrollWidth")
-        assert wide <= 320, (path, wide)
+        past = page.evaluate(
+            "[...document.querySelectorAll('main *')]"
+            ".filter(e => e.getBoundingClientRect().right > 321)"
+            ".slice(0, 5).map(e => e.tagName + ': ' + (e.innerText || '').slice(0, 60))"
+        )
+        assert wide <= 320, (path, wide, past)
         axe(page)
     page.goto(url + "/meetings/")
     page.screenshot(path=shots / "web-meetings-phone.png", full_page=True)
