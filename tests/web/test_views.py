@@ -1348,6 +1348,20 @@ def test_the_meeting_page_never_waits_for_the_check(make_user, meeting, settings
     assert not jobs._CHECKING
 
 
+def test_a_one_page_pack_is_one_page_on_every_page(make_user, client, version):  # type: ignore[no-untyped-def]
+    """"Agenda pack (public): 1 pages" on the meeting page (the progress line and the e-mail
+    were mended, not the pages): every page says "1 page"."""
+    pat = signed_in(make_user("pat", role="publisher"))
+    urls = ["/meetings/m/", f"/meetings/m/versions/1/preview/{PUBLIC}/"]
+    pages = [pat.get(u).content.decode() for u in [*urls, "/meetings/m/versions/1/publish"]]
+    publish(pat, 1)
+    pages.append(client.get("/public/m/").content.decode())
+    assert all("1 pages" not in page for page in pages)
+    assert "Agenda pack (public): 1 page<" in pages[0] and "1 page." in pages[1]
+    assert "Agenda pack (private), 1 page, is not published" in pages[2]
+    assert "(PDF, 1 page)" in pages[-1]
+
+
 def test_builds_are_numbered_in_their_meeting(make_user, meeting):  # type: ignore[no-untyped-def]
     """A new user's first build of a second meeting was called "Build 4" (the site's count)
     beside its "Version 1": builds are counted in their meeting, publishing jobs aside."""
