@@ -79,6 +79,7 @@ from packbuilder.versions import (
     changes,
     draft_changes,
     legacy_pack_content,
+    members_pack,
     pack_content,
     pack_summary,
     supplement_regrouped,
@@ -300,7 +301,8 @@ def build(
             )
             for n in range(len(specs))
         ]
-        say("publishing")
+        # (a draft is put in place as packs are, and published by no one: not "publishing")
+        say("putting the drafts in place, not published" if draft else "publishing")
         was = current_versions(outdir, meeting.name)
         written = publish(meeting, built, outdir, today)
         withdrawn = _withdrawn(outdir, meeting.name, was)
@@ -586,10 +588,13 @@ def _as_drafts(
         goes_out = published_name(name)  # (what publishing the draft makes)
         public = goes_out if goes_out in published else public_sibling(goes_out)
         current = published.get(public or goes_out, (None, []))[0]
+        private = spec.private is True  # (made for members when published, never published)
         now = None
         if current is not None and public is not None:
             now = Earlier(
-                f"the pack published on {long_date(current.published)}",
+                members_pack(current.published)
+                if private
+                else f"the pack published on {long_date(current.published)}",
                 current.content,
                 recorded_summary(root, meeting.name, public),
             )
@@ -607,7 +612,7 @@ def _as_drafts(
                 e,
                 edition=dataclasses.replace(e.edition, draft=True),
                 changes=(),
-                compared=draft_changes(e.key, e.summary, now, before),
+                compared=draft_changes(e.key, e.summary, now, before, private=private),
             )
         )
     return out

@@ -44,6 +44,7 @@ from packbuilder.plan import PRIVATE_SUFFIX, published_name
 from packbuilder.publish import (
     current_versions,
     finish_interrupted,
+    intact,
     next_edition,
     read_manifest,
     withdraw_all,
@@ -168,6 +169,58 @@ def release(  # noqa: PLR0913
         return build(
             folder, published, converter=converter, today=today, progress=progress, expect=expect
         )
+
+
+@dataclass(frozen=True)
+class Released:
+    """A pack of a build that `published` holds already as its current version (`released`)."""
+
+    release: Release  # as `plan` says it (unchanged: it keeps its date)
+    path: Path  # the pack, as published
+    agenda_html: Path | None  # a public pack's HTML agenda beside it
+    pages: int  # physical pages, frontsheet included
+    numbered: int  # "Page N" pages
+
+
+def released(built: Path, published: Path, meeting: str, today: dt.date) -> list[Released] | None:
+    """The packs of the build in `built` as `published` holds them, if publishing it `today`
+    is done already: every pack of the build is current there with the same content key, made
+    `today`, each file as the record says, and no other pack is current. Else None.
+
+    `release` writes the packs and their record together; a caller that keeps a record of its
+    own (the web page's database) and was stopped between the two (a worker killed) finds here
+    that the packs are out, and records them as they are. Publishing again would find every
+    pack unchanged, so what it would print is no longer what was shown. Only packs made today:
+    a pack says the day it went public, and one made on an earlier day that no one was served
+    is no publication of that day (publish it again, seeing what it will say).
+
+    Raises:
+        PublishError: the build has no record (`contents`).
+    """
+    planned = plan(built, published, meeting, today)
+    current = current_versions(published, meeting)
+    if not planned or set(current) != {r.name for r in planned}:
+        return None
+    packs = (read_manifest(published, meeting) or {}).get("packs") or {}
+    out = []
+    for r in planned:
+        version = current[r.name][0]
+        if not r.unchanged or version.published != today or not intact(published, version):
+            return None
+        record = packs.get(r.name) or {}
+        html = published / str(record["html"]) if r.public and record.get("html") else None
+        try:
+            pages = int(record.get("pages") or 0)
+            numbered = int((record.get("contents") or {}).get("pages") or 0)
+        except (AttributeError, TypeError, ValueError):
+            return None
+        out.append(
+            Released(
+                r, published / version.file, html if html and html.is_file() else None,
+                pages, numbered,
+            )
+        )  # fmt: skip
+    return out
 
 
 def withdraw(published: Path, meeting: str, today: dt.date) -> list[str]:

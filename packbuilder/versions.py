@@ -348,10 +348,24 @@ class Earlier:
 
 
 NOTHING_PUBLISHED = "the last publication"  # (when no version of the pack is public now)
+# a private pack is never published: members are given the one made when the public packs are
+# published (`release`), so a draft of it is compared with that, and called so
+NOTHING_FOR_MEMBERS = "the members' pack of the last publication"
+
+
+def members_pack(published: dt.date) -> str:
+    """What the private pack made when the papers were published on `published` is, in words
+    (`Compared.against`): made for members, never published."""
+    return f"the members' pack made when the papers were published on {long_date(published)}"
 
 
 def draft_changes(
-    key: str, summary: Mapping[str, Any], published: Earlier | None, previous: Earlier | None
+    key: str,
+    summary: Mapping[str, Any],
+    published: Earlier | None,
+    previous: Earlier | None,
+    *,
+    private: bool = False,
 ) -> tuple[Compared, ...]:
     """What a draft to check changes: against the version of the pack published now, which
     publishing the draft would replace (or that none is), and against the draft made before it,
@@ -363,14 +377,22 @@ def draft_changes(
         key: the draft's content key (`pack_content`: its marks left out, so a draft of what is
             published has the published pack's key).
         summary: the draft's `pack_summary`.
+        published: for a private pack (`private`), the members' pack made when the papers
+            were last published: a private pack is not published, and is not called so.
     """
     out = []
-    if published is None:
+    if published is None and private:
+        none = "no members' pack has been made yet (one is made, not published, when the "
+        none += "public packs are published): all of it would be new"
+        out.append(Compared(NOTHING_FOR_MEMBERS, (none,)))
+    elif published is None:
         none = "no version of this pack is published now: all of it would be new"
         out.append(Compared(NOTHING_PUBLISHED, (none,)))
     else:
         same = "nothing: it is the pack published, page for page (publishing it makes no "
         same += "new version)"
+        if private:
+            same = "nothing: it is the members' pack made then, page for page"
         out.append(Compared(published.against, _compared(key, summary, published, same)))
     if previous is not None:
         same = "nothing: it is that draft again, page for page"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from packbuilder.versions import changes
 
 
@@ -111,6 +113,19 @@ def test_a_draft_says_what_it_changes_since_what_is_published_and_the_draft_befo
             NOTHING_PUBLISHED, ("no version of this pack is published now: all of it would be new",)
         ),
     )
+    # a private pack is never published: it is compared with the members' pack made when the
+    # public packs were published, or says that none was made yet, never "published"
+    from packbuilder.versions import NOTHING_FOR_MEMBERS, members_pack
+
+    members = Earlier(members_pack(dt.date(2020, 2, 20)), "k1", BEFORE)
+    (kept,) = draft_changes("k1", BEFORE, members, None, private=True)
+    assert kept == Compared(
+        "the members' pack made when the papers were published on Thursday 20 February 2020",
+        ("nothing: it is the members' pack made then, page for page",),
+    )
+    (none,) = draft_changes("k3", after, None, None, private=True)
+    assert none.against == NOTHING_FOR_MEMBERS
+    assert "published now" not in none.lines[0] and "all of it would be new" in none.lines[0]
     # kept in the record and read back as it was
     for c in draft_changes("k2", after, published, previous):
         assert Compared.from_record(c.as_record()) == c

@@ -207,3 +207,29 @@ def test_a_draft_is_published_as_the_pack_it_was_checked_as(tmp_path: Path, conv
     exempt_meeting(folder, venue="Drake Room")  # changed after it was looked at
     with pytest.raises(InputError, match="no longer those of the build being published"):
         release(folder, drafts, public, FRI, converter=converter)
+
+
+def test_a_publication_done_today_is_found_done(tmp_path: Path, converter) -> None:
+    """`released`: the packs of a build that `release` put out today, as the record has them, so
+    that a caller stopped before recording the publication records it (publishing again would
+    find every pack unchanged, and what it prints no longer what was shown). Not a publication
+    of an earlier day, nor of other packs."""
+    from packbuilder.release import released
+
+    folder = exempt_meeting(tmp_path / "m")
+    drafts, public = tmp_path / "drafts", tmp_path / "published"
+    build(folder, drafts, converter=converter, today=MON)
+    assert released(drafts, public, "m", THU) is None  # nothing published yet
+    release(folder, drafts, public, THU, converter=converter)
+    found = {r.path.name: r for r in released(drafts, public, "m", THU) or []}
+    assert sorted(found) == sorted([PUBLIC, PRIVATE])
+    pack = found[PUBLIC]
+    assert pack.path == public / "public" / PUBLIC and pack.release.unchanged
+    assert pack.release.line == "Thursday 27 February 2020" and pack.agenda_html is not None
+    assert pack.pages == len(PdfReader(pack.path).pages) and pack.numbered == 2
+    assert found[PRIVATE].agenda_html is None and not found[PRIVATE].release.public
+    # a day later it is no publication of that day; a build of other packs was not published
+    assert released(drafts, public, "m", FRI) is None
+    exempt_meeting(folder, venue="Warspite Room")
+    build(folder, drafts, converter=converter, today=THU)
+    assert released(drafts, public, "m", THU) is None

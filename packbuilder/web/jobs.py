@@ -175,34 +175,36 @@ def _run_publish(build: Build, folder, progress: Callable[[str], None]) -> None:
     version = Version.objects.select_related("meeting").get(pk=build.publishes_id)
     number = version.number
     if version == version.meeting.published:  # (two posts of one form, the first done)
-        _fail(build, [f"Version {number} is the published version already; nothing to do."])
+        progress(f"version {number} is the published version already: nothing to do")
+        _done(build)
         return
-    not_published = f"Version {number} was not published, and nothing was made public: "
+    # (the job's page heads these "Version N was not published": each line is a reason)
     try:
         public = publish_version(version, build.started_by, build.shown, progress)
     except Busy:
         _fail(
             build,
-            [not_published + "this meeting is being built, published or withdrawn now; look "
-             "at what goes public again in a moment"],
+            ["This meeting is being built, published or withdrawn now; look at what goes "
+             "public again in a moment"],
         )  # fmt: skip
         return
     except library.PackError as exc:
-        _fail(build, [not_published + " ".join(library.problems_of(exc, folder))])
+        published = storage.published_folder(version.meeting.slug)
+        # (the meeting's folder or its published one as a whole: nothing to name on this page)
+        said = [library.local(p, published, "") for p in library.problems_of(exc, folder)]
+        _fail(build, [p.removeprefix("meeting folder: ") for p in said])
         return
     except Exception as exc:  # noqa: BLE001 - the page must say it failed, not spin forever
         log.exception("publishing version %s of %s failed", number, version.meeting.slug)
         _fail(
             build,
-            [f"Version {number} may not have been published: unexpected "
-             f"{type(exc).__name__}, a bug in packbuilder; report it."],
+            [f"Unexpected {type(exc).__name__} while publishing, a bug in packbuilder; report "
+             "it. If the packs were made before it, publishing again puts them out as made."],
         )  # fmt: skip
         return
     pages = ", ".join(f"{p['label']}: {_pages(p['pages'])}" for p in public) or "no public pack"
     progress(f"published version {number} ({pages})")
-    build.state = Build.State.DONE
-    build.finished_at = timezone.now()
-    build.save(update_fields=["state", "finished_at"])
+    _done(build)
     from packbuilder.web.tasks import notify_task
 
     notify_task(version.pk)
@@ -210,6 +212,12 @@ def _run_publish(build: Build, folder, progress: Callable[[str], None]) -> None:
 
 class Busy(Exception):
     pass
+
+
+def _done(build: Build) -> None:
+    build.state = Build.State.DONE
+    build.finished_at = timezone.now()
+    build.save(update_fields=["state", "finished_at"])
 
 
 def _fail(build: Build, problems: list[str]) -> None:
@@ -242,7 +250,7 @@ def recover_interrupted(stale_seconds: float = 0, retry: bool = False) -> int:
         )
         who = f" ({build.worker})" if build.worker else ""
         doing = "publishing" if build.publishes_id is not None else "building"
-        if retry and build.attempts < settings.BUILD_ATTEMPTS:
+        if (retry and build.attempts < settings.BUILD_ATTEMPTS) or _put_out(build):
             if not mine.update(state=Build.State.QUEUED, worker=""):
                 continue  # another worker recovered it, or its own came back to life
             BuildEvent.objects.create(
@@ -265,6 +273,21 @@ def recover_interrupted(stale_seconds: float = 0, retry: bool = False) -> int:
             _fail(build, [f"{stopped}; {again}."])
         recovered += 1
     return recovered
+
+
+def _put_out(build: Build) -> bool:
+    """Whether `build` publishes a version whose packs the library has put out today already
+    (`library.released`): its worker stopped before recording it. Run again, the job records
+    them (`publish_version`), so the site serves what the library published."""
+    if build.publishes_id is None:
+        return False
+    version = Version.objects.select_related("meeting").get(pk=build.publishes_id)
+    slug = version.meeting.slug
+    published = storage.published_folder(slug)
+    return (
+        version != version.meeting.published
+        and library.released(storage.version_folder(slug, version.number), published) is not None
+    )
 
 
 def requeue_lost(stale_seconds: float) -> int:
@@ -297,6 +320,54 @@ def recover_stale() -> int:
     close_old_connections()
     stale = settings.BUILD_STALE_SECONDS
     return recover_interrupted(stale, retry=True) + requeue_lost(stale)
+
+
+# the checks under way in this process, by meeting and the inputs they check (`meeting_check`)
+_CHECKING: set[tuple[str, str]] = set()
+_CHECKING_LOCK = threading.Lock()
+
+
+def meeting_check(slug: str) -> tuple[library.CheckResult | None, bool]:
+    """The library's check of the meeting's files as they are, for its page: the one kept, if
+    it was made of these very files (`storage.inputs_key`); else the last one kept, or None,
+    and whether a check of the files as they are now is under way (started here if not).
+
+    A check converts the Word papers and renders the frontsheets, as a build would: on a cold
+    cache (a paper just uploaded) LibreOffice takes seconds, so the page never waits for it.
+    The check runs beside the request (a thread of the server, not the job consumer, where it
+    would wait behind a build of another meeting), and the page shows the result when it
+    comes; with CHECK_INLINE (tests) it runs inside the request, as it once always did."""
+    key = storage.inputs_key(slug)
+    kept = storage.kept_check(slug)
+    if kept is not None and kept[0] == key:
+        return kept[1], False
+    if settings.CHECK_INLINE:
+        return _check(slug, key), False
+    with _CHECKING_LOCK:
+        start = (slug, key) not in _CHECKING
+        _CHECKING.add((slug, key))
+    if start:
+        threading.Thread(
+            target=_check_beside, args=(slug, key), daemon=True, name=f"check-{slug}"
+        ).start()
+    return (kept[1] if kept is not None else None), True
+
+
+def _check(slug: str, key: str) -> library.CheckResult:
+    result = library.check(storage.meeting_folder(slug))
+    storage.keep_check(slug, key, result)  # (made of the files as they were when it began)
+    return result
+
+
+def _check_beside(slug: str, key: str) -> None:
+    try:
+        _check(slug, key)
+    except Exception:  # noqa: BLE001 - the page shows the last check; the next look tries again
+        log.exception("check of %s", slug)
+    finally:
+        with _CHECKING_LOCK:
+            _CHECKING.discard((slug, key))
+        connection.close()  # (this thread's own, if the library's settings opened one)
 
 
 def run_schedule() -> list[library.Scheduled]:
@@ -364,14 +435,23 @@ def publish_version(  # type: ignore[no-untyped-def]
     with library.meeting_lock(published) as locked:
         if not locked:
             raise Busy()
-        made = library.release(
-            storage.meeting_folder(slug),
-            storage.version_folder(slug, number),
-            published,
-            shown,
-            after_withdrawal=meeting.withdrawn is not None,
-            progress=progress,
-        )
+        built = storage.version_folder(slug, number)
+        # published by the library already, and not recorded here (the worker stopped between
+        # the two; this is the job run again): what was shown is no longer what publishing
+        # would print, as every pack is out, so it is recorded as it is
+        # (not after a withdrawal: what goes back is a new version, dated the day it does)
+        made = library.released(built, published) if meeting.withdrawn is None else None
+        if made is not None and progress is not None:
+            progress(f"version {number}'s packs were published already today: recorded")
+        if made is None:
+            made = library.release(
+                storage.meeting_folder(slug),
+                built,
+                published,
+                shown,
+                after_withdrawal=meeting.withdrawn is not None,
+                progress=progress,
+            )
         storage.keep_released(slug, number, [path for p in made for path in p["paths"]])
         by_file = {p["file"]: p for p in made}
         packs = []

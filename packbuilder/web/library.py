@@ -8,6 +8,7 @@ published versions into itself) only this module moves.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Callable, Iterator
@@ -88,6 +89,8 @@ def _has_files(folder: Path) -> bool:
 # (`schedule.meeting_status`): its draft, made from the inputs as they are or not, and its
 # published packs
 _DRAFT_CURRENT = ("Draft built, not published", "blue")
+# a draft made after a publication, of changed papers: the meeting is published all the same
+_DRAFT_AFTER = ("Published; a newer draft built, not published", "blue")
 _DRAFT_STALE = ("Draft stale: papers changed since the draft", "yellow")
 _PUBLISHED = {
     schedule.State.CURRENT: ("Published", "green"),
@@ -104,7 +107,7 @@ def _state_words(s: schedule.MeetingStatus, legacy: schedule.State | None) -> tu
     if s.state not in (schedule.State.CURRENT, schedule.State.STALE, schedule.State.NOT_BUILT):
         return _STATES[s.state]
     if s.draft_state is schedule.State.CURRENT:
-        return _DRAFT_CURRENT
+        return _DRAFT_AFTER if s.state in _PUBLISHED else _DRAFT_CURRENT
     if s.state in _PUBLISHED:
         return _PUBLISHED[s.state]
     if s.draft_state is schedule.State.STALE:
@@ -199,12 +202,31 @@ class CheckResult:
     def ok(self) -> bool:
         return not self.problems
 
+    def as_record(self) -> dict[str, Any]:
+        """As JSON keeps it (`storage.keep_check`)."""
+        return dataclasses.asdict(self)
 
-def local(message: str, folder: Path) -> str:
+    @classmethod
+    def from_record(cls, data: Any) -> CheckResult | None:
+        """The result a record keeps; None if it is not one (kept by another packbuilder)."""
+        try:
+            return cls(
+                [FileProblems(str(g["file"]), [str(p) for p in g["problems"]])
+                 for g in data["problems"]],
+                str(data["overview"]),
+                [str(n) for n in data["packs"]],
+                [Note(str(w["file"]), str(w["text"])) for w in data["warnings"]],
+            )  # fmt: skip
+        except (KeyError, TypeError):
+            return None
+
+
+def local(message: str, folder: Path, called: str = "meeting folder: ") -> str:
     """A library message with the meeting folder's path taken off the file names it starts with:
-    advisors know their files by name, not by where the server keeps them."""
+    advisors know their files by name, not by where the server keeps them. The folder itself
+    is `called` so (a meeting's published folder is nothing an advisor handles: "")."""
     for prefix in {str(Source(folder)), str(folder), str(folder.resolve())}:
-        message = message.replace(prefix + "/", "").replace(prefix + ": ", "meeting folder: ")
+        message = message.replace(prefix + "/", "").replace(prefix + ": ", called)
     return message
 
 
@@ -465,6 +487,32 @@ def release(
             }
         )
     return out
+
+
+def released(built: Path, published: Path) -> list[dict[str, Any]] | None:
+    """The packs of the build kept in `built` as `published` holds them, when the library has
+    published it today already (`release.released`: a worker stopped after the library
+    published and before the page recorded it), in `release`'s shape; else None (a build
+    without its record too: `release` says what is wrong with it)."""
+    try:
+        found = releases.released(built, published, published.name, today())
+    except PackError:
+        found = None
+    if found is None:
+        return None
+    return [
+        {
+            "file": r.path.name,
+            "label": r.release.label,
+            "private": not r.release.public,
+            "pages": r.pages,
+            "numbered": r.numbered,
+            "published": r.release.published.isoformat(),
+            "line": r.release.line,
+            "paths": [r.path, *([r.agenda_html] if r.agenda_html else [])],
+        }
+        for r in found
+    ]
 
 
 def withdraw(published: Path) -> None:

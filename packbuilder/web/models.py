@@ -6,6 +6,8 @@ of each meeting is the published one.
 
 from __future__ import annotations
 
+import re
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
@@ -122,7 +124,26 @@ class Build(models.Model):
         """What the job is, as its page and the meeting's list call it."""
         if self.publishes_id is not None:
             return f"Publishing version {self.publishes.number}"  # type: ignore[union-attr]
-        return f"Build {self.pk}"
+        # counted in its meeting, as its versions are (its address has the site's number): a
+        # meeting's first build is "Build 1", not the site's fourth
+        return f"Build {self.number}"
+
+    @property
+    def number(self) -> int:
+        """Its place among its meeting's builds (publishing jobs not counted), from 1."""
+        if self.pk is None:
+            return 0
+        return Build.objects.filter(
+            meeting_id=self.meeting_id, publishes=None, pk__lte=self.pk
+        ).count()
+
+    @property
+    def reasons(self) -> list[str]:
+        """Why it failed, a line each, as its page lists them under its heading ("Version N
+        was not published"): a publishing job recorded before its lines were reasons alone
+        began each with that heading's words, which are left out here."""
+        said = re.compile(r"^Version \d+ was not published, and nothing was made public: ")
+        return [said.sub("", p) for p in self.problems]
 
     def state_label(self, state: str | None = None) -> str:
         """Its state (or `state`) in words: a publishing job is "Publishing", not "Building"."""

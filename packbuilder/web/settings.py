@@ -171,6 +171,9 @@ BUILD_STALE_SECONDS = max(
 BUILD_HEARTBEAT_SECONDS = max(1, min(10, BUILD_STALE_SECONDS // 4))
 BUILD_ATTEMPTS = 2
 SCHEDULE_MINUTES = int(os.environ.get("PACKBUILDER_WEB_SCHEDULE", "60"))
+# the meeting page's check of its files runs beside the request, the page showing the last
+# result meanwhile (`jobs.meeting_check`); inside the request with this (tests)
+CHECK_INLINE = _flag("PACKBUILDER_WEB_CHECK_INLINE", False)
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

@@ -10,6 +10,7 @@
 <data>/released/<meeting>/<n>/    version n's packs as published (hard links into published/):
                                   the public packs and HTML agendas the public is served, and the
                                   private packs members get, made with them
+<data>/checks/<meeting>.json      the last check of the meeting's files, and what it was made of
 <data>/current/<meeting>/         where packbuilder before drafts built (ordinary builds, saying
                                   "Published" with the day built); read only to say so
 """
@@ -17,6 +18,8 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -124,6 +127,47 @@ def inputs(slug: str) -> list[Path]:
         (p for p in folder.iterdir() if p.is_file() and not p.name.startswith((".", "~$"))),
         key=lambda p: (p.name != library.WORKBOOK_NAME, p.name.lower()),
     )
+
+
+def inputs_key(slug: str) -> str:
+    """What a check of the meeting's files depends on: each file's name, size and time of
+    change, the day (a check says when publishing would be late) and packbuilder's version."""
+    from packbuilder import __version__
+
+    said = [__version__, library.today().isoformat()]
+    for path in inputs(slug):
+        try:
+            st = path.stat()
+        except OSError:
+            continue  # (removed meanwhile: the next look sees it gone)
+        said.append(f"{path.name}|{st.st_size}|{st.st_mtime_ns}")
+    return hashlib.sha256("\n".join(said).encode()).hexdigest()
+
+
+def _check_file(slug: str) -> Path:
+    return data() / "checks" / f"{slug}.json"
+
+
+def kept_check(slug: str) -> tuple[str, library.CheckResult] | None:
+    """The last check of the meeting kept (`keep_check`): the `inputs_key` it was made for,
+    and what it found. None if there is none."""
+    try:
+        record = json.loads(_check_file(slug).read_text(encoding="utf-8"))
+        result = library.CheckResult.from_record(record["result"])
+        key = str(record["key"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return (key, result) if result is not None else None
+
+
+def keep_check(slug: str, key: str, result: library.CheckResult) -> None:
+    """Keep a check of the meeting's files as they were (`inputs_key`), replacing the last."""
+    path = _check_file(slug)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{slug}-")
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        json.dump({"key": key, "result": result.as_record()}, out)
+    os.replace(tmp, path)
 
 
 class UploadRefused(Exception):

@@ -183,9 +183,9 @@ def _state(slug: str) -> library.MeetingState:
 @require_GET
 def meeting(request: HttpRequest, slug: str) -> HttpResponse:
     m = get_object_or_404(Meeting, slug=slug)
-    folder = storage.meeting_folder(slug)
     files = storage.inputs(slug)
-    checked = library.check(folder) if files else None
+    # the check kept for these files, or the last one while the files are checked again
+    checked, checking = jobs.meeting_check(slug) if files else (None, False)
     state = _state(slug)
     published = m.published
     return render(
@@ -196,6 +196,7 @@ def meeting(request: HttpRequest, slug: str) -> HttpResponse:
             "state": state,
             "files": [{"name": f.name, "size": f.stat().st_size} for f in files],
             "checked": checked,
+            "checking": checking,
             "builds": m.builds.all()[:5],
             "versions": m.versions.all(),
             "published": published,
@@ -334,7 +335,7 @@ def start_build(request: HttpRequest, slug: str) -> HttpResponse:
         messages.info(request, "This meeting is being built or published already")
         return redirect("build", slug, running.pk)
     b = Build.objects.create(meeting=m, started_by=request.user)
-    jobs.audit(request.user, "build", slug, f"build {b.pk}")
+    jobs.audit(request.user, "build", slug, f"build {b.number}")
     build_task(b.pk)
     return redirect("build", slug, b.pk)
 
@@ -428,6 +429,28 @@ def _download_name(pack: dict) -> str:  # type: ignore[type-arg]
     return library.draft_name(name) if pack.get("as_draft") else name
 
 
+def _published_as(v: Version, file: str) -> str | None:
+    """What an old link to the draft `file` of version `v` leads to once `v` was published:
+    publishing made its packs (and HTML agendas) again without the draft's marks, under the
+    pack's own name (`library.published_name`), and the version's page lists those. None if
+    `file` is no draft of one of them."""
+    now = library.published_name(file)
+    if now == file or v.published_at is None:
+        return None
+    names = {p["file"] for p in v.packs} | {library.html_name(p["file"]) for p in v.public_packs}
+    return now if now in names else None
+
+
+def _draft_was_published(request: HttpRequest, v: Version, file: str, now: str) -> None:
+    """Say, on the page an old link to a draft leads to, what became of that draft."""
+    messages.info(
+        request,
+        f"{file} was a draft to check: version {v.number} was published on "
+        f"{long_date(timezone.localtime(v.published_at).date())}, and its packs were made again "
+        f"without the DRAFT marks: this one is now {now}",
+    )
+
+
 def _version(slug: str, number: int) -> Version:
     return get_object_or_404(
         Version.objects.select_related("meeting"), meeting__slug=slug, number=number
@@ -472,6 +495,9 @@ def version(request: HttpRequest, slug: str, number: int) -> HttpResponse:
 def preview(request: HttpRequest, slug: str, number: int, file: str) -> HttpResponse:
     v = _version(slug, number)
     pack = v.pack(file)
+    if pack is None and (now := _published_as(v, file)) is not None:
+        _draft_was_published(request, v, file, now)
+        return redirect("preview", slug, number, now)
     if pack is None:
         raise Http404("no such pack")
     return render(
@@ -500,6 +526,8 @@ def _page_names(pack: dict) -> list[tuple[int, str]]:  # type: ignore[type-arg]
 def page_image(request: HttpRequest, slug: str, number: int, file: str, page: int) -> HttpResponse:
     v = _version(slug, number)
     pack = v.pack(file)
+    if pack is None and (now := _published_as(v, file)) is not None:
+        return redirect("page-image", slug, number, now, page)
     if pack is None:
         raise Http404("no such pack")
     image = storage.page_image(slug, number, file, page)
@@ -531,6 +559,12 @@ def _audit_once(request: HttpRequest, slug: str, detail: str) -> None:
 @require_GET
 def version_file(request: HttpRequest, slug: str, number: int, file: str) -> HttpResponse:
     v = _version(slug, number)
+    now = _published_as(v, file)
+    if now is not None:
+        # an old link to a draft (an e-mail asking for it to be checked): the version's page,
+        # where its packs are now as published, says what became of it
+        _draft_was_published(request, v, file, now)
+        return redirect("version", slug, number)
     if file.endswith(".html"):  # a public pack's HTML agenda, to look at before publishing
         return _agenda_file(v, file, PRIVATE)
     pack = v.pack(file)

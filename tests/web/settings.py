@@ -9,5 +9,6 @@ os.environ.setdefault("PACKBUILDER_WEB_SECRET_KEY", "test-only-not-secret")
 from packbuilder.web.settings import *  # noqa: E402,F403
 
 HUEY = {**HUEY, "immediate": True}  # noqa: F405
+CHECK_INLINE = True  # the meeting page's check inside the request, as jobs are run at once
 # Fast hashes for the many accounts tests make; test_views checks the real setting uses argon2
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

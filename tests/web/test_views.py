@@ -78,7 +78,10 @@ def fake_release(monkeypatch):  # type: ignore[no-untyped-def]
     def plan(built: Path, published: Path):  # type: ignore[no-untyped-def]
         today = library.today()
         return [
-            library.Planned(f.name, f.stem, "PRIVATE" in f.name, 1, today, long_date(today), False)
+            library.Planned(
+                library.published_name(f.name), f.stem, "PRIVATE" in f.name, 1, today,
+                long_date(today), False,
+            )  # fmt: skip
             for f in sorted(built.glob("*.pdf"))
         ], f"shown-{library.today().isoformat()}"
 
@@ -93,12 +96,12 @@ def fake_release(monkeypatch):  # type: ignore[no-untyped-def]
         for f in sorted(built.glob("*.pdf")):
             if "PRIVATE" in f.name:
                 continue
-            copy = published / "public" / f.name
+            copy = published / "public" / library.published_name(f.name)  # (no -DRAFT)
             shutil.copyfile(f, copy.with_suffix(".tmp"))  # renamed, as the library does
             copy.with_suffix(".tmp").replace(copy)
             day = library.today()
             out.append(
-                {"file": f.name, "label": f.stem, "private": False, "pages": 1, "numbered": 0,
+                {"file": copy.name, "label": f.stem, "private": False, "pages": 1, "numbered": 0,
                  "published": day.isoformat(), "line": long_date(day), "paths": [copy]}
             )  # fmt: skip
         return out
@@ -248,8 +251,10 @@ def test_publishing_asks_first_showing_what_goes_public(make_user, version, fake
     assert "<title>Error: Publishing version 1 of m" in said
     assert "Version 1 was not published</h2>" in said
     (line,) = job.problems
-    assert line.startswith("Version 1 was not published, and nothing was made public: ")
-    assert "changed since it was shown" in line and line in said.replace("&#x27;", "'")
+    # said once, in the heading; the line under it is the reason, without a server's path
+    assert said.count("was not published") == 1
+    assert line.startswith("what publishing would print has changed since it was shown")
+    assert line in said.replace("&#x27;", "'") and str(storage.data()) not in said
     assert f'href="{url}"' in said  # back to what goes public, as it is now
     assert Meeting.objects.get(slug="m").published is None
     assert not AuditEntry.objects.filter(action="publish").exists()
@@ -299,7 +304,8 @@ def test_publishing_a_busy_meeting_publishes_nothing(make_user, version):  # typ
     finally:
         done.set()
         thread.join()
-    assert "this meeting is being built, published or withdrawn now" in said
+    assert "This meeting is being built, published or withdrawn now" in said
+    assert said.count("was not published") == 1  # (the heading; its line is the reason)
     assert Meeting.objects.get(slug="m").published is None
     assert publish(publisher, 1).status_code == 302
 
@@ -341,7 +347,9 @@ def test_publishing_runs_as_a_job_and_one_at_a_time(make_user, version, fake_rel
     Build.objects.filter(pk=job.pk).update(state=Build.State.QUEUED)
     jobs.run_build(job.pk)
     job.refresh_from_db()
-    assert job.problems == ["Version 1 is the published version already; nothing to do."]
+    # (done, not failed: a failed job's page says "Version 1 was not published", untrue here)
+    assert job.state == "done" and job.problems == []
+    assert job.events.last().text == "version 1 is the published version already: nothing to do"
     assert len(fake_release) == 1
 
 
@@ -868,6 +876,9 @@ def test_build_publish_and_public_addresses(make_user, meeting, client, monkeypa
     assert events[0] == "checking inputs"
     assert any(e.startswith("converting") for e in events)
     assert events[-1].startswith("built version 1")
+    # a draft is not published, nor said to be while it is built
+    assert "publishing" not in events
+    assert "putting the drafts in place, not published" in events
     page = ann.get(response.url).content.decode()
     assert "Version 1" in page and "checking inputs" in page
     v = Version.objects.get()
@@ -926,7 +937,7 @@ def test_build_publish_and_public_addresses(make_user, meeting, client, monkeypa
     job = Build.objects.get(publishes=v)
     assert failed.url == f"/meetings/m/builds/{job.pk}/" and job.state == "failed"
     (line,) = job.problems
-    assert line.startswith("Version 1 was not published, and nothing was made public: ")
+    assert "was not published" not in line  # (the heading says it)
     assert "LibreOffice is not installed; run `make setup`" in line
     assert "LibreOffice is not installed" in pat.get(failed.url).content.decode()
     workbook = storage.meeting_folder("m") / "meeting.xlsx"
@@ -938,7 +949,7 @@ def test_build_publish_and_public_addresses(make_user, meeting, client, monkeypa
     job = Build.objects.filter(publishes=v).order_by("-pk").first()
     assert job.state == "failed", [e.text for e in job.events.all()]
     (line,) = job.problems
-    assert "the meeting's files are no longer those of the build being published" in line
+    assert line.startswith("the meeting's files are no longer those of the build being published")
     assert client.get("/public/m/").status_code == 404
     assert Version.objects.get(number=1).published_at is None
     assert not (storage.published_folder("m") / "public").exists()
@@ -1015,7 +1026,8 @@ def test_build_publish_and_public_addresses(make_user, meeting, client, monkeypa
     assert "Published, papers changed since" in ann.get("/meetings/").content.decode()
     ann.post("/meetings/m/build")
     assert Version.objects.count() == 2
-    assert "Draft built, not published" in ann.get("/meetings/").content.decode()
+    # published all the same: the list said only "Draft built, not published"
+    assert "Published; a newer draft built, not published" in ann.get("/meetings/").content.decode()
     assert (folder / v.packs[0]["file"]).read_bytes() == before
     assert "Safer Plymouth" in client.get("/public/m/").content.decode()  # still version 1
     # built again with nothing changed: the same packs, so no version 3 to check and publish
@@ -1033,6 +1045,11 @@ def test_build_publish_and_public_addresses(make_user, meeting, client, monkeypa
     since += "February 2020"
     assert since in shown and "retitled (was " in shown
     assert "what changed since the draft made before it" not in shown  # (none: v1 went public)
+    # the private pack is not published: it is compared with the members' pack made when the
+    # public packs were, and called so
+    members = "Agenda pack (private): what changed since the members&#x27; pack made when the "
+    assert members + "papers were published on Thursday 27 February 2020" in shown
+    assert "Agenda pack (private): what changed since the pack published" not in shown
     wb["Agenda"]["B2"] = "Minutes of the last meeting"
     wb.save(storage.meeting_folder("m") / "meeting.xlsx")
     ann.post("/meetings/m/build")
@@ -1213,6 +1230,153 @@ def test_recovery_says_a_publishing_job_is_publishing(meeting, version):  # type
     ]
 
 
+class Killed(BaseException):
+    """A worker killed: nothing after it runs, not even the job's own error handling."""
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("retry", [True, False])  # (workers sharing a queue; a lone consumer)
+def test_a_publication_whose_worker_died_before_recording_it_is_recorded_when_run_again(
+    make_user, meeting, monkeypatch, retry
+):  # type: ignore[no-untyped-def]
+    """The worker died after the library published the packs and before the database said
+    so: run again, the job failed "what publishing would print has changed since it was shown"
+    (every pack is out, so unchanged), while the packs were published and the site served none.
+    It finds them out, made today, and records them."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from packbuilder.web.jobs import recover_interrupted
+    from tests.test_publish import exempt_meeting
+
+    exempt_meeting(storage.meeting_folder("m"))
+    ann, pat = signed_in(make_user("ann")), signed_in(make_user("pat", role="publisher"))
+    ann.post("/meetings/m/build")
+    v = Version.objects.get()
+    with monkeypatch.context() as dying:
+        def killed(*args, **kwargs):  # type: ignore[no-untyped-def]
+            raise Killed()
+
+        dying.setattr(storage, "keep_released", killed)  # (just after the library published)
+        with pytest.raises(Killed):
+            publish(pat, 1)
+    job = Build.objects.get(publishes=v)
+    assert job.state == "running" and Meeting.objects.get(slug="m").published is None
+    assert client_status(f"/public/m/{PUBLIC}") == 404  # out in the library, not on the site
+    Build.objects.filter(pk=job.pk).update(heartbeat=timezone.now() - dt.timedelta(minutes=5))
+    # queued again (run at once in these tests), even by a lone consumer starting, which fails
+    # every other job its death interrupted
+    assert recover_interrupted(60, retry=retry) == 1
+    job.refresh_from_db()
+    assert job.state == "done", job.problems
+    assert "published already today: recorded" in job.events.order_by("-pk")[1].text
+    assert Meeting.objects.get(slug="m").published == v
+    served = Client().get(f"/public/m/{PUBLIC}")
+    assert served.status_code == 200
+    pack = b"".join(served.streaming_content)
+    today = long_date(dt.date.today())
+    front = PdfReader(io.BytesIO(pack)).pages[0].extract_text()
+    assert f"Published {today}" in " ".join(front.split())
+    v.refresh_from_db()
+    assert [p["file"] for p in v.packs if not p["private"]] == [PUBLIC]
+    assert "Version 1 is public" in pat.get(f"/meetings/m/builds/{job.pk}/").content.decode()
+
+
+def client_status(url: str) -> int:
+    response = Client().get(url)
+    response.close()
+    return response.status_code
+
+
+@pytest.mark.libreoffice
+def test_the_meeting_page_never_waits_for_the_check(make_user, meeting, settings, monkeypatch):  # type: ignore[no-untyped-def]
+    """The check converts the Word papers with LibreOffice: on a cold cache (a paper just
+    uploaded) the meeting page took seconds to load. The page shows the last check, saying the
+    files are being checked, and the check of the files as they are now when it is made."""
+    import threading
+    import time
+
+    from packbuilder.web import jobs, library
+
+    settings.CHECK_INLINE = False  # (as served: the tests' settings check inside the request)
+    for f in EXAMPLE.iterdir():
+        shutil.copy(f, storage.meeting_folder("m"))
+    real, gate, ran = library.check, threading.Event(), []
+
+    def slow(folder):  # type: ignore[no-untyped-def]
+        ran.append(folder)
+        gate.wait(20)  # LibreOffice on a cold cache
+        return real(folder)
+
+    monkeypatch.setattr(library, "check", slow)
+    opened = threading.Timer(10, gate.set)  # (the page waiting for it would be let go)
+    opened.start()
+    ann = signed_in(make_user("ann"))
+    try:
+        page = ann.get("/meetings/m/").content.decode()
+        assert not gate.is_set(), "the page waited for the check"
+    finally:
+        opened.cancel()
+    assert "being checked" in page and 'aria-busy="true"' in page and "#check-inner" in page
+    assert 'id="check-ok"' not in page and 'id="problems"' not in page
+    button = page.split("Build the packs</button>")[0].rsplit("<button", 1)[1]
+    assert "disabled" not in button  # (a build checks the files itself, first)
+    again = ann.get("/meetings/m/").content.decode()  # still checking: not checked twice
+    assert "being checked" in again and len(ran) == 1
+    gate.set()
+    for _ in range(2400):  # (LibreOffice, cold: seconds)
+        if storage.kept_check("m") is not None:
+            break
+        time.sleep(0.05)
+    done = ann.get("/meetings/m/").content.decode()
+    assert 'id="check-ok"' in done and "being checked" not in done and len(ran) == 1
+    # a file changed: the last check is shown, saying that it is the last one, until the new one
+    gate.clear()
+    wb = openpyxl.load_workbook(EXAMPLE / "meeting.xlsx")
+    wb["Agenda"]["E2"] = "ten"
+    wb.save(storage.meeting_folder("m") / "meeting.xlsx")
+    stale = ann.get("/meetings/m/").content.decode()
+    assert 'id="check-ok"' in stale and "this is the last check" in stale
+    gate.set()
+    for _ in range(2400):  # (LibreOffice, cold: seconds)
+        kept = storage.kept_check("m")
+        if kept is not None and not kept[1].ok:
+            break
+        time.sleep(0.05)
+    assert "cell E2" in ann.get("/meetings/m/").content.decode()
+    assert not jobs._CHECKING
+
+
+def test_a_one_page_pack_is_one_page_on_every_page(make_user, client, version):  # type: ignore[no-untyped-def]
+    """"Agenda pack (public): 1 pages" on the meeting page (the progress line and the e-mail
+    were mended, not the pages): every page says "1 page"."""
+    pat = signed_in(make_user("pat", role="publisher"))
+    urls = ["/meetings/m/", f"/meetings/m/versions/1/preview/{PUBLIC}/"]
+    pages = [pat.get(u).content.decode() for u in [*urls, "/meetings/m/versions/1/publish"]]
+    publish(pat, 1)
+    pages.append(client.get("/public/m/").content.decode())
+    assert all("1 pages" not in page for page in pages)
+    assert "Agenda pack (public): 1 page<" in pages[0] and "1 page." in pages[1]
+    assert "Agenda pack (private), 1 page, is not published" in pages[2]
+    assert "(PDF, 1 page)" in pages[-1]
+
+
+def test_builds_are_numbered_in_their_meeting(make_user, meeting):  # type: ignore[no-untyped-def]
+    """A new user's first build of a second meeting was called "Build 4" (the site's count)
+    beside its "Version 1": builds are counted in their meeting, publishing jobs aside."""
+    other = Meeting.objects.create(slug="other")
+    for m in (meeting, meeting, other):
+        Build.objects.create(meeting=m)
+    v = Version.objects.create(meeting=meeting, number=1, packs=[], agenda={})
+    Build.objects.create(meeting=other, publishes=v)
+    last = Build.objects.create(meeting=other)
+    names = [b.name for b in Build.objects.order_by("pk")]
+    assert names == ["Build 1", "Build 2", "Build 1", "Publishing version 1", "Build 2"]
+    page = signed_in(make_user("ann")).get(f"/meetings/other/builds/{last.pk}/").content.decode()
+    assert "Build 2</h1>" in page
+
+
 def test_preview_names_pages_as_they_are_stamped(make_user, version):  # type: ignore[no-untyped-def]
     """The frontsheet's pages are the agenda's; "Page 1" is the first page stamped Page 1 (the
     PDF's own labels say the same), not the pack's first sheet."""
@@ -1251,6 +1415,44 @@ def test_an_advisor_reads_a_versions_html_agenda_before_publishing(client, make_
     assert client.get(f"/public/m/{page}").status_code == 404  # not published
     private_page = PRIVATE[: -len(".pdf")] + ".html"
     assert ann.get(f"/meetings/m/versions/1/{private_page}").status_code == 404
+
+
+def test_an_old_link_to_a_draft_leads_to_the_pack_as_published(make_user, meeting, fake_release):  # type: ignore[no-untyped-def]
+    """A draft's links (a colleague asked by e-mail to check it) answered 404 once its version
+    was published, as publishing names the packs as published: they lead to the version's
+    packs as they are now, saying what became of the draft."""
+    from packbuilder.web import library
+
+    draft = library.draft_name(PUBLIC)
+    folder = storage.version_folder("m", 1)
+    folder.mkdir(parents=True)
+    (folder / draft).write_bytes(PDF + b"draft")
+    v = Version.objects.create(
+        meeting=meeting, number=1, agenda={"title": "Board", "items": []},
+        packs=[{"file": draft, "label": "Agenda pack (public)", "pages": 1, "private": False,
+                "draft": True}],
+    )  # fmt: skip
+    ann = signed_in(make_user("ann"))
+    for url in (f"/meetings/m/versions/1/{draft}", f"/meetings/m/versions/1/preview/{draft}/"):
+        before = ann.get(url)
+        assert before.status_code == 200, url  # (the draft, before it is published)
+        before.close()
+    publish(signed_in(make_user("pat", role="publisher")), 1)
+    v.refresh_from_db()
+    assert v.published_at is not None and v.packs[0]["file"] == PUBLIC
+    asked = ann.get(f"/meetings/m/versions/1/{draft}")
+    assert asked.status_code == 302 and asked.url == "/meetings/m/versions/1/"
+    said = ann.get(asked.url).content.decode().replace("&#x27;", "'")
+    assert f"{draft} was a draft to check: version 1 was published on " in said
+    assert f"this one is now {PUBLIC}" in said and f'href="/meetings/m/versions/1/{PUBLIC}"' in said
+    preview = ann.get(f"/meetings/m/versions/1/preview/{draft}/")
+    assert preview.url == f"/meetings/m/versions/1/preview/{PUBLIC}/"
+    image = ann.get(f"/meetings/m/versions/1/preview/{draft}/1.png")
+    assert image.url == f"/meetings/m/versions/1/preview/{PUBLIC}/1.png"
+    agenda = library.draft_name(library.html_name(PUBLIC))
+    assert ann.get(f"/meetings/m/versions/1/{agenda}").url == "/meetings/m/versions/1/"
+    # a name that is no draft of its packs is still not found
+    assert ann.get(f"/meetings/m/versions/1/{library.draft_name(PRIVATE)}").status_code == 404
 
 
 def test_removing_a_paper_the_agenda_names_says_so_first(make_user, meeting):  # type: ignore[no-untyped-def]
@@ -1352,3 +1554,8 @@ def test_the_meeting_state_is_the_library_status_of_its_draft_and_publication(ma
     assert "Draft built, not published" in ann.get("/meetings/").content.decode()
     build(folder, storage.published_folder("m"), converter=FakeConverter())  # (as release)
     assert ">Published</strong>" in ann.get("/meetings/").content.decode()
+    # a late change, built: published still, with a draft of the change not published yet
+    make_meeting(folder, fields={"Venue": "Room 2"}, items=[{"papers": ["a.pdf"]}])
+    build(folder, storage.published_folder("m"), converter=FakeConverter(), draft=True)
+    listed = ann.get("/meetings/").content.decode()
+    assert ">Published; a newer draft built, not published</strong>" in listed
