@@ -27,6 +27,7 @@ from xml.etree import ElementTree
 
 from packbuilder import agenda, documents, exclusion, exemption, marking, sheets
 from packbuilder.convert.final import has_tracked_changes
+from packbuilder.dates import EARLIEST, LATEST
 from packbuilder.digests import file_digest
 from packbuilder.errors import Collector, InputError, MissingPaperError, PackError, Source
 from packbuilder.external import check_external
@@ -484,9 +485,6 @@ def _opt(fs: sheets.FieldSheet, errors: Collector, *names: str) -> str:
 
 
 MAX_TEXT = 5_000  # characters: a title or a lead is a line, a purpose a paragraph
-EARLIEST, LATEST = dt.date(1970, 1, 1), dt.date(2199, 12, 31)
-
-
 def _text(cell: sheets.Cell, what: str) -> str:
     """A cell as text, refusing what no one means as text: a tick-box value or a whole essay."""
     if isinstance(cell.value, bool):
