@@ -485,6 +485,8 @@ def _opt(fs: sheets.FieldSheet, errors: Collector, *names: str) -> str:
 
 
 MAX_TEXT = 5_000  # characters: a title or a lead is a line, a purpose a paragraph
+
+
 def _text(cell: sheets.Cell, what: str) -> str:
     """A cell as text, refusing what no one means as text: a tick-box value or a whole essay."""
     if isinstance(cell.value, bool):
