@@ -45,7 +45,7 @@ from packbuilder.frontsheet import PUBLISHED_PLACEHOLDER
 from packbuilder.html_agenda import Later, later_papers, write_html_agenda
 from packbuilder.layout import Layout, lay_out
 from packbuilder.lock import meeting_lock, remove_if_only_lock
-from packbuilder.meeting import find_workbook, load_meeting, shown_paper
+from packbuilder.meeting import find_workbook, load_meeting, named_folder, shown_paper
 from packbuilder.model import Meeting, Paper
 from packbuilder.papers import HANDOVER_WAIT, PaperPdfs, Prefetch, paper_pdfs
 from packbuilder.pdf import PackWriter, examining_after
@@ -210,7 +210,7 @@ def build(
     # the day the packs are dated: PACKBUILDER_TODAY, if set, for every caller (as `status` and
     # `build-due` read it)
     today = today or settings().today or dt.date.today()
-    folder = Path(folder)
+    folder = named_folder(folder)
     find_workbook(folder)  # a wrong folder must not leave an empty output folder behind
     root = Path(output) if output else default_output(folder)
     _refuse_inside_packs(root)

@@ -67,6 +67,14 @@ AGENDA_ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 
+def named_folder(folder: Path) -> Path:
+    """The meeting folder as given, or its full path when the path given does not end in the
+    folder's name (`.`, `..`, `papers/..`): the packs, the record and the lock are named after
+    the folder, and an empty name would make a pack '-agenda-pack.pdf'."""
+    folder = Path(folder)
+    return folder.resolve() if folder.name in ("", "..") else folder
+
+
 def find_workbook(folder: Path) -> Path:
     if folder.is_file():
         raise InputError(
@@ -105,7 +113,7 @@ def load_meeting(
     Raises:
         PackError: the one problem found, or an `ErrorList` of every problem found.
     """
-    folder = Path(folder)
+    folder = named_folder(folder)
     errors = Collector()
     path = find_workbook(folder)
     try:

@@ -44,6 +44,26 @@ def test_default_output_is_output_slash_meeting_name(tmp_path):
     assert proc.stderr == ""
 
 
+@pytest.mark.parametrize("typed, cwd", [(".", "m"), ("./", "m"), ("..", "m/sub"), ("m/sub/..", "")])
+def test_a_folder_given_as_dot_names_its_packs_after_the_folder(tmp_path, typed, cwd):
+    """`cd` into the meeting folder, `packbuilder build .`: the packs, the record and the check's
+    list are named after the folder, not '-agenda-pack.pdf' after an empty name."""
+    folder = make_meeting(tmp_path / "m", items=[{"papers": ["a.pdf"]}], papers={"a.pdf": 1})
+    (folder / "sub").mkdir()
+    out = tmp_path / "out"
+    proc = run("build", typed, "--output", str(out), cwd=tmp_path / cwd)
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(p.name for p in (out / "public").iterdir()) == [
+        "m-agenda-pack.html",
+        "m-agenda-pack.pdf",
+    ]
+    assert (out / "packbuilder-m.json").is_file()
+    assert "built m in" in proc.stderr
+    checked = run("check", typed, cwd=tmp_path / cwd)
+    assert checked.returncode == 0, checked.stderr
+    assert checked.stdout.startswith("m: ") and "m-agenda-pack.pdf" in checked.stdout
+
+
 def test_bad_date_is_one_line_naming_the_cell_and_nothing_is_replaced(tmp_path):
     folder = make_meeting(tmp_path / "m", items=[{"papers": ["a.pdf"]}], papers={"a.pdf": 1})
     out = tmp_path / "out"
