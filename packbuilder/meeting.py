@@ -42,6 +42,7 @@ from packbuilder.model import (
     Status,
     Timing,
 )
+from packbuilder.plan import check_folder_name
 from packbuilder.safezip import check_office_zip, content_digest, read_member
 from packbuilder.snapshots import Snapshots, as_paper
 
@@ -75,6 +76,40 @@ def named_folder(folder: Path) -> Path:
     return folder.resolve() if folder.name in ("", "..") else folder
 
 
+# what a meeting workbook saved in another format is called: Excel's others, LibreOffice's, a CSV
+_OTHER_FORMATS = {".xls", ".xlsm", ".xlsb", ".xltx", ".ods", ".fods", ".csv", ".numbers"}
+
+
+def near_miss(folder: Path) -> InputError | None:
+    """With no meeting.xlsx, a file that was meant to be it (Meeting.XLSX, 'meeting.xlsx ', or
+    the workbook saved as .xls, .ods or .csv): the problem naming it, with what to do, rather
+    than the advice to start again from a copy (and `status` lists the folder)."""
+    try:
+        names = sorted(p.name for p in folder.iterdir() if p.is_file())
+    except OSError:
+        return None
+    wanted = WORKBOOK_NAME.casefold()
+    for name in names:
+        if name.startswith(("~$", ".~lock.")):  # (Excel's and LibreOffice's lock files)
+            continue
+        plain = "".join(name.split()).casefold()
+        # (Windows hides extensions: 'meeting.xlsx' typed as a name becomes meeting.xlsx.xlsx)
+        if plain in (wanted, f"{wanted}.xlsx"):
+            return InputError(
+                f"no {WORKBOOK_NAME} in the meeting folder, but there is {name!r}; rename it "
+                f"{WORKBOOK_NAME} exactly",
+                folder,
+            )
+        stem, _, suffix = plain.rpartition(".")
+        if stem in (wanted.rpartition(".")[0], wanted) and f".{suffix}" in _OTHER_FORMATS:
+            return InputError(
+                f"no {WORKBOOK_NAME} in the meeting folder, but there is {name!r}; open it in "
+                f"Excel and save it as an Excel Workbook (.xlsx) named {WORKBOOK_NAME}",
+                folder,
+            )
+    return None
+
+
 def find_workbook(folder: Path) -> Path:
     if folder.is_file():
         raise InputError(
@@ -88,10 +123,15 @@ def find_workbook(folder: Path) -> Path:
         )
     path = folder / WORKBOOK_NAME
     if not path.is_file():
+        meant = near_miss(folder)
+        if meant is not None:
+            raise meant
         raise InputError(
             f"no {WORKBOOK_NAME} in the meeting folder; copy one from inputs/ and fill it in",
             folder,
         )
+    # the packs, the lock and the record are named after the folder: before any is made
+    check_folder_name(folder)
     return path
 
 

@@ -32,7 +32,7 @@ from packbuilder.convert import Converter, open_converter
 from packbuilder.dates import long_date
 from packbuilder.errors import BuildLockedError, ErrorList, InputError, MissingPaperError, PackError
 from packbuilder.lock import building, meeting_lock, remove_if_only_lock
-from packbuilder.meeting import WORKBOOK_NAME, load_meeting, read_date_and_rule
+from packbuilder.meeting import WORKBOOK_NAME, load_meeting, near_miss, read_date_and_rule
 from packbuilder.model import Meeting, Status
 from packbuilder.plan import PRIVATE_SUFFIX, pack_order
 from packbuilder.publish import current_versions, input_hash, read_manifest, withdrawn_lines
@@ -132,12 +132,17 @@ def _plural(n: int, word: str) -> str:
 
 
 def find_meetings(inputs: Path) -> list[Path]:
-    """The meeting folders under `inputs`: its subfolders holding a meeting.xlsx, by name."""
+    """The meeting folders under `inputs`: its subfolders holding a meeting.xlsx (or a file meant
+    to be it, `near_miss`: the meeting is then listed as failing, not left out unseen), by name."""
     if not inputs.is_dir():
         raise InputError(
             "inputs folder not found; give the folder that holds the meeting folders", inputs
         )
-    return sorted(p for p in inputs.iterdir() if p.is_dir() and (p / WORKBOOK_NAME).is_file())
+    return sorted(
+        p
+        for p in inputs.iterdir()
+        if p.is_dir() and ((p / WORKBOOK_NAME).is_file() or near_miss(p) is not None)
+    )
 
 
 def output_for(folder: Path, output_root: Path | None = None) -> Path:
