@@ -16,6 +16,7 @@ import dataclasses
 import datetime as dt
 import functools
 import logging
+import re
 import shutil
 import tempfile
 import threading
@@ -40,13 +41,26 @@ from packbuilder.convert import ConversionStats, Converter, on_handover, open_co
 from packbuilder.convert.cache import tidy
 from packbuilder.dates import long_date
 from packbuilder.deadline import publishing_late
-from packbuilder.errors import Collector, InputError, PackError, PublishError, Source
+from packbuilder.errors import (
+    Collector,
+    InputError,
+    MissingPaperError,
+    PackError,
+    PublishError,
+    Source,
+)
 from packbuilder.frontsheet import PUBLISHED_PLACEHOLDER
 from packbuilder.html_agenda import Later, later_papers, write_html_agenda
 from packbuilder.layout import Layout, lay_out
 from packbuilder.lock import meeting_lock, remove_if_only_lock
-from packbuilder.meeting import find_workbook, load_meeting, named_folder, shown_paper
-from packbuilder.model import Meeting, Paper
+from packbuilder.meeting import (
+    did_you_mean,
+    find_workbook,
+    load_meeting,
+    named_folder,
+    shown_paper,
+)
+from packbuilder.model import Meeting, Paper, Status
 from packbuilder.papers import HANDOVER_WAIT, PaperPdfs, Prefetch, paper_pdfs
 from packbuilder.pdf import PackWriter, examining_after
 from packbuilder.plan import PackSpec, plan_packs, published_name
@@ -235,6 +249,8 @@ def build(
         # each paper is read from a copy of its own (`snapshots`)
         meeting, prefetch = load_converting(folder, converter, stack, work / "papers")
         specs = plan_packs(meeting)
+        if not draft:  # (a draft withdraws nothing)
+            _published_supplements_kept(meeting, specs, outdir)
         if draft:  # (each page and the title say so)
             specs = [dataclasses.replace(spec, draft=True) for spec in specs]
         papers = paper_pdfs(
@@ -383,6 +399,38 @@ def _superseded(outdir: Path) -> Path | None:
         return None
     shutil.rmtree(drafts, ignore_errors=True)
     return drafts
+
+
+def _published_supplements_kept(meeting: Meeting, specs: Sequence[PackSpec], outdir: Path) -> None:
+    """Refuse to withdraw a published supplement because papers it carried are missing now.
+
+    A "to follow" item whose papers have not arrived is usual, and waits for them; but once its
+    supplement is published, a build without them would take it off the website: a file renamed
+    (a capital changed by a copy from another computer), moved or deleted by a sync, met by a
+    scheduled build at night. That is refused as a missing paper of the agenda pack is; the
+    advisor who means to withdraw the supplement clears the item's Papers cell.
+
+    Raises:
+        MissingPaperError: at the Papers cell of the first such item.
+    """
+    planned = {spec.filename(meeting) for spec in specs}
+    for name, (current, _) in sorted(current_versions(outdir, meeting.name).items()):
+        found = re.fullmatch(r"-supplement-(\d+)\b.*", name[len(meeting.name) :])
+        if name in planned or not found:
+            continue
+        number = int(found[1])
+        for item in meeting.items:
+            if item.status is not Status.TO_FOLLOW or (item.supplement or 1) != number:
+                continue
+            for paper in item.waiting[:1]:
+                raise MissingPaperError(
+                    f"paper {paper!r} of item {item.number} is not in the meeting folder, but "
+                    f"Supplement {number} carrying it was published on "
+                    f"{long_date(current.published)}, and a build without it would withdraw it; "
+                    f"put the file back{did_you_mean(meeting.folder, paper)}, or, to withdraw "
+                    f"Supplement {number}, clear the item's Papers cell",
+                    item.papers_cell or item.source,
+                )
 
 
 def _withdrawn(

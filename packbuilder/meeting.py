@@ -855,11 +855,12 @@ def _item(
         source=number_cell.source,
         timing=timing,
         notes=agenda.notes(rec.cell("notes")),
-        waiting=tuple(waiting) if held else (),
+        waiting=tuple(waiting),
         held=held,
         held_papers=held_papers,
         exempt_refused=exempt_refused,
         supplement_cell=supplement_cell.source,
+        papers_cell=papers_cell.source,
     )
 
 
@@ -1048,7 +1049,7 @@ def _papers(
                     f", but {commas}: separate the papers of a cell with ';' or put each on a "
                     "line of its own (Alt+Enter), not with commas"
                     if commas
-                    else _did_you_mean(folder, name)
+                    else did_you_mean(folder, name)
                 )
                 if hint:  # arrived, perhaps, under the name it really has ("...pdf" left off)
                     errors.warn(
@@ -1071,7 +1072,7 @@ def _papers(
             errors.add(
                 MissingPaperError(
                     f"paper {name!r} of item {number} is not in the meeting folder; add the file "
-                    f"or correct its name{_did_you_mean(folder, name)}",
+                    f"or correct its name{did_you_mean(folder, name)}",
                     cell.source,
                 )
             )
@@ -1101,7 +1102,7 @@ def _commas(folder: Path, name: str) -> str:
     return f"{' and '.join(found) if len(found) < 3 else ', '.join(found)} {are}"
 
 
-def _did_you_mean(folder: Path, name: str) -> str:
+def did_you_mean(folder: Path, name: str) -> str:
     """ " (did you mean 'Report.docx'?)" when a file in the folder has a name close to `name`; when
     the two differ only by characters that look alike (a hyphen and an en dash), what differs."""
     try:

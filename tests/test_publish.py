@@ -204,6 +204,55 @@ def test_a_late_supplement_never_redates_the_agenda_or_rewrites_an_earlier_suppl
     assert not (out / "archive").exists()
 
 
+@pytest.mark.parametrize("gone", ["renamed", "deleted"])
+def test_a_published_supplement_is_not_withdrawn_because_its_paper_went_missing(
+    tmp_path: Path, converter, gone: str
+) -> None:
+    """Supplement 1 went out with item 2's budget. The file is then renamed (a capital changed
+    by a copy from another computer) or deleted: item 2 reads as still "to follow", but a build,
+    perhaps a scheduled one at night, must not take the published supplement off the website
+    for it. It is refused, at the Papers cell, with what to do, nothing in the output folder
+    touched; clearing the Papers cell withdraws it on purpose."""
+
+    def meeting(papers: list[str] | None = None) -> Path:
+        return make_meeting(
+            tmp_path / "m",
+            items=[
+                {"title": "Minutes", "papers": ["minutes.pdf"]},
+                {"title": "Budget", "papers": papers, "status": "to follow"},
+            ],
+            papers={"minutes.pdf": 2},
+        )
+
+    out = tmp_path / "out"
+    folder = meeting(["budget.pdf"])
+    write_pdf(folder / "budget.pdf", 1)
+    build(folder, out, converter=converter, today=FEB26)
+    assert (out / "public" / "m-supplement-1.pdf").is_file()
+    before = {f: (out / f).read_bytes() for f in files(out) if not f.startswith(".packbuilder")}
+    if gone == "renamed":
+        (folder / "budget.pdf").rename(folder / "Budget.pdf")
+    else:
+        (folder / "budget.pdf").unlink()
+    result = CliRunner().invoke(cli, ["build", str(folder), "--output", str(out)])
+    assert result.exit_code == 1, result.output
+    hint = " (did you mean 'Budget.pdf'?)" if gone == "renamed" else ""
+    assert result.stderr.splitlines() == [
+        f"error: {folder / 'meeting.xlsx'}, sheet Agenda, cell F3: paper 'budget.pdf' of item 2 "
+        "is not in the meeting folder, but Supplement 1 carrying it was published on Wednesday "
+        "26 February 2020, and a build without it would withdraw it; put the file back"
+        f"{hint}, or, to withdraw "
+        "Supplement 1, clear the item's Papers cell"
+    ]
+    assert {f: (out / f).read_bytes() for f in files(out) if not f.startswith(".packbuilder")} == (
+        before
+    )
+    # on purpose: the item's Papers cell cleared, the supplement is withdrawn
+    withdrawn = build(meeting(None), out, converter=converter, today=MAR02)
+    assert [w for w in withdrawn.summary() if w.startswith("withdrawn: public/m-supplement-1.pdf")]
+    assert not (out / "public" / "m-supplement-1.pdf").exists()
+
+
 def test_a_published_supplement_given_another_item_says_so(tmp_path: Path, converter) -> None:
     """Supplement 1 went out with item 2; item 3's paper arrives with its Supplement cell blank
     (so 1). Rebuilding the supplement before it is sent is usual, so it is not refused, but the
