@@ -278,6 +278,8 @@ def build(
         editions = _editions(meeting, specs, layouts, outdir, today, drafts, papers.rendered)
         if draft:
             editions = _as_drafts(meeting, specs, editions, root, previous)
+        else:
+            _not_dated_before(editions, today, outdir)
         if expect is not None:
             _check_expected(meeting, specs, editions, expect)
         changed = [n for n, e in enumerate(editions) if not e.edition.unchanged]
@@ -399,6 +401,27 @@ def _superseded(outdir: Path) -> Path | None:
         return None
     shutil.rmtree(drafts, ignore_errors=True)
     return drafts
+
+
+def _not_dated_before(editions: Sequence[_Edition], today: dt.date, outdir: Path) -> None:
+    """Refuse to date a new version before the version it replaces: a clock set back (a server's
+    wrong date, PACKBUILDER_TODAY left set) would print "Published 20 February (version 2,
+    replacing the pack published on 25 February)", and a pack published late would read as on
+    time.
+
+    Raises:
+        PublishError: naming both dates.
+    """
+    for e in editions:
+        earlier = e.edition.revises
+        if earlier is not None and not e.edition.unchanged and earlier.published > today:
+            raise PublishError(
+                f"today is {long_date(today)} by this computer's clock, but the version a new "
+                f"one would replace was published on {long_date(earlier.published)}, so the "
+                "new version would be dated before it; correct the computer's date (or "
+                "PACKBUILDER_TODAY, if it is set) and build again",
+                Source(outdir),
+            )
 
 
 def _published_supplements_kept(meeting: Meeting, specs: Sequence[PackSpec], outdir: Path) -> None:

@@ -16,6 +16,7 @@ from pypdf import PdfReader
 from packbuilder.build import BuildResult, build
 from packbuilder.cli import cli
 from packbuilder.convert import CachingConverter, LibreOffice
+from packbuilder.errors import PublishError
 from packbuilder.meeting import load_meeting
 from packbuilder.publish import manifest_path
 from packbuilder.schedule import meeting_status
@@ -251,6 +252,40 @@ def test_a_published_supplement_is_not_withdrawn_because_its_paper_went_missing(
     withdrawn = build(meeting(None), out, converter=converter, today=MAR02)
     assert [w for w in withdrawn.summary() if w.startswith("withdrawn: public/m-supplement-1.pdf")]
     assert not (out / "public" / "m-supplement-1.pdf").exists()
+
+
+def test_a_clock_set_back_never_dates_a_version_before_the_one_it_replaces(
+    tmp_path: Path, converter
+) -> None:
+    """Version 1 published on 26 February; the computer's clock then reads 20 February (or
+    PACKBUILDER_TODAY was left set): a changed pack would be "Published 20 February (version 2,
+    replacing the pack published on 26 February)", and a late pack would look on time. Refused,
+    nothing touched; an unchanged rebuild is dated nothing, and is fine."""
+    folder = exempt_meeting(tmp_path / "m")
+    out = tmp_path / "out"
+    build(folder, out, converter=converter, today=FEB26)
+    feb20 = dt.date(2020, 2, 20)
+    assert versions(build(folder, out, converter=converter, today=feb20)) == {
+        "Agenda pack (public)": 1,
+        "Agenda pack (private)": 1,
+    }
+    before = {f: (out / f).read_bytes() for f in files(out) if not f.startswith(".packbuilder")}
+    exempt_meeting(folder, venue="Room 2")
+    with pytest.raises(PublishError) as caught:
+        build(folder, out, converter=converter, today=feb20)
+    assert str(caught.value) == (
+        f"{out}: today is Thursday 20 February 2020 by this computer's clock, but the version a "
+        "new one would replace was published on Wednesday 26 February 2020, so the new version "
+        "would be dated before it; correct the computer's date (or PACKBUILDER_TODAY, if it is "
+        "set) and build again"
+    )
+    assert {f: (out / f).read_bytes() for f in files(out) if not f.startswith(".packbuilder")} == (
+        before
+    )
+    assert versions(build(folder, out, converter=converter, today=MAR02)) == {
+        "Agenda pack (public)": 2,
+        "Agenda pack (private)": 2,
+    }
 
 
 def test_a_published_supplement_given_another_item_says_so(tmp_path: Path, converter) -> None:
