@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -342,6 +343,41 @@ def test_paper_paths_stay_in_the_folder(
     assert snapshot(out) == before
 
 
+def _as_strict(path: Path) -> None:
+    """Rewrite an .xlsx as Excel's "Strict Open XML Spreadsheet" saves it: the same parts, in
+    the ISO namespaces."""
+    swaps = {
+        b"http://schemas.openxmlformats.org/spreadsheetml/2006/main": (
+            b"http://purl.oclc.org/ooxml/spreadsheetml/main"
+        ),
+        b"http://schemas.openxmlformats.org/officeDocument/2006/relationships": (
+            b"http://purl.oclc.org/ooxml/officeDocument/relationships"
+        ),
+    }
+    with zipfile.ZipFile(path) as zin:
+        parts = [(i, zin.read(i.filename)) for i in zin.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info, data in parts:
+            for old, new in swaps.items():
+                data = data.replace(old, new)
+            zout.writestr(info, data)
+
+
+def test_a_strict_open_xml_workbook_is_named_as_such(tmp_path: Path, good_pack: Path) -> None:
+    """Excel's Save As offers "Strict Open XML Spreadsheet (.xlsx)": openpyxl finds no sheet in
+    it, and "no sheet named 'Meeting' (sheets: )" would send the advisor looking for a sheet
+    that is there."""
+    base_meeting(tmp_path / NAME)
+    _as_strict(tmp_path / NAME / "meeting.xlsx")
+    out = tmp_path / "out"
+    shutil.copytree(good_pack, out)
+    before = snapshot(out)
+    result = run_cli("build", NAME, "--output", "out", cwd=tmp_path)
+    assert_one_clear_line(result, WB, "saved as Strict Open XML")
+    assert "Save As > Excel Workbook (.xlsx)" in result.stderr
+    assert snapshot(out) == before
+
+
 def test_symlink_inside_the_folder_is_fine(tmp_path: Path) -> None:
     folder = base_meeting(tmp_path / NAME)
     (folder / "papers").mkdir()
@@ -439,7 +475,6 @@ def test_jinja_environment_is_sandboxed() -> None:
     with pytest.raises(SecurityError):
         env.from_string("{{ x.__class__.__mro__ }}").render(x="")
     assert env.from_string("{{ x }}").render(x="<b>&") == "&lt;b&gt;&amp;"
-
 
 
 def test_a_compiled_template_is_reused_and_stays_sandboxed(monkeypatch: pytest.MonkeyPatch) -> None:
