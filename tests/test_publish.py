@@ -288,6 +288,41 @@ def test_a_clock_set_back_never_dates_a_version_before_the_one_it_replaces(
     }
 
 
+@pytest.mark.parametrize("file", ["../victim.txt", "/VICTIM", "public/../../victim.txt"])
+def test_a_record_naming_a_file_outside_the_output_folder_never_moves_it(
+    tmp_path: Path, converter, file: str
+) -> None:
+    """The record (packbuilder-<meeting>.json) is a file anyone with the output folder can edit
+    or copy from elsewhere. A pack it says was published at '../victim.txt', which no build
+    makes now, would be 'withdrawn': the file outside the output folder moved into the archive.
+    Such an entry is not one packbuilder wrote, and is treated as unpublished."""
+    folder = make_meeting(
+        tmp_path / "m", items=[{"title": "Minutes", "papers": ["minutes.pdf"]}],
+        papers={"minutes.pdf": 2},
+    )  # fmt: skip
+    out = tmp_path / "out"
+    build(folder, out, converter=converter, today=FEB26)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("not a pack")
+    if file == "/VICTIM":
+        file = str(victim)
+    record = json.loads(manifest_path(out, "m").read_text())
+    record["packs"]["m-supplement-9.pdf"] = {
+        "current": {
+            "version": 1,
+            "published": "2020-02-01",
+            "content": "x",
+            "sha256": hashlib.sha256(victim.read_bytes()).hexdigest(),
+            "file": file,
+        },
+        "history": [],
+    }
+    manifest_path(out, "m").write_text(json.dumps(record))
+    result = build(folder, out, converter=converter, today=MAR02)
+    assert victim.read_text() == "not a pack"
+    assert not [line for line in result.summary() if line.startswith("withdrawn: ")]
+
+
 def test_a_published_supplement_given_another_item_says_so(tmp_path: Path, converter) -> None:
     """Supplement 1 went out with item 2; item 3's paper arrives with its Supplement cell blank
     (so 1). Rebuilding the supplement before it is sent is usual, so it is not refused, but the
