@@ -30,7 +30,14 @@ from packbuilder import deadline
 from packbuilder.build import DRAFT, build, default_output
 from packbuilder.convert import Converter, open_converter
 from packbuilder.dates import long_date
-from packbuilder.errors import BuildLockedError, ErrorList, InputError, MissingPaperError, PackError
+from packbuilder.errors import (
+    BuildLockedError,
+    ErrorList,
+    InputError,
+    MissingPaperError,
+    PackError,
+    one_line,
+)
 from packbuilder.lock import building, meeting_lock, remove_if_only_lock
 from packbuilder.meeting import WORKBOOK_NAME, load_meeting, near_miss, read_date_and_rule
 from packbuilder.model import Meeting, Status
@@ -74,7 +81,9 @@ class MeetingStatus:
 
     @property
     def name(self) -> str:
-        return self.folder.name
+        """The meeting folder's name as its line starts: a line break in it (refused, with the
+        folder named) must not split the line."""
+        return one_line(self.folder.name)
 
     def held(self, today: dt.date) -> bool:
         return self.date is not None and self.date < today
@@ -344,7 +353,7 @@ def _build_due_one(
     get_converter: Callable[[], Converter],
     draft: bool = False,
 ) -> Outcome:
-    name = folder.name
+    name = one_line(folder.name)  # (as `MeetingStatus.name`)
     try:
         date, rule = read_date_and_rule(folder)
         due = deadline.deadline(date, rule)

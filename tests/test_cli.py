@@ -503,6 +503,13 @@ def test_a_folder_name_with_a_line_break_is_refused_before_anything_is_written(t
     assert line.startswith("error: two lines: the meeting folder's name holds"), line
     assert not (tmp_path / "out").exists()
     assert "line break" in run_cli("check", folder.name, cwd=tmp_path).stderr
+    # status and build-due name it on one line each, saying what is wrong
+    (tmp_path / "in").mkdir()
+    folder.rename(tmp_path / "in" / folder.name)
+    for command in ("status", "build-due"):
+        result = run_cli(command, "in", "--output-root", "out", cwd=tmp_path)
+        lines = (result.stdout + result.stderr).splitlines()
+        assert len(lines) == 1 and "two lines" in lines[0] and "line break" in lines[0], lines
 
 
 @pytest.mark.parametrize(
