@@ -378,6 +378,49 @@ def test_a_strict_open_xml_workbook_is_named_as_such(tmp_path: Path, good_pack: 
     assert snapshot(out) == before
 
 
+def _office_file(path: Path, kind: str) -> None:
+    """A real office file of `kind` at `path`, whatever its name says."""
+    if kind == "odt":
+        with zipfile.ZipFile(path, "w") as z:
+            z.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+            z.writestr("content.xml", "<office:document-content/>")
+    elif kind == "docx":
+        import docx
+
+        docx.Document().save(str(path))
+    else:
+        import openpyxl
+
+        openpyxl.Workbook().save(str(path))
+
+
+@pytest.mark.parametrize(
+    "name, kind, says",
+    [
+        ("report.docx", "odt", "this .docx file is really an OpenDocument text (.odt), renamed"),
+        ("report.docx", "xlsx", "this .docx file is really an Excel workbook (.xlsx), renamed"),
+        ("meeting.xlsx", "docx", "this .xlsx file is really a Word document (.docx), renamed"),
+    ],
+)
+def test_an_office_file_renamed_is_said_to_be_what_it_is(
+    name: str, kind: str, says: str, tmp_path: Path, good_pack: Path
+) -> None:
+    """An .odt saved as 'report.docx' (Word opens it, so nobody notices), a workbook given a
+    paper's name: not only "not a Word document (no word/document.xml)", but what it is."""
+    if name == "meeting.xlsx":
+        base_meeting(tmp_path / NAME)
+    else:
+        base_meeting(tmp_path / NAME, [{"title": "Renamed", "papers": [name]}])
+    _office_file(tmp_path / NAME / name, kind)
+    out = tmp_path / "out"
+    shutil.copytree(good_pack, out)
+    before = snapshot(out)
+    result = run_cli("build", NAME, "--output", "out", cwd=tmp_path)
+    assert_one_clear_line(result, f"{NAME}/{name}", says)
+    assert "put the right file in its place" in result.stderr
+    assert snapshot(out) == before
+
+
 def test_symlink_inside_the_folder_is_fine(tmp_path: Path) -> None:
     folder = base_meeting(tmp_path / NAME)
     (folder / "papers").mkdir()
