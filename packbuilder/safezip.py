@@ -58,7 +58,10 @@ def check_office_zip(
             infos = zf.infolist()
             names = {i.filename for i in infos}
             if member not in names:
-                raise InputError(_renamed(zf, names, path) or not_office, src)
+                renamed = _renamed(zf, names, path)
+                if renamed is not None:
+                    raise InputError(renamed, src)
+                raise InputError(not_office, src)
             declared = sum(i.file_size for i in infos)
             if declared > MAX_UNZIPPED_BYTES:
                 raise TooBig
