@@ -228,6 +228,7 @@ def build(
     find_workbook(folder)  # a wrong folder must not leave an empty output folder behind
     root = Path(output) if output else default_output(folder)
     _refuse_inside_packs(root)
+    _refuse_inside_meeting(root, folder)
     outdir = root / DRAFT if draft else root
     say = _reporter(progress)
     with ExitStack() as stack:
@@ -383,6 +384,22 @@ def _refuse_inside_packs(outdir: Path) -> None:
                 f"{inside.parent}: the packs would be written into what goes on the website (or "
                 f"to members); give the meeting's output folder itself ({inside.parent})"
             )
+
+
+def _refuse_inside_meeting(outdir: Path, folder: Path) -> None:
+    """Refuse an output folder inside the meeting folder (`packbuilder build .` run there makes
+    the default output/<meeting> one): the private pack would lie among the papers, in a folder
+    officers share, and the next build would find the packs among its inputs.
+
+    Raises:
+        PublishError: naming both folders and what to do.
+    """
+    if outdir.resolve().is_relative_to(folder.resolve()):
+        raise PublishError(
+            f"the output folder {outdir} is inside the meeting folder {folder}, where its packs "
+            "(the private ones too) would lie among the papers; give --output a folder outside "
+            "it, or run packbuilder from the folder that holds the meeting folder"
+        )
 
 
 def _forget_drafts(outdir: Path, meeting: str) -> None:

@@ -546,3 +546,17 @@ def test_a_workbook_by_another_name_is_named_not_reported_missing(tmp_path, ther
     assert status.returncode == 0 and says in status.stdout, status.stdout
     due = run_cli("build-due", "in", "--output-root", "out", cwd=tmp_path)
     assert due.returncode == 1 and says in due.stdout + due.stderr
+
+
+@pytest.mark.parametrize("args, cwd", [((".",), "m"), (("m", "--output", "m/out"), "")])
+def test_an_output_folder_inside_the_meeting_folder_is_refused(tmp_path, args, cwd):
+    """`cd` into the meeting folder and `packbuilder build .`: the default output/<meeting> is
+    then inside it, and the private pack would lie among the papers officers share."""
+    folder = make_meeting(tmp_path / "m", items=[{"papers": ["a.pdf"]}], papers={"a.pdf": 1})
+    before = sorted(p.relative_to(folder) for p in folder.rglob("*"))
+    result = run_cli("build", *args, cwd=tmp_path / cwd)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and "is inside the meeting folder" in lines[0], result.stderr
+    assert "give --output a folder outside it" in lines[0]
+    assert sorted(p.relative_to(folder) for p in folder.rglob("*")) == before
