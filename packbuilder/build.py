@@ -16,6 +16,7 @@ import dataclasses
 import datetime as dt
 import functools
 import logging
+import re
 import shutil
 import tempfile
 import threading
@@ -40,13 +41,26 @@ from packbuilder.convert import ConversionStats, Converter, on_handover, open_co
 from packbuilder.convert.cache import tidy
 from packbuilder.dates import long_date
 from packbuilder.deadline import publishing_late
-from packbuilder.errors import Collector, InputError, PackError, PublishError, Source
+from packbuilder.errors import (
+    Collector,
+    InputError,
+    MissingPaperError,
+    PackError,
+    PublishError,
+    Source,
+)
 from packbuilder.frontsheet import PUBLISHED_PLACEHOLDER
 from packbuilder.html_agenda import Later, later_papers, write_html_agenda
 from packbuilder.layout import Layout, lay_out
 from packbuilder.lock import meeting_lock, remove_if_only_lock
-from packbuilder.meeting import find_workbook, load_meeting, shown_paper
-from packbuilder.model import Meeting, Paper
+from packbuilder.meeting import (
+    did_you_mean,
+    find_workbook,
+    load_meeting,
+    named_folder,
+    shown_paper,
+)
+from packbuilder.model import Meeting, Paper, Status
 from packbuilder.papers import HANDOVER_WAIT, PaperPdfs, Prefetch, paper_pdfs
 from packbuilder.pdf import PackWriter, examining_after
 from packbuilder.plan import PackSpec, plan_packs, published_name
@@ -211,10 +225,11 @@ def build(
     # the day the packs are dated: PACKBUILDER_TODAY, if set, for every caller (as `status` and
     # `build-due` read it)
     today = today or settings().today or dt.date.today()
-    folder = Path(folder)
+    folder = named_folder(folder)
     find_workbook(folder)  # a wrong folder must not leave an empty output folder behind
     root = Path(output) if output else default_output(folder)
     _refuse_inside_packs(root)
+    _refuse_inside_meeting(root, folder)
     outdir = root / DRAFT if draft else root
     say = _reporter(progress)
     with ExitStack() as stack:
@@ -236,6 +251,8 @@ def build(
         # each paper is read from a copy of its own (`snapshots`)
         meeting, prefetch = load_converting(folder, converter, stack, work / "papers")
         specs = plan_packs(meeting)
+        if not draft:  # (a draft withdraws nothing)
+            _published_supplements_kept(meeting, specs, outdir)
         if draft:  # (each page and the title say so)
             specs = [dataclasses.replace(spec, draft=True) for spec in specs]
         papers = paper_pdfs(
@@ -263,6 +280,8 @@ def build(
         editions = _editions(meeting, specs, layouts, outdir, today, drafts, papers.rendered)
         if draft:
             editions = _as_drafts(meeting, specs, editions, root, previous)
+        else:
+            _not_dated_before(editions, today, outdir)
         if expect is not None:
             _check_expected(meeting, specs, editions, expect)
         changed = [n for n, e in enumerate(editions) if not e.edition.unchanged]
@@ -369,6 +388,22 @@ def _refuse_inside_packs(outdir: Path) -> None:
             )
 
 
+def _refuse_inside_meeting(outdir: Path, folder: Path) -> None:
+    """Refuse an output folder inside the meeting folder (`packbuilder build .` run there makes
+    the default output/<meeting> one): the private pack would lie among the papers, in a folder
+    officers share, and the next build would find the packs among its inputs.
+
+    Raises:
+        PublishError: naming both folders and what to do.
+    """
+    if outdir.resolve().is_relative_to(folder.resolve()):
+        raise PublishError(
+            f"the output folder {outdir} is inside the meeting folder {folder}, where its packs "
+            "(the private ones too) would lie among the papers; give --output a folder outside "
+            "it, or run packbuilder from the folder that holds the meeting folder"
+        )
+
+
 def _forget_drafts(outdir: Path, meeting: str) -> None:
     """The drafts made before, and their record, gone: a draft is to look at, not a version."""
     for name in (PUBLIC, PRIVATE, ARCHIVE):
@@ -385,6 +420,59 @@ def _superseded(outdir: Path) -> Path | None:
         return None
     shutil.rmtree(drafts, ignore_errors=True)
     return drafts
+
+
+def _not_dated_before(editions: Sequence[_Edition], today: dt.date, outdir: Path) -> None:
+    """Refuse to date a new version before the version it replaces: a clock set back (a server's
+    wrong date, PACKBUILDER_TODAY left set) would print "Published 20 February (version 2,
+    replacing the pack published on 25 February)", and a pack published late would read as on
+    time.
+
+    Raises:
+        PublishError: naming both dates.
+    """
+    for e in editions:
+        earlier = e.edition.revises
+        if earlier is not None and not e.edition.unchanged and earlier.published > today:
+            raise PublishError(
+                f"today is {long_date(today)} by this computer's clock, but the version a new "
+                f"one would replace was published on {long_date(earlier.published)}, so the "
+                "new version would be dated before it; correct the computer's date (or "
+                "PACKBUILDER_TODAY, if it is set) and build again",
+                Source(outdir),
+            )
+
+
+def _published_supplements_kept(meeting: Meeting, specs: Sequence[PackSpec], outdir: Path) -> None:
+    """Refuse to withdraw a published supplement because papers it carried are missing now.
+
+    A "to follow" item whose papers have not arrived is usual, and waits for them; but once its
+    supplement is published, a build without them would take it off the website: a file renamed
+    (a capital changed by a copy from another computer), moved or deleted by a sync, met by a
+    scheduled build at night. That is refused as a missing paper of the agenda pack is; the
+    advisor who means to withdraw the supplement clears the item's Papers cell.
+
+    Raises:
+        MissingPaperError: at the Papers cell of the first such item.
+    """
+    planned = {spec.filename(meeting) for spec in specs}
+    for name, (current, _) in sorted(current_versions(outdir, meeting.name).items()):
+        found = re.fullmatch(r"-supplement-(\d+)\b.*", name[len(meeting.name) :])
+        if name in planned or not found:
+            continue
+        number = int(found[1])
+        for item in meeting.items:
+            if item.status is not Status.TO_FOLLOW or (item.supplement or 1) != number:
+                continue
+            for paper in item.waiting[:1]:
+                raise MissingPaperError(
+                    f"paper {paper!r} of item {item.number} is not in the meeting folder, but "
+                    f"Supplement {number} carrying it was published on "
+                    f"{long_date(current.published)}, and a build without it would withdraw it; "
+                    f"put the file back{did_you_mean(meeting.folder, paper)}, or, to withdraw "
+                    f"Supplement {number}, clear the item's Papers cell",
+                    item.papers_cell or item.source,
+                )
 
 
 def _withdrawn(

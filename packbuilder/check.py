@@ -33,7 +33,7 @@ from packbuilder.convert import Converter, open_converter
 from packbuilder.dates import long_date, short_date
 from packbuilder.deadline import publishing_late
 from packbuilder.errors import ConversionError, ErrorList, PackError
-from packbuilder.meeting import load_meeting
+from packbuilder.meeting import load_meeting, named_folder
 from packbuilder.model import Meeting
 from packbuilder.papers import Prefetch, paper_pdfs
 from packbuilder.plan import plan_packs
@@ -70,7 +70,7 @@ def check_report(folder: Path, converter: Converter | None = None) -> CheckRepor
             time it is shown) would start it for nothing, and the Word papers are converted
             while the PDF papers are checked all the same.
     """
-    folder = Path(folder)
+    folder = named_folder(folder)
     meeting: Meeting | None = None
     try:
         with ExitStack() as stack:

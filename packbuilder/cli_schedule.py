@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from packbuilder import deadline as deadlines
+from packbuilder.dates import EARLIEST, LATEST
 
 RULE = click.Choice(sorted(deadlines.RULES), case_sensitive=False)
 
@@ -24,6 +25,9 @@ class _Day(click.ParamType):
     5 March 2020, read as the workbook's dates are (`sheets.date`)."""
 
     name = "date"
+
+    def __init__(self, meeting: bool = False) -> None:
+        self.meeting = meeting  # a meeting's date: within the years meetings are held in
 
     def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
         return "DATE"
@@ -35,7 +39,7 @@ class _Day(click.ParamType):
         if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
             return value
         try:
-            return date(Cell(str(value).strip(), Source(Path("command line"))))
+            day = date(Cell(str(value).strip(), Source(Path("command line"))))
         except PackError as exc:
             # what is wrong with it, when it is nearly a date ("February 2027 has no day 31")
             found = re.match(r"'.*' is not a date: (.*?); type", exc.message)
@@ -45,9 +49,19 @@ class _Day(click.ParamType):
                 param,
                 ctx,
             )
+        if self.meeting and not EARLIEST <= day <= LATEST:
+            # (as the workbook's Date is: counting days back from year 1 would fail)
+            self.fail(
+                f"{value!r} is not a real meeting's date; check the year (a meeting from "
+                f"{EARLIEST.year} to {LATEST.year})",
+                param,
+                ctx,
+            )
+        return day
 
 
 DATE = _Day()
+MEETING_DATE = _Day(meeting=True)
 
 
 def _today_option(fn):  # type: ignore[no-untyped-def]
@@ -61,7 +75,7 @@ def _today_option(fn):  # type: ignore[no-untyped-def]
 
 
 @click.command()
-@click.argument("date", type=DATE)
+@click.argument("date", type=MEETING_DATE)
 @click.option(
     "--rule",
     type=RULE,

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+# the dates a meeting can be on: anything else is a slip in the year (0001 for 2001, a placeholder
+# 9999), refused wherever a meeting's date is read (the workbook, `packbuilder deadline`)
+EARLIEST, LATEST = dt.date(1970, 1, 1), dt.date(2199, 12, 31)
+
 
 def long_date(value: dt.date | None) -> str:
     """'Thursday 5 March 2020' (blank for no date)."""

@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import os
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
@@ -377,7 +378,8 @@ def write_html_agenda(
 ) -> Path:
     """Write the HTML agenda of a pack to `out` (written aside, then renamed); returns `out`."""
     text = html_agenda(meeting, spec, layout, published, pdf_name, published_line, later)
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    # a name of its own, not the page's with more added: a name at the limit `plan` allows
+    tmp = out.with_name(f".packbuilder-{os.getpid()}-{threading.get_ident()}.tmp")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, out)
     return out

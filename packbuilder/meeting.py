@@ -28,6 +28,7 @@ from xml.etree import ElementTree
 from packbuilder import agenda, documents, exclusion, exemption, marking, sheets
 from packbuilder.concealed import check_concealed
 from packbuilder.convert.final import has_tracked_changes
+from packbuilder.dates import EARLIEST, LATEST
 from packbuilder.digests import file_digest
 from packbuilder.errors import Collector, InputError, MissingPaperError, PackError, Source
 from packbuilder.external import check_external
@@ -42,6 +43,7 @@ from packbuilder.model import (
     Status,
     Timing,
 )
+from packbuilder.plan import check_folder_name
 from packbuilder.safezip import check_office_zip, content_digest, read_member
 from packbuilder.snapshots import Snapshots, as_paper, inside
 
@@ -81,6 +83,48 @@ AGENDA_ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 
+def named_folder(folder: Path) -> Path:
+    """The meeting folder as given, or its full path when the path given does not end in the
+    folder's name (`.`, `..`, `papers/..`): the packs, the record and the lock are named after
+    the folder, and an empty name would make a pack '-agenda-pack.pdf'."""
+    folder = Path(folder)
+    return folder.resolve() if folder.name in ("", "..") else folder
+
+
+# what a meeting workbook saved in another format is called: Excel's others, LibreOffice's, a CSV
+_OTHER_FORMATS = {".xls", ".xlsm", ".xlsb", ".xltx", ".ods", ".fods", ".csv", ".numbers"}
+
+
+def near_miss(folder: Path) -> InputError | None:
+    """With no meeting.xlsx, a file that was meant to be it (Meeting.XLSX, 'meeting.xlsx ', or
+    the workbook saved as .xls, .ods or .csv): the problem naming it, with what to do, rather
+    than the advice to start again from a copy (and `status` lists the folder)."""
+    try:
+        names = sorted(p.name for p in folder.iterdir() if p.is_file())
+    except OSError:
+        return None
+    wanted = WORKBOOK_NAME.casefold()
+    for name in names:
+        if name.startswith(("~$", ".~lock.")):  # (Excel's and LibreOffice's lock files)
+            continue
+        plain = "".join(name.split()).casefold()
+        # (Windows hides extensions: 'meeting.xlsx' typed as a name becomes meeting.xlsx.xlsx)
+        if plain in (wanted, f"{wanted}.xlsx"):
+            return InputError(
+                f"no {WORKBOOK_NAME} in the meeting folder, but there is {name!r}; rename it "
+                f"{WORKBOOK_NAME} exactly",
+                folder,
+            )
+        stem, _, suffix = plain.rpartition(".")
+        if stem in (wanted.rpartition(".")[0], wanted) and f".{suffix}" in _OTHER_FORMATS:
+            return InputError(
+                f"no {WORKBOOK_NAME} in the meeting folder, but there is {name!r}; open it in "
+                f"Excel and save it as an Excel Workbook (.xlsx) named {WORKBOOK_NAME}",
+                folder,
+            )
+    return None
+
+
 def find_workbook(folder: Path) -> Path:
     if folder.is_file():
         raise InputError(
@@ -94,6 +138,9 @@ def find_workbook(folder: Path) -> Path:
         )
     path = folder / WORKBOOK_NAME
     if not path.is_file():
+        meant = near_miss(folder)
+        if meant is not None:
+            raise meant
         raise InputError(
             f"no {WORKBOOK_NAME} in the meeting folder; copy one from inputs/ and fill it in",
             folder,
@@ -107,6 +154,8 @@ def find_workbook(folder: Path) -> Path:
             "meeting folder",
             folder,  # (the workbook's own name would be shown as where the link leads)
         )
+    # the packs, the lock and the record are named after the folder: before any is made
+    check_folder_name(folder)
     return path
 
 
@@ -128,7 +177,7 @@ def load_meeting(
     Raises:
         PackError: the one problem found, or an `ErrorList` of every problem found.
     """
-    folder = Path(folder)
+    folder = named_folder(folder)
     errors = Collector()
     path = find_workbook(folder)
     try:
@@ -553,7 +602,6 @@ def _opt(fs: sheets.FieldSheet, errors: Collector, *names: str) -> str:
 
 
 MAX_TEXT = 5_000  # characters: a title or a lead is a line, a purpose a paragraph
-EARLIEST, LATEST = dt.date(1970, 1, 1), dt.date(2199, 12, 31)
 
 
 def _text(cell: sheets.Cell, what: str) -> str:
@@ -876,11 +924,12 @@ def _item(
         source=number_cell.source,
         timing=timing,
         notes=agenda.notes(rec.cell("notes")),
-        waiting=tuple(waiting) if held else (),
+        waiting=tuple(waiting),
         held=held,
         held_papers=held_papers,
         exempt_refused=exempt_refused,
         supplement_cell=supplement_cell.source,
+        papers_cell=papers_cell.source,
     )
 
 
@@ -1077,7 +1126,7 @@ def _papers(
                     f", but {commas}: separate the papers of a cell with ';' or put each on a "
                     "line of its own (Alt+Enter), not with commas"
                     if commas
-                    else _did_you_mean(folder, name)
+                    else did_you_mean(folder, name)
                 )
                 if hint:  # arrived, perhaps, under the name it really has ("...pdf" left off)
                     errors.warn(
@@ -1100,7 +1149,7 @@ def _papers(
             errors.add(
                 MissingPaperError(
                     f"paper {name!r} of item {number} is not in the meeting folder; add the file "
-                    f"or correct its name{_did_you_mean(folder, name)}",
+                    f"or correct its name{did_you_mean(folder, name)}",
                     cell.source,
                 )
             )
@@ -1130,7 +1179,7 @@ def _commas(folder: Path, name: str) -> str:
     return f"{' and '.join(found) if len(found) < 3 else ', '.join(found)} {are}"
 
 
-def _did_you_mean(folder: Path, name: str) -> str:
+def did_you_mean(folder: Path, name: str) -> str:
     """ " (did you mean 'Report.docx'?)" when a file in the folder has a name close to `name`; when
     the two differ only by characters that look alike (a hyphen and an en dash), what differs."""
     try:

@@ -183,8 +183,8 @@ class AgendaItem:
     source: Source
     timing: Timing = Timing()
     notes: tuple[Block, ...] = ()  # the Notes cell: short text and bullets under the subject
-    # an item "to follow" some of whose papers have arrived: those not yet (`waiting`), and those
-    # that have (`held`), kept back so that the item's papers go out together
+    # an item "to follow": the papers its Papers cell names that have not arrived (`waiting`),
+    # and, when some have, those that have (`held`), kept back so that its papers go out together
     waiting: tuple[str, ...] = ()
     held: tuple[str, ...] = ()
     held_papers: tuple[Paper, ...] = ()  # those held, checked: an exempt item's stay exempt
@@ -192,6 +192,7 @@ class AgendaItem:
     # already, naming the cell, so no other check says again that the item has no paragraph
     exempt_refused: bool = False
     supplement_cell: Source | None = field(default=None, compare=False)  # its Supplement cell
+    papers_cell: Source | None = field(default=None, compare=False)  # its Papers cell
     # the private pack's members-only part of item `number` (its exempt minutes of the last
     # meeting), placed after every public page so that both packs' pages stay in step
     # (`plan.annex`): never an agenda row of its own

@@ -18,7 +18,9 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from packbuilder.errors import InputError, Source
 from packbuilder.model import AgendaItem, Exemption, Meeting, Status
@@ -180,18 +182,53 @@ def plan_packs(meeting: Meeting) -> list[PackSpec]:
     return packs
 
 
-# A file name is at most 255 bytes on the usual file systems; an archived version adds ".v123",
-# a draft "-DRAFT".
-NAME_LIMIT = 255 - max(len(".v123"), len(DRAFT_SUFFIX))
+# A file name is at most 255 bytes on the usual file systems. The longest name made from a pack's
+# is its file kept aside when the record does not know it (`publish._keep_unrecorded`):
+# "<pack>.unrecorded-<12 hex digits>.pdf"; an archived version ("<pack>.v12-<fingerprint>.html")
+# and a draft ("<pack>-DRAFT.html") are shorter, and files written aside have names of their own.
+NAME_LIMIT = 255 - len(".unrecorded-123456789abc")
+# the shortest name a pack can have after the meeting's: a name longer than this fits no plan
+SHORTEST_SUFFIX = len("-agenda-pack.pdf")
+# characters a file name must not hold to be printed one a line (the paths `build` prints, the
+# lines of `status`, logs) and copied to a website: line breaks and other control characters
+_UNPRINTABLE = {"Cc", "Zl", "Zp"}
+
+
+def check_folder_name(folder: Path) -> None:
+    """Refuse, before anything is written, a meeting folder whose name cannot name its packs: one
+    holding a line break or another control character, or one too long for any pack's name
+    (the lock and the record are named after it too). The packs planned are checked against
+    the limit as well (`plan_packs`).
+
+    Raises:
+        InputError: the folder's name, and the length to cut it to.
+    """
+    name = folder.name
+    odd = next((c for c in name if unicodedata.category(c) in _UNPRINTABLE), None)
+    if odd is not None:
+        raise InputError(
+            f"the meeting folder's name holds a line break or another control character "
+            f"({ascii(odd)}), which would go into its packs' file names; rename the folder, such "
+            "as 2020-03-05-safer-plymouth",
+            Source(folder),
+        )
+    if len(name.encode()) + SHORTEST_SUFFIX > NAME_LIMIT:
+        # (the limit of the longest name a meeting's packs can have: renamed to it, any fits)
+        _too_long(folder, len(f"{name}-agenda-pack-{PRIVATE_SUFFIX}.pdf".encode()))
 
 
 def _check_names(meeting: Meeting, packs: list[PackSpec]) -> None:
+    check_folder_name(meeting.folder)
     longest = max(len(spec.filename(meeting).encode()) for spec in packs)
     if longest > NAME_LIMIT:
-        spare = len(meeting.name.encode()) - (longest - NAME_LIMIT)
-        raise InputError(
-            f"the meeting folder's name is too long to name its packs after it "
-            f"({len(meeting.name)} characters); rename the folder to at most {max(spare, 1)} "
-            "characters, such as 2020-03-05-safer-plymouth",
-            Source(meeting.folder),
-        )
+        _too_long(meeting.folder, longest)
+
+
+def _too_long(folder: Path, longest: int) -> None:
+    spare = len(folder.name.encode()) - (longest - NAME_LIMIT)
+    raise InputError(
+        f"the meeting folder's name is too long to name its packs after it "
+        f"({len(folder.name)} characters); rename the folder to at most {max(spare, 1)} "
+        "characters, such as 2020-03-05-safer-plymouth",
+        Source(folder),
+    )

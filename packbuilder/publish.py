@@ -28,6 +28,7 @@ import json
 import os
 import re
 import shutil
+import threading
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -455,7 +456,8 @@ def _archive_html(current: Path, target: Path) -> None:
     # a link to a file beside the page: no scheme, no folder, no page anchor alone
     text = re.sub(r'href="([^"/:#?]+\.pdf)(?=["#])', relink, text)
     target.parent.mkdir(exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    # a name of its own, not the page's with more added: a name at the limit `plan` allows
+    tmp = target.with_name(f".packbuilder-{os.getpid()}-{threading.get_ident()}.tmp")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, target)
 

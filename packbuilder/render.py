@@ -13,10 +13,12 @@ import collections
 import dataclasses
 import datetime as dt
 import enum
+import errno
 import hashlib
 import io
 import math
 import re
+import tempfile
 import threading
 import zipfile
 from collections.abc import Mapping
@@ -36,6 +38,7 @@ from packbuilder.contexts import FILTERS, template_context
 from packbuilder.errors import InputError, Source, TemplateError
 from packbuilder.external import check_external
 from packbuilder.model import DocumentData
+from packbuilder.scratch import disk_full_error
 from packbuilder.templates import read_template
 
 
@@ -218,6 +221,20 @@ def environment() -> SandboxedEnvironment:
     return env
 
 
+# what writing the rendered document can meet that no template causes
+MACHINE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EIO})
+
+
+def _raise_if_machine(exc: Exception, out: Path) -> None:
+    """Raise what the machine, not the template, caused: the scratch disk full (said as such,
+    not as "a tag in the template failed"), or another such OSError, naming the folder."""
+    if not isinstance(exc, OSError) or exc.errno not in MACHINE_ERRNOS:
+        return
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        raise disk_full_error(Path(tempfile.gettempdir())) from None
+    raise OSError(exc.errno, exc.strerror, str(out.parent)) from None
+
+
 def render(template: Path, context: Mapping[str, Any] | DocumentData | None, out: Path) -> Path:
     """Render `template` with `context` into `out` (.docx).
 
@@ -268,6 +285,7 @@ def render(template: Path, context: Mapping[str, Any] | DocumentData | None, out
         ) from None
     except Exception as exc:  # noqa: BLE001 - users edit templates: whatever a tag or filter
         # raises (a damaged .docx, a filter given the wrong kind of value) is a template problem
+        _raise_if_machine(exc, out)
         if _is_not_docx(template):
             raise TemplateError(
                 "the template is not a readable Word document; open it in Word and save it as "

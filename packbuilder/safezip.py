@@ -58,6 +58,9 @@ def check_office_zip(
             infos = zf.infolist()
             names = {i.filename for i in infos}
             if member not in names:
+                renamed = _renamed(zf, names, path)
+                if renamed is not None:
+                    raise InputError(renamed, src)
                 raise InputError(not_office, src)
             declared = sum(i.file_size for i in infos)
             if declared > MAX_UNZIPPED_BYTES:
@@ -78,6 +81,34 @@ def check_office_zip(
         raise InputError(damaged, src) from None
     except Exception:  # noqa: BLE001 - zlib and zipfile raise odd things on hostile archives
         raise InputError(damaged, src) from None
+
+
+# what an office file really is: by the part only that kind has, or OpenDocument's mimetype
+_PARTS = {
+    "word/document.xml": "a Word document (.docx)",
+    "xl/workbook.xml": "an Excel workbook (.xlsx)",
+    "ppt/presentation.xml": "a PowerPoint presentation (.pptx)",
+}
+_OPENDOCUMENT = {
+    b"application/vnd.oasis.opendocument.text": "an OpenDocument text (.odt)",
+    b"application/vnd.oasis.opendocument.spreadsheet": "an OpenDocument spreadsheet (.ods)",
+    b"application/vnd.oasis.opendocument.presentation": "an OpenDocument presentation (.odp)",
+}
+
+
+def _renamed(zf: zipfile.ZipFile, names: set[str], path: Path) -> str | None:
+    """The message for an office file of another kind given this file's name (an .odt or a
+    .pptx renamed .docx, a .docx renamed .xlsx): what it really is, not only what it is not."""
+    kind = next((k for part, k in _PARTS.items() if part in names), None)
+    if kind is None and "mimetype" in names and zf.getinfo("mimetype").file_size < 100:
+        kind = _OPENDOCUMENT.get(zf.read("mimetype").strip())
+    if kind is None:
+        return None
+    suffix = path.suffix.lower()
+    return (
+        f"this {suffix} file is really {kind}, renamed; put the right file in its place, or "
+        f"open this one and save it as {suffix}"
+    )
 
 
 def _inflate_all(

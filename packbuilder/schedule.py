@@ -30,9 +30,16 @@ from packbuilder import deadline
 from packbuilder.build import DRAFT, build, default_output
 from packbuilder.convert import Converter, open_converter
 from packbuilder.dates import long_date
-from packbuilder.errors import BuildLockedError, ErrorList, InputError, MissingPaperError, PackError
+from packbuilder.errors import (
+    BuildLockedError,
+    ErrorList,
+    InputError,
+    MissingPaperError,
+    PackError,
+    one_line,
+)
 from packbuilder.lock import building, meeting_lock, remove_if_only_lock
-from packbuilder.meeting import WORKBOOK_NAME, load_meeting, read_date_and_rule
+from packbuilder.meeting import WORKBOOK_NAME, load_meeting, near_miss, read_date_and_rule
 from packbuilder.model import Meeting, Status
 from packbuilder.plan import PRIVATE_SUFFIX, pack_order
 from packbuilder.publish import current_versions, input_hash, read_manifest, withdrawn_lines
@@ -74,7 +81,9 @@ class MeetingStatus:
 
     @property
     def name(self) -> str:
-        return self.folder.name
+        """The meeting folder's name as its line starts: a line break in it (refused, with the
+        folder named) must not split the line."""
+        return one_line(self.folder.name)
 
     def held(self, today: dt.date) -> bool:
         return self.date is not None and self.date < today
@@ -132,12 +141,17 @@ def _plural(n: int, word: str) -> str:
 
 
 def find_meetings(inputs: Path) -> list[Path]:
-    """The meeting folders under `inputs`: its subfolders holding a meeting.xlsx, by name."""
+    """The meeting folders under `inputs`: its subfolders holding a meeting.xlsx (or a file meant
+    to be it, `near_miss`: the meeting is then listed as failing, not left out unseen), by name."""
     if not inputs.is_dir():
         raise InputError(
             "inputs folder not found; give the folder that holds the meeting folders", inputs
         )
-    return sorted(p for p in inputs.iterdir() if p.is_dir() and (p / WORKBOOK_NAME).is_file())
+    return sorted(
+        p
+        for p in inputs.iterdir()
+        if p.is_dir() and ((p / WORKBOOK_NAME).is_file() or near_miss(p) is not None)
+    )
 
 
 def output_for(folder: Path, output_root: Path | None = None) -> Path:
@@ -339,7 +353,7 @@ def _build_due_one(
     get_converter: Callable[[], Converter],
     draft: bool = False,
 ) -> Outcome:
-    name = folder.name
+    name = one_line(folder.name)  # (as `MeetingStatus.name`)
     try:
         date, rule = read_date_and_rule(folder)
         due = deadline.deadline(date, rule)

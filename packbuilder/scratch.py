@@ -13,6 +13,12 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from packbuilder.errors import ConversionError
+
+# Below this much free space, a scratch file that failed to be written (by LibreOffice, poppler,
+# a template) is blamed on the disk.
+MIN_FREE_BYTES = 64 * 1024 * 1024
+
 # exactly what tempfile makes from `scratch_prefix`: a user's "packbuilder-2020-03-05" is not ours
 _SCRATCH = re.compile(
     r"^packbuilder-(?:(?:lo|lo-home|check|pre|warm|warm-lo)-)?(\d+)-[a-z0-9_]{8}$"
@@ -45,3 +51,20 @@ def process_alive(pid: int) -> bool:
     except PermissionError:
         return True  # someone else's process: leave its folders alone
     return True
+
+
+def free_bytes(folder: Path) -> int:
+    """Free space on the disk holding `folder` (a very large number if it cannot be told)."""
+    try:
+        return shutil.disk_usage(folder).free
+    except OSError:
+        return 1 << 62
+
+
+def disk_full_error(folder: Path) -> ConversionError:
+    """The error for a full scratch disk: it names the disk's folder, not a paper."""
+    return ConversionError(
+        "the disk holding the scratch folder is full; free some space there (or set TMPDIR to a "
+        "folder on a larger disk) and build again",
+        Path(folder),
+    )

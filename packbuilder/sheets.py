@@ -27,7 +27,7 @@ from typing import Any
 
 from packbuilder import dates
 from packbuilder.errors import InputError, Source
-from packbuilder.safezip import check_office_zip
+from packbuilder.safezip import MAX_WORKBOOK_XML_BYTES, check_office_zip, read_member
 
 MAX_WORKBOOK_BYTES = 50 * 1024 * 1024
 
@@ -303,6 +303,9 @@ def _openpyxl() -> Any:
     return openpyxl
 
 
+STRICT_NAMESPACE = b"http://purl.oclc.org/ooxml/spreadsheetml/main"
+
+
 def _open(path: Path) -> tuple[Any, Any]:
     openpyxl = _openpyxl()
 
@@ -334,6 +337,14 @@ def _open(path: Path) -> tuple[Any, Any]:
         not_office="this is a zip file but not an Excel workbook (no xl/workbook.xml); open the "
         "real workbook in Excel and save it as .xlsx",
     )
+    # Excel's "Strict Open XML Spreadsheet" is an .xlsx in other namespaces: openpyxl finds no
+    # sheets in it, and "no sheet named 'Agenda' (sheets: )" would send the advisor looking for one
+    if STRICT_NAMESPACE in (read_member(path, "xl/workbook.xml", MAX_WORKBOOK_XML_BYTES) or b""):
+        raise InputError(
+            "this workbook is saved as Strict Open XML, which packbuilder cannot read; in Excel "
+            "choose File > Save As > Excel Workbook (.xlsx), not Strict Open XML Spreadsheet",
+            src,
+        )
     try:
         with warnings.catch_warnings():
             # openpyxl warns about data validation and other extensions it does not read; harmless

@@ -66,7 +66,7 @@ from typing import TYPE_CHECKING, Any
 
 from packbuilder.errors import InputError, PackError, Source
 from packbuilder.model import AgendaItem, Paper, PaperKind
-from packbuilder.scratch import scratch_prefix
+from packbuilder.scratch import MIN_FREE_BYTES, disk_full_error, free_bytes, scratch_prefix
 
 if TYPE_CHECKING:
     import pikepdf
@@ -199,6 +199,8 @@ def _refuse_hidden(pdf: Path, source: Source, stop: threading.Event | None) -> N
     try:
         found = hidden_words(pdf, stop)
     except Unreadable:
+        if free_bytes(Path(tempfile.gettempdir())) < MIN_FREE_BYTES:  # (not the paper's fault)
+            raise disk_full_error(Path(tempfile.gettempdir())) from None
         raise InputError(
             "its pages could not be read to check for text they hide (under a box, or coloured "
             "like the page); save it again as PDF from its source, or print it to PDF again",

@@ -22,7 +22,7 @@ import re
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from packbuilder import exclusion, frontsheet
@@ -55,12 +55,19 @@ class Version:
 
     @classmethod
     def from_record(cls, data: Mapping[str, Any]) -> Version:
+        """Raises ValueError for a record that is not one packbuilder wrote: among others, a
+        file outside the output folder (a record edited or copied from elsewhere must not
+        make a build archive, replace or withdraw a file anywhere else)."""
+        file = str(data["file"])
+        parts = PurePosixPath(file).parts
+        if not parts or parts[0] == "/" or ".." in parts or "\\" in file or ":" in parts[0]:
+            raise ValueError(f"not a file of the output folder: {file!r}")
         return cls(
             int(data["version"]),
             dt.date.fromisoformat(str(data["published"])),
             str(data["content"]),
             str(data["sha256"]),
-            str(data["file"]),
+            file,
         )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -342,6 +343,84 @@ def test_paper_paths_stay_in_the_folder(
     assert snapshot(out) == before
 
 
+def _as_strict(path: Path) -> None:
+    """Rewrite an .xlsx as Excel's "Strict Open XML Spreadsheet" saves it: the same parts, in
+    the ISO namespaces."""
+    swaps = {
+        b"http://schemas.openxmlformats.org/spreadsheetml/2006/main": (
+            b"http://purl.oclc.org/ooxml/spreadsheetml/main"
+        ),
+        b"http://schemas.openxmlformats.org/officeDocument/2006/relationships": (
+            b"http://purl.oclc.org/ooxml/officeDocument/relationships"
+        ),
+    }
+    with zipfile.ZipFile(path) as zin:
+        parts = [(i, zin.read(i.filename)) for i in zin.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info, data in parts:
+            for old, new in swaps.items():
+                data = data.replace(old, new)
+            zout.writestr(info, data)
+
+
+def test_a_strict_open_xml_workbook_is_named_as_such(tmp_path: Path, good_pack: Path) -> None:
+    """Excel's Save As offers "Strict Open XML Spreadsheet (.xlsx)": openpyxl finds no sheet in
+    it, and "no sheet named 'Meeting' (sheets: )" would send the advisor looking for a sheet
+    that is there."""
+    base_meeting(tmp_path / NAME)
+    _as_strict(tmp_path / NAME / "meeting.xlsx")
+    out = tmp_path / "out"
+    shutil.copytree(good_pack, out)
+    before = snapshot(out)
+    result = run_cli("build", NAME, "--output", "out", cwd=tmp_path)
+    assert_one_clear_line(result, WB, "saved as Strict Open XML")
+    assert "Save As > Excel Workbook (.xlsx)" in result.stderr
+    assert snapshot(out) == before
+
+
+def _office_file(path: Path, kind: str) -> None:
+    """A real office file of `kind` at `path`, whatever its name says."""
+    if kind == "odt":
+        with zipfile.ZipFile(path, "w") as z:
+            z.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+            z.writestr("content.xml", "<office:document-content/>")
+    elif kind == "docx":
+        import docx
+
+        docx.Document().save(str(path))
+    else:
+        import openpyxl
+
+        openpyxl.Workbook().save(str(path))
+
+
+@pytest.mark.parametrize(
+    "name, kind, says",
+    [
+        ("report.docx", "odt", "this .docx file is really an OpenDocument text (.odt), renamed"),
+        ("report.docx", "xlsx", "this .docx file is really an Excel workbook (.xlsx), renamed"),
+        ("meeting.xlsx", "docx", "this .xlsx file is really a Word document (.docx), renamed"),
+    ],
+)
+def test_an_office_file_renamed_is_said_to_be_what_it_is(
+    name: str, kind: str, says: str, tmp_path: Path, good_pack: Path
+) -> None:
+    """An .odt saved as 'report.docx' (Word opens it, so nobody notices), a workbook given a
+    paper's name: not only "not a Word document (no word/document.xml)", but what it is."""
+    if name == "meeting.xlsx":
+        base_meeting(tmp_path / NAME)
+    else:
+        base_meeting(tmp_path / NAME, [{"title": "Renamed", "papers": [name]}])
+    _office_file(tmp_path / NAME / name, kind)
+    out = tmp_path / "out"
+    shutil.copytree(good_pack, out)
+    before = snapshot(out)
+    result = run_cli("build", NAME, "--output", "out", cwd=tmp_path)
+    assert_one_clear_line(result, f"{NAME}/{name}", says)
+    assert "put the right file in its place" in result.stderr
+    assert snapshot(out) == before
+
+
 def test_symlink_inside_the_folder_is_fine(tmp_path: Path) -> None:
     folder = base_meeting(tmp_path / NAME)
     (folder / "papers").mkdir()
@@ -439,7 +518,6 @@ def test_jinja_environment_is_sandboxed() -> None:
     with pytest.raises(SecurityError):
         env.from_string("{{ x.__class__.__mro__ }}").render(x="")
     assert env.from_string("{{ x }}").render(x="<b>&") == "&lt;b&gt;&amp;"
-
 
 
 def test_a_compiled_template_is_reused_and_stays_sandboxed(monkeypatch: pytest.MonkeyPatch) -> None:

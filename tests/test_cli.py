@@ -44,6 +44,26 @@ def test_default_output_is_output_slash_meeting_name(tmp_path):
     assert proc.stderr == ""
 
 
+@pytest.mark.parametrize("typed, cwd", [(".", "m"), ("./", "m"), ("..", "m/sub"), ("m/sub/..", "")])
+def test_a_folder_given_as_dot_names_its_packs_after_the_folder(tmp_path, typed, cwd):
+    """`cd` into the meeting folder, `packbuilder build .`: the packs, the record and the check's
+    list are named after the folder, not '-agenda-pack.pdf' after an empty name."""
+    folder = make_meeting(tmp_path / "m", items=[{"papers": ["a.pdf"]}], papers={"a.pdf": 1})
+    (folder / "sub").mkdir()
+    out = tmp_path / "out"
+    proc = run("build", typed, "--output", str(out), cwd=tmp_path / cwd)
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(p.name for p in (out / "public").iterdir()) == [
+        "m-agenda-pack.html",
+        "m-agenda-pack.pdf",
+    ]
+    assert (out / "packbuilder-m.json").is_file()
+    assert "built m in" in proc.stderr
+    checked = run("check", typed, cwd=tmp_path / cwd)
+    assert checked.returncode == 0, checked.stderr
+    assert checked.stdout.startswith("m: ") and "m-agenda-pack.pdf" in checked.stdout
+
+
 def test_bad_date_is_one_line_naming_the_cell_and_nothing_is_replaced(tmp_path):
     folder = make_meeting(tmp_path / "m", items=[{"papers": ["a.pdf"]}], papers={"a.pdf": 1})
     out = tmp_path / "out"
@@ -433,3 +453,110 @@ def test_a_build_after_the_deadline_or_the_meeting_says_so(tmp_path):
         "warning: Agenda pack is dated today, Friday 6 March 2020, but the meeting was on "
         "Thursday 5 March 2020: it has been held"
     ) in after.stderr
+
+
+def _one_line(result, says: str) -> str:
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr and result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and says in lines[0], result.stderr
+    return lines[0]
+
+
+def test_a_folder_named_at_the_longest_length_allowed_builds_and_keeps_its_versions(tmp_path):
+    """The length a too-long folder is told to cut its name to is one whose every file fits: the
+    packs, their versions in the archive, a pack the record does not know kept aside under its
+    fingerprint, and the files written aside first. A longer name is refused as the docs say,
+    before the lock is taken (not 'cannot create the build lock ... check that the output
+    folder can be written')."""
+    long = make_meeting(tmp_path / ("m" * 240), items=[{"papers": ["a.pdf"]}], papers={"a.pdf": 1})
+    line = _one_line(
+        run_cli("build", long.name, "--output", "out", cwd=tmp_path), "too long to name its packs"
+    )
+    assert "build lock" not in line and not (tmp_path / "out").exists()
+    assert "too long to name its packs" in run_cli("check", long.name, cwd=tmp_path).stderr
+    limit = int(line.split("at most ")[1].split()[0])
+    folder = long.rename(tmp_path / ("m" * limit))
+    first = run_cli("build", folder.name, "--output", "out", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    pack = tmp_path / "out" / "public" / f"{folder.name}-agenda-pack.pdf"
+    make_meeting(folder, items=[{"title": "Changed", "papers": ["a.pdf"]}])
+    second = run_cli("build", folder.name, "--output", "out", cwd=tmp_path)
+    assert second.returncode == 0, second.stderr
+    pack.write_bytes(pack.read_bytes() + b"\n% edited by hand\n")  # the record does not know it
+    make_meeting(folder, items=[{"title": "Changed again", "papers": ["a.pdf"]}])
+    third = run_cli("build", folder.name, "--output", "out", cwd=tmp_path)
+    assert third.returncode == 0, third.stderr
+    archive = sorted(p.name for p in (tmp_path / "out" / "archive").iterdir())
+    assert f"{folder.name}-agenda-pack.v1.pdf" in archive
+    assert any(".unrecorded-" in name for name in archive), archive
+    assert not [p for p in (tmp_path / "out").rglob("*.tmp")]
+
+
+def test_a_folder_name_with_a_line_break_is_refused_before_anything_is_written(tmp_path):
+    """The packs are named after the folder: a line break would split the paths `build` prints
+    one a line (and `status`'s lines, and a website's links)."""
+    folder = make_meeting(
+        tmp_path / "two\nlines", items=[{"papers": ["a.pdf"]}], papers={"a.pdf": 1}
+    )
+    line = _one_line(run_cli("build", folder.name, "--output", "out", cwd=tmp_path), "line break")
+    assert line.startswith("error: two lines: the meeting folder's name holds"), line
+    assert not (tmp_path / "out").exists()
+    assert "line break" in run_cli("check", folder.name, cwd=tmp_path).stderr
+    # status and build-due name it on one line each, saying what is wrong
+    (tmp_path / "in").mkdir()
+    folder.rename(tmp_path / "in" / folder.name)
+    for command in ("status", "build-due"):
+        result = run_cli(command, "in", "--output-root", "out", cwd=tmp_path)
+        lines = (result.stdout + result.stderr).splitlines()
+        assert len(lines) == 1 and "two lines" in lines[0] and "line break" in lines[0], lines
+
+
+@pytest.mark.parametrize(
+    "there, says",
+    [
+        ("Meeting.XLSX", "there is 'Meeting.XLSX'; rename it meeting.xlsx exactly"),
+        ("meeting .xlsx", "there is 'meeting .xlsx'; rename it meeting.xlsx exactly"),
+        ("meeting.xlsx.xlsx", "there is 'meeting.xlsx.xlsx'; rename it meeting.xlsx exactly"),
+        (
+            "meeting.xls",
+            "there is 'meeting.xls'; open it in Excel and save it as an Excel Workbook",
+        ),
+        (
+            "meeting.ods",
+            "there is 'meeting.ods'; open it in Excel and save it as an Excel Workbook",
+        ),
+        (
+            "meeting.csv",
+            "there is 'meeting.csv'; open it in Excel and save it as an Excel Workbook",
+        ),
+    ],
+)
+def test_a_workbook_by_another_name_is_named_not_reported_missing(tmp_path, there, says):
+    """`Meeting.xlsx` (Windows does not mind the capital) or the workbook saved as .xls: the
+    advisor is told which file and what to do, not to start again from a copy; `status` and
+    `build-due` list the meeting as failing instead of leaving it out unseen."""
+    folder = make_meeting(tmp_path / "in" / "m", items=[{"papers": ["a.pdf"]}], papers={"a.pdf": 1})
+    (folder / "meeting.xlsx").rename(folder / there)
+    _one_line(run_cli("build", "in/m", "--output", "out", cwd=tmp_path), says)
+    assert not (tmp_path / "out").exists()
+    checked = run_cli("check", "in/m", cwd=tmp_path)
+    assert checked.returncode == 1 and says in checked.stderr
+    status = run_cli("status", "in", "--output-root", "out", cwd=tmp_path)
+    assert status.returncode == 0 and says in status.stdout, status.stdout
+    due = run_cli("build-due", "in", "--output-root", "out", cwd=tmp_path)
+    assert due.returncode == 1 and says in due.stdout + due.stderr
+
+
+@pytest.mark.parametrize("args, cwd", [((".",), "m"), (("m", "--output", "m/out"), "")])
+def test_an_output_folder_inside_the_meeting_folder_is_refused(tmp_path, args, cwd):
+    """`cd` into the meeting folder and `packbuilder build .`: the default output/<meeting> is
+    then inside it, and the private pack would lie among the papers officers share."""
+    folder = make_meeting(tmp_path / "m", items=[{"papers": ["a.pdf"]}], papers={"a.pdf": 1})
+    before = sorted(p.relative_to(folder) for p in folder.rglob("*"))
+    result = run_cli("build", *args, cwd=tmp_path / cwd)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and "is inside the meeting folder" in lines[0], result.stderr
+    assert "give --output a folder outside it" in lines[0]
+    assert sorted(p.relative_to(folder) for p in folder.rglob("*")) == before

@@ -130,6 +130,17 @@ def test_cli_says_what_is_wrong_with_a_date_that_is_nearly_one() -> None:
     assert "February 2027 has no day 31" in result.output
 
 
+@pytest.mark.parametrize("rule", sorted(RULES))
+@pytest.mark.parametrize("typed", ["01/01/0001", "0001-01-10", "31/12/9999", "1/1/1900"])
+def test_cli_refuses_a_year_no_meeting_is_held_in(typed: str, rule: str) -> None:
+    """A slip in the year (0001 for 2001, 9999 as a placeholder) is told as the workbook's date
+    is, not worked out into a nonsense deadline or a crash counting days before year 1."""
+    result = CliRunner().invoke(cli, ["deadline", typed, "--rule", rule])
+    assert result.exit_code == 2, result.output
+    assert "not a real meeting's date; check the year" in result.output
+    assert "bug" not in result.output
+
+
 def test_explain_names_parish_days_without_working() -> None:
     assert explain(D(2020, 3, 6), "parish") == (
         "Monday 2 March 2020: 3 clear days before Friday 6 March 2020"

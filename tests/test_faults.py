@@ -21,6 +21,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,7 +34,7 @@ from packbuilder.errors import PublishError
 from packbuilder.meeting import load_meeting
 from packbuilder.publish import STAGING, BuiltPack, current_versions
 from packbuilder.versions import edition
-from tests.factory import make_meeting
+from tests.factory import make_meeting, write_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
 NAME = "meeting"
@@ -165,6 +166,52 @@ def test_disk_full_while_assembling_is_one_clear_line(
     assert len(result.output.splitlines()) == 1, result.output
     assert result.output.startswith("error: "), result.output
     assert "the disk is full" in result.output and "previous pack is untouched" in result.output
+
+
+@pytest.mark.parametrize("where", ["rendering a frontsheet", "reading a paper's pages"])
+def test_a_full_scratch_disk_is_said_as_such_wherever_it_fills(
+    where: str, tmp_path: Path, monkeypatch, libreoffice
+) -> None:
+    """The scratch folder (TMPDIR) filling up while a template is rendered, or while a paper's
+    pages are drawn to look for text they hide, was "a tag in the template failed (OSError:
+    [Errno 28] ...); check the tags" of a template the advisor never touched, or "its pages
+    could not be read ...; save it again as PDF". It is the disk, said as LibreOffice's full
+    disk is: where, and what to do."""
+    from click.testing import CliRunner
+
+    from packbuilder import cli, headstart, unseen
+
+    folder = meeting(tmp_path)
+    out = tmp_path / "out"
+    build(folder, out, converter=libreoffice)
+    before = snapshot(out)
+    # a new version to publish, with a paper not checked before (its checks are remembered)
+    meeting(tmp_path, venue="Warspite Room, Council House")
+    write_pdf(folder / "report.pdf", 5, label=f"Report {uuid.uuid4()}")
+
+    if where == "rendering a frontsheet":
+        import docxtpl
+
+        def full(*_args, **_kwargs):  # type: ignore[no-untyped-def]
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+        monkeypatch.setattr(docxtpl.DocxTemplate, "save", full)
+    else:  # pdftoppm's drawing cut short: only the free space tells why
+
+        def unreadable(*_args, **_kwargs):  # type: ignore[no-untyped-def]
+            raise unseen.Unreadable
+
+        monkeypatch.setattr(unseen, "hidden_words", unreadable)
+        monkeypatch.setattr(unseen, "free_bytes", lambda _folder: 1024, raising=False)
+        # (read here, not first in a process of its own, which the patches do not reach)
+        monkeypatch.setattr(headstart, "unseen_elsewhere", lambda *_args: None)
+    result = CliRunner().invoke(cli.cli, ["build", str(folder), "--output", str(out)])
+    assert result.exit_code == 1, result.output
+    lines = result.output.splitlines()
+    assert len(lines) == 1, result.output
+    assert "the disk holding the scratch folder is full" in lines[0], lines[0]
+    assert "template" not in lines[0] and "Errno" not in lines[0]
+    assert snapshot(out) == before
 
 
 def test_stale_staging_of_a_killed_build_is_cleared(tmp_path: Path, libreoffice) -> None:

@@ -16,6 +16,7 @@ from pypdf import PdfReader
 from packbuilder.build import BuildResult, build
 from packbuilder.cli import cli
 from packbuilder.convert import CachingConverter, LibreOffice
+from packbuilder.errors import PublishError
 from packbuilder.meeting import load_meeting
 from packbuilder.publish import manifest_path
 from packbuilder.schedule import meeting_status
@@ -202,6 +203,124 @@ def test_a_late_supplement_never_redates_the_agenda_or_rewrites_an_earlier_suppl
     assert (out / "public" / "m-supplement-1.pdf").read_bytes() == supplement1
     assert "Tuesday 3 March 2020" in front_text(out / "public" / "m-supplement-2.pdf")
     assert not (out / "archive").exists()
+
+
+@pytest.mark.parametrize("gone", ["renamed", "deleted"])
+def test_a_published_supplement_is_not_withdrawn_because_its_paper_went_missing(
+    tmp_path: Path, converter, gone: str
+) -> None:
+    """Supplement 1 went out with item 2's budget. The file is then renamed (a capital changed
+    by a copy from another computer) or deleted: item 2 reads as still "to follow", but a build,
+    perhaps a scheduled one at night, must not take the published supplement off the website
+    for it. It is refused, at the Papers cell, with what to do, nothing in the output folder
+    touched; clearing the Papers cell withdraws it on purpose."""
+
+    def meeting(papers: list[str] | None = None) -> Path:
+        return make_meeting(
+            tmp_path / "m",
+            items=[
+                {"title": "Minutes", "papers": ["minutes.pdf"]},
+                {"title": "Budget", "papers": papers, "status": "to follow"},
+            ],
+            papers={"minutes.pdf": 2},
+        )
+
+    out = tmp_path / "out"
+    folder = meeting(["budget.pdf"])
+    write_pdf(folder / "budget.pdf", 1)
+    build(folder, out, converter=converter, today=FEB26)
+    assert (out / "public" / "m-supplement-1.pdf").is_file()
+    before = {f: (out / f).read_bytes() for f in files(out) if not f.startswith(".packbuilder")}
+    if gone == "renamed":
+        (folder / "budget.pdf").rename(folder / "Budget.pdf")
+    else:
+        (folder / "budget.pdf").unlink()
+    result = CliRunner().invoke(cli, ["build", str(folder), "--output", str(out)])
+    assert result.exit_code == 1, result.output
+    hint = " (did you mean 'Budget.pdf'?)" if gone == "renamed" else ""
+    assert result.stderr.splitlines() == [
+        f"error: {folder / 'meeting.xlsx'}, sheet Agenda, cell F3: paper 'budget.pdf' of item 2 "
+        "is not in the meeting folder, but Supplement 1 carrying it was published on Wednesday "
+        "26 February 2020, and a build without it would withdraw it; put the file back"
+        f"{hint}, or, to withdraw "
+        "Supplement 1, clear the item's Papers cell"
+    ]
+    assert {f: (out / f).read_bytes() for f in files(out) if not f.startswith(".packbuilder")} == (
+        before
+    )
+    # on purpose: the item's Papers cell cleared, the supplement is withdrawn
+    withdrawn = build(meeting(None), out, converter=converter, today=MAR02)
+    assert [w for w in withdrawn.summary() if w.startswith("withdrawn: public/m-supplement-1.pdf")]
+    assert not (out / "public" / "m-supplement-1.pdf").exists()
+
+
+def test_a_clock_set_back_never_dates_a_version_before_the_one_it_replaces(
+    tmp_path: Path, converter
+) -> None:
+    """Version 1 published on 26 February; the computer's clock then reads 20 February (or
+    PACKBUILDER_TODAY was left set): a changed pack would be "Published 20 February (version 2,
+    replacing the pack published on 26 February)", and a late pack would look on time. Refused,
+    nothing touched; an unchanged rebuild is dated nothing, and is fine."""
+    folder = exempt_meeting(tmp_path / "m")
+    out = tmp_path / "out"
+    build(folder, out, converter=converter, today=FEB26)
+    feb20 = dt.date(2020, 2, 20)
+    assert versions(build(folder, out, converter=converter, today=feb20)) == {
+        "Agenda pack (public)": 1,
+        "Agenda pack (private)": 1,
+    }
+    before = {f: (out / f).read_bytes() for f in files(out) if not f.startswith(".packbuilder")}
+    exempt_meeting(folder, venue="Room 2")
+    with pytest.raises(PublishError) as caught:
+        build(folder, out, converter=converter, today=feb20)
+    assert str(caught.value) == (
+        f"{out}: today is Thursday 20 February 2020 by this computer's clock, but the version a "
+        "new one would replace was published on Wednesday 26 February 2020, so the new version "
+        "would be dated before it; correct the computer's date (or PACKBUILDER_TODAY, if it is "
+        "set) and build again"
+    )
+    assert {f: (out / f).read_bytes() for f in files(out) if not f.startswith(".packbuilder")} == (
+        before
+    )
+    assert versions(build(folder, out, converter=converter, today=MAR02)) == {
+        "Agenda pack (public)": 2,
+        "Agenda pack (private)": 2,
+    }
+
+
+@pytest.mark.parametrize("file", ["../victim.txt", "/VICTIM", "public/../../victim.txt"])
+def test_a_record_naming_a_file_outside_the_output_folder_never_moves_it(
+    tmp_path: Path, converter, file: str
+) -> None:
+    """The record (packbuilder-<meeting>.json) is a file anyone with the output folder can edit
+    or copy from elsewhere. A pack it says was published at '../victim.txt', which no build
+    makes now, would be 'withdrawn': the file outside the output folder moved into the archive.
+    Such an entry is not one packbuilder wrote, and is treated as unpublished."""
+    folder = make_meeting(
+        tmp_path / "m", items=[{"title": "Minutes", "papers": ["minutes.pdf"]}],
+        papers={"minutes.pdf": 2},
+    )  # fmt: skip
+    out = tmp_path / "out"
+    build(folder, out, converter=converter, today=FEB26)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("not a pack")
+    if file == "/VICTIM":
+        file = str(victim)
+    record = json.loads(manifest_path(out, "m").read_text())
+    record["packs"]["m-supplement-9.pdf"] = {
+        "current": {
+            "version": 1,
+            "published": "2020-02-01",
+            "content": "x",
+            "sha256": hashlib.sha256(victim.read_bytes()).hexdigest(),
+            "file": file,
+        },
+        "history": [],
+    }
+    manifest_path(out, "m").write_text(json.dumps(record))
+    result = build(folder, out, converter=converter, today=MAR02)
+    assert victim.read_text() == "not a pack"
+    assert not [line for line in result.summary() if line.startswith("withdrawn: ")]
 
 
 def test_a_published_supplement_given_another_item_says_so(tmp_path: Path, converter) -> None:

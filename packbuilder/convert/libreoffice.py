@@ -48,7 +48,7 @@ from packbuilder.convert.protocol import (
 from packbuilder.convert.sandbox import command_prefix
 from packbuilder.errors import ConversionError, PackError, Source
 from packbuilder.headstart import repair_elsewhere
-from packbuilder.scratch import scratch_prefix
+from packbuilder.scratch import MIN_FREE_BYTES, disk_full_error, free_bytes, scratch_prefix
 from packbuilder.settings import Settings, settings
 
 # The PDF export, the same for every way packbuilder drives LibreOffice (the warm converter's
@@ -73,27 +73,8 @@ REPAIR_ELSEWHERE_BYTES = 1 << 20
 # (the warm converter skipped it before 0.2.0 was released).
 REPAIRED = ":2"
 WARM_LIMIT = 900  # seconds a prestarted LibreOffice may live, its handed-over conversion included
-# Below this much free space, a document LibreOffice failed to write is blamed on the disk.
-MIN_FREE_BYTES = 64 * 1024 * 1024
 _DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
 _POLL = 0.05
-
-
-def free_bytes(folder: Path) -> int:
-    """Free space on the disk holding `folder` (a very large number if it cannot be told)."""
-    try:
-        return shutil.disk_usage(folder).free
-    except OSError:
-        return 1 << 62
-
-
-def disk_full_error(folder: Path) -> ConversionError:
-    """The error for a full scratch disk: it names the disk's folder, not a paper."""
-    return ConversionError(
-        "the disk holding the scratch folder is full; free some space there (or set TMPDIR to a "
-        "folder on a larger disk) and build again",
-        Path(folder),
-    )
 
 
 @dataclass(frozen=True)
