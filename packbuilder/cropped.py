@@ -68,25 +68,33 @@ def cropped(page: pikepdf.Page, number: int) -> Cropped | None:
     the page itself.)"""
     if "/CropBox" not in page.obj:
         return None
-    media = _box(page.mediabox)
-    crop = _box(page.cropbox)
+    media = box(page.mediabox)
+    crop = box(page.cropbox)
     if media is None or crop is None:
         return None
     # what shows: the crop box within the media box (as viewers show it)
-    shows = (max(media[0], crop[0]), max(media[1], crop[1]), min(media[2], crop[2]),
-             min(media[3], crop[3]))  # fmt: skip
+    shows = within(crop, media)
     if all(abs(a - b) <= MARGIN for a, b in zip(shows, media, strict=True)):
         return None
     return Cropped(number, media, shows)
 
 
-def _box(value: object) -> tuple[float, float, float, float] | None:
+Box = tuple[float, float, float, float]
+
+
+def box(value: object) -> Box | None:
     """A rectangle as (left, bottom, right, top), or None if it is not four numbers."""
     try:
         x0, y0, x1, y1 = (float(v) for v in value)  # type: ignore[attr-defined]
     except (TypeError, ValueError):
         return None
     return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
+
+
+def within(crop: Box, media: Box) -> Box:
+    """What a page shows of its crop box: the crop box cut to the media box, as viewers do."""
+    return (max(media[0], crop[0]), max(media[1], crop[1]), min(media[2], crop[2]),
+            min(media[3], crop[3]))  # fmt: skip
 
 
 def hidden_text(pdf: Pdf, pages: list[Cropped], source: Source) -> None:

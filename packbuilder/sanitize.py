@@ -68,6 +68,7 @@ from pikepdf import (
     TokenType,
 )
 
+from packbuilder.cropped import box, within
 from packbuilder.pictures import (
     COVERED,
     CROPPED,
@@ -833,24 +834,14 @@ def _off_page(annot: object, page: Dictionary) -> bool:
     """Whether `annot` is placed wholly outside what its page shows (its crop box, or its
     media box): no viewer shows its look, and no check of the page reads it, but the pack
     would carry it (a look holding a whole report, placed beside the page)."""
-    rect = _box(annot.get("/Rect") if isinstance(annot, Dictionary | Stream) else None)
-    shown = _box(page.get("/CropBox")) or _box(page.get("/MediaBox"))
+    rect = box(annot.get("/Rect") if isinstance(annot, Dictionary | Stream) else None)
+    media = box(page.get("/MediaBox"))
+    shown = box(page.get("/CropBox")) or media
     if rect is None or shown is None:
         return False
-    media = _box(page.get("/MediaBox"))
-    if media is not None:  # (a crop box is cut to the media box)
-        shown = (max(shown[0], media[0]), max(shown[1], media[1]),
-                 min(shown[2], media[2]), min(shown[3], media[3]))  # fmt: skip
+    if media is not None:
+        shown = within(shown, media)
     return rect[2] <= shown[0] or rect[0] >= shown[2] or rect[3] <= shown[1] or rect[1] >= shown[3]
-
-
-def _box(value: object) -> tuple[float, float, float, float] | None:
-    """A rectangle's corners, lowest first; None if it is not four numbers."""
-    try:
-        x0, y0, x1, y1 = (float(v) for v in value)  # type: ignore[attr-defined]
-    except (TypeError, ValueError):
-        return None
-    return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
 
 
 def _forget_value(widget: Dictionary) -> None:
