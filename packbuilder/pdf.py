@@ -1268,7 +1268,7 @@ def _embedded_font(pdf: Pdf, filename: str, tag: str) -> pikepdf.Object:
     )
 
 
-HEADINGS_VERSION = 2  # bump when the reading below changes
+HEADINGS_VERSION = 3  # bump when the reading below changes
 
 
 def paper_headings(
@@ -1328,8 +1328,7 @@ def _as_shown(path: Path, marks: tuple[Bookmark, ...]) -> tuple[Bookmark, ...]:
         out: list[Bookmark] = []
         for mark in level:
             children = keep(mark.children)
-            shown = near(mark.page_index)
-            words = [w for w in mark.title.split() if all(p in shown for p in _pieces(w))]
+            words = _shown_of(mark.title.split(), near(mark.page_index))
             if any(_pieces(w) for w in words):
                 out.append(Bookmark(" ".join(words), mark.page_index, children))
             else:
@@ -1339,6 +1338,30 @@ def _as_shown(path: Path, marks: tuple[Bookmark, ...]) -> tuple[Bookmark, ...]:
     return keep(marks)
 
 
+def _shown_of(words: list[str], shown: set[str]) -> list[str]:
+    """Those of a title's `words` whose pieces a page shows (`_shown_words`): each piece alone,
+    or run into the pieces beside it, as pdftotext reads a heading whose letters are condensed
+    ("Verycondensedheading")."""
+    pieces = [(i, p) for i, word in enumerate(words) for p in _pieces(word)]
+    seen = [p in shown for _, p in pieces]
+    for start in range(len(pieces)):
+        joined = pieces[start][1]
+        for end in range(start + 1, min(start + _MAX_JOINED, len(pieces))):
+            joined += pieces[end][1]
+            if joined in shown:
+                seen[start : end + 1] = [True] * (end + 1 - start)
+    return [
+        word
+        for i, word in enumerate(words)
+        if all(ok for (j, _), ok in zip(pieces, seen, strict=True) if j == i)
+    ]
+
+
+_MAX_JOINED = 24  # pieces or letters run together that a title's word is looked for in
+# a note's number as pdftotext runs it into the word it follows: "information1", "implicationsi"
+_NOTE_NUMBER = re.compile(r"(?<=\D)\d{1,3}$")
+
+
 def _pieces(text: str) -> list[str]:
     """The words of `text` as `_as_shown` compares them: letters and digits, case folded."""
     return re.findall(r"\w+", unicodedata.normalize("NFKC", text.replace("\xad", "")).casefold())
@@ -1346,9 +1369,28 @@ def _pieces(text: str) -> list[str]:
 
 def _shown_words(page: str) -> set[str]:
     """The words a page's text shows, and each two neighbours joined (a word hyphenated at the
-    end of a line is read in two)."""
+    end of a line is read in two); a word without the number of a note run into it; the
+    letters of a word spaced out, read one by one, joined."""
     words = _pieces(page)
-    return {*words, *(a + b for a, b in itertools.pairwise(words))}
+    shown = {*words, *(a + b for a, b in itertools.pairwise(words))}
+    for word in words:  # a footnote's or endnote's number run into the word it follows
+        shown.add(_NOTE_NUMBER.sub("", word))
+        shown.update(word[:-n] for n in range(1, 5) if len(word) > n + 1 and _roman(word[-n:]))
+    for start, letter in enumerate(words):  # letters spaced out: "S p a c e d  o u t"
+        if len(letter) != 1:
+            continue
+        joined = letter
+        for after in words[start + 1 : start + _MAX_JOINED]:
+            if len(after) != 1:
+                break
+            joined += after
+            shown.add(joined)
+    return shown
+
+
+def _roman(text: str) -> bool:
+    """Whether `text` is a lower-case Roman number (Word's endnotes: i, ii, iii, iv ...)."""
+    return re.fullmatch(r"x{0,3}(?:ix|iv|v?i{0,3})", text) is not None and text != ""
 
 
 def _plain(marks: Sequence[Bookmark]) -> list[object]:
