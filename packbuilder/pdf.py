@@ -1268,7 +1268,7 @@ def _embedded_font(pdf: Pdf, filename: str, tag: str) -> pikepdf.Object:
     )
 
 
-HEADINGS_VERSION = 3  # bump when the reading below changes
+HEADINGS_VERSION = 4  # bump when the reading below changes
 
 
 def paper_headings(
@@ -1315,11 +1315,17 @@ def _as_shown(path: Path, marks: tuple[Bookmark, ...]) -> tuple[Bookmark, ...]:
         run_pdftotext,
     )
 
+    failed = (TextUnreadable, TextTooLong, TextTimeout, TextToolFailed, OSError)
     try:
         text = run_pdftotext(path, [])
-    except (TextUnreadable, TextTooLong, TextTimeout, TextToolFailed, OSError):
+    except failed:
         return ()
     pages = [_shown_words(page) for page in text.split("\f")]
+    # and as the page draws them: a heading in a narrow table cell, broken into pieces a line
+    # each ("Interde", "partme", "ntal"), read between the lines of the cells beside it
+    with contextlib.suppress(*failed):
+        for shown, page in zip(pages, run_pdftotext(path, ["-raw"]).split("\f"), strict=False):
+            shown.update(_shown_words(page))
 
     def near(index: int) -> set[str]:
         return set().union(*pages[max(index, 0) : index + 2]) if index < len(pages) else set()
@@ -1357,6 +1363,7 @@ def _shown_of(words: list[str], shown: set[str]) -> list[str]:
     ]
 
 
+_MAX_BROKEN = 6  # the pieces of a word broken over lines (letters only, not figures)
 _MAX_JOINED = 24  # pieces or letters run together that a title's word is looked for in
 # a note's number as pdftotext runs it into the word it follows: "information1", "implicationsi"
 _NOTE_NUMBER = re.compile(r"(?<=\D)\d{1,3}$")
@@ -1369,10 +1376,18 @@ def _pieces(text: str) -> list[str]:
 
 def _shown_words(page: str) -> set[str]:
     """The words a page's text shows, and each two neighbours joined (a word hyphenated at the
-    end of a line is read in two); a word without the number of a note run into it; the
+    end of a line is read in two), or a few of letters (a word broken over the lines of a
+    narrow table cell); a word without the number of a note run into it; the
     letters of a word spaced out, read one by one, joined."""
     words = _pieces(page)
     shown = {*words, *(a + b for a, b in itertools.pairwise(words))}
+    for start in range(len(words)):  # a word broken over more lines, without a hyphen
+        joined = words[start]
+        for after in words[start + 1 : start + _MAX_BROKEN]:
+            if not (joined + after).isalpha():
+                break
+            joined += after
+            shown.add(joined)
     for word in words:  # a footnote's or endnote's number run into the word it follows
         shown.add(_NOTE_NUMBER.sub("", word))
         shown.update(word[:-n] for n in range(1, 5) if len(word) > n + 1 and _roman(word[-n:]))

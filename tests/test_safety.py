@@ -1720,7 +1720,8 @@ _NOTES = {
 
 def _footnoted_headings(path: Path) -> Path:
     """A Word report as officers write them: a footnote on a heading's word ("Background
-    information¹"), and a heading whose letters are spaced out, as a title's style does."""
+    information¹"), a heading whose letters are spaced out, as a title's style does, and one
+    in a narrow table cell, its words broken over the cell's lines."""
     import zipfile
 
     from docx import Document
@@ -1748,6 +1749,13 @@ def _footnoted_headings(path: Path) -> Path:
     spacing.set(qn("w:val"), "200")  # Font > Advanced > Spacing: expanded by 10 pt
     spaced._element.get_or_add_rPr().append(spacing)
     doc.add_paragraph("Next steps are set out below. " * 10)
+    table = doc.add_table(rows=1, cols=2)  # a heading in a narrow cell, broken over its lines
+    for cell, width in zip(table.rows[0].cells, (Mm(25), Mm(120)), strict=True):
+        cell.width = width
+    cell = table.cell(0, 0).paragraphs[0]
+    cell.style = doc.styles["Heading 2"]
+    cell.add_run("Interdepartmental telecommunications")
+    table.cell(0, 1).text = "The services to be brought together under one contract. " * 3
     doc.save(path)
     with zipfile.ZipFile(path) as zf:
         parts = {n: zf.read(n) for n in zf.namelist()}
@@ -1772,9 +1780,11 @@ def test_a_headings_footnote_or_spaced_letters_keep_its_words_in_the_bookmark(
     tmp_path: Path,
 ) -> None:
     """A bookmark keeps the words its heading shows (above): pdftotext reads a footnote's
-    number into the word it follows ("information1") and a heading's spaced letters one by one
-    ("S p a c e d"), and those words were dropped as not shown: "Background information" was
-    bookmarked "Background", "Spaced out" not at all (real LibreOffice, read back by pypdf)."""
+    number into the word it follows ("information1"), a heading's spaced letters one by one
+    ("S p a c e d"), and a word broken over a narrow cell's lines in pieces between the other
+    cell's lines ("Interde", "partme", "ntal"), and those words were dropped as not shown:
+    "Background information" was bookmarked "Background", "Spaced out" and the cell's heading
+    not at all (real LibreOffice, read back by pypdf)."""
     from tests.packreader import Pack
 
     folder = make_meeting(tmp_path / NAME, items=[{"title": "Award", "papers": ["report.docx"]}])
@@ -1785,3 +1795,4 @@ def test_a_headings_footnote_or_spaced_letters_keep_its_words_in_the_bookmark(
     titles = [title for _, title, _ in Pack.read(pack).bookmarks()]
     assert "Background information" in titles, titles
     assert "Spaced out" in titles, titles
+    assert "Interdepartmental telecommunications" in titles, titles
