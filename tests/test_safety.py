@@ -1750,8 +1750,9 @@ def _footnoted_headings(path: Path) -> Path:
     spaced._element.get_or_add_rPr().append(spacing)
     doc.add_paragraph("Next steps are set out below. " * 10)
     table = doc.add_table(rows=1, cols=2)  # a heading in a narrow cell, broken over its lines
-    for cell, width in zip(table.rows[0].cells, (Mm(25), Mm(120)), strict=True):
-        cell.width = width
+    table.autofit = False
+    for column, width in zip(table.columns, (Mm(22), Mm(120)), strict=True):
+        column.width = table.cell(0, column._index).width = width
     cell = table.cell(0, 0).paragraphs[0]
     cell.style = doc.styles["Heading 2"]
     cell.add_run("Interdepartmental telecommunications")
