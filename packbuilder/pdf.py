@@ -1303,9 +1303,11 @@ def _as_shown(path: Path, marks: tuple[Bookmark, ...]) -> tuple[Bookmark, ...]:
     included (Word's *Font > Hidden*, a hidden character style, an .odt's hidden span), which
     the page does not show: an officer's hidden note in a heading ("Contract award - Kestrel
     Ltd, 48k") was published in every pack's bookmarks, where no check of the pages sees it.
-    The words are compared as pdftotext reads the page, ignoring case and punctuation (a
-    word hyphenated across lines counts). Should the text not be readable, the paper's
-    bookmarks are left out rather than kept unchecked.
+    The words are compared as pdftotext reads the page, in reading order and as drawn
+    (`-raw`), ignoring case and punctuation: a word hyphenated across lines, broken over the
+    lines of a narrow table cell, spaced out letter by letter or run into its neighbours, or
+    followed by a footnote's number, counts (`_shown_words`, `_shown_of`). Should the text
+    not be readable, the paper's bookmarks are left out rather than kept unchecked.
     """
     from packbuilder.textmatch import (  # noqa: PLC0415 - (textmatch imports this module)
         TextTimeout,
