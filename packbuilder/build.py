@@ -461,9 +461,12 @@ def _published_supplements_kept(meeting: Meeting, specs: Sequence[PackSpec], out
         if name in planned or not found:
             continue
         number = int(found[1])
+        carried = _carried_items(outdir, meeting.name, name)
         for item in meeting.items:
             if item.status is not Status.TO_FOLLOW or (item.supplement or 1) != number:
                 continue
+            if carried is not None and str(item.number) not in carried:
+                continue  # (still to follow: the supplement published never carried it)
             for paper in item.waiting[:1]:
                 raise MissingPaperError(
                     f"paper {paper!r} of item {item.number} is not in the meeting folder, but "
@@ -473,6 +476,16 @@ def _published_supplements_kept(meeting: Meeting, specs: Sequence[PackSpec], out
                     f"Supplement {number}, clear the item's Papers cell",
                     item.papers_cell or item.source,
                 )
+
+
+def _carried_items(outdir: Path, meeting: str, name: str) -> set[str] | None:
+    """The numbers of the items the current version of pack `name` carried, as its record's
+    summary says; None when the record keeps no summary (an earlier packbuilder's)."""
+    recorded = recorded_summary(outdir, meeting, name)
+    try:
+        return {str(item["number"]) for item in (recorded or {})["items"]}
+    except (KeyError, TypeError):
+        return None
 
 
 def _withdrawn(

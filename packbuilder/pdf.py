@@ -1268,7 +1268,7 @@ def _embedded_font(pdf: Pdf, filename: str, tag: str) -> pikepdf.Object:
     )
 
 
-HEADINGS_VERSION = 2  # bump when the reading below changes
+HEADINGS_VERSION = 4  # bump when the reading below changes
 
 
 def paper_headings(
@@ -1303,9 +1303,11 @@ def _as_shown(path: Path, marks: tuple[Bookmark, ...]) -> tuple[Bookmark, ...]:
     included (Word's *Font > Hidden*, a hidden character style, an .odt's hidden span), which
     the page does not show: an officer's hidden note in a heading ("Contract award - Kestrel
     Ltd, 48k") was published in every pack's bookmarks, where no check of the pages sees it.
-    The words are compared as pdftotext reads the page, ignoring case and punctuation (a
-    word hyphenated across lines counts). Should the text not be readable, the paper's
-    bookmarks are left out rather than kept unchecked.
+    The words are compared as pdftotext reads the page, in reading order and as drawn
+    (`-raw`), ignoring case and punctuation: a word hyphenated across lines, broken over the
+    lines of a narrow table cell, spaced out letter by letter or run into its neighbours, or
+    followed by a footnote's number, counts (`_shown_words`, `_shown_of`). Should the text
+    not be readable, the paper's bookmarks are left out rather than kept unchecked.
     """
     from packbuilder.textmatch import (  # noqa: PLC0415 - (textmatch imports this module)
         TextTimeout,
@@ -1315,11 +1317,17 @@ def _as_shown(path: Path, marks: tuple[Bookmark, ...]) -> tuple[Bookmark, ...]:
         run_pdftotext,
     )
 
+    failed = (TextUnreadable, TextTooLong, TextTimeout, TextToolFailed, OSError)
     try:
         text = run_pdftotext(path, [])
-    except (TextUnreadable, TextTooLong, TextTimeout, TextToolFailed, OSError):
+    except failed:
         return ()
     pages = [_shown_words(page) for page in text.split("\f")]
+    # and as the page draws them: a heading in a narrow table cell, broken into pieces a line
+    # each ("Interde", "partme", "ntal"), read between the lines of the cells beside it
+    with contextlib.suppress(*failed):
+        for shown, page in zip(pages, run_pdftotext(path, ["-raw"]).split("\f"), strict=False):
+            shown.update(_shown_words(page))
 
     def near(index: int) -> set[str]:
         return set().union(*pages[max(index, 0) : index + 2]) if index < len(pages) else set()
@@ -1328,8 +1336,7 @@ def _as_shown(path: Path, marks: tuple[Bookmark, ...]) -> tuple[Bookmark, ...]:
         out: list[Bookmark] = []
         for mark in level:
             children = keep(mark.children)
-            shown = near(mark.page_index)
-            words = [w for w in mark.title.split() if all(p in shown for p in _pieces(w))]
+            words = _shown_of(mark.title.split(), near(mark.page_index))
             if any(_pieces(w) for w in words):
                 out.append(Bookmark(" ".join(words), mark.page_index, children))
             else:
@@ -1339,6 +1346,31 @@ def _as_shown(path: Path, marks: tuple[Bookmark, ...]) -> tuple[Bookmark, ...]:
     return keep(marks)
 
 
+def _shown_of(words: list[str], shown: set[str]) -> list[str]:
+    """Those of a title's `words` whose pieces a page shows (`_shown_words`): each piece alone,
+    or run into the pieces beside it, as pdftotext reads a heading whose letters are condensed
+    ("Verycondensedheading")."""
+    pieces = [(i, p) for i, word in enumerate(words) for p in _pieces(word)]
+    seen = [p in shown for _, p in pieces]
+    for start in range(len(pieces)):
+        joined = pieces[start][1]
+        for end in range(start + 1, min(start + _MAX_JOINED, len(pieces))):
+            joined += pieces[end][1]
+            if joined in shown:
+                seen[start : end + 1] = [True] * (end + 1 - start)
+    return [
+        word
+        for i, word in enumerate(words)
+        if all(ok for (j, _), ok in zip(pieces, seen, strict=True) if j == i)
+    ]
+
+
+_MAX_BROKEN = 6  # the pieces of a word broken over lines (letters only, not figures)
+_MAX_JOINED = 24  # pieces or letters run together that a title's word is looked for in
+# a note's number as pdftotext runs it into the word it follows: "information1", "implicationsi"
+_NOTE_NUMBER = re.compile(r"(?<=\D)\d{1,3}$")
+
+
 def _pieces(text: str) -> list[str]:
     """The words of `text` as `_as_shown` compares them: letters and digits, case folded."""
     return re.findall(r"\w+", unicodedata.normalize("NFKC", text.replace("\xad", "")).casefold())
@@ -1346,9 +1378,36 @@ def _pieces(text: str) -> list[str]:
 
 def _shown_words(page: str) -> set[str]:
     """The words a page's text shows, and each two neighbours joined (a word hyphenated at the
-    end of a line is read in two)."""
+    end of a line is read in two), or a few of letters (a word broken over the lines of a
+    narrow table cell); a word without the number of a note run into it; the
+    letters of a word spaced out, read one by one, joined."""
     words = _pieces(page)
-    return {*words, *(a + b for a, b in itertools.pairwise(words))}
+    shown = {*words, *(a + b for a, b in itertools.pairwise(words))}
+    for start in range(len(words)):  # a word broken over more lines, without a hyphen
+        joined = words[start]
+        for after in words[start + 1 : start + _MAX_BROKEN]:
+            if not (joined + after).isalpha():
+                break
+            joined += after
+            shown.add(joined)
+    for word in words:  # a footnote's or endnote's number run into the word it follows
+        shown.add(_NOTE_NUMBER.sub("", word))
+        shown.update(word[:-n] for n in range(1, 5) if len(word) > n + 1 and _roman(word[-n:]))
+    for start, letter in enumerate(words):  # letters spaced out: "S p a c e d  o u t"
+        if len(letter) != 1:
+            continue
+        joined = letter
+        for after in words[start + 1 : start + _MAX_JOINED]:
+            if len(after) != 1:
+                break
+            joined += after
+            shown.add(joined)
+    return shown
+
+
+def _roman(text: str) -> bool:
+    """Whether `text` is a lower-case Roman number (Word's endnotes: i, ii, iii, iv ...)."""
+    return re.fullmatch(r"x{0,3}(?:ix|iv|v?i{0,3})", text) is not None and text != ""
 
 
 def _plain(marks: Sequence[Bookmark]) -> list[object]:

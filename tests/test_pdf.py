@@ -227,3 +227,40 @@ def test_a_converted_papers_bookmarks_keep_only_the_words_their_pages_show(tmp_p
         Bookmark("Appendix: prices", 2),
     )
     assert [b.title for b in paper_headings(path)][0] == "1. Contract award Kestrel Ltd 48k"
+
+
+def test_a_converted_papers_bookmark_reads_a_notes_number_and_spaced_letters(tmp_path):
+    # pdftotext runs a footnote's number into the word it follows ("information1", an
+    # endnote's "implicationsi"), reads spaced-out letters one by one and condensed words as
+    # one: those words are shown and kept; a hidden word is still dropped
+    import pikepdf
+    from pikepdf import Array, Dictionary, Name, String
+
+    from packbuilder.pdf import Bookmark, paper_headings
+
+    path = tmp_path / "converted.pdf"
+    pdf = pikepdf.new()
+    font = Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica)
+    lines = [b"Background information1", b"Financial implicationsii", b"S p a c e d o u t",
+             b"Verycondensedheading", b"Award to the bidder"]  # fmt: skip
+    page = pdf.add_blank_page(page_size=(595, 842))
+    text = b" ".join(b"(%s) Tj 0 -20 Td" % line for line in lines)
+    page.obj.Contents = pdf.make_stream(b"BT /F1 12 Tf 72 700 Td " + text + b" ET")
+    page.obj.Resources = Dictionary(Font=Dictionary(F1=font))
+    titles = ["Background information Kestrel", "Financial implications 48k", "Spaced out",
+              "Very condensed heading", "Award to Kestrel"]  # fmt: skip
+    items = [
+        pdf.make_indirect(Dictionary(Title=String(t), Dest=Array([page.obj, Name.Fit])))
+        for t in titles
+    ]
+    for a, b in zip(items, items[1:], strict=False):
+        a.Next = b
+    pdf.Root.Outlines = pdf.make_indirect(Dictionary(First=items[0], Last=items[-1]))
+    pdf.save(path)
+    assert paper_headings(path, as_shown=True) == (
+        Bookmark("Background information", 0),
+        Bookmark("Financial implications", 0),
+        Bookmark("Spaced out", 0),
+        Bookmark("Very condensed heading", 0),
+        Bookmark("Award to", 0),
+    )

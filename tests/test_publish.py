@@ -323,6 +323,35 @@ def test_a_record_naming_a_file_outside_the_output_folder_never_moves_it(
     assert not [line for line in result.summary() if line.startswith("withdrawn: ")]
 
 
+def test_withdrawing_a_supplement_is_not_refused_for_an_item_it_never_carried(
+    tmp_path: Path, converter
+) -> None:
+    """Supplement 1 went out with item 2's budget; item 3 is still "to follow", its paper not
+    arrived, its Supplement cell blank (so 1). The advisor withdraws Supplement 1 on purpose,
+    clearing item 2's Papers cell, as the refusal above says: it was refused for item 3's
+    paper, "Supplement 1 carrying it was published", which Supplement 1 never carried."""
+
+    def meeting(papers: list[str] | None) -> Path:
+        return make_meeting(
+            tmp_path / "m",
+            items=[
+                {"title": "Minutes", "papers": ["minutes.pdf"]},
+                {"title": "Budget", "papers": papers, "status": "to follow"},
+                {"title": "Survey", "papers": ["survey.pdf"], "status": "to follow"},
+            ],
+            papers={"minutes.pdf": 2},
+        )
+
+    out = tmp_path / "out"
+    folder = meeting(["budget.pdf"])
+    write_pdf(folder / "budget.pdf", 1)
+    build(folder, out, converter=converter, today=FEB26)
+    assert (out / "public" / "m-supplement-1.pdf").is_file()
+    withdrawn = build(meeting(None), out, converter=converter, today=MAR02)
+    assert [w for w in withdrawn.summary() if w.startswith("withdrawn: public/m-supplement-1.pdf")]
+    assert not (out / "public" / "m-supplement-1.pdf").exists()
+
+
 def test_a_published_supplement_given_another_item_says_so(tmp_path: Path, converter) -> None:
     """Supplement 1 went out with item 2; item 3's paper arrives with its Supplement cell blank
     (so 1). Rebuilding the supplement before it is sent is usual, so it is not refused, but the

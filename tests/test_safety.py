@@ -1701,3 +1701,99 @@ def test_hidden_text_in_a_heading_never_reaches_a_bookmark(tmp_path: Path, how: 
     ).stdout
     assert b"Kestrel" not in raw
     assert "Kestrel" not in " ".join(Pack.read(pack).texts)
+
+
+_NOTES = {
+    "word/footnotes.xml": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<w:footnotes xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p>'
+        "</w:footnote>"
+        '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r>'
+        "<w:continuationSeparator/></w:r></w:p></w:footnote>"
+        '<w:footnote w:id="1"><w:p><w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr>'
+        "<w:footnoteRef/></w:r><w:r><w:t xml:space=\"preserve\"> Census 2011.</w:t></w:r></w:p>"
+        "</w:footnote></w:footnotes>"
+    ),
+}
+
+
+def _footnoted_headings(path: Path) -> Path:
+    """A Word report as officers write them: a footnote on a heading's word ("Background
+    information¹"), a heading whose letters are spaced out, as a title's style does, and one
+    in a narrow table cell, its words broken over the cell's lines."""
+    import zipfile
+
+    from docx import Document
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Mm, Pt
+
+    doc = Document()
+    doc.sections[0].page_width, doc.sections[0].page_height = Mm(210), Mm(297)
+    heading = doc.add_heading("Background information", 1)
+    run = OxmlElement("w:r")
+    props = OxmlElement("w:rPr")
+    align = OxmlElement("w:vertAlign")
+    align.set(qn("w:val"), "superscript")
+    props.append(align)
+    run.append(props)
+    note = OxmlElement("w:footnoteReference")
+    note.set(qn("w:id"), "1")
+    run.append(note)
+    heading._p.append(run)
+    doc.add_paragraph("The city's population grew by a tenth. " * 10)
+    spaced = doc.add_heading(level=1).add_run("Spaced out")
+    spaced.font.size = Pt(16)
+    spacing = OxmlElement("w:spacing")
+    spacing.set(qn("w:val"), "200")  # Font > Advanced > Spacing: expanded by 10 pt
+    spaced._element.get_or_add_rPr().append(spacing)
+    doc.add_paragraph("Next steps are set out below. " * 10)
+    table = doc.add_table(rows=1, cols=2)  # a heading in a narrow cell, broken over its lines
+    table.autofit = False
+    for column, width in zip(table.columns, (Mm(22), Mm(120)), strict=True):
+        column.width = table.cell(0, column._index).width = width
+    cell = table.cell(0, 0).paragraphs[0]
+    cell.style = doc.styles["Heading 2"]
+    cell.add_run("Interdepartmental telecommunications")
+    table.cell(0, 1).text = "The services to be brought together under one contract. " * 3
+    doc.save(path)
+    with zipfile.ZipFile(path) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"</Types>",
+        b'<Override PartName="/word/footnotes.xml" ContentType="application/'
+        b'vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"/></Types>',
+    )
+    parts["word/_rels/document.xml.rels"] = parts["word/_rels/document.xml.rels"].replace(
+        b"</Relationships>",
+        b'<Relationship Id="rIdNotes" Type="http://schemas.openxmlformats.org/officeDocument/'
+        b'2006/relationships/footnotes" Target="footnotes.xml"/></Relationships>',
+    )
+    parts.update({k: v.encode() for k, v in _NOTES.items()})
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    return path
+
+
+def test_a_headings_footnote_or_spaced_letters_keep_its_words_in_the_bookmark(
+    tmp_path: Path,
+) -> None:
+    """A bookmark keeps the words its heading shows (above): pdftotext reads a footnote's
+    number into the word it follows ("information1"), a heading's spaced letters one by one
+    ("S p a c e d"), and a word broken over a narrow cell's lines in pieces between the other
+    cell's lines ("Interde", "partme", "ntal"), and those words were dropped as not shown:
+    "Background information" was bookmarked "Background", "Spaced out" and the cell's heading
+    not at all (real LibreOffice, read back by pypdf)."""
+    from tests.packreader import Pack
+
+    folder = make_meeting(tmp_path / NAME, items=[{"title": "Award", "papers": ["report.docx"]}])
+    _footnoted_headings(folder / "report.docx")
+    result = run_cli("build", NAME, "--output", "out", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    pack = next((tmp_path / "out").glob("**/*.pdf"))
+    titles = [title for _, title, _ in Pack.read(pack).bookmarks()]
+    assert "Background information" in titles, titles
+    assert "Spaced out" in titles, titles
+    assert "Interdepartmental telecommunications" in titles, titles
