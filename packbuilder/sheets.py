@@ -387,7 +387,10 @@ class FieldSheet:
                 if len(row) > 1
                 else Cell(None, row[0].source.at(_right_of(row[0].source.cell)))
             )
-            if key in self._cells and text(self._cells[key]) != text(value) and not value.blank:
+            earlier = self._cells.get(key)
+            if earlier is not None and not earlier.blank and value.blank:
+                continue  # an empty row of a field given above says nothing: the value stands
+            if earlier is not None and not earlier.blank and not _alike(earlier, value):
                 first = self.name_cells[key]
                 self.problems[(key,)] = InputError(
                     f"{str(row[0].value).strip()!r} is given twice, here and in cell "
@@ -408,7 +411,7 @@ class FieldSheet:
         found = [normalise(k) for k in (name, *aliases) if normalise(k) in self._cells]
         filled = [k for k in found if not self._cells[k].blank]
         for other in filled[1:]:
-            if text(self._cells[other]) != text(self._cells[filled[0]]):
+            if not _alike(self._cells[other], self._cells[filled[0]]):
                 first = self.name_cells[filled[0]]
                 self.problems[(filled[0], other)] = InputError(
                     f"{self.names[other]!r} and {self.names[filled[0]]!r} (cell "
@@ -417,7 +420,9 @@ class FieldSheet:
                     f"{text(self._cells[filled[0]])[:40]!r}; delete the row that is wrong",
                     self.name_cells[other].source,
                 )
-        return self._cells[found[0]] if found else None
+        # (the field's row left empty, as a template has it, and its other name filled in:
+        # "Start time" blank, "Time" 10 am - 1 pm)
+        return self._cells[(filled or found)[0]] if found else None
 
     def require(self, name: str, *aliases: str) -> Cell:
         cell = self.get(name, *aliases)
@@ -614,6 +619,21 @@ def text(cell: Cell) -> str:
     if isinstance(v, dt.datetime) and v.time() == dt.time(0):
         return dates.short_date(v)
     return str(v).strip()
+
+
+def _alike(a: Cell, b: Cell) -> bool:
+    """Whether two cells of one field say the same: as typed, or as the spreadsheet shows them
+    (a time cell 13:00 and the text "13:00"; a date cell and "05/03/2020")."""
+    return text(a) == text(b) or _as_shown(a) == _as_shown(b)
+
+
+def _as_shown(cell: Cell) -> str:
+    v = cell.value
+    if isinstance(v, dt.datetime) and v.time() == dt.time(0):
+        return f"{v:%d/%m/%Y}"
+    if isinstance(v, dt.time | dt.datetime):
+        return f"{v:%H:%M}" if isinstance(v, dt.time) else f"{v:%d/%m/%Y %H:%M}"
+    return text(cell)
 
 
 def shown(cell: Cell) -> str:

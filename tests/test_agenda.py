@@ -1645,6 +1645,30 @@ def test_a_field_said_twice_alike_is_fine(tmp_path):
     assert meeting.start_time == T(10) and meeting.extra == {"Members": "A"}
 
 
+def test_the_start_time_left_empty_beside_a_time_typed_as_agendas_head_it(tmp_path):
+    """The template's Start time row left empty and "Time: 10 am - 1 pm" added, as the seeds
+    head their agendas: refused, "Start time is empty", though Time is its other name."""
+    rows = [("Start time", None), ("Time", "10 am – 1 pm")]
+    meeting = load_meeting(_meeting_sheet(tmp_path / "m", rows))
+    assert (meeting.start_time, meeting.end_time) == (T(10), T(13))
+
+
+def test_an_empty_row_of_a_field_given_above_keeps_its_value(tmp_path):
+    """A second, empty "Chair" row (a template's row left below the one filled in) replaced
+    the chair with nothing, without a word; an empty row above a filled one was refused."""
+    rows = [("Start time", "10 am"), ("Chair", "Cllr Ann Smith"), ("Chair", None)]
+    assert load_meeting(_meeting_sheet(tmp_path / "m", rows)).chair == "Cllr Ann Smith"
+    rows = [("Start time", "10 am"), ("Members", None), ("Members", "Cllr A")]
+    assert load_meeting(_meeting_sheet(tmp_path / "a", rows)).extra == {"Members": "Cllr A"}
+
+
+def test_a_time_cell_and_the_same_time_typed_are_one_value(tmp_path):
+    """A time cell 13:00 and "13:00" typed under Time were refused as saying different things
+    ('13:00' and '13:00:00')."""
+    rows = [("Start time", dt.time(13, 0)), ("Time", "13:00")]
+    assert load_meeting(_meeting_sheet(tmp_path / "m", rows)).start_time == T(13)
+
+
 @pytest.mark.parametrize("typed", ["presentation", "Presentation", "verbal presentation"])
 def test_a_presentation_has_its_status(tmp_path, typed):
     folder = make_meeting(tmp_path / "m", items=[{"title": "YOS Inspection", "status": typed}])
