@@ -312,7 +312,7 @@ def parse_range(text: str) -> tuple[dt.time, dt.time] | None:
     Raises:
         ValueError: it has the shape of a range but is impossible ("10.75-11", "11-10am").
     """
-    m = _RANGE.fullmatch(text)
+    m = _RANGE.fullmatch(sheets.noon(text))
     if not m:
         return None
     h1, m1, s1, h2, m2, s2 = m.groups()
@@ -391,7 +391,7 @@ def _timing(cell: sheets.Cell) -> Timing:
         raise InputError(f"{exc}; write {TIME_HELP}", cell.source) from None
     if found:
         return Timing(start=found[0], end=found[1])
-    if m := _ONE.fullmatch(text):
+    if m := _ONE.fullmatch(sheets.noon(text)):
         start = _to_time(int(m.group(1)), int(m.group(2) or 0), _suffix(m.group(3)))
         if start is not None:
             return Timing(start=start)

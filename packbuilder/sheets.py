@@ -808,6 +808,15 @@ _EXCEL_EPOCH = dt.datetime(1899, 12, 31)
 _TIME_RE = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?$", re.I)
 
 
+# noon as agendas write it: "12 noon", "12.00 noon", "Noon", "midday" (12pm to the clock)
+_NOON = re.compile(r"\b(?:12(?:[.:]00)?\s*)?(?:noon|mid-?day)\b", re.I)
+
+
+def noon(text: str) -> str:
+    """`text` with noon written as 12pm: "10.30 am – 12 noon" is "10.30 am – 12pm"."""
+    return _NOON.sub("12pm", text)
+
+
 def time(cell: Cell, what: str = "a time") -> dt.time:
     v = cell.value
     if isinstance(v, dt.datetime) and v.year <= _EXCEL_EPOCH.year + 1:
@@ -829,7 +838,7 @@ def time(cell: Cell, what: str = "a time") -> dt.time:
         minutes = round(v * 24 * 60)
         return dt.time(minutes // 60, minutes % 60)
     if isinstance(v, str):
-        m = _TIME_RE.match(v.strip())
+        m = _TIME_RE.match(noon(v.strip()))
         if m:
             hour, minute = int(m.group(1)), int(m.group(2) or 0)
             suffix = (m.group(3) or "").lower().replace(".", "")

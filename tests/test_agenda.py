@@ -432,6 +432,10 @@ def _cell(value):  # type: ignore[no-untyped-def]
         ("(10.00-10.15)", Timing(start=T(10, 0), end=T(10, 15))),
         ("approx. 10.00 - 10.15", Timing(start=T(10, 0), end=T(10, 15))),
         ("(if required)", Timing(text="(if required)")),
+        # noon as agendas write it (refused: "expected minutes ...")
+        ("11.30 - 12 noon", Timing(start=T(11, 30), end=T(12))),
+        ("12 noon", Timing(start=T(12))),
+        ("Noon - 12.30", Timing(start=T(12), end=T(12, 30))),
     ],
 )
 def test_time_cells(value, expected):
@@ -1542,6 +1546,11 @@ def _meeting_sheet(folder: Path, rows: list[tuple[str, object]]) -> Path:
         ([("Start time", "10 - 1")], T(10), T(13)),
         ([("Time", "10 am – 1 pm"), ("End time", "1pm")], T(10), T(13)),
         ([("Start time", "10 am")], T(10), None),
+        # noon as agendas write it: these were refused, "expected the start time ... 2pm"
+        ([("Time", "10.30 am – 12 noon")], T(10, 30), T(12)),
+        ([("Start time", "12 noon")], T(12), None),
+        ([("Start time", "Noon"), ("End time", "2pm")], T(12), T(14)),
+        ([("Time", "Midday - 2")], T(12), T(14)),
     ],
 )
 def test_the_meeting_time_may_be_typed_as_its_range(tmp_path, rows, start, end):
