@@ -554,8 +554,8 @@ def _header_row(
     rows: list[list[Cell]], required: tuple[str, ...], aliases: dict[str, tuple[str, ...]]
 ) -> int:
     """Which of the non-empty rows is the heading row: the first, unless it lacks a required
-    heading and is a title line (one cell filled, perhaps merged across the table), as are any
-    rows after it down to a row that has every required heading."""
+    heading and is a title line (`title_line`), as are any rows after it down to a row that has
+    every required heading."""
 
     def complete(row: list[Cell]) -> bool:
         columns = _columns(row, aliases)
@@ -566,9 +566,20 @@ def _header_row(
     for k, row in enumerate(rows[: _TITLE_LINES + 1]):
         if complete(row):
             return k
-        if sum(not c.blank for c in row) > 1:
+        if not title_line(row):
             break
     return 0
+
+
+def title_line(row: list[Cell]) -> bool:
+    """Whether a row above a table's headings is a title line: one cell filled (perhaps merged
+    across the table), or two, a title and a date or a word at its right ("as at 05/03/2020",
+    "draft"), but no number: a row with an amount or a figure is data, never skipped."""
+    filled = [c for c in row if not c.blank]
+    return 1 <= len(filled) <= 2 and not any(
+        isinstance(c.value, int | float) and not isinstance(c.value, bool)
+        for c in filled
+    )
 
 
 class Record:

@@ -843,6 +843,32 @@ def test_a_title_line_above_the_figures_heading_row_is_skipped(tmp_path: Path) -
     assert crime.this_year[0].source.cell == "C4"
 
 
+def test_a_title_line_with_a_date_at_its_right_is_skipped(tmp_path: Path) -> None:
+    """'Monthly figures' with 'as at 30/11/2016' at its right (two cells filled) was read as
+    the heading row: "the heading 'Monthly figures 2016/17' is not a period"."""
+    import openpyxl
+
+    path = workbook(
+        tmp_path / "r.xlsx",
+        [("Crime", "crimes", "down", None, None, None)],
+        [("Crime", "2016/17", 1, 2, 3), ("Crime", "2015/16", *range(1, 13))],
+    )
+    wb = openpyxl.load_workbook(path)
+    for sheet in ("Monthly figures", "Indicators"):
+        ws = wb[sheet]
+        ws.insert_rows(1)
+        ws["A1"], ws["N1"] = f"Safer Plymouth: {sheet.lower()} 2016/17", "as at 30/11/2016"
+    wb.save(path)
+    (crime,) = load(path)[0].indicators
+    assert perf.values(crime.this_year)[:3] == (D(1), D(2), D(3))
+    # a row of figures above the headings is not a title line: never skipped, and refused
+    ws = wb["Monthly figures"]
+    ws["A1"], ws["C1"], ws["N1"] = "Crime", 5, None
+    wb.save(path)
+    with pytest.raises(PackError, match="sheet Monthly figures, cell "):
+        load(path)
+
+
 def test_a_total_column_after_the_months_is_checked_and_a_notes_column_ignored(
     tmp_path: Path,
 ) -> None:

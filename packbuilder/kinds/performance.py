@@ -651,8 +651,17 @@ def _columns(wb: sheets.Workbook, freq: Frequency) -> tuple[_Columns, list[list[
             f"the sheet is empty; add a header row: Indicator | Year | {' | '.join(freq.periods)}",
             Source(wb.path, freq.sheet),
         )
-    # a title line or two above the heading row ("Monthly figures 2016/17", one cell filled)
+    # a title line or two above the heading row ("Monthly figures 2016/17", one cell filled, or
+    # with a date at its right: "as at 30/11/2016"; `sheets.title_line`): the heading row is
+    # the one that names the Indicator column under them, or else the first with more than one
+    # cell filled
     start = next((k for k, row in enumerate(rows[:5]) if sum(not c.blank for c in row) > 1), 0)
+    for k, row in enumerate(rows[:5]):
+        if any(_names_indicators(c) for c in row):
+            start = k
+            break
+        if not sheets.title_line(row):
+            break
     header = rows[start]
     indicator_col = year_col = total_col = None
     periods: dict[int, int] = {}
@@ -660,7 +669,7 @@ def _columns(wb: sheets.Workbook, freq: Frequency) -> tuple[_Columns, list[list[
         if cell.blank:
             continue
         name = sheets.normalise(sheets.text(cell))
-        if name in {"indicator", "indicator name", "name"}:
+        if _names_indicators(cell):
             indicator_col = i
         elif name in {"year", "series", "row", "figures"}:
             year_col = i
@@ -690,6 +699,11 @@ def _columns(wb: sheets.Workbook, freq: Frequency) -> tuple[_Columns, list[list[
     assert indicator_col is not None and year_col is not None
     data = _unmerged(rows[start + 1 :], indicator_col)
     return _Columns(indicator_col, year_col, sorted(periods), total_col), data
+
+
+def _names_indicators(cell: sheets.Cell) -> bool:
+    """Whether a heading names a figures sheet's Indicator column."""
+    return sheets.normalise(sheets.text(cell)) in {"indicator", "indicator name", "name"}
 
 
 # the heading of a column after the periods that totals them, as analysts keep one
