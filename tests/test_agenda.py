@@ -1678,6 +1678,39 @@ def test_a_time_cell_and_the_same_time_typed_are_one_value(tmp_path):
     assert load_meeting(_meeting_sheet(tmp_path / "m", rows)).start_time == T(13)
 
 
+def test_the_resolution_item_given_an_exempt_paragraph_is_refused(tmp_path):
+    """"Exclusion of Press and Public" given paragraph 3, as its items have: the frontsheet
+    printed packbuilder's resolution above it, then the item itself 'Not for publication'."""
+    errors = load_error(
+        tmp_path,
+        [
+            {"item": 1, "title": "Exclusion of Press and Public", "exempt paragraph": 3},
+            {"item": 2, "title": "Contract", "papers": ["c.pdf"], "exempt paragraph": 3},
+        ],
+        papers={"c.pdf": 1},
+    )
+    assert [e.split(": ", 1)[1] for e in errors] == [
+        "item 1, 'Exclusion of Press and Public', is the resolution to exclude the press and "
+        "public, which the meeting passes in public before its exempt items, but has an exempt "
+        "paragraph; clear its Exempt paragraph (the items after it keep theirs)"
+    ]
+    assert ", sheet Agenda, cell " in errors[0].split(": ")[0]
+    # an exempt item that only mentions the words is not the resolution
+    folder = make_meeting(
+        tmp_path / "p",
+        items=[
+            {
+                "item": 1,
+                "title": "Review of the protocol on exclusion of the press and public",
+                "papers": ["c.pdf"],
+                "exempt paragraph": 3,
+            }
+        ],
+        papers={"c.pdf": 1},
+    )
+    assert load_meeting(folder).items[0].exempt
+
+
 @pytest.mark.parametrize("typed", ["presentation", "Presentation", "verbal presentation"])
 def test_a_presentation_has_its_status(tmp_path, typed):
     folder = make_meeting(tmp_path / "m", items=[{"title": "YOS Inspection", "status": typed}])
