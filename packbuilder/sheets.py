@@ -577,8 +577,7 @@ def title_line(row: list[Cell]) -> bool:
     "draft"), but no number: a row with an amount or a figure is data, never skipped."""
     filled = [c for c in row if not c.blank]
     return 1 <= len(filled) <= 2 and not any(
-        isinstance(c.value, int | float) and not isinstance(c.value, bool)
-        for c in filled
+        isinstance(c.value, int | float) and not isinstance(c.value, bool) for c in filled
     )
 
 

@@ -1679,7 +1679,7 @@ def test_a_time_cell_and_the_same_time_typed_are_one_value(tmp_path):
 
 
 def test_the_resolution_item_given_an_exempt_paragraph_is_refused(tmp_path):
-    """"Exclusion of Press and Public" given paragraph 3, as its items have: the frontsheet
+    """ "Exclusion of Press and Public" given paragraph 3, as its items have: the frontsheet
     printed packbuilder's resolution above it, then the item itself 'Not for publication'."""
     errors = load_error(
         tmp_path,

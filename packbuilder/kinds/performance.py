@@ -651,17 +651,7 @@ def _columns(wb: sheets.Workbook, freq: Frequency) -> tuple[_Columns, list[list[
             f"the sheet is empty; add a header row: Indicator | Year | {' | '.join(freq.periods)}",
             Source(wb.path, freq.sheet),
         )
-    # a title line or two above the heading row ("Monthly figures 2016/17", one cell filled, or
-    # with a date at its right: "as at 30/11/2016"; `sheets.title_line`): the heading row is
-    # the one that names the Indicator column under them, or else the first with more than one
-    # cell filled
-    start = next((k for k, row in enumerate(rows[:5]) if sum(not c.blank for c in row) > 1), 0)
-    for k, row in enumerate(rows[:5]):
-        if any(_names_indicators(c) for c in row):
-            start = k
-            break
-        if not sheets.title_line(row):
-            break
+    start = _heading_row(rows)
     header = rows[start]
     indicator_col = year_col = total_col = None
     periods: dict[int, int] = {}
@@ -699,6 +689,19 @@ def _columns(wb: sheets.Workbook, freq: Frequency) -> tuple[_Columns, list[list[
     assert indicator_col is not None and year_col is not None
     data = _unmerged(rows[start + 1 :], indicator_col)
     return _Columns(indicator_col, year_col, sorted(periods), total_col), data
+
+
+def _heading_row(rows: list[list[sheets.Cell]]) -> int:
+    """Which row of a figures sheet is its heading row, under a title line or two ("Monthly
+    figures 2016/17", one cell filled, or with a date at its right: "as at 30/11/2016";
+    `sheets.title_line`): the one that names the Indicator column, or else the first with more
+    than one cell filled."""
+    for k, row in enumerate(rows[:5]):
+        if any(_names_indicators(c) for c in row):
+            return k
+        if not sheets.title_line(row):
+            break
+    return next((k for k, row in enumerate(rows[:5]) if sum(not c.blank for c in row) > 1), 0)
 
 
 def _names_indicators(cell: sheets.Cell) -> bool:
