@@ -882,9 +882,11 @@ def with_notices(meeting: Meeting, more: Sequence[str] = ()) -> Meeting:
 
 
 def resolution_item(item: AgendaItem) -> bool:
-    """Whether a numbered item is the resolution to exclude the press and public ("Exclusion of
-    the press and public": `exemption.EXCLUSION_ITEM`), public business itself."""
-    return not item.exempt and exemption.EXCLUSION_ITEM.search(item.title) is not None
+    """Whether a numbered item is the resolution to exclude the press and public, its title
+    saying so and nothing else ("Exclusion of the press and public":
+    `exemption.RESOLUTION_TITLE`), public business itself; one only mentioning it ("Review of
+    the protocol on exclusion of the press and public") is not printed as the resolution."""
+    return not item.exempt and exemption.RESOLUTION_TITLE.fullmatch(item.title) is not None
 
 
 # the paragraphs a typed resolution cites: "paragraph 3", "paragraphs 3 and 5", "paras 1, 2"

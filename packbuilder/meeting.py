@@ -872,7 +872,7 @@ def _item(
     if not exempt_cell.blank and not said_public:
         exempt = errors.attempt(_exempt, exempt_cell, rule)
         exempt_refused = exempt is None
-        if exempt is not None and exemption.EXCLUSION_ITEM.match(title):
+        if exempt is not None and exemption.RESOLUTION_TITLE.fullmatch(title):
             # the packs printed the resolution twice: packbuilder's row for the exempt run this
             # item starts, then the item, "Not for publication", as if its words were secret
             errors.add(
