@@ -655,6 +655,7 @@ def _columns(wb: sheets.Workbook, freq: Frequency) -> tuple[_Columns, list[list[
     header = rows[start]
     indicator_col = year_col = total_col = None
     periods: dict[int, int] = {}
+    unread: list[sheets.Cell] = []  # headings after the periods that are not a total
     for i, cell in enumerate(header):
         if cell.blank:
             continue
@@ -667,6 +668,8 @@ def _columns(wb: sheets.Workbook, freq: Frequency) -> tuple[_Columns, list[list[
             # after the last period: an analyst's own total (checked), or notes (not read)
             if name in TOTAL_HEADINGS and total_col is None:
                 total_col = i
+            else:
+                unread.append(cell)
         else:
             p = _period_of(cell, freq)
             if p is None or p in periods.values():
@@ -688,7 +691,7 @@ def _columns(wb: sheets.Workbook, freq: Frequency) -> tuple[_Columns, list[list[
         )
     assert indicator_col is not None and year_col is not None
     data = _unmerged(rows[start + 1 :], indicator_col)
-    return _Columns(indicator_col, year_col, sorted(periods), total_col), data
+    return _Columns(indicator_col, year_col, sorted(periods), total_col, tuple(unread)), data
 
 
 def _heading_row(rows: list[list[sheets.Cell]]) -> int:
@@ -730,6 +733,7 @@ class _Columns:
     year: int
     periods: list[int]
     total: int | None
+    unread: tuple[sheets.Cell, ...] = ()  # the headings of columns after the periods not read
 
 
 _RANGE = re.compile(r"([A-Z]+)(\d+):([A-Z]+)(\d+)")
@@ -792,6 +796,17 @@ def _figures(
     """Read one sheet of figures into `found`: indicator -> (frequency, role -> row)."""
     columns, rows = _columns(wb, freq)
     ind_col, year_col, period_cols = columns.indicator, columns.year, columns.periods
+    for heading in columns.unread:
+        # (refused before such columns were allowed: a Target or Comment column after the months
+        # would now be dropped without a word, the report showing no target)
+        said = sheets.text(heading)
+        errors.warn(
+            f"{heading.source}: column {said!r} after the "
+            f"{'months' if freq is Frequency.MONTHLY else 'quarters'} is not read (only a "
+            "Total or YTD column there is, and checked); nothing in it reaches the report: if it "
+            "is your own notes, leave it; give targets a row with Year 'Target', and comments "
+            "the Indicators sheet's Comment column"
+        )
     for row in rows:
 
         def at(i: int, row: list[sheets.Cell] = row) -> sheets.Cell:
