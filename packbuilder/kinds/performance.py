@@ -796,17 +796,7 @@ def _figures(
     """Read one sheet of figures into `found`: indicator -> (frequency, role -> row)."""
     columns, rows = _columns(wb, freq)
     ind_col, year_col, period_cols = columns.indicator, columns.year, columns.periods
-    for heading in columns.unread:
-        # (refused before such columns were allowed: a Target or Comment column after the months
-        # would now be dropped without a word, the report showing no target)
-        said = sheets.text(heading)
-        errors.warn(
-            f"{heading.source}: column {said!r} after the "
-            f"{'months' if freq is Frequency.MONTHLY else 'quarters'} is not read (only a "
-            "Total or YTD column there is, and checked); nothing in it reaches the report: if it "
-            "is your own notes, leave it; give targets a row with Year 'Target', and comments "
-            "the Indicators sheet's Comment column"
-        )
+    _warn_unread(columns, freq, errors)
     for row in rows:
 
         def at(i: int, row: list[sheets.Cell] = row) -> sheets.Cell:
@@ -869,6 +859,20 @@ def _figures(
             continue
         seen[role] = row_read
     return True
+
+
+def _warn_unread(columns: _Columns, freq: Frequency, errors: Collector) -> None:
+    """A warning for each column after the periods that is not read. Such columns were refused
+    before they were allowed: a Target or Comment column there would now be dropped without a
+    word, the report showing no target."""
+    for heading in columns.unread:
+        errors.warn(
+            f"{heading.source}: column {sheets.text(heading)!r} after the "
+            f"{'months' if freq is Frequency.MONTHLY else 'quarters'} is not read (only a "
+            "Total or YTD column there is, and checked); nothing in it reaches the report: if it "
+            "is your own notes, leave it; give targets a row with Year 'Target', and comments "
+            "the Indicators sheet's Comment column"
+        )
 
 
 def _read_row(
