@@ -392,7 +392,10 @@ def _timing(cell: sheets.Cell) -> Timing:
     if found:
         return Timing(start=found[0], end=found[1])
     if m := _ONE.fullmatch(sheets.noon(text)):
-        start = _to_time(int(m.group(1)), int(m.group(2) or 0), _suffix(m.group(3)))
+        hour, suffix = int(m.group(1)), _suffix(m.group(3))
+        if not suffix and 1 <= hour <= 7 and not m.group(1).startswith("0"):
+            hour += 12  # "1.30" is half past one in the afternoon, as in a range ("1.30-2")
+        start = _to_time(hour, int(m.group(2) or 0), suffix)
         if start is not None:
             return Timing(start=start)
     if sheets.normalise(text) in TIME_WORDS:

@@ -436,6 +436,13 @@ def _cell(value):  # type: ignore[no-untyped-def]
         ("11.30 - 12 noon", Timing(start=T(11, 30), end=T(12))),
         ("12 noon", Timing(start=T(12))),
         ("Noon - 12.30", Timing(start=T(12), end=T(12, 30))),
+        # a start alone, as a range reads it: 1 to 7 o'clock without am or pm are the afternoon
+        # ("1.30" was 1.30 am, while "1.30-2" was 1.30 pm)
+        ("1.30", Timing(start=T(13, 30))),
+        ("2:15", Timing(start=T(14, 15))),
+        ("07:30", Timing(start=T(7, 30))),
+        ("9.45", Timing(start=T(9, 45))),
+        ("1.30am", Timing(start=T(1, 30))),
     ],
 )
 def test_time_cells(value, expected):
