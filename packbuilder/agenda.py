@@ -312,7 +312,7 @@ def parse_range(text: str) -> tuple[dt.time, dt.time] | None:
     Raises:
         ValueError: it has the shape of a range but is impossible ("10.75-11", "11-10am").
     """
-    m = _RANGE.fullmatch(text)
+    m = _RANGE.fullmatch(sheets.noon(text))
     if not m:
         return None
     h1, m1, s1, h2, m2, s2 = m.groups()
@@ -391,8 +391,11 @@ def _timing(cell: sheets.Cell) -> Timing:
         raise InputError(f"{exc}; write {TIME_HELP}", cell.source) from None
     if found:
         return Timing(start=found[0], end=found[1])
-    if m := _ONE.fullmatch(text):
-        start = _to_time(int(m.group(1)), int(m.group(2) or 0), _suffix(m.group(3)))
+    if m := _ONE.fullmatch(sheets.noon(text)):
+        hour, suffix = int(m.group(1)), _suffix(m.group(3))
+        if not suffix and 1 <= hour <= 7 and not m.group(1).startswith("0"):
+            hour += 12  # "1.30" is half past one in the afternoon, as in a range ("1.30-2")
+        start = _to_time(hour, int(m.group(2) or 0), suffix)
         if start is not None:
             return Timing(start=start)
     if sheets.normalise(text) in TIME_WORDS:
@@ -882,9 +885,11 @@ def with_notices(meeting: Meeting, more: Sequence[str] = ()) -> Meeting:
 
 
 def resolution_item(item: AgendaItem) -> bool:
-    """Whether a numbered item is the resolution to exclude the press and public ("Exclusion of
-    the press and public": `exemption.EXCLUSION_ITEM`), public business itself."""
-    return not item.exempt and exemption.EXCLUSION_ITEM.search(item.title) is not None
+    """Whether a numbered item is the resolution to exclude the press and public, its title
+    saying so and nothing else ("Exclusion of the press and public":
+    `exemption.RESOLUTION_TITLE`), public business itself; one only mentioning it ("Review of
+    the protocol on exclusion of the press and public") is not printed as the resolution."""
+    return not item.exempt and exemption.RESOLUTION_TITLE.fullmatch(item.title) is not None
 
 
 # the paragraphs a typed resolution cites: "paragraph 3", "paragraphs 3 and 5", "paras 1, 2"

@@ -323,6 +323,20 @@ EXCLUSION_ITEM = re.compile(
 )
 
 
+# An item whose title IS that resolution, and says nothing else ("Exclusion of the press and
+# public", "Exclusion of Press and Public:", "Resolution to exclude the press and public",
+# "Motion to exclude the public"), rather than one that mentions it ("Review of the protocol on
+# exclusion of the press and public"): its Purpose is printed as the resolution of the exempt
+# items after it, in place of packbuilder's (`agenda.resolution_item`)
+RESOLUTION_TITLE = re.compile(
+    r"\W*(?:(?:(?:a\s+)?(?:resolution|motion)\s+to\s+|to\s+))?"
+    r"(?:exclu\w*\s+(?:of\s+)?|exclude\s+)(?:the\s+)?(?:press|public)"
+    r"(?:\s+(?:and|&)\s+(?:the\s+)?(?:press|public))?"
+    r"(?:\s+from\s+the\s+meeting)?(?:\s*\([^()]*\))?[\s.:;-]*",  # "(if required)"
+    re.I,
+)
+
+
 # --- what an exempt item's printed words give away -----------------------------------------------
 
 # a sum of money ("£2,315,000", "GBP 2.3m", "2,315,000 pounds") or a company's name ("Bidder X

@@ -872,6 +872,18 @@ def _item(
     if not exempt_cell.blank and not said_public:
         exempt = errors.attempt(_exempt, exempt_cell, rule)
         exempt_refused = exempt is None
+        if exempt is not None and exemption.RESOLUTION_TITLE.fullmatch(title):
+            # the packs printed the resolution twice: packbuilder's row for the exempt run this
+            # item starts, then the item, "Not for publication", as if its words were secret
+            errors.add(
+                InputError(
+                    f"item {number}, {title!r}, is the resolution to exclude the press and "
+                    "public, which the meeting passes in public before its exempt items, but "
+                    "has an exempt paragraph; clear its Exempt paragraph (the items after it "
+                    "keep theirs)",
+                    exempt_cell.source,
+                )
+            )
     elif read is not None and not exemption.EXCLUSION_ITEM.search(title):
         # (a status meaning exempt is refused already, saying how; the resolution to exclude the
         # public is public business, whose words cite exempt information as they must)

@@ -387,7 +387,10 @@ class FieldSheet:
                 if len(row) > 1
                 else Cell(None, row[0].source.at(_right_of(row[0].source.cell)))
             )
-            if key in self._cells and text(self._cells[key]) != text(value) and not value.blank:
+            earlier = self._cells.get(key)
+            if earlier is not None and not earlier.blank and value.blank:
+                continue  # an empty row of a field given above says nothing: the value stands
+            if earlier is not None and not earlier.blank and not _alike(earlier, value):
                 first = self.name_cells[key]
                 self.problems[(key,)] = InputError(
                     f"{str(row[0].value).strip()!r} is given twice, here and in cell "
@@ -408,7 +411,7 @@ class FieldSheet:
         found = [normalise(k) for k in (name, *aliases) if normalise(k) in self._cells]
         filled = [k for k in found if not self._cells[k].blank]
         for other in filled[1:]:
-            if text(self._cells[other]) != text(self._cells[filled[0]]):
+            if not _alike(self._cells[other], self._cells[filled[0]]):
                 first = self.name_cells[filled[0]]
                 self.problems[(filled[0], other)] = InputError(
                     f"{self.names[other]!r} and {self.names[filled[0]]!r} (cell "
@@ -417,7 +420,9 @@ class FieldSheet:
                     f"{text(self._cells[filled[0]])[:40]!r}; delete the row that is wrong",
                     self.name_cells[other].source,
                 )
-        return self._cells[found[0]] if found else None
+        # (the field's row left empty, as a template has it, and its other name filled in:
+        # "Start time" blank, "Time" 10 am - 1 pm)
+        return self._cells[(filled or found)[0]] if found else None
 
     def require(self, name: str, *aliases: str) -> Cell:
         cell = self.get(name, *aliases)
@@ -549,8 +554,8 @@ def _header_row(
     rows: list[list[Cell]], required: tuple[str, ...], aliases: dict[str, tuple[str, ...]]
 ) -> int:
     """Which of the non-empty rows is the heading row: the first, unless it lacks a required
-    heading and is a title line (one cell filled, perhaps merged across the table), as are any
-    rows after it down to a row that has every required heading."""
+    heading and is a title line (`title_line`), as are any rows after it down to a row that has
+    every required heading."""
 
     def complete(row: list[Cell]) -> bool:
         columns = _columns(row, aliases)
@@ -561,9 +566,19 @@ def _header_row(
     for k, row in enumerate(rows[: _TITLE_LINES + 1]):
         if complete(row):
             return k
-        if sum(not c.blank for c in row) > 1:
+        if not title_line(row):
             break
     return 0
+
+
+def title_line(row: list[Cell]) -> bool:
+    """Whether a row above a table's headings is a title line: one cell filled (perhaps merged
+    across the table), or two, a title and a date or a word at its right ("as at 05/03/2020",
+    "draft"), but no number: a row with an amount or a figure is data, never skipped."""
+    filled = [c for c in row if not c.blank]
+    return 1 <= len(filled) <= 2 and not any(
+        isinstance(c.value, int | float) and not isinstance(c.value, bool) for c in filled
+    )
 
 
 class Record:
@@ -614,6 +629,21 @@ def text(cell: Cell) -> str:
     if isinstance(v, dt.datetime) and v.time() == dt.time(0):
         return dates.short_date(v)
     return str(v).strip()
+
+
+def _alike(a: Cell, b: Cell) -> bool:
+    """Whether two cells of one field say the same: as typed, or as the spreadsheet shows them
+    (a time cell 13:00 and the text "13:00"; a date cell and "05/03/2020")."""
+    return text(a) == text(b) or _as_shown(a) == _as_shown(b)
+
+
+def _as_shown(cell: Cell) -> str:
+    v = cell.value
+    if isinstance(v, dt.datetime) and v.time() == dt.time(0):
+        return f"{v:%d/%m/%Y}"
+    if isinstance(v, dt.time | dt.datetime):
+        return f"{v:%H:%M}" if isinstance(v, dt.time) else f"{v:%d/%m/%Y %H:%M}"
+    return text(cell)
 
 
 def shown(cell: Cell) -> str:
@@ -788,6 +818,15 @@ _EXCEL_EPOCH = dt.datetime(1899, 12, 31)
 _TIME_RE = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?$", re.I)
 
 
+# noon as agendas write it: "12 noon", "12.00 noon", "Noon", "midday" (12pm to the clock)
+_NOON = re.compile(r"\b(?:12(?:[.:]00)?\s*)?(?:noon|mid-?day)\b", re.I)
+
+
+def noon(text: str) -> str:
+    """`text` with noon written as 12pm: "10.30 am – 12 noon" is "10.30 am – 12pm"."""
+    return _NOON.sub("12pm", text)
+
+
 def time(cell: Cell, what: str = "a time") -> dt.time:
     v = cell.value
     if isinstance(v, dt.datetime) and v.year <= _EXCEL_EPOCH.year + 1:
@@ -809,7 +848,7 @@ def time(cell: Cell, what: str = "a time") -> dt.time:
         minutes = round(v * 24 * 60)
         return dt.time(minutes // 60, minutes % 60)
     if isinstance(v, str):
-        m = _TIME_RE.match(v.strip())
+        m = _TIME_RE.match(noon(v.strip()))
         if m:
             hour, minute = int(m.group(1)), int(m.group(2) or 0)
             suffix = (m.group(3) or "").lower().replace(".", "")

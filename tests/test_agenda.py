@@ -432,6 +432,17 @@ def _cell(value):  # type: ignore[no-untyped-def]
         ("(10.00-10.15)", Timing(start=T(10, 0), end=T(10, 15))),
         ("approx. 10.00 - 10.15", Timing(start=T(10, 0), end=T(10, 15))),
         ("(if required)", Timing(text="(if required)")),
+        # noon as agendas write it (refused: "expected minutes ...")
+        ("11.30 - 12 noon", Timing(start=T(11, 30), end=T(12))),
+        ("12 noon", Timing(start=T(12))),
+        ("Noon - 12.30", Timing(start=T(12), end=T(12, 30))),
+        # a start alone, as a range reads it: 1 to 7 o'clock without am or pm are the afternoon
+        # ("1.30" was 1.30 am, while "1.30-2" was 1.30 pm)
+        ("1.30", Timing(start=T(13, 30))),
+        ("2:15", Timing(start=T(14, 15))),
+        ("07:30", Timing(start=T(7, 30))),
+        ("9.45", Timing(start=T(9, 45))),
+        ("1.30am", Timing(start=T(1, 30))),
     ],
 )
 def test_time_cells(value, expected):
@@ -1542,6 +1553,11 @@ def _meeting_sheet(folder: Path, rows: list[tuple[str, object]]) -> Path:
         ([("Start time", "10 - 1")], T(10), T(13)),
         ([("Time", "10 am – 1 pm"), ("End time", "1pm")], T(10), T(13)),
         ([("Start time", "10 am")], T(10), None),
+        # noon as agendas write it: these were refused, "expected the start time ... 2pm"
+        ([("Time", "10.30 am – 12 noon")], T(10, 30), T(12)),
+        ([("Start time", "12 noon")], T(12), None),
+        ([("Start time", "Noon"), ("End time", "2pm")], T(12), T(14)),
+        ([("Time", "Midday - 2")], T(12), T(14)),
     ],
 )
 def test_the_meeting_time_may_be_typed_as_its_range(tmp_path, rows, start, end):
@@ -1643,6 +1659,63 @@ def test_a_field_said_twice_alike_is_fine(tmp_path):
     rows = [("Start time", "10 am"), ("Time", "10 am"), ("Members", "A"), ("Members", "A")]
     meeting = load_meeting(_meeting_sheet(tmp_path / "m", rows))
     assert meeting.start_time == T(10) and meeting.extra == {"Members": "A"}
+
+
+def test_the_start_time_left_empty_beside_a_time_typed_as_agendas_head_it(tmp_path):
+    """The template's Start time row left empty and "Time: 10 am - 1 pm" added, as the seeds
+    head their agendas: refused, "Start time is empty", though Time is its other name."""
+    rows = [("Start time", None), ("Time", "10 am – 1 pm")]
+    meeting = load_meeting(_meeting_sheet(tmp_path / "m", rows))
+    assert (meeting.start_time, meeting.end_time) == (T(10), T(13))
+
+
+def test_an_empty_row_of_a_field_given_above_keeps_its_value(tmp_path):
+    """A second, empty "Chair" row (a template's row left below the one filled in) replaced
+    the chair with nothing, without a word; an empty row above a filled one was refused."""
+    rows = [("Start time", "10 am"), ("Chair", "Cllr Ann Smith"), ("Chair", None)]
+    assert load_meeting(_meeting_sheet(tmp_path / "m", rows)).chair == "Cllr Ann Smith"
+    rows = [("Start time", "10 am"), ("Members", None), ("Members", "Cllr A")]
+    assert load_meeting(_meeting_sheet(tmp_path / "a", rows)).extra == {"Members": "Cllr A"}
+
+
+def test_a_time_cell_and_the_same_time_typed_are_one_value(tmp_path):
+    """A time cell 13:00 and "13:00" typed under Time were refused as saying different things
+    ('13:00' and '13:00:00')."""
+    rows = [("Start time", dt.time(13, 0)), ("Time", "13:00")]
+    assert load_meeting(_meeting_sheet(tmp_path / "m", rows)).start_time == T(13)
+
+
+def test_the_resolution_item_given_an_exempt_paragraph_is_refused(tmp_path):
+    """ "Exclusion of Press and Public" given paragraph 3, as its items have: the frontsheet
+    printed packbuilder's resolution above it, then the item itself 'Not for publication'."""
+    errors = load_error(
+        tmp_path,
+        [
+            {"item": 1, "title": "Exclusion of Press and Public", "exempt paragraph": 3},
+            {"item": 2, "title": "Contract", "papers": ["c.pdf"], "exempt paragraph": 3},
+        ],
+        papers={"c.pdf": 1},
+    )
+    assert [e.split(": ", 1)[1] for e in errors] == [
+        "item 1, 'Exclusion of Press and Public', is the resolution to exclude the press and "
+        "public, which the meeting passes in public before its exempt items, but has an exempt "
+        "paragraph; clear its Exempt paragraph (the items after it keep theirs)"
+    ]
+    assert ", sheet Agenda, cell " in errors[0].split(": ")[0]
+    # an exempt item that only mentions the words is not the resolution
+    folder = make_meeting(
+        tmp_path / "p",
+        items=[
+            {
+                "item": 1,
+                "title": "Review of the protocol on exclusion of the press and public",
+                "papers": ["c.pdf"],
+                "exempt paragraph": 3,
+            }
+        ],
+        papers={"c.pdf": 1},
+    )
+    assert load_meeting(folder).items[0].exempt
 
 
 @pytest.mark.parametrize("typed", ["presentation", "Presentation", "verbal presentation"])

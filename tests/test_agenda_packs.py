@@ -570,6 +570,34 @@ def test_a_resolution_typed_as_an_item_is_printed_once(tmp_path, libreoffice, ty
             assert html.count("To consider passing a resolution") == 1, p.label
 
 
+def test_an_item_only_mentioning_the_exclusion_leaves_the_resolution_printed(tmp_path, libreoffice):
+    """A public item about the exclusion protocol, straight before the exempt item, was taken
+    for the typed resolution: the packs printed its purpose where the resolution goes, and no
+    resolution to exclude the press and public at all."""
+    folder = make_meeting(
+        tmp_path / "m",
+        items=[
+            {
+                "item": 8,
+                "title": "Review of the protocol on exclusion of the press and public",
+                "purpose": "To approve the revised protocol.",
+            },
+            {"item": 9, "title": "Contract award", "papers": ["award.pdf"], "exempt paragraph": 3},
+        ],
+        papers={"award.pdf": 1},
+    )
+    result = build(folder, tmp_path / "out", converter=libreoffice)
+    for p in result.packs:
+        front = _flat(Pack.read(p.path).frontsheet_text())
+        assert re.search(
+            r"revised protocol\. (2 pm )?Exclusion of the press and public To consider", front
+        )
+        assert front.count("To consider passing a resolution under Section 100A(4)") == 1, front
+        if p.public:
+            html = p.path.with_suffix(".html").read_text(encoding="utf-8")
+            assert html.count("To consider passing a resolution") == 1, p.label
+
+
 def test_a_seed_000_agenda_as_an_advisor_types_it(tmp_path, libreoffice):
     """Seed 000's agenda, typed as it reads: "11am – 1pm" for the meeting's time, "(10 mins)"
     and an hour as the items' lengths. Each was refused ("type a time of day", "type one of

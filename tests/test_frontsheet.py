@@ -284,6 +284,45 @@ def test_a_resolution_typed_as_an_item_is_printed_once(private: bool, typed: str
     assert [r["exclusion"] for r in rows] == ["", "", "", ""]
 
 
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Review of the protocol on exclusion of the press and public",
+        "Exclusion of the press and public: protocol review",
+    ],
+)
+def test_an_item_only_mentioning_the_exclusion_is_not_the_resolution(title: str) -> None:
+    """A public item about the exclusion protocol, straight before the exempt items, was taken
+    for the typed resolution: its Purpose ("To approve the revised protocol") printed in the
+    resolution's place, and the agenda carried no resolution to exclude the public at all."""
+    items = (
+        dataclasses.replace(item(1, title=title), purpose="To approve the revised protocol."),
+        item(2, exempt=3),
+    )
+    spec = PackSpec(None, False, items, ())
+    rows = context(meeting(*items), spec, lay_out([]), PUBLISHED)["items"]
+    assert [(r["kind"], r["number"], r["exclusion"]) for r in rows] == [
+        ("item", "1", ""), ("exclusion", "", exclusion_resolution([3])), ("item", "2", ""),
+    ]  # fmt: skip
+    assert rows[0]["purpose"] == "To approve the revised protocol."
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Exclusion of Press and Public:",
+        "Resolution to exclude the press and public",
+        "Motion to exclude the public",
+    ],
+)
+def test_the_resolution_as_councils_title_it(title: str) -> None:
+    items = (item(1, title=title), item(2, exempt=3))
+    spec = PackSpec(None, False, items, ())
+    rows = context(meeting(*items), spec, lay_out([]), PUBLISHED)["items"]
+    assert [(r["kind"], r["number"]) for r in rows] == [("item", "1"), ("item", "2")]
+    assert rows[0]["purpose"] == exclusion_resolution([3])
+
+
 def test_a_resolution_item_with_public_business_after_it_leaves_the_later_run_its_own() -> None:
     """A typed resolution covers the run straight after it: a run after public business gets
     the frontsheet's own resolution row, as before."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 import zipfile
@@ -737,9 +738,17 @@ def test_a_title_row_above_the_heading_row_is_not_the_heading(tmp_path: Path) ->
     assert [p.title for p in loaded.data.projects] == ["Project 1", "Project 2"]  # type: ignore[attr-defined]
     assert loaded.data.projects[0].source.cell == "D4"  # type: ignore[attr-defined]
     assert loaded.data.amount_heading == "Amount allocated"  # type: ignore[attr-defined]
-    # a first row that is not a title (two cells filled) is still the heading row, and wrong
+    # a title with a date or a word at its right is a title line too: it was taken for the
+    # heading row, "no columns 'Title' and 'Amount allocated' in the header row"
     ws.unmerge_cells("A1:G1")
-    ws["B1"] = "draft"
+    for right in ("as at 05/03/2020", dt.datetime(2020, 3, 5), "draft"):
+        ws["G1"] = right
+        wb.save(path)
+        loaded = load_commissioning_plan(sheets.Workbook(path))
+        assert [p.title for p in loaded.data.projects] == ["Project 1", "Project 2"]  # type: ignore[attr-defined]
+    # a first row holding a number (a project typed above the headings) is still the heading
+    # row, and wrong: it is never skipped
+    ws["A1"], ws["D1"], ws["G1"] = "Project 0", 500, None
     wb.save(path)
     with pytest.raises(InputError, match=r"cell A1: no columns 'Title' and 'Amount allocated'"):
         load_commissioning_plan(sheets.Workbook(path))

@@ -843,6 +843,32 @@ def test_a_title_line_above_the_figures_heading_row_is_skipped(tmp_path: Path) -
     assert crime.this_year[0].source.cell == "C4"
 
 
+def test_a_title_line_with_a_date_at_its_right_is_skipped(tmp_path: Path) -> None:
+    """'Monthly figures' with 'as at 30/11/2016' at its right (two cells filled) was read as
+    the heading row: "the heading 'Monthly figures 2016/17' is not a period"."""
+    import openpyxl
+
+    path = workbook(
+        tmp_path / "r.xlsx",
+        [("Crime", "crimes", "down", None, None, None)],
+        [("Crime", "2016/17", 1, 2, 3), ("Crime", "2015/16", *range(1, 13))],
+    )
+    wb = openpyxl.load_workbook(path)
+    for sheet in ("Monthly figures", "Indicators"):
+        ws = wb[sheet]
+        ws.insert_rows(1)
+        ws["A1"], ws["N1"] = f"Safer Plymouth: {sheet.lower()} 2016/17", "as at 30/11/2016"
+    wb.save(path)
+    (crime,) = load(path)[0].indicators
+    assert perf.values(crime.this_year)[:3] == (D(1), D(2), D(3))
+    # a row of figures above the headings is not a title line: never skipped, and refused
+    ws = wb["Monthly figures"]
+    ws["A1"], ws["C1"], ws["N1"] = "Crime", 5, None
+    wb.save(path)
+    with pytest.raises(PackError, match="sheet Monthly figures, cell "):
+        load(path)
+
+
 def test_a_total_column_after_the_months_is_checked_and_a_notes_column_ignored(
     tmp_path: Path,
 ) -> None:
@@ -873,8 +899,15 @@ def test_a_total_column_after_the_months_is_checked_and_a_notes_column_ignored(
     }.items():
         ws[cell] = value
     wb.save(path)
-    report, _ = load(path)
+    report, warnings = load(path)
     assert [i.name for i in report.indicators] == ["Crime", "Rate"]
+    # the notes are not read, and the analyst is told so, as of an agenda column not read
+    assert [w for w in warnings if "is not read" in w] == [
+        f"{path}, sheet Monthly figures, cell P1: column 'Notes' after the months is not read "
+        "(only a Total or YTD column there is, and checked); nothing in it reaches the report: "
+        "if it is your own notes, leave it; give targets a row with Year 'Target', and comments "
+        "the Indicators sheet's Comment column"
+    ]
     ws["O1"], ws["O3"] = "YTD", 77
     wb.save(path)
     with pytest.raises(PackError) as caught:
@@ -884,6 +917,26 @@ def test_a_total_column_after_the_months_is_checked_and_a_notes_column_ignored(
         "its figures add up to 78; correct it, or delete the column (packbuilder works out the "
         "totals)"
     ]
+
+
+def test_a_target_column_after_the_months_is_pointed_out(tmp_path: Path) -> None:
+    """A Target (or Comment) column after the months was refused as 'not a period'; since other
+    columns there are allowed it was dropped without a word, the report showing no target."""
+    import openpyxl
+
+    path = workbook(
+        tmp_path / "r.xlsx",
+        [("Crime", "crimes", "down", None, None, None)],
+        [("Crime", "2016/17", 1, 2, 3), ("Crime", "2015/16", *range(1, 13))],
+    )
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Monthly figures"]
+    ws["O1"], ws["O2"], ws["O3"] = "Target", 100, 100
+    wb.save(path)
+    report, warnings = load(path)
+    (said,) = [w for w in warnings if "is not read" in w]
+    assert said.startswith(f"{path}, sheet Monthly figures, cell O1: column 'Target' after the ")
+    assert "give targets a row with Year 'Target'" in said
 
 
 @pytest.mark.parametrize(

@@ -651,16 +651,16 @@ def _columns(wb: sheets.Workbook, freq: Frequency) -> tuple[_Columns, list[list[
             f"the sheet is empty; add a header row: Indicator | Year | {' | '.join(freq.periods)}",
             Source(wb.path, freq.sheet),
         )
-    # a title line or two above the heading row ("Monthly figures 2016/17", one cell filled)
-    start = next((k for k, row in enumerate(rows[:5]) if sum(not c.blank for c in row) > 1), 0)
+    start = _heading_row(rows)
     header = rows[start]
     indicator_col = year_col = total_col = None
     periods: dict[int, int] = {}
+    unread: list[sheets.Cell] = []  # headings after the periods that are not a total
     for i, cell in enumerate(header):
         if cell.blank:
             continue
         name = sheets.normalise(sheets.text(cell))
-        if name in {"indicator", "indicator name", "name"}:
+        if _names_indicators(cell):
             indicator_col = i
         elif name in {"year", "series", "row", "figures"}:
             year_col = i
@@ -668,6 +668,8 @@ def _columns(wb: sheets.Workbook, freq: Frequency) -> tuple[_Columns, list[list[
             # after the last period: an analyst's own total (checked), or notes (not read)
             if name in TOTAL_HEADINGS and total_col is None:
                 total_col = i
+            else:
+                unread.append(cell)
         else:
             p = _period_of(cell, freq)
             if p is None or p in periods.values():
@@ -689,7 +691,25 @@ def _columns(wb: sheets.Workbook, freq: Frequency) -> tuple[_Columns, list[list[
         )
     assert indicator_col is not None and year_col is not None
     data = _unmerged(rows[start + 1 :], indicator_col)
-    return _Columns(indicator_col, year_col, sorted(periods), total_col), data
+    return _Columns(indicator_col, year_col, sorted(periods), total_col, tuple(unread)), data
+
+
+def _heading_row(rows: list[list[sheets.Cell]]) -> int:
+    """Which row of a figures sheet is its heading row, under a title line or two ("Monthly
+    figures 2016/17", one cell filled, or with a date at its right: "as at 30/11/2016";
+    `sheets.title_line`): the one that names the Indicator column, or else the first with more
+    than one cell filled."""
+    for k, row in enumerate(rows[:5]):
+        if any(_names_indicators(c) for c in row):
+            return k
+        if not sheets.title_line(row):
+            break
+    return next((k for k, row in enumerate(rows[:5]) if sum(not c.blank for c in row) > 1), 0)
+
+
+def _names_indicators(cell: sheets.Cell) -> bool:
+    """Whether a heading names a figures sheet's Indicator column."""
+    return sheets.normalise(sheets.text(cell)) in {"indicator", "indicator name", "name"}
 
 
 # the heading of a column after the periods that totals them, as analysts keep one
@@ -713,6 +733,7 @@ class _Columns:
     year: int
     periods: list[int]
     total: int | None
+    unread: tuple[sheets.Cell, ...] = ()  # the headings of columns after the periods not read
 
 
 _RANGE = re.compile(r"([A-Z]+)(\d+):([A-Z]+)(\d+)")
@@ -775,6 +796,7 @@ def _figures(
     """Read one sheet of figures into `found`: indicator -> (frequency, role -> row)."""
     columns, rows = _columns(wb, freq)
     ind_col, year_col, period_cols = columns.indicator, columns.year, columns.periods
+    _warn_unread(columns, freq, errors)
     for row in rows:
 
         def at(i: int, row: list[sheets.Cell] = row) -> sheets.Cell:
@@ -837,6 +859,20 @@ def _figures(
             continue
         seen[role] = row_read
     return True
+
+
+def _warn_unread(columns: _Columns, freq: Frequency, errors: Collector) -> None:
+    """A warning for each column after the periods that is not read. Such columns were refused
+    before they were allowed: a Target or Comment column there would now be dropped without a
+    word, the report showing no target."""
+    for heading in columns.unread:
+        errors.warn(
+            f"{heading.source}: column {sheets.text(heading)!r} after the "
+            f"{'months' if freq is Frequency.MONTHLY else 'quarters'} is not read (only a "
+            "Total or YTD column there is, and checked); nothing in it reaches the report: if it "
+            "is your own notes, leave it; give targets a row with Year 'Target', and comments "
+            "the Indicators sheet's Comment column"
+        )
 
 
 def _read_row(
