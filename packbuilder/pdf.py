@@ -1323,26 +1323,33 @@ def _as_shown(path: Path, marks: tuple[Bookmark, ...]) -> tuple[Bookmark, ...]:
     except failed:
         return ()
     pages = [_shown_words(page) for page in text.split("\f")]
-    # and as the page draws them: a heading in a narrow table cell, broken into pieces a line
-    # each ("Interde", "partme", "ntal"), read between the lines of the cells beside it
-    with contextlib.suppress(*failed):
-        for shown, page in zip(pages, run_pdftotext(path, ["-raw"]).split("\f"), strict=False):
-            shown.update(_shown_words(page))
+    lost = False  # a word of a title not found on its pages
 
     def near(index: int) -> set[str]:
         return set().union(*pages[max(index, 0) : index + 2]) if index < len(pages) else set()
 
     def keep(level: tuple[Bookmark, ...]) -> tuple[Bookmark, ...]:
+        nonlocal lost
         out: list[Bookmark] = []
         for mark in level:
             children = keep(mark.children)
-            words = _shown_of(mark.title.split(), near(mark.page_index))
+            title = mark.title.split()
+            words = _shown_of(title, near(mark.page_index))
+            lost = lost or len(words) < len(title)
             if any(_pieces(w) for w in words):
                 out.append(Bookmark(" ".join(words), mark.page_index, children))
             else:
                 out.extend(children)
         return tuple(out)
 
+    kept = keep(marks)
+    if not lost:  # (more words shown could only keep more: every word is kept already)
+        return kept
+    # and as the page draws them: a heading in a narrow table cell, broken into pieces a line
+    # each ("Interde", "partme", "ntal"), read between the lines of the cells beside it
+    with contextlib.suppress(*failed):
+        for shown, page in zip(pages, run_pdftotext(path, ["-raw"]).split("\f"), strict=False):
+            shown.update(_shown_words(page))
     return keep(marks)
 
 
