@@ -11,7 +11,7 @@ the strings written in the instructions' dictionaries (`carried.content_strings`
 
 Reading every instruction as qpdf does (Python objects for each) would double a cold build's
 checks. So a piece of instructions is first matched whole against what PDF writers write
-(`_PLAIN`, one pass of a regular expression: 20 MB in about 0.3 s): known operators; strings
+(`_plain`, one pass of a regular expression: 20 MB in about 0.3 s): known operators; strings
 and hex strings only where a text operator draws them (one before Tj or ', any in an array
 before TJ) or inside a dictionary (a property list, read by `content_strings`); names a writer
 gives its resources and marks (`/F1`, `/TT0`, `/Im12`, `/C2_0`, `/P`, `/Span`, `/Artifact`,
@@ -31,6 +31,7 @@ which no run of five words survives (as with invisible words drawn between visib
 
 from __future__ import annotations
 
+import functools
 import re
 
 # where a word of instructions ends: white space or a delimiter
@@ -80,29 +81,37 @@ _KEYWORD = rb"(?:true|false|null)" + _END
 _ARRAY = rb"\[(?:\s++|" + _NUMBER + rb"|" + _NAME + rb"|" + _KEYWORD + rb")*+\]"
 _VALUE = rb"(?:\s++|" + _NUMBER + rb"|" + _NAME + rb"|" + _TEXT + rb"|" + _KEYWORD + rb")"
 _LIST = rb"\[" + _VALUE + rb"*+\]"
-_PLAIN = re.compile(
-    rb"\s*+(?:(?:"
-    + b"|".join(
-        [  # (the most frequent first; white space read with each word, the fastest found)
-            _NUMBER,
-            _OPERATOR,
-            _NAME,
-            rb"\[(?:\s++|" + _TEXT + rb"|" + _NUMBER + rb")*+\]\s*+TJ" + _END,  # strings drawn
-            _TEXT + rb"\s*+(?:Tj|')" + _END,  # a string drawn
-            # a dictionary (a property list, before BDC or DP), one within it at most
-            rb"<<(?:" + _VALUE + rb"|" + _LIST + rb"|<<(?:" + _VALUE + rb"|" + _LIST
-            + rb")*+>>)*+>>",
-            _ARRAY,
-            # an inline picture: its keys, its data to the first EI after white space
-            rb"BI(?:\s++|" + _NAME + rb"|" + _NUMBER + rb"|" + _ARRAY + rb")*+ID\s.*?(?<=\s)EI"
-            + _END,
-            rb"%[^\r\n]*+[\r\n]",  # a comment
-            _KEYWORD,
-        ]
-    )
-    + rb")\s*+)*+",
-    re.S,
-)  # fmt: skip
+
+
+@functools.cache
+def _plain() -> re.Pattern[bytes]:
+    """The pattern of plain instructions, compiled when a paper is first read: compiling it takes
+    10 ms, which a rebuild whose papers are all remembered (`pdf.remembered`) need not pay."""
+    return re.compile(
+        rb"\s*+(?:(?:"
+        + b"|".join(
+            [  # (the most frequent first; white space read with each word, the fastest found)
+                _NUMBER,
+                _OPERATOR,
+                _NAME,
+                rb"\[(?:\s++|" + _TEXT + rb"|" + _NUMBER + rb")*+\]\s*+TJ" + _END,  # strings drawn
+                _TEXT + rb"\s*+(?:Tj|')" + _END,  # a string drawn
+                # a dictionary (a property list, before BDC or DP), one within it at most
+                rb"<<(?:" + _VALUE + rb"|" + _LIST + rb"|<<(?:" + _VALUE + rb"|" + _LIST
+                + rb")*+>>)*+>>",
+                _ARRAY,
+                # an inline picture: its keys, its data to the first EI after white space
+                rb"BI(?:\s++|" + _NAME + rb"|" + _NUMBER + rb"|" + _ARRAY + rb")*+ID\s.*?(?<=\s)EI"
+                + _END,
+                rb"%[^\r\n]*+[\r\n]",  # a comment
+                _KEYWORD,
+            ]
+        )
+        + rb")\s*+)*+",
+        re.S,
+    )  # fmt: skip
+
+
 CARRY = 4 << 20  # bytes of an unfinished last word of a piece, at most, read again with the next
 
 # every word of instructions, for `words_in`: a comment, a string, a hex string, a name, a bare
@@ -134,7 +143,7 @@ class Reader:
         data = self._held + piece + (b"\n" if last else b"")
         self._held = b""
         if self._plain:
-            plain = _PLAIN.match(data)
+            plain = _plain().match(data)
             end = plain.end() if plain else 0
             if last and end == len(data):
                 return

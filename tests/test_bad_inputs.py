@@ -14,10 +14,13 @@ import shutil
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import docx
 import pytest
 from pypdf import PdfReader
 
+from packbuilder.settings import settings
 from tests.factory import CliResult, make_meeting, run_cli, write_pdf
 
 CORPUS = Path(__file__).resolve().parent / "bad_inputs"
@@ -520,7 +523,9 @@ def test_jinja_environment_is_sandboxed() -> None:
     assert env.from_string("{{ x }}").render(x="<b>&") == "&lt;b&gt;&amp;"
 
 
-def test_a_compiled_template_is_reused_and_stays_sandboxed(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_compiled_template_is_reused_and_stays_sandboxed(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     """A template's text is compiled once a process (the public and private frontsheets share
     one template); a new environment rendering it again runs the same code, still sandboxed and
     escaping, and another text is compiled for itself."""
@@ -528,6 +533,9 @@ def test_a_compiled_template_is_reused_and_stays_sandboxed(monkeypatch: pytest.M
     from jinja2.sandbox import SandboxedEnvironment
 
     from packbuilder import render
+
+    monkeypatch.setenv("PACKBUILDER_CACHE", str(tmp_path / "cache"))  # (none kept from before)
+    settings.cache_clear()
 
     compiled: list[str] = []
     real = SandboxedEnvironment.compile
@@ -547,6 +555,90 @@ def test_a_compiled_template_is_reused_and_stays_sandboxed(monkeypatch: pytest.M
         render.environment().from_string(text).render(x="", unsafe=True)
     assert render.environment().from_string("{{ y }}").render(y=1) == "1"
     assert compiled == [text, "{{ y }}"]
+
+
+def test_compiled_code_kept_in_the_cache_folder_is_trusted_only_intact(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The next process (the next command) runs a template's code as compiled and kept by the one
+    before, still sandboxed and escaping; an entry damaged on disk is compiled again, never run;
+    filters that Jinja passes something else compile apart."""
+    import jinja2
+    from jinja2.exceptions import SecurityError
+    from jinja2.sandbox import SandboxedEnvironment
+
+    from packbuilder import render
+
+    monkeypatch.setenv("PACKBUILDER_CACHE", str(tmp_path / "cache"))
+    settings.cache_clear()
+    compiled: list[str] = []
+    real = SandboxedEnvironment.compile
+
+    def counting(self, source, *args, **kwargs):  # type: ignore[no-untyped-def]
+        compiled.append(source if isinstance(source, str) else "<nodes>")
+        return real(self, source, *args, **kwargs)
+
+    monkeypatch.setattr(SandboxedEnvironment, "compile", counting)
+    text = "<p>{{ x | upper }} {{ x.__class__ if unsafe else '' }}</p>"
+
+    def next_process() -> Any:  # (what this process compiled, forgotten)
+        monkeypatch.setattr(render, "_COMPILED", type(render._COMPILED)())
+        return render.environment()
+
+    assert next_process().from_string(text).render(x="<b>&", unsafe=False) == (
+        "<p>&lt;B&gt;&amp; </p>"
+    )
+    assert next_process().from_string(text).render(x="a & b", unsafe=False) == "<p>A &amp; B </p>"
+    assert compiled == [text]  # the second process read it from the cache folder
+    with pytest.raises(SecurityError):
+        next_process().from_string(text).render(x="", unsafe=True)
+    entries = list((tmp_path / "cache" / render.KEPT).glob("??/*.code"))
+    assert len(entries) == 1
+    data = bytearray(entries[0].read_bytes())
+    data[-5] ^= 0xFF  # a bit gone wrong on disk
+    entries[0].write_bytes(bytes(data))
+    assert next_process().from_string(text).render(x="c", unsafe=False) == "<p>C </p>"
+    assert compiled == [text, text]
+    env = next_process()
+    env.filters["upper"] = jinja2.pass_context(lambda ctx, v: str(v).lower())
+    assert env.from_string(text).render(x="D", unsafe=False) == "<p>d </p>"
+    assert compiled == [text, text, text]
+
+
+def test_docxtpl_clean_up_of_a_template_is_kept_and_renders_the_same(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """docxtpl's clean-up of a template's XML, kept in the cache folder by the next render, gives
+    the same document; a damaged entry is made again."""
+    import docxtpl
+
+    from packbuilder import render
+
+    monkeypatch.setenv("PACKBUILDER_CACHE", str(tmp_path / "cache"))
+    settings.cache_clear()
+    cleaned: list[int] = []
+    real = docxtpl.DocxTemplate.patch_xml
+
+    def counting(self, src_xml):  # type: ignore[no-untyped-def]
+        cleaned.append(len(src_xml))
+        return real(self, src_xml)
+
+    monkeypatch.setattr(docxtpl.DocxTemplate, "patch_xml", counting)
+    template = tmp_path / "t.docx"
+    doc = docx.Document()
+    doc.add_paragraph("Item: {{ title }} & {{ note }}")
+    doc.save(template)
+    texts = []
+    for n in range(3):
+        out = render.render(
+            template, {"title": "<Budget>", "note": "{{ x }}"}, tmp_path / f"{n}.docx"
+        )
+        texts.append("\n".join(p.text for p in docx.Document(out).paragraphs))
+        if n == 1:
+            for entry in (tmp_path / "cache" / render.KEPT).glob("??/*.patched"):
+                entry.write_bytes(entry.read_bytes()[:-3])
+    assert texts == ["Item: <Budget> & {{ x }}"] * 3
+    assert len(cleaned) == 2  # the first render, and the one after the entry was damaged
 
 
 BUILDS = {

@@ -174,10 +174,13 @@ def test_small_entries_are_swept_once_a_day_by_age(tmp_path):
     killed = _aged(tmp_path / "checks" / "cd" / ".cd56.json.123.456.tmp", 2 * 3600, now)
     writing = _aged(tmp_path / "clean" / "ef" / ".ef12.public.123.456.tmp", 60, now)
     other = _aged(tmp_path / "parts" / "ab" / "ab12.pdf", 400 * day, now)  # pruned by size
-    assert set(SMALL_ENTRIES) == {"checks", "clean", "digests"}
-    assert tidy(tmp_path, now) == 3
+    old_code = _aged(tmp_path / "templates" / "01" / "0123.code", 31 * day, now)
+    new_code = _aged(tmp_path / "templates" / "01" / "0145.patched", 2 * day, now)
+    assert set(SMALL_ENTRIES) == {"checks", "clean", "digests", "templates"}
+    assert tidy(tmp_path, now) == 4
     assert not old_digest.exists() and not old_check.exists() and not killed.exists()
     assert new_digest.exists() and month_check.exists() and writing.exists() and other.exists()
+    assert not old_code.exists() and new_code.exists()
     # not again the same day, whatever has aged meanwhile
     _aged(old_digest, 31 * day, now)
     assert tidy(tmp_path, now + 3600) == 0 and old_digest.exists()
