@@ -461,9 +461,9 @@ def _em(char: str) -> float:
 
 class _Heights:
     """Estimates of table rows' heights in points, from their text, its paragraph styles (font
-    size, spacing, indent) and the table's column widths, as LibreOffice lays Arial (Liberation
-    Sans) out: each character by its width (`_em`), lines 1.15 apart (the templates' line
-    spacing)."""
+    size, spacing, indent, line spacing) and the table's column widths, as LibreOffice lays Arial
+    (Liberation Sans) out: each character by its width (`_em`), single-spaced lines 1.15 times
+    the font size apart (`_line`)."""
 
     def __init__(self, styles: Any, qn: Any) -> None:
         self.qn = qn
@@ -511,7 +511,30 @@ class _Heights:
         ems = sum(map(_em, text))
         per_line = max(width - indent, pt) * 0.9  # 0.9: lines break between words, not letters
         lines = max(1, math.ceil(ems * pt / per_line))
-        return lines * pt * 1.15 + space
+        return lines * self._line(para, style, pt) + space
+
+    def _line(self, para: Any, style: str, pt: float) -> float:
+        """A line's height in points: single spacing is 1.15 times the font size in Arial; a
+        template restyled with 1.5 or double spacing, or an exact or least line height, has its
+        own (the paragraph's own spacing first, then its style's)."""
+        q = self.qn
+        own = para.find(f"{q('w:pPr')}/{q('w:spacing')}")
+        found = []
+        for attr in ("w:line", "w:lineRule"):
+            value = own.get(q(attr)) if own is not None else None
+            if value is None:
+                value = self._find(style, f"{q('w:pPr')}/{q('w:spacing')}", q(attr))
+            found.append(value)
+        single = pt * 1.15
+        try:
+            line = int(found[0]) if found[0] is not None else 240
+        except ValueError:
+            return single
+        if found[1] == "exact":
+            return line / 20
+        if found[1] == "atLeast":
+            return max(line / 20, single)
+        return single * max(line, 1) / 240
 
     def row(self, row: Any) -> float:
         """The height of the row's tallest cell: its paragraphs and pictures."""

@@ -692,6 +692,67 @@ def test_a_row_taller_than_a_page_breaks_and_loses_nothing(
             assert not lost, f"{path.name}: lines lost: {lost}"
 
 
+@pytest.mark.libreoffice
+@pytest.mark.parametrize(
+    "spacing", ['w:line="480" w:lineRule="auto"', 'w:line="560" w:lineRule="exact"']
+)
+def test_a_row_of_a_template_restyled_with_wider_lines_loses_nothing(
+    tmp_path: Path, libreoffice: LibreOffice, spacing: str
+) -> None:
+    """A council that restyles the plan template with double spacing (or an exact line height)
+    makes every row about twice as tall as single spaced: a row whose single-spaced height is
+    well under a page, kept on one page, is taller than one, and must still print whole (the
+    estimate now counts the spacing, `test_a_rows_estimated_height_follows_its_line_spacing`)."""
+    tall = "\n\n".join(f"Line {k} of a cell." for k in range(1, 23)) + "\n\nTallEndx"
+    path = plan(tmp_path / "plan.xlsx", [project(1, 100), project(2, 500, outline=tall)])
+    packaged = find_template("commissioning-plan")
+    assert packaged is not None
+    restyled = tmp_path / "restyled.docx"
+    with zipfile.ZipFile(packaged) as src, zipfile.ZipFile(restyled, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "word/styles.xml":
+                text = data.decode()
+                assert 'w:line="240" w:lineRule="auto"' in text
+                data = text.replace('w:line="240" w:lineRule="auto"', spacing).encode()
+            dst.writestr(item, data)
+    paper = load_data_paper(path, Source(path), path.parent)
+    docx_file = render(restyled, paper.data, tmp_path / "restyled-plan.docx")
+    (pdf,) = libreoffice.convert([docx_file], tmp_path / "pdf")
+    text = " ".join(" ".join(p.extract_text() or "" for p in PdfReader(pdf).pages).split())
+    lost = [k for k in range(1, 23) if f"Line {k} of a cell." not in text]
+    assert not lost and "TallEndx" in text, f"lines lost: {lost}"
+
+
+@pytest.mark.parametrize(
+    ("spacing", "expected"),
+    [
+        ("", 1.0),
+        ('<w:spacing w:line="360" w:lineRule="auto"/>', 1.5),
+        ('<w:spacing w:line="480"/>', 2.0),  # (auto when no rule is given)
+        ('<w:spacing w:line="600" w:lineRule="exact"/>', 30 / (10 * 1.15)),
+        ('<w:spacing w:line="100" w:lineRule="atLeast"/>', 1.0),
+        ('<w:spacing w:line="x"/>', 1.0),
+    ],
+)
+def test_a_rows_estimated_height_follows_its_line_spacing(spacing: str, expected: float) -> None:
+    """The estimate that decides whether a row may break (`render._Heights`) counted every line
+    single spaced: in a template restyled with 1.5 or double spacing, or an exact line height, a
+    row twice its estimate was kept on one page."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls, qn
+
+    from packbuilder.render import _Heights
+
+    styles = parse_xml(f"<w:styles {nsdecls('w')}/>")
+    para = parse_xml(
+        f'<w:p {nsdecls("w")}><w:pPr>{spacing}</w:pPr><w:r><w:rPr><w:sz w:val="20"/></w:rPr>'
+        "<w:t>Short.</w:t></w:r></w:p>"
+    )
+    height = _Heights(styles, qn).paragraph(para, 400.0)
+    assert height == pytest.approx(10 * 1.15 * expected)
+
+
 def test_headings_as_finance_officers_type_them(tmp_path: Path) -> None:
     """'Amount allocated (£)' and 'Project / Service' were not found ("no column 'Amount
     allocated'"): a currency mark, a colon or an asterisk after a heading, and spaces around a
@@ -791,7 +852,8 @@ def test_a_total_budget_below_this_grants_share_is_refused(tmp_path: Path) -> No
         load_commissioning_plan(sheets.Workbook(plan(tmp_path / "p.xlsx", rows, header=header)))
     said = [str(e) for e in caught.value.errors]
     assert len(said) == 2, said
-    assert "cell H2: the total budget £50 is less than the £100 this grant gives the project" in (
-        said[0]
+    assert (
+        "cell H2: the total budget £50 is less than the £100 this grant gives the project"
+        in (said[0])
     )
     assert "cell H3: the total budget £0 is less than" in said[1]
