@@ -28,6 +28,7 @@ the rebuilds (b) and (wb) are repeated `REBUILD_REPEATS` times in each run) and
 from __future__ import annotations
 
 import argparse
+import compileall
 import contextlib
 import datetime as dt
 import json
@@ -755,6 +756,10 @@ def main(argv: list[str] | None = None) -> None:
     def say(msg: str) -> None:
         print(msg, flush=True)
 
+    # packbuilder's bytecode up to date, as an installed package's is (pip compiles it, and so
+    # does `make setup`): where Python may not write it (PYTHONDONTWRITEBYTECODE, common in
+    # containers), every timed command would otherwise compile the modules changed since
+    compileall.compile_dir(str(ROOT / "packbuilder"), quiet=1)
     work = generate.WORK / "runs"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
