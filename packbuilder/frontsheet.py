@@ -12,7 +12,6 @@ import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape as xml_escape
 
 from packbuilder import agenda, exclusion, richtext
 from packbuilder.dates import clock, long_date
@@ -352,7 +351,8 @@ def fill_published(draft: Path, line: str, out: Path) -> Path | None:
     None when the draft does not hold the placeholder as given (a meeting's own template that
     filters or cuts the line): the frontsheet is then rendered again with the line itself."""
     token = PUBLISHED_PLACEHOLDER.encode()
-    text = xml_escape(line).encode()
+    # (as xml.sax.saxutils.escape does; that module imports urllib.request, 12 ms of a rebuild)
+    text = line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").encode()
     with zipfile.ZipFile(draft) as zin:
         if not any(token in zin.read(i) for i in zin.infolist() if i.filename.endswith(".xml")):
             return None
