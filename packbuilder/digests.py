@@ -46,7 +46,7 @@ import functools
 import hashlib
 import mmap
 import os
-import socket
+import platform
 import threading
 import time
 from pathlib import Path
@@ -71,7 +71,7 @@ def _boot() -> str:
     try:
         return Path("/proc/sys/kernel/random/boot_id").read_text(encoding="ascii").strip()
     except OSError:
-        return f"{socket.gethostname()}|{time.time_ns()}"  # remembered for this process only
+        return f"{host()}|{time.time_ns()}"  # remembered for this process only
 
 
 def stamp(st: os.stat_result) -> tuple[object, ...]:
@@ -296,3 +296,9 @@ def _remember(st: tuple[object, ...], digest: str) -> None:
         tmp = entry.with_name(f".{entry.name}.{os.getpid()}.{threading.get_ident()}.tmp")
         tmp.write_text(digest, encoding="ascii")
         os.replace(tmp, entry)
+
+
+def host() -> str:
+    """This machine's name (`socket.gethostname`'s, without importing socket: 2 ms of every
+    command)."""
+    return os.uname().nodename if hasattr(os, "uname") else platform.node()

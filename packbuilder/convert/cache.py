@@ -27,7 +27,6 @@ import errno
 import hashlib
 import os
 import shutil
-import socket
 import threading
 import time
 import zipfile
@@ -42,7 +41,7 @@ from packbuilder.convert.protocol import (
     share_machine,
     source_of,
 )
-from packbuilder.digests import copy_digest, handle_digest, own, touch
+from packbuilder.digests import copy_digest, handle_digest, host, own, touch
 from packbuilder.errors import ConversionError, Source
 from packbuilder.settings import settings
 
@@ -258,7 +257,7 @@ _NO_LINKS = {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EXDEV, errno.EM
 def aside(target: Path) -> Path:
     """Where an entry is written before it is linked to `target`: a name of this host, process
     and thread alone, so that writers sharing a cache folder never write into one file."""
-    return target.with_suffix(f".{socket.gethostname()}.{os.getpid()}.{threading.get_ident()}.tmp")
+    return target.with_suffix(f".{host()}.{os.getpid()}.{threading.get_ident()}.tmp")
 
 
 COMPANIONS = (".skeleton",)  # files kept beside an entry, named after it (`prune`)
