@@ -523,19 +523,9 @@ def test_jinja_environment_is_sandboxed() -> None:
     assert env.from_string("{{ x }}").render(x="<b>&") == "&lt;b&gt;&amp;"
 
 
-def test_a_compiled_template_is_reused_and_stays_sandboxed(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    """A template's text is compiled once a process (the public and private frontsheets share
-    one template); a new environment rendering it again runs the same code, still sandboxed and
-    escaping, and another text is compiled for itself."""
-    from jinja2.exceptions import SecurityError
+def _compiled_sources(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The template texts Jinja compiles from now on, in order."""
     from jinja2.sandbox import SandboxedEnvironment
-
-    from packbuilder import render
-
-    monkeypatch.setenv("PACKBUILDER_CACHE", str(tmp_path / "cache"))  # (none kept from before)
-    settings.cache_clear()
 
     compiled: list[str] = []
     real = SandboxedEnvironment.compile
@@ -545,6 +535,23 @@ def test_a_compiled_template_is_reused_and_stays_sandboxed(
         return real(self, source, *args, **kwargs)
 
     monkeypatch.setattr(SandboxedEnvironment, "compile", counting)
+    return compiled
+
+
+def test_a_compiled_template_is_reused_and_stays_sandboxed(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A template's text is compiled once a process (the public and private frontsheets share
+    one template); a new environment rendering it again runs the same code, still sandboxed and
+    escaping, and another text is compiled for itself."""
+    from jinja2.exceptions import SecurityError
+
+    from packbuilder import render
+
+    monkeypatch.setenv("PACKBUILDER_CACHE", str(tmp_path / "cache"))  # (none kept from before)
+    settings.cache_clear()
+
+    compiled = _compiled_sources(monkeypatch)
     monkeypatch.setattr(render, "_COMPILED", type(render._COMPILED)())
     text = "<p>{{ x }} {{ x.__class__ if unsafe else '' }}</p>"
     first = render.environment().from_string(text).render(x="<b>&", unsafe=False)
@@ -565,20 +572,12 @@ def test_compiled_code_kept_in_the_cache_folder_is_trusted_only_intact(
     filters that Jinja passes something else compile apart."""
     import jinja2
     from jinja2.exceptions import SecurityError
-    from jinja2.sandbox import SandboxedEnvironment
 
     from packbuilder import render
 
     monkeypatch.setenv("PACKBUILDER_CACHE", str(tmp_path / "cache"))
     settings.cache_clear()
-    compiled: list[str] = []
-    real = SandboxedEnvironment.compile
-
-    def counting(self, source, *args, **kwargs):  # type: ignore[no-untyped-def]
-        compiled.append(source if isinstance(source, str) else "<nodes>")
-        return real(self, source, *args, **kwargs)
-
-    monkeypatch.setattr(SandboxedEnvironment, "compile", counting)
+    compiled = _compiled_sources(monkeypatch)
     text = "<p>{{ x | upper }} {{ x.__class__ if unsafe else '' }}</p>"
 
     def next_process() -> Any:  # (what this process compiled, forgotten)
