@@ -197,6 +197,9 @@ class CheckResult:
     overview: str = ""  # a line on the meeting, when it can be built
     packs: list[str] = field(default_factory=list)  # the packs a build would make
     warnings: list[Note] = field(default_factory=list)
+    # the check itself could not be made (an unexpected error: "unexpected RuntimeError"); it
+    # says nothing of the files then
+    failed: str = ""
 
     @property
     def ok(self) -> bool:
@@ -216,8 +219,9 @@ class CheckResult:
                 str(data["overview"]),
                 [str(n) for n in data["packs"]],
                 [Note(str(w["file"]), str(w["text"])) for w in data["warnings"]],
+                str(data.get("failed") or ""),
             )  # fmt: skip
-        except (KeyError, TypeError):
+        except (AttributeError, KeyError, TypeError):
             return None
 
 

@@ -184,8 +184,11 @@ def _state(slug: str) -> library.MeetingState:
 def meeting(request: HttpRequest, slug: str) -> HttpResponse:
     m = get_object_or_404(Meeting, slug=slug)
     files = storage.inputs(slug)
-    # the check kept for these files, or the last one while the files are checked again
-    checked, checking = jobs.meeting_check(slug) if files else (None, False)
+    # the check kept for these files, or the last one while the files are checked again; a
+    # check that could not be made is made again when the reader reloads the page, never when
+    # the page asks again by itself (htmx, while it says "Checking")
+    again = request.headers.get("HX-Request") != "true"
+    checked, checking = jobs.meeting_check(slug, again=again) if files else (None, False)
     state = _state(slug)
     published = m.published
     return render(
