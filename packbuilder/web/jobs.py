@@ -21,6 +21,7 @@ import re
 import socket
 import threading
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -286,8 +287,21 @@ def _put_out(build: Build) -> bool:
     published = storage.published_folder(slug)
     return (
         version != version.meeting.published
-        and library.released(storage.version_folder(slug, version.number), published) is not None
+        and library.released(
+            storage.version_folder(slug, version.number), published, _serving(version.meeting)
+        )
+        is not None
     )
+
+
+def _serving(meeting: Meeting) -> list[Path]:
+    """The packs the site serves as the meeting's publication now: a pack the library kept
+    public since an earlier day is of the publication being recorded only if it is one of
+    these (`library.released`)."""
+    now = meeting.published
+    if now is None or meeting.withdrawn is not None:
+        return []
+    return [storage.served(meeting.slug, now.number, p["file"]) for p in now.packs]
 
 
 def requeue_lost(stale_seconds: float) -> int:
@@ -473,7 +487,11 @@ def publish_version(  # type: ignore[no-untyped-def]
         # the two; this is the job run again): what was shown is no longer what publishing
         # would print, as every pack is out, so it is recorded as it is
         # (not after a withdrawal: what goes back is a new version, dated the day it does)
-        made = library.released(built, published) if meeting.withdrawn is None else None
+        made = (
+            library.released(built, published, _serving(meeting))
+            if meeting.withdrawn is None
+            else None
+        )
         if made is not None and progress is not None:
             progress(f"version {number}'s packs were published already today: recorded")
         if made is None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -493,13 +493,15 @@ def release(
     return out
 
 
-def released(built: Path, published: Path) -> list[dict[str, Any]] | None:
+def released(
+    built: Path, published: Path, served: Iterable[Path] = ()
+) -> list[dict[str, Any]] | None:
     """The packs of the build kept in `built` as `published` holds them, when the library has
     published it today already (`release.released`: a worker stopped after the library
     published and before the page recorded it), in `release`'s shape; else None (a build
     without its record too: `release` says what is wrong with it)."""
     try:
-        found = releases.released(built, published, published.name, today())
+        found = releases.released(built, published, published.name, today(), served)
     except PackError:
         found = None
     if found is None:

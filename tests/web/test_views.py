@@ -1559,3 +1559,50 @@ def test_the_meeting_state_is_the_library_status_of_its_draft_and_publication(ma
     build(folder, storage.published_folder("m"), converter=FakeConverter(), draft=True)
     listed = ann.get("/meetings/").content.decode()
     assert ">Published; a newer draft built, not published</strong>" in listed
+
+
+@pytest.mark.libreoffice
+def test_a_publication_keeping_the_public_pack_of_an_earlier_day_is_recorded_when_run_again(
+    make_user, meeting, monkeypatch
+):  # type: ignore[no-untyped-def]
+    """Version 2 changes only the members' pack: the public pack stays as published on
+    Monday. Its worker died after the library published it on Tuesday: run again, the job was
+    not found done (its public pack was not made that day) and failed "what publishing would
+    print has changed since it was shown". The public pack is the one the site serves, so the
+    publication is recorded."""
+    from django.utils import timezone
+
+    from packbuilder.web.jobs import recover_interrupted
+    from tests.factory import write_pdf
+    from tests.test_publish import exempt_meeting
+
+    def on(day: str) -> None:
+        monkeypatch.setenv("PACKBUILDER_TODAY", day)
+        settings_.cache_clear()
+
+    on("2020-02-24")
+    exempt_meeting(storage.meeting_folder("m"))
+    ann, pat = signed_in(make_user("ann")), signed_in(make_user("pat", role="publisher"))
+    ann.post("/meetings/m/build")
+    publish(pat, 1)
+    on("2020-02-25")
+    write_pdf(storage.meeting_folder("m") / "secret-deal.pdf", 3)  # only the members' pack
+    ann.post("/meetings/m/build")
+    v2 = Version.objects.get(number=2)
+    with monkeypatch.context() as dying:
+        def killed(*args, **kwargs):  # type: ignore[no-untyped-def]
+            raise Killed()
+
+        dying.setattr(storage, "keep_released", killed)  # (just after the library published)
+        with pytest.raises(Killed):
+            publish(pat, 2)
+    job = Build.objects.get(publishes=v2)
+    Build.objects.filter(pk=job.pk).update(heartbeat=timezone.now() - dt.timedelta(minutes=5))
+    assert recover_interrupted(60, retry=True) == 1
+    job.refresh_from_db()
+    assert job.state == "done", job.problems
+    assert Meeting.objects.get(slug="m").published == v2
+    v2.refresh_from_db()
+    lines = {p["file"]: p["line"] for p in v2.packs}
+    assert lines[PUBLIC] == "Monday 24 February 2020" and "Tuesday 25" in lines[PRIVATE]
+    settings_.cache_clear()
