@@ -498,7 +498,8 @@ def version(request: HttpRequest, slug: str, number: int) -> HttpResponse:
 def preview(request: HttpRequest, slug: str, number: int, file: str) -> HttpResponse:
     v = _version(slug, number)
     pack = v.pack(file)
-    if pack is None and (now := _published_as(v, file)) is not None:
+    now = _published_as(v, file) if pack is None else None
+    if now is not None and v.pack(now) is not None:  # (a pack's: an HTML agenda has no preview)
         _draft_was_published(request, v, file, now)
         return redirect("preview", slug, number, now)
     if pack is None:
@@ -529,7 +530,8 @@ def _page_names(pack: dict) -> list[tuple[int, str]]:  # type: ignore[type-arg]
 def page_image(request: HttpRequest, slug: str, number: int, file: str, page: int) -> HttpResponse:
     v = _version(slug, number)
     pack = v.pack(file)
-    if pack is None and (now := _published_as(v, file)) is not None:
+    now = _published_as(v, file) if pack is None else None
+    if now is not None and v.pack(now) is not None:
         return redirect("page-image", slug, number, now, page)
     if pack is None:
         raise Http404("no such pack")

@@ -1455,6 +1455,42 @@ def test_an_old_link_to_a_draft_leads_to_the_pack_as_published(make_user, meetin
     assert ann.get(f"/meetings/m/versions/1/{library.draft_name(PRIVATE)}").status_code == 404
 
 
+def test_an_old_link_to_a_draft_leads_nowhere_else(make_user, meeting, client, fake_release):  # type: ignore[no-untyped-def]
+    """What an old draft link leads to, as an attacker would try it: never to a pack without
+    signing in, never from a public address, never to a page that is not there (the preview of
+    an HTML agenda's draft name led to a preview of the agenda, a 404), and only within its
+    own meeting and version."""
+    from packbuilder.web import library
+
+    draft = library.draft_name(PUBLIC)
+    for slug in ("m", "n"):
+        other = Meeting.objects.get_or_create(slug=slug)[0]
+        folder = storage.version_folder(slug, 1)
+        folder.mkdir(parents=True)
+        (folder / draft).write_bytes(PDF + b"draft")
+        Version.objects.create(
+            meeting=other, number=1, agenda={"title": "Board", "items": []},
+            packs=[{"file": draft, "label": "Agenda pack (public)", "pages": 1,
+                    "private": False, "draft": True}],
+        )  # fmt: skip
+    publish(signed_in(make_user("pat", role="publisher")), 1)  # (m's alone)
+    # without signing in: the sign-in page, whatever the name
+    for url in (f"/meetings/m/versions/1/{draft}", f"/meetings/m/versions/1/preview/{draft}/"):
+        asked = client.get(url)
+        assert asked.status_code == 302 and asked.url.startswith("/accounts/login/"), url
+    # the public addresses serve what was published under its own name, nothing else
+    agenda = library.draft_name(library.html_name(PUBLIC))
+    for name in (draft, agenda):
+        assert fetch(client, f"/public/m/{name}").status_code == 404
+    assert fetch(client, f"/public/m/{PUBLIC}").status_code == 200
+    ann = signed_in(make_user("ann"))
+    # the preview shows packs: an agenda's draft name is no pack's
+    assert ann.get(f"/meetings/m/versions/1/preview/{agenda}/").status_code == 404
+    # meeting n's version 1 was not published: its draft is its draft, served as it is
+    assert fetch(ann, f"/meetings/n/versions/1/{draft}").status_code == 200
+    assert fetch(ann, f"/meetings/m/versions/1/{draft}").url == "/meetings/m/versions/1/"
+
+
 def test_removing_a_paper_the_agenda_names_says_so_first(make_user, meeting):  # type: ignore[no-untyped-def]
     for f in EXAMPLE.iterdir():
         shutil.copy(f, storage.meeting_folder("m"))
