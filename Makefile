@@ -70,7 +70,10 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 $(CSS): packbuilder/web/scss/app.scss node_modules/.installed
-	node_modules/.bin/sass --load-path=node_modules --style=compressed --no-source-map $< $@
+	@# written aside, then renamed: a server running meanwhile never serves half of it
+	node_modules/.bin/sass --load-path=node_modules --style=compressed --no-source-map $< $@.part \
+	  || { rm -f $@.part; exit 1; }
+	mv -f $@.part $@
 
 serve: setup assets  ## the web page for advisors at http://127.0.0.1:$(PORT) (jobs included)
 	$(BIN)/packbuilder-web serve --port $(PORT)
