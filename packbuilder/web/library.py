@@ -27,7 +27,7 @@ from packbuilder.dates import clock
 from packbuilder.errors import BuildLockedError, ErrorList, PackError, Source
 from packbuilder.html_agenda import main_of
 from packbuilder.lock import meeting_lock as library_lock
-from packbuilder.meeting import WORKBOOK_NAME, safe_path
+from packbuilder.meeting import WORKBOOK_NAME, read_heading, safe_path
 from packbuilder.model import Meeting, Status
 from packbuilder.publish import html_name, manifest_path, read_manifest, recorded_comparisons
 from packbuilder.settings import settings
@@ -157,6 +157,14 @@ def meeting_state(
         _when(s.draft_built_at if s.draft_state is not schedule.State.NOT_BUILT else s.built_at),
         deadlines.explain(s.date, s.rule) if s.date is not None else "",
     )
+
+
+def meeting_heading(folder: Path) -> str:
+    """The meeting in `folder` as its workbook names it, to head its page: "Safer Plymouth
+    Partnership Board, Thursday 5 March 2020" (the body, or the date, alone when only that can
+    be read); "" when the workbook says neither (none yet, or not readable)."""
+    body, date = read_heading(folder)
+    return ", ".join(said for said in (body, deadlines.long_date(date) if date else "") if said)
 
 
 def _when(stamp: str) -> str:

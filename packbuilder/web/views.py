@@ -196,6 +196,8 @@ def meeting(request: HttpRequest, slug: str) -> HttpResponse:
         "web/meeting.html",
         {
             "meeting": m,
+            # as the advisor knows the meeting (the folder's name, its address, above it)
+            "heading": library.meeting_heading(storage.meeting_folder(slug)) if files else "",
             "state": state,
             "files": [{"name": f.name, "size": f.stat().st_size} for f in files],
             "checked": checked,

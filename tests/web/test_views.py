@@ -1642,3 +1642,30 @@ def test_a_publication_keeping_the_public_pack_of_an_earlier_day_is_recorded_whe
     lines = {p["file"]: p["line"] for p in v2.packs}
     assert lines[PUBLIC] == "Monday 24 February 2020" and "Tuesday 25" in lines[PRIVATE]
     settings_.cache_clear()
+
+
+def test_the_meeting_page_is_headed_by_the_meeting_as_its_workbook_names_it(make_user, meeting):  # type: ignore[no-untyped-def]
+    """The meeting page was headed by its folder's name ("2020-03-05-safer-plymouth"): it is
+    headed by the body and the date meeting.xlsx gives, the folder's name above them, and by
+    the folder's name alone when the workbook cannot say (none yet, or not a workbook)."""
+
+    def heading(page: str) -> str:
+        h1 = page.split("<h1", 1)[1].split("</h1>", 1)[0]
+        return " ".join(re.sub(r"<[^>]+>", " ", h1.split(">", 1)[1]).split())
+
+    ann = signed_in(make_user("ann"))
+    assert heading(ann.get("/meetings/m/").content.decode()) == "Meeting m"
+    (storage.meeting_folder("m") / "meeting.xlsx").write_bytes(b"PK\x03\x04 not really")
+    assert heading(ann.get("/meetings/m/").content.decode()) == "Meeting m"
+    shutil.copy(EXAMPLE / "meeting.xlsx", storage.meeting_folder("m"))
+    page = ann.get("/meetings/m/").content.decode()
+    said = "Safer Plymouth Partnership Board, Thursday 5 March 2020"
+    assert heading(page) == f"Meeting m {said}"
+    assert f"<title>{said}" in page
+    # a workbook whose date cannot be read still names the body
+    wb = openpyxl.load_workbook(EXAMPLE / "meeting.xlsx")
+    wb["Meeting"]["B3"] = "next Thursday"
+    wb.save(storage.meeting_folder("m") / "meeting.xlsx")
+    assert heading(ann.get("/meetings/m/").content.decode()) == (
+        "Meeting m Safer Plymouth Partnership Board"
+    )
