@@ -30,11 +30,11 @@ def _read(client: Client, url: str) -> tuple[bytes, str]:
     return body, response.headers["Content-Length"]
 
 
-def test_a_stylesheet_rebuilt_while_the_server_runs_is_served_whole(sheet):  # type: ignore[no-untyped-def]
+def test_a_stylesheet_rebuilt_while_the_server_runs_is_served_whole(sheet, db):  # type: ignore[no-untyped-def]
     """WhiteNoise reads each file's size when the server starts: app.css rebuilt meanwhile
     (`make assets` in another terminal) was served with its old length, so cut short (the
     page unstyled below it) or refused half way. The site's own files are looked at afresh."""
-    client = Client()  # (one client: one WhiteNoise, as one server has)
+    client = Client()  # (one client: one WhiteNoise, as one server has; `db`: its signals)
     url = f"/static/web/{sheet.name}"
     assert _read(client, url) == (b"a{color:red}", "12")
     longer = "a{color:red}" + "b{color:blue}" * 100
