@@ -343,6 +343,10 @@ _CHECKING_LOCK = threading.Lock()
 # a check made and not kept (the data folder could not be written): by meeting, with its key
 _UNKEPT: dict[str, tuple[str, library.CheckResult]] = {}
 CHECK_ROUNDS = 5  # checks of a meeting in a row while its files keep changing under them
+# checks running at once in this process, each perhaps with its LibreOffice (hundreds of MB);
+# the others wait their turn, their pages saying "Checking"
+CHECKS_AT_ONCE = 2
+_CHECK_TURNS = threading.BoundedSemaphore(CHECKS_AT_ONCE)
 
 
 def meeting_check(slug: str, again: bool = False) -> tuple[library.CheckResult | None, bool]:
@@ -408,7 +412,8 @@ def _check_meeting(slug: str, rounds: int = CHECK_ROUNDS) -> library.CheckResult
 
 def _check_beside(slug: str) -> None:
     try:
-        _check_meeting(slug)
+        with _CHECK_TURNS:
+            _check_meeting(slug)
     except Exception:  # noqa: BLE001 - a thread's error is only in its log: the page looks again
         log.exception("check of %s", slug)
     finally:

@@ -146,3 +146,23 @@ def test_a_check_file_half_written_is_no_check(check, ann):  # type: ignore[no-u
     assert "being checked" in ann.get("/meetings/m/").content.decode()
     _until(_idle)
     assert "seen one" in ann.get("/meetings/m/").content.decode()
+
+
+def test_checks_of_many_meetings_wait_their_turn(check, ann):  # type: ignore[no-untyped-def]
+    """Each check may start LibreOffice (hundreds of MB): an advisor opening the pages of ten
+    meetings started ten at once beside the server's requests. At most CHECKS_AT_ONCE run; the
+    others' pages say "Checking" until their turn has come and gone."""
+    check.gate.clear()
+    slugs = [f"m{n}" for n in range(jobs.CHECKS_AT_ONCE + 2)]
+    for slug in slugs:
+        Meeting.objects.create(slug=slug)
+        storage.meeting_folder(slug).mkdir(parents=True)
+        (storage.meeting_folder(slug) / "meeting.xlsx").write_text(slug)
+        assert "being checked" in ann.get(f"/meetings/{slug}/").content.decode()
+    time.sleep(0.3)
+    assert len(check.ran) == jobs.CHECKS_AT_ONCE
+    check.gate.set()
+    _until(_idle)
+    assert sorted(check.ran) == slugs
+    for slug in slugs:
+        assert f"seen {slug}" in ann.get(f"/meetings/{slug}/").content.decode()
