@@ -507,7 +507,9 @@ def released(
     """The packs of the build kept in `built` as `published` holds them, when the library has
     published it today already (`release.released`: a worker stopped after the library
     published and before the page recorded it), in `release`'s shape; else None (a build
-    without its record too: `release` says what is wrong with it)."""
+    without its record too: `release` says what is wrong with it). `served`: the packs the
+    site serves as published now; a pack kept public since an earlier day counts only if it
+    is one of them."""
     try:
         found = releases.released(built, published, published.name, today(), served)
     except PackError:
