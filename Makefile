@@ -18,7 +18,7 @@ NODE_APT_PACKAGES := nodejs npm
 SCALE_APT_PACKAGES := redis-server postgresql
 PORT ?= 8000
 
-.PHONY: help setup system venv bytecode assets demo serve test lint lock bench fuzz wheel-check clean
+.PHONY: help setup system system-node system-test venv bytecode assets demo serve test lint lock bench fuzz wheel-check clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/' | expand -t 12
@@ -38,12 +38,23 @@ system:
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $(APT_PACKAGES); \
 	fi
-	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null \
-	   || ! command -v npm >/dev/null; then \
-	  pkgs="$(WEB_APT_PACKAGES)"; command -v npm >/dev/null || pkgs="$$pkgs $(NODE_APT_PACKAGES)"; \
-	  echo "Installing system packages: $$pkgs"; \
+
+# Node.js and npm, for the web page's front-end packages (`assets`), where missing
+system-node:
+	@if ! command -v npm >/dev/null; then \
+	  echo "Installing system packages: $(NODE_APT_PACKAGES)"; \
 	  $(SUDO) apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$pkgs; \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $(NODE_APT_PACKAGES); \
+	fi
+
+# What the tests alone need: Chromium for the browser tests, Redis and PostgreSQL for the
+# several-machine tests. Not for `serve` or `demo`: Debian starts Redis and PostgreSQL as
+# services when it installs them, which a server of the web page would run for nothing.
+system-test:
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+	  echo "Installing system packages: $(WEB_APT_PACKAGES)"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $(WEB_APT_PACKAGES); \
 	fi
 	@if ! command -v redis-server >/dev/null || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
 	  echo "Installing system packages: $(SCALE_APT_PACKAGES)"; \
@@ -63,14 +74,17 @@ $(BIN)/.installed: pyproject.toml requirements.lock
 
 CSS := packbuilder/web/static/web/app.css
 
-assets: node_modules/.installed $(CSS)
+assets: system-node node_modules/.installed $(CSS)
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --omit=optional --ignore-scripts
 	touch $@
 
 $(CSS): packbuilder/web/scss/app.scss node_modules/.installed
-	node_modules/.bin/sass --load-path=node_modules --style=compressed --no-source-map $< $@
+	@# written aside, then renamed: a server running meanwhile never serves half of it
+	node_modules/.bin/sass --load-path=node_modules --style=compressed --no-source-map $< $@.part \
+	  || { rm -f $@.part; exit 1; }
+	mv -f $@.part $@
 
 serve: setup assets  ## the web page for advisors at http://127.0.0.1:$(PORT) (jobs included)
 	$(BIN)/packbuilder-web serve --port $(PORT)
@@ -78,7 +92,7 @@ serve: setup assets  ## the web page for advisors at http://127.0.0.1:$(PORT) (j
 demo: setup  ## build the example meetings in inputs/ into output/
 	@for m in $(MEETINGS); do echo "== $$m"; $(BIN)/packbuilder build "$$m" || exit 1; done
 
-test: setup assets  ## run every test (real LibreOffice and Chromium included)
+test: setup system-test assets  ## run every test (real LibreOffice and Chromium included)
 	$(BIN)/pytest -q
 
 lock: venv  ## pin the virtualenv's dependency versions in requirements.lock

@@ -424,6 +424,17 @@ def read_date_and_rule(folder: Path) -> tuple[dt.date, str]:
     return date, rule  # type: ignore[return-value]
 
 
+def read_heading(folder: Path) -> tuple[str, dt.date | None]:
+    """The body's name and the meeting's date as the Meeting sheet gives them, for a page that
+    names the meeting: each that can be read, "" and None for the others. Never raises (the
+    meeting's problems are the check's to tell)."""
+    try:
+        fields = _meeting_fields(sheets.Workbook(find_workbook(folder)), Collector())
+    except (PackError, OSError):
+        return "", None
+    return str(fields.get("body") or ""), fields.get("date")
+
+
 def _meeting_fields(wb: sheets.Workbook, errors: Collector) -> dict:  # type: ignore[type-arg]
     try:
         fs = wb.fields("Meeting")

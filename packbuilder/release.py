@@ -32,12 +32,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from packbuilder.build import BuildResult, build
 from packbuilder.convert import Converter
+from packbuilder.digests import kept_digest
 from packbuilder.errors import PublishError, Source
 from packbuilder.lock import meeting_lock
 from packbuilder.plan import PRIVATE_SUFFIX, published_name
@@ -182,10 +183,17 @@ class Released:
     numbered: int  # "Page N" pages
 
 
-def released(built: Path, published: Path, meeting: str, today: dt.date) -> list[Released] | None:
+def released(
+    built: Path,
+    published: Path,
+    meeting: str,
+    today: dt.date,
+    served: Iterable[Path] = (),
+) -> list[Released] | None:
     """The packs of the build in `built` as `published` holds them, if publishing it `today`
     is done already: every pack of the build is current there with the same content key, made
-    `today`, each file as the record says, and no other pack is current. Else None.
+    `today` or one of the packs `served` (the files the caller serves as published now, named
+    as the packs), each file as the record says, and no other pack is current. Else None.
 
     `release` writes the packs and their record together; a caller that keeps a record of its
     own (the web page's database) and was stopped between the two (a worker killed) finds here
@@ -202,10 +210,13 @@ def released(built: Path, published: Path, meeting: str, today: dt.date) -> list
     if not planned or set(current) != {r.name for r in planned}:
         return None
     packs = (read_manifest(published, meeting) or {}).get("packs") or {}
+    serving = {p.name: p for p in served}
     out = []
     for r in planned:
         version = current[r.name][0]
-        if not r.unchanged or version.published != today or not intact(published, version):
+        if not r.unchanged or not intact(published, version):
+            return None
+        if version.published != today and not _same(serving.get(r.name), version.sha256):
             return None
         record = packs.get(r.name) or {}
         html = published / str(record["html"]) if r.public and record.get("html") else None
@@ -221,6 +232,14 @@ def released(built: Path, published: Path, meeting: str, today: dt.date) -> list
             )
         )  # fmt: skip
     return out
+
+
+def _same(path: Path | None, sha256: str) -> bool:
+    """Whether the file at `path` is the pack whose digest is `sha256`."""
+    try:
+        return path is not None and path.is_file() and kept_digest(path) == sha256
+    except OSError:
+        return False
 
 
 def withdraw(published: Path, meeting: str, today: dt.date) -> list[str]:

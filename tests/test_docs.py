@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ast
 import re
+import shutil
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +42,26 @@ def test_readme_quick_start_uses_the_makefile():
         assert f"make {target}" in readme
         assert re.search(rf"^{target}:", makefile, re.M)
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_serve_installs_only_what_the_web_page_needs():
+    """`make serve` (the web page, on a council's server) installed what the tests need too:
+    Chromium, and Redis and PostgreSQL, whose Debian packages start them as services, left
+    running beside the page that uses neither. docs/web.md says what it installs."""
+
+    def planned(target: str) -> str:
+        # (-n: what it would run, running nothing; -B: as on a machine that has nothing yet)
+        return subprocess.run(
+            ["make", "-n", "-B", target], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout
+
+    serve, test = planned("serve"), planned("test")
+    for package in ("chromium", "redis-server", "postgresql"):
+        assert package not in serve, package
+        assert package in test, package
+    for package in ("libreoffice-writer-nogui", "fonts-liberation", "poppler-utils", "npm"):
+        assert package in serve, package
 
 
 # --- every error message is documented and says what to do ---------------------------------------

@@ -233,3 +233,39 @@ def test_a_publication_done_today_is_found_done(tmp_path: Path, converter) -> No
     exempt_meeting(folder, venue="Warspite Room")
     build(folder, drafts, converter=converter, today=THU)
     assert released(drafts, public, "m", THU) is None
+
+
+def test_a_publication_keeping_a_pack_public_since_an_earlier_day_is_found_done(
+    tmp_path: Path, converter
+) -> None:
+    """A version that changes only the members' pack keeps the public pack published on an
+    earlier day (it has been public since). Put out and not recorded by the caller, it was not
+    found done, as its public pack was not made today: the job run again then failed, "what
+    publishing would print has changed since it was shown". The caller says which packs it
+    serves: a pack of an earlier day counts when it is the very pack the caller serves, never
+    one it was not served (a publication lost on an earlier day)."""
+    import shutil
+
+    from packbuilder.release import released
+    from tests.factory import write_pdf
+
+    folder = exempt_meeting(tmp_path / "m")
+    first, second = tmp_path / "first", tmp_path / "second"
+    public = tmp_path / "published"
+    build(folder, first, converter=converter, today=MON)
+    release(folder, first, public, THU, converter=converter)
+    served = tmp_path / "served"  # (the caller's copies of what it serves: the web page's links)
+    served.mkdir()
+    shutil.copy(public / "public" / PUBLIC, served / PUBLIC)
+    shutil.copy(public / "private" / PRIVATE, served / PRIVATE)
+    write_pdf(folder / "secret-deal.pdf", 3)  # only the members' pack changes
+    build(folder, second, converter=converter, today=FRI)
+    release(folder, second, public, FRI, converter=converter)
+    assert record(public)["packs"][PUBLIC]["current"]["published"] == THU.isoformat()
+    found = released(second, public, "m", FRI, served=[served / PUBLIC, served / PRIVATE])
+    assert found is not None and sorted(r.path.name for r in found) == sorted([PUBLIC, PRIVATE])
+    # without saying what it serves, a pack of an earlier day is no publication of today
+    assert released(second, public, "m", FRI) is None
+    # nor is a pack of that name that is not the one served
+    shutil.copy(public / "private" / PRIVATE, served / PUBLIC)
+    assert released(second, public, "m", FRI, served=[served / PUBLIC]) is None

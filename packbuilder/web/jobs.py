@@ -21,6 +21,7 @@ import re
 import socket
 import threading
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -286,8 +287,21 @@ def _put_out(build: Build) -> bool:
     published = storage.published_folder(slug)
     return (
         version != version.meeting.published
-        and library.released(storage.version_folder(slug, version.number), published) is not None
+        and library.released(
+            storage.version_folder(slug, version.number), published, _serving(version.meeting)
+        )
+        is not None
     )
+
+
+def _serving(meeting: Meeting) -> list[Path]:
+    """The packs the site serves as the meeting's publication now: a pack the library kept
+    public since an earlier day is of the publication being recorded only if it is one of
+    these (`library.released`)."""
+    now = meeting.published
+    if now is None or meeting.withdrawn is not None:
+        return []
+    return [storage.served(meeting.slug, now.number, p["file"]) for p in now.packs]
 
 
 def requeue_lost(stale_seconds: float) -> int:
@@ -322,12 +336,20 @@ def recover_stale() -> int:
     return recover_interrupted(stale, retry=True) + requeue_lost(stale)
 
 
-# the checks under way in this process, by meeting and the inputs they check (`meeting_check`)
-_CHECKING: set[tuple[str, str]] = set()
+# the meetings whose files a thread of this process is checking (`meeting_check`): one check
+# of a meeting at a time, however many looks and uploads come meanwhile
+_CHECKING: set[str] = set()
 _CHECKING_LOCK = threading.Lock()
+# a check made and not kept (the data folder could not be written): by meeting, with its key
+_UNKEPT: dict[str, tuple[str, library.CheckResult]] = {}
+CHECK_ROUNDS = 5  # checks of a meeting in a row while its files keep changing under them
+# checks running at once in this process, each perhaps with its LibreOffice (hundreds of MB);
+# the others wait their turn, their pages saying "Checking"
+CHECKS_AT_ONCE = 2
+_CHECK_TURNS = threading.BoundedSemaphore(CHECKS_AT_ONCE)
 
 
-def meeting_check(slug: str) -> tuple[library.CheckResult | None, bool]:
+def meeting_check(slug: str, again: bool = False) -> tuple[library.CheckResult | None, bool]:
     """The library's check of the meeting's files as they are, for its page: the one kept, if
     it was made of these very files (`storage.inputs_key`); else the last one kept, or None,
     and whether a check of the files as they are now is under way (started here if not).
@@ -336,37 +358,67 @@ def meeting_check(slug: str) -> tuple[library.CheckResult | None, bool]:
     cache (a paper just uploaded) LibreOffice takes seconds, so the page never waits for it.
     The check runs beside the request (a thread of the server, not the job consumer, where it
     would wait behind a build of another meeting), and the page shows the result when it
-    comes; with CHECK_INLINE (tests) it runs inside the request, as it once always did."""
+    comes; with CHECK_INLINE (tests) it runs inside the request, as it once always did.
+
+    A check that could not be made (`CheckResult.failed`) is kept for those files as any
+    result is, so that the page says so once instead of checking again at each of its looks
+    (every second while it says "Checking"); `again` (the page reloaded by its reader, not
+    asked again by the page itself) makes it again."""
     key = storage.inputs_key(slug)
     kept = storage.kept_check(slug)
-    if kept is not None and kept[0] == key:
-        return kept[1], False
+    if kept is None or kept[0] != key:
+        kept = _UNKEPT.get(slug, kept)
+    last = kept[1] if kept is not None else None
+    current = last if kept is not None and kept[0] == key else None
+    if current is not None and not current.failed:
+        return current, False
     if settings.CHECK_INLINE:
-        return _check(slug, key), False
+        if current is not None and not again:
+            return current, False
+        return _check_meeting(slug, rounds=1), False
     with _CHECKING_LOCK:
-        start = (slug, key) not in _CHECKING
-        _CHECKING.add((slug, key))
-    if start:
-        threading.Thread(
-            target=_check_beside, args=(slug, key), daemon=True, name=f"check-{slug}"
-        ).start()
-    return (kept[1] if kept is not None else None), True
+        running = slug in _CHECKING
+        if current is not None and not again and not running:
+            return current, False
+        if not running:
+            _CHECKING.add(slug)
+            threading.Thread(
+                target=_check_beside, args=(slug,), daemon=True, name=f"check-{slug}"
+            ).start()
+    return last, True
 
 
-def _check(slug: str, key: str) -> library.CheckResult:
-    result = library.check(storage.meeting_folder(slug))
-    storage.keep_check(slug, key, result)  # (made of the files as they were when it began)
+def _check_meeting(slug: str, rounds: int = CHECK_ROUNDS) -> library.CheckResult:
+    """Check the meeting's files and keep the result for them. A check that ends after a file
+    changed under it (an upload meanwhile) read some files before the change and some after:
+    it is made again, of the files as they are, rather than kept as the check of either."""
+    for attempt in range(1, rounds + 1):
+        key = storage.inputs_key(slug)
+        try:
+            result = library.check(storage.meeting_folder(slug))
+        except Exception as exc:  # noqa: BLE001 - the page says so, and a reload tries again
+            log.exception("check of %s", slug)
+            result = library.CheckResult(failed=f"unexpected {type(exc).__name__}")
+        if storage.inputs_key(slug) == key or attempt == rounds:
+            break
+    try:
+        storage.keep_check(slug, key, result)
+        _UNKEPT.pop(slug, None)
+    except OSError:
+        log.exception("keeping the check of %s", slug)
+        _UNKEPT[slug] = (key, result)
     return result
 
 
-def _check_beside(slug: str, key: str) -> None:
+def _check_beside(slug: str) -> None:
     try:
-        _check(slug, key)
-    except Exception:  # noqa: BLE001 - the page shows the last check; the next look tries again
+        with _CHECK_TURNS:
+            _check_meeting(slug)
+    except Exception:  # noqa: BLE001 - a thread's error is only in its log: the page looks again
         log.exception("check of %s", slug)
     finally:
         with _CHECKING_LOCK:
-            _CHECKING.discard((slug, key))
+            _CHECKING.discard(slug)
         connection.close()  # (this thread's own, if the library's settings opened one)
 
 
@@ -440,7 +492,11 @@ def publish_version(  # type: ignore[no-untyped-def]
         # the two; this is the job run again): what was shown is no longer what publishing
         # would print, as every pack is out, so it is recorded as it is
         # (not after a withdrawal: what goes back is a new version, dated the day it does)
-        made = library.released(built, published) if meeting.withdrawn is None else None
+        made = (
+            library.released(built, published, _serving(meeting))
+            if meeting.withdrawn is None
+            else None
+        )
         if made is not None and progress is not None:
             progress(f"version {number}'s packs were published already today: recorded")
         if made is None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +27,7 @@ from packbuilder.dates import clock
 from packbuilder.errors import BuildLockedError, ErrorList, PackError, Source
 from packbuilder.html_agenda import main_of
 from packbuilder.lock import meeting_lock as library_lock
-from packbuilder.meeting import WORKBOOK_NAME, safe_path
+from packbuilder.meeting import WORKBOOK_NAME, read_heading, safe_path
 from packbuilder.model import Meeting, Status
 from packbuilder.publish import html_name, manifest_path, read_manifest, recorded_comparisons
 from packbuilder.settings import settings
@@ -159,6 +159,14 @@ def meeting_state(
     )
 
 
+def meeting_heading(folder: Path) -> str:
+    """The meeting in `folder` as its workbook names it, to head its page: "Safer Plymouth
+    Partnership Board, Thursday 5 March 2020" (the body, or the date, alone when only that can
+    be read); "" when the workbook says neither (none yet, or not readable)."""
+    body, date = read_heading(folder)
+    return ", ".join(said for said in (body, deadlines.long_date(date) if date else "") if said)
+
+
 def _when(stamp: str) -> str:
     """The record's build time (2026-12-04T12:29:18) as an advisor reads it: "4 December 2026,
     12:29"."""
@@ -197,6 +205,9 @@ class CheckResult:
     overview: str = ""  # a line on the meeting, when it can be built
     packs: list[str] = field(default_factory=list)  # the packs a build would make
     warnings: list[Note] = field(default_factory=list)
+    # the check itself could not be made (an unexpected error: "unexpected RuntimeError"); it
+    # says nothing of the files then
+    failed: str = ""
 
     @property
     def ok(self) -> bool:
@@ -216,8 +227,9 @@ class CheckResult:
                 str(data["overview"]),
                 [str(n) for n in data["packs"]],
                 [Note(str(w["file"]), str(w["text"])) for w in data["warnings"]],
+                str(data.get("failed") or ""),
             )  # fmt: skip
-        except (KeyError, TypeError):
+        except (AttributeError, KeyError, TypeError):
             return None
 
 
@@ -489,13 +501,17 @@ def release(
     return out
 
 
-def released(built: Path, published: Path) -> list[dict[str, Any]] | None:
+def released(
+    built: Path, published: Path, served: Iterable[Path] = ()
+) -> list[dict[str, Any]] | None:
     """The packs of the build kept in `built` as `published` holds them, when the library has
     published it today already (`release.released`: a worker stopped after the library
     published and before the page recorded it), in `release`'s shape; else None (a build
-    without its record too: `release` says what is wrong with it)."""
+    without its record too: `release` says what is wrong with it). `served`: the packs the
+    site serves as published now; a pack kept public since an earlier day counts only if it
+    is one of them."""
     try:
-        found = releases.released(built, published, published.name, today())
+        found = releases.released(built, published, published.name, today(), served)
     except PackError:
         found = None
     if found is None:

@@ -130,8 +130,11 @@ def inputs(slug: str) -> list[Path]:
 
 
 def inputs_key(slug: str) -> str:
-    """What a check of the meeting's files depends on: each file's name, size and time of
-    change, the day (a check says when publishing would be late) and packbuilder's version."""
+    """What a check of the meeting's files depends on: each file's name, size, times of change
+    and inode, the day (a check says when publishing would be late) and packbuilder's version.
+    The inode and the status change time (ctime, which nothing can set back) tell apart a file
+    put back with its old modification time (a sync, `cp -p`): same name, size and mtime, other
+    content. Uploads replace a file by renaming a new one onto it: a new inode."""
     from packbuilder import __version__
 
     said = [__version__, library.today().isoformat()]
@@ -140,7 +143,7 @@ def inputs_key(slug: str) -> str:
             st = path.stat()
         except OSError:
             continue  # (removed meanwhile: the next look sees it gone)
-        said.append(f"{path.name}|{st.st_size}|{st.st_mtime_ns}")
+        said.append(f"{path.name}|{st.st_size}|{st.st_mtime_ns}|{st.st_ctime_ns}|{st.st_ino}")
     return hashlib.sha256("\n".join(said).encode()).hexdigest()
 
 
@@ -165,9 +168,13 @@ def keep_check(slug: str, key: str, result: library.CheckResult) -> None:
     path = _check_file(slug)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{slug}-")
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        json.dump({"key": key, "result": result.as_record()}, out)
-    os.replace(tmp, path)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump({"key": key, "result": result.as_record()}, out)
+        os.replace(tmp, path)  # (a reader sees the last check or this one, never half of one)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 class UploadRefused(Exception):

@@ -184,8 +184,11 @@ def _state(slug: str) -> library.MeetingState:
 def meeting(request: HttpRequest, slug: str) -> HttpResponse:
     m = get_object_or_404(Meeting, slug=slug)
     files = storage.inputs(slug)
-    # the check kept for these files, or the last one while the files are checked again
-    checked, checking = jobs.meeting_check(slug) if files else (None, False)
+    # the check kept for these files, or the last one while the files are checked again; a
+    # check that could not be made is made again when the reader reloads the page, never when
+    # the page asks again by itself (htmx, while it says "Checking")
+    again = request.headers.get("HX-Request") != "true"
+    checked, checking = jobs.meeting_check(slug, again=again) if files else (None, False)
     state = _state(slug)
     published = m.published
     return render(
@@ -193,6 +196,8 @@ def meeting(request: HttpRequest, slug: str) -> HttpResponse:
         "web/meeting.html",
         {
             "meeting": m,
+            # as the advisor knows the meeting (the folder's name, its address, above it)
+            "heading": library.meeting_heading(storage.meeting_folder(slug)) if files else "",
             "state": state,
             "files": [{"name": f.name, "size": f.stat().st_size} for f in files],
             "checked": checked,
@@ -495,7 +500,8 @@ def version(request: HttpRequest, slug: str, number: int) -> HttpResponse:
 def preview(request: HttpRequest, slug: str, number: int, file: str) -> HttpResponse:
     v = _version(slug, number)
     pack = v.pack(file)
-    if pack is None and (now := _published_as(v, file)) is not None:
+    now = _published_as(v, file) if pack is None else None
+    if now is not None and v.pack(now) is not None:  # (a pack's: an HTML agenda has no preview)
         _draft_was_published(request, v, file, now)
         return redirect("preview", slug, number, now)
     if pack is None:
@@ -526,7 +532,8 @@ def _page_names(pack: dict) -> list[tuple[int, str]]:  # type: ignore[type-arg]
 def page_image(request: HttpRequest, slug: str, number: int, file: str, page: int) -> HttpResponse:
     v = _version(slug, number)
     pack = v.pack(file)
-    if pack is None and (now := _published_as(v, file)) is not None:
+    now = _published_as(v, file) if pack is None else None
+    if now is not None and v.pack(now) is not None:
         return redirect("page-image", slug, number, now, page)
     if pack is None:
         raise Http404("no such pack")

@@ -549,6 +549,30 @@ def test_pages_fit_a_phone_s_screen(server, browser, shots):  # type: ignore[no-
         )
         assert wide <= 320, (path, wide, past)
         axe(page)
+    # a version's packs: each download on the screen as it is, not scrolled off to the right
+    # of a table wider than the phone with nothing to say it is there
+    page.goto(url + f"/meetings/{SLUG}/versions/2/")
+    downloads = page.locator("#packs a[download]")
+    assert downloads.count() == 3
+    # (and the meeting's versions: whether each is published, the last column)
+    page2 = context.new_page()
+    page2.goto(url + f"/meetings/{SLUG}/")
+    published = page2.locator("#versions td:last-child")
+    assert published.count() == 2
+    for cell in [*(downloads.nth(n) for n in range(3)), *(published.nth(n) for n in range(2))]:
+        box = cell.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 320, box
+    page2.close()
+    # a table that does scroll shows that more of it is to the right (a shadow at its edge)
+    page.goto(url + f"/meetings/{SLUG}/")
+    hint = page.evaluate(
+        "getComputedStyle(document.querySelector('.app-table-scroll')).backgroundImage"
+    )
+    assert "gradient" in hint
+    for path, shot in [(f"/meetings/{SLUG}/versions/2/", "web-version-phone.png"),
+                       (f"/meetings/{SLUG}/", "web-meeting-phone.png")]:  # fmt: skip
+        page.goto(url + path)
+        page.screenshot(path=shots / shot, full_page=True)
     page.goto(url + "/meetings/")
     page.screenshot(path=shots / "web-meetings-phone.png", full_page=True)
     assert errors == []  # (nor a resource not found: the icon the browser asks for)

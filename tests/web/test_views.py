@@ -1455,6 +1455,42 @@ def test_an_old_link_to_a_draft_leads_to_the_pack_as_published(make_user, meetin
     assert ann.get(f"/meetings/m/versions/1/{library.draft_name(PRIVATE)}").status_code == 404
 
 
+def test_an_old_link_to_a_draft_leads_nowhere_else(make_user, meeting, client, fake_release):  # type: ignore[no-untyped-def]
+    """What an old draft link leads to, as an attacker would try it: never to a pack without
+    signing in, never from a public address, never to a page that is not there (the preview of
+    an HTML agenda's draft name led to a preview of the agenda, a 404), and only within its
+    own meeting and version."""
+    from packbuilder.web import library
+
+    draft = library.draft_name(PUBLIC)
+    for slug in ("m", "n"):
+        other = Meeting.objects.get_or_create(slug=slug)[0]
+        folder = storage.version_folder(slug, 1)
+        folder.mkdir(parents=True)
+        (folder / draft).write_bytes(PDF + b"draft")
+        Version.objects.create(
+            meeting=other, number=1, agenda={"title": "Board", "items": []},
+            packs=[{"file": draft, "label": "Agenda pack (public)", "pages": 1,
+                    "private": False, "draft": True}],
+        )  # fmt: skip
+    publish(signed_in(make_user("pat", role="publisher")), 1)  # (m's alone)
+    # without signing in: the sign-in page, whatever the name
+    for url in (f"/meetings/m/versions/1/{draft}", f"/meetings/m/versions/1/preview/{draft}/"):
+        asked = client.get(url)
+        assert asked.status_code == 302 and asked.url.startswith("/accounts/login/"), url
+    # the public addresses serve what was published under its own name, nothing else
+    agenda = library.draft_name(library.html_name(PUBLIC))
+    for name in (draft, agenda):
+        assert fetch(client, f"/public/m/{name}").status_code == 404
+    assert fetch(client, f"/public/m/{PUBLIC}").status_code == 200
+    ann = signed_in(make_user("ann"))
+    # the preview shows packs: an agenda's draft name is no pack's
+    assert ann.get(f"/meetings/m/versions/1/preview/{agenda}/").status_code == 404
+    # meeting n's version 1 was not published: its draft is its draft, served as it is
+    assert fetch(ann, f"/meetings/n/versions/1/{draft}").status_code == 200
+    assert fetch(ann, f"/meetings/m/versions/1/{draft}").url == "/meetings/m/versions/1/"
+
+
 def test_removing_a_paper_the_agenda_names_says_so_first(make_user, meeting):  # type: ignore[no-untyped-def]
     for f in EXAMPLE.iterdir():
         shutil.copy(f, storage.meeting_folder("m"))
@@ -1559,3 +1595,77 @@ def test_the_meeting_state_is_the_library_status_of_its_draft_and_publication(ma
     build(folder, storage.published_folder("m"), converter=FakeConverter(), draft=True)
     listed = ann.get("/meetings/").content.decode()
     assert ">Published; a newer draft built, not published</strong>" in listed
+
+
+@pytest.mark.libreoffice
+def test_a_publication_keeping_the_public_pack_of_an_earlier_day_is_recorded_when_run_again(
+    make_user, meeting, monkeypatch
+):  # type: ignore[no-untyped-def]
+    """Version 2 changes only the members' pack: the public pack stays as published on
+    Monday. Its worker died after the library published it on Tuesday: run again, the job was
+    not found done (its public pack was not made that day) and failed "what publishing would
+    print has changed since it was shown". The public pack is the one the site serves, so the
+    publication is recorded."""
+    from django.utils import timezone
+
+    from packbuilder.web.jobs import recover_interrupted
+    from tests.factory import write_pdf
+    from tests.test_publish import exempt_meeting
+
+    def on(day: str) -> None:
+        monkeypatch.setenv("PACKBUILDER_TODAY", day)
+        settings_.cache_clear()
+
+    on("2020-02-24")
+    exempt_meeting(storage.meeting_folder("m"))
+    ann, pat = signed_in(make_user("ann")), signed_in(make_user("pat", role="publisher"))
+    ann.post("/meetings/m/build")
+    publish(pat, 1)
+    on("2020-02-25")
+    write_pdf(storage.meeting_folder("m") / "secret-deal.pdf", 3)  # only the members' pack
+    ann.post("/meetings/m/build")
+    v2 = Version.objects.get(number=2)
+    with monkeypatch.context() as dying:
+        def killed(*args, **kwargs):  # type: ignore[no-untyped-def]
+            raise Killed()
+
+        dying.setattr(storage, "keep_released", killed)  # (just after the library published)
+        with pytest.raises(Killed):
+            publish(pat, 2)
+    job = Build.objects.get(publishes=v2)
+    Build.objects.filter(pk=job.pk).update(heartbeat=timezone.now() - dt.timedelta(minutes=5))
+    assert recover_interrupted(60, retry=True) == 1
+    job.refresh_from_db()
+    assert job.state == "done", job.problems
+    assert Meeting.objects.get(slug="m").published == v2
+    v2.refresh_from_db()
+    lines = {p["file"]: p["line"] for p in v2.packs}
+    assert lines[PUBLIC] == "Monday 24 February 2020" and "Tuesday 25" in lines[PRIVATE]
+    settings_.cache_clear()
+
+
+def test_the_meeting_page_is_headed_by_the_meeting_as_its_workbook_names_it(make_user, meeting):  # type: ignore[no-untyped-def]
+    """The meeting page was headed by its folder's name ("2020-03-05-safer-plymouth"): it is
+    headed by the body and the date meeting.xlsx gives, the folder's name above them, and by
+    the folder's name alone when the workbook cannot say (none yet, or not a workbook)."""
+
+    def heading(page: str) -> str:
+        h1 = page.split("<h1", 1)[1].split("</h1>", 1)[0]
+        return " ".join(re.sub(r"<[^>]+>", " ", h1.split(">", 1)[1]).split())
+
+    ann = signed_in(make_user("ann"))
+    assert heading(ann.get("/meetings/m/").content.decode()) == "Meeting m"
+    (storage.meeting_folder("m") / "meeting.xlsx").write_bytes(b"PK\x03\x04 not really")
+    assert heading(ann.get("/meetings/m/").content.decode()) == "Meeting m"
+    shutil.copy(EXAMPLE / "meeting.xlsx", storage.meeting_folder("m"))
+    page = ann.get("/meetings/m/").content.decode()
+    said = "Safer Plymouth Partnership Board, Thursday 5 March 2020"
+    assert heading(page) == f"Meeting m {said}"
+    assert f"<title>{said}" in page
+    # a workbook whose date cannot be read still names the body
+    wb = openpyxl.load_workbook(EXAMPLE / "meeting.xlsx")
+    wb["Meeting"]["B3"] = "next Thursday"
+    wb.save(storage.meeting_folder("m") / "meeting.xlsx")
+    assert heading(ann.get("/meetings/m/").content.decode()) == (
+        "Meeting m Safer Plymouth Partnership Board"
+    )

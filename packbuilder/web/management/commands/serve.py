@@ -42,6 +42,10 @@ class Command(BaseCommand):
                 "No admin yet. Create the first one (it can then add accounts at /admin/):\n"
                 f"    {sys.executable.rsplit('/', 1)[0]}/packbuilder-web createsuperuser"
             )
+        # uvicorn stops on SIGTERM (systemd, docker, kill) and then raises it again with the
+        # handler it found in place: the default one ended the process there, before the
+        # consumer below was stopped, which went on running orphaned. Ended as Ctrl-C ends it.
+        previous = signal.signal(signal.SIGTERM, _exit)
         try:
             uvicorn.run(
                 "packbuilder.web.asgi:application",
@@ -51,9 +55,14 @@ class Command(BaseCommand):
                 timeout_graceful_shutdown=2,
             )
         finally:
+            signal.signal(signal.SIGTERM, previous)
             if consumer is not None:
                 consumer.send_signal(signal.SIGINT)
                 try:
                     consumer.wait(timeout=10)
                 except subprocess.TimeoutExpired:
                     consumer.kill()
+
+
+def _exit(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
