@@ -116,7 +116,7 @@ def load_workbook_data(wb: sheets.Workbook, rule: str = "england") -> Loaded:
     out: list[FieldsSheet | TableSheet] = []
     for name in wb.sheet_names:
         first = next(wb.rows(name), None)
-        if first is not None and sheets.normalise(str(first[0].value)) in {"field", "setting"}:
+        if first is not None and sheets.heading_key(str(first[0].value)) in {"field", "setting"}:
             fs = wb.fields(name)
             pairs = tuple((k, Value(text=sheets.text(c), source=c.source)) for k, c in fs.items())
             out.append(FieldsSheet(name=name, fields=pairs))

@@ -379,7 +379,8 @@ class FieldSheet:
         for row in wb.rows(sheet):
             if len(row) < 1 or row[0].blank:
                 continue
-            key = normalise(str(row[0].value))
+            # a label as a heading is matched: "Date:", "Grant total (£)" are Date, Grant total
+            key = heading_key(str(row[0].value))
             if key in {"field", "setting"}:
                 continue  # header row
             value = (
@@ -408,7 +409,7 @@ class FieldSheet:
     def get(self, name: str, *aliases: str) -> Cell | None:
         """The row of a field, by its name or another name for it; a second of them giving
         another value is one of `problems`."""
-        found = [normalise(k) for k in (name, *aliases) if normalise(k) in self._cells]
+        found = [heading_key(k) for k in (name, *aliases) if heading_key(k) in self._cells]
         filled = [k for k in found if not self._cells[k].blank]
         for other in filled[1:]:
             if not _alike(self._cells[other], self._cells[filled[0]]):
@@ -520,9 +521,12 @@ class Table:
 
 
 def heading_key(name: str) -> str:
-    """A column heading as a lookup key, as people vary it: 'Amount allocated (£)', 'Amount
-    allocated £', 'Outline:' and 'Outcome measures*' are 'amount allocated', 'outline' and
-    'outcome measures'; 'Project / Service' is 'project/service'."""
+    """A column heading or a field's label as a lookup key, as people vary it: 'Amount
+    allocated (£)', 'Amount allocated £', 'Outline:', 'Notes :' and 'Outcome measures*' are
+    'amount allocated', 'outline', 'notes' and 'outcome measures'; 'Project / Service' is
+    'project/service'. Every sheet's headings and labels are matched by it (`FieldSheet`,
+    `Table`, the Agenda's and the figures sheets' own readers), so that a trailing colon or
+    space is harmless everywhere."""
     key = re.sub(r"\(\s*(?:£|gbp)\s*\)|£", " ", normalise(name))
     key = re.sub(r"\s*/\s*", "/", key)
     return normalise(key).rstrip(" :*")

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from PIL import Image, ImageChops
 from pypdf import PdfReader
 
@@ -1068,3 +1068,17 @@ def test_numbers_grouped_wrongly_are_still_refused(tmp_path: Path, typed: str) -
     path = workbook(tmp_path / "r.xlsx", [("C", "crimes", "down")], [("C", "2016/17", typed)])
     with pytest.raises(InputError, match="cell C2: expected a number such as 1,234"):
         load(path)
+
+
+def test_figures_headings_with_a_colon_are_read(tmp_path: Path) -> None:
+    path = workbook(tmp_path / "perf.xlsx", [("Crime", "crimes", "down")])
+    wb = load_workbook(path)
+    del wb["Monthly figures"]
+    ws = wb.create_sheet("Monthly figures")
+    ws.append(["Indicator:", "Year :", *[f"{m}:" for m in MONTHS], "Total:"])
+    ws.append(["Crime", "2016/17", 10, 20, *[None] * 10, 30])
+    wb["Document"]["A3"] = "Year:"
+    wb.save(path)
+    report, warnings = load(path)
+    assert perf.values(report.indicators[0].this_year)[:3] == (D(10), D(20), None)
+    assert warnings == [w for w in warnings if "not read" not in w]

@@ -347,3 +347,31 @@ def test_a_date_with_a_time_of_day_or_no_day_is_still_refused(typed: str) -> Non
     cell = sheets.Cell(typed, Source(Path("r.xlsx"), "Return", "B9"))
     with pytest.raises(InputError):
         sheets.date(cell, "the date signed")
+
+
+# --- headings and labels with a trailing colon or space ------------------------------------------
+
+
+@pytest.mark.parametrize("label", ["Grant total:", "Grant total :", "Grant total (£):", " Grant total  "])
+def test_a_field_label_with_a_colon_or_spaces_is_the_field(tmp_path: Path, label: str) -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Plan"
+    ws.append(["Field:", "Value:"])
+    ws.append([label, 400568])
+    wb.save(tmp_path / "p.xlsx")
+    fields = sheets.Workbook(tmp_path / "p.xlsx").fields("Plan")
+    assert fields.require("Grant total").value == 400568
+    assert [name for name, _ in fields.items()] == [label.strip()]  # the header row is not a field
+
+
+@pytest.mark.parametrize("heading", ["Notes:", "Notes :", "Notes\u00a0", "NOTES:"])
+def test_a_heading_with_a_colon_or_spaces_is_the_column(tmp_path: Path, heading: str) -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Agenda"
+    ws.append(["Item:", "Title", heading])
+    ws.append([1, "Apologies", "Chair to note"])
+    wb.save(tmp_path / "m.xlsx")
+    table = sheets.Workbook(tmp_path / "m.xlsx").table("Agenda", required=("item", "title"))
+    assert sheets.text(table.records[0].cell("notes")) == "Chair to note"

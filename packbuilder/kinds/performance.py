@@ -659,7 +659,7 @@ def _columns(wb: sheets.Workbook, freq: Frequency) -> tuple[_Columns, list[list[
     for i, cell in enumerate(header):
         if cell.blank:
             continue
-        name = sheets.normalise(sheets.text(cell))
+        name = sheets.heading_key(sheets.text(cell))
         if _names_indicators(cell):
             indicator_col = i
         elif name in {"year", "series", "row", "figures"}:
@@ -709,7 +709,7 @@ def _heading_row(rows: list[list[sheets.Cell]]) -> int:
 
 def _names_indicators(cell: sheets.Cell) -> bool:
     """Whether a heading names a figures sheet's Indicator column."""
-    return sheets.normalise(sheets.text(cell)) in {"indicator", "indicator name", "name"}
+    return sheets.heading_key(sheets.text(cell)) in {"indicator", "indicator name", "name"}
 
 
 # the heading of a column after the periods that totals them, as analysts keep one
