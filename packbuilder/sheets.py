@@ -623,6 +623,21 @@ def _column_letter(idx: int) -> str:
 # --- parsing cell values -------------------------------------------------------------------------
 
 
+# Thousands as people group them, in figures and in amounts alike: with commas ("1,250,000"), or
+# with spaces as a web page, a PDF or Word gives them when copied ("1 250 000", the spaces
+# ordinary, no-break U+00A0, thin U+2009 or narrow no-break U+202F): one separator throughout,
+# between every three digits. `DIGITS` finds such a run in a larger pattern, `ungroup` checks it.
+DIGITS = r"[0-9](?:[0-9,\u00a0\u2009\u202f ]*[0-9])?"
+_GROUPED = re.compile(r"[0-9]{1,3}(?:([,\u00a0\u2009\u202f ])[0-9]{3})(?:\1[0-9]{3})*|[0-9]+")
+
+
+def ungroup(digits: str) -> str | None:
+    """A run of `DIGITS` as plain digits: '1 250 000' and '1,250,000' are '1250000'; None when it
+    is grouped otherwise ('25,00', '1,250 000', '12 34'), which is a slip, not a number."""
+    m = _GROUPED.fullmatch(digits)
+    return None if m is None else re.sub(r"[^0-9]", "", digits)
+
+
 def text(cell: Cell) -> str:
     """A cell as text, exactly as typed (numbers without a trailing .0)."""
     v = cell.value

@@ -26,7 +26,9 @@ from packbuilder.errors import ErrorList, InputError, PackError, Source
 from packbuilder.kinds.money_documents import load_commissioning_plan, load_evaluation_return
 from packbuilder.render import render
 from packbuilder.templates import find_template
+from packbuilder.kinds import performance as perf
 from tests.factory import make_meeting
+from tests.test_performance import workbook as perf_workbook
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "inputs" / "2020-03-05-safer-plymouth"
 PRIORITIES = [
@@ -795,3 +797,17 @@ def test_a_total_budget_below_this_grants_share_is_refused(tmp_path: Path) -> No
         said[0]
     )
     assert "cell H3: the total budget £0 is less than" in said[1]
+
+
+@pytest.mark.parametrize("space", [" ", "\u00a0", "\u2009", "\u202f"])
+def test_amounts_grouped_with_spaces_read_as_figures_do(tmp_path: Path, space: str) -> None:
+    """'1 250 000' was read in a performance report's figures but refused in a plan and a
+    return ("expected an amount in pounds"): one reader of grouped digits serves both."""
+    g = lambda text: text.replace(" ", space)  # noqa: E731
+    ctx = load(plan(tmp_path / "p.xlsx", [project(1, g("£1 250 000"))], grant_total=g("2 000 000")))
+    assert "£1,250,000" in str(ctx) and "£2,000,000" in str(ctx)
+    ret = evaluation(tmp_path / "r.xlsx", [["Refuge", g("160 200"), g("£160 640.00")]])
+    assert "Overspent by £440" in str(load(ret))
+    figures = perf_workbook(tmp_path / "f.xlsx", [("C", "crimes", "down")], [("C", "2016/17", g("1 250 000"))])
+    (ind,) = perf.load_report(sheets.Workbook(figures))[0].indicators
+    assert ind.this_year[0].value == Decimal(1250000)

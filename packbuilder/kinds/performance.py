@@ -581,19 +581,18 @@ def _typed_number(cell: sheets.Cell, s: str, percent: bool) -> Number:
     if s.lower() in BLANK_WORDS:
         return None
     # thousands may be grouped with commas, or with spaces as figures copied from a web page or
-    # a PDF are (no-break or thin spaces); a minus may be the typographic one
+    # a PDF are (`sheets.ungroup`, as amounts are read); a minus may be the typographic one
     s = s.replace("\u2212", "-")
-    m = re.fullmatch(
-        r"([-+]?)\s*(\d{1,3}(?:([,\u00a0\u202f ])\d{3})(?:\3\d{3})*|\d*)(\.\d+)?\s*(%?)", s
-    )
-    if m and (m.group(2) or m.group(4)):
-        if m.group(5) and not percent:
+    m = re.fullmatch(rf"([-+]?)\s*({sheets.DIGITS})?(\.[0-9]+)?\s*(%?)", s)
+    whole = sheets.ungroup(m.group(2) or "0") if m else None
+    if m and whole is not None and (m.group(2) or m.group(3)):
+        if m.group(4) and not percent:
             raise InputError(
                 f"{s!r} is a percentage but the indicator's unit is not %; set its Unit to % on "
                 "the Indicators sheet, or type the figure without %",
                 cell.source,
             )
-        d = Decimal(re.sub(r"[,\u00a0\u202f ]", "", m.group(2)) + (m.group(4) or ""))
+        d = Decimal(whole + (m.group(3) or ""))
         return -d if m.group(1) == "-" else d
     raise InputError(
         f"expected a number such as 1,234 or 88%, got {s!r}; leave the cell blank (or type n/a) "
