@@ -1082,3 +1082,204 @@ def test_figures_headings_with_a_colon_are_read(tmp_path: Path) -> None:
     report, warnings = load(path)
     assert perf.values(report.indicators[0].this_year)[:3] == (D(10), D(20), None)
     assert warnings == [w for w in warnings if "not read" not in w]
+
+
+# --- the officer's RAG rating ----------------------------------------------------------------------
+
+RATED_HEADER = ("Indicator", "Unit", "Direction of good", "Target", "RAG")
+
+
+def rated(path: Path, rag: Any, target: Any = None, header: str = "RAG", **kw: Any) -> Path:
+    """One count, less is better: 10 + 20 = 30 this year against 12 + 18 = 30 last year."""
+    return workbook(
+        path,
+        [("Crime", "crimes", "down", target, rag)],
+        [("Crime", "2016/17", 10, 20), ("Crime", "2015/16", 12, 18)],
+        indicator_header=(*RATED_HEADER[:4], header),
+        **kw,
+    )
+
+
+@pytest.mark.parametrize(
+    ("typed", "rating", "shown"),
+    [
+        ("G", perf.Rating.GREEN, "Green"),
+        ("green", perf.Rating.GREEN, "Green"),
+        (" RED ", perf.Rating.RED, "Red"),
+        ("a", perf.Rating.AMBER, "Amber"),
+        ("Amber - Green", perf.Rating.AMBER_GREEN, "Amber/Green"),
+        ("A/G", perf.Rating.AMBER_GREEN, "Amber/Green"),
+        ("R/A", perf.Rating.RED_AMBER, "Red/Amber"),
+        ("On track", perf.Rating.GREEN, "On track"),
+        ("off-track", perf.Rating.RED, "Off-track"),
+        ("at risk", perf.Rating.AMBER, "At risk"),
+    ],
+)
+def test_the_officers_rag_is_read_as_typed(
+    tmp_path: Path, typed: str, rating: perf.Rating, shown: str
+) -> None:
+    """A RAG column was dropped without a word: the report showed only packbuilder's own word."""
+    report, _ = load(rated(tmp_path / "r.xlsx", typed))
+    (ind,) = report.indicators
+    assert ind.rag == perf.Rag(rating, shown, Source(tmp_path / "r.xlsx", "Indicators", "E2"))
+    assert perf.context(report)["summary"][0]["rag"] == shown
+
+
+@pytest.mark.parametrize("header", ["RAG", "Status", "RAG rating", "rag status:", "Rating"])
+def test_a_rag_column_however_headed(tmp_path: Path, header: str) -> None:
+    report, warnings = load(rated(tmp_path / "r.xlsx", "Amber", header=header))
+    assert report.indicators[0].rag is not None and warnings == []
+
+
+@pytest.mark.parametrize("typed", [None, "", "-", "n/a", "Not rated"])
+def test_an_indicator_left_unrated_has_no_rag(tmp_path: Path, typed: Any) -> None:
+    report, _ = load(rated(tmp_path / "r.xlsx", typed))
+    assert report.indicators[0].rag is None
+    assert perf.context(report)["rated"] is False
+
+
+@pytest.mark.parametrize("typed", ["Gren", "TBC", "Blue", "5"])
+def test_a_rag_that_is_no_rating_is_refused_naming_the_cell(tmp_path: Path, typed: Any) -> None:
+    with pytest.raises(PackError) as err:
+        load(rated(tmp_path / "r.xlsx", typed))
+    (message,) = messages(err.value)
+    assert message.startswith(f"{tmp_path / 'r.xlsx'}, sheet Indicators, cell E2: the RAG rating")
+    assert f"is {typed!r}, which is not a rating" in message and "; type Red, Amber" in message
+
+
+@pytest.mark.parametrize(
+    ("rag", "target", "says"),
+    [
+        # 30 to date against a target of 24 to date (12 a month), less is better: worse
+        ("Green", 12, "is rated Green but its figures are worse than its target "
+         "(April to May 2016: 30 against a target of 24 to date; lower is better)"),
+        # 30 against a target of 40 to date: better
+        ("Red", 20, "is rated Red but its figures are better than its target "
+         "(April to May 2016: 30 against a target of 40 to date; lower is better)"),
+        ("Off track", 15, "is rated Off track but its figures are on its target"),
+    ],
+)  # fmt: skip
+def test_a_rag_the_figures_contradict_is_a_warning_and_still_printed(
+    tmp_path: Path, rag: str, target: float, says: str
+) -> None:
+    path = rated(tmp_path / "r.xlsx", rag, target)
+    report, warnings = load(path)
+    (warning,) = warnings
+    assert warning.startswith(f"{path}, sheet Indicators, cell E2: 'Crime' {says}"), warning
+    assert warning.endswith(
+        "the report prints the officer's rating as given: check the rating, or the figures"
+    )
+    assert perf.context(report)["summary"][0]["rag"] == rag  # never overridden
+
+
+def test_without_a_target_the_rag_is_set_against_last_year(tmp_path: Path) -> None:
+    path = workbook(
+        tmp_path / "r.xlsx",
+        [("Crime", "crimes", "down", None, "G")],
+        [("Crime", "2016/17", 10, 20), ("Crime", "2015/16", 10, 10)],
+        indicator_header=RATED_HEADER,
+    )
+    (warning,) = load(path)[1]
+    assert (
+        "'Crime' is rated Green but its figures are worse than last year (April to May 2016: "
+        in warning
+    )
+    assert "30 against 20 last year; lower is better)" in warning
+
+
+@pytest.mark.parametrize(
+    ("rag", "target"),
+    [("Green", 20), ("Red", 12), ("Amber", 12), ("Amber", 20), ("A/G", 12), ("Green", None)],
+)
+def test_a_rag_the_figures_bear_out_or_an_amber_is_not_questioned(
+    tmp_path: Path, rag: str, target: Any
+) -> None:
+    # (no target: 30 against 30 last year, no change, which neither bears out nor contradicts)
+    assert load(rated(tmp_path / "r.xlsx", rag, target))[1] == []
+
+
+def test_a_rag_column_after_the_months_is_read_from_this_years_row(tmp_path: Path) -> None:
+    path = workbook(
+        tmp_path / "r.xlsx", [("Crime", "crimes", "down"), ("ASB", "incidents", "down")]
+    )
+    wb = load_workbook(path)
+    del wb["Monthly figures"]
+    ws = wb.create_sheet("Monthly figures")
+    ws.append(["Indicator", "Year", *MONTHS, "RAG"])
+    ws.append(["Crime", "2016/17", 10, 20, *[None] * 10, "Amber"])
+    ws.append(["Crime", "2015/16", 12, 18, *[None] * 10, "Red"])  # last year's: not read
+    ws.append(["ASB", "2016/17", 5, *[None] * 11, "R"])
+    wb.save(path)
+    report, warnings = load(path)
+    assert [i.rag.shown if i.rag else None for i in report.indicators] == ["Amber", "Red"]
+    assert report.indicators[0].rag.source.cell == "O2"  # type: ignore[union-attr]
+    (warning,) = warnings
+    assert warning.startswith(f"{path}, sheet Monthly figures, cell O3: the RAG rating on 'Crime'")
+    assert "not read" in warning
+
+
+def test_a_rag_in_two_places_is_refused(tmp_path: Path) -> None:
+    path = rated(tmp_path / "r.xlsx", "Green")
+    wb = load_workbook(path)
+    ws = wb["Monthly figures"]
+    ws["O1"], ws["O2"] = "Status", "Green"
+    wb.save(path)
+    with pytest.raises(
+        InputError,
+        match=r"cell O2: 'Crime' has a RAG rating on the Indicators sheet \(cell E2\) and another",
+    ):
+        load(path)
+
+
+def test_an_indicators_column_not_read_is_pointed_out(tmp_path: Path) -> None:
+    path = workbook(
+        tmp_path / "r.xlsx",
+        [("Crime", "crimes", "down", "Lead: DS Smith")],
+        [("Crime", "2016/17", 10)],
+        indicator_header=("Indicator", "Unit", "Direction of good", "Owner"),
+    )
+    (warning,) = load(path)[1]
+    assert warning.startswith(f"{path}, sheet Indicators, cell D1: column 'Owner' is not read")
+
+
+@pytest.mark.libreoffice
+def test_the_officers_rag_reaches_the_pack_in_words(
+    tmp_path: Path, libreoffice: LibreOffice
+) -> None:
+    folder = tmp_path / "2020-03-05-board"
+    make_meeting(folder, [{"title": "Performance update", "papers": ["perf.xlsx"]}])
+    path = workbook(
+        folder / "perf.xlsx",
+        [
+            ("Recorded crime", "crimes", "down", None, "G"),
+            ("Referrals", "referrals", "up", None, "Amber/Green"),
+            ("Hate crime", "crimes", "up", None, None),
+        ],
+        [
+            ("Recorded crime", "2016/17", 1335, 1576, 1611),
+            ("Recorded crime", "2015/16", *[1652, 1684, 1407, 1469]),
+            ("Referrals", "2016/17", 518, 526),
+            ("Referrals", "2015/16", 542, 539),
+            ("Hate crime", "2016/17", 17, 25),
+            ("Hate crime", "2015/16", 30, 25),
+        ],
+        indicator_header=RATED_HEADER,
+    )
+    result = build(folder, tmp_path / "out", converter=libreoffice)
+    pages = [p.extract_text() for p in PdfReader(result.packs[0].path).pages]
+    summary = next(i for i, t in enumerate(pages) if "Summary" in t)
+    text = " ".join(pages[summary].split())
+    assert "Against target Direction RAG" in text, text
+    # less is better: 4,522 against 4,743 is better, and the officer says green
+    assert re.search(
+        r"Recorded crime April to June 2016 4,522 4,743 -221 -4\.7% better Green", text
+    )
+    assert re.search(r"Referrals April to May 2016 1,044 1,081 -37 -3\.4% worse Amber/ ?Green", text)
+    assert re.search(r"Hate crime April to May 2016 42 55 -13 -23\.6% worse(?! Green| Amber)", text)
+    assert "RAG is the officer's own rating" in text
+    rest = " ".join(" ".join(pages[summary + 1 :]).split())
+    assert "Crimes: lower is better RAG: Green Apr May" in rest, rest
+    assert "Referrals: higher is better RAG: Amber/Green Apr" in rest
+    assert "RAG: " not in rest.split("Hate crime", 1)[1]
+    assert not [w for w in result.warnings if "rated" in w]  # they agree: nothing to say
+    assert path.exists()

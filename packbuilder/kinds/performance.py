@@ -31,6 +31,7 @@ a thin adapter to today's `register` / `Loaded` API that draws the charts and fo
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import enum
 import re
@@ -151,6 +152,40 @@ class Figure:
     source: Source
 
 
+class Rating(enum.Enum):
+    """An officer's RAG rating: red, amber or green, or one of the two in-between ratings some
+    partnerships use."""
+
+    RED = "Red"
+    RED_AMBER = "Red/Amber"
+    AMBER = "Amber"
+    AMBER_GREEN = "Amber/Green"
+    GREEN = "Green"
+
+
+# what officers type in a RAG or status column, as a rating (looked up after `_rag_key`)
+RATINGS = {
+    **dict.fromkeys(("r", "red", "off track", "not on track", "off target", "not on target",
+                     "not met", "target not met", "not achieved", "behind target"), Rating.RED),
+    **dict.fromkeys(("ra", "ar", "r/a", "a/r", "red/amber", "amber/red"), Rating.RED_AMBER),
+    **dict.fromkeys(("a", "amber", "at risk", "close to target", "near target"), Rating.AMBER),
+    **dict.fromkeys(("ag", "ga", "a/g", "g/a", "amber/green", "green/amber"), Rating.AMBER_GREEN),
+    **dict.fromkeys(("g", "green", "on track", "on target", "met", "target met", "achieved",
+                     "target achieved", "ahead of target"), Rating.GREEN),
+}  # fmt: skip
+NOT_RATED = {"", "-", "–", "—", "n/a", "na", "n.a.", "none", "not rated", "no rating"}
+
+
+@dataclass(frozen=True)
+class Rag:
+    """The officer's RAG rating of an indicator: printed as given (`shown`), never replaced by
+    packbuilder's own judgement of the figures."""
+
+    rating: Rating
+    shown: str  # as the report prints it: "Green" (typed G or green), "On track"
+    source: Source
+
+
 @dataclass(frozen=True)
 class Indicator:
     name: str
@@ -165,6 +200,7 @@ class Indicator:
     target: tuple[Figure, ...] | None
     places: int  # decimal places the figures are typed with
     source: Source  # the indicator's name on the Indicators sheet
+    rag: Rag | None = None  # the officer's rating, as typed; None: not rated
 
     @property
     def percent(self) -> bool:
@@ -339,6 +375,7 @@ def load_report(wb: sheets.Workbook) -> tuple[PerformanceReport, list[str]]:
             continue  # its unreadable figures are reported; checks on them would only repeat it
         ind = _attempt(errors, None, _indicator, d, freq, rows, year, errors)
         if ind is not None:
+            _check_rag(ind, year, errors)
             indicators.append(ind)
     errors.raise_if_any()
     report = PerformanceReport(
@@ -415,14 +452,33 @@ class _Definition:
     target: Figure | None
     source: Source
     target_source: Source
+    rag: Rag | None = None
 
+
+# the headings of an officer's RAG column, on the Indicators sheet or after the periods
+RAG_HEADINGS = (
+    "rag",
+    "rag rating",
+    "rag status",
+    "status",
+    "rating",
+    "officer rag",
+    "officer's rag",
+    "officer rating",
+    "overall status",
+    "r/a/g",
+    "rag (officer)",
+)
 
 INDICATOR_COLUMNS = {
     "indicator": ("name", "indicator name"),
+    "unit": (),
     "direction of good": ("direction", "good is", "better when"),
+    "target": (),
     "monitoring only": ("for monitoring only", "monitoring"),
     "comment": ("comments", "commentary"),
     "adds up": ("cumulative", "accumulates"),
+    "rag": RAG_HEADINGS[1:],
 }
 
 
@@ -458,7 +514,23 @@ def _indicators(wb: sheets.Workbook, errors: Collector) -> dict[str, _Definition
         out[key] = _attempt(errors, None, _definition, rec, name)
     if not table.records:
         errors.add(InputError("no indicators; add one row per indicator", table.source()))
+    _warn_unread_indicator_columns(table, errors)
     return out
+
+
+def _warn_unread_indicator_columns(table: sheets.Table, errors: Collector) -> None:
+    """A warning for each column of the Indicators sheet that is not read: an officer's RAG
+    column was dropped here without a word, and so would a column headed in words not known."""
+    read = {table.columns[c] for c in INDICATOR_COLUMNS if c in table.columns}
+    for index, cell in enumerate(table.header):
+        if cell.blank or index in read:
+            continue
+        errors.warn(
+            f"{cell.source}: column {sheets.text(cell)!r} is not read (packbuilder does not "
+            "know that heading); nothing in it reaches the report: if it is your own notes, "
+            "leave it; if not, head it as one of: Indicator, Unit, Direction of good, Target, "
+            "Monitoring only, Adds up, Comment, RAG"
+        )
 
 
 # a unit typed in words that means a percentage: read as "%" (a rate of them does not add up)
@@ -486,6 +558,7 @@ def _definition(rec: sheets.Record, name: str) -> _Definition:
     target = None
     if not target_cell.blank:
         target = Figure(_attempt(errors, None, number, target_cell, percent), target_cell.source)
+    rag = _attempt(errors, None, read_rag, rec.cell("rag"), name)
     errors.raise_if_any()
     return _Definition(
         name=name,
@@ -497,7 +570,38 @@ def _definition(rec: sheets.Record, name: str) -> _Definition:
         target=target,
         source=rec.cell("indicator").source,
         target_source=target_cell.source,
+        rag=rag,
     )
+
+
+def _rag_key(text: str) -> str:
+    """A rating as looked up: 'Amber - Green', 'Amber / green' and 'AMBER/GREEN' alike."""
+    key = sheets.normalise(text).rstrip(".")
+    return re.sub(r"\s*[/\-–]\s*(?=[a-z])", "/", key) if "track" not in key else key
+
+
+def read_rag(cell: sheets.Cell, name: str) -> Rag | None:
+    """An officer's RAG rating (`RATINGS`), or None for a cell left empty or saying none.
+
+    Raises:
+        InputError: naming the cell, for a value that is no rating ('Gren', 'TBC', 'Blue').
+    """
+    typed = _one_line(cell)
+    key = _rag_key(typed)
+    if key in NOT_RATED:
+        return None
+    rating = RATINGS.get(key) or RATINGS.get(key.replace("-", " "))
+    if rating is None:
+        raise InputError(
+            f"the RAG rating of {name!r} is {typed!r}, which is not a rating packbuilder knows; "
+            "type Red, Amber or Green (or R, A, G; Red/Amber, Amber/Green; On track, Off track, "
+            "At risk), or leave it empty",
+            cell.source,
+        )
+    # a code or a colour is printed as the colour's word; the officer's own words as typed
+    colour = all(w in {"red", "amber", "green", "r", "a", "g"} for w in key.split("/")) or len(key) <= 2
+    shown = rating.value if colour else typed[:1].upper() + typed[1:]
+    return Rag(rating, shown, cell.source)
 
 
 def _flag(cell: sheets.Cell, what: str) -> bool:
@@ -608,6 +712,7 @@ class _Row:
     source: Source  # the Year cell
     readable: bool = True  # every figure a number: otherwise its errors are already reported
     fractions: tuple[Figure, ...] = ()  # of a % indicator: below 1, in cells not formatted as %
+    rag: Rag | None = None  # this year's row: the officer's rating in a RAG column
 
 
 def _period_of(cell: sheets.Cell, freq: Frequency) -> int | None:
@@ -652,7 +757,7 @@ def _columns(wb: sheets.Workbook, freq: Frequency) -> tuple[_Columns, list[list[
         )
     start = _heading_row(rows)
     header = rows[start]
-    indicator_col = year_col = total_col = None
+    indicator_col = year_col = total_col = rag_col = None
     periods: dict[int, int] = {}
     unread: list[sheets.Cell] = []  # headings after the periods that are not a total
     for i, cell in enumerate(header):
@@ -663,6 +768,8 @@ def _columns(wb: sheets.Workbook, freq: Frequency) -> tuple[_Columns, list[list[
             indicator_col = i
         elif name in {"year", "series", "row", "figures"}:
             year_col = i
+        elif name in RAG_HEADINGS and rag_col is None:
+            rag_col = i  # the officer's rating, on this year's row
         elif len(periods) == len(freq.periods) and _period_of(cell, freq) is None:
             # after the last period: an analyst's own total (checked), or notes (not read)
             if name in TOTAL_HEADINGS and total_col is None:
@@ -690,7 +797,8 @@ def _columns(wb: sheets.Workbook, freq: Frequency) -> tuple[_Columns, list[list[
         )
     assert indicator_col is not None and year_col is not None
     data = _unmerged(rows[start + 1 :], indicator_col)
-    return _Columns(indicator_col, year_col, sorted(periods), total_col, tuple(unread)), data
+    columns = _Columns(indicator_col, year_col, sorted(periods), total_col, tuple(unread), rag_col)
+    return columns, data
 
 
 def _heading_row(rows: list[list[sheets.Cell]]) -> int:
@@ -733,6 +841,7 @@ class _Columns:
     periods: list[int]
     total: int | None
     unread: tuple[sheets.Cell, ...] = ()  # the headings of columns after the periods not read
+    rag: int | None = None  # an officer's RAG column
 
 
 _RANGE = re.compile(r"([A-Z]+)(\d+):([A-Z]+)(\d+)")
@@ -844,8 +953,7 @@ def _figures(
             errors.add(exc)
             continue
         row_read = _read_row(d, role, year_cell, [at(i) for i in period_cols], errors)
-        if columns.total is not None and row_read.readable and d.adds_up and role != "cumulative":
-            _check_total(d, year_cell, at(columns.total), row_read.figures, errors)
+        row_read = _with_extras(row_read, d, columns, at, year_cell, errors)
         seen = found.setdefault(key, (freq, {}))[1]
         if role in seen:
             errors.add(
@@ -858,6 +966,38 @@ def _figures(
             continue
         seen[role] = row_read
     return True
+
+
+def _with_extras(
+    row: _Row,
+    d: _Definition,
+    columns: _Columns,
+    at: Any,
+    year_cell: sheets.Cell,
+    errors: Collector,
+) -> _Row:
+    """A row's typed total checked and its RAG rating read, where the sheet has those columns."""
+    if columns.total is not None and row.readable and d.adds_up and row.role != "cumulative":
+        _check_total(d, year_cell, at(columns.total), row.figures, errors)
+    if columns.rag is not None:
+        row = _with_rag(row, d, at(columns.rag), year_cell, errors)
+    return row
+
+
+def _with_rag(
+    row: _Row, d: _Definition, cell: sheets.Cell, year_cell: sheets.Cell, errors: Collector
+) -> _Row:
+    """This year's row with the officer's rating in its RAG cell; a rating on another row (last
+    year's, a target's) is not read, and said so."""
+    if row.role == "this":
+        return dataclasses.replace(row, rag=_attempt(errors, None, read_rag, cell, d.name))
+    if not cell.blank:
+        errors.warn(
+            f"{cell.source}: the RAG rating on {d.name!r}'s {sheets.text(year_cell)} row is not "
+            "read: only this year's row's rating reaches the report; move it to this year's "
+            "row, or delete it"
+        )
+    return row
 
 
 def _warn_unread(columns: _Columns, freq: Frequency, errors: Collector) -> None:
@@ -1000,6 +1140,16 @@ def _indicator(
         target = target_row.figures
     elif d.target is not None:
         target = tuple(d.target for _ in periods)
+    rag = d.rag
+    if this_row.rag is not None and d.rag is not None:
+        found.add(
+            InputError(
+                f"{d.name!r} has a RAG rating on the Indicators sheet (cell {d.rag.source.cell}) "
+                "and another on this row; delete one of them",
+                this_row.rag.source,
+            )
+        )
+    rag = rag or this_row.rag
     cum_row = rows.get("cumulative")
     if cum_row is not None:
         if not d.adds_up:
@@ -1026,6 +1176,45 @@ def _indicator(
         target=target,
         places=_places(this + (last_row.figures if last_row else ()) + (target or ())),
         source=d.source,
+        rag=rag,
+    )
+
+
+def _check_rag(ind: Indicator, year: Year, errors: Collector) -> None:
+    """Warn where the officer's rating and the figures disagree: rated green while the figures
+    are worse than the target (or, with no target, than last year), or red while they are on
+    or better than it. The report prints the officer's rating all the same: the rating is the
+    officer's judgement, and only the officer can say which is wrong. Amber and the in-between
+    ratings never disagree: they are for figures near the line."""
+    rag = ind.rag
+    h = headline(ind)
+    if rag is None or ind.direction is None or h.period is None:
+        return
+    p, u = ind.places, ind.unit
+    to_date = " to date" if ind.adds_up else ""
+    if h.against_target is not None and h.figure is not None:
+        word = direction_word(h.against_target, ind.direction, zero="on target")
+        than = "its target"
+        target = fmt(h.figure - h.against_target, p, u)
+        figures = f"{fmt(h.figure, p, u)} against a target of {target}{to_date}"
+    elif h.change is not None:
+        word = h.word
+        than = "last year"
+        figures = f"{fmt(h.figure, p, u)} against {fmt(h.last_year, p, u)} last year"
+    else:
+        return
+    if not (
+        rag.rating is Rating.GREEN
+        and word == "worse"
+        or rag.rating is Rating.RED
+        and word in {"better", "on target"}
+    ):
+        return
+    said = {"worse": "worse than", "better": "better than", "on target": "on"}[word]
+    errors.warn(
+        f"{rag.source}: {ind.name!r} is rated {rag.shown} but its figures are {said} {than} "
+        f"({span_text(ind, year, h.period)}: {figures}; {direction_text(ind).lower()}); the "
+        "report prints the officer's rating as given: check the rating, or the figures"
     )
 
 
@@ -1227,6 +1416,8 @@ def context(report: PerformanceReport) -> dict[str, Any]:
                 "percent": fmt_percent(h.percent),
                 "against_target": fmt(h.against_target, ind.places, signed=True),
                 "word": h.word or ("not judged" if ind.direction is None else ""),
+                "rag": ind.rag.shown if ind.rag else "",
+                "rag_shade": RAG_SHADES[ind.rag.rating] if ind.rag else "FFFFFF",
             }
         )
         chart = line_chart(
@@ -1249,6 +1440,7 @@ def context(report: PerformanceReport) -> dict[str, Any]:
                 "periods": list(ind.frequency.periods),
                 "unit": ind.unit,
                 "corner": _corner(ind),
+                "rag": ind.rag.shown if ind.rag else "",
                 "rows": table_rows(ind, year),
                 "chart": Picture(chart, WIDTH_MM, trend_text(ind, year)),
                 "comment": richtext.blocks(ind.comment),
@@ -1262,8 +1454,20 @@ def context(report: PerformanceReport) -> dict[str, Any]:
         "as_at": f"{report.as_at.day} {report.as_at:%B %Y}" if report.as_at else "",
         "introduction": richtext.blocks(report.introduction),
         "summary": summary,
+        "rated": any(ind.rag for ind in report.indicators),
         "indicators": indicators,
     }
+
+
+# pale tints behind the rating's word (never the colour alone): black text on them keeps a
+# contrast above 15:1, and on a black and white printout they are light greys the word reads on
+RAG_SHADES = {
+    Rating.RED: "F4C7C3",
+    Rating.RED_AMBER: "F8D7B8",
+    Rating.AMBER: "FCE8B2",
+    Rating.AMBER_GREEN: "E2EEC0",
+    Rating.GREEN: "CDE8CF",
+}
 
 
 def _corner(ind: Indicator) -> str:
