@@ -134,9 +134,11 @@ def amount(cell: sheets.Cell, what: str = "an amount in pounds") -> Amount:
     shown as £300.30, is stored as 300.29999999999995, which is no fraction of a penny.
 
     Raises:
-        InputError: naming the cell, when the value is empty, not an amount, negative or has
-            fractions of a penny.
+        InputError: naming the cell, when the value is empty, not an amount, negative, has
+            fractions of a penny or is a spreadsheet error (#N/A, #REF! ...).
     """
+    if cell.error:  # a lookup's #N/A is no amount, nor a zero
+        raise sheets.spreadsheet_error(cell, what, "type the amount")
     v = cell.value
     found: Amount | None = None
     try:

@@ -23,11 +23,12 @@ from packbuilder.contexts import template_context
 from packbuilder.convert import LibreOffice
 from packbuilder.documents import load_data_paper
 from packbuilder.errors import ErrorList, InputError, PackError, Source
+from packbuilder.kinds import performance as perf
 from packbuilder.kinds.money_documents import load_commissioning_plan, load_evaluation_return
 from packbuilder.render import render
 from packbuilder.templates import find_template
-from packbuilder.kinds import performance as perf
 from tests.factory import make_meeting
+from tests.test_performance import messages
 from tests.test_performance import workbook as perf_workbook
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "inputs" / "2020-03-05-safer-plymouth"
@@ -808,6 +809,67 @@ def test_amounts_grouped_with_spaces_read_as_figures_do(tmp_path: Path, space: s
     assert "£1,250,000" in str(ctx) and "£2,000,000" in str(ctx)
     ret = evaluation(tmp_path / "r.xlsx", [["Refuge", g("160 200"), g("£160 640.00")]])
     assert "Overspent by £440" in str(load(ret))
-    figures = perf_workbook(tmp_path / "f.xlsx", [("C", "crimes", "down")], [("C", "2016/17", g("1 250 000"))])
+    figures = perf_workbook(
+        tmp_path / "f.xlsx", [("C", "crimes", "down")], [("C", "2016/17", g("1 250 000"))]
+    )
     (ind,) = perf.load_report(sheets.Workbook(figures))[0].indicators
     assert ind.this_year[0].value == Decimal(1250000)
+
+
+def test_a_lookups_na_in_an_amount_is_refused_and_in_an_outline_is_blank(tmp_path: Path) -> None:
+    path = plan(
+        tmp_path / "p.xlsx",
+        [project(1, "#N/A"), project(2, 5000, outline="#N/A"), project(3, "#VALUE!")],
+    )
+    with pytest.raises(PackError) as err:
+        load(path)
+    said = messages(err.value)
+    assert said == [
+        f"{path}, sheet Projects, cell D2: the cell shows the spreadsheet error #N/A (a lookup "
+        "found nothing), not an amount in pounds; fix the formula, or type the amount",
+        f"{path}, sheet Projects, cell D4: the cell shows the spreadsheet error #VALUE! (the "
+        "formula works on a value of the wrong kind), not an amount in pounds; fix the formula, "
+        "or type the amount",
+    ]
+    ok = plan(tmp_path / "ok.xlsx", [project(2, 5000, outline="#N/A"), [3, "#N/A", None, 100]])
+    with pytest.raises(
+        InputError,
+        match=r"cell B3: the cell shows the spreadsheet error #N/A \(a lookup found nothing\), "
+        r"not a title; fix the formula, or type the project's title",
+    ):
+        load(ok)
+    ok = plan(
+        tmp_path / "ok.xlsx",
+        [project(2, 5000, outline="#N/A", priorities="#N/A")],
+        carry_forward_note="#N/A",
+    )
+    wb = sheets.Workbook(ok)
+    loaded = load_commissioning_plan(wb)
+    assert [p.outline for p in loaded.data.projects] == [()]  # type: ignore[attr-defined]
+    cells = sorted(
+        w.split(": the cell shows #N/A")[0].rsplit("cell ", 1)[1]
+        for w in loaded.warnings
+        if "#N/A" in w
+    )
+    assert cells == ["B7", "C2", "F2"]  # the carry-forward note, the outline, the priorities
+
+
+def test_a_return_reads_errors_as_a_plan_does(tmp_path: Path) -> None:
+    path = evaluation(
+        tmp_path / "r.xlsx", [["Refuge", 160200, "#N/A", "#N/A", "#N/A"]], position="#N/A"
+    )
+    with pytest.raises(PackError) as err:
+        load(path)
+    (said,) = messages(err.value)
+    assert said.startswith(
+        f"{path}, sheet Projects, cell C2: the cell shows the spreadsheet error #N/A (a lookup "
+        "found nothing), not the actual spend in pounds"
+    )
+    ok = evaluation(
+        tmp_path / "ok.xlsx",
+        [["Refuge", 160200, 160640, "#N/A", "#N/A", "#DIV/0!"]],
+        position="#N/A",
+    )
+    loaded = load_evaluation_return(sheets.Workbook(ok))
+    assert len([w for w in loaded.warnings if "#N/A" in w]) == 3  # outcomes, comments, position
+    assert loaded.data.position == ""  # type: ignore[attr-defined]

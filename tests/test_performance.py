@@ -1084,7 +1084,7 @@ def test_figures_headings_with_a_colon_are_read(tmp_path: Path) -> None:
     assert warnings == [w for w in warnings if "not read" not in w]
 
 
-# --- the officer's RAG rating ----------------------------------------------------------------------
+# --- the officer's RAG rating --------------------------------------------------------------------
 
 RATED_HEADER = ("Indicator", "Unit", "Direction of good", "Target", "RAG")
 
@@ -1274,7 +1274,9 @@ def test_the_officers_rag_reaches_the_pack_in_words(
     assert re.search(
         r"Recorded crime April to June 2016 4,522 4,743 -221 -4\.7% better Green", text
     )
-    assert re.search(r"Referrals April to May 2016 1,044 1,081 -37 -3\.4% worse Amber/ ?Green", text)
+    assert re.search(
+        r"Referrals April to May 2016 1,044 1,081 -37 -3\.4% worse Amber/ ?Green", text
+    )
     assert re.search(r"Hate crime April to May 2016 42 55 -13 -23\.6% worse(?! Green| Amber)", text)
     assert "RAG is the officer's own rating" in text
     rest = " ".join(" ".join(pages[summary + 1 :]).split())
@@ -1283,3 +1285,89 @@ def test_the_officers_rag_reaches_the_pack_in_words(
     assert "RAG: " not in rest.split("Hate crime", 1)[1]
     assert not [w for w in result.warnings if "rated" in w]  # they agree: nothing to say
     assert path.exists()
+
+
+# --- spreadsheet errors --------------------------------------------------------------------------
+
+
+def test_a_lookups_na_in_a_figure_is_refused_never_read(tmp_path: Path) -> None:
+    """A figure that is a lookup's #N/A is neither a number nor an empty month: every one is
+    named, with what to do, and the other problems of the workbook with them."""
+    path = workbook(
+        tmp_path / "r.xlsx",
+        [("Crime", "crimes", "down"), ("ASB", "incidents", "down", "#N/A")],
+        [
+            ("Crime", "2016/17", 10, "#N/A"),
+            ("Crime", "2015/16", "#DIV/0!", "ten"),
+            ("ASB", "2016/17", 5),
+        ],
+    )
+    with pytest.raises(PackError) as err:
+        load(path)
+    said = messages(err.value)
+    assert (
+        f"{path}, sheet Monthly figures, cell D2: the cell shows the spreadsheet error #N/A (a "
+        "lookup found nothing), not a figure; fix the formula, or type the figure (leave the "
+        "cell empty if there is none yet)" in said
+    )
+    assert any(
+        m.startswith(
+            f"{path}, sheet Monthly figures, cell C3: the cell shows the spreadsheet error "
+            "#DIV/0! (the formula divides by zero)"
+        )
+        for m in said
+    )
+    assert any(
+        m.startswith(
+            f"{path}, sheet Indicators, cell D3: the cell shows the spreadsheet error #N/A"
+        )
+        for m in said
+    )  # a target
+    assert any("cell D3: expected a number" in m for m in said)
+
+
+def test_a_lookups_na_in_a_comment_or_rating_is_blank_with_a_warning(tmp_path: Path) -> None:
+    path = workbook(
+        tmp_path / "r.xlsx",
+        [("Crime", "crimes", "down", None, None, "#N/A", "#N/A")],
+        [("Crime", "2016/17", 10, 20)],
+        indicator_header=(
+            "Indicator",
+            "Unit",
+            "Direction of good",
+            "Target",
+            "Monitoring only",
+            "Comment",
+            "RAG",
+        ),
+    )
+    report, warnings = load(path)
+    (ind,) = report.indicators
+    assert (ind.comment, ind.rag) == ("", None)
+    assert [w.split(": the cell shows #N/A")[0] for w in warnings] == [
+        f"{path}, sheet Indicators, cell G2",
+        f"{path}, sheet Indicators, cell F2",
+    ]
+
+
+def test_a_broken_formula_in_a_comment_is_refused(tmp_path: Path) -> None:
+    path = workbook(
+        tmp_path / "r.xlsx",
+        [("Crime", "crimes", "down", None, None, "#REF!")],
+        [("Crime", "2016/17", 10)],
+    )
+    with pytest.raises(InputError, match="cell F2: the cell shows the spreadsheet error #REF!"):
+        load(path)
+
+
+def test_an_error_in_a_column_not_read_does_not_stop_the_report(tmp_path: Path) -> None:
+    path = workbook(tmp_path / "r.xlsx", [("Crime", "crimes", "down")])
+    wb = load_workbook(path)
+    del wb["Monthly figures"]
+    ws = wb.create_sheet("Monthly figures")
+    ws.append(["Indicator", "Year", *MONTHS, "Notes"])
+    ws.append(["Crime", "2016/17", 10, 20, *[None] * 10, "#N/A"])
+    wb.save(path)
+    report, warnings = load(path)
+    assert perf.values(report.indicators[0].this_year)[:2] == (D(10), D(20))
+    assert [w for w in warnings if "column 'Notes'" in w]  # (the column is said not to be read)

@@ -352,7 +352,9 @@ def test_a_date_with_a_time_of_day_or_no_day_is_still_refused(typed: str) -> Non
 # --- headings and labels with a trailing colon or space ------------------------------------------
 
 
-@pytest.mark.parametrize("label", ["Grant total:", "Grant total :", "Grant total (£):", " Grant total  "])
+@pytest.mark.parametrize(
+    "label", ["Grant total:", "Grant total :", "Grant total (£):", " Grant total  "]
+)
 def test_a_field_label_with_a_colon_or_spaces_is_the_field(tmp_path: Path, label: str) -> None:
     wb = Workbook()
     ws = wb.active
@@ -375,3 +377,54 @@ def test_a_heading_with_a_colon_or_spaces_is_the_column(tmp_path: Path, heading:
     wb.save(tmp_path / "m.xlsx")
     table = sheets.Workbook(tmp_path / "m.xlsx").table("Agenda", required=("item", "title"))
     assert sheets.text(table.records[0].cell("notes")) == "Chair to note"
+
+
+# --- spreadsheet errors (#N/A, #REF! ...) --------------------------------------------------------
+
+
+def _errors_workbook(tmp_path: Path) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Projects"
+    ws.append(["Title", "Amount", "Notes"])
+    ws.append(["Refuge", "#N/A", "#REF!"])
+    wb.save(tmp_path / "e.xlsx")
+    return tmp_path / "e.xlsx"
+
+
+def test_an_error_cell_is_refused_at_once_unless_its_reader_decides(tmp_path: Path) -> None:
+    path = _errors_workbook(tmp_path)
+    with pytest.raises(
+        InputError, match=r"cell B2: the cell shows the spreadsheet error #N/A \(and so do C2\)"
+    ):
+        sheets.Workbook(path).table("Projects")
+    (rec,) = sheets.Workbook(path).table("Projects", keep_errors=True).records
+    amount, notes = rec.cell("amount"), rec.cell("notes")
+    assert (amount.error, notes.error) == ("#N/A", "#REF!")
+    assert not amount.blank and amount.value is None  # never read as an empty cell
+    with pytest.raises(InputError) as err:
+        sheets.text(amount)
+    assert str(err.value) == (
+        f"{path}, sheet Projects, cell B2: the cell shows the spreadsheet error #N/A (a lookup "
+        "found nothing), not a value; fix the formula, or type the value in the cell"
+    )
+    for reader in (sheets.date, sheets.time, sheets.integer):
+        with pytest.raises(
+            InputError,
+            match="cell C2: the cell shows the spreadsheet error #REF! "
+            r"\(the formula refers to cells that were deleted\)",
+        ):
+            reader(notes)
+
+
+def test_a_lookups_na_in_an_optional_cell_is_blank_with_a_warning(tmp_path: Path) -> None:
+    (rec,) = sheets.Workbook(_errors_workbook(tmp_path)).table("Projects", keep_errors=True).records
+    said: list[str] = []
+    assert sheets.optional(rec.cell("amount"), "the outline", said.append).blank
+    (warning,) = said
+    assert warning.startswith(
+        f"{tmp_path / 'e.xlsx'}, sheet Projects, cell B2: the cell shows #N/A"
+    )
+    assert "so the outline is left empty" in warning
+    broken = sheets.optional(rec.cell("notes"), "the notes", said.append)
+    assert broken.error == "#REF!" and len(said) == 1  # a broken formula is not a blank

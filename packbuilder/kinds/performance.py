@@ -330,10 +330,13 @@ def load_report(wb: sheets.Workbook) -> tuple[PerformanceReport, list[str]]:
         PackError: one error, or an ErrorList of every problem in the workbook.
     """
     errors = Collector()
-    doc = wb.fields("Document")
-    title = _text(doc.get("Title"))
-    partnership = _text(doc.get("Partnership", "Body"))
-    introduction = _text(doc.get("Introduction", "Intro"))
+    # a spreadsheet error is refused where a value is needed (a figure, the year), and a lookup's
+    # #N/A in an optional cell (a comment, a rating, the introduction) read as blank with a
+    # warning (`sheets.optional`); a cell not read does not stop the report
+    doc = wb.fields("Document", keep_errors=True)
+    title = _optional_text(doc.get("Title"), "the title", errors)
+    partnership = _optional_text(doc.get("Partnership", "Body"), "the partnership", errors)
+    introduction = _optional_text(doc.get("Introduction", "Intro"), "the introduction", errors)
     year = _attempt(errors, None, _year, doc)
     as_at = _attempt(errors, None, _as_at, doc)
     defs = _attempt(errors, {}, _indicators, wb, errors)
@@ -398,8 +401,11 @@ def _attempt(errors: Collector, default: Any, fn: Any, *args: Any) -> Any:
         return default
 
 
-def _text(cell: sheets.Cell | None) -> str:
-    return "" if cell is None else sheets.text(cell)
+def _optional_text(cell: sheets.Cell | None, what: str, errors: Collector) -> str:
+    """An optional cell's text; a lookup's #N/A there is read as blank, with a warning."""
+    if cell is None:
+        return ""
+    return _attempt(errors, "", sheets.text, sheets.optional(cell, what, errors.warn))
 
 
 def _one_line(cell: sheets.Cell) -> str:
@@ -484,11 +490,17 @@ INDICATOR_COLUMNS = {
 
 def _indicators(wb: sheets.Workbook, errors: Collector) -> dict[str, _Definition | None]:
     table = wb.table(
-        "Indicators", required=("indicator", "direction of good"), aliases=INDICATOR_COLUMNS
+        "Indicators",
+        required=("indicator", "direction of good"),
+        aliases=INDICATOR_COLUMNS,
+        keep_errors=True,
     )
     out: dict[str, _Definition | None] = {}
     for rec in table.records:
         name_cell = rec.cell("indicator")
+        if name_cell.error:
+            errors.add(sheets.spreadsheet_error(name_cell, "an indicator's name"))
+            continue
         if name_cell.blank:
             errors.add(
                 InputError(
@@ -500,7 +512,10 @@ def _indicators(wb: sheets.Workbook, errors: Collector) -> dict[str, _Definition
         key = sheets.normalise(name)
         if key in out:
             first = next(
-                r for r in table.records if sheets.normalise(_one_line(r.cell("indicator"))) == key
+                r
+                for r in table.records
+                if not r.cell("indicator").error
+                and sheets.normalise(_one_line(r.cell("indicator"))) == key
             )
             errors.add(
                 InputError(
@@ -511,7 +526,7 @@ def _indicators(wb: sheets.Workbook, errors: Collector) -> dict[str, _Definition
             )
             continue
         # None: listed, but its row has errors (reported); its figures are then left unchecked
-        out[key] = _attempt(errors, None, _definition, rec, name)
+        out[key] = _attempt(errors, None, _definition, rec, name, errors.warn)
     if not table.records:
         errors.add(InputError("no indicators; add one row per indicator", table.source()))
     _warn_unread_indicator_columns(table, errors)
@@ -544,7 +559,7 @@ def _unit(cell: sheets.Cell) -> str:
     return "%" if unit.lower() in PERCENT_WORDS or unit.startswith("%") else unit
 
 
-def _definition(rec: sheets.Record, name: str) -> _Definition:
+def _definition(rec: sheets.Record, name: str, warn: Any) -> _Definition:
     errors = Collector()
     unit = _unit(rec.cell("unit"))
     percent = unit == "%"
@@ -558,7 +573,11 @@ def _definition(rec: sheets.Record, name: str) -> _Definition:
     target = None
     if not target_cell.blank:
         target = Figure(_attempt(errors, None, number, target_cell, percent), target_cell.source)
-    rag = _attempt(errors, None, read_rag, rec.cell("rag"), name)
+    rag = _attempt(
+        errors, None, read_rag, sheets.optional(rec.cell("rag"), "the RAG rating", warn), name
+    )
+    comment_cell = sheets.optional(rec.cell("comment"), "the comment", warn)
+    comment = _attempt(errors, "", sheets.text, comment_cell)
     errors.raise_if_any()
     return _Definition(
         name=name,
@@ -566,7 +585,7 @@ def _definition(rec: sheets.Record, name: str) -> _Definition:
         direction=direction,
         monitoring_only=monitoring,
         adds_up=adds_up,
-        comment=sheets.text(rec.cell("comment")),
+        comment=comment,
         target=target,
         source=rec.cell("indicator").source,
         target_source=target_cell.source,
@@ -599,7 +618,8 @@ def read_rag(cell: sheets.Cell, name: str) -> Rag | None:
             cell.source,
         )
     # a code or a colour is printed as the colour's word; the officer's own words as typed
-    colour = all(w in {"red", "amber", "green", "r", "a", "g"} for w in key.split("/")) or len(key) <= 2
+    colours = {"red", "amber", "green", "r", "a", "g"}
+    colour = len(key) <= 2 or all(w in colours for w in key.split("/"))
     shown = rating.value if colour else typed[:1].upper() + typed[1:]
     return Rag(rating, shown, cell.source)
 
@@ -653,6 +673,10 @@ def number(cell: sheets.Cell, percent: bool = False) -> Number:
 
 
 def _number(cell: sheets.Cell, percent: bool) -> Number:
+    if cell.error:  # a lookup's #N/A is neither a figure nor no figure: the user must say which
+        raise sheets.spreadsheet_error(
+            cell, "a figure", "type the figure (leave the cell empty if there is none yet)"
+        )
     v = cell.value
     if cell.blank:
         return None
@@ -749,7 +773,7 @@ def _month_of(word: str) -> int | None:
 
 def _columns(wb: sheets.Workbook, freq: Frequency) -> tuple[_Columns, list[list[sheets.Cell]]]:
     """Where the sheet keeps what, and its data rows."""
-    rows = list(wb.rows(freq.sheet))
+    rows = list(wb.rows(freq.sheet, keep_errors=True))
     if not rows:
         raise InputError(
             f"the sheet is empty; add a header row: Indicator | Year | {' | '.join(freq.periods)}",
@@ -816,6 +840,8 @@ def _heading_row(rows: list[list[sheets.Cell]]) -> int:
 
 def _names_indicators(cell: sheets.Cell) -> bool:
     """Whether a heading names a figures sheet's Indicator column."""
+    if cell.error:
+        return False
     return sheets.heading_key(sheets.text(cell)) in {"indicator", "indicator name", "name"}
 
 
@@ -915,6 +941,9 @@ def _figures(
             return sheets.Cell(None, src.at(f"{letter}{re.sub(r'[A-Z]+', '', src.cell or '')}"))
 
         name_cell, year_cell = at(ind_col), at(year_col)
+        if name_cell.error:
+            errors.add(sheets.spreadsheet_error(name_cell, "an indicator's name"))
+            continue
         if name_cell.blank:
             errors.add(
                 InputError(
@@ -989,6 +1018,7 @@ def _with_rag(
 ) -> _Row:
     """This year's row with the officer's rating in its RAG cell; a rating on another row (last
     year's, a target's) is not read, and said so."""
+    cell = sheets.optional(cell, "the RAG rating", errors.warn)
     if row.role == "this":
         return dataclasses.replace(row, rag=_attempt(errors, None, read_rag, cell, d.name))
     if not cell.blank:
