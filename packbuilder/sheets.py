@@ -797,14 +797,78 @@ _DATE_FORMATS = (
 )
 
 
+# a month and year without a day, as reports and exports write a period: "May 2019", "Sept 2019",
+# "Mar-20" (Excel's own mmm-yy), "05/2019", "2019-05". ("May 19" is left out: 19 May, or 2019?)
+_MONTH_FORMATS = ("%B %Y", "%b %Y", "%b-%y", "%B-%y", "%b-%Y", "%B-%Y", "%m/%Y", "%Y-%m")
+
+
+def _month(text: str) -> dt.date | None:
+    """The first day of the month `text` names without a day ("May 2019"), or None."""
+    _, s = _weekday_and_rest(text)
+    for fmt in _MONTH_FORMATS:
+        try:
+            return dt.datetime.strptime(s, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def shows_month_only(number_format: str) -> bool:
+    """Whether a date cell's format shows its month and year but not its day ("mmm-yy",
+    "mmmm yyyy"): the cell holds a day, but nobody looking at the sheet sees it."""
+    shown = re.sub(r'\[[^\]]*\]|"[^"]*"|\\.', "", number_format).lower()
+    return "d" not in shown and "m" in shown and "y" in shown and "h" not in shown
+
+
+def month_or_date(cell: Cell, what: str = "a date") -> tuple[dt.date, bool]:
+    """A date, or a month where a month is enough (a reporting period: "figures as at May
+    2019"): the day, and whether the cell gives it (False: the first of the month given).
+
+    Raises:
+        InputError: naming the cell, when it is neither (`date`).
+    """
+    v = cell.value
+    if isinstance(v, dt.datetime | dt.date) and shows_month_only(cell.number_format):
+        day = v.date() if isinstance(v, dt.datetime) else v
+        return day.replace(day=1), False
+    month = _month(v) if isinstance(v, str) and not cell.error else None
+    if month is not None:
+        return month, False
+    return date(cell, what), True
+
+
 def date(cell: Cell, what: str = "a date") -> dt.date:
+    """A date with its day: a date cell, or one typed as UK clerks type dates. A month without
+    a day ("May 2019", or a date cell formatted to show only "May-19") is refused where a day
+    is needed (`month_or_date` reads one where a month is enough).
+
+    Raises:
+        InputError: naming the cell, saying what is wrong and what to type.
+    """
     if cell.error:
         raise spreadsheet_error(cell, what)
     v = cell.value
+    if isinstance(v, dt.datetime | dt.date) and shows_month_only(cell.number_format):
+        day = v.date() if isinstance(v, dt.datetime) else v
+        raise InputError(
+            f"the cell shows only a month ({day:%B %Y}; it holds {day:%d/%m/%Y}), and {what} "
+            "needs the day; format the cell to show the day (Format Cells, Date), or type the "
+            "full date",
+            cell.source,
+        )
     if isinstance(v, dt.datetime):
         return v.date()
     if isinstance(v, dt.date):
         return v
+    if isinstance(v, str) and _month(v) is not None:
+        first = _month(v)
+        assert first is not None
+        last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+        raise InputError(
+            f"{v.strip()!r} is a month ({first:%B %Y}) without a day, and {what} needs the day; "
+            f"type the full date, day/month/year, such as {last:%d/%m/%Y}",
+            cell.source,
+        )
     if isinstance(v, str):
         named, s = _weekday_and_rest(v)
         for fmt in _DATE_FORMATS:

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from pypdf import PdfReader
 
 from packbuilder import sheets
@@ -873,3 +873,25 @@ def test_a_return_reads_errors_as_a_plan_does(tmp_path: Path) -> None:
     loaded = load_evaluation_return(sheets.Workbook(ok))
     assert len([w for w in loaded.warnings if "#N/A" in w]) == 3  # outcomes, comments, position
     assert loaded.data.position == ""  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("typed", "says"),
+    [
+        ("May 2019", "'May 2019' is a month (May 2019) without a day, and the date signed needs "
+         "the day; type the full date, day/month/year, such as 31/05/2019"),
+        (dt.datetime(2019, 5, 1), "the cell shows only a month (May 2019; it holds 01/05/2019), "
+         "and the date signed needs the day"),
+    ],
+)  # fmt: skip
+def test_a_return_signed_in_a_month_is_refused_naming_the_cell(
+    tmp_path: Path, typed: Any, says: str
+) -> None:
+    path = evaluation(tmp_path / "r.xlsx", [["Refuge", 160200, 160640]], date=typed)
+    if isinstance(typed, dt.datetime):
+        wb = load_workbook(path)
+        wb["Return"]["B9"].number_format = "mmm-yy"  # as Excel formats "May 2019" typed
+        wb.save(path)
+    with pytest.raises(InputError) as err:
+        load(path)
+    assert str(err.value).startswith(f"{path}, sheet Return, cell B9: {says}")

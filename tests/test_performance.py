@@ -6,6 +6,7 @@ Plymouth Performance Report 2017"), never by the code under test.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import zipfile
@@ -1371,3 +1372,51 @@ def test_an_error_in_a_column_not_read_does_not_stop_the_report(tmp_path: Path) 
     report, warnings = load(path)
     assert perf.values(report.indicators[0].this_year)[:2] == (D(10), D(20))
     assert [w for w in warnings if "column 'Notes'" in w]  # (the column is said not to be read)
+
+
+# --- a month where a date is expected ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("as_at", "fmt", "printed"),
+    [
+        ("November 2016", None, "November 2016"),
+        ("Nov-16", None, "November 2016"),
+        (dt.datetime(2016, 11, 1), "mmm-yy", "November 2016"),
+        (dt.datetime(2016, 11, 30), "dd/mm/yyyy", "30 November 2016"),
+        ("30/11/2016", None, "30 November 2016"),
+    ],
+)
+def test_figures_as_at_a_month(tmp_path: Path, as_at: Any, fmt: str | None, printed: str) -> None:
+    """'As at: November 2016' is a reporting period: it was refused ("expected the date the
+    figures are as at such as 05/03/2020"), or a date cell showing Nov-16 printed as 1 November."""
+    path = workbook(tmp_path / "r.xlsx", [("Crime", "crimes", "down")], [("Crime", "2016/17", 1)])
+    wb = load_workbook(path)
+    wb["Document"].append(["As at", as_at])
+    if fmt:
+        wb["Document"]["B4"].number_format = fmt
+    wb.save(path)
+    report, _ = load(path)
+    assert perf.context(report)["as_at"] == printed
+
+
+def test_a_month_headed_with_another_year_is_pointed_out(tmp_path: Path) -> None:
+    path = workbook(tmp_path / "r.xlsx", [("Crime", "crimes", "down")])
+    wb = load_workbook(path)
+    del wb["Monthly figures"]
+    ws = wb.create_sheet("Monthly figures")
+    headings = [f"{m}-{15 if i < 9 else 16}" for i, m in enumerate(MONTHS)]  # last year's sheet
+    headings[1] = "May-16"  # (this year's: not said)
+    ws.append(["Indicator", "Year", *headings])
+    ws.append(["Crime", "2016/17", 10, 20])
+    wb.save(path)
+    report, warnings = load(path)
+    assert perf.values(report.indicators[0].this_year)[:2] == (D(10), D(20))
+    said = [w for w in warnings if "the heading" in w]
+    assert len(said) == 11
+    assert said[0] == (
+        f"{path}, sheet Monthly figures, cell C1: the heading 'Apr-15' is April 2015, but April "
+        "of 2016/17 is in 2016; its column is read as April of the year each row's Year cell "
+        "names: correct the heading, or check that the sheet is this year's"
+    )
+    assert not [w for w in said if "'May-16'" in w]

@@ -428,3 +428,48 @@ def test_a_lookups_na_in_an_optional_cell_is_blank_with_a_warning(tmp_path: Path
     assert "so the outline is left empty" in warning
     broken = sheets.optional(rec.cell("notes"), "the notes", said.append)
     assert broken.error == "#REF!" and len(said) == 1  # a broken formula is not a blank
+
+
+# --- a month without a day -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "month"),
+    [
+        ("May 2019", dt.date(2019, 5, 1)),
+        ("Sept 2019", dt.date(2019, 9, 1)),
+        ("Mar-20", dt.date(2020, 3, 1)),
+        ("March-2020", dt.date(2020, 3, 1)),
+        ("05/2019", dt.date(2019, 5, 1)),
+        ("2019-05", dt.date(2019, 5, 1)),
+    ],
+)
+def test_a_month_is_read_where_a_month_will_do_and_refused_where_a_day_is_needed(
+    typed: str, month: dt.date
+) -> None:
+    cell = sheets.Cell(typed, Source(Path("r.xlsx"), "Return", "B9"))
+    assert sheets.month_or_date(cell) == (month, False)
+    with pytest.raises(InputError) as err:
+        sheets.date(cell, "the date signed")
+    assert str(err.value).startswith(
+        f"r.xlsx, sheet Return, cell B9: {typed!r} is a month ({month:%B %Y}) without a day, and "
+        "the date signed needs the day; type the full date, day/month/year, such as "
+    )
+
+
+@pytest.mark.parametrize("shown", ["mmm-yy", "mmmm yyyy", "[$-809]mmmm yyyy;@"])
+def test_a_date_cell_showing_only_its_month_is_a_month(shown: str) -> None:
+    """Excel turns "May 2019" typed into a date cell into 1 May 2019 shown as "May-19": it was
+    read, silently, as the first of the month where a day is needed."""
+    cell = sheets.Cell(dt.datetime(2019, 5, 1), SRC, number_format=shown)
+    assert sheets.month_or_date(cell) == (dt.date(2019, 5, 1), False)
+    says = r"cell B4: the cell shows only a month \(May 2019; it holds 01/05/2019\), and the date "
+    with pytest.raises(InputError, match=says + "signed needs the day; format the cell"):
+        sheets.date(cell, "the date signed")
+
+
+@pytest.mark.parametrize("shown", ["dd/mm/yyyy", "d-mmm-yy", "yyyy-mm-dd h:mm:ss", "General"])
+def test_a_date_cell_showing_its_day_is_a_date(shown: str) -> None:
+    cell = sheets.Cell(dt.datetime(2019, 5, 31), SRC, number_format=shown)
+    assert sheets.date(cell) == dt.date(2019, 5, 31)
+    assert sheets.month_or_date(cell) == (dt.date(2019, 5, 31), True)

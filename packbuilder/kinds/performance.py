@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from packbuilder import richtext, sheets
+from packbuilder import dates, richtext, sheets
 from packbuilder.documents import Loaded, register
 from packbuilder.errors import Collector, InputError, PackError, Source
 from packbuilder.model import DocumentData
@@ -215,6 +215,7 @@ class PerformanceReport(DocumentData):
     as_at: dt.date | None
     introduction: str
     indicators: tuple[Indicator, ...]
+    as_at_day: bool = True  # False: As at gives a month ("November 2016"), `as_at` its first day
 
 
 def values(figures: Sequence[Figure] | None) -> tuple[Number, ...] | None:
@@ -338,7 +339,7 @@ def load_report(wb: sheets.Workbook) -> tuple[PerformanceReport, list[str]]:
     partnership = _optional_text(doc.get("Partnership", "Body"), "the partnership", errors)
     introduction = _optional_text(doc.get("Introduction", "Intro"), "the introduction", errors)
     year = _attempt(errors, None, _year, doc)
-    as_at = _attempt(errors, None, _as_at, doc)
+    as_at, as_at_day = _attempt(errors, (None, True), _as_at, doc)
     defs = _attempt(errors, {}, _indicators, wb, errors)
     if year is None:
         errors.raise_if_any()
@@ -386,6 +387,7 @@ def load_report(wb: sheets.Workbook) -> tuple[PerformanceReport, list[str]]:
         partnership=partnership,
         year=year,
         as_at=as_at,
+        as_at_day=as_at_day,
         introduction=introduction,
         indicators=tuple(indicators),
         source=Source(wb.path),
@@ -440,11 +442,13 @@ def _year(doc: sheets.FieldSheet) -> Year:
     return year
 
 
-def _as_at(doc: sheets.FieldSheet) -> dt.date | None:
+def _as_at(doc: sheets.FieldSheet) -> tuple[dt.date | None, bool]:
+    """The day the figures are as at, or the month (a reporting period: "As at: May 2019",
+    "Mar-20"), and whether a day is given."""
     cell = doc.get("As at", "Date", "Figures as at")
     if cell is None or cell.blank:
-        return None
-    return sheets.date(cell, "the date the figures are as at")
+        return None, True
+    return sheets.month_or_date(cell, "the date the figures are as at")
 
 
 @dataclass(frozen=True)
@@ -784,6 +788,7 @@ def _columns(wb: sheets.Workbook, freq: Frequency) -> tuple[_Columns, list[list[
     indicator_col = year_col = total_col = rag_col = None
     periods: dict[int, int] = {}
     unread: list[sheets.Cell] = []  # headings after the periods that are not a total
+    dated: list[tuple[int, int, sheets.Cell]] = []  # months headed with their year: "Apr-16"
     for i, cell in enumerate(header):
         if cell.blank:
             continue
@@ -810,6 +815,9 @@ def _columns(wb: sheets.Workbook, freq: Frequency) -> tuple[_Columns, list[list[
                     cell.source,
                 )
             periods[i] = p
+            shown_year = _heading_year(cell) if freq is Frequency.MONTHLY else None
+            if shown_year is not None:
+                dated.append((p, shown_year, cell))
     missing = [n for n, c in (("Indicator", indicator_col), ("Year", year_col)) if c is None]
     order = [periods[i] for i in sorted(periods)]
     if missing or order != list(range(len(freq.periods))):
@@ -821,8 +829,37 @@ def _columns(wb: sheets.Workbook, freq: Frequency) -> tuple[_Columns, list[list[
         )
     assert indicator_col is not None and year_col is not None
     data = _unmerged(rows[start + 1 :], indicator_col)
-    columns = _Columns(indicator_col, year_col, sorted(periods), total_col, tuple(unread), rag_col)
+    columns = _Columns(
+        indicator_col, year_col, sorted(periods), total_col, tuple(unread), rag_col, tuple(dated)
+    )
     return columns, data
+
+
+def _heading_year(cell: sheets.Cell) -> int | None:
+    """The year a month's heading shows, if it shows one: 'Apr-16', 'April 2016', a date cell
+    formatted with its year; None for 'Apr' (or a date cell showing only the month)."""
+    v = cell.value
+    if isinstance(v, dt.date):
+        return v.year if "y" in cell.number_format.lower() else None
+    m = re.fullmatch(r"[A-Za-z]{3,9}\.?[\s\-/']*(\d{4}|\d{2})", sheets.text(cell))
+    if not m:
+        return None
+    return int(m[1]) + (2000 if len(m[1]) == 2 else 0)
+
+
+def _warn_heading_years(columns: _Columns, year: Year, errors: Collector) -> None:
+    """A month headed with a year outside the report's ("Apr-15" in a 2016/17 report): the
+    figures are read by the Year column, so the heading is only a label, but one that says
+    another year, perhaps a sheet copied from last year's workbook."""
+    for period, shown, cell in columns.dated:
+        expected = year.start + (1 if period >= 9 else 0)
+        if shown != expected:
+            errors.warn(
+                f"{cell.source}: the heading {sheets.text(cell)!r} is {MONTH_NAMES[period]} "
+                f"{shown}, but {MONTH_NAMES[period]} of {year.label} is in {expected}; its column "
+                f"is read as {MONTH_NAMES[period]} of the year each row's Year cell names: "
+                "correct the heading, or check that the sheet is this year's"
+            )
 
 
 def _heading_row(rows: list[list[sheets.Cell]]) -> int:
@@ -868,6 +905,7 @@ class _Columns:
     total: int | None
     unread: tuple[sheets.Cell, ...] = ()  # the headings of columns after the periods not read
     rag: int | None = None  # an officer's RAG column
+    dated: tuple[tuple[int, int, sheets.Cell], ...] = ()  # (period, year shown, heading)
 
 
 _RANGE = re.compile(r"([A-Z]+)(\d+):([A-Z]+)(\d+)")
@@ -931,6 +969,7 @@ def _figures(
     columns, rows = _columns(wb, freq)
     ind_col, year_col, period_cols = columns.indicator, columns.year, columns.periods
     _warn_unread(columns, freq, errors)
+    _warn_heading_years(columns, year, errors)
     for row in rows:
 
         def at(i: int, row: list[sheets.Cell] = row) -> sheets.Cell:
@@ -1481,7 +1520,7 @@ def context(report: PerformanceReport) -> dict[str, Any]:
         "partnership": report.partnership,
         "year": year.label,
         "last_year": year.previous.label,
-        "as_at": f"{report.as_at.day} {report.as_at:%B %Y}" if report.as_at else "",
+        "as_at": _as_at_text(report),
         "introduction": richtext.blocks(report.introduction),
         "summary": summary,
         "rated": any(ind.rag for ind in report.indicators),
@@ -1498,6 +1537,13 @@ RAG_SHADES = {
     Rating.AMBER_GREEN: "E2EEC0",
     Rating.GREEN: "CDE8CF",
 }
+
+
+def _as_at_text(report: PerformanceReport) -> str:
+    """'30 November 2016', or 'November 2016' for a month."""
+    if report.as_at is None:
+        return ""
+    return f"{report.as_at:%B %Y}" if not report.as_at_day else dates.short_date(report.as_at)
 
 
 def _corner(ind: Indicator) -> str:
