@@ -122,7 +122,12 @@ def load_workbook_data(wb: sheets.Workbook, rule: str = "england") -> Loaded:
             out.append(FieldsSheet(name=name, fields=pairs))
             continue
         table = wb.table(name)
-        columns = tuple(table.columns)
+        # each column once, by its heading as typed: `table.columns` also holds the loosened
+        # key of a heading ("outline" for "Outline:"), which printed the column twice
+        heading: dict[int, str] = {}
+        for key, index in table.columns.items():
+            heading.setdefault(index, key)
+        columns = tuple(heading[i] for i in sorted(heading))
         rows = tuple(
             tuple(Value(text=sheets.text(c), source=c.source) for c in map(rec.cell, columns))
             for rec in table.records
