@@ -1420,3 +1420,39 @@ def test_a_month_headed_with_another_year_is_pointed_out(tmp_path: Path) -> None
         "names: correct the heading, or check that the sheet is this year's"
     )
     assert not [w for w in said if "'May-16'" in w]
+
+
+@pytest.mark.libreoffice
+def test_each_table_keeps_its_chart_without_a_comment(
+    tmp_path: Path, libreoffice: LibreOffice
+) -> None:
+    """With no comment under them, every indicator's heading, table and chart kept with the
+    next indicator's, and LibreOffice, unable to keep the chain on one page, printed a table
+    at the foot of one page and its chart at the top of the next."""
+    folder = tmp_path / "2020-03-05-board"
+    make_meeting(folder, [{"title": "Performance update", "papers": ["perf.xlsx"]}])
+    names = ["Recorded crime", "Referrals", "Hate crime", "Anti-social behaviour", "Burglary"]
+    workbook(
+        folder / "perf.xlsx",
+        [(n, "crimes", "down") for n in names],
+        [r for n in names for r in ((n, "2016/17", 90, 95, 99), (n, "2015/16", 80, 85, 88))],
+    )
+    result = build(folder, tmp_path / "out", converter=libreoffice)
+    reader = PdfReader(result.packs[0].path)
+    tables = charts = 0
+    for page in reader.pages:
+        text = page.extract_text()
+        on_page = text.count("Cumulative 2016/17")
+        drawn = _pictures_drawn(page)
+        assert drawn == on_page, text  # each table's chart on the table's page
+        tables, charts = tables + on_page, charts + drawn
+    assert tables == charts == 5
+
+
+def _pictures_drawn(page: Any) -> int:
+    """How many pictures the page draws (its content's Do of an image): LibreOffice gives its
+    pages one resource dictionary, holding every picture of the document."""
+    xobjects = page["/Resources"].get("/XObject", {})
+    images = {n[1:] for n, x in xobjects.items() if x.get_object().get("/Subtype") == "/Image"}
+    drawn = re.findall(rb"/([^\s/]+)\s+Do\b", page.get_contents().get_data())
+    return sum(name.decode() in images for name in drawn)

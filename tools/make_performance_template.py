@@ -243,7 +243,14 @@ def indicators(doc) -> None:  # type: ignore[no-untyped-def]
     para(doc, "{%p else %}")
     figures_table(doc, QUARTERS, QUARTERLY_WIDTHS)
     para(doc, "{%p endif %}")
+    # the chart keeps with the comment under it; with no comment it keeps with nothing, or every
+    # indicator without one would chain, heading, table and chart, to the next indicator's, and
+    # LibreOffice, unable to keep the chain on a page, would part a table from its chart
+    para(doc, "{%p if i.comment %}")
     para(doc, "{{ i.chart }}", style="Chart")
+    para(doc, "{%p else %}")
+    para(doc, "{{ i.chart }}", style="Chart").paragraph_format.keep_with_next = False
+    para(doc, "{%p endif %}")
     para(doc, "{%p if i.comment %}")
     para(doc, "Comment", style="Comment Label")
     para(doc, "{%p for b in i.comment %}")
