@@ -1252,9 +1252,9 @@ def test_the_officers_rag_reaches_the_pack_in_words(
     path = workbook(
         folder / "perf.xlsx",
         [
-            ("Recorded crime", "crimes", "down", None, "G"),
-            ("Referrals", "referrals", "up", None, "Amber/Green"),
-            ("Hate crime", "crimes", "up", None, None),
+            ("Recorded crime", "crimes", "down", None, "G", "Falling & <steady>"),
+            ("Referrals", "referrals", "up", None, "Amber/Green", "#N/A"),  # a lookup's
+            ("Hate crime", "crimes", "up", None, None, None),
         ],
         [
             ("Recorded crime", "2016/17", 1335, 1576, 1611),
@@ -1264,8 +1264,11 @@ def test_the_officers_rag_reaches_the_pack_in_words(
             ("Hate crime", "2016/17", 17, 25),
             ("Hate crime", "2015/16", 30, 25),
         ],
-        indicator_header=RATED_HEADER,
+        indicator_header=(*RATED_HEADER, "Comment"),
     )
+    wb = load_workbook(path)
+    wb["Document"].append(["As at", "Nov-16"])  # a month: the reporting period
+    wb.save(path)
     result = build(folder, tmp_path / "out", converter=libreoffice)
     pages = [p.extract_text() for p in PdfReader(result.packs[0].path).pages]
     summary = next(i for i, t in enumerate(pages) if "Summary" in t)
@@ -1280,7 +1283,11 @@ def test_the_officers_rag_reaches_the_pack_in_words(
     )
     assert re.search(r"Hate crime April to May 2016 42 55 -13 -23\.6% worse(?! Green| Amber)", text)
     assert "RAG is the officer's own rating" in text
+    assert "Figures for 2016/17, as at November 2016." in text
     rest = " ".join(" ".join(pages[summary + 1 :]).split())
+    assert "Falling & <steady>" in rest and "#N/A" not in rest
+    (na,) = [w for w in result.warnings if "#N/A" in w]
+    assert na.startswith(f"{path}, sheet Indicators, cell F3: the cell shows #N/A")
     assert "Crimes: lower is better RAG: Green Apr May" in rest, rest
     assert "Referrals: higher is better RAG: Amber/Green Apr" in rest
     assert "RAG: " not in rest.split("Hate crime", 1)[1]
