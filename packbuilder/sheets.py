@@ -183,6 +183,21 @@ class Workbook:
         if dims is not None and dims.hidden:
             self._hidden_rows.setdefault(name, set()).add(row)
 
+    def coloured(self, source: Source) -> bool:
+        """Whether a cell is filled with a colour other than white: what a cell may say by colour
+        alone (a RAG cell shaded green with no word in it), which reading its value misses."""
+        from openpyxl.utils.cell import coordinate_to_tuple  # noqa: PLC0415 - (see _openpyxl)
+
+        if source.sheet is None or source.cell is None:
+            return False
+        ws = self._values[source.sheet]
+        cell = ws._cells.get(coordinate_to_tuple(source.cell))  # (never made by looking)
+        fill = getattr(cell, "fill", None)
+        if fill is None or fill.fill_type != "solid":
+            return False
+        colour = fill.fgColor
+        return not (colour.type == "rgb" and str(colour.rgb)[-6:].upper() == "FFFFFF")
+
     def hidden_columns(self, sheet: str) -> set[int]:
         """The 0-based indexes of the columns of `sheet` hidden in the workbook."""
         from openpyxl.utils.cell import column_index_from_string  # noqa: PLC0415 - (see _openpyxl)

@@ -1463,3 +1463,26 @@ def _pictures_drawn(page: Any) -> int:
     images = {n[1:] for n, x in xobjects.items() if x.get_object().get("/Subtype") == "/Image"}
     drawn = re.findall(rb"/([^\s/]+)\s+Do\b", page.get_contents().get_data())
     return sum(name.decode() in images for name in drawn)
+
+
+def test_a_rag_given_by_colour_alone_is_pointed_out(tmp_path: Path) -> None:
+    """A RAG cell shaded green with no word in it was read as not rated, without a word: the
+    report prints words, which a printout in black and white and a screen reader keep."""
+    from openpyxl.styles import PatternFill
+
+    path = rated(tmp_path / "r.xlsx", None)
+    wb = load_workbook(path)
+    wb["Indicators"]["E2"].fill = PatternFill("solid", fgColor="00B050")
+    wb["Indicators"]["E1"].fill = PatternFill("solid", fgColor="D9D9D9")  # a heading's shade
+    wb.save(path)
+    report, warnings = load(path)
+    assert report.indicators[0].rag is None
+    (warning,) = warnings
+    assert warning.startswith(
+        f"{path}, sheet Indicators, cell E2: the RAG cell of 'Crime' is coloured but holds no word"
+    )
+    white = rated(tmp_path / "w.xlsx", None)
+    wb = load_workbook(white)
+    wb["Indicators"]["E2"].fill = PatternFill("solid", fgColor="FFFFFF")
+    wb.save(white)
+    assert load(white)[1] == []

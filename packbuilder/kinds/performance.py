@@ -577,9 +577,9 @@ def _definition(rec: sheets.Record, name: str, warn: Any) -> _Definition:
     target = None
     if not target_cell.blank:
         target = Figure(_attempt(errors, None, number, target_cell, percent), target_cell.source)
-    rag = _attempt(
-        errors, None, read_rag, sheets.optional(rec.cell("rag"), "the RAG rating", warn), name
-    )
+    rag_cell = sheets.optional(rec.cell("rag"), "the RAG rating", warn)
+    rag = _attempt(errors, None, read_rag, rag_cell, name)
+    _said_by_colour(rec.table.workbook, rag_cell, name, warn)
     comment_cell = sheets.optional(rec.cell("comment"), "the comment", warn)
     comment = _attempt(errors, "", sheets.text, comment_cell)
     errors.raise_if_any()
@@ -601,6 +601,18 @@ def _rag_key(text: str) -> str:
     """A rating as looked up: 'Amber - Green', 'Amber / green' and 'AMBER/GREEN' alike."""
     key = sheets.normalise(text).rstrip(".")
     return re.sub(r"\s*[/\-–]\s*(?=[a-z])", "/", key) if "track" not in key else key
+
+
+def _said_by_colour(wb: sheets.Workbook | None, cell: sheets.Cell, name: str, warn: Any) -> None:
+    """Warn of a RAG cell that is coloured but holds no word: the report prints the word, so
+    the rating the colour gives would be lost without one (and a colour alone tells nothing to
+    a screen reader, nor on a black and white printout)."""
+    if wb is not None and cell.blank and not cell.error and wb.coloured(cell.source):
+        warn(
+            f"{cell.source}: the RAG cell of {name!r} is coloured but holds no word, and the "
+            "report prints the rating's word, not the cell's colour, so the indicator is shown "
+            "as not rated; type its rating (Red, Amber or Green) in the cell"
+        )
 
 
 def read_rag(cell: sheets.Cell, name: str) -> Rag | None:
@@ -1021,7 +1033,7 @@ def _figures(
             errors.add(exc)
             continue
         row_read = _read_row(d, role, year_cell, [at(i) for i in period_cols], errors)
-        row_read = _with_extras(row_read, d, columns, at, year_cell, errors)
+        row_read = _with_extras(row_read, d, columns, at, year_cell, errors, wb)
         seen = found.setdefault(key, (freq, {}))[1]
         if role in seen:
             errors.add(
@@ -1043,22 +1055,29 @@ def _with_extras(
     at: Any,
     year_cell: sheets.Cell,
     errors: Collector,
+    wb: sheets.Workbook,
 ) -> _Row:
     """A row's typed total checked and its RAG rating read, where the sheet has those columns."""
     if columns.total is not None and row.readable and d.adds_up and row.role != "cumulative":
         _check_total(d, year_cell, at(columns.total), row.figures, errors)
     if columns.rag is not None:
-        row = _with_rag(row, d, at(columns.rag), year_cell, errors)
+        row = _with_rag(row, d, at(columns.rag), year_cell, errors, wb)
     return row
 
 
 def _with_rag(
-    row: _Row, d: _Definition, cell: sheets.Cell, year_cell: sheets.Cell, errors: Collector
+    row: _Row,
+    d: _Definition,
+    cell: sheets.Cell,
+    year_cell: sheets.Cell,
+    errors: Collector,
+    wb: sheets.Workbook,
 ) -> _Row:
     """This year's row with the officer's rating in its RAG cell; a rating on another row (last
     year's, a target's) is not read, and said so."""
     cell = sheets.optional(cell, "the RAG rating", errors.warn)
     if row.role == "this":
+        _said_by_colour(wb, cell, d.name, errors.warn)
         return dataclasses.replace(row, rag=_attempt(errors, None, read_rag, cell, d.name))
     if not cell.blank:
         errors.warn(
