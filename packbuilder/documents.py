@@ -163,7 +163,9 @@ def load_data_paper(
             f"(one of: {', '.join(known_kinds())}, or the name of a template in templates/)",
             Source(path),
         )
-    doc = wb.fields("Document")
+    # (a spreadsheet error in a cell read here is judged as the kinds judge theirs: refused in
+    # Kind, a lookup's #N/A in Title read as no title, with a warning)
+    doc = wb.fields("Document", keep_errors=True)
     kind_cell = doc.require("Kind")
     kind = slug(sheets.text(kind_cell)).replace("_", "-")
     template = find_template(kind, meeting_folder)
@@ -176,7 +178,11 @@ def load_data_paper(
     loader = _LOADERS.get(kind, load_workbook_data)
     loaded = loader(wb, rule)
     title_cell = doc.get("Title")
+    said: list[str] = []
+    if title_cell is not None:
+        title_cell = sheets.optional(title_cell, "the title", said.append)
     title = (sheets.text(title_cell) if title_cell else "") or loaded.title or _title_from(path)
+    warnings = tuple(dict.fromkeys(loaded.warnings + tuple(said)))  # (a kind may say it too)
     return Paper(
         path=path,
         kind=PaperKind.DATA,
@@ -184,7 +190,7 @@ def load_data_paper(
         source=source,
         template=kind,
         data=loaded.data,
-        warnings=loaded.warnings + tuple(wb.hidden_notes()),
+        warnings=warnings + tuple(wb.hidden_notes()),
         members_data=loaded.members,
     )
 

@@ -1486,3 +1486,23 @@ def test_a_rag_given_by_colour_alone_is_pointed_out(tmp_path: Path) -> None:
     wb["Indicators"]["E2"].fill = PatternFill("solid", fgColor="FFFFFF")
     wb.save(white)
     assert load(white)[1] == []
+
+
+def test_a_lookups_na_on_the_document_sheet_is_judged_as_elsewhere(tmp_path: Path) -> None:
+    """The Document sheet was read before the report's own reader, and refused whole for a #N/A
+    in its Introduction; Kind, which says what the workbook is, must still be readable."""
+    path = workbook(tmp_path / "r.xlsx", [("Crime", "crimes", "down")], [("Crime", "2016/17", 1)])
+    wb = load_workbook(path)
+    wb["Document"].append(["Introduction", "#N/A"])
+    wb["Document"].append(["Title", "#N/A"])
+    wb.save(path)
+    paper = load_data_paper(path, Source(path), tmp_path)
+    assert paper.title == "Performance report 2016/17"
+    assert [w.split(": the cell shows")[0] for w in paper.warnings] == [
+        f"{path}, sheet Document, cell B5",
+        f"{path}, sheet Document, cell B4",
+    ]
+    wb["Document"]["B2"] = "#N/A"  # the Kind
+    wb.save(path)
+    with pytest.raises(InputError, match="cell B2: the cell shows the spreadsheet error #N/A"):
+        load_data_paper(path, Source(path), tmp_path)
