@@ -534,7 +534,7 @@ class Table:
         missing = [c for c in required if normalise(c) not in self.columns]
         if missing:
             header_row = re.sub(r"[A-Z]+", "", header[0].source.cell or "1")
-            found = ", ".join(str(c.value).strip() for c in header if not c.blank)
+            found = ", ".join(c.error or str(c.value).strip() for c in header if not c.blank)
             quoted = [repr(m[:1].upper() + m[1:]) for m in missing]
             wanted = (
                 f"no column {quoted[0]}"

@@ -473,3 +473,17 @@ def test_a_date_cell_showing_its_day_is_a_date(shown: str) -> None:
     cell = sheets.Cell(dt.datetime(2019, 5, 31), SRC, number_format=shown)
     assert sheets.date(cell) == dt.date(2019, 5, 31)
     assert sheets.month_or_date(cell) == (dt.date(2019, 5, 31), True)
+
+
+def test_a_heading_showing_an_error_is_named_as_it_shows(tmp_path: Path) -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Projects"
+    ws.append(["Title", "#REF!"])
+    ws.append(["Refuge", 100])
+    wb.save(tmp_path / "e.xlsx")
+    workbook = sheets.Workbook(tmp_path / "e.xlsx")
+    with pytest.raises(
+        InputError, match=r"no column 'Amount' in the header row \(row 1 has: Title, #REF!\)"
+    ):
+        workbook.table("Projects", required=("title", "amount"), keep_errors=True)
