@@ -116,13 +116,18 @@ def load_workbook_data(wb: sheets.Workbook, rule: str = "england") -> Loaded:
     out: list[FieldsSheet | TableSheet] = []
     for name in wb.sheet_names:
         first = next(wb.rows(name), None)
-        if first is not None and sheets.normalise(str(first[0].value)) in {"field", "setting"}:
+        if first is not None and sheets.heading_key(str(first[0].value)) in {"field", "setting"}:
             fs = wb.fields(name)
             pairs = tuple((k, Value(text=sheets.text(c), source=c.source)) for k, c in fs.items())
             out.append(FieldsSheet(name=name, fields=pairs))
             continue
         table = wb.table(name)
-        columns = tuple(table.columns)
+        # each column once, by its heading as typed: `table.columns` also holds the loosened
+        # key of a heading ("outline" for "Outline:"), which printed the column twice
+        heading: dict[int, str] = {}
+        for key, index in table.columns.items():
+            heading.setdefault(index, key)
+        columns = tuple(heading[i] for i in sorted(heading))
         rows = tuple(
             tuple(Value(text=sheets.text(c), source=c.source) for c in map(rec.cell, columns))
             for rec in table.records
@@ -158,7 +163,9 @@ def load_data_paper(
             f"(one of: {', '.join(known_kinds())}, or the name of a template in templates/)",
             Source(path),
         )
-    doc = wb.fields("Document")
+    # (a spreadsheet error in a cell read here is judged as the kinds judge theirs: refused in
+    # Kind, a lookup's #N/A in Title read as no title, with a warning)
+    doc = wb.fields("Document", keep_errors=True)
     kind_cell = doc.require("Kind")
     kind = slug(sheets.text(kind_cell)).replace("_", "-")
     template = find_template(kind, meeting_folder)
@@ -171,7 +178,11 @@ def load_data_paper(
     loader = _LOADERS.get(kind, load_workbook_data)
     loaded = loader(wb, rule)
     title_cell = doc.get("Title")
+    said: list[str] = []
+    if title_cell is not None:
+        title_cell = sheets.optional(title_cell, "the title", said.append)
     title = (sheets.text(title_cell) if title_cell else "") or loaded.title or _title_from(path)
+    warnings = tuple(dict.fromkeys(loaded.warnings + tuple(said)))  # (a kind may say it too)
     return Paper(
         path=path,
         kind=PaperKind.DATA,
@@ -179,7 +190,7 @@ def load_data_paper(
         source=source,
         template=kind,
         data=loaded.data,
-        warnings=loaded.warnings + tuple(wb.hidden_notes()),
+        warnings=warnings + tuple(wb.hidden_notes()),
         members_data=loaded.members,
     )
 

@@ -515,7 +515,7 @@ def _meeting_fields(wb: sheets.Workbook, errors: Collector) -> dict:  # type: ig
     known |= agenda.SETTING_NAMES
     out["extra"] = {}
     for k, c in fs.items():
-        if sheets.normalise(k) in known:
+        if sheets.heading_key(k) in known:
             continue
         if exemption.names_exempt_items(k):
             # any other field is printed on the frontsheet: "Exempt items: 6" would be published,
@@ -527,7 +527,7 @@ def _meeting_fields(wb: sheets.Workbook, errors: Collector) -> dict:  # type: ig
                     f"{exclusion.what_to_type(out['deadline_rule'] or 'england')} in the Exempt "
                     "paragraph column of sheet Agenda, and "
                     "delete this row",
-                    fs.name_cells[sheets.normalise(k)].source,
+                    fs.name_cells[sheets.heading_key(k)].source,
                 )
             )
             continue
@@ -759,7 +759,7 @@ def _order_key(number: str) -> tuple[int, str] | None:
 
 
 _COLUMN_OF = {
-    sheets.normalise(name): column
+    sheets.heading_key(name): column
     for column, names in AGENDA_ALIASES.items()
     for name in (column, *names)
 }
@@ -795,7 +795,7 @@ def _read_headings(table: sheets.Table, errors: Collector, rule: str = "england"
         if cell.blank:
             continue
         typed = sheets.text(cell)
-        column = _COLUMN_OF.get(sheets.normalise(typed))
+        column = _COLUMN_OF.get(sheets.heading_key(typed))
         if column is None and exemption.is_exempt_column(typed):
             column = "exempt paragraph"
         if column is None:
@@ -837,7 +837,7 @@ def _read_columns(table: sheets.Table) -> set[int]:
         if cell.blank:
             continue
         typed = sheets.text(cell)
-        column = _COLUMN_OF.get(sheets.normalise(typed))
+        column = _COLUMN_OF.get(sheets.heading_key(typed))
         if column is None and exemption.is_exempt_column(typed):
             table.columns.setdefault("exempt paragraph", index)
             column = "exempt paragraph"

@@ -15,7 +15,9 @@ project's actual spend against its allocation. Readers check these tables by han
 Amounts typed as text are read by one rule, `parse` (and `amount` for a workbook cell):
 
 * an optional "£", then whole pounds with no commas ("25000") or commas between every three
-  digits ("25,000"), then optional pence (".50"); a bare point is allowed ("25,000." is £25,000),
+  digits ("25,000"), or spaces ("1 250 000", as a web page or a PDF groups them: `sheets.ungroup`,
+  the one reader of grouped digits, which performance figures use too), then optional pence
+  (".50"); a bare point is allowed ("25,000." is £25,000),
   and so are pence alone (".50");
 * or shorthand: a number, then k, m or bn ("£2m", "£1.5m", "£75k"), without commas; it prints as
   typed;
@@ -41,12 +43,12 @@ PENNY = Decimal("0.01")
 ZERO = Decimal(0)
 
 # The one grammar of an amount typed as text (see the module docstring). Whole pounds either have
-# no commas or commas between every three digits, so "£25,00" (a slip for £2,500 or £25,000) is
-# refused rather than guessed.
+# no separators or one between every three digits (`sheets.ungroup`), so "£25,00" (a slip for
+# £2,500 or £25,000) is refused rather than guessed.
 _AMOUNT = re.compile(
-    r"""(?P<minus>-)?\s*£?\s*(?P<minus2>-)?\s*
-    (?P<whole>\d{1,3}(?:,\d{3})+|\d+)?
-    (?P<point>\.(?P<pence>\d*))?
+    rf"""(?P<minus>-)?\s*£?\s*(?P<minus2>-)?\s*
+    (?P<whole>{sheets.DIGITS})?
+    (?P<point>\.(?P<pence>[0-9]*))?
     \s*(?P<unit>k|m|bn)?""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -83,11 +85,13 @@ def _parse(text: str) -> Amount | None:
     m = _AMOUNT.fullmatch(s)
     if not m or not (m["whole"] or m["pence"]):
         return None
-    number = (m["whole"] or "0").replace(",", "") + "." + (m["pence"] or "")
-    value = Decimal(number.rstrip("."))
+    whole = sheets.ungroup(m["whole"] or "0")
+    if whole is None:
+        return None  # "£25,00": a slip for £2,500 or £25,000, not guessed
+    value = Decimal((whole + "." + (m["pence"] or "")).rstrip("."))
     typed = ""
     if m["unit"]:
-        if "," in (m["whole"] or "") or (m["point"] and not m["pence"]):
+        if whole != (m["whole"] or "0") or (m["point"] and not m["pence"]):
             return None  # "£2,000k" and "£2.m" are typos, not shorthand
         unit = m["unit"].lower()
         value *= _MULTIPLIER[unit]
@@ -130,9 +134,11 @@ def amount(cell: sheets.Cell, what: str = "an amount in pounds") -> Amount:
     shown as £300.30, is stored as 300.29999999999995, which is no fraction of a penny.
 
     Raises:
-        InputError: naming the cell, when the value is empty, not an amount, negative or has
-            fractions of a penny.
+        InputError: naming the cell, when the value is empty, not an amount, negative, has
+            fractions of a penny or is a spreadsheet error (#N/A, #REF! ...).
     """
+    if cell.error:  # a lookup's #N/A is no amount, nor a zero
+        raise sheets.spreadsheet_error(cell, what, "type the amount")
     v = cell.value
     found: Amount | None = None
     try:

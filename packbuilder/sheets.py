@@ -20,7 +20,7 @@ import re
 import sys
 import threading
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -43,9 +43,14 @@ class Cell:
     source: Source
     merged_into: str | None = None  # the merged range, when this cell is hidden by a merge
     number_format: str = "General"  # as Excel shows the value: "0%" means 0.88 reads as 88%
+    # the spreadsheet error the cell shows ("#N/A", "#REF!"), read with `keep_errors` (its value
+    # is then None): never blank, and every reader of a value refuses it (`spreadsheet_error`)
+    error: str = ""
 
     @property
     def blank(self) -> bool:
+        if self.error:
+            return False
         return self.value is None or (isinstance(self.value, str) and not self.value.strip())
 
 
@@ -114,8 +119,14 @@ class Workbook:
             )
         return actual
 
-    def rows(self, sheet: str) -> Iterator[list[Cell]]:
-        """Every non-empty row of a sheet, each cell with its source."""
+    def rows(self, sheet: str, keep_errors: bool = False) -> Iterator[list[Cell]]:
+        """Every non-empty row of a sheet, each cell with its source.
+
+        A cell showing a spreadsheet error (#N/A, #REF! ...) is refused at once, naming every
+        such cell of the sheet; with `keep_errors` it is given as a `Cell` with its `error`, for
+        a reader that decides, column by column, what an error there means (a figure's is
+        refused, an optional comment's read as blank with a warning: `optional`), and a cell
+        never read does not stop the build."""
         name = self._sheet_name(sheet)
         ws = self._values[name]
         fws = self._formulas[name]
@@ -131,37 +142,61 @@ class Workbook:
                 if c is None:  # a gap in the stored cells: an empty cell, in its place
                     cells.append(Cell(None, Source(self.path, name, f"{_column_letter(i)}{r}")))
                     continue
-                src = Source(self.path, name, c.coordinate)
-                value = c.value
-                if value is None and _unsaved(fws, c):
-                    others = self._also(
-                        ws, name, c.coordinate, lambda x: x.value is None and _unsaved(fws, x)
-                    )
-                    formula = _formula_text(fws[c.coordinate].value)
-                    raise InputError(
-                        f"formula {formula} has no saved value{others}; open the workbook in "
-                        "Excel or LibreOffice and save it, so that its results are stored",
-                        src,
-                    )
-                if _shows_error(value) or _error_cell(c):
-                    others = self._also(
-                        ws, name, c.coordinate, lambda x: _shows_error(x.value) or _error_cell(x)
-                    )
-                    raise InputError(
-                        f"the cell shows the spreadsheet error {value}{others}; fix the formula",
-                        src,
-                    )
-                cells.append(Cell(value, src, merged.get((c.row, c.column)), c.number_format))
+                cells.append(self._cell(ws, fws, name, c, merged, keep_errors))
             if any(not c.blank for c in cells):
                 if ws.sheet_state != "visible":
                     self._hidden_sheets.add(name)
                 self._note_hidden(ws, name, r, cells)
                 yield cells
 
+    def _cell(
+        self, ws: Any, fws: Any, name: str, c: Any, merged: dict[Any, str], keep_errors: bool
+    ) -> Cell:
+        """One stored cell, its formula's saved value checked (`rows`)."""
+        src = Source(self.path, name, c.coordinate)
+        value = c.value
+        if value is None and _unsaved(fws, c):
+            others = self._also(
+                ws, name, c.coordinate, lambda x: x.value is None and _unsaved(fws, x)
+            )
+            formula = _formula_text(fws[c.coordinate].value)
+            raise InputError(
+                f"formula {formula} has no saved value{others}; open the workbook in "
+                "Excel or LibreOffice and save it, so that its results are stored",
+                src,
+            )
+        if _shows_error(value) or _error_cell(c):
+            if keep_errors:
+                shown_as = str(value).strip().upper() if value is not None else "#ERROR"
+                return Cell(None, src, merged.get((c.row, c.column)), "General", shown_as)
+            others = self._also(
+                ws, name, c.coordinate, lambda x: _shows_error(x.value) or _error_cell(x)
+            )
+            raise InputError(
+                f"the cell shows the spreadsheet error {value}{others}; fix the formula",
+                src,
+            )
+        return Cell(value, src, merged.get((c.row, c.column)), c.number_format)
+
     def _note_hidden(self, ws: Any, name: str, row: int, cells: list[Cell]) -> None:
         dims = ws.row_dimensions.get(row)
         if dims is not None and dims.hidden:
             self._hidden_rows.setdefault(name, set()).add(row)
+
+    def coloured(self, source: Source) -> bool:
+        """Whether a cell is filled with a colour other than white: what a cell may say by colour
+        alone (a RAG cell shaded green with no word in it), which reading its value misses."""
+        from openpyxl.utils.cell import coordinate_to_tuple  # noqa: PLC0415 - (see _openpyxl)
+
+        if source.sheet is None or source.cell is None:
+            return False
+        ws = self._values[source.sheet]
+        cell = ws._cells.get(coordinate_to_tuple(source.cell))  # (never made by looking)
+        fill = getattr(cell, "fill", None)
+        if fill is None or fill.fill_type != "solid":
+            return False
+        colour = fill.fgColor
+        return not (colour.type == "rgb" and str(colour.rgb)[-6:].upper() == "FFFFFF")
 
     def hidden_columns(self, sheet: str) -> set[int]:
         """The 0-based indexes of the columns of `sheet` hidden in the workbook."""
@@ -198,16 +233,17 @@ class Workbook:
         shown = ", ".join(found[:most]) + (f" and {more} more" if more > 0 else "")
         return f" (and so do {shown})"
 
-    def fields(self, sheet: str) -> FieldSheet:
-        return FieldSheet(self, self._sheet_name(sheet))
+    def fields(self, sheet: str, keep_errors: bool = False) -> FieldSheet:
+        return FieldSheet(self, self._sheet_name(sheet), keep_errors)
 
     def table(
         self,
         sheet: str,
         required: tuple[str, ...] = (),
         aliases: dict[str, tuple[str, ...]] | None = None,
+        keep_errors: bool = False,
     ) -> Table:
-        return Table(self, self._sheet_name(sheet), required, aliases or {})
+        return Table(self, self._sheet_name(sheet), required, aliases or {}, keep_errors)
 
 
 _ERRORS = {"#REF", "#VALUE", "#DIV", "#NAME", "#N/A", "#NUM", "#NULL"}
@@ -367,7 +403,7 @@ def _open(path: Path) -> tuple[Any, Any]:
 class FieldSheet:
     """A Field | Value sheet."""
 
-    def __init__(self, wb: Workbook, sheet: str) -> None:
+    def __init__(self, wb: Workbook, sheet: str, keep_errors: bool = False) -> None:
         self.path = wb.path
         self.sheet = sheet
         self._cells: dict[str, Cell] = {}
@@ -376,10 +412,13 @@ class FieldSheet:
         # rows that say one thing twice, differently, so that one would be lost without a word:
         # a field typed twice, or a field and its other name ("Start time" and "Time")
         self.problems: dict[tuple[str, ...], InputError] = {}
-        for row in wb.rows(sheet):
+        for row in wb.rows(sheet, keep_errors):
             if len(row) < 1 or row[0].blank:
                 continue
-            key = normalise(str(row[0].value))
+            if row[0].error:
+                raise spreadsheet_error(row[0], "a field's name")
+            # a label as a heading is matched: "Date:", "Grant total (£)" are Date, Grant total
+            key = heading_key(str(row[0].value))
             if key in {"field", "setting"}:
                 continue  # header row
             value = (
@@ -408,7 +447,7 @@ class FieldSheet:
     def get(self, name: str, *aliases: str) -> Cell | None:
         """The row of a field, by its name or another name for it; a second of them giving
         another value is one of `problems`."""
-        found = [normalise(k) for k in (name, *aliases) if normalise(k) in self._cells]
+        found = [heading_key(k) for k in (name, *aliases) if heading_key(k) in self._cells]
         filled = [k for k in found if not self._cells[k].blank]
         for other in filled[1:]:
             if not _alike(self._cells[other], self._cells[filled[0]]):
@@ -472,12 +511,13 @@ class Table:
         sheet: str,
         required: tuple[str, ...],
         aliases: dict[str, tuple[str, ...]],
+        keep_errors: bool = False,
     ) -> None:
         self.path = wb.path
         self.sheet = sheet
         self.workbook = wb
         self.hidden = wb.hidden_columns(sheet)
-        rows = list(wb.rows(sheet))
+        rows = list(wb.rows(sheet, keep_errors))
         self.columns: dict[str, int] = {}
         self.records: list[Record] = []
         self.header: list[Cell] = []  # the header row's cells, as typed
@@ -494,7 +534,7 @@ class Table:
         missing = [c for c in required if normalise(c) not in self.columns]
         if missing:
             header_row = re.sub(r"[A-Z]+", "", header[0].source.cell or "1")
-            found = ", ".join(str(c.value).strip() for c in header if not c.blank)
+            found = ", ".join(c.error or str(c.value).strip() for c in header if not c.blank)
             quoted = [repr(m[:1].upper() + m[1:]) for m in missing]
             wanted = (
                 f"no column {quoted[0]}"
@@ -520,9 +560,12 @@ class Table:
 
 
 def heading_key(name: str) -> str:
-    """A column heading as a lookup key, as people vary it: 'Amount allocated (£)', 'Amount
-    allocated £', 'Outline:' and 'Outcome measures*' are 'amount allocated', 'outline' and
-    'outcome measures'; 'Project / Service' is 'project/service'."""
+    """A column heading or a field's label as a lookup key, as people vary it: 'Amount
+    allocated (£)', 'Amount allocated £', 'Outline:', 'Notes :' and 'Outcome measures*' are
+    'amount allocated', 'outline', 'notes' and 'outcome measures'; 'Project / Service' is
+    'project/service'. Every sheet's headings and labels are matched by it (`FieldSheet`,
+    `Table`, the Agenda's and the figures sheets' own readers), so that a trailing colon or
+    space is harmless everywhere."""
     key = re.sub(r"\(\s*(?:£|gbp)\s*\)|£", " ", normalise(name))
     key = re.sub(r"\s*/\s*", "/", key)
     return normalise(key).rstrip(" :*")
@@ -533,10 +576,10 @@ def _columns(header: list[Cell], aliases: dict[str, tuple[str, ...]]) -> dict[st
     canonical name whose alias is a heading, -> its column's index."""
     columns: dict[str, int] = {}
     for i, cell in enumerate(header):
-        if not cell.blank:
+        if not cell.blank and not cell.error:
             columns.setdefault(normalise(str(cell.value)), i)
     for i, cell in enumerate(header):
-        if not cell.blank:
+        if not cell.blank and not cell.error:
             columns.setdefault(heading_key(str(cell.value)), i)
     for canonical, names in aliases.items():
         for n in names:
@@ -619,8 +662,29 @@ def _column_letter(idx: int) -> str:
 # --- parsing cell values -------------------------------------------------------------------------
 
 
+# Thousands as people group them, in figures and in amounts alike: with commas ("1,250,000"), or
+# with spaces as a web page, a PDF or Word gives them when copied ("1 250 000", the spaces
+# ordinary, no-break U+00A0, thin U+2009 or narrow no-break U+202F): one separator throughout,
+# between every three digits. `DIGITS` finds such a run in a larger pattern, `ungroup` checks it.
+DIGITS = r"[0-9](?:[0-9,\u00a0\u2009\u202f ]*[0-9])?"
+_GROUPED = re.compile(r"[0-9]{1,3}(?:([,\u00a0\u2009\u202f ])[0-9]{3})(?:\1[0-9]{3})*|[0-9]+")
+
+
+def ungroup(digits: str) -> str | None:
+    """A run of `DIGITS` as plain digits: '1 250 000' and '1,250,000' are '1250000'; None when it
+    is grouped otherwise ('25,00', '1,250 000', '12 34'), which is a slip, not a number."""
+    m = _GROUPED.fullmatch(digits)
+    return None if m is None else re.sub(r"[^0-9]", "", digits)
+
+
 def text(cell: Cell) -> str:
-    """A cell as text, exactly as typed (numbers without a trailing .0)."""
+    """A cell as text, exactly as typed (numbers without a trailing .0).
+
+    Raises:
+        InputError: the cell shows a spreadsheet error (`spreadsheet_error`).
+    """
+    if cell.error:
+        raise spreadsheet_error(cell)
     v = cell.value
     if v is None:
         return ""
@@ -634,6 +698,8 @@ def text(cell: Cell) -> str:
 def _alike(a: Cell, b: Cell) -> bool:
     """Whether two cells of one field say the same: as typed, or as the spreadsheet shows them
     (a time cell 13:00 and the text "13:00"; a date cell and "05/03/2020")."""
+    if a.error or b.error:
+        return a.error == b.error
     return text(a) == text(b) or _as_shown(a) == _as_shown(b)
 
 
@@ -651,6 +717,8 @@ def shown(cell: Cell) -> str:
     01/04/2020, the time 10:30, TRUE, 1234.5, or an empty cell (never Python's spelling of a
     value, such as datetime.datetime(2020, 4, 1, 0, 0))."""
     v = cell.value
+    if cell.error:
+        return f"the spreadsheet error {cell.error}"
     if cell.blank:
         return "an empty cell"
     if isinstance(v, bool):
@@ -666,12 +734,51 @@ def shown(cell: Cell) -> str:
     return text(cell)
 
 
+# what each spreadsheet error says went wrong, in words for the message
+ERROR_MEANINGS = {
+    "#N/A": "a lookup found nothing",
+    "#REF!": "the formula refers to cells that were deleted",
+    "#DIV/0!": "the formula divides by zero",
+    "#VALUE!": "the formula works on a value of the wrong kind",
+    "#NAME?": "the formula names a function or a range the spreadsheet does not know",
+    "#NUM!": "the formula's result is no number the spreadsheet can show",
+    "#NULL!": "the formula's ranges do not meet",
+}
+
+
+def spreadsheet_error(cell: Cell, what: str = "a value", instead: str = "") -> InputError:
+    """The refusal of a cell showing a spreadsheet error where `what` is read: a lookup's #N/A
+    in a figure must never be read as a number, nor as no figure, without the user knowing."""
+    meaning = ERROR_MEANINGS.get(cell.error)
+    said = f" ({meaning})" if meaning else ""
+    return InputError(
+        f"the cell shows the spreadsheet error {cell.error}{said}, not {what}; fix the formula, "
+        f"or {instead or 'type the value in the cell'}",
+        cell.source,
+    )
+
+
+def optional(cell: Cell, what: str, warn: Callable[[str], None]) -> Cell:
+    """A cell of an optional column, where a lookup's #N/A means nothing to show: read as
+    blank, with a warning naming the cell (`warn`). Any other error (#REF!, #VALUE! ...) is a
+    broken formula, and is left for the cell's reader to refuse."""
+    if cell.error != "#N/A":
+        return cell
+    warn(
+        f"{cell.source}: the cell shows #N/A (a lookup found nothing), so {what} is left "
+        "empty; fix the lookup if it should show something, or clear the cell"
+    )
+    return Cell(None, cell.source, cell.merged_into, cell.number_format)
+
+
 YES = frozenset({"yes", "y", "x", "true", "✓", "✔"})
 NO = frozenset({"no", "n", "false", "-"})
 
 
 def yes_no(cell: Cell | None, what: str, also_yes: frozenset[str] = frozenset()) -> bool:
     """A yes/no cell ('yes', 'y', 'x', a tick; 'no', 'n', '-'); blank or missing is no."""
+    if cell is not None and cell.error:
+        raise spreadsheet_error(cell, "yes or no")
     if cell is None or cell.blank:
         return False
     value = normalise(text(cell))
@@ -705,12 +812,78 @@ _DATE_FORMATS = (
 )
 
 
-def date(cell: Cell, what: str = "a date") -> dt.date:
+# a month and year without a day, as reports and exports write a period: "May 2019", "Sept 2019",
+# "Mar-20" (Excel's own mmm-yy), "05/2019", "2019-05". ("May 19" is left out: 19 May, or 2019?)
+_MONTH_FORMATS = ("%B %Y", "%b %Y", "%b-%y", "%B-%y", "%b-%Y", "%B-%Y", "%m/%Y", "%Y-%m")
+
+
+def _month(text: str) -> dt.date | None:
+    """The first day of the month `text` names without a day ("May 2019"), or None."""
+    _, s = _weekday_and_rest(text)
+    for fmt in _MONTH_FORMATS:
+        try:
+            return dt.datetime.strptime(s, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def shows_month_only(number_format: str) -> bool:
+    """Whether a date cell's format shows its month and year but not its day ("mmm-yy",
+    "mmmm yyyy"): the cell holds a day, but nobody looking at the sheet sees it."""
+    shown = re.sub(r'\[[^\]]*\]|"[^"]*"|\\.', "", number_format).lower()
+    return "d" not in shown and "m" in shown and "y" in shown and "h" not in shown
+
+
+def month_or_date(cell: Cell, what: str = "a date") -> tuple[dt.date, bool]:
+    """A date, or a month where a month is enough (a reporting period: "figures as at May
+    2019"): the day, and whether the cell gives it (False: the first of the month given).
+
+    Raises:
+        InputError: naming the cell, when it is neither (`date`).
+    """
     v = cell.value
+    if isinstance(v, dt.datetime | dt.date) and shows_month_only(cell.number_format):
+        day = v.date() if isinstance(v, dt.datetime) else v
+        return day.replace(day=1), False
+    month = _month(v) if isinstance(v, str) and not cell.error else None
+    if month is not None:
+        return month, False
+    return date(cell, what), True
+
+
+def date(cell: Cell, what: str = "a date") -> dt.date:
+    """A date with its day: a date cell, or one typed as UK clerks type dates. A month without
+    a day ("May 2019", or a date cell formatted to show only "May-19") is refused where a day
+    is needed (`month_or_date` reads one where a month is enough).
+
+    Raises:
+        InputError: naming the cell, saying what is wrong and what to type.
+    """
+    if cell.error:
+        raise spreadsheet_error(cell, what)
+    v = cell.value
+    if isinstance(v, dt.datetime | dt.date) and shows_month_only(cell.number_format):
+        day = v.date() if isinstance(v, dt.datetime) else v
+        raise InputError(
+            f"the cell shows only a month ({day:%B %Y}; it holds {day:%d/%m/%Y}), and {what} "
+            "needs the day; format the cell to show the day (Format Cells, Date), or type the "
+            "full date",
+            cell.source,
+        )
     if isinstance(v, dt.datetime):
         return v.date()
     if isinstance(v, dt.date):
         return v
+    if isinstance(v, str) and _month(v) is not None:
+        first = _month(v)
+        assert first is not None
+        last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+        raise InputError(
+            f"{v.strip()!r} is a month ({first:%B %Y}) without a day, and {what} needs the day; "
+            f"type the full date, day/month/year, such as {last:%d/%m/%Y}",
+            cell.source,
+        )
     if isinstance(v, str):
         named, s = _weekday_and_rest(v)
         for fmt in _DATE_FORMATS:
@@ -828,6 +1001,8 @@ def noon(text: str) -> str:
 
 
 def time(cell: Cell, what: str = "a time") -> dt.time:
+    if cell.error:
+        raise spreadsheet_error(cell, what)
     v = cell.value
     if isinstance(v, dt.datetime) and v.year <= _EXCEL_EPOCH.year + 1:
         # a number typed into a cell formatted as a time: Excel counts it in days ("10" is ten
@@ -865,6 +1040,8 @@ def time(cell: Cell, what: str = "a time") -> dt.time:
 
 
 def integer(cell: Cell, what: str = "a whole number") -> int:
+    if cell.error:
+        raise spreadsheet_error(cell, what)
     v = cell.value
     if isinstance(v, bool):
         pass

@@ -97,3 +97,18 @@ def test_filters(tag: str, value: object, printed: str) -> None:
 
 def test_every_filter_is_registered() -> None:
     assert set(FILTERS) <= set(environment().filters)
+
+
+def test_a_heading_with_a_colon_or_currency_is_one_column(tmp_path: Path) -> None:
+    """Each heading is looked up as typed and loosened ("Outline:" as "outline"): both keys were
+    listed, and a template looping over the columns printed the column twice."""
+    wb = Workbook()
+    wb.active.title = "Document"
+    wb.active.append(["Kind", "briefing-note"])
+    rows = wb.create_sheet("Costs")
+    rows.append(["Outline:", "Amount (£)", "Notes"])
+    rows.append(["Taxi marshals", 100, "Fridays"])
+    wb.save(tmp_path / "c.xlsx")
+    (_, costs) = load_workbook_data(sheets.Workbook(tmp_path / "c.xlsx")).data.sheets
+    assert costs.columns == ("outline:", "amount (£)", "notes")
+    assert [v.text for v in costs.rows[0]] == ["Taxi marshals", "100", "Fridays"]

@@ -9,6 +9,7 @@ the web page do (`load_meeting`); two build it end to end with the real LibreOff
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -602,3 +603,32 @@ def test_a_sum_or_a_company_in_an_exempt_items_printed_words_is_pointed_out(
     assert not [w for w in public.warnings() if "is exempt, but its" in w]
     plain = load_meeting(item_with(tmp_path, title="Millbay lease", **{"exempt paragraph": 3}))
     assert not [w for w in plain.warnings() if "is exempt, but its" in w]
+
+
+# --- headings typed with a colon -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("notes", ["Notes:", "Notes :", "notes: "])
+def test_a_notes_heading_with_a_colon_is_read_without_a_warning(tmp_path, notes):
+    """'Notes:' was read as the Notes column and at once said to be 'not read', sending the
+    advisor to rename a column that worked."""
+    folder = make_meeting(
+        tmp_path / "m",
+        items=[{"item:": 1, "title:": "Minutes", notes.lower(): "Chair to sign"}],
+        header=["Item:", "Title:", "Papers:", notes, "Meeting date :"],
+        # the factory's own rows left empty, and the same fields labelled with a colon
+        fields={"Date": None, "Date:": dt.datetime(2020, 3, 5), "Venue": None, "Venue :": "Room 2"},
+    )
+    meeting = load_meeting(folder)
+    assert [b.text for b in meeting.items[0].notes] == ["Chair to sign"]
+    assert meeting.venue == "Room 2"
+    unread = [w for w in meeting.warnings() if "not read" in w]
+    assert [w for w in unread if f"column {notes!r}" in w] == []
+    assert len(unread) == 1 and "'Meeting date :'" in unread[0]  # an unknown heading still is
+
+
+def test_an_exempt_heading_with_a_colon_is_the_exempt_column(tmp_path):
+    folder = meeting_with(tmp_path, "Exempt paragraph:")
+    meeting = load_meeting(folder)
+    assert [i.exemption for i in meeting.items] == [None, Exemption((3,))]
+    assert [w for w in meeting.warnings() if "not read" in w] == []

@@ -187,6 +187,11 @@ def test_exact_to_the_penny() -> None:
         ("£75k", "75000", "£75k"),
         ("£1bn", "1000000000", "£1bn"),
         ("£0.5k", "500", "£0.5k"),
+        # thousands grouped with spaces, as a web page, a PDF or Word gives them when copied
+        ("1 250 000", "1250000", ""),
+        ("£1\u00a0250\u00a0000", "1250000", ""),
+        ("£ 12\u2009345.67", "12345.67", ""),
+        ("25\u202f000", "25000", ""),
     ],
 )
 def test_parse_accepts(text: str, value: str, typed: str) -> None:
@@ -207,6 +212,10 @@ def test_parse_accepts(text: str, value: str, typed: str) -> None:
         ("tbc", "not an amount"),
         ("1e5", "not an amount"),
         ("£2,000k", "not an amount"),  # shorthand has no commas
+        ("£2 000k", "not an amount"),  # nor spaces
+        ("1 250,000", "not an amount"),  # one separator throughout
+        ("12 50", "not an amount"),
+        ("1  250", "not an amount"),
         ("£2.m", "not an amount"),
         ("£2m5", "not an amount"),
         ("-£440", "negative"),
@@ -238,6 +247,8 @@ def test_parse_reads_grouped_and_plain_digits_alike(pounds: int, pence: int) -> 
     expected = Decimal(pounds) + Decimal(pence) / 100
     assert money.parse(grouped).value == expected
     assert money.parse(plain).value == expected
+    for space in (" ", "\u00a0", "\u2009", "\u202f"):
+        assert money.parse(grouped.replace(",", space)).value == expected
     if pence == 0:
         assert money.parse(f"£{pounds:,}.").value == Decimal(pounds)
 

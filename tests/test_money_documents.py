@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from pypdf import PdfReader
 
 from packbuilder import sheets
@@ -23,10 +23,13 @@ from packbuilder.contexts import template_context
 from packbuilder.convert import LibreOffice
 from packbuilder.documents import load_data_paper
 from packbuilder.errors import ErrorList, InputError, PackError, Source
+from packbuilder.kinds import performance as perf
 from packbuilder.kinds.money_documents import load_commissioning_plan, load_evaluation_return
 from packbuilder.render import render
 from packbuilder.templates import find_template
 from tests.factory import make_meeting
+from tests.test_performance import messages
+from tests.test_performance import workbook as perf_workbook
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "inputs" / "2020-03-05-safer-plymouth"
 PRIORITIES = [
@@ -857,3 +860,100 @@ def test_a_total_budget_below_this_grants_share_is_refused(tmp_path: Path) -> No
         in (said[0])
     )
     assert "cell H3: the total budget £0 is less than" in said[1]
+
+
+@pytest.mark.parametrize("space", [" ", "\u00a0", "\u2009", "\u202f"])
+def test_amounts_grouped_with_spaces_read_as_figures_do(tmp_path: Path, space: str) -> None:
+    """'1 250 000' was read in a performance report's figures but refused in a plan and a
+    return ("expected an amount in pounds"): one reader of grouped digits serves both."""
+    g = lambda text: text.replace(" ", space)  # noqa: E731
+    ctx = load(plan(tmp_path / "p.xlsx", [project(1, g("£1 250 000"))], grant_total=g("2 000 000")))
+    assert "£1,250,000" in str(ctx) and "£2,000,000" in str(ctx)
+    ret = evaluation(tmp_path / "r.xlsx", [["Refuge", g("160 200"), g("£160 640.00")]])
+    assert "Overspent by £440" in str(load(ret))
+    figures = perf_workbook(
+        tmp_path / "f.xlsx", [("C", "crimes", "down")], [("C", "2016/17", g("1 250 000"))]
+    )
+    (ind,) = perf.load_report(sheets.Workbook(figures))[0].indicators
+    assert ind.this_year[0].value == Decimal(1250000)
+
+
+def test_a_lookups_na_in_an_amount_is_refused_and_in_an_outline_is_blank(tmp_path: Path) -> None:
+    path = plan(
+        tmp_path / "p.xlsx",
+        [project(1, "#N/A"), project(2, 5000, outline="#N/A"), project(3, "#VALUE!")],
+    )
+    with pytest.raises(PackError) as err:
+        load(path)
+    said = messages(err.value)
+    assert said == [
+        f"{path}, sheet Projects, cell D2: the cell shows the spreadsheet error #N/A (a lookup "
+        "found nothing), not an amount in pounds; fix the formula, or type the amount",
+        f"{path}, sheet Projects, cell D4: the cell shows the spreadsheet error #VALUE! (the "
+        "formula works on a value of the wrong kind), not an amount in pounds; fix the formula, "
+        "or type the amount",
+    ]
+    ok = plan(tmp_path / "ok.xlsx", [project(2, 5000, outline="#N/A"), [3, "#N/A", None, 100]])
+    with pytest.raises(
+        InputError,
+        match=r"cell B3: the cell shows the spreadsheet error #N/A \(a lookup found nothing\), "
+        r"not a title; fix the formula, or type the project's title",
+    ):
+        load(ok)
+    ok = plan(
+        tmp_path / "ok.xlsx",
+        [project(2, 5000, outline="#N/A", priorities="#N/A")],
+        carry_forward_note="#N/A",
+    )
+    wb = sheets.Workbook(ok)
+    loaded = load_commissioning_plan(wb)
+    assert [p.outline for p in loaded.data.projects] == [()]  # type: ignore[attr-defined]
+    cells = sorted(
+        w.split(": the cell shows #N/A")[0].rsplit("cell ", 1)[1]
+        for w in loaded.warnings
+        if "#N/A" in w
+    )
+    assert cells == ["B7", "C2", "F2"]  # the carry-forward note, the outline, the priorities
+
+
+def test_a_return_reads_errors_as_a_plan_does(tmp_path: Path) -> None:
+    path = evaluation(
+        tmp_path / "r.xlsx", [["Refuge", 160200, "#N/A", "#N/A", "#N/A"]], position="#N/A"
+    )
+    with pytest.raises(PackError) as err:
+        load(path)
+    (said,) = messages(err.value)
+    assert said.startswith(
+        f"{path}, sheet Projects, cell C2: the cell shows the spreadsheet error #N/A (a lookup "
+        "found nothing), not the actual spend in pounds"
+    )
+    ok = evaluation(
+        tmp_path / "ok.xlsx",
+        [["Refuge", 160200, 160640, "#N/A", "#N/A", "#DIV/0!"]],
+        position="#N/A",
+    )
+    loaded = load_evaluation_return(sheets.Workbook(ok))
+    assert len([w for w in loaded.warnings if "#N/A" in w]) == 3  # outcomes, comments, position
+    assert loaded.data.position == ""  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("typed", "says"),
+    [
+        ("May 2019", "'May 2019' is a month (May 2019) without a day, and the date signed needs "
+         "the day; type the full date, day/month/year, such as 31/05/2019"),
+        (dt.datetime(2019, 5, 1), "the cell shows only a month (May 2019; it holds 01/05/2019), "
+         "and the date signed needs the day"),
+    ],
+)  # fmt: skip
+def test_a_return_signed_in_a_month_is_refused_naming_the_cell(
+    tmp_path: Path, typed: Any, says: str
+) -> None:
+    path = evaluation(tmp_path / "r.xlsx", [["Refuge", 160200, 160640]], date=typed)
+    if isinstance(typed, dt.datetime):
+        wb = load_workbook(path)
+        wb["Return"]["B9"].number_format = "mmm-yy"  # as Excel formats "May 2019" typed
+        wb.save(path)
+    with pytest.raises(InputError) as err:
+        load(path)
+    assert str(err.value).startswith(f"{path}, sheet Return, cell B9: {says}")

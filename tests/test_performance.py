@@ -6,6 +6,7 @@ Plymouth Performance Report 2017"), never by the code under test.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import zipfile
@@ -17,7 +18,7 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from PIL import Image, ImageChops
 from pypdf import PdfReader
 
@@ -1068,3 +1069,440 @@ def test_numbers_grouped_wrongly_are_still_refused(tmp_path: Path, typed: str) -
     path = workbook(tmp_path / "r.xlsx", [("C", "crimes", "down")], [("C", "2016/17", typed)])
     with pytest.raises(InputError, match="cell C2: expected a number such as 1,234"):
         load(path)
+
+
+def test_figures_headings_with_a_colon_are_read(tmp_path: Path) -> None:
+    path = workbook(tmp_path / "perf.xlsx", [("Crime", "crimes", "down")])
+    wb = load_workbook(path)
+    del wb["Monthly figures"]
+    ws = wb.create_sheet("Monthly figures")
+    ws.append(["Indicator:", "Year :", *[f"{m}:" for m in MONTHS], "Total:"])
+    ws.append(["Crime", "2016/17", 10, 20, *[None] * 10, 30])
+    wb["Document"]["A3"] = "Year:"
+    wb.save(path)
+    report, warnings = load(path)
+    assert perf.values(report.indicators[0].this_year)[:3] == (D(10), D(20), None)
+    assert warnings == [w for w in warnings if "not read" not in w]
+
+
+# --- the officer's RAG rating --------------------------------------------------------------------
+
+RATED_HEADER = ("Indicator", "Unit", "Direction of good", "Target", "RAG")
+
+
+def rated(path: Path, rag: Any, target: Any = None, header: str = "RAG", **kw: Any) -> Path:
+    """One count, less is better: 10 + 20 = 30 this year against 12 + 18 = 30 last year."""
+    return workbook(
+        path,
+        [("Crime", "crimes", "down", target, rag)],
+        [("Crime", "2016/17", 10, 20), ("Crime", "2015/16", 12, 18)],
+        indicator_header=(*RATED_HEADER[:4], header),
+        **kw,
+    )
+
+
+@pytest.mark.parametrize(
+    ("typed", "rating", "shown"),
+    [
+        ("G", perf.Rating.GREEN, "Green"),
+        ("green", perf.Rating.GREEN, "Green"),
+        (" RED ", perf.Rating.RED, "Red"),
+        ("a", perf.Rating.AMBER, "Amber"),
+        ("Amber - Green", perf.Rating.AMBER_GREEN, "Amber/Green"),
+        ("A/G", perf.Rating.AMBER_GREEN, "Amber/Green"),
+        ("R/A", perf.Rating.RED_AMBER, "Red/Amber"),
+        ("On track", perf.Rating.GREEN, "On track"),
+        ("off-track", perf.Rating.RED, "Off-track"),
+        ("at risk", perf.Rating.AMBER, "At risk"),
+    ],
+)
+def test_the_officers_rag_is_read_as_typed(
+    tmp_path: Path, typed: str, rating: perf.Rating, shown: str
+) -> None:
+    """A RAG column was dropped without a word: the report showed only packbuilder's own word."""
+    report, _ = load(rated(tmp_path / "r.xlsx", typed))
+    (ind,) = report.indicators
+    assert ind.rag == perf.Rag(rating, shown, Source(tmp_path / "r.xlsx", "Indicators", "E2"))
+    assert perf.context(report)["summary"][0]["rag"] == shown
+
+
+@pytest.mark.parametrize("header", ["RAG", "Status", "RAG rating", "rag status:", "Rating"])
+def test_a_rag_column_however_headed(tmp_path: Path, header: str) -> None:
+    report, warnings = load(rated(tmp_path / "r.xlsx", "Amber", header=header))
+    assert report.indicators[0].rag is not None and warnings == []
+
+
+@pytest.mark.parametrize("typed", [None, "", "-", "n/a", "Not rated"])
+def test_an_indicator_left_unrated_has_no_rag(tmp_path: Path, typed: Any) -> None:
+    report, _ = load(rated(tmp_path / "r.xlsx", typed))
+    assert report.indicators[0].rag is None
+    assert perf.context(report)["rated"] is False
+
+
+@pytest.mark.parametrize("typed", ["Gren", "TBC", "Blue", "5"])
+def test_a_rag_that_is_no_rating_is_refused_naming_the_cell(tmp_path: Path, typed: Any) -> None:
+    with pytest.raises(PackError) as err:
+        load(rated(tmp_path / "r.xlsx", typed))
+    (message,) = messages(err.value)
+    assert message.startswith(f"{tmp_path / 'r.xlsx'}, sheet Indicators, cell E2: the RAG rating")
+    assert f"is {typed!r}, which is not a rating" in message and "; type Red, Amber" in message
+
+
+@pytest.mark.parametrize(
+    ("rag", "target", "says"),
+    [
+        # 30 to date against a target of 24 to date (12 a month), less is better: worse
+        ("Green", 12, "is rated Green but its figures are worse than its target "
+         "(April to May 2016: 30 against a target of 24 to date; lower is better)"),
+        # 30 against a target of 40 to date: better
+        ("Red", 20, "is rated Red but its figures are better than its target "
+         "(April to May 2016: 30 against a target of 40 to date; lower is better)"),
+        ("Off track", 15, "is rated Off track but its figures are on its target"),
+    ],
+)  # fmt: skip
+def test_a_rag_the_figures_contradict_is_a_warning_and_still_printed(
+    tmp_path: Path, rag: str, target: float, says: str
+) -> None:
+    path = rated(tmp_path / "r.xlsx", rag, target)
+    report, warnings = load(path)
+    (warning,) = warnings
+    assert warning.startswith(f"{path}, sheet Indicators, cell E2: 'Crime' {says}"), warning
+    assert warning.endswith(
+        "the report prints the officer's rating as given: check the rating, or the figures"
+    )
+    assert perf.context(report)["summary"][0]["rag"] == rag  # never overridden
+
+
+def test_without_a_target_the_rag_is_set_against_last_year(tmp_path: Path) -> None:
+    path = workbook(
+        tmp_path / "r.xlsx",
+        [("Crime", "crimes", "down", None, "G")],
+        [("Crime", "2016/17", 10, 20), ("Crime", "2015/16", 10, 10)],
+        indicator_header=RATED_HEADER,
+    )
+    (warning,) = load(path)[1]
+    assert (
+        "'Crime' is rated Green but its figures are worse than last year (April to May 2016: "
+        in warning
+    )
+    assert "30 against 20 last year; lower is better)" in warning
+
+
+@pytest.mark.parametrize(
+    ("rag", "target"),
+    [("Green", 20), ("Red", 12), ("Amber", 12), ("Amber", 20), ("A/G", 12), ("Green", None)],
+)
+def test_a_rag_the_figures_bear_out_or_an_amber_is_not_questioned(
+    tmp_path: Path, rag: str, target: Any
+) -> None:
+    # (no target: 30 against 30 last year, no change, which neither bears out nor contradicts)
+    assert load(rated(tmp_path / "r.xlsx", rag, target))[1] == []
+
+
+def test_a_rag_column_after_the_months_is_read_from_this_years_row(tmp_path: Path) -> None:
+    path = workbook(
+        tmp_path / "r.xlsx", [("Crime", "crimes", "down"), ("ASB", "incidents", "down")]
+    )
+    wb = load_workbook(path)
+    del wb["Monthly figures"]
+    ws = wb.create_sheet("Monthly figures")
+    ws.append(["Indicator", "Year", *MONTHS, "RAG"])
+    ws.append(["Crime", "2016/17", 10, 20, *[None] * 10, "Amber"])
+    ws.append(["Crime", "2015/16", 12, 18, *[None] * 10, "Red"])  # last year's: not read
+    ws.append(["ASB", "2016/17", 5, *[None] * 11, "R"])
+    wb.save(path)
+    report, warnings = load(path)
+    assert [i.rag.shown if i.rag else None for i in report.indicators] == ["Amber", "Red"]
+    assert report.indicators[0].rag.source.cell == "O2"  # type: ignore[union-attr]
+    (warning,) = warnings
+    assert warning.startswith(f"{path}, sheet Monthly figures, cell O3: the RAG rating on 'Crime'")
+    assert "not read" in warning
+
+
+def test_a_rag_in_two_places_is_refused(tmp_path: Path) -> None:
+    path = rated(tmp_path / "r.xlsx", "Green")
+    wb = load_workbook(path)
+    ws = wb["Monthly figures"]
+    ws["O1"], ws["O2"] = "Status", "Green"
+    wb.save(path)
+    with pytest.raises(
+        InputError,
+        match=r"cell O2: 'Crime' has a RAG rating on the Indicators sheet \(cell E2\) and another",
+    ):
+        load(path)
+
+
+def test_an_indicators_column_not_read_is_pointed_out(tmp_path: Path) -> None:
+    path = workbook(
+        tmp_path / "r.xlsx",
+        [("Crime", "crimes", "down", "Lead: DS Smith")],
+        [("Crime", "2016/17", 10)],
+        indicator_header=("Indicator", "Unit", "Direction of good", "Owner"),
+    )
+    (warning,) = load(path)[1]
+    assert warning.startswith(f"{path}, sheet Indicators, cell D1: column 'Owner' is not read")
+
+
+@pytest.mark.libreoffice
+def test_the_officers_rag_reaches_the_pack_in_words(
+    tmp_path: Path, libreoffice: LibreOffice
+) -> None:
+    folder = tmp_path / "2020-03-05-board"
+    make_meeting(folder, [{"title": "Performance update", "papers": ["perf.xlsx"]}])
+    path = workbook(
+        folder / "perf.xlsx",
+        [
+            ("Recorded crime", "crimes", "down", None, "G", "Falling & <steady>"),
+            ("Referrals", "referrals", "up", None, "Amber/Green", "#N/A"),  # a lookup's
+            ("Hate crime", "crimes", "up", None, None, None),
+        ],
+        [
+            ("Recorded crime", "2016/17", 1335, 1576, 1611),
+            ("Recorded crime", "2015/16", *[1652, 1684, 1407, 1469]),
+            ("Referrals", "2016/17", 518, 526),
+            ("Referrals", "2015/16", 542, 539),
+            ("Hate crime", "2016/17", 17, 25),
+            ("Hate crime", "2015/16", 30, 25),
+        ],
+        indicator_header=(*RATED_HEADER, "Comment"),
+    )
+    wb = load_workbook(path)
+    wb["Document"].append(["As at", "Nov-16"])  # a month: the reporting period
+    wb.save(path)
+    result = build(folder, tmp_path / "out", converter=libreoffice)
+    pages = [p.extract_text() for p in PdfReader(result.packs[0].path).pages]
+    summary = next(i for i, t in enumerate(pages) if "Summary" in t)
+    text = " ".join(pages[summary].split())
+    assert "Against target Direction RAG" in text, text
+    # less is better: 4,522 against 4,743 is better, and the officer says green
+    assert re.search(
+        r"Recorded crime April to June 2016 4,522 4,743 -221 -4\.7% better Green", text
+    )
+    assert re.search(
+        r"Referrals April to May 2016 1,044 1,081 -37 -3\.4% worse Amber/ ?Green", text
+    )
+    assert re.search(r"Hate crime April to May 2016 42 55 -13 -23\.6% worse(?! Green| Amber)", text)
+    assert "RAG is the officer's own rating" in text
+    assert "Figures for 2016/17, as at November 2016." in text
+    rest = " ".join(" ".join(pages[summary + 1 :]).split())
+    assert "Falling & <steady>" in rest and "#N/A" not in rest
+    (na,) = [w for w in result.warnings if "#N/A" in w]
+    assert na.startswith(f"{path}, sheet Indicators, cell F3: the cell shows #N/A")
+    assert "Crimes: lower is better RAG: Green Apr May" in rest, rest
+    assert "Referrals: higher is better RAG: Amber/Green Apr" in rest
+    assert "RAG: " not in rest.split("Hate crime", 1)[1]
+    assert not [w for w in result.warnings if "rated" in w]  # they agree: nothing to say
+    assert path.exists()
+
+
+# --- spreadsheet errors --------------------------------------------------------------------------
+
+
+def test_a_lookups_na_in_a_figure_is_refused_never_read(tmp_path: Path) -> None:
+    """A figure that is a lookup's #N/A is neither a number nor an empty month: every one is
+    named, with what to do, and the other problems of the workbook with them."""
+    path = workbook(
+        tmp_path / "r.xlsx",
+        [("Crime", "crimes", "down"), ("ASB", "incidents", "down", "#N/A")],
+        [
+            ("Crime", "2016/17", 10, "#N/A"),
+            ("Crime", "2015/16", "#DIV/0!", "ten"),
+            ("ASB", "2016/17", 5),
+        ],
+    )
+    with pytest.raises(PackError) as err:
+        load(path)
+    said = messages(err.value)
+    assert (
+        f"{path}, sheet Monthly figures, cell D2: the cell shows the spreadsheet error #N/A (a "
+        "lookup found nothing), not a figure; fix the formula, or type the figure (leave the "
+        "cell empty if there is none yet)" in said
+    )
+    assert any(
+        m.startswith(
+            f"{path}, sheet Monthly figures, cell C3: the cell shows the spreadsheet error "
+            "#DIV/0! (the formula divides by zero)"
+        )
+        for m in said
+    )
+    assert any(
+        m.startswith(
+            f"{path}, sheet Indicators, cell D3: the cell shows the spreadsheet error #N/A"
+        )
+        for m in said
+    )  # a target
+    assert any("cell D3: expected a number" in m for m in said)
+
+
+def test_a_lookups_na_in_a_comment_or_rating_is_blank_with_a_warning(tmp_path: Path) -> None:
+    path = workbook(
+        tmp_path / "r.xlsx",
+        [("Crime", "crimes", "down", None, None, "#N/A", "#N/A")],
+        [("Crime", "2016/17", 10, 20)],
+        indicator_header=(
+            "Indicator",
+            "Unit",
+            "Direction of good",
+            "Target",
+            "Monitoring only",
+            "Comment",
+            "RAG",
+        ),
+    )
+    report, warnings = load(path)
+    (ind,) = report.indicators
+    assert (ind.comment, ind.rag) == ("", None)
+    assert [w.split(": the cell shows #N/A")[0] for w in warnings] == [
+        f"{path}, sheet Indicators, cell G2",
+        f"{path}, sheet Indicators, cell F2",
+    ]
+
+
+def test_a_broken_formula_in_a_comment_is_refused(tmp_path: Path) -> None:
+    path = workbook(
+        tmp_path / "r.xlsx",
+        [("Crime", "crimes", "down", None, None, "#REF!")],
+        [("Crime", "2016/17", 10)],
+    )
+    with pytest.raises(InputError, match="cell F2: the cell shows the spreadsheet error #REF!"):
+        load(path)
+
+
+def test_an_error_in_a_column_not_read_does_not_stop_the_report(tmp_path: Path) -> None:
+    path = workbook(tmp_path / "r.xlsx", [("Crime", "crimes", "down")])
+    wb = load_workbook(path)
+    del wb["Monthly figures"]
+    ws = wb.create_sheet("Monthly figures")
+    ws.append(["Indicator", "Year", *MONTHS, "Notes"])
+    ws.append(["Crime", "2016/17", 10, 20, *[None] * 10, "#N/A"])
+    wb.save(path)
+    report, warnings = load(path)
+    assert perf.values(report.indicators[0].this_year)[:2] == (D(10), D(20))
+    assert [w for w in warnings if "column 'Notes'" in w]  # (the column is said not to be read)
+
+
+# --- a month where a date is expected ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("as_at", "fmt", "printed"),
+    [
+        ("November 2016", None, "November 2016"),
+        ("Nov-16", None, "November 2016"),
+        (dt.datetime(2016, 11, 1), "mmm-yy", "November 2016"),
+        (dt.datetime(2016, 11, 30), "dd/mm/yyyy", "30 November 2016"),
+        ("30/11/2016", None, "30 November 2016"),
+    ],
+)
+def test_figures_as_at_a_month(tmp_path: Path, as_at: Any, fmt: str | None, printed: str) -> None:
+    """'As at: November 2016' is a reporting period: it was refused ("expected the date the
+    figures are as at such as 05/03/2020"), or a date cell showing Nov-16 printed as 1 November."""
+    path = workbook(tmp_path / "r.xlsx", [("Crime", "crimes", "down")], [("Crime", "2016/17", 1)])
+    wb = load_workbook(path)
+    wb["Document"].append(["As at", as_at])
+    if fmt:
+        wb["Document"]["B4"].number_format = fmt
+    wb.save(path)
+    report, _ = load(path)
+    assert perf.context(report)["as_at"] == printed
+
+
+def test_a_month_headed_with_another_year_is_pointed_out(tmp_path: Path) -> None:
+    path = workbook(tmp_path / "r.xlsx", [("Crime", "crimes", "down")])
+    wb = load_workbook(path)
+    del wb["Monthly figures"]
+    ws = wb.create_sheet("Monthly figures")
+    headings = [f"{m}-{15 if i < 9 else 16}" for i, m in enumerate(MONTHS)]  # last year's sheet
+    headings[1] = "May-16"  # (this year's: not said)
+    ws.append(["Indicator", "Year", *headings])
+    ws.append(["Crime", "2016/17", 10, 20])
+    wb.save(path)
+    report, warnings = load(path)
+    assert perf.values(report.indicators[0].this_year)[:2] == (D(10), D(20))
+    said = [w for w in warnings if "the heading" in w]
+    assert len(said) == 11
+    assert said[0] == (
+        f"{path}, sheet Monthly figures, cell C1: the heading 'Apr-15' is April 2015, but April "
+        "of 2016/17 is in 2016; its column is read as April of the year each row's Year cell "
+        "names: correct the heading, or check that the sheet is this year's"
+    )
+    assert not [w for w in said if "'May-16'" in w]
+
+
+@pytest.mark.libreoffice
+def test_each_table_keeps_its_chart_without_a_comment(
+    tmp_path: Path, libreoffice: LibreOffice
+) -> None:
+    """With no comment under them, every indicator's heading, table and chart kept with the
+    next indicator's, and LibreOffice, unable to keep the chain on one page, printed a table
+    at the foot of one page and its chart at the top of the next."""
+    folder = tmp_path / "2020-03-05-board"
+    make_meeting(folder, [{"title": "Performance update", "papers": ["perf.xlsx"]}])
+    names = ["Recorded crime", "Referrals", "Hate crime", "Anti-social behaviour", "Burglary"]
+    workbook(
+        folder / "perf.xlsx",
+        [(n, "crimes", "down") for n in names],
+        [r for n in names for r in ((n, "2016/17", 90, 95, 99), (n, "2015/16", 80, 85, 88))],
+    )
+    result = build(folder, tmp_path / "out", converter=libreoffice)
+    reader = PdfReader(result.packs[0].path)
+    tables = charts = 0
+    for page in reader.pages:
+        text = page.extract_text()
+        on_page = text.count("Cumulative 2016/17")
+        drawn = _pictures_drawn(page)
+        assert drawn == on_page, text  # each table's chart on the table's page
+        tables, charts = tables + on_page, charts + drawn
+    assert tables == charts == 5
+
+
+def _pictures_drawn(page: Any) -> int:
+    """How many pictures the page draws (its content's Do of an image): LibreOffice gives its
+    pages one resource dictionary, holding every picture of the document."""
+    xobjects = page["/Resources"].get("/XObject", {})
+    images = {n[1:] for n, x in xobjects.items() if x.get_object().get("/Subtype") == "/Image"}
+    drawn = re.findall(rb"/([^\s/]+)\s+Do\b", page.get_contents().get_data())
+    return sum(name.decode() in images for name in drawn)
+
+
+def test_a_rag_given_by_colour_alone_is_pointed_out(tmp_path: Path) -> None:
+    """A RAG cell shaded green with no word in it was read as not rated, without a word: the
+    report prints words, which a printout in black and white and a screen reader keep."""
+    from openpyxl.styles import PatternFill
+
+    path = rated(tmp_path / "r.xlsx", None)
+    wb = load_workbook(path)
+    wb["Indicators"]["E2"].fill = PatternFill("solid", fgColor="00B050")
+    wb["Indicators"]["E1"].fill = PatternFill("solid", fgColor="D9D9D9")  # a heading's shade
+    wb.save(path)
+    report, warnings = load(path)
+    assert report.indicators[0].rag is None
+    (warning,) = warnings
+    assert warning.startswith(
+        f"{path}, sheet Indicators, cell E2: the RAG cell of 'Crime' is coloured but holds no word"
+    )
+    white = rated(tmp_path / "w.xlsx", None)
+    wb = load_workbook(white)
+    wb["Indicators"]["E2"].fill = PatternFill("solid", fgColor="FFFFFF")
+    wb.save(white)
+    assert load(white)[1] == []
+
+
+def test_a_lookups_na_on_the_document_sheet_is_judged_as_elsewhere(tmp_path: Path) -> None:
+    """The Document sheet was read before the report's own reader, and refused whole for a #N/A
+    in its Introduction; Kind, which says what the workbook is, must still be readable."""
+    path = workbook(tmp_path / "r.xlsx", [("Crime", "crimes", "down")], [("Crime", "2016/17", 1)])
+    wb = load_workbook(path)
+    wb["Document"].append(["Introduction", "#N/A"])
+    wb["Document"].append(["Title", "#N/A"])
+    wb.save(path)
+    paper = load_data_paper(path, Source(path), tmp_path)
+    assert paper.title == "Performance report 2016/17"
+    assert [w.split(": the cell shows")[0] for w in paper.warnings] == [
+        f"{path}, sheet Document, cell B5",
+        f"{path}, sheet Document, cell B4",
+    ]
+    wb["Document"]["B2"] = "#N/A"  # the Kind
+    wb.save(path)
+    with pytest.raises(InputError, match="cell B2: the cell shows the spreadsheet error #N/A"):
+        load_data_paper(path, Source(path), tmp_path)

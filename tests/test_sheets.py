@@ -347,3 +347,143 @@ def test_a_date_with_a_time_of_day_or_no_day_is_still_refused(typed: str) -> Non
     cell = sheets.Cell(typed, Source(Path("r.xlsx"), "Return", "B9"))
     with pytest.raises(InputError):
         sheets.date(cell, "the date signed")
+
+
+# --- headings and labels with a trailing colon or space ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "label", ["Grant total:", "Grant total :", "Grant total (£):", " Grant total  "]
+)
+def test_a_field_label_with_a_colon_or_spaces_is_the_field(tmp_path: Path, label: str) -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Plan"
+    ws.append(["Field:", "Value:"])
+    ws.append([label, 400568])
+    wb.save(tmp_path / "p.xlsx")
+    fields = sheets.Workbook(tmp_path / "p.xlsx").fields("Plan")
+    assert fields.require("Grant total").value == 400568
+    assert [name for name, _ in fields.items()] == [label.strip()]  # the header row is not a field
+
+
+@pytest.mark.parametrize("heading", ["Notes:", "Notes :", "Notes\u00a0", "NOTES:"])
+def test_a_heading_with_a_colon_or_spaces_is_the_column(tmp_path: Path, heading: str) -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Agenda"
+    ws.append(["Item:", "Title", heading])
+    ws.append([1, "Apologies", "Chair to note"])
+    wb.save(tmp_path / "m.xlsx")
+    table = sheets.Workbook(tmp_path / "m.xlsx").table("Agenda", required=("item", "title"))
+    assert sheets.text(table.records[0].cell("notes")) == "Chair to note"
+
+
+# --- spreadsheet errors (#N/A, #REF! ...) --------------------------------------------------------
+
+
+def _errors_workbook(tmp_path: Path) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Projects"
+    ws.append(["Title", "Amount", "Notes"])
+    ws.append(["Refuge", "#N/A", "#REF!"])
+    wb.save(tmp_path / "e.xlsx")
+    return tmp_path / "e.xlsx"
+
+
+def test_an_error_cell_is_refused_at_once_unless_its_reader_decides(tmp_path: Path) -> None:
+    path = _errors_workbook(tmp_path)
+    with pytest.raises(
+        InputError, match=r"cell B2: the cell shows the spreadsheet error #N/A \(and so do C2\)"
+    ):
+        sheets.Workbook(path).table("Projects")
+    (rec,) = sheets.Workbook(path).table("Projects", keep_errors=True).records
+    amount, notes = rec.cell("amount"), rec.cell("notes")
+    assert (amount.error, notes.error) == ("#N/A", "#REF!")
+    assert not amount.blank and amount.value is None  # never read as an empty cell
+    with pytest.raises(InputError) as err:
+        sheets.text(amount)
+    assert str(err.value) == (
+        f"{path}, sheet Projects, cell B2: the cell shows the spreadsheet error #N/A (a lookup "
+        "found nothing), not a value; fix the formula, or type the value in the cell"
+    )
+    for reader in (sheets.date, sheets.time, sheets.integer):
+        with pytest.raises(
+            InputError,
+            match="cell C2: the cell shows the spreadsheet error #REF! "
+            r"\(the formula refers to cells that were deleted\)",
+        ):
+            reader(notes)
+
+
+def test_a_lookups_na_in_an_optional_cell_is_blank_with_a_warning(tmp_path: Path) -> None:
+    (rec,) = sheets.Workbook(_errors_workbook(tmp_path)).table("Projects", keep_errors=True).records
+    said: list[str] = []
+    assert sheets.optional(rec.cell("amount"), "the outline", said.append).blank
+    (warning,) = said
+    assert warning.startswith(
+        f"{tmp_path / 'e.xlsx'}, sheet Projects, cell B2: the cell shows #N/A"
+    )
+    assert "so the outline is left empty" in warning
+    broken = sheets.optional(rec.cell("notes"), "the notes", said.append)
+    assert broken.error == "#REF!" and len(said) == 1  # a broken formula is not a blank
+
+
+# --- a month without a day -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "month"),
+    [
+        ("May 2019", dt.date(2019, 5, 1)),
+        ("Sept 2019", dt.date(2019, 9, 1)),
+        ("Mar-20", dt.date(2020, 3, 1)),
+        ("March-2020", dt.date(2020, 3, 1)),
+        ("05/2019", dt.date(2019, 5, 1)),
+        ("2019-05", dt.date(2019, 5, 1)),
+    ],
+)
+def test_a_month_is_read_where_a_month_will_do_and_refused_where_a_day_is_needed(
+    typed: str, month: dt.date
+) -> None:
+    cell = sheets.Cell(typed, Source(Path("r.xlsx"), "Return", "B9"))
+    assert sheets.month_or_date(cell) == (month, False)
+    with pytest.raises(InputError) as err:
+        sheets.date(cell, "the date signed")
+    assert str(err.value).startswith(
+        f"r.xlsx, sheet Return, cell B9: {typed!r} is a month ({month:%B %Y}) without a day, and "
+        "the date signed needs the day; type the full date, day/month/year, such as "
+    )
+
+
+@pytest.mark.parametrize("shown", ["mmm-yy", "mmmm yyyy", "[$-809]mmmm yyyy;@"])
+def test_a_date_cell_showing_only_its_month_is_a_month(shown: str) -> None:
+    """Excel turns "May 2019" typed into a date cell into 1 May 2019 shown as "May-19": it was
+    read, silently, as the first of the month where a day is needed."""
+    cell = sheets.Cell(dt.datetime(2019, 5, 1), SRC, number_format=shown)
+    assert sheets.month_or_date(cell) == (dt.date(2019, 5, 1), False)
+    says = r"cell B4: the cell shows only a month \(May 2019; it holds 01/05/2019\), and the date "
+    with pytest.raises(InputError, match=says + "signed needs the day; format the cell"):
+        sheets.date(cell, "the date signed")
+
+
+@pytest.mark.parametrize("shown", ["dd/mm/yyyy", "d-mmm-yy", "yyyy-mm-dd h:mm:ss", "General"])
+def test_a_date_cell_showing_its_day_is_a_date(shown: str) -> None:
+    cell = sheets.Cell(dt.datetime(2019, 5, 31), SRC, number_format=shown)
+    assert sheets.date(cell) == dt.date(2019, 5, 31)
+    assert sheets.month_or_date(cell) == (dt.date(2019, 5, 31), True)
+
+
+def test_a_heading_showing_an_error_is_named_as_it_shows(tmp_path: Path) -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Projects"
+    ws.append(["Title", "#REF!"])
+    ws.append(["Refuge", 100])
+    wb.save(tmp_path / "e.xlsx")
+    workbook = sheets.Workbook(tmp_path / "e.xlsx")
+    with pytest.raises(
+        InputError, match=r"no column 'Amount' in the header row \(row 1 has: Title, #REF!\)"
+    ):
+        workbook.table("Projects", required=("title", "amount"), keep_errors=True)

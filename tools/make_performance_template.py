@@ -43,6 +43,8 @@ OUT = Path(__file__).resolve().parents[1] / "packbuilder" / "templates" / "perfo
 MONTHS = ["Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Jan", "Feb", "Mar"]
 QUARTERS = ["Q1", "Q2", "Q3", "Q4"]
 SUMMARY_WIDTHS = [4.6, 2.9, 1.5, 1.5, 1.4, 1.4, 1.6, 1.5]
+# with the officers' RAG ratings: a column of its own, the indicator and the period narrower
+RATED_WIDTHS = [3.9, 2.5, 1.5, 1.5, 1.4, 1.4, 1.6, 1.5, 1.5]
 MONTHLY_WIDTHS = [3.4] + [1.13] * 12
 QUARTERLY_WIDTHS = [3.4] + [2.0] * 4
 
@@ -122,7 +124,29 @@ def summary(doc) -> None:  # type: ignore[no-untyped-def]
     para(doc, "{%p for b in introduction %}")
     para(doc, "{{ b.text }}", size=10)
     para(doc, "{%p endfor %}")
-    t = table(doc, 8, SUMMARY_WIDTHS)
+    # two tables, one shown: with a RAG column when an officer rated any indicator, else without
+    para(doc, "{%p if rated %}")
+    summary_table(doc, rated=True)
+    para(doc, "{%p else %}")
+    summary_table(doc, rated=False)
+    para(doc, "{%p endif %}")
+    para(
+        doc,
+        "Indicators that add up (counts) are compared year to date: this year's total for the "
+        "period shown against the same months last year. Percentages and rates compare the latest "
+        "period with the same period last year. Against target: above (+) or below (-) the target "
+        "(year to date for counts). Direction judges the change by each indicator's direction of "
+        "good; where there are no figures for last year, it judges the position against target."
+        "{% if rated %} RAG is the officer's own rating of the indicator (red, amber or green), "
+        "as given in the workbook.{% endif %}",
+        size=8,
+        italic=True,
+    ).paragraph_format.space_before = Pt(4)
+
+
+def summary_table(doc, rated: bool) -> None:  # type: ignore[no-untyped-def]
+    widths = RATED_WIDTHS if rated else SUMMARY_WIDTHS
+    t = table(doc, len(widths), widths)
     _fixed(t)
     head = _row(
         t,
@@ -135,14 +159,16 @@ def summary(doc) -> None:  # type: ignore[no-untyped-def]
             "Change %",
             "Against target",
             "Direction",
+            *(["RAG"] if rated else []),
         ],
-        SUMMARY_WIDTHS,
+        widths,
         heading=True,
     )
     repeat_header(head)
-    for cell in (head.cells[1], head.cells[7]):  # text columns: headed on the left
-        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.LEFT
-    _loop_row(t, "{%tr for s in summary %}", SUMMARY_WIDTHS)
+    text_columns = [1, 7, 8] if rated else [1, 7]
+    for i in text_columns:  # text columns: headed on the left
+        head.cells[i].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.LEFT
+    _loop_row(t, "{%tr for s in summary %}", widths)
     body = _row(
         t,
         [
@@ -154,11 +180,13 @@ def summary(doc) -> None:  # type: ignore[no-untyped-def]
             "{{ s.percent }}",
             "{{ s.against_target }}",
             "{{ s.word }}",
+            # the rating's word on a pale tint of its colour: the word, not the colour, says it
+            *(["{% cellbg s.rag_shade %}{{ s.rag }}"] if rated else []),
         ],
-        SUMMARY_WIDTHS,
+        widths,
     )
-    for cell in body.cells[1:2] + body.cells[7:8]:
-        for p in cell.paragraphs:
+    for i in text_columns:
+        for p in body.cells[i].paragraphs:
             p.style = doc.styles["Table Text"]
     # the summary may run over a page (its header row repeats): its rows do not keep with the
     # next, as the table styles do, or LibreOffice moves a summary too long for one page, and
@@ -166,17 +194,7 @@ def summary(doc) -> None:  # type: ignore[no-untyped-def]
     for cell in body.cells:
         for p in cell.paragraphs:
             p.paragraph_format.keep_with_next = False
-    _loop_row(t, "{%tr endfor %}", SUMMARY_WIDTHS)
-    para(
-        doc,
-        "Indicators that add up (counts) are compared year to date: this year's total for the "
-        "period shown against the same months last year. Percentages and rates compare the latest "
-        "period with the same period last year. Against target: above (+) or below (-) the target "
-        "(year to date for counts). Direction judges the change by each indicator's direction of "
-        "good; where there are no figures for last year, it judges the position against target.",
-        size=8,
-        italic=True,
-    ).paragraph_format.space_before = Pt(4)
+    _loop_row(t, "{%tr endfor %}", widths)
 
 
 def figures_table(doc, periods: list[str], widths: list[float]) -> None:  # type: ignore[no-untyped-def]
@@ -192,6 +210,10 @@ def figures_table(doc, periods: list[str], widths: list[float]) -> None:  # type
             ("{{ i.corner }}", {"style": "Table Corner"}),
             ("{%p if i.monitoring_only %}", {"style": "Table Corner"}),
             ("FOR MONITORING ONLY", {"style": "Table Corner", "bold": True}),
+            ("{%p endif %}", {"style": "Table Corner"}),
+            # the officer's rating, in words
+            ("{%p if i.rag %}", {"style": "Table Corner"}),
+            ("RAG: {{ i.rag }}", {"style": "Table Corner", "bold": True}),
             ("{%p endif %}", {"style": "Table Corner"}),
         ],
     )
@@ -221,7 +243,14 @@ def indicators(doc) -> None:  # type: ignore[no-untyped-def]
     para(doc, "{%p else %}")
     figures_table(doc, QUARTERS, QUARTERLY_WIDTHS)
     para(doc, "{%p endif %}")
+    # the chart keeps with the comment under it; with no comment it keeps with nothing, or every
+    # indicator without one would chain, heading, table and chart, to the next indicator's, and
+    # LibreOffice, unable to keep the chain on a page, would part a table from its chart
+    para(doc, "{%p if i.comment %}")
     para(doc, "{{ i.chart }}", style="Chart")
+    para(doc, "{%p else %}")
+    para(doc, "{{ i.chart }}", style="Chart").paragraph_format.keep_with_next = False
+    para(doc, "{%p endif %}")
     para(doc, "{%p if i.comment %}")
     para(doc, "Comment", style="Comment Label")
     para(doc, "{%p for b in i.comment %}")

@@ -28,6 +28,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
 from packbuilder import money, richtext, sheets
 from packbuilder.documents import Loaded, register
@@ -210,11 +212,25 @@ def _optional_amount(cell: sheets.Cell | None, what: str) -> money.Amount | None
     return money.amount(cell, what)
 
 
+def _optional(
+    cell: sheets.Cell | None, what: str, errors: Collector, read: Any = sheets.text
+) -> Any:
+    """An optional cell read by `read` (its text by default); a lookup's #N/A there is read as
+    blank with a warning (`sheets.optional`), any other spreadsheet error refused, naming it."""
+    if cell is None:
+        return read(sheets.Cell(None, Source(Path())))
+    return errors.attempt(read, sheets.optional(cell, what, errors.warn), default=None)
+
+
+def _optional_text(fields: sheets.FieldSheet, errors: Collector, what: str, *names: str) -> str:
+    return _optional(fields.get(*names), what, errors) or ""
+
+
 def _funding(fields: sheets.FieldSheet, errors: Collector) -> Funding:
     return Funding(
-        partnership=fields.text("Partnership"),
-        title=fields.text("Title"),
-        year=fields.text("Year"),
+        partnership=_optional_text(fields, errors, "the partnership", "Partnership"),
+        title=_optional_text(fields, errors, "the title", "Title"),
+        year=_optional_text(fields, errors, "the year", "Year"),
         draft=errors.attempt(_status, fields, default=True),
         grant=errors.attempt(_grant, fields, default=money.Amount(money.ZERO)),
         carry_forward=errors.attempt(
@@ -222,7 +238,9 @@ def _funding(fields: sheets.FieldSheet, errors: Collector) -> Funding:
             fields.get("Carry forward", "Carry-forward"),
             "the carry-forward in pounds",
         ),
-        carry_forward_note=fields.text("Carry forward note", "Carry-forward note"),
+        carry_forward_note=_optional_text(
+            fields, errors, "the carry-forward note", "Carry forward note", "Carry-forward note"
+        ),
         over_allocation_intended=errors.attempt(
             sheets.yes_no,
             fields.get("Over-allocation intended"),
@@ -255,6 +273,7 @@ def _priorities(wb: sheets.Workbook, errors: Collector) -> tuple[Priority, ...]:
         "Priorities",
         required=("no.", "priority"),
         aliases={"no.": ("no", "number", "#"), "priority": ("name", "title")},
+        keep_errors=True,
     )
     out: dict[int, Priority] = {}
     for rec in table.records:
@@ -268,10 +287,26 @@ def _priorities(wb: sheets.Workbook, errors: Collector) -> tuple[Priority, ...]:
                     f"priority {number} is listed twice; number each priority once", cell.source
                 )
             )
-        out[number] = Priority(
-            number=number, name=sheets.text(rec.cell("priority")), source=cell.source
-        )
+        name = errors.attempt(sheets.text, rec.cell("priority"), default="")
+        out[number] = Priority(number=number, name=name, source=cell.source)
     return tuple(v for _, v in sorted(out.items()))
+
+
+def _served_by(key: dict[int, str]) -> Any:
+    """`_served` for one plan's priorities, as a reader of one cell."""
+    return lambda cell: _served(cell, key)
+
+
+def _title(rec: sheets.Record, errors: Collector) -> str:
+    """A project's title, which it must have: empty, or a spreadsheet error, is refused."""
+    cell = rec.cell("title")
+    if cell.error:
+        errors.add(sheets.spreadsheet_error(cell, "a title", "type the project's title"))
+        return ""
+    title = sheets.text(cell)
+    if not title:
+        errors.add(InputError("the project has no title; fill it in", cell.source))
+    return title
 
 
 def _served(cell: sheets.Cell, key: dict[int, str]) -> tuple[int, ...]:
@@ -319,11 +354,16 @@ def _measures(text: str) -> tuple[richtext.Block, ...]:
 def load_commissioning_plan(wb: sheets.Workbook, rule: str = "england") -> Loaded:
     """A commissioning plan workbook, its money checked."""
     errors = Collector()
-    fields = wb.fields("Plan")
+    # a spreadsheet error (#N/A, #REF! ...) is refused where a value is needed (an amount, a
+    # title), a lookup's #N/A in an optional cell (an outline, a note) read as blank with a
+    # warning; a cell not read does not stop the document
+    fields = wb.fields("Plan", keep_errors=True)
     funding = _funding(fields, errors)
     priorities = _priorities(wb, errors)
     key = {p.number: p.name for p in priorities}
-    table = wb.table("Projects", required=("title", "amount allocated"), aliases=PLAN_COLUMNS)
+    table = wb.table(
+        "Projects", required=("title", "amount allocated"), aliases=PLAN_COLUMNS, keep_errors=True
+    )
     if not table.records:
         errors.add(
             InputError(
@@ -342,7 +382,7 @@ def load_commissioning_plan(wb: sheets.Workbook, rule: str = "england") -> Loade
         if _run_on(rec, ("amount allocated", "total budget"), errors):
             continue
         position += 1
-        number = sheets.text(rec.cell("no.")) or str(position)
+        number = errors.attempt(sheets.text, rec.cell("no."), default="") or str(position)
         if number in numbers:
             errors.add(
                 InputError(
@@ -367,37 +407,39 @@ def load_commissioning_plan(wb: sheets.Workbook, rule: str = "england") -> Loade
                     rec.cell("total budget").source,
                 )
             )
-        served = errors.attempt(_served, rec.cell("priorities"), key, default=())
-        title = sheets.text(rec.cell("title"))
-        if not title:
-            errors.add(InputError("the project has no title; fill it in", rec.cell("title").source))
+        served = _optional(rec.cell("priorities"), "the priorities", errors, _served_by(key)) or ()
+        title = _title(rec, errors)
+        outline = _optional(rec.cell("outline"), "the outline", errors) or ""
+        measures = _optional(rec.cell("outcome measures"), "the outcome measures", errors) or ""
+        approved = _optional(rec.cell("approved"), "what is approved", errors) or ""
         if amount is None:
             continue  # its error is kept
         projects.append(
             PlannedProject(
                 number=number,
                 title=title,
-                outline=tuple(richtext.blocks(sheets.text(rec.cell("outline")))),
+                outline=tuple(richtext.blocks(outline)),
                 amount=amount,
                 total_budget=budget,
-                measures=_measures(sheets.text(rec.cell("outcome measures"))),
+                measures=_measures(measures),
                 priorities=served,
-                approved=sheets.text(rec.cell("approved")),
+                approved=approved,
                 source=rec.cell("amount allocated").source,
             )
         )
+    heading = _optional_text(fields, errors, "the priorities heading", "Priorities heading")
     errors.raise_if_any()
     plan = CommissioningPlan(
         source=Source(wb.path),
         funding=funding,
         amount_heading=_heading(wb, table, "amount allocated"),
-        priorities_heading=(fields.text("Priorities heading") or "Police & Crime Plan priorities"),
+        priorities_heading=heading or "Police & Crime Plan priorities",
         priorities=priorities,
         projects=tuple(projects),
     )
     pence = money.has_pence(a.value for a in plan.amounts)
     _check_balance(funding, [p.amount.value for p in projects], pence)
-    warnings = []
+    warnings = list(errors.warnings)
     if funding.draft:
         warnings.append(
             f"{wb.path.name}: the commissioning plan is a draft and says DRAFT on every page"
@@ -417,6 +459,8 @@ def _total_kind(rec: sheets.Record) -> str:
     """ "total" or "sub-total" when the row is a total typed by the finance officer (its title, or
     its No. cell with the title empty, says so; a numbered project called "Total" is a project),
     else ""."""
+    if rec.cell("title").error or rec.cell("no.").error:
+        return ""  # (refused where the row is read as a project)
     title, number = sheets.text(rec.cell("title")), sheets.text(rec.cell("no."))
     said = title or number
     if title and number:
@@ -504,10 +548,13 @@ def _heading(wb: sheets.Workbook, table: sheets.Table, column: str) -> str:
 def load_evaluation_return(wb: sheets.Workbook, rule: str = "england") -> Loaded:
     """An evaluation return workbook: spend against allocation, its money checked."""
     errors = Collector()
-    fields = wb.fields("Return")
+    fields = wb.fields("Return", keep_errors=True)  # (errors read as in a plan)
     funding = _funding(fields, errors)
     table = wb.table(
-        "Projects", required=("title", "amount allocated", "actual spend"), aliases=RETURN_COLUMNS
+        "Projects",
+        required=("title", "amount allocated", "actual spend"),
+        aliases=RETURN_COLUMNS,
+        keep_errors=True,
     )
     if not table.records:
         errors.add(
@@ -528,9 +575,9 @@ def load_evaluation_return(wb: sheets.Workbook, rule: str = "england") -> Loaded
             continue
         allocated = errors.attempt(money.amount, rec.cell("amount allocated"))
         spent = errors.attempt(money.amount, rec.cell("actual spend"), "the actual spend in pounds")
-        title = sheets.text(rec.cell("title"))
-        if not title:
-            errors.add(InputError("the project has no title; fill it in", rec.cell("title").source))
+        title = _title(rec, errors)
+        outcomes = _optional(rec.cell("outcomes"), "the outcomes", errors) or ""
+        comments = _optional(rec.cell("comments"), "the comments", errors) or ""
         if allocated is None or spent is None:
             continue  # its error is kept
         projects.append(
@@ -538,25 +585,30 @@ def load_evaluation_return(wb: sheets.Workbook, rule: str = "england") -> Loaded
                 title=title,
                 allocated=allocated,
                 spent=spent,
-                outcomes=tuple(richtext.blocks(sheets.text(rec.cell("outcomes")))),
-                comments=tuple(richtext.blocks(sheets.text(rec.cell("comments")))),
+                outcomes=tuple(richtext.blocks(outcomes)),
+                comments=tuple(richtext.blocks(comments)),
                 source=rec.cell("actual spend").source,
             )
         )
     signed_on = errors.attempt(_signed_date, fields)
+    signed_by = _optional_text(fields, errors, "the name", "Name (printed)", "Signed by", "Name")
+    position = _optional_text(fields, errors, "the position", "Position")
+    notes = _optional_text(fields, errors, "the notes", "Notes")
     errors.raise_if_any()
     ret = EvaluationReturn(
         source=Source(wb.path),
         funding=funding,
         projects=tuple(projects),
-        signed_by=fields.text("Name (printed)", "Signed by", "Name"),
-        position=fields.text("Position"),
+        signed_by=signed_by,
+        position=position,
         signed_on=signed_on,
-        notes=_notes(fields.text("Notes")),
+        notes=_notes(notes),
     )
     pence = money.has_pence(a.value for a in ret.amounts)
     _check_balance(funding, [p.allocated.value for p in projects], pence)
-    return Loaded(ret, title=funding.heading or "Evaluation return")
+    return Loaded(
+        ret, title=funding.heading or "Evaluation return", warnings=tuple(errors.warnings)
+    )
 
 
 def _signed_date(fields: sheets.FieldSheet) -> dt.date | None:

@@ -31,6 +31,7 @@ a thin adapter to today's `register` / `Loaded` API that draws the charts and fo
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import enum
 import re
@@ -39,7 +40,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from packbuilder import richtext, sheets
+from packbuilder import dates, richtext, sheets
 from packbuilder.documents import Loaded, register
 from packbuilder.errors import Collector, InputError, PackError, Source
 from packbuilder.model import DocumentData
@@ -151,6 +152,40 @@ class Figure:
     source: Source
 
 
+class Rating(enum.Enum):
+    """An officer's RAG rating: red, amber or green, or one of the two in-between ratings some
+    partnerships use."""
+
+    RED = "Red"
+    RED_AMBER = "Red/Amber"
+    AMBER = "Amber"
+    AMBER_GREEN = "Amber/Green"
+    GREEN = "Green"
+
+
+# what officers type in a RAG or status column, as a rating (looked up after `_rag_key`)
+RATINGS = {
+    **dict.fromkeys(("r", "red", "off track", "not on track", "off target", "not on target",
+                     "not met", "target not met", "not achieved", "behind target"), Rating.RED),
+    **dict.fromkeys(("ra", "ar", "r/a", "a/r", "red/amber", "amber/red"), Rating.RED_AMBER),
+    **dict.fromkeys(("a", "amber", "at risk", "close to target", "near target"), Rating.AMBER),
+    **dict.fromkeys(("ag", "ga", "a/g", "g/a", "amber/green", "green/amber"), Rating.AMBER_GREEN),
+    **dict.fromkeys(("g", "green", "on track", "on target", "met", "target met", "achieved",
+                     "target achieved", "ahead of target"), Rating.GREEN),
+}  # fmt: skip
+NOT_RATED = {"", "-", "–", "—", "n/a", "na", "n.a.", "none", "not rated", "no rating"}
+
+
+@dataclass(frozen=True)
+class Rag:
+    """The officer's RAG rating of an indicator: printed as given (`shown`), never replaced by
+    packbuilder's own judgement of the figures."""
+
+    rating: Rating
+    shown: str  # as the report prints it: "Green" (typed G or green), "On track"
+    source: Source
+
+
 @dataclass(frozen=True)
 class Indicator:
     name: str
@@ -165,6 +200,7 @@ class Indicator:
     target: tuple[Figure, ...] | None
     places: int  # decimal places the figures are typed with
     source: Source  # the indicator's name on the Indicators sheet
+    rag: Rag | None = None  # the officer's rating, as typed; None: not rated
 
     @property
     def percent(self) -> bool:
@@ -179,6 +215,7 @@ class PerformanceReport(DocumentData):
     as_at: dt.date | None
     introduction: str
     indicators: tuple[Indicator, ...]
+    as_at_day: bool = True  # False: As at gives a month ("November 2016"), `as_at` its first day
 
 
 def values(figures: Sequence[Figure] | None) -> tuple[Number, ...] | None:
@@ -294,12 +331,15 @@ def load_report(wb: sheets.Workbook) -> tuple[PerformanceReport, list[str]]:
         PackError: one error, or an ErrorList of every problem in the workbook.
     """
     errors = Collector()
-    doc = wb.fields("Document")
-    title = _text(doc.get("Title"))
-    partnership = _text(doc.get("Partnership", "Body"))
-    introduction = _text(doc.get("Introduction", "Intro"))
+    # a spreadsheet error is refused where a value is needed (a figure, the year), and a lookup's
+    # #N/A in an optional cell (a comment, a rating, the introduction) read as blank with a
+    # warning (`sheets.optional`); a cell not read does not stop the report
+    doc = wb.fields("Document", keep_errors=True)
+    title = _optional_text(doc.get("Title"), "the title", errors)
+    partnership = _optional_text(doc.get("Partnership", "Body"), "the partnership", errors)
+    introduction = _optional_text(doc.get("Introduction", "Intro"), "the introduction", errors)
     year = _attempt(errors, None, _year, doc)
-    as_at = _attempt(errors, None, _as_at, doc)
+    as_at, as_at_day = _attempt(errors, (None, True), _as_at, doc)
     defs = _attempt(errors, {}, _indicators, wb, errors)
     if year is None:
         errors.raise_if_any()
@@ -339,6 +379,7 @@ def load_report(wb: sheets.Workbook) -> tuple[PerformanceReport, list[str]]:
             continue  # its unreadable figures are reported; checks on them would only repeat it
         ind = _attempt(errors, None, _indicator, d, freq, rows, year, errors)
         if ind is not None:
+            _check_rag(ind, year, errors)
             indicators.append(ind)
     errors.raise_if_any()
     report = PerformanceReport(
@@ -346,6 +387,7 @@ def load_report(wb: sheets.Workbook) -> tuple[PerformanceReport, list[str]]:
         partnership=partnership,
         year=year,
         as_at=as_at,
+        as_at_day=as_at_day,
         introduction=introduction,
         indicators=tuple(indicators),
         source=Source(wb.path),
@@ -361,8 +403,11 @@ def _attempt(errors: Collector, default: Any, fn: Any, *args: Any) -> Any:
         return default
 
 
-def _text(cell: sheets.Cell | None) -> str:
-    return "" if cell is None else sheets.text(cell)
+def _optional_text(cell: sheets.Cell | None, what: str, errors: Collector) -> str:
+    """An optional cell's text; a lookup's #N/A there is read as blank, with a warning."""
+    if cell is None:
+        return ""
+    return _attempt(errors, "", sheets.text, sheets.optional(cell, what, errors.warn))
 
 
 def _one_line(cell: sheets.Cell) -> str:
@@ -397,11 +442,13 @@ def _year(doc: sheets.FieldSheet) -> Year:
     return year
 
 
-def _as_at(doc: sheets.FieldSheet) -> dt.date | None:
+def _as_at(doc: sheets.FieldSheet) -> tuple[dt.date | None, bool]:
+    """The day the figures are as at, or the month (a reporting period: "As at: May 2019",
+    "Mar-20"), and whether a day is given."""
     cell = doc.get("As at", "Date", "Figures as at")
     if cell is None or cell.blank:
-        return None
-    return sheets.date(cell, "the date the figures are as at")
+        return None, True
+    return sheets.month_or_date(cell, "the date the figures are as at")
 
 
 @dataclass(frozen=True)
@@ -415,24 +462,49 @@ class _Definition:
     target: Figure | None
     source: Source
     target_source: Source
+    rag: Rag | None = None
 
+
+# the headings of an officer's RAG column, on the Indicators sheet or after the periods
+RAG_HEADINGS = (
+    "rag",
+    "rag rating",
+    "rag status",
+    "status",
+    "rating",
+    "officer rag",
+    "officer's rag",
+    "officer rating",
+    "overall status",
+    "r/a/g",
+    "rag (officer)",
+)
 
 INDICATOR_COLUMNS = {
     "indicator": ("name", "indicator name"),
+    "unit": (),
     "direction of good": ("direction", "good is", "better when"),
+    "target": (),
     "monitoring only": ("for monitoring only", "monitoring"),
     "comment": ("comments", "commentary"),
     "adds up": ("cumulative", "accumulates"),
+    "rag": RAG_HEADINGS[1:],
 }
 
 
 def _indicators(wb: sheets.Workbook, errors: Collector) -> dict[str, _Definition | None]:
     table = wb.table(
-        "Indicators", required=("indicator", "direction of good"), aliases=INDICATOR_COLUMNS
+        "Indicators",
+        required=("indicator", "direction of good"),
+        aliases=INDICATOR_COLUMNS,
+        keep_errors=True,
     )
     out: dict[str, _Definition | None] = {}
     for rec in table.records:
         name_cell = rec.cell("indicator")
+        if name_cell.error:
+            errors.add(sheets.spreadsheet_error(name_cell, "an indicator's name"))
+            continue
         if name_cell.blank:
             errors.add(
                 InputError(
@@ -444,7 +516,10 @@ def _indicators(wb: sheets.Workbook, errors: Collector) -> dict[str, _Definition
         key = sheets.normalise(name)
         if key in out:
             first = next(
-                r for r in table.records if sheets.normalise(_one_line(r.cell("indicator"))) == key
+                r
+                for r in table.records
+                if not r.cell("indicator").error
+                and sheets.normalise(_one_line(r.cell("indicator"))) == key
             )
             errors.add(
                 InputError(
@@ -455,10 +530,26 @@ def _indicators(wb: sheets.Workbook, errors: Collector) -> dict[str, _Definition
             )
             continue
         # None: listed, but its row has errors (reported); its figures are then left unchecked
-        out[key] = _attempt(errors, None, _definition, rec, name)
+        out[key] = _attempt(errors, None, _definition, rec, name, errors.warn)
     if not table.records:
         errors.add(InputError("no indicators; add one row per indicator", table.source()))
+    _warn_unread_indicator_columns(table, errors)
     return out
+
+
+def _warn_unread_indicator_columns(table: sheets.Table, errors: Collector) -> None:
+    """A warning for each column of the Indicators sheet that is not read: an officer's RAG
+    column was dropped here without a word, and so would a column headed in words not known."""
+    read = {table.columns[c] for c in INDICATOR_COLUMNS if c in table.columns}
+    for index, cell in enumerate(table.header):
+        if cell.blank or index in read:
+            continue
+        errors.warn(
+            f"{cell.source}: column {sheets.text(cell)!r} is not read (packbuilder does not "
+            "know that heading); nothing in it reaches the report: if it is your own notes, "
+            "leave it; if not, head it as one of: Indicator, Unit, Direction of good, Target, "
+            "Monitoring only, Adds up, Comment, RAG"
+        )
 
 
 # a unit typed in words that means a percentage: read as "%" (a rate of them does not add up)
@@ -472,7 +563,7 @@ def _unit(cell: sheets.Cell) -> str:
     return "%" if unit.lower() in PERCENT_WORDS or unit.startswith("%") else unit
 
 
-def _definition(rec: sheets.Record, name: str) -> _Definition:
+def _definition(rec: sheets.Record, name: str, warn: Any) -> _Definition:
     errors = Collector()
     unit = _unit(rec.cell("unit"))
     percent = unit == "%"
@@ -486,6 +577,11 @@ def _definition(rec: sheets.Record, name: str) -> _Definition:
     target = None
     if not target_cell.blank:
         target = Figure(_attempt(errors, None, number, target_cell, percent), target_cell.source)
+    rag_cell = sheets.optional(rec.cell("rag"), "the RAG rating", warn)
+    rag = _attempt(errors, None, read_rag, rag_cell, name)
+    _said_by_colour(rec.table.workbook, rag_cell, name, warn)
+    comment_cell = sheets.optional(rec.cell("comment"), "the comment", warn)
+    comment = _attempt(errors, "", sheets.text, comment_cell)
     errors.raise_if_any()
     return _Definition(
         name=name,
@@ -493,11 +589,55 @@ def _definition(rec: sheets.Record, name: str) -> _Definition:
         direction=direction,
         monitoring_only=monitoring,
         adds_up=adds_up,
-        comment=sheets.text(rec.cell("comment")),
+        comment=comment,
         target=target,
         source=rec.cell("indicator").source,
         target_source=target_cell.source,
+        rag=rag,
     )
+
+
+def _rag_key(text: str) -> str:
+    """A rating as looked up: 'Amber - Green', 'Amber / green' and 'AMBER/GREEN' alike."""
+    key = sheets.normalise(text).rstrip(".")
+    return re.sub(r"\s*[/\-–]\s*(?=[a-z])", "/", key) if "track" not in key else key
+
+
+def _said_by_colour(wb: sheets.Workbook | None, cell: sheets.Cell, name: str, warn: Any) -> None:
+    """Warn of a RAG cell that is coloured but holds no word: the report prints the word, so
+    the rating the colour gives would be lost without one (and a colour alone tells nothing to
+    a screen reader, nor on a black and white printout)."""
+    if wb is not None and cell.blank and not cell.error and wb.coloured(cell.source):
+        warn(
+            f"{cell.source}: the RAG cell of {name!r} is coloured but holds no word, and the "
+            "report prints the rating's word, not the cell's colour, so the indicator is shown "
+            "as not rated; type its rating (Red, Amber or Green) in the cell"
+        )
+
+
+def read_rag(cell: sheets.Cell, name: str) -> Rag | None:
+    """An officer's RAG rating (`RATINGS`), or None for a cell left empty or saying none.
+
+    Raises:
+        InputError: naming the cell, for a value that is no rating ('Gren', 'TBC', 'Blue').
+    """
+    typed = _one_line(cell)
+    key = _rag_key(typed)
+    if key in NOT_RATED:
+        return None
+    rating = RATINGS.get(key) or RATINGS.get(key.replace("-", " "))
+    if rating is None:
+        raise InputError(
+            f"the RAG rating of {name!r} is {typed!r}, which is not a rating packbuilder knows; "
+            "type Red, Amber or Green (or R, A, G; Red/Amber, Amber/Green; On track, Off track, "
+            "At risk), or leave it empty",
+            cell.source,
+        )
+    # a code or a colour is printed as the colour's word; the officer's own words as typed
+    colours = {"red", "amber", "green", "r", "a", "g"}
+    colour = len(key) <= 2 or all(w in colours for w in key.split("/"))
+    shown = rating.value if colour else typed[:1].upper() + typed[1:]
+    return Rag(rating, shown, cell.source)
 
 
 def _flag(cell: sheets.Cell, what: str) -> bool:
@@ -549,6 +689,10 @@ def number(cell: sheets.Cell, percent: bool = False) -> Number:
 
 
 def _number(cell: sheets.Cell, percent: bool) -> Number:
+    if cell.error:  # a lookup's #N/A is neither a figure nor no figure: the user must say which
+        raise sheets.spreadsheet_error(
+            cell, "a figure", "type the figure (leave the cell empty if there is none yet)"
+        )
     v = cell.value
     if cell.blank:
         return None
@@ -581,19 +725,18 @@ def _typed_number(cell: sheets.Cell, s: str, percent: bool) -> Number:
     if s.lower() in BLANK_WORDS:
         return None
     # thousands may be grouped with commas, or with spaces as figures copied from a web page or
-    # a PDF are (no-break or thin spaces); a minus may be the typographic one
+    # a PDF are (`sheets.ungroup`, as amounts are read); a minus may be the typographic one
     s = s.replace("\u2212", "-")
-    m = re.fullmatch(
-        r"([-+]?)\s*(\d{1,3}(?:([,\u00a0\u202f ])\d{3})(?:\3\d{3})*|\d*)(\.\d+)?\s*(%?)", s
-    )
-    if m and (m.group(2) or m.group(4)):
-        if m.group(5) and not percent:
+    m = re.fullmatch(rf"([-+]?)\s*({sheets.DIGITS})?(\.[0-9]+)?\s*(%?)", s)
+    whole = sheets.ungroup(m.group(2) or "0") if m else None
+    if m and whole is not None and (m.group(2) or m.group(3)):
+        if m.group(4) and not percent:
             raise InputError(
                 f"{s!r} is a percentage but the indicator's unit is not %; set its Unit to % on "
                 "the Indicators sheet, or type the figure without %",
                 cell.source,
             )
-        d = Decimal(re.sub(r"[,\u00a0\u202f ]", "", m.group(2)) + (m.group(4) or ""))
+        d = Decimal(whole + (m.group(3) or ""))
         return -d if m.group(1) == "-" else d
     raise InputError(
         f"expected a number such as 1,234 or 88%, got {s!r}; leave the cell blank (or type n/a) "
@@ -609,6 +752,7 @@ class _Row:
     source: Source  # the Year cell
     readable: bool = True  # every figure a number: otherwise its errors are already reported
     fractions: tuple[Figure, ...] = ()  # of a % indicator: below 1, in cells not formatted as %
+    rag: Rag | None = None  # this year's row: the officer's rating in a RAG column
 
 
 def _period_of(cell: sheets.Cell, freq: Frequency) -> int | None:
@@ -645,7 +789,7 @@ def _month_of(word: str) -> int | None:
 
 def _columns(wb: sheets.Workbook, freq: Frequency) -> tuple[_Columns, list[list[sheets.Cell]]]:
     """Where the sheet keeps what, and its data rows."""
-    rows = list(wb.rows(freq.sheet))
+    rows = list(wb.rows(freq.sheet, keep_errors=True))
     if not rows:
         raise InputError(
             f"the sheet is empty; add a header row: Indicator | Year | {' | '.join(freq.periods)}",
@@ -653,17 +797,20 @@ def _columns(wb: sheets.Workbook, freq: Frequency) -> tuple[_Columns, list[list[
         )
     start = _heading_row(rows)
     header = rows[start]
-    indicator_col = year_col = total_col = None
+    indicator_col = year_col = total_col = rag_col = None
     periods: dict[int, int] = {}
     unread: list[sheets.Cell] = []  # headings after the periods that are not a total
+    dated: list[tuple[int, int, sheets.Cell]] = []  # months headed with their year: "Apr-16"
     for i, cell in enumerate(header):
         if cell.blank:
             continue
-        name = sheets.normalise(sheets.text(cell))
+        name = sheets.heading_key(sheets.text(cell))
         if _names_indicators(cell):
             indicator_col = i
         elif name in {"year", "series", "row", "figures"}:
             year_col = i
+        elif name in RAG_HEADINGS and rag_col is None:
+            rag_col = i  # the officer's rating, on this year's row
         elif len(periods) == len(freq.periods) and _period_of(cell, freq) is None:
             # after the last period: an analyst's own total (checked), or notes (not read)
             if name in TOTAL_HEADINGS and total_col is None:
@@ -680,6 +827,9 @@ def _columns(wb: sheets.Workbook, freq: Frequency) -> tuple[_Columns, list[list[
                     cell.source,
                 )
             periods[i] = p
+            shown_year = _heading_year(cell) if freq is Frequency.MONTHLY else None
+            if shown_year is not None:
+                dated.append((p, shown_year, cell))
     missing = [n for n, c in (("Indicator", indicator_col), ("Year", year_col)) if c is None]
     order = [periods[i] for i in sorted(periods)]
     if missing or order != list(range(len(freq.periods))):
@@ -691,7 +841,37 @@ def _columns(wb: sheets.Workbook, freq: Frequency) -> tuple[_Columns, list[list[
         )
     assert indicator_col is not None and year_col is not None
     data = _unmerged(rows[start + 1 :], indicator_col)
-    return _Columns(indicator_col, year_col, sorted(periods), total_col, tuple(unread)), data
+    columns = _Columns(
+        indicator_col, year_col, sorted(periods), total_col, tuple(unread), rag_col, tuple(dated)
+    )
+    return columns, data
+
+
+def _heading_year(cell: sheets.Cell) -> int | None:
+    """The year a month's heading shows, if it shows one: 'Apr-16', 'April 2016', a date cell
+    formatted with its year; None for 'Apr' (or a date cell showing only the month)."""
+    v = cell.value
+    if isinstance(v, dt.date):
+        return v.year if "y" in cell.number_format.lower() else None
+    m = re.fullmatch(r"[A-Za-z]{3,9}\.?[\s\-/']*(\d{4}|\d{2})", sheets.text(cell))
+    if not m:
+        return None
+    return int(m[1]) + (2000 if len(m[1]) == 2 else 0)
+
+
+def _warn_heading_years(columns: _Columns, year: Year, errors: Collector) -> None:
+    """A month headed with a year outside the report's ("Apr-15" in a 2016/17 report): the
+    figures are read by the Year column, so the heading is only a label, but one that says
+    another year, perhaps a sheet copied from last year's workbook."""
+    for period, shown, cell in columns.dated:
+        expected = year.start + (1 if period >= 9 else 0)
+        if shown != expected:
+            errors.warn(
+                f"{cell.source}: the heading {sheets.text(cell)!r} is {MONTH_NAMES[period]} "
+                f"{shown}, but {MONTH_NAMES[period]} of {year.label} is in {expected}; its column "
+                f"is read as {MONTH_NAMES[period]} of the year each row's Year cell names: "
+                "correct the heading, or check that the sheet is this year's"
+            )
 
 
 def _heading_row(rows: list[list[sheets.Cell]]) -> int:
@@ -709,7 +889,9 @@ def _heading_row(rows: list[list[sheets.Cell]]) -> int:
 
 def _names_indicators(cell: sheets.Cell) -> bool:
     """Whether a heading names a figures sheet's Indicator column."""
-    return sheets.normalise(sheets.text(cell)) in {"indicator", "indicator name", "name"}
+    if cell.error:
+        return False
+    return sheets.heading_key(sheets.text(cell)) in {"indicator", "indicator name", "name"}
 
 
 # the heading of a column after the periods that totals them, as analysts keep one
@@ -734,6 +916,8 @@ class _Columns:
     periods: list[int]
     total: int | None
     unread: tuple[sheets.Cell, ...] = ()  # the headings of columns after the periods not read
+    rag: int | None = None  # an officer's RAG column
+    dated: tuple[tuple[int, int, sheets.Cell], ...] = ()  # (period, year shown, heading)
 
 
 _RANGE = re.compile(r"([A-Z]+)(\d+):([A-Z]+)(\d+)")
@@ -797,6 +981,7 @@ def _figures(
     columns, rows = _columns(wb, freq)
     ind_col, year_col, period_cols = columns.indicator, columns.year, columns.periods
     _warn_unread(columns, freq, errors)
+    _warn_heading_years(columns, year, errors)
     for row in rows:
 
         def at(i: int, row: list[sheets.Cell] = row) -> sheets.Cell:
@@ -807,6 +992,9 @@ def _figures(
             return sheets.Cell(None, src.at(f"{letter}{re.sub(r'[A-Z]+', '', src.cell or '')}"))
 
         name_cell, year_cell = at(ind_col), at(year_col)
+        if name_cell.error:
+            errors.add(sheets.spreadsheet_error(name_cell, "an indicator's name"))
+            continue
         if name_cell.blank:
             errors.add(
                 InputError(
@@ -845,8 +1033,7 @@ def _figures(
             errors.add(exc)
             continue
         row_read = _read_row(d, role, year_cell, [at(i) for i in period_cols], errors)
-        if columns.total is not None and row_read.readable and d.adds_up and role != "cumulative":
-            _check_total(d, year_cell, at(columns.total), row_read.figures, errors)
+        row_read = _with_extras(row_read, d, columns, at, year_cell, errors, wb)
         seen = found.setdefault(key, (freq, {}))[1]
         if role in seen:
             errors.add(
@@ -859,6 +1046,46 @@ def _figures(
             continue
         seen[role] = row_read
     return True
+
+
+def _with_extras(
+    row: _Row,
+    d: _Definition,
+    columns: _Columns,
+    at: Any,
+    year_cell: sheets.Cell,
+    errors: Collector,
+    wb: sheets.Workbook,
+) -> _Row:
+    """A row's typed total checked and its RAG rating read, where the sheet has those columns."""
+    if columns.total is not None and row.readable and d.adds_up and row.role != "cumulative":
+        _check_total(d, year_cell, at(columns.total), row.figures, errors)
+    if columns.rag is not None:
+        row = _with_rag(row, d, at(columns.rag), year_cell, errors, wb)
+    return row
+
+
+def _with_rag(
+    row: _Row,
+    d: _Definition,
+    cell: sheets.Cell,
+    year_cell: sheets.Cell,
+    errors: Collector,
+    wb: sheets.Workbook,
+) -> _Row:
+    """This year's row with the officer's rating in its RAG cell; a rating on another row (last
+    year's, a target's) is not read, and said so."""
+    cell = sheets.optional(cell, "the RAG rating", errors.warn)
+    if row.role == "this":
+        _said_by_colour(wb, cell, d.name, errors.warn)
+        return dataclasses.replace(row, rag=_attempt(errors, None, read_rag, cell, d.name))
+    if not cell.blank:
+        errors.warn(
+            f"{cell.source}: the RAG rating on {d.name!r}'s {sheets.text(year_cell)} row is not "
+            "read: only this year's row's rating reaches the report; move it to this year's "
+            "row, or delete it"
+        )
+    return row
 
 
 def _warn_unread(columns: _Columns, freq: Frequency, errors: Collector) -> None:
@@ -1001,6 +1228,16 @@ def _indicator(
         target = target_row.figures
     elif d.target is not None:
         target = tuple(d.target for _ in periods)
+    rag = d.rag
+    if this_row.rag is not None and d.rag is not None:
+        found.add(
+            InputError(
+                f"{d.name!r} has a RAG rating on the Indicators sheet (cell {d.rag.source.cell}) "
+                "and another on this row; delete one of them",
+                this_row.rag.source,
+            )
+        )
+    rag = rag or this_row.rag
     cum_row = rows.get("cumulative")
     if cum_row is not None:
         if not d.adds_up:
@@ -1027,6 +1264,45 @@ def _indicator(
         target=target,
         places=_places(this + (last_row.figures if last_row else ()) + (target or ())),
         source=d.source,
+        rag=rag,
+    )
+
+
+def _check_rag(ind: Indicator, year: Year, errors: Collector) -> None:
+    """Warn where the officer's rating and the figures disagree: rated green while the figures
+    are worse than the target (or, with no target, than last year), or red while they are on
+    or better than it. The report prints the officer's rating all the same: the rating is the
+    officer's judgement, and only the officer can say which is wrong. Amber and the in-between
+    ratings never disagree: they are for figures near the line."""
+    rag = ind.rag
+    h = headline(ind)
+    if rag is None or ind.direction is None or h.period is None:
+        return
+    p, u = ind.places, ind.unit
+    to_date = " to date" if ind.adds_up else ""
+    if h.against_target is not None and h.figure is not None:
+        word = direction_word(h.against_target, ind.direction, zero="on target")
+        than = "its target"
+        target = fmt(h.figure - h.against_target, p, u)
+        figures = f"{fmt(h.figure, p, u)} against a target of {target}{to_date}"
+    elif h.change is not None:
+        word = h.word
+        than = "last year"
+        figures = f"{fmt(h.figure, p, u)} against {fmt(h.last_year, p, u)} last year"
+    else:
+        return
+    if not (
+        rag.rating is Rating.GREEN
+        and word == "worse"
+        or rag.rating is Rating.RED
+        and word in {"better", "on target"}
+    ):
+        return
+    said = {"worse": "worse than", "better": "better than", "on target": "on"}[word]
+    errors.warn(
+        f"{rag.source}: {ind.name!r} is rated {rag.shown} but its figures are {said} {than} "
+        f"({span_text(ind, year, h.period)}: {figures}; {direction_text(ind).lower()}); the "
+        "report prints the officer's rating as given: check the rating, or the figures"
     )
 
 
@@ -1228,6 +1504,8 @@ def context(report: PerformanceReport) -> dict[str, Any]:
                 "percent": fmt_percent(h.percent),
                 "against_target": fmt(h.against_target, ind.places, signed=True),
                 "word": h.word or ("not judged" if ind.direction is None else ""),
+                "rag": ind.rag.shown if ind.rag else "",
+                "rag_shade": RAG_SHADES[ind.rag.rating] if ind.rag else "FFFFFF",
             }
         )
         chart = line_chart(
@@ -1250,6 +1528,7 @@ def context(report: PerformanceReport) -> dict[str, Any]:
                 "periods": list(ind.frequency.periods),
                 "unit": ind.unit,
                 "corner": _corner(ind),
+                "rag": ind.rag.shown if ind.rag else "",
                 "rows": table_rows(ind, year),
                 "chart": Picture(chart, WIDTH_MM, trend_text(ind, year)),
                 "comment": richtext.blocks(ind.comment),
@@ -1260,11 +1539,30 @@ def context(report: PerformanceReport) -> dict[str, Any]:
         "partnership": report.partnership,
         "year": year.label,
         "last_year": year.previous.label,
-        "as_at": f"{report.as_at.day} {report.as_at:%B %Y}" if report.as_at else "",
+        "as_at": _as_at_text(report),
         "introduction": richtext.blocks(report.introduction),
         "summary": summary,
+        "rated": any(ind.rag for ind in report.indicators),
         "indicators": indicators,
     }
+
+
+# pale tints behind the rating's word (never the colour alone): black text on them keeps a
+# contrast above 15:1, and on a black and white printout they are light greys the word reads on
+RAG_SHADES = {
+    Rating.RED: "F4C7C3",
+    Rating.RED_AMBER: "F8D7B8",
+    Rating.AMBER: "FCE8B2",
+    Rating.AMBER_GREEN: "E2EEC0",
+    Rating.GREEN: "CDE8CF",
+}
+
+
+def _as_at_text(report: PerformanceReport) -> str:
+    """'30 November 2016', or 'November 2016' for a month."""
+    if report.as_at is None:
+        return ""
+    return f"{report.as_at:%B %Y}" if not report.as_at_day else dates.short_date(report.as_at)
 
 
 def _corner(ind: Indicator) -> str:
