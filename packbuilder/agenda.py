@@ -727,7 +727,8 @@ def part_two_items_are_exempt(
     they are let back in: a sub-heading under Part II ("Reports for decision") does not end it.
     An item that is the resolution to exclude the press and public ("Exclusion of the press and
     public": `exemption.RESOLUTION_TITLE`) is public business itself, and starts Part II as such a
-    heading does; one only mentioning it ("Review of the exclusion protocol") does not. A sub-item of an exempt item (2a under 2, `sub_items`) is exempt business too.
+    heading does; one only mentioning it ("Review of the exclusion protocol") does not. A
+    sub-item of an exempt item (2a under 2, `sub_items`) is exempt business too.
     """
     refused = set()
     for row, under, latest in part_two(rows):
@@ -857,6 +858,7 @@ def settings(fs: sheets.FieldSheet, errors: Collector) -> AgendaSettings:
         ranges_include_fillers=with_fillers,
         lead_heading=lead,
         purpose_heading=fs.text("Decision heading") or "Decision required",
+        lead_heading_typed=bool(fs.text("Lead heading")),
         paperwork_marker=marker,
     )
 

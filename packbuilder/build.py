@@ -74,6 +74,7 @@ from packbuilder.publish import (
     finish_interrupted,
     html_name,
     manifest_path,
+    name_supplements,
     next_edition,
     public_sibling,
     publish,
@@ -250,7 +251,8 @@ def build(
         say("checking inputs")
         # each paper is read from a copy of its own (`snapshots`)
         meeting, prefetch = load_converting(folder, converter, stack, work / "papers")
-        specs = plan_packs(meeting)
+        # (the meeting's first supplement called as it was published: `name_supplements`)
+        specs = name_supplements(meeting, plan_packs(meeting), root)
         if not draft:  # (a draft withdraws nothing)
             _published_supplements_kept(meeting, specs, outdir)
         if draft:  # (each page and the title say so)
@@ -277,7 +279,9 @@ def build(
         drafts = frontsheet.render_frontsheets(
             meeting, specs, layouts, [PUBLISHED_PLACEHOLDER] * len(specs), work / "drafts"
         )
-        editions = _editions(meeting, specs, layouts, outdir, today, drafts, papers.rendered)
+        editions = _editions(
+            meeting, specs, layouts, outdir, today, drafts, papers.rendered, work / "earlier"
+        )
         if draft:
             editions = _as_drafts(meeting, specs, editions, root, previous)
         else:
@@ -641,19 +645,24 @@ def _editions(  # noqa: PLR0913
     today: dt.date,
     fronts: Sequence[Path],
     rendered: Mapping[Path, Path],
+    scratch: Path,
 ) -> list[_Edition]:
     """Each pack's edition (new version, or the published one unchanged) and content key, from
-    its frontsheet as rendered (`fronts`) and its data papers' documents (`rendered`)."""
+    its frontsheet as rendered (`fronts`) and its data papers' documents (`rendered`).
+
+    A published pack whose key is not this build's is the same pack when its content is what
+    an earlier packbuilder made of this meeting (`_earlier_keys`): an upgrade alone publishes
+    nothing again."""
     hashes = functools.cache(file_hash)
     published = current_versions(outdir, meeting.name)
     out: list[_Edition] = []
-    for spec, layout, front in zip(specs, layouts, fronts, strict=True):
+    for n, (spec, layout, front) in enumerate(zip(specs, layouts, fronts, strict=True)):
         key = pack_content(meeting, spec, layout, hashes, front, rendered)
         name = spec.filename(meeting)
-        made = next_edition(
-            outdir, meeting.name, name, key, today, published,
-            functools.partial(legacy_pack_content, meeting, spec, layout, hashes),
-        )  # fmt: skip
+        earlier = functools.partial(
+            _earlier_keys, meeting, spec, layout, hashes, rendered, scratch / str(n)
+        )
+        made = next_edition(outdir, meeting.name, name, key, today, published, earlier)
         summary = pack_summary(spec, layout, hashes, rendered, front)
         current = published.get(name, (None, []))[0]
         said: list[str] = []
@@ -667,6 +676,27 @@ def _editions(  # noqa: PLR0913
                 warning = supplement_regrouped(spec, current, recorded, summary)
         out.append(_Edition(made, key, summary, tuple(said), warning, spec.supplement))
     return out
+
+
+def _earlier_keys(  # noqa: PLR0913
+    meeting: Meeting,
+    spec: PackSpec,
+    layout: Layout,
+    hashes: Callable[[Path], str],
+    rendered: Mapping[Path, Path],
+    scratch: Path,
+) -> tuple[str, ...]:
+    """The pack's content key as earlier packbuilders took it: packbuilder 0.2's
+    (`legacy_pack_content`), and this one's with its frontsheet in the words of the release
+    before (`frontsheet.EARLIER_WORDING`: "10 am - 1 pm", every supplement numbered), rendered
+    only for a pack published whose key is not this build's."""
+    (front,) = frontsheet.render_frontsheets(
+        meeting, [spec], [layout], [PUBLISHED_PLACEHOLDER], scratch, frontsheet.EARLIER_WORDING
+    )
+    return (
+        legacy_pack_content(meeting, spec, layout, hashes),
+        pack_content(meeting, spec, layout, hashes, front, rendered),
+    )
 
 
 def _as_drafts(

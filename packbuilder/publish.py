@@ -40,7 +40,7 @@ from packbuilder.dates import long_date
 from packbuilder.digests import file_digest, kept_digest, written
 from packbuilder.errors import PublishError, Source
 from packbuilder.model import Meeting
-from packbuilder.plan import PRIVATE_SUFFIX
+from packbuilder.plan import PRIVATE_SUFFIX, PackSpec, pack_order
 from packbuilder.scratch import process_alive
 from packbuilder.versions import Compared, Edition, Version, archive_name, edition
 
@@ -180,7 +180,7 @@ def next_edition(  # noqa: PLR0913
     key: str,
     today: dt.date,
     published: dict[str, tuple[Version, list[Version]]] | None = None,
-    legacy: Callable[[], str] | None = None,
+    legacy: Callable[[], str | Sequence[str]] | None = None,
 ) -> Edition:
     """What a build into `outdir` dated `today` makes of pack `name` whose content key is `key`
     (`versions.edition`, from the output folder's record): the published version unchanged, or
@@ -189,15 +189,16 @@ def next_edition(  # noqa: PLR0913
 
     Args:
         published: `current_versions(outdir, meeting)`, if read already.
-        legacy: the content key as an earlier packbuilder took it, worked out only when the pack
-            has a current version (`versions.legacy_pack_content`).
+        legacy: the content keys as an earlier packbuilder took them, worked out only when the
+            pack has a current version that `key` is not (`versions.legacy_pack_content`, and
+            the pack in the earlier release's words, `frontsheet.EARLIER_WORDING`).
     """
     if published is None:
         published = current_versions(outdir, meeting)
     current, history = published.get(name, (None, []))
     ok = current is not None and intact(outdir, current)
     earlier = earlier_versions(outdir, meeting, name) if current is None else []
-    old = legacy() if current is not None and legacy is not None else None
+    old = legacy() if current is not None and current.content != key and legacy else None
     return edition(current, key, today, ok, earlier, history, old)
 
 
@@ -664,6 +665,35 @@ def recorded_summary(outdir: Path, meeting: str, name: str) -> dict[str, Any] | 
     the record keeps one."""
     found = _recorded_packs(outdir, meeting).get(name, {}).get("contents")
     return found if isinstance(found, dict) else None
+
+
+def name_supplements(meeting: Meeting, specs: Sequence[PackSpec], outdir: Path) -> list[PackSpec]:
+    """The packs `specs` with the meeting's first supplement named as it was published in
+    `outdir` (`PackSpec.alone`): "Supplementary pack" when its current version's frontsheet said
+    so, "Supplementary pack 1" when it said that (published beside another supplement, or by a
+    packbuilder that numbered every supplement). A name once published stays, whatever comes
+    later: the links and e-mails sent name it, and a new name would be a new version of a pack
+    already published. Not yet published, it is numbered when the meeting has another
+    supplement, in this build or published."""
+    first = [s for s in specs if s.supplement == 1]
+    if not first:
+        return list(specs)
+    published = current_versions(outdir, meeting.name)
+    alone: bool | None = None
+    for spec in first:
+        name = dataclasses.replace(spec, draft=False).filename(meeting)
+        if name in published:
+            lines = (recorded_summary(outdir, meeting.name, name) or {}).get("front")
+            alone = isinstance(lines, list) and any(
+                isinstance(line, str) and line.strip().casefold() == "supplementary pack"
+                for line in lines
+            )
+            break
+    if alone is None:
+        numbers = {s.supplement for s in specs if s.is_supplement}
+        numbers |= {pack_order(n)[0] for n in published} - {0}
+        alone = numbers == {1}
+    return [dataclasses.replace(s, alone=alone) if s.supplement == 1 else s for s in specs]
 
 
 def _recorded_packs(outdir: Path, meeting: str) -> dict[str, Any]:
