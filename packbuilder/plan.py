@@ -64,8 +64,9 @@ class PackSpec:
     # draft forwarded or printed cannot be taken for the published pack
     draft: bool = False
     # the meeting's one supplement, named without its number ("Supplementary pack"), as councils
-    # name it; numbered when there are several, and never renamed once published
-    # (`publish.name_supplements`)
+    # name it; numbered when there are several. A supplement published under one name is not
+    # made a new version by the other (`build._earlier_keys`): a second supplement coming later
+    # leaves the first, its name and its file as they were sent
     alone: bool = False
 
     @property
@@ -193,7 +194,7 @@ def plan_packs(meeting: Meeting) -> list[PackSpec]:
     supplements = _supplements(meeting)
     for number, group in supplements.items():
         packs.extend(_versions(group, group, number))
-    if list(supplements) == [1]:  # (the published name is kept: `publish.name_supplements`)
+    if list(supplements) == [1]:  # ("Supplementary pack": `PackSpec.alone`)
         packs = [replace(p, alone=True) if p.supplement == 1 else p for p in packs]
     _check_names(meeting, packs)
     return packs

@@ -40,7 +40,7 @@ from packbuilder.dates import long_date
 from packbuilder.digests import file_digest, kept_digest, written
 from packbuilder.errors import PublishError, Source
 from packbuilder.model import Meeting
-from packbuilder.plan import PRIVATE_SUFFIX, PackSpec, pack_order
+from packbuilder.plan import PRIVATE_SUFFIX
 from packbuilder.scratch import process_alive
 from packbuilder.versions import Compared, Edition, Version, archive_name, edition
 
@@ -68,6 +68,8 @@ class BuiltPack:
     # a draft's: what it changes against the version published and the draft before it
     compared: tuple[Compared, ...] = ()
     members_only: str = ""  # what a private pack holds for members only (`PackSpec.members_only`)
+    # a draft's keys in an earlier packbuilder's words, kept in its record for `release.plan`
+    earlier: tuple[str, ...] = ()
 
     @property
     def folder(self) -> str:
@@ -553,6 +555,8 @@ def _plan(
             "history": [v.as_record() for v in history],
         }
         record_packs[pack.name].update(_summary_record(outdir, meeting.name, pack))
+        if pack.earlier:
+            record_packs[pack.name]["earlier"] = list(pack.earlier)
         if pack.agenda_html is not None:
             html = html_name(pack.name)
             moves.append(_Move("replace", staged[html], f"{pack.folder}/{html}"))
@@ -665,35 +669,6 @@ def recorded_summary(outdir: Path, meeting: str, name: str) -> dict[str, Any] | 
     the record keeps one."""
     found = _recorded_packs(outdir, meeting).get(name, {}).get("contents")
     return found if isinstance(found, dict) else None
-
-
-def name_supplements(meeting: Meeting, specs: Sequence[PackSpec], outdir: Path) -> list[PackSpec]:
-    """The packs `specs` with the meeting's first supplement named as it was published in
-    `outdir` (`PackSpec.alone`): "Supplementary pack" when its current version's frontsheet said
-    so, "Supplementary pack 1" when it said that (published beside another supplement, or by a
-    packbuilder that numbered every supplement). A name once published stays, whatever comes
-    later: the links and e-mails sent name it, and a new name would be a new version of a pack
-    already published. Not yet published, it is numbered when the meeting has another
-    supplement, in this build or published."""
-    first = [s for s in specs if s.supplement == 1]
-    if not first:
-        return list(specs)
-    published = current_versions(outdir, meeting.name)
-    alone: bool | None = None
-    for spec in first:
-        name = dataclasses.replace(spec, draft=False).filename(meeting)
-        if name in published:
-            lines = (recorded_summary(outdir, meeting.name, name) or {}).get("front")
-            alone = isinstance(lines, list) and any(
-                isinstance(line, str) and line.strip().casefold() == "supplementary pack"
-                for line in lines
-            )
-            break
-    if alone is None:
-        numbers = {s.supplement for s in specs if s.is_supplement}
-        numbers |= {pack_order(n)[0] for n in published} - {0}
-        alone = numbers == {1}
-    return [dataclasses.replace(s, alone=alone) if s.supplement == 1 else s for s in specs]
 
 
 def _recorded_packs(outdir: Path, meeting: str) -> dict[str, Any]:

@@ -13,6 +13,7 @@ supplement never rewrites an earlier one.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 import hashlib
@@ -375,6 +376,7 @@ def draft_changes(
     previous: Earlier | None,
     *,
     private: bool = False,
+    reworded: bool = False,
 ) -> tuple[Compared, ...]:
     """What a draft to check changes: against the version of the pack published now, which
     publishing the draft would replace (or that none is), and against the draft made before it,
@@ -388,6 +390,8 @@ def draft_changes(
         summary: the draft's `pack_summary`.
         published: for a private pack (`private`), the members' pack made when the papers
             were last published: a private pack is not published, and is not called so.
+        reworded: `published` is this draft in the words of the packbuilder that made it
+            (`frontsheet.EARLIER_WORDING`): publishing the draft leaves it as it is.
     """
     out = []
     if published is None and private:
@@ -402,6 +406,12 @@ def draft_changes(
         same += "new version)"
         if private:
             same = "nothing: it is the members' pack made then, page for page"
+        if reworded:  # (the draft is in this release's words; what is published stays)
+            same = (
+                "nothing but packbuilder's own words on the frontsheet, which the pack "
+                "published keeps: publishing it makes no new version"
+            )
+            published = dataclasses.replace(published, key=key)
         out.append(Compared(published.against, _compared(key, summary, published, same)))
     if previous is not None:
         same = "nothing: it is that draft again, page for page"
