@@ -671,3 +671,45 @@ def test_the_exempt_notice_is_printed_alike_in_both_packs(tmp_path: Path, templa
         looks(private_context(), "private.docx"),
     )
     assert public == private == {(True, None, None)}
+
+
+EARLIER_TEMPLATES = Path(__file__).parent / "earlier_templates"
+
+
+@pytest.mark.parametrize("style", ["list", "table"])
+@pytest.mark.parametrize("alone", [True, False])
+def test_the_earlier_wording_renders_what_the_earlier_templates_rendered(
+    tmp_path: Path, style: str, alone: bool
+) -> None:
+    """A pack published by the release before is kept when its frontsheet in the earlier words
+    (`EARLIER_WORDING`) is the one published (`build._earlier_keys`). So today's templates,
+    given the earlier words, must render exactly what that release's templates rendered
+    (tests/earlier_templates/): here with the rows that release printed and this one changed,
+    a meeting's end time, a typed resolution before an exempt item, a lead column headed
+    "Presented by", a meeting's only supplement."""
+    from packbuilder.model import AgendaSettings, AgendaStyle
+    from packbuilder.render import render, rendered_key
+    from packbuilder.templates import SHIPPED
+
+    items = (
+        item(1, "minutes.pdf"),
+        item(2, title="Exclusion of the press and public"),
+        item(3, "tender.pdf", exempt=3),
+        item(4, "late.pdf", status=TO_FOLLOW, supplement=1),
+    )
+    settings = AgendaSettings(style=AgendaStyle(style), lead_column="Presented by")
+    m = meeting(*items, end_time=dt.time(16, 0), agenda=settings)
+    packs = {
+        "agenda": (PackSpec(None, False, items, items[:1]), lay_out([("1", [3])])),
+        "supplement": (PackSpec(1, None, items[3:], items[3:], alone=alone), lay_out([("4", [2])])),
+    }
+    for name, (spec, layout) in packs.items():
+        ctx = context(m, spec, layout, PUBLISHED, EARLIER_WORDING)
+        then = render(EARLIER_TEMPLATES / f"{name}.docx", ctx, tmp_path / f"then-{name}.docx")
+        now = render(SHIPPED / f"{name}.docx", ctx, tmp_path / f"now-{name}.docx")
+        assert rendered_key(now) == rendered_key(then), name
+    # (and the current words do differ, or this would test nothing)
+    for name, (spec, layout) in packs.items():
+        current = context(m, spec, layout, PUBLISHED)
+        now = render(SHIPPED / f"{name}.docx", current, tmp_path / f"current-{name}.docx")
+        assert rendered_key(now) != rendered_key(tmp_path / f"then-{name}.docx"), name
