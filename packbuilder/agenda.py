@@ -726,8 +726,9 @@ def part_two_items_are_exempt(
     business", "Press and public readmitted"), as the resolution to exclude the public lasts until
     they are let back in: a sub-heading under Part II ("Reports for decision") does not end it.
     An item that is the resolution to exclude the press and public ("Exclusion of the press and
-    public": `exemption.EXCLUSION_ITEM`) is public business itself, and starts Part II as such a
-    heading does. A sub-item of an exempt item (2a under 2, `sub_items`) is exempt business too.
+    public": `exemption.RESOLUTION_TITLE`) is public business itself, and starts Part II as such a
+    heading does; one only mentioning it ("Review of the exclusion protocol") does not. A
+    sub-item of an exempt item (2a under 2, `sub_items`) is exempt business too.
     """
     refused = set()
     for row, under, latest in part_two(rows):
@@ -773,7 +774,9 @@ def part_two(
                 under = latest = None
             elif under is not None:
                 latest = row
-        elif isinstance(row, AgendaItem) and exemption.EXCLUSION_ITEM.search(row.title):
+        elif isinstance(row, AgendaItem) and not row.exempt and exemption.is_resolution_title(
+            row.title
+        ):  # (the resolution itself, not an item about it: "Review of the exclusion protocol")
             under, latest = row, None
         yield row, under, latest
 
@@ -855,6 +858,7 @@ def settings(fs: sheets.FieldSheet, errors: Collector) -> AgendaSettings:
         ranges_include_fillers=with_fillers,
         lead_heading=lead,
         purpose_heading=fs.text("Decision heading") or "Decision required",
+        lead_heading_typed=bool(fs.text("Lead heading")),
         paperwork_marker=marker,
     )
 
@@ -889,7 +893,7 @@ def resolution_item(item: AgendaItem) -> bool:
     saying so and nothing else ("Exclusion of the press and public":
     `exemption.RESOLUTION_TITLE`), public business itself; one only mentioning it ("Review of
     the protocol on exclusion of the press and public") is not printed as the resolution."""
-    return not item.exempt and exemption.RESOLUTION_TITLE.fullmatch(item.title) is not None
+    return not item.exempt and exemption.is_resolution_title(item.title)
 
 
 # the paragraphs a typed resolution cites: "paragraph 3", "paragraphs 3 and 5", "paras 1, 2"

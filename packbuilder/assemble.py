@@ -457,9 +457,7 @@ def finish_pack(
     Nothing of a paper reaches the top level, and a paper not in this pack (an exempt paper in a
     public pack) adds nothing."""
     front_title = _front_title(spec)
-    subject = (
-        f"Supplementary pack {spec.supplement}" if spec.is_supplement else "Agenda and reports"
-    )
+    subject = spec.name if spec.is_supplement else "Agenda and reports"
     if spec.private:
         subject += " - PRIVATE: not for publication"
     elif spec.private is False:
@@ -516,7 +514,10 @@ def prepare_outline(
 
 
 def _front_title(spec: PackSpec) -> str:
-    return "Agenda" if not spec.is_supplement else f"Supplement {spec.supplement}"
+    # ("Supplement" for the meeting's one supplement, as its frontsheet names it: `PackSpec.name`)
+    if not spec.is_supplement:
+        return "Agenda"
+    return "Supplement" if spec.alone else f"Supplement {spec.supplement}"
 
 
 def pack_headings(

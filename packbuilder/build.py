@@ -277,13 +277,27 @@ def build(
         drafts = frontsheet.render_frontsheets(
             meeting, specs, layouts, [PUBLISHED_PLACEHOLDER] * len(specs), work / "drafts"
         )
-        editions = _editions(meeting, specs, layouts, outdir, today, drafts, papers.rendered)
+        editions = _editions(
+            meeting, specs, layouts, outdir, today, drafts, papers.rendered, work / "earlier"
+        )
         if draft:
-            editions = _as_drafts(meeting, specs, editions, root, previous)
+            hashes = functools.cache(file_hash)
+            editions = _as_drafts(
+                meeting, specs, editions, root, previous,
+                lambda n: _earlier_keys(
+                    meeting, specs[n], layouts[n], hashes, papers.rendered,
+                    work / "earlier-published" / str(n),
+                ),
+            )  # fmt: skip
         else:
             _not_dated_before(editions, today, outdir)
         if expect is not None:
             _check_expected(meeting, specs, editions, expect)
+        # (a supplement kept under the name it was published with is called so beside it)
+        specs = [
+            dataclasses.replace(s, alone=not s.alone) if e.renamed else s
+            for s, e in zip(specs, editions, strict=True)
+        ]
         changed = [n for n, e in enumerate(editions) if not e.edition.unchanged]
         fronts = [
             frontsheet.fill_published(
@@ -636,6 +650,10 @@ class _Edition:
     warning: str = ""  # a published supplement given items, or losing some (`supplement_regrouped`)
     supplement: int | None = None  # (one warning a supplement, not one for each of its packs)
     compared: tuple[Compared, ...] = ()  # a draft's (`versions.draft_changes`)
+    # a draft's: its keys in an earlier packbuilder's words (`_earlier_keys`), which publishing
+    # it compares the published packs with (`release.plan`), as a build does
+    earlier: tuple[str, ...] = ()
+    renamed: bool = False  # kept as published under the supplement's other name (`_editions`)
 
 
 def _editions(  # noqa: PLR0913
@@ -646,21 +664,37 @@ def _editions(  # noqa: PLR0913
     today: dt.date,
     fronts: Sequence[Path],
     rendered: Mapping[Path, Path],
+    scratch: Path,
 ) -> list[_Edition]:
     """Each pack's edition (new version, or the published one unchanged) and content key, from
-    its frontsheet as rendered (`fronts`) and its data papers' documents (`rendered`)."""
+    its frontsheet as rendered (`fronts`) and its data papers' documents (`rendered`).
+
+    A published pack whose key is not this build's is the same pack when its content is what
+    an earlier packbuilder made of this meeting (`_earlier_keys`): an upgrade alone publishes
+    nothing again."""
     hashes = functools.cache(file_hash)
     published = current_versions(outdir, meeting.name)
     out: list[_Edition] = []
-    for spec, layout, front in zip(specs, layouts, fronts, strict=True):
+    for n, (spec, layout, front) in enumerate(zip(specs, layouts, fronts, strict=True)):
         key = pack_content(meeting, spec, layout, hashes, front, rendered)
         name = spec.filename(meeting)
-        made = next_edition(
-            outdir, meeting.name, name, key, today, published,
-            functools.partial(legacy_pack_content, meeting, spec, layout, hashes),
-        )  # fmt: skip
+        earlier = functools.cache(
+            functools.partial(
+                _earlier_keys, meeting, spec, layout, hashes, rendered, scratch / str(n)
+            )
+        )
+        made = next_edition(outdir, meeting.name, name, key, today, published, earlier)
         summary = pack_summary(spec, layout, hashes, rendered, front)
         current = published.get(name, (None, []))[0]
+        # a first supplement kept as published under its other name (`_earlier_keys`' last):
+        # its HTML agenda, and the links to it, call it so too
+        renamed = (
+            spec.supplement == 1
+            and made.unchanged
+            and current is not None
+            and current.content != key
+            and current.content == earlier()[-1]
+        )
         said: list[str] = []
         warning = ""
         if made.revises is not None and not made.unchanged:
@@ -670,8 +704,37 @@ def _editions(  # noqa: PLR0913
                 e.warning for e in out if e.supplement == spec.supplement
             ):
                 warning = supplement_regrouped(spec, current, recorded, summary)
-        out.append(_Edition(made, key, summary, tuple(said), warning, spec.supplement))
+        out.append(
+            _Edition(made, key, summary, tuple(said), warning, spec.supplement, renamed=renamed)
+        )
     return out
+
+
+def _earlier_keys(  # noqa: PLR0913
+    meeting: Meeting,
+    spec: PackSpec,
+    layout: Layout,
+    hashes: Callable[[Path], str],
+    rendered: Mapping[Path, Path],
+    scratch: Path,
+) -> tuple[str, ...]:
+    """The pack's content key as earlier packbuilders took it: packbuilder 0.2's
+    (`legacy_pack_content`), and this one's with its frontsheet in the words of the release
+    before (`frontsheet.EARLIER_WORDING`: "10 am - 1 pm", every supplement numbered); for the
+    first supplement, also under its other name (`PackSpec.alone`): "Supplementary pack" while it
+    was the meeting's only one, "Supplementary pack 1" beside another, so that a second
+    supplement coming, or going, leaves the first as it was published. Rendered only for a pack
+    published whose key is not this build's, and for a draft (`release.plan`)."""
+    fronts = [(spec, frontsheet.EARLIER_WORDING)]
+    if spec.supplement == 1:
+        fronts.append((dataclasses.replace(spec, alone=not spec.alone), frontsheet.WORDING))
+    keys = [legacy_pack_content(meeting, spec, layout, hashes)]
+    for n, (other, wording) in enumerate(fronts):
+        (front,) = frontsheet.render_frontsheets(
+            meeting, [other], [layout], [PUBLISHED_PLACEHOLDER], scratch / str(n), wording
+        )
+        keys.append(pack_content(meeting, other, layout, hashes, front, rendered))
+    return tuple(keys)
 
 
 def _as_drafts(
@@ -680,16 +743,19 @@ def _as_drafts(
     editions: Sequence[_Edition],
     root: Path,
     previous: Mapping[str, Any] | None,
+    earlier_keys: Callable[[int], tuple[str, ...]] | None = None,
 ) -> list[_Edition]:
     """Each pack of a draft build as a draft: no version, and what it changes against the
     version of it published in `root` and the draft made before it, whose record was
-    `previous` (`versions.draft_changes`)."""
+    `previous` (`versions.draft_changes`). A published pack that is this draft in an earlier
+    release's words (`earlier_keys`, of the n-th pack: `_earlier_keys`) is said to be what
+    publishing it leaves as it is."""
     published = current_versions(root, meeting.name)
     earlier = (previous or {}).get("packs")
     earlier = earlier if isinstance(earlier, dict) else {}
     made = _made_words(previous)
     out = []
-    for spec, e in zip(specs, editions, strict=True):
+    for n, (spec, e) in enumerate(zip(specs, editions, strict=True)):
         name = spec.filename(meeting)
         goes_out = published_name(name)  # (what publishing the draft makes)
         public = goes_out if goes_out in published else public_sibling(goes_out)
@@ -704,6 +770,9 @@ def _as_drafts(
                 current.content,
                 recorded_summary(root, meeting.name, public),
             )
+        # (the pack published, in the words of the release before: publishing keeps it)
+        keys = earlier_keys(n) if earlier_keys is not None else ()
+        reworded = current is not None and current.content != e.key and current.content in keys
         before = None
         kept = earlier.get(name) or earlier.get(goes_out)  # (drafts were once named as packs)
         if isinstance(kept, dict) and isinstance(kept.get("current"), dict):
@@ -718,7 +787,10 @@ def _as_drafts(
                 e,
                 edition=dataclasses.replace(e.edition, draft=True),
                 changes=(),
-                compared=draft_changes(e.key, e.summary, now, before, private=private),
+                compared=draft_changes(
+                    e.key, e.summary, now, before, private=private, reworded=reworded
+                ),
+                earlier=keys,
             )
         )
     return out
@@ -802,6 +874,7 @@ def _pack(  # noqa: PLR0913
         made_of.changes,
         made_of.compared,
         spec.members_only,
+        made_of.earlier,
     )
 
 

@@ -325,16 +325,33 @@ EXCLUSION_ITEM = re.compile(
 
 # An item whose title IS that resolution, and says nothing else ("Exclusion of the press and
 # public", "Exclusion of Press and Public:", "Resolution to exclude the press and public",
-# "Motion to exclude the public"), rather than one that mentions it ("Review of the protocol on
-# exclusion of the press and public"): its Purpose is printed as the resolution of the exempt
-# items after it, in place of packbuilder's (`agenda.resolution_item`)
+# "Motion to exclude the public"), or only the law it is passed under ("... - Local Government
+# Act 1972", "...: Section 100A(4)", "... under Schedule 12A"), rather than one that mentions it
+# ("Review of the protocol on exclusion of the press and public", "Exclusion of the press and
+# public: protocol review"): it starts Part II (`agenda.part_two`), and its Purpose is printed
+# as the resolution of the exempt items after it, in place of packbuilder's
+# (`agenda.resolution_item`)
+_UNDER_LAW = (
+    r"(?:\s*(?:[-\u2013\u2014:,]\s*|\s)(?:under\s+|pursuant\s+to\s+)?(?:the\s+)?"
+    r"(?:(?:s(?:ection)?\.?\s*100A|schedule\s+12A|local\s+government\s+act|part\s+(?:ii|2)\b)"
+    r"[\w\s().,]*)"
+    r")?"
+)
 RESOLUTION_TITLE = re.compile(
     r"\W*(?:(?:(?:a\s+)?(?:resolution|motion)\s+to\s+|to\s+))?"
     r"(?:exclu\w*\s+(?:of\s+)?|exclude\s+)(?:the\s+)?(?:press|public)"
     r"(?:\s+(?:and|&)\s+(?:the\s+)?(?:press|public))?"
-    r"(?:\s+from\s+the\s+meeting)?(?:\s*\([^()]*\))?[\s.:;-]*",  # "(if required)"
+    r"(?:\s+from\s+the\s+meeting)?(?:\s*\([^()]*\))?"  # "(if required)"
+    + _UNDER_LAW
+    + r"[\s.:;-]*",
     re.I,
 )
+
+
+def is_resolution_title(title: str) -> bool:
+    """Whether an item's title is the resolution to exclude the press and public
+    (`RESOLUTION_TITLE`), not a title that only mentions it."""
+    return RESOLUTION_TITLE.fullmatch(title) is not None
 
 
 # --- what an exempt item's printed words give away -----------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import zipfile
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from packbuilder.model import (
     AgendaBreak,
     AgendaItem,
     AgendaRow,
+    AgendaSettings,
     AgendaStyle,
     Exemption,
     Meeting,
@@ -30,6 +32,58 @@ from packbuilder.model import (
 from packbuilder.plan import ANNEX_WORDS, PackSpec
 from packbuilder.render import render
 from packbuilder.templates import find_template
+
+
+@dataclass(frozen=True)
+class Wording:
+    """What packbuilder itself writes on a frontsheet, where a release changed it.
+
+    A published pack's frontsheet is part of its content (`versions.pack_content`): a change of
+    packbuilder's own words would make every pack already published a new version, dated the
+    day of the rebuild, as if the agenda had been published late. So a build also renders a
+    published pack's frontsheet as the earlier release wrote it (`EARLIER_WORDING`): when that is
+    the pack published, nothing of the meeting changed, and the pack stays as it is, byte for
+    byte (`build._editions`). New packs, and a new version of a published pack made for a change
+    of its own, are written in the current words (`WORDING`)."""
+
+    time_dash: str  # between the meeting's start and end times: "10 am – 1 pm"
+    keep_resolution: bool  # a typed resolution kept on the page of the exempt item after it
+    lead_as_column: bool  # the lead column headed as the Agenda sheet heads it ("Presented by")
+    supplement_alone: bool  # the meeting's one supplement called "Supplementary pack"
+
+
+WORDING = Wording(" \u2013 ", keep_resolution=True, lead_as_column=True, supplement_alone=True)
+# as packbuilder wrote frontsheets before: "10 am - 1 pm", every supplement numbered, the
+# lead column headed "Lead" ("Who" in the table style) unless the Meeting sheet said otherwise
+EARLIER_WORDING = Wording(
+    " - ", keep_resolution=False, lead_as_column=False, supplement_alone=False
+)
+
+
+def lead_heading(settings: AgendaSettings, wording: Wording | None = None) -> str:
+    """The words the agenda heads the lead column with, and the HTML agenda labels each item's
+    lead with: the Meeting sheet's *Lead heading*; else the Agenda sheet's own heading of the
+    column ("Presented by", "Lead officer", "Report author"), as typed; else "Lead" ("Who" in
+    the table style)."""
+    wording = wording or WORDING
+    column = settings.lead_column
+    if (
+        wording.lead_as_column
+        and not settings.lead_heading_typed
+        and column
+        and column.casefold() != "lead"
+    ):
+        return column
+    return settings.lead_heading
+
+
+def supplement_name(spec: PackSpec, wording: Wording | None = None) -> str:
+    """The pack's name (`PackSpec.name`): "Supplementary pack" for the meeting's one supplement,
+    numbered as the earlier release numbered every supplement (`EARLIER_WORDING`)."""
+    wording = wording or WORDING
+    if spec.alone and not wording.supplement_alone:
+        return replace(spec, alone=False).name
+    return spec.name
 
 
 def exempt_note(exemption: Exemption) -> str:
@@ -167,6 +221,7 @@ def _blank_row(kind: str, title: str) -> dict[str, Any]:
         "purpose": "", "purpose_field": field(""), "lead_field": field(""), "minutes": "",
         "start": "", "time": "", "note": "", "pages": "",
         "notes": [], "exempt": False, "exempt_note": "", "exclusion": "", "status": "",
+        "keep_with_next": False,
     }
 
 
@@ -204,7 +259,9 @@ def exempt_headings(rows: Sequence[AgendaRow]) -> set[int]:
     return out
 
 
-def _rows(meeting: Meeting, spec: PackSpec, layout: Layout) -> list[dict[str, Any]]:
+def _rows(
+    meeting: Meeting, spec: PackSpec, layout: Layout, wording: Wording
+) -> list[dict[str, Any]]:
     """One row a line of the agenda: items (those the pack lists), the exclusion resolution before
     each run of exempt items, and on the agenda pack its headings and breaks too."""
     settings = meeting.agenda
@@ -243,6 +300,12 @@ def _rows(meeting: Meeting, spec: PackSpec, layout: Layout) -> list[dict[str, An
         rows.append(
             {
                 "kind": "item",
+                # the resolution typed as an item is kept on the page of the exempt item it
+                # excludes the public for, as the frontsheet's own resolution row is: never
+                # alone at the foot of a page, its Part II item over the page
+                "keep_with_next": bool(moved)
+                and agenda.resolution_item(item)
+                and wording.keep_resolution,
                 "number": item.number,
                 "number_label": number_label(item.number),
                 "title": item.title,
@@ -274,9 +337,17 @@ def _rows(meeting: Meeting, spec: PackSpec, layout: Layout) -> list[dict[str, An
     return rows
 
 
-def context(meeting: Meeting, spec: PackSpec, layout: Layout, published: str) -> dict[str, Any]:
-    """The frontsheet template's context; `published` is the "Published" line's text."""
-    rows = _rows(meeting, spec, layout)
+def context(
+    meeting: Meeting,
+    spec: PackSpec,
+    layout: Layout,
+    published: str,
+    wording: Wording | None = None,
+) -> dict[str, Any]:
+    """The frontsheet template's context; `published` is the "Published" line's text;
+    `wording`, packbuilder's own words (`WORDING` unless the earlier release's are asked for)."""
+    wording = wording or WORDING
+    rows = _rows(meeting, spec, layout, wording)
     with_papers = [i.number for i in spec.included if not i.annex]
     # exempt papers this (public) pack leaves out, which a supplement's frontsheet names; never
     # a late paper's on the agenda pack, which its arrival (in a supplement) must leave unchanged
@@ -294,8 +365,9 @@ def context(meeting: Meeting, spec: PackSpec, layout: Layout, published: str) ->
         "end": clock(meeting.end_time),
         # the "Meeting close" line under the agenda, unless the agenda has a row saying so
         "close": "" if _closes(meeting) else clock(meeting.end_time),
+        # (a range, as the agenda's ranges are printed: an en dash, spaced as agendas head it)
         "time": clock(meeting.start_time)
-        + (f" - {clock(meeting.end_time)}" if meeting.end_time else ""),
+        + (f"{wording.time_dash}{clock(meeting.end_time)}" if meeting.end_time else ""),
         "venue": meeting.venue,
         "chair": meeting.chair,
         # as the frontsheet lays them out: lines kept, "- " lines bullets (`field`)
@@ -315,7 +387,7 @@ def context(meeting: Meeting, spec: PackSpec, layout: Layout, published: str) ->
         "items": rows,
         "style": settings.style.value,
         "table_style": settings.style is AgendaStyle.TABLE,
-        "lead_heading": settings.lead_heading,
+        "lead_heading": lead_heading(settings, wording),
         "purpose_heading": settings.purpose_heading,
         "paperwork_marker": settings.paperwork_marker,
         "private": bool(spec.private),
@@ -327,6 +399,8 @@ def context(meeting: Meeting, spec: PackSpec, layout: Layout, published: str) ->
         ),
         "has_exempt": any(i.exempt for i in spec.listed),
         "supplement": spec.supplement or "",
+        # "Supplementary pack", or "Supplementary pack 2" when there are several (`PackSpec.name`)
+        "supplement_name": supplement_name(spec, wording) if spec.is_supplement else "",
         "supplement_items": _and(with_papers) if with_papers else "",
         "supplement_word": "item" if len(with_papers) == 1 else "items",
         "withheld_items": _and(withheld) if withheld else "",
@@ -370,14 +444,16 @@ def template_name(spec: PackSpec) -> str:
     return "supplement" if spec.is_supplement else "agenda"
 
 
-def render_frontsheets(
+def render_frontsheets(  # noqa: PLR0913
     meeting: Meeting,
     specs: Sequence[PackSpec],
     layouts: Sequence[Layout],
     published: Sequence[str],
     out: Path,
+    wording: Wording | None = None,
 ) -> list[Path]:
-    """Render (not convert) each pack's frontsheet from its layout into `out`.
+    """Render (not convert) each pack's frontsheet from its layout into `out`, in packbuilder's
+    `wording` (`WORDING` by default).
 
     Raises:
         ErrorList: every frontsheet template that is missing or failed, once each.
@@ -396,7 +472,7 @@ def render_frontsheets(
             )
             continue
         try:
-            filled = context(meeting, spec, layout, day)
+            filled = context(meeting, spec, layout, day, wording)
             docs.append(render(template, filled, out / f"{n:02d}-{name}.docx"))
         except TemplateError as exc:
             failed[name] = exc

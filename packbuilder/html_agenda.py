@@ -158,7 +158,7 @@ def later_papers(
         for item in other.included:
             placed = layout.item(item.number)
             if item.number not in here and item.number not in out and placed is not None:
-                label = f"Supplementary pack {other.supplement}"
+                label = frontsheet.supplement_name(other)
                 out[item.number] = Later(label, other.filename(meeting), item, placed)
     return out
 
@@ -177,7 +177,7 @@ def html_agenda(
     were published since (`later_papers`)."""
     ctx = frontsheet.context(meeting, spec, layout, published_line or long_date(published))
     href = quote(pdf_name)
-    kind = f"Supplementary pack {ctx['supplement']}" if ctx["supplement"] else "Agenda"
+    kind = ctx["supplement_name"] or "Agenda"  # ("Supplementary pack", as the frontsheet says)
     draft = "DRAFT - " if spec.draft else ""  # (as the pack's title begins)
     title = f"{draft}{kind}: {ctx['title']}"
     heading = f"{_e(draft)}{_e(kind)}: {_bdi(_one_line(ctx['title']))}"
@@ -228,8 +228,9 @@ def html_agenda(
             continue
         number = row["number"]
         out += _item(
-            row, papers.get(number), layout, href, (later or {}).get(number), annexes.get(number)
-        )
+            row, papers.get(number), layout, href, (later or {}).get(number), annexes.get(number),
+            ctx["lead_heading"],
+        )  # fmt: skip
     out.append("</ul>")
     if ctx["published"]:  # a draft's says it is not published: no date a machine reads as one
         said = _e(ctx["published"]) if spec.draft else _time(published, ctx["published"])
@@ -267,7 +268,7 @@ def _details(meeting: Meeting, ctx: dict[str, Any]) -> list[str]:
 
 
 def _pack_words(kind: str) -> str:
-    """ "agenda pack", "supplementary pack 1": the pack, as the sentence linking it names it."""
+    """ "agenda pack", "supplementary pack": the pack, as the sentence linking it names it."""
     return kind.lower() if "pack" in kind.lower() else f"{kind.lower()} pack"
 
 
@@ -295,7 +296,10 @@ def _item(
     href: str,
     later: Later | None = None,
     annex: AgendaItem | None = None,
+    lead_heading: str = "Lead",
 ) -> list[str]:
+    """An item's entry; its lead labelled as the frontsheet heads its lead column
+    (`frontsheet.lead_heading`: "Presented by", "Who")."""
     number = row["number"]
     out = [f'<li id="{_e(destination(number))}">']
     out.append(f"<h3>{_e(row['number_label'])} {_bdi(_one_line(row['title']))}</h3>")
@@ -307,7 +311,7 @@ def _item(
     facts = []
     if row["lead"]:
         lead = _field(row["lead_field"]) if row["lead_field"]["bullets"] else _lines(row["lead"])
-        facts.append(f"<dt>Lead</dt><dd>{lead}</dd>")
+        facts.append(f"<dt>{_one_line(lead_heading)}</dt><dd>{lead}</dd>")
     if row["start"] or row["minutes"]:
         when = ", ".join(x for x in (row["start"], row["minutes"]) if x)
         facts.append(f"<dt>Time</dt><dd>{_e(when)}</dd>")

@@ -61,7 +61,8 @@ AGENDA_ALIASES: dict[str, tuple[str, ...]] = {
     "lead": (
         "who", "presenter", "officer", "presenters", "presented by", "lead officer",
         "lead officers", "lead officer(s)", "officer(s)", "lead member", "lead(s)",
-        "responsible officer",
+        "responsible officer", "report author", "report authors", "report author(s)", "author",
+        "presenting officer",
     ),
     "purpose": (
         "decision required", "purpose or decision required", "purpose/decision required",
@@ -196,7 +197,8 @@ def load_meeting(
     try:
         if taken is not None:  # (a file `_paper` refuses by its name is never read)
             taken.ahead([p for p in named if p.suffix.lower() in PAPER_SUFFIXES])
-        rows = _agenda(wb, folder, errors, taken, fields.get("deadline_rule") or "england")
+        said: dict[str, str] = {}
+        rows = _agenda(wb, folder, errors, taken, fields.get("deadline_rule") or "england", said)
     finally:
         if taken is not None:
             taken.close()
@@ -213,6 +215,8 @@ def load_meeting(
         ]
         raise
     items = tuple(r for r in rows if isinstance(r, AgendaItem))
+    if said.get("lead") and "agenda" in fields:  # (the frontsheet heads its column so)
+        fields["agenda"] = dataclasses.replace(fields["agenda"], lead_column=said["lead"])
     meeting = Meeting(
         folder=folder,
         workbook=path,
@@ -693,13 +697,18 @@ def _agenda(
     errors: Collector,
     taken: Snapshots | None = None,
     rule: str = "england",
+    said: dict[str, str] | None = None,
 ) -> list[AgendaRow]:
+    """The agenda's rows; `said`, if given, gets the words the sheet heads its lead column with
+    ("lead": "Presented by"), which the frontsheet heads that column with."""
     try:
         table = wb.table("Agenda", required=("item", "title", "papers"), aliases=AGENDA_ALIASES)
     except PackError as exc:
         errors.add(exc)
         return []
     _read_headings(table, errors, rule)
+    if said is not None and "lead" in table.columns:
+        said["lead"] = " ".join(sheets.text(table.header[table.columns["lead"]]).split())
     if not table.records:
         errors.add(
             InputError(

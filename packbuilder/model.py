@@ -246,8 +246,10 @@ class AgendaSettings:
 
     style: AgendaStyle = AgendaStyle.LIST
     ranges_include_fillers: bool = True  # modern.gov: an item's range runs to the next item's start
-    lead_heading: str = "Lead"
+    lead_heading: str = "Lead"  # Meeting-sheet "Lead heading", or the style's default
     purpose_heading: str = "Decision required"
+    lead_heading_typed: bool = False  # the Meeting sheet gave "Lead heading"
+    lead_column: str = ""  # the Agenda sheet's heading of its lead column, as typed
     paperwork_marker: bool = False  # "*" after the subject of items whose papers are in the pack
 
 

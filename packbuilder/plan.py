@@ -63,10 +63,25 @@ class PackSpec:
     # a draft to check (`build(draft=True)`): its title and every page say DRAFT, so that a
     # draft forwarded or printed cannot be taken for the published pack
     draft: bool = False
+    # the meeting's one supplement, named without its number ("Supplementary pack"), as councils
+    # name it; numbered when there are several. A supplement published under one name is not
+    # made a new version by the other (`build._earlier_keys`): a second supplement coming later
+    # leaves the first, its name and its file as they were sent
+    alone: bool = False
 
     @property
     def is_supplement(self) -> bool:
         return self.supplement is not None
+
+    @property
+    def name(self) -> str:
+        """ "Agenda", "Supplementary pack" (the meeting's one supplement, `alone`) or
+        "Supplementary pack 2": the pack as its frontsheet, HTML agenda and PDF subject name it.
+        Its file name keeps the number whatever it is called (`filename`), so that a second
+        supplement coming later renames nothing already sent."""
+        if not self.is_supplement:
+            return "Agenda"
+        return "Supplementary pack" if self.alone else f"Supplementary pack {self.supplement}"
 
     def filename(self, meeting: Meeting) -> str:
         """The pack's file name; a draft's says so (`draft_name`)."""
@@ -176,8 +191,11 @@ def plan_packs(meeting: Meeting) -> list[PackSpec]:
     items = meeting.items
     main_eligible = tuple(i for i in items if i.status is Status.PAPERS)
     packs = _versions(items, main_eligible, None)
-    for number, group in _supplements(meeting).items():
+    supplements = _supplements(meeting)
+    for number, group in supplements.items():
         packs.extend(_versions(group, group, number))
+    if list(supplements) == [1]:  # ("Supplementary pack": `PackSpec.alone`)
+        packs = [replace(p, alone=True) if p.supplement == 1 else p for p in packs]
     _check_names(meeting, packs)
     return packs
 

@@ -68,6 +68,8 @@ class BuiltPack:
     # a draft's: what it changes against the version published and the draft before it
     compared: tuple[Compared, ...] = ()
     members_only: str = ""  # what a private pack holds for members only (`PackSpec.members_only`)
+    # a draft's keys in an earlier packbuilder's words, kept in its record for `release.plan`
+    earlier: tuple[str, ...] = ()
 
     @property
     def folder(self) -> str:
@@ -180,7 +182,7 @@ def next_edition(  # noqa: PLR0913
     key: str,
     today: dt.date,
     published: dict[str, tuple[Version, list[Version]]] | None = None,
-    legacy: Callable[[], str] | None = None,
+    legacy: Callable[[], str | Sequence[str]] | None = None,
 ) -> Edition:
     """What a build into `outdir` dated `today` makes of pack `name` whose content key is `key`
     (`versions.edition`, from the output folder's record): the published version unchanged, or
@@ -189,15 +191,16 @@ def next_edition(  # noqa: PLR0913
 
     Args:
         published: `current_versions(outdir, meeting)`, if read already.
-        legacy: the content key as an earlier packbuilder took it, worked out only when the pack
-            has a current version (`versions.legacy_pack_content`).
+        legacy: the content keys as an earlier packbuilder took them, worked out only when the
+            pack has a current version that `key` is not (`versions.legacy_pack_content`, and
+            the pack in the earlier release's words, `frontsheet.EARLIER_WORDING`).
     """
     if published is None:
         published = current_versions(outdir, meeting)
     current, history = published.get(name, (None, []))
     ok = current is not None and intact(outdir, current)
     earlier = earlier_versions(outdir, meeting, name) if current is None else []
-    old = legacy() if current is not None and legacy is not None else None
+    old = legacy() if current is not None and current.content != key and legacy else None
     return edition(current, key, today, ok, earlier, history, old)
 
 
@@ -552,6 +555,8 @@ def _plan(
             "history": [v.as_record() for v in history],
         }
         record_packs[pack.name].update(_summary_record(outdir, meeting.name, pack))
+        if pack.earlier:
+            record_packs[pack.name]["earlier"] = list(pack.earlier)
         if pack.agenda_html is not None:
             html = html_name(pack.name)
             moves.append(_Move("replace", staged[html], f"{pack.folder}/{html}"))

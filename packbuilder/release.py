@@ -31,6 +31,7 @@ Private packs are made too, as a build makes them, dated the same day; they are 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -93,6 +94,19 @@ def contents(built: Path, meeting: str) -> dict[str, tuple[str, str]]:
     return found
 
 
+def earlier_keys(built: Path, meeting: str) -> dict[str, tuple[str, ...]]:
+    """Each pack of the draft build in `built`, by the file name publishing it makes: its
+    content keys in an earlier packbuilder's words (`build._earlier_keys`), as its record keeps
+    them. A pack published in those words is the same pack: publishing keeps it, and its date."""
+    packs = (read_manifest(built, meeting) or {}).get("packs")
+    out: dict[str, tuple[str, ...]] = {}
+    for name, pack in (packs or {}).items() if isinstance(packs, dict) else ():
+        keys = pack.get("earlier") if isinstance(pack, dict) else None
+        if isinstance(keys, list):
+            out[published_name(str(name))] = tuple(str(k) for k in keys)
+    return out
+
+
 def plan(built: Path, published: Path, meeting: str, today: dt.date) -> list[Release]:
     """What `release` would make of each pack of the build in `built`, if published into
     `published` on `today`: the versions and "Published" lines its frontsheets would carry.
@@ -102,9 +116,14 @@ def plan(built: Path, published: Path, meeting: str, today: dt.date) -> list[Rel
     """
     packs = contents(built, meeting)
     versions = current_versions(published, meeting)
+    also = earlier_keys(built, meeting)
     out = []
     for name, (label, key) in sorted(packs.items(), key=lambda p: _order(p[0])):
-        made = next_edition(published, meeting, name, key, today, versions)
+        # (a pack published in an earlier packbuilder's words is kept, as the build keeps it)
+        earlier: tuple[str, ...] = also.get(name, ())
+        made = next_edition(
+            published, meeting, name, key, today, versions, functools.partial(tuple, earlier)
+        )
         out.append(
             Release(
                 name,

@@ -13,6 +13,7 @@ supplement never rewrites an earlier one.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 import hashlib
@@ -111,7 +112,7 @@ def edition(  # noqa: PLR0913
     intact: bool,
     withdrawn: Sequence[Version] = (),
     history: Sequence[Version] = (),
-    legacy: str | None = None,
+    legacy: str | Sequence[str] | None = None,
 ) -> Edition:
     """This build's edition of a pack whose current version is `current`.
 
@@ -121,15 +122,17 @@ def edition(  # noqa: PLR0913
         withdrawn: for a pack with no current version, the versions it goes on from
             (`publish.earlier_versions`): it is the next version after them, published today.
         history: the versions before the current one.
-        legacy: the content key as an earlier packbuilder took it (`legacy_pack_content`): the
-            current version recorded by it, with that key, is the same pack.
+        legacy: the content key as an earlier packbuilder took it (`legacy_pack_content`), or
+            took it in its own words (`frontsheet.EARLIER_WORDING`), or several: the current
+            version recorded by it, with such a key, is the same pack.
     """
+    earlier_keys = (legacy,) if isinstance(legacy, str) else tuple(legacy or ())
     if current is None and withdrawn:
         last = max(withdrawn, key=lambda v: (v.published, v.number))
         return Edition(max(v.number for v in withdrawn) + 1, today, last, unchanged=False)
     if current is None:
         return Edition(1, today, None, unchanged=False)
-    if current.content == key or (legacy is not None and current.content == legacy):
+    if current.content == key or current.content in earlier_keys:
         # same content: same version and date; written again only if its file went missing
         replaced = history[-1] if history and current.number > 1 else None
         return Edition(current.number, current.published, None, intact, replaced)
@@ -373,6 +376,7 @@ def draft_changes(
     previous: Earlier | None,
     *,
     private: bool = False,
+    reworded: bool = False,
 ) -> tuple[Compared, ...]:
     """What a draft to check changes: against the version of the pack published now, which
     publishing the draft would replace (or that none is), and against the draft made before it,
@@ -386,6 +390,8 @@ def draft_changes(
         summary: the draft's `pack_summary`.
         published: for a private pack (`private`), the members' pack made when the papers
             were last published: a private pack is not published, and is not called so.
+        reworded: `published` is this draft in the words of the packbuilder that made it
+            (`frontsheet.EARLIER_WORDING`): publishing the draft leaves it as it is.
     """
     out = []
     if published is None and private:
@@ -400,6 +406,12 @@ def draft_changes(
         same += "new version)"
         if private:
             same = "nothing: it is the members' pack made then, page for page"
+        if reworded:  # (the draft is in this release's words; what is published stays)
+            same = (
+                "nothing but packbuilder's own words on the frontsheet, which the pack "
+                "published keeps: publishing it makes no new version"
+            )
+            published = dataclasses.replace(published, key=key)
         out.append(Compared(published.against, _compared(key, summary, published, same)))
     if previous is not None:
         same = "nothing: it is that draft again, page for page"
@@ -595,7 +607,8 @@ def legacy_pack_content(
     keeps the key `pack_content` takes. A meeting's own template is hashed as it is; a shipped
     one as it was then (`LEGACY_TEMPLATES`), and the frontsheet's data as it was then
     (`LEGACY_CONTEXT`)."""
-    front = frontsheet.context(meeting, spec, layout, "")
+    # (in the words packbuilder wrote then: `frontsheet.EARLIER_WORDING`)
+    front = frontsheet.context(meeting, spec, layout, "", frontsheet.EARLIER_WORDING)
     # the frontsheet's data as it was then: values added since left out (`details` only when
     # empty: a meeting that has some shows them now, which is a change)
     front = {k: v for k, v in front.items() if k in LEGACY_CONTEXT or (k == "details" and v)}

@@ -517,6 +517,57 @@ def test_the_resolution_item_is_public_and_the_items_after_it_are_exempt(tmp_pat
 @pytest.mark.parametrize(
     "title",
     [
+        "Review of the exclusion of the press and public protocol",
+        "Exclusion of the press and public: protocol review",
+        "Report on motions to exclude the public, 2019/20",
+    ],
+)
+def test_a_public_item_only_mentioning_the_exclusion_does_not_start_part_two(tmp_path, title):
+    """A public item about the exclusion (its protocol, a report on it) is not the resolution:
+    the public items after it were refused as if the press and public had been excluded
+    (`agenda.part_two` matched the words anywhere in the title), and a heading's notes after it
+    held back from the public pack. Only the resolution itself, titled as such
+    (`exemption.RESOLUTION_TITLE`), starts Part II; an exempt item after it is still exempt."""
+    from packbuilder import agenda
+    from packbuilder.model import AgendaItem
+
+    items = [
+        {"title": title, "purpose": "To approve the revised protocol."},
+        {"title": "Dates of future meetings"},
+        {"title": "DHR chair contract award", "papers": ["a.pdf"], "exempt paragraph": 3},
+    ]
+    folder = make_meeting(tmp_path / "m", items=items, papers={"a.pdf": 1})
+    meeting = load_meeting(folder)
+    assert [i.exempt for i in meeting.items] == [False, False, True]
+    under = [u for row, u, _ in agenda.part_two(meeting.agenda_rows) if isinstance(row, AgendaItem)]
+    assert under == [None, None, None]
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Exclusion of the press and public (Part II)",
+        "Exclusion of the press and public - Local Government Act 1972",
+        "Exclusion of the Press and Public: Section 100A(4) of the Local Government Act 1972",
+        "Exclusion of the press and public under Schedule 12A",
+    ],
+)
+def test_the_resolution_titled_with_its_law_still_starts_part_two(tmp_path, title):
+    """The resolution titled with the law it is passed under is the resolution: a public item
+    after it with no paragraph is refused, as after any resolution, since the public are out."""
+    items = [
+        {"title": title},
+        {"title": "DHR chair contract award", "papers": ["a.pdf"]},
+    ]
+    folder = make_meeting(tmp_path / "m", items=items, papers={"a.pdf": 1})
+    errors = load_errors(folder)
+    assert len(errors) == 1, errors
+    assert f"item 2 comes after item 1, {title!r}" in errors[0]
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
         "Millbay lease (in confidence)",
         "Millbay lease (private report)",
         "Millbay lease (Commercially sensitive)",

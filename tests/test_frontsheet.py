@@ -16,6 +16,7 @@ import pytest
 from packbuilder import exclusion
 from packbuilder.errors import Source
 from packbuilder.frontsheet import (
+    EARLIER_WORDING,
     context,
     exempt_note,
     field,
@@ -175,7 +176,7 @@ def test_meeting_fields() -> None:
         "date": "Thursday 5 March 2020",
         "start": "2 pm",
         "end": "4.30 pm",
-        "time": "2 pm - 4.30 pm",
+        "time": "2 pm \u2013 4.30 pm",
         "venue": "Room 1",
     }
     assert ctx["chair"] == "Cllr Jane Smith"
@@ -187,6 +188,94 @@ def test_meeting_fields() -> None:
     assert ctx["published"] == "Wednesday 26 February 2020"
     assert ctx["extra"] == {"Ward": "Stoke"}
     assert ctx["supplement"] == ""
+
+
+def test_the_meetings_time_is_a_range_as_the_items_ranges_are() -> None:
+    """The header's "2 pm - 4.30 pm" had a hyphen where every range of the agenda has an en
+    dash ("10.00\u201310.10 am"); spaced, as agendas head it ("10 am \u2013 1 pm", seeds 003
+    and 004). A pack published with the hyphen is rendered so too (`EARLIER_WORDING`), so that
+    an upgrade alone makes no new version of it (tests/test_publish.py)."""
+    ctx = public_context()
+    assert ctx["time"] == "2 pm \u2013 4.30 pm"
+    assert "-" not in ctx["time"]
+    layout = lay_out([("1", [3]), ("6", [1])])
+    earlier = context(MEETING, PUBLIC, layout, PUBLISHED, EARLIER_WORDING)
+    assert earlier["time"] == "2 pm - 4.30 pm"
+    assert {k: v for k, v in earlier.items() if k != "time"} == {
+        k: v for k, v in ctx.items() if k != "time"
+    }
+
+
+@pytest.mark.parametrize(
+    ("column", "typed", "style", "heading"),
+    [
+        ("Presented by", "", "list", "Presented by"),
+        ("Lead officer", "", "table", "Lead officer"),
+        ("Report author", "", "list", "Report author"),
+        ("Who", "", "list", "Who"),
+        # "Lead" itself, or no column: the style's own word, as before
+        ("Lead", "", "table", "Who"),
+        ("", "", "list", "Lead"),
+        # the Meeting sheet's Lead heading is what the advisor asked for
+        ("Presented by", "Officer", "list", "Officer"),
+    ],
+)
+def test_the_lead_column_is_headed_as_the_agenda_sheet_heads_it(
+    column: str, typed: str, style: str, heading: str
+) -> None:
+    """The frontsheet headed the lead column "Lead" (or "Who") whatever the Agenda sheet called
+    it; the HTML agenda labels each item's lead with the same words (tests/test_html_agenda.py).
+    Earlier packs are rendered as they were headed (`EARLIER_WORDING`)."""
+    from packbuilder.model import AgendaSettings, AgendaStyle
+
+    default = "Who" if style == "table" else "Lead"
+    settings = AgendaSettings(
+        style=AgendaStyle(style),
+        lead_heading=typed or default,
+        lead_heading_typed=bool(typed),
+        lead_column=column,
+    )
+    m = dataclasses.replace(MEETING, agenda=settings)
+    assert context(m, PUBLIC, lay_out([]), PUBLISHED)["lead_heading"] == heading
+    earlier = context(m, PUBLIC, lay_out([]), PUBLISHED, EARLIER_WORDING)
+    assert earlier["lead_heading"] == (typed or default)
+
+
+@pytest.mark.parametrize(
+    ("alone", "name"), [(True, "Supplementary pack"), (False, "Supplementary pack 1")]
+)
+def test_the_meetings_one_supplement_is_not_numbered(alone: bool, name: str) -> None:
+    """ "SUPPLEMENTARY PACK 1" was printed on a meeting's only supplement, as no council names
+    it (seed 001: "SUPPLEMENTARY PACK"); numbered when there are several
+    (`publish.name_supplements`). Its file name keeps the number, whatever it is called."""
+    late = item(4, "late.pdf", status=TO_FOLLOW)
+    spec = PackSpec(1, None, (late,), (late,), alone=alone)
+    ctx = context(meeting(late), spec, lay_out([("4", [1])]), PUBLISHED)
+    assert ctx["supplement_name"] == name
+    assert ctx["supplement"] == 1  # (as a meeting's own template may print it)
+    assert spec.filename(meeting(late)).endswith("-supplement-1.pdf")
+    earlier = context(meeting(late), spec, lay_out([("4", [1])]), PUBLISHED, EARLIER_WORDING)
+    assert earlier["supplement_name"] == "Supplementary pack 1"
+
+
+@pytest.mark.parametrize("private", [False, True])
+def test_a_typed_resolution_is_kept_with_the_exempt_item_after_it(private: bool) -> None:
+    """The resolution typed as an item introduces the exempt item after it, as the frontsheet's
+    own resolution row does: its row is kept on that item's page (`keep_with_next`, which the
+    templates print with every paragraph kept with the next); no other item's row is."""
+    items = (
+        item(1),
+        item(2, title="Exclusion of the press and public"),
+        item(3, "tender.pdf", exempt=3),
+        item(4, title="Review of the exclusion of the press and public protocol"),
+        item(5),
+    )
+    spec = PackSpec(None, private, items, ())
+    rows = context(meeting(*items), spec, lay_out([]), PUBLISHED)["items"]
+    kept = [(r["kind"], r["number"]) for r in rows if r["keep_with_next"]]
+    assert kept == [("item", "2")]
+    earlier = context(meeting(*items), spec, lay_out([]), PUBLISHED, EARLIER_WORDING)["items"]
+    assert not any(r["keep_with_next"] for r in earlier)
 
 
 def test_time_without_an_end() -> None:
@@ -582,3 +671,45 @@ def test_the_exempt_notice_is_printed_alike_in_both_packs(tmp_path: Path, templa
         looks(private_context(), "private.docx"),
     )
     assert public == private == {(True, None, None)}
+
+
+EARLIER_TEMPLATES = Path(__file__).parent / "earlier_templates"
+
+
+@pytest.mark.parametrize("style", ["list", "table"])
+@pytest.mark.parametrize("alone", [True, False])
+def test_the_earlier_wording_renders_what_the_earlier_templates_rendered(
+    tmp_path: Path, style: str, alone: bool
+) -> None:
+    """A pack published by the release before is kept when its frontsheet in the earlier words
+    (`EARLIER_WORDING`) is the one published (`build._earlier_keys`). So today's templates,
+    given the earlier words, must render exactly what that release's templates rendered
+    (tests/earlier_templates/): here with the rows that release printed and this one changed,
+    a meeting's end time, a typed resolution before an exempt item, a lead column headed
+    "Presented by", a meeting's only supplement."""
+    from packbuilder.model import AgendaSettings, AgendaStyle
+    from packbuilder.render import render, rendered_key
+    from packbuilder.templates import SHIPPED
+
+    items = (
+        item(1, "minutes.pdf"),
+        item(2, title="Exclusion of the press and public"),
+        item(3, "tender.pdf", exempt=3),
+        item(4, "late.pdf", status=TO_FOLLOW, supplement=1),
+    )
+    settings = AgendaSettings(style=AgendaStyle(style), lead_column="Presented by")
+    m = meeting(*items, end_time=dt.time(16, 0), agenda=settings)
+    packs = {
+        "agenda": (PackSpec(None, False, items, items[:1]), lay_out([("1", [3])])),
+        "supplement": (PackSpec(1, None, items[3:], items[3:], alone=alone), lay_out([("4", [2])])),
+    }
+    for name, (spec, layout) in packs.items():
+        ctx = context(m, spec, layout, PUBLISHED, EARLIER_WORDING)
+        then = render(EARLIER_TEMPLATES / f"{name}.docx", ctx, tmp_path / f"then-{name}.docx")
+        now = render(SHIPPED / f"{name}.docx", ctx, tmp_path / f"now-{name}.docx")
+        assert rendered_key(now) == rendered_key(then), name
+    # (and the current words do differ, or this would test nothing)
+    for name, (spec, layout) in packs.items():
+        current = context(m, spec, layout, PUBLISHED)
+        now = render(SHIPPED / f"{name}.docx", current, tmp_path / f"current-{name}.docx")
+        assert rendered_key(now) != rendered_key(tmp_path / f"then-{name}.docx"), name

@@ -194,6 +194,41 @@ def test_each_item_has_its_heading_purpose_lead_time_and_paper_links(meeting):
     assert "Annex (PDF, pages 4 to 5)" in minutes.words()
 
 
+@pytest.mark.parametrize(
+    ("column", "fields", "label"),
+    [
+        ("Presented by", {}, "Presented by"),
+        ("Lead officer", {}, "Lead officer"),
+        ("Report author", {}, "Report author"),
+        ("Lead", {}, "Lead"),
+        ("Lead", {"Agenda style": "table"}, "Who"),
+        ("Presented by", {"Lead heading": "Officer"}, "Officer"),
+    ],
+)
+def test_an_items_lead_is_labelled_as_the_frontsheet_heads_it(tmp_path, column, fields, label):
+    """The HTML agenda labelled every item's lead "Lead", whatever the frontsheet's column said
+    ("Who", the Meeting sheet's Lead heading) or the Agenda sheet's column was headed: both now
+    take the words from one place (`frontsheet.lead_heading`)."""
+    from packbuilder import frontsheet
+    from tests.factory import AGENDA_HEADER
+
+    header = [column if h == "Lead" else h for h in AGENDA_HEADER]
+    folder = make_meeting(
+        tmp_path / "m",
+        items=[{"title": "Minutes", column.lower(): "JK", "papers": ["minutes.pdf"]}],
+        fields=fields,
+        papers={"minutes.pdf": 1},
+        header=header,
+    )
+    m = load_meeting(folder)
+    (spec,) = plan.plan_packs(m)
+    layout = _layout(spec)
+    assert frontsheet.context(m, spec, layout, "")["lead_heading"] == label
+    (entry,) = _items(parse(html_agenda(m, spec, layout, PUBLISHED, "pack.pdf")))
+    assert f"{label} JK" in entry.words()
+    assert [dt_.words() for dt_ in entry.all("dt")][0] == label
+
+
 def test_exempt_to_follow_and_verbal_items_say_so_without_links(meeting):
     spec = _spec(meeting, False)
     doc = parse(html_agenda(meeting, spec, _layout(spec), PUBLISHED, "pack.pdf"))
@@ -374,4 +409,6 @@ def test_section_headings_and_breaks_have_no_number_no_id_and_say_their_words(  
     assert "<h3> " not in html
     supplement = next(p.path for p in result.packs if "supplement" in p.path.name)
     text = supplement.with_suffix(".html").read_text(encoding="utf-8")
-    assert "supplementary pack 1 (PDF," in text and "pack 1 pack" not in text
+    # (the meeting's one supplement: "Supplementary pack", never "pack 1" nor "pack pack")
+    assert "supplementary pack (PDF," in text and "pack pack" not in text
+    assert "<title>Supplementary pack: " in text

@@ -205,6 +205,107 @@ def test_a_late_supplement_never_redates_the_agenda_or_rewrites_an_earlier_suppl
     assert not (out / "archive").exists()
 
 
+def _late_meeting(folder: Path, arrived: dict[str, int], venue: str = "Room 1") -> Path:
+    """Item 2 to follow in Supplement 1 (budget.pdf), item 3 in Supplement 2 (plan.pdf); the
+    meeting from 2 pm to 4 pm."""
+    return make_meeting(
+        folder,
+        fields={"End time": dt.time(16, 0), "Venue": venue},
+        items=[
+            {"title": "Minutes", "papers": ["minutes.pdf"]},
+            {"title": "Budget", "papers": ["budget.pdf"], "status": "to follow"},
+            {"title": "Plan", "papers": ["plan.pdf"], "status": "to follow", "supplement": 2},
+        ],
+        papers={"minutes.pdf": 2, **arrived},
+    )
+
+
+def test_the_one_supplement_keeps_its_name_when_a_second_follows(tmp_path: Path, converter):
+    """The meeting's only supplement is "SUPPLEMENTARY PACK", as councils name it (seed 001),
+    not "SUPPLEMENTARY PACK 1". When a second follows, it is "SUPPLEMENTARY PACK 2" and the first
+    keeps its name and file, byte for byte, and its date: links and e-mails sent name it, and
+    renaming it would make a new version of a pack published. A new version of it for a change
+    of its own, a new publication, is named as the meeting's supplements now are."""
+    out = tmp_path / "out"
+    folder = tmp_path / "m"
+    first = out / "public" / "m-supplement-1.pdf"
+    build(_late_meeting(folder, {"budget.pdf": 1}), out, converter=converter, today=FEB26)
+    assert says(first, "SUPPLEMENTARY PACK Date:") and not says(first, "PACK 1")
+    page = first.with_suffix(".html").read_text(encoding="utf-8")
+    assert "<title>Supplementary pack: " in page and "pack 1" not in page
+    assert PdfReader(first).metadata["/Subject"] == "Supplementary pack"
+    sent = first.read_bytes()
+    both = build(
+        _late_meeting(folder, {"budget.pdf": 1, "plan.pdf": 1}), out, converter=converter,
+        today=MAR02,
+    )  # fmt: skip
+    assert versions(both)["Supplement 1"] == 1 and first.read_bytes() == sent
+    # its HTML agenda, and the agenda's link to it, still call it as its PDF does
+    assert "<title>Supplementary pack: " in first.with_suffix(".html").read_text("utf-8")
+    agenda = (out / "public" / "m-agenda-pack.html").read_text("utf-8")
+    assert '<a href="m-supplement-1.pdf">supplementary pack (PDF)</a>' in agenda
+    assert '<a href="m-supplement-2.pdf">supplementary pack 2 (PDF)</a>' in agenda
+    second = out / "public" / "m-supplement-2.pdf"
+    assert says(second, "SUPPLEMENTARY PACK 2")
+    assert "<title>Supplementary pack 2: " in second.with_suffix(".html").read_text("utf-8")
+    again = build(folder, out, converter=converter, today=MAR03)
+    assert all(p.unchanged for p in again.packs) and first.read_bytes() == sent
+    write_pdf(folder / "budget.pdf", 2)  # a corrected budget: a new version, the same name
+    corrected = build(folder, out, converter=converter, today=MAR03)
+    assert versions(corrected) == {"Agenda pack": 1, "Supplement 1": 2, "Supplement 2": 1}
+    assert says(first, "SUPPLEMENTARY PACK 1")
+
+
+def test_supplements_first_published_together_are_numbered(tmp_path: Path, converter) -> None:
+    out = tmp_path / "out"
+    folder = _late_meeting(tmp_path / "m", {"budget.pdf": 1, "plan.pdf": 1})
+    build(folder, out, converter=converter, today=FEB26)
+    assert says(out / "public" / "m-supplement-1.pdf", "SUPPLEMENTARY PACK 1")
+    assert says(out / "public" / "m-supplement-2.pdf", "SUPPLEMENTARY PACK 2")
+    again = build(folder, out, converter=converter, today=MAR02)
+    assert all(p.unchanged for p in again.packs), again.packs
+
+
+def test_packs_published_in_the_earlier_words_are_not_published_again(
+    tmp_path: Path, converter, monkeypatch
+) -> None:
+    """A release that changes packbuilder's own words on the frontsheet ("2 pm - 4 pm" now
+    "2 pm \u2013 4 pm", "SUPPLEMENTARY PACK 1" now "SUPPLEMENTARY PACK" for the only one) would
+    make every pack published a new version, dated the day of the rebuild, as if the agenda had
+    been published late. A pack published in the earlier words stays as it is, byte for byte,
+    with its date; a change of its own makes a new version in the current words."""
+    from packbuilder import frontsheet
+
+    out = tmp_path / "out"
+    folder = _late_meeting(tmp_path / "m", {"budget.pdf": 1})
+    agenda, supplement = out / "public" / "m-agenda-pack.pdf", out / "public" / "m-supplement-1.pdf"
+    with monkeypatch.context() as earlier:
+        earlier.setattr(frontsheet, "WORDING", frontsheet.EARLIER_WORDING)
+        build(folder, out, converter=converter, today=FEB26)
+    assert says(agenda, "Time: 2 pm - 4 pm") and says(supplement, "SUPPLEMENTARY PACK 1")
+    published = {p: p.read_bytes() for p in (agenda, supplement)}
+    # a draft to check after the upgrade says what publishing it would do: nothing
+    draft = build(folder, out, converter=converter, today=MAR02, draft=True)
+    for p in draft.packs:
+        (against,) = [c for c in p.compared if "published" in c.against]
+        assert against.lines == (
+            "nothing but packbuilder's own words on the frontsheet, which the pack published "
+            "keeps: publishing it makes no new version",
+        ), (p.label, against)
+    upgraded = build(folder, out, converter=converter, today=MAR02)
+    assert all(p.unchanged and p.published == FEB26 for p in upgraded.packs), upgraded.packs
+    assert {p: p.read_bytes() for p in published} == published
+    assert not (out / "archive").exists()
+    moved = build(
+        _late_meeting(folder, {"budget.pdf": 1}, venue="Room 2"), out, converter=converter,
+        today=MAR03,
+    )  # fmt: skip
+    assert versions(moved) == {"Agenda pack": 2, "Supplement 1": 2}
+    assert says(agenda, "Time: 2 pm \u2013 4 pm") and says(supplement, "Time: 2 pm \u2013 4 pm")
+    # (the meeting's only supplement, made again for a change of its own: as councils name it)
+    assert says(supplement, "SUPPLEMENTARY PACK Date:")
+
+
 @pytest.mark.parametrize("gone", ["renamed", "deleted"])
 def test_a_published_supplement_is_not_withdrawn_because_its_paper_went_missing(
     tmp_path: Path, converter, gone: str

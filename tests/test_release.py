@@ -269,3 +269,32 @@ def test_a_publication_keeping_a_pack_public_since_an_earlier_day_is_found_done(
     # nor is a pack of that name that is not the one served
     shutil.copy(public / "private" / PRIVATE, served / PUBLIC)
     assert released(second, public, "m", FRI, served=[served / PUBLIC]) is None
+
+
+def test_a_pack_published_in_the_earlier_words_is_kept_when_a_draft_is_published(
+    tmp_path: Path, converter, monkeypatch
+) -> None:
+    """After an upgrade that changed packbuilder's own words on the frontsheet, a draft of a
+    meeting whose packs went public in the earlier words, published unchanged, publishes
+    nothing again: the plan shown says the packs keep their date (as the build then does: it
+    said "version 2" and published nothing new), and the packs are the bytes that went out."""
+    from packbuilder import frontsheet
+    from tests.test_publish import _late_meeting
+
+    folder = _late_meeting(tmp_path / "m", {"budget.pdf": 1})
+    out, public = tmp_path / "out", tmp_path / "published"
+    with monkeypatch.context() as earlier:
+        earlier.setattr(frontsheet, "WORDING", frontsheet.EARLIER_WORDING)
+        build(folder, out, converter=converter, today=MON, draft=True)
+        release(folder, out / "draft", public, TUE, converter=converter)
+    packs = [public / "public" / "m-agenda-pack.pdf", public / "public" / "m-supplement-1.pdf"]
+    assert "Time: 2 pm - 4 pm" in front(packs[0])
+    sent = {p: p.read_bytes() for p in packs}
+    build(folder, out, converter=converter, today=THU, draft=True)
+    planned = plan(out / "draft", public, "m", THU)
+    assert [(r.unchanged, r.version, r.published) for r in planned] == [(True, 1, TUE)] * 2
+    result = release(
+        folder, out / "draft", public, THU, expect_plan=fingerprint(planned), converter=converter
+    )
+    assert all(p.unchanged and p.published == TUE for p in result.packs), result.packs
+    assert {p: p.read_bytes() for p in packs} == sent

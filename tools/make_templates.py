@@ -232,12 +232,13 @@ def _items_table(doc, headings, widths, more_cells=None, purpose=True) -> None: 
         cell_paragraphs(cell, [(text, {"bold": True})])
         shade(cell)
     repeat_header(head)
-    rows = [t.add_row() for _ in range(8)]
-    loop, if_intro, intro, elif_last, last, else_body, body, endif = rows
+    rows = [t.add_row() for _ in range(10)]
+    loop, if_intro, intro, elif_last, last, elif_kept, kept, else_body, body, endif = rows
     for row, tag in (
         (loop, "{%tr for item in items %}"),
         (if_intro, "{%tr if item.kind in ('heading', 'exclusion') %}"),
         (elif_last, "{%tr elif loop.last %}"),
+        (elif_kept, "{%tr elif item.keep_with_next %}"),
         (else_body, "{%tr else %}"),
         (endif, "{%tr endif %}"),
     ):
@@ -245,14 +246,17 @@ def _items_table(doc, headings, widths, more_cells=None, purpose=True) -> None: 
     cell_paragraphs(intro.cells[1], INTRODUCTION)
     keep_with_next(intro)
     # the last row, the same as an item's, kept with what follows the table ("Meeting close"),
-    # so that a frontsheet whose rows just fill a page does not print that line alone on the next
-    for row in (last, body):
+    # so that a frontsheet whose rows just fill a page does not print that line alone on the next;
+    # an item that introduces the row after it (the resolution to exclude the press and public,
+    # typed as an item) kept with that row, as the resolution's own row is
+    for row in (last, kept, body):
         cell_paragraphs(row.cells[0], [("{{ item.number_label }}", {"bold": True})])
         cell_paragraphs(row.cells[1], subject(purpose))
         if more_cells:
             more_cells(row)
     keep_with_next(last)
-    for row in (intro, last, body):
+    keep_with_next(kept)
+    for row in (intro, last, kept, body):
         cant_split(row)
     endfor = t.add_row()
     cell_paragraphs(endfor.cells[0], [("{%tr endfor %}", {})])
@@ -297,7 +301,8 @@ def agenda() -> None:
 
 def supplement() -> None:
     doc = new_document()
-    _header(doc, "SUPPLEMENTARY PACK {{ supplement }}")
+    # "SUPPLEMENTARY PACK", or "SUPPLEMENTARY PACK 2" when the meeting has several
+    _header(doc, "{{ supplement_name|upper }}")
     para(doc, "{%p if supplement_items %}")
     para(
         doc,
