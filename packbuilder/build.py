@@ -86,6 +86,7 @@ from packbuilder.settings import settings
 from packbuilder.textmatch import exempt_text_problems
 from packbuilder.unseen import hidden_text_problems
 from packbuilder.versions import (
+    WORDS,
     Compared,
     Earlier,
     Edition,
@@ -284,9 +285,11 @@ def build(
             hashes = functools.cache(file_hash)
             editions = _as_drafts(
                 meeting, specs, editions, root, previous,
+                # (every earlier key: the draft may be published into a folder whose packs an
+                # earlier release made, the web page's, whatever this output folder holds)
                 lambda n: _earlier_keys(
                     meeting, specs[n], layouts[n], hashes, papers.rendered,
-                    work / "earlier-published" / str(n),
+                    work / "earlier-published" / str(n), 1,
                 ),
             )  # fmt: skip
         else:
@@ -678,14 +681,15 @@ def _editions(  # noqa: PLR0913
     for n, (spec, layout, front) in enumerate(zip(specs, layouts, fronts, strict=True)):
         key = pack_content(meeting, spec, layout, hashes, front, rendered)
         name = spec.filename(meeting)
+        current = published.get(name, (None, []))[0]
         earlier = functools.cache(
             functools.partial(
-                _earlier_keys, meeting, spec, layout, hashes, rendered, scratch / str(n)
+                _earlier_keys, meeting, spec, layout, hashes, rendered, scratch / str(n),
+                current.words if current is not None else WORDS,
             )
-        )
+        )  # fmt: skip
         made = next_edition(outdir, meeting.name, name, key, today, published, earlier)
         summary = pack_summary(spec, layout, hashes, rendered, front)
-        current = published.get(name, (None, []))[0]
         # a first supplement kept as published under its other name (`_earlier_keys`' last):
         # its HTML agenda, and the links to it, call it so too
         renamed = (
@@ -717,6 +721,7 @@ def _earlier_keys(  # noqa: PLR0913
     hashes: Callable[[Path], str],
     rendered: Mapping[Path, Path],
     scratch: Path,
+    words: int,
 ) -> tuple[str, ...]:
     """The pack's content key as earlier packbuilders took it: packbuilder 0.2's
     (`legacy_pack_content`), and this one's with its frontsheet in the words of the release
@@ -724,11 +729,13 @@ def _earlier_keys(  # noqa: PLR0913
     first supplement, also under its other name (`PackSpec.alone`): "Supplementary pack" while it
     was the meeting's only one, "Supplementary pack 1" beside another, so that a second
     supplement coming, or going, leaves the first as it was published. Rendered only for a pack
-    published whose key is not this build's, and for a draft (`release.plan`)."""
-    fronts = [(spec, frontsheet.EARLIER_WORDING)]
+    published whose key is not this build's, and for a draft (`release.plan`); the earlier
+    words only when the published key was taken in them (`words`, `Version.words`: each
+    rendering is on a rebuild's way to LibreOffice)."""
+    fronts = [] if words >= WORDS else [(spec, frontsheet.EARLIER_WORDING)]
     if spec.supplement == 1:
         fronts.append((dataclasses.replace(spec, alone=not spec.alone), frontsheet.WORDING))
-    keys = [legacy_pack_content(meeting, spec, layout, hashes)]
+    keys = [] if words >= WORDS else [legacy_pack_content(meeting, spec, layout, hashes)]
     for n, (other, wording) in enumerate(fronts):
         (front,) = frontsheet.render_frontsheets(
             meeting, [other], [layout], [PUBLISHED_PLACEHOLDER], scratch / str(n), wording

@@ -42,7 +42,7 @@ from packbuilder.errors import PublishError, Source
 from packbuilder.model import Meeting
 from packbuilder.plan import PRIVATE_SUFFIX
 from packbuilder.scratch import process_alive
-from packbuilder.versions import Compared, Edition, Version, archive_name, edition
+from packbuilder.versions import WORDS, Compared, Edition, Version, archive_name, edition
 
 STAGING = ".staging-"
 PUBLIC, PRIVATE, ARCHIVE = "public", "private", "archive"
@@ -547,7 +547,9 @@ def _plan(
             sha = shas[pack.name]
         else:
             sha = current.sha256 if current else kept_digest(outdir / where)
-        version = Version(pack.edition.version, pack.edition.published, pack.content, sha, where)
+        version = Version(
+            pack.edition.version, pack.edition.published, pack.content, sha, where, WORDS
+        )
         record_packs[pack.name] = {
             "label": pack.label,
             "pages": pack.pages,

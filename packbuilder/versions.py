@@ -34,6 +34,11 @@ from packbuilder.plan import PackSpec
 from packbuilder.render import rendered_key
 from packbuilder.templates import SHIPPED, find_template
 
+# The words packbuilder writes on a frontsheet (`frontsheet.WORDING`), as a number a record
+# keeps with each version's content key (`Version.words`): 1, the release before
+# (`frontsheet.EARLIER_WORDING`) and packbuilder 0.2's; 2, this release's.
+WORDS = 2
+
 
 @dataclass(frozen=True)
 class Version:
@@ -44,15 +49,21 @@ class Version:
     content: str  # the content key
     sha256: str  # of the file as published
     file: str  # where it is now, relative to the meeting's output folder
+    # in whose words its content key was taken (`WORDS`): a key taken in this release's words
+    # needs no rendering of the frontsheet in an earlier release's (`build._earlier_keys`)
+    words: int = 1
 
     def as_record(self) -> dict[str, Any]:
-        return {
+        record: dict[str, Any] = {
             "version": self.number,
             "published": self.published.isoformat(),
             "content": self.content,
             "sha256": self.sha256,
             "file": self.file,
         }
+        if self.words != 1:
+            record["words"] = self.words
+        return record
 
     @classmethod
     def from_record(cls, data: Mapping[str, Any]) -> Version:
@@ -69,7 +80,13 @@ class Version:
             str(data["content"]),
             str(data["sha256"]),
             file,
+            _words(data.get("words")),
         )
+
+
+def _words(value: object) -> int:
+    """A record's `Version.words`: 1 (an earlier release's) when it says none, or nothing sane."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 1 else 1
 
 
 @dataclass(frozen=True)

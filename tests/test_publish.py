@@ -220,6 +220,35 @@ def _late_meeting(folder: Path, arrived: dict[str, int], venue: str = "Room 1") 
     )
 
 
+def test_a_pack_published_in_this_releases_words_is_not_rendered_in_earlier_ones(
+    tmp_path: Path, converter, monkeypatch
+) -> None:
+    """A rebuild after a change renders the frontsheet in the earlier release's words only for
+    a pack whose record says its key was taken in them (`Version.words`): for every other it was
+    two more renderings on a one-cell rebuild's way to LibreOffice, for nothing."""
+    from packbuilder import frontsheet
+
+    out = tmp_path / "out"
+    folder = _late_meeting(tmp_path / "m", {"budget.pdf": 1})
+    build(folder, out, converter=converter, today=FEB26)
+    record = json.loads(manifest_path(out, "m").read_text())["packs"]
+    assert {p["current"].get("words") for p in record.values()} == {2}
+    wordings = []
+    real = frontsheet.render_frontsheets
+
+    def spying(*args, **kwargs):  # type: ignore[no-untyped-def]
+        wordings.append(args[5] if len(args) > 5 else kwargs.get("wording"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(frontsheet, "render_frontsheets", spying)
+    moved = build(
+        _late_meeting(folder, {"budget.pdf": 1}, venue="Room 2"), out, converter=converter,
+        today=MAR02,
+    )  # fmt: skip
+    assert versions(moved) == {"Agenda pack": 2, "Supplement 1": 2}
+    assert frontsheet.EARLIER_WORDING not in wordings
+
+
 def test_the_one_supplement_keeps_its_name_when_a_second_follows(tmp_path: Path, converter):
     """The meeting's only supplement is "SUPPLEMENTARY PACK", as councils name it (seed 001),
     not "SUPPLEMENTARY PACK 1". When a second follows, it is "SUPPLEMENTARY PACK 2" and the first
@@ -275,12 +304,15 @@ def test_packs_published_in_the_earlier_words_are_not_published_again(
     been published late. A pack published in the earlier words stays as it is, byte for byte,
     with its date; a change of its own makes a new version in the current words."""
     from packbuilder import frontsheet
+    from packbuilder import publish as publish_module
 
     out = tmp_path / "out"
     folder = _late_meeting(tmp_path / "m", {"budget.pdf": 1})
     agenda, supplement = out / "public" / "m-agenda-pack.pdf", out / "public" / "m-supplement-1.pdf"
     with monkeypatch.context() as earlier:
         earlier.setattr(frontsheet, "WORDING", frontsheet.EARLIER_WORDING)
+        # (and recorded as the release before recorded keys: in no words of its own)
+        earlier.setattr(publish_module, "WORDS", 1)
         build(folder, out, converter=converter, today=FEB26)
     assert says(agenda, "Time: 2 pm - 4 pm") and says(supplement, "SUPPLEMENTARY PACK 1")
     published = {p: p.read_bytes() for p in (agenda, supplement)}
@@ -1051,6 +1083,7 @@ def test_a_pack_recorded_with_the_earlier_key_is_the_same_pack(
     the templates' bytes (`legacy_pack_content`) is known as the same pack after the upgrade: no
     new version, no new date; the record then keeps the new key."""
     from packbuilder import build as build_module
+    from packbuilder import publish as publish_module
     from packbuilder import versions as versions_module
 
     def as_before(meeting, spec, layout, hashes, front, rendered):  # type: ignore[no-untyped-def]  # noqa: ARG001
@@ -1060,6 +1093,7 @@ def test_a_pack_recorded_with_the_earlier_key_is_the_same_pack(
     out = tmp_path / "out"
     with monkeypatch.context() as patched:
         patched.setattr(build_module, "pack_content", as_before)
+        patched.setattr(publish_module, "WORDS", 1)  # (its record said no words)
         build(folder, out, converter=converter, today=FEB26)
     recorded = json.loads(manifest_path(out, "m").read_text())["packs"]
     again = build(folder, out, converter=converter, today=MAR02)

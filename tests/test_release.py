@@ -279,12 +279,15 @@ def test_a_pack_published_in_the_earlier_words_is_kept_when_a_draft_is_published
     nothing again: the plan shown says the packs keep their date (as the build then does: it
     said "version 2" and published nothing new), and the packs are the bytes that went out."""
     from packbuilder import frontsheet
+    from packbuilder import publish as publish_module
     from tests.test_publish import _late_meeting
 
     folder = _late_meeting(tmp_path / "m", {"budget.pdf": 1})
     out, public = tmp_path / "out", tmp_path / "published"
     with monkeypatch.context() as earlier:
         earlier.setattr(frontsheet, "WORDING", frontsheet.EARLIER_WORDING)
+        # (and recorded as the release before recorded keys: in no words of its own)
+        earlier.setattr(publish_module, "WORDS", 1)
         build(folder, out, converter=converter, today=MON, draft=True)
         release(folder, out / "draft", public, TUE, converter=converter)
     packs = [public / "public" / "m-agenda-pack.pdf", public / "public" / "m-supplement-1.pdf"]
