@@ -29,6 +29,7 @@ from packbuilder import agenda, documents, exclusion, exemption, marking, sheets
 from packbuilder.concealed import check_concealed
 from packbuilder.convert.final import has_tracked_changes
 from packbuilder.dates import EARLIEST, LATEST
+from packbuilder.deadline import unusual_meeting_day
 from packbuilder.digests import file_digest
 from packbuilder.errors import Collector, InputError, MissingPaperError, PackError, Source
 from packbuilder.external import check_external
@@ -467,6 +468,13 @@ def _meeting_fields(wb: sheets.Workbook, errors: Collector) -> dict:  # type: ig
         out["deadline_rule"] = rule
     else:
         out["deadline_rule"] = None  # reported above
+    if date is not None and out["date"] is not None and out["deadline_rule"] is not None:
+        unusual = unusual_meeting_day(out["date"], out["deadline_rule"])
+        if unusual is not None:
+            errors.warn(
+                f"{date.source}: the meeting date is {unusual}; check the date (the "
+                "publication deadline is counted back from it)"
+            )
     known = {
         "body",
         "committee",
