@@ -310,7 +310,11 @@ def test_a_page_too_small_for_its_stamps_is_refused_naming_it(tmp_path, size):
 @pytest.mark.parametrize(
     ("sizes", "user_unit", "said"),
     [
-        ([A4, (14400, 14400), A4, (14400, 14400)], None, "page 2 is 5080 x 5080 mm (and 1 more"),
+        (
+            [A4, (14400, 14400), A4, (14400, 14400)],
+            None,
+            "page 2 is 5080 x 5080 mm (and 1 more page)",
+        ),
         ([A4, (A0[1], 4000)], None, "page 2 is 1189 x 1411 mm"),
         ([A4, (1440, 1440)], 10, "page 1 is 2100 x 2970 mm (and 1 more page)"),  # UserUnit 10
     ],
