@@ -296,3 +296,14 @@ def test_check_and_build_warn_of_a_meeting_dated_on_a_bank_holiday_or_a_weekend(
     assert said in " ".join(result.output.split())
     usual = make_meeting(tmp_path / "n", items=[{"title": "Apologies"}])  # Thursday 5 March 2020
     assert not [n for n in load_meeting(usual).notices if "meeting date" in n]
+
+
+def test_the_deadline_command_points_out_a_meeting_on_a_bank_holiday() -> None:
+    result = CliRunner().invoke(cli, ["deadline", "2020-12-25"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == "2020-12-17"  # the first line stays the date alone
+    assert result.stderr.strip() == (
+        "warning: the meeting date is Friday 25 December 2020, Christmas Day, a bank holiday in "
+        "England; check the date"
+    )
+    assert CliRunner().invoke(cli, ["deadline", "2020-03-05"]).stderr == ""
