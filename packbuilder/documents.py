@@ -179,7 +179,7 @@ def load_data_paper(
         source=source,
         template=kind,
         data=loaded.data,
-        warnings=loaded.warnings + tuple(wb.hidden_notes()),
+        warnings=loaded.warnings + tuple(wb.hidden_notes()) + tuple(wb.unprintable_notes()),
         members_data=loaded.members,
     )
 

@@ -47,6 +47,7 @@ from packbuilder.model import (
 from packbuilder.plan import check_folder_name
 from packbuilder.safezip import check_office_zip, content_digest, read_member
 from packbuilder.snapshots import Snapshots, as_paper, inside
+from packbuilder.unprintable import described, paper_characters, unprintable
 
 WORKBOOK_NAME = "meeting.xlsx"
 WORD_SUFFIXES = {".docx", ".doc", ".odt", ".rtf"}
@@ -222,7 +223,9 @@ def load_meeting(
         workbook_digest=digest,
         **fields,
     )
-    return agenda.with_notices(meeting, [*wb.hidden_notes(), *errors.warnings])
+    return agenda.with_notices(
+        meeting, [*wb.hidden_notes(), *wb.unprintable_notes(), *errors.warnings]
+    )
 
 
 def _exempt_papers_stay_exempt(items: list[AgendaItem], folder: Path, errors: Collector) -> None:
@@ -1384,6 +1387,9 @@ def _checked_paper(path: Path, source: Source, folder: Path, rule: str = "englan
                 f"{path.name} carries {CROPPED}: left out of public packs (a private pack keeps "
                 "them)",
             )
+        boxes = unprintable(checks.unusual)
+        if boxes:
+            warnings += (f"{path.name}: {described(boxes)}",)
         if checks.tracked:
             warnings += (
                 f"{path.name}: has tracked changes; the pack shows it with every change accepted "
@@ -1527,6 +1533,9 @@ class WordChecks:
     tracked: bool  # tracked changes in its text (`final.has_tracked_changes`)
     paper: str = ""  # a page size other than A4 that it is set for (`page_size_not_a4`)
     cropped: int = 0  # pictures cropped where they are placed (`cropped_pictures`)
+    # the characters of its text beyond Latin (`unprintable.paper_characters`), which the
+    # installed fonts may not have: looked up when warned of, as fonts may be installed since
+    unusual: str = ""
 
 
 def check_word_paper(path: Path) -> int:
@@ -1556,9 +1565,14 @@ def word_checks(path: Path) -> WordChecks:
             and isinstance(known.get("tracked"), bool)
             and isinstance(known.get("paper"), str)
             and isinstance(known.get("cropped"), int)
+            and isinstance(known.get("unusual"), str)
         ):
             return WordChecks(
-                int(known["alt"]), bool(known["tracked"]), str(known["paper"]), known["cropped"]
+                int(known["alt"]),
+                bool(known["tracked"]),
+                str(known["paper"]),
+                known["cropped"],
+                known["unusual"],
             )
         # the checks read the paper by its name (its links are relative to where it is)
         _check_word(path)
@@ -1575,6 +1589,7 @@ def _read_word_checks(path: Path) -> WordChecks:
         has_tracked_changes(path),
         page_size_not_a4(path),
         cropped_pictures(path),
+        paper_characters(path),
     )
 
 
@@ -1590,11 +1605,11 @@ def _same_file(path: Path, fh: Any) -> bool:
 @functools.cache
 def _word_checks_version() -> str:
     """The code that checks Word papers: a change to it checks every paper again."""
-    from packbuilder import concealed, external, safezip
+    from packbuilder import concealed, external, safezip, unprintable
     from packbuilder.convert import final
 
     h = hashlib.sha256()
-    for module in (external, concealed, safezip, final, sys.modules[__name__]):
+    for module in (external, concealed, safezip, final, unprintable, sys.modules[__name__]):
         h.update(Path(module.__file__ or "").read_bytes())
     return h.hexdigest()
 

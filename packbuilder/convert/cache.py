@@ -46,6 +46,7 @@ from packbuilder.convert.protocol import (
 from packbuilder.digests import copy_digest, handle_digest, own, touch
 from packbuilder.errors import ConversionError, Source
 from packbuilder.settings import settings
+from packbuilder.unprintable import fonts_signature
 
 RECENT = 3600  # seconds: an entry used this recently is never pruned
 TOUCHED = 600  # seconds: an entry used again within this of its last use keeps its time
@@ -175,6 +176,7 @@ class CachingConverter(Converter):
         """The cache key of `document`; an unreadable document is an error naming `source`."""
         h = hashlib.sha256()
         h.update(self.inner.version().encode() + b"\0")
+        h.update(fonts_signature())  # (a font installed since: what printed as boxes shows)
         h.update(document.suffix.lower().encode() + b"\0")
         try:
             digest = content_digest(document)
