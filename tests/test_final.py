@@ -153,3 +153,31 @@ def test_other_word_formats_print_their_own_name_too(
     assert f"Path: {name}" in text and f"Footer: {name}" in text, text
     for scratch in (*SCRATCH, str(tmp_path)):
         assert scratch not in text, text
+
+
+def test_a_file_name_field_inside_another_fields_result_is_written_as_text_too(
+    tmp_path: Path,
+) -> None:
+    """A FILENAME inside a hyperlink's shown text: the inner field is frozen, the outer kept."""
+    d = docx.Document()
+    runs = (
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        '<w:r><w:instrText> HYPERLINK "https://example.org/" </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        "<w:r><w:instrText> FILENAME \\p </w:instrText></w:r>"
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+        f"<w:r><w:t>{AUTHORS}</w:t></w:r>"
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+    )
+    paragraph = d.add_paragraph()
+    for run in parse_xml(f"<w:p {nsdecls('w')}>{runs}</w:p>"):
+        paragraph._p.append(run)
+    paper = tmp_path / "copy.docx"
+    d.save(paper)
+    show_final(paper, NAME)
+    with zipfile.ZipFile(paper) as zf:
+        body = zf.read("word/document.xml").decode()
+    assert "FILENAME" not in body and "jsmith" not in body and NAME in body
+    assert "HYPERLINK" in body and body.count('w:fldCharType="begin"') == 1

@@ -291,7 +291,6 @@ class _Field:
         self.results: list[tuple[int, int, bytes]] = []  # its w:t elements: where, and whole
         self.shown: list[str] = []
         self.separated = False
-        self.nested = 0  # fields begun inside it, not yet ended
 
 
 def _docx_frozen(xml: bytes, name: str | None) -> bytes:
@@ -335,7 +334,8 @@ def _simple_edits(xml: bytes, name: str | None) -> list[tuple[int, int, bytes]]:
 
 def _complex_edits(xml: bytes, name: str | None) -> list[tuple[int, int, bytes]]:
     """The edits that make each complex field (begin, instruction, separate, result, end)
-    naming a file its text; a field inside another's instruction or result is left alone."""
+    naming a file its text, a field inside another's instruction or result too (each piece
+    belongs to the innermost field open)."""
     edits: list[tuple[int, int, bytes]] = []
     stack: list[_Field] = []
     for token in _TOKEN.finditer(xml):
@@ -345,7 +345,7 @@ def _complex_edits(xml: bytes, name: str | None) -> list[tuple[int, int, bytes]]
             ended = _field_char(stack, kind[1] if kind else b"", span)
             if ended is not None:
                 edits += _freeze_field(ended, name)
-        elif not stack or stack[-1].nested:
+        elif not stack:
             continue
         elif tag == b"instrText" and not stack[-1].separated:
             stack[-1].instruction.append(_plain(token[2] or b""))
@@ -359,14 +359,9 @@ def _complex_edits(xml: bytes, name: str | None) -> list[tuple[int, int, bytes]]
 def _field_char(stack: list[_Field], kind: bytes, span: tuple[int, int]) -> _Field | None:
     """Follow a field character of `kind` on the `stack` of fields open; the field it ends."""
     if kind == b"begin":
-        if stack:
-            stack[-1].nested += 1
-        else:
-            stack.append(_Field(span))
+        stack.append(_Field(span))
     elif not stack or kind not in (b"separate", b"end"):
         pass
-    elif stack[-1].nested:
-        stack[-1].nested -= kind == b"end"
     elif kind == b"separate":
         stack[-1].separated = True
         stack[-1].pieces.append(span)
