@@ -67,7 +67,7 @@ def unprintable(chars: str) -> str:
     known = pdf.recall(entry)
     if isinstance(known, str):
         return known
-    covered = _covered()
+    covered = _covered(fonts_signature())
     if covered is None:
         return ""
     starts = [lo for lo, _hi in covered]
@@ -108,9 +108,11 @@ def fonts_signature() -> bytes:
     return h.digest()
 
 
-@functools.lru_cache(maxsize=1)
-def _covered() -> list[tuple[int, int]] | None:
-    """The code points some installed font has, as sorted, merged ranges (None: no fontconfig)."""
+@functools.lru_cache(maxsize=2)
+def _covered(_fonts: bytes) -> list[tuple[int, int]] | None:
+    """The code points some installed font has, as sorted, merged ranges (None: no fontconfig),
+    asked once for each set of installed fonts (`fonts_signature`: a long-running caller asks
+    again once a font package is installed)."""
     tool = shutil.which("fc-list")
     if tool is None:
         return None

@@ -126,7 +126,7 @@ def test_a_workbook_cell_whose_characters_print_as_boxes_is_named(tmp_path: Path
 
 def test_nothing_is_said_once_the_fonts_are_installed(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr(unprintable, "_fonts_key", lambda chars: f"installed-{chars}")
-    monkeypatch.setattr(unprintable, "_covered", lambda: [(0, 0x10FFFF)])
+    monkeypatch.setattr(unprintable, "_covered", lambda _fonts: [(0, 0x10FFFF)])
     assert unprintable.unprintable(CJK) == ""
 
 
@@ -153,3 +153,23 @@ def test_a_font_installed_since_converts_the_papers_again(tmp_path: Path, monkey
     cache.convert([paper], tmp_path / "d")
     cache.convert([paper], tmp_path / "e")
     assert len(inner.calls) == 3
+
+
+def test_a_long_running_caller_sees_a_font_installed_since(tmp_path: Path, monkeypatch) -> None:
+    """The web page's process lives for weeks: fontconfig is asked again once a font folder
+    changes, not only once per process."""
+    fonts = tmp_path / "fonts"
+    (fonts / "truetype").mkdir(parents=True)
+    monkeypatch.setattr(unprintable, "FONT_FOLDERS", (fonts,))
+    monkeypatch.setattr(unprintable, "_SIGNATURE", [])
+    assert unprintable.unprintable(CJK) == CJK
+    real = subprocess.run
+
+    def with_cjk(args, **kwargs):  # type: ignore[no-untyped-def]
+        done = real(args, **kwargs)
+        return subprocess.CompletedProcess(args, 0, done.stdout + "4e00-9fff\n", "")
+
+    monkeypatch.setattr(unprintable.subprocess, "run", with_cjk)
+    (fonts / "truetype" / "noto").mkdir()  # fonts-noto-cjk installed
+    monkeypatch.setattr(unprintable, "_SIGNATURE", [])
+    assert unprintable.unprintable(CJK) == ""
