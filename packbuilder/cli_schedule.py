@@ -89,6 +89,9 @@ def deadline(date: dt.date, rule: str) -> None:
     rule = rule.lower()
     click.echo(deadlines.deadline(date, rule).isoformat())
     click.echo(deadlines.explain(date, rule))
+    unusual = deadlines.unusual_meeting_day(date, rule)
+    if unusual is not None:  # (on standard error: the first line stays the date alone)
+        click.echo(f"warning: the meeting date is {unusual}; check the date", err=True)
 
 
 @click.command()

@@ -73,6 +73,31 @@ def is_bank_holiday(day: dt.date, subdiv: str = "ENG") -> bool:
 
 
 @lru_cache(maxsize=64)
+def _holiday_names(subdiv: str, year: int) -> dict[dt.date, str]:
+    import holidays
+
+    return dict(holidays.country_holidays("GB", subdiv=subdiv, years=year).items())
+
+
+NATIONS = {"ENG": "England", "WLS": "Wales"}
+
+
+def unusual_meeting_day(day: dt.date, rule_name: str = "england") -> str | None:
+    """What makes `day` an unlikely day for a meeting of a body under `rule_name`, for a warning
+    ("Friday 25 December 2020, Christmas Day, a bank holiday in England"), or None. A date typed
+    a day out, or with last year's year, would otherwise only show as a wrong deadline. A bank
+    holiday, a Sunday, and a Saturday for a principal council (a parish council may meet on a
+    Saturday: its clear days count them)."""
+    r = rule(rule_name)
+    name = _holiday_names(r.subdiv, day.year).get(day)
+    if name is not None:
+        return f"{long_date(day)}, {name}, a bank holiday in {NATIONS[r.subdiv]}"
+    if day.weekday() == 6 or (day.weekday() == 5 and not r.saturdays_count):
+        return f"{long_date(day)}, {'a Sunday' if r.saturdays_count else 'a weekend'}"
+    return None
+
+
+@lru_cache(maxsize=64)
 def _breaks(year: int) -> frozenset[dt.date]:
     """The s243 Christmas and Easter breaks that fall in `year`."""
     days: set[dt.date] = set()

@@ -190,7 +190,7 @@ def load_data_paper(
         source=source,
         template=kind,
         data=loaded.data,
-        warnings=warnings + tuple(wb.hidden_notes()),
+        warnings=warnings + tuple(wb.hidden_notes()) + tuple(wb.unprintable_notes()),
         members_data=loaded.members,
     )
 

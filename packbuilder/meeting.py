@@ -29,6 +29,7 @@ from packbuilder import agenda, documents, exclusion, exemption, marking, sheets
 from packbuilder.concealed import check_concealed
 from packbuilder.convert.final import has_tracked_changes
 from packbuilder.dates import EARLIEST, LATEST
+from packbuilder.deadline import unusual_meeting_day
 from packbuilder.digests import file_digest
 from packbuilder.errors import Collector, InputError, MissingPaperError, PackError, Source
 from packbuilder.external import check_external
@@ -46,6 +47,7 @@ from packbuilder.model import (
 from packbuilder.plan import check_folder_name
 from packbuilder.safezip import check_office_zip, content_digest, read_member
 from packbuilder.snapshots import Snapshots, as_paper, inside
+from packbuilder.unprintable import described, paper_characters, unprintable
 
 WORKBOOK_NAME = "meeting.xlsx"
 WORD_SUFFIXES = {".docx", ".doc", ".odt", ".rtf"}
@@ -225,7 +227,9 @@ def load_meeting(
         workbook_digest=digest,
         **fields,
     )
-    return agenda.with_notices(meeting, [*wb.hidden_notes(), *errors.warnings])
+    return agenda.with_notices(
+        meeting, [*wb.hidden_notes(), *wb.unprintable_notes(), *errors.warnings]
+    )
 
 
 def _exempt_papers_stay_exempt(items: list[AgendaItem], folder: Path, errors: Collector) -> None:
@@ -482,6 +486,13 @@ def _meeting_fields(wb: sheets.Workbook, errors: Collector) -> dict:  # type: ig
         out["deadline_rule"] = rule
     else:
         out["deadline_rule"] = None  # reported above
+    if date is not None and out["date"] is not None and out["deadline_rule"] is not None:
+        unusual = unusual_meeting_day(out["date"], out["deadline_rule"])
+        if unusual is not None:
+            errors.warn(
+                f"{date.source}: the meeting date is {unusual}; check the date (the "
+                "publication deadline is counted back from it)"
+            )
     known = {
         "body",
         "committee",
@@ -1396,6 +1407,9 @@ def _checked_paper(path: Path, source: Source, folder: Path, rule: str = "englan
                 f"{path.name} carries {CROPPED}: left out of public packs (a private pack keeps "
                 "them)",
             )
+        boxes = unprintable(checks.unusual)
+        if boxes:
+            warnings += (f"{path.name}: {described(boxes)}",)
         if checks.tracked:
             warnings += (
                 f"{path.name}: has tracked changes; the pack shows it with every change accepted "
@@ -1539,6 +1553,9 @@ class WordChecks:
     tracked: bool  # tracked changes in its text (`final.has_tracked_changes`)
     paper: str = ""  # a page size other than A4 that it is set for (`page_size_not_a4`)
     cropped: int = 0  # pictures cropped where they are placed (`cropped_pictures`)
+    # the characters of its text beyond Latin (`unprintable.paper_characters`), which the
+    # installed fonts may not have: looked up when warned of, as fonts may be installed since
+    unusual: str = ""
 
 
 def check_word_paper(path: Path) -> int:
@@ -1568,9 +1585,14 @@ def word_checks(path: Path) -> WordChecks:
             and isinstance(known.get("tracked"), bool)
             and isinstance(known.get("paper"), str)
             and isinstance(known.get("cropped"), int)
+            and isinstance(known.get("unusual"), str)
         ):
             return WordChecks(
-                int(known["alt"]), bool(known["tracked"]), str(known["paper"]), known["cropped"]
+                int(known["alt"]),
+                bool(known["tracked"]),
+                str(known["paper"]),
+                known["cropped"],
+                known["unusual"],
             )
         # the checks read the paper by its name (its links are relative to where it is)
         _check_word(path)
@@ -1587,6 +1609,7 @@ def _read_word_checks(path: Path) -> WordChecks:
         has_tracked_changes(path),
         page_size_not_a4(path),
         cropped_pictures(path),
+        paper_characters(path),
     )
 
 
@@ -1602,11 +1625,11 @@ def _same_file(path: Path, fh: Any) -> bool:
 @functools.cache
 def _word_checks_version() -> str:
     """The code that checks Word papers: a change to it checks every paper again."""
-    from packbuilder import concealed, external, safezip
+    from packbuilder import concealed, external, safezip, unprintable
     from packbuilder.convert import final
 
     h = hashlib.sha256()
-    for module in (external, concealed, safezip, final, sys.modules[__name__]):
+    for module in (external, concealed, safezip, final, unprintable, sys.modules[__name__]):
         h.update(Path(module.__file__ or "").read_bytes())
     return h.hexdigest()
 

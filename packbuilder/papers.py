@@ -171,13 +171,19 @@ class Prefetch:
             staged = [copy for _, copy in copies]
             # working out whether the build is busy checking hashes every PDF paper: not worth
             # it for a batch the cache holds already (a rebuild's), which converts nothing
-            if not converted_before(self.converter, staged) and self._share_while_checking(pdfs):
+            sources = [Source(doc) for doc, _ in copies]  # (a field may print the paper's name)
+            before = converted_before(self.converter, staged, sources)
+            if not before and self._share_while_checking(pdfs):
                 check_elsewhere(staged)  # the checks below, ahead, on the other core
             self._staging.set()  # Python's work from here to the converter: the PDF checks pause
             passed = self._checked(copies)
             if passed and not self._closed.is_set():
                 with on_handover(self._handed_over.set):
-                    made = self.converter.convert([c for _, c, _ in passed], self._folder / "out")
+                    made = self.converter.convert(
+                        [c for _, c, _ in passed],
+                        self._folder / "out",
+                        sources=[Source(doc) for doc, _, _ in passed],
+                    )
                 self._converted = {
                     doc: (pdf, key) for (doc, _, key), pdf in zip(passed, made, strict=True)
                 }

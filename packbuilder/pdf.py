@@ -39,6 +39,7 @@ import warnings
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -246,6 +247,9 @@ class PaperFacts:
     carried: str = ""
     scans: tuple[str, ...] = ()
     uncut: str = ""  # "page|kind" of a picture a public pack could not cut down (`pictures`)
+    # "page|width|height|more" of the first page larger than A0 (`LARGEST_SIDE`), in points as
+    # shown (its /UserUnit applied), and how many more there are
+    large: str = ""
 
 
 _EXAMINING = threading.local()  # `examining_after`'s hook, for this thread
@@ -312,11 +316,21 @@ def check_readable(path: Path, warnings: list[str] | None = None) -> int:
 
     Args:
         warnings: if given, gets a line for each kind of active content (scripts, attached files)
-            that the packs will not carry, so that the advisor knows what was left out.
+            that the packs will not carry, so that the advisor knows what was left out, and for
+            a paper of very many pages or of pages larger than A0.
     """
     facts = paper_facts(path)
     if warnings is not None:
         warnings.extend(_removed_warnings(path, list(facts.removed)))
+        if facts.pages > LONG_PAPER_PAGES:
+            warnings.append(
+                f"{path.name}: has {facts.pages:,} pages, more than a whole pack usually holds "
+                f"(packbuilder refuses a paper of more than {MAX_PAPER_PAGES:,}), so the pack "
+                "takes minutes to build and may be too large to e-mail or upload; check that it "
+                "is the right file, or publish it on its own and refer to it in the report"
+            )
+        if facts.large:
+            warnings.append(_large_warning(path, facts.large))
     return facts.pages
 
 
@@ -488,6 +502,7 @@ def _read_facts(entry: Path | None) -> PaperFacts | None:
             str(data["carried"]),
             tuple(str(s) for s in data["scans"]),
             str(data["uncut"]),
+            str(data["large"]),
         )
     except (ValueError, KeyError, TypeError):
         return None
@@ -523,11 +538,24 @@ def _examine(path: Path, read_from: Path | None = None) -> PaperFacts:
         bad_boxes = _made_up_boxes(pdf.get_warnings(), path)
         if len(pdf.pages) == 0:
             raise InputError("this PDF has no pages; ask for the file again", Source(path))
+        if len(pdf.pages) > MAX_PAPER_PAGES:
+            raise InputError(
+                f"this PDF has {len(pdf.pages):,} pages, more than the {MAX_PAPER_PAGES:,} a "
+                "paper of a pack may have (the largest packs hold about 1,000 pages in all; "
+                "checking this one alone would take minutes); check that it is the right file, "
+                "or publish it on its own and refer to it in the report",
+                Source(path),
+            )
+        if len(pdf.pages) > LONG_PAPER_PAGES:  # said now: checking its pages takes a while
+            log.info(f"{path.name}: {len(pdf.pages):,} pages, checking them takes a while")
         checked: dict[tuple[int, int], int] = {}  # streams shared by pages: checked once
+        large: list[tuple[int, float, float]] = []  # the pages larger than A0
         strings: list[str] = []  # written in the pages' drawing instructions' dictionaries
         crops: list[Cropped] = []  # the pages cropped: read for text they hide, after
         for number, page in enumerate(pdf.pages, start=1):
-            _check_box(page, path, number, page.objgen in bad_boxes)
+            width, height = _check_box(page, path, number, page.objgen in bad_boxes)
+            if max(width, height) > LARGEST_SIDE:
+                large.append((number, width, height))
             crop = cropped(page, number)
             if crop is not None:
                 crops.append(crop)
@@ -566,7 +594,8 @@ def _examine(path: Path, read_from: Path | None = None) -> PaperFacts:
         refused: list[PictureRefused] = []
         removed = _trial_sanitize(pdf, path, texts, refused)  # last: it changes the opened copy
     uncut = f"{refused[0].page}|{refused[0].kind}" if refused else ""
-    return PaperFacts(pages, tuple(removed), tagged, digest, figures, carried, scans, uncut)
+    big = "|".join(str(v) for v in (*large[0], len(large) - 1)) if large else ""
+    return PaperFacts(pages, tuple(removed), tagged, digest, figures, carried, scans, uncut, big)
 
 
 def scan_pictures(pdf: Pdf) -> tuple[str, ...]:
@@ -625,11 +654,39 @@ def _made_up_boxes(opening: list[str], path: Path) -> set[tuple[int, int]]:
     return bad
 
 
-def _check_box(page: pikepdf.Page, path: Path, number: int, made_up: bool = False) -> None:
-    """Refuse a page whose size is not four numbers: stamps could not be placed on it."""
+# Page sizes. Paper sizes run from A7 (74 x 105 mm) and a business card (51 x 89 mm) to A0
+# (841 x 1,189 mm) and the US Architectural E (914 x 1,219 mm): planning committees publish site
+# plans at A1 and A0. The stamps packbuilder puts on every page ("Page 123" at the foot, "Agenda
+# Item 12a" and NOT FOR PUBLICATION at the head, 9 to 11 pt) need about 2 inches of width and
+# height: a page smaller than that on a side (a 1 x 1 pt page a broken export makes) is refused,
+# as its stamps would not fit on it. A page larger than A0 on its long side is taken, but pointed
+# out: shown whole on a screen or printed with the pack, its stamps are too small to read (a
+# 9 pt page number on a page 5 m wide prints at a quarter of a point on A4). ISO 32000 allows a
+# page at most 14,400 units on a side (200 inches) in its own units; a viewer cuts a larger one.
+SMALLEST_SIDE = 144.0  # points (2 inches, 51 mm): smaller than a business card
+LARGEST_SIDE = 3370.4 + 36  # points: A0's long side (1,189 mm), half an inch to spare
+PDF_LARGEST_SIDE = 14400.0  # units of the page (ISO 32000-1, Annex C)
+# A paper's page count: the largest real packs hold about 1,000 pages in all (docs/DOMAIN.md).
+LONG_PAPER_PAGES = 1000  # more: a warning, said as soon as the paper is opened
+MAX_PAPER_PAGES = 5000  # more: refused before its pages are read (37 ms a page to check)
+
+
+def _mm(points: float) -> str:
+    return f"{points * 25.4 / 72:.0f}"
+
+
+def _check_box(
+    page: pikepdf.Page, path: Path, number: int, made_up: bool = False
+) -> tuple[float, float]:
+    """Refuse a page whose size is not four numbers (stamps could not be placed on it), or is
+    too small for stamps or too large for a PDF (`SMALLEST_SIDE`). Returns its size as shown
+    (the crop box, which stamps are placed in, times its /UserUnit), in points."""
     try:
         box = [float(v) for v in page.mediabox]
         ok = not made_up and len(box) == 4 and box[2] != box[0] and box[3] != box[1]
+        shown = [float(v) for v in page.cropbox] if ok else box
+        given = page.obj.get("/UserUnit", 1)
+        unit = float(given) if isinstance(given, int | float | Decimal) and given > 0 else 1.0
     except (pikepdf.PdfError, RuntimeError, ValueError, TypeError, AttributeError):
         ok = False
     if not ok:
@@ -638,6 +695,46 @@ def _check_box(page: pikepdf.Page, path: Path, number: int, made_up: bool = Fals
             "re-save it from its source",
             Source(path, page=number),
         )
+    # what shows is the crop box inside the media box (a crop box outside it is refused as
+    # damaged by `cropped`, which says so)
+    left, right = (
+        max(min(shown[0], shown[2]), min(box[0], box[2])),
+        min(max(shown[0], shown[2]), max(box[0], box[2])),
+    )
+    bottom, top = (
+        max(min(shown[1], shown[3]), min(box[1], box[3])),
+        min(max(shown[1], shown[3]), max(box[1], box[3])),
+    )
+    if right <= left or top <= bottom:
+        return 0.0, 0.0
+    width, height = right - left, top - bottom
+    if max(abs(box[2] - box[0]), abs(box[3] - box[1]), width, height) > PDF_LARGEST_SIDE:
+        raise InputError(
+            f"page {number} is {_mm(width * unit)} x {_mm(height * unit)} mm, larger than a PDF "
+            f"page may be ({PDF_LARGEST_SIDE:,.0f} units, 5 m, on a side): viewers and printers "
+            "cut it; ask for the file again, with its pages at the paper size they are printed on",
+            Source(path, page=number),
+        )
+    if min(width, height) * unit < SMALLEST_SIDE:
+        raise InputError(
+            f"page {number} is {_mm(width * unit)} x {_mm(height * unit)} mm, smaller than any "
+            "paper (packbuilder takes pages from 51 mm, 2 inches, on a side): the page number "
+            "and Agenda Item stamps would not fit on it; ask for the file again with its pages at "
+            "A4 (or print it to a new PDF at A4)",
+            Source(path, page=number),
+        )
+    return width * unit, height * unit
+
+
+def _large_warning(path: Path, large: str) -> str:
+    page, width, height, more = large.split("|")
+    others = f" (and {more} more page{'s' if more != '1' else ''})" if more != "0" else ""
+    return (
+        f"{path.name}: page {page} is {_mm(float(width))} x {_mm(float(height))} mm{others}, "
+        "larger than A0 (841 x 1189 mm): shown whole or printed with the pack, its page number "
+        "and Agenda Item stamps are too small to read; ask its author for the page at the size "
+        "it is printed on (A3 or A4), or split a large plan into sheets"
+    )
 
 
 def _raw_page_has_contents(path: Path, pdf: Pdf, page: pikepdf.Page) -> bool:

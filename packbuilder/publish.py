@@ -304,6 +304,14 @@ def _remove_stale_staging(outdir: Path) -> None:
         pid = entry.name[len(STAGING) :].split("-", 1)[0]
         if not pid.isdigit() or not process_alive(int(pid)):
             shutil.rmtree(entry, ignore_errors=True)
+    # earlier packbuilders wrote an archived HTML agenda aside in the archive itself
+    # (``.packbuilder-<pid>-<thread>.tmp``): one a killed build left there goes too
+    for folder in (ARCHIVE, PUBLIC, PRIVATE):
+        for entry in (outdir / folder).glob(".packbuilder-*.tmp"):
+            pid = entry.name[len(".packbuilder-") :].split("-", 1)[0]
+            if not pid.isdigit() or not process_alive(int(pid)):
+                with contextlib.suppress(OSError):
+                    entry.unlink()
 
 
 def _stage(pack: Path, dest: Path) -> None:
@@ -391,7 +399,7 @@ def _record_and_move(
     tmp.write_text(json.dumps(record, indent=2, sort_keys=True))
     _fsync(tmp)
     for move in moves:
-        move.apply(outdir)
+        move.apply(outdir, staging)
     if after_moves is not None:
         after_moves()
     os.replace(tmp, manifest_path(outdir, meeting))
@@ -407,11 +415,11 @@ class _Move:
     source: Path
     target: str  # relative to the output folder ("" for withdraw)
 
-    def apply(self, outdir: Path) -> None:
+    def apply(self, outdir: Path, staging: Path) -> None:
         if self.what == "archive":
             _archive(self.source, outdir / self.target)
         elif self.what == "archive-html":
-            _archive_html(self.source, outdir / self.target)
+            _archive_html(self.source, outdir / self.target, staging)
         elif self.what == "replace":
             (outdir / self.target).parent.mkdir(exist_ok=True)
             os.replace(self.source, outdir / self.target)
@@ -440,12 +448,14 @@ def _html_moves(outdir: Path, name: str, archived_pdf: str) -> list[_Move]:
     return [_Move("archive-html", current, f"{archived_pdf[: -len('.pdf')]}.html")]
 
 
-def _archive_html(current: Path, target: Path) -> None:
+def _archive_html(current: Path, target: Path, staging: Path) -> None:
     """Keep a copy of a published HTML agenda in the archive, its links to the pack made links
     to the pack's archived version beside it (the same name, ``.pdf``): the agenda as it was,
     opening the papers it was published with. Its links to other packs beside it (a supplement
     carrying a paper "to follow", `html_agenda.later_papers`) lead to where those are published,
-    in PUBLIC. Written aside, then renamed: never half a page."""
+    in PUBLIC. Written in the build's `staging` folder (on the same file system), then renamed:
+    never half a page, and a build killed between the two leaves the half page there, where the
+    next build removes it with the folder, never in the archive, which is listed and copied."""
     pack = f"{current.name[: -len('.html')]}.pdf"
     archived = quote(target.name[: -len(".html")] + ".pdf")
     text = current.read_text(encoding="utf-8")
@@ -460,7 +470,7 @@ def _archive_html(current: Path, target: Path) -> None:
     text = re.sub(r'href="([^"/:#?]+\.pdf)(?=["#])', relink, text)
     target.parent.mkdir(exist_ok=True)
     # a name of its own, not the page's with more added: a name at the limit `plan` allows
-    tmp = target.with_name(f".packbuilder-{os.getpid()}-{threading.get_ident()}.tmp")
+    tmp = staging / f".packbuilder-{threading.get_ident()}.html.tmp"
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, target)
 

@@ -28,6 +28,7 @@ from typing import Any
 from packbuilder import dates
 from packbuilder.errors import InputError, Source
 from packbuilder.safezip import MAX_WORKBOOK_XML_BYTES, check_office_zip, read_member
+from packbuilder.unprintable import UNUSUAL, described, unprintable, unusual
 
 MAX_WORKBOOK_BYTES = 50 * 1024 * 1024
 
@@ -65,6 +66,8 @@ class Workbook:
         self._hidden_rows: dict[str, set[int]] = {}
         self._hidden_columns: dict[str, set[str]] = {}
         self._hidden_sheets: set[str] = set()  # hidden sheets read, that hold something
+        # the characters beyond Latin of the text read (`unprintable`), each its first cell's
+        self._unusual: dict[str, Source] = {}
 
     def hidden_notes(self) -> list[str]:
         """A warning for each hidden sheet read, and each sheet read with hidden rows or columns,
@@ -95,6 +98,20 @@ class Workbook:
                 f"{'it' if one else 'them'} if {'it' if one else 'they'} should not be in the pack"
             )
         return out
+
+    def _note_unusual(self, value: object, src: Source) -> None:
+        if isinstance(value, str) and UNUSUAL.search(value):
+            for char in unusual(value):
+                self._unusual.setdefault(char, src)
+
+    def unprintable_notes(self) -> list[str]:
+        """A warning for each cell read holding characters no installed font has (the first
+        cell with each: `unprintable`), which the pack would print as empty boxes."""
+        missing = unprintable("".join(self._unusual))
+        cells: dict[Source, str] = {}
+        for char in missing:
+            cells[self._unusual[char]] = cells.get(self._unusual[char], "") + char
+        return [f"{where}: {described(chars)}" for where, chars in cells.items()]
 
     @property
     def sheet_names(self) -> list[str]:
@@ -176,6 +193,7 @@ class Workbook:
                 f"the cell shows the spreadsheet error {value}{others}; fix the formula",
                 src,
             )
+        self._note_unusual(value, src)
         return Cell(value, src, merged.get((c.row, c.column)), c.number_format)
 
     def _note_hidden(self, ws: Any, name: str, row: int, cells: list[Cell]) -> None:

@@ -288,9 +288,11 @@ def test_a_page_cropped_to_its_ink_is_accepted(tmp_path: Path) -> None:
     their letters (side bearings, the font's descent below a line without descenders), and
     short words ("It", "4.") are no taller than wide."""
     lines = _text(72, 700, "Members") + _text(72, 684, "4. Other items")
-    lines += _text(72, 668, "It is in the interest of all residents.")
+    # (lines enough for a page of 2 inches, the smallest packbuilder takes: `pdf.SMALLEST_SIDE`)
+    lines += b"".join(_text(72, 668 - 16 * n, "Members") for n in range(7))
+    lines += _text(72, 556, "It is in the interest of all residents.")
     # the ink: from the M's stem to the full stop, from the last line's baseline to the caps
-    pdf = _paper((lines, {"CropBox": [72.9, 668, 278.9, 708.6]}))
+    pdf = _paper((lines, {"CropBox": [72.9, 556, 278.9, 708.6]}))
     _accepted(pdf, tmp_path)
 
 

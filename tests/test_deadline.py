@@ -244,3 +244,66 @@ def test_publishing_on_the_day_of_the_meeting_or_after_it_says_so():
         "Meeting is "
         "wrong, correct it"
     )
+
+
+ENG, WLS = "a bank holiday in England", "a bank holiday in Wales"
+
+
+@pytest.mark.parametrize(
+    ("rule_name", "day", "said"),
+    [
+        ("england", D(2020, 12, 25), "Friday 25 December 2020, Christmas Day, " + ENG),
+        ("england", D(2020, 4, 13), "Monday 13 April 2020, Easter Monday, " + ENG),
+        ("wales", D(2022, 6, 3), "Friday 3 June 2022, Platinum Jubilee of Elizabeth II, " + WLS),
+        ("parish", D(2020, 12, 28), "Monday 28 December 2020, Boxing Day (observed), " + ENG),
+        ("england", D(2020, 3, 7), "Saturday 7 March 2020, a weekend"),
+        ("wales", D(2020, 3, 8), "Sunday 8 March 2020, a weekend"),
+        ("parish", D(2020, 3, 8), "Sunday 8 March 2020, a Sunday"),
+        # a parish council may meet on a Saturday (Saturdays are days that count for it)
+        ("parish", D(2020, 3, 7), None),
+        ("england", D(2020, 3, 5), None),
+        ("england", D(2020, 4, 14), None),  # the Tuesday after Easter: a working day
+    ],
+)
+def test_a_meeting_on_a_bank_holiday_or_a_weekend_is_pointed_out(
+    rule_name: str, day: dt.date, said: str | None
+) -> None:
+    from packbuilder.deadline import unusual_meeting_day
+
+    assert unusual_meeting_day(day, rule_name) == said
+
+
+@pytest.mark.parametrize(
+    ("day", "said"),
+    [
+        (dt.datetime(2020, 12, 25), "Friday 25 December 2020, Christmas Day, a bank holiday"),
+        (dt.datetime(2020, 3, 7), "Saturday 7 March 2020, a weekend"),
+    ],
+)
+def test_check_and_build_warn_of_a_meeting_dated_on_a_bank_holiday_or_a_weekend(
+    tmp_path, day: dt.datetime, said: str
+) -> None:
+    from packbuilder.meeting import load_meeting
+    from tests.factory import make_meeting
+
+    folder = make_meeting(tmp_path / "m", fields={"Date": day}, items=[{"title": "Apologies"}])
+    (line,) = [n for n in load_meeting(folder).notices if "meeting date" in n]
+    assert line.startswith(f"{folder / 'meeting.xlsx'}, sheet Meeting, cell B3: ")
+    assert f"the meeting date is {said}" in line
+    assert line.endswith("; check the date (the publication deadline is counted back from it)")
+    result = CliRunner().invoke(cli, ["check", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert said in " ".join(result.output.split())
+    usual = make_meeting(tmp_path / "n", items=[{"title": "Apologies"}])  # Thursday 5 March 2020
+    assert not [n for n in load_meeting(usual).notices if "meeting date" in n]
+
+
+def test_the_deadline_command_points_out_a_meeting_on_a_bank_holiday() -> None:
+    result = CliRunner().invoke(cli, ["deadline", "2020-12-25"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == "2020-12-17"  # the first line stays the date alone
+    assert result.stderr.strip() == (
+        "warning: the meeting date is Friday 25 December 2020, Christmas Day, a bank holiday in "
+        "England; check the date"
+    )
+    assert CliRunner().invoke(cli, ["deadline", "2020-03-05"]).stderr == ""

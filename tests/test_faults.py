@@ -560,3 +560,60 @@ def test_a_build_killed_before_its_record_is_finished_by_the_next(
     record = json.loads((out / MANIFEST).read_text())["packs"][PACK]
     assert [v["file"] for v in record["history"]] == [f"archive/{NAME}-agenda-pack.v1.pdf"]
     assert not list(out.glob(f"{STAGING}*"))
+
+
+KILLED_WRITING_THE_ARCHIVED_AGENDA = """
+import datetime as dt, os, sys
+from packbuilder import publish
+from packbuilder.build import build
+
+real = os.replace
+def replace(src, dst, *a, **k):  # killed as the archived HTML agenda was about to be renamed
+    if str(dst).endswith(".v1.html"):
+        os._exit(9)
+    return real(src, dst, *a, **k)
+publish.os.replace = replace
+build(sys.argv[1], sys.argv[2], today=dt.date(2020, 2, 27))
+"""
+
+
+def _scratch_files(out: Path) -> list[str]:
+    """Files under `out` that are nobody's pack: half-written pages and their like, outside the
+    staging folders (which are a build's own, removed by the next); the lock is the meeting's."""
+    return sorted(
+        str(p.relative_to(out))
+        for p in out.rglob("*")
+        if p.is_file()
+        and not p.relative_to(out).parts[0].startswith(STAGING)
+        and (p.suffix == ".tmp" or (p.name.startswith(".") and p.parent != out))
+    )
+
+
+def test_a_build_killed_writing_an_archived_agenda_leaves_no_temporary_file(
+    tmp_path: Path, libreoffice
+) -> None:
+    """The archived copy of an HTML agenda is written aside and renamed: killed between the two,
+    the half-written copy is in the build's staging folder, never in archive/ (a folder that
+    is listed and may be copied to a website), and the next build removes it."""
+    folder = meeting(tmp_path)
+    out = tmp_path / "out"
+    build(folder, out, converter=libreoffice, today=dt.date(2020, 2, 20))
+    meeting(tmp_path, venue="Warspite Room")  # version 2: version 1's agenda is archived
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_WRITING_THE_ARCHIVED_AGENDA, str(folder), str(out)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert killed.returncode == 9, killed.stderr
+    assert _scratch_files(out) == []
+    # one left by an earlier release, which wrote it in archive/ itself: cleared too
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    (out / "archive").mkdir(exist_ok=True)
+    (out / "archive" / f".packbuilder-{dead.pid}-1.tmp").write_text("<html>half")
+    build(folder, out, converter=libreoffice, today=dt.date(2020, 2, 27))
+    assert _scratch_files(out) == []
+    assert not list(out.glob(f"{STAGING}*"))
+    assert sorted(p.name for p in (out / "archive").iterdir()) == [
+        f"{NAME}-agenda-pack.v1.html",
+        f"{NAME}-agenda-pack.v1.pdf",
+    ]

@@ -198,3 +198,23 @@ def test_an_rtf_paper_without_changes_is_sent(service, tmp_path):
     with Gotenberg(service.url, settings=settings_for(service.url, tmp_path)) as conv:
         [pdf] = conv.convert([paper], tmp_path / "out")
     assert "Plain note." in PdfReader(pdf).pages[0].extract_text()
+
+
+def test_a_papers_own_name_is_printed_through_the_service_too(service, tmp_path):
+    """Gotenberg's LibreOffice would print its own scratch path for a FILENAME field: a .docx
+    is sent with the field written as the paper's name; an .rtf, which cannot be, is refused."""
+    from tests.test_final import fields_paper
+
+    paper = fields_paper(tmp_path / "Budget report.docx")
+    with Gotenberg(service.url, settings=settings_for(service.url, tmp_path)) as conv:
+        [pdf] = conv.convert([paper], tmp_path / "out", sources=[Source(paper)])
+    text = "\n".join(p.extract_text() for p in PdfReader(pdf).pages)
+    assert "Path: Budget report.docx" in text and "Footer: Budget report.docx" in text
+    assert "/tmp" not in text and "d0000" not in text
+    rtf = tmp_path / "note.rtf"
+    rtf.write_bytes(rb"{\rtf1\ansi Footer: {\field{\*\fldinst FILENAME \\p}{\fldrslt x}}\par}")
+    with pytest.raises(ConversionError, match="FILENAME field names its file") as caught:
+        Gotenberg(service.url, settings=settings_for(service.url, tmp_path)).convert(
+            [rtf], tmp_path / "out2", sources=[Source(rtf)]
+        )
+    assert str(caught.value).startswith(f"{rtf}: ") and "save it as .docx" in str(caught.value)

@@ -15,6 +15,8 @@ from packbuilder.meeting import _word_checks_version, check_word_paper
 from tests.factory import write_docx
 from tests.test_network import linked_image_docx
 
+NOTHING_FOUND = {"alt": 0, "tracked": False, "paper": "", "cropped": 0, "unusual": ""}
+
 
 def _remembered(path: Path) -> object:
     key = pdfmod.content_key(path)
@@ -26,7 +28,7 @@ def test_a_word_paper_checked_ahead_is_not_checked_again(tmp_path, monkeypatch):
     assert _remembered(paper) is None
     check_elsewhere([paper])
     # by the child, in the same cache
-    assert _remembered(paper) == {"alt": 0, "tracked": False, "paper": "", "cropped": 0}
+    assert _remembered(paper) == NOTHING_FOUND
 
     def checked_again(*_a, **_k):  # type: ignore[no-untyped-def]
         raise AssertionError("checked again")
@@ -83,7 +85,7 @@ def test_the_child_runs_this_packbuilder_not_one_in_the_current_folder(tmp_path,
     check_elsewhere([paper])
     assert paper.read_bytes() == before
     # checked by the real one
-    assert _remembered(paper) == {"alt": 0, "tracked": False, "paper": "", "cropped": 0}
+    assert _remembered(paper) == NOTHING_FOUND
 
 
 @pytest.mark.parametrize("module", ["tagged", "carried", "undrawn"])

@@ -264,3 +264,111 @@ def test_a_converted_papers_bookmark_reads_a_notes_number_and_spaced_letters(tmp
         Bookmark("Very condensed heading", 0),
         Bookmark("Award to", 0),
     )
+
+
+def _sized(path, sizes, user_unit=None):  # type: ignore[no-untyped-def]
+    """A PDF of one page per size in `sizes` (points), each reading its text."""
+    import pikepdf
+
+    write_pdf(path, len(sizes))
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        for page, (w, h) in zip(pdf.pages, sizes, strict=True):
+            page.obj.MediaBox = pikepdf.Array([0, 0, w, h])
+            if user_unit is not None:
+                page.obj.UserUnit = user_unit
+        pdf.save(path)
+    return path
+
+
+A4, A5, A3, A0 = (595.28, 841.89), (419.53, 595.28), (841.89, 1190.55), (2383.94, 3370.39)
+LETTER, LEGAL, TABLOID = (612, 792), (612, 1008), (792, 1224)
+
+
+@pytest.mark.parametrize(
+    "size",
+    [A4, A5, A3, A0, LETTER, LEGAL, TABLOID, (252, 144)],  # (a business card's 3.5 x 2 in too)
+)
+@pytest.mark.parametrize("landscape", [False, True])
+def test_ordinary_page_sizes_are_taken_without_a_word(tmp_path, size, landscape):
+    w, h = size
+    path = _sized(tmp_path / "paper.pdf", [A4, (h, w) if landscape else (w, h)])
+    warnings: list[str] = []
+    assert check_readable(path, warnings) == 2
+    assert [w for w in warnings if "mm" in w] == []
+
+
+@pytest.mark.parametrize("size", [(1, 1), (72, 72), (595, 10), (100, 842)])
+def test_a_page_too_small_for_its_stamps_is_refused_naming_it(tmp_path, size):
+    path = _sized(tmp_path / "paper.pdf", [A4, size, A4])
+    with pytest.raises(InputError, match="smaller than any paper") as caught:
+        check_readable(path)
+    message = str(caught.value)
+    assert message.startswith(f"{path}, page 2: page 2 is ")
+    assert "; ask for the file again" in message
+
+
+@pytest.mark.parametrize(
+    ("sizes", "user_unit", "said"),
+    [
+        (
+            [A4, (14400, 14400), A4, (14400, 14400)],
+            None,
+            "page 2 is 5080 x 5080 mm (and 1 more page)",
+        ),
+        ([A4, (A0[1], 4000)], None, "page 2 is 1189 x 1411 mm"),
+        ([A4, (1440, 1440)], 10, "page 1 is 2100 x 2970 mm (and 1 more page)"),  # UserUnit 10
+    ],
+)
+def test_a_page_larger_than_a0_is_pointed_out_naming_it(tmp_path, sizes, user_unit, said):
+    path = _sized(tmp_path / "paper.pdf", sizes, user_unit)
+    warnings: list[str] = []
+    check_readable(path, warnings)
+    (line,) = [w for w in warnings if " mm" in w]
+    assert line.startswith(f"paper.pdf: {said}, larger than A0 (841 x 1189 mm)")
+    assert "; ask its author" in line
+    check_readable(path, again := [])  # remembered: said again on a rebuild, not read again
+    assert line in again
+
+
+def test_a_page_beyond_what_a_pdf_may_hold_is_refused(tmp_path):
+    path = _sized(tmp_path / "paper.pdf", [A4, (20000, 842)])
+    with pytest.raises(InputError, match="larger than a PDF page may be") as caught:
+        check_readable(path)
+    assert str(caught.value).startswith(f"{path}, page 2: ")
+
+
+def _pages(path, n):  # type: ignore[no-untyped-def]
+    import pikepdf
+
+    write_pdf(path, 1)
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        for _ in range(n - 1):
+            pdf.pages.append(pdf.pages[0])
+        pdf.save(path)
+    return path
+
+
+def test_a_very_long_paper_is_pointed_out_before_it_is_read(tmp_path, caplog):
+    import logging
+
+    path = _pages(tmp_path / "evidence base.pdf", 1001)
+    warnings: list[str] = []
+    with caplog.at_level(logging.INFO, logger="packbuilder"):
+        assert check_readable(path, warnings) == 1001
+    (line,) = [w for w in warnings if "pages" in w]
+    assert line.startswith("evidence base.pdf: has 1,001 pages, more than a whole pack usually")
+    assert "; check that it is the right file" in line
+    # said as soon as the paper is opened, before its pages are read, at a terminal
+    assert any("evidence base.pdf: 1,001 pages" in r.getMessage() for r in caplog.records)
+    assert check_readable(path, again := []) == 1001 and line in again  # on a rebuild too
+
+
+def test_a_paper_longer_than_any_pack_is_refused_at_once(tmp_path):
+    import time
+
+    path = _pages(tmp_path / "archive.pdf", 5001)
+    started = time.monotonic()
+    with pytest.raises(InputError, match="5,001 pages, more than the 5,000") as caught:
+        check_readable(path)
+    assert time.monotonic() - started < 10  # before its pages are read
+    assert str(caught.value).startswith(f"{path}: ")

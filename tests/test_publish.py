@@ -1026,7 +1026,7 @@ def test_an_archived_html_agenda_opens_its_own_pack_and_the_supplements_where_pu
         encoding="utf-8",
     )
     target = tmp_path / "archive" / "m-agenda-pack-public.v1.html"
-    _archive_html(current, target)
+    _archive_html(current, target, tmp_path)
     assert target.read_text(encoding="utf-8") == (
         '<a href="m-agenda-pack-public.v1.pdf#nameddest=item-4">4</a>'
         '<a href="m-agenda-pack-public.v1.pdf">pack</a>'

@@ -277,9 +277,9 @@ def test_it_says_the_batch_is_handed_over_once_every_document_is_staged(
     events: list[str] = []
     real_final, real_one = warm_module.show_final, WarmLibreOffice._convert_one
 
-    def final(path: Path) -> None:
+    def final(path: Path, name: str | None = None) -> None:
         events.append("staged")
-        real_final(path)
+        real_final(path, name)
 
     def one(self: WarmLibreOffice, *args: Any) -> None:
         events.append("converted")

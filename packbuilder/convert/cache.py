@@ -33,6 +33,7 @@ import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from packbuilder.convert.final import NAMES_ITSELF, names_itself, own_name
 from packbuilder.convert.protocol import (
     ConversionStats,
     Converter,
@@ -44,6 +45,7 @@ from packbuilder.convert.protocol import (
 from packbuilder.digests import copy_digest, handle_digest, host, own, touch
 from packbuilder.errors import ConversionError, Source
 from packbuilder.settings import settings
+from packbuilder.unprintable import fonts_signature
 
 RECENT = 3600  # seconds: an entry used this recently is never pruned
 TOUCHED = 600  # seconds: an entry used again within this of its last use keeps its time
@@ -63,6 +65,9 @@ def content_digest(document: Path) -> bytes:
     remembered by the sha256 of its bytes, in this process and in the settings' cache folder
     beside what is learnt of papers (`checks`). Any other file is unpacked every time.
 
+    A document that may print its own file's name (`final.names_itself`: a FILENAME field) has
+    a digest that says so (``zin:``, ``rin:``), by which its key takes in the paper's name.
+
     Raises:
         OSError: the document cannot be read.
     """
@@ -72,14 +77,20 @@ def content_digest(document: Path) -> bytes:
         if known is not None:
             return known
         h = hashlib.sha256()
+        named = False
         try:
             with zipfile.ZipFile(fh) as z:
                 for info in sorted(z.infolist(), key=lambda i: i.filename):
+                    data = z.read(info)
                     h.update(info.filename.encode() + b"\0")
-                    h.update(hashlib.sha256(z.read(info)).digest())
+                    h.update(hashlib.sha256(data).digest())
+                    named = named or bool(
+                        info.filename.endswith(".xml") and NAMES_ITSELF.search(data)
+                    )
         except _NOT_A_ZIP:
-            return b"raw:" + bytes.fromhex(raw or handle_digest(fh))
-    digest = b"zip:" + h.digest()
+            kind = b"rin:" if names_itself(document) else b"raw:"
+            return kind + bytes.fromhex(raw or handle_digest(fh))
+    digest = (b"zin:" if named else b"zip:") + h.digest()
     if raw is not None:
         _remember_zip(raw, digest)
     return digest
@@ -88,7 +99,7 @@ def content_digest(document: Path) -> bytes:
 _NOT_A_ZIP = (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError)
 _ZIPS: dict[str, bytes] = {}  # a zip's `content_digest` by the sha256 of its bytes
 _ZIPS_MAX = 4096  # a long-running caller forgets rather than grows
-ZIP_ENTRY = "zipdigest1"  # (the number changes with how the digest is worked out)
+ZIP_ENTRY = "zipdigest2"  # (the number changes with how the digest is worked out)
 
 
 def _zip_entry(raw: str) -> Path:
@@ -103,9 +114,11 @@ def _recall_zip(raw: str) -> bytes | None:
         text = _zip_entry(raw).read_text(encoding="ascii").strip()
     except (OSError, ValueError):
         return None
+    named = text.endswith("n")
+    text = text.removesuffix("n")
     if len(text) != 64 or any(c not in "0123456789abcdef" for c in text):
         return None  # not what `_remember_zip` writes: worked out again
-    return b"zip:" + bytes.fromhex(text)
+    return (b"zin:" if named else b"zip:") + bytes.fromhex(text)
 
 
 def _remember_zip(raw: str, digest: bytes) -> None:
@@ -116,7 +129,7 @@ def _remember_zip(raw: str, digest: bytes) -> None:
     with contextlib.suppress(OSError):  # a cache that cannot be written is only slower
         entry.parent.mkdir(parents=True, exist_ok=True)
         tmp = entry.with_name(f".{entry.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-        tmp.write_text(digest[4:].hex(), encoding="ascii")
+        tmp.write_text(digest[4:].hex() + ("n" if digest.startswith(b"zin:") else ""), "ascii")
         os.replace(tmp, entry)
 
 
@@ -162,24 +175,31 @@ class CachingConverter(Converter):
         """The cache key of `document`; an unreadable document is an error naming `source`."""
         h = hashlib.sha256()
         h.update(self.inner.version().encode() + b"\0")
+        h.update(fonts_signature())  # (a font installed since: what printed as boxes shows)
         h.update(document.suffix.lower().encode() + b"\0")
         try:
-            h.update(content_digest(document))
+            digest = content_digest(document)
         except OSError as exc:
             raise ConversionError(
                 f"cannot read this document ({exc.strerror}); check that it opens, and build again",
                 source or Source(document),
             ) from None
+        h.update(digest)
+        if digest.startswith((b"zin:", b"rin:")):  # it prints its paper's name: a rename shows
+            h.update(b"\0name:" + (own_name(document, source) or "").encode())
         return h.hexdigest()
 
-    def holds(self, documents: Sequence[Path]) -> bool:
-        """Whether every one of `documents` was converted before (a conversion would take them
-        all from the cache, unless one is pruned meanwhile).
+    def holds(self, documents: Sequence[Path], sources: Sequence[Source] | None = None) -> bool:
+        """Whether every one of `documents` (of the papers `sources` name) was converted before
+        (a conversion would take them all from the cache, unless one is pruned meanwhile).
 
         Raises:
             ConversionError: a document cannot be read.
         """
-        return all(self._path(self.key(d)).is_file() for d in documents)
+        return all(
+            self._path(self.key(d, source_of(d, sources, i))).is_file()
+            for i, d in enumerate(documents)
+        )
 
     def _path(self, key: str) -> Path:
         return self.directory / key[:2] / f"{key}.pdf"

@@ -17,10 +17,22 @@ of such a paper in LibreOffice's own format (`SAVED_FIRST`: an .odt, which holds
 LibreOffice read from the paper), checks that copy's links as a paper's are checked, and
 converts it as an .odt: changes not shown. A converter that cannot (a conversion service that
 answers only PDF) refuses such a paper that may hold changes (`unhidden_changes`).
+
+A field that names the document's own file (Word's FILENAME, ``{ FILENAME \\p }`` with its
+folders, an OpenDocument file-name field, and so a .doc's or .rtf's once saved as an .odt) is
+worked out by LibreOffice from the file it opens: the converter's copy, so a footer printed
+"/tmp/packbuilder-lo-.../in/d0003.docx" in a public pack, a path of the server and not what
+Word shows. The copy holds such a field as text instead (`_frozen`): the paper's own name as it
+is in the meeting folder, never any folder (with ``\\p`` Word shows the folders of the
+computer that opened it; they are the public's business no more than the server's). A
+TEMPLATE field (or DOCPROPERTY Template, INFO Template), which LibreOffice prints empty, keeps
+the name its last result showed, without folders. The converters' caches key such a paper by
+its name too (`names_itself`), so that a paper renamed prints its new name.
 """
 
 from __future__ import annotations
 
+import html
 import mmap
 import os
 import re
@@ -30,7 +42,7 @@ from pathlib import Path
 
 from packbuilder.safezip import MAX_XML_BYTES
 
-MARK = "final-view-6"  # in a converter's version: a change here converts every paper again
+MARK = "final-view-7"  # in a converter's version: a change here converts every paper again
 SETTINGS = "word/settings.xml"
 RELS = "word/_rels/document.xml.rels"
 TYPES = "[Content_Types].xml"
@@ -122,10 +134,11 @@ def has_tracked_changes(path: Path) -> bool:
     return any(_CHANGE.search(xml) for name, xml in parts.items() if name.startswith("word/"))
 
 
-def show_final(path: Path) -> None:
+def show_final(path: Path, name: str | None = None) -> None:
     """Rewrite a converter's own copy of a .docx or .odt so that LibreOffice shows its tracked
-    changes as accepted and none of its comments; any other file, or one with neither, is left
-    as it is."""
+    changes as accepted, none of its comments, and its fields naming its own file as `name`
+    (the paper's name in the meeting folder; None: the name the field last showed, without
+    folders); any other file, or one with none of these, is left as it is."""
     suffix = path.suffix.lower()
     if suffix not in {".docx", ".odt"}:
         return
@@ -134,6 +147,11 @@ def show_final(path: Path) -> None:
     except (OSError, zipfile.BadZipFile):
         return  # the Word checks have refused, or will refuse, such a file
     changed = _odt_final(parts) if suffix == ".odt" else _docx_final(parts)
+    freeze = _odt_frozen if suffix == ".odt" else _docx_frozen
+    for part, xml in parts.items():
+        frozen = freeze(changed.get(part, xml), name)
+        if frozen != changed.get(part, xml):
+            changed[part] = frozen
     if not changed:
         return
     rewritten = path.with_name(path.name + ".final")
@@ -191,3 +209,218 @@ def _odt_final(parts: dict[str, bytes]) -> dict[str, bytes]:
     if not found:
         view, found = _ODT_SETTINGS.subn(rb"\1" + _ODT_HIDE, view, count=1)
     return {**changed, "settings.xml": view} if found else changed
+
+
+# --- fields that name the document's own file ---------------------------------------------------
+
+# Word fields whose result LibreOffice works out from the file it opened, or prints empty: the
+# file's name and the template's. (AUTHOR, USERNAME and the like keep their last result in
+# LibreOffice: they are the document's own.)
+_OWN_FILE = re.compile(r"\s*(FILENAME)\b", re.IGNORECASE)
+_TEMPLATE = re.compile(
+    r"\s*(?:TEMPLATE\b|DOCPROPERTY\s+\"?Template\b|INFO\s+(?:FileName|Template)\b)",
+    re.IGNORECASE,
+)
+# what a paper's XML holds that means it may name itself (`names_itself`): FILENAME in a Word
+# field (any case), an OpenDocument file-name field; in a .doc or .rtf, FILENAME as 8-bit or
+# UTF-16 text
+NAMES_ITSELF = re.compile(rb"(?i)filename|<text:file-name\b|f\x00i\x00l\x00e\x00n\x00a\x00m\x00e")
+_TOKEN = re.compile(
+    rb"<(?:\w+:)?(fldChar|instrText|t)(?=[\s>/])[^>]*?(?:/>|>(.*?)</(?:\w+:)?(?:fldChar|instrText|t)>)",
+    re.DOTALL,
+)
+_CHAR_TYPE = re.compile(rb'fldCharType="(begin|separate|end)"')
+_SIMPLE = re.compile(
+    rb"<(?:\w+:)?fldSimple\b[^>]*?instr=(?:\"([^\"]*)\"|'([^']*)')[^>]*?"
+    rb"(?:/>|>(.*?)</(?:\w+:)?fldSimple>)",
+    re.DOTALL,
+)
+_T = re.compile(rb"<(?:\w+:)?t(?=[\s>/])[^>]*?(?:/>|>(.*?)</(?:\w+:)?t>)", re.DOTALL)
+_RUN = b'<w:r><w:t xml:space="preserve">%s</w:t></w:r>'
+
+
+def _plain(xml_text: bytes) -> str:
+    return html.unescape(xml_text.decode("utf-8", "replace"))
+
+
+def _xml(text: str) -> bytes:
+    return html.escape(text, quote=False).encode("utf-8")
+
+
+def _without_folders(shown: str) -> str:
+    """A path as a field last showed it, its folders left out (Windows' or any other)."""
+    return re.split(r"[\\/]", shown.strip())[-1]
+
+
+def _frozen_text(instruction: str, shown: str, name: str | None) -> str | None:
+    """What a field of `instruction` that last showed `shown` is printed as, if it is one that
+    names a file (None: it is left to LibreOffice)."""
+    if _OWN_FILE.match(instruction):
+        return name if name is not None else _without_folders(shown)
+    if _TEMPLATE.match(instruction):
+        return _without_folders(shown)
+    return None
+
+
+def _text_element(element: bytes, text: str) -> bytes:
+    """A run's text element (``<w:t ...>...</w:t>``, or ``<w:t/>``) holding `text` instead,
+    its prefix and attributes kept."""
+    opening = element[: element.index(b">") + 1]
+    if opening.endswith(b"/>"):
+        opening = opening[:-2].rstrip() + b">"
+    tag = opening[1:].split(b">")[0].split()[0]
+    if b"xml:space" not in opening:
+        opening = opening[:-1] + b' xml:space="preserve">'
+    return opening + _xml(text) + b"</" + tag + b">"
+
+
+def _results(texts: list[tuple[int, int, bytes]], text: str) -> list[tuple[int, int, bytes]]:
+    """Edits putting `text` in the first of a field's result texts and emptying the others."""
+    return [
+        (start, end, _text_element(element, text if n == 0 else ""))
+        for n, (start, end, element) in enumerate(texts)
+    ]
+
+
+class _Field:
+    """A complex field being read: its instruction, and where its pieces are."""
+
+    def __init__(self, begin: tuple[int, int]) -> None:
+        self.pieces = [begin]  # its fldChar and instrText elements, taken out when frozen
+        self.instruction: list[str] = []
+        self.results: list[tuple[int, int, bytes]] = []  # its w:t elements: where, and whole
+        self.shown: list[str] = []
+        self.separated = False
+
+
+def _docx_frozen(xml: bytes, name: str | None) -> bytes:
+    """A Word part whose fields naming a file (`_frozen_text`) are text: their field characters
+    and instructions taken out, the text put in their result's first run (its look kept)."""
+    if not NAMES_ITSELF.search(xml) and not re.search(rb"(?i)template", xml):
+        return xml
+    edits = _simple_edits(xml, name) + _complex_edits(xml, name)
+    if not edits:
+        return xml
+    out = bytearray()
+    at = 0
+    for start, end, replacement in sorted(edits):
+        if start < at:
+            continue  # (an edit inside one made already)
+        out += xml[at:start] + replacement
+        at = end
+    return bytes(out + xml[at:])
+
+
+def _simple_edits(xml: bytes, name: str | None) -> list[tuple[int, int, bytes]]:
+    """The edits that make each simple field (``w:fldSimple``) naming a file its text."""
+    edits: list[tuple[int, int, bytes]] = []
+    for found in _SIMPLE.finditer(xml):
+        instruction = _plain(found[1] if found[1] is not None else found[2])
+        inner, at = found[3] or b"", found.start(3) if found[3] is not None else found.end()
+        texts = [(at + t.start(), at + t.end(), t[0]) for t in _T.finditer(inner)]
+        shown = "".join(_plain(t[1] or b"") for t in _T.finditer(inner))
+        text = _frozen_text(instruction, shown, name)
+        if text is None:
+            continue
+        if not texts:
+            edits.append((found.start(), found.end(), _RUN % _xml(text)))
+            continue
+        # the field's own tags taken out, its runs kept
+        edits.append((found.start(), found.start(3), b""))
+        edits.append((found.end(3), found.end(), b""))
+        edits += _results(texts, text)
+    return edits
+
+
+def _complex_edits(xml: bytes, name: str | None) -> list[tuple[int, int, bytes]]:
+    """The edits that make each complex field (begin, instruction, separate, result, end)
+    naming a file its text, a field inside another's instruction or result too (each piece
+    belongs to the innermost field open)."""
+    edits: list[tuple[int, int, bytes]] = []
+    stack: list[_Field] = []
+    for token in _TOKEN.finditer(xml):
+        tag, span = token[1], (token.start(), token.end())
+        if tag == b"fldChar":
+            kind = _CHAR_TYPE.search(token[0])
+            ended = _field_char(stack, kind[1] if kind else b"", span)
+            if ended is not None:
+                edits += _freeze_field(ended, name)
+        elif not stack:
+            continue
+        elif tag == b"instrText" and not stack[-1].separated:
+            stack[-1].instruction.append(_plain(token[2] or b""))
+            stack[-1].pieces.append(span)
+        elif tag == b"t" and stack[-1].separated:
+            stack[-1].results.append((*span, token[0]))
+            stack[-1].shown.append(_plain(token[2] or b""))
+    return edits
+
+
+def _field_char(stack: list[_Field], kind: bytes, span: tuple[int, int]) -> _Field | None:
+    """Follow a field character of `kind` on the `stack` of fields open; the field it ends."""
+    if kind == b"begin":
+        stack.append(_Field(span))
+    elif not stack or kind not in (b"separate", b"end"):
+        pass
+    elif kind == b"separate":
+        stack[-1].separated = True
+        stack[-1].pieces.append(span)
+    else:
+        field = stack.pop()
+        field.pieces.append(span)
+        return field
+    return None
+
+
+def _freeze_field(field: _Field, name: str | None) -> list[tuple[int, int, bytes]]:
+    text = _frozen_text("".join(field.instruction), "".join(field.shown), name)
+    if text is None:
+        return []
+    edits = [(start, end, b"") for start, end in field.pieces[:-1]]
+    start, end = field.pieces[-1]  # its end: where a field never shown gets its text
+    edits.append(
+        (start, end, b"" if field.results else b'<w:t xml:space="preserve">%s</w:t>' % _xml(text))
+    )
+    return edits + _results(field.results, text)
+
+
+_ODT_OWN_FILE = re.compile(rb"<text:file-name\b[^>]*?(?:/>|>.*?</text:file-name>)", re.DOTALL)
+_ODT_TEMPLATE = re.compile(
+    rb"<text:template-name\b[^>]*?(?:/>|>(.*?)</text:template-name>)", re.DOTALL
+)
+
+
+def _odt_frozen(xml: bytes, name: str | None) -> bytes:
+    """An OpenDocument part whose file-name fields are the paper's name as text, and whose
+    template-name fields are their last result without folders."""
+    if name is not None:
+        xml = _ODT_OWN_FILE.sub(lambda _m: _xml(name), xml)
+    else:
+        xml = _ODT_OWN_FILE.sub(
+            lambda m: _xml(_without_folders(_plain(re.sub(rb"<[^>]*>", b"", m[0])))), xml
+        )
+    return _ODT_TEMPLATE.sub(
+        lambda m: _xml(_without_folders(_plain(re.sub(rb"<[^>]*>", b"", m[1] or b"")))), xml
+    )
+
+
+def own_name(document: Path, source: object) -> str | None:
+    """The name a converter's copy of `document` prints for its own file: its paper's, the file
+    of `source` (an `errors.Source`; a caller that names none names the document itself)."""
+    file = getattr(source, "file", None)
+    return file.name if isinstance(file, Path) else document.name
+
+
+def names_itself(path: Path) -> bool:
+    """Whether a Word paper may hold a field naming its own file (what it prints then depends
+    on its name, not only its content). Read through, mapped; False if it cannot be read."""
+    try:
+        with open(path, "rb") as fh:
+            if os.fstat(fh.fileno()).st_size == 0:
+                return False
+            with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+                if data[:2] != b"PK":
+                    return bool(NAMES_ITSELF.search(data))
+        return any(NAMES_ITSELF.search(xml) for xml in _parts(path).values())
+    except (OSError, ValueError, zipfile.BadZipFile):
+        return False

@@ -44,7 +44,14 @@ from pathlib import Path
 import httpx
 
 from packbuilder.convert.final import MARK as FINAL
-from packbuilder.convert.final import has_tracked_changes, show_final, unhidden_changes
+from packbuilder.convert.final import (
+    SAVED_FIRST,
+    has_tracked_changes,
+    names_itself,
+    own_name,
+    show_final,
+    unhidden_changes,
+)
 from packbuilder.convert.protocol import (
     ConversionStats,
     Converter,
@@ -160,12 +167,23 @@ class Gotenberg(Converter):
                 "file; save it as .docx in Word, or build with the local LibreOffice",
                 source,
             )
+        named = names_itself(document)
+        if named and document.suffix.lower() in SAVED_FIRST:
+            raise ConversionError(
+                f"the conversion service at {self.url} would print its own folders where this "
+                "paper's FILENAME field names its file: it cannot change the field in a "
+                f"{document.suffix} file; save it as .docx in Word, or build with the local "
+                "LibreOffice",
+                source,
+            )
         try:
             with contextlib.ExitStack() as stack:
-                if has_tracked_changes(document):  # sent as Word shows it: changes accepted
+                # sent as Word shows it: changes accepted, fields naming its file the paper's name
+                if named or has_tracked_changes(document):
                     folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+                    original = document
                     document = Path(shutil.copyfile(document, folder / name))
-                    show_final(document)
+                    show_final(document, own_name(original, source))
                 fh = stack.enter_context(open(document, "rb"))
 
                 def post() -> httpx.Response:

@@ -35,7 +35,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from packbuilder.convert.final import MARK as FINAL
-from packbuilder.convert.final import SAVED_AS, SAVED_FIRST, show_final
+from packbuilder.convert.final import SAVED_AS, SAVED_FIRST, own_name, show_final
 from packbuilder.convert.process import OPTIONS, Process, environment, find_soffice, launcher
 from packbuilder.convert.profiles import kept_profile
 from packbuilder.convert.protocol import (
@@ -275,7 +275,8 @@ class LibreOffice(Converter):
             source = source_of(doc, sources, i)
             try:
                 shutil.copyfile(doc, staged)
-                show_final(staged)  # tracked changes shown accepted, as Word shows them
+                # tracked changes shown accepted, as Word shows them; its own name as the paper's
+                show_final(staged, own_name(doc, source))
             except OSError as exc:
                 if exc.errno in _DISK_FULL:
                     raise
@@ -394,7 +395,7 @@ def saved_as_read(saved: Path, source: Source) -> None:
             "in Word and check it again",
             source,
         ) from None
-    show_final(saved)
+    show_final(saved, source.file.name)
 
 
 def clean_converted(pdf: Path) -> int:

@@ -130,12 +130,15 @@ def handed_over() -> None:
         callback()
 
 
-def converted_before(converter: Converter, documents: Sequence[Path]) -> bool:
-    """Whether `converter` holds a conversion of every one of `documents` already (a cache
-    that does: `CachingConverter.holds`); False for any other, or when it cannot tell."""
+def converted_before(
+    converter: Converter, documents: Sequence[Path], sources: Sequence[Source] | None = None
+) -> bool:
+    """Whether `converter` holds a conversion of every one of `documents` (of the papers
+    `sources` name) already (a cache that does: `CachingConverter.holds`); False for any
+    other, or when it cannot tell."""
     method = getattr(converter, "holds", None)
     try:
-        return bool(method(documents)) if callable(method) else False
+        return bool(method(documents, sources)) if callable(method) else False
     except Exception:  # noqa: BLE001 - a document that cannot be read: the conversion says so
         return False
 

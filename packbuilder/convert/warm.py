@@ -42,7 +42,7 @@ from pathlib import Path
 from packbuilder.convert.bridge import START_TIMEOUT, helper_command, uno_python
 from packbuilder.convert.bridge import Dead as _Dead
 from packbuilder.convert.bridge import Server as _Server
-from packbuilder.convert.final import SAVED_FIRST, show_final
+from packbuilder.convert.final import SAVED_FIRST, own_name, show_final
 from packbuilder.convert.libreoffice import (
     MIN_FREE_BYTES,
     PDF_OPTIONS,
@@ -183,7 +183,7 @@ class WarmLibreOffice(Converter):
             copy = work / f"d{i:04d}{doc.suffix.lower()}"
             try:
                 shutil.copyfile(doc, copy)
-                show_final(copy)  # as the cold path gives it to LibreOffice
+                show_final(copy, own_name(doc, source))  # as the cold path gives it
             except OSError as exc:
                 if exc.errno in _DISK_FULL:
                     raise
