@@ -10,6 +10,8 @@ Day 26 Dec (Mon), Christmas substitute 27 Dec (Tue); 2023 New Year substitute 2 
 from __future__ import annotations
 
 import datetime as dt
+import json
+from pathlib import Path
 
 import holidays
 import pytest
@@ -307,3 +309,39 @@ def test_the_deadline_command_points_out_a_meeting_on_a_bank_holiday() -> None:
         "England; check the date"
     )
     assert CliRunner().invoke(cli, ["deadline", "2020-03-05"]).stderr == ""
+
+
+def test_bank_holidays_are_kept_in_the_cache_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Importing the holidays library and making the United Kingdom's calendar took 0.12 s of
+    every build (its meeting's date is checked): the next process reads the year's bank holidays
+    from the cache folder, names included; an entry that cannot be read is made again."""
+    import sys
+
+    from packbuilder import deadline
+    from packbuilder.settings import settings as pb_settings
+
+    monkeypatch.setenv("PACKBUILDER_CACHE", str(tmp_path / "cache"))
+    pb_settings.cache_clear()
+    christmas = dt.date(2026, 12, 25)
+
+    def next_process() -> None:
+        deadline._holiday_names.cache_clear()
+        deadline._bank_holidays.cache_clear()
+
+    next_process()
+    assert "Christmas Day" in (deadline.unusual_meeting_day(christmas) or "")
+    (entry,) = (tmp_path / "cache" / deadline.HOLIDAYS).glob("??/*.json")
+    next_process()
+    with monkeypatch.context() as offline:
+        offline.setitem(sys.modules, "holidays", None)  # (importing it now fails)
+        assert "Christmas Day" in (deadline.unusual_meeting_day(christmas) or "")
+        assert deadline.is_bank_holiday(dt.date(2026, 12, 28))  # (Boxing Day, substitute)
+        assert not deadline.is_bank_holiday(dt.date(2026, 12, 29))
+    entry.write_text("{not json")
+    next_process()
+    assert deadline.is_bank_holiday(christmas)
+    assert json.loads(entry.read_text())["2026-12-25"] == "Christmas Day"
+    next_process()
+    pb_settings.cache_clear()

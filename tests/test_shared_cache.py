@@ -176,7 +176,7 @@ def test_small_entries_are_swept_once_a_day_by_age(tmp_path):
     other = _aged(tmp_path / "parts" / "ab" / "ab12.pdf", 400 * day, now)  # pruned by size
     old_code = _aged(tmp_path / "templates" / "01" / "0123.code", 31 * day, now)
     new_code = _aged(tmp_path / "templates" / "01" / "0145.patched", 2 * day, now)
-    assert set(SMALL_ENTRIES) == {"checks", "clean", "digests", "templates"}
+    assert set(SMALL_ENTRIES) == {"checks", "clean", "digests", "templates", "holidays"}
     assert tidy(tmp_path, now) == 4
     assert not old_digest.exists() and not old_check.exists() and not killed.exists()
     assert new_digest.exists() and month_check.exists() and writing.exists() and other.exists()
