@@ -33,7 +33,7 @@ import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from packbuilder.convert.final import NAMES_ITSELF, names_itself, own_name
+from packbuilder.convert.final import mentions_own_name, names_itself, own_name
 from packbuilder.convert.protocol import (
     ConversionStats,
     Converter,
@@ -85,7 +85,7 @@ def content_digest(document: Path) -> bytes:
                     h.update(info.filename.encode() + b"\0")
                     h.update(hashlib.sha256(data).digest())
                     named = named or bool(
-                        info.filename.endswith(".xml") and NAMES_ITSELF.search(data)
+                        info.filename.endswith(".xml") and mentions_own_name(data)
                     )
         except _NOT_A_ZIP:
             kind = b"rin:" if names_itself(document) else b"raw:"

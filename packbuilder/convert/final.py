@@ -224,7 +224,20 @@ _TEMPLATE = re.compile(
 # what a paper's XML holds that means it may name itself (`names_itself`): FILENAME in a Word
 # field (any case), an OpenDocument file-name field; in a .doc or .rtf, FILENAME as 8-bit or
 # UTF-16 text
-NAMES_ITSELF = re.compile(rb"(?i)filename|<text:file-name\b|f\x00i\x00l\x00e\x00n\x00a\x00m\x00e")
+# what a part that may print its own file's name holds (a FILENAME field in Word's XML, an
+# .odt's text:file-name, a .doc's UTF-16 text), in any case: looked for in the part made lower
+# case (a case-blind regular expression took 14 ms over a frontsheet's 0.8 MB of XML)
+_NAMES_ITSELF = (b"filename", b"<text:file-name", b"f\x00i\x00l\x00e\x00n\x00a\x00m\x00e")
+
+
+def mentions_own_name(data: bytes) -> bool:
+    """Whether `data` (a part of a document) may hold a field printing its file's name."""
+    lowered = data.lower()
+    return any(word in lowered for word in _NAMES_ITSELF)
+
+
+# the same, over a whole mapped file (a .doc or .rtf, not copied to be made lower case)
+_NAMES_ITSELF_IN_FILE = re.compile(b"(?i)" + b"|".join(map(re.escape, _NAMES_ITSELF)))
 _TOKEN = re.compile(
     rb"<(?:\w+:)?(fldChar|instrText|t)(?=[\s>/])[^>]*?(?:/>|>(.*?)</(?:\w+:)?(?:fldChar|instrText|t)>)",
     re.DOTALL,
@@ -296,7 +309,7 @@ class _Field:
 def _docx_frozen(xml: bytes, name: str | None) -> bytes:
     """A Word part whose fields naming a file (`_frozen_text`) are text: their field characters
     and instructions taken out, the text put in their result's first run (its look kept)."""
-    if not NAMES_ITSELF.search(xml) and not re.search(rb"(?i)template", xml):
+    if not mentions_own_name(xml) and b"template" not in xml.lower():
         return xml
     edits = _simple_edits(xml, name) + _complex_edits(xml, name)
     if not edits:
@@ -420,7 +433,7 @@ def names_itself(path: Path) -> bool:
                 return False
             with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
                 if data[:2] != b"PK":
-                    return bool(NAMES_ITSELF.search(data))
-        return any(NAMES_ITSELF.search(xml) for xml in _parts(path).values())
+                    return bool(_NAMES_ITSELF_IN_FILE.search(data))
+        return any(mentions_own_name(xml) for xml in _parts(path).values())
     except (OSError, ValueError, zipfile.BadZipFile):
         return False
