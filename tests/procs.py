@@ -24,13 +24,24 @@ def soffice_bins(pgid: int) -> list[int]:
 
 def members(pgid: int) -> list[int]:
     """Live processes of group `pgid` (zombies waiting to be reaped count as gone)."""
+    return _live(2, pgid)
+
+
+def children(pid: int) -> list[int]:
+    """Live processes whose parent is `pid`."""
+    return _live(1, pid)
+
+
+def _live(field: int, value: int) -> list[int]:
+    """Live processes whose /proc stat field `field` after the name (0 the state, 1 the parent,
+    2 the group) is `value`."""
     out = []
     for entry in os.scandir("/proc"):
         if entry.name.isdigit():
             with contextlib.suppress(OSError):
                 stat = Path(f"/proc/{entry.name}/stat").read_bytes()
                 fields = stat[stat.rindex(b")") + 2 :].split()
-                if int(fields[2]) == pgid and fields[0] != b"Z":
+                if int(fields[field]) == value and fields[0] != b"Z":
                     out.append(int(entry.name))
     return out
 

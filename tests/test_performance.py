@@ -1071,13 +1071,24 @@ def test_numbers_grouped_wrongly_are_still_refused(tmp_path: Path, typed: str) -
         load(path)
 
 
-def test_figures_headings_with_a_colon_are_read(tmp_path: Path) -> None:
-    path = workbook(tmp_path / "perf.xlsx", [("Crime", "crimes", "down")])
+def _monthly_figures(path: Path, *rows: list[object]) -> Any:
+    """The workbook at `path`, opened, its Monthly figures sheet made again of `rows` (the first
+    the headings): save it when done."""
     wb = load_workbook(path)
     del wb["Monthly figures"]
     ws = wb.create_sheet("Monthly figures")
-    ws.append(["Indicator:", "Year :", *[f"{m}:" for m in MONTHS], "Total:"])
-    ws.append(["Crime", "2016/17", 10, 20, *[None] * 10, 30])
+    for row in rows:
+        ws.append(row)
+    return wb
+
+
+def test_figures_headings_with_a_colon_are_read(tmp_path: Path) -> None:
+    path = workbook(tmp_path / "perf.xlsx", [("Crime", "crimes", "down")])
+    wb = _monthly_figures(
+        path,
+        ["Indicator:", "Year :", *[f"{m}:" for m in MONTHS], "Total:"],
+        ["Crime", "2016/17", 10, 20, *[None] * 10, 30],
+    )
     wb["Document"]["A3"] = "Year:"
     wb.save(path)
     report, warnings = load(path)
@@ -1203,13 +1214,13 @@ def test_a_rag_column_after_the_months_is_read_from_this_years_row(tmp_path: Pat
     path = workbook(
         tmp_path / "r.xlsx", [("Crime", "crimes", "down"), ("ASB", "incidents", "down")]
     )
-    wb = load_workbook(path)
-    del wb["Monthly figures"]
-    ws = wb.create_sheet("Monthly figures")
-    ws.append(["Indicator", "Year", *MONTHS, "RAG"])
-    ws.append(["Crime", "2016/17", 10, 20, *[None] * 10, "Amber"])
-    ws.append(["Crime", "2015/16", 12, 18, *[None] * 10, "Red"])  # last year's: not read
-    ws.append(["ASB", "2016/17", 5, *[None] * 11, "R"])
+    wb = _monthly_figures(
+        path,
+        ["Indicator", "Year", *MONTHS, "RAG"],
+        ["Crime", "2016/17", 10, 20, *[None] * 10, "Amber"],
+        ["Crime", "2015/16", 12, 18, *[None] * 10, "Red"],  # last year's: not read
+        ["ASB", "2016/17", 5, *[None] * 11, "R"],
+    )
     wb.save(path)
     report, warnings = load(path)
     assert [i.rag.shown if i.rag else None for i in report.indicators] == ["Amber", "Red"]
@@ -1370,11 +1381,11 @@ def test_a_broken_formula_in_a_comment_is_refused(tmp_path: Path) -> None:
 
 def test_an_error_in_a_column_not_read_does_not_stop_the_report(tmp_path: Path) -> None:
     path = workbook(tmp_path / "r.xlsx", [("Crime", "crimes", "down")])
-    wb = load_workbook(path)
-    del wb["Monthly figures"]
-    ws = wb.create_sheet("Monthly figures")
-    ws.append(["Indicator", "Year", *MONTHS, "Notes"])
-    ws.append(["Crime", "2016/17", 10, 20, *[None] * 10, "#N/A"])
+    wb = _monthly_figures(
+        path,
+        ["Indicator", "Year", *MONTHS, "Notes"],
+        ["Crime", "2016/17", 10, 20, *[None] * 10, "#N/A"],
+    )
     wb.save(path)
     report, warnings = load(path)
     assert perf.values(report.indicators[0].this_year)[:2] == (D(10), D(20))

@@ -11,22 +11,10 @@ import time
 import urllib.request
 from pathlib import Path
 
+from tests.procs import children
 from tests.web.test_browser import free_port
 
 BIN = Path(sys.executable).parent
-
-
-def _children(pid: int) -> list[int]:
-    """Live processes whose parent is `pid`."""
-    out = []
-    for entry in os.scandir("/proc"):
-        if entry.name.isdigit():
-            with contextlib.suppress(OSError):
-                stat = Path(f"/proc/{entry.name}/stat").read_bytes()
-                fields = stat[stat.rindex(b")") + 2 :].split()
-                if int(fields[1]) == pid and fields[0] != b"Z":
-                    out.append(int(entry.name))
-    return out
 
 
 def _alive(pid: int) -> bool:
@@ -64,7 +52,7 @@ def test_stopped_by_sigterm_it_stops_its_job_consumer(tmp_path: Path) -> None:
                 break
             assert proc.poll() is None, (tmp_path / "serve.log").read_text()
             time.sleep(0.2)
-        consumers = _children(proc.pid)
+        consumers = children(proc.pid)
         assert consumers, "no job consumer started"
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=20)
