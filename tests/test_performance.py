@@ -46,20 +46,23 @@ VWI_THIS = [134, 173, 185, 208, 158, 177, 192, 148]
 VWI_LAST = [151, 166, 160, 177, 140, 163, 186, 137, 146, 119, 131, 170]
 
 
+INDICATOR_HEADER = (
+    "Indicator",
+    "Unit",
+    "Direction of good",
+    "Target",
+    "Monitoring only",
+    "Comment",
+)
+
+
 def workbook(
     path: Path,
     indicators: Sequence[Sequence[Any]],
     monthly: Sequence[Sequence[Any]] = (),
     quarterly: Sequence[Sequence[Any]] | None = None,
     year: str = "2016/17",
-    indicator_header: Sequence[str] = (
-        "Indicator",
-        "Unit",
-        "Direction of good",
-        "Target",
-        "Monitoring only",
-        "Comment",
-    ),
+    indicator_header: Sequence[str] = INDICATOR_HEADER,
 ) -> Path:
     wb = Workbook()
     doc = wb.active
@@ -1350,15 +1353,7 @@ def test_a_lookups_na_in_a_comment_or_rating_is_blank_with_a_warning(tmp_path: P
         tmp_path / "r.xlsx",
         [("Crime", "crimes", "down", None, None, "#N/A", "#N/A")],
         [("Crime", "2016/17", 10, 20)],
-        indicator_header=(
-            "Indicator",
-            "Unit",
-            "Direction of good",
-            "Target",
-            "Monitoring only",
-            "Comment",
-            "RAG",
-        ),
+        indicator_header=(*INDICATOR_HEADER, "RAG"),
     )
     report, warnings = load(path)
     (ind,) = report.indicators
