@@ -20,9 +20,11 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import dataclasses
 import functools
 import gc
 import hashlib
+import operator
 import re
 import shutil
 import sys
@@ -122,18 +124,23 @@ class _Step:
     stamps: tuple[tuple[Stamp, ...], ...] = ()
 
 
-def _steps(spec: PackSpec, layout: Layout, pdfs: dict[Path, Path]) -> list[_Step]:
+def _steps(
+    spec: PackSpec, layout: Layout, pdfs: dict[Path, Path], stamped: bool = True
+) -> list[_Step]:
     """The numbered part of a pack as a list of steps: every included item's papers, stamped,
     with fillers. The same steps on the same files make the same pages, so the steps (with the
-    files' contents) are the key under which the part is kept for reuse."""
+    files' contents) are the key under which the part is kept for reuse. Not `stamped`: the
+    papers' steps without their stamps (`_titles`: a stamp a page, 0.03 s at 4,000 pages)."""
     steps = []
     for item, placed in zip(spec.included, layout.items, strict=True):
         steps.append(_Step("part", part_title(item)))
         steps.append(_Step("destination", destination(item.key)))
         for d_index, (paper, doc) in enumerate(zip(item.papers, placed.documents, strict=True)):
             steps.append(_Step("destination", destination(item.key, d_index + 1)))
-            stamps = _stamps(
-                item, d_index == 0, doc.first, doc.pages, bool(spec.private), _marks(spec)
+            stamps = (
+                _stamps(item, d_index == 0, doc.first, doc.pages, bool(spec.private), _marks(spec))
+                if stamped
+                else []
             )
             steps.append(
                 _Step("paper", one_line(paper.title), pdfs[paper.path], tuple(map(tuple, stamps)))
@@ -394,8 +401,13 @@ def _key(steps: list[_Step], contents: dict[Path, str], public: bool) -> str:
     for step in steps:
         content = contents[step.pdf] if step.pdf is not None else ""
         text = "" if step.kind in _TITLED else step.text
-        h.update(repr((step.kind, text, content, step.stamps)).encode() + b"\0")
+        # each stamp as the tuple of its fields (a dataclass's repr took 0.02 s at 4,000 pages)
+        stamps = tuple(tuple(map(_stamp_fields, page)) for page in step.stamps)
+        h.update(repr((step.kind, text, content, stamps)).encode() + b"\0")
     return h.hexdigest()
+
+
+_stamp_fields = operator.attrgetter(*(f.name for f in dataclasses.fields(Stamp)))
 
 
 _TITLED = ("part", "paper")  # the steps whose text is a title (`PackWriter.retitle`)
@@ -403,7 +415,7 @@ _TITLED = ("part", "paper")  # the steps whose text is a title (`PackWriter.reti
 
 def _titles(spec: PackSpec, layout: Layout, pdfs: dict[Path, Path]) -> list[str]:
     """The titles of a pack's items and papers, as its numbered part's structure gives them."""
-    return [step.text for step in _steps(spec, layout, pdfs) if step.kind in _TITLED]
+    return [step.text for step in _steps(spec, layout, pdfs, stamped=False) if step.kind in _TITLED]
 
 
 @functools.cache
@@ -577,9 +589,7 @@ def _outline(
                 _shifted(
                     _below_title(
                         paper.title,
-                        headings[paper.path]
-                        if paper.path in headings
-                        else _headings(paper, pdfs),
+                        headings[paper.path] if paper.path in headings else _headings(paper, pdfs),
                     ),
                     unnumbered + doc.first - 1,
                 ),
