@@ -698,9 +698,11 @@ def open_actions(item: AgendaItem) -> list[str]:
     An action is open unless its Status says it is done (done, complete, completed, closed,
     finished, yes or a tick); a blank status is open.
     """
+    out: list[str] = []
+    if not any(paper.kind is PaperKind.DATA for paper in item.papers):
+        return out  # (the kinds, imported only for a data paper: a frontsheet's rebuild has none)
     from packbuilder.kinds.minutes import Minutes  # noqa: PLC0415 - the kinds import documents
 
-    out = []
     for paper in item.papers:
         if paper.kind is PaperKind.DATA and isinstance(paper.data, Minutes):
             for action in paper.data.actions:

@@ -1,10 +1,9 @@
 """Template contexts: the one place where a model becomes the values a Word template prints.
 
 Loaders return typed models (`model.DocumentData` subclasses: exact Decimal money, dates, times);
-templates print text. This module turns each model into the context its template expects, and owns
-the Jinja filters every template may use (`FILTERS`: ``long_date``, ``short_date``, ``clock``,
-``pounds``), so a date or an amount is worded the same way in every document, the frontsheet
-included (`frontsheet` formats with the same `dates` and `money` functions).
+templates print text. This module turns each model into the context its template expects; the
+filters every template may use are `filters.FILTERS` (``pounds`` among them), which word a date or
+an amount as `dates` and `money` do, as the frontsheet does.
 
 The variable names are the templates' public interface: users restyle templates in Word and keep
 their tags, so a context keeps its names even when the model behind it changes.
@@ -13,7 +12,6 @@ their tags, so a context keeps its names even when the model behind it changes.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
 from typing import Any
@@ -29,21 +27,6 @@ from packbuilder.kinds.money_documents import (
 )
 from packbuilder.kinds.performance import PerformanceReport
 from packbuilder.model import DocumentData
-
-
-def pounds(value: money.Amount | Decimal | int | None, pence: bool = False) -> str:
-    """The ``pounds`` filter: `money.pounds`, blank for no amount."""
-    if value is None:
-        return ""
-    return money.pounds(value if isinstance(value, money.Amount) else Decimal(value), pence)
-
-
-FILTERS: dict[str, Callable[..., str]] = {
-    "long_date": dates.long_date,
-    "short_date": dates.short_date,
-    "clock": dates.clock,
-    "pounds": pounds,
-}
 
 
 @functools.singledispatch

@@ -38,9 +38,9 @@ import jinja2.utils
 from jinja2.sandbox import SandboxedEnvironment
 
 from packbuilder.concealed import check_concealed
-from packbuilder.contexts import FILTERS, template_context
 from packbuilder.errors import InputError, Source, TemplateError
 from packbuilder.external import check_external
+from packbuilder.filters import FILTERS
 from packbuilder.model import DocumentData
 from packbuilder.scratch import disk_full_error
 from packbuilder.settings import settings
@@ -290,7 +290,7 @@ def _harmless(value: Any) -> bool:
 
 def environment() -> SandboxedEnvironment:
     env = _Sandbox(undefined=jinja2.StrictUndefined, autoescape=True)
-    env.filters.update(FILTERS)  # dates, times and pounds, worded by `contexts`
+    env.filters.update(FILTERS)  # dates, times and pounds, worded as everywhere else
     return env
 
 
@@ -320,6 +320,9 @@ def render(template: Path, context: Mapping[str, Any] | DocumentData | None, out
     if context is None:
         context = {}
     elif isinstance(context, DocumentData):
+        # (the papers' kinds, imported for a data paper only: not by a rebuild of frontsheets)
+        from packbuilder.contexts import template_context  # noqa: PLC0415
+
         context = template_context(context)
 
     try:

@@ -10,9 +10,10 @@ import pytest
 from openpyxl import Workbook
 
 from packbuilder import money, sheets
-from packbuilder.contexts import FILTERS, template_context
+from packbuilder.contexts import template_context
 from packbuilder.documents import FieldsSheet, TableSheet, WorkbookData, load_workbook_data
 from packbuilder.errors import Source
+from packbuilder.filters import FILTERS
 from packbuilder.model import DocumentData
 from packbuilder.render import environment
 
