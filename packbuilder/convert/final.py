@@ -180,7 +180,7 @@ STYLES = "word/styles.xml"
 # prefix, or as the default namespace) is not looked into, and nothing is dropped
 _W_BOUND = re.compile(rb'xmlns(?::(\w+))?\s*=\s*["\']' + re.escape(W) + rb'["\']')
 _TABLE_STYLE_USED = re.compile(rb'<w:tblStyle\b[^>]*?\bw:val\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
-_STYLE = re.compile(rb"<w:style\b[^>]*?(?:/>|>.*?</w:style>)", re.DOTALL)
+_STYLE_END = b"</w:style>"
 _STYLE_OPEN = re.compile(rb"<w:style\b[^>]*>")
 _ATTRIBUTE = re.compile(rb'\bw:(type|styleId|default)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
 _BASED_ON = re.compile(rb'<w:basedOn\b[^>]*?\bw:val\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
@@ -250,19 +250,27 @@ def _table_styles_used(parts: dict[str, bytes]) -> set[str] | None:
 
 def _table_styles(styles: bytes, used: set[str]) -> dict[str, tuple[tuple[int, int], str | None]]:
     """The table styles of a styles part, by name: where each is, and the style it is based on;
-    the default table style added to `used`."""
+    the default table style added to `used`. (Each found from its opening tag to the end of
+    the element: a regular expression over the elements' whole text took 4 ms.)"""
     tables = {}
-    for found in _STYLE.finditer(styles):
-        head = _STYLE_OPEN.match(found[0])
-        attributes = {
-            key: _style_id((a, b)) for key, a, b in _ATTRIBUTE.findall(head[0] if head else b"")
-        }
+    for head in _STYLE_OPEN.finditer(styles):
+        attributes = {key: _style_id((a, b)) for key, a, b in _ATTRIBUTE.findall(head[0])}
         if attributes.get(b"type") != "table" or b"styleId" not in attributes:
             continue
+        if head[0].endswith(b"/>"):
+            end = head.end()
+        else:
+            end = styles.find(_STYLE_END, head.end())
+            if end < 0:
+                return {}  # (not well formed: left alone)
+            end += len(_STYLE_END)
         if attributes.get(b"default") in ("1", "true", "on"):
             used.add(attributes[b"styleId"])
-        base = _BASED_ON.search(found[0])
-        tables[attributes[b"styleId"]] = (found.span(), _style_id(base.groups()) if base else None)
+        base = _BASED_ON.search(styles, head.end(), end)
+        tables[attributes[b"styleId"]] = (
+            (head.start(), end),
+            _style_id(base.groups()) if base else None,
+        )
     return tables
 
 
