@@ -10,6 +10,7 @@ field.
 from __future__ import annotations
 
 import collections
+import contextlib
 import dataclasses
 import datetime as dt
 import enum
@@ -25,7 +26,7 @@ import re
 import tempfile
 import threading
 import zipfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path, PurePath
@@ -336,7 +337,8 @@ def render(template: Path, context: Mapping[str, Any] | DocumentData | None, out
         doc.render(_with_pictures(dict(context), doc), jinja_env=environment(), autoescape=True)
         _keep_every_cell(doc.docx)
         _split_rows_taller_than_a_page(doc.docx)
-        doc.save(str(out))
+        with _stored():
+            doc.save(str(out))
     except jinja2.UndefinedError as exc:
         name = _undefined_name(str(exc))
         known = ", ".join(sorted(context))
@@ -381,6 +383,22 @@ def render(template: Path, context: Mapping[str, Any] | DocumentData | None, out
         exc.source = Source(template)  # told against the template, not the filled copy
         raise exc from None
     return out
+
+
+@contextlib.contextmanager
+def _stored() -> Iterator[None]:
+    """python-docx saves its parts uncompressed meanwhile: a rendered document is scratch, read
+    by packbuilder's checks and by LibreOffice, never published as it is, and its 0.8 MB of XML
+    (a frontsheet's) took 4 ms to compress, and as long to decompress each time it was read (its
+    key, its checks, the published line filled in, the converter's copy): 30 ms of a rebuild."""
+    from docx.opc import phys_pkg
+
+    before = phys_pkg.ZIP_DEFLATED  # what its writer compresses with, read as it opens the zip
+    phys_pkg.ZIP_DEFLATED = zipfile.ZIP_STORED
+    try:
+        yield
+    finally:
+        phys_pkg.ZIP_DEFLATED = before
 
 
 def rendered_key(docx: Path) -> str:
