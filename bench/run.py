@@ -131,6 +131,16 @@ class PeakSampler(threading.Thread):
         return self.peak
 
 
+def settle() -> None:
+    """Before a timed command: the disk has written what the commands before it left (`sync`).
+    Otherwise the next contender pays for the last one's writing: a cold build's caches and its
+    cache folder deleted after it (hundreds of megabytes) were written back while the rebuild
+    after it ran, which took 0.80-1.19 s against 0.75-0.81 s after a sync (1,000 pages, 3 runs
+    of each). Every contender is timed the same way; what a command writes itself is still
+    written back after its clock stops, as before."""
+    os.sync()
+
+
 @dataclass
 class Run:
     seconds: float
@@ -139,6 +149,7 @@ class Run:
 
 def measure(cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> Run:
     """Run `cmd` to completion; its wall time and the peak RSS of its process tree."""
+    settle()
     started = time.perf_counter()
     proc = subprocess.Popen(
         cmd,
@@ -242,6 +253,7 @@ class WarmCaller:
             self.proc.stdin.flush()
             self._answer()
         sampler = PeakSampler(self.proc.pid)
+        settle()
         started = time.perf_counter()
         sampler.start()
         self.proc.stdin.write(json.dumps(request) + "\n")
@@ -608,7 +620,8 @@ def report(
         f"Written by `make bench` (`python -m bench.run`) on {dt.datetime.now():%Y-%m-%d %H:%M}. "
         f"{runs} run{'s' if runs > 1 else ''} of each, alternating a, b, c, wa, wb "
         f"(the rebuilds b and wb {REBUILD_REPEATS} times in each run: "
-        f"{runs * REBUILD_REPEATS} in all); median (min-max).",
+        f"{runs * REBUILD_REPEATS} in all); median (min-max). Each timed command starts "
+        "after `sync` (bench/README.md).",
         "",
     ]
     if quick:
