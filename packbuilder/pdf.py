@@ -77,6 +77,7 @@ from packbuilder.settings import settings
 from packbuilder.skeleton import (
     STAND_INS,
     TITLED,
+    Objects,
     SkeletonFile,
     object_body,
     objects_in,
@@ -1742,6 +1743,7 @@ class PackWriter:
         # those that changed are written (`_touched`); the skeleton's stand-ins, by number
         self._held: dict[tuple[int, int], bytes] = {}
         self._stand_ins: dict[tuple[int, int], bytes] = {}  # each with its text
+        self._objects: Objects | None = None  # (`_skeleton_of`: kept in a `SkeletonFile`)
         self._opener: pikepdf.Object | None = None
         self._body = body
         self._copy: _Copy | None = None
@@ -1793,12 +1795,16 @@ class PackWriter:
             log.warning("the skeleton of %s numbers objects wrongly: the whole part is read", part)
             return part, fonts
         if keep_at is not None and self._base is not None:
-            SkeletonFile(data, numbers, self._base_size, self._base.stat().st_size).write(keep_at)
+            size = self._base.stat().st_size
+            SkeletonFile(data, numbers, self._base_size, size, self._objects).write(keep_at)
         return skel, {name: skel.get_object(og) for name, og in numbers.items()}
 
-    def _skeleton_of(self, data: bytes, fonts: dict[str, tuple[int, int]]) -> Pdf | None:
+    def _skeleton_of(
+        self, data: bytes, fonts: dict[str, tuple[int, int]], objects: Objects | None = None
+    ) -> Pdf | None:
         """A part's skeleton opened from its bytes, what it holds remembered (`_touched`); None
-        if qpdf would not number new objects after the part's."""
+        if qpdf would not number new objects after the part's. `objects`: `objects_in` of the
+        bytes, if known (`SkeletonFile.objects`)."""
         skel = Pdf.open(io.BytesIO(data), inherit_page_attributes=False)
         stack = contextlib.ExitStack()
         stack.callback(skel.close)
@@ -1810,7 +1816,8 @@ class PackWriter:
             return None
         self._skeleton = True
         # (bytes not laid out as `skeleton` writes them: every object asked of qpdf)
-        held, self._stand_ins = objects_in(data) or _objects_read(skel)
+        self._objects = objects or objects_in(data) or _objects_read(skel)
+        held, self._stand_ins = self._objects
         self._held = _digests_of(skel, held, self._base_size)
         return skel
 
@@ -1853,7 +1860,7 @@ class PackWriter:
             return None
         self._sources.append(stack)
         self._base, self._base_size = same, kept.size
-        skel = self._skeleton_of(kept.data, kept.fonts)
+        skel = self._skeleton_of(kept.data, kept.fonts, kept.objects)
         if skel is None:  # (never, unless the file was made by another qpdf): the part, then
             for source in self._sources:
                 source.close()

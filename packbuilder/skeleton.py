@@ -224,7 +224,11 @@ _XREF_HEAD = re.compile(rb"(\d+) (\d+)\n")
 _XREF_ROW = re.compile(rb"(\d{10}) (\d{5}) n \n")
 
 
-def objects_in(data: bytes) -> tuple[list[tuple[int, int]], dict[tuple[int, int], bytes]] | None:
+# the objects a skeleton holds, and its stand-ins with their text (`objects_in`)
+Objects = tuple[list[tuple[int, int]], dict[tuple[int, int], bytes]]
+
+
+def objects_in(data: bytes) -> Objects | None:
     """The objects of a skeleton (`_written`), read from its own table of objects and not by
     qpdf: those it holds, and its stand-ins with their text. None for bytes not laid out as
     `_written` lays them out.
@@ -275,6 +279,9 @@ class SkeletonFile:
     fonts: dict[str, tuple[int, int]]
     size: int
     part_bytes: int
+    # `objects_in` of `data`, kept with it: reading a 4,000-page skeleton's table of objects
+    # again took 20 ms of each pack's rebuild (None: worked out when the file is read)
+    objects: Objects | None = None
 
     def write(self, at: Path) -> None:
         """Keep it at `at` (written aside, then renamed into place); a cache that cannot be
@@ -288,6 +295,8 @@ class SkeletonFile:
             "room": [at_byte, room],
             "sha256": _hash(kept, at_byte, room),
         }
+        if self.objects is not None:
+            head["objects"] = _objects_kept(self.objects)
         tmp = at.with_name(f".{at.name}.{os.getpid()}.{threading.get_ident()}.tmp")
         with contextlib.suppress(OSError):
             tmp.write_bytes(json.dumps(head).encode() + b"\n" + zlib.compress(kept))
@@ -307,9 +316,35 @@ class SkeletonFile:
                 return None
             data = kept[:at_byte] + b" " * room + kept[at_byte:]
             fonts = {str(k): (int(v[0]), int(v[1])) for k, v in head["fonts"].items()}
-            return cls(data, fonts, int(head["size"]), int(head["part_bytes"]))
+            objects = _objects_read_back(head["objects"]) if "objects" in head else None
+            return cls(data, fonts, int(head["size"]), int(head["part_bytes"]), objects)
         except (OSError, ValueError, KeyError, TypeError, IndexError, zlib.error):
             return None
+
+
+def _objects_kept(objects: Objects) -> dict[str, list[Any]]:
+    """`SkeletonFile.objects` as JSON holds it: numbers in flat lists, each stand-in's text once
+    (a 4,000-page skeleton's stand-ins have two texts between them)."""
+    held, stand_ins = objects
+    texts: dict[bytes, int] = {}
+    rows: list[int] = []
+    for (num, gen), text in stand_ins.items():
+        rows += (num, gen, texts.setdefault(text, len(texts)))
+    return {
+        "held": [n for objgen in held for n in objgen],
+        "texts": [text.decode("latin-1") for text in texts],
+        "stand_ins": rows,
+    }
+
+
+def _objects_read_back(kept: dict[str, list[Any]]) -> Objects:
+    """`_objects_kept`, read back."""
+    held, rows = kept["held"], kept["stand_ins"]
+    texts = [str(text).encode("latin-1") for text in kept["texts"]]
+    return (
+        [(int(held[i]), int(held[i + 1])) for i in range(0, len(held), 2)],
+        {(int(rows[i]), int(rows[i + 1])): texts[rows[i + 2]] for i in range(0, len(rows), 3)},
+    )
 
 
 def _without_room(data: bytes) -> tuple[bytes, int, int]:
