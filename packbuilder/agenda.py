@@ -776,8 +776,10 @@ def part_two(
                 under = latest = None
             elif under is not None:
                 latest = row
-        elif isinstance(row, AgendaItem) and not row.exempt and exemption.is_resolution_title(
-            row.title
+        elif (
+            isinstance(row, AgendaItem)
+            and not row.exempt
+            and exemption.is_resolution_title(row.title)
         ):  # (the resolution itself, not an item about it: "Review of the exclusion protocol")
             under, latest = row, None
         yield row, under, latest

@@ -331,10 +331,14 @@ def _filled(
     spare = _TOLERANCE if curved else -1e-3
     if around is None:
         return None
-    wx0, wy0 = max(math.floor(box[0]), math.floor(around[0])), max(math.floor(box[1]),
-                                                                    math.floor(around[1]))
-    wx1, wy1 = min(math.ceil(box[2]), math.ceil(around[2])), min(math.ceil(box[3]),
-                                                                 math.ceil(around[3]))
+    wx0, wy0 = (
+        max(math.floor(box[0]), math.floor(around[0])),
+        max(math.floor(box[1]), math.floor(around[1])),
+    )
+    wx1, wy1 = (
+        min(math.ceil(box[2]), math.ceil(around[2])),
+        min(math.ceil(box[3]), math.ceil(around[3])),
+    )
     if wx1 <= wx0 or wy1 <= wy0:
         return None
     columns, rows = wx1 - wx0, wy1 - wy0

@@ -107,4 +107,3 @@ def _hidden_object(path: Path, name: str) -> str | None:
     except ElementTree.ParseError:
         return None  # the link checks refuse a part that is not well-formed XML
     return None
-

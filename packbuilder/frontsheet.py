@@ -217,10 +217,25 @@ def number_label(number: str) -> str:
 
 def _blank_row(kind: str, title: str) -> dict[str, Any]:
     return {
-        "kind": kind, "number": "", "number_label": "", "title": title, "star": "", "lead": "",
-        "purpose": "", "purpose_field": field(""), "lead_field": field(""), "minutes": "",
-        "start": "", "time": "", "note": "", "pages": "",
-        "notes": [], "exempt": False, "exempt_note": "", "exclusion": "", "status": "",
+        "kind": kind,
+        "number": "",
+        "number_label": "",
+        "title": title,
+        "star": "",
+        "lead": "",
+        "purpose": "",
+        "purpose_field": field(""),
+        "lead_field": field(""),
+        "minutes": "",
+        "start": "",
+        "time": "",
+        "note": "",
+        "pages": "",
+        "notes": [],
+        "exempt": False,
+        "exempt_note": "",
+        "exclusion": "",
+        "status": "",
         "keep_with_next": False,
     }
 
@@ -319,9 +334,7 @@ def _rows(
                 "start": unbroken(_start(item, start, end)),
                 "time": unbroken(agenda.time_text(start, end, item.timing)),
                 "note": _note(item, spec, layout, settings.ranges_include_fillers),
-                "pages": reference(item, layout, settings.ranges_include_fillers)
-                if placed
-                else "",
+                "pages": reference(item, layout, settings.ranges_include_fillers) if placed else "",
                 "notes": agenda.item_notes(
                     item, public=not spec.private, with_papers=not _late(item, spec)
                 ),

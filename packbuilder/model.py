@@ -40,9 +40,7 @@ class Status(enum.Enum):
     @property
     def words(self) -> str:
         """What the agenda prints for an item of this status without papers ("" for none)."""
-        return {Status.VERBAL: "Verbal update", Status.PRESENTATION: "Presentation"}.get(
-            self, ""
-        )
+        return {Status.VERBAL: "Verbal update", Status.PRESENTATION: "Presentation"}.get(self, "")
 
 
 class PaperKind(enum.Enum):

@@ -813,9 +813,11 @@ class _Walk:
             drawing.use.add(self._covered(drawing.seen, drawing.ctm, drawing.first))
         for seen, ctm, first, width, height in self._inlines:
             seen = self._covered(seen, ctm, first)
-            if seen.covered and self.inline_covered is None and kept(
-                width, height, (0, 0, width, height), [seen]
-            ) is not None:
+            if (
+                seen.covered
+                and self.inline_covered is None
+                and kept(width, height, (0, 0, width, height), [seen]) is not None
+            ):
                 self.inline_covered = number
 
     def _covered(self, seen: Shown, ctm: Matrix, first: int) -> Shown:
@@ -968,6 +970,7 @@ class _Lettering:
         if self.mode >= 4 and not self.shown:  # (a letter shown)
             return replace(self, shown=True)
         return self
+
 
 _NORMAL = {"/Normal", "/Compatible"}
 

@@ -394,11 +394,11 @@ def _stored() -> Iterator[None]:
     from docx.opc import phys_pkg
 
     before = phys_pkg.ZIP_DEFLATED  # what its writer compresses with, read as it opens the zip
-    phys_pkg.ZIP_DEFLATED = zipfile.ZIP_STORED
+    setattr(phys_pkg, "ZIP_DEFLATED", zipfile.ZIP_STORED)  # noqa: B010 - (typed Final)
     try:
         yield
     finally:
-        phys_pkg.ZIP_DEFLATED = before
+        setattr(phys_pkg, "ZIP_DEFLATED", before)  # noqa: B010
 
 
 def rendered_key(docx: Path) -> str:

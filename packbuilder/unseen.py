@@ -601,9 +601,7 @@ def _copy(pdf: Path, to: Path, kind: str, kept: set[tuple[int, int]]) -> None:
             for picture in pictures:
                 if picture.objgen not in masks and _flattened(picture):
                     _one_dot(picture, FLAT_PICTURE if kind == "flat" else FLAT_AGAIN)
-        opened.save(
-            to, compress_streams=False, stream_decode_level=pikepdf.StreamDecodeLevel.none
-        )
+        opened.save(to, compress_streams=False, stream_decode_level=pikepdf.StreamDecodeLevel.none)
 
 
 def _one_dot(picture: pikepdf.Object, colour: bytes) -> None:
@@ -709,9 +707,7 @@ def _alphanumeric(codes: Any) -> Any:
     return np.where(codes < 128, ascii_, ~symbol)
 
 
-def _hidden_mask(
-    page: bytes, image: bytes, resolution: float, scan: bool
-) -> tuple[list[str], Any]:
+def _hidden_mask(page: bytes, image: bytes, resolution: float, scan: bool) -> tuple[list[str], Any]:
     """The words of a page (pdftotext's -bbox lines), and which of them its drawing (`image`, a
     PGM or PPM at `resolution`) does not show."""
     import numpy as np

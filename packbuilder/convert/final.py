@@ -269,7 +269,7 @@ def _table_styles(styles: bytes, used: set[str]) -> dict[str, tuple[tuple[int, i
         base = _BASED_ON.search(styles, head.end(), end)
         tables[attributes[b"styleId"]] = (
             (head.start(), end),
-            _style_id(base.groups()) if base else None,
+            _style_id((base[1], base[2])) if base else None,
         )
     return tables
 

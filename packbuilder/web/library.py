@@ -554,9 +554,7 @@ def build_due(
     drafts into `drafts(root/<meeting>)` (`build`)."""
     if not inputs_root.is_dir():
         return []
-    outcomes = schedule.build_due(
-        inputs_root, today(), window=window, output_root=root, draft=True
-    )
+    outcomes = schedule.build_due(inputs_root, today(), window=window, output_root=root, draft=True)
     return [Scheduled(o.name, o.action, local(o.message, inputs_root / o.name)) for o in outcomes]
 
 

@@ -476,7 +476,9 @@ def version(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     earlier = [
         (p["label"], long_date(dt.date.fromisoformat(p["published"])))
         for p in v.packs
-        if p["before_drafts"] and not p["private"] and p.get("published")
+        if p["before_drafts"]
+        and not p["private"]
+        and p.get("published")
         and p["published"] != today
     ]
     return render(
