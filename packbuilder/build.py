@@ -578,16 +578,22 @@ def hidden_text(
 
     Args:
         stop: set by a build that failed meanwhile.
-        after: a build's: set once LibreOffice has converted the frontsheets. The papers are
-            then read in a process of their own: the two side by side with the assembly were
-            the build's peak of memory (LibreOffice's 250 MB, the reading's 60 MB, beside the
-            pack's), over 600 MB at 4,000 pages.
+        after: a build's: set once LibreOffice has converted the frontsheets. The papers not
+            known to show their text are then read, in a process of their own: the two side by
+            side with the assembly were the build's peak of memory (LibreOffice's 250 MB, the
+            reading's 60 MB, beside the pack's), over 600 MB at 4,000 pages. Which papers are
+            known is looked up at once: the 60 lookups of a 4,000-page rebuild, made after the
+            frontsheets, held the interpreter while the packs were finished.
     """
-    if after is not None:
-        while not after.wait(0.1):
+
+    def wait() -> None:
+        while after is not None and not after.wait(0.1):
             if stop is not None and stop.is_set():
-                return []
-    return hidden_text_problems(meeting.items, papers.pdf_of, stop, elsewhere=after is not None)
+                return
+
+    return hidden_text_problems(
+        meeting.items, papers.pdf_of, stop, elsewhere=after is not None, before_reading=wait
+    )
 
 
 def exempt_text(

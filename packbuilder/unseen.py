@@ -107,6 +107,7 @@ def hidden_text_problems(
     pdf_of: Callable[[Paper], Path | None] | None = None,
     stop: threading.Event | None = None,
     elsewhere: bool = False,
+    before_reading: Callable[[], object] | None = None,
 ) -> list[PackError]:
     """Every paper of a public pack (the papers of items that are not exempt) with a page that
     holds text it does not show, as an error naming the paper and the page.
@@ -117,21 +118,16 @@ def hidden_text_problems(
         stop: set by a build that failed meanwhile: no more papers are read.
         elsewhere: read them first in a process of its own (`headstart`): a build's own
             interpreter is busy assembling, one thread at a time.
+        before_reading: called (and waited for) before the first paper not known to show
+            its text is read; not at all when every paper is known (a rebuild's).
     """
     stop = stop or threading.Event()
     problems: list[PackError] = []
-    papers: dict[Path, Paper] = {}  # each PDF read once, for the first paper it is
-    for item in items:
-        if item.exempt:
-            continue
-        for paper in item.papers:
-            pdf = paper.file if paper.kind is PaperKind.PDF else None
-            if pdf is None and pdf_of is not None:
-                pdf = pdf_of(paper)
-            if pdf is not None:
-                papers.setdefault(pdf, paper)
+    papers = _public_pdfs(items, pdf_of)
     # a rebuild's papers are all known (each looked up once: a 4,000-page meeting has 60)
     unknown = {pdf: paper for pdf, paper in papers.items() if not _known_to_show(pdf)}
+    if unknown and before_reading is not None:
+        before_reading()
     if elsewhere and unknown:
         from packbuilder.headstart import unseen_elsewhere
 
@@ -155,6 +151,23 @@ def hidden_text_problems(
         except PackError as exc:
             problems.append(exc)
     return problems
+
+
+def _public_pdfs(
+    items: Sequence[AgendaItem], pdf_of: Callable[[Paper], Path | None] | None
+) -> dict[Path, Paper]:
+    """The PDF of each paper of a public pack, each once, for the first paper it is."""
+    papers: dict[Path, Paper] = {}
+    for item in items:
+        if item.exempt:
+            continue
+        for paper in item.papers:
+            pdf = paper.file if paper.kind is PaperKind.PDF else None
+            if pdf is None and pdf_of is not None:
+                pdf = pdf_of(paper)
+            if pdf is not None:
+                papers.setdefault(pdf, paper)
+    return papers
 
 
 def remember_shown(pdf: Path) -> None:

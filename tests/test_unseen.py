@@ -461,6 +461,25 @@ def test_a_paper_that_passed_is_remembered_and_one_that_failed_is_read_again(
     assert len(read) == 3
 
 
+def test_a_build_waits_before_reading_a_paper_and_not_before_looking_papers_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build reads papers only after its frontsheets are converted (memory), but looks up
+    which papers are known at once: a rebuild's, all known, do not wait at all (their 60
+    lookups, made after the frontsheets, held the interpreter while the packs were finished)."""
+    events: list[str] = []
+    real = unseen.hidden_words
+    monkeypatch.setattr(
+        unseen, "hidden_words", lambda p, stop: events.append("read") or real(p, stop)
+    )
+    items = _items(tmp_path, _paper(_line("Read once")))
+    assert hidden_text_problems(items, before_reading=lambda: events.append("waited")) == []
+    assert events == ["waited", "read"]
+    events.clear()
+    assert hidden_text_problems(items, before_reading=lambda: events.append("waited")) == []
+    assert events == []  # known to show its text: nothing read, nothing waited for
+
+
 def test_a_paper_poppler_cannot_read_or_draw_is_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
