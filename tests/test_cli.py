@@ -560,3 +560,19 @@ def test_an_output_folder_inside_the_meeting_folder_is_refused(tmp_path, args, c
     assert len(lines) == 1 and "is inside the meeting folder" in lines[0], result.stderr
     assert "give --output a folder outside it" in lines[0]
     assert sorted(p.relative_to(folder) for p in folder.rglob("*")) == before
+
+
+def test_a_build_in_a_longer_process_leaves_the_collector_as_it_was(tmp_path):
+    """The command line's own process freezes what importing made, for its collections (it
+    ends with the build); the same command run inside a longer process (a test's, a caller's
+    click runner) does not, or that process would keep every object it held then for good."""
+    import gc
+
+    folder = make_meeting(tmp_path / "m", items=[{"papers": ["a.pdf"]}], papers={"a.pdf": 1})
+    build = ("build", str(folder), "--output", str(tmp_path / "out"), "--quiet")
+    assert run_cli(*build, cwd=tmp_path).returncode == 0
+    # built again: its numbered part kept, nothing assembled (which freezes and unfreezes)
+    before = gc.get_freeze_count()
+    result = run_cli(*build, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert gc.get_freeze_count() == before
