@@ -385,6 +385,9 @@ def render(template: Path, context: Mapping[str, Any] | DocumentData | None, out
     return out
 
 
+_STORED_LOCK = threading.Lock()
+
+
 @contextlib.contextmanager
 def _stored() -> Iterator[None]:
     """python-docx saves its parts uncompressed meanwhile: a rendered document is scratch, read
@@ -393,12 +396,14 @@ def _stored() -> Iterator[None]:
     key, its checks, the published line filled in, the converter's copy): 30 ms of a rebuild."""
     from docx.opc import phys_pkg
 
-    before = phys_pkg.ZIP_DEFLATED  # what its writer compresses with, read as it opens the zip
-    setattr(phys_pkg, "ZIP_DEFLATED", zipfile.ZIP_STORED)  # noqa: B010 - (typed Final)
-    try:
-        yield
-    finally:
-        setattr(phys_pkg, "ZIP_DEFLATED", before)  # noqa: B010
+    # one save at a time (a web server renders in threads): each puts back what it found
+    with _STORED_LOCK:
+        before = phys_pkg.ZIP_DEFLATED  # what its writer compresses with, read as it opens
+        setattr(phys_pkg, "ZIP_DEFLATED", zipfile.ZIP_STORED)  # noqa: B010 - (typed Final)
+        try:
+            yield
+        finally:
+            setattr(phys_pkg, "ZIP_DEFLATED", before)  # noqa: B010
 
 
 def rendered_key(docx: Path) -> str:

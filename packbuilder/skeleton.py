@@ -295,8 +295,9 @@ class SkeletonFile:
             "room": [at_byte, room],
             "sha256": _hash(kept, at_byte, room),
         }
-        if self.objects is not None:
+        if self.objects is not None:  # (trusted as the bytes are: by their hash)
             head["objects"] = _objects_kept(self.objects)
+            head["objects_sha256"] = _objects_hash(head["objects"])
         tmp = at.with_name(f".{at.name}.{os.getpid()}.{threading.get_ident()}.tmp")
         with contextlib.suppress(OSError):
             tmp.write_bytes(json.dumps(head).encode() + b"\n" + zlib.compress(kept))
@@ -316,7 +317,11 @@ class SkeletonFile:
                 return None
             data = kept[:at_byte] + b" " * room + kept[at_byte:]
             fonts = {str(k): (int(v[0]), int(v[1])) for k, v in head["fonts"].items()}
-            objects = _objects_read_back(head["objects"]) if "objects" in head else None
+            objects = None
+            if "objects" in head:
+                if _objects_hash(head["objects"]) != head["objects_sha256"]:
+                    return None
+                objects = _objects_read_back(head["objects"])
             return cls(data, fonts, int(head["size"]), int(head["part_bytes"]), objects)
         except (OSError, ValueError, KeyError, TypeError, IndexError, zlib.error):
             return None
@@ -335,6 +340,10 @@ def _objects_kept(objects: Objects) -> dict[str, list[Any]]:
         "texts": [text.decode("latin-1") for text in texts],
         "stand_ins": rows,
     }
+
+
+def _objects_hash(kept: object) -> str:
+    return hashlib.sha256(json.dumps(kept, sort_keys=True).encode()).hexdigest()
 
 
 def _objects_read_back(kept: dict[str, list[Any]]) -> Objects:

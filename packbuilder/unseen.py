@@ -128,6 +128,8 @@ def hidden_text_problems(
     unknown = {pdf: paper for pdf, paper in papers.items() if not _known_to_show(pdf)}
     if unknown and before_reading is not None:
         before_reading()
+        if stop.is_set():  # (stopped while it waited)
+            return problems
     if elsewhere and unknown:
         from packbuilder.headstart import unseen_elsewhere
 

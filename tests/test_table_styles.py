@@ -56,6 +56,16 @@ def _parts(path: Path) -> dict[str, bytes]:
         return {name: zf.read(name) for name in zf.namelist()}
 
 
+def _edit(path: Path, part: str, old: bytes, new: bytes) -> None:
+    """Replace `old` (once, and it must be there) with `new` in a part of a .docx."""
+    parts = _parts(path)
+    assert old in parts[part]
+    parts[part] = parts[part].replace(old, new, 1)
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+
+
 def test_unused_table_styles_are_dropped_and_the_rest_left_alone(tmp_path: Path) -> None:
     paper = _paper(tmp_path / "paper.docx")
     before = _parts(paper)
@@ -80,20 +90,20 @@ def test_unused_table_styles_are_dropped_and_the_rest_left_alone(tmp_path: Path)
 
 def test_a_style_based_on_another_keeps_it(tmp_path: Path) -> None:
     paper = _paper(tmp_path / "paper.docx", (STYLED,))
-    with zipfile.ZipFile(paper) as zf:
-        parts = {name: zf.read(name) for name in zf.namelist()}
     # a table style of the paper's own, based on a built-in one, named in single quotes
-    parts["word/styles.xml"] = parts["word/styles.xml"].replace(
+    _edit(
+        paper,
+        "word/styles.xml",
         b"</w:styles>",
         b'<w:style w:type="table" w:styleId="Council&amp;Grid"><w:name w:val="Council Grid"/>'
         b'<w:basedOn w:val="MediumShading1-Accent2"/></w:style></w:styles>',
     )
-    parts["word/document.xml"] = parts["word/document.xml"].replace(
-        b'<w:tblStyle w:val="LightGrid-Accent1"/>', b"<w:tblStyle w:val='Council&amp;Grid'/>"
+    _edit(
+        paper,
+        "word/document.xml",
+        b'<w:tblStyle w:val="LightGrid-Accent1"/>',
+        b"<w:tblStyle w:val='Council&amp;Grid'/>",
     )
-    with zipfile.ZipFile(paper, "w") as zf:
-        for name, data in parts.items():
-            zf.writestr(name, data)
     show_final(paper, "paper.docx")
     assert _styles(paper, "table") == {"Council&amp;Grid", "MediumShading1-Accent2", "TableNormal"}
 
@@ -111,12 +121,7 @@ def test_a_document_written_otherwise_keeps_every_style(
 ) -> None:
     """References the converter would not see under another prefix: nothing is dropped."""
     paper = _paper(tmp_path / "paper.docx")
-    with zipfile.ZipFile(paper) as zf:
-        parts = {name: zf.read(name) for name in zf.namelist()}
-    parts["word/document.xml"] = parts["word/document.xml"].replace(*rebind, 1)
-    with zipfile.ZipFile(paper, "w") as zf:
-        for name, data in parts.items():
-            zf.writestr(name, data)
+    _edit(paper, "word/document.xml", *rebind)
     styles = _part(paper, "word/styles.xml")
     show_final(paper, "paper.docx")
     assert _part(paper, "word/styles.xml") == styles

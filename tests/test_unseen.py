@@ -116,8 +116,13 @@ def test_a_page_holding_text_it_does_not_show_is_found_with_the_words(
         _black_square(pdf)
     elif hide.endswith(" comment") or hide.endswith(" look"):
         drawing += _line(SECRET)
-        _black_square(pdf, {"under a rectangle comment without a look": "no look",
-                            "under a white text box comment": "text box"}.get(hide, "polygon"))
+        _black_square(
+            pdf,
+            {
+                "under a rectangle comment without a look": "no look",
+                "under a white text box comment": "text box",
+            }.get(hide, "polygon"),
+        )
     elif hide == "in white":
         drawing += _line(SECRET, how=b"1 g")
     elif hide == "drawn invisibly":
@@ -478,6 +483,16 @@ def test_a_build_waits_before_reading_a_paper_and_not_before_looking_papers_up(
     events.clear()
     assert hidden_text_problems(items, before_reading=lambda: events.append("waited")) == []
     assert events == []  # known to show its text: nothing read, nothing waited for
+    # a build that fails while the check waits: nothing is read, no process started to read it
+    import threading
+
+    from packbuilder import headstart
+
+    monkeypatch.setattr(headstart, "unseen_elsewhere", lambda *a: events.append("elsewhere"))
+    stop = threading.Event()
+    fresh = _items(tmp_path, _paper(_line("Never read")))
+    assert hidden_text_problems(fresh, stop=stop, elsewhere=True, before_reading=stop.set) == []
+    assert events == []
 
 
 def test_a_paper_poppler_cannot_read_or_draw_is_refused(
