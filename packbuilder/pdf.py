@@ -1795,18 +1795,23 @@ class PackWriter:
         if skel is None:
             log.warning("the skeleton of %s numbers objects wrongly: the whole part is read", part)
             return part, fonts
-        if keep_at is not None and self._base is not None:
+        if keep_at is not None and self._base is not None and self._objects is not None:
             size = self._base.stat().st_size
             SkeletonFile(data, numbers, self._base_size, size, self._objects).write(keep_at)
         return skel, {name: skel.get_object(og) for name, og in numbers.items()}
 
     def _skeleton_of(
-        self, data: bytes, fonts: dict[str, tuple[int, int]], objects: Objects | None = None
+        self, data: bytes | Pdf, fonts: dict[str, tuple[int, int]], objects: Objects | None = None
     ) -> Pdf | None:
-        """A part's skeleton opened from its bytes, what it holds remembered (`_touched`); None
-        if qpdf would not number new objects after the part's. `objects`: `objects_in` of the
-        bytes, if known (`SkeletonFile.objects`)."""
-        skel = Pdf.open(io.BytesIO(data), inherit_page_attributes=False)
+        """A part's skeleton opened from its bytes (or opened already, from its file: then with
+        its `objects`), what it holds remembered (`_touched`); None if qpdf would not number new
+        objects after the part's. `objects`: `objects_in` of the bytes, if known
+        (`SkeletonFile.objects`)."""
+        skel = (
+            data
+            if isinstance(data, Pdf)
+            else Pdf.open(io.BytesIO(data), inherit_page_attributes=False)
+        )
         stack = contextlib.ExitStack()
         stack.callback(skel.close)
         self._sources.append(stack)
@@ -1817,7 +1822,9 @@ class PackWriter:
             return None
         self._skeleton = True
         # (bytes not laid out as `skeleton` writes them: every object asked of qpdf)
-        self._objects = objects or objects_in(data) or _objects_read(skel)
+        if objects is None and isinstance(data, bytes):
+            objects = objects_in(data)
+        self._objects = objects or _objects_read(skel)
         held, self._stand_ins = self._objects
         self._held = _digests_of(skel, held, self._base_size)
         return skel
@@ -1852,16 +1859,18 @@ class PackWriter:
         if kept is None:
             return None
         stack = contextlib.ExitStack()
+        stack.callback(kept.pdf.close)  # (until `_skeleton_of` takes it)
         try:
             _key, same, fh = stack.enter_context(pinned(body, keyed=False))
         except OSError:
+            stack.close()
             return None  # (reading the part says what is wrong)
         if os.fstat(fh.fileno()).st_size != kept.part_bytes:  # not the part it was made of
             stack.close()
             return None
         self._sources.append(stack)
         self._base, self._base_size = same, kept.size
-        skel = self._skeleton_of(kept.data, kept.fonts, kept.objects)
+        skel = self._skeleton_of(kept.pdf, kept.fonts, kept.objects)
         if skel is None:  # (never, unless the file was made by another qpdf): the part, then
             for source in self._sources:
                 source.close()

@@ -17,11 +17,10 @@ import json
 import os
 import re
 import threading
-import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pikepdf
 from pikepdf import Array, Dictionary, Pdf, Stream
@@ -267,64 +266,146 @@ class SkeletonFile:
     """A kept part's skeleton, kept beside it, so that the next build need not read the part
     (qpdf reads a part's whole table of objects to open it: 960,000 entries at 4,000 pages).
 
+    The file is the skeleton itself, a PDF qpdf opens by its name, with what it needs to be
+    trusted (a head: `_HEAD`) written into the comment that is its room. The room's spaces are
+    not written: the file has a hole there (read as zero bytes, blanks to a PDF reader), so a
+    4,000-page part's 7 MB of room take no disk and no memory. Opened from bytes in memory
+    instead, as it was kept before, the room was made again at every rebuild: 25 ms of each
+    4,000-page pack, most of it the system handing the process 7 MB of fresh memory.
+
     Attributes:
         data: the skeleton's bytes (`skeleton`).
         fonts: the stamp fonts' numbers in it, by resource name.
         size: the part's /Size (what new objects are numbered from).
         part_bytes: the part's length: a skeleton is only used with a part of that length, whose
             name (`assemble`) carries the hash of its bytes.
+        objects: `objects_in` of `data`, kept with it (reading a 4,000-page skeleton's table of
+            objects again took 20 ms of each pack's rebuild).
     """
 
     data: bytes
     fonts: dict[str, tuple[int, int]]
     size: int
     part_bytes: int
-    # `objects_in` of `data`, kept with it: reading a 4,000-page skeleton's table of objects
-    # again took 20 ms of each pack's rebuild (None: worked out when the file is read)
-    objects: Objects | None = None
+    objects: Objects
 
     def write(self, at: Path) -> None:
         """Keep it at `at` (written aside, then renamed into place); a cache that cannot be
         written is only slower."""
         kept, at_byte, room = _without_room(self.data)
-        head = {
+        if at_byte == 0:  # (not laid out as `_written` lays a skeleton out: never)
+            return
+        head: dict[str, Any] = {
             "version": _VERSION,
             "fonts": {k: list(v) for k, v in self.fonts.items()},
             "size": self.size,
             "part_bytes": self.part_bytes,
-            "room": [at_byte, room],
-            "sha256": _hash(kept, at_byte, room),
+            "objects": _objects_kept(self.objects),
         }
-        if self.objects is not None:  # (trusted as the bytes are: by their hash)
-            head["objects"] = _objects_kept(self.objects)
-            head["objects_sha256"] = _objects_hash(head["objects"])
-        tmp = at.with_name(f".{at.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-        with contextlib.suppress(OSError):
-            tmp.write_bytes(json.dumps(head).encode() + b"\n" + zlib.compress(kept))
-            os.replace(tmp, at)
+        head["objects_sha256"] = _objects_hash(head["objects"])  # (trusted as the bytes are)
+        # a short part's skeleton has less room than its head: it is given more (the room's
+        # numbers and hash, added below, take less than the 100 bytes allowed for them)
+        need = len(json.dumps(head)) + 100 + _HEAD_END
+        if room < need:
+            kept, room = _more_room(kept, at_byte, room, need)
+        head["room"] = [at_byte, room]
+        head["sha256"] = _hash(kept, at_byte, room)
+        _write_file(at, kept, at_byte, room, head)
 
     @classmethod
-    def read(cls, at: Path) -> SkeletonFile | None:
-        """The skeleton kept at `at`; None if there is none, or it is not whole."""
+    def read(cls, at: Path) -> KeptSkeleton | None:
+        """The skeleton kept at `at`, opened; None if there is none, or it is not whole."""
         try:
-            head_text, _, packed = at.read_bytes().partition(b"\n")
-            head = json.loads(head_text)
-            kept = zlib.decompress(packed)
-            at_byte, room = (int(n) for n in head["room"])
-            if head["version"] != _VERSION or _hash(kept, at_byte, room) != head["sha256"]:
-                return None
-            if not 0 <= at_byte <= len(kept) or room < 0:
-                return None
-            data = kept[:at_byte] + b" " * room + kept[at_byte:]
-            fonts = {str(k): (int(v[0]), int(v[1])) for k, v in head["fonts"].items()}
-            objects = None
-            if "objects" in head:
-                if _objects_hash(head["objects"]) != head["objects_sha256"]:
-                    return None
-                objects = _objects_read_back(head["objects"])
-            return cls(data, fonts, int(head["size"]), int(head["part_bytes"]), objects)
-        except (OSError, ValueError, KeyError, TypeError, IndexError, zlib.error):
+            fd = os.open(at, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+        except OSError:
             return None
+        try:
+            head = _trusted_head(fd)
+            if head is None:
+                return None
+            fonts = {str(k): (int(v[0]), int(v[1])) for k, v in head["fonts"].items()}
+            objects = _objects_read_back(head["objects"])
+            # qpdf opens the very file checked (Linux: the open file itself, by the kernel's name
+            # for it); elsewhere it is opened again by its name (a file of the cache folder,
+            # only ever replaced whole by one with the same bytes)
+            name = f"/proc/self/fd/{fd}"
+            pdf = Pdf.open(name if os.path.exists(name) else at, inherit_page_attributes=False)
+            return KeptSkeleton(pdf, fonts, int(head["size"]), int(head["part_bytes"]), objects)
+        except (OSError, ValueError, KeyError, TypeError, IndexError, pikepdf.PdfError):
+            return None
+        finally:
+            os.close(fd)
+
+
+class KeptSkeleton(NamedTuple):
+    """A skeleton read from its file (`SkeletonFile.read`): opened (the caller closes it), and
+    what its file says of it (see `SkeletonFile`)."""
+
+    pdf: Pdf
+    fonts: dict[str, tuple[int, int]]
+    size: int
+    part_bytes: int
+    objects: Objects
+
+
+# The head ends the room, where the cross-reference table begins: its JSON, then "|" and the
+# JSON's length in ten digits (read from the end: `_trusted_head`).
+_HEAD_END = 11
+
+
+def _write_file(at: Path, kept: bytes, at_byte: int, room: int, head: dict[str, Any]) -> None:
+    """Write a skeleton's file (`SkeletonFile`): `kept`, its `room` at `at_byte` a hole but for
+    the `head` at its end."""
+    text = json.dumps(head).encode()  # (one line: JSON writes a newline in a string as \n)
+    text += b"|%010d" % len(text)
+    if len(text) > room:
+        return
+    tmp = at.with_name(f".{at.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    with contextlib.suppress(OSError):
+        with open(tmp, "wb") as fh:
+            fh.write(kept[:at_byte])
+            fh.seek(room - len(text), os.SEEK_CUR)  # a hole: no bytes written, none stored
+            fh.write(text)
+            fh.write(kept[at_byte:])
+        os.replace(tmp, at)
+
+
+def _trusted_head(fd: int) -> dict[str, Any] | None:
+    """The head of the skeleton's file open as `fd`, if the file is whole: written by this
+    version of this module, its bytes and table of objects those the head's hashes were made of.
+    Raises OSError, ValueError ... for a file not laid out so."""
+    size = os.fstat(fd).st_size
+    end = os.pread(fd, 64, max(0, size - 64))
+    found = re.search(rb"startxref\n(\d+)\n%%EOF\n$", end)
+    if found is None:
+        return None
+    xref = int(found[1])  # the room ends a byte before, with a newline
+    marker = os.pread(fd, _HEAD_END, xref - 1 - _HEAD_END)
+    if len(marker) != _HEAD_END or marker[:1] != b"|" or not marker[1:].isdigit():
+        return None
+    length = int(marker[1:])
+    start = xref - 1 - _HEAD_END - length
+    head = json.loads(os.pread(fd, length, start))
+    at_byte, room = (int(n) for n in head["room"])
+    if head["version"] != _VERSION or not 0 < at_byte <= start or at_byte + room != xref - 1:
+        return None
+    kept = os.pread(fd, at_byte, 0) + os.pread(fd, size - xref + 1, xref - 1)
+    if len(kept) != size - room or _hash(kept, at_byte, room) != head["sha256"]:
+        return None
+    if _objects_hash(head["objects"]) != head["objects_sha256"]:
+        return None
+    return head
+
+
+def _more_room(kept: bytes, at_byte: int, room: int, need: int) -> tuple[bytes, int]:
+    """`kept` with `need` bytes of room at `at_byte` instead of `room`: the cross-reference
+    table, after it, is that much further on (the objects, before it, stay where they are)."""
+    tail = kept[at_byte:]
+    found = re.search(rb"startxref\n(\d+)\n%%EOF\n$", tail)
+    if found is None:
+        raise ValueError("not a skeleton")
+    moved = b"startxref\n%d\n%%%%EOF\n" % (int(found[1]) + need - room)
+    return kept[:at_byte] + tail[: found.start()] + moved, need
 
 
 def _objects_kept(objects: Objects) -> dict[str, list[Any]]:

@@ -323,7 +323,8 @@ def test_a_kept_parts_skeleton_is_kept_and_read_instead_of_the_part(tmp_path, mo
     # 4,000 pages)
     back = SkeletonFile.read(kept)
     assert back is not None and back.objects is not None
-    assert back.objects == objects_in(back.data) and len(back.objects[1]) > 3
+    assert back.objects == objects_in(kept.read_bytes()) and len(back.objects[1]) > 3
+    back.pdf.close()
 
     def not_read(*_a, **_k):  # type: ignore[no-untyped-def]
         raise AssertionError("the part, or the skeleton's table of objects, was read")
@@ -349,23 +350,26 @@ def test_a_skeleton_file_that_does_not_fit_is_not_believed(tmp_path, damage):
     data = kept.read_bytes()
     if damage == "cut short":
         kept.write_bytes(data[: len(data) - 40])
+        assert SkeletonFile.read(kept) is None
     elif damage == "a byte changed":
         kept.write_bytes(data[:-10] + bytes([data[-10] ^ 1]) + data[-9:])
+        assert SkeletonFile.read(kept) is None
     elif damage == "another part's":
         other = tmp_path / "other"
         other.mkdir()
         other_part = _part(other, PAPERS["a parent tree with leaves (over a hundred keys)"](other))
         _finish(other_part, front, other / "pack.pdf", skeleton_at=kept)
     elif damage == "objects changed":  # a stand-in taken for an object held, the file whole
-        head_text, _, packed = data.partition(b"\n")
-        head = json.loads(head_text)
+        head = _kept_head(data)
         rows = head["objects"]["stand_ins"]
         head["objects"]["held"] += rows[:2]
         head["objects"]["stand_ins"] = rows[3:]
-        kept.write_bytes(json.dumps(head).encode() + b"\n" + packed)
+        _with_head(kept, head)
         assert SkeletonFile.read(kept) is None
-    else:
-        kept.write_bytes(data.partition(b"\n")[2])
+    else:  # the head's length, which ends it, gone
+        at = _xref_at(data) - 1
+        kept.write_bytes(data[: at - 11] + b" " * 11 + data[at:])
+        assert SkeletonFile.read(kept) is None
     _finish(part, front, tmp_path / "again.pdf", skeleton_at=kept)
     assert (tmp_path / "again.pdf").read_bytes() == (tmp_path / "right.pdf").read_bytes()
 
@@ -380,14 +384,37 @@ def test_a_kept_part_gone_since_its_skeleton_was_kept_is_one_clear_error(tmp_pat
         PackWriter(body=part, skeleton_at=kept)
 
 
-def test_a_skeleton_file_keeps_its_room_as_a_length_not_as_spaces(tmp_path):
+def _xref_at(data: bytes) -> int:
+    found = re.search(rb"startxref\n(\d+)\n%%EOF\n$", data)
+    assert found is not None
+    return int(found[1])
+
+
+def _kept_head(data: bytes) -> dict:
+    """The head of a skeleton's file (`SkeletonFile`), read as this test reads the layout: its
+    JSON ends the room, followed by "|" and its length in ten digits."""
+    end = _xref_at(data) - 1 - 11
+    assert data[end : end + 1] == b"|"
+    return json.loads(data[end - int(data[end + 1 : end + 11]) : end])
+
+
+def _with_head(kept: Path, head: dict) -> None:
+    """Write `head` over the head of the skeleton's file at `kept`, in the same room."""
+    data = kept.read_bytes()
+    end = _xref_at(data) - 1
+    old_start = end - 11 - int(data[end - 10 : end])
+    text = json.dumps(head).encode()
+    text += b"|%010d" % len(text)
+    new_start = end - len(text)
+    first = min(old_start, new_start)
+    kept.write_bytes(data[:first] + b" " * (new_start - first) + text + data[end:])
+
+
+def test_a_skeleton_file_is_the_skeleton_with_its_room_a_hole(tmp_path):
     """The skeleton's room (8 bytes for every object number of the part: megabytes of spaces
-    for a long pack) is kept as its length: read back, the skeleton is the same bytes; told
-    another length, it is not believed."""
-    import json
-
-    from packbuilder.skeleton import SkeletonFile
-
+    for a long pack) is a hole in its file, which holds the skeleton's head at the room's end:
+    the file takes little disk, qpdf reads the same objects from it as from the skeleton's bytes
+    and numbers new objects the same; told another room, it is not believed."""
     part = _part(tmp_path, [write_tagged_pdf(tmp_path / "long.pdf", 3)])
     with pikepdf.open(part) as opened:
         data = pdfmod.skeleton(opened, [])
@@ -395,16 +422,49 @@ def test_a_skeleton_file_keeps_its_room_as_a_length_not_as_spaces(tmp_path):
     room = 7 << 20
     assert data.count(b"\n%\nxref\n") == 1
     data = data.replace(b"\n%\nxref\n", b"\n%" + b" " * room + b"\nxref\n")
+    xref = _xref_at(data)
+    data = data.replace(b"startxref\n%d\n" % xref, b"startxref\n%d\n" % (xref + room))
+    objects = objects_in(data)
+    assert objects is not None
     kept = tmp_path / "part.skeleton"
-    SkeletonFile(data, {}, 960_000, part.stat().st_size).write(kept)
-    assert kept.stat().st_size < 3_000  # the room is not kept byte by byte (zlib: 7 KB of it)
+    SkeletonFile(data, {}, 960_000, part.stat().st_size, objects).write(kept)
+    assert kept.stat().st_size == len(data)  # the room is there ...
+    assert kept.stat().st_blocks * 512 < 64 << 10  # ... and takes no disk
     back = SkeletonFile.read(kept)
-    assert back is not None and back.data == data
-    head_text, _, packed = kept.read_bytes().partition(b"\n")
-    head = json.loads(head_text)
+    assert back is not None and back.objects == objects
+    with back.pdf, pikepdf.open(io.BytesIO(data)) as from_bytes:
+        for objgen in objects[0]:
+            assert _object_bytes(back.pdf.get_object(objgen)) == _object_bytes(
+                from_bytes.get_object(objgen)
+            )
+        new = back.pdf.make_indirect(pikepdf.Stream(back.pdf, b"q\n")).objgen
+        assert new == from_bytes.make_indirect(pikepdf.Stream(from_bytes, b"q\n")).objgen
+    head = _kept_head(kept.read_bytes())
     head["room"][1] += 1
-    kept.write_bytes(json.dumps(head).encode() + b"\n" + packed)
+    _with_head(kept, head)
     assert SkeletonFile.read(kept) is None
+
+
+def test_a_short_parts_skeleton_file_is_given_room_for_its_head(tmp_path):
+    """A skeleton with no room (a short part's) is given room for its head: the file is still
+    the skeleton, its table of objects moved on, and read back the same."""
+    part = _part(tmp_path, PAPERS["small tagged papers with links, roles and ids"](tmp_path))
+    with pikepdf.open(part) as opened:
+        data = pdfmod.skeleton(opened, pdfmod._stamp_fonts(opened).values())
+    assert b"\n%\nxref\n" in data  # no room at all
+    objects = objects_in(data)
+    assert objects is not None
+    kept = tmp_path / "part.skeleton"
+    SkeletonFile(data, {}, 10, part.stat().st_size, objects).write(kept)
+    back = SkeletonFile.read(kept)
+    assert back is not None and back.objects == objects and back.size == 10
+    with back.pdf, pikepdf.open(io.BytesIO(data)) as from_bytes:
+        assert len(back.pdf.pages) == len(from_bytes.pages)
+        for objgen in objects[0]:
+            assert _object_bytes(back.pdf.get_object(objgen)) == _object_bytes(
+                from_bytes.get_object(objgen)
+            )
+    assert objects_in(kept.read_bytes()) == objects  # laid out as a skeleton still
 
 
 def test_the_skeletons_objects_are_told_apart_from_its_bytes_as_qpdf_reads_them(tmp_path):
