@@ -77,7 +77,7 @@ def skeleton(part: Pdf, also: Iterable[pikepdf.Object] = ()) -> bytes:
     keep(root.get("/MarkInfo"))
     keep(root.get("/Metadata"))
     keep(root.get("/Pages"))  # (a part may have no pages: a supplement of exempt papers only)
-    pages = _flat_pages(root.get("/Pages"))
+    pages = flat_pages(root.get("/Pages"))
     if pages is None:  # not as packbuilder writes a part: every page, as it is
         for page in part.pages:
             node: object = page.obj
@@ -102,7 +102,7 @@ def skeleton(part: Pdf, also: Iterable[pikepdf.Object] = ()) -> bytes:
     return _written(keep.objects, part, pages or [])
 
 
-def _flat_pages(tree: object) -> list[tuple[int, int]] | None:
+def flat_pages(tree: object) -> list[tuple[int, int]] | None:
     """The pages of a page tree whose root lists them all (as qpdf writes a part), by number, read
     from the root's text without reading a page; None for any other tree."""
     if not isinstance(tree, Dictionary) or not tree.is_indirect:

@@ -145,10 +145,10 @@ def test_the_appended_update_holds_every_change_and_reads_as_a_whole_pack(
     real = pdfmod._write_update
     seen: list[set[tuple[int, int]]] = []
 
-    def checked(pdf, base, base_size, touched, out):  # type: ignore[no-untyped-def]
+    def checked(pdf, base, base_size, touched, out, outline=None):  # type: ignore[no-untyped-def]
         changed = _changed_originals(pdf, base, base_size)
         seen.append(changed - {o.objgen for o in touched})
-        return real(pdf, base, base_size, touched, out)
+        return real(pdf, base, base_size, touched, out, outline)
 
     monkeypatch.setattr(pdfmod, "_write_update", checked)
     updated = tmp_path / "updated.pdf"
@@ -157,7 +157,9 @@ def test_the_appended_update_holds_every_change_and_reads_as_a_whole_pack(
 
     # the same pack written whole, as qpdf writes it (appending nothing to what it wrote)
     monkeypatch.setattr(
-        pdfmod, "_write_update", lambda pdf, base, size, touched, out: pdfmod._save(pdf, out) or b""
+        pdfmod,
+        "_write_update",
+        lambda pdf, base, size, touched, out, outline=None: pdfmod._save(pdf, out) or b"",
     )
     whole = tmp_path / "whole.pdf"
     _finish(part, front, whole, whole=True)
@@ -487,3 +489,75 @@ def test_the_skeletons_objects_are_told_apart_from_its_bytes_as_qpdf_reads_them(
         read_held, read_stand_ins = pdfmod._objects_read(skel)
     assert read_stand_ins == stand_ins and sorted(read_held) == sorted(held)
     assert objects_in(data.replace(b"xref\n0 1\n", b"xref\n0 2\n")) is None  # not as written
+
+
+def _outline_of(path: Path) -> list[tuple[object, ...]]:
+    """Every entry of a pack's outline, read by pikepdf from its dictionaries: depth, title, the
+    page its destination leads to, /Count, and that its neighbours and parent point back."""
+    entries: list[tuple[object, ...]] = []
+    with pikepdf.open(path) as pdf:
+        pages = {p.obj.objgen: i for i, p in enumerate(pdf.pages)}
+
+        def walk(parent: pikepdf.Dictionary, depth: int) -> None:
+            item, before = parent.get("/First"), None
+            while item is not None:
+                assert item.Parent.objgen == parent.objgen
+                assert (item.get("/Prev").objgen if "/Prev" in item else None) == before
+                entries.append(
+                    (
+                        depth,
+                        str(item.Title),
+                        pages[item.Dest[0].objgen],
+                        str(item.Dest[1]),
+                        int(item.get("/Count", 0)),
+                    )
+                )
+                walk(item, depth + 1)
+                if "/Next" not in item:
+                    assert parent.Last.objgen == item.objgen
+                before, item = item.objgen, item.get("/Next")
+
+        root = pdf.Root.Outlines
+        entries.append((0, "root", int(root.Count)))
+        walk(root, 1)
+    return entries
+
+
+def test_a_prepared_outline_written_as_text_is_the_outline_qpdf_would_write(tmp_path):
+    """A pack going on from its part's skeleton writes its prepared outline as text with the
+    update (`pdf._RawOutline`): the same entries, pages, nesting and counts as the outline made
+    of qpdf objects when the pack is finished from the whole part, and its first entry leads to
+    the frontsheet's first page."""
+    part = _part(tmp_path, PAPERS["small tagged papers with links, roles and ids"](tmp_path))
+    front = write_tagged_pdf(tmp_path / "front.pdf", 3, label="Frontsheet")
+    marks = [
+        Bookmark("Agenda", 0),
+        Bookmark(
+            "Item 1: a & <b> (c) \u00e9t\u00e9 \u2013 \u201cd\u201d",
+            0,
+            (Bookmark("Paper one", 0), Bookmark("Paper two", 1, (Bookmark("Deep", 2),))),
+        ),
+        Bookmark("Item 2", 2),
+        Bookmark("Item 3", 4, (Bookmark("Last paper", 4),)),
+    ]
+    outs = {}
+    for whole in (False, True):
+        w = PackWriter(body=part, whole=whole)
+        w.prepare_outline(marks)
+        assert isinstance(w._outline, pdfmod._RawOutline) is not whole
+        n = w.insert_front(front, Stamp("This page is intentionally left blank", "middle", 11))
+        out = outs[whole] = tmp_path / f"{whole}.pdf"
+        w.finish(out, title="t", subject="s", author="a", bookmarks=None, unnumbered=n)
+    raw = _outline_of(outs[False])
+    assert raw == _outline_of(outs[True])
+    assert raw[0] == (0, "root", 8) and raw[1][1:3] == ("Agenda", 0)  # the frontsheet's page
+    assert raw[2][1].startswith("Item 1: a & <b> (c) \u00e9t\u00e9 \u2013") and raw[2][2] == 4
+    assert raw[2][4] == 3 and raw[4][4] == 1  # every entry open: what lies below it
+    r = PdfReader(outs[False], strict=True)  # and as another reader reads it
+    assert [o.title for o in r.outline if not isinstance(o, list)] == [
+        "Agenda",
+        marks[1].title,
+        "Item 2",
+        "Item 3",
+    ]
+    assert check_structure(outs[False]) == []
