@@ -33,7 +33,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, NumberTree, Pdf, String
@@ -66,48 +66,42 @@ def artifact_untagged_paths(pdf: Pdf, page: pikepdf.Page) -> int:
     from a screen reader would be worse than failing the check. Returns how many runs it wrapped.
     """
     ops = pikepdf.parse_content_stream(page)
-    out: list[tuple] = []
-    run: list[tuple] = []
-    depth, wrapped, in_text = 0, 0, False
-
-    def flush() -> None:
-        nonlocal wrapped
-        if any(str(op) in _PAINT for _, op in run):
-            out.append(([Name.Artifact], pikepdf.Operator("BMC")))
-            out.extend(run)
-            out.append(([], pikepdf.Operator("EMC")))
-            wrapped += 1
-        else:
-            out.extend(run)
-        run.clear()
-
-    for instruction in ops:
-        operands, op = instruction.operands, instruction.operator
-        name = str(op)
+    # which runs to wrap, by where they are in `ops`: the instructions are read once each and
+    # written back as they are (a 5-page frontsheet of 5,600 instructions took 30-90 ms when
+    # each was taken apart and put together again)
+    wraps: list[tuple[int, int]] = []
+    depth, in_text, start = 0, False, -1
+    for k, name in enumerate([str(instruction.operator) for instruction in ops]):
         if name in ("BDC", "BMC"):
-            flush()
-            depth += 1
-            out.append((operands, op))
+            depth, start = depth + 1, -1
         elif name == "EMC":
-            flush()
-            depth = max(depth - 1, 0)
-            out.append((operands, op))
+            depth, start = max(depth - 1, 0), -1
         elif depth == 0 and not in_text and name not in _NOT_A_PATH:
             # path construction and painting, with the graphics state set up for it
-            run.append((operands, op))
+            if start < 0:
+                start = k
+            if name in _PAINT:
+                wraps.append((start, k))
             if name in _PAINT or name == "n":
-                flush()
+                start = -1
         else:
-            flush()
+            start = -1
             if name == "BT":
                 in_text = True
             elif name == "ET":
                 in_text = False
-            out.append((operands, op))
-    flush()
-    if wrapped:
+    if wraps:
+        out: list[Any] = []
+        done = 0
+        for first, last in wraps:
+            out += ops[done:first]
+            out.append(([Name.Artifact], pikepdf.Operator("BMC")))
+            out += ops[first : last + 1]
+            out.append(([], pikepdf.Operator("EMC")))
+            done = last + 1
+        out += ops[done:]
         page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(out))
-    return wrapped
+    return len(wraps)
 
 
 def regroup_stray_list_items(pdf: Pdf) -> int:

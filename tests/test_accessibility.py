@@ -395,6 +395,39 @@ def test_untagged_rules_become_artifacts_but_untagged_text_does_not(tmp_path):
     assert ops[-5:] == ["BT", "Tf", "Td", "Tj", "ET"]  # text is left untagged, never hidden
 
 
+def test_only_painted_runs_of_paths_outside_marked_content_and_text_become_artifacts():
+    """Which runs of instructions are wrapped, and that all else is written back as it was: a
+    run ends where it is painted (wrapped) or used as a clip (`n`, left alone), and marked
+    content, text, saved graphics states and images break it."""
+    content = (
+        b"1 0 0 RG 10 10 m 20 20 l S\n"  # painted at the top level: wrapped
+        b"/P <</MCID 0>> BDC 30 30 m 40 40 l S EMC\n"  # inside marked content: tagged already
+        b"50 50 m 60 60 l W n\n"  # a clip, not painted
+        b"q 2 w 70 70 m Q 80 80 m 90 90 l f\n"  # q and Q break the run: from 80 80 m on
+        b"BT /F1 9 Tf (x) Tj ET\n"
+        b"0 g 1 1 5 5 re f"  # the last: wrapped
+    )
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    page = pdf.pages[0]
+    page.obj.Contents = pdf.make_stream(content)
+    assert artifact_untagged_paths(pdf, page) == 3
+    ops = [str(i.operator) for i in pikepdf.parse_content_stream(page)]
+    assert ops == [
+        "BMC", "RG", "m", "l", "S", "EMC",
+        "BDC", "m", "l", "S", "EMC",
+        "m", "l", "W", "n",
+        "q", "w", "m", "Q", "BMC", "m", "l", "f", "EMC",
+        "BT", "Tf", "Tj", "ET",
+        "BMC", "g", "re", "f", "EMC",
+    ]  # fmt: skip
+    unchanged = pikepdf.new()
+    unchanged.add_blank_page()
+    unchanged.pages[0].obj.Contents = unchanged.make_stream(b"BT /F1 9 Tf (x) Tj ET")
+    assert artifact_untagged_paths(unchanged, unchanged.pages[0]) == 0
+    assert unchanged.pages[0].obj.Contents.read_bytes() == b"BT /F1 9 Tf (x) Tj ET"
+
+
 def test_cleaning_a_converted_pdf_happens_once(tmp_path):
     path = _with_content(tmp_path, b"72 380 m 500 380 l S")
     assert clean_converted(path) == 1
@@ -487,7 +520,7 @@ def test_a_drafts_marking_on_every_page_is_an_artifact_and_the_packs_pass_pdfua1
             assert marks == ["artifact"], (pack.path.name, n)
         reader = PdfReader(pack.path)
         assert reader.metadata.title.startswith("DRAFT - "), pack.path.name
-        assert "<rdf:li xml:lang=\"x-default\">DRAFT - " in xmp(pack.path)
+        assert '<rdf:li xml:lang="x-default">DRAFT - ' in xmp(pack.path)
         assert check_structure(pack.path) == [], pack.path.name
         assert _validate(pack.path) == [], pack.path.name
         assert claims_pdfua(pack.path)
@@ -681,9 +714,7 @@ def test_a_figure_typed_by_reference_is_counted(tmp_path):
     assert pdfmod.paper_facts(path).figures == 1
 
 
-def test_assembling_takes_the_checks_count_of_figures_without_walking_again(
-    tmp_path, monkeypatch
-):
+def test_assembling_takes_the_checks_count_of_figures_without_walking_again(tmp_path, monkeypatch):
     silent = _with_figures(write_tagged_pdf(tmp_path / "a.pdf", 2), ["/Figure", "/P"], [False] * 2)
     plain = write_tagged_pdf(tmp_path / "b.pdf", 2)
     for path in (silent, plain):
