@@ -319,6 +319,71 @@ def test_a_rebuild_links_an_unchanged_pdf_to_its_kept_copy_and_copies_a_changed_
     assert "SECOND VERSION" in _text(third) and "FIRST VERSION" in _text(second)
 
 
+def test_an_unchanged_paper_is_compared_with_its_kept_copy_not_hashed(tmp_path, monkeypatch):
+    """A rebuild finds the kept copy a paper's bytes were last hashed into by the paper's times
+    (`digests.paper_hint`) and compares the two byte for byte instead of hashing the paper; a
+    paper whose hint is wrong (written since, its times as they were, or the hint itself
+    damaged) is hashed, and becomes the copy of what it holds now."""
+    import hashlib
+
+    from packbuilder import digests
+
+    folder = tmp_path / "meeting"
+    folder.mkdir()
+    paper = write_pdf(folder / "report.pdf", 2, label="FIRST VERSION")
+    cell = Source(folder / "meeting.xlsx", "Agenda", "F2")
+    hashed: list[int] = []
+    real = snapshots._read_digest
+
+    def counted(fh):  # type: ignore[no-untyped-def]
+        hashed.append(1)
+        return real(fh)
+
+    monkeypatch.setattr(snapshots, "_read_digest", counted)
+
+    def take(into: str) -> Path:
+        taken = snapshots.Snapshots(folder, tmp_path / into)
+        try:
+            return taken.take(paper, cell)
+        finally:
+            taken.close()
+
+    take("first")  # (copied and kept: nothing kept to compare with yet)
+    first_sha = hashlib.sha256(paper.read_bytes()).hexdigest()
+    second = take("second")  # hashed: the first build had no kept copy to link to
+    assert len(hashed) == 1
+    digests._known.clear()  # (as a new process finds it: in the cache folder)
+    third = take("third")
+    assert len(hashed) == 1, "an unchanged paper was hashed again"
+    assert third.stat().st_ino == second.stat().st_ino
+    assert build_module.file_hash(third) == first_sha
+
+    # rewritten in place, same length, times put back as they were: the hint is now wrong
+    st = paper.stat()
+    data = bytearray(paper.read_bytes())
+    at = data.index(b"FIRST")
+    data[at : at + 5] = b"FRIST"
+    with open(paper, "r+b") as fh:
+        fh.write(data)
+    os.utime(paper, ns=(st.st_atime_ns, st.st_mtime_ns))
+    fourth = take("fourth")  # (its status-change time moved: no hint)
+    assert len(hashed) == 2
+    assert fourth.read_bytes() == bytes(data)
+    # a hint that names the first version's kept copy, as long as the paper now: compared,
+    # found different, hashed
+    hint = ("paper", *digests.stamp(paper.stat()))
+    digests._remember(hint, first_sha)
+    fifth = take("fifth")
+    assert len(hashed) == 3
+    assert fifth.read_bytes() == bytes(data)
+    assert build_module.file_hash(fifth) == hashlib.sha256(data).hexdigest()
+    assert "FRIST VERSION" in _text(fifth)
+    # a hint naming a kept copy that is not there (pruned)
+    digests._remember(hint, "0" * 64)
+    take("sixth")
+    assert len(hashed) == 4
+
+
 def test_where_the_cache_cannot_be_linked_to_papers_are_copied(tmp_path, monkeypatch):
     """A cache folder on another file system than the build's scratch folder: nothing is
     kept, and a paper kept before cannot be linked to either: every paper is copied."""
