@@ -533,12 +533,13 @@ def pack_headings(
 ) -> dict[Path, tuple[Bookmark, ...]]:
     """Each paper's own bookmarks (`paper_headings`), by paper, for the outlines of `specs`:
     read while the frontsheets are converted, rather than after."""
-    return {
-        paper.path: _headings(paper, pdfs)
-        for spec in specs
-        for item in spec.included
-        for paper in item.papers
-    }
+    headings: dict[Path, tuple[Bookmark, ...]] = {}
+    for spec in specs:
+        for item in spec.included:
+            for paper in item.papers:
+                if paper.path not in headings:  # (a private pack holds the public one's papers)
+                    headings[paper.path] = _headings(paper, pdfs)
+    return headings
 
 
 def _headings(paper: Paper, pdfs: dict[Path, Path]) -> tuple[Bookmark, ...]:
