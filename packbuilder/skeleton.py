@@ -267,7 +267,7 @@ class SkeletonFile:
     (qpdf reads a part's whole table of objects to open it: 960,000 entries at 4,000 pages).
 
     The file is the skeleton itself, a PDF qpdf opens by its name, with what it needs to be
-    trusted (a head: `_HEAD`) written into the comment that is its room. The room's spaces are
+    trusted (a head: `_HEAD_END`) written into the comment that is its room. The room's spaces are
     not written: the file has a hole there (read as zero bytes, blanks to a PDF reader), so a
     4,000-page part's 7 MB of room take no disk and no memory. Opened from bytes in memory
     instead, as it was kept before, the room was made again at every rebuild: 25 ms of each
@@ -303,14 +303,17 @@ class SkeletonFile:
             "objects": _objects_kept(self.objects),
         }
         head["objects_sha256"] = _objects_hash(head["objects"])  # (trusted as the bytes are)
-        # a short part's skeleton has less room than its head: it is given more (the room's
-        # numbers and hash, added below, take less than the 100 bytes allowed for them)
-        need = len(json.dumps(head)) + 100 + _HEAD_END
-        if room < need:
-            kept, room = _more_room(kept, at_byte, room, need)
-        head["room"] = [at_byte, room]
-        head["sha256"] = _hash(kept, at_byte, room)
-        _write_file(at, kept, at_byte, room, head)
+        while True:
+            head["room"] = [at_byte, room]
+            head["sha256"] = _hash(kept, at_byte, room)
+            text = json.dumps(head).encode()  # (one line: JSON writes a newline as \n)
+            text += b"|%010d" % len(text)
+            if len(text) <= room:
+                break
+            # a short part's skeleton has less room than its head: it is given more (and some
+            # over, for the room's own number growing by a digit)
+            kept, room = _more_room(kept, at_byte, room, len(text) + 16)
+        _write_file(at, kept, at_byte, room, text)
 
     @classmethod
     def read(cls, at: Path) -> KeptSkeleton | None:
@@ -353,13 +356,9 @@ class KeptSkeleton(NamedTuple):
 _HEAD_END = 11
 
 
-def _write_file(at: Path, kept: bytes, at_byte: int, room: int, head: dict[str, Any]) -> None:
+def _write_file(at: Path, kept: bytes, at_byte: int, room: int, text: bytes) -> None:
     """Write a skeleton's file (`SkeletonFile`): `kept`, its `room` at `at_byte` a hole but for
-    the `head` at its end."""
-    text = json.dumps(head).encode()  # (one line: JSON writes a newline in a string as \n)
-    text += b"|%010d" % len(text)
-    if len(text) > room:
-        return
+    the head's `text` at its end."""
     tmp = at.with_name(f".{at.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     with contextlib.suppress(OSError):
         with open(tmp, "wb") as fh:

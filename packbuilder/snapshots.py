@@ -142,11 +142,13 @@ def _copy(path: Path, copy: Path, folder: Path) -> str | None:
             keep = copy.suffix.lower() == ".pdf"
             digest = _linked_to_kept(fh, copy) if keep else None
             if digest is None:
+                before = os.fstat(fd)
                 with open(copy, "x+b") as out:
                     digest = copy_hashed(fh, out).hexdigest()
                 copy.chmod(0o400)  # nothing of the build writes to it either
                 if keep:
                     _keep(copy, digest)
+                    _hint(fh, before, digest)
             copied(copy, digest)  # hashed once, here (`digests`); after its links (its stamp)
         except OSError as exc:
             return (
@@ -183,8 +185,7 @@ def _linked_to_kept(fh: BinaryIO, copy: Path) -> str | None:
     if digest is None:
         before = os.fstat(fh.fileno())
         digest = _read_digest(fh)
-        if stamp(os.fstat(fh.fileno())) == stamp(before):  # a hint for the next build
-            hint_paper(before, digest)  # (`_same_as_kept`)
+        _hint(fh, before, digest)
     entry = folder / digest[:2] / f"{digest}.pdf"
     try:
         os.link(entry, copy)
@@ -195,6 +196,14 @@ def _linked_to_kept(fh: BinaryIO, copy: Path) -> str | None:
         if time.time() - entry.stat().st_mtime > TOUCHED:
             os.utime(entry)
     return digest
+
+
+def _hint(fh: BinaryIO, before: os.stat_result, digest: str) -> None:
+    """Note `digest`, read from the paper open as `fh` (whose stamp was `before`), for the next
+    build to compare the paper with the kept copy of those bytes (`_same_as_kept`); not if the
+    paper was written meanwhile."""
+    if stamp(os.fstat(fh.fileno())) == stamp(before):
+        hint_paper(before, digest)
 
 
 def _same_as_kept(fh: BinaryIO, folder: Path) -> str | None:
