@@ -193,12 +193,24 @@ _one_shot = False  # the command line's own process (`main`), which ends with it
 def main() -> None:
     global _one_shot
     _one_shot = True
+    _keep_patterns()
     try:
         cli(prog_name="packbuilder")
         code: object = 0
     except SystemExit as exc:  # click ends every command with one
         code = exc.code
     _leave(code)
+
+
+def _keep_patterns() -> None:
+    """The command's regular expressions compiled from those earlier commands kept
+    (`patterns`), before the command imports what compiles them. Settings that cannot be read
+    are reported by the command itself."""
+    from packbuilder import patterns
+    from packbuilder.settings import settings
+
+    with contextlib.suppress(PackError):
+        patterns.keep(settings().cache_dir)
 
 
 def _leave(code: object) -> None:

@@ -22,10 +22,13 @@ import io
 import marshal
 import math
 import os
+import pickle
 import re
+import sys
 import tempfile
 import threading
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -46,6 +49,7 @@ from packbuilder.model import DocumentData
 from packbuilder.scratch import disk_full_error
 from packbuilder.settings import settings
 from packbuilder.templates import read_template
+from packbuilder.unprintable import fonts_signature
 
 
 @dataclass(frozen=True)
@@ -214,13 +218,13 @@ KEPT = "templates"
 _DIGEST = 32  # bytes of the sha256 of its value each kept entry begins with
 
 
-def kept(kind: str, made_from: str, make: Callable[[], bytes]) -> bytes:
-    """What `make` returns for `made_from`, kept in the cache folder under ``templates/``: read
-    from there when a process made it before, else made and kept. An entry that cannot be read,
-    or whose bytes do not match the digest it was kept with, is made again; a cache that cannot
-    be written is only slower."""
+def kept(kind: str, made_from: str, make: Callable[[], bytes], folder: str = KEPT) -> bytes:
+    """What `make` returns for `made_from`, kept in the cache folder under ``templates/`` (or
+    `folder`): read from there when a process made it before, else made and kept. An entry that
+    cannot be read, or whose bytes do not match the digest it was kept with, is made again; a
+    cache that cannot be written is only slower."""
     key = hashlib.sha256(f"{kind}|{made_from}".encode("utf-8", "surrogatepass")).hexdigest()
-    path = settings().cache_dir / KEPT / key[:2] / f"{key[2:]}.{kind}"
+    path = settings().cache_dir / folder / key[:2] / f"{key[2:]}.{kind}"
     try:
         data = path.read_bytes()
     except OSError:
@@ -313,25 +317,107 @@ def render(template: Path, context: Mapping[str, Any] | DocumentData | None, out
     """Render `template` with `context` into `out` (.docx).
 
     `context` is a data paper's model (turned into its template's context by
-    `contexts.template_context`) or, for the frontsheets, the context itself.
+    `contexts.template_context`) or, for the frontsheets, the context itself. A data paper
+    rendered before from the same template, model, code and fonts is not rendered again: its
+    document is kept in the cache folder (`RENDERED`), and only a render that passed every check
+    is kept.
 
     Raises:
         TemplateError: naming the template, and the tag or variable at fault.
     """
-    if context is None:
-        context = {}
-    elif isinstance(context, DocumentData):
-        # (the papers' kinds, imported for a data paper only: not by a rebuild of frontsheets)
-        from packbuilder.contexts import template_context  # noqa: PLC0415
-
-        context = template_context(context)
-
     try:
         data = read_template(template)
     except OSError as exc:
         raise TemplateError(
             f"cannot read the template ({exc.strerror}); check that it opens in Word", template
         ) from None
+    if not isinstance(context, DocumentData):
+        return _filled(template, data, context or {}, out)
+    made_from = _made_from(data, context)
+    if made_from is None:
+        return _filled(template, data, context, out)
+    made: list[Path] = []
+
+    def make() -> bytes:
+        made.append(_filled(template, data, context, out))
+        return zlib.compress(out.read_bytes(), 1)
+
+    document = kept("docx", made_from, make, folder=RENDERED)
+    if not made:
+        try:
+            out.write_bytes(zlib.decompress(document))
+        except OSError as exc:
+            _raise_if_machine(exc, out)
+            raise
+    return out
+
+
+# Data papers rendered before, kept in the cache folder by all they were made from (`_made_from`):
+# a rebuild whose workbooks did not change renders none (a performance report's charts, drawn
+# with matplotlib, took a second of every rebuild of the example meeting).
+RENDERED = "rendered"
+
+
+def _made_from(template: bytes, data: DocumentData) -> str | None:
+    """All that a data paper's rendered document is made from, hashed: the template's bytes, the
+    paper's model as pickled (every field, whatever its kind: `_Pickler`), the code that turns
+    them into a document (`_render_code`) and the installed fonts (the charts' text). None for a
+    model that cannot be pickled, which is rendered every time."""
+    pickled = io.BytesIO()
+    try:
+        _Pickler(pickled, protocol=5).dump(data)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return None
+    h = hashlib.sha256(_render_code())
+    h.update(fonts_signature())
+    h.update(hashlib.sha256(template).digest())
+    h.update(pickled.getbuffer())
+    return h.hexdigest()
+
+
+class _Pickler(pickle.Pickler):
+    """A model pickled as a template can see it: a `Source` (where a value was read: the
+    build's own copy of the workbook, in a folder of its own) as its repr, the file's name, sheet
+    and cell, which is all of it a template that prints a whole record shows."""
+
+    def persistent_id(self, obj: Any) -> Any:
+        return ("source", repr(obj)) if isinstance(obj, Source) else None
+
+
+@functools.cache
+def _render_code() -> bytes:
+    """The code that fills a template (`code_digest` of packbuilder's folder), once a process."""
+    return code_digest(Path(__file__).resolve().parent, sys.path)
+
+
+def code_digest(package: Path, import_path: list[str]) -> bytes:
+    """A digest of every module of `package` (for packbuilder: the kinds' contexts, the charts,
+    the filters, the checks of what was filled, and all they use), of the Python that runs them
+    and of every distribution installed on `import_path` by name and version (docxtpl,
+    python-docx, Jinja, matplotlib, Pillow...), as its folders list them."""
+    h = hashlib.sha256(sys.version.encode() + b"\0")
+    for path in sorted(package.rglob("*.py")):
+        h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for entry in import_path:
+        with contextlib.suppress(OSError):
+            installed = sorted(
+                name
+                for name in os.listdir(entry or ".")
+                if name.endswith((".dist-info", ".egg-info"))
+            )
+            h.update(f"{entry}\0{installed}\0".encode())
+    return h.digest()
+
+
+def _filled(
+    template: Path, data: bytes, context: Mapping[str, Any] | DocumentData, out: Path
+) -> Path:
+    """`render`, with the template's bytes read."""
+    if isinstance(context, DocumentData):
+        # (the papers' kinds, imported for a data paper only: not by a rebuild of frontsheets)
+        from packbuilder.contexts import template_context  # noqa: PLC0415
+
+        context = template_context(context)
     try:
         doc = _template_class()(io.BytesIO(data))  # docxtpl's, imported when first needed
         doc.render(_with_pictures(dict(context), doc), jinja_env=environment(), autoescape=True)

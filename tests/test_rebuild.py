@@ -1,9 +1,10 @@
 """A rebuild reuses what did not change and never serves a stale page (issue 16).
 
 The example meeting is built, then each kind of input is changed in turn (a frontsheet cell, an
-item's title, an appendix PDF, a Word paper, a data workbook, a paper's name, the agenda's order
-and an item's exemption); after each change the meeting is rebuilt with every cache of the
-earlier builds (conversions, checked papers, kept numbered parts, the published packs) and built
+item's title, an appendix PDF, a Word paper, a data workbook, a data paper's template, a
+performance report's figure, a paper's name, the agenda's order and an item's exemption); after
+each change the meeting is rebuilt with every cache of the earlier builds (conversions, checked
+papers, rendered data papers, kept numbered parts, the published packs) and built
 again from nothing (an empty cache folder, an uncached converter), and the two builds' packs are
 compared page by page, by text and page count, by their bookmarks and by the titles their
 structure gives items and papers, read by pypdf.
@@ -24,6 +25,7 @@ from pypdf import PdfReader
 from packbuilder.build import build
 from packbuilder.convert import CachingConverter
 from packbuilder.settings import settings
+from packbuilder.templates import find_template
 from tests.factory import write_pdf
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "inputs" / "2020-03-05-safer-plymouth"
@@ -62,6 +64,23 @@ def _data_workbook(folder: Path) -> None:
     _cell(folder / "minutes-2019-09-30.xlsx", "Minutes", "C2", "The Chair welcomed a new member.")
 
 
+def _data_template(folder: Path) -> None:
+    # the meeting's own copy of a data paper's template, changed (its data unchanged)
+    (folder / "templates").mkdir(exist_ok=True)
+    document = docx.Document(str(find_template("minutes", folder)))
+    document.add_paragraph("Minutes template revised by the advisor.")
+    document.save(str(folder / "templates" / "minutes.docx"))
+
+
+def _performance_figure(folder: Path) -> None:
+    # a figure the report prints in its tables and draws in its chart
+    wb = openpyxl.load_workbook(folder / "performance-report-2016-17.xlsx")
+    ws = wb["Monthly figures"]
+    row = next(r for r in ws.iter_rows(min_row=2) if isinstance(r[2].value, int | float))
+    row[2].value = 98765
+    wb.save(folder / "performance-report-2016-17.xlsx")
+
+
 def _order(folder: Path) -> None:
     # items 6 and 7 swap places: every later page number moves
     wb = openpyxl.load_workbook(folder / "meeting.xlsx")
@@ -93,6 +112,8 @@ CHANGES: list[tuple[str, Callable[[Path], None]]] = [
     ("an appendix PDF", _appendix),
     ("a Word paper", _word_paper),
     ("a data workbook", _data_workbook),
+    ("a data paper's template", _data_template),
+    ("a performance report's figure", _performance_figure),
     ("a paper renamed", _rename),
     ("the order of items", _order),
     ("an item's exemption", _exemption),
@@ -217,5 +238,7 @@ def test_each_kind_of_change_rebuilds_to_what_a_clean_build_makes(
         "Revised DHR training programme",
         "A paragraph added after the first build.",
         "welcomed a new member",
+        "Minutes template revised by the advisor.",
+        "98,765",
     ):
         assert new in " ".join(text.split()), f"{new!r} did not reach the rebuilt pack"

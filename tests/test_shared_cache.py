@@ -176,11 +176,23 @@ def test_small_entries_are_swept_once_a_day_by_age(tmp_path):
     other = _aged(tmp_path / "parts" / "ab" / "ab12.pdf", 400 * day, now)  # pruned by size
     old_code = _aged(tmp_path / "templates" / "01" / "0123.code", 31 * day, now)
     new_code = _aged(tmp_path / "templates" / "01" / "0145.patched", 2 * day, now)
-    assert set(SMALL_ENTRIES) == {"checks", "clean", "digests", "templates", "holidays"}
-    assert tidy(tmp_path, now) == 4
+    old_render = _aged(tmp_path / "rendered" / "02" / "0234.docx", 31 * day, now)
+    new_render = _aged(tmp_path / "rendered" / "02" / "0256.docx", 2 * day, now)
+    old_patterns = _aged(tmp_path / "patterns" / "03" / "0345.patterns", 31 * day, now)
+    assert set(SMALL_ENTRIES) == {
+        "checks",
+        "clean",
+        "digests",
+        "templates",
+        "rendered",
+        "patterns",
+        "holidays",
+    }
+    assert tidy(tmp_path, now) == 6
     assert not old_digest.exists() and not old_check.exists() and not killed.exists()
     assert new_digest.exists() and month_check.exists() and writing.exists() and other.exists()
     assert not old_code.exists() and new_code.exists()
+    assert not old_render.exists() and new_render.exists() and not old_patterns.exists()
     # not again the same day, whatever has aged meanwhile
     _aged(old_digest, 31 * day, now)
     assert tidy(tmp_path, now + 3600) == 0 and old_digest.exists()

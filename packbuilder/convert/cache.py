@@ -323,13 +323,16 @@ def prune(directory: Path, max_bytes: int, now: float | None = None) -> int:
 
 # The cache's folders of small entries, each with how long an entry is kept after it was written:
 # what was learnt of a paper by its content (a paper not seen for half a year is checked again)
-# the digests of packbuilder's own files (a kept part is long pruned by then), and templates' work
-# (`render.kept`) and the bank holidays (`deadline._holiday_names`).
+# the digests of packbuilder's own files (a kept part is long pruned by then), templates' work
+# (`render.kept`), data papers as rendered (`render.RENDERED`, compressed: 0.1-0.3 MB each), the
+# regular expressions compiled (`patterns`) and the bank holidays (`deadline._holiday_names`).
 SMALL_ENTRIES = {
     "checks": 180 * 86400,
     "clean": 180 * 86400,
     "digests": 30 * 86400,
     "templates": 30 * 86400,
+    "rendered": 30 * 86400,
+    "patterns": 30 * 86400,
     "holidays": 30 * 86400,
 }
 SWEPT = ".swept"  # in the cache folder: when `tidy` last swept it
