@@ -35,6 +35,11 @@ from typing import Any
 
 FOLDER = "patterns"  # in the cache folder (swept as its small entries are: `cache.SMALL_ENTRIES`)
 MAX_PATTERNS = 1000  # kept at most; past it, only this command's are kept
+# a command that found all but fewer than this many of its patterns kept leaves the file as it is:
+# openpyxl makes one pattern of a set, whose order changes with every process, and the file (0.3
+# MB) would otherwise be read and written again at the end of every command, and grow by one
+# pattern each time
+MIN_NEW = 8
 _DIGEST = 32
 _CODE_WORD = "I"  # the engine's code word (``_sre.CODESIZE`` bytes: 4), part of the file's key
 
@@ -153,7 +158,7 @@ def _write(path: Path) -> None:
     """Keep what this process learnt, with what was kept before (read again: another command
     may have written meanwhile)."""
     with _LOCK:
-        if not _learnt:
+        if not _learnt or (len(_learnt) < MIN_NEW and _used):
             return
         table = {**_read(path), **_learnt}
         if len(table) > MAX_PATTERNS:  # (patterns made of what changes: a set's order, a name)

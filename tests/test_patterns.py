@@ -60,6 +60,7 @@ def _fresh_state(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(patterns, "_known", {})
     monkeypatch.setattr(patterns, "_learnt", {})
     monkeypatch.setattr(patterns, "_used", set())
+    monkeypatch.setattr(patterns, "MIN_NEW", 1)
 
 
 def test_what_is_handed_to_the_engine_is_what_python_compiles() -> None:
@@ -139,6 +140,31 @@ def test_the_file_keeps_what_is_used_once_it_is_full(
     patterns._learnt[("new", 0)] = patterns._made(module, "new", 0)  # type: ignore[assignment]
     patterns._write(path)
     assert sorted(patterns._read(path)) == [("new", 0), ("old1", 0)]
+
+
+def test_a_command_that_learnt_next_to_nothing_leaves_the_file_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _fresh_state(monkeypatch)
+    monkeypatch.setattr(patterns, "MIN_NEW", 8)
+    module = patterns._compiler()[0]  # type: ignore[index]
+    path = patterns._path(tmp_path)
+    for n in range(8):
+        patterns._learnt[(f"first{n}", 0)] = patterns._made(module, f"first{n}", 0)  # type: ignore[assignment]
+    patterns._write(path)  # a first command: nothing was kept, everything is new
+    written = path.read_bytes()
+    assert len(patterns._read(path)) == 8
+
+    patterns._used.update(patterns._read(path))  # a later one found them all ...
+    for n in range(3):  # ... and made three patterns of what changes from process to process
+        patterns._learnt[(f"changing{n}", 0)] = patterns._made(module, f"changing{n}", 0)  # type: ignore[assignment]
+    patterns._write(path)
+    assert path.read_bytes() == written
+
+    for n in range(3, 8):  # one that learnt as many as MIN_NEW writes them all
+        patterns._learnt[(f"changing{n}", 0)] = patterns._made(module, f"changing{n}", 0)  # type: ignore[assignment]
+    patterns._write(path)
+    assert len(patterns._read(path)) == 16
 
 
 def test_the_command_line_keeps_its_patterns(tmp_path: Path) -> None:
