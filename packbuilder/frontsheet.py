@@ -77,6 +77,12 @@ def lead_heading(settings: AgendaSettings, wording: Wording | None = None) -> st
     return settings.lead_heading
 
 
+def time_heading(settings: AgendaSettings) -> str:
+    """The words the agenda heads the time column with (as the template's header row writes
+    them), and the HTML agenda labels each item's time with."""
+    return "Time (approx.)" if settings.style is AgendaStyle.TABLE else "Time"
+
+
 def supplement_name(spec: PackSpec, wording: Wording | None = None) -> str:
     """The pack's name (`PackSpec.name`): "Supplementary pack" for the meeting's one supplement,
     numbered as the earlier release numbered every supplement (`EARLIER_WORDING`)."""
@@ -402,6 +408,7 @@ def context(
         "table_style": settings.style is AgendaStyle.TABLE,
         "lead_heading": lead_heading(settings, wording),
         "purpose_heading": settings.purpose_heading,
+        "time_heading": time_heading(settings),
         "paperwork_marker": settings.paperwork_marker,
         "private": bool(spec.private),
         # what the private pack carries for members only (`PackSpec.members_only`), and the

@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import quote
 
 from packbuilder import frontsheet
@@ -53,7 +53,7 @@ dl.details { display: grid; grid-template-columns: max-content minmax(0, 1fr); g
 dl.details dt { font-weight: bold; }
 dl.details dd { margin: 0; min-width: 0; }
 dl.details dd p, dl.details dd ul.notes, dl.details dd ol.points { margin: 0.25rem 0 0; }
-dl.details dd > ul.notes:first-child, dl.details dd > ol.points:first-child { margin-top: 0; }
+dl.details dd > :first-child { margin-top: 0; }
 @media (max-width: 30em) {
   dl.details { grid-template-columns: minmax(0, 1fr); }
   dl.details dd { margin-bottom: 0.5rem; }
@@ -229,7 +229,7 @@ def html_agenda(
         number = row["number"]
         out += _item(
             row, papers.get(number), layout, href, (later or {}).get(number), annexes.get(number),
-            ctx["lead_heading"],
+            Headings.of(ctx),
         )  # fmt: skip
     out.append("</ul>")
     if ctx["published"]:  # a draft's says it is not published: no date a machine reads as one
@@ -289,32 +289,55 @@ def _section_row(row: dict[str, Any]) -> list[str]:
     return [f'<li class="break"><p><em>{title}</em>{f", {_e(when)}" if when else ""}</p></li>']
 
 
-def _item(
+class Headings(NamedTuple):
+    """The words the frontsheet heads its columns with, which label an item's facts here: the
+    lead ("Presented by", "Who": `frontsheet.lead_heading`), the purpose (the table style's
+    "Decision required" column, or what the Meeting sheet calls it; the list style prints the
+    purpose under the title, unlabelled: "") and the time ("Time (approx.)" in the table style:
+    `frontsheet.time_heading`)."""
+
+    lead: str = "Lead"
+    purpose: str = ""
+    time: str = "Time"
+
+    @classmethod
+    def of(cls, ctx: dict[str, Any]) -> Headings:
+        """As the frontsheet's context (`frontsheet.context`) gives them."""
+        purpose = ctx["purpose_heading"] if ctx["table_style"] else ""
+        return cls(ctx["lead_heading"], purpose, ctx["time_heading"])
+
+
+def _item(  # noqa: PLR0913
     row: dict[str, Any],
     item: Any,
     layout: Layout,
     href: str,
     later: Later | None = None,
     annex: AgendaItem | None = None,
-    lead_heading: str = "Lead",
+    headings: Headings | None = None,
 ) -> list[str]:
-    """An item's entry; its lead labelled as the frontsheet heads its lead column
-    (`frontsheet.lead_heading`: "Presented by", "Who")."""
+    """An item's entry; its facts labelled as the frontsheet heads its columns (`Headings`)."""
+    headings = headings or Headings()
     number = row["number"]
     out = [f'<li id="{_e(destination(number))}">']
     out.append(f"<h3>{_e(row['number_label'])} {_bdi(_one_line(row['title']))}</h3>")
-    if row["purpose_field"]["bullets"]:  # (a purpose without bullets: as typed, as it always was)
-        out += _blocks(row["purpose_field"]["blocks"])
+    purpose = ""  # (a purpose without bullets: as typed, as it always was)
+    if row["purpose_field"]["bullets"]:
+        purpose = "".join(_blocks(row["purpose_field"]["blocks"]))
     elif row["purpose"]:
-        out.append(f"<p>{_lines(row['purpose'])}</p>")
+        purpose = f"<p>{_lines(row['purpose'])}</p>"
+    if not headings.purpose:
+        out += [purpose] if purpose else []
     out += _blocks(row["notes"])
     facts = []
     if row["lead"]:
         lead = _field(row["lead_field"]) if row["lead_field"]["bullets"] else _lines(row["lead"])
-        facts.append(f"<dt>{_one_line(lead_heading)}</dt><dd>{lead}</dd>")
+        facts.append(f"<dt>{_one_line(headings.lead)}</dt><dd>{lead}</dd>")
+    if headings.purpose and purpose:
+        facts.append(f"<dt>{_one_line(headings.purpose)}</dt><dd>{purpose}</dd>")
     if row["start"] or row["minutes"]:
         when = ", ".join(x for x in (row["start"], row["minutes"]) if x)
-        facts.append(f"<dt>Time</dt><dd>{_e(when)}</dd>")
+        facts.append(f"<dt>{_one_line(headings.time)}</dt><dd>{_e(when)}</dd>")
     if facts:
         out.append('<dl class="details">' + "".join(facts) + "</dl>")
     placed = layout.item(number) if item is not None else None

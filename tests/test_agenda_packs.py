@@ -134,6 +134,39 @@ def test_the_table_style(packs):
     assert pack.item_starts() == {"1": 1, "2": 5}
 
 
+# the frontsheet's header row, as the template writes it, and what labels item 2's purpose and time
+# on the HTML agenda ("" : the list style prints the purpose under the title, unlabelled)
+HEADER_ROWS = {
+    "table": (["Item", "Subject", "Who", "Decision required", "Time (approx.)"], "Decision required"),
+    "list": (["Item", "Subject", "Lead", "Time"], ""),
+}
+
+
+@pytest.mark.parametrize("style", ["table", "list"])
+def test_the_html_agenda_labels_an_items_facts_as_the_frontsheet_heads_its_columns(packs, style):
+    """The HTML agenda labelled an item's time "Time" where the table style's column says "Time
+    (approx.)", and gave its purpose no label where that column is headed "Decision required":
+    the same data as the frontsheet, in the frontsheet's words."""
+    from tests.test_html_agenda import _items, parse
+
+    columns, purpose_label = HEADER_ROWS[style]
+    pack = packs[style]["Agenda pack (public)"]
+    lines = layout_lines(pack.path, 0, pack.front_pages - 1)
+    at = next(i for i, line in enumerate(lines) if line.split()[:2] == ["Item", "Subject"])
+    # (a heading too long for its column goes on in the next line: "Decision / required")
+    header = _flat(" ".join(lines[at : at + 2]))
+    assert all(c.split()[0] in header.split() for c in columns), header
+    assert all(c in _flat(pack.frontsheet_text()) for c in columns)
+    item = _items(parse(packs[f"{style}-html"]))[1]
+    labels = [d.words() for d in item.all("dt")]
+    values = [d.words() for d in item.all("dd")]
+    time_label = columns[-1]
+    assert labels == ([purpose_label] if purpose_label else []) + [time_label]
+    assert values[-1].startswith("10.10 am")
+    purpose = "Discuss and agree new framework."
+    assert (values[0] == purpose) if purpose_label else purpose in item.words()
+
+
 def test_the_list_style_keeps_the_modern_gov_ranges(packs):
     pack = packs["list"]["Agenda pack (public)"]
     front = _flat(pack.frontsheet_text())

@@ -412,3 +412,45 @@ def test_section_headings_and_breaks_have_no_number_no_id_and_say_their_words(  
     # (the meeting's one supplement: "Supplementary pack", never "pack 1" nor "pack pack")
     assert "supplementary pack (PDF," in text and "pack pack" not in text
     assert "<title>Supplementary pack: " in text
+
+
+@pytest.mark.parametrize(
+    ("fields", "labels"),
+    [
+        ({}, ["Lead", "Time"]),
+        ({"Agenda style": "table"}, ["Who", "Decision required", "Time (approx.)"]),
+        (
+            {"Agenda style": "table", "Decision heading": "Action sought"},
+            ["Who", "Action sought", "Time (approx.)"],
+        ),
+    ],
+)
+def test_an_items_purpose_and_time_are_labelled_as_the_frontsheet_heads_them(
+    tmp_path, fields, labels
+):
+    """In the table style the purpose is a column of its own, headed "Decision required" (or the
+    Meeting sheet's Decision heading), and the time column says "Time (approx.)": the HTML agenda
+    labels them so. The list style prints the purpose under the title, as the frontsheet does."""
+    folder = make_meeting(
+        tmp_path / "m",
+        items=[
+            {
+                "title": "Minutes",
+                "lead": "JK",
+                "purpose": "To agree <the> minutes & {{ x }}",
+                "time allowed": 10,
+                "papers": ["minutes.pdf"],
+            }
+        ],
+        fields=fields,
+        papers={"minutes.pdf": 1},
+    )
+    m = load_meeting(folder)
+    (spec,) = plan.plan_packs(m)
+    (entry,) = _items(parse(html_agenda(m, spec, _layout(spec), PUBLISHED, "pack.pdf")))
+    assert [d.words() for d in entry.all("dt")] == labels
+    values = [d.words() for d in entry.all("dd")]
+    assert values[0] == "JK" and values[-1] == "2 pm, 10 mins"
+    assert "To agree <the> minutes & {{ x }}" in entry.words()
+    if len(labels) == 3:
+        assert values[1] == "To agree <the> minutes & {{ x }}"

@@ -74,3 +74,47 @@ def test_the_example_html_agenda_passes_axe_and_links_into_its_pack(tmp_path, br
     assert wide <= 320, f"the page is {wide} px wide on a 320 px screen"
     assert axe_violations(narrow) == []
     narrow.screenshot(path=shots / "html-agenda-320.png", full_page=True)
+
+
+def test_a_table_style_html_agenda_passes_axe(tmp_path, browser):  # type: ignore[no-untyped-def]
+    """The table style labels each item's purpose and time as its columns are headed (a list of
+    paragraphs inside a description list): still no violation, on a wide and a narrow screen."""
+    import datetime as dt
+
+    from packbuilder import plan
+    from packbuilder.html_agenda import write_html_agenda
+    from packbuilder.layout import lay_out
+    from packbuilder.meeting import load_meeting
+    from tests.factory import make_meeting
+
+    folder = make_meeting(
+        tmp_path / "m",
+        items=[
+            {
+                "title": "Commissioning plan",
+                "lead": "JK",
+                "purpose": "To agree:\n- the plan\n- the budget",
+                "time allowed": 20,
+                "papers": ["plan.pdf"],
+            },
+            {"title": "Update", "lead": "AM", "purpose": "To note.", "status": "verbal"},
+        ],
+        fields={"Agenda style": "table", "Decision heading": "Action sought"},
+        papers={"plan.pdf": 2},
+    )
+    meeting = load_meeting(folder)
+    (spec,) = plan.plan_packs(meeting)
+    layout = lay_out([(i.number, [p.pages for p in i.papers]) for i in spec.included])
+    html = write_html_agenda(
+        meeting, spec, layout, dt.date(2020, 2, 26), "pack.pdf", tmp_path / "agenda.html"
+    )
+    shots = Path(os.environ.get("PACKBUILDER_WEB_SCREENSHOTS") or tmp_path)
+    shots.mkdir(parents=True, exist_ok=True)
+    for width in (1024, 320):
+        page = browser.new_page(viewport={"width": width, "height": 800})
+        page.goto(html.as_uri())
+        assert axe_violations(page) == []
+        labels = page.locator("li[id] dt").all_inner_texts()
+        assert labels[:3] == ["Who", "Action sought", "Time (approx.)"]
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.screenshot(path=shots / f"html-agenda-table-{width}.png", full_page=True)
