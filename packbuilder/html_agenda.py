@@ -321,25 +321,11 @@ def _item(  # noqa: PLR0913
     number = row["number"]
     out = [f'<li id="{_e(destination(number))}">']
     out.append(f"<h3>{_e(row['number_label'])} {_bdi(_one_line(row['title']))}</h3>")
-    purpose = ""  # (a purpose without bullets: as typed, as it always was)
-    if row["purpose_field"]["bullets"]:
-        purpose = "".join(_blocks(row["purpose_field"]["blocks"]))
-    elif row["purpose"]:
-        purpose = f"<p>{_lines(row['purpose'])}</p>"
-    if not headings.purpose:
-        out += [purpose] if purpose else []
+    purpose = _purpose(row)
+    if purpose and not headings.purpose:  # (the list style: under the title, unlabelled)
+        out.append(purpose)
     out += _blocks(row["notes"])
-    facts = []
-    if row["lead"]:
-        lead = _field(row["lead_field"]) if row["lead_field"]["bullets"] else _lines(row["lead"])
-        facts.append(f"<dt>{_one_line(headings.lead)}</dt><dd>{lead}</dd>")
-    if headings.purpose and purpose:
-        facts.append(f"<dt>{_one_line(headings.purpose)}</dt><dd>{purpose}</dd>")
-    if row["start"] or row["minutes"]:
-        when = ", ".join(x for x in (row["start"], row["minutes"]) if x)
-        facts.append(f"<dt>{_one_line(headings.time)}</dt><dd>{_e(when)}</dd>")
-    if facts:
-        out.append('<dl class="details">' + "".join(facts) + "</dl>")
+    out += _facts(row, headings, purpose if headings.purpose else "")
     placed = layout.item(number) if item is not None else None
     if row["exempt"] and placed is None:
         out.append(f'<p class="exempt">{_e(row["note"])}</p>')
@@ -365,6 +351,29 @@ def _item(  # noqa: PLR0913
         )
     out.append("</li>")
     return out
+
+
+def _purpose(row: dict[str, Any]) -> str:
+    """An item's purpose: its lines and bullets, or as typed when it has no bullets (as it always
+    was)."""
+    if row["purpose_field"]["bullets"]:
+        return "".join(_blocks(row["purpose_field"]["blocks"]))
+    return f"<p>{_lines(row['purpose'])}</p>" if row["purpose"] else ""
+
+
+def _facts(row: dict[str, Any], headings: Headings, purpose: str) -> list[str]:
+    """An item's lead, `purpose` (the table style's column) and time, labelled as the frontsheet
+    heads their columns."""
+    facts = []
+    if row["lead"]:
+        lead = _field(row["lead_field"]) if row["lead_field"]["bullets"] else _lines(row["lead"])
+        facts.append(f"<dt>{_one_line(headings.lead)}</dt><dd>{lead}</dd>")
+    if purpose:
+        facts.append(f"<dt>{_one_line(headings.purpose)}</dt><dd>{purpose}</dd>")
+    if row["start"] or row["minutes"]:
+        when = ", ".join(x for x in (row["start"], row["minutes"]) if x)
+        facts.append(f"<dt>{_one_line(headings.time)}</dt><dd>{_e(when)}</dd>")
+    return ['<dl class="details">' + "".join(facts) + "</dl>"] if facts else []
 
 
 def _paper_links(item: AgendaItem, placed: PlacedItem, href: str, label: str) -> list[str]:

@@ -84,7 +84,7 @@ from packbuilder.skeleton import (
     objects_in,
     skeleton,
 )
-from packbuilder.tagged import StructureMerger, figures_without_alt_in
+from packbuilder.tagged import StructureMerger, figures_without_alt_in, headings_summary
 from packbuilder.undrawn import Reader as undrawn_reader
 from packbuilder.undrawn import cmap_words
 from packbuilder.unseen import page_pictures, page_shaped
@@ -252,6 +252,8 @@ class PaperFacts:
     # "page|width|height|more" of the first page larger than A0 (`LARGEST_SIDE`), in points as
     # shown (its /UserUnit applied), and how many more there are
     large: str = ""
+    # what its headings need in a pack (`tagged.headings_summary`: "<first level> <gaps>")
+    headings: str = ""
 
 
 _EXAMINING = threading.local()  # `examining_after`'s hook, for this thread
@@ -319,7 +321,8 @@ def check_readable(path: Path, warnings: list[str] | None = None) -> int:
     Args:
         warnings: if given, gets a line for each kind of active content (scripts, attached files)
             that the packs will not carry, so that the advisor knows what was left out, and for
-            a paper of very many pages or of pages larger than A0.
+            a paper of very many pages or of pages larger than A0, and for a tagged paper's
+            images without alternative text.
     """
     facts = paper_facts(path)
     if warnings is not None:
@@ -333,6 +336,9 @@ def check_readable(path: Path, warnings: list[str] | None = None) -> int:
             )
         if facts.large:
             warnings.append(_large_warning(path, facts.large))
+        if facts.tagged and facts.figures:
+            count = f"{facts.figures} image{'s' if facts.figures > 1 else ''}"
+            warnings.append(f"{path.name}: {SILENT_FIGURES_WARNING.format(count=count)}")
     return facts.pages
 
 
@@ -505,6 +511,7 @@ def _read_facts(entry: Path | None) -> PaperFacts | None:
             tuple(str(s) for s in data["scans"]),
             str(data["uncut"]),
             str(data["large"]),
+            str(data["headings"]),
         )
     except (ValueError, KeyError, TypeError):
         return None
@@ -581,6 +588,7 @@ def _examine(path: Path, read_from: Path | None = None) -> PaperFacts:
         if crops:
             hidden_text(pdf, crops, Source(path))
         figures = _figures(pdf, path, texts[1]) if tagged else 0
+        headings = _headings(pdf, path, texts[1]) if tagged else "0 0"
         try:
             carried = carried_in(pdf, texts[1] + indirect, list(dict.fromkeys(strings)))
         except TooMuchCarried:
@@ -597,7 +605,9 @@ def _examine(path: Path, read_from: Path | None = None) -> PaperFacts:
         removed = _trial_sanitize(pdf, path, texts, refused)  # last: it changes the opened copy
     uncut = f"{refused[0].page}|{refused[0].kind}" if refused else ""
     big = "|".join(str(v) for v in (*large[0], len(large) - 1)) if large else ""
-    return PaperFacts(pages, tuple(removed), tagged, digest, figures, carried, scans, uncut, big)
+    return PaperFacts(
+        pages, tuple(removed), tagged, digest, figures, carried, scans, uncut, big, headings
+    )
 
 
 def scan_pictures(pdf: Pdf) -> tuple[str, ...]:
@@ -922,6 +932,13 @@ def _figures(pdf: Pdf, path: Path, texts: list[bytes]) -> int:
         raise _too_unusual(path, exc, "for images without alternative text") from None
 
 
+def _headings(pdf: Pdf, path: Path, texts: list[bytes]) -> str:
+    try:
+        return headings_summary(pdf, texts)
+    except Exception as exc:  # noqa: BLE001 - as `_trial_sanitize`
+        raise _too_unusual(path, exc, "for its headings") from None
+
+
 def _too_unusual(
     path: Path, exc: Exception, what: str = "for scripts and attachments"
 ) -> InputError:
@@ -1203,9 +1220,15 @@ def _tagged(pdf: Pdf) -> bool:
 
 
 UNTAGGED_WARNING = (
-    "this PDF is untagged (no structure for screen readers), so the pack cannot be fully "
-    "accessible and will not claim PDF/UA; ask its author to export it again from Word or "
-    "LibreOffice with tagged PDF (PDF/UA) switched on"
+    "this PDF is untagged (no structure for screen readers), so a pack that includes it cannot "
+    "be fully accessible and will not claim PDF/UA; ask its author to export it again from Word "
+    "or LibreOffice with tagged PDF (PDF/UA) switched on"
+)
+# (a tagged PDF's figures without alternative text: `PaperFacts.figures`)
+SILENT_FIGURES_WARNING = (
+    "{count} without alternative text, which screen readers cannot describe, so a pack that "
+    "includes it will not claim PDF/UA; ask its author to add alt text to every image, chart and "
+    "diagram (or mark it as decorative) and export it again as tagged PDF"
 )
 
 
@@ -1897,6 +1920,7 @@ class PackWriter:
             self._body_conforms
             and not self.structure.untagged
             and not self.structure.figures_without_alt
+            and not self.structure.heading_gap
         )
 
     def begin_part(self, title: str) -> None:
@@ -1994,7 +2018,10 @@ class PackWriter:
             added = list(self.pdf.pages[start:])
             facts = _read_facts(_entry(self.source_keys[-1][1]))  # (its key: `_open`)
             figures = facts.figures if facts is not None else None
-            paper = self.structure.adopt(src, added, title or path.stem, part, path, figures)
+            headings = facts.headings if facts is not None else ""
+            paper = self.structure.adopt(
+                src, added, title or path.stem, part, path, figures, headings
+            )
             self._titled.append(paper.get("/T") if paper is not None else None)
             for i, page in enumerate(added):
                 if stamps_for and stamps_for[i]:
@@ -2049,7 +2076,7 @@ class PackWriter:
             if marks:
                 self._stamp(self.pdf.pages[i], marks, None, None)
         part = self.structure.part(title, first=True)
-        self.structure.adopt(src, list(self.pdf.pages[:count]), title, part, path)
+        self.structure.adopt(src, list(self.pdf.pages[:count]), title, part, path, entering=0)
         padding = count % 2 if pad else 0
         # destinations and bookmarks given so far count from the first page of the papers
         self._destinations = {k: v + count + padding for k, v in self._destinations.items()}

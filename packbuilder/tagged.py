@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -43,11 +43,19 @@ from packbuilder.pdfopen import open_pdf
 # Set in the document information of a converted PDF once `clean_converted` has run on it, so that
 # a cached conversion is never cleaned twice.
 CLEANED_MARK = Name("/PackbuilderTagsCleaned")
+# What `clean_converted` does, in the converters' versions (so in the conversion cache's keys): a
+# conversion cached before it did more is converted and cleaned again ("h": heading levels).
+CLEANING = ":h"
+# ... with the level of its first heading once its gaps are closed (`level_headings`; 0: none), so
+# that a pack knows it has a heading before its papers' (the frontsheet's title) without a walk.
+HEADINGS_MARK = Name("/PackbuilderFirstHeading")
 # ... with how many figures it has without alternative text, so that a build need not walk its
 # structure tree again to know whether the pack may claim PDF/UA.
 FIGURES_MARK = Name("/PackbuilderFiguresWithoutAlt")
 # How many sources a saved tree was merged from (so that a resumed merge renames clashes apart).
 _SOURCES = Name("/PackbuilderSources")
+# ... and the level of its papers' first heading (`StructureMerger.first_heading`).
+_FIRST_HEADING = Name("/PackbuilderPapersFirstHeading")
 _MCID = re.compile(rb"/MCID\s+(\d+)")
 
 _PAINT = frozenset({"S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "sh"})
@@ -147,7 +155,8 @@ def _is(obj: object, role: str) -> bool:
 
 def clean_converted(path: Path) -> int:
     """Make a PDF that LibreOffice exported as tagged pass PDF/UA where LibreOffice 7.4 does not:
-    untagged rules and borders become artifacts, stray list items go back into their lists.
+    untagged rules and borders become artifacts, stray list items go back into their lists, gaps
+    in its heading levels are closed (`level_headings`, as a paper of a pack).
 
     The expensive part of making a pack accessible (every page's content is parsed), so it is
     meant to run once per converted document, before the conversion is cached; a PDF already
@@ -161,6 +170,9 @@ def clean_converted(path: Path) -> int:
         wrapped += regroup_stray_list_items(pdf)
         pdf.docinfo[CLEANED_MARK] = True
         pdf.docinfo[FIGURES_MARK] = figures_without_alt(tree)
+        first, closed = level_headings(headings_in(tree))
+        pdf.docinfo[HEADINGS_MARK] = first
+        wrapped += closed
         tmp = path.with_name(f".{path.name}.{os.getpid()}.clean")
         pdf.save(tmp)
     os.replace(tmp, path)
@@ -212,6 +224,108 @@ def _figure_kinds(tree: pikepdf.Dictionary) -> set[str]:
         if not more:
             return figures
         figures |= more
+
+
+# --- heading levels ------------------------------------------------------------------------------
+#
+# PDF/UA-1 (and the validator's PDFUA1-HEADING-NESTING-001) reads the numbered headings (/H1 to
+# /H6) in the structure's order and refuses one more than a level deeper than the heading before
+# it: a Heading 3 straight after a Heading 1, or a document that begins with a Heading 2. Officers'
+# papers do that often (a heading style chosen for its look), and a screen reader's list of
+# headings then has holes. A pack closes them (`level_headings`): a heading goes at most one level
+# below the heading it comes under, so "1, 3, 5, 3" is read as "1, 2, 3, 2"; a paper whose levels
+# have no gap keeps them as they are. What is printed does not change.
+
+
+def heading_kinds(tree: pikepdf.Dictionary) -> dict[str, int]:
+    """The structure types of `tree` that are numbered headings, with their level: /H1 to /H6
+    and the types its role map maps to one (directly or through others: /Title2 -> /Sub -> /H2).
+    A standard type is never remapped (PDF/UA forbids it), so /H2 in a role map is ignored."""
+    kinds = {f"/H{n}": n for n in range(1, 7)}
+    roles = tree.get("/RoleMap")
+    if not isinstance(roles, pikepdf.Dictionary):
+        return kinds
+    mapped = {str(k): str(v) for k, v in roles.items() if isinstance(v, Name)}
+    for key in mapped:
+        if key in kinds:
+            continue
+        seen, kind = {key}, mapped[key]
+        while kind in mapped and kind not in kinds and kind not in seen:
+            seen.add(kind)
+            kind = mapped[kind]
+        if kind in kinds:
+            kinds[key] = kinds[kind]
+    return kinds
+
+
+def headings_in(
+    tree: pikepdf.Dictionary, top: pikepdf.Object | None = None
+) -> Iterator[tuple[pikepdf.Dictionary, int]]:
+    """The numbered headings under `top` (default: the whole of `tree`), in reading order, each
+    with its level."""
+    kinds = heading_kinds(tree)
+    for start in elements(tree.get("/K", Array()) if top is None else top):
+        for e in walk(start):
+            level = kinds.get(str(e.get("/S")))
+            if level is not None:
+                yield e, level
+
+
+def level_headings(
+    headings: Iterable[tuple[pikepdf.Dictionary, int]], entering: int = 1, fix: bool = True
+) -> tuple[int, bool]:
+    """Close the gaps in a run of headings (`headings_in`) that follows a heading of level
+    `entering` (1: a paper, which follows the frontsheet's title; 0: a document of its own): each
+    goes at most one level below the heading it comes under, and siblings stay siblings. A run
+    without a gap is left as it is. With `fix` False, nothing is changed, only counted.
+
+    Returns the level of the first heading once closed up (0: none) and whether any level was
+    (or would be) changed."""
+    under: list[tuple[int, int]] = []  # the headings the next one may come under: (was, is)
+    first, changed = 0, False
+    for element, level in headings:
+        while under and under[-1][0] >= level:
+            under.pop()
+        closed = under[-1][1] + 1 if under else min(level, entering + 1)
+        if closed != level:
+            changed = True
+            if fix:
+                element.S = Name(f"/H{closed}")
+        first = first or closed
+        under.append((level, closed))
+    return first, changed
+
+
+_HEADING_TYPES = re.compile(rb"/S\s*/H[1-6]" + _NAME_END + rb"|/S\s+\d+\s+\d+\s+R")
+
+
+def _summary(headings: str) -> tuple[int, bool]:
+    """`headings_summary`'s words read back: (first level, gaps to close); unknown ("", or not
+    as written): a gap assumed, so that the headings are walked."""
+    try:
+        first, gaps = (int(x) for x in headings.split())
+    except ValueError:
+        return 0, True
+    return first, bool(gaps)
+
+
+def headings_summary(pdf: Pdf, texts: list[bytes] | None = None) -> str:
+    """What a paper's headings need, as `PaperFacts.headings` keeps it: "<first level> <1 if a
+    gap must be closed, else 0>" as a paper of a pack (after the frontsheet's title), "0 0"
+    when it has no numbered heading. `texts` (every object's text, `sanitize.object_texts`)
+    are searched first, as `figures_without_alt_in` does, so that a tree without headings is not
+    walked."""
+    tree = pdf.Root.get("/StructTreeRoot")
+    if not isinstance(tree, pikepdf.Dictionary):
+        return "0 0"
+    if (
+        texts is not None
+        and "/RoleMap" not in tree
+        and not _HEADING_TYPES.search(b"\n".join(texts))
+    ):
+        return "0 0"
+    first, gaps = level_headings(headings_in(tree), fix=False)
+    return f"{first} {int(gaps)}"
 
 
 def elements(k: pikepdf.Object) -> Iterator[pikepdf.Dictionary]:
@@ -327,6 +441,8 @@ class StructureMerger:
         self.next_key = 0
         self.untagged: list[Path] = []
         self.figures_without_alt: list[Path] = []
+        self.first_heading = 0  # the level of the papers' first heading (0: none so far)
+        self.heading_gap = False  # a frontsheet without a heading before a Heading 2
         self._roles = _Names()
         self._classes = _Names()
         self._ids: dict[bytes, pikepdf.Object] = {}
@@ -351,6 +467,8 @@ class StructureMerger:
         merger._kept_below = merger.next_key  # every key of the saved tree is below this
         merger.untagged = []
         merger.figures_without_alt = []
+        merger.first_heading = int(merger.root.get(_FIRST_HEADING, 0))
+        merger.heading_gap = False
         merger._roles = _Names(dict(merger.root.get("/RoleMap", Dictionary()).items()))
         merger._classes = _Names(dict(merger.root.get("/ClassMap", Dictionary()).items()))
         ids = merger.root.get("/IDTree")
@@ -390,9 +508,14 @@ class StructureMerger:
         part: pikepdf.Dictionary,
         path: Path,
         figures: int | None = None,
+        headings: str = "",
+        entering: int = 1,
     ) -> pikepdf.Dictionary | None:
         """Hang the structure of `src`, whose pages were just copied as `pages`, under `part`.
-        `figures`: its figures without alternative text, if known (counted by the checks).
+        `figures`: its figures without alternative text, if known (counted by the checks);
+        `headings`: what its headings need, if known (`headings_summary`). Gaps in its heading
+        levels are closed (`level_headings`) as they follow a heading of level `entering`: 1 for
+        a paper (the frontsheet's title comes first), 0 for the frontsheet.
 
         Returns the element that holds the paper (an /Art titled after it), or None when the
         source is untagged (it is then listed in `untagged`).
@@ -432,10 +555,31 @@ class StructureMerger:
         if silent:
             self.figures_without_alt.append(path)
         paper = self._paper_element(tree, title, part, src.Root.get("/Lang"))
+        self._close_headings(tree, paper, info, headings, entering)
         if roles or classes or id_prefix:
             for e in walk(paper):
                 _rename(e, roles, classes, id_prefix)
         return paper
+
+    def _close_headings(
+        self,
+        tree: pikepdf.Dictionary,
+        paper: pikepdf.Dictionary,
+        info: object,
+        headings: str,
+        entering: int,
+    ) -> None:
+        """Close the gaps in the heading levels of a paper just adopted (`level_headings`),
+        walking its elements only when they need it: a converted document's were closed up as a
+        paper's when it was cleaned (`HEADINGS_MARK`), an appendix's checks say (`headings`)."""
+        mark = info.get(HEADINGS_MARK) if isinstance(info, pikepdf.Dictionary) else None
+        first, gaps = (int(mark), False) if mark is not None else _summary(headings)
+        if gaps or first > entering + 1:
+            first, _ = level_headings(headings_in(tree, paper), entering)
+        if entering == 0 and not first and self.first_heading > 1:
+            self.heading_gap = True  # no heading before the papers' first, a Heading 2
+        elif entering and not self.first_heading:
+            self.first_heading = first
 
     def _renumber(self, pages: list[pikepdf.Page], offset: int) -> None:
         seen: set = set()
@@ -546,10 +690,11 @@ class StructureMerger:
             for k, v in sorted(self._ids.items()):
                 ids[k.decode("latin-1")] = v
             self.root.IDTree = ids.obj
-        if resumable:
-            self.root[_SOURCES] = self._sources  # read back by `resume`
-        elif _SOURCES in self.root:
-            del self.root[_SOURCES]
+        for mark, number in ((_SOURCES, self._sources), (_FIRST_HEADING, self.first_heading)):
+            if resumable:
+                self.root[mark] = number  # read back by `resume`
+            elif mark in self.root:
+                del self.root[mark]
         pdf.Root.StructTreeRoot = self.root
         pdf.Root.MarkInfo = Dictionary(Marked=True)
 

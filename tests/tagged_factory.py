@@ -8,6 +8,7 @@ tagged export has them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pikepdf
@@ -23,9 +24,12 @@ def write_tagged_pdf(
     role: tuple[str, str] | None = None,
     id_prefix: str | None = None,
     link: bool = False,
+    kinds: Sequence[str] = (),
 ) -> Path:
     """Args:
     role: (custom type, standard type): the page elements use the custom type, role-mapped.
+    kinds: the type of page i's element ("/H1", "/Figure" ...), where given (else /P, or the
+        role's custom type).
     id_prefix: give page i's element the ID "<id_prefix>-<i>" and an IDTree.
     link: a link annotation on page 1, in the structure as a /Link element.
     """
@@ -41,7 +45,8 @@ def write_tagged_pdf(
     ids: list[object] = []
     kind = Name(role[0]) if role else Name.P
     for i in range(pages):
-        content = f"/P <</MCID 0>> BDC BT /F1 14 Tf 72 400 Td ({label} page {i + 1}) Tj ET EMC"
+        tag = Name(kinds[i]) if i < len(kinds) else kind
+        content = f"{tag} <</MCID 0>> BDC BT /F1 14 Tf 72 400 Td ({label} page {i + 1}) Tj ET EMC"
         page = pdf.make_indirect(
             Dictionary(
                 Type=Name.Page,
@@ -53,7 +58,7 @@ def write_tagged_pdf(
         )
         pdf.pages.append(pikepdf.Page(page))
         page = pdf.pages[-1].obj
-        elem = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=kind, P=doc, Pg=page, K=0))
+        elem = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=tag, P=doc, Pg=page, K=0))
         if id_prefix:
             elem.ID = String(f"{id_prefix}-{i + 1}")
             ids += [String(f"{id_prefix}-{i + 1}"), elem]

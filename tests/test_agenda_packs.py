@@ -137,7 +137,10 @@ def test_the_table_style(packs):
 # the frontsheet's header row, as the template writes it, and what labels item 2's purpose and time
 # on the HTML agenda ("" : the list style prints the purpose under the title, unlabelled)
 HEADER_ROWS = {
-    "table": (["Item", "Subject", "Who", "Decision required", "Time (approx.)"], "Decision required"),
+    "table": (
+        ["Item", "Subject", "Who", "Decision required", "Time (approx.)"],
+        "Decision required",
+    ),
     "list": (["Item", "Subject", "Lead", "Time"], ""),
 }
 
@@ -291,9 +294,7 @@ def _front_lines(path: Path) -> list[str]:
 
 
 @pytest.mark.parametrize("style", ["list", "table"])
-def test_the_exclusion_resolution_is_a_row_of_its_own_before_the_exempt_items(
-    exempt_packs, style
-):
+def test_the_exclusion_resolution_is_a_row_of_its_own_before_the_exempt_items(exempt_packs, style):
     """Item 9 is the contract, not the resolution: the resolution is an unnumbered row of its own
     (as the HTML agenda has it), and the item's row starts with its number, title, lead and time.
     In the item's row, "9. Exclusion of the press and public ... SW 10.10 am" read as if item 9
@@ -342,9 +343,7 @@ def _column(words: list[Word], label: str, count: int) -> list[float]:
     return [lines[at][1].x] + [line[0].x for line in lines[at + 1 : at + count]]
 
 
-@pytest.mark.parametrize(
-    ("label", "lines"), [("Place:", 3), ("Chair:", 2), ("Members:", 3)]
-)
+@pytest.mark.parametrize(("label", "lines"), [("Place:", 3), ("Chair:", 2), ("Members:", 3)])
 def test_a_value_of_several_lines_hangs_under_its_first_line(exempt_packs, label, lines):
     """A venue's address, a chair's title, a list of members: each line of the value starts where
     its first line does, after the label, never at the margin under the label."""
@@ -456,10 +455,22 @@ TIMED = [
 ]
 # each item's time as each style prints it: sub-items within item 2's half hour, item 3 as typed
 TIMES = {
-    "list": {"1": "10.00–10.10 am", "2": "10.10 am", "2a": "10.10 am", "2b": "10.30 am",
-             "3": "11.45 am–12.15 pm", "4": "12.15 pm"},
-    "table": {"1": "10.00–10.10 am", "2": "10.10–10.40 am", "2a": "10.10–10.30 am",
-              "2b": "10.30–10.40 am", "3": "11.45 am–12.15 pm", "4": "12.15–12.25 pm"},
+    "list": {
+        "1": "10.00–10.10 am",
+        "2": "10.10 am",
+        "2a": "10.10 am",
+        "2b": "10.30 am",
+        "3": "11.45 am–12.15 pm",
+        "4": "12.15 pm",
+    },
+    "table": {
+        "1": "10.00–10.10 am",
+        "2": "10.10–10.40 am",
+        "2a": "10.10–10.30 am",
+        "2b": "10.30–10.40 am",
+        "3": "11.45 am–12.15 pm",
+        "4": "12.15–12.25 pm",
+    },
 }
 
 
@@ -571,13 +582,14 @@ def test_dash_lines_of_a_purpose_or_lead_are_bullets(tmp_path, libreoffice, styl
     )
     (pack,) = build(folder, tmp_path / "out", converter=libreoffice).packs
     front = _flat(Pack.read(pack.path).frontsheet_text())
-    assert 'the minutes & <actions>' in front and '"quotes" {{ x }}' in front
-    for typed in ("- the", "• \"quotes", "- Chair", "* Clerk"):
+    assert "the minutes & <actions>" in front and '"quotes" {{ x }}' in front
+    for typed in ("- the", '• "quotes', "- Chair", "* Clerk"):
         assert typed not in front, (typed, front)
     assert "To note the update from the chair" in front  # without bullets: as typed
     tree = struct_tree(pack.path)
     in_cells = [
-        n for n, (depth, kind, _) in enumerate(tree)
+        n
+        for n, (depth, kind, _) in enumerate(tree)
         if kind == "/L" and any(k in ("/TD",) for d, k, _ in tree[:n] if d == depth - 1)
     ]
     items = [kind for _, kind, _ in tree].count("/LI")
@@ -619,9 +631,7 @@ def test_a_meeting_sheet_value_starting_with_a_bullet_starts_beside_its_label(
     label = kinds.index("/Div")  # the label's frame: before the list, never inside its item
     assert "/L" in kinds[label:] and "/LI" not in kinds[:label], kinds
     html = pack.path.with_suffix(".html").read_text(encoding="utf-8")
-    assert (
-        '<dt>Membership</dt><dd><ul class="notes"><li>Cllr Ann Smith (Chair)</li>' in html
-    )
+    assert '<dt>Membership</dt><dd><ul class="notes"><li>Cllr Ann Smith (Chair)</li>' in html
 
 
 @pytest.mark.parametrize("typed", ["", "To consider passing a resolution to exclude the public."])
@@ -687,11 +697,19 @@ def test_a_seed_000_agenda_as_an_advisor_types_it(tmp_path, libreoffice):
     folder = make_meeting(
         tmp_path / "m",
         items=[
-            {"item": 1, "title": "Minutes from last meeting", "time allowed": "(10 mins)",
-             "papers": ["minutes.pdf"]},
+            {
+                "item": 1,
+                "title": "Minutes from last meeting",
+                "time allowed": "(10 mins)",
+                "papers": ["minutes.pdf"],
+            },
             {"item": 2, "title": "Equality Objectives", "lead": "KM/LH", "time allowed": "1 hour"},
-            {"item": 3, "title": "YOT Governance update", "lead": "JK",
-             "time allowed": "approx. 15 mins"},
+            {
+                "item": 3,
+                "title": "YOT Governance update",
+                "lead": "JK",
+                "time allowed": "approx. 15 mins",
+            },
             {"item": 4, "title": "AOB", "time allowed": "(10 mins)"},
         ],  # fmt: skip
         fields={"Start time": "11am – 1pm"},

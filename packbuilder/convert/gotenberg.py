@@ -61,7 +61,7 @@ from packbuilder.convert.protocol import (
 )
 from packbuilder.errors import ConversionError, Source
 from packbuilder.settings import Settings, settings
-from packbuilder.tagged import CLEANED_MARK, clean_converted
+from packbuilder.tagged import CLEANED_MARK, CLEANING, clean_converted
 
 ROUTE = "/forms/libreoffice/convert"
 # the form fields of every request: a tagged PDF/UA export, as the local converter asks for
@@ -126,7 +126,7 @@ class Gotenberg(Converter):
                     "PACKBUILDER_GOTENBERG_URL and that the service is running, or unset it to "
                     "convert with the local LibreOffice"
                 ) from None
-            self._version = f"gotenberg:{served}|{FORM}|{CLEANED_MARK}|{FINAL}"
+            self._version = f"gotenberg:{served}|{FORM}|{CLEANED_MARK}{CLEANING}|{FINAL}"
         return self._version
 
     def stats(self) -> ConversionStats:

@@ -211,10 +211,10 @@ class LibreOffice(Converter):
 
     def version(self) -> str:
         if self._version is None:
-            from packbuilder.tagged import CLEANED_MARK
+            from packbuilder.tagged import CLEANED_MARK, CLEANING
 
             self._version = (
-                f"{self._program_version()}|{PDF_FILTER}|{CLEANED_MARK}{REPAIRED}|{FINAL}"
+                f"{self._program_version()}|{PDF_FILTER}|{CLEANED_MARK}{REPAIRED}{CLEANING}|{FINAL}"
             )
         return self._version
 
