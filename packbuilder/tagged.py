@@ -237,17 +237,29 @@ def _figure_kinds(tree: pikepdf.Dictionary) -> set[str]:
 # have no gap keeps them as they are. What is printed does not change.
 
 
+# the standard structure types of PDF 1.7 (ISO 32000-1, 14.8.4), which a role map may not remap
+STANDARD_TYPES = frozenset(
+    "/" + t
+    for t in (
+        "Document Part Art Sect Div BlockQuote Caption TOC TOCI Index NonStruct Private P H H1 H2 "
+        "H3 H4 H5 H6 L LI Lbl LBody Table TR TH TD THead TBody TFoot Span Quote Note Reference "
+        "BibEntry Code Link Annot Ruby RB RT RP Warichu WT WP Figure Formula Form"
+    ).split()
+)
+
+
 def heading_kinds(tree: pikepdf.Dictionary) -> dict[str, int]:
-    """The structure types of `tree` that are numbered headings, with their level: /H1 to /H6
-    and the types its role map maps to one (directly or through others: /Title2 -> /Sub -> /H2).
-    A standard type is never remapped (PDF/UA forbids it), so /H2 in a role map is ignored."""
-    kinds = {f"/H{n}": n for n in range(1, 7)}
+    """The structure types of `tree` that are headings, with their level: /H1 to /H6 and the
+    types its role map maps to one (directly or through others: /Title2 -> /Sub -> /H2); /H, the
+    heading whose level is its section's depth, and the types mapped to it, as level 0. A
+    standard type is never remapped (PDF/UA forbids it), so /H2 in a role map is ignored."""
+    kinds = {f"/H{n}": n for n in range(1, 7)} | {"/H": 0}
     roles = tree.get("/RoleMap")
     if not isinstance(roles, pikepdf.Dictionary):
         return kinds
     mapped = {str(k): str(v) for k, v in roles.items() if isinstance(v, Name)}
     for key in mapped:
-        if key in kinds:
+        if key in kinds or key in STANDARD_TYPES:
             continue
         seen, kind = {key}, mapped[key]
         while kind in mapped and kind not in kinds and kind not in seen:
@@ -258,36 +270,62 @@ def heading_kinds(tree: pikepdf.Dictionary) -> dict[str, int]:
     return kinds
 
 
+def _section_kinds(tree: pikepdf.Dictionary) -> set[str]:
+    """/Sect and the types `tree`'s role map maps to it."""
+    roles = tree.get("/RoleMap")
+    mapped = {str(k): str(v) for k, v in roles.items()} if isinstance(roles, Dictionary) else {}
+    kinds = {"/Sect"}
+    while more := {k for k, v in mapped.items() if v in kinds} - kinds - STANDARD_TYPES:
+        kinds |= more
+    return kinds
+
+
 def headings_in(
     tree: pikepdf.Dictionary, top: pikepdf.Object | None = None
-) -> Iterator[tuple[pikepdf.Dictionary, int]]:
-    """The numbered headings under `top` (default: the whole of `tree`), in reading order, each
-    with its level."""
+) -> Iterator[tuple[pikepdf.Dictionary, int, bool]]:
+    """The headings under `top` (default: the whole of `tree`), in reading order, each with its
+    level and whether it is numbered: a heading /H (a "strongly structured" document's) takes the
+    depth of the sections it is in as its level (at least 1)."""
     kinds = heading_kinds(tree)
+    sections = _section_kinds(tree)
+    seen: set[tuple[int, int]] = set()
+
+    def visit(e: pikepdf.Dictionary, depth: int) -> Iterator[tuple[pikepdf.Dictionary, int, bool]]:
+        if e.is_indirect:
+            if e.objgen in seen:
+                return
+            seen.add(e.objgen)
+        kind = str(e.get("/S"))
+        level = kinds.get(kind)
+        if level is not None:
+            yield e, level or min(6, max(1, depth)), level > 0
+        if "/K" in e:
+            for kid in elements(e.K):
+                yield from visit(kid, depth + (kind in sections))
+
     for start in elements(tree.get("/K", Array()) if top is None else top):
-        for e in walk(start):
-            level = kinds.get(str(e.get("/S")))
-            if level is not None:
-                yield e, level
+        yield from visit(start, 0)
 
 
 def level_headings(
-    headings: Iterable[tuple[pikepdf.Dictionary, int]], entering: int = 1, fix: bool = True
+    headings: Iterable[tuple[pikepdf.Dictionary, int, bool]], entering: int = 1, fix: bool = True
 ) -> tuple[int, bool]:
     """Close the gaps in a run of headings (`headings_in`) that follows a heading of level
     `entering` (1: a paper, which follows the frontsheet's title; 0: a document of its own): each
     goes at most one level below the heading it comes under, and siblings stay siblings. A run
-    without a gap is left as it is. With `fix` False, nothing is changed, only counted.
+    without a gap is left as it is; but a heading /H becomes the numbered heading of its level
+    (PDF/UA does not let /H and /H1-/H6 meet in one document, and the frontsheet's are numbered).
+    With `fix` False, nothing is changed, only counted.
 
-    Returns the level of the first heading once closed up (0: none) and whether any level was
+    Returns the level of the first heading once closed up (0: none) and whether any heading was
     (or would be) changed."""
     under: list[tuple[int, int]] = []  # the headings the next one may come under: (was, is)
     first, changed = 0, False
-    for element, level in headings:
+    for element, level, numbered in headings:
         while under and under[-1][0] >= level:
             under.pop()
         closed = under[-1][1] + 1 if under else min(level, entering + 1)
-        if closed != level:
+        if closed != level or not numbered:
             changed = True
             if fix:
                 element.S = Name(f"/H{closed}")
@@ -296,7 +334,7 @@ def level_headings(
     return first, changed
 
 
-_HEADING_TYPES = re.compile(rb"/S\s*/H[1-6]" + _NAME_END + rb"|/S\s+\d+\s+\d+\s+R")
+_HEADING_TYPES = re.compile(rb"/S\s*/H[1-6]?" + _NAME_END + rb"|/S\s+\d+\s+\d+\s+R")
 
 
 def _summary(headings: str) -> tuple[int, bool]:

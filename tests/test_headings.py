@@ -32,7 +32,7 @@ def _failed(path: Path) -> list[str]:
 
 def _closed(levels: list[int], entering: int = 1) -> list[int]:
     elements = [Dictionary(S=Name(f"/H{n}")) for n in levels]
-    level_headings(zip(elements, levels, strict=True), entering)
+    level_headings(((e, n, True) for e, n in zip(elements, levels, strict=True)), entering)
     return [int(str(e.S)[2:]) for e in elements]
 
 
@@ -80,10 +80,46 @@ def test_role_mapped_headings_are_headings_of_their_level():
     assert kinds["/H2"] == 2  # a standard type is never remapped
 
 
+def test_a_heading_h_takes_its_sections_depth_and_becomes_numbered():
+    """A "strongly structured" paper heads its sections with /H, whose level is how deep the
+    section is; PDF/UA refuses /H beside /H1-/H6 (PDFUA1-HEADING-STRUCTURE-001), and the
+    frontsheet's headings are numbered: each /H becomes the numbered heading of its level."""
+    deep = Dictionary(S=Name("/Sect"), K=pikepdf.Array([Dictionary(S=Name.H)]))
+    chapter = Dictionary(S=Name("/Chapter"), K=pikepdf.Array([Dictionary(S=Name.H), deep]))
+    tree = Dictionary(
+        RoleMap=Dictionary({"/Chapter": Name("/Sect"), "/Title": Name("/H")}),
+        K=pikepdf.Array(
+            [
+                Dictionary(S=Name("/Title")),
+                chapter,
+                Dictionary(S=Name("/Sect"), K=Dictionary(S=Name.H)),
+            ]
+        ),
+    )
+    found = list(headings_in(tree))
+    assert [(level, numbered) for _e, level, numbered in found] == [
+        (1, False),  # (outside any section: level 1)
+        (1, False),
+        (2, False),
+        (1, False),
+    ]
+    assert level_headings(found) == (1, True)
+    assert [str(e.S) for e, _l, _n in found] == ["/H1", "/H1", "/H2", "/H1"]
+
+
+def test_a_paper_headed_with_h_passes_in_a_pack(tmp_path):
+    generic = write_tagged_pdf(tmp_path / "generic.pdf", 3, kinds=["/H", "/P", "/H"])
+    front = write_tagged_pdf(tmp_path / "front.pdf", 1, kinds=["/H1"])
+    w = _pack(tmp_path, [generic], front)
+    pack = _finish(w, tmp_path / "pack.pdf")
+    assert w.conforms and _failed(pack) == []
+    assert _levels(pack) == [1, 1, 1]
+
+
 def _levels(path: Path) -> list[int]:
     with pikepdf.open(path) as pdf:
         tree = pdf.Root.StructTreeRoot
-        return [level for _e, level in headings_in(tree)]
+        return [level for _e, level, _numbered in headings_in(tree)]
 
 
 def _pack(tmp_path: Path, papers: list[Path], front: Path | None) -> PackWriter:
