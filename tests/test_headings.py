@@ -258,3 +258,27 @@ def test_a_tagged_appendix_with_an_image_without_alt_text_is_named_in_a_warning(
     assert [w for w in result.warnings if "without alternative text" in w] == said
     (pack,) = result.packs
     assert not claims_pdfua(pack.path)
+
+
+def test_headings_of_levels_1_and_2_alone_are_not_walked(tmp_path, monkeypatch):
+    """A tagged table appendix has tens of thousands of elements (a third of a second to walk);
+    headings of levels 1 and 2 alone can have no gap, in whatever order, so they are not walked.
+    Other levels are."""
+    from packbuilder import tagged
+    from packbuilder.pdf import paper_facts
+
+    walked = []
+    real = tagged.headings_in
+    monkeypatch.setattr(tagged, "headings_in", lambda *a: walked.append(a) or real(*a))
+    assert (
+        paper_facts(write_tagged_pdf(tmp_path / "a.pdf", 3, kinds=["/H2", "/H1", "/H2"])).headings
+        == "2 0"
+    )
+    assert (
+        paper_facts(write_tagged_pdf(tmp_path / "b.pdf", 2, kinds=["/H1", "/H1"])).headings == "1 0"
+    )
+    assert not walked
+    assert (
+        paper_facts(write_tagged_pdf(tmp_path / "c.pdf", 2, kinds=["/H1", "/H3"])).headings == "1 1"
+    )
+    assert len(walked) == 1
