@@ -14,6 +14,7 @@ from pypdf import PdfReader
 import packbuilder.pdf as pdfmod
 from packbuilder import assemble, papers, snapshots
 from packbuilder.build import build
+from packbuilder.convert import CachingConverter
 from packbuilder.errors import PackError
 from packbuilder.settings import settings
 from tests.factory import make_meeting, write_docx, write_pdf
@@ -154,6 +155,31 @@ def test_a_damaged_kept_part_is_assembled_again(tmp_path, monkeypatch):
     with pikepdf.open(again.packs[0].path) as pdf:
         assert not pdf.get_warnings()
     assert not kept.exists() or kept.read_bytes() != bytes(data)
+
+
+@pytest.mark.parametrize("damage", ["halved", "emptied"])
+def test_a_cached_conversion_cut_short_is_converted_again(tmp_path, monkeypatch, damage):
+    """Found by a trial: a cached conversion cut short (a disk that filled, a restored backup)
+    made every later build fail, blaming the Word paper ("its pages could not be read") or naming
+    the cache file; it is now converted again."""
+    folder = make_meeting(
+        tmp_path / "2020-03-05-board",
+        items=[{"title": "Report", "papers": ["report.docx", "appendix.pdf"]}],
+        papers={"report.docx": 2, "appendix.pdf": 2},
+    )
+    monkeypatch.setenv("PACKBUILDER_CACHE", str(tmp_path / "cache"))
+    settings.cache_clear()
+    first = build(folder, tmp_path / "out", converter=CachingConverter(FakeConverter()))
+    entries = {p: p.read_bytes() for p in (tmp_path / "cache").glob("??/*.pdf")}
+    assert len(entries) == 2  # the report and the frontsheet
+    for entry, data in entries.items():
+        entry.write_bytes(data[: len(data) // 2] if damage == "halved" else b"")
+    converter = FakeConverter()
+    again = build(folder, tmp_path / "again", converter=CachingConverter(converter))
+    assert sorted(d.suffix for batch in converter.calls for d in batch) == [".docx", ".docx"]
+    assert _text(again.packs[0].path) == _text(first.packs[0].path)
+    for entry, data in entries.items():
+        assert entry.read_bytes() == data  # kept again, whole
 
 
 def test_a_failed_build_stops_its_early_conversions(tmp_path):

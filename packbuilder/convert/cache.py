@@ -197,7 +197,7 @@ class CachingConverter(Converter):
             ConversionError: a document cannot be read.
         """
         return all(
-            self._path(self.key(d, source_of(d, sources, i))).is_file()
+            intact(self._path(self.key(d, source_of(d, sources, i))))
             for i, d in enumerate(documents)
         )
 
@@ -217,7 +217,7 @@ class CachingConverter(Converter):
         # one document converted once, even if it appears twice in a build
         missing: dict[str, int] = {}  # key -> index of its first document
         for i, key in enumerate(keys):
-            if key not in missing and not self._path(key).exists():
+            if key not in missing and not intact(self._path(key)):
                 missing[key] = i
         found = {k: self._path(k) for k in keys if k not in missing}
         for path in found.values():
@@ -243,6 +243,26 @@ class CachingConverter(Converter):
 
     def _store(self, key: str, pdf: Path) -> Path:
         return store(pdf, self._path(key))
+
+
+def intact(entry: Path) -> bool:
+    """Whether a cached conversion is there and whole: a PDF ends with its end-of-file marker.
+    Entries are written aside and linked into place, so a killed build never leaves one cut
+    short; but a disk that filled, a restored backup or a hand may have. Such an entry is
+    removed (and the document converted again), rather than read as the paper and blamed on it.
+    (Reading the last kilobyte costs a few microseconds: a hit is not hashed.)"""
+    try:
+        with entry.open("rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            fh.seek(max(0, size - 1024))
+            tail = fh.read()
+    except OSError:  # not there; or there but unreadable, which the build then says
+        return entry.exists()
+    if size > len(b"%PDF-1.0") and b"%%EOF" in tail[-64:]:
+        return True
+    with contextlib.suppress(OSError):
+        entry.unlink()
+    return False
 
 
 def store(file: Path, target: Path) -> Path:
