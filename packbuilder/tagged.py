@@ -43,15 +43,15 @@ from packbuilder.pdfopen import open_pdf
 # Set in the document information of a converted PDF once `clean_converted` has run on it, so that
 # a cached conversion is never cleaned twice.
 CLEANED_MARK = Name("/PackbuilderTagsCleaned")
-# What `clean_converted` does, in the converters' versions (so in the conversion cache's keys): a
-# conversion cached before it did more is converted and cleaned again ("h": heading levels).
-CLEANING = ":h"
 # ... with the level of its first heading once its gaps are closed (`level_headings`; 0: none), so
 # that a pack knows it has a heading before its papers' (the frontsheet's title) without a walk.
 HEADINGS_MARK = Name("/PackbuilderFirstHeading")
 # ... with how many figures it has without alternative text, so that a build need not walk its
 # structure tree again to know whether the pack may claim PDF/UA.
 FIGURES_MARK = Name("/PackbuilderFiguresWithoutAlt")
+# What `clean_converted` does, in the converters' versions (so in the conversion cache's keys): a
+# conversion cached before it did more is converted and cleaned again ("h": heading levels).
+CLEANING = ":h"
 # How many sources a saved tree was merged from (so that a resumed merge renames clashes apart).
 _SOURCES = Name("/PackbuilderSources")
 # ... and the level of its papers' first heading (`StructureMerger.first_heading`).

@@ -109,6 +109,12 @@ def claims_pdfua(path: Path) -> bool:
 
 def _pack(tmp_path: Path, papers: list[tuple[str, Path]], stamp: bool = True) -> Path:
     """A two-item pack, the way assemble lays one out: a part per item, stamps on every page."""
+    return finish_test_pack(pack_writer(papers, stamp), tmp_path / "pack.pdf")
+
+
+def pack_writer(papers: list[tuple[str, Path]], stamp: bool = True) -> PackWriter:
+    """`_pack`'s writer, its papers added and a filler after them, not yet finished (a caller may
+    put a frontsheet in front)."""
     w = PackWriter()
     page = 1
     for n, (title, path) in enumerate(papers, start=1):
@@ -123,7 +129,11 @@ def _pack(tmp_path: Path, papers: list[tuple[str, Path]], stamp: bool = True) ->
         w.add_pdf(path, stamps if stamp else None, title=title)
         page += count
     w.add_blank([Stamp("This page is intentionally left blank", "middle", 11)])
-    out = tmp_path / "pack.pdf"
+    return w
+
+
+def finish_test_pack(w: PackWriter, out: Path) -> Path:
+    """Finish `w` into `out`, titled as the example's agenda pack."""
     w.finish(
         out,
         title="Board - 5 March 2020: Agenda",

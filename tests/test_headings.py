@@ -19,7 +19,13 @@ from packbuilder.pdf import PackWriter, Stamp
 from packbuilder.tagged import check_structure, heading_kinds, headings_in, level_headings
 from tests.factory import make_meeting
 from tests.tagged_factory import write_tagged_pdf
-from tests.test_accessibility import _validate, claims_pdfua, write_docx_with_image
+from tests.test_accessibility import (
+    _validate,
+    claims_pdfua,
+    finish_test_pack,
+    pack_writer,
+    write_docx_with_image,
+)
 
 NESTING = "PDFUA1-HEADING-NESTING-001"
 
@@ -111,7 +117,7 @@ def test_a_paper_headed_with_h_passes_in_a_pack(tmp_path):
     generic = write_tagged_pdf(tmp_path / "generic.pdf", 3, kinds=["/H", "/P", "/H"])
     front = write_tagged_pdf(tmp_path / "front.pdf", 1, kinds=["/H1"])
     w = _pack(tmp_path, [generic], front)
-    pack = _finish(w, tmp_path / "pack.pdf")
+    pack = finish_test_pack(w, tmp_path / "pack.pdf")
     assert w.conforms and _failed(pack) == []
     assert _levels(pack) == [1, 1, 1]
 
@@ -123,25 +129,11 @@ def _levels(path: Path) -> list[int]:
 
 
 def _pack(tmp_path: Path, papers: list[Path], front: Path | None) -> PackWriter:
-    w = PackWriter()
-    for n, path in enumerate(papers, start=1):
-        w.begin_part(f"Agenda Item {n}: {path.stem}")
-        w.add_pdf(path, [[Stamp(f"Page {i + 1}", "bottom-centre")] for i in range(3)])
+    """A pack of `papers` as `test_accessibility` assembles one, `front` put in front."""
+    w = pack_writer([(p.stem, p) for p in papers])
     if front is not None:
         w.insert_front(front, Stamp("This page is intentionally left blank", "middle", 11))
     return w
-
-
-def _finish(w: PackWriter, out: Path) -> Path:
-    w.finish(
-        out,
-        title="Board - 5 March 2020: Agenda",
-        subject="s",
-        author="a",
-        bookmarks=[],
-        unnumbered=0,
-    )
-    return out
 
 
 def test_a_pack_of_papers_that_skip_levels_passes_pdfua1(tmp_path):
@@ -153,7 +145,7 @@ def test_a_pack_of_papers_that_skip_levels_passes_pdfua1(tmp_path):
     assert NESTING in " ".join(_failed(skips))  # the paper alone fails
     w = _pack(tmp_path, [skips, mapped], front)
     assert w.conforms
-    pack = _finish(w, tmp_path / "pack.pdf")
+    pack = finish_test_pack(w, tmp_path / "pack.pdf")
     assert _failed(pack) == []
     assert claims_pdfua(pack)
     assert check_structure(pack) == []
@@ -170,10 +162,10 @@ def test_a_frontsheet_without_a_heading_before_a_heading_2_claims_nothing(tmp_pa
     titled = write_tagged_pdf(tmp_path / "titled.pdf", 1, kinds=["/H2"])  # (closed to H1)
     w = _pack(tmp_path, [paper], plain)
     assert not w.conforms
-    assert NESTING in " ".join(_failed(_finish(w, tmp_path / "plain-pack.pdf")))
+    assert NESTING in " ".join(_failed(finish_test_pack(w, tmp_path / "plain-pack.pdf")))
     w = _pack(tmp_path, [paper], titled)
     assert w.conforms
-    pack = _finish(w, tmp_path / "titled-pack.pdf")
+    pack = finish_test_pack(w, tmp_path / "titled-pack.pdf")
     assert _failed(pack) == [] and _levels(pack) == [1, 2, 3]
 
 
@@ -189,7 +181,7 @@ def test_an_appendix_checked_before_is_closed_up_from_its_remembered_facts(tmp_p
     assert paper_facts(write_tagged_pdf(tmp_path / "none.pdf", 1)).headings == "0 0"
     front = write_tagged_pdf(tmp_path / "front.pdf", 1, kinds=["/H1"])
     for n in range(2):
-        pack = _finish(_pack(tmp_path, [skips, good], front), tmp_path / f"pack{n}.pdf")
+        pack = finish_test_pack(_pack(tmp_path, [skips, good], front), tmp_path / f"pack{n}.pdf")
         assert _levels(pack) == [1, 1, 2, 2, 2, 3]
         assert _failed(pack) == []
 
