@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from packbuilder import exclusion
-from packbuilder.convert.cache import TOUCHED, prune, store
+from packbuilder.convert.cache import TOUCHED, discard, prune, store
 from packbuilder.digests import kept_digest, touch
 from packbuilder.layout import Layout
 from packbuilder.model import AgendaItem, Meeting, Paper, PaperKind
@@ -293,8 +293,9 @@ def numbered_part(
     part is cleaned of attached files) and the code that assembles, so a kept part can never
     stand for other pages: a paper written to while it was being assembled (its bytes no longer
     those of the key) makes a part that serves this build only. A part is written aside and
-    linked into place, so a killed build never leaves half a part; its name carries the hash of
-    its bytes, so a part damaged since is assembled again.
+    linked into place, so a killed build never leaves half a part; its name carries a hash of
+    its key and its bytes, so a part damaged since, or renamed from another key, is assembled
+    again (`_kept`).
 
     `made` lists the parts this build made before (this one is added): a private pack whose
     first pages are a public pack's (its exempt items come last) goes on from the public part,
@@ -337,7 +338,7 @@ def _assemble_part(
     if not all(contents.get(path) == k for path, k in read):
         return out, False
     folder = settings().cache_dir / PARTS
-    entry = folder / key[:2] / f"{key}.{_file_hash(out)}.pdf"
+    entry = folder / key[:2] / f"{key}.{_file_hash(key, out)}.pdf"
     stored = store(out, entry)
     bound = settings().cache_max_mb
     with contextlib.suppress(OSError):
@@ -369,16 +370,16 @@ def _beginning(
 
 def _kept(folder: Path, key: str) -> Path | None:
     """The kept part of `key`, if there is one whose bytes are still those it was stored with
-    (its name carries their hash, checked against its digest, which `digests` remembers while the
-    file is not written to: a damaged or rewritten part is removed, and assembled again)."""
+    for this key (its name carries a hash of the key and their digest, which `digests`
+    remembers while the file is not written to: a damaged or rewritten part, a part renamed from
+    another key, or one that cannot be read as a file, is removed and assembled again)."""
     for entry in sorted(folder.glob(f"{key}.*.pdf")):
         try:
-            intact = entry.name.split(".")[1] == _file_hash(entry)
+            intact = entry.name.split(".")[1] == _file_hash(key, entry)
         except OSError:
-            continue
+            intact = False
         if not intact:
-            with contextlib.suppress(OSError):
-                entry.unlink()
+            discard(entry)
             continue
         with contextlib.suppress(OSError):
             # used now: the last one `prune` drops (its digest kept for its new stamp: `touch`)
@@ -388,8 +389,9 @@ def _kept(folder: Path, key: str) -> Path | None:
     return None
 
 
-def _file_hash(path: Path) -> str:
-    return kept_digest(path)[:32]
+def _file_hash(key: str, path: Path) -> str:
+    """What a kept part's name carries after its key: a hash of the key and of its bytes."""
+    return hashlib.sha256(f"{key}|{kept_digest(path)}".encode()).hexdigest()[:32]
 
 
 def _key(steps: list[_Step], contents: dict[Path, str], public: bool) -> str:

@@ -26,18 +26,18 @@ Everything here is pure and cheap; holiday tables are computed once per nation a
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import importlib.util
 import json
-import os
-import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from dateutil.easter import easter
 
+from packbuilder.digests import seal, unsealed
 from packbuilder.settings import settings
 
 ONE_DAY = dt.timedelta(days=1)
@@ -86,21 +86,15 @@ def _holiday_names(subdiv: str, year: int) -> dict[dt.date, str]:
     date."""
     key = hashlib.sha256(f"{subdiv}|{year}|{_library_stamp()}".encode()).hexdigest()
     entry = settings().cache_dir / HOLIDAYS / key[:2] / f"{key[2:]}.json"
-    try:
-        kept = json.loads(entry.read_text(encoding="utf-8"))
-        return {dt.date.fromisoformat(day): str(name) for day, name in kept.items()}
-    except (OSError, ValueError, TypeError, AttributeError):
-        pass
+    kept = unsealed(entry)
+    with contextlib.suppress(ValueError, TypeError, AttributeError):
+        if kept is not None:
+            days = json.loads(kept).items()
+            return {dt.date.fromisoformat(day): str(name) for day, name in days}
     import holidays  # (50 ms to import: not before a command needs it)
 
     names = dict(holidays.country_holidays("GB", subdiv=subdiv, years=year).items())
-    try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        tmp = entry.with_name(f".{entry.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-        tmp.write_text(json.dumps({d.isoformat(): n for d, n in names.items()}), "utf-8")
-        os.replace(tmp, entry)
-    except OSError:
-        pass  # (a cache that cannot be written is only slower)
+    seal(entry, json.dumps({d.isoformat(): n for d, n in names.items()}).encode("utf-8"))
     return names
 
 

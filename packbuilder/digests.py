@@ -33,6 +33,14 @@ papers' PDFs four times over). An entry's or a kept part's time is moved (for `p
 drops the files used longest ago) only once it is `convert.cache.TOUCHED` old, and its digest
 is carried over to its new stamp (`touch`).
 
+**Small entries in the cache folder** (what a paper's checks found, the digests above, compiled
+templates and patterns, rendered papers, the stamp font's subset) are *sealed*: each begins with the
+sha256 of its name and the rest (`seal`), and one whose bytes do not match (cut short, a bit
+flipped, edited by hand, copied under another entry's name) is worked out again (`unsealed`).
+A trial edited a remembered bookmark title in ``checks/`` and saw it in the packs. Hashing them
+costs little: they are small, and read once a build. What is remembered by an entry's being
+there alone is sealed too (`put_mark`): a marker renamed from another kind says nothing.
+
 **A build's own copy of a paper** (`snapshots`) is hashed as it is copied, once (`copied`): the
 copy is made read-only in the build's private scratch folder, which no one else can write to,
 and every later step of the build that asks for its digest gets that one (while the copy's stamp
@@ -288,10 +296,8 @@ def _recall(st: tuple[object, ...]) -> str | None:
         known = _known.get(st)
     if known is not None:
         return known
-    try:
-        text = _entry(st).read_text(encoding="ascii").strip()
-    except (OSError, ValueError):
-        return None
+    data = unsealed(_entry(st))
+    text = data.decode("ascii", "replace") if data is not None else ""
     if len(text) != 64 or any(c not in "0123456789abcdef" for c in text):
         return None
     with _lock:
@@ -304,13 +310,58 @@ def _remember(st: tuple[object, ...], digest: str) -> None:
         if len(_known) > 65536:  # a long-running worker: forget rather than grow without end
             _known.clear()
         _known[st] = digest
-    entry = _entry(st)
-    with contextlib.suppress(OSError):
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        # written aside under a name of this process and thread alone, then renamed into place
-        tmp = entry.with_name(f".{entry.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-        tmp.write_text(digest, encoding="ascii")
-        os.replace(tmp, entry)
+    seal(_entry(st), digest.encode("ascii"))
+
+
+SEAL = 32  # bytes of the sha256 (of its name and value) each sealed cache entry begins with
+
+
+def seal(path: Path, value: bytes) -> None:
+    """Keep `value` at `path` in the cache folder, behind the sha256 of its bytes and the
+    entry's name (`unsealed` reads it back): an entry copied or renamed to another key, whose
+    name says what it is about, is not believed either. Written aside under a name of this
+    process and thread alone, then renamed into place: two writers never share a file, and a
+    reader finds the whole entry or none. A cache that cannot be written is only slower."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(_seal_of(path, value) + value)
+        os.replace(tmp, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink()  # (a full disk: what was written of it)
+
+
+def unsealed(path: Path) -> bytes | None:
+    """What `seal` kept at `path`; None if nothing is there, or if its bytes are not the ones
+    sealed: cut short (a disk that filled, a restored backup), a bit flipped, edited by hand, or
+    written by a packbuilder that did not seal its entries. The caller works it out again; what
+    is learnt from a paper is never taken on a damaged entry's word."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    if len(data) < SEAL or _seal_of(path, data[SEAL:]) != data[:SEAL]:
+        return None
+    return data[SEAL:]
+
+
+def put_mark(entry: Path) -> None:
+    """Remember that something holds (a paper known to show all its text, to need no
+    cleaning): an entry with no value but its seal, which binds it to its name (`seal`), so
+    that no other entry renamed or copied to it, nor an empty file made there, says so."""
+    seal(entry, b"")
+
+
+def has_mark(entry: Path) -> bool:
+    """Whether `put_mark` remembered `entry`."""
+    return unsealed(entry) == b""
+
+
+def _seal_of(path: Path, value: bytes) -> bytes:
+    h = hashlib.sha256(path.name.encode("utf-8", "surrogateescape") + b"\0")
+    h.update(value)
+    return h.digest()
 
 
 def host() -> str:

@@ -25,13 +25,14 @@ import contextlib
 import hashlib
 import importlib
 import marshal
-import os
 import re
 import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from packbuilder.digests import seal, unsealed
 
 FOLDER = "patterns"  # in the cache folder (swept as its small entries are: `cache.SMALL_ENTRIES`)
 MAX_PATTERNS = 1000  # kept at most; past it, only this command's are kept
@@ -40,7 +41,6 @@ MAX_PATTERNS = 1000  # kept at most; past it, only this command's are kept
 # MB) would otherwise be read and written again at the end of every command, and grow by one
 # pattern each time
 MIN_NEW = 8
-_DIGEST = 32
 _CODE_WORD = "I"  # the engine's code word (``_sre.CODESIZE`` bytes: 4), part of the file's key
 
 # (pattern, flags) -> what `_sre.compile` is given after the pattern, its program as the bytes of
@@ -141,14 +141,11 @@ def _path(cache_dir: Path) -> Path:
 
 
 def _read(path: Path) -> dict[tuple[str | bytes, int], Compiled]:
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return {}
-    if hashlib.sha256(data[_DIGEST:]).digest() != data[:_DIGEST]:
+    data = unsealed(path)
+    if data is None:
         return {}
     try:
-        table = marshal.loads(data[_DIGEST:])
+        table = marshal.loads(data)
     except (EOFError, ValueError, TypeError):
         return {}
     return table if isinstance(table, dict) else {}
@@ -163,10 +160,6 @@ def _write(path: Path) -> None:
         table = {**_read(path), **_learnt}
         if len(table) > MAX_PATTERNS:  # (patterns made of what changes: a set's order, a name)
             table = {k: v for k, v in table.items() if k in _used or k in _learnt}
-        with contextlib.suppress(OSError, ValueError):
-            data = marshal.dumps(table)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-            tmp.write_bytes(hashlib.sha256(data).digest() + data)
-            os.replace(tmp, path)
+        with contextlib.suppress(ValueError):
+            seal(path, marshal.dumps(table))
         _learnt.clear()

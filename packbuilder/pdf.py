@@ -48,7 +48,16 @@ from pikepdf import Array, Dictionary, Name, Pdf, Stream, String
 
 from packbuilder.carried import MAX_CARRIED, TooMuchCarried, carried_in, content_strings
 from packbuilder.cropped import Cropped, cropped, hidden_text
-from packbuilder.digests import copied, copy_hashed, file_digest, opened_digest
+from packbuilder.digests import (
+    copied,
+    copy_hashed,
+    file_digest,
+    has_mark,
+    opened_digest,
+    put_mark,
+    seal,
+    unsealed,
+)
 from packbuilder.errors import AssemblyError, InputError, Source
 from packbuilder.layers import layers_switched_off, named
 from packbuilder.pdfopen import open_pdf
@@ -363,27 +372,21 @@ def _remembered_at(entry: Path, kind: str, version: str) -> Path:
 
 
 def remember(entry: Path | None, value: object) -> None:
-    """Keep a JSON-able `value` at `entry` (see `remembered`); a cache that cannot be written is
-    only slower."""
-    if entry is None:
-        return
-    try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        # a name of this process and thread alone: two writers never share one
-        tmp = entry.with_name(f".{entry.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-        tmp.write_text(json.dumps(value), encoding="utf-8")
-        os.replace(tmp, entry)
-    except OSError:
-        pass
+    """Keep a JSON-able `value` at `entry` (see `remembered`), sealed by its digest
+    (`digests.seal`); a cache that cannot be written is only slower."""
+    if entry is not None:
+        seal(entry, json.dumps(value).encode("utf-8"))
 
 
 def recall(entry: Path | None) -> Any:
-    """What `remember` kept at `entry`, or None."""
-    if entry is None:
+    """What `remember` kept at `entry`, or None (also for an entry whose bytes are not the ones
+    sealed: cut short, or edited by hand)."""
+    data = unsealed(entry) if entry is not None else None
+    if data is None:
         return None
     try:
-        return json.loads(entry.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        return json.loads(data)
+    except ValueError:
         return None
 
 
@@ -401,7 +404,7 @@ def known_clean(path: Path, public: bool = True) -> bool:
 def clean_by_key(key: str, public: bool = True) -> bool:
     """`known_clean`, for content whose key is known (`pinned`)."""
     entry = _entry(key)
-    if any(_clean_marker(entry, p).is_file() for p in {public, True}):
+    if any(has_mark(_clean_marker(entry, p)) for p in {public, True}):
         return True
     facts = _read_facts(entry)
     return facts is not None and not facts.removed
@@ -411,12 +414,7 @@ def remember_clean(key: str, public: bool) -> None:
     """Record that cleaning the content of `key` for a `public` (or private) pack found nothing
     to remove (a converted Word document, a frontsheet): the next build copies it without
     walking it again."""
-    marker = _clean_marker(_entry(key), public)
-    try:
-        marker.parent.mkdir(parents=True, exist_ok=True)
-        marker.touch()
-    except OSError:
-        pass  # only slower
+    put_mark(_clean_marker(_entry(key), public))
 
 
 def _clean_marker(entry: Path, public: bool) -> Path:
@@ -1277,28 +1275,18 @@ def _font_program(filename: str) -> FontProgram:
     process); a cache that cannot be read or written is only slower."""
     path = _find_font(filename)
     cached = _font_cache(path)
-    try:
-        data = json.loads(cached.read_text(encoding="utf-8"))
+    data = recall(cached)
+    with contextlib.suppress(ValueError, KeyError, TypeError):
         return base64.b64decode(data["program"]), tuple(data["widths"]), data["metrics"]
-    except (OSError, ValueError, KeyError, TypeError):
-        pass
     program = _subset_font(path)
-    try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_name(f".{cached.name}.{os.getpid()}.tmp")
-        tmp.write_text(
-            json.dumps(
-                {
-                    "program": base64.b64encode(program[0]).decode("ascii"),
-                    "widths": program[1],
-                    "metrics": program[2],
-                }
-            ),
-            encoding="utf-8",
-        )
-        os.replace(tmp, cached)
-    except OSError:
-        pass
+    remember(
+        cached,
+        {
+            "program": base64.b64encode(program[0]).decode("ascii"),
+            "widths": program[1],
+            "metrics": program[2],
+        },
+    )
     return program
 
 

@@ -42,6 +42,7 @@ import jinja2.utils
 from jinja2.sandbox import SandboxedEnvironment
 
 from packbuilder.concealed import check_concealed
+from packbuilder.digests import seal, unsealed
 from packbuilder.errors import InputError, Source, TemplateError
 from packbuilder.external import check_external
 from packbuilder.filters import FILTERS
@@ -215,7 +216,6 @@ def _named(function: Any) -> str:
 # Template work kept in the cache folder (`kept`), by the text it was made from: docxtpl's
 # clean-up of a template's XML and Jinja's compiled code, the same for every render of a template.
 KEPT = "templates"
-_DIGEST = 32  # bytes of the sha256 of its value each kept entry begins with
 
 
 def kept(kind: str, made_from: str, make: Callable[[], bytes], folder: str = KEPT) -> bytes:
@@ -225,22 +225,11 @@ def kept(kind: str, made_from: str, make: Callable[[], bytes], folder: str = KEP
     cache that cannot be written is only slower."""
     key = hashlib.sha256(f"{kind}|{made_from}".encode("utf-8", "surrogatepass")).hexdigest()
     path = settings().cache_dir / folder / key[:2] / f"{key[2:]}.{kind}"
-    try:
-        data = path.read_bytes()
-    except OSError:
-        pass
-    else:
-        if hashlib.sha256(data[_DIGEST:]).digest() == data[:_DIGEST]:
-            return data[_DIGEST:]
+    known = unsealed(path)
+    if known is not None:
+        return known
     value = make()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # a name of this process and thread alone: two writers never share one
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-        tmp.write_bytes(hashlib.sha256(value).digest() + value)
-        os.replace(tmp, path)
-    except OSError:
-        pass
+    seal(path, value)
     return value
 
 

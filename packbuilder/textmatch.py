@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeGuard
 
+from packbuilder.digests import has_mark, put_mark
 from packbuilder.errors import InputError, PackError, Source
 from packbuilder.model import AgendaItem, Paper, PaperKind, Withheld
 
@@ -455,7 +456,7 @@ def exempt_text_problems(
     if not exempt_papers and not withheld_texts(items):
         return []
     verdict = _verdict_entry(items, pdf_of, rendered or {})
-    if verdict is not None and verdict.is_file():
+    if verdict is not None and has_mark(verdict):
         return []  # these very files were compared before, and nothing was found
     stop = stop or threading.Event()
     problems = _compare(items, exempt_papers, pdf_of, shown, rendered or {}, stop)
@@ -463,9 +464,7 @@ def exempt_text_problems(
     # papers where they are)
     same_files = verdict is not None and _verdict_entry(items, pdf_of, rendered or {}) == verdict
     if not problems and not stop.is_set() and verdict is not None and same_files:
-        with contextlib.suppress(OSError):
-            verdict.parent.mkdir(parents=True, exist_ok=True)
-            verdict.touch()
+        put_mark(verdict)
     return problems
 
 

@@ -50,7 +50,6 @@ hue as a box blended over it, "redaction" fonts whose letters are bars, text dra
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import html
@@ -64,6 +63,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from packbuilder.digests import has_mark, put_mark
 from packbuilder.errors import InputError, PackError, Source
 from packbuilder.model import AgendaItem, Paper, PaperKind
 from packbuilder.scratch import MIN_FREE_BYTES, disk_full_error, free_bytes, scratch_prefix
@@ -184,7 +184,7 @@ def _known_to_show(pdf: Path) -> bool:
 
     try:
         with pdfs.pinned(pdf) as (key, _, _):
-            return pdfs.remembered_by_key(key, "shows-its-text", _code()).is_file()
+            return has_mark(pdfs.remembered_by_key(key, "shows-its-text", _code()))
     except OSError:
         return False
 
@@ -197,15 +197,13 @@ def _check(pdf: Path, source: Source, stop: threading.Event | None = None) -> No
     try:
         with pdfs.pinned(pdf) as (key, same, fh):
             entry = pdfs.remembered_by_key(key, "shows-its-text", _code())
-            if entry.is_file():  # (`_known_to_show`)
+            if has_mark(entry):  # (`_known_to_show`)
                 return
             # (a program of its own opens this process's handle by the process's number)
             handle = Path(str(same).replace("/proc/self/", f"/proc/{os.getpid()}/", 1))
             _refuse_hidden(handle, source, stop)
             if pdfs.path_key(pdf, fh) == key:  # not written to while it was read
-                with contextlib.suppress(OSError):
-                    entry.parent.mkdir(parents=True, exist_ok=True)
-                    entry.touch()
+                put_mark(entry)
     except OSError:
         _refuse_hidden(pdf, source, stop)  # (its other checks say what is wrong with it)
 

@@ -19,6 +19,7 @@ from packbuilder.errors import PackError
 from packbuilder.settings import settings
 from tests.factory import make_meeting, write_docx, write_pdf
 from tests.fakes import FakeConverter
+from tests.packreader import Pack
 from tests.test_network import linked_image_docx
 
 
@@ -182,6 +183,30 @@ def test_a_cached_conversion_cut_short_is_converted_again(tmp_path, monkeypatch,
         assert entry.read_bytes() == data  # kept again, whole
 
 
+def test_a_cached_conversion_edited_by_hand_is_converted_again(tmp_path, monkeypatch):
+    """A conversion changed in the middle (a hand, a bad disk) keeps its end-of-file marker and
+    reads as a PDF: only the digest its writer vouched for (`cache.vouched`) tells it from the
+    paper's conversion."""
+    folder = make_meeting(
+        tmp_path / "2020-03-05-board",
+        items=[{"title": "Report", "papers": ["report.docx"]}],
+        papers={"report.docx": 2},
+    )
+    monkeypatch.setenv("PACKBUILDER_CACHE", str(tmp_path / "cache"))
+    settings.cache_clear()
+    first = build(folder, tmp_path / "out", converter=CachingConverter(FakeConverter()))
+    assert "converted 0000 page 1" in _text(first.packs[0].path)  # (the build's copy)
+    (entry,) = (
+        e for e in (tmp_path / "cache").glob("??/*.pdf") if b"0000 page 1" in e.read_bytes()
+    )
+    entry.write_bytes(entry.read_bytes().replace(b"0000 page 1", b"0000 PAGE 9"))
+    converter = FakeConverter()
+    again = build(folder, tmp_path / "again", converter=CachingConverter(converter))
+    assert [d.suffix for batch in converter.calls for d in batch] == [".docx"]
+    assert _text(again.packs[0].path) == _text(first.packs[0].path)
+    assert b"0000 page 1" in entry.read_bytes()  # kept again, as converted
+
+
 def test_a_failed_build_stops_its_early_conversions(tmp_path):
     # with a converter that can abort (LibreOffice), the build does not leave its conversions
     # running after it has failed and let go of the meeting's lock
@@ -281,3 +306,184 @@ def test_a_paper_rewritten_without_its_times_changing_is_checked_again(tmp_path,
         assert "/AA" not in part.pages[0].obj, "the script reached a public pack"
     monkeypatch.undo()
     settings.cache_clear()
+
+
+def _outline(pack: Path) -> list[tuple[int, str, int]]:
+    return Pack.read(pack).bookmarks()
+
+
+def _sealed_entries(cache: Path) -> list[Path]:
+    """The cache folder's small entries (`digests.seal`): all but conversions, kept parts and
+    their skeletons, kept copies of papers and the empty "nothing to clean" marks."""
+    return sorted(
+        p
+        for p in cache.rglob("*")
+        if p.is_file()
+        and not p.name.startswith(".")
+        and p.relative_to(cache).parts[0] not in (assemble.PARTS, snapshots.PAPERS, "clean")
+        and p.suffix != ".pdf"
+    )
+
+
+def _edited(data: bytes) -> bytes:
+    """`data` edited as by hand, keeping its syntax: its last letter or digit changed to
+    another of its kind (a page number, a title's letter, a digit of a hash)."""
+    for at in range(len(data) - 1, -1, -1):
+        for first, count in ((ord("0"), 10), (ord("a"), 26), (ord("A"), 26)):
+            if first <= data[at] < first + count:
+                moved = first + (data[at] - first + 1) % count
+                return data[:at] + bytes([moved]) + data[at + 1 :]
+    return data + b" "
+
+
+def _next_process() -> None:
+    """Forget what this process remembers of the cache folder's entries, as a new command
+    would start."""
+    from packbuilder import deadline, digests, render  # noqa: PLC0415
+    from packbuilder.convert import cache  # noqa: PLC0415
+
+    digests._known.clear()
+    cache._ZIPS.clear()
+    render._COMPILED.clear()
+    pdfmod._font_program.cache_clear()
+    deadline._holiday_names.cache_clear()
+    deadline._bank_holidays.cache_clear()
+
+
+def _meeting_with_outline(tmp_path: Path) -> Path:
+    from tests.test_build import _with_outline  # noqa: PLC0415
+
+    folder = make_meeting(
+        tmp_path / "2020-03-05-board",
+        items=[{"title": "Report", "papers": ["report.docx", "appendix.pdf"]}],
+        papers={"report.docx": 2, "appendix.pdf": 3},
+    )
+    _with_outline(folder / "appendix.pdf", [(0, "Budget summary", 0), (0, "Risks", 2)])
+    return folder
+
+
+def test_a_remembered_bookmark_edited_by_hand_never_reaches_a_pack(tmp_path, monkeypatch):
+    """Found by a trial: an appendix's bookmark title edited by hand in its ``checks/`` entry,
+    still valid JSON, reached both packs. Every small cache entry is sealed by the hash of its
+    bytes; one that does not match is worked out again from the paper."""
+    folder = _meeting_with_outline(tmp_path)
+    monkeypatch.setenv("PACKBUILDER_CACHE", str(tmp_path / "cache"))
+    settings.cache_clear()
+    first = build(folder, tmp_path / "out", converter=CachingConverter(FakeConverter()))
+    assert (2, "Budget summary", 3) in _outline(first.packs[0].path)
+    edited = 0
+    for entry in _sealed_entries(tmp_path / "cache" / "checks"):
+        data = entry.read_bytes()
+        if b"Budget summary" in data:
+            entry.write_bytes(data.replace(b"Budget summary", b"Budget SUMMARY"))
+            edited += 1
+    assert edited >= 1
+    again = build(folder, tmp_path / "again", converter=CachingConverter(FakeConverter()))
+    assert _outline(again.packs[0].path) == _outline(first.packs[0].path)
+
+
+def test_no_small_cache_entry_edited_by_hand_changes_a_pack(tmp_path, monkeypatch):
+    """The class of the trial's finding: each small entry of every kind (a paper's checks, its
+    headings and words, a Word paper's content digest, the digests of kept files, compiled
+    templates and patterns, the stamp font, bank holidays) edited as by hand, keeping its
+    syntax; the rebuild's packs are the first build's, page by page and bookmark by bookmark."""
+    folder = _meeting_with_outline(tmp_path)
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("PACKBUILDER_CACHE", str(cache))
+    settings.cache_clear()
+    _next_process()
+    first = build(folder, tmp_path / "out", converter=CachingConverter(FakeConverter()))
+    entries = _sealed_entries(cache)
+    kinds = {(e.relative_to(cache).parts[0], e.name.split(".", 1)[-1]) for e in entries}
+    assert {k for k, _ in kinds} >= {"checks", "digests", "templates", "holidays", "fonts"}
+    assert len(kinds) >= 12, sorted(kinds)
+    for entry in entries:
+        entry.write_bytes(_edited(entry.read_bytes()))
+    _next_process()
+    again = build(folder, tmp_path / "again", converter=CachingConverter(FakeConverter()))
+    for before, after in zip(first.packs, again.packs, strict=True):
+        assert _outline(after.path) == _outline(before.path)
+        assert _text(after.path) == _text(before.path)
+
+
+def _two_papers(tmp_path: Path) -> Path:
+    return make_meeting(
+        tmp_path / "2020-03-05-board",
+        items=[
+            {"title": "Report", "papers": ["report.docx"]},
+            {"title": "Update", "papers": ["update.docx"]},
+        ],
+        papers={"report.docx": 2, "update.docx": 5},
+    )
+
+
+def test_a_conversion_copied_to_another_papers_key_is_converted_again(tmp_path, monkeypatch):
+    """Found by a trial: a conversion copied over another paper's, with its voucher renamed to
+    the other key, put the wrong paper's pages in the pack, silently. A voucher is named by a
+    hash of the key with the bytes' digest: the copy has none under its new key."""
+    folder = _two_papers(tmp_path)
+    monkeypatch.setenv("PACKBUILDER_CACHE", str(tmp_path / "cache"))
+    settings.cache_clear()
+    first = build(folder, tmp_path / "out", converter=CachingConverter(FakeConverter()))
+    # (the fake's pages say "converted 0000 page 1", "converted 0001 page 1": the build's copies)
+    report, update = (
+        next(e for e in (tmp_path / "cache").glob("??/*.pdf") if copy in e.read_bytes())
+        for copy in (b"0000 page", b"0001 page")
+    )
+    key = lambda e: e.name.split(".")[0]  # noqa: E731
+    report.write_bytes(update.read_bytes())
+    for voucher in update.parent.glob(f"{key(update)}.*.sum"):
+        (report.parent / voucher.name.replace(key(update), key(report))).touch()
+    converter = FakeConverter()
+    again = build(folder, tmp_path / "again", converter=CachingConverter(converter))
+    assert [d.suffix for batch in converter.calls for d in batch] == [".docx"]
+    assert _text(again.packs[0].path) == _text(first.packs[0].path)
+
+
+@pytest.mark.parametrize("kind", ["conversion", "part"])
+def test_a_folder_in_place_of_a_cache_entry_only_makes_the_build_slower(
+    tmp_path, monkeypatch, kind
+):
+    """Found by a trial: a folder where a conversion or a kept part was made every later build
+    fail ("Is a directory"). A damaged cache makes a build slower, never a failed one."""
+    folder = _two_papers(tmp_path)
+    monkeypatch.setenv("PACKBUILDER_CACHE", str(tmp_path / "cache"))
+    settings.cache_clear()
+    first = build(folder, tmp_path / "out", converter=CachingConverter(FakeConverter()))
+    where = tmp_path / "cache" / (assemble.PARTS if kind == "part" else "")
+    entries = list(where.glob("??/*.pdf"))
+    assert entries
+    for entry in entries:
+        entry.unlink()
+        (entry / "inside").mkdir(parents=True)
+    again = build(folder, tmp_path / "again", converter=CachingConverter(FakeConverter()))
+    assert _text(again.packs[0].path) == _text(first.packs[0].path)
+    third = build(folder, tmp_path / "third", converter=CachingConverter(FakeConverter()))
+    assert _text(third.packs[0].path) == _text(first.packs[0].path)
+    assert all(e.is_file() for e in entries if e.exists())  # kept again, as files
+
+
+def test_a_kept_part_renamed_to_another_key_is_assembled_again(tmp_path, monkeypatch):
+    """Found by a trial: the kept part of an appendix's earlier version, renamed to the key of
+    its new version (its name's hash left as it was), put the old page in the pack, silently.
+    The hash a part's name carries is of its key and its bytes."""
+    folder = _meeting(tmp_path)
+    monkeypatch.setenv("PACKBUILDER_CACHE", str(tmp_path / "cache"))
+    settings.cache_clear()
+    parts = tmp_path / "cache" / assemble.PARTS
+    write_pdf(folder / "appendix.pdf", 3, label=f"version one {tmp_path.name}")
+    build(folder, tmp_path / "one", converter=FakeConverter())
+    old = set(parts.rglob("*"))
+    write_pdf(folder / "appendix.pdf", 3, label=f"version two {tmp_path.name}")
+    second = build(folder, tmp_path / "two", converter=FakeConverter())
+    assert f"version two {tmp_path.name} page 3" in _text(second.packs[0].path)
+    (new,) = (p for p in set(parts.rglob("*.pdf")) - old)
+    (was,) = (p for p in old if p.suffix == ".pdf")
+    new_key, was_key = new.name.split(".")[0], was.name.split(".")[0]
+    for path in list(parts.rglob(f"{new_key}.*")):
+        path.unlink()
+    for path in [p for p in old if p.is_file()]:
+        path.rename(new.parent / path.name.replace(was_key, new_key))
+    again = build(folder, tmp_path / "again", converter=FakeConverter())
+    assert f"version two {tmp_path.name} page 3" in _text(again.packs[0].path)
+    assert "version one" not in _text(again.packs[0].path)

@@ -319,7 +319,7 @@ def test_bank_holidays_are_kept_in_the_cache_folder(
     from the cache folder, names included; an entry that cannot be read is made again."""
     import sys
 
-    from packbuilder import deadline
+    from packbuilder import deadline, digests
     from packbuilder.settings import settings as pb_settings
 
     monkeypatch.setenv("PACKBUILDER_CACHE", str(tmp_path / "cache"))
@@ -342,6 +342,13 @@ def test_bank_holidays_are_kept_in_the_cache_folder(
     entry.write_text("{not json")
     next_process()
     assert deadline.is_bank_holiday(christmas)
-    assert json.loads(entry.read_text())["2026-12-25"] == "Christmas Day"
+    kept = digests.unsealed(entry)
+    assert kept is not None and json.loads(kept)["2026-12-25"] == "Christmas Day"
+    # edited by hand (Christmas moved), still valid JSON: not believed, made again
+    entry.write_bytes(entry.read_bytes().replace(b"2026-12-25", b"2026-12-24"))
+    next_process()
+    assert deadline.is_bank_holiday(christmas) and not deadline.is_bank_holiday(
+        christmas.replace(day=24)
+    )
     next_process()
     pb_settings.cache_clear()

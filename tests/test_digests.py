@@ -49,10 +49,10 @@ def test_a_settled_file_is_remembered_in_the_cache_folder_for_the_next_process(t
     path = tmp_path / "a.pdf"
     path.write_bytes(b"settled")
     assert digests.kept_digest(path) == _sha(b"settled")
-    assert _entry(path).read_text() == _sha(b"settled")
+    assert digests.unsealed(_entry(path)) == _sha(b"settled").encode()
     # what a new process (a rebuild from the command line) finds: the entry, without reading
     digests._known.clear()
-    _entry(path).write_text("f" * 64)
+    digests.seal(_entry(path), b"f" * 64)
     assert digests.kept_digest(path) == "f" * 64
 
 
@@ -84,6 +84,61 @@ def test_a_damaged_entry_is_not_believed(tmp_path, settled):
     digests._known.clear()
     _entry(path).write_text("not a digest")
     assert digests.kept_digest(path) == _sha(b"content")
+
+
+def test_an_entry_edited_by_hand_is_not_believed(tmp_path, settled):
+    # a valid digest, but not the one the entry was sealed with (a bit flipped, a hand edit)
+    path = tmp_path / "a.pdf"
+    path.write_bytes(b"content")
+    digests.kept_digest(path)
+    digests._known.clear()
+    entry = _entry(path)
+    data = bytearray(entry.read_bytes())
+    data[-1] = ord("0") if data[-1] != ord("0") else ord("1")
+    entry.write_bytes(bytes(data))
+    assert digests.kept_digest(path) == _sha(b"content")
+    assert digests.unsealed(entry) == _sha(b"content").encode()  # sealed again
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: data[: len(data) // 2],  # cut short
+        lambda data: b"",
+        lambda data: data[:5] + bytes([data[5] ^ 1]) + data[6:],  # a bit of the seal flipped
+        lambda data: data[:-1] + bytes([data[-1] ^ 4]),  # a bit of the value flipped
+        lambda data: data[32:],  # the value alone, as an older packbuilder wrote entries
+        lambda data: hashlib.sha256(data[32:]).digest() + data[32:],  # sealed without its name
+    ],
+)
+def test_a_sealed_entry_is_read_back_only_whole(tmp_path, damage):
+    entry = tmp_path / "ab" / "entry.json"
+    digests.seal(entry, b'{"title": "Budget"}')
+    assert digests.unsealed(entry) == b'{"title": "Budget"}'
+    assert [p.name for p in entry.parent.iterdir()] == ["entry.json"]  # nothing left aside
+    entry.write_bytes(damage(entry.read_bytes()))
+    assert digests.unsealed(entry) is None
+
+
+def test_a_sealed_entry_copied_under_another_name_is_not_believed(tmp_path):
+    # (entries are named by what they are about: another paper's facts, another file's digest)
+    one, other = tmp_path / "ab" / "one.json", tmp_path / "ab" / "other.json"
+    digests.seal(one, b'{"pages": 3}')
+    digests.seal(other, b'{"pages": 40}')
+    other.write_bytes(one.read_bytes())
+    assert digests.unsealed(one) == b'{"pages": 3}' and digests.unsealed(other) is None
+
+
+def test_sealing_where_nothing_can_be_written_leaves_nothing_behind(tmp_path, monkeypatch):
+    entry = tmp_path / "ab" / "entry.json"
+
+    def full(*args):  # type: ignore[no-untyped-def]
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(digests.os, "replace", full)
+    digests.seal(entry, b"value")
+    assert digests.unsealed(entry) is None
+    assert list(entry.parent.iterdir()) == []
 
 
 def test_a_cache_that_cannot_be_written_is_only_slower(tmp_path, settled, monkeypatch):
@@ -183,3 +238,14 @@ def test_a_touch_keeps_the_digest_for_the_new_stamp(tmp_path, settled, monkeypat
     digests.touch(other)
     assert digests.kept_digest(other) == _sha(b"unknown")
     assert reads == [1]
+
+
+def test_a_mark_says_nothing_under_another_name(tmp_path):
+    # (a paper's "nothing to clean for a private pack" renamed to say "... for a public pack")
+    private, public = tmp_path / "ab" / "key.private", tmp_path / "ab" / "key.public"
+    digests.put_mark(private)
+    assert digests.has_mark(private) and not digests.has_mark(public)
+    public.write_bytes(private.read_bytes())
+    assert not digests.has_mark(public)
+    public.write_bytes(b"")  # an empty file, as an earlier packbuilder marked
+    assert not digests.has_mark(public)

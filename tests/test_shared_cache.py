@@ -11,6 +11,7 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from packbuilder.convert import CachingConverter, ConversionStats, Converter
+from packbuilder.convert import cache as cache_module
 from packbuilder.convert.cache import RECENT, prune
 from tests.factory import write_pdf
 
@@ -69,8 +70,11 @@ def test_workers_storing_the_same_entry_at_once_keep_one_whole_copy(tmp_path: Pa
     for p in processes:
         p.join(timeout=30)
         assert p.exitcode == 0
-    entries = list(cache.glob("??/*"))
-    assert len(entries) == 1 and entries[0].suffix == ".pdf", entries  # no aside file left
+    entries = list(cache.glob("??/*.pdf"))
+    assert len(entries) == 1, entries
+    # no aside file left, and the voucher of the bytes that won alone (`cache.vouched`)
+    (voucher,) = set(cache.glob("??/*")) - set(entries)
+    assert voucher.name.endswith(".sum") and cache_module.vouched(entries[0])
     winner = PdfReader(entries[0]).pages[0].extract_text()
     for name, pdf, pages, text in got:
         assert pages == 40
@@ -136,6 +140,24 @@ def test_what_is_kept_beside_an_entry_goes_with_it(tmp_path: Path) -> None:
         "notes.txt",
         "recent.pdf",
         "recent.skeleton",
+    ]
+
+
+def test_a_conversions_voucher_goes_with_it(tmp_path: Path) -> None:
+    # named by the conversion's key and the digest of its bytes (`cache.vouched`)
+    cache = tmp_path / "cache"
+    now = time.time()
+    for name, age in {"old": 5 * RECENT, "recent": 2 * RECENT}.items():
+        for file in (f"{name}.pdf", f"{name}.{'0' * 32}.sum", f"{name}.{'1' * 32}.sum"):
+            path = cache / "ab" / file
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(b"x" * 1000 if file.endswith(".pdf") else b"")
+            os.utime(path, (now - age, now - age))
+    assert prune(cache, max_bytes=1500, now=now) == 3
+    assert sorted(p.name for p in cache.glob("ab/*")) == [
+        "recent.00000000000000000000000000000000.sum",
+        "recent.11111111111111111111111111111111.sum",
+        "recent.pdf",
     ]
 
 

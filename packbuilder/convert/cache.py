@@ -13,7 +13,9 @@ key: the link fails if the key is there already, so the first writer wins and an
 there, is never replaced under a worker reading it (on NFS a file replaced while another machine
 has it open can read as a stale handle). A folder that cannot hard-link falls back to a rename.
 Two workers missing the same key at once both convert it, and one conversion is kept: wasted work,
-never a wrong or half-written entry. `prune` keeps the folder under a size bound
+never a wrong or half-written entry. Each entry's writer vouches for its bytes, by their digest,
+before linking it (`store`); an entry whose bytes are not those vouched for (damaged in the
+middle, edited by hand) is converted again (`vouched`). `prune` keeps the folder under a size bound
 (``PACKBUILDER_CACHE_MAX_MB``), dropping the entries used longest ago: a hit refreshes an entry's
 time (once it is `TOUCHED` old: `digests.touch`),
 and an entry used within the last `RECENT` seconds is kept whatever the bound, so that a build
@@ -42,7 +44,19 @@ from packbuilder.convert.protocol import (
     share_machine,
     source_of,
 )
-from packbuilder.digests import copy_digest, handle_digest, host, own, touch
+from packbuilder.digests import (
+    copy_digest,
+    copy_hashed,
+    file_digest,
+    handle_digest,
+    host,
+    kept_digest,
+    own,
+    seal,
+    touch,
+    unsealed,
+    written,
+)
 from packbuilder.errors import ConversionError, Source
 from packbuilder.settings import settings
 from packbuilder.unprintable import fonts_signature
@@ -110,10 +124,8 @@ def _recall_zip(raw: str) -> bytes | None:
     known = _ZIPS.get(raw)
     if known is not None:
         return known
-    try:
-        text = _zip_entry(raw).read_text(encoding="ascii").strip()
-    except (OSError, ValueError):
-        return None
+    data = unsealed(_zip_entry(raw))
+    text = data.decode("ascii", "replace") if data is not None else ""
     named = text.endswith("n")
     text = text.removesuffix("n")
     if len(text) != 64 or any(c not in "0123456789abcdef" for c in text):
@@ -125,12 +137,7 @@ def _remember_zip(raw: str, digest: bytes) -> None:
     if len(_ZIPS) >= _ZIPS_MAX:
         _ZIPS.clear()
     _ZIPS[raw] = digest
-    entry = _zip_entry(raw)
-    with contextlib.suppress(OSError):  # a cache that cannot be written is only slower
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        tmp = entry.with_name(f".{entry.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-        tmp.write_text(digest[4:].hex() + ("n" if digest.startswith(b"zin:") else ""), "ascii")
-        os.replace(tmp, entry)
+    seal(_zip_entry(raw), (digest[4:].hex() + ("n" if digest.startswith(b"zin:") else "")).encode())
 
 
 class CachingConverter(Converter):
@@ -197,7 +204,7 @@ class CachingConverter(Converter):
             ConversionError: a document cannot be read.
         """
         return all(
-            intact(self._path(self.key(d, source_of(d, sources, i))))
+            vouched(self._path(self.key(d, source_of(d, sources, i))))
             for i, d in enumerate(documents)
         )
 
@@ -217,7 +224,7 @@ class CachingConverter(Converter):
         # one document converted once, even if it appears twice in a build
         missing: dict[str, int] = {}  # key -> index of its first document
         for i, key in enumerate(keys):
-            if key not in missing and not intact(self._path(key)):
+            if key not in missing and not vouched(self._path(key)):
                 missing[key] = i
         found = {k: self._path(k) for k in keys if k not in missing}
         for path in found.values():
@@ -235,59 +242,138 @@ class CachingConverter(Converter):
                 found[key] = self._store(key, pdf)
         for path in found.values():
             if path.parent.parent == self.directory:  # (not a fresh one the cache could not keep)
-                own(path)
+                own(path)  # (`vouched` marked the hits already)
         with self._lock:
             self.misses += len(missing)
             self.hits += len(documents) - len(missing)
         return [found[k] for k in keys]
 
     def _store(self, key: str, pdf: Path) -> Path:
-        return store(pdf, self._path(key))
+        return store(pdf, self._path(key), vouch=True)
 
 
 def intact(entry: Path) -> bool:
     """Whether a cached conversion is there and whole: a PDF ends with its end-of-file marker.
     Entries are written aside and linked into place, so a killed build never leaves one cut
-    short; but a disk that filled, a restored backup or a hand may have. Such an entry is
-    removed (and the document converted again), rather than read as the paper and blamed on it.
-    (Reading the last kilobyte costs a few microseconds: a hit is not hashed.)"""
+    short; but a disk that filled, a restored backup or a hand may have. Such an entry, or one
+    that cannot be read as a file (a folder in its place, a file without permission), is
+    removed (`discard`) and the document converted again, rather than read as the paper and
+    blamed on it, or named as the build's error. (Only the last kilobyte is read: a few
+    microseconds.)"""
     try:
         with entry.open("rb") as fh:
             size = os.fstat(fh.fileno()).st_size
             fh.seek(max(0, size - 1024))
             tail = fh.read()
-    except OSError:  # not there; or there but unreadable, which the build then says
-        return entry.exists()
+    except FileNotFoundError:
+        return False
+    except OSError:
+        discard(entry)
+        return False
     if size > len(b"%PDF-1.0") and b"%%EOF" in tail[-64:]:
         return True
-    with contextlib.suppress(OSError):
-        entry.unlink()
+    discard(entry)
     return False
 
 
-def store(file: Path, target: Path) -> Path:
+def vouched(entry: Path) -> bool:
+    """Whether a cached conversion is there, whole (`intact`), and holds the very bytes a
+    converter stored for its key: its writer vouched for them, by the sha256 of the key and of
+    the bytes (`store`). A conversion damaged in the middle, edited by hand, or copied from
+    another key would otherwise be read as the paper; it is removed, and the document converted
+    again. An entry is hashed once while it is not written to (`digests.own`: remembered by its
+    stamp), so a rebuild's hits cost a look-up."""
+    if not intact(entry):
+        return False
+    own(entry)
+    try:
+        if _voucher(entry, file_digest(entry)).exists():
+            return True
+    except OSError:
+        pass
+    discard(entry)
+    return False
+
+
+def discard(entry: Path) -> None:
+    """Remove a cache entry that is not what it should be, whatever is in its place (a file, a
+    link, a folder); a cache that cannot be written is only slower."""
+    try:
+        entry.unlink()
+    except FileNotFoundError:
+        pass
+    except OSError:
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def _voucher(entry: Path, digest: str) -> Path:
+    """The empty file that says a converter stored these bytes as this entry (`store`): named
+    by the entry's key and a hash of the key with the bytes' digest, so that an entry's bytes
+    copied to another key have no voucher there."""
+    key = entry.name.split(".", 1)[0]
+    bound = hashlib.sha256(f"{key}|{digest}".encode()).hexdigest()[:32]
+    return entry.with_name(f"{key}.{bound}{VOUCHER}")
+
+
+VOUCHER = ".sum"
+
+
+def store(file: Path, target: Path, vouch: bool = False) -> Path:
     """Keep a copy of `file` at `target` (a cache entry) and return it (another writer's, if it
     stored the entry first); return `file` itself when the cache cannot be written (a full disk,
-    a read-only folder): the build goes on uncached."""
+    a read-only folder), or what is at `target` cannot be used: the build goes on uncached.
+
+    The copy is hashed as it is made. With `vouch` (a conversion, whose name says only what it
+    was made from) its voucher (`vouched`) is written before the entry is linked into place: an
+    entry is never found without the voucher of its bytes. Without (a kept part, whose name
+    carries the hash of its bytes), an entry there already is used only if it holds the same
+    bytes."""
     # written aside, then linked into place: a build stopped half way never leaves half a file
     tmp = aside(target)
+    mine = False
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(file, tmp)
+        with open(file, "rb") as source, open(tmp, "w+b") as copy:
+            made = copy_hashed(source, copy).hexdigest()
+        if vouch:
+            _voucher(target, made).touch()
         try:
             os.link(tmp, target)  # fails if the key is there: the first writer wins
+            mine = True
         except FileExistsError:
             pass
         except OSError as exc:
             if exc.errno not in _NO_LINKS:
                 raise
             os.replace(tmp, target)  # a file system without hard links
+            mine = True
     except OSError:
         return file
     finally:
         with contextlib.suppress(OSError):
             tmp.unlink(missing_ok=True)
-    return target
+    if mine:
+        written(target, made)  # (its stamp as it now stays: the aside name is gone)
+        return target
+    return target if _usable(target, made, vouch) else file
+
+
+def _usable(target: Path, made: str, vouch: bool) -> bool:
+    """Whether the entry another writer stored at `target` first may be used (`store`): a
+    conversion whose bytes are vouched for (the voucher of ours taken back if the bytes differ),
+    a part of the same bytes as ours."""
+    try:
+        theirs = kept_digest(target)
+    except OSError:
+        return False
+    if theirs == made:
+        return True
+    if vouch:
+        with contextlib.suppress(OSError):
+            _voucher(target, made).unlink(missing_ok=True)
+        return vouched(target)
+    return False
 
 
 # errors of a file system that cannot hard-link (FAT, some network shares)
@@ -300,7 +386,15 @@ def aside(target: Path) -> Path:
     return target.with_suffix(f".{host()}.{os.getpid()}.{threading.get_ident()}.tmp")
 
 
-COMPANIONS = (".skeleton",)  # files kept beside an entry, named after it (`prune`)
+COMPANIONS = (".skeleton", VOUCHER)  # files kept beside an entry, named after it (`prune`)
+
+
+def _entry_of(path: Path) -> Path:
+    """The entry a companion file is kept beside: a kept part's skeleton is named as the part,
+    a conversion's voucher as the conversion's key and the digest of its bytes."""
+    if path.suffix == VOUCHER:
+        return path.with_name(f"{path.name.split('.', 1)[0]}.pdf")
+    return path.with_suffix(".pdf")
 
 
 def prune(directory: Path, max_bytes: int, now: float | None = None) -> int:
@@ -335,7 +429,7 @@ def prune(directory: Path, max_bytes: int, now: float | None = None) -> int:
         total -= size
         deleted += 1
     for made, path in companions:  # (one just made may be waiting for its entry's rename)
-        if now - made > RECENT and not path.with_suffix(".pdf").exists():
+        if now - made > RECENT and not _entry_of(path).exists():
             path.unlink(missing_ok=True)
             deleted += 1
     return deleted
