@@ -33,8 +33,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from packbuilder import exclusion
-from packbuilder.convert.cache import TOUCHED, discard, prune, store
-from packbuilder.digests import kept_digest, touch
+from packbuilder.convert.cache import TOUCHED, prune, store
+from packbuilder.digests import discard, kept_digest, regular, touch
 from packbuilder.layout import Layout
 from packbuilder.model import AgendaItem, Meeting, Paper, PaperKind
 from packbuilder.pdf import (
@@ -375,7 +375,7 @@ def _kept(folder: Path, key: str) -> Path | None:
     another key, or one that cannot be read as a file, is removed and assembled again)."""
     for entry in sorted(folder.glob(f"{key}.*.pdf")):
         try:
-            intact = entry.name.split(".")[1] == _file_hash(key, entry)
+            intact = regular(entry) and entry.name.split(".")[1] == _file_hash(key, entry)
         except OSError:
             intact = False
         if not intact:

@@ -58,6 +58,8 @@ import hashlib
 import mmap
 import os
 import platform
+import shutil
+import stat
 import threading
 import time
 from pathlib import Path
@@ -338,12 +340,42 @@ def unsealed(path: Path) -> bytes | None:
     written by a packbuilder that did not seal its entries. The caller works it out again; what
     is learnt from a paper is never taken on a damaged entry's word."""
     try:
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # (a FIFO in its place: never waited on)
     except OSError:
         return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        with open(fd, "rb", closefd=False) as fh:
+            data = fh.read()
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
     if len(data) < SEAL or _seal_of(path, data[SEAL:]) != data[:SEAL]:
         return None
     return data[SEAL:]
+
+
+def regular(entry: Path) -> bool:
+    """Whether a cache entry is a file (or a link to one): not a folder, a FIFO or a device in
+    its place, which reading would fail on or wait for without end."""
+    try:
+        return stat.S_ISREG(entry.stat().st_mode)
+    except (OSError, ValueError):
+        return False
+
+
+def discard(entry: Path) -> None:
+    """Remove a cache entry that is not what it should be, whatever is in its place (a file, a
+    link, a folder); a cache that cannot be written is only slower."""
+    try:
+        entry.unlink()
+    except FileNotFoundError:
+        pass
+    except OSError:
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
 
 
 def put_mark(entry: Path) -> None:

@@ -35,7 +35,16 @@ from pathlib import Path
 from typing import BinaryIO
 
 from packbuilder.convert.cache import TOUCHED, prune
-from packbuilder.digests import copied, copy_hashed, hint_paper, linked, paper_hint, stamp
+from packbuilder.digests import (
+    copied,
+    copy_hashed,
+    discard,
+    hint_paper,
+    linked,
+    paper_hint,
+    regular,
+    stamp,
+)
 from packbuilder.errors import ErrorList, InputError, PackError, Source
 from packbuilder.settings import settings
 
@@ -176,26 +185,48 @@ def _linked_to_kept(fh: BinaryIO, copy: Path) -> str | None:
     must to know its bytes (`digests`: a paper is hashed, or compared byte for byte with the
     kept copy it was last hashed into: `_same_as_kept`), and a paper whose bytes a kept copy
     holds becomes that copy, which no one writes: an entry is named by the hash of its
-    bytes, written once and never opened for writing again, and trusted by its name as the
-    conversion cache's entries are."""
+    bytes, written once and never opened for writing again. Its bytes are known to be those
+    of its name: compared with the paper, or else hashed once linked (`_holds`), so that a kept
+    copy damaged or edited since is never a paper's copy (a trial edited one); anything but a
+    file in its place (a link, a folder) is removed."""
     folder = _kept_folder()
     if not folder.is_dir():  # nothing kept: copied, with no reading ahead
         return None
     digest = _same_as_kept(fh, folder)
+    compared = digest is not None
     if digest is None:
         before = os.fstat(fh.fileno())
         digest = _read_digest(fh)
         _hint(fh, before, digest)
     entry = folder / digest[:2] / f"{digest}.pdf"
     try:
-        os.link(entry, copy)
+        if not stat.S_ISREG(os.lstat(entry).st_mode):  # (a link, a folder: not one we kept)
+            discard(entry)
+            return None
+        os.link(entry, copy, follow_symlinks=False)
     except OSError:
+        return None
+    if not compared and not _holds(copy, digest):  # (kept, then damaged or edited)
+        with contextlib.suppress(OSError):
+            copy.unlink()
+        discard(entry)
         return None
     linked(copy)
     with contextlib.suppress(OSError):  # used now: the last one `prune` drops
         if time.time() - entry.stat().st_mtime > TOUCHED:
             os.utime(entry)
     return digest
+
+
+def _holds(copy: Path, digest: str) -> bool:
+    """Whether a kept copy, just linked as `copy`, holds the bytes its name says: a kept copy is
+    compared with the paper (`_same_as_kept`) or, where the paper was hashed instead, hashed
+    itself, so that a damaged or edited one is never a paper's copy."""
+    try:
+        with open(copy, "rb") as fh:
+            return _read_digest(fh) == digest
+    except OSError:
+        return False
 
 
 def _hint(fh: BinaryIO, before: os.stat_result, digest: str) -> None:
@@ -219,8 +250,11 @@ def _same_as_kept(fh: BinaryIO, folder: Path) -> str | None:
     hint = paper_hint(st)
     if hint is None:
         return None
+    entry = folder / hint[:2] / f"{hint}.pdf"
+    if not regular(entry):  # (a FIFO in its place would be waited on without end)
+        return None
     try:
-        with open(folder / hint[:2] / f"{hint}.pdf", "rb", buffering=0) as kept:
+        with open(entry, "rb", buffering=0) as kept:
             if os.fstat(kept.fileno()).st_size != st.st_size:
                 return None
             fh.seek(0)

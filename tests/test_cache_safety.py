@@ -4,6 +4,8 @@ stale, unchecked or active content into a pack."""
 
 from __future__ import annotations
 
+import os
+import shutil
 import threading
 from pathlib import Path
 
@@ -487,3 +489,68 @@ def test_a_kept_part_renamed_to_another_key_is_assembled_again(tmp_path, monkeyp
     again = build(folder, tmp_path / "again", converter=FakeConverter())
     assert f"version two {tmp_path.name} page 3" in _text(again.packs[0].path)
     assert "version one" not in _text(again.packs[0].path)
+
+
+@pytest.mark.parametrize("damage", ["link to a folder", "link to nothing", "edited"])
+def test_a_damaged_kept_copy_of_a_paper_is_never_its_copy(tmp_path, monkeypatch, damage):
+    """Found by a trial: a kept copy (``papers/``) replaced by a link to a folder, or to nothing,
+    failed every build, blaming the paper. One edited since it was kept was linked as the
+    paper's copy on the word of its name whenever the paper was hashed rather than compared."""
+    folder = _meeting(tmp_path)
+    write_pdf(folder / "appendix.pdf", 3, label=f"appendix {tmp_path.name}")
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("PACKBUILDER_CACHE", str(cache))
+    settings.cache_clear()
+    first = build(folder, tmp_path / "out", converter=FakeConverter())
+    (kept,) = (cache / snapshots.PAPERS).glob("??/*.pdf")
+    data = kept.read_bytes()
+    kept.unlink()
+    if damage == "link to a folder":
+        (tmp_path / "elsewhere").mkdir()
+        kept.symlink_to(tmp_path / "elsewhere")
+    elif damage == "link to nothing":
+        kept.symlink_to(tmp_path / "nothing")
+    else:
+        kept.write_bytes(
+            data.replace(
+                f"appendix {tmp_path.name} page 2".encode(),
+                f"appendix {tmp_path.name} PAGE 9".encode(),
+            )
+        )
+    shutil.rmtree(cache / assemble.PARTS)  # (the part would hold the pages, not reading them)
+    os.utime(folder / "appendix.pdf")  # (its times moved: hashed again, not compared)
+    for n in (1, 2):
+        again = build(folder, tmp_path / f"again{n}", converter=FakeConverter())
+        assert _text(again.packs[0].path) == _text(first.packs[0].path)
+        shutil.rmtree(cache / assemble.PARTS, ignore_errors=True)
+    assert kept.is_file() and not kept.is_symlink() and kept.read_bytes() == data  # kept again
+
+
+def test_a_fifo_in_place_of_a_cache_entry_is_never_waited_on(tmp_path, monkeypatch):
+    """Found by a trial: a FIFO in place of a conversion made ``check`` wait without end. Every
+    kind of entry is read only if it is a file (`digests.regular`)."""
+    folder = _meeting_with_outline(tmp_path)
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("PACKBUILDER_CACHE", str(cache))
+    settings.cache_clear()
+    _next_process()
+    first = build(folder, tmp_path / "out", converter=CachingConverter(FakeConverter()))
+    entries = [p for p in cache.rglob("*") if p.is_file() and not p.name.startswith(".")]
+    assert len({p.relative_to(cache).parts[0] for p in entries}) >= 6
+    for entry in entries:
+        entry.unlink()
+        os.mkfifo(entry)
+    _next_process()
+    done: list[Path] = []
+    builder = threading.Thread(
+        target=lambda: done.append(
+            build(folder, tmp_path / "again", converter=CachingConverter(FakeConverter()))
+            .packs[0]
+            .path
+        ),
+        daemon=True,
+    )
+    builder.start()
+    builder.join(timeout=120)
+    assert done, "the build waited on a FIFO"
+    assert _text(done[0]) == _text(first.packs[0].path)

@@ -28,7 +28,6 @@ import contextlib
 import errno
 import hashlib
 import os
-import shutil
 import threading
 import time
 import zipfile
@@ -47,11 +46,13 @@ from packbuilder.convert.protocol import (
 from packbuilder.digests import (
     copy_digest,
     copy_hashed,
+    discard,
     file_digest,
     handle_digest,
     host,
     kept_digest,
     own,
+    regular,
     seal,
     touch,
     unsealed,
@@ -260,13 +261,15 @@ def intact(entry: Path) -> bool:
     removed (`discard`) and the document converted again, rather than read as the paper and
     blamed on it, or named as the build's error. (Only the last kilobyte is read: a few
     microseconds.)"""
+    if not regular(entry):
+        if os.path.lexists(entry):  # (a folder, a FIFO, a link to nothing)
+            discard(entry)
+        return False
     try:
         with entry.open("rb") as fh:
             size = os.fstat(fh.fileno()).st_size
             fh.seek(max(0, size - 1024))
             tail = fh.read()
-    except FileNotFoundError:
-        return False
     except OSError:
         discard(entry)
         return False
@@ -293,18 +296,6 @@ def vouched(entry: Path) -> bool:
         pass
     discard(entry)
     return False
-
-
-def discard(entry: Path) -> None:
-    """Remove a cache entry that is not what it should be, whatever is in its place (a file, a
-    link, a folder); a cache that cannot be written is only slower."""
-    try:
-        entry.unlink()
-    except FileNotFoundError:
-        pass
-    except OSError:
-        if entry.is_dir() and not entry.is_symlink():
-            shutil.rmtree(entry, ignore_errors=True)
 
 
 def _voucher(entry: Path, digest: str) -> Path:
