@@ -25,6 +25,8 @@ from typing import Any, NamedTuple
 import pikepdf
 from pikepdf import Array, Dictionary, Pdf, Stream
 
+from packbuilder.digests import discard, regular
+
 _REFERENCE = re.compile(rb"(?<![\d.])(\d+) (\d+) R\b")
 _PAGE_STAND_IN = b"<< /MediaBox [ 0 0 1 1 ] /Parent %d %d R /Resources << >> /Type /Page >>"
 # A stand-in's text, as qpdf writes it back: an object the skeleton leaves out, which must never
@@ -300,6 +302,7 @@ class SkeletonFile:
             "fonts": {k: list(v) for k, v in self.fonts.items()},
             "size": self.size,
             "part_bytes": self.part_bytes,
+            "name": at.name,  # (one renamed from another part's is not this part's)
             "objects": _objects_kept(self.objects),
         }
         head["objects_sha256"] = _objects_hash(head["objects"])  # (trusted as the bytes are)
@@ -324,7 +327,7 @@ class SkeletonFile:
             return None
         try:
             head = _trusted_head(fd)
-            if head is None:
+            if head is None or head.get("name") != at.name:
                 return None
             fonts = {str(k): (int(v[0]), int(v[1])) for k, v in head["fonts"].items()}
             objects = _objects_read_back(head["objects"])
@@ -360,13 +363,18 @@ def _write_file(at: Path, kept: bytes, at_byte: int, room: int, text: bytes) -> 
     """Write a skeleton's file (`SkeletonFile`): `kept`, its `room` at `at_byte` a hole but for
     the head's `text` at its end."""
     tmp = at.with_name(f".{at.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    with contextlib.suppress(OSError):
+    if os.path.lexists(at) and not regular(at):  # (a folder in its place: never replaced)
+        discard(at)
+    try:
         with open(tmp, "wb") as fh:
             fh.write(kept[:at_byte])
             fh.seek(room - len(text), os.SEEK_CUR)  # a hole: no bytes written, none stored
             fh.write(text)
             fh.write(kept[at_byte:])
         os.replace(tmp, at)
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
 
 
 def _trusted_head(fd: int) -> dict[str, Any] | None:

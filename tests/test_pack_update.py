@@ -342,7 +342,8 @@ def test_a_kept_parts_skeleton_is_kept_and_read_instead_of_the_part(tmp_path, mo
 
 
 @pytest.mark.parametrize(
-    "damage", ["cut short", "a byte changed", "another part's", "no head", "objects changed"]
+    "damage",
+    ["cut short", "a byte changed", "another part's", "no head", "objects changed", "renamed"],
 )
 def test_a_skeleton_file_that_does_not_fit_is_not_believed(tmp_path, damage):
     part = _part(tmp_path, PAPERS["small tagged papers with links, roles and ids"](tmp_path))
@@ -361,6 +362,14 @@ def test_a_skeleton_file_that_does_not_fit_is_not_believed(tmp_path, damage):
         other.mkdir()
         other_part = _part(other, PAPERS["a parent tree with leaves (over a hundred keys)"](other))
         _finish(other_part, front, other / "pack.pdf", skeleton_at=kept)
+    elif damage == "renamed":  # (a skeleton is matched to its part by its name, then length)
+        renamed = kept.with_name("another part of that length.skeleton")
+        renamed.write_bytes(data)
+        assert SkeletonFile.read(renamed) is None
+        found = SkeletonFile.read(kept)
+        assert found is not None
+        found.pdf.close()
+        return
     elif damage == "objects changed":  # a stand-in taken for an object held, the file whole
         head = _kept_head(data)
         rows = head["objects"]["stand_ins"]
