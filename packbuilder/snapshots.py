@@ -203,7 +203,7 @@ def _linked_to_kept(fh: BinaryIO, copy: Path) -> str | None:
         if not stat.S_ISREG(os.lstat(entry).st_mode):  # (a link, a folder: not one we kept)
             discard(entry)
             return None
-        os.link(entry, copy, follow_symlinks=False)
+        os.link(entry, copy)
     except OSError:
         return None
     if not compared and not _holds(copy, digest):  # (kept, then damaged or edited)

@@ -368,18 +368,20 @@ def test_an_unchanged_paper_is_compared_with_its_kept_copy_not_hashed(tmp_path, 
     assert len(hashed) == 1
     assert fourth.read_bytes() == bytes(data)
     # a hint that names the first version's kept copy, as long as the paper now: compared,
-    # found different, hashed
+    # found different, hashed; and the kept copy of the bytes hashed, linked and hashed too (a
+    # kept copy is never taken on its name alone: `_holds`)
     hint = ("paper", *digests.stamp(paper.stat()))
     digests._remember(hint, first_sha)
     fifth = take("fifth")
-    assert len(hashed) == 2
+    assert len(hashed) == 3
+    assert fifth.stat().st_ino == fourth.stat().st_ino
     assert fifth.read_bytes() == bytes(data)
     assert build_module.file_hash(fifth) == hashlib.sha256(data).hexdigest()
     assert "FRIST VERSION" in _text(fifth)
     # a hint naming a kept copy that is not there (pruned)
     digests._remember(hint, "0" * 64)
     take("sixth")
-    assert len(hashed) == 3
+    assert len(hashed) == 5  # (the paper hashed, then the kept copy of its bytes, linked)
 
 
 def test_where_the_cache_cannot_be_linked_to_papers_are_copied(tmp_path, monkeypatch):
