@@ -34,7 +34,7 @@ from pathlib import Path
 
 from packbuilder import exclusion
 from packbuilder.convert.cache import TOUCHED, prune, store
-from packbuilder.digests import discard, kept_digest, regular, touch
+from packbuilder.digests import bound, discard, kept_digest, regular, touch
 from packbuilder.layout import Layout
 from packbuilder.model import AgendaItem, Meeting, Paper, PaperKind
 from packbuilder.pdf import (
@@ -391,7 +391,7 @@ def _kept(folder: Path, key: str) -> Path | None:
 
 def _file_hash(key: str, path: Path) -> str:
     """What a kept part's name carries after its key: a hash of the key and of its bytes."""
-    return hashlib.sha256(f"{key}|{kept_digest(path)}".encode()).hexdigest()[:32]
+    return bound(key, kept_digest(path))
 
 
 def _key(steps: list[_Step], contents: dict[Path, str], public: bool) -> str:

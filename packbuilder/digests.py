@@ -357,6 +357,13 @@ def unsealed(path: Path) -> bytes | None:
     return data[SEAL:]
 
 
+def bound(key: str, digest: str) -> str:
+    """A hash of a cache entry's key with the digest of its bytes (32 hex digits), which an
+    entry's name carries (a kept part) or a file beside it (a conversion's voucher): bytes
+    copied or renamed to another key do not carry it there."""
+    return hashlib.sha256(f"{key}|{digest}".encode()).hexdigest()[:32]
+
+
 def regular(entry: Path) -> bool:
     """Whether a cache entry is a file (or a link to one): not a folder, a FIFO or a device in
     its place, which reading would fail on or wait for without end."""

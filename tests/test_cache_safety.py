@@ -185,7 +185,7 @@ def test_a_cached_conversion_cut_short_is_converted_again(tmp_path, monkeypatch,
         assert entry.read_bytes() == data  # kept again, whole
 
 
-def test_a_cached_conversion_edited_by_hand_is_converted_again(tmp_path, monkeypatch):
+def test_a_cached_conversion_edited_by_hand_is_converted_again(tmp_path, cache):
     """A conversion changed in the middle (a hand, a bad disk) keeps its end-of-file marker and
     reads as a PDF: only the digest its writer vouched for (`cache.vouched`) tells it from the
     paper's conversion."""
@@ -194,13 +194,9 @@ def test_a_cached_conversion_edited_by_hand_is_converted_again(tmp_path, monkeyp
         items=[{"title": "Report", "papers": ["report.docx"]}],
         papers={"report.docx": 2},
     )
-    monkeypatch.setenv("PACKBUILDER_CACHE", str(tmp_path / "cache"))
-    settings.cache_clear()
-    first = build(folder, tmp_path / "out", converter=CachingConverter(FakeConverter()))
+    first = _cached_build(folder, tmp_path / "out")
     assert "converted 0000 page 1" in _text(first.packs[0].path)  # (the build's copy)
-    (entry,) = (
-        e for e in (tmp_path / "cache").glob("??/*.pdf") if b"0000 page 1" in e.read_bytes()
-    )
+    (entry,) = (e for e in cache.glob("??/*.pdf") if b"0000 page 1" in e.read_bytes())
     entry.write_bytes(entry.read_bytes().replace(b"0000 page 1", b"0000 PAGE 9"))
     converter = FakeConverter()
     again = build(folder, tmp_path / "again", converter=CachingConverter(converter))
@@ -310,6 +306,19 @@ def test_a_paper_rewritten_without_its_times_changing_is_checked_again(tmp_path,
     settings.cache_clear()
 
 
+@pytest.fixture
+def cache(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    """A cache folder of the test's own, found as a new command finds it (`_next_process`)."""
+    monkeypatch.setenv("PACKBUILDER_CACHE", str(tmp_path / "cache"))
+    settings.cache_clear()
+    _next_process()
+    return tmp_path / "cache"
+
+
+def _cached_build(folder: Path, out: Path):  # type: ignore[no-untyped-def]
+    return build(folder, out, converter=CachingConverter(FakeConverter()))
+
+
 def _outline(pack: Path) -> list[tuple[int, str, int]]:
     return Pack.read(pack).bookmarks()
 
@@ -364,17 +373,15 @@ def _meeting_with_outline(tmp_path: Path) -> Path:
     return folder
 
 
-def test_a_remembered_bookmark_edited_by_hand_never_reaches_a_pack(tmp_path, monkeypatch):
+def test_a_remembered_bookmark_edited_by_hand_never_reaches_a_pack(tmp_path, cache):
     """Found by a trial: an appendix's bookmark title edited by hand in its ``checks/`` entry,
     still valid JSON, reached both packs. Every small cache entry is sealed by the hash of its
     bytes; one that does not match is worked out again from the paper."""
     folder = _meeting_with_outline(tmp_path)
-    monkeypatch.setenv("PACKBUILDER_CACHE", str(tmp_path / "cache"))
-    settings.cache_clear()
-    first = build(folder, tmp_path / "out", converter=CachingConverter(FakeConverter()))
+    first = _cached_build(folder, tmp_path / "out")
     assert (2, "Budget summary", 3) in _outline(first.packs[0].path)
     edited = 0
-    for entry in _sealed_entries(tmp_path / "cache" / "checks"):
+    for entry in _sealed_entries(cache / "checks"):
         data = entry.read_bytes()
         if b"Budget summary" in data:
             entry.write_bytes(data.replace(b"Budget summary", b"Budget SUMMARY"))
@@ -384,17 +391,13 @@ def test_a_remembered_bookmark_edited_by_hand_never_reaches_a_pack(tmp_path, mon
     assert _outline(again.packs[0].path) == _outline(first.packs[0].path)
 
 
-def test_no_small_cache_entry_edited_by_hand_changes_a_pack(tmp_path, monkeypatch):
+def test_no_small_cache_entry_edited_by_hand_changes_a_pack(tmp_path, cache):
     """The class of the trial's finding: each small entry of every kind (a paper's checks, its
     headings and words, a Word paper's content digest, the digests of kept files, compiled
     templates and patterns, the stamp font, bank holidays) edited as by hand, keeping its
     syntax; the rebuild's packs are the first build's, page by page and bookmark by bookmark."""
     folder = _meeting_with_outline(tmp_path)
-    cache = tmp_path / "cache"
-    monkeypatch.setenv("PACKBUILDER_CACHE", str(cache))
-    settings.cache_clear()
-    _next_process()
-    first = build(folder, tmp_path / "out", converter=CachingConverter(FakeConverter()))
+    first = _cached_build(folder, tmp_path / "out")
     entries = _sealed_entries(cache)
     kinds = {(e.relative_to(cache).parts[0], e.name.split(".", 1)[-1]) for e in entries}
     assert {k for k, _ in kinds} >= {"checks", "digests", "templates", "holidays", "fonts"}
@@ -419,17 +422,15 @@ def _two_papers(tmp_path: Path) -> Path:
     )
 
 
-def test_a_conversion_copied_to_another_papers_key_is_converted_again(tmp_path, monkeypatch):
+def test_a_conversion_copied_to_another_papers_key_is_converted_again(tmp_path, cache):
     """Found by a trial: a conversion copied over another paper's, with its voucher renamed to
     the other key, put the wrong paper's pages in the pack, silently. A voucher is named by a
     hash of the key with the bytes' digest: the copy has none under its new key."""
     folder = _two_papers(tmp_path)
-    monkeypatch.setenv("PACKBUILDER_CACHE", str(tmp_path / "cache"))
-    settings.cache_clear()
-    first = build(folder, tmp_path / "out", converter=CachingConverter(FakeConverter()))
+    first = _cached_build(folder, tmp_path / "out")
     # (the fake's pages say "converted 0000 page 1", "converted 0001 page 1": the build's copies)
     report, update = (
-        next(e for e in (tmp_path / "cache").glob("??/*.pdf") if copy in e.read_bytes())
+        next(e for e in cache.glob("??/*.pdf") if copy in e.read_bytes())
         for copy in (b"0000 page", b"0001 page")
     )
     key = lambda e: e.name.split(".")[0]  # noqa: E731
@@ -443,16 +444,12 @@ def test_a_conversion_copied_to_another_papers_key_is_converted_again(tmp_path, 
 
 
 @pytest.mark.parametrize("kind", ["conversion", "part"])
-def test_a_folder_in_place_of_a_cache_entry_only_makes_the_build_slower(
-    tmp_path, monkeypatch, kind
-):
+def test_a_folder_in_place_of_a_cache_entry_only_makes_the_build_slower(tmp_path, cache, kind):
     """Found by a trial: a folder where a conversion or a kept part was made every later build
     fail ("Is a directory"). A damaged cache makes a build slower, never a failed one."""
     folder = _two_papers(tmp_path)
-    monkeypatch.setenv("PACKBUILDER_CACHE", str(tmp_path / "cache"))
-    settings.cache_clear()
-    first = build(folder, tmp_path / "out", converter=CachingConverter(FakeConverter()))
-    where = tmp_path / "cache" / (assemble.PARTS if kind == "part" else "")
+    first = _cached_build(folder, tmp_path / "out")
+    where = cache / (assemble.PARTS if kind == "part" else "")
     entries = list(where.glob("??/*.pdf"))
     assert entries
     for entry in entries:
@@ -465,14 +462,12 @@ def test_a_folder_in_place_of_a_cache_entry_only_makes_the_build_slower(
     assert all(e.is_file() for e in entries if e.exists())  # kept again, as files
 
 
-def test_a_kept_part_renamed_to_another_key_is_assembled_again(tmp_path, monkeypatch):
+def test_a_kept_part_renamed_to_another_key_is_assembled_again(tmp_path, cache):
     """Found by a trial: the kept part of an appendix's earlier version, renamed to the key of
     its new version (its name's hash left as it was), put the old page in the pack, silently.
     The hash a part's name carries is of its key and its bytes."""
     folder = _meeting(tmp_path)
-    monkeypatch.setenv("PACKBUILDER_CACHE", str(tmp_path / "cache"))
-    settings.cache_clear()
-    parts = tmp_path / "cache" / assemble.PARTS
+    parts = cache / assemble.PARTS
     write_pdf(folder / "appendix.pdf", 3, label=f"version one {tmp_path.name}")
     build(folder, tmp_path / "one", converter=FakeConverter())
     old = set(parts.rglob("*"))
@@ -492,15 +487,12 @@ def test_a_kept_part_renamed_to_another_key_is_assembled_again(tmp_path, monkeyp
 
 
 @pytest.mark.parametrize("damage", ["link to a folder", "link to nothing", "edited"])
-def test_a_damaged_kept_copy_of_a_paper_is_never_its_copy(tmp_path, monkeypatch, damage):
+def test_a_damaged_kept_copy_of_a_paper_is_never_its_copy(tmp_path, cache, damage):
     """Found by a trial: a kept copy (``papers/``) replaced by a link to a folder, or to nothing,
     failed every build, blaming the paper. One edited since it was kept was linked as the
     paper's copy on the word of its name whenever the paper was hashed rather than compared."""
     folder = _meeting(tmp_path)
     write_pdf(folder / "appendix.pdf", 3, label=f"appendix {tmp_path.name}")
-    cache = tmp_path / "cache"
-    monkeypatch.setenv("PACKBUILDER_CACHE", str(cache))
-    settings.cache_clear()
     first = build(folder, tmp_path / "out", converter=FakeConverter())
     (kept,) = (cache / snapshots.PAPERS).glob("??/*.pdf")
     data = kept.read_bytes()
@@ -526,15 +518,11 @@ def test_a_damaged_kept_copy_of_a_paper_is_never_its_copy(tmp_path, monkeypatch,
     assert kept.is_file() and not kept.is_symlink() and kept.read_bytes() == data  # kept again
 
 
-def test_a_fifo_in_place_of_a_cache_entry_is_never_waited_on(tmp_path, monkeypatch):
+def test_a_fifo_in_place_of_a_cache_entry_is_never_waited_on(tmp_path, cache):
     """Found by a trial: a FIFO in place of a conversion made ``check`` wait without end. Every
     kind of entry is read only if it is a file (`digests.regular`)."""
     folder = _meeting_with_outline(tmp_path)
-    cache = tmp_path / "cache"
-    monkeypatch.setenv("PACKBUILDER_CACHE", str(cache))
-    settings.cache_clear()
-    _next_process()
-    first = build(folder, tmp_path / "out", converter=CachingConverter(FakeConverter()))
+    first = _cached_build(folder, tmp_path / "out")
     entries = [p for p in cache.rglob("*") if p.is_file() and not p.name.startswith(".")]
     assert len({p.relative_to(cache).parts[0] for p in entries}) >= 6
     for entry in entries:

@@ -13,9 +13,10 @@ key: the link fails if the key is there already, so the first writer wins and an
 there, is never replaced under a worker reading it (on NFS a file replaced while another machine
 has it open can read as a stale handle). A folder that cannot hard-link falls back to a rename.
 Two workers missing the same key at once both convert it, and one conversion is kept: wasted work,
-never a wrong or half-written entry. Each entry's writer vouches for its bytes, by their digest,
-before linking it (`store`); an entry whose bytes are not those vouched for (damaged in the
-middle, edited by hand) is converted again (`vouched`). `prune` keeps the folder under a size bound
+never a wrong or half-written entry. Each entry's writer vouches for its bytes, by a hash of the
+key and their digest, before linking it (`store`); an entry whose bytes are not those vouched for
+(damaged in the middle, edited by hand, copied from another key) is converted again (`vouched`).
+`prune` keeps the folder under a size bound
 (``PACKBUILDER_CACHE_MAX_MB``), dropping the entries used longest ago: a hit refreshes an entry's
 time (once it is `TOUCHED` old: `digests.touch`),
 and an entry used within the last `RECENT` seconds is kept whatever the bound, so that a build
@@ -44,6 +45,7 @@ from packbuilder.convert.protocol import (
     source_of,
 )
 from packbuilder.digests import (
+    bound,
     copy_digest,
     copy_hashed,
     discard,
@@ -303,8 +305,7 @@ def _voucher(entry: Path, digest: str) -> Path:
     by the entry's key and a hash of the key with the bytes' digest, so that an entry's bytes
     copied to another key have no voucher there."""
     key = entry.name.split(".", 1)[0]
-    bound = hashlib.sha256(f"{key}|{digest}".encode()).hexdigest()[:32]
-    return entry.with_name(f"{key}.{bound}{VOUCHER}")
+    return entry.with_name(f"{key}.{bound(key, digest)}{VOUCHER}")
 
 
 VOUCHER = ".sum"
