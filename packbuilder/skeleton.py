@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -322,8 +323,13 @@ class SkeletonFile:
     def read(cls, at: Path) -> KeptSkeleton | None:
         """The skeleton kept at `at`, opened; None if there is none, or it is not whole."""
         try:
-            fd = os.open(at, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+            # (a FIFO in its place: never waited on; no effect on a file)
+            fd = os.open(at, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
         except OSError:
+            return None
+        if not stat.S_ISREG(os.fstat(fd).st_mode):  # (a folder opens too)
+            os.close(fd)
+            discard(at)
             return None
         try:
             head = _trusted_head(fd)

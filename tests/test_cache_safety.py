@@ -518,6 +518,43 @@ def test_a_damaged_kept_copy_of_a_paper_is_never_its_copy(tmp_path, cache, damag
     assert kept.is_file() and not kept.is_symlink() and kept.read_bytes() == data  # kept again
 
 
+def _set_venue(folder: Path, venue: str) -> None:
+    from openpyxl import load_workbook  # noqa: PLC0415
+
+    wb = load_workbook(folder / "meeting.xlsx")
+    for row in wb["Meeting"].iter_rows(min_row=2):
+        if row[0].value == "Venue":
+            row[1].value = venue
+    wb.save(folder / "meeting.xlsx")
+
+
+def test_a_fifo_in_place_of_a_parts_skeleton_is_never_waited_on(tmp_path, cache):
+    """Found when the test below hung once in ten runs: a FIFO in place of a kept part's
+    skeleton was opened to be read, and the rebuild waited without end. It is removed, and the
+    part read whole."""
+    folder = _meeting_with_outline(tmp_path)
+    first = _cached_build(folder, tmp_path / "out")
+    _set_venue(folder, "Room 2")
+    _cached_build(folder, tmp_path / "out")  # (the part read in: its skeleton kept beside it)
+    skeletons = list((cache / assemble.PARTS).rglob("*.skeleton"))
+    assert skeletons
+    for skeleton in skeletons:
+        skeleton.unlink()
+        os.mkfifo(skeleton)
+    _next_process()
+    _set_venue(folder, "Room 3")
+    done: list[Path] = []
+    builder = threading.Thread(
+        target=lambda: done.append(_cached_build(folder, tmp_path / "again").packs[0].path),
+        daemon=True,
+    )
+    builder.start()
+    builder.join(timeout=120)
+    assert done, "the build waited on a FIFO"
+    assert _text(done[0]) == _text(first.packs[0].path)
+    assert all(not s.exists() or s.is_file() for s in skeletons)
+
+
 def test_a_fifo_in_place_of_a_cache_entry_is_never_waited_on(tmp_path, cache):
     """Found by a trial: a FIFO in place of a conversion made ``check`` wait without end. Every
     kind of entry is read only if it is a file (`digests.regular`)."""
