@@ -22,7 +22,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,7 +37,7 @@ from packbuilder.assemble import (
     pack_headings,
     prepare_outline,
 )
-from packbuilder.convert import ConversionStats, Converter, on_handover, open_converter
+from packbuilder.convert import ConversionStats, Converter, on_handover, on_ready, open_converter
 from packbuilder.convert.cache import tidy
 from packbuilder.dates import long_date
 from packbuilder.deadline import publishing_late
@@ -892,15 +892,50 @@ def _pack(  # noqa: PLR0913
 
 
 def _convert_fronts(
-    converter: Converter, documents: Sequence[Path], work: Path, handed: threading.Event
+    converter: Converter,
+    documents: Sequence[Path],
+    work: Path,
+    handed: threading.Event,
+    fronts: _Fronts,
 ) -> list[Path]:
     """The frontsheets converted (in a thread of the pool); `handed` is set once LibreOffice
-    has them, or the conversion is over."""
-    with on_handover(handed.set):
+    has them, or the conversion is over; `fronts` is told of each as it is ready."""
+    with on_handover(handed.set), on_ready(fronts.ready):
         try:
             return converter.convert(documents, work / "frontsheets-pdf")
         finally:
             handed.set()
+
+
+class _Fronts:
+    """The frontsheets' PDFs, each as soon as the converter says it is ready (`on_ready`:
+    LibreOffice converts them one after the other, and the public pack is finished while it
+    converts the private pack's), or when the whole conversion is over (a converter that does
+    not say)."""
+
+    def __init__(self) -> None:
+        self._ready: dict[int, Path] = {}
+        self._changed = threading.Condition()
+
+    def ready(self, index: int, pdf: Path) -> None:
+        with self._changed:
+            self._ready.setdefault(index, pdf)
+            self._changed.notify_all()
+
+    def over(self, _job: object = None) -> None:
+        with self._changed:
+            self._changed.notify_all()
+
+    def wait(self, index: int, job: Future[list[Path]]) -> Path:
+        """The `index`th frontsheet's PDF.
+
+        Raises:
+            PackError: the conversion failed before this frontsheet was ready (its own error).
+        """
+        with self._changed:
+            self._changed.wait_for(lambda: index in self._ready or job.done())
+            early = self._ready.get(index)
+        return early if early is not None else job.result()[index]
 
 
 def _published_pages(outdir: Path, meeting: str, name: str) -> int:
@@ -927,7 +962,9 @@ def _assemble(
     """
     with ThreadPoolExecutor(max_workers=1) as pool:
         handed = threading.Event()
-        fronts_job = pool.submit(_convert_fronts, converter, front_docs, work, handed)
+        fronts = _Fronts()
+        fronts_job = pool.submit(_convert_fronts, converter, front_docs, work, handed, fronts)
+        fronts_job.add_done_callback(fronts.over)
         if fronts_done is not None:
             fronts_job.add_done_callback(lambda _: fronts_done.set())
         # the conversion's own steps to LibreOffice are Python's, and the parts' would hold the
@@ -951,24 +988,24 @@ def _assemble(
                 n: open_part(body, specs[n], work / specs[n].filename(meeting))
                 for n, body in zip(which, bodies, strict=True)
             }
+        made = {}
         try:
             if ready:  # the outlines too, while waiting
                 headings = pack_headings([specs[n] for n in which], papers.pdfs)
                 for n, opened in ready.items():
                     prepare_outline(opened, specs[n], layouts[n], papers.pdfs, headings)
-            fronts = fronts_job.result()
-        except BaseException:
-            for unread in ready.values():
+            # each pack finished as soon as its frontsheet is ready: the first while
+            # LibreOffice converts the next
+            for k, (n, body) in enumerate(zip(which, bodies, strict=True)):
+                front = fronts.wait(k, fronts_job)
+                out = work / specs[n].filename(meeting)
+                w = ready.pop(n, None) or open_part(body, specs[n], out)
+                pages = finish_pack(
+                    w, meeting, specs[n], layouts[n], front, out, papers.pdfs, headings
+                )
+                made[n] = (out, pages)
+            fronts_job.result()  # (its error, should it fail after every frontsheet was ready)
+        finally:
+            for unread in ready.values():  # a pack that failed leaves the others' parts unread
                 unread.close()
-            raise
-    made = {}
-    try:
-        for n, body, front in zip(which, bodies, fronts, strict=True):
-            out = work / specs[n].filename(meeting)
-            w = ready.pop(n, None) or open_part(body, specs[n], out)
-            pages = finish_pack(w, meeting, specs[n], layouts[n], front, out, papers.pdfs, headings)
-            made[n] = (out, pages)
-    finally:
-        for unread in ready.values():  # a pack that failed leaves the others' parts unread
-            unread.close()
     return made

@@ -245,6 +245,59 @@ def test_outline_nests_every_paper_under_its_item(tmp_path, libreoffice, monkeyp
     assert len(prepared) == 2  # (the parts were read while LibreOffice converted)
 
 
+def test_a_pack_is_finished_while_the_next_frontsheet_is_converted(tmp_path: Path) -> None:
+    """LibreOffice converts the frontsheets one after the other: the public pack is finished as
+    soon as its frontsheet is ready (the converter says so: `on_ready`), while the private
+    pack's is still being converted; a converter that does not say is waited for whole."""
+    import packbuilder.build as build_module
+    from packbuilder.convert import listener
+
+    folder = make_meeting(
+        tmp_path / "2020-03-05-board",
+        items=[
+            {"title": "Appendix", "papers": ["appendix.pdf"]},
+            {"title": "Contract", "papers": ["tender.pdf"], "exempt paragraph": 3},
+        ],
+        papers={"appendix.pdf": 2, "tender.pdf": 2},
+    )
+    events: list[str] = []
+    first_finished = threading.Event()
+
+    class OneByOne(FakeConverter):
+        def convert(self, documents, outdir, *, sources=None):  # type: ignore[no-untyped-def]
+            pdfs = super().convert(documents, outdir, sources=sources)
+            tell = listener()
+            if tell is not None and len(documents) == 2:  # (the two frontsheets)
+                tell(0, pdfs[0])
+                events.append("converting the second")
+                first_finished.wait(10)
+                events.append("second converted")
+            return pdfs
+
+    real = build_module.finish_pack
+
+    def finish(w, meeting, spec, *rest):  # type: ignore[no-untyped-def]
+        pages = real(w, meeting, spec, *rest)
+        events.append(f"finished {'private' if spec.private else 'public'}")
+        first_finished.set()
+        return pages
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(build_module, "finish_pack", finish)
+        result = build(folder, tmp_path / "out", converter=OneByOne())
+    assert events == [
+        "converting the second",
+        "finished public",
+        "second converted",
+        "finished private",
+    ]
+    # each pack with its own frontsheet, and nothing of the exempt paper in the public one
+    public, private = (Pack.read(p.path) for p in result.packs)
+    assert not result.packs[0].path.name.endswith("PRIVATE-not-for-publication.pdf")
+    assert "converted 00-agenda" in public.texts[0] and "converted 01-agenda" in private.texts[0]
+    assert len(private.texts) > len(public.texts)
+
+
 def test_word_papers_are_converted_while_the_pdf_papers_are_checked(tmp_path):
     """The Word papers the agenda names go to the converter before the PDF papers are checked
     (LibreOffice would otherwise sit idle), each once, and the build uses those conversions."""

@@ -19,6 +19,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import zipfile
 from pathlib import Path
@@ -36,7 +37,9 @@ from packbuilder.convert import (
     LibreOffice,
     content_digest,
     kept_profile,
+    listener,
     on_handover,
+    on_ready,
     open_converter,
 )
 from packbuilder.convert import libreoffice as libreoffice_module
@@ -175,6 +178,66 @@ def test_libreoffice_says_when_the_batch_is_in_its_hands(
     assert len(pdfs) == len(texts)
     lo.convert(docs(tmp_path / "in2", "again"), tmp_path / "out2")  # asked by no one
     assert len(told) == processes
+
+
+class Told:
+    """What a caller listening (`on_ready`) is told, when, and whether the batch was over."""
+
+    def __init__(self) -> None:
+        self.told: list[tuple[int, Path, float]] = []
+        self.texts: dict[int, str] = {}
+        self.lock = threading.Lock()
+
+    def __call__(self, index: int, pdf: Path) -> None:
+        text = first_text(pdf)  # readable, whole, the moment it is told of
+        with self.lock:
+            self.told.append((index, pdf, time.monotonic()))
+            self.texts[index] = text
+
+
+@pytest.mark.parametrize(("processes", "count"), [(1, 3), (2, PARALLEL_MIN_DOCUMENTS)])
+def test_each_document_is_told_of_as_soon_as_it_is_written(
+    fake_soffice: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    processes: int,
+    count: int,
+) -> None:
+    """A caller listening (`on_ready`) gets each document as LibreOffice writes it, not when
+    the batch is over: the very file the batch returns, in its place, whole; from the threads of
+    a batch shared between processes too. Asked by no one, nothing is told."""
+    monkeypatch.setenv("FAKE_SOFFICE_DELAY", "0.6")  # after each document
+    lo = LibreOffice(soffice=str(fake_soffice), timeout=10, processes=processes)
+    texts = [f"document {i}" for i in range(count)]
+    told = Told()
+    with on_ready(told):
+        pdfs = lo.convert(docs(tmp_path / "in", *texts), tmp_path / "out")
+    over = time.monotonic()
+    assert sorted(i for i, _, _ in told.told) == list(range(count))
+    assert {i: p for i, p, _ in told.told} == dict(enumerate(pdfs))
+    assert told.texts == dict(enumerate(texts))
+    first = min(t for i, _, t in told.told if i == 0)
+    assert over - first > 0.5  # told of while its batch went on
+    assert [first_text(p) for p in pdfs] == texts
+    lo.convert(docs(tmp_path / "in2", "again"), tmp_path / "out2")  # asked by no one
+    assert len(told.told) == count
+
+
+def test_a_document_told_of_is_not_converted_again_after_a_crash(
+    fake_soffice: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """LibreOffice crashing after a document was told of (and moved out of its folder): the
+    restart converts only what it had not written, and every result is the right one."""
+    monkeypatch.setenv("FAKE_SOFFICE_DELAY", "0.3")  # (time to be seen before the crash)
+    papers = docs(tmp_path / "in", "first", "FLAKY second", "third")
+    told = Told()
+    with on_ready(told):
+        pdfs = LibreOffice(soffice=str(fake_soffice), timeout=10, processes=1).convert(
+            papers, tmp_path / "out"
+        )
+    assert [first_text(p) for p in pdfs] == ["first", "FLAKY second", "third"]
+    assert [len(r["inputs"]) for r in starts(fake_soffice)] == [3, 2]
+    assert told.texts[0] == "first" and {i: p for i, p, _ in told.told}[0] == pdfs[0]
 
 
 @pytest.mark.parametrize(
@@ -349,6 +412,29 @@ def test_real_libreoffice_converts_a_batch_in_two_processes(tmp_path: Path) -> N
 
 
 @pytest.mark.libreoffice
+def test_real_libreoffice_tells_of_each_pdf_repaired(tmp_path: Path) -> None:
+    """What a caller listening is told of early is LibreOffice's PDF already repaired (the pass
+    every conversion has: `tagged.clean_converted`), the very file the batch returns."""
+    papers = [
+        write_docx(tmp_path / "a.docx", 2, label="First report"),
+        write_docx(tmp_path / "b.docx", 60, label="Long plan"),  # (LibreOffice busy after a)
+    ]
+    seen: dict[int, tuple[Path, object, str]] = {}
+
+    def tell(index: int, pdf: Path) -> None:
+        reader = PdfReader(pdf)
+        info = reader.trailer["/Info"]
+        seen[index] = (pdf, info.get("/PackbuilderTagsCleaned"), reader.pages[0].extract_text())
+
+    with on_ready(tell):
+        pdfs = LibreOffice(processes=1).convert(papers, tmp_path / "out")
+    first, cleaned, text = seen[0]
+    assert first == pdfs[0] and cleaned and text.startswith("First report")
+    assert all(p == pdfs[i] for i, (p, _, _) in seen.items())
+    assert PdfReader(pdfs[1]).trailer["/Info"].get("/PackbuilderTagsCleaned")
+
+
+@pytest.mark.libreoffice
 def test_real_libreoffice_converts_a_non_ascii_name_alone(
     libreoffice: LibreOffice, tmp_path: Path
 ) -> None:
@@ -453,6 +539,40 @@ def test_the_cache_converts_a_duplicate_once(tmp_path: Path) -> None:
     pdfs = CachingConverter(inner, tmp_path / "cache").convert([a, b, a], tmp_path / "out")
     assert inner.batches == [["paper 0.docx"]]
     assert pdfs[0] == pdfs[1] == pdfs[2]
+
+
+def test_the_cache_tells_of_each_document_by_its_place_in_the_batch(tmp_path: Path) -> None:
+    """Through the cache, a caller listening (`on_ready`) is told of what is kept at once, before
+    anything is converted, and of what is converted as the converter tells of it: each by its
+    place in the caller's batch (a document given twice, at both), with the bytes returned."""
+    events: list[str] = []
+
+    class OneByOne(Counting):
+        def convert(self, documents, outdir, *, sources=None):  # type: ignore[no-untyped-def]
+            events.append("converting")
+            pdfs = super().convert(documents, outdir, sources=sources)
+            tell = listener()
+            for i, pdf in enumerate(pdfs):
+                if tell is not None:
+                    tell(i, pdf)
+            return pdfs
+
+    cache = CachingConverter(OneByOne(), tmp_path / "cache")
+    kept, new, other = docs(tmp_path / "in", "kept", "new", "other")
+    cache.convert([kept], tmp_path / "o1")
+    told: dict[int, str] = {}
+
+    def tell(index: int, pdf: Path) -> None:
+        events.append(f"told {index}")
+        told[index] = first_text(pdf)
+
+    events.clear()
+    with on_ready(tell):
+        pdfs = cache.convert([new, kept, other, new], tmp_path / "o2")
+    assert events[:2] == ["told 1", "converting"]
+    assert sorted(events[2:]) == ["told 0", "told 2", "told 3"]
+    assert told == {i: first_text(p) for i, p in enumerate(pdfs)}
+    assert len(set(told.values())) == 3
 
 
 def test_the_cache_sees_through_docx_timestamps(tmp_path: Path) -> None:

@@ -30,6 +30,7 @@ from packbuilder.convert import (
     LibreOffice,
     WarmLibreOffice,
     on_handover,
+    on_ready,
     open_converter,
 )
 from packbuilder.convert import warm as warm_module
@@ -290,6 +291,33 @@ def test_it_says_the_batch_is_handed_over_once_every_document_is_staged(
     with on_handover(lambda: events.append("handed over")):
         warm.convert(papers, tmp_path / "out")
     assert events == ["staged"] * 3 + ["handed over"] + ["converted"] * 3
+
+
+def test_it_tells_of_each_pdf_repaired_before_converting_the_next(
+    warm: WarmLibreOffice, papers: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A caller listening (`on_ready`) gets each document's PDF, repaired, before LibreOffice
+    converts the next one: the very file the batch returns; the last one with the batch."""
+    events: list[str] = []
+    real_one = WarmLibreOffice._convert_one
+
+    def one(self: WarmLibreOffice, *args: Any) -> None:
+        events.append("converting")
+        real_one(self, *args)
+
+    def tell(index: int, pdf: Path) -> None:
+        info = PdfReader(pdf).trailer["/Info"]
+        events.append(f"told {index} {bool(info.get('/PackbuilderTagsCleaned'))}")
+        told[index] = pdf
+
+    told: dict[int, Path] = {}
+    monkeypatch.setattr(WarmLibreOffice, "_convert_one", one)
+    with on_ready(tell):
+        pdfs = warm.convert(papers, tmp_path / "out")
+    assert events == ["converting", "told 0 True", "converting", "told 1 True", "converting"]
+    assert told == {0: pdfs[0], 1: pdfs[1]}
+    assert _pages(pdfs[0])[0].startswith("Rapport ete")
+    assert PdfReader(pdfs[2]).trailer["/Info"].get("/PackbuilderTagsCleaned")
 
 
 def test_its_libreoffice_runs_no_program_from_the_callers_path(

@@ -37,7 +37,9 @@ from packbuilder.convert.protocol import (
     abort_conversions,
     converted_before,
     handed_over,
+    listener,
     on_handover,
+    on_ready,
     share_machine,
 )
 from packbuilder.convert.sandbox import no_network_prefix
@@ -61,8 +63,10 @@ __all__ = [
     "abort_conversions",
     "converted_before",
     "handed_over",
+    "listener",
     "no_network_prefix",
     "on_handover",
+    "on_ready",
     "open_converter",
     "share_machine",
 ]

@@ -32,7 +32,7 @@ import os
 import threading
 import time
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from packbuilder.convert.final import mentions_own_name, names_itself, own_name
@@ -41,6 +41,8 @@ from packbuilder.convert.protocol import (
     Converter,
     abort_conversions,
     check_sources,
+    listener,
+    on_ready,
     share_machine,
     source_of,
 )
@@ -235,12 +237,18 @@ class CachingConverter(Converter):
                 # used now: the last entry `prune` drops (its digest kept for its new stamp)
                 if time.time() - path.stat().st_mtime > TOUCHED:
                     touch(path)
+        tell = listener()
+        if tell is not None:  # (`on_ready`: what is kept is ready now, the rest as it comes)
+            for i, key in enumerate(keys):
+                if key in found:
+                    tell(i, found[key])
         if missing:
-            converted = self.inner.convert(
-                [documents[i] for i in missing.values()],
-                outdir / "fresh",
-                sources=[source_of(documents[i], sources, i) for i in missing.values()],
-            )
+            with on_ready(_told(tell, keys, list(missing))) if tell else contextlib.nullcontext():
+                converted = self.inner.convert(
+                    [documents[i] for i in missing.values()],
+                    outdir / "fresh",
+                    sources=[source_of(documents[i], sources, i) for i in missing.values()],
+                )
             for key, pdf in zip(missing, converted, strict=True):
                 found[key] = self._store(key, pdf)
         for path in found.values():
@@ -253,6 +261,21 @@ class CachingConverter(Converter):
 
     def _store(self, key: str, pdf: Path) -> Path:
         return store(pdf, self._path(key), vouch=True)
+
+
+def _told(
+    tell: Callable[[int, Path], None], keys: list[str], fresh: list[str]
+) -> Callable[[int, Path], None]:
+    """Who to tell of the `n`th document converted (`fresh`, their keys) as it is ready: every
+    document of the batch with its key (`keys`). The fresh PDF is told of: the entry kept is a
+    copy of it, and it stays where it is."""
+
+    def told(n: int, pdf: Path) -> None:
+        for i, key in enumerate(keys):
+            if key == fresh[n]:
+                tell(i, pdf)
+
+    return told
 
 
 def intact(entry: Path) -> bool:

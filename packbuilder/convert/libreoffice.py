@@ -30,7 +30,7 @@ import tempfile
 import threading
 import time
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -43,6 +43,7 @@ from packbuilder.convert.protocol import (
     Converter,
     check_sources,
     handed_over,
+    listener,
     source_of,
 )
 from packbuilder.convert.sandbox import command_prefix
@@ -75,6 +76,7 @@ REPAIRED = ":2"
 WARM_LIMIT = 900  # seconds a prestarted LibreOffice may live, its handed-over conversion included
 _DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
 _POLL = 0.05
+_POLL_DELIVERING = 0.01  # (a caller waits for each document: `on_ready`)
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,10 @@ class _Job:
     source: Source
     staged: Path
     output: Path
+
+
+# given a document as soon as LibreOffice has written it whole; False: it could not be taken now
+_Deliver = Callable[[_Job], bool]
 
 
 class LibreOffice(Converter):
@@ -247,15 +253,22 @@ class LibreOffice(Converter):
         check_sources(documents, sources)
         if not documents:
             return []
+        early: dict[int, Path] = {}  # documents repaired and told of as they came (`on_ready`)
         try:
             outdir.mkdir(parents=True, exist_ok=True)
             with tempfile.TemporaryDirectory(prefix=scratch_prefix("lo")) as tmp:
-                results = self._convert_in(Path(tmp), documents, sources, outdir)
+                results = self._convert_in(Path(tmp), documents, sources, outdir, early)
         except OSError as exc:
             if exc.errno in _DISK_FULL:
                 raise disk_full_error(Path(tempfile.gettempdir())) from None
             raise
-        repair(results, documents, sources, elsewhere=self._busy)
+        late = [i for i in range(len(results)) if i not in early]
+        repair(
+            [results[i] for i in late],
+            [documents[i] for i in late],
+            [source_of(documents[i], sources, i) for i in late],
+            elsewhere=self._busy,
+        )
         with self._lock:
             self._converted += len(results)
         return results
@@ -266,7 +279,10 @@ class LibreOffice(Converter):
         documents: Sequence[Path],
         sources: Sequence[Source] | None,
         outdir: Path,
+        early: dict[int, Path],
     ) -> list[Path]:
+        """The documents converted, each moved into `outdir`; those repaired and told of as
+        LibreOffice wrote them, for a caller listening (`on_ready`), are in `early`."""
         (work / "in").mkdir()
         (work / "out").mkdir()
         jobs = []
@@ -288,12 +304,28 @@ class LibreOffice(Converter):
             jobs.append(_Job(i, doc, source, staged, work / "out" / f"d{i:04d}.pdf"))
         if any(j.staged.suffix in SAVED_FIRST for j in jobs):
             jobs = self._saved_first(jobs, work)
-        self._convert_all(jobs, work)
+        tell = listener()
+        deliver = None
+        if tell is not None:
+
+            def deliver(job: _Job) -> bool:
+                """(In the thread watching LibreOffice, which goes on with the next document.)"""
+                dest = _result_path(outdir, job)
+                try:
+                    shutil.move(str(job.output), dest)
+                except OSError:  # left for the end of the batch, which says what is wrong
+                    return False
+                repair([dest], [job.original], [job.source])
+                early[job.index] = dest
+                tell(job.index, dest)
+                return True
+
+        self._convert_all(jobs, work, deliver=deliver)
         results = []
         for job in jobs:
-            tag = hashlib.sha1(str(job.original).encode()).hexdigest()[:8]
-            dest = outdir / f"{job.index:04d}-{tag}.pdf"
-            shutil.move(str(job.output), dest)
+            dest = early.get(job.index) or _result_path(outdir, job)
+            if job.index not in early:
+                shutil.move(str(job.output), dest)
             results.append(dest)
         return results
 
@@ -328,7 +360,11 @@ class LibreOffice(Converter):
         return job.output
 
     def _convert_all(
-        self, jobs: list[_Job], work: Path, to: tuple[str, Path] | None = None
+        self,
+        jobs: list[_Job],
+        work: Path,
+        to: tuple[str, Path] | None = None,
+        deliver: _Deliver | None = None,
     ) -> None:
         processes = max(1, self.processes - 1) if self._busy else self.processes
         shards = split(jobs, processes if len(jobs) >= PARALLEL_MIN_DOCUMENTS else 1)
@@ -336,7 +372,7 @@ class LibreOffice(Converter):
         with self._lock:
             self._batches.add(cancel)
         try:
-            self._run_workers(shards, work, cancel, to or (PDF_FILTER, work / "out"))
+            self._run_workers(shards, work, cancel, to or (PDF_FILTER, work / "out"), deliver)
         finally:
             with self._lock:
                 self._batches.discard(cancel)
@@ -351,9 +387,12 @@ class LibreOffice(Converter):
         work: Path,
         cancel: threading.Event,
         to: tuple[str, Path],
+        deliver: _Deliver | None = None,
     ) -> None:
         workers = [
-            _Worker(self, shard, work, f"p{n}", cancel, alone=len(shards) == 1, to=to)
+            _Worker(
+                self, shard, work, f"p{n}", cancel, alone=len(shards) == 1, to=to, deliver=deliver
+            )
             for n, shard in enumerate(shards)
         ]
         if len(workers) == 1:
@@ -455,6 +494,11 @@ class _Warm:
         self.stack.close()
 
 
+def _result_path(outdir: Path, job: _Job) -> Path:
+    tag = hashlib.sha1(str(job.original).encode()).hexdigest()[:8]
+    return outdir / f"{job.index:04d}-{tag}.pdf"
+
+
 def split(jobs: list[_Job], parts: int) -> list[list[_Job]]:
     """Share the jobs between `parts` processes, balanced by file size (a proxy for work), each part
     in batch order."""
@@ -494,10 +538,14 @@ class _Worker:
         cancel: threading.Event,
         alone: bool,
         to: tuple[str, Path],
+        deliver: _Deliver | None = None,
     ) -> None:
         self.lo, self.jobs, self.work, self.name, self.cancel = lo, jobs, work, name, cancel
         self.alone = alone  # the only process of its batch
         self.to = to  # LibreOffice's filter and the folder it writes into
+        # given each document as soon as LibreOffice has written it; False: leave the rest
+        self.deliver = deliver
+        self.delivered: set[int] = set()  # (moved out of LibreOffice's folder: not to redo)
         self.error: _Failure | None = None
 
     def run_catching(self) -> None:
@@ -527,7 +575,7 @@ class _Worker:
     def run(self) -> None:
         with self._profile() as profile:
             hung = self._process(self.jobs, profile or self.work / f"profile-{self.name}-1")
-            pending = [j for j in self.jobs if not j.output.exists()]
+            pending = [j for j in self.jobs if not self._done(j)]
             if pending and profile and not self.cancel.is_set():
                 shutil.rmtree(profile, ignore_errors=True)  # it may be what went wrong
         if self.cancel.is_set() or not pending:
@@ -536,7 +584,7 @@ class _Worker:
         hung = self._process(pending, self.work / f"profile-{self.name}-2")
         if self.cancel.is_set():
             return
-        pending = [j for j in pending if not j.output.exists()]
+        pending = [j for j in pending if not self._done(j)]
         if pending:
             raise _Failure(pending[0].index, self._blame(pending[0], hung))
 
@@ -592,13 +640,19 @@ class _Worker:
         finally:
             proc.stop()  # a helper process LibreOffice left behind, or all of it on an error
 
+    def _done(self, job: _Job) -> bool:
+        return job.index in self.delivered or job.output.exists()
+
     def _supervise(self, proc: Process, jobs: list[_Job]) -> bool:
         done = 0
         last_progress = time.monotonic()
+        waiting = [j for j in jobs if j.index not in self.delivered]  # (in LibreOffice's order)
         while proc.poll() is None:
             if self.cancel.is_set():
                 return False
-            now_done = sum(1 for j in jobs if j.output.exists())
+            if self.deliver is not None:
+                self._deliver_written(waiting)
+            now_done = sum(1 for j in jobs if self._done(j))
             if now_done != done:
                 done, last_progress = now_done, time.monotonic()
             elif time.monotonic() - last_progress > self.lo.timeout:
@@ -606,11 +660,22 @@ class _Worker:
                 _drop_incomplete(jobs)
                 return True
             with contextlib.suppress(subprocess.TimeoutExpired):
-                proc.wait(timeout=_POLL)
+                proc.wait(timeout=_POLL if self.deliver is None else _POLL_DELIVERING)
         if proc.returncode != 0:
             # a crash may leave the PDF it was writing half written
             _drop_incomplete(jobs)
         return False
+
+
+    def _deliver_written(self, waiting: list[_Job]) -> None:
+        """Give `deliver` each document LibreOffice has written whole, in the order it converts
+        them (it writes a PDF aside and puts it in place whole: `complete` is a second line)."""
+        while waiting and self.deliver is not None and complete(waiting[0].output):
+            job = waiting.pop(0)
+            if not self.deliver(job):
+                self.deliver = None  # the rest as the batch ends
+                return
+            self.delivered.add(job.index)
 
 
 def _drop_incomplete(jobs: list[_Job]) -> None:

@@ -130,6 +130,33 @@ def handed_over() -> None:
         callback()
 
 
+# Whom to tell, in this thread (and the converter's own threads), that a document's PDF is ready
+_ON_READY: ContextVar[Callable[[int, Path], None] | None] = ContextVar("on_ready", default=None)
+
+
+@contextlib.contextmanager
+def on_ready(callback: Callable[[int, Path], None]) -> Iterator[None]:
+    """Within this block, a converter called from this thread may call ``callback(i, pdf)`` as
+    soon as the `i`th document of its batch is converted (`ready`), before the rest of the
+    batch is: `pdf` holds the very bytes `convert` will return for it (repaired, as every
+    result is), is not written again, and stays until the batch's results do. A converter that
+    never says it is waited for as before: its returned list is the whole answer.
+
+    A rebuild's two frontsheets are converted one after the other: the public pack is finished
+    while LibreOffice converts the private pack's frontsheet (`build._assemble`)."""
+    token = _ON_READY.set(callback)
+    try:
+        yield
+    finally:
+        _ON_READY.reset(token)
+
+
+def listener() -> Callable[[int, Path], None] | None:
+    """Who is listening for documents as they are ready (`on_ready`) in this thread; None when
+    no one is, and a converter then need not hand any over early."""
+    return _ON_READY.get()
+
+
 def converted_before(
     converter: Converter, documents: Sequence[Path], sources: Sequence[Source] | None = None
 ) -> bool:

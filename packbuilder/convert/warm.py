@@ -59,6 +59,7 @@ from packbuilder.convert.protocol import (
     Converter,
     check_sources,
     handed_over,
+    listener,
     source_of,
 )
 from packbuilder.convert.sandbox import command_prefix
@@ -157,9 +158,15 @@ class WarmLibreOffice(Converter):
         with self._lock:
             try:
                 outdir.mkdir(parents=True, exist_ok=True)
+                early: dict[int, Path] = {}  # repaired and told of as they came (`on_ready`)
                 with tempfile.TemporaryDirectory(prefix=scratch_prefix("warm")) as tmp:
-                    results = self._convert_in(Path(tmp), documents, sources, outdir)
-                repair(results, documents, sources)  # as the cold path's are: one cache
+                    results = self._convert_in(Path(tmp), documents, sources, outdir, early)
+                late = [i for i in range(len(results)) if i not in early]
+                repair(  # as the cold path's are: one cache
+                    [results[i] for i in late],
+                    [documents[i] for i in late],
+                    [source_of(documents[i], sources, i) for i in late],
+                )
             except OSError as exc:
                 if exc.errno in _DISK_FULL:
                     raise disk_full_error(Path(tempfile.gettempdir())) from None
@@ -175,7 +182,11 @@ class WarmLibreOffice(Converter):
         documents: Sequence[Path],
         sources: Sequence[Source] | None,
         outdir: Path,
+        early: dict[int, Path],
     ) -> list[Path]:
+        """The documents converted, in `outdir` once every one is; for a caller listening
+        (`on_ready`), each repaired and told of as soon as it is converted (`early`)."""
+        tell = listener()
         staged = []  # every document first, then the conversions (`handed_over`)
         for i, doc in enumerate(documents):
             source = source_of(doc, sources, i)
@@ -200,14 +211,13 @@ class WarmLibreOffice(Converter):
             if copy.suffix in SAVED_FIRST:  # saved as an .odt first, as the cold path does
                 copy = self._cold.save_as_odt(copy, source, work / f"first{i:04d}")
             self._convert_one(copy, output, source)
+            if tell is not None and i + 1 < len(staged):  # (the last: as the batch ends)
+                early[i] = _placed(outdir, i, doc, output)
+                repair([early[i]], [doc], [source])
+                tell(i, early[i])
             done.append((i, doc, output))
-        results = []
-        for i, doc, output in done:  # nothing lands in outdir unless every document converted
-            tag = hashlib.sha1(str(doc).encode()).hexdigest()[:8]
-            dest = outdir / f"{i:04d}-{tag}.pdf"
-            shutil.move(str(output), dest)
-            results.append(dest)
-        return results
+        # otherwise nothing lands in outdir unless every document converted
+        return [early.get(i) or _placed(outdir, i, doc, output) for i, doc, output in done]
 
     def _convert_one(self, staged: Path, output: Path, source: Source) -> None:
         """Convert on the running LibreOffice; on a hang, crash or refusal, once more on a fresh
@@ -296,3 +306,11 @@ class WarmLibreOffice(Converter):
             "save it again and rebuild",
             source,
         )
+
+
+def _placed(outdir: Path, index: int, doc: Path, output: Path) -> Path:
+    """`output`, the `index`th document's PDF, moved into `outdir` under a name of its own."""
+    tag = hashlib.sha1(str(doc).encode()).hexdigest()[:8]
+    dest = outdir / f"{index:04d}-{tag}.pdf"
+    shutil.move(str(output), dest)
+    return dest
