@@ -37,7 +37,14 @@ from packbuilder.assemble import (
     pack_headings,
     prepare_outline,
 )
-from packbuilder.convert import ConversionStats, Converter, on_handover, on_ready, open_converter
+from packbuilder.convert import (
+    ConversionStats,
+    Converter,
+    abort_conversions,
+    on_handover,
+    on_ready,
+    open_converter,
+)
 from packbuilder.convert.cache import tidy
 from packbuilder.dates import long_date
 from packbuilder.deadline import publishing_late
@@ -1005,6 +1012,9 @@ def _assemble(
                 )
                 made[n] = (out, pages)
             fronts_job.result()  # (its error, should it fail after every frontsheet was ready)
+        except BaseException:  # a pack that failed does not wait for the next frontsheet
+            abort_conversions(converter)
+            raise
         finally:
             for unread in ready.values():  # a pack that failed leaves the others' parts unread
                 unread.close()

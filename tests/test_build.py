@@ -12,6 +12,7 @@ from pypdf import PdfReader, PdfWriter
 
 from packbuilder import pdf as pdfmod
 from packbuilder.build import build
+from packbuilder.errors import ConversionError
 from tests.factory import make_meeting
 from tests.fakes import FakeConverter
 from tests.packreader import FILLER, Pack
@@ -296,6 +297,51 @@ def test_a_pack_is_finished_while_the_next_frontsheet_is_converted(tmp_path: Pat
     assert not result.packs[0].path.name.endswith("PRIVATE-not-for-publication.pdf")
     assert "converted 00-agenda" in public.texts[0] and "converted 01-agenda" in private.texts[0]
     assert len(private.texts) > len(public.texts)
+
+
+def test_a_pack_that_fails_to_finish_stops_the_next_frontsheets_conversion(tmp_path: Path) -> None:
+    """Finishing the public pack fails while LibreOffice still converts the private pack's
+    frontsheet: the conversion is stopped (`abort_conversions`) and the error told at once, not
+    after the conversion (found by a review: up to twice LibreOffice's timeout)."""
+    import packbuilder.build as build_module
+    from packbuilder.convert import listener
+    from packbuilder.errors import AssemblyError
+
+    folder = make_meeting(
+        tmp_path / "2020-03-05-board",
+        items=[
+            {"title": "Appendix", "papers": ["appendix.pdf"]},
+            {"title": "Contract", "papers": ["tender.pdf"], "exempt paragraph": 3},
+        ],
+        papers={"appendix.pdf": 2, "tender.pdf": 2},
+    )
+    stopped = threading.Event()
+
+    class Slow(FakeConverter):
+        def abort(self) -> bool:
+            stopped.set()
+            return True
+
+        def convert(self, documents, outdir, *, sources=None):  # type: ignore[no-untyped-def]
+            pdfs = super().convert(documents, outdir, sources=sources)
+            tell = listener()
+            if tell is not None and len(documents) == 2:  # (the two frontsheets)
+                tell(0, pdfs[0])
+                if stopped.wait(20):  # the second takes LibreOffice long
+                    raise ConversionError("the conversion was stopped because the build stopped")
+            return pdfs
+
+    def finish(*_args):  # type: ignore[no-untyped-def]
+        raise AssemblyError("cannot finish this pack")
+
+    started = time.monotonic()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(build_module, "finish_pack", finish)
+        with pytest.raises(AssemblyError, match="cannot finish this pack"):
+            build(folder, tmp_path / "out", converter=Slow())
+    assert stopped.is_set()
+    assert time.monotonic() - started < 15
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").rglob("*.pdf"))
 
 
 def test_word_papers_are_converted_while_the_pdf_papers_are_checked(tmp_path):

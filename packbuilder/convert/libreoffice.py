@@ -668,8 +668,9 @@ class _Worker:
 
 
     def _deliver_written(self, waiting: list[_Job]) -> None:
-        """Give `deliver` each document LibreOffice has written whole, in the order it converts
-        them (it writes a PDF aside and puts it in place whole: `complete` is a second line)."""
+        """Give `deliver` each document LibreOffice has written whole (`complete`: its end-of-file
+        marker is there; LibreOffice 7.4 makes the PDF in a file of its own beside it, then copies
+        it into the document's name in one write), in the order it converts them."""
         while waiting and self.deliver is not None and complete(waiting[0].output):
             job = waiting.pop(0)
             if not self.deliver(job):

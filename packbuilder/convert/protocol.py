@@ -137,10 +137,12 @@ _ON_READY: ContextVar[Callable[[int, Path], None] | None] = ContextVar("on_ready
 @contextlib.contextmanager
 def on_ready(callback: Callable[[int, Path], None]) -> Iterator[None]:
     """Within this block, a converter called from this thread may call ``callback(i, pdf)`` as
-    soon as the `i`th document of its batch is converted (`ready`), before the rest of the
-    batch is: `pdf` holds the very bytes `convert` will return for it (repaired, as every
-    result is), is not written again, and stays until the batch's results do. A converter that
-    never says it is waited for as before: its returned list is the whole answer.
+    soon as the `i`th document of its batch is converted, before the rest of the batch is:
+    `pdf` is its conversion, whole and repaired as every result is, not written again, and
+    there until the batch's results are (what `convert` returns for it, or, where a cache kept
+    another writer's conversion of the same document first, that one). The callback must not
+    raise. A converter that never says it is waited for as before: its returned list is the
+    whole answer.
 
     A rebuild's two frontsheets are converted one after the other: the public pack is finished
     while LibreOffice converts the private pack's frontsheet (`build._assemble`)."""

@@ -216,7 +216,7 @@ class WarmLibreOffice(Converter):
                 repair([early[i]], [doc], [source])
                 tell(i, early[i])
             done.append((i, doc, output))
-        # otherwise nothing lands in outdir unless every document converted
+        # (unless told of early, nothing lands in outdir unless every document converted)
         return [early.get(i) or _placed(outdir, i, doc, output) for i, doc, output in done]
 
     def _convert_one(self, staged: Path, output: Path, source: Source) -> None:
