@@ -246,14 +246,9 @@ def test_outline_nests_every_paper_under_its_item(tmp_path, libreoffice, monkeyp
     assert len(prepared) == 2  # (the parts were read while LibreOffice converted)
 
 
-def test_a_pack_is_finished_while_the_next_frontsheet_is_converted(tmp_path: Path) -> None:
-    """LibreOffice converts the frontsheets one after the other: the public pack is finished as
-    soon as its frontsheet is ready (the converter says so: `on_ready`), while the private
-    pack's is still being converted; a converter that does not say is waited for whole."""
-    import packbuilder.build as build_module
-    from packbuilder.convert import listener
-
-    folder = make_meeting(
+def _public_and_private(tmp_path: Path) -> Path:
+    """A meeting of two packs: a public one and a private one with an exempt paper."""
+    return make_meeting(
         tmp_path / "2020-03-05-board",
         items=[
             {"title": "Appendix", "papers": ["appendix.pdf"]},
@@ -261,6 +256,16 @@ def test_a_pack_is_finished_while_the_next_frontsheet_is_converted(tmp_path: Pat
         ],
         papers={"appendix.pdf": 2, "tender.pdf": 2},
     )
+
+
+def test_a_pack_is_finished_while_the_next_frontsheet_is_converted(tmp_path: Path) -> None:
+    """LibreOffice converts the frontsheets one after the other: the public pack is finished as
+    soon as its frontsheet is ready (the converter says so: `on_ready`), while the private
+    pack's is still being converted; a converter that does not say is waited for whole."""
+    import packbuilder.build as build_module
+    from packbuilder.convert import listener
+
+    folder = _public_and_private(tmp_path)
     events: list[str] = []
     first_finished = threading.Event()
 
@@ -307,14 +312,7 @@ def test_a_pack_that_fails_to_finish_stops_the_next_frontsheets_conversion(tmp_p
     from packbuilder.convert import listener
     from packbuilder.errors import AssemblyError
 
-    folder = make_meeting(
-        tmp_path / "2020-03-05-board",
-        items=[
-            {"title": "Appendix", "papers": ["appendix.pdf"]},
-            {"title": "Contract", "papers": ["tender.pdf"], "exempt paragraph": 3},
-        ],
-        papers={"appendix.pdf": 2, "tender.pdf": 2},
-    )
+    folder = _public_and_private(tmp_path)
     stopped = threading.Event()
 
     class Slow(FakeConverter):

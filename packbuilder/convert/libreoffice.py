@@ -30,7 +30,7 @@ import tempfile
 import threading
 import time
 import zipfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -262,13 +262,7 @@ class LibreOffice(Converter):
             if exc.errno in _DISK_FULL:
                 raise disk_full_error(Path(tempfile.gettempdir())) from None
             raise
-        late = [i for i in range(len(results)) if i not in early]
-        repair(
-            [results[i] for i in late],
-            [documents[i] for i in late],
-            [source_of(documents[i], sources, i) for i in late],
-            elsewhere=self._busy,
-        )
+        repair(results, documents, sources, elsewhere=self._busy, done=early)
         with self._lock:
             self._converted += len(results)
         return results
@@ -310,9 +304,8 @@ class LibreOffice(Converter):
 
             def deliver(job: _Job) -> bool:
                 """(In the thread watching LibreOffice, which goes on with the next document.)"""
-                dest = _result_path(outdir, job)
                 try:
-                    shutil.move(str(job.output), dest)
+                    dest = placed(job.output, outdir, job.index, job.original)
                 except OSError:  # left for the end of the batch, which says what is wrong
                     return False
                 repair([dest], [job.original], [job.source])
@@ -321,13 +314,7 @@ class LibreOffice(Converter):
                 return True
 
         self._convert_all(jobs, work, deliver=deliver)
-        results = []
-        for job in jobs:
-            dest = early.get(job.index) or _result_path(outdir, job)
-            if job.index not in early:
-                shutil.move(str(job.output), dest)
-            results.append(dest)
-        return results
+        return [early.get(j.index) or placed(j.output, outdir, j.index, j.original) for j in jobs]
 
     def _saved_first(self, jobs: list[_Job], work: Path) -> list[_Job]:
         """The jobs, a .doc or .rtf paper's staged copy replaced by LibreOffice's .odt of it,
@@ -451,19 +438,23 @@ def repair(
     sources: Sequence[Source] | None,
     *,
     elsewhere: bool = False,
+    done: Collection[int] = (),
 ) -> None:
     """LibreOffice's tagged output needs one repair pass to pass PDF/UA (`tagged.clean_converted`):
     every way packbuilder drives LibreOffice does it here, once per document, before the cache
     keeps the PDF (the cache's key says the PDF is repaired), so that no build repeats it. With
     `elsewhere` (the caller is busy with a core of its own), a process of its own makes a head
-    start on it (`headstart`).
+    start on it (`headstart`). Those of `done` (their places in the batch) were repaired as they
+    came (`on_ready`).
 
     Raises:
         ConversionError: a PDF that cannot be read, naming its document's source.
     """
-    if elsewhere and sum(_size(p) for p in results) >= REPAIR_ELSEWHERE_BYTES:
-        repair_elsewhere(list(results))
-    for i, pdf in enumerate(results):
+    left = [i for i in range(len(results)) if i not in done]
+    if elsewhere and sum(_size(results[i]) for i in left) >= REPAIR_ELSEWHERE_BYTES:
+        repair_elsewhere([results[i] for i in left])
+    for i in left:
+        pdf = results[i]
         try:
             clean_converted(pdf)
         except Exception as exc:  # noqa: BLE001 - pikepdf raises several kinds on a bad file
@@ -494,9 +485,13 @@ class _Warm:
         self.stack.close()
 
 
-def _result_path(outdir: Path, job: _Job) -> Path:
-    tag = hashlib.sha1(str(job.original).encode()).hexdigest()[:8]
-    return outdir / f"{job.index:04d}-{tag}.pdf"
+def placed(output: Path, outdir: Path, index: int, original: Path) -> Path:
+    """`output`, the PDF of a batch's `index`th document (`original`), moved into `outdir`
+    under a name of its own; every converter names its results so."""
+    tag = hashlib.sha1(str(original).encode()).hexdigest()[:8]
+    dest = outdir / f"{index:04d}-{tag}.pdf"
+    shutil.move(str(output), dest)
+    return dest
 
 
 def split(jobs: list[_Job], parts: int) -> list[list[_Job]]:
@@ -665,7 +660,6 @@ class _Worker:
             # a crash may leave the PDF it was writing half written
             _drop_incomplete(jobs)
         return False
-
 
     def _deliver_written(self, waiting: list[_Job]) -> None:
         """Give `deliver` each document LibreOffice has written whole (`complete`: its end-of-file

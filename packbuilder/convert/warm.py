@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
 import shutil
 import tempfile
 import threading
@@ -50,6 +49,7 @@ from packbuilder.convert.libreoffice import (
     complete,
     disk_full_error,
     free_bytes,
+    placed,
     repair,
 )
 from packbuilder.convert.process import Process, environment, launcher
@@ -161,12 +161,7 @@ class WarmLibreOffice(Converter):
                 early: dict[int, Path] = {}  # repaired and told of as they came (`on_ready`)
                 with tempfile.TemporaryDirectory(prefix=scratch_prefix("warm")) as tmp:
                     results = self._convert_in(Path(tmp), documents, sources, outdir, early)
-                late = [i for i in range(len(results)) if i not in early]
-                repair(  # as the cold path's are: one cache
-                    [results[i] for i in late],
-                    [documents[i] for i in late],
-                    [source_of(documents[i], sources, i) for i in late],
-                )
+                repair(results, documents, sources, done=early)  # as the cold path's: one cache
             except OSError as exc:
                 if exc.errno in _DISK_FULL:
                     raise disk_full_error(Path(tempfile.gettempdir())) from None
@@ -212,12 +207,12 @@ class WarmLibreOffice(Converter):
                 copy = self._cold.save_as_odt(copy, source, work / f"first{i:04d}")
             self._convert_one(copy, output, source)
             if tell is not None and i + 1 < len(staged):  # (the last: as the batch ends)
-                early[i] = _placed(outdir, i, doc, output)
+                early[i] = placed(output, outdir, i, doc)
                 repair([early[i]], [doc], [source])
                 tell(i, early[i])
             done.append((i, doc, output))
         # (unless told of early, nothing lands in outdir unless every document converted)
-        return [early.get(i) or _placed(outdir, i, doc, output) for i, doc, output in done]
+        return [early.get(i) or placed(output, outdir, i, doc) for i, doc, output in done]
 
     def _convert_one(self, staged: Path, output: Path, source: Source) -> None:
         """Convert on the running LibreOffice; on a hang, crash or refusal, once more on a fresh
@@ -306,11 +301,3 @@ class WarmLibreOffice(Converter):
             "save it again and rebuild",
             source,
         )
-
-
-def _placed(outdir: Path, index: int, doc: Path, output: Path) -> Path:
-    """`output`, the `index`th document's PDF, moved into `outdir` under a name of its own."""
-    tag = hashlib.sha1(str(doc).encode()).hexdigest()[:8]
-    dest = outdir / f"{index:04d}-{tag}.pdf"
-    shutil.move(str(output), dest)
-    return dest
